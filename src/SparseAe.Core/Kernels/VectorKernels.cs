@@ -1,0 +1,88 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace SparseAe.Kernels;
+
+/// <summary>Element-wise helpers that TensorPrimitives does not offer as one fused pass.</summary>
+public static class VectorKernels
+{
+    /// <summary>d[i] *= a[i] * (1 - a[i]): the chain rule through a sigmoid whose output is a.</summary>
+    public static void MultiplySigmoidDerivative(Span<float> d, ReadOnlySpan<float> a)
+    {
+        if (a.Length != d.Length) throw new ArgumentException($"Lengths differ: d has {d.Length}, a has {a.Length}.");
+        int w = Vector<float>.Count, i = 0;
+        var one = Vector<float>.One;
+        for (; i + w <= d.Length; i += w)
+        {
+            var av = new Vector<float>(a.Slice(i));
+            (new Vector<float>(d.Slice(i)) * av * (one - av)).CopyTo(d.Slice(i));
+        }
+        for (; i < d.Length; i++) d[i] *= a[i] * (1 - a[i]);
+    }
+
+    /// <summary>
+    /// sum_i x[i]^2 accumulated in double: float partial sums over blocks of 256 keep the vectorised
+    /// speed while bounding the float rounding error to one block.
+    /// </summary>
+    public static double SumOfSquares(ReadOnlySpan<float> x)
+    {
+        const int block = 256;
+        double total = 0;
+        for (int i = 0; i < x.Length; i += block)
+            total += TensorPrimitives.SumOfSquares(x.Slice(i, Math.Min(block, x.Length - i)));
+        return total;
+    }
+
+    /// <summary>
+    /// Adds the column sums of X (rows by cols, row-major) to <paramref name="sums"/> in double,
+    /// summing blocks of rows in float first.
+    /// </summary>
+    public static void AddColumnSums(ReadOnlySpan<float> x, int rows, int cols, Span<double> sums, Span<float> scratch)
+    {
+        const int block = 256;
+        for (int r0 = 0; r0 < rows; r0 += block)
+        {
+            int r1 = Math.Min(rows, r0 + block);
+            scratch.Slice(0, cols).Clear();
+            for (int r = r0; r < r1; r++)
+                TensorPrimitives.Add(scratch.Slice(0, cols), x.Slice(r * cols, cols), scratch.Slice(0, cols));
+            for (int j = 0; j < cols; j++) sums[j] += scratch[j];
+        }
+    }
+
+    /// <summary>Index of the first NaN or infinity in x, or -1.</summary>
+    public static int IndexOfNonFinite(ReadOnlySpan<float> x)
+    {
+        for (int i = 0; i < x.Length; i++)
+            if (!float.IsFinite(x[i])) return i;
+        return -1;
+    }
+
+    /// <summary>
+    /// Output-layer delta of the squared error through a sigmoid, fused: for each element
+    /// e = a - x, returns sum e^2 (float per call, the caller keeps rows short) and overwrites
+    /// a with e * a * (1 - a). a holds sigmoid outputs y, x the targets.
+    /// </summary>
+    public static float OutputDelta(Span<float> a, ReadOnlySpan<float> x)
+    {
+        if (a.Length != x.Length) throw new ArgumentException($"Lengths differ: a has {a.Length}, x has {x.Length}.");
+        int w = Vector<float>.Count, i = 0;
+        var one = Vector<float>.One;
+        var acc = Vector<float>.Zero;
+        for (; i + w <= a.Length; i += w)
+        {
+            var av = new Vector<float>(a.Slice(i));
+            var e = av - new Vector<float>(x.Slice(i));
+            acc += e * e;
+            (e * av * (one - av)).CopyTo(a.Slice(i));
+        }
+        float sum = Vector.Sum(acc);
+        for (; i < a.Length; i++)
+        {
+            float e = a[i] - x[i];
+            sum += e * e;
+            a[i] = e * a[i] * (1 - a[i]);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,78 @@
+namespace SparseAe.Model;
+
+/// <summary>
+/// The weights and biases of a V-H-V sparse autoencoder, held in one flat vector theta laid out as
+/// UFLDL's <c>[W1(:); W2(:); b1(:); b2(:)]</c> but row-major: W1 is (H,V), W2 is (V,H), b1 is (H), b2 is (V).
+/// </summary>
+/// <remarks>
+/// One flat vector lets the optimisers treat the model as a point in R^n without copying, and lets a
+/// gradient be laid out exactly like the parameters.
+/// </remarks>
+public sealed class AutoencoderParameters
+{
+    /// <summary>Creates zeroed parameters for the given sizes.</summary>
+    public AutoencoderParameters(int visibleCount, int hiddenCount)
+        : this(visibleCount, hiddenCount, new float[CountFor(visibleCount, hiddenCount)])
+    {
+    }
+
+    /// <summary>Wraps an existing theta (not copied).</summary>
+    public AutoencoderParameters(int visibleCount, int hiddenCount, float[] theta)
+    {
+        CheckSizes(visibleCount, hiddenCount);
+        ArgumentNullException.ThrowIfNull(theta);
+        long expected = CountFor(visibleCount, hiddenCount);
+        if (theta.Length != expected)
+            throw new ArgumentException(
+                $"theta must hold 2*H*V + H + V = {expected} values for V={visibleCount}, H={hiddenCount}, but holds {theta.Length}.",
+                nameof(theta));
+        VisibleCount = visibleCount;
+        HiddenCount = hiddenCount;
+        Theta = theta;
+    }
+
+    /// <summary>V: inputs per row and outputs of the decoder.</summary>
+    public int VisibleCount { get; }
+
+    /// <summary>H: hidden units, the size of the code.</summary>
+    public int HiddenCount { get; }
+
+    /// <summary>All parameters, <c>[W1 | W2 | b1 | b2]</c>.</summary>
+    public float[] Theta { get; }
+
+    private int W1Length => HiddenCount * VisibleCount;
+
+    /// <summary>W1 (H,V), row-major: row j holds hidden unit j's filter over the V inputs.</summary>
+    public Span<float> W1 => Theta.AsSpan(0, W1Length);
+
+    /// <summary>W2 (V,H), row-major.</summary>
+    public Span<float> W2 => Theta.AsSpan(W1Length, W1Length);
+
+    /// <summary>b1 (H).</summary>
+    public Span<float> B1 => Theta.AsSpan(2 * W1Length, HiddenCount);
+
+    /// <summary>b2 (V).</summary>
+    public Span<float> B2 => Theta.AsSpan(2 * W1Length + HiddenCount, VisibleCount);
+
+    /// <summary>Length of theta: 2*H*V + H + V.</summary>
+    public static int CountFor(int visibleCount, int hiddenCount)
+    {
+        CheckSizes(visibleCount, hiddenCount);
+        long n = 2L * hiddenCount * visibleCount + hiddenCount + visibleCount;
+        if (n > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(hiddenCount),
+                $"A {visibleCount}-{hiddenCount}-{visibleCount} autoencoder needs {n} parameters, more than one array can hold ({Array.MaxLength}).");
+        return (int)n;
+    }
+
+    /// <summary>A deep copy.</summary>
+    public AutoencoderParameters Clone() => new(VisibleCount, HiddenCount, (float[])Theta.Clone());
+
+    private static void CheckSizes(int visibleCount, int hiddenCount)
+    {
+        if (visibleCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(visibleCount), visibleCount, $"The visible size must be at least 1, but is {visibleCount}.");
+        if (hiddenCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(hiddenCount), hiddenCount, $"The hidden size must be at least 1, but is {hiddenCount}.");
+    }
+}

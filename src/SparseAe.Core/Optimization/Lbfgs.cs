@@ -1,0 +1,129 @@
+namespace SparseAe.Optimization;
+
+/// <summary>
+/// Limited-memory BFGS (Nocedal and Wright, algorithm 7.4, two-loop recursion 7.5) with a strong-Wolfe
+/// line search, in the manner of minFunc, the optimiser UFLDL's exercises call.
+/// </summary>
+/// <remarks>
+/// Why not MathNet.Numerics' LimitedMemoryBfgsMinimizer (5.0.0): (1) it throws
+/// MaximumIterationsException at the iteration limit and the iterate is lost, while UFLDL's runs end
+/// at the limit by design; (2) its line search throws when a trial value is not finite, where a
+/// saturated sigmoid (KL divergence at rhoHat = 0 or 1) only means "step back"; (3) near convergence
+/// on float32 gradients it stops with a line-search exception rather than an exit reason. This
+/// implementation returns the true exit reason and the last accepted iterate in every case.
+/// </remarks>
+public static class Lbfgs
+{
+    /// <summary>Minimises f from x0. Never throws at a limit; throws only on a non-finite start or cancellation.</summary>
+    public static OptimizationResult Minimize(DifferentiableFunction f, ReadOnlySpan<double> x0, LbfgsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        int n = x0.Length;
+        if (n == 0) throw new ArgumentException("x0 must not be empty.", nameof(x0));
+
+        var x = x0.ToArray();
+        var g = new double[n];
+        var d = new double[n];
+        var xOld = new double[n];
+        var gOld = new double[n];
+        var sNew = new double[n];
+        var yNew = new double[n];
+        int memory = options.Memory;
+        var s = new double[memory][];
+        var y = new double[memory][];
+        var rho = new double[memory];
+        var alpha = new double[memory];
+        int stored = 0, newest = -1;
+
+        options.CancellationToken.ThrowIfCancellationRequested();
+        double fx = f(x, g);
+        int evaluations = 1;
+        if (!double.IsFinite(fx) || !AllFinite(g))
+            throw new NonFiniteCostException($"The cost or its gradient at the starting point is not finite (cost {fx}).");
+        if (WolfeLineSearch.MaxAbs(g) <= options.GradientTolerance)
+            return new OptimizationResult(x, fx, 0, evaluations, OptimizerExitReason.GradientTolerance);
+
+        var search = new WolfeLineSearch(f, n, options.MaxLineSearchEvaluations);
+        for (int iter = 1; iter <= options.MaxIterations; iter++)
+        {
+            // Two-loop recursion: d = -H g, with H0 = (s'y / y'y) I.
+            for (int i = 0; i < n; i++) d[i] = -g[i];
+            for (int k = 0, idx = newest; k < stored; k++, idx = (idx - 1 + memory) % memory)
+            {
+                alpha[idx] = rho[idx] * WolfeLineSearch.Dot(s[idx], d);
+                Axpy(-alpha[idx], y[idx], d);
+            }
+            if (stored > 0)
+            {
+                double gamma = WolfeLineSearch.Dot(s[newest], y[newest]) / WolfeLineSearch.Dot(y[newest], y[newest]);
+                for (int i = 0; i < n; i++) d[i] *= gamma;
+            }
+            for (int k = 0, idx = (newest - stored + 1 + memory) % memory; k < stored; k++, idx = (idx + 1) % memory)
+            {
+                double beta = rho[idx] * WolfeLineSearch.Dot(y[idx], d);
+                Axpy(alpha[idx] - beta, s[idx], d);
+            }
+
+            double gtd = WolfeLineSearch.Dot(g, d);
+            if (!(gtd < 0))
+            {
+                // Not a descent direction (curvature information went stale): restart from steepest descent.
+                stored = 0; newest = -1;
+                for (int i = 0; i < n; i++) d[i] = -g[i];
+                gtd = -WolfeLineSearch.Dot(g, g);
+            }
+            double t0 = stored == 0 ? Math.Min(1.0, 1.0 / SumAbs(g)) : 1.0;
+
+            Array.Copy(x, xOld, n);
+            Array.Copy(g, gOld, n);
+            double fOld = fx;
+            var (moved, t, fNew) = search.Search(x, fx, g, d, t0, evaluations, options.CancellationToken);
+            evaluations += search.Evaluations;
+            if (!moved)
+                return new OptimizationResult(x, fx, iter - 1, evaluations, OptimizerExitReason.LineSearchFailed);
+            fx = fNew;
+
+            // Store the correction pair only if it keeps H positive definite (s'y > 0).
+            for (int i = 0; i < n; i++) { sNew[i] = x[i] - xOld[i]; yNew[i] = g[i] - gOld[i]; }
+            double sy = WolfeLineSearch.Dot(sNew, yNew);
+            if (sy > 1e-10)
+            {
+                newest = (newest + 1) % memory;
+                (s[newest], sNew) = (sNew, s[newest] ?? new double[n]);
+                (y[newest], yNew) = (yNew, y[newest] ?? new double[n]);
+                rho[newest] = 1.0 / sy;
+                stored = Math.Min(stored + 1, memory);
+            }
+
+            double gMax = WolfeLineSearch.MaxAbs(g);
+            options.OnIteration?.Invoke(new LbfgsIteration(iter, fx, search.AcceptedEvaluation, gMax, t));
+            if (gMax <= options.GradientTolerance)
+                return new OptimizationResult(x, fx, iter, evaluations, OptimizerExitReason.GradientTolerance);
+            if (Math.Abs(fx - fOld) < options.FunctionTolerance)
+                return new OptimizationResult(x, fx, iter, evaluations, OptimizerExitReason.FunctionTolerance);
+            if (t * WolfeLineSearch.MaxAbs(d) <= options.FunctionTolerance)
+                return new OptimizationResult(x, fx, iter, evaluations, OptimizerExitReason.StepTolerance);
+        }
+        return new OptimizationResult(x, fx, options.MaxIterations, evaluations, OptimizerExitReason.MaxIterations);
+    }
+
+    private static void Axpy(double a, double[] xs, double[] ys)
+    {
+        for (int i = 0; i < xs.Length; i++) ys[i] += a * xs[i];
+    }
+
+    private static double SumAbs(double[] a)
+    {
+        double m = 0;
+        foreach (var v in a) m += Math.Abs(v);
+        return m;
+    }
+
+    private static bool AllFinite(double[] a)
+    {
+        foreach (var v in a) if (!double.IsFinite(v)) return false;
+        return true;
+    }
+}

@@ -1,0 +1,37 @@
+namespace SparseAe.Optimization;
+
+/// <summary>Why an optimiser stopped. Reaching a limit is a normal exit, not an exception.</summary>
+public enum OptimizerExitReason
+{
+    /// <summary>The iteration limit was reached.</summary>
+    MaxIterations = 0,
+
+    /// <summary>The largest gradient component fell below the gradient tolerance: a stationary point.</summary>
+    GradientTolerance = 1,
+
+    /// <summary>The cost changed by less than the function tolerance in one iteration.</summary>
+    FunctionTolerance = 2,
+
+    /// <summary>The step became smaller than the step tolerance.</summary>
+    StepTolerance = 3,
+
+    /// <summary>The line search found no point with a lower cost along the search direction.</summary>
+    LineSearchFailed = 4,
+
+    /// <summary>Adam completed all its epochs.</summary>
+    EpochsCompleted = 5,
+}
+
+/// <summary>The outcome of a minimisation.</summary>
+/// <param name="Point">The best point found (the last accepted iterate).</param>
+/// <param name="Value">The function value there.</param>
+/// <param name="Iterations">Iterations completed.</param>
+/// <param name="Evaluations">Function and gradient evaluations made.</param>
+/// <param name="ExitReason">Why it stopped.</param>
+public sealed record OptimizationResult(double[] Point, double Value, int Iterations, int Evaluations, OptimizerExitReason ExitReason);
+
+/// <summary>f(x) and its gradient: returns f and writes df/dx into <c>gradient</c>.</summary>
+public delegate double DifferentiableFunction(ReadOnlySpan<double> x, Span<double> gradient);
+
+/// <summary>Thrown when the cost becomes NaN or infinite and the optimiser cannot step back to a finite one.</summary>
+public sealed class NonFiniteCostException(string message) : InvalidOperationException(message);

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using SparseAe.Kernels;
+using SparseAe.Model;
+using SparseAe.Objective;
+using SparseAe.Optimization;
+
+namespace SparseAe.Training;
+
+/// <summary>Trains on the whole data set in memory with L-BFGS, the UFLDL way (train.m + minFunc).</summary>
+public static class FullBatchTrainer
+{
+    /// <summary>Trains on X, (rows, V) row-major. Rows with NaN or infinity are refused by index.</summary>
+    public static TrainingResult Train(ReadOnlyMemory<float> x, int rows, int visibleCount, TrainerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        if (rows < 1) throw new ArgumentException($"Training needs at least 1 row, but got {rows}.", nameof(rows));
+        AutoencoderParameters.CountFor(visibleCount, settings.HiddenCount);
+        if (x.Length < (long)rows * visibleCount)
+            throw new ArgumentException($"x must hold rows*V = {(long)rows * visibleCount} values, but holds {x.Length}.", nameof(x));
+        int bad = VectorKernels.IndexOfNonFinite(x.Span.Slice(0, rows * visibleCount));
+        if (bad >= 0)
+            throw new ArgumentException($"Training row {bad / visibleCount} holds {x.Span[bad]} at index {bad % visibleCount}; every value must be finite.", nameof(x));
+
+        var clock = Stopwatch.StartNew();
+        int threads = Defaults.ResolveThreads(settings.Threads);
+        var objective = new SparseAutoencoderObjective(visibleCount, settings.HiddenCount, settings.Objective, threads);
+        var start = ParameterInitializer.Initialize(visibleCount, settings.HiddenCount, settings.Seed);
+        int n = start.Theta.Length;
+        var thetaF = new float[n];
+        var gradF = new float[n];
+        var history = new List<CostBreakdown>();
+        // Breakdowns of this iteration's evaluations, so the accepted point's terms can be recorded.
+        var recent = new Dictionary<int, CostBreakdown>();
+        int evaluation = 0;
+
+        double Function(ReadOnlySpan<double> theta, Span<double> grad)
+        {
+            settings.ThrowIfCancelled();
+            for (int i = 0; i < n; i++) thetaF[i] = (float)theta[i];
+            var cost = objective.Evaluate(thetaF, x, rows, gradF);
+            for (int i = 0; i < n; i++) grad[i] = gradF[i];
+            if (evaluation == 0) history.Add(cost);   // the starting point opens the history
+            recent[evaluation++] = cost;
+            return cost.Total;
+        }
+
+        var options = new LbfgsOptions
+        {
+            MaxIterations = settings.MaxIterations,
+            Memory = settings.LbfgsMemory,
+            GradientTolerance = settings.GradientTolerance,
+            FunctionTolerance = settings.FunctionTolerance,
+            CancellationToken = settings.CancellationToken,
+            OnIteration = it =>
+            {
+                var cost = recent[it.Evaluation];
+                recent.Clear();
+                history.Add(cost);
+                settings.Progress?.Invoke(new TrainingProgress(it.Iteration, 0, cost, clock.Elapsed));
+            },
+        };
+        var x0 = Array.ConvertAll(start.Theta, v => (double)v);
+        OptimizationResult result;
+        try
+        {
+            result = Lbfgs.Minimize(Function, x0, options);
+        }
+        catch (NonFiniteCostException e)
+        {
+            throw new NonFiniteCostException($"{e.Message} Check that the inputs are scaled (a sigmoid decoder reconstructs values in [0, 1]).");
+        }
+
+        var final = new AutoencoderParameters(visibleCount, settings.HiddenCount, Array.ConvertAll(result.Point, v => (float)v));
+        // One more evaluation at the returned point gives its exact terms and rhoHat.
+        var finalCost = objective.Evaluate(final.Theta, x, rows, gradF);
+        if (VectorKernels.IndexOfNonFinite(final.Theta) >= 0 || !finalCost.IsFinite)
+            throw new NonFiniteCostException($"Training ended on non-finite parameters or cost ({finalCost.Total}); no model is returned.");
+        var summary = new TrainingSummary(OptimizerKind.Lbfgs, result.Iterations, 0, result.ExitReason, finalCost,
+            objective.MeanActivation.ToArray(), clock.Elapsed, rows, history);
+        return new TrainingResult(final, summary);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using SparseAe.Kernels;
+using SparseAe.Model;
+using SparseAe.Objective;
+using SparseAe.Optimization;
+
+namespace SparseAe.Training;
+
+/// <summary>
+/// Mini-batch Adam over shuffled passes of a row source: the data are streamed, never held whole.
+/// Each batch's sparsity term uses that batch's rhoHat, the usual mini-batch form of the UFLDL cost.
+/// </summary>
+public static class MiniBatchTrainer
+{
+    /// <summary>Trains for <see cref="TrainerSettings.Epochs"/> passes over the source.</summary>
+    public static TrainingResult Train(IRowSource source, TrainerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        int v = source.VectorSize, h = settings.HiddenCount, batchSize = settings.BatchSize;
+        AutoencoderParameters.CountFor(v, h);
+
+        var clock = Stopwatch.StartNew();
+        int threads = Defaults.ResolveThreads(settings.Threads);
+        var objective = new SparseAutoencoderObjective(v, h, settings.Objective, threads);
+        var parameters = ParameterInitializer.Initialize(v, h, settings.Seed);
+        var theta = parameters.Theta;
+        var gradient = new float[theta.Length];
+        var adam = new Adam(theta.Length, settings.LearningRate);
+        var batch = new float[(long)batchSize * v];
+        var history = new List<CostBreakdown>();
+        var meanActivation = new double[h];
+        long rowsPerEpoch = 0;
+        CostBreakdown epochCost = default;
+
+        for (int epoch = 0; epoch < settings.Epochs; epoch++)
+        {
+            double total = 0, recon = 0, decay = 0, sparsity = 0;
+            long epochRows = 0;
+            Array.Clear(meanActivation);
+            int batches = 0, filled = 0;
+            // A different, seed-determined order every epoch.
+            using (var reader = new ShufflingRowReader(source.OpenPass(epoch), v, settings.ShufflePoolRows, HashCode.Combine(settings.Seed, epoch)))
+            {
+                while (true)
+                {
+                    bool more = reader.TryReadRow(batch.AsSpan(filled * v, v));
+                    if (more) filled++;
+                    if (filled == batchSize || (!more && filled > 0))
+                    {
+                        settings.ThrowIfCancelled();
+                        var cost = objective.Evaluate(theta, batch, filled, gradient);
+                        if (!cost.IsFinite || VectorKernels.IndexOfNonFinite(gradient) >= 0)
+                            throw new NonFiniteCostException(
+                                $"The cost became {cost.Total} at epoch {epoch + 1}, mini-batch {batches + 1}; training stopped and no model is returned. " +
+                                $"Try a smaller LearningRate (now {settings.LearningRate}) and check that the inputs lie in [0, 1].");
+                        adam.Step(theta, gradient);
+                        // Weight the batch's terms by its rows so a short last batch counts less.
+                        total += cost.Total * filled; recon += cost.Reconstruction * filled;
+                        decay += cost.WeightDecay * filled; sparsity += cost.Sparsity * filled;
+                        var rhoHat = objective.MeanActivation;
+                        for (int j = 0; j < h; j++) meanActivation[j] += rhoHat[j] * filled;
+                        epochRows += filled;
+                        batches++;
+                        filled = 0;
+                    }
+                    if (!more) break;
+                }
+            }
+            if (epochRows == 0)
+                throw new ArgumentException("The training data have no rows; at least 1 is needed.", nameof(source));
+            rowsPerEpoch = epochRows;
+            epochCost = new CostBreakdown(total / epochRows, recon / epochRows, decay / epochRows, sparsity / epochRows);
+            for (int j = 0; j < h; j++) meanActivation[j] /= epochRows;
+            history.Add(epochCost);
+            settings.Progress?.Invoke(new TrainingProgress(adam.Steps, epoch + 1, epochCost, clock.Elapsed));
+        }
+
+        var summary = new TrainingSummary(OptimizerKind.Adam, adam.Steps, settings.Epochs, OptimizerExitReason.EpochsCompleted,
+            epochCost, meanActivation, clock.Elapsed, rowsPerEpoch, history);
+        return new TrainingResult(parameters, summary);
+    }
+}

@@ -1,0 +1,67 @@
+using SparseAe.Objective;
+
+namespace SparseAe.Training;
+
+/// <summary>Everything that decides how an autoencoder is trained. Defaults come from <see cref="Defaults"/>.</summary>
+public sealed class TrainerSettings
+{
+    public int HiddenCount { get; init; } = Defaults.HiddenCount;
+    public ObjectiveSettings Objective { get; init; } = new();
+    public OptimizerKind Optimizer { get; init; } = Defaults.Optimizer;
+
+    /// <summary>L-BFGS iterations at most.</summary>
+    public int MaxIterations { get; init; } = Defaults.MaxIterations;
+    public int LbfgsMemory { get; init; } = Defaults.LbfgsMemory;
+    public double GradientTolerance { get; init; } = Defaults.GradientTolerance;
+    public double FunctionTolerance { get; init; } = Defaults.FunctionTolerance;
+
+    /// <summary>Adam: passes over the data.</summary>
+    public int Epochs { get; init; } = Defaults.Epochs;
+    public int BatchSize { get; init; } = Defaults.BatchSize;
+    public double LearningRate { get; init; } = Defaults.LearningRate;
+    public int ShufflePoolRows { get; init; } = Defaults.ShufflePoolRows;
+
+    public int Seed { get; init; } = Defaults.Seed;
+
+    /// <summary>Worker threads; 0 = one per core. Results are deterministic for a given seed and thread count.</summary>
+    public int Threads { get; init; } = Defaults.Threads;
+
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>
+    /// Called before every cost evaluation (L-BFGS) and every mini-batch (Adam); throw
+    /// OperationCanceledException from it to stop. Lets a host add its own cancellation signal.
+    /// </summary>
+    public Action? CheckCancellation { get; init; }
+
+    /// <summary>Throws if either cancellation signal is set.</summary>
+    internal void ThrowIfCancelled()
+    {
+        CancellationToken.ThrowIfCancellationRequested();
+        CheckCancellation?.Invoke();
+    }
+
+    /// <summary>Called after every L-BFGS iteration and after every Adam epoch.</summary>
+    public Action<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        if (HiddenCount < 1) throw Bad(nameof(HiddenCount), HiddenCount, "at least 1");
+        ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
+        Objective.Validate();
+        if (!Enum.IsDefined(Optimizer)) throw Bad(nameof(Optimizer), Optimizer, "Lbfgs or Adam");
+        if (MaxIterations < 1) throw Bad(nameof(MaxIterations), MaxIterations, "at least 1");
+        if (LbfgsMemory < 1) throw Bad(nameof(LbfgsMemory), LbfgsMemory, "at least 1");
+        if (!(GradientTolerance >= 0)) throw Bad(nameof(GradientTolerance), GradientTolerance, "at least 0");
+        if (!(FunctionTolerance >= 0)) throw Bad(nameof(FunctionTolerance), FunctionTolerance, "at least 0");
+        if (Epochs < 1) throw Bad(nameof(Epochs), Epochs, "at least 1");
+        if (BatchSize < 1) throw Bad(nameof(BatchSize), BatchSize, "at least 1");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw Bad(nameof(LearningRate), LearningRate, "finite and greater than 0");
+        if (ShufflePoolRows < 1) throw Bad(nameof(ShufflePoolRows), ShufflePoolRows, "at least 1");
+        if (Threads < 0) throw Bad(nameof(Threads), Threads, "at least 0 (0 means one per core)");
+    }
+
+    private static ArgumentOutOfRangeException Bad(string name, object value, string rule)
+        => new(name, value, $"{name} must be {rule}, but is {value}.");
+}

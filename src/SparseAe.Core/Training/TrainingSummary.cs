@@ -1,0 +1,59 @@
+using SparseAe.Objective;
+using SparseAe.Optimization;
+
+namespace SparseAe.Training;
+
+/// <summary>Progress reported while training.</summary>
+/// <param name="Iteration">L-BFGS iteration, or Adam step (mini-batches so far).</param>
+/// <param name="Epoch">Adam epochs completed (0 for L-BFGS).</param>
+/// <param name="Cost">J and its terms at this point (Adam: mean over the epoch's batches).</param>
+/// <param name="Elapsed">Time since training started.</param>
+public readonly record struct TrainingProgress(int Iteration, int Epoch, CostBreakdown Cost, TimeSpan Elapsed);
+
+/// <summary>What a training run did and where it ended.</summary>
+public sealed class TrainingSummary
+{
+    public TrainingSummary(OptimizerKind optimizer, int iterations, int epochs, OptimizerExitReason exitReason, CostBreakdown finalCost,
+        double[] meanActivation, TimeSpan elapsed, long trainingRows, IReadOnlyList<CostBreakdown> costHistory)
+    {
+        Optimizer = optimizer;
+        Iterations = iterations;
+        Epochs = epochs;
+        ExitReason = exitReason;
+        FinalCost = finalCost;
+        MeanActivation = Array.AsReadOnly((double[])meanActivation.Clone());
+        Elapsed = elapsed;
+        TrainingRows = trainingRows;
+        CostHistory = costHistory.ToArray().AsReadOnly();
+    }
+
+    public OptimizerKind Optimizer { get; }
+
+    /// <summary>L-BFGS iterations, or Adam steps (mini-batches).</summary>
+    public int Iterations { get; }
+
+    /// <summary>Adam epochs completed; 0 for L-BFGS.</summary>
+    public int Epochs { get; }
+
+    public OptimizerExitReason ExitReason { get; }
+
+    /// <summary>
+    /// J and its terms at the returned parameters. L-BFGS: over the whole training set. Adam: mean over
+    /// the last epoch's mini-batches (each evaluated just before its update).
+    /// </summary>
+    public CostBreakdown FinalCost { get; }
+
+    /// <summary>rhoHat: the mean activation of each hidden unit, measured like <see cref="FinalCost"/>.</summary>
+    public IReadOnlyList<double> MeanActivation { get; }
+
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Rows in the training set (Adam: rows per epoch).</summary>
+    public long TrainingRows { get; }
+
+    /// <summary>J and its terms after each L-BFGS iteration (the first entry is the starting point), or per Adam epoch.</summary>
+    public IReadOnlyList<CostBreakdown> CostHistory { get; }
+}
+
+/// <summary>The trained parameters and the summary of the run that produced them.</summary>
+public sealed record TrainingResult(Model.AutoencoderParameters Parameters, TrainingSummary Summary);

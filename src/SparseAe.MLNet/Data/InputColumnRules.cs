@@ -1,0 +1,40 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace SparseAe.MLNet.Data;
+
+/// <summary>The rules for the autoencoder's input column, with messages that name the column, the rule and what was found.</summary>
+internal static class InputColumnRules
+{
+    /// <summary>Finds the input column in a schema and returns its (known) vector size.</summary>
+    public static DataViewSchema.Column Find(DataViewSchema schema, string name, int? expectedSize)
+    {
+        var column = schema.GetColumnOrNull(name)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
+        if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Input column '{name}' must be a known-size vector of Single, but is {column.Type}.");
+        if (!vector.IsKnownSize)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Input column '{name}' must be a known-size vector of Single, but its size is variable ({column.Type}).");
+        if (expectedSize is int v && vector.Size != v)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Input column '{name}' must be a vector of {v} Single values, the size the autoencoder was trained on, but has {vector.Size}.");
+        return column;
+    }
+
+    /// <summary>The same rules on a SchemaShape (estimator-time checks, where only the kind is known).</summary>
+    public static void Check(SchemaShape shape, string name)
+    {
+        if (!shape.TryFindColumn(name, out var col))
+            throw new ArgumentOutOfRangeException(nameof(shape),
+                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.");
+        if (col.Kind == SchemaShape.Column.VectorKind.VariableVector)
+            throw new ArgumentOutOfRangeException(nameof(shape),
+                $"Input column '{name}' must be a known-size vector of Single, but its size is variable ({col.ItemType}).");
+        if (col.Kind != SchemaShape.Column.VectorKind.Vector || col.ItemType != NumberDataViewType.Single || col.IsKey)
+            throw new ArgumentOutOfRangeException(nameof(shape),
+                $"Input column '{name}' must be a known-size vector of Single, but is {(col.Kind == SchemaShape.Column.VectorKind.Scalar ? "a scalar" : "a vector")} of {col.ItemType}.");
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace SparseAe.MLNet.Mapping;
+
+/// <summary>The lazily transformed data: input rows with the code (and error) columns appended.</summary>
+internal sealed class MappedDataView(IDataView input, OutputColumns columns) : IDataView
+{
+    public DataViewSchema Schema => columns.OutputSchema;
+    public bool CanShuffle => input.CanShuffle;
+    public long? GetRowCount() => input.GetRowCount();
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var needed = columnsNeeded.ToArray();
+        return new MappedCursor(input.GetRowCursor(columns.Dependencies(needed), rand), columns, needed);
+    }
+
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+    {
+        var needed = columnsNeeded.ToArray();
+        return input.GetRowCursorSet(columns.Dependencies(needed), n, rand)
+            .Select(c => (DataViewRowCursor)new MappedCursor(c, columns, needed)).ToArray();
+    }
+
+    private sealed class MappedCursor : DataViewRowCursor
+    {
+        private readonly DataViewRowCursor _input;
+        private readonly OutputColumns _columns;
+        private readonly bool[] _active;
+
+        public MappedCursor(DataViewRowCursor input, OutputColumns columns, IEnumerable<DataViewSchema.Column> active)
+        {
+            _input = input;
+            _columns = columns;
+            _active = ActiveFlags.From(columns.OutputSchema, active);
+        }
+
+        public override DataViewSchema Schema => _columns.OutputSchema;
+        public override long Position => _input.Position;
+        public override long Batch => _input.Batch;
+        public override bool MoveNext() => _input.MoveNext();
+        public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+
+        public override bool IsColumnActive(DataViewSchema.Column column)
+            => _columns.IsComputed(column.Index) ? _active[column.Index] : _input.IsColumnActive(_columns.InputSchema[column.Index]);
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            ActiveFlags.CheckActive(this, column);
+            return _columns.GetGetter<TValue>(_input, column);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _input.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

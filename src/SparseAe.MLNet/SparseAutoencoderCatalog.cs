@@ -1,0 +1,50 @@
+using Microsoft.ML;
+using SparseAe.MLNet.MLNetInternals;
+
+namespace SparseAe.MLNet;
+
+/// <summary>The <c>mlContext.Transforms.SparseAutoencoder(...)</c> extension.</summary>
+public static class SparseAutoencoderCatalog
+{
+    /// <summary>
+    /// Trains a sparse autoencoder on <paramref name="inputColumnName"/> (a known-size vector of Single,
+    /// values best in [0, 1]) and outputs each row's hidden code, a vector of <paramref name="hiddenCount"/> Single.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The code column to create.</param>
+    /// <param name="inputColumnName">The input column; null means the same name as the output.</param>
+    /// <param name="hiddenCount">H, the hidden units.</param>
+    /// <param name="sparsityTarget">rho, the target mean activation, in (0, 1).</param>
+    /// <param name="sparsityWeight">beta, the sparsity penalty's weight.</param>
+    /// <param name="weightDecay">lambda, the weight decay.</param>
+    /// <param name="maxIterations">L-BFGS iterations.</param>
+    /// <param name="seed">Seed of the initial weights.</param>
+    public static SparseAutoencoderEstimator SparseAutoencoder(this TransformsCatalog catalog,
+        string outputColumnName,
+        string? inputColumnName = null,
+        int hiddenCount = Defaults.HiddenCount,
+        double sparsityTarget = Defaults.SparsityTarget,
+        double sparsityWeight = Defaults.SparsityWeight,
+        double weightDecay = Defaults.WeightDecay,
+        int maxIterations = Defaults.MaxIterations,
+        int seed = Defaults.Seed)
+        => catalog.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName,
+            HiddenCount = hiddenCount,
+            SparsityTarget = sparsityTarget,
+            SparsityWeight = sparsityWeight,
+            WeightDecay = weightDecay,
+            MaxIterations = maxIterations,
+            Seed = seed,
+        });
+
+    /// <summary>Trains a sparse autoencoder with every option given.</summary>
+    public static SparseAutoencoderEstimator SparseAutoencoder(this TransformsCatalog catalog, SparseAutoencoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new SparseAutoencoderEstimator(HostAccess.GetEnvironment(catalog), options);
+    }
+}

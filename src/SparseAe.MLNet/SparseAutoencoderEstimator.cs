@@ -1,0 +1,107 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using SparseAe.MLNet.Data;
+using SparseAe.MLNet.MLNetInternals;
+using SparseAe.Training;
+
+namespace SparseAe.MLNet;
+
+/// <summary>
+/// Trains a sparse autoencoder (Ng's UFLDL formulation) on a vector column and returns a
+/// <see cref="SparseAutoencoderTransformer"/> that appends each row's hidden code.
+/// </summary>
+/// <remarks>
+/// Model: h = sigmoid(W1 x + b1), y = sigmoid(W2 h + b2), W1 is (H,V), W2 is (V,H).
+/// Cost over m rows: J = (1/(2m)) sum_i ||y_i - x_i||^2 + (lambda/2)(||W1||^2 + ||W2||^2)
+/// + beta sum_j KL(rho || rhoHat_j), rhoHat_j = (1/m) sum_i h_ij (or beta (1/m) sum |h| with the L1
+/// penalty). Biases are not decayed. The reconstruction term is UFLDL's (divided by m only, not also
+/// by V as in the seed TensorFlow code). The decoder is a sigmoid, so inputs should lie in [0, 1].
+/// </remarks>
+public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTransformer>
+{
+    private readonly IHost _host;
+    private readonly SparseAutoencoderOptions _options;
+
+    internal SparseAutoencoderEstimator(IHostEnvironment env, SparseAutoencoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _host = env.Register(nameof(SparseAutoencoderEstimator));
+        _options = options;
+    }
+
+    private string InputName => _options.InputColumnName ?? _options.OutputColumnName;
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        InputColumnRules.Check(inputSchema, InputName);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        columns[_options.OutputColumnName] = HostAccess.ShapeColumn(_options.OutputColumnName,
+            SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single);
+        if (_options.ReconstructionErrorColumnName is string error)
+            columns[error] = HostAccess.ShapeColumn(error, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single);
+        return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Trains on the input column of <paramref name="input"/>.</summary>
+    public SparseAutoencoderTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var column = InputColumnRules.Find(input.Schema, InputName, expectedSize: null);
+        int v = ((VectorDataViewType)column.Type).Size;
+        using var channel = _host.Start("Training");
+        void CheckAlive() => HostAccess.CheckAlive(_host);
+
+        var userProgress = _options.Progress;
+        var settings = _options.ToTrainerSettings(CheckAlive, p =>
+        {
+            HostAccess.Info(channel, string.Format(CultureInfo.InvariantCulture,
+                "iteration {0}{1}: J {2:G6} (reconstruction {3:G6}, weight decay {4:G6}, sparsity {5:G6}), {6:F1} s",
+                p.Iteration, p.Epoch > 0 ? $", epoch {p.Epoch}" : "", p.Cost.Total, p.Cost.Reconstruction, p.Cost.WeightDecay,
+                p.Cost.Sparsity, p.Elapsed.TotalSeconds));
+            userProgress?.Invoke(p);
+        });
+
+        var rows = new DataViewRows(input, column, v);
+        TrainingResult result;
+        if (_options.Optimizer == OptimizerKind.Lbfgs)
+        {
+            var (data, count) = rows.ReadAll(CheckAlive);
+            WarnIfOutsideUnitInterval(channel, data, column.Name);
+            HostAccess.Info(channel, $"Training a {v}-{_options.HiddenCount}-{v} sparse autoencoder with L-BFGS on {count} rows.");
+            result = FullBatchTrainer.Train(data, count, v, settings);
+        }
+        else
+        {
+            HostAccess.Info(channel, $"Training a {v}-{_options.HiddenCount}-{v} sparse autoencoder with Adam, streaming column '{column.Name}'.");
+            try
+            {
+                result = MiniBatchTrainer.Train(rows, settings);
+            }
+            catch (ArgumentException e) when (e.ParamName == "source")
+            {
+                throw rows.NoRows();
+            }
+        }
+        var s = result.Summary;
+        HostAccess.Info(channel, string.Format(CultureInfo.InvariantCulture,
+            "Finished: {0} after {1} iterations, J {2:G6}, mean activation {3:G4}, {4:F2} s.",
+            s.ExitReason, s.Iterations, s.FinalCost.Total, s.MeanActivation.Average(), s.Elapsed.TotalSeconds));
+        return new SparseAutoencoderTransformer(_options.OutputColumnName, InputName, _options.ReconstructionErrorColumnName,
+            result.Parameters, settings.Objective, result.Summary);
+    }
+
+    private static void WarnIfOutsideUnitInterval(IChannel channel, float[] data, string name)
+    {
+        float min = System.Numerics.Tensors.TensorPrimitives.Min(data), max = System.Numerics.Tensors.TensorPrimitives.Max(data);
+        if (min < 0 || max > 1)
+            HostAccess.Warning(channel, string.Format(CultureInfo.InvariantCulture,
+                "Column '{0}' holds values in [{1:G4}, {2:G4}]; the sigmoid decoder reconstructs only [0, 1], so scale the inputs (UFLDL rescales patches to [0.1, 0.9]).",
+                name, min, max));
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.MLNet.Mapping;
+using SparseAe.MLNet.MLNetInternals;
+using SparseAe.Model;
+using SparseAe.Objective;
+using SparseAe.Training;
+
+namespace SparseAe.MLNet;
+
+/// <summary>
+/// A trained sparse autoencoder in an ML.NET pipeline: appends the code h = sigmoid(W1 x + b1) of
+/// each row's input vector as a vector column (and, optionally, the row's reconstruction error).
+/// Save and load it with <c>MLContext.Model</c>; use it through Transform or a PredictionEngine.
+/// </summary>
+/// <remarks>
+/// ONNX export is not supported yet: <c>MLContext.Model.ConvertToOnnx</c> does not fail on an unknown
+/// transformer but silently turns its output column into a graph input, so do not rely on it.
+/// </remarks>
+public sealed class SparseAutoencoderTransformer : ITransformer
+{
+    /// <summary>The loader signature stored in saved models. Never change it: saved zips name it.</summary>
+    public const string LoaderSignature = "SparseAutoencoderXf";
+
+    internal SparseAutoencoderTransformer(string outputColumnName, string inputColumnName, string? reconstructionErrorColumnName,
+        AutoencoderParameters parameters, ObjectiveSettings objective, TrainingSummary summary)
+    {
+        OutputColumnName = outputColumnName;
+        InputColumnName = inputColumnName;
+        ReconstructionErrorColumnName = reconstructionErrorColumnName;
+        Encoder = new AutoencoderEncoder(parameters);
+        Weights = new AutoencoderWeights(parameters);
+        Objective = objective;
+        Summary = summary;
+    }
+
+    /// <summary>The code column's name.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>The input vector column's name.</summary>
+    public string InputColumnName { get; }
+
+    /// <summary>The reconstruction-error column's name, or null when there is none.</summary>
+    public string? ReconstructionErrorColumnName { get; }
+
+    /// <summary>The learned parameters, read-only.</summary>
+    public AutoencoderWeights Weights { get; }
+
+    /// <summary>rho, beta, lambda and the penalty the model was trained with.</summary>
+    public ObjectiveSettings Objective { get; }
+
+    /// <summary>What training did: iterations, exit reason, final cost and terms, mean activations, time, cost history.</summary>
+    public TrainingSummary Summary { get; }
+
+    internal AutoencoderEncoder Encoder { get; }
+
+    /// <summary>Always true: the autoencoder maps each row on its own.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new OutputColumns(this, inputSchema).OutputSchema;
+    }
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new MappedDataView(input, new OutputColumns(this, input.Schema));
+    }
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new AutoencoderRowMapper(new OutputColumns(this, inputSchema));
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
+
+    // ML.NET's loader finds this by reflection (LoadableClass in MLNetInternals/ModelPersistence.cs).
+    private static SparseAutoencoderTransformer Create(Microsoft.ML.Runtime.IHostEnvironment env, ModelLoadContext ctx)
+        => ModelPersistence.Load(env, ctx);
+}

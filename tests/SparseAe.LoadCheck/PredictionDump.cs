@@ -1,0 +1,57 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace SparseAe.LoadCheck;
+
+/// <summary>An 8x8 digit as the pipelines under test take it.</summary>
+public sealed class DigitRow
+{
+    public float Label { get; set; }
+
+    [VectorType(64)]
+    public float[] Features { get; set; } = [];
+}
+
+/// <summary>What the pipelines under test predict for a digit.</summary>
+public sealed class DigitPrediction
+{
+    public float[] Code { get; set; } = [];
+    public float[] Score { get; set; } = [];
+    public uint PredictedLabel { get; set; }
+}
+
+/// <summary>
+/// Writes a model's predictions as exact bit patterns (hex of each float), once through Transform
+/// and once through a PredictionEngine, so two runs compare bit for bit. Shared by the tests and
+/// the fresh-process program.
+/// </summary>
+public static class PredictionDump
+{
+    public static string[] ThroughTransform(MLContext ml, ITransformer model, IReadOnlyList<DigitRow> rows)
+    {
+        var output = model.Transform(ml.Data.LoadFromEnumerable(rows));
+        return ml.Data.CreateEnumerable<DigitPrediction>(output, reuseRowObject: false).Select(Line).ToArray();
+    }
+
+    public static string[] ThroughPredictionEngine(MLContext ml, ITransformer model, IReadOnlyList<DigitRow> rows)
+    {
+        var engine = ml.Model.CreatePredictionEngine<DigitRow, DigitPrediction>(model);
+        return rows.Select(r => Line(engine.Predict(r))).ToArray();
+    }
+
+    public static string Line(DigitPrediction p)
+        => string.Join(' ', p.Code.Select(Hex)) + " | " + string.Join(' ', p.Score.Select(Hex)) + " | " + p.PredictedLabel.ToString(CultureInfo.InvariantCulture);
+
+    private static string Hex(float f) => BitConverter.SingleToInt32Bits(f).ToString("X8", CultureInfo.InvariantCulture);
+
+    public static void WriteRows(string path, IEnumerable<DigitRow> rows)
+        => File.WriteAllLines(path, rows.Select(r => string.Join(',', new[] { r.Label }.Concat(r.Features).Select(f => f.ToString("R", CultureInfo.InvariantCulture)))));
+
+    public static List<DigitRow> ReadRows(string path)
+        => File.ReadLines(path).Select(line =>
+        {
+            var v = line.Split(',').Select(s => float.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            return new DigitRow { Label = v[0], Features = v[1..] };
+        }).ToList();
+}

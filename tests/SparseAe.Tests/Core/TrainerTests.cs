@@ -1,0 +1,134 @@
+using SparseAe.Optimization;
+using SparseAe.Tests.Support;
+using SparseAe.Training;
+using Xunit;
+
+namespace SparseAe.Tests.Core;
+
+public class TrainerTests
+{
+    private static TrainerSettings Small(int threads = 1, int iterations = 60) => new()
+    {
+        HiddenCount = 10, MaxIterations = iterations, Threads = threads, Seed = 7,
+    };
+
+    [Fact]
+    public void Lbfgs_training_lowers_the_cost_and_reports_a_true_summary()
+    {
+        const int v = 16, m = 300;
+        var x = TestData.RandomRows(m, v, 1);
+        var progress = new List<TrainingProgress>();
+        var settings = new TrainerSettings { HiddenCount = 10, MaxIterations = 50, Seed = 7, Progress = progress.Add };
+        var result = FullBatchTrainer.Train(x, m, v, settings);
+        var s = result.Summary;
+        Assert.Equal(OptimizerKind.Lbfgs, s.Optimizer);
+        Assert.Equal(OptimizerExitReason.MaxIterations, s.ExitReason);
+        Assert.Equal(50, s.Iterations);
+        Assert.Equal(51, s.CostHistory.Count);            // the start, then one per iteration
+        Assert.Equal(50, progress.Count);
+        Assert.True(s.CostHistory[^1].Total < 0.5 * s.CostHistory[0].Total, $"{s.CostHistory[0].Total} -> {s.CostHistory[^1].Total}");
+        Assert.Equal(s.CostHistory[^1].Total, s.FinalCost.Total, 1e-6);
+        Assert.Equal(10, s.MeanActivation.Count);
+        Assert.All(s.MeanActivation, a => Assert.InRange(a, 0, 1));
+        Assert.Equal(s.FinalCost.Reconstruction + s.FinalCost.WeightDecay + s.FinalCost.Sparsity, s.FinalCost.Total, 1e-12);
+        Assert.Equal(m, s.TrainingRows);
+    }
+
+    [Fact]
+    public void Lbfgs_training_is_deterministic_for_a_seed_and_thread_count()
+    {
+        const int v = 12, m = 400;
+        var x = TestData.RandomRows(m, v, 2);
+        var a = FullBatchTrainer.Train(x, m, v, Small(threads: 2));
+        var b = FullBatchTrainer.Train(x, m, v, Small(threads: 2));
+        Assert.Equal(a.Parameters.Theta, b.Parameters.Theta);
+        var c = FullBatchTrainer.Train(x, m, v, new TrainerSettings { HiddenCount = 10, MaxIterations = 60, Threads = 2, Seed = 8 });
+        Assert.NotEqual(a.Parameters.Theta, c.Parameters.Theta);
+    }
+
+    [Fact]
+    public void Rows_with_NaN_or_infinity_are_refused_by_row_and_index()
+    {
+        var x = TestData.RandomRows(5, 4, 3);
+        x[2 * 4 + 3] = float.NaN;
+        var e = Assert.Throws<ArgumentException>(() => FullBatchTrainer.Train(x, 5, 4, Small()));
+        Assert.Contains("row 2", e.Message);
+        Assert.Contains("index 3", e.Message);
+        x[2 * 4 + 3] = float.PositiveInfinity;
+        Assert.Contains("row 2", Assert.Throws<ArgumentException>(() => new ArrayRowSource(x, 5, 4)).Message);
+    }
+
+    [Fact]
+    public void Adam_training_lowers_the_cost_and_is_deterministic()
+    {
+        const int v = 16, m = 1000;
+        var x = TestData.RandomRows(m, v, 4);
+        var settings = new TrainerSettings { HiddenCount = 10, Optimizer = OptimizerKind.Adam, Epochs = 8, BatchSize = 64, ShufflePoolRows = 300, Threads = 1 };
+        var a = MiniBatchTrainer.Train(new ArrayRowSource(x, m, v), settings);
+        var b = MiniBatchTrainer.Train(new ArrayRowSource(x, m, v), settings);
+        Assert.Equal(a.Parameters.Theta, b.Parameters.Theta);
+        var s = a.Summary;
+        Assert.Equal(OptimizerExitReason.EpochsCompleted, s.ExitReason);
+        Assert.Equal(8, s.Epochs);
+        Assert.Equal(8 * 16, s.Iterations);               // ceil(1000 / 64) = 16 batches per epoch
+        Assert.Equal(8, s.CostHistory.Count);
+        Assert.True(s.CostHistory[^1].Total < 0.5 * s.CostHistory[0].Total, $"{s.CostHistory[0].Total} -> {s.CostHistory[^1].Total}");
+    }
+
+    [Fact]
+    public void Adam_stops_with_a_clear_error_when_the_cost_becomes_non_finite()
+    {
+        const int v = 8, m = 256;
+        var x = TestData.RandomRows(m, v, 5);
+        var settings = new TrainerSettings { HiddenCount = 4, Optimizer = OptimizerKind.Adam, Epochs = 50, BatchSize = 32, LearningRate = 1e6 };
+        var e = Assert.Throws<NonFiniteCostException>(() => MiniBatchTrainer.Train(new ArrayRowSource(x, m, v), settings));
+        Assert.Contains("LearningRate", e.Message);
+        Assert.Contains("no model is returned", e.Message);
+    }
+
+    [Fact]
+    public void An_empty_source_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => MiniBatchTrainer.Train(new ArrayRowSource(Array.Empty<float>(), 0, 3), new TrainerSettings { Optimizer = OptimizerKind.Adam }));
+        Assert.Contains("no rows", e.Message);
+        Assert.Contains("at least 1 row", Assert.Throws<ArgumentException>(() => FullBatchTrainer.Train(Array.Empty<float>(), 0, 3, new TrainerSettings())).Message);
+    }
+
+    [Fact]
+    public void Cancellation_stops_training()
+    {
+        using var cts = new CancellationTokenSource();
+        var x = TestData.RandomRows(100, 8, 6);
+        int seen = 0;
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 5, CancellationToken = cts.Token,
+            Progress = _ => { if (++seen == 3) cts.Cancel(); },
+        };
+        Assert.ThrowsAny<OperationCanceledException>(() => FullBatchTrainer.Train(x, 100, 8, settings));
+        Assert.Equal(3, seen);
+    }
+
+    [Theory]
+    [InlineData(nameof(TrainerSettings.HiddenCount))]
+    [InlineData(nameof(TrainerSettings.MaxIterations))]
+    [InlineData(nameof(TrainerSettings.BatchSize))]
+    [InlineData(nameof(TrainerSettings.Epochs))]
+    [InlineData(nameof(TrainerSettings.LearningRate))]
+    [InlineData(nameof(TrainerSettings.Threads))]
+    public void Out_of_range_settings_name_themselves(string name)
+    {
+        var settings = name switch
+        {
+            nameof(TrainerSettings.HiddenCount) => new TrainerSettings { HiddenCount = 0 },
+            nameof(TrainerSettings.MaxIterations) => new TrainerSettings { MaxIterations = 0 },
+            nameof(TrainerSettings.BatchSize) => new TrainerSettings { BatchSize = 0 },
+            nameof(TrainerSettings.Epochs) => new TrainerSettings { Epochs = 0 },
+            nameof(TrainerSettings.LearningRate) => new TrainerSettings { LearningRate = -1 },
+            _ => new TrainerSettings { Threads = -2 },
+        };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(settings.Validate);
+        Assert.Contains($"{name} must be", e.Message);
+        Assert.Contains("but is", e.Message);
+    }
+}
