@@ -27,9 +27,12 @@ internal static class InputColumnRules
     /// <summary>The same rules on a SchemaShape (estimator-time checks, where only the kind is known).</summary>
     public static void Check(SchemaShape shape, string name)
     {
-        if (!shape.TryFindColumn(name, out var col))
+        // SchemaShape.TryFindColumn is internal; the last column of a name wins, as in a schema.
+        var matches = shape.Where(c => c.Name == name).ToList();
+        if (matches.Count == 0)
             throw new ArgumentOutOfRangeException(nameof(shape),
                 $"Input column '{name}' was not found; the data have columns: {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.");
+        var col = matches[^1];
         if (col.Kind == SchemaShape.Column.VectorKind.VariableVector)
             throw new ArgumentOutOfRangeException(nameof(shape),
                 $"Input column '{name}' must be a known-size vector of Single, but its size is variable ({col.ItemType}).");
