@@ -133,7 +133,8 @@ public class BadInputTests
         {
             var cut = Path.Combine(Path.GetDirectoryName(path)!, $"cut{keep}.zip");
             File.WriteAllBytes(cut, bytes[..keep]);
-            Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(cut, out _));
+            var e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(cut, out _));
+            Assert.Contains("zip", FullMessage(e), StringComparison.OrdinalIgnoreCase);
         }
     }
 
