@@ -58,6 +58,9 @@ public static class Defaults
     /// <summary>Seed of the weight initialisation and of the Adam shuffle.</summary>
     public const int Seed = 1;
 
+    /// <summary>ZCA whitening: the regulariser added to each covariance eigenvalue (UFLDL's exercises: 0.1).</summary>
+    public const double ZcaEpsilon = 0.1;
+
     /// <summary>Worker threads; 0 means one per core.</summary>
     public const int Threads = 0;
 

@@ -3,7 +3,7 @@ using SparseAe.MLNet.MLNetInternals;
 
 namespace SparseAe.MLNet;
 
-/// <summary>The <c>mlContext.Transforms.SparseAutoencoder(...)</c> extension.</summary>
+/// <summary>The <c>mlContext.Transforms.SparseAutoencoder(...)</c> and <c>ZcaWhitening(...)</c> extensions.</summary>
 public static class SparseAutoencoderCatalog
 {
     /// <summary>
@@ -46,5 +46,20 @@ public static class SparseAutoencoderCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         return new SparseAutoencoderEstimator(HostAccess.GetEnvironment(catalog), options);
+    }
+
+    /// <summary>
+    /// Fits ZCA whitening y = W (x - mu) on <paramref name="inputColumnName"/> (a known-size vector of
+    /// Single) and outputs the whitened vector, of the same size.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The whitened column to create.</param>
+    /// <param name="inputColumnName">The input column; null means the same name as the output.</param>
+    /// <param name="epsilon">Added to each covariance eigenvalue before the inverse square root.</param>
+    public static ZcaWhiteningEstimator ZcaWhitening(this TransformsCatalog catalog, string outputColumnName,
+        string? inputColumnName = null, double epsilon = Defaults.ZcaEpsilon)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new ZcaWhiteningEstimator(HostAccess.GetEnvironment(catalog), outputColumnName, inputColumnName, epsilon);
     }
 }

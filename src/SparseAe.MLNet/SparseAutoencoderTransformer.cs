@@ -17,7 +17,7 @@ namespace SparseAe.MLNet;
 /// ONNX export is not supported yet: <c>MLContext.Model.ConvertToOnnx</c> does not fail on an unknown
 /// transformer but silently turns its output column into a graph input, so do not rely on it.
 /// </remarks>
-public sealed class SparseAutoencoderTransformer : ITransformer
+public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
 {
     /// <summary>The loader signature stored in saved models. Never change it: saved zips name it.</summary>
     public const string LoaderSignature = "SparseAutoencoderXf";
@@ -38,7 +38,7 @@ public sealed class SparseAutoencoderTransformer : ITransformer
     public string OutputColumnName { get; }
 
     /// <summary>The input vector column's name.</summary>
-    public string InputColumnName { get; }
+    public override string InputColumnName { get; }
 
     /// <summary>The reconstruction-error column's name, or null when there is none.</summary>
     public string? ReconstructionErrorColumnName { get; }
@@ -54,33 +54,40 @@ public sealed class SparseAutoencoderTransformer : ITransformer
 
     internal AutoencoderEncoder Encoder { get; }
 
-    /// <summary>Always true: the autoencoder maps each row on its own.</summary>
-    public bool IsRowToRowMapper => true;
-
-    /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
     {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        return new OutputColumns(this, inputSchema).OutputSchema;
+        var columns = new List<ComputedColumn>
+        {
+            new(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, Encoder.HiddenCount), input =>
+            {
+                var code = new float[Encoder.HiddenCount];
+                return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+                {
+                    Encoder.Encode(input.Read(), code);
+                    OutputColumns.Write(code, ref dst);
+                });
+            }),
+        };
+        if (ReconstructionErrorColumnName is string errorName)
+        {
+            columns.Add(new(errorName, NumberDataViewType.Single, input =>
+            {
+                var code = new float[Encoder.HiddenCount];
+                var scratch = new float[Encoder.VisibleCount];
+                return (ValueGetter<float>)((ref float dst) =>
+                {
+                    var x = input.Read();
+                    Encoder.Encode(x, code);
+                    dst = Encoder.ReconstructionError(x, code, scratch);
+                });
+            }));
+        }
+        return new OutputColumns(inputSchema, InputColumnName, Encoder.VisibleCount, columns);
     }
 
-    /// <inheritdoc />
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return new MappedDataView(input, new OutputColumns(this, input.Schema));
-    }
-
-    /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        return new AutoencoderRowMapper(new OutputColumns(this, inputSchema));
-    }
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
+    private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
 
     // ML.NET's loader finds this by reflection (LoadableClass in MLNetInternals/ModelPersistence.cs).
     private static SparseAutoencoderTransformer Create(Microsoft.ML.Runtime.IHostEnvironment env, ModelLoadContext ctx)
-        => ModelPersistence.Load(env, ctx);
+        => ModelPersistence.LoadAutoencoder(env, ctx);
 }

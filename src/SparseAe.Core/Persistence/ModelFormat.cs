@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Text;
 using SparseAe.Model;
 using SparseAe.Objective;
@@ -12,14 +10,9 @@ namespace SparseAe.Persistence;
 /// The binary format of a saved autoencoder, shared by the writer and the reader below.
 /// </summary>
 /// <remarks>
-/// All integers and floats little-endian. Offsets in bytes.
+/// The block is framed by <see cref="ChecksummedBlock"/> (magic "SPAE" = 0x45415053, versions,
+/// payload length, CRC-32). The payload, all little-endian, offsets relative to its start:
 /// <code>
-/// Header (16 bytes)
-///   0   u32  magic 0x45415053 (the bytes "SPAE")
-///   4   u32  format version written (CurrentVersion)
-///   8   u32  minimum reader version able to read it (MinReadableVersion)
-///   12  i32  payload length L, 1..MaxPayloadBytes
-/// Payload (L bytes), starting at offset 16, offsets below relative to it
 ///   0   i32  V >= 1              4   i32  H >= 1
 ///   8   i32  penalty (0 KL, 1 L1)
 ///   12  f64  rho in (0,1)        20  f64  beta >= 0          28  f64  lambda >= 0
@@ -31,8 +24,6 @@ namespace SparseAe.Persistence;
 ///       H x f64 mean activation of each hidden unit, each in [0,1]
 ///       (2HV + H + V) x f32 theta = [W1 (H,V) | W2 (V,H) | b1 (H) | b2 (V)], each finite
 ///       i32  K, column names, then K x (i32 byte length, UTF-8 bytes)
-/// Trailer
-///   16+L u32 CRC-32 (IEEE) of the payload bytes
 /// </code>
 /// Every decoded size is checked against the bytes that remain before anything is allocated, and
 /// every value against its rule; a failure is an <see cref="InvalidDataException"/> naming the field,
@@ -43,8 +34,6 @@ public static class ModelFormat
     public const uint Magic = 0x45415053;
     public const uint CurrentVersion = 1;
     public const uint MinReadableVersion = 1;
-    public const int MaxPayloadBytes = int.MaxValue - 64;
-    private const int MaxColumnNames = 64, MaxNameBytes = 4096;
 
     /// <summary>Writes the model to the stream.</summary>
     public static void Write(Stream stream, SavedAutoencoder model)
@@ -68,55 +57,39 @@ public static class ModelFormat
             foreach (var c in s.CostHistory) WriteCost(w, c);
             foreach (var a in s.MeanActivation) w.Write(a);
             foreach (var t in p.Theta) w.Write(t);
-            w.Write(model.ColumnNames.Count);
-            foreach (var name in model.ColumnNames)
-            {
-                var bytes = Encoding.UTF8.GetBytes(name);
-                w.Write(bytes.Length); w.Write(bytes);
-            }
+            WriteNames(w, model.ColumnNames);
         }
-        var body = payload.GetBuffer().AsSpan(0, (int)payload.Length);
-        Span<byte> header = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], CurrentVersion);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], MinReadableVersion);
-        BinaryPrimitives.WriteInt32LittleEndian(header[12..], body.Length);
-        stream.Write(header);
-        stream.Write(body);
-        Span<byte> crc = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(crc, Crc32.HashToUInt32(body));
-        stream.Write(crc);
+        ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, payload.GetBuffer().AsSpan(0, (int)payload.Length));
     }
 
     /// <summary>Reads and validates a model; throws <see cref="InvalidDataException"/> on anything wrong.</summary>
     public static SavedAutoencoder Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        Span<byte> header = stackalloc byte[16];
-        ReadExactly(stream, header, 0, "header");
-        uint magic = BinaryPrimitives.ReadUInt32LittleEndian(header);
-        if (magic != Magic)
-            throw new InvalidDataException($"Not a SparseAe model: the magic at offset 0 is 0x{magic:X8}, expected 0x{Magic:X8}.");
-        uint written = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-        uint minReader = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-        if (minReader > CurrentVersion)
-            throw new InvalidDataException(
-                $"The model was written by a newer SparseAe (format version {written}, readable from version {minReader}); this library reads format versions up to {CurrentVersion}. Upgrade SparseAe to load it.");
-        if (minReader > written || written == 0)
-            throw new InvalidDataException($"The model header at offset 4 is inconsistent: format version {written}, minimum reader version {minReader}.");
-        int length = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
-        if (length < 1 || length > MaxPayloadBytes)
-            throw new InvalidDataException($"The payload length at offset 12 is {length}; it must lie in 1..{MaxPayloadBytes}.");
-        if (stream.CanSeek && length > stream.Length - stream.Position)
-            throw new InvalidDataException($"The model is truncated: the payload length at offset 12 is {length} bytes but only {stream.Length - stream.Position} remain.");
-        var body = new byte[length];
-        ReadExactly(stream, body, 16, "payload");
-        Span<byte> crcBytes = stackalloc byte[4];
-        ReadExactly(stream, crcBytes, 16 + length, "checksum");
-        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(crcBytes), actual = Crc32.HashToUInt32(body);
-        if (stored != actual)
-            throw new InvalidDataException($"The model is damaged: the CRC-32 at offset {16 + length} is 0x{stored:X8} but the payload hashes to 0x{actual:X8}.");
-        return PayloadReader.Parse(body, 16);
+        var (payload, _) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe model");
+        return Parse(payload, ChecksummedBlock.HeaderBytes);
+    }
+
+    internal static void WriteNames(BinaryWriter w, IReadOnlyList<string> names)
+    {
+        w.Write(names.Count);
+        foreach (var name in names)
+        {
+            var bytes = Encoding.UTF8.GetBytes(name);
+            w.Write(bytes.Length); w.Write(bytes);
+        }
+    }
+
+    internal static string[] ReadNames(ref PayloadReader r)
+    {
+        int count = r.Int("column-name count", 0, 64);
+        var names = new string[count];
+        for (int i = 0; i < count; i++)
+        {
+            int length = r.Int("column-name length", 0, Math.Min(4096, r.Remaining - 4));
+            names[i] = r.Utf8(length);
+        }
+        return names;
     }
 
     internal static void WriteCost(BinaryWriter w, CostBreakdown c)
@@ -124,10 +97,37 @@ public static class ModelFormat
         w.Write(c.Total); w.Write(c.Reconstruction); w.Write(c.WeightDecay); w.Write(c.Sparsity);
     }
 
-    private static void ReadExactly(Stream stream, Span<byte> buffer, long offset, string what)
+    private static SavedAutoencoder Parse(ReadOnlySpan<byte> payload, long baseOffset)
     {
-        int read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        if (read < buffer.Length)
-            throw new InvalidDataException($"The model is truncated: the {what} at offset {offset} needs {buffer.Length} bytes but only {read} remain.");
+        var r = new PayloadReader(payload, baseOffset);
+        int v = r.Int("V", 1, int.MaxValue);
+        int h = r.Int("H", 1, int.MaxValue);
+        long thetaCount = 2L * h * v + h + v;
+        if (thetaCount * 4 > payload.Length)
+            throw new InvalidDataException($"The sizes V={v}, H={h} at offset {baseOffset} need {thetaCount * 4} bytes of weights but the payload has {payload.Length}.");
+        var penalty = (SparsityPenalty)r.Int("penalty", 0, 1);
+        double rho = r.Double("rho", 0, 1, exclusive: true);
+        double beta = r.Double("beta", 0, double.MaxValue);
+        double lambda = r.Double("lambda", 0, double.MaxValue);
+        var optimizer = (OptimizerKind)r.Int("optimizer", 0, 1);
+        int iterations = r.Int("iterations", 0, int.MaxValue);
+        int epochs = r.Int("epochs", 0, int.MaxValue);
+        var exit = (OptimizerExitReason)r.Int("exit reason", 0, (int)OptimizerExitReason.EpochsCompleted);
+        long rows = r.Long("training rows", 0);
+        double seconds = r.Double("elapsed seconds", 0, TimeSpan.MaxValue.TotalSeconds);
+        var finalCost = r.Cost("final cost");
+        int historyCount = r.Int("cost-history count", 0, r.Remaining / 32);
+        var history = new CostBreakdown[historyCount];
+        for (int i = 0; i < historyCount; i++) history[i] = r.Cost("cost history");
+        r.Need((long)h * 8, "mean activations");
+        var mean = new double[h];
+        for (int j = 0; j < h; j++) mean[j] = r.Double("mean activation", 0, 1);
+        var theta = r.Floats(thetaCount, "parameters");
+        var names = ReadNames(ref r);
+        r.End();
+
+        var objective = new ObjectiveSettings(rho, beta, lambda, penalty);
+        var summary = new TrainingSummary(optimizer, iterations, epochs, exit, finalCost, mean, TimeSpan.FromSeconds(seconds), rows, history);
+        return new SavedAutoencoder(new AutoencoderParameters(v, h, theta), objective, summary, names);
     }
 }

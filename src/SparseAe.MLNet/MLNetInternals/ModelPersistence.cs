@@ -5,69 +5,94 @@ using SparseAe.Persistence;
 
 [assembly: LoadableClass(typeof(SparseAe.MLNet.SparseAutoencoderTransformer), null, typeof(SignatureLoadModel),
     "Sparse Autoencoder Transformer", SparseAe.MLNet.SparseAutoencoderTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(SparseAe.MLNet.ZcaWhiteningTransformer), null, typeof(SignatureLoadModel),
+    "ZCA Whitening Transformer", SparseAe.MLNet.ZcaWhiteningTransformer.LoaderSignature)]
 
 namespace SparseAe.MLNet.MLNetInternals;
 
 /// <summary>
-/// Saves and loads the transformer inside an ML.NET model zip. The entry holds ML.NET's version
-/// header, then one i32 byte count, then the self-describing block of <see cref="ModelFormat"/>
-/// (magic, written and minimum-readable versions, payload, CRC-32), whose layout comment is the
-/// single description of the bytes; column names are inside it as [output, input, error or ""].
+/// Saves and loads the project's transformers inside an ML.NET model zip. Each entry holds ML.NET's
+/// version header, then one i32 byte count, then a block framed by <see cref="ChecksummedBlock"/>
+/// (magic, written and minimum-readable versions, payload, CRC-32) whose payload is laid out by
+/// <see cref="ModelFormat"/> (autoencoder) or <see cref="ZcaFormat"/> (ZCA). Column names travel
+/// inside the block.
 /// </summary>
 internal static class ModelPersistence
 {
-    // ML.NET's own header: an 8-character model signature and versions 0xMMMMmmmm. Our format carries
-    // its own versions, so these stay at 1 unless ML.NET's framing of the entry changes.
-    private const string ModelSignature = "SPRSAUTO";
+    // ML.NET's own header: an 8-character model signature and versions 0xMMMMmmmm. Our blocks carry
+    // their own versions, so these stay at 1 unless ML.NET's framing of the entry changes.
     private const uint Version1 = 0x00010001;
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: ModelSignature,
+    private static VersionInfo Info(string modelSignature, string loaderSignature) => new(
+        modelSignature: modelSignature,
         verWrittenCur: Version1,
         verReadableCur: Version1,
         verWeCanReadBack: Version1,
-        loaderSignature: SparseAutoencoderTransformer.LoaderSignature,
-        loaderAssemblyName: typeof(SparseAutoencoderTransformer).Assembly.FullName);
+        loaderSignature: loaderSignature,
+        loaderAssemblyName: typeof(ModelPersistence).Assembly.FullName);
+
+    private static VersionInfo AutoencoderInfo => Info("SPRSAUTO", SparseAutoencoderTransformer.LoaderSignature);
+    private static VersionInfo ZcaInfo => Info("ZCAWHITE", ZcaWhiteningTransformer.LoaderSignature);
 
     public static void Save(ModelSaveContext ctx, SparseAutoencoderTransformer t)
+        => SaveBlock(ctx, AutoencoderInfo, s => ModelFormat.Write(s, new SavedAutoencoder(t.Weights.ToParameters(), t.Objective, t.Summary,
+            [t.OutputColumnName, t.InputColumnName, t.ReconstructionErrorColumnName ?? ""])));
+
+    public static void Save(ModelSaveContext ctx, ZcaWhiteningTransformer t)
+        => SaveBlock(ctx, ZcaInfo, s => ZcaFormat.Write(s, new SavedZca(t.Whitening, t.TrainingRows, [t.OutputColumnName, t.InputColumnName])));
+
+    public static SparseAutoencoderTransformer LoadAutoencoder(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        var saved = LoadBlock(ctx, AutoencoderInfo, "sparse autoencoder", ModelFormat.Read);
+        var names = CheckNames(saved.ColumnNames, 3, "sparse autoencoder", "[output, input, error]");
+        return new SparseAutoencoderTransformer(names[0], names[1], names[2].Length == 0 ? null : names[2],
+            saved.Parameters, saved.Objective, saved.Summary);
+    }
+
+    public static ZcaWhiteningTransformer LoadZca(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        var saved = LoadBlock(ctx, ZcaInfo, "ZCA whitening", ZcaFormat.Read);
+        var names = CheckNames(saved.ColumnNames, 2, "ZCA whitening", "[output, input]");
+        return new ZcaWhiteningTransformer(names[0], names[1], saved.Whitening, saved.TrainingRows);
+    }
+
+    private static void SaveBlock(ModelSaveContext ctx, VersionInfo info, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.CheckAtModel();
-        ctx.SetVersionInfo(GetVersionInfo());
-        var saved = new SavedAutoencoder(t.Weights.ToParameters(), t.Objective, t.Summary,
-            [t.OutputColumnName, t.InputColumnName, t.ReconstructionErrorColumnName ?? ""]);
+        ctx.SetVersionInfo(info);
         using var block = new MemoryStream();
-        ModelFormat.Write(block, saved);
+        write(block);
         ctx.Writer.Write(checked((int)block.Length));
         ctx.Writer.Write(block.GetBuffer(), 0, (int)block.Length);
     }
 
-    public static SparseAutoencoderTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
+    private static T LoadBlock<T>(ModelLoadContext ctx, VersionInfo info, string what, Func<Stream, T> read)
     {
-        ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(ctx);
-        ctx.CheckAtModel(GetVersionInfo());
+        ctx.CheckAtModel(info);
         var stream = ctx.Reader.BaseStream;
         int length = ctx.Reader.ReadInt32();
         long remaining = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
         if (length < 1 || length > remaining)
             throw new InvalidDataException(
-                $"The sparse autoencoder entry of the model is damaged or truncated: it declares a {length}-byte block but {(stream.CanSeek ? remaining.ToString() : "an unknown number of")} bytes remain.");
+                $"The {what} entry of the model is damaged or truncated: it declares a {length}-byte block but {(stream.CanSeek ? remaining.ToString() : "an unknown number of")} bytes remain.");
         var bytes = ctx.Reader.ReadBytes(length);
-        SavedAutoencoder saved;
         try
         {
-            saved = ModelFormat.Read(new MemoryStream(bytes, writable: false));
+            return read(new MemoryStream(bytes, writable: false));
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"The sparse autoencoder in this model cannot be loaded: {e.Message}", e);
+            throw new InvalidDataException($"The {what} in this model cannot be loaded: {e.Message}", e);
         }
-        if (saved.ColumnNames.Count != 3 || saved.ColumnNames[0].Length == 0 || saved.ColumnNames[1].Length == 0)
+    }
+
+    private static IReadOnlyList<string> CheckNames(IReadOnlyList<string> names, int count, string what, string layout)
+    {
+        if (names.Count != count || names[0].Length == 0 || names[1].Length == 0)
             throw new InvalidDataException(
-                $"The sparse autoencoder entry must name [output, input, error] columns, with non-empty output and input, but holds [{string.Join(", ", saved.ColumnNames.Select(n => $"'{n}'"))}].");
-        string? error = saved.ColumnNames[2].Length == 0 ? null : saved.ColumnNames[2];
-        return new SparseAutoencoderTransformer(saved.ColumnNames[0], saved.ColumnNames[1], error,
-            saved.Parameters, saved.Objective, saved.Summary);
+                $"The {what} entry must name {layout} columns, with non-empty output and input, but holds [{string.Join(", ", names.Select(n => $"'{n}'"))}].");
+        return names;
     }
 }

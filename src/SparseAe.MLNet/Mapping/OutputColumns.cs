@@ -1,97 +1,80 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SparseAe.MLNet.Data;
-using SparseAe.Model;
 
 namespace SparseAe.MLNet.Mapping;
 
+/// <summary>A column computed from the input vector: its name, type, and a factory of getters.</summary>
+/// <param name="MakeGetter">Given a reader of the current row's input vector, returns a
+/// ValueGetter of the column's type. Each getter owns its buffers, so getters on different
+/// cursors can run on different threads.</param>
+internal sealed record ComputedColumn(string Name, DataViewType Type, Func<InputVector, Delegate> MakeGetter);
+
+/// <summary>Reads the input vector of the current row as dense floats, checking its length.</summary>
+internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column, int size)
+{
+    private readonly ValueGetter<VBuffer<float>> _getter = row.GetGetter<VBuffer<float>>(column);
+    private readonly float[] _dense = new float[size];
+    private VBuffer<float> _buffer;
+
+    public ReadOnlySpan<float> Read()
+    {
+        _getter(ref _buffer);
+        if (_buffer.Length != _dense.Length)
+            throw new InvalidOperationException($"Row {row.Position} of column '{column.Name}' has {_buffer.Length} values, but the transform takes {_dense.Length}.");
+        _buffer.CopyTo(_dense);
+        return _dense;
+    }
+}
+
 /// <summary>
-/// The transformer's view of one input schema: the output schema (every input column, then the code
-/// column and the optional reconstruction-error column) and the getters that compute them.
+/// A transformer's view of one input schema: the output schema (every input column, then the
+/// computed columns) and the getters that produce them.
 /// </summary>
 internal sealed class OutputColumns
 {
-    private readonly AutoencoderEncoder _encoder;
     private readonly DataViewSchema.Column _input;
+    private readonly int _inputSize;
+    private readonly IReadOnlyList<ComputedColumn> _computed;
 
-    public OutputColumns(SparseAutoencoderTransformer transformer, DataViewSchema inputSchema)
+    public OutputColumns(DataViewSchema inputSchema, string inputColumnName, int inputSize, IReadOnlyList<ComputedColumn> computed)
     {
-        _encoder = transformer.Encoder;
         InputSchema = inputSchema;
-        _input = InputColumnRules.Find(inputSchema, transformer.InputColumnName, _encoder.VisibleCount);
+        _input = InputColumnRules.Find(inputSchema, inputColumnName, inputSize);
+        _inputSize = inputSize;
+        _computed = computed;
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
-        builder.AddColumn(transformer.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, _encoder.HiddenCount));
-        if (transformer.ReconstructionErrorColumnName is string errorName)
-            builder.AddColumn(errorName, NumberDataViewType.Single);
+        foreach (var c in computed) builder.AddColumn(c.Name, c.Type);
         OutputSchema = builder.ToSchema();
-        CodeIndex = inputSchema.Count;
-        ErrorIndex = transformer.ReconstructionErrorColumnName is null ? -1 : inputSchema.Count + 1;
     }
 
     public DataViewSchema InputSchema { get; }
     public DataViewSchema OutputSchema { get; }
-    public int CodeIndex { get; }
-    public int ErrorIndex { get; }
-    public DataViewSchema.Column InputColumn => _input;
 
     public bool IsComputed(int index) => index >= InputSchema.Count;
 
     /// <summary>The input columns needed to produce the given output columns.</summary>
     public IEnumerable<DataViewSchema.Column> Dependencies(IEnumerable<DataViewSchema.Column> outputColumns)
     {
-        var needed = new HashSet<int>();
-        foreach (var c in outputColumns)
-        {
-            if (IsComputed(c.Index)) needed.Add(_input.Index);
-            else needed.Add(c.Index);
-        }
-        return needed.Order().Select(i => InputSchema[i]).ToArray();
-    }
-
-    /// <summary>A getter for a computed column over the given input row. Each call computes afresh.</summary>
-    public Delegate MakeGetter(DataViewRow input, int index)
-    {
-        var source = input.GetGetter<VBuffer<float>>(_input);
-        var x = new float[_encoder.VisibleCount];
-        var code = new float[_encoder.HiddenCount];
-        VBuffer<float> buffer = default;
-        void Encode()
-        {
-            source(ref buffer);
-            if (buffer.Length != x.Length)
-                throw new InvalidOperationException($"Row {input.Position} of column '{_input.Name}' has {buffer.Length} values, but the autoencoder takes {x.Length}.");
-            buffer.CopyTo(x);
-            _encoder.Encode(x, code);
-        }
-
-        if (index == CodeIndex)
-        {
-            return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
-            {
-                Encode();
-                var editor = VBufferEditor.Create(ref dst, code.Length);
-                code.CopyTo(editor.Values);
-                dst = editor.Commit();
-            });
-        }
-        if (index == ErrorIndex)
-        {
-            var scratch = new float[_encoder.VisibleCount];
-            return (ValueGetter<float>)((ref float dst) =>
-            {
-                Encode();
-                dst = _encoder.ReconstructionError(x, code, scratch);
-            });
-        }
-        throw new ArgumentOutOfRangeException(nameof(index), index, $"Column index {index} is not computed by the autoencoder.");
+        var needed = new SortedSet<int>();
+        foreach (var c in outputColumns) needed.Add(IsComputed(c.Index) ? _input.Index : c.Index);
+        return needed.Select(i => InputSchema[i]).ToArray();
     }
 
     public ValueGetter<T> GetGetter<T>(DataViewRow input, DataViewSchema.Column column)
     {
         if (!IsComputed(column.Index)) return input.GetGetter<T>(InputSchema[column.Index]);
-        var getter = MakeGetter(input, column.Index);
+        var getter = _computed[column.Index - InputSchema.Count].MakeGetter(new InputVector(input, _input, _inputSize));
         return getter as ValueGetter<T>
             ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(T).Name}.");
+    }
+
+    /// <summary>Writes a dense vector into a VBuffer, reusing its storage.</summary>
+    public static void Write(ReadOnlySpan<float> values, ref VBuffer<float> destination)
+    {
+        var editor = VBufferEditor.Create(ref destination, values.Length);
+        values.CopyTo(editor.Values);
+        destination = editor.Commit();
     }
 }

@@ -8,7 +8,7 @@ namespace SparseAe.MLNet.Mapping;
 /// "Must be a row to row mapper") and which TransformerChain composes when the autoencoder sits
 /// anywhere in a chain.
 /// </summary>
-internal sealed class AutoencoderRowMapper(OutputColumns columns) : IRowToRowMapper
+internal sealed class VectorRowMapper(OutputColumns columns) : IRowToRowMapper
 {
     public DataViewSchema InputSchema => columns.InputSchema;
     public DataViewSchema OutputSchema => columns.OutputSchema;

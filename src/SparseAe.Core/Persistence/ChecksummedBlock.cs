@@ -1,0 +1,85 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+
+namespace SparseAe.Persistence;
+
+/// <summary>
+/// The framing every saved SparseAe object uses: a magic, the format version written, the minimum
+/// reader version, the payload length, the payload, and a CRC-32 of the payload.
+/// </summary>
+/// <remarks>
+/// Layout (little-endian; offsets in bytes from the start of the block):
+/// <code>
+///   0   u32  magic (identifies the kind of object, e.g. "SPAE" for an autoencoder)
+///   4   u32  format version written
+///   8   u32  minimum reader version able to read it
+///   12  i32  payload length L, 1..MaxPayloadBytes
+///   16  L bytes of payload (laid out by the object's own format)
+///   16+L u32 CRC-32 (IEEE) of the payload bytes
+/// </code>
+/// A reader checks the magic, refuses a block whose minimum reader version is above its own,
+/// checks L against the bytes that remain before allocating, and checks the CRC before the payload
+/// is parsed, so a flipped byte anywhere in the payload is caught.
+/// </remarks>
+public static class ChecksummedBlock
+{
+    public const int HeaderBytes = 16;
+    public const int MaxPayloadBytes = int.MaxValue - 64;
+
+    /// <summary>Writes the framed payload.</summary>
+    public static void Write(Stream stream, uint magic, uint version, uint minReadableVersion, ReadOnlySpan<byte> payload)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], version);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], minReadableVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(header[12..], payload.Length);
+        stream.Write(header);
+        stream.Write(payload);
+        Span<byte> crc = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(crc, Crc32.HashToUInt32(payload));
+        stream.Write(crc);
+    }
+
+    /// <summary>
+    /// Reads and checks a block; returns its payload and the version it was written with.
+    /// <paramref name="what"/> names the object in messages ("SparseAe model").
+    /// </summary>
+    public static (byte[] Payload, uint WrittenVersion) Read(Stream stream, uint magic, uint readerVersion, string what)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        ReadExactly(stream, header, 0, "header", what);
+        uint actualMagic = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (actualMagic != magic)
+            throw new InvalidDataException($"Not a {what}: the magic at offset 0 is 0x{actualMagic:X8}, expected 0x{magic:X8}.");
+        uint written = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        uint minReader = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        if (minReader > readerVersion)
+            throw new InvalidDataException(
+                $"The {what} was written by a newer SparseAe (format version {written}, readable from version {minReader}); this library reads format versions up to {readerVersion}. Upgrade SparseAe to load it.");
+        if (minReader > written || written == 0)
+            throw new InvalidDataException($"The {what} header at offset 4 is inconsistent: format version {written}, minimum reader version {minReader}.");
+        int length = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
+        if (length < 1 || length > MaxPayloadBytes)
+            throw new InvalidDataException($"The {what}'s payload length at offset 12 is {length}; it must lie in 1..{MaxPayloadBytes}.");
+        if (stream.CanSeek && length > stream.Length - stream.Position)
+            throw new InvalidDataException($"The {what} is truncated: the payload length at offset 12 is {length} bytes but only {stream.Length - stream.Position} remain.");
+        var payload = new byte[length];
+        ReadExactly(stream, payload, HeaderBytes, "payload", what);
+        Span<byte> crcBytes = stackalloc byte[4];
+        ReadExactly(stream, crcBytes, HeaderBytes + length, "checksum", what);
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(crcBytes), actual = Crc32.HashToUInt32(payload);
+        if (stored != actual)
+            throw new InvalidDataException($"The {what} is damaged: the CRC-32 at offset {HeaderBytes + length} is 0x{stored:X8} but the payload hashes to 0x{actual:X8}.");
+        return (payload, written);
+    }
+
+    private static void ReadExactly(Stream stream, Span<byte> buffer, long offset, string part, string what)
+    {
+        int read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        if (read < buffer.Length)
+            throw new InvalidDataException($"The {what} is truncated: the {part} at offset {offset} needs {buffer.Length} bytes but only {read} remain.");
+    }
+}

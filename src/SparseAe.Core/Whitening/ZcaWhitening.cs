@@ -1,0 +1,106 @@
+using MathNet.Numerics.LinearAlgebra;
+using SparseAe.Kernels;
+
+namespace SparseAe.Whitening;
+
+/// <summary>
+/// ZCA whitening of row vectors (UFLDL, "Whitening" and "Implementing PCA/Whitening"; Coates, Lee
+/// and Ng 2011): y = W (x - mu), W = U diag(1 / sqrt(s + epsilon)) U^T, where U diag(s) U^T is the
+/// eigendecomposition of the covariance Sigma = (1/m) sum_i (x_i - mu)(x_i - mu)^T. W is symmetric
+/// and (V,V); epsilon regularises the small eigenvalues (and low-pass filters the result).
+/// </summary>
+/// <remarks>
+/// mu is the per-feature mean (Coates et al.). UFLDL's exercise instead removes each patch's own mean
+/// first; do that before (UFLDL normalisation) if wanted. The covariance is summed in double over
+/// float products of blocks of rows; the eigendecomposition is MathNet's symmetric EVD.
+/// </remarks>
+public sealed class ZcaWhitening
+{
+    private readonly float[] _mean, _w;
+
+    private ZcaWhitening(int dimension, double epsilon, float[] mean, float[] w)
+    {
+        Dimension = dimension;
+        Epsilon = epsilon;
+        _mean = mean;
+        _w = w;
+    }
+
+    /// <summary>V, the length of the vectors.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The regulariser added to each eigenvalue.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>mu (V).</summary>
+    public ReadOnlySpan<float> Mean => _mean;
+
+    /// <summary>W (V,V), row-major and symmetric.</summary>
+    public ReadOnlySpan<float> Matrix => _w;
+
+    /// <summary>Estimates mu and W from rows of X, (rows, V) row-major.</summary>
+    public static ZcaWhitening Fit(ReadOnlySpan<float> x, int rows, int dimension, double epsilon)
+    {
+        if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"The vector size must be at least 1, but is {dimension}.");
+        if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"ZCA needs at least 1 row, but got {rows}.");
+        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
+        if ((long)dimension * dimension > 64L * 1024 * 1024)
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"ZCA of {dimension}-vectors needs a {dimension}x{dimension} covariance; at most 8192 features are supported.");
+        if (x.Length < (long)rows * dimension)
+            throw new ArgumentException($"x must hold rows*V = {(long)rows * dimension} values, but holds {x.Length}.", nameof(x));
+        int bad = VectorKernels.IndexOfNonFinite(x.Slice(0, rows * dimension));
+        if (bad >= 0)
+            throw new ArgumentException($"Row {bad / dimension} holds {x[bad]} at index {bad % dimension}; every value must be finite.", nameof(x));
+
+        int d = dimension;
+        var meanD = new double[d];
+        VectorKernels.AddColumnSums(x.Slice(0, rows * d), rows, d, meanD, new float[d]);
+        var mean = new float[d];
+        for (int j = 0; j < d; j++) mean[j] = (float)(meanD[j] / rows);
+
+        // Sigma = (1/m) sum over blocks of Xc^T Xc (float per block, double across blocks).
+        const int block = 256;
+        var centred = new float[block * d];
+        var partial = new float[d * d];
+        var sigma = new double[d * d];
+        for (int r0 = 0; r0 < rows; r0 += block)
+        {
+            int n = Math.Min(block, rows - r0);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < d; j++) centred[i * d + j] = x[(r0 + i) * d + j] - mean[j];
+            MatrixKernels.MultiplyAtB(centred.AsSpan(0, n * d), centred.AsSpan(0, n * d), partial, n, d, d);
+            for (int k = 0; k < partial.Length; k++) sigma[k] += partial[k];
+        }
+        var cov = Matrix<double>.Build.Dense(d, d, (i, j) => sigma[i * d + j] / rows);
+        var evd = cov.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
+        var u = evd.EigenVectors;
+        if (epsilon == 0 && evd.EigenValues.Any(e => e.Real <= 1e-12))
+            throw new ArgumentException("The covariance is singular (an eigenvalue is 0); ZCA needs Epsilon > 0 for such data.", nameof(epsilon));
+        var scale = Vector<double>.Build.Dense(d, k => 1.0 / Math.Sqrt(Math.Max(evd.EigenValues[k].Real, 0) + epsilon));
+        var w = u * Matrix<double>.Build.DenseOfDiagonalVector(scale) * u.Transpose();
+        var wf = new float[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++) wf[i * d + j] = (float)w[i, j];
+        return new ZcaWhitening(d, epsilon, mean, wf);
+    }
+
+    /// <summary>Rebuilds a fitted whitening from its parts (used when loading).</summary>
+    public static ZcaWhitening FromParts(int dimension, double epsilon, float[] mean, float[] matrix)
+    {
+        if (dimension < 1 || mean.Length != dimension || matrix.Length != (long)dimension * dimension)
+            throw new ArgumentException($"A ZCA of size {dimension} needs {dimension} means and {(long)dimension * dimension} matrix entries, got {mean.Length} and {matrix.Length}.");
+        return new ZcaWhitening(dimension, epsilon, (float[])mean.Clone(), (float[])matrix.Clone());
+    }
+
+    /// <summary>y = W (x - mu). <paramref name="scratch"/> needs V values.</summary>
+    public void Apply(ReadOnlySpan<float> x, Span<float> y, Span<float> scratch)
+    {
+        int d = Dimension;
+        if (x.Length != d || y.Length != d || scratch.Length < d)
+            throw new ArgumentException($"ZCA of size {d} needs x and y of {d} values and scratch of at least {d}; got {x.Length}, {y.Length}, {scratch.Length}.");
+        var centred = scratch.Slice(0, d);
+        System.Numerics.Tensors.TensorPrimitives.Subtract(x, _mean, centred);
+        for (int i = 0; i < d; i++) y[i] = System.Numerics.Tensors.TensorPrimitives.Dot(_w.AsSpan(i * d, d), centred);
+    }
+}

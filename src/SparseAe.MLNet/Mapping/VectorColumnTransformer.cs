@@ -1,0 +1,47 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace SparseAe.MLNet.Mapping;
+
+/// <summary>
+/// The ITransformer plumbing shared by the project's transformers, which each add columns computed
+/// from one input vector column, row by row: Transform returns a lazy view, GetRowToRowMapper
+/// serves PredictionEngine and chains.
+/// </summary>
+public abstract class VectorColumnTransformer : ITransformer
+{
+    private protected VectorColumnTransformer() { }
+
+    /// <summary>The input vector column's name.</summary>
+    public abstract string InputColumnName { get; }
+
+    private protected abstract OutputColumns MakeColumns(DataViewSchema inputSchema);
+
+    /// <summary>Always true: the transform maps each row on its own.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return MakeColumns(inputSchema).OutputSchema;
+    }
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new MappedDataView(input, MakeColumns(input.Schema));
+    }
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new VectorRowMapper(MakeColumns(inputSchema));
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => SaveModel(ctx);
+
+    private protected abstract void SaveModel(ModelSaveContext ctx);
+}

@@ -1,0 +1,58 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using SparseAe.MLNet.Data;
+using SparseAe.MLNet.MLNetInternals;
+using SparseAe.Whitening;
+
+namespace SparseAe.MLNet;
+
+/// <summary>
+/// Fits ZCA whitening on a known-size vector column of Single: y = W (x - mu) with
+/// W = U diag(1/sqrt(s + epsilon)) U^T from the covariance's eigendecomposition (see
+/// <see cref="ZcaWhitening"/>). Every row is read into memory once to estimate the covariance.
+/// </summary>
+public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
+{
+    private readonly IHost _host;
+    private readonly string _output, _input;
+    private readonly double _epsilon;
+
+    internal ZcaWhiteningEstimator(IHostEnvironment env, string outputColumnName, string? inputColumnName, double epsilon)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        if (string.IsNullOrWhiteSpace(outputColumnName))
+            throw new ArgumentException($"outputColumnName must be a non-empty column name, but is '{outputColumnName}'.", nameof(outputColumnName));
+        if (inputColumnName is not null && string.IsNullOrWhiteSpace(inputColumnName))
+            throw new ArgumentException($"inputColumnName must be null or a non-empty column name, but is '{inputColumnName}'.", nameof(inputColumnName));
+        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
+        _host = env.Register(nameof(ZcaWhiteningEstimator));
+        _output = outputColumnName;
+        _input = inputColumnName ?? outputColumnName;
+        _epsilon = epsilon;
+    }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        InputColumnRules.Check(inputSchema, _input);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        columns[_output] = HostAccess.ShapeColumn(_output, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single);
+        return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Estimates mu and W from every row of the input column.</summary>
+    public ZcaWhiteningTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var column = InputColumnRules.Find(input.Schema, _input, expectedSize: null);
+        int d = ((VectorDataViewType)column.Type).Size;
+        using var channel = _host.Start("Fitting ZCA");
+        var (data, rows) = new DataViewRows(input, column, d).ReadAll(() => HostAccess.CheckAlive(_host));
+        var whitening = ZcaWhitening.Fit(data, rows, d, _epsilon);
+        HostAccess.Info(channel, $"ZCA whitening of {d}-vectors fitted on {rows} rows (epsilon {_epsilon}).");
+        return new ZcaWhiteningTransformer(_output, _input, whitening, rows);
+    }
+}

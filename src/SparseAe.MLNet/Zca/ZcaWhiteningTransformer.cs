@@ -1,0 +1,59 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.MLNet.Mapping;
+using SparseAe.MLNet.MLNetInternals;
+using SparseAe.Whitening;
+
+namespace SparseAe.MLNet;
+
+/// <summary>
+/// A fitted ZCA whitening: appends y = W (x - mu) of each row's input vector (same size as the
+/// input). Saved and loaded with <c>MLContext.Model</c> like the autoencoder.
+/// </summary>
+public sealed class ZcaWhiteningTransformer : VectorColumnTransformer
+{
+    /// <summary>The loader signature stored in saved models. Never change it: saved zips name it.</summary>
+    public const string LoaderSignature = "SparseAeZcaWhiteningXf";
+
+    internal ZcaWhiteningTransformer(string outputColumnName, string inputColumnName, ZcaWhitening whitening, long trainingRows)
+    {
+        OutputColumnName = outputColumnName;
+        InputColumnName = inputColumnName;
+        Whitening = whitening;
+        TrainingRows = trainingRows;
+    }
+
+    /// <summary>The whitened column's name.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>The input vector column's name.</summary>
+    public override string InputColumnName { get; }
+
+    /// <summary>The fitted mean and matrix (read-only).</summary>
+    public ZcaWhitening Whitening { get; }
+
+    /// <summary>Rows the whitening was estimated from.</summary>
+    public long TrainingRows { get; }
+
+    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
+    {
+        int d = Whitening.Dimension;
+        var column = new ComputedColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, d), input =>
+        {
+            var y = new float[d];
+            var scratch = new float[d];
+            return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+            {
+                Whitening.Apply(input.Read(), y, scratch);
+                OutputColumns.Write(y, ref dst);
+            });
+        });
+        return new OutputColumns(inputSchema, InputColumnName, d, [column]);
+    }
+
+    private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
+
+    // ML.NET's loader finds this by reflection (LoadableClass in MLNetInternals/ModelPersistence.cs).
+    private static ZcaWhiteningTransformer Create(Microsoft.ML.Runtime.IHostEnvironment env, ModelLoadContext ctx)
+        => ModelPersistence.LoadZca(env, ctx);
+}
