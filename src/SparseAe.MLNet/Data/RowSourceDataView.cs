@@ -1,0 +1,84 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.Training;
+
+namespace SparseAe.MLNet.Data;
+
+/// <summary>
+/// An IDataView with one known-size vector column over an <see cref="IRowSource"/>: every cursor
+/// opens a fresh pass and reads one row at a time, so a sampler of millions of patches streams
+/// into ML.NET without being materialised.
+/// </summary>
+internal sealed class RowSourceDataView : IDataView
+{
+    private readonly IRowSource _source;
+    private readonly long? _rowCount;
+
+    public RowSourceDataView(IRowSource source, string columnName, long? rowCount)
+    {
+        _source = source;
+        _rowCount = rowCount;
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(columnName, new VectorDataViewType(NumberDataViewType.Single, source.VectorSize));
+        Schema = builder.ToSchema();
+    }
+
+    public DataViewSchema Schema { get; }
+    public bool CanShuffle => false;
+    public long? GetRowCount() => _rowCount;
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+        => new Cursor(this, columnsNeeded.Any(c => c.Index == 0));
+
+    // One pass is one sequential stream, so a cursor set is a single cursor.
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        => [GetRowCursor(columnsNeeded, rand)];
+
+    private sealed class Cursor : DataViewRowCursor
+    {
+        private readonly RowSourceDataView _parent;
+        private readonly IRowReader _reader;
+        private readonly float[] _row;
+        private readonly bool _active;
+        private long _position = -1;
+
+        public Cursor(RowSourceDataView parent, bool active)
+        {
+            _parent = parent;
+            _active = active;
+            _row = new float[parent._source.VectorSize];
+            _reader = parent._source.OpenPass(0);
+        }
+
+        public override DataViewSchema Schema => _parent.Schema;
+        public override long Position => _position;
+        public override long Batch => 0;
+
+        public override bool MoveNext()
+        {
+            if (!_reader.TryReadRow(_row)) return false;
+            _position++;
+            return true;
+        }
+
+        public override ValueGetter<DataViewRowId> GetIdGetter()
+            => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => column.Index == 0 && _active;
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (column.Index != 0 || !_active)
+                throw new InvalidOperationException($"Column '{column.Name}' is not an active column of this cursor.");
+            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) => Mapping.OutputColumns.Write(_row, ref dst);
+            return getter as ValueGetter<TValue>
+                ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _reader.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

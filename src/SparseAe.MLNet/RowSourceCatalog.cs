@@ -1,0 +1,32 @@
+using Microsoft.ML;
+using SparseAe.MLNet.Data;
+using SparseAe.Training;
+
+namespace SparseAe.MLNet;
+
+/// <summary><c>mlContext.Data.LoadFromRowSource(...)</c>: streams rows of floats into ML.NET.</summary>
+public static class RowSourceCatalog
+{
+    /// <summary>
+    /// An IDataView with one column, <paramref name="columnName"/>, a vector of
+    /// <c>source.VectorSize</c> Single values per row. Rows are read on demand, one pass per cursor,
+    /// so the source can be larger than memory (a patch sampler, a file reader).
+    /// </summary>
+    /// <param name="catalog">The data catalog.</param>
+    /// <param name="source">The rows.</param>
+    /// <param name="columnName">The vector column's name.</param>
+    /// <param name="rowCount">The number of rows if known (reported by GetRowCount), else null.</param>
+    public static IDataView LoadFromRowSource(this DataOperationsCatalog catalog, IRowSource source,
+        string columnName = "Features", long? rowCount = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(source);
+        if (string.IsNullOrWhiteSpace(columnName))
+            throw new ArgumentException($"columnName must be a non-empty column name, but is '{columnName}'.", nameof(columnName));
+        if (source.VectorSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(source), source.VectorSize, $"The source's VectorSize must be at least 1, but is {source.VectorSize}.");
+        if (rowCount < 0)
+            throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"rowCount must be null or at least 0, but is {rowCount}.");
+        return new RowSourceDataView(source, columnName, rowCount);
+    }
+}
