@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text;
+
+namespace SparseAe.Data.Csv;
+
+/// <summary>
+/// Numeric CSV files whose rows are vectors: values separated by commas, invariant culture ('.' as the
+/// decimal point), every row of the same length, optionally under one header line, as
+/// <c>data/digits/digits-8x8.csv</c> (<c>label,p00,...,p77</c>).
+/// </summary>
+/// <remarks>
+/// <para>Reading: the first non-blank line is a header when any of its fields is not a number; header
+/// names may be wrapped in double quotes, but fields cannot contain commas (this is not RFC 4180 CSV:
+/// no quoting of values). Blank lines are skipped; spaces around a value are allowed. A number is
+/// anything <see cref="float.Parse(string, NumberStyles, IFormatProvider)"/> accepts with
+/// <see cref="NumberStyles.Float"/> and the invariant culture, including NaN and (-)Infinity, which
+/// <see cref="Write(TextWriter, float[], int, int, string[])"/> writes; a finite number too large for
+/// float (e.g. 1e39) is an error rather than a silent infinity.</para>
+/// <para>Writing uses the round-trip format "R" (the shortest text that parses back to the same
+/// float), '\n' line ends and no quoting, so Read(Write(x)) == x bit for bit.</para>
+/// </remarks>
+public static class VectorCsv
+{
+    /// <summary>Reads the file at <paramref name="path"/>: (rows, columns) row-major values.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A value is not a number, a row has the wrong length, or the file is empty; the message names the line, the column and the text.</exception>
+    public static (float[] Data, int Rows, int Columns) Read(string path) => Read(path, out _);
+
+    /// <summary>As <see cref="Read(string)"/>, also returning the header's names (null when there is none).</summary>
+    public static (float[] Data, int Rows, int Columns) Read(string path, out string[]? header)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, path, out header);
+    }
+
+    /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="name"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">See <see cref="Read(string)"/>.</exception>
+    public static (float[] Data, int Rows, int Columns) Read(TextReader reader, string name, out string[]? header)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(name);
+        header = null;
+        var data = new List<float>();
+        int columns = -1, rows = 0, firstRowLine = 0, lineNumber = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            string[] fields = line.Split(',');
+
+            if (columns < 0)
+            {
+                columns = fields.Length;
+                firstRowLine = lineNumber;
+                if (!fields.All(f => TryParse(f, out _)))
+                {
+                    header = fields.Select(HeaderName).ToArray();
+                    continue;
+                }
+            }
+            if (fields.Length != columns)
+                throw new InvalidDataException(
+                    $"CSV '{name}' line {lineNumber} has {fields.Length} values, but every row must have {columns} like line {firstRowLine}{(header is null ? "" : " (the header)")}: \"{Shorten(line)}\".");
+            for (int c = 0; c < fields.Length; c++)
+            {
+                if (!TryParse(fields[c], out float value))
+                    throw new InvalidDataException(
+                        $"CSV '{name}' line {lineNumber}, column {c + 1}: \"{Shorten(fields[c])}\" is {Describe(fields[c])}; every value must be a number in the invariant culture (e.g. 0.25 or 1.5E-3).");
+                data.Add(value);
+            }
+            rows++;
+        }
+        if (columns < 0)
+            throw new InvalidDataException($"CSV '{name}' holds no lines with values (it has {lineNumber} line(s), all blank); at least a header or one row is needed.");
+        return (data.ToArray(), rows, columns);
+    }
+
+    /// <summary>Writes (rows, columns) row-major <paramref name="data"/> to <paramref name="path"/>, under <paramref name="header"/> if given.</summary>
+    /// <exception cref="ArgumentException">The shape does not match the data, or a header name is unusable (see the other overload).</exception>
+    public static void Write(string path, float[] data, int rows, int columns, string[]? header = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Check(data, rows, columns, header);
+        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        Write(writer, data, rows, columns, header);
+    }
+
+    /// <summary>
+    /// Writes the values with the round-trip format "R" in the invariant culture, one row per line.
+    /// Header names must be non-empty, hold no comma, double quote or line break, and not all be numbers
+    /// (the header would be read back as a row).
+    /// </summary>
+    /// <exception cref="ArgumentException">data.Length is not rows*columns, the header has the wrong length, or a header name is unusable.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">rows is negative or columns less than 1.</exception>
+    public static void Write(TextWriter writer, float[] data, int rows, int columns, string[]? header = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Check(data, rows, columns, header);
+        var line = new StringBuilder();
+        if (header is not null)
+        {
+            writer.Write(string.Join(',', header));
+            writer.Write('\n');
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            line.Clear();
+            for (int c = 0; c < columns; c++)
+            {
+                if (c > 0) line.Append(',');
+                line.Append(data[r * columns + c].ToString("R", CultureInfo.InvariantCulture));
+            }
+            line.Append('\n');
+            writer.Write(line);
+        }
+        writer.Flush();
+    }
+
+    private static void Check(float[] data, int rows, int columns, string[]? header)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"rows must be at least 0, but is {rows}.");
+        if (columns < 1) throw new ArgumentOutOfRangeException(nameof(columns), columns, $"columns must be at least 1, but is {columns}.");
+        if (data.Length != (long)rows * columns)
+            throw new ArgumentException($"data must hold rows*columns = {rows}*{columns} = {(long)rows * columns} values, but holds {data.Length}.", nameof(data));
+        if (header is null)
+        {
+            if (rows == 0)
+                throw new ArgumentException("rows is 0 and there is no header: the file would be empty and could not be read back; give a header.", nameof(header));
+            return;
+        }
+        if (header.Length != columns)
+            throw new ArgumentException($"header must have one name per column ({columns}), but has {header.Length}.", nameof(header));
+        for (int c = 0; c < header.Length; c++)
+        {
+            string? h = header[c];
+            if (string.IsNullOrWhiteSpace(h) || h.IndexOfAny([',', '"', '\r', '\n']) >= 0 || h != h.Trim())
+                throw new ArgumentException(
+                    $"header name {c + 1} is \"{h}\"; a name must be non-empty, without surrounding spaces, and hold no comma, double quote or line break.", nameof(header));
+        }
+        if (header.All(h => TryParse(h, out _)))
+            throw new ArgumentException(
+                $"header \"{string.Join(',', header)}\" is all numbers, so it would be read back as a data row; give at least one non-numeric name.", nameof(header));
+    }
+
+    private static bool TryParse(string field, out float value)
+    {
+        string text = field.Trim();
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return false;
+        // .NET parses 1e39 as infinity; only an explicit infinity may be one.
+        return !float.IsInfinity(value) || text.Contains("Infinity", StringComparison.OrdinalIgnoreCase) || text.Contains('∞');
+    }
+
+    private static string Describe(string field)
+    {
+        string text = field.Trim();
+        if (text.Length == 0) return "empty";
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
+            ? $"outside float's range (+-{float.MaxValue:R})"
+            : "not a number";
+    }
+
+    private static string HeaderName(string field)
+    {
+        string name = field.Trim();
+        return name.Length >= 2 && name[0] == '"' && name[^1] == '"' ? name[1..^1] : name;
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+}

@@ -1,0 +1,97 @@
+namespace SparseAe.Data.Idx;
+
+/// <summary>
+/// The contents of an IDX file, the format of MNIST and Fashion-MNIST: dimensions and every value as a
+/// float, in the file's order (row-major: the last dimension varies fastest).
+/// </summary>
+/// <remarks>
+/// <para>Layout (Y. LeCun, C. Cortes and C. J. C. Burges, "The MNIST database of handwritten digits"):
+/// bytes 0-1 are 0, byte 2 the type (<see cref="IdxDataType"/>), byte 3 the number of dimensions d,
+/// then d big-endian int32 sizes, then the values, big-endian, and nothing after them. Files whose
+/// first two bytes are 1F 8B are gzip (RFC 1952), as the data sets are distributed.</para>
+/// <para>Item i is the i-th slice along the first dimension: an image of 28x28 = 784 values in an
+/// images file (60000, 28, 28), one label in a labels file (60000). Values are raw (0..255 for bytes);
+/// <see cref="ScaleToUnit"/> maps ubyte data to [0, 1]. Int32 values beyond 2^24 and doubles lose
+/// precision in float.</para>
+/// </remarks>
+public sealed class IdxFile
+{
+    private readonly int[] _dimensions;
+
+    internal IdxFile(string name, IdxDataType dataType, int[] dimensions, float[] data)
+    {
+        Name = name;
+        DataType = dataType;
+        _dimensions = dimensions;
+        Data = data;
+        ItemSize = 1;
+        for (int i = 1; i < dimensions.Length; i++) ItemSize *= dimensions[i];
+    }
+
+    /// <summary>Where the data came from (the path, or the name given with the stream).</summary>
+    public string Name { get; }
+
+    /// <summary>The element type stored in the file.</summary>
+    public IdxDataType DataType { get; }
+
+    /// <summary>The sizes, first (slowest-varying) first, e.g. [60000, 28, 28].</summary>
+    public IReadOnlyList<int> Dimensions => _dimensions;
+
+    /// <summary>Every value, row-major, converted to float; length = product of the dimensions.</summary>
+    public float[] Data { get; }
+
+    /// <summary>The first dimension: images or labels in the file.</summary>
+    public int ItemCount => _dimensions[0];
+
+    /// <summary>Values per item: the product of the dimensions after the first (1 for a vector file).</summary>
+    public int ItemSize { get; }
+
+    /// <summary>Item <paramref name="index"/>'s values (ItemSize of them), a view into <see cref="Data"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">index is outside [0, ItemCount).</exception>
+    public ReadOnlySpan<float> Item(int index)
+    {
+        if ((uint)index >= (uint)ItemCount)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"IDX file '{Name}': item index must be in [0, {ItemCount}), but is {index}.");
+        return Data.AsSpan(index * ItemSize, ItemSize);
+    }
+
+    /// <summary>
+    /// A copy of <see cref="Data"/> divided by 255, so unsigned-byte pixels lie in [0, 1] (the usual
+    /// MNIST scaling). Only for <see cref="IdxDataType.UnsignedByte"/> files.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The file's type is not unsigned byte.</exception>
+    public float[] ScaleToUnit()
+    {
+        if (DataType != IdxDataType.UnsignedByte)
+            throw new InvalidOperationException(
+                $"IDX file '{Name}' holds {DataType} values; ScaleToUnit divides by 255 and is only for UnsignedByte (type 0x08) data.");
+        var scaled = new float[Data.Length];
+        for (int i = 0; i < scaled.Length; i++) scaled[i] = Data[i] / 255f;
+        return scaled;
+    }
+
+    /// <summary>Reads a plain or gzipped IDX file.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged or truncated; the message names the byte offset.</exception>
+    public static IdxFile Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"IDX file '{path}' does not exist.", path);
+        using var stream = File.OpenRead(path);
+        return IdxReader.Read(stream, path);
+    }
+
+    /// <summary>
+    /// Reads a plain or gzipped IDX file from <paramref name="stream"/> (from its current position to
+    /// its end; not closed). <paramref name="name"/> names it in errors.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data are damaged or truncated; the message names the byte offset.</exception>
+    public static IdxFile Read(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
+        return IdxReader.Read(stream, name);
+    }
+
+    public override string ToString() => $"{Name}: {DataType} [{string.Join(", ", _dimensions)}]";
+}

@@ -1,0 +1,177 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace SparseAe.Data.Idx;
+
+/// <summary>
+/// Parses an IDX stream (see <see cref="IdxFile"/> for the layout), plain or gzip, refusing damage with
+/// an <see cref="InvalidDataException"/> that names the byte offset.
+/// </summary>
+/// <remarks>
+/// No allocation is sized by a claim in the file alone. A plain seekable stream's length is known, so
+/// the product of the dimensions is checked against the bytes that remain before anything is
+/// allocated. A gzip (or non-seekable) stream's is not, so its values are read in chunks into a buffer
+/// that grows (doubling, from at most 64 KiB) with the bytes actually present, and the read fails at the
+/// first missing byte. Offsets are in the file, or in the decompressed data for gzip.
+/// </remarks>
+internal static class IdxReader
+{
+    private const int InitialChunk = 1 << 16;
+
+    public static IdxFile Read(Stream stream, string name)
+    {
+        long? knownLength = stream.CanSeek ? stream.Length - stream.Position : null;
+
+        // Peek at two bytes: 1F 8B is gzip's magic (RFC 1952); IDX's is 00 00.
+        byte[] peek = new byte[2];
+        int peeked = stream.ReadAtLeast(peek, 2, throwOnEndOfStream: false);
+        var source = new PrefixedReadStream(peek[..peeked], stream);
+        bool gzip = peeked == 2 && peek[0] == 0x1F && peek[1] == 0x8B;
+        if (!gzip) return Parse(source, name, where: "", knownLength);
+
+        using var inflated = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
+        IdxFile file;
+        try
+        {
+            file = Parse(inflated, name, where: " of the decompressed data", knownLength: null);
+        }
+        catch (InvalidDataException error) when (error.Data[nameof(IdxReader)] is null)
+        {
+            // Thrown by GZipStream itself (a bad header, deflate data or CRC); ours are tagged.
+            throw new InvalidDataException(
+                $"IDX file '{name}' is gzip-compressed but its compressed data are damaged near compressed byte offset {source.BytesRead}: {error.Message}", error);
+        }
+        CheckGzipTrailer(source, file, name);
+        return file;
+    }
+
+    private static IdxFile Parse(Stream input, string name, string where, long? knownLength)
+    {
+        long offset = 0;
+        byte[] magic = new byte[4];
+        ReadExactly(input, magic, ref offset, name, where, "the 4-byte magic number");
+        if (magic[0] != 0 || magic[1] != 0)
+            throw Error(name, $"does not start with an IDX magic number: bytes 0-1 must be 00 00 (or 1F 8B for gzip), but are {magic[0]:X2} {magic[1]:X2}", 0, where);
+        var type = (IdxDataType)magic[2];
+        int elementSize = ElementSize(type);
+        if (elementSize == 0)
+            throw Error(name, $"has data type 0x{magic[2]:X2}; it must be 0x08 (ubyte), 0x09 (sbyte), 0x0B (int16), 0x0C (int32), 0x0D (float) or 0x0E (double)", 2, where);
+        int rank = magic[3];
+        if (rank == 0)
+            throw Error(name, "declares 0 dimensions; an IDX file needs at least 1", 3, where);
+
+        var dims = new int[rank];
+        byte[] dimBytes = new byte[4 * rank];
+        ReadExactly(input, dimBytes, ref offset, name, where, $"the {rank} dimension sizes");
+        long count = 1;
+        for (int i = 0; i < rank; i++)
+        {
+            uint size = BinaryPrimitives.ReadUInt32BigEndian(dimBytes.AsSpan(4 * i));
+            if (size > int.MaxValue)
+                throw Error(name, $"gives dimension {i} as {size}; a size must be at most {int.MaxValue}", 4 + 4 * i, where);
+            dims[i] = (int)size;
+            count *= size;
+            if (count > Array.MaxLength)
+                throw Error(name, $"has dimensions [{string.Join(", ", dims[..(i + 1)])}{(i + 1 < rank ? ", ..." : "")}] whose product already exceeds {Array.MaxLength} values (one array)", 4 + 4 * i, where);
+        }
+
+        long dataStart = offset;
+        long dataBytes = count * elementSize;
+        string shape = $"{string.Join("x", dims)} {type} values ({dataBytes} bytes from byte offset {dataStart}{where})";
+        if (knownLength is long length && length - dataStart < dataBytes)
+            throw Error(name, $"is truncated: its dimensions need {shape} but the file ends first", length, where);
+
+        byte[] raw = ReadPayload(input, dataBytes, knownLength is not null, ref offset, name, where, shape);
+
+        // Nothing may follow the values: a dimension that claims too little is as wrong as one that claims too much.
+        if (knownLength is long total ? total > offset : input.ReadByte() >= 0)
+            throw Error(name, $"has data after its values: the dimensions account for {shape}, but more bytes follow", offset, where);
+
+        return new IdxFile(name, type, dims, Convert(raw, type, (int)count));
+    }
+
+    /// <summary>Reads exactly <paramref name="dataBytes"/>; the buffer grows only with bytes that arrive unless the length is known.</summary>
+    private static byte[] ReadPayload(Stream input, long dataBytes, bool lengthKnown, ref long offset, string name, string where, string shape)
+    {
+        byte[] buffer = new byte[lengthKnown ? dataBytes : Math.Min(dataBytes, InitialChunk)];
+        long filled = 0;
+        while (filled < dataBytes)
+        {
+            if (filled == buffer.Length)
+                Array.Resize(ref buffer, (int)Math.Min(dataBytes, Math.Min((long)buffer.Length * 2, Array.MaxLength)));
+            int n = input.Read(buffer, (int)filled, buffer.Length - (int)filled);
+            if (n == 0)
+                throw Error(name, $"is truncated: its dimensions need {shape} but the data end early", offset + filled, where);
+            filled += n;
+        }
+        offset += filled;
+        return buffer;
+    }
+
+    private static void ReadExactly(Stream input, byte[] buffer, ref long offset, string name, string where, string what)
+    {
+        int read = input.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        if (read < buffer.Length)
+            throw Error(name, $"is truncated inside {what} (bytes {offset}-{offset + buffer.Length - 1})", offset + read, where);
+        offset += read;
+    }
+
+    /// <summary>
+    /// RFC 1952: a gzip member ends with CRC-32 and ISIZE (the uncompressed length mod 2^32),
+    /// little-endian. GZipStream checks the CRC when the trailer is there but says nothing when it is
+    /// cut off, so the last 8 bytes of the input must hold an ISIZE equal to what was inflated.
+    /// Limitation: for a multi-member gzip file that is only the last member's size, so such files are refused.
+    /// </summary>
+    private static void CheckGzipTrailer(PrefixedReadStream source, IdxFile file, string name)
+    {
+        long inflated = 4 + 4L * file.Dimensions.Count + (long)file.Data.Length * ElementSize(file.DataType);
+        var tail = source.Tail;
+        uint expected = unchecked((uint)inflated);
+        uint actual = tail.Length == 8 ? BinaryPrimitives.ReadUInt32LittleEndian(tail[4..]) : 0;
+        if (tail.Length < 8 || actual != expected)
+            throw new InvalidDataException(
+                $"IDX file '{name}' is gzip-compressed but its 8-byte gzip trailer is missing or wrong at compressed byte offset {Math.Max(0, source.BytesRead - 8)}: "
+                + $"ISIZE must be {expected} (the {inflated} bytes inflated), but the last bytes give {actual}; the file is truncated (or holds several gzip members, which is not supported).")
+            { Data = { [nameof(IdxReader)] = true } };
+    }
+
+    internal static int ElementSize(IdxDataType type) => type switch
+    {
+        IdxDataType.UnsignedByte or IdxDataType.SignedByte => 1,
+        IdxDataType.Int16 => 2,
+        IdxDataType.Int32 or IdxDataType.Single => 4,
+        IdxDataType.Double => 8,
+        _ => 0,
+    };
+
+    /// <summary>Big-endian values of <paramref name="type"/> to floats.</summary>
+    private static float[] Convert(byte[] raw, IdxDataType type, int count)
+    {
+        var values = new float[count];
+        switch (type)
+        {
+            case IdxDataType.UnsignedByte:
+                for (int i = 0; i < count; i++) values[i] = raw[i];
+                break;
+            case IdxDataType.SignedByte:
+                for (int i = 0; i < count; i++) values[i] = (sbyte)raw[i];
+                break;
+            case IdxDataType.Int16:
+                for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadInt16BigEndian(raw.AsSpan(2 * i));
+                break;
+            case IdxDataType.Int32:
+                for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadInt32BigEndian(raw.AsSpan(4 * i));
+                break;
+            case IdxDataType.Single:
+                for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadSingleBigEndian(raw.AsSpan(4 * i));
+                break;
+            case IdxDataType.Double:
+                for (int i = 0; i < count; i++) values[i] = (float)BinaryPrimitives.ReadDoubleBigEndian(raw.AsSpan(8 * i));
+                break;
+        }
+        return values;
+    }
+
+    private static InvalidDataException Error(string name, string message, long offset, string where) =>
+        new($"IDX file '{name}' {message} (at byte offset {offset}{where}).") { Data = { [nameof(IdxReader)] = true } };
+}

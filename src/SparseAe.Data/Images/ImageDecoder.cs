@@ -1,0 +1,123 @@
+using System.Runtime.InteropServices;
+using SkiaSharp;
+
+namespace SparseAe.Data.Images;
+
+/// <summary>
+/// Decodes PNG and JPEG files (anything Skia's <see cref="SKCodec"/> reads) to a <see cref="GreyImage"/>
+/// with values in [0, 1].
+/// </summary>
+/// <remarks>
+/// <para>Grey is luma with the ITU-R BT.601 weights, Y = 0.299 R + 0.587 G + 0.114 B, on the stored
+/// (gamma-encoded) 8-bit values, divided by 255: the conversion MATLAB's <c>rgb2gray</c> and
+/// scikit-image's old <c>rgb2grey</c> made, with which the classic natural-image experiments were run.
+/// A pixel with R = G = B (every pixel of a grey image) gives exactly that value / 255.</para>
+/// <para>Alpha is ignored: colours are decoded unpremultiplied and not composited on any background.
+/// No colour-space conversion is done (the stored values are used as they are), the EXIF orientation
+/// of a JPEG is not applied, and 16-bit PNG samples are reduced to 8 bits by the decoder.</para>
+/// <para>The file's bytes are read into memory, then the header is parsed
+/// (<see cref="SKCodec.Create(Stream, out SKCodecResult)"/> reads only the header); a zero-sized image or
+/// one with more than <see cref="MaxPixels"/> pixels is refused before any pixel memory is allocated.
+/// Decoding then needs 4 bytes (RGBA) plus 4 bytes (the float result) per pixel, at most 800 MB at the
+/// limit. A file is truncated when Skia reports incomplete input or, for PNG, when the IEND chunk is
+/// missing (libpng stops reading once it has every row).</para>
+/// </remarks>
+public static class ImageDecoder
+{
+    /// <summary>
+    /// The largest image accepted, in pixels (width*height): 100 million, e.g. 10,000 x 10,000. A header
+    /// claiming more is taken as damaged or hostile and refused before decoding.
+    /// </summary>
+    public const long MaxPixels = 100_000_000;
+
+    /// <summary>Decodes the PNG or JPEG file at <paramref name="path"/>; the image is named by the file name.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a decodable image, is truncated, is zero-sized or exceeds <see cref="MaxPixels"/>.</exception>
+    public static GreyImage LoadGrey(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Image file '{path}' does not exist.", path);
+        using var stream = File.OpenRead(path);
+        return LoadGrey(stream, path);
+    }
+
+    /// <summary>
+    /// Decodes a PNG or JPEG from <paramref name="stream"/> (read from its current position; not closed).
+    /// <paramref name="name"/> names the image in errors and becomes <see cref="GreyImage.Name"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data are not a decodable image, are truncated, are zero-sized or exceed <see cref="MaxPixels"/>.</exception>
+    public static GreyImage LoadGrey(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
+
+        // The whole file is read first (its real bytes, not a size it claims) so that completeness can be
+        // checked below; Skia then reads it through a managed stream, which the codec must not outlive.
+        var file = new MemoryStream();
+        stream.CopyTo(file);
+        byte[] bytes = file.GetBuffer();
+        int length = (int)file.Length;
+        using var codec = SKCodec.Create(new MemoryStream(bytes, 0, length, writable: false), out SKCodecResult headerResult);
+        if (codec is null)
+            throw new InvalidDataException(
+                $"Image '{name}' could not be read as PNG or JPEG: Skia's codec could not parse its header (result {headerResult}); the file is not an image of a supported format, or is damaged or truncated.");
+
+        int width = codec.Info.Width, height = codec.Info.Height;
+        long pixels = (long)width * height;
+        if (width <= 0 || height <= 0)
+            throw new InvalidDataException($"Image '{name}' ({codec.EncodedFormat}) claims a size of {width}x{height}; width and height must both be at least 1.");
+        if (pixels > MaxPixels)
+            throw new InvalidDataException(
+                $"Image '{name}' ({codec.EncodedFormat}) claims {width}x{height} = {pixels} pixels; at most {MaxPixels} (ImageDecoder.MaxPixels) are accepted, so it is refused before decoding.");
+
+        // libpng returns every row once the deflate data are complete and never looks for IEND, so a PNG
+        // cut in its last ~20 bytes would decode "successfully"; every complete PNG ends with IEND.
+        if (codec.EncodedFormat == SKEncodedImageFormat.Png && !EndsWithIend(bytes.AsSpan(0, length)))
+            throw new InvalidDataException(
+                $"Image '{name}' (Png, {width}x{height}) is truncated: it has no IEND chunk (49 45 4E 44 AE 42 60 82), which ends every complete PNG file.");
+
+        // Unpremultiplied RGBA, no colour space: the stored samples, untouched, in a known byte order.
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        byte[] rgba = new byte[pixels * 4];
+        SKCodecResult result;
+        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
+        try
+        {
+            result = codec.GetPixels(info, handle.AddrOfPinnedObject());
+        }
+        finally
+        {
+            handle.Free();
+        }
+        // IncompleteInput: Skia fills the missing rows and reports success-with-a-warning; for training
+        // data a silently half-grey image is worse than an error.
+        if (result != SKCodecResult.Success)
+            throw new InvalidDataException(
+                $"Image '{name}' ({codec.EncodedFormat}, {width}x{height}) could not be decoded: Skia's codec returned {result}"
+                + (result == SKCodecResult.IncompleteInput ? " (the file is truncated)." : "; the file is damaged."));
+
+        return new GreyImage(width, height, ToGrey(rgba, (int)pixels), name);
+    }
+
+    /// <summary>The IEND chunk: zero length, type "IEND", its fixed CRC (PNG specification, 2nd edition, 11.2.5).</summary>
+    private static ReadOnlySpan<byte> IendChunk => [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82];
+
+    /// <summary>True when an IEND chunk is present; bytes after it are tolerated, as decoders ignore them.</summary>
+    private static bool EndsWithIend(ReadOnlySpan<byte> file) => file.LastIndexOf(IendChunk) >= 8;
+
+    /// <summary>BT.601 luma of RGBA bytes, scaled to [0, 1]; see the class remarks.</summary>
+    internal static float[] ToGrey(ReadOnlySpan<byte> rgba, int pixelCount)
+    {
+        const float wr = 0.299f, wg = 0.587f, wb = 0.114f;
+        var grey = new float[pixelCount];
+        for (int i = 0; i < grey.Length; i++)
+        {
+            byte r = rgba[4 * i], g = rgba[4 * i + 1], b = rgba[4 * i + 2];
+            // Exact for grey pixels; float rounding of the weights could otherwise give 1.0000001 for white.
+            grey[i] = r == g && g == b
+                ? r / 255f
+                : Math.Clamp((wr * r + wg * g + wb * b) / 255f, 0f, 1f);
+        }
+        return grey;
+    }
+}

@@ -1,0 +1,199 @@
+using SparseAe.Data.Csv;
+
+namespace SparseAe.Data.Tests.Csv;
+
+public class VectorCsvTests
+{
+    private static (float[] Data, int Rows, int Columns) Read(string text, out string[]? header) =>
+        VectorCsv.Read(new StringReader(text), "test.csv", out header);
+
+    private static InvalidDataException Fails(string text) =>
+        Assert.Throws<InvalidDataException>(() => Read(text, out _));
+
+    [Fact]
+    public void ReadsRowsUnderAHeader()
+    {
+        var (data, rows, columns) = Read("label,p00,p01\n3,0.5,1e-3\n7, -2 ,16\n", out var header);
+        Assert.Equal(["label", "p00", "p01"], header!);
+        Assert.Equal(2, rows);
+        Assert.Equal(3, columns);
+        Assert.Equal([3f, 0.5f, 1e-3f, 7f, -2f, 16f], data);
+    }
+
+    [Fact]
+    public void WithoutAHeaderTheFirstLineIsARow()
+    {
+        var (data, rows, columns) = Read("1,2\r\n3,4", out var header);
+        Assert.Null(header);
+        Assert.Equal((2, 2), (rows, columns));
+        Assert.Equal([1f, 2, 3, 4], data);
+    }
+
+    [Fact]
+    public void QuotedHeaderNamesAndBlankLinesAreAccepted()
+    {
+        var (data, rows, _) = Read("\n\"a\",\"b\"\n\n1,2\n\n3,4\n\n", out var header);
+        Assert.Equal(["a", "b"], header!);
+        Assert.Equal(2, rows);
+        Assert.Equal([1f, 2, 3, 4], data);
+    }
+
+    [Fact]
+    public void HeaderOnlyIsZeroRows()
+    {
+        var (data, rows, columns) = Read("x,y,z\n", out var header);
+        Assert.Equal((0, 3), (rows, columns));
+        Assert.Empty(data);
+        Assert.Equal(3, header!.Length);
+    }
+
+    [Fact]
+    public void AShortRowNamesItsLineAndTheExpectedCount()
+    {
+        var error = Fails("a,b,c\n1,2,3\n4,5\n");
+        Assert.Contains("line 3 has 2 values", error.Message);
+        Assert.Contains("must have 3 like line 1 (the header)", error.Message);
+        Assert.Contains("\"4,5\"", error.Message);
+        Assert.Contains("'test.csv'", error.Message);
+    }
+
+    [Fact]
+    public void ALongRowWithoutHeaderNamesTheFirstRow()
+    {
+        var error = Fails("1,2\n\n3,4,5\n");
+        Assert.Contains("line 3 has 3 values", error.Message);
+        Assert.Contains("like line 1:", error.Message);
+    }
+
+    [Theory]
+    [InlineData("a,b\n1,2\n3,x7\n", 3, 2, "x7", "not a number")]
+    [InlineData("a,b\n1,2\n3,\n", 3, 2, "", "empty")]
+    [InlineData("1,2\n1,5;6\n", 2, 2, "5;6", "not a number")]
+    [InlineData("a,b\n1,2\n3,4\n1e39,0\n", 4, 1, "1e39", "outside float's range")]
+    [InlineData("a,b\n1,2\n3,\"4\"\n", 3, 2, "\"4\"", "not a number")]
+    [InlineData("a,b\n0,1,5\n", 2, 0, "", "")]
+    public void ABadValueNamesLineColumnAndText(string text, int line, int column, string field, string rule)
+    {
+        var error = Fails(text);
+        if (column == 0)
+        {
+            Assert.Contains($"line {line} has 3 values", error.Message);
+            return;
+        }
+        Assert.Contains($"line {line}, column {column}: \"{field}\" is {rule}", error.Message);
+    }
+
+    [Fact]
+    public void DecimalCommaCultureIsNotUsed()
+    {
+        // "0,5" in a comma-decimal culture is two values here, so the row is too long.
+        var previous = Thread.CurrentThread.CurrentCulture;
+        Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            var (data, _, _) = Read("a\n0.5\n", out _);
+            Assert.Equal([0.5f], data);
+            Assert.Contains("line 2 has 2 values", Fails("a\n0,5\n").Message);
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
+    public void EmptyInputIsRefused()
+    {
+        Assert.Contains("no lines with values", Fails("").Message);
+        Assert.Contains("3 line(s), all blank", Fails("\n  \n\n").Message);
+    }
+
+    [Fact]
+    public void RoundTripsEveryFloatBitForBit()
+    {
+        float[] data = [0f, -0f, 1f / 3, float.Epsilon, float.MaxValue, float.MinValue, 1e-45f, 123456.79f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0.1f];
+        var writer = new StringWriter();
+        VectorCsv.Write(writer, data, 4, 3, ["a", "b", "c"]);
+        var (read, rows, columns) = Read(writer.ToString(), out var header);
+        Assert.Equal((4, 3), (rows, columns));
+        Assert.Equal(["a", "b", "c"], header!);
+        Assert.Equal(data.Select(BitConverter.SingleToInt32Bits), read.Select(BitConverter.SingleToInt32Bits));
+        Assert.StartsWith("a,b,c\n0,-0,0.33333334\n1E-45,3.4028235E+38,", writer.ToString());
+    }
+
+    [Fact]
+    public void RoundTripsRandomDataThroughAFileWithoutHeader()
+    {
+        var random = new Random(8);
+        float[] data = Enumerable.Range(0, 50 * 7).Select(_ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-20, 20)))).ToArray();
+        string path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.csv");
+        try
+        {
+            VectorCsv.Write(path, data, 50, 7);
+            var (read, rows, columns) = VectorCsv.Read(path, out var header);
+            Assert.Null(header);
+            Assert.Equal((50, 7), (rows, columns));
+            Assert.Equal(data, read);
+            Assert.Equal(read, VectorCsv.Read(path).Data);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ReadsTheShippedDigits()
+    {
+        string? directory = AppContext.BaseDirectory;
+        while (directory is not null && !File.Exists(Path.Combine(directory, "data", "digits", "digits-8x8.csv")))
+            directory = Path.GetDirectoryName(directory);
+        Assert.NotNull(directory);
+        var (data, rows, columns) = VectorCsv.Read(Path.Combine(directory, "data", "digits", "digits-8x8.csv"), out var header);
+        Assert.Equal((1797, 65), (rows, columns));
+        Assert.Equal("label", header![0]);
+        Assert.Equal("p77", header[64]);
+        Assert.Equal(0f, data[0]);   // the first digit is a 0
+        Assert.All(data, v => Assert.InRange(v, 0f, 16f));
+    }
+
+    [Fact]
+    public void MissingFileIsFileNotFound()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sparseae-missing-{Guid.NewGuid():N}.csv");
+        Assert.Contains(path, Assert.Throws<FileNotFoundException>(() => VectorCsv.Read(path)).Message);
+    }
+
+    [Fact]
+    public void WriteRefusesAShapeThatDoesNotMatch()
+    {
+        var error = Assert.Throws<ArgumentException>(() => VectorCsv.Write(new StringWriter(), new float[5], 2, 3));
+        Assert.Contains("2*3 = 6", error.Message);
+        Assert.Contains("holds 5", error.Message);
+        Assert.Equal("columns", Assert.Throws<ArgumentOutOfRangeException>(() => VectorCsv.Write(new StringWriter(), [], 0, 0)).ParamName);
+        Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => VectorCsv.Write(new StringWriter(), [], -1, 2)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(new[] { "a" }, "one name per column (2), but has 1")]
+    [InlineData(new[] { "a", "b,c" }, "name 2 is \"b,c\"")]
+    [InlineData(new[] { "a", "" }, "name 2 is \"\"")]
+    [InlineData(new[] { " a", "b" }, "name 1 is \" a\"")]
+    [InlineData(new[] { "a\"", "b" }, "name 1 is \"a\"\"")]
+    [InlineData(new[] { "1", "2.5" }, "all numbers")]
+    public void WriteRefusesAnUnusableHeader(string[] header, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => VectorCsv.Write(new StringWriter(), [1, 2], 1, 2, header));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void WriteRefusesZeroRowsWithoutAHeader()
+    {
+        var error = Assert.Throws<ArgumentException>(() => VectorCsv.Write(new StringWriter(), [], 0, 3));
+        Assert.Contains("could not be read back", error.Message);
+        var writer = new StringWriter();
+        VectorCsv.Write(writer, [], 0, 2, ["x", "y"]);
+        Assert.Equal("x,y\n", writer.ToString());
+    }
+}

@@ -1,0 +1,241 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using SparseAe.Data.Idx;
+
+namespace SparseAe.Data.Tests.Idx;
+
+public class IdxFileTests
+{
+    /// <summary>An IDX file: 00 00 type rank, big-endian int32 sizes, then the raw big-endian values.</summary>
+    internal static byte[] Build(IdxDataType type, uint[] dims, byte[] values)
+    {
+        var file = new byte[4 + 4 * dims.Length + values.Length];
+        file[2] = (byte)type;
+        file[3] = (byte)dims.Length;
+        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteUInt32BigEndian(file.AsSpan(4 + 4 * i), dims[i]);
+        values.CopyTo(file, 4 + 4 * dims.Length);
+        return file;
+    }
+
+    internal static byte[] Gzip(byte[] data)
+    {
+        var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(data);
+        return output.ToArray();
+    }
+
+    /// <summary>A 3x2x2 ubyte "images" file: item i is [10i, 10i+1, 10i+2, 10i+3], plus 255 in the last.</summary>
+    private static byte[] SmallImages() => Build(IdxDataType.UnsignedByte, [3, 2, 2], [0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 255]);
+
+    /// <summary>A stream that cannot seek and returns at most 3 bytes a read, like a network stream.</summary>
+    private sealed class Trickle(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 3));
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, 3)]);
+    }
+
+    private static IdxFile Read(byte[] file) => IdxFile.Read(new MemoryStream(file), "test.idx");
+
+    public static TheoryData<string> Encodings() => new("plain", "gzip", "plain-trickle", "gzip-trickle");
+
+    private static IdxFile Read(byte[] file, string encoding)
+    {
+        byte[] bytes = encoding.StartsWith("gzip") ? Gzip(file) : file;
+        Stream stream = encoding.EndsWith("trickle") ? new Trickle(bytes) : new MemoryStream(bytes);
+        return IdxFile.Read(stream, "test.idx");
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void ReadsUnsignedBytesWithItems(string encoding)
+    {
+        var idx = Read(SmallImages(), encoding);
+        Assert.Equal(IdxDataType.UnsignedByte, idx.DataType);
+        Assert.Equal([3, 2, 2], idx.Dimensions);
+        Assert.Equal(3, idx.ItemCount);
+        Assert.Equal(4, idx.ItemSize);
+        Assert.Equal([0f, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 255], idx.Data);
+        Assert.Equal([10f, 11, 12, 13], idx.Item(1).ToArray());
+        Assert.Equal([20 / 255f, 21 / 255f, 22 / 255f, 1f], idx.ScaleToUnit()[8..]);
+        Assert.Equal("test.idx: UnsignedByte [3, 2, 2]", idx.ToString());
+    }
+
+    [Fact]
+    public void ReadsALabelsVector()
+    {
+        var idx = Read(Build(IdxDataType.UnsignedByte, [5], [9, 0, 3, 3, 1]));
+        Assert.Equal(5, idx.ItemCount);
+        Assert.Equal(1, idx.ItemSize);
+        Assert.Equal([3f], idx.Item(2).ToArray());
+    }
+
+    [Fact]
+    public void ReadsEveryTypeBigEndian()
+    {
+        static byte[] Be(int size, Action<Span<byte>, int> write, int n)
+        {
+            var b = new byte[size * n];
+            for (int i = 0; i < n; i++) write(b.AsSpan(size * i), i);
+            return b;
+        }
+        float[] expected = [-2.5f, 0f, 1e-3f, 3.25f];
+        Assert.Equal([-128f, -1, 0, 127], Read(Build(IdxDataType.SignedByte, [4], [0x80, 0xFF, 0, 0x7F])).Data);
+        short[] shorts = [-32768, -2, 300, 32767];
+        Assert.Equal(shorts.Select(v => (float)v), Read(Build(IdxDataType.Int16, [2, 2], Be(2, (s, i) => BinaryPrimitives.WriteInt16BigEndian(s, shorts[i]), 4))).Data);
+        int[] ints = [-70000, 0, 16_777_216, 5];
+        Assert.Equal(ints.Select(v => (float)v), Read(Build(IdxDataType.Int32, [4], Be(4, (s, i) => BinaryPrimitives.WriteInt32BigEndian(s, ints[i]), 4))).Data);
+        Assert.Equal(expected, Read(Build(IdxDataType.Single, [4, 1], Be(4, (s, i) => BinaryPrimitives.WriteSingleBigEndian(s, expected[i]), 4))).Data);
+        Assert.Equal(expected, Read(Build(IdxDataType.Double, [1, 4], Be(8, (s, i) => BinaryPrimitives.WriteDoubleBigEndian(s, expected[i]), 4))).Data);
+    }
+
+    [Fact]
+    public void ReadsFromAFileAndDetectsGzipByItsMagic()
+    {
+        string plain = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}-idx3-ubyte");
+        string gz = plain + ".gz";
+        try
+        {
+            File.WriteAllBytes(plain, SmallImages());
+            File.WriteAllBytes(gz, Gzip(SmallImages()));
+            Assert.Equal(IdxFile.Read(plain).Data, IdxFile.Read(gz).Data);
+            Assert.Equal(gz, IdxFile.Read(gz).Name);
+        }
+        finally
+        {
+            File.Delete(plain);
+            File.Delete(gz);
+        }
+        Assert.Throws<FileNotFoundException>(() => IdxFile.Read(plain));
+    }
+
+    [Fact]
+    public void ZeroItemsIsAnEmptyFile()
+    {
+        var idx = Read(Build(IdxDataType.UnsignedByte, [0, 28, 28], []));
+        Assert.Equal(0, idx.ItemCount);
+        Assert.Empty(idx.Data);
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void EveryTruncationPointFailsNamingAByteOffset(string encoding)
+    {
+        byte[] idx = Build(IdxDataType.Int16, [3, 2], Enumerable.Range(0, 12).Select(i => (byte)(i * 7)).ToArray());
+        byte[] full = encoding.StartsWith("gzip") ? Gzip(idx) : idx;
+        for (int length = 0; length < full.Length; length++)
+        {
+            Stream stream = encoding.EndsWith("trickle") ? new Trickle(full[..length]) : new MemoryStream(full[..length]);
+            var error = Record.Exception(() => IdxFile.Read(stream, "cut.idx"));
+            Assert.True(error is InvalidDataException, $"{length} of {full.Length} bytes: {error?.GetType().Name ?? "no exception"} {error?.Message}");
+            Assert.Matches(@"byte offset \d+", error!.Message);
+            Assert.Contains("'cut.idx'", error.Message);
+        }
+    }
+
+    [Fact]
+    public void TruncationNamesTheOffsetWhereTheDataEnd()
+    {
+        byte[] file = SmallImages()[..20];
+        var error = Assert.Throws<InvalidDataException>(() => Read(file));
+        Assert.Contains("3x2x2 UnsignedByte values (12 bytes from byte offset 16)", error.Message);
+        Assert.Contains("(at byte offset 20).", error.Message);
+
+        var gz = Assert.Throws<InvalidDataException>(() => IdxFile.Read(new Trickle(Gzip(file)), "cut.gz"));
+        Assert.Contains("(at byte offset 20 of the decompressed data).", gz.Message);
+    }
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("gzip")]
+    [InlineData("plain-trickle")]
+    public void ALyingLargeDimensionFailsWithoutAllocatingForIt(string encoding)
+    {
+        // Claims 60000 x 28 x 28 = 47 MB of pixels but holds 100 bytes.
+        byte[] file = Build(IdxDataType.UnsignedByte, [60000, 28, 28], new byte[100]);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => Read(file, encoding));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("is truncated", error.Message);
+        Assert.Contains("60000x28x28", error.Message);
+        Assert.True(allocated < 1_000_000, $"allocated {allocated} bytes");
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void ALyingSmallDimensionLeavesDataAfterTheValues(string encoding)
+    {
+        byte[] file = Build(IdxDataType.UnsignedByte, [2, 2, 2], [0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
+        var error = Assert.Throws<InvalidDataException>(() => Read(file, encoding));
+        Assert.Contains("data after its values", error.Message);
+        Assert.Contains("byte offset 24", error.Message);
+    }
+
+    [Fact]
+    public void BadMagicIsRefused()
+    {
+        byte[] file = SmallImages();
+        file[1] = 0x08;
+        var error = Assert.Throws<InvalidDataException>(() => Read(file));
+        Assert.Contains("00 08", error.Message);
+        Assert.Contains("byte offset 0", error.Message);
+        Assert.Throws<InvalidDataException>(() => Read("P5\n28 28\n255\n"u8.ToArray()));
+    }
+
+    [Fact]
+    public void UnknownTypeIsRefused()
+    {
+        byte[] file = SmallImages();
+        file[2] = 0x0A;
+        var error = Assert.Throws<InvalidDataException>(() => Read(file));
+        Assert.Contains("0x0A", error.Message);
+        Assert.Contains("byte offset 2", error.Message);
+    }
+
+    [Fact]
+    public void ZeroDimensionsIsRefused()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Read([0, 0, 8, 0]));
+        Assert.Contains("0 dimensions", error.Message);
+        Assert.Contains("byte offset 3", error.Message);
+    }
+
+    [Fact]
+    public void NegativeOrOverflowingDimensionsAreRefused()
+    {
+        var negative = Assert.Throws<InvalidDataException>(() => Read(Build(IdxDataType.UnsignedByte, [2, 0x80000000], [])));
+        Assert.Contains("dimension 1 as 2147483648", negative.Message);
+        Assert.Contains("byte offset 8", negative.Message);
+
+        var product = Assert.Throws<InvalidDataException>(() => Read(Build(IdxDataType.Single, [65536, 65536, 2], [])));
+        Assert.Contains("exceeds", product.Message);
+        Assert.Contains("byte offset 8", product.Message);
+    }
+
+    [Fact]
+    public void DamagedDeflateDataIsInvalidDataNamingAnOffset()
+    {
+        byte[] gz = Gzip(Build(IdxDataType.UnsignedByte, [100], Enumerable.Range(0, 100).Select(i => (byte)(i * i)).ToArray()));
+        for (int i = 10; i < gz.Length - 8; i++)
+        {
+            byte[] damaged = (byte[])gz.Clone();
+            damaged[i] ^= 0x55;
+            var error = Record.Exception(() => Read(damaged));
+            // Some flips still inflate to 100 bytes; then the CRC must catch them.
+            Assert.True(error is InvalidDataException, $"flip at {i}: {error?.GetType().Name ?? "no exception"}");
+            Assert.Matches(@"byte offset \d+", error!.Message);
+        }
+    }
+
+    [Fact]
+    public void ItemIndexAndScalingRulesAreEnforced()
+    {
+        var idx = Read(SmallImages());
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => idx.Item(3));
+        Assert.Contains("[0, 3)", error.Message);
+        var floats = Read(Build(IdxDataType.Single, [1], new byte[4]));
+        var scale = Assert.Throws<InvalidOperationException>(() => floats.ScaleToUnit());
+        Assert.Contains("Single", scale.Message);
+    }
+}

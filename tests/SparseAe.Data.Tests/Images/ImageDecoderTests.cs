@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using SkiaSharp;
+using SparseAe.Data.Images;
+
+namespace SparseAe.Data.Tests.Images;
+
+public class ImageDecoderTests
+{
+    /// <summary>Encodes a W x H RGBA bitmap whose pixel (x, y) is colour(x, y).</summary>
+    private static byte[] Encode(int width, int height, Func<int, int, SKColor> colour, SKEncodedImageFormat format, int quality = 100)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                bitmap.SetPixel(x, y, colour(x, y));
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(format, quality);
+        return data.ToArray();
+    }
+
+    private static GreyImage Decode(byte[] file, string name = "test.png") => ImageDecoder.LoadGrey(new MemoryStream(file), name);
+
+    [Fact]
+    public void GreyPngDecodesExactlyRowMajor()
+    {
+        // A ramp distinct in x and y catches transposition: value(x, y) = 10 y + x.
+        byte[] png = Encode(7, 5, (x, y) => new SKColor((byte)(10 * y + x), (byte)(10 * y + x), (byte)(10 * y + x)), SKEncodedImageFormat.Png);
+        var image = Decode(png);
+        Assert.Equal(7, image.Width);
+        Assert.Equal(5, image.Height);
+        Assert.Equal("test.png", image.Name);
+        for (int y = 0; y < 5; y++)
+            for (int x = 0; x < 7; x++)
+            {
+                Assert.Equal((10 * y + x) / 255f, image.Pixels[y * 7 + x]);
+                Assert.Equal(image.Pixels[y * 7 + x], image[x, y]);
+            }
+    }
+
+    [Fact]
+    public void ColourPngUsesBt601Weights()
+    {
+        SKColor[] colours = [new(255, 0, 0), new(0, 255, 0), new(0, 0, 255), new(255, 255, 255), new(0, 0, 0), new(100, 150, 200)];
+        byte[] png = Encode(colours.Length, 1, (x, _) => colours[x], SKEncodedImageFormat.Png);
+        var image = Decode(png);
+        float[] expected = [0.299f, 0.587f, 0.114f, 1f, 0f, (0.299f * 100 + 0.587f * 150 + 0.114f * 200) / 255f];
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], image.Pixels[i], 1e-6f);
+    }
+
+    [Fact]
+    public void AlphaIsIgnored()
+    {
+        byte[] png = Encode(2, 1, (x, _) => new SKColor(200, 200, 200, (byte)(x == 0 ? 255 : 10)), SKEncodedImageFormat.Png);
+        var image = Decode(png);
+        Assert.Equal(200 / 255f, image.Pixels[0]);
+        Assert.Equal(200 / 255f, image.Pixels[1]);
+    }
+
+    [Fact]
+    public void JpegDecodesToApproximatelyTheEncodedGrey()
+    {
+        // Left half dark grey, right half green: flat 8x8 blocks keep JPEG's error small.
+        byte[] jpeg = Encode(32, 16, (x, _) => x < 16 ? new SKColor(64, 64, 64) : new SKColor(0, 200, 0), SKEncodedImageFormat.Jpeg, 95);
+        Assert.Equal(0xFF, jpeg[0]);
+        Assert.Equal(0xD8, jpeg[1]);
+        var image = Decode(jpeg, "test.jpg");
+        Assert.Equal(32, image.Width);
+        Assert.Equal(16, image.Height);
+        Assert.Equal(64 / 255f, image[3, 5], 0.02f);
+        Assert.Equal(0.587f * 200 / 255f, image[28, 10], 0.03f);
+    }
+
+    [Fact]
+    public void LoadsFromAFileNamedByItsPath()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.png");
+        try
+        {
+            File.WriteAllBytes(path, Encode(3, 2, (_, _) => SKColors.White, SKEncodedImageFormat.Png));
+            var image = ImageDecoder.LoadGrey(path);
+            Assert.Equal(path, image.Name);
+            Assert.All(image.Pixels, v => Assert.Equal(1f, v));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void MissingFileIsFileNotFound()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sparseae-missing-{Guid.NewGuid():N}.png");
+        var error = Assert.Throws<FileNotFoundException>(() => ImageDecoder.LoadGrey(path));
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void HandCraftedPngDecodes()
+    {
+        // Checks PngBytes itself: 3x2 grey, filter byte 0 before each row.
+        byte[] png = PngBytes.Grey(3, 2, [0, 0, 128, 255, 0, 10, 20, 30]);
+        var image = Decode(png);
+        Assert.Equal([0f, 128 / 255f, 1f, 10 / 255f, 20 / 255f, 30 / 255f], image.Pixels);
+    }
+
+    [Fact]
+    public void TruncatedPngIsInvalidDataNamingTheFile()
+    {
+        byte[] png = Encode(64, 64, (x, y) => new SKColor((byte)(x * y), (byte)(x + y), (byte)(x ^ y)), SKEncodedImageFormat.Png);
+        for (int length = 0; length < png.Length; length++)
+        {
+            var error = Assert.Throws<InvalidDataException>(() => Decode(png[..length], "cut.png"));
+            Assert.Contains("cut.png", error.Message);
+        }
+    }
+
+    [Fact]
+    public void TruncatedJpegIsInvalidDataNamingTheFile()
+    {
+        byte[] jpeg = Encode(64, 64, (x, y) => new SKColor((byte)(x * y), (byte)(x + y), (byte)(x ^ y)), SKEncodedImageFormat.Jpeg, 90);
+        var accepted = new List<int>();
+        for (int length = 0; length < jpeg.Length; length++)
+        {
+            try
+            {
+                Decode(jpeg[..length], "cut.jpg");
+                accepted.Add(length);
+            }
+            catch (InvalidDataException error)
+            {
+                Assert.Contains("cut.jpg", error.Message);
+            }
+        }
+        Assert.True(accepted.Count == 0, $"{jpeg.Length}-byte JPEG: prefixes of {string.Join(", ", accepted)} bytes decoded");
+    }
+
+    [Fact]
+    public void ZeroSizedPngIsRefused()
+    {
+        foreach (var (w, h) in new[] { (0u, 4u), (4u, 0u), (0u, 0u) })
+        {
+            var error = Assert.Throws<InvalidDataException>(() => Decode(PngBytes.Grey(w, h, [0]), "empty.png"));
+            Assert.Contains("empty.png", error.Message);
+        }
+    }
+
+    [Fact]
+    public void HugeHeaderIsRefusedFastWithoutAllocating()
+    {
+        // 100,000 x 100,000 = 10^10 pixels (40 GB as RGBA) claimed by a 70-byte file with a valid CRC.
+        byte[] png = PngBytes.Grey(100_000, 100_000, new byte[100_001]);
+        Assert.True(png.Length < 1000);
+        Decode(PngBytes.Grey(2, 2, [0, 1, 2, 0, 3, 4]));   // warm up Skia and the JIT
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<InvalidDataException>(() => Decode(png, "huge.png"));
+        clock.Stop();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("huge.png", error.Message);
+        Assert.Contains("100000x100000", error.Message);
+        Assert.Contains(ImageDecoder.MaxPixels.ToString(), error.Message);
+        Assert.True(allocated < 1_000_000, $"allocated {allocated} bytes");
+        Assert.True(clock.ElapsedMilliseconds < 2000, $"took {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public void JustOverTheLimitIsRefusedAndTheLimitIsDocumented()
+    {
+        Assert.Equal(100_000_000, ImageDecoder.MaxPixels);
+        var error = Assert.Throws<InvalidDataException>(() => Decode(PngBytes.Grey(10_001, 10_000, [0]), "big.png"));
+        Assert.Contains("100010000", error.Message);
+    }
+
+    [Fact]
+    public void NonImageIsInvalidDataNamingTheFile()
+    {
+        byte[] text = "label,p00\n1,2\n"u8.ToArray();
+        var error = Assert.Throws<InvalidDataException>(() => Decode(text, "digits.csv"));
+        Assert.Contains("digits.csv", error.Message);
+        Assert.Throws<InvalidDataException>(() => Decode([], "nothing.png"));
+    }
+
+    [Fact]
+    public void DamagedPixelDataIsInvalidData()
+    {
+        // A valid header followed by an IDAT that is not zlib data.
+        var output = new MemoryStream();
+        output.Write(PngBytes.Signature);
+        byte[] ihdr = [0, 0, 0, 16, 0, 0, 0, 16, 8, 0, 0, 0, 0];
+        PngBytes.WriteChunk(output, "IHDR", ihdr);
+        PngBytes.WriteChunk(output, "IDAT", Enumerable.Repeat((byte)0xAB, 40).ToArray());
+        PngBytes.WriteChunk(output, "IEND", []);
+        var error = Assert.Throws<InvalidDataException>(() => Decode(output.ToArray(), "garbled.png"));
+        Assert.Contains("garbled.png", error.Message);
+    }
+}

@@ -1,0 +1,117 @@
+using SparseAe.Data.Patches;
+
+namespace SparseAe.Data.Tests.Patches;
+
+public class PatchNormalizationTests
+{
+    /// <summary>UFLDL's normalizeData written out plainly in double, as the reference.</summary>
+    private static (double[] Result, double Pstd) Reference(float[] patches, int count, int dimension)
+    {
+        var x = patches.Select(v => (double)v).ToArray();
+        for (int i = 0; i < count; i++)
+        {
+            double mean = 0;
+            for (int j = 0; j < dimension; j++) mean += x[i * dimension + j];
+            mean /= dimension;
+            for (int j = 0; j < dimension; j++) x[i * dimension + j] -= mean;
+        }
+        double all = x.Average();
+        double pstd = 3 * Math.Sqrt(x.Sum(v => (v - all) * (v - all)) / (x.Length - 1));
+        var result = x.Select(v => (Math.Clamp(v, -pstd, pstd) / pstd + 1) * 0.4 + 0.1).ToArray();
+        return (result, pstd);
+    }
+
+    private static float[] Random(int n, int seed, double scale = 1)
+    {
+        var random = new Random(seed);
+        // u^7 for u uniform in [-1, 1]: heavy tails (3 std = 0.77 of the range), so some values are clipped.
+        return Enumerable.Range(0, n).Select(_ => (float)(scale * Math.Pow(random.NextDouble() * 2 - 1, 7) + 0.3)).ToArray();
+    }
+
+    [Fact]
+    public void MatchesUfldlsNormalizeData()
+    {
+        const int count = 500, dimension = 64;
+        float[] patches = Random(count * dimension, 1, scale: 2);
+        var (expected, expectedPstd) = Reference(patches, count, dimension);
+
+        double pstd = PatchNormalization.Ufldl(patches, count, dimension);
+
+        Assert.Equal(expectedPstd, pstd, expectedPstd * 1e-6);
+        for (int i = 0; i < patches.Length; i++) Assert.Equal(expected[i], patches[i], 1e-6);
+        Assert.All(patches, v => Assert.InRange(v, 0.1f, 0.9f));
+        Assert.Contains(patches, v => v == 0.9f);   // something was clipped at +pstd
+        Assert.Contains(patches, v => v == 0.1f);   // and at -pstd
+    }
+
+    [Fact]
+    public void EachPatchLosesItsOwnMean()
+    {
+        // Two patches that differ only by an offset normalise identically.
+        float[] patches = [1, 2, 3, 4, 101, 102, 103, 104];
+        PatchNormalization.Ufldl(patches, 2, 4);
+        Assert.Equal(patches[..4], patches[4..]);
+        Assert.Equal(0.5, patches[..4].Average(v => (double)v), 1e-6);
+    }
+
+    [Fact]
+    public void ConstantDataBecomeOneHalfWithoutNaN()
+    {
+        float[] patches = [0.3f, 0.3f, 0.3f, 0.3f, 7, 7, 7, 7];
+        double pstd = PatchNormalization.Ufldl(patches, 2, 4);
+        Assert.Equal(0, pstd);
+        Assert.All(patches, v => Assert.Equal(0.5f, v));
+
+        float[] single = [42];
+        Assert.Equal(0, PatchNormalization.Ufldl(single, 1, 1));
+        Assert.Equal(0.5f, single[0]);
+    }
+
+    [Fact]
+    public void ApplyWithTheReturnedDeviationReproducesUfldl()
+    {
+        float[] patches = Random(64 * 30, 5);
+        float[] copy = (float[])patches.Clone();
+        double pstd = PatchNormalization.Ufldl(patches, 30, 64);
+        PatchNormalization.ApplyUfldl(copy, 30, 64, pstd);
+        Assert.Equal(patches, copy);
+    }
+
+    [Fact]
+    public void ApplyWithZeroDeviationGivesOneHalf()
+    {
+        float[] patches = [1, 5, -3, 2];
+        PatchNormalization.ApplyUfldl(patches, 1, 4, 0);
+        Assert.All(patches, v => Assert.Equal(0.5f, v));
+    }
+
+    [Theory]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void ApplyRefusesABadDeviation(double pstd)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => PatchNormalization.ApplyUfldl(new float[4], 1, 4, pstd));
+        Assert.Contains("pstd", error.Message);
+    }
+
+    [Fact]
+    public void ShapeErrorsNameTheRuleAndValues()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PatchNormalization.Ufldl(new float[10], 2, 4));
+        Assert.Contains("2*4 = 8", error.Message);
+        Assert.Contains("holds 10", error.Message);
+        Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => PatchNormalization.Ufldl(new float[4], 0, 4)).ParamName);
+        Assert.Equal("dimension", Assert.Throws<ArgumentOutOfRangeException>(() => PatchNormalization.Ufldl(new float[4], 4, 0)).ParamName);
+    }
+
+    [Fact]
+    public void NonFiniteValueIsNamedByPatchAndElement()
+    {
+        float[] patches = new float[12];
+        patches[9] = float.NaN;
+        var error = Assert.Throws<ArgumentException>(() => PatchNormalization.Ufldl(patches, 3, 4));
+        Assert.Contains("Patch 2", error.Message);
+        Assert.Contains("element 1", error.Message);
+    }
+}

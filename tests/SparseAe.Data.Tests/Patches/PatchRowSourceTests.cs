@@ -1,0 +1,119 @@
+using SparseAe.Data.Images;
+using SparseAe.Data.Patches;
+using SparseAe.Training;
+
+namespace SparseAe.Data.Tests.Patches;
+
+public class PatchRowSourceTests
+{
+    private static GreyImage[] Images()
+    {
+        var random = new Random(5);
+        GreyImage Noise(int w, int h, string name) =>
+            new(w, h, Enumerable.Range(0, w * h).Select(_ => (float)random.NextDouble()).ToArray(), name);
+        return [Noise(40, 30, "a"), Noise(25, 50, "b")];
+    }
+
+    private static float[] ReadPass(IRowSource source, int pass)
+    {
+        var rows = new List<float>();
+        var row = new float[source.VectorSize];
+        using var reader = source.OpenPass(pass);
+        while (reader.TryReadRow(row)) rows.AddRange(row);
+        return rows.ToArray();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(37)]
+    [InlineData(400)]
+    public void APassEqualsSampleThenUfldlWhenTheSampleCoversEveryPatch(int count)
+    {
+        var images = Images();
+        var source = new PatchRowSource(images, 8, count, seed: 21, normalizationSampleSize: 400);
+
+        float[] expected = PatchSampler.Sample(images, 8, count, 21);
+        double pstd = PatchNormalization.Ufldl(expected, count, 64);
+
+        Assert.Equal(64, source.VectorSize);
+        Assert.Equal(count, source.NormalizationSampleSize);
+        Assert.Equal(pstd, source.Deviation);
+        Assert.Equal(expected, ReadPass(source, 0));
+    }
+
+    [Fact]
+    public void PassesAreIdentical()
+    {
+        var source = new PatchRowSource(Images(), 6, 250, seed: 4, normalizationSampleSize: 100);
+        float[] first = ReadPass(source, 0);
+        Assert.Equal(250 * 36, first.Length);
+        Assert.Equal(first, ReadPass(source, 1));
+        Assert.Equal(first, ReadPass(source, 7));
+    }
+
+    [Fact]
+    public void DeviationComesFromTheLeadingSample()
+    {
+        var images = Images();
+        var source = new PatchRowSource(images, 8, 1000, seed: 9, normalizationSampleSize: 100);
+        float[] leading = PatchSampler.Sample(images, 8, 100, 9);
+        Assert.Equal(100, source.NormalizationSampleSize);
+        Assert.Equal(PatchNormalization.Ufldl(leading, 100, 64), source.Deviation);
+
+        float[] all = ReadPass(source, 0);
+        float[] expected = PatchSampler.Sample(images, 8, 1000, 9);
+        PatchNormalization.ApplyUfldl(expected, 1000, 64, source.Deviation);
+        Assert.Equal(expected, all);
+        Assert.All(all, v => Assert.InRange(v, 0.1f, 0.9f));
+    }
+
+    [Fact]
+    public void StreamsManyPatchesInConstantMemory()
+    {
+        // 200,000 8x8 patches would be 51 MB as an array; a pass must allocate next to nothing.
+        var source = new PatchRowSource(Images(), 8, 200_000, seed: 1);
+        var row = new float[64];
+        using var reader = source.OpenPass(0);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int rows = 0;
+        while (reader.TryReadRow(row)) rows++;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(200_000, rows);
+        Assert.True(allocated < 100_000, $"allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void ShortDestinationIsRefused()
+    {
+        var source = new PatchRowSource(Images(), 8, 3, seed: 1);
+        using var reader = source.OpenPass(0);
+        var error = Assert.Throws<ArgumentException>(() => reader.TryReadRow(new float[10]));
+        Assert.Contains("VectorSize = 64", error.Message);
+        Assert.Contains("holds 10", error.Message);
+    }
+
+    [Fact]
+    public void BadArgumentsAreRefused()
+    {
+        Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => new PatchRowSource(Images(), 8, 0, 1)).ParamName);
+        Assert.Equal("normalizationSampleSize",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new PatchRowSource(Images(), 8, 10, 1, normalizationSampleSize: 0)).ParamName);
+        var error = Assert.Throws<ArgumentException>(() => new PatchRowSource(Images(), 31, 10, 1));
+        Assert.Contains("'a'", error.Message);
+        Assert.Throws<ArgumentException>(() => new PatchRowSource([], 8, 10, 1));
+    }
+
+    [Fact]
+    public void WorksWithTheShufflingReader()
+    {
+        var source = new PatchRowSource(Images(), 4, 50, seed: 2);
+        float[] plain = ReadPass(source, 0);
+        var shuffled = new List<float[]>();
+        var row = new float[16];
+        using (var reader = new ShufflingRowReader(source.OpenPass(0), 16, 64, seed: 3))
+            while (reader.TryReadRow(row)) shuffled.Add((float[])row.Clone());
+        Assert.Equal(50, shuffled.Count);
+        var sortKey = (float[] r) => string.Join(",", r);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => sortKey(plain[(i * 16)..((i + 1) * 16)])).Order(), shuffled.Select(sortKey).Order());
+    }
+}

@@ -1,0 +1,120 @@
+using SparseAe.Data.Images;
+using SparseAe.Data.Patches;
+
+namespace SparseAe.Data.Tests.Patches;
+
+public class PatchSamplerTests
+{
+    /// <summary>An image whose pixel (x, y) is code*1e6 + 1000 y + x: exact in float, so a patch tells where it came from.</summary>
+    internal static GreyImage Coded(int code, int width, int height)
+    {
+        var pixels = new float[width * height];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                pixels[y * width + x] = code * 1_000_000 + 1000 * y + x;
+        return new GreyImage(width, height, pixels, $"coded{code}");
+    }
+
+    [Fact]
+    public void PatchesAreRowMajorWindowsOfTheImages()
+    {
+        GreyImage[] images = [Coded(1, 20, 11), Coded(2, 9, 30)];
+        const int p = 5, count = 300;
+        float[] patches = PatchSampler.Sample(images, p, count, seed: 7);
+        Assert.Equal(count * p * p, patches.Length);
+        for (int i = 0; i < count; i++)
+        {
+            var patch = patches.AsSpan(i * p * p, p * p);
+            int code = (int)(patch[0] / 1_000_000);
+            int top = (int)(patch[0] % 1_000_000) / 1000, left = (int)(patch[0] % 1000);
+            var image = images[code - 1];
+            Assert.InRange(top, 0, image.Height - p);
+            Assert.InRange(left, 0, image.Width - p);
+            for (int r = 0; r < p; r++)
+                for (int c = 0; c < p; c++)
+                    Assert.Equal(image[left + c, top + r], patch[r * p + c]);
+        }
+    }
+
+    [Fact]
+    public void EveryValidPositionOfEveryImageIsDrawnAboutEquallyOften()
+    {
+        // 10x9 and 8x8 images, 8x8 patches: 3x2 = 6 positions, and 1 position. Each image half the time.
+        GreyImage[] images = [Coded(1, 10, 9), Coded(2, 8, 8)];
+        const int count = 7000;
+        float[] patches = PatchSampler.Sample(images, 8, count, seed: 3);
+        var hits = new Dictionary<float, int>();
+        for (int i = 0; i < count; i++) hits[patches[i * 64]] = hits.GetValueOrDefault(patches[i * 64]) + 1;
+
+        Assert.Equal(7, hits.Count);
+        Assert.InRange(hits[2_000_000], count / 2 - 250, count / 2 + 250);
+        foreach (var top in new[] { 0, 1 })
+            foreach (var left in new[] { 0, 1, 2 })
+                Assert.InRange(hits[1_000_000 + 1000 * top + left], count / 12 - 120, count / 12 + 120);
+    }
+
+    [Fact]
+    public void SameSeedSamePatchesOtherSeedOthers()
+    {
+        GreyImage[] images = [Coded(1, 40, 40)];
+        Assert.Equal(PatchSampler.Sample(images, 8, 50, 11), PatchSampler.Sample(images, 8, 50, 11));
+        Assert.NotEqual(PatchSampler.Sample(images, 8, 50, 11), PatchSampler.Sample(images, 8, 50, 12));
+    }
+
+    [Fact]
+    public void DrawsImageThenRowThenColumnFromOneRandom()
+    {
+        // The documented draw order, so that other code (or a port) can reproduce a patch set.
+        GreyImage[] images = [Coded(1, 30, 20), Coded(2, 25, 40), Coded(3, 12, 12)];
+        float[] patches = PatchSampler.Sample(images, 4, 20, seed: 99);
+        var random = new Random(99);
+        for (int i = 0; i < 20; i++)
+        {
+            var image = images[random.Next(images.Length)];
+            int top = random.Next(image.Height - 4 + 1), left = random.Next(image.Width - 4 + 1);
+            Assert.Equal(image[left, top], patches[i * 16]);
+        }
+    }
+
+    [Fact]
+    public void PatchAsLargeAsTheImageIsTheImage()
+    {
+        var image = Coded(1, 6, 6);
+        Assert.Equal(image.Pixels, PatchSampler.Sample([image], 6, 1, 0));
+    }
+
+    [Fact]
+    public void NoImagesIsRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PatchSampler.Sample([], 8, 10, 0));
+        Assert.Contains("at least one image", error.Message);
+    }
+
+    [Fact]
+    public void ImageSmallerThanThePatchIsNamedWithItsSize()
+    {
+        GreyImage[] images = [Coded(1, 20, 20), new GreyImage(12, 7, new float[84], "thin.png")];
+        var error = Assert.Throws<ArgumentException>(() => PatchSampler.Sample(images, 8, 10, 0));
+        Assert.Contains("'thin.png'", error.Message);
+        Assert.Contains("12x7", error.Message);
+        Assert.Contains("8x8", error.Message);
+    }
+
+    [Theory]
+    [InlineData(8, 0, "count")]
+    [InlineData(8, -5, "count")]
+    [InlineData(0, 10, "patchSize")]
+    public void CountAndPatchSizeBelowOneAreRefused(int patchSize, int count, string parameter)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => PatchSampler.Sample([Coded(1, 20, 20)], patchSize, count, 0));
+        Assert.Equal(parameter, error.ParamName);
+        Assert.Contains("at least 1", error.Message);
+    }
+
+    [Fact]
+    public void MoreThanOneArrayIsRefusedBeforeAllocating()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PatchSampler.Sample([Coded(1, 20, 20)], 8, int.MaxValue, 0));
+        Assert.Contains("PatchRowSource", error.Message);
+    }
+}
