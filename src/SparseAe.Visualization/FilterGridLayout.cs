@@ -1,0 +1,78 @@
+namespace SparseAe.Visualization;
+
+/// <summary>
+/// The geometry of a <see cref="FilterGrid"/> picture. The grid is first laid out at patch resolution,
+/// as UFLDL's display_network.m does: <see cref="Columns"/> x <see cref="Rows"/> tiles of
+/// PatchHeight x PatchWidth pixels, with a 1-pixel border between and around them. That whole picture
+/// is then enlarged by the integer <see cref="Scale"/> with nearest neighbour, so the borders become
+/// <see cref="Scale"/> pixels wide too:
+/// <code>
+/// Width  = Scale * (Columns * (PatchWidth  + 1) + 1)
+/// Height = Scale * (Rows    * (PatchHeight + 1) + 1)
+/// </code>
+/// Tile j (0-based) sits at column j % Columns, row j / Columns; the cells after the last unit stay border colour.
+/// </summary>
+public readonly record struct FilterGridLayout(
+    int HiddenCount, int PatchHeight, int PatchWidth, int Columns, int Rows, int Scale, int Width, int Height)
+{
+    /// <summary>The largest width or height, in pixels, that <see cref="FilterGrid"/> will produce (a grey 20000 x 20000 picture is 400 MB).</summary>
+    public const int MaxSide = 20000;
+
+    /// <summary>Computes the layout, checking every argument; the messages name the argument and its value.</summary>
+    public static FilterGridLayout Create(int hiddenCount, int patchHeight, int patchWidth, int minTileWidth)
+    {
+        if (hiddenCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(hiddenCount), hiddenCount, $"hiddenCount must be at least 1, but is {hiddenCount}.");
+        if (patchHeight < 1)
+            throw new ArgumentOutOfRangeException(nameof(patchHeight), patchHeight, $"patchHeight must be at least 1, but is {patchHeight}.");
+        if (patchWidth < 1)
+            throw new ArgumentOutOfRangeException(nameof(patchWidth), patchWidth, $"patchWidth must be at least 1, but is {patchWidth}.");
+        if (minTileWidth < 1)
+            throw new ArgumentOutOfRangeException(nameof(minTileWidth), minTileWidth, $"minTileWidth must be at least 1, but is {minTileWidth}.");
+
+        // long: with large arguments the sums overflow int before the limit is reached.
+        int columns = CeilSqrt(hiddenCount);
+        long rows = ((long)hiddenCount + columns - 1) / columns;
+        // The smallest integer factor that makes a tile at least minTileWidth wide (1 when it already is).
+        long scale = Math.Max(1, ((long)minTileWidth + patchWidth - 1) / patchWidth);
+
+        // double for the sides: even long overflows for int.MaxValue arguments; below 2^53 double is exact.
+        double width = scale * ((double)columns * ((double)patchWidth + 1) + 1);
+        double height = scale * ((double)rows * ((double)patchHeight + 1) + 1);
+        if (width > MaxSide || height > MaxSide)
+            throw new ArgumentException(
+                $"The filter grid would be {width:0} x {height:0} pixels ({columns} x {rows} tiles of {patchHeight} x {patchWidth} pixels, " +
+                $"enlarged {scale} times for minTileWidth {minTileWidth}), larger than the limit of {MaxSide} x {MaxSide}. " +
+                "Use a smaller minTileWidth or show fewer hidden units.");
+
+        return new FilterGridLayout(hiddenCount, patchHeight, patchWidth, columns, (int)rows, (int)scale, (int)width, (int)height);
+    }
+
+    /// <summary>Left edge, in output pixels, of the tile of hidden unit <paramref name="hiddenUnit"/>.</summary>
+    public int TileLeft(int hiddenUnit) => Scale * (1 + (CheckUnit(hiddenUnit) % Columns) * (PatchWidth + 1));
+
+    /// <summary>Top edge, in output pixels, of the tile of hidden unit <paramref name="hiddenUnit"/>.</summary>
+    public int TileTop(int hiddenUnit) => Scale * (1 + (CheckUnit(hiddenUnit) / Columns) * (PatchHeight + 1));
+
+    /// <summary>Width of one tile in output pixels: PatchWidth * Scale.</summary>
+    public int TileWidth => PatchWidth * Scale;
+
+    /// <summary>Height of one tile in output pixels: PatchHeight * Scale.</summary>
+    public int TileHeight => PatchHeight * Scale;
+
+    private int CheckUnit(int hiddenUnit)
+    {
+        if ((uint)hiddenUnit >= (uint)HiddenCount)
+            throw new ArgumentOutOfRangeException(nameof(hiddenUnit), hiddenUnit, $"hiddenUnit must lie in 0..{HiddenCount - 1}, but is {hiddenUnit}.");
+        return hiddenUnit;
+    }
+
+    /// <summary>ceil(sqrt(n)) in exact integer arithmetic (Math.Sqrt can land just off an integer).</summary>
+    private static int CeilSqrt(int n)
+    {
+        int c = (int)Math.Ceiling(Math.Sqrt(n));
+        while ((long)c * c < n) c++;
+        while (c > 1 && (long)(c - 1) * (c - 1) >= n) c--;
+        return c;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using ScottPlot;
+using ScottPlot.TickGenerators;
+
+namespace SparseAe.Visualization;
+
+/// <summary>
+/// A log-scale y axis for ScottPlot 5, which has no log axis of its own: the data are plotted as log10(value),
+/// and the tick labels show 10^tick. This is the method of ScottPlot 5's cookbook ("Log Scale" recipe).
+/// </summary>
+internal static class LogTicks
+{
+    /// <summary>
+    /// Sets the left axis of <paramref name="plot"/> to label log10 positions with their values.
+    /// <paramref name="decades"/> is log10(max / min) of the data: over a decade or more the major ticks are the
+    /// powers of ten, with minor ticks at 2..9 times them; below one decade integer-only ticks would leave the axis
+    /// bare, so ticks go where ScottPlot puts them and only their labels are converted.
+    /// </summary>
+    public static void Apply(Plot plot, double decades)
+    {
+        var ticks = new NumericAutomatic { LabelFormatter = Format };
+        if (decades >= 1.0)
+        {
+            ticks.IntegerTicksOnly = true;
+            ticks.MinorTickGenerator = new LogMinorTickGenerator();
+        }
+        plot.Axes.Left.TickGenerator = ticks;
+    }
+
+    /// <summary>10^position, in at most 3 significant digits ("0.001", "10", "1E+06"), invariant culture.</summary>
+    public static string Format(double position)
+        => Math.Pow(10, position).ToString("G3", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,92 @@
+using SparseAe.Objective;
+
+namespace SparseAe.Visualization.Tests;
+
+/// <summary>How TrainingCurve chooses between a log and a linear y axis, and that log never meets 0 or a negative.</summary>
+public class TrainingCurveAxisTests
+{
+    private static (bool Log, bool[] Drawn, double Decades) Choose(IReadOnlyList<CostBreakdown> history, CurveYScale scale)
+        => TrainingCurve.ChooseAxis(TrainingCurve.ToSeries(history), scale);
+
+    [Fact]
+    public void Auto_uses_log_when_the_terms_span_several_decades()
+    {
+        var (log, drawn, decades) = Choose(CurveHistories.Typical(), CurveYScale.Auto);
+        Assert.True(log);
+        Assert.All(drawn, Assert.True);
+        Assert.InRange(decades, 4, 5);   // 25.05 / 0.002
+    }
+
+    [Fact]
+    public void Auto_uses_linear_when_the_values_span_two_decades_or_less()
+    {
+        var history = new List<CostBreakdown> { new(3, 2, 0.5, 0.5), new(2, 1.5, 0.25, 0.25) };
+        Assert.False(Choose(history, CurveYScale.Auto).Log);
+        Assert.True(Choose(history, CurveYScale.Log).Log);
+    }
+
+    [Fact]
+    public void A_term_that_is_zero_at_every_iteration_is_left_off_a_log_axis()
+    {
+        var (log, drawn, _) = Choose(CurveHistories.Typical(zeroDecay: true), CurveYScale.Auto);
+        Assert.True(log);
+        Assert.Equal(new[] { true, true, false, true }, drawn);
+    }
+
+    [Fact]
+    public void Auto_falls_back_to_linear_when_a_term_is_zero_at_some_iteration_only()
+    {
+        List<CostBreakdown> history = CurveHistories.Typical();
+        history[7] = history[7] with { Sparsity = 0 };
+        var (log, drawn, _) = Choose(history, CurveYScale.Auto);
+        Assert.False(log);
+        Assert.All(drawn, Assert.True);
+        Assert.NotEmpty(TrainingCurve.RenderPng(history));
+    }
+
+    [Fact]
+    public void Log_refuses_a_zero_at_some_iteration_naming_it()
+    {
+        List<CostBreakdown> history = CurveHistories.Typical();
+        history[7] = history[7] with { Sparsity = 0 };
+        var e = Assert.Throws<ArgumentException>(() => TrainingCurve.RenderPng(history, yScale: CurveYScale.Log));
+        Assert.Equal("history", e.ParamName);
+        Assert.Contains("A log y axis cannot show history[7] (iteration 7) sparsity = 0", e.Message);
+    }
+
+    [Fact]
+    public void Log_refuses_a_negative_value_naming_it()
+    {
+        List<CostBreakdown> history = CurveHistories.Typical();
+        history[3] = history[3] with { WeightDecay = -1e-12 };
+        var e = Assert.Throws<ArgumentException>(() => TrainingCurve.RenderPng(history, yScale: CurveYScale.Log));
+        Assert.Contains("history[3] (iteration 3) weight decay = -1E-12", e.Message);
+    }
+
+    [Fact]
+    public void Log_refuses_a_history_that_is_zero_everywhere_and_auto_draws_it_linear()
+    {
+        var zeros = new List<CostBreakdown> { default, default };
+        var e = Assert.Throws<ArgumentException>(() => TrainingCurve.RenderPng(zeros, yScale: CurveYScale.Log));
+        Assert.Contains("every value is 0", e.Message);
+        Assert.False(Choose(zeros, CurveYScale.Auto).Log);
+        Assert.NotEmpty(TrainingCurve.RenderPng(zeros));
+    }
+
+    [Fact]
+    public void Linear_is_linear_and_draws_everything()
+    {
+        var (log, drawn, _) = Choose(CurveHistories.Typical(zeroDecay: true), CurveYScale.Linear);
+        Assert.False(log);
+        Assert.All(drawn, Assert.True);
+    }
+
+    [Theory]
+    [InlineData(0.0, "1")]
+    [InlineData(-3.0, "0.001")]
+    [InlineData(2.0, "100")]
+    [InlineData(6.0, "1E+06")]
+    [InlineData(0.30103, "2")]
+    public void Log_tick_labels_show_the_value_not_its_logarithm(double position, string label)
+        => Assert.Equal(label, LogTicks.Format(position));
+}

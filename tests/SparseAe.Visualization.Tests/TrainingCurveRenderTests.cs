@@ -1,0 +1,92 @@
+using SkiaSharp;
+using SparseAe.Objective;
+
+namespace SparseAe.Visualization.Tests;
+
+/// <summary>What TrainingCurve draws.</summary>
+public class TrainingCurveRenderTests
+{
+    [Theory]
+    [InlineData(800, 500)]
+    [InlineData(640, 480)]
+    [InlineData(1200, 300)]
+    [InlineData(TrainingCurve.MinSide, TrainingCurve.MinSide)]
+    public void Png_decodes_with_the_requested_size(int width, int height)
+    {
+        SKColor[,] pixels = PngDecoder.Decode(TrainingCurve.RenderPng(CurveHistories.Typical(), width, height));
+        Assert.Equal(width, pixels.GetLength(0));
+        Assert.Equal(height, pixels.GetLength(1));
+    }
+
+    [Theory]
+    [InlineData(CurveYScale.Auto)]
+    [InlineData(CurveYScale.Linear)]
+    [InlineData(CurveYScale.Log)]
+    public void The_curves_are_drawn_in_colour_on_a_white_background(CurveYScale scale)
+    {
+        SKColor[,] pixels = PngDecoder.Decode(TrainingCurve.RenderPng(CurveHistories.Typical(), yScale: scale));
+        Assert.Equal(SKColors.White, pixels[0, 0]);
+        Assert.Equal(SKColors.White, pixels[799, 499]);
+
+        // Text, axes and grid are black or grey; only the series are saturated colours.
+        // Each of the four series colours must be present, in the plot area left of the legend (x < 600).
+        SKColor[] seriesColours = [new(0x1f, 0x77, 0xb4), new(0xff, 0x7f, 0x0e), new(0x2c, 0xa0, 0x2c), new(0xd6, 0x27, 0x28)];
+        foreach (SKColor colour in seriesColours)
+        {
+            int count = 0;
+            for (int y = 0; y < 500; y++)
+                for (int x = 0; x < 600; x++)
+                    if (Near(pixels[x, y], colour)) count++;
+            Assert.True(count > 100, $"only {count} pixels of series colour {colour} in the plot area");
+        }
+    }
+
+    [Fact]
+    public void The_title_is_drawn_as_text()
+    {
+        // Dark pixels in the top band, with and without a title: the title adds many, so text renders.
+        int DarkInTitleBand(string title)
+        {
+            SKColor[,] pixels = PngDecoder.Decode(TrainingCurve.RenderPng(CurveHistories.Typical(), 800, 500, title));
+            int dark = 0;
+            for (int y = 0; y < 30; y++)
+                for (int x = 0; x < 800; x++)
+                    if (pixels[x, y].Red < 128 && pixels[x, y].Green < 128 && pixels[x, y].Blue < 128) dark++;
+            return dark;
+        }
+
+        int withTitle = DarkInTitleBand("A title long enough to draw plenty of dark pixels");
+        int without = DarkInTitleBand("");
+        Assert.True(withTitle > without + 200, $"title band: {withTitle} dark pixels with a title, {without} without");
+    }
+
+    [Fact]
+    public void Rendering_does_not_depend_on_anything_but_the_arguments()
+    {
+        // The font is embedded, so the same arguments give the same bytes whatever fonts the machine has.
+        byte[] first = TrainingCurve.RenderPng(CurveHistories.Typical(50), 500, 300, "same");
+        byte[] second = TrainingCurve.RenderPng(CurveHistories.Typical(50), 500, 300, "same");
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void A_single_iteration_is_drawn()
+    {
+        var one = new List<CostBreakdown> { new(10.5, 10, 0.25, 0.25) };
+        SKColor[,] pixels = PngDecoder.Decode(TrainingCurve.RenderPng(one, 400, 300));
+        int coloured = 0;
+        foreach (SKColor c in pixels)
+            if (Near(c, new SKColor(0x1f, 0x77, 0xb4))) coloured++;
+        Assert.True(coloured > 5, $"the starting point's marker is missing ({coloured} pixels of J's colour)");
+    }
+
+    [Fact]
+    public void A_term_that_is_always_zero_still_renders_on_a_log_axis()
+    {
+        SKColor[,] pixels = PngDecoder.Decode(TrainingCurve.RenderPng(CurveHistories.Typical(zeroDecay: true), yScale: CurveYScale.Log));
+        Assert.Equal(800, pixels.GetLength(0));
+    }
+
+    private static bool Near(SKColor a, SKColor b)
+        => Math.Abs(a.Red - b.Red) <= 12 && Math.Abs(a.Green - b.Green) <= 12 && Math.Abs(a.Blue - b.Blue) <= 12;
+}
