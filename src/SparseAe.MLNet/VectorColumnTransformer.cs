@@ -1,7 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace SparseAe.MLNet.Mapping;
+using SparseAe.MLNet.Mapping;
+
+namespace SparseAe.MLNet;
 
 /// <summary>
 /// The ITransformer plumbing shared by the project's transformers, which each add columns computed

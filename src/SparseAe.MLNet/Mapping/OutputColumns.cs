@@ -5,6 +5,8 @@ using SparseAe.MLNet.Data;
 namespace SparseAe.MLNet.Mapping;
 
 /// <summary>A column computed from the input vector: its name, type, and a factory of getters.</summary>
+/// <param name="Name">The output column's name.</param>
+/// <param name="Type">The output column's type.</param>
 /// <param name="MakeGetter">Given a reader of the current row's input vector, returns a
 /// ValueGetter of the column's type. Each getter owns its buffers, so getters on different
 /// cursors can run on different threads.</param>

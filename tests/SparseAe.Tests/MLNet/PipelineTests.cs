@@ -61,7 +61,7 @@ public class PipelineTests(DigitsPipelineFixture f) : IClassFixture<DigitsPipeli
         var path = Path.Combine(dir, "model.zip");
         f.Context.Model.Save(f.Model, f.TrainView.Schema, path);
         var loaded = new MLContext(seed: 5).Model.Load(path, out var inputSchema);
-        Assert.NotNull(inputSchema["Features"]);
+        Assert.Equal("Features", inputSchema["Features"].Name);
 
         var original = PredictionDump.ThroughTransform(f.Context, f.Model, f.Test);
         Assert.Equal(original, PredictionDump.ThroughTransform(f.Context, loaded, f.Test));

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.Cli.Infrastructure;
+using SparseAe.Data.Csv;
+using SparseAe.MLNet;
+using SparseAe.Training;
+
+namespace SparseAe.Cli.Commands;
+
+/// <summary><c>sparseae featurize --model model.zip --csv in.csv --out features.csv</c>: the hidden code of each row.</summary>
+internal static class FeaturizeCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A model zip saved by sparseae train or MLContext.Model.Save.", Required = true };
+        var csv = new Option<string>("--csv") { Description = "Input vectors, one row each.", Required = true };
+        var output = new Option<string>("--out") { Description = "Where to write the features CSV.", DefaultValueFactory = _ => "features.csv" };
+        var command = new Command("featurize", "Write the hidden code of every CSV row.") { model, csv, output };
+        command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(model)!, r.GetValue(csv)!, r.GetValue(output)!, Console.Out)));
+        return command;
+    }
+
+    internal static void Run(string modelPath, string csvPath, string outPath, TextWriter log)
+    {
+        var ml = new MLContext();
+        var model = ModelFiles.Load(ml, modelPath);
+        var ae = ModelFiles.Autoencoder(model, modelPath);
+        if (!File.Exists(csvPath)) throw new UsageException($"CSV file '{csvPath}' does not exist.");
+        var (data, rows, columns) = VectorCsv.Read(csvPath);
+        // The model's first transform reads the pipeline's input column; saved by `train` it is "Features".
+        var inputName = FirstInputColumn(model) ?? ae.InputColumnName;
+        var view = ml.Data.LoadFromRowSource(new ArrayRowSource(data, rows, columns), inputName, rows);
+        IDataView transformed;
+        try
+        {
+            transformed = model.Transform(view);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new UsageException($"'{csvPath}' does not fit the model: {e.Message.Split(Environment.NewLine)[0]}", e);
+        }
+        var codes = new float[(long)rows * ae.Weights.HiddenCount];
+        int h = ae.Weights.HiddenCount, r = 0;
+        foreach (var code in transformed.GetColumn<float[]>(ae.OutputColumnName))
+        {
+            code.CopyTo(codes, (long)r * h);
+            r++;
+        }
+        var header = Enumerable.Range(0, h).Select(j => $"h{j}").ToArray();
+        AtomicFile.WriteText(outPath, w => VectorCsv.Write(w, codes, rows, h, header));
+        log.WriteLine($"wrote {outPath}: {rows} rows of {h} features");
+    }
+
+    private static string? FirstInputColumn(ITransformer model)
+    {
+        var first = model is IEnumerable<ITransformer> chain ? chain.FirstOrDefault() : model;
+        return first is VectorColumnTransformer vt ? vt.InputColumnName : null;
+    }
+}

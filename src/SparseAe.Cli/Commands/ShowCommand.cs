@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Microsoft.ML;
+using SparseAe.Cli.Experiment;
+using SparseAe.Cli.Infrastructure;
+
+namespace SparseAe.Cli.Commands;
+
+/// <summary><c>sparseae show --model model.zip --filters filters.png</c>: the filter grid of a saved model.</summary>
+internal static class ShowCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A model zip saved by sparseae train or MLContext.Model.Save.", Required = true };
+        var filters = new Option<string>("--filters") { Description = "Where to write the filter grid PNG.", DefaultValueFactory = _ => "filters.png" };
+        var patchHeight = new Option<int?>("--patch-height") { Description = "Tile height (default: sqrt(V) when V is a square, else 1)." };
+        var command = new Command("show", "Draw the hidden units' filters of a saved model.") { model, filters, patchHeight };
+        command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(patchHeight), Console.Out)));
+        return command;
+    }
+
+    internal static void Run(string modelPath, string filtersPath, int? patchHeight, TextWriter output)
+    {
+        var ae = ModelFiles.Autoencoder(ModelFiles.Load(new MLContext(), modelPath), modelPath);
+        int v = ae.Weights.VisibleCount;
+        int side = (int)Math.Round(Math.Sqrt(v));
+        int height = patchHeight ?? (side * side == v ? side : 1);
+        if (height < 1 || v % height != 0)
+            throw new UsageException($"--patch-height must divide the filter length {v}, but is {height}.");
+        ModelOutputs.Filters(ae, height, v / height, filtersPath);
+        output.WriteLine($"wrote {filtersPath}: {ae.Weights.HiddenCount} filters of {height}x{v / height}");
+    }
+}

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.ML;
+using SparseAe.Cli.Experiment;
+using SparseAe.Cli.Infrastructure;
+using SparseAe.MLNet;
+using SparseAe.Training;
+
+namespace SparseAe.Cli.Commands;
+
+/// <summary>
+/// <c>sparseae train</c>: the seed experiment in one line. With no data option it whitens the
+/// embedded photographs, samples 10,000 8x8 patches and trains a 64-100-64 sparse autoencoder with
+/// the component's defaults, then writes model.zip, filters.png and curve.png.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var mat = new Option<string?>("--mat") { Description = "A MAT file holding an H x W x K (or H x W) array of images." };
+        var variable = new Option<string>("--variable") { Description = "The array's name in --mat.", DefaultValueFactory = _ => "IMAGES" };
+        var images = new Option<string[]>("--images") { Description = "PNG or JPEG photographs.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
+        var idx = new Option<string?>("--idx") { Description = "An IDX file of images (MNIST, Fashion-MNIST; gzip or not)." };
+        var csv = new Option<string?>("--csv") { Description = "A CSV file whose rows are the training vectors." };
+        var patch = new Option<int>("--patch") { Description = "Patch side in pixels.", DefaultValueFactory = _ => 8 };
+        var patches = new Option<int>("--patches") { Description = "Patches to sample.", DefaultValueFactory = _ => 10_000 };
+        var downsample = new Option<int?>("--downsample") { Description = "Reduce images by this factor before whitening (default: 2 for photographs, 1 for --mat and --idx)." };
+        var whiten = new Option<string>("--whiten") { Description = "none | olshausen | zca (default: olshausen for photographs, none for --mat, --idx, --csv).", DefaultValueFactory = _ => "auto" };
+        var normalize = new Option<string>("--normalize") { Description = "ufldl | none (default: ufldl for image patches, none for --csv).", DefaultValueFactory = _ => "auto" };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units H.", DefaultValueFactory = _ => Defaults.HiddenCount };
+        var sparsity = new Option<double>("--sparsity") { Description = "Target activation rho, in (0, 1).", DefaultValueFactory = _ => Defaults.SparsityTarget };
+        var sparsityWeight = new Option<double>("--sparsity-weight") { Description = "Sparsity weight beta.", DefaultValueFactory = _ => Defaults.SparsityWeight };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay lambda.", DefaultValueFactory = _ => Defaults.WeightDecay };
+        var penalty = new Option<string>("--penalty") { Description = "kl | l1.", DefaultValueFactory = _ => "kl" };
+        var optimizer = new Option<string>("--optimizer") { Description = "lbfgs | adam.", DefaultValueFactory = _ => "lbfgs" };
+        var iterations = new Option<int>("--iterations") { Description = "L-BFGS iterations.", DefaultValueFactory = _ => Defaults.MaxIterations };
+        var epochs = new Option<int>("--epochs") { Description = "Adam epochs.", DefaultValueFactory = _ => Defaults.Epochs };
+        var batchSize = new Option<int>("--batch-size") { Description = "Adam mini-batch rows.", DefaultValueFactory = _ => Defaults.BatchSize };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Adam step size.", DefaultValueFactory = _ => Defaults.LearningRate };
+        var seed = new Option<int>("--seed") { Description = "Seed of patch sampling, initial weights and shuffling.", DefaultValueFactory = _ => Defaults.Seed };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads };
+        var model = new Option<string>("--model") { Description = "Where to write the ML.NET model zip.", DefaultValueFactory = _ => "model.zip" };
+        var filters = new Option<string>("--filters") { Description = "Where to write the filter grid PNG.", DefaultValueFactory = _ => "filters.png" };
+        var curve = new Option<string>("--curve") { Description = "Where to write the training-curve PNG.", DefaultValueFactory = _ => "curve.png" };
+        var weightsCsv = new Option<string?>("--weights-csv") { Description = "Also write W1 as CSV (one row per hidden unit, pixels row-major)." };
+        var weightsMat = new Option<string?>("--weights-mat") { Description = "Also write W1, W2, b1, b2 to a MAT file (level 5)." };
+
+        var command = new Command("train", "Train a sparse autoencoder (the seed experiment by default) and write the model, filters and curve.")
+        {
+            mat, variable, images, idx, csv, patch, patches, downsample, whiten, normalize, hidden, sparsity, sparsityWeight, weightDecay, penalty,
+            optimizer, iterations, epochs, batchSize, learningRate, seed, threads, model, filters, curve, weightsCsv, weightsMat,
+        };
+        command.SetAction(r => CommandRunner.Run(() =>
+        {
+            var data = new DataOptions(r.GetValue(mat), r.GetValue(variable)!, r.GetValue(images) ?? [], r.GetValue(idx), r.GetValue(csv),
+                r.GetValue(patch), r.GetValue(patches), r.GetValue(downsample),
+                Parse<WhitenMode>("--whiten", r.GetValue(whiten)!, ("auto", WhitenMode.Auto), ("none", WhitenMode.None), ("olshausen", WhitenMode.Olshausen), ("zca", WhitenMode.Zca)),
+                Parse<NormalizeMode>("--normalize", r.GetValue(normalize)!, ("auto", NormalizeMode.Auto), ("ufldl", NormalizeMode.Ufldl), ("none", NormalizeMode.None)),
+                r.GetValue(seed));
+            var options = new SparseAutoencoderOptions
+            {
+                OutputColumnName = "Code",
+                InputColumnName = "Features",
+                HiddenCount = r.GetValue(hidden),
+                SparsityTarget = r.GetValue(sparsity),
+                SparsityWeight = r.GetValue(sparsityWeight),
+                WeightDecay = r.GetValue(weightDecay),
+                Penalty = Parse("--penalty", r.GetValue(penalty)!, ("kl", SparsityPenalty.KLDivergence), ("l1", SparsityPenalty.L1)),
+                Optimizer = Parse("--optimizer", r.GetValue(optimizer)!, ("lbfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)),
+                MaxIterations = r.GetValue(iterations),
+                Epochs = r.GetValue(epochs),
+                BatchSize = r.GetValue(batchSize),
+                LearningRate = r.GetValue(learningRate),
+                Seed = r.GetValue(seed),
+                Threads = r.GetValue(threads),
+            };
+            var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat));
+            TrainRunner.Run(data, options, outputs, Console.Out);
+        }));
+        return command;
+    }
+
+    private static T Parse<T>(string option, string value, params (string Name, T Value)[] choices)
+    {
+        foreach (var (name, v) in choices)
+            if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase)) return v;
+        throw new UsageException($"{option} must be one of {string.Join(", ", choices.Select(c => c.Name))}, but is '{value}'.");
+    }
+}
+
+/// <summary>Where a training run writes its files (null: not written).</summary>
+internal sealed record TrainOutputs(string Model, string Filters, string Curve, string? WeightsCsv, string? WeightsMat);
+
+/// <summary>Prepares the data, trains, writes every output and prints the summary.</summary>
+internal static class TrainRunner
+{
+    public static void Run(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output)
+    {
+        var ml = new MLContext(seed: options.Seed);
+        try
+        {
+            _ = ml.Transforms.SparseAutoencoder(options);   // validates the options before any data work
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{OptionFor(e.ParamName)}: {Messages.WithoutParameter(e)}", e);
+        }
+        var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
+        output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
+
+        var view = ml.Data.LoadFromRowSource(new ArrayRowSource(prepared.Rows, prepared.Count, prepared.Dimension), "Features", prepared.Count);
+        bool adam = options.Optimizer == OptimizerKind.Adam;
+        var (model, ae) = TrainProgress.Run(adam ? options.Epochs : options.MaxIterations, adam ? "epochs" : "iterations", progress =>
+        {
+            options.Progress = progress;
+            if (prepared.UseZca)
+            {
+                options.InputColumnName = "White";
+                var chain = ml.Transforms.ZcaWhitening("White", "Features").Append(ml.Transforms.SparseAutoencoder(options)).Fit(view);
+                return ((ITransformer)chain, chain.LastTransformer);
+            }
+            var single = ml.Transforms.SparseAutoencoder(options).Fit(view);
+            return ((ITransformer)single, single);
+        });
+
+        ModelOutputs.Model(ml, model, view.Schema, outputs.Model);
+        ModelOutputs.Filters(ae, prepared.PatchHeight, prepared.PatchWidth, outputs.Filters);
+        ModelOutputs.Curve(ae, outputs.Curve);
+        if (outputs.WeightsCsv is not null) ModelOutputs.WeightsCsv(ae, outputs.WeightsCsv);
+        if (outputs.WeightsMat is not null) ModelOutputs.WeightsMat(ae, outputs.WeightsMat);
+
+        var s = ae.Summary;
+        var c = s.FinalCost;
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "done: {0} iterations{1}, exit {2}, {3:F2} s", s.Iterations, s.Epochs > 0 ? $" ({s.Epochs} epochs)" : "", s.ExitReason, s.Elapsed.TotalSeconds));
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "final cost J {0:G6} = reconstruction {1:G6} + weight decay {2:G6} + sparsity {3:G6}", c.Total, c.Reconstruction, c.WeightDecay, c.Sparsity));
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "mean activation {0:G4} (target {1:G4}), min {2:G4}, max {3:G4}", s.MeanActivation.Average(), options.SparsityTarget, s.MeanActivation.Min(), s.MeanActivation.Max()));
+        output.WriteLine($"wrote {string.Join(", ", new[] { outputs.Model, outputs.Filters, outputs.Curve, outputs.WeightsCsv, outputs.WeightsMat }.Where(p => p is not null))}");
+    }
+
+    // The command-line option behind each SparseAutoencoderOptions property, for error messages.
+    private static string OptionFor(string? property) => property switch
+    {
+        nameof(SparseAutoencoderOptions.HiddenCount) => "--hidden",
+        nameof(SparseAutoencoderOptions.SparsityTarget) => "--sparsity",
+        nameof(SparseAutoencoderOptions.SparsityWeight) => "--sparsity-weight",
+        nameof(SparseAutoencoderOptions.WeightDecay) => "--weight-decay",
+        nameof(SparseAutoencoderOptions.MaxIterations) => "--iterations",
+        nameof(SparseAutoencoderOptions.Epochs) => "--epochs",
+        nameof(SparseAutoencoderOptions.BatchSize) => "--batch-size",
+        nameof(SparseAutoencoderOptions.LearningRate) => "--learning-rate",
+        nameof(SparseAutoencoderOptions.Threads) => "--threads",
+        _ => "options",
+    };
+}

@@ -1,0 +1,57 @@
+using Microsoft.ML;
+using SparseAe.Cli.Infrastructure;
+using SparseAe.Data.Csv;
+using SparseAe.Data.Mat;
+using SparseAe.MLNet;
+using SparseAe.Visualization;
+
+namespace SparseAe.Cli.Experiment;
+
+/// <summary>Writes what a training run produces; every file goes through <see cref="AtomicFile"/>.</summary>
+internal static class ModelOutputs
+{
+    public static void Model(MLContext ml, ITransformer model, DataViewSchema schema, string path)
+        => AtomicFile.Write(path, s => ml.Model.Save(model, schema, s));
+
+    public static void Filters(SparseAutoencoderTransformer ae, int patchHeight, int patchWidth, string path)
+    {
+        var w = ae.Weights;
+        if (patchHeight * patchWidth != w.VisibleCount)
+            throw new UsageException($"Filters of {w.VisibleCount} values cannot be drawn as {patchHeight}x{patchWidth} tiles.");
+        AtomicFile.WriteBytes(path, FilterGrid.RenderPng(w.W1.Span, w.HiddenCount, patchHeight, patchWidth));
+    }
+
+    public static void Curve(SparseAutoencoderTransformer ae, string path)
+        => AtomicFile.WriteBytes(path, TrainingCurve.RenderPng(ae.Summary.CostHistory));
+
+    /// <summary>W1, one row per hidden unit, its V weights in row-major pixel order.</summary>
+    public static void WeightsCsv(SparseAutoencoderTransformer ae, string path)
+    {
+        var w = ae.Weights;
+        var header = Enumerable.Range(0, w.VisibleCount).Select(i => $"w{i}").ToArray();
+        AtomicFile.WriteText(path, writer => VectorCsv.Write(writer, w.W1.ToArray(), w.HiddenCount, w.VisibleCount, header));
+    }
+
+    /// <summary>W1 (H x V), W2 (V x H), b1 (H x 1), b2 (V x 1) as MATLAB matrices, for Octave/MATLAB users.</summary>
+    public static void WeightsMat(SparseAutoencoderTransformer ae, string path)
+    {
+        var w = ae.Weights;
+        int h = w.HiddenCount, v = w.VisibleCount;
+        AtomicFile.Write(path, s => MatWriter.Write(s,
+        [
+            MatVariable.FromSingles("W1", [h, v], ColumnMajor(w.W1.Span, h, v)),
+            MatVariable.FromSingles("W2", [v, h], ColumnMajor(w.W2.Span, v, h)),
+            MatVariable.FromSingles("b1", [h, 1], w.B1.ToArray()),
+            MatVariable.FromSingles("b2", [v, 1], w.B2.ToArray()),
+        ]));
+    }
+
+    // Row-major (rows, cols) to MATLAB's column-major order: element (i, j) at i + rows*j.
+    private static float[] ColumnMajor(ReadOnlySpan<float> rowMajor, int rows, int cols)
+    {
+        var result = new float[rows * cols];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) result[i + rows * j] = rowMajor[i * cols + j];
+        return result;
+    }
+}

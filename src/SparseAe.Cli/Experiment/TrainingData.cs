@@ -1,0 +1,132 @@
+using System.Globalization;
+using SparseAe.Cli.Infrastructure;
+using SparseAe.Data.Csv;
+using SparseAe.Data.Idx;
+using SparseAe.Data.Images;
+using SparseAe.Data.Mat;
+using SparseAe.Data.Patches;
+
+namespace SparseAe.Cli.Experiment;
+
+/// <summary>
+/// Turns a data source into training rows, as the seed experiment did: images (embedded photographs,
+/// --images, a MAT array, IDX) are optionally whitened whole, sampled into random patches and
+/// normalised; CSV rows are used as they are.
+/// </summary>
+/// <remarks>
+/// Defaults by source. Photographs (embedded, --images): halved (2 x 2 box, see
+/// <see cref="ImageResampling"/> for why), then Olshausen-whitened. --mat (an IMAGES.mat is already
+/// whitened) and --idx: used as they are. Normalisation: UFLDL's for image patches, none for CSV.
+/// </remarks>
+internal static class TrainingData
+{
+    public static PreparedData Prepare(DataOptions o, Action<string> log)
+    {
+        int sources = (o.Mat is null ? 0 : 1) + (o.Images.Length > 0 ? 1 : 0) + (o.Idx is null ? 0 : 1) + (o.Csv is null ? 0 : 1);
+        if (sources > 1)
+            throw new UsageException($"Give at most one data source (--mat, --images, --idx, --csv), but {sources} were given.");
+        if (o.PatchSize < 1) throw new UsageException($"--patch must be at least 1, but is {o.PatchSize}.");
+        if (o.PatchCount < 1) throw new UsageException($"--patches must be at least 1, but is {o.PatchCount}.");
+
+        if (o.Csv is not null) return FromCsv(o);
+
+        IReadOnlyList<GreyImage> images;
+        bool photographs = o.Mat is null && o.Idx is null;
+        string what;
+        if (o.Mat is not null) { images = FromMat(o.Mat, o.Variable); what = $"{o.Mat}:{o.Variable}"; }
+        else if (o.Idx is not null) { images = FromIdx(o.Idx); what = o.Idx; }
+        else if (o.Images.Length > 0) { images = o.Images.Select(Decode).ToArray(); what = $"{images.Count} image file(s)"; }
+        else { images = EmbeddedImages.LoadAll(); what = $"the {images.Count} embedded photographs"; }
+        var whitenDefault = photographs ? WhitenMode.Olshausen : WhitenMode.None;
+
+        int downsample = o.Downsample ?? (photographs ? 2 : 1);
+        if (downsample < 1) throw new UsageException($"--downsample must be at least 1, but is {downsample}.");
+        if (downsample > 1)
+        {
+            log($"reducing {images.Count} image(s) by {downsample} ({downsample}x{downsample} block average)");
+            images = images.Select(i => ImageResampling.Downsample(i, downsample)).ToArray();
+        }
+
+        var whiten = o.Whiten == WhitenMode.Auto ? whitenDefault : o.Whiten;
+        if (whiten == WhitenMode.Olshausen)
+        {
+            log($"whitening {images.Count} image(s) (Olshausen and Field: f exp(-(f/f0)^4), f0 = 0.4 N)");
+            images = images.Select(OlshausenWhitening.Whiten).ToArray();
+        }
+        var small = images.FirstOrDefault(i => i.Width < o.PatchSize || i.Height < o.PatchSize);
+        if (small is not null)
+            throw new UsageException($"Image '{small.Name}' is {small.Width}x{small.Height}, smaller than the {o.PatchSize}x{o.PatchSize} patches asked for (--patch).");
+
+        int dim = o.PatchSize * o.PatchSize;
+        var rows = PatchSampler.Sample(images, o.PatchSize, o.PatchCount, o.Seed);
+        var normalize = o.Normalize == NormalizeMode.Auto ? NormalizeMode.Ufldl : o.Normalize;
+        if (normalize == NormalizeMode.Ufldl)
+        {
+            double pstd = PatchNormalization.Ufldl(rows, o.PatchCount, dim);
+            log(string.Format(CultureInfo.InvariantCulture, "normalised patches as UFLDL (3 sigma = {0:G4}, rescaled to [0.1, 0.9])", pstd));
+        }
+        return new PreparedData(rows, o.PatchCount, dim, o.PatchSize, o.PatchSize, whiten == WhitenMode.Zca,
+            $"{o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {what}");
+    }
+
+    private static PreparedData FromCsv(DataOptions o)
+    {
+        if (o.Whiten == WhitenMode.Olshausen)
+            throw new UsageException("--whiten olshausen whitens whole images; CSV rows are vectors (use none or zca).");
+        if (o.Normalize == NormalizeMode.Ufldl)
+            throw new UsageException("--normalize ufldl is for image patches; CSV rows are used as they are (use none).");
+        if (!File.Exists(o.Csv)) throw new UsageException($"CSV file '{o.Csv}' does not exist.");
+        var (data, rows, columns) = VectorCsv.Read(o.Csv!);
+        if (rows == 0) throw new UsageException($"CSV file '{o.Csv}' has no data rows.");
+        // Draw each filter as a square tile when V is a square, else as one row of V pixels.
+        int side = (int)Math.Round(Math.Sqrt(columns));
+        var (h, w) = side * side == columns ? (side, side) : (1, columns);
+        return new PreparedData(data, rows, columns, h, w, o.Whiten == WhitenMode.Zca, $"{rows} rows of {columns} from {o.Csv}");
+    }
+
+    private static GreyImage Decode(string path)
+    {
+        if (!File.Exists(path)) throw new UsageException($"Image file '{path}' does not exist.");
+        return ImageDecoder.LoadGrey(path);
+    }
+
+    /// <summary>
+    /// A MATLAB H x W x K (or H x W) array as K images. MATLAB stores it column-major: element
+    /// (r, c, k) is at r + H*c + H*W*k; GreyImage is row-major, pixel (x = c, y = r) at r*W + c.
+    /// </summary>
+    private static IReadOnlyList<GreyImage> FromMat(string path, string variable)
+    {
+        if (!File.Exists(path)) throw new UsageException($"MAT file '{path}' does not exist.");
+        var mat = MatFile.Read(path);
+        if (!mat.TryGetVariable(variable, out var v))
+            throw new UsageException($"MAT file '{path}' has no variable '{variable}'; it has: {string.Join(", ", mat.Variables.Select(x => $"'{x.Name}'"))}.");
+        if (!v.IsNumeric)
+            throw new UsageException($"Variable '{variable}' in '{path}' is a {v.Class.ToMatlabName()}, not a numeric array of images.");
+        var dims = v.Dimensions;
+        if (dims.Count is not (2 or 3))
+            throw new UsageException($"Variable '{variable}' must be an H x W or H x W x K array of images, but is {string.Join('x', dims)}.");
+        int height = dims[0], width = dims[1], count = dims.Count == 3 ? dims[2] : 1;
+        var data = v.ToSingleArray();
+        var images = new GreyImage[count];
+        for (int k = 0; k < count; k++)
+        {
+            var pixels = new float[height * width];
+            for (int r = 0; r < height; r++)
+                for (int c = 0; c < width; c++) pixels[r * width + c] = data[r + height * c + height * width * k];
+            images[k] = new GreyImage(width, height, pixels, $"{variable}(:,:,{k + 1})");
+        }
+        return images;
+    }
+
+    /// <summary>An IDX file of N x rows x cols images (MNIST, Fashion-MNIST), bytes scaled to [0, 1].</summary>
+    private static IReadOnlyList<GreyImage> FromIdx(string path)
+    {
+        if (!File.Exists(path)) throw new UsageException($"IDX file '{path}' does not exist.");
+        var idx = IdxFile.Read(path);
+        if (idx.Dimensions.Count != 3)
+            throw new UsageException($"IDX file '{path}' must hold N x rows x cols images, but its dimensions are {string.Join('x', idx.Dimensions)}.");
+        int n = idx.Dimensions[0], height = idx.Dimensions[1], width = idx.Dimensions[2];
+        var scaled = idx.ScaleToUnit();
+        return Enumerable.Range(0, n).Select(i => new GreyImage(width, height, scaled.AsSpan(i * height * width, height * width).ToArray(), $"{Path.GetFileName(path)}[{i}]")).ToArray();
+    }
+}

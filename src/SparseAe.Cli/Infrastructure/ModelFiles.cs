@@ -1,0 +1,38 @@
+using Microsoft.ML;
+using SparseAe.MLNet;
+
+namespace SparseAe.Cli.Infrastructure;
+
+/// <summary>Loads a saved model zip and finds the autoencoder in it.</summary>
+internal static class ModelFiles
+{
+    public static ITransformer Load(MLContext ml, string path)
+    {
+        if (!File.Exists(path)) throw new UsageException($"Model file '{path}' does not exist.");
+        try
+        {
+            return ml.Model.Load(path, out _);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or InvalidOperationException or IOException)
+        {
+            throw new UsageException($"Cannot load model '{path}': {Innermost(e).Message}", e);
+        }
+    }
+
+    /// <summary>The last sparse autoencoder in the model (a chain or a single transformer).</summary>
+    public static SparseAutoencoderTransformer Autoencoder(ITransformer model, string path)
+        => Flatten(model).OfType<SparseAutoencoderTransformer>().LastOrDefault()
+            ?? throw new UsageException($"Model '{path}' holds no sparse autoencoder.");
+
+    private static IEnumerable<ITransformer> Flatten(ITransformer t)
+    {
+        if (t is IEnumerable<ITransformer> chain)
+        {
+            foreach (var inner in chain)
+                foreach (var x in Flatten(inner)) yield return x;
+        }
+        else yield return t;
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+}

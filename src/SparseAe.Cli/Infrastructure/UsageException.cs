@@ -1,0 +1,25 @@
+namespace SparseAe.Cli.Infrastructure;
+
+/// <summary>A problem with what the user asked for (arguments, files, data): one line, exit code 2.</summary>
+internal sealed class UsageException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The process exit codes.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;      // an unexpected fault in the program
+    public const int BadInput = 2;     // bad arguments, a bad file or bad data
+    public const int Cancelled = 130;  // Ctrl+C
+}
+
+/// <summary>Exception messages as one line for the user.</summary>
+internal static class Messages
+{
+    /// <summary>The message without the "(Parameter 'x')" and "Actual value was" lines .NET appends.</summary>
+    public static string WithoutParameter(Exception e)
+    {
+        var text = e.Message.ReplaceLineEndings("\n").Split("\n")[0];
+        int cut = text.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut >= 0 ? text[..cut] : text;
+    }
+}

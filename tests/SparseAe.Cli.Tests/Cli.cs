@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace SparseAe.Cli.Tests;
+
+/// <summary>Runs the real sparseae program in its own process.</summary>
+internal static class Cli
+{
+    public static string Path => typeof(Cli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliPath").Value!;
+
+    public static (int ExitCode, string Out, string Err) Run(string workingDirectory, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.ArgumentList.Add(Path);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(300_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"sparseae {string.Join(' ', args)} did not finish in 5 minutes");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static string TempDirectory()
+    {
+        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sparseae-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static string Fixture(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", "mat", name);
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Xunit;
+
+namespace SparseAe.Cli.Tests;
+
+public class InspectTests
+{
+    [Fact]
+    public void Json_output_matches_every_fixture_in_expected_json()
+    {
+        using var expected = JsonDocument.Parse(File.ReadAllText(Cli.Fixture("expected.json")));
+        int files = 0;
+        foreach (var file in expected.RootElement.EnumerateObject())
+        {
+            if (file.Value.ValueKind != JsonValueKind.Array) continue;   // bad_truncated.mat: "error", tested below
+            var (code, output, error) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture(file.Name), "--json");
+            Assert.True(code == 0, $"{file.Name}: exit {code}: {error}");
+            using var actual = JsonDocument.Parse(output);
+            var byName = actual.RootElement.EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!);
+            foreach (var variable in Variables(file.Value))
+            {
+                var a = byName[variable.Name];
+                Assert.Equal(new[] { "name", "class", "dims", "min", "max", "sum" }, a.EnumerateObject().Select(p => p.Name));
+                if (!variable.Value.TryGetProperty("min", out _))
+                    Assert.Equal(JsonValueKind.Null, a.GetProperty("min").ValueKind);   // non-numeric: listed, no statistics
+                Assert.Equal(variable.Value.GetProperty("class").GetString(), a.GetProperty("class").GetString());
+                if (variable.Value.TryGetProperty("dims", out var dims))
+                    Assert.Equal(dims.EnumerateArray().Select(d => d.GetInt32()), a.GetProperty("dims").EnumerateArray().Select(d => d.GetInt32()));
+                foreach (var stat in new[] { "min", "max", "sum" })
+                    if (variable.Value.TryGetProperty(stat, out var e) && e.ValueKind == JsonValueKind.Number)
+                        Assert.Equal(e.GetDouble(), a.GetProperty(stat).GetDouble(), Math.Max(1e-6, Math.Abs(e.GetDouble()) * 1e-9));
+            }
+            files++;
+        }
+        Assert.Equal(8, files);
+    }
+
+    // expected.json: { file: [ { name, class, dims, min, max, sum }, ... ] }.
+    private static IEnumerable<(string Name, JsonElement Value)> Variables(JsonElement file)
+        => file.EnumerateArray().Select(v => (v.GetProperty("name").GetString()!, v));
+
+    [Fact]
+    public void Text_output_lists_variables()
+    {
+        var (code, output, _) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("v5_plain_double3d.mat"));
+        Assert.Equal(0, code);
+        Assert.Contains("double", output);
+    }
+
+    [Fact]
+    public void A_bad_file_is_one_line_and_exit_code_2()
+    {
+        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("bad_truncated.mat"));
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.StartsWith("error: ", error);
+        Assert.Contains("offset", error);
+        var (missing, _, missingError) = Cli.Run(Cli.TempDirectory(), "inspect", "no-such-file.mat");
+        Assert.Equal(2, missing);
+        Assert.Contains("does not exist", missingError);
+    }
+}

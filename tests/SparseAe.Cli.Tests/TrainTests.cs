@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.ML;
+using SparseAe.Data.Mat;
+using SparseAe.MLNet;
+using Xunit;
+
+namespace SparseAe.Cli.Tests;
+
+public class TrainTests
+{
+    private static string WriteCsv(string dir, int rows, int columns, int seed)
+    {
+        var rng = new Random(seed);
+        var path = Path.Combine(dir, "rows.csv");
+        File.WriteAllLines(path, Enumerable.Range(0, rows).Select(_ =>
+            string.Join(',', Enumerable.Range(0, columns).Select(_ => (0.1 + 0.8 * rng.NextDouble()).ToString("R", CultureInfo.InvariantCulture)))));
+        return path;
+    }
+
+    [Fact]
+    public void Train_on_csv_writes_a_loadable_model_pictures_and_weights()
+    {
+        var dir = Cli.TempDirectory();
+        var csv = WriteCsv(dir, 200, 16, 1);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", csv, "--hidden", "9", "--iterations", "15",
+            "--weights-csv", "w.csv", "--weights-mat", "w.mat", "--threads", "1");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("done: 15 iterations, exit MaxIterations", output);
+        Assert.Contains("final cost J", output);
+        Assert.Contains("mean activation", output);
+        foreach (var f in new[] { "model.zip", "filters.png", "curve.png", "w.csv", "w.mat" }) Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp").Concat(Directory.GetFiles(dir, ".*.tmp")));
+
+        var model = new MLContext().Model.Load(Path.Combine(dir, "model.zip"), out _);
+        var ae = (SparseAutoencoderTransformer)model;
+        Assert.Equal(9, ae.Weights.HiddenCount);
+        Assert.Equal(16, ae.Weights.VisibleCount);
+
+        // W1 in the CSV (one row per hidden unit) and in the MAT file (H x V, column-major).
+        var csvRows = File.ReadAllLines(Path.Combine(dir, "w.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var w1 = MatFile.Read(Path.Combine(dir, "w.mat"))["W1"];
+        Assert.Equal(new[] { 9, 16 }, w1.Dimensions);
+        var colMajor = w1.ToSingleArray();
+        for (int j = 0; j < 9; j++)
+            for (int i = 0; i < 16; i++)
+            {
+                Assert.Equal(ae.Weights.W1.Span[j * 16 + i], csvRows[j][i]);
+                Assert.Equal(ae.Weights.W1.Span[j * 16 + i], colMajor[j + 9 * i]);
+            }
+    }
+
+    [Fact]
+    public void Train_on_a_MAT_array_of_images_samples_patches()
+    {
+        var dir = Cli.TempDirectory();
+        var rng = new Random(2);
+        var images = Enumerable.Range(0, 40 * 30 * 2).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        MatWriter.Write(Path.Combine(dir, "IMAGES.mat"), [MatVariable.FromDoubles("IMAGES", [40, 30, 2], images)]);
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", "IMAGES.mat", "--patches", "500", "--hidden", "16", "--iterations", "10");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("500 8x8 patches from IMAGES.mat:IMAGES", output);
+        Assert.DoesNotContain("whitening", output);     // a MAT array is taken as already whitened
+        Assert.Contains("normalised patches as UFLDL", output);
+        Assert.True(File.Exists(Path.Combine(dir, "filters.png")));
+    }
+
+    [Fact]
+    public void The_default_experiment_halves_and_whitens_the_embedded_photographs()
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--patches", "300", "--hidden", "4", "--iterations", "3");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("reducing 5 image(s) by 2", output);
+        Assert.Contains("whitening 5 image(s)", output);
+        Assert.Contains("300 8x8 patches from the 5 embedded photographs", output);
+        Assert.Contains("training a 64-4-64 sparse autoencoder", output);
+    }
+
+    [Fact]
+    public void A_whitened_IMAGES_mat_gives_the_same_model_as_the_same_images_given_as_pictures()
+    {
+        // The MAT path (column-major H x W x K, no whitening by default) and the image path must agree
+        // exactly when they carry the same whitened pixels.
+        var dir = Cli.TempDirectory();
+        var rng = new Random(5);
+        int h = 24, w = 20;
+        var pixels = Enumerable.Range(0, h * w).Select(_ => (float)rng.NextDouble()).ToArray();
+        var colMajor = new double[h * w];
+        for (int r = 0; r < h; r++) for (int c = 0; c < w; c++) colMajor[r + h * c] = pixels[r * w + c];
+        MatWriter.Write(Path.Combine(dir, "one.mat"), [MatVariable.FromDoubles("IMAGES", [h, w], colMajor)]);
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", "one.mat", "--patches", "200", "--hidden", "5", "--iterations", "5", "--weights-csv", "mat.csv");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("200 8x8 patches from one.mat:IMAGES", output);
+        // The library, given the same image row-major, must sample and train to the same weights.
+        var images = new[] { new SparseAe.Data.Images.GreyImage(w, h, pixels, "x") };
+        var patches = SparseAe.Data.Patches.PatchSampler.Sample(images, 8, 200, 1);
+        SparseAe.Data.Patches.PatchNormalization.Ufldl(patches, 200, 64);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromRowSource(new SparseAe.Training.ArrayRowSource(patches, 200, 64), "Features");
+        var expected = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }).Fit(data);
+        var fromCli = File.ReadAllLines(Path.Combine(dir, "mat.csv")).Skip(1).SelectMany(l => l.Split(',')).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(expected.Weights.W1.ToArray(), fromCli);
+    }
+
+    [Theory]
+    [InlineData("error: --hidden: HiddenCount must be at least 1, but is 0.", "--hidden", "0")]
+    [InlineData("--whiten must be one of", "--whiten", "bogus")]
+    [InlineData("--penalty must be one of", "--penalty", "l3")]
+    [InlineData("error: --sparsity: SparsityTarget (rho) must lie strictly between 0 and 1, but is 2.", "--sparsity", "2")]
+    [InlineData("error: ", "--no-such-option", "1")]
+    [InlineData("error: ", "--iterations", "many")]
+    [InlineData("--patch must be at least 1, but is 0", "--patch", "0")]
+    [InlineData("--downsample must be at least 1, but is 0", "--mat", "IMAGES.mat", "--downsample", "0")]
+    [InlineData("does not exist", "--mat", "missing.mat")]
+    [InlineData("has no variable 'NOPE'", "--mat", "IMAGES.mat", "--variable", "NOPE")]
+    [InlineData("smaller than the 64x64 patches", "--mat", "IMAGES.mat", "--patch", "64")]
+    [InlineData("at most one data source", "--mat", "IMAGES.mat", "--csv", "x.csv")]
+    public void Bad_arguments_are_one_line_exit_code_2_and_write_nothing(string message, params string[] args)
+    {
+        var dir = Cli.TempDirectory();
+        MatWriter.Write(Path.Combine(dir, "IMAGES.mat"), [MatVariable.FromDoubles("IMAGES", [20, 20, 1], new double[400])]);
+        var (code, output, error) = Cli.Run(dir, ["train", .. args]);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains(message, error);
+        Assert.Equal(new[] { "IMAGES.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+}
