@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -9,8 +8,8 @@ namespace SparseAe.Kernels;
 /// M is a batch of rows). All matrices are row-major and given as spans with their sizes.
 /// </summary>
 /// <remarks>
-/// Register tiling: four rows of C share each load of a B vector, so the inner loop does four FMAs
-/// per load. The tests check every kernel against naive triple loops (MatrixKernelTests).
+/// Both products run on <see cref="GemmMicroKernels"/>. The tests check every kernel against naive
+/// triple loops (MatrixKernelTests).
 /// </remarks>
 public static class MatrixKernels
 {
@@ -20,71 +19,11 @@ public static class MatrixKernels
         CheckShape(a.Length, (long)m * k, "A");
         CheckShape(b.Length, (long)k * n, "B");
         CheckShape(c.Length, (long)m * n, "C");
-        if (!accumulate) c.Clear();
+        if (!accumulate) c.Slice(0, m * n).Clear();
         if (m == 0 || n == 0 || k == 0) return;
-
-        ref float ra = ref MemoryMarshal.GetReference(a);
-        ref float rb = ref MemoryMarshal.GetReference(b);
-        ref float rc = ref MemoryMarshal.GetReference(c);
-        int w = Vector<float>.Count;
-        int nv = n - n % w;
-        int i = 0;
-        for (; i + 4 <= m; i += 4)
-        {
-            ref float a0 = ref Unsafe.Add(ref ra, i * k);
-            ref float a1 = ref Unsafe.Add(ref a0, k);
-            ref float a2 = ref Unsafe.Add(ref a1, k);
-            ref float a3 = ref Unsafe.Add(ref a2, k);
-            ref float c0 = ref Unsafe.Add(ref rc, i * n);
-            ref float c1 = ref Unsafe.Add(ref c0, n);
-            ref float c2 = ref Unsafe.Add(ref c1, n);
-            ref float c3 = ref Unsafe.Add(ref c2, n);
-            for (int j = 0; j < nv; j += w)
-            {
-                var s0 = LoadV(ref c0, j); var s1 = LoadV(ref c1, j);
-                var s2 = LoadV(ref c2, j); var s3 = LoadV(ref c3, j);
-                for (int p = 0; p < k; p++)
-                {
-                    var bv = LoadV(ref rb, p * n + j);
-                    s0 += new Vector<float>(Unsafe.Add(ref a0, p)) * bv;
-                    s1 += new Vector<float>(Unsafe.Add(ref a1, p)) * bv;
-                    s2 += new Vector<float>(Unsafe.Add(ref a2, p)) * bv;
-                    s3 += new Vector<float>(Unsafe.Add(ref a3, p)) * bv;
-                }
-                StoreV(s0, ref c0, j); StoreV(s1, ref c1, j);
-                StoreV(s2, ref c2, j); StoreV(s3, ref c3, j);
-            }
-            for (int j = nv; j < n; j++)
-            {
-                float s0 = Unsafe.Add(ref c0, j), s1 = Unsafe.Add(ref c1, j), s2 = Unsafe.Add(ref c2, j), s3 = Unsafe.Add(ref c3, j);
-                for (int p = 0; p < k; p++)
-                {
-                    float bv = Unsafe.Add(ref rb, p * n + j);
-                    s0 += Unsafe.Add(ref a0, p) * bv; s1 += Unsafe.Add(ref a1, p) * bv;
-                    s2 += Unsafe.Add(ref a2, p) * bv; s3 += Unsafe.Add(ref a3, p) * bv;
-                }
-                Unsafe.Add(ref c0, j) = s0; Unsafe.Add(ref c1, j) = s1;
-                Unsafe.Add(ref c2, j) = s2; Unsafe.Add(ref c3, j) = s3;
-            }
-        }
-        for (; i < m; i++)
-        {
-            ref float a0 = ref Unsafe.Add(ref ra, i * k);
-            ref float c0 = ref Unsafe.Add(ref rc, i * n);
-            for (int j = 0; j < nv; j += w)
-            {
-                var s0 = LoadV(ref c0, j);
-                for (int p = 0; p < k; p++)
-                    s0 += new Vector<float>(Unsafe.Add(ref a0, p)) * LoadV(ref rb, p * n + j);
-                StoreV(s0, ref c0, j);
-            }
-            for (int j = nv; j < n; j++)
-            {
-                float s0 = Unsafe.Add(ref c0, j);
-                for (int p = 0; p < k; p++) s0 += Unsafe.Add(ref a0, p) * Unsafe.Add(ref rb, p * n + j);
-                Unsafe.Add(ref c0, j) = s0;
-            }
-        }
+        // C[i, j] += sum_p A[i, p] B[p, j]: A(i, p) = a[i*K + p]. B (K x N) stays in L1/L2 for our K.
+        GemmMicroKernels.Run(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(b), n,
+            ref MemoryMarshal.GetReference(c), n, m, k, n);
     }
 
     /// <summary>C = A^T B (or C += A^T B). A is (M,K), B is (M,N), C is (K,N): C[p,j] = sum_i A[i,p] B[i,j].</summary>
@@ -93,67 +32,18 @@ public static class MatrixKernels
         CheckShape(a.Length, (long)m * k, "A");
         CheckShape(b.Length, (long)m * n, "B");
         CheckShape(c.Length, (long)k * n, "C");
-        if (!accumulate) c.Clear();
+        if (!accumulate) c.Slice(0, k * n).Clear();
         if (m == 0 || n == 0 || k == 0) return;
-
+        // C[p, j] += sum_i A[i, p] B[i, j]: A(p, i) = a[i*K + p]. Rows of A and B are taken in blocks
+        // that stay in cache while the whole of C (K x N) is updated from them.
         ref float ra = ref MemoryMarshal.GetReference(a);
         ref float rb = ref MemoryMarshal.GetReference(b);
         ref float rc = ref MemoryMarshal.GetReference(c);
-        int w = Vector<float>.Count;
-        int nv = n - n % w;
-        int p = 0;
-        for (; p + 4 <= k; p += 4)
+        const int block = 128;
+        for (int i0 = 0; i0 < m; i0 += block)
         {
-            ref float c0 = ref Unsafe.Add(ref rc, p * n);
-            ref float c1 = ref Unsafe.Add(ref c0, n);
-            ref float c2 = ref Unsafe.Add(ref c1, n);
-            ref float c3 = ref Unsafe.Add(ref c2, n);
-            for (int j = 0; j < nv; j += w)
-            {
-                var s0 = LoadV(ref c0, j); var s1 = LoadV(ref c1, j);
-                var s2 = LoadV(ref c2, j); var s3 = LoadV(ref c3, j);
-                for (int i = 0; i < m; i++)
-                {
-                    var bv = LoadV(ref rb, i * n + j);
-                    ref float ai = ref Unsafe.Add(ref ra, i * k + p);
-                    s0 += new Vector<float>(ai) * bv;
-                    s1 += new Vector<float>(Unsafe.Add(ref ai, 1)) * bv;
-                    s2 += new Vector<float>(Unsafe.Add(ref ai, 2)) * bv;
-                    s3 += new Vector<float>(Unsafe.Add(ref ai, 3)) * bv;
-                }
-                StoreV(s0, ref c0, j); StoreV(s1, ref c1, j);
-                StoreV(s2, ref c2, j); StoreV(s3, ref c3, j);
-            }
-            for (int j = nv; j < n; j++)
-            {
-                float s0 = Unsafe.Add(ref c0, j), s1 = Unsafe.Add(ref c1, j), s2 = Unsafe.Add(ref c2, j), s3 = Unsafe.Add(ref c3, j);
-                for (int i = 0; i < m; i++)
-                {
-                    float bv = Unsafe.Add(ref rb, i * n + j);
-                    ref float ai = ref Unsafe.Add(ref ra, i * k + p);
-                    s0 += ai * bv; s1 += Unsafe.Add(ref ai, 1) * bv;
-                    s2 += Unsafe.Add(ref ai, 2) * bv; s3 += Unsafe.Add(ref ai, 3) * bv;
-                }
-                Unsafe.Add(ref c0, j) = s0; Unsafe.Add(ref c1, j) = s1;
-                Unsafe.Add(ref c2, j) = s2; Unsafe.Add(ref c3, j) = s3;
-            }
-        }
-        for (; p < k; p++)
-        {
-            ref float c0 = ref Unsafe.Add(ref rc, p * n);
-            for (int j = 0; j < nv; j += w)
-            {
-                var s0 = LoadV(ref c0, j);
-                for (int i = 0; i < m; i++)
-                    s0 += new Vector<float>(Unsafe.Add(ref ra, i * k + p)) * LoadV(ref rb, i * n + j);
-                StoreV(s0, ref c0, j);
-            }
-            for (int j = nv; j < n; j++)
-            {
-                float s0 = Unsafe.Add(ref c0, j);
-                for (int i = 0; i < m; i++) s0 += Unsafe.Add(ref ra, i * k + p) * Unsafe.Add(ref rb, i * n + j);
-                Unsafe.Add(ref c0, j) = s0;
-            }
+            int rows = Math.Min(block, m - i0);
+            GemmMicroKernels.Run(ref Unsafe.Add(ref ra, i0 * k), 1, k, ref Unsafe.Add(ref rb, i0 * n), n, ref rc, n, k, rows, n);
         }
     }
 
@@ -166,12 +56,6 @@ public static class MatrixKernels
             for (int j = 0; j < n; j++)
                 b[j * m + i] = a[i * n + j];
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> LoadV(ref float r, int offset) => Vector.LoadUnsafe(ref r, (nuint)offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreV(Vector<float> v, ref float r, int offset) => v.StoreUnsafe(ref r, (nuint)offset);
 
     private static void CheckShape(int actual, long expected, string name)
     {

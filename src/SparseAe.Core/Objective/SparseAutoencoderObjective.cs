@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using SparseAe.Kernels;
 using SparseAe.Model;
+using SparseAe.Threading;
 
 namespace SparseAe.Objective;
 
@@ -35,15 +36,16 @@ namespace SparseAe.Objective;
 /// same for the same inputs and thread count. An instance keeps its work buffers between calls and is
 /// not safe for concurrent use.
 /// </remarks>
-public sealed class SparseAutoencoderObjective
+public sealed class SparseAutoencoderObjective : IDisposable
 {
     private const int MinRowsPerChunk = 32;
     private readonly ObjectiveSettings _settings;
     private readonly int _v, _h, _threads;
-    private float[] _a1 = [], _a2 = [], _d2 = [];
+    private float[] _a1 = [], _a2 = [];
     private readonly float[] _w1t, _w2t, _s;
     private readonly double[] _rhoHat;
     private readonly Chunk[] _chunks;
+    private WorkerPool? _pool;
 
     /// <summary>Creates the objective for a V-H-V network.</summary>
     /// <param name="visibleCount">V, inputs per row.</param>
@@ -152,75 +154,84 @@ public sealed class SparseAutoencoderObjective
         return new CostBreakdown(reconstruction + decay + sparsity, reconstruction, decay, sparsity);
     }
 
+    // Each chunk works through its rows in blocks of BlockRows, so a block's activations and deltas
+    // stay in L1/L2 between the kernels that touch them (measured: docs/performance.md).
+    private const int BlockRows = 128;
+
     // Phase 1 on rows [Start, End): forward pass, squared error, D3, and the W2/b2 gradient parts.
     private void ForwardAndOutputDelta(Chunk ch, ReadOnlyMemory<float> theta, ReadOnlyMemory<float> xAll)
     {
-        int m = ch.End - ch.Start, hv = _h * _v;
+        int hv = _h * _v;
         var th = theta.Span;
-        var x = xAll.Span.Slice(ch.Start * _v, m * _v);
-        var a1 = _a1.AsSpan(ch.Start * _h, m * _h);
-        var a2 = _a2.AsSpan(ch.Start * _v, m * _v);
         var b1 = th.Slice(2 * hv, _h);
         var b2 = th.Slice(2 * hv + _h, _v);
-
-        MatrixKernels.MultiplyAB(x, _w1t, a1, m, _v, _h);
-        for (int i = 0; i < m; i++) TensorPrimitives.Add(a1.Slice(i * _h, _h), b1, a1.Slice(i * _h, _h));
-        TensorPrimitives.Sigmoid(a1, a1);
+        var g = ch.Gradient.AsSpan();
         Array.Clear(ch.ActivationSums);
-        VectorKernels.AddColumnSums(a1, m, _h, ch.ActivationSums, ch.Scratch);
-
-        MatrixKernels.MultiplyAB(a1, _w2t, a2, m, _h, _v);
+        Array.Clear(ch.OutputDeltaSums);
         double sq = 0;
-        for (int i = 0; i < m; i++)
+        for (int r0 = ch.Start; r0 < ch.End; r0 += BlockRows)
         {
-            var row = a2.Slice(i * _v, _v);
-            TensorPrimitives.Add(row, b2, row);
-            TensorPrimitives.Sigmoid(row, row);
-            sq += VectorKernels.OutputDelta(row, x.Slice(i * _v, _v));   // a2 now holds D3
+            int m = Math.Min(BlockRows, ch.End - r0);
+            var x = xAll.Span.Slice(r0 * _v, m * _v);
+            var a1 = _a1.AsSpan(r0 * _h, m * _h);
+            var a2 = _a2.AsSpan(r0 * _v, m * _v);
+
+            MatrixKernels.MultiplyAB(x, _w1t, a1, m, _v, _h);
+            for (int i = 0; i < m; i++) TensorPrimitives.Add(a1.Slice(i * _h, _h), b1, a1.Slice(i * _h, _h));
+            TensorPrimitives.Sigmoid(a1, a1);
+            VectorKernels.AddColumnSums(a1, m, _h, ch.ActivationSums, ch.Scratch);
+
+            MatrixKernels.MultiplyAB(a1, _w2t, a2, m, _h, _v);
+            for (int i = 0; i < m; i++) TensorPrimitives.Add(a2.Slice(i * _v, _v), b2, a2.Slice(i * _v, _v));
+            TensorPrimitives.Sigmoid(a2, a2);
+            for (int i = 0; i < m; i++) sq += VectorKernels.OutputDelta(a2.Slice(i * _v, _v), x.Slice(i * _v, _v));   // a2 now holds D3
+
+            MatrixKernels.MultiplyAtB(a2, a1, g.Slice(hv, hv), m, _v, _h, accumulate: r0 > ch.Start);   // D3^T A1 is (V,H)
+            VectorKernels.AddColumnSums(a2, m, _v, ch.OutputDeltaSums, ch.Scratch);                     // sum_i D3[i,:]
         }
         ch.SquaredError = sq;
-
-        var g = ch.Gradient.AsSpan();
-        MatrixKernels.MultiplyAtB(a2, a1, g.Slice(hv, hv), m, _v, _h);   // D3^T A1 is (V,H)
-        SumRows(a2, m, _v, g.Slice(2 * hv + _h, _v), ch.Scratch);        // sum_i D3[i,:]
+        for (int j = 0; j < _v; j++) g[2 * hv + _h + j] = (float)ch.OutputDeltaSums[j];
     }
 
     // Phase 2: D2 = (D3 W2 + s) .* A1 .* (1 - A1), then the W1/b1 gradient parts.
     private void HiddenDelta(Chunk ch, ReadOnlyMemory<float> theta, ReadOnlyMemory<float> xAll)
     {
-        int m = ch.End - ch.Start, hv = _h * _v;
-        var x = xAll.Span.Slice(ch.Start * _v, m * _v);
-        var a1 = _a1.AsSpan(ch.Start * _h, m * _h);
-        var d3 = _a2.AsSpan(ch.Start * _v, m * _v);
-        var d2 = _d2.AsSpan(ch.Start * _h, m * _h);
-        MatrixKernels.MultiplyAB(d3, theta.Span.Slice(hv, hv), d2, m, _v, _h);
-        for (int i = 0; i < m; i++) TensorPrimitives.Add(d2.Slice(i * _h, _h), _s, d2.Slice(i * _h, _h));
-        VectorKernels.MultiplySigmoidDerivative(d2, a1);
-
+        int hv = _h * _v;
+        var w2 = theta.Span.Slice(hv, hv);
         var g = ch.Gradient.AsSpan();
-        MatrixKernels.MultiplyAtB(d2, x, g.Slice(0, hv), m, _h, _v);     // D2^T X is (H,V)
-        SumRows(d2, m, _h, g.Slice(2 * hv, _h), ch.Scratch);
-    }
+        var d2 = ch.HiddenDelta.AsSpan();
+        Array.Clear(ch.HiddenDeltaSums);
+        for (int r0 = ch.Start; r0 < ch.End; r0 += BlockRows)
+        {
+            int m = Math.Min(BlockRows, ch.End - r0);
+            var x = xAll.Span.Slice(r0 * _v, m * _v);
+            var a1 = _a1.AsSpan(r0 * _h, m * _h);
+            var d3 = _a2.AsSpan(r0 * _v, m * _v);
+            var d = d2.Slice(0, m * _h);
+            MatrixKernels.MultiplyAB(d3, w2, d, m, _v, _h);
+            for (int i = 0; i < m; i++) TensorPrimitives.Add(d.Slice(i * _h, _h), _s, d.Slice(i * _h, _h));
+            VectorKernels.MultiplySigmoidDerivative(d, a1);
 
-    private static void SumRows(ReadOnlySpan<float> x, int rows, int cols, Span<float> destination, float[] scratch)
-    {
-        Span<double> sums = cols <= 512 ? stackalloc double[cols] : new double[cols];
-        sums.Clear();
-        VectorKernels.AddColumnSums(x, rows, cols, sums, scratch);
-        for (int j = 0; j < cols; j++) destination[j] = (float)sums[j];
+            MatrixKernels.MultiplyAtB(d, x, g.Slice(0, hv), m, _h, _v, accumulate: r0 > ch.Start);   // D2^T X is (H,V)
+            VectorKernels.AddColumnSums(d, m, _h, ch.HiddenDeltaSums, ch.Scratch);
+        }
+        for (int j = 0; j < _h; j++) g[2 * hv + j] = (float)ch.HiddenDeltaSums[j];
     }
 
     private void RunChunks(int count, Action<int> body)
     {
-        if (count == 1) body(0);
-        else Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, body);
+        if (count == 1) { body(0); return; }
+        _pool ??= new WorkerPool(_threads);
+        _pool.Run(count, body);
     }
+
+    /// <summary>Stops the worker threads (they are background threads, so this is optional).</summary>
+    public void Dispose() => _pool?.Dispose();
 
     private void EnsureBuffers(int rows)
     {
         if (_a1.Length >= (long)rows * _h) return;
         _a1 = new float[(long)rows * _h];
-        _d2 = new float[(long)rows * _h];
         _a2 = new float[(long)rows * _v];
     }
 
@@ -229,6 +240,9 @@ public sealed class SparseAutoencoderObjective
         public int Start, End;
         public double SquaredError;
         public readonly double[] ActivationSums = new double[h];
+        public readonly double[] OutputDeltaSums = new double[v];
+        public readonly double[] HiddenDeltaSums = new double[h];
+        public readonly float[] HiddenDelta = new float[BlockRows * h];
         public readonly float[] Scratch = new float[Math.Max(v, h)];
         public readonly float[] Gradient = new float[AutoencoderParameters.CountFor(v, h)];
     }

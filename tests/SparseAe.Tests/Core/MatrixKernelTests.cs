@@ -12,12 +12,13 @@ public class MatrixKernelTests
         return Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
     }
 
-    // Every length from 0 to 3W+1 for the vectorised dimension, and odd sizes for the others.
+    // Every length from 0 to 3 * Vector512<float>.Count + 1 (the widest tile is two Vector512) for the
+    // vectorised dimension, and odd sizes for the others (row tiles of 4 plus remainders).
     public static IEnumerable<object[]> Shapes()
     {
-        int w = Vector<float>.Count;
+        int w = System.Runtime.Intrinsics.Vector512<float>.Count;
         foreach (int n in Enumerable.Range(0, 3 * w + 2))
-            foreach (var (m, k) in new[] { (1, 1), (3, 5), (4, 7), (9, 2), (0, 3), (5, 0) })
+            foreach (var (m, k) in new[] { (1, 1), (3, 5), (4, 7), (9, 2), (0, 3), (5, 0), (130, 3) })
                 yield return [m, k, n];
     }
 
@@ -93,5 +94,5 @@ public class MatrixKernelTests
         Assert.Equal(x.Sum(v => (double)v * v), VectorKernels.SumOfSquares(x), 1e-4);
     }
 
-    public static IEnumerable<object[]> Lengths() => Enumerable.Range(0, 3 * Vector<float>.Count + 2).Select(n => new object[] { n });
+    public static IEnumerable<object[]> Lengths() => Enumerable.Range(0, 3 * System.Runtime.Intrinsics.Vector512<float>.Count + 2).Select(n => new object[] { n });
 }
