@@ -9,6 +9,7 @@ var root = new RootCommand("sparseae: train a sparse autoencoder on image patche
     InspectCommand.Create(),
     ShowCommand.Create(),
     FeaturizeCommand.Create(),
+    BenchCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

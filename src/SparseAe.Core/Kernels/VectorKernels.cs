@@ -7,6 +7,7 @@ namespace SparseAe.Kernels;
 public static class VectorKernels
 {
     /// <summary>d[i] *= a[i] * (1 - a[i]): the chain rule through a sigmoid whose output is a.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void MultiplySigmoidDerivative(Span<float> d, ReadOnlySpan<float> a)
     {
         if (a.Length != d.Length) throw new ArgumentException($"Lengths differ: d has {d.Length}, a has {a.Length}.");
@@ -38,6 +39,7 @@ public static class VectorKernels
     /// summing blocks of 256 rows in float first (so the float error is bounded by one block).
     /// The block sums run on the matrix micro-kernel as ones^T X, with no call per row.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void AddColumnSums(ReadOnlySpan<float> x, int rows, int cols, Span<double> sums, Span<float> scratch)
     {
         const int block = 256;
@@ -68,6 +70,7 @@ public static class VectorKernels
     /// e = a - x, returns sum e^2 (float per call, the caller keeps rows short) and overwrites
     /// a with e * a * (1 - a). a holds sigmoid outputs y, x the targets.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static float OutputDelta(Span<float> a, ReadOnlySpan<float> x)
     {
         if (a.Length != x.Length) throw new ArgumentException($"Lengths differ: a has {a.Length}, x has {x.Length}.");
@@ -89,5 +92,24 @@ public static class VectorKernels
             a[i] = e * a[i] * (1 - a[i]);
         }
         return sum;
+    }
+
+    /// <summary>
+    /// matrix[i, :] += row for every row i of a (rows, cols) row-major matrix: one call for a whole
+    /// block, where a TensorPrimitives.Add per row would pay its call overhead rows times.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void AddToEachRow(Span<float> matrix, int rows, int cols, ReadOnlySpan<float> row)
+    {
+        if (row.Length != cols || matrix.Length < rows * cols)
+            throw new ArgumentException($"A ({rows}, {cols}) matrix needs a row of {cols} values and {rows * cols} elements; got {row.Length} and {matrix.Length}.");
+        int w = Vector<float>.Count;
+        for (int i = 0; i < rows; i++)
+        {
+            var m = matrix.Slice(i * cols, cols);
+            int j = 0;
+            for (; j + w <= cols; j += w) (new Vector<float>(m.Slice(j)) + new Vector<float>(row.Slice(j))).CopyTo(m.Slice(j));
+            for (; j < cols; j++) m[j] += row[j];
+        }
     }
 }

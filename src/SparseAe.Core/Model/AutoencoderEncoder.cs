@@ -1,34 +1,88 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using SparseAe.Kernels;
 
 namespace SparseAe.Model;
 
 /// <summary>
-/// Inference with trained parameters: the code h = sigmoid(W1 x + b1) of one row, and its
-/// reconstruction error. Holds its own copy of the parameters, so it is immutable and safe to use
-/// from many threads at once (callers pass their own buffers).
+/// Inference with trained parameters: the code h = sigmoid(W1 x + b1) of one row or of a batch, and
+/// a row's reconstruction error. Holds its own copy of the parameters, so it is immutable and safe to
+/// use from many threads at once (callers pass their own buffers).
 /// </summary>
+/// <remarks>
+/// One row at a time (an ML.NET cursor or PredictionEngine) the work is a (1,V) by (V,H) product. It
+/// runs over W1^T stored (V, Hp) with Hp = H rounded up to 64, zero-padded, so every step broadcasts
+/// x[t] and issues independent FMAs into 64-column register blocks: no dependency chain limits it and
+/// no column tail needs scalar code. Batches use the matrix kernel (X W1^T, then bias and sigmoid).
+/// </remarks>
 public sealed class AutoencoderEncoder
 {
+    private const int ColumnBlock = 64;
     private readonly AutoencoderParameters _p;
+    private readonly float[] _w1tPadded;   // (V, Hp), zero beyond column H
+    private readonly float[] _w1t;         // (V, H)
+    private readonly int _hp;
 
     public AutoencoderEncoder(AutoencoderParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         _p = parameters.Clone();
+        int v = _p.VisibleCount, h = _p.HiddenCount;
+        _hp = (h + ColumnBlock - 1) / ColumnBlock * ColumnBlock;
+        _w1t = new float[v * h];
+        MatrixKernels.Transpose(_p.W1, _w1t, h, v);
+        _w1tPadded = new float[(long)v * _hp];
+        for (int t = 0; t < v; t++) _w1t.AsSpan(t * h, h).CopyTo(_w1tPadded.AsSpan(t * _hp, h));
     }
 
     public int VisibleCount => _p.VisibleCount;
     public int HiddenCount => _p.HiddenCount;
 
     /// <summary>code = sigmoid(W1 x + b1). x has V values, code H.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Encode(ReadOnlySpan<float> x, Span<float> code)
     {
         int v = _p.VisibleCount, h = _p.HiddenCount;
         if (x.Length != v) throw new ArgumentException($"The input vector must have {v} values, but has {x.Length}.", nameof(x));
         if (code.Length != h) throw new ArgumentException($"The code vector must have {h} values, but has {code.Length}.", nameof(code));
-        ReadOnlySpan<float> w1 = _p.W1, b1 = _p.B1;
-        for (int j = 0; j < h; j++) code[j] = TensorPrimitives.Dot(w1.Slice(j * v, v), x) + b1[j];
+        Span<float> block = stackalloc float[ColumnBlock];
+        ref float rx = ref MemoryMarshal.GetReference(x);
+        for (int j0 = 0; j0 < h; j0 += ColumnBlock)
+        {
+            // z[j0..j0+63] = sum_t x[t] W1^T[t, j0..j0+63], four independent 16-wide accumulators.
+            ref float w = ref _w1tPadded[j0];
+            var s0 = Vector512<float>.Zero; var s1 = Vector512<float>.Zero;
+            var s2 = Vector512<float>.Zero; var s3 = Vector512<float>.Zero;
+            for (int t = 0; t < v; t++)
+            {
+                var xt = Vector512.Create(Unsafe.Add(ref rx, t));
+                ref float row = ref Unsafe.Add(ref w, t * _hp);
+                s0 = Vector512.FusedMultiplyAdd(xt, Vector512.LoadUnsafe(ref row), s0);
+                s1 = Vector512.FusedMultiplyAdd(xt, Vector512.LoadUnsafe(ref row, 16), s1);
+                s2 = Vector512.FusedMultiplyAdd(xt, Vector512.LoadUnsafe(ref row, 32), s2);
+                s3 = Vector512.FusedMultiplyAdd(xt, Vector512.LoadUnsafe(ref row, 48), s3);
+            }
+            ref float rb = ref MemoryMarshal.GetReference(block);
+            s0.StoreUnsafe(ref rb); s1.StoreUnsafe(ref rb, 16); s2.StoreUnsafe(ref rb, 32); s3.StoreUnsafe(ref rb, 48);
+            int n = Math.Min(ColumnBlock, h - j0);
+            TensorPrimitives.Add(block.Slice(0, n), _p.B1.Slice(j0, n), code.Slice(j0, n));
+        }
         TensorPrimitives.Sigmoid(code, code);
+    }
+
+    /// <summary>Codes of a batch: X is (rows, V) row-major, codes (rows, H).</summary>
+    public void EncodeBatch(ReadOnlySpan<float> x, int rows, Span<float> codes)
+    {
+        int v = _p.VisibleCount, h = _p.HiddenCount;
+        if (rows < 0 || x.Length < (long)rows * v || codes.Length < (long)rows * h)
+            throw new ArgumentException($"A batch of {rows} rows needs x of {(long)rows * v} and codes of {(long)rows * h} values; got {x.Length} and {codes.Length}.");
+        var z = codes.Slice(0, rows * h);
+        MatrixKernels.MultiplyAB(x.Slice(0, rows * v), _w1t, z, rows, v, h);
+        ReadOnlySpan<float> b1 = _p.B1;
+        for (int i = 0; i < rows; i++) TensorPrimitives.Add(z.Slice(i * h, h), b1, z.Slice(i * h, h));
+        TensorPrimitives.Sigmoid(z, z);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using SparseAe.Kernels;
 using SparseAe.Model;
 using SparseAe.Threading;
@@ -90,6 +91,7 @@ public sealed class SparseAutoencoderObjective : IDisposable
     /// <param name="x">The batch X, (rows, V) row-major.</param>
     /// <param name="rows">m, at least 1.</param>
     /// <param name="gradient">Receives the gradient, same length as theta.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CostBreakdown Evaluate(ReadOnlyMemory<float> theta, ReadOnlyMemory<float> x, int rows, Memory<float> gradient)
     {
         int n = AutoencoderParameters.CountFor(_v, _h);
@@ -159,6 +161,7 @@ public sealed class SparseAutoencoderObjective : IDisposable
     private const int BlockRows = 128;
 
     // Phase 1 on rows [Start, End): forward pass, squared error, D3, and the W2/b2 gradient parts.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardAndOutputDelta(Chunk ch, ReadOnlyMemory<float> theta, ReadOnlyMemory<float> xAll)
     {
         int hv = _h * _v;
@@ -177,14 +180,14 @@ public sealed class SparseAutoencoderObjective : IDisposable
             var a2 = _a2.AsSpan(r0 * _v, m * _v);
 
             MatrixKernels.MultiplyAB(x, _w1t, a1, m, _v, _h);
-            for (int i = 0; i < m; i++) TensorPrimitives.Add(a1.Slice(i * _h, _h), b1, a1.Slice(i * _h, _h));
+            VectorKernels.AddToEachRow(a1, m, _h, b1);
             TensorPrimitives.Sigmoid(a1, a1);
             VectorKernels.AddColumnSums(a1, m, _h, ch.ActivationSums, ch.Scratch);
 
             MatrixKernels.MultiplyAB(a1, _w2t, a2, m, _h, _v);
-            for (int i = 0; i < m; i++) TensorPrimitives.Add(a2.Slice(i * _v, _v), b2, a2.Slice(i * _v, _v));
+            VectorKernels.AddToEachRow(a2, m, _v, b2);
             TensorPrimitives.Sigmoid(a2, a2);
-            for (int i = 0; i < m; i++) sq += VectorKernels.OutputDelta(a2.Slice(i * _v, _v), x.Slice(i * _v, _v));   // a2 now holds D3
+            sq += VectorKernels.OutputDelta(a2, x);   // a2 now holds D3; one block's squares summed in float
 
             MatrixKernels.MultiplyAtB(a2, a1, g.Slice(hv, hv), m, _v, _h, accumulate: r0 > ch.Start);   // D3^T A1 is (V,H)
             VectorKernels.AddColumnSums(a2, m, _v, ch.OutputDeltaSums, ch.Scratch);                     // sum_i D3[i,:]
@@ -194,6 +197,7 @@ public sealed class SparseAutoencoderObjective : IDisposable
     }
 
     // Phase 2: D2 = (D3 W2 + s) .* A1 .* (1 - A1), then the W1/b1 gradient parts.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void HiddenDelta(Chunk ch, ReadOnlyMemory<float> theta, ReadOnlyMemory<float> xAll)
     {
         int hv = _h * _v;
@@ -209,7 +213,7 @@ public sealed class SparseAutoencoderObjective : IDisposable
             var d3 = _a2.AsSpan(r0 * _v, m * _v);
             var d = d2.Slice(0, m * _h);
             MatrixKernels.MultiplyAB(d3, w2, d, m, _v, _h);
-            for (int i = 0; i < m; i++) TensorPrimitives.Add(d.Slice(i * _h, _h), _s, d.Slice(i * _h, _h));
+            VectorKernels.AddToEachRow(d, m, _h, _s);
             VectorKernels.MultiplySigmoidDerivative(d, a1);
 
             MatrixKernels.MultiplyAtB(d, x, g.Slice(0, hv), m, _h, _v, accumulate: r0 > ch.Start);   // D2^T X is (H,V)

@@ -35,6 +35,7 @@ public sealed class Adam
     public int Steps => _t;
 
     /// <summary>One update of theta in place from its gradient.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Step(Span<float> theta, ReadOnlySpan<float> gradient)
     {
         if (theta.Length != _m.Length || gradient.Length != _m.Length)

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace SparseAe.Optimization;
 
 /// <summary>
@@ -17,6 +19,7 @@ namespace SparseAe.Optimization;
 public static class Lbfgs
 {
     /// <summary>Minimises f from x0. Never throws at a limit; throws only on a non-finite start or cancellation.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static OptimizationResult Minimize(DifferentiableFunction f, ReadOnlySpan<double> x0, LbfgsOptions options)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -60,7 +63,7 @@ public static class Lbfgs
             if (stored > 0)
             {
                 double gamma = WolfeLineSearch.Dot(s[newest], y[newest]) / WolfeLineSearch.Dot(y[newest], y[newest]);
-                for (int i = 0; i < n; i++) d[i] *= gamma;
+                TensorPrimitives.Multiply<double>(d, gamma, d);
             }
             for (int k = 0, idx = (newest - stored + 1 + memory) % memory; k < stored; k++, idx = (idx + 1) % memory)
             {
@@ -88,7 +91,8 @@ public static class Lbfgs
             fx = fNew;
 
             // Store the correction pair only if it keeps H positive definite (s'y > 0).
-            for (int i = 0; i < n; i++) { sNew[i] = x[i] - xOld[i]; yNew[i] = g[i] - gOld[i]; }
+            TensorPrimitives.Subtract<double>(x, xOld, sNew);
+            TensorPrimitives.Subtract<double>(g, gOld, yNew);
             double sy = WolfeLineSearch.Dot(sNew, yNew);
             if (sy > 1e-10)
             {
@@ -111,17 +115,10 @@ public static class Lbfgs
         return new OptimizationResult(x, fx, options.MaxIterations, evaluations, OptimizerExitReason.MaxIterations);
     }
 
-    private static void Axpy(double a, double[] xs, double[] ys)
-    {
-        for (int i = 0; i < xs.Length; i++) ys[i] += a * xs[i];
-    }
+    // ys += a xs
+    private static void Axpy(double a, double[] xs, double[] ys) => TensorPrimitives.MultiplyAdd<double>(xs, a, ys, ys);
 
-    private static double SumAbs(double[] a)
-    {
-        double m = 0;
-        foreach (var v in a) m += Math.Abs(v);
-        return m;
-    }
+    private static double SumAbs(double[] a) => TensorPrimitives.SumOfMagnitudes<double>(a);
 
     private static bool AllFinite(double[] a)
     {

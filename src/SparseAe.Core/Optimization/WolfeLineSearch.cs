@@ -23,6 +23,7 @@ internal sealed class WolfeLineSearch(DifferentiableFunction f, int n, int maxEv
     /// point into x and its gradient into g and returns (true, t, f). On failure returns the best point
     /// with sufficient decrease if one was seen, else (false, 0, f0) with x and g unchanged.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public (bool Moved, double Step, double Value) Search(double[] x, double f0, double[] g0, double[] d, double t0,
         int firstEvaluationIndex, CancellationToken ct)
     {
@@ -62,6 +63,7 @@ internal sealed class WolfeLineSearch(DifferentiableFunction f, int n, int maxEv
         return haveLo ? AcceptLo(x, g0, aLoBest, fLoBest, loEval) : (false, 0, f0);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private (bool, double, double) Zoom(double[] x, double f0, double[] g0, double[] d, double dphi0,
         double aLo, double fLo, double dLo, double aHi, double fHi, double dHi, int firstEval, CancellationToken ct,
         bool haveLo, double aLoBest, double fLoBest, int loEval)
@@ -92,10 +94,11 @@ internal sealed class WolfeLineSearch(DifferentiableFunction f, int n, int maxEv
         return haveLo ? AcceptLo(x, g0, aLoBest, fLoBest, loEval) : (false, 0, f0);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private double Eval(double[] x, double[] d, double a, CancellationToken ct, out double dphi)
     {
         ct.ThrowIfCancellationRequested();
-        for (int i = 0; i < n; i++) _xTrial[i] = x[i] + a * d[i];
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<double>(d, a, x, _xTrial);   // x + a d
         double fa = f(_xTrial, _gTrial);
         Evaluations++;
         dphi = Dot(_gTrial, d);
@@ -123,17 +126,7 @@ internal sealed class WolfeLineSearch(DifferentiableFunction f, int n, int maxEv
         return a2 - (a2 - a1) * (d2 + e2 - e1) / (d2 - d1 + 2 * e2);
     }
 
-    internal static double Dot(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        return s;
-    }
+    internal static double Dot(double[] a, double[] b) => System.Numerics.Tensors.TensorPrimitives.Dot<double>(a, b);
 
-    internal static double MaxAbs(double[] a)
-    {
-        double m = 0;
-        for (int i = 0; i < a.Length; i++) m = Math.Max(m, Math.Abs(a[i]));
-        return m;
-    }
+    internal static double MaxAbs(double[] a) => a.Length == 0 ? 0 : Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<double>(a));
 }

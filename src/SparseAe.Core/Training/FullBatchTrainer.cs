@@ -34,6 +34,7 @@ public static class FullBatchTrainer
         var recent = new Dictionary<int, CostBreakdown>();
         int evaluation = 0;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         double Function(ReadOnlySpan<double> theta, Span<double> grad)
         {
             settings.ThrowIfCancelled();

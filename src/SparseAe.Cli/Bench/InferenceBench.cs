@@ -1,0 +1,72 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.MLNet;
+using SparseAe.Model;
+using SparseAe.Threading;
+using SparseAe.Training;
+
+namespace SparseAe.Cli.Bench;
+
+/// <summary>Encoder throughput (one row at a time, and batches) and Transform plus a cursor in ML.NET.</summary>
+internal static class InferenceBench
+{
+    public static IEnumerable<string> Run(int maxThreads, BenchClock clock)
+    {
+        const int v = 64, h = 100, rows = 10_000;
+        var x = BenchData.Rows(rows, v, 4);
+        var encoder = new AutoencoderEncoder(ParameterInitializer.Initialize(v, h, 1));
+        var code = new float[h];
+        double perRow = clock.Rate(() =>
+        {
+            for (int i = 0; i < rows; i++) encoder.Encode(x.AsSpan(i * v, v), code);
+            return rows;
+        });
+        yield return $"encode-row V=64 H=100 threads=1 rows/s={BenchData.Rate(perRow)}";
+
+        var codes = new float[rows * h];
+        foreach (int threads in maxThreads > 1 ? new[] { 1, maxThreads } : new[] { 1 })
+        {
+            using var pool = new WorkerPool(threads);
+            double batch = clock.Rate(() =>
+            {
+                pool.Run(threads, t =>
+                {
+                    int start = rows * t / threads, end = rows * (t + 1) / threads;
+                    encoder.EncodeBatch(x.AsSpan(start * v, (end - start) * v), end - start, codes.AsSpan(start * h, (end - start) * h));
+                });
+                return rows;
+            });
+            yield return $"encode-batch V=64 H=100 B={rows} threads={threads} rows/s={BenchData.Rate(batch)}";
+        }
+    }
+
+    /// <summary>Transform of 1M rows read through a cursor: rows per second and bytes allocated per row.</summary>
+    public static string Transform(BenchClock clock)
+    {
+        const int v = 64, n = 1_000_000;
+        var ml = new MLContext(seed: 1);
+        var x = BenchData.Rows(n, v, 5);
+        var train = ml.Data.LoadFromRowSource(new ArrayRowSource(x.AsMemory(0, 2000 * v), 2000, v), "Features", 2000);
+        var model = ml.Transforms.SparseAutoencoder("Code", "Features", maxIterations: 3).Fit(train);
+        var data = ml.Data.LoadFromRowSource(new ArrayRowSource(x, n, v), "Features", n);
+        long allocated = 0, passes = 0;
+        double rate = clock.Rate(() =>
+        {
+            var output = model.Transform(data);
+            var column = output.Schema["Code"];
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            using (var cursor = output.GetRowCursor([column]))
+            {
+                var getter = cursor.GetGetter<VBuffer<float>>(column);
+                VBuffer<float> buffer = default;
+                while (cursor.MoveNext()) getter(ref buffer);
+            }
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            passes++;
+            return n;
+        });
+        return string.Format(CultureInfo.InvariantCulture, "transform+cursor rows={0} rows/s={1} allocated-bytes/row={2:F4}",
+            n, BenchData.Rate(rate), (double)allocated / (passes * n));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using SparseAe.Model;
+using SparseAe.Objective;
+using SparseAe.Optimization;
+
+namespace SparseAe.Cli.Bench;
+
+/// <summary>
+/// One training step (cost and gradient of a mini-batch, then an Adam update) in samples per second,
+/// next to the plain scalar reference measured in the same process.
+/// </summary>
+internal static class TrainingBench
+{
+    /// <summary>Scalar reference samples/s for V-H-V (independent of the batch size: it loops per example).</summary>
+    public static double ScalarRate(int v, int h, BenchClock clock)
+    {
+        const int batch = 64;
+        var x = BenchData.Rows(batch, v, 2);
+        var theta = ParameterInitializer.Initialize(v, h, 1).Theta;
+        var gradient = new float[theta.Length];
+        var reference = new ScalarReferenceObjective(v, h, new ObjectiveSettings());
+        return clock.Rate(() => { reference.Evaluate(theta, x, batch, gradient); return batch; });
+    }
+
+    public static double Rate(int v, int h, int batch, int threads, BenchClock clock)
+    {
+        var x = BenchData.Rows(batch, v, 3);
+        var theta = ParameterInitializer.Initialize(v, h, 1).Theta;
+        var gradient = new float[theta.Length];
+        using var objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(), threads);
+        var adam = new Adam(theta.Length, 1e-4);
+        return clock.Rate(() =>
+        {
+            objective.Evaluate(theta, x, batch, gradient);
+            adam.Step(theta, gradient);
+            return batch;
+        });
+    }
+
+    public static IEnumerable<string> Run(int maxThreads, BenchClock clock)
+    {
+        double scalar = ScalarRate(64, 100, clock);
+        yield return $"train-scalar-reference V=64 H=100 threads=1 samples/s={BenchData.Rate(scalar)}";
+        foreach (int threads in maxThreads > 1 ? new[] { 1, maxThreads } : new[] { 1 })
+            foreach (int batch in new[] { 256, 1024, 10_000 })
+            {
+                double rate = Rate(64, 100, batch, threads, clock);
+                yield return string.Format(CultureInfo.InvariantCulture, "train B={0} threads={1} samples/s={2} vs-scalar={3:F1}x GFLOP/s={4:F1}",
+                    batch, threads, BenchData.Rate(rate), rate / scalar, rate * 10.0 * 64 * 100 / 1e9);
+            }
+    }
+
+    /// <summary>Throughput as the hidden and input sizes grow (10 V H flops per sample).</summary>
+    public static IEnumerable<string> Growth(int threads, BenchClock clock)
+    {
+        foreach (var (v, h) in new[] { (64, 100), (64, 400), (64, 1600), (784, 100) })
+        {
+            double rate = Rate(v, h, 1024, threads, clock);
+            yield return string.Format(CultureInfo.InvariantCulture, "growth V={0} H={1} B=1024 threads={2} samples/s={3} GFLOP/s={4:F1}",
+                v, h, threads, BenchData.Rate(rate), rate * 10.0 * v * h / 1e9);
+        }
+    }
+}

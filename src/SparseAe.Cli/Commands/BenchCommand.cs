@@ -1,0 +1,51 @@
+using System.CommandLine;
+using SparseAe.Cli.Bench;
+using SparseAe.Cli.Infrastructure;
+
+namespace SparseAe.Cli.Commands;
+
+/// <summary>
+/// <c>sparseae bench</c>: one line per measurement (<c>train B=1024 threads=2 samples/s=...</c>), each
+/// the median of repeated runs after a warm-up; training figures come with the ratio to the plain
+/// scalar reference measured in the same process. docs/performance.md records the figures.
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly string[] Parts = ["train", "encode", "transform", "fit", "growth", "streaming"];
+
+    public static Command Create()
+    {
+        var only = new Option<string[]>("--only") { Description = $"Run only these parts: {string.Join(", ", Parts)} (default: all but streaming).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
+        var threads = new Option<int>("--threads") { Description = "Threads for the multi-threaded figures (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads };
+        var quick = new Option<bool>("--quick") { Description = "Short warm-up and runs (a smoke test; the figures are rough)." };
+        var rows = new Option<long>("--streaming-rows") { Description = "Rows in the .idv file of the streaming part.", DefaultValueFactory = _ => 10_000_000 };
+        var folder = new Option<string>("--folder") { Description = "Where the streaming part writes its temporary .idv file.", DefaultValueFactory = _ => Path.GetTempPath() };
+        var command = new Command("bench", "Measure training, inference, Fit, Transform and streaming throughput.") { only, threads, quick, rows, folder };
+        command.SetAction(r => CommandRunner.Run(() =>
+        {
+            var parts = r.GetValue(only) is { Length: > 0 } chosen ? chosen : Parts.Where(p => p != "streaming").ToArray();
+            var unknown = parts.FirstOrDefault(p => !Parts.Contains(p));
+            if (unknown is not null) throw new UsageException($"--only takes {string.Join(", ", Parts)}, but got '{unknown}'.");
+            int t = Defaults.ResolveThreads(r.GetValue(threads));
+            if (t < 1) throw new UsageException($"--threads must be at least 0, but is {r.GetValue(threads)}.");
+            long streamingRows = r.GetValue(rows);
+            if (streamingRows < 1) throw new UsageException($"--streaming-rows must be at least 1, but is {streamingRows}.");
+            var clock = r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full;
+            Console.WriteLine($"machine cores={Environment.ProcessorCount} vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated} runtime={Environment.Version}");
+            foreach (var part in parts)
+            {
+                var lines = part switch
+                {
+                    "train" => TrainingBench.Run(t, clock),
+                    "encode" => InferenceBench.Run(t, clock),
+                    "transform" => [InferenceBench.Transform(clock)],
+                    "fit" => FitBench.Run(t),
+                    "growth" => TrainingBench.Growth(t, clock),
+                    _ => StreamingBench.Run(streamingRows, t, r.GetValue(folder)!),
+                };
+                foreach (var line in lines) Console.WriteLine(line);
+            }
+        }));
+        return command;
+    }
+}
