@@ -39,13 +39,9 @@ public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTra
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        InputColumnRules.Check(inputSchema, InputName);
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[_options.OutputColumnName] = HostAccess.ShapeColumn(_options.OutputColumnName,
-            SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single);
-        if (_options.ReconstructionErrorColumnName is string error)
-            columns[error] = HostAccess.ShapeColumn(error, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single);
-        return new SchemaShape(columns.Values);
+        var outputs = new List<(string, SchemaShape.Column.VectorKind)> { (_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector) };
+        if (_options.ReconstructionErrorColumnName is string error) outputs.Add((error, SchemaShape.Column.VectorKind.Scalar));
+        return InputColumnRules.WithOutputs(inputSchema, InputName, [.. outputs]);
     }
 
     /// <summary>Trains on the input column of <paramref name="input"/>.</summary>

@@ -59,14 +59,13 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
         var columns = new List<ComputedColumn>
         {
             new(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, Encoder.HiddenCount), input =>
-            {
-                var code = new float[Encoder.HiddenCount];
-                return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+                (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
                 {
-                    Encoder.Encode(input.Read(), code);
-                    OutputColumns.Write(code, ref dst);
-                });
-            }),
+                    // Encode straight into the destination's storage (reused from row to row).
+                    var editor = VBufferEditor.Create(ref dst, Encoder.HiddenCount);
+                    Encoder.Encode(input.Read(), editor.Values);
+                    dst = editor.Commit();
+                })),
         };
         if (ReconstructionErrorColumnName is string errorName)
         {

@@ -19,8 +19,9 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Threads for the multi-threaded figures (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads };
         var quick = new Option<bool>("--quick") { Description = "Short warm-up and runs (a smoke test; the figures are rough)." };
         var rows = new Option<long>("--streaming-rows") { Description = "Rows in the .idv file of the streaming part.", DefaultValueFactory = _ => 10_000_000 };
+        var plot = new Option<string?>("--plot-folder") { Description = "Also draw the train and growth figures as PNG charts into this folder." };
         var folder = new Option<string>("--folder") { Description = "Where the streaming part writes its temporary .idv file.", DefaultValueFactory = _ => Path.GetTempPath() };
-        var command = new Command("bench", "Measure training, inference, Fit, Transform and streaming throughput.") { only, threads, quick, rows, folder };
+        var command = new Command("bench", "Measure training, inference, Fit, Transform and streaming throughput.") { only, threads, quick, rows, folder, plot };
         command.SetAction(r => CommandRunner.Run(() =>
         {
             var parts = r.GetValue(only) is { Length: > 0 } chosen ? chosen : Parts.Where(p => p != "streaming").ToArray();
@@ -31,6 +32,7 @@ internal static class BenchCommand
             long streamingRows = r.GetValue(rows);
             if (streamingRows < 1) throw new UsageException($"--streaming-rows must be at least 1, but is {streamingRows}.");
             var clock = r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full;
+            var printed = new List<string>();
             Console.WriteLine($"machine cores={Environment.ProcessorCount} vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated} runtime={Environment.Version}");
             foreach (var part in parts)
             {
@@ -43,8 +45,13 @@ internal static class BenchCommand
                     "growth" => TrainingBench.Growth(t, clock),
                     _ => StreamingBench.Run(streamingRows, t, r.GetValue(folder)!),
                 };
-                foreach (var line in lines) Console.WriteLine(line);
+                foreach (var line in lines)
+                {
+                    Console.WriteLine(line);
+                    printed.Add(line);
+                }
             }
+            if (r.GetValue(plot) is string plotFolder) BenchCharts.Write(printed, plotFolder);
         }));
         return command;
     }

@@ -85,11 +85,17 @@ public sealed class AutoencoderEncoder
         int v = _p.VisibleCount, h = _p.HiddenCount;
         if (rows < 0 || x.Length < (long)rows * v || codes.Length < (long)rows * h)
             throw new ArgumentException($"A batch of {rows} rows needs x of {(long)rows * v} and codes of {(long)rows * h} values; got {x.Length} and {codes.Length}.");
-        var z = codes.Slice(0, rows * h);
-        MatrixKernels.MultiplyAB(x.Slice(0, rows * v), _w1t, z, rows, v, h);
+        // Blocks of 128 rows: the product, the bias and the sigmoid run while the block is in cache.
+        const int block = 128;
         ReadOnlySpan<float> b1 = _p.B1;
-        for (int i = 0; i < rows; i++) TensorPrimitives.Add(z.Slice(i * h, h), b1, z.Slice(i * h, h));
-        TensorPrimitives.Sigmoid(z, z);
+        for (int r0 = 0; r0 < rows; r0 += block)
+        {
+            int m = Math.Min(block, rows - r0);
+            var z = codes.Slice(r0 * h, m * h);
+            MatrixKernels.MultiplyAB(x.Slice(r0 * v, m * v), _w1t, z, m, v, h);
+            VectorKernels.AddToEachRow(z, m, h, b1);
+            TensorPrimitives.Sigmoid(z, z);
+        }
     }
 
     /// <summary>

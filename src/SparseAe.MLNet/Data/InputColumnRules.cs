@@ -40,4 +40,14 @@ internal static class InputColumnRules
             throw new ArgumentOutOfRangeException(nameof(shape),
                 $"Input column '{name}' must be a known-size vector of Single, but is {(col.Kind == SchemaShape.Column.VectorKind.Scalar ? "a scalar" : "a vector")} of {col.ItemType}.");
     }
+
+    /// <summary>The estimators' output shape: the input shape with the given columns added (or replaced).</summary>
+    public static SchemaShape WithOutputs(SchemaShape input, string inputColumnName, params (string Name, SchemaShape.Column.VectorKind Kind)[] outputs)
+    {
+        Check(input, inputColumnName);
+        var columns = input.ToDictionary(c => c.Name);
+        foreach (var (name, kind) in outputs)
+            columns[name] = MLNetInternals.HostAccess.ShapeColumn(name, kind, NumberDataViewType.Single);
+        return new SchemaShape(columns.Values);
+    }
 }

@@ -23,33 +23,18 @@ internal sealed class MappedDataView(IDataView input, OutputColumns columns) : I
             .Select(c => (DataViewRowCursor)new MappedCursor(c, columns, needed)).ToArray();
     }
 
-    private sealed class MappedCursor : DataViewRowCursor
+    private sealed class MappedCursor(DataViewRowCursor input, OutputColumns columns, IEnumerable<DataViewSchema.Column> active) : DataViewRowCursor
     {
-        private readonly DataViewRowCursor _input;
-        private readonly OutputColumns _columns;
-        private readonly bool[] _active;
+        private readonly DataViewRowCursor _input = input;
+        private readonly MappedColumns _view = new(input, columns, active);
 
-        public MappedCursor(DataViewRowCursor input, OutputColumns columns, IEnumerable<DataViewSchema.Column> active)
-        {
-            _input = input;
-            _columns = columns;
-            _active = ActiveFlags.From(columns.OutputSchema, active);
-        }
-
-        public override DataViewSchema Schema => _columns.OutputSchema;
+        public override DataViewSchema Schema => columns.OutputSchema;
         public override long Position => _input.Position;
         public override long Batch => _input.Batch;
         public override bool MoveNext() => _input.MoveNext();
         public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
-
-        public override bool IsColumnActive(DataViewSchema.Column column)
-            => _columns.IsComputed(column.Index) ? _active[column.Index] : _input.IsColumnActive(_columns.InputSchema[column.Index]);
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            ActiveFlags.CheckActive(this, column);
-            return _columns.GetGetter<TValue>(_input, column);
-        }
+        public override bool IsColumnActive(DataViewSchema.Column column) => _view.IsColumnActive(column);
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _view.GetGetter<TValue>(this, column);
 
         protected override void Dispose(bool disposing)
         {

@@ -24,6 +24,7 @@ internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column,
         _getter(ref _buffer);
         if (_buffer.Length != _dense.Length)
             throw new InvalidOperationException($"Row {row.Position} of column '{column.Name}' has {_buffer.Length} values, but the transform takes {_dense.Length}.");
+        if (_buffer.IsDense) return _buffer.GetValues();   // no copy for the usual dense row
         _buffer.CopyTo(_dense);
         return _dense;
     }

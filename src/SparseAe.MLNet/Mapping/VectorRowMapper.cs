@@ -25,31 +25,33 @@ internal sealed class VectorRowMapper(OutputColumns columns) : IRowToRowMapper
 }
 
 /// <summary>A row of the output schema over a row of the input schema.</summary>
-internal sealed class MappedRow : DataViewRow
+internal sealed class MappedRow(DataViewRow input, OutputColumns columns, IEnumerable<DataViewSchema.Column> activeColumns) : DataViewRow
 {
-    private readonly DataViewRow _input;
-    private readonly OutputColumns _columns;
-    private readonly bool[] _active;
+    private readonly MappedColumns _view = new(input, columns, activeColumns);
 
-    public MappedRow(DataViewRow input, OutputColumns columns, IEnumerable<DataViewSchema.Column> activeColumns)
+    public override DataViewSchema Schema => columns.OutputSchema;
+    public override long Position => input.Position;
+    public override long Batch => input.Batch;
+    public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
+    public override bool IsColumnActive(DataViewSchema.Column column) => _view.IsColumnActive(column);
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _view.GetGetter<TValue>(this, column);
+}
+
+/// <summary>
+/// What a mapped row and a mapped cursor share (they cannot share a base class: one is a DataViewRow,
+/// the other a DataViewRowCursor): which output columns are active, and their getters.
+/// </summary>
+internal sealed class MappedColumns(DataViewRow input, OutputColumns columns, IEnumerable<DataViewSchema.Column> activeColumns)
+{
+    private readonly bool[] _active = ActiveFlags.From(columns.OutputSchema, activeColumns);
+
+    public bool IsColumnActive(DataViewSchema.Column column)
+        => columns.IsComputed(column.Index) ? _active[column.Index] : input.IsColumnActive(columns.InputSchema[column.Index]);
+
+    public ValueGetter<TValue> GetGetter<TValue>(DataViewRow owner, DataViewSchema.Column column)
     {
-        _input = input;
-        _columns = columns;
-        _active = ActiveFlags.From(columns.OutputSchema, activeColumns);
-    }
-
-    public override DataViewSchema Schema => _columns.OutputSchema;
-    public override long Position => _input.Position;
-    public override long Batch => _input.Batch;
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
-
-    public override bool IsColumnActive(DataViewSchema.Column column)
-        => _columns.IsComputed(column.Index) ? _active[column.Index] : _input.IsColumnActive(_columns.InputSchema[column.Index]);
-
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-    {
-        ActiveFlags.CheckActive(this, column);
-        return _columns.GetGetter<TValue>(_input, column);
+        ActiveFlags.CheckActive(owner, column);
+        return columns.GetGetter<TValue>(input, column);
     }
 }
 

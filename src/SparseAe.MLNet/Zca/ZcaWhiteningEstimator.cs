@@ -37,10 +37,7 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        InputColumnRules.Check(inputSchema, _input);
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[_output] = HostAccess.ShapeColumn(_output, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single);
-        return new SchemaShape(columns.Values);
+        return InputColumnRules.WithOutputs(inputSchema, _input, (_output, SchemaShape.Column.VectorKind.Vector));
     }
 
     /// <summary>Estimates mu and W from every row of the input column.</summary>

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SparseAe.Cli.Infrastructure;
+using SparseAe.Visualization;
+
+namespace SparseAe.Cli.Bench;
+
+/// <summary>Draws the bench lines it printed: throughput against batch size, and against model size.</summary>
+internal static partial class BenchCharts
+{
+    public static void Write(IReadOnlyList<string> lines, string folder)
+    {
+        if (!Directory.Exists(folder)) throw new UsageException($"--plot-folder '{folder}' does not exist.");
+        var train = lines.Select(l => TrainLine().Match(l)).Where(m => m.Success).ToList();
+        if (train.Count > 0)
+        {
+            string[] batches = ["256", "1024", "10000"];
+            var series = train.GroupBy(m => m.Groups["t"].Value).Select(g => ($"{g.Key} thread(s)",
+                batches.Select(b => g.FirstOrDefault(m => m.Groups["b"].Value == b) is { } m ? Rate(m) / 1e6 : double.NaN).ToArray())).ToList();
+            AtomicFile.WriteBytes(Path.Combine(folder, "throughput-batch.png"), ThroughputChart.RenderPng(
+                "Training step, 64-100-64 (cost, gradient, Adam update)", "batch size", batches, "million samples/s", series));
+        }
+        var growth = lines.Select(l => GrowthLine().Match(l)).Where(m => m.Success).ToList();
+        if (growth.Count > 0)
+        {
+            var labels = growth.Select(m => $"V={m.Groups["v"].Value} H={m.Groups["h"].Value}").ToArray();
+            AtomicFile.WriteBytes(Path.Combine(folder, "throughput-size.png"), ThroughputChart.RenderPng(
+                "Training step against model size (B = 1024)", "model", labels, "GFLOP/s",
+                [("GFLOP/s (10 V H per sample)", growth.Select(m => double.Parse(m.Groups["g"].Value, CultureInfo.InvariantCulture)).ToArray())]));
+        }
+    }
+
+    private static double Rate(Match m) => double.Parse(m.Groups["r"].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^train B=(?<b>\d+) threads=(?<t>\d+) samples/s=(?<r>[0-9.e+]+)")]
+    private static partial Regex TrainLine();
+
+    [GeneratedRegex(@"^growth V=(?<v>\d+) H=(?<h>\d+) .* GFLOP/s=(?<g>[0-9.]+)")]
+    private static partial Regex GrowthLine();
+}

@@ -1,0 +1,50 @@
+using ScottPlot;
+
+namespace SparseAe.Visualization;
+
+/// <summary>
+/// A line chart of measured rates over a few named settings (batch sizes, hidden sizes), one line per
+/// series, for docs/performance.md. Settings are evenly spaced and labelled, whatever their values.
+/// </summary>
+public static class ThroughputChart
+{
+    /// <summary>Renders the chart as a PNG.</summary>
+    /// <param name="title">The chart's title.</param>
+    /// <param name="xLabel">What the settings are ("batch size").</param>
+    /// <param name="settings">The labels of the settings, left to right.</param>
+    /// <param name="yLabel">What is measured ("samples/s").</param>
+    /// <param name="series">Each line's name and one value per setting (NaN: not measured).</param>
+    /// <param name="width">Picture width in pixels.</param>
+    /// <param name="height">Picture height in pixels.</param>
+    public static byte[] RenderPng(string title, string xLabel, IReadOnlyList<string> settings, string yLabel,
+        IReadOnlyList<(string Name, double[] Values)> series, int width = 800, int height = 450)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(series);
+        if (settings.Count == 0) throw new ArgumentException("settings must name at least one setting.", nameof(settings));
+        if (series.Count == 0) throw new ArgumentException("series must hold at least one line.", nameof(series));
+        foreach (var (name, values) in series)
+            if (values.Length != settings.Count)
+                throw new ArgumentException($"Series '{name}' has {values.Length} values for {settings.Count} settings.", nameof(series));
+
+        EmbeddedFont.EnsureRegistered();
+        using var plot = new Plot();
+        double[] xs = Enumerable.Range(0, settings.Count).Select(i => (double)i).ToArray();
+        foreach (var (name, values) in series)
+        {
+            var scatter = plot.Add.Scatter(xs, values);
+            scatter.LegendText = name;
+            scatter.LineWidth = 2;
+            scatter.MarkerSize = 7;
+        }
+        plot.Axes.Bottom.SetTicks(xs, settings.ToArray());
+        plot.Axes.SetLimitsX(-0.3, settings.Count - 0.7);
+        plot.Axes.SetLimitsY(0, series.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 1.15);
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Edge.Right);
+        plot.Font.Set(EmbeddedFont.FamilyName);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+}
