@@ -61,6 +61,18 @@ public static class Defaults
     /// <summary>ZCA whitening: the regulariser added to each covariance eigenvalue (UFLDL's exercises: 0.1).</summary>
     public const double ZcaEpsilon = 0.1;
 
+    /// <summary>Convolutional featurizer: patches sampled from the training images to fit ZCA and the autoencoder.</summary>
+    public const int ConvolutionPatches = 50_000;
+
+    /// <summary>Convolutional featurizer: patch side in pixels.</summary>
+    public const int ConvolutionPatchSize = 8;
+
+    /// <summary>Convolutional featurizer: pixels between neighbouring positions.</summary>
+    public const int ConvolutionStride = 1;
+
+    /// <summary>Convolutional featurizer: pooling regions per side (2 x 2 quadrants, as Coates et al.).</summary>
+    public const int ConvolutionPoolGrid = 2;
+
     /// <summary>Worker threads; 0 means one per core.</summary>
     public const int Threads = 0;
 

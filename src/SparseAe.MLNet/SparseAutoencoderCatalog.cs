@@ -62,4 +62,15 @@ public static class SparseAutoencoderCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new ZcaWhiteningEstimator(HostAccess.GetEnvironment(catalog), outputColumnName, inputColumnName, epsilon);
     }
+
+    /// <summary>
+    /// Learns a patch autoencoder from random patches of the training images and outputs, for each
+    /// image, its feature maps pooled over a grid (see <see cref="ConvolutionalFeaturizerEstimator"/>).
+    /// </summary>
+    public static ConvolutionalFeaturizerEstimator ConvolutionalSparseFeatures(this TransformsCatalog catalog, ConvolutionalFeaturizerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new ConvolutionalFeaturizerEstimator(HostAccess.GetEnvironment(catalog), options);
+    }
 }

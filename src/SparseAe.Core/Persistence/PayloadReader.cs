@@ -68,6 +68,15 @@ internal ref struct PayloadReader
         return value;
     }
 
+    /// <summary>n raw bytes (a nested block), checked against what remains.</summary>
+    public byte[] Bytes(int n, string what)
+    {
+        Need(n, what);
+        var bytes = _b.Slice(_pos, n).ToArray();
+        _pos += n;
+        return bytes;
+    }
+
     /// <summary>n finite floats; the size is checked before the array is allocated.</summary>
     public float[] Floats(long n, string what)
     {

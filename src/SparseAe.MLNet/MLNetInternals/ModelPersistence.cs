@@ -7,6 +7,8 @@ using SparseAe.Persistence;
     "Sparse Autoencoder Transformer", SparseAe.MLNet.SparseAutoencoderTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(SparseAe.MLNet.ZcaWhiteningTransformer), null, typeof(SignatureLoadModel),
     "ZCA Whitening Transformer", SparseAe.MLNet.ZcaWhiteningTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(SparseAe.MLNet.ConvolutionalFeaturizerTransformer), null, typeof(SignatureLoadModel),
+    "Convolutional Featurizer Transformer", SparseAe.MLNet.ConvolutionalFeaturizerTransformer.LoaderSignature)]
 
 namespace SparseAe.MLNet.MLNetInternals;
 
@@ -33,6 +35,20 @@ internal static class ModelPersistence
 
     private static VersionInfo AutoencoderInfo => Info("SPRSAUTO", SparseAutoencoderTransformer.LoaderSignature);
     private static VersionInfo ZcaInfo => Info("ZCAWHITE", ZcaWhiteningTransformer.LoaderSignature);
+    private static VersionInfo ConvolutionInfo => Info("CONVFEAT", ConvolutionalFeaturizerTransformer.LoaderSignature);
+
+    public static void Save(ModelSaveContext ctx, ConvolutionalFeaturizerTransformer t)
+        => SaveBlock(ctx, ConvolutionInfo, s => ConvolutionFormat.Write(s, new SavedConvolution(t.Featurizer,
+            new SavedAutoencoder(t.Featurizer.Parameters, t.Objective, t.AutoencoderSummary, []), t.TrainingPatches,
+            [t.OutputColumnName, t.InputColumnName])));
+
+    public static ConvolutionalFeaturizerTransformer LoadConvolution(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        var saved = LoadBlock(ctx, ConvolutionInfo, "convolutional featurizer", ConvolutionFormat.Read);
+        var names = CheckNames(saved.ColumnNames, 2, "convolutional featurizer", "[output, input]");
+        return new ConvolutionalFeaturizerTransformer(names[0], names[1], saved.Featurizer, saved.Autoencoder.Summary,
+            saved.Autoencoder.Objective, saved.TrainingPatches);
+    }
 
     public static void Save(ModelSaveContext ctx, SparseAutoencoderTransformer t)
         => SaveBlock(ctx, AutoencoderInfo, s => ModelFormat.Write(s, new SavedAutoencoder(t.Weights.ToParameters(), t.Objective, t.Summary,

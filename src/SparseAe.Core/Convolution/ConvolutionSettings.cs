@@ -1,0 +1,55 @@
+namespace SparseAe.Convolution;
+
+/// <summary>How features of all positions are summarised into one vector per image.</summary>
+public enum PoolingKind
+{
+    /// <summary>Sum of each feature over a region (Coates, Lee and Ng 2011).</summary>
+    Sum = 0,
+
+    /// <summary>Mean of each feature over a region (UFLDL's "convolution and pooling" exercise).</summary>
+    Mean = 1,
+}
+
+/// <summary>Per-patch normalisation applied before the encoder, as during training.</summary>
+public enum PatchNormalizationKind
+{
+    /// <summary>Patches are used as they are.</summary>
+    None = 0,
+
+    /// <summary>UFLDL's: patch mean removed, clipped to +-pstd (3 global deviations of the training patches), rescaled to [0.1, 0.9].</summary>
+    Ufldl = 1,
+
+    /// <summary>Coates et al.'s contrast normalisation: (x - mean(x)) / sqrt(var(x) + epsilon).</summary>
+    Contrast = 2,
+}
+
+/// <summary>
+/// The geometry of convolutional featurisation: square P x P patches taken every <c>Stride</c> pixels
+/// of an H x W image, and a G x G grid of pooling regions over the map of positions.
+/// </summary>
+public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int PatchSize, int Stride, int PoolGrid)
+{
+    /// <summary>Positions along the rows: floor((H - P) / stride) + 1.</summary>
+    public int RowPositions => (ImageHeight - PatchSize) / Stride + 1;
+
+    /// <summary>Positions along the columns.</summary>
+    public int ColumnPositions => (ImageWidth - PatchSize) / Stride + 1;
+
+    /// <summary>P x P: values in one patch.</summary>
+    public int PatchLength => PatchSize * PatchSize;
+
+    /// <summary>Throws ArgumentOutOfRangeException naming the first value out of range.</summary>
+    public void Validate()
+    {
+        if (ImageHeight < 1 || ImageWidth < 1)
+            throw new ArgumentOutOfRangeException(nameof(ImageHeight), $"The image must be at least 1x1, but is {ImageHeight}x{ImageWidth}.");
+        if (PatchSize < 1 || PatchSize > Math.Min(ImageHeight, ImageWidth))
+            throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize,
+                $"PatchSize must lie in 1..{Math.Min(ImageHeight, ImageWidth)} for a {ImageHeight}x{ImageWidth} image, but is {PatchSize}.");
+        if (Stride < 1)
+            throw new ArgumentOutOfRangeException(nameof(Stride), Stride, $"Stride must be at least 1, but is {Stride}.");
+        if (PoolGrid < 1 || PoolGrid > Math.Min(RowPositions, ColumnPositions))
+            throw new ArgumentOutOfRangeException(nameof(PoolGrid), PoolGrid,
+                $"PoolGrid must lie in 1..{Math.Min(RowPositions, ColumnPositions)} (the {RowPositions}x{ColumnPositions} map of positions), but is {PoolGrid}.");
+    }
+}

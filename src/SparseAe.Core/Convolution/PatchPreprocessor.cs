@@ -1,0 +1,66 @@
+using SparseAe.Whitening;
+
+namespace SparseAe.Convolution;
+
+/// <summary>
+/// The per-patch preprocessing a featurizer must repeat exactly as in training: a normalisation
+/// (<see cref="PatchNormalizationKind"/>) then, optionally, ZCA whitening. Immutable; thread-safe.
+/// </summary>
+/// <param name="Normalization">Which normalisation.</param>
+/// <param name="Parameter">UFLDL: pstd (3 global standard deviations of the training patches);
+/// Contrast: epsilon added to each patch's variance; None: unused (0).</param>
+/// <param name="Zca">ZCA whitening fitted on the normalised training patches, or null.</param>
+public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, double Parameter, ZcaWhitening? Zca)
+{
+    /// <summary>No preprocessing.</summary>
+    public static PatchPreprocessor Identity { get; } = new(PatchNormalizationKind.None, 0, null);
+
+    /// <summary>Throws unless the parameter suits the normalisation.</summary>
+    public void Validate(int patchLength)
+    {
+        if (!Enum.IsDefined(Normalization))
+            throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, $"Normalization must be None, Ufldl or Contrast, but is {(int)Normalization}.");
+        if (Normalization != PatchNormalizationKind.None && (!(Parameter > 0) || !double.IsFinite(Parameter)))
+            throw new ArgumentOutOfRangeException(nameof(Parameter), Parameter, $"The {Normalization} normalisation needs a finite parameter above 0, but has {Parameter}.");
+        if (Zca is not null && Zca.Dimension != patchLength)
+            throw new ArgumentException($"The ZCA whitening is for {Zca.Dimension}-vectors but patches have {patchLength} values.", nameof(Zca));
+    }
+
+    /// <summary>Preprocesses <paramref name="rows"/> patches of <paramref name="length"/> values in place.</summary>
+    public void Apply(Span<float> patches, int rows, int length)
+    {
+        Span<float> scratch = Zca is null ? default : new float[2 * length];
+        for (int i = 0; i < rows; i++)
+        {
+            var p = patches.Slice(i * length, length);
+            float mean = System.Numerics.Tensors.TensorPrimitives.Sum(p) / length;
+            switch (Normalization)
+            {
+                case PatchNormalizationKind.Ufldl:
+                {
+                    // (clip(x - mean, -pstd, pstd) + pstd) / pstd * 0.4 + 0.1, UFLDL's normalizeData.
+                    float pstd = (float)Parameter;
+                    for (int k = 0; k < length; k++)
+                        p[k] = (Math.Clamp(p[k] - mean, -pstd, pstd) + pstd) / pstd * 0.4f + 0.1f;
+                    break;
+                }
+                case PatchNormalizationKind.Contrast:
+                {
+                    double variance = 0;
+                    for (int k = 0; k < length; k++) variance += (p[k] - mean) * (double)(p[k] - mean);
+                    // Sample variance as Coates et al.'s code (MATLAB var); one value has none.
+                    variance = length > 1 ? variance / (length - 1) : 0;
+                    float scale = (float)(1.0 / Math.Sqrt(variance + Parameter));
+                    for (int k = 0; k < length; k++) p[k] = (p[k] - mean) * scale;
+                    break;
+                }
+            }
+            if (Zca is not null)
+            {
+                var whitened = scratch.Slice(0, length);
+                Zca.Apply(p, whitened, scratch.Slice(length, length));
+                whitened.CopyTo(p);
+            }
+        }
+    }
+}

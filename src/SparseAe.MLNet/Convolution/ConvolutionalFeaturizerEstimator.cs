@@ -1,0 +1,77 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using SparseAe.Convolution;
+using SparseAe.MLNet.Data;
+using SparseAe.MLNet.MLNetInternals;
+using SparseAe.Training;
+using SparseAe.Whitening;
+
+namespace SparseAe.MLNet;
+
+/// <summary>
+/// Learns convolutional features from images: samples random patches from the training images,
+/// normalises them (and optionally ZCA-whitens them), trains a sparse autoencoder on them, and
+/// returns a transformer that applies the same preprocessing and encoder at every position of an
+/// image and pools the maps into one vector (UFLDL's convolution and pooling; Coates et al. 2011).
+/// </summary>
+public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalFeaturizerTransformer>
+{
+    private readonly IHost _host;
+    private readonly ConvolutionalFeaturizerOptions _options;
+
+    internal ConvolutionalFeaturizerEstimator(IHostEnvironment env, ConvolutionalFeaturizerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _host = env.Register(nameof(ConvolutionalFeaturizerEstimator));
+        _options = options;
+    }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return InputColumnRules.WithOutputs(inputSchema, _options.InputColumnName, (_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector));
+    }
+
+    public ConvolutionalFeaturizerTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var o = _options;
+        int pixels = o.ImageHeight * o.ImageWidth, length = o.PatchSize * o.PatchSize;
+        var column = InputColumnRules.Find(input.Schema, o.InputColumnName, pixels);
+        using var channel = _host.Start("Convolutional features");
+        void CheckAlive() => HostAccess.CheckAlive(_host);
+        var (images, count) = new DataViewRows(input, column, pixels).ReadAll(CheckAlive);
+
+        var patches = PatchSampling.Sample(images, count, o.ImageHeight, o.ImageWidth, o.PatchSize, o.PatchCount, o.Autoencoder.Seed);
+        double parameter = o.Normalization switch
+        {
+            PatchNormalizationKind.Ufldl => PatchSampling.UfldlDeviation(patches, o.PatchCount, length),
+            PatchNormalizationKind.Contrast => o.ContrastEpsilon,
+            _ => 0,
+        };
+        if (o.Normalization == PatchNormalizationKind.Ufldl && parameter == 0)
+            throw new ArgumentException($"The sampled patches of column '{column.Name}' are all flat (no variance), so UFLDL normalisation has nothing to scale; check the images.", "input");
+        var normalize = new PatchPreprocessor(o.Normalization, parameter, null);
+        normalize.Apply(patches, o.PatchCount, length);
+        ZcaWhitening? zca = null;
+        if (o.ZcaEpsilon is double epsilon)
+        {
+            zca = ZcaWhitening.Fit(patches, o.PatchCount, length, epsilon);
+            new PatchPreprocessor(PatchNormalizationKind.None, 0, zca).Apply(patches, o.PatchCount, length);
+        }
+        HostAccess.Info(channel, $"Sampled {o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {count} images; training the patch autoencoder.");
+
+        var settings = o.Autoencoder.ToTrainerSettings(CheckAlive, o.Autoencoder.Progress);
+        var result = o.Autoencoder.Optimizer == OptimizerKind.Lbfgs
+            ? FullBatchTrainer.Train(patches, o.PatchCount, length, settings)
+            : MiniBatchTrainer.Train(new ArrayRowSource(patches, o.PatchCount, length), settings);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(o.ImageHeight, o.ImageWidth, o.PatchSize, o.Stride, o.PoolGrid),
+            new PatchPreprocessor(o.Normalization, parameter, zca), result.Parameters, o.Pooling);
+        HostAccess.Info(channel, $"Patch autoencoder: {result.Summary.ExitReason} after {result.Summary.Iterations} iterations; {featurizer.FeatureCount} features per image.");
+        return new ConvolutionalFeaturizerTransformer(o.OutputColumnName, o.InputColumnName, featurizer, result.Summary, settings.Objective, o.PatchCount);
+    }
+}

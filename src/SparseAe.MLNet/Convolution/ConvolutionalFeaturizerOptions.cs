@@ -1,0 +1,60 @@
+using SparseAe.Convolution;
+
+namespace SparseAe.MLNet;
+
+/// <summary>Options of <see cref="ConvolutionalFeaturizerEstimator"/>. Defaults come from <see cref="Defaults"/>.</summary>
+public sealed class ConvolutionalFeaturizerOptions
+{
+    /// <summary>The pooled features column: a vector of PoolGrid * PoolGrid * HiddenCount Single values.</summary>
+    public string OutputColumnName { get; set; } = "Features";
+
+    /// <summary>The image column: a known-size vector of ImageHeight * ImageWidth Single, row-major.</summary>
+    public string InputColumnName { get; set; } = "Pixels";
+
+    public int ImageHeight { get; set; }
+    public int ImageWidth { get; set; }
+
+    /// <summary>Patch side P; the autoencoder has P*P inputs.</summary>
+    public int PatchSize { get; set; } = Defaults.ConvolutionPatchSize;
+
+    /// <summary>Pixels between neighbouring positions.</summary>
+    public int Stride { get; set; } = Defaults.ConvolutionStride;
+
+    /// <summary>Pooling regions per side: 2 gives 2x2 quadrants, 3 a 3x3 grid.</summary>
+    public int PoolGrid { get; set; } = Defaults.ConvolutionPoolGrid;
+
+    public PoolingKind Pooling { get; set; } = PoolingKind.Sum;
+
+    /// <summary>Per-patch normalisation, applied in training and featurisation alike.</summary>
+    public PatchNormalizationKind Normalization { get; set; } = PatchNormalizationKind.Ufldl;
+
+    /// <summary>Contrast normalisation's epsilon (added to each patch's variance).</summary>
+    public double ContrastEpsilon { get; set; } = 0.01;
+
+    /// <summary>ZCA whitening of the normalised patches with this epsilon; null for none.</summary>
+    public double? ZcaEpsilon { get; set; }
+
+    /// <summary>Random patches sampled from the training images to fit ZCA and the autoencoder.</summary>
+    public int PatchCount { get; set; } = Defaults.ConvolutionPatches;
+
+    /// <summary>How the patch autoencoder is trained (its column names are not used).</summary>
+    public SparseAutoencoderOptions Autoencoder { get; set; } = new();
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(OutputColumnName))
+            throw new ArgumentException($"OutputColumnName must be a non-empty column name, but is '{OutputColumnName}'.", nameof(OutputColumnName));
+        if (string.IsNullOrWhiteSpace(InputColumnName))
+            throw new ArgumentException($"InputColumnName must be a non-empty column name, but is '{InputColumnName}'.", nameof(InputColumnName));
+        new ConvolutionGeometry(ImageHeight, ImageWidth, PatchSize, Stride, PoolGrid).Validate();
+        if (!Enum.IsDefined(Pooling)) throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, $"Pooling must be Sum or Mean, but is {(int)Pooling}.");
+        if (!Enum.IsDefined(Normalization)) throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, $"Normalization must be None, Ufldl or Contrast, but is {(int)Normalization}.");
+        if (!(ContrastEpsilon > 0) || double.IsInfinity(ContrastEpsilon))
+            throw new ArgumentOutOfRangeException(nameof(ContrastEpsilon), ContrastEpsilon, $"ContrastEpsilon must be finite and above 0, but is {ContrastEpsilon}.");
+        if (ZcaEpsilon is double z && (!(z >= 0) || double.IsInfinity(z)))
+            throw new ArgumentOutOfRangeException(nameof(ZcaEpsilon), z, $"ZcaEpsilon must be null or finite and at least 0, but is {z}.");
+        if (PatchCount < 1) throw new ArgumentOutOfRangeException(nameof(PatchCount), PatchCount, $"PatchCount must be at least 1, but is {PatchCount}.");
+        ArgumentNullException.ThrowIfNull(Autoencoder, nameof(Autoencoder));
+        Autoencoder.Validate();
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.Convolution;
+using SparseAe.MLNet.Mapping;
+using SparseAe.MLNet.MLNetInternals;
+using SparseAe.Training;
+
+namespace SparseAe.MLNet;
+
+/// <summary>
+/// Applies a patch autoencoder at every position of each image and pools the feature maps into one
+/// vector per image (see <see cref="ConvolutionalFeaturizer"/>). Saved and loaded with
+/// <c>MLContext.Model</c>; usable through Transform and a PredictionEngine.
+/// </summary>
+public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
+{
+    /// <summary>The loader signature stored in saved models. Never change it: saved zips name it.</summary>
+    public const string LoaderSignature = "SparseAeConvFeaturizer";
+
+    internal ConvolutionalFeaturizerTransformer(string outputColumnName, string inputColumnName, ConvolutionalFeaturizer featurizer,
+        TrainingSummary autoencoderSummary, Objective.ObjectiveSettings objective, long trainingPatches)
+    {
+        OutputColumnName = outputColumnName;
+        InputColumnName = inputColumnName;
+        Featurizer = featurizer;
+        AutoencoderSummary = autoencoderSummary;
+        Objective = objective;
+        TrainingPatches = trainingPatches;
+    }
+
+    public string OutputColumnName { get; }
+    public override string InputColumnName { get; }
+
+    /// <summary>Geometry, preprocessing, encoder and pooling.</summary>
+    public ConvolutionalFeaturizer Featurizer { get; }
+
+    /// <summary>How the patch autoencoder's training went.</summary>
+    public TrainingSummary AutoencoderSummary { get; }
+
+    /// <summary>The patch autoencoder's rho, beta, lambda and penalty.</summary>
+    public Objective.ObjectiveSettings Objective { get; }
+
+    /// <summary>Patches the ZCA and the autoencoder were fitted on.</summary>
+    public long TrainingPatches { get; }
+
+    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
+    {
+        var g = Featurizer.Geometry;
+        int count = Featurizer.FeatureCount;
+        var column = new ComputedColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, count), input =>
+        {
+            var workspace = Featurizer.CreateWorkspace();
+            return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+            {
+                var editor = VBufferEditor.Create(ref dst, count);
+                Featurizer.Featurize(input.Read(), editor.Values, workspace);
+                dst = editor.Commit();
+            });
+        });
+        return new OutputColumns(inputSchema, InputColumnName, g.ImageHeight * g.ImageWidth, [column]);
+    }
+
+    private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
+
+    // ML.NET's loader finds this by reflection (LoadableClass in MLNetInternals/ModelPersistence.cs).
+    private static ConvolutionalFeaturizerTransformer Create(Microsoft.ML.Runtime.IHostEnvironment env, ModelLoadContext ctx)
+        => ModelPersistence.LoadConvolution(env, ctx);
+}

@@ -1,0 +1,137 @@
+using SparseAe.Convolution;
+using SparseAe.Model;
+using SparseAe.Persistence;
+using SparseAe.Tests.Support;
+using SparseAe.Training;
+using SparseAe.Whitening;
+using Xunit;
+
+namespace SparseAe.Tests.Core;
+
+public class ConvolutionTests
+{
+    // Naive twin: every position, the preprocessing written out, the encoder in double, then pooling.
+    private static double[] Naive(float[] image, ConvolutionGeometry g, PatchNormalizationKind norm, double parameter, ZcaWhitening? zca,
+        AutoencoderParameters p, PoolingKind pooling)
+    {
+        int rows = g.RowPositions, cols = g.ColumnPositions, h = p.HiddenCount, len = g.PatchLength, grid = g.PoolGrid;
+        var features = new double[grid * grid * h];
+        var counts = new int[grid * grid];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                var patch = new double[len];
+                for (int y = 0; y < g.PatchSize; y++)
+                    for (int x = 0; x < g.PatchSize; x++) patch[y * g.PatchSize + x] = image[(r * g.Stride + y) * g.ImageWidth + c * g.Stride + x];
+                double mean = patch.Average();
+                if (norm == PatchNormalizationKind.Ufldl)
+                    for (int k = 0; k < len; k++) patch[k] = (Math.Clamp(patch[k] - mean, -parameter, parameter) + parameter) / parameter * 0.4 + 0.1;
+                if (norm == PatchNormalizationKind.Contrast)
+                {
+                    double variance = patch.Sum(v => (v - mean) * (v - mean)) / (len - 1);
+                    for (int k = 0; k < len; k++) patch[k] = (patch[k] - mean) / Math.Sqrt(variance + parameter);
+                }
+                if (zca is not null)
+                {
+                    var y2 = new double[len];
+                    for (int i = 0; i < len; i++)
+                        for (int k = 0; k < len; k++) y2[i] += zca.Matrix[i * len + k] * (patch[k] - zca.Mean[k]);
+                    patch = y2;
+                }
+                int region = (r * grid / rows) * grid + c * grid / cols;
+                counts[region]++;
+                for (int j = 0; j < h; j++)
+                {
+                    double z = p.B1[j];
+                    for (int k = 0; k < len; k++) z += p.W1[j * len + k] * patch[k];
+                    features[region * h + j] += 1 / (1 + Math.Exp(-z));
+                }
+            }
+        if (pooling == PoolingKind.Mean)
+            for (int region = 0; region < counts.Length; region++)
+                for (int j = 0; j < h; j++) features[region * h + j] /= counts[region];
+        return features;
+    }
+
+    [Theory]
+    [InlineData(12, 10, 4, 1, 2, PoolingKind.Sum, PatchNormalizationKind.Ufldl, false)]
+    [InlineData(12, 12, 5, 2, 3, PoolingKind.Mean, PatchNormalizationKind.Contrast, true)]
+    [InlineData(9, 11, 3, 3, 1, PoolingKind.Sum, PatchNormalizationKind.None, false)]
+    [InlineData(16, 16, 8, 1, 2, PoolingKind.Mean, PatchNormalizationKind.Ufldl, true)]
+    public void Featurize_matches_the_naive_convolution_and_pooling(int height, int width, int patch, int stride, int grid,
+        PoolingKind pooling, PatchNormalizationKind norm, bool withZca)
+    {
+        var g = new ConvolutionGeometry(height, width, patch, stride, grid);
+        int len = patch * patch, h = 7;
+        var image = TestData.RandomRows(1, height * width, 1);
+        var p = ParameterInitializer.Initialize(len, h, 2);
+        for (int j = 0; j < h; j++) p.B1[j] = 0.05f * j - 0.1f;
+        double parameter = norm switch { PatchNormalizationKind.Ufldl => 0.3, PatchNormalizationKind.Contrast => 0.01, _ => 0 };
+        var zca = withZca ? ZcaWhitening.Fit(TestData.RandomRows(300, len, 3), 300, len, 0.1) : null;
+        var featurizer = new ConvolutionalFeaturizer(g, new PatchPreprocessor(norm, parameter, zca), p, pooling);
+        var features = new float[featurizer.FeatureCount];
+        featurizer.Featurize(image, features, featurizer.CreateWorkspace());
+        var expected = Naive(image, g, norm, parameter, zca, p, pooling);
+        Assert.Equal(grid * grid * h, features.Length);
+        for (int k = 0; k < features.Length; k++)
+            Assert.True(Math.Abs(features[k] - expected[k]) <= 1e-4 * Math.Max(1, Math.Abs(expected[k])), $"feature {k}: {features[k]} vs {expected[k]}");
+    }
+
+    [Fact]
+    public void Bad_geometry_names_the_setting()
+    {
+        Assert.Contains("PatchSize must lie in 1..10", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 12, 11, 1, 1).Validate()).Message);
+        Assert.Contains("Stride must be at least 1, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 0, 1).Validate()).Message);
+        Assert.Contains("PoolGrid must lie in 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 6, 4, 3).Validate()).Message);
+        var p = ParameterInitializer.Initialize(9, 4, 1);
+        Assert.Contains("takes 9 values but 4x4 patches have 16", Assert.Throws<ArgumentException>(() =>
+            new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 4, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum)).Message);
+    }
+
+    [Fact]
+    public void The_saved_format_round_trips_and_catches_damage()
+    {
+        var p = ParameterInitializer.Initialize(16, 5, 4);
+        var zca = ZcaWhitening.Fit(TestData.RandomRows(100, 16, 5), 100, 16, 0.1);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(10, 9, 4, 2, 2), new PatchPreprocessor(PatchNormalizationKind.Ufldl, 0.4, zca), p, PoolingKind.Mean);
+        var summary = new TrainingSummary(OptimizerKind.Lbfgs, 3, 0, SparseAe.Optimization.OptimizerExitReason.MaxIterations,
+            new SparseAe.Objective.CostBreakdown(1, 0.5, 0.25, 0.25), new double[5], TimeSpan.FromSeconds(1), 100, []);
+        var saved = new SavedConvolution(featurizer, new SavedAutoencoder(p, new SparseAe.Objective.ObjectiveSettings(), summary, []), 100, ["F", "Pixels"]);
+        using var ms = new MemoryStream();
+        ConvolutionFormat.Write(ms, saved);
+        var bytes = ms.ToArray();
+        var back = ConvolutionFormat.Read(new MemoryStream(bytes));
+        var image = TestData.RandomRows(1, 90, 6);
+        var a = new float[featurizer.FeatureCount];
+        var b = new float[featurizer.FeatureCount];
+        featurizer.Featurize(image, a, featurizer.CreateWorkspace());
+        back.Featurizer.Featurize(image, b, back.Featurizer.CreateWorkspace());
+        Assert.Equal(a, b);
+        Assert.Equal(["F", "Pixels"], back.ColumnNames);
+        Assert.Equal(100, back.TrainingPatches);
+        for (int cut = 0; cut < bytes.Length; cut += 37)
+            Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(bytes, 0, cut)));
+        var damaged = (byte[])bytes.Clone();
+        damaged[30] ^= 8;
+        Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged)));
+    }
+
+    [Fact]
+    public void Patch_sampling_and_the_UFLDL_deviation_follow_their_definitions()
+    {
+        // Two 3x4 images with distinct values: every sampled 2x2 patch must be a real window.
+        var images = Enumerable.Range(0, 24).Select(i => (float)i).ToArray();
+        var patches = PatchSampling.Sample(images, 2, 3, 4, 2, 50, 7);
+        for (int i = 0; i < 50; i++)
+        {
+            float first = patches[i * 4];
+            int image = (int)first / 12, top = ((int)first % 12) / 4, left = (int)first % 4;
+            Assert.InRange(top, 0, 1);
+            Assert.InRange(left, 0, 2);
+            Assert.Equal(new[] { first, first + 1, first + 4, first + 5 }, patches.AsSpan(i * 4, 4).ToArray());
+            Assert.InRange(image, 0, 1);
+        }
+        // Patches {0,2} and {4,6}: after mean removal all values are +-1, so std (n - 1) = sqrt(4/3).
+        Assert.Equal(3 * Math.Sqrt(4.0 / 3), PatchSampling.UfldlDeviation([0f, 2f, 4f, 6f], 2, 2), 1e-12);
+    }
+}
