@@ -38,7 +38,7 @@ public static class FilterGrid
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
     /// <exception cref="ArgumentException">The length of <paramref name="w1"/> is not H * P * Q, a weight is NaN or infinite,
     /// or the picture would exceed <see cref="FilterGridLayout.MaxSide"/> on a side.</exception>
-    public static GreyImage RenderPixels(ReadOnlySpan<float> w1, int hiddenCount, int patchHeight, int patchWidth,
+    public static GreyBitmap RenderPixels(ReadOnlySpan<float> w1, int hiddenCount, int patchHeight, int patchWidth,
         int minTileWidth = DefaultMinTileWidth)
     {
         FilterGridLayout layout = FilterGridLayout.Create(hiddenCount, patchHeight, patchWidth, minTileWidth);
@@ -58,7 +58,7 @@ public static class FilterGrid
             NormaliseFilter(w1.Slice(j * v, v), j, tile);
             PaintTile(tile, layout, j, pixels);
         }
-        return new GreyImage(layout.Width, layout.Height, pixels);
+        return new GreyBitmap(layout.Width, layout.Height, pixels);
     }
 
     /// <summary>Renders the filters in <paramref name="w1"/> as a greyscale PNG; see <see cref="RenderPixels"/>.</summary>

@@ -33,7 +33,7 @@ public class FilterGridGeometryTests
         Assert.Equal(11 * (3 * (5 + 1) + 1), layout.Height);   // 209
 
         var w1 = new float[7 * 15];
-        GreyImage image = FilterGrid.RenderPixels(w1, 7, 5, 3);
+        GreyBitmap image = FilterGrid.RenderPixels(w1, 7, 5, 3);
         Assert.Equal(layout.Width, image.Width);
         Assert.Equal(layout.Height, image.Height);
 
@@ -72,7 +72,7 @@ public class FilterGridGeometryTests
     {
         // Every weight positive and equal: every tile pixel is 255, so any 0 is border.
         float[] w1 = Enumerable.Repeat(1f, 4 * 6).ToArray();
-        GreyImage image = FilterGrid.RenderPixels(w1, 4, 2, 3, minTileWidth: 6);
+        GreyBitmap image = FilterGrid.RenderPixels(w1, 4, 2, 3, minTileWidth: 6);
         FilterGridLayout layout = FilterGridLayout.Create(4, 2, 3, 6);
         Assert.Equal(2, layout.Scale);
 
@@ -88,7 +88,7 @@ public class FilterGridGeometryTests
     [Fact]
     public void A_1x1_patch_is_one_enlarged_pixel_per_unit()
     {
-        GreyImage image = FilterGrid.RenderPixels(new[] { 5f, -3f, 0f }, 3, 1, 1);
+        GreyBitmap image = FilterGrid.RenderPixels(new[] { 5f, -3f, 0f }, 3, 1, 1);
         FilterGridLayout layout = FilterGridLayout.Create(3, 1, 1, 32);
         Assert.Equal((2, 2, 32), (layout.Columns, layout.Rows, layout.Scale));
         Assert.Equal(32 * (2 * 2 + 1), image.Width);
@@ -122,7 +122,7 @@ public class FilterGridGeometryTests
     public void Png_holds_the_same_pixels_as_RenderPixels()
     {
         float[] w1 = RandomFilters(12 * 20, seed: 3);
-        GreyImage image = FilterGrid.RenderPixels(w1, 12, 4, 5, 10);
+        GreyBitmap image = FilterGrid.RenderPixels(w1, 12, 4, 5, 10);
         byte[,] decoded = PngDecoder.DecodeGrey(FilterGrid.RenderPng(w1, 12, 4, 5, 10));
         Assert.Equal(image.Width, decoded.GetLength(0));
         Assert.Equal(image.Height, decoded.GetLength(1));

@@ -10,7 +10,7 @@ public class FilterGridPixelTests
     {
         // Unit 0: max |w| = 2 at a negative weight. Unit 1: the same shape, 1000 times smaller and sign-flipped.
         float[] w1 = [-2f, 1f, 0f, 0.5f, 0.002f, -0.001f, 0f, -0.0005f];
-        GreyImage image = FilterGrid.RenderPixels(w1, 2, 2, 2, minTileWidth: 1);
+        GreyBitmap image = FilterGrid.RenderPixels(w1, 2, 2, 2, minTileWidth: 1);
         FilterGridLayout layout = FilterGridLayout.Create(2, 2, 2, 1);
 
         byte[] Tile(int j) =>
@@ -29,7 +29,7 @@ public class FilterGridPixelTests
     public void Largest_positive_weight_is_white_and_largest_negative_black()
     {
         float[] w1 = FilterGridGeometryTests.RandomFilters(100 * 64, seed: 5);
-        GreyImage image = FilterGrid.RenderPixels(w1, 100, 8, 8, minTileWidth: 1);
+        GreyBitmap image = FilterGrid.RenderPixels(w1, 100, 8, 8, minTileWidth: 1);
         FilterGridLayout layout = FilterGridLayout.Create(100, 8, 8, 1);
         for (int j = 0; j < 100; j++)
         {
@@ -47,7 +47,7 @@ public class FilterGridPixelTests
     {
         var w1 = new float[3 * 16];
         w1[16 + 5] = -7f;   // unit 1 is not zero; units 0 and 2 are
-        GreyImage image = FilterGrid.RenderPixels(w1, 3, 4, 4, minTileWidth: 4);
+        GreyBitmap image = FilterGrid.RenderPixels(w1, 3, 4, 4, minTileWidth: 4);
         FilterGridLayout layout = FilterGridLayout.Create(3, 4, 4, 4);
         foreach (int j in new[] { 0, 2 })
             for (int y = 0; y < layout.TileHeight; y++)
@@ -116,7 +116,7 @@ public class FilterGridPixelTests
         FilterGrid.RenderPng(weights, 2, 3, stream, minTileWidth: 3);
         byte[,] grey = PngDecoder.DecodeGrey(stream.ToArray());
 
-        GreyImage expected = FilterGrid.RenderPixels(weights.W1.Span, 2, 2, 3, minTileWidth: 3);
+        GreyBitmap expected = FilterGrid.RenderPixels(weights.W1.Span, 2, 2, 3, minTileWidth: 3);
         Assert.Equal(expected.Width, grey.GetLength(0));
         Assert.Equal(expected.Height, grey.GetLength(1));
         FilterGridLayout layout = FilterGridLayout.Create(2, 2, 3, 3);

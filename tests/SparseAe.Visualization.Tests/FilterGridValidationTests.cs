@@ -128,9 +128,9 @@ public class FilterGridValidationTests
     [Fact]
     public void GreyImage_refuses_pixels_of_the_wrong_length()
     {
-        var e = Assert.Throws<ArgumentException>(() => new GreyImage(3, 2, new byte[5]));
+        var e = Assert.Throws<ArgumentException>(() => new GreyBitmap(3, 2, new byte[5]));
         Assert.Contains("pixels must hold width * height = 3 * 2 = 6 values, but holds 5.", e.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new GreyImage(0, 2, []));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new GreyImage(2, 2, new byte[4])[2, 0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GreyBitmap(0, 2, []));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GreyBitmap(2, 2, new byte[4])[2, 0]);
     }
 }

@@ -5,9 +5,9 @@ namespace SparseAe.Visualization;
 /// It is what <see cref="FilterGrid.RenderPixels"/> returns, so that callers and tests can check the
 /// picture exactly without decoding a PNG.
 /// </summary>
-public sealed class GreyImage
+public sealed class GreyBitmap
 {
-    public GreyImage(int width, int height, byte[] pixels)
+    public GreyBitmap(int width, int height, byte[] pixels)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         if (width < 1)
