@@ -67,7 +67,7 @@ public sealed class ConvolutionalFeaturizer
                 int top = r * g.Stride, left = c * g.Stride;
                 for (int y = 0; y < p; y++) image.Slice((top + y) * g.ImageWidth + left, p).CopyTo(patch.Slice(y * p, p));
             }
-        Preprocessor.Apply(patches.AsSpan(0, positions * length), positions, length);
+        Preprocessor.Apply(patches.AsSpan(0, positions * length), positions, length, workspace.Scratch);
         var codes = workspace.Codes;
         Encoder.EncodeBatch(patches.AsSpan(0, positions * length), positions, codes);
 
@@ -99,7 +99,10 @@ public sealed class ConvolutionalFeaturizer
             Patches = new float[positions * f.Geometry.PatchLength];
             Codes = new float[positions * f.Encoder.HiddenCount];
             RegionCounts = new int[f.Geometry.PoolGrid * f.Geometry.PoolGrid];
+            Scratch = new float[2 * f.Geometry.PatchLength];
         }
+
+        internal float[] Scratch { get; }
 
         internal float[] Patches { get; }
         internal float[] Codes { get; }

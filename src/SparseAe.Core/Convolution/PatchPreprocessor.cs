@@ -26,10 +26,13 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
             throw new ArgumentException($"The ZCA whitening is for {Zca.Dimension}-vectors but patches have {patchLength} values.", nameof(Zca));
     }
 
-    /// <summary>Preprocesses <paramref name="rows"/> patches of <paramref name="length"/> values in place.</summary>
-    public void Apply(Span<float> patches, int rows, int length)
+    /// <summary>
+    /// Preprocesses <paramref name="rows"/> patches of <paramref name="length"/> values in place.
+    /// With ZCA, <paramref name="scratch"/> needs 2 * length values (allocated here when not given).
+    /// </summary>
+    public void Apply(Span<float> patches, int rows, int length, Span<float> scratch = default)
     {
-        Span<float> scratch = Zca is null ? default : new float[2 * length];
+        if (Zca is not null && scratch.Length < 2 * length) scratch = new float[2 * length];
         for (int i = 0; i < rows; i++)
         {
             var p = patches.Slice(i * length, length);
