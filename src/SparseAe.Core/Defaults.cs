@@ -28,6 +28,9 @@ public static class Defaults
     /// <summary>The sparsity penalty: KL divergence toward rho, as in UFLDL.</summary>
     public const SparsityPenalty Penalty = SparsityPenalty.KLDivergence;
 
+    /// <summary>The decoder: a sigmoid, as in UFLDL's sparse autoencoder exercise.</summary>
+    public const DecoderKind Decoder = DecoderKind.Sigmoid;
+
     /// <summary>Optimizer: full-batch L-BFGS, the UFLDL way.</summary>
     public const OptimizerKind Optimizer = OptimizerKind.Lbfgs;
 
@@ -88,6 +91,16 @@ public enum SparsityPenalty
 
     /// <summary>beta * (1/m) * sum_ij |h_ij|, an L1 penalty on the activations.</summary>
     L1 = 1,
+}
+
+/// <summary>The decoder's output: y = sigmoid(W2 h + b2), or y = W2 h + b2.</summary>
+public enum DecoderKind
+{
+    /// <summary>y = sigmoid(W2 h + b2): reconstructs values in [0, 1] (UFLDL's sparse autoencoder).</summary>
+    Sigmoid = 0,
+
+    /// <summary>y = W2 h + b2: reconstructs any real values (UFLDL's linear decoder).</summary>
+    Linear = 1,
 }
 
 /// <summary>How the parameters are optimised.</summary>

@@ -68,7 +68,7 @@ public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTra
         if (_options.Optimizer == OptimizerKind.Lbfgs)
         {
             var (data, count) = rows.ReadAll(CheckAlive);
-            WarnIfOutsideUnitInterval(channel, data, column.Name);
+            if (_options.Decoder == DecoderKind.Sigmoid) WarnIfOutsideUnitInterval(channel, data, column.Name);
             HostAccess.Info(channel, $"Training a {v}-{_options.HiddenCount}-{v} sparse autoencoder with L-BFGS on {count} rows.");
             result = FullBatchTrainer.Train(data, count, v, settings);
         }

@@ -29,6 +29,9 @@ public sealed class SparseAutoencoderOptions
     /// <summary>KL divergence toward rho (UFLDL) or L1 on the activations.</summary>
     public SparsityPenalty Penalty { get; set; } = Defaults.Penalty;
 
+    /// <summary>Sigmoid decoder (inputs in [0, 1], UFLDL's sparse autoencoder) or linear decoder (any range, e.g. ZCA-whitened).</summary>
+    public DecoderKind Decoder { get; set; } = Defaults.Decoder;
+
     /// <summary>L-BFGS over all rows in memory (default), or streaming mini-batch Adam.</summary>
     public OptimizerKind Optimizer { get; set; } = Defaults.Optimizer;
 
@@ -65,7 +68,7 @@ public sealed class SparseAutoencoderOptions
     internal TrainerSettings ToTrainerSettings(Action? checkCancellation, Action<TrainingProgress>? progress) => new()
     {
         HiddenCount = HiddenCount,
-        Objective = new Objective.ObjectiveSettings(SparsityTarget, SparsityWeight, WeightDecay, Penalty),
+        Objective = new Objective.ObjectiveSettings(SparsityTarget, SparsityWeight, WeightDecay, Penalty, Decoder),
         Optimizer = Optimizer,
         MaxIterations = MaxIterations,
         LbfgsMemory = LbfgsMemory,

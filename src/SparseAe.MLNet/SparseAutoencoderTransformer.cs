@@ -28,7 +28,7 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
         ReconstructionErrorColumnName = reconstructionErrorColumnName;
-        Encoder = new AutoencoderEncoder(parameters);
+        Encoder = new AutoencoderEncoder(parameters, objective.Decoder);
         Weights = new AutoencoderWeights(parameters);
         Objective = objective;
         Summary = summary;

@@ -32,6 +32,7 @@ internal static class TrainCommand
         var sparsityWeight = new Option<double>("--sparsity-weight") { Description = "Sparsity weight beta.", DefaultValueFactory = _ => Defaults.SparsityWeight };
         var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay lambda.", DefaultValueFactory = _ => Defaults.WeightDecay };
         var penalty = new Option<string>("--penalty") { Description = "kl | l1.", DefaultValueFactory = _ => "kl" };
+        var decoder = new Option<string>("--decoder") { Description = "sigmoid (inputs in [0, 1]) | linear (any range, e.g. after --whiten zca).", DefaultValueFactory = _ => "sigmoid" };
         var optimizer = new Option<string>("--optimizer") { Description = "lbfgs | adam.", DefaultValueFactory = _ => "lbfgs" };
         var iterations = new Option<int>("--iterations") { Description = "L-BFGS iterations.", DefaultValueFactory = _ => Defaults.MaxIterations };
         var epochs = new Option<int>("--epochs") { Description = "Adam epochs.", DefaultValueFactory = _ => Defaults.Epochs };
@@ -48,7 +49,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a sparse autoencoder (the seed experiment by default) and write the model, filters and curve.")
         {
             mat, variable, images, idx, csv, patch, patches, downsample, whiten, normalize, hidden, sparsity, sparsityWeight, weightDecay, penalty,
-            optimizer, iterations, epochs, batchSize, learningRate, seed, threads, model, filters, curve, weightsCsv, weightsMat,
+            decoder, optimizer, iterations, epochs, batchSize, learningRate, seed, threads, model, filters, curve, weightsCsv, weightsMat,
         };
         command.SetAction(r => CommandRunner.Run(() =>
         {
@@ -66,6 +67,7 @@ internal static class TrainCommand
                 SparsityWeight = r.GetValue(sparsityWeight),
                 WeightDecay = r.GetValue(weightDecay),
                 Penalty = Parse("--penalty", r.GetValue(penalty)!, ("kl", SparsityPenalty.KLDivergence), ("l1", SparsityPenalty.L1)),
+                Decoder = Parse("--decoder", r.GetValue(decoder)!, ("sigmoid", DecoderKind.Sigmoid), ("linear", DecoderKind.Linear)),
                 Optimizer = Parse("--optimizer", r.GetValue(optimizer)!, ("lbfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)),
                 MaxIterations = r.GetValue(iterations),
                 Epochs = r.GetValue(epochs),

@@ -112,4 +112,16 @@ public static class VectorKernels
             for (; j < cols; j++) m[j] += row[j];
         }
     }
+
+    /// <summary>
+    /// Output delta of the squared error through a linear decoder: overwrites a with e = a - x and
+    /// returns sum e^2 (float).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static float OutputDeltaLinear(Span<float> a, ReadOnlySpan<float> x)
+    {
+        if (a.Length != x.Length) throw new ArgumentException($"Lengths differ: a has {a.Length}, x has {x.Length}.");
+        TensorPrimitives.Subtract(a, x, a);
+        return TensorPrimitives.SumOfSquares(a);
+    }
 }

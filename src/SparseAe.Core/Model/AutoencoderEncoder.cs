@@ -25,9 +25,13 @@ public sealed class AutoencoderEncoder
     private readonly float[] _w1t;         // (V, H)
     private readonly int _hp;
 
-    public AutoencoderEncoder(AutoencoderParameters parameters)
+    /// <param name="parameters">The trained parameters (copied).</param>
+    /// <param name="decoder">The decoder they were trained with (used by <see cref="ReconstructionError"/>).</param>
+    public AutoencoderEncoder(AutoencoderParameters parameters, DecoderKind decoder = DecoderKind.Sigmoid)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        if (!Enum.IsDefined(decoder)) throw new ArgumentOutOfRangeException(nameof(decoder), decoder, $"decoder must be Sigmoid or Linear, but is {(int)decoder}.");
+        Decoder = decoder;
         _p = parameters.Clone();
         int v = _p.VisibleCount, h = _p.HiddenCount;
         _hp = (h + ColumnBlock - 1) / ColumnBlock * ColumnBlock;
@@ -39,6 +43,7 @@ public sealed class AutoencoderEncoder
 
     public int VisibleCount => _p.VisibleCount;
     public int HiddenCount => _p.HiddenCount;
+    public DecoderKind Decoder { get; }
 
     /// <summary>code = sigmoid(W1 x + b1). x has V values, code H.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -99,7 +104,8 @@ public sealed class AutoencoderEncoder
     }
 
     /// <summary>
-    /// Mean squared reconstruction error (1/V) ||sigmoid(W2 code + b2) - x||^2 of a row whose code was
+    /// Mean squared reconstruction error (1/V) ||y - x||^2, y = sigmoid(W2 code + b2) (or W2 code + b2
+    /// with a linear decoder), of a row whose code was
     /// computed by <see cref="Encode"/>. <paramref name="scratch"/> needs V values.
     /// </summary>
     public float ReconstructionError(ReadOnlySpan<float> x, ReadOnlySpan<float> code, Span<float> scratch)
@@ -110,7 +116,7 @@ public sealed class AutoencoderEncoder
         ReadOnlySpan<float> w2 = _p.W2, b2 = _p.B2;
         var y = scratch.Slice(0, v);
         for (int i = 0; i < v; i++) y[i] = TensorPrimitives.Dot(w2.Slice(i * h, h), code) + b2[i];
-        TensorPrimitives.Sigmoid(y, y);
+        if (Decoder == DecoderKind.Sigmoid) TensorPrimitives.Sigmoid(y, y);
         float distance = TensorPrimitives.Distance(y, x);
         return distance * distance / v;
     }

@@ -5,11 +5,14 @@ namespace SparseAe.Objective;
 /// <param name="SparsityWeight">beta: weight of the sparsity penalty, at least 0.</param>
 /// <param name="WeightDecay">lambda: weight decay on W1 and W2, at least 0.</param>
 /// <param name="Penalty">KL divergence toward rho (UFLDL) or L1 on the activations.</param>
+/// <param name="Decoder">Sigmoid output (UFLDL's sparse autoencoder; inputs in [0, 1]) or linear
+/// output (UFLDL's "linear decoder", for inputs of any range such as ZCA-whitened patches).</param>
 public sealed record ObjectiveSettings(
     double SparsityTarget = Defaults.SparsityTarget,
     double SparsityWeight = Defaults.SparsityWeight,
     double WeightDecay = Defaults.WeightDecay,
-    SparsityPenalty Penalty = Defaults.Penalty)
+    SparsityPenalty Penalty = Defaults.Penalty,
+    DecoderKind Decoder = Defaults.Decoder)
 {
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
@@ -26,6 +29,9 @@ public sealed record ObjectiveSettings(
         if (!Enum.IsDefined(Penalty))
             throw new ArgumentOutOfRangeException(nameof(Penalty), Penalty,
                 $"Penalty must be KLDivergence or L1, but is {(int)Penalty}.");
+        if (!Enum.IsDefined(Decoder))
+            throw new ArgumentOutOfRangeException(nameof(Decoder), Decoder,
+                $"Decoder must be Sigmoid or Linear, but is {(int)Decoder}.");
     }
 }
 

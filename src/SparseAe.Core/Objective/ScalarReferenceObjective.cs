@@ -34,7 +34,7 @@ public sealed class ScalarReferenceObjective(int visibleCount, int hiddenCount, 
             {
                 float z = theta[2 * hv + h + i];
                 for (int j = 0; j < h; j++) z += theta[hv + i * h + j] * a1[n * h + j];
-                a2[n * v + i] = 1f / (1f + MathF.Exp(-z));
+                a2[n * v + i] = settings.Decoder == DecoderKind.Sigmoid ? 1f / (1f + MathF.Exp(-z)) : z;
             }
         }
         double rho = settings.SparsityTarget, beta = settings.SparsityWeight, lambda = settings.WeightDecay, sparsity = 0;
@@ -62,7 +62,7 @@ public sealed class ScalarReferenceObjective(int visibleCount, int hiddenCount, 
             {
                 float y = a2[n * v + i], e = y - x[n * v + i];
                 squared += e * e;
-                d3[i] = e * y * (1 - y);
+                d3[i] = settings.Decoder == DecoderKind.Sigmoid ? e * y * (1 - y) : e;
                 for (int j = 0; j < h; j++) gradient[hv + i * h + j] += d3[i] * a1[n * h + j];
                 gradient[2 * hv + h + i] += d3[i];
             }

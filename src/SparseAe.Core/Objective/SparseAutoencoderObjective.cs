@@ -24,7 +24,7 @@ namespace SparseAe.Objective;
 /// </code>
 /// Back-propagation (rows as examples):
 /// <code>
-///   D3 = (A2 - X) .* A2 .* (1 - A2)                        (m,V)
+///   D3 = (A2 - X) .* A2 .* (1 - A2)                        (m,V); linear decoder: A2 = A1 W2^T + b2, D3 = A2 - X
 ///   s_j = beta (-rho/rhoHat_j + (1-rho)/(1-rhoHat_j))      KL; s_j = beta for L1 (h > 0 always)
 ///   D2 = (D3 W2 + s) .* A1 .* (1 - A1)                     (m,H)
 ///   dJ/dW2 = (1/m) D3^T A1 + lambda W2,  dJ/db2 = (1/m) sum_i D3[i,:]
@@ -186,8 +186,15 @@ public sealed class SparseAutoencoderObjective : IDisposable
 
             MatrixKernels.MultiplyAB(a1, _w2t, a2, m, _h, _v);
             VectorKernels.AddToEachRow(a2, m, _v, b2);
-            TensorPrimitives.Sigmoid(a2, a2);
-            sq += VectorKernels.OutputDelta(a2, x);   // a2 now holds D3; one block's squares summed in float
+            if (_settings.Decoder == DecoderKind.Sigmoid)
+            {
+                TensorPrimitives.Sigmoid(a2, a2);
+                sq += VectorKernels.OutputDelta(a2, x);         // a2 now holds D3; one block's squares summed in float
+            }
+            else
+            {
+                sq += VectorKernels.OutputDeltaLinear(a2, x);   // linear decoder: D3 = Y - X
+            }
 
             MatrixKernels.MultiplyAtB(a2, a1, g.Slice(hv, hv), m, _v, _h, accumulate: r0 > ch.Start);   // D3^T A1 is (V,H)
             VectorKernels.AddColumnSums(a2, m, _v, ch.OutputDeltaSums, ch.Scratch);                     // sum_i D3[i,:]

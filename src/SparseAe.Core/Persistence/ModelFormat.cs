@@ -24,6 +24,7 @@ namespace SparseAe.Persistence;
 ///       H x f64 mean activation of each hidden unit, each in [0,1]
 ///       (2HV + H + V) x f32 theta = [W1 (H,V) | W2 (V,H) | b1 (H) | b2 (V)], each finite
 ///       i32  K, column names, then K x (i32 byte length, UTF-8 bytes)
+///       i32  decoder (0 sigmoid, 1 linear)                 format version 2 and later only
 /// </code>
 /// Every decoded size is checked against the bytes that remain before anything is allocated, and
 /// every value against its rule; a failure is an <see cref="InvalidDataException"/> naming the field,
@@ -32,8 +33,11 @@ namespace SparseAe.Persistence;
 public static class ModelFormat
 {
     public const uint Magic = 0x45415053;
-    public const uint CurrentVersion = 1;
-    public const uint MinReadableVersion = 1;
+    /// <summary>Version 2 added the decoder (after the column names); version 1 models are sigmoid.</summary>
+    public const uint CurrentVersion = 2;
+
+    /// <summary>A version-1 reader would ignore the decoder and misread a linear model, so it must refuse.</summary>
+    public const uint MinReadableVersion = 2;
 
     /// <summary>Writes the model to the stream.</summary>
     public static void Write(Stream stream, SavedAutoencoder model)
@@ -58,6 +62,7 @@ public static class ModelFormat
             foreach (var a in s.MeanActivation) w.Write(a);
             foreach (var t in p.Theta) w.Write(t);
             WriteNames(w, model.ColumnNames);
+            w.Write((int)model.Objective.Decoder);
         }
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, payload.GetBuffer().AsSpan(0, (int)payload.Length));
     }
@@ -66,8 +71,8 @@ public static class ModelFormat
     public static SavedAutoencoder Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var (payload, _) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe model");
-        return Parse(payload, ChecksummedBlock.HeaderBytes);
+        var (payload, written) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe model");
+        return Parse(payload, ChecksummedBlock.HeaderBytes, written);
     }
 
     internal static void WriteNames(BinaryWriter w, IReadOnlyList<string> names)
@@ -97,7 +102,7 @@ public static class ModelFormat
         w.Write(c.Total); w.Write(c.Reconstruction); w.Write(c.WeightDecay); w.Write(c.Sparsity);
     }
 
-    private static SavedAutoencoder Parse(ReadOnlySpan<byte> payload, long baseOffset)
+    private static SavedAutoencoder Parse(ReadOnlySpan<byte> payload, long baseOffset, uint version)
     {
         var r = new PayloadReader(payload, baseOffset);
         int v = r.Int("V", 1, int.MaxValue);
@@ -124,9 +129,10 @@ public static class ModelFormat
         for (int j = 0; j < h; j++) mean[j] = r.Double("mean activation", 0, 1);
         var theta = r.Floats(thetaCount, "parameters");
         var names = ReadNames(ref r);
+        var decoder = version >= 2 ? (DecoderKind)r.Int("decoder", 0, 1) : DecoderKind.Sigmoid;
         r.End();
 
-        var objective = new ObjectiveSettings(rho, beta, lambda, penalty);
+        var objective = new ObjectiveSettings(rho, beta, lambda, penalty, decoder);
         var summary = new TrainingSummary(optimizer, iterations, epochs, exit, finalCost, mean, TimeSpan.FromSeconds(seconds), rows, history);
         return new SavedAutoencoder(new AutoencoderParameters(v, h, theta), objective, summary, names);
     }

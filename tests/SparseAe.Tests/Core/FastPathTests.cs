@@ -9,15 +9,17 @@ namespace SparseAe.Tests.Core;
 public class FastPathTests
 {
     [Theory]
-    [InlineData(64, 100, 300, 1, false)]
-    [InlineData(64, 100, 1000, 2, false)]
-    [InlineData(7, 3, 5, 1, true)]
-    [InlineData(33, 65, 130, 2, true)]
-    public void The_fast_objective_matches_the_scalar_reference(int v, int h, int rows, int threads, bool l1)
+    [InlineData(64, 100, 300, 1, false, false)]
+    [InlineData(64, 100, 1000, 2, false, false)]
+    [InlineData(7, 3, 5, 1, true, false)]
+    [InlineData(33, 65, 130, 2, true, false)]
+    [InlineData(64, 100, 500, 2, false, true)]
+    public void The_fast_objective_matches_the_scalar_reference(int v, int h, int rows, int threads, bool l1, bool linear)
     {
         var p = ParameterInitializer.Initialize(v, h, 3);
         var x = TestData.RandomRows(rows, v, 4);
-        var settings = new ObjectiveSettings(0.05, 3, 1e-3, l1 ? SparsityPenalty.L1 : SparsityPenalty.KLDivergence);
+        var settings = new ObjectiveSettings(0.05, 3, 1e-3, l1 ? SparsityPenalty.L1 : SparsityPenalty.KLDivergence,
+            linear ? DecoderKind.Linear : DecoderKind.Sigmoid);
         var g1 = new float[p.Theta.Length];
         var g2 = new float[p.Theta.Length];
         using var fast = new SparseAutoencoderObjective(v, h, settings, threads);

@@ -74,18 +74,43 @@ public class ModelFormatTests
     {
         var bytes = Bytes(Sample());
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), 7);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 5);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 5);   // needs a reader of version 5
         var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
         Assert.Contains("newer", e.Message);
         Assert.Contains("format version 7", e.Message);
     }
 
     [Fact]
-    public void A_newer_format_that_older_readers_may_read_is_read()
+    public void A_newer_format_that_this_reader_may_read_is_read()
     {
         var bytes = Bytes(Sample());
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), 2);   // written by v2, readable from v1
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), ModelFormat.CurrentVersion + 1);   // written by a later version, readable from ours
         Assert.Equal(Sample().Parameters.Theta, ModelFormat.Read(new MemoryStream(bytes)).Parameters.Theta);
+    }
+
+    [Fact]
+    public void A_version_1_model_without_a_decoder_field_reads_as_sigmoid()
+    {
+        // Version 1 wrote everything up to the column names: drop the trailing decoder field, mark the
+        // block as version 1 and fix the length and CRC, as a version-1 writer would have made it.
+        var bytes = Bytes(Sample() with { Objective = new ObjectiveSettings(0.05, 2, 1e-3, SparsityPenalty.L1, DecoderKind.Linear) });
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)) - 4;
+        var v1 = new byte[16 + length + 4];
+        bytes.AsSpan(0, 16 + length).CopyTo(v1);
+        BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(4), 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(8), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(v1.AsSpan(12), length);
+        BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(v1.AsSpan(16, length)));
+        var read = ModelFormat.Read(new MemoryStream(v1));
+        Assert.Equal(DecoderKind.Sigmoid, read.Objective.Decoder);
+        Assert.Equal(Sample().Parameters.Theta, read.Parameters.Theta);
+    }
+
+    [Fact]
+    public void The_decoder_round_trips()
+    {
+        var linear = Sample() with { Objective = new ObjectiveSettings(0.05, 2, 1e-3, SparsityPenalty.KLDivergence, DecoderKind.Linear) };
+        Assert.Equal(DecoderKind.Linear, ModelFormat.Read(new MemoryStream(Bytes(linear))).Objective.Decoder);
     }
 
     [Fact]

@@ -91,6 +91,34 @@ public class ObjectiveTests
     }
 
     [Fact]
+    public void Linear_decoder_gradient_matches_central_differences_and_the_float_objective()
+    {
+        const int v = 6, h = 4, m = 40;
+        var p = ParameterInitializer.Initialize(v, h, 9);
+        var rng = new Random(3);
+        // Inputs of any sign, as ZCA-whitened patches are.
+        var xf = Enumerable.Range(0, m * v).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        var x = TestData.ToJagged(xf, m, v);
+        var theta = p.Theta.Select(f => (double)f).ToArray();
+        var r = ReferenceAutoencoder.Evaluate(theta, x, v, h, 0.1, 3, 1e-3, l1: false, linear: true);
+        const double eps = 1e-5;
+        for (int k = 0; k < theta.Length; k++)
+        {
+            var plus = (double[])theta.Clone(); plus[k] += eps;
+            var minus = (double[])theta.Clone(); minus[k] -= eps;
+            double numeric = (ReferenceAutoencoder.Evaluate(plus, x, v, h, 0.1, 3, 1e-3, false, true).Total
+                - ReferenceAutoencoder.Evaluate(minus, x, v, h, 0.1, 3, 1e-3, false, true).Total) / (2 * eps);
+            Assert.True(Math.Abs(numeric - r.Gradient[k]) <= 1e-8 + 1e-6 * Math.Abs(numeric), $"parameter {k}: analytic {r.Gradient[k]}, numeric {numeric}");
+        }
+        var objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(0.1, 3, 1e-3, SparsityPenalty.KLDivergence, DecoderKind.Linear), threads: 2);
+        var grad = new float[p.Theta.Length];
+        var cost = objective.Evaluate(p.Theta, xf, m, grad);
+        Assert.Equal(r.Total, cost.Total, 1e-5 * Math.Abs(r.Total));
+        double scale = r.Gradient.Max(Math.Abs);
+        for (int k = 0; k < grad.Length; k++) Assert.True(Math.Abs(grad[k] - r.Gradient[k]) <= 2e-5 * scale, $"gradient {k}");
+    }
+
+    [Fact]
     public void Golden_values_at_zero_weights_match_the_closed_form()
     {
         // With W = 0 and b = 0: h = 0.5, y = 0.5 for every row, so J and dJ have closed forms.
@@ -138,6 +166,7 @@ public class ObjectiveTests
         Assert.Contains("SparsityTarget", Assert.Throws<ArgumentOutOfRangeException>(() => new ObjectiveSettings(SparsityTarget: 0).Validate()).Message);
         Assert.Contains("SparsityWeight", Assert.Throws<ArgumentOutOfRangeException>(() => new ObjectiveSettings(SparsityWeight: -1).Validate()).Message);
         Assert.Contains("WeightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => new ObjectiveSettings(WeightDecay: double.NaN).Validate()).Message);
+        Assert.Contains("Decoder must be Sigmoid or Linear, but is 7", Assert.Throws<ArgumentOutOfRangeException>(() => new ObjectiveSettings(Decoder: (DecoderKind)7).Validate()).Message);
         var objective = new SparseAutoencoderObjective(3, 2, new ObjectiveSettings());
         var theta = new float[AutoencoderParameters.CountFor(3, 2)];
         Assert.Contains("at least 1 row", Assert.Throws<ArgumentOutOfRangeException>(() => objective.Evaluate(theta, new float[3], 0, new float[theta.Length])).Message);

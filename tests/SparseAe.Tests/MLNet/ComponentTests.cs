@@ -89,6 +89,37 @@ public class ComponentTests
     }
 
     [Fact]
+    public void A_linear_decoder_model_reconstructs_without_a_sigmoid_and_survives_saving()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(8);
+        var rows = Enumerable.Range(0, 80).Select(_ => new Vec8 { Features = Enumerable.Range(0, 8).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray() }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 5, MaxIterations = 40, Decoder = DecoderKind.Linear, ReconstructionErrorColumnName = "Error",
+        }).Fit(data);
+        var output = model.Transform(data);
+        var errors = output.GetColumn<float>("Error").ToArray();
+        var codes = output.GetColumn<float[]>("Code").ToArray();
+        var w = model.Weights;
+        double sum = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            double y = w.B2.Span[i];
+            for (int j = 0; j < 5; j++) y += (double)w.W2.Span[i * 5 + j] * codes[0][j];
+            sum += (y - rows[0].Features[i]) * (y - rows[0].Features[i]);
+        }
+        Assert.Equal(sum / 8, errors[0], 1e-4);
+
+        var path = Path.Combine(SparseAe.Tests.Support.TestData.TempDirectory(), "linear.zip");
+        ml.Model.Save(model, data.Schema, path);
+        var loaded = (SparseAutoencoderTransformer)new MLContext().Model.Load(path, out _);
+        Assert.Equal(DecoderKind.Linear, loaded.Objective.Decoder);
+        Assert.Equal(errors, loaded.Transform(data).GetColumn<float>("Error").ToArray());
+    }
+
+    [Fact]
     public void Adam_streams_the_data_view_and_learns()
     {
         var ml = new MLContext(seed: 1);

@@ -12,7 +12,7 @@ internal static class ReferenceAutoencoder
 
     /// <param name="theta">[W1 (H,V) row-major | W2 (V,H) row-major | b1 | b2].</param>
     /// <param name="x">m rows of V.</param>
-    public static Result Evaluate(double[] theta, double[][] x, int v, int h, double rho, double beta, double lambda, bool l1)
+    public static Result Evaluate(double[] theta, double[][] x, int v, int h, double rho, double beta, double lambda, bool l1, bool linear = false)
     {
         int m = x.Length;
         double W1(int j, int i) => theta[j * v + i];
@@ -39,7 +39,7 @@ internal static class ReferenceAutoencoder
             {
                 double z = B2(i);
                 for (int j = 0; j < h; j++) z += W2(i, j) * a1[n][j];
-                a2[n][i] = Sig(z);
+                a2[n][i] = linear ? z : Sig(z);
             }
         }
 
@@ -68,7 +68,7 @@ internal static class ReferenceAutoencoder
         for (int n = 0; n < m; n++)
         {
             var d3 = new double[v];
-            for (int i = 0; i < v; i++) d3[i] = -(x[n][i] - a2[n][i]) * a2[n][i] * (1 - a2[n][i]);
+            for (int i = 0; i < v; i++) d3[i] = linear ? a2[n][i] - x[n][i] : -(x[n][i] - a2[n][i]) * a2[n][i] * (1 - a2[n][i]);
             var d2 = new double[h];
             for (int j = 0; j < h; j++)
             {
