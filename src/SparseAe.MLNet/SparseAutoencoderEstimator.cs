@@ -67,6 +67,10 @@ public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTra
         TrainingResult result;
         if (_options.Optimizer == OptimizerKind.Lbfgs)
         {
+            // Check the memory before reading every row, when the data say how many there are.
+            if (input.GetRowCount() is long known)
+                MemoryBudget.Ensure(MemoryBudget.FullBatchBytes(v, _options.HiddenCount, known, settings) + 4 * known * v,
+                    $"Training a {v}-{_options.HiddenCount}-{v} autoencoder with L-BFGS on {known} rows");
             var (data, count) = rows.ReadAll(CheckAlive);
             if (_options.Decoder == DecoderKind.Sigmoid) WarnIfOutsideUnitInterval(channel, data, column.Name);
             HostAccess.Info(channel, $"Training a {v}-{_options.HiddenCount}-{v} sparse autoencoder with L-BFGS on {count} rows.");

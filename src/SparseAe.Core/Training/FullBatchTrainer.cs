@@ -18,6 +18,8 @@ public static class FullBatchTrainer
         AutoencoderParameters.CountFor(visibleCount, settings.HiddenCount);
         if (x.Length < (long)rows * visibleCount)
             throw new ArgumentException($"x must hold rows*V = {(long)rows * visibleCount} values, but holds {x.Length}.", nameof(x));
+        MemoryBudget.Ensure(MemoryBudget.FullBatchBytes(visibleCount, settings.HiddenCount, rows, settings),
+            $"Training a {visibleCount}-{settings.HiddenCount}-{visibleCount} autoencoder with L-BFGS on {rows} rows");
         int bad = VectorKernels.IndexOfNonFinite(x.Span.Slice(0, rows * visibleCount));
         if (bad >= 0)
             throw new ArgumentException($"Training row {bad / visibleCount} holds {x.Span[bad]} at index {bad % visibleCount}; every value must be finite.", nameof(x));

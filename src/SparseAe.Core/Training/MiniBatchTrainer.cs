@@ -20,6 +20,8 @@ public static class MiniBatchTrainer
         settings.Validate();
         int v = source.VectorSize, h = settings.HiddenCount, batchSize = settings.BatchSize;
         AutoencoderParameters.CountFor(v, h);
+        MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings),
+            $"Training a {v}-{h}-{v} autoencoder with Adam in batches of {batchSize}");
 
         var clock = Stopwatch.StartNew();
         int threads = Defaults.ResolveThreads(settings.Threads);

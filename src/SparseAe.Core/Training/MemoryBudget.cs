@@ -1,0 +1,44 @@
+namespace SparseAe.Training;
+
+/// <summary>
+/// An up-front estimate of what training will allocate, so that a request the machine cannot hold
+/// (say 1,000,000 hidden units on 784 inputs) fails before any work with the size it would need,
+/// instead of dying half-way with an OutOfMemoryException.
+/// </summary>
+/// <remarks>
+/// n = 2HV + H + V parameters. L-BFGS: theta and gradient in float and double copies, eleven double
+/// vectors of the optimiser and line search, 2 x memory correction pairs in float, one float gradient
+/// per worker thread, and the activations of every row, (rows, H + V) floats. Adam: theta, gradient
+/// and the two moment vectors, the per-thread gradients, one batch's activations and the shuffle pool.
+/// The estimate leaves out the data themselves (the caller holds them already).
+/// </remarks>
+public static class MemoryBudget
+{
+    public static long FullBatchBytes(int visible, int hidden, long rows, TrainerSettings s)
+    {
+        double n = 2.0 * hidden * visible + hidden + visible;
+        int threads = Defaults.ResolveThreads(s.Threads);
+        double bytes = n * (16 + 88 + 8.0 * s.LbfgsMemory + 4 + 4.0 * threads) + 4.0 * rows * (hidden + visible) + 8.0 * hidden * visible;
+        return (long)Math.Min(bytes, long.MaxValue);
+    }
+
+    public static long MiniBatchBytes(int visible, int hidden, TrainerSettings s)
+    {
+        double n = 2.0 * hidden * visible + hidden + visible;
+        int threads = Defaults.ResolveThreads(s.Threads);
+        double bytes = n * (16 + 4.0 * threads) + 4.0 * s.BatchSize * (2.0 * hidden + 2 * visible) + 4.0 * s.ShufflePoolRows * visible + 8.0 * hidden * visible;
+        return (long)Math.Min(bytes, long.MaxValue);
+    }
+
+    /// <summary>Throws <see cref="InsufficientMemoryException"/> when <paramref name="bytes"/> exceed what this process can still get.</summary>
+    public static void Ensure(long bytes, string what)
+    {
+        var info = GC.GetGCMemoryInfo();
+        long available = info.TotalAvailableMemoryBytes - GC.GetTotalMemory(forceFullCollection: false);
+        if (bytes > available)
+            throw new InsufficientMemoryException(
+                $"{what} needs about {Gigabytes(bytes)} of memory, but about {Gigabytes(available)} are available; use fewer hidden units or rows (or Adam with a smaller batch).");
+    }
+
+    private static string Gigabytes(long bytes) => $"{bytes / 1e9:F1} GB";
+}
