@@ -98,6 +98,24 @@ internal static class TrainRunner
 {
     public static void Run(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output)
     {
+        // Ctrl+C (SIGINT) cancels training between iterations; nothing is written then, because every
+        // output is written only after training, each through a temporary file and a rename.
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            RunCore(data, options, outputs, output, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
+    {
+        options.CancellationToken = cancellation;
         var ml = new MLContext(seed: options.Seed);
         try
         {
