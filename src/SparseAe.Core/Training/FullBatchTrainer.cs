@@ -26,7 +26,7 @@ public static class FullBatchTrainer
 
         var clock = Stopwatch.StartNew();
         int threads = Defaults.ResolveThreads(settings.Threads);
-        var objective = new SparseAutoencoderObjective(visibleCount, settings.HiddenCount, settings.Objective, threads);
+        using var objective = new SparseAutoencoderObjective(visibleCount, settings.HiddenCount, settings.Objective, threads);
         var start = ParameterInitializer.Initialize(visibleCount, settings.HiddenCount, settings.Seed);
         int n = start.Theta.Length;
         var thetaF = new float[n];

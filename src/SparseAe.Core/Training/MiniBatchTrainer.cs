@@ -25,7 +25,7 @@ public static class MiniBatchTrainer
 
         var clock = Stopwatch.StartNew();
         int threads = Defaults.ResolveThreads(settings.Threads);
-        var objective = new SparseAutoencoderObjective(v, h, settings.Objective, threads);
+        using var objective = new SparseAutoencoderObjective(v, h, settings.Objective, threads);
         var parameters = ParameterInitializer.Initialize(v, h, settings.Seed);
         var theta = parameters.Theta;
         var gradient = new float[theta.Length];
