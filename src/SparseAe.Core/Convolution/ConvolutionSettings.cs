@@ -25,9 +25,11 @@ public enum PatchNormalizationKind
 
 /// <summary>
 /// The geometry of convolutional featurisation: square P x P patches taken every <c>Stride</c> pixels
-/// of an H x W image, and a G x G grid of pooling regions over the map of positions.
+/// of an H x W image, and the pooling regions over the R x C map of positions: a G x G grid
+/// (<c>PoolGrid</c>; position r falls in region r*G/R), or, when <c>PoolSize</c> is above 0, square
+/// blocks of that many positions (position r falls in region r / PoolSize; the last block may be smaller).
 /// </summary>
-public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int PatchSize, int Stride, int PoolGrid)
+public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int PatchSize, int Stride, int PoolGrid, int PoolSize = 0)
 {
     /// <summary>Positions along the rows: floor((H - P) / stride) + 1.</summary>
     public int RowPositions => (ImageHeight - PatchSize) / Stride + 1;
@@ -37,6 +39,18 @@ public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int Pa
 
     /// <summary>P x P: values in one patch.</summary>
     public int PatchLength => PatchSize * PatchSize;
+
+    /// <summary>Pooling regions down the map.</summary>
+    public int RegionRows => PoolSize > 0 ? (RowPositions + PoolSize - 1) / PoolSize : PoolGrid;
+
+    /// <summary>Pooling regions across the map.</summary>
+    public int RegionColumns => PoolSize > 0 ? (ColumnPositions + PoolSize - 1) / PoolSize : PoolGrid;
+
+    /// <summary>The region row of position row r.</summary>
+    public int RegionOfRow(int r) => PoolSize > 0 ? r / PoolSize : r * PoolGrid / RowPositions;
+
+    /// <summary>The region column of position column c.</summary>
+    public int RegionOfColumn(int c) => PoolSize > 0 ? c / PoolSize : c * PoolGrid / ColumnPositions;
 
     /// <summary>Throws ArgumentOutOfRangeException naming the first value out of range.</summary>
     public void Validate()
@@ -48,7 +62,9 @@ public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int Pa
                 $"PatchSize must lie in 1..{Math.Min(ImageHeight, ImageWidth)} for a {ImageHeight}x{ImageWidth} image, but is {PatchSize}.");
         if (Stride < 1)
             throw new ArgumentOutOfRangeException(nameof(Stride), Stride, $"Stride must be at least 1, but is {Stride}.");
-        if (PoolGrid < 1 || PoolGrid > Math.Min(RowPositions, ColumnPositions))
+        if (PoolSize < 0)
+            throw new ArgumentOutOfRangeException(nameof(PoolSize), PoolSize, $"PoolSize must be 0 (use PoolGrid) or at least 1, but is {PoolSize}.");
+        if (PoolSize == 0 && (PoolGrid < 1 || PoolGrid > Math.Min(RowPositions, ColumnPositions)))
             throw new ArgumentOutOfRangeException(nameof(PoolGrid), PoolGrid,
                 $"PoolGrid must lie in 1..{Math.Min(RowPositions, ColumnPositions)} (the {RowPositions}x{ColumnPositions} map of positions), but is {PoolGrid}.");
     }

@@ -12,7 +12,8 @@ namespace SparseAe.Convolution;
 /// Shapes: the image is (ImageHeight, ImageWidth) row-major; the patches of all N = R*C positions form
 /// one (N, P*P) matrix, preprocessed as in training and encoded with one matrix product
 /// (N, P*P) x (P*P, H), so the convolution runs on the tuned kernel. Position (r, c) falls in region
-/// (r*G/R, c*G/C). Output index: (regionRow*G + regionColumn)*H + j. Immutable and thread-safe; each
+/// (RegionOfRow(r), RegionOfColumn(c)) of <see cref="ConvolutionGeometry"/>. Output index:
+/// (regionRow * RegionColumns + regionColumn) * H + j. Immutable and thread-safe; each
 /// caller brings its own <see cref="Workspace"/>.
 /// </remarks>
 public sealed class ConvolutionalFeaturizer
@@ -42,8 +43,8 @@ public sealed class ConvolutionalFeaturizer
     /// <summary>A copy of the encoder's parameters (for saving).</summary>
     public AutoencoderParameters Parameters { get; }
 
-    /// <summary>G*G*H: the length of an image's feature vector.</summary>
-    public int FeatureCount => Geometry.PoolGrid * Geometry.PoolGrid * Encoder.HiddenCount;
+    /// <summary>Regions x H: the length of an image's feature vector.</summary>
+    public int FeatureCount => Geometry.RegionRows * Geometry.RegionColumns * Encoder.HiddenCount;
 
     /// <summary>Buffers for one caller: the patch matrix and the codes of every position.</summary>
     public Workspace CreateWorkspace() => new(this);
@@ -72,15 +73,15 @@ public sealed class ConvolutionalFeaturizer
         Encoder.EncodeBatch(patches.AsSpan(0, positions * length), positions, codes);
 
         features.Clear();
-        int grid = g.PoolGrid;
+        int regionColumns = g.RegionColumns;
         var counts = workspace.RegionCounts;
         Array.Clear(counts);
         for (int r = 0; r < rows; r++)
         {
-            int gr = r * grid / rows;
+            int gr = g.RegionOfRow(r);
             for (int c = 0; c < cols; c++)
             {
-                int region = gr * grid + c * grid / cols;
+                int region = gr * regionColumns + g.RegionOfColumn(c);
                 counts[region]++;
                 System.Numerics.Tensors.TensorPrimitives.Add(features.Slice(region * h, h), codes.AsSpan((r * cols + c) * h, h), features.Slice(region * h, h));
             }
@@ -98,7 +99,7 @@ public sealed class ConvolutionalFeaturizer
             int positions = f.Geometry.RowPositions * f.Geometry.ColumnPositions;
             Patches = new float[positions * f.Geometry.PatchLength];
             Codes = new float[positions * f.Encoder.HiddenCount];
-            RegionCounts = new int[f.Geometry.PoolGrid * f.Geometry.PoolGrid];
+            RegionCounts = new int[f.Geometry.RegionRows * f.Geometry.RegionColumns];
             Scratch = new float[2 * f.Geometry.PatchLength];
         }
 

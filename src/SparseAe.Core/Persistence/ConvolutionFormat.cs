@@ -19,6 +19,7 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 ///   44  i32  Z, the byte length of a ZCA block (0: no ZCA), then Z bytes: a ZcaFormat block
 ///       i32  A, the byte length of the autoencoder block, then A bytes: a ModelFormat block
 ///       i32  K, column names, then K x (i32 byte length, UTF-8 bytes)
+///       i32  pool size (0: the pool grid)                  format version 2 and later only
 /// </code>
 /// The nested blocks carry their own magic, versions and CRC-32 and are read by their own readers;
 /// the geometry is validated before anything is built from it.
@@ -26,8 +27,10 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 public static class ConvolutionFormat
 {
     public const uint Magic = 0x564E4353;
-    public const uint CurrentVersion = 1;
-    public const uint MinReadableVersion = 1;
+    /// <summary>Version 2 added the pool size (after the column names); version 1 blocks pool over a grid.</summary>
+    public const uint CurrentVersion = 2;
+
+    public const uint MinReadableVersion = 2;
 
     public static void Write(Stream stream, SavedConvolution saved)
     {
@@ -45,13 +48,14 @@ public static class ConvolutionFormat
             WriteNested(w, f.Preprocessor.Zca is { } zca ? s => ZcaFormat.Write(s, new SavedZca(zca, saved.TrainingPatches, [])) : null);
             WriteNested(w, s => ModelFormat.Write(s, saved.Autoencoder));
             ModelFormat.WriteNames(w, saved.ColumnNames);
+            w.Write(g.PoolSize);
         }
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, payload.GetBuffer().AsSpan(0, (int)payload.Length));
     }
 
     public static SavedConvolution Read(Stream stream)
     {
-        var (payload, _) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe convolutional featurizer");
+        var (payload, version) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe convolutional featurizer");
         var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes);
         int height = r.Int("image height", 1, 65_536), width = r.Int("image width", 1, 65_536);
         int patch = r.Int("patch size", 1, Math.Min(height, width));
@@ -66,8 +70,9 @@ public static class ConvolutionFormat
         int aeLength = r.Int("autoencoder block length", 1, r.Remaining - 4);
         var autoencoder = ModelFormat.Read(new MemoryStream(r.Bytes(aeLength, "autoencoder block")));
         var names = ModelFormat.ReadNames(ref r);
+        int poolSize = version >= 2 ? r.Int("pool size", 0, 65_536) : 0;
         r.End();
-        var geometry = new ConvolutionGeometry(height, width, patch, stride, grid);
+        var geometry = new ConvolutionGeometry(height, width, patch, stride, grid, poolSize);
         try
         {
             var featurizer = new ConvolutionalFeaturizer(geometry, new PatchPreprocessor(normalization, parameter, zca), autoencoder.Parameters, pooling);

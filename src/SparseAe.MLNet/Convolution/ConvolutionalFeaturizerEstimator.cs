@@ -69,7 +69,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         var result = o.Autoencoder.Optimizer == OptimizerKind.Lbfgs
             ? FullBatchTrainer.Train(patches, o.PatchCount, length, settings)
             : MiniBatchTrainer.Train(new ArrayRowSource(patches, o.PatchCount, length), settings);
-        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(o.ImageHeight, o.ImageWidth, o.PatchSize, o.Stride, o.PoolGrid),
+        var featurizer = new ConvolutionalFeaturizer(o.Geometry(),
             new PatchPreprocessor(o.Normalization, parameter, zca), result.Parameters, o.Pooling);
         HostAccess.Info(channel, $"Patch autoencoder: {result.Summary.ExitReason} after {result.Summary.Iterations} iterations; {featurizer.FeatureCount} features per image.");
         return new ConvolutionalFeaturizerTransformer(o.OutputColumnName, o.InputColumnName, featurizer, result.Summary, settings.Objective, o.PatchCount);

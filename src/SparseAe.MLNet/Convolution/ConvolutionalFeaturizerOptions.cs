@@ -5,7 +5,7 @@ namespace SparseAe.MLNet;
 /// <summary>Options of <see cref="ConvolutionalFeaturizerEstimator"/>. Defaults come from <see cref="Defaults"/>.</summary>
 public sealed class ConvolutionalFeaturizerOptions
 {
-    /// <summary>The pooled features column: a vector of PoolGrid * PoolGrid * HiddenCount Single values.</summary>
+    /// <summary>The pooled features column: a vector of (pooling regions) * HiddenCount Single values.</summary>
     public string OutputColumnName { get; set; } = "Features";
 
     /// <summary>The image column: a known-size vector of ImageHeight * ImageWidth Single, row-major.</summary>
@@ -22,6 +22,9 @@ public sealed class ConvolutionalFeaturizerOptions
 
     /// <summary>Pooling regions per side: 2 gives 2x2 quadrants, 3 a 3x3 grid.</summary>
     public int PoolGrid { get; set; } = Defaults.ConvolutionPoolGrid;
+
+    /// <summary>Pool over square blocks of this many positions instead of the grid; null for the grid.</summary>
+    public int? PoolSize { get; set; }
 
     public PoolingKind Pooling { get; set; } = PoolingKind.Sum;
 
@@ -40,13 +43,17 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <summary>How the patch autoencoder is trained (its column names are not used).</summary>
     public SparseAutoencoderOptions Autoencoder { get; set; } = new();
 
+    internal ConvolutionGeometry Geometry() => new(ImageHeight, ImageWidth, PatchSize, Stride, PoolGrid, PoolSize ?? 0);
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(OutputColumnName))
             throw new ArgumentException($"OutputColumnName must be a non-empty column name, but is '{OutputColumnName}'.", nameof(OutputColumnName));
         if (string.IsNullOrWhiteSpace(InputColumnName))
             throw new ArgumentException($"InputColumnName must be a non-empty column name, but is '{InputColumnName}'.", nameof(InputColumnName));
-        new ConvolutionGeometry(ImageHeight, ImageWidth, PatchSize, Stride, PoolGrid).Validate();
+        Geometry().Validate();
+        if (PoolSize is < 1)
+            throw new ArgumentOutOfRangeException(nameof(PoolSize), PoolSize, $"PoolSize must be null (use PoolGrid) or at least 1, but is {PoolSize}.");
         if (!Enum.IsDefined(Pooling)) throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, $"Pooling must be Sum or Mean, but is {(int)Pooling}.");
         if (!Enum.IsDefined(Normalization)) throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, $"Normalization must be None, Ufldl or Contrast, but is {(int)Normalization}.");
         if (!(ContrastEpsilon > 0) || double.IsInfinity(ContrastEpsilon))

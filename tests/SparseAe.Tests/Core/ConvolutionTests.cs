@@ -14,9 +14,11 @@ public class ConvolutionTests
     private static double[] Naive(float[] image, ConvolutionGeometry g, PatchNormalizationKind norm, double parameter, ZcaWhitening? zca,
         AutoencoderParameters p, PoolingKind pooling)
     {
-        int rows = g.RowPositions, cols = g.ColumnPositions, h = p.HiddenCount, len = g.PatchLength, grid = g.PoolGrid;
-        var features = new double[grid * grid * h];
-        var counts = new int[grid * grid];
+        int rows = g.RowPositions, cols = g.ColumnPositions, h = p.HiddenCount, len = g.PatchLength, grid = g.PoolGrid, size = g.PoolSize;
+        // Regions written out: a G x G grid, or blocks of `size` positions with a smaller last block.
+        int regionRows = size > 0 ? (rows + size - 1) / size : grid, regionCols = size > 0 ? (cols + size - 1) / size : grid;
+        var features = new double[regionRows * regionCols * h];
+        var counts = new int[regionRows * regionCols];
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
             {
@@ -38,7 +40,7 @@ public class ConvolutionTests
                         for (int k = 0; k < len; k++) y2[i] += zca.Matrix[i * len + k] * (patch[k] - zca.Mean[k]);
                     patch = y2;
                 }
-                int region = (r * grid / rows) * grid + c * grid / cols;
+                int region = size > 0 ? (r / size) * regionCols + c / size : (r * grid / rows) * grid + c * grid / cols;
                 counts[region]++;
                 for (int j = 0; j < h; j++)
                 {
@@ -58,10 +60,12 @@ public class ConvolutionTests
     [InlineData(12, 12, 5, 2, 3, PoolingKind.Mean, PatchNormalizationKind.Contrast, true)]
     [InlineData(9, 11, 3, 3, 1, PoolingKind.Sum, PatchNormalizationKind.None, false)]
     [InlineData(16, 16, 8, 1, 2, PoolingKind.Mean, PatchNormalizationKind.Ufldl, true)]
+    [InlineData(14, 11, 3, 1, 1, PoolingKind.Sum, PatchNormalizationKind.Contrast, false, 4)]
+    [InlineData(20, 20, 5, 2, 1, PoolingKind.Mean, PatchNormalizationKind.None, false, 3)]
     public void Featurize_matches_the_naive_convolution_and_pooling(int height, int width, int patch, int stride, int grid,
-        PoolingKind pooling, PatchNormalizationKind norm, bool withZca)
+        PoolingKind pooling, PatchNormalizationKind norm, bool withZca, int poolSize = 0)
     {
-        var g = new ConvolutionGeometry(height, width, patch, stride, grid);
+        var g = new ConvolutionGeometry(height, width, patch, stride, grid, poolSize);
         int len = patch * patch, h = 7;
         var image = TestData.RandomRows(1, height * width, 1);
         var p = ParameterInitializer.Initialize(len, h, 2);
@@ -72,7 +76,7 @@ public class ConvolutionTests
         var features = new float[featurizer.FeatureCount];
         featurizer.Featurize(image, features, featurizer.CreateWorkspace());
         var expected = Naive(image, g, norm, parameter, zca, p, pooling);
-        Assert.Equal(grid * grid * h, features.Length);
+        Assert.Equal(expected.Length, features.Length);
         for (int k = 0; k < features.Length; k++)
             Assert.True(Math.Abs(features[k] - expected[k]) <= 1e-4 * Math.Max(1, Math.Abs(expected[k])), $"feature {k}: {features[k]} vs {expected[k]}");
     }
@@ -83,6 +87,7 @@ public class ConvolutionTests
         Assert.Contains("PatchSize must lie in 1..10", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 12, 11, 1, 1).Validate()).Message);
         Assert.Contains("Stride must be at least 1, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 0, 1).Validate()).Message);
         Assert.Contains("PoolGrid must lie in 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 6, 4, 3).Validate()).Message);
+        Assert.Contains("PoolSize must be 0 (use PoolGrid) or at least 1, but is -1", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 1, 1, -1).Validate()).Message);
         var p = ParameterInitializer.Initialize(9, 4, 1);
         Assert.Contains("takes 9 values but 4x4 patches have 16", Assert.Throws<ArgumentException>(() =>
             new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 4, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum)).Message);
@@ -93,7 +98,7 @@ public class ConvolutionTests
     {
         var p = ParameterInitializer.Initialize(16, 5, 4);
         var zca = ZcaWhitening.Fit(TestData.RandomRows(100, 16, 5), 100, 16, 0.1);
-        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(10, 9, 4, 2, 2), new PatchPreprocessor(PatchNormalizationKind.Ufldl, 0.4, zca), p, PoolingKind.Mean);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(10, 9, 4, 2, 2, PoolSize: 2), new PatchPreprocessor(PatchNormalizationKind.Ufldl, 0.4, zca), p, PoolingKind.Mean);
         var summary = new TrainingSummary(OptimizerKind.Lbfgs, 3, 0, SparseAe.Optimization.OptimizerExitReason.MaxIterations,
             new SparseAe.Objective.CostBreakdown(1, 0.5, 0.25, 0.25), new double[5], TimeSpan.FromSeconds(1), 100, []);
         var saved = new SavedConvolution(featurizer, new SavedAutoencoder(p, new SparseAe.Objective.ObjectiveSettings(), summary, []), 100, ["F", "Pixels"]);
@@ -109,11 +114,35 @@ public class ConvolutionTests
         Assert.Equal(a, b);
         Assert.Equal(["F", "Pixels"], back.ColumnNames);
         Assert.Equal(100, back.TrainingPatches);
+        Assert.Equal(2, back.Featurizer.Geometry.PoolSize);
         for (int cut = 0; cut < bytes.Length; cut += 37)
             Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(bytes, 0, cut)));
         var damaged = (byte[])bytes.Clone();
         damaged[30] ^= 8;
         Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged)));
+    }
+
+    [Fact]
+    public void A_version_1_block_without_a_pool_size_reads_as_grid_pooling()
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum);
+        var summary = new TrainingSummary(OptimizerKind.Lbfgs, 1, 0, SparseAe.Optimization.OptimizerExitReason.MaxIterations,
+            new SparseAe.Objective.CostBreakdown(1, 1, 0, 0), new double[3], TimeSpan.Zero, 10, []);
+        using var ms = new MemoryStream();
+        ConvolutionFormat.Write(ms, new SavedConvolution(featurizer, new SavedAutoencoder(p, new SparseAe.Objective.ObjectiveSettings(), summary, []), 10, ["F", "P"]));
+        var bytes = ms.ToArray();
+        // Version 1 ended with the column names: drop the pool size and re-frame the block as version 1.
+        int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)) - 4;
+        var v1 = new byte[16 + length + 4];
+        bytes.AsSpan(0, 16 + length).CopyTo(v1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(4), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(8), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(v1.AsSpan(12), length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(v1.AsSpan(16, length)));
+        var back = ConvolutionFormat.Read(new MemoryStream(v1));
+        Assert.Equal(0, back.Featurizer.Geometry.PoolSize);
+        Assert.Equal(2, back.Featurizer.Geometry.PoolGrid);
     }
 
     [Fact]
