@@ -39,19 +39,10 @@ internal static class ModelOutputs
         int h = w.HiddenCount, v = w.VisibleCount;
         AtomicFile.Write(path, s => MatWriter.Write(s,
         [
-            MatVariable.FromSingles("W1", [h, v], ColumnMajor(w.W1.Span, h, v)),
-            MatVariable.FromSingles("W2", [v, h], ColumnMajor(w.W2.Span, v, h)),
+            MatVariable.FromSingles("W1", [h, v], ColumnMajorLayout.ToColumnMajor(w.W1.ToArray(), [h, v])),
+            MatVariable.FromSingles("W2", [v, h], ColumnMajorLayout.ToColumnMajor(w.W2.ToArray(), [v, h])),
             MatVariable.FromSingles("b1", [h, 1], w.B1.ToArray()),
             MatVariable.FromSingles("b2", [v, 1], w.B2.ToArray()),
         ]));
-    }
-
-    // Row-major (rows, cols) to MATLAB's column-major order: element (i, j) at i + rows*j.
-    private static float[] ColumnMajor(ReadOnlySpan<float> rowMajor, int rows, int cols)
-    {
-        var result = new float[rows * cols];
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++) result[i + rows * j] = rowMajor[i * cols + j];
-        return result;
     }
 }
