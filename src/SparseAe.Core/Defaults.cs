@@ -76,6 +76,9 @@ public static class Defaults
     /// <summary>Convolutional featurizer: pooling regions per side (2 x 2 quadrants, as Coates et al.).</summary>
     public const int ConvolutionPoolGrid = 2;
 
+    /// <summary>Convolutional featurizer: the soft-threshold encoding's alpha (Coates and Ng 2011 use 0.25 on whitened patches).</summary>
+    public const double ConvolutionSoftThreshold = 0.25;
+
     /// <summary>Worker threads; 0 means one per core.</summary>
     public const int Threads = 0;
 

@@ -6,20 +6,25 @@ namespace SparseAe.Convolution;
 /// Convolutional featurisation with a trained patch autoencoder (UFLDL, "Convolution and pooling";
 /// Coates, Lee and Ng, "An analysis of single-layer networks in unsupervised feature learning", 2011):
 /// the encoder is applied at every position of an image, giving H feature maps of R x C positions, and
-/// each map is pooled over a G x G grid of regions into one vector of G*G*H values per image.
+/// each map is pooled over a G x G grid of regions into one vector of G*G*H values per image (G*G*2H
+/// with the soft-threshold encoding, <see cref="FeatureEncoding"/>).
 /// </summary>
 /// <remarks>
 /// Shapes: the image is (ImageHeight, ImageWidth) row-major; the patches of all N = R*C positions form
 /// one (N, P*P) matrix, preprocessed as in training and encoded with one matrix product
 /// (N, P*P) x (P*P, H), so the convolution runs on the tuned kernel. Position (r, c) falls in region
 /// (RegionOfRow(r), RegionOfColumn(c)) of <see cref="ConvolutionGeometry"/>. Output index:
-/// (regionRow * RegionColumns + regionColumn) * H + j. Immutable and thread-safe; each
+/// (regionRow * RegionColumns + regionColumn) * H + j; with the soft threshold each region holds the H
+/// positive parts then the H negative parts. Immutable and thread-safe; each
 /// caller brings its own <see cref="Workspace"/>.
 /// </remarks>
 public sealed class ConvolutionalFeaturizer
 {
-    public ConvolutionalFeaturizer(ConvolutionGeometry geometry, PatchPreprocessor preprocessor, AutoencoderParameters encoder, PoolingKind pooling)
+    public ConvolutionalFeaturizer(ConvolutionGeometry geometry, PatchPreprocessor preprocessor, AutoencoderParameters encoder, PoolingKind pooling,
+        FeatureEncoding? encoding = null)
     {
+        encoding ??= FeatureEncoding.Sigmoid;
+        encoding.Validate();
         ArgumentNullException.ThrowIfNull(geometry);
         ArgumentNullException.ThrowIfNull(preprocessor);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -33,18 +38,25 @@ public sealed class ConvolutionalFeaturizer
         Parameters = encoder.Clone();
         Encoder = new AutoencoderEncoder(encoder);
         Pooling = pooling;
+        Encoding = encoding;
+        if (encoding.Kind == FeatureEncodingKind.SoftThreshold) _dictionaryT = FeatureEncoding.UnitDictionaryTransposed(encoder);
     }
+
+    private readonly float[]? _dictionaryT;   // (V, H): unit-length rows of W1, transposed; soft threshold only
 
     public ConvolutionGeometry Geometry { get; }
     public PatchPreprocessor Preprocessor { get; }
     public PoolingKind Pooling { get; }
+    public FeatureEncoding Encoding { get; }
     public AutoencoderEncoder Encoder { get; }
 
     /// <summary>A copy of the encoder's parameters (for saving).</summary>
     public AutoencoderParameters Parameters { get; }
 
     /// <summary>Regions x H: the length of an image's feature vector.</summary>
-    public int FeatureCount => Geometry.RegionRows * Geometry.RegionColumns * Encoder.HiddenCount;
+    public int FeatureCount => Geometry.RegionRows * Geometry.RegionColumns * FeaturesPerRegion;
+
+    private int FeaturesPerRegion => Encoder.HiddenCount * Encoding.FeaturesPerUnit;
 
     /// <summary>Buffers for one caller: the patch matrix and the codes of every position.</summary>
     public Workspace CreateWorkspace() => new(this);
@@ -52,27 +64,15 @@ public sealed class ConvolutionalFeaturizer
     /// <summary>Writes the pooled features of one image.</summary>
     public void Featurize(ReadOnlySpan<float> image, Span<float> features, Workspace workspace)
     {
-        var g = Geometry;
-        if (image.Length != g.ImageHeight * g.ImageWidth)
-            throw new ArgumentException($"The image must have {g.ImageHeight}x{g.ImageWidth} = {g.ImageHeight * g.ImageWidth} values, but has {image.Length}.", nameof(image));
         if (features.Length != FeatureCount)
             throw new ArgumentException($"features must hold {FeatureCount} values, but holds {features.Length}.", nameof(features));
-        ArgumentNullException.ThrowIfNull(workspace);
-        int rows = g.RowPositions, cols = g.ColumnPositions, p = g.PatchSize, length = g.PatchLength, h = Encoder.HiddenCount;
-        int positions = rows * cols;
-        var patches = workspace.Patches;
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++)
-            {
-                var patch = patches.AsSpan((r * cols + c) * length, length);
-                int top = r * g.Stride, left = c * g.Stride;
-                for (int y = 0; y < p; y++) image.Slice((top + y) * g.ImageWidth + left, p).CopyTo(patch.Slice(y * p, p));
-            }
-        Preprocessor.Apply(patches.AsSpan(0, positions * length), positions, length, workspace.Scratch);
-        var codes = workspace.Codes;
-        Encoder.EncodeBatch(patches.AsSpan(0, positions * length), positions, codes);
-
+        var codes = EncodePositions(image, workspace);
+        var g = Geometry;
+        int rows = g.RowPositions, cols = g.ColumnPositions, h = Encoder.HiddenCount;
         features.Clear();
+        int width = FeaturesPerRegion;
+        float alpha = (float)Encoding.Threshold;
+        var part = workspace.Scratch.AsSpan(0, h);
         int regionColumns = g.RegionColumns;
         var counts = workspace.RegionCounts;
         Array.Clear(counts);
@@ -83,12 +83,57 @@ public sealed class ConvolutionalFeaturizer
             {
                 int region = gr * regionColumns + g.RegionOfColumn(c);
                 counts[region]++;
-                System.Numerics.Tensors.TensorPrimitives.Add(features.Slice(region * h, h), codes.AsSpan((r * cols + c) * h, h), features.Slice(region * h, h));
+                var code = codes.Slice((r * cols + c) * h, h);
+                var pooled = features.Slice(region * width, width);
+                if (_dictionaryT is null)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Add(pooled, code, pooled);
+                    continue;
+                }
+                // Polarity split: max(0, z - alpha) into the first H, max(0, -z - alpha) into the second.
+                System.Numerics.Tensors.TensorPrimitives.Subtract(code, alpha, part);
+                System.Numerics.Tensors.TensorPrimitives.Max(part, 0f, part);
+                System.Numerics.Tensors.TensorPrimitives.Add(pooled.Slice(0, h), part, pooled.Slice(0, h));
+                System.Numerics.Tensors.TensorPrimitives.Negate(code, part);
+                System.Numerics.Tensors.TensorPrimitives.Subtract(part, alpha, part);
+                System.Numerics.Tensors.TensorPrimitives.Max(part, 0f, part);
+                System.Numerics.Tensors.TensorPrimitives.Add(pooled.Slice(h, h), part, pooled.Slice(h, h));
             }
         }
         if (Pooling == PoolingKind.Mean)
             for (int region = 0; region < counts.Length; region++)
-                System.Numerics.Tensors.TensorPrimitives.Multiply(features.Slice(region * h, h), 1f / counts[region], features.Slice(region * h, h));
+                System.Numerics.Tensors.TensorPrimitives.Multiply(features.Slice(region * width, width), 1f / counts[region], features.Slice(region * width, width));
+    }
+
+    /// <summary>
+    /// The H feature maps of one image before pooling: (RowPositions * ColumnPositions, H) row-major,
+    /// position (r, c) at row r * ColumnPositions + c. With the sigmoid encoding a value is the code
+    /// sigmoid(W1 x + b1); with the soft threshold it is the response d_j.x of the unit-length filter
+    /// (its two features are max(0, z - alpha) and max(0, -z - alpha)). The span is the workspace's
+    /// buffer: valid until its next use.
+    /// </summary>
+    public ReadOnlySpan<float> EncodePositions(ReadOnlySpan<float> image, Workspace workspace)
+    {
+        var g = Geometry;
+        if (image.Length != g.ImageHeight * g.ImageWidth)
+            throw new ArgumentException($"The image must have {g.ImageHeight}x{g.ImageWidth} = {g.ImageHeight * g.ImageWidth} values, but has {image.Length}.", nameof(image));
+        ArgumentNullException.ThrowIfNull(workspace);
+        int rows = g.RowPositions, cols = g.ColumnPositions, p = g.PatchSize, length = g.PatchLength, h = Encoder.HiddenCount;
+        int positions = rows * cols;
+        var patches = workspace.Patches.AsSpan(0, positions * length);
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                var patch = patches.Slice((r * cols + c) * length, length);
+                int top = r * g.Stride, left = c * g.Stride;
+                for (int y = 0; y < p; y++) image.Slice((top + y) * g.ImageWidth + left, p).CopyTo(patch.Slice(y * p, p));
+            }
+        Preprocessor.Apply(patches, positions, length, workspace.Scratch);
+        var codes = workspace.Codes.AsSpan(0, positions * h);
+        // All positions are one (N, P*P) x (P*P, H) product.
+        if (_dictionaryT is null) Encoder.EncodeBatch(patches, positions, codes);
+        else Kernels.MatrixKernels.MultiplyAB(patches, _dictionaryT, codes, positions, length, h);
+        return codes;
     }
 
     /// <summary>One caller's buffers (not thread-safe; make one per thread or cursor).</summary>
@@ -100,7 +145,7 @@ public sealed class ConvolutionalFeaturizer
             Patches = new float[positions * f.Geometry.PatchLength];
             Codes = new float[positions * f.Encoder.HiddenCount];
             RegionCounts = new int[f.Geometry.RegionRows * f.Geometry.RegionColumns];
-            Scratch = new float[2 * f.Geometry.PatchLength];
+            Scratch = new float[Math.Max(2 * f.Geometry.PatchLength, f.Encoder.HiddenCount)];
         }
 
         internal float[] Scratch { get; }

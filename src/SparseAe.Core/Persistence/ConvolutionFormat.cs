@@ -20,6 +20,8 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 ///       i32  A, the byte length of the autoencoder block, then A bytes: a ModelFormat block
 ///       i32  K, column names, then K x (i32 byte length, UTF-8 bytes)
 ///       i32  pool size (0: the pool grid)                  format version 2 and later only
+///       i32  encoding (0 sigmoid, 1 soft threshold)        format version 3 and later only
+///       f64  soft threshold alpha (0 for sigmoid)          format version 3 and later only
 /// </code>
 /// The nested blocks carry their own magic, versions and CRC-32 and are read by their own readers;
 /// the geometry is validated before anything is built from it.
@@ -27,8 +29,9 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 public static class ConvolutionFormat
 {
     public const uint Magic = 0x564E4353;
-    /// <summary>Version 2 added the pool size (after the column names); version 1 blocks pool over a grid.</summary>
-    public const uint CurrentVersion = 2;
+    /// <summary>Version 2 added the pool size (after the column names); version 1 blocks pool over a grid.
+    /// Version 3 added the feature encoding; version 2 blocks use the sigmoid code.</summary>
+    public const uint CurrentVersion = 3;
 
     public const uint MinReadableVersion = 2;
 
@@ -49,6 +52,7 @@ public static class ConvolutionFormat
             WriteNested(w, s => ModelFormat.Write(s, saved.Autoencoder));
             ModelFormat.WriteNames(w, saved.ColumnNames);
             w.Write(g.PoolSize);
+            w.Write((int)f.Encoding.Kind); w.Write(f.Encoding.Threshold);
         }
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, payload.GetBuffer().AsSpan(0, (int)payload.Length));
     }
@@ -71,11 +75,18 @@ public static class ConvolutionFormat
         var autoencoder = ModelFormat.Read(new MemoryStream(r.Bytes(aeLength, "autoencoder block")));
         var names = ModelFormat.ReadNames(ref r);
         int poolSize = version >= 2 ? r.Int("pool size", 0, 65_536) : 0;
+        var encoding = FeatureEncoding.Sigmoid;
+        if (version >= 3)
+        {
+            var kind = (FeatureEncodingKind)r.Int("feature encoding", 0, 1);
+            double threshold = r.Double("soft threshold", 0, double.MaxValue);
+            encoding = new FeatureEncoding(kind, threshold);
+        }
         r.End();
         var geometry = new ConvolutionGeometry(height, width, patch, stride, grid, poolSize);
         try
         {
-            var featurizer = new ConvolutionalFeaturizer(geometry, new PatchPreprocessor(normalization, parameter, zca), autoencoder.Parameters, pooling);
+            var featurizer = new ConvolutionalFeaturizer(geometry, new PatchPreprocessor(normalization, parameter, zca), autoencoder.Parameters, pooling, encoding);
             return new SavedConvolution(featurizer, autoencoder, patches, names);
         }
         catch (ArgumentException e)

@@ -70,7 +70,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
             ? FullBatchTrainer.Train(patches, o.PatchCount, length, settings)
             : MiniBatchTrainer.Train(new ArrayRowSource(patches, o.PatchCount, length), settings);
         var featurizer = new ConvolutionalFeaturizer(o.Geometry(),
-            new PatchPreprocessor(o.Normalization, parameter, zca), result.Parameters, o.Pooling);
+            new PatchPreprocessor(o.Normalization, parameter, zca), result.Parameters, o.Pooling, o.FeatureEncoding());
         HostAccess.Info(channel, $"Patch autoencoder: {result.Summary.ExitReason} after {result.Summary.Iterations} iterations; {featurizer.FeatureCount} features per image.");
         return new ConvolutionalFeaturizerTransformer(o.OutputColumnName, o.InputColumnName, featurizer, result.Summary, settings.Objective, o.PatchCount);
     }

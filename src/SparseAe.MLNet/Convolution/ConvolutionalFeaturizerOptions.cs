@@ -37,11 +37,20 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <summary>ZCA whitening of the normalised patches with this epsilon; null for none.</summary>
     public double? ZcaEpsilon { get; set; }
 
+    /// <summary>How patches become features: the autoencoder's sigmoid code (H per region) or a soft
+    /// threshold of the unit-length encoder filters with polarity split (2H per region).</summary>
+    public FeatureEncodingKind Encoding { get; set; } = FeatureEncodingKind.Sigmoid;
+
+    /// <summary>The soft threshold's alpha (used with <see cref="FeatureEncodingKind.SoftThreshold"/>).</summary>
+    public double SoftThreshold { get; set; } = Defaults.ConvolutionSoftThreshold;
+
     /// <summary>Random patches sampled from the training images to fit ZCA and the autoencoder.</summary>
     public int PatchCount { get; set; } = Defaults.ConvolutionPatches;
 
     /// <summary>How the patch autoencoder is trained (its column names are not used).</summary>
     public SparseAutoencoderOptions Autoencoder { get; set; } = new();
+
+    internal FeatureEncoding FeatureEncoding() => new(Encoding, Encoding == FeatureEncodingKind.SoftThreshold ? SoftThreshold : 0);
 
     internal ConvolutionGeometry Geometry() => new(ImageHeight, ImageWidth, PatchSize, Stride, PoolGrid, PoolSize ?? 0);
 
@@ -60,6 +69,9 @@ public sealed class ConvolutionalFeaturizerOptions
             throw new ArgumentOutOfRangeException(nameof(ContrastEpsilon), ContrastEpsilon, $"ContrastEpsilon must be finite and above 0, but is {ContrastEpsilon}.");
         if (ZcaEpsilon is double z && (!(z >= 0) || double.IsInfinity(z)))
             throw new ArgumentOutOfRangeException(nameof(ZcaEpsilon), z, $"ZcaEpsilon must be null or finite and at least 0, but is {z}.");
+        if (!Enum.IsDefined(Encoding)) throw new ArgumentOutOfRangeException(nameof(Encoding), Encoding, $"Encoding must be Sigmoid or SoftThreshold, but is {(int)Encoding}.");
+        if (!(SoftThreshold >= 0) || double.IsInfinity(SoftThreshold))
+            throw new ArgumentOutOfRangeException(nameof(SoftThreshold), SoftThreshold, $"SoftThreshold must be finite and at least 0, but is {SoftThreshold}.");
         if (PatchCount < 1) throw new ArgumentOutOfRangeException(nameof(PatchCount), PatchCount, $"PatchCount must be at least 1, but is {PatchCount}.");
         ArgumentNullException.ThrowIfNull(Autoencoder, nameof(Autoencoder));
         Autoencoder.Validate();

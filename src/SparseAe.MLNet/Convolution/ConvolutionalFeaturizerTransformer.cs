@@ -43,6 +43,23 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
     /// <summary>Patches the ZCA and the autoencoder were fitted on.</summary>
     public long TrainingPatches { get; }
 
+    /// <summary>
+    /// The same trained featurizer with another feature encoding: the encoding can be chosen (for example
+    /// by validation) without training the autoencoder again.
+    /// </summary>
+    /// <param name="encoding">Sigmoid (the autoencoder's code) or SoftThreshold.</param>
+    /// <param name="softThreshold">alpha of the soft threshold; ignored for Sigmoid.</param>
+    public ConvolutionalFeaturizerTransformer WithEncoding(FeatureEncodingKind encoding, double softThreshold = Defaults.ConvolutionSoftThreshold)
+    {
+        if (!Enum.IsDefined(encoding)) throw new ArgumentOutOfRangeException(nameof(encoding), encoding, $"encoding must be Sigmoid or SoftThreshold, but is {(int)encoding}.");
+        if (encoding == FeatureEncodingKind.SoftThreshold && (!(softThreshold >= 0) || double.IsInfinity(softThreshold)))
+            throw new ArgumentOutOfRangeException(nameof(softThreshold), softThreshold, $"softThreshold must be finite and at least 0, but is {softThreshold}.");
+        var f = Featurizer;
+        var featurizer = new ConvolutionalFeaturizer(f.Geometry, f.Preprocessor, f.Parameters, f.Pooling,
+            new FeatureEncoding(encoding, encoding == FeatureEncodingKind.SoftThreshold ? softThreshold : 0));
+        return new ConvolutionalFeaturizerTransformer(OutputColumnName, InputColumnName, featurizer, AutoencoderSummary, Objective, TrainingPatches);
+    }
+
     private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
     {
         var g = Featurizer.Geometry;

@@ -12,12 +12,13 @@ public class ConvolutionTests
 {
     // Naive twin: every position, the preprocessing written out, the encoder in double, then pooling.
     private static double[] Naive(float[] image, ConvolutionGeometry g, PatchNormalizationKind norm, double parameter, ZcaWhitening? zca,
-        AutoencoderParameters p, PoolingKind pooling)
+        AutoencoderParameters p, PoolingKind pooling, double? softThreshold = null)
     {
         int rows = g.RowPositions, cols = g.ColumnPositions, h = p.HiddenCount, len = g.PatchLength, grid = g.PoolGrid, size = g.PoolSize;
         // Regions written out: a G x G grid, or blocks of `size` positions with a smaller last block.
         int regionRows = size > 0 ? (rows + size - 1) / size : grid, regionCols = size > 0 ? (cols + size - 1) / size : grid;
-        var features = new double[regionRows * regionCols * h];
+        int width = softThreshold is null ? h : 2 * h;
+        var features = new double[regionRows * regionCols * width];
         var counts = new int[regionRows * regionCols];
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
@@ -44,14 +45,24 @@ public class ConvolutionTests
                 counts[region]++;
                 for (int j = 0; j < h; j++)
                 {
+                    if (softThreshold is double alpha)
+                    {
+                        // Coates and Ng 2011: d_j = W1 row j / ||row j||, features max(0, +-d_j.x - alpha).
+                        double length = Math.Sqrt(Enumerable.Range(0, len).Sum(k => (double)p.W1[j * len + k] * p.W1[j * len + k]));
+                        double d = 0;
+                        for (int k = 0; k < len; k++) d += p.W1[j * len + k] / length * patch[k];
+                        features[region * width + j] += Math.Max(0, d - alpha);
+                        features[region * width + h + j] += Math.Max(0, -d - alpha);
+                        continue;
+                    }
                     double z = p.B1[j];
                     for (int k = 0; k < len; k++) z += p.W1[j * len + k] * patch[k];
-                    features[region * h + j] += 1 / (1 + Math.Exp(-z));
+                    features[region * width + j] += 1 / (1 + Math.Exp(-z));
                 }
             }
         if (pooling == PoolingKind.Mean)
             for (int region = 0; region < counts.Length; region++)
-                for (int j = 0; j < h; j++) features[region * h + j] /= counts[region];
+                for (int j = 0; j < width; j++) features[region * width + j] /= counts[region];
         return features;
     }
 
@@ -62,8 +73,11 @@ public class ConvolutionTests
     [InlineData(16, 16, 8, 1, 2, PoolingKind.Mean, PatchNormalizationKind.Ufldl, true)]
     [InlineData(14, 11, 3, 1, 1, PoolingKind.Sum, PatchNormalizationKind.Contrast, false, 4)]
     [InlineData(20, 20, 5, 2, 1, PoolingKind.Mean, PatchNormalizationKind.None, false, 3)]
+    [InlineData(12, 10, 4, 1, 2, PoolingKind.Sum, PatchNormalizationKind.Contrast, true, 0, 0.25)]
+    [InlineData(14, 11, 3, 1, 1, PoolingKind.Mean, PatchNormalizationKind.Ufldl, false, 4, 0.0)]
+    [InlineData(28, 28, 8, 1, 3, PoolingKind.Sum, PatchNormalizationKind.Contrast, true, 0, 0.5)]
     public void Featurize_matches_the_naive_convolution_and_pooling(int height, int width, int patch, int stride, int grid,
-        PoolingKind pooling, PatchNormalizationKind norm, bool withZca, int poolSize = 0)
+        PoolingKind pooling, PatchNormalizationKind norm, bool withZca, int poolSize = 0, double? softThreshold = null)
     {
         var g = new ConvolutionGeometry(height, width, patch, stride, grid, poolSize);
         int len = patch * patch, h = 7;
@@ -72,10 +86,11 @@ public class ConvolutionTests
         for (int j = 0; j < h; j++) p.B1[j] = 0.05f * j - 0.1f;
         double parameter = norm switch { PatchNormalizationKind.Ufldl => 0.3, PatchNormalizationKind.Contrast => 0.01, _ => 0 };
         var zca = withZca ? ZcaWhitening.Fit(TestData.RandomRows(300, len, 3), 300, len, 0.1) : null;
-        var featurizer = new ConvolutionalFeaturizer(g, new PatchPreprocessor(norm, parameter, zca), p, pooling);
+        var encoding = softThreshold is double alpha ? new FeatureEncoding(FeatureEncodingKind.SoftThreshold, alpha) : null;
+        var featurizer = new ConvolutionalFeaturizer(g, new PatchPreprocessor(norm, parameter, zca), p, pooling, encoding);
         var features = new float[featurizer.FeatureCount];
         featurizer.Featurize(image, features, featurizer.CreateWorkspace());
-        var expected = Naive(image, g, norm, parameter, zca, p, pooling);
+        var expected = Naive(image, g, norm, parameter, zca, p, pooling, softThreshold);
         Assert.Equal(expected.Length, features.Length);
         for (int k = 0; k < features.Length; k++)
             Assert.True(Math.Abs(features[k] - expected[k]) <= 1e-4 * Math.Max(1, Math.Abs(expected[k])), $"feature {k}: {features[k]} vs {expected[k]}");
@@ -122,27 +137,80 @@ public class ConvolutionTests
         Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged)));
     }
 
+    // A current block re-framed as an older version: the fields that version lacked (the last
+    // `dropped` payload bytes) are cut off and the header and CRC-32 rewritten.
+    private static byte[] AsOlderVersion(byte[] bytes, int dropped, uint version)
+    {
+        int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)) - dropped;
+        var old = new byte[16 + length + 4];
+        bytes.AsSpan(0, 16 + length).CopyTo(old);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(4), version);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(8), version);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(old.AsSpan(12), length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(old.AsSpan(16, length)));
+        return old;
+    }
+
+    private static byte[] SavedBytes(ConvolutionalFeaturizer featurizer, AutoencoderParameters p)
+    {
+        var summary = new TrainingSummary(OptimizerKind.Lbfgs, 1, 0, SparseAe.Optimization.OptimizerExitReason.MaxIterations,
+            new SparseAe.Objective.CostBreakdown(1, 1, 0, 0), new double[p.HiddenCount], TimeSpan.Zero, 10, []);
+        using var ms = new MemoryStream();
+        ConvolutionFormat.Write(ms, new SavedConvolution(featurizer, new SavedAutoencoder(p, new SparseAe.Objective.ObjectiveSettings(), summary, []), 10, ["F", "P"]));
+        return ms.ToArray();
+    }
+
     [Fact]
-    public void A_version_1_block_without_a_pool_size_reads_as_grid_pooling()
+    public void Older_blocks_read_with_the_defaults_of_their_time()
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var soft = new FeatureEncoding(FeatureEncodingKind.SoftThreshold, 0.3);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2, PoolSize: 3), PatchPreprocessor.Identity, p, PoolingKind.Sum, soft);
+        var bytes = SavedBytes(featurizer, p);
+        var current = ConvolutionFormat.Read(new MemoryStream(bytes)).Featurizer;
+        Assert.Equal(soft, current.Encoding);
+        Assert.Equal(3, current.Geometry.PoolSize);
+        // Version 2 had no encoding (4 + 8 bytes at the end): the sigmoid code.
+        var v2 = ConvolutionFormat.Read(new MemoryStream(AsOlderVersion(bytes, 12, 2))).Featurizer;
+        Assert.Equal(FeatureEncoding.Sigmoid, v2.Encoding);
+        Assert.Equal(3, v2.Geometry.PoolSize);
+        Assert.Equal(2 * 2 * 3, v2.FeatureCount);
+    }
+
+    [Fact]
+    public void A_version_1_block_reads_as_grid_pooling_of_the_sigmoid_code()
     {
         var p = ParameterInitializer.Initialize(9, 3, 4);
         var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum);
-        var summary = new TrainingSummary(OptimizerKind.Lbfgs, 1, 0, SparseAe.Optimization.OptimizerExitReason.MaxIterations,
-            new SparseAe.Objective.CostBreakdown(1, 1, 0, 0), new double[3], TimeSpan.Zero, 10, []);
-        using var ms = new MemoryStream();
-        ConvolutionFormat.Write(ms, new SavedConvolution(featurizer, new SavedAutoencoder(p, new SparseAe.Objective.ObjectiveSettings(), summary, []), 10, ["F", "P"]));
-        var bytes = ms.ToArray();
-        // Version 1 ended with the column names: drop the pool size and re-frame the block as version 1.
-        int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)) - 4;
-        var v1 = new byte[16 + length + 4];
-        bytes.AsSpan(0, 16 + length).CopyTo(v1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(4), 1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(8), 1);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(v1.AsSpan(12), length);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(v1.AsSpan(16, length)));
-        var back = ConvolutionFormat.Read(new MemoryStream(v1));
-        Assert.Equal(0, back.Featurizer.Geometry.PoolSize);
-        Assert.Equal(2, back.Featurizer.Geometry.PoolGrid);
+        // Version 1 ended with the column names: no pool size, no encoding (4 + 4 + 8 bytes).
+        var v1 = ConvolutionFormat.Read(new MemoryStream(AsOlderVersion(SavedBytes(featurizer, p), 16, 1))).Featurizer;
+        Assert.Equal(0, v1.Geometry.PoolSize);
+        Assert.Equal(2, v1.Geometry.PoolGrid);
+        Assert.Equal(FeatureEncoding.Sigmoid, v1.Encoding);
+    }
+
+    [Fact]
+    public void A_block_with_an_unknown_encoding_is_refused()
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum);
+        var bytes = SavedBytes(featurizer, p);
+        // The encoding kind sits 12 bytes before the end of the payload; 7 is no encoding.
+        var damaged = AsOlderVersion(bytes, 0, ConvolutionFormat.CurrentVersion);
+        int payloadEnd = damaged.Length - 4;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(damaged.AsSpan(payloadEnd - 12), 7);
+        damaged = AsOlderVersion(damaged, 0, ConvolutionFormat.CurrentVersion);   // fresh CRC over the edit
+        Assert.Contains("feature encoding", Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged))).Message);
+    }
+
+    [Fact]
+    public void A_soft_threshold_that_is_negative_or_not_finite_is_refused()
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        foreach (var alpha in new[] { -0.1, double.NaN, double.PositiveInfinity })
+            Assert.Contains("soft threshold must be finite and at least 0", Assert.Throws<ArgumentOutOfRangeException>(() =>
+                new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum,
+                    new FeatureEncoding(FeatureEncodingKind.SoftThreshold, alpha))).Message);
     }
 
     [Fact]

@@ -94,6 +94,38 @@ public class ConvolutionComponentTests
     }
 
     [Fact]
+    public void The_soft_threshold_encoding_doubles_the_features_and_survives_save_and_load()
+    {
+        var ml = new MLContext(seed: 1);
+        var images = Bars(40, 5);
+        var data = ml.Data.LoadFromEnumerable(images);
+        var options = Options(zca: 0.1);
+        options.Encoding = SparseAe.Convolution.FeatureEncodingKind.SoftThreshold;
+        options.SoftThreshold = 0.3;
+        var model = ml.Transforms.ConvolutionalSparseFeatures(options).Fit(data);
+        Assert.Equal(2 * 2 * 2 * 6, model.Featurizer.FeatureCount);
+        var features = model.Transform(data).GetColumn<float[]>("Features").ToArray();
+        Assert.All(features, f => Assert.All(f, v => Assert.True(v >= 0 && float.IsFinite(v))));
+        Assert.Contains(features, f => f.Any(v => v > 0));
+
+        var path = Path.Combine(TestData.TempDirectory(), "soft.zip");
+        ml.Model.Save(model, data.Schema, path);
+        var loaded = new MLContext().Model.Load(path, out _);
+        Assert.Equal(features, loaded.Transform(data).GetColumn<float[]>("Features").ToArray());
+
+        // The same autoencoder with the other encoding, without training again: its sigmoid codes.
+        var sigmoid = model.WithEncoding(SparseAe.Convolution.FeatureEncodingKind.Sigmoid);
+        Assert.Equal(2 * 2 * 6, sigmoid.Featurizer.FeatureCount);
+        Assert.Equal(model.Featurizer.Parameters.Theta, sigmoid.Featurizer.Parameters.Theta);
+        var code = new float[24];
+        sigmoid.Featurizer.Featurize(images[0].Pixels, code, sigmoid.Featurizer.CreateWorkspace());
+        Assert.Equal(code, sigmoid.Transform(data).GetColumn<float[]>("Features").First());
+        Assert.All(code, v => Assert.InRange(v, 0f, 9f));   // sums of at most 3x3 sigmoids: the 5x5 positions split 3 + 2 each way
+        Assert.Contains("softThreshold must be finite and at least 0, but is -1",
+            Assert.Throws<ArgumentOutOfRangeException>(() => model.WithEncoding(SparseAe.Convolution.FeatureEncodingKind.SoftThreshold, -1)).Message);
+    }
+
+    [Fact]
     public void Bad_options_and_columns_are_refused()
     {
         var ml = new MLContext(seed: 1);
@@ -107,5 +139,11 @@ public class ConvolutionComponentTests
         var noPatches = Options();
         noPatches.PatchCount = 0;
         Assert.Contains("PatchCount must be at least 1, but is 0", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(noPatches)).Message);
+        var badThreshold = Options();
+        badThreshold.SoftThreshold = double.NaN;
+        Assert.Contains("SoftThreshold must be finite and at least 0, but is NaN", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badThreshold)).Message);
+        var badEncoding = Options();
+        badEncoding.Encoding = (SparseAe.Convolution.FeatureEncodingKind)5;
+        Assert.Contains("Encoding must be Sigmoid or SoftThreshold, but is 5", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badEncoding)).Message);
     }
 }

@@ -1,0 +1,55 @@
+using SparseAe.Model;
+
+namespace SparseAe.Convolution;
+
+/// <summary>How the featurizer turns a preprocessed patch into features with the trained encoder.</summary>
+public enum FeatureEncodingKind
+{
+    /// <summary>The autoencoder's own code, sigmoid(W1 x + b1): H features per position.</summary>
+    Sigmoid = 0,
+
+    /// <summary>
+    /// Soft threshold with polarity split (Coates and Ng, "The importance of encoding versus training
+    /// with sparse coding and vector quantization", ICML 2011, eq. 4 and section 3.2): with d_j the
+    /// j-th row of W1 scaled to unit length, f = [max(0, d_j.x - alpha), max(0, -d_j.x - alpha)]:
+    /// 2H features per position. The autoencoder supplies the dictionary; alpha is the threshold.
+    /// </summary>
+    SoftThreshold = 1,
+}
+
+/// <summary>The encoding and its threshold (used by <see cref="FeatureEncodingKind.SoftThreshold"/> only).</summary>
+public sealed record FeatureEncoding(FeatureEncodingKind Kind, double Threshold)
+{
+    public static FeatureEncoding Sigmoid { get; } = new(FeatureEncodingKind.Sigmoid, 0);
+
+    /// <summary>Features per position for an encoder of <paramref name="hidden"/> units.</summary>
+    public int FeaturesPerUnit => Kind == FeatureEncodingKind.SoftThreshold ? 2 : 1;
+
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Kind))
+            throw new ArgumentOutOfRangeException(nameof(Kind), Kind, $"The feature encoding must be Sigmoid or SoftThreshold, but is {(int)Kind}.");
+        if (Kind == FeatureEncodingKind.SoftThreshold && (!(Threshold >= 0) || !double.IsFinite(Threshold)))
+            throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, $"The soft threshold must be finite and at least 0, but is {Threshold}.");
+    }
+
+    /// <summary>
+    /// The dictionary of the soft threshold: W1's rows scaled to unit length, stored transposed
+    /// (V, H) for the batch product X D^T. A zero row stays zero (its features are then always 0).
+    /// W1 is (H, V) row-major.
+    /// </summary>
+    internal static float[] UnitDictionaryTransposed(AutoencoderParameters p)
+    {
+        int v = p.VisibleCount, h = p.HiddenCount;
+        var dt = new float[v * h];
+        ReadOnlySpan<float> w1 = p.W1;
+        for (int j = 0; j < h; j++)
+        {
+            var row = w1.Slice(j * v, v);
+            float norm = System.Numerics.Tensors.TensorPrimitives.Norm(row);
+            float scale = norm > 0 ? 1f / norm : 0f;
+            for (int t = 0; t < v; t++) dt[t * h + j] = row[t] * scale;
+        }
+        return dt;
+    }
+}
