@@ -22,7 +22,7 @@ public sealed record FeatureEncoding(FeatureEncodingKind Kind, double Threshold)
 {
     public static FeatureEncoding Sigmoid { get; } = new(FeatureEncodingKind.Sigmoid, 0);
 
-    /// <summary>Features per position for an encoder of <paramref name="hidden"/> units.</summary>
+    /// <summary>Features per hidden unit and position: 2 with the polarity split, else 1.</summary>
     public int FeaturesPerUnit => Kind == FeatureEncodingKind.SoftThreshold ? 2 : 1;
 
     public void Validate()

@@ -7,7 +7,8 @@ namespace SparseAe.Training;
 /// </summary>
 /// <remarks>
 /// n = 2HV + H + V parameters. L-BFGS: theta and gradient in float and double copies, eleven double
-/// vectors of the optimiser and line search, 2 x memory correction pairs in float, one float gradient
+/// vectors of the optimiser and line search, 2 x min(memory, iterations) correction pairs in float
+/// (a pair is allocated when the optimiser first stores one), one float gradient
 /// per worker thread, and the activations of every row, (rows, H + V) floats. Adam: theta, gradient
 /// and the two moment vectors, the per-thread gradients, one batch's activations and the shuffle pool.
 /// The estimate leaves out the data themselves (the caller holds them already).
@@ -18,7 +19,8 @@ public static class MemoryBudget
     {
         double n = 2.0 * hidden * visible + hidden + visible;
         int threads = Defaults.ResolveThreads(s.Threads);
-        double bytes = n * (16 + 88 + 8.0 * s.LbfgsMemory + 4 + 4.0 * threads) + 4.0 * rows * (hidden + visible) + 8.0 * hidden * visible;
+        int pairs = Math.Min(s.LbfgsMemory, s.MaxIterations);
+        double bytes = n * (16 + 88 + 8.0 * pairs + 4 + 4.0 * threads) + 4.0 * rows * (hidden + visible) + 8.0 * hidden * visible;
         return (long)Math.Min(bytes, long.MaxValue);
     }
 
