@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using SparseAe.Data.Mat;
+using Xunit;
+
+namespace SparseAe.Cli.Tests;
+
+/// <summary>
+/// Kills a real `sparseae train` (SIGKILL, no chance to clean up) at random moments, from start-up to
+/// after its outputs are written, over a folder that already holds a previous run's outputs. Every
+/// output must then be the old file, byte for byte, or a complete new one; no other file may appear
+/// under an output's name (temporary files are dot-files ending in .tmp).
+/// </summary>
+public class KillTests
+{
+    private static readonly string[] Outputs = ["model.zip", "filters.png", "curve.png", "w.csv", "w.mat"];
+
+    private static string[] Arguments(int seed) =>
+        ["train", "--patches", "3000", "--iterations", "60", "--seed", seed.ToString(), "--weights-csv", "w.csv", "--weights-mat", "w.mat"];
+
+    private static Process Start(string dir, int seed)
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Cli.Path);
+        foreach (var a in Arguments(seed)) psi.ArgumentList.Add(a);
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    [Fact]
+    public void Killing_train_at_random_moments_leaves_each_output_old_or_complete()
+    {
+        var dir = Cli.TempDirectory();
+        var clock = Stopwatch.StartNew();
+        var (code, _, err) = Cli.Run(dir, Arguments(1));
+        Assert.True(code == 0, err);
+        double runSeconds = clock.Elapsed.TotalSeconds;
+        var old = Outputs.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(dir, f)));
+        int csvLines = File.ReadAllLines(Path.Combine(dir, "w.csv")).Length;
+
+        var rng = new Random(20261128);
+        int replaced = 0, kept = 0;
+        for (int trial = 0; trial < 10; trial++)
+        {
+            // Moments spread over the whole run, the writing at its end included.
+            var delay = TimeSpan.FromSeconds(rng.NextDouble() * runSeconds * 1.1);
+            using var process = Start(dir, 2 + trial);
+            if (!process.WaitForExit(delay)) process.Kill(entireProcessTree: true);
+            Assert.True(process.WaitForExit(30_000));
+
+            foreach (var name in Outputs)
+            {
+                var path = Path.Combine(dir, name);
+                Assert.True(File.Exists(path), $"trial {trial} ({delay.TotalSeconds:F2} s): {name} disappeared");
+                var bytes = File.ReadAllBytes(path);
+                if (bytes.AsSpan().SequenceEqual(old[name])) { kept++; continue; }
+                replaced++;
+                AssertComplete(name, path, bytes, csvLines, $"trial {trial} ({delay.TotalSeconds:F2} s)");
+                old[name] = bytes;   // the next trial's "old" file
+            }
+            foreach (var entry in Directory.GetFileSystemEntries(dir).Select(Path.GetFileName))
+                Assert.True(Outputs.Contains(entry) || (entry!.StartsWith('.') && entry.EndsWith(".tmp")), $"trial {trial}: unexpected file {entry}");
+        }
+        // Both outcomes must have happened, or the moments did not cover the run.
+        Assert.True(kept > 0 && replaced > 0, $"kept {kept}, replaced {replaced}");
+    }
+
+    private static void AssertComplete(string name, string path, byte[] bytes, int csvLines, string when)
+    {
+        switch (Path.GetExtension(name))
+        {
+            case ".zip":
+                Assert.NotNull(new MLContext().Model.Load(path, out _));
+                break;
+            case ".png":
+                byte[] iend = [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82];
+                Assert.True(bytes.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }) && bytes.AsSpan(bytes.Length - 12).SequenceEqual(iend),
+                    $"{when}: {name} is not a whole PNG");
+                break;
+            case ".csv":
+                var text = File.ReadAllText(path);
+                Assert.True(text.EndsWith('\n') && text.Split('\n').Length - 1 == csvLines, $"{when}: {name} is not a whole CSV");
+                break;
+            case ".mat":
+                Assert.NotEmpty(MatFile.Read(path).Variables);
+                break;
+        }
+    }
+}
