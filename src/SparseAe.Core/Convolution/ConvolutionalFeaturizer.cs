@@ -128,7 +128,7 @@ public sealed class ConvolutionalFeaturizer
                 int top = r * g.Stride, left = c * g.Stride;
                 for (int y = 0; y < p; y++) image.Slice((top + y) * g.ImageWidth + left, p).CopyTo(patch.Slice(y * p, p));
             }
-        Preprocessor.Apply(patches, positions, length, workspace.Scratch);
+        Preprocessor.Apply(patches, positions, length, workspace.Whitened);
         var codes = workspace.Codes.AsSpan(0, positions * h);
         // All positions are one (N, P*P) x (P*P, H) product.
         if (_dictionaryT is null) Encoder.EncodeBatch(patches, positions, codes);
@@ -146,7 +146,11 @@ public sealed class ConvolutionalFeaturizer
             Codes = new float[positions * f.Encoder.HiddenCount];
             RegionCounts = new int[f.Geometry.RegionRows * f.Geometry.RegionColumns];
             Scratch = new float[Math.Max(2 * f.Geometry.PatchLength, f.Encoder.HiddenCount)];
+            Whitened = f.Preprocessor.Zca is null ? Scratch : new float[positions * f.Geometry.PatchLength];
         }
+
+        // ZCA's output for all positions at once (one matrix product).
+        internal float[] Whitened { get; }
 
         internal float[] Scratch { get; }
 

@@ -28,11 +28,36 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
 
     /// <summary>
     /// Preprocesses <paramref name="rows"/> patches of <paramref name="length"/> values in place.
-    /// With ZCA, <paramref name="scratch"/> needs 2 * length values (allocated here when not given).
+    /// With ZCA, <paramref name="scratch"/> needs 2 * length values (allocated here when not given);
+    /// given rows * length values, all patches are whitened with one matrix product instead.
     /// </summary>
     public void Apply(Span<float> patches, int rows, int length, Span<float> scratch = default)
     {
+        if (Zca is not null && scratch.Length >= (long)rows * length && rows > 1)
+        {
+            Normalize(patches, rows, length);
+            var whitened = scratch.Slice(0, rows * length);
+            Zca.ApplyBatch(patches, rows, whitened);
+            whitened.CopyTo(patches);
+            return;
+        }
         if (Zca is not null && scratch.Length < 2 * length) scratch = new float[2 * length];
+        for (int i = 0; i < rows; i++)
+        {
+            var p = patches.Slice(i * length, length);
+            Normalize(p, 1, length);
+            if (Zca is not null)
+            {
+                var whitened = scratch.Slice(0, length);
+                Zca.Apply(p, whitened, scratch.Slice(length, length));
+                whitened.CopyTo(p);
+            }
+        }
+    }
+
+    // The per-patch normalisation of rows patches, in place.
+    private void Normalize(Span<float> patches, int rows, int length)
+    {
         for (int i = 0; i < rows; i++)
         {
             var p = patches.Slice(i * length, length);
@@ -49,20 +74,12 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
                 }
                 case PatchNormalizationKind.Contrast:
                 {
-                    double variance = 0;
-                    for (int k = 0; k < length; k++) variance += (p[k] - mean) * (double)(p[k] - mean);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(p, mean, p);
                     // Sample variance as Coates et al.'s code (MATLAB var); one value has none.
-                    variance = length > 1 ? variance / (length - 1) : 0;
-                    float scale = (float)(1.0 / Math.Sqrt(variance + Parameter));
-                    for (int k = 0; k < length; k++) p[k] = (p[k] - mean) * scale;
+                    double variance = length > 1 ? System.Numerics.Tensors.TensorPrimitives.SumOfSquares(p) / (double)(length - 1) : 0;
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(p, (float)(1.0 / Math.Sqrt(variance + Parameter)), p);
                     break;
                 }
-            }
-            if (Zca is not null)
-            {
-                var whitened = scratch.Slice(0, length);
-                Zca.Apply(p, whitened, scratch.Slice(length, length));
-                whitened.CopyTo(p);
             }
         }
     }

@@ -94,6 +94,20 @@ public sealed class ZcaWhitening
     }
 
     /// <summary>y = W (x - mu). <paramref name="scratch"/> needs V values.</summary>
+    /// <summary>
+    /// Whitens <paramref name="rows"/> row vectors at once: Y = (X - 1 mu^T) W, one matrix product
+    /// (W is symmetric, so row i of Y is W (x_i - mu)). X and Y are (rows, V); X is centred in place.
+    /// </summary>
+    public void ApplyBatch(Span<float> x, int rows, Span<float> y)
+    {
+        int d = Dimension;
+        if (rows < 0 || x.Length < (long)rows * d || y.Length < (long)rows * d)
+            throw new ArgumentException($"A batch of {rows} rows of {d} needs x and y of {(long)rows * d} values; got {x.Length} and {y.Length}.");
+        for (int i = 0; i < rows; i++)
+            System.Numerics.Tensors.TensorPrimitives.Subtract(x.Slice(i * d, d), _mean, x.Slice(i * d, d));
+        SparseAe.Kernels.MatrixKernels.MultiplyAB(x.Slice(0, rows * d), _w, y.Slice(0, rows * d), rows, d, d);
+    }
+
     public void Apply(ReadOnlySpan<float> x, Span<float> y, Span<float> scratch)
     {
         int d = Dimension;

@@ -100,4 +100,21 @@ public class ZcaWhiteningTests
         Assert.Contains("CRC-32", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(damaged))).Message);
         Assert.Contains("Not a SparseAe ZCA", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(new byte[64]))).Message);
     }
+
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(441, 64)]
+    [InlineData(37, 17)]
+    public void ApplyBatch_equals_Apply_row_by_row(int rows, int d)
+    {
+        var rng = new Random(d);
+        var train = Enumerable.Range(0, 300 * d).Select(_ => (float)rng.NextDouble()).ToArray();
+        var zca = ZcaWhitening.Fit(train, 300, d, 0.1);
+        var x = Enumerable.Range(0, rows * d).Select(_ => (float)rng.NextDouble()).ToArray();
+        var expected = new float[rows * d];
+        for (int i = 0; i < rows; i++) zca.Apply(x.AsSpan(i * d, d), expected.AsSpan(i * d, d), new float[d]);
+        var batch = new float[rows * d];
+        zca.ApplyBatch((float[])x.Clone(), rows, batch);
+        for (int k = 0; k < batch.Length; k++) Assert.Equal(expected[k], batch[k], 1e-4f);
+    }
 }
