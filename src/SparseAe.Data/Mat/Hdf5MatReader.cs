@@ -43,6 +43,7 @@ internal static class Hdf5MatReader
     public static MatFile Read(Stream stream)
     {
         CheckSignature(stream);
+        Hdf5SoftLinkScan.Refuse(stream, UserBlockLength);
         long fileLength = stream.Length;
         var variables = new List<MatVariable>();
         using var file = Hdf5("open the HDF5 file", () => H5File.Open(stream, leaveOpen: true));

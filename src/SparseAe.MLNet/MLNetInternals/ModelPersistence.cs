@@ -86,9 +86,18 @@ internal static class ModelPersistence
     private static T LoadBlock<T>(ModelLoadContext ctx, VersionInfo info, string what, Func<Stream, T> read)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        ctx.CheckAtModel(info);
+        int length;
+        try
+        {
+            ctx.CheckAtModel(info);
+            length = ctx.Reader.ReadInt32();
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or IOException)
+        {
+            // ML.NET's own header check (signature, versions) and a cut-short entry: say which entry is damaged.
+            throw new InvalidDataException($"The {what} entry of the model is damaged: its ML.NET header does not check out ({e.Message}).", e);
+        }
         var stream = ctx.Reader.BaseStream;
-        int length = ctx.Reader.ReadInt32();
         long remaining = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
         if (length < 1 || length > remaining)
             throw new InvalidDataException(
