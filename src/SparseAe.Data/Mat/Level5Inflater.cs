@@ -85,8 +85,10 @@ internal static class Level5Inflater
         {
             return zlib.ReadAtLeast(buffer.AsSpan(offset, count), count, throwOnEndOfStream: false);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
+            // zlib reports most damage as InvalidDataException, but some (an "unexpected error code" from
+            // inflate) as ZLibException, an IOException; found by fuzzing.
             throw new InvalidDataException($"The zlib data of {location} is damaged: {ex.Message}", ex);
         }
     }
