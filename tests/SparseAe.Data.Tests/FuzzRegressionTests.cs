@@ -33,4 +33,14 @@ public class FuzzRegressionTests
         var e = Assert.Throws<InvalidDataException>(() => MatFile.Read(path));
         Assert.Contains("soft link (symbol table node at byte offset 1584", e.Message);
     }
+
+    [Fact]
+    public void Utf16_data_decodes_two_bytes_a_character_in_either_byte_order()
+    {
+        // Found by fuzzing: the decoder sized chars with Marshal.SizeOf (1) and overran the span.
+        var little = System.Text.Encoding.Unicode.GetBytes("MAT\u00e9");
+        var big = System.Text.Encoding.BigEndianUnicode.GetBytes("MAT\u00e9");
+        Assert.Equal("MAT\u00e9".ToCharArray(), (char[])StoredDataDecoder.Decode(little, Level5DataType.Utf16, bigEndian: false));
+        Assert.Equal("MAT\u00e9".ToCharArray(), (char[])StoredDataDecoder.Decode(big, Level5DataType.Utf16, bigEndian: true));
+    }
 }

@@ -35,7 +35,8 @@ internal static class StoredDataDecoder
 
     public static T[] Numbers<T>(ReadOnlySpan<byte> bytes, bool bigEndian) where T : unmanaged
     {
-        int size = Marshal.SizeOf<T>();
+        // The managed size: Marshal.SizeOf<char>() is 1 (an ANSI char), which broke UTF-16 data (found by fuzzing).
+        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         var result = new T[bytes.Length / size];
         var target = MemoryMarshal.AsBytes(result.AsSpan());
         bytes[..target.Length].CopyTo(target);
