@@ -37,7 +37,7 @@ public class FuzzRegressionTests
 
     [Theory]
     [MemberData(nameof(EntryFindings))]
-    public void A_damaged_transformer_entry_is_refused_with_InvalidDataException(string name)
+    public void A_damaged_transformer_entry_fails_to_load_and_our_loader_throws_only_InvalidDataException(string name)
     {
         // A saved autoencoder whose transformer entry is replaced by the finding's bytes.
         var ml = new MLContext(seed: 1);
@@ -61,7 +61,18 @@ public class FuzzRegressionTests
             w.Write(File.ReadAllBytes(Path.Combine(Folder("mlnet-entry"), name)));
         }
         var e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
-        Assert.Contains(Chain(e), x => x is InvalidDataException && x.Message.Contains("entry of the model is damaged"));
+        AssertOursIsInvalidData(e);
+        // The header damage our loader sees (the model signature) must be reported by our loader.
+        if (name.Contains("model-signature"))
+            Assert.Contains(Chain(e), x => x is InvalidDataException && x.Message.Contains("entry of the model is damaged"));
+    }
+
+    // A frame of the library (not of this test) marks an exception thrown by our loader; ML.NET's own
+    // checks of its entry header (the loader's assembly name, say) may fail before our loader runs.
+    private static void AssertOursIsInvalidData(Exception e)
+    {
+        var ours = Chain(e).FirstOrDefault(x => x.StackTrace is { } t && System.Text.RegularExpressions.Regex.IsMatch(t, @"at SparseAe\.(?!Tests)"));
+        Assert.True(ours is null or InvalidDataException, $"our loader threw {ours?.GetType().Name}: {ours?.Message}");
     }
 
     [Theory]
@@ -69,9 +80,6 @@ public class FuzzRegressionTests
     public void A_damaged_zip_fails_to_load_and_anything_our_loader_throws_is_InvalidDataException(string name)
     {
         using var stream = File.OpenRead(Path.Combine(Folder("mlnet-zip"), name));
-        var e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(stream, out _));
-        // A frame of the library (not of this test) marks an exception thrown by our loader.
-        var ours = Chain(e).FirstOrDefault(x => x.StackTrace is { } t && System.Text.RegularExpressions.Regex.IsMatch(t, @"at SparseAe\.(?!Tests)"));
-        Assert.True(ours is null or InvalidDataException, $"our loader threw {ours?.GetType().Name}: {ours?.Message}");
+        AssertOursIsInvalidData(Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(stream, out _)));
     }
 }
