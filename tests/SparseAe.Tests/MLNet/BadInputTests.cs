@@ -1,7 +1,5 @@
-using System.IO.Compression;
 using Microsoft.ML;
 using SparseAe.MLNet;
-using SparseAe.Persistence;
 using SparseAe.Tests.Support;
 using Xunit;
 
@@ -142,10 +140,10 @@ public class BadInputTests
     public void A_model_whose_autoencoder_block_claims_more_bytes_than_it_holds_says_so()
     {
         var path = SaveSmallModel(out _);
-        RewriteAutoencoderEntry(path, block =>
+        ModelZip.RewriteAutoencoderEntry(path, block =>
         {
             // The i32 byte count just before the block.
-            int at = IndexOfMagic(block) - 4;
+            int at = ModelZip.IndexOfMagic(block) - 4;
             BitConverter.TryWriteBytes(block.AsSpan(at), BitConverter.ToInt32(block, at) + 1000);
             return block;
         });
@@ -157,7 +155,7 @@ public class BadInputTests
     public void A_model_whose_autoencoder_entry_is_cut_short_fails_to_load()
     {
         var path = SaveSmallModel(out _);
-        RewriteAutoencoderEntry(path, block => block[..(block.Length - 40)]);
+        ModelZip.RewriteAutoencoderEntry(path, block => block[..(block.Length - 40)]);
         Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
     }
 
@@ -165,9 +163,9 @@ public class BadInputTests
     public void A_model_written_by_a_newer_version_says_so()
     {
         var path = SaveSmallModel(out _);
-        RewriteAutoencoderEntry(path, block =>
+        ModelZip.RewriteAutoencoderEntry(path, block =>
         {
-            int at = IndexOfMagic(block);
+            int at = ModelZip.IndexOfMagic(block);
             BitConverter.TryWriteBytes(block.AsSpan(at + 4), 9u);
             BitConverter.TryWriteBytes(block.AsSpan(at + 8), 9u);
             return block;
@@ -180,7 +178,7 @@ public class BadInputTests
     public void A_model_with_a_flipped_weight_byte_is_refused()
     {
         var path = SaveSmallModel(out _);
-        RewriteAutoencoderEntry(path, block => { block[IndexOfMagic(block) + 200] ^= 1; return block; });
+        ModelZip.RewriteAutoencoderEntry(path, block => { block[ModelZip.IndexOfMagic(block) + 200] ^= 1; return block; });
         Assert.Contains("CRC-32", FullMessage(Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _))));
     }
 
@@ -192,30 +190,6 @@ public class BadInputTests
         _ml.Model.Save(model, data.Schema, path);
         schema = data.Schema;
         return path;
-    }
-
-    private static int IndexOfMagic(byte[] block)
-    {
-        var magic = BitConverter.GetBytes(ModelFormat.Magic);
-        return block.AsSpan().IndexOf(magic);
-    }
-
-    // Finds the zip entry holding the autoencoder's block (by its magic) and replaces its bytes.
-    private static void RewriteAutoencoderEntry(string path, Func<byte[], byte[]> change)
-    {
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
-        foreach (var entry in zip.Entries.ToList())
-        {
-            byte[] bytes;
-            using (var s = entry.Open()) { using var ms = new MemoryStream(); s.CopyTo(ms); bytes = ms.ToArray(); }
-            if (IndexOfMagic(bytes) < 0) continue;
-            var name = entry.FullName;
-            entry.Delete();
-            using var w = zip.CreateEntry(name).Open();
-            w.Write(change(bytes));
-            return;
-        }
-        throw new InvalidOperationException("No entry holds the autoencoder's block.");
     }
 
     private static string FullMessage(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + FullMessage(e.InnerException);
