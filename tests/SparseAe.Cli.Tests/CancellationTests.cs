@@ -9,9 +9,7 @@ public class CancellationTests
     public async Task Ctrl_C_during_training_stops_it_and_writes_nothing()
     {
         var dir = Cli.TempDirectory();
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Cli.Path, "train", "--iterations", "100000", "--patches", "2000" }) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
+        using var process = Process.Start(Cli.StartInfo(dir, "train", "--iterations", "100000", "--patches", "2000"))!;
         var stderr = process.StandardError.ReadToEndAsync();
         // Wait until training has started, then send SIGINT as a terminal's Ctrl+C would.
         string? line;

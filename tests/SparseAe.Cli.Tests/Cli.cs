@@ -8,7 +8,8 @@ internal static class Cli
 {
     public static string Path => typeof(Cli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliPath").Value!;
 
-    public static (int ExitCode, string Out, string Err) Run(string workingDirectory, params string[] args)
+    /// <summary>`dotnet sparseae.dll args...` in <paramref name="workingDirectory"/>, both outputs redirected.</summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -18,7 +19,12 @@ internal static class Cli
         };
         psi.ArgumentList.Add(Path);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
+        return psi;
+    }
+
+    public static (int ExitCode, string Out, string Err) Run(string workingDirectory, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(300_000))

@@ -20,10 +20,7 @@ public class KillTests
 
     private static Process Start(string dir, int seed)
     {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Cli.Path);
-        foreach (var a in Arguments(seed)) psi.ArgumentList.Add(a);
-        var process = Process.Start(psi)!;
+        var process = Process.Start(Cli.StartInfo(dir, Arguments(seed)))!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
