@@ -19,16 +19,7 @@ internal static class Pictures
         int side = featurizer.Geometry.PatchSize, v = p.VisibleCount, h = p.HiddenCount;
         var filters = p.W1.ToArray();
         if (featurizer.Preprocessor.Zca is { } zca)
-        {
-            var z = zca.Matrix;
-            for (int j = 0; j < h; j++)
-                for (int k = 0; k < v; k++)
-                {
-                    double sum = 0;
-                    for (int i = 0; i < v; i++) sum += p.W1[j * v + i] * (double)z[i * v + k];
-                    filters[j * v + k] = (float)sum;
-                }
-        }
+            SparseAe.Kernels.MatrixKernels.MultiplyAB(p.W1, zca.Matrix, filters, h, v, v);
         return FilterGrid.RenderPng(filters, h, side, side);
     }
 
