@@ -1,4 +1,4 @@
-using PureHDF;
+using SparseAe.Data.Mat.Hdf5;
 
 namespace SparseAe.Data.Mat;
 
@@ -26,184 +26,158 @@ namespace SparseAe.Data.Mat;
 //   objects                 MATLAB_class is the class name; MATLAB_object_decode is set
 // Root members whose names start with '#' ("#refs#", "#subsystem#") hold referenced data, not variables.
 //
-// Damaged files: every PureHDF failure becomes an InvalidDataException naming offset 512, and dataset sizes
-// are checked against the file before PureHDF reads (and allocates for) the data. PureHDF's own parsing of
-// HDF5 metadata is beyond reach, though: it sizes some buffers from object-header fields before reading
-// them, so a corrupted header can make it allocate up to 2 GB before it fails (seen: ~1 GB from one bad
-// byte). The no-allocation-beyond-the-file guarantee of the level-4 and level-5 readers does not extend to
-// that part of a 7.3 file.
+// The HDF5 structures are read by our own code (Mat/Hdf5), limited to what MATLAB writes: superblocks 0-3,
+// object headers 1 and 2, old-style and compact new-style groups, contiguous, compact and B-tree-chunked data
+// with deflate, shuffle and fletcher32. It checks every size against the file before it sizes a buffer, so
+// a damaged 7.3 file, like a damaged level-5 file, costs at most a few times its own size to refuse. (PureHDF,
+// used before, sized buffers from header fields first: one changed byte made it allocate 805 MB.)
 
-/// <summary>Reads a MATLAB 7.3 (HDF5) MAT file through PureHDF. Only <see cref="MatFile"/> calls it.</summary>
+/// <summary>Reads a MATLAB 7.3 (HDF5) MAT file. Only <see cref="MatFile"/> calls it.</summary>
 internal static class Hdf5MatReader
 {
     public const int UserBlockLength = 512;
-    private static readonly byte[] Hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>Reads the file whose first byte is at the start of <paramref name="stream"/> (seekable).</summary>
     public static MatFile Read(Stream stream)
     {
-        CheckSignature(stream);
-        Hdf5SoftLinkScan.Refuse(stream, UserBlockLength);
-        long fileLength = stream.Length;
+        var source = new Hdf5Source(stream, UserBlockLength);
+        var superblock = Hdf5Superblock.Read(source);
+        var root = Hdf5ObjectHeader.Read(source, superblock.RootObjectHeader, "root group object header");
+        string rootName = $"the root group (object header at byte offset {source.ByteOffset(superblock.RootObjectHeader)})";
+        if (!Hdf5Group.IsGroup(root))
+            throw new InvalidDataException($"HDF5 {rootName} is not a group (it has no symbol table or link messages), so it holds no MATLAB variables.");
         var variables = new List<MatVariable>();
-        using var file = Hdf5("open the HDF5 file", () => H5File.Open(stream, leaveOpen: true));
-        foreach (var child in Hdf5("list the root group", () => file.Children().ToList()))
+        foreach (var (name, address) in Hdf5Group.Links(source, root, rootName))
         {
-            if (child.Name.StartsWith('#')) continue;
-            variables.Add(child switch
-            {
-                IH5Dataset dataset => ReadDataset(dataset, fileLength),
-                IH5Group group => ReadGroup(group),
-                _ => new MatVariable(child.Name, MatClass.Unknown, [], null),
-            });
+            if (name.StartsWith('#')) continue;
+            var header = Hdf5ObjectHeader.Read(source, address, $"object header of '{name}'");
+            string at = $"'{name}' (object header at byte offset {source.ByteOffset(address)})";
+            variables.Add(header.Find(Hdf5Message.Layout) is not null ? ReadDataset(source, header, name, $"dataset {at}")
+                : Hdf5Group.IsGroup(header) ? ReadGroup(source, header, name, $"group {at}")
+                : new MatVariable(name, MatClass.Unknown, [], null));
         }
+        stream.Position = 0;
         return new MatFile(MatFileFormat.Hdf5, isBigEndian: false, variables);
     }
 
-    private static void CheckSignature(Stream stream)
+    private static MatVariable ReadGroup(Hdf5Source source, Hdf5ObjectHeader group, string name, string what)
     {
-        var signature = new byte[Hdf5Signature.Length];
-        stream.Position = UserBlockLength;
-        int read = stream.ReadAtLeast(signature, signature.Length, throwOnEndOfStream: false);
-        if (read < signature.Length || !signature.AsSpan().SequenceEqual(Hdf5Signature))
-            throw new InvalidDataException(
-                $"The MAT header says version 7.3 (HDF5), so the HDF5 signature must follow at byte offset {UserBlockLength}, " +
-                $"but the {read} bytes there are [{Convert.ToHexString(signature, 0, read)}] rather than [{Convert.ToHexString(Hdf5Signature)}].");
-        stream.Position = 0;
+        var attributes = Attributes(group, what);
+        string? className = attributes.TryGetValue("MATLAB_class", out var c) ? c.ReadString(what) : null;
+        if (attributes.TryGetValue("MATLAB_sparse", out var sparse))
+            return new MatVariable(name, MatClass.Sparse, SparseDimensions(source, group, name, what, sparse.ReadUnsigned(what)), null);
+        return new MatVariable(name, className is null ? MatClass.Struct : MatClassNames.FromMatlabName(className), [], null);
     }
 
-    private static MatVariable ReadGroup(IH5Group group)
+    private static int[] SparseDimensions(Hdf5Source source, Hdf5ObjectHeader group, string name, string what, ulong rows)
     {
-        string? className = ClassAttribute(group);
-        if (Hdf5($"check variable '{group.Name}' for MATLAB_sparse", () => group.AttributeExists("MATLAB_sparse")))
-            return new MatVariable(group.Name, MatClass.Sparse, SparseDimensions(group), null);
-        return new MatVariable(group.Name, className is null ? MatClass.Struct : MatClassNames.FromMatlabName(className), [], null);
-    }
-
-    private static int[] SparseDimensions(IH5Group group)
-    {
-        ulong rows = Hdf5($"read MATLAB_sparse of '{group.Name}'", () => group.Attribute("MATLAB_sparse").Read<ulong>());
-        if (!Hdf5($"look for jc in '{group.Name}'", () => group.LinkExists("jc"))) return [];
-        var jc = Hdf5($"inspect jc of '{group.Name}'", () => group.Dataset("jc").Space.Dimensions);
-        ulong columns = jc.Length == 0 || jc[0] == 0 ? 0 : jc[0] - 1;
+        var jcLink = Hdf5Group.Links(source, group, what).FirstOrDefault(l => l.Name == "jc");
+        if (jcLink.Name is null) return [];
+        var jc = Hdf5ObjectHeader.Read(source, jcLink.Address, $"object header of '{name}/jc'");
+        var dimensions = Space(jc, $"dataset '{name}/jc' (object header at byte offset {source.ByteOffset(jcLink.Address)})").Dimensions;
+        ulong columns = dimensions.Length == 0 || dimensions[0] == 0 ? 0 : dimensions[0] - 1;
         return rows > int.MaxValue || columns > int.MaxValue ? [] : [(int)rows, (int)columns];
     }
 
-    private static MatVariable ReadDataset(IH5Dataset dataset, long fileLength)
+    private static MatVariable ReadDataset(Hdf5Source source, Hdf5ObjectHeader dataset, string name, string what)
     {
-        string name = dataset.Name;
-        var type = Hdf5($"read the type of '{name}'", () => dataset.Type);
-        string? className = ClassAttribute(dataset);
+        var type = Type(dataset, what);
+        var space = Space(dataset, what);
+        var attributes = Attributes(dataset, what);
+        string? className = attributes.TryGetValue("MATLAB_class", out var c) ? c.ReadString(what) : null;
         var matClass = className is null ? InferClass(type) : MatClassNames.FromMatlabName(className);
-        int[] dimensions = MatlabDimensions(dataset, name);
+        int[] dimensions = MatlabDimensions(space, what);
 
-        if (IsMarkedEmpty(dataset))
+        if (attributes.TryGetValue("MATLAB_empty", out var empty) && empty.ReadUnsigned(what) != 0)
         {
-            var stated = ReadStored(dataset, type, name, elementLimit: 64);
+            var stated = ReadNumbers(source, dataset, type, space, what, elementLimit: 64);
             dimensions = Array.ConvertAll(DenseArrayConversion.ConvertTo<long>(stated), d => (int)Math.Clamp(d, 0, int.MaxValue));
             if (ColumnMajorLayout.ElementCountSaturating(dimensions) != 0) dimensions = [0, 0];
             var emptyType = DenseArrayConversion.ElementTypeOf(matClass);
             return new MatVariable(name, matClass, dimensions, emptyType is null ? null : Array.CreateInstance(emptyType, 0));
         }
-
-        if (type.Class == H5DataTypeClass.Compound)
+        if (type.Class == Hdf5TypeClass.Compound)
             return new MatVariable(name, matClass, dimensions, null, isComplex: true);
         if (DenseArrayConversion.ElementTypeOf(matClass) is null)
             return new MatVariable(name, matClass, dimensions, null);
 
-        long count = ColumnMajorLayout.ElementCountSaturating(dimensions);
-        long elementSize = Math.Max(1L, (long)type.Size);
-        long byteCount = count > long.MaxValue / elementSize ? long.MaxValue : count * elementSize;
-        // Chunked datasets may be deflated, so their data may exceed the file by deflate's ratio; anything
-        // beyond that is a lie in the metadata, caught here before PureHDF allocates for it.
-        long limit = Hdf5($"read the layout of '{name}'", () => dataset.Layout.Class) == H5DataLayoutClass.Chunked
-            ? fileLength * Level5Inflater.MaxDeflateRatio
-            : fileLength;
-        if (byteCount > limit || count > Array.MaxLength)
-            throw new InvalidDataException(
-                $"HDF5 dataset '{name}' (in the HDF5 data from byte offset {UserBlockLength}) claims {count} elements of {type.Size} bytes ({byteCount} bytes), " +
-                $"but a {fileLength}-byte file can hold at most {limit} bytes of it.");
-
-        var stored = ReadStored(dataset, type, name, count);
-        if (stored.Length != count)
-            throw new InvalidDataException(
-                $"HDF5 dataset '{name}' (in the HDF5 data from byte offset {UserBlockLength}) has dimensions [{string.Join(", ", dimensions)}] but yielded {stored.Length} elements.");
+        var stored = ReadNumbers(source, dataset, type, space, what, Array.MaxLength);
         return new MatVariable(name, matClass, dimensions, DenseArrayConversion.ConvertToClass(stored, matClass));
     }
 
-    private static int[] MatlabDimensions(IH5Dataset dataset, string name)
+    private static Array ReadNumbers(Hdf5Source source, Hdf5ObjectHeader dataset, Hdf5Datatype type, Hdf5Dataspace space, string what, long elementLimit)
     {
-        var space = Hdf5($"read the dataspace of '{name}'", () => dataset.Space);
-        if (space.Type == H5DataspaceType.Scalar) return [1, 1];
-        if (space.Type == H5DataspaceType.Null) return [0, 0];
+        type.RequireNumeric(what);
+        if (space.ElementCount > (ulong)elementLimit)
+            throw new InvalidDataException($"HDF5 {what} holds {space.ElementCount} elements where at most {elementLimit} are expected.");
+        var bytes = Hdf5DatasetData.Read(source, dataset, type, space, what);
+        bool big = type.IsBigEndian;
+        return (type.Class, type.Size, type.IsSigned) switch
+        {
+            (Hdf5TypeClass.FloatingPoint, 8, _) => StoredDataDecoder.Numbers<double>(bytes, big),
+            (Hdf5TypeClass.FloatingPoint, _, _) => StoredDataDecoder.Numbers<float>(bytes, big),
+            (_, 1, true) => StoredDataDecoder.Numbers<sbyte>(bytes, big),
+            (_, 1, false) => bytes,
+            (_, 2, true) => StoredDataDecoder.Numbers<short>(bytes, big),
+            (_, 2, false) => StoredDataDecoder.Numbers<ushort>(bytes, big),
+            (_, 4, true) => StoredDataDecoder.Numbers<int>(bytes, big),
+            (_, 4, false) => StoredDataDecoder.Numbers<uint>(bytes, big),
+            (_, _, true) => StoredDataDecoder.Numbers<long>(bytes, big),
+            _ => StoredDataDecoder.Numbers<ulong>(bytes, big),
+        };
+    }
+
+    private static int[] MatlabDimensions(Hdf5Dataspace space, string what)
+    {
+        if (space.IsScalar) return [1, 1];
+        if (space.IsNull) return [0, 0];
         var hdf5Dimensions = space.Dimensions;
         var dimensions = new int[hdf5Dimensions.Length];
         for (int k = 0; k < dimensions.Length; k++)
         {
             ulong d = hdf5Dimensions[hdf5Dimensions.Length - 1 - k];
             if (d > int.MaxValue)
-                throw new InvalidDataException(
-                    $"HDF5 dataset '{name}' (in the HDF5 data from byte offset {UserBlockLength}) has dimension {d}, more than the {int.MaxValue} a MATLAB dimension can be.");
+                throw new InvalidDataException($"HDF5 {what} has dimension {d}, more than the {int.MaxValue} a MATLAB dimension can be.");
             dimensions[k] = (int)d;
         }
         return dimensions;
     }
 
-    private static Array ReadStored(IH5Dataset dataset, IH5DataType type, string name, long elementLimit)
+    private static Hdf5Datatype Type(Hdf5ObjectHeader header, string what) =>
+        Hdf5Datatype.Read(Required(header, Hdf5Message.Datatype, "datatype", what));
+
+    private static Hdf5Dataspace Space(Hdf5ObjectHeader header, string what) =>
+        Hdf5Dataspace.Read(Required(header, Hdf5Message.Dataspace, "dataspace", what));
+
+    private static Hdf5Cursor Required(Hdf5ObjectHeader header, int type, string message, string what)
     {
-        Func<Array>? read = (type.Class, type.Size) switch
-        {
-            (H5DataTypeClass.FloatingPoint, 8) => () => dataset.Read<double[]>(),
-            (H5DataTypeClass.FloatingPoint, 4) => () => dataset.Read<float[]>(),
-            (H5DataTypeClass.FixedPoint, 1) => type.FixedPoint.IsSigned ? () => dataset.Read<sbyte[]>() : () => dataset.Read<byte[]>(),
-            (H5DataTypeClass.FixedPoint, 2) => type.FixedPoint.IsSigned ? () => dataset.Read<short[]>() : () => dataset.Read<ushort[]>(),
-            (H5DataTypeClass.FixedPoint, 4) => type.FixedPoint.IsSigned ? () => dataset.Read<int[]>() : () => dataset.Read<uint[]>(),
-            (H5DataTypeClass.FixedPoint, 8) => type.FixedPoint.IsSigned ? () => dataset.Read<long[]>() : () => dataset.Read<ulong[]>(),
-            _ => null,
-        };
-        if (read is null)
-            throw new InvalidDataException(
-                $"HDF5 dataset '{name}' (in the HDF5 data from byte offset {UserBlockLength}) has a {type.Size}-byte {type.Class} type, " +
-                "but MATLAB numeric data is 1-, 2-, 4- or 8-byte integers or 4- or 8-byte floats.");
-        var space = Hdf5($"read the dataspace of '{name}'", () => dataset.Space);
-        ulong count = space.Dimensions.Aggregate(1UL, (product, d) => d == 0 || product <= ulong.MaxValue / d ? product * d : ulong.MaxValue);
-        if (count > (ulong)elementLimit)
-            throw new InvalidDataException(
-                $"HDF5 dataset '{name}' (in the HDF5 data from byte offset {UserBlockLength}) holds {count} elements where at most {elementLimit} are expected.");
-        return Hdf5($"read the data of '{name}'", read);
+        var found = header.Find(type) ?? throw new InvalidDataException($"HDF5 {what} has no {message} message.");
+        if (found.IsShared)
+            throw new InvalidDataException($"HDF5 {what} has a shared (committed) {message}, which MATLAB does not write and this reader does not read.");
+        return found.Open();
     }
 
-    private static MatClass InferClass(IH5DataType type) => (type.Class, type.Size) switch
+    private static Dictionary<string, Hdf5Attribute> Attributes(Hdf5ObjectHeader header, string owner)
     {
-        (H5DataTypeClass.FloatingPoint, 8) => MatClass.Double,
-        (H5DataTypeClass.FloatingPoint, 4) => MatClass.Single,
-        (H5DataTypeClass.FixedPoint, 1) => type.FixedPoint.IsSigned ? MatClass.Int8 : MatClass.UInt8,
-        (H5DataTypeClass.FixedPoint, 2) => type.FixedPoint.IsSigned ? MatClass.Int16 : MatClass.UInt16,
-        (H5DataTypeClass.FixedPoint, 4) => type.FixedPoint.IsSigned ? MatClass.Int32 : MatClass.UInt32,
-        (H5DataTypeClass.FixedPoint, 8) => type.FixedPoint.IsSigned ? MatClass.Int64 : MatClass.UInt64,
+        var attributes = new Dictionary<string, Hdf5Attribute>(StringComparer.Ordinal);
+        foreach (var message in header.All(Hdf5Message.Attribute))
+        {
+            if (message.IsShared)
+                throw new InvalidDataException($"HDF5 {owner} has a shared attribute, which MATLAB does not write and this reader does not read.");
+            var attribute = Hdf5Attribute.Read(message.Open());
+            attributes.TryAdd(attribute.Name, attribute);
+        }
+        return attributes;
+    }
+
+    private static MatClass InferClass(Hdf5Datatype type) => (type.Class, type.Size) switch
+    {
+        (Hdf5TypeClass.FloatingPoint, 8) => MatClass.Double,
+        (Hdf5TypeClass.FloatingPoint, 4) => MatClass.Single,
+        (Hdf5TypeClass.FixedPoint, 1) => type.IsSigned ? MatClass.Int8 : MatClass.UInt8,
+        (Hdf5TypeClass.FixedPoint, 2) => type.IsSigned ? MatClass.Int16 : MatClass.UInt16,
+        (Hdf5TypeClass.FixedPoint, 4) => type.IsSigned ? MatClass.Int32 : MatClass.UInt32,
+        (Hdf5TypeClass.FixedPoint, 8) => type.IsSigned ? MatClass.Int64 : MatClass.UInt64,
         _ => MatClass.Unknown,
     };
-
-    private static string? ClassAttribute(IH5Object item) => Hdf5($"read MATLAB_class of '{item.Name}'", () =>
-        item.AttributeExists("MATLAB_class") ? item.Attribute("MATLAB_class").Read<string>() : null);
-
-    private static bool IsMarkedEmpty(IH5Object item) => Hdf5($"read MATLAB_empty of '{item.Name}'", () =>
-        item.AttributeExists("MATLAB_empty") && item.Attribute("MATLAB_empty").Read<ulong>() != 0);
-
-    /// <summary>
-    /// Runs a PureHDF call and turns whatever it throws on damaged input into the
-    /// <see cref="InvalidDataException"/> that callers of <see cref="MatFile"/> are promised.
-    /// </summary>
-    private static T Hdf5<T>(string action, Func<T> call)
-    {
-        try
-        {
-            return call();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new InvalidDataException(
-                $"Could not {action}: the HDF5 data from byte offset {UserBlockLength} is damaged or not as MATLAB writes it ({ex.GetType().Name}: {ex.Message}).", ex);
-        }
-    }
 }

@@ -63,7 +63,7 @@ public sealed class MatFile
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead) throw new ArgumentException("The stream must be readable.", nameof(stream));
 
-        // PureHDF addresses the stream from its start, so anything else is first copied to memory.
+        // The 7.3 reader addresses the stream from its start, so anything else is first copied to memory.
         if (!stream.CanSeek || stream.Position != 0)
         {
             var copy = new MemoryStream();

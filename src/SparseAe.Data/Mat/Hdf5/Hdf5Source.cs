@@ -1,0 +1,92 @@
+namespace SparseAe.Data.Mat.Hdf5;
+
+/// <summary>
+/// The HDF5 part of a 7.3 file: reads blocks at HDF5 addresses, each checked against the file before a
+/// buffer is sized by it, and keeps a budget so that no pattern of addresses can make the reader read (and
+/// allocate) much more than the file holds.
+/// </summary>
+/// <remarks>
+/// HDF5 addresses are relative to the superblock (the HDF5 library rebases them there when the superblock is
+/// not at byte 0, as behind MATLAB's 512-byte user block), so byte offset = superblock offset + address.
+/// Metadata (headers, B-tree nodes, heaps) and stored data have separate budgets, each a few times the file
+/// length: a real file reads each structure once, while a damaged one that points many links at one large
+/// header would otherwise read it again for every link.
+/// </remarks>
+internal sealed class Hdf5Source
+{
+    private const long BudgetSlack = 1 << 20;
+    private readonly Stream _stream;
+    private long _metadataLeft;
+    private long _dataLeft;
+
+    public Hdf5Source(Stream stream, long superblockOffset)
+    {
+        _stream = stream;
+        SuperblockOffset = superblockOffset;
+        FileLength = stream.Length;
+        _metadataLeft = 4 * FileLength + BudgetSlack;
+        _dataLeft = FileLength + BudgetSlack;
+    }
+
+    /// <summary>Byte offset of the superblock, to which every HDF5 address is relative.</summary>
+    public long SuperblockOffset { get; }
+
+    public long FileLength { get; }
+
+    /// <summary>Size in bytes of an address ("size of offsets") and of a length; set from the superblock.</summary>
+    public int OffsetSize { get; set; } = 8;
+    public int LengthSize { get; set; } = 8;
+
+    public bool IsUndefined(ulong address) => OffsetSize == 8 ? address == ulong.MaxValue : address == (1UL << (8 * OffsetSize)) - 1;
+
+    /// <summary>The byte offset in the file of an HDF5 address (not checked against the file).</summary>
+    public long ByteOffset(ulong address) => address > (ulong)(long.MaxValue - SuperblockOffset) ? long.MaxValue : SuperblockOffset + (long)address;
+
+    /// <summary>Reads <paramref name="length"/> bytes of metadata at <paramref name="address"/>, named <paramref name="what"/>.</summary>
+    public Hdf5Cursor ReadMetadata(ulong address, long length, string what)
+    {
+        var bytes = ReadBlock(address, length, what, ref _metadataLeft, "metadata");
+        return new Hdf5Cursor(bytes, ByteOffset(address), what, this);
+    }
+
+    /// <summary>Reads at most <paramref name="length"/> bytes, fewer when the file ends first (for structures whose size is only known once read).</summary>
+    public Hdf5Cursor ReadMetadataUpTo(ulong address, long length, string what)
+    {
+        long at = CheckAddress(address, what);
+        return ReadMetadata(address, Math.Min(length, FileLength - at), what);
+    }
+
+    /// <summary>Reads <paramref name="length"/> bytes of stored data (a contiguous dataset or one chunk).</summary>
+    public byte[] ReadData(ulong address, long length, string what) => ReadBlock(address, length, what, ref _dataLeft, "stored data");
+
+    private byte[] ReadBlock(ulong address, long length, string what, ref long budget, string kind)
+    {
+        long at = CheckAddress(address, what);
+        if (length < 0 || length > FileLength - at)
+            throw new InvalidDataException(
+                $"HDF5 {what} (at byte offset {at}) claims {length} bytes, but only {FileLength - at} remain in the {FileLength}-byte file.");
+        if (length > budget)
+            throw new InvalidDataException(
+                $"HDF5 {what} (at byte offset {at}) would take the {kind} read from this {FileLength}-byte file past {BudgetOf(kind)} bytes: " +
+                "its structures point at the same bytes again and again, which MATLAB never writes.");
+        budget -= length;
+        var bytes = new byte[length];
+        _stream.Position = at;
+        _stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    private long BudgetOf(string kind) => kind == "metadata" ? 4 * FileLength + BudgetSlack : FileLength + BudgetSlack;
+
+    private long CheckAddress(ulong address, string what)
+    {
+        if (IsUndefined(address))
+            throw new InvalidDataException(
+                $"HDF5 {what} has an undefined address (all bits set), so it was never written (addresses count from the superblock at byte offset {SuperblockOffset}).");
+        long at = ByteOffset(address);
+        if (at >= FileLength)
+            throw new InvalidDataException(
+                $"HDF5 {what} is at address {address}, past the end of the {FileLength}-byte file (addresses count from the superblock at byte offset {SuperblockOffset}).");
+        return at;
+    }
+}
