@@ -31,16 +31,15 @@ public static class Guard
     /// <summary>Runs <paramref name="input"/> through <paramref name="target"/>; throws on anything the target does not expect or on a broken limit.</summary>
     public static Outcome Execute(FuzzTarget target, byte[] input)
     {
-        bool exempt = target.AllocationExempt?.Invoke(input) ?? false;
         var first = Measure(target, input);
-        if (!Breaks(first, input.Length, exempt)) return first;
+        if (!Breaks(first, input.Length)) return first;
 
         // Confirm on a second run, after collecting what the first left behind.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var second = Measure(target, input);
         bool slow = first.Elapsed > TimeLimit && second.Elapsed > TimeLimit;
-        bool greedy = !exempt && first.AllocatedBytes > first.AllocationLimit && second.AllocatedBytes > second.AllocationLimit;
+        bool greedy = first.AllocatedBytes > first.AllocationLimit && second.AllocatedBytes > second.AllocationLimit;
         if (!slow && !greedy) return second;
 
         var broken = new List<string>();
@@ -54,8 +53,8 @@ public static class Guard
         throw new FuzzLimitExceededException(string.Join(" ", broken));
     }
 
-    private static bool Breaks(Outcome o, int inputLength, bool allocationExempt) =>
-        o.Elapsed > TimeLimit || (!allocationExempt && o.AllocatedBytes > AllocationLimit(inputLength));
+    private static bool Breaks(Outcome o, int inputLength) =>
+        o.Elapsed > TimeLimit || o.AllocatedBytes > AllocationLimit(inputLength);
 
     private static Outcome Measure(FuzzTarget target, byte[] input)
     {

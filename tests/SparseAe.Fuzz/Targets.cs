@@ -9,10 +9,7 @@ namespace SparseAe.Fuzz;
 /// <param name="Run">Runs the reader on the input; returns a short description of what happened when the
 /// reader accepted or rejected it as documented, and lets every other exception through.</param>
 /// <param name="WarmUpInputs">Inputs run (and their outcome ignored) before fuzzing starts.</param>
-/// <param name="AllocationExempt">Inputs whose allocation is not held to the limit (a known, reported issue
-/// that would otherwise stop every run); null for none.</param>
-public sealed record FuzzTarget(string Name, string Description, Func<byte[], string> Run, Func<IEnumerable<byte[]>> WarmUpInputs,
-    Func<byte[], bool>? AllocationExempt = null)
+public sealed record FuzzTarget(string Name, string Description, Func<byte[], string> Run, Func<IEnumerable<byte[]>> WarmUpInputs)
 {
     /// <summary>Runs the warm-up inputs, their truncations and a byte flip of each, ignoring every outcome.</summary>
     public void WarmUp()
@@ -53,13 +50,10 @@ public sealed class UnknownTargetException(string name)
 /// </remarks>
 public static class Targets
 {
-    // Before All: static initialisers run in textual order, and All reads it.
-    private static readonly bool AllowHdf5Allocation = Environment.GetEnvironmentVariable("SPARSEAE_FUZZ_ALLOW_HDF5_ALLOCATION") is "1";
-
     public static IReadOnlyList<FuzzTarget> All { get; } =
     [
-        new("mat", "MatFile.Read(Stream): level 4, level 5 plain and zlib-compressed, 7.3 (HDF5 through PureHDF)",
-            RunMat, () => Seeds.WarmUpInputs("mat"), KnownHdf5AllocationIssue()),
+        new("mat", "MatFile.Read(Stream): level 4, level 5 plain and zlib-compressed, 7.3 (HDF5)",
+            RunMat, () => Seeds.WarmUpInputs("mat")),
         new("model", "ModelFormat.Read: a ChecksummedBlock 'SPAE' (also run with its CRC-32 repaired)",
             input => RunBlock(input, s => ModelFormat.Read(s), ChecksumRepair.RepairSimple), () => Seeds.WarmUpInputs("model")),
         new("convolution", "ConvolutionFormat.Read: a 'SCNV' block with nested 'SZCA' and 'SPAE' blocks (also run with CRCs repaired)",
@@ -76,22 +70,6 @@ public static class Targets
 
     public static FuzzTarget Get(string name) =>
         All.FirstOrDefault(t => t.Name == name) ?? throw new UnknownTargetException(name);
-
-    /// <summary>
-    /// With SPARSEAE_FUZZ_ALLOW_HDF5_ALLOCATION=1, 7.3 inputs are exempt from the allocation limit: PureHDF
-    /// sizes buffers from HDF5 metadata before reading them (findings/mat/README.md), and a fuzzer that stops
-    /// at that every few seconds finds nothing else. An OutOfMemoryException from such an input is then
-    /// accepted too (run-fuzz.sh lowers the GC heap hard limit to 512 MiB in this mode, so that PureHDF's
-    /// ~1 GB buffers fail at once instead of making the GC thrash into a timeout). Time and every other
-    /// exception are still checked, and level-4 and level-5 inputs keep every limit.
-    /// </summary>
-    private static Func<byte[], bool>? KnownHdf5AllocationIssue() => AllowHdf5Allocation ? LooksLikeHdf5Mat : null;
-
-
-    /// <summary>The 7.3 test of MatFile.Read: a level-5 header with version 0x0200, in either byte order.</summary>
-    private static bool LooksLikeHdf5Mat(byte[] b) =>
-        b.Length >= 128 && ((b[126] == 'I' && b[127] == 'M' && b[124] == 0x00 && b[125] == 0x02) ||
-                            (b[126] == 'M' && b[127] == 'I' && b[124] == 0x02 && b[125] == 0x00));
 
     private static string SelfTest(byte[] input)
     {
@@ -114,10 +92,6 @@ public static class Targets
         catch (InvalidDataException e)
         {
             return Rejected(e);
-        }
-        catch (OutOfMemoryException) when (AllowHdf5Allocation && LooksLikeHdf5Mat(input))
-        {
-            return "known issue: PureHDF ran out of the GC heap hard limit on a damaged 7.3 file";
         }
         CheckMat(mat);
         return $"read: {mat.Format}, {mat.Variables.Count} variable(s)";

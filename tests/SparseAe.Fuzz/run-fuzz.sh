@@ -8,13 +8,9 @@
 #
 # Environment:
 #   MAX_LEN=N          largest input libFuzzer makes (default 65536; the driver passes at most 1048576)
-#   INSTRUMENT_EXTRA="A.dll B.dll"  more assemblies of the output to instrument (the mat target adds
-#                      PureHDF.dll by default, so that the fuzzer is guided through the 7.3 reader)
+#   INSTRUMENT_EXTRA="A.dll B.dll"  more assemblies of the output to instrument
 #   HEAP_LIMIT=0x...   DOTNET_GCHeapHardLimit of the .NET target (default 0x80000000, 2 GiB): a larger
 #                      managed allocation becomes an OutOfMemoryException, i.e. a crash
-#   SPARSEAE_FUZZ_ALLOW_HDF5_ALLOCATION=1  mat only: 7.3 inputs are exempt from the allocation limit (the
-#                      known PureHDF issue, findings/mat/README.md), so that a run goes on to find other things;
-#                      HEAP_LIMIT then defaults to 512 MiB and an OutOfMemoryException of a 7.3 input is accepted
 #
 # Layout (relative to tests/SparseAe.Fuzz):
 #   corpus/TARGET/     checked-in seeds (created here when missing); read, never written by libFuzzer
@@ -35,7 +31,6 @@ target="$1"; seconds="$2"; jobs="${3:-1}"
 
 max_len="${MAX_LEN:-65536}"
 heap_limit="${HEAP_LIMIT:-0x80000000}"
-[[ "${SPARSEAE_FUZZ_ALLOW_HDF5_ALLOCATION:-0}" == 1 && -z "${HEAP_LIMIT:-}" ]] && heap_limit=0x20000000
 work="$here/.work"
 bin="$work/bin"
 logs="$work/logs"
@@ -74,7 +69,6 @@ rm -rf "$bin"
 cp -a "$here/bin/Release/net10.0" "$bin"
 instrument="SparseAe.Data.dll SparseAe.Core.dll"
 case "$target" in
-    mat) instrument="$instrument PureHDF.dll" ;;
     mlnet-*) instrument="$instrument SparseAe.MLNet.dll" ;;
 esac
 instrument="$instrument ${INSTRUMENT_EXTRA:-}"
