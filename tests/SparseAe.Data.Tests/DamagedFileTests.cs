@@ -256,23 +256,32 @@ public class DamagedFileTests
         Assert.Contains("byte offset 512", error.Message);
     }
 
-    [Fact]
-    public void CorruptedVersion73FileFailsOnlyWithInvalidData()
+    [Theory]
+    [InlineData("v73_double3d.mat", 1)]
+    [InlineData("v73_many_types.mat", 3)]
+    [InlineData("v73_latest_format.mat", 1)]
+    [InlineData("v73_chunked_deflate.mat", 11)]
+    public void CorruptedVersion73FileFailsOnlyWithInvalidDataWithinTheFuzzersAllocationLimit(string fixture, int stride)
     {
-        // Values that do not turn a size field into a huge one: PureHDF sizes some metadata buffers before
-        // reading them (see Hdf5MatReader), and a test should not allocate gigabytes.
-        byte[] original = MatFixtures.Bytes("v73_double3d.mat");
-        foreach (byte replacement in new byte[] { 0x00, 0x80 })
+        // Every byte (every stride-th in the larger files) set to values that make sizes small, large and
+        // all-ones: the result is the data or an InvalidDataException naming an offset, and the reader never
+        // allocates more than the fuzzer allows (4 x the file + 64 MiB; PureHDF, used before, allocated up to 1 GB).
+        byte[] original = MatFixtures.Bytes(fixture);
+        long limit = 4L * original.Length + (64L << 20);
+        foreach (byte replacement in new byte[] { 0x00, 0x80, 0xFF })
         {
-            for (int offset = 512; offset < original.Length; offset++)
+            for (int offset = 512; offset < original.Length; offset += stride)
             {
                 byte[] damaged = (byte[])original.Clone();
                 damaged[offset] = replacement;
+                long before = GC.GetAllocatedBytesForCurrentThread();
                 var error = Record.Exception(() =>
                 {
                     foreach (var variable in MatFile.Read(new MemoryStream(damaged)).Variables.Where(v => v.IsNumeric))
                         Assert.Equal(variable.ElementCount, variable.ToDoubleArray().Length);
                 });
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                Assert.True(allocated <= limit, $"Byte {offset} set to 0x{replacement:X2}: {allocated} bytes allocated for a {original.Length}-byte file");
                 if (error is null) continue;
                 Assert.True(error is InvalidDataException, $"Byte {offset} set to 0x{replacement:X2}: {error.GetType().Name}: {error.Message}");
                 Assert.Matches(@"byte offset \d+", error.Message);
@@ -280,10 +289,14 @@ public class DamagedFileTests
         }
     }
 
-    [Fact]
-    public void TruncatedVersion73FileFailsWithInvalidData()
+    [Theory]
+    [InlineData("v73_double3d.mat")]
+    [InlineData("v73_many_types.mat")]
+    [InlineData("v73_latest_format.mat")]
+    [InlineData("v73_chunked_deflate.mat")]
+    public void TruncatedVersion73FileFailsWithInvalidData(string fixture)
     {
-        byte[] full = MatFixtures.Bytes("v73_double3d.mat");
+        byte[] full = MatFixtures.Bytes(fixture);
         for (int length = 0; length < full.Length; length += 61)
         {
             var error = Record.Exception(() => MatFile.Read(new MemoryStream(full[..length])));

@@ -43,7 +43,13 @@ public class FuzzRegressionTests
     [InlineData("v73-fillvalue-size-67MB-alloc-fuzzed.mat", "claims 768 elements of 8 bytes, but a 2253-byte file can hold at most 2253 bytes")]
     public void Size_fields_that_made_PureHDF_allocate_hundreds_of_megabytes_are_refused_by_name(string name, string expected)
     {
-        var e = Assert.Throws<InvalidDataException>(() => MatFile.Read(Path.Combine(AppContext.BaseDirectory, "FuzzFindings", "mat", name)));
+        byte[] input = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "FuzzFindings", "mat", name));
+        // Most of these files were also cut short by the fuzzer, which the superblock's end-of-file address
+        // (byte 512 + 40) now gives away first. Set it to the real length to reach the damaged size field.
+        if (input.Length < 8764)
+            Assert.Contains("it was cut short", Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(input))).Message);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(input.AsSpan(512 + 40), (ulong)input.Length);
+        var e = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(input)));
         Assert.Contains(expected, e.Message);
     }
 

@@ -44,7 +44,7 @@ internal sealed class Hdf5ObjectHeader
         bool version2 = prefix.Remaining >= 4 && prefix.Rest[..4].SequenceEqual("OHDR"u8);
         var messages = new List<Hdf5Message>();
         var pending = new Queue<(ulong Address, ulong Length)>();
-        var seen = new HashSet<ulong> { address };
+        var seen = new HashSet<ulong>();
         long total = 0;
         int headerFlags = 0;
 
@@ -59,6 +59,7 @@ internal sealed class Hdf5ObjectHeader
             if ((headerFlags & 0x20) != 0) c.Skip(16, "access, modification, change and birth times");
             if ((headerFlags & 0x10) != 0) c.Skip(4, "attribute storage limits");
             ulong size = c.Unsigned(1 << (headerFlags & 3), "size of chunk #0");
+            seen.Add(address + (ulong)c.Consumed);
             first = Chunk(source, address + (ulong)c.Consumed, size, 4, what, ref total);
         }
         else
@@ -68,6 +69,7 @@ internal sealed class Hdf5ObjectHeader
                 throw prefix.Error($"the object header version is {version}; version 1 (or \"OHDR\" for version 2) is expected");
             prefix.Skip(1 + 2 + 4, "reserved byte, message count and reference count");
             ulong size = prefix.U32("header size");
+            seen.Add(address + 16);
             first = Chunk(source, address + 16, size, 0, what, ref total);
         }
 

@@ -15,9 +15,10 @@ namespace SparseAe.Data.Mat.Hdf5;
 ///                    end-of-file address O, root group object header address O, checksum u32
 /// </code>
 /// The stored base address is not used: the library itself rebases addresses to where it found the
-/// superblock (see <see cref="Hdf5Source"/>).
+/// superblock (see <see cref="Hdf5Source"/>). The end-of-file address counts from the start of the file, user
+/// block included; a file shorter than it was cut short, which the HDF5 library refuses too ("truncated file").
 /// </remarks>
-internal sealed record Hdf5Superblock(int Version, ulong RootObjectHeader)
+internal sealed record Hdf5Superblock(int Version, ulong RootObjectHeader, ulong EndOfFile)
 {
     private static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -38,13 +39,25 @@ internal sealed record Hdf5Superblock(int Version, ulong RootObjectHeader)
             c.Skip(4, "free-space, symbol table, reserved and shared header version bytes");
             SetSizes(source, c, c.U8("size of offsets"), c.U8("size of lengths"));
             c.Skip(1 + 2 + 2 + 4 + (version == 1 ? 4 : 0), "reserved byte, group K values and flags");
-            c.Skip(4 * source.OffsetSize, "base, free-space, end-of-file and driver addresses");
+            c.Skip(2 * source.OffsetSize, "base and free-space addresses");
+            ulong endOfFile = c.Address("end-of-file address");
+            c.Skip(source.OffsetSize, "driver information address");
             c.Address("root group link name offset");
-            return new Hdf5Superblock(version, c.Address("root group object header address"));
+            return Checked(source, new Hdf5Superblock(version, c.Address("root group object header address"), endOfFile));
         }
         SetSizes(source, c, c.U8("size of offsets"), c.U8("size of lengths"));
-        c.Skip(1 + 3 * source.OffsetSize, "flags, base, extension and end-of-file addresses");
-        return new Hdf5Superblock(version, c.Address("root group object header address"));
+        c.Skip(1 + 2 * source.OffsetSize, "flags, base and extension addresses");
+        ulong eof = c.Address("end-of-file address");
+        return Checked(source, new Hdf5Superblock(version, c.Address("root group object header address"), eof));
+    }
+
+    private static Hdf5Superblock Checked(Hdf5Source source, Hdf5Superblock superblock)
+    {
+        if (!source.IsUndefined(superblock.EndOfFile) && superblock.EndOfFile > (ulong)source.FileLength)
+            throw new InvalidDataException(
+                $"The HDF5 superblock at byte offset {source.SuperblockOffset} says the file is {superblock.EndOfFile} bytes long, " +
+                $"but it has {source.FileLength}: it was cut short.");
+        return superblock;
     }
 
     private static void SetSizes(Hdf5Source source, Hdf5Cursor c, int offsets, int lengths)
