@@ -93,7 +93,6 @@ public sealed class ZcaWhitening
         return new ZcaWhitening(dimension, epsilon, (float[])mean.Clone(), (float[])matrix.Clone());
     }
 
-    /// <summary>y = W (x - mu). <paramref name="scratch"/> needs V values.</summary>
     /// <summary>
     /// Whitens <paramref name="rows"/> row vectors at once: Y = (X - 1 mu^T) W, one matrix product
     /// (W is symmetric, so row i of Y is W (x_i - mu)). X and Y are (rows, V); X is centred in place.
