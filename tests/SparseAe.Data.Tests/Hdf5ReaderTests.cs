@@ -73,11 +73,27 @@ public class Hdf5ReaderTests
     [Fact]
     public void Damaged_deflate_data_in_a_chunk_is_refused_naming_the_chunk()
     {
-        var (file, node) = ChunkNode("B");
-        long chunk = Superblock + (long)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(node + 24 + 32));
+        var (file, node) = ChunkNode("A");   // shuffle + deflate, no checksum
+        // A is 3-dimensional: key 0 is 8 + 8 x 4 bytes, then child 0's address.
+        long chunk = Superblock + (long)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(node + 24 + 40));
         file[chunk] ^= 0xFF;   // the zlib header
         var e = Invalid(file);
-        Assert.Contains("The deflated data of the chunk of dataset 'B'", e.Message);
+        Assert.Contains("The deflated data of the chunk of dataset 'A'", e.Message);
+        Assert.Contains("is damaged", e.Message);
+    }
+
+    [Fact]
+    public void A_flipped_byte_in_a_checksummed_chunk_fails_its_fletcher32_checksum()
+    {
+        // B's chunks end in HDF5's Fletcher-32 of the deflated bytes; the undamaged file reading at all
+        // (the other tests) shows the checksum is computed as HDF5 does.
+        var (file, node) = ChunkNode("B");
+        long chunk = Superblock + (long)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(node + 24 + 32));
+        file[chunk + 5] ^= 0x01;
+        var e = Invalid(file);
+        Assert.Contains("fails its fletcher32 checksum", e.Message);
+        Assert.Contains("the chunk of dataset 'B'", e.Message);
+        Assert.Contains("at offsets [0, 0]", e.Message);
     }
 
     [Fact]
@@ -188,7 +204,7 @@ public class Hdf5ReaderTests
         var source = new Hdf5Source(new MemoryStream(file), Superblock);
         var root = Hdf5ObjectHeader.Read(source, Hdf5Superblock.Read(source).RootObjectHeader, "root");
         var address = Hdf5Group.Links(source, root, "root").Single(l => l.Name == variable).Address;
-        var message = Hdf5ObjectHeader.Read(source, address, variable).Find(type)!;
+        var message = Hdf5ObjectHeader.Read(source, address, variable).Find(type)!.Value;
         return (int)message.Open().FileOffset - 8;
     }
 

@@ -101,6 +101,7 @@ internal static class Hdf5MatReader
         if (DenseArrayConversion.ElementTypeOf(matClass) is null)
             return new MatVariable(name, matClass, dimensions, null);
 
+        RequireStoredAsClass(type, matClass, what);
         var stored = ReadNumbers(source, dataset, type, space, what, Array.MaxLength);
         return new MatVariable(name, matClass, dimensions, DenseArrayConversion.ConvertToClass(stored, matClass));
     }
@@ -110,21 +111,32 @@ internal static class Hdf5MatReader
         type.RequireNumeric(what);
         if (space.ElementCount > (ulong)elementLimit)
             throw new InvalidDataException($"HDF5 {what} holds {space.ElementCount} elements where at most {elementLimit} are expected.");
-        var bytes = Hdf5DatasetData.Read(source, dataset, type, space, what);
-        bool big = type.IsBigEndian;
-        return (type.Class, type.Size, type.IsSigned) switch
+        var elementType = (type.Class, type.Size, type.IsSigned) switch
         {
-            (Hdf5TypeClass.FloatingPoint, 8, _) => StoredDataDecoder.Numbers<double>(bytes, big),
-            (Hdf5TypeClass.FloatingPoint, _, _) => StoredDataDecoder.Numbers<float>(bytes, big),
-            (_, 1, true) => StoredDataDecoder.Numbers<sbyte>(bytes, big),
-            (_, 1, false) => bytes,
-            (_, 2, true) => StoredDataDecoder.Numbers<short>(bytes, big),
-            (_, 2, false) => StoredDataDecoder.Numbers<ushort>(bytes, big),
-            (_, 4, true) => StoredDataDecoder.Numbers<int>(bytes, big),
-            (_, 4, false) => StoredDataDecoder.Numbers<uint>(bytes, big),
-            (_, _, true) => StoredDataDecoder.Numbers<long>(bytes, big),
-            _ => StoredDataDecoder.Numbers<ulong>(bytes, big),
+            (Hdf5TypeClass.FloatingPoint, 8, _) => typeof(double),
+            (Hdf5TypeClass.FloatingPoint, _, _) => typeof(float),
+            (_, 1, true) => typeof(sbyte),
+            (_, 1, false) => typeof(byte),
+            (_, 2, true) => typeof(short),
+            (_, 2, false) => typeof(ushort),
+            (_, 4, true) => typeof(int),
+            (_, 4, false) => typeof(uint),
+            (_, _, true) => typeof(long),
+            _ => typeof(ulong),
         };
+        return Hdf5DatasetData.Read(source, dataset, type, space, elementType, what);
+    }
+
+    // MATLAB stores every numeric class as itself, logical as uint8 and char as uint16. A file that says
+    // otherwise is not a MAT file, and converting (uint8 data to double, say) would multiply the memory.
+    private static void RequireStoredAsClass(Hdf5Datatype type, MatClass matClass, string what)
+    {
+        var stored = InferClass(type);
+        bool matches = stored == matClass || (matClass, stored) is (MatClass.Logical, MatClass.UInt8) or (MatClass.Char, MatClass.UInt16);
+        if (!matches)
+            throw new InvalidDataException(
+                $"HDF5 {what} says MATLAB_class {matClass.ToMatlabName()} but is stored as {type}; MATLAB stores {matClass.ToMatlabName()} as " +
+                $"{(matClass switch { MatClass.Logical => "uint8", MatClass.Char => "uint16", _ => matClass.ToMatlabName() })}.");
     }
 
     private static int[] MatlabDimensions(Hdf5Dataspace space, string what)
@@ -132,6 +144,7 @@ internal static class Hdf5MatReader
         if (space.IsScalar) return [1, 1];
         if (space.IsNull) return [0, 0];
         var hdf5Dimensions = space.Dimensions;
+        if (hdf5Dimensions.Length == 1) hdf5Dimensions = [1, hdf5Dimensions[0]];   // MATLAB has no 1-D arrays: n becomes n x 1
         var dimensions = new int[hdf5Dimensions.Length];
         for (int k = 0; k < dimensions.Length; k++)
         {
@@ -159,6 +172,16 @@ internal static class Hdf5MatReader
 
     private static Dictionary<string, Hdf5Attribute> Attributes(Hdf5ObjectHeader header, string owner)
     {
+        if (header.Find(Hdf5Message.AttributeInfo) is { } info)
+        {
+            // Attribute info: version u8, flags u8, [maximum creation index u16 if flags bit 0], fractal heap address O, ...
+            var c = info.Open();
+            c.U8("version");
+            if ((c.U8("flags") & 1) != 0) c.U16("maximum creation index");
+            if (!c.Source.IsUndefined(c.Address("fractal heap address")))
+                throw c.Error($"{owner} keeps its attributes in a fractal heap (dense storage), which MATLAB does not write and this reader does not read; " +
+                    "its MATLAB_class would be lost");
+        }
         var attributes = new Dictionary<string, Hdf5Attribute>(StringComparer.Ordinal);
         foreach (var message in header.All(Hdf5Message.Attribute))
         {

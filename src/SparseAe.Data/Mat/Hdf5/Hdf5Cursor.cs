@@ -102,6 +102,9 @@ internal sealed class Hdf5Cursor
         return slice;
     }
 
+    /// <summary>A cursor over <paramref name="length"/> bytes of this block from index <paramref name="start"/> (a <see cref="Position"/> value).</summary>
+    public Hdf5Cursor Window(int start, int length) => new(_bytes, start, start + length, _origin, What, Source);
+
     /// <summary>A new cursor over the same bytes from the current position, leaving this one where it is.</summary>
     public Hdf5Cursor Fork() => new(_bytes, Position, _end, _origin, What, Source);
 

@@ -32,9 +32,14 @@ internal static class Hdf5Group
             var c = table.Open();
             ulong btree = c.Address("B-tree address");
             var heap = Hdf5LocalHeap.Read(source, c.Address("local heap address"), what);
-            Hdf5BTreeV1.Walk(source, btree, Hdf5BTreeV1.GroupNodes, source.LengthSize, what,
-                (_, node) => ReadSymbolTableNode(source, node, heap, what, links));
-            return links;
+            var nodes = new HashSet<ulong>();
+            Hdf5BTreeV1.Walk(source, btree, Hdf5BTreeV1.GroupNodes, source.LengthSize, what, (_, node) =>
+            {
+                if (!nodes.Add(node))
+                    throw new InvalidDataException($"HDF5 symbol table node of {what} at byte offset {source.ByteOffset(node)} is listed twice in its B-tree.");
+                ReadSymbolTableNode(source, node, heap, what, links);
+            });
+            return Distinct(links, what);
         }
         if (header.Find(Hdf5Message.LinkInfo) is { } info)
         {
@@ -48,6 +53,23 @@ internal static class Hdf5Group
         foreach (var message in header.All(Hdf5Message.Link))
             links.Add(ReadLinkMessage(message.Open(), what));
         links.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        return Distinct(links, what);
+    }
+
+    // HDF5 itself never stores two links of one name in a group; MATLAB never links one object twice (which
+    // would also make the reader decode the same data once per link).
+    private static List<(string Name, ulong Address)> Distinct(List<(string Name, ulong Address)> links, string what)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var addresses = new Dictionary<ulong, string>();
+        foreach (var (name, address) in links)
+        {
+            if (!names.Add(name))
+                throw new InvalidDataException($"HDF5 {what} holds two links named '{name}'.");
+            if (!addresses.TryAdd(address, name))
+                throw new InvalidDataException(
+                    $"HDF5 {what} links '{addresses[address]}' and '{name}' to the same object; MAT files never link one object twice.");
+        }
         return links;
     }
 

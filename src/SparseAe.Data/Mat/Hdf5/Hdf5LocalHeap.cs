@@ -14,6 +14,7 @@ namespace SparseAe.Data.Mat.Hdf5;
 internal sealed class Hdf5LocalHeap
 {
     private readonly Hdf5Cursor _data;
+    private readonly Dictionary<ulong, string> _names = [];
 
     private Hdf5LocalHeap(Hdf5Cursor data) => _data = data;
 
@@ -33,14 +34,20 @@ internal sealed class Hdf5LocalHeap
     }
 
     /// <summary>The null-terminated name at <paramref name="offset"/> in the data segment.</summary>
+    /// <remarks>
+    /// Each name is decoded once and its length charged to the source's budget: a damaged group whose entries
+    /// all name one long string, or overlapping suffixes of it, would otherwise cost heap size x entries.
+    /// </remarks>
     public string Name(ulong offset)
     {
+        if (_names.TryGetValue(offset, out var known)) return known;
         var all = _data.Fork().Rest;
         if (offset >= (ulong)all.Length)
             throw _data.Error($"a link name is at offset {offset}, past the {all.Length}-byte data segment");
         var rest = all[(int)offset..];
         int end = rest.IndexOf((byte)0);
         if (end < 0) throw _data.Error($"the link name at offset {offset} has no terminating null byte");
-        return Encoding.UTF8.GetString(rest[..end]);
+        _data.Source.Charge(2L * end + 32, $"link name at offset {offset} of {_data.What}");
+        return _names[offset] = Encoding.UTF8.GetString(rest[..end]);
     }
 }

@@ -1,18 +1,20 @@
 namespace SparseAe.Data.Mat.Hdf5;
 
-/// <summary>One header message: its type, flags and a cursor over its data.</summary>
-internal sealed class Hdf5Message(int type, int flags, Hdf5Cursor data)
+/// <summary>One header message: its type, flags and where its data lies in the header chunk that holds it.</summary>
+internal readonly record struct Hdf5Message(int Type, int Flags, Hdf5Cursor Chunk, int Start, int Length)
 {
-    public const int Dataspace = 0x01, LinkInfo = 0x02, Datatype = 0x03, Layout = 0x08, Link = 0x06,
-        FilterPipeline = 0x0B, Attribute = 0x0C, Continuation = 0x10, SymbolTable = 0x11;
+    public const int Dataspace = 0x01, LinkInfo = 0x02, Datatype = 0x03, Link = 0x06, Layout = 0x08,
+        FilterPipeline = 0x0B, Attribute = 0x0C, Continuation = 0x10, SymbolTable = 0x11, AttributeInfo = 0x15;
 
-    public int Type { get; } = type;
+    /// <summary>The message types this reader uses; others (fill value, modification time, ...) are skipped.</summary>
+    public static bool IsRead(int type) => type is Dataspace or LinkInfo or Datatype or Link or Layout
+        or FilterPipeline or Attribute or SymbolTable or AttributeInfo;
 
     /// <summary>Bit 1: the message is shared (kept in another object header or a shared message table).</summary>
-    public bool IsShared => (flags & 0x02) != 0;
+    public bool IsShared => (Flags & 0x02) != 0;
 
     /// <summary>A fresh cursor over the message's data.</summary>
-    public Hdf5Cursor Open() => data.Fork();
+    public Hdf5Cursor Open() => Chunk.Window(Start, Length);
 }
 
 /// <summary>The messages of an object header, gathered from its first chunk and every continuation chunk.</summary>
@@ -26,15 +28,24 @@ internal sealed class Hdf5Message(int type, int flags, Hdf5Cursor data)
 ///            size u16, flags u8, [creation order u16 if flags bit 2], data; a u32 checksum ends each chunk
 /// continuation message (type 0x10): address O, length L of a further chunk ("OCHK" ... checksum in version 2)
 /// </code>
-/// A chunk is read once (a continuation cycle ends there) and all chunks together may not exceed the file.
+/// A chunk is read once (a continuation cycle ends there), all chunks together may not exceed the file, and
+/// a header keeps at most <see cref="MaxMessages"/> messages (version 1 counts them in a u16; MATLAB writes
+/// a few dozen at most).
 /// </remarks>
 internal sealed class Hdf5ObjectHeader
 {
+    public const int MaxMessages = 65_535;
+
     private Hdf5ObjectHeader(List<Hdf5Message> messages) => Messages = messages;
 
     public IReadOnlyList<Hdf5Message> Messages { get; }
 
-    public Hdf5Message? Find(int type) => Messages.FirstOrDefault(m => m.Type == type);
+    public Hdf5Message? Find(int type)
+    {
+        foreach (var m in Messages)
+            if (m.Type == type) return m;
+        return null;
+    }
 
     public IEnumerable<Hdf5Message> All(int type) => Messages.Where(m => m.Type == type);
 
@@ -115,11 +126,18 @@ internal sealed class Hdf5ObjectHeader
             c.Skip(version2 ? headerBytes - 4 : 3, version2 ? "creation order" : "reserved bytes");
             if (size > c.Remaining)
                 throw c.Error($"a message of type 0x{type:X4} claims {size} bytes but only {c.Remaining} remain in the header");
+            int start = c.Position;
             var data = c.Slice(size, "message data");
             if (type == Hdf5Message.Continuation)
+            {
                 pending.Enqueue((data.Address("continuation address"), data.Length("continuation length")));
-            else if (type != 0)
-                messages.Add(new Hdf5Message(type, flags, data));
+            }
+            else if (Hdf5Message.IsRead(type))
+            {
+                if (messages.Count == MaxMessages)
+                    throw c.Error($"the header holds more than {MaxMessages} messages that this reader uses; MATLAB writes a few dozen");
+                messages.Add(new Hdf5Message(type, flags, c, start, size));
+            }
         }
     }
 }

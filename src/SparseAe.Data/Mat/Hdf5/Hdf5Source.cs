@@ -8,24 +8,23 @@ namespace SparseAe.Data.Mat.Hdf5;
 /// <remarks>
 /// HDF5 addresses are relative to the superblock (the HDF5 library rebases them there when the superblock is
 /// not at byte 0, as behind MATLAB's 512-byte user block), so byte offset = superblock offset + address.
-/// Metadata (headers, B-tree nodes, heaps) and stored data have separate budgets, each a few times the file
-/// length: a real file reads each structure once, while a damaged one that points many links at one large
-/// header would otherwise read it again for every link.
+/// Everything read (headers, B-tree nodes, heaps, link names, stored data) is charged to one budget of twice
+/// the file length plus 1 MiB: a real file reads each structure once, while a damaged one that points many
+/// links at one large structure would otherwise read it again for every link.
 /// </remarks>
 internal sealed class Hdf5Source
 {
     private const long BudgetSlack = 1 << 20;
     private readonly Stream _stream;
-    private long _metadataLeft;
-    private long _dataLeft;
+    private readonly long _budget;
+    private long _left;
 
     public Hdf5Source(Stream stream, long superblockOffset)
     {
         _stream = stream;
         SuperblockOffset = superblockOffset;
         FileLength = stream.Length;
-        _metadataLeft = 4 * FileLength + BudgetSlack;
-        _dataLeft = FileLength + BudgetSlack;
+        _budget = _left = 2 * FileLength + BudgetSlack;
     }
 
     /// <summary>Byte offset of the superblock, to which every HDF5 address is relative.</summary>
@@ -45,8 +44,10 @@ internal sealed class Hdf5Source
     /// <summary>Reads <paramref name="length"/> bytes of metadata at <paramref name="address"/>, named <paramref name="what"/>.</summary>
     public Hdf5Cursor ReadMetadata(ulong address, long length, string what)
     {
-        var bytes = ReadBlock(address, length, what, ref _metadataLeft, "metadata");
-        return new Hdf5Cursor(bytes, ByteOffset(address), what, this);
+        long at = Check(address, length, what);
+        var bytes = new byte[length];
+        Fill(at, bytes, what);
+        return new Hdf5Cursor(bytes, at, what, this);
     }
 
     /// <summary>Reads at most <paramref name="length"/> bytes, fewer when the file ends first (for structures whose size is only known once read).</summary>
@@ -56,27 +57,54 @@ internal sealed class Hdf5Source
         return ReadMetadata(address, Math.Min(length, FileLength - at), what);
     }
 
-    /// <summary>Reads <paramref name="length"/> bytes of stored data (a contiguous dataset or one chunk).</summary>
-    public byte[] ReadData(ulong address, long length, string what) => ReadBlock(address, length, what, ref _dataLeft, "stored data");
+    /// <summary>Reads <paramref name="length"/> bytes of stored data (one chunk) into a new array.</summary>
+    public byte[] ReadData(ulong address, long length, string what)
+    {
+        long at = Check(address, length, what);
+        var bytes = new byte[length];
+        Fill(at, bytes, what);
+        return bytes;
+    }
 
-    private byte[] ReadBlock(ulong address, long length, string what, ref long budget, string kind)
+    /// <summary>Reads stored data (a contiguous dataset) straight into <paramref name="target"/>.</summary>
+    public void ReadData(ulong address, Span<byte> target, string what) => Fill(Check(address, target.Length, what), target, what);
+
+    /// <summary>Charges bytes the reader makes from what it read (decoded link names) to the budget.</summary>
+    public void Charge(long bytes, string what) => Spend(bytes, what, at: null);
+
+    private long Check(ulong address, long length, string what)
     {
         long at = CheckAddress(address, what);
         if (length < 0 || length > FileLength - at)
             throw new InvalidDataException(
                 $"HDF5 {what} (at byte offset {at}) claims {length} bytes, but only {FileLength - at} remain in the {FileLength}-byte file.");
-        if (length > budget)
-            throw new InvalidDataException(
-                $"HDF5 {what} (at byte offset {at}) would take the {kind} read from this {FileLength}-byte file past {BudgetOf(kind)} bytes: " +
-                "its structures point at the same bytes again and again, which MATLAB never writes.");
-        budget -= length;
-        var bytes = new byte[length];
-        _stream.Position = at;
-        _stream.ReadExactly(bytes);
-        return bytes;
+        Spend(length, what, at);
+        return at;
     }
 
-    private long BudgetOf(string kind) => kind == "metadata" ? 4 * FileLength + BudgetSlack : FileLength + BudgetSlack;
+    private void Spend(long bytes, string what, long? at)
+    {
+        if (bytes > _left)
+            throw new InvalidDataException(
+                $"HDF5 {what}{(at is null ? "" : $" (at byte offset {at})")} would take what the reader takes from this {FileLength}-byte file " +
+                $"past {_budget} bytes (twice the file and 1 MiB, from the superblock at byte offset {SuperblockOffset}): " +
+                "its structures point at the same bytes again and again, which MATLAB never writes.");
+        _left -= bytes;
+    }
+
+    private void Fill(long at, Span<byte> target, string what)
+    {
+        try
+        {
+            _stream.Position = at;
+            _stream.ReadExactly(target);
+        }
+        catch (IOException ex)
+        {
+            // EndOfStreamException included: a stream shorter than its Length (a file cut while it is read).
+            throw new InvalidDataException($"HDF5 {what} (at byte offset {at}) could not be read: {ex.Message}", ex);
+        }
+    }
 
     private long CheckAddress(ulong address, string what)
     {
