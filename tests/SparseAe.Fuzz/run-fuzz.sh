@@ -120,7 +120,10 @@ export DOTNET_GCHeapHardLimit="$heap_limit"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 status=0
 # -jobs writes one fuzz-N.log per job into the current folder: run from the log folder.
-(cd "$logs" && "$driver" "${flags[@]}" "$work/corpus/$target" "$seeds") >"$log" 2>&1 || status=$?
+# mat also starts from the hand-made hostile 7.3 files of the data tests (read-only, like the seeds).
+extra=()
+[[ "$target" == mat ]] && extra=("$repo/tests/SparseAe.Data.Tests/Fixtures/hdf5-adversarial")
+(cd "$logs" && "$driver" "${flags[@]}" "$work/corpus/$target" "$seeds" "${extra[@]}") >"$log" 2>&1 || status=$?
 if [[ "$jobs" -gt 1 ]]; then
     for f in "$logs"/fuzz-*.log; do [[ -e "$f" ]] && { cat "$f" >>"$log"; rm -f "$f"; }; done
 fi

@@ -60,6 +60,8 @@ internal static class DenseArrayConversion
             MatClass.Int64 => ConvertTo<long>(source),
             MatClass.UInt64 => ConvertTo<ulong>(source),
             MatClass.Char => ConvertTo<char>(source),
+            // uint8 storage (levels 5 and 7.3) converts directly; anything else goes through double.
+            MatClass.Logical when ClassOf(source) == MatClass.UInt8 => Array.ConvertAll((byte[])source, v => v != 0),
             MatClass.Logical => Array.ConvertAll(ConvertTo<double>(source), v => v != 0),
             _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Not a dense class."),
         };

@@ -92,6 +92,7 @@ internal static class Hdf5MatReader
         {
             var stated = ReadNumbers(source, dataset, type, space, what, elementLimit: 64);
             dimensions = Array.ConvertAll(DenseArrayConversion.ConvertTo<long>(stated), d => (int)Math.Clamp(d, 0, int.MaxValue));
+            if (dimensions.Length < 2) dimensions = [.. dimensions, .. Enumerable.Repeat(1, 2 - dimensions.Length)];   // MATLAB arrays have at least 2 dimensions
             if (ColumnMajorLayout.ElementCountSaturating(dimensions) != 0) dimensions = [0, 0];
             var emptyType = DenseArrayConversion.ElementTypeOf(matClass);
             return new MatVariable(name, matClass, dimensions, emptyType is null ? null : Array.CreateInstance(emptyType, 0));

@@ -1,5 +1,8 @@
 namespace SparseAe.Data.Mat.Hdf5;
 
+/// <summary>Receives one leaf entry: the key before it, the key's byte offset in the file, and the child's address.</summary>
+internal delegate void Hdf5LeafVisitor(ReadOnlySpan<byte> key, long keyOffset, ulong child);
+
 /// <summary>Walks a version-1 B-tree: group nodes (type 0) or raw data chunk nodes (type 1).</summary>
 /// <remarks>
 /// HDF5 File Format Specification 3.0, III.A.1:
@@ -16,15 +19,15 @@ internal static class Hdf5BTreeV1
     public const int GroupNodes = 0, ChunkNodes = 1;
     private const int MaxLevel = 64;
 
-    /// <summary>Calls <paramref name="leaf"/> with the key before each leaf child (positioned at its start) and the child's address.</summary>
-    public static void Walk(Hdf5Source source, ulong root, int nodeType, int keySize, string what, Action<Hdf5Cursor, ulong> leaf)
+    /// <summary>Calls <paramref name="leaf"/> with the key before each leaf child and the child's address.</summary>
+    public static void Walk(Hdf5Source source, ulong root, int nodeType, int keySize, string what, Hdf5LeafVisitor leaf)
     {
         var seen = new HashSet<ulong>();
         Visit(source, root, nodeType, keySize, expectedLevel: -1, what, seen, leaf);
     }
 
     private static void Visit(Hdf5Source source, ulong address, int nodeType, int keySize, int expectedLevel, string what,
-        HashSet<ulong> seen, Action<Hdf5Cursor, ulong> leaf)
+        HashSet<ulong> seen, Hdf5LeafVisitor leaf)
     {
         string node = $"B-tree node of {what}";
         if (!seen.Add(address))
@@ -46,9 +49,10 @@ internal static class Hdf5BTreeV1
         var body = source.ReadMetadata(address + (ulong)(8 + 2 * o), bodyLength, node);
         for (int i = 0; i < entries; i++)
         {
-            var key = body.Slice(keySize, "key");
+            long keyOffset = body.FileOffset;
+            var key = body.Bytes(keySize, "key");
             ulong child = body.Address("child address");
-            if (level == 0) leaf(key, child);
+            if (level == 0) leaf(key, keyOffset, child);
             else Visit(source, child, nodeType, keySize, level - 1, what, seen, leaf);
         }
     }

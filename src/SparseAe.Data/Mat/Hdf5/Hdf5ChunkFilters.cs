@@ -5,84 +5,169 @@ namespace SparseAe.Data.Mat.Hdf5;
 
 /// <summary>
 /// Undoes a chunked dataset's filters (deflate, shuffle, fletcher32), last filter first, as HDF5's read path
-/// does, into two buffers of one chunk that are reused from chunk to chunk.
+/// does, into two buffers that are reused from chunk to chunk.
 /// </summary>
+/// <remarks>
+/// The buffers grow with the data that actually arrives (inflate starts small and doubles, up to one chunk),
+/// never with what a header claims, and every stage's output is charged to the source's decoding budget.
+/// </remarks>
 internal sealed class Hdf5ChunkFilters
 {
+    private readonly Hdf5Source _source;
     private readonly Hdf5Filter[] _filters;
     private readonly int _chunkBytes;
     private readonly int _elementSize;
-    private readonly int _bufferBytes;
-    private byte[]? _first, _second;
+    private readonly int _limit;
+    private readonly byte[][] _buffers = [[], []];
 
-    public Hdf5ChunkFilters(Hdf5Filter[] filters, int chunkBytes, int elementSize)
+    // limit: the most any stage may produce, a chunk plus 4 bytes when fletcher32 was applied before deflate.
+    public Hdf5ChunkFilters(Hdf5Source source, Hdf5Filter[] filters, int chunkBytes, int elementSize, int limit)
     {
-        _filters = filters;
-        _chunkBytes = chunkBytes;
-        _elementSize = elementSize;
-        // A fletcher32 applied before deflate (when writing) leaves its 4 bytes inside the deflated data.
-        _bufferBytes = chunkBytes + 4 * filters.Count(f => f.Id == Hdf5Filter.Fletcher32);
+        (_source, _filters, _chunkBytes, _elementSize, _limit) = (source, filters, chunkBytes, elementSize, limit);
     }
 
     /// <summary>
     /// Decodes one stored chunk; bit i of <paramref name="mask"/> set means filter i was skipped for it. The
-    /// result is exactly one chunk and stays valid until the next call.
+    /// result is exactly one chunk. When <paramref name="destination"/> is given (one chunk long) and the last
+    /// stage is deflate or shuffle, that stage writes straight into it, which saves a chunk-sized buffer and a
+    /// copy; otherwise the result lies in a reused buffer and stays valid until the next call.
     /// </summary>
-    public ReadOnlySpan<byte> Decode(byte[] stored, uint mask, string where)
+    public ReadOnlySpan<byte> Decode(byte[] stored, uint mask, Func<string> where, Span<byte> destination = default)
     {
         byte[] data = stored;
+        int current = -1;   // which of _buffers holds data (-1: stored)
+        int length = stored.Length;
+        int last = LastStage(mask);
+        for (int i = _filters.Length - 1; i >= 0; i--)
+        {
+            if ((mask & (1u << i)) != 0) continue;
+            int next = current == 0 ? 1 : 0;
+            bool direct = i == last && destination.Length == _chunkBytes;
+            switch (_filters[i].Id)
+            {
+                case Hdf5Filter.Fletcher32:
+                    if (length < 4) throw new InvalidDataException($"{where()} holds {length} bytes, too few for its fletcher32 checksum.");
+                    length -= 4;
+                    CheckFletcher32(data.AsSpan(0, length), BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(length)), where);
+                    continue;
+                case Hdf5Filter.Deflate when direct:
+                    length = InflateInto(data, length, destination, where);
+                    break;
+                case Hdf5Filter.Deflate:
+                    length = Inflate(data, length, ref _buffers[next], _limit, where);
+                    break;
+                default:   // shuffle
+                    if (length > _limit) throw new InvalidDataException($"{where()} holds {length} bytes where a chunk is {_chunkBytes}.");
+                    if (!direct && _buffers[next].Length < length) _buffers[next] = new byte[length];
+                    int size = _filters[i].ClientData.Length > 0 ? (int)Math.Min(_filters[i].ClientData[0], int.MaxValue) : _elementSize;
+                    if (direct && length != _chunkBytes)
+                        throw new InvalidDataException($"{where()} decodes to {length} bytes, but a chunk of this dataset is {_chunkBytes} bytes.");
+                    Unshuffle(data.AsSpan(0, length), direct ? destination : _buffers[next], size);
+                    break;
+            }
+            _source.ChargeDecoded(length, where);
+            if (direct)
+            {
+                if (length != _chunkBytes)
+                    throw new InvalidDataException($"{where()} decodes to {length} bytes, but a chunk of this dataset is {_chunkBytes} bytes.");
+                return destination;
+            }
+            data = _buffers[next];
+            current = next;
+        }
+        if (length != _chunkBytes)
+            throw new InvalidDataException($"{where()} decodes to {length} bytes, but a chunk of this dataset is {_chunkBytes} bytes.");
+        return data.AsSpan(0, length);
+    }
+
+    /// <summary>
+    /// Checks the start of a chunk before the dataset's array is made: its checksum if it has one, and that its
+    /// deflated data inflates to at least the first 64 KiB of a chunk. A damaged or invented chunk is then
+    /// refused before anything the size of the dataset's claim exists. Returns false when the first stage to
+    /// decode is not deflate (shuffle applied after deflate, or no filter), which a prefix cannot check.
+    /// </summary>
+    public bool Probe(byte[] stored, uint mask, Func<string> where)
+    {
         int length = stored.Length;
         for (int i = _filters.Length - 1; i >= 0; i--)
         {
             if ((mask & (1u << i)) != 0) continue;
-            switch (_filters[i].Id)
+            if (_filters[i].Id == Hdf5Filter.Fletcher32)
             {
-                case Hdf5Filter.Fletcher32:
-                    if (length < 4) throw new InvalidDataException($"{where} holds {length} bytes, too few for its fletcher32 checksum.");
-                    length -= 4;
-                    CheckFletcher32(data.AsSpan(0, length), BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(length)), where);
-                    break;
-                case Hdf5Filter.Deflate:
-                    var inflated = Other(data);
-                    length = Inflate(data, length, inflated, where);
-                    data = inflated;
-                    break;
-                case Hdf5Filter.Shuffle:
-                    var unshuffled = Other(data);
-                    int size = _filters[i].ClientData.Length > 0 ? (int)Math.Min(_filters[i].ClientData[0], int.MaxValue) : _elementSize;
-                    if (length > unshuffled.Length)
-                        throw new InvalidDataException($"{where} holds {length} bytes where a chunk is {_chunkBytes}.");
-                    Unshuffle(data.AsSpan(0, length), unshuffled, size);
-                    data = unshuffled;
-                    break;
+                if (length < 4) throw new InvalidDataException($"{where()} holds {length} bytes, too few for its fletcher32 checksum.");
+                length -= 4;
+                CheckFletcher32(stored.AsSpan(0, length), BinaryPrimitives.ReadUInt32LittleEndian(stored.AsSpan(length)), where);
+                continue;
             }
+            if (_filters[i].Id != Hdf5Filter.Deflate) return false;
+            var start = new byte[Math.Min(_limit, ProbeBytes)];
+            int produced = InflateInto(stored, length, start, where, toEnd: false);
+            if (produced < start.Length)
+                throw new InvalidDataException($"{where()} decodes to {produced} bytes, but a chunk of this dataset is {_chunkBytes} bytes.");
+            return true;
         }
-        if (length != _chunkBytes)
-            throw new InvalidDataException($"{where} decodes to {length} bytes, but a chunk of this dataset is {_chunkBytes} bytes.");
-        return data.AsSpan(0, length);
+        return false;
     }
 
-    // The reusable buffer that does not hold the current data.
-    private byte[] Other(byte[] current) =>
-        ReferenceEquals(current, _first) ? _second ??= new byte[_bufferBytes] : _first ??= new byte[_bufferBytes];
+    private const int ProbeBytes = 1 << 16;
 
-    /// <summary>Inflates a zlib stream into <paramref name="output"/>; more data than fits is an error.</summary>
-    private static int Inflate(byte[] input, int length, byte[] output, string where)
+    // The pipeline index of the last stage decoding runs (the first filter applied when writing), or -1 when
+    // that is fletcher32 or no filter runs.
+    private int LastStage(uint mask)
+    {
+        for (int i = 0; i < _filters.Length; i++)
+            if ((mask & (1u << i)) == 0)
+                return _filters[i].Id == Hdf5Filter.Fletcher32 ? -1 : i;
+        return -1;
+    }
+
+    /// <summary>Inflates into exactly <paramref name="output"/>; with <paramref name="toEnd"/>, data beyond it is an error.</summary>
+    private static int InflateInto(byte[] input, int length, Span<byte> output, Func<string> where, bool toEnd = true)
     {
         int filled;
-        bool more;
+        bool more = false;
         try
         {
             using var zlib = new ZLibStream(new MemoryStream(input, 0, length, writable: false), CompressionMode.Decompress);
             filled = zlib.ReadAtLeast(output, output.Length, throwOnEndOfStream: false);
-            more = filled == output.Length && zlib.ReadByte() >= 0;
+            if (toEnd) more = filled == output.Length && zlib.ReadByte() >= 0;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            throw new InvalidDataException($"The deflated data of {where()} is damaged: {ex.Message}", ex);
+        }
+        if (more) throw new InvalidDataException($"The deflated data of {where()} inflates to more than a chunk.");
+        return filled;
+    }
+
+    /// <summary>
+    /// Inflates a zlib stream into <paramref name="output"/>, which starts at a few times the input and doubles
+    /// as data arrives, up to <paramref name="limit"/> bytes; more than that is an error.
+    /// </summary>
+    private static int Inflate(byte[] input, int length, ref byte[] output, int limit, Func<string> where)
+    {
+        int filled = 0;
+        bool more;
+        try
+        {
+            using var zlib = new ZLibStream(new MemoryStream(input, 0, length, writable: false), CompressionMode.Decompress);
+            if (output.Length == 0) output = new byte[(int)Math.Min(limit, Math.Max(ProbeBytes, 4L * length))];
+            while (true)
+            {
+                int room = Math.Min(output.Length, limit) - filled;
+                int read = zlib.ReadAtLeast(output.AsSpan(filled, room), room, throwOnEndOfStream: false);
+                filled += read;
+                if (read < room || filled == limit) break;
+                Array.Resize(ref output, (int)Math.Min(limit, 2L * output.Length));
+            }
+            more = filled == limit && zlib.ReadByte() >= 0;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
             // zlib reports damage as InvalidDataException, and some as ZLibException (an IOException).
-            throw new InvalidDataException($"The deflated data of {where} is damaged: {ex.Message}", ex);
+            throw new InvalidDataException($"The deflated data of {where()} is damaged: {ex.Message}", ex);
         }
-        if (more) throw new InvalidDataException($"The deflated data of {where} inflates to more than a chunk.");
+        if (more) throw new InvalidDataException($"The deflated data of {where()} inflates to more than a chunk.");
         return filled;
     }
 
@@ -130,11 +215,11 @@ internal sealed class Hdf5ChunkFilters
         return (sum2 << 16) | sum1;
     }
 
-    private static void CheckFletcher32(ReadOnlySpan<byte> data, uint stored, string where)
+    private static void CheckFletcher32(ReadOnlySpan<byte> data, uint stored, Func<string> where)
     {
         uint actual = Fletcher32(data);
         uint halvesSwapped = ((actual & 0x00FF00FF) << 8) | ((actual >> 8) & 0x00FF00FF);
         if (stored != actual && stored != halvesSwapped)
-            throw new InvalidDataException($"{where} fails its fletcher32 checksum: stored 0x{stored:X8}, computed 0x{actual:X8}; the data is damaged.");
+            throw new InvalidDataException($"{where()} fails its fletcher32 checksum: stored 0x{stored:X8}, computed 0x{actual:X8}; the data is damaged.");
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace SparseAe.Data.Mat.Hdf5;
@@ -8,12 +7,12 @@ namespace SparseAe.Data.Mat.Hdf5;
 /// Every size is checked before the array is made: contiguous and compact data against the bytes that hold
 /// them; chunked data against what its stored chunks can inflate to (deflate gives at most
 /// <see cref="Level5Inflater.MaxDeflateRatio"/> bytes per byte), and every chunk must be present exactly once
-/// (MATLAB writes all of them; a chunk never written would have to come from the fill value). Data is read
-/// or decoded straight into the array, so the array is the only allocation the size of the data.
+/// (MATLAB writes all of them; a chunk never written would have to come from the fill value). Contiguous
+/// and compact data are read straight into the array; chunks are decoded into one chunk-sized buffer first.
 /// </remarks>
 internal static class Hdf5DatasetData
 {
-    /// <param name="elementType">A 1-, 2-, 4- or 8-byte unmanaged type of <paramref name="type"/>'s size.</param>
+    // elementType: a 1-, 2-, 4- or 8-byte unmanaged type of type.Size bytes.
     public static Array Read(Hdf5Source source, Hdf5ObjectHeader header, Hdf5Datatype type, Hdf5Dataspace space, Type elementType, string what)
     {
         var layoutMessage = header.Find(Hdf5Message.Layout) ?? throw new InvalidDataException($"HDF5 {what} has no data layout message.");
@@ -42,19 +41,26 @@ internal static class Hdf5DatasetData
                 return Filled(elementType, count, type, target => source.ReadData(layout.Address, target, what));
             default:
                 if (bytes == 0) return Array.CreateInstance(elementType, 0);
-                var chunked = Hdf5ChunkedData.Prepare(source, header, layout, type, space, bytes, what);
-                return Filled(elementType, count, type, chunked.CopyTo);
+                var chunked = Hdf5ChunkedData.Prepare(source, header, layout, type, space, what);
+                return InMachineOrder(chunked.Read(elementType, (long)count), type);
         }
     }
 
-    // Makes the array, lets fill write its bytes, then puts them in this machine's byte order.
+    // Makes the array and lets fill write its bytes.
     private static Array Filled(Type elementType, ulong count, Hdf5Datatype type, Action<Span<byte>> fill)
     {
         var array = Array.CreateInstance(elementType, (long)count);
-        var bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), checked((int)count * type.Size));
-        fill(bytes);
+        fill(BytesOf(array, type));
+        return InMachineOrder(array, type);
+    }
+
+    private static Span<byte> BytesOf(Array array, Hdf5Datatype type) =>
+        MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), checked(array.Length * type.Size));
+
+    private static Array InMachineOrder(Array array, Hdf5Datatype type)
+    {
         if (type.IsBigEndian == BitConverter.IsLittleEndian)
-            StoredDataDecoder.ReverseElementBytes(bytes, type.Size);
+            StoredDataDecoder.ReverseElementBytes(BytesOf(array, type), type.Size);
         return array;
     }
 }

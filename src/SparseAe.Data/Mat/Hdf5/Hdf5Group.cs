@@ -7,7 +7,8 @@ namespace SparseAe.Data.Mat.Hdf5;
 /// Old-style groups (what MATLAB and h5py write by default): a symbol table message (B-tree address O,
 /// local heap address O) leads to a type-0 B-tree whose leaves are symbol table nodes:
 /// <code>
-/// "SNOD", version u8 = 1, reserved u8, entry count u16, entries: name offset O, object header address O,
+/// "SNOD", version u8 = 1, reserved u8, entry count u16, entries: name offset L (a heap offset, which HDF5
+/// decodes with the size of lengths), object header address O,
 /// cache type u32, reserved u32, scratch 16 bytes (cache type 2: a soft link)
 /// </code>
 /// New-style groups keep one link message per link:
@@ -33,7 +34,7 @@ internal static class Hdf5Group
             ulong btree = c.Address("B-tree address");
             var heap = Hdf5LocalHeap.Read(source, c.Address("local heap address"), what);
             var nodes = new HashSet<ulong>();
-            Hdf5BTreeV1.Walk(source, btree, Hdf5BTreeV1.GroupNodes, source.LengthSize, what, (_, node) =>
+            Hdf5BTreeV1.Walk(source, btree, Hdf5BTreeV1.GroupNodes, source.LengthSize, what, (_, _, node) =>
             {
                 if (!nodes.Add(node))
                     throw new InvalidDataException($"HDF5 symbol table node of {what} at byte offset {source.ByteOffset(node)} is listed twice in its B-tree.");
@@ -75,7 +76,7 @@ internal static class Hdf5Group
 
     private static void ReadSymbolTableNode(Hdf5Source source, ulong address, Hdf5LocalHeap heap, string what, List<(string, ulong)> links)
     {
-        int entryBytes = 2 * source.OffsetSize + 24;
+        int entryBytes = source.LengthSize + source.OffsetSize + 24;
         var header = source.ReadMetadata(address, 8, $"symbol table node of {what}");
         header.Signature("SNOD");
         int version = header.U8("version");
@@ -86,7 +87,7 @@ internal static class Hdf5Group
         for (int k = 0; k < count; k++)
         {
             long at = entries.FileOffset;
-            ulong nameOffset = entries.Address("link name offset");
+            ulong nameOffset = entries.Length("link name offset");
             ulong objectHeader = entries.Address("object header address");
             uint cacheType = entries.U32("cache type");
             entries.Skip(4 + 16, "reserved bytes and scratch pad");

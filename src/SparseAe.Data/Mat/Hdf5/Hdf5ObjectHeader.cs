@@ -127,17 +127,17 @@ internal sealed class Hdf5ObjectHeader
             if (size > c.Remaining)
                 throw c.Error($"a message of type 0x{type:X4} claims {size} bytes but only {c.Remaining} remain in the header");
             int start = c.Position;
-            var data = c.Slice(size, "message data");
             if (type == Hdf5Message.Continuation)
             {
+                var data = c.Slice(size, "message data");
                 pending.Enqueue((data.Address("continuation address"), data.Length("continuation length")));
+                continue;
             }
-            else if (Hdf5Message.IsRead(type))
-            {
-                if (messages.Count == MaxMessages)
-                    throw c.Error($"the header holds more than {MaxMessages} messages that this reader uses; MATLAB writes a few dozen");
-                messages.Add(new Hdf5Message(type, flags, c, start, size));
-            }
+            c.Skip(size, "message data");
+            if (!Hdf5Message.IsRead(type)) continue;
+            if (messages.Count == MaxMessages)
+                throw c.Error($"the header holds more than {MaxMessages} messages that this reader uses; MATLAB writes a few dozen");
+            messages.Add(new Hdf5Message(type, flags, c, start, size));
         }
     }
 }

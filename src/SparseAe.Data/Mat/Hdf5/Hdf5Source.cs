@@ -10,7 +10,9 @@ namespace SparseAe.Data.Mat.Hdf5;
 /// not at byte 0, as behind MATLAB's 512-byte user block), so byte offset = superblock offset + address.
 /// Everything read (headers, B-tree nodes, heaps, link names, stored data) is charged to one budget of twice
 /// the file length plus 1 MiB: a real file reads each structure once, while a damaged one that points many
-/// links at one large structure would otherwise read it again for every link.
+/// links at one large structure would otherwise read it again for every link. What filters decode is charged
+/// to a second budget, deflate's ratio times the file plus 1 MiB, and each stored chunk may be used once, so
+/// chains of filters or datasets sharing chunks cannot multiply the work either.
 /// </remarks>
 internal sealed class Hdf5Source
 {
@@ -18,6 +20,8 @@ internal sealed class Hdf5Source
     private readonly Stream _stream;
     private readonly long _budget;
     private long _left;
+    private long _decodedLeft;
+    private readonly HashSet<ulong> _chunks = [];
 
     public Hdf5Source(Stream stream, long superblockOffset)
     {
@@ -25,7 +29,10 @@ internal sealed class Hdf5Source
         SuperblockOffset = superblockOffset;
         FileLength = stream.Length;
         _budget = _left = 2 * FileLength + BudgetSlack;
+        _decodedLeft = DecodedBudget;
     }
+
+    private long DecodedBudget => FileLength * Level5Inflater.MaxDeflateRatio + BudgetSlack;
 
     /// <summary>Byte offset of the superblock, to which every HDF5 address is relative.</summary>
     public long SuperblockOffset { get; }
@@ -71,6 +78,23 @@ internal sealed class Hdf5Source
 
     /// <summary>Charges bytes the reader makes from what it read (decoded link names) to the budget.</summary>
     public void Charge(long bytes, string what) => Spend(bytes, what, at: null);
+
+    /// <summary>Charges the output of one filter stage (inflated or unshuffled bytes) to the decoding budget.</summary>
+    public void ChargeDecoded(long bytes, Func<string> where)
+    {
+        if (bytes > _decodedLeft)
+            throw new InvalidDataException(
+                $"{where()} would take the data decoded from this {FileLength}-byte file past {DecodedBudget} bytes " +
+                $"({Level5Inflater.MaxDeflateRatio} times the file, deflate's limit, and 1 MiB): its chunks are decoded again and again, which MATLAB never writes.");
+        _decodedLeft -= bytes;
+    }
+
+    /// <summary>Records that a stored chunk is used; a second use (by another chunk or dataset) is refused.</summary>
+    public void ClaimChunk(ulong address, Func<string> where)
+    {
+        if (!_chunks.Add(address))
+            throw new InvalidDataException($"{where()} is stored at an address another chunk already uses; MATLAB never shares chunks.");
+    }
 
     private long Check(ulong address, long length, string what)
     {

@@ -9,7 +9,7 @@ namespace SparseAe.Data.Mat.Hdf5;
 ///                    group leaf K u16, group internal K u16, consistency flags u32,
 ///                    [version 1: indexed storage K u16, reserved u16],
 ///                    base address O, free-space address O, end-of-file address O, driver info address O,
-///                    root group symbol table entry: name offset O, object header address O, cache type u32,
+///                    root group symbol table entry: name offset L, object header address O, cache type u32,
 ///                    reserved u32, scratch 16 bytes
 /// versions 2 and 3:  version u8, O u8, L u8, flags u8, base address O, extension address O,
 ///                    end-of-file address O, root group object header address O, checksum u32
@@ -42,7 +42,7 @@ internal sealed record Hdf5Superblock(int Version, ulong RootObjectHeader, ulong
             c.Skip(2 * source.OffsetSize, "base and free-space addresses");
             ulong endOfFile = c.Address("end-of-file address");
             c.Skip(source.OffsetSize, "driver information address");
-            c.Address("root group link name offset");
+            c.Length("root group link name offset");   // a heap offset: "size of lengths" bytes, as HDF5 decodes it
             return Checked(source, new Hdf5Superblock(version, c.Address("root group object header address"), endOfFile));
         }
         SetSizes(source, c, c.U8("size of offsets"), c.U8("size of lengths"));
