@@ -105,12 +105,10 @@ public static class Targets
             _ = v.ToString();
             long count = v.ElementCount;
             if (!v.IsNumeric) continue;
-            // The statistics visit every element without copying the data (GetColumnMajorData would copy it,
-            // and that copy, the harness's own, could break the allocation limit on a legitimately deflated file).
-            long held = v.GetStatistics().Count;
-            if (held != count)
-                throw new FuzzInvariantException(
-                    $"MAT variable '{v.Name}' has dimensions [{string.Join(", ", v.Dimensions)}] ({count} elements) but holds {held} elements.");
+            // MatVariable's constructor already requires the data to match the dimensions; the first and last
+            // elements check it from the outside. The harness does not copy the data (GetColumnMajorData) or
+            // visit every element (GetStatistics): on a legitimately deflated file of millions of elements its own
+            // work, in instrumented code, broke the allocation and time limits that are there for the reader.
             if (count == 0) continue;
             _ = v.GetValue(v.Dimensions.Select(d => d - 1).ToArray());
             if (v.Dimensions.Count > 0) _ = v.GetValue(new int[v.Dimensions.Count]);

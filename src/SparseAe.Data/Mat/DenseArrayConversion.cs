@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace SparseAe.Data.Mat;
 
@@ -61,7 +63,7 @@ internal static class DenseArrayConversion
             MatClass.UInt64 => ConvertTo<ulong>(source),
             MatClass.Char => ConvertTo<char>(source),
             // uint8 storage (levels 5 and 7.3) converts directly; anything else goes through double.
-            MatClass.Logical when ClassOf(source) == MatClass.UInt8 => Array.ConvertAll((byte[])source, v => v != 0),
+            MatClass.Logical when ClassOf(source) == MatClass.UInt8 => NonZero((byte[])source),
             MatClass.Logical => Array.ConvertAll(ConvertTo<double>(source), v => v != 0),
             _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Not a dense class."),
         };
@@ -109,6 +111,14 @@ internal static class DenseArrayConversion
         MatClass.Logical => ((bool[])source)[index] ? 1.0 : 0.0,
         _ => throw new ArgumentException($"Cannot read an array of {source.GetType().GetElementType()} as numbers.", nameof(source)),
     };
+
+    // A bool's byte is 0 or 1, so min(b, 1) is the logical value: one vectorised pass, no per-element branch.
+    private static bool[] NonZero(byte[] source)
+    {
+        var result = new bool[source.Length];
+        TensorPrimitives.Min(source, (byte)1, MemoryMarshal.AsBytes(result.AsSpan()));
+        return result;
+    }
 
     private static TTo[] Convert<TFrom, TTo>(TFrom[] source)
         where TFrom : INumberBase<TFrom>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace SparseAe.Data.Mat;
 
@@ -24,11 +25,11 @@ public readonly record struct MatStatistics(double Minimum, double Maximum, doub
         MatClass.Int64 => Compute((long[])values),
         MatClass.UInt64 => Compute((ulong[])values),
         MatClass.Char => Compute((char[])values),
-        MatClass.Logical => Compute(DenseArrayConversion.ConvertTo<byte>(values)),
+        MatClass.Logical => Compute<byte>(MemoryMarshal.Cast<bool, byte>((bool[])values)),   // bool's bytes are 0 and 1
         _ => throw new ArgumentException($"No statistics for element type {values.GetType().GetElementType()}.", nameof(values)),
     };
 
-    private static MatStatistics Compute<T>(T[] values) where T : INumberBase<T>
+    private static MatStatistics Compute<T>(ReadOnlySpan<T> values) where T : INumberBase<T>
     {
         if (values.Length == 0)
             return new MatStatistics(double.NaN, double.NaN, 0.0, 0);
