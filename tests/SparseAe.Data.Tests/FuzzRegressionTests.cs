@@ -28,7 +28,7 @@ public class FuzzRegressionTests
         var error = Record.Exception(() =>
         {
             foreach (var variable in MatFile.Read(new MemoryStream(input)).Variables.Where(v => v.IsNumeric))
-                Assert.Equal(variable.ElementCount, variable.ToDoubleArray().Length);
+                Assert.Equal(variable.ElementCount, variable.GetStatistics().Count);   // no copy: the limit is the reader's
         });
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(error is null or InvalidDataException, $"{name}: {error}");
