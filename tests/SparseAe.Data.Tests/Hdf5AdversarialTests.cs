@@ -42,7 +42,7 @@ public class Hdf5AdversarialTests
     }
 
     [Theory]
-    [InlineData("review1-bigchunk_oom.mat", "which cannot hold a 2147483591-byte chunk")]
+    [InlineData("review1-bigchunk_oom.mat", "has chunks of 2147483591 bytes for 1 bytes of data")]
     [InlineData("review1-links_to_20M.mat", "links 'a0' and 'a1' to the same object")]
     [InlineData("review1-names_20k.mat", "is listed twice in its B-tree")]
     [InlineData("review1-latest_dense_attrs.mat", "keeps its attributes in a fractal heap")]

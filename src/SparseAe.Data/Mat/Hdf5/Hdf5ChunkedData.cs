@@ -14,6 +14,8 @@ internal sealed class Hdf5ChunkedData
 {
     private readonly record struct Chunk(uint Size, uint Mask, ulong Address);
 
+    private const long MaxChunkBeyondData = 1 << 20;
+
     private readonly Hdf5Source _source;
     private readonly List<Chunk> _chunks;
     private readonly List<ulong> _offsets;   // rank per chunk, in _chunks order
@@ -40,7 +42,7 @@ internal sealed class Hdf5ChunkedData
     }
 
     /// <summary>Gathers every chunk's key and address (reading only B-tree nodes) and checks them, before any buffer is made.</summary>
-    public static Hdf5ChunkedData Prepare(Hdf5Source source, Hdf5ObjectHeader header, Hdf5Layout layout, Hdf5Datatype type, Hdf5Dataspace space, string what)
+    public static Hdf5ChunkedData Prepare(Hdf5Source source, Hdf5ObjectHeader header, Hdf5Layout layout, Hdf5Datatype type, Hdf5Dataspace space, long dataBytes, string what)
     {
         var dims = space.Dimensions;
         int rank = dims.Length;
@@ -67,6 +69,12 @@ internal sealed class Hdf5ChunkedData
         long limit = chunkBytes + (fletcher >= 0 && fletcher < deflate ? 4 : 0);
         if (limit > Array.MaxLength)
             throw new InvalidDataException($"HDF5 {what} has chunks of {chunkElements} elements of {type.Size} bytes, more than one buffer can hold.");
+        // A chunk larger than the data would have to be decoded whole for a part of it (found by fuzzing: a
+        // 30 MB chunk for 5 bytes). MATLAB sizes chunks within the data; h5py's small default chunks of
+        // resizable datasets stay under the 1 MiB allowed.
+        if (chunkBytes > Math.Max(dataBytes, MaxChunkBeyondData))
+            throw new InvalidDataException(
+                $"HDF5 {what} has chunks of {chunkBytes} bytes for {dataBytes} bytes of data; MATLAB's chunks are never larger than the data.");
 
         var chunks = new List<Chunk>();
         var offsets = new List<ulong>();

@@ -41,7 +41,7 @@ internal static class Hdf5DatasetData
                 return Filled(elementType, count, type, target => source.ReadData(layout.Address, target, what));
             default:
                 if (bytes == 0) return Array.CreateInstance(elementType, 0);
-                var chunked = Hdf5ChunkedData.Prepare(source, header, layout, type, space, what);
+                var chunked = Hdf5ChunkedData.Prepare(source, header, layout, type, space, bytes, what);
                 return InMachineOrder(chunked.Read(elementType, (long)count), type);
         }
     }
