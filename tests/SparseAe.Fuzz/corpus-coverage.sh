@@ -95,5 +95,5 @@ for name, ls in lines.items():
 print(f"{'file':34} {'lines':>13} {'branches':>13}")
 for frac, name, c, n, b, bt in sorted(rows):
     print(f"{name:34} {c:5}/{n:<5} {100*frac:3.0f}% {b:5}/{bt:<5} {100*b/max(bt,1):3.0f}%")
-print(f"{'the reader (Mat/ but MatWriter)':34} {all_c:5}/{all_l:<5} {100*all_c/all_l:3.0f}% {all_b:5}/{all_bt:<5} {100*all_b/max(all_bt,1):3.0f}%")
+print(f"{'the reader (Mat/ without MatWriter)':34} {all_c:5}/{all_l:<5} {100*all_c/all_l:3.0f}% {all_b:5}/{all_bt:<5} {100*all_b/max(all_bt,1):3.0f}%")
 PY
