@@ -112,19 +112,8 @@ internal static class Hdf5MatReader
         type.RequireNumeric(what);
         if (space.ElementCount > (ulong)elementLimit)
             throw new InvalidDataException($"HDF5 {what} holds {space.ElementCount} elements where at most {elementLimit} are expected.");
-        var elementType = (type.Class, type.Size, type.IsSigned) switch
-        {
-            (Hdf5TypeClass.FloatingPoint, 8, _) => typeof(double),
-            (Hdf5TypeClass.FloatingPoint, _, _) => typeof(float),
-            (_, 1, true) => typeof(sbyte),
-            (_, 1, false) => typeof(byte),
-            (_, 2, true) => typeof(short),
-            (_, 2, false) => typeof(ushort),
-            (_, 4, true) => typeof(int),
-            (_, 4, false) => typeof(uint),
-            (_, _, true) => typeof(long),
-            _ => typeof(ulong),
-        };
+        // RequireNumeric passed, so the stored type maps to one .NET element type.
+        var elementType = StoredElementType(type)!;
         return Hdf5DatasetData.Read(source, dataset, type, space, elementType, what);
     }
 
@@ -194,14 +183,24 @@ internal static class Hdf5MatReader
         return attributes;
     }
 
-    private static MatClass InferClass(Hdf5Datatype type) => (type.Class, type.Size) switch
+    // The .NET element type of 1/2/4/8-byte integers and 4/8-byte floats (by size; the bit layout is checked
+    // by RequireNumeric before data is read), or null for any other type.
+    private static Type? StoredElementType(Hdf5Datatype type) => (type.Class, type.Size, type.IsSigned) switch
     {
-        (Hdf5TypeClass.FloatingPoint, 8) => MatClass.Double,
-        (Hdf5TypeClass.FloatingPoint, 4) => MatClass.Single,
-        (Hdf5TypeClass.FixedPoint, 1) => type.IsSigned ? MatClass.Int8 : MatClass.UInt8,
-        (Hdf5TypeClass.FixedPoint, 2) => type.IsSigned ? MatClass.Int16 : MatClass.UInt16,
-        (Hdf5TypeClass.FixedPoint, 4) => type.IsSigned ? MatClass.Int32 : MatClass.UInt32,
-        (Hdf5TypeClass.FixedPoint, 8) => type.IsSigned ? MatClass.Int64 : MatClass.UInt64,
-        _ => MatClass.Unknown,
+        (Hdf5TypeClass.FloatingPoint, 8, _) => typeof(double),
+        (Hdf5TypeClass.FloatingPoint, 4, _) => typeof(float),
+        (Hdf5TypeClass.FixedPoint, 1, true) => typeof(sbyte),
+        (Hdf5TypeClass.FixedPoint, 1, false) => typeof(byte),
+        (Hdf5TypeClass.FixedPoint, 2, true) => typeof(short),
+        (Hdf5TypeClass.FixedPoint, 2, false) => typeof(ushort),
+        (Hdf5TypeClass.FixedPoint, 4, true) => typeof(int),
+        (Hdf5TypeClass.FixedPoint, 4, false) => typeof(uint),
+        (Hdf5TypeClass.FixedPoint, 8, true) => typeof(long),
+        (Hdf5TypeClass.FixedPoint, 8, false) => typeof(ulong),
+        _ => null,
     };
+
+    // The class a dataset without MATLAB_class has: that of its stored element type (byte -> uint8, ...).
+    private static MatClass InferClass(Hdf5Datatype type) =>
+        StoredElementType(type) is { } elementType ? DenseArrayConversion.ClassOfElementType(elementType) : MatClass.Unknown;
 }

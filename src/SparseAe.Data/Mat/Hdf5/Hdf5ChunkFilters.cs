@@ -46,9 +46,7 @@ internal sealed class Hdf5ChunkFilters
             switch (_filters[i].Id)
             {
                 case Hdf5Filter.Fletcher32:
-                    if (length < 4) throw new InvalidDataException($"{where()} holds {length} bytes, too few for its fletcher32 checksum.");
-                    length -= 4;
-                    CheckFletcher32(data.AsSpan(0, length), BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(length)), where);
+                    length = StripFletcher32(data, length, where);
                     continue;
                 case Hdf5Filter.Deflate when direct:
                     length = InflateInto(data, length, destination, where);
@@ -61,7 +59,7 @@ internal sealed class Hdf5ChunkFilters
                     if (!direct && _buffers[next].Length < length) _buffers[next] = new byte[length];
                     int size = _filters[i].ClientData.Length > 0 ? (int)Math.Min(_filters[i].ClientData[0], int.MaxValue) : _elementSize;
                     if (direct && length != _chunkBytes)
-                        throw new InvalidDataException($"{where()} decodes to {length} bytes, but a chunk of this dataset is {_chunkBytes} bytes.");
+                        throw WrongSize(where, length);
                     Unshuffle(data.AsSpan(0, length), direct ? destination : _buffers[next], size);
                     break;
             }
@@ -69,14 +67,14 @@ internal sealed class Hdf5ChunkFilters
             if (direct)
             {
                 if (length != _chunkBytes)
-                    throw new InvalidDataException($"{where()} decodes to {length} bytes, but a chunk of this dataset is {_chunkBytes} bytes.");
+                    throw WrongSize(where, length);
                 return destination;
             }
             data = _buffers[next];
             current = next;
         }
         if (length != _chunkBytes)
-            throw new InvalidDataException($"{where()} decodes to {length} bytes, but a chunk of this dataset is {_chunkBytes} bytes.");
+            throw WrongSize(where, length);
         return data.AsSpan(0, length);
     }
 
@@ -94,22 +92,23 @@ internal sealed class Hdf5ChunkFilters
             if ((mask & (1u << i)) != 0) continue;
             if (_filters[i].Id == Hdf5Filter.Fletcher32)
             {
-                if (length < 4) throw new InvalidDataException($"{where()} holds {length} bytes, too few for its fletcher32 checksum.");
-                length -= 4;
-                CheckFletcher32(stored.AsSpan(0, length), BinaryPrimitives.ReadUInt32LittleEndian(stored.AsSpan(length)), where);
+                length = StripFletcher32(stored, length, where);
                 continue;
             }
             if (_filters[i].Id != Hdf5Filter.Deflate) return false;
             var start = new byte[Math.Min(_limit, ProbeBytes)];
             int produced = InflateInto(stored, length, start, where, toEnd: false);
             if (produced < start.Length)
-                throw new InvalidDataException($"{where()} decodes to {produced} bytes, but a chunk of this dataset is {_chunkBytes} bytes.");
+                throw WrongSize(where, produced);
             return true;
         }
         return false;
     }
 
     private const int ProbeBytes = 1 << 16;
+
+    private InvalidDataException WrongSize(Func<string> where, int length) =>
+        new($"{where()} decodes to {length} bytes, but a chunk of this dataset is {_chunkBytes} bytes.");
 
     // The pipeline index of the last stage decoding runs (the first filter applied when writing), or -1 when
     // that is fletcher32 or no filter runs.
@@ -215,11 +214,16 @@ internal sealed class Hdf5ChunkFilters
         return (sum2 << 16) | sum1;
     }
 
-    private static void CheckFletcher32(ReadOnlySpan<byte> data, uint stored, Func<string> where)
+    // Checks the checksum in the last 4 of data's first length bytes and returns the length without it.
+    private static int StripFletcher32(byte[] data, int length, Func<string> where)
     {
-        uint actual = Fletcher32(data);
+        if (length < 4) throw new InvalidDataException($"{where()} holds {length} bytes, too few for its fletcher32 checksum.");
+        length -= 4;
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(length));
+        uint actual = Fletcher32(data.AsSpan(0, length));
         uint halvesSwapped = ((actual & 0x00FF00FF) << 8) | ((actual >> 8) & 0x00FF00FF);
         if (stored != actual && stored != halvesSwapped)
             throw new InvalidDataException($"{where()} fails its fletcher32 checksum: stored 0x{stored:X8}, computed 0x{actual:X8}; the data is damaged.");
+        return length;
     }
 }

@@ -89,16 +89,11 @@ internal sealed class Hdf5ObjectHeader
         {
             var (at, length) = pending.Dequeue();
             if (!seen.Add(at)) throw first.Error($"a continuation message points at byte offset {source.ByteOffset(at)} again (a cycle)");
-            Hdf5Cursor chunk;
+            var chunk = Chunk(source, at, length, 0, what, ref total);
             if (version2)
             {
-                chunk = Chunk(source, at, length, 0, what, ref total);
                 chunk.Signature("OCHK");
                 chunk = chunk.Slice(Math.Max(0, chunk.Remaining - 4), "continuation chunk");
-            }
-            else
-            {
-                chunk = Chunk(source, at, length, 0, what, ref total);
             }
             Parse(chunk, version2, headerFlags, messages, pending);
         }

@@ -49,13 +49,8 @@ internal sealed class Hdf5Source
     public long ByteOffset(ulong address) => address > (ulong)(long.MaxValue - SuperblockOffset) ? long.MaxValue : SuperblockOffset + (long)address;
 
     /// <summary>Reads <paramref name="length"/> bytes of metadata at <paramref name="address"/>, named <paramref name="what"/>.</summary>
-    public Hdf5Cursor ReadMetadata(ulong address, long length, string what)
-    {
-        long at = Check(address, length, what);
-        var bytes = new byte[length];
-        Fill(at, bytes, what);
-        return new Hdf5Cursor(bytes, at, what, this);
-    }
+    public Hdf5Cursor ReadMetadata(ulong address, long length, string what) =>
+        new(ReadData(address, length, what), ByteOffset(address), what, this);
 
     /// <summary>Reads at most <paramref name="length"/> bytes, fewer when the file ends first (for structures whose size is only known once read).</summary>
     public Hdf5Cursor ReadMetadataUpTo(ulong address, long length, string what)
@@ -64,7 +59,7 @@ internal sealed class Hdf5Source
         return ReadMetadata(address, Math.Min(length, FileLength - at), what);
     }
 
-    /// <summary>Reads <paramref name="length"/> bytes of stored data (one chunk) into a new array.</summary>
+    /// <summary>Reads <paramref name="length"/> bytes (one chunk of stored data, or a block of metadata) into a new array.</summary>
     public byte[] ReadData(ulong address, long length, string what)
     {
         long at = Check(address, length, what);
