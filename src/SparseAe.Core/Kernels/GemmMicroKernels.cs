@@ -1,209 +1,244 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using SparseAe.Kernels.Simd;
 
 namespace SparseAe.Kernels;
 
 /// <summary>
-/// The one inner kernel behind <see cref="MatrixKernels"/>: for a block of R rows of C,
+/// The one inner kernel behind <see cref="MatrixKernels"/>: for R rows of C,
 /// <code>C[r, j] += sum_{t &lt; T} A(r, t) * B[t, j],   A(r, t) = a[r * aRowStride + t * aStepStride]</code>
 /// B is (T, N) with row stride <c>bStride</c>, C is (R, N) with row stride <c>cStride</c>.
 /// With (aRowStride, aStepStride) = (K, 1) this is C += A B; with (1, K) it is C += A^T B, so both
 /// products share one tuned loop.
 /// </summary>
 /// <remarks>
-/// Register tile: 4 rows of C by 16 columns (8 accumulators of Vector256), so each step loads two B
-/// vectors and broadcasts four A values for eight FMAs, which keeps a Zen 4 core's two FMA pipes busy
-/// instead of waiting on loads. Column tails use 8 wide, then 4 wide (Vector128), then scalars, so
-/// H = 100 costs no scalar work. Measured on the 64-100-64 shapes (docs/performance.md).
+/// C is cut into panels of P vectors' width (P = 3, 2 or 1) and each panel into tiles of 4 rows by P
+/// vectors: every step t loads P vectors of B, broadcasts four A values and issues 4P independent
+/// multiply-adds into accumulators that stay in registers (BLIS's register-blocked micro-kernel,
+/// Van Zee and van de Geijn 2015, without packing: our B is at most a few hundred KB). P = 3 gives
+/// 12 accumulators + 3 B vectors + 1 broadcast = 16 registers, which fits AVX2's 16 ymm (and x86
+/// SSE's 16 xmm) and keeps two FMA pipes with a 4-cycle latency busy (8 FMAs in flight are needed);
+/// AVX-512 and NEON have 32 registers and use the same tile. Panels are the outer loop, so a panel
+/// of B (T rows of 3 vectors) stays in L1 while every row tile of C passes over it.
+/// <para>
+/// Widths: the widest accelerated vector takes as many whole panels as fit, each narrower
+/// accelerated width takes what is left, and plain floats take the last columns (all of them where
+/// nothing is accelerated); see <see cref="SimdWidths"/>.
+/// </para>
+/// <para>
+/// Rows: the last tile of fewer than 4 rows repeats an existing A row for the missing ones and sends
+/// their results to a scratch buffer, so no separate one-row loop is needed. A tile's accumulators
+/// start from C (C += A B), from a bias row (C = A B + 1 bias^T: the layer's bias costs nothing) or
+/// from zeros, so C = A B never reads C.
+/// </para>
 /// </remarks>
+[SkipLocalsInit]
 internal static class GemmMicroKernels
 {
+    // What an empty tile starts from when C = A B is asked for without a bias.
+    private static readonly float[] Zeros = new float[3 * 16];
+
+    /// <summary>
+    /// C += A B when <c>accumulate</c>; otherwise C = A B, plus <c>bias</c> (N values) added to every row
+    /// when it is not empty, and C is then only written, never read. Strides: see the type's summary.
+    /// </summary>
     public static void Run(ref float a, int aRowStride, int aStepStride, ref float b, int bStride,
-        ref float c, int cStride, int rows, int steps, int columns)
+        ref float c, int cStride, int rows, int steps, int columns, bool accumulate, ReadOnlySpan<float> bias = default)
     {
+        if (rows <= 0 || columns <= 0) return;
+        var operands = new Operands(ref a, aRowStride, aStepStride, ref b, bStride, ref c, cStride, rows, steps, columns, accumulate, bias);
+        VectorLoop.Run(ref operands);
+    }
+
+    private ref struct Operands(ref float a, nint aRowStride, nint aStepStride, ref float b, nint bStride,
+        ref float c, nint cStride, int rows, int steps, int columns, bool accumulate, ReadOnlySpan<float> bias) : IVectorLoop
+    {
+        public ref float A = ref a;
+        public ref float B = ref b;
+        public ref float C = ref c;
+        public readonly ReadOnlySpan<float> Bias = bias;
+        public readonly nint ARowStride = aRowStride, AStepStride = aStepStride, BStride = bStride, CStride = cStride;
+        public readonly int Rows = rows, Steps = steps, Columns = columns;
+        public readonly bool Accumulate = accumulate;
+
+        // Columns [start, ...) in panels of whole TV vectors; returns the first column left for a narrower
+        // width. Panel widths in vectors: 3 while at least 5 or exactly 3 remain, then 2, then 1 (4 = 2 + 2,
+        // not 3 + 1, because a 1-vector panel has fewer independent accumulators).
+        public nint Run<TO, TV>(nint start) where TO : struct, IFloatVector<TV> where TV : struct
+        {
+            int w = TO.Count, j = (int)start, vectors = (Columns - j) / w;
+            while (vectors > 0)
+            {
+                int width = vectors >= 5 || vectors == 3 ? 3 : vectors >= 2 ? 2 : 1;
+                Panel<TO, TV>(ref this, j, width);
+                j += width * w;
+                vectors -= width;
+            }
+            return j;
+        }
+    }
+
+    // One tile's operands: A rows at A, A + A1, A + A2, A + A3 (each step moves A by AStep and B by
+    // BStride); C rows C0..C3, whose accumulators start from C itself (Accumulate) or from the row at
+    // Start (the bias, or zeros).
+    private ref struct Tile
+    {
+        public ref float A, B, C0, C1, C2, C3, Start;
+        public nint A1, A2, A3, AStep, BStride;
+        public int Steps;
+        public bool Accumulate;
+
+        public readonly ref float Initial0 => ref Accumulate ? ref C0 : ref Start;
+        public readonly ref float Initial1 => ref Accumulate ? ref C1 : ref Start;
+        public readonly ref float Initial2 => ref Accumulate ? ref C2 : ref Start;
+        public readonly ref float Initial3 => ref Accumulate ? ref C3 : ref Start;
+    }
+
+    private static void Panel<TO, TV>(ref Operands p, int j, int width) where TO : struct, IFloatVector<TV> where TV : struct
+    {
+        nint ars = p.ARowStride, cs = p.CStride;
+        scoped Tile t = default;
+        t.B = ref Unsafe.Add(ref p.B, j);
+        t.Start = ref p.Bias.IsEmpty ? ref Zeros[0] : ref Unsafe.Add(ref MemoryMarshal.GetReference(p.Bias), j);
+        t.BStride = p.BStride;
+        t.AStep = p.AStepStride;
+        t.Steps = p.Steps;
+        t.Accumulate = p.Accumulate;
+        t.A1 = ars; t.A2 = 2 * ars; t.A3 = 3 * ars;
         int r = 0;
-        for (; r + 4 <= rows; r += 4)
-            Rows4(ref Unsafe.Add(ref a, r * aRowStride), aRowStride, aStepStride, ref b, bStride,
-                ref Unsafe.Add(ref c, r * cStride), cStride, steps, columns);
-        for (; r < rows; r++)
-            Row1(ref Unsafe.Add(ref a, r * aRowStride), aStepStride, ref b, bStride,
-                ref Unsafe.Add(ref c, r * cStride), steps, columns);
+        for (; r + 4 <= p.Rows; r += 4)
+        {
+            t.A = ref Unsafe.Add(ref p.A, r * ars);
+            t.C0 = ref Unsafe.Add(ref p.C, r * cs + j);
+            t.C1 = ref Unsafe.Add(ref t.C0, cs);
+            t.C2 = ref Unsafe.Add(ref t.C0, 2 * cs);
+            t.C3 = ref Unsafe.Add(ref t.C0, 3 * cs);
+            Run<TO, TV>(width, ref t);
+        }
+        int left = p.Rows - r;
+        if (left == 0) return;
+        // 1-3 rows: the missing rows read A's row r again and write into spare.
+        const int spareRow = 3 * 16;
+        Span<float> spare = stackalloc float[3 * spareRow];
+        ref float s = ref MemoryMarshal.GetReference(spare);
+        t.A = ref Unsafe.Add(ref p.A, r * ars);
+        t.A1 = left > 1 ? ars : 0;
+        t.A2 = left > 2 ? 2 * ars : 0;
+        t.A3 = 0;
+        t.C0 = ref Unsafe.Add(ref p.C, r * cs + j);
+        t.C1 = ref left > 1 ? ref Unsafe.Add(ref t.C0, cs) : ref s;
+        t.C2 = ref left > 2 ? ref Unsafe.Add(ref t.C0, 2 * cs) : ref Unsafe.Add(ref s, spareRow);
+        t.C3 = ref Unsafe.Add(ref s, 2 * spareRow);
+        Run<TO, TV>(width, ref t);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows4(ref float a, int ars, int ats, ref float b, int bs, ref float c, int cs, int steps, int n)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Run<TO, TV>(int width, ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
     {
-        ref float c0 = ref c;
-        ref float c1 = ref Unsafe.Add(ref c, cs);
-        ref float c2 = ref Unsafe.Add(ref c, 2 * cs);
-        ref float c3 = ref Unsafe.Add(ref c, 3 * cs);
-        int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; j + 32 <= n; j += 32)
-            {
-                var s00 = Vector512.LoadUnsafe(ref c0, (nuint)j); var s01 = Vector512.LoadUnsafe(ref c0, (nuint)(j + 16));
-                var s10 = Vector512.LoadUnsafe(ref c1, (nuint)j); var s11 = Vector512.LoadUnsafe(ref c1, (nuint)(j + 16));
-                var s20 = Vector512.LoadUnsafe(ref c2, (nuint)j); var s21 = Vector512.LoadUnsafe(ref c2, (nuint)(j + 16));
-                var s30 = Vector512.LoadUnsafe(ref c3, (nuint)j); var s31 = Vector512.LoadUnsafe(ref c3, (nuint)(j + 16));
-                ref float at = ref a;
-                ref float bt = ref Unsafe.Add(ref b, j);
-                for (int t = 0; t < steps; t++)
-                {
-                    var b0 = Vector512.LoadUnsafe(ref bt);
-                    var b1 = Vector512.LoadUnsafe(ref bt, 16);
-                    var a0 = Vector512.Create(at);
-                    s00 = Vector512.FusedMultiplyAdd(a0, b0, s00); s01 = Vector512.FusedMultiplyAdd(a0, b1, s01);
-                    var a1 = Vector512.Create(Unsafe.Add(ref at, ars));
-                    s10 = Vector512.FusedMultiplyAdd(a1, b0, s10); s11 = Vector512.FusedMultiplyAdd(a1, b1, s11);
-                    var a2 = Vector512.Create(Unsafe.Add(ref at, 2 * ars));
-                    s20 = Vector512.FusedMultiplyAdd(a2, b0, s20); s21 = Vector512.FusedMultiplyAdd(a2, b1, s21);
-                    var a3 = Vector512.Create(Unsafe.Add(ref at, 3 * ars));
-                    s30 = Vector512.FusedMultiplyAdd(a3, b0, s30); s31 = Vector512.FusedMultiplyAdd(a3, b1, s31);
-                    at = ref Unsafe.Add(ref at, ats);
-                    bt = ref Unsafe.Add(ref bt, bs);
-                }
-                s00.StoreUnsafe(ref c0, (nuint)j); s01.StoreUnsafe(ref c0, (nuint)(j + 16));
-                s10.StoreUnsafe(ref c1, (nuint)j); s11.StoreUnsafe(ref c1, (nuint)(j + 16));
-                s20.StoreUnsafe(ref c2, (nuint)j); s21.StoreUnsafe(ref c2, (nuint)(j + 16));
-                s30.StoreUnsafe(ref c3, (nuint)j); s31.StoreUnsafe(ref c3, (nuint)(j + 16));
-            }
-        }
-        for (; j + 16 <= n; j += 16)
-        {
-            var s00 = Load8(ref c0, j); var s01 = Load8(ref c0, j + 8);
-            var s10 = Load8(ref c1, j); var s11 = Load8(ref c1, j + 8);
-            var s20 = Load8(ref c2, j); var s21 = Load8(ref c2, j + 8);
-            var s30 = Load8(ref c3, j); var s31 = Load8(ref c3, j + 8);
-            ref float at = ref a;
-            ref float bt = ref Unsafe.Add(ref b, j);
-            for (int t = 0; t < steps; t++)
-            {
-                var b0 = Vector256.LoadUnsafe(ref bt);
-                var b1 = Vector256.LoadUnsafe(ref bt, 8);
-                var a0 = Vector256.Create(at);
-                s00 = Vector256.FusedMultiplyAdd(a0, b0, s00); s01 = Vector256.FusedMultiplyAdd(a0, b1, s01);
-                var a1 = Vector256.Create(Unsafe.Add(ref at, ars));
-                s10 = Vector256.FusedMultiplyAdd(a1, b0, s10); s11 = Vector256.FusedMultiplyAdd(a1, b1, s11);
-                var a2 = Vector256.Create(Unsafe.Add(ref at, 2 * ars));
-                s20 = Vector256.FusedMultiplyAdd(a2, b0, s20); s21 = Vector256.FusedMultiplyAdd(a2, b1, s21);
-                var a3 = Vector256.Create(Unsafe.Add(ref at, 3 * ars));
-                s30 = Vector256.FusedMultiplyAdd(a3, b0, s30); s31 = Vector256.FusedMultiplyAdd(a3, b1, s31);
-                at = ref Unsafe.Add(ref at, ats);
-                bt = ref Unsafe.Add(ref bt, bs);
-            }
-            Store8(s00, ref c0, j); Store8(s01, ref c0, j + 8);
-            Store8(s10, ref c1, j); Store8(s11, ref c1, j + 8);
-            Store8(s20, ref c2, j); Store8(s21, ref c2, j + 8);
-            Store8(s30, ref c3, j); Store8(s31, ref c3, j + 8);
-        }
-        for (; j + 8 <= n; j += 8)
-        {
-            var s0 = Load8(ref c0, j); var s1 = Load8(ref c1, j); var s2 = Load8(ref c2, j); var s3 = Load8(ref c3, j);
-            ref float at = ref a;
-            ref float bt = ref Unsafe.Add(ref b, j);
-            for (int t = 0; t < steps; t++)
-            {
-                var bv = Vector256.LoadUnsafe(ref bt);
-                s0 = Vector256.FusedMultiplyAdd(Vector256.Create(at), bv, s0);
-                s1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref at, ars)), bv, s1);
-                s2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 2 * ars)), bv, s2);
-                s3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 3 * ars)), bv, s3);
-                at = ref Unsafe.Add(ref at, ats);
-                bt = ref Unsafe.Add(ref bt, bs);
-            }
-            Store8(s0, ref c0, j); Store8(s1, ref c1, j); Store8(s2, ref c2, j); Store8(s3, ref c3, j);
-        }
-        for (; j + 4 <= n; j += 4)
-        {
-            var s0 = Load4(ref c0, j); var s1 = Load4(ref c1, j); var s2 = Load4(ref c2, j); var s3 = Load4(ref c3, j);
-            ref float at = ref a;
-            ref float bt = ref Unsafe.Add(ref b, j);
-            for (int t = 0; t < steps; t++)
-            {
-                var bv = Vector128.LoadUnsafe(ref bt);
-                s0 = Vector128.FusedMultiplyAdd(Vector128.Create(at), bv, s0);
-                s1 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref at, ars)), bv, s1);
-                s2 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref at, 2 * ars)), bv, s2);
-                s3 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref at, 3 * ars)), bv, s3);
-                at = ref Unsafe.Add(ref at, ats);
-                bt = ref Unsafe.Add(ref bt, bs);
-            }
-            s0.StoreUnsafe(ref c0, (nuint)j); s1.StoreUnsafe(ref c1, (nuint)j);
-            s2.StoreUnsafe(ref c2, (nuint)j); s3.StoreUnsafe(ref c3, (nuint)j);
-        }
-        for (; j < n; j++)
-        {
-            float s0 = Unsafe.Add(ref c0, j), s1 = Unsafe.Add(ref c1, j), s2 = Unsafe.Add(ref c2, j), s3 = Unsafe.Add(ref c3, j);
-            ref float at = ref a;
-            ref float bt = ref Unsafe.Add(ref b, j);
-            for (int t = 0; t < steps; t++)
-            {
-                float bv = bt;
-                s0 = MathF.FusedMultiplyAdd(at, bv, s0);
-                s1 = MathF.FusedMultiplyAdd(Unsafe.Add(ref at, ars), bv, s1);
-                s2 = MathF.FusedMultiplyAdd(Unsafe.Add(ref at, 2 * ars), bv, s2);
-                s3 = MathF.FusedMultiplyAdd(Unsafe.Add(ref at, 3 * ars), bv, s3);
-                at = ref Unsafe.Add(ref at, ats);
-                bt = ref Unsafe.Add(ref bt, bs);
-            }
-            Unsafe.Add(ref c0, j) = s0; Unsafe.Add(ref c1, j) = s1; Unsafe.Add(ref c2, j) = s2; Unsafe.Add(ref c3, j) = s3;
-        }
+        if (width == 3) Tile4x3<TO, TV>(ref t);
+        else if (width == 2) Tile4x2<TO, TV>(ref t);
+        else Tile4x1<TO, TV>(ref t);
     }
 
+    // 4 rows x 3 vectors: 12 accumulators.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row1(ref float a, int ats, ref float b, int bs, ref float c, int steps, int n)
+    private static void Tile4x3<TO, TV>(ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
     {
-        int j = 0;
-        for (; j + 16 <= n; j += 16)
+        nint w = TO.Count, w2 = 2 * TO.Count, a1 = t.A1, a2 = t.A2, a3 = t.A3, ats = t.AStep, bs = t.BStride;
+        ref float a = ref t.A;
+        ref float b = ref t.B;
+        TV s00 = TO.Load(ref t.Initial0, 0), s01 = TO.Load(ref t.Initial0, w), s02 = TO.Load(ref t.Initial0, w2);
+        TV s10 = TO.Load(ref t.Initial1, 0), s11 = TO.Load(ref t.Initial1, w), s12 = TO.Load(ref t.Initial1, w2);
+        TV s20 = TO.Load(ref t.Initial2, 0), s21 = TO.Load(ref t.Initial2, w), s22 = TO.Load(ref t.Initial2, w2);
+        TV s30 = TO.Load(ref t.Initial3, 0), s31 = TO.Load(ref t.Initial3, w), s32 = TO.Load(ref t.Initial3, w2);
+        for (int k = t.Steps; k > 0; k--)
         {
-            var s0 = Load8(ref c, j); var s1 = Load8(ref c, j + 8);
-            ref float at = ref a;
-            ref float bt = ref Unsafe.Add(ref b, j);
-            for (int t = 0; t < steps; t++)
-            {
-                var av = Vector256.Create(at);
-                s0 = Vector256.FusedMultiplyAdd(av, Vector256.LoadUnsafe(ref bt), s0);
-                s1 = Vector256.FusedMultiplyAdd(av, Vector256.LoadUnsafe(ref bt, 8), s1);
-                at = ref Unsafe.Add(ref at, ats);
-                bt = ref Unsafe.Add(ref bt, bs);
-            }
-            Store8(s0, ref c, j); Store8(s1, ref c, j + 8);
+            TV b0 = TO.Load(ref b, 0), b1 = TO.Load(ref b, w), b2 = TO.Load(ref b, w2);
+            TV x = TO.Splat(a);
+            s00 = TO.MultiplyAdd(x, b0, s00); s01 = TO.MultiplyAdd(x, b1, s01); s02 = TO.MultiplyAdd(x, b2, s02);
+            x = TO.Splat(Unsafe.Add(ref a, a1));
+            s10 = TO.MultiplyAdd(x, b0, s10); s11 = TO.MultiplyAdd(x, b1, s11); s12 = TO.MultiplyAdd(x, b2, s12);
+            x = TO.Splat(Unsafe.Add(ref a, a2));
+            s20 = TO.MultiplyAdd(x, b0, s20); s21 = TO.MultiplyAdd(x, b1, s21); s22 = TO.MultiplyAdd(x, b2, s22);
+            x = TO.Splat(Unsafe.Add(ref a, a3));
+            s30 = TO.MultiplyAdd(x, b0, s30); s31 = TO.MultiplyAdd(x, b1, s31); s32 = TO.MultiplyAdd(x, b2, s32);
+            a = ref Unsafe.Add(ref a, ats);
+            b = ref Unsafe.Add(ref b, bs);
         }
-        for (; j + 8 <= n; j += 8)
-        {
-            var s0 = Load8(ref c, j);
-            ref float at = ref a;
-            ref float bt = ref Unsafe.Add(ref b, j);
-            for (int t = 0; t < steps; t++)
-            {
-                s0 = Vector256.FusedMultiplyAdd(Vector256.Create(at), Vector256.LoadUnsafe(ref bt), s0);
-                at = ref Unsafe.Add(ref at, ats);
-                bt = ref Unsafe.Add(ref bt, bs);
-            }
-            Store8(s0, ref c, j);
-        }
-        for (; j < n; j++)
-        {
-            float s0 = Unsafe.Add(ref c, j);
-            ref float at = ref a;
-            ref float bt = ref Unsafe.Add(ref b, j);
-            for (int t = 0; t < steps; t++)
-            {
-                s0 = MathF.FusedMultiplyAdd(at, bt, s0);
-                at = ref Unsafe.Add(ref at, ats);
-                bt = ref Unsafe.Add(ref bt, bs);
-            }
-            Unsafe.Add(ref c, j) = s0;
-        }
+        TO.Store(s00, ref t.C0, 0); TO.Store(s01, ref t.C0, w); TO.Store(s02, ref t.C0, w2);
+        TO.Store(s10, ref t.C1, 0); TO.Store(s11, ref t.C1, w); TO.Store(s12, ref t.C1, w2);
+        TO.Store(s20, ref t.C2, 0); TO.Store(s21, ref t.C2, w); TO.Store(s22, ref t.C2, w2);
+        TO.Store(s30, ref t.C3, 0); TO.Store(s31, ref t.C3, w); TO.Store(s32, ref t.C3, w2);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Load8(ref float r, int offset) => Vector256.LoadUnsafe(ref r, (nuint)offset);
+    // 4 rows x 2 vectors: 8 accumulators.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x2<TO, TV>(ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
+    {
+        nint w = TO.Count, a1 = t.A1, a2 = t.A2, a3 = t.A3, ats = t.AStep, bs = t.BStride;
+        ref float a = ref t.A;
+        ref float b = ref t.B;
+        TV s00 = TO.Load(ref t.Initial0, 0), s01 = TO.Load(ref t.Initial0, w);
+        TV s10 = TO.Load(ref t.Initial1, 0), s11 = TO.Load(ref t.Initial1, w);
+        TV s20 = TO.Load(ref t.Initial2, 0), s21 = TO.Load(ref t.Initial2, w);
+        TV s30 = TO.Load(ref t.Initial3, 0), s31 = TO.Load(ref t.Initial3, w);
+        for (int k = t.Steps; k > 0; k--)
+        {
+            TV b0 = TO.Load(ref b, 0), b1 = TO.Load(ref b, w);
+            TV x = TO.Splat(a);
+            s00 = TO.MultiplyAdd(x, b0, s00); s01 = TO.MultiplyAdd(x, b1, s01);
+            x = TO.Splat(Unsafe.Add(ref a, a1));
+            s10 = TO.MultiplyAdd(x, b0, s10); s11 = TO.MultiplyAdd(x, b1, s11);
+            x = TO.Splat(Unsafe.Add(ref a, a2));
+            s20 = TO.MultiplyAdd(x, b0, s20); s21 = TO.MultiplyAdd(x, b1, s21);
+            x = TO.Splat(Unsafe.Add(ref a, a3));
+            s30 = TO.MultiplyAdd(x, b0, s30); s31 = TO.MultiplyAdd(x, b1, s31);
+            a = ref Unsafe.Add(ref a, ats);
+            b = ref Unsafe.Add(ref b, bs);
+        }
+        TO.Store(s00, ref t.C0, 0); TO.Store(s01, ref t.C0, w);
+        TO.Store(s10, ref t.C1, 0); TO.Store(s11, ref t.C1, w);
+        TO.Store(s20, ref t.C2, 0); TO.Store(s21, ref t.C2, w);
+        TO.Store(s30, ref t.C3, 0); TO.Store(s31, ref t.C3, w);
+    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Load4(ref float r, int offset) => Vector128.LoadUnsafe(ref r, (nuint)offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store8(Vector256<float> v, ref float r, int offset) => v.StoreUnsafe(ref r, (nuint)offset);
+    // 4 rows x 1 vector (the last vector of a panel row, and plain-float columns). Four chains would leave
+    // the FMA units waiting on their latency, so even and odd steps go to two sets of accumulators
+    // (8 chains), added at the end.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x1<TO, TV>(ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
+    {
+        nint a1 = t.A1, a2 = t.A2, a3 = t.A3, ats = t.AStep, bs = t.BStride;
+        ref float a = ref t.A;
+        ref float b = ref t.B;
+        TV s0 = TO.Load(ref t.Initial0, 0), s1 = TO.Load(ref t.Initial1, 0), s2 = TO.Load(ref t.Initial2, 0), s3 = TO.Load(ref t.Initial3, 0);
+        TV u0 = TO.Splat(0f), u1 = u0, u2 = u0, u3 = u0;
+        int k = t.Steps;
+        for (; k >= 2; k -= 2)
+        {
+            TV bv = TO.Load(ref b, 0), bu = TO.Load(ref b, bs);
+            ref float au = ref Unsafe.Add(ref a, ats);
+            s0 = TO.MultiplyAdd(TO.Splat(a), bv, s0);
+            s1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a1)), bv, s1);
+            s2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a2)), bv, s2);
+            s3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a3)), bv, s3);
+            u0 = TO.MultiplyAdd(TO.Splat(au), bu, u0);
+            u1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref au, a1)), bu, u1);
+            u2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref au, a2)), bu, u2);
+            u3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref au, a3)), bu, u3);
+            a = ref Unsafe.Add(ref a, 2 * ats);
+            b = ref Unsafe.Add(ref b, 2 * bs);
+        }
+        if (k == 1)
+        {
+            TV bv = TO.Load(ref b, 0);
+            s0 = TO.MultiplyAdd(TO.Splat(a), bv, s0);
+            s1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a1)), bv, s1);
+            s2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a2)), bv, s2);
+            s3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a3)), bv, s3);
+        }
+        TO.Store(TO.Add(s0, u0), ref t.C0, 0); TO.Store(TO.Add(s1, u1), ref t.C1, 0);
+        TO.Store(TO.Add(s2, u2), ref t.C2, 0); TO.Store(TO.Add(s3, u3), ref t.C3, 0);
+    }
 }

@@ -15,26 +15,45 @@ public static class MatrixKernels
 {
     /// <summary>C = A B (or C += A B when <paramref name="accumulate"/>). A is (M,K), B is (K,N), C is (M,N).</summary>
     public static void MultiplyAB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
+        => MultiplyAB(a, k, b, n, c, n, m, k, n, accumulate, default);
+
+    /// <summary>C = A B + 1 bias^T: every row of C gets <paramref name="rowBias"/> (N values) added, at no cost beyond A B
+    /// (the kernel's accumulators start from it). A is (M,K), B is (K,N), C is (M,N).</summary>
+    public static void MultiplyAddBias(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> rowBias, Span<float> c, int m, int k, int n)
     {
-        CheckShape(a.Length, (long)m * k, "A");
-        CheckShape(b.Length, (long)k * n, "B");
-        CheckShape(c.Length, (long)m * n, "C");
-        if (!accumulate) c.Slice(0, m * n).Clear();
-        if (m == 0 || n == 0 || k == 0) return;
-        // C[i, j] += sum_p A[i, p] B[p, j]: A(i, p) = a[i*K + p]. B (K x N) stays in L1/L2 for our K.
-        GemmMicroKernels.Run(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(b), n,
-            ref MemoryMarshal.GetReference(c), n, m, k, n);
+        if (rowBias.Length != n) throw new ArgumentException($"The bias row needs {n} values but has {rowBias.Length}.", nameof(rowBias));
+        MultiplyAB(a, k, b, n, c, n, m, k, n, accumulate: false, rowBias);
     }
 
     /// <summary>C = A^T B (or C += A^T B). A is (M,K), B is (M,N), C is (K,N): C[p,j] = sum_i A[i,p] B[i,j].</summary>
     public static void MultiplyAtB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
+        => MultiplyAtB(a, k, b, n, c, n, m, k, n, accumulate);
+
+    /// <summary>
+    /// C (+)= A B (+ 1 bias^T) on row-major matrices with row strides <paramref name="lda"/>,
+    /// <paramref name="ldb"/>, <paramref name="ldc"/> (at least their column counts): A is (M,K), B is (K,N), C is (M,N).
+    /// </summary>
+    internal static void MultiplyAB(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        int m, int k, int n, bool accumulate, ReadOnlySpan<float> rowBias)
     {
-        CheckShape(a.Length, (long)m * k, "A");
-        CheckShape(b.Length, (long)m * n, "B");
-        CheckShape(c.Length, (long)k * n, "C");
-        if (!accumulate) c.Slice(0, k * n).Clear();
-        if (m == 0 || n == 0 || k == 0) return;
-        // C[p, j] += sum_i A[i, p] B[i, j]: A(p, i) = a[i*K + p]. Rows of A and B are taken in blocks
+        CheckShape(a.Length, m, k, lda, "A");
+        CheckShape(b.Length, k, n, ldb, "B");
+        CheckShape(c.Length, m, n, ldc, "C");
+        // C[i, j] (+)= sum_p A[i, p] B[p, j]: A(i, p) = a[i*lda + p]. B (K x N) stays in L1/L2 for our K.
+        GemmMicroKernels.Run(ref MemoryMarshal.GetReference(a), lda, 1, ref MemoryMarshal.GetReference(b), ldb,
+            ref MemoryMarshal.GetReference(c), ldc, m, k, n, accumulate, rowBias);
+    }
+
+    /// <summary>C (+)= A^T B with row strides: A is (M,K), B is (M,N), C is (K,N).</summary>
+    internal static void MultiplyAtB(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        int m, int k, int n, bool accumulate)
+    {
+        CheckShape(a.Length, m, k, lda, "A");
+        CheckShape(b.Length, m, n, ldb, "B");
+        CheckShape(c.Length, k, n, ldc, "C");
+        if (m == 0 && !accumulate)
+            for (int p = 0; p < k; p++) c.Slice(p * ldc, n).Clear();
+        // C[p, j] (+)= sum_i A[i, p] B[i, j]: A(p, i) = a[i*lda + p]. Rows of A and B are taken in blocks
         // that stay in cache while the whole of C (K x N) is updated from them.
         ref float ra = ref MemoryMarshal.GetReference(a);
         ref float rb = ref MemoryMarshal.GetReference(b);
@@ -43,23 +62,43 @@ public static class MatrixKernels
         for (int i0 = 0; i0 < m; i0 += block)
         {
             int rows = Math.Min(block, m - i0);
-            GemmMicroKernels.Run(ref Unsafe.Add(ref ra, i0 * k), 1, k, ref Unsafe.Add(ref rb, i0 * n), n, ref rc, n, k, rows, n);
+            GemmMicroKernels.Run(ref Unsafe.Add(ref ra, (nint)i0 * lda), 1, lda, ref Unsafe.Add(ref rb, (nint)i0 * ldb), ldb,
+                ref rc, ldc, k, rows, n, accumulate || i0 > 0);
         }
     }
 
     /// <summary>B = A^T. A is (M,N), B is (N,M).</summary>
-    public static void Transpose(ReadOnlySpan<float> a, Span<float> b, int m, int n)
+    public static void Transpose(ReadOnlySpan<float> a, Span<float> b, int m, int n) => Transpose(a, b, m, n, m);
+
+    /// <summary>B = A^T with B's row stride <paramref name="ldb"/> (at least M): A is (M,N), B is (N,M).</summary>
+    internal static void Transpose(ReadOnlySpan<float> a, Span<float> b, int m, int n, int ldb)
     {
-        CheckShape(a.Length, (long)m * n, "A");
-        CheckShape(b.Length, (long)m * n, "B");
+        CheckShape(a.Length, m, n, n, "A");
+        CheckShape(b.Length, n, m, ldb, "B");
+        // Row by row: the reads are sequential and the strided writes hit at most N rows of B, which for
+        // the weight matrices this serves (V x H) stay in L1/L2. Long, predictable inner loops.
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
         for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-                b[j * m + i] = a[i * n + j];
+        {
+            ref float source = ref Unsafe.Add(ref ra, (nint)i * n);
+            nint target = i;
+            for (int j = 0; j < n; j++, target += ldb)
+                Unsafe.Add(ref rb, target) = Unsafe.Add(ref source, j);
+        }
     }
 
     private static void CheckShape(int actual, long expected, string name)
     {
         if (actual < expected)
             throw new ArgumentException($"Matrix {name} needs {expected} elements for the given shape but has {actual}.", name);
+    }
+
+    // A (rows, cols) matrix with row stride ld needs (rows - 1) ld + cols elements.
+    private static void CheckShape(int actual, int rows, int cols, int ld, string name)
+    {
+        if (rows < 0 || cols < 0 || ld < cols)
+            throw new ArgumentException($"Matrix {name}: a ({rows}, {cols}) shape with row stride {ld} is not valid; the stride must be at least the column count.", name);
+        CheckShape(actual, rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols, name);
     }
 }

@@ -1,4 +1,6 @@
-using System.Numerics;
+using System.Runtime.InteropServices;
+using SparseAe.Kernels;
+using SparseAe.Kernels.Simd;
 
 namespace SparseAe.Optimization;
 
@@ -35,32 +37,42 @@ public sealed class Adam
     public int Steps => _t;
 
     /// <summary>One update of theta in place from its gradient.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Step(Span<float> theta, ReadOnlySpan<float> gradient)
     {
         if (theta.Length != _m.Length || gradient.Length != _m.Length)
             throw new ArgumentException($"theta and gradient must hold {_m.Length} values, but hold {theta.Length} and {gradient.Length}.");
         _t++;
-        float b1 = (float)Beta1, b2 = (float)Beta2, eps = (float)Epsilon;
         float stepSize = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, _t)) / (1 - Math.Pow(Beta1, _t)));
-        int w = Vector<float>.Count, i = 0;
-        var vb1 = new Vector<float>(b1); var vb1c = new Vector<float>(1 - b1);
-        var vb2 = new Vector<float>(b2); var vb2c = new Vector<float>(1 - b2);
-        var veps = new Vector<float>(eps); var vstep = new Vector<float>(stepSize);
-        for (; i + w <= theta.Length; i += w)
+        var loop = new StepLoop(theta, gradient, _m, _v, (float)Beta1, (float)Beta2, (float)Epsilon, stepSize);
+        VectorLoop.Run(ref loop);
+    }
+
+    private readonly ref struct StepLoop(Span<float> theta, ReadOnlySpan<float> gradient, float[] m, float[] v,
+        float beta1, float beta2, float epsilon, float stepSize) : IVectorLoop
+    {
+        private readonly Span<float> _theta = theta;
+        private readonly ReadOnlySpan<float> _gradient = gradient;
+
+        public nint Run<TO, TV>(nint start) where TO : struct, IFloatVector<TV> where TV : struct
         {
-            var g = new Vector<float>(gradient.Slice(i));
-            var m = vb1 * new Vector<float>(_m, i) + vb1c * g;
-            var v = vb2 * new Vector<float>(_v, i) + vb2c * g * g;
-            m.CopyTo(_m, i); v.CopyTo(_v, i);
-            (new Vector<float>(theta.Slice(i)) - vstep * m / (Vector.SquareRoot(v) + veps)).CopyTo(theta.Slice(i));
-        }
-        for (; i < theta.Length; i++)
-        {
-            float g = gradient[i];
-            _m[i] = b1 * _m[i] + (1 - b1) * g;
-            _v[i] = b2 * _v[i] + (1 - b2) * g * g;
-            theta[i] -= stepSize * _m[i] / (MathF.Sqrt(_v[i]) + eps);
+            ref float rt = ref MemoryMarshal.GetReference(_theta);
+            ref float rg = ref MemoryMarshal.GetReference(_gradient);
+            ref float rm = ref MemoryMarshal.GetArrayDataReference(m);
+            ref float rv = ref MemoryMarshal.GetArrayDataReference(v);
+            TV b1 = TO.Splat(beta1), b1c = TO.Splat(1 - beta1), b2 = TO.Splat(beta2), b2c = TO.Splat(1 - beta2);
+            TV eps = TO.Splat(epsilon), step = TO.Splat(stepSize);
+            nint i = start, w = TO.Count;
+            for (; i + w <= _theta.Length; i += w)
+            {
+                TV g = TO.Load(ref rg, i);
+                TV mi = TO.MultiplyAdd(b1, TO.Load(ref rm, i), TO.Multiply(b1c, g));
+                TV vi = TO.MultiplyAdd(b2, TO.Load(ref rv, i), TO.Multiply(b2c, TO.Multiply(g, g)));
+                TO.Store(mi, ref rm, i);
+                TO.Store(vi, ref rv, i);
+                TV update = TO.Divide(TO.Multiply(step, mi), TO.Add(TO.Sqrt(vi), eps));
+                TO.Store(TO.Subtract(TO.Load(ref rt, i), update), ref rt, i);
+            }
+            return i;
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class ZcaWhitening
 
         int d = dimension;
         var meanD = new double[d];
-        VectorKernels.AddColumnSums(x.Slice(0, rows * d), rows, d, meanD, new float[d]);
+        VectorKernels.AddColumnSums(x.Slice(0, rows * d), rows, d, meanD);
         var mean = new float[d];
         for (int j = 0; j < d; j++) mean[j] = (float)(meanD[j] / rows);
 

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using SparseAe.Threading;
+
+namespace SparseAe.Kernels.Simd;
+
+/// <summary>
+/// The floating-point peak this process can reach, measured: twelve independent multiply-add chains
+/// of the widest accelerated vector (twelve registers: fits AVX2's sixteen and covers two FMA pipes
+/// with a latency up to 6 cycles), run on every thread at once. It is the yardstick of the kernels'
+/// "%peak" in <c>sparseae bench</c>, and it moves with the machine: a busy neighbour or a slower
+/// second core lowers it along with the kernels.
+/// </summary>
+internal static class FmaPeak
+{
+    /// <summary>GFLOP/s of <paramref name="threads"/> threads together (2 FLOPs per lane and multiply-add).</summary>
+    public static double Measure(int threads, double seconds = 0.3)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, $"threads must be at least 1, but is {threads}.");
+        var flops = new double[threads];
+        using var pool = new WorkerPool(threads);
+        pool.Run(threads, t => flops[t] = MeasureOne(seconds / 3));   // warm-up: JIT and clocks
+        pool.Run(threads, t => flops[t] = MeasureOne(seconds));
+        return flops.Sum() / 1e9;
+    }
+
+    // FLOP/s of the calling thread.
+    private static double MeasureOne(double seconds)
+    {
+        if (Vector512.IsHardwareAccelerated) return Run<Float512, Vector512<float>>(seconds);
+        if (Vector256.IsHardwareAccelerated) return Run<Float256, Vector256<float>>(seconds);
+        if (Vector128.IsHardwareAccelerated) return Run<Float128, Vector128<float>>(seconds);
+        return Run<Float1, float>(seconds);
+    }
+
+    private static double Run<TO, TV>(double seconds) where TO : struct, IFloatVector<TV> where TV : struct
+    {
+        const int inner = 4096;
+        long iterations = 0;
+        float sink = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            sink += Chains<TO, TV>(inner);
+            iterations += inner;
+        }
+        double elapsed = clock.Elapsed.TotalSeconds;
+        GC.KeepAlive(sink);
+        return iterations * 12.0 * 2 * TO.Count / elapsed;
+    }
+
+    // 12 chains of s = s * m + c with m just below 1, so the values stay finite for any length.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Chains<TO, TV>(int n) where TO : struct, IFloatVector<TV> where TV : struct
+    {
+        TV m = TO.Splat(0.999f), c = TO.Splat(1e-3f);
+        TV s0 = TO.Splat(1f), s1 = TO.Splat(2f), s2 = TO.Splat(3f), s3 = TO.Splat(4f), s4 = TO.Splat(5f), s5 = TO.Splat(6f);
+        TV s6 = TO.Splat(7f), s7 = TO.Splat(8f), s8 = TO.Splat(9f), s9 = TO.Splat(10f), s10 = TO.Splat(11f), s11 = TO.Splat(12f);
+        for (int i = 0; i < n; i++)
+        {
+            s0 = TO.MultiplyAdd(s0, m, c); s1 = TO.MultiplyAdd(s1, m, c); s2 = TO.MultiplyAdd(s2, m, c);
+            s3 = TO.MultiplyAdd(s3, m, c); s4 = TO.MultiplyAdd(s4, m, c); s5 = TO.MultiplyAdd(s5, m, c);
+            s6 = TO.MultiplyAdd(s6, m, c); s7 = TO.MultiplyAdd(s7, m, c); s8 = TO.MultiplyAdd(s8, m, c);
+            s9 = TO.MultiplyAdd(s9, m, c); s10 = TO.MultiplyAdd(s10, m, c); s11 = TO.MultiplyAdd(s11, m, c);
+        }
+        TV sum = TO.Add(TO.Add(TO.Add(s0, s1), TO.Add(s2, s3)), TO.Add(TO.Add(s4, s5), TO.Add(s6, s7)));
+        return TO.Sum(TO.Add(sum, TO.Add(TO.Add(s8, s9), TO.Add(s10, s11))));
+    }
+}
