@@ -37,27 +37,37 @@ internal static class TrainingBench
         });
     }
 
-    public static IEnumerable<string> Run(int maxThreads, BenchClock clock)
+    public static IEnumerable<string> Run(BenchMachine machine, BenchClock clock)
     {
         double scalar = ScalarRate(64, 100, clock);
         yield return $"train-scalar-reference V=64 H=100 threads=1 samples/s={BenchData.Rate(scalar)}";
-        foreach (int threads in maxThreads > 1 ? new[] { 1, maxThreads } : new[] { 1 })
+        foreach (int threads in machine.Threads > 1 ? new[] { 1, machine.Threads } : new[] { 1 })
             foreach (int batch in new[] { 256, 1024, 10_000 })
             {
+                machine.Refresh();
                 double rate = Rate(64, 100, batch, threads, clock);
-                yield return string.Format(CultureInfo.InvariantCulture, "train B={0} threads={1} samples/s={2} vs-scalar={3:F1}x GFLOP/s={4:F1}",
-                    batch, threads, BenchData.Rate(rate), rate / scalar, rate * 10.0 * 64 * 100 / 1e9);
+                yield return string.Format(CultureInfo.InvariantCulture, "train B={0} threads={1} samples/s={2} vs-scalar={3:F1}x {4}",
+                    batch, threads, BenchData.Rate(rate), rate / scalar, Flops(rate, 64, 100, machine.Peak(threads)));
             }
     }
 
-    /// <summary>Throughput as the hidden and input sizes grow (10 V H flops per sample).</summary>
-    public static IEnumerable<string> Growth(int threads, BenchClock clock)
+    /// <summary><c>GFLOP/s=... %peak=...</c> of a training rate: 10 V H FLOPs per sample (five V x H products).</summary>
+    public static string Flops(double samplesPerSecond, int v, int h, double peak)
     {
+        double gflops = samplesPerSecond * 10.0 * v * h / 1e9;
+        return string.Format(CultureInfo.InvariantCulture, "GFLOP/s={0:F1} %peak={1:F0}", gflops, 100 * gflops / peak);
+    }
+
+    /// <summary>Throughput as the hidden and input sizes grow (10 V H flops per sample).</summary>
+    public static IEnumerable<string> Growth(BenchMachine machine, BenchClock clock)
+    {
+        int threads = machine.Threads;
         foreach (var (v, h) in new[] { (64, 100), (64, 400), (64, 1600), (784, 100) })
         {
+            machine.Refresh();
             double rate = Rate(v, h, 1024, threads, clock);
-            yield return string.Format(CultureInfo.InvariantCulture, "growth V={0} H={1} B=1024 threads={2} samples/s={3} GFLOP/s={4:F1}",
-                v, h, threads, BenchData.Rate(rate), rate * 10.0 * v * h / 1e9);
+            yield return string.Format(CultureInfo.InvariantCulture, "growth V={0} H={1} B=1024 threads={2} samples/s={3} {4}",
+                v, h, threads, BenchData.Rate(rate), Flops(rate, v, h, machine.Peak(threads)));
         }
     }
 }

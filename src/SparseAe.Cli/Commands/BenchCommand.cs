@@ -5,9 +5,13 @@ using SparseAe.Cli.Infrastructure;
 namespace SparseAe.Cli.Commands;
 
 /// <summary>
-/// <c>sparseae bench</c>: one line per measurement (<c>train B=1024 threads=2 samples/s=...</c>), each
-/// the median of repeated runs after a warm-up; training figures come with the ratio to the plain
-/// scalar reference measured in the same process. docs/performance.md records the figures.
+/// <c>sparseae bench</c>: a first line that says what it measured on (instruction sets, vector width,
+/// cores, the FMA peak measured in the same run, the CPU), then one line per measurement
+/// (<c>train B=1024 threads=2 samples/s=... %peak=...</c>), each the median of repeated runs after a
+/// warm-up; training figures come with the ratio to the plain scalar reference measured in the same
+/// process. <c>--each-width</c> runs the whole bench again for every narrower vector path of the CPU
+/// (child processes with DOTNET_EnableAVX512F=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0).
+/// docs/performance.md records the figures.
 /// </summary>
 internal static class BenchCommand
 {
@@ -21,7 +25,8 @@ internal static class BenchCommand
         var rows = new Option<long>("--streaming-rows") { Description = "Rows in the .idv file of the streaming part.", DefaultValueFactory = _ => 10_000_000 };
         var plot = new Option<string?>("--plot-folder") { Description = "Also draw the train and growth figures as PNG charts into this folder." };
         var folder = new Option<string>("--folder") { Description = "Where the streaming part writes its temporary .idv file.", DefaultValueFactory = _ => Path.GetTempPath() };
-        var command = new Command("bench", "Measure training, inference, Fit, Transform and streaming throughput.") { only, threads, quick, rows, folder, plot };
+        var eachWidth = new Option<bool>("--each-width") { Description = "Then run the same bench on each narrower vector path of this CPU (256-bit, 128-bit, scalar), in child processes." };
+        var command = new Command("bench", "Measure training, inference, Fit, Transform and streaming throughput.") { only, threads, quick, rows, folder, plot, eachWidth };
         command.SetAction(r => CommandRunner.Run(() =>
         {
             var parts = r.GetValue(only) is { Length: > 0 } chosen ? chosen : Parts.Where(p => p != "streaming").ToArray();
@@ -33,16 +38,17 @@ internal static class BenchCommand
             if (streamingRows < 1) throw new UsageException($"--streaming-rows must be at least 1, but is {streamingRows}.");
             var clock = r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full;
             var printed = new List<string>();
-            Console.WriteLine($"machine cores={Environment.ProcessorCount} vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated} runtime={Environment.Version}");
+            var machine = new BenchMachine(t);
+            Console.WriteLine(machine.Describe());
             foreach (var part in parts)
             {
                 var lines = part switch
                 {
-                    "train" => TrainingBench.Run(t, clock),
+                    "train" => TrainingBench.Run(machine, clock),
                     "encode" => InferenceBench.Run(t, clock),
                     "transform" => [InferenceBench.Transform(clock)],
                     "fit" => FitBench.Run(t),
-                    "growth" => TrainingBench.Growth(t, clock),
+                    "growth" => TrainingBench.Growth(machine, clock),
                     _ => StreamingBench.Run(streamingRows, t, r.GetValue(folder)!),
                 };
                 foreach (var line in lines)
@@ -51,7 +57,9 @@ internal static class BenchCommand
                     printed.Add(line);
                 }
             }
+            Console.WriteLine(machine.DescribePeaks());
             if (r.GetValue(plot) is string plotFolder) BenchCharts.Write(printed, plotFolder);
+            if (r.GetValue(eachWidth)) BenchWidths.RunNarrower(Environment.GetCommandLineArgs().Skip(1).Where(a => a != "--each-width"));
         }));
         return command;
     }

@@ -1,23 +1,38 @@
+using System.Diagnostics;
+
 namespace SparseAe.Threading;
 
 /// <summary>
 /// A fixed set of worker threads that run "the same body for indices 0..n-1" and wait for each
 /// other, kept alive between calls. At mini-batch sizes (a few hundred rows, tens of microseconds of
-/// work per call) Parallel.For's task scheduling costs as much as the work; these threads sleep on a
-/// semaphore between calls and spin briefly while a call is running.
+/// work per call) Parallel.For's task scheduling costs as much as the work.
 /// </summary>
 /// <remarks>
 /// The calling thread runs index 0 itself, so a pool of T threads starts T - 1 workers. Work item i
 /// always runs body(i): which rows a thread handles depends only on the count, never on timing, so
 /// results stay deterministic. One call at a time: the owner (an objective) is not thread-safe either.
+/// <para>
+/// Between calls a worker spins (with the yields of <see cref="SpinWait"/>) for up to
+/// <see cref="SpinTime"/> before it sleeps on a semaphore, and the caller spins while the workers
+/// finish. Training calls come back to back (an optimiser step between two evaluations, two phases per
+/// evaluation), and waking a sleeping thread costs a system call and, in a virtual machine, waking the
+/// virtual CPU: measured on a 2-core KVM guest (Zen 3), a 1,024-row step of 2 threads took 1.3 ms with
+/// the workers sleeping between phases and 0.7 ms with them spinning, while each thread's share of the
+/// work was 0.7 ms. OpenMP runtimes do the same (GOMP spins before it sleeps).
+/// </para>
 /// </remarks>
 public sealed class WorkerPool : IDisposable
 {
+    /// <summary>How long an idle worker keeps polling for the next call before it sleeps.</summary>
+    public static readonly TimeSpan SpinTime = TimeSpan.FromMilliseconds(5);
+
     private readonly Thread[] _threads;
-    private readonly SemaphoreSlim[] _start;
-    private readonly CountdownEvent _done;
+    private readonly SemaphoreSlim[] _wake;
+    private readonly int[] _sleeping;   // 1 while worker w is (about to be) asleep on _wake[w]
     private Action<int>? _body;
     private int _count;
+    private int _generation;            // incremented once per call: what a spinning worker watches
+    private int _pending;               // workers of the current call not finished yet
     private Exception? _error;
     private volatile bool _disposed;
 
@@ -27,12 +42,12 @@ public sealed class WorkerPool : IDisposable
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, $"threads must be at least 1, but is {threads}.");
         Threads = threads;
         _threads = new Thread[threads - 1];
-        _start = new SemaphoreSlim[threads - 1];
-        _done = new CountdownEvent(1);
+        _wake = new SemaphoreSlim[threads - 1];
+        _sleeping = new int[threads - 1];
         for (int w = 0; w < _threads.Length; w++)
         {
             int index = w + 1;
-            _start[w] = new SemaphoreSlim(0);
+            _wake[w] = new SemaphoreSlim(0);
             _threads[w] = new Thread(() => Loop(index)) { IsBackground = true, Name = $"SparseAe worker {index}" };
             _threads[w].Start();
         }
@@ -50,15 +65,18 @@ public sealed class WorkerPool : IDisposable
         _body = body;
         _count = count;
         _error = null;
-        _done.Reset(count - 1);
-        for (int w = 0; w < count - 1; w++) _start[w].Release();
+        Volatile.Write(ref _pending, count - 1);
+        Interlocked.Increment(ref _generation);   // a full fence: the fields above are visible first
+        for (int w = 0; w < count - 1; w++)
+            if (Interlocked.Exchange(ref _sleeping[w], 0) == 1) _wake[w].Release();
         try
         {
             body(0);
         }
         finally
         {
-            _done.Wait();
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
             _body = null;
         }
         if (_error is { } e) throw new AggregateException(e);
@@ -66,11 +84,13 @@ public sealed class WorkerPool : IDisposable
 
     private void Loop(int index)
     {
-        var start = _start[index - 1];
+        int w = index - 1, seen = 0;
         while (true)
         {
-            start.Wait();
+            WaitForCall(w, seen);
+            seen = Volatile.Read(ref _generation);
             if (_disposed) return;
+            if (index >= _count) continue;   // this call needs fewer threads
             try
             {
                 _body!(index);
@@ -81,8 +101,31 @@ public sealed class WorkerPool : IDisposable
             }
             finally
             {
-                _done.Signal();
+                Interlocked.Decrement(ref _pending);
             }
+        }
+    }
+
+    // Returns once the generation differs from seen: spinning first, then asleep on the semaphore.
+    // Run publishes the generation before it clears _sleeping, so either Run sees the flag set and
+    // releases the semaphore, or the worker sees the new generation after setting the flag.
+    private void WaitForCall(int w, int seen)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _generation) == seen && !_disposed)
+        {
+            if (Stopwatch.GetTimestamp() < deadline) { spin.SpinOnce(sleep1Threshold: -1); continue; }
+            Volatile.Write(ref _sleeping[w], 1);
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref _generation) != seen || _disposed)
+            {
+                // A call came in meanwhile: if Run already took the flag, it released the semaphore too.
+                if (Interlocked.Exchange(ref _sleeping[w], 0) == 0) _wake[w].Wait();
+                return;
+            }
+            _wake[w].Wait();
+            return;
         }
     }
 
@@ -90,9 +133,9 @@ public sealed class WorkerPool : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var s in _start) s.Release();
+        for (int w = 0; w < _wake.Length; w++)
+            if (Interlocked.Exchange(ref _sleeping[w], 0) == 1) _wake[w].Release();
         foreach (var t in _threads) t.Join();
-        foreach (var s in _start) s.Dispose();
-        _done.Dispose();
+        foreach (var s in _wake) s.Dispose();
     }
 }

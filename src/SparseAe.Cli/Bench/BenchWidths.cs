@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
+
+namespace SparseAe.Cli.Bench;
+
+/// <summary>
+/// Runs the bench again for each vector path narrower than this process's widest, so that one machine
+/// measures them all: .NET's DOTNET_Enable* switches turn off AVX-512 (the 256-bit path), AVX2 and FMA
+/// (the 128-bit path, the width of ARM64's NEON) or every hardware intrinsic (the scalar path).
+/// </summary>
+internal static class BenchWidths
+{
+    private static readonly (int Bits, string Variable)[] Switches =
+        [(256, "DOTNET_EnableAVX512F"), (128, "DOTNET_EnableAVX2"), (32, "DOTNET_EnableHWIntrinsic")];
+
+    public static void RunNarrower(IEnumerable<string> arguments)
+    {
+        int widest = Kernels.Simd.SimdWidths.WidestBits;
+        string entry = Environment.GetCommandLineArgs()[0];
+        foreach (var (bits, variable) in Switches)
+        {
+            if (bits >= widest) continue;
+            var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+            // Run as "dotnet sparseae.dll ..." or as the apphost "sparseae ...", whichever this process is.
+            if (entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) start.ArgumentList.Add(entry);
+            foreach (var a in arguments) start.ArgumentList.Add(a);
+            start.Environment[variable] = "0";
+            Console.WriteLine($"--- {variable}=0 ---");
+            using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
+            child.WaitForExit();
+            if (child.ExitCode != 0) throw new InvalidOperationException($"the bench with {variable}=0 exited with code {child.ExitCode}");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the libtorch anchor and runs it once per vector path of this CPU: SparseAe's training step,
+# libtorch's (TorchSharp-cpu 0.107.0, libtorch 2.10.0) and the scalar reference side by side.
+# On Debian 12 (GCC 12's libstdc++), TorchSharp's native glue needs one GCC 13 function; the glue is
+# patched to do without it (see ios-base-library-init.cpp and weak-version.py). Needs g++, patchelf
+# (apt-get install patchelf) and python3.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+threads="${1:-$(nproc)}"
+dotnet build -c Release "$here" > /dev/null
+out="$here/bin/Release/net10.0/linux-x64"
+libstdcxx="$(ldconfig -p | awk '/libstdc\+\+\.so\.6 /{print $NF; exit}')"
+if ! strings "$libstdcxx" | grep -q GLIBCXX_3.4.32; then
+  g++ -shared -fPIC -O2 "$here/ios-base-library-init.cpp" -o "$out/libiosinit.so"
+  for glue in "$out/libLibTorchSharp.so" "$out/cpu/libLibTorchSharp.so"; do
+    [ -f "$glue" ] || continue
+    patchelf --print-needed "$glue" | grep -q libiosinit.so && continue   # patched by an earlier run
+    [ "$(dirname "$glue")" = "$out" ] || cp "$out/libiosinit.so" "$(dirname "$glue")/"
+    patchelf --clear-symbol-version _ZSt21ios_base_library_initv "$glue"
+    patchelf --add-needed libiosinit.so --set-rpath '$ORIGIN' "$glue"
+    python3 "$here/weak-version.py" "$glue" GLIBCXX_3.4.32
+  done
+fi
+run() { echo "--- $* ---"; env "$@" dotnet "$out/SparseAe.TorchBench.dll" "$threads"; }
+grep -q avx512f /proc/cpuinfo && run DOTNET_EnableAVX512F=1 && run DOTNET_EnableAVX512F=0 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 || run DOTNET_EnableAVX512F=1
+# 128-bit vectors (the width of ARM64's NEON): .NET without AVX2/FMA, libtorch and MKL without AVX.
+run DOTNET_EnableAVX2=0 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2
+run DOTNET_EnableHWIntrinsic=0 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2
