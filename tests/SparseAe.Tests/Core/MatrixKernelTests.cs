@@ -1,4 +1,3 @@
-using System.Numerics;
 using SparseAe.Kernels;
 using Xunit;
 
@@ -75,24 +74,75 @@ public class MatrixKernelTests
         => Assert.Contains("Matrix C", Assert.Throws<ArgumentException>(() => MatrixKernels.MultiplyAB(new float[6], new float[6], new float[3], 2, 3, 2)).Message);
 
     [Theory]
-    [MemberData(nameof(Lengths))]
-    public void Vector_kernels_match_naive_loops(int n)
+    [MemberData(nameof(Shapes))]
+    public void MultiplyAddBias_adds_the_bias_to_every_row(int m, int k, int n)
     {
-        var a = Random(n, 1).Select(v => (v + 1) / 2).ToArray();
-        var x = Random(n, 2);
-        var d = Random(n, 3);
-        var dExpected = d.Select((v, i) => v * a[i] * (1 - a[i])).ToArray();
-        VectorKernels.MultiplySigmoidDerivative(d, a);
-        for (int i = 0; i < n; i++) Assert.Equal(dExpected[i], d[i], 1e-6);
-
-        var y = (float[])a.Clone();
-        double sq = 0;
-        var expected = new float[n];
-        for (int i = 0; i < n; i++) { double e = a[i] - x[i]; sq += e * e; expected[i] = (float)(e * a[i] * (1 - a[i])); }
-        Assert.Equal(sq, VectorKernels.OutputDelta(y, x), 1e-4);
-        for (int i = 0; i < n; i++) Assert.Equal(expected[i], y[i], 1e-6);
-        Assert.Equal(x.Sum(v => (double)v * v), VectorKernels.SumOfSquares(x), 1e-4);
+        var a = Random(m * k, 7); var b = Random(k * n, 8); var bias = Random(n, 9);
+        var c = Random(m * n, 10);   // overwritten, never read
+        MatrixKernels.MultiplyAddBias(a, b, bias, c, m, k, n);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = bias[j];
+                for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[p * n + j];
+                Assert.Equal(s, c[i * n + j], 1e-5);
+            }
     }
 
-    public static IEnumerable<object[]> Lengths() => Enumerable.Range(0, 3 * System.Runtime.Intrinsics.Vector512<float>.Count + 2).Select(n => new object[] { n });
+    // Row strides larger than the column counts (the objective's padded hidden layer): the padding
+    // between rows is neither read into the result nor written.
+    [Theory]
+    [InlineData(130, 64, 100, 3)]
+    [InlineData(7, 5, 37, 11)]
+    [InlineData(1, 9, 16, 16)]
+    public void Strided_products_match_naive_loops_and_leave_the_padding_alone(int m, int k, int n, int pad)
+    {
+        int lda = k + pad, ldb = n + pad, ldc = n + pad;
+        var a = Random(m * lda, 11); var b = Random(k * ldb, 12); var bias = Random(n, 13);
+        var c = Enumerable.Repeat(float.NaN, m * ldc).ToArray();
+        MatrixKernels.MultiplyAB(a, lda, b, ldb, c, ldc, m, k, n, accumulate: false, bias);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double s = bias[j];
+                for (int p = 0; p < k; p++) s += (double)a[i * lda + p] * b[p * ldb + j];
+                Assert.Equal(s, c[i * ldc + j], 1e-5);
+            }
+            for (int j = n; j < ldc; j++) Assert.True(float.IsNaN(c[i * ldc + j]), $"padding ({i}, {j}) was written");
+        }
+
+        // C (k x n, stride ldc) = A^T B with A (m x k, stride lda), B (m x n, stride ldb).
+        var bt = Random(m * ldb, 14);
+        var ct = Enumerable.Repeat(float.NaN, k * ldc).ToArray();
+        MatrixKernels.MultiplyAtB(a, lda, bt, ldb, ct, ldc, m, k, n, accumulate: false);
+        for (int p = 0; p < k; p++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int i = 0; i < m; i++) s += (double)a[i * lda + p] * bt[i * ldb + j];
+                Assert.Equal(s, ct[p * ldc + j], 1e-5);
+            }
+            for (int j = n; j < ldc; j++) Assert.True(float.IsNaN(ct[p * ldc + j]), $"padding ({p}, {j}) was written");
+        }
+    }
+
+    [Fact]
+    public void Strided_transpose_writes_only_the_columns_it_owns()
+    {
+        var a = Random(3 * 5, 15);
+        var b = Enumerable.Repeat(-1f, 5 * 4).ToArray();
+        MatrixKernels.Transpose(a, b, 3, 5, ldb: 4);
+        for (int j = 0; j < 5; j++)
+        {
+            for (int i = 0; i < 3; i++) Assert.Equal(a[i * 5 + j], b[j * 4 + i]);
+            Assert.Equal(-1f, b[j * 4 + 3]);
+        }
+    }
+
+    [Fact]
+    public void A_stride_shorter_than_a_row_is_refused()
+        => Assert.Contains("row stride 3", Assert.Throws<ArgumentException>(() =>
+            MatrixKernels.MultiplyAB(new float[20], 3, new float[20], 4, new float[20], 4, 2, 4, 4, false, default)).Message);
 }

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Compares a sample's output with its written-down expected output, with stated tolerances.
+
+Usage: check-output.py EXPECTED ACTUAL
+
+What is exact by design must match to the letter: every word, and every integer that counts data or
+iterations. Figures that depend on the order of floating-point operations (and so on the CPU's vector
+width, and on ML.NET's own vectorised trainers) are compared with these tolerances:
+
+  - a decimal figure (an accuracy or a validation figure): within 0.01;
+  - a row of a confusion matrix ("0 T-shirt/top  171 0 3 ... 0.8550"): each count within 6 images
+    and the recall within 0.03;
+  - "N of M right": N within 1% of M (rounded up);
+  - the selection ("chosen: ..."): the expected output's choice, or any candidate of the actual table
+    whose validation figure is within 0.01 of the best. A line may then name the actual choice's
+    settings where the expected line names the expected choice's (a later trial built on the winner,
+    the final featurizer): each setting of the choice ("soft threshold 0.5") may stand for its
+    counterpart in the actual choice ("soft threshold 0.25").
+
+Exits 0 when the outputs agree, 1 with one line per difference otherwise.
+"""
+import math
+import re
+import sys
+
+DECIMAL, RECALL, COUNT = 0.01, 0.03, 6
+NUMBER = re.compile(r'^[-+]?\d+(\.\d+)?$')
+CONFUSION_ROW = re.compile(r'^\d+ \S+(\s+\d+)+\s+\d\.\d+$')
+
+
+def tokens(line):
+    # Brackets and punctuation next to numbers become their own tokens: "(0.9803)" -> "(", "0.9803", ")".
+    return re.findall(r'[-+]?\d+(?:\.\d+)?|[^\s\d()]+|[()]', line)
+
+
+def candidates(lines):
+    """The selection table: (settings, validation) per candidate row, settings as printed."""
+    table, inside = [], False
+    for line in lines:
+        if line.startswith('candidate '):
+            inside = True
+            continue
+        if line.startswith('chosen:'):
+            break
+        if inside:
+            parts = re.split(r'\s{2,}', line.strip())
+            if len(parts) >= 4 and NUMBER.match(parts[-1]):
+                table.append((parts, float(parts[-1])))
+    return table
+
+
+def chosen(lines):
+    """The chosen settings as the text between 'chosen: ' and ' (validation'."""
+    for line in lines:
+        m = re.match(r'^chosen: (.*) \(validation ([0-9.]+)\)$', line)
+        if m:
+            return m.group(1), float(m.group(2))
+    return None, None
+
+
+def compare_line(number, expected, actual, errors):
+    e, a = tokens(expected), tokens(actual)
+    if len(e) != len(a):
+        errors.append(f'line {number}: expected "{expected}", got "{actual}"')
+        return
+    confusion = bool(CONFUSION_ROW.match(expected.strip()))
+    of_right = re.search(r'(\d+) of (\d+) right', expected)
+    for x, y in zip(e, a):
+        if x == y:
+            continue
+        if NUMBER.match(x) and NUMBER.match(y):
+            if '.' in x:
+                tolerance = RECALL if confusion else DECIMAL
+            elif confusion:
+                tolerance = COUNT
+            elif of_right and x == of_right.group(1):
+                tolerance = math.ceil(0.01 * int(of_right.group(2)))
+            else:
+                tolerance = 0
+            if abs(float(x) - float(y)) <= tolerance + 1e-9:
+                continue
+            errors.append(f'line {number}: {x} expected, {y} found (tolerance {tolerance}): "{actual}"')
+        else:
+            errors.append(f'line {number}: "{x}" expected, "{y}" found: "{actual}"')
+
+
+def main():
+    expected = open(sys.argv[1], encoding='utf-8').read().splitlines()
+    actual = open(sys.argv[2], encoding='utf-8').read().splitlines()
+    errors = []
+    if len(expected) != len(actual):
+        errors.append(f'{len(expected)} lines expected, {len(actual)} found')
+    expected_choice, _ = chosen(expected)
+    actual_choice, actual_validation = chosen(actual)
+    if expected_choice and actual_choice and expected_choice != actual_choice:
+        table = candidates(actual)
+        best = max((v for _, v in table), default=None)
+        if best is None or actual_validation < best - DECIMAL - 1e-9:
+            errors.append(f'the chosen candidate "{actual_choice}" ({actual_validation}) is not within {DECIMAL} of the best ({best})')
+    substitutions = []
+    if expected_choice and actual_choice:
+        substitutions = [(x, y) for x, y in zip(expected_choice.split(', '), actual_choice.split(', ')) if x != y]
+    for number, (e, a) in enumerate(zip(expected, actual), start=1):
+        if e.startswith('chosen:') and substitutions:
+            continue   # checked above
+        line_errors = []
+        compare_line(number, e, a, line_errors)
+        if line_errors and substitutions:
+            # The line may name the actual choice's settings in place of the expected choice's.
+            for x, y in substitutions:
+                e = e.replace(x, y)
+            retry = []
+            compare_line(number, e, a, retry)
+            if not retry:
+                line_errors = []
+        errors.extend(line_errors)
+    for error in errors:
+        print(error)
+    return 1 if errors else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
