@@ -6,18 +6,33 @@ namespace SparseAe.Cli.Tests;
 public class BenchTests
 {
     [Fact]
-    public void Bench_prints_one_line_per_measurement_with_the_scalar_ratio()
+    public void Bench_prints_one_line_per_measurement_with_the_scalar_ratio_and_the_peak()
     {
         var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "train", "encode", "--quick", "--threads", "2");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var lines = output.TrimEnd().Split('\n');
-        Assert.StartsWith("machine cores=", lines[0]);
+        Assert.Matches(@"^isa=((avx512f|avx2|avx|sse4\.2|sse2|neon)(\+fma)?|scalar) vector=(512|256|128|32) cores=\d+ threads=2 fma-peak=\d+\.\dGFLOP/s fma-peak-1-thread=\d+\.\dGFLOP/s cpu="".+"" runtime=", lines[0]);
         Assert.Matches(@"^train-scalar-reference V=64 H=100 threads=1 samples/s=\d\.\d{3}e\d+$", lines[1]);
         foreach (var b in new[] { 256, 1024, 10000 })
             foreach (var t in new[] { 1, 2 })
-                Assert.Contains(lines, l => Regex.IsMatch(l, $@"^train B={b} threads={t} samples/s=\d\.\d{{3}}e\d+ vs-scalar=\d+\.\dx GFLOP/s=\d+\.\d$"));
+                Assert.Contains(lines, l => Regex.IsMatch(l, $@"^train B={b} threads={t} samples/s=\d\.\d{{3}}e\d+ vs-scalar=\d+\.\dx GFLOP/s=\d+\.\d %peak=\d+$"));
         Assert.Contains(lines, l => l.StartsWith("encode-row V=64 H=100 threads=1 rows/s="));
         Assert.Contains(lines, l => l.StartsWith("encode-batch V=64 H=100 B=10000 threads=2 rows/s="));
+        Assert.Matches(@"^fma-peak-used threads=2 fma-peak=\d+\.\dGFLOP/s fma-peak-1-thread=\d+\.\dGFLOP/s$", lines[^1]);
+    }
+
+    // --each-width runs the bench again in a child process per narrower path; on any x86-64 machine the
+    // 128-bit (no AVX2) and scalar runs are among them, each saying which path it measured.
+    [Fact]
+    public void Each_width_runs_the_narrower_paths_in_child_processes()
+    {
+        if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != System.Runtime.InteropServices.Architecture.X64) return;
+        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "encode", "--quick", "--threads", "1", "--each-width");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("--- DOTNET_EnableAVX2=0 ---", output);
+        Assert.Contains("--- DOTNET_EnableHWIntrinsic=0 ---", output);
+        Assert.Matches(@"(?m)^isa=sse4\.2 vector=128 ", output);
+        Assert.Matches(@"(?m)^isa=scalar vector=32 ", output);
     }
 
     [Fact]
