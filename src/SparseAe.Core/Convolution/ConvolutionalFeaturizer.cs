@@ -72,7 +72,6 @@ public sealed class ConvolutionalFeaturizer
         features.Clear();
         int width = FeaturesPerRegion;
         float alpha = (float)Encoding.Threshold;
-        var part = workspace.Scratch.AsSpan(0, h);
         int regionColumns = g.RegionColumns;
         var counts = workspace.RegionCounts;
         Array.Clear(counts);
@@ -91,13 +90,7 @@ public sealed class ConvolutionalFeaturizer
                     continue;
                 }
                 // Polarity split: max(0, z - alpha) into the first H, max(0, -z - alpha) into the second.
-                System.Numerics.Tensors.TensorPrimitives.Subtract(code, alpha, part);
-                System.Numerics.Tensors.TensorPrimitives.Max(part, 0f, part);
-                System.Numerics.Tensors.TensorPrimitives.Add(pooled.Slice(0, h), part, pooled.Slice(0, h));
-                System.Numerics.Tensors.TensorPrimitives.Negate(code, part);
-                System.Numerics.Tensors.TensorPrimitives.Subtract(part, alpha, part);
-                System.Numerics.Tensors.TensorPrimitives.Max(part, 0f, part);
-                System.Numerics.Tensors.TensorPrimitives.Add(pooled.Slice(h, h), part, pooled.Slice(h, h));
+                Kernels.VectorKernels.AddSoftThreshold(code, alpha, pooled.Slice(0, h), pooled.Slice(h, h));
             }
         }
         if (Pooling == PoolingKind.Mean)
@@ -145,7 +138,7 @@ public sealed class ConvolutionalFeaturizer
             Patches = new float[positions * f.Geometry.PatchLength];
             Codes = new float[positions * f.Encoder.HiddenCount];
             RegionCounts = new int[f.Geometry.RegionRows * f.Geometry.RegionColumns];
-            Scratch = new float[Math.Max(2 * f.Geometry.PatchLength, f.Encoder.HiddenCount)];
+            Scratch = new float[2 * f.Geometry.PatchLength];
             Whitened = f.Preprocessor.Zca is null ? Scratch : new float[positions * f.Geometry.PatchLength];
         }
 

@@ -151,4 +151,21 @@ public class VectorKernelTests
             Assert.Equal(s, z[j], 1e-5);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Soft_threshold_pooling_matches_naive_loops(int n)
+    {
+        var z = Random(n, 11, -2, 2);
+        var positive = Random(n, 12);
+        var negative = Random(n, 13);
+        var expectedPositive = positive.Select((p, i) => p + Math.Max(0f, z[i] - 0.25f)).ToArray();
+        var expectedNegative = negative.Select((q, i) => q + Math.Max(0f, -z[i] - 0.25f)).ToArray();
+        VectorKernels.AddSoftThreshold(z, 0.25f, positive, negative);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(expectedPositive[i], positive[i], 1e-6);
+            Assert.Equal(expectedNegative[i], negative[i], 1e-6);
+        }
+    }
 }
