@@ -87,9 +87,10 @@ public class ObjectiveTests
             double costPlus = objective.Evaluate(plus, x, m, scratch).Total;
             double numeric = (costPlus - objective.Evaluate(minus, x, m, scratch).Total) / (2 * eps);
             double analytic = grad.Zip(d, (a, b) => (double)a * b).Sum();
-            // A float32 cost carries a relative rounding error of about 1e-6 (more without FMA, where every
-            // multiply-add rounds twice); divided by 2 eps it bounds the noise of the numeric derivative.
-            double noise = 1e-6 * Math.Abs(costPlus) / eps;
+            // Each float32 cost carries at least one rounding of its own size (unit roundoff 6e-8, more
+            // without FMA, where every multiply-add rounds twice); the difference of two, over 2 eps,
+            // is the noise floor of the numeric derivative.
+            double noise = 2 * 6e-8 * Math.Abs(costPlus) / (2 * eps);
             Assert.True(Math.Abs(numeric - analytic) <= 1e-3 * Math.Max(1e-2, Math.Abs(analytic)) + noise, $"{name}: numeric {numeric}, analytic {analytic}, noise bound {noise}");
         }
     }
