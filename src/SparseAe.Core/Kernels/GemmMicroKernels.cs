@@ -79,13 +79,14 @@ internal static class GemmMicroKernels
         }
     }
 
-    // One tile's operands: A rows at A, A + A1, A + A2, A + A3 (each step moves A by AStep and B by
-    // BStride); C rows C0..C3, whose accumulators start from C itself (Accumulate) or from the row at
-    // Start (the bias, or zeros).
+    // One tile's operands: A rows starting at A0..A3 (step t reads A_r[t * AStep]) and B (step t reads
+    // row t, B[t * BStride]); C rows C0..C3, whose accumulators start from C itself (Accumulate) or
+    // from the row at Start (the bias, or zeros). The loops index from these fixed starts rather than
+    // moving refs, so no ref ever points past the end of its array (which the GC does not allow).
     private ref struct Tile
     {
-        public ref float A, B, C0, C1, C2, C3, Start;
-        public nint A1, A2, A3, AStep, BStride;
+        public ref float A0, A1, A2, A3, B, C0, C1, C2, C3, Start;
+        public nint AStep, BStride;
         public int Steps;
         public bool Accumulate;
 
@@ -105,11 +106,13 @@ internal static class GemmMicroKernels
         t.AStep = p.AStepStride;
         t.Steps = p.Steps;
         t.Accumulate = p.Accumulate;
-        t.A1 = ars; t.A2 = 2 * ars; t.A3 = 3 * ars;
         int r = 0;
         for (; r + 4 <= p.Rows; r += 4)
         {
-            t.A = ref Unsafe.Add(ref p.A, r * ars);
+            t.A0 = ref Unsafe.Add(ref p.A, r * ars);
+            t.A1 = ref Unsafe.Add(ref t.A0, ars);
+            t.A2 = ref Unsafe.Add(ref t.A0, 2 * ars);
+            t.A3 = ref Unsafe.Add(ref t.A0, 3 * ars);
             t.C0 = ref Unsafe.Add(ref p.C, r * cs + j);
             t.C1 = ref Unsafe.Add(ref t.C0, cs);
             t.C2 = ref Unsafe.Add(ref t.C0, 2 * cs);
@@ -122,10 +125,10 @@ internal static class GemmMicroKernels
         const int spareRow = 3 * 16;
         Span<float> spare = stackalloc float[3 * spareRow];
         ref float s = ref MemoryMarshal.GetReference(spare);
-        t.A = ref Unsafe.Add(ref p.A, r * ars);
-        t.A1 = left > 1 ? ars : 0;
-        t.A2 = left > 2 ? 2 * ars : 0;
-        t.A3 = 0;
+        t.A0 = ref Unsafe.Add(ref p.A, r * ars);
+        t.A1 = ref left > 1 ? ref Unsafe.Add(ref t.A0, ars) : ref t.A0;
+        t.A2 = ref left > 2 ? ref Unsafe.Add(ref t.A0, 2 * ars) : ref t.A0;
+        t.A3 = ref t.A0;
         t.C0 = ref Unsafe.Add(ref p.C, r * cs + j);
         t.C1 = ref left > 1 ? ref Unsafe.Add(ref t.C0, cs) : ref s;
         t.C2 = ref left > 2 ? ref Unsafe.Add(ref t.C0, 2 * cs) : ref Unsafe.Add(ref s, spareRow);
@@ -145,26 +148,25 @@ internal static class GemmMicroKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x3<TO, TV>(ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
     {
-        nint w = TO.Count, w2 = 2 * TO.Count, a1 = t.A1, a2 = t.A2, a3 = t.A3, ats = t.AStep, bs = t.BStride;
-        ref float a = ref t.A;
-        ref float b = ref t.B;
+        nint w = TO.Count, w2 = 2 * TO.Count, ats = t.AStep, bs = t.BStride, ao = 0, bo = 0;
+        ref float a0 = ref t.A0, a1 = ref t.A1, a2 = ref t.A2, a3 = ref t.A3, b = ref t.B;
         TV s00 = TO.Load(ref t.Initial0, 0), s01 = TO.Load(ref t.Initial0, w), s02 = TO.Load(ref t.Initial0, w2);
         TV s10 = TO.Load(ref t.Initial1, 0), s11 = TO.Load(ref t.Initial1, w), s12 = TO.Load(ref t.Initial1, w2);
         TV s20 = TO.Load(ref t.Initial2, 0), s21 = TO.Load(ref t.Initial2, w), s22 = TO.Load(ref t.Initial2, w2);
         TV s30 = TO.Load(ref t.Initial3, 0), s31 = TO.Load(ref t.Initial3, w), s32 = TO.Load(ref t.Initial3, w2);
         for (int k = t.Steps; k > 0; k--)
         {
-            TV b0 = TO.Load(ref b, 0), b1 = TO.Load(ref b, w), b2 = TO.Load(ref b, w2);
-            TV x = TO.Splat(a);
+            TV b0 = TO.Load(ref b, bo), b1 = TO.Load(ref b, bo + w), b2 = TO.Load(ref b, bo + w2);
+            TV x = TO.Splat(Unsafe.Add(ref a0, ao));
             s00 = TO.MultiplyAdd(x, b0, s00); s01 = TO.MultiplyAdd(x, b1, s01); s02 = TO.MultiplyAdd(x, b2, s02);
-            x = TO.Splat(Unsafe.Add(ref a, a1));
+            x = TO.Splat(Unsafe.Add(ref a1, ao));
             s10 = TO.MultiplyAdd(x, b0, s10); s11 = TO.MultiplyAdd(x, b1, s11); s12 = TO.MultiplyAdd(x, b2, s12);
-            x = TO.Splat(Unsafe.Add(ref a, a2));
+            x = TO.Splat(Unsafe.Add(ref a2, ao));
             s20 = TO.MultiplyAdd(x, b0, s20); s21 = TO.MultiplyAdd(x, b1, s21); s22 = TO.MultiplyAdd(x, b2, s22);
-            x = TO.Splat(Unsafe.Add(ref a, a3));
+            x = TO.Splat(Unsafe.Add(ref a3, ao));
             s30 = TO.MultiplyAdd(x, b0, s30); s31 = TO.MultiplyAdd(x, b1, s31); s32 = TO.MultiplyAdd(x, b2, s32);
-            a = ref Unsafe.Add(ref a, ats);
-            b = ref Unsafe.Add(ref b, bs);
+            ao += ats;
+            bo += bs;
         }
         TO.Store(s00, ref t.C0, 0); TO.Store(s01, ref t.C0, w); TO.Store(s02, ref t.C0, w2);
         TO.Store(s10, ref t.C1, 0); TO.Store(s11, ref t.C1, w); TO.Store(s12, ref t.C1, w2);
@@ -176,26 +178,25 @@ internal static class GemmMicroKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x2<TO, TV>(ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
     {
-        nint w = TO.Count, a1 = t.A1, a2 = t.A2, a3 = t.A3, ats = t.AStep, bs = t.BStride;
-        ref float a = ref t.A;
-        ref float b = ref t.B;
+        nint w = TO.Count, ats = t.AStep, bs = t.BStride, ao = 0, bo = 0;
+        ref float a0 = ref t.A0, a1 = ref t.A1, a2 = ref t.A2, a3 = ref t.A3, b = ref t.B;
         TV s00 = TO.Load(ref t.Initial0, 0), s01 = TO.Load(ref t.Initial0, w);
         TV s10 = TO.Load(ref t.Initial1, 0), s11 = TO.Load(ref t.Initial1, w);
         TV s20 = TO.Load(ref t.Initial2, 0), s21 = TO.Load(ref t.Initial2, w);
         TV s30 = TO.Load(ref t.Initial3, 0), s31 = TO.Load(ref t.Initial3, w);
         for (int k = t.Steps; k > 0; k--)
         {
-            TV b0 = TO.Load(ref b, 0), b1 = TO.Load(ref b, w);
-            TV x = TO.Splat(a);
+            TV b0 = TO.Load(ref b, bo), b1 = TO.Load(ref b, bo + w);
+            TV x = TO.Splat(Unsafe.Add(ref a0, ao));
             s00 = TO.MultiplyAdd(x, b0, s00); s01 = TO.MultiplyAdd(x, b1, s01);
-            x = TO.Splat(Unsafe.Add(ref a, a1));
+            x = TO.Splat(Unsafe.Add(ref a1, ao));
             s10 = TO.MultiplyAdd(x, b0, s10); s11 = TO.MultiplyAdd(x, b1, s11);
-            x = TO.Splat(Unsafe.Add(ref a, a2));
+            x = TO.Splat(Unsafe.Add(ref a2, ao));
             s20 = TO.MultiplyAdd(x, b0, s20); s21 = TO.MultiplyAdd(x, b1, s21);
-            x = TO.Splat(Unsafe.Add(ref a, a3));
+            x = TO.Splat(Unsafe.Add(ref a3, ao));
             s30 = TO.MultiplyAdd(x, b0, s30); s31 = TO.MultiplyAdd(x, b1, s31);
-            a = ref Unsafe.Add(ref a, ats);
-            b = ref Unsafe.Add(ref b, bs);
+            ao += ats;
+            bo += bs;
         }
         TO.Store(s00, ref t.C0, 0); TO.Store(s01, ref t.C0, w);
         TO.Store(s10, ref t.C1, 0); TO.Store(s11, ref t.C1, w);
@@ -209,34 +210,33 @@ internal static class GemmMicroKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x1<TO, TV>(ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
     {
-        nint a1 = t.A1, a2 = t.A2, a3 = t.A3, ats = t.AStep, bs = t.BStride;
-        ref float a = ref t.A;
-        ref float b = ref t.B;
+        nint ats = t.AStep, bs = t.BStride, ao = 0, bo = 0;
+        ref float a0 = ref t.A0, a1 = ref t.A1, a2 = ref t.A2, a3 = ref t.A3, b = ref t.B;
         TV s0 = TO.Load(ref t.Initial0, 0), s1 = TO.Load(ref t.Initial1, 0), s2 = TO.Load(ref t.Initial2, 0), s3 = TO.Load(ref t.Initial3, 0);
         TV u0 = TO.Splat(0f), u1 = u0, u2 = u0, u3 = u0;
         int k = t.Steps;
         for (; k >= 2; k -= 2)
         {
-            TV bv = TO.Load(ref b, 0), bu = TO.Load(ref b, bs);
-            ref float au = ref Unsafe.Add(ref a, ats);
-            s0 = TO.MultiplyAdd(TO.Splat(a), bv, s0);
-            s1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a1)), bv, s1);
-            s2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a2)), bv, s2);
-            s3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a3)), bv, s3);
-            u0 = TO.MultiplyAdd(TO.Splat(au), bu, u0);
-            u1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref au, a1)), bu, u1);
-            u2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref au, a2)), bu, u2);
-            u3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref au, a3)), bu, u3);
-            a = ref Unsafe.Add(ref a, 2 * ats);
-            b = ref Unsafe.Add(ref b, 2 * bs);
+            TV bv = TO.Load(ref b, bo), bu = TO.Load(ref b, bo + bs);
+            nint au = ao + ats;
+            s0 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a0, ao)), bv, s0);
+            s1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a1, ao)), bv, s1);
+            s2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a2, ao)), bv, s2);
+            s3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a3, ao)), bv, s3);
+            u0 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a0, au)), bu, u0);
+            u1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a1, au)), bu, u1);
+            u2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a2, au)), bu, u2);
+            u3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a3, au)), bu, u3);
+            ao += 2 * ats;
+            bo += 2 * bs;
         }
         if (k == 1)
         {
-            TV bv = TO.Load(ref b, 0);
-            s0 = TO.MultiplyAdd(TO.Splat(a), bv, s0);
-            s1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a1)), bv, s1);
-            s2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a2)), bv, s2);
-            s3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a, a3)), bv, s3);
+            TV bv = TO.Load(ref b, bo);
+            s0 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a0, ao)), bv, s0);
+            s1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a1, ao)), bv, s1);
+            s2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a2, ao)), bv, s2);
+            s3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a3, ao)), bv, s3);
         }
         TO.Store(TO.Add(s0, u0), ref t.C0, 0); TO.Store(TO.Add(s1, u1), ref t.C1, 0);
         TO.Store(TO.Add(s2, u2), ref t.C2, 0); TO.Store(TO.Add(s3, u3), ref t.C3, 0);

@@ -39,6 +39,8 @@ public static class MatrixKernels
         CheckShape(a.Length, m, k, lda, "A");
         CheckShape(b.Length, k, n, ldb, "B");
         CheckShape(c.Length, m, n, ldc, "C");
+        if (!rowBias.IsEmpty && rowBias.Length < n)
+            throw new ArgumentException($"The bias row needs {n} values but has {rowBias.Length}.", nameof(rowBias));
         // C[i, j] (+)= sum_p A[i, p] B[p, j]: A(i, p) = a[i*lda + p]. B (K x N) stays in L1/L2 for our K.
         GemmMicroKernels.Run(ref MemoryMarshal.GetReference(a), lda, 1, ref MemoryMarshal.GetReference(b), ldb,
             ref MemoryMarshal.GetReference(c), ldc, m, k, n, accumulate, rowBias);
@@ -51,7 +53,7 @@ public static class MatrixKernels
         CheckShape(a.Length, m, k, lda, "A");
         CheckShape(b.Length, m, n, ldb, "B");
         CheckShape(c.Length, k, n, ldc, "C");
-        if (m == 0 && !accumulate)
+        if (m == 0 && !accumulate && n > 0)
             for (int p = 0; p < k; p++) c.Slice(p * ldc, n).Clear();
         // C[p, j] (+)= sum_i A[i, p] B[i, j]: A(p, i) = a[i*lda + p]. Rows of A and B are taken in blocks
         // that stay in cache while the whole of C (K x N) is updated from them.

@@ -68,34 +68,34 @@ internal static class RowMatrixKernels
         TV s3 = TO.Load(ref bias, 3 * v), s4 = TO.Load(ref bias, 4 * v), s5 = TO.Load(ref bias, 5 * v);
         TV u0 = TO.Splat(0f), u1 = u0, u2 = u0, u3 = u0, u4 = u0, u5 = u0;
         int t = 0;
-        for (; t + 2 <= steps; t += 2)
+        nint wo = 0;
+        for (; t + 2 <= steps; t += 2, wo += 2 * n)
         {
             TV xt = TO.Splat(Unsafe.Add(ref x, t));
-            s0 = TO.MultiplyAdd(xt, TO.Load(ref w, 0), s0);
-            s1 = TO.MultiplyAdd(xt, TO.Load(ref w, v), s1);
-            s2 = TO.MultiplyAdd(xt, TO.Load(ref w, 2 * v), s2);
-            s3 = TO.MultiplyAdd(xt, TO.Load(ref w, 3 * v), s3);
-            s4 = TO.MultiplyAdd(xt, TO.Load(ref w, 4 * v), s4);
-            s5 = TO.MultiplyAdd(xt, TO.Load(ref w, 5 * v), s5);
+            s0 = TO.MultiplyAdd(xt, TO.Load(ref w, wo), s0);
+            s1 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + v), s1);
+            s2 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 2 * v), s2);
+            s3 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 3 * v), s3);
+            s4 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 4 * v), s4);
+            s5 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 5 * v), s5);
             TV xu = TO.Splat(Unsafe.Add(ref x, t + 1));
-            ref float wu = ref Unsafe.Add(ref w, n);
-            u0 = TO.MultiplyAdd(xu, TO.Load(ref wu, 0), u0);
-            u1 = TO.MultiplyAdd(xu, TO.Load(ref wu, v), u1);
-            u2 = TO.MultiplyAdd(xu, TO.Load(ref wu, 2 * v), u2);
-            u3 = TO.MultiplyAdd(xu, TO.Load(ref wu, 3 * v), u3);
-            u4 = TO.MultiplyAdd(xu, TO.Load(ref wu, 4 * v), u4);
-            u5 = TO.MultiplyAdd(xu, TO.Load(ref wu, 5 * v), u5);
-            w = ref Unsafe.Add(ref w, 2 * n);
+            nint wu = wo + n;
+            u0 = TO.MultiplyAdd(xu, TO.Load(ref w, wu), u0);
+            u1 = TO.MultiplyAdd(xu, TO.Load(ref w, wu + v), u1);
+            u2 = TO.MultiplyAdd(xu, TO.Load(ref w, wu + 2 * v), u2);
+            u3 = TO.MultiplyAdd(xu, TO.Load(ref w, wu + 3 * v), u3);
+            u4 = TO.MultiplyAdd(xu, TO.Load(ref w, wu + 4 * v), u4);
+            u5 = TO.MultiplyAdd(xu, TO.Load(ref w, wu + 5 * v), u5);
         }
         if (t < steps)
         {
             TV xt = TO.Splat(Unsafe.Add(ref x, t));
-            s0 = TO.MultiplyAdd(xt, TO.Load(ref w, 0), s0);
-            s1 = TO.MultiplyAdd(xt, TO.Load(ref w, v), s1);
-            s2 = TO.MultiplyAdd(xt, TO.Load(ref w, 2 * v), s2);
-            s3 = TO.MultiplyAdd(xt, TO.Load(ref w, 3 * v), s3);
-            s4 = TO.MultiplyAdd(xt, TO.Load(ref w, 4 * v), s4);
-            s5 = TO.MultiplyAdd(xt, TO.Load(ref w, 5 * v), s5);
+            s0 = TO.MultiplyAdd(xt, TO.Load(ref w, wo), s0);
+            s1 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + v), s1);
+            s2 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 2 * v), s2);
+            s3 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 3 * v), s3);
+            s4 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 4 * v), s4);
+            s5 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 5 * v), s5);
         }
         TO.Store(TO.Add(s0, u0), ref z, 0); TO.Store(TO.Add(s1, u1), ref z, v); TO.Store(TO.Add(s2, u2), ref z, 2 * v);
         TO.Store(TO.Add(s3, u3), ref z, 3 * v); TO.Store(TO.Add(s4, u4), ref z, 4 * v); TO.Store(TO.Add(s5, u5), ref z, 5 * v);
@@ -110,36 +110,35 @@ internal static class RowMatrixKernels
         TV a0 = TO.Load(ref bias, 0), a1 = TO.Load(ref bias, v), a2 = TO.Load(ref bias, 2 * v);
         TV b0 = TO.Splat(0f), b1 = b0, b2 = b0, c0 = b0, c1 = b0, c2 = b0, d0 = b0, d1 = b0, d2 = b0;
         int t = 0;
-        for (; t + 4 <= steps; t += 4)
+        nint wo = 0;
+        for (; t + 4 <= steps; t += 4, wo += 4 * n)
         {
             TV xt = TO.Splat(Unsafe.Add(ref x, t));
-            a0 = TO.MultiplyAdd(xt, TO.Load(ref w, 0), a0);
-            a1 = TO.MultiplyAdd(xt, TO.Load(ref w, v), a1);
-            a2 = TO.MultiplyAdd(xt, TO.Load(ref w, 2 * v), a2);
-            ref float w1 = ref Unsafe.Add(ref w, n);
+            a0 = TO.MultiplyAdd(xt, TO.Load(ref w, wo), a0);
+            a1 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + v), a1);
+            a2 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 2 * v), a2);
+            nint w1 = wo + n;
             xt = TO.Splat(Unsafe.Add(ref x, t + 1));
-            b0 = TO.MultiplyAdd(xt, TO.Load(ref w1, 0), b0);
-            b1 = TO.MultiplyAdd(xt, TO.Load(ref w1, v), b1);
-            b2 = TO.MultiplyAdd(xt, TO.Load(ref w1, 2 * v), b2);
-            ref float w2 = ref Unsafe.Add(ref w, 2 * n);
+            b0 = TO.MultiplyAdd(xt, TO.Load(ref w, w1), b0);
+            b1 = TO.MultiplyAdd(xt, TO.Load(ref w, w1 + v), b1);
+            b2 = TO.MultiplyAdd(xt, TO.Load(ref w, w1 + 2 * v), b2);
+            nint w2 = wo + 2 * n;
             xt = TO.Splat(Unsafe.Add(ref x, t + 2));
-            c0 = TO.MultiplyAdd(xt, TO.Load(ref w2, 0), c0);
-            c1 = TO.MultiplyAdd(xt, TO.Load(ref w2, v), c1);
-            c2 = TO.MultiplyAdd(xt, TO.Load(ref w2, 2 * v), c2);
-            ref float w3 = ref Unsafe.Add(ref w, 3 * n);
+            c0 = TO.MultiplyAdd(xt, TO.Load(ref w, w2), c0);
+            c1 = TO.MultiplyAdd(xt, TO.Load(ref w, w2 + v), c1);
+            c2 = TO.MultiplyAdd(xt, TO.Load(ref w, w2 + 2 * v), c2);
+            nint w3 = wo + 3 * n;
             xt = TO.Splat(Unsafe.Add(ref x, t + 3));
-            d0 = TO.MultiplyAdd(xt, TO.Load(ref w3, 0), d0);
-            d1 = TO.MultiplyAdd(xt, TO.Load(ref w3, v), d1);
-            d2 = TO.MultiplyAdd(xt, TO.Load(ref w3, 2 * v), d2);
-            w = ref Unsafe.Add(ref w, 4 * n);
+            d0 = TO.MultiplyAdd(xt, TO.Load(ref w, w3), d0);
+            d1 = TO.MultiplyAdd(xt, TO.Load(ref w, w3 + v), d1);
+            d2 = TO.MultiplyAdd(xt, TO.Load(ref w, w3 + 2 * v), d2);
         }
-        for (; t < steps; t++)
+        for (; t < steps; t++, wo += n)
         {
             TV xt = TO.Splat(Unsafe.Add(ref x, t));
-            a0 = TO.MultiplyAdd(xt, TO.Load(ref w, 0), a0);
-            a1 = TO.MultiplyAdd(xt, TO.Load(ref w, v), a1);
-            a2 = TO.MultiplyAdd(xt, TO.Load(ref w, 2 * v), a2);
-            w = ref Unsafe.Add(ref w, n);
+            a0 = TO.MultiplyAdd(xt, TO.Load(ref w, wo), a0);
+            a1 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + v), a1);
+            a2 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 2 * v), a2);
         }
         TO.Store(TO.Add(TO.Add(a0, b0), TO.Add(c0, d0)), ref z, 0);
         TO.Store(TO.Add(TO.Add(a1, b1), TO.Add(c1, d1)), ref z, v);
@@ -153,23 +152,20 @@ internal static class RowMatrixKernels
     {
         TV s0 = TO.Load(ref bias, 0), s1 = TO.Splat(0f), s2 = s1, s3 = s1, s4 = s1, s5 = s1, s6 = s1, s7 = s1;
         int t = 0;
-        for (; t + 8 <= steps; t += 8)
+        nint wo = 0;
+        for (; t + 8 <= steps; t += 8, wo += 8 * n)
         {
-            s0 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t)), TO.Load(ref w, 0), s0);
-            s1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 1)), TO.Load(ref w, n), s1);
-            s2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 2)), TO.Load(ref w, 2 * n), s2);
-            s3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 3)), TO.Load(ref w, 3 * n), s3);
-            s4 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 4)), TO.Load(ref w, 4 * n), s4);
-            s5 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 5)), TO.Load(ref w, 5 * n), s5);
-            s6 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 6)), TO.Load(ref w, 6 * n), s6);
-            s7 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 7)), TO.Load(ref w, 7 * n), s7);
-            w = ref Unsafe.Add(ref w, 8 * n);
+            s0 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t)), TO.Load(ref w, wo), s0);
+            s1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 1)), TO.Load(ref w, wo + n), s1);
+            s2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 2)), TO.Load(ref w, wo + 2 * n), s2);
+            s3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 3)), TO.Load(ref w, wo + 3 * n), s3);
+            s4 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 4)), TO.Load(ref w, wo + 4 * n), s4);
+            s5 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 5)), TO.Load(ref w, wo + 5 * n), s5);
+            s6 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 6)), TO.Load(ref w, wo + 6 * n), s6);
+            s7 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t + 7)), TO.Load(ref w, wo + 7 * n), s7);
         }
-        for (; t < steps; t++)
-        {
-            s0 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t)), TO.Load(ref w, 0), s0);
-            w = ref Unsafe.Add(ref w, n);
-        }
+        for (; t < steps; t++, wo += n)
+            s0 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref x, t)), TO.Load(ref w, wo), s0);
         TO.Store(TO.Add(TO.Add(TO.Add(s0, s1), TO.Add(s2, s3)), TO.Add(TO.Add(s4, s5), TO.Add(s6, s7))), ref z, 0);
     }
 }

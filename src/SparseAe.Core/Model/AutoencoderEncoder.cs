@@ -66,7 +66,7 @@ public sealed class AutoencoderEncoder
         // each row are copied out.
         const int block = 128;
         var z = t_block;
-        if (z is null || z.Length < block * _hp) t_block = z = new AlignedArray((long)block * Math.Max(_hp, 1024));
+        if (z is null || z.Length < block * _hp) t_block = z = new AlignedArray((long)block * _hp);
         for (int r0 = 0; r0 < rows; r0 += block)
         {
             int m = Math.Min(block, rows - r0);
@@ -77,7 +77,7 @@ public sealed class AutoencoderEncoder
         }
     }
 
-    // Each thread's block for EncodeBatch (128 rows of up to 1,024 padded units; larger models grow it).
+    // Each thread's block for EncodeBatch: 128 rows of the largest padded code it has encoded (53 KB at H = 100).
     [ThreadStatic] private static AlignedArray? t_block;
 
     /// <summary>

@@ -17,12 +17,21 @@ namespace SparseAe.Threading;
 /// finish. Training calls come back to back (an optimiser step between two evaluations, two phases per
 /// evaluation), and waking a sleeping thread costs a system call and, in a virtual machine, waking the
 /// virtual CPU: measured on a 2-core KVM guest (Zen 3), a 1,024-row step of 2 threads took 1.3 ms with
-/// the workers sleeping between phases and 0.7 ms with them spinning, while each thread's share of the
+/// the workers sleeping between phases and 0.9 ms with them spinning, while each thread's share of the
 /// work was 0.7 ms. OpenMP runtimes do the same (GOMP spins before it sleeps).
+/// </para>
+/// <para>
+/// A call is published as one 64-bit word, its generation and its thread count, written after the body:
+/// a worker reads the word once and so never pairs one call's count with another's generation, and a
+/// worker that takes part in a call keeps the next call from starting (and replacing the body) until it
+/// has finished.
 /// </para>
 /// </remarks>
 public sealed class WorkerPool : IDisposable
 {
+    /// <summary>The most threads a pool can have (a call's thread count is 16 bits of its published word).</summary>
+    public const int MaxThreads = 65535;
+
     /// <summary>How long an idle worker keeps polling for the next call before it sleeps.</summary>
     public static readonly TimeSpan SpinTime = TimeSpan.FromMilliseconds(5);
 
@@ -30,8 +39,7 @@ public sealed class WorkerPool : IDisposable
     private readonly SemaphoreSlim[] _wake;
     private readonly int[] _sleeping;   // 1 while worker w is (about to be) asleep on _wake[w]
     private Action<int>? _body;
-    private int _count;
-    private int _generation;            // incremented once per call: what a spinning worker watches
+    private long _call;                 // generation << 16 | count of the current call: what a spinning worker watches
     private int _pending;               // workers of the current call not finished yet
     private Exception? _error;
     private volatile bool _disposed;
@@ -39,7 +47,7 @@ public sealed class WorkerPool : IDisposable
     /// <param name="threads">Total threads including the caller's, at least 1.</param>
     public WorkerPool(int threads)
     {
-        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, $"threads must be at least 1, but is {threads}.");
+        if (threads < 1 || threads > MaxThreads) throw new ArgumentOutOfRangeException(nameof(threads), threads, $"threads must lie in 1..{MaxThreads}, but is {threads}.");
         Threads = threads;
         _threads = new Thread[threads - 1];
         _wake = new SemaphoreSlim[threads - 1];
@@ -63,10 +71,10 @@ public sealed class WorkerPool : IDisposable
         if (count < 1 || count > Threads) throw new ArgumentOutOfRangeException(nameof(count), count, $"count must lie in 1..{Threads}, but is {count}.");
         if (count == 1) { body(0); return; }
         _body = body;
-        _count = count;
         _error = null;
         Volatile.Write(ref _pending, count - 1);
-        Interlocked.Increment(ref _generation);   // a full fence: the fields above are visible first
+        long generation = (Volatile.Read(ref _call) >> 16) + 1;
+        Interlocked.Exchange(ref _call, generation << 16 | (long)count);   // a full fence: the fields above are visible first
         for (int w = 0; w < count - 1; w++)
             if (Interlocked.Exchange(ref _sleeping[w], 0) == 1) _wake[w].Release();
         try
@@ -76,7 +84,7 @@ public sealed class WorkerPool : IDisposable
         finally
         {
             var spin = new SpinWait();
-            while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            while (Volatile.Read(ref _pending) > 0) spin.SpinOnce(sleep1Threshold: -1);
             _body = null;
         }
         if (_error is { } e) throw new AggregateException(e);
@@ -84,13 +92,14 @@ public sealed class WorkerPool : IDisposable
 
     private void Loop(int index)
     {
-        int w = index - 1, seen = 0;
+        int w = index - 1;
+        long seen = 0;
         while (true)
         {
-            WaitForCall(w, seen);
-            seen = Volatile.Read(ref _generation);
+            long call = WaitForCall(w, seen);
+            seen = call;
             if (_disposed) return;
-            if (index >= _count) continue;   // this call needs fewer threads
+            if (index >= (int)(call & 0xFFFF)) continue;   // this call needs fewer threads
             try
             {
                 _body!(index);
@@ -106,27 +115,29 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
-    // Returns once the generation differs from seen: spinning first, then asleep on the semaphore.
-    // Run publishes the generation before it clears _sleeping, so either Run sees the flag set and
-    // releases the semaphore, or the worker sees the new generation after setting the flag.
-    private void WaitForCall(int w, int seen)
+    // Returns the current call once it differs from seen: spinning first, then asleep on the semaphore.
+    // Run publishes the call before it clears _sleeping, so either Run sees the flag set and releases
+    // the semaphore, or the worker sees the new call after setting the flag.
+    private long WaitForCall(int w, long seen)
     {
         long deadline = Stopwatch.GetTimestamp() + (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
         var spin = new SpinWait();
-        while (Volatile.Read(ref _generation) == seen && !_disposed)
+        while (Volatile.Read(ref _call) == seen && !_disposed)
         {
             if (Stopwatch.GetTimestamp() < deadline) { spin.SpinOnce(sleep1Threshold: -1); continue; }
             Volatile.Write(ref _sleeping[w], 1);
             Interlocked.MemoryBarrier();
-            if (Volatile.Read(ref _generation) != seen || _disposed)
+            if (Volatile.Read(ref _call) == seen && !_disposed)
             {
-                // A call came in meanwhile: if Run already took the flag, it released the semaphore too.
-                if (Interlocked.Exchange(ref _sleeping[w], 0) == 0) _wake[w].Wait();
-                return;
+                _wake[w].Wait();
             }
-            _wake[w].Wait();
-            return;
+            else if (Interlocked.Exchange(ref _sleeping[w], 0) == 0)
+            {
+                _wake[w].Wait();   // a call came in meanwhile, and Run, having taken the flag, released the semaphore
+            }
+            break;
         }
+        return Volatile.Read(ref _call);
     }
 
     public void Dispose()

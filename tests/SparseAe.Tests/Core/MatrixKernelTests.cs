@@ -142,6 +142,17 @@ public class MatrixKernelTests
     }
 
     [Fact]
+    public void Empty_products_write_zeros_or_nothing()
+    {
+        var c = new float[6];
+        MatrixKernels.MultiplyAtB(new float[0], 2, new float[0], 0, new float[0], 3, 0, 2, 0, accumulate: false);   // K x 0: nothing to write
+        MatrixKernels.MultiplyAtB(new float[0], 2, new float[0], 3, c, 3, 0, 2, 3, accumulate: false);   // no rows: C = 0
+        Assert.All(c, v => Assert.Equal(0f, v));
+        Assert.Contains("bias row needs 3 values but has 2", Assert.Throws<ArgumentException>(() =>
+            MatrixKernels.MultiplyAB(new float[4], 2, new float[6], 3, new float[6], 3, 2, 2, 3, false, new float[2])).Message);
+    }
+
+    [Fact]
     public void A_stride_shorter_than_a_row_is_refused()
         => Assert.Contains("row stride 3", Assert.Throws<ArgumentException>(() =>
             MatrixKernels.MultiplyAB(new float[20], 3, new float[20], 4, new float[20], 4, 2, 4, 4, false, default)).Message);

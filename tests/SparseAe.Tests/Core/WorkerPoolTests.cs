@@ -44,4 +44,36 @@ public class WorkerPoolTests
         sleeping.Dispose();
         Assert.Throws<ObjectDisposedException>(() => sleeping.Run(1, _ => { }));
     }
+
+    // Calls whose thread counts alternate between 2 and 8 on a pool of 8 threads (more threads than this
+    // machine's cores, so workers are preempted between any two instructions): a worker left out of one
+    // call takes part in the next while others race ahead. A worker that paired one call's count with
+    // another's generation ran an index twice, let Run return early and then spun forever (found by
+    // review; this test failed within seconds on that pool).
+    [Fact]
+    public async Task Alternating_thread_counts_never_run_an_index_twice_or_hang()
+    {
+        var run = Task.Run(() =>
+        {
+            using var pool = new WorkerPool(8);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (long call = 0; clock.Elapsed < TimeSpan.FromSeconds(4); call++)
+            {
+                int count = (call & 1) == 0 ? 2 : 8;
+                var hits = new int[8];
+                pool.Run(count, i => Interlocked.Increment(ref hits[i]));
+                for (int i = 0; i < 8; i++)
+                    if (hits[i] != (i < count ? 1 : 0)) return $"call {call} (count {count}): index {i} ran {hits[i]} times";
+            }
+            return null;
+        });
+        string? failure;
+        try { failure = await run.WaitAsync(TimeSpan.FromMinutes(1)); }
+        catch (TimeoutException) { failure = "the pool hung"; }
+        Assert.Null(failure);
+    }
+
+    [Fact]
+    public void A_pool_needs_between_1_and_MaxThreads_threads()
+        => Assert.Contains("threads must lie in 1..65535, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerPool(0)).Message);
 }
