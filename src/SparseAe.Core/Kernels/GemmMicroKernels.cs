@@ -36,8 +36,11 @@ namespace SparseAe.Kernels;
 [SkipLocalsInit]
 internal static class GemmMicroKernels
 {
+    // Floats in the widest panel: 3 vectors of 16 (AVX-512).
+    private const int PanelFloats = 3 * 16;
+
     // What an empty tile starts from when C = A B is asked for without a bias.
-    private static readonly float[] Zeros = new float[3 * 16];
+    private static readonly float[] Zeros = new float[PanelFloats];
 
     /// <summary>
     /// C += A B when <c>accumulate</c>; otherwise C = A B, plus <c>bias</c> (N values) added to every row
@@ -122,7 +125,7 @@ internal static class GemmMicroKernels
         int left = p.Rows - r;
         if (left == 0) return;
         // 1-3 rows: the missing rows read A's row r again and write into spare.
-        const int spareRow = 3 * 16;
+        const int spareRow = PanelFloats;
         Span<float> spare = stackalloc float[3 * spareRow];
         ref float s = ref MemoryMarshal.GetReference(spare);
         t.A0 = ref Unsafe.Add(ref p.A, r * ars);

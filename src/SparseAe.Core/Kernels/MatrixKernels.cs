@@ -17,14 +17,6 @@ public static class MatrixKernels
     public static void MultiplyAB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
         => MultiplyAB(a, k, b, n, c, n, m, k, n, accumulate, default);
 
-    /// <summary>C = A B + 1 bias^T: every row of C gets <paramref name="rowBias"/> (N values) added, at no cost beyond A B
-    /// (the kernel's accumulators start from it). A is (M,K), B is (K,N), C is (M,N).</summary>
-    public static void MultiplyAddBias(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> rowBias, Span<float> c, int m, int k, int n)
-    {
-        if (rowBias.Length != n) throw new ArgumentException($"The bias row needs {n} values but has {rowBias.Length}.", nameof(rowBias));
-        MultiplyAB(a, k, b, n, c, n, m, k, n, accumulate: false, rowBias);
-    }
-
     /// <summary>C = A^T B (or C += A^T B). A is (M,K), B is (M,N), C is (K,N): C[p,j] = sum_i A[i,p] B[i,j].</summary>
     public static void MultiplyAtB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
         => MultiplyAtB(a, k, b, n, c, n, m, k, n, accumulate);

@@ -2,7 +2,6 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SparseAe.Kernels;
-using SparseAe.Kernels.Simd;
 
 namespace SparseAe.Model;
 

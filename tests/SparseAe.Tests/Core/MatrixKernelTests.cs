@@ -75,11 +75,11 @@ public class MatrixKernelTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MultiplyAddBias_adds_the_bias_to_every_row(int m, int k, int n)
+    public void A_product_with_a_bias_adds_it_to_every_row(int m, int k, int n)
     {
         var a = Random(m * k, 7); var b = Random(k * n, 8); var bias = Random(n, 9);
         var c = Random(m * n, 10);   // overwritten, never read
-        MatrixKernels.MultiplyAddBias(a, b, bias, c, m, k, n);
+        MatrixKernels.MultiplyAB(a, k, b, n, c, n, m, k, n, accumulate: false, bias);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {

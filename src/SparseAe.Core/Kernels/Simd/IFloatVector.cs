@@ -40,9 +40,6 @@ internal interface IFloatVector<TV> where TV : struct
     /// <summary>a * b + c: fused where the CPU has FMA, else a product and a sum (MultiplyAddEstimate).</summary>
     static abstract TV MultiplyAdd(TV a, TV b, TV c);
 
-    /// <summary>IEEE 754 minimum (NaN propagates).</summary>
-    static abstract TV Min(TV a, TV b);
-
     /// <summary>IEEE 754 maximum (NaN propagates).</summary>
     static abstract TV Max(TV a, TV b);
 
