@@ -9,13 +9,17 @@ namespace SparseAe.Kernels;
 /// encoder's product (an ML.NET cursor or PredictionEngine encodes a row at a time).
 /// </summary>
 /// <remarks>
-/// Every block keeps twelve independent multiply-add chains in flight, which a two-pipe FMA unit with
-/// a 4-6 cycle latency needs (measured on Zen 3: 8 chains reach 60-85% of the FMA peak, 12 reach it):
-/// columns go in blocks of 6 vectors with even and odd steps in two sets of accumulators, then blocks
-/// of 3 vectors with four sets, then single vectors with eight. Padding never exceeds one vector, so W
-/// (26 KB at 64 x 104) stays in a 32 KB L1 data cache. N must be a multiple of the widest accelerated
-/// vector (<see cref="PaddedWidth"/>): every column goes to that width, and the accumulators of the
-/// first set start from the bias.
+/// The product is latency- and load-bound, not FMA-bound: every multiply-add needs its own W load, and
+/// a two-pipe FMA unit with a 4-6 cycle latency needs about a dozen independent chains. With 7 to 13
+/// vectors of columns in flight, one pass over W's rows gives each column its own chain and reads W
+/// front to back once: on a Zen 3 (AVX2, H = 100, 13 vectors) one pass of 13 took 269 ns a row where
+/// two passes of 6 vectors and one of 1 took 387 ns, because a neighbour on the core's other
+/// hyperthread shares its 32 KB L1 and W (26 KB) then streams from L2, where a strided second pass
+/// costs more than a sequential one. Wider outputs go in balanced passes of 7-13 vectors (14 registers
+/// with the broadcast; x86 has 16, ARM64 and AVX-512 32). Narrow outputs (up to 6 vectors) split
+/// the steps instead: even and odd steps into two sets of 6, four sets of 3, eight single vectors.
+/// N must be a multiple of the widest accelerated vector (<see cref="PaddedWidth"/>): every column
+/// goes to that width, and the accumulators of the first set start from the bias.
 /// </remarks>
 internal static class RowMatrixKernels
 {
@@ -48,6 +52,31 @@ internal static class RowMatrixKernels
             ref float rw = ref MemoryMarshal.GetReference(_w);
             ref float rb = ref MemoryMarshal.GetReference(_bias);
             ref float rz = ref MemoryMarshal.GetReference(_z);
+            nint vectors = (n - j) / vw;
+            if (vectors >= 7)
+            {
+                // ceil(vectors / 13) passes of 7-13 vectors each, the larger ones first.
+                nint passes = (vectors + 12) / 13;
+                for (nint p = 0; p < passes; p++)
+                {
+                    nint k = vectors / passes + (p < vectors % passes ? 1 : 0);
+                    ref float wj = ref Unsafe.Add(ref rw, j);
+                    ref float bj = ref Unsafe.Add(ref rb, j);
+                    ref float zj = ref Unsafe.Add(ref rz, j);
+                    switch (k)
+                    {
+                        case 7: Pass<TO, TV, Seven>(ref rx, steps, ref wj, n, ref bj, ref zj); break;
+                        case 8: Pass<TO, TV, Eight>(ref rx, steps, ref wj, n, ref bj, ref zj); break;
+                        case 9: Pass<TO, TV, Nine>(ref rx, steps, ref wj, n, ref bj, ref zj); break;
+                        case 10: Pass<TO, TV, Ten>(ref rx, steps, ref wj, n, ref bj, ref zj); break;
+                        case 11: Pass<TO, TV, Eleven>(ref rx, steps, ref wj, n, ref bj, ref zj); break;
+                        case 12: Pass<TO, TV, Twelve>(ref rx, steps, ref wj, n, ref bj, ref zj); break;
+                        default: Pass<TO, TV, Thirteen>(ref rx, steps, ref wj, n, ref bj, ref zj); break;
+                    }
+                    j += k * vw;
+                }
+                return j;
+            }
             for (; j + 6 * vw <= n; j += 6 * vw)
                 Block6<TO, TV>(ref rx, steps, ref Unsafe.Add(ref rw, j), n, ref Unsafe.Add(ref rb, j), ref Unsafe.Add(ref rz, j));
             for (; j + 3 * vw <= n; j += 3 * vw)
@@ -56,6 +85,56 @@ internal static class RowMatrixKernels
                 Block1<TO, TV>(ref rx, steps, ref Unsafe.Add(ref rw, j), n, ref Unsafe.Add(ref rb, j), ref Unsafe.Add(ref rz, j));
             return j;
         }
+    }
+
+    private interface IVectorCount { static abstract int Value { get; } }
+    private readonly struct Seven : IVectorCount { public static int Value => 7; }
+    private readonly struct Eight : IVectorCount { public static int Value => 8; }
+    private readonly struct Nine : IVectorCount { public static int Value => 9; }
+    private readonly struct Ten : IVectorCount { public static int Value => 10; }
+    private readonly struct Eleven : IVectorCount { public static int Value => 11; }
+    private readonly struct Twelve : IVectorCount { public static int Value => 12; }
+    private readonly struct Thirteen : IVectorCount { public static int Value => 13; }
+
+    // K = TK.Value vectors (7-13) in one pass over the steps, one chain each. K is a JIT-time constant
+    // for each TK, so the accumulators past K and their lines vanish from the compiled code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pass<TO, TV, TK>(ref float x, int steps, ref float w, nint n, ref float bias, ref float z)
+        where TO : struct, IFloatVector<TV> where TV : struct where TK : struct, IVectorCount
+    {
+        nint v = TO.Count;
+        int k = TK.Value;
+        TV s0 = TO.Load(ref bias, 0), s1 = TO.Load(ref bias, v), s2 = TO.Load(ref bias, 2 * v), s3 = TO.Load(ref bias, 3 * v);
+        TV s4 = TO.Load(ref bias, 4 * v), s5 = TO.Load(ref bias, 5 * v), s6 = TO.Load(ref bias, 6 * v);
+        TV s7 = k > 7 ? TO.Load(ref bias, 7 * v) : default, s8 = k > 8 ? TO.Load(ref bias, 8 * v) : default;
+        TV s9 = k > 9 ? TO.Load(ref bias, 9 * v) : default, s10 = k > 10 ? TO.Load(ref bias, 10 * v) : default;
+        TV s11 = k > 11 ? TO.Load(ref bias, 11 * v) : default, s12 = k > 12 ? TO.Load(ref bias, 12 * v) : default;
+        nint wo = 0;
+        for (int t = 0; t < steps; t++, wo += n)
+        {
+            TV xt = TO.Splat(Unsafe.Add(ref x, t));
+            s0 = TO.MultiplyAdd(xt, TO.Load(ref w, wo), s0);
+            s1 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + v), s1);
+            s2 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 2 * v), s2);
+            s3 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 3 * v), s3);
+            s4 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 4 * v), s4);
+            s5 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 5 * v), s5);
+            s6 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 6 * v), s6);
+            if (k > 7) s7 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 7 * v), s7);
+            if (k > 8) s8 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 8 * v), s8);
+            if (k > 9) s9 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 9 * v), s9);
+            if (k > 10) s10 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 10 * v), s10);
+            if (k > 11) s11 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 11 * v), s11);
+            if (k > 12) s12 = TO.MultiplyAdd(xt, TO.Load(ref w, wo + 12 * v), s12);
+        }
+        TO.Store(s0, ref z, 0); TO.Store(s1, ref z, v); TO.Store(s2, ref z, 2 * v); TO.Store(s3, ref z, 3 * v);
+        TO.Store(s4, ref z, 4 * v); TO.Store(s5, ref z, 5 * v); TO.Store(s6, ref z, 6 * v);
+        if (k > 7) TO.Store(s7, ref z, 7 * v);
+        if (k > 8) TO.Store(s8, ref z, 8 * v);
+        if (k > 9) TO.Store(s9, ref z, 9 * v);
+        if (k > 10) TO.Store(s10, ref z, 10 * v);
+        if (k > 11) TO.Store(s11, ref z, 11 * v);
+        if (k > 12) TO.Store(s12, ref z, 12 * v);
     }
 
     // 6 vectors; even steps into s, odd steps into u.

@@ -129,14 +129,24 @@ public class VectorKernelTests
         Assert.Contains("needs 12 values and 3 sums", Assert.Throws<ArgumentException>(() => VectorKernels.AddColumnSums(new float[6], 4, 3, new double[3])).Message);
     }
 
-    // z = x W + bias over W (V, N) with N padded to whole vectors, for the block sizes 6, 3 and 1 vectors.
+    // z = x W + bias over W (V, N) with N padded to whole vectors: narrow outputs (split steps) and
+    // passes of 7-13 vectors.
     [Theory]
     [InlineData(64, 100)]
     [InlineData(1, 1)]
     [InlineData(7, 33)]
     [InlineData(9, 200)]
     [InlineData(0, 20)]
-    public void The_one_row_product_matches_naive_loops(int v, int h)
+    public void The_one_row_product_matches_naive_loops(int v, int h) => CheckOneRowProduct(v, h);
+
+    // Every vector count from 1 to 40 at this run's widest vector: every pass size and split.
+    [Fact]
+    public void The_one_row_product_matches_naive_loops_for_every_vector_count()
+    {
+        for (int vectors = 1; vectors <= 40; vectors++) CheckOneRowProduct(13, vectors * RowMatrixKernels.PaddedWidth(1));
+    }
+
+    private static void CheckOneRowProduct(int v, int h)
     {
         int n = RowMatrixKernels.PaddedWidth(h);
         var x = Random(v, 8);
