@@ -58,7 +58,11 @@ public static class Defaults
     /// <summary>Adam: rows held in the streaming shuffle pool (64-float rows: 16 MB).</summary>
     public const int ShufflePoolRows = 65_536;
 
-    /// <summary>Seed of the weight initialisation and of the Adam shuffle.</summary>
+    /// <summary>
+    /// Seed of the weight initialisation, patch sampling and the Adam shuffle where no MLContext gives
+    /// one (the command line, the core's trainers). The ML.NET options default to null: the seed then
+    /// comes from the MLContext, as ML.NET's own trainers do.
+    /// </summary>
     public const int Seed = 1;
 
     /// <summary>ZCA whitening: the regulariser added to each covariance eigenvalue (UFLDL's exercises: 0.1).</summary>

@@ -18,7 +18,7 @@ public static class SparseAutoencoderCatalog
     /// <param name="sparsityWeight">beta, the sparsity penalty's weight.</param>
     /// <param name="weightDecay">lambda, the weight decay.</param>
     /// <param name="maxIterations">L-BFGS iterations.</param>
-    /// <param name="seed">Seed of the initial weights.</param>
+    /// <param name="seed">Seed of the initial weights; null takes one from the MLContext.</param>
     public static SparseAutoencoderEstimator SparseAutoencoder(this TransformsCatalog catalog,
         string outputColumnName,
         string? inputColumnName = null,
@@ -27,7 +27,7 @@ public static class SparseAutoencoderCatalog
         double sparsityWeight = Defaults.SparsityWeight,
         double weightDecay = Defaults.WeightDecay,
         int maxIterations = Defaults.MaxIterations,
-        int seed = Defaults.Seed)
+        int? seed = null)
         => catalog.SparseAutoencoder(new SparseAutoencoderOptions
         {
             OutputColumnName = outputColumnName,

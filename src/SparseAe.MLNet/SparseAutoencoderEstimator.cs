@@ -28,9 +28,9 @@ public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTra
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        _options = options.Clone();   // later changes to the caller's object do not reach this estimator
+        _options.Validate();
         _host = env.Register(nameof(SparseAutoencoderEstimator));
-        _options = options;
     }
 
     private string InputName => _options.InputColumnName ?? _options.OutputColumnName;
@@ -53,15 +53,8 @@ public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTra
         using var channel = _host.Start("Training");
         void CheckAlive() => HostAccess.CheckAlive(_host);
 
-        var userProgress = _options.Progress;
-        var settings = _options.ToTrainerSettings(CheckAlive, p =>
-        {
-            HostAccess.Info(channel, string.Format(CultureInfo.InvariantCulture,
-                "iteration {0}{1}: J {2:G6} (reconstruction {3:G6}, weight decay {4:G6}, sparsity {5:G6}), {6:F1} s",
-                p.Iteration, p.Epoch > 0 ? $", epoch {p.Epoch}" : "", p.Cost.Total, p.Cost.Reconstruction, p.Cost.WeightDecay,
-                p.Cost.Sparsity, p.Elapsed.TotalSeconds));
-            userProgress?.Invoke(p);
-        });
+        int seed = _options.Seed ?? HostAccess.NextSeed(_host);
+        var settings = _options.ToTrainerSettings(seed, CheckAlive, TrainingLog.Progress(channel, _options.Progress));
 
         var rows = new DataViewRows(input, column, v);
         TrainingResult result;
@@ -88,10 +81,7 @@ public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTra
                 throw rows.NoRows();
             }
         }
-        var s = result.Summary;
-        HostAccess.Info(channel, string.Format(CultureInfo.InvariantCulture,
-            "Finished: {0} after {1} iterations, J {2:G6}, mean activation {3:G4}, {4:F2} s.",
-            s.ExitReason, s.Iterations, s.FinalCost.Total, s.MeanActivation.Average(), s.Elapsed.TotalSeconds));
+        TrainingLog.Finished(channel, result.Summary, seed);
         return new SparseAutoencoderTransformer(_options.OutputColumnName, InputName, _options.ReconstructionErrorColumnName,
             result.Parameters, settings.Objective, result.Summary);
     }

@@ -41,6 +41,12 @@ public sealed class SparseAutoencoderOptions
     /// <summary>L-BFGS correction pairs kept.</summary>
     public int LbfgsMemory { get; set; } = Defaults.LbfgsMemory;
 
+    /// <summary>L-BFGS stops when the largest gradient component falls below this (minFunc's optTol).</summary>
+    public double GradientTolerance { get; set; } = Defaults.GradientTolerance;
+
+    /// <summary>L-BFGS stops when the cost changes by less than this in one iteration (minFunc's progTol).</summary>
+    public double FunctionTolerance { get; set; } = Defaults.FunctionTolerance;
+
     /// <summary>Adam: passes over the data.</summary>
     public int Epochs { get; set; } = Defaults.Epochs;
 
@@ -53,10 +59,18 @@ public sealed class SparseAutoencoderOptions
     /// <summary>Adam: rows held by the streaming shuffle.</summary>
     public int ShufflePoolRows { get; set; } = Defaults.ShufflePoolRows;
 
-    /// <summary>Seed of the initial weights and the shuffle.</summary>
-    public int Seed { get; set; } = Defaults.Seed;
+    /// <summary>
+    /// Seed of the initial weights, the Adam shuffle and (in the convolutional featurizer) the patch
+    /// sampling. Null, the default, takes a seed from the MLContext when the estimator is fitted, as
+    /// ML.NET's own trainers do: <c>new MLContext(seed: 1)</c> then trains the same model in every
+    /// process, and <c>new MLContext()</c> a different one each time.
+    /// </summary>
+    public int? Seed { get; set; }
 
-    /// <summary>Worker threads; 0 means one per core. Results are deterministic per seed and thread count.</summary>
+    /// <summary>
+    /// Worker threads; 0 means one per core. For a seed and a thread count, training gives the same bits
+    /// in every process on the same kind of CPU (other vector widths round differently).
+    /// </summary>
     public int Threads { get; set; } = Defaults.Threads;
 
     /// <summary>Called after every L-BFGS iteration and every Adam epoch.</summary>
@@ -65,18 +79,24 @@ public sealed class SparseAutoencoderOptions
     /// <summary>Cancels training (Fit throws OperationCanceledException); MLContext.CancelExecution works too.</summary>
     public CancellationToken CancellationToken { get; set; }
 
-    internal TrainerSettings ToTrainerSettings(Action? checkCancellation, Action<TrainingProgress>? progress) => new()
+    /// <summary>A copy: an estimator keeps its own, so later changes to this object do not reach it.</summary>
+    internal SparseAutoencoderOptions Clone() => (SparseAutoencoderOptions)MemberwiseClone();
+
+    /// <param name="seed">The resolved seed: <see cref="Seed"/>, or one drawn from the MLContext.</param>
+    internal TrainerSettings ToTrainerSettings(int seed, Action? checkCancellation, Action<TrainingProgress>? progress) => new()
     {
         HiddenCount = HiddenCount,
         Objective = new Objective.ObjectiveSettings(SparsityTarget, SparsityWeight, WeightDecay, Penalty, Decoder),
         Optimizer = Optimizer,
         MaxIterations = MaxIterations,
         LbfgsMemory = LbfgsMemory,
+        GradientTolerance = GradientTolerance,
+        FunctionTolerance = FunctionTolerance,
         Epochs = Epochs,
         BatchSize = BatchSize,
         LearningRate = LearningRate,
         ShufflePoolRows = ShufflePoolRows,
-        Seed = Seed,
+        Seed = seed,
         Threads = Threads,
         Progress = progress,
         CancellationToken = CancellationToken,
@@ -95,6 +115,6 @@ public sealed class SparseAutoencoderOptions
             throw new ArgumentException(
                 $"ReconstructionErrorColumnName must be null or a non-empty name different from OutputColumnName ('{OutputColumnName}'), but is '{ReconstructionErrorColumnName}'.",
                 nameof(ReconstructionErrorColumnName));
-        ToTrainerSettings(null, null).Validate();
+        ToTrainerSettings(Seed ?? Defaults.Seed, null, null).Validate();
     }
 }

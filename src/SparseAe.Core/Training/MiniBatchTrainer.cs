@@ -43,7 +43,7 @@ public static class MiniBatchTrainer
             Array.Clear(meanActivation);
             int batches = 0, filled = 0;
             // A different, seed-determined order every epoch.
-            using (var reader = new ShufflingRowReader(source.OpenPass(epoch), v, settings.ShufflePoolRows, HashCode.Combine(settings.Seed, epoch)))
+            using (var reader = new ShufflingRowReader(source.OpenPass(epoch), v, settings.ShufflePoolRows, PassSeeds.For(settings.Seed, epoch)))
             {
                 while (true)
                 {

@@ -24,9 +24,9 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        _options = options.Clone();   // later changes to the caller's object do not reach this estimator
+        _options.Validate();
         _host = env.Register(nameof(ConvolutionalFeaturizerEstimator));
-        _options = options;
     }
 
     /// <inheritdoc />
@@ -46,7 +46,8 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         void CheckAlive() => HostAccess.CheckAlive(_host);
         var (images, count) = new DataViewRows(input, column, pixels).ReadAll(CheckAlive);
 
-        var patches = PatchSampling.Sample(images, count, o.ImageHeight, o.ImageWidth, o.PatchSize, o.PatchCount, o.Autoencoder.Seed);
+        int seed = o.Autoencoder.Seed ?? HostAccess.NextSeed(_host);   // one seed for the patches and the training
+        var patches = PatchSampling.Sample(images, count, o.ImageHeight, o.ImageWidth, o.PatchSize, o.PatchCount, seed);
         double parameter = o.Normalization switch
         {
             PatchNormalizationKind.Ufldl => PatchSampling.UfldlDeviation(patches, o.PatchCount, length),
@@ -65,13 +66,14 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         }
         HostAccess.Info(channel, $"Sampled {o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {count} images; training the patch autoencoder.");
 
-        var settings = o.Autoencoder.ToTrainerSettings(CheckAlive, o.Autoencoder.Progress);
+        var settings = o.Autoencoder.ToTrainerSettings(seed, CheckAlive, TrainingLog.Progress(channel, o.Autoencoder.Progress));
         var result = o.Autoencoder.Optimizer == OptimizerKind.Lbfgs
             ? FullBatchTrainer.Train(patches, o.PatchCount, length, settings)
             : MiniBatchTrainer.Train(new ArrayRowSource(patches, o.PatchCount, length), settings);
         var featurizer = new ConvolutionalFeaturizer(o.Geometry(),
             new PatchPreprocessor(o.Normalization, parameter, zca), result.Parameters, o.Pooling, o.FeatureEncoding());
-        HostAccess.Info(channel, $"Patch autoencoder: {result.Summary.ExitReason} after {result.Summary.Iterations} iterations; {featurizer.FeatureCount} features per image.");
+        TrainingLog.Finished(channel, result.Summary, seed);
+        HostAccess.Info(channel, $"{featurizer.FeatureCount} features per image.");
         return new ConvolutionalFeaturizerTransformer(o.OutputColumnName, o.InputColumnName, featurizer, result.Summary, settings.Objective, o.PatchCount);
     }
 }

@@ -50,6 +50,14 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <summary>How the patch autoencoder is trained (its column names are not used).</summary>
     public SparseAutoencoderOptions Autoencoder { get; set; } = new();
 
+    /// <summary>A copy, with its own copy of <see cref="Autoencoder"/>: an estimator keeps its own.</summary>
+    internal ConvolutionalFeaturizerOptions Clone()
+    {
+        var copy = (ConvolutionalFeaturizerOptions)MemberwiseClone();
+        copy.Autoencoder = Autoencoder?.Clone()!;
+        return copy;
+    }
+
     internal FeatureEncoding FeatureEncoding() => new(Encoding, Encoding == FeatureEncodingKind.SoftThreshold ? SoftThreshold : 0);
 
     internal ConvolutionGeometry Geometry() => new(ImageHeight, ImageWidth, PatchSize, Stride, PoolGrid, PoolSize ?? 0);

@@ -14,11 +14,20 @@ internal static class HostAccess
     public static SchemaShape.Column ShapeColumn(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType)
         => new(name, kind, itemType, isKey: false);
 
+    /// <summary>Writes to mlContext.Log at Trace level (per-iteration detail, as ML.NET's trainers log it).</summary>
+    public static void Trace(IChannel channel, string message) => channel.Trace(message);
+
     /// <summary>Writes to mlContext.Log at Info level.</summary>
     public static void Info(IChannel channel, string message) => channel.Info(message);
 
     /// <summary>Writes to mlContext.Log at Warning level.</summary>
     public static void Warning(IChannel channel, string message) => channel.Warning(message);
+
+    /// <summary>
+    /// A seed from the MLContext: the next value of the host's random source, which ML.NET derives from
+    /// the context's seed and the order in which components were made (as its PCA and K-Means do).
+    /// </summary>
+    public static int NextSeed(IHost host) => host.Rand.Next();
 
     /// <summary>Throws OperationCanceledException after MLContext.CancelExecution().</summary>
     public static void CheckAlive(IHost host) => host.CheckAlive();

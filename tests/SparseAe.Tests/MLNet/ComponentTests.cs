@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using SparseAe.MLNet;
 using SparseAe.Training;
 using Xunit;
@@ -12,8 +13,8 @@ public class ComponentTests
     public void Training_progress_reaches_the_MLContext_log_and_the_callback()
     {
         var ml = new MLContext(seed: 1);
-        var messages = new List<string>();
-        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        var messages = new List<(string Message, ChannelMessageKind Kind)>();
+        ml.Log += (_, e) => { lock (messages) messages.Add((e.Message, e.Kind)); };
         var progress = new List<TrainingProgress>();
         var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
         {
@@ -21,8 +22,32 @@ public class ComponentTests
         }).Fit(ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(50, 1)));
         Assert.Equal(7, progress.Count);
         Assert.Equal(Enumerable.Range(1, 7), progress.Select(p => p.Iteration));
-        Assert.Contains(messages, m => m.Contains("iteration 7: J"));
-        Assert.Contains(messages, m => m.Contains("Finished: MaxIterations after 7 iterations"));
+        // Each iteration at Trace, as ML.NET's trainers log theirs; the outcome at Info.
+        Assert.Equal(7, messages.Count(m => m.Message.Contains(": J ") && m.Message.Contains("iteration ") && m.Kind == ChannelMessageKind.Trace));
+        Assert.DoesNotContain(messages, m => m.Message.Contains("iteration ") && m.Message.Contains(": J ") && m.Kind != ChannelMessageKind.Trace);
+        Assert.Contains(messages, m => m.Message.Contains("Finished: MaxIterations after 7 iterations") && m.Kind == ChannelMessageKind.Info);
+    }
+
+    [Fact]
+    public void The_convolutional_estimator_logs_its_iterations_like_the_autoencoder()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<(string Message, ChannelMessageKind Kind)>();
+        ml.Log += (_, e) => { lock (messages) messages.Add((e.Message, e.Kind)); };
+        var random = new Random(3);
+        var images = Enumerable.Range(0, 10).Select(_ => new Image10 { Pixels = Enumerable.Range(0, 100).Select(_ => (float)random.NextDouble()).ToArray() });
+        ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            OutputColumnName = "Conv", InputColumnName = "Pixels", ImageHeight = 10, ImageWidth = 10, PatchSize = 3, PatchCount = 100,
+            Autoencoder = new SparseAutoencoderOptions { HiddenCount = 3, MaxIterations = 5 },
+        }).Fit(ml.Data.LoadFromEnumerable(images));
+        Assert.Equal(5, messages.Count(m => m.Message.Contains("iteration ") && m.Message.Contains(": J ") && m.Kind == ChannelMessageKind.Trace));
+        Assert.Contains(messages, m => m.Message.Contains("Finished: MaxIterations after 5 iterations") && m.Kind == ChannelMessageKind.Info);
+    }
+
+    public sealed class Image10
+    {
+        [VectorType(100)] public float[] Pixels { get; set; } = [];
     }
 
     [Fact]
@@ -139,9 +164,10 @@ public class ComponentTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(300, 5));
+        // A seed in the options: without one, each estimator draws the next seed from the context.
         SparseAutoencoderTransformer Fit(int threads) => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
         {
-            InputColumnName = "Features", HiddenCount = 10, MaxIterations = 40, Threads = threads,
+            InputColumnName = "Features", HiddenCount = 10, MaxIterations = 40, Threads = threads, Seed = 3,
         }).Fit(data);
         Assert.True(Fit(2).Weights.W1.Span.SequenceEqual(Fit(2).Weights.W1.Span));
         Assert.True(Fit(1).Weights.W1.Span.SequenceEqual(Fit(1).Weights.W1.Span));

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe;
+using SparseAe.MLNet;
+
+// Usage: SparseAe.FitCheck CONTEXT-SEED THREADS OUT.txt
+// Trains, from new MLContext(seed: CONTEXT-SEED) and with no seed in any options (so every seed comes
+// from the context), an autoencoder with L-BFGS, one with Adam, ZCA whitening and the convolutional
+// featurizer on fixed synthetic data, and writes the bits of their weights and of their outputs on
+// a few rows to OUT.txt, one section per component.
+if (args.Length != 3 || !int.TryParse(args[0], out int contextSeed) || !int.TryParse(args[1], out int threads))
+{
+    Console.Error.WriteLine("usage: SparseAe.FitCheck CONTEXT-SEED THREADS OUT.txt");
+    return 2;
+}
+var ml = new MLContext(seed: contextSeed);
+var random = new Random(5);   // the data are the same in every run; only the context's seed varies
+var vectors = Enumerable.Range(0, 300).Select(_ => new VectorRow { Features = Enumerable.Range(0, 16).Select(_ => (float)random.NextDouble()).ToArray() }).ToList();
+var images = Enumerable.Range(0, 40).Select(_ => new ImageRow { Pixels = Enumerable.Range(0, 144).Select(_ => (float)random.NextDouble()).ToArray() }).ToList();
+var vectorView = ml.Data.LoadFromEnumerable(vectors);
+var imageView = ml.Data.LoadFromEnumerable(images);
+var lines = new List<string>();
+
+foreach (var optimizer in new[] { OptimizerKind.Lbfgs, OptimizerKind.Adam })
+{
+    var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+    {
+        OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 6, Optimizer = optimizer,
+        MaxIterations = 30, Epochs = 3, BatchSize = 32, ShufflePoolRows = 64, Threads = threads,
+    }).Fit(vectorView);
+    lines.Add($"autoencoder {optimizer}");
+    lines.Add(Hex(model.Weights.W1.Span) + " " + Hex(model.Weights.W2.Span) + " " + Hex(model.Weights.B1.Span) + " " + Hex(model.Weights.B2.Span));
+    lines.AddRange(Outputs(model.Transform(vectorView), "Code"));
+}
+
+var zca = ml.Transforms.ZcaWhitening("White", "Features").Fit(vectorView);
+lines.Add("zca");
+lines.AddRange(Outputs(zca.Transform(vectorView), "White"));
+
+var featurizer = ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+{
+    OutputColumnName = "Conv", InputColumnName = "Pixels", ImageHeight = 12, ImageWidth = 12, PatchSize = 4,
+    PatchCount = 400, ZcaEpsilon = 0.1,
+    Autoencoder = new SparseAutoencoderOptions { HiddenCount = 5, MaxIterations = 20, Decoder = DecoderKind.Linear, Threads = threads },
+}).Fit(imageView);
+lines.Add("convolutional featurizer");
+lines.AddRange(Outputs(featurizer.Transform(imageView), "Conv"));
+
+File.WriteAllLines(args[2], lines);
+Console.WriteLine($"wrote {lines.Count} lines");
+return 0;
+
+static IEnumerable<string> Outputs(IDataView view, string column)
+{
+    var col = view.Schema[column];
+    using var cursor = view.GetRowCursor([col]);
+    var getter = cursor.GetGetter<VBuffer<float>>(col);
+    VBuffer<float> buffer = default;
+    for (int i = 0; i < 5 && cursor.MoveNext(); i++)
+    {
+        getter(ref buffer);
+        yield return Hex(buffer.DenseValues().ToArray());
+    }
+}
+
+static string Hex(ReadOnlySpan<float> values)
+{
+    var parts = new string[values.Length];
+    for (int i = 0; i < values.Length; i++) parts[i] = BitConverter.SingleToInt32Bits(values[i]).ToString("X8", CultureInfo.InvariantCulture);
+    return string.Join(' ', parts);
+}
+
+internal sealed class VectorRow
+{
+    [VectorType(16)] public float[] Features { get; set; } = [];
+}
+
+internal sealed class ImageRow
+{
+    [VectorType(144)] public float[] Pixels { get; set; } = [];
+}
