@@ -56,7 +56,11 @@ public sealed class SparseAutoencoderOptions
     /// <summary>Adam: step size.</summary>
     public double LearningRate { get; set; } = Defaults.LearningRate;
 
-    /// <summary>Adam: rows held by the streaming shuffle.</summary>
+    /// <summary>
+    /// Adam: rows held by the streaming shuffle (never more than the view's row count when it knows it;
+    /// allocated once). A view that can shuffle itself (<c>CanShuffle</c>) is also read in its own
+    /// seeded random order, so rows stored in class order mix beyond the pool.
+    /// </summary>
     public int ShufflePoolRows { get; set; } = Defaults.ShufflePoolRows;
 
     /// <summary>

@@ -28,7 +28,7 @@ foreach (var optimizer in new[] { OptimizerKind.Lbfgs, OptimizerKind.Adam })
     {
         OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 6, Optimizer = optimizer,
         MaxIterations = 30, Epochs = 3, BatchSize = 32, ShufflePoolRows = 64, Threads = threads,
-    }).Fit(vectorView);
+    }).Fit(optimizer == OptimizerKind.Adam ? ml.Data.Cache(vectorView) : vectorView);   // a cache can shuffle: Adam reads it in a seeded order
     lines.Add($"autoencoder {optimizer}");
     lines.Add(Hex(model.Weights.W1.Span) + " " + Hex(model.Weights.W2.Span) + " " + Hex(model.Weights.B1.Span) + " " + Hex(model.Weights.B2.Span));
     lines.AddRange(Outputs(model.Transform(vectorView), "Code"));

@@ -24,11 +24,13 @@ public static class MemoryBudget
         return (long)Math.Min(bytes, long.MaxValue);
     }
 
-    public static long MiniBatchBytes(int visible, int hidden, TrainerSettings s)
+    /// <param name="rows">The source's row count when known: the shuffle pool never holds more.</param>
+    public static long MiniBatchBytes(int visible, int hidden, TrainerSettings s, long? rows = null)
     {
+        double poolRows = Math.Max(1, Math.Min(s.ShufflePoolRows, rows ?? long.MaxValue));
         double n = 2.0 * hidden * visible + hidden + visible;
         int threads = Defaults.ResolveThreads(s.Threads);
-        double bytes = n * (16 + 4.0 * threads) + 4.0 * s.BatchSize * (2.0 * hidden + 2 * visible) + 4.0 * s.ShufflePoolRows * visible + 8.0 * hidden * visible;
+        double bytes = n * (16 + 4.0 * threads) + 4.0 * s.BatchSize * (2.0 * hidden + 2 * visible) + 4.0 * poolRows * visible + 8.0 * hidden * visible;
         return (long)Math.Min(bytes, long.MaxValue);
     }
 

@@ -20,7 +20,7 @@ public static class MiniBatchTrainer
         settings.Validate();
         int v = source.VectorSize, h = settings.HiddenCount, batchSize = settings.BatchSize;
         AutoencoderParameters.CountFor(v, h);
-        MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings),
+        MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings, source.RowCount),
             $"Training a {v}-{h}-{v} autoencoder with Adam in batches of {batchSize}");
 
         var clock = Stopwatch.StartNew();
@@ -33,6 +33,9 @@ public static class MiniBatchTrainer
         var batch = new float[(long)batchSize * v];
         var history = new List<CostBreakdown>();
         var meanActivation = new double[h];
+        // The shuffle pool: never more rows than the source has, allocated once for every epoch.
+        long poolRows = Math.Max(1, Math.Min(settings.ShufflePoolRows, source.RowCount ?? long.MaxValue));
+        var pool = new float[poolRows * v];
         long rowsPerEpoch = 0;
         CostBreakdown epochCost = default;
 
@@ -42,8 +45,10 @@ public static class MiniBatchTrainer
             long epochRows = 0;
             Array.Clear(meanActivation);
             int batches = 0, filled = 0;
-            // A different, seed-determined order every epoch.
-            using (var reader = new ShufflingRowReader(source.OpenPass(epoch), v, settings.ShufflePoolRows, PassSeeds.For(settings.Seed, epoch)))
+            // A different, seed-determined order every epoch: the source's own shuffle where it has
+            // one (so rows stored in class order mix beyond the pool), then the pool's.
+            var sourceOrder = new Random(PassSeeds.For(settings.Seed, 2 * epoch + 1));
+            using (var reader = new ShufflingRowReader(source.OpenShuffledPass(epoch, sourceOrder), v, pool, PassSeeds.For(settings.Seed, 2 * epoch)))
             {
                 while (true)
                 {

@@ -13,6 +13,16 @@ public interface IRowSource
 
     /// <summary>Starts a pass over every row (pass is the 0-based epoch).</summary>
     IRowReader OpenPass(int pass);
+
+    /// <summary>The number of rows when the source knows it without a pass; null otherwise.</summary>
+    long? RowCount => null;
+
+    /// <summary>
+    /// Starts a pass in an order drawn from <paramref name="random"/> when the source can shuffle
+    /// itself cheaply (an ML.NET view whose <c>CanShuffle</c> is true); otherwise the same as
+    /// <see cref="OpenPass"/>. Training shuffles the rows through its own pool either way.
+    /// </summary>
+    IRowReader OpenShuffledPass(int pass, Random random) => OpenPass(pass);
 }
 
 /// <summary>One pass over a row source.</summary>
@@ -43,6 +53,8 @@ public sealed class ArrayRowSource : IRowSource
     }
 
     public int VectorSize { get; }
+
+    public long? RowCount => _rows;
 
     public IRowReader OpenPass(int pass) => new Reader(this);
 
@@ -76,15 +88,25 @@ public sealed class ShufflingRowReader : IRowReader
     private bool _innerDone;
 
     public ShufflingRowReader(IRowReader inner, int vectorSize, int poolRows, int seed)
+        : this(inner, vectorSize, new float[(long)CheckPoolRows(poolRows) * vectorSize], seed)
+    {
+    }
+
+    /// <summary>Shuffles through <paramref name="pool"/> (pool.Length / V rows), which the caller may reuse for the next pass.</summary>
+    public ShufflingRowReader(IRowReader inner, int vectorSize, float[] pool, int seed)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        if (poolRows < 1) throw new ArgumentOutOfRangeException(nameof(poolRows), poolRows, $"poolRows must be at least 1, but is {poolRows}.");
+        ArgumentNullException.ThrowIfNull(pool);
+        if (vectorSize < 1) throw new ArgumentOutOfRangeException(nameof(vectorSize), vectorSize, $"vectorSize must be at least 1, but is {vectorSize}.");
         _inner = inner;
         _v = vectorSize;
-        _capacity = poolRows;
-        _pool = new float[(long)poolRows * vectorSize];
+        _capacity = CheckPoolRows(pool.Length / vectorSize);
+        _pool = pool;
         _rng = new Random(seed);
     }
+
+    private static int CheckPoolRows(int poolRows)
+        => poolRows >= 1 ? poolRows : throw new ArgumentOutOfRangeException(nameof(poolRows), poolRows, $"poolRows must be at least 1, but is {poolRows}.");
 
     public bool TryReadRow(Span<float> destination)
     {

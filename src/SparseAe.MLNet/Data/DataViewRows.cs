@@ -48,6 +48,12 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
 
     public IRowReader OpenPass(int pass) => new Reader(data.GetRowCursor(new[] { column }), column, vectorSize);
 
+    public long? RowCount => data.GetRowCount();
+
+    /// <summary>A cursor in the view's own random order when it can shuffle (ML.NET's <c>CanShuffle</c>).</summary>
+    public IRowReader OpenShuffledPass(int pass, Random random)
+        => data.CanShuffle ? new Reader(data.GetRowCursor(new[] { column }, random), column, vectorSize) : OpenPass(pass);
+
     public ArgumentException NoRows() => new($"The training data have no rows; column '{column.Name}' needs at least 1.", "input");
 
     private sealed class Reader : IRowReader

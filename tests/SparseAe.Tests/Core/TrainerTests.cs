@@ -131,4 +131,19 @@ public class TrainerTests
         Assert.Contains($"{name} must be", e.Message);
         Assert.Contains("but is", e.Message);
     }
+
+    [Fact]
+    public void Adams_shuffle_pool_holds_no_more_rows_than_the_source_and_is_allocated_once()
+    {
+        // 50 rows of 2,000 values: the default pool of 65,536 rows would be 524 MB an epoch.
+        const int v = 2000, m = 50, epochs = 3;
+        var source = new ArrayRowSource(TestData.RandomRows(m, v, 4), m, v);
+        var settings = new TrainerSettings { HiddenCount = 2, Optimizer = OptimizerKind.Adam, Epochs = epochs, BatchSize = 16, Threads = 1, Seed = 7 };
+        MiniBatchTrainer.Train(source, settings);   // warm-up: the JIT's own allocations
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        MiniBatchTrainer.Train(source, settings);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The pool (50 rows = 400 KB) once, the batch, the parameters and Adam's moments: a few MB.
+        Assert.True(allocated < 8_000_000, $"one Adam training of {m} rows allocated {allocated:N0} bytes");
+    }
 }
