@@ -76,6 +76,34 @@ public class RowDisposalTests
         Assert.Equal(1, input.Disposals);
     }
 
+    [Theory]
+    [MemberData(nameof(Transformers))]
+    public void Cursors_over_Transform_dispose_the_upstream_cursor_exactly_once(string kind)
+    {
+        var (model, data, output) = Fit(kind);
+        var source = new CountingDataView(data);
+        var transformed = model.Transform(source);
+
+        var cursor = transformed.GetRowCursor(transformed.Schema);
+        var getter = cursor.GetGetter<VBuffer<float>>(transformed.Schema[output]);
+        VBuffer<float> value = default;
+        while (cursor.MoveNext()) getter(ref value);
+        cursor.Dispose();
+        cursor.Dispose();
+        Assert.Equal(1, Assert.Single(source.Cursors).Disposals);
+
+        var set = transformed.GetRowCursorSet(transformed.Schema, 2);
+        foreach (var c in set) { c.Dispose(); c.Dispose(); }
+        Assert.Equal(1 + set.Length, source.Cursors.Count);
+        Assert.All(source.Cursors, c => Assert.Equal(1, c.Disposals));
+
+        // A chain's Transform goes through the upstream transform's view, then ours.
+        var upstream = new UpstreamTransformer();
+        var chained = new TransformerChain<ITransformer>(upstream, model).Transform(data);
+        using (var c = chained.GetRowCursor(chained.Schema)) while (c.MoveNext()) { }
+        Assert.Equal(1, Assert.Single(Assert.Single(upstream.Views).Cursors).Disposals);
+    }
+
     // Small models, a few iterations: only the plumbing is under test.
     private (ITransformer Model, IDataView Data, string Output) Fit(string kind)
     {
