@@ -23,10 +23,12 @@ internal sealed class MappedDataView(IDataView input, OutputColumns columns) : I
             .Select(c => (DataViewRowCursor)new MappedCursor(c, columns, needed)).ToArray();
     }
 
+    /// <summary>A cursor over an input cursor, which it owns: disposing it disposes the input cursor, once.</summary>
     private sealed class MappedCursor(DataViewRowCursor input, OutputColumns columns, IEnumerable<DataViewSchema.Column> active) : DataViewRowCursor
     {
         private readonly DataViewRowCursor _input = input;
         private readonly MappedColumns _view = new(input, columns, active);
+        private bool _disposed;
 
         public override DataViewSchema Schema => columns.OutputSchema;
         public override long Position => _input.Position;
@@ -38,6 +40,8 @@ internal sealed class MappedDataView(IDataView input, OutputColumns columns) : I
 
         protected override void Dispose(bool disposing)
         {
+            if (_disposed) return;
+            _disposed = true;
             if (disposing) _input.Dispose();
             base.Dispose(disposing);
         }

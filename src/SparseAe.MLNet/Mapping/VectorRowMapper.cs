@@ -24,10 +24,15 @@ internal sealed class VectorRowMapper(OutputColumns columns) : IRowToRowMapper
     }
 }
 
-/// <summary>A row of the output schema over a row of the input schema.</summary>
+/// <summary>
+/// A row of the output schema over a row of the input schema. It owns the input row, as ML.NET's
+/// IRowToRowMapper.GetRow requires: disposing it disposes the input row, once, so upstream
+/// transforms (ONNX, TensorFlow) free what their rows hold.
+/// </summary>
 internal sealed class MappedRow(DataViewRow input, OutputColumns columns, IEnumerable<DataViewSchema.Column> activeColumns) : DataViewRow
 {
     private readonly MappedColumns _view = new(input, columns, activeColumns);
+    private bool _disposed;
 
     public override DataViewSchema Schema => columns.OutputSchema;
     public override long Position => input.Position;
@@ -35,6 +40,14 @@ internal sealed class MappedRow(DataViewRow input, OutputColumns columns, IEnume
     public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
     public override bool IsColumnActive(DataViewSchema.Column column) => _view.IsColumnActive(column);
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _view.GetGetter<TValue>(this, column);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (disposing) input.Dispose();
+        base.Dispose(disposing);
+    }
 }
 
 /// <summary>
