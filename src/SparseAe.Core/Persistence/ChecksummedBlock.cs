@@ -20,6 +20,12 @@ namespace SparseAe.Persistence;
 /// A reader checks the magic, refuses a block whose minimum reader version is above its own,
 /// checks L against the bytes that remain before allocating, and checks the CRC before the payload
 /// is parsed, so a flipped byte anywhere in the payload is caught.
+/// <para>
+/// The minimum reader version must be true: a reader of that version must be able to read the
+/// payload. Payload readers refuse bytes after the last field they know, so a format version that
+/// appends a field must name itself as the minimum (an older reader then says "written by a newer
+/// SparseAe" instead of failing on the bytes it does not expect).
+/// </para>
 /// </remarks>
 public static class ChecksummedBlock
 {

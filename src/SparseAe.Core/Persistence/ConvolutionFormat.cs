@@ -33,7 +33,12 @@ public static class ConvolutionFormat
     /// Version 3 added the feature encoding; version 2 blocks use the sigmoid code.</summary>
     public const uint CurrentVersion = 3;
 
-    public const uint MinReadableVersion = 2;
+    /// <summary>
+    /// Version 3 blocks end with 12 bytes (the encoding) that a version-2 reader does not expect; it
+    /// would refuse them as unexpected bytes after reading the header. Readers refuse bytes after the
+    /// last field they know, so a version that appends a field is the minimum reader of its blocks.
+    /// </summary>
+    public const uint MinReadableVersion = 3;
 
     public static void Write(Stream stream, SavedConvolution saved)
     {
@@ -57,9 +62,17 @@ public static class ConvolutionFormat
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, payload.GetBuffer().AsSpan(0, (int)payload.Length));
     }
 
-    public static SavedConvolution Read(Stream stream)
+    public static SavedConvolution Read(Stream stream) => Read(stream, CurrentVersion);
+
+    /// <summary>Reads as the reader of format version <paramref name="readerVersion"/> did (see <see cref="ModelFormat"/>):
+    /// its header check and its layout; the nested blocks are read by today's readers.</summary>
+    internal static SavedConvolution Read(Stream stream, uint readerVersion)
     {
-        var (payload, version) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe convolutional featurizer");
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
+        var (payload, written) = ChecksummedBlock.Read(stream, Magic, readerVersion, "SparseAe convolutional featurizer");
+        uint version = Math.Min(written, readerVersion);
         var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes);
         int height = r.Int("image height", 1, 65_536), width = r.Int("image width", 1, 65_536);
         int patch = r.Int("patch size", 1, Math.Min(height, width));

@@ -36,7 +36,11 @@ public static class ModelFormat
     /// <summary>Version 2 added the decoder (after the column names); version 1 models are sigmoid.</summary>
     public const uint CurrentVersion = 2;
 
-    /// <summary>A version-1 reader would ignore the decoder and misread a linear model, so it must refuse.</summary>
+    /// <summary>
+    /// A version-1 reader would find 4 bytes after the column names that it does not expect (and could
+    /// not honour a linear decoder), so version-2 blocks need a version-2 reader. Readers refuse bytes
+    /// after the last field they know, so a version that appends a field is the minimum reader of its blocks.
+    /// </summary>
     public const uint MinReadableVersion = 2;
 
     /// <summary>Writes the model to the stream.</summary>
@@ -68,11 +72,21 @@ public static class ModelFormat
     }
 
     /// <summary>Reads and validates a model; throws <see cref="InvalidDataException"/> on anything wrong.</summary>
-    public static SavedAutoencoder Read(Stream stream)
+    public static SavedAutoencoder Read(Stream stream) => Read(stream, CurrentVersion);
+
+    /// <summary>
+    /// Reads as the reader of format version <paramref name="readerVersion"/> did: its header check
+    /// (refusing a block whose minimum reader version is above it) and its layout. Fields are only
+    /// ever appended, so that reader is this one stopped after the fields its version knew; the tests
+    /// run today's bytes through older readers with it.
+    /// </summary>
+    internal static SavedAutoencoder Read(Stream stream, uint readerVersion)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var (payload, written) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe model");
-        return Parse(payload, ChecksummedBlock.HeaderBytes, written);
+        ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
+        var (payload, written) = ChecksummedBlock.Read(stream, Magic, readerVersion, "SparseAe model");
+        return Parse(payload, ChecksummedBlock.HeaderBytes, Math.Min(written, readerVersion));
     }
 
     internal static void WriteNames(BinaryWriter w, IReadOnlyList<string> names)

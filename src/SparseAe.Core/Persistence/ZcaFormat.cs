@@ -21,6 +21,7 @@ public sealed record SavedZca(ZcaWhitening Whitening, long TrainingRows, IReadOn
 public static class ZcaFormat
 {
     public const uint Magic = 0x41435A53;
+    /// <summary>Only version 1 exists; a later version that appends a field must raise <see cref="MinReadableVersion"/> to itself.</summary>
     public const uint CurrentVersion = 1;
     public const uint MinReadableVersion = 1;
 
@@ -42,9 +43,15 @@ public static class ZcaFormat
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, payload.GetBuffer().AsSpan(0, (int)payload.Length));
     }
 
-    public static SavedZca Read(Stream stream)
+    public static SavedZca Read(Stream stream) => Read(stream, CurrentVersion);
+
+    /// <summary>Reads as the reader of format version <paramref name="readerVersion"/> did (see <see cref="ModelFormat"/>); there is only version 1 so far.</summary>
+    internal static SavedZca Read(Stream stream, uint readerVersion)
     {
-        var (payload, _) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe ZCA whitening");
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
+        var (payload, _) = ChecksummedBlock.Read(stream, Magic, readerVersion, "SparseAe ZCA whitening");
         var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes);
         int d = r.Int("V", 1, 8192);
         double epsilon = r.Double("epsilon", 0, double.MaxValue);
