@@ -20,16 +20,37 @@ namespace SparseAe.Persistence;
 /// A reader checks the magic, refuses a block whose minimum reader version is above its own,
 /// checks L against the bytes that remain before allocating, and checks the CRC before the payload
 /// is parsed, so a flipped byte anywhere in the payload is caught.
+/// <para>
+/// The minimum reader version must be true: a reader of that version must be able to read the
+/// payload. Payload readers refuse bytes after the last field they know, so a format version that
+/// appends a field must name itself as the minimum (an older reader then says "written by a newer
+/// SparseAe" instead of failing on the bytes it does not expect).
+/// </para>
 /// </remarks>
 public static class ChecksummedBlock
 {
     public const int HeaderBytes = 16;
     public const int MaxPayloadBytes = int.MaxValue - 64;
 
-    /// <summary>Writes the framed payload.</summary>
+    private static readonly IntField PayloadLength = new("payload length", 1, MaxPayloadBytes);
+
+    // A block's versions, by the rule both sides hold them to: null when consistent.
+    private static string? VersionsProblem(uint version, uint minReadableVersion)
+        => version == 0 || minReadableVersion > version
+            ? $"format version {version}, minimum reader version {minReadableVersion}; the version must be at least 1 and the minimum at most the version"
+            : null;
+
+    /// <summary>
+    /// Writes the framed payload. A payload or versions that <see cref="Read"/> would refuse are an
+    /// <see cref="ArgumentException"/> in its words, before any byte is written.
+    /// </summary>
     public static void Write(Stream stream, uint magic, uint version, uint minReadableVersion, ReadOnlySpan<byte> payload)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        if (PayloadLength.Problem(payload.Length) is { } length)
+            throw new ArgumentException($"The payload length {length}. The block is not written: a reader would refuse it.", nameof(payload));
+        if (VersionsProblem(version, minReadableVersion) is { } versions)
+            throw new ArgumentException($"The header is inconsistent: {versions}. The block is not written: a reader would refuse it.", nameof(minReadableVersion));
         Span<byte> header = stackalloc byte[HeaderBytes];
         BinaryPrimitives.WriteUInt32LittleEndian(header, magic);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], version);
@@ -59,11 +80,11 @@ public static class ChecksummedBlock
         if (minReader > readerVersion)
             throw new InvalidDataException(
                 $"The {what} was written by a newer SparseAe (format version {written}, readable from version {minReader}); this library reads format versions up to {readerVersion}. Upgrade SparseAe to load it.");
-        if (minReader > written || written == 0)
-            throw new InvalidDataException($"The {what} header at offset 4 is inconsistent: format version {written}, minimum reader version {minReader}.");
+        if (VersionsProblem(written, minReader) is { } versions)
+            throw new InvalidDataException($"The {what} header at offset 4 is inconsistent: {versions}.");
         int length = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
-        if (length < 1 || length > MaxPayloadBytes)
-            throw new InvalidDataException($"The {what}'s payload length at offset 12 is {length}; it must lie in 1..{MaxPayloadBytes}.");
+        if (PayloadLength.Problem(length) is { } problem)
+            throw new InvalidDataException($"The {what}'s payload length at offset 12 {problem}.");
         if (stream.CanSeek && length > stream.Length - stream.Position)
             throw new InvalidDataException($"The {what} is truncated: the payload length at offset 12 is {length} bytes but only {stream.Length - stream.Position} remain.");
         var payload = new byte[length];

@@ -1,4 +1,3 @@
-using System.Text;
 using SparseAe.Convolution;
 
 namespace SparseAe.Persistence;
@@ -11,20 +10,22 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 /// The binary format of a convolutional featurizer, framed by <see cref="ChecksummedBlock"/> with
 /// magic "SCNV" (0x564E4353). The payload, little-endian, offsets relative to its start:
 /// <code>
-///   0   i32  image height >= 1      4   i32  image width >= 1
-///   8   i32  patch size P           12  i32  stride >= 1          16  i32  pool grid G
+///   0   i32  image height, 1..65536 4   i32  image width, 1..65536
+///   8   i32  patch size P, 1..min(height, width)
+///   12  i32  stride, 1..65536       16  i32  pool grid G, 1..65536 (held to its range even when a pool size is used)
 ///   20  i32  pooling (0 sum, 1 mean)
-///   24  i32  normalisation (0 none, 1 UFLDL, 2 contrast)         28  f64  its parameter
+///   24  i32  normalisation (0 none, 1 UFLDL, 2 contrast)         28  f64  its parameter, >= 0 and finite
 ///   36  i64  training patches >= 1
 ///   44  i32  Z, the byte length of a ZCA block (0: no ZCA), then Z bytes: a ZcaFormat block
 ///       i32  A, the byte length of the autoencoder block, then A bytes: a ModelFormat block
-///       i32  K, column names, then K x (i32 byte length, UTF-8 bytes)
-///       i32  pool size (0: the pool grid)                  format version 2 and later only
+///       i32  K in 0..64, column names, then K x (i32 byte length in 0..4096, UTF-8 bytes)
+///       i32  pool size, 0..65536 (0: the pool grid)        format version 2 and later only
 ///       i32  encoding (0 sigmoid, 1 soft threshold)        format version 3 and later only
-///       f64  soft threshold alpha (0 for sigmoid)          format version 3 and later only
+///       f64  soft threshold alpha, >= 0 and finite         format version 3 and later only
 /// </code>
-/// The nested blocks carry their own magic, versions and CRC-32 and are read by their own readers;
-/// the geometry is validated before anything is built from it.
+/// The nested blocks carry their own magic, versions and CRC-32 and are read (and written) by their
+/// own formats; the geometry is validated before anything is built from it. The writer holds every
+/// field to the reader's rule and refuses, naming it, before writing anything.
 /// </summary>
 public static class ConvolutionFormat
 {
@@ -33,53 +34,81 @@ public static class ConvolutionFormat
     /// Version 3 added the feature encoding; version 2 blocks use the sigmoid code.</summary>
     public const uint CurrentVersion = 3;
 
-    public const uint MinReadableVersion = 2;
+    /// <summary>
+    /// Version 3 blocks end with 12 bytes (the encoding) that a version-2 reader does not expect; it
+    /// would refuse them as unexpected bytes after reading the header. Readers refuse bytes after the
+    /// last field they know, so a version that appends a field is the minimum reader of its blocks.
+    /// </summary>
+    public const uint MinReadableVersion = 3;
 
+    /// <summary>The largest image side, stride, pool grid and pool size a block may hold.</summary>
+    public const int MaxSide = 65_536;
+
+    // The rule of each checked field, used by the writer and the reader alike (see FieldRules).
+    private static readonly IntField ImageHeight = new("image height", 1, MaxSide), ImageWidth = new("image width", 1, MaxSide),
+        Stride = new("stride", 1, MaxSide), PoolGrid = new("pool grid", 1, MaxSide), Pooling = new("pooling", 0, 1),
+        Normalization = new("normalisation", 0, 2), PoolSize = new("pool size", 0, MaxSide), EncodingKind = new("feature encoding", 0, 1);
+    private static IntField PatchSize(int height, int width) => new("patch size", 1, Math.Min(height, width));
+    private static readonly DoubleField NormalizationParameter = new("normalisation parameter", 0, double.MaxValue),
+        SoftThreshold = new("soft threshold", 0, double.MaxValue);
+    private static readonly LongField TrainingPatches = new("training patches", 1);
+
+    /// <summary>
+    /// Writes the featurizer to the stream. Throws <see cref="ArgumentException"/>, naming the field,
+    /// its value and the rule, for anything <see cref="Read(Stream)"/> would refuse (the nested
+    /// autoencoder and ZCA blocks by their own writers' rules); nothing is written then.
+    /// </summary>
     public static void Write(Stream stream, SavedConvolution saved)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(saved);
         var f = saved.Featurizer;
         var g = f.Geometry;
-        using var payload = new MemoryStream();
-        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(g.ImageHeight); w.Write(g.ImageWidth); w.Write(g.PatchSize); w.Write(g.Stride); w.Write(g.PoolGrid);
-            w.Write((int)f.Pooling);
-            w.Write((int)f.Preprocessor.Normalization); w.Write(f.Preprocessor.Parameter);
-            w.Write(saved.TrainingPatches);
-            WriteNested(w, f.Preprocessor.Zca is { } zca ? s => ZcaFormat.Write(s, new SavedZca(zca, saved.TrainingPatches, [])) : null);
-            WriteNested(w, s => ModelFormat.Write(s, saved.Autoencoder));
-            ModelFormat.WriteNames(w, saved.ColumnNames);
-            w.Write(g.PoolSize);
-            w.Write((int)f.Encoding.Kind); w.Write(f.Encoding.Threshold);
-        }
-        ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, payload.GetBuffer().AsSpan(0, (int)payload.Length));
+        using var w = new PayloadWriter("SparseAe convolutional featurizer");
+        w.Int(ImageHeight, g.ImageHeight); w.Int(ImageWidth, g.ImageWidth); w.Int(PatchSize(g.ImageHeight, g.ImageWidth), g.PatchSize);
+        w.Int(Stride, g.Stride); w.Int(PoolGrid, g.PoolGrid);
+        w.Int(Pooling, (int)f.Pooling);
+        w.Int(Normalization, (int)f.Preprocessor.Normalization); w.Double(NormalizationParameter, f.Preprocessor.Parameter);
+        w.Long(TrainingPatches, saved.TrainingPatches);
+        WriteNested(w, f.Preprocessor.Zca is { } zca ? s => ZcaFormat.Write(s, new SavedZca(zca, saved.TrainingPatches, [])) : null);
+        WriteNested(w, s => ModelFormat.Write(s, saved.Autoencoder));
+        ModelFormat.WriteNames(w, saved.ColumnNames);
+        w.Int(PoolSize, g.PoolSize);
+        w.Int(EncodingKind, (int)f.Encoding.Kind); w.Double(SoftThreshold, f.Encoding.Threshold);
+        ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
     }
 
-    public static SavedConvolution Read(Stream stream)
+    public static SavedConvolution Read(Stream stream) => Read(stream, CurrentVersion);
+
+    /// <summary>Reads as the reader of format version <paramref name="readerVersion"/> did (see <see cref="ModelFormat"/>):
+    /// its header check and its layout; the nested blocks are read by today's readers.</summary>
+    internal static SavedConvolution Read(Stream stream, uint readerVersion)
     {
-        var (payload, version) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe convolutional featurizer");
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
+        var (payload, written) = ChecksummedBlock.Read(stream, Magic, readerVersion, "SparseAe convolutional featurizer");
+        uint version = Math.Min(written, readerVersion);
         var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes);
-        int height = r.Int("image height", 1, 65_536), width = r.Int("image width", 1, 65_536);
-        int patch = r.Int("patch size", 1, Math.Min(height, width));
-        int stride = r.Int("stride", 1, 65_536);
-        int grid = r.Int("pool grid", 1, 65_536);
-        var pooling = (PoolingKind)r.Int("pooling", 0, 1);
-        var normalization = (PatchNormalizationKind)r.Int("normalisation", 0, 2);
-        double parameter = r.Double("normalisation parameter", 0, double.MaxValue);
-        long patches = r.Long("training patches", 1);
+        int height = r.Int(ImageHeight), width = r.Int(ImageWidth);
+        int patch = r.Int(PatchSize(height, width));
+        int stride = r.Int(Stride);
+        int grid = r.Int(PoolGrid);
+        var pooling = (PoolingKind)r.Int(Pooling);
+        var normalization = (PatchNormalizationKind)r.Int(Normalization);
+        double parameter = r.Double(NormalizationParameter);
+        long patches = r.Long(TrainingPatches);
         int zcaLength = r.Int("ZCA block length", 0, r.Remaining - 4);
         var zca = zcaLength == 0 ? null : ZcaFormat.Read(new MemoryStream(r.Bytes(zcaLength, "ZCA block"))).Whitening;
         int aeLength = r.Int("autoencoder block length", 1, r.Remaining - 4);
         var autoencoder = ModelFormat.Read(new MemoryStream(r.Bytes(aeLength, "autoencoder block")));
         var names = ModelFormat.ReadNames(ref r);
-        int poolSize = version >= 2 ? r.Int("pool size", 0, 65_536) : 0;
+        int poolSize = version >= 2 ? r.Int(PoolSize) : 0;
         var encoding = FeatureEncoding.Sigmoid;
         if (version >= 3)
         {
-            var kind = (FeatureEncodingKind)r.Int("feature encoding", 0, 1);
-            double threshold = r.Double("soft threshold", 0, double.MaxValue);
+            var kind = (FeatureEncodingKind)r.Int(EncodingKind);
+            double threshold = r.Double(SoftThreshold);
             encoding = new FeatureEncoding(kind, threshold);
         }
         r.End();
@@ -95,12 +124,13 @@ public static class ConvolutionFormat
         }
     }
 
-    private static void WriteNested(BinaryWriter w, Action<Stream>? write)
+    // i32 byte length (0: none), then the block its own writer made (and checked).
+    private static void WriteNested(PayloadWriter w, Action<Stream>? write)
     {
-        if (write is null) { w.Write(0); return; }
+        if (write is null) { w.Int(0); return; }
         using var nested = new MemoryStream();
         write(nested);
-        w.Write((int)nested.Length);
-        w.Write(nested.GetBuffer(), 0, (int)nested.Length);
+        w.Int((int)nested.Length);
+        w.Bytes(nested.GetBuffer().AsSpan(0, (int)nested.Length));
     }
 }

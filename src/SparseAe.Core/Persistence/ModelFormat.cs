@@ -23,12 +23,14 @@ namespace SparseAe.Persistence;
 ///   100 i32  C, cost-history entries, then C x (4 x f64)
 ///       H x f64 mean activation of each hidden unit, each in [0,1]
 ///       (2HV + H + V) x f32 theta = [W1 (H,V) | W2 (V,H) | b1 (H) | b2 (V)], each finite
-///       i32  K, column names, then K x (i32 byte length, UTF-8 bytes)
+///       i32  K in 0..64, column names, then K x (i32 byte length in 0..4096, UTF-8 bytes)
 ///       i32  decoder (0 sigmoid, 1 linear)                 format version 2 and later only
 /// </code>
 /// Every decoded size is checked against the bytes that remain before anything is allocated, and
 /// every value against its rule; a failure is an <see cref="InvalidDataException"/> naming the field,
-/// its offset and the value.
+/// its offset and the value. The writer holds every field to the same rule (one definition serves
+/// both, see FieldRules.cs) and refuses with an <see cref="ArgumentException"/> in the same words
+/// before writing anything, so whatever is saved loads back.
 /// </remarks>
 public static class ModelFormat
 {
@@ -36,100 +38,145 @@ public static class ModelFormat
     /// <summary>Version 2 added the decoder (after the column names); version 1 models are sigmoid.</summary>
     public const uint CurrentVersion = 2;
 
-    /// <summary>A version-1 reader would ignore the decoder and misread a linear model, so it must refuse.</summary>
+    /// <summary>
+    /// A version-1 reader would find 4 bytes after the column names that it does not expect (and could
+    /// not honour a linear decoder), so version-2 blocks need a version-2 reader. Readers refuse bytes
+    /// after the last field they know, so a version that appends a field is the minimum reader of its blocks.
+    /// </summary>
     public const uint MinReadableVersion = 2;
 
-    /// <summary>Writes the model to the stream.</summary>
+    /// <summary>At most this many column names are saved with a model, a ZCA whitening or a featurizer.</summary>
+    public const int MaxColumnNames = 64;
+
+    /// <summary>A saved column name takes at most this many bytes in UTF-8.</summary>
+    public const int MaxColumnNameBytes = 4096;
+
+    // The rule of each checked field, used by the writer and the reader alike (see FieldRules).
+    private static readonly IntField V = new("V", 1, int.MaxValue), H = new("H", 1, int.MaxValue), Penalty = new("penalty", 0, 1),
+        Optimizer = new("optimizer", 0, 1), Iterations = new("iterations", 0, int.MaxValue), Epochs = new("epochs", 0, int.MaxValue),
+        ExitReason = new("exit reason", 0, (int)OptimizerExitReason.EpochsCompleted), Decoder = new("decoder", 0, 1);
+    private static readonly DoubleField Rho = new("rho", 0, 1, Exclusive: true), Beta = new("beta", 0, double.MaxValue),
+        Lambda = new("lambda", 0, double.MaxValue), ElapsedSeconds = new("elapsed seconds", 0, TimeSpan.MaxValue.TotalSeconds),
+        MeanActivation = new("mean activation", 0, 1);
+    private static readonly LongField TrainingRows = new("training rows", 0);
+    private static readonly IntField NameCount = new("column-name count", 0, MaxColumnNames);
+    private static IntField NameLength(int i) => new($"UTF-8 length of column name {i}", 0, MaxColumnNameBytes);
+
+    /// <summary>
+    /// Writes the model to the stream. Throws <see cref="ArgumentException"/>, naming the field, its
+    /// value and the rule, for anything <see cref="Read(Stream)"/> would refuse; nothing is written then.
+    /// </summary>
     public static void Write(Stream stream, SavedAutoencoder model)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(model);
         var p = model.Parameters;
-        if (Kernels.VectorKernels.IndexOfNonFinite(p.Theta) >= 0)
-            throw new ArgumentException("The parameters hold NaN or infinity; such a model is not saved.", nameof(model));
         var s = model.Summary;
-        using var payload = new MemoryStream();
-        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(p.VisibleCount); w.Write(p.HiddenCount);
-            w.Write((int)model.Objective.Penalty);
-            w.Write(model.Objective.SparsityTarget); w.Write(model.Objective.SparsityWeight); w.Write(model.Objective.WeightDecay);
-            w.Write((int)s.Optimizer); w.Write(s.Iterations); w.Write(s.Epochs); w.Write((int)s.ExitReason);
-            w.Write(s.TrainingRows); w.Write(s.Elapsed.TotalSeconds);
-            WriteCost(w, s.FinalCost);
-            w.Write(s.CostHistory.Count);
-            foreach (var c in s.CostHistory) WriteCost(w, c);
-            foreach (var a in s.MeanActivation) w.Write(a);
-            foreach (var t in p.Theta) w.Write(t);
-            WriteNames(w, model.ColumnNames);
-            w.Write((int)model.Objective.Decoder);
-        }
-        ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, payload.GetBuffer().AsSpan(0, (int)payload.Length));
+        var o = model.Objective;
+        using var w = new PayloadWriter("SparseAe model");
+        w.Int(V, p.VisibleCount); w.Int(H, p.HiddenCount);
+        w.Int(Penalty, (int)o.Penalty);
+        w.Double(Rho, o.SparsityTarget); w.Double(Beta, o.SparsityWeight); w.Double(Lambda, o.WeightDecay);
+        w.Int(Optimizer, (int)s.Optimizer); w.Int(Iterations, s.Iterations); w.Int(Epochs, s.Epochs); w.Int(ExitReason, (int)s.ExitReason);
+        w.Long(TrainingRows, s.TrainingRows); w.Double(ElapsedSeconds, s.Elapsed.TotalSeconds);
+        w.Cost("final cost", s.FinalCost);
+        w.Int(s.CostHistory.Count);
+        foreach (var c in s.CostHistory) w.Cost("cost history", c);
+        if (s.MeanActivation.Count != p.HiddenCount)
+            throw w.Refusal("mean-activation count", $"is {s.MeanActivation.Count}; it must equal H = {p.HiddenCount}");
+        w.Doubles(MeanActivation, s.MeanActivation);
+        w.Floats("parameter", p.Theta);
+        WriteNames(w, model.ColumnNames);
+        w.Int(Decoder, (int)o.Decoder);
+        ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
     }
 
     /// <summary>Reads and validates a model; throws <see cref="InvalidDataException"/> on anything wrong.</summary>
-    public static SavedAutoencoder Read(Stream stream)
+    public static SavedAutoencoder Read(Stream stream) => Read(stream, CurrentVersion);
+
+    /// <summary>
+    /// Reads as the reader of format version <paramref name="readerVersion"/> did: its header check
+    /// (refusing a block whose minimum reader version is above it) and its layout. Fields are only
+    /// ever appended, so that reader is this one stopped after the fields its version knew; the tests
+    /// run today's bytes through older readers with it.
+    /// </summary>
+    internal static SavedAutoencoder Read(Stream stream, uint readerVersion)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var (payload, written) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe model");
-        return Parse(payload, ChecksummedBlock.HeaderBytes, written);
+        ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
+        var (payload, written) = ChecksummedBlock.Read(stream, Magic, readerVersion, "SparseAe model");
+        return Parse(payload, ChecksummedBlock.HeaderBytes, Math.Min(written, readerVersion));
     }
 
-    internal static void WriteNames(BinaryWriter w, IReadOnlyList<string> names)
+    /// <summary>i32 K, then K x (i32 UTF-8 byte length, the bytes): the column names of every format.</summary>
+    internal static void WriteNames(PayloadWriter w, IReadOnlyList<string> names)
     {
-        w.Write(names.Count);
-        foreach (var name in names)
+        ArgumentNullException.ThrowIfNull(names);
+        w.Int(NameCount, names.Count);
+        for (int i = 0; i < names.Count; i++)
         {
-            var bytes = Encoding.UTF8.GetBytes(name);
-            w.Write(bytes.Length); w.Write(bytes);
+            if (names[i] is null) throw w.Refusal($"column name {i}", "is null; a name may be empty but not null");
+            int lone = IndexOfLoneSurrogate(names[i]);
+            if (lone >= 0)
+                throw w.Refusal($"column name {i}", $"holds a lone surrogate (U+{(int)names[i][lone]:X4} at index {lone}); it must be valid Unicode, for it is stored as UTF-8");
+            var bytes = Encoding.UTF8.GetBytes(names[i]);
+            w.Int(NameLength(i), bytes.Length);
+            w.Bytes(bytes);
         }
+    }
+
+    // UTF-8 would replace such a char with U+FFFD, and the name would load back changed.
+    private static int IndexOfLoneSurrogate(string s)
+    {
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) i++;
+            else if (char.IsSurrogate(s[i])) return i;
+        }
+        return -1;
     }
 
     internal static string[] ReadNames(ref PayloadReader r)
     {
-        int count = r.Int("column-name count", 0, 64);
+        int count = r.Int(NameCount);
         var names = new string[count];
         for (int i = 0; i < count; i++)
         {
-            int length = r.Int("column-name length", 0, Math.Min(4096, r.Remaining - 4));
-            names[i] = r.Utf8(length);
+            int length = r.Int(NameLength(i));
+            names[i] = r.Utf8(length, $"column name {i}");
         }
         return names;
-    }
-
-    internal static void WriteCost(BinaryWriter w, CostBreakdown c)
-    {
-        w.Write(c.Total); w.Write(c.Reconstruction); w.Write(c.WeightDecay); w.Write(c.Sparsity);
     }
 
     private static SavedAutoencoder Parse(ReadOnlySpan<byte> payload, long baseOffset, uint version)
     {
         var r = new PayloadReader(payload, baseOffset);
-        int v = r.Int("V", 1, int.MaxValue);
-        int h = r.Int("H", 1, int.MaxValue);
+        int v = r.Int(V);
+        int h = r.Int(H);
         long thetaCount = 2L * h * v + h + v;
         if (thetaCount * 4 > payload.Length)
             throw new InvalidDataException($"The sizes V={v}, H={h} at offset {baseOffset} need {thetaCount * 4} bytes of weights but the payload has {payload.Length}.");
-        var penalty = (SparsityPenalty)r.Int("penalty", 0, 1);
-        double rho = r.Double("rho", 0, 1, exclusive: true);
-        double beta = r.Double("beta", 0, double.MaxValue);
-        double lambda = r.Double("lambda", 0, double.MaxValue);
-        var optimizer = (OptimizerKind)r.Int("optimizer", 0, 1);
-        int iterations = r.Int("iterations", 0, int.MaxValue);
-        int epochs = r.Int("epochs", 0, int.MaxValue);
-        var exit = (OptimizerExitReason)r.Int("exit reason", 0, (int)OptimizerExitReason.EpochsCompleted);
-        long rows = r.Long("training rows", 0);
-        double seconds = r.Double("elapsed seconds", 0, TimeSpan.MaxValue.TotalSeconds);
+        var penalty = (SparsityPenalty)r.Int(Penalty);
+        double rho = r.Double(Rho);
+        double beta = r.Double(Beta);
+        double lambda = r.Double(Lambda);
+        var optimizer = (OptimizerKind)r.Int(Optimizer);
+        int iterations = r.Int(Iterations);
+        int epochs = r.Int(Epochs);
+        var exit = (OptimizerExitReason)r.Int(ExitReason);
+        long rows = r.Long(TrainingRows);
+        double seconds = r.Double(ElapsedSeconds);
         var finalCost = r.Cost("final cost");
         int historyCount = r.Int("cost-history count", 0, r.Remaining / 32);
         var history = new CostBreakdown[historyCount];
         for (int i = 0; i < historyCount; i++) history[i] = r.Cost("cost history");
         r.Need((long)h * 8, "mean activations");
         var mean = new double[h];
-        for (int j = 0; j < h; j++) mean[j] = r.Double("mean activation", 0, 1);
-        var theta = r.Floats(thetaCount, "parameters");
+        for (int j = 0; j < h; j++) mean[j] = r.Double(MeanActivation);
+        var theta = r.Floats(thetaCount, "parameter");
         var names = ReadNames(ref r);
-        var decoder = version >= 2 ? (DecoderKind)r.Int("decoder", 0, 1) : DecoderKind.Sigmoid;
+        var decoder = version >= 2 ? (DecoderKind)r.Int(Decoder) : DecoderKind.Sigmoid;
         r.End();
 
         var objective = new ObjectiveSettings(rho, beta, lambda, penalty, decoder);

@@ -29,32 +29,33 @@ internal ref struct PayloadReader
             throw new InvalidDataException($"The model is truncated: {what} at offset {_base + _pos} need {bytes} bytes but only {_b.Length - _pos} remain.");
     }
 
-    public int Int(string what, int min, int max)
+    /// <summary>An i32 by its field's rule (shared with <see cref="PayloadWriter"/>).</summary>
+    public int Int(IntField field)
     {
-        Need(4, what);
+        Need(4, field.What);
         int value = BinaryPrimitives.ReadInt32LittleEndian(_b[_pos..]);
-        if (value < min || value > max)
-            throw new InvalidDataException($"The {what} at offset {_base + _pos} is {value}; it must lie in {min}..{max}.");
+        Check(field.What, field.Problem(value));
         _pos += 4;
         return value;
     }
 
-    public long Long(string what, long min)
+    /// <summary>An i32 whose bounds depend on the bytes read so far (a count or length of what follows).</summary>
+    public int Int(string what, int min, int max) => Int(new IntField(what, min, max));
+
+    public long Long(LongField field)
     {
-        Need(8, what);
+        Need(8, field.What);
         long value = BinaryPrimitives.ReadInt64LittleEndian(_b[_pos..]);
-        if (value < min) throw new InvalidDataException($"The {what} at offset {_base + _pos} is {value}; it must be at least {min}.");
+        Check(field.What, field.Problem(value));
         _pos += 8;
         return value;
     }
 
-    public double Double(string what, double min, double max, bool exclusive = false)
+    public double Double(DoubleField field)
     {
-        Need(8, what);
+        Need(8, field.What);
         double value = BinaryPrimitives.ReadDoubleLittleEndian(_b[_pos..]);
-        bool ok = exclusive ? value > min && value < max : value >= min && value <= max;
-        if (!ok)
-            throw new InvalidDataException($"The {what} at offset {_base + _pos} is {value}; it must lie in {(exclusive ? "(" : "[")}{min}, {max}{(exclusive ? ")" : "]")}.");
+        Check(field.What, field.Problem(value));
         _pos += 8;
         return value;
     }
@@ -63,9 +64,15 @@ internal ref struct PayloadReader
     {
         Need(8, what);
         double value = BinaryPrimitives.ReadDoubleLittleEndian(_b[_pos..]);
-        if (!double.IsFinite(value)) throw new InvalidDataException($"The {what} at offset {_base + _pos} is {value}; it must be finite.");
+        Check(what, FieldRules.Finite(value));
         _pos += 8;
         return value;
+    }
+
+    // "The {what} at offset {o} {problem}.": the writer refuses the same value in the same words.
+    private readonly void Check(string what, string? problem)
+    {
+        if (problem is not null) throw new InvalidDataException($"The {what} at offset {_base + _pos} {problem}.");
     }
 
     /// <summary>n raw bytes (a nested block), checked against what remains.</summary>
@@ -90,16 +97,18 @@ internal ref struct PayloadReader
     {
         Need(4, what);
         float value = BinaryPrimitives.ReadSingleLittleEndian(_b[_pos..]);
-        if (!float.IsFinite(value)) throw new InvalidDataException($"The {what} at offset {_base + _pos} is {value}; it must be finite.");
+        Check(what, FieldRules.Finite(value));
         _pos += 4;
         return value;
     }
 
+    /// <summary>The four terms, each finite, named as <see cref="PayloadWriter.Cost"/> names them.</summary>
     public CostBreakdown Cost(string what)
-        => new(AnyFinite(what), AnyFinite(what), AnyFinite(what), AnyFinite(what));
+        => new(AnyFinite($"{what} total"), AnyFinite($"{what} reconstruction term"), AnyFinite($"{what} weight-decay term"), AnyFinite($"{what} sparsity term"));
 
-    public string Utf8(int length)
+    public string Utf8(int length, string what)
     {
+        Need(length, what);
         try
         {
             var s = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(_b.Slice(_pos, length));
@@ -108,7 +117,7 @@ internal ref struct PayloadReader
         }
         catch (DecoderFallbackException)
         {
-            throw new InvalidDataException($"The column name at offset {_base + _pos} is not valid UTF-8.");
+            throw new InvalidDataException($"The {what} at offset {_base + _pos} is not valid UTF-8.");
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using SparseAe.Whitening;
 
 namespace SparseAe.Persistence;
@@ -10,47 +9,61 @@ public sealed record SavedZca(ZcaWhitening Whitening, long TrainingRows, IReadOn
 /// The binary format of a saved ZCA whitening, framed by <see cref="ChecksummedBlock"/> with magic
 /// "SZCA" (0x41435A53). The payload, little-endian, offsets relative to its start:
 /// <code>
-///   0   i32  V >= 1
+///   0   i32  V in 1..8192 (ZcaWhitening.MaxDimension)
 ///   4   f64  epsilon >= 0, finite
 ///   12  i64  training rows >= 1
 ///   20  V x f32 mean mu, each finite
 ///       V*V x f32 W (V,V) row-major, each finite
-///       i32  K, column names, then K x (i32 byte length, UTF-8 bytes)
+///       i32  K in 0..64, column names, then K x (i32 byte length in 0..4096, UTF-8 bytes)
 /// </code>
+/// The writer holds every field to the reader's rule and refuses, naming it, before writing anything.
 /// </summary>
 public static class ZcaFormat
 {
     public const uint Magic = 0x41435A53;
+    /// <summary>Only version 1 exists; a later version that appends a field must raise <see cref="MinReadableVersion"/> to itself.</summary>
     public const uint CurrentVersion = 1;
     public const uint MinReadableVersion = 1;
 
+    // The rule of each checked field, used by the writer and the reader alike (see FieldRules).
+    private static readonly IntField V = new("V", 1, ZcaWhitening.MaxDimension);
+    private static readonly DoubleField Epsilon = new("epsilon", 0, double.MaxValue);
+    private static readonly LongField TrainingRows = new("training rows", 1);
+
+    /// <summary>
+    /// Writes the whitening to the stream. Throws <see cref="ArgumentException"/>, naming the field, its
+    /// value and the rule, for anything <see cref="Read(Stream)"/> would refuse; nothing is written then.
+    /// </summary>
     public static void Write(Stream stream, SavedZca zca)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(zca);
         var z = zca.Whitening;
-        using var payload = new MemoryStream();
-        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(z.Dimension);
-            w.Write(z.Epsilon);
-            w.Write(zca.TrainingRows);
-            foreach (var v in z.Mean) w.Write(v);
-            foreach (var v in z.Matrix) w.Write(v);
-            ModelFormat.WriteNames(w, zca.ColumnNames);
-        }
-        ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, payload.GetBuffer().AsSpan(0, (int)payload.Length));
+        using var w = new PayloadWriter("SparseAe ZCA whitening");
+        w.Int(V, z.Dimension);
+        w.Double(Epsilon, z.Epsilon);
+        w.Long(TrainingRows, zca.TrainingRows);
+        w.Floats("mean", z.Mean);
+        w.Floats("matrix entry", z.Matrix);
+        ModelFormat.WriteNames(w, zca.ColumnNames);
+        ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
     }
 
-    public static SavedZca Read(Stream stream)
+    public static SavedZca Read(Stream stream) => Read(stream, CurrentVersion);
+
+    /// <summary>Reads as the reader of format version <paramref name="readerVersion"/> did (see <see cref="ModelFormat"/>); there is only version 1 so far.</summary>
+    internal static SavedZca Read(Stream stream, uint readerVersion)
     {
-        var (payload, _) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, "SparseAe ZCA whitening");
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
+        var (payload, _) = ChecksummedBlock.Read(stream, Magic, readerVersion, "SparseAe ZCA whitening");
         var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes);
-        int d = r.Int("V", 1, 8192);
-        double epsilon = r.Double("epsilon", 0, double.MaxValue);
-        long rows = r.Long("training rows", 1);
+        int d = r.Int(V);
+        double epsilon = r.Double(Epsilon);
+        long rows = r.Long(TrainingRows);
         var mean = r.Floats(d, "mean");
-        var matrix = r.Floats((long)d * d, "matrix");
+        var matrix = r.Floats((long)d * d, "matrix entry");
         var names = ModelFormat.ReadNames(ref r);
         r.End();
         return new SavedZca(ZcaWhitening.FromParts(d, epsilon, mean, matrix), rows, names);

@@ -26,6 +26,9 @@ public sealed class ZcaWhitening
         _w = w;
     }
 
+    /// <summary>The largest V supported (a V x V matrix of 64 Mi entries); saved whitenings are held to it too.</summary>
+    public const int MaxDimension = 8192;
+
     /// <summary>V, the length of the vectors.</summary>
     public int Dimension { get; }
 
@@ -45,8 +48,8 @@ public sealed class ZcaWhitening
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"ZCA needs at least 1 row, but got {rows}.");
         if (!(epsilon >= 0) || double.IsInfinity(epsilon))
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
-        if ((long)dimension * dimension > 64L * 1024 * 1024)
-            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"ZCA of {dimension}-vectors needs a {dimension}x{dimension} covariance; at most 8192 features are supported.");
+        if (dimension > MaxDimension)
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"ZCA of {dimension}-vectors needs a {dimension}x{dimension} covariance; at most {MaxDimension} features are supported.");
         if (x.Length < (long)rows * dimension)
             throw new ArgumentException($"x must hold rows*V = {(long)rows * dimension} values, but holds {x.Length}.", nameof(x));
         int bad = VectorKernels.IndexOfNonFinite(x.Slice(0, rows * dimension));

@@ -16,8 +16,9 @@ namespace SparseAe.MLNet.MLNetInternals;
 /// Saves and loads the project's transformers inside an ML.NET model zip. Each entry holds ML.NET's
 /// version header, then one i32 byte count, then a block framed by <see cref="ChecksummedBlock"/>
 /// (magic, written and minimum-readable versions, payload, CRC-32) whose payload is laid out by
-/// <see cref="ModelFormat"/> (autoencoder) or <see cref="ZcaFormat"/> (ZCA). Column names travel
-/// inside the block.
+/// <see cref="ModelFormat"/> (autoencoder), <see cref="ZcaFormat"/> (ZCA) or <see cref="ConvolutionFormat"/>
+/// (convolutional featurizer). Column names travel inside the block. Save refuses what Load would
+/// refuse (the formats' field rules, the column-name layout) before writing into the entry.
 /// </summary>
 internal static class ModelPersistence
 {
@@ -38,9 +39,11 @@ internal static class ModelPersistence
     private static VersionInfo ConvolutionInfo => Info("CONVFEAT", ConvolutionalFeaturizerTransformer.LoaderSignature);
 
     public static void Save(ModelSaveContext ctx, ConvolutionalFeaturizerTransformer t)
-        => SaveBlock(ctx, ConvolutionInfo, s => ConvolutionFormat.Write(s, new SavedConvolution(t.Featurizer,
-            new SavedAutoencoder(t.Featurizer.Parameters, t.Objective, t.AutoencoderSummary, []), t.TrainingPatches,
-            [t.OutputColumnName, t.InputColumnName])));
+    {
+        var names = SaveNames([t.OutputColumnName, t.InputColumnName], 2, "convolutional featurizer", "[output, input]");
+        SaveBlock(ctx, ConvolutionInfo, s => ConvolutionFormat.Write(s, new SavedConvolution(t.Featurizer,
+            new SavedAutoencoder(t.Featurizer.Parameters, t.Objective, t.AutoencoderSummary, []), t.TrainingPatches, names)));
+    }
 
     public static ConvolutionalFeaturizerTransformer LoadConvolution(IHostEnvironment env, ModelLoadContext ctx)
     {
@@ -51,11 +54,17 @@ internal static class ModelPersistence
     }
 
     public static void Save(ModelSaveContext ctx, SparseAutoencoderTransformer t)
-        => SaveBlock(ctx, AutoencoderInfo, s => ModelFormat.Write(s, new SavedAutoencoder(t.Weights.ToParameters(), t.Objective, t.Summary,
-            [t.OutputColumnName, t.InputColumnName, t.ReconstructionErrorColumnName ?? ""])));
+    {
+        var names = SaveNames([t.OutputColumnName, t.InputColumnName, t.ReconstructionErrorColumnName ?? ""], 3, "sparse autoencoder",
+            "[output, input, error]");
+        SaveBlock(ctx, AutoencoderInfo, s => ModelFormat.Write(s, new SavedAutoencoder(t.Weights.ToParameters(), t.Objective, t.Summary, names)));
+    }
 
     public static void Save(ModelSaveContext ctx, ZcaWhiteningTransformer t)
-        => SaveBlock(ctx, ZcaInfo, s => ZcaFormat.Write(s, new SavedZca(t.Whitening, t.TrainingRows, [t.OutputColumnName, t.InputColumnName])));
+    {
+        var names = SaveNames([t.OutputColumnName, t.InputColumnName], 2, "ZCA whitening", "[output, input]");
+        SaveBlock(ctx, ZcaInfo, s => ZcaFormat.Write(s, new SavedZca(t.Whitening, t.TrainingRows, names)));
+    }
 
     public static SparseAutoencoderTransformer LoadAutoencoder(IHostEnvironment env, ModelLoadContext ctx)
     {
@@ -72,13 +81,14 @@ internal static class ModelPersistence
         return new ZcaWhiteningTransformer(names[0], names[1], saved.Whitening, saved.TrainingRows);
     }
 
+    // The block is made (and every field checked by its writer) before anything goes into the entry.
     private static void SaveBlock(ModelSaveContext ctx, VersionInfo info, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.CheckAtModel();
-        ctx.SetVersionInfo(info);
         using var block = new MemoryStream();
         write(block);
+        ctx.SetVersionInfo(info);
         ctx.Writer.Write(checked((int)block.Length));
         ctx.Writer.Write(block.GetBuffer(), 0, (int)block.Length);
     }
@@ -114,10 +124,16 @@ internal static class ModelPersistence
     }
 
     private static IReadOnlyList<string> CheckNames(IReadOnlyList<string> names, int count, string what, string layout)
-    {
-        if (names.Count != count || names[0].Length == 0 || names[1].Length == 0)
-            throw new InvalidDataException(
-                $"The {what} entry must name {layout} columns, with non-empty output and input, but holds [{string.Join(", ", names.Select(n => $"'{n}'"))}].");
-        return names;
-    }
+        => NamesProblem(names, count, what, layout) is { } problem ? throw new InvalidDataException(problem) : names;
+
+    // Save holds the names to the rule Load holds them to, in the same words.
+    private static string[] SaveNames(string[] names, int count, string what, string layout)
+        => NamesProblem(names, count, what, layout) is { } problem
+            ? throw new ArgumentException($"{problem} The {what} is not saved: its loader would refuse it.")
+            : names;
+
+    private static string? NamesProblem(IReadOnlyList<string> names, int count, string what, string layout)
+        => names.Count != count || names[0].Length == 0 || names[1].Length == 0
+            ? $"The {what} entry must name {layout} columns, with non-empty output and input, but holds [{string.Join(", ", names.Select(n => $"'{n}'"))}]."
+            : null;
 }

@@ -175,6 +175,30 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_model_whose_column_name_its_loader_would_refuse_is_not_saved()
+    {
+        // ML.NET takes any column name; the saved block holds at most 4,096 UTF-8 bytes of one.
+        var longName = new string('c', 5000);
+        var data = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(30, 4));
+        var model = _ml.Transforms.SparseAutoencoder(longName, "Features", hiddenCount: 3, maxIterations: 5).Fit(data);
+        using var stream = new MemoryStream();
+        var e = Assert.ThrowsAny<Exception>(() => _ml.Model.Save(model, data.Schema, stream));
+        Assert.Contains("The UTF-8 length of column name 0 is 5000; it must lie in 0..4096. The SparseAe model is not saved: its reader would refuse it.",
+            FullMessage(e));
+    }
+
+    [Fact]
+    public void A_model_whose_column_names_its_loader_would_refuse_is_not_saved()
+    {
+        // The loader wants non-empty output and input names; the estimators ensure them, and Save holds to them too.
+        var p = SparseAe.Model.ParameterInitializer.Initialize(3, 2, 1);
+        var t = new SparseAutoencoderTransformer("", "Features", null, p, new SparseAe.Objective.ObjectiveSettings(), FormatSamples.Summary(2));
+        var e = Assert.ThrowsAny<Exception>(() => _ml.Model.Save(t, null, new MemoryStream()));
+        Assert.Contains("The sparse autoencoder entry must name [output, input, error] columns, with non-empty output and input, but holds ['', 'Features', '']. " +
+            "The sparse autoencoder is not saved: its loader would refuse it.", FullMessage(e));
+    }
+
+    [Fact]
     public void A_model_with_a_flipped_weight_byte_is_refused()
     {
         var path = SaveSmallModel(out _);
