@@ -56,11 +56,14 @@ public static class SparseAutoencoderCatalog
     /// <param name="outputColumnName">The whitened column to create.</param>
     /// <param name="inputColumnName">The input column; null means the same name as the output.</param>
     /// <param name="epsilon">Added to each covariance eigenvalue before the inverse square root.</param>
+    /// <param name="maximumRows">Fit on a uniform random sample of at most this many rows (as ML.NET's
+    /// <c>VectorWhiten</c> takes <c>maximumNumberOfRows</c>); null fits on every row.</param>
+    /// <param name="seed">Seed of that sample; null takes one from the MLContext.</param>
     public static ZcaWhiteningEstimator ZcaWhitening(this TransformsCatalog catalog, string outputColumnName,
-        string? inputColumnName = null, double epsilon = Defaults.ZcaEpsilon)
+        string? inputColumnName = null, double epsilon = Defaults.ZcaEpsilon, long? maximumRows = null, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new ZcaWhiteningEstimator(HostAccess.GetEnvironment(catalog), outputColumnName, inputColumnName, epsilon);
+        return new ZcaWhiteningEstimator(HostAccess.GetEnvironment(catalog), outputColumnName, inputColumnName, epsilon, maximumRows, seed);
     }
 
     /// <summary>

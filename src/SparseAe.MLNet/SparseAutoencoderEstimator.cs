@@ -60,13 +60,29 @@ public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTra
         TrainingResult result;
         if (_options.Optimizer == OptimizerKind.Lbfgs)
         {
-            // Check the memory before reading every row, when the data say how many there are.
-            if (input.GetRowCount() is long known)
-                MemoryBudget.Ensure(MemoryBudget.FullBatchBytes(v, _options.HiddenCount, known, settings) + 4 * known * v,
-                    $"Training a {v}-{_options.HiddenCount}-{v} autoencoder with L-BFGS on {known} rows");
-            var (data, count) = rows.ReadAll(CheckAlive);
+            // Sizes and memory are checked before any row is read, when the data say how many there are.
+            long limit = FullBatchTrainer.MaxRows(v, _options.HiddenCount);
+            string network = $"a {v}-{_options.HiddenCount}-{v} autoencoder";
+            if (_options.MaximumRows > limit)
+                throw new ArgumentOutOfRangeException(nameof(SparseAutoencoderOptions.MaximumRows), _options.MaximumRows,
+                    $"MaximumRows is {_options.MaximumRows}, but L-BFGS can hold at most {limit} rows of {network}; lower it or use Optimizer = Adam, which streams.");
+            Exception TooMany(long rowCount) => new InvalidOperationException(
+                $"Column '{column.Name}' has {rowCount} rows, more than the {limit} rows of {network} that L-BFGS can hold in memory; " +
+                "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.");
+            long? known = input.GetRowCount();
+            if (known > limit && _options.MaximumRows is null) throw TooMany(known.Value);
+            if (known is long k)
+            {
+                long used = Math.Min(k, _options.MaximumRows ?? k);
+                MemoryBudget.Ensure(MemoryBudget.FullBatchBytes(v, _options.HiddenCount, used, settings) + 4 * used * v,
+                    $"Training {network} with L-BFGS on {used} rows");
+            }
+            var (data, count, seen) = rows.ReadAll(CheckAlive, _options.MaximumRows ?? limit,
+                _options.MaximumRows is null ? null : new Random(seed), () => TooMany(limit + 1));
             if (_options.Decoder == DecoderKind.Sigmoid) WarnIfOutsideUnitInterval(channel, data, column.Name);
-            HostAccess.Info(channel, $"Training a {v}-{_options.HiddenCount}-{v} sparse autoencoder with L-BFGS on {count} rows.");
+            HostAccess.Info(channel, count == seen
+                ? $"Training {network} with L-BFGS on {count} rows."
+                : $"Training {network} with L-BFGS on a random sample of {count} of {seen} rows (MaximumRows).");
             result = FullBatchTrainer.Train(data, count, v, settings);
         }
         else

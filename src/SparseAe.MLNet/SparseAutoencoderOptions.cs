@@ -41,6 +41,15 @@ public sealed class SparseAutoencoderOptions
     /// <summary>L-BFGS correction pairs kept.</summary>
     public int LbfgsMemory { get; set; } = Defaults.LbfgsMemory;
 
+    /// <summary>
+    /// L-BFGS and its whole-batch memory: train on a uniform random sample of at most this many rows,
+    /// drawn with the seed in one pass over the view (as ML.NET's whitening takes
+    /// <c>maximumNumberOfRows</c>). Null, the default, trains on every row, and a view with more rows
+    /// than L-BFGS can hold (<see cref="SparseAe.Training.FullBatchTrainer.MaxRows"/>) is refused before
+    /// any row is read. Adam streams every row and ignores this.
+    /// </summary>
+    public long? MaximumRows { get; set; }
+
     /// <summary>L-BFGS stops when the largest gradient component falls below this (minFunc's optTol).</summary>
     public double GradientTolerance { get; set; } = Defaults.GradientTolerance;
 
@@ -119,6 +128,8 @@ public sealed class SparseAutoencoderOptions
             throw new ArgumentException(
                 $"ReconstructionErrorColumnName must be null or a non-empty name different from OutputColumnName ('{OutputColumnName}'), but is '{ReconstructionErrorColumnName}'.",
                 nameof(ReconstructionErrorColumnName));
+        if (MaximumRows is < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaximumRows), MaximumRows, $"MaximumRows must be null (every row) or at least 1, but is {MaximumRows}.");
         ToTrainerSettings(Seed ?? Defaults.Seed, null, null).Validate();
     }
 }

@@ -9,6 +9,15 @@ namespace SparseAe.Training;
 /// <summary>Trains on the whole data set in memory with L-BFGS, the UFLDL way (train.m + minFunc).</summary>
 public static class FullBatchTrainer
 {
+    /// <summary>
+    /// The most rows L-BFGS can train on at V inputs and H hidden units: the activations of every row
+    /// are held at once, (rows, Hp) and (rows, V) floats in single arrays (Hp = H padded to whole
+    /// vectors), and an array holds at most <see cref="Array.MaxLength"/> elements.
+    /// </summary>
+    public static long MaxRows(int visibleCount, int hiddenCount)
+        => (Array.MaxLength - 16L) / Math.Max(visibleCount, Kernels.RowMatrixKernels.PaddedWidth(hiddenCount));
+
+
     /// <summary>Trains on X, (rows, V) row-major. Rows with NaN or infinity are refused by index.</summary>
     public static TrainingResult Train(ReadOnlyMemory<float> x, int rows, int visibleCount, TrainerSettings settings)
     {
@@ -16,6 +25,9 @@ public static class FullBatchTrainer
         settings.Validate();
         if (rows < 1) throw new ArgumentException($"Training needs at least 1 row, but got {rows}.", nameof(rows));
         AutoencoderParameters.CountFor(visibleCount, settings.HiddenCount);
+        long maxRows = MaxRows(visibleCount, settings.HiddenCount);
+        if (rows > maxRows)
+            throw new ArgumentException($"L-BFGS holds every row's activations in memory and can train a {visibleCount}-{settings.HiddenCount}-{visibleCount} autoencoder on at most {maxRows} rows, but got {rows}.", nameof(rows));
         if (x.Length < (long)rows * visibleCount)
             throw new ArgumentException($"x must hold rows*V = {(long)rows * visibleCount} values, but holds {x.Length}.", nameof(x));
         MemoryBudget.Ensure(MemoryBudget.FullBatchBytes(visibleCount, settings.HiddenCount, rows, settings),

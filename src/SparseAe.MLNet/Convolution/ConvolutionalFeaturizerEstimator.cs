@@ -44,7 +44,8 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         var column = InputColumnRules.Find(input.Schema, o.InputColumnName, pixels);
         using var channel = _host.Start("Convolutional features");
         void CheckAlive() => HostAccess.CheckAlive(_host);
-        var (images, count) = new DataViewRows(input, column, pixels).ReadAll(CheckAlive);
+        var (images, count, _) = new DataViewRows(input, column, pixels).ReadAll(CheckAlive, long.MaxValue, null,
+            () => new InvalidOperationException($"Column '{column.Name}' has more than {Array.MaxLength / pixels} images of {pixels} pixels, more than one array holds; pass a sample of them."));
 
         int seed = o.Autoencoder.Seed ?? HostAccess.NextSeed(_host);   // one seed for the patches and the training
         var patches = PatchSampling.Sample(images, count, o.ImageHeight, o.ImageWidth, o.PatchSize, o.PatchCount, seed);

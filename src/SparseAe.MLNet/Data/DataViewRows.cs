@@ -13,37 +13,53 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
 {
     public int VectorSize => vectorSize;
 
-    /// <summary>Every row in one array (rows, V) row-major. Throws if there are none.</summary>
-    public (float[] Data, int Rows) ReadAll(Action checkAlive)
+    /// <summary>
+    /// Every row in one array (rows, V) row-major, or, when the view has more than
+    /// <paramref name="maxRows"/> rows and a <paramref name="sampler"/> is given, a uniform random
+    /// sample of <paramref name="maxRows"/> of them in one pass (reservoir sampling: Vitter 1985,
+    /// "Random sampling with a reservoir", Algorithm R). Without a sampler, more than
+    /// <paramref name="maxRows"/> rows throw <paramref name="tooMany"/>. Throws if there are no rows.
+    /// </summary>
+    /// <returns>The rows kept, how many, and how many the view had.</returns>
+    public (float[] Data, int Rows, long Seen) ReadAll(Action checkAlive, long maxRows, Random? sampler, Func<Exception> tooMany)
     {
-        var chunks = new List<float[]>();
+        maxRows = Math.Min(maxRows, Array.MaxLength / vectorSize);
         const int rowsPerChunk = 4096;
-        var current = new float[rowsPerChunk * vectorSize];
-        long rows = 0;
-        int inChunk = 0;
+        var chunks = new List<float[]>();
+        var row = new float[vectorSize];
+        long seen = 0;
         using (var reader = OpenPass(0))
         {
-            while (reader.TryReadRow(current.AsSpan(inChunk * vectorSize, vectorSize)))
+            while (true)
             {
-                rows++;
-                if (++inChunk == rowsPerChunk)
+                if (seen < maxRows)
                 {
-                    checkAlive();
-                    chunks.Add(current);
-                    current = new float[rowsPerChunk * vectorSize];
-                    inChunk = 0;
+                    int inChunk = (int)(seen % rowsPerChunk);
+                    if (inChunk == 0) { checkAlive(); chunks.Add(new float[rowsPerChunk * vectorSize]); }
+                    if (!reader.TryReadRow(chunks[^1].AsSpan(inChunk * vectorSize, vectorSize))) break;
                 }
-                if (rows * vectorSize > Array.MaxLength)
-                    throw new InvalidOperationException(
-                        $"Column '{column.Name}' holds more than {Array.MaxLength / vectorSize} rows of {vectorSize} values, more than L-BFGS can hold in memory; use Optimizer = Adam, which streams.");
+                else
+                {
+                    if (!reader.TryReadRow(row)) break;
+                    if (sampler is null) throw tooMany();
+                    if (seen % rowsPerChunk == 0) checkAlive();
+                    long j = sampler.NextInt64(seen + 1);   // row `seen` replaces a kept one with probability maxRows / (seen + 1)
+                    if (j < maxRows) row.CopyTo(chunks[(int)(j / rowsPerChunk)].AsSpan((int)(j % rowsPerChunk) * vectorSize, vectorSize));
+                }
+                seen++;
             }
         }
-        if (rows == 0) throw NoRows();
-        var all = new float[rows * vectorSize];
-        int offset = 0;
-        foreach (var c in chunks) { c.CopyTo(all, offset); offset += c.Length; }
-        Array.Copy(current, 0, all, offset, inChunk * vectorSize);
-        return (all, (int)rows);
+        if (seen == 0) throw NoRows();
+        long kept = Math.Min(seen, maxRows);
+        var all = new float[kept * vectorSize];
+        long offset = 0;
+        foreach (var c in chunks)
+        {
+            int n = (int)Math.Min(c.Length, all.LongLength - offset);
+            Array.Copy(c, 0, all, offset, n);
+            offset += n;
+        }
+        return (all, (int)kept, seen);
     }
 
     public IRowReader OpenPass(int pass) => new Reader(data.GetRowCursor(new[] { column }), column, vectorSize);

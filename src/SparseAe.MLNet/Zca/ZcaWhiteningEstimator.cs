@@ -17,8 +17,11 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
     private readonly IHost _host;
     private readonly string _output, _input;
     private readonly double _epsilon;
+    private readonly long? _maximumRows;
+    private readonly int? _seed;
 
-    internal ZcaWhiteningEstimator(IHostEnvironment env, string outputColumnName, string? inputColumnName, double epsilon)
+    internal ZcaWhiteningEstimator(IHostEnvironment env, string outputColumnName, string? inputColumnName, double epsilon,
+        long? maximumRows = null, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(env);
         if (string.IsNullOrWhiteSpace(outputColumnName))
@@ -27,7 +30,11 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
             throw new ArgumentException($"inputColumnName must be null or a non-empty column name, but is '{inputColumnName}'.", nameof(inputColumnName));
         if (!(epsilon >= 0) || double.IsInfinity(epsilon))
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
+        if (maximumRows is < 1)
+            throw new ArgumentOutOfRangeException(nameof(maximumRows), maximumRows, $"maximumRows must be null (every row) or at least 1, but is {maximumRows}.");
         _host = env.Register(nameof(ZcaWhiteningEstimator));
+        _maximumRows = maximumRows;
+        _seed = seed;
         _output = outputColumnName;
         _input = inputColumnName ?? outputColumnName;
         _epsilon = epsilon;
@@ -40,16 +47,25 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         return InputColumnRules.WithOutputs(inputSchema, _input, (_output, SchemaShape.Column.VectorKind.Vector));
     }
 
-    /// <summary>Estimates mu and W from every row of the input column.</summary>
+    /// <summary>Estimates mu and W from every row of the input column, or from a seeded random sample of maximumRows of them.</summary>
     public ZcaWhiteningTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var column = InputColumnRules.Find(input.Schema, _input, expectedSize: null);
         int d = ((VectorDataViewType)column.Type).Size;
         using var channel = _host.Start("Fitting ZCA");
-        var (data, rows) = new DataViewRows(input, column, d).ReadAll(() => HostAccess.CheckAlive(_host));
+        long limit = Array.MaxLength / d;
+        if (_maximumRows > limit)
+            throw new ArgumentOutOfRangeException("maximumRows", _maximumRows, $"maximumRows is {_maximumRows}, but ZCA can hold at most {limit} rows of {d} values.");
+        if (input.GetRowCount() > limit && _maximumRows is null)
+            throw new InvalidOperationException($"Column '{column.Name}' has {input.GetRowCount()} rows, more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them.");
+        var sampler = _maximumRows is null ? null : new Random(_seed ?? HostAccess.NextSeed(_host));
+        var (data, rows, seen) = new DataViewRows(input, column, d).ReadAll(() => HostAccess.CheckAlive(_host), _maximumRows ?? limit, sampler,
+            () => new InvalidOperationException($"Column '{column.Name}' has more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them."));
         var whitening = ZcaWhitening.Fit(data, rows, d, _epsilon);
-        HostAccess.Info(channel, $"ZCA whitening of {d}-vectors fitted on {rows} rows (epsilon {_epsilon}).");
+        HostAccess.Info(channel, rows == seen
+            ? $"ZCA whitening of {d}-vectors fitted on {rows} rows (epsilon {_epsilon})."
+            : $"ZCA whitening of {d}-vectors fitted on a random sample of {rows} of {seen} rows (epsilon {_epsilon}).");
         return new ZcaWhiteningTransformer(_output, _input, whitening, rows);
     }
 }

@@ -41,6 +41,9 @@ public class PackageTests
                 var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
                 var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
                 Assert.Contains("Microsoft.ML", dependencies);
+                // Any 5.x from 5.0.1, not 6: the component uses ML.NET internals a major version may change.
+                var ml = nuspec.Descendants().Single(e => e.Name.LocalName == "dependency" && (string)e.Attribute("id")! == "Microsoft.ML");
+                Assert.Equal("[5.0.1, 6.0.0)", (string)ml.Attribute("version")!);
                 Assert.Contains("SparseAe.Core", dependencies);
                 Assert.DoesNotContain("Mono.Cecil", dependencies);
             }
