@@ -97,7 +97,9 @@ public class TrainTests
         SparseAe.Data.Patches.PatchNormalization.Ufldl(patches, 200, 64);
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromRowSource(new SparseAe.Training.ArrayRowSource(patches, 200, 64), "Features");
-        var expected = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }).Fit(data);
+        // Seed 1: the CLI's --seed default, which it passes to the options (without a seed the options
+        // would draw one from the MLContext, as ML.NET's trainers do).
+        var expected = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5, Seed = 1 }).Fit(data);
         var fromCli = File.ReadAllLines(Path.Combine(dir, "mat.csv")).Skip(1).SelectMany(l => l.Split(',')).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(expected.Weights.W1.ToArray(), fromCli);
     }
