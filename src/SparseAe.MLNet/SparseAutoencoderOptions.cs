@@ -128,6 +128,9 @@ public sealed class SparseAutoencoderOptions
             throw new ArgumentException(
                 $"ReconstructionErrorColumnName must be null or a non-empty name different from OutputColumnName ('{OutputColumnName}'), but is '{ReconstructionErrorColumnName}'.",
                 nameof(ReconstructionErrorColumnName));
+        Data.InputColumnRules.CheckSavable(OutputColumnName, nameof(OutputColumnName));
+        Data.InputColumnRules.CheckSavable(InputColumnName, nameof(InputColumnName));
+        Data.InputColumnRules.CheckSavable(ReconstructionErrorColumnName, nameof(ReconstructionErrorColumnName));
         if (MaximumRows is < 1)
             throw new ArgumentOutOfRangeException(nameof(MaximumRows), MaximumRows, $"MaximumRows must be null (every row) or at least 1, but is {MaximumRows}.");
         ToTrainerSettings(Seed ?? Defaults.Seed, null, null).Validate();

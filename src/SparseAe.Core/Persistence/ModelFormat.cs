@@ -117,13 +117,30 @@ public static class ModelFormat
         for (int i = 0; i < names.Count; i++)
         {
             if (names[i] is null) throw w.Refusal($"column name {i}", "is null; a name may be empty but not null");
-            int lone = IndexOfLoneSurrogate(names[i]);
-            if (lone >= 0)
-                throw w.Refusal($"column name {i}", $"holds a lone surrogate (U+{(int)names[i][lone]:X4} at index {lone}); it must be valid Unicode, for it is stored as UTF-8");
+            if (LoneSurrogateProblem(names[i]) is { } problem) throw w.Refusal($"column name {i}", problem);
             var bytes = Encoding.UTF8.GetBytes(names[i]);
             w.Int(NameLength(i), bytes.Length);
             w.Bytes(bytes);
         }
+    }
+
+    /// <summary>
+    /// Null when a column name can be saved and loaded back unchanged, else what is wrong with it (the
+    /// rules of <see cref="WriteNames"/>, in its words): the estimators check their column names with
+    /// this when they are made, so that a model never fails at Save, where ML.NET has already opened
+    /// the file.
+    /// </summary>
+    internal static string? ColumnNameProblem(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (LoneSurrogateProblem(name) is { } lone) return lone;
+        return NameLength(0).Problem(Encoding.UTF8.GetByteCount(name)) is { } length ? $"has a UTF-8 length that {length}" : null;
+    }
+
+    private static string? LoneSurrogateProblem(string name)
+    {
+        int lone = IndexOfLoneSurrogate(name);
+        return lone < 0 ? null : $"holds a lone surrogate (U+{(int)name[lone]:X4} at index {lone}); it must be valid Unicode, for it is stored as UTF-8";
     }
 
     // UTF-8 would replace such a char with U+FFFD, and the name would load back changed.

@@ -50,4 +50,15 @@ internal static class InputColumnRules
             columns[name] = MLNetInternals.HostAccess.ShapeColumn(name, kind, NumberDataViewType.Single);
         return new SchemaShape(columns.Values);
     }
+
+    /// <summary>
+    /// Refuses, when an estimator is made, a column name that a saved model could not hold (see
+    /// <see cref="SparseAe.Persistence.ModelFormat.ColumnNameProblem"/>), so that Save never fails half-way
+    /// through ML.NET's zip. <paramref name="option"/> names the option or parameter in the message.
+    /// </summary>
+    public static void CheckSavable(string? name, string option)
+    {
+        if (name is not null && SparseAe.Persistence.ModelFormat.ColumnNameProblem(name) is { } problem)
+            throw new ArgumentException($"{option} {problem}, so a model with it could not be saved.", option);
+    }
 }

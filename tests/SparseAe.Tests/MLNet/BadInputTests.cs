@@ -177,14 +177,35 @@ public class BadInputTests
     [Fact]
     public void A_model_whose_column_name_its_loader_would_refuse_is_not_saved()
     {
-        // ML.NET takes any column name; the saved block holds at most 4,096 UTF-8 bytes of one.
+        // ML.NET takes any column name; the saved block holds at most 4,096 UTF-8 bytes of one. The
+        // estimators refuse such a name when they are made (below); a transformer made otherwise is
+        // refused at Save, before any byte of its entry.
         var longName = new string('c', 5000);
-        var data = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(30, 4));
-        var model = _ml.Transforms.SparseAutoencoder(longName, "Features", hiddenCount: 3, maxIterations: 5).Fit(data);
+        var p = SparseAe.Model.ParameterInitializer.Initialize(8, 3, 1);
+        var model = new SparseAutoencoderTransformer(longName, "Features", null, p, new SparseAe.Objective.ObjectiveSettings(), FormatSamples.Summary(3));
         using var stream = new MemoryStream();
-        var e = Assert.ThrowsAny<Exception>(() => _ml.Model.Save(model, data.Schema, stream));
+        var e = Assert.ThrowsAny<Exception>(() => _ml.Model.Save(model, null, stream));
         Assert.Contains("The UTF-8 length of column name 0 is 5000; it must lie in 0..4096. The SparseAe model is not saved: its reader would refuse it.",
             FullMessage(e));
+    }
+
+    [Fact]
+    public void Estimators_refuse_a_column_name_a_saved_model_could_not_hold_when_they_are_made()
+    {
+        var longName = new string('c', 5000);
+        const string rule = "has a UTF-8 length that is 5000; it must lie in 0..4096, so a model with it could not be saved.";
+        var e = Assert.Throws<ArgumentException>(() => _ml.Transforms.SparseAutoencoder(longName, "Features"));
+        Assert.Equal("OutputColumnName", e.ParamName);
+        Assert.Contains("OutputColumnName " + rule, e.Message);
+        e = Assert.Throws<ArgumentException>(() => _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", ReconstructionErrorColumnName = "\ud800x" }));
+        Assert.Contains("ReconstructionErrorColumnName holds a lone surrogate (U+D800 at index 0)", e.Message);
+        e = Assert.Throws<ArgumentException>(() => _ml.Transforms.ZcaWhitening("White", longName));
+        Assert.Contains("inputColumnName " + rule, e.Message);
+        e = Assert.Throws<ArgumentException>(() => _ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            OutputColumnName = longName, InputColumnName = "Pixels", ImageHeight = 10, ImageWidth = 10,
+        }));
+        Assert.Contains("OutputColumnName " + rule, e.Message);
     }
 
     [Fact]
