@@ -96,7 +96,9 @@ public sealed class SparseAutoencoderOptions
     internal SparseAutoencoderOptions Clone() => (SparseAutoencoderOptions)MemberwiseClone();
 
     /// <param name="seed">The resolved seed: <see cref="Seed"/>, or one drawn from the MLContext.</param>
-    internal TrainerSettings ToTrainerSettings(int seed, Action? checkCancellation, Action<TrainingProgress>? progress) => new()
+    /// <param name="checkCancellation">MLContext.CancelExecution's check, if any.</param>
+    /// <param name="channel">Where progress, information and warnings go (mlContext.Log), if anywhere.</param>
+    internal TrainerSettings ToTrainerSettings(int seed, Action? checkCancellation, Microsoft.ML.Runtime.IChannel? channel) => new()
     {
         HiddenCount = HiddenCount,
         Objective = new Objective.ObjectiveSettings(SparsityTarget, SparsityWeight, WeightDecay, Penalty, Decoder),
@@ -104,6 +106,7 @@ public sealed class SparseAutoencoderOptions
         MaxIterations = MaxIterations,
         LbfgsMemory = LbfgsMemory,
         GradientTolerance = GradientTolerance,
+        MaximumRows = MaximumRows,
         FunctionTolerance = FunctionTolerance,
         Epochs = Epochs,
         BatchSize = BatchSize,
@@ -111,7 +114,9 @@ public sealed class SparseAutoencoderOptions
         ShufflePoolRows = ShufflePoolRows,
         Seed = seed,
         Threads = Threads,
-        Progress = progress,
+        Progress = channel is null ? Progress : TrainingLog.Progress(channel, Progress),
+        Info = channel is null ? null : m => MLNetInternals.HostAccess.Info(channel, m),
+        Warning = channel is null ? null : m => MLNetInternals.HostAccess.Warning(channel, m),
         CancellationToken = CancellationToken,
         CheckCancellation = checkCancellation,
     };
@@ -131,8 +136,6 @@ public sealed class SparseAutoencoderOptions
         Data.InputColumnRules.CheckSavable(OutputColumnName, nameof(OutputColumnName));
         Data.InputColumnRules.CheckSavable(InputColumnName, nameof(InputColumnName));
         Data.InputColumnRules.CheckSavable(ReconstructionErrorColumnName, nameof(ReconstructionErrorColumnName));
-        if (MaximumRows is < 1)
-            throw new ArgumentOutOfRangeException(nameof(MaximumRows), MaximumRows, $"MaximumRows must be null (every row) or at least 1, but is {MaximumRows}.");
         ToTrainerSettings(Seed ?? Defaults.Seed, null, null).Validate();
     }
 }

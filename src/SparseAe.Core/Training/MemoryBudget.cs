@@ -24,6 +24,9 @@ public static class MemoryBudget
         return (long)Math.Min(bytes, long.MaxValue);
     }
 
+    /// <param name="visible">V.</param>
+    /// <param name="hidden">H.</param>
+    /// <param name="s">The settings (batch size, shuffle pool, threads).</param>
     /// <param name="rows">The source's row count when known: the shuffle pool never holds more.</param>
     public static long MiniBatchBytes(int visible, int hidden, TrainerSettings s, long? rows = null)
     {

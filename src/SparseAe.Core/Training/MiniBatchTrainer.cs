@@ -75,8 +75,7 @@ public static class MiniBatchTrainer
                     if (!more) break;
                 }
             }
-            if (epochRows == 0)
-                throw new ArgumentException("The training data have no rows; at least 1 is needed.", nameof(source));
+            if (epochRows == 0) throw RowReading.NoRows(source);
             rowsPerEpoch = epochRows;
             epochCost = new CostBreakdown(total / epochRows, recon / epochRows, decay / epochRows, sparsity / epochRows);
             for (int j = 0; j < h; j++) meanActivation[j] /= epochRows;

@@ -17,6 +17,9 @@ public interface IRowSource
     /// <summary>The number of rows when the source knows it without a pass; null otherwise.</summary>
     long? RowCount => null;
 
+    /// <summary>What the rows are, for messages ("column 'Features'"); null says nothing more.</summary>
+    string? Description => null;
+
     /// <summary>
     /// Starts a pass in an order drawn from <paramref name="random"/> when the source can shuffle
     /// itself cheaply (an ML.NET view whose <c>CanShuffle</c> is true); otherwise the same as
@@ -55,6 +58,11 @@ public sealed class ArrayRowSource : IRowSource
     public int VectorSize { get; }
 
     public long? RowCount => _rows;
+
+    /// <summary>The rows, (rows, V) row-major.</summary>
+    internal ReadOnlyMemory<float> Data => _data.Slice(0, _rows * VectorSize);
+
+    internal int Rows => _rows;
 
     public IRowReader OpenPass(int pass) => new Reader(this);
 

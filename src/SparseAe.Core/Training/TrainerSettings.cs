@@ -15,6 +15,9 @@ public sealed class TrainerSettings
     public double GradientTolerance { get; init; } = Defaults.GradientTolerance;
     public double FunctionTolerance { get; init; } = Defaults.FunctionTolerance;
 
+    /// <summary>L-BFGS: train on a seeded uniform random sample of at most this many rows; null, every row.</summary>
+    public long? MaximumRows { get; init; }
+
     /// <summary>Adam: passes over the data.</summary>
     public int Epochs { get; init; } = Defaults.Epochs;
     public int BatchSize { get; init; } = Defaults.BatchSize;
@@ -44,6 +47,12 @@ public sealed class TrainerSettings
     /// <summary>Called after every L-BFGS iteration and after every Adam epoch.</summary>
     public Action<TrainingProgress>? Progress { get; init; }
 
+    /// <summary>Receives what the training does (the rows, the optimizer), once per training.</summary>
+    public Action<string>? Info { get; init; }
+
+    /// <summary>Receives warnings about the data (inputs outside what the decoder reconstructs).</summary>
+    public Action<string>? Warning { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -54,6 +63,7 @@ public sealed class TrainerSettings
         if (MaxIterations < 1) throw Bad(nameof(MaxIterations), MaxIterations, "at least 1");
         if (LbfgsMemory < 1) throw Bad(nameof(LbfgsMemory), LbfgsMemory, "at least 1");
         if (!(GradientTolerance >= 0)) throw Bad(nameof(GradientTolerance), GradientTolerance, "at least 0");
+        if (MaximumRows is < 1) throw Bad(nameof(MaximumRows), MaximumRows, "null (every row) or at least 1");
         if (!(FunctionTolerance >= 0)) throw Bad(nameof(FunctionTolerance), FunctionTolerance, "at least 0");
         if (Epochs < 1) throw Bad(nameof(Epochs), Epochs, "at least 1");
         if (BatchSize < 1) throw Bad(nameof(BatchSize), BatchSize, "at least 1");

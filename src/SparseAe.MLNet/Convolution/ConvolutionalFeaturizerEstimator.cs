@@ -44,8 +44,8 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         var column = InputColumnRules.Find(input.Schema, o.InputColumnName, pixels);
         using var channel = _host.Start("Convolutional features");
         void CheckAlive() => HostAccess.CheckAlive(_host);
-        var (images, count, _) = new DataViewRows(input, column, pixels).ReadAll(CheckAlive, long.MaxValue, null,
-            () => new InvalidOperationException($"Column '{column.Name}' has more than {Array.MaxLength / pixels} images of {pixels} pixels, more than one array holds; pass a sample of them."));
+        var (images, count, _) = RowReading.ReadAll(new DataViewRows(input, column, pixels), long.MaxValue, null,
+            () => new InvalidOperationException($"Column '{column.Name}' has more than {Array.MaxLength / pixels} images of {pixels} pixels, more than one array holds; pass a sample of them."), CheckAlive);
 
         int seed = o.Autoencoder.Seed ?? HostAccess.NextSeed(_host);   // one seed for the patches and the training
         var patches = PatchSampling.Sample(images, count, o.ImageHeight, o.ImageWidth, o.PatchSize, o.PatchCount, seed);
@@ -67,10 +67,8 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         }
         HostAccess.Info(channel, $"Sampled {o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {count} images; training the patch autoencoder.");
 
-        var settings = o.Autoencoder.ToTrainerSettings(seed, CheckAlive, TrainingLog.Progress(channel, o.Autoencoder.Progress));
-        var result = o.Autoencoder.Optimizer == OptimizerKind.Lbfgs
-            ? FullBatchTrainer.Train(patches, o.PatchCount, length, settings)
-            : MiniBatchTrainer.Train(new ArrayRowSource(patches, o.PatchCount, length), settings);
+        var settings = o.Autoencoder.ToTrainerSettings(seed, CheckAlive, channel);
+        var result = AutoencoderTraining.Run(new ArrayRowSource(patches, o.PatchCount, length), settings);
         var featurizer = new ConvolutionalFeaturizer(o.Geometry(),
             new PatchPreprocessor(o.Normalization, parameter, zca), result.Parameters, o.Pooling, o.FeatureEncoding());
         TrainingLog.Finished(channel, result.Summary, seed);

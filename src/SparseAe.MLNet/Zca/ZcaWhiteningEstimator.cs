@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using SparseAe.MLNet.Data;
 using SparseAe.MLNet.MLNetInternals;
+using SparseAe.Training;
 using SparseAe.Whitening;
 
 namespace SparseAe.MLNet;
@@ -62,8 +63,9 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         if (input.GetRowCount() > limit && _maximumRows is null)
             throw new InvalidOperationException($"Column '{column.Name}' has {input.GetRowCount()} rows, more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them.");
         var sampler = _maximumRows is null ? null : new Random(_seed ?? HostAccess.NextSeed(_host));
-        var (data, rows, seen) = new DataViewRows(input, column, d).ReadAll(() => HostAccess.CheckAlive(_host), _maximumRows ?? limit, sampler,
-            () => new InvalidOperationException($"Column '{column.Name}' has more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them."));
+        var (data, rows, seen) = RowReading.ReadAll(new DataViewRows(input, column, d), _maximumRows ?? limit, sampler,
+            () => new InvalidOperationException($"Column '{column.Name}' has more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them."),
+            () => HostAccess.CheckAlive(_host));
         var whitening = ZcaWhitening.Fit(data, rows, d, _epsilon);
         HostAccess.Info(channel, rows == seen
             ? $"ZCA whitening of {d}-vectors fitted on {rows} rows (epsilon {_epsilon})."

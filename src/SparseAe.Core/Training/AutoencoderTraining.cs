@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+
+namespace SparseAe.Training;
+
+/// <summary>
+/// The one way an autoencoder is trained on rows: both ML.NET estimators (and through them the
+/// command line) come here. It validates the settings once, chooses the optimizer, checks sizes and
+/// memory before any row is read, reads the rows L-BFGS holds (every row, or a seeded sample of
+/// <see cref="TrainerSettings.MaximumRows"/>), warns about inputs a sigmoid decoder cannot
+/// reconstruct, and reports what it does through <see cref="TrainerSettings.Info"/> and
+/// <see cref="TrainerSettings.Warning"/>.
+/// </summary>
+public static class AutoencoderTraining
+{
+    /// <summary>Trains on <paramref name="rows"/> with <paramref name="settings"/>.</summary>
+    public static TrainingResult Run(IRowSource rows, TrainerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        int v = rows.VectorSize, h = settings.HiddenCount;
+        string network = $"a {v}-{h}-{v} autoencoder";
+        string what = rows.Description ?? "the training data";
+        if (settings.Optimizer == OptimizerKind.Adam)
+        {
+            settings.Info?.Invoke($"Training {network} with Adam, streaming {what}.");
+            return MiniBatchTrainer.Train(rows, settings);
+        }
+
+        // L-BFGS holds every row: sizes and memory are checked before any row is read, when the
+        // source knows how many it has.
+        long limit = FullBatchTrainer.MaxRows(v, h);
+        if (settings.MaximumRows > limit)
+            throw new ArgumentOutOfRangeException(nameof(settings.MaximumRows), settings.MaximumRows,
+                $"MaximumRows is {settings.MaximumRows}, but L-BFGS can hold at most {limit} rows of {network}; lower it or use Optimizer = Adam, which streams.");
+        Exception TooMany(long count) => new InvalidOperationException(
+            $"{Capitalised(what)} has {count} rows, more than the {limit} rows of {network} that L-BFGS can hold in memory; " +
+            "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.");
+        if (rows.RowCount is long known)
+        {
+            if (known > limit && settings.MaximumRows is null) throw TooMany(known);
+            long used = Math.Min(known, settings.MaximumRows ?? known);
+            MemoryBudget.Ensure(MemoryBudget.FullBatchBytes(v, h, used, settings) + 4 * used * v, $"Training {network} with L-BFGS on {used} rows");
+        }
+        ReadOnlyMemory<float> data;
+        int count;
+        long seen;
+        if (rows is ArrayRowSource array && settings.MaximumRows is null)
+            (data, count, seen) = (array.Data, array.Rows, array.Rows);   // already in one array: no copy
+        else
+            (data, count, seen) = RowReading.ReadAll(rows, settings.MaximumRows ?? limit,
+                settings.MaximumRows is null ? null : new Random(settings.Seed), () => TooMany(limit + 1), settings.ThrowIfCancelled);
+        if (settings.Objective.Decoder == DecoderKind.Sigmoid) WarnOutsideUnitInterval(data.Span, what, settings.Warning);
+        settings.Info?.Invoke(count == seen
+            ? $"Training {network} with L-BFGS on {count} rows."
+            : $"Training {network} with L-BFGS on a random sample of {count} of {seen} rows (MaximumRows).");
+        return FullBatchTrainer.Train(data, count, v, settings);
+    }
+
+    private static void WarnOutsideUnitInterval(ReadOnlySpan<float> data, string what, Action<string>? warning)
+    {
+        if (warning is null || data.IsEmpty) return;
+        float min = TensorPrimitives.Min(data), max = TensorPrimitives.Max(data);
+        if (min < 0 || max > 1)
+            warning(string.Format(CultureInfo.InvariantCulture,
+                "{0} holds values in [{1:G4}, {2:G4}]; the sigmoid decoder reconstructs only [0, 1], so scale the inputs (UFLDL rescales patches to [0.1, 0.9]).",
+                Capitalised(what), min, max));
+    }
+
+    private static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+}
