@@ -1,3 +1,4 @@
+using SparseAe.Persistence;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -73,10 +74,10 @@ Time("test set classified");
 Report.ConfusionMatrix(Console.Out, counts, FashionData.ClassNames);
 
 Directory.CreateDirectory(arguments.OutputDirectory);
-Output.Write(Path.Combine(arguments.OutputDirectory, "model.zip"), s => ml.Model.Save(model, trainView.Schema, s));
-Output.Write(Path.Combine(arguments.OutputDirectory, "filters.png"), s => s.Write(Pictures.Filters(featurizer.Featurizer)));
+AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "model.zip"), s => ml.Model.Save(model, trainView.Schema, s));
+AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "filters.png"), s => s.Write(Pictures.Filters(featurizer.Featurizer)));
 var examples = Enumerable.Range(0, 5).Select(k => test.First(i => i.Label == k * 2)).ToList();   // a top, a pullover, a coat, a shirt, a bag
-Output.Write(Path.Combine(arguments.OutputDirectory, "feature-maps.png"), s => s.Write(Pictures.FeatureMaps(featurizer.Featurizer, examples)));
+AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "feature-maps.png"), s => s.Write(Pictures.FeatureMaps(featurizer.Featurizer, examples)));
 Console.WriteLine("wrote model.zip, filters.png and feature-maps.png");
 Time($"model and pictures written to {Path.GetFullPath(arguments.OutputDirectory)}");
 

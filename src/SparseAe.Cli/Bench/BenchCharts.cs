@@ -1,3 +1,4 @@
+using SparseAe.Persistence;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SparseAe.Cli.Infrastructure;

@@ -1,3 +1,4 @@
+using SparseAe.Persistence;
 using System.CommandLine;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,3 +1,4 @@
+using SparseAe.Persistence;
 using Microsoft.ML;
 using SparseAe.Cli.Infrastructure;
 using SparseAe.Data.Csv;

@@ -20,7 +20,7 @@ internal static class CommandRunner
             Console.Error.WriteLine("cancelled: nothing was written");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FormatException or InsufficientMemoryException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FormatException or InsufficientMemoryException or DirectoryNotFoundException)
         {
             // Bad data or options found below the CLI (the library names the thing, rule and value).
             Console.Error.WriteLine($"error: {OneLine(e.Message)}");

@@ -1,18 +1,24 @@
-namespace SparseAe.Cli.Infrastructure;
+namespace SparseAe.Persistence;
 
 /// <summary>
 /// Writes a file so that a reader, or a crash at any moment, sees either the old file or the whole
 /// new one: the content goes to a temporary file in the same folder (same file system), is flushed
-/// to disk, and is then renamed over the target.
+/// to disk, and is then renamed over the target. If writing throws, the temporary file is removed
+/// and the old file is untouched. Use it for saved models:
+/// <c>AtomicFile.Write("model.zip", s =&gt; mlContext.Model.Save(model, schema, s))</c>.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="path"/> with <paramref name="write"/>, all or nothing.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
     public static void Write(string path, Action<Stream> write)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(write);
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
-            throw new UsageException($"Cannot write '{path}': the folder '{folder}' does not exist.");
+            throw new DirectoryNotFoundException($"Cannot write '{path}': the folder '{folder}' does not exist.");
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -30,8 +36,10 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>, all or nothing.</summary>
     public static void WriteBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
 
+    /// <summary>Writes UTF-8 text (no byte-order mark) to <paramref name="path"/>, all or nothing.</summary>
     public static void WriteText(string path, Action<TextWriter> write)
         => Write(path, s =>
         {
