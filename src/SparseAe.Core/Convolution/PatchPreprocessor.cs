@@ -61,19 +61,14 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
         for (int i = 0; i < rows; i++)
         {
             var p = patches.Slice(i * length, length);
-            float mean = System.Numerics.Tensors.TensorPrimitives.Sum(p) / length;
             switch (Normalization)
             {
                 case PatchNormalizationKind.Ufldl:
-                {
-                    // (clip(x - mean, -pstd, pstd) + pstd) / pstd * 0.4 + 0.1, UFLDL's normalizeData.
-                    float pstd = (float)Parameter;
-                    for (int k = 0; k < length; k++)
-                        p[k] = (Math.Clamp(p[k] - mean, -pstd, pstd) + pstd) / pstd * 0.4f + 0.1f;
+                    UfldlNormalization.Apply(p, Parameter);   // the command line's function, bit for bit
                     break;
-                }
                 case PatchNormalizationKind.Contrast:
                 {
+                    float mean = System.Numerics.Tensors.TensorPrimitives.Sum(p) / length;
                     System.Numerics.Tensors.TensorPrimitives.Subtract(p, mean, p);
                     // Sample variance as Coates et al.'s code (MATLAB var); one value has none.
                     double variance = length > 1 ? System.Numerics.Tensors.TensorPrimitives.SumOfSquares(p) / (double)(length - 1) : 0;

@@ -1,9 +1,10 @@
 namespace SparseAe.Convolution;
 
 /// <summary>
-/// Random square patches from a stack of equally sized images held as rows of one array, and the
-/// global deviation UFLDL's normalisation uses. (SparseAe.Data.Patches does the same for images of
-/// any sizes; this is the form the ML.NET featurizer needs, with no dependency on image decoding.)
+/// Random square patches from a stack of equally sized images held as rows of one array.
+/// (SparseAe.Data.Patches does the same for images of any sizes; this is the form the ML.NET
+/// featurizer needs, with no dependency on image decoding.) UFLDL's normalisation of them is
+/// <see cref="UfldlNormalization"/>.
 /// </summary>
 public static class PatchSampling
 {
@@ -31,29 +32,5 @@ public static class PatchSampling
                 images.Slice(image * pixels + (top + y) * width + left, patchSize).CopyTo(patches.AsSpan(i * length + y * patchSize, patchSize));
         }
         return patches;
-    }
-
-    /// <summary>
-    /// pstd = 3 standard deviations (n - 1, as MATLAB's std) of all values after each patch's own mean
-    /// is removed: the clipping bound of UFLDL's normalizeData. 0 for constant data.
-    /// </summary>
-    public static double UfldlDeviation(ReadOnlySpan<float> patches, int count, int length)
-    {
-        double sum = 0, sumSquares = 0;
-        long n = (long)count * length;
-        for (int i = 0; i < count; i++)
-        {
-            var p = patches.Slice(i * length, length);
-            double mean = System.Numerics.Tensors.TensorPrimitives.Sum(p) / (double)length;
-            for (int k = 0; k < length; k++)
-            {
-                double d = p[k] - mean;
-                sum += d;
-                sumSquares += d * d;
-            }
-        }
-        if (n < 2) return 0;
-        double variance = (sumSquares - sum * sum / n) / (n - 1);
-        return 3 * Math.Sqrt(Math.Max(variance, 0));
     }
 }

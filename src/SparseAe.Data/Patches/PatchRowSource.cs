@@ -1,3 +1,4 @@
+using SparseAe.Convolution;
 using SparseAe.Data.Images;
 using SparseAe.Training;
 
@@ -76,15 +77,15 @@ public sealed class PatchRowSource : IRowSource
     {
         var random = new Random(_seed);
         var patch = new float[VectorSize];
-        var accumulator = new DeviationAccumulator();
+        var accumulator = new UfldlNormalization.DeviationAccumulator();
         for (int i = 0; i < NormalizationSampleSize; i++)
         {
             PatchSampler.SampleOne(random, _images, PatchSize, patch);
             PatchNormalization.CheckFinite(patch, i);
-            PatchNormalization.RemoveMean(patch);
+            UfldlNormalization.RemoveMean(patch);
             accumulator.Add(patch);
         }
-        return PatchNormalization.ClipDeviations * accumulator.StandardDeviation;
+        return UfldlNormalization.ClipDeviations * accumulator.StandardDeviation;
     }
 
     private sealed class Reader(PatchRowSource source) : IRowReader
@@ -102,8 +103,7 @@ public sealed class PatchRowSource : IRowSource
             var patch = destination[..source.VectorSize];
             PatchSampler.SampleOne(_random, source._images, source.PatchSize, patch);
             PatchNormalization.CheckFinite(patch, _next);
-            PatchNormalization.RemoveMean(patch);
-            PatchNormalization.Rescale(patch, source.Deviation);
+            UfldlNormalization.Apply(patch, source.Deviation);
             _next++;
             return true;
         }

@@ -51,7 +51,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         var patches = PatchSampling.Sample(images, count, o.ImageHeight, o.ImageWidth, o.PatchSize, o.PatchCount, seed);
         double parameter = o.Normalization switch
         {
-            PatchNormalizationKind.Ufldl => PatchSampling.UfldlDeviation(patches, o.PatchCount, length),
+            PatchNormalizationKind.Ufldl => UfldlNormalization.Deviation(patches, o.PatchCount, length),
             PatchNormalizationKind.Contrast => o.ContrastEpsilon,
             _ => 0,
         };

@@ -114,4 +114,22 @@ public class PatchNormalizationTests
         Assert.Contains("Patch 2", error.Message);
         Assert.Contains("element 1", error.Message);
     }
+
+    [Fact]
+    public void TheCommandLineAndTheFeaturizerNormaliseToTheSameBits()
+    {
+        // One UFLDL normalisation (Core's UfldlNormalization) behind both call sites: the command
+        // line's PatchNormalization.Ufldl and the featurizer's deviation plus PatchPreprocessor.
+        const int count = 300, dimension = 64;
+        float[] patches = Random(count * dimension, 7, scale: 2);
+        var cli = (float[])patches.Clone();
+        double cliPstd = PatchNormalization.Ufldl(cli, count, dimension);
+
+        var featurizer = (float[])patches.Clone();
+        double pstd = SparseAe.Convolution.UfldlNormalization.Deviation(featurizer, count, dimension);
+        new SparseAe.Convolution.PatchPreprocessor(SparseAe.Convolution.PatchNormalizationKind.Ufldl, pstd, null).Apply(featurizer, count, dimension);
+
+        Assert.Equal(cliPstd, pstd);
+        Assert.Equal(cli, featurizer);
+    }
 }

@@ -20,7 +20,7 @@ public class AtomicFileTests
         }));
         Assert.Equal("the writer failed half-way", e.Message);
         Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
-        Assert.Equal(["model.zip"], Directory.GetFiles(dir).Select(Path.GetFileName).ToArray());
+        Assert.Equal(["model.zip"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).ToArray());
     }
 
     [Fact]
