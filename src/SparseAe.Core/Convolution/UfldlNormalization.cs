@@ -28,21 +28,23 @@ public static class UfldlNormalization
     public const double ClipDeviations = 3;
 
     /// <summary>
-    /// pstd of <paramref name="count"/> patches of <paramref name="length"/> values ((count, length)
-    /// row-major): 3 sample deviations of all values after each patch's mean is removed; 0 for
-    /// constant data. The patches are not changed.
+    /// Normalises <paramref name="count"/> patches of <paramref name="length"/> values ((count, length)
+    /// row-major) in place and returns the pstd it clipped to (3 sample deviations of all values after
+    /// each patch's mean is removed; 0 for constant data), for normalising other patches alike with
+    /// <see cref="Apply"/>. One pass removes the means and accumulates the deviation, a second rescales.
     /// </summary>
-    public static double Deviation(ReadOnlySpan<float> patches, int count, int length)
+    public static double Normalize(Span<float> patches, int count, int length)
     {
         var accumulator = new DeviationAccumulator();
-        var patch = new float[length];
         for (int i = 0; i < count; i++)
         {
-            patches.Slice(i * length, length).CopyTo(patch);
+            var patch = patches.Slice(i * length, length);
             RemoveMean(patch);
             accumulator.Add(patch);
         }
-        return ClipDeviations * accumulator.StandardDeviation;
+        double pstd = ClipDeviations * accumulator.StandardDeviation;
+        for (int i = 0; i < count; i++) Rescale(patches.Slice(i * length, length), pstd);
+        return pstd;
     }
 
     /// <summary>One patch in place: remove its mean, clip to [-pstd, pstd], map to [0.1, 0.9]; 0.5 everywhere when pstd = 0.</summary>

@@ -22,17 +22,8 @@ public static class PatchNormalization
     public static double Ufldl(Span<float> patches, int count, int dimension)
     {
         CheckShape(patches.Length, count, dimension);
-        var deviation = new UfldlNormalization.DeviationAccumulator();
-        for (int i = 0; i < count; i++)
-        {
-            var patch = patches.Slice(i * dimension, dimension);
-            CheckFinite(patch, i);
-            UfldlNormalization.RemoveMean(patch);
-            deviation.Add(patch);
-        }
-        double pstd = ClipDeviations * deviation.StandardDeviation;
-        for (int i = 0; i < count; i++) UfldlNormalization.Rescale(patches.Slice(i * dimension, dimension), pstd);
-        return pstd;
+        for (int i = 0; i < count; i++) CheckFinite(patches.Slice(i * dimension, dimension), i);   // before any value changes
+        return UfldlNormalization.Normalize(patches, count, dimension);
     }
 
     /// <summary>

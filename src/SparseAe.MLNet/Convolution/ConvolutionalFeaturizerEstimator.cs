@@ -49,16 +49,18 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
 
         int seed = o.Autoencoder.Seed ?? HostAccess.NextSeed(_host);   // one seed for the patches and the training
         var patches = PatchSampling.Sample(images, count, o.ImageHeight, o.ImageWidth, o.PatchSize, o.PatchCount, seed);
-        double parameter = o.Normalization switch
+        double parameter;
+        if (o.Normalization == PatchNormalizationKind.Ufldl)
         {
-            PatchNormalizationKind.Ufldl => UfldlNormalization.Deviation(patches, o.PatchCount, length),
-            PatchNormalizationKind.Contrast => o.ContrastEpsilon,
-            _ => 0,
-        };
-        if (o.Normalization == PatchNormalizationKind.Ufldl && parameter == 0)
-            throw new ArgumentException($"The sampled patches of column '{column.Name}' are all flat (no variance), so UFLDL normalisation has nothing to scale; check the images.", "input");
-        var normalize = new PatchPreprocessor(o.Normalization, parameter, null);
-        normalize.Apply(patches, o.PatchCount, length);
+            parameter = UfldlNormalization.Normalize(patches, o.PatchCount, length);   // the pstd that Transform applies again
+            if (parameter == 0)
+                throw new ArgumentException($"The sampled patches of column '{column.Name}' are all flat (no variance), so UFLDL normalisation has nothing to scale; check the images.", "input");
+        }
+        else
+        {
+            parameter = o.Normalization == PatchNormalizationKind.Contrast ? o.ContrastEpsilon : 0;
+            new PatchPreprocessor(o.Normalization, parameter, null).Apply(patches, o.PatchCount, length);
+        }
         ZcaWhitening? zca = null;
         if (o.ZcaEpsilon is double epsilon)
         {

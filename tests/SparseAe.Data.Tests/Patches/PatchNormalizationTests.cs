@@ -119,17 +119,20 @@ public class PatchNormalizationTests
     public void TheCommandLineAndTheFeaturizerNormaliseToTheSameBits()
     {
         // One UFLDL normalisation (Core's UfldlNormalization) behind both call sites: the command
-        // line's PatchNormalization.Ufldl and the featurizer's deviation plus PatchPreprocessor.
+        // line's PatchNormalization.Ufldl and the featurizer's training (Normalize), and the
+        // featurizer's Transform (PatchPreprocessor with the pstd training returned).
         const int count = 300, dimension = 64;
         float[] patches = Random(count * dimension, 7, scale: 2);
         var cli = (float[])patches.Clone();
         double cliPstd = PatchNormalization.Ufldl(cli, count, dimension);
 
-        var featurizer = (float[])patches.Clone();
-        double pstd = SparseAe.Convolution.UfldlNormalization.Deviation(featurizer, count, dimension);
-        new SparseAe.Convolution.PatchPreprocessor(SparseAe.Convolution.PatchNormalizationKind.Ufldl, pstd, null).Apply(featurizer, count, dimension);
+        var training = (float[])patches.Clone();
+        double pstd = SparseAe.Convolution.UfldlNormalization.Normalize(training, count, dimension);
+        var transform = (float[])patches.Clone();
+        new SparseAe.Convolution.PatchPreprocessor(SparseAe.Convolution.PatchNormalizationKind.Ufldl, pstd, null).Apply(transform, count, dimension);
 
         Assert.Equal(cliPstd, pstd);
-        Assert.Equal(cli, featurizer);
+        Assert.Equal(cli, training);
+        Assert.Equal(cli, transform);
     }
 }

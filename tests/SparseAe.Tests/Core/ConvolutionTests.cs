@@ -229,6 +229,6 @@ public class ConvolutionTests
             Assert.InRange(image, 0, 1);
         }
         // Patches {0,2} and {4,6}: after mean removal all values are +-1, so std (n - 1) = sqrt(4/3).
-        Assert.Equal(3 * Math.Sqrt(4.0 / 3), UfldlNormalization.Deviation([0f, 2f, 4f, 6f], 2, 2), 1e-12);
+        Assert.Equal(3 * Math.Sqrt(4.0 / 3), UfldlNormalization.Normalize(new float[] { 0f, 2f, 4f, 6f }, 2, 2), 1e-12);
     }
 }
