@@ -60,12 +60,12 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         long limit = Array.MaxLength / d;
         if (_maximumRows > limit)
             throw new ArgumentOutOfRangeException("maximumRows", _maximumRows, $"maximumRows is {_maximumRows}, but ZCA can hold at most {limit} rows of {d} values.");
-        if (input.GetRowCount() > limit && _maximumRows is null)
-            throw new InvalidOperationException($"Column '{column.Name}' has {input.GetRowCount()} rows, more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them.");
+        Exception TooMany(long count) => new InvalidOperationException(
+            $"Column '{column.Name}' has {count} rows, more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them.");
+        if (input.GetRowCount() is long known && known > limit && _maximumRows is null) throw TooMany(known);
         var sampler = _maximumRows is null ? null : new Random(_seed ?? HostAccess.NextSeed(_host));
         var (data, rows, seen) = RowReading.ReadAll(new DataViewRows(input, column, d), _maximumRows ?? limit, sampler,
-            () => new InvalidOperationException($"Column '{column.Name}' has more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them."),
-            () => HostAccess.CheckAlive(_host));
+            () => TooMany(limit + 1), () => HostAccess.CheckAlive(_host));   // as the autoencoder: the row that crossed the limit
         var whitening = ZcaWhitening.Fit(data, rows, d, _epsilon);
         HostAccess.Info(channel, rows == seen
             ? $"ZCA whitening of {d}-vectors fitted on {rows} rows (epsilon {_epsilon})."
