@@ -46,7 +46,7 @@ internal sealed record SearchSettings(int SelectionTrainImages, int ValidationIm
             PatchCount = Patches,
             Encoding = encoding,
             SoftThreshold = threshold,
-            Autoencoder = new SparseAutoencoderOptions
+            Autoencoder = new AutoencoderTrainingOptions
             {
                 HiddenCount = c.HiddenCount,
                 SparsityTarget = SparsityTarget,

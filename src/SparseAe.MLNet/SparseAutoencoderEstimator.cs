@@ -27,7 +27,7 @@ public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTra
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
-        _options = options.Clone();   // later changes to the caller's object do not reach this estimator
+        _options = (SparseAutoencoderOptions)options.Clone();   // later changes to the caller's object do not reach this estimator
         _options.Validate();
         _host = env.Register(nameof(SparseAutoencoderEstimator));
     }

@@ -1,9 +1,10 @@
-using SparseAe.Training;
-
 namespace SparseAe.MLNet;
 
-/// <summary>Options of <see cref="SparseAutoencoderEstimator"/>. Every default comes from <see cref="Defaults"/>.</summary>
-public sealed class SparseAutoencoderOptions
+/// <summary>
+/// Options of <see cref="SparseAutoencoderEstimator"/>: the columns, and how the autoencoder is trained
+/// (<see cref="AutoencoderTrainingOptions"/>). Every default comes from <see cref="Defaults"/>.
+/// </summary>
+public sealed class SparseAutoencoderOptions : AutoencoderTrainingOptions
 {
     /// <summary>Name of the output column: a vector of <c>HiddenCount</c> Single values, the code h.</summary>
     public string OutputColumnName { get; set; } = "Code";
@@ -14,115 +15,8 @@ public sealed class SparseAutoencoderOptions
     /// <summary>Optional Single column with each row's mean squared reconstruction error (1/V)||y - x||^2; null for none.</summary>
     public string? ReconstructionErrorColumnName { get; set; }
 
-    /// <summary>H, the hidden units (the size of the code).</summary>
-    public int HiddenCount { get; set; } = Defaults.HiddenCount;
-
-    /// <summary>rho, the target mean activation of each hidden unit, in (0, 1).</summary>
-    public double SparsityTarget { get; set; } = Defaults.SparsityTarget;
-
-    /// <summary>beta, the weight of the sparsity penalty, at least 0.</summary>
-    public double SparsityWeight { get; set; } = Defaults.SparsityWeight;
-
-    /// <summary>lambda, the weight decay on W1 and W2 (not on biases), at least 0.</summary>
-    public double WeightDecay { get; set; } = Defaults.WeightDecay;
-
-    /// <summary>KL divergence toward rho (UFLDL) or L1 on the activations.</summary>
-    public SparsityPenalty Penalty { get; set; } = Defaults.Penalty;
-
-    /// <summary>Sigmoid decoder (inputs in [0, 1], UFLDL's sparse autoencoder) or linear decoder (any range, e.g. ZCA-whitened).</summary>
-    public DecoderKind Decoder { get; set; } = Defaults.Decoder;
-
-    /// <summary>L-BFGS over all rows in memory (default), or streaming mini-batch Adam.</summary>
-    public OptimizerKind Optimizer { get; set; } = Defaults.Optimizer;
-
-    /// <summary>L-BFGS iterations at most.</summary>
-    public int MaxIterations { get; set; } = Defaults.MaxIterations;
-
-    /// <summary>L-BFGS correction pairs kept.</summary>
-    public int LbfgsMemory { get; set; } = Defaults.LbfgsMemory;
-
-    /// <summary>
-    /// L-BFGS and its whole-batch memory: train on a uniform random sample of at most this many rows,
-    /// drawn with the seed in one pass over the view (as ML.NET's whitening takes
-    /// <c>maximumNumberOfRows</c>). Null, the default, trains on every row, and a view with more rows
-    /// than L-BFGS can hold (<see cref="SparseAe.Training.FullBatchTrainer.MaxRows"/>) is refused before
-    /// any row is read. Adam streams every row and ignores this.
-    /// </summary>
-    public long? MaximumRows { get; set; }
-
-    /// <summary>L-BFGS stops when the largest gradient component falls below this (minFunc's optTol).</summary>
-    public double GradientTolerance { get; set; } = Defaults.GradientTolerance;
-
-    /// <summary>L-BFGS stops when the cost changes by less than this in one iteration (minFunc's progTol).</summary>
-    public double FunctionTolerance { get; set; } = Defaults.FunctionTolerance;
-
-    /// <summary>Adam: passes over the data.</summary>
-    public int Epochs { get; set; } = Defaults.Epochs;
-
-    /// <summary>Adam: rows per mini-batch.</summary>
-    public int BatchSize { get; set; } = Defaults.BatchSize;
-
-    /// <summary>Adam: step size.</summary>
-    public double LearningRate { get; set; } = Defaults.LearningRate;
-
-    /// <summary>
-    /// Adam: rows held by the streaming shuffle (never more than the view's row count when it knows it;
-    /// allocated once). A view that can shuffle itself (<c>CanShuffle</c>) is also read in its own
-    /// seeded random order, so rows stored in class order mix beyond the pool.
-    /// </summary>
-    public int ShufflePoolRows { get; set; } = Defaults.ShufflePoolRows;
-
-    /// <summary>
-    /// Seed of the initial weights, the Adam shuffle and (in the convolutional featurizer) the patch
-    /// sampling. Null, the default, takes a seed from the MLContext when the estimator is fitted, as
-    /// ML.NET's own trainers do: <c>new MLContext(seed: 1)</c> then trains the same model in every
-    /// process, and <c>new MLContext()</c> a different one each time.
-    /// </summary>
-    public int? Seed { get; set; }
-
-    /// <summary>
-    /// Worker threads; 0 means one per core. For a seed and a thread count, training gives the same bits
-    /// in every process on the same kind of CPU (other vector widths round differently).
-    /// </summary>
-    public int Threads { get; set; } = Defaults.Threads;
-
-    /// <summary>Called after every L-BFGS iteration and every Adam epoch.</summary>
-    public Action<TrainingProgress>? Progress { get; set; }
-
-    /// <summary>Cancels training (Fit throws OperationCanceledException); MLContext.CancelExecution works too.</summary>
-    public CancellationToken CancellationToken { get; set; }
-
-    /// <summary>A copy: an estimator keeps its own, so later changes to this object do not reach it.</summary>
-    internal SparseAutoencoderOptions Clone() => (SparseAutoencoderOptions)MemberwiseClone();
-
-    /// <param name="seed">The resolved seed: <see cref="Seed"/>, or one drawn from the MLContext.</param>
-    /// <param name="checkCancellation">MLContext.CancelExecution's check, if any.</param>
-    /// <param name="channel">Where progress, information and warnings go (mlContext.Log), if anywhere.</param>
-    internal TrainerSettings ToTrainerSettings(int seed, Action? checkCancellation, Microsoft.ML.Runtime.IChannel? channel) => new()
-    {
-        HiddenCount = HiddenCount,
-        Objective = new Objective.ObjectiveSettings(SparsityTarget, SparsityWeight, WeightDecay, Penalty, Decoder),
-        Optimizer = Optimizer,
-        MaxIterations = MaxIterations,
-        LbfgsMemory = LbfgsMemory,
-        GradientTolerance = GradientTolerance,
-        MaximumRows = MaximumRows,
-        FunctionTolerance = FunctionTolerance,
-        Epochs = Epochs,
-        BatchSize = BatchSize,
-        LearningRate = LearningRate,
-        ShufflePoolRows = ShufflePoolRows,
-        Seed = seed,
-        Threads = Threads,
-        Progress = channel is null ? Progress : TrainingLog.Progress(channel, Progress),
-        Info = channel is null ? null : m => MLNetInternals.HostAccess.Info(channel, m),
-        Warning = channel is null ? null : m => MLNetInternals.HostAccess.Warning(channel, m),
-        CancellationToken = CancellationToken,
-        CheckCancellation = checkCancellation,
-    };
-
-    /// <summary>Throws ArgumentException naming the first option out of range.</summary>
-    internal void Validate()
+    /// <summary>Throws ArgumentException naming the first option out of range: the columns, then the training.</summary>
+    internal override void Validate()
     {
         if (string.IsNullOrWhiteSpace(OutputColumnName))
             throw new ArgumentException($"OutputColumnName must be a non-empty column name, but is '{OutputColumnName}'.", nameof(OutputColumnName));
@@ -136,6 +30,6 @@ public sealed class SparseAutoencoderOptions
         Data.InputColumnRules.CheckSavable(OutputColumnName, nameof(OutputColumnName));
         Data.InputColumnRules.CheckSavable(InputColumnName, nameof(InputColumnName));
         Data.InputColumnRules.CheckSavable(ReconstructionErrorColumnName, nameof(ReconstructionErrorColumnName));
-        ToTrainerSettings(Seed ?? Defaults.Seed, null, null).Validate();
+        base.Validate();
     }
 }

@@ -42,7 +42,7 @@ var featurizer = ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeat
 {
     OutputColumnName = "Conv", InputColumnName = "Pixels", ImageHeight = 12, ImageWidth = 12, PatchSize = 4,
     PatchCount = 400, ZcaEpsilon = 0.1,
-    Autoencoder = new SparseAutoencoderOptions { HiddenCount = 5, MaxIterations = 20, Decoder = DecoderKind.Linear, Threads = threads },
+    Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 5, MaxIterations = 20, Decoder = DecoderKind.Linear, Threads = threads },
 }).Fit(imageView);
 lines.Add("convolutional featurizer");
 lines.AddRange(Outputs(featurizer.Transform(imageView), "Conv"));

@@ -160,7 +160,7 @@ public static class Seeds
         {
             InputColumnName = "Pixels", OutputColumnName = "Features", ImageHeight = 6, ImageWidth = 6, PatchSize = 3, Stride = 1,
             PoolGrid = 2, PatchCount = 60, ZcaEpsilon = 0.1,
-            Autoencoder = new SparseAutoencoderOptions { HiddenCount = 2, MaxIterations = 3 },
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 2, MaxIterations = 3 },
         }).Fit(pictures);
         yield return ("convolution.zip", Save(ml, conv, pictures.Schema));
     }

@@ -17,6 +17,15 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
+        // The flag behind each training option, recorded where the flags are declared, so that a rule
+        // the options break (TrainerSettings.Validate names the property) is reported under the flag.
+        var flagOf = new Dictionary<string, string>();
+        Option<T> Flag<T>(Option<T> option, string property)
+        {
+            flagOf[property] = option.Name;
+            return option;
+        }
+
         var mat = new Option<string?>("--mat") { Description = "A MAT file holding an H x W x K (or H x W) array of images." };
         var variable = new Option<string>("--variable") { Description = "The array's name in --mat.", DefaultValueFactory = _ => "IMAGES" };
         var images = new Option<string[]>("--images") { Description = "PNG or JPEG photographs.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
@@ -27,19 +36,19 @@ internal static class TrainCommand
         var downsample = new Option<int?>("--downsample") { Description = "Reduce images by this factor before whitening (default: 2 for photographs, 1 for --mat and --idx)." };
         var whiten = new Option<string>("--whiten") { Description = "none | olshausen | zca (default: olshausen for photographs, none for --mat, --idx, --csv).", DefaultValueFactory = _ => "auto" };
         var normalize = new Option<string>("--normalize") { Description = "ufldl | none (default: ufldl for image patches, none for --csv).", DefaultValueFactory = _ => "auto" };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden units H.", DefaultValueFactory = _ => Defaults.HiddenCount };
-        var sparsity = new Option<double>("--sparsity") { Description = "Target activation rho, in (0, 1).", DefaultValueFactory = _ => Defaults.SparsityTarget };
-        var sparsityWeight = new Option<double>("--sparsity-weight") { Description = "Sparsity weight beta.", DefaultValueFactory = _ => Defaults.SparsityWeight };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay lambda.", DefaultValueFactory = _ => Defaults.WeightDecay };
+        var hidden = Flag(new Option<int>("--hidden") { Description = "Hidden units H.", DefaultValueFactory = _ => Defaults.HiddenCount }, nameof(AutoencoderTrainingOptions.HiddenCount));
+        var sparsity = Flag(new Option<double>("--sparsity") { Description = "Target activation rho, in (0, 1).", DefaultValueFactory = _ => Defaults.SparsityTarget }, nameof(AutoencoderTrainingOptions.SparsityTarget));
+        var sparsityWeight = Flag(new Option<double>("--sparsity-weight") { Description = "Sparsity weight beta.", DefaultValueFactory = _ => Defaults.SparsityWeight }, nameof(AutoencoderTrainingOptions.SparsityWeight));
+        var weightDecay = Flag(new Option<double>("--weight-decay") { Description = "Weight decay lambda.", DefaultValueFactory = _ => Defaults.WeightDecay }, nameof(AutoencoderTrainingOptions.WeightDecay));
         var penalty = new Option<string>("--penalty") { Description = "kl | l1.", DefaultValueFactory = _ => "kl" };
         var decoder = new Option<string>("--decoder") { Description = "sigmoid (inputs in [0, 1]) | linear (any range, e.g. after --whiten zca).", DefaultValueFactory = _ => "sigmoid" };
         var optimizer = new Option<string>("--optimizer") { Description = "lbfgs | adam.", DefaultValueFactory = _ => "lbfgs" };
-        var iterations = new Option<int>("--iterations") { Description = "L-BFGS iterations.", DefaultValueFactory = _ => Defaults.MaxIterations };
-        var epochs = new Option<int>("--epochs") { Description = "Adam epochs.", DefaultValueFactory = _ => Defaults.Epochs };
-        var batchSize = new Option<int>("--batch-size") { Description = "Adam mini-batch rows.", DefaultValueFactory = _ => Defaults.BatchSize };
-        var learningRate = new Option<double>("--learning-rate") { Description = "Adam step size.", DefaultValueFactory = _ => Defaults.LearningRate };
+        var iterations = Flag(new Option<int>("--iterations") { Description = "L-BFGS iterations.", DefaultValueFactory = _ => Defaults.MaxIterations }, nameof(AutoencoderTrainingOptions.MaxIterations));
+        var epochs = Flag(new Option<int>("--epochs") { Description = "Adam epochs.", DefaultValueFactory = _ => Defaults.Epochs }, nameof(AutoencoderTrainingOptions.Epochs));
+        var batchSize = Flag(new Option<int>("--batch-size") { Description = "Adam mini-batch rows.", DefaultValueFactory = _ => Defaults.BatchSize }, nameof(AutoencoderTrainingOptions.BatchSize));
+        var learningRate = Flag(new Option<double>("--learning-rate") { Description = "Adam step size.", DefaultValueFactory = _ => Defaults.LearningRate }, nameof(AutoencoderTrainingOptions.LearningRate));
         var seed = new Option<int>("--seed") { Description = "Seed of patch sampling, initial weights and shuffling.", DefaultValueFactory = _ => Defaults.Seed };
-        var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads };
+        var threads = Flag(new Option<int>("--threads") { Description = "Worker threads (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads }, nameof(AutoencoderTrainingOptions.Threads));
         var model = new Option<string>("--model") { Description = "Where to write the ML.NET model zip.", DefaultValueFactory = _ => "model.zip" };
         var filters = new Option<string>("--filters") { Description = "Where to write the filter grid PNG.", DefaultValueFactory = _ => "filters.png" };
         var curve = new Option<string>("--curve") { Description = "Where to write the training-curve PNG.", DefaultValueFactory = _ => "curve.png" };
@@ -77,9 +86,25 @@ internal static class TrainCommand
                 Threads = r.GetValue(threads),
             };
             var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat));
+            Check(options, flagOf);
             TrainRunner.Run(data, options, outputs, Console.Out);
         }));
         return command;
+    }
+
+    // Validates the options before any data work, through the estimator (the one set of rules), and
+    // reports a broken rule under the flag that sets it.
+    private static void Check(SparseAutoencoderOptions options, IReadOnlyDictionary<string, string> flagOf)
+    {
+        try
+        {
+            _ = new MLContext().Transforms.SparseAutoencoder(options);
+        }
+        catch (ArgumentException e)
+        {
+            string flag = e.ParamName is { } p && flagOf.TryGetValue(p, out var f) ? f : "options";
+            throw new UsageException($"{flag}: {Messages.WithoutParameter(e)}", e);
+        }
     }
 
     private static T Parse<T>(string option, string value, params (string Name, T Value)[] choices)
@@ -117,14 +142,6 @@ internal static class TrainRunner
     {
         options.CancellationToken = cancellation;
         var ml = new MLContext(seed: options.Seed);
-        try
-        {
-            _ = ml.Transforms.SparseAutoencoder(options);   // validates the options before any data work
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"{OptionFor(e.ParamName)}: {Messages.WithoutParameter(e)}", e);
-        }
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
@@ -159,19 +176,4 @@ internal static class TrainRunner
             "mean activation {0:G4} (target {1:G4}), min {2:G4}, max {3:G4}", s.MeanActivation.Average(), options.SparsityTarget, s.MeanActivation.Min(), s.MeanActivation.Max()));
         output.WriteLine($"wrote {string.Join(", ", new[] { outputs.Model, outputs.Filters, outputs.Curve, outputs.WeightsCsv, outputs.WeightsMat }.Where(p => p is not null))}");
     }
-
-    // The command-line option behind each SparseAutoencoderOptions property, for error messages.
-    private static string OptionFor(string? property) => property switch
-    {
-        nameof(SparseAutoencoderOptions.HiddenCount) => "--hidden",
-        nameof(SparseAutoencoderOptions.SparsityTarget) => "--sparsity",
-        nameof(SparseAutoencoderOptions.SparsityWeight) => "--sparsity-weight",
-        nameof(SparseAutoencoderOptions.WeightDecay) => "--weight-decay",
-        nameof(SparseAutoencoderOptions.MaxIterations) => "--iterations",
-        nameof(SparseAutoencoderOptions.Epochs) => "--epochs",
-        nameof(SparseAutoencoderOptions.BatchSize) => "--batch-size",
-        nameof(SparseAutoencoderOptions.LearningRate) => "--learning-rate",
-        nameof(SparseAutoencoderOptions.Threads) => "--threads",
-        _ => "options",
-    };
 }

@@ -5,14 +5,21 @@ namespace SparseAe.Training;
 
 /// <summary>
 /// The one way an autoencoder is trained on rows: both ML.NET estimators (and through them the
-/// command line) come here. It validates the settings once, chooses the optimizer, checks sizes and
-/// memory before any row is read, reads the rows L-BFGS holds (every row, or a seeded sample of
-/// <see cref="TrainerSettings.MaximumRows"/>), warns about inputs a sigmoid decoder cannot
-/// reconstruct, and reports what it does through <see cref="TrainerSettings.Info"/> and
-/// <see cref="TrainerSettings.Warning"/>.
+/// command line) come here, and so do library users of Core. It validates the settings once, checks
+/// sizes and memory before any row is read (when the source knows its row count; else as soon as the
+/// rows are read), chooses the optimizer, reads the rows L-BFGS holds (every row, or a seeded sample
+/// of <see cref="TrainerSettings.MaximumRows"/>), refuses a value that is not finite, warns about
+/// inputs a sigmoid decoder cannot reconstruct, and reports what it does through
+/// <see cref="TrainerSettings.Info"/> and <see cref="TrainerSettings.Warning"/>.
 /// </summary>
 public static class AutoencoderTraining
 {
+    /// <summary>
+    /// The most rows L-BFGS can train on at V inputs and H hidden units: it holds the activations of
+    /// every row at once, in single arrays. More rows need <see cref="TrainerSettings.MaximumRows"/> or Adam.
+    /// </summary>
+    public static long MaxLbfgsRows(int visibleCount, int hiddenCount) => FullBatchTrainer.MaxRows(visibleCount, hiddenCount);
+
     /// <summary>Trains on <paramref name="rows"/> with <paramref name="settings"/>.</summary>
     public static TrainingResult Run(IRowSource rows, TrainerSettings settings)
     {
@@ -20,10 +27,13 @@ public static class AutoencoderTraining
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         int v = rows.VectorSize, h = settings.HiddenCount;
+        Model.AutoencoderParameters.CountFor(v, h);
         string network = $"a {v}-{h}-{v} autoencoder";
         string what = rows.Description ?? "the training data";
         if (settings.Optimizer == OptimizerKind.Adam)
         {
+            MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings, rows.RowCount),
+                $"Training {network} with Adam in batches of {settings.BatchSize}");
             settings.Info?.Invoke($"Training {network} with Adam, streaming {what}.");
             return MiniBatchTrainer.Train(rows, settings);
         }
@@ -37,20 +47,27 @@ public static class AutoencoderTraining
         Exception TooMany(long count) => new InvalidOperationException(
             $"{Capitalised(what)} has {count} rows, more than the {limit} rows of {network} that L-BFGS can hold in memory; " +
             "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.");
+        // What L-BFGS allocates for `used` rows, and the rows themselves unless they are held already.
+        void EnsureMemory(long used, bool rowsHeld) => MemoryBudget.Ensure(
+            MemoryBudget.FullBatchBytes(v, h, used, settings) + (rowsHeld ? 0 : 4 * used * v), $"Training {network} with L-BFGS on {used} rows");
         if (rows.RowCount is long known)
         {
             if (known > limit && settings.MaximumRows is null) throw TooMany(known);
-            long used = Math.Min(known, settings.MaximumRows ?? known);
-            MemoryBudget.Ensure(MemoryBudget.FullBatchBytes(v, h, used, settings) + 4 * used * v, $"Training {network} with L-BFGS on {used} rows");
+            EnsureMemory(Math.Min(known, settings.MaximumRows ?? known), rowsHeld: false);
         }
         ReadOnlyMemory<float> data;
         int count;
         long seen;
         if (rows is ArrayRowSource array && settings.MaximumRows is null)
+        {
             (data, count, seen) = (array.Data, array.Rows, array.Rows);   // already in one array: no copy
+            if (count == 0) throw RowReading.NoRows(rows);                 // ReadAll says the same
+        }
         else
             (data, count, seen) = RowReading.ReadAll(rows, settings.MaximumRows ?? limit,
                 settings.MaximumRows is null ? null : new Random(settings.Seed), () => TooMany(limit + 1), settings.ThrowIfCancelled);
+        if (rows.RowCount is null) EnsureMemory(count, rowsHeld: true);
+        if (rows is not ArrayRowSource) RowReading.ThrowIfNonFinite(data.Span.Slice(0, count * v), v, "rows");   // an array source checked its own
         if (settings.Objective.Decoder == DecoderKind.Sigmoid) WarnOutsideUnitInterval(data.Span, what, settings.Warning);
         settings.Info?.Invoke(count == seen
             ? $"Training {network} with L-BFGS on {count} rows."

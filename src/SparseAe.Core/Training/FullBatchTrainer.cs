@@ -6,8 +6,12 @@ using SparseAe.Optimization;
 
 namespace SparseAe.Training;
 
-/// <summary>Trains on the whole data set in memory with L-BFGS, the UFLDL way (train.m + minFunc).</summary>
-public static class FullBatchTrainer
+/// <summary>
+/// Trains on the whole data set in memory with L-BFGS, the UFLDL way (train.m + minFunc). Reached only
+/// through <see cref="AutoencoderTraining.Run"/>, which validates the settings, checks sizes and memory
+/// and reads the rows.
+/// </summary>
+internal static class FullBatchTrainer
 {
     /// <summary>
     /// The most rows L-BFGS can train on at V inputs and H hidden units: the activations of every row
@@ -17,25 +21,10 @@ public static class FullBatchTrainer
     public static long MaxRows(int visibleCount, int hiddenCount)
         => (Array.MaxLength - 16L) / Math.Max(visibleCount, Kernels.RowMatrixKernels.PaddedWidth(hiddenCount));
 
-
-    /// <summary>Trains on X, (rows, V) row-major. Rows with NaN or infinity are refused by index.</summary>
+    /// <summary>Trains on X, (rows, V) row-major: 1..<see cref="MaxRows"/> rows of finite values, settings validated.</summary>
     public static TrainingResult Train(ReadOnlyMemory<float> x, int rows, int visibleCount, TrainerSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.Validate();
-        if (rows < 1) throw new ArgumentException($"Training needs at least 1 row, but got {rows}.", nameof(rows));
-        AutoencoderParameters.CountFor(visibleCount, settings.HiddenCount);
-        long maxRows = MaxRows(visibleCount, settings.HiddenCount);
-        if (rows > maxRows)
-            throw new ArgumentException($"L-BFGS holds every row's activations in memory and can train a {visibleCount}-{settings.HiddenCount}-{visibleCount} autoencoder on at most {maxRows} rows, but got {rows}.", nameof(rows));
-        if (x.Length < (long)rows * visibleCount)
-            throw new ArgumentException($"x must hold rows*V = {(long)rows * visibleCount} values, but holds {x.Length}.", nameof(x));
-        MemoryBudget.Ensure(MemoryBudget.FullBatchBytes(visibleCount, settings.HiddenCount, rows, settings),
-            $"Training a {visibleCount}-{settings.HiddenCount}-{visibleCount} autoencoder with L-BFGS on {rows} rows");
-        int bad = VectorKernels.IndexOfNonFinite(x.Span.Slice(0, rows * visibleCount));
-        if (bad >= 0)
-            throw new ArgumentException($"Training row {bad / visibleCount} holds {x.Span[bad]} at index {bad % visibleCount}; every value must be finite.", nameof(x));
-
+        Debug.Assert(rows >= 1 && rows <= MaxRows(visibleCount, settings.HiddenCount) && x.Length >= (long)rows * visibleCount);
         var clock = Stopwatch.StartNew();
         int threads = Defaults.ResolveThreads(settings.Threads);
         using var objective = new SparseAutoencoderObjective(visibleCount, settings.HiddenCount, settings.Objective, threads);

@@ -9,19 +9,14 @@ namespace SparseAe.Training;
 /// <summary>
 /// Mini-batch Adam over shuffled passes of a row source: the data are streamed, never held whole.
 /// Each batch's sparsity term uses that batch's rhoHat, the usual mini-batch form of the UFLDL cost.
+/// Reached only through <see cref="AutoencoderTraining.Run"/>, which validates the settings and checks memory.
 /// </summary>
-public static class MiniBatchTrainer
+internal static class MiniBatchTrainer
 {
     /// <summary>Trains for <see cref="TrainerSettings.Epochs"/> passes over the source.</summary>
     public static TrainingResult Train(IRowSource source, TrainerSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.Validate();
         int v = source.VectorSize, h = settings.HiddenCount, batchSize = settings.BatchSize;
-        AutoencoderParameters.CountFor(v, h);
-        MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings, source.RowCount),
-            $"Training a {v}-{h}-{v} autoencoder with Adam in batches of {batchSize}");
 
         var clock = Stopwatch.StartNew();
         int threads = Defaults.ResolveThreads(settings.Threads);

@@ -54,6 +54,14 @@ internal static class RowReading
         return (all, (int)kept, seen);
     }
 
+    /// <summary>The one rule for training values: every one finite. Throws naming the row and the index.</summary>
+    public static void ThrowIfNonFinite(ReadOnlySpan<float> data, int vectorSize, string paramName)
+    {
+        int bad = Kernels.VectorKernels.IndexOfNonFinite(data);
+        if (bad >= 0)
+            throw new ArgumentException($"Training row {bad / vectorSize} holds {data[bad]} at index {bad % vectorSize}; every value must be finite.", paramName);
+    }
+
     /// <summary>The one message for a source without rows, naming it (e.g. "column 'Features'").</summary>
     public static ArgumentException NoRows(IRowSource source)
         => new(source.Description is { } d

@@ -47,9 +47,7 @@ public sealed class ArrayRowSource : IRowSource
         if (vectorSize < 1) throw new ArgumentOutOfRangeException(nameof(vectorSize), vectorSize, $"vectorSize must be at least 1, but is {vectorSize}.");
         if (rows < 0 || data.Length < (long)rows * vectorSize)
             throw new ArgumentException($"data must hold rows*V = {(long)rows * vectorSize} values, but holds {data.Length}.", nameof(data));
-        int bad = VectorKernels.IndexOfNonFinite(data.Span.Slice(0, rows * vectorSize));
-        if (bad >= 0)
-            throw new ArgumentException($"Training row {bad / vectorSize} holds {data.Span[bad]} at index {bad % vectorSize}; every value must be finite.", nameof(data));
+        RowReading.ThrowIfNonFinite(data.Span.Slice(0, rows * vectorSize), vectorSize, nameof(data));
         _data = data;
         _rows = rows;
         VectorSize = vectorSize;

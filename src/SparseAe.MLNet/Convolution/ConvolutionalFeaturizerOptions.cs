@@ -47,8 +47,8 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <summary>Random patches sampled from the training images to fit ZCA and the autoencoder.</summary>
     public int PatchCount { get; set; } = Defaults.ConvolutionPatches;
 
-    /// <summary>How the patch autoencoder is trained (its column names are not used).</summary>
-    public SparseAutoencoderOptions Autoencoder { get; set; } = new();
+    /// <summary>How the patch autoencoder is trained; its <see cref="AutoencoderTrainingOptions.Seed"/> also draws the patches.</summary>
+    public AutoencoderTrainingOptions Autoencoder { get; set; } = new();
 
     /// <summary>A copy, with its own copy of <see cref="Autoencoder"/>: an estimator keeps its own.</summary>
     internal ConvolutionalFeaturizerOptions Clone()

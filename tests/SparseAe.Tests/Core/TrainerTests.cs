@@ -7,6 +7,9 @@ namespace SparseAe.Tests.Core;
 
 public class TrainerTests
 {
+    // L-BFGS through the one entry point, on rows held in an array.
+    private static TrainingResult Train(float[] x, int rows, int v, TrainerSettings settings) => AutoencoderTraining.Run(new ArrayRowSource(x, rows, v), settings);
+
     private static TrainerSettings Small(int threads = 1, int iterations = 60) => new()
     {
         HiddenCount = 10, MaxIterations = iterations, Threads = threads, Seed = 7,
@@ -19,7 +22,7 @@ public class TrainerTests
         var x = TestData.RandomRows(m, v, 1);
         var progress = new List<TrainingProgress>();
         var settings = new TrainerSettings { HiddenCount = 10, MaxIterations = 50, Seed = 7, Progress = progress.Add };
-        var result = FullBatchTrainer.Train(x, m, v, settings);
+        var result = Train(x, m, v, settings);
         var s = result.Summary;
         Assert.Equal(OptimizerKind.Lbfgs, s.Optimizer);
         Assert.Equal(OptimizerExitReason.MaxIterations, s.ExitReason);
@@ -39,23 +42,47 @@ public class TrainerTests
     {
         const int v = 12, m = 400;
         var x = TestData.RandomRows(m, v, 2);
-        var a = FullBatchTrainer.Train(x, m, v, Small(threads: 2));
-        var b = FullBatchTrainer.Train(x, m, v, Small(threads: 2));
+        var a = Train(x, m, v, Small(threads: 2));
+        var b = Train(x, m, v, Small(threads: 2));
         Assert.Equal(a.Parameters.Theta, b.Parameters.Theta);
-        var c = FullBatchTrainer.Train(x, m, v, new TrainerSettings { HiddenCount = 10, MaxIterations = 60, Threads = 2, Seed = 8 });
+        var c = Train(x, m, v, new TrainerSettings { HiddenCount = 10, MaxIterations = 60, Threads = 2, Seed = 8 });
         Assert.NotEqual(a.Parameters.Theta, c.Parameters.Theta);
     }
 
-    [Fact]
-    public void Rows_with_NaN_or_infinity_are_refused_by_row_and_index()
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void Rows_with_NaN_or_infinity_are_refused_by_row_and_index(float bad)
     {
         var x = TestData.RandomRows(5, 4, 3);
-        x[2 * 4 + 3] = float.NaN;
-        var e = Assert.Throws<ArgumentException>(() => FullBatchTrainer.Train(x, 5, 4, Small()));
-        Assert.Contains("row 2", e.Message);
-        Assert.Contains("index 3", e.Message);
-        x[2 * 4 + 3] = float.PositiveInfinity;
-        Assert.Contains("row 2", Assert.Throws<ArgumentException>(() => new ArrayRowSource(x, 5, 4)).Message);
+        x[2 * 4 + 3] = bad;
+        var e = Assert.Throws<ArgumentException>(() => new ArrayRowSource(x, 5, 4));
+        Assert.Equal($"Training row 2 holds {bad} at index 3; every value must be finite. (Parameter 'data')", e.Message);
+        // A source of its own (any IRowSource) meets the same rule when L-BFGS reads its rows.
+        e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new ListRowSource(x, 4), Small()));
+        Assert.Equal($"Training row 2 holds {bad} at index 3; every value must be finite. (Parameter 'rows')", e.Message);
+    }
+
+    // An IRowSource that is not an ArrayRowSource and does not know its row count.
+    private sealed class ListRowSource(float[] x, int v) : IRowSource
+    {
+        public int VectorSize => v;
+
+        public IRowReader OpenPass(int pass) => new Reader(x, v);
+
+        private sealed class Reader(float[] x, int v) : IRowReader
+        {
+            private int _row;
+
+            public bool TryReadRow(Span<float> destination)
+            {
+                if ((_row + 1) * v > x.Length) return false;
+                x.AsSpan(_row++ * v, v).CopyTo(destination);
+                return true;
+            }
+
+            public void Dispose() { }
+        }
     }
 
     [Fact]
@@ -64,8 +91,8 @@ public class TrainerTests
         const int v = 16, m = 1000;
         var x = TestData.RandomRows(m, v, 4);
         var settings = new TrainerSettings { HiddenCount = 10, Optimizer = OptimizerKind.Adam, Epochs = 8, BatchSize = 64, ShufflePoolRows = 300, Threads = 1 };
-        var a = MiniBatchTrainer.Train(new ArrayRowSource(x, m, v), settings);
-        var b = MiniBatchTrainer.Train(new ArrayRowSource(x, m, v), settings);
+        var a = AutoencoderTraining.Run(new ArrayRowSource(x, m, v), settings);
+        var b = AutoencoderTraining.Run(new ArrayRowSource(x, m, v), settings);
         Assert.Equal(a.Parameters.Theta, b.Parameters.Theta);
         var s = a.Summary;
         Assert.Equal(OptimizerExitReason.EpochsCompleted, s.ExitReason);
@@ -81,7 +108,7 @@ public class TrainerTests
         const int v = 8, m = 256;
         var x = TestData.RandomRows(m, v, 5);
         var settings = new TrainerSettings { HiddenCount = 4, Optimizer = OptimizerKind.Adam, Epochs = 50, BatchSize = 32, LearningRate = 1e6 };
-        var e = Assert.Throws<NonFiniteCostException>(() => MiniBatchTrainer.Train(new ArrayRowSource(x, m, v), settings));
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, m, v), settings));
         Assert.Contains("LearningRate", e.Message);
         Assert.Contains("no model is returned", e.Message);
     }
@@ -89,9 +116,11 @@ public class TrainerTests
     [Fact]
     public void An_empty_source_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => MiniBatchTrainer.Train(new ArrayRowSource(Array.Empty<float>(), 0, 3), new TrainerSettings { Optimizer = OptimizerKind.Adam }));
-        Assert.Contains("no rows", e.Message);
-        Assert.Contains("at least 1 row", Assert.Throws<ArgumentException>(() => FullBatchTrainer.Train(Array.Empty<float>(), 0, 3, new TrainerSettings())).Message);
+        foreach (var optimizer in new[] { OptimizerKind.Adam, OptimizerKind.Lbfgs })
+        {
+            var e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new ArrayRowSource(Array.Empty<float>(), 0, 3), new TrainerSettings { Optimizer = optimizer }));
+            Assert.Equal("The training data have no rows; at least 1 is needed. (Parameter 'input')", e.Message);
+        }
     }
 
     [Fact]
@@ -105,7 +134,7 @@ public class TrainerTests
             HiddenCount = 5, CancellationToken = cts.Token,
             Progress = _ => { if (++seen == 3) cts.Cancel(); },
         };
-        Assert.ThrowsAny<OperationCanceledException>(() => FullBatchTrainer.Train(x, 100, 8, settings));
+        Assert.ThrowsAny<OperationCanceledException>(() => Train(x, 100, 8, settings));
         Assert.Equal(3, seen);
     }
 
@@ -139,9 +168,9 @@ public class TrainerTests
         const int v = 2000, m = 50, epochs = 3;
         var source = new ArrayRowSource(TestData.RandomRows(m, v, 4), m, v);
         var settings = new TrainerSettings { HiddenCount = 2, Optimizer = OptimizerKind.Adam, Epochs = epochs, BatchSize = 16, Threads = 1, Seed = 7 };
-        MiniBatchTrainer.Train(source, settings);   // warm-up: the JIT's own allocations
+        AutoencoderTraining.Run(source, settings);   // warm-up: the JIT's own allocations
         long before = GC.GetAllocatedBytesForCurrentThread();
-        MiniBatchTrainer.Train(source, settings);
+        AutoencoderTraining.Run(source, settings);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         // The pool (50 rows = 400 KB) once, the batch, the parameters and Adam's moments: a few MB.
         Assert.True(allocated < 8_000_000, $"one Adam training of {m} rows allocated {allocated:N0} bytes");

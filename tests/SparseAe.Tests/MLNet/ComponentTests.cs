@@ -39,7 +39,7 @@ public class ComponentTests
         ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
         {
             OutputColumnName = "Conv", InputColumnName = "Pixels", ImageHeight = 10, ImageWidth = 10, PatchSize = 3, PatchCount = 100,
-            Autoencoder = new SparseAutoencoderOptions { HiddenCount = 3, MaxIterations = 5 },
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 3, MaxIterations = 5 },
         }).Fit(ml.Data.LoadFromEnumerable(images));
         Assert.Equal(5, messages.Count(m => m.Message.Contains("iteration ") && m.Message.Contains(": J ") && m.Kind == ChannelMessageKind.Trace));
         Assert.Contains(messages, m => m.Message.Contains("Finished: MaxIterations after 5 iterations") && m.Kind == ChannelMessageKind.Info);

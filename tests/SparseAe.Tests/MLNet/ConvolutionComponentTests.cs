@@ -41,7 +41,7 @@ public class ConvolutionComponentTests
     {
         InputColumnName = "Pixels", OutputColumnName = "Features", ImageHeight = 12, ImageWidth = 12, PatchSize = 4, Stride = 2,
         PoolGrid = 2, PatchCount = 400, ZcaEpsilon = zca,
-        Autoencoder = new SparseAutoencoderOptions { HiddenCount = 6, MaxIterations = 20 },
+        Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 6, MaxIterations = 20 },
     };
 
     [Fact]

@@ -31,7 +31,7 @@ public class MaximumRowsTests
     [Fact]
     public void A_view_with_more_rows_than_LBFGS_can_hold_is_refused_before_any_row_is_read()
     {
-        long limit = FullBatchTrainer.MaxRows(8, 3);
+        long limit = AutoencoderTraining.MaxLbfgsRows(8, 3);
         var e = Assert.Throws<InvalidOperationException>(() => Fit(new HugeView(Rows(1), limit + 1), null));
         Assert.Contains($"has {limit + 1} rows, more than the {limit} rows", e.Message);
         Assert.Contains("MaximumRows", e.Message);
@@ -41,7 +41,7 @@ public class MaximumRowsTests
     [Fact]
     public void MaximumRows_above_what_LBFGS_can_hold_is_refused_before_any_row_is_read()
     {
-        long limit = FullBatchTrainer.MaxRows(8, 3);
+        long limit = AutoencoderTraining.MaxLbfgsRows(8, 3);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Fit(new HugeView(Rows(1), 10), limit + 1));
         Assert.Equal("MaximumRows", e.ParamName);
         Assert.Contains($"MaximumRows is {limit + 1}, but L-BFGS can hold at most {limit} rows", e.Message);

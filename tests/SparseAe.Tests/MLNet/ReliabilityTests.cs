@@ -18,7 +18,7 @@ public class ReliabilityTests
     public void A_model_too_large_for_memory_fails_up_front_with_the_size_it_needs()
     {
         var x = new float[10 * 784];
-        var e = Assert.Throws<InsufficientMemoryException>(() => FullBatchTrainer.Train(x, 10, 784, new TrainerSettings { HiddenCount = 1_000_000 }));
+        var e = Assert.Throws<InsufficientMemoryException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 10, 784), new TrainerSettings { HiddenCount = 1_000_000 }));
         Assert.Contains("784-1000000-784", e.Message);
         Assert.Contains("needs about", e.Message);
         Assert.Contains("GB are available", e.Message);

@@ -95,7 +95,7 @@ public class ReproducibilityTests
         var options = new ConvolutionalFeaturizerOptions
         {
             OutputColumnName = "Conv", InputColumnName = "Pixels", ImageHeight = 10, ImageWidth = 10, PatchSize = 3, PatchCount = 100,
-            Autoencoder = new SparseAutoencoderOptions { HiddenCount = 3, MaxIterations = 5, Seed = 2 },
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 3, MaxIterations = 5, Seed = 2 },
         };
         var estimator = ml.Transforms.ConvolutionalSparseFeatures(options);
         options.ImageHeight = 20;

@@ -127,7 +127,7 @@ public class RowDisposalTests
                 var options = new ConvolutionalFeaturizerOptions
                 {
                     InputColumnName = "Features", OutputColumnName = "Pooled", ImageHeight = 6, ImageWidth = 6, PatchSize = 3, Stride = 1,
-                    PoolGrid = 2, PatchCount = 30, Autoencoder = new SparseAutoencoderOptions { HiddenCount = 3, MaxIterations = 2 },
+                    PoolGrid = 2, PatchCount = 30, Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 3, MaxIterations = 2 },
                 };
                 return (_ml.Transforms.ConvolutionalSparseFeatures(options).Fit(data), data, "Pooled");
             }
