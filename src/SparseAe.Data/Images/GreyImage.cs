@@ -1,3 +1,5 @@
+using SparseAe.Convolution;
+
 namespace SparseAe.Data.Images;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace SparseAe.Data.Images;
 /// variance 0.1 (<see cref="OlshausenWhitening"/>). The pixel array is the caller's: it is held, not
 /// copied, so the type stays cheap for the multi-megapixel images it carries.
 /// </remarks>
-public sealed class GreyImage
+public sealed class GreyImage : IPatchImage
 {
     /// <summary>Creates an image over <paramref name="pixels"/> (length Width*Height, row-major).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Width or height is less than 1, or Width*Height exceeds int.MaxValue.</exception>
@@ -43,6 +45,8 @@ public sealed class GreyImage
 
     /// <summary>Row-major pixels: (x, y) is at <c>y * Width + x</c>.</summary>
     public float[] Pixels { get; }
+
+    ReadOnlySpan<float> IPatchImage.Pixels => Pixels;
 
     /// <summary>Where the image came from (file name or resource name), used in error messages.</summary>
     public string Name { get; }

@@ -9,10 +9,10 @@ namespace SparseAe.Data.Patches;
 /// on more patches than fit in memory: nothing of size O(count) is ever held.
 /// </summary>
 /// <remarks>
-/// <para>Every pass regenerates the same patches from <c>seed</c> with <see cref="PatchSampler"/>'s
-/// draw (image, top row, left column per patch), so pass k equals pass 0 and, for the same arguments,
-/// <see cref="PatchSampler.Sample"/>. The pass number does not reorder anything: shuffling is the
-/// trainer's job (e.g. <see cref="ShufflingRowReader"/>).</para>
+/// <para>Every pass regenerates the same patches from <c>seed</c>, one at a time with
+/// <see cref="PatchSampling.SampleOne{TImage}"/> (UFLDL's draw: image, top row, left column per patch), so
+/// pass k equals pass 0 and, for the same arguments, <see cref="PatchSampler.Sample"/>. The pass number
+/// does not reorder anything: shuffling is the trainer's job (e.g. <see cref="ShufflingRowReader"/>).</para>
 /// <para>UFLDL's <c>normalizeData</c> needs one global deviation over all patches
 /// (<see cref="PatchNormalization"/>). Over millions of streamed patches that would cost an extra full
 /// pass, so it is estimated once, in the constructor, from the first
@@ -39,7 +39,7 @@ public sealed class PatchRowSource : IRowSource
     public PatchRowSource(IReadOnlyList<GreyImage> images, int patchSize, int count, int seed,
         int normalizationSampleSize = DefaultNormalizationSampleSize)
     {
-        PatchSampler.Validate(images, patchSize);
+        PatchSampling.Validate(images, patchSize);
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"count (patches per pass) must be at least 1, but is {count}.");
         if (normalizationSampleSize < 1)
@@ -80,7 +80,7 @@ public sealed class PatchRowSource : IRowSource
         var accumulator = new UfldlNormalization.DeviationAccumulator();
         for (int i = 0; i < NormalizationSampleSize; i++)
         {
-            PatchSampler.SampleOne(random, _images, PatchSize, patch);
+            PatchSampling.SampleOne(random, _images, PatchSize, patch);
             PatchNormalization.CheckFinite(patch, i);
             UfldlNormalization.RemoveMean(patch);
             accumulator.Add(patch);
@@ -101,7 +101,7 @@ public sealed class PatchRowSource : IRowSource
                     $"destination must hold VectorSize = {source.VectorSize} floats (a {source.PatchSize}x{source.PatchSize} patch), but holds {destination.Length}.",
                     nameof(destination));
             var patch = destination[..source.VectorSize];
-            PatchSampler.SampleOne(_random, source._images, source.PatchSize, patch);
+            PatchSampling.SampleOne(_random, source._images, source.PatchSize, patch);
             PatchNormalization.CheckFinite(patch, _next);
             UfldlNormalization.Apply(patch, source.Deviation);
             _next++;

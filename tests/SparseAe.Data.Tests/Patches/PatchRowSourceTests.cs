@@ -68,6 +68,20 @@ public class PatchRowSourceTests
     }
 
     [Fact]
+    public void FlatPatchesBecomeOneHalfAsOnTheCommandLine()
+    {
+        // UfldlNormalization's flat rule (pstd = 0: every value 0.5) on the streamed path too.
+        GreyImage[] flat = [new(12, 10, Enumerable.Repeat(0.3f, 120).ToArray(), "grey"), new(9, 9, Enumerable.Repeat(0.7f, 81).ToArray(), "light")];
+        var source = new PatchRowSource(flat, 8, 40, seed: 6);
+        float[] commandLine = PatchSampler.Sample(flat, 8, 40, 6);
+        Assert.Equal(0, PatchNormalization.Ufldl(commandLine, 40, 64));
+
+        Assert.Equal(0, source.Deviation);
+        Assert.Equal(commandLine, ReadPass(source, 0));
+        Assert.All(commandLine, v => Assert.Equal(0.5f, v));
+    }
+
+    [Fact]
     public void StreamsManyPatchesInConstantMemory()
     {
         // 200,000 8x8 patches would be 51 MB as an array; a pass must allocate next to nothing.

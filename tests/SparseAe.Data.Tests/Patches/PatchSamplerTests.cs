@@ -1,3 +1,4 @@
+using SparseAe.Convolution;
 using SparseAe.Data.Images;
 using SparseAe.Data.Patches;
 
@@ -74,6 +75,29 @@ public class PatchSamplerTests
             int top = random.Next(image.Height - 4 + 1), left = random.Next(image.Width - 4 + 1);
             Assert.Equal(image[left, top], patches[i * 16]);
         }
+    }
+
+    [Fact]
+    public void TheFeaturizersStackAndTheCommandLinesImagesGiveTheSamePatches()
+    {
+        // One sampling rule (Core's PatchSampling) behind every call site: the featurizer samples
+        // equally sized images held as the rows of one array, the command line (PatchSampler) and
+        // PatchRowSource a list of images. Same images and seed: the same patches, raw and normalised.
+        GreyImage[] images = [Coded(1, 21, 13), Coded(2, 21, 13), Coded(3, 21, 13)];
+        float[] stack = images.SelectMany(i => i.Pixels).ToArray();
+        const int p = 8, count = 500, seed = 17;
+
+        float[] featurizer = PatchSampling.Sample(stack, images.Length, 13, 21, p, count, seed);
+        float[] commandLine = PatchSampler.Sample(images, p, count, seed);
+        Assert.Equal(commandLine, featurizer);
+
+        UfldlNormalization.Normalize(featurizer, count, p * p);   // as the featurizer's Fit
+        var source = new PatchRowSource(images, p, count, seed, normalizationSampleSize: count);
+        var streamed = new List<float>();
+        var row = new float[p * p];
+        using (var reader = source.OpenPass(0))
+            while (reader.TryReadRow(row)) streamed.AddRange(row);
+        Assert.Equal(featurizer, streamed.ToArray());
     }
 
     [Fact]

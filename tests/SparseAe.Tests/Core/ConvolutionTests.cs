@@ -231,4 +231,37 @@ public class ConvolutionTests
         // Patches {0,2} and {4,6}: after mean removal all values are +-1, so std (n - 1) = sqrt(4/3).
         Assert.Equal(3 * Math.Sqrt(4.0 / 3), UfldlNormalization.Normalize(new float[] { 0f, 2f, 4f, 6f }, 2, 2), 1e-12);
     }
+
+    [Fact]
+    public void A_stack_of_images_is_refused_unless_it_holds_its_stated_shape_and_fits_the_patch()
+    {
+        var six = new float[2 * 3 * 4];
+        var shape = Assert.Throws<ArgumentException>(() => PatchSampling.Sample(six, 2, 3, 5, 2, 10, 1));
+        Assert.Equal("images", shape.ParamName);
+        Assert.Contains("imageCount*height*width = 2*3*5 = 30 values, but holds 24", shape.Message);
+        Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => PatchSampling.Sample(six, 2, 0, 4, 2, 10, 1)).ParamName);
+        Assert.Equal("imageCount", Assert.Throws<ArgumentOutOfRangeException>(() => PatchSampling.Sample(six, -1, 3, 4, 2, 10, 1)).ParamName);
+        Assert.Contains("at least one image", Assert.Throws<ArgumentException>(() => PatchSampling.Sample(ReadOnlyMemory<float>.Empty, 0, 3, 4, 2, 10, 1)).Message);
+        // The same message as for a list of images, naming the image by its row.
+        var small = Assert.Throws<ArgumentException>(() => PatchSampling.Sample(six, 2, 3, 4, 4, 10, 1));
+        Assert.Contains("Image 0 'row 0 of the stack' is 4x3 (width x height), smaller than the 4x4 patch", small.Message);
+    }
+
+    [Fact]
+    public void Sampling_one_patch_refuses_a_wrong_destination_and_an_image_smaller_than_the_patch()
+    {
+        // SampleOne is public: it checks what it needs even when Validate was not called first.
+        var images = new[] { new TestImage(5, 5, "square"), new TestImage(9, 3, "strip") };
+        var destination = Assert.Throws<ArgumentException>(() => PatchSampling.SampleOne(new Random(1), images, 4, new float[15]));
+        Assert.Contains("patchSize^2 = 16", destination.Message);
+        var random = new Random(3);
+        var patch = new float[16];
+        var error = Assert.Throws<ArgumentException>(() => { for (int i = 0; i < 100; i++) PatchSampling.SampleOne(random, images, 4, patch); });
+        Assert.Contains("Image 1 'strip' is 9x3 (width x height), smaller than the 4x4 patch", error.Message);
+    }
+
+    private sealed record TestImage(int Width, int Height, string Name) : IPatchImage
+    {
+        public ReadOnlySpan<float> Pixels => new float[Width * Height];
+    }
 }
