@@ -19,7 +19,14 @@ internal static class Pictures
         int side = featurizer.Geometry.PatchSize, v = p.VisibleCount, h = p.HiddenCount;
         var filters = p.W1.ToArray();
         if (featurizer.Preprocessor.Zca is { } zca)
-            SparseAe.Kernels.MatrixKernels.MultiplyAB(p.W1, zca.Matrix, filters, h, v, v);
+        {
+            // (W1 Z)[i, j] = row i of W1 . column j of Z, and Z = U diag(1/sqrt(lambda + eps)) U^T is
+            // symmetric, so column j is row j.
+            ReadOnlySpan<float> w1 = p.W1, z = zca.Matrix;
+            for (int i = 0; i < h; i++)
+                for (int j = 0; j < v; j++)
+                    filters[i * v + j] = System.Numerics.Tensors.TensorPrimitives.Dot(w1.Slice(i * v, v), z.Slice(j * v, v));
+        }
         return FilterGrid.RenderPng(filters, h, side, side);
     }
 

@@ -20,6 +20,12 @@ namespace SparseAe.Convolution;
 /// </remarks>
 public sealed class ConvolutionalFeaturizer
 {
+    /// <summary>A featurizer from its parts; throws naming the first part that does not fit the others.</summary>
+    /// <param name="geometry">Image size, patch size, stride and pooling regions.</param>
+    /// <param name="preprocessor">The per-patch normalisation (and ZCA) applied before encoding.</param>
+    /// <param name="encoder">The patch autoencoder's parameters (copied); V must be P*P.</param>
+    /// <param name="pooling">Sum or mean over each pooling region.</param>
+    /// <param name="encoding">The sigmoid code (default) or the soft threshold.</param>
     public ConvolutionalFeaturizer(ConvolutionGeometry geometry, PatchPreprocessor preprocessor, AutoencoderParameters encoder, PoolingKind pooling,
         FeatureEncoding? encoding = null)
     {
@@ -44,10 +50,19 @@ public sealed class ConvolutionalFeaturizer
 
     private readonly float[]? _dictionaryT;   // (V, H): unit-length rows of W1, transposed; soft threshold only
 
+    /// <summary>Image size, patch size, stride and pooling regions.</summary>
     public ConvolutionGeometry Geometry { get; }
+
+    /// <summary>The per-patch normalisation and optional ZCA, the same in training and featurisation.</summary>
     public PatchPreprocessor Preprocessor { get; }
+
+    /// <summary>Sum or mean over each pooling region.</summary>
     public PoolingKind Pooling { get; }
+
+    /// <summary>How a patch becomes features: the sigmoid code or the soft threshold.</summary>
     public FeatureEncoding Encoding { get; }
+
+    /// <summary>The patch encoder (the autoencoder's first layer).</summary>
     public AutoencoderEncoder Encoder { get; }
 
     /// <summary>A copy of the encoder's parameters (for saving).</summary>

@@ -20,11 +20,13 @@ public enum FeatureEncodingKind
 /// <summary>The encoding and its threshold (used by <see cref="FeatureEncodingKind.SoftThreshold"/> only).</summary>
 public sealed record FeatureEncoding(FeatureEncodingKind Kind, double Threshold)
 {
+    /// <summary>The autoencoder's sigmoid code, H features per position.</summary>
     public static FeatureEncoding Sigmoid { get; } = new(FeatureEncodingKind.Sigmoid, 0);
 
     /// <summary>Features per hidden unit and position: 2 with the polarity split, else 1.</summary>
     public int FeaturesPerUnit => Kind == FeatureEncodingKind.SoftThreshold ? 2 : 1;
 
+    /// <summary>Throws naming the kind or the threshold when either is out of range.</summary>
     public void Validate()
     {
         if (!Enum.IsDefined(Kind))

@@ -6,7 +6,7 @@ namespace SparseAe.Convolution;
 /// <c>SparseAe.Data.Images.GreyImage</c> is one; the rows of one array of equally sized images are
 /// others (<see cref="PatchSampling.Sample(ReadOnlyMemory{float}, int, int, int, int, int, int)"/>).
 /// </summary>
-public interface IPatchImage
+internal interface IPatchImage
 {
     /// <summary>Columns.</summary>
     int Width { get; }

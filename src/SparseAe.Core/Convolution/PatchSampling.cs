@@ -18,7 +18,7 @@ namespace SparseAe.Convolution;
 /// <c>pRC</c> convention (data/digits). MATLAB's <c>patch(:)</c> is column-major (element c*P + r), so a
 /// patch (and a learned filter) from the MATLAB code is the transpose of ours when reshaped the same way.</para>
 /// </remarks>
-public static class PatchSampling
+internal static class PatchSampling
 {
     /// <summary>
     /// Returns <paramref name="count"/> patches of <paramref name="patchSize"/> x <paramref name="patchSize"/>

@@ -22,7 +22,7 @@ namespace SparseAe.Convolution;
 /// MATLAB would divide 0 by 0; here every value becomes 0.5, the middle of the range, which is where
 /// x - mean = 0 maps. (A featurizer refuses to train on patches that are all flat: see its estimator.)</para>
 /// </remarks>
-public static class UfldlNormalization
+internal static class UfldlNormalization
 {
     /// <summary>How many standard deviations the clip keeps: 3.</summary>
     public const double ClipDeviations = 3;

@@ -11,7 +11,7 @@ namespace SparseAe.Kernels;
 /// Both products run on <see cref="GemmMicroKernels"/>. The tests check every kernel against naive
 /// triple loops (MatrixKernelTests).
 /// </remarks>
-public static class MatrixKernels
+internal static class MatrixKernels
 {
     /// <summary>C = A B (or C += A B when <paramref name="accumulate"/>). A is (M,K), B is (K,N), C is (M,N).</summary>
     public static void MultiplyAB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)

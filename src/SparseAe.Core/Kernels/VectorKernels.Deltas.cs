@@ -3,7 +3,7 @@ using SparseAe.Kernels.Simd;
 
 namespace SparseAe.Kernels;
 
-public static partial class VectorKernels
+internal static partial class VectorKernels
 {
     /// <summary>
     /// Output-layer delta of the squared error through a sigmoid, fused: for each element

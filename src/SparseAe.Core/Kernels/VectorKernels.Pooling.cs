@@ -3,7 +3,7 @@ using SparseAe.Kernels.Simd;
 
 namespace SparseAe.Kernels;
 
-public static partial class VectorKernels
+internal static partial class VectorKernels
 {
     /// <summary>
     /// Pools one position's soft-threshold features (Coates and Ng 2011, with the polarity split):

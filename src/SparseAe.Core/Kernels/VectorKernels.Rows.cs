@@ -4,7 +4,7 @@ using SparseAe.Kernels.Simd;
 
 namespace SparseAe.Kernels;
 
-public static partial class VectorKernels
+internal static partial class VectorKernels
 {
     /// <summary>
     /// matrix[i, :] += row for every row i of a (rows, cols) row-major matrix: one call for a whole

@@ -4,7 +4,7 @@ using SparseAe.Kernels.Simd;
 
 namespace SparseAe.Kernels;
 
-public static partial class VectorKernels
+internal static partial class VectorKernels
 {
     /// <summary>y = 1 / (1 + e^-x) element-wise (x and y may be the same span).</summary>
     /// <remarks>

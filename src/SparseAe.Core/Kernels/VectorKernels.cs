@@ -11,7 +11,7 @@ namespace SparseAe.Kernels;
 /// written once over <see cref="IFloatVector{TV}"/> and runs at every accelerated width, then on
 /// plain floats (<see cref="VectorLoop"/>); the tests check every path against naive loops.
 /// </summary>
-public static partial class VectorKernels
+internal static partial class VectorKernels
 {
     /// <summary>
     /// sum_i x[i]^2 accumulated in double: float partial sums over blocks of 256 keep the vectorised

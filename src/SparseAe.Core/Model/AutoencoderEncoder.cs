@@ -38,8 +38,13 @@ public sealed class AutoencoderEncoder
         _p.B1.CopyTo(_b1Padded);
     }
 
+    /// <summary>V, the values of an input row.</summary>
     public int VisibleCount => _p.VisibleCount;
+
+    /// <summary>H, the values of a code.</summary>
     public int HiddenCount => _p.HiddenCount;
+
+    /// <summary>The decoder the parameters were trained with (used by <see cref="ReconstructionError"/>).</summary>
     public DecoderKind Decoder { get; }
 
     /// <summary>code = sigmoid(W1 x + b1). x has V values, code H.</summary>

@@ -5,6 +5,7 @@ public sealed class AutoencoderWeights
 {
     private readonly AutoencoderParameters _p;
 
+    /// <summary>A read-only view of <paramref name="parameters"/> (not copied).</summary>
     public AutoencoderWeights(AutoencoderParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);

@@ -1,7 +1,7 @@
 namespace SparseAe.Model;
 
 /// <summary>UFLDL's initialisation (initializeParameters.m).</summary>
-public static class ParameterInitializer
+internal static class ParameterInitializer
 {
     /// <summary>
     /// W1 and W2 uniform in [-r, r] with r = sqrt(6) / sqrt(H + V + 1); biases zero.

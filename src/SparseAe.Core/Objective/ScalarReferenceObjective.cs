@@ -8,7 +8,7 @@ namespace SparseAe.Objective;
 /// no blocking, one thread. It is the yardstick the benchmarks measure the fast path against, and a
 /// second implementation the tests compare it with.
 /// </summary>
-public sealed class ScalarReferenceObjective(int visibleCount, int hiddenCount, ObjectiveSettings settings)
+internal sealed class ScalarReferenceObjective(int visibleCount, int hiddenCount, ObjectiveSettings settings)
 {
     private readonly int _v = visibleCount, _h = hiddenCount;
 

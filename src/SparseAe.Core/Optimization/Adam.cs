@@ -10,7 +10,7 @@ namespace SparseAe.Optimization;
 /// theta -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps).
 /// The bias corrections are folded into the step size (the paper's "more efficient" ordering).
 /// </summary>
-public sealed class Adam
+internal sealed class Adam
 {
     private readonly float[] _m, _v;
     private int _t;

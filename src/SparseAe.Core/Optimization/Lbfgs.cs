@@ -17,7 +17,7 @@ namespace SparseAe.Optimization;
 /// This implementation returns the true exit reason and the last accepted iterate in every case,
 /// and treats a non-finite trial value as a step to shrink (a saturated sigmoid makes KL infinite).
 /// </remarks>
-public static class Lbfgs
+internal static class Lbfgs
 {
     /// <summary>Minimises f from x0. Never throws at a limit; throws only on a non-finite start or cancellation.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -1,7 +1,7 @@
 namespace SparseAe.Optimization;
 
 /// <summary>Settings of <see cref="Lbfgs"/>; defaults follow minFunc, which UFLDL used.</summary>
-public sealed class LbfgsOptions
+internal sealed class LbfgsOptions
 {
     /// <summary>Iterations (accepted steps) at most.</summary>
     public int MaxIterations { get; init; } = Defaults.MaxIterations;
@@ -40,4 +40,4 @@ public sealed class LbfgsOptions
 /// <param name="Evaluation">0-based index of the evaluation that produced the new iterate.</param>
 /// <param name="GradientMaxAbs">max_i |g_i| at the new iterate.</param>
 /// <param name="Step">The accepted step length t along the search direction.</param>
-public readonly record struct LbfgsIteration(int Iteration, double Value, int Evaluation, double GradientMaxAbs, double Step);
+internal readonly record struct LbfgsIteration(int Iteration, double Value, int Evaluation, double GradientMaxAbs, double Step);

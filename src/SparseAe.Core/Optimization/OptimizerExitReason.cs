@@ -28,10 +28,10 @@ public enum OptimizerExitReason
 /// <param name="Iterations">Iterations completed.</param>
 /// <param name="Evaluations">Function and gradient evaluations made.</param>
 /// <param name="ExitReason">Why it stopped.</param>
-public sealed record OptimizationResult(double[] Point, double Value, int Iterations, int Evaluations, OptimizerExitReason ExitReason);
+internal sealed record OptimizationResult(double[] Point, double Value, int Iterations, int Evaluations, OptimizerExitReason ExitReason);
 
 /// <summary>f(x) and its gradient: returns f and writes df/dx into <c>gradient</c>.</summary>
-public delegate double DifferentiableFunction(ReadOnlySpan<double> x, Span<double> gradient);
+internal delegate double DifferentiableFunction(ReadOnlySpan<double> x, Span<double> gradient);
 
 /// <summary>Thrown when the cost becomes NaN or infinite and the optimiser cannot step back to a finite one.</summary>
 public sealed class NonFiniteCostException(string message) : InvalidOperationException(message);

@@ -27,7 +27,7 @@ namespace SparseAe.Persistence;
 /// SparseAe" instead of failing on the bytes it does not expect).
 /// </para>
 /// </remarks>
-public static class ChecksummedBlock
+internal static class ChecksummedBlock
 {
     public const int HeaderBytes = 16;
     public const int MaxPayloadBytes = int.MaxValue - 64;

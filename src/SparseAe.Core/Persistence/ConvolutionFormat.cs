@@ -29,6 +29,7 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 /// </summary>
 public static class ConvolutionFormat
 {
+    /// <summary>The block's first four bytes, "SCNV" in ASCII (little-endian).</summary>
     public const uint Magic = 0x564E4353;
     /// <summary>Version 2 added the pool size (after the column names); version 1 blocks pool over a grid.
     /// Version 3 added the feature encoding; version 2 blocks use the sigmoid code.</summary>
@@ -78,6 +79,7 @@ public static class ConvolutionFormat
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
     }
 
+    /// <summary>Reads and checks one block (CRC, version, every field's rule); throws InvalidDataException naming what is wrong.</summary>
     public static SavedConvolution Read(Stream stream) => Read(stream, CurrentVersion);
 
     /// <summary>Reads as the reader of format version <paramref name="readerVersion"/> did (see <see cref="ModelFormat"/>):

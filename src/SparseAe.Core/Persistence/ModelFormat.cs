@@ -34,6 +34,7 @@ namespace SparseAe.Persistence;
 /// </remarks>
 public static class ModelFormat
 {
+    /// <summary>The block's first four bytes, "SPAE" in ASCII (little-endian).</summary>
     public const uint Magic = 0x45415053;
     /// <summary>Version 2 added the decoder (after the column names); version 1 models are sigmoid.</summary>
     public const uint CurrentVersion = 2;

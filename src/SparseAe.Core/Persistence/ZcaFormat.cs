@@ -20,9 +20,11 @@ public sealed record SavedZca(ZcaWhitening Whitening, long TrainingRows, IReadOn
 /// </summary>
 public static class ZcaFormat
 {
+    /// <summary>The block's first four bytes, "SZCA" in ASCII (little-endian).</summary>
     public const uint Magic = 0x41435A53;
     /// <summary>Only version 1 exists; a later version that appends a field must raise <see cref="MinReadableVersion"/> to itself.</summary>
     public const uint CurrentVersion = 1;
+    /// <summary>The oldest reader version that can read the blocks this version writes.</summary>
     public const uint MinReadableVersion = 1;
 
     // The rule of each checked field, used by the writer and the reader alike (see FieldRules).
@@ -49,6 +51,7 @@ public static class ZcaFormat
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
     }
 
+    /// <summary>Reads and checks one block (CRC, version, every field's rule); throws InvalidDataException naming what is wrong.</summary>
     public static SavedZca Read(Stream stream) => Read(stream, CurrentVersion);
 
     /// <summary>Reads as the reader of format version <paramref name="readerVersion"/> did (see <see cref="ModelFormat"/>); there is only version 1 so far.</summary>

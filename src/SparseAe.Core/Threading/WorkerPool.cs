@@ -27,7 +27,7 @@ namespace SparseAe.Threading;
 /// has finished.
 /// </para>
 /// </remarks>
-public sealed class WorkerPool : IDisposable
+internal sealed class WorkerPool : IDisposable
 {
     /// <summary>The most threads a pool can have (a call's thread count is 16 bits of its published word).</summary>
     public const int MaxThreads = 65535;

@@ -13,7 +13,7 @@ namespace SparseAe.Training;
 /// and the two moment vectors, the per-thread gradients, one batch's activations and the shuffle pool.
 /// The estimate leaves out the data themselves (the caller holds them already).
 /// </remarks>
-public static class MemoryBudget
+internal static class MemoryBudget
 {
     public static long FullBatchBytes(int visible, int hidden, long rows, TrainerSettings s)
     {

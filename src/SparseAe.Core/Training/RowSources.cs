@@ -53,8 +53,10 @@ public sealed class ArrayRowSource : IRowSource
         VectorSize = vectorSize;
     }
 
+    /// <inheritdoc />
     public int VectorSize { get; }
 
+    /// <inheritdoc />
     public long? RowCount => _rows;
 
     /// <summary>The rows, (rows, V) row-major.</summary>
@@ -62,6 +64,7 @@ public sealed class ArrayRowSource : IRowSource
 
     internal int Rows => _rows;
 
+    /// <inheritdoc />
     public IRowReader OpenPass(int pass) => new Reader(this);
 
     private sealed class Reader(ArrayRowSource source) : IRowReader
@@ -84,7 +87,7 @@ public sealed class ArrayRowSource : IRowSource
 /// pool and its place refilled from the stream. When the data fit in the pool this is a uniform
 /// random permutation; otherwise rows move at most about P places, as in ML.NET's ShuffleRows.
 /// </summary>
-public sealed class ShufflingRowReader : IRowReader
+internal sealed class ShufflingRowReader : IRowReader
 {
     private readonly IRowReader _inner;
     private readonly int _v, _capacity;

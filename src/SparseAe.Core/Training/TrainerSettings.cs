@@ -5,14 +5,24 @@ namespace SparseAe.Training;
 /// <summary>Everything that decides how an autoencoder is trained. Defaults come from <see cref="Defaults"/>.</summary>
 public sealed class TrainerSettings
 {
+    /// <summary>H, the hidden units (the size of the code).</summary>
     public int HiddenCount { get; init; } = Defaults.HiddenCount;
+
+    /// <summary>The cost: rho, beta, lambda, the penalty and the decoder.</summary>
     public ObjectiveSettings Objective { get; init; } = new();
+
+    /// <summary>L-BFGS over every row in memory, or Adam over streamed mini-batches.</summary>
     public OptimizerKind Optimizer { get; init; } = Defaults.Optimizer;
 
     /// <summary>L-BFGS iterations at most.</summary>
     public int MaxIterations { get; init; } = Defaults.MaxIterations;
+    /// <summary>L-BFGS correction pairs kept.</summary>
     public int LbfgsMemory { get; init; } = Defaults.LbfgsMemory;
+
+    /// <summary>L-BFGS stops when the largest gradient component falls below this (minFunc's optTol).</summary>
     public double GradientTolerance { get; init; } = Defaults.GradientTolerance;
+
+    /// <summary>L-BFGS stops when the cost changes by less than this in one iteration (minFunc's progTol).</summary>
     public double FunctionTolerance { get; init; } = Defaults.FunctionTolerance;
 
     /// <summary>L-BFGS: train on a seeded uniform random sample of at most this many rows; null, every row.</summary>
@@ -20,15 +30,22 @@ public sealed class TrainerSettings
 
     /// <summary>Adam: passes over the data.</summary>
     public int Epochs { get; init; } = Defaults.Epochs;
+    /// <summary>Adam: rows per mini-batch.</summary>
     public int BatchSize { get; init; } = Defaults.BatchSize;
+
+    /// <summary>Adam: step size.</summary>
     public double LearningRate { get; init; } = Defaults.LearningRate;
+
+    /// <summary>Adam: rows held by the streaming shuffle (never more than the source's row count when it knows it).</summary>
     public int ShufflePoolRows { get; init; } = Defaults.ShufflePoolRows;
 
+    /// <summary>Seed of the initial weights, Adam's shuffle and the MaximumRows sample.</summary>
     public int Seed { get; init; } = Defaults.Seed;
 
     /// <summary>Worker threads; 0 = one per core. Results are deterministic for a given seed and thread count.</summary>
     public int Threads { get; init; } = Defaults.Threads;
 
+    /// <summary>Stops training (Run throws OperationCanceledException) between evaluations.</summary>
     public CancellationToken CancellationToken { get; init; }
 
     /// <summary>

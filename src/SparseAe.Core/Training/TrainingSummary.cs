@@ -13,6 +13,7 @@ public readonly record struct TrainingProgress(int Iteration, int Epoch, CostBre
 /// <summary>What a training run did and where it ended.</summary>
 public sealed class TrainingSummary
 {
+    /// <summary>A summary; <paramref name="meanActivation"/> and <paramref name="costHistory"/> are copied.</summary>
     public TrainingSummary(OptimizerKind optimizer, int iterations, int epochs, OptimizerExitReason exitReason, CostBreakdown finalCost,
         double[] meanActivation, TimeSpan elapsed, long trainingRows, IReadOnlyList<CostBreakdown> costHistory)
     {
@@ -27,6 +28,7 @@ public sealed class TrainingSummary
         CostHistory = costHistory.ToArray().AsReadOnly();
     }
 
+    /// <summary>L-BFGS (whole batch) or Adam (mini-batches).</summary>
     public OptimizerKind Optimizer { get; }
 
     /// <summary>L-BFGS iterations, or Adam steps (mini-batches).</summary>
@@ -35,6 +37,7 @@ public sealed class TrainingSummary
     /// <summary>Adam epochs completed; 0 for L-BFGS.</summary>
     public int Epochs { get; }
 
+    /// <summary>Why the optimizer stopped.</summary>
     public OptimizerExitReason ExitReason { get; }
 
     /// <summary>
@@ -46,6 +49,7 @@ public sealed class TrainingSummary
     /// <summary>rhoHat: the mean activation of each hidden unit, measured like <see cref="FinalCost"/>.</summary>
     public IReadOnlyList<double> MeanActivation { get; }
 
+    /// <summary>Wall-clock time of the training.</summary>
     public TimeSpan Elapsed { get; }
 
     /// <summary>Rows in the training set (Adam: rows per epoch).</summary>

@@ -110,6 +110,7 @@ public sealed class ZcaWhitening
         SparseAe.Kernels.MatrixKernels.MultiplyAB(x.Slice(0, rows * d), _w, y.Slice(0, rows * d), rows, d, d);
     }
 
+    /// <summary>y = (x - mean) Z for one row of <see cref="Dimension"/> values; <paramref name="scratch"/> needs as many.</summary>
     public void Apply(ReadOnlySpan<float> x, Span<float> y, Span<float> scratch)
     {
         int d = Dimension;

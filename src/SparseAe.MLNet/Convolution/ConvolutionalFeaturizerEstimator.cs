@@ -36,6 +36,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         return InputColumnRules.WithOutputs(inputSchema, _options.InputColumnName, (_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector));
     }
 
+    /// <summary>Reads the images, samples and normalises patches, trains the patch autoencoder and returns the featurizer.</summary>
     public ConvolutionalFeaturizerTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);

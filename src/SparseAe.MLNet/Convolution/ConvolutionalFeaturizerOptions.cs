@@ -11,7 +11,10 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <summary>The image column: a known-size vector of ImageHeight * ImageWidth Single, row-major.</summary>
     public string InputColumnName { get; set; } = "Pixels";
 
+    /// <summary>Rows of pixels in every image.</summary>
     public int ImageHeight { get; set; }
+
+    /// <summary>Columns of pixels in every image.</summary>
     public int ImageWidth { get; set; }
 
     /// <summary>Patch side P; the autoencoder has P*P inputs.</summary>
@@ -26,6 +29,7 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <summary>Pool over square blocks of this many positions instead of the grid; null for the grid.</summary>
     public int? PoolSize { get; set; }
 
+    /// <summary>Sum (UFLDL, Coates et al.) or mean of the codes over each pooling region.</summary>
     public PoolingKind Pooling { get; set; } = PoolingKind.Sum;
 
     /// <summary>Per-patch normalisation, applied in training and featurisation alike.</summary>

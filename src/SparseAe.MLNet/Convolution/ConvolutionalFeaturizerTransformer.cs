@@ -28,7 +28,10 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
         TrainingPatches = trainingPatches;
     }
 
+    /// <summary>The pooled features column.</summary>
     public string OutputColumnName { get; }
+
+    /// <summary>The image column it reads.</summary>
     public override string InputColumnName { get; }
 
     /// <summary>Geometry, preprocessing, encoder and pooling.</summary>
