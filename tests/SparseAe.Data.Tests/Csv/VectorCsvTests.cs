@@ -11,7 +11,7 @@ public class VectorCsvTests
         Assert.Throws<InvalidDataException>(() => Read(text, out _));
 
     [Fact]
-    public void ReadsRowsUnderAHeader()
+    public void Reads_rows_under_a_header()
     {
         var (data, rows, columns) = Read("label,p00,p01\n3,0.5,1e-3\n7, -2 ,16\n", out var header);
         Assert.Equal(["label", "p00", "p01"], header!);
@@ -21,7 +21,7 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void WithoutAHeaderTheFirstLineIsARow()
+    public void Without_a_header_the_first_line_is_a_row()
     {
         var (data, rows, columns) = Read("1,2\r\n3,4", out var header);
         Assert.Null(header);
@@ -30,7 +30,7 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void QuotedHeaderNamesAndBlankLinesAreAccepted()
+    public void Quoted_header_names_and_blank_lines_are_accepted()
     {
         var (data, rows, _) = Read("\n\"a\",\"b\"\n\n1,2\n\n3,4\n\n", out var header);
         Assert.Equal(["a", "b"], header!);
@@ -39,7 +39,7 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void HeaderOnlyIsZeroRows()
+    public void Header_only_is_zero_rows()
     {
         var (data, rows, columns) = Read("x,y,z\n", out var header);
         Assert.Equal((0, 3), (rows, columns));
@@ -48,7 +48,7 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void AShortRowNamesItsLineAndTheExpectedCount()
+    public void A_short_row_names_its_line_and_the_expected_count()
     {
         var error = Fails("a,b,c\n1,2,3\n4,5\n");
         Assert.Contains("line 3 has 2 values", error.Message);
@@ -58,7 +58,7 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void ALongRowWithoutHeaderNamesTheFirstRow()
+    public void A_long_row_without_header_names_the_first_row()
     {
         var error = Fails("1,2\n\n3,4,5\n");
         Assert.Contains("line 3 has 3 values", error.Message);
@@ -72,7 +72,7 @@ public class VectorCsvTests
     [InlineData("a,b\n1,2\n3,4\n1e39,0\n", 4, 1, "1e39", "outside float's range")]
     [InlineData("a,b\n1,2\n3,\"4\"\n", 3, 2, "\"4\"", "not a number")]
     [InlineData("a,b\n0,1,5\n", 2, 0, "", "")]
-    public void ABadValueNamesLineColumnAndText(string text, int line, int column, string field, string rule)
+    public void A_bad_value_names_line_column_and_text(string text, int line, int column, string field, string rule)
     {
         var error = Fails(text);
         if (column == 0)
@@ -84,7 +84,7 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void DecimalCommaCultureIsNotUsed()
+    public void Decimal_comma_culture_is_not_used()
     {
         // "0,5" in a comma-decimal culture is two values here, so the row is too long.
         var previous = Thread.CurrentThread.CurrentCulture;
@@ -102,14 +102,14 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void EmptyInputIsRefused()
+    public void Empty_input_is_refused()
     {
         Assert.Contains("no lines with values", Fails("").Message);
         Assert.Contains("3 line(s), all blank", Fails("\n  \n\n").Message);
     }
 
     [Fact]
-    public void RoundTripsEveryFloatBitForBit()
+    public void Round_trips_every_float_bit_for_bit()
     {
         float[] data = [0f, -0f, 1f / 3, float.Epsilon, float.MaxValue, float.MinValue, 1e-45f, 123456.79f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0.1f];
         var writer = new StringWriter();
@@ -122,7 +122,7 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void RoundTripsRandomDataThroughAFileWithoutHeader()
+    public void Round_trips_random_data_through_a_file_without_header()
     {
         var random = new Random(8);
         float[] data = Enumerable.Range(0, 50 * 7).Select(_ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-20, 20)))).ToArray();
@@ -143,7 +143,7 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void ReadsTheShippedDigits()
+    public void Reads_the_shipped_digits()
     {
         string? directory = AppContext.BaseDirectory;
         while (directory is not null && !File.Exists(Path.Combine(directory, "data", "digits", "digits-8x8.csv")))
@@ -158,14 +158,14 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void MissingFileIsFileNotFound()
+    public void Missing_file_is_file_not_found()
     {
         string path = Path.Combine(Path.GetTempPath(), $"sparseae-missing-{Guid.NewGuid():N}.csv");
         Assert.Contains(path, Assert.Throws<FileNotFoundException>(() => VectorCsv.Read(path)).Message);
     }
 
     [Fact]
-    public void WriteRefusesAShapeThatDoesNotMatch()
+    public void Write_refuses_a_shape_that_does_not_match()
     {
         var error = Assert.Throws<ArgumentException>(() => VectorCsv.Write(new StringWriter(), new float[5], 2, 3));
         Assert.Contains("2*3 = 6", error.Message);
@@ -188,7 +188,7 @@ public class VectorCsvTests
     }
 
     [Fact]
-    public void WriteRefusesZeroRowsWithoutAHeader()
+    public void Write_refuses_zero_rows_without_a_header()
     {
         var error = Assert.Throws<ArgumentException>(() => VectorCsv.Write(new StringWriter(), [], 0, 3));
         Assert.Contains("could not be read back", error.Message);

@@ -49,7 +49,7 @@ public class IdxFileTests
 
     [Theory]
     [MemberData(nameof(Encodings))]
-    public void ReadsUnsignedBytesWithItems(string encoding)
+    public void Reads_unsigned_bytes_with_items(string encoding)
     {
         var idx = Read(SmallImages(), encoding);
         Assert.Equal(IdxDataType.UnsignedByte, idx.DataType);
@@ -63,7 +63,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void ReadsALabelsVector()
+    public void Reads_a_labels_vector()
     {
         var idx = Read(Build(IdxDataType.UnsignedByte, [5], [9, 0, 3, 3, 1]));
         Assert.Equal(5, idx.ItemCount);
@@ -72,7 +72,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void ReadsEveryTypeBigEndian()
+    public void Reads_every_type_big_endian()
     {
         static byte[] Be(int size, Action<Span<byte>, int> write, int n)
         {
@@ -91,7 +91,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void ReadsFromAFileAndDetectsGzipByItsMagic()
+    public void Reads_from_a_file_and_detects_gzip_by_its_magic()
     {
         string plain = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}-idx3-ubyte");
         string gz = plain + ".gz";
@@ -111,7 +111,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void ZeroItemsIsAnEmptyFile()
+    public void Zero_items_is_an_empty_file()
     {
         var idx = Read(Build(IdxDataType.UnsignedByte, [0, 28, 28], []));
         Assert.Equal(0, idx.ItemCount);
@@ -120,7 +120,7 @@ public class IdxFileTests
 
     [Theory]
     [MemberData(nameof(Encodings))]
-    public void EveryTruncationPointFailsNamingAByteOffset(string encoding)
+    public void Every_truncation_point_fails_naming_a_byte_offset(string encoding)
     {
         byte[] idx = Build(IdxDataType.Int16, [3, 2], Enumerable.Range(0, 12).Select(i => (byte)(i * 7)).ToArray());
         byte[] full = encoding.StartsWith("gzip") ? Gzip(idx) : idx;
@@ -135,7 +135,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void TruncationNamesTheOffsetWhereTheDataEnd()
+    public void Truncation_names_the_offset_where_the_data_end()
     {
         byte[] file = SmallImages()[..20];
         var error = Assert.Throws<InvalidDataException>(() => Read(file));
@@ -150,7 +150,7 @@ public class IdxFileTests
     [InlineData("plain")]
     [InlineData("gzip")]
     [InlineData("plain-trickle")]
-    public void ALyingLargeDimensionFailsWithoutAllocatingForIt(string encoding)
+    public void A_lying_large_dimension_fails_without_allocating_for_it(string encoding)
     {
         // Claims 60000 x 28 x 28 = 47 MB of pixels but holds 100 bytes.
         byte[] file = Build(IdxDataType.UnsignedByte, [60000, 28, 28], new byte[100]);
@@ -164,7 +164,7 @@ public class IdxFileTests
 
     [Theory]
     [MemberData(nameof(Encodings))]
-    public void ALyingSmallDimensionLeavesDataAfterTheValues(string encoding)
+    public void A_lying_small_dimension_leaves_data_after_the_values(string encoding)
     {
         byte[] file = Build(IdxDataType.UnsignedByte, [2, 2, 2], [0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
         var error = Assert.Throws<InvalidDataException>(() => Read(file, encoding));
@@ -173,7 +173,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void BadMagicIsRefused()
+    public void Bad_magic_is_refused()
     {
         byte[] file = SmallImages();
         file[1] = 0x08;
@@ -184,7 +184,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void UnknownTypeIsRefused()
+    public void Unknown_type_is_refused()
     {
         byte[] file = SmallImages();
         file[2] = 0x0A;
@@ -194,7 +194,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void ZeroDimensionsIsRefused()
+    public void Zero_dimensions_is_refused()
     {
         var error = Assert.Throws<InvalidDataException>(() => Read([0, 0, 8, 0]));
         Assert.Contains("0 dimensions", error.Message);
@@ -202,7 +202,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void NegativeOrOverflowingDimensionsAreRefused()
+    public void Negative_or_overflowing_dimensions_are_refused()
     {
         var negative = Assert.Throws<InvalidDataException>(() => Read(Build(IdxDataType.UnsignedByte, [2, 0x80000000], [])));
         Assert.Contains("dimension 1 as 2147483648", negative.Message);
@@ -214,7 +214,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void DamagedDeflateDataIsInvalidDataNamingAnOffset()
+    public void Damaged_deflate_data_is_invalid_data_naming_an_offset()
     {
         byte[] gz = Gzip(Build(IdxDataType.UnsignedByte, [100], Enumerable.Range(0, 100).Select(i => (byte)(i * i)).ToArray()));
         for (int i = 10; i < gz.Length - 8; i++)
@@ -229,7 +229,7 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void ItemIndexAndScalingRulesAreEnforced()
+    public void Item_index_and_scaling_rules_are_enforced()
     {
         var idx = Read(SmallImages());
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => idx.Item(3));

@@ -5,7 +5,7 @@ namespace SparseAe.Data.Tests.Images;
 public class EmbeddedImagesTests
 {
     [Fact]
-    public void TheFivePhotographsLoadWithTheirSizes()
+    public void The_five_photographs_load_with_their_sizes()
     {
         var images = EmbeddedImages.LoadAll();
         (string Name, int Width, int Height)[] expected =
@@ -29,7 +29,7 @@ public class EmbeddedImagesTests
     }
 
     [Fact]
-    public void LoadMatchesTheShippedFile()
+    public void Load_matches_the_shipped_file()
     {
         string? directory = AppContext.BaseDirectory;
         while (directory is not null && !File.Exists(Path.Combine(directory, "data", "natural-images", "chelsea.png")))
@@ -40,7 +40,7 @@ public class EmbeddedImagesTests
     }
 
     [Fact]
-    public void UnknownNameListsTheEmbeddedOnes()
+    public void Unknown_name_lists_the_embedded_ones()
     {
         var error = Assert.Throws<ArgumentException>(() => EmbeddedImages.Load("lena.png"));
         Assert.Contains("'lena.png'", error.Message);

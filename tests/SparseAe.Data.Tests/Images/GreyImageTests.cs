@@ -5,7 +5,7 @@ namespace SparseAe.Data.Tests.Images;
 public class GreyImageTests
 {
     [Fact]
-    public void IndexesRowMajor()
+    public void Indexes_row_major()
     {
         var image = new GreyImage(3, 2, [0, 1, 2, 10, 11, 12], "ramp");
         Assert.Equal(12f, image[2, 1]);
@@ -17,7 +17,7 @@ public class GreyImageTests
     [InlineData(0, 2, 0, "width")]
     [InlineData(2, 0, 0, "height")]
     [InlineData(-1, 2, 0, "width")]
-    public void RefusesBadSizesNamingThem(int width, int height, int pixels, string rule)
+    public void Refuses_bad_sizes_naming_them(int width, int height, int pixels, string rule)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => new GreyImage(width, height, new float[pixels], "bad"));
         Assert.Contains(rule, error.Message);
@@ -25,7 +25,7 @@ public class GreyImageTests
     }
 
     [Fact]
-    public void RefusesAPixelCountThatIsNotWidthTimesHeight()
+    public void Refuses_a_pixel_count_that_is_not_width_times_height()
     {
         var error = Assert.Throws<ArgumentException>(() => new GreyImage(3, 2, new float[5], "short"));
         Assert.Contains("3*2 = 6", error.Message);
@@ -33,14 +33,14 @@ public class GreyImageTests
     }
 
     [Fact]
-    public void RefusesMoreThanOneArrayOfPixels()
+    public void Refuses_more_than_one_array_of_pixels()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new GreyImage(100_000, 100_000, [], "huge"));
         Assert.Contains("10000000000", error.Message);
     }
 
     [Fact]
-    public void IndexerNamesTheRange()
+    public void Indexer_names_the_range()
     {
         var image = new GreyImage(3, 2, new float[6], "small");
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => image[3, 0]);

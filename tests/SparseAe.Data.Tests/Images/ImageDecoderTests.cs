@@ -21,7 +21,7 @@ public class ImageDecoderTests
     private static GreyImage Decode(byte[] file, string name = "test.png") => ImageDecoder.LoadGrey(new MemoryStream(file), name);
 
     [Fact]
-    public void GreyPngDecodesExactlyRowMajor()
+    public void Grey_PNG_decodes_exactly_row_major()
     {
         // A ramp distinct in x and y catches transposition: value(x, y) = 10 y + x.
         byte[] png = Encode(7, 5, (x, y) => new SKColor((byte)(10 * y + x), (byte)(10 * y + x), (byte)(10 * y + x)), SKEncodedImageFormat.Png);
@@ -38,7 +38,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void ColourPngUsesBt601Weights()
+    public void Colour_PNG_uses_bt601_weights()
     {
         SKColor[] colours = [new(255, 0, 0), new(0, 255, 0), new(0, 0, 255), new(255, 255, 255), new(0, 0, 0), new(100, 150, 200)];
         byte[] png = Encode(colours.Length, 1, (x, _) => colours[x], SKEncodedImageFormat.Png);
@@ -48,7 +48,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void AlphaIsIgnored()
+    public void Alpha_is_ignored()
     {
         byte[] png = Encode(2, 1, (x, _) => new SKColor(200, 200, 200, (byte)(x == 0 ? 255 : 10)), SKEncodedImageFormat.Png);
         var image = Decode(png);
@@ -57,7 +57,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void JpegDecodesToApproximatelyTheEncodedGrey()
+    public void JPEG_decodes_to_approximately_the_encoded_grey()
     {
         // Left half dark grey, right half green: flat 8x8 blocks keep JPEG's error small.
         byte[] jpeg = Encode(32, 16, (x, _) => x < 16 ? new SKColor(64, 64, 64) : new SKColor(0, 200, 0), SKEncodedImageFormat.Jpeg, 95);
@@ -71,7 +71,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void LoadsFromAFileNamedByItsPath()
+    public void Loads_from_a_file_named_by_its_path()
     {
         string path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.png");
         try
@@ -88,7 +88,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void MissingFileIsFileNotFound()
+    public void Missing_file_is_file_not_found()
     {
         string path = Path.Combine(Path.GetTempPath(), $"sparseae-missing-{Guid.NewGuid():N}.png");
         var error = Assert.Throws<FileNotFoundException>(() => ImageDecoder.LoadGrey(path));
@@ -96,7 +96,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void HandCraftedPngDecodes()
+    public void Hand_crafted_PNG_decodes()
     {
         // Checks PngBytes itself: 3x2 grey, filter byte 0 before each row.
         byte[] png = PngBytes.Grey(3, 2, [0, 0, 128, 255, 0, 10, 20, 30]);
@@ -105,7 +105,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void TruncatedPngIsInvalidDataNamingTheFile()
+    public void Truncated_PNG_is_invalid_data_naming_the_file()
     {
         byte[] png = Encode(64, 64, (x, y) => new SKColor((byte)(x * y), (byte)(x + y), (byte)(x ^ y)), SKEncodedImageFormat.Png);
         for (int length = 0; length < png.Length; length++)
@@ -116,7 +116,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void TruncatedJpegIsInvalidDataNamingTheFile()
+    public void Truncated_JPEG_is_invalid_data_naming_the_file()
     {
         byte[] jpeg = Encode(64, 64, (x, y) => new SKColor((byte)(x * y), (byte)(x + y), (byte)(x ^ y)), SKEncodedImageFormat.Jpeg, 90);
         var accepted = new List<int>();
@@ -136,7 +136,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void ZeroSizedPngIsRefused()
+    public void Zero_sized_PNG_is_refused()
     {
         foreach (var (w, h) in new[] { (0u, 4u), (4u, 0u), (0u, 0u) })
         {
@@ -146,7 +146,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void HugeHeaderIsRefusedFastWithoutAllocating()
+    public void Huge_header_is_refused_fast_without_allocating()
     {
         // 100,000 x 100,000 = 10^10 pixels (40 GB as RGBA) claimed by a 70-byte file with a valid CRC.
         byte[] png = PngBytes.Grey(100_000, 100_000, new byte[100_001]);
@@ -167,7 +167,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void JustOverTheLimitIsRefusedAndTheLimitIsDocumented()
+    public void Just_over_the_limit_is_refused_and_the_limit_is_documented()
     {
         Assert.Equal(100_000_000, ImageDecoder.MaxPixels);
         var error = Assert.Throws<InvalidDataException>(() => Decode(PngBytes.Grey(10_001, 10_000, [0]), "big.png"));
@@ -175,7 +175,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void NonImageIsInvalidDataNamingTheFile()
+    public void Non_image_is_invalid_data_naming_the_file()
     {
         byte[] text = "label,p00\n1,2\n"u8.ToArray();
         var error = Assert.Throws<InvalidDataException>(() => Decode(text, "digits.csv"));
@@ -184,7 +184,7 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void DamagedPixelDataIsInvalidData()
+    public void Damaged_pixel_data_is_invalid_data()
     {
         // A valid header followed by an IDAT that is not zlib data.
         var output = new MemoryStream();

@@ -43,7 +43,7 @@ public class OlshausenWhiteningTests
     [InlineData(16, 16)]
     [InlineData(15, 9)]
     [InlineData(1, 1)]
-    public void FlatImageBecomesAllZeros(int width, int height)
+    public void Flat_image_becomes_all_zeros(int width, int height)
     {
         var whitened = OlshausenWhitening.Whiten(Make(width, height, (_, _) => 0.37));
         Assert.All(whitened.Pixels, v => Assert.Equal(0f, v));
@@ -56,7 +56,7 @@ public class OlshausenWhiteningTests
     [InlineData(45, 33)]
     [InlineData(31, 31)]
     [InlineData(2, 3)]
-    public void OutputHasMeanZeroAndVarianceOneTenth(int width, int height)
+    public void Output_has_mean_zero_and_variance_one_tenth(int width, int height)
     {
         var image = Noise(width, height, seed: width * 1000 + height);
         float[] before = (float[])image.Pixels.Clone();
@@ -97,7 +97,7 @@ public class OlshausenWhiteningTests
     }
 
     [Fact]
-    public void ResponseIsFTimesTheQuarticRollOff()
+    public void Response_is_f_times_the_quartic_roll_off()
     {
         Assert.Equal(0, OlshausenWhitening.Response(0, 512));
         Assert.Equal(10 * Math.Exp(-Math.Pow(10 / (0.4 * 512), 4)), OlshausenWhitening.Response(10, 512), 1e-12);
@@ -105,7 +105,7 @@ public class OlshausenWhiteningTests
     }
 
     [Fact]
-    public void FrequenciesAreOlshausensShiftedMeshgrid()
+    public void Frequencies_are_olshausens_shifted_meshgrid()
     {
         // Even n = 8: meshgrid -4..3 after fftshift is 0 1 2 3 -4 -3 -2 -1; odd n = 5: 0 1 2 -2 -1.
         Assert.Equal([0, 1, 2, 3, -4, -3, -2, -1], Enumerable.Range(0, 8).Select(k => OlshausenWhitening.SignedFrequency(k, 8)));
@@ -113,7 +113,7 @@ public class OlshausenWhiteningTests
     }
 
     [Fact]
-    public void NonFinitePixelIsRefusedNamingIt()
+    public void Non_finite_pixel_is_refused_naming_it()
     {
         var image = Make(4, 3, (x, y) => x == 2 && y == 1 ? double.NaN : 0.5);
         var error = Assert.Throws<ArgumentException>(() => OlshausenWhitening.Whiten(image));
@@ -121,7 +121,7 @@ public class OlshausenWhiteningTests
     }
 
     [Fact]
-    public void WhitenedPhotographHasAFlatterSpectrum()
+    public void Whitened_photograph_has_a_flatter_spectrum()
     {
         // Natural images have ~1/f amplitude; after whitening mid frequencies are no weaker than low ones.
         var camera = EmbeddedImages.Load("camera.png");

@@ -29,7 +29,7 @@ public class PatchNormalizationTests
     }
 
     [Fact]
-    public void MatchesUfldlsNormalizeData()
+    public void Matches_UFLDLs_normalize_data()
     {
         const int count = 500, dimension = 64;
         float[] patches = Random(count * dimension, 1, scale: 2);
@@ -45,7 +45,7 @@ public class PatchNormalizationTests
     }
 
     [Fact]
-    public void EachPatchLosesItsOwnMean()
+    public void Each_patch_loses_its_own_mean()
     {
         // Two patches that differ only by an offset normalise identically.
         float[] patches = [1, 2, 3, 4, 101, 102, 103, 104];
@@ -55,7 +55,7 @@ public class PatchNormalizationTests
     }
 
     [Fact]
-    public void ConstantDataBecomeOneHalfWithoutNaN()
+    public void Constant_data_become_one_half_without_NaN()
     {
         float[] patches = [0.3f, 0.3f, 0.3f, 0.3f, 7, 7, 7, 7];
         double pstd = PatchNormalization.Ufldl(patches, 2, 4);
@@ -68,7 +68,7 @@ public class PatchNormalizationTests
     }
 
     [Fact]
-    public void ApplyWithTheReturnedDeviationReproducesUfldl()
+    public void Apply_with_the_returned_deviation_reproduces_UFLDL()
     {
         float[] patches = Random(64 * 30, 5);
         float[] copy = (float[])patches.Clone();
@@ -78,7 +78,7 @@ public class PatchNormalizationTests
     }
 
     [Fact]
-    public void ApplyWithZeroDeviationGivesOneHalf()
+    public void Apply_with_zero_deviation_gives_one_half()
     {
         float[] patches = [1, 5, -3, 2];
         PatchNormalization.ApplyUfldl(patches, 1, 4, 0);
@@ -89,14 +89,14 @@ public class PatchNormalizationTests
     [InlineData(-1.0)]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
-    public void ApplyRefusesABadDeviation(double pstd)
+    public void Apply_refuses_a_bad_deviation(double pstd)
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => PatchNormalization.ApplyUfldl(new float[4], 1, 4, pstd));
         Assert.Contains("pstd", error.Message);
     }
 
     [Fact]
-    public void ShapeErrorsNameTheRuleAndValues()
+    public void Shape_errors_name_the_rule_and_values()
     {
         var error = Assert.Throws<ArgumentException>(() => PatchNormalization.Ufldl(new float[10], 2, 4));
         Assert.Contains("2*4 = 8", error.Message);
@@ -106,7 +106,7 @@ public class PatchNormalizationTests
     }
 
     [Fact]
-    public void NonFiniteValueIsNamedByPatchAndElement()
+    public void Non_finite_value_is_named_by_patch_and_element()
     {
         float[] patches = new float[12];
         patches[9] = float.NaN;
@@ -116,7 +116,7 @@ public class PatchNormalizationTests
     }
 
     [Fact]
-    public void TheCommandLineAndTheFeaturizerNormaliseToTheSameBits()
+    public void The_command_line_and_the_featurizer_normalise_to_the_same_bits()
     {
         // One UFLDL normalisation (Core's UfldlNormalization) behind both call sites: the command
         // line's PatchNormalization.Ufldl and the featurizer's training (Normalize), and the

@@ -27,7 +27,7 @@ public class PatchRowSourceTests
     [InlineData(1)]
     [InlineData(37)]
     [InlineData(400)]
-    public void APassEqualsSampleThenUfldlWhenTheSampleCoversEveryPatch(int count)
+    public void A_pass_equals_sample_then_UFLDL_when_the_sample_covers_every_patch(int count)
     {
         var images = Images();
         var source = new PatchRowSource(images, 8, count, seed: 21, normalizationSampleSize: 400);
@@ -42,7 +42,7 @@ public class PatchRowSourceTests
     }
 
     [Fact]
-    public void PassesAreIdentical()
+    public void Passes_are_identical()
     {
         var source = new PatchRowSource(Images(), 6, 250, seed: 4, normalizationSampleSize: 100);
         float[] first = ReadPass(source, 0);
@@ -52,7 +52,7 @@ public class PatchRowSourceTests
     }
 
     [Fact]
-    public void DeviationComesFromTheLeadingSample()
+    public void Deviation_comes_from_the_leading_sample()
     {
         var images = Images();
         var source = new PatchRowSource(images, 8, 1000, seed: 9, normalizationSampleSize: 100);
@@ -68,7 +68,7 @@ public class PatchRowSourceTests
     }
 
     [Fact]
-    public void FlatPatchesBecomeOneHalfAsOnTheCommandLine()
+    public void Flat_patches_become_one_half_as_on_the_command_line()
     {
         // UfldlNormalization's flat rule (pstd = 0: every value 0.5) on the streamed path too.
         GreyImage[] flat = [new(12, 10, Enumerable.Repeat(0.3f, 120).ToArray(), "grey"), new(9, 9, Enumerable.Repeat(0.7f, 81).ToArray(), "light")];
@@ -82,7 +82,7 @@ public class PatchRowSourceTests
     }
 
     [Fact]
-    public void StreamsManyPatchesInConstantMemory()
+    public void Streams_many_patches_in_constant_memory()
     {
         // 200,000 8x8 patches would be 51 MB as an array; a pass must allocate next to nothing.
         var source = new PatchRowSource(Images(), 8, 200_000, seed: 1);
@@ -97,7 +97,7 @@ public class PatchRowSourceTests
     }
 
     [Fact]
-    public void ShortDestinationIsRefused()
+    public void Short_destination_is_refused()
     {
         var source = new PatchRowSource(Images(), 8, 3, seed: 1);
         using var reader = source.OpenPass(0);
@@ -107,7 +107,7 @@ public class PatchRowSourceTests
     }
 
     [Fact]
-    public void BadArgumentsAreRefused()
+    public void Bad_arguments_are_refused()
     {
         Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => new PatchRowSource(Images(), 8, 0, 1)).ParamName);
         Assert.Equal("normalizationSampleSize",
@@ -118,7 +118,7 @@ public class PatchRowSourceTests
     }
 
     [Fact]
-    public void WorksWithTheShufflingReader()
+    public void Works_with_the_shuffling_reader()
     {
         var source = new PatchRowSource(Images(), 4, 50, seed: 2);
         float[] plain = ReadPass(source, 0);

@@ -17,7 +17,7 @@ public class PatchSamplerTests
     }
 
     [Fact]
-    public void PatchesAreRowMajorWindowsOfTheImages()
+    public void Patches_are_row_major_windows_of_the_images()
     {
         GreyImage[] images = [Coded(1, 20, 11), Coded(2, 9, 30)];
         const int p = 5, count = 300;
@@ -38,7 +38,7 @@ public class PatchSamplerTests
     }
 
     [Fact]
-    public void EveryValidPositionOfEveryImageIsDrawnAboutEquallyOften()
+    public void Every_valid_position_of_every_image_is_drawn_about_equally_often()
     {
         // 10x9 and 8x8 images, 8x8 patches: 3x2 = 6 positions, and 1 position. Each image half the time.
         GreyImage[] images = [Coded(1, 10, 9), Coded(2, 8, 8)];
@@ -55,7 +55,7 @@ public class PatchSamplerTests
     }
 
     [Fact]
-    public void SameSeedSamePatchesOtherSeedOthers()
+    public void Same_seed_same_patches_other_seed_others()
     {
         GreyImage[] images = [Coded(1, 40, 40)];
         Assert.Equal(PatchSampler.Sample(images, 8, 50, 11), PatchSampler.Sample(images, 8, 50, 11));
@@ -63,7 +63,7 @@ public class PatchSamplerTests
     }
 
     [Fact]
-    public void DrawsImageThenRowThenColumnFromOneRandom()
+    public void Draws_image_then_row_then_column_from_one_random()
     {
         // The documented draw order, so that other code (or a port) can reproduce a patch set.
         GreyImage[] images = [Coded(1, 30, 20), Coded(2, 25, 40), Coded(3, 12, 12)];
@@ -78,7 +78,7 @@ public class PatchSamplerTests
     }
 
     [Fact]
-    public void TheFeaturizersStackAndTheCommandLinesImagesGiveTheSamePatches()
+    public void The_featurizers_stack_and_the_command_lines_images_give_the_same_patches()
     {
         // One sampling rule (Core's PatchSampling) behind every call site: the featurizer samples
         // equally sized images held as the rows of one array, the command line (PatchSampler) and
@@ -101,21 +101,21 @@ public class PatchSamplerTests
     }
 
     [Fact]
-    public void PatchAsLargeAsTheImageIsTheImage()
+    public void Patch_as_large_as_the_image_is_the_image()
     {
         var image = Coded(1, 6, 6);
         Assert.Equal(image.Pixels, PatchSampler.Sample([image], 6, 1, 0));
     }
 
     [Fact]
-    public void NoImagesIsRefused()
+    public void No_images_is_refused()
     {
         var error = Assert.Throws<ArgumentException>(() => PatchSampler.Sample([], 8, 10, 0));
         Assert.Contains("at least one image", error.Message);
     }
 
     [Fact]
-    public void ImageSmallerThanThePatchIsNamedWithItsSize()
+    public void Image_smaller_than_the_patch_is_named_with_its_size()
     {
         GreyImage[] images = [Coded(1, 20, 20), new GreyImage(12, 7, new float[84], "thin.png")];
         var error = Assert.Throws<ArgumentException>(() => PatchSampler.Sample(images, 8, 10, 0));
@@ -128,7 +128,7 @@ public class PatchSamplerTests
     [InlineData(8, 0, "count")]
     [InlineData(8, -5, "count")]
     [InlineData(0, 10, "patchSize")]
-    public void CountAndPatchSizeBelowOneAreRefused(int patchSize, int count, string parameter)
+    public void Count_and_patch_size_below_one_are_refused(int patchSize, int count, string parameter)
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => PatchSampler.Sample([Coded(1, 20, 20)], patchSize, count, 0));
         Assert.Equal(parameter, error.ParamName);
@@ -136,7 +136,7 @@ public class PatchSamplerTests
     }
 
     [Fact]
-    public void MoreThanOneArrayIsRefusedBeforeAllocating()
+    public void More_than_one_array_is_refused_before_allocating()
     {
         var error = Assert.Throws<ArgumentException>(() => PatchSampler.Sample([Coded(1, 20, 20)], 8, int.MaxValue, 0));
         Assert.Contains("PatchRowSource", error.Message);
