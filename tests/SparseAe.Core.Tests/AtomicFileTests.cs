@@ -1,0 +1,45 @@
+using SparseAe.Persistence;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+/// <summary>All or nothing: the old file or the whole new one, never half of one, and no temporary left behind.</summary>
+public class AtomicFileTests
+{
+    [Fact]
+    public void A_failed_write_leaves_the_old_file_and_no_temporary_file()
+    {
+        var dir = TestData.TempDirectory();
+        var path = Path.Combine(dir, "model.zip");
+        AtomicFile.WriteBytes(path, [1, 2, 3]);
+        var e = Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[100_000]);
+            throw new InvalidOperationException("the writer failed half-way");
+        }));
+        Assert.Equal("the writer failed half-way", e.Message);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
+        Assert.Equal(["model.zip"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).ToArray());
+    }
+
+    [Fact]
+    public void A_write_replaces_the_file_whole()
+    {
+        var dir = TestData.TempDirectory();
+        var path = Path.Combine(dir, "codes.csv");
+        AtomicFile.WriteText(path, w => w.Write("old"));
+        AtomicFile.WriteText(path, w => w.Write("héllo"));
+        Assert.Equal("héllo", File.ReadAllText(path));
+        Assert.Equal([0x68, 0xC3, 0xA9], File.ReadAllBytes(path)[..3]);   // UTF-8, no byte-order mark
+        Assert.Single(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public void A_missing_folder_is_named()
+    {
+        var path = Path.Combine(TestData.TempDirectory(), "no-such-folder", "model.zip");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.WriteBytes(path, [1]));
+        Assert.Contains($"Cannot write '{path}': the folder '{Path.GetDirectoryName(path)}' does not exist.", e.Message);
+    }
+}

@@ -1,0 +1,267 @@
+using SparseAe.Convolution;
+using SparseAe.Model;
+using SparseAe.Persistence;
+using SparseAe.Tests.Support;
+using SparseAe.Training;
+using SparseAe.Whitening;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+public class ConvolutionTests
+{
+    // Naive twin: every position, the preprocessing written out, the encoder in double, then pooling.
+    private static double[] Naive(float[] image, ConvolutionGeometry g, PatchNormalizationKind norm, double parameter, ZcaWhitening? zca,
+        AutoencoderParameters p, PoolingKind pooling, double? softThreshold = null)
+    {
+        int rows = g.RowPositions, cols = g.ColumnPositions, h = p.HiddenCount, len = g.PatchLength, grid = g.PoolGrid, size = g.PoolSize;
+        // Regions written out: a G x G grid, or blocks of `size` positions with a smaller last block.
+        int regionRows = size > 0 ? (rows + size - 1) / size : grid, regionCols = size > 0 ? (cols + size - 1) / size : grid;
+        int width = softThreshold is null ? h : 2 * h;
+        var features = new double[regionRows * regionCols * width];
+        var counts = new int[regionRows * regionCols];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                var patch = new double[len];
+                for (int y = 0; y < g.PatchSize; y++)
+                    for (int x = 0; x < g.PatchSize; x++) patch[y * g.PatchSize + x] = image[(r * g.Stride + y) * g.ImageWidth + c * g.Stride + x];
+                double mean = patch.Average();
+                if (norm == PatchNormalizationKind.Ufldl)
+                    for (int k = 0; k < len; k++) patch[k] = (Math.Clamp(patch[k] - mean, -parameter, parameter) + parameter) / parameter * 0.4 + 0.1;
+                if (norm == PatchNormalizationKind.Contrast)
+                {
+                    double variance = patch.Sum(v => (v - mean) * (v - mean)) / (len - 1);
+                    for (int k = 0; k < len; k++) patch[k] = (patch[k] - mean) / Math.Sqrt(variance + parameter);
+                }
+                if (zca is not null)
+                {
+                    var y2 = new double[len];
+                    for (int i = 0; i < len; i++)
+                        for (int k = 0; k < len; k++) y2[i] += zca.Matrix[i * len + k] * (patch[k] - zca.Mean[k]);
+                    patch = y2;
+                }
+                int region = size > 0 ? (r / size) * regionCols + c / size : (r * grid / rows) * grid + c * grid / cols;
+                counts[region]++;
+                for (int j = 0; j < h; j++)
+                {
+                    if (softThreshold is double alpha)
+                    {
+                        // Coates and Ng 2011: d_j = W1 row j / ||row j||, features max(0, +-d_j.x - alpha).
+                        double length = Math.Sqrt(Enumerable.Range(0, len).Sum(k => (double)p.W1[j * len + k] * p.W1[j * len + k]));
+                        double d = 0;
+                        for (int k = 0; k < len; k++) d += p.W1[j * len + k] / length * patch[k];
+                        features[region * width + j] += Math.Max(0, d - alpha);
+                        features[region * width + h + j] += Math.Max(0, -d - alpha);
+                        continue;
+                    }
+                    double z = p.B1[j];
+                    for (int k = 0; k < len; k++) z += p.W1[j * len + k] * patch[k];
+                    features[region * width + j] += 1 / (1 + Math.Exp(-z));
+                }
+            }
+        if (pooling == PoolingKind.Mean)
+            for (int region = 0; region < counts.Length; region++)
+                for (int j = 0; j < width; j++) features[region * width + j] /= counts[region];
+        return features;
+    }
+
+    [Theory]
+    [InlineData(12, 10, 4, 1, 2, PoolingKind.Sum, PatchNormalizationKind.Ufldl, false)]
+    [InlineData(12, 12, 5, 2, 3, PoolingKind.Mean, PatchNormalizationKind.Contrast, true)]
+    [InlineData(9, 11, 3, 3, 1, PoolingKind.Sum, PatchNormalizationKind.None, false)]
+    [InlineData(16, 16, 8, 1, 2, PoolingKind.Mean, PatchNormalizationKind.Ufldl, true)]
+    [InlineData(14, 11, 3, 1, 1, PoolingKind.Sum, PatchNormalizationKind.Contrast, false, 4)]
+    [InlineData(20, 20, 5, 2, 1, PoolingKind.Mean, PatchNormalizationKind.None, false, 3)]
+    [InlineData(12, 10, 4, 1, 2, PoolingKind.Sum, PatchNormalizationKind.Contrast, true, 0, 0.25)]
+    [InlineData(14, 11, 3, 1, 1, PoolingKind.Mean, PatchNormalizationKind.Ufldl, false, 4, 0.0)]
+    [InlineData(28, 28, 8, 1, 3, PoolingKind.Sum, PatchNormalizationKind.Contrast, true, 0, 0.5)]
+    public void Featurize_matches_the_naive_convolution_and_pooling(int height, int width, int patch, int stride, int grid,
+        PoolingKind pooling, PatchNormalizationKind norm, bool withZca, int poolSize = 0, double? softThreshold = null)
+    {
+        var g = new ConvolutionGeometry(height, width, patch, stride, grid, poolSize);
+        int len = patch * patch, h = 7;
+        var image = TestData.RandomRows(1, height * width, 1);
+        var p = ParameterInitializer.Initialize(len, h, 2);
+        for (int j = 0; j < h; j++) p.B1[j] = 0.05f * j - 0.1f;
+        double parameter = norm switch { PatchNormalizationKind.Ufldl => 0.3, PatchNormalizationKind.Contrast => 0.01, _ => 0 };
+        var zca = withZca ? ZcaWhitening.Fit(TestData.RandomRows(300, len, 3), 300, len, 0.1) : null;
+        var encoding = softThreshold is double alpha ? new FeatureEncoding(FeatureEncodingKind.SoftThreshold, alpha) : null;
+        var featurizer = new ConvolutionalFeaturizer(g, new PatchPreprocessor(norm, parameter, zca), p, pooling, encoding);
+        var features = new float[featurizer.FeatureCount];
+        featurizer.Featurize(image, features, featurizer.CreateWorkspace());
+        var expected = Naive(image, g, norm, parameter, zca, p, pooling, softThreshold);
+        Assert.Equal(expected.Length, features.Length);
+        for (int k = 0; k < features.Length; k++)
+            Assert.True(Math.Abs(features[k] - expected[k]) <= 1e-4 * Math.Max(1, Math.Abs(expected[k])), $"feature {k}: {features[k]} vs {expected[k]}");
+    }
+
+    [Fact]
+    public void Bad_geometry_names_the_setting()
+    {
+        Assert.Contains("PatchSize must lie in 1..10", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 12, 11, 1, 1).Validate()).Message);
+        Assert.Contains("Stride must be at least 1, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 0, 1).Validate()).Message);
+        Assert.Contains("PoolGrid must lie in 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 6, 4, 3).Validate()).Message);
+        Assert.Contains("PoolSize must be 0 (use PoolGrid) or at least 1, but is -1", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 1, 1, -1).Validate()).Message);
+        var p = ParameterInitializer.Initialize(9, 4, 1);
+        Assert.Contains("takes 9 values but 4x4 patches have 16", Assert.Throws<ArgumentException>(() =>
+            new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 4, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum)).Message);
+    }
+
+    [Fact]
+    public void The_saved_format_round_trips_and_catches_damage()
+    {
+        var p = ParameterInitializer.Initialize(16, 5, 4);
+        var zca = ZcaWhitening.Fit(TestData.RandomRows(100, 16, 5), 100, 16, 0.1);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(10, 9, 4, 2, 2, PoolSize: 2), new PatchPreprocessor(PatchNormalizationKind.Ufldl, 0.4, zca), p, PoolingKind.Mean);
+        var summary = new TrainingSummary(OptimizerKind.Lbfgs, 3, 0, SparseAe.Optimization.OptimizerExitReason.MaxIterations,
+            new SparseAe.Objective.CostBreakdown(1, 0.5, 0.25, 0.25), new double[5], TimeSpan.FromSeconds(1), 100, []);
+        var saved = new SavedConvolution(featurizer, new SavedAutoencoder(p, new SparseAe.Objective.ObjectiveSettings(), summary, []), 100, ["F", "Pixels"]);
+        using var ms = new MemoryStream();
+        ConvolutionFormat.Write(ms, saved);
+        var bytes = ms.ToArray();
+        var back = ConvolutionFormat.Read(new MemoryStream(bytes));
+        var image = TestData.RandomRows(1, 90, 6);
+        var a = new float[featurizer.FeatureCount];
+        var b = new float[featurizer.FeatureCount];
+        featurizer.Featurize(image, a, featurizer.CreateWorkspace());
+        back.Featurizer.Featurize(image, b, back.Featurizer.CreateWorkspace());
+        Assert.Equal(a, b);
+        Assert.Equal(["F", "Pixels"], back.ColumnNames);
+        Assert.Equal(100, back.TrainingPatches);
+        Assert.Equal(2, back.Featurizer.Geometry.PoolSize);
+        for (int cut = 0; cut < bytes.Length; cut += 37)
+            Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(bytes, 0, cut)));
+        var damaged = (byte[])bytes.Clone();
+        damaged[30] ^= 8;
+        Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged)));
+    }
+
+    // A current block re-framed as an older version: the fields that version lacked (the last
+    // `dropped` payload bytes) are cut off and the header and CRC-32 rewritten.
+    private static byte[] AsOlderVersion(byte[] bytes, int dropped, uint version)
+    {
+        int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)) - dropped;
+        var old = new byte[16 + length + 4];
+        bytes.AsSpan(0, 16 + length).CopyTo(old);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(4), version);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(8), version);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(old.AsSpan(12), length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(old.AsSpan(16, length)));
+        return old;
+    }
+
+    private static byte[] SavedBytes(ConvolutionalFeaturizer featurizer, AutoencoderParameters p)
+    {
+        var summary = new TrainingSummary(OptimizerKind.Lbfgs, 1, 0, SparseAe.Optimization.OptimizerExitReason.MaxIterations,
+            new SparseAe.Objective.CostBreakdown(1, 1, 0, 0), new double[p.HiddenCount], TimeSpan.Zero, 10, []);
+        using var ms = new MemoryStream();
+        ConvolutionFormat.Write(ms, new SavedConvolution(featurizer, new SavedAutoencoder(p, new SparseAe.Objective.ObjectiveSettings(), summary, []), 10, ["F", "P"]));
+        return ms.ToArray();
+    }
+
+    [Fact]
+    public void Older_blocks_read_with_the_defaults_of_their_time()
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var soft = new FeatureEncoding(FeatureEncodingKind.SoftThreshold, 0.3);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2, PoolSize: 3), PatchPreprocessor.Identity, p, PoolingKind.Sum, soft);
+        var bytes = SavedBytes(featurizer, p);
+        var current = ConvolutionFormat.Read(new MemoryStream(bytes)).Featurizer;
+        Assert.Equal(soft, current.Encoding);
+        Assert.Equal(3, current.Geometry.PoolSize);
+        // Version 2 had no encoding (4 + 8 bytes at the end): the sigmoid code.
+        var v2 = ConvolutionFormat.Read(new MemoryStream(AsOlderVersion(bytes, 12, 2))).Featurizer;
+        Assert.Equal(FeatureEncoding.Sigmoid, v2.Encoding);
+        Assert.Equal(3, v2.Geometry.PoolSize);
+        Assert.Equal(2 * 2 * 3, v2.FeatureCount);
+    }
+
+    [Fact]
+    public void A_version_1_block_reads_as_grid_pooling_of_the_sigmoid_code()
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum);
+        // Version 1 ended with the column names: no pool size, no encoding (4 + 4 + 8 bytes).
+        var v1 = ConvolutionFormat.Read(new MemoryStream(AsOlderVersion(SavedBytes(featurizer, p), 16, 1))).Featurizer;
+        Assert.Equal(0, v1.Geometry.PoolSize);
+        Assert.Equal(2, v1.Geometry.PoolGrid);
+        Assert.Equal(FeatureEncoding.Sigmoid, v1.Encoding);
+    }
+
+    [Fact]
+    public void A_block_with_an_unknown_encoding_is_refused()
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum);
+        var bytes = SavedBytes(featurizer, p);
+        // The encoding kind sits 12 bytes before the end of the payload; 7 is no encoding.
+        var damaged = AsOlderVersion(bytes, 0, ConvolutionFormat.CurrentVersion);
+        int payloadEnd = damaged.Length - 4;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(damaged.AsSpan(payloadEnd - 12), 7);
+        damaged = AsOlderVersion(damaged, 0, ConvolutionFormat.CurrentVersion);   // fresh CRC over the edit
+        Assert.Contains("feature encoding", Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged))).Message);
+    }
+
+    [Fact]
+    public void A_soft_threshold_that_is_negative_or_not_finite_is_refused()
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        foreach (var alpha in new[] { -0.1, double.NaN, double.PositiveInfinity })
+            Assert.Contains("soft threshold must be finite and at least 0", Assert.Throws<ArgumentOutOfRangeException>(() =>
+                new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum,
+                    new FeatureEncoding(FeatureEncodingKind.SoftThreshold, alpha))).Message);
+    }
+
+    [Fact]
+    public void Patch_sampling_and_the_UFLDL_deviation_follow_their_definitions()
+    {
+        // Two 3x4 images with distinct values: every sampled 2x2 patch must be a real window.
+        var images = Enumerable.Range(0, 24).Select(i => (float)i).ToArray();
+        var patches = PatchSampling.Sample(images, 2, 3, 4, 2, 50, 7);
+        for (int i = 0; i < 50; i++)
+        {
+            float first = patches[i * 4];
+            int image = (int)first / 12, top = ((int)first % 12) / 4, left = (int)first % 4;
+            Assert.InRange(top, 0, 1);
+            Assert.InRange(left, 0, 2);
+            Assert.Equal(new[] { first, first + 1, first + 4, first + 5 }, patches.AsSpan(i * 4, 4).ToArray());
+            Assert.InRange(image, 0, 1);
+        }
+        // Patches {0,2} and {4,6}: after mean removal all values are +-1, so std (n - 1) = sqrt(4/3).
+        Assert.Equal(3 * Math.Sqrt(4.0 / 3), UfldlNormalization.Normalize(new float[] { 0f, 2f, 4f, 6f }, 2, 2), 1e-12);
+    }
+
+    [Fact]
+    public void A_stack_of_images_is_refused_unless_it_holds_its_stated_shape_and_fits_the_patch()
+    {
+        var six = new float[2 * 3 * 4];
+        var shape = Assert.Throws<ArgumentException>(() => PatchSampling.Sample(six, 2, 3, 5, 2, 10, 1));
+        Assert.Equal("images", shape.ParamName);
+        Assert.Contains("imageCount*height*width = 2*3*5 = 30 values, but holds 24", shape.Message);
+        Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => PatchSampling.Sample(six, 2, 0, 4, 2, 10, 1)).ParamName);
+        Assert.Equal("imageCount", Assert.Throws<ArgumentOutOfRangeException>(() => PatchSampling.Sample(six, -1, 3, 4, 2, 10, 1)).ParamName);
+        Assert.Contains("at least one image", Assert.Throws<ArgumentException>(() => PatchSampling.Sample(ReadOnlyMemory<float>.Empty, 0, 3, 4, 2, 10, 1)).Message);
+        // The same message as for a list of images, naming the image by its row.
+        var small = Assert.Throws<ArgumentException>(() => PatchSampling.Sample(six, 2, 3, 4, 4, 10, 1));
+        Assert.Contains("Image 0 'row 0 of the stack' is 4x3 (width x height), smaller than the 4x4 patch", small.Message);
+    }
+
+    [Fact]
+    public void Sampling_one_patch_refuses_a_wrong_destination_and_an_image_smaller_than_the_patch()
+    {
+        // SampleOne is public: it checks what it needs even when Validate was not called first.
+        var images = new[] { new TestImage(5, 5, "square"), new TestImage(9, 3, "strip") };
+        var destination = Assert.Throws<ArgumentException>(() => PatchSampling.SampleOne(new Random(1), images, 4, new float[15]));
+        Assert.Contains("patchSize^2 = 16", destination.Message);
+        var random = new Random(3);
+        var patch = new float[16];
+        var error = Assert.Throws<ArgumentException>(() => { for (int i = 0; i < 100; i++) PatchSampling.SampleOne(random, images, 4, patch); });
+        Assert.Contains("Image 1 'strip' is 9x3 (width x height), smaller than the 4x4 patch", error.Message);
+    }
+
+    private sealed record TestImage(int Width, int Height, string Name) : IPatchImage
+    {
+        public ReadOnlySpan<float> Pixels => new float[Width * Height];
+    }
+}

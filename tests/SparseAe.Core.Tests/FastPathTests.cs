@@ -1,0 +1,62 @@
+using SparseAe.Model;
+using SparseAe.Objective;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+/// <summary>The fast paths against their plain twins: the objective against the scalar reference, the encoders against each other.</summary>
+public class FastPathTests
+{
+    [Theory]
+    [InlineData(64, 100, 300, 1, false, false)]
+    [InlineData(64, 100, 1000, 2, false, false)]
+    [InlineData(7, 3, 5, 1, true, false)]
+    [InlineData(33, 65, 130, 2, true, false)]
+    [InlineData(64, 100, 500, 2, false, true)]
+    public void The_fast_objective_matches_the_scalar_reference(int v, int h, int rows, int threads, bool l1, bool linear)
+    {
+        var p = ParameterInitializer.Initialize(v, h, 3);
+        var x = TestData.RandomRows(rows, v, 4);
+        var settings = new ObjectiveSettings(0.05, 3, 1e-3, l1 ? SparsityPenalty.L1 : SparsityPenalty.KLDivergence,
+            linear ? DecoderKind.Linear : DecoderKind.Sigmoid);
+        var g1 = new float[p.Theta.Length];
+        var g2 = new float[p.Theta.Length];
+        using var fast = new SparseAutoencoderObjective(v, h, settings, threads);
+        var c1 = fast.Evaluate(p.Theta, x, rows, g1);
+        var c2 = new ScalarReferenceObjective(v, h, settings).Evaluate(p.Theta, x, rows, g2);
+        Assert.Equal(c2.Total, c1.Total, 1e-5 * Math.Abs(c2.Total));
+        Assert.Equal(c2.Reconstruction, c1.Reconstruction, 1e-5 * Math.Abs(c2.Reconstruction));
+        Assert.Equal(c2.Sparsity, c1.Sparsity, 1e-4 * Math.Max(1e-3, Math.Abs(c2.Sparsity)));
+        float scale = g2.Max(Math.Abs);
+        for (int k = 0; k < g1.Length; k++) Assert.True(Math.Abs(g1[k] - g2[k]) <= 1e-4f * scale, $"gradient {k}: {g1[k]} vs {g2[k]}");
+    }
+
+    [Theory]
+    [InlineData(64, 100)]
+    [InlineData(5, 1)]
+    [InlineData(17, 130)]
+    public void Row_and_batch_encoders_match_the_formula(int v, int h)
+    {
+        var p = ParameterInitializer.Initialize(v, h, 5);
+        for (int j = 0; j < h; j++) p.B1[j] = 0.01f * j;
+        var encoder = new AutoencoderEncoder(p);
+        const int rows = 9;
+        var x = TestData.RandomRows(rows, v, 6);
+        var batch = new float[rows * h];
+        encoder.EncodeBatch(x, rows, batch);
+        var code = new float[h];
+        for (int r = 0; r < rows; r++)
+        {
+            encoder.Encode(x.AsSpan(r * v, v), code);
+            for (int j = 0; j < h; j++)
+            {
+                double z = p.B1[j];
+                for (int i = 0; i < v; i++) z += (double)p.W1[j * v + i] * x[r * v + i];
+                double expected = 1 / (1 + Math.Exp(-z));
+                Assert.Equal(expected, code[j], 1e-5);
+                Assert.Equal(expected, batch[r * h + j], 1e-5);
+            }
+        }
+    }
+}

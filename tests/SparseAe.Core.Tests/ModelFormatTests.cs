@@ -1,0 +1,150 @@
+using System.Buffers.Binary;
+using SparseAe.Model;
+using SparseAe.Objective;
+using SparseAe.Optimization;
+using SparseAe.Persistence;
+using SparseAe.Training;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+public class ModelFormatTests
+{
+    private static SavedAutoencoder Sample(int v = 3, int h = 2)
+    {
+        var p = ParameterInitializer.Initialize(v, h, 4);
+        p.B1[0] = 0.25f;
+        var summary = new TrainingSummary(OptimizerKind.Lbfgs, 7, 0, OptimizerExitReason.GradientTolerance,
+            new CostBreakdown(1.5, 1, 0.25, 0.25), Enumerable.Range(0, h).Select(j => 0.01 * (j + 1)).ToArray(),
+            TimeSpan.FromSeconds(2.5), 123, [new CostBreakdown(3, 2, 0.5, 0.5), new CostBreakdown(1.5, 1, 0.25, 0.25)]);
+        return new SavedAutoencoder(p, new ObjectiveSettings(0.05, 2, 1e-3, SparsityPenalty.L1), summary, ["Code", "Features", ""]);
+    }
+
+    private static byte[] Bytes(SavedAutoencoder model)
+    {
+        using var ms = new MemoryStream();
+        ModelFormat.Write(ms, model);
+        return ms.ToArray();
+    }
+
+    [Fact]
+    public void Read_of_write_gives_back_every_field()
+    {
+        var model = Sample();
+        var back = ModelFormat.Read(new MemoryStream(Bytes(model)));
+        Assert.Equal(model.Parameters.Theta, back.Parameters.Theta);
+        Assert.Equal(model.Objective, back.Objective);
+        Assert.Equal(model.ColumnNames, back.ColumnNames);
+        var (s, t) = (model.Summary, back.Summary);
+        Assert.Equal(s.Optimizer, t.Optimizer);
+        Assert.Equal(s.Iterations, t.Iterations);
+        Assert.Equal(s.ExitReason, t.ExitReason);
+        Assert.Equal(s.FinalCost, t.FinalCost);
+        Assert.Equal(s.MeanActivation, t.MeanActivation);
+        Assert.Equal(s.Elapsed, t.Elapsed);
+        Assert.Equal(s.TrainingRows, t.TrainingRows);
+        Assert.Equal(s.CostHistory, t.CostHistory);
+    }
+
+    [Fact]
+    public void Every_truncation_is_an_InvalidDataException_naming_an_offset()
+    {
+        var bytes = Bytes(Sample());
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes, 0, length)));
+            Assert.Contains("offset", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Every_flipped_payload_byte_is_caught()
+    {
+        var bytes = Bytes(Sample());
+        for (int i = 16; i < bytes.Length; i++)
+        {
+            var damaged = (byte[])bytes.Clone();
+            damaged[i] ^= 0x20;
+            Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(damaged)));
+        }
+    }
+
+    [Fact]
+    public void A_model_from_a_newer_format_says_so()
+    {
+        var bytes = Bytes(Sample());
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), 7);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 5);   // needs a reader of version 5
+        var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
+        Assert.Contains("newer", e.Message);
+        Assert.Contains("format version 7", e.Message);
+    }
+
+    [Fact]
+    public void A_newer_format_that_this_reader_may_read_is_read()
+    {
+        var bytes = Bytes(Sample());
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), ModelFormat.CurrentVersion + 1);   // written by a later version, readable from ours
+        Assert.Equal(Sample().Parameters.Theta, ModelFormat.Read(new MemoryStream(bytes)).Parameters.Theta);
+    }
+
+    [Fact]
+    public void A_version_1_model_without_a_decoder_field_reads_as_sigmoid()
+    {
+        // Version 1 wrote everything up to the column names: drop the trailing decoder field, mark the
+        // block as version 1 and fix the length and CRC, as a version-1 writer would have made it.
+        var bytes = Bytes(Sample() with { Objective = new ObjectiveSettings(0.05, 2, 1e-3, SparsityPenalty.L1, DecoderKind.Linear) });
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)) - 4;
+        var v1 = new byte[16 + length + 4];
+        bytes.AsSpan(0, 16 + length).CopyTo(v1);
+        BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(4), 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(8), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(v1.AsSpan(12), length);
+        BinaryPrimitives.WriteUInt32LittleEndian(v1.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(v1.AsSpan(16, length)));
+        var read = ModelFormat.Read(new MemoryStream(v1));
+        Assert.Equal(DecoderKind.Sigmoid, read.Objective.Decoder);
+        Assert.Equal(Sample().Parameters.Theta, read.Parameters.Theta);
+    }
+
+    [Fact]
+    public void The_decoder_round_trips()
+    {
+        var linear = Sample() with { Objective = new ObjectiveSettings(0.05, 2, 1e-3, SparsityPenalty.KLDivergence, DecoderKind.Linear) };
+        Assert.Equal(DecoderKind.Linear, ModelFormat.Read(new MemoryStream(Bytes(linear))).Objective.Decoder);
+    }
+
+    [Fact]
+    public void Wrong_magic_is_not_a_model()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(new byte[40])));
+        Assert.Contains("magic", e.Message);
+    }
+
+    [Fact]
+    public void A_huge_size_claim_fails_before_allocating()
+    {
+        var bytes = Bytes(Sample());
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), int.MaxValue - 100);
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes))).Message);
+    }
+
+    [Fact]
+    public void Sizes_that_disagree_with_the_stored_weights_are_refused()
+    {
+        // A well-formed block (valid CRC) whose V claims more weights than the payload holds.
+        var bytes = Bytes(Sample());
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), 1000);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(16, length)));
+        var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
+        Assert.Contains("V=1000", e.Message);
+    }
+
+    [Fact]
+    public void NaN_weights_are_never_written()
+    {
+        var model = Sample();
+        model.Parameters.W2[1] = float.NaN;
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => Bytes(model)).Message);
+    }
+}

@@ -1,0 +1,180 @@
+using SparseAe.Model;
+using SparseAe.Objective;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+public class ObjectiveTests
+{
+    // Configurations that switch on one cost term at a time, then all of them.
+    public static TheoryData<string, double, double, bool> Terms => new()
+    {
+        { "reconstruction only", 0.0, 0.0, false },
+        { "reconstruction + weight decay", 0.0, 0.3, false },
+        { "reconstruction + KL sparsity", 3.0, 0.0, false },
+        { "reconstruction + L1 sparsity", 3.0, 0.0, true },
+        { "all terms, KL", 3.0, 1e-2, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Terms))]
+    public void Reference_gradient_matches_central_differences(string name, double beta, double lambda, bool l1)
+    {
+        const int v = 5, h = 4, m = 7;
+        var theta = ParameterInitializer.Initialize(v, h, seed: 3).Theta.Select(f => (double)f).ToArray();
+        var rng = new Random(9);
+        for (int k = 2 * v * h; k < theta.Length; k++) theta[k] = rng.NextDouble() - 0.5;   // non-zero biases
+        var x = TestData.ToJagged(TestData.RandomRows(m, v, 4), m, v);
+        var r = ReferenceAutoencoder.Evaluate(theta, x, v, h, 0.1, beta, lambda, l1);
+        const double eps = 1e-5;
+        for (int k = 0; k < theta.Length; k++)
+        {
+            var plus = (double[])theta.Clone(); plus[k] += eps;
+            var minus = (double[])theta.Clone(); minus[k] -= eps;
+            double numeric = (ReferenceAutoencoder.Evaluate(plus, x, v, h, 0.1, beta, lambda, l1).Total
+                - ReferenceAutoencoder.Evaluate(minus, x, v, h, 0.1, beta, lambda, l1).Total) / (2 * eps);
+            Assert.True(Math.Abs(numeric - r.Gradient[k]) <= 1e-8 + 1e-6 * Math.Abs(numeric),
+                $"{name}: parameter {k}: analytic {r.Gradient[k]}, numeric {numeric}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Terms))]
+    public void Float_objective_matches_the_float64_reference(string name, double beta, double lambda, bool l1)
+    {
+        foreach (int threads in new[] { 1, 3 })
+        {
+            const int v = 13, h = 9, m = 200;
+            var p = ParameterInitializer.Initialize(v, h, seed: 5);
+            var rng = new Random(2);
+            for (int k = 2 * v * h; k < p.Theta.Length; k++) p.Theta[k] = (float)(rng.NextDouble() - 0.5);
+            var xf = TestData.RandomRows(m, v, 6);
+            var settings = new ObjectiveSettings(0.1, beta, lambda, l1 ? SparsityPenalty.L1 : SparsityPenalty.KLDivergence);
+            var objective = new SparseAutoencoderObjective(v, h, settings, threads);
+            var grad = new float[p.Theta.Length];
+            var cost = objective.Evaluate(p.Theta, xf, m, grad);
+            var r = ReferenceAutoencoder.Evaluate(p.Theta.Select(f => (double)f).ToArray(), TestData.ToJagged(xf, m, v), v, h, 0.1, beta, lambda, l1);
+
+            Assert.Equal(r.Reconstruction, cost.Reconstruction, 1e-5 * Math.Max(1, r.Reconstruction));
+            Assert.Equal(r.Decay, cost.WeightDecay, 1e-6 * Math.Max(1, r.Decay));
+            Assert.Equal(r.Sparsity, cost.Sparsity, 1e-5 * Math.Max(1, r.Sparsity));
+            Assert.Equal(r.Total, cost.Total, 1e-5 * Math.Max(1, r.Total));
+            double scale = r.Gradient.Max(Math.Abs);
+            for (int k = 0; k < grad.Length; k++)
+                Assert.True(Math.Abs(grad[k] - r.Gradient[k]) <= 2e-5 * scale, $"{name}, {threads} threads: gradient {k}: {grad[k]} vs {r.Gradient[k]}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Terms))]
+    public void Float_objective_gradient_matches_directional_differences(string name, double beta, double lambda, bool l1)
+    {
+        const int v = 8, h = 6, m = 50;
+        var p = ParameterInitializer.Initialize(v, h, seed: 8);
+        var x = TestData.RandomRows(m, v, 1);
+        var objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(0.1, beta, lambda, l1 ? SparsityPenalty.L1 : SparsityPenalty.KLDivergence));
+        var grad = new float[p.Theta.Length];
+        objective.Evaluate(p.Theta, x, m, grad);
+        var rng = new Random(11);
+        for (int trial = 0; trial < 5; trial++)
+        {
+            var d = Enumerable.Range(0, grad.Length).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+            const float eps = 1e-2f;
+            var plus = p.Theta.Zip(d, (a, b) => a + eps * b).ToArray();
+            var minus = p.Theta.Zip(d, (a, b) => a - eps * b).ToArray();
+            var scratch = new float[grad.Length];
+            double costPlus = objective.Evaluate(plus, x, m, scratch).Total;
+            double numeric = (costPlus - objective.Evaluate(minus, x, m, scratch).Total) / (2 * eps);
+            double analytic = grad.Zip(d, (a, b) => (double)a * b).Sum();
+            // Each float32 cost carries at least one rounding of its own size (unit roundoff 6e-8, more
+            // without FMA, where every multiply-add rounds twice); the difference of two, over 2 eps,
+            // is the noise floor of the numeric derivative.
+            double noise = 2 * 6e-8 * Math.Abs(costPlus) / (2 * eps);
+            Assert.True(Math.Abs(numeric - analytic) <= 1e-3 * Math.Max(1e-2, Math.Abs(analytic)) + noise, $"{name}: numeric {numeric}, analytic {analytic}, noise bound {noise}");
+        }
+    }
+
+    [Fact]
+    public void Linear_decoder_gradient_matches_central_differences_and_the_float_objective()
+    {
+        const int v = 6, h = 4, m = 40;
+        var p = ParameterInitializer.Initialize(v, h, 9);
+        var rng = new Random(3);
+        // Inputs of any sign, as ZCA-whitened patches are.
+        var xf = Enumerable.Range(0, m * v).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        var x = TestData.ToJagged(xf, m, v);
+        var theta = p.Theta.Select(f => (double)f).ToArray();
+        var r = ReferenceAutoencoder.Evaluate(theta, x, v, h, 0.1, 3, 1e-3, l1: false, linear: true);
+        const double eps = 1e-5;
+        for (int k = 0; k < theta.Length; k++)
+        {
+            var plus = (double[])theta.Clone(); plus[k] += eps;
+            var minus = (double[])theta.Clone(); minus[k] -= eps;
+            double numeric = (ReferenceAutoencoder.Evaluate(plus, x, v, h, 0.1, 3, 1e-3, false, true).Total
+                - ReferenceAutoencoder.Evaluate(minus, x, v, h, 0.1, 3, 1e-3, false, true).Total) / (2 * eps);
+            Assert.True(Math.Abs(numeric - r.Gradient[k]) <= 1e-8 + 1e-6 * Math.Abs(numeric), $"parameter {k}: analytic {r.Gradient[k]}, numeric {numeric}");
+        }
+        var objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(0.1, 3, 1e-3, SparsityPenalty.KLDivergence, DecoderKind.Linear), threads: 2);
+        var grad = new float[p.Theta.Length];
+        var cost = objective.Evaluate(p.Theta, xf, m, grad);
+        Assert.Equal(r.Total, cost.Total, 1e-5 * Math.Abs(r.Total));
+        double scale = r.Gradient.Max(Math.Abs);
+        for (int k = 0; k < grad.Length; k++) Assert.True(Math.Abs(grad[k] - r.Gradient[k]) <= 2e-5 * scale, $"gradient {k}");
+    }
+
+    [Fact]
+    public void Golden_values_at_zero_weights_match_the_closed_form()
+    {
+        // With W = 0 and b = 0: h = 0.5, y = 0.5 for every row, so J and dJ have closed forms.
+        const int v = 2, h = 1;
+        double rho = 0.2, beta = 3, lambda = 0.5;
+        float[] x = [0.1f, 0.7f];
+        var objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(rho, beta, lambda));
+        var theta = new float[AutoencoderParameters.CountFor(v, h)];
+        var grad = new float[theta.Length];
+        var cost = objective.Evaluate(theta, x, 1, grad);
+
+        double x0 = 0.1f, x1 = 0.7f;
+        double recon = 0.5 * ((0.5 - x0) * (0.5 - x0) + (0.5 - x1) * (0.5 - x1));
+        double kl = rho * Math.Log(rho / 0.5) + (1 - rho) * Math.Log((1 - rho) / 0.5);
+        Assert.Equal(recon, cost.Reconstruction, 1e-7);
+        Assert.Equal(0, cost.WeightDecay);
+        Assert.Equal(beta * kl, cost.Sparsity, 1e-6);
+        Assert.Equal(recon + beta * kl, cost.Total, 1e-6);
+
+        // delta3_i = (0.5 - x_i) * 0.25; s = beta (-rho/0.5 + (1-rho)/0.5); delta2 = s * 0.25 (W2 = 0).
+        double d30 = (0.5 - x0) * 0.25, d31 = (0.5 - x1) * 0.25;
+        double s = beta * (-rho / 0.5 + (1 - rho) / 0.5), d2 = s * 0.25;
+        double[] expected = [d2 * x0, d2 * x1, d30 * 0.5, d31 * 0.5, d2, d30, d31];   // W1 | W2 | b1 | b2
+        for (int k = 0; k < expected.Length; k++) Assert.Equal(expected[k], grad[k], 1e-6);
+    }
+
+    [Fact]
+    public void Same_inputs_and_threads_give_bit_identical_results()
+    {
+        const int v = 64, h = 100, m = 1000;
+        var p = ParameterInitializer.Initialize(v, h, 1);
+        var x = TestData.RandomRows(m, v, 2);
+        var g1 = new float[p.Theta.Length];
+        var g2 = new float[p.Theta.Length];
+        var c1 = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(), threads: 2).Evaluate(p.Theta, x, m, g1);
+        var c2 = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(), threads: 2).Evaluate(p.Theta, x, m, g2);
+        Assert.Equal(c1, c2);
+        Assert.Equal(g1, g2);
+    }
+
+    [Fact]
+    public void Bad_settings_and_shapes_are_refused_with_their_names()
+    {
+        Assert.Contains("SparsityTarget", Assert.Throws<ArgumentOutOfRangeException>(() => new ObjectiveSettings(SparsityTarget: 1.0).Validate()).Message);
+        Assert.Contains("SparsityTarget", Assert.Throws<ArgumentOutOfRangeException>(() => new ObjectiveSettings(SparsityTarget: 0).Validate()).Message);
+        Assert.Contains("SparsityWeight", Assert.Throws<ArgumentOutOfRangeException>(() => new ObjectiveSettings(SparsityWeight: -1).Validate()).Message);
+        Assert.Contains("WeightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => new ObjectiveSettings(WeightDecay: double.NaN).Validate()).Message);
+        Assert.Contains("Decoder must be Sigmoid or Linear, but is 7", Assert.Throws<ArgumentOutOfRangeException>(() => new ObjectiveSettings(Decoder: (DecoderKind)7).Validate()).Message);
+        var objective = new SparseAutoencoderObjective(3, 2, new ObjectiveSettings());
+        var theta = new float[AutoencoderParameters.CountFor(3, 2)];
+        Assert.Contains("at least 1 row", Assert.Throws<ArgumentOutOfRangeException>(() => objective.Evaluate(theta, new float[3], 0, new float[theta.Length])).Message);
+        Assert.Contains("theta must hold", Assert.Throws<ArgumentException>(() => objective.Evaluate(new float[5], new float[3], 1, new float[theta.Length])).Message);
+    }
+}

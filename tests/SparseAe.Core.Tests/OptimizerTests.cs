@@ -1,0 +1,142 @@
+using SparseAe.Optimization;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+public class OptimizerTests
+{
+    // Rosenbrock in n dimensions: sum_i 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2, minimum 0 at (1, ..., 1).
+    private static double Rosenbrock(ReadOnlySpan<double> x, Span<double> g)
+    {
+        double f = 0;
+        g.Clear();
+        for (int i = 0; i + 1 < x.Length; i++)
+        {
+            double a = x[i + 1] - x[i] * x[i], b = 1 - x[i];
+            f += 100 * a * a + b * b;
+            g[i] += -400 * a * x[i] - 2 * b;
+            g[i + 1] += 200 * a;
+        }
+        return f;
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(10)]
+    public void Lbfgs_finds_the_Rosenbrock_minimum(int n)
+    {
+        var x0 = Enumerable.Range(0, n).Select(i => i % 2 == 0 ? -1.2 : 1.0).ToArray();
+        var result = Lbfgs.Minimize(Rosenbrock, x0, new LbfgsOptions { MaxIterations = 1000, Memory = 10, GradientTolerance = 1e-9, FunctionTolerance = 0 });
+        Assert.Equal(OptimizerExitReason.GradientTolerance, result.ExitReason);
+        Assert.All(result.Point, v => Assert.Equal(1.0, v, 1e-6));
+        Assert.True(result.Value < 1e-12, $"f = {result.Value}");
+    }
+
+    [Fact]
+    public void Lbfgs_stops_at_the_iteration_limit_without_throwing_and_reports_it()
+    {
+        int calls = 0;
+        var result = Lbfgs.Minimize(Rosenbrock, new[] { -1.2, 1.0 }, new LbfgsOptions
+        {
+            MaxIterations = 5, OnIteration = _ => calls++,
+        });
+        Assert.Equal(OptimizerExitReason.MaxIterations, result.ExitReason);
+        Assert.Equal(5, result.Iterations);
+        Assert.Equal(5, calls);
+        Assert.True(result.Value < Rosenbrock(new[] { -1.2, 1.0 }, new double[2]));
+    }
+
+    [Fact]
+    public void Lbfgs_steps_back_from_non_finite_trial_points()
+    {
+        // f = (x - 3)^2, but NaN beyond x = 3.5: the first long step lands there and must be shrunk.
+        double F(ReadOnlySpan<double> x, Span<double> g)
+        {
+            if (x[0] > 3.5) { g[0] = double.NaN; return double.NaN; }
+            g[0] = 2 * (x[0] - 3);
+            return (x[0] - 3) * (x[0] - 3);
+        }
+        var result = Lbfgs.Minimize(F, new[] { -100.0 }, new LbfgsOptions { MaxIterations = 100 });
+        Assert.Equal(3.0, result.Point[0], 1e-4);
+        Assert.True(double.IsFinite(result.Value));
+    }
+
+    [Fact]
+    public void Lbfgs_refuses_a_non_finite_start()
+    {
+        var e = Assert.Throws<NonFiniteCostException>(() => Lbfgs.Minimize((x, g) => double.NaN, new[] { 0.0 }, new LbfgsOptions()));
+        Assert.Contains("starting point", e.Message);
+    }
+
+    [Fact]
+    public void Lbfgs_honours_cancellation()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => Lbfgs.Minimize(Rosenbrock, new[] { 0.0, 0.0 }, new LbfgsOptions { CancellationToken = cts.Token }));
+    }
+
+    [Fact]
+    public void Lbfgs_options_are_validated()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Lbfgs.Minimize(Rosenbrock, new[] { 0.0, 0.0 }, new LbfgsOptions { MaxIterations = 0 }));
+        Assert.Contains("MaxIterations must be at least 1, but is 0", e.Message);
+    }
+
+    [Fact]
+    public void Adam_approaches_the_Rosenbrock_minimum()
+    {
+        float[] x = [-1.2f, 1.0f];
+        var g = new double[2];
+        var gf = new float[2];
+        var adam = new Adam(2, learningRate: 0.02);
+        for (int step = 0; step < 20000; step++)
+        {
+            Rosenbrock(new[] { (double)x[0], x[1] }, g);
+            gf[0] = (float)g[0]; gf[1] = (float)g[1];
+            adam.Step(x, gf);
+        }
+        Assert.Equal(1.0, x[0], 0.02);
+        Assert.Equal(1.0, x[1], 0.04);
+    }
+
+    [Fact]
+    public void Adam_matches_the_paper_update_for_one_step()
+    {
+        // After one step from m = v = 0: m = (1-b1) g, v = (1-b2) g^2, step = lr sqrt(1-b2)/(1-b1) m/(sqrt(v)+eps) = lr * sign(g) (approx).
+        float[] theta = [1f, -2f];
+        var adam = new Adam(2, learningRate: 0.1);
+        adam.Step(theta, new[] { 4f, -0.5f });
+        Assert.Equal(0.9f, theta[0], 1e-5f);
+        Assert.Equal(-1.9f, theta[1], 1e-5f);
+        Assert.Contains("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(2, 0)).Message);
+    }
+
+    // Every length up to three 512-bit vectors and one more, so the vector loops of each width and the
+    // plain-float tail all run: three steps against the paper's update in double.
+    [Theory]
+    [MemberData(nameof(VectorKernelTests.Lengths), MemberType = typeof(VectorKernelTests))]
+    public void Adam_steps_match_the_paper_update_at_every_length(int n)
+    {
+        if (n == 0) return;   // Adam needs at least one parameter
+        const double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        var rng = new Random(n);
+        var theta = Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble()).ToArray();
+        var expected = theta.Select(v => (double)v).ToArray();
+        var m = new double[n]; var v2 = new double[n];
+        var adam = new Adam(n, lr, b1, b2, eps);
+        for (int t = 1; t <= 3; t++)
+        {
+            var g = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+            adam.Step(theta, g);
+            double step = lr * Math.Sqrt(1 - Math.Pow(b2, t)) / (1 - Math.Pow(b1, t));
+            for (int i = 0; i < n; i++)
+            {
+                m[i] = b1 * m[i] + (1 - b1) * g[i];
+                v2[i] = b2 * v2[i] + (1 - b2) * g[i] * g[i];
+                expected[i] -= step * m[i] / (Math.Sqrt(v2[i]) + eps);
+            }
+        }
+        for (int i = 0; i < n; i++) Assert.Equal(expected[i], theta[i], 1e-5);
+    }
+}

@@ -1,0 +1,269 @@
+using System.Buffers.Binary;
+using System.Text.RegularExpressions;
+using SparseAe.Convolution;
+using SparseAe.Model;
+using SparseAe.Objective;
+using SparseAe.Optimization;
+using SparseAe.Persistence;
+using SparseAe.Tests.Support;
+using SparseAe.Training;
+using SparseAe.Whitening;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+/// <summary>
+/// Writers refuse what readers refuse, at Save time, in the reader's words, before a byte reaches the
+/// stream: one test (or theory row) per rule a reader holds a saved field to.
+/// </summary>
+public class SaveRefusalTests
+{
+    // Save into an empty stream: the refusal must name the field, its value and the rule, and leave the stream empty.
+    private static string Refused(Action<Stream> save, string expected)
+    {
+        using var stream = new MemoryStream();
+        var e = Assert.Throws<ArgumentException>(() => save(stream));
+        Assert.Contains(expected, e.Message);
+        Assert.Equal(0, stream.Length);
+        return e.Message;
+    }
+
+    private static string RefusedModel(SavedAutoencoder model, string expected)
+        => Refused(s => ModelFormat.Write(s, model), $"{expected} The SparseAe model is not saved: its reader would refuse it.");
+
+    private static string RefusedZca(SavedZca zca, string expected)
+        => Refused(s => ZcaFormat.Write(s, zca), $"{expected} The SparseAe ZCA whitening is not saved: its reader would refuse it.");
+
+    private static string RefusedConvolution(SavedConvolution saved, string expected)
+        => Refused(s => ConvolutionFormat.Write(s, saved), $"{expected} The SparseAe convolutional featurizer is not saved: its reader would refuse it.");
+
+    private static string[] Names(int count) => Enumerable.Range(0, count).Select(i => $"c{i}").ToArray();
+
+    // A block with one i32 of its payload replaced and the CRC-32 made right again: what a writer
+    // without the check would have saved.
+    private static byte[] WithInt(byte[] block, int payloadOffset, int value)
+    {
+        var bytes = (byte[])block.Clone();
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16 + payloadOffset), value);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(16, length)));
+        return bytes;
+    }
+
+    // The reader's message without its offset is the first sentence of the writer's.
+    private static void SameWords(string readerMessage, string writerMessage)
+        => Assert.StartsWith(Regex.Replace(readerMessage, @" at offset \d+", ""), writerMessage);
+
+    // ---- Column names (every format stores them alike) ----
+
+    public static TheoryData<string, Action<Stream, string[]>> Formats() => new()
+    {
+        { "SparseAe model", (s, names) => ModelFormat.Write(s, FormatSamples.Autoencoder(names: names)) },
+        { "SparseAe ZCA whitening", (s, names) => ZcaFormat.Write(s, FormatSamples.Zca(names: names)) },
+        { "SparseAe convolutional featurizer", (s, names) => ConvolutionFormat.Write(s, FormatSamples.Convolution(names: names)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void More_than_64_column_names_are_refused(string what, Action<Stream, string[]> save)
+    {
+        Refused(s => save(s, Names(65)), $"The column-name count is 65; it must lie in 0..64. The {what} is not saved");
+        save(new MemoryStream(), Names(ModelFormat.MaxColumnNames));   // the limit itself is kept
+    }
+
+    [Fact]
+    public void A_column_name_over_4096_UTF8_bytes_is_refused_though_it_has_fewer_chars()
+    {
+        var name = new string('é', 2049);   // 2049 chars, 4098 bytes in UTF-8
+        RefusedModel(FormatSamples.Autoencoder(names: ["Code", name]), "The UTF-8 length of column name 1 is 4098; it must lie in 0..4096.");
+        var atLimit = new string('é', 2048);
+        Assert.Equal(atLimit, ModelFormat.Read(new MemoryStream(FormatSamples.Bytes(FormatSamples.Autoencoder(names: [atLimit])))).ColumnNames[0]);
+    }
+
+    [Fact]
+    public void A_column_name_with_a_lone_surrogate_is_refused_for_it_would_load_back_changed()
+        => RefusedModel(FormatSamples.Autoencoder(names: ["ok", "ab\uD800c"]),
+            "The column name 1 holds a lone surrogate (U+D800 at index 2); it must be valid Unicode, for it is stored as UTF-8.");
+
+    [Fact]
+    public void A_null_column_name_is_refused()
+        => RefusedModel(FormatSamples.Autoencoder(names: ["ok", null!]), "The column name 1 is null; a name may be empty but not null.");
+
+    [Fact]
+    public void The_name_rules_refuse_in_the_readers_words()
+    {
+        // ZCA payload of V = 4: the name count sits at 20 + 4V + 4V^2 = 100, the first name's length at 104.
+        var block = FormatSamples.Bytes(FormatSamples.Zca(4, ["White", "Features"]));
+        var count = Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(WithInt(block, 100, 65)))).Message;
+        Assert.Equal("The column-name count at offset 116 is 65; it must lie in 0..64.", count);
+        SameWords(count, RefusedZca(FormatSamples.Zca(4, Names(65)), "The column-name count is 65; it must lie in 0..64."));
+
+        var length = Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(WithInt(block, 104, 4097)))).Message;
+        Assert.Equal("The UTF-8 length of column name 0 at offset 120 is 4097; it must lie in 0..4096.", length);
+        SameWords(length, RefusedZca(FormatSamples.Zca(4, [new string('x', 4097)]), "The UTF-8 length of column name 0 is 4097; it must lie in 0..4096."));
+    }
+
+    // ---- The autoencoder (ModelFormat) ----
+
+    private static SavedAutoencoder WithSummary(SavedAutoencoder m, OptimizerKind? optimizer = null, int? iterations = null, int? epochs = null,
+        OptimizerExitReason? exit = null, CostBreakdown? finalCost = null, double[]? mean = null, TimeSpan? elapsed = null, long? rows = null,
+        CostBreakdown[]? history = null)
+    {
+        var s = m.Summary;
+        return m with
+        {
+            Summary = new TrainingSummary(optimizer ?? s.Optimizer, iterations ?? s.Iterations, epochs ?? s.Epochs, exit ?? s.ExitReason,
+                finalCost ?? s.FinalCost, mean ?? s.MeanActivation.ToArray(), elapsed ?? s.Elapsed, rows ?? s.TrainingRows, history ?? s.CostHistory),
+        };
+    }
+
+    private static SavedAutoencoder WithObjective(ObjectiveSettings objective) => FormatSamples.Autoencoder() with { Objective = objective };
+
+    public static TheoryData<string, Func<SavedAutoencoder>, string> ModelRules() => new()
+    {
+        { "rho", () => WithObjective(new ObjectiveSettings(SparsityTarget: 1.5)), $"The rho is {1.5}; it must lie in (0, 1)." },
+        { "rho NaN", () => WithObjective(new ObjectiveSettings(SparsityTarget: double.NaN)), $"The rho is {double.NaN}; it must lie in (0, 1)." },
+        { "beta", () => WithObjective(new ObjectiveSettings(SparsityWeight: -2)), $"The beta is -2; it must lie in [0, {double.MaxValue}]." },
+        { "lambda", () => WithObjective(new ObjectiveSettings(WeightDecay: double.PositiveInfinity)), $"The lambda is {double.PositiveInfinity}; it must lie in [0, {double.MaxValue}]." },
+        { "penalty", () => WithObjective(new ObjectiveSettings(Penalty: (SparsityPenalty)7)), "The penalty is 7; it must lie in 0..1." },
+        { "decoder", () => WithObjective(new ObjectiveSettings(Decoder: (DecoderKind)2)), "The decoder is 2; it must lie in 0..1." },
+        { "optimizer", () => WithSummary(FormatSamples.Autoencoder(), optimizer: (OptimizerKind)5), "The optimizer is 5; it must lie in 0..1." },
+        { "iterations", () => WithSummary(FormatSamples.Autoencoder(), iterations: -1), "The iterations is -1; it must lie in 0..2147483647." },
+        { "epochs", () => WithSummary(FormatSamples.Autoencoder(), epochs: -3), "The epochs is -3; it must lie in 0..2147483647." },
+        { "exit reason", () => WithSummary(FormatSamples.Autoencoder(), exit: (OptimizerExitReason)99),
+            $"The exit reason is 99; it must lie in 0..{(int)OptimizerExitReason.EpochsCompleted}." },
+        { "training rows", () => WithSummary(FormatSamples.Autoencoder(), rows: -5), "The training rows is -5; it must be at least 0." },
+        { "elapsed", () => WithSummary(FormatSamples.Autoencoder(), elapsed: TimeSpan.FromSeconds(-1)),
+            $"The elapsed seconds is -1; it must lie in [0, {TimeSpan.MaxValue.TotalSeconds}]." },
+        { "final cost", () => WithSummary(FormatSamples.Autoencoder(), finalCost: new CostBreakdown(1, double.NaN, 0, 0)),
+            $"The final cost reconstruction term is {double.NaN}; it must be finite." },
+        { "cost history", () => WithSummary(FormatSamples.Autoencoder(), history: [new CostBreakdown(1, 1, 0, 0), new CostBreakdown(double.NegativeInfinity, 1, 0, 0)]),
+            $"The cost history total is {double.NegativeInfinity}; it must be finite." },
+        { "mean activation", () => WithSummary(FormatSamples.Autoencoder(h: 2), mean: [0.5, 1.25]), $"The mean activation at index 1 is {1.25}; it must lie in [0, 1]." },
+        { "mean-activation count", () => WithSummary(FormatSamples.Autoencoder(h: 2), mean: [0.5, 0.5, 0.5]), "The mean-activation count is 3; it must equal H = 2." },
+        { "parameter", () => NaNWeight(), $"The parameter at index 9 is {float.NaN}; it must be finite." },
+    };
+
+    private static SavedAutoencoder NaNWeight()
+    {
+        var m = FormatSamples.Autoencoder();
+        m.Parameters.Theta[9] = float.NaN;
+        return m;
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelRules))]
+    public void A_model_field_its_reader_would_refuse_is_not_saved(string field, Func<SavedAutoencoder> model, string expected)
+    {
+        RefusedModel(model(), expected);
+    }
+
+    [Fact]
+    public void A_model_rule_refuses_in_the_readers_words()
+    {
+        // The penalty sits at payload offset 8.
+        var read = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(WithInt(FormatSamples.Bytes(FormatSamples.Autoencoder()), 8, 7)))).Message;
+        Assert.Equal("The penalty at offset 24 is 7; it must lie in 0..1.", read);
+        SameWords(read, RefusedModel(WithObjective(new ObjectiveSettings(Penalty: (SparsityPenalty)7)), "The penalty is 7; it must lie in 0..1."));
+    }
+
+    // ---- The ZCA whitening (ZcaFormat) ----
+
+    [Fact]
+    public void A_ZCA_with_a_negative_or_NaN_epsilon_is_not_saved()
+    {
+        var z = FormatSamples.Whitening(3);
+        RefusedZca(new SavedZca(ZcaWhitening.FromParts(3, -0.5, z.Mean.ToArray(), z.Matrix.ToArray()), 40, []),
+            $"The epsilon is {-0.5}; it must lie in [0, {double.MaxValue}].");
+        RefusedZca(new SavedZca(ZcaWhitening.FromParts(3, double.NaN, z.Mean.ToArray(), z.Matrix.ToArray()), 40, []),
+            $"The epsilon is {double.NaN}; it must lie in [0, {double.MaxValue}].");
+    }
+
+    [Fact]
+    public void A_ZCA_fitted_on_no_rows_is_not_saved()
+        => RefusedZca(FormatSamples.Zca() with { TrainingRows = 0 }, "The training rows is 0; it must be at least 1.");
+
+    [Fact]
+    public void A_ZCA_with_a_non_finite_mean_or_matrix_entry_is_not_saved()
+    {
+        var z = FormatSamples.Whitening(3);
+        var mean = z.Mean.ToArray();
+        mean[2] = float.NaN;
+        RefusedZca(new SavedZca(ZcaWhitening.FromParts(3, 0.1, mean, z.Matrix.ToArray()), 40, []), $"The mean at index 2 is {float.NaN}; it must be finite.");
+        var matrix = z.Matrix.ToArray();
+        matrix[4] = float.PositiveInfinity;
+        RefusedZca(new SavedZca(ZcaWhitening.FromParts(3, 0.1, z.Mean.ToArray(), matrix), 40, []), $"The matrix entry at index 4 is {float.PositiveInfinity}; it must be finite.");
+    }
+
+    // The ZCA's V limit (1..ZcaWhitening.MaxDimension) is the writer's rule too, but a whitening over
+    // it cannot be fitted (Fit refuses by the same constant) and building one by hand takes 256 MiB.
+
+    // ---- The convolutional featurizer (ConvolutionFormat) ----
+
+    private static SavedConvolution Plain(ConvolutionGeometry geometry, PatchPreprocessor? preprocessor = null, FeatureEncoding? encoding = null)
+        => FormatSamples.Convolution(geometry, preprocessor ?? PatchPreprocessor.Identity, encoding ?? FeatureEncoding.Sigmoid);
+
+    [Fact]
+    public void An_image_side_over_65536_is_not_saved()
+        => RefusedConvolution(Plain(new ConvolutionGeometry(3, 70_000, 3, 1, 1)), "The image width is 70000; it must lie in 1..65536.");
+
+    [Fact]
+    public void A_stride_over_65536_is_not_saved()
+        => RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 70_000, 1)), "The stride is 70000; it must lie in 1..65536.");
+
+    [Fact]
+    public void An_unused_pool_grid_outside_its_range_is_not_saved()
+    {
+        // With a pool size the grid is not used, so the featurizer accepts any value; the block still holds it.
+        var saved = Plain(new ConvolutionGeometry(8, 8, 3, 1, PoolGrid: 0, PoolSize: 3));
+        var written = RefusedConvolution(saved, "The pool grid is 0; it must lie in 1..65536.");
+        // The pool grid sits at payload offset 16; the reader refuses the same value in the same words.
+        var block = WithInt(FormatSamples.Bytes(Plain(new ConvolutionGeometry(8, 8, 3, 1, PoolGrid: 1, PoolSize: 3))), 16, 0);
+        SameWords(Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(block))).Message, written);
+    }
+
+    [Fact]
+    public void A_pool_size_over_65536_is_not_saved()
+        => RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 1, 1, PoolSize: 70_000)), "The pool size is 70000; it must lie in 0..65536.");
+
+    [Fact]
+    public void An_unused_normalisation_parameter_that_is_negative_or_NaN_is_not_saved()
+    {
+        RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 1, 2), new PatchPreprocessor(PatchNormalizationKind.None, -1, null)),
+            $"The normalisation parameter is -1; it must lie in [0, {double.MaxValue}].");
+        RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 1, 2), new PatchPreprocessor(PatchNormalizationKind.None, double.NaN, null)),
+            $"The normalisation parameter is {double.NaN}; it must lie in [0, {double.MaxValue}].");
+    }
+
+    [Fact]
+    public void An_unused_soft_threshold_that_is_negative_or_NaN_is_not_saved()
+    {
+        RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 1, 2), encoding: new FeatureEncoding(FeatureEncodingKind.Sigmoid, -0.5)),
+            $"The soft threshold is {-0.5}; it must lie in [0, {double.MaxValue}].");
+        RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 1, 2), encoding: new FeatureEncoding(FeatureEncodingKind.Sigmoid, double.NaN)),
+            $"The soft threshold is {double.NaN}; it must lie in [0, {double.MaxValue}].");
+    }
+
+    [Fact]
+    public void A_featurizer_trained_on_no_patches_is_not_saved()
+        => RefusedConvolution(FormatSamples.Convolution(patches: 0), "The training patches is 0; it must be at least 1.");
+
+    [Fact]
+    public void A_nested_autoencoder_its_reader_would_refuse_is_not_saved()
+    {
+        var saved = FormatSamples.Convolution();
+        saved = saved with { Autoencoder = WithSummary(saved.Autoencoder, iterations: -1) };
+        Refused(s => ConvolutionFormat.Write(s, saved), "The iterations is -1; it must lie in 0..2147483647. The SparseAe model is not saved");
+    }
+
+    // ---- The framing (ChecksummedBlock) ----
+
+    [Fact]
+    public void A_block_with_an_empty_payload_or_inconsistent_versions_is_not_written()
+    {
+        Refused(s => ChecksummedBlock.Write(s, ModelFormat.Magic, 1, 1, []), "The payload length is 0; it must lie in 1..2147483583.");
+        Refused(s => ChecksummedBlock.Write(s, ModelFormat.Magic, 2, 3, [1]),
+            "The header is inconsistent: format version 2, minimum reader version 3; the version must be at least 1 and the minimum at most the version.");
+        Refused(s => ChecksummedBlock.Write(s, ModelFormat.Magic, 0, 0, [1]), "format version 0, minimum reader version 0;");
+    }
+}

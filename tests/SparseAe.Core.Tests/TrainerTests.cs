@@ -1,0 +1,178 @@
+using SparseAe.Optimization;
+using SparseAe.Tests.Support;
+using SparseAe.Training;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+public class TrainerTests
+{
+    // L-BFGS through the one entry point, on rows held in an array.
+    private static TrainingResult Train(float[] x, int rows, int v, TrainerSettings settings) => AutoencoderTraining.Run(new ArrayRowSource(x, rows, v), settings);
+
+    private static TrainerSettings Small(int threads = 1, int iterations = 60) => new()
+    {
+        HiddenCount = 10, MaxIterations = iterations, Threads = threads, Seed = 7,
+    };
+
+    [Fact]
+    public void Lbfgs_training_lowers_the_cost_and_reports_a_true_summary()
+    {
+        const int v = 16, m = 300;
+        var x = TestData.RandomRows(m, v, 1);
+        var progress = new List<TrainingProgress>();
+        var settings = new TrainerSettings { HiddenCount = 10, MaxIterations = 50, Seed = 7, Progress = progress.Add };
+        var result = Train(x, m, v, settings);
+        var s = result.Summary;
+        Assert.Equal(OptimizerKind.Lbfgs, s.Optimizer);
+        Assert.Equal(OptimizerExitReason.MaxIterations, s.ExitReason);
+        Assert.Equal(50, s.Iterations);
+        Assert.Equal(51, s.CostHistory.Count);            // the start, then one per iteration
+        Assert.Equal(50, progress.Count);
+        Assert.True(s.CostHistory[^1].Total < 0.5 * s.CostHistory[0].Total, $"{s.CostHistory[0].Total} -> {s.CostHistory[^1].Total}");
+        Assert.Equal(s.CostHistory[^1].Total, s.FinalCost.Total, 1e-6);
+        Assert.Equal(10, s.MeanActivation.Count);
+        Assert.All(s.MeanActivation, a => Assert.InRange(a, 0, 1));
+        Assert.Equal(s.FinalCost.Reconstruction + s.FinalCost.WeightDecay + s.FinalCost.Sparsity, s.FinalCost.Total, 1e-12);
+        Assert.Equal(m, s.TrainingRows);
+    }
+
+    [Fact]
+    public void Lbfgs_training_is_deterministic_for_a_seed_and_thread_count()
+    {
+        const int v = 12, m = 400;
+        var x = TestData.RandomRows(m, v, 2);
+        var a = Train(x, m, v, Small(threads: 2));
+        var b = Train(x, m, v, Small(threads: 2));
+        Assert.Equal(a.Parameters.Theta, b.Parameters.Theta);
+        var c = Train(x, m, v, new TrainerSettings { HiddenCount = 10, MaxIterations = 60, Threads = 2, Seed = 8 });
+        Assert.NotEqual(a.Parameters.Theta, c.Parameters.Theta);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void Rows_with_NaN_or_infinity_are_refused_by_row_and_index(float bad)
+    {
+        var x = TestData.RandomRows(5, 4, 3);
+        x[2 * 4 + 3] = bad;
+        var e = Assert.Throws<ArgumentException>(() => new ArrayRowSource(x, 5, 4));
+        Assert.Equal($"Training row 2 holds {bad} at index 3; every value must be finite. (Parameter 'data')", e.Message);
+        // A source of its own (any IRowSource) meets the same rule when L-BFGS reads its rows.
+        e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new ListRowSource(x, 4), Small()));
+        Assert.Equal($"Training row 2 holds {bad} at index 3; every value must be finite. (Parameter 'rows')", e.Message);
+    }
+
+    // An IRowSource that is not an ArrayRowSource and does not know its row count.
+    private sealed class ListRowSource(float[] x, int v) : IRowSource
+    {
+        public int VectorSize => v;
+
+        public IRowReader OpenPass(int pass) => new Reader(x, v);
+
+        private sealed class Reader(float[] x, int v) : IRowReader
+        {
+            private int _row;
+
+            public bool TryReadRow(Span<float> destination)
+            {
+                if ((_row + 1) * v > x.Length) return false;
+                x.AsSpan(_row++ * v, v).CopyTo(destination);
+                return true;
+            }
+
+            public void Dispose() { }
+        }
+    }
+
+    [Fact]
+    public void Adam_training_lowers_the_cost_and_is_deterministic()
+    {
+        const int v = 16, m = 1000;
+        var x = TestData.RandomRows(m, v, 4);
+        var settings = new TrainerSettings { HiddenCount = 10, Optimizer = OptimizerKind.Adam, Epochs = 8, BatchSize = 64, ShufflePoolRows = 300, Threads = 1 };
+        var a = AutoencoderTraining.Run(new ArrayRowSource(x, m, v), settings);
+        var b = AutoencoderTraining.Run(new ArrayRowSource(x, m, v), settings);
+        Assert.Equal(a.Parameters.Theta, b.Parameters.Theta);
+        var s = a.Summary;
+        Assert.Equal(OptimizerExitReason.EpochsCompleted, s.ExitReason);
+        Assert.Equal(8, s.Epochs);
+        Assert.Equal(8 * 16, s.Iterations);               // ceil(1000 / 64) = 16 batches per epoch
+        Assert.Equal(8, s.CostHistory.Count);
+        Assert.True(s.CostHistory[^1].Total < 0.5 * s.CostHistory[0].Total, $"{s.CostHistory[0].Total} -> {s.CostHistory[^1].Total}");
+    }
+
+    [Fact]
+    public void Adam_stops_with_a_clear_error_when_the_cost_becomes_non_finite()
+    {
+        const int v = 8, m = 256;
+        var x = TestData.RandomRows(m, v, 5);
+        var settings = new TrainerSettings { HiddenCount = 4, Optimizer = OptimizerKind.Adam, Epochs = 50, BatchSize = 32, LearningRate = 1e6 };
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, m, v), settings));
+        Assert.Contains("LearningRate", e.Message);
+        Assert.Contains("no model is returned", e.Message);
+    }
+
+    [Fact]
+    public void An_empty_source_is_refused()
+    {
+        foreach (var optimizer in new[] { OptimizerKind.Adam, OptimizerKind.Lbfgs })
+        {
+            var e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new ArrayRowSource(Array.Empty<float>(), 0, 3), new TrainerSettings { Optimizer = optimizer }));
+            Assert.Equal("The training data have no rows; at least 1 is needed. (Parameter 'input')", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Cancellation_stops_training()
+    {
+        using var cts = new CancellationTokenSource();
+        var x = TestData.RandomRows(100, 8, 6);
+        int seen = 0;
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 5, CancellationToken = cts.Token,
+            Progress = _ => { if (++seen == 3) cts.Cancel(); },
+        };
+        Assert.ThrowsAny<OperationCanceledException>(() => Train(x, 100, 8, settings));
+        Assert.Equal(3, seen);
+    }
+
+    [Theory]
+    [InlineData(nameof(TrainerSettings.HiddenCount))]
+    [InlineData(nameof(TrainerSettings.MaxIterations))]
+    [InlineData(nameof(TrainerSettings.BatchSize))]
+    [InlineData(nameof(TrainerSettings.Epochs))]
+    [InlineData(nameof(TrainerSettings.LearningRate))]
+    [InlineData(nameof(TrainerSettings.Threads))]
+    public void Out_of_range_settings_name_themselves(string name)
+    {
+        var settings = name switch
+        {
+            nameof(TrainerSettings.HiddenCount) => new TrainerSettings { HiddenCount = 0 },
+            nameof(TrainerSettings.MaxIterations) => new TrainerSettings { MaxIterations = 0 },
+            nameof(TrainerSettings.BatchSize) => new TrainerSettings { BatchSize = 0 },
+            nameof(TrainerSettings.Epochs) => new TrainerSettings { Epochs = 0 },
+            nameof(TrainerSettings.LearningRate) => new TrainerSettings { LearningRate = -1 },
+            _ => new TrainerSettings { Threads = -2 },
+        };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(settings.Validate);
+        Assert.Contains($"{name} must be", e.Message);
+        Assert.Contains("but is", e.Message);
+    }
+
+    [Fact]
+    public void Adams_shuffle_pool_holds_no_more_rows_than_the_source_and_is_allocated_once()
+    {
+        // 50 rows of 2,000 values: the default pool of 65,536 rows would be 524 MB an epoch.
+        const int v = 2000, m = 50, epochs = 3;
+        var source = new ArrayRowSource(TestData.RandomRows(m, v, 4), m, v);
+        var settings = new TrainerSettings { HiddenCount = 2, Optimizer = OptimizerKind.Adam, Epochs = epochs, BatchSize = 16, Threads = 1, Seed = 7 };
+        AutoencoderTraining.Run(source, settings);   // warm-up: the JIT's own allocations
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        AutoencoderTraining.Run(source, settings);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The pool (50 rows = 400 KB) once, the batch, the parameters and Adam's moments: a few MB.
+        Assert.True(allocated < 8_000_000, $"one Adam training of {m} rows allocated {allocated:N0} bytes");
+    }
+}

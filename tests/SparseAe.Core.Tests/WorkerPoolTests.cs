@@ -1,0 +1,79 @@
+using SparseAe.Threading;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+public class WorkerPoolTests
+{
+    // Back-to-back calls (workers spinning), calls after the workers fell asleep, and calls that need
+    // fewer threads than the pool has: every index runs exactly once per call.
+    [Fact]
+    public void Every_index_runs_once_per_call_whether_the_workers_spin_or_sleep()
+    {
+        using var pool = new WorkerPool(3);
+        for (int call = 0; call < 200; call++)
+        {
+            int count = call % 3 + 1;
+            var hits = new int[3];
+            pool.Run(count, i => Interlocked.Increment(ref hits[i]));
+            for (int i = 0; i < 3; i++) Assert.Equal(i < count ? 1 : 0, hits[i]);
+            if (call % 50 == 49) Thread.Sleep(WorkerPool.SpinTime * 3);   // let the workers sleep
+        }
+    }
+
+    [Fact]
+    public void A_worker_exception_reaches_the_caller_and_the_pool_keeps_working()
+    {
+        using var pool = new WorkerPool(2);
+        var e = Assert.Throws<AggregateException>(() => pool.Run(2, i => { if (i == 1) throw new InvalidOperationException("worker 1 failed"); }));
+        Assert.Equal("worker 1 failed", e.InnerException!.Message);
+        int ran = 0;
+        pool.Run(2, _ => Interlocked.Increment(ref ran));
+        Assert.Equal(2, ran);
+    }
+
+    [Fact]
+    public void Dispose_stops_spinning_and_sleeping_workers()
+    {
+        var spinning = new WorkerPool(2);
+        spinning.Run(2, _ => { });
+        spinning.Dispose();
+        var sleeping = new WorkerPool(2);
+        sleeping.Run(2, _ => { });
+        Thread.Sleep(WorkerPool.SpinTime * 3);
+        sleeping.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => sleeping.Run(1, _ => { }));
+    }
+
+    // Calls whose thread counts alternate between 2 and 8 on a pool of 8 threads (more threads than this
+    // machine's cores, so workers are preempted between any two instructions): a worker left out of one
+    // call takes part in the next while others race ahead. A worker that paired one call's count with
+    // another's generation ran an index twice, let Run return early and then spun forever (found by
+    // review; this test failed within seconds on that pool).
+    [Fact]
+    public async Task Alternating_thread_counts_never_run_an_index_twice_or_hang()
+    {
+        var run = Task.Run(() =>
+        {
+            using var pool = new WorkerPool(8);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (long call = 0; clock.Elapsed < TimeSpan.FromSeconds(4); call++)
+            {
+                int count = (call & 1) == 0 ? 2 : 8;
+                var hits = new int[8];
+                pool.Run(count, i => Interlocked.Increment(ref hits[i]));
+                for (int i = 0; i < 8; i++)
+                    if (hits[i] != (i < count ? 1 : 0)) return $"call {call} (count {count}): index {i} ran {hits[i]} times";
+            }
+            return null;
+        });
+        string? failure;
+        try { failure = await run.WaitAsync(TimeSpan.FromMinutes(1)); }
+        catch (TimeoutException) { failure = "the pool hung"; }
+        Assert.Null(failure);
+    }
+
+    [Fact]
+    public void A_pool_needs_between_1_and_MaxThreads_threads()
+        => Assert.Contains("threads must lie in 1..65535, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerPool(0)).Message);
+}

@@ -1,0 +1,120 @@
+using SparseAe.Persistence;
+using SparseAe.Whitening;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+public class ZcaWhiteningTests
+{
+    // Correlated data: x = A z + c with z standard normal, A a fixed mixing matrix.
+    private static float[] Correlated(int rows, int d, int seed)
+    {
+        var rng = new Random(seed);
+        var a = new double[d, d];
+        for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) a[i, j] = (i == j ? 1.0 : 0.0) + 0.5 * (rng.NextDouble() - 0.5);
+        var x = new float[rows * d];
+        var z = new double[d];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < d; j++) z[j] = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+            for (int i = 0; i < d; i++)
+            {
+                double s = 3 + i;
+                for (int j = 0; j < d; j++) s += a[i, j] * z[j];
+                x[r * d + i] = (float)s;
+            }
+        }
+        return x;
+    }
+
+    private static double[,] Covariance(float[] y, int rows, int d)
+    {
+        var mean = new double[d];
+        for (int r = 0; r < rows; r++) for (int i = 0; i < d; i++) mean[i] += y[r * d + i] / rows;
+        var c = new double[d, d];
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++) c[i, j] += (y[r * d + i] - mean[i]) * (y[r * d + j] - mean[j]) / rows;
+        return c;
+    }
+
+    [Fact]
+    public void Whitened_data_have_identity_covariance_and_W_is_symmetric()
+    {
+        const int rows = 4000, d = 6;
+        var x = Correlated(rows, d, 1);
+        var zca = ZcaWhitening.Fit(x, rows, d, epsilon: 1e-9);
+        var y = new float[rows * d];
+        var scratch = new float[d];
+        for (int r = 0; r < rows; r++) zca.Apply(x.AsSpan(r * d, d), y.AsSpan(r * d, d), scratch);
+        var c = Covariance(y, rows, d);
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+            {
+                Assert.Equal(i == j ? 1.0 : 0.0, c[i, j], 1e-3);
+                Assert.Equal(zca.Matrix[i * d + j], zca.Matrix[j * d + i], 1e-5);
+            }
+        for (int i = 0; i < d; i++) Assert.Equal(3 + i, zca.Mean[i], 0.1);
+    }
+
+    [Fact]
+    public void Epsilon_shrinks_the_output_variance()
+    {
+        const int rows = 2000, d = 4;
+        var x = Correlated(rows, d, 2);
+        var y = new float[rows * d];
+        var zca = ZcaWhitening.Fit(x, rows, d, epsilon: 1.0);
+        for (int r = 0; r < rows; r++) zca.Apply(x.AsSpan(r * d, d), y.AsSpan(r * d, d), new float[d]);
+        var c = Covariance(y, rows, d);
+        for (int i = 0; i < d; i++) Assert.InRange(c[i, i], 0.05, 0.9);
+    }
+
+    [Fact]
+    public void Bad_inputs_are_refused_with_a_reason()
+    {
+        var x = Correlated(10, 3, 3);
+        Assert.Contains("Epsilon must be finite and at least 0, but is -1", Assert.Throws<ArgumentOutOfRangeException>(() => ZcaWhitening.Fit(x, 10, 3, -1)).Message);
+        Assert.Contains("at least 1 row", Assert.Throws<ArgumentOutOfRangeException>(() => ZcaWhitening.Fit(x, 0, 3, 0.1)).Message);
+        x[4] = float.NaN;
+        Assert.Contains("Row 1", Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(x, 10, 3, 0.1)).Message);
+        var constant = new float[30];
+        Assert.Contains("singular", Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(constant, 10, 3, 0)).Message);
+    }
+
+    [Fact]
+    public void The_saved_format_round_trips_and_catches_damage()
+    {
+        var zca = ZcaWhitening.Fit(Correlated(100, 5, 4), 100, 5, 0.1);
+        using var ms = new MemoryStream();
+        ZcaFormat.Write(ms, new SavedZca(zca, 100, ["White", "Features"]));
+        var bytes = ms.ToArray();
+        var back = ZcaFormat.Read(new MemoryStream(bytes));
+        Assert.True(back.Whitening.Matrix.SequenceEqual(zca.Matrix));
+        Assert.True(back.Whitening.Mean.SequenceEqual(zca.Mean));
+        Assert.Equal(0.1, back.Whitening.Epsilon);
+        Assert.Equal(["White", "Features"], back.ColumnNames);
+        for (int cut = 0; cut < bytes.Length; cut += 7)
+            Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(bytes, 0, cut)));
+        var damaged = (byte[])bytes.Clone();
+        damaged[40] ^= 4;
+        Assert.Contains("CRC-32", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(damaged))).Message);
+        Assert.Contains("Not a SparseAe ZCA", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(new byte[64]))).Message);
+    }
+
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(441, 64)]
+    [InlineData(37, 17)]
+    public void ApplyBatch_equals_Apply_row_by_row(int rows, int d)
+    {
+        var rng = new Random(d);
+        var train = Enumerable.Range(0, 300 * d).Select(_ => (float)rng.NextDouble()).ToArray();
+        var zca = ZcaWhitening.Fit(train, 300, d, 0.1);
+        var x = Enumerable.Range(0, rows * d).Select(_ => (float)rng.NextDouble()).ToArray();
+        var expected = new float[rows * d];
+        for (int i = 0; i < rows; i++) zca.Apply(x.AsSpan(i * d, d), expected.AsSpan(i * d, d), new float[d]);
+        var batch = new float[rows * d];
+        zca.ApplyBatch((float[])x.Clone(), rows, batch);
+        for (int k = 0; k < batch.Length; k++) Assert.Equal(expected[k], batch[k], 1e-4f);
+    }
+}

@@ -1,0 +1,246 @@
+using Microsoft.ML;
+using SparseAe.MLNet;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests;
+
+/// <summary>One test per bad input: each is a clear exception naming the column or option, the rule and the value.</summary>
+public class BadInputTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    private SparseAutoencoderEstimator Small(string input = "Features", int iterations = 5)
+        => _ml.Transforms.SparseAutoencoder("Code", input, hiddenCount: 3, maxIterations: iterations);
+
+    [Fact]
+    public void Missing_column_at_Fit()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => Small("Pixels").Fit(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(10, 1))));
+        Assert.Contains("'Pixels' was not found", e.Message);
+        Assert.Contains("'Features'", e.Message);
+    }
+
+    [Fact]
+    public void Missing_column_at_GetOutputSchema()
+    {
+        var shape = SchemaShapeOf(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(2, 1)));
+        Assert.Contains("'Pixels' was not found", Assert.ThrowsAny<ArgumentException>(() => Small("Pixels").GetOutputSchema(shape)).Message);
+    }
+
+    [Fact]
+    public void Variable_size_vector_at_Fit_and_at_GetOutputSchema()
+    {
+        var data = _ml.Data.LoadFromEnumerable(new[] { new VariableVec { Features = [0.1f, 0.2f] } });
+        var e = Assert.ThrowsAny<ArgumentException>(() => Small().Fit(data));
+        Assert.Contains("known-size vector of Single", e.Message);
+        Assert.Contains("variable", e.Message);
+        Assert.Contains("variable", Assert.ThrowsAny<ArgumentException>(() => Small().GetOutputSchema(SchemaShapeOf(data))).Message);
+    }
+
+    [Fact]
+    public void Non_Single_vector_and_scalar_columns()
+    {
+        var doubles = _ml.Data.LoadFromEnumerable(new[] { new DoubleVec { Features = new double[8] } });
+        var e = Assert.ThrowsAny<ArgumentException>(() => Small().Fit(doubles));
+        Assert.Contains("'Features' must be a known-size vector of Single", e.Message);
+        Assert.Contains("Double", e.Message);
+        Assert.Contains("Double", Assert.ThrowsAny<ArgumentException>(() => Small().GetOutputSchema(SchemaShapeOf(doubles))).Message);
+        var scalar = _ml.Data.LoadFromEnumerable(new[] { new ScalarRow { Features = 1 } });
+        Assert.Contains("but is Single", Assert.ThrowsAny<ArgumentException>(() => Small().Fit(scalar)).Message);
+        Assert.Contains("a scalar", Assert.ThrowsAny<ArgumentException>(() => Small().GetOutputSchema(SchemaShapeOf(scalar))).Message);
+    }
+
+    [Fact]
+    public void Wrong_vector_size_at_Transform_and_at_GetOutputSchema_of_the_transformer()
+    {
+        var model = Small().Fit(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(20, 1)));
+        var five = _ml.Data.LoadFromEnumerable(new[] { new Vec5 { Features = new float[5] } });
+        var e = Assert.ThrowsAny<ArgumentException>(() => model.Transform(five));
+        Assert.Contains("'Features' must be a vector of 8 Single values", e.Message);
+        Assert.Contains("but has 5", e.Message);
+        Assert.Contains("but has 5", Assert.ThrowsAny<ArgumentException>(() => model.GetOutputSchema(five.Schema)).Message);
+        Assert.Contains("but has 5", Assert.ThrowsAny<ArgumentException>(() => model.GetRowToRowMapper(five.Schema)).Message);
+    }
+
+    [Fact]
+    public void Empty_data_view()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => Small().Fit(_ml.Data.LoadFromEnumerable(new List<Vec8>())));
+        Assert.Contains("no rows", e.Message);
+        Assert.Contains("'Features'", e.Message);
+        var adam = _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", Optimizer = OptimizerKind.Adam, HiddenCount = 2 });
+        Assert.Contains("no rows", Assert.ThrowsAny<ArgumentException>(() => adam.Fit(_ml.Data.LoadFromEnumerable(new List<Vec8>()))).Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void NaN_or_infinity_in_a_training_row_names_the_row(float bad)
+    {
+        var rows = RowFactory.Vec8Rows(10, 2);
+        rows[6].Features[2] = bad;
+        var e = Assert.ThrowsAny<ArgumentException>(() => Small().Fit(_ml.Data.LoadFromEnumerable(rows)));
+        Assert.Contains("Row 6", e.Message);
+        Assert.Contains("'Features'", e.Message);
+        Assert.Contains("index 2", e.Message);
+        var adam = _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", Optimizer = OptimizerKind.Adam, HiddenCount = 2 });
+        Assert.Contains("Row 6", Assert.ThrowsAny<ArgumentException>(() => adam.Fit(_ml.Data.LoadFromEnumerable(rows))).Message);
+    }
+
+    public static TheoryData<string, SparseAutoencoderOptions> BadOptions => new()
+    {
+        { "HiddenCount must be at least 1, but is 0", new() { HiddenCount = 0 } },
+        { "SparsityTarget (rho) must lie strictly between 0 and 1, but is 1", new() { SparsityTarget = 1 } },
+        { "SparsityTarget (rho) must lie strictly between 0 and 1, but is -0.1", new() { SparsityTarget = -0.1 } },
+        { "SparsityWeight (beta) must be finite and at least 0, but is -3", new() { SparsityWeight = -3 } },
+        { "WeightDecay (lambda) must be finite and at least 0, but is -0.0001", new() { WeightDecay = -1e-4 } },
+        { "MaxIterations must be at least 1, but is 0", new() { MaxIterations = 0 } },
+        { "BatchSize must be at least 1, but is 0", new() { BatchSize = 0 } },
+        { "Epochs must be at least 1, but is 0", new() { Epochs = 0 } },
+        { "LearningRate must be finite and greater than 0, but is 0", new() { LearningRate = 0 } },
+        { "OutputColumnName must be a non-empty column name", new() { OutputColumnName = "" } },
+        { "ReconstructionErrorColumnName must be null or a non-empty name different from OutputColumnName", new() { ReconstructionErrorColumnName = "Code" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public void Options_out_of_range_are_refused_when_the_estimator_is_made(string message, SparseAutoencoderOptions options)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.SparseAutoencoder(options));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void A_cost_that_becomes_non_finite_stops_training_without_a_model()
+    {
+        var adam = _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", Optimizer = OptimizerKind.Adam, HiddenCount = 4, LearningRate = 1e6, Epochs = 50, BatchSize = 16,
+        });
+        var e = Assert.Throws<SparseAe.Optimization.NonFiniteCostException>(() => adam.Fit(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(200, 3))));
+        Assert.Contains("no model is returned", e.Message);
+    }
+
+    [Fact]
+    public void A_truncated_model_zip_fails_to_load_with_an_exception()
+    {
+        var path = SaveSmallModel(out var schema);
+        var bytes = File.ReadAllBytes(path);
+        foreach (int keep in new[] { 0, 10, bytes.Length / 2, bytes.Length - 30 })
+        {
+            var cut = Path.Combine(Path.GetDirectoryName(path)!, $"cut{keep}.zip");
+            File.WriteAllBytes(cut, bytes[..keep]);
+            var e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(cut, out _));
+            Assert.Contains("zip", FullMessage(e), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public void A_model_whose_autoencoder_block_claims_more_bytes_than_it_holds_says_so()
+    {
+        var path = SaveSmallModel(out _);
+        ModelZip.RewriteAutoencoderEntry(path, block =>
+        {
+            // The i32 byte count just before the block.
+            int at = ModelZip.IndexOfMagic(block) - 4;
+            BitConverter.TryWriteBytes(block.AsSpan(at), BitConverter.ToInt32(block, at) + 1000);
+            return block;
+        });
+        var e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
+        Assert.Contains("damaged or truncated", FullMessage(e));
+    }
+
+    [Fact]
+    public void A_model_whose_autoencoder_entry_is_cut_short_fails_to_load()
+    {
+        var path = SaveSmallModel(out _);
+        ModelZip.RewriteAutoencoderEntry(path, block => block[..(block.Length - 40)]);
+        Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
+    }
+
+    [Fact]
+    public void A_model_written_by_a_newer_version_says_so()
+    {
+        var path = SaveSmallModel(out _);
+        ModelZip.RewriteAutoencoderEntry(path, block =>
+        {
+            int at = ModelZip.IndexOfMagic(block);
+            BitConverter.TryWriteBytes(block.AsSpan(at + 4), 9u);
+            BitConverter.TryWriteBytes(block.AsSpan(at + 8), 9u);
+            return block;
+        });
+        var e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
+        Assert.Contains("newer SparseAe", FullMessage(e));
+    }
+
+    [Fact]
+    public void A_model_whose_column_name_its_loader_would_refuse_is_not_saved()
+    {
+        // ML.NET takes any column name; the saved block holds at most 4,096 UTF-8 bytes of one. The
+        // estimators refuse such a name when they are made (below); a transformer made otherwise is
+        // refused at Save, before any byte of its entry.
+        var longName = new string('c', 5000);
+        var p = SparseAe.Model.ParameterInitializer.Initialize(8, 3, 1);
+        var model = new SparseAutoencoderTransformer(longName, "Features", null, p, new SparseAe.Objective.ObjectiveSettings(), FormatSamples.Summary(3));
+        using var stream = new MemoryStream();
+        var e = Assert.ThrowsAny<Exception>(() => _ml.Model.Save(model, null, stream));
+        Assert.Contains("The UTF-8 length of column name 0 is 5000; it must lie in 0..4096. The SparseAe model is not saved: its reader would refuse it.",
+            FullMessage(e));
+    }
+
+    [Fact]
+    public void Estimators_refuse_a_column_name_a_saved_model_could_not_hold_when_they_are_made()
+    {
+        var longName = new string('c', 5000);
+        const string rule = "has a UTF-8 length that is 5000; it must lie in 0..4096, so a model with it could not be saved.";
+        var e = Assert.Throws<ArgumentException>(() => _ml.Transforms.SparseAutoencoder(longName, "Features"));
+        Assert.Equal("OutputColumnName", e.ParamName);
+        Assert.Contains("OutputColumnName " + rule, e.Message);
+        e = Assert.Throws<ArgumentException>(() => _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", ReconstructionErrorColumnName = "\ud800x" }));
+        Assert.Contains("ReconstructionErrorColumnName holds a lone surrogate (U+D800 at index 0)", e.Message);
+        e = Assert.Throws<ArgumentException>(() => _ml.Transforms.ZcaWhitening("White", longName));
+        Assert.Contains("inputColumnName " + rule, e.Message);
+        e = Assert.Throws<ArgumentException>(() => _ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            OutputColumnName = longName, InputColumnName = "Pixels", ImageHeight = 10, ImageWidth = 10,
+        }));
+        Assert.Contains("OutputColumnName " + rule, e.Message);
+    }
+
+    [Fact]
+    public void A_model_whose_column_names_its_loader_would_refuse_is_not_saved()
+    {
+        // The loader wants non-empty output and input names; the estimators ensure them, and Save holds to them too.
+        var p = SparseAe.Model.ParameterInitializer.Initialize(3, 2, 1);
+        var t = new SparseAutoencoderTransformer("", "Features", null, p, new SparseAe.Objective.ObjectiveSettings(), FormatSamples.Summary(2));
+        var e = Assert.ThrowsAny<Exception>(() => _ml.Model.Save(t, null, new MemoryStream()));
+        Assert.Contains("The sparse autoencoder entry must name [output, input, error] columns, with non-empty output and input, but holds ['', 'Features', '']. " +
+            "The sparse autoencoder is not saved: its loader would refuse it.", FullMessage(e));
+    }
+
+    [Fact]
+    public void A_model_with_a_flipped_weight_byte_is_refused()
+    {
+        var path = SaveSmallModel(out _);
+        ModelZip.RewriteAutoencoderEntry(path, block => { block[ModelZip.IndexOfMagic(block) + 200] ^= 1; return block; });
+        Assert.Contains("CRC-32", FullMessage(Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _))));
+    }
+
+    private string SaveSmallModel(out Microsoft.ML.DataViewSchema schema)
+    {
+        var data = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(30, 4));
+        var model = Small().Fit(data);
+        var path = Path.Combine(TestData.TempDirectory(), "model.zip");
+        _ml.Model.Save(model, data.Schema, path);
+        schema = data.Schema;
+        return path;
+    }
+
+    private static string FullMessage(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + FullMessage(e.InnerException);
+
+    // SchemaShape.Create is internal in ML.NET 5; pipelines reach it through estimator chains.
+    private static SchemaShape SchemaShapeOf(IDataView data)
+        => (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!
+            .Invoke(null, [data.Schema])!;
+}

@@ -1,0 +1,196 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using SparseAe.MLNet;
+using SparseAe.Training;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests;
+
+public class ComponentTests
+{
+    [Fact]
+    public void Training_progress_reaches_the_MLContext_log_and_the_callback()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<(string Message, ChannelMessageKind Kind)>();
+        ml.Log += (_, e) => { lock (messages) messages.Add((e.Message, e.Kind)); };
+        var progress = new List<TrainingProgress>();
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 4, MaxIterations = 7, Progress = progress.Add,
+        }).Fit(ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(50, 1)));
+        Assert.Equal(7, progress.Count);
+        Assert.Equal(Enumerable.Range(1, 7), progress.Select(p => p.Iteration));
+        // Each iteration at Trace, as ML.NET's trainers log theirs; the outcome at Info.
+        Assert.Equal(7, messages.Count(m => m.Message.Contains(": J ") && m.Message.Contains("iteration ") && m.Kind == ChannelMessageKind.Trace));
+        Assert.DoesNotContain(messages, m => m.Message.Contains("iteration ") && m.Message.Contains(": J ") && m.Kind != ChannelMessageKind.Trace);
+        Assert.Contains(messages, m => m.Message.Contains("Finished: MaxIterations after 7 iterations") && m.Kind == ChannelMessageKind.Info);
+    }
+
+    [Fact]
+    public void The_convolutional_estimator_logs_its_iterations_like_the_autoencoder()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<(string Message, ChannelMessageKind Kind)>();
+        ml.Log += (_, e) => { lock (messages) messages.Add((e.Message, e.Kind)); };
+        var random = new Random(3);
+        var images = Enumerable.Range(0, 10).Select(_ => new Image10 { Pixels = Enumerable.Range(0, 100).Select(_ => (float)random.NextDouble()).ToArray() });
+        ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            OutputColumnName = "Conv", InputColumnName = "Pixels", ImageHeight = 10, ImageWidth = 10, PatchSize = 3, PatchCount = 100,
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 3, MaxIterations = 5 },
+        }).Fit(ml.Data.LoadFromEnumerable(images));
+        Assert.Equal(5, messages.Count(m => m.Message.Contains("iteration ") && m.Message.Contains(": J ") && m.Kind == ChannelMessageKind.Trace));
+        Assert.Contains(messages, m => m.Message.Contains("Finished: MaxIterations after 5 iterations") && m.Kind == ChannelMessageKind.Info);
+    }
+
+    public sealed class Image10
+    {
+        [VectorType(100)] public float[] Pixels { get; set; } = [];
+    }
+
+    [Fact]
+    public void MLContext_CancelExecution_stops_Fit()
+    {
+        var ml = new MLContext(seed: 1);
+        int seen = 0;
+        var estimator = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 4, MaxIterations = 1000,
+            Progress = _ => { if (++seen == 2) CancelExecution(ml); },
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => estimator.Fit(ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(50, 1))));
+        Assert.InRange(seen, 2, 3);
+    }
+
+    // MLContext.CancelExecution is internal in Microsoft.ML 5.0.1; the Microsoft.ML.Experimental
+    // package exposes it as an extension method. Reflection reaches the same method here.
+    private static void CancelExecution(MLContext ml)
+        => typeof(MLContext).GetMethod("CancelExecution", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!
+            .Invoke(ml, null);
+
+    [Fact]
+    public void A_cancellation_token_stops_Fit_for_both_optimizers()
+    {
+        var ml = new MLContext(seed: 1);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        foreach (var optimizer in new[] { OptimizerKind.Lbfgs, OptimizerKind.Adam })
+        {
+            var estimator = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+            {
+                InputColumnName = "Features", HiddenCount = 4, Optimizer = optimizer, CancellationToken = cts.Token,
+            });
+            Assert.ThrowsAny<OperationCanceledException>(() => estimator.Fit(ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(50, 1))));
+        }
+    }
+
+    [Fact]
+    public void The_reconstruction_error_column_holds_each_rows_mean_squared_error()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = RowFactory.Vec8Rows(60, 3);
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 6, MaxIterations = 50, ReconstructionErrorColumnName = "Error",
+        }).Fit(ml.Data.LoadFromEnumerable(rows));
+        var output = model.Transform(ml.Data.LoadFromEnumerable(rows));
+        var errors = output.GetColumn<float>("Error").ToArray();
+        var codes = output.GetColumn<float[]>("Code").ToArray();
+        var w = model.Weights;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            double sum = 0;
+            for (int i = 0; i < 8; i++)
+            {
+                double z = w.B2.Span[i];
+                for (int j = 0; j < 6; j++) z += (double)w.W2.Span[i * 6 + j] * codes[r][j];
+                double y = 1 / (1 + Math.Exp(-z));
+                sum += (y - rows[r].Features[i]) * (y - rows[r].Features[i]);
+            }
+            Assert.Equal(sum / 8, errors[r], 1e-5);
+        }
+    }
+
+    [Fact]
+    public void A_linear_decoder_model_reconstructs_without_a_sigmoid_and_survives_saving()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(8);
+        var rows = Enumerable.Range(0, 80).Select(_ => new Vec8 { Features = Enumerable.Range(0, 8).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray() }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 5, MaxIterations = 40, Decoder = DecoderKind.Linear, ReconstructionErrorColumnName = "Error",
+        }).Fit(data);
+        var output = model.Transform(data);
+        var errors = output.GetColumn<float>("Error").ToArray();
+        var codes = output.GetColumn<float[]>("Code").ToArray();
+        var w = model.Weights;
+        double sum = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            double y = w.B2.Span[i];
+            for (int j = 0; j < 5; j++) y += (double)w.W2.Span[i * 5 + j] * codes[0][j];
+            sum += (y - rows[0].Features[i]) * (y - rows[0].Features[i]);
+        }
+        Assert.Equal(sum / 8, errors[0], 1e-4);
+
+        var path = Path.Combine(SparseAe.Tests.Support.TestData.TempDirectory(), "linear.zip");
+        ml.Model.Save(model, data.Schema, path);
+        var loaded = (SparseAutoencoderTransformer)new MLContext().Model.Load(path, out _);
+        Assert.Equal(DecoderKind.Linear, loaded.Objective.Decoder);
+        Assert.Equal(errors, loaded.Transform(data).GetColumn<float>("Error").ToArray());
+    }
+
+    [Fact]
+    public void Adam_streams_the_data_view_and_learns()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 6, Optimizer = OptimizerKind.Adam, Epochs = 10, BatchSize = 32, ShufflePoolRows = 100,
+        }).Fit(ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(500, 4)));
+        var s = model.Summary;
+        Assert.Equal(OptimizerKind.Adam, s.Optimizer);
+        Assert.Equal(10, s.Epochs);
+        Assert.Equal(500, s.TrainingRows);
+        Assert.True(s.CostHistory[^1].Total < s.CostHistory[0].Total);
+    }
+
+    [Fact]
+    public void Fit_is_deterministic_for_a_seed_and_thread_count()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(300, 5));
+        // A seed in the options: without one, each estimator draws the next seed from the context.
+        SparseAutoencoderTransformer Fit(int threads) => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 10, MaxIterations = 40, Threads = threads, Seed = 3,
+        }).Fit(data);
+        Assert.True(Fit(2).Weights.W1.Span.SequenceEqual(Fit(2).Weights.W1.Span));
+        Assert.True(Fit(1).Weights.W1.Span.SequenceEqual(Fit(1).Weights.W1.Span));
+    }
+
+    [Fact]
+    public void Parallel_cursors_give_the_same_codes_as_one_cursor()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(200, 6));
+        var model = ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 5, maxIterations: 10).Fit(data);
+        var output = model.Transform(data);
+        var single = output.GetColumn<float[]>("Code").ToArray();
+        var col = output.Schema["Code"];
+        var cursors = output.GetRowCursorSet(new[] { col }, 2);
+        var seen = new Dictionary<long, float[]>();
+        foreach (var cursor in cursors)
+        {
+            var getter = cursor.GetGetter<Microsoft.ML.Data.VBuffer<float>>(col);
+            var buffer = default(Microsoft.ML.Data.VBuffer<float>);
+            while (cursor.MoveNext()) { getter(ref buffer); seen[cursor.Position] = buffer.DenseValues().ToArray(); }
+        }
+        Assert.Equal(200, seen.Count);
+        foreach (var (position, code) in seen) Assert.Equal(single[position], code);
+    }
+}

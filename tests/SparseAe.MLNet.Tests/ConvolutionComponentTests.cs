@@ -1,0 +1,149 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.Convolution;
+using SparseAe.MLNet;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests;
+
+public class ConvolutionComponentTests
+{
+    public sealed class Image
+    {
+        [VectorType(144)]
+        public float[] Pixels { get; set; } = [];
+    }
+
+    public sealed class Featured
+    {
+        public float[] Features { get; set; } = [];
+    }
+
+    // 12x12 images of bars at random places and orientations, values in [0, 1].
+    private static List<Image> Bars(int count, int seed) => LabelledBars(count, seed).Select(b => b.Image).ToList();
+
+    private static List<(Image Image, bool Vertical)> LabelledBars(int count, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var px = new float[144];
+            int at = rng.Next(2, 10);
+            bool vertical = rng.Next(2) == 0;
+            for (int i = 0; i < 12; i++) px[vertical ? i * 12 + at : at * 12 + i] = 1f;
+            for (int k = 0; k < 144; k++) px[k] = 0.8f * px[k] + 0.1f * (float)rng.NextDouble();
+            return (new Image { Pixels = px }, vertical);
+        }).ToList();
+    }
+
+    private static ConvolutionalFeaturizerOptions Options(double? zca = null) => new()
+    {
+        InputColumnName = "Pixels", OutputColumnName = "Features", ImageHeight = 12, ImageWidth = 12, PatchSize = 4, Stride = 2,
+        PoolGrid = 2, PatchCount = 400, ZcaEpsilon = zca,
+        Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 6, MaxIterations = 20 },
+    };
+
+    [Fact]
+    public void Fit_transform_save_load_and_PredictionEngine_agree()
+    {
+        var ml = new MLContext(seed: 1);
+        var images = Bars(60, 2);
+        var data = ml.Data.LoadFromEnumerable(images);
+        var model = ml.Transforms.ConvolutionalSparseFeatures(Options(zca: 0.1)).Fit(data);
+        Assert.Equal(2 * 2 * 6, model.Featurizer.FeatureCount);
+        Assert.NotNull(model.Featurizer.Preprocessor.Zca);
+        Assert.Equal(20, model.AutoencoderSummary.Iterations);
+
+        var features = model.Transform(data).GetColumn<float[]>("Features").ToArray();
+        Assert.Equal(24, features[0].Length);
+        var direct = new float[24];
+        model.Featurizer.Featurize(images[3].Pixels, direct, model.Featurizer.CreateWorkspace());
+        Assert.Equal(direct, features[3]);
+
+        var path = Path.Combine(TestData.TempDirectory(), "conv.zip");
+        ml.Model.Save(model, data.Schema, path);
+        var loaded = new MLContext().Model.Load(path, out _);
+        Assert.Equal(features, loaded.Transform(data).GetColumn<float[]>("Features").ToArray());
+        var engine = ml.Model.CreatePredictionEngine<Image, Featured>(loaded);
+        Assert.Equal(features[7], engine.Predict(images[7]).Features);
+    }
+
+    [Fact]
+    public void Pooled_features_separate_vertical_from_horizontal_bars()
+    {
+        // A useful featurizer must tell the two kinds of image apart; a nearest-class-mean rule on the
+        // pooled features checks that without a trainer.
+        var ml = new MLContext(seed: 1);
+        var labelled = LabelledBars(120, 3);
+        var images = labelled.Select(b => b.Image).ToList();
+        var options = Options();
+        options.Autoencoder.MaxIterations = 100;
+        var model = ml.Transforms.ConvolutionalSparseFeatures(options).Fit(ml.Data.LoadFromEnumerable(images));
+        var feats = model.Transform(ml.Data.LoadFromEnumerable(images)).GetColumn<float[]>("Features").ToArray();
+        var labels = labelled.Select(b => b.Vertical).ToArray();
+        double[] Mean(bool label) => Enumerable.Range(0, 24).Select(k => feats.Where((_, i) => labels[i] == label).Average(f => (double)f[k])).ToArray();
+        var mv = Mean(true);
+        var mh = Mean(false);
+        int right = feats.Select((f, i) =>
+        {
+            double dv = f.Select((v, k) => (v - mv[k]) * (v - mv[k])).Sum(), dh = f.Select((v, k) => (v - mh[k]) * (v - mh[k])).Sum();
+            return (dv < dh) == labels[i] ? 1 : 0;
+        }).Sum();
+        Assert.True(right >= 108, $"{right} of 120 classified right");
+    }
+
+    [Fact]
+    public void The_soft_threshold_encoding_doubles_the_features_and_survives_save_and_load()
+    {
+        var ml = new MLContext(seed: 1);
+        var images = Bars(40, 5);
+        var data = ml.Data.LoadFromEnumerable(images);
+        var options = Options(zca: 0.1);
+        options.Encoding = SparseAe.Convolution.FeatureEncodingKind.SoftThreshold;
+        options.SoftThreshold = 0.3;
+        var model = ml.Transforms.ConvolutionalSparseFeatures(options).Fit(data);
+        Assert.Equal(2 * 2 * 2 * 6, model.Featurizer.FeatureCount);
+        var features = model.Transform(data).GetColumn<float[]>("Features").ToArray();
+        Assert.All(features, f => Assert.All(f, v => Assert.True(v >= 0 && float.IsFinite(v))));
+        Assert.Contains(features, f => f.Any(v => v > 0));
+
+        var path = Path.Combine(TestData.TempDirectory(), "soft.zip");
+        ml.Model.Save(model, data.Schema, path);
+        var loaded = new MLContext().Model.Load(path, out _);
+        Assert.Equal(features, loaded.Transform(data).GetColumn<float[]>("Features").ToArray());
+
+        // The same autoencoder with the other encoding, without training again: its sigmoid codes.
+        var sigmoid = model.WithEncoding(SparseAe.Convolution.FeatureEncodingKind.Sigmoid);
+        Assert.Equal(2 * 2 * 6, sigmoid.Featurizer.FeatureCount);
+        Assert.Equal(model.Featurizer.Parameters.Theta, sigmoid.Featurizer.Parameters.Theta);
+        var code = new float[24];
+        sigmoid.Featurizer.Featurize(images[0].Pixels, code, sigmoid.Featurizer.CreateWorkspace());
+        Assert.Equal(code, sigmoid.Transform(data).GetColumn<float[]>("Features").First());
+        Assert.All(code, v => Assert.InRange(v, 0f, 9f));   // sums of at most 3x3 sigmoids: the 5x5 positions split 3 + 2 each way
+        Assert.Contains("softThreshold must be finite and at least 0, but is -1",
+            Assert.Throws<ArgumentOutOfRangeException>(() => model.WithEncoding(SparseAe.Convolution.FeatureEncodingKind.SoftThreshold, -1)).Message);
+    }
+
+    [Fact]
+    public void Bad_options_and_columns_are_refused()
+    {
+        var ml = new MLContext(seed: 1);
+        var bad = Options();
+        bad.PatchSize = 13;
+        Assert.Contains("PatchSize must lie in 1..12", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(bad)).Message);
+        var wrongSize = Options();
+        wrongSize.ImageWidth = 10;
+        var data = ml.Data.LoadFromEnumerable(Bars(5, 4));
+        Assert.Contains("must be a vector of 120 Single values", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(wrongSize).Fit(data)).Message);
+        var noPatches = Options();
+        noPatches.PatchCount = 0;
+        Assert.Contains("PatchCount must be at least 1, but is 0", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(noPatches)).Message);
+        var badThreshold = Options();
+        badThreshold.SoftThreshold = double.NaN;
+        Assert.Contains("SoftThreshold must be finite and at least 0, but is NaN", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badThreshold)).Message);
+        var badEncoding = Options();
+        badEncoding.Encoding = (SparseAe.Convolution.FeatureEncodingKind)5;
+        Assert.Contains("Encoding must be Sigmoid or SoftThreshold, but is 5", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badEncoding)).Message);
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.ML;
+using SparseAe.MLNet;
+using SparseAe.Training;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests;
+
+/// <summary>L-BFGS and ZCA hold every row: MaximumRows samples them, and a view too large is refused before reading.</summary>
+public class MaximumRowsTests
+{
+    // Says it has `rows` rows and fails the test if any row is read.
+    private sealed class HugeView(IDataView schemaSource, long rows) : IDataView
+    {
+        public bool CanShuffle => false;
+        public DataViewSchema Schema => schemaSource.Schema;
+        public long? GetRowCount() => rows;
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+            => throw new InvalidOperationException("a row was read");
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+            => throw new InvalidOperationException("a row was read");
+    }
+
+    private static readonly MLContext Ml = new(seed: 1);
+    private static IDataView Rows(int count, int seed = 3) => Ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(count, seed));
+
+    private static SparseAutoencoderTransformer Fit(IDataView view, long? maximumRows, int seed = 2) => Ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+    {
+        InputColumnName = "Features", HiddenCount = 3, MaxIterations = 5, MaximumRows = maximumRows, Seed = seed,
+    }).Fit(view);
+
+    [Fact]
+    public void A_view_with_more_rows_than_LBFGS_can_hold_is_refused_before_any_row_is_read()
+    {
+        long limit = AutoencoderTraining.MaxLbfgsRows(8, 3);
+        var e = Assert.Throws<InvalidOperationException>(() => Fit(new HugeView(Rows(1), limit + 1), null));
+        Assert.Contains($"has {limit + 1} rows, more than the {limit} rows", e.Message);
+        Assert.Contains("MaximumRows", e.Message);
+        Assert.Contains("Adam", e.Message);
+    }
+
+    [Fact]
+    public void MaximumRows_above_what_LBFGS_can_hold_is_refused_before_any_row_is_read()
+    {
+        long limit = AutoencoderTraining.MaxLbfgsRows(8, 3);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Fit(new HugeView(Rows(1), 10), limit + 1));
+        Assert.Equal("MaximumRows", e.ParamName);
+        Assert.Contains($"MaximumRows is {limit + 1}, but L-BFGS can hold at most {limit} rows", e.Message);
+    }
+
+    [Fact]
+    public void MaximumRows_below_one_is_refused_when_the_estimator_is_made()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", MaximumRows = 0 }));
+        Assert.Contains("MaximumRows must be null (every row) or at least 1, but is 0", e.Message);
+    }
+
+    [Fact]
+    public void MaximumRows_trains_on_a_seeded_random_sample()
+    {
+        var view = Rows(400);
+        var sampled = Fit(view, 50);
+        Assert.Equal(50, sampled.Summary.TrainingRows);
+        Assert.Equal(400, Fit(view, null).Summary.TrainingRows);
+        Assert.Equal(400, Fit(view, 1000).Summary.TrainingRows);                                  // fewer rows than the cap: every row
+        Assert.Equal(sampled.Weights.W1.ToArray(), Fit(view, 50).Weights.W1.ToArray());   // the same seed, the same sample
+        // Not simply the first 50 rows: those train another model from the same initial weights.
+        Assert.NotEqual(sampled.Weights.W1.ToArray(), Fit(Ml.Data.TakeRows(view, 50), null).Weights.W1.ToArray());
+    }
+
+    [Fact]
+    public void ZCA_fits_on_a_seeded_random_sample_of_maximumRows()
+    {
+        var view = Rows(300);
+        var sampled = Ml.Transforms.ZcaWhitening("White", "Features", maximumRows: 40, seed: 5).Fit(view);
+        Assert.Equal(40, sampled.TrainingRows);
+        Assert.Equal(sampled.Whitening.Mean.ToArray(), Ml.Transforms.ZcaWhitening("White", "Features", maximumRows: 40, seed: 5).Fit(view).Whitening.Mean.ToArray());
+        Assert.NotEqual(sampled.Whitening.Mean.ToArray(), Ml.Transforms.ZcaWhitening("White", "Features", maximumRows: 40, seed: 6).Fit(view).Whitening.Mean.ToArray());
+        Assert.Equal(300, Ml.Transforms.ZcaWhitening("White", "Features").Fit(view).TrainingRows);
+    }
+
+    [Fact]
+    public void ZCA_refuses_a_view_larger_than_it_can_hold_before_any_row_is_read()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Ml.Transforms.ZcaWhitening("White", "Features").Fit(new HugeView(Rows(1), long.MaxValue / 2)));
+        Assert.Contains("set maximumRows", e.Message);
+    }
+}

@@ -1,0 +1,116 @@
+using System.IO.Compression;
+using System.Xml.Linq;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests.Packaging;
+
+/// <summary>
+/// Packs the two NuGet packages and builds a consumer against them from a local folder source (no
+/// project reference): proves that the publicized compile-time references leak nothing and that a
+/// model saved by a package consumer loads.
+/// </summary>
+public class PackageTests
+{
+    private static readonly TimeSpan Minutes5 = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public void Packed_packages_carry_docs_and_licence_and_a_consumer_trains_saves_and_loads()
+    {
+        string root = Path.GetFullPath(TestData.Metadata("RepositoryRoot"));
+        string work = TestData.TempDirectory();
+        string feed = Path.Combine(work, "feed");
+        // A version of its own, so no earlier run's package in the global cache is reused.
+        string version = $"0.1.0-test{DateTime.UtcNow:yyyyMMddHHmmss}{Environment.ProcessId}";
+        try
+        {
+            foreach (var project in new[] { "src/SparseAe.Core/SparseAe.Core.csproj", "src/SparseAe.MLNet/SparseAe.MLNet.csproj" })
+            {
+                var (code, output) = ProcessRunner.Run("dotnet",
+                    ["pack", Path.Combine(root, project), "-c", "Release", "-o", feed, $"-p:PackageVersion={version}", "-nologo"], root, Minutes5);
+                Assert.True(code == 0, $"dotnet pack {project} failed:\n{output}");
+            }
+
+            using (var package = ZipFile.OpenRead(Path.Combine(feed, $"SparseAe.MLNet.{version}.nupkg")))
+            {
+                var names = package.Entries.Select(e => e.FullName).ToList();
+                Assert.Contains("README.md", names);
+                Assert.Contains("LICENSE", names);
+                Assert.Contains("lib/net10.0/SparseAe.MLNet.dll", names);
+                Assert.Contains("lib/net10.0/SparseAe.MLNet.xml", names);
+                var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
+                var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
+                Assert.Contains("Microsoft.ML", dependencies);
+                // Any 5.x from 5.0.1, not 6: the component uses ML.NET internals a major version may change.
+                var ml = nuspec.Descendants().Single(e => e.Name.LocalName == "dependency" && (string)e.Attribute("id")! == "Microsoft.ML");
+                Assert.Equal("[5.0.1, 6.0.0)", (string)ml.Attribute("version")!);
+                Assert.Contains("SparseAe.Core", dependencies);
+                Assert.DoesNotContain("Mono.Cecil", dependencies);
+            }
+            Assert.True(File.Exists(Path.Combine(feed, $"SparseAe.MLNet.{version}.snupkg")), "symbols package missing");
+            Assert.True(File.Exists(Path.Combine(feed, $"SparseAe.Core.{version}.snupkg")), "symbols package missing");
+
+            string consumer = Path.Combine(work, "consumer");
+            Directory.CreateDirectory(consumer);
+            File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="local" value="{feed}" />
+                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+                  </packageSources>
+                </configuration>
+                """);
+            File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="SparseAe.MLNet" Version="{version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+                using Microsoft.ML;
+                using Microsoft.ML.Data;
+                using SparseAe.MLNet;
+
+                var ml = new MLContext(seed: 1);
+                var rng = new Random(3);
+                var rows = Enumerable.Range(0, 200).Select(_ => new Row { Features = Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray() }).ToList();
+                var data = ml.Data.LoadFromEnumerable(rows);
+                var model = ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 8, maxIterations: 30).Fit(data);
+                ml.Model.Save(model, data.Schema, "model.zip");
+                var loaded = ml.Model.Load("model.zip", out _);
+                var a = model.Transform(data).GetColumn<float[]>("Code").SelectMany(v => v).ToArray();
+                var b = loaded.Transform(data).GetColumn<float[]>("Code").SelectMany(v => v).ToArray();
+                var engine = ml.Model.CreatePredictionEngine<Row, Output>(loaded);
+                bool same = a.SequenceEqual(b) && engine.Predict(rows[0]).Code.SequenceEqual(a.Take(8));
+                Console.WriteLine(same ? $"CONSUMER OK {a.Length}" : "CONSUMER MISMATCH");
+                return same ? 0 : 1;
+
+                public sealed class Row { [VectorType(16)] public float[] Features { get; set; } = []; }
+                public sealed class Output { public float[] Code { get; set; } = []; }
+                """);
+            var (runCode, runOutput) = ProcessRunner.Run("dotnet", ["run", "-nologo"], consumer, Minutes5);
+            Assert.True(runCode == 0, $"the consumer failed:\n{runOutput}");
+            Assert.Contains("CONSUMER OK 1600", runOutput);
+        }
+        finally
+        {
+            // Keep the global package cache free of this run's one-off versions.
+            string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            foreach (var id in new[] { "sparseae.core", "sparseae.mlnet" })
+            {
+                var dir = Path.Combine(cache, id, version);
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+}

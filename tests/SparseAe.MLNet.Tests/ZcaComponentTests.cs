@@ -1,0 +1,55 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.MLNet;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests;
+
+public class ZcaComponentTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    [Fact]
+    public void ZCA_then_autoencoder_saves_loads_and_predicts_bit_identically()
+    {
+        var rows = RowFactory.Vec8Rows(300, 7);
+        var data = _ml.Data.LoadFromEnumerable(rows);
+        var pipeline = _ml.Transforms.ZcaWhitening("White", "Features", epsilon: 0.01)
+            .Append(_ml.Transforms.SparseAutoencoder("Code", "White", hiddenCount: 6, maxIterations: 30));
+        var model = pipeline.Fit(data);
+        var zca = (ZcaWhiteningTransformer)model.First();
+        Assert.Equal(8, zca.Whitening.Dimension);
+        Assert.Equal(300, zca.TrainingRows);
+
+        var white = model.Transform(data).GetColumn<float[]>("White").ToArray();
+        var y = new float[8];
+        zca.Whitening.Apply(rows[3].Features, y, new float[8]);
+        Assert.Equal(y, white[3]);
+
+        var path = Path.Combine(TestData.TempDirectory(), "zca.zip");
+        _ml.Model.Save(model, data.Schema, path);
+        var loaded = new MLContext().Model.Load(path, out _);
+        var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
+        var actual = loaded.Transform(data).GetColumn<float[]>("Code").ToArray();
+        Assert.Equal(expected, actual);
+        var engine = _ml.Model.CreatePredictionEngine<Vec8, CodeOutput>(loaded);
+        Assert.Equal(expected[5], engine.Predict(rows[5]).Code);
+    }
+
+    [Fact]
+    public void ZCA_bad_inputs_name_the_problem()
+    {
+        Assert.Contains("Epsilon must be finite and at least 0, but is -0.5",
+            Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.ZcaWhitening("W", "Features", -0.5)).Message);
+        var model = _ml.Transforms.ZcaWhitening("W", "Features").Fit(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(20, 1)));
+        var five = _ml.Data.LoadFromEnumerable(new[] { new Vec5 { Features = new float[5] } });
+        Assert.Contains("must be a vector of 8 Single values", Assert.ThrowsAny<ArgumentException>(() => model.Transform(five)).Message);
+        Assert.Contains("no rows", Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.ZcaWhitening("W", "Features").Fit(_ml.Data.LoadFromEnumerable(new List<Vec8>()))).Message);
+    }
+
+    public sealed class CodeOutput
+    {
+        public float[] Code { get; set; } = [];
+    }
+}
