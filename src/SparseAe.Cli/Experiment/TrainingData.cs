@@ -3,8 +3,8 @@ using SparseAe.Cli.Infrastructure;
 using SparseAe.Data.Csv;
 using SparseAe.Data.Idx;
 using SparseAe.Data.Images;
-using SparseAe.Data.Mat;
 using SparseAe.Data.Patches;
+using SparseAe.Mat;
 
 namespace SparseAe.Cli.Experiment;
 
