@@ -102,7 +102,7 @@ public class BigEndianLevel5Tests
         [.. Header(), .. DoubleMatrix, .. Int16Matrix, .. CharMatrix, .. LogicalMatrix, .. CompressedSingle()];
 
     [Fact]
-    public void ReadsEveryVariableOfAHandWrittenBigEndianFile()
+    public void Every_variable_of_a_hand_written_big_endian_file_is_read()
     {
         var mat = MatFile.Read(new MemoryStream(File()));
 
@@ -137,7 +137,7 @@ public class BigEndianLevel5Tests
     }
 
     [Fact]
-    public void BigEndianFileMatchesTheSameDataWrittenLittleEndian()
+    public void A_big_endian_file_matches_the_same_data_written_little_endian()
     {
         var bigEndian = MatFile.Read(new MemoryStream(File()))["be"];
         var buffer = new MemoryStream();

@@ -3,7 +3,7 @@ namespace SparseAe.Mat.Tests;
 public class ColumnMajorLayoutTests
 {
     [Fact]
-    public void MatrixConvertsToRowMajor()
+    public void A_matrix_converts_to_row_major()
     {
         // MATLAB [1 3 5; 2 4 6] is stored down the columns as 1..6.
         double[] columnMajor = [1, 2, 3, 4, 5, 6];
@@ -12,7 +12,7 @@ public class ColumnMajorLayoutTests
     }
 
     [Fact]
-    public void LinearIndexPutsTheFirstSubscriptFastest()
+    public void The_linear_index_puts_the_first_subscript_fastest()
     {
         int[] dims = [4, 3, 2];
         Assert.Equal(0, ColumnMajorLayout.LinearIndex(dims, [0, 0, 0]));
@@ -23,7 +23,7 @@ public class ColumnMajorLayoutTests
     }
 
     [Fact]
-    public void FourDimensionalReorderingMatchesTheIndexFormulas()
+    public void Four_dimensional_reordering_matches_the_index_formulas()
     {
         int[] dims = [2, 3, 4, 5];
         var columnMajor = Enumerable.Range(0, 120).Select(i => (double)i).ToArray();
@@ -40,7 +40,7 @@ public class ColumnMajorLayoutTests
     }
 
     [Fact]
-    public void VariableGetValueUsesMatlabSubscriptOrder()
+    public void GetValue_uses_MATLAB_subscript_order()
     {
         var variable = MatVariable.FromDoubles("v", [2, 3, 2], Enumerable.Range(0, 12).Select(i => (double)i).ToArray());
         Assert.Equal(1 + 2 * 2 + 1 * 6, variable.GetValue(1, 2, 1));
@@ -48,7 +48,7 @@ public class ColumnMajorLayoutTests
     }
 
     [Fact]
-    public void BadSubscriptsAreExplained()
+    public void Bad_subscripts_are_explained()
     {
         int[] dims = [2, 3];
         var outOfRange = Assert.Throws<ArgumentOutOfRangeException>(() => ColumnMajorLayout.LinearIndex(dims, [0, 3]));

@@ -36,7 +36,7 @@ public class DamagedFileTests
 
     [Theory]
     [MemberData(nameof(TruncationSubjects))]
-    public void EveryProperPrefixFailsUnlessItEndsExactlyBetweenElements(string subject)
+    public void Every_proper_prefix_fails_unless_it_ends_exactly_between_elements(string subject)
     {
         bool bigEndian = subject == "big-endian";
         byte[] full = bigEndian ? BigEndianLevel5Tests.File() : MatFixtures.Bytes(subject);
@@ -63,7 +63,7 @@ public class DamagedFileTests
     [Theory]
     [InlineData("v5_uint8_image.mat")]
     [InlineData("v5_int16_and_double.mat")]
-    public void EverySingleByteCorruptionFailsCleanlyOrReadsConsistently(string file)
+    public void Every_single_byte_corruption_fails_cleanly_or_reads_consistently(string file)
     {
         byte[] original = MatFixtures.Bytes(file);
         foreach (byte replacement in new byte[] { 0x00, 0xFF, 0x7F })
@@ -92,7 +92,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void HugeElementSizeClaimFailsFastWithoutAllocatingIt()
+    public void A_huge_element_size_claim_fails_fast_without_allocating_it()
     {
         byte[] file = MatFixtures.Bytes("v5_uint8_image.mat");
         BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(132), 4_000_000_000);
@@ -106,7 +106,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void SubElementClaimingMoreThanItsMatrixHoldsFails()
+    public void A_sub_element_claiming_more_than_its_matrix_holds_fails()
     {
         byte[] file = MatFixtures.Bytes("v5_uint8_image.mat");
         BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(180), 3_000_000_000); // real part of "img"
@@ -116,7 +116,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void DimensionsThatDisagreeWithTheDataFailWithoutAllocatingThem()
+    public void Dimensions_that_disagree_with_the_data_fail_without_allocating_them()
     {
         byte[] file = MatFixtures.Bytes("v5_uint8_image.mat");
         BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(160), int.MaxValue);
@@ -143,7 +143,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void CompressedElementClaimingMoreThanDeflateCanProduceFailsFast()
+    public void A_compressed_element_claiming_more_than_deflate_can_produce_fails_fast()
     {
         byte[] innerTag = [14, 0, 0, 0, 0xF0, 0xFF, 0xFF, 0xFF]; // miMATRIX of 4294967280 bytes
         byte[] file = CompressedFile(innerTag);
@@ -157,7 +157,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void CompressedElementWhoseDataEndsEarlyFails()
+    public void A_compressed_element_whose_data_ends_early_fails()
     {
         byte[] innerTag = [14, 0, 0, 0, 0xE8, 0x03, 0, 0]; // miMATRIX of 1000 bytes, none present
         var error = AssertInvalid(CompressedFile(innerTag));
@@ -166,7 +166,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void CompressedElementHoldingMoreThanItsTagClaimsFails()
+    public void A_compressed_element_holding_more_than_its_tag_claims_fails()
     {
         byte[] inner = [.. BigEndianLevel5Tests.SingleMatrix, .. new byte[64]];
         inner[0] = 14; inner[3] = 0; inner[4] = 56; inner[7] = 0; // the same miMATRIX tag, little-endian
@@ -175,7 +175,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void CompressedElementWithDamagedChecksumFails()
+    public void A_compressed_element_with_a_damaged_checksum_fails()
     {
         byte[] file = BigEndianLevel5Tests.File();
         file[^1] ^= 0x55; // last byte of the zlib stream is part of its Adler-32 checksum
@@ -184,7 +184,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void CompressedElementHoldingGarbageFails()
+    public void A_compressed_element_holding_garbage_fails()
     {
         byte[] header = MatFixtures.Bytes("v5_uint8_image.mat")[..128];
         byte[] garbage = [15, 0, 0, 0, 16, 0, 0, 0, .. "this is not zlib"u8];
@@ -193,7 +193,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void UnknownTopLevelElementTypeFails()
+    public void An_unknown_top_level_element_type_fails()
     {
         byte[] file = MatFixtures.Bytes("v5_uint8_image.mat");
         file[128] = 5; // miINT32 instead of miMATRIX
@@ -203,7 +203,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void SmallFormatTagAtTopLevelFails()
+    public void A_small_format_tag_at_top_level_fails()
     {
         byte[] file = MatFixtures.Bytes("v5_uint8_image.mat");
         file[130] = 4; // upper 16 bits of the first tag word set: small format, 4 bytes of miMATRIX
@@ -230,14 +230,14 @@ public class DamagedFileTests
 
     [Theory]
     [MemberData(nameof(NotMatFiles))]
-    public void NonMatFileFailsWithInvalidData(string kind, byte[] file)
+    public void A_non_MAT_file_fails_with_InvalidData(string kind, byte[] file)
     {
         var error = AssertInvalid(file);
         Assert.True(error.Message.Contains("MAT", StringComparison.Ordinal), $"{kind}: {error.Message}");
     }
 
     [Fact]
-    public void UnknownLevel5VersionFails()
+    public void An_unknown_level_5_version_fails()
     {
         byte[] file = MatFixtures.Bytes("v5_uint8_image.mat");
         file[124] = 0x00; file[125] = 0x03; // version 0x0300
@@ -247,7 +247,7 @@ public class DamagedFileTests
     }
 
     [Fact]
-    public void Version73HeaderWithoutHdf5DataFails()
+    public void A_version_7_3_header_without_HDF5_data_fails()
     {
         byte[] file = MatFixtures.Bytes("v73_double3d.mat")[..600];
         file[512] = (byte)'X';
@@ -260,7 +260,7 @@ public class DamagedFileTests
     [InlineData("v73_many_types.mat", 3)]
     [InlineData("v73_latest_format.mat", 1)]
     [InlineData("v73_chunked_deflate.mat", 11)]
-    public void CorruptedVersion73FileFailsOnlyWithInvalidDataWithinTheFuzzersAllocationLimit(string fixture, int stride)
+    public void A_corrupted_version_7_3_file_fails_only_with_InvalidData_within_the_fuzzers_allocation_limit(string fixture, int stride)
     {
         // Every byte (every stride-th in the larger files) set to values that make sizes small, large and
         // all-ones: the result is the data or an InvalidDataException naming an offset, and the reader never
@@ -284,7 +284,7 @@ public class DamagedFileTests
     [InlineData("v73_many_types.mat")]
     [InlineData("v73_latest_format.mat")]
     [InlineData("v73_chunked_deflate.mat")]
-    public void TruncatedVersion73FileFailsWithInvalidData(string fixture)
+    public void A_truncated_version_7_3_file_fails_with_InvalidData(string fixture)
     {
         byte[] full = MatFixtures.Bytes(fixture);
         for (int length = 0; length < full.Length; length += 61)

@@ -15,7 +15,7 @@ public class ExpectedFixtureTests
     }
 
     [Fact]
-    public void ExpectedJsonCoversEveryFixtureFile()
+    public void Expected_json_covers_every_fixture_file()
     {
         var onDisk = System.IO.Directory.GetFiles(MatFixtures.Directory, "*.mat").Select(Path.GetFileName).Order();
         var listed = MatFixtures.ReadableFiles().Concat(MatFixtures.BrokenFiles()).Order();
@@ -25,7 +25,7 @@ public class ExpectedFixtureTests
 
     [Theory]
     [MemberData(nameof(ReadableFiles))]
-    public void FileListsExactlyTheExpectedVariablesInOrder(string file)
+    public void A_file_lists_exactly_the_expected_variables_in_order(string file)
     {
         var mat = MatFile.Read(MatFixtures.PathOf(file));
         var expected = MatFixtures.VariablesOf(file).Select(v => (v.Name, v.Class));
@@ -35,7 +35,7 @@ public class ExpectedFixtureTests
 
     [Theory]
     [MemberData(nameof(Variables))]
-    public void VariableHasExpectedClassDimensionsAndStatistics(string file, string name)
+    public void A_variable_has_the_expected_class_dimensions_and_statistics(string file, string name)
     {
         var expected = MatFixtures.VariablesOf(file).Single(v => v.Name == name);
         var variable = MatFile.Read(MatFixtures.PathOf(file))[name];
@@ -71,14 +71,14 @@ public class ExpectedFixtureTests
 
     [Theory]
     [MemberData(nameof(BrokenFiles))]
-    public void BrokenFileFailsWithInvalidDataNamingAnOffset(string file)
+    public void A_broken_file_fails_with_InvalidData_naming_an_offset(string file)
     {
         var error = Assert.Throws<InvalidDataException>(() => MatFile.Read(MatFixtures.PathOf(file)));
         Assert.Matches(@"byte offset \d+", error.Message);
     }
 
     [Fact]
-    public void TruncatedFixtureNamesTheElementThatOverrunsTheFile()
+    public void The_truncated_fixture_names_the_element_that_overruns_the_file()
     {
         var error = Assert.Throws<InvalidDataException>(() => MatFile.Read(MatFixtures.PathOf("bad_truncated.mat")));
         Assert.Contains("byte offset 128", error.Message);
@@ -90,7 +90,7 @@ public class ExpectedFixtureTests
     [InlineData("v5_plain_double3d.mat", MatFileFormat.Level5)]
     [InlineData("v5_zlib_double3d.mat", MatFileFormat.Level5)]
     [InlineData("v73_double3d.mat", MatFileFormat.Hdf5)]
-    public void FormatIsDetected(string file, MatFileFormat format)
+    public void The_format_is_detected(string file, MatFileFormat format)
     {
         var mat = MatFile.Read(MatFixtures.PathOf(file));
         Assert.Equal(format, mat.Format);
@@ -98,7 +98,7 @@ public class ExpectedFixtureTests
     }
 
     [Fact]
-    public void PlainAndCompressedLevel5HoldIdenticalData()
+    public void Plain_and_compressed_level_5_hold_identical_data()
     {
         var plain = MatFile.Read(MatFixtures.PathOf("v5_plain_double3d.mat"))["IMAGES"];
         var zlib = MatFile.Read(MatFixtures.PathOf("v5_zlib_double3d.mat"))["IMAGES"];
@@ -106,7 +106,7 @@ public class ExpectedFixtureTests
     }
 
     [Fact]
-    public void ReadingFromANonSeekableStreamGivesTheSameResult()
+    public void Reading_from_a_non_seekable_stream_gives_the_same_result()
     {
         foreach (var file in MatFixtures.ReadableFiles())
         {
@@ -118,7 +118,7 @@ public class ExpectedFixtureTests
     }
 
     [Fact]
-    public void Version73DataIsColumnMajorForTheMatlabDimensions()
+    public void Version_7_3_data_is_column_major_for_the_MATLAB_dimensions()
     {
         // h5py stored IMAGES as a 2x24x16 row-major dataset; its first element is MATLAB's IMAGES(1,1,1)
         // and its second (last HDF5 index fastest) is IMAGES(2,1,1), the next element down a column.
@@ -132,7 +132,7 @@ public class ExpectedFixtureTests
     }
 
     [Fact]
-    public void IndexerNamesTheVariablesThatExist()
+    public void The_indexer_names_the_variables_that_exist()
     {
         var mat = MatFile.Read(MatFixtures.PathOf("v5_int16_and_double.mat"));
         var error = Assert.Throws<KeyNotFoundException>(() => mat["nope"]);

@@ -4,7 +4,7 @@ namespace SparseAe.Mat.Tests;
 public class Level4Tests
 {
     [Fact]
-    public void ReadsABigEndianMatrixAndText()
+    public void A_big_endian_matrix_and_text_are_read()
     {
         byte[] file =
         [
@@ -36,7 +36,7 @@ public class Level4Tests
     }
 
     [Fact]
-    public void EveryProperPrefixOfTheFixtureFails()
+    public void Every_proper_prefix_of_the_fixture_fails()
     {
         byte[] full = MatFixtures.Bytes("v4_double.mat");
         for (int length = 0; length < full.Length; length++)
@@ -48,7 +48,7 @@ public class Level4Tests
     }
 
     [Fact]
-    public void MatrixClaimingMoreDataThanTheFileHoldsFails()
+    public void A_matrix_claiming_more_data_than_the_file_holds_fails()
     {
         byte[] file = MatFixtures.Bytes("v4_double.mat");
         BitConverter.GetBytes(int.MaxValue).CopyTo(file, 4); // mrows

@@ -44,7 +44,7 @@ public class MatWriterRoundTripTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void DoubleArrayRoundTripsExactly(int[] dimensions, bool compress)
+    public void A_double_array_round_trips_exactly(int[] dimensions, bool compress)
     {
         double[] data = Values(ColumnMajorLayout.ElementCount(dimensions), seed: dimensions.Length);
         var back = RoundTrip([MatVariable.FromDoubles("x", dimensions, data)], compress)["x"];
@@ -56,7 +56,7 @@ public class MatWriterRoundTripTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void SingleArrayRoundTripsExactly(int[] dimensions, bool compress)
+    public void A_single_array_round_trips_exactly(int[] dimensions, bool compress)
     {
         float[] data = Array.ConvertAll(Values(ColumnMajorLayout.ElementCount(dimensions), seed: 10 + dimensions.Length), v => (float)v);
         var back = RoundTrip([MatVariable.FromSingles("y", dimensions, data)], compress)["y"];
@@ -69,7 +69,7 @@ public class MatWriterRoundTripTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void SeveralVariablesOfEveryWritableClassRoundTrip(bool compress)
+    public void Several_variables_of_every_writable_class_round_trip(bool compress)
     {
         MatVariable[] written =
         [
@@ -96,7 +96,7 @@ public class MatWriterRoundTripTests
     }
 
     [Fact]
-    public void WritingToAPathRoundTrips()
+    public void Writing_to_a_path_round_trips()
     {
         string path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.mat");
         try
@@ -113,7 +113,7 @@ public class MatWriterRoundTripTests
     }
 
     [Fact]
-    public void UncompressedOutputHasTheSpecifiedByteLayout()
+    public void Uncompressed_output_has_the_specified_byte_layout()
     {
         var buffer = new MemoryStream();
         MatWriter.Write(buffer, [MatVariable.FromDoubles("x", [1, 1], [1.0])]);
@@ -138,7 +138,7 @@ public class MatWriterRoundTripTests
     [InlineData("has space")]
     [InlineData("")]
     [InlineData("a_name_that_is_far_too_long_for_matlab_which_allows_sixty_three_c")]
-    public void InvalidNamesAreRefusedBeforeAnythingIsWritten(string name)
+    public void Invalid_names_are_refused_before_anything_is_written(string name)
     {
         var buffer = new MemoryStream();
         var error = Assert.Throws<ArgumentException>(() => MatWriter.Write(buffer, [MatVariable.FromDoubles(name, [1, 1], [0])]));
@@ -147,7 +147,7 @@ public class MatWriterRoundTripTests
     }
 
     [Fact]
-    public void DuplicateNamesAreRefused()
+    public void Duplicate_names_are_refused()
     {
         var error = Assert.Throws<ArgumentException>(() =>
             MatWriter.Write(new MemoryStream(), [MatVariable.FromDoubles("a", [1, 1], [0]), MatVariable.FromDoubles("a", [1, 1], [1])]));
@@ -155,7 +155,7 @@ public class MatWriterRoundTripTests
     }
 
     [Fact]
-    public void DataThatDoesNotFitItsDimensionsIsRefused()
+    public void Data_that_does_not_fit_its_dimensions_is_refused()
     {
         var error = Assert.Throws<ArgumentException>(() => MatVariable.FromDoubles("a", [2, 3], [1, 2, 3]));
         Assert.Contains("3 elements", error.Message);

@@ -9,7 +9,7 @@ public class NonNumericVariableTests
     [InlineData("meta", MatClass.Struct, "struct")]
     [InlineData("c", MatClass.Cell, "cell")]
     [InlineData("sp", MatClass.Sparse, "sparse")]
-    public void NonNumericVariableIsListedButRefusesNumericAccess(string name, MatClass matClass, string className)
+    public void A_non_numeric_variable_is_listed_but_refuses_numeric_access(string name, MatClass matClass, string className)
     {
         var variable = Mixed[name];
         Assert.Equal(matClass, variable.Class);
@@ -32,21 +32,21 @@ public class NonNumericVariableTests
     }
 
     [Fact]
-    public void NonNumericVariablesKeepTheirDimensions()
+    public void Non_numeric_variables_keep_their_dimensions()
     {
         Assert.Equal(2, Mixed["sp"].Dimensions.Count);
         Assert.All(Mixed.Variables, v => Assert.NotEmpty(v.Dimensions));
     }
 
     [Fact]
-    public void NumericVariableNextToThemStillReads()
+    public void A_numeric_variable_next_to_them_still_reads()
     {
         Assert.True(Mixed["X"].IsNumeric);
         Assert.Equal(96, Mixed["X"].ToDoubleArray().Length);
     }
 
     [Fact]
-    public void WriterRefusesNonNumericVariables()
+    public void The_writer_refuses_non_numeric_variables()
     {
         var error = Assert.Throws<ArgumentException>(() => MatWriter.Write(new MemoryStream(), [Mixed["meta"]]));
         Assert.Contains("'meta'", error.Message);
