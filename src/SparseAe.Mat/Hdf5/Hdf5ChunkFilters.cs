@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 
 namespace SparseAe.Mat.Hdf5;
 
@@ -123,19 +122,10 @@ internal sealed class Hdf5ChunkFilters
     /// <summary>Inflates into exactly <paramref name="output"/>; with <paramref name="toEnd"/>, data beyond it is an error.</summary>
     private static int InflateInto(byte[] input, int length, Span<byte> output, Func<string> where, bool toEnd = true)
     {
-        int filled;
-        bool more = false;
-        try
-        {
-            using var zlib = new ZLibStream(new MemoryStream(input, 0, length, writable: false), CompressionMode.Decompress);
-            filled = zlib.ReadAtLeast(output, output.Length, throwOnEndOfStream: false);
-            if (toEnd) more = filled == output.Length && zlib.ReadByte() >= 0;
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
-        {
-            throw new InvalidDataException($"The deflated data of {where()} is damaged: {ex.Message}", ex);
-        }
-        if (more) throw new InvalidDataException($"The deflated data of {where()} inflates to more than a chunk.");
+        using var zlib = Open(input, length, where);
+        int filled = zlib.Read(output);
+        if (toEnd && filled == output.Length && zlib.Skip(0) > 0)
+            throw new InvalidDataException($"The deflated data of {where()} inflates to more than a chunk.");
         return filled;
     }
 
@@ -145,30 +135,16 @@ internal sealed class Hdf5ChunkFilters
     /// </summary>
     private static int Inflate(byte[] input, int length, ref byte[] output, int limit, Func<string> where)
     {
-        int filled = 0;
-        bool more;
-        try
-        {
-            using var zlib = new ZLibStream(new MemoryStream(input, 0, length, writable: false), CompressionMode.Decompress);
-            if (output.Length == 0) output = new byte[(int)Math.Min(limit, Math.Max(ProbeBytes, 4L * length))];
-            while (true)
-            {
-                int room = Math.Min(output.Length, limit) - filled;
-                int read = zlib.ReadAtLeast(output.AsSpan(filled, room), room, throwOnEndOfStream: false);
-                filled += read;
-                if (read < room || filled == limit) break;
-                Array.Resize(ref output, (int)Math.Min(limit, 2L * output.Length));
-            }
-            more = filled == limit && zlib.ReadByte() >= 0;
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
-        {
-            // zlib reports damage as InvalidDataException, and some as ZLibException (an IOException).
-            throw new InvalidDataException($"The deflated data of {where()} is damaged: {ex.Message}", ex);
-        }
-        if (more) throw new InvalidDataException($"The deflated data of {where()} inflates to more than a chunk.");
+        using var zlib = Open(input, length, where);
+        if (output.Length == 0) output = new byte[(int)Math.Min(limit, Math.Max(ProbeBytes, 4L * length))];
+        int filled = zlib.ReadGrowing(ref output, 0, limit);
+        if (filled == limit && zlib.Skip(0) > 0)
+            throw new InvalidDataException($"The deflated data of {where()} inflates to more than a chunk.");
         return filled;
     }
+
+    private static ZlibInflater Open(byte[] input, int length, Func<string> where) =>
+        new(input.AsMemory(0, length), () => $"The deflated data of {where()}");
 
     // Shuffle stores byte 0 of every element, then byte 1 of every element, ...; bytes past the last whole
     // element stay where they are.

@@ -95,7 +95,7 @@ internal sealed class Hdf5ChunkedData
             }
             // What this chunk's stored bytes can decode to: deflate multiplies by at most 1032, fletcher32 removes 4.
             bool inflates = deflate >= 0 && (mask & (1u << deflate)) == 0;
-            long most = inflates ? size * Level5Inflater.MaxDeflateRatio : size - (fletcher >= 0 && (mask & (1u << fletcher)) == 0 ? 4L : 0L);
+            long most = inflates ? size * ZlibInflater.MaxDeflateRatio : size - (fletcher >= 0 && (mask & (1u << fletcher)) == 0 ? 4L : 0L);
             if (most < chunkBytes)
                 throw new InvalidDataException(
                     $"HDF5 B-tree node of {what}: a chunk stores {size} bytes{(inflates ? " of deflated data" : "")}, which cannot hold a {chunkBytes}-byte chunk (at byte offset {keyOffset}).");

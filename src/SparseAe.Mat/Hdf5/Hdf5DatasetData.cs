@@ -6,7 +6,7 @@ namespace SparseAe.Mat.Hdf5;
 /// <remarks>
 /// Every size is checked before the array is made: contiguous and compact data against the bytes that hold
 /// them; chunked data against what its stored chunks can inflate to (deflate gives at most
-/// <see cref="Level5Inflater.MaxDeflateRatio"/> bytes per byte), and every chunk must be present exactly once
+/// <see cref="ZlibInflater.MaxDeflateRatio"/> bytes per byte), and every chunk must be present exactly once
 /// (MATLAB writes all of them; a chunk never written would have to come from the fill value). Contiguous
 /// and compact data are read straight into the array; chunks are decoded into one chunk-sized buffer first.
 /// </remarks>
@@ -20,7 +20,7 @@ internal static class Hdf5DatasetData
         var layout = Hdf5Layout.Read(layoutMessage.Open());
         ulong count = space.ElementCount;
         ulong total = count > (ulong)Array.MaxLength ? ulong.MaxValue : count * (ulong)type.Size;
-        long limit = layout.Class == Hdf5LayoutClass.Chunked ? source.FileLength * Level5Inflater.MaxDeflateRatio : source.FileLength;
+        long limit = layout.Class == Hdf5LayoutClass.Chunked ? source.FileLength * ZlibInflater.MaxDeflateRatio : source.FileLength;
         if (total > (ulong)Math.Min(limit, Array.MaxLength))
             throw new InvalidDataException(
                 $"HDF5 {what} claims {count} elements of {type.Size} bytes, but a {source.FileLength}-byte file can hold at most {Math.Min(limit, Array.MaxLength)} bytes of it.");

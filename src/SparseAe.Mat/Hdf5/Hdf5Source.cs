@@ -32,7 +32,7 @@ internal sealed class Hdf5Source
         _decodedLeft = DecodedBudget;
     }
 
-    private long DecodedBudget => FileLength * Level5Inflater.MaxDeflateRatio + BudgetSlack;
+    private long DecodedBudget => FileLength * ZlibInflater.MaxDeflateRatio + BudgetSlack;
 
     /// <summary>Byte offset of the superblock, to which every HDF5 address is relative.</summary>
     public long SuperblockOffset { get; }
@@ -80,7 +80,7 @@ internal sealed class Hdf5Source
         if (bytes > _decodedLeft)
             throw new InvalidDataException(
                 $"{where()} would take the data decoded from this {FileLength}-byte file past {DecodedBudget} bytes " +
-                $"({Level5Inflater.MaxDeflateRatio} times the file, deflate's limit, and 1 MiB): its chunks are decoded again and again, which MATLAB never writes.");
+                $"({ZlibInflater.MaxDeflateRatio} times the file, deflate's limit, and 1 MiB): its chunks are decoded again and again, which MATLAB never writes.");
         _decodedLeft -= bytes;
     }
 
