@@ -72,12 +72,19 @@ report="$(find "$project/TestResults" -name coverage.cobertura.xml | head -n 1)"
 [[ -n "$report" ]] || { echo "no coverage report" >&2; exit 1; }
 
 python3 - "$report" <<'PY'
-import sys, xml.etree.ElementTree as ET
+import os, sys, xml.etree.ElementTree as ET
 from collections import defaultdict
 lines = defaultdict(dict)   # file -> line -> hits
 branches = defaultdict(lambda: [0, 0])
-for cls in ET.parse(sys.argv[1]).getroot().iter("class"):
-    name = cls.get("filename").replace("\\", "/")
+root = ET.parse(sys.argv[1]).getroot()
+sources = [s.text for s in root.iter("source") if s.text]
+def full_path(name):   # coverlet names files relative to a <source> (one assembly: its project folder)
+    for source in sources:
+        if os.path.isfile(os.path.join(source, name)):
+            return os.path.join(source, name).replace("\\", "/")
+    return name.replace("\\", "/")
+for cls in root.iter("class"):
+    name = full_path(cls.get("filename"))
     if "/SparseAe.Mat/" not in name or name.endswith("/MatWriter.cs"): continue   # the writer is not part of reading
     for line in cls.iter("line"):
         n = int(line.get("number"))
