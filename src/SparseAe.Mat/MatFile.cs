@@ -24,6 +24,7 @@ public sealed class MatFile
         Variables = variables;
     }
 
+    /// <summary>Which kind of MAT file was read: level 4, level 5 or 7.3 (HDF5).</summary>
     public MatFileFormat Format { get; }
 
     /// <summary>True when the file's numbers are big-endian (level 4 and 5 only; 7.3 reports false).</summary>
@@ -32,12 +33,15 @@ public sealed class MatFile
     /// <summary>The variables in file order, including those whose contents are not decoded.</summary>
     public IReadOnlyList<MatVariable> Variables { get; }
 
+    /// <summary>The variable called <paramref name="name"/> (case-sensitive, as in MATLAB).</summary>
     /// <exception cref="KeyNotFoundException">No variable has that name; the message lists those that exist.</exception>
     public MatVariable this[string name] => TryGetVariable(name, out var variable)
         ? variable
         : throw new KeyNotFoundException(
             $"The MAT file has no variable '{name}'; it has {(Variables.Count == 0 ? "none" : string.Join(", ", Variables.Select(v => $"'{v.Name}'")))}.");
 
+    /// <summary>Finds the variable called <paramref name="name"/> (case-sensitive, as in MATLAB).</summary>
+    /// <returns>True and the variable, or false and null when the file has no variable of that name.</returns>
     public bool TryGetVariable(string name, [MaybeNullWhen(false)] out MatVariable variable)
     {
         variable = Variables.FirstOrDefault(v => v.Name == name);

@@ -58,8 +58,10 @@ public sealed class MatVariable
         return new MatVariable(name, matClass, (int[])dimensions.Clone(), columnMajorData);
     }
 
+    /// <summary>The variable's name in the file.</summary>
     public string Name { get; }
 
+    /// <summary>The variable's MATLAB class, as <c>class(x)</c> would report it (or <see cref="MatClass.Sparse"/>).</summary>
     public MatClass Class { get; }
 
     /// <summary>Dimensions in MATLAB order (rows, columns, pages, ...); empty when the file does not record them.</summary>
@@ -107,6 +109,7 @@ public sealed class MatVariable
     /// <summary>The stored array itself, not a copy (for the writer and for tests).</summary>
     internal Array? ColumnMajorData => _data;
 
+    /// <summary>One line for people: name, class and dimensions, e.g. <c>IMAGES: double [512x512x10]</c>.</summary>
     public override string ToString() =>
         $"{Name}: {(IsComplex ? "complex " : "")}{Class.ToMatlabName()} [{string.Join("x", _dimensions)}]";
 
