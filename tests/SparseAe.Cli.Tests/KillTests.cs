@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using SparseAe.Data.Mat;
+using SparseAe.Mat;
 using Xunit;
 
 namespace SparseAe.Cli.Tests;

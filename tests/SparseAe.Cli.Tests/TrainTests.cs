@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
-using SparseAe.Data.Mat;
+using SparseAe.Mat;
 using SparseAe.MLNet;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SparseAe.Convolution;
-using SparseAe.Data.Mat;
+using SparseAe.Mat;
 using SparseAe.MLNet;
 using SparseAe.Model;
 using SparseAe.Objective;

@@ -1,4 +1,4 @@
-using SparseAe.Data.Mat;
+using SparseAe.Mat;
 using SparseAe.Persistence;
 
 namespace SparseAe.Fuzz;

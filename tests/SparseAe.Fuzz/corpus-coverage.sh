@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Line and branch coverage of the MAT reader (src/SparseAe.Data/Mat) by a fuzzing corpus (issue 6's report).
+# Line and branch coverage of the MAT reader (src/SparseAe.Mat) by a fuzzing corpus (issue 6's report).
 #
 #   bash tests/SparseAe.Fuzz/corpus-coverage.sh [CORPUS_DIR ...]
 #
@@ -31,13 +31,13 @@ cat >"$project/CorpusCoverage.csproj" <<XML
     <PackageReference Include="coverlet.collector" />
   </ItemGroup>
   <ItemGroup>
-    <ProjectReference Include="$repo/src/SparseAe.Data/SparseAe.Data.csproj" />
+    <ProjectReference Include="$repo/src/SparseAe.Mat/SparseAe.Mat.csproj" />
   </ItemGroup>
 </Project>
 XML
 
 cat >"$project/ReplayCorpus.cs" <<'CS'
-using SparseAe.Data.Mat;
+using SparseAe.Mat;
 using Xunit;
 
 public class ReplayCorpus
@@ -72,13 +72,20 @@ report="$(find "$project/TestResults" -name coverage.cobertura.xml | head -n 1)"
 [[ -n "$report" ]] || { echo "no coverage report" >&2; exit 1; }
 
 python3 - "$report" <<'PY'
-import sys, xml.etree.ElementTree as ET
+import os, sys, xml.etree.ElementTree as ET
 from collections import defaultdict
 lines = defaultdict(dict)   # file -> line -> hits
 branches = defaultdict(lambda: [0, 0])
-for cls in ET.parse(sys.argv[1]).getroot().iter("class"):
-    name = cls.get("filename").replace("\\", "/")
-    if "/Mat/" not in name or name.endswith("/MatWriter.cs"): continue   # the writer is not part of reading
+root = ET.parse(sys.argv[1]).getroot()
+sources = [s.text for s in root.iter("source") if s.text]
+def full_path(name):   # coverlet names files relative to a <source> (one assembly: its project folder)
+    for source in sources:
+        if os.path.isfile(os.path.join(source, name)):
+            return os.path.join(source, name).replace("\\", "/")
+    return name.replace("\\", "/")
+for cls in root.iter("class"):
+    name = full_path(cls.get("filename"))
+    if "/SparseAe.Mat/" not in name or name.endswith("/MatWriter.cs"): continue   # the writer is not part of reading
     for line in cls.iter("line"):
         n = int(line.get("number"))
         lines[name][n] = max(lines[name].get(n, 0), int(line.get("hits")))
@@ -90,10 +97,10 @@ rows, all_l, all_c, all_b, all_bt = [], 0, 0, 0, 0
 for name, ls in lines.items():
     c = sum(1 for h in ls.values() if h > 0)
     b, bt = branches[name]
-    rows.append((c / len(ls), name.split("/Mat/")[1], c, len(ls), b, bt))
+    rows.append((c / len(ls), name.split("/SparseAe.Mat/")[1], c, len(ls), b, bt))
     all_l += len(ls); all_c += c; all_b += b; all_bt += bt
 print(f"{'file':34} {'lines':>13} {'branches':>13}")
 for frac, name, c, n, b, bt in sorted(rows):
     print(f"{name:34} {c:5}/{n:<5} {100*frac:3.0f}% {b:5}/{bt:<5} {100*b/max(bt,1):3.0f}%")
-print(f"{'the reader (Mat/ without MatWriter)':34} {all_c:5}/{all_l:<5} {100*all_c/all_l:3.0f}% {all_b:5}/{all_bt:<5} {100*all_b/max(all_bt,1):3.0f}%")
+print(f"{'the reader (without MatWriter)':34} {all_c:5}/{all_l:<5} {100*all_c/all_l:3.0f}% {all_b:5}/{all_bt:<5} {100*all_b/max(all_bt,1):3.0f}%")
 PY

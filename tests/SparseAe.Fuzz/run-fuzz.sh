@@ -67,7 +67,7 @@ dotnet build "$here/SparseAe.Fuzz.csproj" -c Release -nologo -v quiet -clp:Error
 say "instrumenting"
 rm -rf "$bin"
 cp -a "$here/bin/Release/net10.0" "$bin"
-instrument="SparseAe.Data.dll SparseAe.Core.dll"
+instrument="SparseAe.Mat.dll SparseAe.Core.dll"
 case "$target" in
     mlnet-*) instrument="$instrument SparseAe.MLNet.dll" ;;
 esac
@@ -84,7 +84,7 @@ if [[ -z "$(ls -A "$seeds")" ]]; then
         printf 'seed' >"$seeds/seed"
     else
         if [[ "$target" == mat ]]; then
-            for dir in /work/shared/data/mat "$repo/tests/SparseAe.Data.Tests/Fixtures/mat"; do
+            for dir in /work/shared/data/mat "$repo/tests/SparseAe.Mat.Tests/Fixtures/mat"; do
                 [[ -d "$dir" ]] || continue
                 find "$dir" -maxdepth 1 -name '*.mat' -size -64k -exec cp -n {} "$seeds/" \;
                 chmod u+w "$seeds"/*.mat
@@ -122,7 +122,7 @@ status=0
 # -jobs writes one fuzz-N.log per job into the current folder: run from the log folder.
 # mat also starts from the hand-made hostile 7.3 files of the data tests (read-only, like the seeds).
 extra=()
-[[ "$target" == mat ]] && extra=("$repo/tests/SparseAe.Data.Tests/Fixtures/hdf5-adversarial")
+[[ "$target" == mat ]] && extra=("$repo/tests/SparseAe.Mat.Tests/Fixtures/hdf5-adversarial")
 (cd "$logs" && "$driver" "${flags[@]}" "$work/corpus/$target" "$seeds" "${extra[@]}") >"$log" 2>&1 || status=$?
 if [[ "$jobs" -gt 1 ]]; then
     for f in "$logs"/fuzz-*.log; do [[ -e "$f" ]] && { cat "$f" >>"$log"; rm -f "$f"; }; done

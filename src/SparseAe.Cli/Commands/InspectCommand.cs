@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using SparseAe.Cli.Infrastructure;
-using SparseAe.Data.Mat;
+using SparseAe.Mat;
 
 namespace SparseAe.Cli.Commands;
 

@@ -2,7 +2,7 @@ using SparseAe.Persistence;
 using Microsoft.ML;
 using SparseAe.Cli.Infrastructure;
 using SparseAe.Data.Csv;
-using SparseAe.Data.Mat;
+using SparseAe.Mat;
 using SparseAe.MLNet;
 using SparseAe.Visualization;
 

@@ -3,8 +3,8 @@ using SparseAe.Cli.Infrastructure;
 using SparseAe.Data.Csv;
 using SparseAe.Data.Idx;
 using SparseAe.Data.Images;
-using SparseAe.Data.Mat;
 using SparseAe.Data.Patches;
+using SparseAe.Mat;
 
 namespace SparseAe.Cli.Experiment;
 
@@ -91,8 +91,9 @@ internal static class TrainingData
     }
 
     /// <summary>
-    /// A MATLAB H x W x K (or H x W) array as K images. MATLAB stores it column-major: element
-    /// (r, c, k) is at r + H*c + H*W*k; GreyImage is row-major, pixel (x = c, y = r) at r*W + c.
+    /// A MATLAB H x W x K (or H x W) array as K images. MATLAB stores it column-major, so image k is the
+    /// k-th run of H*W elements, an H x W matrix in column-major order; <see cref="ColumnMajorLayout"/>
+    /// turns each into GreyImage's row-major pixels (x = c, y = r at r*W + c).
     /// </summary>
     private static IReadOnlyList<GreyImage> FromMat(string path, string variable)
     {
@@ -107,12 +108,11 @@ internal static class TrainingData
             throw new UsageException($"Variable '{variable}' must be an H x W or H x W x K array of images, but is {string.Join('x', dims)}.");
         int height = dims[0], width = dims[1], count = dims.Count == 3 ? dims[2] : 1;
         var data = v.ToSingleArray();
+        int plane = height * width;
         var images = new GreyImage[count];
         for (int k = 0; k < count; k++)
         {
-            var pixels = new float[height * width];
-            for (int r = 0; r < height; r++)
-                for (int c = 0; c < width; c++) pixels[r * width + c] = data[r + height * c + height * width * k];
+            var pixels = ColumnMajorLayout.ToRowMajor(data[(k * plane)..((k + 1) * plane)], [height, width]);
             images[k] = new GreyImage(width, height, pixels, $"{variable}(:,:,{k + 1})");
         }
         return images;

@@ -3,7 +3,7 @@ using Xunit;
 namespace SparseAe.MLNet.Tests.Packaging;
 
 /// <summary>
-/// The public types of the two packed libraries, listed: a library user's API is small, and a type
+/// The public types of the packed libraries, listed: a library user's API is small, and a type
 /// that becomes public (a kernel, a thread pool, an optimizer's internals) does so on purpose, by
 /// changing this list. What the tools need is internal, with InternalsVisibleTo.
 /// </summary>
@@ -49,5 +49,16 @@ public class PublicSurfaceTests
             "SparseAe.MLNet.ZcaWhiteningEstimator", "SparseAe.MLNet.ZcaWhiteningTransformer",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), PublicTypes(typeof(SparseAe.MLNet.SparseAutoencoderEstimator)));
+    }
+
+    [Fact]
+    public void Mat_exports_the_file_its_variables_the_writer_and_the_layout_conversions()
+    {
+        string[] expected =
+        [
+            "SparseAe.Mat.ColumnMajorLayout", "SparseAe.Mat.MatClass", "SparseAe.Mat.MatClassNames", "SparseAe.Mat.MatFile",
+            "SparseAe.Mat.MatFileFormat", "SparseAe.Mat.MatStatistics", "SparseAe.Mat.MatVariable", "SparseAe.Mat.MatWriter",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), PublicTypes(typeof(SparseAe.Mat.MatFile)));
     }
 }

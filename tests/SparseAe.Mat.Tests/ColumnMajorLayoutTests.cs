@@ -1,0 +1,59 @@
+namespace SparseAe.Mat.Tests;
+
+public class ColumnMajorLayoutTests
+{
+    [Fact]
+    public void A_matrix_converts_to_row_major()
+    {
+        // MATLAB [1 3 5; 2 4 6] is stored down the columns as 1..6.
+        double[] columnMajor = [1, 2, 3, 4, 5, 6];
+        Assert.Equal([1.0, 3, 5, 2, 4, 6], ColumnMajorLayout.ToRowMajor(columnMajor, [2, 3]));
+        Assert.Equal(columnMajor, ColumnMajorLayout.ToColumnMajor([1.0, 3, 5, 2, 4, 6], [2, 3]));
+    }
+
+    [Fact]
+    public void The_linear_index_puts_the_first_subscript_fastest()
+    {
+        int[] dims = [4, 3, 2];
+        Assert.Equal(0, ColumnMajorLayout.LinearIndex(dims, [0, 0, 0]));
+        Assert.Equal(1, ColumnMajorLayout.LinearIndex(dims, [1, 0, 0]));
+        Assert.Equal(4, ColumnMajorLayout.LinearIndex(dims, [0, 1, 0]));
+        Assert.Equal(12, ColumnMajorLayout.LinearIndex(dims, [0, 0, 1]));
+        Assert.Equal(23, ColumnMajorLayout.LinearIndex(dims, [3, 2, 1]));
+    }
+
+    [Fact]
+    public void Four_dimensional_reordering_matches_the_index_formulas()
+    {
+        int[] dims = [2, 3, 4, 5];
+        var columnMajor = Enumerable.Range(0, 120).Select(i => (double)i).ToArray();
+        var rowMajor = ColumnMajorLayout.ToRowMajor(columnMajor, dims);
+        for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 3; b++)
+        for (int c = 0; c < 4; c++)
+        for (int d = 0; d < 5; d++)
+        {
+            long rowMajorIndex = ((a * 3 + b) * 4 + c) * 5 + d;
+            Assert.Equal(columnMajor[ColumnMajorLayout.LinearIndex(dims, [a, b, c, d])], rowMajor[rowMajorIndex]);
+        }
+        Assert.Equal(columnMajor, ColumnMajorLayout.ToColumnMajor(rowMajor, dims));
+    }
+
+    [Fact]
+    public void GetValue_uses_MATLAB_subscript_order()
+    {
+        var variable = MatVariable.FromDoubles("v", [2, 3, 2], Enumerable.Range(0, 12).Select(i => (double)i).ToArray());
+        Assert.Equal(1 + 2 * 2 + 1 * 6, variable.GetValue(1, 2, 1));
+        Assert.Equal(ColumnMajorLayout.ToRowMajor(variable.ToDoubleArray(), variable.Dimensions), variable.ToRowMajorDoubleArray());
+    }
+
+    [Fact]
+    public void Bad_subscripts_are_explained()
+    {
+        int[] dims = [2, 3];
+        var outOfRange = Assert.Throws<ArgumentOutOfRangeException>(() => ColumnMajorLayout.LinearIndex(dims, [0, 3]));
+        Assert.Contains("Subscript 1 is 3", outOfRange.Message);
+        var wrongCount = Assert.Throws<ArgumentException>(() => ColumnMajorLayout.LinearIndex(dims, [0]));
+        Assert.Contains("1 subscripts", wrongCount.Message);
+    }
+}

@@ -1,0 +1,63 @@
+namespace SparseAe.Mat.Tests;
+
+/// <summary>
+/// The hand-made hostile 7.3 files of Fixtures/hdf5-adversarial (see its README), each under the fuzzer's rules:
+/// read, or refused with an InvalidDataException naming a byte offset, and never more than 4 x the file + 64 MiB
+/// allocated.
+/// </summary>
+public class Hdf5AdversarialTests
+{
+    private static string Folder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "hdf5-adversarial");
+
+    public static TheoryData<string> Files()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Folder, "*.mat").Order()) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Fact]
+    public void The_folder_holds_the_reviewed_files()
+    {
+        Assert.Equal(130, Directory.GetFiles(Folder, "*.mat").Length);
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Every_file_is_read_or_refused_naming_an_offset_within_the_allocation_limit(string name)
+    {
+        var error = ReaderLimits.AssertReadOrRefusedWithinLimit(File.ReadAllBytes(Path.Combine(Folder, name)), name);
+        if (error is not null) Assert.Matches(@"byte offset \d+", error.Message);
+    }
+
+    [Theory]
+    [InlineData("review1-bigchunk_oom.mat", "has chunks of 2147483591 bytes for 1 bytes of data")]
+    [InlineData("review1-links_to_20M.mat", "links 'a0' and 'a1' to the same object")]
+    [InlineData("review1-names_20k.mat", "is listed twice in its B-tree")]
+    [InlineData("review1-latest_dense_attrs.mat", "keeps its attributes in a fractal heap")]
+    [InlineData("review1-latest_9vars.mat", "keeps its links in a fractal heap")]
+    [InlineData("review1-zeros8M_as_double.mat", "says MATLAB_class double but is stored as 1-byte FixedPoint")]
+    [InlineData("review2-A1_garbage_deflate.mat", "The deflated data of the chunk")]
+    [InlineData("review2-B_shared_btree_20x10M.mat", "another chunk already uses")]
+    [InlineData("review2-E_chain32_60M.mat", "lists the deflate filter 32 times")]
+    [InlineData("review2-I_shuffle31_deflate.mat", "lists the shuffle filter 31 times")]
+    public void Each_kind_of_attack_is_refused_by_name(string name, string expected)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => MatFile.Read(Path.Combine(Folder, name)));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Theory]
+    [InlineData("review1-zeros40M.mat", 40_000_000)]
+    [InlineData("review2-D_logical_16M.mat", 16_000_000)]
+    [InlineData("review1-copy_rank32_30M.mat", 30_000_000)]
+    public void Legitimately_compressed_data_is_read_into_one_array_of_its_size(string name, long elements)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var variable = MatFile.Read(Path.Combine(Folder, name)).Variables.Single();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(elements, variable.ElementCount);
+        // The array itself (1 byte an element here, bool or byte) and, for logical, its uint8 source: no chunk-sized copies.
+        Assert.True(allocated < (variable.Class == MatClass.Logical ? 2 : 1) * elements + (4L << 20), $"{allocated} bytes for {elements} elements");
+    }
+}

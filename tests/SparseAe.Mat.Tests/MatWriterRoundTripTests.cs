@@ -1,0 +1,164 @@
+using System.Buffers.Binary;
+
+namespace SparseAe.Mat.Tests;
+
+/// <summary>read(write(x)) == x, bit for bit, for any number of dimensions and several variables per file.</summary>
+public class MatWriterRoundTripTests
+{
+    private static MatFile RoundTrip(IEnumerable<MatVariable> variables, bool compress)
+    {
+        var buffer = new MemoryStream();
+        MatWriter.Write(buffer, variables, compress);
+        buffer.Position = 0;
+        return MatFile.Read(buffer);
+    }
+
+    /// <summary>Random values plus the ones that break naive code: NaN, infinities, -0, subnormals.</summary>
+    private static double[] Values(long count, int seed)
+    {
+        var random = new Random(seed);
+        var values = new double[count];
+        for (int i = 0; i < count; i++) values[i] = (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-5, 6));
+        double[] special = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0, double.Epsilon, double.MaxValue];
+        for (int i = 0; i < Math.Min(special.Length, values.Length); i++) values[i * 7 % values.Length] = special[i];
+        return values;
+    }
+
+    public static TheoryData<int[], bool> Shapes()
+    {
+        var data = new TheoryData<int[], bool>();
+        foreach (bool compress in new[] { false, true })
+        {
+            data.Add([7], compress);
+            data.Add([3, 4], compress);
+            data.Add([2, 3, 4], compress);
+            data.Add([2, 3, 2, 5], compress);
+            data.Add([0, 3], compress);
+            data.Add([1, 1], compress);
+        }
+        return data;
+    }
+
+    /// <summary>MATLAB has no 1-D arrays: a vector of n is written, and so read back, as n-by-1.</summary>
+    private static int[] AsWritten(int[] dimensions) => dimensions.Length == 1 ? [dimensions[0], 1] : dimensions;
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void A_double_array_round_trips_exactly(int[] dimensions, bool compress)
+    {
+        double[] data = Values(ColumnMajorLayout.ElementCount(dimensions), seed: dimensions.Length);
+        var back = RoundTrip([MatVariable.FromDoubles("x", dimensions, data)], compress)["x"];
+
+        Assert.Equal(MatClass.Double, back.Class);
+        Assert.Equal(AsWritten(dimensions), back.Dimensions);
+        Assert.Equal(data.Select(BitConverter.DoubleToInt64Bits), back.ToDoubleArray().Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void A_single_array_round_trips_exactly(int[] dimensions, bool compress)
+    {
+        float[] data = Array.ConvertAll(Values(ColumnMajorLayout.ElementCount(dimensions), seed: 10 + dimensions.Length), v => (float)v);
+        var back = RoundTrip([MatVariable.FromSingles("y", dimensions, data)], compress)["y"];
+
+        Assert.Equal(MatClass.Single, back.Class);
+        Assert.Equal(AsWritten(dimensions), back.Dimensions);
+        Assert.Equal(data.Select(BitConverter.SingleToInt32Bits), back.ToSingleArray().Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Several_variables_of_every_writable_class_round_trip(bool compress)
+    {
+        MatVariable[] written =
+        [
+            MatVariable.FromDoubles("IMAGES", [4, 3, 2], Values(24, 1)),
+            MatVariable.FromSingles("weights", [5, 2], Array.ConvertAll(Values(10, 2), v => (float)v)),
+            MatVariable.FromColumnMajorArray("labels", [1, 4], new byte[] { 0, 9, 255, 3 }),
+            MatVariable.FromColumnMajorArray("offsets", [2, 2], new short[] { short.MinValue, -1, 1, short.MaxValue }),
+            MatVariable.FromColumnMajorArray("counts", [3, 1], new ulong[] { 0, 1UL << 60, ulong.MaxValue }),
+            MatVariable.FromColumnMajorArray("big", [1, 2], new long[] { long.MinValue, (1L << 53) + 1 }),
+            MatVariable.FromColumnMajorArray("mask", [2, 2], new[] { true, false, false, true }),
+            MatVariable.FromColumnMajorArray("title", [1, 5], "héllo".ToCharArray()),
+            MatVariable.FromDoubles("empty", [0, 0], []),
+        ];
+        var mat = RoundTrip(written, compress);
+
+        Assert.Equal(written.Select(v => v.ToString()), mat.Variables.Select(v => v.ToString()));
+        foreach (var original in written)
+        {
+            var back = mat[original.Name];
+            Assert.Equal(original.Class, back.Class);
+            Assert.Equal(original.Dimensions, back.Dimensions);
+            Assert.Equal(original.GetColumnMajorData(), back.GetColumnMajorData());
+        }
+    }
+
+    [Fact]
+    public void Writing_to_a_path_round_trips()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.mat");
+        try
+        {
+            MatWriter.Write(path, [MatVariable.FromDoubles("a", [2, 2], [1, 2, 3, 4]), MatVariable.FromDoubles("b", [1, 1], [5])], compress: true);
+            var mat = MatFile.Read(path);
+            Assert.Equal([1.0, 2, 3, 4], mat["a"].ToDoubleArray());
+            Assert.Equal(5.0, mat["b"].GetValue(0, 0));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Uncompressed_output_has_the_specified_byte_layout()
+    {
+        var buffer = new MemoryStream();
+        MatWriter.Write(buffer, [MatVariable.FromDoubles("x", [1, 1], [1.0])]);
+        byte[] file = buffer.ToArray();
+
+        Assert.Equal("MATLAB 5.0 MAT-file"u8.ToArray(), file[..19]);
+        Assert.Equal(new byte[] { 0x00, 0x01, (byte)'I', (byte)'M' }, file[124..128]);
+        byte[] expected =
+        [
+            14, 0, 0, 0, 56, 0, 0, 0,                 // miMATRIX, 56 bytes
+            6, 0, 0, 0, 8, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, // flags: double
+            5, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, // dimensions 1 x 1
+            1, 0, 1, 0, (byte)'x', 0, 0, 0,           // name: small miINT8 element
+            9, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, // miDOUBLE 1.0
+        ];
+        Assert.Equal(expected, file[128..]);
+        Assert.Equal(1.0, BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(file.Length - 8))));
+    }
+
+    [Theory]
+    [InlineData("1abc")]
+    [InlineData("has space")]
+    [InlineData("")]
+    [InlineData("a_name_that_is_far_too_long_for_matlab_which_allows_sixty_three_c")]
+    public void Invalid_names_are_refused_before_anything_is_written(string name)
+    {
+        var buffer = new MemoryStream();
+        var error = Assert.Throws<ArgumentException>(() => MatWriter.Write(buffer, [MatVariable.FromDoubles(name, [1, 1], [0])]));
+        Assert.Contains($"'{name}'", error.Message);
+        Assert.Equal(0, buffer.Length);
+    }
+
+    [Fact]
+    public void Duplicate_names_are_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            MatWriter.Write(new MemoryStream(), [MatVariable.FromDoubles("a", [1, 1], [0]), MatVariable.FromDoubles("a", [1, 1], [1])]));
+        Assert.Contains("'a'", error.Message);
+    }
+
+    [Fact]
+    public void Data_that_does_not_fit_its_dimensions_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => MatVariable.FromDoubles("a", [2, 3], [1, 2, 3]));
+        Assert.Contains("3 elements", error.Message);
+        Assert.Contains("describe 6", error.Message);
+    }
+}
