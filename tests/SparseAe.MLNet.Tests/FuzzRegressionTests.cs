@@ -6,9 +6,9 @@ using Xunit;
 namespace SparseAe.MLNet.Tests;
 
 /// <summary>
-/// The ML.NET-side inputs the fuzzer (tests/SparseAe.Fuzz) failed on. A damaged transformer entry must
+/// The ML.NET-side inputs the fuzzer (tools/SparseAe.Fuzz) failed on. A damaged transformer entry must
 /// be refused with an InvalidDataException from our loader (ML.NET wraps it); a zip ML.NET itself cannot
-/// open fails in ML.NET before our code runs. See tests/SparseAe.Fuzz/findings/mlnet-*/README.md.
+/// open fails in ML.NET before our code runs. See tools/SparseAe.Fuzz/findings/mlnet-*/README.md.
 /// </summary>
 public class FuzzRegressionTests
 {

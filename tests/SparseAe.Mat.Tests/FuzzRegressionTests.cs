@@ -3,10 +3,10 @@ using Xunit;
 namespace SparseAe.Mat.Tests;
 
 /// <summary>
-/// Every MAT input the fuzzer (tests/SparseAe.Fuzz) ever failed on, read again, under the fuzzer's limits:
+/// Every MAT input the fuzzer (tools/SparseAe.Fuzz) ever failed on, read again, under the fuzzer's limits:
 /// an InvalidDataException or a normal result, and no more than 4 x the input + 64 MiB allocated. Two of
 /// them used to end the process with a stack overflow inside PureHDF (a soft link to itself, and two soft
-/// links to each other), five made it allocate 67 MB to 973 MB; see tests/SparseAe.Fuzz/findings/mat/README.md.
+/// links to each other), five made it allocate 67 MB to 973 MB; see tools/SparseAe.Fuzz/findings/mat/README.md.
 /// </summary>
 public class FuzzRegressionTests
 {

@@ -1,7 +1,7 @@
 namespace SparseAe.Mat.Tests;
 
 /// <summary>
-/// The fuzzer's rules for the MAT reader (tests/SparseAe.Fuzz), as a test: the variables or an
+/// The fuzzer's rules for the MAT reader (tools/SparseAe.Fuzz), as a test: the variables or an
 /// InvalidDataException, and no more than 4 x the input + 64 MiB allocated by this thread.
 /// </summary>
 internal static class ReaderLimits

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Line and branch coverage of the MAT reader (src/SparseAe.Mat) by a fuzzing corpus (issue 6's report).
 #
-#   bash tests/SparseAe.Fuzz/corpus-coverage.sh [CORPUS_DIR ...]
+#   bash tools/SparseAe.Fuzz/corpus-coverage.sh [CORPUS_DIR ...]
 #
 # Default corpus: corpus/mat and .work/corpus/mat (what run-fuzz.sh grew). The script writes a small xunit
 # project under .work/coverage that reads every input with MatFile.Read (as the fuzz target does), runs it

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes one target of tests/SparseAe.Fuzz with libFuzzer for a given time (issue 6).
+# Fuzzes one target of tools/SparseAe.Fuzz with libFuzzer for a given time (issue 6).
 #
-#   bash tests/SparseAe.Fuzz/run-fuzz.sh TARGET SECONDS [JOBS]
+#   bash tools/SparseAe.Fuzz/run-fuzz.sh TARGET SECONDS [JOBS]
 #
 # TARGET: mat | model | convolution | zca | mlnet-zip | mlnet-entry (see README.md)
 # JOBS:   parallel libFuzzer jobs, each with its own dotnet process (default 1)
@@ -12,7 +12,7 @@
 #   HEAP_LIMIT=0x...   DOTNET_GCHeapHardLimit of the .NET target (default 0x80000000, 2 GiB): a larger
 #                      managed allocation becomes an OutOfMemoryException, i.e. a crash
 #
-# Layout (relative to tests/SparseAe.Fuzz):
+# Layout (relative to tools/SparseAe.Fuzz):
 #   corpus/TARGET/     checked-in seeds (created here when missing); read, never written by libFuzzer
 #   findings/TARGET/   libFuzzer's artifact_prefix: crash-*, timeout-*, oom-*, slow-unit-* land here
 #   .work/             not checked in: driver binary, instrumented copy of the build output, the growing
@@ -143,7 +143,7 @@ if [[ -n "$new" ]]; then
     echo "$new" | sed 's/^/  /'
     echo "the .NET exception(s), from the log:"
     grep -E -A3 '^(Unhandled exception|System\.|SparseAe\.Fuzz\.)[A-Za-z.]*(Exception|Error)' "$log" | head -n 40 || true
-    echo "replay: dotnet tests/SparseAe.Fuzz/bin/Release/net10.0/SparseAe.Fuzz.dll repro $target ${findings#$repo/}"
+    echo "replay: dotnet tools/SparseAe.Fuzz/bin/Release/net10.0/SparseAe.Fuzz.dll repro $target ${findings#$repo/}"
 else
     echo "no new findings"
 fi
