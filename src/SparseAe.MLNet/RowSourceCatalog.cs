@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using SparseAe.MLNet.Data;
+using SparseAe.MLNet.DataViews;
 using SparseAe.Training;
 
 namespace SparseAe.MLNet;

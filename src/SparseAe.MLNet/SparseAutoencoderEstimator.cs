@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using SparseAe.MLNet.Data;
+using SparseAe.MLNet.DataViews;
 using SparseAe.MLNet.MLNetInternals;
 using SparseAe.Training;
 

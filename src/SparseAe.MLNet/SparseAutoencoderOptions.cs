@@ -27,9 +27,9 @@ public sealed class SparseAutoencoderOptions : AutoencoderTrainingOptions
             throw new ArgumentException(
                 $"ReconstructionErrorColumnName must be null or a non-empty name different from OutputColumnName ('{OutputColumnName}'), but is '{ReconstructionErrorColumnName}'.",
                 nameof(ReconstructionErrorColumnName));
-        Data.InputColumnRules.CheckSavable(OutputColumnName, nameof(OutputColumnName));
-        Data.InputColumnRules.CheckSavable(InputColumnName, nameof(InputColumnName));
-        Data.InputColumnRules.CheckSavable(ReconstructionErrorColumnName, nameof(ReconstructionErrorColumnName));
+        DataViews.InputColumnRules.CheckSavable(OutputColumnName, nameof(OutputColumnName));
+        DataViews.InputColumnRules.CheckSavable(InputColumnName, nameof(InputColumnName));
+        DataViews.InputColumnRules.CheckSavable(ReconstructionErrorColumnName, nameof(ReconstructionErrorColumnName));
         base.Validate();
     }
 }

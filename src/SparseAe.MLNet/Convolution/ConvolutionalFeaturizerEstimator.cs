@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using SparseAe.Convolution;
-using SparseAe.MLNet.Data;
+using SparseAe.MLNet.DataViews;
 using SparseAe.MLNet.MLNetInternals;
 using SparseAe.Training;
 using SparseAe.Whitening;

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using SparseAe.MLNet.Data;
+using SparseAe.MLNet.DataViews;
 
 namespace SparseAe.MLNet.Mapping;
 

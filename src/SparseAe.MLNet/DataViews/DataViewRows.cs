@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using SparseAe.Kernels;
 using SparseAe.Training;
 
-namespace SparseAe.MLNet.Data;
+namespace SparseAe.MLNet.DataViews;
 
 /// <summary>
 /// The input column of an IDataView as a row source: passes of rows of V floats, in the view's order

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using SparseAe.Training;
 
-namespace SparseAe.MLNet.Data;
+namespace SparseAe.MLNet.DataViews;
 
 /// <summary>
 /// An IDataView with one known-size vector column over an <see cref="IRowSource"/>: every cursor

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace SparseAe.MLNet.Data;
+namespace SparseAe.MLNet.DataViews;
 
 /// <summary>The rules for the autoencoder's input column, with messages that name the column, the rule and what was found.</summary>
 internal static class InputColumnRules
