@@ -1,5 +1,5 @@
 using System.Globalization;
-using SparseAe.Cli.Bench;
+using SparseAe.Benchmarking;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SparseAe.Benchmarking;
 using SparseAe.Cli.Bench;
 using SparseAe.Cli.Infrastructure;
 
@@ -11,15 +12,15 @@ namespace SparseAe.Cli.Commands;
 /// warm-up; training figures come with the ratio to the plain scalar reference measured in the same
 /// process. <c>--each-width</c> runs the whole bench again for every narrower vector path of the CPU
 /// (child processes with DOTNET_EnableAVX512F=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0).
-/// docs/performance.md records the figures.
+/// The workloads are src/SparseAe.Benchmarking's (<see cref="BenchSuite"/>); this command parses the
+/// options, prints the lines and draws the charts. docs/performance.md records the figures.
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Parts = ["train", "encode", "transform", "fit", "growth", "streaming"];
-
     public static Command Create()
     {
-        var only = new Option<string[]>("--only") { Description = $"Run only these parts: {string.Join(", ", Parts)} (default: all but streaming).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
+        var parts = string.Join(", ", BenchSuite.Parts);
+        var only = new Option<string[]>("--only") { Description = $"Run only these parts: {parts} (default: all but streaming).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
         var threads = new Option<int>("--threads") { Description = "Threads for the multi-threaded figures (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads };
         var quick = new Option<bool>("--quick") { Description = "Short warm-up and runs (a smoke test; the figures are rough)." };
         var rows = new Option<long>("--streaming-rows") { Description = "Rows in the .idv file of the streaming part.", DefaultValueFactory = _ => 10_000_000 };
@@ -29,35 +30,19 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure training, inference, Fit, Transform and streaming throughput.") { only, threads, quick, rows, folder, plot, eachWidth };
         command.SetAction(r => CommandRunner.Run(() =>
         {
-            var parts = r.GetValue(only) is { Length: > 0 } chosen ? chosen : Parts.Where(p => p != "streaming").ToArray();
-            var unknown = parts.FirstOrDefault(p => !Parts.Contains(p));
-            if (unknown is not null) throw new UsageException($"--only takes {string.Join(", ", Parts)}, but got '{unknown}'.");
+            IReadOnlyList<string> chosen = r.GetValue(only) is { Length: > 0 } named ? named : BenchSuite.DefaultParts;
+            var unknown = chosen.FirstOrDefault(p => !BenchSuite.Parts.Contains(p));
+            if (unknown is not null) throw new UsageException($"--only takes {parts}, but got '{unknown}'.");
             int t = Defaults.ResolveThreads(r.GetValue(threads));
             if (t < 1) throw new UsageException($"--threads must be at least 0, but is {r.GetValue(threads)}.");
             long streamingRows = r.GetValue(rows);
             if (streamingRows < 1) throw new UsageException($"--streaming-rows must be at least 1, but is {streamingRows}.");
-            var clock = r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full;
             var printed = new List<string>();
-            var machine = new BenchMachine(t);
-            Console.WriteLine(machine.Describe());
-            foreach (var part in parts)
+            foreach (var line in BenchSuite.Run(chosen, t, r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full, streamingRows, r.GetValue(folder)!))
             {
-                var lines = part switch
-                {
-                    "train" => TrainingBench.Run(machine, clock),
-                    "encode" => InferenceBench.Run(t, clock),
-                    "transform" => [InferenceBench.Transform(clock)],
-                    "fit" => FitBench.Run(t),
-                    "growth" => TrainingBench.Growth(machine, clock),
-                    _ => StreamingBench.Run(streamingRows, t, r.GetValue(folder)!),
-                };
-                foreach (var line in lines)
-                {
-                    Console.WriteLine(line);
-                    printed.Add(line);
-                }
+                Console.WriteLine(line);
+                printed.Add(line);
             }
-            Console.WriteLine(machine.DescribePeaks());
             if (r.GetValue(plot) is string plotFolder) BenchCharts.Write(printed, plotFolder);
             if (r.GetValue(eachWidth)) BenchWidths.RunNarrower(Environment.GetCommandLineArgs().Skip(1).Where(a => a != "--each-width"));
         }));

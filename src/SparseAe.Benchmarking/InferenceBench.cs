@@ -6,7 +6,7 @@ using SparseAe.Model;
 using SparseAe.Threading;
 using SparseAe.Training;
 
-namespace SparseAe.Cli.Bench;
+namespace SparseAe.Benchmarking;
 
 /// <summary>Encoder throughput (one row at a time, and batches) and Transform plus a cursor in ML.NET.</summary>
 internal static class InferenceBench

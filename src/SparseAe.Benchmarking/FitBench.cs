@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
-using SparseAe.Cli.Experiment;
 using SparseAe.MLNet;
 using SparseAe.Training;
 
-namespace SparseAe.Cli.Bench;
+namespace SparseAe.Benchmarking;
 
 /// <summary>
 /// Fit of the default experiment (10,000 rows of 64 floats from the embedded photographs, H = 100,
@@ -16,9 +15,9 @@ internal static class FitBench
 {
     public static IEnumerable<string> Run(int threads)
     {
-        var data = TrainingData.Prepare(new DataOptions(null, "IMAGES", [], null, null, 8, 10_000, null, WhitenMode.Auto, NormalizeMode.Auto, Defaults.Seed), _ => { });
+        const int rows = BenchData.DefaultRows, v = BenchData.DefaultDimension;
         var ml = new MLContext(seed: 1);
-        var view = ml.Data.LoadFromRowSource(new ArrayRowSource(data.Rows, data.Count, data.Dimension), "Features", data.Count);
+        var view = ml.Data.LoadFromRowSource(new ArrayRowSource(BenchData.DefaultExperiment(), rows, v), "Features", rows);
         double Fit()
         {
             var clock = Stopwatch.StartNew();

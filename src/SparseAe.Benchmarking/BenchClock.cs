@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SparseAe.Cli.Bench;
+namespace SparseAe.Benchmarking;
 
 /// <summary>
 /// Times a repeated operation: a warm-up long enough for the JIT's tiering to finish, then several

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
 
-namespace SparseAe.Cli.Bench;
+namespace SparseAe.Benchmarking;
 
 /// <summary>
 /// Runs the bench again for each vector path narrower than this process's widest, so that one machine

@@ -3,7 +3,7 @@ using SparseAe.Model;
 using SparseAe.Objective;
 using SparseAe.Optimization;
 
-namespace SparseAe.Cli.Bench;
+namespace SparseAe.Benchmarking;
 
 /// <summary>
 /// One training step (cost and gradient of a mini-batch, then an Adam update) in samples per second,

@@ -4,7 +4,7 @@ using Microsoft.ML;
 using SparseAe.MLNet;
 using SparseAe.Training;
 
-namespace SparseAe.Cli.Bench;
+namespace SparseAe.Benchmarking;
 
 /// <summary>
 /// Adam streaming epochs from an ML.NET binary file (.idv) on disk against the same training in

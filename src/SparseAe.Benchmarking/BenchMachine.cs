@@ -1,7 +1,7 @@
 using System.Globalization;
 using SparseAe.Kernels.Simd;
 
-namespace SparseAe.Cli.Bench;
+namespace SparseAe.Benchmarking;
 
 /// <summary>
 /// What a bench run measured on: the CPU, the instruction sets and vector width the kernels use, and

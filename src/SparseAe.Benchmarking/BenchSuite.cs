@@ -1,0 +1,50 @@
+namespace SparseAe.Benchmarking;
+
+/// <summary>
+/// The whole bench as lines: first what it measures on (<see cref="BenchMachine.Describe"/>), then one
+/// line per measurement of each part asked for, last the FMA peaks the %peak figures used. The lines
+/// are made as the parts run, so a caller that prints each at once shows progress.
+/// </summary>
+internal static class BenchSuite
+{
+    /// <summary>The parts, in the order a full run takes them.</summary>
+    public static IReadOnlyList<string> Parts { get; } = ["train", "encode", "transform", "fit", "growth", "streaming"];
+
+    /// <summary>What runs when no part is named: all but streaming (it writes a file of gigabytes).</summary>
+    public static IReadOnlyList<string> DefaultParts { get; } = Parts.Where(p => p != "streaming").ToArray();
+
+    /// <param name="parts">Names from <see cref="Parts"/>, run in the order given.</param>
+    /// <param name="threads">Threads of the multi-threaded figures (at least 1).</param>
+    /// <param name="clock">How long the warm-up and the timed runs take.</param>
+    /// <param name="streamingRows">Rows of the streaming part's .idv file.</param>
+    /// <param name="folder">Where the streaming part writes that file.</param>
+    /// <exception cref="ArgumentException">A part not in <see cref="Parts"/> (before anything runs).</exception>
+    public static IEnumerable<string> Run(IReadOnlyList<string> parts, int threads, BenchClock clock, long streamingRows, string folder)
+    {
+        var unknown = parts.FirstOrDefault(p => !Parts.Contains(p));
+        if (unknown is not null) throw new ArgumentException($"Unknown bench part '{unknown}'; the parts are {string.Join(", ", Parts)}.", nameof(parts));
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(streamingRows, 1);
+        return Lines(parts, threads, clock, streamingRows, folder);
+    }
+
+    private static IEnumerable<string> Lines(IReadOnlyList<string> parts, int threads, BenchClock clock, long streamingRows, string folder)
+    {
+        var machine = new BenchMachine(threads);
+        yield return machine.Describe();
+        foreach (var part in parts)
+        {
+            var lines = part switch
+            {
+                "train" => TrainingBench.Run(machine, clock),
+                "encode" => InferenceBench.Run(threads, clock),
+                "transform" => [InferenceBench.Transform(clock)],
+                "fit" => FitBench.Run(threads),
+                "growth" => TrainingBench.Growth(machine, clock),
+                _ => StreamingBench.Run(streamingRows, threads, folder),
+            };
+            foreach (var line in lines) yield return line;
+        }
+        yield return machine.DescribePeaks();
+    }
+}
