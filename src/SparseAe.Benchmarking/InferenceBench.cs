@@ -1,10 +1,6 @@
 using System.Globalization;
-using Microsoft.ML;
-using Microsoft.ML.Data;
-using SparseAe.MLNet;
 using SparseAe.Model;
 using SparseAe.Threading;
-using SparseAe.Training;
 
 namespace SparseAe.Benchmarking;
 
@@ -41,32 +37,18 @@ internal static class InferenceBench
         }
     }
 
-    /// <summary>Transform of 1M rows read through a cursor: rows per second and bytes allocated per row.</summary>
+    /// <summary>Transform of 1M rows read through a cursor (<see cref="TransformWorkload"/>): rows per second and bytes allocated per row.</summary>
     public static string Transform(BenchClock clock)
     {
-        const int v = 64, n = 1_000_000;
-        var ml = new MLContext(seed: 1);
-        var x = BenchData.Rows(n, v, 5);
-        var train = ml.Data.LoadFromRowSource(new ArrayRowSource(x.AsMemory(0, 2000 * v), 2000, v), "Features", 2000);
-        var model = ml.Transforms.SparseAutoencoder("Code", "Features", maxIterations: 3).Fit(train);
-        var data = ml.Data.LoadFromRowSource(new ArrayRowSource(x, n, v), "Features", n);
+        var workload = new TransformWorkload(1_000_000);
         long allocated = 0, passes = 0;
         double rate = clock.Rate(() =>
         {
-            var output = model.Transform(data);
-            var column = output.Schema["Code"];
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            using (var cursor = output.GetRowCursor([column]))
-            {
-                var getter = cursor.GetGetter<VBuffer<float>>(column);
-                VBuffer<float> buffer = default;
-                while (cursor.MoveNext()) getter(ref buffer);
-            }
-            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            allocated += workload.ReadAll();
             passes++;
-            return n;
+            return workload.Rows;
         });
         return string.Format(CultureInfo.InvariantCulture, "transform+cursor rows={0} rows/s={1} allocated-bytes/row={2:F4}",
-            n, BenchData.Rate(rate), (double)allocated / (passes * n));
+            workload.Rows, BenchData.Rate(rate), (double)allocated / (passes * workload.Rows));
     }
 }

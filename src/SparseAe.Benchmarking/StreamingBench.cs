@@ -12,43 +12,54 @@ namespace SparseAe.Benchmarking;
 /// </summary>
 internal static class StreamingBench
 {
+    private const int V = 64, Batch = 1024, Epochs = 2;
+
+    /// <summary>The training both sources stream: Adam, <see cref="Epochs"/> epochs of batches of <see cref="Batch"/> over the Features column.</summary>
+    /// <param name="threads">Worker threads; 0 = one per core.</param>
+    public static SparseAutoencoderOptions AdamOptions(int threads) => new()
+    {
+        InputColumnName = "Features", Optimizer = OptimizerKind.Adam, Epochs = Epochs, BatchSize = Batch, Threads = threads,
+    };
+
+    /// <summary>Writes <paramref name="view"/> to <paramref name="path"/> as an ML.NET binary file (.idv), hidden columns left out.</summary>
+    public static void WriteIdv(MLContext ml, IDataView view, string path)
+    {
+        using var file = File.Create(path);
+        ml.Data.SaveAsBinary(view, file, keepHidden: false);
+    }
+
     public static IEnumerable<string> Run(long rows, int threads, string folder)
     {
-        const int v = 64, batch = 1024, epochs = 2;
         var ml = new MLContext(seed: 1);
         var path = Path.Combine(folder, $"sparseae-bench-{Environment.ProcessId}.idv");
         try
         {
             var writeClock = Stopwatch.StartNew();
-            using (var file = File.Create(path))
-                ml.Data.SaveAsBinary(ml.Data.LoadFromRowSource(new GeneratedRows(rows, v), "Features", rows), file, keepHidden: false);
+            WriteIdv(ml, ml.Data.LoadFromRowSource(new GeneratedRows(rows, V), "Features", rows), path);
             yield return string.Format(CultureInfo.InvariantCulture, "streaming file rows={0} bytes={1} write-seconds={2:F1}",
                 rows, new FileInfo(path).Length, writeClock.Elapsed.TotalSeconds);
 
-            var options = new SparseAutoencoderOptions
-            {
-                InputColumnName = "Features", Optimizer = OptimizerKind.Adam, Epochs = epochs, BatchSize = batch, Threads = threads,
-            };
+            var options = AdamOptions(threads);
             using var process = Process.GetCurrentProcess();
             process.Refresh();
             long baseline = process.WorkingSet64;
             var clock = Stopwatch.StartNew();
             ml.Transforms.SparseAutoencoder(options).Fit(ml.Data.LoadFromBinary(path));
-            double fileRate = rows * epochs / clock.Elapsed.TotalSeconds;
+            double fileRate = rows * Epochs / clock.Elapsed.TotalSeconds;
             process.Refresh();
             yield return string.Format(CultureInfo.InvariantCulture,
                 "streaming adam source=idv rows={0} epochs={1} B={2} threads={3} samples/s={4} peak-working-set-MB={5} start-working-set-MB={6}",
-                rows, epochs, batch, threads, BenchData.Rate(fileRate), process.PeakWorkingSet64 / (1 << 20), baseline / (1 << 20));
+                rows, Epochs, Batch, threads, BenchData.Rate(fileRate), process.PeakWorkingSet64 / (1 << 20), baseline / (1 << 20));
 
             // The same passes from memory (a smaller slice, so the figure is per sample).
             int memoryRows = (int)Math.Min(rows, 2_000_000);
-            var x = BenchData.Rows(memoryRows, v, 6);
+            var x = BenchData.Rows(memoryRows, V, 6);
             clock.Restart();
-            ml.Transforms.SparseAutoencoder(options).Fit(ml.Data.LoadFromRowSource(new ArrayRowSource(x, memoryRows, v), "Features", memoryRows));
-            double memoryRate = (double)memoryRows * epochs / clock.Elapsed.TotalSeconds;
+            ml.Transforms.SparseAutoencoder(options).Fit(ml.Data.LoadFromRowSource(new ArrayRowSource(x, memoryRows, V), "Features", memoryRows));
+            double memoryRate = (double)memoryRows * Epochs / clock.Elapsed.TotalSeconds;
             yield return string.Format(CultureInfo.InvariantCulture,
                 "streaming adam source=memory rows={0} epochs={1} B={2} threads={3} samples/s={4} file/memory={5:F2}",
-                memoryRows, epochs, batch, threads, BenchData.Rate(memoryRate), fileRate / memoryRate);
+                memoryRows, Epochs, Batch, threads, BenchData.Rate(memoryRate), fileRate / memoryRate);
         }
         finally
         {

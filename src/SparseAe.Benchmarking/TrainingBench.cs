@@ -1,7 +1,6 @@
 using System.Globalization;
 using SparseAe.Model;
 using SparseAe.Objective;
-using SparseAe.Optimization;
 
 namespace SparseAe.Benchmarking;
 
@@ -22,19 +21,11 @@ internal static class TrainingBench
         return clock.Rate(() => { reference.Evaluate(theta, x, batch, gradient); return batch; });
     }
 
+    /// <summary>Samples/s of <see cref="TrainingStep"/> (cost, gradient and an Adam update).</summary>
     public static double Rate(int v, int h, int batch, int threads, BenchClock clock)
     {
-        var x = BenchData.Rows(batch, v, 3);
-        var theta = ParameterInitializer.Initialize(v, h, 1).Theta;
-        var gradient = new float[theta.Length];
-        using var objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(), threads);
-        var adam = new Adam(theta.Length, 1e-4);
-        return clock.Rate(() =>
-        {
-            objective.Evaluate(theta, x, batch, gradient);
-            adam.Step(theta, gradient);
-            return batch;
-        });
+        using var step = new TrainingStep(v, h, batch, threads);
+        return clock.Rate(step.Run);
     }
 
     public static IEnumerable<string> Run(BenchMachine machine, BenchClock clock)

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using SparseAe.Benchmarking;
 using SparseAe.Convolution;
 using SparseAe.Model;
 using SparseAe.Whitening;
@@ -20,9 +21,8 @@ public class ConvolutionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var rng = new Random(1);
-        _image = Enumerable.Range(0, 28 * 28).Select(_ => (float)rng.NextDouble()).ToArray();
-        var patches = Enumerable.Range(0, 2000 * 64).Select(_ => (float)rng.NextDouble()).ToArray();
+        _image = BenchData.Rows(1, 28 * 28, 1);
+        var patches = BenchData.Rows(2000, 64, 2);
         var zca = ZcaWhitening.Fit(patches, 2000, 64, 0.1);
         var p = ParameterInitializer.Initialize(64, 400, 1);
         var geometry = new ConvolutionGeometry(28, 28, 8, 1, 3);

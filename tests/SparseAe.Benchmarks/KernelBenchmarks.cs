@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using SparseAe.Benchmarking;
 using SparseAe.Kernels;
 
 namespace SparseAe.Benchmarks;
@@ -13,9 +14,8 @@ public class KernelBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var rng = new Random(1);
-        _x = Enumerable.Range(0, M * V).Select(_ => (float)rng.NextDouble()).ToArray();
-        _w = Enumerable.Range(0, V * H).Select(_ => (float)rng.NextDouble()).ToArray();
+        _x = BenchData.Rows(M, V, 1);
+        _w = BenchData.Rows(H, V, 2);
         _z = new float[M * H];
         _gw = new float[V * H];
     }

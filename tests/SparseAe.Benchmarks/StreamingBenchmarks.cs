@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
+using SparseAe.Benchmarking;
 using SparseAe.MLNet;
 using SparseAe.Training;
 
@@ -20,22 +21,15 @@ public class StreamingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var rng = new Random(4);
-        var x = new float[Rows * 64];
-        for (int i = 0; i < x.Length; i++) x[i] = (float)(0.1 + 0.8 * rng.NextDouble());
-        _memory = _ml.Data.LoadFromRowSource(new ArrayRowSource(x, Rows, 64), "Features", Rows);
+        _memory = _ml.Data.LoadFromRowSource(new ArrayRowSource(BenchData.Rows(Rows, 64, 4), Rows, 64), "Features", Rows);
         _path = Path.Combine(Path.GetTempPath(), $"sparseae-bdn-{Environment.ProcessId}.idv");
-        using var file = File.Create(_path);
-        _ml.Data.SaveAsBinary(_memory, file);
+        StreamingBench.WriteIdv(_ml, _memory, _path);
     }
 
     [GlobalCleanup]
     public void Cleanup() => File.Delete(_path);
 
-    private SparseAutoencoderEstimator Adam() => _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
-    {
-        InputColumnName = "Features", Optimizer = OptimizerKind.Adam, Epochs = 2, BatchSize = 1024,
-    });
+    private SparseAutoencoderEstimator Adam() => _ml.Transforms.SparseAutoencoder(StreamingBench.AdamOptions(Defaults.Threads));
 
     [Benchmark(Baseline = true)]
     public SparseAutoencoderTransformer FromMemory() => Adam().Fit(_memory!);
