@@ -1,4 +1,4 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project tests/SparseAe.Benchmarks -- --filter '*'
+// dotnet run -c Release --project tools/SparseAe.Benchmarks -- --filter '*'
 BenchmarkSwitcher.FromAssembly(typeof(SparseAe.Benchmarks.KernelBenchmarks).Assembly).Run(args);
