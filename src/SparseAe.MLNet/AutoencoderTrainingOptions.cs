@@ -7,7 +7,8 @@ namespace SparseAe.MLNet;
 /// limits, the seed and the threads. <see cref="SparseAutoencoderOptions"/> adds the columns of the
 /// ML.NET transform; <see cref="ConvolutionalFeaturizerOptions.Autoencoder"/> trains the patch
 /// autoencoder with these alone. Every default comes from <see cref="Defaults"/>; the rules are
-/// <see cref="TrainerSettings.Validate"/>'s, checked once when an estimator is made.
+/// <see cref="TrainerSettings.Validate"/>'s alone, applied when an estimator is made (so a bad option
+/// fails before Fit reads any data) and again by <see cref="AutoencoderTraining.Run"/>, Core's entry.
 /// </summary>
 public class AutoencoderTrainingOptions
 {
