@@ -13,6 +13,9 @@ internal static class BenchSuite
     /// <summary>What runs when no part is named: all but streaming (it writes a file of gigabytes).</summary>
     public static IReadOnlyList<string> DefaultParts { get; } = Parts.Where(p => p != "streaming").ToArray();
 
+    /// <summary>The first of <paramref name="parts"/> that is not a part's name, or null when all are.</summary>
+    public static string? FirstUnknown(IEnumerable<string> parts) => parts.FirstOrDefault(p => !Parts.Contains(p));
+
     /// <param name="parts">Names from <see cref="Parts"/>, run in the order given.</param>
     /// <param name="threads">Threads of the multi-threaded figures (at least 1).</param>
     /// <param name="clock">How long the warm-up and the timed runs take.</param>
@@ -21,8 +24,7 @@ internal static class BenchSuite
     /// <exception cref="ArgumentException">A part not in <see cref="Parts"/> (before anything runs).</exception>
     public static IEnumerable<string> Run(IReadOnlyList<string> parts, int threads, BenchClock clock, long streamingRows, string folder)
     {
-        var unknown = parts.FirstOrDefault(p => !Parts.Contains(p));
-        if (unknown is not null) throw new ArgumentException($"Unknown bench part '{unknown}'; the parts are {string.Join(", ", Parts)}.", nameof(parts));
+        if (FirstUnknown(parts) is { } unknown) throw new ArgumentException($"Unknown bench part '{unknown}'; the parts are {string.Join(", ", Parts)}.", nameof(parts));
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(streamingRows, 1);
         return Lines(parts, threads, clock, streamingRows, folder);

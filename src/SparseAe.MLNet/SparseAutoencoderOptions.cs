@@ -18,17 +18,13 @@ public sealed class SparseAutoencoderOptions : AutoencoderTrainingOptions
     /// <summary>Throws ArgumentException naming the first option out of range: the columns, then the training.</summary>
     internal override void Validate()
     {
-        if (string.IsNullOrWhiteSpace(OutputColumnName))
-            throw new ArgumentException($"OutputColumnName must be a non-empty column name, but is '{OutputColumnName}'.", nameof(OutputColumnName));
-        if (InputColumnName is not null && string.IsNullOrWhiteSpace(InputColumnName))
-            throw new ArgumentException($"InputColumnName must be null or a non-empty column name, but is '{InputColumnName}'.", nameof(InputColumnName));
+        DataViews.InputColumnRules.CheckName(OutputColumnName, nameof(OutputColumnName));
+        DataViews.InputColumnRules.CheckName(InputColumnName, nameof(InputColumnName), optional: true);
         if (ReconstructionErrorColumnName is not null &&
             (string.IsNullOrWhiteSpace(ReconstructionErrorColumnName) || ReconstructionErrorColumnName == OutputColumnName))
             throw new ArgumentException(
                 $"ReconstructionErrorColumnName must be null or a non-empty name different from OutputColumnName ('{OutputColumnName}'), but is '{ReconstructionErrorColumnName}'.",
                 nameof(ReconstructionErrorColumnName));
-        DataViews.InputColumnRules.CheckSavable(OutputColumnName, nameof(OutputColumnName));
-        DataViews.InputColumnRules.CheckSavable(InputColumnName, nameof(InputColumnName));
         DataViews.InputColumnRules.CheckSavable(ReconstructionErrorColumnName, nameof(ReconstructionErrorColumnName));
         base.Validate();
     }

@@ -31,8 +31,7 @@ internal static class BenchCommand
         command.SetAction(r => CommandRunner.Run(() =>
         {
             IReadOnlyList<string> chosen = r.GetValue(only) is { Length: > 0 } named ? named : BenchSuite.DefaultParts;
-            var unknown = chosen.FirstOrDefault(p => !BenchSuite.Parts.Contains(p));
-            if (unknown is not null) throw new UsageException($"--only takes {parts}, but got '{unknown}'.");
+            if (BenchSuite.FirstUnknown(chosen) is { } unknown) throw new UsageException($"--only takes {parts}, but got '{unknown}'.");
             int t = Defaults.ResolveThreads(r.GetValue(threads));
             if (t < 1) throw new UsageException($"--threads must be at least 0, but is {r.GetValue(threads)}.");
             long streamingRows = r.GetValue(rows);

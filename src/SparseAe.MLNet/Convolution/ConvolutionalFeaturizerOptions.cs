@@ -68,12 +68,8 @@ public sealed class ConvolutionalFeaturizerOptions
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(OutputColumnName))
-            throw new ArgumentException($"OutputColumnName must be a non-empty column name, but is '{OutputColumnName}'.", nameof(OutputColumnName));
-        if (string.IsNullOrWhiteSpace(InputColumnName))
-            throw new ArgumentException($"InputColumnName must be a non-empty column name, but is '{InputColumnName}'.", nameof(InputColumnName));
-        DataViews.InputColumnRules.CheckSavable(OutputColumnName, nameof(OutputColumnName));
-        DataViews.InputColumnRules.CheckSavable(InputColumnName, nameof(InputColumnName));
+        DataViews.InputColumnRules.CheckName(OutputColumnName, nameof(OutputColumnName));
+        DataViews.InputColumnRules.CheckName(InputColumnName, nameof(InputColumnName));
         Geometry().Validate();
         if (PoolSize is < 1)
             throw new ArgumentOutOfRangeException(nameof(PoolSize), PoolSize, $"PoolSize must be null (use PoolGrid) or at least 1, but is {PoolSize}.");

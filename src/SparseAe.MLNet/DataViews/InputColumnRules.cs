@@ -52,6 +52,20 @@ internal static class InputColumnRules
     }
 
     /// <summary>
+    /// The rules of a column name an estimator is given, checked when it is made: not empty or blank
+    /// (null too, unless <paramref name="optional"/>, where null means "none" or "the other column"),
+    /// and one a saved model can hold (<see cref="CheckSavable"/>). <paramref name="option"/> names the
+    /// option or parameter in the message.
+    /// </summary>
+    public static void CheckName(string? name, string option, bool optional = false)
+    {
+        if (optional && name is null) return;
+        if (string.IsNullOrWhiteSpace(name))
+            throw new ArgumentException($"{option} must be {(optional ? "null or " : "")}a non-empty column name, but is '{name}'.", option);
+        CheckSavable(name, option);
+    }
+
+    /// <summary>
     /// Refuses, when an estimator is made, a column name that a saved model could not hold (see
     /// <see cref="SparseAe.Persistence.ModelFormat.ColumnNameProblem"/>), so that Save never fails half-way
     /// through ML.NET's zip. <paramref name="option"/> names the option or parameter in the message.

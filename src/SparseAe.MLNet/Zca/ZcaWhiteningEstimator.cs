@@ -25,14 +25,10 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         long? maximumRows = null, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(env);
-        if (string.IsNullOrWhiteSpace(outputColumnName))
-            throw new ArgumentException($"outputColumnName must be a non-empty column name, but is '{outputColumnName}'.", nameof(outputColumnName));
-        if (inputColumnName is not null && string.IsNullOrWhiteSpace(inputColumnName))
-            throw new ArgumentException($"inputColumnName must be null or a non-empty column name, but is '{inputColumnName}'.", nameof(inputColumnName));
+        InputColumnRules.CheckName(outputColumnName, nameof(outputColumnName));
+        InputColumnRules.CheckName(inputColumnName, nameof(inputColumnName), optional: true);
         if (!(epsilon >= 0) || double.IsInfinity(epsilon))
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
-        InputColumnRules.CheckSavable(outputColumnName, nameof(outputColumnName));
-        InputColumnRules.CheckSavable(inputColumnName, nameof(inputColumnName));
         if (maximumRows is < 1)
             throw new ArgumentOutOfRangeException(nameof(maximumRows), maximumRows, $"maximumRows must be null (every row) or at least 1, but is {maximumRows}.");
         _host = env.Register(nameof(ZcaWhiteningEstimator));
