@@ -22,7 +22,7 @@ public static class Defaults
     /// <summary>Weight beta of the sparsity penalty (UFLDL: 3).</summary>
     public const double SparsityWeight = 3.0;
 
-    /// <summary>Weight decay lambda on W1 and W2, not on biases (UFLDL: 1e-4).</summary>
+    /// <summary>Weight decay lambda on W1 and W2, not on biases (UFLDL: 1e-4); on W1 alone for the sparse codes.</summary>
     public const double WeightDecay = 1e-4;
 
     /// <summary>The sparsity penalty: KL divergence toward rho, as in UFLDL.</summary>
@@ -33,6 +33,52 @@ public static class Defaults
 
     /// <summary>Optimizer: full-batch L-BFGS, the UFLDL way.</summary>
     public const OptimizerKind Optimizer = OptimizerKind.Lbfgs;
+
+    /// <summary>The hidden units' activation: UFLDL's sigmoid.</summary>
+    public const ActivationKind Activation = ActivationKind.Sigmoid;
+
+    /// <summary>TopK: latents kept per row (the sparse-codes experiment's k on 64-float patches).</summary>
+    public const int K = 8;
+
+    /// <summary>
+    /// ReLU: weight of the L1 penalty on the activations (times the decoder columns' norms, which the
+    /// training keeps at 1). Chosen for inputs of about unit variance per value, such as whitened patches.
+    /// </summary>
+    public const double L1Weight = 0.1;
+
+    /// <summary>
+    /// Sparse codes: a latent that has not fired on any of the last this many training rows is dead
+    /// (and TopK's AuxK term gives it a gradient).
+    /// </summary>
+    public const int DeadLatentWindow = 10_000;
+
+    /// <summary>TopK: weight of the AuxK term (Gao et al. 2024, section 2.4: 1/32).</summary>
+    public const double AuxKWeight = 1.0 / 32;
+
+    /// <summary>
+    /// TopK's AuxK where none is given: the power of two nearest V/2 (Gao et al. 2024, appendix A.2:
+    /// "k_aux as a power of two close to d_model/2"), at least 1 and at most H.
+    /// </summary>
+    public static int AuxKFor(int visibleCount, int hiddenCount)
+    {
+        int p = 1;
+        while (p * 2 <= Math.Max(1, visibleCount / 2)) p *= 2;
+        if (p * 2 - visibleCount / 2.0 < visibleCount / 2.0 - p) p *= 2;
+        return Math.Clamp(p, 1, hiddenCount);
+    }
+
+    /// <summary>
+    /// The decoder an activation trains with where none is chosen: UFLDL's sigmoid for the sigmoid, a
+    /// linear decoder for the sparse codes (their latents add up, as in Gao et al. and Bricken et al.).
+    /// </summary>
+    public static DecoderKind DecoderFor(ActivationKind activation) => activation == ActivationKind.Sigmoid ? Decoder : DecoderKind.Linear;
+
+    /// <summary>
+    /// The optimizer an activation trains with where none is chosen: L-BFGS for the smooth sigmoid
+    /// model, Adam for the sparse codes (whose costs are not smooth and whose dead-latent count is
+    /// kept across mini-batches).
+    /// </summary>
+    public static OptimizerKind OptimizerFor(ActivationKind activation) => activation == ActivationKind.Sigmoid ? Optimizer : OptimizerKind.Adam;
 
     /// <summary>L-BFGS iterations (UFLDL's exercise: 400).</summary>
     public const int MaxIterations = 400;
@@ -108,6 +154,23 @@ public enum DecoderKind
 
     /// <summary>y = W2 h + b2: reconstructs any real values (UFLDL's linear decoder).</summary>
     Linear = 1,
+}
+
+/// <summary>
+/// The hidden units' activation. The sigmoid is UFLDL's model; the others are today's sparse codes
+/// (linear decoder with unit-norm columns, the decoder bias subtracted from the input before encoding,
+/// exact zeros in the code).
+/// </summary>
+public enum ActivationKind
+{
+    /// <summary>h = sigmoid(W1 x + b1), UFLDL's sparse autoencoder (KL or L1 penalty toward rho).</summary>
+    Sigmoid = 0,
+
+    /// <summary>h = max(0, W1 (x - b2) + b1), with an L1 penalty on h (Bricken et al. 2023).</summary>
+    ReLU = 1,
+
+    /// <summary>h = ReLU of the K largest pre-activations, zero elsewhere (Gao et al. 2024), with the AuxK term.</summary>
+    TopK = 2,
 }
 
 /// <summary>How the parameters are optimised.</summary>

@@ -3,17 +3,50 @@ namespace SparseAe.Objective;
 /// <summary>The hyper-parameters of the sparse autoencoder's cost.</summary>
 /// <param name="SparsityTarget">rho: the target mean activation of each hidden unit, in (0, 1).</param>
 /// <param name="SparsityWeight">beta: weight of the sparsity penalty, at least 0.</param>
-/// <param name="WeightDecay">lambda: weight decay on W1 and W2, at least 0.</param>
+/// <param name="WeightDecay">lambda: weight decay on W1 and W2 (on W1 alone for the sparse codes, whose decoder columns have norm 1), at least 0.</param>
 /// <param name="Penalty">KL divergence toward rho (UFLDL) or L1 on the activations.</param>
 /// <param name="Decoder">Sigmoid output (UFLDL's sparse autoencoder; inputs in [0, 1]) or linear
-/// output (UFLDL's "linear decoder", for inputs of any range such as ZCA-whitened patches).</param>
+/// output (UFLDL's "linear decoder", for inputs of any range such as ZCA-whitened patches). The sparse
+/// codes (every activation but the sigmoid) need the linear decoder.</param>
+/// <param name="Activation">The hidden units' activation: UFLDL's sigmoid (rho, beta and the penalty
+/// apply to it alone), ReLU (L1 weight) or TopK (K, AuxK, the dead-latent window).</param>
+/// <param name="K">TopK: latents kept per row, 1..H.</param>
+/// <param name="L1Weight">ReLU: weight of the L1 penalty on the activations, at least 0.</param>
+/// <param name="AuxK">TopK: dead latents that the AuxK term reconstructs the residual from, 0 (no
+/// AuxK term) to H; null, the power of two nearest V/2 (<see cref="Defaults.AuxKFor"/>).</param>
+/// <param name="DeadLatentWindow">Sparse codes: a latent that fired on none of the last this many
+/// training rows is dead; at least 1.</param>
 public sealed record ObjectiveSettings(
     double SparsityTarget = Defaults.SparsityTarget,
     double SparsityWeight = Defaults.SparsityWeight,
     double WeightDecay = Defaults.WeightDecay,
     SparsityPenalty Penalty = Defaults.Penalty,
-    DecoderKind Decoder = Defaults.Decoder)
+    DecoderKind Decoder = Defaults.Decoder,
+    ActivationKind Activation = Defaults.Activation,
+    int K = Defaults.K,
+    double L1Weight = Defaults.L1Weight,
+    int? AuxK = null,
+    int DeadLatentWindow = Defaults.DeadLatentWindow)
 {
+    /// <summary>True for the sparse codes (ReLU, TopK): linear decoder with unit-norm columns, pre-encoder bias.</summary>
+    public bool IsSparseCode => Activation != ActivationKind.Sigmoid;
+
+    /// <summary>The AuxK in force for a V-H-V network: <see cref="AuxK"/>, or <see cref="Defaults.AuxKFor"/> where it is null.</summary>
+    public int AuxKFor(int visibleCount, int hiddenCount) => AuxK ?? Defaults.AuxKFor(visibleCount, hiddenCount);
+
+    /// <summary>
+    /// <see cref="Validate()"/>, and the rules that need H: K and AuxK at most H.
+    /// </summary>
+    public void Validate(int hiddenCount)
+    {
+        Validate();
+        if (Activation != ActivationKind.TopK) return;
+        if (K > hiddenCount)
+            throw new ArgumentOutOfRangeException(nameof(K), K, $"K (latents kept per row) must lie in 1..H = 1..{hiddenCount}, but is {K}.");
+        if (AuxK > hiddenCount)
+            throw new ArgumentOutOfRangeException(nameof(AuxK), AuxK, $"AuxK must lie in 0..H = 0..{hiddenCount} (0 turns the AuxK term off), but is {AuxK}.");
+    }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -32,6 +65,20 @@ public sealed record ObjectiveSettings(
         if (!Enum.IsDefined(Decoder))
             throw new ArgumentOutOfRangeException(nameof(Decoder), Decoder,
                 $"Decoder must be Sigmoid or Linear, but is {(int)Decoder}.");
+        if (!Enum.IsDefined(Activation))
+            throw new ArgumentOutOfRangeException(nameof(Activation), Activation,
+                $"Activation must be Sigmoid, ReLU or TopK, but is {(int)Activation}.");
+        if (K < 1)
+            throw new ArgumentOutOfRangeException(nameof(K), K, $"K (latents kept per row) must be at least 1, but is {K}.");
+        if (!(L1Weight >= 0) || double.IsInfinity(L1Weight))
+            throw new ArgumentOutOfRangeException(nameof(L1Weight), L1Weight, $"L1Weight must be finite and at least 0, but is {L1Weight}.");
+        if (AuxK < 0)
+            throw new ArgumentOutOfRangeException(nameof(AuxK), AuxK, $"AuxK must be null (a power of two near V/2) or at least 0, but is {AuxK}.");
+        if (DeadLatentWindow < 1)
+            throw new ArgumentOutOfRangeException(nameof(DeadLatentWindow), DeadLatentWindow, $"DeadLatentWindow (rows) must be at least 1, but is {DeadLatentWindow}.");
+        if (IsSparseCode && Decoder != DecoderKind.Linear)
+            throw new ArgumentOutOfRangeException(nameof(Decoder), Decoder,
+                $"Decoder must be Linear with Activation {Activation} (a sparse code's latents add up linearly), but is {Decoder}.");
     }
 }
 

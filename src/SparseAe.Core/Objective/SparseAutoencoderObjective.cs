@@ -42,7 +42,7 @@ namespace SparseAe.Objective;
 /// same for the same inputs and thread count. An instance keeps its work buffers between calls and is
 /// not safe for concurrent use.
 /// </remarks>
-public sealed class SparseAutoencoderObjective : IDisposable
+public sealed partial class SparseAutoencoderObjective : IDisposable
 {
     private const int MinRowsPerChunk = 32;
 
@@ -57,6 +57,7 @@ public sealed class SparseAutoencoderObjective : IDisposable
     private readonly float[] _b1, _s, _b2;              // b1 and the sparsity term s (Hp, zero padding); b2 (V)
     private readonly double[] _rhoHat;
     private readonly Chunk[] _chunks;
+    private readonly SparseCodeState? _codes;   // ReLU and TopK only
     private WorkerPool? _pool;
 
     /// <summary>Creates the objective for a V-H-V network.</summary>
@@ -84,6 +85,8 @@ public sealed class SparseAutoencoderObjective : IDisposable
         _rhoHat = new double[_h];
         _chunks = new Chunk[threads];
         for (int c = 0; c < threads; c++) _chunks[c] = new Chunk(_v, _h, _hp);
+        settings.Validate(hiddenCount);
+        _codes = settings.IsSparseCode ? new SparseCodeState(settings, visibleCount, hiddenCount, _hp) : null;
     }
 
     /// <summary>V.</summary>
@@ -115,6 +118,7 @@ public sealed class SparseAutoencoderObjective : IDisposable
         if (x.Length < (long)rows * _v) throw new ArgumentException($"x must hold rows*V = {(long)rows * _v} values, but holds {x.Length}.", nameof(x));
         EnsureBuffers(rows);
         LoadParameters(theta.Span);
+        _codes?.BeginEvaluation(theta.Span, _w1t.Span, _w2.Span, _w2t.Span, _b1, rows);
 
         int chunkCount = Math.Clamp(rows / MinRowsPerChunk, 1, _threads);
         for (int c = 0; c < chunkCount; c++)
@@ -138,7 +142,14 @@ public sealed class SparseAutoencoderObjective : IDisposable
         {
             double q = _rhoHat[j] / rows;
             _rhoHat[j] = q;
-            if (_settings.Penalty == SparsityPenalty.KLDivergence)
+            if (_codes is not null)
+            {
+                // ReLU: beta_L1 (1/m) sum_ij h_ij ||d_j|| with ||d_j|| = 1; TopK: no penalty (its AuxK term follows)
+                double l1 = _settings.Activation == ActivationKind.ReLU ? _settings.L1Weight : 0;
+                sparsity += l1 * q;
+                _s[j] = (float)l1;
+            }
+            else if (_settings.Penalty == SparsityPenalty.KLDivergence)
             {
                 sparsity += rho * Math.Log(rho / q) + (1 - rho) * Math.Log((1 - rho) / (1 - q));
                 _s[j] = (float)(beta * (-rho / q + (1 - rho) / (1 - q)));
@@ -149,15 +160,18 @@ public sealed class SparseAutoencoderObjective : IDisposable
                 _s[j] = (float)beta;
             }
         }
-        sparsity *= beta;
+        if (_codes is null) sparsity *= beta;
+        else sparsity += _codes.FinishForward(_chunks.AsSpan(0, chunkCount), rows);
 
         RunChunks(chunkCount, c => HiddenDelta(_chunks[c], x));
 
         var th = theta.Span;
         int hv = _h * _v;
         StoreGradient(chunkCount, rows, th, gradient.Span);
+        _codes?.FinishGradient(th, gradient.Span);
         double reconstruction = reconstructionSum / (2.0 * rows);
-        double decay = 0.5 * _settings.WeightDecay * VectorKernels.SumOfSquares(th.Slice(0, 2 * hv));
+        // The sparse codes' decoder columns have a fixed norm, so only the encoder is decayed.
+        double decay = 0.5 * _settings.WeightDecay * VectorKernels.SumOfSquares(th.Slice(0, (_codes is null ? 2 : 1) * hv));
         return new CostBreakdown(reconstruction + decay + sparsity, reconstruction, decay, sparsity);
     }
 
@@ -189,8 +203,9 @@ public sealed class SparseAutoencoderObjective : IDisposable
             for (int c = 1; c < chunkCount; c++) TensorPrimitives.Add(row, _chunks[c].GradientW2.Span.Slice(i * hp, _h), row);
         }
         float invM = 1f / rows, lambda = (float)_settings.WeightDecay;
+        int decayed = (_codes is null ? 2 : 1) * hv;
         TensorPrimitives.Multiply(g.Slice(0, 2 * hv), invM, g.Slice(0, 2 * hv));
-        TensorPrimitives.MultiplyAdd(th.Slice(0, 2 * hv), lambda, g.Slice(0, 2 * hv), g.Slice(0, 2 * hv));
+        TensorPrimitives.MultiplyAdd(th.Slice(0, decayed), lambda, g.Slice(0, decayed), g.Slice(0, decayed));
         for (int j = 0; j < _h; j++)
         {
             double sum = 0;
@@ -211,6 +226,8 @@ public sealed class SparseAutoencoderObjective : IDisposable
         int v = _v, h = _h, hp = _hp;
         Array.Clear(ch.ActivationSums);
         Array.Clear(ch.OutputDeltaSums);
+        Array.Clear(ch.FiringCounts);
+        ch.AuxSquaredError = 0;
         double sq = 0;
         for (int r0 = ch.Start; r0 < ch.End; r0 += BlockRows)
         {
@@ -220,7 +237,8 @@ public sealed class SparseAutoencoderObjective : IDisposable
             var a2 = _a2.Span.Slice(r0 * v, m * v);
 
             MatrixKernels.MultiplyAB(x, v, _w1t.Span, hp, a1, hp, m, v, hp, accumulate: false, _b1);   // A1 = X W1^T + b1
-            VectorKernels.Sigmoid(a1, a1);
+            if (_codes is null) VectorKernels.Sigmoid(a1, a1);
+            else _codes.Activate(a1, m, r0, ch);                                                        // (pre-encoder bias folded into b1)
             VectorKernels.AddColumnSums(a1, m, hp, ch.ActivationSums);
 
             MatrixKernels.MultiplyAB(a1, hp, _w2t.Span, v, a2, v, m, h, v, accumulate: false, _b2);    // A1 W2^T + b2
@@ -236,6 +254,7 @@ public sealed class SparseAutoencoderObjective : IDisposable
 
             MatrixKernels.MultiplyAtB(a2, v, a1, hp, ch.GradientW2.Span, hp, m, v, hp, accumulate: r0 > ch.Start);   // D3^T A1 is (V,Hp)
             VectorKernels.AddColumnSums(a2, m, v, ch.OutputDeltaSums);                                                // sum_i D3[i,:]
+            _codes?.AuxKForward(a2, m, r0, ch, _w2t.Span);
         }
         ch.SquaredError = sq;
     }
@@ -253,7 +272,8 @@ public sealed class SparseAutoencoderObjective : IDisposable
             var d3 = _a2.Span.Slice(r0 * v, m * v);
             var d = ch.HiddenDelta.Span.Slice(0, m * hp);
             MatrixKernels.MultiplyAB(d3, v, _w2.Span, hp, d, hp, m, v, hp, accumulate: false, _s);   // D3 W2 + s
-            VectorKernels.MultiplySigmoidDerivative(d, a1);
+            if (_codes is null) VectorKernels.MultiplySigmoidDerivative(d, a1);
+            else _codes.HiddenDelta(d, a1, m, r0, ch, _w2.Span);
 
             MatrixKernels.MultiplyAtB(d, hp, x, v, ch.GradientW1.Span, v, m, h, v, accumulate: r0 > ch.Start);   // D2^T X is (H,V)
             VectorKernels.AddColumnSums(d, m, hp, ch.HiddenDeltaSums);
@@ -272,6 +292,7 @@ public sealed class SparseAutoencoderObjective : IDisposable
 
     private void EnsureBuffers(int rows)
     {
+        _codes?.EnsureBuffers(rows);
         if (_a2.Length >= (long)rows * _v) return;
         _a1 = new AlignedArray((long)rows * _hp);
         _a2 = new AlignedArray((long)rows * _v);
@@ -280,7 +301,11 @@ public sealed class SparseAutoencoderObjective : IDisposable
     private sealed class Chunk(int v, int h, int hp)
     {
         public int Start, End;
-        public double SquaredError;
+        public double SquaredError, AuxSquaredError;
+        public readonly double[] FiringCounts = new double[hp];
+        public readonly AlignedArray AuxDelta = new((long)BlockRows * hp);
+        public readonly int[] Selected = new int[hp];
+        public readonly float[] SelectedValues = new float[hp];
         public readonly double[] ActivationSums = new double[hp];
         public readonly double[] OutputDeltaSums = new double[v];
         public readonly double[] HiddenDeltaSums = new double[hp];

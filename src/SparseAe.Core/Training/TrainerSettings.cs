@@ -75,8 +75,11 @@ public sealed class TrainerSettings
     {
         if (HiddenCount < 1) throw Bad(nameof(HiddenCount), HiddenCount, "at least 1");
         ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
-        Objective.Validate();
+        Objective.Validate(HiddenCount);
         if (!Enum.IsDefined(Optimizer)) throw Bad(nameof(Optimizer), Optimizer, "Lbfgs or Adam");
+        if (Objective.IsSparseCode && Optimizer != OptimizerKind.Adam)
+            throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer,
+                $"Optimizer must be Adam with Activation {Objective.Activation} (its cost is not smooth, and its dead latents are counted across mini-batches), but is {Optimizer}.");
         if (MaxIterations < 1) throw Bad(nameof(MaxIterations), MaxIterations, "at least 1");
         if (LbfgsMemory < 1) throw Bad(nameof(LbfgsMemory), LbfgsMemory, "at least 1");
         if (!(GradientTolerance >= 0)) throw Bad(nameof(GradientTolerance), GradientTolerance, "at least 0");
