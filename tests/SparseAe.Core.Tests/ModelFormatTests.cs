@@ -83,9 +83,37 @@ public class ModelFormatTests
     [Fact]
     public void A_newer_format_that_this_reader_may_read_is_read()
     {
-        var bytes = Bytes(Sample());
+        var sample = SparseAe.Tests.Support.FormatSamples.SparseCode();
+        var bytes = Bytes(sample);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), ModelFormat.CurrentVersion + 1);   // written by a later version, readable from ours
-        Assert.Equal(Sample().Parameters.Theta, ModelFormat.Read(new MemoryStream(bytes)).Parameters.Theta);
+        Assert.Equal(sample.Parameters.Theta, ModelFormat.Read(new MemoryStream(bytes)).Parameters.Theta);
+    }
+
+    [Fact]
+    public void A_sigmoid_model_is_written_as_version_2_which_a_version_2_reader_loads()
+    {
+        // Version 3 added only the sparse codes' fields, so a sigmoid model stays readable by older SparseAe.
+        var bytes = Bytes(Sample());
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
+        var read = ModelFormat.Read(new MemoryStream(bytes), readerVersion: 2);
+        Assert.Equal(Sample().Parameters.Theta, read.Parameters.Theta);
+        Assert.Equal(ActivationKind.Sigmoid, ModelFormat.Read(new MemoryStream(bytes)).Objective.Activation);
+    }
+
+    [Fact]
+    public void A_sparse_code_model_round_trips_with_its_settings_and_metrics()
+    {
+        var sample = SparseAe.Tests.Support.FormatSamples.SparseCode(v: 4, h: 3);
+        var read = ModelFormat.Read(new MemoryStream(Bytes(sample)));
+        Assert.Equal(sample.Objective, read.Objective);
+        Assert.Equal(sample.Parameters.Theta, read.Parameters.Theta);
+        Assert.Equal(sample.Summary.MeanActivation, read.Summary.MeanActivation);
+        var m = Assert.IsType<SparseCodeMetrics>(read.Summary.CodeMetrics);
+        Assert.Equal(sample.Summary.CodeMetrics!.Fvu, m.Fvu);
+        Assert.Equal(sample.Summary.CodeMetrics.DeadFraction, m.DeadFraction);
+        Assert.Equal(sample.Summary.CodeMetrics.FiringRate, m.FiringRate);
+        Assert.Null(ModelFormat.Read(new MemoryStream(Bytes(sample with { Objective = sample.Objective with { AuxK = null } }))).Objective.AuxK);
     }
 
     [Fact]

@@ -113,7 +113,8 @@ public class SaveRefusalTests
         return m with
         {
             Summary = new TrainingSummary(optimizer ?? s.Optimizer, iterations ?? s.Iterations, epochs ?? s.Epochs, exit ?? s.ExitReason,
-                finalCost ?? s.FinalCost, mean ?? s.MeanActivation.ToArray(), elapsed ?? s.Elapsed, rows ?? s.TrainingRows, history ?? s.CostHistory),
+                finalCost ?? s.FinalCost, mean ?? s.MeanActivation.ToArray(), elapsed ?? s.Elapsed, rows ?? s.TrainingRows, history ?? s.CostHistory,
+                s.CodeMetrics),
         };
     }
 
@@ -142,7 +143,34 @@ public class SaveRefusalTests
         { "mean activation", () => WithSummary(FormatSamples.Autoencoder(h: 2), mean: [0.5, 1.25]), $"The mean activation at index 1 is {1.25}; it must lie in [0, 1]." },
         { "mean-activation count", () => WithSummary(FormatSamples.Autoencoder(h: 2), mean: [0.5, 0.5, 0.5]), "The mean-activation count is 3; it must equal H = 2." },
         { "parameter", () => NaNWeight(), $"The parameter at index 9 is {float.NaN}; it must be finite." },
+        { "activation", () => WithCode(o => o with { Activation = (ActivationKind)9 }), "The activation is 9; it must lie in 0..2." },
+        { "K above H", () => WithCode(o => o with { K = 3 }), "The K is 3; it must lie in 1..2." },
+        { "AuxK above H", () => WithCode(o => o with { AuxK = 5 }), "The AuxK is 5; it must lie in -1..2." },
+        { "L1 weight", () => WithCode(o => o with { L1Weight = -1 }), $"The L1 weight is -1; it must lie in [0, {double.MaxValue}]." },
+        { "dead-latent window", () => WithCode(o => o with { DeadLatentWindow = 0 }), "The dead-latent window is 0; it must lie in 1..2147483647." },
+        { "FVU", () => WithMetrics(new SparseCodeMetrics(-0.5, 0, [0, 0])), $"The FVU is {-0.5}; it must lie in [0, {double.MaxValue}]." },
+        { "dead fraction", () => WithMetrics(new SparseCodeMetrics(0.5, 1.5, [0, 0])), $"The dead fraction is {1.5}; it must lie in [0, 1]." },
+        { "firing rate", () => WithMetrics(new SparseCodeMetrics(0.5, 0, [0, 2])), "The firing rate at index 1 is 2; it must lie in [0, 1]." },
+        { "firing-rate count", () => WithMetrics(new SparseCodeMetrics(0.5, 0, [0])), "The firing-rate count is 1; it must equal H = 2." },
+        { "code mean activation", () => WithSummary(FormatSamples.SparseCode(h: 2), mean: [0.5, -1]), "The mean activation at index 1 is -1; it must lie in [0, 1.7976931348623157E+308]." },
     };
+
+    private static SavedAutoencoder WithCode(Func<ObjectiveSettings, ObjectiveSettings> change)
+    {
+        var m = FormatSamples.SparseCode(h: 2);
+        return m with { Objective = change(m.Objective) };
+    }
+
+    private static SavedAutoencoder WithMetrics(SparseCodeMetrics metrics)
+    {
+        var m = FormatSamples.SparseCode(h: 2);
+        var s = m.Summary;
+        return m with
+        {
+            Summary = new TrainingSummary(s.Optimizer, s.Iterations, s.Epochs, s.ExitReason, s.FinalCost, s.MeanActivation.ToArray(), s.Elapsed,
+                s.TrainingRows, s.CostHistory, metrics),
+        };
+    }
 
     private static SavedAutoencoder NaNWeight()
     {

@@ -2,12 +2,13 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SparseAe.Kernels;
+using SparseAe.Objective;
 
 namespace SparseAe.Model;
 
 /// <summary>
-/// Inference with trained parameters: the code h = sigmoid(W1 x + b1) of one row or of a batch, and
-/// a row's reconstruction error. Holds its own copy of the parameters, so it is immutable and safe to
+/// Inference with trained parameters: the code h = sigmoid(W1 x + b1) of one row or of a batch (or,
+/// for the sparse codes, h = ReLU or TopK of W1 (x - b2) + b1), and a row's reconstruction error. Holds its own copy of the parameters, so it is immutable and safe to
 /// use from many threads at once (callers pass their own buffers).
 /// </summary>
 /// <remarks>
@@ -24,11 +25,17 @@ public sealed class AutoencoderEncoder
 
     /// <param name="parameters">The trained parameters (copied).</param>
     /// <param name="decoder">The decoder they were trained with (used by <see cref="ReconstructionError"/>).</param>
-    public AutoencoderEncoder(AutoencoderParameters parameters, DecoderKind decoder = DecoderKind.Sigmoid)
+    /// <param name="activation">The hidden units' activation they were trained with.</param>
+    /// <param name="k">TopK: latents kept per row, 1..H (ignored by the other activations).</param>
+    public AutoencoderEncoder(AutoencoderParameters parameters, DecoderKind decoder = DecoderKind.Sigmoid,
+        ActivationKind activation = ActivationKind.Sigmoid, int k = Defaults.K)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (!Enum.IsDefined(decoder)) throw new ArgumentOutOfRangeException(nameof(decoder), decoder, $"decoder must be Sigmoid or Linear, but is {(int)decoder}.");
+        // The settings' own rules (decoder, activation, K against H), in their words.
+        new ObjectiveSettings(Decoder: decoder, Activation: activation, K: k).Validate(parameters.HiddenCount);
         Decoder = decoder;
+        Activation = activation;
+        K = k;
         _p = parameters.Clone();
         int v = _p.VisibleCount, h = _p.HiddenCount;
         _hp = RowMatrixKernels.PaddedWidth(h);
@@ -36,6 +43,12 @@ public sealed class AutoencoderEncoder
         MatrixKernels.Transpose(_p.W1, _w1tPadded.Span, h, v, _hp);
         _b1Padded = new float[_hp];
         _p.B1.CopyTo(_b1Padded);
+        if (activation != ActivationKind.Sigmoid)
+        {
+            // The pre-encoder bias folded as in training: W1 (x - b2) + b1 = W1 x + (b1 - W1 b2).
+            ReadOnlySpan<float> w1 = _p.W1, b2 = _p.B2;
+            for (int j = 0; j < h; j++) _b1Padded[j] -= TensorPrimitives.Dot(w1.Slice(j * v, v), b2);
+        }
     }
 
     /// <summary>V, the values of an input row.</summary>
@@ -47,6 +60,12 @@ public sealed class AutoencoderEncoder
     /// <summary>The decoder the parameters were trained with (used by <see cref="ReconstructionError"/>).</summary>
     public DecoderKind Decoder { get; }
 
+    /// <summary>The hidden units' activation.</summary>
+    public ActivationKind Activation { get; }
+
+    /// <summary>TopK: latents kept per row.</summary>
+    public int K { get; }
+
     /// <summary>code = sigmoid(W1 x + b1). x has V values, code H.</summary>
     [SkipLocalsInit]
     public void Encode(ReadOnlySpan<float> x, Span<float> code)
@@ -56,7 +75,30 @@ public sealed class AutoencoderEncoder
         if (code.Length != h) throw new ArgumentException($"The code vector must have {h} values, but has {code.Length}.", nameof(code));
         Span<float> z = _hp <= 1024 ? stackalloc float[_hp] : new float[_hp];
         RowMatrixKernels.MultiplyAdd(x, _w1tPadded.Span, _b1Padded, z);
-        VectorKernels.Sigmoid(z.Slice(0, h), code);
+        Activate(z.Slice(0, h), code);
+    }
+
+    // code = f(z) for one row of H pre-activations.
+    [SkipLocalsInit]
+    private void Activate(ReadOnlySpan<float> z, Span<float> code)
+    {
+        switch (Activation)
+        {
+            case ActivationKind.Sigmoid:
+                VectorKernels.Sigmoid(z, code);
+                break;
+            case ActivationKind.ReLU:
+                TensorPrimitives.Max(z, 0f, code);
+                break;
+            default:
+                Span<int> chosen = K <= 256 ? stackalloc int[K] : new int[K];
+                int n = TopKSelection.Select(z, default, K, chosen);
+                Span<float> values = K <= 256 ? stackalloc float[K] : new float[K];
+                for (int t = 0; t < n; t++) values[t] = z[chosen[t]];   // z and code may overlap
+                code.Clear();
+                for (int t = 0; t < n; t++) code[chosen[t]] = Math.Max(0f, values[t]);
+                break;
+        }
     }
 
     /// <summary>Codes of a batch: X is (rows, V) row-major, codes (rows, H).</summary>
@@ -76,8 +118,13 @@ public sealed class AutoencoderEncoder
             int m = Math.Min(block, rows - r0);
             var zb = z.Span.Slice(0, m * _hp);
             MatrixKernels.MultiplyAB(x.Slice(r0 * v, m * v), v, _w1tPadded.Span, _hp, zb, _hp, m, v, _hp, accumulate: false, _b1Padded);
-            VectorKernels.Sigmoid(zb, zb);
-            for (int i = 0; i < m; i++) zb.Slice(i * _hp, h).CopyTo(codes.Slice((r0 + i) * h, h));
+            if (Activation == ActivationKind.Sigmoid)
+            {
+                VectorKernels.Sigmoid(zb, zb);
+                for (int i = 0; i < m; i++) zb.Slice(i * _hp, h).CopyTo(codes.Slice((r0 + i) * h, h));
+            }
+            else
+                for (int i = 0; i < m; i++) Activate(zb.Slice(i * _hp, h), codes.Slice((r0 + i) * h, h));
         }
     }
 
@@ -86,7 +133,7 @@ public sealed class AutoencoderEncoder
 
     /// <summary>
     /// Mean squared reconstruction error (1/V) ||y - x||^2, y = sigmoid(W2 code + b2) (or W2 code + b2
-    /// with a linear decoder), of a row whose code was
+    /// with a linear decoder, which every sparse code has), of a row whose code was
     /// computed by <see cref="Encode"/>. <paramref name="scratch"/> needs V values.
     /// </summary>
     public float ReconstructionError(ReadOnlySpan<float> x, ReadOnlySpan<float> code, Span<float> scratch)

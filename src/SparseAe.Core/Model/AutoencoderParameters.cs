@@ -65,6 +65,24 @@ public sealed class AutoencoderParameters
         return (int)n;
     }
 
+    /// <summary>
+    /// Scales each column of W2 (each hidden unit's decoder direction) to unit Euclidean norm, the
+    /// sparse codes' constraint; a column of zeros stays zero.
+    /// </summary>
+    internal void NormalizeDecoderColumns()
+    {
+        int v = VisibleCount, h = HiddenCount;
+        var w2 = W2;
+        for (int j = 0; j < h; j++)
+        {
+            double sq = 0;
+            for (int i = 0; i < v; i++) sq += (double)w2[i * h + j] * w2[i * h + j];
+            if (sq == 0) continue;
+            float inverse = (float)(1 / Math.Sqrt(sq));
+            for (int i = 0; i < v; i++) w2[i * h + j] *= inverse;
+        }
+    }
+
     /// <summary>A deep copy.</summary>
     public AutoencoderParameters Clone() => new(VisibleCount, HiddenCount, (float[])Theta.Clone());
 

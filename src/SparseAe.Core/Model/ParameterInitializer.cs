@@ -18,4 +18,34 @@ internal static class ParameterInitializer
         for (int i = 0; i < w2.Length; i++) w2[i] = (float)((rng.NextDouble() * 2 - 1) * r);
         return p;
     }
+
+    /// <summary>
+    /// The sparse codes' start (Gao et al. 2024, section 2.2 and appendix A.1): decoder columns in
+    /// uniformly random directions at unit norm (normalised Gaussians), the encoder their transpose,
+    /// b1 zero, and b2 (the pre-encoder bias) the mean of <paramref name="firstRows"/>, rows of V values.
+    /// </summary>
+    public static AutoencoderParameters InitializeSparseCode(int visibleCount, int hiddenCount, int seed, ReadOnlySpan<float> firstRows)
+    {
+        int v = visibleCount, h = hiddenCount;
+        var p = new AutoencoderParameters(v, h);
+        var rng = new Random(seed);
+        Span<float> w1 = p.W1, w2 = p.W2;
+        for (int i = 0; i < w2.Length; i++)
+        {
+            // Box-Muller: a standard normal from two uniforms, the same on every machine for a seed.
+            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+            w2[i] = (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+        }
+        p.NormalizeDecoderColumns();
+        Kernels.MatrixKernels.Transpose(w2, w1, v, h);   // W1 = W2^T
+        int rows = firstRows.Length / v;
+        if (rows > 0)
+        {
+            var mean = new double[v];
+            for (int r = 0; r < rows; r++)
+                for (int i = 0; i < v; i++) mean[i] += firstRows[r * v + i];
+            for (int i = 0; i < v; i++) p.B2[i] = (float)(mean[i] / rows);
+        }
+        return p;
+    }
 }

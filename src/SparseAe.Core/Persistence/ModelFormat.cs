@@ -21,10 +21,15 @@ namespace SparseAe.Persistence;
 ///   52  i64  training rows >= 0  60  f64  elapsed seconds >= 0
 ///   68  4 x f64 final cost: total, reconstruction, weight decay, sparsity
 ///   100 i32  C, cost-history entries, then C x (4 x f64)
-///       H x f64 mean activation of each hidden unit, each in [0,1]
+///       H x f64 mean activation of each hidden unit, each in [0,1] (sparse codes: at least 0)
 ///       (2HV + H + V) x f32 theta = [W1 (H,V) | W2 (V,H) | b1 (H) | b2 (V)], each finite
 ///       i32  K in 0..64, column names, then K x (i32 byte length in 0..4096, UTF-8 bytes)
 ///       i32  decoder (0 sigmoid, 1 linear)                 format version 2 and later only
+///       i32  activation (0 sigmoid, 1 ReLU, 2 TopK)         format version 3 and later only (before: sigmoid)
+///       i32  K >= 1 (at most H for TopK)   f64 L1 weight >= 0
+///       i32  AuxK: -1 (a power of two near V/2) or 0..H     i32  dead-latent window >= 1
+///       i32  sparse-code metrics: 0 none (sigmoid), 1 present, then
+///            f64 FVU >= 0, f64 dead fraction in [0,1], H x f64 firing rate of each latent in [0,1]
 /// </code>
 /// Every decoded size is checked against the bytes that remain before anything is allocated, and
 /// every value against its rule; a failure is an <see cref="InvalidDataException"/> naming the field,
@@ -36,15 +41,21 @@ public static class ModelFormat
 {
     /// <summary>The block's first four bytes, "SPAE" in ASCII (little-endian).</summary>
     public const uint Magic = 0x45415053;
-    /// <summary>Version 2 added the decoder (after the column names); version 1 models are sigmoid.</summary>
-    public const uint CurrentVersion = 2;
+    /// <summary>
+    /// Version 2 added the decoder (after the column names); version 1 models are sigmoid. Version 3
+    /// added the activation, its settings and the sparse-code metrics; version 1 and 2 models are sigmoid.
+    /// </summary>
+    public const uint CurrentVersion = 3;
 
     /// <summary>
     /// A version-1 reader would find 4 bytes after the column names that it does not expect (and could
     /// not honour a linear decoder), so version-2 blocks need a version-2 reader. Readers refuse bytes
     /// after the last field they know, so a version that appends a field is the minimum reader of its blocks.
     /// </summary>
-    public const uint MinReadableVersion = 2;
+    public const uint MinReadableVersion = 3;
+
+    // The version a sigmoid model is written as (see Write).
+    private const uint SigmoidVersion = 2;
 
     /// <summary>At most this many column names are saved with a model, a ZCA whitening or a featurizer.</summary>
     public const int MaxColumnNames = 64;
@@ -58,7 +69,13 @@ public static class ModelFormat
         ExitReason = new("exit reason", 0, (int)OptimizerExitReason.EpochsCompleted), Decoder = new("decoder", 0, 1);
     private static readonly DoubleField Rho = new("rho", 0, 1, Exclusive: true), Beta = new("beta", 0, double.MaxValue),
         Lambda = new("lambda", 0, double.MaxValue), ElapsedSeconds = new("elapsed seconds", 0, TimeSpan.MaxValue.TotalSeconds),
-        MeanActivation = new("mean activation", 0, 1);
+        MeanActivation = new("mean activation", 0, 1), CodeMeanActivation = new("mean activation", 0, double.MaxValue),
+        L1Weight = new("L1 weight", 0, double.MaxValue), Fvu = new("FVU", 0, double.MaxValue), DeadFraction = new("dead fraction", 0, 1),
+        FiringRate = new("firing rate", 0, 1);
+    private static readonly IntField Activation = new("activation", 0, (int)ActivationKind.TopK), K = new("K", 1, int.MaxValue),
+        DeadLatentWindow = new("dead-latent window", 1, int.MaxValue), MetricsFlag = new("sparse-code metrics flag", 0, 1);
+    private static IntField KOf(int h) => new("K", 1, h);
+    private static IntField AuxKOf(int h) => new("AuxK", -1, h);
     private static readonly LongField TrainingRows = new("training rows", 0);
     private static readonly IntField NameCount = new("column-name count", 0, MaxColumnNames);
     private static IntField NameLength(int i) => new($"UTF-8 length of column name {i}", 0, MaxColumnNameBytes);
@@ -85,10 +102,31 @@ public static class ModelFormat
         foreach (var c in s.CostHistory) w.Cost("cost history", c);
         if (s.MeanActivation.Count != p.HiddenCount)
             throw w.Refusal("mean-activation count", $"is {s.MeanActivation.Count}; it must equal H = {p.HiddenCount}");
-        w.Doubles(MeanActivation, s.MeanActivation);
+        w.Doubles(o.IsSparseCode ? CodeMeanActivation : MeanActivation, s.MeanActivation);
         w.Floats("parameter", p.Theta);
         WriteNames(w, model.ColumnNames);
         w.Int(Decoder, (int)o.Decoder);
+        if (!o.IsSparseCode)
+        {
+            // A sigmoid model has none of version 3's fields: it is written as version 2, which every
+            // reader since version 2 loads.
+            ChecksummedBlock.Write(stream, Magic, SigmoidVersion, SigmoidVersion, w.Written);
+            return;
+        }
+        w.Int(Activation, (int)o.Activation);
+        w.Int(o.Activation == ActivationKind.TopK ? KOf(p.HiddenCount) : K, o.K);
+        w.Double(L1Weight, o.L1Weight);
+        w.Int(AuxKOf(p.HiddenCount), o.AuxK ?? -1);
+        w.Int(DeadLatentWindow, o.DeadLatentWindow);
+        var m = s.CodeMetrics;
+        w.Int(MetricsFlag, m is null ? 0 : 1);   // present whenever Adam trained the code; null if a caller built the summary without it
+        if (m is not null)
+        {
+            if (m.FiringRate.Count != p.HiddenCount)
+                throw w.Refusal("firing-rate count", $"is {m.FiringRate.Count}; it must equal H = {p.HiddenCount}");
+            w.Double(Fvu, m.Fvu); w.Double(DeadFraction, m.DeadFraction);
+            w.Doubles(FiringRate, m.FiringRate);
+        }
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
     }
 
@@ -191,14 +229,38 @@ public static class ModelFormat
         for (int i = 0; i < historyCount; i++) history[i] = r.Cost("cost history");
         r.Need((long)h * 8, "mean activations");
         var mean = new double[h];
-        for (int j = 0; j < h; j++) mean[j] = r.Double(MeanActivation);
+        long meanOffset = r.Offset;
+        for (int j = 0; j < h; j++) mean[j] = r.Double(CodeMeanActivation);   // [0, 1] for the sigmoid: checked below
         var theta = r.Floats(thetaCount, "parameter");
         var names = ReadNames(ref r);
         var decoder = version >= 2 ? (DecoderKind)r.Int(Decoder) : DecoderKind.Sigmoid;
-        r.End();
-
         var objective = new ObjectiveSettings(rho, beta, lambda, penalty, decoder);
-        var summary = new TrainingSummary(optimizer, iterations, epochs, exit, finalCost, mean, TimeSpan.FromSeconds(seconds), rows, history);
+        SparseCodeMetrics? metrics = null;
+        if (version >= 3)
+        {
+            var activation = (ActivationKind)r.Int(Activation);
+            int k = r.Int(activation == ActivationKind.TopK ? KOf(h) : K);
+            double l1 = r.Double(L1Weight);
+            int auxK = r.Int(AuxKOf(h));
+            int window = r.Int(DeadLatentWindow);
+            objective = objective with { Activation = activation, K = k, L1Weight = l1, AuxK = auxK < 0 ? null : auxK, DeadLatentWindow = window };
+            if (r.Int(MetricsFlag) == 1)
+            {
+                double fvu = r.Double(Fvu), dead = r.Double(DeadFraction);
+                r.Need((long)h * 8, "firing rates");
+                var firing = new double[h];
+                for (int j = 0; j < h; j++) firing[j] = r.Double(FiringRate);
+                metrics = new SparseCodeMetrics(fvu, dead, firing);
+            }
+        }
+        r.End();
+        if (!objective.IsSparseCode)
+            for (int j = 0; j < h; j++)
+                if (MeanActivation.Problem(mean[j]) is { } problem) throw PayloadReader.Invalid(MeanActivation.What, meanOffset + 8L * j, problem);
+        if (objective.IsSparseCode && decoder != DecoderKind.Linear)
+            throw new InvalidDataException($"The model's activation is {objective.Activation} with a {decoder} decoder; a sparse code needs the linear decoder.");
+
+        var summary = new TrainingSummary(optimizer, iterations, epochs, exit, finalCost, mean, TimeSpan.FromSeconds(seconds), rows, history, metrics);
         return new SavedAutoencoder(new AutoencoderParameters(v, h, theta), objective, summary, names);
     }
 }

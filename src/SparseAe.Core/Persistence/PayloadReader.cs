@@ -13,6 +13,12 @@ internal ref struct PayloadReader
 
     public PayloadReader(ReadOnlySpan<byte> bytes, long baseOffset) { _b = bytes; _base = baseOffset; _pos = 0; }
 
+    /// <summary>The offset of the next field (from the block's start).</summary>
+    public readonly long Offset => _base + _pos;
+
+    /// <summary>The error for a field whose value breaks its rule: "The {what} at offset {offset} {problem}."</summary>
+    public static InvalidDataException Invalid(string what, long offset, string problem) => new($"The {what} at offset {offset} {problem}.");
+
     /// <summary>Bytes not read yet.</summary>
     public int Remaining => _b.Length - _pos;
 
@@ -72,7 +78,7 @@ internal ref struct PayloadReader
     // "The {what} at offset {o} {problem}.": the writer refuses the same value in the same words.
     private readonly void Check(string what, string? problem)
     {
-        if (problem is not null) throw new InvalidDataException($"The {what} at offset {_base + _pos} {problem}.");
+        if (problem is not null) throw Invalid(what, Offset, problem);
     }
 
     /// <summary>n raw bytes (a nested block), checked against what remains.</summary>

@@ -21,24 +21,33 @@ internal static class MiniBatchTrainer
         var clock = Stopwatch.StartNew();
         int threads = Defaults.ResolveThreads(settings.Threads);
         using var objective = new SparseAutoencoderObjective(v, h, settings.Objective, threads);
-        var parameters = ParameterInitializer.Initialize(v, h, settings.Seed);
-        var theta = parameters.Theta;
-        var gradient = new float[theta.Length];
-        var adam = new Adam(theta.Length, settings.LearningRate);
+        bool codes = settings.Objective.IsSparseCode;
+        // The sparse codes start from the first mini-batch (their pre-encoder bias is its mean).
+        var parameters = codes ? null : ParameterInitializer.Initialize(v, h, settings.Seed);
+        var theta = parameters?.Theta ?? [];
+        int n = AutoencoderParameters.CountFor(v, h);
+        var gradient = new float[n];
+        var adam = new Adam(n, settings.LearningRate);
         var batch = new float[(long)batchSize * v];
         var history = new List<CostBreakdown>();
         var meanActivation = new double[h];
+        var firingRate = new double[h];
+        var inputSums = new double[v];
         // The shuffle pool: never more rows than the source has, allocated once for every epoch.
         long poolRows = Math.Max(1, Math.Min(settings.ShufflePoolRows, source.RowCount ?? long.MaxValue));
         var pool = new float[poolRows * v];
         long rowsPerEpoch = 0;
         CostBreakdown epochCost = default;
+        double inputSquares = 0;
 
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
         {
             double total = 0, recon = 0, decay = 0, sparsity = 0;
             long epochRows = 0;
             Array.Clear(meanActivation);
+            Array.Clear(firingRate);
+            Array.Clear(inputSums);
+            inputSquares = 0;
             int batches = 0, filled = 0;
             // A different, seed-determined order every epoch: the source's own shuffle where it has
             // one (so rows stored in class order mix beyond the pool), then the pool's.
@@ -52,12 +61,25 @@ internal static class MiniBatchTrainer
                     if (filled == batchSize || (!more && filled > 0))
                     {
                         settings.ThrowIfCancelled();
+                        if (parameters is null)
+                        {
+                            parameters = ParameterInitializer.InitializeSparseCode(v, h, settings.Seed, batch.AsSpan(0, filled * v));
+                            theta = parameters.Theta;
+                        }
                         var cost = objective.Evaluate(theta, batch, filled, gradient);
                         if (!cost.IsFinite || VectorKernels.IndexOfNonFinite(gradient) >= 0)
                             throw new NonFiniteCostException(
                                 $"The cost became {cost.Total} at epoch {epoch + 1}, mini-batch {batches + 1}; training stopped and no model is returned. " +
                                 $"Try a smaller LearningRate (now {settings.LearningRate}) and check that the inputs lie in [0, 1].");
                         adam.Step(theta, gradient);
+                        if (codes)
+                        {
+                            parameters.NormalizeDecoderColumns();   // Gao et al.: unit-norm columns after every step
+                            objective.CountFiring();
+                            var rate = objective.FiringRate;
+                            for (int j = 0; j < h; j++) firingRate[j] += rate[j] * filled;
+                            AddInputMoments(batch.AsSpan(0, filled * v), v, inputSums, ref inputSquares);
+                        }
                         // Weight the batch's terms by its rows so a short last batch counts less.
                         total += cost.Total * filled; recon += cost.Reconstruction * filled;
                         decay += cost.WeightDecay * filled; sparsity += cost.Sparsity * filled;
@@ -74,12 +96,35 @@ internal static class MiniBatchTrainer
             rowsPerEpoch = epochRows;
             epochCost = new CostBreakdown(total / epochRows, recon / epochRows, decay / epochRows, sparsity / epochRows);
             for (int j = 0; j < h; j++) meanActivation[j] /= epochRows;
+            for (int j = 0; j < h; j++) firingRate[j] /= epochRows;
             history.Add(epochCost);
             settings.Progress?.Invoke(new TrainingProgress(adam.Steps, epoch + 1, epochCost, clock.Elapsed));
         }
 
+        SparseCodeMetrics? metrics = null;
+        if (codes)
+        {
+            // FVU = sum ||x - y||^2 / sum ||x - mean||^2 over the last epoch; the first is 2 m times the
+            // reconstruction term, the second sum ||x||^2 - m ||mean||^2.
+            double meanSquares = 0;
+            foreach (double s in inputSums) meanSquares += s * s / rowsPerEpoch;
+            double variance = inputSquares - meanSquares;
+            metrics = new SparseCodeMetrics(2 * epochCost.Reconstruction * rowsPerEpoch / variance,
+                (double)objective.DeadLatentCount / h, firingRate);
+        }
         var summary = new TrainingSummary(OptimizerKind.Adam, adam.Steps, settings.Epochs, OptimizerExitReason.EpochsCompleted,
-            epochCost, meanActivation, clock.Elapsed, rowsPerEpoch, history);
-        return new TrainingResult(parameters, summary);
+            epochCost, meanActivation, clock.Elapsed, rowsPerEpoch, history, metrics);
+        return new TrainingResult(parameters!, summary);
+    }
+
+    // sums[i] += sum_r x[r, i] and squares += sum x^2, over rows of V values.
+    private static void AddInputMoments(ReadOnlySpan<float> rows, int v, double[] sums, ref double squares)
+    {
+        for (int r = 0; r < rows.Length / v; r++)
+        {
+            var row = rows.Slice(r * v, v);
+            for (int i = 0; i < v; i++) sums[i] += row[i];
+            squares += VectorKernels.SumOfSquares(row);
+        }
     }
 }

@@ -15,8 +15,9 @@ public sealed class TrainingSummary
 {
     /// <summary>A summary; <paramref name="meanActivation"/> and <paramref name="costHistory"/> are copied.</summary>
     public TrainingSummary(OptimizerKind optimizer, int iterations, int epochs, OptimizerExitReason exitReason, CostBreakdown finalCost,
-        double[] meanActivation, TimeSpan elapsed, long trainingRows, IReadOnlyList<CostBreakdown> costHistory)
+        double[] meanActivation, TimeSpan elapsed, long trainingRows, IReadOnlyList<CostBreakdown> costHistory, SparseCodeMetrics? codeMetrics = null)
     {
+        CodeMetrics = codeMetrics;
         Optimizer = optimizer;
         Iterations = iterations;
         Epochs = epochs;
@@ -57,6 +58,25 @@ public sealed class TrainingSummary
 
     /// <summary>J and its terms after each L-BFGS iteration (the first entry is the starting point), or per Adam epoch.</summary>
     public IReadOnlyList<CostBreakdown> CostHistory { get; }
+
+    /// <summary>The sparse codes' metrics (ReLU, TopK), measured like <see cref="FinalCost"/>; null for the sigmoid.</summary>
+    public SparseCodeMetrics? CodeMetrics { get; }
+}
+
+/// <summary>
+/// How sparse and how good a sparse code is, in the terms of today's sparse-autoencoder work (Gao et al.
+/// 2024, SAELens): measured over the last epoch's mini-batches, each before its update.
+/// </summary>
+/// <param name="Fvu">Fraction of variance unexplained: sum_i ||x_i - y_i||^2 / sum_i ||x_i - mean x||^2.</param>
+/// <param name="DeadFraction">Share of the latents that fired on none of the last DeadLatentWindow training rows.</param>
+/// <param name="FiringRate">Each latent's share of the rows on which it was active (h &gt; 0).</param>
+public sealed record SparseCodeMetrics(double Fvu, double DeadFraction, IReadOnlyList<double> FiringRate)
+{
+    /// <summary>L0: the mean number of active latents per row (the sum of the firing rates).</summary>
+    public double L0 => FiringRate.Sum();
+
+    /// <summary>Share of the latents active on more than 10% of the rows ("dense" latents).</summary>
+    public double DenseFraction => FiringRate.Count == 0 ? 0 : (double)FiringRate.Count(r => r > 0.1) / FiringRate.Count;
 }
 
 /// <summary>The trained parameters and the summary of the run that produced them.</summary>

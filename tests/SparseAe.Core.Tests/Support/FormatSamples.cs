@@ -19,6 +19,17 @@ internal static class FormatSamples
         => new(ParameterInitializer.Initialize(v, h, 4), new ObjectiveSettings(0.05, 2, 1e-3, SparsityPenalty.L1, DecoderKind.Linear),
             Summary(h), names ?? ["Code", "Features", ""]);
 
+    /// <summary>A TopK model with its metrics: every field of the model format's current version in use.</summary>
+    public static SavedAutoencoder SparseCode(int v = 3, int h = 2, IReadOnlyList<string>? names = null)
+    {
+        var summary = new TrainingSummary(OptimizerKind.Adam, 40, 4, OptimizerExitReason.EpochsCompleted,
+            new CostBreakdown(1.5, 1, 0.25, 0.25), Enumerable.Range(0, h).Select(j => 0.75 * (j + 1)).ToArray(),   // ReLU means may pass 1
+            TimeSpan.FromSeconds(2.5), 123, [new CostBreakdown(3, 2, 0.5, 0.5), new CostBreakdown(1.5, 1, 0.25, 0.25)],
+            new SparseCodeMetrics(0.3, 0.5, Enumerable.Range(0, h).Select(j => 0.25 * (j + 1) / h).ToArray()));
+        var objective = new ObjectiveSettings(Decoder: DecoderKind.Linear, Activation: ActivationKind.TopK, K: 1, L1Weight: 0.2, AuxK: 1, DeadLatentWindow: 5);
+        return new(ParameterInitializer.Initialize(v, h, 4), objective, summary, names ?? ["Code", "Features", ""]);
+    }
+
     public static ZcaWhitening Whitening(int d) => ZcaWhitening.Fit(TestData.RandomRows(40, d, 3), 40, d, 0.1);
 
     public static SavedZca Zca(int d = 4, IReadOnlyList<string>? names = null) => new(Whitening(d), 40, names ?? ["White", "Features"]);
