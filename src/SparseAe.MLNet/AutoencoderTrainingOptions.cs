@@ -15,23 +15,52 @@ public class AutoencoderTrainingOptions
     /// <summary>H, the hidden units (the size of the code).</summary>
     public int HiddenCount { get; set; } = Defaults.HiddenCount;
 
+    /// <summary>
+    /// The hidden units' activation: UFLDL's sigmoid (default; rho, beta and the penalty apply to it), or
+    /// a sparse code with exact zeros, ReLU (<see cref="L1Weight"/>) or TopK (<see cref="K"/>,
+    /// <see cref="AuxK"/>). The sparse codes train with a linear decoder and Adam.
+    /// </summary>
+    public ActivationKind Activation { get; set; } = Defaults.Activation;
+
+    /// <summary>TopK: latents kept per row, 1..H.</summary>
+    public int K { get; set; } = Defaults.K;
+
+    /// <summary>ReLU: weight of the L1 penalty on the activations (times the decoder norms, kept at 1), at least 0.</summary>
+    public double L1Weight { get; set; } = Defaults.L1Weight;
+
+    /// <summary>
+    /// TopK: dead latents the AuxK term (weight 1/32, Gao et al. 2024) reconstructs the residual from;
+    /// 0 turns it off. Null, the default, takes the power of two nearest V/2.
+    /// </summary>
+    public int? AuxK { get; set; }
+
+    /// <summary>Sparse codes: a latent that fired on none of the last this many training rows is dead (reported, and fed to AuxK).</summary>
+    public int DeadLatentWindow { get; set; } = Defaults.DeadLatentWindow;
+
     /// <summary>rho, the target mean activation of each hidden unit, in (0, 1).</summary>
     public double SparsityTarget { get; set; } = Defaults.SparsityTarget;
 
     /// <summary>beta, the weight of the sparsity penalty, at least 0.</summary>
     public double SparsityWeight { get; set; } = Defaults.SparsityWeight;
 
-    /// <summary>lambda, the weight decay on W1 and W2 (not on biases), at least 0.</summary>
+    /// <summary>lambda, the weight decay on W1 and W2 (not on biases; W1 alone for the sparse codes), at least 0.</summary>
     public double WeightDecay { get; set; } = Defaults.WeightDecay;
 
     /// <summary>KL divergence toward rho (UFLDL) or L1 on the activations.</summary>
     public SparsityPenalty Penalty { get; set; } = Defaults.Penalty;
 
-    /// <summary>Sigmoid decoder (inputs in [0, 1], UFLDL's sparse autoencoder) or linear decoder (any range, e.g. ZCA-whitened).</summary>
-    public DecoderKind Decoder { get; set; } = Defaults.Decoder;
+    /// <summary>
+    /// Sigmoid decoder (inputs in [0, 1], UFLDL's sparse autoencoder) or linear decoder (any range, e.g.
+    /// ZCA-whitened). Null, the default, takes the activation's: sigmoid for the sigmoid, linear for the
+    /// sparse codes (which need it).
+    /// </summary>
+    public DecoderKind? Decoder { get; set; }
 
-    /// <summary>L-BFGS over all rows in memory (default), or streaming mini-batch Adam.</summary>
-    public OptimizerKind Optimizer { get; set; } = Defaults.Optimizer;
+    /// <summary>
+    /// L-BFGS over all rows in memory, or streaming mini-batch Adam. Null, the default, takes the
+    /// activation's: L-BFGS for the sigmoid, Adam for the sparse codes (which need it).
+    /// </summary>
+    public OptimizerKind? Optimizer { get; set; }
 
     /// <summary>L-BFGS iterations at most.</summary>
     public int MaxIterations { get; set; } = Defaults.MaxIterations;
@@ -99,8 +128,9 @@ public class AutoencoderTrainingOptions
     internal TrainerSettings ToTrainerSettings(int seed, Action? checkCancellation, Microsoft.ML.Runtime.IChannel? channel) => new()
     {
         HiddenCount = HiddenCount,
-        Objective = new Objective.ObjectiveSettings(SparsityTarget, SparsityWeight, WeightDecay, Penalty, Decoder),
-        Optimizer = Optimizer,
+        Objective = new Objective.ObjectiveSettings(SparsityTarget, SparsityWeight, WeightDecay, Penalty,
+            Decoder ?? Defaults.DecoderFor(Activation), Activation, K, L1Weight, AuxK, DeadLatentWindow),
+        Optimizer = Optimizer ?? Defaults.OptimizerFor(Activation),
         MaxIterations = MaxIterations,
         LbfgsMemory = LbfgsMemory,
         GradientTolerance = GradientTolerance,

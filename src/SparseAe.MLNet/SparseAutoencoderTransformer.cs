@@ -11,6 +11,8 @@ namespace SparseAe.MLNet;
 /// <summary>
 /// A trained sparse autoencoder in an ML.NET pipeline: appends the code h = sigmoid(W1 x + b1) of
 /// each row's input vector as a vector column (and, optionally, the row's reconstruction error).
+/// A sparse code (ReLU, TopK) is a sparse vector of H slots named latent_0 .. latent_{H-1} that
+/// stores only its nonzero latents, so ML.NET's trainers take it without densifying it.
 /// Save and load it with <c>MLContext.Model</c>; use it through Transform or a PredictionEngine.
 /// </summary>
 /// <remarks>
@@ -28,7 +30,7 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
         ReconstructionErrorColumnName = reconstructionErrorColumnName;
-        Encoder = new AutoencoderEncoder(parameters, objective.Decoder);
+        Encoder = new AutoencoderEncoder(parameters, objective.Decoder, objective.Activation, objective.K);
         Weights = new AutoencoderWeights(parameters);
         Objective = objective;
         Summary = summary;
@@ -56,16 +58,19 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
 
     private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
     {
+        var codeType = new VectorDataViewType(NumberDataViewType.Single, Encoder.HiddenCount);
         var columns = new List<ComputedColumn>
         {
-            new(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, Encoder.HiddenCount), input =>
-                (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
-                {
-                    // Encode straight into the destination's storage (reused from row to row).
-                    var editor = VBufferEditor.Create(ref dst, Encoder.HiddenCount);
-                    Encoder.Encode(input.Read(), editor.Values);
-                    dst = editor.Commit();
-                })),
+            Encoder.Activation == ActivationKind.Sigmoid
+                ? new(OutputColumnName, codeType, input =>
+                    (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+                    {
+                        // Encode straight into the destination's storage (reused from row to row).
+                        var editor = VBufferEditor.Create(ref dst, Encoder.HiddenCount);
+                        Encoder.Encode(input.Read(), editor.Values);
+                        dst = editor.Commit();
+                    }))
+                : new(OutputColumnName, codeType, SparseCodeGetter, SparseCodeColumn.SlotNames(Encoder.HiddenCount)),
         };
         if (ReconstructionErrorColumnName is string errorName)
         {
@@ -82,6 +87,17 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
             }));
         }
         return new OutputColumns(inputSchema, InputColumnName, Encoder.VisibleCount, columns);
+    }
+
+    // The sparse codes: the dense code into a buffer of the getter's own, then its nonzeros into dst.
+    private Delegate SparseCodeGetter(InputVector input)
+    {
+        var code = new float[Encoder.HiddenCount];
+        return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+        {
+            Encoder.Encode(input.Read(), code);
+            SparseCodeColumn.Write(code, ref dst);
+        });
     }
 
     private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);

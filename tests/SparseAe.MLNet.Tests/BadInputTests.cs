@@ -243,4 +243,60 @@ public class BadInputTests
     private static SchemaShape SchemaShapeOf(IDataView data)
         => (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!
             .Invoke(null, [data.Schema])!;
+
+    // ---- The sparse codes' options: refused when the estimator is made, naming the option, the rule and the value ----
+
+    private ArgumentOutOfRangeException SparseCodeRefusal(Action<SparseAutoencoderOptions> change)
+    {
+        var options = new SparseAutoencoderOptions { OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 6, Activation = ActivationKind.TopK, K = 4 };
+        change(options);
+        return Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Transforms.SparseAutoencoder(options));
+    }
+
+    [Fact]
+    public void TopK_with_K_below_1()
+        => Assert.StartsWith("K (latents kept per row) must be at least 1, but is 0.", SparseCodeRefusal(o => o.K = 0).Message);
+
+    [Fact]
+    public void TopK_with_K_above_H()
+        => Assert.StartsWith("K (latents kept per row) must lie in 1..H = 1..6, but is 7.", SparseCodeRefusal(o => o.K = 7).Message);
+
+    [Fact]
+    public void TopK_with_AuxK_out_of_range()
+    {
+        Assert.StartsWith("AuxK must lie in 0..H = 0..6 (0 turns the AuxK term off), but is 9.", SparseCodeRefusal(o => o.AuxK = 9).Message);
+        Assert.StartsWith("AuxK must be null (a power of two near V/2) or at least 0, but is -2.", SparseCodeRefusal(o => o.AuxK = -2).Message);
+    }
+
+    [Fact]
+    public void A_sparse_code_with_a_sigmoid_decoder()
+        => Assert.StartsWith("Decoder must be Linear with Activation ReLU (a sparse code's latents add up linearly), but is Sigmoid.",
+            SparseCodeRefusal(o => { o.Activation = ActivationKind.ReLU; o.Decoder = DecoderKind.Sigmoid; }).Message);
+
+    [Fact]
+    public void A_sparse_code_with_L_BFGS()
+        => Assert.StartsWith("Optimizer must be Adam with Activation TopK (its cost is not smooth, and its dead latents are counted across mini-batches), but is Lbfgs.",
+            SparseCodeRefusal(o => o.Optimizer = OptimizerKind.Lbfgs).Message);
+
+    [Fact]
+    public void ReLU_with_a_negative_L1_weight()
+        => Assert.StartsWith("L1Weight must be finite and at least 0, but is -0.5.", SparseCodeRefusal(o => { o.Activation = ActivationKind.ReLU; o.L1Weight = -0.5; }).Message);
+
+    [Fact]
+    public void A_dead_latent_window_below_1()
+        => Assert.StartsWith("DeadLatentWindow (rows) must be at least 1, but is 0.", SparseCodeRefusal(o => o.DeadLatentWindow = 0).Message);
+
+    [Fact]
+    public void An_activation_that_does_not_exist()
+        => Assert.StartsWith("Activation must be Sigmoid, ReLU or TopK, but is 7.", SparseCodeRefusal(o => o.Activation = (ActivationKind)7).Message);
+
+    [Fact]
+    public void A_sparse_code_in_the_convolutional_featurizer()
+    {
+        var options = new ConvolutionalFeaturizerOptions { ImageHeight = 8, ImageWidth = 8, PatchSize = 4 };
+        options.Autoencoder.Activation = ActivationKind.TopK;
+        options.Autoencoder.K = 4;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Transforms.ConvolutionalSparseFeatures(options));
+        Assert.StartsWith("Autoencoder.Activation must be Sigmoid in the convolutional featurizer", e.Message);
+    }
 }

@@ -85,5 +85,10 @@ public sealed class ConvolutionalFeaturizerOptions
         if (PatchCount < 1) throw new ArgumentOutOfRangeException(nameof(PatchCount), PatchCount, $"PatchCount must be at least 1, but is {PatchCount}.");
         ArgumentNullException.ThrowIfNull(Autoencoder, nameof(Autoencoder));
         Autoencoder.Validate();
+        // The featurizer's encodings (the sigmoid code, the soft threshold) are defined on W1 x + b1;
+        // a sparse code's pre-encoder bias and selection would be dropped without a word.
+        if (Autoencoder.Activation != ActivationKind.Sigmoid)
+            throw new ArgumentOutOfRangeException("Autoencoder.Activation", Autoencoder.Activation,
+                $"Autoencoder.Activation must be Sigmoid in the convolutional featurizer (its encodings are the sigmoid code and the soft threshold), but is {Autoencoder.Activation}.");
     }
 }

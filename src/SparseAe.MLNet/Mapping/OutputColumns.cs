@@ -10,7 +10,9 @@ namespace SparseAe.MLNet.Mapping;
 /// <param name="MakeGetter">Given a reader of the current row's input vector, returns a
 /// ValueGetter of the column's type. Each getter owns its buffers, so getters on different
 /// cursors can run on different threads.</param>
-internal sealed record ComputedColumn(string Name, DataViewType Type, Func<InputVector, Delegate> MakeGetter);
+/// <param name="Annotations">The column's annotations (slot names), if any.</param>
+internal sealed record ComputedColumn(string Name, DataViewType Type, Func<InputVector, Delegate> MakeGetter,
+    DataViewSchema.Annotations? Annotations = null);
 
 /// <summary>Reads the input vector of the current row as dense floats, checking its length.</summary>
 internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column, int size)
@@ -48,7 +50,7 @@ internal sealed class OutputColumns
         _computed = computed;
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
-        foreach (var c in computed) builder.AddColumn(c.Name, c.Type);
+        foreach (var c in computed) builder.AddColumn(c.Name, c.Type, c.Annotations);
         OutputSchema = builder.ToSchema();
     }
 

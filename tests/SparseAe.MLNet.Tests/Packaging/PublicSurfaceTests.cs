@@ -22,7 +22,7 @@ public class PublicSurfaceTests
             "SparseAe.Convolution.FeatureEncodingKind", "SparseAe.Convolution.PatchNormalizationKind", "SparseAe.Convolution.PatchPreprocessor",
             "SparseAe.Convolution.PoolingKind", "SparseAe.Defaults",
             "SparseAe.Model.AutoencoderEncoder", "SparseAe.Model.AutoencoderParameters", "SparseAe.Model.AutoencoderWeights",
-            "SparseAe.Objective.CostBreakdown", "SparseAe.DecoderKind", "SparseAe.Objective.ObjectiveSettings",
+            "SparseAe.Objective.CostBreakdown", "SparseAe.DecoderKind", "SparseAe.ActivationKind", "SparseAe.Objective.ObjectiveSettings",
             "SparseAe.Objective.SparseAutoencoderObjective", "SparseAe.SparsityPenalty",
             "SparseAe.Optimization.NonFiniteCostException", "SparseAe.Optimization.OptimizerExitReason",
             "SparseAe.Persistence.AtomicFile", "SparseAe.Persistence.ConvolutionFormat", "SparseAe.Persistence.ModelFormat",
@@ -31,7 +31,7 @@ public class PublicSurfaceTests
             "SparseAe.Training.ArrayRowSource", "SparseAe.Training.AutoencoderTraining", "SparseAe.Training.IRowReader",
             "SparseAe.Training.IRowSource", "SparseAe.OptimizerKind", "SparseAe.Training.TrainerSettings",
             "SparseAe.Training.TrainingProgress", "SparseAe.Training.TrainingResult", "SparseAe.Training.TrainingSummary",
-            "SparseAe.Whitening.ZcaWhitening",
+            "SparseAe.Training.SparseCodeMetrics", "SparseAe.Whitening.ZcaWhitening",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), PublicTypes(typeof(SparseAe.Training.AutoencoderTraining)));
     }

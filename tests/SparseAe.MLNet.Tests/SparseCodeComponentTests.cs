@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.LoadCheck;
+using SparseAe.MLNet;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests;
+
+/// <summary>A TopK code of the 8x8 digits ahead of ML.NET's SdcaMaximumEntropy, trained once.</summary>
+public sealed class TopKDigitsFixture
+{
+    public const int Hidden = 64, K = 8;
+
+    public TopKDigitsFixture()
+    {
+        var (train, test) = TestData.SplitDigits();
+        Train = train.Select(d => new DigitRow { Label = d.Label, Features = d.Pixels }).ToList();
+        Test = test.Select(d => new DigitRow { Label = d.Label, Features = d.Pixels }).ToList();
+        Context = new MLContext(seed: 1);
+        TrainView = Context.Data.LoadFromEnumerable(Train);
+        var pipeline = Context.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+            {
+                OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = Hidden,
+                Activation = ActivationKind.TopK, K = K, Epochs = 30, BatchSize = 64, LearningRate = 0.003, Threads = 1,
+            })
+            .Append(Context.Transforms.Conversion.MapValueToKey("Label"))
+            .Append(Context.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Code"));
+        var chain = pipeline.Fit(TrainView);
+        Model = chain;
+        Autoencoder = (SparseAutoencoderTransformer)chain.First();
+    }
+
+    public MLContext Context { get; }
+    public List<DigitRow> Train { get; }
+    public List<DigitRow> Test { get; }
+    public IDataView TrainView { get; }
+    public ITransformer Model { get; }
+    public SparseAutoencoderTransformer Autoencoder { get; }
+}
+
+public class SparseCodeComponentTests(TopKDigitsFixture f) : IClassFixture<TopKDigitsFixture>
+{
+    [Fact]
+    public void A_TopK_code_is_a_sparse_vector_of_H_named_slots_holding_its_nonzero_latents_only()
+    {
+        var output = f.Autoencoder.Transform(f.Context.Data.LoadFromEnumerable(f.Test));
+        var column = output.Schema["Code"];
+        Assert.Equal(TopKDigitsFixture.Hidden, Assert.IsType<VectorDataViewType>(column.Type).Size);
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        column.GetSlotNames(ref names);
+        Assert.Equal(Enumerable.Range(0, TopKDigitsFixture.Hidden).Select(j => $"latent_{j}"), names.DenseValues().Select(n => n.ToString()));
+
+        using var cursor = output.GetRowCursor([column, output.Schema["Features"]]);
+        var code = cursor.GetGetter<VBuffer<float>>(column);
+        var features = cursor.GetGetter<VBuffer<float>>(output.Schema["Features"]);
+        VBuffer<float> c = default, x = default;
+        var expected = new float[TopKDigitsFixture.Hidden];
+        int rows = 0;
+        while (cursor.MoveNext())
+        {
+            code(ref c);
+            features(ref x);
+            Assert.False(c.IsDense);
+            Assert.InRange(c.GetValues().Length, 1, TopKDigitsFixture.K);
+            Assert.All(c.GetValues().ToArray(), v => Assert.True(v > 0));
+            f.Autoencoder.Encoder.Encode(x.DenseValues().ToArray(), expected);
+            Assert.Equal(expected, c.DenseValues());
+            rows++;
+        }
+        Assert.Equal(f.Test.Count, rows);
+    }
+
+    [Fact]
+    public void An_ML_NET_trainer_learns_from_the_sparse_code()
+    {
+        var metrics = f.Context.MulticlassClassification.Evaluate(f.Model.Transform(f.Context.Data.LoadFromEnumerable(f.Test)));
+        Assert.True(metrics.MacroAccuracy > 0.85, $"macro accuracy {metrics.MacroAccuracy}");
+    }
+
+    [Fact]
+    public void Training_reports_the_sparse_code_metrics()
+    {
+        var m = Assert.IsType<SparseAe.Training.SparseCodeMetrics>(f.Autoencoder.Summary.CodeMetrics);
+        Assert.InRange(m.L0, 1, TopKDigitsFixture.K + 1e-9);   // TopK: at most K latents a row (summed in double)
+        Assert.InRange(m.Fvu, 0.001, 0.5);
+        Assert.InRange(m.DeadFraction, 0, 1);
+        Assert.Equal(TopKDigitsFixture.Hidden, m.FiringRate.Count);
+        Assert.Equal(ActivationKind.TopK, f.Autoencoder.Objective.Activation);
+        Assert.Equal(DecoderKind.Linear, f.Autoencoder.Objective.Decoder);
+        Assert.Equal(SparseAe.OptimizerKind.Adam, f.Autoencoder.Summary.Optimizer);
+    }
+
+    [Fact]
+    public void The_decoder_columns_are_at_unit_norm()
+    {
+        var w = f.Autoencoder.Weights;
+        for (int j = 0; j < w.HiddenCount; j++)
+        {
+            double sq = 0;
+            for (int i = 0; i < w.VisibleCount; i++) sq += Math.Pow(w.W2.Span[i * w.HiddenCount + j], 2);
+            Assert.Equal(1.0, Math.Sqrt(sq), 1e-5);
+        }
+    }
+
+    [Fact]
+    public void A_fresh_process_that_only_loads_the_TopK_model_predicts_bit_identically()
+    {
+        var dir = TestData.TempDirectory();
+        var model = Path.Combine(dir, "model.zip");
+        var rows = Path.Combine(dir, "rows.csv");
+        var output = Path.Combine(dir, "out.txt");
+        f.Context.Model.Save(f.Model, f.TrainView.Schema, model);
+        PredictionDump.WriteRows(rows, f.Test);
+
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { TestData.Metadata("LoadCheckPath"), model, rows, output }) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000), "the load-check process did not finish in 2 minutes");
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stdout} {stderr}");
+
+        var lines = File.ReadAllLines(output);
+        int split = Array.IndexOf(lines, "--");
+        var expected = PredictionDump.ThroughTransform(f.Context, f.Model, f.Test);
+        Assert.Equal(expected, lines[..split]);
+        Assert.Equal(expected, lines[(split + 1)..]);
+        var loaded = (SparseAutoencoderTransformer)((IEnumerable<ITransformer>)new MLContext().Model.Load(model, out _)).First();
+        Assert.Equal(f.Autoencoder.Objective, loaded.Objective);
+        Assert.Equal(f.Autoencoder.Summary.CodeMetrics!.FiringRate, loaded.Summary.CodeMetrics!.FiringRate);
+    }
+
+    [Fact]
+    public void A_ReLU_code_is_sparse_too_and_its_L1_weight_makes_it_sparser()
+    {
+        var ml = new MLContext(seed: 1);
+        var view = ml.Data.LoadFromEnumerable(f.Train);
+        double L0(double l1)
+        {
+            var ae = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+            {
+                OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 32,
+                Activation = ActivationKind.ReLU, L1Weight = l1, Epochs = 5, BatchSize = 64, LearningRate = 0.003, Threads = 1,
+            }).Fit(view);
+            using var cursor = ae.Transform(view).GetRowCursor([ae.Transform(view).Schema["Code"]]);
+            var getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema["Code"]);
+            VBuffer<float> c = default;
+            long nonzero = 0, rows = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref c);
+                nonzero += c.GetValues().ToArray().Count(v => v != 0);
+                rows++;
+            }
+            Assert.Equal(ae.Summary.CodeMetrics!.L0, (double)nonzero / rows, 3.0);   // the last epoch's L0, before its updates
+            return (double)nonzero / rows;
+        }
+        double loose = L0(0.01), tight = L0(1.0);
+        Assert.True(tight < loose / 2, $"L0 {tight} with L1 weight 1 against {loose} with 0.01");
+    }
+}
