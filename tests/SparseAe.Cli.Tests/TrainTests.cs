@@ -104,6 +104,28 @@ public class TrainTests
         Assert.Equal(expected.Weights.W1.ToArray(), fromCli);
     }
 
+    [Fact]
+    public void A_TopK_code_trains_with_Adam_and_a_linear_decoder_and_prints_and_writes_its_metrics()
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--patches", "2000", "--activation", "topk", "--k", "4", "--hidden", "32",
+            "--epochs", "3", "--batch-size", "256", "--metrics-json", "metrics.json");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var line = output.Split('\n').Single(l => l.StartsWith("metrics: ", StringComparison.Ordinal));
+        Assert.Matches(@"^metrics: L0=[0-9.]+ FVU=[0-9.]+ dead=[0-9.]+% dense=[0-9.]+%\s*$", line);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
+        var root = json.RootElement;
+        Assert.Equal("TopK", root.GetProperty("activation").GetString());
+        Assert.InRange(root.GetProperty("l0").GetDouble(), 1, 4 + 1e-9);
+        Assert.Equal(32, root.GetProperty("firingRate").GetArrayLength());
+        Assert.Equal(root.GetProperty("l0").GetDouble(), root.GetProperty("firingRate").EnumerateArray().Sum(e => e.GetDouble()), 1e-9);
+        var ae = (SparseAutoencoderTransformer)new MLContext().Model.Load(Path.Combine(dir, "model.zip"), out _);
+        Assert.Equal(ActivationKind.TopK, ae.Objective.Activation);
+        Assert.Equal(DecoderKind.Linear, ae.Objective.Decoder);
+        Assert.Equal(OptimizerKind.Adam, ae.Summary.Optimizer);
+        Assert.Equal(4, ae.Objective.K);
+    }
+
     [Theory]
     [InlineData("error: --hidden: HiddenCount must be at least 1, but is 0.", "--hidden", "0")]
     [InlineData("--whiten must be one of", "--whiten", "bogus")]
@@ -117,6 +139,13 @@ public class TrainTests
     [InlineData("has no variable 'NOPE'", "--mat", "IMAGES.mat", "--variable", "NOPE")]
     [InlineData("smaller than the 64x64 patches", "--mat", "IMAGES.mat", "--patch", "64")]
     [InlineData("at most one data source", "--mat", "IMAGES.mat", "--csv", "x.csv")]
+    [InlineData("--activation must be one of sigmoid, relu, topk, but is 'tanh'.", "--activation", "tanh")]
+    [InlineData("error: --k: K (latents kept per row) must lie in 1..H = 1..100, but is 101.", "--activation", "topk", "--k", "101")]
+    [InlineData("error: --aux-k: AuxK must be null (a power of two near V/2) or at least 0, but is -1.", "--activation", "topk", "--aux-k", "-1")]
+    [InlineData("error: --l1-weight: L1Weight must be finite and at least 0, but is -1.", "--activation", "relu", "--l1-weight", "-1")]
+    [InlineData("error: --decoder: Decoder must be Linear with Activation TopK", "--activation", "topk", "--decoder", "sigmoid")]
+    [InlineData("error: --optimizer: Optimizer must be Adam with Activation ReLU", "--activation", "relu", "--optimizer", "lbfgs")]
+    [InlineData("--metrics-json: the metrics are those of a sparse code", "--metrics-json", "m.json")]
     public void Bad_arguments_are_one_line_exit_code_2_and_write_nothing(string message, params string[] args)
     {
         var dir = Cli.TempDirectory();

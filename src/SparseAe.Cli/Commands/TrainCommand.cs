@@ -40,9 +40,15 @@ internal static class TrainCommand
         var sparsity = Flag(new Option<double>("--sparsity") { Description = "Target activation rho, in (0, 1).", DefaultValueFactory = _ => Defaults.SparsityTarget }, nameof(AutoencoderTrainingOptions.SparsityTarget));
         var sparsityWeight = Flag(new Option<double>("--sparsity-weight") { Description = "Sparsity weight beta.", DefaultValueFactory = _ => Defaults.SparsityWeight }, nameof(AutoencoderTrainingOptions.SparsityWeight));
         var weightDecay = Flag(new Option<double>("--weight-decay") { Description = "Weight decay lambda.", DefaultValueFactory = _ => Defaults.WeightDecay }, nameof(AutoencoderTrainingOptions.WeightDecay));
-        var penalty = new Option<string>("--penalty") { Description = "kl | l1.", DefaultValueFactory = _ => "kl" };
-        var decoder = new Option<string>("--decoder") { Description = "sigmoid (inputs in [0, 1]) | linear (any range, e.g. after --whiten zca).", DefaultValueFactory = _ => "sigmoid" };
-        var optimizer = new Option<string>("--optimizer") { Description = "lbfgs | adam.", DefaultValueFactory = _ => "lbfgs" };
+        var penalty = new Option<string>("--penalty") { Description = "kl | l1 (the sigmoid's penalty).", DefaultValueFactory = _ => "kl" };
+        var activation = Flag(new Option<string>("--activation") { Description = "sigmoid (UFLDL) | relu | topk: the sparse codes, with exact zeros.", DefaultValueFactory = _ => "sigmoid" }, nameof(AutoencoderTrainingOptions.Activation));
+        var k = Flag(new Option<int>("--k") { Description = "TopK: latents kept per row.", DefaultValueFactory = _ => Defaults.K }, nameof(AutoencoderTrainingOptions.K));
+        var auxK = Flag(new Option<int?>("--aux-k") { Description = "TopK: dead latents in the AuxK term, 0 = off (default: the power of two nearest V/2)." }, nameof(AutoencoderTrainingOptions.AuxK));
+        var l1Weight = Flag(new Option<double>("--l1-weight") { Description = "ReLU: weight of the L1 penalty.", DefaultValueFactory = _ => Defaults.L1Weight }, nameof(AutoencoderTrainingOptions.L1Weight));
+        var deadWindow = Flag(new Option<int>("--dead-window") { Description = "Sparse codes: rows without firing after which a latent is dead.", DefaultValueFactory = _ => Defaults.DeadLatentWindow }, nameof(AutoencoderTrainingOptions.DeadLatentWindow));
+        var decoder = Flag(new Option<string>("--decoder") { Description = "sigmoid (inputs in [0, 1]) | linear (any range, e.g. after --whiten zca) (default: sigmoid for --activation sigmoid, linear for the sparse codes).", DefaultValueFactory = _ => "auto" }, nameof(AutoencoderTrainingOptions.Decoder));
+        var optimizer = Flag(new Option<string>("--optimizer") { Description = "lbfgs | adam (default: lbfgs for --activation sigmoid, adam for the sparse codes).", DefaultValueFactory = _ => "auto" }, nameof(AutoencoderTrainingOptions.Optimizer));
+        var metricsJson = new Option<string?>("--metrics-json") { Description = "Sparse codes: also write the metrics (L0, FVU, dead, dense, firing rates) as JSON." };
         var iterations = Flag(new Option<int>("--iterations") { Description = "L-BFGS iterations.", DefaultValueFactory = _ => Defaults.MaxIterations }, nameof(AutoencoderTrainingOptions.MaxIterations));
         var epochs = Flag(new Option<int>("--epochs") { Description = "Adam epochs.", DefaultValueFactory = _ => Defaults.Epochs }, nameof(AutoencoderTrainingOptions.Epochs));
         var batchSize = Flag(new Option<int>("--batch-size") { Description = "Adam mini-batch rows.", DefaultValueFactory = _ => Defaults.BatchSize }, nameof(AutoencoderTrainingOptions.BatchSize));
@@ -58,7 +64,8 @@ internal static class TrainCommand
         var command = new Command("train", "Train a sparse autoencoder (the seed experiment by default) and write the model, filters and curve.")
         {
             mat, variable, images, idx, csv, patch, patches, downsample, whiten, normalize, hidden, sparsity, sparsityWeight, weightDecay, penalty,
-            decoder, optimizer, iterations, epochs, batchSize, learningRate, seed, threads, model, filters, curve, weightsCsv, weightsMat,
+            activation, k, auxK, l1Weight, deadWindow, decoder, optimizer, iterations, epochs, batchSize, learningRate, seed, threads, model, filters, curve,
+            weightsCsv, weightsMat, metricsJson,
         };
         command.SetAction(r => CommandRunner.Run(() =>
         {
@@ -76,8 +83,13 @@ internal static class TrainCommand
                 SparsityWeight = r.GetValue(sparsityWeight),
                 WeightDecay = r.GetValue(weightDecay),
                 Penalty = Parse("--penalty", r.GetValue(penalty)!, ("kl", SparsityPenalty.KLDivergence), ("l1", SparsityPenalty.L1)),
-                Decoder = Parse("--decoder", r.GetValue(decoder)!, ("sigmoid", DecoderKind.Sigmoid), ("linear", DecoderKind.Linear)),
-                Optimizer = Parse("--optimizer", r.GetValue(optimizer)!, ("lbfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)),
+                Activation = Parse("--activation", r.GetValue(activation)!, ("sigmoid", ActivationKind.Sigmoid), ("relu", ActivationKind.ReLU), ("topk", ActivationKind.TopK)),
+                K = r.GetValue(k),
+                AuxK = r.GetValue(auxK),
+                L1Weight = r.GetValue(l1Weight),
+                DeadLatentWindow = r.GetValue(deadWindow),
+                Decoder = Parse<DecoderKind?>("--decoder", r.GetValue(decoder)!, ("auto", null), ("sigmoid", DecoderKind.Sigmoid), ("linear", DecoderKind.Linear)),
+                Optimizer = Parse<OptimizerKind?>("--optimizer", r.GetValue(optimizer)!, ("auto", null), ("lbfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)),
                 MaxIterations = r.GetValue(iterations),
                 Epochs = r.GetValue(epochs),
                 BatchSize = r.GetValue(batchSize),
@@ -85,7 +97,9 @@ internal static class TrainCommand
                 Seed = r.GetValue(seed),
                 Threads = r.GetValue(threads),
             };
-            var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat));
+            var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson));
+            if (outputs.MetricsJson is not null && options.Activation == ActivationKind.Sigmoid)
+                throw new UsageException("--metrics-json: the metrics are those of a sparse code; give --activation relu or topk.");
             Check(options, flagOf);
             TrainRunner.Run(data, options, outputs, Console.Out);
         }));
@@ -116,7 +130,7 @@ internal static class TrainCommand
 }
 
 /// <summary>Where a training run writes its files (null: not written).</summary>
-internal sealed record TrainOutputs(string Model, string Filters, string Curve, string? WeightsCsv, string? WeightsMat);
+internal sealed record TrainOutputs(string Model, string Filters, string Curve, string? WeightsCsv, string? WeightsMat, string? MetricsJson = null);
 
 /// <summary>Prepares the data, trains, writes every output and prints the summary.</summary>
 internal static class TrainRunner
@@ -146,7 +160,7 @@ internal static class TrainRunner
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(prepared.Rows, prepared.Count, prepared.Dimension), "Features", prepared.Count);
-        bool adam = options.Optimizer == OptimizerKind.Adam;
+        bool adam = (options.Optimizer ?? Defaults.OptimizerFor(options.Activation)) == OptimizerKind.Adam;
         var (model, ae) = TrainProgress.Run(adam ? options.Epochs : options.MaxIterations, adam ? "epochs" : "iterations", progress =>
         {
             options.Progress = progress;
@@ -165,6 +179,7 @@ internal static class TrainRunner
         ModelOutputs.Curve(ae, outputs.Curve);
         if (outputs.WeightsCsv is not null) ModelOutputs.WeightsCsv(ae, outputs.WeightsCsv);
         if (outputs.WeightsMat is not null) ModelOutputs.WeightsMat(ae, outputs.WeightsMat);
+        if (outputs.MetricsJson is not null) ModelOutputs.MetricsJson(ae, outputs.MetricsJson);
 
         var s = ae.Summary;
         var c = s.FinalCost;
@@ -172,8 +187,12 @@ internal static class TrainRunner
             "done: {0} iterations{1}, exit {2}, {3:F2} s", s.Iterations, s.Epochs > 0 ? $" ({s.Epochs} epochs)" : "", s.ExitReason, s.Elapsed.TotalSeconds));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "final cost J {0:G6} = reconstruction {1:G6} + weight decay {2:G6} + sparsity {3:G6}", c.Total, c.Reconstruction, c.WeightDecay, c.Sparsity));
-        output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "mean activation {0:G4} (target {1:G4}), min {2:G4}, max {3:G4}", s.MeanActivation.Average(), options.SparsityTarget, s.MeanActivation.Min(), s.MeanActivation.Max()));
-        output.WriteLine($"wrote {string.Join(", ", new[] { outputs.Model, outputs.Filters, outputs.Curve, outputs.WeightsCsv, outputs.WeightsMat }.Where(p => p is not null))}");
+        if (s.CodeMetrics is { } m)
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "metrics: L0={0:F2} FVU={1:F4} dead={2:F1}% dense={3:F1}%", m.L0, m.Fvu, 100 * m.DeadFraction, 100 * m.DenseFraction));
+        else
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "mean activation {0:G4} (target {1:G4}), min {2:G4}, max {3:G4}", s.MeanActivation.Average(), options.SparsityTarget, s.MeanActivation.Min(), s.MeanActivation.Max()));
+        output.WriteLine($"wrote {string.Join(", ", new[] { outputs.Model, outputs.Filters, outputs.Curve, outputs.WeightsCsv, outputs.WeightsMat, outputs.MetricsJson }.Where(p => p is not null))}");
     }
 }

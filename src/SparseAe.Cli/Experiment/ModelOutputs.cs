@@ -46,4 +46,21 @@ internal static class ModelOutputs
             MatVariable.FromSingles("b2", [v, 1], w.B2.ToArray()),
         ]));
     }
+
+    /// <summary>The sparse code's metrics (L0, FVU, dead and dense shares, each latent's firing rate) as JSON.</summary>
+    public static void MetricsJson(SparseAutoencoderTransformer ae, string path)
+    {
+        var m = ae.Summary.CodeMetrics
+            ?? throw new UsageException($"--metrics-json: the metrics are those of a sparse code (--activation relu or topk); this model's activation is {ae.Objective.Activation}.");
+        var document = new
+        {
+            activation = ae.Objective.Activation.ToString(),
+            l0 = m.L0,
+            fvu = m.Fvu,
+            dead = m.DeadFraction,
+            dense = m.DenseFraction,
+            firingRate = m.FiringRate,
+        };
+        AtomicFile.WriteText(path, writer => writer.Write(System.Text.Json.JsonSerializer.Serialize(document, new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
+    }
 }
