@@ -102,6 +102,24 @@ public class ModelFormatTests
     }
 
     [Fact]
+    public void A_JumpReLU_model_round_trips_with_its_thresholds_and_its_L0_weight()
+    {
+        var sample = SparseAe.Tests.Support.FormatSamples.SparseCode(v: 4, h: 3);
+        var p = new AutoencoderParameters(4, 3, hasThresholds: true);
+        sample.Parameters.Theta.CopyTo(p.Theta, 0);
+        p.LogThresholds[0] = -2.5f; p.LogThresholds[1] = 0.25f; p.LogThresholds[2] = -7f;
+        var jump = sample with { Parameters = p, Objective = sample.Objective with { Activation = ActivationKind.JumpReLU, L0Weight = 0.7 } };
+        var read = ModelFormat.Read(new MemoryStream(Bytes(jump)));
+        Assert.True(read.Parameters.HasThresholds);
+        Assert.Equal(p.Theta, read.Parameters.Theta);
+        Assert.Equal(jump.Objective, read.Objective);
+        var missing = Assert.Throws<ArgumentException>(() => Bytes(jump with { Parameters = sample.Parameters }));
+        Assert.StartsWith("The log-thresholds are absent; a JumpReLU model must have one per hidden unit.", missing.Message);
+        var extra = Assert.Throws<ArgumentException>(() => Bytes(sample with { Parameters = p }));
+        Assert.StartsWith("The log-thresholds are present; a TopK model must have none.", extra.Message);
+    }
+
+    [Fact]
     public void A_sparse_code_model_round_trips_with_its_settings_and_metrics()
     {
         var sample = SparseAe.Tests.Support.FormatSamples.SparseCode(v: 4, h: 3);

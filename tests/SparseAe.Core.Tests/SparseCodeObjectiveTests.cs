@@ -42,7 +42,7 @@ public class SparseCodeObjectiveTests
     /// theta with W1 in [-0.8, 0.8], W2 column j in [-s_j, s_j] with s_j = 0.4 + 0.5 j (norms far from
     /// 1, so the normalisation's chain rule matters), and biases in [-0.5, 0.5].
     /// </summary>
-    private static double[] RandomTheta(int v, int h, int seed)
+    internal static double[] RandomTheta(int v, int h, int seed)
     {
         var rng = new Random(seed);
         var theta = new double[2 * h * v + h + v];
@@ -54,7 +54,7 @@ public class SparseCodeObjectiveTests
     }
 
     /// <summary>Rows in [-2, 2], as whitened inputs are of any sign; (rows, v) row-major.</summary>
-    private static float[] RandomInputs(int rows, int v, int seed)
+    internal static float[] RandomInputs(int rows, int v, int seed)
     {
         var rng = new Random(seed);
         var x = new float[rows * v];

@@ -22,6 +22,7 @@ public sealed class AutoencoderEncoder
     private readonly AlignedArray _w1tPadded;   // (V, Hp), zero beyond column H; rows never split a vector across cache lines
     private readonly float[] _b1Padded;    // (Hp), zero beyond H
     private readonly int _hp;
+    private readonly float[] _thresholds;   // JumpReLU: theta_j = exp(t_j); empty otherwise
 
     /// <param name="parameters">The trained parameters (copied).</param>
     /// <param name="decoder">The decoder they were trained with (used by <see cref="ReconstructionError"/>).</param>
@@ -43,6 +44,10 @@ public sealed class AutoencoderEncoder
         MatrixKernels.Transpose(_p.W1, _w1tPadded.Span, h, v, _hp);
         _b1Padded = new float[_hp];
         _p.B1.CopyTo(_b1Padded);
+        if (activation == ActivationKind.JumpReLU && !parameters.HasThresholds)
+            throw new ArgumentException("JumpReLU parameters need a log-threshold per hidden unit (AutoencoderParameters.HasThresholds), but these have none.", nameof(parameters));
+        _thresholds = new float[activation == ActivationKind.JumpReLU ? h : 0];
+        for (int j = 0; j < _thresholds.Length; j++) _thresholds[j] = MathF.Exp(_p.LogThresholds[j]);   // as in training
         if (activation != ActivationKind.Sigmoid)
         {
             // The pre-encoder bias folded as in training: W1 (x - b2) + b1 = W1 x + (b1 - W1 b2).
@@ -89,6 +94,9 @@ public sealed class AutoencoderEncoder
                 break;
             case ActivationKind.ReLU:
                 TensorPrimitives.Max(z, 0f, code);
+                break;
+            case ActivationKind.JumpReLU:
+                for (int j = 0; j < code.Length; j++) code[j] = z[j] > _thresholds[j] ? z[j] : 0f;
                 break;
             default:
                 Span<int> chosen = K <= 256 ? stackalloc int[K] : new int[K];

@@ -10,26 +10,30 @@ namespace SparseAe.Model;
 /// </remarks>
 public sealed class AutoencoderParameters
 {
-    /// <summary>Creates zeroed parameters for the given sizes.</summary>
-    public AutoencoderParameters(int visibleCount, int hiddenCount)
-        : this(visibleCount, hiddenCount, new float[CountFor(visibleCount, hiddenCount)])
+    /// <summary>Creates zeroed parameters for the given sizes (with a log-threshold per hidden unit for JumpReLU).</summary>
+    public AutoencoderParameters(int visibleCount, int hiddenCount, bool hasThresholds = false)
+        : this(visibleCount, hiddenCount, new float[CountFor(visibleCount, hiddenCount, hasThresholds)], hasThresholds)
     {
     }
 
     /// <summary>Wraps an existing theta (not copied).</summary>
-    public AutoencoderParameters(int visibleCount, int hiddenCount, float[] theta)
+    public AutoencoderParameters(int visibleCount, int hiddenCount, float[] theta, bool hasThresholds = false)
     {
         CheckSizes(visibleCount, hiddenCount);
         ArgumentNullException.ThrowIfNull(theta);
-        long expected = CountFor(visibleCount, hiddenCount);
+        long expected = CountFor(visibleCount, hiddenCount, hasThresholds);
         if (theta.Length != expected)
             throw new ArgumentException(
-                $"theta must hold 2*H*V + H + V = {expected} values for V={visibleCount}, H={hiddenCount}, but holds {theta.Length}.",
+                $"theta must hold 2*H*V + H + V{(hasThresholds ? " + H" : "")} = {expected} values for V={visibleCount}, H={hiddenCount}, but holds {theta.Length}.",
                 nameof(theta));
         VisibleCount = visibleCount;
         HiddenCount = hiddenCount;
+        HasThresholds = hasThresholds;
         Theta = theta;
     }
+
+    /// <summary>True when theta ends with a log-threshold per hidden unit (JumpReLU).</summary>
+    public bool HasThresholds { get; }
 
     /// <summary>V: inputs per row and outputs of the decoder.</summary>
     public int VisibleCount { get; }
@@ -37,7 +41,7 @@ public sealed class AutoencoderParameters
     /// <summary>H: hidden units, the size of the code.</summary>
     public int HiddenCount { get; }
 
-    /// <summary>All parameters, <c>[W1 | W2 | b1 | b2]</c>.</summary>
+    /// <summary>All parameters, <c>[W1 | W2 | b1 | b2]</c>, then <c>log theta (H)</c> for JumpReLU.</summary>
     public float[] Theta { get; }
 
     private int W1Length => HiddenCount * VisibleCount;
@@ -54,11 +58,14 @@ public sealed class AutoencoderParameters
     /// <summary>b2 (V).</summary>
     public Span<float> B2 => Theta.AsSpan(2 * W1Length + HiddenCount, VisibleCount);
 
-    /// <summary>Length of theta: 2*H*V + H + V.</summary>
-    public static int CountFor(int visibleCount, int hiddenCount)
+    /// <summary>JumpReLU: log theta (H), the log of each hidden unit's threshold; empty otherwise.</summary>
+    public Span<float> LogThresholds => HasThresholds ? Theta.AsSpan(2 * W1Length + HiddenCount + VisibleCount, HiddenCount) : default;
+
+    /// <summary>Length of theta: 2*H*V + H + V, plus H with thresholds (JumpReLU).</summary>
+    public static int CountFor(int visibleCount, int hiddenCount, bool hasThresholds = false)
     {
         CheckSizes(visibleCount, hiddenCount);
-        long n = 2L * hiddenCount * visibleCount + hiddenCount + visibleCount;
+        long n = 2L * hiddenCount * visibleCount + hiddenCount + visibleCount + (hasThresholds ? hiddenCount : 0);
         if (n > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(hiddenCount),
                 $"A {visibleCount}-{hiddenCount}-{visibleCount} autoencoder needs {n} parameters, more than one array can hold ({Array.MaxLength}).");
@@ -84,7 +91,7 @@ public sealed class AutoencoderParameters
     }
 
     /// <summary>A deep copy.</summary>
-    public AutoencoderParameters Clone() => new(VisibleCount, HiddenCount, (float[])Theta.Clone());
+    public AutoencoderParameters Clone() => new(VisibleCount, HiddenCount, (float[])Theta.Clone(), HasThresholds);
 
     private static void CheckSizes(int visibleCount, int hiddenCount)
     {

@@ -30,6 +30,9 @@ public sealed class AutoencoderWeights
     /// <summary>b2 (V).</summary>
     public ReadOnlyMemory<float> B2 => _p.Theta.AsMemory(2 * _p.HiddenCount * _p.VisibleCount + _p.HiddenCount, _p.VisibleCount);
 
+    /// <summary>JumpReLU: each hidden unit's threshold theta_j = exp(log theta_j) (H); empty for the other activations.</summary>
+    public ReadOnlyMemory<float> Thresholds => _p.HasThresholds ? _p.LogThresholds.ToArray().Select(MathF.Exp).ToArray() : ReadOnlyMemory<float>.Empty;
+
     /// <summary>Hidden unit j's filter: row j of W1, V values.</summary>
     public ReadOnlySpan<float> Filter(int hiddenUnit)
     {

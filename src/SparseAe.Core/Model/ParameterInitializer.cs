@@ -23,11 +23,13 @@ internal static class ParameterInitializer
     /// The sparse codes' start (Gao et al. 2024, section 2.2 and appendix A.1): decoder columns in
     /// uniformly random directions at unit norm (normalised Gaussians), the encoder their transpose,
     /// b1 zero, and b2 (the pre-encoder bias) the mean of <paramref name="firstRows"/>, rows of V values.
+    /// With thresholds (JumpReLU) each starts at <see cref="Defaults.JumpInitialThreshold"/> (Rajamanoharan et al. 2024).
     /// </summary>
-    public static AutoencoderParameters InitializeSparseCode(int visibleCount, int hiddenCount, int seed, ReadOnlySpan<float> firstRows)
+    public static AutoencoderParameters InitializeSparseCode(int visibleCount, int hiddenCount, int seed, ReadOnlySpan<float> firstRows, bool thresholds = false)
     {
         int v = visibleCount, h = hiddenCount;
-        var p = new AutoencoderParameters(v, h);
+        var p = new AutoencoderParameters(v, h, thresholds);
+        p.LogThresholds.Fill((float)Math.Log(Defaults.JumpInitialThreshold));
         var rng = new Random(seed);
         Span<float> w1 = p.W1, w2 = p.W2;
         for (int i = 0; i < w2.Length; i++)

@@ -9,13 +9,14 @@ namespace SparseAe.Objective;
 /// output (UFLDL's "linear decoder", for inputs of any range such as ZCA-whitened patches). The sparse
 /// codes (every activation but the sigmoid) need the linear decoder.</param>
 /// <param name="Activation">The hidden units' activation: UFLDL's sigmoid (rho, beta and the penalty
-/// apply to it alone), ReLU (L1 weight) or TopK (K, AuxK, the dead-latent window).</param>
+/// apply to it alone), ReLU (L1 weight), TopK (K, AuxK, the dead-latent window) or JumpReLU (L0 weight).</param>
 /// <param name="K">TopK: latents kept per row, 1..H.</param>
 /// <param name="L1Weight">ReLU: weight of the L1 penalty on the activations, at least 0.</param>
 /// <param name="AuxK">TopK: dead latents that the AuxK term reconstructs the residual from, 0 (no
 /// AuxK term) to H; null, the power of two nearest V/2 (<see cref="Defaults.AuxKFor"/>).</param>
 /// <param name="DeadLatentWindow">Sparse codes: a latent that fired on none of the last this many
 /// training rows is dead; at least 1.</param>
+/// <param name="L0Weight">JumpReLU: weight of the L0 penalty, at least 0.</param>
 public sealed record ObjectiveSettings(
     double SparsityTarget = Defaults.SparsityTarget,
     double SparsityWeight = Defaults.SparsityWeight,
@@ -26,9 +27,13 @@ public sealed record ObjectiveSettings(
     int K = Defaults.K,
     double L1Weight = Defaults.L1Weight,
     int? AuxK = null,
-    int DeadLatentWindow = Defaults.DeadLatentWindow)
+    int DeadLatentWindow = Defaults.DeadLatentWindow,
+    double L0Weight = Defaults.L0Weight)
 {
-    /// <summary>True for the sparse codes (ReLU, TopK): linear decoder with unit-norm columns, pre-encoder bias.</summary>
+    /// <summary>True for JumpReLU, whose parameters include a threshold per latent.</summary>
+    public bool HasThresholds => Activation == ActivationKind.JumpReLU;
+
+    /// <summary>True for the sparse codes (ReLU, TopK, JumpReLU): linear decoder with unit-norm columns, pre-encoder bias.</summary>
     public bool IsSparseCode => Activation != ActivationKind.Sigmoid;
 
     /// <summary>The AuxK in force for a V-H-V network: <see cref="AuxK"/>, or <see cref="Defaults.AuxKFor"/> where it is null.</summary>
@@ -67,11 +72,13 @@ public sealed record ObjectiveSettings(
                 $"Decoder must be Sigmoid or Linear, but is {(int)Decoder}.");
         if (!Enum.IsDefined(Activation))
             throw new ArgumentOutOfRangeException(nameof(Activation), Activation,
-                $"Activation must be Sigmoid, ReLU or TopK, but is {(int)Activation}.");
+                $"Activation must be Sigmoid, ReLU, TopK or JumpReLU, but is {(int)Activation}.");
         if (K < 1)
             throw new ArgumentOutOfRangeException(nameof(K), K, $"K (latents kept per row) must be at least 1, but is {K}.");
         if (!(L1Weight >= 0) || double.IsInfinity(L1Weight))
             throw new ArgumentOutOfRangeException(nameof(L1Weight), L1Weight, $"L1Weight must be finite and at least 0, but is {L1Weight}.");
+        if (!(L0Weight >= 0) || double.IsInfinity(L0Weight))
+            throw new ArgumentOutOfRangeException(nameof(L0Weight), L0Weight, $"L0Weight must be finite and at least 0, but is {L0Weight}.");
         if (AuxK < 0)
             throw new ArgumentOutOfRangeException(nameof(AuxK), AuxK, $"AuxK must be null (a power of two near V/2) or at least 0, but is {AuxK}.");
         if (DeadLatentWindow < 1)

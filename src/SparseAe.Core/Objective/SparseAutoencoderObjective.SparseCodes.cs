@@ -40,6 +40,14 @@ public sealed partial class SparseAutoencoderObjective
     ///   TopK:  J += alpha (1/(2m)) sum_i ||D a_i + e_i||^2,  alpha = 1/32 (AuxK, Gao et al. section A.2),
     ///          a_i = max(0, z_i) on the AuxK largest z_ij among the dead latents j, e_i held constant
     /// </code>
+    /// JumpReLU (Rajamanoharan et al. 2024, "Jumping Ahead", sections 3-4), theta_j = exp(t_j), t in theta's tail:
+    /// <code>
+    ///   h_j = z_j H(z_j - theta_j)                         H the step function
+    ///   J += lambda_0 (1/m) sum_ij H(z_ij - theta_j)       L0 penalty, weight L0Weight
+    ///   pseudo-derivatives (straight-through, rectangle kernel K(u) = 1[|u| &lt; 1/2], bandwidth eps):
+    ///   dh_j/dtheta_j := -(theta_j/eps) K((z_j - theta_j)/eps),   dH(z_j - theta_j)/dtheta_j := -(1/eps) K((z_j - theta_j)/eps)
+    ///   dJ/dt_j = theta_j dJ/dtheta_j; the L0 term gives z no gradient, and dh_j/dz_j = H(z_j - theta_j)
+    /// </code>
     /// Gradients beyond the sigmoid model's: delta through h is 1[h &gt; 0]; the AuxK term adds
     /// alpha E^T A to dJ/dD and (alpha E D) .* 1[a &gt; 0] to the hidden delta, E = D A + (Y - X);
     /// the folded bias gives dJ/dW1 -= (dJ/db1) b2^T and dJ/db2 -= W1^T dJ/db1; and the column
@@ -52,6 +60,9 @@ public sealed partial class SparseAutoencoderObjective
         private readonly ActivationKind _activation;
         private readonly int _v, _h, _hp, _k, _auxK, _window;
         private readonly float _auxWeight = (float)Defaults.AuxKWeight;
+        private readonly double _l0, _epsilon;    // JumpReLU
+        private readonly float[] _thresholds;     // JumpReLU: theta_j = exp(t_j) of this evaluation
+        private AlignedArray _z = new(0);         // JumpReLU: (rows, Hp) pre-activations
         private readonly float[] _norms;          // ||W2[:, j]|| of this evaluation
         private readonly long[] _rowsSinceFired;
         private readonly int[] _dead;             // the dead latents of this evaluation, ascending
@@ -67,6 +78,9 @@ public sealed partial class SparseAutoencoderObjective
             _k = settings.K;
             _auxK = _activation == ActivationKind.TopK ? settings.AuxKFor(v, h) : 0;
             _window = settings.DeadLatentWindow;
+            _l0 = settings.L0Weight;
+            _epsilon = Defaults.JumpBandwidth;
+            _thresholds = new float[_activation == ActivationKind.JumpReLU ? h : 0];
             _norms = new float[h];
             _rowsSinceFired = new long[h];
             _dead = new int[h];
@@ -87,6 +101,7 @@ public sealed partial class SparseAutoencoderObjective
 
         public void EnsureBuffers(int rows)
         {
+            if (_thresholds.Length > 0 && _z.Length < (long)rows * _hp) _z = new AlignedArray((long)rows * _hp);
             if (_auxK == 0 || _auxE.Length >= (long)rows * _v) return;
             _aux = new AlignedArray((long)rows * _hp);
             _auxE = new AlignedArray((long)rows * _v);
@@ -109,6 +124,7 @@ public sealed partial class SparseAutoencoderObjective
                 TensorPrimitives.Multiply(w2t.Slice(j * v, v), inverse, w2t.Slice(j * v, v));
                 b1[j] -= TensorPrimitives.Dot(w1.Slice(j * v, v), b2);
             }
+            for (int j = 0; j < _thresholds.Length; j++) _thresholds[j] = MathF.Exp(theta[2 * hv + h + v + j]);
             _rows = rows;
             _deadCount = 0;
             if (_auxK > 0)
@@ -133,7 +149,13 @@ public sealed partial class SparseAutoencoderObjective
                     int n = TopKSelection.Select(z, _dead.AsSpan(0, _deadCount), _auxK, ch.Selected);
                     for (int t = 0; t < n; t++) aux[ch.Selected[t]] = Math.Max(0f, z[ch.Selected[t]]);
                 }
-                if (_activation == ActivationKind.TopK)
+                if (_activation == ActivationKind.JumpReLU)
+                {
+                    row.CopyTo(_z.Span.Slice((r0 + i) * hp, hp));
+                    for (int j = 0; j < h; j++)
+                        if (!(row[j] > _thresholds[j])) row[j] = 0;
+                }
+                else if (_activation == ActivationKind.TopK)
                 {
                     int n = TopKSelection.Select(z, default, _k, ch.Selected);
                     for (int t = 0; t < n; t++) ch.SelectedValues[t] = z[ch.Selected[t]];
@@ -164,6 +186,7 @@ public sealed partial class SparseAutoencoderObjective
         // d holds D3 D + s for the block: through the step 1[h > 0], plus the AuxK delta.
         public void HiddenDelta(Span<float> d, ReadOnlySpan<float> a1, int m, int r0, Chunk ch, ReadOnlySpan<float> w2)
         {
+            if (_thresholds.Length > 0) AddThresholdGradient(d, m, r0, ch);
             for (int i = 0; i < d.Length; i++)
                 if (!(a1[i] > 0)) d[i] = 0;
             if (!_auxActive) return;
@@ -175,7 +198,25 @@ public sealed partial class SparseAutoencoderObjective
                 if (aux[i] > 0) d[i] += t[i];
         }
 
-        // The firing rates and the AuxK term alpha (1/(2m)) sum ||E||^2.
+        // JumpReLU: d holds dJ/dh (times m) of the block; adds each row's pseudo-gradient of theta_j
+        // where z_j lies within eps/2 of theta_j: dJ/dh_j (-theta_j/eps) - lambda_0/eps.
+        private void AddThresholdGradient(ReadOnlySpan<float> d, int m, int r0, Chunk ch)
+        {
+            int h = _h, hp = _hp;
+            double halfWidth = _epsilon / 2;
+            for (int i = 0; i < m; i++)
+            {
+                var z = _z.Span.Slice((r0 + i) * hp, h);
+                for (int j = 0; j < h; j++)
+                {
+                    double theta = _thresholds[j];
+                    if (Math.Abs(z[j] - theta) < halfWidth)
+                        ch.ThresholdGradient[j] += (d[i * hp + j] * -theta - _l0) / _epsilon;
+                }
+            }
+        }
+
+        // The firing rates, the AuxK term alpha (1/(2m)) sum ||E||^2 and JumpReLU's L0 term lambda_0 sum_j rate_j.
         public double FinishForward(ReadOnlySpan<Chunk> chunks, int rows)
         {
             double auxSum = 0;
@@ -186,12 +227,20 @@ public sealed partial class SparseAutoencoderObjective
                 for (int j = 0; j < _h; j++) _firing[j] += ch.FiringCounts[j];
             }
             for (int j = 0; j < _h; j++) _firing[j] /= rows;
-            return _auxActive ? Defaults.AuxKWeight * auxSum / (2.0 * rows) : 0;
+            double term = _auxActive ? Defaults.AuxKWeight * auxSum / (2.0 * rows) : 0;
+            if (_thresholds.Length > 0) term += _l0 * _firing.Sum();
+            return term;
         }
 
         // The folded pre-encoder bias and the column normalisation (see the type's summary).
-        public void FinishGradient(ReadOnlySpan<float> theta, Span<float> g)
+        public void FinishGradient(ReadOnlySpan<float> theta, Span<float> g, ReadOnlySpan<Chunk> chunks, int rows)
         {
+            for (int j = 0; j < _thresholds.Length; j++)
+            {
+                double sum = 0;
+                foreach (var ch in chunks) sum += ch.ThresholdGradient[j];
+                g[2 * _h * _v + _h + _v + j] = (float)(_thresholds[j] * sum / rows);   // dJ/dt_j = theta_j dJ/dtheta_j
+            }
             int v = _v, h = _h, hv = h * v;
             var w1 = theta.Slice(0, hv);
             var w2 = theta.Slice(hv, hv);

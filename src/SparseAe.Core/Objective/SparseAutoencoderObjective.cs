@@ -105,13 +105,13 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     /// Evaluates J at theta on the batch and writes dJ/dtheta into <paramref name="gradient"/>
     /// (laid out like theta, see <see cref="AutoencoderParameters"/>).
     /// </summary>
-    /// <param name="theta">Parameters, length 2HV + H + V.</param>
+    /// <param name="theta">Parameters, length 2HV + H + V (+ H log-thresholds for JumpReLU).</param>
     /// <param name="x">The batch X, (rows, V) row-major.</param>
     /// <param name="rows">m, at least 1.</param>
     /// <param name="gradient">Receives the gradient, same length as theta.</param>
     public CostBreakdown Evaluate(ReadOnlyMemory<float> theta, ReadOnlyMemory<float> x, int rows, Memory<float> gradient)
     {
-        int n = AutoencoderParameters.CountFor(_v, _h);
+        int n = AutoencoderParameters.CountFor(_v, _h, _settings.HasThresholds);
         if (theta.Length != n) throw new ArgumentException($"theta must hold {n} values, but holds {theta.Length}.", nameof(theta));
         if (gradient.Length != n) throw new ArgumentException($"gradient must hold {n} values, but holds {gradient.Length}.", nameof(gradient));
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"The batch must have at least 1 row, but has {rows}.");
@@ -168,7 +168,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         var th = theta.Span;
         int hv = _h * _v;
         StoreGradient(chunkCount, rows, th, gradient.Span);
-        _codes?.FinishGradient(th, gradient.Span);
+        _codes?.FinishGradient(th, gradient.Span, _chunks.AsSpan(0, chunkCount), rows);
         double reconstruction = reconstructionSum / (2.0 * rows);
         // The sparse codes' decoder columns have a fixed norm, so only the encoder is decayed.
         double decay = 0.5 * _settings.WeightDecay * VectorKernels.SumOfSquares(th.Slice(0, (_codes is null ? 2 : 1) * hv));
@@ -264,6 +264,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     {
         int v = _v, h = _h, hp = _hp;
         Array.Clear(ch.HiddenDeltaSums);
+        Array.Clear(ch.ThresholdGradient);
         for (int r0 = ch.Start; r0 < ch.End; r0 += BlockRows)
         {
             int m = Math.Min(BlockRows, ch.End - r0);
@@ -303,6 +304,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         public int Start, End;
         public double SquaredError, AuxSquaredError;
         public readonly double[] FiringCounts = new double[hp];
+        public readonly double[] ThresholdGradient = new double[hp];   // JumpReLU: sum over rows of dJ/dtheta_j (times m)
         public readonly AlignedArray AuxDelta = new((long)BlockRows * hp);
         public readonly int[] Selected = new int[hp];
         public readonly float[] SelectedValues = new float[hp];

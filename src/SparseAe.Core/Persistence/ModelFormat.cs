@@ -25,11 +25,12 @@ namespace SparseAe.Persistence;
 ///       (2HV + H + V) x f32 theta = [W1 (H,V) | W2 (V,H) | b1 (H) | b2 (V)], each finite
 ///       i32  K in 0..64, column names, then K x (i32 byte length in 0..4096, UTF-8 bytes)
 ///       i32  decoder (0 sigmoid, 1 linear)                 format version 2 and later only
-///       i32  activation (0 sigmoid, 1 ReLU, 2 TopK)         format version 3 and later only (before: sigmoid)
-///       i32  K >= 1 (at most H for TopK)   f64 L1 weight >= 0
+///       i32  activation (0 sigmoid, 1 ReLU, 2 TopK, 3 JumpReLU)   format version 3 and later only (before: sigmoid)
+///       i32  K >= 1 (at most H for TopK)   f64 L1 weight >= 0   f64 L0 weight >= 0
 ///       i32  AuxK: -1 (a power of two near V/2) or 0..H     i32  dead-latent window >= 1
 ///       i32  sparse-code metrics: 0 none (sigmoid), 1 present, then
 ///            f64 FVU >= 0, f64 dead fraction in [0,1], H x f64 firing rate of each latent in [0,1]
+///       H x f32 log-threshold of each latent, each finite   JumpReLU only
 /// </code>
 /// Every decoded size is checked against the bytes that remain before anything is allocated, and
 /// every value against its rule; a failure is an <see cref="InvalidDataException"/> naming the field,
@@ -70,9 +71,9 @@ public static class ModelFormat
     private static readonly DoubleField Rho = new("rho", 0, 1, Exclusive: true), Beta = new("beta", 0, double.MaxValue),
         Lambda = new("lambda", 0, double.MaxValue), ElapsedSeconds = new("elapsed seconds", 0, TimeSpan.MaxValue.TotalSeconds),
         MeanActivation = new("mean activation", 0, 1), CodeMeanActivation = new("mean activation", 0, double.MaxValue),
-        L1Weight = new("L1 weight", 0, double.MaxValue), Fvu = new("FVU", 0, double.MaxValue), DeadFraction = new("dead fraction", 0, 1),
+        L1Weight = new("L1 weight", 0, double.MaxValue), L0Weight = new("L0 weight", 0, double.MaxValue), Fvu = new("FVU", 0, double.MaxValue), DeadFraction = new("dead fraction", 0, 1),
         FiringRate = new("firing rate", 0, 1);
-    private static readonly IntField Activation = new("activation", 0, (int)ActivationKind.TopK), K = new("K", 1, int.MaxValue),
+    private static readonly IntField Activation = new("activation", 0, (int)ActivationKind.JumpReLU), K = new("K", 1, int.MaxValue),
         DeadLatentWindow = new("dead-latent window", 1, int.MaxValue), MetricsFlag = new("sparse-code metrics flag", 0, 1);
     private static IntField KOf(int h) => new("K", 1, h);
     private static IntField AuxKOf(int h) => new("AuxK", -1, h);
@@ -103,7 +104,10 @@ public static class ModelFormat
         if (s.MeanActivation.Count != p.HiddenCount)
             throw w.Refusal("mean-activation count", $"is {s.MeanActivation.Count}; it must equal H = {p.HiddenCount}");
         w.Doubles(o.IsSparseCode ? CodeMeanActivation : MeanActivation, s.MeanActivation);
-        w.Floats("parameter", p.Theta);
+        if (p.HasThresholds != o.HasThresholds)
+            throw w.Refusal("log-thresholds", $"are {(p.HasThresholds ? "present" : "absent")}; a {o.Activation} model must have {(o.HasThresholds ? "one per hidden unit" : "none")}");
+        int weights = AutoencoderParameters.CountFor(p.VisibleCount, p.HiddenCount);
+        w.Floats("parameter", p.Theta.AsSpan(0, weights));
         WriteNames(w, model.ColumnNames);
         w.Int(Decoder, (int)o.Decoder);
         if (!o.IsSparseCode)
@@ -116,6 +120,7 @@ public static class ModelFormat
         w.Int(Activation, (int)o.Activation);
         w.Int(o.Activation == ActivationKind.TopK ? KOf(p.HiddenCount) : K, o.K);
         w.Double(L1Weight, o.L1Weight);
+        w.Double(L0Weight, o.L0Weight);
         w.Int(AuxKOf(p.HiddenCount), o.AuxK ?? -1);
         w.Int(DeadLatentWindow, o.DeadLatentWindow);
         var m = s.CodeMetrics;
@@ -127,6 +132,7 @@ public static class ModelFormat
             w.Double(Fvu, m.Fvu); w.Double(DeadFraction, m.DeadFraction);
             w.Doubles(FiringRate, m.FiringRate);
         }
+        if (o.HasThresholds) w.Floats("log-threshold", p.LogThresholds);
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
     }
 
@@ -241,9 +247,10 @@ public static class ModelFormat
             var activation = (ActivationKind)r.Int(Activation);
             int k = r.Int(activation == ActivationKind.TopK ? KOf(h) : K);
             double l1 = r.Double(L1Weight);
+            double l0 = r.Double(L0Weight);
             int auxK = r.Int(AuxKOf(h));
             int window = r.Int(DeadLatentWindow);
-            objective = objective with { Activation = activation, K = k, L1Weight = l1, AuxK = auxK < 0 ? null : auxK, DeadLatentWindow = window };
+            objective = objective with { Activation = activation, K = k, L1Weight = l1, L0Weight = l0, AuxK = auxK < 0 ? null : auxK, DeadLatentWindow = window };
             if (r.Int(MetricsFlag) == 1)
             {
                 double fvu = r.Double(Fvu), dead = r.Double(DeadFraction);
@@ -252,6 +259,7 @@ public static class ModelFormat
                 for (int j = 0; j < h; j++) firing[j] = r.Double(FiringRate);
                 metrics = new SparseCodeMetrics(fvu, dead, firing);
             }
+            if (objective.HasThresholds) theta = [.. theta, .. r.Floats(h, "log-threshold")];
         }
         r.End();
         if (!objective.IsSparseCode)
@@ -261,6 +269,6 @@ public static class ModelFormat
             throw new InvalidDataException($"The model's activation is {objective.Activation} with a {decoder} decoder; a sparse code needs the linear decoder.");
 
         var summary = new TrainingSummary(optimizer, iterations, epochs, exit, finalCost, mean, TimeSpan.FromSeconds(seconds), rows, history, metrics);
-        return new SavedAutoencoder(new AutoencoderParameters(v, h, theta), objective, summary, names);
+        return new SavedAutoencoder(new AutoencoderParameters(v, h, theta, objective.HasThresholds), objective, summary, names);
     }
 }

@@ -25,7 +25,7 @@ internal static class MiniBatchTrainer
         // The sparse codes start from the first mini-batch (their pre-encoder bias is its mean).
         var parameters = codes ? null : ParameterInitializer.Initialize(v, h, settings.Seed);
         var theta = parameters?.Theta ?? [];
-        int n = AutoencoderParameters.CountFor(v, h);
+        int n = AutoencoderParameters.CountFor(v, h, settings.Objective.HasThresholds);
         var gradient = new float[n];
         var adam = new Adam(n, settings.LearningRate);
         var batch = new float[(long)batchSize * v];
@@ -63,7 +63,7 @@ internal static class MiniBatchTrainer
                         settings.ThrowIfCancelled();
                         if (parameters is null)
                         {
-                            parameters = ParameterInitializer.InitializeSparseCode(v, h, settings.Seed, batch.AsSpan(0, filled * v));
+                            parameters = ParameterInitializer.InitializeSparseCode(v, h, settings.Seed, batch.AsSpan(0, filled * v), settings.Objective.HasThresholds);
                             theta = parameters.Theta;
                         }
                         var cost = objective.Evaluate(theta, batch, filled, gradient);

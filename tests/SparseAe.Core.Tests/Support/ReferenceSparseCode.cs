@@ -2,8 +2,9 @@ namespace SparseAe.Tests.Support;
 
 /// <summary>
 /// An independent float64 implementation of the sparse-code objectives (ReLU with an L1 penalty, TopK
-/// with the AuxK term), written from the maths, one row at a time, in plain loops. The tests check it by
-/// central differences and then check the float32 objective against it.
+/// with the AuxK term, JumpReLU with an L0 penalty), written from the maths, one row at a time, in plain
+/// loops. The tests check it by central differences (where J has a derivative) and then check the
+/// float32 objective against it.
 /// </summary>
 /// <remarks>
 /// The model, per row x (V):
@@ -13,6 +14,7 @@ namespace SparseAe.Tests.Support;
 ///   z   = W1 u + b1                                                       (H)
 ///   ReLU: h_j = max(0, z_j)
 ///   TopK: h_j = max(0, z_j) if j is among the K largest z (ties: lower index), else 0
+///   JumpReLU: h_j = z_j H(z_j - theta_j),  theta_j = exp(t_j),  H(u) = 1 if u &gt; 0 else 0 (H(0) = 0)
 ///   y   = D h + b2,   e = y - x                                           (V)
 /// </code>
 /// The cost over m rows:
@@ -23,22 +25,43 @@ namespace SparseAe.Tests.Support;
 ///         ReLU: L1Weight (1/m) sum_i sum_j h_ij ||d_j||
 ///         TopK: alpha (1/(2m)) sum_i ||D a_i + stop(e_i)||^2,  alpha = 1/32,
 ///               a_ij = max(0, z_ij) for the AuxK largest z_ij among the dead latents (ties: lower index), else 0.
+///         JumpReLU: L0Weight (1/m) sum_i sum_j H(z_ij - theta_j)
 /// </code>
-/// The gradient is with respect to theta = [W1 | W2 (raw, before normalisation) | b1 | b2]. The AuxK
-/// term's residual e_i is a constant (stop-gradient), and TopK's selections are held fixed.
+/// The gradient is with respect to theta = [W1 | W2 (raw, before normalisation) | b1 | b2], plus
+/// [t (H)] for JumpReLU. The AuxK term's residual e_i is a constant (stop-gradient), TopK's selections
+/// and JumpReLU's step pattern are held fixed (dh_j/dz_j = H(z_j - theta_j); the L0 term gives z nothing).
+/// <para>
+/// JumpReLU's t has no useful true derivative (J is piecewise constant in theta), so t gets
+/// Rajamanoharan et al. 2024's straight-through pseudo-derivatives (arXiv 2407.14435, eqs. 11-12 and the
+/// pseudo-code of their appendix), with the rectangle kernel K(u) = 1 if |u| &lt; 1/2 else 0 and bandwidth eps:
+/// <code>
+///   d h_j / d theta_j              := -(theta_j / eps) K((z_j - theta_j) / eps)
+///   d H(z_j - theta_j) / d theta_j := -(1 / eps) K((z_j - theta_j) / eps)
+///   dJ/dt_j = theta_j dJ/dtheta_j                                       (theta = exp(t))
+/// </code>
+/// dJ/dh_j in the first is the whole upstream d_j . e / m, whether or not latent j is active on the row.
+/// </para>
 /// </remarks>
 internal static class ReferenceSparseCode
 {
     /// <summary>alpha: the weight of the AuxK term (Gao et al. 2024: 1/32).</summary>
     public const double AuxKWeight = 1.0 / 32;
 
+    /// <summary>JumpReLU: the straight-through estimator's bandwidth eps (Rajamanoharan et al. 2024: 0.001).</summary>
+    public const double JumpBandwidth = 0.001;
+
+    /// <summary>The rectangle kernel: 1 on the open interval (-1/2, 1/2), else 0.</summary>
+    public static double Rectangle(double u) => Math.Abs(u) < 0.5 ? 1 : 0;
+
     /// <param name="PreActivations">z per row (H).</param>
     /// <param name="Codes">h per row (H).</param>
     /// <param name="AuxCodes">a per row (H); all zero without the AuxK term.</param>
     /// <param name="Residuals">e = y - x per row (V).</param>
+    /// <param name="Thresholds">JumpReLU: theta_j = exp(t_j) (H); null otherwise.</param>
     public sealed record Result(
         double Total, double Reconstruction, double Decay, double Sparsity, double[] Gradient,
-        double[][] PreActivations, double[][] Codes, double[][] AuxCodes, double[][] Residuals)
+        double[][] PreActivations, double[][] Codes, double[][] AuxCodes, double[][] Residuals,
+        double[]? Thresholds = null)
     {
         /// <summary>Per latent: the share of the rows with h &gt; 0.</summary>
         public double[] FiringRate()
@@ -55,7 +78,7 @@ internal static class ReferenceSparseCode
         }
     }
 
-    /// <param name="theta">[W1 (H,V) row-major | W2 (V,H) row-major | b1 (H) | b2 (V)].</param>
+    /// <param name="theta">[W1 (H,V) row-major | W2 (V,H) row-major | b1 (H) | b2 (V)], then t (H) for JumpReLU.</param>
     /// <param name="x">m rows of V.</param>
     /// <param name="k">TopK: latents kept per row.</param>
     /// <param name="auxK">TopK: dead latents the AuxK term uses per row (0: no AuxK term).</param>
@@ -64,19 +87,28 @@ internal static class ReferenceSparseCode
     /// The e_i to use inside the AuxK term instead of this theta's own residuals. Central differences of
     /// the Total with the residuals frozen at the unperturbed theta's give the stop-gradient gradient.
     /// </param>
+    /// <param name="l0Weight">JumpReLU: the weight of the L0 term.</param>
+    /// <param name="bandwidth">JumpReLU: the straight-through estimator's eps.</param>
     public static Result Evaluate(
         double[] theta, double[][] x, int v, int h, ActivationKind activation,
-        double lambda, double l1Weight, int k, int auxK, bool[]? dead, double[][]? frozenResiduals = null)
+        double lambda, double l1Weight, int k, int auxK, bool[]? dead, double[][]? frozenResiduals = null,
+        double l0Weight = 0, double bandwidth = JumpBandwidth)
     {
-        if (activation is not (ActivationKind.ReLU or ActivationKind.TopK))
-            throw new ArgumentOutOfRangeException(nameof(activation), activation, "the reference covers ReLU and TopK only");
-        if (theta.Length != 2 * h * v + h + v) throw new ArgumentException("theta has the wrong length", nameof(theta));
+        if (activation is not (ActivationKind.ReLU or ActivationKind.TopK or ActivationKind.JumpReLU))
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "the reference covers ReLU, TopK and JumpReLU only");
+        bool jump = activation == ActivationKind.JumpReLU;
+        if (theta.Length != 2 * h * v + h + v + (jump ? h : 0)) throw new ArgumentException("theta has the wrong length", nameof(theta));
         int m = x.Length;
-        int w2At = h * v, b1At = 2 * h * v, b2At = 2 * h * v + h;
+        int w2At = h * v, b1At = 2 * h * v, b2At = 2 * h * v + h, tAt = 2 * h * v + h + v;
         double W1(int j, int p) => theta[j * v + p];
         double W2(int p, int j) => theta[w2At + p * h + j];
         double B1(int j) => theta[b1At + j];
         double B2(int p) => theta[b2At + p];
+
+        // JumpReLU: theta_j = exp(t_j), and dJ/dtheta_j summed over the rows (turned into dJ/dt_j at the end).
+        var threshold = new double[h];
+        if (jump) for (int j = 0; j < h; j++) threshold[j] = Math.Exp(theta[tAt + j]);
+        var gThreshold = new double[h];
 
         // n_j = ||W2[:, j]||, D[p, j] = W2[p, j] / n_j.
         var n = new double[h];
@@ -125,10 +157,21 @@ internal static class ReferenceSparseCode
                 for (int p = 0; p < v; p++) z[j] += W1(j, p) * u[p];
             }
 
-            // h_j = max(0, z_j), on the K largest z for TopK.
+            // h_j = max(0, z_j), on the K largest z for TopK; JumpReLU: h_j = z_j if z_j > theta_j (strictly), else 0.
+            // gate_j = dh_j/dz_j with the pattern held fixed.
             var code = new double[h];
-            var kept = activation == ActivationKind.TopK ? Largest(z, allLatents, k) : allLatents;
-            foreach (int j in kept) code[j] = Math.Max(0, z[j]);
+            var gate = new bool[h];
+            if (jump)
+            {
+                for (int j = 0; j < h; j++)
+                    if (z[j] > threshold[j]) { code[j] = z[j]; gate[j] = true; }
+            }
+            else
+            {
+                var kept = activation == ActivationKind.TopK ? Largest(z, allLatents, k) : allLatents;
+                foreach (int j in kept) code[j] = Math.Max(0, z[j]);
+                for (int j = 0; j < h; j++) gate[j] = code[j] > 0;
+            }
 
             // y = D h + b2, e = y - x; Reconstruction += ||e||^2 / (2m).
             var e = new double[v];
@@ -166,9 +209,22 @@ internal static class ReferenceSparseCode
                 }
             }
 
-            // delta_z_j = dJ/dh_j * 1[h_j > 0] (the TopK selection held fixed: unselected h_j are 0).
+            // JumpReLU's L0 term: L0Weight/m * sum_j H(z_j - theta_j); no gradient to z. The thresholds get the
+            // pseudo-derivatives, on every latent whose z is inside the kernel window, active or not:
+            //   dJ/dtheta_j += dJ/dh_j * (-(theta_j/eps) K(u)) + L0Weight/m * (-(1/eps) K(u)),  u = (z_j - theta_j)/eps.
+            if (jump)
+            {
+                for (int j = 0; j < h; j++)
+                {
+                    if (gate[j]) sparsity += l0Weight / m;
+                    double kernel = Rectangle((z[j] - threshold[j]) / bandwidth);
+                    gThreshold[j] += deltaH[j] * (-(threshold[j] / bandwidth) * kernel) + l0Weight / m * (-(1 / bandwidth) * kernel);
+                }
+            }
+
+            // delta_z_j = dJ/dh_j * gate_j (the TopK selection and JumpReLU's step pattern held fixed).
             var deltaZ = new double[h];
-            for (int j = 0; j < h; j++) deltaZ[j] = code[j] > 0 ? deltaH[j] : 0;
+            for (int j = 0; j < h; j++) deltaZ[j] = gate[j] ? deltaH[j] : 0;
 
             // TopK's AuxK term: alpha/(2m) ||D a + e_bar||^2 with e_bar = stop(e).
             var aux = new double[h];
@@ -229,8 +285,15 @@ internal static class ReferenceSparseCode
             for (int p = 0; p < v; p++) grad[w2At + p * h + j] = (gD[p, j] - gDotD * D[p, j]) / n[j];
         }
 
-        return new Result(recon + decay + sparsity, recon, decay, sparsity, grad, zs, hs, auxs, es);
+        // JumpReLU: theta_j = exp(t_j), so dJ/dt_j = theta_j dJ/dtheta_j.
+        if (jump) for (int j = 0; j < h; j++) grad[tAt + j] = threshold[j] * gThreshold[j];
+
+        return new Result(recon + decay + sparsity, recon, decay, sparsity, grad, zs, hs, auxs, es, jump ? threshold : null);
     }
+
+    /// <summary>JumpReLU: <see cref="Evaluate"/> with the L0 term, theta = [W1 | W2 | b1 | b2 | t].</summary>
+    public static Result EvaluateJumpReLU(double[] theta, double[][] x, int v, int h, double lambda, double l0Weight, double bandwidth = JumpBandwidth)
+        => Evaluate(theta, x, v, h, ActivationKind.JumpReLU, lambda, 0, 0, 0, null, null, l0Weight, bandwidth);
 
     /// <summary>
     /// The min(count, candidates) candidates with the largest z, ties to the lower index: repeatedly take
