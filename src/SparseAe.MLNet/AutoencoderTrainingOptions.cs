@@ -17,8 +17,9 @@ public class AutoencoderTrainingOptions
 
     /// <summary>
     /// The hidden units' activation: UFLDL's sigmoid (default; rho, beta and the penalty apply to it), or
-    /// a sparse code with exact zeros, ReLU (<see cref="L1Weight"/>) or TopK (<see cref="K"/>,
-    /// <see cref="AuxK"/>). The sparse codes train with a linear decoder and Adam.
+    /// a sparse code with exact zeros, ReLU (<see cref="L1Weight"/>), TopK (<see cref="K"/>,
+    /// <see cref="AuxK"/>) or JumpReLU (<see cref="L0Weight"/>). The sparse codes train with a linear
+    /// decoder and Adam.
     /// </summary>
     public ActivationKind Activation { get; set; } = Defaults.Activation;
 
@@ -33,6 +34,9 @@ public class AutoencoderTrainingOptions
     /// 0 turns it off. Null, the default, takes the power of two nearest V/2.
     /// </summary>
     public int? AuxK { get; set; }
+
+    /// <summary>JumpReLU: weight of the L0 penalty (learned thresholds, straight-through estimator), at least 0.</summary>
+    public double L0Weight { get; set; } = Defaults.L0Weight;
 
     /// <summary>Sparse codes: a latent that fired on none of the last this many training rows is dead (reported, and fed to AuxK).</summary>
     public int DeadLatentWindow { get; set; } = Defaults.DeadLatentWindow;
@@ -129,7 +133,7 @@ public class AutoencoderTrainingOptions
     {
         HiddenCount = HiddenCount,
         Objective = new Objective.ObjectiveSettings(SparsityTarget, SparsityWeight, WeightDecay, Penalty,
-            Decoder ?? Defaults.DecoderFor(Activation), Activation, K, L1Weight, AuxK, DeadLatentWindow),
+            Decoder ?? Defaults.DecoderFor(Activation), Activation, K, L1Weight, AuxK, DeadLatentWindow, L0Weight),
         Optimizer = Optimizer ?? Defaults.OptimizerFor(Activation),
         MaxIterations = MaxIterations,
         LbfgsMemory = LbfgsMemory,

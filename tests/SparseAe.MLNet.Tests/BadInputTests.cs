@@ -288,7 +288,7 @@ public class BadInputTests
 
     [Fact]
     public void An_activation_that_does_not_exist()
-        => Assert.StartsWith("Activation must be Sigmoid, ReLU or TopK, but is 7.", SparseCodeRefusal(o => o.Activation = (ActivationKind)7).Message);
+        => Assert.StartsWith("Activation must be Sigmoid, ReLU, TopK or JumpReLU, but is 7.", SparseCodeRefusal(o => o.Activation = (ActivationKind)7).Message);
 
     [Fact]
     public void A_sparse_code_in_the_convolutional_featurizer()

@@ -160,3 +160,48 @@ public class SparseCodeComponentTests(TopKDigitsFixture f) : IClassFixture<TopKD
         Assert.True(tight < loose / 2, $"L0 {tight} with L1 weight 1 against {loose} with 0.01");
     }
 }
+
+public class JumpReluComponentTests
+{
+    [Fact]
+    public void A_JumpReLU_code_is_sparse_its_thresholds_are_learned_and_it_loads_back_bit_identically()
+    {
+        var (train, test) = TestData.SplitDigits();
+        var rows = train.Select(d => new DigitRow { Label = d.Label, Features = d.Pixels }).ToList();
+        var ml = new MLContext(seed: 1);
+        var view = ml.Data.LoadFromEnumerable(rows);
+        var ae = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 32,
+            Activation = ActivationKind.JumpReLU, Epochs = 10, BatchSize = 64, LearningRate = 0.003, Threads = 1,
+        }).Fit(view);
+
+        var thresholds = ae.Weights.Thresholds.ToArray();
+        Assert.Equal(32, thresholds.Length);
+        Assert.All(thresholds, t => Assert.True(t > 0 && float.IsFinite(t)));
+        Assert.Contains(thresholds, t => Math.Abs(t - (float)Defaults.JumpInitialThreshold) > 1e-3);   // they moved
+
+        var testView = ml.Data.LoadFromEnumerable(test.Select(d => new DigitRow { Label = d.Label, Features = d.Pixels }));
+        var path = Path.Combine(TestData.TempDirectory(), "jump.zip");
+        ml.Model.Save(ae, view.Schema, path);
+        var loaded = ml.Model.Load(path, out _);
+        var before = Codes(ae.Transform(testView));
+        Assert.Equal(before, Codes(loaded.Transform(testView)));
+        Assert.All(before, c => Assert.True(c.Count(v => v != 0) < 32));
+    }
+
+    private static List<float[]> Codes(IDataView view)
+    {
+        using var cursor = view.GetRowCursor([view.Schema["Code"]]);
+        var getter = cursor.GetGetter<VBuffer<float>>(view.Schema["Code"]);
+        VBuffer<float> c = default;
+        var codes = new List<float[]>();
+        while (cursor.MoveNext())
+        {
+            getter(ref c);
+            Assert.False(c.IsDense);
+            codes.Add(c.DenseValues().ToArray());
+        }
+        return codes;
+    }
+}
