@@ -105,6 +105,26 @@ public class TrainTests
     }
 
     [Fact]
+    public void Save_rows_writes_the_standardised_patches_that_were_trained_on()
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--patches", "500", "--hidden", "4", "--iterations", "2", "--normalize", "standard",
+            "--save-rows", "rows.csv", "--weights-csv", "w.csv");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("normalised patches to mean 0 each and unit variance", output);
+        var rows = File.ReadAllLines(Path.Combine(dir, "rows.csv")).Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.Equal(500, rows.Length);
+        Assert.All(rows, r => { Assert.Equal(64, r.Length); Assert.Equal(0, r.Average(), 1e-5); });
+        var all = rows.SelectMany(r => r).ToArray();
+        Assert.Equal(1, Math.Sqrt(all.Sum(v => v * v) / (all.Length - 1)), 1e-4);
+        // The same rows through --csv train the same model (the seed and options alike).
+        var (code2, output2, error2) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "4", "--iterations", "2", "--weights-csv", "w2.csv",
+            "--model", "m2.zip", "--filters", "f2.png", "--curve", "c2.png");
+        Assert.True(code2 == 0, $"exit {code2}: {error2}\n{output2}");
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "w.csv")), File.ReadAllText(Path.Combine(dir, "w2.csv")));
+    }
+
+    [Fact]
     public void A_TopK_code_trains_with_Adam_and_a_linear_decoder_and_prints_and_writes_its_metrics()
     {
         var dir = Cli.TempDirectory();
@@ -139,13 +159,14 @@ public class TrainTests
     [InlineData("has no variable 'NOPE'", "--mat", "IMAGES.mat", "--variable", "NOPE")]
     [InlineData("smaller than the 64x64 patches", "--mat", "IMAGES.mat", "--patch", "64")]
     [InlineData("at most one data source", "--mat", "IMAGES.mat", "--csv", "x.csv")]
-    [InlineData("--activation must be one of sigmoid, relu, topk, but is 'tanh'.", "--activation", "tanh")]
+    [InlineData("--activation must be one of sigmoid, relu, topk, jumprelu, but is 'tanh'.", "--activation", "tanh")]
     [InlineData("error: --k: K (latents kept per row) must lie in 1..H = 1..100, but is 101.", "--activation", "topk", "--k", "101")]
     [InlineData("error: --aux-k: AuxK must be null (a power of two near V/2) or at least 0, but is -1.", "--activation", "topk", "--aux-k", "-1")]
     [InlineData("error: --l1-weight: L1Weight must be finite and at least 0, but is -1.", "--activation", "relu", "--l1-weight", "-1")]
     [InlineData("error: --decoder: Decoder must be Linear with Activation TopK", "--activation", "topk", "--decoder", "sigmoid")]
     [InlineData("error: --optimizer: Optimizer must be Adam with Activation ReLU", "--activation", "relu", "--optimizer", "lbfgs")]
     [InlineData("--metrics-json: the metrics are those of a sparse code", "--metrics-json", "m.json")]
+    [InlineData("--normalize standard is for image patches; CSV rows are used as they are (use none).", "--csv", "rows.csv", "--normalize", "standard")]
     public void Bad_arguments_are_one_line_exit_code_2_and_write_nothing(string message, params string[] args)
     {
         var dir = Cli.TempDirectory();

@@ -35,19 +35,21 @@ internal static class TrainCommand
         var patches = new Option<int>("--patches") { Description = "Patches to sample.", DefaultValueFactory = _ => 10_000 };
         var downsample = new Option<int?>("--downsample") { Description = "Reduce images by this factor before whitening (default: 2 for photographs, 1 for --mat and --idx)." };
         var whiten = new Option<string>("--whiten") { Description = "none | olshausen | zca (default: olshausen for photographs, none for --mat, --idx, --csv).", DefaultValueFactory = _ => "auto" };
-        var normalize = new Option<string>("--normalize") { Description = "ufldl | none (default: ufldl for image patches, none for --csv).", DefaultValueFactory = _ => "auto" };
+        var normalize = new Option<string>("--normalize") { Description = "ufldl ([0.1, 0.9]) | standard (each patch's mean removed, unit variance) | none (default: ufldl for image patches, none for --csv).", DefaultValueFactory = _ => "auto" };
         var hidden = Flag(new Option<int>("--hidden") { Description = "Hidden units H.", DefaultValueFactory = _ => Defaults.HiddenCount }, nameof(AutoencoderTrainingOptions.HiddenCount));
         var sparsity = Flag(new Option<double>("--sparsity") { Description = "Target activation rho, in (0, 1).", DefaultValueFactory = _ => Defaults.SparsityTarget }, nameof(AutoencoderTrainingOptions.SparsityTarget));
         var sparsityWeight = Flag(new Option<double>("--sparsity-weight") { Description = "Sparsity weight beta.", DefaultValueFactory = _ => Defaults.SparsityWeight }, nameof(AutoencoderTrainingOptions.SparsityWeight));
         var weightDecay = Flag(new Option<double>("--weight-decay") { Description = "Weight decay lambda.", DefaultValueFactory = _ => Defaults.WeightDecay }, nameof(AutoencoderTrainingOptions.WeightDecay));
         var penalty = new Option<string>("--penalty") { Description = "kl | l1 (the sigmoid's penalty).", DefaultValueFactory = _ => "kl" };
-        var activation = Flag(new Option<string>("--activation") { Description = "sigmoid (UFLDL) | relu | topk: the sparse codes, with exact zeros.", DefaultValueFactory = _ => "sigmoid" }, nameof(AutoencoderTrainingOptions.Activation));
+        var activation = Flag(new Option<string>("--activation") { Description = "sigmoid (UFLDL) | relu | topk | jumprelu: the sparse codes, with exact zeros.", DefaultValueFactory = _ => "sigmoid" }, nameof(AutoencoderTrainingOptions.Activation));
         var k = Flag(new Option<int>("--k") { Description = "TopK: latents kept per row.", DefaultValueFactory = _ => Defaults.K }, nameof(AutoencoderTrainingOptions.K));
         var auxK = Flag(new Option<int?>("--aux-k") { Description = "TopK: dead latents in the AuxK term, 0 = off (default: the power of two nearest V/2)." }, nameof(AutoencoderTrainingOptions.AuxK));
         var l1Weight = Flag(new Option<double>("--l1-weight") { Description = "ReLU: weight of the L1 penalty.", DefaultValueFactory = _ => Defaults.L1Weight }, nameof(AutoencoderTrainingOptions.L1Weight));
+        var l0Weight = Flag(new Option<double>("--l0-weight") { Description = "JumpReLU: weight of the L0 penalty.", DefaultValueFactory = _ => Defaults.L0Weight }, nameof(AutoencoderTrainingOptions.L0Weight));
         var deadWindow = Flag(new Option<int>("--dead-window") { Description = "Sparse codes: rows without firing after which a latent is dead.", DefaultValueFactory = _ => Defaults.DeadLatentWindow }, nameof(AutoencoderTrainingOptions.DeadLatentWindow));
         var decoder = Flag(new Option<string>("--decoder") { Description = "sigmoid (inputs in [0, 1]) | linear (any range, e.g. after --whiten zca) (default: sigmoid for --activation sigmoid, linear for the sparse codes).", DefaultValueFactory = _ => "auto" }, nameof(AutoencoderTrainingOptions.Decoder));
         var optimizer = Flag(new Option<string>("--optimizer") { Description = "lbfgs | adam (default: lbfgs for --activation sigmoid, adam for the sparse codes).", DefaultValueFactory = _ => "auto" }, nameof(AutoencoderTrainingOptions.Optimizer));
+        var saveRows = new Option<string?>("--save-rows") { Description = "Also write the training rows as prepared (sampled, whitened, normalised; before --whiten zca) as CSV, so another implementation can train on the very same rows." };
         var metricsJson = new Option<string?>("--metrics-json") { Description = "Sparse codes: also write the metrics (L0, FVU, dead, dense, firing rates) as JSON." };
         var iterations = Flag(new Option<int>("--iterations") { Description = "L-BFGS iterations.", DefaultValueFactory = _ => Defaults.MaxIterations }, nameof(AutoencoderTrainingOptions.MaxIterations));
         var epochs = Flag(new Option<int>("--epochs") { Description = "Adam epochs.", DefaultValueFactory = _ => Defaults.Epochs }, nameof(AutoencoderTrainingOptions.Epochs));
@@ -64,15 +66,15 @@ internal static class TrainCommand
         var command = new Command("train", "Train a sparse autoencoder (the seed experiment by default) and write the model, filters and curve.")
         {
             mat, variable, images, idx, csv, patch, patches, downsample, whiten, normalize, hidden, sparsity, sparsityWeight, weightDecay, penalty,
-            activation, k, auxK, l1Weight, deadWindow, decoder, optimizer, iterations, epochs, batchSize, learningRate, seed, threads, model, filters, curve,
-            weightsCsv, weightsMat, metricsJson,
+            activation, k, auxK, l1Weight, l0Weight, deadWindow, decoder, optimizer, iterations, epochs, batchSize, learningRate, seed, threads, model, filters, curve,
+            weightsCsv, weightsMat, metricsJson, saveRows,
         };
         command.SetAction(r => CommandRunner.Run(() =>
         {
             var data = new DataOptions(r.GetValue(mat), r.GetValue(variable)!, r.GetValue(images) ?? [], r.GetValue(idx), r.GetValue(csv),
                 r.GetValue(patch), r.GetValue(patches), r.GetValue(downsample),
                 Parse<WhitenMode>("--whiten", r.GetValue(whiten)!, ("auto", WhitenMode.Auto), ("none", WhitenMode.None), ("olshausen", WhitenMode.Olshausen), ("zca", WhitenMode.Zca)),
-                Parse<NormalizeMode>("--normalize", r.GetValue(normalize)!, ("auto", NormalizeMode.Auto), ("ufldl", NormalizeMode.Ufldl), ("none", NormalizeMode.None)),
+                Parse<NormalizeMode>("--normalize", r.GetValue(normalize)!, ("auto", NormalizeMode.Auto), ("ufldl", NormalizeMode.Ufldl), ("standard", NormalizeMode.Standard), ("none", NormalizeMode.None)),
                 r.GetValue(seed));
             var options = new SparseAutoencoderOptions
             {
@@ -83,10 +85,11 @@ internal static class TrainCommand
                 SparsityWeight = r.GetValue(sparsityWeight),
                 WeightDecay = r.GetValue(weightDecay),
                 Penalty = Parse("--penalty", r.GetValue(penalty)!, ("kl", SparsityPenalty.KLDivergence), ("l1", SparsityPenalty.L1)),
-                Activation = Parse("--activation", r.GetValue(activation)!, ("sigmoid", ActivationKind.Sigmoid), ("relu", ActivationKind.ReLU), ("topk", ActivationKind.TopK)),
+                Activation = Parse("--activation", r.GetValue(activation)!, ("sigmoid", ActivationKind.Sigmoid), ("relu", ActivationKind.ReLU), ("topk", ActivationKind.TopK), ("jumprelu", ActivationKind.JumpReLU)),
                 K = r.GetValue(k),
                 AuxK = r.GetValue(auxK),
                 L1Weight = r.GetValue(l1Weight),
+                L0Weight = r.GetValue(l0Weight),
                 DeadLatentWindow = r.GetValue(deadWindow),
                 Decoder = Parse<DecoderKind?>("--decoder", r.GetValue(decoder)!, ("auto", null), ("sigmoid", DecoderKind.Sigmoid), ("linear", DecoderKind.Linear)),
                 Optimizer = Parse<OptimizerKind?>("--optimizer", r.GetValue(optimizer)!, ("auto", null), ("lbfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)),
@@ -97,9 +100,9 @@ internal static class TrainCommand
                 Seed = r.GetValue(seed),
                 Threads = r.GetValue(threads),
             };
-            var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson));
+            var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson), r.GetValue(saveRows));
             if (outputs.MetricsJson is not null && options.Activation == ActivationKind.Sigmoid)
-                throw new UsageException("--metrics-json: the metrics are those of a sparse code; give --activation relu or topk.");
+                throw new UsageException("--metrics-json: the metrics are those of a sparse code; give --activation relu, topk or jumprelu.");
             Check(options, flagOf);
             TrainRunner.Run(data, options, outputs, Console.Out);
         }));
@@ -130,7 +133,7 @@ internal static class TrainCommand
 }
 
 /// <summary>Where a training run writes its files (null: not written).</summary>
-internal sealed record TrainOutputs(string Model, string Filters, string Curve, string? WeightsCsv, string? WeightsMat, string? MetricsJson = null);
+internal sealed record TrainOutputs(string Model, string Filters, string Curve, string? WeightsCsv, string? WeightsMat, string? MetricsJson = null, string? Rows = null);
 
 /// <summary>Prepares the data, trains, writes every output and prints the summary.</summary>
 internal static class TrainRunner
@@ -180,6 +183,7 @@ internal static class TrainRunner
         if (outputs.WeightsCsv is not null) ModelOutputs.WeightsCsv(ae, outputs.WeightsCsv);
         if (outputs.WeightsMat is not null) ModelOutputs.WeightsMat(ae, outputs.WeightsMat);
         if (outputs.MetricsJson is not null) ModelOutputs.MetricsJson(ae, outputs.MetricsJson);
+        if (outputs.Rows is not null) ModelOutputs.Rows(prepared, outputs.Rows);
 
         var s = ae.Summary;
         var c = s.FinalCost;
@@ -193,6 +197,6 @@ internal static class TrainRunner
         else
             output.WriteLine(string.Format(CultureInfo.InvariantCulture,
                 "mean activation {0:G4} (target {1:G4}), min {2:G4}, max {3:G4}", s.MeanActivation.Average(), options.SparsityTarget, s.MeanActivation.Min(), s.MeanActivation.Max()));
-        output.WriteLine($"wrote {string.Join(", ", new[] { outputs.Model, outputs.Filters, outputs.Curve, outputs.WeightsCsv, outputs.WeightsMat, outputs.MetricsJson }.Where(p => p is not null))}");
+        output.WriteLine($"wrote {string.Join(", ", new[] { outputs.Model, outputs.Filters, outputs.Curve, outputs.WeightsCsv, outputs.WeightsMat, outputs.MetricsJson, outputs.Rows }.Where(p => p is not null))}");
     }
 }

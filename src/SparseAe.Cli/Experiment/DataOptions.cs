@@ -4,7 +4,7 @@ namespace SparseAe.Cli.Experiment;
 internal enum WhitenMode { Auto, None, Olshausen, Zca }
 
 /// <summary>Patch normalisation. Auto: UFLDL's for image patches, none for CSV vectors.</summary>
-internal enum NormalizeMode { Auto, Ufldl, None }
+internal enum NormalizeMode { Auto, Ufldl, Standard, None }
 
 /// <summary>Where the training rows come from and how they are prepared.</summary>
 internal sealed record DataOptions(

@@ -47,11 +47,15 @@ internal static class ModelOutputs
         ]));
     }
 
+    /// <summary>The training rows as prepared, one CSV line each, no header.</summary>
+    public static void Rows(PreparedData prepared, string path)
+        => AtomicFile.WriteText(path, writer => VectorCsv.Write(writer, prepared.Rows, prepared.Count, prepared.Dimension));
+
     /// <summary>The sparse code's metrics (L0, FVU, dead and dense shares, each latent's firing rate) as JSON.</summary>
     public static void MetricsJson(SparseAutoencoderTransformer ae, string path)
     {
         var m = ae.Summary.CodeMetrics
-            ?? throw new UsageException($"--metrics-json: the metrics are those of a sparse code (--activation relu or topk); this model's activation is {ae.Objective.Activation}.");
+            ?? throw new UsageException($"--metrics-json: the metrics are those of a sparse code (--activation relu, topk or jumprelu); this model's activation is {ae.Objective.Activation}.");
         var document = new
         {
             activation = ae.Objective.Activation.ToString(),

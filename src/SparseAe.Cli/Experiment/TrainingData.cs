@@ -65,6 +65,11 @@ internal static class TrainingData
             double pstd = PatchNormalization.Ufldl(rows, o.PatchCount, dim);
             log(string.Format(CultureInfo.InvariantCulture, "normalised patches as UFLDL (3 sigma = {0:G4}, rescaled to [0.1, 0.9])", pstd));
         }
+        else if (normalize == NormalizeMode.Standard)
+        {
+            double deviation = PatchNormalization.Standardize(rows, o.PatchCount, dim);
+            log(string.Format(CultureInfo.InvariantCulture, "normalised patches to mean 0 each and unit variance (sigma = {0:G4})", deviation));
+        }
         return new PreparedData(rows, o.PatchCount, dim, o.PatchSize, o.PatchSize, whiten == WhitenMode.Zca,
             $"{o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {what}");
     }
@@ -73,8 +78,8 @@ internal static class TrainingData
     {
         if (o.Whiten == WhitenMode.Olshausen)
             throw new UsageException("--whiten olshausen whitens whole images; CSV rows are vectors (use none or zca).");
-        if (o.Normalize == NormalizeMode.Ufldl)
-            throw new UsageException("--normalize ufldl is for image patches; CSV rows are used as they are (use none).");
+        if (o.Normalize is NormalizeMode.Ufldl or NormalizeMode.Standard)
+            throw new UsageException($"--normalize {o.Normalize.ToString().ToLowerInvariant()} is for image patches; CSV rows are used as they are (use none).");
         if (!File.Exists(o.Csv)) throw new UsageException($"CSV file '{o.Csv}' does not exist.");
         var (data, rows, columns) = VectorCsv.Read(o.Csv!);
         if (rows == 0) throw new UsageException($"CSV file '{o.Csv}' has no data rows.");

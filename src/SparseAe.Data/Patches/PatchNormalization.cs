@@ -45,6 +45,31 @@ public static class PatchNormalization
         }
     }
 
+    /// <summary>
+    /// The sparse codes' scale: removes each patch's own mean, then divides every value by the one
+    /// sample deviation of all the mean-removed values (MATLAB's <c>std(x(:))</c>, as
+    /// <see cref="Ufldl"/> takes it), so the values have unit variance and no clip or offset. Returns
+    /// that deviation; with 0 (flat patches) the values are left at 0.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">count or dimension is less than 1.</exception>
+    /// <exception cref="ArgumentException">The span's length is not count*dimension, or a value is NaN or infinite.</exception>
+    public static double Standardize(Span<float> patches, int count, int dimension)
+    {
+        CheckShape(patches.Length, count, dimension);
+        for (int i = 0; i < count; i++) CheckFinite(patches.Slice(i * dimension, dimension), i);
+        var accumulator = new UfldlNormalization.DeviationAccumulator();
+        for (int i = 0; i < count; i++)
+        {
+            var patch = patches.Slice(i * dimension, dimension);
+            UfldlNormalization.RemoveMean(patch);
+            accumulator.Add(patch);
+        }
+        double deviation = accumulator.StandardDeviation;
+        if (deviation > 0)
+            for (int k = 0; k < patches.Length; k++) patches[k] = (float)(patches[k] / deviation);
+        return deviation;
+    }
+
     internal static void CheckDeviation(double pstd)
     {
         if (!(pstd >= 0) || double.IsInfinity(pstd))

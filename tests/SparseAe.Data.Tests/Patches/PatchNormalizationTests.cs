@@ -45,6 +45,29 @@ public class PatchNormalizationTests
     }
 
     [Fact]
+    public void Standardize_removes_each_patchs_mean_and_scales_all_values_to_unit_variance()
+    {
+        const int count = 300, dimension = 16;
+        float[] patches = Random(count * dimension, 2, scale: 3);
+        var original = (float[])patches.Clone();
+        double deviation = PatchNormalization.Standardize(patches, count, dimension);
+        for (int i = 0; i < count; i++)
+        {
+            var before = original.AsSpan(i * dimension, dimension).ToArray().Select(v => (double)v).ToArray();
+            double mean = before.Average();
+            for (int j = 0; j < dimension; j++) Assert.Equal((before[j] - mean) / deviation, patches[i * dimension + j], 1e-5);
+        }
+        double all = patches.Average(v => (double)v);
+        Assert.Equal(0, all, 1e-6);
+        Assert.Equal(1, Math.Sqrt(patches.Sum(v => (v - all) * (v - all)) / (patches.Length - 1)), 1e-5);   // MATLAB's std(x(:))
+        Assert.Contains(patches, v => Math.Abs(v) > 3);   // no clip, unlike UFLDL's
+        float[] flat = [2, 2, 2, 5, 5, 5];
+        Assert.Equal(0, PatchNormalization.Standardize(flat, 2, 3));
+        Assert.All(flat, v => Assert.Equal(0f, v));
+        Assert.Contains("every value must be finite", Assert.Throws<ArgumentException>(() => PatchNormalization.Standardize([1, float.NaN], 1, 2)).Message);
+    }
+
+    [Fact]
     public void Each_patch_loses_its_own_mean()
     {
         // Two patches that differ only by an offset normalise identically.
