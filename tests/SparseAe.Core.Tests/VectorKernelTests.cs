@@ -51,6 +51,33 @@ public class VectorKernelTests
 
     // Relative error against float64 over the range where the result is a normal float; beyond it the
     // result stays near e^-87.3 (1.2e-38) instead of reaching 0, an absolute error below 1e-37.
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void The_step_kernels_of_the_sparse_codes_match_naive_loops(int n)
+    {
+        // Values around 0 and around the thresholds, with exact zeros, ties and a NaN mixed in.
+        var z = Random(n, 4);
+        var theta = Random(n, 5, 0, 0.5);
+        for (int i = 0; i < n; i += 5) z[i] = 0;
+        for (int i = 2; i < n; i += 7) z[i] = theta[i];
+        if (n > 3) z[3] = float.NaN;
+        var d = Random(n, 6);
+
+        var step = new float[n];
+        VectorKernels.Step(z, step);
+        Assert.Equal(z.Select(v => v > 0 ? 1f : 0f), step);
+
+        var masked = (float[])d.Clone();
+        VectorKernels.MultiplyStep(masked, z);
+        Assert.Equal(d.Select((v, i) => z[i] > 0 ? v : 0f), masked);
+
+        var kept = new float[n];
+        VectorKernels.KeepAbove(z, theta, kept);
+        Assert.Equal(z.Select((v, i) => v > theta[i] ? v : 0f), kept);
+        VectorKernels.KeepAbove(z, theta, z);   // in place
+        Assert.Equal(kept, z);
+    }
+
     [Fact]
     public void Sigmoid_is_accurate_to_float_precision()
     {

@@ -126,6 +126,47 @@ internal static partial class VectorKernels
         }
     }
 
+    /// <summary>d[i] = a[i] &gt; 0 ? d[i] : 0: the chain rule through a ReLU-like unit whose output is a.</summary>
+    public static void MultiplyStep(Span<float> d, ReadOnlySpan<float> a)
+    {
+        CheckLengths(d.Length, a.Length, "d", "a");
+        var loop = new BinaryLoop<StepOperator>(d, a, d);
+        VectorLoop.Run(ref loop);
+    }
+
+    /// <summary>y[i] = x[i] &gt; 0 ? 1 : 0 (x and y may be the same span): which units are active.</summary>
+    public static void Step(ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckLengths(x.Length, y.Length, "x", "y");
+        var loop = new UnaryLoop<StepUnitOperator>(x, y);
+        VectorLoop.Run(ref loop);
+    }
+
+    /// <summary>y[i] = z[i] &gt; theta[i] ? z[i] : 0 (z and y may be the same span): JumpReLU.</summary>
+    public static void KeepAbove(ReadOnlySpan<float> z, ReadOnlySpan<float> theta, Span<float> y)
+    {
+        CheckLengths(z.Length, theta.Length, "z", "theta");
+        CheckLengths(z.Length, y.Length, "z", "y");
+        var loop = new BinaryLoop<KeepAboveOperator>(z, theta, y);
+        VectorLoop.Run(ref loop);
+    }
+
+    // z - theta > 0 exactly when z > theta (a positive difference of floats never rounds to 0).
+    private readonly struct KeepAboveOperator : IBinaryOperator
+    {
+        public static TV Apply<TO, TV>(TV z, TV theta) where TO : struct, IFloatVector<TV> where TV : struct => TO.KeepWherePositive(TO.Subtract(z, theta), z);
+    }
+
+    private readonly struct StepOperator : IBinaryOperator
+    {
+        public static TV Apply<TO, TV>(TV d, TV a) where TO : struct, IFloatVector<TV> where TV : struct => TO.KeepWherePositive(a, d);
+    }
+
+    private readonly struct StepUnitOperator : IUnaryOperator
+    {
+        public static TV Apply<TO, TV>(TV x) where TO : struct, IFloatVector<TV> where TV : struct => TO.KeepWherePositive(x, TO.Splat(1f));
+    }
+
     // d a (1 - a)
     private readonly struct SigmoidDerivativeOperator : IBinaryOperator
     {

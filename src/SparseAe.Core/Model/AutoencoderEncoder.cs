@@ -78,7 +78,7 @@ public sealed class AutoencoderEncoder
         int v = _p.VisibleCount, h = _p.HiddenCount;
         if (x.Length != v) throw new ArgumentException($"The input vector must have {v} values, but has {x.Length}.", nameof(x));
         if (code.Length != h) throw new ArgumentException($"The code vector must have {h} values, but has {code.Length}.", nameof(code));
-        Span<float> z = _hp <= 1024 ? stackalloc float[_hp] : new float[_hp];
+        Span<float> z = _hp <= 1024 ? stackalloc float[_hp] : RowScratch(_hp);
         RowMatrixKernels.MultiplyAdd(x, _w1tPadded.Span, _b1Padded, z);
         Activate(z.Slice(0, h), code);
     }
@@ -96,7 +96,7 @@ public sealed class AutoencoderEncoder
                 TensorPrimitives.Max(z, 0f, code);
                 break;
             case ActivationKind.JumpReLU:
-                for (int j = 0; j < code.Length; j++) code[j] = z[j] > _thresholds[j] ? z[j] : 0f;
+                VectorKernels.KeepAbove(z, _thresholds, code);
                 break;
             default:
                 Span<int> chosen = K <= 256 ? stackalloc int[K] : new int[K];
@@ -134,6 +134,16 @@ public sealed class AutoencoderEncoder
             else
                 for (int i = 0; i < m; i++) Activate(zb.Slice(i * _hp, h), codes.Slice((r0 + i) * h, h));
         }
+    }
+
+    // A wide code's pre-activations (more than 1,024 units: too many for the stack), one per thread, so
+    // that encoding a row allocates nothing.
+    [ThreadStatic] private static float[]? t_row;
+
+    private static Span<float> RowScratch(int length)
+    {
+        if (t_row is null || t_row.Length < length) t_row = new float[length];
+        return t_row.AsSpan(0, length);
     }
 
     // Each thread's block for EncodeBatch: 128 rows of the largest padded code it has encoded (53 KB at H = 100).

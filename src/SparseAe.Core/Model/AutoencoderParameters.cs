@@ -80,14 +80,17 @@ public sealed class AutoencoderParameters
     {
         int v = VisibleCount, h = HiddenCount;
         var w2 = W2;
-        for (int j = 0; j < h; j++)
+        // Row by row over W2 (V, H), which holds the columns side by side: the squares summed in double
+        // (a float sum of thousands of rows would round), then each row scaled by the columns' factors.
+        var squares = new double[h];
+        for (int i = 0; i < v; i++)
         {
-            double sq = 0;
-            for (int i = 0; i < v; i++) sq += (double)w2[i * h + j] * w2[i * h + j];
-            if (sq == 0) continue;
-            float inverse = (float)(1 / Math.Sqrt(sq));
-            for (int i = 0; i < v; i++) w2[i * h + j] *= inverse;
+            var row = w2.Slice(i * h, h);
+            for (int j = 0; j < h; j++) squares[j] += (double)row[j] * row[j];
         }
+        var factor = new float[h];
+        for (int j = 0; j < h; j++) factor[j] = squares[j] == 0 ? 1f : (float)(1 / Math.Sqrt(squares[j]));
+        for (int i = 0; i < v; i++) System.Numerics.Tensors.TensorPrimitives.Multiply(w2.Slice(i * h, h), factor, w2.Slice(i * h, h));
     }
 
     /// <summary>A deep copy.</summary>

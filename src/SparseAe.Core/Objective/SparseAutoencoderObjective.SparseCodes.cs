@@ -63,13 +63,18 @@ public sealed partial class SparseAutoencoderObjective
         private readonly double _l0, _epsilon;    // JumpReLU
         private readonly float[] _thresholds;     // JumpReLU: theta_j = exp(t_j) of this evaluation
         private AlignedArray _z = new(0);         // JumpReLU: (rows, Hp) pre-activations
-        private readonly float[] _norms;          // ||W2[:, j]|| of this evaluation
+        private readonly float[] _norms, _inverseNorms;   // ||W2[:, j]|| of this evaluation, and 1 / it
+        private readonly float[] _columnScratch;          // H values: column sums of squares, dot products
         private readonly long[] _rowsSinceFired;
         private readonly int[] _dead;             // the dead latents of this evaluation, ascending
         private readonly double[] _firing;        // FiringRate of the last evaluation
         private int _deadCount, _rows;
         private bool _auxActive;
-        private AlignedArray _aux = new(0), _auxE = new(0);   // (rows, Hp) AuxK activations, (rows, V) alpha E
+        private AlignedArray _auxE = new(0);     // TopK: (rows, V) alpha E of the AuxK term
+        // TopK (sparse products): each row's active latents (h > 0) as index and value, K slots a row,
+        // and its AuxK latents alike, AuxK slots a row.
+        private int[] _selected = [], _selectedCount = [], _auxSelected = [], _auxCount = [];
+        private float[] _selectedValue = [], _auxValue = [];
 
         public SparseCodeState(ObjectiveSettings settings, int v, int h, int hp)
         {
@@ -82,12 +87,17 @@ public sealed partial class SparseAutoencoderObjective
             _epsilon = Defaults.JumpBandwidth;
             _thresholds = new float[_activation == ActivationKind.JumpReLU ? h : 0];
             _norms = new float[h];
+            _inverseNorms = new float[h];
+            _columnScratch = new float[h];
             _rowsSinceFired = new long[h];
             _dead = new int[h];
             _firing = new double[h];
         }
 
         public ReadOnlySpan<double> FiringRate => _firing;
+
+        /// <summary>TopK: the decoder's products run over each row's K selected latents only.</summary>
+        public bool SparseProducts => _activation == ActivationKind.TopK;
 
         public int DeadCount
         {
@@ -101,10 +111,17 @@ public sealed partial class SparseAutoencoderObjective
 
         public void EnsureBuffers(int rows)
         {
+            if (SparseProducts && _selectedCount.Length < rows)
+            {
+                _selectedCount = new int[rows];
+                _selected = new int[rows * _k];
+                _selectedValue = new float[rows * _k];
+                _auxCount = new int[rows];
+                _auxSelected = new int[rows * Math.Max(_auxK, 1)];
+                _auxValue = new float[rows * Math.Max(_auxK, 1)];
+                if (_auxK > 0) _auxE = new AlignedArray((long)rows * _v);
+            }
             if (_thresholds.Length > 0 && _z.Length < (long)rows * _hp) _z = new AlignedArray((long)rows * _hp);
-            if (_auxK == 0 || _auxE.Length >= (long)rows * _v) return;
-            _aux = new AlignedArray((long)rows * _hp);
-            _auxE = new AlignedArray((long)rows * _v);
         }
 
         // Normalises the decoder copies (W2 (V, Hp) and W2^T (Hp, V)), folds the pre-encoder bias into
@@ -114,14 +131,16 @@ public sealed partial class SparseAutoencoderObjective
             int v = _v, h = _h, hp = _hp, hv = h * v;
             var w1 = theta.Slice(0, hv);
             var b2 = theta.Slice(2 * hv + h, v);
+            // Row by row over W2 (V, Hp), whose columns are the latents: sum of squares, then the scaling.
+            var squares = _columnScratch.AsSpan();
+            squares.Clear();
+            for (int i = 0; i < v; i++) TensorPrimitives.MultiplyAdd(w2.Slice(i * hp, h), w2.Slice(i * hp, h), squares, squares);
+            TensorPrimitives.Sqrt(squares, _norms);
+            TensorPrimitives.Reciprocal(_norms, _inverseNorms);
+            for (int i = 0; i < v; i++) TensorPrimitives.Multiply(w2.Slice(i * hp, h), _inverseNorms, w2.Slice(i * hp, h));
             for (int j = 0; j < h; j++)
             {
-                double sq = 0;
-                for (int i = 0; i < v; i++) sq += (double)w2[i * hp + j] * w2[i * hp + j];
-                float norm = (float)Math.Sqrt(sq), inverse = 1f / norm;
-                _norms[j] = norm;
-                for (int i = 0; i < v; i++) w2[i * hp + j] *= inverse;
-                TensorPrimitives.Multiply(w2t.Slice(j * v, v), inverse, w2t.Slice(j * v, v));
+                TensorPrimitives.Multiply(w2t.Slice(j * v, v), _inverseNorms[j], w2t.Slice(j * v, v));
                 b1[j] -= TensorPrimitives.Dot(w1.Slice(j * v, v), b2);
             }
             for (int j = 0; j < _thresholds.Length; j++) _thresholds[j] = MathF.Exp(theta[2 * hv + h + v + j]);
@@ -133,69 +152,34 @@ public sealed partial class SparseAutoencoderObjective
             _auxActive = _deadCount > 0;
         }
 
-        // A1's block of m rows from row r0 holds z; leaves h there, the AuxK activations in _aux, and
-        // counts the active units.
+        // ReLU and JumpReLU: A1's block of m rows from row r0 holds z; leaves h there (JumpReLU keeps z
+        // for its thresholds' gradient) and counts the active units.
         public void Activate(Span<float> a1, int m, int r0, Chunk ch)
         {
             int h = _h, hp = _hp;
             for (int i = 0; i < m; i++)
             {
                 var row = a1.Slice(i * hp, hp);
-                var z = row.Slice(0, h);
-                if (_auxActive)
-                {
-                    var aux = _aux.Span.Slice((r0 + i) * hp, hp);
-                    aux.Clear();
-                    int n = TopKSelection.Select(z, _dead.AsSpan(0, _deadCount), _auxK, ch.Selected);
-                    for (int t = 0; t < n; t++) aux[ch.Selected[t]] = Math.Max(0f, z[ch.Selected[t]]);
-                }
                 if (_activation == ActivationKind.JumpReLU)
                 {
                     row.CopyTo(_z.Span.Slice((r0 + i) * hp, hp));
-                    for (int j = 0; j < h; j++)
-                        if (!(row[j] > _thresholds[j])) row[j] = 0;
-                }
-                else if (_activation == ActivationKind.TopK)
-                {
-                    int n = TopKSelection.Select(z, default, _k, ch.Selected);
-                    for (int t = 0; t < n; t++) ch.SelectedValues[t] = z[ch.Selected[t]];
-                    row.Clear();
-                    for (int t = 0; t < n; t++) row[ch.Selected[t]] = Math.Max(0f, ch.SelectedValues[t]);
+                    VectorKernels.KeepAbove(row.Slice(0, h), _thresholds, row.Slice(0, h));
                 }
                 else
                     TensorPrimitives.Max(row, 0f, row);
-                for (int j = 0; j < h; j++)
-                    if (row[j] > 0) ch.FiringCounts[j]++;
             }
+            // Active units counted per column: 1 where h > 0 into the chunk's free block, then column sums.
+            var active = ch.HiddenDelta.Span.Slice(0, m * hp);
+            VectorKernels.Step(a1.Slice(0, m * hp), active);
+            VectorKernels.AddColumnSums(active, m, hp, ch.FiringCounts);
         }
 
-        // After the block's D3 = Y - X (in a2): E = D A + D3, its squares, alpha E into _auxE, and alpha E^T A into dJ/dD.
-        public void AuxKForward(ReadOnlySpan<float> d3, int m, int r0, Chunk ch, ReadOnlySpan<float> w2t)
-        {
-            if (!_auxActive) return;
-            int v = _v, hp = _hp;
-            var aux = _aux.Span.Slice(r0 * hp, m * hp);
-            var e = _auxE.Span.Slice(r0 * v, m * v);
-            MatrixKernels.MultiplyAB(aux, hp, w2t, v, e, v, m, _h, v, accumulate: false, default);
-            TensorPrimitives.Add(e, d3, e);
-            ch.AuxSquaredError += VectorKernels.SumOfSquares(e);
-            TensorPrimitives.Multiply(e, _auxWeight, e);
-            MatrixKernels.MultiplyAtB(e, v, aux, hp, ch.GradientW2.Span, hp, m, v, hp, accumulate: true);
-        }
-
-        // d holds D3 D + s for the block: through the step 1[h > 0], plus the AuxK delta.
-        public void HiddenDelta(Span<float> d, ReadOnlySpan<float> a1, int m, int r0, Chunk ch, ReadOnlySpan<float> w2)
+        // ReLU and JumpReLU: d holds D3 D + s for the block; through the step 1[h > 0] (JumpReLU: after
+        // its thresholds' gradient, which needs dJ/dh before the step).
+        public void HiddenDelta(Span<float> d, ReadOnlySpan<float> a1, int m, int r0, Chunk ch)
         {
             if (_thresholds.Length > 0) AddThresholdGradient(d, m, r0, ch);
-            for (int i = 0; i < d.Length; i++)
-                if (!(a1[i] > 0)) d[i] = 0;
-            if (!_auxActive) return;
-            int v = _v, hp = _hp;
-            var aux = _aux.Span.Slice(r0 * hp, m * hp);
-            var t = ch.AuxDelta.Span.Slice(0, m * hp);
-            MatrixKernels.MultiplyAB(_auxE.Span.Slice(r0 * v, m * v), v, w2, hp, t, hp, m, v, hp, accumulate: false, default);
-            for (int i = 0; i < d.Length; i++)
-                if (aux[i] > 0) d[i] += t[i];
+            VectorKernels.MultiplyStep(d, a1);
         }
 
         // JumpReLU: d holds dJ/dh (times m) of the block; adds each row's pseudo-gradient of theta_j
@@ -213,6 +197,133 @@ public sealed partial class SparseAutoencoderObjective
                     if (Math.Abs(z[j] - theta) < halfWidth)
                         ch.ThresholdGradient[j] += (d[i * hp + j] * -theta - _l0) / _epsilon;
                 }
+            }
+        }
+
+        // TopK, sparse: Z's block (rows r0.., m of them) in a1 stays as it is; each row's K largest z
+        // (their h = max(0, z) where positive) and, with dead latents, its AuxK largest among those go
+        // to the selection lists; their activation sums and firing counts to the chunk's.
+        public void Select(ReadOnlySpan<float> a1, int m, int r0, Chunk ch)
+        {
+            int h = _h, hp = _hp;
+            for (int i = 0; i < m; i++)
+            {
+                var z = a1.Slice(i * hp, h);
+                int row = r0 + i;
+                _auxCount[row] = _auxActive ? KeepDead(z, ch, _auxSelected.AsSpan(row * _auxK, _auxK), _auxValue.AsSpan(row * _auxK, _auxK)) : 0;
+                var indices = _selected.AsSpan(row * _k, _k);
+                var values = _selectedValue.AsSpan(row * _k, _k);
+                int n = _selectedCount[row] = Keep(z, _k, ch, indices, values);
+                for (int t = 0; t < n; t++)
+                {
+                    ch.ActivationSums[indices[t]] += values[t];
+                    ch.FiringCounts[indices[t]]++;
+                }
+            }
+        }
+
+        // AuxK: the dead latents' z gathered into one run (ascending, so ties still go to the lower latent),
+        // where the selection runs at vector speed; then back to latent indices.
+        private int KeepDead(ReadOnlySpan<float> z, Chunk ch, Span<int> indices, Span<float> values)
+        {
+            var dead = _dead.AsSpan(0, _deadCount);
+            var gathered = ch.Gathered.AsSpan(0, dead.Length);
+            for (int t = 0; t < dead.Length; t++) gathered[t] = z[dead[t]];
+            int kept = Keep(gathered, _auxK, ch, indices, values);
+            for (int t = 0; t < kept; t++) indices[t] = dead[indices[t]];
+            return kept;
+        }
+
+        // The k largest z, kept where max(0, z) > 0: their indices and values; returns how many.
+        private static int Keep(ReadOnlySpan<float> z, int k, Chunk ch, Span<int> indices, Span<float> values)
+        {
+            int n = TopKSelection.Select(z, default, k, ch.Selected), kept = 0;
+            for (int t = 0; t < n; t++)
+            {
+                float value = z[ch.Selected[t]];
+                if (!(value > 0)) continue;
+                indices[kept] = ch.Selected[t];
+                values[kept++] = value;
+            }
+            return kept;
+        }
+
+        // y_i = b2 + sum over row i's selected j of h_ij d_j, d_j row j of W2^T (Hp, V).
+        public void Decode(Span<float> a2, int m, int r0, ReadOnlySpan<float> w2t, ReadOnlySpan<float> b2)
+        {
+            int v = _v;
+            for (int i = 0; i < m; i++)
+            {
+                var y = a2.Slice(i * v, v);
+                b2.CopyTo(y);
+                int row = r0 + i;
+                for (int t = 0; t < _selectedCount[row]; t++)
+                    TensorPrimitives.MultiplyAdd(w2t.Slice(_selected[row * _k + t] * v, v), _selectedValue[row * _k + t], y, y);
+            }
+        }
+
+        // dJ/dD^T (H, V), row j: += h_ij D3_i for row i's selected j.
+        public void AddDecoderGradient(ReadOnlySpan<float> d3, int m, int r0, Span<float> gradientW2T)
+        {
+            int v = _v;
+            for (int i = 0; i < m; i++)
+            {
+                int row = r0 + i;
+                var delta = d3.Slice(i * v, v);
+                for (int t = 0; t < _selectedCount[row]; t++)
+                {
+                    var target = gradientW2T.Slice(_selected[row * _k + t] * v, v);
+                    TensorPrimitives.MultiplyAdd(delta, _selectedValue[row * _k + t], target, target);
+                }
+            }
+        }
+
+        // AuxK, sparse: E_i = sum over row i's AuxK latents of a_ij d_j + D3_i; its squares; alpha E_i
+        // kept for the hidden delta, and a_ij alpha E_i added to dJ/dD^T's row j.
+        public void AuxKForwardSparse(ReadOnlySpan<float> d3, int m, int r0, Chunk ch, ReadOnlySpan<float> w2t, Span<float> gradientW2T)
+        {
+            if (!_auxActive) return;
+            int v = _v, k = _auxK;
+            for (int i = 0; i < m; i++)
+            {
+                int row = r0 + i;
+                var e = _auxE.Span.Slice(row * v, v);
+                d3.Slice(i * v, v).CopyTo(e);
+                for (int t = 0; t < _auxCount[row]; t++)
+                    TensorPrimitives.MultiplyAdd(w2t.Slice(_auxSelected[row * k + t] * v, v), _auxValue[row * k + t], e, e);
+                ch.AuxSquaredError += VectorKernels.SumOfSquares(e);
+                TensorPrimitives.Multiply(e, _auxWeight, e);
+                for (int t = 0; t < _auxCount[row]; t++)
+                {
+                    var target = gradientW2T.Slice(_auxSelected[row * k + t] * v, v);
+                    TensorPrimitives.MultiplyAdd(e, _auxValue[row * k + t], target, target);
+                }
+            }
+        }
+
+        // dJ/dW1 (H, V), row j: += g_ij x_i with g_ij = D3_i . d_j at row i's selected j (TopK has no
+        // penalty term s), and g_ij = alpha E_i . d_j at its AuxK latents; their sums into dJ/db1's.
+        public void AddEncoderGradient(ReadOnlySpan<float> d3, ReadOnlySpan<float> x, int m, int r0, Chunk ch, ReadOnlySpan<float> w2t, Span<float> gradientW1)
+        {
+            int v = _v;
+            for (int i = 0; i < m; i++)
+            {
+                int row = r0 + i;
+                var xi = x.Slice(i * v, v);
+                AddRows(d3.Slice(i * v, v), _selected.AsSpan(row * _k, _selectedCount[row]), xi, ch, w2t, gradientW1);
+                if (_auxActive) AddRows(_auxE.Span.Slice(row * v, v), _auxSelected.AsSpan(row * _auxK, _auxCount[row]), xi, ch, w2t, gradientW1);
+            }
+        }
+
+        private void AddRows(ReadOnlySpan<float> delta, ReadOnlySpan<int> units, ReadOnlySpan<float> xi, Chunk ch, ReadOnlySpan<float> w2t, Span<float> gradientW1)
+        {
+            int v = _v;
+            foreach (int j in units)
+            {
+                float g = TensorPrimitives.Dot(delta, w2t.Slice(j * v, v));
+                var target = gradientW1.Slice(j * v, v);
+                TensorPrimitives.MultiplyAdd(xi, g, target, target);
+                ch.HiddenDeltaSums[j] += g;
             }
         }
 
@@ -254,13 +365,17 @@ public sealed partial class SparseAutoencoderObjective
                 TensorPrimitives.MultiplyAdd(b2, -gb1[j], gW1.Slice(j * v, v), gW1.Slice(j * v, v));
                 TensorPrimitives.MultiplyAdd(w1.Slice(j * v, v), -gb1[j], gb2, gb2);
             }
-            for (int j = 0; j < h; j++)
+            // g_j <- (g_j - (g_j . d_j) d_j) / n_j = g_j / n_j - W2[:, j] (g_j . W2[:, j]) / n_j^3, row by row
+            // over (V, H): first every column's dot product, then one pass that scales and subtracts.
+            var dots = _columnScratch.AsSpan();
+            dots.Clear();
+            for (int i = 0; i < v; i++) TensorPrimitives.MultiplyAdd(gW2.Slice(i * h, h), w2.Slice(i * h, h), dots, dots);
+            for (int j = 0; j < h; j++) dots[j] = -dots[j] * _inverseNorms[j] * _inverseNorms[j] * _inverseNorms[j];
+            for (int i = 0; i < v; i++)
             {
-                float norm = _norms[j];
-                double dot = 0;
-                for (int i = 0; i < v; i++) dot += (double)gW2[i * h + j] * w2[i * h + j];
-                float parallel = (float)(dot / norm);   // g_j . d_j
-                for (int i = 0; i < v; i++) gW2[i * h + j] = (gW2[i * h + j] - parallel * (w2[i * h + j] / norm)) / norm;
+                var row = gW2.Slice(i * h, h);
+                TensorPrimitives.Multiply(row, _inverseNorms, row);
+                TensorPrimitives.MultiplyAdd(w2.Slice(i * h, h), dots, row, row);
             }
         }
 

@@ -127,7 +127,8 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
             _chunks[c].End = (int)((long)rows * (c + 1) / chunkCount);
         }
 
-        RunChunks(chunkCount, c => ForwardAndOutputDelta(_chunks[c], x));
+        bool sparse = _codes?.SparseProducts == true;
+        RunChunks(chunkCount, c => { if (sparse) ForwardAndOutputDeltaSparse(_chunks[c], x); else ForwardAndOutputDelta(_chunks[c], x); });
 
         // rhoHat and the sparsity term need every chunk's column sums.
         double reconstructionSum = 0;
@@ -163,7 +164,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         if (_codes is null) sparsity *= beta;
         else sparsity += _codes.FinishForward(_chunks.AsSpan(0, chunkCount), rows);
 
-        RunChunks(chunkCount, c => HiddenDelta(_chunks[c], x));
+        RunChunks(chunkCount, c => { if (sparse) HiddenDeltaSparse(_chunks[c], x); else HiddenDelta(_chunks[c], x); });
 
         var th = theta.Span;
         int hv = _h * _v;
@@ -238,7 +239,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
 
             MatrixKernels.MultiplyAB(x, v, _w1t.Span, hp, a1, hp, m, v, hp, accumulate: false, _b1);   // A1 = X W1^T + b1
             if (_codes is null) VectorKernels.Sigmoid(a1, a1);
-            else _codes.Activate(a1, m, r0, ch);                                                        // (pre-encoder bias folded into b1)
+            else _codes.Activate(a1, m, r0, ch);                                                        // ReLU, JumpReLU (b2 folded into b1)
             VectorKernels.AddColumnSums(a1, m, hp, ch.ActivationSums);
 
             MatrixKernels.MultiplyAB(a1, hp, _w2t.Span, v, a2, v, m, h, v, accumulate: false, _b2);    // A1 W2^T + b2
@@ -254,7 +255,6 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
 
             MatrixKernels.MultiplyAtB(a2, v, a1, hp, ch.GradientW2.Span, hp, m, v, hp, accumulate: r0 > ch.Start);   // D3^T A1 is (V,Hp)
             VectorKernels.AddColumnSums(a2, m, v, ch.OutputDeltaSums);                                                // sum_i D3[i,:]
-            _codes?.AuxKForward(a2, m, r0, ch, _w2t.Span);
         }
         ch.SquaredError = sq;
     }
@@ -274,7 +274,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
             var d = ch.HiddenDelta.Span.Slice(0, m * hp);
             MatrixKernels.MultiplyAB(d3, v, _w2.Span, hp, d, hp, m, v, hp, accumulate: false, _s);   // D3 W2 + s
             if (_codes is null) VectorKernels.MultiplySigmoidDerivative(d, a1);
-            else _codes.HiddenDelta(d, a1, m, r0, ch, _w2.Span);
+            else _codes.HiddenDelta(d, a1, m, r0, ch);
 
             MatrixKernels.MultiplyAtB(d, hp, x, v, ch.GradientW1.Span, v, m, h, v, accumulate: r0 > ch.Start);   // D2^T X is (H,V)
             VectorKernels.AddColumnSums(d, m, hp, ch.HiddenDeltaSums);
@@ -305,14 +305,14 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         public double SquaredError, AuxSquaredError;
         public readonly double[] FiringCounts = new double[hp];
         public readonly double[] ThresholdGradient = new double[hp];   // JumpReLU: sum over rows of dJ/dtheta_j (times m)
-        public readonly AlignedArray AuxDelta = new((long)BlockRows * hp);
         public readonly int[] Selected = new int[hp];
-        public readonly float[] SelectedValues = new float[hp];
+        public readonly float[] Gathered = new float[hp];               // TopK: the dead latents' z of a row
         public readonly double[] ActivationSums = new double[hp];
         public readonly double[] OutputDeltaSums = new double[v];
         public readonly double[] HiddenDeltaSums = new double[hp];
         public readonly AlignedArray HiddenDelta = new((long)BlockRows * hp);
         public readonly AlignedArray GradientW1 = new((long)h * v);    // D2^T X, (H, V)
         public readonly AlignedArray GradientW2 = new((long)v * hp);   // D3^T A1, (V, Hp)
+        public AlignedArray GradientW2T = new(0);                       // TopK: A1^T D3, (H, V), made on first use
     }
 }

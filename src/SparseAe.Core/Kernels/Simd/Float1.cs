@@ -30,6 +30,8 @@ internal readonly struct Float1 : IFloatVector<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sqrt(float a) => MathF.Sqrt(a);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float KeepWherePositive(float mask, float value) => mask > 0 ? value : 0f;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Clamp(float x, float lo, float hi) => x < lo ? lo : x > hi ? hi : x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

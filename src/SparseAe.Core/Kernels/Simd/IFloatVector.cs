@@ -45,6 +45,9 @@ internal interface IFloatVector<TV> where TV : struct
 
     static abstract TV Sqrt(TV a);
 
+    /// <summary>value where mask &gt; 0, else 0, lane by lane (NaN in mask gives 0).</summary>
+    static abstract TV KeepWherePositive(TV mask, TV value);
+
     /// <summary>x limited to [lo, hi] by comparisons (NaN stays NaN).</summary>
     static abstract TV Clamp(TV x, TV lo, TV hi);
 
