@@ -6,7 +6,9 @@ namespace SparseAe.Benchmarking;
 
 /// <summary>
 /// One training step of V-H-V, set up once: a batch of rows (<see cref="BenchData.Rows"/>, seed 3),
-/// the initial parameters, the objective on the given threads and an Adam (step 1e-4).
+/// the initial parameters, the objective on the given threads and an Adam (step 1e-4). With a sparse
+/// code's settings the parameters start as training starts them (unit-norm decoder columns, encoder
+/// their transpose, b2 the batch mean) and the decoder columns are renormalised after each step.
 /// </summary>
 internal sealed class TrainingStep : IDisposable
 {
@@ -15,13 +17,19 @@ internal sealed class TrainingStep : IDisposable
     private readonly SparseAutoencoderObjective _objective;
     private readonly Adam _adam;
 
-    public TrainingStep(int v, int h, int batch, int threads)
+    private readonly AutoencoderParameters _parameters;
+    private readonly bool _codes;
+
+    public TrainingStep(int v, int h, int batch, int threads, ObjectiveSettings? settings = null)
     {
+        settings ??= new ObjectiveSettings();
         _batch = batch;
         _x = BenchData.Rows(batch, v, 3);
-        _theta = ParameterInitializer.Initialize(v, h, 1).Theta;
+        _codes = settings.IsSparseCode;
+        _parameters = _codes ? ParameterInitializer.InitializeSparseCode(v, h, 1, _x, settings.HasThresholds) : ParameterInitializer.Initialize(v, h, 1);
+        _theta = _parameters.Theta;
         _gradient = new float[_theta.Length];
-        _objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(), threads);
+        _objective = new SparseAutoencoderObjective(v, h, settings, threads);
         _adam = new Adam(_theta.Length, 1e-4);
     }
 
@@ -33,6 +41,11 @@ internal sealed class TrainingStep : IDisposable
     {
         Evaluate();
         _adam.Step(_theta, _gradient);
+        if (_codes)
+        {
+            _parameters.NormalizeDecoderColumns();
+            _objective.CountFiring();
+        }
         return _batch;
     }
 

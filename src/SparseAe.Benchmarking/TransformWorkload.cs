@@ -16,13 +16,16 @@ internal sealed class TransformWorkload
     private readonly SparseAutoencoderTransformer _model;
     private readonly IDataView _data;
 
-    public TransformWorkload(int rows)
+    /// <param name="rows">Rows read by each pass.</param>
+    /// <param name="options">The model to fit (column names "Code" from "Features"); null, the default
+    /// sigmoid model with 3 L-BFGS iterations.</param>
+    public TransformWorkload(int rows, SparseAutoencoderOptions? options = null)
     {
         Rows = rows;
         var ml = new MLContext(seed: 1);
         var x = BenchData.Rows(rows, V, 5);
         var train = ml.Data.LoadFromRowSource(new ArrayRowSource(x.AsMemory(0, TrainingRows * V), TrainingRows, V), "Features", TrainingRows);
-        _model = ml.Transforms.SparseAutoencoder("Code", "Features", maxIterations: 3).Fit(train);
+        _model = ml.Transforms.SparseAutoencoder(options ?? new SparseAutoencoderOptions { OutputColumnName = "Code", InputColumnName = "Features", MaxIterations = 3 }).Fit(train);
         _data = ml.Data.LoadFromRowSource(new ArrayRowSource(x, rows, V), "Features", rows);
     }
 

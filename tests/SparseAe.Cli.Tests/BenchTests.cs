@@ -40,6 +40,6 @@ public class BenchTests
     {
         var (code, _, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "everything");
         Assert.Equal(2, code);
-        Assert.Contains("--only takes train, encode, transform, fit, growth, streaming, but got 'everything'", error);
+        Assert.Contains("--only takes train, encode, transform, fit, growth, codes, streaming, but got 'everything'", error);
     }
 }
