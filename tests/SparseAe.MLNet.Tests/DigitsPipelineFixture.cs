@@ -10,9 +10,7 @@ public sealed class DigitsPipelineFixture
 {
     public DigitsPipelineFixture()
     {
-        var (train, test) = TestData.SplitDigits();
-        Train = train.Select(d => new DigitRow { Label = d.Label, Features = d.Pixels }).ToList();
-        Test = test.Select(d => new DigitRow { Label = d.Label, Features = d.Pixels }).ToList();
+        (Train, Test) = FreshProcess.DigitRows();
         Context = new MLContext(seed: 1);
         TrainView = Context.Data.LoadFromEnumerable(Train);
         var pipeline = Context.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 100)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SparseAe.LoadCheck;
@@ -76,27 +75,7 @@ public class PipelineTests(DigitsPipelineFixture f) : IClassFixture<DigitsPipeli
 
     [Fact]
     public void A_fresh_process_that_only_loads_the_model_predicts_bit_identically()
-    {
-        var dir = TestData.TempDirectory();
-        var model = Path.Combine(dir, "model.zip");
-        var rows = Path.Combine(dir, "rows.csv");
-        var output = Path.Combine(dir, "out.txt");
-        f.Context.Model.Save(f.Model, f.TrainView.Schema, model);
-        PredictionDump.WriteRows(rows, f.Test);
-
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { TestData.Metadata("LoadCheckPath"), model, rows, output }) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "the load-check process did not finish in 2 minutes");
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stdout} {stderr}");
-
-        var lines = File.ReadAllLines(output);
-        int split = Array.IndexOf(lines, "--");
-        var expected = PredictionDump.ThroughTransform(f.Context, f.Model, f.Test);
-        Assert.Equal(expected, lines[..split]);
-        Assert.Equal(expected, lines[(split + 1)..]);
-    }
+        => FreshProcess.AssertPredictsBitIdentically(f.Context, f.Model, f.TrainView.Schema, f.Test);
 
     [Fact]
     public void The_autoencoder_works_in_the_middle_of_a_chain_with_a_PredictionEngine()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SparseAe.LoadCheck;
@@ -15,9 +14,7 @@ public sealed class TopKDigitsFixture
 
     public TopKDigitsFixture()
     {
-        var (train, test) = TestData.SplitDigits();
-        Train = train.Select(d => new DigitRow { Label = d.Label, Features = d.Pixels }).ToList();
-        Test = test.Select(d => new DigitRow { Label = d.Label, Features = d.Pixels }).ToList();
+        (Train, Test) = FreshProcess.DigitRows();
         Context = new MLContext(seed: 1);
         TrainView = Context.Data.LoadFromEnumerable(Train);
         var pipeline = Context.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
@@ -107,25 +104,7 @@ public class SparseCodeComponentTests(TopKDigitsFixture f) : IClassFixture<TopKD
     [Fact]
     public void A_fresh_process_that_only_loads_the_TopK_model_predicts_bit_identically()
     {
-        var dir = TestData.TempDirectory();
-        var model = Path.Combine(dir, "model.zip");
-        var rows = Path.Combine(dir, "rows.csv");
-        var output = Path.Combine(dir, "out.txt");
-        f.Context.Model.Save(f.Model, f.TrainView.Schema, model);
-        PredictionDump.WriteRows(rows, f.Test);
-
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { TestData.Metadata("LoadCheckPath"), model, rows, output }) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "the load-check process did not finish in 2 minutes");
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stdout} {stderr}");
-
-        var lines = File.ReadAllLines(output);
-        int split = Array.IndexOf(lines, "--");
-        var expected = PredictionDump.ThroughTransform(f.Context, f.Model, f.Test);
-        Assert.Equal(expected, lines[..split]);
-        Assert.Equal(expected, lines[(split + 1)..]);
+        var model = FreshProcess.AssertPredictsBitIdentically(f.Context, f.Model, f.TrainView.Schema, f.Test);
         var loaded = (SparseAutoencoderTransformer)((IEnumerable<ITransformer>)new MLContext().Model.Load(model, out _)).First();
         Assert.Equal(f.Autoencoder.Objective, loaded.Objective);
         Assert.Equal(f.Autoencoder.Summary.CodeMetrics!.FiringRate, loaded.Summary.CodeMetrics!.FiringRate);
@@ -166,8 +145,7 @@ public class JumpReluComponentTests
     [Fact]
     public void A_JumpReLU_code_is_sparse_its_thresholds_are_learned_and_it_loads_back_bit_identically()
     {
-        var (train, test) = TestData.SplitDigits();
-        var rows = train.Select(d => new DigitRow { Label = d.Label, Features = d.Pixels }).ToList();
+        var (rows, test) = FreshProcess.DigitRows();
         var ml = new MLContext(seed: 1);
         var view = ml.Data.LoadFromEnumerable(rows);
         var ae = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
@@ -181,7 +159,7 @@ public class JumpReluComponentTests
         Assert.All(thresholds, t => Assert.True(t > 0 && float.IsFinite(t)));
         Assert.Contains(thresholds, t => Math.Abs(t - (float)Defaults.JumpInitialThreshold) > 1e-3);   // they moved
 
-        var testView = ml.Data.LoadFromEnumerable(test.Select(d => new DigitRow { Label = d.Label, Features = d.Pixels }));
+        var testView = ml.Data.LoadFromEnumerable(test);
         var path = Path.Combine(TestData.TempDirectory(), "jump.zip");
         ml.Model.Save(ae, view.Schema, path);
         var loaded = ml.Model.Load(path, out _);
