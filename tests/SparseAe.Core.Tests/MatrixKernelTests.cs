@@ -59,6 +59,21 @@ public class MatrixKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(70, 45, 70)]
+    [InlineData(33, 97, 40)]
+    [InlineData(4096, 64, 4112)]
+    public void Transpose_swaps_indices_across_its_tiles(int m, int n, int ldb)
+    {
+        var a = Random(m * n, 9);
+        var b = new float[n * ldb];
+        MatrixKernels.Transpose(a, b, m, n, ldb);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) Assert.Equal(a[i * n + j], b[j * ldb + i]);
+        for (int j = 0; j < n; j++)
+            for (int i = m; i < ldb; i++) Assert.Equal(0f, b[j * ldb + i]);   // the padding is never written
+    }
+
     [Fact]
     public void Transpose_swaps_indices()
     {

@@ -25,6 +25,25 @@ public class TopKSelectionTests
         return chosen.Take(count).OrderBy(i => i).ToArray();
     }
 
+    [Theory]
+    [InlineData(100, 1)]
+    [InlineData(100, 8)]
+    [InlineData(4096, 32)]
+    [InlineData(4097, 32)]
+    [InlineData(4096, 600)]
+    [InlineData(1300, 650)]
+    public void Wide_rows_match_a_naive_sort_whatever_their_order(int n, int k)
+    {
+        // Wide rows take the segment-maxima start; ascending, descending and tied rows are its hard cases.
+        var rng = new Random(n + k);
+        var random = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var tied = Enumerable.Range(0, n).Select(_ => (float)rng.Next(5)).ToArray();
+        var withNaN = (float[])random.Clone();
+        withNaN[n / 3] = float.NaN;
+        foreach (var values in new[] { random, random.Order().ToArray(), random.OrderDescending().ToArray(), tied, withNaN })
+            Assert.Equal(Naive(values, [], k), Select(values, [], k));
+    }
+
     [Fact]
     public void Select_matches_a_naive_sort_on_random_values_with_ties()
     {

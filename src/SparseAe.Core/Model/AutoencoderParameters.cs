@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace SparseAe.Model;
 
 /// <summary>
@@ -80,17 +82,13 @@ public sealed class AutoencoderParameters
     {
         int v = VisibleCount, h = HiddenCount;
         var w2 = W2;
-        // Row by row over W2 (V, H), which holds the columns side by side: the squares summed in double
-        // (a float sum of thousands of rows would round), then each row scaled by the columns' factors.
-        var squares = new double[h];
-        for (int i = 0; i < v; i++)
-        {
-            var row = w2.Slice(i * h, h);
-            for (int j = 0; j < h; j++) squares[j] += (double)row[j] * row[j];
-        }
+        // Row by row over W2 (V, H), which holds the columns side by side: the sums of squares (V terms
+        // each, in float), then each row scaled by the columns' factors; as the objective normalises.
+        var squares = new float[h];
+        for (int i = 0; i < v; i++) TensorPrimitives.MultiplyAdd(w2.Slice(i * h, h), w2.Slice(i * h, h), squares, squares);
         var factor = new float[h];
-        for (int j = 0; j < h; j++) factor[j] = squares[j] == 0 ? 1f : (float)(1 / Math.Sqrt(squares[j]));
-        for (int i = 0; i < v; i++) System.Numerics.Tensors.TensorPrimitives.Multiply(w2.Slice(i * h, h), factor, w2.Slice(i * h, h));
+        for (int j = 0; j < h; j++) factor[j] = squares[j] == 0 ? 1f : 1f / MathF.Sqrt(squares[j]);
+        for (int i = 0; i < v; i++) TensorPrimitives.Multiply(w2.Slice(i * h, h), factor, w2.Slice(i * h, h));
     }
 
     /// <summary>A deep copy.</summary>
