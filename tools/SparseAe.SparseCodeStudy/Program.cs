@@ -38,7 +38,7 @@ try
     }
 
     string csv = Path.Combine(a.Output, "sparse-codes-results.csv");
-    File.WriteAllLines(csv, new[] { string.Join(',', StudyResult.Header) }.Concat(all.Select(r => string.Join(',', r.Cells()))));
+    File.WriteAllLines(csv, new[] { string.Join(',', StudyResult.Header) }.Concat(all.Select(r => string.Join(',', r.Cells().Select(StudyResult.Quote)))));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {csv} and the charts in {a.Output}; total {clock.Elapsed.TotalMinutes:F1} min"));
     return 0;
 }

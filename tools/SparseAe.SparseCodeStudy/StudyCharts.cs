@@ -22,7 +22,9 @@ internal static class StudyCharts
             .Where(k => pca.Fvu(k) >= floor).Select(k => (double)k).ToArray();
         if (ks.Length > 0)
             series.Add(new TradeoffSeries("PCA, k = L0 components", ks, ks.Select(k => pca.Fvu((int)k)).ToArray(), TradeoffSeriesStyle.Reference));
-        return SparsityTradeoffChart.RenderPng(series, title, "FVU over the training rows", logY: true,
+        // A log y axis only when the values span more than a decade: below that its ticks fall on odd values (0.794).
+        var ys = series.SelectMany(s => s.Y).ToArray();
+        return SparsityTradeoffChart.RenderPng(series, title, "FVU over the training rows", logY: ys.Max() / ys.Min() > 10,
             xLabel: energyWeighted ? "L0 weighted by each row's variance ||x - mean||^2 (log scale)" : "L0: mean active latents per row (log scale)");
     }
 
@@ -42,7 +44,9 @@ internal static class StudyCharts
     private static List<TradeoffSeries> Series(IReadOnlyList<StudyResult> results, Func<StudyResult, double> x, Func<StudyResult, double> y)
     {
         var coded = results.Where(r => r.Code is not null).ToList();
-        return coded.Select(r => r.Series).Distinct()
+        // The four activations first, always in this order, so that each keeps its colour from chart to chart; the comparison rows after.
+        string[] main = ["TopK", "ReLU", "JumpReLU", "sigmoid + KL"];
+        return coded.Select(r => r.Series).Distinct().OrderBy(name => Array.IndexOf(main, name) is int i && i >= 0 ? i : main.Length)
             .Select(name =>
             {
                 var points = coded.Where(r => r.Series == name).ToList();

@@ -6,7 +6,7 @@ namespace SparseAe.SparseCodeStudy;
 /// One model of the study: an activation and its sparsity setting. Everything else (H, epochs, batch, the activation's
 /// learning rate, seed, weight decay) is the data set's <see cref="Budget"/>, the same for every model of that data set.
 /// </summary>
-/// <param name="Series">The chart series it belongs to ("TopK", "TopK, AuxK off", "ReLU", "JumpReLU", "sigmoid + KL").</param>
+/// <param name="Series">The chart series it belongs to ("TopK", "TopK without AuxK", "ReLU", "JumpReLU", "sigmoid + KL").</param>
 /// <param name="AuxK">TopK: null for the library's default (the power of two nearest V/2), 0 for off.</param>
 /// <param name="LearningRate">A rate other than the budget's for this activation (the one comparison row that needs it), or null.</param>
 internal sealed record StudyConfiguration(string Series, ActivationKind Activation, int K = Defaults.K, int? AuxK = null,
@@ -30,9 +30,9 @@ internal sealed record StudyConfiguration(string Series, ActivationKind Activati
     {
         var list = new List<StudyConfiguration>();
         list.AddRange(ks.Select(k => new StudyConfiguration("TopK", ActivationKind.TopK, K: k)));
-        list.Add(new StudyConfiguration("TopK, AuxK off", ActivationKind.TopK, K: 8, AuxK: 0));
+        list.Add(new StudyConfiguration("TopK without AuxK", ActivationKind.TopK, K: 8, AuxK: 0));
         if (budget.Rates.TopK != Defaults.LearningRate)
-            list.Add(new StudyConfiguration($"TopK, lr {Defaults.LearningRate.ToString(CultureInfo.InvariantCulture)}", ActivationKind.TopK, K: 8,
+            list.Add(new StudyConfiguration($"TopK at lr {Defaults.LearningRate.ToString(CultureInfo.InvariantCulture)}", ActivationKind.TopK, K: 8,
                 LearningRate: Defaults.LearningRate));
         list.AddRange(l1Weights.Select(w => new StudyConfiguration("ReLU", ActivationKind.ReLU, L1Weight: w)));
         list.AddRange(l0Weights.Select(w => new StudyConfiguration("JumpReLU", ActivationKind.JumpReLU, L0Weight: w)));

@@ -21,6 +21,9 @@ internal sealed record StudyResult(string DataSet, StudyConfiguration? Configura
         "summary_fvu", "summary_l0", "summary_dead_pct", "summary_dense_pct",
     ];
 
+    /// <summary>A CSV field: as it is, or in double quotes (inner quotes doubled) when it holds a comma or a quote (RFC 4180).</summary>
+    public static string Quote(string field) => field.Contains(',') || field.Contains('"') ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+
     public string[] Cells()
     {
         var c = Configuration;
