@@ -180,6 +180,8 @@ public static class TrainingCurve
             plot.Legend.ManualItems.Add(new LegendItem
             {
                 LabelText = $"{SeriesNames[s]}: 0 (not drawn)",
+                // A manual item keeps its own font name, which Plot.Font.Set does not reach: without this it took a system font.
+                LabelFontName = EmbeddedFont.FamilyName,
                 LineColor = SeriesColors[s],
                 LineWidth = 1.5f,
             });

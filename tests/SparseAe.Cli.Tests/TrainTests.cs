@@ -29,6 +29,9 @@ public class TrainTests
         Assert.Contains("final cost J", output);
         Assert.Contains("mean activation", output);
         foreach (var f in new[] { "model.zip", "filters.png", "curve.png", "w.csv", "w.mat" }) Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        // The sigmoid code has no zeros: no latent-frequency histogram.
+        Assert.False(File.Exists(Path.Combine(dir, "latents.png")));
+        Assert.DoesNotContain("latents", output);
         Assert.Empty(Directory.GetFiles(dir, "*.tmp").Concat(Directory.GetFiles(dir, ".*.tmp")));
 
         var model = new MLContext().Model.Load(Path.Combine(dir, "model.zip"), out _);
@@ -144,6 +147,33 @@ public class TrainTests
         Assert.Equal(DecoderKind.Linear, ae.Objective.Decoder);
         Assert.Equal(OptimizerKind.Adam, ae.Summary.Optimizer);
         Assert.Equal(4, ae.Objective.K);
+        // The latent-frequency histogram, by default beside the filters, and listed with the other files.
+        Assert.Equal((800, 500), PngSize(Path.Combine(dir, "latents.png")));
+        Assert.Contains("wrote model.zip, filters.png, curve.png, latents.png, metrics.json", output);
+    }
+
+    [Theory]
+    [InlineData("relu", "--l1-weight", "0.1")]
+    [InlineData("jumprelu", "--l0-weight", "0.3")]
+    public void The_latent_frequency_histogram_goes_where_latents_says(string activation, string weightFlag, string weight)
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--patches", "1000", "--normalize", "standard", "--activation", activation, weightFlag, weight,
+            "--hidden", "16", "--epochs", "2", "--batch-size", "256", "--latents", "freq.png");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Equal((800, 500), PngSize(Path.Combine(dir, "freq.png")));
+        Assert.False(File.Exists(Path.Combine(dir, "latents.png")));
+        Assert.Contains("wrote model.zip, filters.png, curve.png, freq.png", output);
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp").Concat(Directory.GetFiles(dir, ".*.tmp")));
+    }
+
+    // Width and height from a PNG's IHDR chunk (bytes 16..23, big-endian), after checking the signature.
+    private static (int Width, int Height) PngSize(string path)
+    {
+        byte[] b = File.ReadAllBytes(path);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, b[..8]);
+        Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(b, 12, 4));
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(20)));
     }
 
     [Theory]
@@ -166,6 +196,8 @@ public class TrainTests
     [InlineData("error: --decoder: Decoder must be Linear with Activation TopK", "--activation", "topk", "--decoder", "sigmoid")]
     [InlineData("error: --optimizer: Optimizer must be Adam with Activation ReLU", "--activation", "relu", "--optimizer", "lbfgs")]
     [InlineData("--metrics-json: the metrics are those of a sparse code", "--metrics-json", "m.json")]
+    [InlineData("error: --latents: a sigmoid code has no zeros, so no latent ever stops firing; the histogram is for a sparse code", "--latents", "l.png")]
+    [InlineData("error: --latents: a sigmoid code has no zeros", "--activation", "sigmoid", "--latents", "latents.png")]
     [InlineData("--normalize standard is for image patches; CSV rows are used as they are (use none).", "--csv", "rows.csv", "--normalize", "standard")]
     public void Bad_arguments_are_one_line_exit_code_2_and_write_nothing(string message, params string[] args)
     {

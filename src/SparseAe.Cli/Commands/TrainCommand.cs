@@ -15,6 +15,9 @@ namespace SparseAe.Cli.Commands;
 /// </summary>
 internal static class TrainCommand
 {
+    /// <summary>Where a sparse code's latent-frequency histogram goes when --latents is not given.</summary>
+    public const string DefaultLatents = "latents.png";
+
     public static Command Create()
     {
         // The flag behind each training option, recorded where the flags are declared, so that a rule
@@ -60,13 +63,16 @@ internal static class TrainCommand
         var model = new Option<string>("--model") { Description = "Where to write the ML.NET model zip.", DefaultValueFactory = _ => "model.zip" };
         var filters = new Option<string>("--filters") { Description = "Where to write the filter grid PNG.", DefaultValueFactory = _ => "filters.png" };
         var curve = new Option<string>("--curve") { Description = "Where to write the training-curve PNG.", DefaultValueFactory = _ => "curve.png" };
+        // No default value here: null says the flag was not given, which decides between skipping the chart
+        // quietly (the sigmoid) and refusing it (the sigmoid with --latents).
+        var latents = new Option<string?>("--latents") { Description = $"Sparse codes: where to write the latent-frequency histogram PNG (default: {DefaultLatents})." };
         var weightsCsv = new Option<string?>("--weights-csv") { Description = "Also write W1 as CSV (one row per hidden unit, pixels row-major)." };
         var weightsMat = new Option<string?>("--weights-mat") { Description = "Also write W1, W2, b1, b2 to a MAT file (level 5)." };
 
         var command = new Command("train", "Train a sparse autoencoder (the seed experiment by default) and write the model, filters and curve.")
         {
             mat, variable, images, idx, csv, patch, patches, downsample, whiten, normalize, hidden, sparsity, sparsityWeight, weightDecay, penalty,
-            activation, k, auxK, l1Weight, l0Weight, deadWindow, decoder, optimizer, iterations, epochs, batchSize, learningRate, seed, threads, model, filters, curve,
+            activation, k, auxK, l1Weight, l0Weight, deadWindow, decoder, optimizer, iterations, epochs, batchSize, learningRate, seed, threads, model, filters, curve, latents,
             weightsCsv, weightsMat, metricsJson, saveRows,
         };
         command.SetAction(r => CommandRunner.Run(() =>
@@ -100,9 +106,13 @@ internal static class TrainCommand
                 Seed = r.GetValue(seed),
                 Threads = r.GetValue(threads),
             };
-            var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson), r.GetValue(saveRows));
-            if (outputs.MetricsJson is not null && options.Activation == ActivationKind.Sigmoid)
+            bool sparseCode = options.Activation != ActivationKind.Sigmoid;
+            if (r.GetValue(metricsJson) is not null && !sparseCode)
                 throw new UsageException("--metrics-json: the metrics are those of a sparse code; give --activation relu, topk or jumprelu.");
+            if (r.GetValue(latents) is not null && !sparseCode)
+                throw new UsageException("--latents: a sigmoid code has no zeros, so no latent ever stops firing; the histogram is for a sparse code: give --activation relu, topk or jumprelu.");
+            var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson), r.GetValue(saveRows),
+                sparseCode ? r.GetValue(latents) ?? DefaultLatents : null);
             Check(options, flagOf);
             TrainRunner.Run(data, options, outputs, Console.Out);
         }));
@@ -133,7 +143,8 @@ internal static class TrainCommand
 }
 
 /// <summary>Where a training run writes its files (null: not written).</summary>
-internal sealed record TrainOutputs(string Model, string Filters, string Curve, string? WeightsCsv, string? WeightsMat, string? MetricsJson = null, string? Rows = null);
+internal sealed record TrainOutputs(string Model, string Filters, string Curve, string? WeightsCsv, string? WeightsMat, string? MetricsJson = null, string? Rows = null,
+    string? Latents = null);
 
 /// <summary>Prepares the data, trains, writes every output and prints the summary.</summary>
 internal static class TrainRunner
@@ -180,6 +191,7 @@ internal static class TrainRunner
         ModelOutputs.Model(ml, model, view.Schema, outputs.Model);
         ModelOutputs.Filters(ae, prepared.PatchHeight, prepared.PatchWidth, outputs.Filters);
         ModelOutputs.Curve(ae, outputs.Curve);
+        if (outputs.Latents is not null) ModelOutputs.Latents(ae, outputs.Latents);
         if (outputs.WeightsCsv is not null) ModelOutputs.WeightsCsv(ae, outputs.WeightsCsv);
         if (outputs.WeightsMat is not null) ModelOutputs.WeightsMat(ae, outputs.WeightsMat);
         if (outputs.MetricsJson is not null) ModelOutputs.MetricsJson(ae, outputs.MetricsJson);
@@ -197,6 +209,6 @@ internal static class TrainRunner
         else
             output.WriteLine(string.Format(CultureInfo.InvariantCulture,
                 "mean activation {0:G4} (target {1:G4}), min {2:G4}, max {3:G4}", s.MeanActivation.Average(), options.SparsityTarget, s.MeanActivation.Min(), s.MeanActivation.Max()));
-        output.WriteLine($"wrote {string.Join(", ", new[] { outputs.Model, outputs.Filters, outputs.Curve, outputs.WeightsCsv, outputs.WeightsMat, outputs.MetricsJson, outputs.Rows }.Where(p => p is not null))}");
+        output.WriteLine($"wrote {string.Join(", ", new[] { outputs.Model, outputs.Filters, outputs.Curve, outputs.Latents, outputs.WeightsCsv, outputs.WeightsMat, outputs.MetricsJson, outputs.Rows }.Where(p => p is not null))}");
     }
 }

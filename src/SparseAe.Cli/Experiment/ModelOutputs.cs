@@ -25,6 +25,20 @@ internal static class ModelOutputs
     public static void Curve(SparseAutoencoderTransformer ae, string path)
         => AtomicFile.WriteBytes(path, TrainingCurve.RenderPng(ae.Summary.CostHistory));
 
+    /// <summary>
+    /// The latent-frequency histogram of a sparse code: log10 of each latent's firing rate as the training measured it
+    /// (over the last epoch's mini-batches, <see cref="SparseAe.Training.SparseCodeMetrics.FiringRate"/>), the dead apart.
+    /// </summary>
+    public static void Latents(SparseAutoencoderTransformer ae, string path)
+    {
+        var m = ae.Summary.CodeMetrics
+            ?? throw new UsageException($"--latents: the histogram is that of a sparse code (--activation relu, topk or jumprelu); this model's activation is {ae.Objective.Activation}.");
+        var o = ae.Objective;
+        string code = o.Activation == ActivationKind.TopK ? $"TopK k = {o.K}" : o.Activation.ToString();
+        string title = $"Latent firing frequency: {code}, {ae.Weights.HiddenCount} latents";
+        AtomicFile.WriteBytes(path, LatentFrequencyChart.RenderPng(m.FiringRate, title: title));
+    }
+
     /// <summary>W1, one row per hidden unit, its V weights in row-major pixel order.</summary>
     public static void WeightsCsv(SparseAutoencoderTransformer ae, string path)
     {

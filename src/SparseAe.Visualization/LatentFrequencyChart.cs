@@ -1,0 +1,114 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace SparseAe.Visualization;
+
+/// <summary>
+/// The latent-frequency histogram of a sparse code, as SAELens and Anthropic (Bricken et al. 2023) draw it: how many
+/// latents fire at each log10 firing rate (the share of rows on which a latent is active). Latents that never fired
+/// (rate 0) have no place on a log axis; they are counted in a separate bar at the left, labelled "dead: N".
+/// A dashed line marks rate 0.1, above which a latent counts as dense.
+/// </summary>
+public static class LatentFrequencyChart
+{
+    /// <summary>The title used when none is given.</summary>
+    public const string DefaultTitle = "Latent firing frequency";
+
+    /// <summary>Smallest width or height accepted, in pixels (as <see cref="TrainingCurve.MinSide"/>).</summary>
+    public const int MinSide = TrainingCurve.MinSide;
+
+    /// <summary>Largest width or height accepted, in pixels (as <see cref="TrainingCurve.MaxSide"/>).</summary>
+    public const int MaxSide = TrainingCurve.MaxSide;
+
+    /// <summary>A latent firing on more than this share of the rows is dense (SparseCodeMetrics.DenseFraction's rule).</summary>
+    public const double DenseRate = 0.1;
+
+    // Blue for the firing latents, red for the dead ones: the dead bar must not read as one more histogram bin.
+    internal static readonly Color ActiveColor = Color.FromHex("#1f77b4");
+    internal static readonly Color DeadColor = Color.FromHex("#d62728");
+
+    /// <summary>Renders the histogram of <paramref name="firingRate"/> (one share in [0, 1] per latent) as a PNG.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="firingRate"/> or <paramref name="title"/> is null.</exception>
+    /// <exception cref="ArgumentException">There are no latents, or a rate is NaN, infinite or outside [0, 1] (the message names the latent and the value).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The width or height lies outside <see cref="MinSide"/>..<see cref="MaxSide"/>.</exception>
+    public static byte[] RenderPng(IReadOnlyList<double> firingRate, int width = 800, int height = 500, string title = DefaultTitle)
+    {
+        LatentHistogram histogram = LatentHistogram.Of(firingRate);
+        ArgumentNullException.ThrowIfNull(title);
+        if (width < MinSide || width > MaxSide)
+            throw new ArgumentOutOfRangeException(nameof(width), width, $"width must lie in {MinSide}..{MaxSide} pixels, but is {width}.");
+        if (height < MinSide || height > MaxSide)
+            throw new ArgumentOutOfRangeException(nameof(height), height, $"height must lie in {MinSide}..{MaxSide} pixels, but is {height}.");
+
+        EmbeddedFont.EnsureRegistered();
+        using var plot = new Plot();
+        double w = histogram.BinWidth;
+
+        var bars = new List<Bar>();
+        for (int b = 0; b < histogram.Counts.Length; b++)
+        {
+            if (histogram.Counts[b] == 0)
+                continue;
+            // Bar i covers [Low + i w, Low + (i+1) w): its centre is half a bin in.
+            bars.Add(new Bar { Position = histogram.Low + (b + 0.5) * w, Value = histogram.Counts[b], Size = w, FillColor = ActiveColor, LineWidth = 0 });
+        }
+        double deadPosition = histogram.DeadPosition;
+        if (histogram.Dead > 0)
+            bars.Add(new Bar { Position = deadPosition, Value = histogram.Dead, Size = histogram.DeadBarWidth, FillColor = DeadColor, LineWidth = 0 });
+        if (bars.Count > 0)
+            plot.Add.Bars(bars);
+
+        var dense = plot.Add.VerticalLine(Math.Log10(DenseRate), 1.5f, Colors.Black.WithAlpha(0.6));
+        dense.LinePattern = LinePattern.Dashed;
+
+        // The count of dead latents as text above its bar, so that "dead: 0" is said too, not left to an empty slot.
+        // It starts at the bar's left edge (inside the axis, so never clipped) on white, legible over any bin it reaches.
+        int top = Math.Max(histogram.Dead, histogram.Counts.DefaultIfEmpty(0).Max());
+        var deadLabel = plot.Add.Text($"dead: {histogram.Dead}", deadPosition - histogram.DeadBarWidth / 2, histogram.Dead + 0.02 * Math.Max(1, top));
+        deadLabel.LabelAlignment = Alignment.LowerLeft;
+        deadLabel.LabelFontColor = DeadColor;
+        deadLabel.LabelBackgroundColor = Colors.White;
+        deadLabel.LabelFontSize = 14;
+        // Text plottables and manual legend items keep their own font name, which Plot.Font.Set does not reach.
+        deadLabel.LabelFontName = EmbeddedFont.FamilyName;
+
+        AddLegendItem(plot, new LegendItem { LabelText = $"firing: {histogram.Active}", FillColor = ActiveColor });
+        AddLegendItem(plot, new LegendItem { LabelText = $"dead (never fired): {histogram.Dead}", FillColor = DeadColor });
+        AddLegendItem(plot, new LegendItem { LabelText = $"dense (rate > {DenseRate.ToString(CultureInfo.InvariantCulture)}): {histogram.Dense}",
+            LineColor = Colors.Black.WithAlpha(0.6), LineWidth = 1.5f, LinePattern = LinePattern.Dashed });
+
+        SetTicks(plot, histogram);
+        // Counts are whole numbers; fractional ticks would suggest otherwise.
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.SetLimitsX(deadPosition - histogram.DeadBarWidth, histogram.High + 0.05 * (histogram.High - deadPosition));
+        plot.Axes.SetLimitsY(0, 1.15 * Math.Max(1, top));
+        plot.Title(title);
+        plot.XLabel("share of rows on which a latent fires (log scale)");
+        plot.YLabel("latents");
+        plot.ShowLegend(Edge.Right);
+        plot.Font.Set(EmbeddedFont.FamilyName);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    private static void AddLegendItem(Plot plot, LegendItem item)
+    {
+        item.LabelFontName = EmbeddedFont.FamilyName;
+        plot.Legend.ManualItems.Add(item);
+    }
+
+    // Ticks at the powers of ten labelled with their rates ("0.001"), and the dead bar's slot labelled as such.
+    private static void SetTicks(Plot plot, LatentHistogram histogram)
+    {
+        var positions = new List<double> { histogram.DeadPosition };
+        var labels = new List<string> { "never" };
+        int first = (int)Math.Ceiling(histogram.Low - 1e-9), last = (int)Math.Floor(histogram.High + 1e-9);
+        // At most about ten labelled decades, so that labels never overlap however wide the range.
+        int step = Math.Max(1, (last - first + 9) / 10);
+        for (int d = last; d >= first; d -= step)
+        {
+            positions.Add(d);
+            labels.Add(LogTicks.Format(d));
+        }
+        plot.Axes.Bottom.SetTicks(positions.ToArray(), labels.ToArray());
+    }
+}

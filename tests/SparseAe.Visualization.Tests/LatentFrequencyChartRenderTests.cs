@@ -1,0 +1,72 @@
+using SkiaSharp;
+
+namespace SparseAe.Visualization.Tests;
+
+/// <summary>What LatentFrequencyChart draws.</summary>
+public class LatentFrequencyChartRenderTests
+{
+    private static readonly SKColor Blue = new(0x1f, 0x77, 0xb4), Red = new(0xd6, 0x27, 0x28);
+
+    // 200 latents: rates spread over 1e-4..0.5 (log-uniform), and `dead` more that never fired.
+    private static double[] Rates(int dead)
+    {
+        var rng = new Random(3);
+        return Enumerable.Range(0, 200).Select(_ => Math.Pow(10, -4 + 3.7 * rng.NextDouble())).Concat(new double[dead]).ToArray();
+    }
+
+    [Theory]
+    [InlineData(800, 500)]
+    [InlineData(640, 480)]
+    [InlineData(LatentFrequencyChart.MinSide, LatentFrequencyChart.MinSide)]
+    public void Png_decodes_with_the_requested_size(int width, int height)
+    {
+        SKColor[,] pixels = PngDecoder.Decode(LatentFrequencyChart.RenderPng(Rates(10), width, height));
+        Assert.Equal(width, pixels.GetLength(0));
+        Assert.Equal(height, pixels.GetLength(1));
+    }
+
+    [Fact]
+    public void The_firing_latents_are_drawn_as_blue_bars_on_white()
+    {
+        SKColor[,] pixels = PngDecoder.Decode(LatentFrequencyChart.RenderPng(Rates(0)));
+        Assert.Equal(SKColors.White, pixels[0, 0]);
+        int blue = Count(pixels, Blue, 600);
+        Assert.True(blue > 5000, $"only {blue} blue pixels in the plot area");
+    }
+
+    [Fact]
+    public void Dead_latents_are_drawn_as_a_red_bar_of_their_own()
+    {
+        // Without dead latents the red is only the "dead: 0" label; 60 dead latents add a tall bar.
+        int without = Count(PngDecoder.Decode(LatentFrequencyChart.RenderPng(Rates(0))), Red, 600);
+        int with = Count(PngDecoder.Decode(LatentFrequencyChart.RenderPng(Rates(60))), Red, 600);
+        Assert.True(with > without + 2000, $"red pixels left of the legend: {with} with 60 dead latents, {without} with none");
+    }
+
+    [Fact]
+    public void A_code_whose_latents_are_all_dead_still_renders()
+    {
+        SKColor[,] pixels = PngDecoder.Decode(LatentFrequencyChart.RenderPng(new double[50]));
+        Assert.True(Count(pixels, Red, 600) > 2000);
+        Assert.Equal(0, Count(pixels, Blue, 600));
+    }
+
+    [Fact]
+    public void Rendering_does_not_depend_on_anything_but_the_arguments()
+    {
+        Assert.Equal(LatentFrequencyChart.RenderPng(Rates(5), 500, 300, "same"), LatentFrequencyChart.RenderPng(Rates(5), 500, 300, "same"));
+    }
+
+    // Pixels near `colour` left of x = maxX (the legend sits on the right and holds a swatch of each colour).
+    private static int Count(SKColor[,] pixels, SKColor colour, int maxX)
+    {
+        int n = 0;
+        for (int y = 0; y < pixels.GetLength(1); y++)
+            for (int x = 0; x < Math.Min(maxX, pixels.GetLength(0)); x++)
+            {
+                SKColor c = pixels[x, y];
+                if (Math.Abs(c.Red - colour.Red) <= 12 && Math.Abs(c.Green - colour.Green) <= 12 && Math.Abs(c.Blue - colour.Blue) <= 12) n++;
+            }
+        return n;
+    }
+}

@@ -1,0 +1,108 @@
+using SkiaSharp;
+
+namespace SparseAe.Visualization.Tests;
+
+/// <summary>What SparsityTradeoffChart draws, and every bad argument it refuses.</summary>
+public class SparsityTradeoffChartTests
+{
+    private static List<TradeoffSeries> Typical() =>
+    [
+        new("TopK", [4, 8, 16, 32], [0.3, 0.2, 0.12, 0.07]),
+        new("ReLU", [30, 5, 12], [0.1, 0.35, 0.2]),
+        new("sigmoid + KL", [256], [0.15], TradeoffSeriesStyle.Markers),
+        new("PCA", [1, 2, 4, 8, 16, 32, 64], [0.9, 0.8, 0.6, 0.45, 0.3, 0.15, 0.01], TradeoffSeriesStyle.Reference),
+    ];
+
+    [Theory]
+    [InlineData(900, 550, false)]
+    [InlineData(640, 480, true)]
+    [InlineData(SparsityTradeoffChart.MinSide, SparsityTradeoffChart.MinSide, true)]
+    public void Png_decodes_with_the_requested_size(int width, int height, bool logY)
+    {
+        SKColor[,] pixels = PngDecoder.Decode(SparsityTradeoffChart.RenderPng(Typical(), "t", "FVU", logY, width: width, height: height));
+        Assert.Equal(width, pixels.GetLength(0));
+        Assert.Equal(height, pixels.GetLength(1));
+    }
+
+    [Fact]
+    public void Each_activation_gets_its_own_colour_in_the_plot_area()
+    {
+        // The legend starts near x = 755; the lone sigmoid marker (about 40 pixels) sits at x = 705.
+        SKColor[,] pixels = PngDecoder.Decode(SparsityTradeoffChart.RenderPng(Typical(), "t", "FVU", logY: true));
+        foreach (SKColor colour in new SKColor[] { new(0x1f, 0x77, 0xb4), new(0xff, 0x7f, 0x0e), new(0x2c, 0xa0, 0x2c) })
+        {
+            int n = 0;
+            for (int y = 0; y < 550; y++)
+                for (int x = 0; x < 740; x++)
+                    if (Math.Abs(pixels[x, y].Red - colour.Red) <= 12 && Math.Abs(pixels[x, y].Green - colour.Green) <= 12 && Math.Abs(pixels[x, y].Blue - colour.Blue) <= 12) n++;
+            Assert.True(n > 25, $"only {n} pixels of {colour} left of the legend");
+        }
+    }
+
+    [Fact]
+    public void No_series_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => SparsityTradeoffChart.RenderPng([], "t", "FVU"));
+        Assert.Equal("series", e.ParamName);
+        Assert.Contains("series is empty", e.Message);
+    }
+
+    [Fact]
+    public void A_series_without_points_is_refused_by_name()
+    {
+        var e = Assert.Throws<ArgumentException>(() => SparsityTradeoffChart.RenderPng([new("JumpReLU", [], [])], "t", "FVU"));
+        Assert.Contains("series[0] ('JumpReLU') has no points", e.Message);
+    }
+
+    [Fact]
+    public void Unpaired_x_and_y_are_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => SparsityTradeoffChart.RenderPng([new("TopK", [4, 8], [0.3])], "t", "FVU"));
+        Assert.Contains("series[0] ('TopK') has 2 x values and 1 y values; they must pair up.", e.Message);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-4.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void An_x_that_a_log_axis_cannot_show_is_refused_naming_the_point(double x)
+    {
+        var e = Assert.Throws<ArgumentException>(() => SparsityTradeoffChart.RenderPng([new("TopK", [4, x], [0.3, 0.2])], "t", "FVU"));
+        Assert.Contains($"series[0] ('TopK') point 1 has x = {x}; x (L0) is drawn on a log axis and must be finite and positive.", e.Message);
+    }
+
+    [Fact]
+    public void A_y_of_zero_is_drawn_on_a_linear_axis_and_refused_on_a_log_one()
+    {
+        TradeoffSeries s = new("ReLU", [4, 8], [0.3, 0]);
+        Assert.NotEmpty(SparsityTradeoffChart.RenderPng([s], "t", "FVU"));
+        var e = Assert.Throws<ArgumentException>(() => SparsityTradeoffChart.RenderPng([s], "t", "FVU", logY: true));
+        Assert.Contains("series[0] ('ReLU') point 1 has y = 0; a log y axis needs every y positive.", e.Message);
+    }
+
+    [Fact]
+    public void A_NaN_y_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => SparsityTradeoffChart.RenderPng([new("ReLU", [4], [double.NaN])], "t", "FVU"));
+        Assert.Contains("series[0] ('ReLU') point 0 has y = NaN; y must be finite.", e.Message);
+    }
+
+    [Theory]
+    [InlineData(SparsityTradeoffChart.MinSide - 1, 500, "width")]
+    [InlineData(800, SparsityTradeoffChart.MaxSide + 1, "height")]
+    public void A_size_out_of_range_is_refused(int width, int height, string name)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SparsityTradeoffChart.RenderPng(Typical(), "t", "FVU", width: width, height: height));
+        Assert.Equal(name, e.ParamName);
+    }
+
+    [Fact]
+    public void Null_arguments_are_refused_by_name()
+    {
+        Assert.Equal("series", Assert.Throws<ArgumentNullException>(() => SparsityTradeoffChart.RenderPng(null!, "t", "FVU")).ParamName);
+        Assert.Equal("title", Assert.Throws<ArgumentNullException>(() => SparsityTradeoffChart.RenderPng(Typical(), null!, "FVU")).ParamName);
+        Assert.Equal("yLabel", Assert.Throws<ArgumentNullException>(() => SparsityTradeoffChart.RenderPng(Typical(), "t", null!)).ParamName);
+        Assert.Contains("series[0] is null", Assert.Throws<ArgumentNullException>(() => SparsityTradeoffChart.RenderPng([null!], "t", "FVU")).Message);
+    }
+}
