@@ -57,7 +57,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     private readonly float[] _b1, _s, _b2;              // b1 and the sparsity term s (Hp, zero padding); b2 (V)
     private readonly double[] _rhoHat;
     private readonly Chunk[] _chunks;
-    private readonly SparseCodeState? _codes;   // ReLU and TopK only
+    private readonly SparseCodeState? _codes;   // the sparse codes (ReLU, TopK, JumpReLU) only
     private WorkerPool? _pool;
 
     /// <summary>Creates the objective for a V-H-V network.</summary>
