@@ -147,6 +147,10 @@ public class TrainTests
         Assert.Equal(DecoderKind.Linear, ae.Objective.Decoder);
         Assert.Equal(OptimizerKind.Adam, ae.Summary.Optimizer);
         Assert.Equal(4, ae.Objective.K);
+        // `show` draws a sparse code's filters as it draws the sigmoid's: the same picture as training wrote.
+        var (shown, showOutput, showError) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "shown.png");
+        Assert.True(shown == 0, $"exit {shown}: {showError}\n{showOutput}");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "filters.png")), File.ReadAllBytes(Path.Combine(dir, "shown.png")));
         // The latent-frequency histogram, by default beside the filters, and listed with the other files.
         Assert.Equal((800, 500), PngSize(Path.Combine(dir, "latents.png")));
         Assert.Contains("wrote model.zip, filters.png, curve.png, latents.png, metrics.json", output);
