@@ -35,10 +35,7 @@ public static class LatentFrequencyChart
     {
         LatentHistogram histogram = LatentHistogram.Of(firingRate);
         ArgumentNullException.ThrowIfNull(title);
-        if (width < MinSide || width > MaxSide)
-            throw new ArgumentOutOfRangeException(nameof(width), width, $"width must lie in {MinSide}..{MaxSide} pixels, but is {width}.");
-        if (height < MinSide || height > MaxSide)
-            throw new ArgumentOutOfRangeException(nameof(height), height, $"height must lie in {MinSide}..{MaxSide} pixels, but is {height}.");
+        ChartSize.Check(width, height);
 
         EmbeddedFont.EnsureRegistered();
         using var plot = new Plot();

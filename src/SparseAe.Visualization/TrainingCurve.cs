@@ -83,10 +83,7 @@ public static class TrainingCurve
     private static void CheckLayout(int width, int height, string title, CurveYScale yScale)
     {
         ArgumentNullException.ThrowIfNull(title);
-        if (width < MinSide || width > MaxSide)
-            throw new ArgumentOutOfRangeException(nameof(width), width, $"width must lie in {MinSide}..{MaxSide} pixels, but is {width}.");
-        if (height < MinSide || height > MaxSide)
-            throw new ArgumentOutOfRangeException(nameof(height), height, $"height must lie in {MinSide}..{MaxSide} pixels, but is {height}.");
+        ChartSize.Check(width, height);
         if (!Enum.IsDefined(yScale))
             throw new ArgumentOutOfRangeException(nameof(yScale), yScale, $"yScale must be Auto, Linear or Log, but is {(int)yScale}.");
     }

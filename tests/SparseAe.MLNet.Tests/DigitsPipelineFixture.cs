@@ -6,14 +6,20 @@ using SparseAe.Tests.Support;
 namespace SparseAe.MLNet.Tests;
 
 /// <summary>Trains the README's pipeline on the 8x8 digits once for the tests that need it.</summary>
-public sealed class DigitsPipelineFixture
+public sealed class DigitsPipelineFixture() : DigitsPipeline(new SparseAutoencoderOptions { OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 100 });
+
+/// <summary>
+/// The digits' fixed split, an autoencoder of the given options ("Code" from "Features") and ML.NET's
+/// SdcaMaximumEntropy on the code, fitted once (MLContext seed 1).
+/// </summary>
+public abstract class DigitsPipeline
 {
-    public DigitsPipelineFixture()
+    protected DigitsPipeline(SparseAutoencoderOptions options)
     {
         (Train, Test) = FreshProcess.DigitRows();
         Context = new MLContext(seed: 1);
         TrainView = Context.Data.LoadFromEnumerable(Train);
-        var pipeline = Context.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 100)
+        var pipeline = Context.Transforms.SparseAutoencoder(options)
             .Append(Context.Transforms.Conversion.MapValueToKey("Label"))
             .Append(Context.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Code"));
         var chain = pipeline.Fit(TrainView);

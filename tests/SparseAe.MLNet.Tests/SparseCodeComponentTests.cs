@@ -8,33 +8,13 @@ using Xunit;
 namespace SparseAe.MLNet.Tests;
 
 /// <summary>A TopK code of the 8x8 digits ahead of ML.NET's SdcaMaximumEntropy, trained once.</summary>
-public sealed class TopKDigitsFixture
+public sealed class TopKDigitsFixture() : DigitsPipeline(new SparseAutoencoderOptions
+{
+    OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = Hidden,
+    Activation = ActivationKind.TopK, K = K, Epochs = 30, BatchSize = 64, LearningRate = 0.003, Threads = 1,
+})
 {
     public const int Hidden = 64, K = 8;
-
-    public TopKDigitsFixture()
-    {
-        (Train, Test) = FreshProcess.DigitRows();
-        Context = new MLContext(seed: 1);
-        TrainView = Context.Data.LoadFromEnumerable(Train);
-        var pipeline = Context.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
-            {
-                OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = Hidden,
-                Activation = ActivationKind.TopK, K = K, Epochs = 30, BatchSize = 64, LearningRate = 0.003, Threads = 1,
-            })
-            .Append(Context.Transforms.Conversion.MapValueToKey("Label"))
-            .Append(Context.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Code"));
-        var chain = pipeline.Fit(TrainView);
-        Model = chain;
-        Autoencoder = (SparseAutoencoderTransformer)chain.First();
-    }
-
-    public MLContext Context { get; }
-    public List<DigitRow> Train { get; }
-    public List<DigitRow> Test { get; }
-    public IDataView TrainView { get; }
-    public ITransformer Model { get; }
-    public SparseAutoencoderTransformer Autoencoder { get; }
 }
 
 public class SparseCodeComponentTests(TopKDigitsFixture f) : IClassFixture<TopKDigitsFixture>
