@@ -28,7 +28,7 @@ public sealed partial class SparseAutoencoderObjective
     internal void SetRowsSinceFired(ReadOnlySpan<long> rows) => _codes!.SetRowsSinceFired(rows);
 
     /// <summary>
-    /// The sparse codes' part of the objective (Activation ReLU or TopK). With d_j = W2[:, j] / ||W2[:, j]||
+    /// The sparse codes' part of the objective (Activation ReLU, TopK or JumpReLU). With d_j = W2[:, j] / ||W2[:, j]||
     /// (unit-norm decoder columns, Gao et al. 2024 section 2.2; Bricken et al. 2023) and the decoder bias
     /// b2 subtracted from the input before encoding:
     /// <code>
@@ -52,8 +52,10 @@ public sealed partial class SparseAutoencoderObjective
     /// alpha E^T A to dJ/dD and (alpha E D) .* 1[a &gt; 0] to the hidden delta, E = D A + (Y - X);
     /// the folded bias gives dJ/dW1 -= (dJ/db1) b2^T and dJ/db2 -= W1^T dJ/db1; and the column
     /// normalisation maps dJ/dd_j to dJ/dW2[:, j] = (g_j - (g_j . d_j) d_j) / ||W2[:, j]||, the
-    /// gradient with its part parallel to the column removed (exact where the trainer keeps the
-    /// columns at norm 1 after every step). Weight decay applies to W1 only.
+    /// gradient with its part parallel to the column removed: the exact gradient of the weight-normalised
+    /// decoder at any norm, and Gao et al.'s projected gradient at norm 1, where the trainer keeps it.
+    /// Weight decay applies to W1 only. TopK's decoder products run over the selected latents only
+    /// (SparseAutoencoderObjective.TopK.cs).
     /// </summary>
     private sealed class SparseCodeState
     {
