@@ -135,7 +135,10 @@ internal sealed class WorkerPool : IDisposable
             {
                 _wake[w].Wait();   // a call came in meanwhile, and Run, having taken the flag, released the semaphore
             }
-            break;
+            // No break: a wake can be late. A Run preempted between publishing its call and taking the
+            // flags may take the flag of a worker that has since run that call, spun out its SpinTime and
+            // gone to sleep again; the release then wakes it with no new call, and returning would make it
+            // run the same call's index twice (and leave Run's pending count below zero). The loop checks.
         }
         return Volatile.Read(ref _call);
     }
