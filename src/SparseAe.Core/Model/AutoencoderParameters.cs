@@ -85,10 +85,21 @@ public sealed class AutoencoderParameters
         // Row by row over W2 (V, H), which holds the columns side by side: the sums of squares (V terms
         // each, in float), then each row scaled by the columns' factors; as the objective normalises.
         var squares = new float[h];
-        for (int i = 0; i < v; i++) TensorPrimitives.MultiplyAdd(w2.Slice(i * h, h), w2.Slice(i * h, h), squares, squares);
+        DecoderColumnSquares(w2, v, h, h, squares);
         var factor = new float[h];
         for (int j = 0; j < h; j++) factor[j] = squares[j] == 0 ? 1f : 1f / MathF.Sqrt(squares[j]);
         for (int i = 0; i < v; i++) TensorPrimitives.Multiply(w2.Slice(i * h, h), factor, w2.Slice(i * h, h));
+    }
+
+    /// <summary>
+    /// squares[j] = sum_i W2[i, j]^2 for a (V, H) decoder stored with row stride <paramref name="ld"/>
+    /// (at least H), row by row in float: the one computation of the decoder columns' norms, for the
+    /// trainer's renormalisation and the objective's weight normalisation alike.
+    /// </summary>
+    internal static void DecoderColumnSquares(ReadOnlySpan<float> w2, int v, int h, int ld, Span<float> squares)
+    {
+        squares.Slice(0, h).Clear();
+        for (int i = 0; i < v; i++) TensorPrimitives.MultiplyAdd(w2.Slice(i * ld, h), w2.Slice(i * ld, h), squares.Slice(0, h), squares.Slice(0, h));
     }
 
     /// <summary>A deep copy.</summary>

@@ -135,8 +135,7 @@ public sealed partial class SparseAutoencoderObjective
             var b2 = theta.Slice(2 * hv + h, v);
             // Row by row over W2 (V, Hp), whose columns are the latents: sum of squares, then the scaling.
             var squares = _columnScratch.AsSpan();
-            squares.Clear();
-            for (int i = 0; i < v; i++) TensorPrimitives.MultiplyAdd(w2.Slice(i * hp, h), w2.Slice(i * hp, h), squares, squares);
+            Model.AutoencoderParameters.DecoderColumnSquares(w2, v, h, hp, squares);
             TensorPrimitives.Sqrt(squares, _norms);
             TensorPrimitives.Reciprocal(_norms, _inverseNorms);
             for (int i = 0; i < v; i++) TensorPrimitives.Multiply(w2.Slice(i * hp, h), _inverseNorms, w2.Slice(i * hp, h));
