@@ -22,7 +22,7 @@ if ! strings "$libstdcxx" | grep -q GLIBCXX_3.4.32; then
   done
 fi
 run() { echo "--- $* ---"; env "$@" dotnet "$out/SparseAe.TorchBench.dll" "$threads"; }
-grep -q avx512f /proc/cpuinfo && run DOTNET_EnableAVX512F=1 && run DOTNET_EnableAVX512F=0 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 || run DOTNET_EnableAVX512F=1
+grep -q avx512f /proc/cpuinfo && run DOTNET_EnableAVX512=1 && run DOTNET_EnableAVX512=0 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 || run DOTNET_EnableAVX512=1
 # 128-bit vectors (the width of ARM64's NEON): .NET without AVX2/FMA, libtorch and MKL without AVX.
 run DOTNET_EnableAVX2=0 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2
 run DOTNET_EnableHWIntrinsic=0 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2

@@ -8,7 +8,7 @@ namespace SparseAe.Kernels.Simd;
 /// Which vector widths this process runs on, as the kernels choose them: every kernel takes the
 /// widest accelerated width for the bulk of its data, then each narrower accelerated width for what
 /// is left, then plain floats (<see cref="Float1"/>). The flags are JIT-time constants, so the paths
-/// a CPU does not have are not compiled. <c>DOTNET_EnableAVX512F=0</c>, <c>DOTNET_EnableAVX2=0</c>
+/// a CPU does not have are not compiled. <c>DOTNET_EnableAVX512=0</c>, <c>DOTNET_EnableAVX2=0</c>
 /// and <c>DOTNET_EnableHWIntrinsic=0</c> select the 256-bit, 128-bit and scalar paths on any x86
 /// machine (the 128-bit path is the width ARM64's NEON has; on x86 it runs without FMA).
 /// </summary>
