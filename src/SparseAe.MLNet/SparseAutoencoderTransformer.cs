@@ -16,8 +16,8 @@ namespace SparseAe.MLNet;
 /// Save and load it with <c>MLContext.Model</c>; use it through Transform or a PredictionEngine.
 /// </summary>
 /// <remarks>
-/// ONNX export is not supported yet: <c>MLContext.Model.ConvertToOnnx</c> does not fail on an unknown
-/// transformer but silently turns its output column into a graph input, so do not rely on it.
+/// <c>MLContext.Model.ConvertToOnnx</c> exports it with every activation, the code and the
+/// reconstruction-error columns, as standard ONNX operators (opset 11 or later; docs/onnx.md).
 /// </remarks>
 public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
 {
@@ -99,6 +99,8 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
             SparseCodeColumn.Write(code, ref dst);
         });
     }
+
+    private protected override void WriteOnnx(Onnx.OnnxGraph graph) => Onnx.AutoencoderGraph.Write(graph, this);
 
     private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
 

@@ -2,13 +2,16 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 
 using SparseAe.MLNet.Mapping;
+using SparseAe.MLNet.MLNetInternals;
+using SparseAe.MLNet.Onnx;
 
 namespace SparseAe.MLNet;
 
 /// <summary>
 /// The ITransformer plumbing shared by the project's transformers, which each add columns computed
 /// from one input vector column, row by row: Transform returns a lazy view, GetRowToRowMapper
-/// serves PredictionEngine and chains.
+/// serves PredictionEngine and chains, and the view writes the transformer into an ONNX graph when
+/// <c>MLContext.Model.ConvertToOnnx</c> exports a pipeline (docs/onnx.md).
 /// </summary>
 public abstract class VectorColumnTransformer : ITransformer
 {
@@ -33,8 +36,11 @@ public abstract class VectorColumnTransformer : ITransformer
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new MappedDataView(input, MakeColumns(input.Schema));
+        return OnnxExport.Exportable(new MappedDataView(input, MakeColumns(input.Schema)), input, this, GetType().Name, WriteOnnx);
     }
+
+    /// <summary>Writes this transformer's columns as ONNX nodes (see the graphs in the Onnx folder).</summary>
+    private protected abstract void WriteOnnx(OnnxGraph graph);
 
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)

@@ -26,6 +26,14 @@ public class InternalsUsageTests
         var internalUses = 0;
         foreach (var type in module.GetTypes())
         {
+            // A type that implements a non-public ML.NET interface or derives from a non-public class
+            // (the ONNX export's ITransformCanSaveOnnx) uses internals as much as a call does.
+            var supertypes = type.Interfaces.Select(i => i.InterfaceType).Append(type.BaseType).OfType<TypeReference>();
+            foreach (var supertype in supertypes.Where(IsNonPublicMLNet))
+            {
+                internalUses++;
+                if (!InInternalsFolder(type)) offenders.Add($"{type.FullName} implements or derives from {supertype.FullName}");
+            }
             foreach (var method in type.Methods.Where(m => m.HasBody))
                 foreach (var instruction in method.Body.Instructions)
                 {
@@ -44,12 +52,17 @@ public class InternalsUsageTests
 
     private static bool Allowed(TypeDefinition type, MethodDefinition method)
     {
-        var outer = type;
-        while (outer.DeclaringType is not null) outer = outer.DeclaringType;
         // ML.NET's loader looks for a static Create(IHostEnvironment, ModelLoadContext) on the type itself.
         bool loaderHook = method.IsStatic && method.Name == "Create" && method.Parameters.Count == 2
             && method.Parameters[1].ParameterType.Name == "ModelLoadContext";
-        return outer.Namespace == InternalsNamespace || loaderHook;
+        return InInternalsFolder(type) || loaderHook;
+    }
+
+    private static bool InInternalsFolder(TypeDefinition type)
+    {
+        var outer = type;
+        while (outer.DeclaringType is not null) outer = outer.DeclaringType;
+        return outer.Namespace == InternalsNamespace;
     }
 
     private static bool IsMLNet(TypeReference type)

@@ -71,6 +71,12 @@ public sealed class AutoencoderEncoder
     /// <summary>TopK: latents kept per row.</summary>
     public int K { get; }
 
+    /// <summary>b1 as the encoder adds it (H): for the sparse codes b1 - W1 b2, the pre-encoder bias folded in.</summary>
+    internal ReadOnlySpan<float> EffectiveBias => _b1Padded.AsSpan(0, HiddenCount);
+
+    /// <summary>JumpReLU's thresholds theta_j = exp(t_j) (H), computed as <see cref="Encode"/> uses them; empty otherwise.</summary>
+    internal ReadOnlySpan<float> Thresholds => _thresholds;
+
     /// <summary>code = sigmoid(W1 x + b1). x has V values, code H.</summary>
     [SkipLocalsInit]
     public void Encode(ReadOnlySpan<float> x, Span<float> code)

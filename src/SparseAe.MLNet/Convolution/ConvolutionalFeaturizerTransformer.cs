@@ -80,6 +80,8 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
         return new OutputColumns(inputSchema, InputColumnName, g.ImageHeight * g.ImageWidth, [column]);
     }
 
+    private protected override void WriteOnnx(Onnx.OnnxGraph graph) => Onnx.ConvolutionGraph.Write(graph, this);
+
     private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
 
     // ML.NET's loader finds this by reflection (LoadableClass in MLNetInternals/ModelPersistence.cs).

@@ -51,6 +51,8 @@ public sealed class ZcaWhiteningTransformer : VectorColumnTransformer
         return new OutputColumns(inputSchema, InputColumnName, d, [column]);
     }
 
+    private protected override void WriteOnnx(Onnx.OnnxGraph graph) => Onnx.WhiteningGraph.Write(graph, this);
+
     private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
 
     // ML.NET's loader finds this by reflection (LoadableClass in MLNetInternals/ModelPersistence.cs).

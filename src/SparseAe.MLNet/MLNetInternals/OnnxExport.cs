@@ -1,0 +1,108 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
+using SparseAe.MLNet.Onnx;
+
+namespace SparseAe.MLNet.MLNetInternals;
+
+/// <summary>
+/// Takes the project's transformers into ML.NET's own ONNX export (<c>MLContext.Model.ConvertToOnnx</c>).
+/// The converter walks back from a pipeline's last view through <c>IDataTransform.Source</c> and asks
+/// each view that is an <c>ITransformCanSaveOnnx</c> (both internal) to write its nodes; at the first
+/// view that is not, it stops with only a warning and makes that view's columns, ours among them,
+/// inputs of the graph: a silently wrong model. So each transformer's view is wrapped here in a view that
+/// is both, and writes the transformer's graph through <see cref="OnnxGraph"/>. It says yes to
+/// CanSaveOnnx whatever the options: anything that cannot be written throws NotSupportedException from
+/// SaveAsOnnx, naming the transformer and the reason, rather than stop the walk and go unnoticed.
+/// </summary>
+internal static class OnnxExport
+{
+    /// <summary>
+    /// <paramref name="view"/>, the rows <paramref name="model"/> computes from <paramref name="source"/>,
+    /// as a view that writes itself into an ONNX graph with <paramref name="write"/>.
+    /// </summary>
+    public static IDataView Exportable(IDataView view, IDataView source, ICanSaveModel model, string transformerName, Action<OnnxGraph> write)
+        => new ExportableView(view, source, model, transformerName, write);
+
+    private sealed class ExportableView(IDataView view, IDataView source, ICanSaveModel model, string name, Action<OnnxGraph> write)
+        : ITransformCanSaveOnnx
+    {
+        public IDataView Source => source;
+        public DataViewSchema Schema => view.Schema;
+        public bool CanShuffle => view.CanShuffle;
+        public long? GetRowCount() => view.GetRowCount();
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+            => view.GetRowCursor(columnsNeeded, rand);
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+            => view.GetRowCursorSet(columnsNeeded, n, rand);
+
+        public void Save(ModelSaveContext ctx) => model.Save(ctx);
+
+        public bool CanSaveOnnx(OnnxContext ctx) => true;
+
+        public void SaveAsOnnx(OnnxContext ctx)
+        {
+            var graph = new ContextGraph(ctx, name);
+            graph.RequireOpset(OnnxGraph.MinimumOpset, "Where and ConstantOfShape");
+            write(graph);
+        }
+    }
+
+    private sealed class ContextGraph(OnnxContext ctx, string owner) : OnnxGraph
+    {
+        public override string Input(string columnName)
+        {
+            if (!ctx.ContainsColumn(columnName))
+                throw new NotSupportedException($"{owner} cannot be exported to ONNX: its input column '{columnName}' has no value in the graph.");
+            return ctx.GetVariableName(columnName);
+        }
+
+        public override string Constant(string name, ReadOnlySpan<float> values, params long[] dims)
+            => ctx.AddInitializer(values.ToArray(), dims, $"{owner}.{name}");
+
+        public override string Constant(string name, ReadOnlySpan<long> values, params long[] dims)
+            => ctx.AddInitializer(values.ToArray(), dims, $"{owner}.{name}");
+
+        public override void RequireOpset(int opset, string why)
+        {
+            try
+            {
+                ctx.CheckOpSetVersion(opset, owner);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                // ML.NET's own check throws ArgumentOutOfRangeException; the rule is ours to state.
+                throw new NotSupportedException($"{owner} cannot be exported at the requested ONNX opset: it needs opset {opset} or later ({why}). {e.Message}", e);
+            }
+        }
+
+        public override string Scalar(string name, float value) => ctx.AddInitializer(value, $"{owner}.{name}");
+
+        public override string[] Node(string op, string[] inputs, int outputs, params OnnxAttribute[] attributes)
+        {
+            // Temporaries are not columns: skip = true gives a unique variable name and declares no type.
+            var names = new string[outputs];
+            for (int i = 0; i < outputs; i++) names[i] = ctx.AddIntermediateVariable(null, $"{owner}.{op}", skip: true);
+            // "" is the default domain (ai.onnx); ML.NET's converter takes null as ai.onnx.ml.
+            var node = ctx.CreateNode(op, inputs, names, ctx.GetNodeName($"{owner}.{op}"), "");
+            foreach (var a in attributes)
+            {
+                switch (a.Value)
+                {
+                    case long value: node.AddAttribute(a.Name, value); break;
+                    case long[] values: node.AddAttribute(a.Name, (IEnumerable<long>)values); break;
+                    default: throw new ArgumentException($"Attribute {a.Name} of {op}: {a.Value.GetType().Name} values are not written.", nameof(attributes));
+                }
+            }
+            return names;
+        }
+
+        public override void Output(string columnName, DataViewType type, string variable)
+        {
+            string output = ctx.AddIntermediateVariable(type, columnName);
+            ctx.CreateNode("Identity", variable, output, ctx.GetNodeName($"{owner}.Identity"), "");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.ML.Data;
+using SparseAe.Kernels;
+using SparseAe.Model;
+using SparseAe.Objective;
+
+namespace SparseAe.MLNet.Onnx;
+
+/// <summary>
+/// The autoencoder's columns as ONNX nodes, the same formulas as <see cref="AutoencoderEncoder"/>:
+/// <code>
+/// z    = x W1^T + b1                         x (N, V), W1^T (V, H), b1 (H): b1 - W1 b2 for the sparse codes
+/// code = sigmoid(z) | Relu(z)                (N, H)
+///      | Where(z > theta, z, 0)              JumpReLU, theta = exp(t) (H)
+///      | ScatterElements(0, TopK(z, K).indices, Relu(TopK(z, K).values))   TopK: K latents a row, then ReLU
+/// y    = code W2^T + b2, sigmoid(y) for a sigmoid decoder                  (N, V)
+/// err  = ((y - x)^2 summed over V) / V       (N, 1): the mean squared reconstruction error
+/// </code>
+/// TopK ties go to the lower index in ONNX (the operator's rule); the encoder keeps any one of the tied
+/// latents, so a row whose K-th and (K+1)-th pre-activations are equal may differ in which one it keeps.
+/// </summary>
+internal static class AutoencoderGraph
+{
+    public static void Write(OnnxGraph g, SparseAutoencoderTransformer t)
+    {
+        var encoder = t.Encoder;
+        int v = encoder.VisibleCount, h = encoder.HiddenCount;
+        string x = g.Input(t.InputColumnName);
+        string w1t = g.Constant("W1T", Transposed(t.Weights.W1.Span, h, v), v, h);
+        string z = g.Add(g.MatMul(x, w1t), g.Constant("b1", encoder.EffectiveBias, h));
+        string code = encoder.Activation switch
+        {
+            ActivationKind.Sigmoid => g.Node("Sigmoid", [z]),
+            ActivationKind.ReLU => g.Node("Relu", [z]),
+            ActivationKind.JumpReLU => g.Node("Where", [g.Node("Greater", [z, g.Constant("theta", encoder.Thresholds, h)]), z, g.Scalar("zero", 0f)]),
+            ActivationKind.TopK => TopK(g, z, encoder.K),
+            _ => throw new NotSupportedException($"SparseAutoencoderTransformer cannot export activation {encoder.Activation} to ONNX: no graph is written for it."),
+        };
+        string? error = null;
+        if (t.ReconstructionErrorColumnName is not null)
+        {
+            string y = g.Add(g.MatMul(code, g.Constant("W2T", Transposed(t.Weights.W2.Span, v, h), h, v)), g.Constant("b2", t.Weights.B2.Span, v));
+            if (encoder.Decoder == DecoderKind.Sigmoid) y = g.Node("Sigmoid", [y]);
+            error = g.Div(SumOfSquares(g, g.Sub(y, x), v), g.Scalar("V", v));
+        }
+        g.Output(t.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, h), code);
+        if (error is not null) g.Output(t.ReconstructionErrorColumnName!, NumberDataViewType.Single, error);
+    }
+
+    // The K largest pre-activations of each row, through ReLU, at their own positions; zeros elsewhere.
+    private static string TopK(OnnxGraph g, string z, int k)
+    {
+        g.RequireOpset(11, "a TopK code uses TopK with K as an input and ScatterElements");
+        var top = g.Node("TopK", [z, g.Constant("K", [(long)k], 1)], 2, OnnxAttribute.Int("axis", 1));
+        string zeros = g.Node("ConstantOfShape", [g.Node("Shape", [z])]);
+        return g.Node("ScatterElements", [zeros, top[1], g.Node("Relu", [top[0]])], OnnxAttribute.Int("axis", 1));
+    }
+
+    /// <summary>Sum of squares along the last axis of (..., n), keeping it as 1: (d .* d) times a column of ones.</summary>
+    public static string SumOfSquares(OnnxGraph g, string d, int n)
+        => g.MatMul(g.Mul(d, d), g.Constant("ones", Enumerable.Repeat(1f, n).ToArray(), n, 1));
+
+    /// <summary>A^T of A (rows, columns) row-major.</summary>
+    public static float[] Transposed(ReadOnlySpan<float> a, int rows, int columns)
+    {
+        var t = new float[a.Length];
+        MatrixKernels.Transpose(a, t, rows, columns);
+        return t;
+    }
+}

@@ -1,0 +1,103 @@
+using Microsoft.ML.Data;
+using SparseAe.Convolution;
+
+namespace SparseAe.MLNet.Onnx;
+
+/// <summary>
+/// The convolutional featurizer as ONNX nodes, the steps of <see cref="ConvolutionalFeaturizer.Featurize"/>
+/// for N images of (ImageHeight * ImageWidth) values and M = RowPositions * ColumnPositions positions of
+/// P x P = L values:
+/// <code>
+/// patches  = Gather(image, I, axis 1)                     (N, M, L); I (M, L) holds each patch's pixel indices
+/// contrast : (p - mean(p)) / sqrt(var(p) + eps)           sample variance (L - 1), sums as products with ones
+/// UFLDL    : (clip(p - mean(p), -pstd, pstd) + pstd) / pstd * 0.4 + 0.1   (0.5 everywhere when pstd = 0)
+/// ZCA      : (p - mu) W^T
+/// sigmoid  : sigmoid(p W1^T + b1)                         (N, M, H)
+/// soft thr.: z = p D^T, [Relu(z - alpha), Relu(-z - alpha)]   (N, M, 2H); D: W1's rows at unit length
+/// pooled   = S features                                   (N, R, F); S (R, M) is 1 where position m is in region r
+/// mean     : pooled * (1 / count_r)                       as the featurizer does: sum, then scale
+/// output   = Reshape(pooled, (N, R * F))                  index region * F + feature, as Featurize writes it
+/// </code>
+/// </summary>
+internal static class ConvolutionGraph
+{
+    public static void Write(OnnxGraph g, ConvolutionalFeaturizerTransformer t)
+    {
+        var f = t.Featurizer;
+        var geometry = f.Geometry;
+        int positions = geometry.RowPositions * geometry.ColumnPositions, length = geometry.PatchLength;
+        int h = f.Encoder.HiddenCount;
+        string image = g.Input(t.InputColumnName);
+        string patches = g.Node("Gather", [image, g.Constant("patch_pixels", PixelIndices(geometry), positions, length)], OnnxAttribute.Int("axis", 1));
+        patches = Normalize(g, f.Preprocessor, patches, length);
+        if (f.Preprocessor.Zca is { } zca) patches = WhiteningGraph.Apply(g, zca, patches);
+        string features;
+        if (f.Encoding.Kind == FeatureEncodingKind.Sigmoid)
+        {
+            string w1t = g.Constant("W1T", AutoencoderGraph.Transposed(f.Parameters.W1, h, length), length, h);
+            features = g.Node("Sigmoid", [g.Add(g.MatMul(patches, w1t), g.Constant("b1", f.Encoder.EffectiveBias, h))]);
+        }
+        else
+        {
+            string z = g.MatMul(patches, g.Constant("D_T", FeatureEncoding.UnitDictionaryTransposed(f.Parameters), length, h));
+            string alpha = g.Scalar("alpha", (float)f.Encoding.Threshold);
+            string positive = g.Node("Relu", [g.Sub(z, alpha)]);
+            string negative = g.Node("Relu", [g.Sub(g.Node("Neg", [z]), alpha)]);
+            features = g.Node("Concat", [positive, negative], OnnxAttribute.Int("axis", 2));
+        }
+        var (membership, scale) = Regions(geometry, f.Pooling);
+        int regions = geometry.RegionRows * geometry.RegionColumns;
+        string pooled = g.MatMul(g.Constant("pool_regions", membership, regions, positions), features);
+        if (scale is not null) pooled = g.Mul(pooled, g.Constant("pool_scale", scale, regions, 1));
+        string flat = g.Node("Reshape", [pooled, g.Constant("shape", [-1L, f.FeatureCount], 2)]);
+        g.Output(t.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, f.FeatureCount), flat);
+    }
+
+    private static string Normalize(OnnxGraph g, PatchPreprocessor pre, string p, int length)
+    {
+        if (pre.Normalization == PatchNormalizationKind.None) return p;
+        string centred = g.Sub(p, g.Div(g.MatMul(p, g.Constant("ones", Enumerable.Repeat(1f, length).ToArray(), length, 1)), g.Scalar("L", length)));
+        if (pre.Normalization == PatchNormalizationKind.Contrast)
+        {
+            // One value has no sample variance: the featurizer takes it as 0 (the sum of squares is 0 then too).
+            string variance = g.Div(AutoencoderGraph.SumOfSquares(g, centred, length), g.Scalar("L_minus_1", Math.Max(1, length - 1)));
+            string scale = g.Node("Reciprocal", [g.Node("Sqrt", [g.Add(variance, g.Scalar("epsilon", (float)pre.Parameter))])]);
+            return g.Mul(centred, scale);
+        }
+        float pstd = (float)pre.Parameter;
+        if (pstd == 0) return g.Add(g.Mul(centred, g.Scalar("zero", 0f)), g.Scalar("half", 0.5f));
+        string clipped = g.Node("Max", [g.Node("Min", [centred, g.Scalar("pstd", pstd)]), g.Scalar("minus_pstd", -pstd)]);
+        string unit = g.Div(g.Add(clipped, g.Scalar("pstd", pstd)), g.Scalar("pstd", pstd));
+        return g.Add(g.Mul(unit, g.Scalar("scale", 0.4f)), g.Scalar("offset", 0.1f));
+    }
+
+    /// <summary>(M, L): the image index of each patch's pixels, position (r, c) at row r * ColumnPositions + c.</summary>
+    public static long[] PixelIndices(ConvolutionGeometry geometry)
+    {
+        int cols = geometry.ColumnPositions, p = geometry.PatchSize, length = geometry.PatchLength;
+        var indices = new long[geometry.RowPositions * cols * length];
+        for (int r = 0; r < geometry.RowPositions; r++)
+            for (int c = 0; c < cols; c++)
+                for (int y = 0; y < p; y++)
+                    for (int x = 0; x < p; x++)
+                        indices[(r * cols + c) * length + y * p + x] = (long)(r * geometry.Stride + y) * geometry.ImageWidth + c * geometry.Stride + x;
+        return indices;
+    }
+
+    /// <summary>The (R, M) region membership, and for mean pooling the (R) factors 1 / count.</summary>
+    public static (float[] Membership, float[]? Scale) Regions(ConvolutionGeometry geometry, PoolingKind pooling)
+    {
+        int regions = geometry.RegionRows * geometry.RegionColumns, cols = geometry.ColumnPositions;
+        int positions = geometry.RowPositions * cols;
+        var membership = new float[regions * positions];
+        var counts = new int[regions];
+        for (int r = 0; r < geometry.RowPositions; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                int region = geometry.RegionOfRow(r) * geometry.RegionColumns + geometry.RegionOfColumn(c);
+                membership[region * positions + r * cols + c] = 1;
+                counts[region]++;
+            }
+        return (membership, pooling == PoolingKind.Mean ? counts.Select(n => 1f / n).ToArray() : null);
+    }
+}

@@ -1,0 +1,238 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.Convolution;
+using SparseAe.LoadCheck;
+using SparseAe.MLNet;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests.Onnx;
+
+/// <summary>
+/// ML.NET's own ONNX export (ConvertToOnnx) of every transformer and option, run back in ONNX Runtime
+/// through ML.NET's ApplyOnnxModel and compared with Transform on the same rows. Tolerance: every value
+/// within 1e-5 of the column's largest magnitude (float32 products summed in another order; the
+/// featurizer's normalisation runs in double here and in float32 there).
+/// </summary>
+public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<DigitsPipelineFixture>
+{
+    private const double Tolerance = 1e-5;
+
+    public sealed class DigitRowWithId
+    {
+        public float Label { get; set; }
+
+        [VectorType(64)]
+        public float[] Features { get; set; } = [];
+    }
+
+    [Theory]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void Every_activation_exports_its_code_and_reconstruction_error(ActivationKind activation)
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(digits.Train);
+        var test = ml.Data.LoadFromEnumerable(digits.Test);
+        var options = new SparseAutoencoderOptions
+        {
+            OutputColumnName = "Code", InputColumnName = "Features", ReconstructionErrorColumnName = "Error", HiddenCount = 48,
+            Activation = activation, K = 6, L1Weight = 0.01, Threads = 1,
+        };
+        if (activation == ActivationKind.Sigmoid) options.MaxIterations = 60;
+        else (options.Epochs, options.BatchSize, options.LearningRate) = (8, 64, 0.003);
+        var model = ml.Transforms.SparseAutoencoder(options).Fit(train);
+
+        var (expected, actual) = Compare(ml, model, test, "Code", "Error");
+        if (activation == ActivationKind.TopK) AssertSameTopK(expected["Code"], actual["Code"], 6);
+        else AssertClose(expected["Code"], actual["Code"], "Code");
+        AssertClose(expected["Error"], actual["Error"], "Error");
+        if (activation != ActivationKind.Sigmoid)
+            Assert.Contains(expected["Code"], row => row.Contains(0f));   // a sparse code, not a trivially dense one
+    }
+
+    [Fact]
+    public void The_digits_pipeline_predicts_the_same_labels_in_ONNX_Runtime()
+    {
+        var ml = digits.Context;
+        var test = ml.Data.LoadFromEnumerable(digits.Test);
+        using var file = new TempOnnx(ml, digits.Model, test);
+        var onnx = ml.Transforms.ApplyOnnxModel(file.Path).Fit(test).Transform(test);
+        var mlnet = digits.Model.Transform(test);
+        var expected = mlnet.GetColumn<uint>("PredictedLabel").ToArray();
+        var predicted = onnx.Schema["PredictedLabel"];
+        var actual = onnx.GetColumn<VBuffer<uint>>(predicted).Select(v => v.GetItemOrDefault(0)).ToArray();
+        Assert.Equal(digits.Test.Count, expected.Length);
+        Assert.Equal(expected, actual);
+        AssertClose(mlnet.GetColumn<float[]>("Code").ToArray(), onnx.GetColumn<float[]>("Code").ToArray(), "Code");
+    }
+
+    [Fact]
+    public void ZCA_whitening_exports()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(digits.Train);
+        var model = ml.Transforms.ZcaWhitening("White", "Features", epsilon: 0.1).Fit(train);
+        var (expected, actual) = Compare(ml, model, ml.Data.LoadFromEnumerable(digits.Test), "White");
+        AssertClose(expected["White"], actual["White"], "White");
+    }
+
+    [Fact]
+    public void A_chain_of_ZCA_then_a_TopK_code_exports_as_one_graph()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(digits.Train);
+        var model = ml.Transforms.ZcaWhitening("White", "Features", epsilon: 0.1)
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+            {
+                OutputColumnName = "Code", InputColumnName = "White", HiddenCount = 32, Activation = ActivationKind.TopK, K = 4,
+                Epochs = 4, BatchSize = 64, LearningRate = 0.003, Threads = 1,
+            })).Fit(train);
+        var (expected, actual) = Compare(ml, model, ml.Data.LoadFromEnumerable(digits.Test), "White", "Code");
+        AssertClose(expected["White"], actual["White"], "White");
+        AssertSameTopK(expected["Code"], actual["Code"], 4);
+        using var file = new TempOnnx(ml, model, ml.Data.LoadFromEnumerable(digits.Test));
+        Assert.Equal(["Features", "Label"], OnnxGraphInputs(file.Path).Order());   // the code is computed, not asked for
+    }
+
+    public static TheoryData<PatchNormalizationKind, bool, FeatureEncodingKind, PoolingKind, int?> FeaturizerCases() => new()
+    {
+        { PatchNormalizationKind.Contrast, true, FeatureEncodingKind.SoftThreshold, PoolingKind.Sum, null },
+        { PatchNormalizationKind.Contrast, false, FeatureEncodingKind.Sigmoid, PoolingKind.Mean, null },
+        { PatchNormalizationKind.Ufldl, true, FeatureEncodingKind.Sigmoid, PoolingKind.Sum, 3 },
+        { PatchNormalizationKind.Ufldl, false, FeatureEncodingKind.SoftThreshold, PoolingKind.Mean, 2 },
+        { PatchNormalizationKind.None, false, FeatureEncodingKind.Sigmoid, PoolingKind.Sum, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(FeaturizerCases))]
+    public void The_convolutional_featurizer_exports_every_normalisation_encoding_and_pooling(
+        PatchNormalizationKind normalization, bool zca, FeatureEncodingKind encoding, PoolingKind pooling, int? poolSize)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(digits.Train.Take(300));
+        var model = ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            InputColumnName = "Features", OutputColumnName = "Conv", ImageHeight = 8, ImageWidth = 8, PatchSize = 4, Stride = 1,
+            PoolGrid = 2, PoolSize = poolSize, PatchCount = 600, Normalization = normalization, ZcaEpsilon = zca ? 0.1 : null,
+            Encoding = encoding, SoftThreshold = 0.25, Pooling = pooling,
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 12, MaxIterations = 30 },
+        }).Fit(data);
+        Assert.Equal(normalization, model.Featurizer.Preprocessor.Normalization);
+        var (expected, actual) = Compare(ml, model, ml.Data.LoadFromEnumerable(digits.Test.Take(200)), "Conv");
+        AssertClose(expected["Conv"], actual["Conv"], "Conv");
+    }
+
+    [Fact]
+    public void A_TopK_code_below_opset_11_is_refused_with_a_NotSupportedException_naming_the_transformer_and_the_rule()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(digits.Train);
+        var topK = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 16, Activation = ActivationKind.TopK, K = 4,
+            Epochs = 1, BatchSize = 64, LearningRate = 0.003, Threads = 1,
+        }).Fit(train);
+        using var stream = new MemoryStream();
+        var e = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(topK, train, 10, stream));
+        var notSupported = Assert.IsType<NotSupportedException>(Innermost(e));
+        Assert.Contains("SparseAutoencoderTransformer cannot be exported at the requested ONNX opset: it needs opset 11 or later (a TopK code", notSupported.Message);
+        Assert.Contains("Requested OpSet version 10", notSupported.Message);
+
+        // The sigmoid code needs nothing beyond opset 9, and is exported there.
+        stream.SetLength(0);
+        ml.Model.ConvertToOnnx(digits.Autoencoder, train, 9, stream);
+        Assert.True(stream.Length > 0);
+    }
+
+    // Transform and the exported graph in ONNX Runtime on the same rows: each named column, row by row.
+    private static (Dictionary<string, float[][]> Expected, Dictionary<string, float[][]> Actual) Compare(
+        MLContext ml, ITransformer model, IDataView rows, params string[] columns)
+    {
+        using var file = new TempOnnx(ml, model, rows);
+        var mlnet = model.Transform(rows);
+        var onnx = ml.Transforms.ApplyOnnxModel(file.Path).Fit(rows).Transform(rows);
+        var expected = columns.ToDictionary(c => c, c => Read(mlnet, c));
+        // ApplyOnnxModel names each graph output after its column (ML.NET's exporter wrote "Code.output"),
+        // so the graph's column is the last of that name.
+        var actual = columns.ToDictionary(c => c, c => Read(onnx, c));
+        foreach (var c in columns) Assert.Equal(expected[c].Length, actual[c].Length);
+        return (expected, actual);
+    }
+
+    // A column as rows of floats: a vector column as is, a Single column (or ONNX's (N, 1)) as rows of one.
+    private static float[][] Read(IDataView view, string column)
+        => (view.Schema.GetColumnOrNull(column) ?? throw new ArgumentException($"no column {column}: {string.Join(", ", view.Schema.Select(c => c.Name + " " + c.Type))}")).Type is VectorDataViewType
+            ? view.GetColumn<float[]>(column).ToArray()
+            : view.GetColumn<float>(column).Select(v => new[] { v }).ToArray();
+
+    private static void AssertClose(float[][] expected, float[][] actual, string column)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = expected.SelectMany(r => r).Select(v => Math.Abs((double)v)).DefaultIfEmpty(0).Max();
+        Assert.True(scale > 0, $"{column}: every value is 0");
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i].Length, actual[i].Length);
+            for (int j = 0; j < expected[i].Length; j++)
+                Assert.True(Math.Abs(expected[i][j] - actual[i][j]) <= Tolerance * scale,
+                    $"{column}, row {i}, value {j}: ML.NET {expected[i][j]}, ONNX Runtime {actual[i][j]} (tolerance {Tolerance * scale:G3})");
+        }
+    }
+
+    // TopK in ONNX keeps the lower index among tied latents, the encoder any one: rows whose K-th and
+    // (K+1)-th pre-activations tie within float32 rounding may keep another latent. Every other row must
+    // agree within the tolerance, and a row that differs must differ only in latents at the K-th value.
+    private static void AssertSameTopK(float[][] expected, float[][] actual, int k)
+    {
+        double scale = expected.SelectMany(r => r).Max(v => Math.Abs((double)v));
+        int differing = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.InRange(actual[i].Count(v => v != 0), 0, k);
+            var kept = expected[i].Select((v, j) => (v, j)).Where(p => p.v != 0).Select(p => p.j).ToHashSet();
+            var keptOnnx = actual[i].Select((v, j) => (v, j)).Where(p => p.v != 0).Select(p => p.j).ToHashSet();
+            if (!kept.SetEquals(keptOnnx))
+            {
+                differing++;
+                float kth = expected[i].Where(v => v != 0).Min();
+                foreach (int j in kept.Except(keptOnnx).Concat(keptOnnx.Except(kept)))
+                    Assert.True(Math.Abs(Math.Max(expected[i][j], actual[i][j]) - kth) <= 1e-4 * scale,
+                        $"row {i}: latent {j} kept by one side only, at {expected[i][j]} / {actual[i][j]}, far from the K-th value {kth}");
+                continue;
+            }
+            for (int j = 0; j < expected[i].Length; j++)
+                Assert.True(Math.Abs(expected[i][j] - actual[i][j]) <= Tolerance * scale, $"Code, row {i}, latent {j}: {expected[i][j]} against {actual[i][j]}");
+        }
+        Assert.True(differing <= expected.Length / 100, $"{differing} of {expected.Length} rows keep other latents");
+    }
+
+    private static IEnumerable<string> OnnxGraphInputs(string path)
+    {
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path);
+        return session.InputMetadata.Keys.ToArray();
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null && e is not NotSupportedException) e = e.InnerException;
+        return e;
+    }
+
+    /// <summary>A pipeline exported to a temporary .onnx file, deleted on dispose.</summary>
+    private sealed class TempOnnx : IDisposable
+    {
+        public TempOnnx(MLContext ml, ITransformer model, IDataView rows)
+        {
+            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.onnx");
+            using var stream = File.Create(Path);
+            ml.Model.ConvertToOnnx(model, rows, stream);
+        }
+
+        public string Path { get; }
+
+        public void Dispose() => File.Delete(Path);
+    }
+}
