@@ -9,6 +9,7 @@ var root = new RootCommand("sparseae: train a sparse autoencoder on image patche
     InspectCommand.Create(),
     ShowCommand.Create(),
     FeaturizeCommand.Create(),
+    ExportOnnxCommand.Create(),
     BenchCommand.Create(),
 };
 var parsed = root.Parse(args);

@@ -9,16 +9,28 @@ using SparseAe.Training;
 
 namespace SparseAe.Cli.Commands;
 
-/// <summary><c>sparseae featurize --model model.zip --csv in.csv --out features.csv</c>: the hidden code of each row.</summary>
+/// <summary>
+/// <c>sparseae featurize --model model.zip --csv in.csv --out features.csv</c>: the hidden code of each
+/// row, by ML.NET's Transform; with <c>--model model.onnx</c> (from <c>sparseae export-onnx</c>) by the
+/// graph in ONNX Runtime, so that both can be compared from the shell.
+/// </summary>
 internal static class FeaturizeCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A model zip saved by sparseae train or MLContext.Model.Save.", Required = true };
+        var model = new Option<string>("--model") { Description = "A model zip saved by sparseae train or MLContext.Model.Save, or an ONNX graph (.onnx) from sparseae export-onnx.", Required = true };
         var csv = new Option<string>("--csv") { Description = "Input vectors, one row each.", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the features CSV.", DefaultValueFactory = _ => "features.csv" };
-        var command = new Command("featurize", "Write the hidden code of every CSV row.") { model, csv, output };
-        command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(model)!, r.GetValue(csv)!, r.GetValue(output)!, Console.Out)));
+        var column = new Option<string?>("--output-column") { Description = "ONNX only: the graph output to write, when it has several (e.g. Code.output)." };
+        var command = new Command("featurize", "Write the hidden code of every CSV row.") { model, csv, output, column };
+        command.SetAction(r => CommandRunner.Run(() =>
+        {
+            string modelPath = r.GetValue(model)!;
+            if (modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                OnnxFeaturize.Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, r.GetValue(column), Console.Out);
+            else
+                Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, Console.Out);
+        }));
         return command;
     }
 
@@ -48,6 +60,12 @@ internal static class FeaturizeCommand
             code.CopyTo(codes, (long)r * h);
             r++;
         }
+        Write(outPath, codes, rows, h, log);
+    }
+
+    /// <summary>The features CSV, h0..h{H-1}, the same from a zip and from an ONNX graph.</summary>
+    internal static void Write(string outPath, float[] codes, int rows, int h, TextWriter log)
+    {
         var header = Enumerable.Range(0, h).Select(j => $"h{j}").ToArray();
         AtomicFile.WriteText(outPath, w => VectorCsv.Write(w, codes, rows, h, header));
         log.WriteLine($"wrote {outPath}: {rows} rows of {h} features");

@@ -6,12 +6,15 @@ namespace SparseAe.Cli.Infrastructure;
 /// <summary>Loads a saved model zip and finds the autoencoder in it.</summary>
 internal static class ModelFiles
 {
-    public static ITransformer Load(MLContext ml, string path)
+    public static ITransformer Load(MLContext ml, string path) => Load(ml, path, out _);
+
+    /// <summary>The model and the input schema the zip records.</summary>
+    public static ITransformer Load(MLContext ml, string path, out DataViewSchema inputSchema)
     {
         if (!File.Exists(path)) throw new UsageException($"Model file '{path}' does not exist.");
         try
         {
-            return ml.Model.Load(path, out _);
+            return ml.Model.Load(path, out inputSchema);
         }
         catch (Exception e) when (e is FormatException or InvalidDataException or InvalidOperationException or IOException)
         {

@@ -29,6 +29,12 @@ internal static class HostAccess
     /// </summary>
     public static int NextSeed(IHost host) => host.Rand.Next();
 
+    /// <summary>
+    /// A view of no rows with the given schema (internal: EmptyDataView), for ConvertToOnnx of a saved
+    /// model, which needs the input schema the zip records and no data.
+    /// </summary>
+    public static IDataView EmptyView(MLContext ml, DataViewSchema schema) => new EmptyDataView(ml.Transforms.GetEnvironment(), schema);
+
     /// <summary>Throws OperationCanceledException after MLContext.CancelExecution().</summary>
     public static void CheckAlive(IHost host) => host.CheckAlive();
 }

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Microsoft.ML;
+using SparseAe.Cli.Infrastructure;
+using SparseAe.MLNet.MLNetInternals;
+using SparseAe.Persistence;
+
+namespace SparseAe.Cli.Commands;
+
+/// <summary>
+/// <c>sparseae export-onnx --model model.zip --out model.onnx</c>: the whole saved pipeline as an ONNX
+/// graph, through ML.NET's own exporter (ConvertToOnnx), written all or nothing.
+/// </summary>
+internal static class ExportOnnxCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A model zip saved by sparseae train or MLContext.Model.Save.", Required = true };
+        var output = new Option<string>("--out") { Description = "Where to write the ONNX graph.", DefaultValueFactory = _ => "model.onnx" };
+        var command = new Command("export-onnx", "Export a saved model as an ONNX graph (standard operators, opset 11 or later).") { model, output };
+        command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(model)!, r.GetValue(output)!, Console.Out)));
+        return command;
+    }
+
+    internal static void Run(string modelPath, string outPath, TextWriter log)
+    {
+        var ml = new MLContext();
+        var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
+        // The exporter needs only the input schema, which the zip records; no rows are read.
+        var input = HostAccess.EmptyView(ml, inputSchema);
+        try
+        {
+            AtomicFile.Write(outPath, s => ml.Model.ConvertToOnnx(model, input, s));
+        }
+        catch (Exception e) when (Innermost(e) is NotSupportedException unsupported)
+        {
+            throw new UsageException($"Model '{modelPath}' cannot be exported to ONNX: {unsupported.Message}", e);
+        }
+        var graph = OnnxGraphFile.Open(outPath);
+        log.WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e is not NotSupportedException && e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+}

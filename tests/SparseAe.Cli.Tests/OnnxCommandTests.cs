@@ -1,0 +1,94 @@
+using System.Globalization;
+using Xunit;
+
+namespace SparseAe.Cli.Tests;
+
+/// <summary>export-onnx and featurize --model x.onnx: the zip and its graph featurize a CSV alike, and bad files fail in one line.</summary>
+public class OnnxCommandTests
+{
+    private static string TrainSmall(params string[] extra)
+    {
+        var dir = Cli.TempDirectory();
+        var rng = new Random(3);
+        File.WriteAllLines(Path.Combine(dir, "in.csv"), Enumerable.Range(0, 300).Select(_ =>
+            string.Join(',', Enumerable.Range(0, 16).Select(_ => (0.1 + 0.8 * rng.NextDouble()).ToString("R", CultureInfo.InvariantCulture)))));
+        var (code, output, error) = Cli.Run(dir, ["train", "--csv", "in.csv", "--hidden", "12", .. extra]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        return dir;
+    }
+
+    private static float[][] ReadCsv(string path)
+        => File.ReadAllLines(path).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+
+    [Theory]
+    [InlineData("--iterations", "10")]
+    [InlineData("--activation", "topk", "--k", "3", "--epochs", "3")]
+    [InlineData("--activation", "relu", "--epochs", "3")]
+    public void The_exported_graph_featurizes_like_the_zip(params string[] training)
+    {
+        var dir = TrainSmall(training);
+        var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote model.onnx: inputs Features; outputs", output);
+
+        Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "zip.csv").ExitCode);
+        (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.onnx", "--csv", "in.csv", "--out", "onnx.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote onnx.csv: 300 rows of 12 features", output);
+        Assert.Equal(File.ReadLines(Path.Combine(dir, "zip.csv")).First(), File.ReadLines(Path.Combine(dir, "onnx.csv")).First());
+        var zip = ReadCsv(Path.Combine(dir, "zip.csv"));
+        var onnx = ReadCsv(Path.Combine(dir, "onnx.csv"));
+        double scale = zip.SelectMany(r => r).Max(v => Math.Abs((double)v));
+        int differing = 0;
+        for (int i = 0; i < zip.Length; i++)
+        {
+            // TopK rows may keep another of two latents tied within float32 rounding (OnnxExportTests checks how).
+            if (!zip[i].Select(v => v != 0).SequenceEqual(onnx[i].Select(v => v != 0))) { differing++; continue; }
+            for (int j = 0; j < zip[i].Length; j++)
+                Assert.True(Math.Abs(zip[i][j] - onnx[i][j]) <= 1e-5 * scale, $"row {i}, feature {j}: zip {zip[i][j]}, onnx {onnx[i][j]}");
+        }
+        Assert.True(differing <= 3, $"{differing} rows keep other latents");
+    }
+
+    [Fact]
+    public void A_damaged_model_zip_is_refused_in_one_line_and_nothing_is_written()
+    {
+        var dir = Cli.TempDirectory();
+        File.WriteAllBytes(Path.Combine(dir, "broken.zip"), [0x50, 0x4b, 3, 4, 1, 2, 3]);
+        var (code, _, error) = Cli.Run(dir, "export-onnx", "--model", "broken.zip", "--out", "x.onnx");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: Cannot load model 'broken.zip'", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Empty(Directory.GetFiles(dir, "*.onnx*"));
+    }
+
+    [Fact]
+    public void A_damaged_onnx_file_is_refused_in_one_line_and_nothing_is_written()
+    {
+        var dir = TrainSmall("--iterations", "5");
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
+        var bytes = File.ReadAllBytes(Path.Combine(dir, "model.onnx"));
+        File.WriteAllBytes(Path.Combine(dir, "truncated.onnx"), bytes[..(bytes.Length / 2)]);
+        File.WriteAllText(Path.Combine(dir, "text.onnx"), "not a graph");
+        foreach (var bad in new[] { "truncated.onnx", "text.onnx" })
+        {
+            var (code, _, error) = Cli.Run(dir, "featurize", "--model", bad, "--csv", "in.csv", "--out", "f.csv");
+            Assert.Equal(2, code);
+            Assert.StartsWith($"error: Cannot load ONNX graph '{bad}'", error);
+            Assert.Single(error.TrimEnd().Split('\n'));
+            Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+        }
+    }
+
+    [Fact]
+    public void Rows_of_the_wrong_size_are_refused_by_the_graph_too()
+    {
+        var dir = TrainSmall("--iterations", "5");
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
+        File.WriteAllText(Path.Combine(dir, "bad.csv"), "0.1,0.2,0.3\n");
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.onnx", "--csv", "bad.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Contains("its rows have 3 values, but the input 'Features' takes 16", error);
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+}
