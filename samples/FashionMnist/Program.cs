@@ -80,6 +80,9 @@ var examples = Enumerable.Range(0, 5).Select(k => test.First(i => i.Label == k *
 AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "feature-maps.png"), s => s.Write(Pictures.FeatureMaps(featurizer.Featurizer, examples)));
 Console.WriteLine("wrote model.zip, filters.png and feature-maps.png");
 Time($"model and pictures written to {Path.GetFullPath(arguments.OutputDirectory)}");
+var (sameLabel, classified) = OnnxCheck.Run(ml, model, trainView, testView, Path.Combine(arguments.OutputDirectory, "model.onnx"));
+Console.WriteLine($"model.onnx (ConvertToOnnx, run in ONNX Runtime) predicts ML.NET's label for {sameLabel} of {classified} test images");
+Time("ONNX export checked");
 
 // 3. Self-taught learning.
 new SelfTaught(ml, classifier, Console.Out).Run(data, run.SelfTaughtUnlabeled, run.SelfTaughtLabeled, run.SelfTaughtTest, run.SelfTaughtIterations, threads);

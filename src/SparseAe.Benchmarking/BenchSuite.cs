@@ -8,7 +8,7 @@ namespace SparseAe.Benchmarking;
 internal static class BenchSuite
 {
     /// <summary>The parts, in the order a full run takes them.</summary>
-    public static IReadOnlyList<string> Parts { get; } = ["train", "encode", "transform", "fit", "growth", "codes", "streaming"];
+    public static IReadOnlyList<string> Parts { get; } = ["train", "encode", "transform", "onnx", "fit", "growth", "codes", "streaming"];
 
     /// <summary>What runs when no part is named: all but streaming (it writes a file of gigabytes).</summary>
     public static IReadOnlyList<string> DefaultParts { get; } = Parts.Where(p => p != "streaming").ToArray();
@@ -41,6 +41,7 @@ internal static class BenchSuite
                 "train" => TrainingBench.Run(machine, clock),
                 "encode" => InferenceBench.Run(threads, clock),
                 "transform" => [InferenceBench.Transform(clock)],
+                "onnx" => OnnxBench.Run(threads, clock),
                 "fit" => FitBench.Run(threads),
                 "growth" => TrainingBench.Growth(machine, clock),
                 "codes" => SparseCodeBench.Run(machine, clock),

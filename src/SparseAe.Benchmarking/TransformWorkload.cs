@@ -31,6 +31,14 @@ internal sealed class TransformWorkload
 
     public int Rows { get; }
 
+    /// <summary>The fitted model as an ONNX graph (ML.NET's ConvertToOnnx): input "Features" (N, 64), output "Code.output" (N, 100).</summary>
+    public byte[] ExportOnnx()
+    {
+        using var stream = new MemoryStream();
+        new MLContext().Model.ConvertToOnnx(_model, _data, stream);
+        return stream.ToArray();
+    }
+
     /// <summary>
     /// Transforms the rows and reads every code through one cursor; returns the bytes this thread
     /// allocated while the cursor ran (the Transform call itself not counted).
