@@ -21,6 +21,15 @@ public class BenchTests
         Assert.Matches(@"^fma-peak-used threads=2 fma-peak=\d+\.\dGFLOP/s fma-peak-1-thread=\d+\.\dGFLOP/s$", lines[^1]);
     }
 
+    [Fact]
+    public void The_onnx_part_measures_ONNX_Runtime_beside_our_inference()
+    {
+        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "onnx", "--quick", "--threads", "2");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        foreach (var what in new[] { "onnx-runtime batch=4096 threads=1", "onnx-runtime batch=1 threads=1", "onnx-runtime batch=4096 threads=2", "onnx-apply-onnx-model+cursor threads=1" })
+            Assert.Matches($@"(?m)^{Regex.Escape(what)} V=64 H=100 rows/s=\d\.\d{{3}}e\d+$", output);
+    }
+
     // --each-width runs the bench again in a child process per narrower path; on an x86-64 machine with
     // AVX2 the 128-bit (no AVX2) and scalar runs are among them, each saying which path it measured.
     [Fact]
@@ -40,6 +49,6 @@ public class BenchTests
     {
         var (code, _, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "everything");
         Assert.Equal(2, code);
-        Assert.Contains("--only takes train, encode, transform, fit, growth, codes, streaming, but got 'everything'", error);
+        Assert.Contains("--only takes train, encode, transform, onnx, fit, growth, codes, streaming, but got 'everything'", error);
     }
 }
