@@ -17,7 +17,7 @@ namespace SparseAe.MLNet;
 /// </summary>
 /// <remarks>
 /// <c>MLContext.Model.ConvertToOnnx</c> exports it with every activation, the code and the
-/// reconstruction-error columns, as standard ONNX operators (opset 11 or later; docs/onnx.md).
+/// reconstruction-error columns, as standard ONNX operators (opset 9 or later, a TopK code 11; docs/onnx.md).
 /// </remarks>
 public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
 {
