@@ -68,14 +68,13 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
     public Tokenizer Tokenizer { get; } = tokenizer;
 
     /// <summary>True when the tokenizer can produce <paramref name="id"/>: one of its ranks, or a special token.</summary>
-    public bool Knows(int id)
-    {
-        if (_special.Contains(id)) return true;
-        // The ranks are not public; decoding the id alone consumes it exactly when the tokenizer has it.
-        Span<char> text = stackalloc char[256];
-        var status = Tokenizer.Decode([id], text, out int consumed, out _);
-        return status == System.Buffers.OperationStatus.Done && consumed == 1;
-    }
+    /// <remarks>
+    /// The ranks are not public. Every rank holds at least one byte, which decodes to at least one char
+    /// (U+FFFD for part of a character), while an id the tokenizer lacks decodes to nothing (measured on
+    /// Microsoft.ML.Tokenizers 2.0.1; the span overload of Decode cannot tell a partial character from an
+    /// unknown id, it says InvalidData to both).
+    /// </remarks>
+    public bool Knows(int id) => _special.Contains(id) || Decode(id).Length > 0;
 
     /// <summary>The token ids of a text: special tokens such as &lt;|endoftext|&gt; in the text count as themselves.</summary>
     public IReadOnlyList<int> Encode(ReadOnlySpan<char> text) => text.IsEmpty ? [] : Tokenizer.EncodeToIds(text);

@@ -190,7 +190,7 @@ public class TokenCountsTests
         var path = Path.Combine(TestData.TempDirectory(), "tokens.zip");
         _ml.Model.Save(model, data.Schema, path);
         var loaded = new MLContext().Model.Load(path, out _);
-        var t = Assert.IsType<TokenCountsTransformer>(Assert.Single((TransformerChain<ITransformer>)loaded));
+        var t = Assert.IsType<TokenCountsTransformer>(loaded);
         Assert.Equal(model.TokenIds, t.TokenIds);
         Assert.Equal(model.Idf, t.Idf);
         Assert.Equal((model.Encoding, model.Weighting, model.Normalize, model.DocumentCount, model.InputColumnName, model.OutputColumnName),
@@ -297,9 +297,26 @@ public class TokenCountsTests
     [Fact]
     public void A_truncated_vocabulary_is_refused()
     {
+        // A block that claims more bytes than its entry holds: the loader says so before reading it.
         var path = SaveModel();
+        byte[] block = [];
+        ModelZip.RewriteEntry(path, TokenVocabularyFormat.Magic, entry =>
+        {
+            int at = ModelZip.IndexOfMagic(entry, TokenVocabularyFormat.Magic);
+            block = entry[at..(at + 16 + BitConverter.ToInt32(entry, at + 12) + 4)];
+            BitConverter.TryWriteBytes(entry.AsSpan(at - 4), BitConverter.ToInt32(entry, at - 4) + 1000);
+            return entry;
+        });
+        Assert.Contains("The token counts entry of the model is damaged or truncated: it declares a", LoadFailure(path));
+
+        // The block itself cut inside its payload.
+        var e = Assert.Throws<InvalidDataException>(() => TokenVocabularyFormat.Read(new MemoryStream(block[..^30])));
+        Assert.StartsWith("The SparseAe token vocabulary is truncated: the payload length at offset 12 is", e.Message);
+
+        // And the zip entry cut short: ML.NET's own framing refuses it before the block is read.
+        path = SaveModel();
         ModelZip.RewriteEntry(path, TokenVocabularyFormat.Magic, entry => entry[..^20]);
-        Assert.Contains("The token counts entry of the model is damaged or truncated", LoadFailure(path));
+        Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
     }
 
     [Fact]
