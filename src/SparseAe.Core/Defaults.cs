@@ -146,6 +146,21 @@ public static class Defaults
     /// <summary>Convolutional featurizer: the soft-threshold encoding's alpha (Coates and Ng 2011 use 0.25 on whitened patches).</summary>
     public const double ConvolutionSoftThreshold = 0.25;
 
+    /// <summary>Token counts: the tokenizer's encoding, by name (tiktoken's GPT-4 encoding, whose data the component ships with).</summary>
+    public const string TokenEncoding = "cl100k_base";
+
+    /// <summary>
+    /// Token counts: the vocabulary's size limit, the most frequent token ids seen at Fit (scikit-learn's
+    /// <c>max_features</c> plays the same part; 8,192 slots keep a sparse row cheap to train on).
+    /// </summary>
+    public const int MaximumTokens = 8_192;
+
+    /// <summary>Token counts: raw counts, the bag of words as it is.</summary>
+    public const TokenWeighting TokenCountsWeighting = TokenWeighting.Counts;
+
+    /// <summary>Token counts: rows are not scaled to unit length unless asked.</summary>
+    public const bool NormalizeTokenCounts = false;
+
     /// <summary>Worker threads; 0 means one per core.</summary>
     public const int Threads = 0;
 
@@ -204,4 +219,17 @@ public enum OptimizerKind
 
     /// <summary>Mini-batch Adam streaming shuffled epochs; the data need not fit in memory.</summary>
     Adam = 1,
+}
+
+/// <summary>What a token-count slot holds for a row.</summary>
+public enum TokenWeighting
+{
+    /// <summary>tf, the times the token occurs in the row.</summary>
+    Counts = 0,
+
+    /// <summary>
+    /// log(1 + tf) * idf, with idf = ln((1 + N) / (1 + df)) + 1 over the N rows seen at Fit, df of them
+    /// holding the token (scikit-learn's smooth idf).
+    /// </summary>
+    LogTfIdf = 1,
 }

@@ -59,7 +59,7 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
     private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
     {
         var codeType = new VectorDataViewType(NumberDataViewType.Single, Encoder.HiddenCount);
-        var columns = new List<ComputedColumn>
+        var columns = new List<ComputedColumn<InputVector>>
         {
             Encoder.Activation == ActivationKind.Sigmoid
                 ? new(OutputColumnName, codeType, input =>

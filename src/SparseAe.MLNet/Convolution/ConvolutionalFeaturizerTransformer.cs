@@ -67,7 +67,7 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
     {
         var g = Featurizer.Geometry;
         int count = Featurizer.FeatureCount;
-        var column = new ComputedColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, count), input =>
+        var column = new ComputedColumn<InputVector>(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, count), input =>
         {
             var workspace = Featurizer.CreateWorkspace();
             return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>

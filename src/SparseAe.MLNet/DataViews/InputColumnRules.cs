@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 
 namespace SparseAe.MLNet.DataViews;
 
-/// <summary>The rules for the autoencoder's input column, with messages that name the column, the rule and what was found.</summary>
+/// <summary>The rules for a transform's input column (a vector of Single, or text), with messages that name the column, the rule and what was found.</summary>
 internal static class InputColumnRules
 {
     /// <summary>Finds the input column in a schema and returns its (known) vector size.</summary>
@@ -22,6 +22,30 @@ internal static class InputColumnRules
             throw new ArgumentOutOfRangeException(nameof(schema),
                 $"Input column '{name}' must be a vector of {v} Single values, the size the autoencoder was trained on, but has {vector.Size}.");
         return column;
+    }
+
+    /// <summary>Finds a text input column (ReadOnlyMemory&lt;char&gt;, one value per row) in a schema.</summary>
+    public static DataViewSchema.Column FindText(DataViewSchema schema, string name)
+    {
+        var column = schema.GetColumnOrNull(name)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
+        if (column.Type is not TextDataViewType)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' must be text (one String per row), but is {column.Type}.");
+        return column;
+    }
+
+    /// <summary>The text rule on a SchemaShape, with <see cref="FindText"/>'s words.</summary>
+    public static void CheckText(SchemaShape shape, string name)
+    {
+        var matches = shape.Where(c => c.Name == name).ToList();
+        if (matches.Count == 0)
+            throw new ArgumentOutOfRangeException(nameof(shape),
+                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.");
+        var col = matches[^1];
+        if (col.Kind != SchemaShape.Column.VectorKind.Scalar || col.ItemType is not TextDataViewType || col.IsKey)
+            throw new ArgumentOutOfRangeException(nameof(shape),
+                $"Input column '{name}' must be text (one String per row), but is {(col.Kind == SchemaShape.Column.VectorKind.Scalar ? "a scalar" : "a vector")} of {col.ItemType}.");
     }
 
     /// <summary>The same rules on a SchemaShape (estimator-time checks, where only the kind is known).</summary>
@@ -45,6 +69,18 @@ internal static class InputColumnRules
     public static SchemaShape WithOutputs(SchemaShape input, string inputColumnName, params (string Name, SchemaShape.Column.VectorKind Kind)[] outputs)
     {
         Check(input, inputColumnName);
+        return WithColumns(input, outputs);
+    }
+
+    /// <summary>The input shape with the given Single columns added (or replaced), computed from a text column.</summary>
+    public static SchemaShape WithOutputsFromText(SchemaShape input, string inputColumnName, params (string Name, SchemaShape.Column.VectorKind Kind)[] outputs)
+    {
+        CheckText(input, inputColumnName);
+        return WithColumns(input, outputs);
+    }
+
+    private static SchemaShape WithColumns(SchemaShape input, (string Name, SchemaShape.Column.VectorKind Kind)[] outputs)
+    {
         var columns = input.ToDictionary(c => c.Name);
         foreach (var (name, kind) in outputs)
             columns[name] = MLNetInternals.HostAccess.ShapeColumn(name, kind, NumberDataViewType.Single);

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using SparseAe.MLNet.MLNetInternals;
+using SparseAe.MLNet.Text;
 using SparseAe.Persistence;
 
 [assembly: LoadableClass(typeof(SparseAe.MLNet.SparseAutoencoderTransformer), null, typeof(SignatureLoadModel),
@@ -9,6 +10,8 @@ using SparseAe.Persistence;
     "ZCA Whitening Transformer", SparseAe.MLNet.ZcaWhiteningTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(SparseAe.MLNet.ConvolutionalFeaturizerTransformer), null, typeof(SignatureLoadModel),
     "Convolutional Featurizer Transformer", SparseAe.MLNet.ConvolutionalFeaturizerTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(SparseAe.MLNet.TokenCountsTransformer), null, typeof(SignatureLoadModel),
+    "Token Counts Transformer", SparseAe.MLNet.TokenCountsTransformer.LoaderSignature)]
 
 namespace SparseAe.MLNet.MLNetInternals;
 
@@ -16,8 +19,8 @@ namespace SparseAe.MLNet.MLNetInternals;
 /// Saves and loads the project's transformers inside an ML.NET model zip. Each entry holds ML.NET's
 /// version header, then one i32 byte count, then a block framed by <see cref="ChecksummedBlock"/>
 /// (magic, written and minimum-readable versions, payload, CRC-32) whose payload is laid out by
-/// <see cref="ModelFormat"/> (autoencoder), <see cref="ZcaFormat"/> (ZCA) or <see cref="ConvolutionFormat"/>
-/// (convolutional featurizer). Column names travel inside the block. Save refuses what Load would
+/// <see cref="ModelFormat"/> (autoencoder), <see cref="ZcaFormat"/> (ZCA), <see cref="ConvolutionFormat"/>
+/// (convolutional featurizer) or <see cref="TokenVocabularyFormat"/> (token counts). Column names travel inside the block. Save refuses what Load would
 /// refuse (the formats' field rules, the column-name layout) before writing into the entry.
 /// </summary>
 internal static class ModelPersistence
@@ -37,6 +40,30 @@ internal static class ModelPersistence
     private static VersionInfo AutoencoderInfo => Info("SPRSAUTO", SparseAutoencoderTransformer.LoaderSignature);
     private static VersionInfo ZcaInfo => Info("ZCAWHITE", ZcaWhiteningTransformer.LoaderSignature);
     private static VersionInfo ConvolutionInfo => Info("CONVFEAT", ConvolutionalFeaturizerTransformer.LoaderSignature);
+    private static VersionInfo TokenCountsInfo => Info("TOKCOUNT", TokenCountsTransformer.LoaderSignature);
+
+    public static void Save(ModelSaveContext ctx, TokenCountsTransformer t)
+    {
+        var names = SaveNames([t.OutputColumnName, t.InputColumnName], 2, "token counts", "[output, input]");
+        SaveBlock(ctx, TokenCountsInfo, s => TokenVocabularyFormat.Write(s, t.Vocabulary.ToSaved(names)));
+    }
+
+    public static TokenCountsTransformer LoadTokenCounts(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        var saved = LoadBlock(ctx, TokenCountsInfo, "token counts", TokenVocabularyFormat.Read);
+        var names = CheckNames(saved.ColumnNames, 2, "token counts", "[output, input]");
+        TokenVocabulary vocabulary;
+        try
+        {
+            // The block is sound; its encoding and ids are checked against the tokenizer before any transformer exists.
+            vocabulary = TokenVocabulary.FromSaved(saved);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"The token counts in this model cannot be loaded: {e.Message}", e);
+        }
+        return new TokenCountsTransformer(names[0], names[1], vocabulary);
+    }
 
     public static void Save(ModelSaveContext ctx, ConvolutionalFeaturizerTransformer t)
     {

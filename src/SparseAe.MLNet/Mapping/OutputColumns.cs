@@ -4,14 +4,16 @@ using SparseAe.MLNet.DataViews;
 
 namespace SparseAe.MLNet.Mapping;
 
-/// <summary>A column computed from the input vector: its name, type, and a factory of getters.</summary>
+/// <summary>A column computed from the input column: its name, type, and a factory of getters.</summary>
+/// <typeparam name="TInput">The reader of the current row's input it is given: <see cref="InputVector"/>
+/// or <see cref="InputText"/>.</typeparam>
 /// <param name="Name">The output column's name.</param>
 /// <param name="Type">The output column's type.</param>
-/// <param name="MakeGetter">Given a reader of the current row's input vector, returns a
+/// <param name="MakeGetter">Given a reader of the current row's input, returns a
 /// ValueGetter of the column's type. Each getter owns its buffers, so getters on different
 /// cursors can run on different threads.</param>
 /// <param name="Annotations">The column's annotations (slot names), if any.</param>
-internal sealed record ComputedColumn(string Name, DataViewType Type, Func<InputVector, Delegate> MakeGetter,
+internal sealed record ComputedColumn<TInput>(string Name, DataViewType Type, Func<TInput, Delegate> MakeGetter,
     DataViewSchema.Annotations? Annotations = null);
 
 /// <summary>Reads the input vector of the current row as dense floats, checking its length.</summary>
@@ -32,27 +34,56 @@ internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column,
     }
 }
 
+/// <summary>Reads the input text of the current row (a missing value reads as empty text).</summary>
+internal sealed class InputText(DataViewRow row, DataViewSchema.Column column)
+{
+    private readonly ValueGetter<ReadOnlyMemory<char>> _getter = row.GetGetter<ReadOnlyMemory<char>>(column);
+    private ReadOnlyMemory<char> _text;
+
+    public ReadOnlyMemory<char> Read()
+    {
+        _getter(ref _text);
+        return _text;
+    }
+}
+
 /// <summary>
 /// A transformer's view of one input schema: the output schema (every input column, then the
-/// computed columns) and the getters that produce them.
+/// computed columns) and the getters that produce them, from one input column (a vector or a text).
 /// </summary>
 internal sealed class OutputColumns
 {
     private readonly DataViewSchema.Column _input;
-    private readonly int _inputSize;
-    private readonly IReadOnlyList<ComputedColumn> _computed;
+    // Each computed column bound to its input reader: given the input row and column, a getter.
+    private readonly IReadOnlyList<ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>> _computed;
 
-    public OutputColumns(DataViewSchema inputSchema, string inputColumnName, int inputSize, IReadOnlyList<ComputedColumn> computed)
+    /// <summary>Columns computed from a known-size vector of Single, read densely as <see cref="InputVector"/>.</summary>
+    public OutputColumns(DataViewSchema inputSchema, string inputColumnName, int inputSize, IReadOnlyList<ComputedColumn<InputVector>> computed)
+        : this(inputSchema, InputColumnRules.Find(inputSchema, inputColumnName, inputSize),
+            Bind(computed, (row, column) => new InputVector(row, column, inputSize)))
+    {
+    }
+
+    /// <summary>Columns computed from a text column, read as <see cref="InputText"/>.</summary>
+    public static OutputColumns OverText(DataViewSchema inputSchema, string inputColumnName, IReadOnlyList<ComputedColumn<InputText>> computed)
+        => new(inputSchema, InputColumnRules.FindText(inputSchema, inputColumnName), Bind(computed, (row, column) => new InputText(row, column)));
+
+    private OutputColumns(DataViewSchema inputSchema, DataViewSchema.Column input,
+        IReadOnlyList<ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>> computed)
     {
         InputSchema = inputSchema;
-        _input = InputColumnRules.Find(inputSchema, inputColumnName, inputSize);
-        _inputSize = inputSize;
+        _input = input;
         _computed = computed;
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
         foreach (var c in computed) builder.AddColumn(c.Name, c.Type, c.Annotations);
         OutputSchema = builder.ToSchema();
     }
+
+    private static ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>[] Bind<TInput>(IReadOnlyList<ComputedColumn<TInput>> computed,
+        Func<DataViewRow, DataViewSchema.Column, TInput> reader)
+        => computed.Select(c => new ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>(c.Name, c.Type,
+            input => c.MakeGetter(reader(input.Row, input.Column)), c.Annotations)).ToArray();
 
     public DataViewSchema InputSchema { get; }
     public DataViewSchema OutputSchema { get; }
@@ -70,7 +101,7 @@ internal sealed class OutputColumns
     public ValueGetter<T> GetGetter<T>(DataViewRow input, DataViewSchema.Column column)
     {
         if (!IsComputed(column.Index)) return input.GetGetter<T>(InputSchema[column.Index]);
-        var getter = _computed[column.Index - InputSchema.Count].MakeGetter(new InputVector(input, _input, _inputSize));
+        var getter = _computed[column.Index - InputSchema.Count].MakeGetter((input, _input));
         return getter as ValueGetter<T>
             ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(T).Name}.");
     }

@@ -38,7 +38,7 @@ public sealed class ZcaWhiteningTransformer : VectorColumnTransformer
     private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
     {
         int d = Whitening.Dimension;
-        var column = new ComputedColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, d), input =>
+        var column = new ComputedColumn<InputVector>(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, d), input =>
         {
             var y = new float[d];
             var scratch = new float[d];

@@ -27,7 +27,8 @@ public class PublicSurfaceTests
             "SparseAe.Optimization.NonFiniteCostException", "SparseAe.Optimization.OptimizerExitReason",
             "SparseAe.Persistence.AtomicFile", "SparseAe.Persistence.ConvolutionFormat", "SparseAe.Persistence.ModelFormat",
             "SparseAe.Persistence.SavedAutoencoder", "SparseAe.Persistence.SavedConvolution", "SparseAe.Persistence.SavedZca",
-            "SparseAe.Persistence.ZcaFormat",
+            "SparseAe.Persistence.ZcaFormat", "SparseAe.Persistence.SavedTokenVocabulary", "SparseAe.Persistence.TokenVocabularyFormat",
+            "SparseAe.TokenWeighting",
             "SparseAe.Training.ArrayRowSource", "SparseAe.Training.AutoencoderTraining", "SparseAe.Training.IRowReader",
             "SparseAe.Training.IRowSource", "SparseAe.OptimizerKind", "SparseAe.Training.TrainerSettings",
             "SparseAe.Training.TrainingProgress", "SparseAe.Training.TrainingResult", "SparseAe.Training.TrainingSummary",
@@ -45,7 +46,8 @@ public class PublicSurfaceTests
             "SparseAe.MLNet.ConvolutionalFeaturizerOptions", "SparseAe.MLNet.ConvolutionalFeaturizerTransformer",
             "SparseAe.MLNet.RowSourceCatalog", "SparseAe.MLNet.SparseAutoencoderCatalog", "SparseAe.MLNet.SparseAutoencoderEstimator",
             "SparseAe.MLNet.SparseAutoencoderOptions", "SparseAe.MLNet.SparseAutoencoderTransformer",
-            "SparseAe.MLNet.VectorColumnTransformer",
+            "SparseAe.MLNet.TokenCountsCatalog", "SparseAe.MLNet.TokenCountsEstimator", "SparseAe.MLNet.TokenCountsOptions",
+            "SparseAe.MLNet.TokenCountsTransformer", "SparseAe.MLNet.VectorColumnTransformer",
             "SparseAe.MLNet.ZcaWhiteningEstimator", "SparseAe.MLNet.ZcaWhiteningTransformer",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), PublicTypes(typeof(SparseAe.MLNet.SparseAutoencoderEstimator)));

@@ -1,0 +1,357 @@
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Tokenizers;
+using SparseAe.Persistence;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests.Text;
+
+/// <summary>
+/// mlContext.Transforms.TokenCounts: each row's bag of tokens against an independent count made with
+/// the tokenizer itself, the vocabulary's choice, the weightings' formulas, PredictionEngine, save and
+/// load, encodings by name, and damaged saved vocabularies.
+/// </summary>
+public class TokenCountsTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    private static readonly string[] Sentences =
+    [
+        "The quick brown fox jumps over the lazy dog.",
+        "The dog sleeps; the fox runs, and the fox runs again.",
+        "Naïve café owners say 日本語 is fun 🙂 🙂",
+        "A bag of words counts words, words and more words.",
+        "the the the THE The",
+    ];
+
+    private static readonly Tokenizer Cl100k = TiktokenTokenizer.CreateForEncoding("cl100k_base");
+
+    public sealed class TextRow
+    {
+        public string? Text { get; set; }
+    }
+
+    public sealed class TokensOutput
+    {
+        public VBuffer<float> Tokens { get; set; }
+    }
+
+    private IDataView Data(IEnumerable<string?> texts) => _ml.Data.LoadFromEnumerable(texts.Select(t => new TextRow { Text = t }).ToList());
+
+    private static VBuffer<float>[] Output(ITransformer model, IDataView data)
+        => model.Transform(data).GetColumn<VBuffer<float>>("Tokens").Select(v => { var copy = default(VBuffer<float>); v.CopyTo(ref copy); return copy; }).ToArray();
+
+    private static Dictionary<int, int> Count(Tokenizer tokenizer, string text)
+        => tokenizer.EncodeToIds(text).GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+
+    private static void AssertSparseAndAscending(VBuffer<float> v)
+    {
+        var indices = v.GetIndices();
+        var values = v.GetValues();
+        if (!v.IsDense)
+            for (int i = 1; i < indices.Length; i++) Assert.True(indices[i] > indices[i - 1], "indices must ascend");
+        foreach (float x in values) Assert.NotEqual(0f, x);
+    }
+
+    // (slot, value) pairs of a row as token id -> value.
+    private static Dictionary<int, float> ById(TokenCountsTransformer model, VBuffer<float> v)
+        => v.Items().ToDictionary(kv => model.TokenIds[kv.Key], kv => kv.Value);
+
+    [Fact]
+    public void Counts_equal_an_independent_count_of_the_tokenizers_ids()
+    {
+        var data = Data(Sentences);
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text").Fit(data);
+        Assert.Equal("cl100k_base", model.Encoding);
+        var rows = Output(model, data);
+        for (int r = 0; r < Sentences.Length; r++)
+        {
+            AssertSparseAndAscending(rows[r]);
+            Assert.Equal(model.TokenIds.Count, rows[r].Length);
+            var expected = Count(Cl100k, Sentences[r]).ToDictionary(kv => kv.Key, kv => (float)kv.Value);
+            Assert.Equal(expected.OrderBy(kv => kv.Key), ById(model, rows[r]).OrderBy(kv => kv.Key));
+        }
+    }
+
+    [Fact]
+    public void The_vocabulary_is_the_most_frequent_ids_with_ties_broken_by_the_lower_id()
+    {
+        var totals = new Dictionary<int, int>();
+        foreach (var s in Sentences)
+            foreach (var (id, n) in Count(Cl100k, s)) totals[id] = totals.GetValueOrDefault(id) + n;
+        var expected = totals.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(7).Select(kv => kv.Key).Order().ToArray();
+        // The cut at 7 falls inside a tie, so the lower ids must win it.
+        var ordered = totals.OrderByDescending(kv => kv.Value).ToArray();
+        Assert.Equal(ordered[6].Value, ordered[7].Value);
+
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text", maximumTokens: 7).Fit(Data(Sentences));
+        Assert.Equal(expected, model.TokenIds);
+        var first = Output(model, Data(Sentences))[0];
+        Assert.Equal(7, first.Length);
+        var counts = Count(Cl100k, Sentences[0]);
+        foreach (var (id, value) in ById(model, first)) Assert.Equal(counts[id], value);
+    }
+
+    [Fact]
+    public void Slot_names_are_the_decoded_tokens()
+    {
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text").Fit(Data(Sentences));
+        var column = model.GetOutputSchema(Data(Sentences).Schema)["Tokens"];
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        column.GetSlotNames(ref names);
+        var expected = model.TokenIds.Select(id => Cl100k.Decode([id])).ToArray();
+        Assert.Equal(expected, names.DenseValues().Select(n => n.ToString()).ToArray());
+        Assert.Contains(" fox", expected);
+    }
+
+    [Fact]
+    public void LogTfIdf_and_Normalize_follow_their_formulas()
+    {
+        var data = Data(Sentences);
+        var counts = Sentences.Select(s => Count(Cl100k, s)).ToArray();
+        int n = Sentences.Length;
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text", weighting: TokenWeighting.LogTfIdf, normalize: true).Fit(data);
+        Assert.Equal(n, model.DocumentCount);
+        for (int j = 0; j < model.TokenIds.Count; j++)
+        {
+            int df = counts.Count(c => c.ContainsKey(model.TokenIds[j]));
+            Assert.Equal((float)(Math.Log((1.0 + n) / (1.0 + df)) + 1), model.Idf![j]);
+        }
+        var rows = Output(model, data);
+        for (int r = 0; r < n; r++)
+        {
+            var raw = counts[r].ToDictionary(kv => kv.Key, kv => Math.Log(1 + kv.Value) * model.Idf![model.TokenIds.ToList().IndexOf(kv.Key)]);
+            double norm = Math.Sqrt(raw.Values.Sum(v => v * v));
+            var actual = ById(model, rows[r]);
+            Assert.Equal(raw.Count, actual.Count);
+            foreach (var (id, v) in raw) Assert.Equal(v / norm, actual[id], 1e-6);
+            Assert.Equal(1.0, Math.Sqrt(actual.Values.Sum(v => (double)v * v)), 1e-6);
+        }
+
+        var plain = _ml.Transforms.TokenCounts("Tokens", "Text", weighting: TokenWeighting.LogTfIdf).Fit(data);
+        Assert.Null(_ml.Transforms.TokenCounts("Tokens", "Text").Fit(data).Idf);
+        var last = ById(plain, Output(plain, data)[4]);
+        int the = Cl100k.EncodeToIds("the the").Distinct().Single(id => Cl100k.Decode([id]) == " the");
+        int j2 = plain.TokenIds.ToList().IndexOf(the);
+        Assert.Equal((float)(Math.Log(1 + counts[4][the]) * plain.Idf![j2]), last[the]);
+    }
+
+    [Fact]
+    public void A_null_or_empty_text_is_an_empty_bag()
+    {
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text", normalize: true).Fit(Data(Sentences.Append(null).Append("")));
+        Assert.Equal(Sentences.Length + 2, model.DocumentCount);
+        var rows = Output(model, Data([null, "", "   "]));
+        Assert.Equal(0, rows[0].GetValues().Length);
+        Assert.Equal(model.TokenIds.Count, rows[0].Length);
+        Assert.Equal(0, rows[1].GetValues().Length);
+        Assert.Equal(model.TokenIds.Count, rows[2].Length);
+    }
+
+    [Fact]
+    public void A_text_of_one_and_a_half_megabytes_is_tokenized()
+    {
+        var text = new StringBuilder();
+        var random = new Random(3);
+        string[] words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"];
+        while (text.Length < 1_500_000) text.Append(' ').Append(words[random.Next(words.Length)]);
+        var big = text.ToString();
+        Assert.True(Encoding.UTF8.GetByteCount(big) >= 1_500_000);
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text").Fit(Data([big, "alpha beta"]));
+        var row = Output(model, Data([big]))[0];
+        var expected = Count(Cl100k, big).ToDictionary(kv => kv.Key, kv => (float)kv.Value);
+        Assert.Equal(expected.OrderBy(kv => kv.Key), ById(model, row).OrderBy(kv => kv.Key));
+        Assert.True(expected.Values.Sum() > 200_000);
+    }
+
+    [Fact]
+    public void A_PredictionEngine_gives_what_Transform_gives()
+    {
+        var data = Data(Sentences);
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text", weighting: TokenWeighting.LogTfIdf, normalize: true).Fit(data);
+        var expected = Output(model, data);
+        var engine = _ml.Model.CreatePredictionEngine<TextRow, TokensOutput>(model);
+        for (int r = 0; r < Sentences.Length; r++)
+        {
+            var actual = engine.Predict(new TextRow { Text = Sentences[r] }).Tokens;
+            Assert.Equal(expected[r].Items(), actual.Items());
+            Assert.Equal(expected[r].Length, actual.Length);
+        }
+        Assert.Empty(engine.Predict(new TextRow { Text = null }).Tokens.GetValues().ToArray());
+    }
+
+    [Fact]
+    public void Saved_and_loaded_it_predicts_bit_identically()
+    {
+        var data = Data(Sentences);
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text", weighting: TokenWeighting.LogTfIdf, normalize: true).Fit(data);
+        var path = Path.Combine(TestData.TempDirectory(), "tokens.zip");
+        _ml.Model.Save(model, data.Schema, path);
+        var loaded = new MLContext().Model.Load(path, out _);
+        var t = Assert.IsType<TokenCountsTransformer>(loaded);
+        Assert.Equal(model.TokenIds, t.TokenIds);
+        Assert.Equal(model.Idf, t.Idf);
+        Assert.Equal((model.Encoding, model.Weighting, model.Normalize, model.DocumentCount, model.InputColumnName, model.OutputColumnName),
+            (t.Encoding, t.Weighting, t.Normalize, t.DocumentCount, t.InputColumnName, t.OutputColumnName));
+        var bits = (VBuffer<float>[] rows) => rows.Select(v => string.Join(' ', v.Items().Select(kv => $"{kv.Key}:{BitConverter.SingleToInt32Bits(kv.Value):X8}"))).ToArray();
+        Assert.Equal(bits(Output(model, data)), bits(Output(loaded, data)));
+        VBuffer<ReadOnlyMemory<char>> a = default, b = default;
+        model.GetOutputSchema(data.Schema)["Tokens"].GetSlotNames(ref a);
+        loaded.GetOutputSchema(data.Schema)["Tokens"].GetSlotNames(ref b);
+        Assert.Equal(a.DenseValues().Select(m => m.ToString()), b.DenseValues().Select(m => m.ToString()));
+    }
+
+    [Fact]
+    public void Another_encoding_is_chosen_by_name()
+    {
+        var o200k = TiktokenTokenizer.CreateForEncoding("o200k_base");
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text", encoding: "o200k_base").Fit(Data(Sentences));
+        Assert.Equal("o200k_base", model.Encoding);
+        var rows = Output(model, Data(Sentences));
+        for (int r = 0; r < Sentences.Length; r++)
+        {
+            var expected = Count(o200k, Sentences[r]).ToDictionary(kv => kv.Key, kv => (float)kv.Value);
+            Assert.Equal(expected.OrderBy(kv => kv.Key), ById(model, rows[r]).OrderBy(kv => kv.Key));
+        }
+        Assert.NotEqual(Count(Cl100k, Sentences[2]).Keys.Order(), Count(o200k, Sentences[2]).Keys.Order());
+    }
+
+    [Fact]
+    public void A_made_up_encoding_name_is_refused_with_the_known_names()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Transforms.TokenCounts("Tokens", "Text", encoding: "cl100k_bass"));
+        Assert.Equal("Encoding", e.ParamName);
+        Assert.StartsWith("Encoding must be one of cl100k_base, o200k_base, o200k_harmony, p50k_base, p50k_edit, r50k_base, but is 'cl100k_bass'.", e.Message);
+    }
+
+    [Fact]
+    public void An_encoding_whose_data_package_is_missing_names_the_package()
+    {
+        // The tests reference the data of cl100k_base and o200k_base only.
+        var e = Assert.Throws<InvalidOperationException>(() => _ml.Transforms.TokenCounts("Tokens", "Text", encoding: "p50k_base"));
+        Assert.Contains("add a reference to the NuGet package Microsoft.ML.Tokenizers.Data.P50kBase", e.Message);
+    }
+
+    public static TheoryData<string, string, TokenCountsOptions> BadOptions => new()
+    {
+        { "MaximumTokens", "MaximumTokens must lie in 1..1048576, but is 0.", new() { MaximumTokens = 0 } },
+        { "MaximumTokens", "MaximumTokens must lie in 1..1048576, but is 1048577.", new() { MaximumTokens = 1_048_577 } },
+        { "Weighting", "Weighting must be Counts or LogTfIdf, but is 5.", new() { Weighting = (TokenWeighting)5 } },
+        { "Encoding", "Encoding must be one of cl100k_base", new() { Encoding = "" } },
+        { "OutputColumnName", "OutputColumnName must be a non-empty column name, but is ''.", new() { OutputColumnName = "" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public void Options_out_of_range_are_refused_naming_the_option(string option, string message, TokenCountsOptions options)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.TokenCounts(options));
+        Assert.Equal(option, e.ParamName);
+        Assert.StartsWith(message, e.Message);
+    }
+
+    [Fact]
+    public void A_column_that_is_not_text_or_holds_no_token_is_refused()
+    {
+        var vectors = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(3, 1));
+        Assert.Contains("Input column 'Features' must be text (one String per row), but is Vector<Single, 8>",
+            Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.TokenCounts("Tokens", "Features").Fit(vectors)).Message);
+        Assert.Contains("holds no token in its 2 rows",
+            Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.TokenCounts("Tokens", "Text").Fit(Data([null, ""]))).Message);
+    }
+
+    // ---- A damaged saved vocabulary: a clear message, and no transformer ----
+
+    // Payload offsets of the default model's block: "cl100k_base" is 11 bytes long.
+    private const int WeightingAt = 4 + 11, TokenCountAt = WeightingAt + 4 + 4 + 8, IdsAt = TokenCountAt + 4;
+
+    private string SaveModel()
+    {
+        var data = Data(Sentences);
+        var path = Path.Combine(TestData.TempDirectory(), "tokens.zip");
+        _ml.Model.Save(_ml.Transforms.TokenCounts("Tokens", "Text").Fit(data), data.Schema, path);
+        return path;
+    }
+
+    private static string LoadFailure(string path)
+    {
+        var e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
+        var messages = new List<string>();
+        for (var x = e; x is not null; x = x.InnerException) messages.Add(x.Message);
+        return string.Join(" | ", messages);
+    }
+
+    private static void EditPayload(string path, Action<Span<byte>> edit)
+        => ModelZip.RewriteEntry(path, TokenVocabularyFormat.Magic, entry => ModelZip.EditPayload(entry, TokenVocabularyFormat.Magic, edit));
+
+    [Fact]
+    public void A_damaged_vocabulary_with_a_bad_CRC_is_refused()
+    {
+        var path = SaveModel();
+        ModelZip.RewriteEntry(path, TokenVocabularyFormat.Magic, entry => { entry[ModelZip.IndexOfMagic(entry, TokenVocabularyFormat.Magic) + 16 + IdsAt] ^= 1; return entry; });
+        Assert.Contains("SparseAe token vocabulary is damaged: the CRC-32", LoadFailure(path));
+    }
+
+    [Fact]
+    public void A_truncated_vocabulary_is_refused()
+    {
+        // A block that claims more bytes than its entry holds: the loader says so before reading it.
+        var path = SaveModel();
+        byte[] block = [];
+        ModelZip.RewriteEntry(path, TokenVocabularyFormat.Magic, entry =>
+        {
+            int at = ModelZip.IndexOfMagic(entry, TokenVocabularyFormat.Magic);
+            block = entry[at..(at + 16 + BitConverter.ToInt32(entry, at + 12) + 4)];
+            BitConverter.TryWriteBytes(entry.AsSpan(at - 4), BitConverter.ToInt32(entry, at - 4) + 1000);
+            return entry;
+        });
+        Assert.Contains("The token counts entry of the model is damaged or truncated: it declares a", LoadFailure(path));
+
+        // The block itself cut inside its payload.
+        var e = Assert.Throws<InvalidDataException>(() => TokenVocabularyFormat.Read(new MemoryStream(block[..^30])));
+        Assert.StartsWith("The SparseAe token vocabulary is truncated: the payload length at offset 12 is", e.Message);
+
+        // And the zip entry cut short: ML.NET's own framing refuses it before the block is read.
+        path = SaveModel();
+        ModelZip.RewriteEntry(path, TokenVocabularyFormat.Magic, entry => entry[..^20]);
+        Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
+    }
+
+    [Fact]
+    public void A_vocabulary_with_an_id_the_encoding_does_not_have_is_refused()
+    {
+        var path = SaveModel();
+        EditPayload(path, p =>
+        {
+            int count = BitConverter.ToInt32(p[TokenCountAt..]);
+            BitConverter.TryWriteBytes(p[(IdsAt + 4 * (count - 1))..], 999_999);   // still ascending
+        });
+        Assert.Matches("The token counts in this model cannot be loaded: The token id at index \\d+ is 999999, which encoding 'cl100k_base' does not have", LoadFailure(path));
+    }
+
+    [Fact]
+    public void A_vocabulary_with_a_duplicate_id_is_refused()
+    {
+        var path = SaveModel();
+        EditPayload(path, p => p.Slice(IdsAt, 4).CopyTo(p[(IdsAt + 4)..]));
+        Assert.Matches("The token id at index 1 at offset \\d+ is \\d+, a duplicate of the id at index 0; each id must appear once", LoadFailure(path));
+    }
+
+    [Fact]
+    public void A_vocabulary_with_an_unknown_weighting_is_refused()
+    {
+        var path = SaveModel();
+        EditPayload(path, p => BitConverter.TryWriteBytes(p[WeightingAt..], 7));
+        Assert.Matches("The weighting \\(0 Counts, 1 LogTfIdf\\) at offset \\d+ is 7; it must lie in 0..1", LoadFailure(path));
+    }
+
+    [Fact]
+    public void A_vocabulary_with_an_unknown_encoding_name_is_refused()
+    {
+        var path = SaveModel();
+        EditPayload(path, p => Encoding.ASCII.GetBytes("cl999k_base").CopyTo(p[4..]));
+        Assert.Contains("The encoding name must be one of cl100k_base, o200k_base, o200k_harmony, p50k_base, p50k_edit, r50k_base, but is 'cl999k_base'", LoadFailure(path));
+    }
+}
