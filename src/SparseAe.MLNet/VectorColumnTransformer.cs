@@ -9,7 +9,7 @@ namespace SparseAe.MLNet;
 
 /// <summary>
 /// The ITransformer plumbing shared by the project's transformers, which each add columns computed
-/// from one input vector column, row by row: Transform returns a lazy view, GetRowToRowMapper
+/// from one input column (a vector; text for TokenCounts), row by row: Transform returns a lazy view, GetRowToRowMapper
 /// serves PredictionEngine and chains, and the view writes the transformer into an ONNX graph when
 /// <c>MLContext.Model.ConvertToOnnx</c> exports a pipeline (docs/onnx.md).
 /// </summary>
@@ -17,7 +17,7 @@ public abstract class VectorColumnTransformer : ITransformer
 {
     private protected VectorColumnTransformer() { }
 
-    /// <summary>The input vector column's name.</summary>
+    /// <summary>The input column's name.</summary>
     public abstract string InputColumnName { get; }
 
     private protected abstract OutputColumns MakeColumns(DataViewSchema inputSchema);

@@ -17,7 +17,7 @@ namespace SparseAe.MLNet;
 /// It cannot be exported with <c>MLContext.Model.ConvertToOnnx</c>: ONNX has no standard tokenizer
 /// operator, and the export says so (NotSupportedException) rather than leave the column as a graph input.
 /// </remarks>
-public sealed class TokenCountsTransformer : ITransformer
+public sealed class TokenCountsTransformer : VectorColumnTransformer
 {
     /// <summary>The loader signature stored in saved models. Never change it: saved zips name it.</summary>
     public const string LoaderSignature = "SparseAeTokenCountsXf";
@@ -36,7 +36,7 @@ public sealed class TokenCountsTransformer : ITransformer
     public string OutputColumnName { get; }
 
     /// <summary>The input text column's name.</summary>
-    public string InputColumnName { get; }
+    public override string InputColumnName { get; }
 
     /// <summary>The tokenizer's encoding, by name.</summary>
     public string Encoding => Vocabulary.Encoding.Name;
@@ -58,10 +58,7 @@ public sealed class TokenCountsTransformer : ITransformer
 
     internal TokenVocabulary Vocabulary { get; }
 
-    /// <summary>Always true: the transform maps each row on its own.</summary>
-    public bool IsRowToRowMapper => true;
-
-    private OutputColumns MakeColumns(DataViewSchema inputSchema)
+    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
     {
         var type = new VectorDataViewType(NumberDataViewType.Single, Vocabulary.Count);
         var column = new ComputedColumn<InputText>(OutputColumnName, type, input =>
@@ -72,29 +69,10 @@ public sealed class TokenCountsTransformer : ITransformer
         return OutputColumns.OverText(inputSchema, InputColumnName, [column]);
     }
 
-    /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        return MakeColumns(inputSchema).OutputSchema;
-    }
+    private protected override void WriteOnnx(Onnx.OnnxGraph graph)
+        => throw new NotSupportedException($"{nameof(TokenCountsTransformer)} cannot be exported to ONNX: ONNX has no standard operator for its tokenizer ('{Encoding}').");
 
-    /// <inheritdoc />
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return OnnxExport.Exportable(new MappedDataView(input, MakeColumns(input.Schema)), input, this, nameof(TokenCountsTransformer),
-            _ => throw new NotSupportedException($"{nameof(TokenCountsTransformer)} cannot be exported to ONNX: ONNX has no standard operator for its tokenizer ('{Encoding}')."));
-    }
-
-    /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        return new VectorRowMapper(MakeColumns(inputSchema));
-    }
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
+    private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
 
     // ML.NET's loader finds this by reflection (LoadableClass in MLNetInternals/ModelPersistence.cs).
     private static TokenCountsTransformer Create(Microsoft.ML.Runtime.IHostEnvironment env, ModelLoadContext ctx)

@@ -147,6 +147,23 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         Assert.True(stream.Length > 0);
     }
 
+    public sealed class Gloss
+    {
+        public string Text { get; set; } = "";
+    }
+
+    [Fact]
+    public void A_pipeline_with_token_counts_is_refused_naming_the_transformer_not_exported_with_the_counts_as_an_input()
+    {
+        var ml = new MLContext(seed: 1);
+        var texts = ml.Data.LoadFromEnumerable(new[] { "a large cat", "a small dog", "the cat sat on the mat" }.Select(t => new Gloss { Text = t }));
+        var model = ml.Transforms.TokenCounts("Tokens", "Text").Fit(texts);
+        using var stream = new MemoryStream();
+        var e = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(model, texts, stream));
+        var notSupported = Assert.IsType<NotSupportedException>(Innermost(e));
+        Assert.Equal("TokenCountsTransformer cannot be exported to ONNX: ONNX has no standard operator for its tokenizer ('cl100k_base').", notSupported.Message);
+    }
+
     // Transform and the exported graph in ONNX Runtime on the same rows: each named column, row by row.
     private static (Dictionary<string, float[][]> Expected, Dictionary<string, float[][]> Actual) Compare(
         MLContext ml, ITransformer model, IDataView rows, params string[] columns)
