@@ -123,3 +123,122 @@ public class SparseInputTests
         Assert.Contains("must have 4 values, but has 3", e5.Message);
     }
 }
+
+/// <summary>
+/// The objective on a mini-batch of sparse rows (CSR) against the same rows stored dense: the same cost
+/// and gradient to 1e-5 relative (the sparse path adds the nonzero products only, in another order),
+/// and a directional finite-difference check of the sparse path.
+/// </summary>
+public class SparseInputObjectiveTests
+{
+    internal static (SparseRowBatch Sparse, float[] Dense) RandomBatch(int rows, int v, int maxNonzeros, int seed)
+    {
+        var rng = new Random(seed);
+        var starts = new int[rows + 1];
+        var indices = new List<int>();
+        var values = new List<float>();
+        for (int r = 0; r < rows; r++)
+        {
+            var (idx, val) = SparseInputTests.RandomSparseRow(rng, v, r % 17 == 0 ? 0 : rng.Next(1, maxNonzeros + 1));
+            indices.AddRange(idx);
+            values.AddRange(val);
+            starts[r + 1] = indices.Count;
+        }
+        var batch = new SparseRowBatch(v, rows, starts, indices.ToArray(), values.ToArray());
+        var dense = new float[rows * v];
+        batch.CopyTo(0, rows, dense);
+        return (batch, dense);
+    }
+
+    private static (ObjectiveSettings Settings, float[] Theta) Problem(ActivationKind activation, int v, int h, float[] firstRows, int seed)
+    {
+        if (activation == ActivationKind.Sigmoid)
+            return (new ObjectiveSettings(), ParameterInitializer.Initialize(v, h, seed).Theta);
+        bool jump = activation == ActivationKind.JumpReLU;
+        var p = ParameterInitializer.InitializeSparseCode(v, h, seed, firstRows, jump);
+        if (jump) for (int j = 0; j < h; j++) p.LogThresholds[j] = MathF.Log(0.05f);
+        return (new ObjectiveSettings(WeightDecay: 1e-3, Decoder: DecoderKind.Linear, Activation: activation, K: 6, L1Weight: 0.1, AuxK: 4, DeadLatentWindow: 100), p.Theta);
+    }
+
+    [Theory]
+    [InlineData(ActivationKind.TopK, 1, false)]
+    [InlineData(ActivationKind.TopK, 2, false)]
+    [InlineData(ActivationKind.TopK, 1, true)]    // with dead latents: the AuxK term's products too
+    [InlineData(ActivationKind.TopK, 2, true)]
+    [InlineData(ActivationKind.ReLU, 1, false)]
+    [InlineData(ActivationKind.ReLU, 2, false)]
+    [InlineData(ActivationKind.JumpReLU, 2, false)]
+    [InlineData(ActivationKind.Sigmoid, 1, false)]
+    [InlineData(ActivationKind.Sigmoid, 2, false)]
+    public void A_sparse_batch_gives_the_cost_and_gradient_of_the_same_rows_stored_dense(ActivationKind activation, int threads, bool dead)
+    {
+        const int v = 300, h = 37, rows = 300;   // 300 rows: three 128-row blocks at 1 thread, the last partial
+        var (sparse, dense) = RandomBatch(rows, v, 15, seed: 11);
+        var (settings, theta) = Problem(activation, v, h, dense, seed: 4);
+        using var a = new SparseAutoencoderObjective(v, h, settings, threads);
+        using var b = new SparseAutoencoderObjective(v, h, settings, threads);
+        if (dead)
+        {
+            var since = Enumerable.Range(0, h).Select(j => j % 3 == 0 ? 1000L : 0L).ToArray();
+            a.SetRowsSinceFired(since);
+            b.SetRowsSinceFired(since);
+        }
+        var gDense = new float[theta.Length];
+        var gSparse = new float[theta.Length];
+        var cDense = a.Evaluate(theta, dense, rows, gDense);
+        var cSparse = b.Evaluate(theta, sparse, gSparse);
+        string at = $"{activation}, {threads} threads, dead {dead}";
+        foreach (var (x, y, term) in new[] { (cDense.Total, cSparse.Total, "total"), (cDense.Reconstruction, cSparse.Reconstruction, "reconstruction"),
+            (cDense.Sparsity, cSparse.Sparsity, "sparsity"), (cDense.WeightDecay, cSparse.WeightDecay, "decay") })
+            Assert.True(Math.Abs(x - y) <= 1e-5 * Math.Abs(x) + 1e-9, $"{at}: {term} dense {x}, sparse {y}");
+        if (dead && activation == ActivationKind.TopK) Assert.True(cDense.Sparsity > 0, $"{at}: the AuxK term is {cDense.Sparsity}");
+        float scale = gDense.Max(Math.Abs);
+        for (int q = 0; q < theta.Length; q++)
+            Assert.True(Math.Abs(gDense[q] - gSparse[q]) <= 1e-5f * scale, $"{at}: gradient {q}: dense {gDense[q]}, sparse {gSparse[q]} (scale {scale})");
+        Assert.Equal(a.MeanActivation.ToArray(), b.MeanActivation.ToArray(), (p, q) => Math.Abs(p - q) <= 1e-5 * Math.Max(1, Math.Abs(p)));
+    }
+
+    // Along random directions u: (J(theta + eps u) - J(theta - eps u)) / (2 eps) against g . u, in float
+    // (eps = 1e-3, so the float rounding of J stays well below the tolerance; no AuxK term, whose residual
+    // is held constant and so is not J's derivative).
+    [Theory]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    public void The_sparse_path_gradient_matches_finite_differences(ActivationKind activation)
+    {
+        const int v = 12, h = 8, rows = 9;
+        var (sparse, dense) = RandomBatch(rows, v, 4, seed: 2);
+        var (settings, theta) = Problem(activation, v, h, dense, seed: 5);
+        using var objective = new SparseAutoencoderObjective(v, h, settings);
+        var g = new float[theta.Length];
+        objective.Evaluate(theta, sparse, g);
+        var scratch = new float[theta.Length];
+        var rng = new Random(9);
+        const float eps = 1e-3f;
+        for (int trial = 0; trial < 5; trial++)
+        {
+            var u = Enumerable.Range(0, theta.Length).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var plus = theta.Select((t, q) => t + eps * u[q]).ToArray();
+            var minus = theta.Select((t, q) => t - eps * u[q]).ToArray();
+            double numeric = (objective.Evaluate(plus, sparse, scratch).Total - objective.Evaluate(minus, sparse, scratch).Total) / (2 * eps);
+            double analytic = g.Select((gq, q) => (double)gq * u[q]).Sum();
+            Assert.True(Math.Abs(numeric - analytic) <= 1e-2 * Math.Abs(analytic) + 1e-3, $"{activation}, direction {trial}: analytic {analytic}, numeric {numeric}");
+        }
+    }
+
+    [Fact]
+    public void A_bad_sparse_batch_is_refused_naming_the_row_and_the_value()
+    {
+        Assert.Contains("Sparse training row 1: index 1 is 2 after 3; indices must be strictly ascending",
+            Assert.ThrowsAny<ArgumentException>(() => new SparseRowBatch(5, 2, [0, 1, 3], [0, 3, 2], [1f, 1f, 1f])).Message);
+        Assert.Contains("Training row 0 holds NaN at index 4; every value must be finite",
+            Assert.Throws<ArgumentException>(() => new SparseRowBatch(5, 1, [0, 1], [4], [float.NaN])).Message);
+        Assert.Contains("rowStarts must not decrease",
+            Assert.Throws<ArgumentException>(() => new SparseRowBatch(5, 2, [0, 2, 1], [0, 1], [1f, 1f])).Message);
+        using var objective = new SparseAutoencoderObjective(6, 2, new ObjectiveSettings());
+        var theta = ParameterInitializer.Initialize(6, 2, 1).Theta;
+        Assert.Contains("must have V = 6 values, but have 5",
+            Assert.Throws<ArgumentException>(() => objective.Evaluate(theta, new SparseRowBatch(5, 1, [0, 0], [], []), new float[theta.Length])).Message);
+    }
+}
