@@ -67,7 +67,7 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
                     {
                         // Encode straight into the destination's storage (reused from row to row).
                         var editor = VBufferEditor.Create(ref dst, Encoder.HiddenCount);
-                        Encoder.Encode(input.Read(), editor.Values);
+                        Encode(input, editor.Values);
                         dst = editor.Commit();
                     }))
                 : new(OutputColumnName, codeType, SparseCodeGetter, SparseCodeColumn.SlotNames(Encoder.HiddenCount)),
@@ -95,9 +95,17 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
         var code = new float[Encoder.HiddenCount];
         return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
         {
-            Encoder.Encode(input.Read(), code);
+            Encode(input, code);
             SparseCodeColumn.Write(code, ref dst);
         });
+    }
+
+    // The code of the current row: a sparse row through its nonzeros only (nnz x H work, not V x H).
+    private void Encode(InputVector input, Span<float> code)
+    {
+        var row = input.ReadStored();
+        if (row.IsSparse) Encoder.EncodeSparse(row.Indices, row.Values, code);
+        else Encoder.Encode(row.Values, code);
     }
 
     private protected override void WriteOnnx(Onnx.OnnxGraph graph) => Onnx.AutoencoderGraph.Write(graph, this);

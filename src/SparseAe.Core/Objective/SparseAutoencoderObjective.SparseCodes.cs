@@ -304,26 +304,33 @@ public sealed partial class SparseAutoencoderObjective
 
         // dJ/dW1 (H, V), row j: += g_ij x_i with g_ij = D3_i . d_j at row i's selected j (TopK has no
         // penalty term s), and g_ij = alpha E_i . d_j at its AuxK latents; their sums into dJ/db1's.
-        public void AddEncoderGradient(ReadOnlySpan<float> d3, ReadOnlySpan<float> x, int m, int r0, Chunk ch, ReadOnlySpan<float> w2t, Span<float> gradientW1)
+        // Sparse rows (x default, sparseX their batch): g_ij x_i added at x_i's nonzeros only.
+        public void AddEncoderGradient(ReadOnlySpan<float> d3, ReadOnlySpan<float> x, SparseRowBatch? sparseX, int m, int r0, Chunk ch, ReadOnlySpan<float> w2t, Span<float> gradientW1)
         {
             int v = _v;
             for (int i = 0; i < m; i++)
             {
                 int row = r0 + i;
-                var xi = x.Slice(i * v, v);
-                AddRows(d3.Slice(i * v, v), _selected.AsSpan(row * _k, _selectedCount[row]), xi, ch, w2t, gradientW1);
-                if (_auxActive) AddRows(_auxE.Span.Slice(row * v, v), _auxSelected.AsSpan(row * _auxK, _auxCount[row]), xi, ch, w2t, gradientW1);
+                var xi = sparseX is null ? x.Slice(i * v, v) : sparseX.Values(row);
+                var columns = sparseX is null ? default : sparseX.Indices(row);
+                AddRows(d3.Slice(i * v, v), _selected.AsSpan(row * _k, _selectedCount[row]), xi, columns, sparseX is not null, ch, w2t, gradientW1);
+                if (_auxActive) AddRows(_auxE.Span.Slice(row * v, v), _auxSelected.AsSpan(row * _auxK, _auxCount[row]), xi, columns, sparseX is not null, ch, w2t, gradientW1);
             }
         }
 
-        private void AddRows(ReadOnlySpan<float> delta, ReadOnlySpan<int> units, ReadOnlySpan<float> xi, Chunk ch, ReadOnlySpan<float> w2t, Span<float> gradientW1)
+        // xi: the row's V values, or (sparse) its nonzeros' values at `columns`.
+        private void AddRows(ReadOnlySpan<float> delta, ReadOnlySpan<int> units, ReadOnlySpan<float> xi, ReadOnlySpan<int> columns, bool sparse,
+            Chunk ch, ReadOnlySpan<float> w2t, Span<float> gradientW1)
         {
             int v = _v;
             foreach (int j in units)
             {
                 float g = TensorPrimitives.Dot(delta, w2t.Slice(j * v, v));
                 var target = gradientW1.Slice(j * v, v);
-                TensorPrimitives.MultiplyAdd(xi, g, target, target);
+                if (sparse)
+                    for (int k = 0; k < columns.Length; k++) target[columns[k]] += g * xi[k];
+                else
+                    TensorPrimitives.MultiplyAdd(xi, g, target, target);
                 ch.HiddenDeltaSums[j] += g;
             }
         }

@@ -26,13 +26,13 @@ public sealed partial class SparseAutoencoderObjective
         for (int r0 = ch.Start; r0 < ch.End; r0 += BlockRows)
         {
             int m = Math.Min(BlockRows, ch.End - r0);
-            var x = xAll.Span.Slice(r0 * v, m * v);
+            var x = _sparseX is null ? xAll.Span.Slice(r0 * v, m * v) : default;
             var a1 = _a1.Span.Slice(r0 * hp, m * hp);
             var a2 = _a2.Span.Slice(r0 * v, m * v);
-            MatrixKernels.MultiplyAB(x, v, _w1t.Span, hp, a1, hp, m, v, hp, accumulate: false, _b1);   // Z = X W1^T + b1 (b2 folded in)
+            EncoderProduct(x, r0, m, a1);                                                              // Z = X W1^T + b1 (b2 folded in)
             codes.Select(a1, m, r0, ch);
             codes.Decode(a2, m, r0, _w2t.Span, _b2);                                                  // Y = A W2^T + b2
-            sq += VectorKernels.OutputDeltaLinear(a2, x);                                              // D3 = Y - X
+            sq += OutputDeltaLinear(a2, x, r0, m);                                                     // D3 = Y - X
             codes.AddDecoderGradient(a2, m, r0, gradientW2T);                                         // A^T D3 (H, V)
             VectorKernels.AddColumnSums(a2, m, v, ch.OutputDeltaSums);
             codes.AuxKForwardSparse(a2, m, r0, ch, _w2t.Span, gradientW2T);
@@ -51,7 +51,8 @@ public sealed partial class SparseAutoencoderObjective
         for (int r0 = ch.Start; r0 < ch.End; r0 += BlockRows)
         {
             int m = Math.Min(BlockRows, ch.End - r0);
-            _codes!.AddEncoderGradient(_a2.Span.Slice(r0 * v, m * v), xAll.Span.Slice(r0 * v, m * v), m, r0, ch, _w2t.Span, gradientW1);
+            var x = _sparseX is null ? xAll.Span.Slice(r0 * v, m * v) : default;
+            _codes!.AddEncoderGradient(_a2.Span.Slice(r0 * v, m * v), x, _sparseX, m, r0, ch, _w2t.Span, gradientW1);
         }
     }
 }

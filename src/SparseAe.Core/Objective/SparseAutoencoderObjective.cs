@@ -59,6 +59,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     private readonly Chunk[] _chunks;
     private readonly SparseCodeState? _codes;   // the sparse codes (ReLU, TopK, JumpReLU) only
     private WorkerPool? _pool;
+    private SparseRowBatch? _sparseX;   // the batch of the evaluation under way when its rows are sparse
 
     /// <summary>Creates the objective for a V-H-V network.</summary>
     /// <param name="visibleCount">V, inputs per row.</param>
@@ -84,7 +85,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         _b2 = new float[_v];
         _rhoHat = new double[_h];
         _chunks = new Chunk[threads];
-        for (int c = 0; c < threads; c++) _chunks[c] = new Chunk(_v, _h, _hp);
+        for (int c = 0; c < threads; c++) _chunks[c] = new Chunk(_v, _hp);
         settings.Validate(hiddenCount);
         _codes = settings.IsSparseCode ? new SparseCodeState(settings, visibleCount, hiddenCount, _hp) : null;
     }
@@ -111,11 +112,38 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     /// <param name="gradient">Receives the gradient, same length as theta.</param>
     public CostBreakdown Evaluate(ReadOnlyMemory<float> theta, ReadOnlyMemory<float> x, int rows, Memory<float> gradient)
     {
+        return Evaluate(theta, x, null, rows, gradient);
+    }
+
+    /// <summary>
+    /// <see cref="Evaluate(ReadOnlyMemory{float}, ReadOnlyMemory{float}, int, Memory{float})"/> on a batch
+    /// of sparse rows: the same cost and gradient (up to the order of float sums) as on the same rows
+    /// stored dense, with the encoder's product Z = X W1^T + b1 and dJ/dW1's D2^T X over the nonzeros
+    /// only (rows x nnz x H instead of rows x V x H). The reconstruction Y (rows, V) stays dense for
+    /// every decoder: with the sigmoid and ReLU codes its three V x H products (Y, dJ/dW2 = D3^T A1,
+    /// D3 W2) remain; TopK's decoder products touch only each row's K selected latents.
+    /// </summary>
+    public CostBreakdown Evaluate(ReadOnlyMemory<float> theta, SparseRowBatch x, Memory<float> gradient)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.VisibleCount != _v) throw new ArgumentException($"The sparse batch's rows must have V = {_v} values, but have {x.VisibleCount}.", nameof(x));
+        return Evaluate(theta, default, x, x.Rows, gradient);
+    }
+
+    private CostBreakdown Evaluate(ReadOnlyMemory<float> theta, ReadOnlyMemory<float> x, SparseRowBatch? sparseX, int rows, Memory<float> gradient)
+    {
         int n = AutoencoderParameters.CountFor(_v, _h, _settings.HasThresholds);
         if (theta.Length != n) throw new ArgumentException($"theta must hold {n} values, but holds {theta.Length}.", nameof(theta));
         if (gradient.Length != n) throw new ArgumentException($"gradient must hold {n} values, but holds {gradient.Length}.", nameof(gradient));
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"The batch must have at least 1 row, but has {rows}.");
-        if (x.Length < (long)rows * _v) throw new ArgumentException($"x must hold rows*V = {(long)rows * _v} values, but holds {x.Length}.", nameof(x));
+        if (sparseX is null && x.Length < (long)rows * _v) throw new ArgumentException($"x must hold rows*V = {(long)rows * _v} values, but holds {x.Length}.", nameof(x));
+        _sparseX = sparseX;
+        try { return EvaluateRows(theta, x, rows, gradient); }
+        finally { _sparseX = null; }
+    }
+
+    private CostBreakdown EvaluateRows(ReadOnlyMemory<float> theta, ReadOnlyMemory<float> x, int rows, Memory<float> gradient)
+    {
         EnsureBuffers(rows);
         LoadParameters(theta.Span);
         _codes?.BeginEvaluation(theta.Span, _w1t.Span, _w2.Span, _w2t.Span, _b1, rows);
@@ -233,11 +261,11 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         for (int r0 = ch.Start; r0 < ch.End; r0 += BlockRows)
         {
             int m = Math.Min(BlockRows, ch.End - r0);
-            var x = xAll.Span.Slice(r0 * v, m * v);
             var a1 = _a1.Span.Slice(r0 * hp, m * hp);
             var a2 = _a2.Span.Slice(r0 * v, m * v);
+            var x = _sparseX is null ? xAll.Span.Slice(r0 * v, m * v) : default;
 
-            MatrixKernels.MultiplyAB(x, v, _w1t.Span, hp, a1, hp, m, v, hp, accumulate: false, _b1);   // A1 = X W1^T + b1
+            EncoderProduct(x, r0, m, a1);                                                               // A1 = X W1^T + b1
             if (_codes is null) VectorKernels.Sigmoid(a1, a1);
             else _codes.Activate(a1, m, r0, ch);                                                        // ReLU, JumpReLU (b2 folded into b1)
             VectorKernels.AddColumnSums(a1, m, hp, ch.ActivationSums);
@@ -246,11 +274,17 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
             if (_settings.Decoder == DecoderKind.Sigmoid)
             {
                 VectorKernels.Sigmoid(a2, a2);
+                if (_sparseX is not null)
+                {
+                    var dense = ch.DenseRows(m, v);
+                    _sparseX.CopyTo(r0, m, dense);   // the sigmoid's delta needs every x: the block densified
+                    x = dense;
+                }
                 sq += VectorKernels.OutputDelta(a2, x);         // a2 now holds D3; one block's squares summed in float
             }
             else
             {
-                sq += VectorKernels.OutputDeltaLinear(a2, x);   // linear decoder: D3 = Y - X
+                sq += OutputDeltaLinear(a2, x, r0, m);          // linear decoder: D3 = Y - X
             }
 
             MatrixKernels.MultiplyAtB(a2, v, a1, hp, ch.GradientW2.Span, hp, m, v, hp, accumulate: r0 > ch.Start);   // D3^T A1 is (V,Hp)
@@ -268,7 +302,6 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         for (int r0 = ch.Start; r0 < ch.End; r0 += BlockRows)
         {
             int m = Math.Min(BlockRows, ch.End - r0);
-            var x = xAll.Span.Slice(r0 * v, m * v);
             var a1 = _a1.Span.Slice(r0 * hp, m * hp);
             var d3 = _a2.Span.Slice(r0 * v, m * v);
             var d = ch.HiddenDelta.Span.Slice(0, m * hp);
@@ -276,9 +309,13 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
             if (_codes is null) VectorKernels.MultiplySigmoidDerivative(d, a1);
             else _codes.HiddenDelta(d, a1, m, r0, ch);
 
-            MatrixKernels.MultiplyAtB(d, hp, x, v, ch.GradientW1.Span, v, m, h, v, accumulate: r0 > ch.Start);   // D2^T X is (H,V)
+            if (_sparseX is null)
+                MatrixKernels.MultiplyAtB(d, hp, xAll.Span.Slice(r0 * v, m * v), v, ch.GradientW1.Span, v, m, h, v, accumulate: r0 > ch.Start);   // D2^T X is (H,V)
+            else
+                AddSparseEncoderGradient(d, r0, m, ch, first: r0 == ch.Start);
             VectorKernels.AddColumnSums(d, m, hp, ch.HiddenDeltaSums);
         }
+        if (_sparseX is not null) FinishSparseEncoderGradient(ch);
     }
 
     private void RunChunks(int count, Action<int> body)
@@ -299,7 +336,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         _a2 = new AlignedArray((long)rows * _v);
     }
 
-    private sealed class Chunk(int v, int h, int hp)
+    private sealed class Chunk(int v, int hp)
     {
         public int Start, End;
         public double SquaredError, AuxSquaredError;
@@ -311,8 +348,16 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         public readonly double[] OutputDeltaSums = new double[v];
         public readonly double[] HiddenDeltaSums = new double[hp];
         public readonly AlignedArray HiddenDelta = new((long)BlockRows * hp);
-        public readonly AlignedArray GradientW1 = new((long)h * v);    // D2^T X, (H, V)
+        public readonly AlignedArray GradientW1 = new((long)hp * v);   // D2^T X, (H, V) (Hp rows, for the sparse rows' transpose)
         public readonly AlignedArray GradientW2 = new((long)v * hp);   // D3^T A1, (V, Hp)
         public AlignedArray GradientW2T = new(0);                       // TopK: A1^T D3, (H, V), made on first use
+        public AlignedArray GradientW1T = new(0);                       // sparse rows: X^T D2, (V, Hp), made on first use
+        private AlignedArray _denseRows = new(0);                       // sparse rows, sigmoid decoder: a block densified
+
+        public Span<float> DenseRows(int m, int v)
+        {
+            if (_denseRows.Length < (long)m * v) _denseRows = new AlignedArray((long)BlockRows * v);
+            return _denseRows.Span.Slice(0, m * v);
+        }
     }
 }

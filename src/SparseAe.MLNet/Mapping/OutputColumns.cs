@@ -16,22 +16,46 @@ namespace SparseAe.MLNet.Mapping;
 internal sealed record ComputedColumn<TInput>(string Name, DataViewType Type, Func<TInput, Delegate> MakeGetter,
     DataViewSchema.Annotations? Annotations = null);
 
-/// <summary>Reads the input vector of the current row as dense floats, checking its length.</summary>
+/// <summary>
+/// Reads the input vector of the current row, checking its length: as dense floats (<see cref="Read"/>),
+/// or as it is stored (<see cref="ReadStored"/>), so that a sparse row reaches the encoder without
+/// being densified.
+/// </summary>
 internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column, int size)
 {
     private readonly ValueGetter<VBuffer<float>> _getter = row.GetGetter<VBuffer<float>>(column);
-    private readonly float[] _dense = new float[size];
+    private float[]? _dense;   // made on the first sparse row that must be densified
     private VBuffer<float> _buffer;
 
+    /// <summary>The row as V dense floats (a sparse row is copied out into a buffer of this reader's).</summary>
     public ReadOnlySpan<float> Read()
     {
-        _getter(ref _buffer);
-        if (_buffer.Length != _dense.Length)
-            throw new InvalidOperationException($"Row {row.Position} of column '{column.Name}' has {_buffer.Length} values, but the transform takes {_dense.Length}.");
-        if (_buffer.IsDense) return _buffer.GetValues();   // no copy for the usual dense row
+        var stored = ReadStored();
+        if (!stored.IsSparse) return stored.Values;   // no copy for the usual dense row
+        _dense ??= new float[size];
         _buffer.CopyTo(_dense);
         return _dense;
     }
+
+    /// <summary>
+    /// The row as stored: dense (Values has V floats) or sparse (Indices and Values its nonzeros, the
+    /// indices as ML.NET keeps them, ascending), without copying.
+    /// </summary>
+    public StoredRow ReadStored()
+    {
+        _getter(ref _buffer);
+        if (_buffer.Length != size)
+            throw new InvalidOperationException($"Row {row.Position} of column '{column.Name}' has {_buffer.Length} values, but the transform takes {size}.");
+        return _buffer.IsDense ? new StoredRow(false, default, _buffer.GetValues()) : new StoredRow(true, _buffer.GetIndices(), _buffer.GetValues());
+    }
+}
+
+/// <summary>A row as its VBuffer stores it: dense values, or the indices and values of its nonzeros.</summary>
+internal readonly ref struct StoredRow(bool isSparse, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+{
+    public bool IsSparse { get; } = isSparse;
+    public ReadOnlySpan<int> Indices { get; } = indices;
+    public ReadOnlySpan<float> Values { get; } = values;
 }
 
 /// <summary>Reads the input text of the current row (a missing value reads as empty text).</summary>
