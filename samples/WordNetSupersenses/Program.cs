@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using SparseAe.Persistence;
+using SparseAe.Visualization;
+using WordNetSupersensesSample;
+
+// WordNet 3.0's noun supersenses (the 26 lexicographer files noun.Tops .. noun.time) predicted from
+// the gloss (table 1) and from the lemmas and the gloss (table 2), with the same linear classifier
+// (SdcaMaximumEntropy) on five kinds of features: (a) token counts (cl100k_base tokens, log(1+tf) idf,
+// L2), (b) ML.NET's FeaturizeText, (c) ML.NET's LDA topics, (d) our TopK sparse code of the token
+// counts, (e) the code and the token counts side by side. Accuracy and macro-F1 (from the confusion
+// matrix) go to standard output, which is the same on every run of the same mode
+// (expected-output-quick.txt); timings go to standard error. The confusion picture of the best model
+// and the latents' tokens go to --output-dir.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+SampleArguments arguments;
+try
+{
+    arguments = SampleArguments.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"WordNetSupersenses: {e.Message}\n{SampleArguments.Usage}");
+    return 2;
+}
+if (!File.Exists(arguments.DataFile))
+{
+    Console.Error.WriteLine($"WordNetSupersenses: {arguments.DataFile} not found: install Debian's wordnet-base (apt-get install -y wordnet-base) or pass --data FILE");
+    return 1;
+}
+
+var clock = Stopwatch.StartNew();
+void Time(string step) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {step}");
+
+List<Synset> synsets;
+try
+{
+    synsets = WordNetData.Load(arguments.DataFile);
+}
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"WordNetSupersenses: {e.Message}");
+    return 1;
+}
+const int splitSeed = 16;
+var (fullTrain, fullTest) = WordNetData.Split(synsets, 0.2, splitSeed);
+var sizes = RunSizes.For(arguments.Quick);
+var train = sizes.TrainRows is int n ? WordNetData.Subset(fullTrain, n) : fullTrain;
+var test = sizes.TestRows is int m ? WordNetData.Subset(fullTest, m) : fullTest;
+Console.WriteLine($"WordNet 3.0 nouns: {synsets.Count} synsets in {WordNetData.Supersenses.Count} supersenses; " +
+                  $"fixed stratified split 80/20 (seed {splitSeed}): {fullTrain.Count} training and {fullTest.Count} test synsets");
+Console.WriteLine(arguments.Quick
+    ? $"this run uses {train.Count} and {test.Count} of them (quick mode, stratified) and a vocabulary of the {sizes.Vocabulary} most frequent tokens " +
+      "(the full run: 8192; the autoencoder densifies its sparse input rows)"
+    : $"this run uses all of them and a vocabulary of the {sizes.Vocabulary} most frequent tokens");
+Console.WriteLine($"classifier: SdcaMaximumEntropy on each feature set; codes: TopK (K {string.Join(", ", sizes.CodeSizes.Select(RunSizes.K))}), " +
+                  $"Adam, {sizes.Epochs} epochs of {RunSizes.BatchSize} rows, learning rate {sizes.LearningRate}; LDA: {sizes.LdaIterations} iterations");
+Time("data loaded");
+
+var ml = new MLContext(seed: 1);
+var experiment = new Experiment(ml, sizes, Console.Error);
+var tables = new[]
+{
+    (Title: "table 1: supersense from the gloss", Short: "table 1", Text: (Func<Synset, string>)(s => s.Gloss)),
+    (Title: "table 2: supersense from the lemmas and the gloss", Short: "table 2", Text: s => s.LemmasAndGloss),
+};
+(string Table, Result Row, int[,] Confusion)? best = null;
+List<string> latents = [];
+foreach (var table in tables)
+{
+    var results = experiment.Run(table.Short,
+        train.Select(s => (table.Text(s), WordNetData.Supersenses[s.Supersense])).ToList(),
+        test.Select(s => (table.Text(s), WordNetData.Supersenses[s.Supersense])).ToList(),
+        out var tokens, out var confusions);
+    Console.WriteLine(table.Title);
+    Report.Table(Console.Out, results, sizes.CodeSizes);
+    foreach (var r in results)
+        if (best is null || r.Scores.Accuracy > best.Value.Row.Scores.Accuracy) best = (table.Short, r, confusions[r.Name]);
+    if (table.Short == "table 1" && experiment.LargestCode is { } code && experiment.TrainView is { } view)
+        latents = Latents.Describe(view, code, tokens);
+    Time($"{table.Short} done");
+}
+
+Directory.CreateDirectory(arguments.OutputDirectory);
+var (bestTable, bestRow, bestConfusion) = best!.Value;
+AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "confusion.png"), s => s.Write(ConfusionMatrixChart.RenderPng(bestConfusion,
+    WordNetData.Supersenses, $"{bestTable}, {bestRow.Name}: accuracy {bestRow.Scores.Accuracy:F4}, macro-F1 {bestRow.Scores.MacroF1:F4}")));
+int largest = sizes.CodeSizes.Max();
+var latentText = $"The TopK code ({largest}) of table 1 (glosses): for each supersense, the latent most particular to it " +
+                 $"(largest mean activation in the class minus overall) and the {10} tokens with the largest decoder weights\n" +
+                 string.Join("\n", latents) + "\n";
+AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "latents.txt"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(latentText)));
+Console.Error.Write(latentText);
+Console.WriteLine($"wrote confusion.png (the best model by accuracy: {bestTable}, {bestRow.Name}) and latents.txt ({latents.Count} latents of the code ({largest}) of table 1)");
+Time($"pictures written to {Path.GetFullPath(arguments.OutputDirectory)}");
+return 0;

@@ -1,0 +1,35 @@
+namespace WordNetSupersensesSample;
+
+internal static class Report
+{
+    private const int NameWidth = 36;
+
+    /// <summary>
+    /// The table twice, accuracy then macro-F1, so that every line ends in its one figure (the CI check
+    /// allows 0.01 on a line's last figure and compares the others exactly), then the issue's two goals.
+    /// </summary>
+    public static void Table(TextWriter w, IReadOnlyList<Result> results, IReadOnlyList<int> codeSizes)
+    {
+        foreach (var (heading, score) in new (string, Func<Scores, double>)[] { ("accuracy", s => s.Accuracy), ("macro-F1", s => s.MacroF1) })
+        {
+            w.WriteLine($"  {"features",-NameWidth}{"dimensions",12}{heading,10}");
+            foreach (var r in results)
+                w.WriteLine($"  {r.Name,-NameWidth}{r.Dimensions,12}{score(r.Scores),10:F4}");
+        }
+        Result Row(string prefix) => results.First(r => r.Name.StartsWith(prefix, StringComparison.Ordinal));
+        foreach (int h in codeSizes)
+            Goal(w, $"the code ({h}) beats LDA ({h} topics)", Row($"(d) sparse code ({h})"), Row($"(c) LDA, {h} topics"));
+        foreach (int h in codeSizes)
+            Goal(w, $"code ({h}) + token counts beats token counts alone", Row($"(e) code ({h})"), Row("(a) token counts"));
+    }
+
+    /// <summary>One line per measure, each ending in the difference (candidate minus baseline).</summary>
+    private static void Goal(TextWriter w, string claim, Result candidate, Result baseline)
+    {
+        foreach (var (measure, score) in new (string, Func<Scores, double>)[] { ("accuracy", s => s.Accuracy), ("macro-F1", s => s.MacroF1) })
+        {
+            double difference = score(candidate.Scores) - score(baseline.Scores);
+            w.WriteLine($"  {claim}, by {measure}: {(difference > 0 ? "yes" : "no")}, {difference:+0.0000;-0.0000;0.0000}");
+        }
+    }
+}

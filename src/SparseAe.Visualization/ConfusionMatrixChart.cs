@@ -1,0 +1,63 @@
+using ScottPlot;
+
+namespace SparseAe.Visualization;
+
+/// <summary>
+/// A confusion matrix as a picture: one square per (true class, predicted class), true classes down
+/// (the first at the top), predicted classes across, each square shaded by its share of its row (white
+/// 0, dark blue 1), so the diagonal reads as each class's recall whatever the class sizes.
+/// </summary>
+public static class ConfusionMatrixChart
+{
+    /// <summary>Renders the chart as a PNG.</summary>
+    /// <param name="counts">counts[r, c]: rows of true class r predicted as c; square.</param>
+    /// <param name="classNames">One name per class, in the matrix's order.</param>
+    /// <param name="title">The chart's title.</param>
+    /// <param name="size">Picture width and height in pixels.</param>
+    public static byte[] RenderPng(int[,] counts, IReadOnlyList<string> classNames, string title, int size = 1000)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        ArgumentNullException.ThrowIfNull(classNames);
+        int n = counts.GetLength(0);
+        if (n == 0 || counts.GetLength(1) != n) throw new ArgumentException("counts must be a non-empty square matrix.", nameof(counts));
+        if (classNames.Count != n) throw new ArgumentException($"{classNames.Count} class names for {n} classes.", nameof(classNames));
+        ChartSize.Check(size, size);
+
+        EmbeddedFont.EnsureRegistered();
+        using var plot = new Plot();
+        for (int r = 0; r < n; r++)
+        {
+            long total = 0;
+            for (int c = 0; c < n; c++) total += counts[r, c];
+            for (int c = 0; c < n; c++)
+            {
+                double share = total == 0 ? 0 : (double)counts[r, c] / total;
+                double top = n - r, bottom = n - r - 1;
+                var square = plot.Add.Rectangle(c, c + 1, bottom, top);
+                square.FillColor = Shade(share);
+                square.LineWidth = 0;
+            }
+        }
+        double[] centres = Enumerable.Range(0, n).Select(i => i + 0.5).ToArray();
+        plot.Axes.Bottom.SetTicks(centres, classNames.ToArray());
+        plot.Axes.Left.SetTicks(centres.Reverse().ToArray(), classNames.ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 90;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 150;
+        plot.Axes.SetLimits(0, n, 0, n);
+        plot.Grid.IsVisible = false;
+        plot.Title(title);
+        plot.XLabel("predicted class");
+        plot.YLabel("true class");
+        plot.Font.Set(EmbeddedFont.FamilyName);
+        return plot.GetImageBytes(size, size, ImageFormat.Png);
+    }
+
+    /// <summary>White at 0 to dark blue (8, 48, 107) at 1.</summary>
+    private static Color Shade(double share)
+    {
+        double t = Math.Clamp(share, 0, 1);
+        byte Mix(byte to) => (byte)Math.Round(255 + (to - 255) * t);
+        return new Color(Mix(8), Mix(48), Mix(107));
+    }
+}
