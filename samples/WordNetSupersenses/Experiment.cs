@@ -21,6 +21,16 @@ internal sealed record RunSizes(int? TrainRows, int? TestRows, int Vocabulary, i
         : new(null, null, 8_192, [64, 256], 6, 0.002, 100);
 }
 
+/// <summary>A synset's text and supersense; TokenCounts adds the token columns.</summary>
+internal sealed class TextRow
+{
+    public string Text { get; set; } = "";
+    public string Label { get; set; } = "";
+
+    /// <summary>Names of the two token columns: raw counts (LDA's input), and log(1 + tf) * idf at unit L2 norm.</summary>
+    public const string Counts = "Counts", Tokens = "Tokens";
+}
+
 /// <summary>One row of a table: the feature set, its size, its scores, and what it cost (seconds).</summary>
 internal sealed record Result(string Name, int Dimensions, Scores Scores, double TrainSeconds, double FeaturizeSeconds);
 
@@ -38,20 +48,34 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
     public IDataView? TrainView { get; private set; }
 
     public List<Result> Run(string table, IReadOnlyList<(string Text, string Label)> train, IReadOnlyList<(string Text, string Label)> test,
-        out TokenFeatures tokens, out Dictionary<string, int[,]> confusions)
+        out IReadOnlyList<string> tokenNames, out Dictionary<string, int[,]> confusions)
     {
         var clock = Stopwatch.StartNew();
-        tokens = TokenFeatures.Fit(train.Select(r => r.Text).ToList(), sizes.Vocabulary);
+        // Two TokenCounts columns over the same vocabulary (the most frequent ids of the training texts):
+        // raw counts for LDA, log(1 + tf) * idf at unit L2 norm for everything else.
+        var tokenCounts = ml.Transforms.TokenCounts(new TokenCountsOptions
+            {
+                OutputColumnName = nameof(TextRow.Counts), InputColumnName = nameof(TextRow.Text), MaximumTokens = sizes.Vocabulary,
+            })
+            .Append(ml.Transforms.TokenCounts(new TokenCountsOptions
+            {
+                OutputColumnName = nameof(TextRow.Tokens), InputColumnName = nameof(TextRow.Text), MaximumTokens = sizes.Vocabulary,
+                Weighting = TokenWeighting.LogTfIdf, Normalize = true,
+            }))
+            .Fit(Rows(train));
         double vocabularySeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var trainView = ml.Data.Cache(tokens.Featurize(ml, train));
+        var trainView = ml.Data.Cache(tokenCounts.Transform(Rows(train)));
         Touch(trainView, nameof(TextRow.Tokens));
         double trainTokenSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var testView = ml.Data.Cache(tokens.Featurize(ml, test));
+        var testView = ml.Data.Cache(tokenCounts.Transform(Rows(test)));
         Touch(testView, nameof(TextRow.Tokens));
         double testTokenSeconds = clock.Elapsed.TotalSeconds;
-        log.WriteLine($"{table}: token features (cl100k_base, {tokens.Count} tokens): vocabulary {vocabularySeconds:F1} s, " +
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        trainView.Schema[nameof(TextRow.Tokens)].GetSlotNames(ref names);
+        tokenNames = names.DenseValues().Select(n => n.ToString()).ToArray();
+        log.WriteLine($"{table}: token counts (TokenCounts, cl100k_base, {tokenNames.Count} tokens): vocabulary {vocabularySeconds:F1} s, " +
                       $"training rows {trainTokenSeconds:F1} s, test rows {testTokenSeconds:F1} s (the rows below exclude this)");
         TrainView = trainView;
 
@@ -142,6 +166,9 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
                 NumberOfThreads = 1,
             }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+
+    private IDataView Rows(IEnumerable<(string Text, string Label)> rows)
+        => ml.Data.LoadFromEnumerable(rows.Select(r => new TextRow { Text = r.Text, Label = r.Label }));
 
     /// <summary>Reads every row's <paramref name="column"/>, so that a cache fills (and its cost lands where it is timed).</summary>
     public static void Touch(IDataView view, string column)

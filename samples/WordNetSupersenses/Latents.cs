@@ -15,7 +15,7 @@ internal static class Latents
     /// training rows most exceeds its mean over all training rows, and the tokens whose decoder weights
     /// (the latent's column of W2, the direction it adds to the reconstruction) are largest.
     /// </summary>
-    public static List<string> Describe(IDataView trainTokens, SparseAutoencoderTransformer code, TokenFeatures tokens, int topTokens = 10)
+    public static List<string> Describe(IDataView trainTokens, SparseAutoencoderTransformer code, IReadOnlyList<string> tokenNames, int topTokens = 10)
     {
         int h = code.Weights.HiddenCount, v = code.Weights.VisibleCount;
         var classes = WordNetData.Supersenses;
@@ -61,7 +61,7 @@ internal static class Latents
                 .OrderByDescending(j => sums[k, j] / rows[k] - all[j] / total).ThenBy(j => j).First();
             used.Add(best);
             var top = Enumerable.Range(0, v).OrderByDescending(i => w2[i * h + best]).ThenBy(i => i).Take(topTokens)
-                .Select(i => $"'{tokens.SlotNames[i]}'");
+                .Select(i => $"'{tokenNames[i]}'");
             lines.Add($"latent {best,3} ({name}, mean {sums[k, best] / rows[k]:F3} in class, {all[best] / total:F3} overall): {string.Join(" ", top)}");
         }
         return lines;

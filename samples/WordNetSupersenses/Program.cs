@@ -93,6 +93,9 @@ var latentText = $"The TopK code ({largest}) of table 1 (glosses): for each supe
                  string.Join("\n", latents) + "\n";
 AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "latents.txt"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(latentText)));
 Console.Error.Write(latentText);
-Console.WriteLine($"wrote confusion.png (the best model by accuracy: {bestTable}, {bestRow.Name}) and latents.txt ({latents.Count} latents of the code ({largest}) of table 1)");
+// Which model is best can change between near-equal rows on another CPU, so standard output does not
+// name it (the picture's title and standard error do).
+Console.Error.WriteLine($"best model by accuracy: {bestTable}, {bestRow.Name}");
+Console.WriteLine($"wrote confusion.png (the best model by accuracy) and latents.txt ({latents.Count} latents of the code ({largest}) of table 1)");
 Time($"pictures written to {Path.GetFullPath(arguments.OutputDirectory)}");
 return 0;
