@@ -9,9 +9,7 @@ internal static class InputColumnRules
     /// <summary>Finds the input column in a schema and returns its (known) vector size.</summary>
     public static DataViewSchema.Column Find(DataViewSchema schema, string name, int? expectedSize)
     {
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema),
-                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
+        var column = Named(schema, name);
         if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
             throw new ArgumentOutOfRangeException(nameof(schema),
                 $"Input column '{name}' must be a known-size vector of Single, but is {column.Type}.");
@@ -27,9 +25,7 @@ internal static class InputColumnRules
     /// <summary>Finds a text input column (ReadOnlyMemory&lt;char&gt;, one value per row) in a schema.</summary>
     public static DataViewSchema.Column FindText(DataViewSchema schema, string name)
     {
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema),
-                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
+        var column = Named(schema, name);
         if (column.Type is not TextDataViewType)
             throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' must be text (one String per row), but is {column.Type}.");
         return column;
@@ -38,11 +34,7 @@ internal static class InputColumnRules
     /// <summary>The text rule on a SchemaShape, with <see cref="FindText"/>'s words.</summary>
     public static void CheckText(SchemaShape shape, string name)
     {
-        var matches = shape.Where(c => c.Name == name).ToList();
-        if (matches.Count == 0)
-            throw new ArgumentOutOfRangeException(nameof(shape),
-                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.");
-        var col = matches[^1];
+        var col = Named(shape, name);
         if (col.Kind != SchemaShape.Column.VectorKind.Scalar || col.ItemType is not TextDataViewType || col.IsKey)
             throw new ArgumentOutOfRangeException(nameof(shape),
                 $"Input column '{name}' must be text (one String per row), but is {(col.Kind == SchemaShape.Column.VectorKind.Scalar ? "a scalar" : "a vector")} of {col.ItemType}.");
@@ -51,12 +43,7 @@ internal static class InputColumnRules
     /// <summary>The same rules on a SchemaShape (estimator-time checks, where only the kind is known).</summary>
     public static void Check(SchemaShape shape, string name)
     {
-        // SchemaShape.TryFindColumn is internal; the last column of a name wins, as in a schema.
-        var matches = shape.Where(c => c.Name == name).ToList();
-        if (matches.Count == 0)
-            throw new ArgumentOutOfRangeException(nameof(shape),
-                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.");
-        var col = matches[^1];
+        var col = Named(shape, name);
         if (col.Kind == SchemaShape.Column.VectorKind.VariableVector)
             throw new ArgumentOutOfRangeException(nameof(shape),
                 $"Input column '{name}' must be a known-size vector of Single, but its size is variable ({col.ItemType}).");
@@ -64,6 +51,18 @@ internal static class InputColumnRules
             throw new ArgumentOutOfRangeException(nameof(shape),
                 $"Input column '{name}' must be a known-size vector of Single, but is {(col.Kind == SchemaShape.Column.VectorKind.Scalar ? "a scalar" : "a vector")} of {col.ItemType}.");
     }
+
+    // The column of that name, or an error listing the columns there are.
+    private static DataViewSchema.Column Named(DataViewSchema schema, string name)
+        => schema.GetColumnOrNull(name)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
+
+    // The same on a SchemaShape. SchemaShape.TryFindColumn is internal; the last column of a name wins, as in a schema.
+    private static SchemaShape.Column Named(SchemaShape shape, string name)
+        => shape.LastOrDefault(c => c.Name == name) is { Name: not null } column ? column
+            : throw new ArgumentOutOfRangeException(nameof(shape),
+                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.");
 
     /// <summary>The estimators' output shape: the input shape with the given columns added (or replaced).</summary>
     public static SchemaShape WithOutputs(SchemaShape input, string inputColumnName, params (string Name, SchemaShape.Column.VectorKind Kind)[] outputs)

@@ -18,14 +18,6 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
 {
     private const double Tolerance = 1e-5;
 
-    public sealed class DigitRowWithId
-    {
-        public float Label { get; set; }
-
-        [VectorType(64)]
-        public float[] Features { get; set; } = [];
-    }
-
     [Theory]
     [InlineData(ActivationKind.Sigmoid)]
     [InlineData(ActivationKind.ReLU)]
