@@ -32,10 +32,14 @@ public static class AutoencoderTraining
         string what = rows.Description ?? "the training data";
         if (settings.Optimizer == OptimizerKind.Adam)
         {
-            MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings, rows.RowCount),
-                $"Training {network} with Adam in batches of {settings.BatchSize}");
-            settings.Info?.Invoke($"Training {network} with Adam, streaming {what}.");
-            return MiniBatchTrainer.Train(rows, settings);
+            // Memory is checked once the first pass is open (its reader says whether the rows are
+            // sparse, which decides the shuffle pool's size) and before anything large is allocated.
+            return MiniBatchTrainer.Train(rows, settings, sparse =>
+            {
+                MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings, rows.RowCount, sparse),
+                    $"Training {network} with Adam in batches of {settings.BatchSize}");
+                settings.Info?.Invoke($"Training {network} with Adam, streaming {what}{(sparse ? " as sparse rows (their nonzeros)" : "")}.");
+            });
         }
 
         // L-BFGS holds every row: sizes and memory are checked before any row is read, when the
