@@ -6,8 +6,9 @@ namespace SparseAe.Training;
 /// <summary>
 /// The one way an autoencoder is trained on rows: both ML.NET estimators (and through them the
 /// command line) come here, and so do library users of Core. It validates the settings once, checks
-/// sizes and memory before any row is read (when the source knows its row count; else as soon as the
-/// rows are read), chooses the optimizer, reads the rows L-BFGS holds (every row, or a seeded sample
+/// sizes and memory before any row is used (L-BFGS: when the source knows its row count, else as soon
+/// as the rows are read; Adam: once the first pass is open, whose reader may look at its first rows to
+/// say whether they are sparse), chooses the optimizer, reads the rows L-BFGS holds (every row, or a seeded sample
 /// of <see cref="TrainerSettings.MaximumRows"/>), refuses a value that is not finite, warns about
 /// inputs a sigmoid decoder cannot reconstruct, and reports what it does through
 /// <see cref="TrainerSettings.Info"/> and <see cref="TrainerSettings.Warning"/>.
