@@ -11,6 +11,9 @@ internal sealed class BenchClock(double warmupSeconds, double runSeconds, int ru
     public static BenchClock Full { get; } = new(1.0, 0.5, 5);
     public static BenchClock Quick { get; } = new(0.2, 0.1, 3);
 
+    /// <summary>Timed runs whose median is the figure (for timings that do one long step a run).</summary>
+    public int Runs => runs;
+
     /// <summary>Median items per second; <paramref name="step"/> does some work and returns the items it did.</summary>
     public double Rate(Func<long> step)
     {

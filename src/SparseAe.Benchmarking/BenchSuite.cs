@@ -8,7 +8,7 @@ namespace SparseAe.Benchmarking;
 internal static class BenchSuite
 {
     /// <summary>The parts, in the order a full run takes them.</summary>
-    public static IReadOnlyList<string> Parts { get; } = ["train", "encode", "transform", "onnx", "fit", "growth", "codes", "streaming"];
+    public static IReadOnlyList<string> Parts { get; } = ["train", "encode", "transform", "onnx", "fit", "growth", "codes", "sparse", "streaming"];
 
     /// <summary>What runs when no part is named: all but streaming (it writes a file of gigabytes).</summary>
     public static IReadOnlyList<string> DefaultParts { get; } = Parts.Where(p => p != "streaming").ToArray();
@@ -45,6 +45,7 @@ internal static class BenchSuite
                 "fit" => FitBench.Run(threads),
                 "growth" => TrainingBench.Growth(machine, clock),
                 "codes" => SparseCodeBench.Run(machine, clock),
+                "sparse" => SparseInputBench.Run(machine, clock),
                 _ => StreamingBench.Run(streamingRows, threads, folder),
             };
             foreach (var line in lines) yield return line;

@@ -9,6 +9,7 @@ namespace SparseAe.Benchmarking;
 /// the initial parameters, the objective on the given threads and an Adam (step 1e-4). With a sparse
 /// code's settings the parameters start as training starts them (unit-norm decoder columns, encoder
 /// their transpose, b2 the batch mean) and the decoder columns are renormalised after each step.
+/// Given a <see cref="SparseRowBatch"/> of the same rows, the objective reads those (the sparse path).
 /// </summary>
 internal sealed class TrainingStep : IDisposable
 {
@@ -19,12 +20,21 @@ internal sealed class TrainingStep : IDisposable
 
     private readonly AutoencoderParameters _parameters;
     private readonly bool _codes;
+    private readonly SparseRowBatch? _sparse;
 
     public TrainingStep(int v, int h, int batch, int threads, ObjectiveSettings? settings = null)
+        : this(BenchData.Rows(batch, v, 3), v, h, batch, threads, settings, null)
+    {
+    }
+
+    /// <param name="x">The batch, (batch, V) row-major; the start's b2 is its mean.</param>
+    /// <param name="sparse">The same rows as their nonzeros: when given, each step evaluates on these.</param>
+    public TrainingStep(float[] x, int v, int h, int batch, int threads, ObjectiveSettings? settings, SparseRowBatch? sparse)
     {
         settings ??= new ObjectiveSettings();
         _batch = batch;
-        _x = BenchData.Rows(batch, v, 3);
+        _x = x;
+        _sparse = sparse;
         _codes = settings.IsSparseCode;
         _parameters = _codes ? ParameterInitializer.InitializeSparseCode(v, h, 1, _x, settings.HasThresholds) : ParameterInitializer.Initialize(v, h, 1);
         _theta = _parameters.Theta;
@@ -34,7 +44,7 @@ internal sealed class TrainingStep : IDisposable
     }
 
     /// <summary>Cost and gradient of the batch; the parameters stay as they are.</summary>
-    public CostBreakdown Evaluate() => _objective.Evaluate(_theta, _x, _batch, _gradient);
+    public CostBreakdown Evaluate() => _sparse is null ? _objective.Evaluate(_theta, _x, _batch, _gradient) : _objective.Evaluate(_theta, _sparse, _gradient);
 
     /// <summary>Cost, gradient and an Adam update of the parameters; returns the samples done (the batch size).</summary>
     public long Run()

@@ -30,6 +30,20 @@ public class BenchTests
             Assert.Matches($@"(?m)^{Regex.Escape(what)} V=64 H=100 rows/s=\d\.\d{{3}}e\d+$", output);
     }
 
+    [Fact]
+    public void The_sparse_part_measures_sparse_inputs_against_the_same_rows_stored_dense()
+    {
+        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "sparse", "--quick", "--threads", "2");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        const string rate = @"\d\.\d{3}e\d+";
+        Assert.Matches($@"(?m)^sparse transform\+cursor topk V=8192 H=512 K=32 rows=256 stored=dense nnz=15 rows/s={rate}$", output);
+        Assert.Matches($@"(?m)^sparse transform\+cursor topk V=8192 H=512 K=32 rows=256 stored=sparse nnz=15 rows/s={rate} ratio=\d+\.\d\dx$", output);
+        Assert.Matches($@"(?m)^sparse step topk V=8192 H=512 K=32 B=128 nnz=15 threads=2 stored=dense samples/s={rate}$", output);
+        Assert.Matches($@"(?m)^sparse step topk V=8192 H=512 K=32 B=128 nnz=15 threads=2 stored=sparse samples/s={rate} ratio=\d+\.\d\dx$", output);
+        Assert.Matches($@"(?m)^sparse step relu V=8192 H=512 B=32 nnz=15 threads=1 stored=sparse samples/s={rate} ratio=\d+\.\d\dx$", output);
+        Assert.Matches($@"(?m)^sparse reconstruction relu V=8192 H=512 B=32 threads=1 products=3 samples/s={rate} share-of-dense-step=\d\.\d\d bound=\d+\.\d\dx$", output);
+    }
+
     // --each-width runs the bench again in a child process per narrower path; on an x86-64 machine with
     // AVX2 the 128-bit (no AVX2) and scalar runs are among them, each saying which path it measured.
     [Fact]
@@ -49,6 +63,6 @@ public class BenchTests
     {
         var (code, _, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "everything");
         Assert.Equal(2, code);
-        Assert.Contains("--only takes train, encode, transform, onnx, fit, growth, codes, streaming, but got 'everything'", error);
+        Assert.Contains("--only takes train, encode, transform, onnx, fit, growth, codes, sparse, streaming, but got 'everything'", error);
     }
 }

@@ -50,4 +50,30 @@ internal static class ParameterInitializer
         }
         return p;
     }
+
+    /// <summary>
+    /// <see cref="InitializeSparseCode(int, int, int, ReadOnlySpan{float}, bool)"/> with b2 the mean of a batch of
+    /// sparse rows: b2[i] = (1/m) sum_r x[r, i], summed in double over the nonzeros only (the zeros add
+    /// nothing), in row order, so the same b2 as from the rows stored dense.
+    /// </summary>
+    public static AutoencoderParameters InitializeSparseCode(int visibleCount, int hiddenCount, int seed, Objective.SparseRowBatch firstRows, bool thresholds = false)
+    {
+        ArgumentNullException.ThrowIfNull(firstRows);
+        if (firstRows.VisibleCount != visibleCount)
+            throw new ArgumentException($"The first rows must have V = {visibleCount} values, but have {firstRows.VisibleCount}.", nameof(firstRows));
+        var p = InitializeSparseCode(visibleCount, hiddenCount, seed, ReadOnlySpan<float>.Empty, thresholds);
+        int rows = firstRows.Rows;
+        if (rows > 0)
+        {
+            var mean = new double[visibleCount];
+            for (int r = 0; r < rows; r++)
+            {
+                var columns = firstRows.Indices(r);
+                var values = firstRows.Values(r);
+                for (int k = 0; k < columns.Length; k++) mean[columns[k]] += values[k];
+            }
+            for (int i = 0; i < visibleCount; i++) p.B2[i] = (float)(mean[i] / rows);
+        }
+        return p;
+    }
 }

@@ -7,7 +7,8 @@ public sealed partial class SparseAutoencoderObjective
 {
     // TopK's phases with the decoder's products over the K selected latents of each row only (Gao et al.
     // 2024, section 5.3: "the decoder ... can be computed sparsely"): Y = A W2^T + b2, dJ/dD = D3^T A,
-    // D3 W2 at the selected units and D2^T X each cost rows x K x V instead of rows x H x V. The encoder
+    // D3 W2 at the selected units and D2^T X each cost rows x K x V instead of rows x H x V. The first
+    // three run in one pass tiled over V (SparseCodeState.DecodeBlock), which keeps the hidden deltas. The encoder
     // product stays dense, for every pre-activation is needed to choose the K largest. Same formulas as
     // the dense phases (ForwardAndOutputDelta, HiddenDelta); only the order of some sums differs.
 
@@ -31,11 +32,9 @@ public sealed partial class SparseAutoencoderObjective
             var a2 = _a2.Span.Slice(r0 * v, m * v);
             EncoderProduct(x, r0, m, a1);                                                              // Z = X W1^T + b1 (b2 folded in)
             codes.Select(a1, m, r0, ch);
-            codes.Decode(a2, m, r0, _w2t.Span, _b2);                                                  // Y = A W2^T + b2
-            sq += OutputDeltaLinear(a2, x, r0, m);                                                     // D3 = Y - X
-            codes.AddDecoderGradient(a2, m, r0, gradientW2T);                                         // A^T D3 (H, V)
+            // Y = A W2^T + b2, D3 = Y - X, A^T D3 (H, V), the AuxK term, and the hidden deltas, tiled over V.
+            sq += codes.DecodeBlock(a2, x, _sparseX, m, r0, ch, _w2t.Span, _b2, gradientW2T);
             VectorKernels.AddColumnSums(a2, m, v, ch.OutputDeltaSums);
-            codes.AuxKForwardSparse(a2, m, r0, ch, _w2t.Span, gradientW2T);
         }
         MatrixKernels.Transpose(gradientW2T, ch.GradientW2.Span, h, v, hp);   // into dJ/dD's (V, Hp) layout
         ch.SquaredError = sq;
@@ -52,7 +51,7 @@ public sealed partial class SparseAutoencoderObjective
         {
             int m = Math.Min(BlockRows, ch.End - r0);
             var x = _sparseX is null ? xAll.Span.Slice(r0 * v, m * v) : default;
-            _codes!.AddEncoderGradient(_a2.Span.Slice(r0 * v, m * v), x, _sparseX, m, r0, ch, _w2t.Span, gradientW1);
+            _codes!.AddEncoderGradient(x, _sparseX, m, r0, ch, gradientW1);
         }
     }
 }

@@ -352,6 +352,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         public readonly AlignedArray GradientW2 = new((long)v * hp);   // D3^T A1, (V, Hp)
         public AlignedArray GradientW2T = new(0);                       // TopK: A1^T D3, (H, V), made on first use
         public AlignedArray GradientW1T = new(0);                       // sparse rows: X^T D2, (V, Hp), made on first use
+        public readonly float[] AuxTile = new float[SparseCodeState.DecodeTile];   // TopK: a tile of alpha E_i
         private AlignedArray _denseRows = new(0);                       // sparse rows, sigmoid decoder: a block densified
 
         public Span<float> DenseRows(int m, int v)

@@ -6,8 +6,9 @@ namespace SparseAe.Training;
 /// <summary>
 /// The one way an autoencoder is trained on rows: both ML.NET estimators (and through them the
 /// command line) come here, and so do library users of Core. It validates the settings once, checks
-/// sizes and memory before any row is read (when the source knows its row count; else as soon as the
-/// rows are read), chooses the optimizer, reads the rows L-BFGS holds (every row, or a seeded sample
+/// sizes and memory before any row is used (L-BFGS: when the source knows its row count, else as soon
+/// as the rows are read; Adam: once the first pass is open, whose reader may look at its first rows to
+/// say whether they are sparse), chooses the optimizer, reads the rows L-BFGS holds (every row, or a seeded sample
 /// of <see cref="TrainerSettings.MaximumRows"/>), refuses a value that is not finite, warns about
 /// inputs a sigmoid decoder cannot reconstruct, and reports what it does through
 /// <see cref="TrainerSettings.Info"/> and <see cref="TrainerSettings.Warning"/>.
@@ -32,10 +33,14 @@ public static class AutoencoderTraining
         string what = rows.Description ?? "the training data";
         if (settings.Optimizer == OptimizerKind.Adam)
         {
-            MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings, rows.RowCount),
-                $"Training {network} with Adam in batches of {settings.BatchSize}");
-            settings.Info?.Invoke($"Training {network} with Adam, streaming {what}.");
-            return MiniBatchTrainer.Train(rows, settings);
+            // Memory is checked once the first pass is open (its reader says whether the rows are
+            // sparse, which decides the shuffle pool's size) and before anything large is allocated.
+            return MiniBatchTrainer.Train(rows, settings, sparse =>
+            {
+                MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings, rows.RowCount, sparse),
+                    $"Training {network} with Adam in batches of {settings.BatchSize}");
+                settings.Info?.Invoke($"Training {network} with Adam, streaming {what}{(sparse ? " as sparse rows (their nonzeros)" : "")}.");
+            });
         }
 
         // L-BFGS holds every row: sizes and memory are checked before any row is read, when the

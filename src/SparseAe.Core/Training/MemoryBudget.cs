@@ -28,12 +28,16 @@ internal static class MemoryBudget
     /// <param name="hidden">H.</param>
     /// <param name="s">The settings (batch size, shuffle pool, threads).</param>
     /// <param name="rows">The source's row count when known: the shuffle pool never holds more.</param>
-    public static long MiniBatchBytes(int visible, int hidden, TrainerSettings s, long? rows = null)
+    /// <param name="sparseRows">
+    /// Rows read as their nonzeros: the pool and the batch hold those, not V floats a row, so the
+    /// pool's 4 P V bytes are not counted (its size follows the nonzeros, unknown before the rows are read).
+    /// </param>
+    public static long MiniBatchBytes(int visible, int hidden, TrainerSettings s, long? rows = null, bool sparseRows = false)
     {
         double poolRows = Math.Max(1, Math.Min(s.ShufflePoolRows, rows ?? long.MaxValue));
         double n = 2.0 * hidden * visible + hidden + visible;
         int threads = Defaults.ResolveThreads(s.Threads);
-        double bytes = n * (16 + 4.0 * threads) + 4.0 * s.BatchSize * (2.0 * hidden + 2 * visible) + 4.0 * poolRows * visible + 8.0 * hidden * visible;
+        double bytes = n * (16 + 4.0 * threads) + 4.0 * s.BatchSize * (2.0 * hidden + 2 * visible) + (sparseRows ? 0 : 4.0 * poolRows * visible) + 8.0 * hidden * visible;
         return (long)Math.Min(bytes, long.MaxValue);
     }
 

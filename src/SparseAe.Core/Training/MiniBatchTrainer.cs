@@ -13,10 +13,28 @@ namespace SparseAe.Training;
 /// </summary>
 internal static class MiniBatchTrainer
 {
-    /// <summary>Trains for <see cref="TrainerSettings.Epochs"/> passes over the source.</summary>
-    public static TrainingResult Train(IRowSource source, TrainerSettings settings)
+    /// <summary>
+    /// Trains for <see cref="TrainerSettings.Epochs"/> passes over the source. <paramref name="starting"/>
+    /// runs once the first pass is open, told whether its rows are sparse, before any large allocation
+    /// (the memory check and the message).
+    /// </summary>
+    public static TrainingResult Train(IRowSource source, TrainerSettings settings, Action<bool>? starting = null)
     {
         int v = source.VectorSize, h = settings.HiddenCount, batchSize = settings.BatchSize;
+        // The first pass is opened first: its reader says whether the rows are sparse.
+        var firstOrder = new Random(PassSeeds.For(settings.Seed, 1));
+        IRowReader? firstPass = source.OpenShuffledPass(0, firstOrder);
+        bool sparseRows;
+        try
+        {
+            sparseRows = firstPass.RowsAreSparse;
+            starting?.Invoke(sparseRows);
+        }
+        catch
+        {
+            firstPass.Dispose();
+            throw;
+        }
 
         var clock = Stopwatch.StartNew();
         int threads = Defaults.ResolveThreads(settings.Threads);
@@ -28,14 +46,18 @@ internal static class MiniBatchTrainer
         int n = AutoencoderParameters.CountFor(v, h, settings.Objective.HasThresholds);
         var gradient = new float[n];
         var adam = new Adam(n, settings.LearningRate);
-        var batch = new float[(long)batchSize * v];
+        // Sparse rows (the first pass's reader says so) are read as their nonzeros into a CSR batch, and the
+        // objective's encoder product and dJ/dW1 touch only those; dense rows fill (batch, V) floats.
+        var batch = sparseRows ? [] : new float[(long)batchSize * v];
+        var sparseBatch = sparseRows ? new SparseBatchBuilder(v, batchSize) : null;
         var history = new List<CostBreakdown>();
         var meanActivation = new double[h];
         var firingRate = new double[h];
         var inputSums = new double[v];
         // The shuffle pool: never more rows than the source has, allocated once for every epoch.
         long poolRows = Math.Max(1, Math.Min(settings.ShufflePoolRows, source.RowCount ?? long.MaxValue));
-        var pool = new float[poolRows * v];
+        var pool = sparseRows ? [] : new float[poolRows * v];
+        var sparsePool = sparseRows ? new SparseRowPool((int)poolRows) : null;
         long rowsPerEpoch = 0;
         CostBreakdown epochCost = default;
         double inputSquares = 0;
@@ -51,22 +73,27 @@ internal static class MiniBatchTrainer
             int batches = 0, filled = 0;
             // A different, seed-determined order every epoch: the source's own shuffle where it has
             // one (so rows stored in class order mix beyond the pool), then the pool's.
-            var sourceOrder = new Random(PassSeeds.For(settings.Seed, 2 * epoch + 1));
-            using (var reader = new ShufflingRowReader(source.OpenShuffledPass(epoch, sourceOrder), v, pool, PassSeeds.For(settings.Seed, 2 * epoch)))
+            var inner = firstPass ?? source.OpenShuffledPass(epoch, new Random(PassSeeds.For(settings.Seed, 2 * epoch + 1)));
+            firstPass = null;
+            int poolSeed = PassSeeds.For(settings.Seed, 2 * epoch);
+            using (IRowReader reader = sparseRows ? new SparseShufflingRowReader(inner, v, sparsePool!, poolSeed) : new ShufflingRowReader(inner, v, pool, poolSeed))
             {
                 while (true)
                 {
-                    bool more = reader.TryReadRow(batch.AsSpan(filled * v, v));
+                    bool more = sparseRows ? sparseBatch!.TryRead(reader) : reader.TryReadRow(batch.AsSpan(filled * v, v));
                     if (more) filled++;
                     if (filled == batchSize || (!more && filled > 0))
                     {
                         settings.ThrowIfCancelled();
+                        var rows = sparseBatch?.Build();
                         if (parameters is null)
                         {
-                            parameters = ParameterInitializer.InitializeSparseCode(v, h, settings.Seed, batch.AsSpan(0, filled * v), settings.Objective.HasThresholds);
+                            parameters = rows is null
+                                ? ParameterInitializer.InitializeSparseCode(v, h, settings.Seed, batch.AsSpan(0, filled * v), settings.Objective.HasThresholds)
+                                : ParameterInitializer.InitializeSparseCode(v, h, settings.Seed, rows, settings.Objective.HasThresholds);
                             theta = parameters.Theta;
                         }
-                        var cost = objective.Evaluate(theta, batch, filled, gradient);
+                        var cost = rows is null ? objective.Evaluate(theta, batch, filled, gradient) : objective.Evaluate(theta, rows, gradient);
                         if (!cost.IsFinite || VectorKernels.IndexOfNonFinite(gradient) >= 0)
                             throw new NonFiniteCostException(
                                 $"The cost became {cost.Total} at epoch {epoch + 1}, mini-batch {batches + 1}; training stopped and no model is returned. " +
@@ -78,7 +105,8 @@ internal static class MiniBatchTrainer
                             objective.CountFiring();
                             var rate = objective.FiringRate;
                             for (int j = 0; j < h; j++) firingRate[j] += rate[j] * filled;
-                            AddInputMoments(batch.AsSpan(0, filled * v), v, inputSums, ref inputSquares);
+                            if (rows is null) AddInputMoments(batch.AsSpan(0, filled * v), v, inputSums, ref inputSquares);
+                            else AddInputMoments(rows, inputSums, ref inputSquares);
                         }
                         // Weight the batch's terms by its rows so a short last batch counts less.
                         total += cost.Total * filled; recon += cost.Reconstruction * filled;
@@ -88,6 +116,7 @@ internal static class MiniBatchTrainer
                         epochRows += filled;
                         batches++;
                         filled = 0;
+                        sparseBatch?.Clear();
                     }
                     if (!more) break;
                 }
@@ -126,5 +155,49 @@ internal static class MiniBatchTrainer
             for (int i = 0; i < v; i++) sums[i] += row[i];
             squares += VectorKernels.SumOfSquares(row);
         }
+    }
+
+    // The same moments over sparse rows: sums[c] += x at each nonzero (c, x), squares += sum x^2.
+    private static void AddInputMoments(SparseRowBatch rows, double[] sums, ref double squares)
+    {
+        for (int r = 0; r < rows.Rows; r++)
+        {
+            var columns = rows.Indices(r);
+            var values = rows.Values(r);
+            for (int k = 0; k < columns.Length; k++) sums[columns[k]] += values[k];
+            squares += VectorKernels.SumOfSquares(values);
+        }
+    }
+
+    /// <summary>
+    /// A mini-batch of sparse rows read one at a time into CSR arrays: rowStarts (batch + 1), and
+    /// indices and values that grow to the batch's nonzeros plus V (a row is read into a V-long tail).
+    /// </summary>
+    private sealed class SparseBatchBuilder(int v, int batchSize)
+    {
+        private readonly int[] _rowStarts = new int[batchSize + 1];
+        private int[] _indices = new int[Math.Max(v, 1024)];
+        private float[] _values = new float[Math.Max(v, 1024)];
+        private int _rows;
+
+        /// <summary>Reads the next row from the reader into the batch; false at the end of the pass.</summary>
+        public bool TryRead(IRowReader reader)
+        {
+            int used = _rowStarts[_rows];
+            if (_indices.Length - used < v)
+            {
+                int size = (int)Math.Min(Array.MaxLength, Math.Max(2L * _indices.Length, (long)used + v));
+                Array.Resize(ref _indices, size);
+                Array.Resize(ref _values, size);
+            }
+            if (!reader.TryReadSparseRow(_indices.AsSpan(used, v), _values.AsSpan(used, v), out int count)) return false;
+            _rowStarts[++_rows] = used + count;
+            return true;
+        }
+
+        /// <summary>The rows read since the last <see cref="Clear"/>, checked (ascending indices in [0, V), finite values).</summary>
+        public SparseRowBatch Build() => new(v, _rows, _rowStarts, _indices, _values);
+
+        public void Clear() => _rows = 0;
     }
 }

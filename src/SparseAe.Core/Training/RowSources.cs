@@ -1,3 +1,4 @@
+using System.Buffers;
 using SparseAe.Kernels;
 
 namespace SparseAe.Training;
@@ -33,6 +34,54 @@ public interface IRowReader : IDisposable
 {
     /// <summary>Copies the next row into destination (length V); false at the end of the pass.</summary>
     bool TryReadRow(Span<float> destination);
+
+    /// <summary>
+    /// True when this pass's rows are mostly zeros stored as their nonzeros (an ML.NET column of sparse
+    /// VBuffers: ~15 tokens among 8,192), decided before the first row is returned (a reader may look at
+    /// its first rows to say). Adam asks the first pass's reader and then reads every pass with
+    /// <see cref="TryReadSparseRow"/>, so its encoder product and dJ/dW1 touch only the nonzeros.
+    /// False (the default): dense rows of V floats.
+    /// </summary>
+    bool RowsAreSparse => false;
+
+    /// <summary>
+    /// Reads the next row as its nonzeros: indices[0 .. count) strictly ascending in [0, V) and their
+    /// values[0 .. count); false at the end of the pass. <paramref name="indices"/> and
+    /// <paramref name="values"/> hold V each (a row may have V nonzeros). Explicit zeros may be listed.
+    /// The default reads the row dense and keeps its nonzeros; sparse sources read their rows as stored.
+    /// </summary>
+    bool TryReadSparseRow(Span<int> indices, Span<float> values, out int count)
+    {
+        int v = indices.Length;
+        if (values.Length != v)
+            throw new ArgumentException($"indices and values must both hold V values, but hold {indices.Length} and {values.Length}.", nameof(values));
+        var dense = ArrayPool<float>.Shared.Rent(v);
+        try
+        {
+            count = 0;
+            if (!TryReadRow(dense.AsSpan(0, v))) return false;
+            count = SparseRows.Compress(dense.AsSpan(0, v), indices, values);
+            return true;
+        }
+        finally { ArrayPool<float>.Shared.Return(dense); }
+    }
+}
+
+/// <summary>Helpers for rows held as their nonzeros.</summary>
+internal static class SparseRows
+{
+    /// <summary>row's nonzeros (V = row.Length) into indices and values (V each), ascending; returns how many.</summary>
+    public static int Compress(ReadOnlySpan<float> row, Span<int> indices, Span<float> values)
+    {
+        int count = 0;
+        for (int i = 0; i < row.Length; i++)
+        {
+            if (row[i] == 0) continue;
+            indices[count] = i;
+            values[count++] = row[i];
+        }
+        return count;
+    }
 }
 
 /// <summary>Rows held in one array, (rows, V) row-major.</summary>
@@ -133,4 +182,114 @@ internal sealed class ShufflingRowReader : IRowReader
     }
 
     public void Dispose() => _inner.Dispose();
+}
+
+/// <summary>
+/// <see cref="ShufflingRowReader"/> for sparse rows: the same pool of P rows and the same draws from
+/// the same seed (so the same order of rows as the dense reader on the same stream), each pooled row
+/// held as its nonzeros (a slot's arrays grow to the longest row it held; none is V wide).
+/// </summary>
+internal sealed class SparseShufflingRowReader : IRowReader
+{
+    private readonly IRowReader _inner;
+    private readonly int _v;
+    private readonly SparseRowPool _pool;
+    private readonly Random _rng;
+    private readonly int[] _readIndices;
+    private readonly float[] _readValues;
+    private int _count;
+    private bool _innerDone;
+
+    /// <summary>Shuffles through <paramref name="pool"/>, which the caller may reuse for the next pass.</summary>
+    public SparseShufflingRowReader(IRowReader inner, int vectorSize, SparseRowPool pool, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(pool);
+        if (vectorSize < 1) throw new ArgumentOutOfRangeException(nameof(vectorSize), vectorSize, $"vectorSize must be at least 1, but is {vectorSize}.");
+        _inner = inner;
+        _v = vectorSize;
+        _pool = pool;
+        _rng = new Random(seed);
+        _readIndices = new int[vectorSize];
+        _readValues = new float[vectorSize];
+    }
+
+    public bool TryReadSparseRow(Span<int> indices, Span<float> values, out int count)
+    {
+        if (indices.Length != _v || values.Length != _v)
+            throw new ArgumentException($"indices and values must both hold V = {_v} values, but hold {indices.Length} and {values.Length}.");
+        // The dense reader's steps exactly: fill the pool, draw r uniformly, move the last row into r's place.
+        while (!_innerDone && _count < _pool.Capacity)
+        {
+            if (_inner.TryReadSparseRow(_readIndices, _readValues, out int n)) _pool.Store(_count++, _readIndices.AsSpan(0, n), _readValues.AsSpan(0, n));
+            else _innerDone = true;
+        }
+        count = 0;
+        if (_count == 0) return false;
+        int r = _rng.Next(_count);
+        count = _pool.CopyTo(r, indices, values);
+        _count--;
+        if (r != _count) _pool.Swap(r, _count);
+        return true;
+    }
+
+    public bool TryReadRow(Span<float> destination)
+    {
+        if (destination.Length != _v) throw new ArgumentException($"destination must hold V = {_v} values, but holds {destination.Length}.", nameof(destination));
+        if (!TryReadSparseRow(_readIndices, _readValues, out int n)) return false;
+        destination.Clear();
+        for (int k = 0; k < n; k++) destination[_readIndices[k]] = _readValues[k];
+        return true;
+    }
+
+    public void Dispose() => _inner.Dispose();
+}
+
+/// <summary>P slots of sparse rows for <see cref="SparseShufflingRowReader"/>, allocated as rows arrive and kept for the next pass.</summary>
+internal sealed class SparseRowPool
+{
+    private readonly int[][] _indices;
+    private readonly float[][] _values;
+    private readonly int[] _counts;
+
+    public SparseRowPool(int capacity)
+    {
+        if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"capacity (the pool's rows) must be at least 1, but is {capacity}.");
+        _indices = new int[capacity][];
+        _values = new float[capacity][];
+        _counts = new int[capacity];
+    }
+
+    public int Capacity => _counts.Length;
+
+    /// <summary>Slot s holds the row (indices, values); its arrays are replaced only when too short.</summary>
+    public void Store(int slot, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        if (_indices[slot] is null || _indices[slot].Length < indices.Length)
+        {
+            int size = Math.Max(indices.Length, 4);
+            _indices[slot] = new int[size];
+            _values[slot] = new float[size];
+        }
+        indices.CopyTo(_indices[slot]);
+        values.CopyTo(_values[slot]);
+        _counts[slot] = indices.Length;
+    }
+
+    /// <summary>Slot s's row into indices and values; returns its nonzeros.</summary>
+    public int CopyTo(int slot, Span<int> indices, Span<float> values)
+    {
+        int n = _counts[slot];
+        _indices[slot].AsSpan(0, n).CopyTo(indices);
+        _values[slot].AsSpan(0, n).CopyTo(values);
+        return n;
+    }
+
+    /// <summary>Exchanges two slots' arrays (no copy; the emptied slot's arrays are reused later).</summary>
+    public void Swap(int a, int b)
+    {
+        (_indices[a], _indices[b]) = (_indices[b], _indices[a]);
+        (_values[a], _values[b]) = (_values[b], _values[a]);
+        (_counts[a], _counts[b]) = (_counts[b], _counts[a]);
+    }
 }

@@ -7,10 +7,16 @@ namespace SparseAe.MLNet.DataViews;
 
 /// <summary>
 /// The input column of an IDataView as a row source: passes of rows of V floats, in the view's order
-/// or its own random order. Sparse vectors are densified. A NaN or infinity is refused with its row number.
+/// or its own random order. A NaN or infinity is refused with its row number. A pass whose first rows
+/// are stored sparse says so (<see cref="IRowReader.RowsAreSparse"/>), and Adam then reads every row as
+/// stored (<see cref="IRowReader.TryReadSparseRow"/>: a sparse VBuffer's indices and values, a dense
+/// one's nonzeros); <see cref="IRowReader.TryReadRow"/> densifies, as L-BFGS, ZCA and the featurizer read.
 /// </summary>
 internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column, int vectorSize) : IRowSource
 {
+    /// <summary>How many of a pass's first rows decide its <see cref="IRowReader.RowsAreSparse"/>.</summary>
+    internal const int RowsInspected = 16;
+
     public int VectorSize => vectorSize;
 
     public IRowReader OpenPass(int pass) => new Reader(data.GetRowCursor(new[] { column }), column, vectorSize);
@@ -31,6 +37,9 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
         private readonly int _size;
         private VBuffer<float> _buffer;
         private long _row;
+        // RowsAreSparse: the first rows read ahead (copies), returned before the cursor's next ones.
+        private readonly Queue<VBuffer<float>> _ahead = new();
+        private bool? _sparse;
 
         public Reader(DataViewRowCursor cursor, DataViewSchema.Column column, int size)
         {
@@ -40,17 +49,70 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
             _size = size;
         }
 
-        public bool TryReadRow(Span<float> destination)
+        /// <summary>
+        /// True when every one of the pass's first <see cref="RowsInspected"/> rows (all, when fewer) is
+        /// a sparse VBuffer; false for a pass without rows. Reads them ahead, once, on this cursor.
+        /// </summary>
+        public bool RowsAreSparse => _sparse ??= ReadAhead();
+
+        private bool ReadAhead()
         {
-            if (!_cursor.MoveNext()) return false;
-            _getter(ref _buffer);
+            bool sparse = true;
+            while (_ahead.Count < RowsInspected && _cursor.MoveNext())
+            {
+                _getter(ref _buffer);
+                VBuffer<float> copy = default;
+                _buffer.CopyTo(ref copy);
+                _ahead.Enqueue(copy);
+                sparse &= !copy.IsDense;
+            }
+            return sparse && _ahead.Count > 0;
+        }
+
+        // The next row into _buffer (a row read ahead first); false at the end of the pass.
+        private bool Next()
+        {
+            if (_ahead.TryDequeue(out var row)) _buffer = row;
+            else if (_cursor.MoveNext()) _getter(ref _buffer);
+            else return false;
             if (_buffer.Length != _size)
                 throw new InvalidOperationException($"Row {_row} of column '{_name}' has {_buffer.Length} values, but the column's type says {_size}.");
+            return true;
+        }
+
+        public bool TryReadRow(Span<float> destination)
+        {
+            if (!Next()) return false;
             _buffer.CopyTo(destination);
             int bad = VectorKernels.IndexOfNonFinite(destination);
             if (bad >= 0)
                 throw new ArgumentException(
                     $"Row {_row} of column '{_name}' holds {destination[bad]} at index {bad}; training needs finite values in every row.", "input");
+            _row++;
+            return true;
+        }
+
+        public bool TryReadSparseRow(Span<int> indices, Span<float> values, out int count)
+        {
+            count = 0;
+            if (indices.Length != _size || values.Length != _size)
+                throw new ArgumentException($"indices and values must both hold V = {_size} values, but hold {indices.Length} and {values.Length}.");
+            if (!Next()) return false;
+            var stored = _buffer.GetValues();
+            if (_buffer.IsDense)
+                count = SparseRows.Compress(stored, indices, values);   // a dense row among sparse ones: its nonzeros
+            else
+            {
+                var storedIndices = _buffer.GetIndices();
+                VectorKernels.CheckSparseRow(storedIndices, stored, _size, $"Row {_row} of column '{_name}'");
+                storedIndices.CopyTo(indices);
+                stored.CopyTo(values);
+                count = stored.Length;
+            }
+            int bad = VectorKernels.IndexOfNonFinite(values.Slice(0, count));
+            if (bad >= 0)
+                throw new ArgumentException(
+                    $"Row {_row} of column '{_name}' holds {values[bad]} at index {indices[bad]}; training needs finite values in every row.", "input");
             _row++;
             return true;
         }
