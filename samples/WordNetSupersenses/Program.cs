@@ -53,7 +53,7 @@ Console.WriteLine($"WordNet 3.0 nouns: {synsets.Count} synsets in {WordNetData.S
                   $"fixed stratified split 80/20 (seed {splitSeed}): {fullTrain.Count} training and {fullTest.Count} test synsets");
 Console.WriteLine(arguments.Quick
     ? $"this run uses {train.Count} and {test.Count} of them (quick mode, stratified) and a vocabulary of the {sizes.Vocabulary} most frequent tokens " +
-      "(the full run: 8192; the autoencoder densifies its sparse input rows)"
+      "(the full run: 8192)"
     : $"this run uses all of them and a vocabulary of the {sizes.Vocabulary} most frequent tokens");
 Console.WriteLine($"classifier: SdcaMaximumEntropy on each feature set; codes: TopK (K {string.Join(", ", sizes.CodeSizes.Select(RunSizes.K))}), " +
                   $"Adam, {sizes.Epochs} epochs of {RunSizes.BatchSize} rows, learning rate {sizes.LearningRate}; LDA: {sizes.LdaIterations} iterations");
