@@ -123,7 +123,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     /// every decoder: with the sigmoid and ReLU codes its three V x H products (Y, dJ/dW2 = D3^T A1,
     /// D3 W2) remain; TopK's decoder products touch only each row's K selected latents.
     /// </summary>
-    public CostBreakdown Evaluate(ReadOnlyMemory<float> theta, SparseRowBatch x, Memory<float> gradient)
+    internal CostBreakdown Evaluate(ReadOnlyMemory<float> theta, SparseRowBatch x, Memory<float> gradient)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.VisibleCount != _v) throw new ArgumentException($"The sparse batch's rows must have V = {_v} values, but have {x.VisibleCount}.", nameof(x));

@@ -8,7 +8,7 @@ namespace SparseAe.Objective;
 /// within [0, V); every other value is 0. What <see cref="SparseAutoencoderObjective.Evaluate(ReadOnlyMemory{float}, SparseRowBatch, Memory{float})"/>
 /// takes when the rows are sparse (a gloss: ~15 tokens among 8,192).
 /// </summary>
-public sealed class SparseRowBatch
+internal sealed class SparseRowBatch
 {
     private readonly int[] _rowStarts, _indices;
     private readonly float[] _values;
