@@ -190,7 +190,9 @@ public class SparseInputObjectiveTests
         string at = $"{activation}, {threads} threads, dead {dead}";
         foreach (var (x, y, term) in new[] { (cDense.Total, cSparse.Total, "total"), (cDense.Reconstruction, cSparse.Reconstruction, "reconstruction"),
             (cDense.Sparsity, cSparse.Sparsity, "sparsity"), (cDense.WeightDecay, cSparse.WeightDecay, "decay") })
-            Assert.True(Math.Abs(x - y) <= 1e-5 * Math.Abs(x) + 1e-9, $"{at}: {term} dense {x}, sparse {y}");
+            // Float32 sums in another order: on the plain-float path (DOTNET_EnableHWIntrinsic=0, no FMA) the ReLU
+            // and JumpReLU totals differed by 1.2e-5 relative (38.39609 against 38.39656), so 1e-4.
+            Assert.True(Math.Abs(x - y) <= 1e-4 * Math.Abs(x) + 1e-9, $"{at}: {term} dense {x}, sparse {y}");
         if (dead && activation == ActivationKind.TopK) Assert.True(cDense.Sparsity > 0, $"{at}: the AuxK term is {cDense.Sparsity}");
         float scale = gDense.Max(Math.Abs);
         for (int q = 0; q < theta.Length; q++)
