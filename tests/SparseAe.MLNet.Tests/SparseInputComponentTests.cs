@@ -8,38 +8,15 @@ namespace SparseAe.MLNet.Tests;
 /// <summary>
 /// A sparse input column (VBuffer rows that store only their nonzeros) goes through the encoder's
 /// sparse path: Transform of the rows stored sparse equals Transform of the same rows stored dense,
-/// to 1e-6 relative (the two paths add the same products in a different order).
+/// to 1e-6 relative (the two paths add the same products in a different order). Rows: <see cref="TokenRows"/>.
 /// </summary>
 public class SparseInputComponentTests
 {
-    private const int V = 40;
+    private const int V = TokenRows.V;
 
-    public sealed class SparseRow
-    {
-        [VectorType(V)]
-        public VBuffer<float> Features { get; set; }
-    }
-
-    public sealed class DenseRow
-    {
-        [VectorType(V)]
-        public float[] Features { get; set; } = [];
-    }
-
-    // Rows of V values with 0..6 nonzeros at random positions, values small counts 1..5 (token counts);
-    // one row empty and one row full (a "sparse" VBuffer that ML.NET stores dense).
+    // Rows with 1..6 nonzeros (counts 1..5); row 0 empty and row 1 full (a "sparse" VBuffer that ML.NET stores dense).
     private static List<(int[] Indices, float[] Values)> Rows(int count, int seed)
-    {
-        var rng = new Random(seed);
-        var rows = new List<(int[], float[])>();
-        for (int r = 0; r < count; r++)
-        {
-            int nnz = r == 0 ? 0 : r == 1 ? V : rng.Next(1, 7);
-            var indices = Enumerable.Range(0, V).OrderBy(_ => rng.Next()).Take(nnz).Order().ToArray();
-            rows.Add((indices, indices.Select(_ => (float)rng.Next(1, 6)).ToArray()));
-        }
-        return rows;
-    }
+        => TokenRows.Random(count, seed, (r, rng) => r == 0 ? 0 : r == 1 ? V : rng.Next(1, 7), maxCount: 5);
 
     [Theory]
     [InlineData(ActivationKind.Sigmoid)]
@@ -50,24 +27,15 @@ public class SparseInputComponentTests
     {
         var ml = new MLContext(seed: 1);
         var rows = Rows(60, 7);
-        var dense = rows.Select(r =>
-        {
-            var x = new float[V];
-            for (int k = 0; k < r.Indices.Length; k++) x[r.Indices[k]] = r.Values[k];
-            return new DenseRow { Features = x };
-        }).ToList();
-        var sparse = rows.Select(r => new SparseRow
-        {
-            Features = r.Indices.Length == V ? new VBuffer<float>(V, r.Values) : new VBuffer<float>(V, r.Indices.Length, r.Values, r.Indices),
-        }).ToList();
+        var dense = TokenRows.Dense(ml, rows);
         var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
         {
             InputColumnName = "Features", OutputColumnName = "Code", ReconstructionErrorColumnName = "Error",
             HiddenCount = 12, Activation = activation, K = 4, Epochs = 3, MaxIterations = 5, BatchSize = 16, Threads = 1, Seed = 3,
-        }).Fit(ml.Data.LoadFromEnumerable(dense));
+        }).Fit(dense);
 
-        var fromDense = Read(model.Transform(ml.Data.LoadFromEnumerable(dense)));
-        var sparseView = ml.Data.LoadFromEnumerable(sparse);
+        var fromDense = Read(model.Transform(dense));
+        var sparseView = TokenRows.Sparse(ml, rows);
         Assert.Equal(rows.Count - 1, StoredSparse(sparseView));   // the input really is sparse (all but the full row)
         var fromSparse = Read(model.Transform(sparseView));
         Assert.Equal(rows.Count, fromSparse.Count);

@@ -17,44 +17,15 @@ namespace SparseAe.MLNet.Tests;
 /// </summary>
 public class SparseInputTrainingTests
 {
-    private const int V = 48;
+    private const int V = TokenRows.V;
 
-    public sealed class SparseRow
-    {
-        [VectorType(V)]
-        public VBuffer<float> Features { get; set; }
-    }
-
-    public sealed class DenseRow
-    {
-        [VectorType(V)]
-        public float[] Features { get; set; } = [];
-    }
-
-    // Token-count rows: 1..6 nonzeros at random positions, counts 1..3; row 5 empty.
+    // Token-count rows (<see cref="TokenRows"/>): 1..6 nonzeros, counts 1..3; row 5 empty.
     private static List<(int[] Indices, float[] Values)> Rows(int count, int seed)
-    {
-        var rng = new Random(seed);
-        var rows = new List<(int[], float[])>();
-        for (int r = 0; r < count; r++)
-        {
-            int nnz = r == 5 ? 0 : rng.Next(1, 7);
-            var indices = Enumerable.Range(0, V).OrderBy(_ => rng.Next()).Take(nnz).Order().ToArray();
-            rows.Add((indices, indices.Select(_ => (float)rng.Next(1, 4)).ToArray()));
-        }
-        return rows;
-    }
+        => TokenRows.Random(count, seed, (r, rng) => r == 5 ? 0 : rng.Next(1, 7), maxCount: 3);
 
-    private static IDataView Sparse(MLContext ml, List<(int[] Indices, float[] Values)> rows)
-        => ml.Data.LoadFromEnumerable(rows.Select(r => new SparseRow { Features = new VBuffer<float>(V, r.Indices.Length, r.Values, r.Indices) }).ToList());
+    private static IDataView Sparse(MLContext ml, List<(int[] Indices, float[] Values)> rows) => TokenRows.Sparse(ml, rows);
 
-    private static IDataView Dense(MLContext ml, List<(int[] Indices, float[] Values)> rows)
-        => ml.Data.LoadFromEnumerable(rows.Select(r =>
-        {
-            var x = new float[V];
-            for (int k = 0; k < r.Indices.Length; k++) x[r.Indices[k]] = r.Values[k];
-            return new DenseRow { Features = x };
-        }).ToList());
+    private static IDataView Dense(MLContext ml, List<(int[] Indices, float[] Values)> rows) => TokenRows.Dense(ml, rows);
 
     [Theory]
     [InlineData(ActivationKind.TopK, 1)]
