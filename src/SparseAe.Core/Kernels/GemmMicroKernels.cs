@@ -19,7 +19,12 @@ namespace SparseAe.Kernels;
 /// Van Zee and van de Geijn 2015, without packing: our B is at most a few hundred KB). P = 3 gives
 /// 12 accumulators + 3 B vectors + 1 broadcast = 16 registers, which fits AVX2's 16 ymm (and x86
 /// SSE's 16 xmm) and keeps two FMA pipes with a 4-cycle latency busy (8 FMAs in flight are needed);
-/// AVX-512 and NEON have 32 registers and use the same tile. Panels are the outer loop, so a panel
+/// AVX-512 and NEON have 32 registers and use the same tile. Without FMA (x86 before AVX2: the 128-bit
+/// path there) a multiply-add is a product and a sum, and the product needs a register of its own, so
+/// 4 x 3 spills; such CPUs take panels of at most 2 vectors (8 accumulators + 2 B + 1 broadcast + 1
+/// product), whose chains wait on the sum's latency only (measured on Zen 5 with
+/// <c>DOTNET_EnableAVX2=0</c>: training 0.45-0.47M -> 0.57-0.59M samples/s, one thread, B = 1,024).
+/// Panels are the outer loop, so a panel
 /// of B (T rows of 3 vectors) stays in L1 while every row tile of C passes over it.
 /// <para>
 /// Widths: the widest accelerated vector takes as many whole panels as fit, each narrower
@@ -73,7 +78,8 @@ internal static class GemmMicroKernels
             int w = TO.Count, j = (int)start, vectors = (Columns - j) / w;
             while (vectors > 0)
             {
-                int width = vectors >= 5 || vectors == 3 ? 3 : vectors >= 2 ? 2 : 1;
+                int width = !SimdWidths.FusedMultiplyAdd && TO.Count > 1 ? (vectors >= 2 ? 2 : 1)   // no FMA: 4 x 3 would spill
+                    : vectors >= 5 || vectors == 3 ? 3 : vectors >= 2 ? 2 : 1;
                 Panel<TO, TV>(ref this, j, width);
                 j += width * w;
                 vectors -= width;
