@@ -4,12 +4,12 @@ using SparseAe.Kernels;
 
 namespace SparseAe.Benchmarks;
 
-/// <summary>The two matrix products at the objective's 128-row block shapes (V = 64, H = 100).</summary>
+/// <summary>The two matrix products and the sigmoid at the objective's 128-row block shapes (V = 64, H = 100).</summary>
 [MemoryDiagnoser]
 public class KernelBenchmarks
 {
     private const int M = 128, V = 64, H = 100;
-    private float[] _x = [], _w = [], _z = [], _gw = [];
+    private float[] _x = [], _w = [], _z = [], _gw = [], _z1 = [], _a = [];
 
     [GlobalSetup]
     public void Setup()
@@ -18,6 +18,8 @@ public class KernelBenchmarks
         _w = BenchData.Rows(H, V, 2);
         _z = new float[M * H];
         _gw = new float[V * H];
+        _z1 = BenchData.Rows(M, 104, 3);
+        _a = new float[M * 104];
     }
 
     /// <summary>Z = X W1^T: (128,64) by (64,100), 1.64 MFLOP.</summary>
@@ -27,4 +29,8 @@ public class KernelBenchmarks
     /// <summary>dW1^T-shaped A^T B: (64,128) by (128,100), 1.64 MFLOP.</summary>
     [Benchmark]
     public void MultiplyAtB() => MatrixKernels.MultiplyAtB(_x, _z, _gw, M, V, H);
+
+    /// <summary>The hidden layer's sigmoid over a block: 128 rows of 104 (H padded to whole AVX2 vectors).</summary>
+    [Benchmark]
+    public void Sigmoid() => VectorKernels.Sigmoid(_z1, _a);
 }
