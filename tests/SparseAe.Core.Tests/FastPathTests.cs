@@ -14,6 +14,7 @@ public class FastPathTests
     [InlineData(7, 3, 5, 1, true, false)]
     [InlineData(33, 65, 130, 2, true, false)]
     [InlineData(64, 100, 500, 2, false, true)]
+    [InlineData(300, 230, 70, 2, false, true)]   // 69,000 weights a matrix: loaded on two workers
     public void The_fast_objective_matches_the_scalar_reference(int v, int h, int rows, int threads, bool l1, bool linear)
     {
         var p = ParameterInitializer.Initialize(v, h, 3);

@@ -69,24 +69,31 @@ internal static class MatrixKernels
     {
         CheckShape(a.Length, m, n, n, "A");
         CheckShape(b.Length, n, m, ldb, "B");
-        // In 32 x 32 tiles: a tile's 32 source rows and 32 target rows (4 KB each way) stay in L1 while
-        // it is copied, where a whole-row pass writes down a column of B that strides through every one
-        // of B's rows (at H = 4,096 the weight transposes took milliseconds that way).
+        // In 32 x 32 tiles through a 4 KB scratch: a tile's rows of A are read whole into the scratch,
+        // transposed there, and its rows go out whole into B. Transposing straight from A into B strides
+        // through 32 rows of one of them at once, and when the row length is a multiple of 4 KB (V = 8,192:
+        // 32 KB) those rows all fall in the same L1 set, which holds 8-12 lines: measured on Zen 5 for
+        // 512 x 8,192 and back, 10.5 and 25 ms direct, 5.0 and 4.7 ms through the scratch. Each of A's and
+        // B's lines is touched once; the scratch stays in L1.
         const int tile = 32;
+        Span<float> scratch = stackalloc float[tile * tile];
         ref float ra = ref MemoryMarshal.GetReference(a);
         ref float rb = ref MemoryMarshal.GetReference(b);
+        ref float rs = ref MemoryMarshal.GetReference(scratch);
         for (int i0 = 0; i0 < m; i0 += tile)
         {
-            int i1 = Math.Min(i0 + tile, m);
+            int rows = Math.Min(tile, m - i0);
             for (int j0 = 0; j0 < n; j0 += tile)
             {
-                int j1 = Math.Min(j0 + tile, n);
-                for (int i = i0; i < i1; i++)
+                int columns = Math.Min(tile, n - j0);
+                for (int i = 0; i < rows; i++)   // scratch[j, i] = A[i0 + i, j0 + j]
                 {
-                    ref float source = ref Unsafe.Add(ref ra, (nint)i * n);
-                    for (int j = j0; j < j1; j++)
-                        Unsafe.Add(ref rb, (nint)j * ldb + i) = Unsafe.Add(ref source, j);
+                    ref float source = ref Unsafe.Add(ref ra, (nint)(i0 + i) * n + j0);
+                    for (int j = 0; j < columns; j++) Unsafe.Add(ref rs, j * tile + i) = Unsafe.Add(ref source, j);
                 }
+                for (int j = 0; j < columns; j++)   // B[j0 + j, i0 ..] = scratch[j, ..]
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref rs, j * tile), rows)
+                        .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref rb, (nint)(j0 + j) * ldb + i0), rows));
             }
         }
     }
