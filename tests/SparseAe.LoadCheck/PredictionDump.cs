@@ -21,6 +21,19 @@ public sealed class DigitPrediction
     public uint PredictedLabel { get; set; }
 }
 
+/// <summary>A document as the text pipelines under test take it.</summary>
+public sealed class TextRow
+{
+    public string Text { get; set; } = "";
+}
+
+/// <summary>What the text pipelines under test give for a document: its token counts and its code.</summary>
+public sealed class TextPrediction
+{
+    public float[] Tokens { get; set; } = [];
+    public float[] Code { get; set; } = [];
+}
+
 /// <summary>
 /// Writes a model's predictions as exact bit patterns (hex of each float), once through Transform
 /// and once through a PredictionEngine, so two runs compare bit for bit. Shared by the tests and
@@ -42,6 +55,25 @@ public static class PredictionDump
 
     public static string Line(DigitPrediction p)
         => string.Join(' ', p.Code.Select(Hex)) + " | " + string.Join(' ', p.Score.Select(Hex)) + " | " + p.PredictedLabel.ToString(CultureInfo.InvariantCulture);
+
+    public static string[] ThroughTransform(MLContext ml, ITransformer model, IReadOnlyList<TextRow> rows)
+    {
+        var output = model.Transform(ml.Data.LoadFromEnumerable(rows));
+        return ml.Data.CreateEnumerable<TextPrediction>(output, reuseRowObject: false).Select(Line).ToArray();
+    }
+
+    public static string[] ThroughPredictionEngine(MLContext ml, ITransformer model, IReadOnlyList<TextRow> rows)
+    {
+        var engine = ml.Model.CreatePredictionEngine<TextRow, TextPrediction>(model);
+        return rows.Select(r => Line(engine.Predict(r))).ToArray();
+    }
+
+    public static string Line(TextPrediction p) => string.Join(' ', p.Tokens.Select(Hex)) + " | " + string.Join(' ', p.Code.Select(Hex));
+
+    // One document a line (the tests' documents have no line breaks).
+    public static void WriteTexts(string path, IEnumerable<TextRow> rows) => File.WriteAllLines(path, rows.Select(r => r.Text));
+
+    public static List<TextRow> ReadTexts(string path) => File.ReadLines(path).Select(line => new TextRow { Text = line }).ToList();
 
     private static string Hex(float f) => BitConverter.SingleToInt32Bits(f).ToString("X8", CultureInfo.InvariantCulture);
 
