@@ -42,31 +42,33 @@ public sealed class TextPrediction
 public static class PredictionDump
 {
     public static string[] ThroughTransform(MLContext ml, ITransformer model, IReadOnlyList<DigitRow> rows)
-    {
-        var output = model.Transform(ml.Data.LoadFromEnumerable(rows));
-        return ml.Data.CreateEnumerable<DigitPrediction>(output, reuseRowObject: false).Select(Line).ToArray();
-    }
+        => ThroughTransform<DigitRow, DigitPrediction>(ml, model, rows, Line);
 
     public static string[] ThroughPredictionEngine(MLContext ml, ITransformer model, IReadOnlyList<DigitRow> rows)
+        => ThroughPredictionEngine<DigitRow, DigitPrediction>(ml, model, rows, Line);
+
+    public static string[] ThroughTransform(MLContext ml, ITransformer model, IReadOnlyList<TextRow> rows)
+        => ThroughTransform<TextRow, TextPrediction>(ml, model, rows, Line);
+
+    public static string[] ThroughPredictionEngine(MLContext ml, ITransformer model, IReadOnlyList<TextRow> rows)
+        => ThroughPredictionEngine<TextRow, TextPrediction>(ml, model, rows, Line);
+
+    private static string[] ThroughTransform<TRow, TPrediction>(MLContext ml, ITransformer model, IReadOnlyList<TRow> rows, Func<TPrediction, string> line)
+        where TRow : class where TPrediction : class, new()
     {
-        var engine = ml.Model.CreatePredictionEngine<DigitRow, DigitPrediction>(model);
-        return rows.Select(r => Line(engine.Predict(r))).ToArray();
+        var output = model.Transform(ml.Data.LoadFromEnumerable(rows));
+        return ml.Data.CreateEnumerable<TPrediction>(output, reuseRowObject: false).Select(line).ToArray();
+    }
+
+    private static string[] ThroughPredictionEngine<TRow, TPrediction>(MLContext ml, ITransformer model, IReadOnlyList<TRow> rows, Func<TPrediction, string> line)
+        where TRow : class where TPrediction : class, new()
+    {
+        var engine = ml.Model.CreatePredictionEngine<TRow, TPrediction>(model);
+        return rows.Select(r => line(engine.Predict(r))).ToArray();
     }
 
     public static string Line(DigitPrediction p)
         => string.Join(' ', p.Code.Select(Hex)) + " | " + string.Join(' ', p.Score.Select(Hex)) + " | " + p.PredictedLabel.ToString(CultureInfo.InvariantCulture);
-
-    public static string[] ThroughTransform(MLContext ml, ITransformer model, IReadOnlyList<TextRow> rows)
-    {
-        var output = model.Transform(ml.Data.LoadFromEnumerable(rows));
-        return ml.Data.CreateEnumerable<TextPrediction>(output, reuseRowObject: false).Select(Line).ToArray();
-    }
-
-    public static string[] ThroughPredictionEngine(MLContext ml, ITransformer model, IReadOnlyList<TextRow> rows)
-    {
-        var engine = ml.Model.CreatePredictionEngine<TextRow, TextPrediction>(model);
-        return rows.Select(r => Line(engine.Predict(r))).ToArray();
-    }
 
     public static string Line(TextPrediction p) => string.Join(' ', p.Tokens.Select(Hex)) + " | " + string.Join(' ', p.Code.Select(Hex));
 

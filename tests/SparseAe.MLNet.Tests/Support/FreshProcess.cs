@@ -21,42 +21,32 @@ internal static class FreshProcess
     /// and asserts both dumps equal this process's predictions bit for bit. Returns the saved zip's path.
     /// </summary>
     public static string AssertPredictsBitIdentically(MLContext ml, ITransformer model, DataViewSchema schema, IReadOnlyList<DigitRow> rows)
-    {
-        var dir = TestData.TempDirectory();
-        var path = Path.Combine(dir, "model.zip");
-        var rowsPath = Path.Combine(dir, "rows.csv");
-        var output = Path.Combine(dir, "out.txt");
-        ml.Model.Save(model, schema, path);
-        PredictionDump.WriteRows(rowsPath, rows);
-
-        AssertSameDumps(dir, [path, rowsPath, output], output, PredictionDump.ThroughTransform(ml, model, rows));
-        return path;
-    }
+        => AssertPredictsBitIdentically(ml, model, schema, [], "rows.csv", path => PredictionDump.WriteRows(path, rows), PredictionDump.ThroughTransform(ml, model, rows));
 
     /// <summary>
     /// The same for a text pipeline (a "Text" column in, "Tokens" and "Code" out): <paramref name="texts"/>
     /// predicted here and in a fresh process must give the same bits.
     /// </summary>
     public static string AssertPredictsTextBitIdentically(MLContext ml, ITransformer model, DataViewSchema schema, IReadOnlyList<TextRow> texts)
+        => AssertPredictsBitIdentically(ml, model, schema, ["--text"], "texts.txt", path => PredictionDump.WriteTexts(path, texts), PredictionDump.ThroughTransform(ml, model, texts));
+
+    // Saves the model, writes the rows, runs SparseAe.LoadCheck (with `flags`) on them and asserts its
+    // Transform and PredictionEngine dumps both equal `expected`, this process's dump.
+    private static string AssertPredictsBitIdentically(MLContext ml, ITransformer model, DataViewSchema schema, string[] flags, string rowsName,
+        Action<string> writeRows, string[] expected)
     {
         var dir = TestData.TempDirectory();
         var path = Path.Combine(dir, "model.zip");
-        var rowsPath = Path.Combine(dir, "texts.txt");
+        var rowsPath = Path.Combine(dir, rowsName);
         var output = Path.Combine(dir, "out.txt");
         ml.Model.Save(model, schema, path);
-        PredictionDump.WriteTexts(rowsPath, texts);
-        AssertSameDumps(dir, ["--text", path, rowsPath, output], output, PredictionDump.ThroughTransform(ml, model, texts));
-        return path;
-    }
-
-    // Runs SparseAe.LoadCheck with these arguments and asserts its Transform and PredictionEngine dumps both equal `expected`.
-    private static void AssertSameDumps(string dir, string[] arguments, string output, string[] expected)
-    {
-        var (code, text) = ProcessRunner.Run("dotnet", [TestData.Metadata("LoadCheckPath"), .. arguments], dir, TimeSpan.FromMinutes(2));
+        writeRows(rowsPath);
+        var (code, text) = ProcessRunner.Run("dotnet", [TestData.Metadata("LoadCheckPath"), .. flags, path, rowsPath, output], dir, TimeSpan.FromMinutes(2));
         Assert.True(code == 0, $"exit {code}: {text}");
         var lines = File.ReadAllLines(output);
         int split = Array.IndexOf(lines, "--");
         Assert.Equal(expected, lines[..split]);
         Assert.Equal(expected, lines[(split + 1)..]);
+        return path;
     }
 }
