@@ -174,11 +174,23 @@ public class SparseCodeObjectiveTests
     [Theory]
     [MemberData(nameof(FloatCases))]
     public void Float_objective_matches_the_float64_reference(string name, ActivationKind activation, double lambda, double l1Weight, int k, int auxK, int[] deadLatents)
-    {
-        const int v = 13, h = 9;
-        var dead = DeadMask(h, deadLatents);
         // 200 rows: more than one 128-row block per chunk at 1 thread; 300 rows: three blocks, the last partial.
-        foreach (var (m, threads) in new[] { (200, 1), (200, 3), (300, 1), (300, 3) })
+        => AssertMatchesReference(name, 13, activation, lambda, l1Weight, k, auxK, deadLatents, [(200, 1), (200, 3), (300, 1), (300, 3)]);
+
+    // TopK's decoder runs in tiles of 2,048 columns (SparseCodeState.DecodeTile) over the block's rows
+    // grouped by latent: V = 2,085 gives two tiles, the second partial.
+    [Theory]
+    [InlineData("TopK 3 of 9 over two decoder tiles", 0, new int[0])]
+    [InlineData("TopK 3 of 9 over two decoder tiles, 3 dead latents, AuxK 2", 2, new[] { 1, 4, 8 })]
+    public void Float_objective_matches_the_float64_reference_across_decoder_tiles(string name, int auxK, int[] deadLatents)
+        => AssertMatchesReference(name, 2085, ActivationKind.TopK, 1e-2, 0.0, 3, auxK, deadLatents, [(150, 1), (150, 2)]);
+
+    private static void AssertMatchesReference(string name, int v, ActivationKind activation, double lambda, double l1Weight, int k, int auxK, int[] deadLatents,
+        (int Rows, int Threads)[] runs)
+    {
+        const int h = 9;
+        var dead = DeadMask(h, deadLatents);
+        foreach (var (m, threads) in runs)
         {
             var theta = RandomTheta(v, h, seed: 5).Select(d => (float)d).ToArray();
             var xf = RandomInputs(m, v, seed: 6);

@@ -57,7 +57,7 @@ public sealed partial class SparseAutoencoderObjective
     /// Weight decay applies to W1 only. TopK's decoder products run over the selected latents only
     /// (SparseAutoencoderObjective.TopK.cs).
     /// </summary>
-    private sealed class SparseCodeState
+    private sealed partial class SparseCodeState
     {
         private readonly ActivationKind _activation;
         private readonly int _v, _h, _hp, _k, _auxK, _window;
@@ -250,120 +250,6 @@ public sealed partial class SparseAutoencoderObjective
                 values[kept++] = value;
             }
             return kept;
-        }
-
-        /// <summary>
-        /// Columns of a tile of <see cref="DecodeBlock"/> (4 KB of a row): a row's K = 32 latents' rows of W2^T
-        /// and dJ/dD^T over it are 2 x 128 KB. Measured at V = 8,192, H = 512, B = 1,024 (2 threads, under
-        /// load): 1,024 columns beat 256 (the calls' overhead) and 8,192 (a row at a time).
-        /// </summary>
-        public const int DecodeTile = 1024;
-
-        // TopK, a block of m rows from r0 (a2 (m, V); x the block's dense rows, or sparseX): the decoder's
-        // products over each row's selected latents, tiled over V in runs [c0, c1) of DecodeTile columns,
-        // so that the latents' rows of W2^T (Hp, V) and of dJ/dD^T (H, V) stay in cache while every row of
-        // the block passes (a row at a time, they would stream K x V x 4 bytes from memory each). Per tile
-        // and row i, with h_it at latent j_t and a_iu at AuxK latent j_u:
-        //   y = b2 + sum_t h_it d_jt,  D3_i = y - x_i                     (a2 row i's tile)
-        //   dJ/dD^T[j_t] += h_it D3_i,   g_it += D3_i . d_jt
-        //   AuxK: E_i = D3_i + sum_u a_iu d_ju,  ||E_i||^2 into ch.AuxSquaredError,
-        //         dJ/dD^T[j_u] += a_iu alpha E_i,   g_iu += alpha E_i . d_ju
-        // Each element of Y, D3 and dJ/dD^T gets the same sums in the same order as a row at a time; the
-        // dots g are summed over the tiles. Leaves D3 in a2; returns sum D3^2 (in double).
-        public double DecodeBlock(Span<float> a2, ReadOnlySpan<float> x, SparseRowBatch? sparseX, int m, int r0, Chunk ch,
-            ReadOnlySpan<float> w2t, ReadOnlySpan<float> b2, Span<float> gradientW2T)
-        {
-            int v = _v, k = _k, auxK = _auxK;
-            _selectedDelta.AsSpan(r0 * k, m * k).Clear();
-            if (_auxActive) _auxDelta.AsSpan(r0 * auxK, m * auxK).Clear();
-            var e = ch.AuxTile.AsSpan();
-            for (int c0 = 0; c0 < v; c0 += DecodeTile)
-            {
-                int n = Math.Min(DecodeTile, v - c0);
-                for (int i = 0; i < m; i++)
-                {
-                    int row = r0 + i;
-                    var y = a2.Slice(i * v + c0, n);
-                    b2.Slice(c0, n).CopyTo(y);
-                    var units = _selected.AsSpan(row * k, _selectedCount[row]);
-                    var h = _selectedValue.AsSpan(row * k, units.Length);
-                    for (int t = 0; t < units.Length; t++)
-                        TensorPrimitives.MultiplyAdd(w2t.Slice(units[t] * v + c0, n), h[t], y, y);
-                    if (sparseX is null)
-                        TensorPrimitives.Subtract(y, x.Slice(i * v + c0, n), y);
-                    else
-                    {
-                        var columns = sparseX.Indices(row);
-                        var values = sparseX.Values(row);
-                        int first = columns.BinarySearch(c0);
-                        for (int q = first >= 0 ? first : ~first; q < columns.Length && columns[q] < c0 + n; q++) y[columns[q] - c0] -= values[q];
-                    }
-                    var g = _selectedDelta.AsSpan(row * k, units.Length);
-                    for (int t = 0; t < units.Length; t++)
-                    {
-                        var d = w2t.Slice(units[t] * v + c0, n);
-                        var target = gradientW2T.Slice(units[t] * v + c0, n);
-                        TensorPrimitives.MultiplyAdd(y, h[t], target, target);
-                        g[t] += TensorPrimitives.Dot(y, d);
-                    }
-                    if (!_auxActive) continue;
-                    var aux = _auxSelected.AsSpan(row * auxK, _auxCount[row]);
-                    var a = _auxValue.AsSpan(row * auxK, aux.Length);
-                    var et = e.Slice(0, n);
-                    y.CopyTo(et);
-                    for (int u = 0; u < aux.Length; u++)
-                        TensorPrimitives.MultiplyAdd(w2t.Slice(aux[u] * v + c0, n), a[u], et, et);
-                    ch.AuxSquaredError += VectorKernels.SumOfSquares(et);
-                    TensorPrimitives.Multiply(et, _auxWeight, et);
-                    var ga = _auxDelta.AsSpan(row * auxK, aux.Length);
-                    for (int u = 0; u < aux.Length; u++)
-                    {
-                        var target = gradientW2T.Slice(aux[u] * v + c0, n);
-                        TensorPrimitives.MultiplyAdd(et, a[u], target, target);
-                        ga[u] += TensorPrimitives.Dot(et, w2t.Slice(aux[u] * v + c0, n));
-                    }
-                }
-            }
-            return VectorKernels.SumOfSquares(a2.Slice(0, m * v));
-        }
-
-        // dJ/dW1 (H, V), row j: += g_ij x_i with g_ij DecodeBlock's hidden delta at row i's selected and
-        // AuxK latents (TopK has no penalty term s); their sums into dJ/db1's. Sparse rows (x default,
-        // sparseX their batch): g_ij x_i added at x_i's nonzeros only.
-        public void AddEncoderGradient(ReadOnlySpan<float> x, SparseRowBatch? sparseX, int m, int r0, Chunk ch, Span<float> gradientW1)
-        {
-            int v = _v;
-            for (int i = 0; i < m; i++)
-            {
-                int row = r0 + i;
-                var xi = sparseX is null ? x.Slice(i * v, v) : sparseX.Values(row);
-                var columns = sparseX is null ? default : sparseX.Indices(row);
-                int n = _selectedCount[row];
-                AddRows(_selected.AsSpan(row * _k, n), _selectedDelta.AsSpan(row * _k, n), xi, columns, sparseX is not null, ch, gradientW1);
-                if (_auxActive)
-                {
-                    n = _auxCount[row];
-                    AddRows(_auxSelected.AsSpan(row * _auxK, n), _auxDelta.AsSpan(row * _auxK, n), xi, columns, sparseX is not null, ch, gradientW1);
-                }
-            }
-        }
-
-        // xi: the row's V values, or (sparse) its nonzeros' values at `columns`; deltas: g at each unit.
-        private void AddRows(ReadOnlySpan<int> units, ReadOnlySpan<float> deltas, ReadOnlySpan<float> xi, ReadOnlySpan<int> columns, bool sparse,
-            Chunk ch, Span<float> gradientW1)
-        {
-            int v = _v;
-            for (int t = 0; t < units.Length; t++)
-            {
-                int j = units[t];
-                float g = deltas[t];
-                var target = gradientW1.Slice(j * v, v);
-                if (sparse)
-                    for (int k = 0; k < columns.Length; k++) target[columns[k]] += g * xi[k];
-                else
-                    TensorPrimitives.MultiplyAdd(xi, g, target, target);
-                ch.HiddenDeltaSums[j] += g;
-            }
         }
 
         // The firing rates, the AuxK term alpha (1/(2m)) sum ||E||^2 and JumpReLU's L0 term lambda_0 sum_j rate_j.

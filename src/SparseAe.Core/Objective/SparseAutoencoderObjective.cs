@@ -387,6 +387,9 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         public AlignedArray GradientW2T = new(0);                       // TopK: A1^T D3, (H, V), made on first use
         public AlignedArray GradientW1T = new(0);                       // sparse rows: X^T D2, (V, Hp), made on first use
         public readonly float[] AuxTile = new float[SparseCodeState.DecodeTile];   // TopK: a tile of alpha E_i
+        public readonly int[] LatentStarts = new int[hp + 1];           // TopK: a block's selections grouped by latent,
+        public readonly int[] LatentNext = new int[hp];                 // (each latent's next free entry while they are listed)
+        public int[] LatentEntries = [];
         private AlignedArray _denseRows = new(0);                       // sparse rows, sigmoid decoder: a block densified
 
         public Span<float> DenseRows(int m, int v)
