@@ -24,8 +24,8 @@ namespace SparseAe.Kernels;
 /// 4 x 3 spills; such CPUs take panels of at most 2 vectors (8 accumulators + 2 B + 1 broadcast + 1
 /// product), whose chains wait on the sum's latency only (measured on Zen 5 with
 /// <c>DOTNET_EnableAVX2=0</c>: training 0.45-0.47M -> 0.57-0.59M samples/s, one thread, B = 1,024).
-/// Panels are the outer loop, so a panel
-/// of B (T rows of 3 vectors) stays in L1 while every row tile of C passes over it.
+/// Panels are the outer loop, so a panel of B (T rows of 3 vectors) stays in L1 while every row tile
+/// of C passes over it.
 /// <para>
 /// Widths: the widest accelerated vector takes as many whole panels as fit, each narrower
 /// accelerated width takes what is left, and plain floats take the last columns (all of them where

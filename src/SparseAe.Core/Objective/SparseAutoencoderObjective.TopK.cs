@@ -8,9 +8,10 @@ public sealed partial class SparseAutoencoderObjective
     // TopK's phases with the decoder's products over the K selected latents of each row only (Gao et al.
     // 2024, section 5.3: "the decoder ... can be computed sparsely"): Y = A W2^T + b2, dJ/dD = D3^T A,
     // D3 W2 at the selected units and D2^T X each cost rows x K x V instead of rows x H x V. The first
-    // three run in one pass tiled over V (SparseCodeState.DecodeBlock), which keeps the hidden deltas. The encoder
-    // product stays dense, for every pre-activation is needed to choose the K largest. Same formulas as
-    // the dense phases (ForwardAndOutputDelta, HiddenDelta); only the order of some sums differs.
+    // three run tiled over V, latent by latent (SparseCodeState.DecodeBlock), which keeps the hidden
+    // deltas. The encoder product stays dense, for every pre-activation is needed to choose the K
+    // largest. Same formulas as the dense phases (ForwardAndOutputDelta, HiddenDelta); only the order of
+    // some sums differs.
 
     private void ForwardAndOutputDeltaSparse(Chunk ch, ReadOnlyMemory<float> xAll)
     {
@@ -71,7 +72,8 @@ public sealed partial class SparseAutoencoderObjective
         // products over each row's selected latents, tiled over V in runs [c0, c0 + n) of DecodeTile columns,
         // latent by latent: each selected latent's tile of W2^T (Hp, V) and of dJ/dD^T (H, V) is read once a
         // block and applied to every row of the block that selected it, while the block's rows of Y stay in
-        // cache. (Row by row, each row read its K latents' tiles afresh: 3 K V x 4 bytes a row from L3.) Per tile, with h_it at latent j_t of row i and a_iu at AuxK latent j_u:
+        // cache. (Row by row, each row read its K latents' tiles afresh: 3 K V x 4 bytes a row from L3.)
+        // Per tile, with h_it at latent j_t of row i and a_iu at AuxK latent j_u:
         //   y_i = b2 + sum_t h_it d_jt  (over the latents in ascending order),  D3_i = y_i - x_i   (a2 row i's tile)
         //   dJ/dD^T[j] += sum over the rows i that selected j of h_ij D3_i (rows ascending),   g_it += D3_i . d_jt
         //   AuxK, row by row: E_i = D3_i + sum_u a_iu d_ju,  ||E_i||^2 into ch.AuxSquaredError,
