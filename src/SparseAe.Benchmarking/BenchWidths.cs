@@ -5,40 +5,42 @@ namespace SparseAe.Benchmarking;
 /// <summary>
 /// Runs the bench again for each vector path narrower than this process's widest, so that one machine
 /// measures them all: .NET's DOTNET_Enable* switches turn off AVX-512 (the 256-bit path), AVX2 and FMA
-/// (the 128-bit path, the width of ARM64's NEON) or every hardware intrinsic (the scalar path).
+/// (the 128-bit path without FMA) or every hardware intrinsic (the scalar path), and
+/// DOTNET_PreferredVectorBitWidth=128 keeps FMA but takes 128-bit vectors: the shape of ARM64's NEON,
+/// which fuses its multiply-adds.
 /// A child whose first line does not name the width its switch should select fails the run: .NET 10
 /// renamed AVX-512's switch (DOTNET_EnableAVX512F no longer has any effect), and a bench that silently
 /// measured the 512-bit path under the 256-bit heading went unnoticed until it ran on an AVX-512 CPU.
 /// </summary>
 internal static class BenchWidths
 {
-    private static readonly (int Bits, string Variable)[] Switches =
-        [(256, "DOTNET_EnableAVX512"), (128, "DOTNET_EnableAVX2"), (32, "DOTNET_EnableHWIntrinsic")];
+    private static readonly (int Bits, string Variable, string Value)[] Switches =
+        [(256, "DOTNET_EnableAVX512", "0"), (128, "DOTNET_PreferredVectorBitWidth", "128"), (128, "DOTNET_EnableAVX2", "0"), (32, "DOTNET_EnableHWIntrinsic", "0")];
 
     public static void RunNarrower(IEnumerable<string> arguments)
     {
         int widest = Kernels.Simd.SimdWidths.WidestBits;
         string entry = Environment.GetCommandLineArgs()[0];
-        foreach (var (bits, variable) in Switches)
+        foreach (var (bits, variable, value) in Switches)
         {
             if (bits >= widest) continue;
             var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true };
             // Run as "dotnet sparseae.dll ..." or as the apphost "sparseae ...", whichever this process is.
             if (entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) start.ArgumentList.Add(entry);
             foreach (var a in arguments) start.ArgumentList.Add(a);
-            start.Environment[variable] = "0";
-            Console.WriteLine($"--- {variable}=0 ---");
+            start.Environment[variable] = value;
+            Console.WriteLine($"--- {variable}={value} ---");
             using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
             string? first = child.StandardOutput.ReadLine();
             Console.WriteLine(first);
             if (first is null || !first.Contains($" vector={bits} ", StringComparison.Ordinal))
             {
                 child.Kill();
-                throw new InvalidOperationException($"{variable}=0 should select the {bits}-bit path, but the bench reported: {first ?? "nothing"}");
+                throw new InvalidOperationException($"{variable}={value} should select the {bits}-bit path, but the bench reported: {first ?? "nothing"}");
             }
             for (string? line; (line = child.StandardOutput.ReadLine()) is not null;) Console.WriteLine(line);
             child.WaitForExit();
-            if (child.ExitCode != 0) throw new InvalidOperationException($"the bench with {variable}=0 exited with code {child.ExitCode}");
+            if (child.ExitCode != 0) throw new InvalidOperationException($"the bench with {variable}={value} exited with code {child.ExitCode}");
         }
     }
 }

@@ -45,13 +45,16 @@ public class BenchTests
     }
 
     // --each-width runs the bench again in a child process per narrower path; on an x86-64 machine with
-    // AVX2 the 128-bit (no AVX2) and scalar runs are among them, each saying which path it measured.
+    // AVX2 the 128-bit runs (with FMA, as on ARM64, and without AVX2 and FMA) and the scalar run are
+    // among them, each saying which path it measured.
     [Fact]
     public void Each_width_runs_the_narrower_paths_in_child_processes()
     {
         if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return;   // no narrower 128-bit path to switch to
         var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "encode", "--quick", "--threads", "1", "--each-width");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("--- DOTNET_PreferredVectorBitWidth=128 ---", output);
+        Assert.Matches(@"(?m)^isa=sse4\.2\+fma vector=128 ", output);
         Assert.Contains("--- DOTNET_EnableAVX2=0 ---", output);
         Assert.Contains("--- DOTNET_EnableHWIntrinsic=0 ---", output);
         Assert.Matches(@"(?m)^isa=sse4\.2 vector=128 ", output);

@@ -6,7 +6,8 @@ namespace SparseAe.Core.Tests;
 
 /// <summary>
 /// The vector path the kernels take is the one the environment selects: CI runs the core tests again
-/// with DOTNET_EnableAVX512=0, DOTNET_EnableAVX2=0 and DOTNET_EnableHWIntrinsic=0, and this test
+/// with DOTNET_EnableAVX512=0, DOTNET_PreferredVectorBitWidth=128 (128-bit vectors with FMA, as on
+/// ARM64), DOTNET_EnableAVX2=0 and DOTNET_EnableHWIntrinsic=0, and this test
 /// fails if a switch did not take effect (so those runs really check the narrower paths). .NET 10
 /// renamed AVX-512's switch: DOTNET_EnableAVX512F=0 no longer has any effect, DOTNET_EnableAVX512=0 does
 /// (seen on a Zen 4, where the old name left the 512-bit path on).
@@ -27,6 +28,11 @@ public class SimdPathTests
         {
             Assert.Equal(128, widest);
             Assert.False(SimdWidths.FusedMultiplyAdd);
+        }
+        else if (Environment.GetEnvironmentVariable("DOTNET_PreferredVectorBitWidth") == "128")
+        {
+            Assert.Equal(128, widest);   // 128-bit vectors, and FMA where the CPU has it: ARM64's shape
+            Assert.Equal(System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported, SimdWidths.FusedMultiplyAdd);
         }
         else if (Off("DOTNET_EnableAVX512"))
         {
