@@ -23,6 +23,8 @@ if ! strings "$libstdcxx" | grep -q GLIBCXX_3.4.32; then
 fi
 run() { echo "--- $* ---"; env "$@" dotnet "$out/SparseAe.TorchBench.dll" "$threads"; }
 grep -q avx512f /proc/cpuinfo && run DOTNET_EnableAVX512=1 && run DOTNET_EnableAVX512=0 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 || run DOTNET_EnableAVX512=1
-# 128-bit vectors (the width of ARM64's NEON): .NET without AVX2/FMA, libtorch and MKL without AVX.
+# 128-bit vectors (the width of ARM64's NEON): with FMA as on ARM64 (.NET's preferred width 128; libtorch
+# has no such mode and runs on SSE), then .NET without AVX2/FMA; libtorch and MKL without AVX.
+grep -q fma /proc/cpuinfo && run DOTNET_PreferredVectorBitWidth=128 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2
 run DOTNET_EnableAVX2=0 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2
 run DOTNET_EnableHWIntrinsic=0 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2
