@@ -15,7 +15,12 @@ namespace SparseAe.Benchmarking;
 internal static class BenchWidths
 {
     private static readonly (int Bits, string Variable, string Value)[] Switches =
-        [(256, "DOTNET_EnableAVX512", "0"), (128, "DOTNET_PreferredVectorBitWidth", "128"), (128, "DOTNET_EnableAVX2", "0"), (32, "DOTNET_EnableHWIntrinsic", "0")];
+    [
+        (256, "DOTNET_EnableAVX512", "0"),
+        (128, "DOTNET_PreferredVectorBitWidth", "128"),
+        (128, "DOTNET_EnableAVX2", "0"),
+        (32, "DOTNET_EnableHWIntrinsic", "0"),
+    ];
 
     public static void RunNarrower(IEnumerable<string> arguments)
     {
