@@ -66,12 +66,7 @@ internal static class ParameterInitializer
         if (rows > 0)
         {
             var mean = new double[visibleCount];
-            for (int r = 0; r < rows; r++)
-            {
-                var columns = firstRows.Indices(r);
-                var values = firstRows.Values(r);
-                for (int k = 0; k < columns.Length; k++) mean[columns[k]] += values[k];
-            }
+            firstRows.AddColumnSums(mean);
             for (int i = 0; i < visibleCount; i++) p.B2[i] = (float)(mean[i] / rows);
         }
         return p;

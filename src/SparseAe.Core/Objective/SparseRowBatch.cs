@@ -67,13 +67,17 @@ internal sealed class SparseRowBatch
     public void CopyTo(int first, int count, Span<float> x)
     {
         int v = VisibleCount;
-        x.Slice(0, count * v).Clear();
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < count; i++) Training.SparseRows.Expand(Indices(first + i), Values(first + i), x.Slice(i * v, v));
+    }
+
+    /// <summary>sums[c] += x at every nonzero (c, x), rows in order, in double: the column sums of the rows stored dense.</summary>
+    public void AddColumnSums(Span<double> sums)
+    {
+        for (int r = 0; r < Rows; r++)
         {
-            var idx = Indices(first + i);
-            var val = Values(first + i);
-            var row = x.Slice(i * v, v);
-            for (int k = 0; k < idx.Length; k++) row[idx[k]] = val[k];
+            var columns = Indices(r);
+            var values = Values(r);
+            for (int k = 0; k < columns.Length; k++) sums[columns[k]] += values[k];
         }
     }
 }

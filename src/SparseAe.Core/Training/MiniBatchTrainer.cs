@@ -160,13 +160,8 @@ internal static class MiniBatchTrainer
     // The same moments over sparse rows: sums[c] += x at each nonzero (c, x), squares += sum x^2.
     private static void AddInputMoments(SparseRowBatch rows, double[] sums, ref double squares)
     {
-        for (int r = 0; r < rows.Rows; r++)
-        {
-            var columns = rows.Indices(r);
-            var values = rows.Values(r);
-            for (int k = 0; k < columns.Length; k++) sums[columns[k]] += values[k];
-            squares += VectorKernels.SumOfSquares(values);
-        }
+        rows.AddColumnSums(sums);
+        for (int r = 0; r < rows.Rows; r++) squares += VectorKernels.SumOfSquares(rows.Values(r));
     }
 
     /// <summary>

@@ -82,6 +82,13 @@ internal static class SparseRows
         }
         return count;
     }
+
+    /// <summary>The row of nonzeros (indices, values) written out whole into row (every value written).</summary>
+    public static void Expand(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> row)
+    {
+        row.Clear();
+        for (int k = 0; k < indices.Length; k++) row[indices[k]] = values[k];
+    }
 }
 
 /// <summary>Rows held in one array, (rows, V) row-major.</summary>
@@ -237,8 +244,7 @@ internal sealed class SparseShufflingRowReader : IRowReader
     {
         if (destination.Length != _v) throw new ArgumentException($"destination must hold V = {_v} values, but holds {destination.Length}.", nameof(destination));
         if (!TryReadSparseRow(_readIndices, _readValues, out int n)) return false;
-        destination.Clear();
-        for (int k = 0; k < n; k++) destination[_readIndices[k]] = _readValues[k];
+        SparseRows.Expand(_readIndices.AsSpan(0, n), _readValues.AsSpan(0, n), destination);
         return true;
     }
 
