@@ -31,7 +31,9 @@ internal static class BenchWidths
             if (bits >= widest) continue;
             var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true };
             // Run as "dotnet sparseae.dll ..." or as the apphost "sparseae ...", whichever this process is.
-            if (entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) start.ArgumentList.Add(entry);
+            // The entry is the .dll in both (the apphost too reports its managed assembly), so only the
+            // host is given it: `dotnet run` starts the apphost, which took "sparseae.dll" for a command.
+            if (!IsApphost(Environment.ProcessPath!, entry)) start.ArgumentList.Add(entry);
             foreach (var a in arguments) start.ArgumentList.Add(a);
             start.Environment[variable] = value;
             Console.WriteLine($"--- {variable}={value} ---");
@@ -48,4 +50,9 @@ internal static class BenchWidths
             if (child.ExitCode != 0) throw new InvalidOperationException($"the bench with {variable}={value} exited with code {child.ExitCode}");
         }
     }
+
+    // The apphost is named after its assembly (sparseae and sparseae.dll; sparseae.exe on Windows); the
+    // host that runs a .dll is dotnet.
+    internal static bool IsApphost(string processPath, string entry)
+        => string.Equals(Path.GetFileNameWithoutExtension(processPath), Path.GetFileNameWithoutExtension(entry), StringComparison.OrdinalIgnoreCase);
 }

@@ -61,6 +61,25 @@ public class BenchTests
         Assert.Matches(@"(?m)^isa=scalar vector=32 ", output);
     }
 
+    // `dotnet run` starts the apphost (sparseae, not dotnet sparseae.dll): its children must be started
+    // the same way, without the .dll as a first argument (it was taken for an unknown command).
+    [Fact]
+    public void Each_width_runs_its_children_from_the_apphost_too()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return;
+        string apphost = System.IO.Path.ChangeExtension(Cli.Path, OperatingSystem.IsWindows() ? ".exe" : null);
+        Assert.True(File.Exists(apphost), $"no apphost beside {Cli.Path}");
+        var start = Cli.StartInfo(Cli.TempDirectory(), "bench", "--only", "encode", "--quick", "--threads", "1", "--each-width");
+        start.FileName = apphost;
+        start.ArgumentList.RemoveAt(0);   // the .dll that "dotnet" needs
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {error.Result}\n{output}");
+        Assert.Matches(@"(?m)^isa=scalar vector=32 ", output);
+    }
+
     [Fact]
     public void Bench_refuses_an_unknown_part()
     {
