@@ -24,6 +24,26 @@ internal static class Report
     }
 
     /// <summary>
+    /// Table 3: per part of the labels, (a), (d) and (e), accuracy then macro-F1, then (e) against (a)
+    /// for each part.
+    /// </summary>
+    public static void FewerLabels(TextWriter w, IReadOnlyList<(int Labelled, Result Row)> rows)
+    {
+        foreach (var (heading, score) in new (string, Func<Scores, double>)[] { ("accuracy", s => s.Accuracy), ("macro-F1", s => s.MacroF1) })
+        {
+            w.WriteLine($"  {"labelled",8}  {"features",-NameWidth}{heading,10}");
+            foreach (var (labelled, r) in rows)
+                w.WriteLine($"  {labelled,8}  {r.Name,-NameWidth}{score(r.Scores),10:F4}");
+        }
+        foreach (var part in rows.GroupBy(r => r.Labelled))
+        {
+            var code = part.First(r => r.Row.Name.StartsWith("(e)", StringComparison.Ordinal)).Row;
+            Goal(w, $"{code.Name[4..]} against token counts alone, {part.Key} labelled", code,
+                part.First(r => r.Row.Name.StartsWith("(a)", StringComparison.Ordinal)).Row);
+        }
+    }
+
+    /// <summary>
     /// One line per measure, each ending in the difference (candidate minus baseline). No verdict word:
     /// a small difference can change sign on another CPU while staying within the check's tolerance, so
     /// the README reads the verdicts off the full run.
