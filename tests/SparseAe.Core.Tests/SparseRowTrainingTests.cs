@@ -67,6 +67,11 @@ public class SparseRowTrainingTests
         Assert.Equal(rows, dense.Count);
         Assert.Equal(dense.Count, sparse.Count);
         for (int r = 0; r < rows; r++) Assert.Equal(dense[r], sparse[r]);
+        // Every row of the stream exactly once (the pool of 10 refilled from 97 rows), in another order.
+        var key = (float[] row) => string.Join(",", row);
+        var stream = Enumerable.Range(0, rows).Select(i => key(x[(i * V)..((i + 1) * V)])).ToList();
+        Assert.Equal(stream.Order(), dense.Select(key).Order());
+        Assert.NotEqual(stream, dense.Select(key).ToList());
     }
 
     [Theory]

@@ -139,18 +139,44 @@ public sealed class ArrayRowSource : IRowSource
 }
 
 /// <summary>
-/// Shuffles a stream of rows through a pool of P rows: each output row is drawn uniformly from the
-/// pool and its place refilled from the stream. When the data fit in the pool this is a uniform
-/// random permutation; otherwise rows move at most about P places, as in ML.NET's ShuffleRows.
+/// The shuffle of both shuffling readers, over slots 0..P-1 of a pool whose storage is the reader's:
+/// keep the pool filled from the stream, draw a filled slot uniformly, and move the last filled row
+/// into the drawn one's place. When the data fit in the pool this is a uniform random permutation;
+/// otherwise rows move at most about P places, as in ML.NET's ShuffleRows. The same seed and stream
+/// give the same slots whatever the storage, so the dense and sparse readers give the same order.
 /// </summary>
+internal sealed class PoolDraw(int capacity, int seed, Func<int, bool> fill)
+{
+    private readonly Random _rng = new(seed);
+    private int _count;
+    private bool _innerDone;
+
+    /// <summary>Fills the empty slots (<c>fill(slot)</c>: false once the stream has ended), then draws a filled slot; -1 when none is left.</summary>
+    public int Draw()
+    {
+        while (!_innerDone && _count < capacity)
+        {
+            if (fill(_count)) _count++;
+            else _innerDone = true;
+        }
+        return _count == 0 ? -1 : _rng.Next(_count);
+    }
+
+    /// <summary>After the drawn slot was read: the slot whose row the caller moves into it, or -1 when it was the last filled one.</summary>
+    public int Remove(int slot)
+    {
+        _count--;
+        return slot == _count ? -1 : _count;
+    }
+}
+
+/// <summary>Shuffles a stream of rows through a pool of P rows of V floats (<see cref="PoolDraw"/>).</summary>
 internal sealed class ShufflingRowReader : IRowReader
 {
     private readonly IRowReader _inner;
-    private readonly int _v, _capacity;
+    private readonly int _v;
     private readonly float[] _pool;
-    private readonly Random _rng;
-    private int _count;
-    private bool _innerDone;
+    private readonly PoolDraw _draw;
 
     public ShufflingRowReader(IRowReader inner, int vectorSize, int poolRows, int seed)
         : this(inner, vectorSize, new float[(long)CheckPoolRows(poolRows) * vectorSize], seed)
@@ -165,9 +191,8 @@ internal sealed class ShufflingRowReader : IRowReader
         if (vectorSize < 1) throw new ArgumentOutOfRangeException(nameof(vectorSize), vectorSize, $"vectorSize must be at least 1, but is {vectorSize}.");
         _inner = inner;
         _v = vectorSize;
-        _capacity = CheckPoolRows(pool.Length / vectorSize);
         _pool = pool;
-        _rng = new Random(seed);
+        _draw = new PoolDraw(CheckPoolRows(pool.Length / vectorSize), seed, slot => _inner.TryReadRow(_pool.AsSpan(slot * _v, _v)));
     }
 
     private static int CheckPoolRows(int poolRows)
@@ -175,16 +200,11 @@ internal sealed class ShufflingRowReader : IRowReader
 
     public bool TryReadRow(Span<float> destination)
     {
-        while (!_innerDone && _count < _capacity)
-        {
-            if (_inner.TryReadRow(_pool.AsSpan(_count * _v, _v))) _count++;
-            else _innerDone = true;
-        }
-        if (_count == 0) return false;
-        int r = _rng.Next(_count);
+        int r = _draw.Draw();
+        if (r < 0) return false;
         _pool.AsSpan(r * _v, _v).CopyTo(destination);
-        _count--;
-        if (r != _count) _pool.AsSpan(_count * _v, _v).CopyTo(_pool.AsSpan(r * _v, _v));
+        int last = _draw.Remove(r);
+        if (last >= 0) _pool.AsSpan(last * _v, _v).CopyTo(_pool.AsSpan(r * _v, _v));
         return true;
     }
 
@@ -192,20 +212,18 @@ internal sealed class ShufflingRowReader : IRowReader
 }
 
 /// <summary>
-/// <see cref="ShufflingRowReader"/> for sparse rows: the same pool of P rows and the same draws from
-/// the same seed (so the same order of rows as the dense reader on the same stream), each pooled row
-/// held as its nonzeros (a slot's arrays grow to the longest row it held; none is V wide).
+/// <see cref="ShufflingRowReader"/> for sparse rows: the same <see cref="PoolDraw"/> (so the same order
+/// of rows as the dense reader on the same stream and seed), each pooled row held as its nonzeros (a
+/// slot's arrays grow to the longest row it held; none is V wide).
 /// </summary>
 internal sealed class SparseShufflingRowReader : IRowReader
 {
     private readonly IRowReader _inner;
     private readonly int _v;
     private readonly SparseRowPool _pool;
-    private readonly Random _rng;
+    private readonly PoolDraw _draw;
     private readonly int[] _readIndices;
     private readonly float[] _readValues;
-    private int _count;
-    private bool _innerDone;
 
     /// <summary>Shuffles through <paramref name="pool"/>, which the caller may reuse for the next pass.</summary>
     public SparseShufflingRowReader(IRowReader inner, int vectorSize, SparseRowPool pool, int seed)
@@ -216,27 +234,26 @@ internal sealed class SparseShufflingRowReader : IRowReader
         _inner = inner;
         _v = vectorSize;
         _pool = pool;
-        _rng = new Random(seed);
         _readIndices = new int[vectorSize];
         _readValues = new float[vectorSize];
+        _draw = new PoolDraw(pool.Capacity, seed, slot =>
+        {
+            if (!_inner.TryReadSparseRow(_readIndices, _readValues, out int n)) return false;
+            _pool.Store(slot, _readIndices.AsSpan(0, n), _readValues.AsSpan(0, n));
+            return true;
+        });
     }
 
     public bool TryReadSparseRow(Span<int> indices, Span<float> values, out int count)
     {
         if (indices.Length != _v || values.Length != _v)
             throw new ArgumentException($"indices and values must both hold V = {_v} values, but hold {indices.Length} and {values.Length}.");
-        // The dense reader's steps exactly: fill the pool, draw r uniformly, move the last row into r's place.
-        while (!_innerDone && _count < _pool.Capacity)
-        {
-            if (_inner.TryReadSparseRow(_readIndices, _readValues, out int n)) _pool.Store(_count++, _readIndices.AsSpan(0, n), _readValues.AsSpan(0, n));
-            else _innerDone = true;
-        }
         count = 0;
-        if (_count == 0) return false;
-        int r = _rng.Next(_count);
+        int r = _draw.Draw();
+        if (r < 0) return false;
         count = _pool.CopyTo(r, indices, values);
-        _count--;
-        if (r != _count) _pool.Swap(r, _count);
+        int last = _draw.Remove(r);
+        if (last >= 0) _pool.Swap(r, last);
         return true;
     }
 
