@@ -72,11 +72,8 @@ public class BenchTests
         var start = Cli.StartInfo(Cli.TempDirectory(), "bench", "--only", "encode", "--quick", "--threads", "1", "--each-width");
         start.FileName = apphost;
         start.ArgumentList.RemoveAt(0);   // the .dll that "dotnet" needs
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {error.Result}\n{output}");
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Matches(@"(?m)^isa=scalar vector=32 ", output);
     }
 

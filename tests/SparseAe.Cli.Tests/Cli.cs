@@ -23,14 +23,18 @@ internal static class Cli
     }
 
     public static (int ExitCode, string Out, string Err) Run(string workingDirectory, params string[] args)
+        => Run(StartInfo(workingDirectory, args));
+
+    /// <summary>Runs <paramref name="start"/> (both outputs redirected) to its end, at most 5 minutes.</summary>
+    public static (int ExitCode, string Out, string Err) Run(ProcessStartInfo start)
     {
-        using var process = Process.Start(StartInfo(workingDirectory, args))!;
+        using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(300_000))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sparseae {string.Join(' ', args)} did not finish in 5 minutes");
+            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish in 5 minutes");
         }
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
