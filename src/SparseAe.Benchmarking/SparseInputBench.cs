@@ -14,7 +14,9 @@ namespace SparseAe.Benchmarking;
 /// Transform plus a cursor of a TopK (K = 32) model; a TopK training step (objective, Adam and the
 /// decoder's renormalisation) on a batch of 1,024; a ReLU step on a batch of 256, and the share of the
 /// dense ReLU step that its V-wide reconstruction's three products (Y = A1 W2^T, D3^T A1, D3 W2) take,
-/// timed alone at the step's sizes on one thread: what sparse inputs cannot remove (docs/sparse-codes.md).
+/// timed alone at the step's sizes on one thread: what sparse inputs cannot remove (docs/sparse-codes.md);
+/// and L-BFGS's evaluation (cost and gradient, no update) of the default sigmoid model (H = 100, sigmoid
+/// decoder) over 4,096 held rows.
 /// The quick clock takes an eighth of the rows and batches (each line says its sizes), so that a
 /// test's unoptimised build finishes.
 /// </summary>
@@ -32,7 +34,7 @@ internal static class SparseInputBench
     {
         int threads = machine.Threads;
         int scale = ReferenceEquals(clock, BenchClock.Quick) ? 8 : 1;
-        int TopKBatch = 1024 / scale, ReluBatch = 256 / scale, TransformRows = 2048 / scale;
+        int TopKBatch = 1024 / scale, ReluBatch = 256 / scale, TransformRows = 2048 / scale, LbfgsRows = 4096 / scale;
         var rows = Rows(TransformRows, 7);
         var ml = new MLContext(seed: 1);
         var sparseView = ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Features = new VBuffer<float>(V, r.Indices.Length, r.Values, r.Indices) }).ToList());
@@ -54,10 +56,11 @@ internal static class SparseInputBench
         yield return Line("sparse transform+cursor topk", $"K={K} rows={TransformRows} stored=sparse", "rows/s", sparseRate, sparseRate / denseRate);
 
         var topK = new ObjectiveSettings(Decoder: DecoderKind.Linear, Activation: ActivationKind.TopK, K: K);
-        foreach (var line in Steps(clock, "topk", $"K={K}", topK, TopKBatch, threads)) yield return line;
+        foreach (var line in Steps(clock, "step topk", H, $"K={K}", topK, TopKBatch, threads)) yield return line;
         var relu = new ObjectiveSettings(Decoder: DecoderKind.Linear, Activation: ActivationKind.ReLU);
         double denseRelu = 0;
-        foreach (var line in Steps(clock, "relu", "", relu, ReluBatch, 1, rate => denseRelu = rate)) yield return line;
+        foreach (var line in Steps(clock, "step relu", H, "", relu, ReluBatch, 1, rate => denseRelu = rate)) yield return line;
+        foreach (var line in Steps(clock, "lbfgs-evaluation sigmoid", Defaults.HiddenCount, "", new ObjectiveSettings(), LbfgsRows, threads, evaluateOnly: true)) yield return line;
 
         // The reconstruction's three products of a dense ReLU step (each V x H x B multiply-adds), on
         // one thread at the step's sizes: Y (B, V) = A1 (B, Hp) W2^T (Hp, V); dJ/dW2's D3^T A1 (V, Hp);
@@ -86,8 +89,9 @@ internal static class SparseInputBench
             V, H, ReluBatch, BenchData.Rate(productRate), denseRelu / productRate, productRate / denseRelu);   // share = time of the products / time of the step; bound = 1 / share
     }
 
-    // A training step on the same batch stored dense, then sparse: samples/s and the ratio.
-    private static IEnumerable<string> Steps(BenchClock clock, string name, string extra, ObjectiveSettings settings, int batch, int threads, Action<double>? denseRate = null)
+    // A training step (or, evaluateOnly, the cost and gradient alone) on the same batch stored dense, then sparse: samples/s and the ratio.
+    private static IEnumerable<string> Steps(BenchClock clock, string name, int h, string extra, ObjectiveSettings settings, int batch, int threads,
+        Action<double>? denseRate = null, bool evaluateOnly = false)
     {
         var rows = Rows(batch, 3);
         var starts = new int[batch + 1];
@@ -95,26 +99,32 @@ internal static class SparseInputBench
         var sparse = new SparseRowBatch(V, batch, starts, rows.SelectMany(r => r.Indices).ToArray(), rows.SelectMany(r => r.Values).ToArray());
         var x = new float[(long)batch * V];
         sparse.CopyTo(0, batch, x);
-        string what = $"sparse step {name} V={V} H={H} {extra}{(extra.Length > 0 ? " " : "")}B={batch} nnz={Nonzeros} threads={threads}";
+        string what = $"sparse {name} V={V} H={h} {extra}{(extra.Length > 0 ? " " : "")}B={batch} nnz={Nonzeros} threads={threads}";
         double dense;
-        using (var step = new TrainingStep(x, V, H, batch, threads, settings, null)) dense = StepRate(step, clock.Runs);
+        using (var step = new TrainingStep(x, V, h, batch, threads, settings, null)) dense = StepRate(step, clock.Runs, evaluateOnly);
         denseRate?.Invoke(dense);
         yield return string.Format(CultureInfo.InvariantCulture, "{0} stored=dense samples/s={1}", what, BenchData.Rate(dense));
         double sparseRate;
-        using (var step = new TrainingStep(x, V, H, batch, threads, settings, sparse)) sparseRate = StepRate(step, clock.Runs);
+        using (var step = new TrainingStep(x, V, h, batch, threads, settings, sparse)) sparseRate = StepRate(step, clock.Runs, evaluateOnly);
         yield return string.Format(CultureInfo.InvariantCulture, "{0} stored=sparse samples/s={1} ratio={2:F2}x", what, BenchData.Rate(sparseRate), sparseRate / dense);
 
         // Steps take up to a second here: a warm-up of two steps, then the median of the clock's runs, one step each.
-        static double StepRate(TrainingStep step, int runs)
+        static double StepRate(TrainingStep step, int runs, bool evaluateOnly)
         {
-            step.Run();
-            step.Run();
+            long Once()
+            {
+                if (!evaluateOnly) return step.Run();
+                step.Evaluate();
+                return step.Rows;
+            }
+            Once();
+            Once();
             var rates = new List<double>();
             var clock = new Stopwatch();
             for (int r = 0; r < runs; r++)
             {
                 clock.Restart();
-                long samples = step.Run();
+                long samples = Once();
                 rates.Add(samples / clock.Elapsed.TotalSeconds);
             }
             rates.Sort();

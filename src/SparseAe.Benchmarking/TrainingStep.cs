@@ -43,6 +43,9 @@ internal sealed class TrainingStep : IDisposable
         _adam = new Adam(_theta.Length, 1e-4);
     }
 
+    /// <summary>The batch's rows.</summary>
+    public int Rows => _batch;
+
     /// <summary>Cost and gradient of the batch; the parameters stay as they are.</summary>
     public CostBreakdown Evaluate() => _sparse is null ? _objective.Evaluate(_theta, _x, _batch, _gradient) : _objective.Evaluate(_theta, _sparse, _gradient);
 

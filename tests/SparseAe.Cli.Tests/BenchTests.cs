@@ -41,6 +41,7 @@ public class BenchTests
         Assert.Matches($@"(?m)^sparse step topk V=8192 H=512 K=32 B=128 nnz=15 threads=2 stored=dense samples/s={rate}$", output);
         Assert.Matches($@"(?m)^sparse step topk V=8192 H=512 K=32 B=128 nnz=15 threads=2 stored=sparse samples/s={rate} ratio=\d+\.\d\dx$", output);
         Assert.Matches($@"(?m)^sparse step relu V=8192 H=512 B=32 nnz=15 threads=1 stored=sparse samples/s={rate} ratio=\d+\.\d\dx$", output);
+        Assert.Matches($@"(?m)^sparse lbfgs-evaluation sigmoid V=8192 H=100 B=512 nnz=15 threads=2 stored=sparse samples/s={rate} ratio=\d+\.\d\dx$", output);
         Assert.Matches($@"(?m)^sparse reconstruction relu V=8192 H=512 B=32 threads=1 products=3 samples/s={rate} share-of-dense-step=\d\.\d\d bound=\d+\.\d\dx$", output);
     }
 

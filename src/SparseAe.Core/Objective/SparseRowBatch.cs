@@ -57,6 +57,9 @@ internal sealed class SparseRowBatch
     /// <summary>The nonzeros of all rows.</summary>
     public int NonzeroCount => _rowStarts[Rows];
 
+    /// <summary>Every row's nonzeros' values, row after row.</summary>
+    public ReadOnlySpan<float> AllValues => _values.AsSpan(0, NonzeroCount);
+
     /// <summary>Row r's nonzeros' columns, ascending.</summary>
     public ReadOnlySpan<int> Indices(int row) => _indices.AsSpan(_rowStarts[row], _rowStarts[row + 1] - _rowStarts[row]);
 

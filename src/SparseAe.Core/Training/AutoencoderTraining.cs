@@ -6,10 +6,11 @@ namespace SparseAe.Training;
 /// <summary>
 /// The one way an autoencoder is trained on rows: both ML.NET estimators (and through them the
 /// command line) come here, and so do library users of Core. It validates the settings once, checks
-/// sizes and memory before any row is used (L-BFGS: when the source knows its row count, else as soon
-/// as the rows are read; Adam: once the first pass is open, whose reader may look at its first rows to
-/// say whether they are sparse), chooses the optimizer, reads the rows L-BFGS holds (every row, or a seeded sample
-/// of <see cref="TrainerSettings.MaximumRows"/>), refuses a value that is not finite, warns about
+/// sizes and memory before any row is used (both: once the first pass is open, whose reader may look at
+/// its first rows to say whether they are sparse; L-BFGS: when the source knows its row count, else, and
+/// for sparse rows again, as soon as the rows are read), chooses the optimizer, reads the rows L-BFGS
+/// holds (every row, or a seeded sample of <see cref="TrainerSettings.MaximumRows"/>; sparse rows as their
+/// nonzeros), refuses a value that is not finite, warns about
 /// inputs a sigmoid decoder cannot reconstruct, and reports what it does through
 /// <see cref="TrainerSettings.Info"/> and <see cref="TrainerSettings.Warning"/>.
 /// </summary>
@@ -43,8 +44,8 @@ public static class AutoencoderTraining
             });
         }
 
-        // L-BFGS holds every row: sizes and memory are checked before any row is read, when the
-        // source knows how many it has.
+        // L-BFGS holds every row: sizes are checked before any row is read, and memory as soon as the
+        // first pass says whether its rows are sparse, when the source knows how many it has.
         long limit = FullBatchTrainer.MaxRows(v, h);
         if (settings.MaximumRows > limit)
             throw new ArgumentOutOfRangeException(nameof(settings.MaximumRows), settings.MaximumRows,
@@ -52,32 +53,57 @@ public static class AutoencoderTraining
         Exception TooMany(long count) => new InvalidOperationException(
             $"{Capitalised(what)} has {count} rows, more than the {limit} rows of {network} that L-BFGS can hold in memory; " +
             "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.");
-        // What L-BFGS allocates for `used` rows, and the rows themselves unless they are held already.
-        void EnsureMemory(long used, bool rowsHeld) => MemoryBudget.Ensure(
-            MemoryBudget.FullBatchBytes(v, h, used, settings) + (rowsHeld ? 0 : 4 * used * v), $"Training {network} with L-BFGS on {used} rows");
-        if (rows.RowCount is long known)
-        {
-            if (known > limit && settings.MaximumRows is null) throw TooMany(known);
-            EnsureMemory(Math.Min(known, settings.MaximumRows ?? known), rowsHeld: false);
-        }
-        ReadOnlyMemory<float> data;
-        int count;
-        long seen;
+        // What L-BFGS allocates for `used` rows, and the rows themselves unless they are held already
+        // (dense: 4 V bytes a row; sparse rows: checked again once read, as their nonzeros are unknown before).
+        void EnsureMemory(long used, long rowBytes) => MemoryBudget.Ensure(
+            MemoryBudget.FullBatchBytes(v, h, used, settings) + rowBytes, $"Training {network} with L-BFGS on {used} rows");
+        if (rows.RowCount is long rowCount && rowCount > limit && settings.MaximumRows is null) throw TooMany(rowCount);
         if (rows is ArrayRowSource array && settings.MaximumRows is null)
         {
-            (data, count, seen) = (array.Data, array.Rows, array.Rows);   // already in one array: no copy
-            if (count == 0) throw RowReading.NoRows(rows);                 // ReadAll says the same
+            // Already in one array: no copy, and the source checked its values.
+            if (array.Rows == 0) throw RowReading.NoRows(rows);   // ReadAll says the same
+            EnsureMemory(array.Rows, 0);
+            return TrainHeld(array.Data, null, array.Rows, array.Rows);
         }
-        else
-            (data, count, seen) = RowReading.ReadAll(rows, settings.MaximumRows ?? limit,
-                settings.MaximumRows is null ? null : new Random(settings.Seed), () => TooMany(limit + 1), settings.ThrowIfCancelled);
-        if (rows.RowCount is null) EnsureMemory(count, rowsHeld: true);
-        if (rows is not ArrayRowSource) RowReading.ThrowIfNonFinite(data.Span.Slice(0, count * v), v, "rows");   // an array source checked its own
-        if (settings.Objective.Decoder == DecoderKind.Sigmoid) WarnOutsideUnitInterval(data.Span, what, settings.Warning);
-        settings.Info?.Invoke(count == seen
-            ? $"Training {network} with L-BFGS on {count} rows."
-            : $"Training {network} with L-BFGS on a random sample of {count} of {seen} rows (MaximumRows).");
-        return FullBatchTrainer.Train(data, count, v, settings);
+
+        // The pass is closed before training starts.
+        var (held, sparseHeld, count, seen) = ReadHeld();
+        if (sparseHeld is null && rows is not ArrayRowSource) RowReading.ThrowIfNonFinite(held.Span.Slice(0, count * v), v, "rows");   // an array source checked its own
+        return TrainHeld(held, sparseHeld, count, seen);
+
+        (ReadOnlyMemory<float>, Objective.SparseRowBatch?, int, long) ReadHeld()
+        {
+            using var reader = rows.OpenPass(0);
+            bool sparse = reader.RowsAreSparse;
+            if (rows.RowCount is long known)
+            {
+                long used = Math.Min(known, settings.MaximumRows ?? known);
+                EnsureMemory(used, sparse ? 0 : 4 * used * v);
+            }
+            var sampler = settings.MaximumRows is null ? null : new Random(settings.Seed);
+            long maxRows = settings.MaximumRows ?? limit;
+            if (sparse)
+            {
+                var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled);
+                EnsureMemory(batch.Rows, 0);   // the rows are held now (their size was unknown before); their activations are not yet
+                return (default, batch, batch.Rows, all);
+            }
+            var (data, kept, total) = RowReading.ReadAll(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled);
+            if (rows.RowCount is null) EnsureMemory(kept, 0);
+            return (data, null, kept, total);
+        }
+
+        // The rows held, dense (x) or as their nonzeros (sparseX): the sigmoid decoder's range warning, what is done, L-BFGS.
+        TrainingResult TrainHeld(ReadOnlyMemory<float> x, Objective.SparseRowBatch? sparseX, int heldRows, long seenRows)
+        {
+            if (settings.Objective.Decoder == DecoderKind.Sigmoid)
+                WarnOutsideUnitInterval(sparseX is null ? x.Span.Slice(0, heldRows * v) : sparseX.AllValues, what, settings.Warning);
+            string stored = sparseX is null ? "" : " as sparse rows (their nonzeros)";
+            settings.Info?.Invoke(heldRows == seenRows
+                ? $"Training {network} with L-BFGS on {heldRows} rows{stored}."
+                : $"Training {network} with L-BFGS on a random sample of {heldRows} of {seenRows} rows (MaximumRows){stored}.");
+            return sparseX is null ? FullBatchTrainer.Train(x, heldRows, v, settings) : FullBatchTrainer.Train(sparseX, settings);
+        }
     }
 
     private static void WarnOutsideUnitInterval(ReadOnlySpan<float> data, string what, Action<string>? warning)

@@ -24,7 +24,19 @@ internal static class FullBatchTrainer
     /// <summary>Trains on X, (rows, V) row-major: 1..<see cref="MaxRows"/> rows of finite values, settings validated.</summary>
     public static TrainingResult Train(ReadOnlyMemory<float> x, int rows, int visibleCount, TrainerSettings settings)
     {
-        Debug.Assert(rows >= 1 && rows <= MaxRows(visibleCount, settings.HiddenCount) && x.Length >= (long)rows * visibleCount);
+        Debug.Assert(x.Length >= (long)rows * visibleCount);
+        return Train(x, null, rows, visibleCount, settings);
+    }
+
+    /// <summary>
+    /// Trains on sparse rows (1..<see cref="MaxRows"/>, checked by the batch), held as their nonzeros: every
+    /// evaluation's encoder product and dJ/dW1 touch only those (<see cref="SparseAutoencoderObjective"/>).
+    /// </summary>
+    public static TrainingResult Train(SparseRowBatch x, TrainerSettings settings) => Train(default, x, x.Rows, x.VisibleCount, settings);
+
+    private static TrainingResult Train(ReadOnlyMemory<float> x, SparseRowBatch? sparseX, int rows, int visibleCount, TrainerSettings settings)
+    {
+        Debug.Assert(rows >= 1 && rows <= MaxRows(visibleCount, settings.HiddenCount));
         var clock = Stopwatch.StartNew();
         int threads = Defaults.ResolveThreads(settings.Threads);
         using var objective = new SparseAutoencoderObjective(visibleCount, settings.HiddenCount, settings.Objective, threads);
@@ -37,12 +49,14 @@ internal static class FullBatchTrainer
         var recent = new Dictionary<int, CostBreakdown>();
         int evaluation = 0;
 
+        CostBreakdown Evaluate(float[] theta) => sparseX is null ? objective.Evaluate(theta, x, rows, gradF) : objective.Evaluate(theta, sparseX, gradF);
+
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         double Function(ReadOnlySpan<double> theta, Span<double> grad)
         {
             settings.ThrowIfCancelled();
             for (int i = 0; i < n; i++) thetaF[i] = (float)theta[i];
-            var cost = objective.Evaluate(thetaF, x, rows, gradF);
+            var cost = Evaluate(thetaF);
             for (int i = 0; i < n; i++) grad[i] = gradF[i];
             if (evaluation == 0) history.Add(cost);   // the starting point opens the history
             recent[evaluation++] = cost;
@@ -77,7 +91,7 @@ internal static class FullBatchTrainer
 
         var final = new AutoencoderParameters(visibleCount, settings.HiddenCount, Array.ConvertAll(result.Point, v => (float)v));
         // One more evaluation at the returned point gives its exact terms and rhoHat.
-        var finalCost = objective.Evaluate(final.Theta, x, rows, gradF);
+        var finalCost = Evaluate(final.Theta);
         if (VectorKernels.IndexOfNonFinite(final.Theta) >= 0 || !finalCost.IsFinite)
             throw new NonFiniteCostException($"Training ended on non-finite parameters or cost ({finalCost.Total}); no model is returned.");
         var summary = new TrainingSummary(OptimizerKind.Lbfgs, result.Iterations, 0, result.ExitReason, finalCost,

@@ -11,7 +11,8 @@ namespace SparseAe.Training;
 /// (a pair is allocated when the optimiser first stores one), one float gradient
 /// per worker thread, and the activations of every row, (rows, H + V) floats. Adam: theta, gradient
 /// and the two moment vectors, the per-thread gradients, one batch's activations and the shuffle pool.
-/// The estimate leaves out the data themselves (the caller holds them already).
+/// The estimate leaves out the data themselves (the caller adds them: L-BFGS's copy of dense rows,
+/// 4 V bytes a row; sparse rows are checked once read).
 /// </remarks>
 internal static class MemoryBudget
 {

@@ -39,7 +39,8 @@ public interface IRowReader : IDisposable
     /// True when this pass's rows are mostly zeros stored as their nonzeros (an ML.NET column of sparse
     /// VBuffers: ~15 tokens among 8,192), decided before the first row is returned (a reader may look at
     /// its first rows to say). Adam asks the first pass's reader and then reads every pass with
-    /// <see cref="TryReadSparseRow"/>, so its encoder product and dJ/dW1 touch only the nonzeros.
+    /// <see cref="TryReadSparseRow"/>, and L-BFGS holds the rows read so, so that their encoder product
+    /// and dJ/dW1 touch only the nonzeros.
     /// False (the default): dense rows of V floats.
     /// </summary>
     bool RowsAreSparse => false;

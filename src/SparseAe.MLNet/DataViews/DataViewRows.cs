@@ -8,9 +8,9 @@ namespace SparseAe.MLNet.DataViews;
 /// <summary>
 /// The input column of an IDataView as a row source: passes of rows of V floats, in the view's order
 /// or its own random order. A NaN or infinity is refused with its row number. A pass whose first rows
-/// are stored sparse says so (<see cref="IRowReader.RowsAreSparse"/>), and Adam then reads every row as
-/// stored (<see cref="IRowReader.TryReadSparseRow"/>: a sparse VBuffer's indices and values, a dense
-/// one's nonzeros); <see cref="IRowReader.TryReadRow"/> densifies, as L-BFGS, ZCA and the featurizer read.
+/// are stored sparse says so (<see cref="IRowReader.RowsAreSparse"/>), and Adam and L-BFGS then read every row
+/// as stored (<see cref="IRowReader.TryReadSparseRow"/>: a sparse VBuffer's indices and values, a dense
+/// one's nonzeros); <see cref="IRowReader.TryReadRow"/> densifies, as ZCA and the featurizer read.
 /// </summary>
 internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column, int vectorSize) : IRowSource
 {
