@@ -7,9 +7,10 @@ using WordNetSupersensesSample;
 
 // WordNet 3.0's noun supersenses (the 26 lexicographer files noun.Tops .. noun.time) predicted from
 // the gloss (table 1) and from the lemmas and the gloss (table 2), with the same linear classifier
-// (SdcaMaximumEntropy) on five kinds of features: (a) token counts (cl100k_base tokens, log(1+tf) idf,
+// (SdcaMaximumEntropy) on six kinds of features: (a) token counts (cl100k_base tokens, log(1+tf) idf,
 // L2), (b) ML.NET's FeaturizeText, (c) ML.NET's LDA topics, (d) our TopK sparse code of the token
-// counts, (e) the code and the token counts side by side; table 3 trains the classifier on fewer
+// counts, (e) the code and the token counts side by side, (f) (e) with the code's block weighted by a
+// weight chosen on held-out training rows; table 3 trains the classifier on fewer
 // labelled glosses, the code on all of them. Accuracy and macro-F1 (from the confusion
 // matrix) go to standard output, which is the same on every run of the same mode
 // (expected-output-quick.txt); timings go to standard error. The confusion picture of the best model
