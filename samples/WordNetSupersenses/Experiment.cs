@@ -119,7 +119,7 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
             if (h == sizes.CodeSizes.Max()) LargestCode = autoencoder;
             Evaluate($"(d) sparse code ({h})", v => ScaledCode(autoencoder, v), "Code", autoencoderSeconds);
             Evaluate($"(e) code ({h}) + token counts", v => CodeAndTokens(autoencoder, v), "Both", autoencoderSeconds);
-            Evaluate($"(f) (e), code weight validated", v => ValidatedWeight(autoencoder, v, $"{table}, code ({h})"), "Both", autoencoderSeconds);
+            Evaluate($"(f) code ({h}) + tokens, validated", v => ValidatedWeight(autoencoder, v, $"{table}, code ({h})"), "Both", autoencoderSeconds);
         }
         return results;
     }
@@ -128,7 +128,7 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
     /// Table 3, on the featurization of the last <see cref="Run"/>: a TopK code of
     /// <see cref="RunSizes.FewerLabelsCode"/> latents trained on all of that run's training rows without
     /// their labels, and the classifier trained on only <paramref name="labelled"/> of them (a stratified
-    /// part, each part in <see cref="RunSizes.Labelled"/> and then all), on (a), (d) and (e).
+    /// part, each part in <see cref="RunSizes.Labelled"/> and then all), on (a), (d), (e) and (f).
     /// </summary>
     public List<(int Labelled, Result Row)> RunFewerLabels(string table, IReadOnlyList<IReadOnlyList<(string Text, string Label)>> labelled)
     {
@@ -151,7 +151,7 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
             Evaluate("(a) token counts", _ => null, nameof(TextRow.Tokens));
             Evaluate($"(d) sparse code ({h})", v => ScaledCode(autoencoder, v), "Code");
             Evaluate($"(e) code ({h}) + token counts", v => CodeAndTokens(autoencoder, v), "Both");
-            Evaluate($"(f) (e), code weight validated", v => ValidatedWeight(autoencoder, v, $"{table}, {part.Count} labelled"), "Both");
+            Evaluate($"(f) code ({h}) + tokens, validated", v => ValidatedWeight(autoencoder, v, $"{table}, {part.Count} labelled"), "Both");
         }
         return rows;
     }

@@ -29,7 +29,8 @@ internal static class FullBatchTrainer
     }
 
     /// <summary>
-    /// Trains on sparse rows (1..<see cref="MaxRows"/>, checked by the batch), held as their nonzeros: every
+    /// Trains on sparse rows (1..<see cref="MaxRows"/> of them, finite: the batch checks the values, the
+    /// caller the count), held as their nonzeros: every
     /// evaluation's encoder product and dJ/dW1 touch only those (<see cref="SparseAutoencoderObjective"/>).
     /// </summary>
     public static TrainingResult Train(SparseRowBatch x, TrainerSettings settings) => Train(default, x, x.Rows, x.VisibleCount, settings);
