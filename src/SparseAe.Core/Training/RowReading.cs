@@ -8,7 +8,7 @@ internal static class RowReading
     /// <summary>
     /// Every row in one array (rows, V) row-major, or, when the source has more than
     /// <paramref name="maxRows"/> rows and a <paramref name="sampler"/> is given, a uniform random
-    /// sample of <paramref name="maxRows"/> of them in one pass (<see cref="SlotFor"/>). Without a
+    /// sample of <paramref name="maxRows"/> of them in one pass (<see cref="ReadReservoir"/>). Without a
     /// sampler, more than <paramref name="maxRows"/> rows throw <paramref name="tooMany"/>. Throws
     /// <see cref="NoRows"/> when there are none. <paramref name="checkAlive"/> runs every 4,096 rows (cancellation).
     /// </summary>
@@ -26,24 +26,15 @@ internal static class RowReading
         maxRows = Math.Min(maxRows, Array.MaxLength / v);
         var chunks = new List<float[]>();
         var row = new float[v];
-        long seen = 0;
-        while (true)
-        {
-            if (seen % RowsPerChunk == 0) checkAlive?.Invoke();
-            if (seen < maxRows)
+        long seen = ReadReservoir(maxRows, sampler, tooMany, checkAlive,
+            slot =>
             {
-                int inChunk = (int)(seen % RowsPerChunk);
+                if (slot < 0) return reader.TryReadRow(row);   // read aside, kept only if it draws a slot
+                int inChunk = (int)(slot % RowsPerChunk);
                 if (inChunk == 0) chunks.Add(new float[RowsPerChunk * v]);
-                if (!reader.TryReadRow(chunks[^1].AsSpan(inChunk * v, v))) break;
-            }
-            else
-            {
-                if (!reader.TryReadRow(row)) break;
-                long j = SlotFor(seen, maxRows, sampler, tooMany);
-                if (j >= 0) row.CopyTo(chunks[(int)(j / RowsPerChunk)].AsSpan((int)(j % RowsPerChunk) * v, v));
-            }
-            seen++;
-        }
+                return reader.TryReadRow(chunks[^1].AsSpan(inChunk * v, v));
+            },
+            j => row.CopyTo(chunks[(int)(j / RowsPerChunk)].AsSpan((int)(j % RowsPerChunk) * v, v)));
         if (seen == 0) throw NoRows(source);
         long kept = Math.Min(seen, maxRows);
         var all = new float[kept * v];
@@ -71,24 +62,23 @@ internal static class RowReading
         var keptValues = new List<float[]>();
         var indices = new int[v];
         var values = new float[v];
-        long seen = 0;
-        while (true)
-        {
-            if (seen % RowsPerChunk == 0) checkAlive?.Invoke();
-            if (!reader.TryReadSparseRow(indices, values, out int count)) break;
-            long j = seen < maxRows ? seen : SlotFor(seen, maxRows, sampler, tooMany);
-            if (j == keptIndices.Count)
+        int count = 0;
+        long seen = ReadReservoir(maxRows, sampler, tooMany, checkAlive,
+            slot =>
             {
-                keptIndices.Add(indices[..count]);
-                keptValues.Add(values[..count]);
-            }
-            else if (j >= 0)
+                if (!reader.TryReadSparseRow(indices, values, out count)) return false;
+                if (slot >= 0)
+                {
+                    keptIndices.Add(indices[..count]);
+                    keptValues.Add(values[..count]);
+                }
+                return true;
+            },
+            j =>
             {
                 keptIndices[(int)j] = indices[..count];
                 keptValues[(int)j] = values[..count];
-            }
-            seen++;
-        }
+            });
         if (seen == 0) throw NoRows(source);
         int rows = keptIndices.Count;
         var rowStarts = new int[rows + 1];
@@ -106,17 +96,31 @@ internal static class RowReading
     private const int RowsPerChunk = 4096;
 
     /// <summary>
-    /// Where row <paramref name="seen"/> (0-based, at least <paramref name="maxRows"/>) goes once
-    /// <paramref name="maxRows"/> rows are kept: with a sampler, the slot of a kept row it replaces with
-    /// probability maxRows / (seen + 1), else -1 (reservoir sampling: Vitter 1985, "Random sampling with a
-    /// reservoir", Algorithm R: a uniform sample of every row in one pass); without one it throws
-    /// <paramref name="tooMany"/>. One random draw a row, so a dense and a sparse read keep the same rows.
+    /// The one pass both reads make: <paramref name="read"/>(slot) reads the next row (false at the end),
+    /// into kept slot `slot` while fewer than <paramref name="maxRows"/> are kept, else aside (slot -1);
+    /// a row read aside then replaces kept row j (<paramref name="replace"/>(j)) with probability
+    /// maxRows / (seen + 1) (reservoir sampling: Vitter 1985, "Random sampling with a reservoir",
+    /// Algorithm R: a uniform sample of every row in one pass), one random draw a row, so a dense and a
+    /// sparse read keep the same rows. Without a sampler a row beyond maxRows throws
+    /// <paramref name="tooMany"/>. <paramref name="checkAlive"/> runs every 4,096 rows. Returns the rows read.
     /// </summary>
-    private static long SlotFor(long seen, long maxRows, Random? sampler, Func<Exception> tooMany)
+    private static long ReadReservoir(long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive,
+        Func<long, bool> read, Action<long> replace)
     {
-        if (sampler is null) throw tooMany();
-        long j = sampler.NextInt64(seen + 1);
-        return j < maxRows ? j : -1;
+        long seen = 0;
+        while (true)
+        {
+            if (seen % RowsPerChunk == 0) checkAlive?.Invoke();
+            bool aside = seen >= maxRows;
+            if (!read(aside ? -1 : seen)) return seen;
+            if (aside)
+            {
+                if (sampler is null) throw tooMany();
+                long j = sampler.NextInt64(seen + 1);
+                if (j < maxRows) replace(j);
+            }
+            seen++;
+        }
     }
 
     /// <summary>The one rule for training values: every one finite. Throws naming the row and the index.</summary>
