@@ -1,6 +1,7 @@
 using SparseAe.Model;
 using SparseAe.Objective;
 using SparseAe.Optimization;
+using SparseAe.Training;
 
 namespace SparseAe.Benchmarking;
 
@@ -19,7 +20,6 @@ internal sealed class TrainingStep : IDisposable
     private readonly Adam _adam;
 
     private readonly AutoencoderParameters _parameters;
-    private readonly bool _codes;
     private readonly SparseRowBatch? _sparse;
 
     public TrainingStep(int v, int h, int batch, int threads, ObjectiveSettings? settings = null)
@@ -35,8 +35,7 @@ internal sealed class TrainingStep : IDisposable
         _batch = batch;
         _x = x;
         _sparse = sparse;
-        _codes = settings.IsSparseCode;
-        _parameters = _codes ? ParameterInitializer.InitializeSparseCode(v, h, 1, _x, settings.HasThresholds) : ParameterInitializer.Initialize(v, h, 1);
+        _parameters = settings.IsSparseCode ? ParameterInitializer.InitializeSparseCode(v, h, 1, _x, settings.HasThresholds) : ParameterInitializer.Initialize(v, h, 1);
         _theta = _parameters.Theta;
         _gradient = new float[_theta.Length];
         _objective = new SparseAutoencoderObjective(v, h, settings, threads);
@@ -53,12 +52,7 @@ internal sealed class TrainingStep : IDisposable
     public long Run()
     {
         Evaluate();
-        _adam.Step(_theta, _gradient);
-        if (_codes)
-        {
-            _parameters.NormalizeDecoderColumns();
-            _objective.CountFiring();
-        }
+        MiniBatchTrainer.Update(_objective, _adam, _parameters, _gradient);
         return _batch;
     }
 

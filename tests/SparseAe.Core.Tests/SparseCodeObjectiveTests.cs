@@ -185,10 +185,19 @@ public class SparseCodeObjectiveTests
     public void Float_objective_matches_the_float64_reference_across_decoder_tiles(string name, int auxK, int[] deadLatents)
         => AssertMatchesReference(name, 2085, ActivationKind.TopK, 1e-2, 0.0, 3, auxK, deadLatents, [(150, 1), (150, 2)]);
 
+    // V = 2,085 and H = 40 make 83,400 weights, past ParallelRanges.MinimumLength: on 2 threads the
+    // weights' loads, the decoder's normalisation, the folded bias and the gradient's projection are
+    // split between the threads (V's columns at 1,040, the latents at 16).
+    [Theory]
+    [InlineData("ReLU, 40 latents, whole-matrix passes split", ActivationKind.ReLU, 0.2, 0, new int[0])]
+    [InlineData("TopK 3 of 40, whole-matrix passes split, 3 dead latents, AuxK 2", ActivationKind.TopK, 0.0, 2, new[] { 1, 17, 30 })]
+    public void Float_objective_matches_the_float64_reference_with_its_passes_over_whole_matrices_split(string name, ActivationKind activation,
+        double l1Weight, int auxK, int[] deadLatents)
+        => AssertMatchesReference(name, 2085, activation, 1e-2, l1Weight, 3, auxK, deadLatents, [(150, 2), (150, 1)], h: 40);
+
     private static void AssertMatchesReference(string name, int v, ActivationKind activation, double lambda, double l1Weight, int k, int auxK, int[] deadLatents,
-        (int Rows, int Threads)[] runs)
+        (int Rows, int Threads)[] runs, int h = 9)
     {
-        const int h = 9;
         var dead = DeadMask(h, deadLatents);
         foreach (var (m, threads) in runs)
         {

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SparseAe.Kernels.Simd;
+using SparseAe.Threading;
 
 namespace SparseAe.Kernels;
 
@@ -32,6 +33,23 @@ internal static partial class VectorKernels
         var loop = new FiniteLoop(x);
         VectorLoop.Run(ref loop);
         return loop.Found;
+    }
+
+    /// <summary>
+    /// <see cref="IndexOfNonFinite(ReadOnlySpan{float})"/> of a long array searched by the pool's threads,
+    /// a range each (<see cref="ParallelRanges"/>): the same answer, the first such index.
+    /// </summary>
+    public static int IndexOfNonFinite(float[] x, WorkerPool? pool)
+    {
+        int first = int.MaxValue;
+        ParallelRanges.Run(pool, x.Length, (start, end) =>
+        {
+            int found = IndexOfNonFinite(x.AsSpan(start, end - start));
+            if (found < 0) return;
+            int index = start + found, seen;
+            while (index < (seen = Volatile.Read(ref first)) && Interlocked.CompareExchange(ref first, index, seen) != seen) { }
+        });
+        return first == int.MaxValue ? -1 : first;
     }
 
     private ref struct FiniteLoop(ReadOnlySpan<float> x) : IVectorLoop

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using SparseAe.Threading;
 
 namespace SparseAe.Model;
 
@@ -78,17 +79,22 @@ public sealed class AutoencoderParameters
     /// Scales each column of W2 (each hidden unit's decoder direction) to unit Euclidean norm, the
     /// sparse codes' constraint; a column of zeros stays zero.
     /// </summary>
-    internal void NormalizeDecoderColumns()
+    internal void NormalizeDecoderColumns(WorkerPool? pool = null)
     {
         int v = VisibleCount, h = HiddenCount;
-        var w2 = W2;
-        // Row by row over W2 (V, H), which holds the columns side by side: the sums of squares (V terms
-        // each, in float), then each row scaled by the columns' factors; as the objective normalises.
         var squares = new float[h];
-        DecoderColumnSquares(w2, v, h, h, squares);
         var factor = new float[h];
-        for (int j = 0; j < h; j++) factor[j] = squares[j] == 0 ? 1f : 1f / MathF.Sqrt(squares[j]);
-        for (int i = 0; i < v; i++) TensorPrimitives.Multiply(w2.Slice(i * h, h), factor, w2.Slice(i * h, h));
+        // Row by row over W2 (V, H), which holds the columns side by side: the sums of squares (V terms
+        // each, in float), then each row scaled by the columns' factors; as the objective normalises. A
+        // wide decoder's columns are split between the pool's threads, each taking a range of them.
+        ParallelRanges.Run(pool, h, (j0, j1) =>
+        {
+            int n = j1 - j0;
+            var w2 = Theta.AsSpan(W1Length + j0, W1Length - j0);
+            DecoderColumnSquares(w2, v, n, h, squares.AsSpan(j0, n));
+            for (int j = j0; j < j1; j++) factor[j] = squares[j] == 0 ? 1f : 1f / MathF.Sqrt(squares[j]);
+            for (int i = 0; i < v; i++) TensorPrimitives.Multiply(w2.Slice(i * h, n), factor.AsSpan(j0, n), w2.Slice(i * h, n));
+        }, work: W1Length);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using SparseAe.Kernels;
+using SparseAe.Threading;
 
 namespace SparseAe.Objective;
 
@@ -8,21 +9,24 @@ public sealed partial class SparseAutoencoderObjective
     // The passes over whole matrices that every evaluation makes, before and after the rows' phases:
     // theta's weights into the kernels' padded copies, and the chunks' gradient parts into dJ/dtheta.
 
-    // Matrices from this many floats up have the passes over whole matrices that every evaluation makes
-    // (loading the weights, assembling the gradient) split between two workers: below it the hand-off
-    // costs more than the copies (64 x 100: microseconds); at V = 8,192, H = 512 the loads alone took
-    // 39 ms of a 114 ms TopK step on one thread (Zen 5).
-    private const int ParallelCopyFloats = 1 << 16;
-
-    // W1^T, W2 and W2^T into their padded, aligned copies, b1 and b2 into theirs. The padding (columns
-    // H..Hp of W1^T and W2, rows H..Hp of W2^T, b1 beyond H) is never written, so it stays zero.
+    // W1^T, W2 and W2^T into their padded, aligned copies, b1 and b2 into theirs; the sparse codes'
+    // decoder copies scaled to unit columns and their encoder bias folded. Wide models split the passes
+    // between two workers (ParallelRanges: below 2^16 weights the hand-off costs more than the copies;
+    // at V = 8,192, H = 512 the loads alone took 39 ms of a 114 ms TopK step on one thread, Zen 5).
+    // The padding (columns H..Hp of W1^T and W2, rows H..Hp of W2^T, b1 beyond H) is never written,
+    // so it stays zero.
     private void LoadParameters(ReadOnlyMemory<float> theta)
     {
-        if (_threads > 1 && _h * _v >= ParallelCopyFloats) RunChunks(2, half => LoadParameters(theta.Span, half));
+        bool split = ParallelRanges.PartsFor(_threads, (long)_h * _v) > 1;
+        if (split) RunChunks(2, half => LoadParameters(theta.Span, half));
         else { LoadParameters(theta.Span, 0); LoadParameters(theta.Span, 1); }
+        if (_codes is null) return;
+        if (split) RunChunks(2, half => _codes.NormalizeDecoder(_w2.Span, _w2t.Span, half));
+        else { _codes.NormalizeDecoder(_w2.Span, _w2t.Span, 0); _codes.NormalizeDecoder(_w2.Span, _w2t.Span, 1); }
     }
 
-    // Half 0: W1^T and b1; half 1: W2, W2^T and b2.
+    // Half 0: W1^T and b1 (the sparse codes: b1 - W1 b2); half 1: W2, W2^T and b2 (the sparse codes:
+    // W2's column norms).
     private void LoadParameters(ReadOnlySpan<float> theta, int half)
     {
         int hv = _h * _v, hp = _hp;
@@ -30,23 +34,23 @@ public sealed partial class SparseAutoencoderObjective
         {
             MatrixKernels.Transpose(theta.Slice(0, hv), _w1t.Span, _h, _v, hp);
             theta.Slice(2 * hv, _h).CopyTo(_b1);
+            _codes?.FoldEncoderBias(theta, _b1);
             return;
         }
         var w2 = theta.Slice(hv, hv);
         for (int i = 0; i < _v; i++) w2.Slice(i * _h, _h).CopyTo(_w2.Span.Slice(i * hp, _h));
         MatrixKernels.Transpose(w2, _w2t.Span, _v, _h, _v);
         theta.Slice(2 * hv + _h, _v).CopyTo(_b2);
+        _codes?.MeasureDecoderColumns(w2);
     }
 
     // Sums the chunks' parts in chunk order, scales by 1/m and adds the decay gradient lambda W. The
-    // weights' part is element by element, so wide models split it between two workers (as the loads);
+    // weights' part is element by element, so wide models split it between the workers (ParallelRanges);
     // each element gets the same operations either way.
     private void StoreGradient(int chunkCount, int rows, ReadOnlyMemory<float> theta, Memory<float> gradient)
     {
-        if (_threads > 1 && _h * _v >= ParallelCopyFloats)
-            RunChunks(2, part => StoreWeightGradient(chunkCount, rows, theta.Span, gradient.Span, part, 2));
-        else
-            StoreWeightGradient(chunkCount, rows, theta.Span, gradient.Span, 0, 1);
+        int parts = ParallelRanges.PartsFor(_threads, (long)_h * _v);
+        RunChunks(parts, part => StoreWeightGradient(chunkCount, rows, theta.Span, gradient.Span, part, parts));
         var g = gradient.Span;
         int hv = _h * _v;
         float invM = 1f / rows;

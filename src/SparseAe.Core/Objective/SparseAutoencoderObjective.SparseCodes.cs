@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using SparseAe.Kernels;
+using SparseAe.Threading;
 
 namespace SparseAe.Objective;
 
@@ -129,31 +130,46 @@ public sealed partial class SparseAutoencoderObjective
             if (_thresholds.Length > 0 && _z.Length < (long)rows * _hp) _z = new AlignedArray((long)rows * _hp);
         }
 
-        // Normalises the decoder copies (W2 (V, Hp) and W2^T (Hp, V)), folds the pre-encoder bias into
-        // b1, and lists the dead latents.
-        public void BeginEvaluation(ReadOnlySpan<float> theta, Span<float> w1t, Span<float> w2, Span<float> w2t, Span<float> b1, int rows)
+        // The evaluation's thresholds (JumpReLU) and dead latents (TopK); the decoder copies and b1 are
+        // prepared with the weights' loads (MeasureDecoderColumns, NormalizeDecoder, FoldEncoderBias).
+        public void BeginEvaluation(ReadOnlySpan<float> theta, int rows)
         {
-            int v = _v, h = _h, hp = _hp, hv = h * v;
-            var w1 = theta.Slice(0, hv);
-            var b2 = theta.Slice(2 * hv + h, v);
-            // Row by row over W2 (V, Hp), whose columns are the latents: sum of squares, then the scaling.
-            var squares = _columnScratch.AsSpan();
-            Model.AutoencoderParameters.DecoderColumnSquares(w2, v, h, hp, squares);
-            TensorPrimitives.Sqrt(squares, _norms);
-            TensorPrimitives.Reciprocal(_norms, _inverseNorms);
-            for (int i = 0; i < v; i++) TensorPrimitives.Multiply(w2.Slice(i * hp, h), _inverseNorms, w2.Slice(i * hp, h));
-            for (int j = 0; j < h; j++)
-            {
-                TensorPrimitives.Multiply(w2t.Slice(j * v, v), _inverseNorms[j], w2t.Slice(j * v, v));
-                b1[j] -= TensorPrimitives.Dot(w1.Slice(j * v, v), b2);
-            }
-            for (int j = 0; j < _thresholds.Length; j++) _thresholds[j] = MathF.Exp(theta[2 * hv + h + v + j]);
+            int h = _h, hv = h * _v;
+            for (int j = 0; j < _thresholds.Length; j++) _thresholds[j] = MathF.Exp(theta[2 * hv + h + _v + j]);
             _rows = rows;
             _deadCount = 0;
             if (_auxK > 0)
                 for (int j = 0; j < h; j++)
                     if (_rowsSinceFired[j] >= _window) _dead[_deadCount++] = j;
             _auxActive = _deadCount > 0;
+        }
+
+        // The pre-encoder bias folded into b1: b1_j -= W1[j, :] . b2.
+        public void FoldEncoderBias(ReadOnlySpan<float> theta, Span<float> b1)
+        {
+            int v = _v, hv = _h * v;
+            var b2 = theta.Slice(2 * hv + _h, v);
+            for (int j = 0; j < _h; j++) b1[j] -= TensorPrimitives.Dot(theta.Slice(j * v, v), b2);
+        }
+
+        // ||W2[:, j]|| and its reciprocal from theta's W2 (V, H), row by row (the sum of squares, in float).
+        public void MeasureDecoderColumns(ReadOnlySpan<float> w2)
+        {
+            var squares = _columnScratch.AsSpan();
+            Model.AutoencoderParameters.DecoderColumnSquares(w2, _v, _h, _h, squares);
+            TensorPrimitives.Sqrt(squares, _norms);
+            TensorPrimitives.Reciprocal(_norms, _inverseNorms);
+        }
+
+        // The decoder copies scaled to unit columns by MeasureDecoderColumns' norms: half 0 W2 (V, Hp),
+        // row by row, half 1 W2^T (Hp, V), latent by latent.
+        public void NormalizeDecoder(Span<float> w2, Span<float> w2t, int half)
+        {
+            int v = _v, h = _h;
+            if (half == 0)
+                for (int i = 0; i < v; i++) TensorPrimitives.Multiply(w2.Slice(i * _hp, h), _inverseNorms, w2.Slice(i * _hp, h));
+            else
+                for (int j = 0; j < h; j++) TensorPrimitives.Multiply(w2t.Slice(j * v, v), _inverseNorms[j], w2t.Slice(j * v, v));
         }
 
         // ReLU and JumpReLU: A1's block of m rows from row r0 holds z; leaves h there (JumpReLU keeps z
@@ -268,8 +284,8 @@ public sealed partial class SparseAutoencoderObjective
             return term;
         }
 
-        // The folded pre-encoder bias and the column normalisation (see the type's summary).
-        public void FinishGradient(ReadOnlySpan<float> theta, Span<float> g, ReadOnlySpan<Chunk> chunks, int rows)
+        // JumpReLU: dJ/dt_j, the chunks' sums of each threshold's pseudo-gradient.
+        public void FinishThresholdGradient(Span<float> g, ReadOnlySpan<Chunk> chunks, int rows)
         {
             for (int j = 0; j < _thresholds.Length; j++)
             {
@@ -277,30 +293,41 @@ public sealed partial class SparseAutoencoderObjective
                 foreach (var ch in chunks) sum += ch.ThresholdGradient[j];
                 g[2 * _h * _v + _h + _v + j] = (float)(_thresholds[j] * sum / rows);   // dJ/dt_j = theta_j dJ/dtheta_j
             }
+        }
+
+        // The folded pre-encoder bias and the column normalisation (see the type's summary), part `part` of
+        // `parts`: its range of the V inputs in dJ/dW1 and dJ/db2, and its range of the latents (W2's columns).
+        public void FinishWeightGradient(ReadOnlySpan<float> theta, Span<float> g, int part, int parts)
+        {
             int v = _v, h = _h, hv = h * v;
+            var (c0, c1) = ParallelRanges.Range(v, part, parts);
+            var (j0, j1) = ParallelRanges.Range(h, part, parts);
+            int nc = c1 - c0, nj = j1 - j0;
             var w1 = theta.Slice(0, hv);
             var w2 = theta.Slice(hv, hv);
-            var b2 = theta.Slice(2 * hv + h, v);
+            var b2 = theta.Slice(2 * hv + h + c0, nc);
             var gW1 = g.Slice(0, hv);
             var gW2 = g.Slice(hv, hv);
             var gb1 = g.Slice(2 * hv, h);
-            var gb2 = g.Slice(2 * hv + h, v);
+            var gb2 = g.Slice(2 * hv + h + c0, nc);
             for (int j = 0; j < h; j++)
             {
-                TensorPrimitives.MultiplyAdd(b2, -gb1[j], gW1.Slice(j * v, v), gW1.Slice(j * v, v));
-                TensorPrimitives.MultiplyAdd(w1.Slice(j * v, v), -gb1[j], gb2, gb2);
+                var row = gW1.Slice(j * v + c0, nc);
+                TensorPrimitives.MultiplyAdd(b2, -gb1[j], row, row);
+                TensorPrimitives.MultiplyAdd(w1.Slice(j * v + c0, nc), -gb1[j], gb2, gb2);
             }
             // g_j <- (g_j - (g_j . d_j) d_j) / n_j = g_j / n_j - W2[:, j] (g_j . W2[:, j]) / n_j^3, row by row
             // over (V, H): first every column's dot product, then one pass that scales and subtracts.
-            var dots = _columnScratch.AsSpan();
+            var dots = _columnScratch.AsSpan(j0, nj);
+            var inverse = _inverseNorms.AsSpan(j0, nj);
             dots.Clear();
-            for (int i = 0; i < v; i++) TensorPrimitives.MultiplyAdd(gW2.Slice(i * h, h), w2.Slice(i * h, h), dots, dots);
-            for (int j = 0; j < h; j++) dots[j] = -dots[j] * _inverseNorms[j] * _inverseNorms[j] * _inverseNorms[j];
+            for (int i = 0; i < v; i++) TensorPrimitives.MultiplyAdd(gW2.Slice(i * h + j0, nj), w2.Slice(i * h + j0, nj), dots, dots);
+            for (int j = 0; j < nj; j++) dots[j] = -dots[j] * inverse[j] * inverse[j] * inverse[j];
             for (int i = 0; i < v; i++)
             {
-                var row = gW2.Slice(i * h, h);
-                TensorPrimitives.Multiply(row, _inverseNorms, row);
-                TensorPrimitives.MultiplyAdd(w2.Slice(i * h, h), dots, row, row);
+                var row = gW2.Slice(i * h + j0, nj);
+                TensorPrimitives.Multiply(row, inverse, row);
+                TensorPrimitives.MultiplyAdd(w2.Slice(i * h + j0, nj), dots, row, row);
             }
         }
 

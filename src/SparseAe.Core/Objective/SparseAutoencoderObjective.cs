@@ -146,7 +146,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     {
         EnsureBuffers(rows);
         LoadParameters(theta);
-        _codes?.BeginEvaluation(theta.Span, _w1t.Span, _w2.Span, _w2t.Span, _b1, rows);
+        _codes?.BeginEvaluation(theta.Span, rows);
 
         int chunkCount = Math.Clamp(rows / MinRowsPerChunk, 1, _threads);
         for (int c = 0; c < chunkCount; c++)
@@ -197,7 +197,12 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         var th = theta.Span;
         int hv = _h * _v;
         StoreGradient(chunkCount, rows, theta, gradient);
-        _codes?.FinishGradient(th, gradient.Span, _chunks.AsSpan(0, chunkCount), rows);
+        if (_codes is not null)
+        {
+            _codes.FinishThresholdGradient(gradient.Span, _chunks.AsSpan(0, chunkCount), rows);
+            int parts = ParallelRanges.PartsFor(_threads, hv);
+            RunChunks(parts, part => _codes.FinishWeightGradient(theta.Span, gradient.Span, part, parts));
+        }
         double reconstruction = reconstructionSum / (2.0 * rows);
         // The sparse codes' decoder columns have a fixed norm, so only the encoder is decayed.
         double decay = 0.5 * _settings.WeightDecay * VectorKernels.SumOfSquares(th.Slice(0, (_codes is null ? 2 : 1) * hv));
@@ -276,9 +281,15 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     private void RunChunks(int count, Action<int> body)
     {
         if (count == 1) { body(0); return; }
-        _pool ??= new WorkerPool(_threads);
-        _pool.Run(count, body);
+        Pool!.Run(count, body);
     }
+
+    /// <summary>
+    /// The worker threads of <see cref="Evaluate(ReadOnlyMemory{float}, ReadOnlyMemory{float}, int, Memory{float})"/>,
+    /// started on first use (null with one thread): training lends them to the optimiser's update
+    /// between evaluations, when they would otherwise wait.
+    /// </summary>
+    internal WorkerPool? Pool => _threads == 1 ? null : _pool ??= new WorkerPool(_threads);
 
     /// <summary>Stops the worker threads (they are background threads, so this is optional).</summary>
     public void Dispose() => _pool?.Dispose();

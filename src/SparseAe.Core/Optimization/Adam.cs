@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using SparseAe.Kernels;
 using SparseAe.Kernels.Simd;
+using SparseAe.Threading;
 
 namespace SparseAe.Optimization;
 
@@ -39,26 +40,49 @@ internal sealed class Adam
     /// <summary>One update of theta in place from its gradient.</summary>
     public void Step(Span<float> theta, ReadOnlySpan<float> gradient)
     {
-        if (theta.Length != _m.Length || gradient.Length != _m.Length)
-            throw new ArgumentException($"theta and gradient must hold {_m.Length} values, but hold {theta.Length} and {gradient.Length}.");
+        float stepSize = NextStep(theta.Length, gradient.Length);
+        Update(theta, gradient, 0, stepSize);
+    }
+
+    /// <summary>
+    /// <see cref="Step(Span{float}, ReadOnlySpan{float})"/> with the elements split between the pool's
+    /// threads when theta is long (<see cref="ParallelRanges"/>): the same result, bit for bit.
+    /// </summary>
+    public void Step(float[] theta, float[] gradient, WorkerPool? pool)
+    {
+        float stepSize = NextStep(theta.Length, gradient.Length);
+        ParallelRanges.Run(pool, theta.Length, (start, end) => Update(theta.AsSpan(start, end - start), gradient.AsSpan(start, end - start), start, stepSize));
+    }
+
+    // Checks the lengths, counts the step and returns its size lr sqrt(1 - b2^t) / (1 - b1^t).
+    private float NextStep(int thetaLength, int gradientLength)
+    {
+        if (thetaLength != _m.Length || gradientLength != _m.Length)
+            throw new ArgumentException($"theta and gradient must hold {_m.Length} values, but hold {thetaLength} and {gradientLength}.");
         _t++;
-        float stepSize = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, _t)) / (1 - Math.Pow(Beta1, _t)));
-        var loop = new StepLoop(theta, gradient, _m, _v, (float)Beta1, (float)Beta2, (float)Epsilon, stepSize);
+        return (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, _t)) / (1 - Math.Pow(Beta1, _t)));
+    }
+
+    // The update of theta's elements [offset, offset + theta.Length).
+    private void Update(Span<float> theta, ReadOnlySpan<float> gradient, int offset, float stepSize)
+    {
+        var loop = new StepLoop(theta, gradient, _m.AsSpan(offset, theta.Length), _v.AsSpan(offset, theta.Length),
+            (float)Beta1, (float)Beta2, (float)Epsilon, stepSize);
         VectorLoop.Run(ref loop);
     }
 
-    private readonly ref struct StepLoop(Span<float> theta, ReadOnlySpan<float> gradient, float[] m, float[] v,
+    private readonly ref struct StepLoop(Span<float> theta, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v,
         float beta1, float beta2, float epsilon, float stepSize) : IVectorLoop
     {
-        private readonly Span<float> _theta = theta;
+        private readonly Span<float> _theta = theta, _m = m, _v = v;
         private readonly ReadOnlySpan<float> _gradient = gradient;
 
         public nint Run<TO, TV>(nint start) where TO : struct, IFloatVector<TV> where TV : struct
         {
             ref float rt = ref MemoryMarshal.GetReference(_theta);
             ref float rg = ref MemoryMarshal.GetReference(_gradient);
-            ref float rm = ref MemoryMarshal.GetArrayDataReference(m);
-            ref float rv = ref MemoryMarshal.GetArrayDataReference(v);
+            ref float rm = ref MemoryMarshal.GetReference(_m);
+            ref float rv = ref MemoryMarshal.GetReference(_v);
             TV b1 = TO.Splat(beta1), b1c = TO.Splat(1 - beta1), b2 = TO.Splat(beta2), b2c = TO.Splat(1 - beta2);
             TV eps = TO.Splat(epsilon), step = TO.Splat(stepSize);
             nint i = start, w = TO.Count;

@@ -94,15 +94,13 @@ internal static class MiniBatchTrainer
                             theta = parameters.Theta;
                         }
                         var cost = rows is null ? objective.Evaluate(theta, batch, filled, gradient) : objective.Evaluate(theta, rows, gradient);
-                        if (!cost.IsFinite || VectorKernels.IndexOfNonFinite(gradient) >= 0)
+                        if (!cost.IsFinite || VectorKernels.IndexOfNonFinite(gradient, objective.Pool) >= 0)
                             throw new NonFiniteCostException(
                                 $"The cost became {cost.Total} at epoch {epoch + 1}, mini-batch {batches + 1}; training stopped and no model is returned. " +
                                 $"Try a smaller LearningRate (now {settings.LearningRate}) and check that the inputs lie in [0, 1].");
-                        adam.Step(theta, gradient);
+                        Update(objective, adam, parameters, gradient);
                         if (codes)
                         {
-                            parameters.NormalizeDecoderColumns();   // Gao et al.: unit-norm columns after every step
-                            objective.CountFiring();
                             var rate = objective.FiringRate;
                             for (int j = 0; j < h; j++) firingRate[j] += rate[j] * filled;
                             if (rows is null) AddInputMoments(batch.AsSpan(0, filled * v), v, inputSums, ref inputSquares);
@@ -144,6 +142,20 @@ internal static class MiniBatchTrainer
         var summary = new TrainingSummary(OptimizerKind.Adam, adam.Steps, settings.Epochs, OptimizerExitReason.EpochsCompleted,
             epochCost, meanActivation, clock.Elapsed, rowsPerEpoch, history, metrics);
         return new TrainingResult(parameters!, summary);
+    }
+
+    /// <summary>
+    /// The step after an evaluation: Adam's update of theta from the gradient, then for the sparse codes
+    /// the decoder's columns back to unit norm (Gao et al. 2024, after every step) and the latents' firing
+    /// counted. The objective's worker threads, idle between evaluations, share the passes over theta.
+    /// </summary>
+    internal static void Update(SparseAutoencoderObjective objective, Adam adam, AutoencoderParameters parameters, float[] gradient)
+    {
+        var pool = objective.Pool;
+        adam.Step(parameters.Theta, gradient, pool);
+        if (!objective.Settings.IsSparseCode) return;
+        parameters.NormalizeDecoderColumns(pool);
+        objective.CountFiring();
     }
 
     // sums[i] += sum_r x[r, i] and squares += sum x^2, over rows of V values.
