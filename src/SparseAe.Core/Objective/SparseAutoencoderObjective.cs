@@ -240,7 +240,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
                     _sparseX.CopyTo(r0, m, dense);   // the sigmoid's delta needs every x: the block densified
                     x = dense;
                 }
-                sq += VectorKernels.OutputDelta(a2, x);         // a2 now holds D3; one block's squares summed in float
+                sq += VectorKernels.OutputDelta(a2, x);         // a2 now holds D3
             }
             else
             {
