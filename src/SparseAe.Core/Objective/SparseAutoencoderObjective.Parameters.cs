@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using SparseAe.Kernels;
-using SparseAe.Threading;
 
 namespace SparseAe.Objective;
 
@@ -17,12 +16,15 @@ public sealed partial class SparseAutoencoderObjective
     // so it stays zero.
     private void LoadParameters(ReadOnlyMemory<float> theta)
     {
-        bool split = ParallelRanges.PartsFor(_threads, (long)_h * _v) > 1;
-        if (split) RunChunks(2, half => LoadParameters(theta.Span, half));
-        else { LoadParameters(theta.Span, 0); LoadParameters(theta.Span, 1); }
-        if (_codes is null) return;
-        if (split) RunChunks(2, half => _codes.NormalizeDecoder(_w2.Span, _w2t.Span, half));
-        else { _codes.NormalizeDecoder(_w2.Span, _w2t.Span, 0); _codes.NormalizeDecoder(_w2.Span, _w2t.Span, 1); }
+        RunHalves(half => LoadParameters(theta.Span, half));
+        if (_codes is not null) RunHalves(half => _codes.NormalizeDecoder(_w2.Span, _w2t.Span, half));
+    }
+
+    // body(0) and body(1): on two workers when the matrices are split, else one after the other.
+    private void RunHalves(Action<int> body)
+    {
+        if (_matrixParts > 1) RunChunks(2, body);
+        else { body(0); body(1); }
     }
 
     // Half 0: W1^T and b1 (the sparse codes: b1 - W1 b2); half 1: W2, W2^T and b2 (the sparse codes:
@@ -49,8 +51,7 @@ public sealed partial class SparseAutoencoderObjective
     // each element gets the same operations either way.
     private void StoreGradient(int chunkCount, int rows, ReadOnlyMemory<float> theta, Memory<float> gradient)
     {
-        int parts = ParallelRanges.PartsFor(_threads, (long)_h * _v);
-        RunChunks(parts, part => StoreWeightGradient(chunkCount, rows, theta.Span, gradient.Span, part, parts));
+        RunChunks(_matrixParts, part => StoreWeightGradient(chunkCount, rows, theta.Span, gradient.Span, part, _matrixParts));
         var g = gradient.Span;
         int hv = _h * _v;
         float invM = 1f / rows;

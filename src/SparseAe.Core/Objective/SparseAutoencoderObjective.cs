@@ -52,6 +52,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
 
     private readonly ObjectiveSettings _settings;
     private readonly int _v, _h, _hp, _threads;
+    private readonly int _matrixParts;   // parts of each pass over a whole weight matrix: ParallelRanges.PartsFor
     private AlignedArray _a1 = new(0), _a2 = new(0);   // (rows, Hp) and (rows, V)
     private readonly AlignedArray _w1t, _w2, _w2t;      // W1^T (V, Hp), W2 (V, Hp), W2^T (Hp, V); zero padding
     private readonly float[] _b1, _s, _b2;              // b1 and the sparsity term s (Hp, zero padding); b2 (V)
@@ -77,6 +78,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         _h = hiddenCount;
         _hp = RowMatrixKernels.PaddedWidth(hiddenCount);
         _threads = threads;
+        _matrixParts = ParallelRanges.PartsFor(threads, (long)hiddenCount * visibleCount);
         _w1t = new AlignedArray((long)_v * _hp);
         _w2 = new AlignedArray((long)_v * _hp);
         _w2t = new AlignedArray((long)_hp * _v);
@@ -200,8 +202,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         if (_codes is not null)
         {
             _codes.FinishThresholdGradient(gradient.Span, _chunks.AsSpan(0, chunkCount), rows);
-            int parts = ParallelRanges.PartsFor(_threads, hv);
-            RunChunks(parts, part => _codes.FinishWeightGradient(theta.Span, gradient.Span, part, parts));
+            RunChunks(_matrixParts, part => _codes.FinishWeightGradient(theta.Span, gradient.Span, part, _matrixParts));
         }
         double reconstruction = reconstructionSum / (2.0 * rows);
         // The sparse codes' decoder columns have a fixed norm, so only the encoder is decayed.
