@@ -10,9 +10,10 @@ public class FastPathTests
 {
     [Theory]
     [InlineData(64, 100, 300, 1, false, false)]
-    [InlineData(64, 100, 1000, 2, false, false)]
+    [InlineData(64, 100, 1000, 2, false, false)]   // 6,400 weights a matrix: the loads' transposes on two workers
+    [InlineData(64, 100, 40, 2, false, false)]     // the same with the rows in one chunk
     [InlineData(7, 3, 5, 1, true, false)]
-    [InlineData(33, 65, 130, 2, true, false)]
+    [InlineData(33, 65, 130, 2, true, false)]      // 2,145 weights: loaded on one
     [InlineData(64, 100, 500, 2, false, true)]
     [InlineData(300, 230, 70, 2, false, true)]   // 69,000 weights a matrix: loaded on two workers
     public void The_fast_objective_matches_the_scalar_reference(int v, int h, int rows, int threads, bool l1, bool linear)

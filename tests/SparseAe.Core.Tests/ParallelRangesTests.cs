@@ -40,6 +40,9 @@ public class ParallelRangesTests
         Assert.Equal(1, ParallelRanges.PartsFor(4, ParallelRanges.MinimumLength - 1));
         Assert.Equal(4, ParallelRanges.PartsFor(4, ParallelRanges.MinimumLength));
         Assert.Equal(1, ParallelRanges.PartsFor(1, 1 << 24));
+        Assert.Equal(1, ParallelRanges.PartsFor(2, ParallelRanges.MinimumTransposedLength - 1, transposes: true));
+        Assert.Equal(2, ParallelRanges.PartsFor(2, ParallelRanges.MinimumTransposedLength, transposes: true));
+        Assert.Equal(1, ParallelRanges.PartsFor(2, ParallelRanges.MinimumTransposedLength));
         using var pool = new WorkerPool(2);
         var threads = new HashSet<int>();
         ParallelRanges.Run(pool, ParallelRanges.MinimumLength, (_, _) => { lock (threads) threads.Add(Environment.CurrentManagedThreadId); });

@@ -9,9 +9,11 @@ public sealed partial class SparseAutoencoderObjective
     // theta's weights into the kernels' padded copies, and the chunks' gradient parts into dJ/dtheta.
 
     // W1^T, W2 and W2^T into their padded, aligned copies, b1 and b2 into theirs; the sparse codes'
-    // decoder copies scaled to unit columns and their encoder bias folded. Wide models split the passes
-    // between two workers (ParallelRanges: below 2^16 weights the hand-off costs more than the copies;
-    // at V = 8,192, H = 512 the loads alone took 39 ms of a 114 ms TopK step on one thread, Zen 5).
+    // decoder copies scaled to unit columns and their encoder bias folded. The passes are split between
+    // two workers from 2^12 weights (ParallelRanges.MinimumTransposedLength). Measured: at 64 x 100, an
+    // evaluation of 256 rows on two threads (Intel Xeon, AVX2) took 280-310 us, of which the loads 36-39
+    // on one thread and 23-31 split (the halves mostly wait for the lines the other core read last
+    // evaluation); at V = 8,192, H = 512 the loads took 39 ms of a 114 ms TopK step on one thread (Zen 5).
     // The padding (columns H..Hp of W1^T and W2, rows H..Hp of W2^T, b1 beyond H) is never written,
     // so it stays zero.
     private void LoadParameters(ReadOnlyMemory<float> theta)
@@ -20,10 +22,10 @@ public sealed partial class SparseAutoencoderObjective
         if (_codes is not null) RunHalves(half => _codes.NormalizeDecoder(_w2.Span, _w2t.Span, half));
     }
 
-    // body(0) and body(1): on two workers when the matrices are split, else one after the other.
+    // body(0) and body(1): on two workers when the loads are split, else one after the other.
     private void RunHalves(Action<int> body)
     {
-        if (_matrixParts > 1) RunChunks(2, body);
+        if (_loadParts > 1) RunChunks(2, body);
         else { body(0); body(1); }
     }
 

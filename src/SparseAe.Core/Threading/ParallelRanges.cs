@@ -7,7 +7,8 @@ namespace SparseAe.Threading;
 /// </summary>
 /// <remarks>
 /// These passes stream memory and do little arithmetic, so they pay for a hand-off only when they are
-/// long: for 64 x 100 weights they take microseconds, less than waking a worker; at V = 8,192, H = 512
+/// long: for 64 x 100 weights they take microseconds, less than waking a worker (transposes excepted:
+/// <see cref="MinimumTransposedLength"/>); at V = 8,192, H = 512
 /// (8.4M parameters, 34 MB a vector) they took 60-65 ms of a 240-360 ms TopK step on the calling thread
 /// alone while the other waited (phase timers on an Intel Xeon, 2 threads: docs/sparse-codes.md).
 /// A split changes no bit of the result: each element's operations do not involve its neighbours, and
@@ -25,10 +26,21 @@ internal static class ParallelRanges
     public const int Alignment = 16;
 
     /// <summary>
-    /// Parts a pass over <paramref name="length"/> elements is split into on <paramref name="threads"/>
-    /// threads: all of them when it is long enough (<see cref="MinimumLength"/>), else 1.
+    /// Matrices from which a pass that transposes them is split: far shorter than <see cref="MinimumLength"/>,
+    /// because a transpose stores one float at a time and, in an objective on two threads, rewrites lines
+    /// the other core read in the last evaluation. Measured on an Intel Xeon (2 vCPUs, AVX2): the
+    /// objective's loads of 64 x 100 weights (two transposes and a copy) took 36-39 us on one thread and
+    /// 23-31 us split, while a spinning worker starts its share 1.5-3 us after the call.
     /// </summary>
-    public static int PartsFor(int threads, long length) => length < MinimumLength ? 1 : threads;
+    public const int MinimumTransposedLength = 1 << 12;
+
+    /// <summary>
+    /// Parts a pass over <paramref name="length"/> elements is split into on <paramref name="threads"/>
+    /// threads: all of them when it is long enough (<see cref="MinimumLength"/>, or
+    /// <see cref="MinimumTransposedLength"/> for a pass that transposes), else 1.
+    /// </summary>
+    public static int PartsFor(int threads, long length, bool transposes = false)
+        => length < (transposes ? MinimumTransposedLength : MinimumLength) ? 1 : threads;
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of [0, length): [Start, End), starts aligned.</summary>
     public static (int Start, int End) Range(int length, int part, int parts)
