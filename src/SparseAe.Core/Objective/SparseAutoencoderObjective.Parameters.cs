@@ -25,7 +25,7 @@ public sealed partial class SparseAutoencoderObjective
     // body(0) and body(1): on two workers when the loads are split, else one after the other.
     private void RunHalves(Action<int> body)
     {
-        if (_loadParts > 1) RunChunks(2, body);
+        if (_splitLoads) RunChunks(2, body);
         else { body(0); body(1); }
     }
 

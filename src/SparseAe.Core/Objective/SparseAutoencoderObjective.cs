@@ -53,7 +53,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     private readonly ObjectiveSettings _settings;
     private readonly int _v, _h, _hp, _threads;
     private readonly int _matrixParts;   // parts of each pass over a whole weight matrix: ParallelRanges.PartsFor
-    private readonly int _loadParts;     // the same for the loads, which transpose: 1, or 2 halves on two workers
+    private readonly bool _splitLoads;   // whether the loads, which transpose, run as two halves on two workers
     private AlignedArray _a1 = new(0), _a2 = new(0);   // (rows, Hp) and (rows, V)
     private readonly AlignedArray _w1t, _w2, _w2t;      // W1^T (V, Hp), W2 (V, Hp), W2^T (Hp, V); zero padding
     private readonly float[] _b1, _s, _b2;              // b1 and the sparsity term s (Hp, zero padding); b2 (V)
@@ -80,7 +80,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         _hp = RowMatrixKernels.PaddedWidth(hiddenCount);
         _threads = threads;
         _matrixParts = ParallelRanges.PartsFor(threads, (long)hiddenCount * visibleCount);
-        _loadParts = Math.Min(2, ParallelRanges.PartsFor(threads, (long)hiddenCount * visibleCount, transposes: true));
+        _splitLoads = ParallelRanges.PartsFor(threads, (long)hiddenCount * visibleCount, transposes: true) > 1;
         _w1t = new AlignedArray((long)_v * _hp);
         _w2 = new AlignedArray((long)_v * _hp);
         _w2t = new AlignedArray((long)_hp * _v);
