@@ -31,7 +31,7 @@ public class FastPathTests
         Assert.Equal(c2.Reconstruction, c1.Reconstruction, 1e-5 * Math.Abs(c2.Reconstruction));
         Assert.Equal(c2.Sparsity, c1.Sparsity, 1e-4 * Math.Max(1e-3, Math.Abs(c2.Sparsity)));
         float scale = g2.Max(Math.Abs);
-        for (int k = 0; k < g1.Length; k++) Assert.True(Math.Abs(g1[k] - g2[k]) <= 1e-4f * scale, $"gradient {k}: {g1[k]} vs {g2[k]}");
+        Close.Elementwise(g1, g2, 1e-4f * scale, 0, k => $"gradient {k}: {g1[k]} vs {g2[k]}");
     }
 
     [Theory]

@@ -61,8 +61,7 @@ public class ObjectiveTests
             Assert.Equal(r.Sparsity, cost.Sparsity, 1e-5 * Math.Max(1, r.Sparsity));
             Assert.Equal(r.Total, cost.Total, 1e-5 * Math.Max(1, r.Total));
             double scale = r.Gradient.Max(Math.Abs);
-            for (int k = 0; k < grad.Length; k++)
-                Assert.True(Math.Abs(grad[k] - r.Gradient[k]) <= 2e-5 * scale, $"{name}, {threads} threads: gradient {k}: {grad[k]} vs {r.Gradient[k]}");
+            Close.Elementwise(grad, r.Gradient, 2e-5 * scale, 0, k => $"{name}, {threads} threads: gradient {k}: {grad[k]} vs {r.Gradient[k]}");
         }
     }
 
@@ -120,7 +119,7 @@ public class ObjectiveTests
         var cost = objective.Evaluate(p.Theta, xf, m, grad);
         Assert.Equal(r.Total, cost.Total, 1e-5 * Math.Abs(r.Total));
         double scale = r.Gradient.Max(Math.Abs);
-        for (int k = 0; k < grad.Length; k++) Assert.True(Math.Abs(grad[k] - r.Gradient[k]) <= 2e-5 * scale, $"gradient {k}");
+        Close.Elementwise(grad, r.Gradient, 2e-5 * scale, 0, k => $"gradient {k}: {grad[k]} vs {r.Gradient[k]}");
     }
 
     [Fact]

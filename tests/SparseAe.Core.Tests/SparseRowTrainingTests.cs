@@ -1,6 +1,7 @@
 using SparseAe.Objective;
 using SparseAe.Optimization;
 using SparseAe.Training;
+using SparseAe.Tests.Support;
 using Xunit;
 
 namespace SparseAe.Core.Tests;
@@ -170,9 +171,7 @@ public class SparseRowTrainingTests
     {
         var a = sparse.Parameters.Theta;
         var b = dense.Parameters.Theta;
-        Assert.Equal(b.Length, a.Length);
-        for (int i = 0; i < a.Length; i++)
-            Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5 + 1e-5 * Math.Abs(b[i]), $"{what}, theta[{i}]: sparse {a[i]}, dense {b[i]}");
+        Close.Elementwise(a, b, 1e-5, 1e-5, i => $"{what}, theta[{i}]: sparse {a[i]}, dense {b[i]}");
         Assert.Equal(dense.Summary.Iterations, sparse.Summary.Iterations);
         Assert.Equal(dense.Summary.FinalCost.Total, sparse.Summary.FinalCost.Total, 1e-5);
     }

@@ -1,0 +1,28 @@
+using Xunit;
+
+namespace SparseAe.Tests.Support;
+
+/// <summary>
+/// Element-by-element comparisons of gradients and parameters that build a failure message only on
+/// failure. With Assert.True(condition, $"...") in the loop every element formats its message whether
+/// or not it fails: for the 166,800 gradients of a V = 2,085, H = 40 objective that was most of the
+/// test's time as ARM64 code under qemu (31.8 s of a test that takes 11 s without it).
+/// </summary>
+internal static class Close
+{
+    /// <summary>|actual[i] - expected[i]| &lt;= absolute + relative |expected[i]| for every i (NaN fails); else fails with message(i) of the first.</summary>
+    public static void Elementwise(ReadOnlySpan<float> actual, ReadOnlySpan<double> expected, double absolute, double relative, Func<int, string> message)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < actual.Length; i++)
+            if (!(Math.Abs(actual[i] - expected[i]) <= absolute + relative * Math.Abs(expected[i]))) Assert.Fail(message(i));
+    }
+
+    /// <inheritdoc cref="Elementwise(ReadOnlySpan{float}, ReadOnlySpan{double}, double, double, Func{int, string})"/>
+    public static void Elementwise(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, double absolute, double relative, Func<int, string> message)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < actual.Length; i++)
+            if (!(Math.Abs((double)actual[i] - expected[i]) <= absolute + relative * Math.Abs(expected[i]))) Assert.Fail(message(i));
+    }
+}
