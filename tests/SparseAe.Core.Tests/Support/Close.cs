@@ -5,8 +5,8 @@ namespace SparseAe.Tests.Support;
 /// <summary>
 /// Element-by-element comparisons of gradients and parameters that build a failure message only on
 /// failure. With Assert.True(condition, $"...") in the loop every element formats its message whether
-/// or not it fails: for the 166,800 gradients of a V = 2,085, H = 40 objective that was most of the
-/// test's time as ARM64 code under qemu (31.8 s of a test that takes 11 s without it).
+/// or not it fails: for the 168,925 parameters of a V = 2,085, H = 40 objective that was most of the
+/// test's time as ARM64 code under qemu (one test: 31.8 s with the eager messages, 11.0 s without).
 /// </summary>
 internal static class Close
 {
