@@ -9,8 +9,9 @@ namespace SparseAe.Data.Csv;
 /// <c>data/digits/digits-8x8.csv</c> (<c>label,p00,...,p77</c>).
 /// </summary>
 /// <remarks>
-/// <para>Reading: the first non-blank line is a header when any of its fields is not a number; header
-/// names may be wrapped in double quotes, but fields cannot contain commas (this is not RFC 4180 CSV:
+/// <para>Reading: the first non-blank line is a header when none of its fields is a number, and a row
+/// when all are; a first line with both (a row with a typo, say) is an error rather than a header that
+/// would silently drop that row. Header names may be wrapped in double quotes, but fields cannot contain commas (this is not RFC 4180 CSV:
 /// no quoting of values). Blank lines are skipped; spaces around a value are allowed. A number is
 /// anything <see cref="float.Parse(string, NumberStyles, IFormatProvider)"/> accepts with
 /// <see cref="NumberStyles.Float"/> and the invariant culture, including NaN and (-)Infinity, which
@@ -26,18 +27,22 @@ public static class VectorCsv
     /// <exception cref="InvalidDataException">A value is not a number, a row has the wrong length, or the file is empty; the message names the line, the column and the text.</exception>
     public static (float[] Data, int Rows, int Columns) Read(string path) => Read(path, out _);
 
-    /// <summary>As <see cref="Read(string)"/>, also returning the header's names (null when there is none).</summary>
-    public static (float[] Data, int Rows, int Columns) Read(string path, out string[]? header)
+    /// <summary>
+    /// As <see cref="Read(string)"/>, also returning the header's names (null when there is none); with
+    /// <paramref name="requireFinite"/>, a NaN or an infinity is an error naming its line and column (for
+    /// values a model will read, where it would otherwise surface later as a row index).
+    /// </summary>
+    public static (float[] Data, int Rows, int Columns) Read(string path, out string[]? header, bool requireFinite = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, path, out header);
+        return Read(reader, path, out header, requireFinite);
     }
 
     /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="name"/> names it in errors.</summary>
     /// <exception cref="InvalidDataException">See <see cref="Read(string)"/>.</exception>
-    public static (float[] Data, int Rows, int Columns) Read(TextReader reader, string name, out string[]? header)
+    public static (float[] Data, int Rows, int Columns) Read(TextReader reader, string name, out string[]? header, bool requireFinite = false)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(name);
@@ -55,10 +60,17 @@ public static class VectorCsv
             {
                 columns = fields.Length;
                 firstRowLine = lineNumber;
-                if (!fields.All(f => TryParse(f, out _)))
+                int numbers = fields.Count(f => TryParse(f, out _));
+                if (numbers == 0)
                 {
                     header = fields.Select(HeaderName).ToArray();
                     continue;
+                }
+                if (numbers < fields.Length)
+                {
+                    int c = Array.FindIndex(fields, f => !TryParse(f, out _));
+                    throw new InvalidDataException(
+                        $"CSV '{name}' line {lineNumber} is neither a header (no field a number) nor a row (every field a number): {numbers} of its {fields.Length} fields are numbers, but column {c + 1} is \"{Shorten(fields[c])}\", {Describe(fields[c])}.");
                 }
             }
             if (fields.Length != columns)
@@ -69,6 +81,8 @@ public static class VectorCsv
                 if (!TryParse(fields[c], out float value))
                     throw new InvalidDataException(
                         $"CSV '{name}' line {lineNumber}, column {c + 1}: \"{Shorten(fields[c])}\" is {Describe(fields[c])}; every value must be a number in the invariant culture (e.g. 0.25 or 1.5E-3).");
+                if (requireFinite && !float.IsFinite(value))
+                    throw new InvalidDataException($"CSV '{name}' line {lineNumber}, column {c + 1} holds {value.ToString(CultureInfo.InvariantCulture)}; every value must be finite.");
                 data.Add(value);
             }
             rows++;
@@ -90,8 +104,8 @@ public static class VectorCsv
 
     /// <summary>
     /// Writes the values with the round-trip format "R" in the invariant culture, one row per line.
-    /// Header names must be non-empty, hold no comma, double quote or line break, and not all be numbers
-    /// (the header would be read back as a row).
+    /// Header names must be non-empty, hold no comma, double quote or line break, and not be numbers
+    /// (the header would be read back as a row, or refused).
     /// </summary>
     /// <exception cref="ArgumentException">data.Length is not rows*columns, the header has the wrong length, or a header name is unusable.</exception>
     /// <exception cref="ArgumentOutOfRangeException">rows is negative or columns less than 1.</exception>
@@ -141,9 +155,10 @@ public static class VectorCsv
                 throw new ArgumentException(
                     $"header name {c + 1} is \"{h}\"; a name must be non-empty, without surrounding spaces, and hold no comma, double quote or line break.", nameof(header));
         }
-        if (header.All(h => TryParse(h, out _)))
+        int numeric = Array.FindIndex(header, h => TryParse(h, out _));
+        if (numeric >= 0)
             throw new ArgumentException(
-                $"header \"{string.Join(',', header)}\" is all numbers, so it would be read back as a data row; give at least one non-numeric name.", nameof(header));
+                $"header name {numeric + 1} is \"{header[numeric]}\", a number, so the header would not be read back as one; every name must be non-numeric.", nameof(header));
     }
 
     private static bool TryParse(string field, out float value)
@@ -158,9 +173,9 @@ public static class VectorCsv
     {
         string text = field.Trim();
         if (text.Length == 0) return "empty";
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
-            ? $"outside float's range (+-{float.MaxValue:R})"
-            : "not a number";
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
+            return $"outside float's range (+-{float.MaxValue:R})";
+        return text.IndexOfAny([';', '\t']) >= 0 ? "not a number (values are separated by commas, not by ';' or tabs)" : "not a number";
     }
 
     private static string HeaderName(string field)

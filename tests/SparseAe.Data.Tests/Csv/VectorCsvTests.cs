@@ -58,6 +58,35 @@ public class VectorCsvTests
     }
 
     [Fact]
+    public void A_first_line_with_numbers_and_words_is_an_error_not_a_header()
+    {
+        // A typo in the first row of a headerless file must not turn that row into a header and drop it.
+        var error = Fails("O,0.5,1\n2,0.25,3\n");
+        Assert.Contains("line 1 is neither a header", error.Message);
+        Assert.Contains("2 of its 3 fields are numbers", error.Message);
+        Assert.Contains("column 1 is \"O\", not a number", error.Message);
+    }
+
+    [Fact]
+    public void Semicolon_separated_values_are_named_as_such()
+    {
+        var error = Fails("a\n1;2\n");
+        Assert.Contains("line 2, column 1", error.Message);
+        Assert.Contains("separated by commas, not by ';'", error.Message);
+    }
+
+    [Fact]
+    public void With_requireFinite_a_NaN_or_an_infinity_names_its_line_and_column()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => VectorCsv.Read(new StringReader("a,b\n1,2\n\n3,NaN\n"), "test.csv", out _, requireFinite: true));
+        Assert.Contains("'test.csv' line 4, column 2 holds NaN; every value must be finite", error.Message);
+        error = Assert.Throws<InvalidDataException>(() => VectorCsv.Read(new StringReader("-Infinity,2\n"), "test.csv", out _, requireFinite: true));
+        Assert.Contains("line 1, column 1 holds -Infinity", error.Message);
+        var (data, _, _) = VectorCsv.Read(new StringReader("1,NaN\n"), "test.csv", out _);
+        Assert.True(float.IsNaN(data[1]));   // without it NaN is a value, as Write writes it
+    }
+
+    [Fact]
     public void A_long_row_without_header_names_the_first_row()
     {
         var error = Fails("1,2\n\n3,4,5\n");
@@ -180,7 +209,8 @@ public class VectorCsvTests
     [InlineData(new[] { "a", "" }, "name 2 is \"\"")]
     [InlineData(new[] { " a", "b" }, "name 1 is \" a\"")]
     [InlineData(new[] { "a\"", "b" }, "name 1 is \"a\"\"")]
-    [InlineData(new[] { "1", "2.5" }, "all numbers")]
+    [InlineData(new[] { "1", "2.5" }, "name 1 is \"1\", a number")]
+    [InlineData(new[] { "a", "2.5" }, "name 2 is \"2.5\", a number")]
     public void WriteRefusesAnUnusableHeader(string[] header, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => VectorCsv.Write(new StringWriter(), [1, 2], 1, 2, header));
