@@ -15,8 +15,14 @@ var root = new RootCommand("sparseae: train a sparse autoencoder on image patche
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    // Bad arguments: one line and exit code 2, before anything runs.
-    Console.Error.WriteLine($"error: {parsed.Errors[0].Message} (see 'sparseae {parsed.CommandResult.Command.Name} --help')");
+    // Bad arguments: one line and exit code 2, before anything runs. A word the parser did not take
+    // (an unknown command, say) is named first: the "command was not provided" that follows is its echo.
+    var command = parsed.CommandResult.Command;
+    string help = command == root ? "sparseae --help" : $"sparseae {command.Name} --help";
+    string message = parsed.UnmatchedTokens.Count > 0 && command == root
+        ? $"'{parsed.UnmatchedTokens[0]}' is not a command; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))}."
+        : parsed.Errors[0].Message;
+    Console.Error.WriteLine($"error: {message} (see '{help}')");
     return ExitCodes.BadInput;
 }
 return parsed.Invoke();

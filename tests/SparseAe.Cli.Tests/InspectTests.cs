@@ -20,7 +20,7 @@ public class InspectTests
             foreach (var variable in Variables(file.Value))
             {
                 var a = byName[variable.Name];
-                Assert.Equal(new[] { "name", "class", "dims", "min", "max", "sum" }, a.EnumerateObject().Select(p => p.Name));
+                Assert.Equal(new[] { "name", "class", "dims", "complex", "min", "max", "sum" }, a.EnumerateObject().Select(p => p.Name));
                 bool empty = variable.Value.TryGetProperty("dims", out var d0) && d0.EnumerateArray().Any(d => d.GetInt32() == 0);
                 if (!variable.Value.TryGetProperty("min", out _) && empty)
                     Assert.Equal("NaN", a.GetProperty("min").GetString());   // an empty array: no minimum (MatStatistics)
@@ -38,7 +38,7 @@ public class InspectTests
         Assert.Equal(11, files);
     }
 
-    // expected.json: { file: [ { name, class, dims, min, max, sum }, ... ] }.
+    // expected.json: { file: [ { name, class, dims, min, max, sum }, ... ] } (no "complex": checked by its own test).
     private static IEnumerable<(string Name, JsonElement Value)> Variables(JsonElement file)
         => file.EnumerateArray().Select(v => (v.GetProperty("name").GetString()!, v));
 
@@ -48,6 +48,30 @@ public class InspectTests
         var (code, output, _) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("v5_plain_double3d.mat"));
         Assert.Equal(0, code);
         Assert.Contains("double", output);
+    }
+
+    [Fact]
+    public void A_complex_array_is_listed_as_complex_without_statistics()
+    {
+        var (code, output, _) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("v73_many_types.mat"));
+        Assert.Equal(0, code);
+        var z = output.Split('\n').Single(l => l.TrimStart().StartsWith("z ", StringComparison.Ordinal));
+        Assert.Contains("double", z);
+        Assert.Contains("complex (values not decoded)", z);
+        Assert.DoesNotContain("min", z);
+        (code, output, _) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("v73_many_types.mat"), "--json");
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        Assert.All(json.RootElement.EnumerateArray(), v => Assert.Equal(v.GetProperty("name").GetString() == "z", v.GetProperty("complex").GetBoolean()));
+    }
+
+    [Fact]
+    public void A_folder_or_a_missing_file_is_named_as_such()
+    {
+        var dir = Cli.TempDirectory();
+        var (code, _, error) = Cli.Run(dir, "inspect", dir);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: MAT file '{dir}' is a folder; give a file.", error.TrimEnd());
     }
 
     [Fact]

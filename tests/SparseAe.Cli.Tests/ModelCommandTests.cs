@@ -64,6 +64,64 @@ public class ModelCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 
+    [Fact]
+    public void Outputs_that_would_overwrite_an_input_folders_given_as_files_and_NaN_rows_are_refused_before_any_work()
+    {
+        var (dir, csv) = TrainSmall();
+        string Hash(string name) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(dir, name))));
+        var model = Hash("model.zip");
+        var input = Hash("in.csv");
+        var lines = File.ReadAllLines(csv);
+        lines[3] = string.Join(',', lines[3].Split(',').Select((v, i) => i == 2 ? "NaN" : v));
+        File.WriteAllLines(Path.Combine(dir, "nan.csv"), lines);
+        Directory.CreateDirectory(Path.Combine(dir, "folder"));
+        (string[] Args, string Message)[] cases =
+        [
+            (["export-onnx", "--model", "model.zip", "--out", "model.zip"], "error: --out 'model.zip' is the file that --model reads; writing it would destroy the input, so give another path."),
+            (["show", "--model", "model.zip", "--filters", "./model.zip"], "error: --filters './model.zip' is the file that --model reads"),
+            (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "in.csv"], "error: --out 'in.csv' is the file that --csv reads"),
+            (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "folder"], "error: --out 'folder' is a folder; give a file name."),
+            (["featurize", "--model", "model.zip", "--csv", "folder", "--out", "f.csv"], "error: CSV file 'folder' is a folder; give a file."),
+            (["featurize", "--model", "folder", "--csv", "in.csv", "--out", "f.csv"], "error: Model file 'folder' is a folder; give a file."),
+            (["featurize", "--model", "model.zip", "--csv", "nan.csv", "--out", "f.csv"], "error: CSV 'nan.csv' line 4, column 3 holds NaN; every value must be finite."),
+            (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "f.csv", "--output-column", "Code"], "error: --output-column 'Code' picks an output of an ONNX graph"),
+        ];
+        foreach (var (args, message) in cases)
+        {
+            var (code, output, error) = Cli.Run(dir, args);
+            Assert.True(code == 2, $"{string.Join(' ', args)}: exit {code}: {error}\n{output}");
+            Assert.StartsWith(message, error);
+            Assert.Single(error.TrimEnd().Split('\n'));
+        }
+        Assert.Equal(model, Hash("model.zip"));
+        Assert.Equal(input, Hash("in.csv"));
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
+    [Fact]
+    public void A_model_whose_autoencoder_block_fails_its_CRC_is_refused_with_the_loaders_message()
+    {
+        // ML.NET creates the transformer by reflection, so the loader's InvalidDataException arrives wrapped
+        // in a TargetInvocationException; the command must still say what is wrong, in one line, exit code 2.
+        var (dir, _) = TrainSmall();
+        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(dir, "model.zip"), System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.Entries.Where(e => e.Name == "Model.key").MaxBy(e => e.Length)!;
+            byte[] bytes;
+            using (var s = entry.Open()) { using var m = new MemoryStream(); s.CopyTo(m); bytes = m.ToArray(); }
+            bytes[bytes.Length / 2] ^= 0x10;
+            var name = entry.FullName;
+            entry.Delete();
+            using var w = zip.CreateEntry(name).Open();
+            w.Write(bytes);
+        }
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Cannot load model 'model.zip': The SparseAe model is damaged: the CRC-32 at offset ", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(dir, "x.png")));
+    }
+
     public sealed class Row
     {
         [VectorType(16)]

@@ -81,7 +81,7 @@ public class OnnxCommandTests
     }
 
     [Fact]
-    public void Rows_of_the_wrong_size_are_refused_by_the_graph_too()
+    public void Rows_of_the_wrong_size_or_with_a_NaN_are_refused_by_the_graph_too()
     {
         var dir = TrainSmall("--iterations", "5");
         Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
@@ -89,6 +89,15 @@ public class OnnxCommandTests
         var (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.onnx", "--csv", "bad.csv", "--out", "f.csv");
         Assert.Equal(2, code);
         Assert.Contains("its rows have 3 values, but the input 'Features' takes 16", error);
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+        // The graph would encode a NaN into a row of NaN codes (and an infinity into saturated ones): the
+        // CSV is refused as the zip's path refuses it.
+        var lines = File.ReadAllLines(Path.Combine(dir, "in.csv"));
+        lines[1] = string.Join(',', lines[1].Split(',').Select((v, i) => i == 0 ? "Infinity" : v));
+        File.WriteAllLines(Path.Combine(dir, "inf.csv"), lines);
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.onnx", "--csv", "inf.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: CSV 'inf.csv' line 2, column 1 holds Infinity; every value must be finite.", error);
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 }

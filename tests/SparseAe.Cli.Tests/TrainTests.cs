@@ -180,6 +180,44 @@ public class TrainTests
         return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(20)));
     }
 
+    [Fact]
+    public void A_complex_array_or_a_file_that_is_not_MAT_is_refused_by_name()
+    {
+        var dir = Cli.TempDirectory();
+        var manyTypes = Cli.Fixture("v73_many_types.mat");
+        var (code, _, error) = Cli.Run(dir, "train", "--mat", manyTypes, "--variable", "z");
+        Assert.Equal(2, code);
+        Assert.Contains($"Variable 'z' in '{manyTypes}' is a complex double array; images must be real.", error);
+        var csv = WriteCsv(dir, 3, 4, 1);
+        (code, _, error) = Cli.Run(dir, "train", "--mat", csv);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: '{csv}' is not a readable MAT file: ", error);
+        Assert.Equal(new[] { "rows.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void The_components_warnings_reach_standard_error_and_a_cost_that_becomes_NaN_is_bad_input()
+    {
+        // Values in [0, 16] for the sigmoid decoder: Fit warns through MLContext.Log, which train prints.
+        var dir = Cli.TempDirectory();
+        var rng = new Random(5);
+        File.WriteAllLines(Path.Combine(dir, "wide.csv"), Enumerable.Range(0, 40).Select(_ =>
+            string.Join(',', Enumerable.Range(0, 9).Select(_ => (16 * rng.NextDouble()).ToString("R", CultureInfo.InvariantCulture)))));
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "wide.csv", "--hidden", "3", "--iterations", "3");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("warning: Column 'Features' holds values in [", error);
+        Assert.Contains("the sigmoid decoder reconstructs only [0, 1]", error);
+
+        WriteCsv(dir, 40, 9, 6);
+        (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--activation", "relu", "--hidden", "3", "--batch-size", "10", "--epochs", "2",
+            "--learning-rate", "1e30", "--model", "nan.zip");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: The cost became ", error);
+        Assert.Contains("Try a smaller LearningRate (now 1E+30)", error);
+        Assert.Contains("a linear decoder's squared error", error);   // ReLU's decoder is linear: no advice about [0, 1]
+        Assert.False(File.Exists(Path.Combine(dir, "nan.zip")));
+    }
+
     [Theory]
     [InlineData("error: --hidden: HiddenCount must be at least 1, but is 0.", "--hidden", "0")]
     [InlineData("--whiten must be one of", "--whiten", "bogus")]
@@ -203,6 +241,11 @@ public class TrainTests
     [InlineData("error: --latents: a sigmoid code has no zeros, so no latent ever stops firing; the histogram is for a sparse code", "--latents", "l.png")]
     [InlineData("error: --latents: a sigmoid code has no zeros", "--activation", "sigmoid", "--latents", "latents.png")]
     [InlineData("--normalize standard is for image patches; CSV rows are used as they are (use none).", "--csv", "rows.csv", "--normalize", "standard")]
+    [InlineData("error: --model 'IMAGES.mat' is the file that --mat reads; writing it would destroy the input", "--mat", "IMAGES.mat", "--model", "IMAGES.mat")]
+    [InlineData("error: --filters 'm.zip' is also where --model is written; give each output its own path.", "--mat", "IMAGES.mat", "--model", "m.zip", "--filters", "m.zip")]
+    [InlineData("error: --curve 'nodir/c.png': the folder", "--mat", "IMAGES.mat", "--curve", "nodir/c.png")]
+    [InlineData("error: --weights-csv '.' is a folder; give a file name.", "--mat", "IMAGES.mat", "--weights-csv", ".")]
+    [InlineData("error: CSV file '.' is a folder; give a file.", "--csv", ".")]
     public void Bad_arguments_are_one_line_exit_code_2_and_write_nothing(string message, params string[] args)
     {
         var dir = Cli.TempDirectory();

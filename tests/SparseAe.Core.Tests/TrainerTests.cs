@@ -111,6 +111,19 @@ public class TrainerTests
         var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, m, v), settings));
         Assert.Contains("LearningRate", e.Message);
         Assert.Contains("no model is returned", e.Message);
+        Assert.Contains("check that the inputs lie in [0, 1] (a sigmoid decoder reconstructs only that range)", e.Message);
+    }
+
+    [Fact]
+    public void A_non_finite_cost_with_a_linear_decoder_advises_on_the_inputs_scale_not_on_0_to_1()
+    {
+        const int v = 4, m = 20;
+        var x = Enumerable.Repeat(1e30f, m * v).ToArray();   // squared errors of 1e60 overflow float
+        var settings = new TrainerSettings { HiddenCount = 2, MaxIterations = 5, Objective = new SparseAe.Objective.ObjectiveSettings { Decoder = DecoderKind.Linear } };
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, m, v), settings));
+        Assert.Contains("not finite", e.Message);
+        Assert.Contains("check the inputs' scale (a linear decoder's squared error grows with it", e.Message);
+        Assert.DoesNotContain("[0, 1]", e.Message);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ internal static class ExportOnnxCommand
 
     internal static void Run(string modelPath, string outPath, TextWriter log)
     {
+        CliFiles.CheckOutputs([("--model", modelPath)], ("--out", outPath));
         var ml = new MLContext();
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
         // The exporter needs only the input schema, which the zip records; no rows are read.

@@ -26,8 +26,11 @@ internal static class FeaturizeCommand
         command.SetAction(r => CommandRunner.Run(() =>
         {
             string modelPath = r.GetValue(model)!;
+            CliFiles.CheckOutputs([("--model", modelPath), ("--csv", r.GetValue(csv))], ("--out", r.GetValue(output)));
             if (modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
                 OnnxFeaturize.Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, r.GetValue(column), Console.Out);
+            else if (r.GetValue(column) is { } name)
+                throw new UsageException($"--output-column '{name}' picks an output of an ONNX graph; from a model zip featurize writes its autoencoder's code, so leave the option out or give an .onnx model.");
             else
                 Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, Console.Out);
         }));
@@ -39,8 +42,7 @@ internal static class FeaturizeCommand
         var ml = new MLContext();
         var model = ModelFiles.Load(ml, modelPath);
         var ae = ModelFiles.Autoencoder(model, modelPath);
-        if (!File.Exists(csvPath)) throw new UsageException($"CSV file '{csvPath}' does not exist.");
-        var (data, rows, columns) = VectorCsv.Read(csvPath);
+        var (data, rows, columns) = CliFiles.ReadCsv(csvPath);
         // The model's first transform reads the pipeline's input column; saved by `train` it is "Features".
         var inputName = FirstInputColumn(model) ?? ae.InputColumnName;
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(data, rows, columns), inputName, rows);

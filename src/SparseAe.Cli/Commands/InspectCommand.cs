@@ -6,13 +6,16 @@ using SparseAe.Mat;
 
 namespace SparseAe.Cli.Commands;
 
-/// <summary><c>sparseae inspect FILE.mat [--json]</c>: each variable's name, class, dims and, for numeric ones, min, max and sum.</summary>
+/// <summary>
+/// <c>sparseae inspect FILE.mat [--json]</c>: each variable's name, class, dims, whether it is complex and,
+/// for numeric ones, min, max and sum (complex arrays are listed, their values not decoded).
+/// </summary>
 internal static class InspectCommand
 {
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "A MAT file (level 4, level 5 or 7.3)." };
-        var json = new Option<bool>("--json") { Description = "Print a JSON array of {name, class, dims, min, max, sum}." };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array of {name, class, dims, complex, min, max, sum}." };
         var command = new Command("inspect", "List the variables of a MAT file.") { file, json };
         command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(file)!, r.GetValue(json), Console.Out)));
         return command;
@@ -20,20 +23,11 @@ internal static class InspectCommand
 
     internal static void Run(string path, bool asJson, TextWriter output)
     {
-        if (!File.Exists(path)) throw new UsageException($"MAT file '{path}' does not exist.");
-        MatFile mat;
-        try
-        {
-            mat = MatFile.Read(path);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new UsageException($"'{path}' is not a readable MAT file: {e.Message}", e);
-        }
+        var mat = CliFiles.ReadMat(path);
         var rows = mat.Variables.Select(v =>
         {
             MatStatistics? stats = v.IsNumeric ? v.GetStatistics() : null;
-            return new VariableInfo(v.Name, v.Class.ToMatlabName(), v.Dimensions.ToArray(), stats?.Minimum, stats?.Maximum, stats?.Sum);
+            return new VariableInfo(v.Name, v.Class.ToMatlabName(), v.Dimensions.ToArray(), v.IsComplex, stats?.Minimum, stats?.Maximum, stats?.Sum);
         }).ToList();
         if (asJson)
         {
@@ -44,7 +38,7 @@ internal static class InspectCommand
         foreach (var r in rows)
         {
             string dims = string.Join('x', r.Dims);
-            string numbers = r.Min is null ? "" : string.Format(CultureInfo.InvariantCulture, "  min {0:G6}  max {1:G6}  sum {2:G6}", r.Min, r.Max, r.Sum);
+            string numbers = r.Complex ? "  complex (values not decoded)" : r.Min is null ? "" : string.Format(CultureInfo.InvariantCulture, "  min {0:G6}  max {1:G6}  sum {2:G6}", r.Min, r.Max, r.Sum);
             output.WriteLine($"  {r.Name,-20} {r.Class,-8} {dims,-14}{numbers}");
         }
     }
@@ -55,5 +49,5 @@ internal static class InspectCommand
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private sealed record VariableInfo(string Name, string Class, int[] Dims, double? Min, double? Max, double? Sum);
+    private sealed record VariableInfo(string Name, string Class, int[] Dims, bool Complex, double? Min, double? Max, double? Sum);
 }

@@ -15,8 +15,7 @@ internal static class OnnxFeaturize
         using var graph = OnnxGraphFile.Open(modelPath);
         var (inputName, v) = graph.VectorInput(modelPath);
         var (outputName, h) = graph.FeatureOutput(modelPath, inputName, outputColumn);
-        if (!File.Exists(csvPath)) throw new UsageException($"CSV file '{csvPath}' does not exist.");
-        var (data, rows, columns) = VectorCsv.Read(csvPath);
+        var (data, rows, columns) = CliFiles.ReadCsv(csvPath);
         if (columns != v)
             throw new UsageException($"'{csvPath}' does not fit the graph: its rows have {columns} values, but the input '{inputName}' takes {v}.");
         var codes = new float[(long)rows * h];

@@ -20,6 +20,7 @@ internal static class ShowCommand
 
     internal static void Run(string modelPath, string filtersPath, int? patchHeight, TextWriter output)
     {
+        CliFiles.CheckOutputs([("--model", modelPath)], ("--filters", filtersPath));
         var ae = ModelFiles.Autoencoder(ModelFiles.Load(new MLContext(), modelPath), modelPath);
         int v = ae.Weights.VisibleCount;
         int side = (int)Math.Round(Math.Sqrt(v));

@@ -114,6 +114,9 @@ internal static class TrainCommand
             var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson), r.GetValue(saveRows),
                 sparseCode ? r.GetValue(latents) ?? DefaultLatents : null);
             Check(options, flagOf);
+            CliFiles.CheckOutputs(Inputs(data), ("--model", outputs.Model), ("--filters", outputs.Filters), ("--curve", outputs.Curve),
+                ("--latents", outputs.Latents), ("--weights-csv", outputs.WeightsCsv), ("--weights-mat", outputs.WeightsMat),
+                ("--metrics-json", outputs.MetricsJson), ("--save-rows", outputs.Rows));
             TrainRunner.Run(data, options, outputs, Console.Out);
         }));
         return command;
@@ -133,6 +136,9 @@ internal static class TrainCommand
             throw new UsageException($"{flag}: {Messages.WithoutParameter(e)}", e);
         }
     }
+
+    private static IEnumerable<(string Flag, string? Path)> Inputs(DataOptions data)
+        => new[] { ("--mat", data.Mat), ("--idx", data.Idx), ("--csv", data.Csv) }.Concat(data.Images.Select(i => ("--images", (string?)i)));
 
     private static T Parse<T>(string option, string value, params (string Name, T Value)[] choices)
     {
@@ -170,6 +176,9 @@ internal static class TrainRunner
     {
         options.CancellationToken = cancellation;
         var ml = new MLContext(seed: options.Seed);
+        // The component's warnings (inputs outside the sigmoid decoder's range, say) go to the log, which
+        // a library user reads; here they go to standard error, one line each.
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {e.RawMessage.ReplaceLineEndings(" ")}"); };
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 

@@ -80,8 +80,7 @@ internal static class TrainingData
             throw new UsageException("--whiten olshausen whitens whole images; CSV rows are vectors (use none or zca).");
         if (o.Normalize is NormalizeMode.Ufldl or NormalizeMode.Standard)
             throw new UsageException($"--normalize {o.Normalize.ToString().ToLowerInvariant()} is for image patches; CSV rows are used as they are (use none).");
-        if (!File.Exists(o.Csv)) throw new UsageException($"CSV file '{o.Csv}' does not exist.");
-        var (data, rows, columns) = VectorCsv.Read(o.Csv!);
+        var (data, rows, columns) = CliFiles.ReadCsv(o.Csv!);
         if (rows == 0) throw new UsageException($"CSV file '{o.Csv}' has no data rows.");
         // Draw each filter as a square tile when V is a square, else as one row of V pixels.
         int side = (int)Math.Round(Math.Sqrt(columns));
@@ -91,7 +90,7 @@ internal static class TrainingData
 
     private static GreyImage Decode(string path)
     {
-        if (!File.Exists(path)) throw new UsageException($"Image file '{path}' does not exist.");
+        CliFiles.RequireInput(path, "Image file");
         return ImageDecoder.LoadGrey(path);
     }
 
@@ -102,10 +101,11 @@ internal static class TrainingData
     /// </summary>
     private static IReadOnlyList<GreyImage> FromMat(string path, string variable)
     {
-        if (!File.Exists(path)) throw new UsageException($"MAT file '{path}' does not exist.");
-        var mat = MatFile.Read(path);
+        var mat = CliFiles.ReadMat(path);
         if (!mat.TryGetVariable(variable, out var v))
             throw new UsageException($"MAT file '{path}' has no variable '{variable}'; it has: {string.Join(", ", mat.Variables.Select(x => $"'{x.Name}'"))}.");
+        if (v.IsComplex)
+            throw new UsageException($"Variable '{variable}' in '{path}' is a complex {v.Class.ToMatlabName()} array; images must be real.");
         if (!v.IsNumeric)
             throw new UsageException($"Variable '{variable}' in '{path}' is a {v.Class.ToMatlabName()}, not a numeric array of images.");
         var dims = v.Dimensions;
@@ -126,7 +126,7 @@ internal static class TrainingData
     /// <summary>An IDX file of N x rows x cols images (MNIST, Fashion-MNIST), bytes scaled to [0, 1].</summary>
     private static IReadOnlyList<GreyImage> FromIdx(string path)
     {
-        if (!File.Exists(path)) throw new UsageException($"IDX file '{path}' does not exist.");
+        CliFiles.RequireInput(path, "IDX file");
         var idx = IdxFile.Read(path);
         if (idx.Dimensions.Count != 3)
             throw new UsageException($"IDX file '{path}' must hold N x rows x cols images, but its dimensions are {string.Join('x', idx.Dimensions)}.");

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace SparseAe.Cli.Infrastructure;
 
 /// <summary>Runs a command's body and turns its failures into one-line messages and exit codes.</summary>
@@ -10,27 +12,42 @@ internal static class CommandRunner
             body();
             return ExitCodes.Success;
         }
-        catch (UsageException e)
+        catch (Exception thrown)
         {
-            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
-            return ExitCodes.BadInput;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("cancelled: nothing was written");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FormatException or InsufficientMemoryException or DirectoryNotFoundException)
-        {
-            // Bad data or options found below the CLI (the library names the thing, rule and value).
-            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
-            return ExitCodes.BadInput;
-        }
-        catch (Exception e)
-        {
+            // ML.NET creates a saved model's transformers by reflection, so a loader's exception arrives wrapped.
+            var e = Unwrap(thrown);
+            switch (e)
+            {
+                case UsageException:
+                    Console.Error.WriteLine($"error: {OneLine(e.Message)}");
+                    return ExitCodes.BadInput;
+                case OperationCanceledException:
+                    Console.Error.WriteLine("cancelled: nothing was written");
+                    return ExitCodes.Cancelled;
+            }
+            if (IsBadInput(e))
+            {
+                // Bad data, options or files found below the CLI (the library names the thing, rule and value).
+                Console.Error.WriteLine($"error: {(e is ArgumentException ? Messages.WithoutParameter(e) : OneLine(e.Message))}");
+                return ExitCodes.BadInput;
+            }
             Console.Error.WriteLine($"internal error: {e.GetType().Name}: {OneLine(e.Message)}");
             return ExitCodes.Failure;
         }
+    }
+
+    // What the user can fix: bad values or files, a file system that refuses a write, too little memory,
+    // and the states the library refuses on purpose (a cost that became NaN with these options, more rows
+    // than L-BFGS holds), which it throws as InvalidOperationException from its own code; the same type
+    // thrown inside .NET or ML.NET stays an internal error.
+    private static bool IsBadInput(Exception e)
+        => e is ArgumentException or InvalidDataException or FormatException or InsufficientMemoryException or IOException or UnauthorizedAccessException
+            || (e is InvalidOperationException && e.TargetSite?.DeclaringType?.FullName?.StartsWith("SparseAe.", StringComparison.Ordinal) == true);
+
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is TargetInvocationException { InnerException: { } inner }) e = inner;
+        return e;
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");

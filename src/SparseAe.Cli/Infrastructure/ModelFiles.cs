@@ -11,12 +11,14 @@ internal static class ModelFiles
     /// <summary>The model and the input schema the zip records.</summary>
     public static ITransformer Load(MLContext ml, string path, out DataViewSchema inputSchema)
     {
-        if (!File.Exists(path)) throw new UsageException($"Model file '{path}' does not exist.");
+        CliFiles.RequireInput(path, "Model file");
         try
         {
             return ml.Model.Load(path, out inputSchema);
         }
-        catch (Exception e) when (e is FormatException or InvalidDataException or InvalidOperationException or IOException)
+        // ML.NET creates the transformers by reflection, so our loader's InvalidDataException (a CRC that
+        // does not match, a truncated block) arrives inside a TargetInvocationException: the innermost names it.
+        catch (Exception e) when (Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or ArgumentException or NotSupportedException)
         {
             throw new UsageException($"Cannot load model '{path}': {Innermost(e).Message}", e);
         }

@@ -17,7 +17,7 @@ internal sealed class OnnxGraphFile : IDisposable
 
     public static OnnxGraphFile Open(string path)
     {
-        if (!File.Exists(path)) throw new UsageException($"ONNX file '{path}' does not exist.");
+        CliFiles.RequireInput(path, "ONNX file");
         try
         {
             return new OnnxGraphFile(new InferenceSession(path));

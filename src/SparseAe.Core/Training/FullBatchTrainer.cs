@@ -87,7 +87,7 @@ internal static class FullBatchTrainer
         }
         catch (NonFiniteCostException e)
         {
-            throw new NonFiniteCostException($"{e.Message} Check that the inputs are scaled (a sigmoid decoder reconstructs values in [0, 1]).");
+            throw new NonFiniteCostException($"{e.Message} To find why, {RowReading.InputScaleAdvice(settings.Objective.Decoder)}.");
         }
 
         var final = new AutoencoderParameters(visibleCount, settings.HiddenCount, Array.ConvertAll(result.Point, v => (float)v));

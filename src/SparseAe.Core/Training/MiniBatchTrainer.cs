@@ -97,7 +97,7 @@ internal static class MiniBatchTrainer
                         if (!cost.IsFinite || VectorKernels.IndexOfNonFinite(gradient, objective.Pool) >= 0)
                             throw new NonFiniteCostException(
                                 $"The cost became {cost.Total} at epoch {epoch + 1}, mini-batch {batches + 1}; training stopped and no model is returned. " +
-                                $"Try a smaller LearningRate (now {settings.LearningRate}) and check that the inputs lie in [0, 1].");
+                                $"Try a smaller LearningRate (now {settings.LearningRate}) and {RowReading.InputScaleAdvice(settings.Objective.Decoder)}.");
                         Update(objective, adam, parameters, gradient);
                         if (codes)
                         {

@@ -131,6 +131,14 @@ internal static class RowReading
             throw new ArgumentException($"Training row {bad / vectorSize} holds {data[bad]} at index {bad % vectorSize}; every value must be finite.", paramName);
     }
 
+    /// <summary>
+    /// What to check about the inputs when the cost stops being finite, by decoder: a sigmoid reconstructs
+    /// only [0, 1]; a linear decoder's squared error grows with the square of the inputs' scale.
+    /// </summary>
+    public static string InputScaleAdvice(DecoderKind decoder) => decoder == DecoderKind.Sigmoid
+        ? "check that the inputs lie in [0, 1] (a sigmoid decoder reconstructs only that range)"
+        : "check the inputs' scale (a linear decoder's squared error grows with it; standardise them to mean 0 and unit variance)";
+
     /// <summary>The one message for a source without rows, naming it (e.g. "column 'Features'").</summary>
     public static ArgumentException NoRows(IRowSource source)
         => new(source.Description is { } d

@@ -1,0 +1,73 @@
+using SparseAe.Data.Csv;
+using SparseAe.Mat;
+
+namespace SparseAe.Cli.Infrastructure;
+
+/// <summary>
+/// The checks every command makes on the files it is given, before any work: an input is a file that
+/// exists; an output goes into a folder that exists, is not a folder itself, and is neither one of the
+/// inputs nor another output, because writing it would destroy what the run reads or what it wrote a
+/// moment before (every write is atomic, <see cref="SparseAe.Persistence.AtomicFile"/>, so the rename
+/// would succeed and the loss would be silent). Paths are compared in full; links are not followed.
+/// </summary>
+internal static class CliFiles
+{
+    // Linux file systems tell case apart; Windows' and macOS's default ones do not.
+    private static readonly StringComparison PathComparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+
+    /// <summary>Throws unless <paramref name="path"/> is an existing file; <paramref name="kind"/> names it, e.g. "CSV file".</summary>
+    public static void RequireInput(string path, string kind)
+    {
+        if (Directory.Exists(path)) throw new UsageException($"{kind} '{path}' is a folder; give a file.");
+        if (!File.Exists(path)) throw new UsageException($"{kind} '{path}' does not exist.");
+    }
+
+    /// <summary>
+    /// Checks each output (its flag and path; null: not written) against the folders, the inputs and the
+    /// outputs before it.
+    /// </summary>
+    public static void CheckOutputs(IEnumerable<(string Flag, string? Path)> inputs, params (string Flag, string? Path)[] outputs)
+    {
+        var taken = inputs.Where(i => i.Path is not null).Select(i => (i.Flag, Full: Path.GetFullPath(i.Path!), Reads: true)).ToList();
+        foreach (var (flag, path) in outputs)
+        {
+            if (path is null) continue;
+            var full = Path.GetFullPath(path);
+            if (Directory.Exists(full)) throw new UsageException($"{flag} '{path}' is a folder; give a file name.");
+            var folder = Path.GetDirectoryName(full)!;
+            if (!Directory.Exists(folder)) throw new UsageException($"{flag} '{path}': the folder '{folder}' does not exist.");
+            foreach (var (otherFlag, otherFull, reads) in taken)
+            {
+                if (!string.Equals(full, otherFull, PathComparison)) continue;
+                throw new UsageException(reads
+                    ? $"{flag} '{path}' is the file that {otherFlag} reads; writing it would destroy the input, so give another path."
+                    : $"{flag} '{path}' is also where {otherFlag} is written; give each output its own path.");
+            }
+            taken.Add((flag, full, false));
+        }
+    }
+
+    /// <summary>
+    /// The vectors of a CSV file that a model trains on or encodes: every value finite, or an error naming
+    /// the line and the column.
+    /// </summary>
+    public static (float[] Data, int Rows, int Columns) ReadCsv(string path)
+    {
+        RequireInput(path, "CSV file");
+        return VectorCsv.Read(path, out _, requireFinite: true);
+    }
+
+    /// <summary>A MAT file, or a one-line error that names it.</summary>
+    public static MatFile ReadMat(string path)
+    {
+        RequireInput(path, "MAT file");
+        try
+        {
+            return MatFile.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException($"'{path}' is not a readable MAT file: {e.Message}", e);
+        }
+    }
+}
