@@ -12,11 +12,15 @@ namespace SparseAe.MLNet;
 /// <see cref="SparseAutoencoderTransformer"/> that appends each row's hidden code.
 /// </summary>
 /// <remarks>
-/// Model: h = sigmoid(W1 x + b1), y = sigmoid(W2 h + b2), W1 is (H,V), W2 is (V,H).
+/// The default model (Activation Sigmoid, Decoder Sigmoid): h = sigmoid(W1 x + b1), y = sigmoid(W2 h + b2),
+/// W1 is (H,V), W2 is (V,H).
 /// Cost over m rows: J = (1/(2m)) sum_i ||y_i - x_i||^2 + (lambda/2)(||W1||^2 + ||W2||^2)
 /// + beta sum_j KL(rho || rhoHat_j), rhoHat_j = (1/m) sum_i h_ij (or beta (1/m) sum |h| with the L1
 /// penalty). Biases are not decayed. The reconstruction term is UFLDL's (divided by m only, not also
-/// by V as in the seed TensorFlow code). The decoder is a sigmoid, so inputs should lie in [0, 1].
+/// by V as in the seed TensorFlow code). A sigmoid decoder reconstructs only [0, 1], so its inputs should
+/// lie there (Fit warns otherwise); Decoder Linear reconstructs any range. The sparse codes (Activation
+/// ReLU, TopK, JumpReLU) have a linear decoder with unit-norm columns and their own penalties
+/// (docs/sparse-codes.md).
 /// </remarks>
 public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTransformer>
 {

@@ -69,6 +69,34 @@ public class SparseCodeComponentTests(TopKDigitsFixture f) : IClassFixture<TopKD
         Assert.Equal(SparseAe.OptimizerKind.Adam, f.Autoencoder.Summary.Optimizer);
     }
 
+    [Theory]
+    [InlineData(ActivationKind.TopK, 1)]     // one row: no variance, FVU infinite before, and Save refused the fitted model
+    [InlineData(ActivationKind.TopK, 20)]    // identical rows: FVU NaN before
+    [InlineData(ActivationKind.ReLU, 1)]
+    [InlineData(ActivationKind.JumpReLU, 1)]
+    public void A_code_fitted_on_rows_without_variance_has_a_defined_FVU_and_saves_and_loads(ActivationKind activation, int rows)
+    {
+        var ml = new MLContext(seed: 1);
+        var row = Enumerable.Range(0, 16).Select(i => 0.1f + 0.05f * i).ToArray();
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(_ => new Vec16 { Features = row }));
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 8, Activation = activation, K = 2, Epochs = 2,
+        }).Fit(data);
+        var fvu = model.Summary.CodeMetrics!.Fvu;
+        Assert.True(fvu is 0 or 1, $"FVU {fvu}");
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, data.Schema, stream);
+        stream.Position = 0;
+        var loaded = (SparseAutoencoderTransformer)ml.Model.Load(stream, out _);
+        Assert.Equal(fvu, loaded.Summary.CodeMetrics!.Fvu);
+    }
+
+    public sealed class Vec16
+    {
+        [VectorType(16)] public float[] Features { get; set; } = [];
+    }
+
     [Fact]
     public void The_decoder_columns_are_at_unit_norm()
     {

@@ -131,13 +131,9 @@ internal static class MiniBatchTrainer
         SparseCodeMetrics? metrics = null;
         if (codes)
         {
-            // FVU = sum ||x - y||^2 / sum ||x - mean||^2 over the last epoch; the first is 2 m times the
-            // reconstruction term, the second sum ||x||^2 - m ||mean||^2.
-            double meanSquares = 0;
-            foreach (double s in inputSums) meanSquares += s * s / rowsPerEpoch;
-            double variance = inputSquares - meanSquares;
-            metrics = new SparseCodeMetrics(2 * epochCost.Reconstruction * rowsPerEpoch / variance,
-                (double)objective.DeadLatentCount / h, firingRate);
+            // FVU over the last epoch; its squared error is 2 m times the reconstruction term.
+            double fvu = SparseCodeMetrics.FractionOfVarianceUnexplained(2 * epochCost.Reconstruction * rowsPerEpoch, inputSquares, inputSums, rowsPerEpoch);
+            metrics = new SparseCodeMetrics(fvu, (double)objective.DeadLatentCount / h, firingRate);
         }
         var summary = new TrainingSummary(OptimizerKind.Adam, adam.Steps, settings.Epochs, OptimizerExitReason.EpochsCompleted,
             epochCost, meanActivation, clock.Elapsed, rowsPerEpoch, history, metrics);
@@ -165,7 +161,7 @@ internal static class MiniBatchTrainer
         {
             var row = rows.Slice(r * v, v);
             for (int i = 0; i < v; i++) sums[i] += row[i];
-            squares += VectorKernels.SumOfSquares(row);
+            squares += ExactSquares(row);
         }
     }
 
@@ -173,7 +169,17 @@ internal static class MiniBatchTrainer
     private static void AddInputMoments(SparseRowBatch rows, double[] sums, ref double squares)
     {
         rows.AddColumnSums(sums);
-        for (int r = 0; r < rows.Rows; r++) squares += VectorKernels.SumOfSquares(rows.Values(r));
+        for (int r = 0; r < rows.Rows; r++) squares += ExactSquares(rows.Values(r));
+    }
+
+    // sum x^2 in double: a float's square is exact in double, so only the sum rounds (about 1e-16
+    // relative). The FVU's denominator is this minus ||sums||^2 / rows; summed in float blocks, its 1e-7
+    // rounding left identical rows a "variance" that made their FVU 24 instead of 0 or 1.
+    private static double ExactSquares(ReadOnlySpan<float> x)
+    {
+        double s = 0;
+        foreach (float value in x) s += (double)value * value;
+        return s;
     }
 
     /// <summary>

@@ -67,7 +67,11 @@ public sealed class TrainingSummary
 /// How sparse and how good a sparse code is, in the terms of today's sparse-autoencoder work (Gao et al.
 /// 2024, SAELens): measured over the last epoch's mini-batches, each before its update.
 /// </summary>
-/// <param name="Fvu">Fraction of variance unexplained: sum_i ||x_i - y_i||^2 / sum_i ||x_i - mean x||^2.</param>
+/// <param name="Fvu">
+/// Fraction of variance unexplained: sum_i ||x_i - y_i||^2 / sum_i ||x_i - mean x||^2, at least 0 and finite.
+/// Rows without variance (one row, identical rows) leave nothing to explain: the FVU is then 0 for an
+/// exact reconstruction and 1 otherwise, scikit-learn's convention for R^2 = 1 - FVU (r2_score).
+/// </param>
 /// <param name="DeadFraction">Share of the latents that fired on none of the last DeadLatentWindow training rows.</param>
 /// <param name="FiringRate">Each latent's share of the rows on which it was active (h &gt; 0).</param>
 public sealed record SparseCodeMetrics(double Fvu, double DeadFraction, IReadOnlyList<double> FiringRate)
@@ -77,6 +81,24 @@ public sealed record SparseCodeMetrics(double Fvu, double DeadFraction, IReadOnl
 
     /// <summary>Share of the latents active on more than 10% of the rows ("dense" latents).</summary>
     public double DenseFraction => FiringRate.Count == 0 ? 0 : (double)FiringRate.Count(r => r > 0.1) / FiringRate.Count;
+
+    /// <summary>
+    /// The FVU from running sums over <paramref name="rows"/> rows: the squared error, sum_i ||x_i||^2 and
+    /// sum_i x_i (a V-vector), with sum_i ||x_i - mean||^2 = sum_i ||x_i||^2 - ||sum_i x_i||^2 / rows.
+    /// That difference cancels: for identical rows it is 0 or a rounding residue of either sign (rows of
+    /// 1e18 gave -8e-9 of the sum of squares), which would make the FVU infinite, NaN or negative, and a
+    /// model with such a metric could not be saved. Below 1e-12 of sum_i ||x_i||^2 (far under float
+    /// inputs' own resolution, 2^-24 relative, squared) the rows count as having no variance. A ratio too
+    /// large for a double is capped at double.MaxValue.
+    /// </summary>
+    internal static double FractionOfVarianceUnexplained(double squaredError, double sumOfSquares, ReadOnlySpan<double> sums, long rows)
+    {
+        double meanSquares = 0;
+        foreach (double s in sums) meanSquares += s * s / rows;
+        double variance = sumOfSquares - meanSquares;
+        if (!(variance > 1e-12 * sumOfSquares)) return squaredError == 0 ? 0 : 1;
+        return Math.Min(squaredError / variance, double.MaxValue);
+    }
 }
 
 /// <summary>The trained parameters and the summary of the run that produced them.</summary>

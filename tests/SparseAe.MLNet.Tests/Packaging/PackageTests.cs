@@ -85,7 +85,7 @@ public class PackageTests
                 var rows = Enumerable.Range(0, 200).Select(_ => new Row { Features = Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray() }).ToList();
                 var data = ml.Data.LoadFromEnumerable(rows);
                 var model = ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 8, maxIterations: 30).Fit(data);
-                ml.Model.Save(model, data.Schema, "model.zip");
+                SparseAe.Persistence.AtomicFile.Write("model.zip", s => ml.Model.Save(model, data.Schema, s));   // as README's "Use it" saves
                 var loaded = ml.Model.Load("model.zip", out _);
                 var a = model.Transform(data).GetColumn<float[]>("Code").SelectMany(v => v).ToArray();
                 var b = loaded.Transform(data).GetColumn<float[]>("Code").SelectMany(v => v).ToArray();

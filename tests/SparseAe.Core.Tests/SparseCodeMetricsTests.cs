@@ -1,0 +1,52 @@
+using SparseAe.Training;
+using Xunit;
+
+namespace SparseAe.Core.Tests;
+
+/// <summary>The FVU from running sums: the formula where the rows vary, a defined value where they do not.</summary>
+public class SparseCodeMetricsTests
+{
+    // sum ||x - y||^2 / sum ||x - mean||^2, both sums taken directly in double.
+    private static double Direct(double[][] x, double squaredError)
+    {
+        int v = x[0].Length;
+        var mean = Enumerable.Range(0, v).Select(j => x.Average(r => r[j])).ToArray();
+        return squaredError / x.Sum(r => r.Select((value, j) => (value - mean[j]) * (value - mean[j])).Sum());
+    }
+
+    private static double FromSums(double[][] x, double squaredError)
+    {
+        int v = x[0].Length;
+        var sums = Enumerable.Range(0, v).Select(j => x.Sum(r => r[j])).ToArray();
+        return SparseCodeMetrics.FractionOfVarianceUnexplained(squaredError, x.Sum(r => r.Sum(e => e * e)), sums, x.Length);
+    }
+
+    [Fact]
+    public void Rows_that_vary_give_the_direct_ratio()
+    {
+        var random = new Random(4);
+        var x = Enumerable.Range(0, 50).Select(_ => Enumerable.Range(0, 7).Select(_ => random.NextDouble()).ToArray()).ToArray();
+        foreach (double error in new[] { 0, 0.3, 2.5, 40 })
+            Assert.Equal(Direct(x, error), FromSums(x, error), 1e-12);
+    }
+
+    [Theory]
+    [InlineData(1, 0.5)]     // one row
+    [InlineData(20, 0.5)]    // identical rows
+    [InlineData(20, 1e18)]   // identical large rows: the difference of sums is a rounding residue of either sign
+    [InlineData(3, 0)]       // all zero
+    public void Rows_without_variance_give_0_for_an_exact_reconstruction_and_1_otherwise(int rows, double value)
+    {
+        var x = Enumerable.Range(0, rows).Select(_ => new[] { value, -value / 3, 0.25 * value }).ToArray();
+        Assert.Equal(0, FromSums(x, 0));
+        Assert.Equal(1, FromSums(x, 1e-3));
+        Assert.Equal(1, FromSums(x, 1e30));
+    }
+
+    [Fact]
+    public void A_ratio_too_large_for_a_double_is_capped()
+    {
+        var x = new[] { new[] { 0.0, 1e-150 }, new[] { 0.0, -1e-150 } };   // variance 2e-300
+        Assert.Equal(double.MaxValue, FromSums(x, 1e10));
+    }
+}
