@@ -33,6 +33,19 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void A_memory_beyond_the_iterations_takes_the_same_steps_without_allocating_it()
+    {
+        // Memory = int.MaxValue once asked for 64 GB of bookkeeping (OutOfMemoryException) before the first step.
+        var x0 = Enumerable.Range(0, 10).Select(i => i % 2 == 0 ? -1.2 : 1.0).ToArray();
+        var bounded = Lbfgs.Minimize(Rosenbrock, x0, new LbfgsOptions { MaxIterations = 40, Memory = 40 });
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var huge = Lbfgs.Minimize(Rosenbrock, x0, new LbfgsOptions { MaxIterations = 40, Memory = int.MaxValue });
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "more than 1 MB allocated for 40 iterations of 10 values");
+        Assert.Equal(bounded.Point, huge.Point);
+        Assert.Equal((bounded.Iterations, bounded.Evaluations), (huge.Iterations, huge.Evaluations));
+    }
+
+    [Fact]
     public void Lbfgs_stops_at_the_iteration_limit_without_throwing_and_reports_it()
     {
         int calls = 0;

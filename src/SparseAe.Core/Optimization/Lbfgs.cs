@@ -36,7 +36,10 @@ internal static class Lbfgs
         var gOld = new double[n];
         var sNew = new double[n];
         var yNew = new double[n];
-        int memory = options.Memory;
+        // Each iteration stores at most one pair, so more than MaxIterations slots are never used: sizing by
+        // Memory alone let Memory = int.MaxValue ask for 64 GB of bookkeeping before the first step (the
+        // memory budget counts min(Memory, MaxIterations) pairs too). The same steps, bit for bit.
+        int memory = Math.Max(1, Math.Min(options.Memory, options.MaxIterations));
         // The correction pairs are kept in float: the objective is float32, so x and g carry float
         // precision anyway, and halving the pairs' memory traffic matters with 100 pairs of 13k values.
         var s = new float[memory][];
