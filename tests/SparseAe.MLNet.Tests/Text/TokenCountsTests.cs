@@ -167,6 +167,39 @@ public class TokenCountsTests
     }
 
     [Fact]
+    public void Three_hundred_thousand_letters_without_a_space_are_tokenized_in_pieces_of_1024()
+    {
+        // Byte-pair encoding of one 600,000-letter word ran for more than 10 minutes; in pieces it is linear.
+        var random = new Random(5);
+        var dna = new string(Enumerable.Range(0, 300_000).Select(_ => "ACGT"[random.Next(4)]).ToArray());
+        var text = "a strand: " + dna + " ends here";
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text").Fit(Data([text, "a strand"]));
+        var row = Output(model, Data([text]))[0];
+        // The pieces, cut independently: the run's 1,025th character starts a new piece, and so on.
+        int runStart = text.IndexOf(dna, StringComparison.Ordinal);
+        var cuts = new List<int> { 0 };
+        for (int c = runStart + 1024; c < runStart + dna.Length; c += 1024) cuts.Add(c);
+        cuts.Add(text.Length);
+        var expected = cuts.Zip(cuts.Skip(1)).SelectMany(p => Cl100k.EncodeToIds(text[p.First..p.Second]))
+            .GroupBy(id => id).ToDictionary(g => g.Key, g => (float)g.Count());
+        Assert.Equal(expected.OrderBy(kv => kv.Key), ById(model, row).OrderBy(kv => kv.Key));
+        Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"{watch.Elapsed}");   // not a timing test: a hang guard
+    }
+
+    [Fact]
+    public void A_piece_boundary_never_splits_a_surrogate_pair()
+    {
+        var encoding = SparseAe.MLNet.Text.TokenizerEncodings.Get("cl100k_base");
+        // 1,023 letters, then an emoji (two UTF-16 units) whose low half is the run's 1,025th unit, where a
+        // piece would end: the cut moves past it, and the next pieces count from there.
+        var text = new string('q', 1023) + "🙂" + new string('z', 3000) + " tail";
+        var ids = encoding.Encode(text);
+        Assert.Equal(text, Cl100k.Decode(ids));   // a split pair would decode to U+FFFD
+        Assert.Equal(Cl100k.EncodeToIds(text[..1025]).Concat(Cl100k.EncodeToIds(text[1025..2049])).Concat(Cl100k.EncodeToIds(text[2049..3073])).Concat(Cl100k.EncodeToIds(text[3073..])), ids);
+    }
+
+    [Fact]
     public void A_PredictionEngine_gives_what_Transform_gives()
     {
         var data = Data(Sentences);
