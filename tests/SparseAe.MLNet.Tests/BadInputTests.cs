@@ -1,3 +1,4 @@
+using Microsoft.ML.Data;
 using Microsoft.ML;
 using SparseAe.MLNet;
 using SparseAe.Tests.Support;
@@ -86,6 +87,32 @@ public class BadInputTests
         Assert.Contains("index 2", e.Message);
         var adam = _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", Optimizer = OptimizerKind.Adam, HiddenCount = 2 });
         Assert.Contains("Row 6", Assert.ThrowsAny<ArgumentException>(() => adam.Fit(_ml.Data.LoadFromEnumerable(rows))).Message);
+    }
+
+    [Theory]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void A_NaN_at_Transform_is_a_row_of_NaN_codes_for_every_activation(ActivationKind activation)
+    {
+        // Transform does not refuse rows (ML.NET carries NaN through as missing), so a missing input gives a
+        // missing code; JumpReLU gave zeros and TopK a few NaN among zeros before.
+        var rows = RowFactory.Vec8Rows(40, 3);
+        var model = _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 6, Activation = activation, K = 2, Epochs = 2, MaxIterations = 5,
+            ReconstructionErrorColumnName = "Error",
+        }).Fit(_ml.Data.LoadFromEnumerable(rows));
+        var bad = new Vec8 { Features = (float[])rows[0].Features.Clone() };
+        bad.Features[5] = float.NaN;
+        var output = model.Transform(_ml.Data.LoadFromEnumerable(new[] { bad, rows[1] }));
+        var codes = output.GetColumn<float[]>("Code").ToArray();
+        var errors = output.GetColumn<float>("Error").ToArray();
+        Assert.All(codes[0], c => Assert.True(float.IsNaN(c), $"{activation}: [{string.Join(", ", codes[0])}]"));
+        Assert.True(float.IsNaN(errors[0]));
+        Assert.All(codes[1], c => Assert.True(float.IsFinite(c)));
+        Assert.True(float.IsFinite(errors[1]));
     }
 
     public static TheoryData<string, SparseAutoencoderOptions> BadOptions => new()

@@ -107,10 +107,18 @@ public sealed class AutoencoderEncoder
         Activate(z.Slice(0, h), code);
     }
 
-    // code = f(z) for one row of H pre-activations.
+    // code = f(z) for one row of H pre-activations. A NaN input makes every z NaN (each sums it), and the
+    // sigmoid and ReLU then give a row of NaN; JumpReLU's comparisons would give zeros and TopK's selection
+    // a few NaN among zeros, so they too give a row of NaN: a missing input, a missing code (ML.NET's
+    // transforms carry NaN through as missing), the same for every activation.
     [SkipLocalsInit]
     private void Activate(ReadOnlySpan<float> z, Span<float> code)
     {
+        if (Activation is ActivationKind.JumpReLU or ActivationKind.TopK && float.IsNaN(TensorPrimitives.Sum(z)))
+        {
+            code.Fill(float.NaN);
+            return;
+        }
         switch (Activation)
         {
             case ActivationKind.Sigmoid:
