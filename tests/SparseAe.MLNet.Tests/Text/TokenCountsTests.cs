@@ -274,6 +274,7 @@ public class TokenCountsTests
         { "Weighting", "Weighting must be Counts or LogTfIdf, but is 5.", new() { Weighting = (TokenWeighting)5 } },
         { "Encoding", "Encoding must be one of cl100k_base", new() { Encoding = "" } },
         { "OutputColumnName", "OutputColumnName must be a non-empty column name, but is ''.", new() { OutputColumnName = "" } },
+        { "OutputColumnName", "OutputColumnName must be a non-empty column name, but is null.", new() { OutputColumnName = null! } },
     };
 
     [Theory]
