@@ -32,17 +32,11 @@ internal static class ExportOnnxCommand
         {
             AtomicFile.Write(outPath, s => ml.Model.ConvertToOnnx(model, input, s));
         }
-        catch (Exception e) when (Innermost(e) is NotSupportedException unsupported)
+        catch (Exception e) when (Messages.Chain(e).OfType<NotSupportedException>().FirstOrDefault() is { } unsupported)
         {
             throw new UsageException($"Model '{modelPath}' cannot be exported to ONNX: {unsupported.Message}", e);
         }
         var graph = OnnxGraphFile.Open(outPath);
         log.WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
-    }
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e is not NotSupportedException && e.InnerException is not null) e = e.InnerException;
-        return e;
     }
 }

@@ -8,7 +8,8 @@ namespace SparseAe.Cli.Infrastructure;
 /// exists; an output goes into a folder that exists, is not a folder itself, and is neither one of the
 /// inputs nor another output, because writing it would destroy what the run reads or what it wrote a
 /// moment before (every write is atomic, <see cref="SparseAe.Persistence.AtomicFile"/>, so the rename
-/// would succeed and the loss would be silent). Paths are compared in full; links are not followed.
+/// would succeed and the loss would be silent). Paths are compared in full, a symbolic link as the file it
+/// points to; case is told apart on Linux only (the default file systems of Windows and macOS ignore it).
 /// </summary>
 internal static class CliFiles
 {
@@ -28,11 +29,12 @@ internal static class CliFiles
     /// </summary>
     public static void CheckOutputs(IEnumerable<(string Flag, string? Path)> inputs, params (string Flag, string? Path)[] outputs)
     {
-        var taken = inputs.Where(i => i.Path is not null).Select(i => (i.Flag, Full: Path.GetFullPath(i.Path!), Reads: true)).ToList();
+        var taken = inputs.Where(i => !string.IsNullOrEmpty(i.Path)).Select(i => (i.Flag, Full: Resolved(i.Path!), Reads: true)).ToList();
         foreach (var (flag, path) in outputs)
         {
             if (path is null) continue;
-            var full = Path.GetFullPath(path);
+            if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{flag} is empty; give a file name.");
+            var full = Resolved(path);
             if (Directory.Exists(full)) throw new UsageException($"{flag} '{path}' is a folder; give a file name.");
             var folder = Path.GetDirectoryName(full)!;
             if (!Directory.Exists(folder)) throw new UsageException($"{flag} '{path}': the folder '{folder}' does not exist.");
@@ -57,6 +59,21 @@ internal static class CliFiles
         return VectorCsv.Read(path, out _, requireFinite: true);
     }
 
+    // The full path, and for a symbolic link the file it finally points to, so that a link to an input is
+    // the input.
+    private static string Resolved(string path)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            return File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full : full;
+        }
+        catch (IOException)
+        {
+            return full;   // a link loop: compared as written
+        }
+    }
+
     /// <summary>A MAT file, or a one-line error that names it.</summary>
     public static MatFile ReadMat(string path)
     {
@@ -65,7 +82,7 @@ internal static class CliFiles
         {
             return MatFile.Read(path);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)   // NotSupported: a file over 2 GB
         {
             throw new UsageException($"'{path}' is not a readable MAT file: {e.Message}", e);
         }

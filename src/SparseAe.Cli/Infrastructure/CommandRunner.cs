@@ -1,4 +1,5 @@
 using System.Reflection;
+using SparseAe.Optimization;
 
 namespace SparseAe.Cli.Infrastructure;
 
@@ -36,13 +37,14 @@ internal static class CommandRunner
         }
     }
 
-    // What the user can fix: bad values or files, a file system that refuses a write, too little memory,
-    // and the states the library refuses on purpose (a cost that became NaN with these options, more rows
-    // than L-BFGS holds), which it throws as InvalidOperationException from its own code; the same type
-    // thrown inside .NET or ML.NET stays an internal error.
+    // What the user can fix: bad values or files, a cost that became NaN with these options and data, too
+    // little memory, a file system that refuses a read or a write. Not an assembly that fails to load
+    // (FileNotFoundException and FileLoadException are IOExceptions too: a broken install), and not any
+    // other InvalidOperationException: those are faults of the program, exit code 1.
     private static bool IsBadInput(Exception e)
-        => e is ArgumentException or InvalidDataException or FormatException or InsufficientMemoryException or IOException or UnauthorizedAccessException
-            || (e is InvalidOperationException && e.TargetSite?.DeclaringType?.FullName?.StartsWith("SparseAe.", StringComparison.Ordinal) == true);
+        => e is ArgumentException or InvalidDataException or FormatException or InsufficientMemoryException or NonFiniteCostException
+            or UnauthorizedAccessException
+            || (e is IOException && e is not (FileNotFoundException or FileLoadException));
 
     private static Exception Unwrap(Exception e)
     {

@@ -18,9 +18,11 @@ internal static class ModelFiles
         }
         // ML.NET creates the transformers by reflection, so our loader's InvalidDataException (a CRC that
         // does not match, a truncated block) arrives inside a TargetInvocationException: the innermost names it.
-        catch (Exception e) when (Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or ArgumentException or NotSupportedException)
+        // ML.NET's own refusals are InvalidOperationException ("Could not load legacy format model") and
+        // FormatException; ours, InvalidDataException only (fuzzed: tools/SparseAe.Fuzz).
+        catch (Exception e) when (Messages.Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or NotSupportedException)
         {
-            throw new UsageException($"Cannot load model '{path}': {Innermost(e).Message}", e);
+            throw new UsageException($"Cannot load model '{path}': {Messages.Innermost(e).Message}", e);
         }
     }
 
@@ -38,6 +40,4 @@ internal static class ModelFiles
         }
         else yield return t;
     }
-
-    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 }

@@ -15,6 +15,15 @@ internal static class ExitCodes
 /// <summary>Exception messages as one line for the user.</summary>
 internal static class Messages
 {
+    /// <summary>An exception and its inner exceptions, outermost first.</summary>
+    public static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
+    }
+
+    /// <summary>The innermost exception of the chain: the one that says what went wrong.</summary>
+    public static Exception Innermost(Exception e) => Chain(e).Last();
+
     /// <summary>The message without the "(Parameter 'x')" and "Actual value was" lines .NET appends.</summary>
     public static string WithoutParameter(Exception e)
     {

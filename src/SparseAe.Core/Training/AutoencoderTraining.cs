@@ -50,9 +50,10 @@ public static class AutoencoderTraining
         if (settings.MaximumRows > limit)
             throw new ArgumentOutOfRangeException(nameof(settings.MaximumRows), settings.MaximumRows,
                 $"MaximumRows is {settings.MaximumRows}, but L-BFGS can hold at most {limit} rows of {network}; lower it or use Optimizer = Adam, which streams.");
-        Exception TooMany(long count) => new InvalidOperationException(
+        // The data are too many for the optimiser, as RowReading.NoRows's are too few: an ArgumentException.
+        Exception TooMany(long count) => new ArgumentException(
             $"{Capitalised(what)} has {count} rows, more than the {limit} rows of {network} that L-BFGS can hold in memory; " +
-            "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.");
+            "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.", "input");
         // What L-BFGS allocates for `used` rows, and the rows themselves unless they are held already
         // (dense: 4 V bytes a row; sparse rows: checked again once read, as their nonzeros are unknown before).
         void EnsureMemory(long used, long rowBytes) => MemoryBudget.Ensure(

@@ -56,8 +56,8 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         long limit = Array.MaxLength / d;
         if (_maximumRows > limit)
             throw new ArgumentOutOfRangeException("maximumRows", _maximumRows, $"maximumRows is {_maximumRows}, but ZCA can hold at most {limit} rows of {d} values.");
-        Exception TooMany(long count) => new InvalidOperationException(
-            $"Column '{column.Name}' has {count} rows, more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them.");
+        Exception TooMany(long count) => new ArgumentException(   // too many rows, as the autoencoder's: an ArgumentException
+            $"Column '{column.Name}' has {count} rows, more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them.", "input");
         if (input.GetRowCount() is long known && known > limit && _maximumRows is null) throw TooMany(known);
         var sampler = _maximumRows is null ? null : new Random(_seed ?? HostAccess.NextSeed(_host));
         var (data, rows, seen) = RowReading.ReadAll(new DataViewRows(input, column, d), _maximumRows ?? limit, sampler,
