@@ -114,7 +114,7 @@ public sealed class AutoencoderEncoder
     [SkipLocalsInit]
     private void Activate(ReadOnlySpan<float> z, Span<float> code)
     {
-        if (Activation is ActivationKind.JumpReLU or ActivationKind.TopK && float.IsNaN(TensorPrimitives.Sum(z)))
+        if (Activation is ActivationKind.JumpReLU or ActivationKind.TopK && TensorPrimitives.IsNaNAny(z))
         {
             code.Fill(float.NaN);
             return;
