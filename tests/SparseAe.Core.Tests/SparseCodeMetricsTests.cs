@@ -14,11 +14,13 @@ public class SparseCodeMetricsTests
         return squaredError / x.Sum(r => r.Select((value, j) => (value - mean[j]) * (value - mean[j])).Sum());
     }
 
+    // The sums the trainer keeps for dense rows: about the first row.
     private static double FromSums(double[][] x, double squaredError)
     {
         int v = x[0].Length;
-        var sums = Enumerable.Range(0, v).Select(j => x.Sum(r => r[j])).ToArray();
-        return SparseCodeMetrics.FractionOfVarianceUnexplained(squaredError, x.Sum(r => r.Sum(e => e * e)), sums, x.Length);
+        var d = x.Select(r => r.Select((value, j) => value - x[0][j]).ToArray()).ToArray();
+        var sums = Enumerable.Range(0, v).Select(j => d.Sum(r => r[j])).ToArray();
+        return SparseCodeMetrics.FractionOfVarianceUnexplained(squaredError, d.Sum(r => r.Sum(e => e * e)), sums, x.Length);
     }
 
     [Fact]
@@ -28,6 +30,18 @@ public class SparseCodeMetricsTests
         var x = Enumerable.Range(0, 50).Select(_ => Enumerable.Range(0, 7).Select(_ => random.NextDouble()).ToArray()).ToArray();
         foreach (double error in new[] { 0, 0.3, 2.5, 40 })
             Assert.Equal(Direct(x, error), FromSums(x, error), 1e-12);
+    }
+
+    [Fact]
+    public void A_small_spread_around_a_large_offset_keeps_its_FVU()
+    {
+        // Rows at 1000 +- 5e-4 in float (about 8 units in the last place): about 0, the spread would be lost
+        // to the rounding of the 1e6-sized squares; about a row it is kept.
+        var random = new Random(6);
+        var x = Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, 5).Select(_ => (double)(float)(1000 + 1e-3 * (random.NextDouble() - 0.5))).ToArray()).ToArray();
+        double direct = Direct(x, 1e-6);
+        Assert.InRange(direct, 1e-3, 1e3);
+        Assert.Equal(direct, FromSums(x, 1e-6), direct * 1e-9);
     }
 
     [Theory]

@@ -54,6 +54,8 @@ internal static class MiniBatchTrainer
         var meanActivation = new double[h];
         var firingRate = new double[h];
         var inputSums = new double[v];
+        // Dense rows' moments are taken about the epoch's first row (see AddInputMoments); null before it.
+        float[]? inputShift = null;
         // The shuffle pool: never more rows than the source has, allocated once for every epoch.
         long poolRows = Math.Max(1, Math.Min(settings.ShufflePoolRows, source.RowCount ?? long.MaxValue));
         var pool = sparseRows ? [] : new float[poolRows * v];
@@ -70,6 +72,7 @@ internal static class MiniBatchTrainer
             Array.Clear(firingRate);
             Array.Clear(inputSums);
             inputSquares = 0;
+            inputShift = null;
             int batches = 0, filled = 0;
             // A different, seed-determined order every epoch: the source's own shuffle where it has
             // one (so rows stored in class order mix beyond the pool), then the pool's.
@@ -103,7 +106,7 @@ internal static class MiniBatchTrainer
                         {
                             var rate = objective.FiringRate;
                             for (int j = 0; j < h; j++) firingRate[j] += rate[j] * filled;
-                            if (rows is null) AddInputMoments(batch.AsSpan(0, filled * v), v, inputSums, ref inputSquares);
+                            if (rows is null) AddInputMoments(batch.AsSpan(0, filled * v), v, ref inputShift, inputSums, ref inputSquares);
                             else AddInputMoments(rows, inputSums, ref inputSquares);
                         }
                         // Weight the batch's terms by its rows so a short last batch counts less.
@@ -155,31 +158,34 @@ internal static class MiniBatchTrainer
     }
 
     // sums[i] += sum_r x[r, i] and squares += sum x^2, over rows of V values.
-    private static void AddInputMoments(ReadOnlySpan<float> rows, int v, double[] sums, ref double squares)
+    // The FVU's moments of dense rows, about a shift s, the first row of the epoch: sums += x - s and
+    // squares += ||x - s||^2, in double. The variance is then squares - ||sums||^2 / m, as about 0, but
+    // identical rows give exactly 0 and an offset common to every row (pixels near 1000, say) does not
+    // cancel away the spread around it: about 0, rows of 1e18 gave -8e-9 of the sum of squares, and
+    // rows at 1000 +- 5e-4 would lose their spread to the rounding of 1e6-sized squares.
+    private static void AddInputMoments(ReadOnlySpan<float> rows, int v, ref float[]? shift, double[] sums, ref double squares)
     {
+        shift ??= rows.Slice(0, v).ToArray();
         for (int r = 0; r < rows.Length / v; r++)
         {
             var row = rows.Slice(r * v, v);
-            for (int i = 0; i < v; i++) sums[i] += row[i];
-            squares += ExactSquares(row);
+            for (int i = 0; i < v; i++)
+            {
+                double d = (double)row[i] - shift[i];
+                sums[i] += d;
+                squares += d * d;
+            }
         }
     }
 
-    // The same moments over sparse rows: sums[c] += x at each nonzero (c, x), squares += sum x^2.
+    // The same moments over sparse rows, about 0 (bags of tokens have no common offset): sums[c] += x at
+    // each nonzero (c, x), squares += sum x^2, in double (a float's square is exact in double; summed in
+    // float blocks, the 1e-7 rounding left identical rows a 'variance' that made their FVU 24).
     private static void AddInputMoments(SparseRowBatch rows, double[] sums, ref double squares)
     {
         rows.AddColumnSums(sums);
-        for (int r = 0; r < rows.Rows; r++) squares += ExactSquares(rows.Values(r));
-    }
-
-    // sum x^2 in double: a float's square is exact in double, so only the sum rounds (about 1e-16
-    // relative). The FVU's denominator is this minus ||sums||^2 / rows; summed in float blocks, its 1e-7
-    // rounding left identical rows a "variance" that made their FVU 24 instead of 0 or 1.
-    private static double ExactSquares(ReadOnlySpan<float> x)
-    {
-        double s = 0;
-        foreach (float value in x) s += (double)value * value;
-        return s;
+        for (int r = 0; r < rows.Rows; r++)
+            foreach (float x in rows.Values(r)) squares += (double)x * x;
     }
 
     /// <summary>

@@ -83,20 +83,20 @@ public sealed record SparseCodeMetrics(double Fvu, double DeadFraction, IReadOnl
     public double DenseFraction => FiringRate.Count == 0 ? 0 : (double)FiringRate.Count(r => r > 0.1) / FiringRate.Count;
 
     /// <summary>
-    /// The FVU from running sums over <paramref name="rows"/> rows: the squared error, sum_i ||x_i||^2 and
-    /// sum_i x_i (a V-vector), with sum_i ||x_i - mean||^2 = sum_i ||x_i||^2 - ||sum_i x_i||^2 / rows.
-    /// That difference cancels: for identical rows it is 0 or a rounding residue of either sign (rows of
-    /// 1e18 gave -8e-9 of the sum of squares), which would make the FVU infinite, NaN or negative, and a
-    /// model with such a metric could not be saved. Below 1e-12 of sum_i ||x_i||^2 (far under float
-    /// inputs' own resolution, 2^-24 relative, squared) the rows count as having no variance. A ratio too
-    /// large for a double is capped at double.MaxValue.
+    /// The FVU from running sums over <paramref name="rows"/> rows taken about any shift s: the squared
+    /// error, sum_i ||x_i - s||^2 and sum_i (x_i - s) (a V-vector), with sum_i ||x_i - mean||^2 =
+    /// sum_i ||x_i - s||^2 - ||sum_i (x_i - s)||^2 / rows. The trainer shifts dense rows by one of them, so
+    /// that identical rows give exactly 0 (one row, constant rows) rather than a rounding residue of either
+    /// sign, which made the FVU infinite, NaN or negative and the model unsaveable. Where the difference is
+    /// not positive the rows count as having no variance. A ratio too large for a double is capped at
+    /// double.MaxValue.
     /// </summary>
-    internal static double FractionOfVarianceUnexplained(double squaredError, double sumOfSquares, ReadOnlySpan<double> sums, long rows)
+    internal static double FractionOfVarianceUnexplained(double squaredError, double shiftedSquares, ReadOnlySpan<double> shiftedSums, long rows)
     {
         double meanSquares = 0;
-        foreach (double s in sums) meanSquares += s * s / rows;
-        double variance = sumOfSquares - meanSquares;
-        if (!(variance > 1e-12 * sumOfSquares)) return squaredError == 0 ? 0 : 1;
+        foreach (double s in shiftedSums) meanSquares += s * s / rows;
+        double variance = shiftedSquares - meanSquares;
+        if (!(variance > 0)) return squaredError == 0 ? 0 : 1;
         return Math.Min(squaredError / variance, double.MaxValue);
     }
 }
