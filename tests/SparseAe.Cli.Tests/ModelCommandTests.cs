@@ -99,6 +99,23 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void A_first_line_with_numbers_among_its_names_is_a_header_and_says_so()
+    {
+        // A typo in the first row ("O" for "0") makes it a header: the row is not encoded, and the user is told.
+        var (dir, csv) = TrainSmall();
+        var lines = File.ReadAllLines(csv);
+        lines[0] = "O" + lines[0][lines[0].IndexOf(',')..];
+        File.WriteAllLines(Path.Combine(dir, "typo.csv"), lines);
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "typo.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.StartsWith("warning: CSV 'typo.csv': its first line is read as a header of names, though 15 of its 16 fields are numbers (column 1 is \"O\")", error);
+        Assert.Contains("wrote f.csv: 49 rows of 6 features", output);
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "g.csv");
+        Assert.Equal(0, code);
+        Assert.Equal("", error);   // no header, no warning
+    }
+
+    [Fact]
     public void A_model_whose_autoencoder_block_fails_its_CRC_is_refused_with_the_loaders_message()
     {
         // ML.NET creates the transformer by reflection, so the loader's InvalidDataException arrives wrapped

@@ -51,12 +51,21 @@ internal static class CliFiles
 
     /// <summary>
     /// The vectors of a CSV file that a model trains on or encodes: every value finite, or an error naming
-    /// the line and the column.
+    /// the line and the column. A first line with numbers among its names is read as a header (pandas
+    /// writes such headers) but said on standard error, since a first row with a typo reads the same way
+    /// and would be lost: featurize's rows would then be one off their inputs.
     /// </summary>
     public static (float[] Data, int Rows, int Columns) ReadCsv(string path)
     {
         RequireInput(path, "CSV file");
-        return VectorCsv.Read(path, out _, requireFinite: true);
+        var read = VectorCsv.Read(path, out var header, requireFinite: true);
+        if (header is not null && header.Count(VectorCsv.IsNumber) is var numbers and > 0)
+        {
+            int c = Array.FindIndex(header, h => !VectorCsv.IsNumber(h));
+            Console.Error.WriteLine($"warning: CSV '{path}': its first line is read as a header of names, though {numbers} of its {header.Length} fields are numbers " +
+                $"(column {c + 1} is \"{header[c]}\"); if it is a row of data, correct that field, or the row is not read.");
+        }
+        return read;
     }
 
     // The full path, and for a symbolic link the file it finally points to, so that a link to an input is

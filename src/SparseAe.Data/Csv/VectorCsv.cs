@@ -9,9 +9,10 @@ namespace SparseAe.Data.Csv;
 /// <c>data/digits/digits-8x8.csv</c> (<c>label,p00,...,p77</c>).
 /// </summary>
 /// <remarks>
-/// <para>Reading: the first non-blank line is a header when none of its fields is a number, and a row
-/// when all are; a first line with both (a row with a typo, say) is an error rather than a header that
-/// would silently drop that row. Header names may be wrapped in double quotes, but fields cannot contain commas (this is not RFC 4180 CSV:
+/// <para>Reading: the first non-blank line is a header when any of its fields is not a number, as in
+/// pandas' files (",0,1,2" with the index, "0,1,...,label"); a first row with a typo ("O,0.5,...") reads
+/// as a header too, so a caller that must not lose a row checks <see cref="IsNumber"/> on the returned
+/// names (the CLI warns). Header names may be wrapped in double quotes, but fields cannot contain commas (this is not RFC 4180 CSV:
 /// no quoting of values). Blank lines are skipped; spaces around a value are allowed. A number is
 /// anything <see cref="float.Parse(string, NumberStyles, IFormatProvider)"/> accepts with
 /// <see cref="NumberStyles.Float"/> and the invariant culture, including NaN and (-)Infinity, which
@@ -60,17 +61,10 @@ public static class VectorCsv
             {
                 columns = fields.Length;
                 firstRowLine = lineNumber;
-                int numbers = fields.Count(f => TryParse(f, out _));
-                if (numbers == 0)
+                if (!fields.All(f => TryParse(f, out _)))
                 {
                     header = fields.Select(HeaderName).ToArray();
                     continue;
-                }
-                if (numbers < fields.Length)
-                {
-                    int c = Array.FindIndex(fields, f => !TryParse(f, out _));
-                    throw new InvalidDataException(
-                        $"CSV '{name}' line {lineNumber} is neither a header (no field a number) nor a row (every field a number): {numbers} of its {fields.Length} fields are numbers, but column {c + 1} is \"{Shorten(fields[c])}\", {Describe(fields[c])}.");
                 }
             }
             if (fields.Length != columns)
@@ -104,8 +98,8 @@ public static class VectorCsv
 
     /// <summary>
     /// Writes the values with the round-trip format "R" in the invariant culture, one row per line.
-    /// Header names must be non-empty, hold no comma, double quote or line break, and not be numbers
-    /// (the header would be read back as a row, or refused).
+    /// Header names must be non-empty, hold no comma, double quote or line break, and not all be numbers
+    /// (the header would be read back as a row).
     /// </summary>
     /// <exception cref="ArgumentException">data.Length is not rows*columns, the header has the wrong length, or a header name is unusable.</exception>
     /// <exception cref="ArgumentOutOfRangeException">rows is negative or columns less than 1.</exception>
@@ -155,11 +149,13 @@ public static class VectorCsv
                 throw new ArgumentException(
                     $"header name {c + 1} is \"{h}\"; a name must be non-empty, without surrounding spaces, and hold no comma, double quote or line break.", nameof(header));
         }
-        int numeric = Array.FindIndex(header, h => TryParse(h, out _));
-        if (numeric >= 0)
+        if (header.All(h => TryParse(h, out _)))
             throw new ArgumentException(
-                $"header name {numeric + 1} is \"{header[numeric]}\", a number, so the header would not be read back as one; every name must be non-numeric.", nameof(header));
+                $"header \"{string.Join(',', header)}\" is all numbers, so it would be read back as a data row; give at least one non-numeric name.", nameof(header));
     }
+
+    /// <summary>True when <paramref name="field"/> reads as a value (the rule that tells a header from a row).</summary>
+    public static bool IsNumber(string field) => TryParse(field, out _);
 
     private static bool TryParse(string field, out float value)
     {
