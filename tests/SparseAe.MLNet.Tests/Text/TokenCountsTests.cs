@@ -191,12 +191,25 @@ public class TokenCountsTests
     public void A_piece_boundary_never_splits_a_surrogate_pair()
     {
         var encoding = SparseAe.MLNet.Text.TokenizerEncodings.Get("cl100k_base");
-        // 1,023 letters, then an emoji (two UTF-16 units) whose low half is the run's 1,025th unit, where a
-        // piece would end: the cut moves past it, and the next pieces count from there.
-        var text = new string('q', 1023) + "🙂" + new string('z', 3000) + " tail";
+        // A run of emoji (two UTF-16 units each) after a '!', so the run's 1,025th unit, where a piece would
+        // end, is a low half: the cut moves past it.
+        var text = "!" + string.Concat(Enumerable.Repeat("🙂", 600)) + " and words";
         var ids = encoding.Encode(text);
         Assert.Equal(text, Cl100k.Decode(ids));   // a split pair would decode to U+FFFD
-        Assert.Equal(Cl100k.EncodeToIds(text[..1025]).Concat(Cl100k.EncodeToIds(text[1025..2049])).Concat(Cl100k.EncodeToIds(text[2049..3073])).Concat(Cl100k.EncodeToIds(text[3073..])), ids);
+        Assert.Equal(Cl100k.EncodeToIds(text[..1025]).Concat(Cl100k.EncodeToIds(text[1025..])), ids);
+    }
+
+    [Fact]
+    public void Runs_of_white_space_are_cut_too_and_digits_never()
+    {
+        var encoding = SparseAe.MLNet.Text.TokenizerEncodings.Get("cl100k_base");
+        // 5,000 spaces are one pre-token, as costly to merge as 5,000 letters: pieces of 1,024 from the run's start.
+        var spaces = "a" + new string(' ', 5000) + "b";
+        int[] cuts = [0, 1025, 2049, 3073, 4097, spaces.Length];
+        Assert.Equal(cuts.Zip(cuts.Skip(1)).SelectMany(p => Cl100k.EncodeToIds(spaces[p.First..p.Second])), encoding.Encode(spaces));
+        // Digits are split by the tokenizer every 3: a 5,000-digit number is encoded whole.
+        var digits = "n=" + string.Concat(Enumerable.Range(0, 5000).Select(i => (char)('0' + i % 10)));
+        Assert.Equal(Cl100k.EncodeToIds(digits), encoding.Encode(digits));
     }
 
     [Fact]
