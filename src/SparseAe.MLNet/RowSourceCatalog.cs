@@ -21,8 +21,7 @@ public static class RowSourceCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(source);
-        if (string.IsNullOrWhiteSpace(columnName))
-            throw new ArgumentException($"columnName must be a non-empty column name, but is '{columnName}'.", nameof(columnName));
+        InputColumnRules.CheckName(columnName, nameof(columnName));
         if (source.VectorSize < 1)
             throw new ArgumentOutOfRangeException(nameof(source), source.VectorSize, $"The source's VectorSize must be at least 1, but is {source.VectorSize}.");
         if (rowCount < 0)

@@ -43,6 +43,8 @@ public class OptimizerTests
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "more than 1 MB allocated for 40 iterations of 10 values");
         Assert.Equal(bounded.Point, huge.Point);
         Assert.Equal((bounded.Iterations, bounded.Evaluations), (huge.Iterations, huge.Evaluations));
+        // The pairs are really kept: a memory of 5 takes other steps.
+        Assert.NotEqual(bounded.Point, Lbfgs.Minimize(Rosenbrock, x0, new LbfgsOptions { MaxIterations = 40, Memory = 5 }).Point);
     }
 
     [Fact]

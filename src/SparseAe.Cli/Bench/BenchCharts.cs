@@ -9,9 +9,15 @@ namespace SparseAe.Cli.Bench;
 /// <summary>Draws the bench lines it printed: throughput against batch size, and against model size.</summary>
 internal static partial class BenchCharts
 {
-    public static void Write(IReadOnlyList<string> lines, string folder)
+    /// <summary>Throws unless the charts can go into <paramref name="folder"/>.</summary>
+    public static void CheckFolder(string folder)
     {
         if (!Directory.Exists(folder)) throw new UsageException($"--plot-folder '{folder}' does not exist.");
+    }
+
+    public static void Write(IReadOnlyList<string> lines, string folder)
+    {
+        CheckFolder(folder);
         var train = lines.Select(l => TrainLine().Match(l)).Where(m => m.Success).ToList();
         if (train.Count > 0)
         {

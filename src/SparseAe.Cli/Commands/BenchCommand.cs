@@ -36,6 +36,7 @@ internal static class BenchCommand
             if (t < 1) throw new UsageException($"--threads must be at least 0, but is {r.GetValue(threads)}.");
             long streamingRows = r.GetValue(rows);
             if (streamingRows < 1) throw new UsageException($"--streaming-rows must be at least 1, but is {streamingRows}.");
+            if (r.GetValue(plot) is string plotTo) BenchCharts.CheckFolder(plotTo);   // before minutes of measuring
             var printed = new List<string>();
             foreach (var line in BenchSuite.Run(chosen, t, r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full, streamingRows, r.GetValue(folder)!))
             {

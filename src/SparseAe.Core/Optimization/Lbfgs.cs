@@ -19,6 +19,13 @@ namespace SparseAe.Optimization;
 /// </remarks>
 internal static class Lbfgs
 {
+    /// <summary>
+    /// The correction pairs a run keeps: Memory, but never more than MaxIterations, as each iteration
+    /// stores at most one (sized by Memory alone, Memory = int.MaxValue asked for 64 GB of bookkeeping
+    /// before the first step). The same steps, bit for bit; the memory budget counts the same pairs.
+    /// </summary>
+    public static int StoredPairs(int memory, int maxIterations) => Math.Max(1, Math.Min(memory, maxIterations));
+
     /// <summary>Minimises f from x0. Never throws at a limit; throws only on a non-finite start or cancellation.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static OptimizationResult Minimize(DifferentiableFunction f, ReadOnlySpan<double> x0, LbfgsOptions options)
@@ -36,10 +43,7 @@ internal static class Lbfgs
         var gOld = new double[n];
         var sNew = new double[n];
         var yNew = new double[n];
-        // Each iteration stores at most one pair, so more than MaxIterations slots are never used: sizing by
-        // Memory alone let Memory = int.MaxValue ask for 64 GB of bookkeeping before the first step (the
-        // memory budget counts min(Memory, MaxIterations) pairs too). The same steps, bit for bit.
-        int memory = Math.Max(1, Math.Min(options.Memory, options.MaxIterations));
+        int memory = StoredPairs(options.Memory, options.MaxIterations);
         // The correction pairs are kept in float: the objective is float32, so x and g carry float
         // precision anyway, and halving the pairs' memory traffic matters with 100 pairs of 13k values.
         var s = new float[memory][];

@@ -20,7 +20,7 @@ internal static class MemoryBudget
     {
         double n = 2.0 * hidden * visible + hidden + visible;
         int threads = Defaults.ResolveThreads(s.Threads);
-        int pairs = Math.Min(s.LbfgsMemory, s.MaxIterations);
+        int pairs = Optimization.Lbfgs.StoredPairs(s.LbfgsMemory, s.MaxIterations);
         double bytes = n * (16 + 88 + 8.0 * pairs + 4 + 4.0 * threads) + 4.0 * rows * (hidden + visible) + 8.0 * hidden * visible;
         return (long)Math.Min(bytes, long.MaxValue);
     }
