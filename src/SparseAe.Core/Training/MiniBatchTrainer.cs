@@ -157,7 +157,6 @@ internal static class MiniBatchTrainer
         objective.CountFiring();
     }
 
-    // sums[i] += sum_r x[r, i] and squares += sum x^2, over rows of V values.
     // The FVU's moments of dense rows, about a shift s, the first row of the epoch: sums += x - s and
     // squares += ||x - s||^2, in double. The variance is then squares - ||sums||^2 / m, as about 0, but
     // identical rows give exactly 0 and an offset common to every row (pixels near 1000, say) does not
