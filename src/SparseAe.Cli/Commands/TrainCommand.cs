@@ -114,9 +114,7 @@ internal static class TrainCommand
             var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson), r.GetValue(saveRows),
                 sparseCode ? r.GetValue(latents) ?? DefaultLatents : null);
             Check(options, flagOf);
-            CliFiles.CheckOutputs(Inputs(data), ("--model", outputs.Model), ("--filters", outputs.Filters), ("--curve", outputs.Curve),
-                ("--latents", outputs.Latents), ("--weights-csv", outputs.WeightsCsv), ("--weights-mat", outputs.WeightsMat),
-                ("--metrics-json", outputs.MetricsJson), ("--save-rows", outputs.Rows));
+            CliFiles.CheckOutputs(Inputs(data), outputs.ByFlag);
             TrainRunner.Run(data, options, outputs, Console.Out);
         }));
         return command;
@@ -150,7 +148,15 @@ internal static class TrainCommand
 
 /// <summary>Where a training run writes its files (null: not written).</summary>
 internal sealed record TrainOutputs(string Model, string Filters, string Curve, string? WeightsCsv, string? WeightsMat, string? MetricsJson = null, string? Rows = null,
-    string? Latents = null);
+    string? Latents = null)
+{
+    /// <summary>Each output with the flag that names it, in the order they are written: what is checked before training and listed after it.</summary>
+    public (string Flag, string? Path)[] ByFlag =>
+    [
+        ("--model", Model), ("--filters", Filters), ("--curve", Curve), ("--latents", Latents), ("--weights-csv", WeightsCsv),
+        ("--weights-mat", WeightsMat), ("--metrics-json", MetricsJson), ("--save-rows", Rows),
+    ];
+}
 
 /// <summary>Prepares the data, trains, writes every output and prints the summary.</summary>
 internal static class TrainRunner
@@ -218,6 +224,6 @@ internal static class TrainRunner
         else
             output.WriteLine(string.Format(CultureInfo.InvariantCulture,
                 "mean activation {0:G4} (target {1:G4}), min {2:G4}, max {3:G4}", s.MeanActivation.Average(), options.SparsityTarget, s.MeanActivation.Min(), s.MeanActivation.Max()));
-        output.WriteLine($"wrote {string.Join(", ", new[] { outputs.Model, outputs.Filters, outputs.Curve, outputs.Latents, outputs.WeightsCsv, outputs.WeightsMat, outputs.MetricsJson, outputs.Rows }.Where(p => p is not null))}");
+        output.WriteLine($"wrote {string.Join(", ", outputs.ByFlag.Select(o => o.Path).OfType<string>())}");
     }
 }
