@@ -131,7 +131,7 @@ internal static class TrainCommand
         catch (ArgumentException e)
         {
             string flag = e.ParamName is { } p && flagOf.TryGetValue(p, out var f) ? f : "options";
-            throw new UsageException($"{flag}: {Messages.WithoutParameter(e)}", e);
+            throw new UsageException($"{flag}: {Messages.OneLine(e)}", e);
         }
     }
 

@@ -15,26 +15,25 @@ internal static class CommandRunner
         }
         catch (Exception thrown)
         {
-            // ML.NET creates a saved model's transformers by reflection, so a loader's exception arrives wrapped.
-            var e = Unwrap(thrown);
-            switch (e)
-            {
-                case UsageException:
-                    Console.Error.WriteLine($"error: {OneLine(e.Message)}");
-                    return ExitCodes.BadInput;
-                case OperationCanceledException:
-                    Console.Error.WriteLine("cancelled: nothing was written");
-                    return ExitCodes.Cancelled;
-            }
-            if (IsBadInput(e))
-            {
-                // Bad data, options or files found below the CLI (the library names the thing, rule and value).
-                Console.Error.WriteLine($"error: {(e is ArgumentException ? Messages.WithoutParameter(e) : OneLine(e.Message))}");
-                return ExitCodes.BadInput;
-            }
-            Console.Error.WriteLine($"internal error: {e.GetType().Name}: {OneLine(e.Message)}");
-            return ExitCodes.Failure;
+            var (code, line) = Describe(thrown);
+            Console.Error.WriteLine(line);
+            return code;
         }
+    }
+
+    /// <summary>The exit code and the one line the user sees for a failure.</summary>
+    internal static (int Code, string Line) Describe(Exception thrown)
+    {
+        // ML.NET creates a saved model's transformers by reflection, so a loader's exception arrives wrapped.
+        var e = Unwrap(thrown);
+        return e switch
+        {
+            UsageException => (ExitCodes.BadInput, $"error: {Messages.OneLine(e)}"),
+            OperationCanceledException => (ExitCodes.Cancelled, "cancelled: nothing was written"),
+            // Bad data, options or files found below the CLI (the library names the thing, rule and value).
+            _ when IsBadInput(e) => (ExitCodes.BadInput, $"error: {Messages.OneLine(e)}"),
+            _ => (ExitCodes.Failure, $"internal error: {e.GetType().Name}: {Messages.OneLine(e)}"),
+        };
     }
 
     // What the user can fix: bad values or files, a cost that became NaN with these options and data, too
@@ -51,6 +50,4 @@ internal static class CommandRunner
         while (e is TargetInvocationException { InnerException: { } inner }) e = inner;
         return e;
     }
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

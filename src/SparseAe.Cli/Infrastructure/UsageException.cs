@@ -24,11 +24,18 @@ internal static class Messages
     /// <summary>The innermost exception of the chain: the one that says what went wrong.</summary>
     public static Exception Innermost(Exception e) => Chain(e).Last();
 
-    /// <summary>The message without the "(Parameter 'x')" and "Actual value was" lines .NET appends.</summary>
-    public static string WithoutParameter(Exception e)
+    /// <summary>
+    /// The message on one line, without what .NET appends to an argument exception's own text: the
+    /// " (Parameter 'x')" suffix and an out-of-range exception's "Actual value was ..." line (the
+    /// project's messages already name the value). A message of several lines keeps them all.
+    /// </summary>
+    public static string OneLine(Exception e)
     {
-        var text = e.Message.ReplaceLineEndings("\n").Split("\n")[0];
-        int cut = text.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return cut >= 0 ? text[..cut] : text;
+        string text = e.Message;
+        if (e is ArgumentOutOfRangeException { ActualValue: not null } && text.LastIndexOf(Environment.NewLine, StringComparison.Ordinal) is var end and >= 0)
+            text = text[..end];
+        if (e is ArgumentException { ParamName: { Length: > 0 } name } && text.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
+            text = text[..^$" (Parameter '{name}')".Length];
+        return text.ReplaceLineEndings(" ");
     }
 }
