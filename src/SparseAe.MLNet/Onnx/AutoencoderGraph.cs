@@ -12,9 +12,14 @@ namespace SparseAe.MLNet.Onnx;
 /// code = sigmoid(z) | Relu(z)                (N, H)
 ///      | Where(z > theta, z, 0)              JumpReLU, theta = exp(t) (H)
 ///      | ScatterElements(0, TopK(z, K).indices, Relu(TopK(z, K).values))   TopK: K latents a row, then ReLU
+///      then, JumpReLU and TopK: Where(IsNaN(z) counted over the row > 0, NaN, code)  a row of NaN codes
 /// y    = code W2^T + b2, sigmoid(y) for a sigmoid decoder                  (N, V)
 /// err  = ((y - x)^2 summed over V) / V       (N, 1): the mean squared reconstruction error
 /// </code>
+/// A NaN input makes every z of its row NaN: the sigmoid and ReLU pass it on, while JumpReLU's comparison
+/// would give zeros and TopK a few NaN among zeros, so both are given a row of NaN, as the encoder does
+/// (a missing input, a missing code). The count is a product with a column of ones, not ReduceMax (see
+/// <see cref="OnnxGraph"/>: no Reduce*).
 /// TopK ties go to the lower index in ONNX (the operator's rule); the encoder keeps any one of the tied
 /// latents, so a row whose K-th and (K+1)-th pre-activations are equal may differ in which one it keeps.
 /// </summary>
@@ -35,6 +40,7 @@ internal static class AutoencoderGraph
             ActivationKind.TopK => TopK(g, z, encoder.K),
             _ => throw new NotSupportedException($"SparseAutoencoderTransformer cannot export activation {encoder.Activation} to ONNX: no graph is written for it."),
         };
+        if (encoder.Activation is ActivationKind.JumpReLU or ActivationKind.TopK) code = NaNRowsToNaN(g, z, code, h);
         string? error = null;
         if (t.ReconstructionErrorColumnName is not null)
         {
@@ -53,6 +59,13 @@ internal static class AutoencoderGraph
         var top = g.Node("TopK", [z, g.Constant("K", [(long)k], 1)], 2, OnnxAttribute.Int("axis", 1));
         string zeros = g.Node("ConstantOfShape", [g.Node("Shape", [z])]);
         return g.Node("ScatterElements", [zeros, top[1], g.Node("Relu", [top[0]])], OnnxAttribute.Int("axis", 1));
+    }
+
+    // Where(any z of the row is NaN, NaN, code): (N, 1) counts of NaN broadcast over the row's H codes.
+    private static string NaNRowsToNaN(OnnxGraph g, string z, string code, int h)
+    {
+        string nans = g.MatMul(g.Node("Cast", [g.Node("IsNaN", [z])], OnnxAttribute.Int("to", 1)), g.Constant("ones_h", Enumerable.Repeat(1f, h).ToArray(), h, 1));
+        return g.Node("Where", [g.Node("Greater", [nans, g.Scalar("zero_nans", 0f)]), g.Scalar("nan", float.NaN), code]);
     }
 
     /// <summary>Sum of squares along the last axis of (..., n), keeping it as 1: (d .* d) times a column of ones.</summary>

@@ -45,6 +45,36 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
             Assert.Contains(expected["Code"], row => row.Contains(0f));   // a sparse code, not a trivially dense one
     }
 
+    [Theory]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void A_row_with_a_NaN_gives_a_row_of_NaN_codes_in_ONNX_Runtime_as_in_ML_NET(ActivationKind activation)
+    {
+        // JumpReLU's comparison alone gave such a row zeros in the graph, TopK's selection K NaN among zeros.
+        var ml = new MLContext(seed: 1);
+        var options = new SparseAutoencoderOptions { OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 24, Activation = activation, K = 4, Threads = 1 };
+        if (activation == ActivationKind.Sigmoid) options.MaxIterations = 20;
+        else (options.Epochs, options.BatchSize) = (2, 64);
+        var model = ml.Transforms.SparseAutoencoder(options).Fit(ml.Data.LoadFromEnumerable(digits.Train));
+        var rows = digits.Test.Take(12).Select(r => new DigitRow { Label = r.Label, Features = (float[])r.Features.Clone() }).ToArray();
+        rows[3].Features[5] = float.NaN;
+        Array.Fill(rows[7].Features, float.NaN);
+
+        var (expected, actual) = Compare(ml, model, ml.Data.LoadFromEnumerable(rows), "Code");
+        int[] missing = [3, 7];
+        foreach (int i in missing)
+        {
+            Assert.All(expected["Code"][i], v => Assert.True(float.IsNaN(v), $"ML.NET, row {i}: {v}"));
+            Assert.All(actual["Code"][i], v => Assert.True(float.IsNaN(v), $"ONNX Runtime, row {i}: {v}"));
+        }
+        var keep = Enumerable.Range(0, rows.Length).Except(missing).ToArray();
+        float[][] Finite(float[][] codes) => keep.Select(i => codes[i]).ToArray();
+        if (activation == ActivationKind.TopK) AssertSameTopK(Finite(expected["Code"]), Finite(actual["Code"]), 4);
+        else AssertClose(Finite(expected["Code"]), Finite(actual["Code"]), "Code");
+    }
+
     [Fact]
     public void The_digits_pipeline_predicts_the_same_labels_in_ONNX_Runtime()
     {
