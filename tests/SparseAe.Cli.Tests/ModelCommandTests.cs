@@ -139,6 +139,28 @@ public class ModelCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 
+    /// <summary>A model zip saved by the library from <paramref name="pipeline"/>, fitted on in.csv's rows, in a new folder.</summary>
+    internal static string SaveLibraryModel(Func<MLContext, IEstimator<ITransformer>> pipeline)
+    {
+        var (dir, csv) = TrainSmall();
+        var ml = new MLContext(seed: 1);
+        var rows = File.ReadLines(csv).Select(l => new Row { Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() });
+        var data = ml.Data.LoadFromEnumerable(rows.ToArray());
+        ml.Model.Save(pipeline(ml).Fit(data), data.Schema, Path.Combine(dir, "library.zip"));
+        return dir;
+    }
+
+    [Fact]
+    public void A_model_whose_first_transform_is_not_ours_reads_the_CSV_into_the_input_column_it_recorded()
+    {
+        // featurize used to name the CSV's column after the autoencoder's input ("F2"), unknown to CopyColumns.
+        var dir = SaveLibraryModel(ml => ml.Transforms.CopyColumns("F2", "Features")
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "F2", HiddenCount = 5, MaxIterations = 5 })));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
+    }
+
     public sealed class Row
     {
         [VectorType(16)]

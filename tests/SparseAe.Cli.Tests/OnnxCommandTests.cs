@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.ML;
+using SparseAe.MLNet;
 using Xunit;
 
 namespace SparseAe.Cli.Tests;
@@ -51,6 +53,29 @@ public class OnnxCommandTests
     }
 
     [Fact]
+    public void A_code_that_replaces_its_input_column_is_featurized_from_the_graph_as_from_the_zip()
+    {
+        // The graph's "Features.output" is then the code, not the input passed through.
+        var dir = ModelCommandTests.SaveLibraryModel(ml => ml.Transforms.SparseAutoencoder(
+            new SparseAutoencoderOptions { OutputColumnName = "Features", HiddenCount = 7, MaxIterations = 5 }));
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "library.zip", "--out", "library.onnx").ExitCode);
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "zip.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        foreach (var column in new string?[] { null, "Features", "Features.output" })
+        {
+            string[] chosen = column is null ? [] : ["--output-column", column];
+            (code, output, error) = Cli.Run(dir, ["featurize", "--model", "library.onnx", "--csv", "in.csv", "--out", "onnx.csv", .. chosen]);
+            Assert.True(code == 0, $"--output-column {column}: exit {code}: {error}");
+            Assert.Contains("wrote onnx.csv: 50 rows of 7 features", output);
+            var zip = ReadCsv(Path.Combine(dir, "zip.csv"));
+            var onnx = ReadCsv(Path.Combine(dir, "onnx.csv"));
+            for (int i = 0; i < zip.Length; i++)
+                for (int j = 0; j < 7; j++)
+                    Assert.True(Math.Abs(zip[i][j] - onnx[i][j]) <= 1e-5, $"row {i}, feature {j}: zip {zip[i][j]}, onnx {onnx[i][j]}");
+        }
+    }
+
+    [Fact]
     public void A_damaged_model_zip_is_refused_in_one_line_and_nothing_is_written()
     {
         var dir = Cli.TempDirectory();
@@ -60,6 +85,22 @@ public class OnnxCommandTests
         Assert.StartsWith("error: Cannot load model 'broken.zip'", error);
         Assert.Single(error.TrimEnd().Split('\n'));
         Assert.Empty(Directory.GetFiles(dir, "*.onnx*"));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_zip_is_called_so_and_an_onnx_graph_given_as_the_model_is_named()
+    {
+        var dir = TrainSmall("--iterations", "5");
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
+        File.WriteAllText(Path.Combine(dir, "text.zip"), "hello\n");
+        var (code, _, error) = Cli.Run(dir, "export-onnx", "--model", "text.zip", "--out", "x.onnx");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Cannot load model 'text.zip': it is not a zip archive, which a saved ML.NET model is (its first bytes are 68656C6C; a zip's are 504B).", error.TrimEnd());
+
+        (code, _, error) = Cli.Run(dir, "show", "--model", "model.onnx", "--filters", "f.png");
+        Assert.Equal(2, code);
+        Assert.EndsWith("This looks like an ONNX graph: featurize reads those, but this command needs the model zip it was exported from.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.png")));
     }
 
     [Fact]

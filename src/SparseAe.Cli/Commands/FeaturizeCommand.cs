@@ -40,11 +40,12 @@ internal static class FeaturizeCommand
     internal static void Run(string modelPath, string csvPath, string outPath, TextWriter log)
     {
         var ml = new MLContext();
-        var model = ModelFiles.Load(ml, modelPath);
+        var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
         var ae = ModelFiles.Autoencoder(model, modelPath);
         var (data, rows, columns) = CliFiles.ReadCsv(csvPath);
-        // The model's first transform reads the pipeline's input column; saved by `train` it is "Features".
-        var inputName = FirstInputColumn(model) ?? ae.InputColumnName;
+        // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one
+        // float vector of the input schema the zip records, else the column its first transform reads.
+        var inputName = OneVectorColumn(inputSchema) ?? FirstInputColumn(model) ?? ae.InputColumnName;
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(data, rows, columns), inputName, rows);
         IDataView transformed;
         try
@@ -53,7 +54,7 @@ internal static class FeaturizeCommand
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new UsageException($"'{csvPath}' does not fit the model: {e.Message.Split(Environment.NewLine)[0]}", e);
+            throw new UsageException($"'{csvPath}' does not fit the model: {Messages.OneLine(e)}", e);
         }
         var codes = new float[(long)rows * ae.Weights.HiddenCount];
         int h = ae.Weights.HiddenCount, r = 0;
@@ -71,6 +72,12 @@ internal static class FeaturizeCommand
         var header = Enumerable.Range(0, h).Select(j => $"h{j}").ToArray();
         AtomicFile.WriteText(outPath, w => VectorCsv.Write(w, codes, rows, h, header));
         log.WriteLine($"wrote {outPath}: {rows} rows of {h} features");
+    }
+
+    private static string? OneVectorColumn(DataViewSchema? schema)
+    {
+        var vectors = schema?.Where(c => !c.IsHidden && c.Type is VectorDataViewType { ItemType: NumberDataViewType n } && n.RawType == typeof(float)).ToArray();
+        return vectors is { Length: 1 } ? vectors[0].Name : null;
     }
 
     private static string? FirstInputColumn(ITransformer model)

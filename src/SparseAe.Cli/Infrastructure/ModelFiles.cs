@@ -22,8 +22,21 @@ internal static class ModelFiles
         // FormatException; ours, InvalidDataException only (fuzzed: tools/SparseAe.Fuzz).
         catch (Exception e) when (Messages.Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or NotSupportedException)
         {
-            throw new UsageException($"Cannot load model '{path}': {Messages.Innermost(e).Message}", e);
+            throw new UsageException($"Cannot load model '{path}': {NotAZip(path) ?? Messages.Innermost(e).Message}", e);
         }
+    }
+
+    // ML.NET's words for a file that is not a zip at all ("Invalid argument", "End of Central Directory record
+    // could not be found") do not say so; a zip's first bytes are "PK" (a file header, or an empty archive).
+    private static string? NotAZip(string path)
+    {
+        var head = new byte[4];
+        int n;
+        using (var file = File.OpenRead(path)) n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (n >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K') return null;
+        string onnx = path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? " This looks like an ONNX graph: featurize reads those, but this command needs the model zip it was exported from." : "";
+        return $"it is not a zip archive, which a saved ML.NET model is (its first bytes are {Convert.ToHexString(head, 0, n)}; a zip's are 504B).{onnx}";
     }
 
     /// <summary>The last sparse autoencoder in the model (a chain or a single transformer).</summary>

@@ -40,20 +40,30 @@ internal sealed class OnnxGraphFile : IDisposable
     }
 
     /// <summary>
-    /// The features output: <paramref name="wanted"/> if given, else the one float output (N, H) that is
-    /// not the input passed through (ML.NET's exporter names outputs after their columns: "Code.output").
+    /// The features output: <paramref name="wanted"/> if given (any float (N, H) output), else the one float
+    /// output (N, H) that is not the input passed through. ML.NET's exporter names outputs after their
+    /// columns ("Code.output"), so "Features.output" is the input passed through, unless the code replaced
+    /// the input column: then it is the graph's only float output, and the code.
     /// </summary>
     public (string Name, int Size) FeatureOutput(string path, string inputName, string? wanted)
     {
-        var candidates = Session.OutputMetadata
-            .Where(o => o.Value.ElementType == typeof(float) && o.Value.Dimensions.Length == 2 && o.Key != inputName + ".output")
+        var floats = Session.OutputMetadata
+            .Where(o => o.Value.ElementType == typeof(float) && o.Value.Dimensions.Length == 2)
             .ToArray();
-        var chosen = wanted is null
-            ? candidates.Length == 1 ? candidates[0]
-                : throw new UsageException($"'{path}' has {candidates.Length} float outputs besides its input ({string.Join(", ", candidates.Select(c => c.Key))}); choose one with --output-column.")
-            : candidates.FirstOrDefault(c => c.Key == wanted || c.Key == wanted + ".output") is { Key: not null } found ? found
-                : throw new UsageException($"--output-column '{wanted}' is not a float (N, H) output of '{path}'; it has {string.Join(", ", candidates.Select(c => c.Key))}.");
-        return (chosen.Key, chosen.Value.Dimensions[1]);
+        if (floats.Length == 0)
+            throw new UsageException($"'{path}' has no float (N, H) output; its outputs are {string.Join(", ", Outputs)}.");
+        string names = string.Join(", ", floats.Select(c => c.Key));
+        if (wanted is not null)
+        {
+            var found = floats.FirstOrDefault(c => c.Key == wanted || c.Key == wanted + ".output");
+            if (found.Key is null) throw new UsageException($"--output-column '{wanted}' is not a float (N, H) output of '{path}'; it has {names}.");
+            return (found.Key, found.Value.Dimensions[1]);
+        }
+        var candidates = floats.Where(o => o.Key != inputName + ".output").ToArray();
+        if (candidates.Length == 0) candidates = floats;
+        if (candidates.Length != 1)
+            throw new UsageException($"'{path}' has {candidates.Length} float outputs besides its input ({string.Join(", ", candidates.Select(c => c.Key))}); choose one with --output-column.");
+        return (candidates[0].Key, candidates[0].Value.Dimensions[1]);
     }
 
     public void Dispose() => Session.Dispose();
