@@ -63,7 +63,7 @@ internal static class IdxReader
         var dims = new int[rank];
         byte[] dimBytes = new byte[4 * rank];
         ReadExactly(input, dimBytes, ref offset, name, where, $"the {rank} dimension sizes");
-        long count = 1;
+        long count = 1, item = 1;   // all values, and one item's (the dimensions after the first)
         for (int i = 0; i < rank; i++)
         {
             uint size = BinaryPrimitives.ReadUInt32BigEndian(dimBytes.AsSpan(4 * i));
@@ -73,6 +73,10 @@ internal static class IdxReader
             count *= size;
             if (count > Array.MaxLength)
                 throw Error(name, $"has dimensions [{string.Join(", ", dims[..(i + 1)])}{(i + 1 < rank ? ", ..." : "")}] whose product already exceeds {Array.MaxLength} values (one array)", 4 + 4 * i, where);
+            // With no items (a first dimension of 0) the product above stays 0, but one item's size must
+            // still be a size: IdxFile.ItemSize is an int.
+            if (i > 0 && (item *= size) > Array.MaxLength)
+                throw Error(name, $"has items of dimensions [{string.Join(", ", dims[1..(i + 1)])}{(i + 1 < rank ? ", ..." : "")}] whose product already exceeds {Array.MaxLength} values (one array)", 4 + 4 * i, where);
         }
 
         long dataStart = offset;

@@ -214,6 +214,19 @@ public class IdxFileTests
     }
 
     [Fact]
+    public void Items_too_large_for_one_array_are_refused_even_when_there_are_none()
+    {
+        // [0, 100000, 100000] had ItemSize 1,410,065,408 (the int product wrapped), [0, 65536, 65536] 0.
+        foreach (uint side in new uint[] { 100000, 65536 })
+        {
+            var e = Assert.Throws<InvalidDataException>(() => Read(Build(IdxDataType.UnsignedByte, [0, side, side], [])));
+            Assert.Contains($"has items of dimensions [{side}, {side}] whose product already exceeds {Array.MaxLength} values", e.Message);
+            Assert.Contains("byte offset 12", e.Message);
+        }
+        Assert.Equal(46340 * 46340, Read(Build(IdxDataType.UnsignedByte, [0, 46340, 46340], [])).ItemSize);
+    }
+
+    [Fact]
     public void Damaged_deflate_data_is_invalid_data_naming_an_offset()
     {
         byte[] gz = Gzip(Build(IdxDataType.UnsignedByte, [100], Enumerable.Range(0, 100).Select(i => (byte)(i * i)).ToArray()));
