@@ -196,6 +196,35 @@ public class TrainTests
     }
 
     [Fact]
+    public void A_pixel_that_is_not_a_finite_float_is_named_by_its_subscripts_and_value_as_stored()
+    {
+        // It used to be named by the sampled patch it landed in ("Patch 67 holds NaN at element 4"), and a
+        // double beyond float's range as Infinity.
+        var dir = Cli.TempDirectory();
+        foreach (var (value, said) in new[] { (double.NaN, "NaN"), (1e300, "1E+300, outside float's range (+-3.4028235E+38)") })
+        {
+            var images = new double[16 * 12 * 2];
+            images[16 * 12 + 16 * 3 + 5] = value;   // column-major: row 6, column 4, image 2
+            MatWriter.Write(Path.Combine(dir, "bad.mat"), [MatVariable.FromDoubles("IMAGES", [16, 12, 2], images)]);
+            var (code, _, error) = Cli.Run(dir, "train", "--mat", "bad.mat", "--patches", "50");
+            Assert.Equal(2, code);
+            Assert.Equal($"error: Variable 'IMAGES' in 'bad.mat' holds {said} at (6, 4, 2); every pixel must be a finite float.", error.TrimEnd());
+        }
+        Assert.Equal(new[] { "bad.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void An_IDX_file_of_other_values_than_bytes_is_bad_input_not_an_internal_error()
+    {
+        var dir = Cli.TempDirectory();
+        var file = new byte[] { 0, 0, 0x0D, 3, 0, 0, 0, 2, 0, 0, 0, 10, 0, 0, 0, 10 }.Concat(new byte[4 * 200]).ToArray();
+        File.WriteAllBytes(Path.Combine(dir, "f.idx"), file);
+        var (code, _, error) = Cli.Run(dir, "train", "--idx", "f.idx", "--patch", "4", "--patches", "50");
+        Assert.Equal(2, code);
+        Assert.Equal("error: IDX file 'f.idx' holds Single values (type 0x0D); --idx reads images of unsigned bytes (type 0x08), as MNIST and Fashion-MNIST store them, and scales them to [0, 1].", error.TrimEnd());
+    }
+
+    [Fact]
     public void The_components_warnings_reach_standard_error_and_a_cost_that_becomes_NaN_is_bad_input()
     {
         // Values in [0, 16] for the sigmoid decoder: Fit warns through MLContext.Log, which train prints.

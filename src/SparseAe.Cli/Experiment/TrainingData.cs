@@ -114,6 +114,16 @@ internal static class TrainingData
         int height = dims[0], width = dims[1], count = dims.Count == 3 ? dims[2] : 1;
         var data = v.ToSingleArray();
         int plane = height * width;
+        // Named here, by MATLAB's subscripts and the value as stored: the sampled patch a NaN lands in
+        // means nothing to the user, and a double beyond float's range would be reported as Infinity.
+        int bad = Array.FindIndex(data, x => !float.IsFinite(x));
+        if (bad >= 0)
+        {
+            int[] at = dims.Count == 3 ? [bad % height, bad % plane / height, bad / plane] : [bad % height, bad / height];
+            double stored = v.GetValue(at);
+            string what = double.IsFinite(stored) ? $"{stored:R}, outside float's range (+-{float.MaxValue:R})" : stored.ToString(CultureInfo.InvariantCulture);
+            throw new UsageException($"Variable '{variable}' in '{path}' holds {what} at ({string.Join(", ", at.Select(i => i + 1))}); every pixel must be a finite float.");
+        }
         var images = new GreyImage[count];
         for (int k = 0; k < count; k++)
         {
@@ -131,6 +141,8 @@ internal static class TrainingData
         if (idx.Dimensions.Count != 3)
             throw new UsageException($"IDX file '{path}' must hold N x rows x cols images, but its dimensions are {string.Join('x', idx.Dimensions)}.");
         int n = idx.Dimensions[0], height = idx.Dimensions[1], width = idx.Dimensions[2];
+        if (idx.DataType != IdxDataType.UnsignedByte)
+            throw new UsageException($"IDX file '{path}' holds {idx.DataType} values (type 0x{(int)idx.DataType:X2}); --idx reads images of unsigned bytes (type 0x08), as MNIST and Fashion-MNIST store them, and scales them to [0, 1].");
         var scaled = idx.ScaleToUnit();
         return Enumerable.Range(0, n).Select(i => new GreyImage(width, height, scaled.AsSpan(i * height * width, height * width).ToArray(), $"{Path.GetFileName(path)}[{i}]")).ToArray();
     }
