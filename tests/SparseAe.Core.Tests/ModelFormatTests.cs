@@ -175,6 +175,28 @@ public class ModelFormatTests
     }
 
     [Fact]
+    public void A_huge_size_claim_on_a_stream_that_cannot_seek_fails_without_allocating_for_it()
+    {
+        // A stream of unknown length (gzip, a socket): the payload used to be allocated whole (2 GB) first.
+        var bytes = Bytes(Sample());
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), int.MaxValue - 100);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new ForwardOnlyStream(bytes)));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "more than 1 MB allocated to refuse a block of a few hundred bytes");
+        Assert.Equal($"The SparseAe model is truncated: the payload at offset 16 needs {int.MaxValue - 100} bytes but only {bytes.Length - 16} remain.", e.Message);
+
+        // The same stream with an honest header still reads.
+        Assert.Equal(Sample().Parameters.W1.ToArray(), ModelFormat.Read(new ForwardOnlyStream(Bytes(Sample()))).Parameters.W1.ToArray());
+    }
+
+    private sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    }
+
+    [Fact]
     public void Sizes_that_disagree_with_the_stored_weights_are_refused()
     {
         // A well-formed block (valid CRC) whose V claims more weights than the payload holds.

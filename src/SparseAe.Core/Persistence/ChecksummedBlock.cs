@@ -87,8 +87,9 @@ internal static class ChecksummedBlock
             throw new InvalidDataException($"The {what}'s payload length at offset 12 {problem}.");
         if (stream.CanSeek && length > stream.Length - stream.Position)
             throw new InvalidDataException($"The {what} is truncated: the payload length at offset 12 is {length} bytes but only {stream.Length - stream.Position} remain.");
-        var payload = new byte[length];
-        ReadExactly(stream, payload, HeaderBytes, "payload", what);
+        var (payload, read) = GrowingRead.Bytes(stream, length, lengthKnown: stream.CanSeek);
+        if (read < length)
+            throw new InvalidDataException($"The {what} is truncated: the payload at offset {HeaderBytes} needs {length} bytes but only {read} remain.");
         Span<byte> crcBytes = stackalloc byte[4];
         ReadExactly(stream, crcBytes, HeaderBytes + length, "checksum", what);
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(crcBytes), actual = Crc32.HashToUInt32(payload);

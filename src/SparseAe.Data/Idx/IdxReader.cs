@@ -1,3 +1,4 @@
+using SparseAe.Persistence;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -16,7 +17,6 @@ namespace SparseAe.Data.Idx;
 /// </remarks>
 internal static class IdxReader
 {
-    private const int InitialChunk = 1 << 16;
 
     public static IdxFile Read(Stream stream, string name)
     {
@@ -97,17 +97,9 @@ internal static class IdxReader
     /// <summary>Reads exactly <paramref name="dataBytes"/>; the buffer grows only with bytes that arrive unless the length is known.</summary>
     private static byte[] ReadPayload(Stream input, long dataBytes, bool lengthKnown, ref long offset, string name, string where, string shape)
     {
-        byte[] buffer = new byte[lengthKnown ? dataBytes : Math.Min(dataBytes, InitialChunk)];
-        long filled = 0;
-        while (filled < dataBytes)
-        {
-            if (filled == buffer.Length)
-                Array.Resize(ref buffer, (int)Math.Min(dataBytes, Math.Min((long)buffer.Length * 2, Array.MaxLength)));
-            int n = input.Read(buffer, (int)filled, buffer.Length - (int)filled);
-            if (n == 0)
-                throw Error(name, $"is truncated: its dimensions need {shape} but the data end early", offset + filled, where);
-            filled += n;
-        }
+        var (buffer, filled) = GrowingRead.Bytes(input, dataBytes, lengthKnown);
+        if (filled < dataBytes)
+            throw Error(name, $"is truncated: its dimensions need {shape} but the data end early", offset + filled, where);
         offset += filled;
         return buffer;
     }

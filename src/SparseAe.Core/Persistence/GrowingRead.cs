@@ -1,0 +1,32 @@
+namespace SparseAe.Persistence;
+
+/// <summary>
+/// Reads a length that a file's header claims. Unless the stream's own length vouches for the bytes,
+/// the buffer starts small and doubles only as bytes arrive, so a damaged or hostile header that claims
+/// 2 GB costs the memory of the bytes really there, not an allocation of 2 GB before the read fails
+/// (a compressed or network stream cannot seek, so its length is unknown).
+/// </summary>
+internal static class GrowingRead
+{
+    private const int InitialChunk = 1 << 16;
+
+    /// <summary>
+    /// Up to <paramref name="count"/> (at most Array.MaxLength) bytes from <paramref name="input"/>, and
+    /// how many there were: fewer than <paramref name="count"/> only when the stream ended first.
+    /// <paramref name="lengthKnown"/>: the caller has checked that the stream holds them.
+    /// </summary>
+    public static (byte[] Buffer, long Read) Bytes(Stream input, long count, bool lengthKnown)
+    {
+        byte[] buffer = new byte[lengthKnown ? count : Math.Min(count, InitialChunk)];
+        long filled = 0;
+        while (filled < count)
+        {
+            if (filled == buffer.Length)
+                Array.Resize(ref buffer, (int)Math.Min(count, Math.Min((long)buffer.Length * 2, Array.MaxLength)));
+            int n = input.Read(buffer, (int)filled, buffer.Length - (int)filled);
+            if (n == 0) break;
+            filled += n;
+        }
+        return (buffer, filled);
+    }
+}
