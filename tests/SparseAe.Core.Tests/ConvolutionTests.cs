@@ -103,6 +103,13 @@ public class ConvolutionTests
         Assert.Contains("Stride must be at least 1, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 0, 1).Validate()).Message);
         Assert.Contains("PoolGrid must lie in 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 6, 4, 3).Validate()).Message);
         Assert.Contains("PoolSize must be 0 (use PoolGrid) or at least 1, but is -1", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 1, 1, -1).Validate()).Message);
+        Assert.Contains("An image of 65536x65536 = 4294967296 pixels is more than one array holds",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(65536, 65536, 2, 2, 1).Validate()).Message);
+        Assert.Contains("The 39998x39998 positions of 3x3 patches (stride 1) hold 14398560036 values, more than one array holds",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(40000, 40000, 3, 1, 1).Validate()).Message);
+        // 13333 x 13333 positions: their patches fit one array (1.6e9 values), their 32 codes each do not.
+        Assert.Contains("13333x13333 positions and 1x1 regions of 32 hidden units give 5688604448 codes and 32 features an image, more than one array holds", Assert.Throws<ArgumentException>(() =>
+            new ConvolutionalFeaturizer(new ConvolutionGeometry(40000, 40000, 3, 3, 1), PatchPreprocessor.Identity, ParameterInitializer.Initialize(9, 32, 1), PoolingKind.Sum)).Message);
         var p = ParameterInitializer.Initialize(9, 4, 1);
         Assert.Contains("takes 9 values but 4x4 patches have 16", Assert.Throws<ArgumentException>(() =>
             new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 4, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum)).Message);
@@ -201,6 +208,20 @@ public class ConvolutionTests
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(damaged.AsSpan(payloadEnd - 12), 7);
         damaged = AsOlderVersion(damaged, 0, ConvolutionFormat.CurrentVersion);   // fresh CRC over the edit
         Assert.Contains("feature encoding", Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged))).Message);
+    }
+
+    [Fact]
+    public void A_block_whose_image_size_overflows_is_refused_when_it_is_read()
+    {
+        // Loaded, 65536 x 65536 images made the input column "a vector of 0 Single values" (the int product wrapped).
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum);
+        var damaged = AsOlderVersion(SavedBytes(featurizer, p), 0, ConvolutionFormat.CurrentVersion);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(damaged.AsSpan(16), 65536);   // image height, the payload's first field
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(damaged.AsSpan(20), 65536);   // image width
+        damaged = AsOlderVersion(damaged, 0, ConvolutionFormat.CurrentVersion);   // fresh CRC over the edit
+        var e = Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged)));
+        Assert.Contains("An image of 65536x65536 = 4294967296 pixels is more than one array holds", e.Message);
     }
 
     [Fact]

@@ -67,5 +67,13 @@ public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int Pa
         if (PoolSize == 0 && (PoolGrid < 1 || PoolGrid > Math.Min(RowPositions, ColumnPositions)))
             throw new ArgumentOutOfRangeException(nameof(PoolGrid), PoolGrid,
                 $"PoolGrid must lie in 1..{Math.Min(RowPositions, ColumnPositions)} (the {RowPositions}x{ColumnPositions} map of positions), but is {PoolGrid}.");
+        // An image, and its patches side by side, are each one float array (the sizes above are ints).
+        long pixels = (long)ImageHeight * ImageWidth;
+        if (pixels > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(ImageHeight), $"An image of {ImageHeight}x{ImageWidth} = {pixels} pixels is more than one array holds ({Array.MaxLength}).");
+        long patchValues = (long)RowPositions * ColumnPositions * PatchLength;
+        if (patchValues > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(Stride), Stride,
+                $"The {RowPositions}x{ColumnPositions} positions of {PatchSize}x{PatchSize} patches (stride {Stride}) hold {patchValues} values, more than one array holds ({Array.MaxLength}); use a larger Stride or smaller images.");
     }
 }

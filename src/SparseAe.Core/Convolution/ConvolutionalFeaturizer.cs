@@ -39,6 +39,13 @@ public sealed class ConvolutionalFeaturizer
         if (encoder.VisibleCount != geometry.PatchLength)
             throw new ArgumentException($"The autoencoder takes {encoder.VisibleCount} values but {geometry.PatchSize}x{geometry.PatchSize} patches have {geometry.PatchLength}.", nameof(encoder));
         if (!Enum.IsDefined(pooling)) throw new ArgumentOutOfRangeException(nameof(pooling), pooling, $"pooling must be Sum or Mean, but is {(int)pooling}.");
+        // The H codes of every position, and the feature vector, are each one float array.
+        long codes = (long)geometry.RowPositions * geometry.ColumnPositions * encoder.HiddenCount;
+        long features = (long)geometry.RegionRows * geometry.RegionColumns * encoder.HiddenCount * encoding.FeaturesPerUnit;
+        if (Math.Max(codes, features) > Array.MaxLength)
+            throw new ArgumentException(
+                $"{geometry.RowPositions}x{geometry.ColumnPositions} positions and {geometry.RegionRows}x{geometry.RegionColumns} regions of {encoder.HiddenCount} hidden units give {codes} codes and {features} features an image, more than one array holds ({Array.MaxLength}).",
+                nameof(geometry));
         Geometry = geometry;
         Preprocessor = preprocessor;
         Parameters = encoder.Clone();
