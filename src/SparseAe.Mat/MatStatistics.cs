@@ -8,7 +8,8 @@ namespace SparseAe.Mat;
 /// A NaN element makes <see cref="Minimum"/>, <see cref="Maximum"/> and <see cref="Sum"/> all NaN.
 /// (MATLAB's <c>sum</c> does the same, its <c>min</c> and <c>max</c> skip NaNs; one rule for all
 /// three keeps a NaN in the data from going unnoticed.)
-/// An empty array has Minimum and Maximum NaN and Sum 0.
+/// An empty array has Minimum and Maximum NaN and Sum 0. An infinite element, or a sum beyond double's
+/// range, makes Sum +-Infinity (NaN when both infinities occur).
 /// </remarks>
 public readonly record struct MatStatistics(double Minimum, double Maximum, double Sum, long Count)
 {
@@ -47,7 +48,9 @@ public readonly record struct MatStatistics(double Minimum, double Maximum, doub
             if (v < min) min = v;
             if (v > max) max = v;
             double t = sum + v;
-            compensation += Math.Abs(sum) >= Math.Abs(v) ? (sum - t) + v : (v - t) + sum;
+            // Past an infinity (an element, or a sum beyond double's range) the error terms would be
+            // inf - inf = NaN; the sum is then +-Infinity (NaN if both signs occur), as IEEE adds.
+            if (double.IsFinite(t)) compensation += Math.Abs(sum) >= Math.Abs(v) ? (sum - t) + v : (v - t) + sum;
             sum = t;
         }
         return sawNaN
