@@ -139,6 +139,32 @@ public class ModelCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 
+    [Theory]
+    [InlineData("cut", "One of the identified items was in an invalid format")]
+    [InlineData("deleted", "Corrupt model file")]
+    public void A_zip_whose_model_entry_is_cut_or_missing_is_called_damaged(string damage, string mlnetSays)
+    {
+        // ML.NET's own words alone did not say that the zip, or which part of it, was at fault.
+        var (dir, _) = TrainSmall();
+        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(dir, "model.zip"), System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.Entries.Where(e => e.Name == "Model.key").MaxBy(e => e.Length)!;
+            byte[] bytes;
+            using (var s = entry.Open()) { using var m = new MemoryStream(); s.CopyTo(m); bytes = m.ToArray(); }
+            var name = entry.FullName;
+            entry.Delete();
+            if (damage == "cut")
+            {
+                using var w = zip.CreateEntry(name).Open();
+                w.Write(bytes, 0, 200);
+            }
+        }
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal($"error: Cannot load model 'model.zip': the zip does not hold a model ML.NET can decode: an entry is missing, cut short or damaged (ML.NET: {mlnetSays}).", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "x.png")));
+    }
+
     /// <summary>A model zip saved by the library from <paramref name="pipeline"/>, fitted on in.csv's rows, in a new folder.</summary>
     internal static string SaveLibraryModel(Func<MLContext, IEstimator<ITransformer>> pipeline)
     {

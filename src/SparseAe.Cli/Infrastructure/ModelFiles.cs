@@ -22,9 +22,15 @@ internal static class ModelFiles
         // FormatException; ours, InvalidDataException only (fuzzed: tools/SparseAe.Fuzz).
         catch (Exception e) when (Messages.Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or NotSupportedException)
         {
-            throw new UsageException($"Cannot load model '{path}': {NotAZip(path) ?? Messages.Innermost(e).Message}", e);
+            throw new UsageException($"Cannot load model '{path}': {NotAZip(path) ?? Reason(Messages.Innermost(e))}", e);
         }
     }
+
+    // ML.NET decodes its own entries with a FormatException of few words ("Corrupt model file", or .NET's
+    // default "One of the identified items was in an invalid format."); our blocks say what is wrong.
+    private static string Reason(Exception innermost) => innermost is FormatException
+        ? $"the zip does not hold a model ML.NET can decode: an entry is missing, cut short or damaged (ML.NET: {innermost.Message.TrimEnd('.')})."
+        : innermost.Message;
 
     // ML.NET's words for a file that is not a zip at all ("Invalid argument", "End of Central Directory record
     // could not be found") do not say so; a zip's first bytes are "PK" (a file header, or an empty archive).
