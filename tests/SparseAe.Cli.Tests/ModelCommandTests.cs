@@ -165,6 +165,33 @@ public class ModelCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 
+    [Fact]
+    public void A_model_that_names_an_assembly_that_does_not_exist_is_called_damaged()
+    {
+        // A damaged byte in the loader's assembly name: ML.NET's Assembly.Load throws FileNotFoundException,
+        // whose words alone read like a broken install.
+        var (dir, _) = TrainSmall();
+        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(dir, "model.zip"), System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.Entries.Where(e => e.Name == "Model.key").MaxBy(e => e.Length)!;
+            byte[] bytes;
+            using (var s = entry.Open()) { using var m = new MemoryStream(); s.CopyTo(m); bytes = m.ToArray(); }
+            var name = System.Text.Encoding.Unicode.GetBytes("SparseAe.MLNet");
+            int at = bytes.AsSpan().IndexOf(name);
+            if (at < 0) { name = System.Text.Encoding.UTF8.GetBytes("SparseAe.MLNet"); at = bytes.AsSpan().IndexOf(name); }
+            Assert.True(at >= 0, "the entry names its assembly");
+            bytes[at + name.Length - (name.Length == 14 ? 2 : 4)] = (byte)'f';   // SparseAe.MLNft
+            var full = entry.FullName;
+            entry.Delete();
+            using var w = zip.CreateEntry(full).Open();
+            w.Write(bytes);
+        }
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Cannot load model 'model.zip': it names a component in an assembly that cannot be loaded, so the zip is damaged or the model needs a package this program lacks " +
+            "(Could not load file or assembly 'SparseAe.MLNft, Version=0.1.0.0, Culture=neutral, PublicKeyToken=null'. The system cannot find the file specified).", error.TrimEnd());
+    }
+
     /// <summary>A model zip saved by the library from <paramref name="pipeline"/>, fitted on in.csv's rows, in a new folder.</summary>
     internal static string SaveLibraryModel(Func<MLContext, IEstimator<ITransformer>> pipeline)
     {

@@ -28,9 +28,14 @@ internal static class ModelFiles
 
     // ML.NET decodes its own entries with a FormatException of few words ("Corrupt model file", or .NET's
     // default "One of the identified items was in an invalid format."); our blocks say what is wrong.
-    private static string Reason(Exception innermost) => innermost is FormatException
-        ? $"the zip does not hold a model ML.NET can decode: an entry is missing, cut short or damaged (ML.NET: {innermost.Message.TrimEnd('.')})."
-        : innermost.Message;
+    // An assembly that does not load, inside Model.Load, is one the model names: the CLI's own are loaded.
+    private static string Reason(Exception innermost) => innermost switch
+    {
+        FormatException => $"the zip does not hold a model ML.NET can decode: an entry is missing, cut short or damaged (ML.NET: {innermost.Message.TrimEnd('.')}).",
+        FileNotFoundException or FileLoadException =>
+            $"it names a component in an assembly that cannot be loaded, so the zip is damaged or the model needs a package this program lacks ({innermost.Message.Trim().TrimEnd('.')}).",
+        _ => innermost.Message,
+    };
 
     // ML.NET's words for a file that is not a zip at all ("Invalid argument", "End of Central Directory record
     // could not be found") do not say so; a zip's first bytes are "PK" (a file header, or an empty archive).
