@@ -16,7 +16,7 @@ internal static class ExportOnnxCommand
     {
         var model = new Option<string>("--model") { Description = "A model zip saved by sparseae train or MLContext.Model.Save.", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the ONNX graph.", DefaultValueFactory = _ => "model.onnx" };
-        var command = new Command("export-onnx", "Export a saved model as an ONNX graph (standard operators, opset 11 or later).") { model, output };
+        var command = new Command("export-onnx", "Export a saved model as an ONNX graph (standard operators at ML.NET's default opset, 12; the graph is valid from opset 9, a TopK code from 11).") { model, output };
         command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(model)!, r.GetValue(output)!, Console.Out)));
         return command;
     }
