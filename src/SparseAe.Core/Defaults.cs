@@ -1,3 +1,5 @@
+using SparseAe.Convolution;
+
 namespace SparseAe;
 
 /// <summary>
@@ -131,6 +133,12 @@ public static class Defaults
     /// <summary>ZCA whitening: the regulariser added to each covariance eigenvalue (UFLDL's exercises: 0.1).</summary>
     public const double ZcaEpsilon = 0.1;
 
+    /// <summary>The command line's training patches: side in pixels (UFLDL's sparse autoencoder exercise: 8 x 8).</summary>
+    public const int PatchSize = 8;
+
+    /// <summary>The command line's training patches: how many are sampled (UFLDL's exercise: 10,000).</summary>
+    public const int Patches = 10_000;
+
     /// <summary>Convolutional featurizer: patches sampled from the training images to fit ZCA and the autoencoder.</summary>
     public const int ConvolutionPatches = 50_000;
 
@@ -142,6 +150,24 @@ public static class Defaults
 
     /// <summary>Convolutional featurizer: pooling regions per side (2 x 2 quadrants, as Coates et al.).</summary>
     public const int ConvolutionPoolGrid = 2;
+
+    /// <summary>Convolutional featurizer: codes summed over each pooling region (Coates, Lee and Ng 2011).</summary>
+    public const PoolingKind ConvolutionPooling = PoolingKind.Sum;
+
+    /// <summary>
+    /// Convolutional featurizer: UFLDL's patch normalisation (mean removed, clipped, rescaled to [0.1, 0.9]),
+    /// the range the sigmoid decoder reconstructs.
+    /// </summary>
+    public const PatchNormalizationKind ConvolutionNormalization = PatchNormalizationKind.Ufldl;
+
+    /// <summary>
+    /// Convolutional featurizer: contrast normalisation's epsilon, added to each patch's variance so that a
+    /// nearly flat patch is not divided by almost zero (for pixels in [0, 1]).
+    /// </summary>
+    public const double ConvolutionContrastEpsilon = 0.01;
+
+    /// <summary>Convolutional featurizer: the features are the autoencoder's own sigmoid code, H per region.</summary>
+    public const FeatureEncodingKind ConvolutionEncoding = FeatureEncodingKind.Sigmoid;
 
     /// <summary>Convolutional featurizer: the soft-threshold encoding's alpha (Coates and Ng 2011 use 0.25 on whitened patches).</summary>
     public const double ConvolutionSoftThreshold = 0.25;

@@ -30,20 +30,20 @@ public sealed class ConvolutionalFeaturizerOptions
     public int? PoolSize { get; set; }
 
     /// <summary>Sum (UFLDL, Coates et al.) or mean of the codes over each pooling region.</summary>
-    public PoolingKind Pooling { get; set; } = PoolingKind.Sum;
+    public PoolingKind Pooling { get; set; } = Defaults.ConvolutionPooling;
 
     /// <summary>Per-patch normalisation, applied in training and featurisation alike.</summary>
-    public PatchNormalizationKind Normalization { get; set; } = PatchNormalizationKind.Ufldl;
+    public PatchNormalizationKind Normalization { get; set; } = Defaults.ConvolutionNormalization;
 
     /// <summary>Contrast normalisation's epsilon (added to each patch's variance).</summary>
-    public double ContrastEpsilon { get; set; } = 0.01;
+    public double ContrastEpsilon { get; set; } = Defaults.ConvolutionContrastEpsilon;
 
     /// <summary>ZCA whitening of the normalised patches with this epsilon; null for none.</summary>
     public double? ZcaEpsilon { get; set; }
 
     /// <summary>How patches become features: the autoencoder's sigmoid code (H per region) or a soft
     /// threshold of the unit-length encoder filters with polarity split (2H per region).</summary>
-    public FeatureEncodingKind Encoding { get; set; } = FeatureEncodingKind.Sigmoid;
+    public FeatureEncodingKind Encoding { get; set; } = Defaults.ConvolutionEncoding;
 
     /// <summary>The soft threshold's alpha (used with <see cref="FeatureEncodingKind.SoftThreshold"/>).</summary>
     public double SoftThreshold { get; set; } = Defaults.ConvolutionSoftThreshold;
