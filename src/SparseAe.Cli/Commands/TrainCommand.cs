@@ -18,6 +18,12 @@ internal static class TrainCommand
     /// <summary>Where a sparse code's latent-frequency histogram goes when --latents is not given.</summary>
     public const string DefaultLatents = "latents.png";
 
+    // The command line's names of the enum settings: what --penalty and --activation accept, and, for
+    // the value in Defaults, what their help shows as the default.
+    private static readonly (string Name, SparsityPenalty Value)[] Penalties = [("kl", SparsityPenalty.KLDivergence), ("l1", SparsityPenalty.L1)];
+    private static readonly (string Name, ActivationKind Value)[] Activations =
+        [("sigmoid", ActivationKind.Sigmoid), ("relu", ActivationKind.ReLU), ("topk", ActivationKind.TopK), ("jumprelu", ActivationKind.JumpReLU)];
+
     public static Command Create()
     {
         // The flag behind each training option, recorded where the flags are declared, so that a rule
@@ -34,8 +40,8 @@ internal static class TrainCommand
         var images = new Option<string[]>("--images") { Description = "PNG or JPEG photographs.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
         var idx = new Option<string?>("--idx") { Description = "An IDX file of images (MNIST, Fashion-MNIST; gzip or not)." };
         var csv = new Option<string?>("--csv") { Description = "A CSV file whose rows are the training vectors." };
-        var patch = new Option<int>("--patch") { Description = "Patch side in pixels.", DefaultValueFactory = _ => 8 };
-        var patches = new Option<int>("--patches") { Description = "Patches to sample.", DefaultValueFactory = _ => 10_000 };
+        var patch = new Option<int>("--patch") { Description = "Patch side in pixels.", DefaultValueFactory = _ => Defaults.PatchSize };
+        var patches = new Option<int>("--patches") { Description = "Patches to sample.", DefaultValueFactory = _ => Defaults.Patches };
         var downsample = new Option<int?>("--downsample") { Description = "Reduce images by this factor before whitening (default: 2 for photographs, 1 for --mat and --idx)." };
         var whiten = new Option<string>("--whiten") { Description = "none | olshausen | zca (default: olshausen for photographs, none for --mat, --idx, --csv).", DefaultValueFactory = _ => "auto" };
         var normalize = new Option<string>("--normalize") { Description = "ufldl ([0.1, 0.9]) | standard (each patch's mean removed, unit variance) | none (default: ufldl for image patches, none for --csv).", DefaultValueFactory = _ => "auto" };
@@ -43,8 +49,8 @@ internal static class TrainCommand
         var sparsity = Flag(new Option<double>("--sparsity") { Description = "Target activation rho, in (0, 1).", DefaultValueFactory = _ => Defaults.SparsityTarget }, nameof(AutoencoderTrainingOptions.SparsityTarget));
         var sparsityWeight = Flag(new Option<double>("--sparsity-weight") { Description = "Sparsity weight beta.", DefaultValueFactory = _ => Defaults.SparsityWeight }, nameof(AutoencoderTrainingOptions.SparsityWeight));
         var weightDecay = Flag(new Option<double>("--weight-decay") { Description = "Weight decay lambda.", DefaultValueFactory = _ => Defaults.WeightDecay }, nameof(AutoencoderTrainingOptions.WeightDecay));
-        var penalty = new Option<string>("--penalty") { Description = "kl | l1 (the sigmoid's penalty).", DefaultValueFactory = _ => "kl" };
-        var activation = Flag(new Option<string>("--activation") { Description = "sigmoid (UFLDL) | relu | topk | jumprelu: the sparse codes, with exact zeros.", DefaultValueFactory = _ => "sigmoid" }, nameof(AutoencoderTrainingOptions.Activation));
+        var penalty = new Option<string>("--penalty") { Description = "kl | l1 (the sigmoid's penalty).", DefaultValueFactory = _ => NameOf(Penalties, Defaults.Penalty) };
+        var activation = Flag(new Option<string>("--activation") { Description = "sigmoid (UFLDL) | relu | topk | jumprelu: the sparse codes, with exact zeros.", DefaultValueFactory = _ => NameOf(Activations, Defaults.Activation) }, nameof(AutoencoderTrainingOptions.Activation));
         var k = Flag(new Option<int>("--k") { Description = "TopK: latents kept per row.", DefaultValueFactory = _ => Defaults.K }, nameof(AutoencoderTrainingOptions.K));
         var auxK = Flag(new Option<int?>("--aux-k") { Description = "TopK: dead latents in the AuxK term, 0 = off (default: the power of two nearest V/2)." }, nameof(AutoencoderTrainingOptions.AuxK));
         var l1Weight = Flag(new Option<double>("--l1-weight") { Description = "ReLU: weight of the L1 penalty.", DefaultValueFactory = _ => Defaults.L1Weight }, nameof(AutoencoderTrainingOptions.L1Weight));
@@ -90,8 +96,8 @@ internal static class TrainCommand
                 SparsityTarget = r.GetValue(sparsity),
                 SparsityWeight = r.GetValue(sparsityWeight),
                 WeightDecay = r.GetValue(weightDecay),
-                Penalty = Parse("--penalty", r.GetValue(penalty)!, ("kl", SparsityPenalty.KLDivergence), ("l1", SparsityPenalty.L1)),
-                Activation = Parse("--activation", r.GetValue(activation)!, ("sigmoid", ActivationKind.Sigmoid), ("relu", ActivationKind.ReLU), ("topk", ActivationKind.TopK), ("jumprelu", ActivationKind.JumpReLU)),
+                Penalty = Parse("--penalty", r.GetValue(penalty)!, Penalties),
+                Activation = Parse("--activation", r.GetValue(activation)!, Activations),
                 K = r.GetValue(k),
                 AuxK = r.GetValue(auxK),
                 L1Weight = r.GetValue(l1Weight),
@@ -137,6 +143,9 @@ internal static class TrainCommand
 
     private static IEnumerable<(string Flag, string? Path)> Inputs(DataOptions data)
         => new[] { ("--mat", data.Mat), ("--idx", data.Idx), ("--csv", data.Csv) }.Concat(data.Images.Select(i => ("--images", (string?)i)));
+
+    private static string NameOf<T>((string Name, T Value)[] choices, T value)
+        => choices.Single(c => EqualityComparer<T>.Default.Equals(c.Value, value)).Name;
 
     private static T Parse<T>(string option, string value, params (string Name, T Value)[] choices)
     {
