@@ -42,8 +42,9 @@ public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTra
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var outputs = new List<(string, SchemaShape.Column.VectorKind)> { (_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector) };
-        if (_options.ReconstructionErrorColumnName is string error) outputs.Add((error, SchemaShape.Column.VectorKind.Scalar));
+        // A sparse code's column names its latents (SlotNames), as the transformer's does; the sigmoid's does not.
+        var outputs = new List<OutputShape> { new(_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector, SlotNames: _options.Activation != ActivationKind.Sigmoid) };
+        if (_options.ReconstructionErrorColumnName is string error) outputs.Add(new(error, SchemaShape.Column.VectorKind.Scalar));
         return InputColumnRules.WithOutputs(inputSchema, InputName, [.. outputs]);
     }
 

@@ -87,7 +87,7 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
                 });
             }));
         }
-        return new OutputColumns(inputSchema, InputColumnName, Encoder.VisibleCount, columns);
+        return new OutputColumns(inputSchema, InputColumnName, Encoder.VisibleCount, "the size the autoencoder was trained on", columns);
     }
 
     // The sparse codes: the dense code into a buffer of the getter's own, then its nonzeros into dst.

@@ -53,12 +53,32 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_key_or_a_variable_vector_of_another_type_is_named_so_at_GetOutputSchema()
+    {
+        // The shape's message said "a scalar of UInt32" for a key, and left out a variable vector's item type.
+        foreach (var (type, said) in new (DataViewType, string)[]
+        {
+            (new KeyDataViewType(typeof(uint), 10), "a scalar key of UInt32"),
+            (new VectorDataViewType(new KeyDataViewType(typeof(uint), 10), 8), "a vector key of UInt32"),
+            (new VectorDataViewType(NumberDataViewType.Double), "a variable-size vector of Double"),
+            (new VectorDataViewType(NumberDataViewType.Single), "a variable-size vector of Single"),
+        })
+        {
+            var schema = new DataViewSchema.Builder();
+            schema.AddColumn("Features", type);
+            var shape = Mapping.MappedViewContractTests.SchemaShapeOf(schema.ToSchema());
+            Assert.StartsWith($"Input column 'Features' must be a known-size vector of Single, but is {said}.",
+                Assert.ThrowsAny<ArgumentException>(() => Small().GetOutputSchema(shape)).Message);
+        }
+    }
+
+    [Fact]
     public void Wrong_vector_size_at_Transform_and_at_GetOutputSchema_of_the_transformer()
     {
         var model = Small().Fit(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(20, 1)));
         var five = _ml.Data.LoadFromEnumerable(new[] { new Vec5 { Features = new float[5] } });
         var e = Assert.ThrowsAny<ArgumentException>(() => model.Transform(five));
-        Assert.Contains("'Features' must be a vector of 8 Single values", e.Message);
+        Assert.Contains("'Features' must be a vector of 8 Single values, the size the autoencoder was trained on, but has 5", e.Message);
         Assert.Contains("but has 5", e.Message);
         Assert.Contains("but has 5", Assert.ThrowsAny<ArgumentException>(() => model.GetOutputSchema(five.Schema)).Message);
         Assert.Contains("but has 5", Assert.ThrowsAny<ArgumentException>(() => model.GetRowToRowMapper(five.Schema)).Message);

@@ -135,7 +135,14 @@ public class ConvolutionComponentTests
         var wrongSize = Options();
         wrongSize.ImageWidth = 10;
         var data = ml.Data.LoadFromEnumerable(Bars(5, 4));
-        Assert.Contains("must be a vector of 120 Single values", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(wrongSize).Fit(data)).Message);
+        Assert.StartsWith("Input column 'Pixels' must be a vector of 120 Single values, ImageHeight x ImageWidth = 12x10 pixels, but has 144.",
+            Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(wrongSize).Fit(data)).Message);
+        // The transformer says the same of its own size (it said "the size the autoencoder was trained on": 16).
+        var fitted = ml.Transforms.ConvolutionalSparseFeatures(Options()).Fit(data);
+        var narrow = new DataViewSchema.Builder();
+        narrow.AddColumn("Pixels", new VectorDataViewType(NumberDataViewType.Single, 16));
+        Assert.StartsWith("Input column 'Pixels' must be a vector of 144 Single values, ImageHeight x ImageWidth = 12x12 pixels, but has 16.",
+            Assert.ThrowsAny<ArgumentException>(() => fitted.GetOutputSchema(narrow.ToSchema())).Message);
         var noPatches = Options();
         noPatches.PatchCount = 0;
         Assert.Contains("PatchCount must be at least 1, but is 0", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(noPatches)).Message);

@@ -44,7 +44,8 @@ public class ZcaComponentTests
             Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.ZcaWhitening("W", "Features", -0.5)).Message);
         var model = _ml.Transforms.ZcaWhitening("W", "Features").Fit(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(20, 1)));
         var five = _ml.Data.LoadFromEnumerable(new[] { new Vec5 { Features = new float[5] } });
-        Assert.Contains("must be a vector of 8 Single values", Assert.ThrowsAny<ArgumentException>(() => model.Transform(five)).Message);
+        Assert.StartsWith("Input column 'Features' must be a vector of 8 Single values, the size the whitening was fitted on, but has 5.",
+            Assert.ThrowsAny<ArgumentException>(() => model.Transform(five)).Message);
         Assert.Contains("no rows", Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.ZcaWhitening("W", "Features").Fit(_ml.Data.LoadFromEnumerable(new List<Vec8>()))).Message);
     }
 

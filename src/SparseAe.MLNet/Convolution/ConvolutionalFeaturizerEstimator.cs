@@ -33,7 +33,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return InputColumnRules.WithOutputs(inputSchema, _options.InputColumnName, (_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector));
+        return InputColumnRules.WithOutputs(inputSchema, _options.InputColumnName, new OutputShape(_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector));
     }
 
     /// <summary>Reads the images, samples and normalises patches, trains the patch autoencoder and returns the featurizer.</summary>
@@ -42,7 +42,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         ArgumentNullException.ThrowIfNull(input);
         var o = _options;
         int pixels = o.ImageHeight * o.ImageWidth, length = o.PatchSize * o.PatchSize;
-        var column = InputColumnRules.Find(input.Schema, o.InputColumnName, pixels);
+        var column = InputColumnRules.Find(input.Schema, o.InputColumnName, pixels, $"ImageHeight x ImageWidth = {o.ImageHeight}x{o.ImageWidth} pixels");
         using var channel = _host.Start("Convolutional features");
         void CheckAlive() => HostAccess.CheckAlive(_host);
         var (images, count, _) = RowReading.ReadAll(new DataViewRows(input, column, pixels), long.MaxValue, null,

@@ -77,7 +77,7 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
                 dst = editor.Commit();
             });
         });
-        return new OutputColumns(inputSchema, InputColumnName, g.ImageHeight * g.ImageWidth, [column]);
+        return new OutputColumns(inputSchema, InputColumnName, g.ImageHeight * g.ImageWidth, $"ImageHeight x ImageWidth = {g.ImageHeight}x{g.ImageWidth} pixels", [column]);
     }
 
     private protected override void WriteOnnx(Onnx.OnnxGraph graph) => Onnx.ConvolutionGraph.Write(graph, this);

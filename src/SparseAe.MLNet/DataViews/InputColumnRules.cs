@@ -6,8 +6,12 @@ namespace SparseAe.MLNet.DataViews;
 /// <summary>The rules for a transform's input column (a vector of Single, or text), with messages that name the column, the rule and what was found.</summary>
 internal static class InputColumnRules
 {
-    /// <summary>Finds the input column in a schema and returns its (known) vector size.</summary>
-    public static DataViewSchema.Column Find(DataViewSchema schema, string name, int? expectedSize)
+    /// <summary>
+    /// Finds the input column in a schema, a known-size vector of Single, of <paramref name="expectedSize"/>
+    /// values when given; <paramref name="sizeRule"/> says where that size comes from ("the size the
+    /// autoencoder was trained on").
+    /// </summary>
+    public static DataViewSchema.Column Find(DataViewSchema schema, string name, int? expectedSize, string? sizeRule = null)
     {
         var column = Named(schema, name);
         if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
@@ -18,7 +22,7 @@ internal static class InputColumnRules
                 $"Input column '{name}' must be a known-size vector of Single, but its size is variable ({column.Type}).");
         if (expectedSize is int v && vector.Size != v)
             throw new ArgumentOutOfRangeException(nameof(schema),
-                $"Input column '{name}' must be a vector of {v} Single values, the size the autoencoder was trained on, but has {vector.Size}.");
+                $"Input column '{name}' must be a vector of {v} Single values{(sizeRule is null ? "" : $", {sizeRule}")}, but has {vector.Size}.");
         return column;
     }
 
@@ -36,20 +40,27 @@ internal static class InputColumnRules
     {
         var col = Named(shape, name);
         if (col.Kind != SchemaShape.Column.VectorKind.Scalar || col.ItemType is not TextDataViewType || col.IsKey)
-            throw new ArgumentOutOfRangeException(nameof(shape),
-                $"Input column '{name}' must be text (one String per row), but is {(col.Kind == SchemaShape.Column.VectorKind.Scalar ? "a scalar" : "a vector")} of {col.ItemType}.");
+            throw new ArgumentOutOfRangeException(nameof(shape), $"Input column '{name}' must be text (one String per row), but is {Describe(col)}.");
     }
 
     /// <summary>The same rules on a SchemaShape (estimator-time checks, where only the kind is known).</summary>
     public static void Check(SchemaShape shape, string name)
     {
         var col = Named(shape, name);
-        if (col.Kind == SchemaShape.Column.VectorKind.VariableVector)
-            throw new ArgumentOutOfRangeException(nameof(shape),
-                $"Input column '{name}' must be a known-size vector of Single, but its size is variable ({col.ItemType}).");
         if (col.Kind != SchemaShape.Column.VectorKind.Vector || col.ItemType != NumberDataViewType.Single || col.IsKey)
-            throw new ArgumentOutOfRangeException(nameof(shape),
-                $"Input column '{name}' must be a known-size vector of Single, but is {(col.Kind == SchemaShape.Column.VectorKind.Scalar ? "a scalar" : "a vector")} of {col.ItemType}.");
+            throw new ArgumentOutOfRangeException(nameof(shape), $"Input column '{name}' must be a known-size vector of Single, but is {Describe(col)}.");
+    }
+
+    // A shape column as the messages say it: "a scalar key of UInt32", "a variable-size vector of Double".
+    private static string Describe(SchemaShape.Column col)
+    {
+        string kind = col.Kind switch
+        {
+            SchemaShape.Column.VectorKind.Scalar => "a scalar",
+            SchemaShape.Column.VectorKind.Vector => "a vector",
+            _ => "a variable-size vector",
+        };
+        return $"{kind}{(col.IsKey ? " key" : "")} of {col.ItemType}";
     }
 
     // The column of that name, or an error listing the columns there are.
@@ -65,24 +76,24 @@ internal static class InputColumnRules
                 $"Input column '{name}' was not found; the data have columns: {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.");
 
     /// <summary>The estimators' output shape: the input shape with the given columns added (or replaced).</summary>
-    public static SchemaShape WithOutputs(SchemaShape input, string inputColumnName, params (string Name, SchemaShape.Column.VectorKind Kind)[] outputs)
+    public static SchemaShape WithOutputs(SchemaShape input, string inputColumnName, params OutputShape[] outputs)
     {
         Check(input, inputColumnName);
         return WithColumns(input, outputs);
     }
 
     /// <summary>The input shape with the given Single columns added (or replaced), computed from a text column.</summary>
-    public static SchemaShape WithOutputsFromText(SchemaShape input, string inputColumnName, params (string Name, SchemaShape.Column.VectorKind Kind)[] outputs)
+    public static SchemaShape WithOutputsFromText(SchemaShape input, string inputColumnName, params OutputShape[] outputs)
     {
         CheckText(input, inputColumnName);
         return WithColumns(input, outputs);
     }
 
-    private static SchemaShape WithColumns(SchemaShape input, (string Name, SchemaShape.Column.VectorKind Kind)[] outputs)
+    private static SchemaShape WithColumns(SchemaShape input, OutputShape[] outputs)
     {
         var columns = input.ToDictionary(c => c.Name);
-        foreach (var (name, kind) in outputs)
-            columns[name] = MLNetInternals.HostAccess.ShapeColumn(name, kind, NumberDataViewType.Single);
+        foreach (var (name, kind, slotNames) in outputs)
+            columns[name] = MLNetInternals.HostAccess.ShapeColumn(name, kind, NumberDataViewType.Single, slotNames);
         return new SchemaShape(columns.Values);
     }
 
@@ -111,3 +122,7 @@ internal static class InputColumnRules
             throw new ArgumentException($"{option} {problem}, so a model with it could not be saved.", option);
     }
 }
+
+/// <summary>An output column of an estimator's shape: a Single scalar or vector, with slot names or not
+/// (as the fitted transformer's column will have them).</summary>
+internal readonly record struct OutputShape(string Name, SchemaShape.Column.VectorKind Kind, bool SlotNames = false);

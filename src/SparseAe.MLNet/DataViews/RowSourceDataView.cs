@@ -28,7 +28,7 @@ internal sealed class RowSourceDataView : IDataView
     public long? GetRowCount() => _rowCount;
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-        => new Cursor(this, columnsNeeded.Any(c => c.Index == 0));
+        => new Cursor(this, Mapping.ActiveFlags.Requested(Schema, columnsNeeded, nameof(columnsNeeded)).Any(c => c.Index == 0));
 
     // One pass is one sequential stream, so a cursor set is a single cursor.
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
@@ -72,7 +72,7 @@ internal sealed class RowSourceDataView : IDataView
                 throw new InvalidOperationException($"Column '{column.Name}' is not an active column of this cursor.");
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) => Mapping.OutputColumns.Write(_row, ref dst);
             return getter as ValueGetter<TValue>
-                ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
+                ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {Mapping.OutputColumns.TypeName(typeof(TValue))}.");
         }
 
         protected override void Dispose(bool disposing)

@@ -10,9 +10,11 @@ internal static class HostAccess
     /// <summary>The MLContext behind a catalog (internal: CatalogUtils.GetEnvironment).</summary>
     public static IHostEnvironment GetEnvironment(TransformsCatalog catalog) => catalog.GetEnvironment();
 
-    /// <summary>A SchemaShape column (its constructor is internal).</summary>
-    public static SchemaShape.Column ShapeColumn(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType)
-        => new(name, kind, itemType, isKey: false);
+    /// <summary>A SchemaShape column (its constructor is internal), with ML.NET's SlotNames annotation (a vector of text) when asked.</summary>
+    public static SchemaShape.Column ShapeColumn(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool slotNames = false)
+        => new(name, kind, itemType, isKey: false, slotNames
+            ? new SchemaShape([new SchemaShape.Column(AnnotationUtils.Kinds.SlotNames, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, isKey: false)])
+            : null);
 
     /// <summary>Writes to mlContext.Log at Trace level (per-iteration detail, as ML.NET's trainers log it).</summary>
     public static void Trace(IChannel channel, string message) => channel.Trace(message);

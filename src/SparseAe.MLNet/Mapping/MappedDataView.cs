@@ -12,13 +12,13 @@ internal sealed class MappedDataView(IDataView input, OutputColumns columns) : I
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
-        var needed = columnsNeeded.ToArray();
+        var needed = ActiveFlags.Requested(Schema, columnsNeeded, nameof(columnsNeeded));
         return new MappedCursor(input.GetRowCursor(columns.Dependencies(needed), rand), columns, needed);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
     {
-        var needed = columnsNeeded.ToArray();
+        var needed = ActiveFlags.Requested(Schema, columnsNeeded, nameof(columnsNeeded));
         return input.GetRowCursorSet(columns.Dependencies(needed), n, rand)
             .Select(c => (DataViewRowCursor)new MappedCursor(c, columns, needed)).ToArray();
     }

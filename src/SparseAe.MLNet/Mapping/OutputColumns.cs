@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using SparseAe.Kernels;
 using SparseAe.MLNet.DataViews;
 
 namespace SparseAe.MLNet.Mapping;
@@ -46,7 +47,11 @@ internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column,
         _getter(ref _buffer);
         if (_buffer.Length != size)
             throw new InvalidOperationException($"Row {row.Position} of column '{column.Name}' has {_buffer.Length} values, but the transform takes {size}.");
-        return _buffer.IsDense ? new StoredRow(false, default, _buffer.GetValues()) : new StoredRow(true, _buffer.GetIndices(), _buffer.GetValues());
+        if (_buffer.IsDense) return new StoredRow(false, default, _buffer.GetValues());
+        // Checked here, for every reader of the row: VBuffer.CopyTo trusts the indices (an index past V threw
+        // IndexOutOfRangeException, a negative or repeated one gave wrong values without a word).
+        VectorKernels.CheckSparseRow(_buffer.GetIndices(), _buffer.GetValues(), size, $"Row {row.Position} of column '{column.Name}'");
+        return new StoredRow(true, _buffer.GetIndices(), _buffer.GetValues());
     }
 }
 
@@ -81,9 +86,13 @@ internal sealed class OutputColumns
     // Each computed column bound to its input reader: given the input row and column, a getter.
     private readonly IReadOnlyList<ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>> _computed;
 
-    /// <summary>Columns computed from a known-size vector of Single, read densely as <see cref="InputVector"/>.</summary>
-    public OutputColumns(DataViewSchema inputSchema, string inputColumnName, int inputSize, IReadOnlyList<ComputedColumn<InputVector>> computed)
-        : this(inputSchema, InputColumnRules.Find(inputSchema, inputColumnName, inputSize),
+    /// <summary>
+    /// Columns computed from a known-size vector of Single, read densely as <see cref="InputVector"/>;
+    /// <paramref name="sizeRule"/> says where <paramref name="inputSize"/> comes from, for the message when
+    /// a column has another size ("the size the autoencoder was trained on").
+    /// </summary>
+    public OutputColumns(DataViewSchema inputSchema, string inputColumnName, int inputSize, string sizeRule, IReadOnlyList<ComputedColumn<InputVector>> computed)
+        : this(inputSchema, InputColumnRules.Find(inputSchema, inputColumnName, inputSize, sizeRule),
             Bind(computed, (row, column) => new InputVector(row, column, inputSize)))
     {
     }
@@ -127,8 +136,12 @@ internal sealed class OutputColumns
         if (!IsComputed(column.Index)) return input.GetGetter<T>(InputSchema[column.Index]);
         var getter = _computed[column.Index - InputSchema.Count].MakeGetter((input, _input));
         return getter as ValueGetter<T>
-            ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(T).Name}.");
+            ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {TypeName(typeof(T))}.");
     }
+
+    /// <summary>A type as C# spells it, VBuffer&lt;Double&gt; rather than .NET's VBuffer`1.</summary>
+    public static string TypeName(Type type)
+        => type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>" : type.Name;
 
     /// <summary>Writes a dense vector into a VBuffer, reusing its storage.</summary>
     public static void Write(ReadOnlySpan<float> values, ref VBuffer<float> destination)

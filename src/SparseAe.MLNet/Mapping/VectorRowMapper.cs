@@ -14,13 +14,13 @@ internal sealed class VectorRowMapper(OutputColumns columns) : IRowToRowMapper
     public DataViewSchema OutputSchema => columns.OutputSchema;
 
     public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
-        => columns.Dependencies(dependingColumns);
+        => columns.Dependencies(ActiveFlags.Requested(columns.OutputSchema, dependingColumns, nameof(dependingColumns)));
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
     {
         if (input.Schema != columns.InputSchema)
             throw new ArgumentException("The row's schema is not the schema this mapper was made for.", nameof(input));
-        return new MappedRow(input, columns, activeColumns);
+        return new MappedRow(input, columns, ActiveFlags.Requested(columns.OutputSchema, activeColumns, nameof(activeColumns)));
     }
 }
 
@@ -59,7 +59,7 @@ internal sealed class MappedColumns(DataViewRow input, OutputColumns columns, IE
     private readonly bool[] _active = ActiveFlags.From(columns.OutputSchema, activeColumns);
 
     public bool IsColumnActive(DataViewSchema.Column column)
-        => columns.IsComputed(column.Index) ? _active[column.Index] : input.IsColumnActive(columns.InputSchema[column.Index]);
+        => ActiveFlags.InSchema(columns.OutputSchema, column, nameof(column)) && columns.IsComputed(column.Index) ? _active[column.Index] : input.IsColumnActive(columns.InputSchema[column.Index]);
 
     public ValueGetter<TValue> GetGetter<TValue>(DataViewRow owner, DataViewSchema.Column column)
     {
@@ -70,17 +70,37 @@ internal sealed class MappedColumns(DataViewRow input, OutputColumns columns, IE
 
 internal static class ActiveFlags
 {
+    /// <summary>
+    /// The columns asked for, each checked to be a column of <paramref name="schema"/>: a column of another
+    /// schema indexed past this one's end (IndexOutOfRangeException) or read another column.
+    /// </summary>
+    public static DataViewSchema.Column[] Requested(DataViewSchema schema, IEnumerable<DataViewSchema.Column>? columns, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(columns, parameter);
+        var requested = columns.ToArray();
+        foreach (var c in requested) InSchema(schema, c, parameter);
+        return requested;
+    }
+
+    /// <summary>True, or an ArgumentOutOfRangeException naming the column when it is not one of <paramref name="schema"/>'s.</summary>
+    public static bool InSchema(DataViewSchema schema, DataViewSchema.Column column, string parameter)
+    {
+        if (column.Index >= 0 && column.Index < schema.Count && schema[column.Index].Name == column.Name && schema[column.Index].Type.Equals(column.Type))
+            return true;
+        throw new ArgumentOutOfRangeException(parameter,
+            $"Column '{column.Name}' (index {column.Index}, {column.Type}) is not a column of this schema, whose {schema.Count} columns are {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
+    }
+
     public static bool[] From(DataViewSchema schema, IEnumerable<DataViewSchema.Column> active)
     {
         var flags = new bool[schema.Count];
-        foreach (var c in active) flags[c.Index] = true;
+        foreach (var c in Requested(schema, active, nameof(active))) flags[c.Index] = true;
         return flags;
     }
 
     public static void CheckActive(DataViewRow row, DataViewSchema.Column column)
     {
-        if (column.Index < 0 || column.Index >= row.Schema.Count)
-            throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' (index {column.Index}) is not in this row's schema.");
+        InSchema(row.Schema, column, nameof(column));
         if (!row.IsColumnActive(column))
             throw new InvalidOperationException($"Column '{column.Name}' was not requested as active when the row or cursor was made.");
     }

@@ -35,7 +35,7 @@ public sealed class TokenCountsEstimator : IEstimator<TokenCountsTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return InputColumnRules.WithOutputsFromText(inputSchema, InputName, (_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector));
+        return InputColumnRules.WithOutputsFromText(inputSchema, InputName, new OutputShape(_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector, SlotNames: true));
     }
 
     /// <summary>Tokenizes every row of the input column and keeps the most frequent token ids.</summary>

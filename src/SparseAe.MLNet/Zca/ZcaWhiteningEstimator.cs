@@ -43,7 +43,7 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return InputColumnRules.WithOutputs(inputSchema, _input, (_output, SchemaShape.Column.VectorKind.Vector));
+        return InputColumnRules.WithOutputs(inputSchema, _input, new OutputShape(_output, SchemaShape.Column.VectorKind.Vector));
     }
 
     /// <summary>Estimates mu and W from every row of the input column, or from a seeded random sample of maximumRows of them.</summary>

@@ -48,7 +48,7 @@ public sealed class ZcaWhiteningTransformer : VectorColumnTransformer
                 OutputColumns.Write(y, ref dst);
             });
         });
-        return new OutputColumns(inputSchema, InputColumnName, d, [column]);
+        return new OutputColumns(inputSchema, InputColumnName, d, "the size the whitening was fitted on", [column]);
     }
 
     private protected override void WriteOnnx(Onnx.OnnxGraph graph) => Onnx.WhiteningGraph.Write(graph, this);

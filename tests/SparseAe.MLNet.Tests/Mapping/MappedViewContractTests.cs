@@ -1,0 +1,111 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests.Mapping;
+
+/// <summary>
+/// What a transformed view and its rows owe ML.NET's contracts beyond the values: columns that are not
+/// the view's, readers of the wrong type, malformed sparse rows, and the estimator's promised shape.
+/// Each case was found by an audit; before, most failed with IndexOutOfRangeException or silently.
+/// </summary>
+public class MappedViewContractTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    public sealed class Sparse16
+    {
+        [VectorType(16)]
+        public VBuffer<float> Features { get; set; }
+    }
+
+    private IDataView Rows16(int count) => _ml.Data.LoadFromEnumerable(Enumerable.Range(0, count).Select(i =>
+        new Sparse16 { Features = new VBuffer<float>(16, 3, [0.2f + 0.01f * i, 0.5f, 0.9f], [i % 5, 7, 12 + i % 4]) }));
+
+    private ITransformer Autoencoder(ActivationKind activation = ActivationKind.Sigmoid) => _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+    {
+        InputColumnName = "Features", ReconstructionErrorColumnName = "Error", HiddenCount = 6, Activation = activation, K = 2,
+        MaxIterations = 5, Epochs = 1, BatchSize = 8,
+    }).Fit(Rows16(40));
+
+    [Fact]
+    public void A_column_of_another_schema_or_none_is_refused_by_name()
+    {
+        var view = Autoencoder().Transform(Rows16(3));
+        var stranger = new DataViewSchema.Builder();
+        for (int i = 0; i < 8; i++) stranger.AddColumn($"S{i}", NumberDataViewType.Single);
+        var schema = stranger.ToSchema();
+        // Index 1 is the view's 'Code', another column; index 7 is past the view's end.
+        foreach (var column in new[] { schema["S1"], schema["S7"] })
+        {
+            string expected = $"Column '{column.Name}' (index {column.Index}, Single) is not a column of this schema, whose {view.Schema.Count} columns are 'Features', 'Code', 'Error'.";
+            Assert.StartsWith(expected, Assert.Throws<ArgumentOutOfRangeException>(() => view.GetRowCursor([column])).Message);
+            Assert.StartsWith(expected, Assert.Throws<ArgumentOutOfRangeException>(() => view.GetRowCursorSet([column], 2)).Message);
+            using var cursor = view.GetRowCursor(view.Schema);
+            Assert.StartsWith(expected, Assert.Throws<ArgumentOutOfRangeException>(() => cursor.IsColumnActive(column)).Message);
+            Assert.StartsWith(expected, Assert.Throws<ArgumentOutOfRangeException>(() => cursor.GetGetter<float>(column)).Message);
+        }
+        Assert.Equal("columnsNeeded", Assert.Throws<ArgumentNullException>(() => view.GetRowCursor(null!)).ParamName);
+    }
+
+    [Fact]
+    public void A_getter_of_the_wrong_type_names_the_type_asked_for()
+    {
+        var view = Autoencoder().Transform(Rows16(3));
+        using var cursor = view.GetRowCursor(view.Schema);
+        var e = Assert.Throws<InvalidOperationException>(() => cursor.GetGetter<VBuffer<double>>(view.Schema["Code"]));
+        Assert.Equal("Column 'Code' holds Vector<Single, 6>; it cannot be read as VBuffer<Double>.", e.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { 3, 40 }, "index 1 is 40; indices must lie in [0, 16)")]
+    [InlineData(new[] { -1, 5 }, "index 0 is -1; indices must lie in [0, 16)")]
+    [InlineData(new[] { 5, 5 }, "index 1 is 5 after 5; indices must be strictly ascending")]
+    [InlineData(new[] { 7, 5 }, "index 1 is 5 after 7; indices must be strictly ascending")]
+    public void A_malformed_sparse_row_is_refused_by_every_reader_of_it(int[] indices, string rule)
+    {
+        // The code column checked the indices; the error column and ZCA densified the row unchecked: an
+        // index past V threw IndexOutOfRangeException, a negative or repeated one gave wrong values.
+        var bad = _ml.Data.LoadFromEnumerable(new[] { new Sparse16 { Features = new VBuffer<float>(16, 2, [1f, 2f], indices) } });
+        var zca = _ml.Transforms.ZcaWhitening("White", "Features").Fit(Rows16(40));
+        var readers = new (IDataView View, string Column)[]
+        {
+            (Autoencoder().Transform(bad), "Code"), (Autoencoder().Transform(bad), "Error"), (Autoencoder(ActivationKind.TopK).Transform(bad), "Error"),
+            (zca.Transform(bad), "White"),
+        };
+        foreach (var (view, column) in readers)
+        {
+            using var cursor = view.GetRowCursor([view.Schema[column]]);
+            Assert.True(cursor.MoveNext());
+            var e = Assert.ThrowsAny<ArgumentException>(() =>
+            {
+                if (view.Schema[column].Type is VectorDataViewType) { VBuffer<float> v = default; cursor.GetGetter<VBuffer<float>>(view.Schema[column])(ref v); }
+                else { float v = 0; cursor.GetGetter<float>(view.Schema[column])(ref v); }
+            });
+            Assert.StartsWith($"Row 0 of column 'Features': {rule}", e.Message);
+        }
+    }
+
+    [Fact]
+    public void The_estimators_shape_promises_the_slot_names_the_transformer_gives()
+    {
+        var data = Rows16(40);
+        var shape = SchemaShapeOf(data.Schema);
+        foreach (var activation in new[] { ActivationKind.Sigmoid, ActivationKind.ReLU, ActivationKind.TopK, ActivationKind.JumpReLU })
+        {
+            var estimator = _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 6, Activation = activation, K = 2, Epochs = 1 });
+            var promised = estimator.GetOutputSchema(shape).Single(c => c.Name == "Code");
+            var given = estimator.Fit(data).GetOutputSchema(data.Schema)["Code"];
+            Assert.Equal(given.Annotations.Schema.Select(a => a.Name), promised.Annotations.Select(a => a.Name));
+        }
+        var text = _ml.Data.LoadFromEnumerable(new[] { new Text.TokenCountsTests.TextRow { Text = "a cat" }, new Text.TokenCountsTests.TextRow { Text = "a dog" } });
+        var counts = _ml.Transforms.TokenCounts("Counts", "Text");
+        Assert.Equal(["SlotNames"], counts.GetOutputSchema(SchemaShapeOf(text.Schema)).Single(c => c.Name == "Counts").Annotations.Select(a => a.Name));
+        Assert.Equal(["SlotNames"], counts.Fit(text).GetOutputSchema(text.Schema)["Counts"].Annotations.Schema.Select(a => a.Name));
+    }
+
+    internal static SchemaShape SchemaShapeOf(DataViewSchema schema)
+        => (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!
+            .Invoke(null, [schema])!;
+}
