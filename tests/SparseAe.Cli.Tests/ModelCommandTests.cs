@@ -121,17 +121,7 @@ public class ModelCommandTests
         // ML.NET creates the transformer by reflection, so the loader's InvalidDataException arrives wrapped
         // in a TargetInvocationException; the command must still say what is wrong, in one line, exit code 2.
         var (dir, _) = TrainSmall();
-        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(dir, "model.zip"), System.IO.Compression.ZipArchiveMode.Update))
-        {
-            var entry = zip.Entries.Where(e => e.Name == "Model.key").MaxBy(e => e.Length)!;
-            byte[] bytes;
-            using (var s = entry.Open()) { using var m = new MemoryStream(); s.CopyTo(m); bytes = m.ToArray(); }
-            bytes[bytes.Length / 2] ^= 0x10;
-            var name = entry.FullName;
-            entry.Delete();
-            using var w = zip.CreateEntry(name).Open();
-            w.Write(bytes);
-        }
+        EditModelEntry(Path.Combine(dir, "model.zip"), bytes => { bytes[bytes.Length / 2] ^= 0x10; return bytes; });
         var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.StartsWith("error: Cannot load model 'model.zip': The SparseAe model is damaged: the CRC-32 at offset ", error);
@@ -146,19 +136,7 @@ public class ModelCommandTests
     {
         // ML.NET's own words alone did not say that the zip, or which part of it, was at fault.
         var (dir, _) = TrainSmall();
-        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(dir, "model.zip"), System.IO.Compression.ZipArchiveMode.Update))
-        {
-            var entry = zip.Entries.Where(e => e.Name == "Model.key").MaxBy(e => e.Length)!;
-            byte[] bytes;
-            using (var s = entry.Open()) { using var m = new MemoryStream(); s.CopyTo(m); bytes = m.ToArray(); }
-            var name = entry.FullName;
-            entry.Delete();
-            if (damage == "cut")
-            {
-                using var w = zip.CreateEntry(name).Open();
-                w.Write(bytes, 0, 200);
-            }
-        }
+        EditModelEntry(Path.Combine(dir, "model.zip"), bytes => damage == "cut" ? bytes[..200] : null);
         var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal($"error: Cannot load model 'model.zip': the zip does not hold a model ML.NET can decode: an entry is missing, cut short or damaged (ML.NET: {mlnetSays}).", error.TrimEnd());
@@ -171,25 +149,33 @@ public class ModelCommandTests
         // A damaged byte in the loader's assembly name: ML.NET's Assembly.Load throws FileNotFoundException,
         // whose words alone read like a broken install.
         var (dir, _) = TrainSmall();
-        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(dir, "model.zip"), System.IO.Compression.ZipArchiveMode.Update))
+        EditModelEntry(Path.Combine(dir, "model.zip"), bytes =>
         {
-            var entry = zip.Entries.Where(e => e.Name == "Model.key").MaxBy(e => e.Length)!;
-            byte[] bytes;
-            using (var s = entry.Open()) { using var m = new MemoryStream(); s.CopyTo(m); bytes = m.ToArray(); }
             var name = System.Text.Encoding.Unicode.GetBytes("SparseAe.MLNet");
             int at = bytes.AsSpan().IndexOf(name);
             if (at < 0) { name = System.Text.Encoding.UTF8.GetBytes("SparseAe.MLNet"); at = bytes.AsSpan().IndexOf(name); }
             Assert.True(at >= 0, "the entry names its assembly");
             bytes[at + name.Length - (name.Length == 14 ? 2 : 4)] = (byte)'f';   // SparseAe.MLNft
-            var full = entry.FullName;
-            entry.Delete();
-            using var w = zip.CreateEntry(full).Open();
-            w.Write(bytes);
-        }
+            return bytes;
+        });
         var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal("error: Cannot load model 'model.zip': it names a component in an assembly that cannot be loaded, so the zip is damaged or the model needs a package this program lacks " +
             "(Could not load file or assembly 'SparseAe.MLNft, Version=0.1.0.0, Culture=neutral, PublicKeyToken=null'. The system cannot find the file specified).", error.TrimEnd());
+    }
+
+    /// <summary>Replaces the autoencoder's Model.key entry in a model zip by edit(its bytes); null deletes it.</summary>
+    private static void EditModelEntry(string zipPath, Func<byte[], byte[]?> edit)
+    {
+        using var zip = System.IO.Compression.ZipFile.Open(zipPath, System.IO.Compression.ZipArchiveMode.Update);
+        var entry = zip.Entries.Where(e => e.Name == "Model.key").MaxBy(e => e.Length)!;
+        byte[] bytes;
+        using (var s = entry.Open()) { using var m = new MemoryStream(); s.CopyTo(m); bytes = m.ToArray(); }
+        var name = entry.FullName;
+        entry.Delete();
+        if (edit(bytes) is not { } edited) return;
+        using var w = zip.CreateEntry(name).Open();
+        w.Write(edited);
     }
 
     /// <summary>A model zip saved by the library from <paramref name="pipeline"/>, fitted on in.csv's rows, in a new folder.</summary>
