@@ -25,10 +25,11 @@ internal static class WordNetData
     private const int FirstNounLexFile = 3;
 
     /// <summary>
-    /// Reads data.noun: licence lines (two leading spaces) are skipped; every other line is
-    /// offset, lex_filenum, ss_type, w_cnt (hex), w_cnt (lemma, lex_id) pairs, p_cnt and its pointers, "| gloss".
+    /// Reads data.noun: licence lines (two leading spaces) are skipped; every other line is a synset in
+    /// wndb(5)'s layout: synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] p_cnt
+    /// [ptr...] | gloss, each pointer being pointer_symbol synset_offset pos source/target.
     /// </summary>
-    /// <exception cref="InvalidDataException">A line does not have that shape.</exception>
+    /// <exception cref="InvalidDataException">A line does not have that shape; the message names the line, the field, the rule and the value.</exception>
     public static List<Synset> Load(string path)
     {
         var synsets = new List<Synset>();
@@ -37,21 +38,81 @@ internal static class WordNetData
         {
             number++;
             if (line.StartsWith("  ", StringComparison.Ordinal) || line.Length == 0) continue;
-            int bar = line.IndexOf(" | ", StringComparison.Ordinal);
-            var f = (bar < 0 ? line : line[..bar]).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (bar < 0 || f.Length < 6 || f[2] != "n" ||
-                !long.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out long offset) ||
-                !int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out int lexFile) ||
-                lexFile < FirstNounLexFile || lexFile >= FirstNounLexFile + Supersenses.Count ||
-                !int.TryParse(f[3], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int words) ||
-                words < 1 || f.Length < 4 + 2 * words)
-                throw new InvalidDataException($"{path}, line {number}: not a WordNet noun synset line");
-            var lemmas = Enumerable.Range(0, words).Select(i => f[4 + 2 * i].Replace('_', ' ')).ToArray();
-            synsets.Add(new Synset(offset, lexFile - FirstNounLexFile, lemmas, line[(bar + 3)..].Trim()));
+            synsets.Add(ParseLine(line, $"{path}, line {number}"));
         }
         if (synsets.Count == 0) throw new InvalidDataException($"{path}: no synsets");
         return synsets;
     }
+
+    /// <summary>The noun pointer symbols wndb(5) lists; data.noun of WordNet 3.0 uses each of them and no other.</summary>
+    private static readonly HashSet<string> NounPointerSymbols =
+        ["!", "@", "@i", "~", "~i", "#m", "#s", "#p", "%m", "%s", "%p", "=", "+", ";c", "-c", ";r", "-r", ";u", "-u"];
+
+    private static Synset ParseLine(string line, string where)
+    {
+        int bar = line.IndexOf(" | ", StringComparison.Ordinal);
+        if (bar < 0)
+            throw new InvalidDataException($"{where}: a synset line must end in ' | ' and the gloss, but this one has no ' | ': \"{Shorten(line)}\"");
+        var f = line[..bar].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // Every field is checked before it is used, so that a field out of place is named, not met later as a wrong count.
+        string Field(int i, string name)
+        {
+            if (i >= f.Length)
+                throw new InvalidDataException($"{where}: field {i + 1}, {name}, is missing: the line has only {f.Length} fields before ' | '");
+            return f[i];
+        }
+        InvalidDataException Bad(int i, string name, string rule) =>
+            new($"{where}: field {i + 1}, {name}, must be {rule}, but is '{Shorten(f[i])}'");
+
+        if (!IsDecimal(Field(0, "synset_offset"), 8))
+            throw Bad(0, "synset_offset", "8 decimal digits (a byte offset)");
+        long offset = long.Parse(f[0], NumberStyles.None, CultureInfo.InvariantCulture);
+        if (!int.TryParse(Field(1, "lex_filenum"), NumberStyles.None, CultureInfo.InvariantCulture, out int lexFile) ||
+            lexFile < FirstNounLexFile || lexFile >= FirstNounLexFile + Supersenses.Count)
+            throw Bad(1, "lex_filenum", $"a noun lexicographer file, {FirstNounLexFile:D2} to {FirstNounLexFile + Supersenses.Count - 1:D2} (lexnames(5WN))");
+        if (Field(2, "ss_type") != "n")
+            throw Bad(2, "ss_type", "'n' (a noun synset)");
+        // w_cnt is two hex digits (at most 255 words), so the field positions below cannot overflow an int.
+        int words = IsHex(Field(3, "w_cnt"), 2) ? int.Parse(f[3], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) : 0;
+        if (words < 1)
+            throw Bad(3, "w_cnt", "2 hexadecimal digits counting at least 1 word (01 to ff)");
+        var lemmas = new string[words];
+        for (int w = 0; w < words; w++)
+        {
+            lemmas[w] = Field(4 + 2 * w, $"word {w + 1} of w_cnt {f[3]}").Replace('_', ' ');
+            if (!IsHex(Field(5 + 2 * w, $"lex_id of word {w + 1}"), 1))
+                throw Bad(5 + 2 * w, $"lex_id of word {w + 1}", "1 hexadecimal digit");
+        }
+        int p = 4 + 2 * words;
+        if (!IsDecimal(Field(p, "p_cnt"), 3))
+            throw Bad(p, "p_cnt", "3 decimal digits (000 to 999)");
+        int pointers = int.Parse(f[p], NumberStyles.None, CultureInfo.InvariantCulture);
+        for (int k = 0; k < pointers; k++)
+        {
+            int q = p + 1 + 4 * k;
+            string which = $"of pointer {k + 1} of p_cnt {f[p]}";
+            if (!NounPointerSymbols.Contains(Field(q, $"pointer_symbol {which}")))
+                throw Bad(q, $"pointer_symbol {which}", $"a noun pointer symbol of wndb(5) ({string.Join(' ', NounPointerSymbols)})");
+            if (!IsDecimal(Field(q + 1, $"synset_offset {which}"), 8))
+                throw Bad(q + 1, $"synset_offset {which}", "8 decimal digits");
+            if (Field(q + 2, $"pos {which}") is not ("n" or "v" or "a" or "s" or "r"))
+                throw Bad(q + 2, $"pos {which}", "one of n, v, a, s, r");
+            if (!IsHex(Field(q + 3, $"source/target {which}"), 4))
+                throw Bad(q + 3, $"source/target {which}", "4 hexadecimal digits");
+        }
+        int end = p + 1 + 4 * pointers;
+        if (f.Length > end)
+            throw new InvalidDataException(
+                $"{where}: field {end + 1} is '{Shorten(f[end])}', but a noun synset line ends after its pointers: w_cnt {f[3]} and p_cnt {f[p]} " +
+                $"account for {end} fields before ' | ', and the line has {f.Length}");
+        return new Synset(offset, lexFile - FirstNounLexFile, lemmas, line[(bar + 3)..].Trim());
+    }
+
+    private static bool IsHex(string field, int digits) => field.Length == digits && field.All(char.IsAsciiHexDigit);
+
+    private static bool IsDecimal(string field, int digits) => field.Length == digits && field.All(char.IsAsciiDigit);
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 
     /// <summary>
     /// The fixed stratified split: within each supersense, the synsets in file order are shuffled with
