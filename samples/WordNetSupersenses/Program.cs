@@ -36,18 +36,20 @@ if (!File.Exists(arguments.DataFile))
 var clock = Stopwatch.StartNew();
 void Time(string step) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {step}");
 
-List<Synset> synsets;
+const int splitSeed = 16;
+const double testFraction = 0.2;
+List<Synset> synsets, fullTrain, fullTest;
 try
 {
     synsets = WordNetData.Load(arguments.DataFile);
+    (fullTrain, fullTest) = WordNetData.Split(synsets, testFraction, splitSeed);
+    WordNetData.RequireScorableSplit(arguments.DataFile, synsets, fullTrain, fullTest, testFraction);
 }
 catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"WordNetSupersenses: {e.Message}");
     return 1;
 }
-const int splitSeed = 16;
-var (fullTrain, fullTest) = WordNetData.Split(synsets, 0.2, splitSeed);
 var sizes = RunSizes.For(arguments.Quick);
 var train = sizes.TrainRows is int n ? WordNetData.Subset(fullTrain, n) : fullTrain;
 var test = sizes.TestRows is int m ? WordNetData.Subset(fullTest, m) : fullTest;

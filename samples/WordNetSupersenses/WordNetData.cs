@@ -133,6 +133,26 @@ internal static class WordNetData
         return (train, test);
     }
 
+    /// <summary>
+    /// Refuses a split the experiment cannot score: the classifier needs training synsets of at least two
+    /// supersenses (SDCA given one class fails, or on a single row never returns), and accuracy needs at
+    /// least one test synset.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The split has training synsets of fewer than 2 supersenses, or no test synsets; the message gives the counts.</exception>
+    public static void RequireScorableSplit(string path, IReadOnlyList<Synset> synsets, IReadOnlyList<Synset> train, IReadOnlyList<Synset> test, double testFraction)
+    {
+        var classes = train.Select(s => s.Supersense).Distinct().Order().ToList();
+        if (classes.Count >= 2 && test.Count >= 1) return;
+        string named = string.Join(", ", classes.Take(3).Select(c => Supersenses[c])) + (classes.Count > 3 ? ", ..." : "");
+        string Percent(double f) => $"{f * 100:0}%";
+        string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
+        throw new InvalidDataException(
+            $"{path}: the stratified {Percent(1 - testFraction)}/{Percent(testFraction)} split must give training synsets of at least 2 supersenses " +
+            $"and at least 1 test synset (a supersense puts round({Percent(testFraction)}) of its synsets in the test set, so it needs " +
+            $"{(int)Math.Ceiling(0.5 / testFraction)} or more for one), but its {Count(synsets.Count, "synset")} split into {Count(train.Count, "training synset")} " +
+            $"in {Count(classes.Count, "supersense")}{(classes.Count > 0 ? $" ({named})" : "")} and {Count(test.Count, "test synset")}");
+    }
+
     /// <summary>A stratified subset of about <paramref name="count"/> synsets: the first round(n_c * count / n) of each class, at least one.</summary>
     public static List<Synset> Subset(IReadOnlyList<Synset> synsets, int count)
     {
