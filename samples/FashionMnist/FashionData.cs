@@ -32,10 +32,21 @@ internal sealed record FashionData(IReadOnlyList<FashionImage> Train, IReadOnlyL
     {
         var images = IdxFile.Read(Find(folder, $"{prefix}-images-idx3-ubyte"));
         var labels = IdxFile.Read(Find(folder, $"{prefix}-labels-idx1-ubyte"));
+        // Checked here, where the file can be named: the type would otherwise surface as ScaleToUnit's
+        // InvalidOperationException, a label matrix would be read flat, and an empty set would fail
+        // only at the first training step.
+        RequireBytes(images, "images");
         if (images.Dimensions.Count != 3 || images.Dimensions[1] != FashionImage.Side || images.Dimensions[2] != FashionImage.Side)
-            throw new InvalidDataException($"{images.Name} must hold 28x28 images, but its dimensions are [{string.Join(", ", images.Dimensions)}].");
+            throw new InvalidDataException($"{images.Name} must hold 28x28 images (dimensions [n, 28, 28]), but its dimensions are {Shape(images)}.");
+        if (images.ItemCount == 0)
+            throw new InvalidDataException($"{images.Name} holds no images (dimensions {Shape(images)}); the sample trains and tests on at least one.");
+        RequireBytes(labels, "labels");
+        if (labels.Dimensions.Count != 1)
+            throw new InvalidDataException($"{labels.Name} must hold one label per image (dimensions [n]), but its dimensions are {Shape(labels)}.");
         if (labels.ItemCount != images.ItemCount)
-            throw new InvalidDataException($"{labels.Name} has {labels.ItemCount} labels for {images.ItemCount} images.");
+            throw new InvalidDataException(
+                $"{labels.Name} has {labels.ItemCount} labels (dimensions {Shape(labels)}) for the {images.ItemCount} images of {images.Name} " +
+                $"(dimensions {Shape(images)}); each image needs one label.");
         var pixels = images.ScaleToUnit();
         const int length = FashionImage.Side * FashionImage.Side;
         var list = new List<FashionImage>(images.ItemCount);
@@ -48,6 +59,16 @@ internal sealed record FashionData(IReadOnlyList<FashionImage> Train, IReadOnlyL
         }
         return list;
     }
+
+    private static void RequireBytes(IdxFile file, string what)
+    {
+        if (file.DataType != IdxDataType.UnsignedByte)
+            throw new InvalidDataException(
+                $"{file.Name} holds {file.DataType} values (IDX type 0x{(byte)file.DataType:X2}, dimensions {Shape(file)}); " +
+                $"Fashion-MNIST {what} are unsigned bytes (type 0x08).");
+    }
+
+    private static string Shape(IdxFile file) => $"[{string.Join(", ", file.Dimensions)}]";
 
     // The Debian package ships the files gzipped; a folder of unpacked files works as well.
     private static string Find(string folder, string name)
