@@ -30,54 +30,26 @@ internal sealed record FashionData(IReadOnlyList<FashionImage> Train, IReadOnlyL
 
     private static List<FashionImage> Read(string folder, string prefix)
     {
-        var images = IdxFile.Read(Find(folder, $"{prefix}-images-idx3-ubyte"));
-        var labels = IdxFile.Read(Find(folder, $"{prefix}-labels-idx1-ubyte"));
-        // Checked here, where the file can be named: the type would otherwise surface as ScaleToUnit's
-        // InvalidOperationException, a label matrix would be read flat, and an empty set would fail
-        // only at the first training step.
-        RequireBytes(images, "images");
-        if (images.Dimensions.Count != 3 || images.Dimensions[1] != FashionImage.Side || images.Dimensions[2] != FashionImage.Side)
-            throw new InvalidDataException($"{images.Name} must hold 28x28 images (dimensions [n, 28, 28]), but its dimensions are {Shape(images)}.");
-        if (images.ItemCount == 0)
-            throw new InvalidDataException($"{images.Name} holds no images (dimensions {Shape(images)}); the sample trains and tests on at least one.");
-        RequireBytes(labels, "labels");
-        if (labels.Dimensions.Count != 1)
-            throw new InvalidDataException($"{labels.Name} must hold one label per image (dimensions [n]), but its dimensions are {Shape(labels)}.");
-        if (labels.ItemCount != images.ItemCount)
-            throw new InvalidDataException(
-                $"{labels.Name} has {labels.ItemCount} labels (dimensions {Shape(labels)}) for the {images.ItemCount} images of {images.Name} " +
-                $"(dimensions {Shape(images)}); each image needs one label.");
-        var pixels = images.ScaleToUnit();
-        const int length = FashionImage.Side * FashionImage.Side;
-        var list = new List<FashionImage>(images.ItemCount);
-        for (int i = 0; i < images.ItemCount; i++)
+        IdxLabelledImages set;
+        try
         {
-            float label = labels.Data[i];
-            if (label is < 0 or > 9 || label != MathF.Floor(label))
-                throw new InvalidDataException($"{labels.Name}: label {i} is {label}; Fashion-MNIST labels are 0..9.");
-            list.Add(new FashionImage { Pixels = pixels.AsSpan(i * length, length).ToArray(), Label = label });
+            set = IdxLabelledImages.Read(folder, prefix);
         }
-        return list;
-    }
-
-    private static void RequireBytes(IdxFile file, string what)
-    {
-        if (file.DataType != IdxDataType.UnsignedByte)
-            throw new InvalidDataException(
-                $"{file.Name} holds {file.DataType} values (IDX type 0x{(byte)file.DataType:X2}, dimensions {Shape(file)}); " +
-                $"Fashion-MNIST {what} are unsigned bytes (type 0x08).");
-    }
-
-    private static string Shape(IdxFile file) => $"[{string.Join(", ", file.Dimensions)}]";
-
-    // The Debian package ships the files gzipped; a folder of unpacked files works as well.
-    private static string Find(string folder, string name)
-    {
-        foreach (var candidate in new[] { name + ".gz", name })
+        catch (FileNotFoundException e)
         {
-            var path = Path.Combine(folder, candidate);
-            if (File.Exists(path)) return path;
+            throw new FileNotFoundException($"{e.Message} Is it the Fashion-MNIST folder (apt-get install -y dataset-fashion-mnist)?", e.FileName, e);
         }
-        throw new FileNotFoundException($"'{folder}' has neither {name}.gz nor {name}; is it the Fashion-MNIST folder?", Path.Combine(folder, name));
+        string what = $"The {prefix} set in '{folder}'";
+        if (set.Height != FashionImage.Side || set.Width != FashionImage.Side)
+            throw new InvalidDataException($"{what} holds {set.Height}x{set.Width} images; Fashion-MNIST's are 28x28.");
+        int bad = Array.FindIndex(set.Labels, l => l >= ClassNames.Length);
+        if (bad >= 0)
+            throw new InvalidDataException($"{what}: label {bad} is {set.Labels[bad]}; Fashion-MNIST labels are 0..9.");
+        // The sample shows per-class figures, test images of chosen classes and a split of the classes in
+        // two halves: each set must hold every class.
+        int absent = Enumerable.Range(0, ClassNames.Length).FirstOrDefault(c => Array.IndexOf(set.Labels, (byte)c) < 0, -1);
+        if (absent >= 0)
+            throw new InvalidDataException($"{what} has no image of class {absent} ({ClassNames[absent]}) among its {set.Count}; the sample needs every class in both sets.");
+        return Enumerable.Range(0, set.Count).Select(i => new FashionImage { Pixels = set.Image(i).ToArray(), Label = set.Labels[i] }).ToList();
     }
 }

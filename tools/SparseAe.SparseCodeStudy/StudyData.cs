@@ -62,26 +62,11 @@ internal static class StudyDataLoader
 
     private static (float[] Pixels, float[] Labels) ReadIdx(string folder, string prefix, int count)
     {
-        var images = IdxFile.Read(Find(folder, $"{prefix}-images-idx3-ubyte"));
-        var labels = IdxFile.Read(Find(folder, $"{prefix}-labels-idx1-ubyte"));
-        if (images.Dimensions.Count != 3 || images.ItemSize != 784)
-            throw new InvalidDataException($"{images.Name} must hold 28x28 images, but its dimensions are [{string.Join(", ", images.Dimensions)}].");
-        if (labels.ItemCount != images.ItemCount)
-            throw new InvalidDataException($"{labels.Name} has {labels.ItemCount} labels for {images.ItemCount} images.");
-        int n = Math.Min(count, images.ItemCount);
-        float[] pixels = images.ScaleToUnit().AsSpan(0, n * 784).ToArray();
-        return (pixels, labels.Data.AsSpan(0, n).ToArray());
-    }
-
-    // The Debian package ships the files gzipped; a folder of unpacked files works as well (as samples/FashionMnist).
-    private static string Find(string folder, string name)
-    {
-        foreach (var candidate in new[] { name + ".gz", name })
-        {
-            var path = Path.Combine(folder, candidate);
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException($"'{folder}' has neither {name}.gz nor {name}; install dataset-fashion-mnist or pass --fashion-dir.", Path.Combine(folder, name));
+        var set = IdxLabelledImages.Read(folder, prefix);
+        if (set.Height * set.Width != 784)
+            throw new InvalidDataException($"The {prefix} set in '{folder}' holds {set.Height}x{set.Width} images; Fashion-MNIST's are 28x28.");
+        int n = Math.Min(count, set.Count);
+        return (set.Pixels.AsSpan(0, n * 784).ToArray(), Array.ConvertAll(set.Labels[..n], l => (float)l));
     }
 
     private static string Side(int columns)

@@ -1,0 +1,61 @@
+using SparseAe.Data.Idx;
+using Xunit;
+using static SparseAe.Data.Tests.Idx.IdxFileTests;
+
+namespace SparseAe.Data.Tests.Idx;
+
+/// <summary>An MNIST-style images and labels pair: read from plain or gzipped files, and each file that breaks a rule named.</summary>
+public class IdxLabelledImagesTests
+{
+    private static string Folder(byte[] images, byte[] labels, bool gzip = false)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sparseae-idx-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        string gz = gzip ? ".gz" : "";
+        File.WriteAllBytes(Path.Combine(dir, "train-images-idx3-ubyte" + gz), gzip ? Gzip(images) : images);
+        File.WriteAllBytes(Path.Combine(dir, "train-labels-idx1-ubyte" + gz), gzip ? Gzip(labels) : labels);
+        return dir;
+    }
+
+    private static readonly byte[] TwoImages = Build(IdxDataType.UnsignedByte, [2, 2, 3], [0, 51, 102, 153, 204, 255, 1, 2, 3, 4, 5, 6]);
+    private static readonly byte[] TwoLabels = Build(IdxDataType.UnsignedByte, [2], [7, 3]);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Reads_the_pair_with_pixels_scaled_to_unit(bool gzip)
+    {
+        var set = IdxLabelledImages.Read(Folder(TwoImages, TwoLabels, gzip), "train");
+        Assert.Equal((2, 2, 3), (set.Count, set.Height, set.Width));
+        Assert.Equal(new byte[] { 7, 3 }, set.Labels);
+        Assert.Equal(new[] { 0f, 0.2f, 0.4f, 0.6f, 0.8f, 1f }, set.Image(0).ToArray());
+        Assert.Equal(4 / 255f, set.Image(1)[3]);
+    }
+
+    [Fact]
+    public void Each_broken_rule_names_the_file_and_what_it_holds()
+    {
+        string Refusal(byte[] images, byte[] labels) => Assert.Throws<InvalidDataException>(() => IdxLabelledImages.Read(Folder(images, labels), "train")).Message;
+
+        Assert.EndsWith("train-images-idx3-ubyte holds Single values (IDX type 0x0D, dimensions [1, 1, 1]); images must be unsigned bytes (type 0x08).",
+            Refusal(Build(IdxDataType.Single, [1, 1, 1], [0, 0, 0, 0]), Build(IdxDataType.UnsignedByte, [1], [0])));
+        Assert.EndsWith("train-labels-idx1-ubyte holds Int32 values (IDX type 0x0C, dimensions [2]); labels must be unsigned bytes (type 0x08).",
+            Refusal(TwoImages, Build(IdxDataType.Int32, [2], new byte[8])));
+        Assert.EndsWith("train-images-idx3-ubyte must hold images (dimensions [n, rows, cols]), but its dimensions are [12].",
+            Refusal(Build(IdxDataType.UnsignedByte, [12], new byte[12]), TwoLabels));
+        Assert.EndsWith("train-images-idx3-ubyte holds no images (dimensions [0, 28, 28]).",
+            Refusal(Build(IdxDataType.UnsignedByte, [0, 28, 28], []), Build(IdxDataType.UnsignedByte, [0], [])));
+        Assert.EndsWith("train-labels-idx1-ubyte must hold one label per image (dimensions [n]), but its dimensions are [1, 2].",
+            Refusal(TwoImages, Build(IdxDataType.UnsignedByte, [1, 2], [7, 3])));
+        Assert.Contains("train-labels-idx1-ubyte has 1 labels (dimensions [1]) for the 2 images of",
+            Refusal(TwoImages, Build(IdxDataType.UnsignedByte, [1], [7])));
+    }
+
+    [Fact]
+    public void A_folder_without_the_files_names_both_forms()
+    {
+        var dir = Folder(TwoImages, TwoLabels);
+        var e = Assert.Throws<FileNotFoundException>(() => IdxLabelledImages.Read(dir, "t10k"));
+        Assert.Equal($"'{dir}' has neither t10k-images-idx3-ubyte.gz nor t10k-images-idx3-ubyte.", e.Message);
+    }
+}
