@@ -57,10 +57,14 @@ internal sealed class TokenVocabulary
     public SavedTokenVocabulary ToSaved(IReadOnlyList<string> columnNames)
         => new(Encoding.Name, Weighting, Normalize, _ids, _idf, DocumentCount, columnNames);
 
-    /// <summary>SlotNames: each slot's token decoded to its text, computed once for every view of the column.</summary>
+    /// <summary>
+    /// SlotNames: each slot's token decoded to its text, computed once for every view of the column. A
+    /// token that is part of a multi-byte character decodes to U+FFFD, the same for many tokens (21 of 27
+    /// slots of a text of emoji, CJK and old scripts), so its name adds "#" and the token id.
+    /// </summary>
     public DataViewSchema.Annotations SlotNames()
     {
-        var names = _ids.Select(id => Encoding.Decode(id).AsMemory()).ToArray();
+        var names = _ids.Select(id => Encoding.Decode(id) is var text && text.Contains('\uFFFD') ? $"{text}#{id}".AsMemory() : text.AsMemory()).ToArray();
         var builder = new DataViewSchema.Annotations.Builder();
         // "SlotNames" is ML.NET's annotation kind for slot names (AddSlotNames, which writes it, is internal).
         builder.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, names.Length), (ref VBuffer<ReadOnlyMemory<char>> dst) =>
