@@ -190,6 +190,9 @@ public static class Defaults
     /// <summary>Worker threads; 0 means one per core.</summary>
     public const int Threads = 0;
 
+    /// <summary>The most worker threads a setting may ask for (the thread pool publishes a call's count in 16 bits).</summary>
+    public const int MaxThreads = 65_535;
+
     /// <summary>Resolves <see cref="Threads"/>-style settings (0 = all cores) to a thread count.</summary>
     public static int ResolveThreads(int threads) => threads <= 0 ? Environment.ProcessorCount : threads;
 }

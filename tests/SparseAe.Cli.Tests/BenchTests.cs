@@ -85,4 +85,22 @@ public class BenchTests
         Assert.Equal(2, code);
         Assert.Contains("--only takes train, encode, transform, onnx, fit, growth, codes, sparse, streaming, but got 'everything'", error);
     }
+
+    [Theory]
+    [InlineData("error: --threads must lie in 0..65535 (0 = all cores), but is -3.", "--threads", "-3", "--only", "transform")]
+    [InlineData("error: --threads must lie in 0..65535 (0 = all cores), but is 100000.", "--threads", "100000", "--only", "transform")]
+    [InlineData("error: --folder 'nowhere' does not exist.", "--only", "streaming", "--folder", "nowhere")]
+    [InlineData("error: --folder 'afile' is a file; give a folder.", "--only", "streaming", "--folder", "afile")]
+    [InlineData("error: --plot-folder 'afile' is a file; give a folder.", "--only", "transform", "--plot-folder", "afile")]
+    public void Bad_options_are_refused_before_anything_is_measured(string message, params string[] args)
+    {
+        // -3 ran on all cores, 100000 failed inside the thread pool without naming the flag, and --folder was
+        // first tried when the streaming part wrote its file, after the other parts' minutes.
+        var dir = Cli.TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "afile"), "");
+        var (code, output, error) = Cli.Run(dir, ["bench", "--quick", .. args]);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal(message, error.TrimEnd());
+    }
 }

@@ -10,14 +10,9 @@ namespace SparseAe.Cli.Bench;
 internal static partial class BenchCharts
 {
     /// <summary>Throws unless the charts can go into <paramref name="folder"/>.</summary>
-    public static void CheckFolder(string folder)
-    {
-        if (!Directory.Exists(folder)) throw new UsageException($"--plot-folder '{folder}' does not exist.");
-    }
-
     public static void Write(IReadOnlyList<string> lines, string folder)
     {
-        CheckFolder(folder);
+        CliFiles.RequireFolder(folder, "--plot-folder");
         var train = lines.Select(l => TrainLine().Match(l)).Where(m => m.Success).ToList();
         if (train.Count > 0)
         {

@@ -32,11 +32,15 @@ internal static class BenchCommand
         {
             IReadOnlyList<string> chosen = r.GetValue(only) is { Length: > 0 } named ? named : BenchSuite.DefaultParts;
             if (BenchSuite.FirstUnknown(chosen) is { } unknown) throw new UsageException($"--only takes {parts}, but got '{unknown}'.");
-            int t = Defaults.ResolveThreads(r.GetValue(threads));
-            if (t < 1) throw new UsageException($"--threads must be at least 0, but is {r.GetValue(threads)}.");
+            // Every option is checked before minutes of measuring (ResolveThreads would turn -3 into all cores).
+            int requested = r.GetValue(threads);
+            if (requested is < 0 or > Defaults.MaxThreads)
+                throw new UsageException($"--threads must lie in 0..{Defaults.MaxThreads} (0 = all cores), but is {requested}.");
+            int t = Defaults.ResolveThreads(requested);
             long streamingRows = r.GetValue(rows);
             if (streamingRows < 1) throw new UsageException($"--streaming-rows must be at least 1, but is {streamingRows}.");
-            if (r.GetValue(plot) is string plotTo) BenchCharts.CheckFolder(plotTo);   // before minutes of measuring
+            if (r.GetValue(plot) is string plotTo) CliFiles.RequireFolder(plotTo, "--plot-folder");
+            if (chosen.Contains("streaming")) CliFiles.RequireFolder(r.GetValue(folder)!, "--folder");
             var printed = new List<string>();
             foreach (var line in BenchSuite.Run(chosen, t, r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full, streamingRows, r.GetValue(folder)!))
             {

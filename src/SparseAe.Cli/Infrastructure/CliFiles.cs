@@ -23,6 +23,13 @@ internal static class CliFiles
         if (!File.Exists(path)) throw new UsageException($"{kind} '{path}' does not exist.");
     }
 
+    /// <summary>A folder the command writes into, named by its <paramref name="flag"/>: it must exist and not be a file.</summary>
+    public static void RequireFolder(string path, string flag)
+    {
+        if (File.Exists(path)) throw new UsageException($"{flag} '{path}' is a file; give a folder.");
+        if (!Directory.Exists(path)) throw new UsageException($"{flag} '{path}' does not exist.");
+    }
+
     /// <summary>
     /// Checks each output (its flag and path; null: not written) against the folders, the inputs and the
     /// outputs before it.

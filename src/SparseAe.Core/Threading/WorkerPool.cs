@@ -30,7 +30,7 @@ namespace SparseAe.Threading;
 internal sealed class WorkerPool : IDisposable
 {
     /// <summary>The most threads a pool can have (a call's thread count is 16 bits of its published word).</summary>
-    public const int MaxThreads = 65535;
+    public const int MaxThreads = Defaults.MaxThreads;
 
     /// <summary>How long an idle worker keeps polling for the next call before it sleeps.</summary>
     public static readonly TimeSpan SpinTime = TimeSpan.FromMilliseconds(5);

@@ -89,7 +89,7 @@ public sealed class TrainerSettings
         if (BatchSize < 1) throw Bad(nameof(BatchSize), BatchSize, "at least 1");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw Bad(nameof(LearningRate), LearningRate, "finite and greater than 0");
         if (ShufflePoolRows < 1) throw Bad(nameof(ShufflePoolRows), ShufflePoolRows, "at least 1");
-        if (Threads < 0) throw Bad(nameof(Threads), Threads, "at least 0 (0 means one per core)");
+        if (Threads is < 0 or > Defaults.MaxThreads) throw Bad(nameof(Threads), Threads, $"in 0..{Defaults.MaxThreads} (0 means one per core)");
     }
 
     private static ArgumentOutOfRangeException Bad(string name, object value, string rule)
