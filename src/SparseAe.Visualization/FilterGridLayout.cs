@@ -41,11 +41,26 @@ public readonly record struct FilterGridLayout(
         double height = scale * ((double)rows * ((double)patchHeight + 1) + 1);
         if (width > MaxSide || height > MaxSide)
             throw new ArgumentException(
-                $"The filter grid would be {width:0} x {height:0} pixels ({columns} x {rows} tiles of {patchHeight} x {patchWidth} pixels, " +
-                $"enlarged {scale} times for minTileWidth {minTileWidth}), larger than the limit of {MaxSide} x {MaxSide}. " +
-                "Use a smaller minTileWidth or show fewer hidden units.");
+                $"The filter grid would be {width:0} x {height:0} pixels ({columns} x {rows} tiles of {patchHeight} x {patchWidth} pixels" +
+                (scale > 1 ? $", enlarged {scale} times for minTileWidth {minTileWidth}" : "") + $"), larger than the limit of {MaxSide} x {MaxSide}. " +
+                (scale > 1 ? "Use a smaller minTileWidth, " : "Use ") + "tiles closer to square (patchHeight), or fewer hidden units.");
 
         return new FilterGridLayout(hiddenCount, patchHeight, patchWidth, columns, (int)rows, (int)scale, (int)width, (int)height);
+    }
+
+    /// <summary>
+    /// The tile of a filter of <paramref name="visibleCount"/> values when nothing says its shape: the
+    /// factor pair closest to square, height at most width (8 x 8 for 64, 25 x 40 for 1,000, 1 x 17 for 17),
+    /// so that a long filter is not drawn as one row of V pixels, which no grid of many units can hold.
+    /// </summary>
+    public static (int Height, int Width) TileShape(int visibleCount)
+    {
+        if (visibleCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(visibleCount), visibleCount, $"visibleCount must be at least 1, but is {visibleCount}.");
+        int height = (int)Math.Sqrt(visibleCount);
+        while ((long)height * height > visibleCount) height--;
+        while (visibleCount % height != 0) height--;
+        return (height, visibleCount / height);
     }
 
     /// <summary>Left edge, in output pixels, of the tile of hidden unit <paramref name="hiddenUnit"/>.</summary>

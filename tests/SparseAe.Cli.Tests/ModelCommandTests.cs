@@ -57,6 +57,13 @@ public class ModelCommandTests
         Assert.Contains("6 filters of 4x4", output);
         Assert.True(new FileInfo(Path.Combine(dir, "again.png")).Length > 0);
 
+        foreach (var (height, said) in new[] { ("0", "must be at least 1, but is 0"), ("-8", "must be at least 1, but is -8"), ("3", "must divide the filter length 16, but is 3") })
+        {
+            (code, _, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png", "--patch-height", height);
+            Assert.Equal(2, code);
+            Assert.Equal($"error: --patch-height {said}.", error.TrimEnd());
+        }
+
         File.WriteAllBytes(Path.Combine(dir, "broken.zip"), File.ReadAllBytes(Path.Combine(dir, "model.zip"))[..100]);
         var (bad, _, badError) = Cli.Run(dir, "show", "--model", "broken.zip", "--filters", "x.png");
         Assert.Equal(2, bad);

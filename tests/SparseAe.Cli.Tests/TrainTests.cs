@@ -225,6 +225,27 @@ public class TrainTests
     }
 
     [Fact]
+    public void Long_filters_are_drawn_in_tiles_close_to_square_and_a_grid_too_large_is_refused_before_training()
+    {
+        // 1,000 filters of 1,000 values were drawn as 1 x 1000 tiles: a 32033-pixel grid, refused after
+        // training with only the model written. They are 25 x 40 tiles now.
+        var dir = Cli.TempDirectory();
+        WriteCsv(dir, 6, 1000, 7);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "1000", "--activation", "relu", "--epochs", "1", "--metrics-json", "m.json");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        foreach (var f in new[] { "model.zip", "filters.png", "curve.png", "latents.png", "m.json" }) Assert.True(File.Exists(Path.Combine(dir, f)), f);
+
+        // A prime V is one row of V pixels whatever the shape: too wide for any grid, said before training.
+        var wide = Cli.TempDirectory();
+        WriteCsv(wide, 2, 20011, 8);
+        (code, output, error) = Cli.Run(wide, "train", "--csv", "rows.csv", "--hidden", "1", "--iterations", "1");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --filters: The filter grid would be 20013 x 3 pixels (1 x 1 tiles of 1 x 20011 pixels), larger than the limit of 20000 x 20000.", error);
+        Assert.DoesNotContain("training a", output);
+        Assert.Equal(new[] { "rows.csv" }, Directory.GetFileSystemEntries(wide).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void The_components_warnings_reach_standard_error_and_a_cost_that_becomes_NaN_is_bad_input()
     {
         // Values in [0, 16] for the sigmoid decoder: Fit warns through MLContext.Log, which train prints.

@@ -55,6 +55,24 @@ public class FilterGridValidationTests
     }
 
     [Fact]
+    public void Advice_names_minTileWidth_only_when_it_enlarged_the_tiles()
+    {
+        var e = Assert.Throws<ArgumentException>(() => FilterGridLayout.Create(1000, 1, 1000, FilterGrid.DefaultMinTileWidth));
+        Assert.EndsWith("(32 x 32 tiles of 1 x 1000 pixels), larger than the limit of 20000 x 20000. Use tiles closer to square (patchHeight), or fewer hidden units.", e.Message);
+    }
+
+    [Theory]
+    [InlineData(64, 8, 8)]
+    [InlineData(1000, 25, 40)]
+    [InlineData(17, 1, 17)]
+    [InlineData(1, 1, 1)]
+    [InlineData(784, 28, 28)]
+    [InlineData(12, 3, 4)]
+    [InlineData(2 * 10007, 2, 10007)]
+    public void A_filters_tile_is_its_factor_pair_closest_to_square(int v, int height, int width)
+        => Assert.Equal((height, width), FilterGridLayout.TileShape(v));
+
+    [Fact]
     public void A_size_that_overflows_int_is_refused_not_wrapped()
     {
         var e = Assert.Throws<ArgumentException>(() => FilterGridLayout.Create(int.MaxValue, int.MaxValue, int.MaxValue, int.MaxValue));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.ML;
 using SparseAe.Cli.Experiment;
 using SparseAe.Cli.Infrastructure;
+using SparseAe.Visualization;
 
 namespace SparseAe.Cli.Commands;
 
@@ -12,7 +13,7 @@ internal static class ShowCommand
     {
         var model = new Option<string>("--model") { Description = "A model zip saved by sparseae train or MLContext.Model.Save.", Required = true };
         var filters = new Option<string>("--filters") { Description = "Where to write the filter grid PNG.", DefaultValueFactory = _ => "filters.png" };
-        var patchHeight = new Option<int?>("--patch-height") { Description = "Tile height (default: sqrt(V) when V is a square, else 1)." };
+        var patchHeight = new Option<int?>("--patch-height") { Description = "Tile height, a divisor of V (default: the divisor closest to sqrt(V) from below: 8 for 64, 25 for 1,000)." };
         var command = new Command("show", "Draw the hidden units' filters of a saved model.") { model, filters, patchHeight };
         command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(patchHeight), Console.Out)));
         return command;
@@ -23,9 +24,9 @@ internal static class ShowCommand
         CliFiles.CheckOutputs([("--model", modelPath)], ("--filters", filtersPath));
         var ae = ModelFiles.Autoencoder(ModelFiles.Load(new MLContext(), modelPath), modelPath);
         int v = ae.Weights.VisibleCount;
-        int side = (int)Math.Round(Math.Sqrt(v));
-        int height = patchHeight ?? (side * side == v ? side : 1);
-        if (height < 1 || v % height != 0)
+        if (patchHeight < 1) throw new UsageException($"--patch-height must be at least 1, but is {patchHeight}.");
+        int height = patchHeight ?? FilterGridLayout.TileShape(v).Height;
+        if (v % height != 0)
             throw new UsageException($"--patch-height must divide the filter length {v}, but is {height}.");
         ModelOutputs.Filters(ae, height, v / height, filtersPath);
         output.WriteLine($"wrote {filtersPath}: {ae.Weights.HiddenCount} filters of {height}x{v / height}");

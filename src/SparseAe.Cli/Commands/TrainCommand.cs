@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.ML;
 using SparseAe.Cli.Experiment;
 using SparseAe.Cli.Infrastructure;
+using SparseAe.Visualization;
 using SparseAe.MLNet;
 using SparseAe.Training;
 
@@ -187,6 +188,20 @@ internal static class TrainRunner
         }
     }
 
+    // The filter grid is drawn after training; whether it can be is known now, so a picture too large is
+    // refused before the training it would follow (it used to fail after it, with only the model written).
+    private static void CheckFilterGrid(int hiddenCount, PreparedData prepared)
+    {
+        try
+        {
+            _ = FilterGridLayout.Create(hiddenCount, prepared.PatchHeight, prepared.PatchWidth, FilterGrid.DefaultMinTileWidth);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--filters: {Messages.OneLine(e)} (--hidden {hiddenCount}; the tiles' shape follows the data)", e);
+        }
+    }
+
     private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
     {
         options.CancellationToken = cancellation;
@@ -195,6 +210,7 @@ internal static class TrainRunner
         // a library user reads; here they go to standard error, one line each.
         ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {e.RawMessage.ReplaceLineEndings(" ")}"); };
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
+        CheckFilterGrid(options.HiddenCount, prepared);
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(prepared.Rows, prepared.Count, prepared.Dimension), "Features", prepared.Count);

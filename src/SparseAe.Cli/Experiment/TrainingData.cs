@@ -5,6 +5,7 @@ using SparseAe.Data.Idx;
 using SparseAe.Data.Images;
 using SparseAe.Data.Patches;
 using SparseAe.Mat;
+using SparseAe.Visualization;
 
 namespace SparseAe.Cli.Experiment;
 
@@ -82,9 +83,7 @@ internal static class TrainingData
             throw new UsageException($"--normalize {o.Normalize.ToString().ToLowerInvariant()} is for image patches; CSV rows are used as they are (use none).");
         var (data, rows, columns) = CliFiles.ReadCsv(o.Csv!);
         if (rows == 0) throw new UsageException($"CSV file '{o.Csv}' has no data rows.");
-        // Draw each filter as a square tile when V is a square, else as one row of V pixels.
-        int side = (int)Math.Round(Math.Sqrt(columns));
-        var (h, w) = side * side == columns ? (side, side) : (1, columns);
+        var (h, w) = FilterGridLayout.TileShape(columns);
         return new PreparedData(data, rows, columns, h, w, o.Whiten == WhitenMode.Zca, $"{rows} rows of {columns} from {o.Csv}");
     }
 
