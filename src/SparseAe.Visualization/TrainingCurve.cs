@@ -30,9 +30,12 @@ public static class TrainingCurve
     private static readonly Color[] SeriesColors =
         [Color.FromHex("#1f77b4"), Color.FromHex("#ff7f0e"), Color.FromHex("#2ca02c"), Color.FromHex("#d62728")];
 
+    /// <summary>The largest magnitude a drawn value may have: the axis arithmetic overflows near double's range.</summary>
+    public const double MaxMagnitude = 1e300;
+
     /// <summary>Renders the chart of <paramref name="history"/> (one entry per iteration, starting at iteration 0) as a PNG.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="history"/> or <paramref name="title"/> is null.</exception>
-    /// <exception cref="ArgumentException">The history is empty, a value is NaN or infinite (the message names the
+    /// <exception cref="ArgumentException">The history is empty, a value is NaN, infinite or beyond <see cref="MaxMagnitude"/> (the message names the
     /// iteration and the term), or <see cref="CurveYScale.Log"/> was asked for and a drawn term is not positive.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height lies outside <see cref="MinSide"/>..<see cref="MaxSide"/>.</exception>
     public static byte[] RenderPng(IReadOnlyList<CostBreakdown> history, int width = 800, int height = 500,
@@ -110,6 +113,12 @@ public static class TrainingCurve
                 if (!double.IsFinite(series[s][i]))
                     throw new ArgumentException(
                         $"history[{i}] (iteration {i}) has {SeriesNames[s]} = {series[s][i]}; every value must be a finite number.",
+                        nameof(history));
+                // The axis' span and ticks are computed from the values; near double's range they overflow
+                // (a cost of 1e308 threw from ScottPlot's autoscaler, 8e307 drew an empty chart).
+                if (Math.Abs(series[s][i]) > MaxMagnitude)
+                    throw new ArgumentException(
+                        $"history[{i}] (iteration {i}) has {SeriesNames[s]} = {series[s][i]:R}; a value drawn must lie within +-{MaxMagnitude:R}.",
                         nameof(history));
             }
         }

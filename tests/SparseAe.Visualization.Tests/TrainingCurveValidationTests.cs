@@ -53,6 +53,21 @@ public class TrainingCurveValidationTests
     }
 
     [Theory]
+    [InlineData(double.MaxValue)]
+    [InlineData(-8e307)]
+    [InlineData(1.0000000000000001e300 * 2)]
+    public void A_value_near_doubles_range_is_refused_instead_of_breaking_the_axis(double bad)
+    {
+        // double.MaxValue threw ScottPlot's "limits returned by the autoscaler" InvalidOperationException.
+        List<CostBreakdown> history = CurveHistories.Typical(5);
+        history[2] = history[2] with { Total = bad };
+        var e = Assert.Throws<ArgumentException>(() => TrainingCurve.RenderPng(history));
+        Assert.Contains($"history[2] (iteration 2) has J (total) = {bad:R}; a value drawn must lie within +-1E+300.", e.Message);
+        history[2] = history[2] with { Total = 1e300 };
+        Assert.NotEmpty(TrainingCurve.RenderPng(history));   // the limit itself is drawn
+    }
+
+    [Theory]
     [InlineData(TrainingCurve.MinSide - 1)]
     [InlineData(TrainingCurve.MaxSide + 1)]
     [InlineData(0)]
