@@ -26,11 +26,13 @@ public class FormatVersionTests
             (s, k) => ZcaFormat.Read(s, k)),
         new("SparseAe convolutional featurizer", () => FormatSamples.Bytes(FormatSamples.Convolution()), ConvolutionFormat.CurrentVersion,
             ConvolutionFormat.MinReadableVersion, (s, k) => ConvolutionFormat.Read(s, k)),
+        new("SparseAe token vocabulary", () => FormatSamples.Bytes(FormatSamples.TokenVocabulary()), TokenVocabularyFormat.CurrentVersion,
+            TokenVocabularyFormat.MinReadableVersion, (s, k) => TokenVocabularyFormat.Read(s, k)),
     ];
 
     public static TheoryData<Format> AllFormats() => new(Formats);
 
-    // Every (format, older reader version) pair there is. ZcaFormat has only version 1: no older reader, no pair.
+    // Every (format, older reader version) pair there is. ZcaFormat and TokenVocabularyFormat have only version 1: no older reader, no pair.
     public static TheoryData<Format, uint> OlderReaders()
     {
         var data = new TheoryData<Format, uint>();
@@ -57,6 +59,7 @@ public class FormatVersionTests
         Assert.Equal(["SparseAe model/1", "SparseAe model/2", "SparseAe convolutional featurizer/1", "SparseAe convolutional featurizer/2"],
             OlderReaders().Select(row => $"{row[0]}/{row[1]}"));
         Assert.Equal(1u, ZcaFormat.CurrentVersion);
+        Assert.Equal(1u, TokenVocabularyFormat.CurrentVersion);
     }
 
     [Theory]

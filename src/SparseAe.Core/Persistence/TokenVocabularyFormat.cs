@@ -82,10 +82,16 @@ public static class TokenVocabularyFormat
     }
 
     /// <summary>Reads and checks one block (CRC, version, every field's rule); throws InvalidDataException naming what is wrong.</summary>
-    public static SavedTokenVocabulary Read(Stream stream)
+    public static SavedTokenVocabulary Read(Stream stream) => Read(stream, CurrentVersion);
+
+    /// <summary>Reads as the reader of format version <paramref name="readerVersion"/> would (see <see cref="ModelFormat"/>);
+    /// version 1 is the only one so far, so this is the header check that a later version's blocks must meet.</summary>
+    internal static SavedTokenVocabulary Read(Stream stream, uint readerVersion)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var (payload, _) = ChecksummedBlock.Read(stream, Magic, CurrentVersion, What);
+        ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
+        var (payload, _) = ChecksummedBlock.Read(stream, Magic, readerVersion, What);
         var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes);
         string encoding = r.Utf8(r.Int(EncodingLength), "encoding name");
         var weighting = (TokenWeighting)r.Int(Weighting);

@@ -45,6 +45,10 @@ internal static class FormatSamples
         return new SavedConvolution(featurizer, new SavedAutoencoder(p, new ObjectiveSettings(), Summary(3), []), patches, names ?? ["F", "Pixels"]);
     }
 
+    /// <summary>A LogTfIdf vocabulary of three tokens: every field of the current version in use.</summary>
+    public static SavedTokenVocabulary TokenVocabulary()
+        => new("cl100k_base", TokenWeighting.LogTfIdf, true, [5, 17, 900], [1.5f, 1.25f, 2f], 12, ["Tokens", "Text"]);
+
     public static byte[] Bytes(Action<Stream> write)
     {
         using var ms = new MemoryStream();
@@ -55,4 +59,5 @@ internal static class FormatSamples
     public static byte[] Bytes(SavedAutoencoder model) => Bytes(s => ModelFormat.Write(s, model));
     public static byte[] Bytes(SavedZca zca) => Bytes(s => ZcaFormat.Write(s, zca));
     public static byte[] Bytes(SavedConvolution convolution) => Bytes(s => ConvolutionFormat.Write(s, convolution));
+    public static byte[] Bytes(SavedTokenVocabulary vocabulary) => Bytes(s => TokenVocabularyFormat.Write(s, vocabulary));
 }
