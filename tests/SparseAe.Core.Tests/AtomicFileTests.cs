@@ -36,6 +36,24 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void Null_content_is_refused_and_the_old_file_kept()
+    {
+        // A null byte[] became an empty span: the old file was emptied without a word.
+        var path = Path.Combine(Path.GetTempPath(), $"sparseae-atomic-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(path, "important");
+        try
+        {
+            Assert.Equal("bytes", Assert.Throws<ArgumentNullException>(() => AtomicFile.WriteBytes(path, null!)).ParamName);
+            Assert.Equal("write", Assert.Throws<ArgumentNullException>(() => AtomicFile.WriteText(path, null!)).ParamName);
+            Assert.Equal("important", File.ReadAllText(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_missing_folder_is_named()
     {
         var path = Path.Combine(TestData.TempDirectory(), "no-such-folder", "model.zip");

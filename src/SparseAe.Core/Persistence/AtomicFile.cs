@@ -37,15 +37,23 @@ public static class AtomicFile
     }
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>, all or nothing.</summary>
-    public static void WriteBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
+    /// <exception cref="ArgumentNullException"><paramref name="bytes"/> is null (it would read as no bytes and empty the file).</exception>
+    public static void WriteBytes(string path, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        Write(path, s => s.Write(bytes));
+    }
 
     /// <summary>Writes UTF-8 text (no byte-order mark) to <paramref name="path"/>, all or nothing.</summary>
     public static void WriteText(string path, Action<TextWriter> write)
-        => Write(path, s =>
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        Write(path, s =>
         {
             using var writer = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true);
             write(writer);
         });
+    }
 
     private static void TryDelete(string path)
     {
