@@ -82,6 +82,24 @@ public class ZcaWhiteningTests
     }
 
     [Fact]
+    public void Rows_too_large_to_square_or_an_epsilon_too_small_are_refused_and_small_full_rank_data_are_not()
+    {
+        // 1e20 overflowed the float covariance and MathNet's EVD threw IndexOutOfRangeException.
+        var huge = Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit([1e20f, 0, 0, 1e20f, 0, 0], 3, 2, 0.1));
+        Assert.Equal("x", huge.ParamName);
+        Assert.StartsWith("The covariance of these rows overflows float at entry (0, 0): their values, up to 1E+20, are too large to square", huge.Message);
+        // Singular data with Epsilon 1e-300 gave a matrix of infinities without a word.
+        var tiny = Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit([1, 2, 1, 2], 2, 2, 1e-300));
+        Assert.Equal("epsilon", tiny.ParamName);
+        Assert.StartsWith("Epsilon 1E-300 is too small for these rows", tiny.Message);
+        // Full-rank rows of scale 1e-7 were called singular by an absolute threshold (1e-12) on the eigenvalues.
+        var small = ZcaWhitening.Fit([1e-7f, 0, 0, 1e-7f, 0, 0, 1e-7f, 1e-7f], 4, 2, 0);
+        var y = new float[2];
+        small.Apply([1e-7f, 0], y, new float[2]);
+        Assert.All(y, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
     public void The_saved_format_round_trips_and_catches_damage()
     {
         var zca = ZcaWhitening.Fit(Correlated(100, 5, 4), 100, 5, 0.1);

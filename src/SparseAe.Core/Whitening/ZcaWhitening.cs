@@ -75,17 +75,38 @@ public sealed class ZcaWhitening
             MatrixKernels.MultiplyAtB(centred.AsSpan(0, n * d), centred.AsSpan(0, n * d), partial, n, d, d);
             for (int k = 0; k < partial.Length; k++) sigma[k] += partial[k];
         }
+        // Products of values beyond about 1e18 overflow float; MathNet's EVD of an infinite matrix threw
+        // IndexOutOfRangeException.
+        int overflow = Array.FindIndex(sigma, s => !double.IsFinite(s));
+        if (overflow >= 0)
+            throw new ArgumentException(
+                $"The covariance of these rows overflows float at entry ({overflow / d}, {overflow % d}): their values, up to {MaxAbs(x.Slice(0, rows * d)):G3}, " +
+                "are too large to square; scale them (to magnitudes below about 1e18) before ZCA.", nameof(x));
         var cov = Matrix<double>.Build.Dense(d, d, (i, j) => sigma[i * d + j] / rows);
         var evd = cov.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
         var u = evd.EigenVectors;
-        if (epsilon == 0 && evd.EigenValues.Any(e => e.Real <= 1e-12))
+        // Zero relative to the largest eigenvalue: an absolute 1e-12 called full-rank data of scale 1e-7 singular.
+        double largest = evd.EigenValues.Max(e => e.Real);
+        if (epsilon == 0 && evd.EigenValues.Any(e => e.Real <= 1e-12 * largest))
             throw new ArgumentException("The covariance is singular (an eigenvalue is 0); ZCA needs Epsilon > 0 for such data.", nameof(epsilon));
         var scale = Vector<double>.Build.Dense(d, k => 1.0 / Math.Sqrt(Math.Max(evd.EigenValues[k].Real, 0) + epsilon));
         var w = u * Matrix<double>.Build.DenseOfDiagonalVector(scale) * u.Transpose();
         var wf = new float[d * d];
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++) wf[i * d + j] = (float)w[i, j];
+        // An Epsilon too small for a zero eigenvalue (1e-300) gives 1/sqrt beyond float: an infinite matrix.
+        if (VectorKernels.IndexOfNonFinite(wf) is var bad2 and >= 0)
+            throw new ArgumentException(
+                $"Epsilon {epsilon:R} is too small for these rows: the smallest eigenvalue is {evd.EigenValues.Min(e => e.Real):G3}, and the whitening matrix " +
+                $"holds {wf[bad2]} at ({bad2 / d}, {bad2 % d}); use a larger Epsilon (e.g. 1e-5 times the largest eigenvalue, {largest:G3}).", nameof(epsilon));
         return new ZcaWhitening(d, epsilon, mean, wf);
+    }
+
+    private static double MaxAbs(ReadOnlySpan<float> x)
+    {
+        double m = 0;
+        foreach (float v in x) m = Math.Max(m, Math.Abs((double)v));
+        return m;
     }
 
     /// <summary>Rebuilds a fitted whitening from its parts (used when loading).</summary>
