@@ -284,6 +284,26 @@ public class SaveRefusalTests
         Refused(s => ConvolutionFormat.Write(s, saved), "The iterations is -1; it must lie in 0..2147483647. The SparseAe model is not saved");
     }
 
+    [Fact]
+    public void A_sparse_code_with_a_sigmoid_decoder_is_not_saved()
+        // Written, then refused by the reader ("a sparse code needs the linear decoder").
+        => RefusedModel(WithCode(o => o with { Decoder = DecoderKind.Sigmoid }),
+            "The objective settings break a rule (Decoder must be Linear with Activation TopK (a sparse code's latents add up linearly), but is Sigmoid).");
+
+    [Fact]
+    public void A_featurizer_whose_nested_autoencoder_is_not_its_encoder_is_not_saved()
+    {
+        // Each was written; the reader rebuilt the featurizer from the nested autoencoder, failing or silently changing it.
+        var saved = FormatSamples.Convolution();
+        var other = FormatSamples.Autoencoder(v: 4, h: 3);
+        Refused(s => ConvolutionFormat.Write(s, saved with { Autoencoder = other }), "The nested autoencoder takes 4 values, but 3x3 patches have 9.");
+        var sparse = saved.Autoencoder with { Objective = new ObjectiveSettings(Decoder: DecoderKind.Linear, Activation: ActivationKind.TopK, K: 1) };
+        Refused(s => ConvolutionFormat.Write(s, saved with { Autoencoder = sparse }), "The nested autoencoder is a TopK code; the featurizer encodes patches");
+        var changed = saved.Autoencoder with { Parameters = saved.Autoencoder.Parameters.Clone() };
+        changed.Parameters.Theta[0] += 1;
+        Refused(s => ConvolutionFormat.Write(s, saved with { Autoencoder = changed }), "The nested autoencoder has other weights than the featurizer's encoder");
+    }
+
     // ---- The framing (ChecksummedBlock) ----
 
     [Fact]

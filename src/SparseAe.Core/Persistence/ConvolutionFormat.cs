@@ -63,9 +63,20 @@ public static class ConvolutionFormat
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(saved);
+        ArgumentNullException.ThrowIfNull(saved.Featurizer, "saved.Featurizer");
+        ArgumentNullException.ThrowIfNull(saved.Autoencoder, "saved.Autoencoder");
         var f = saved.Featurizer;
         var g = f.Geometry;
         using var w = new PayloadWriter("SparseAe convolutional featurizer");
+        // The reader rebuilds the featurizer from the nested autoencoder, so the two must be one encoder, of
+        // P x P inputs, with the sigmoid code the featurizer computes (or its soft threshold).
+        var nested = saved.Autoencoder.Parameters;
+        if (nested.VisibleCount != g.PatchLength)
+            throw w.Refusal("nested autoencoder", $"takes {nested.VisibleCount} values, but {g.PatchSize}x{g.PatchSize} patches have {g.PatchLength}");
+        if (saved.Autoencoder.Objective.IsSparseCode)
+            throw w.Refusal("nested autoencoder", $"is a {saved.Autoencoder.Objective.Activation} code; the featurizer encodes patches with the sigmoid autoencoder's first layer");
+        if (!nested.Theta.AsSpan().SequenceEqual(f.Parameters.Theta))
+            throw w.Refusal("nested autoencoder", "has other weights than the featurizer's encoder; the reader would rebuild the featurizer from the autoencoder's");
         w.Int(ImageHeight, g.ImageHeight); w.Int(ImageWidth, g.ImageWidth); w.Int(PatchSize(g.ImageHeight, g.ImageWidth), g.PatchSize);
         w.Int(Stride, g.Stride); w.Int(PoolGrid, g.PoolGrid);
         w.Int(Pooling, (int)f.Pooling);

@@ -89,6 +89,9 @@ public static class ModelFormat
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(model.Parameters, "model.Parameters");
+        ArgumentNullException.ThrowIfNull(model.Summary, "model.Summary");
+        ArgumentNullException.ThrowIfNull(model.Objective, "model.Objective");
         var p = model.Parameters;
         var s = model.Summary;
         var o = model.Objective;
@@ -114,6 +117,7 @@ public static class ModelFormat
         {
             // A sigmoid model has none of version 3's fields: it is written as version 2, which every
             // reader since version 2 loads.
+            CheckAcrossFields(w, o, p.HiddenCount);
             ChecksummedBlock.Write(stream, Magic, SigmoidVersion, SigmoidVersion, w.Written);
             return;
         }
@@ -133,7 +137,23 @@ public static class ModelFormat
             w.Doubles(FiringRate, m.FiringRate);
         }
         if (o.HasThresholds) w.Floats("log-threshold", p.LogThresholds);
+        CheckAcrossFields(w, o, p.HiddenCount);
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
+    }
+
+    // Last, after each field's own rule, the rules across fields that the reader checks too (a sparse code
+    // with a sigmoid decoder was written, then refused on reading).
+    private static void CheckAcrossFields(PayloadWriter w, ObjectiveSettings o, int hiddenCount)
+    {
+        try
+        {
+            o.Validate(hiddenCount);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            int cut = e.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            throw w.Refusal("objective settings", $"break a rule ({(cut > 0 ? e.Message[..cut] : e.Message).TrimEnd('.')})");
+        }
     }
 
     /// <summary>Reads and validates a model; throws <see cref="InvalidDataException"/> on anything wrong.</summary>
