@@ -61,6 +61,11 @@ public class TrainerTests
         // A source of its own (any IRowSource) meets the same rule when L-BFGS reads its rows.
         e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new ListRowSource(x, 4), Small()));
         Assert.Equal($"Training row 2 holds {bad} at index 3; every value must be finite. (Parameter 'rows')", e.Message);
+        // And when Adam reads them: it said "the cost became NaN ... try a smaller LearningRate". One batch of all
+        // five rows, shuffled, so the row within it is the pool's choice; the message says so.
+        var adam = new TrainerSettings { HiddenCount = 3, Optimizer = OptimizerKind.Adam, Epochs = 1, BatchSize = 8 };
+        e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new ListRowSource(x, 4), adam));
+        Assert.Matches($@"^Row \d of mini-batch 1 in epoch 1 \(rows in shuffled order\) holds {bad} at index 3; every value must be finite\. \(Parameter 'source'\)$", e.Message);
     }
 
     // An IRowSource that is not an ArrayRowSource and does not know its row count.

@@ -89,6 +89,11 @@ internal static class MiniBatchTrainer
                     {
                         settings.ThrowIfCancelled();
                         var rows = sparseBatch?.Build();
+                        // A source of one's own (an IRowSource) is not checked when read, as ML.NET's columns are:
+                        // a NaN would surface as "the cost became NaN ... try a smaller LearningRate".
+                        if (rows is null)
+                            RowReading.ThrowIfNonFinite(batch.AsSpan(0, filled * v), v, nameof(source),
+                                r => $"Row {r} of mini-batch {batches + 1} in epoch {epoch + 1} (rows in shuffled order)");
                         if (parameters is null)
                         {
                             parameters = rows is null

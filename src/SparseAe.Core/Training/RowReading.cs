@@ -123,12 +123,16 @@ internal static class RowReading
         }
     }
 
-    /// <summary>The one rule for training values: every one finite. Throws naming the row and the index.</summary>
-    public static void ThrowIfNonFinite(ReadOnlySpan<float> data, int vectorSize, string paramName)
+    /// <summary>
+    /// The one rule for training values: every one finite. Throws naming the row (by <paramref name="row"/>
+    /// when the rows are not the source's in order, e.g. a shuffled mini-batch) and the index.
+    /// </summary>
+    public static void ThrowIfNonFinite(ReadOnlySpan<float> data, int vectorSize, string paramName, Func<int, string>? row = null)
     {
         int bad = Kernels.VectorKernels.IndexOfNonFinite(data);
         if (bad >= 0)
-            throw new ArgumentException($"Training row {bad / vectorSize} holds {data[bad]} at index {bad % vectorSize}; every value must be finite.", paramName);
+            throw new ArgumentException(
+                $"{row?.Invoke(bad / vectorSize) ?? $"Training row {bad / vectorSize}"} holds {data[bad]} at index {bad % vectorSize}; every value must be finite.", paramName);
     }
 
     /// <summary>
