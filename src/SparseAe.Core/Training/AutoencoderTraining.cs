@@ -69,7 +69,7 @@ public static class AutoencoderTraining
 
         // The pass is closed before training starts.
         var (held, sparseHeld, count, seen) = ReadHeld();
-        if (sparseHeld is null && rows is not ArrayRowSource) RowReading.ThrowIfNonFinite(held.Span.Slice(0, count * v), v, "rows");   // an array source checked its own
+        if (sparseHeld is null && RowReading.NeedsFiniteCheck(rows)) RowReading.ThrowIfNonFinite(held.Span.Slice(0, count * v), v, "rows");
         return TrainHeld(held, sparseHeld, count, seen);
 
         (ReadOnlyMemory<float>, Objective.SparseRowBatch?, int, long) ReadHeld()

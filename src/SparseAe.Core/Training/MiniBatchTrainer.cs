@@ -64,6 +64,7 @@ internal static class MiniBatchTrainer
         CostBreakdown epochCost = default;
         double inputSquares = 0;
 
+        bool checkRows = RowReading.NeedsFiniteCheck(source);
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
         {
             double total = 0, recon = 0, decay = 0, sparsity = 0;
@@ -91,7 +92,7 @@ internal static class MiniBatchTrainer
                         var rows = sparseBatch?.Build();
                         // A source of one's own (an IRowSource) is not checked when read, as ML.NET's columns are:
                         // a NaN would surface as "the cost became NaN ... try a smaller LearningRate".
-                        if (rows is null)
+                        if (rows is null && checkRows)
                             RowReading.ThrowIfNonFinite(batch.AsSpan(0, filled * v), v, nameof(source),
                                 r => $"Row {r} of mini-batch {batches + 1} in epoch {epoch + 1} (rows in shuffled order)");
                         if (parameters is null)

@@ -80,7 +80,7 @@ public sealed class ZcaWhitening
         int overflow = Array.FindIndex(sigma, s => !double.IsFinite(s));
         if (overflow >= 0)
             throw new ArgumentException(
-                $"The covariance of these rows overflows float at entry ({overflow / d}, {overflow % d}): their values, up to {MaxAbs(x.Slice(0, rows * d)):G3}, " +
+                $"The covariance of these rows overflows float at entry ({overflow / d}, {overflow % d}): their values, up to {Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x.Slice(0, rows * d))):G3}, " +
                 "are too large to square; scale them (to magnitudes below about 1e18) before ZCA.", nameof(x));
         var cov = Matrix<double>.Build.Dense(d, d, (i, j) => sigma[i * d + j] / rows);
         var evd = cov.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
@@ -95,18 +95,11 @@ public sealed class ZcaWhitening
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++) wf[i * d + j] = (float)w[i, j];
         // An Epsilon too small for a zero eigenvalue (1e-300) gives 1/sqrt beyond float: an infinite matrix.
-        if (VectorKernels.IndexOfNonFinite(wf) is var bad2 and >= 0)
+        if (VectorKernels.IndexOfNonFinite(wf) is var infinite and >= 0)
             throw new ArgumentException(
                 $"Epsilon {epsilon:R} is too small for these rows: the smallest eigenvalue is {evd.EigenValues.Min(e => e.Real):G3}, and the whitening matrix " +
-                $"holds {wf[bad2]} at ({bad2 / d}, {bad2 % d}); use a larger Epsilon (e.g. 1e-5 times the largest eigenvalue, {largest:G3}).", nameof(epsilon));
+                $"holds {wf[infinite]} at ({infinite / d}, {infinite % d}); use a larger Epsilon (e.g. 1e-5 times the largest eigenvalue, {largest:G3}).", nameof(epsilon));
         return new ZcaWhitening(d, epsilon, mean, wf);
-    }
-
-    private static double MaxAbs(ReadOnlySpan<float> x)
-    {
-        double m = 0;
-        foreach (float v in x) m = Math.Max(m, Math.Abs((double)v));
-        return m;
     }
 
     /// <summary>Rebuilds a fitted whitening from its parts (used when loading).</summary>
