@@ -9,7 +9,7 @@ namespace SparseAe.Cli.Bench;
 /// <summary>Draws the bench lines it printed: throughput against batch size, and against model size.</summary>
 internal static partial class BenchCharts
 {
-    /// <summary>Throws unless the charts can go into <paramref name="folder"/>.</summary>
+    /// <summary>Writes the charts of the printed <paramref name="lines"/> into <paramref name="folder"/>, which must exist.</summary>
     public static void Write(IReadOnlyList<string> lines, string folder)
     {
         CliFiles.RequireFolder(folder, "--plot-folder");

@@ -17,7 +17,6 @@ namespace SparseAe.Data.Idx;
 /// </remarks>
 internal static class IdxReader
 {
-
     public static IdxFile Read(Stream stream, string name)
     {
         long? knownLength = stream.CanSeek ? stream.Length - stream.Position : null;

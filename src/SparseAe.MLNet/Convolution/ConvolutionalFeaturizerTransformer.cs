@@ -77,8 +77,11 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
                 dst = editor.Commit();
             });
         });
-        return new OutputColumns(inputSchema, InputColumnName, g.ImageHeight * g.ImageWidth, $"ImageHeight x ImageWidth = {g.ImageHeight}x{g.ImageWidth} pixels", [column]);
+        return new OutputColumns(inputSchema, InputColumnName, g.ImageHeight * g.ImageWidth, PixelsRule(g.ImageHeight, g.ImageWidth), [column]);
     }
+
+    /// <summary>Where the input column's size comes from, for the message when a column has another: the estimator's and the transformer's.</summary>
+    internal static string PixelsRule(int imageHeight, int imageWidth) => $"ImageHeight x ImageWidth = {imageHeight}x{imageWidth} pixels";
 
     private protected override void WriteOnnx(Onnx.OnnxGraph graph) => Onnx.ConvolutionGraph.Write(graph, this);
 

@@ -91,10 +91,11 @@ internal static class ActiveFlags
             $"Column '{column.Name}' (index {column.Index}, {column.Type}) is not a column of this schema, whose {schema.Count} columns are {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
     }
 
+    /// <summary>The active flags of <paramref name="schema"/>'s columns; the columns come checked by <see cref="Requested"/>.</summary>
     public static bool[] From(DataViewSchema schema, IEnumerable<DataViewSchema.Column> active)
     {
         var flags = new bool[schema.Count];
-        foreach (var c in Requested(schema, active, nameof(active))) flags[c.Index] = true;
+        foreach (var c in active) flags[c.Index] = true;
         return flags;
     }
 
