@@ -78,4 +78,47 @@ public class AutoencoderTrainingTests
             public void Dispose() { }
         }
     }
+
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs)]
+    [InlineData(OptimizerKind.Adam)]
+    public void A_source_that_opens_no_reader_is_named(OptimizerKind optimizer)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => AutoencoderTraining.Run(new NullReaderSource(), Settings([], [], optimizer)));
+        Assert.StartsWith("The row source NullReaderSource opened no reader for pass 0: its Open", e.Message);
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs)]
+    [InlineData(OptimizerKind.Adam)]
+    public void A_sparse_reader_that_reports_more_nonzeros_than_V_is_named(OptimizerKind optimizer)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => AutoencoderTraining.Run(new OvercountingSource(), Settings([], [], optimizer)));
+        Assert.Equal("The row reader Overcounting returned a sparse row of 9 nonzeros; a row of V = 8 values has 0..8.", e.Message);
+    }
+
+    private sealed class NullReaderSource : IRowSource
+    {
+        public int VectorSize => 8;
+        public IRowReader OpenPass(int pass) => null!;
+    }
+
+    // Rows said sparse whose reader claims one nonzero more than a row holds.
+    private sealed class OvercountingSource : IRowSource
+    {
+        public int VectorSize => 8;
+        public IRowReader OpenPass(int pass) => new Overcounting();
+        private sealed class Overcounting : IRowReader
+        {
+            private int _rows;
+            public bool RowsAreSparse => true;
+            public bool TryReadRow(Span<float> destination) => throw new InvalidOperationException("read dense");
+            public bool TryReadSparseRow(Span<int> indices, Span<float> values, out int count)
+            {
+                count = 9;
+                return _rows++ < 20;
+            }
+            public void Dispose() { }
+        }
+    }
 }

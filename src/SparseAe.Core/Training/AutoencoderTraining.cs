@@ -74,7 +74,7 @@ public static class AutoencoderTraining
 
         (ReadOnlyMemory<float>, Objective.SparseRowBatch?, int, long) ReadHeld()
         {
-            using var reader = rows.OpenPass(0);
+            using var reader = RowReading.Open(rows, 0);
             bool sparse = reader.RowsAreSparse;
             if (rows.RowCount is long known)
             {

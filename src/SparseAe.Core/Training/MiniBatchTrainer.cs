@@ -23,7 +23,7 @@ internal static class MiniBatchTrainer
         int v = source.VectorSize, h = settings.HiddenCount, batchSize = settings.BatchSize;
         // The first pass is opened first: its reader says whether the rows are sparse.
         var firstOrder = new Random(PassSeeds.For(settings.Seed, 1));
-        IRowReader? firstPass = source.OpenShuffledPass(0, firstOrder);
+        IRowReader? firstPass = RowReading.Open(source, 0, firstOrder);
         bool sparseRows;
         try
         {
@@ -77,7 +77,7 @@ internal static class MiniBatchTrainer
             int batches = 0, filled = 0;
             // A different, seed-determined order every epoch: the source's own shuffle where it has
             // one (so rows stored in class order mix beyond the pool), then the pool's.
-            var inner = firstPass ?? source.OpenShuffledPass(epoch, new Random(PassSeeds.For(settings.Seed, 2 * epoch + 1)));
+            var inner = firstPass ?? RowReading.Open(source, epoch, new Random(PassSeeds.For(settings.Seed, 2 * epoch + 1)));
             firstPass = null;
             int poolSeed = PassSeeds.For(settings.Seed, 2 * epoch);
             using (IRowReader reader = sparseRows ? new SparseShufflingRowReader(inner, v, sparsePool!, poolSeed) : new ShufflingRowReader(inner, v, pool, poolSeed))
@@ -214,7 +214,7 @@ internal static class MiniBatchTrainer
                 Array.Resize(ref _indices, size);
                 Array.Resize(ref _values, size);
             }
-            if (!reader.TryReadSparseRow(_indices.AsSpan(used, v), _values.AsSpan(used, v), out int count)) return false;
+            if (!RowReading.TryReadSparse(reader, _indices.AsSpan(used, v), _values.AsSpan(used, v), out int count)) return false;
             _rowStarts[++_rows] = used + count;
             return true;
         }

@@ -6,6 +6,31 @@ namespace SparseAe.Training;
 internal static class RowReading
 {
     /// <summary>
+    /// A pass of <paramref name="source"/> (shuffled by <paramref name="order"/> when given). Sources can be
+    /// written outside the library: a null reader is named here, not met later as a NullReferenceException.
+    /// </summary>
+    public static IRowReader Open(IRowSource source, int pass, Random? order = null)
+    {
+        var reader = order is null ? source.OpenPass(pass) : source.OpenShuffledPass(pass, order);
+        return reader ?? throw new InvalidOperationException(
+            $"The row source {source.GetType().Name} opened no reader for pass {pass}: its {(order is null ? "OpenPass" : "OpenShuffledPass")} returned null.");
+    }
+
+    /// <summary>
+    /// <see cref="IRowReader.TryReadSparseRow"/>, with the reader's count held to 0..V before anything
+    /// slices by it (a larger one threw a bare ArgumentOutOfRangeException). The indices and values
+    /// themselves are checked where the rows are batched (<see cref="Objective.SparseRowBatch"/>).
+    /// </summary>
+    public static bool TryReadSparse(IRowReader reader, Span<int> indices, Span<float> values, out int count)
+    {
+        if (!reader.TryReadSparseRow(indices, values, out count)) return false;
+        if ((uint)count > (uint)indices.Length)
+            throw new InvalidOperationException(
+                $"The row reader {reader.GetType().Name} returned a sparse row of {count} nonzeros; a row of V = {indices.Length} values has 0..{indices.Length}.");
+        return true;
+    }
+
+    /// <summary>
     /// Every row in one array (rows, V) row-major, or, when the source has more than
     /// <paramref name="maxRows"/> rows and a <paramref name="sampler"/> is given, a uniform random
     /// sample of <paramref name="maxRows"/> of them in one pass (<see cref="ReadReservoir"/>). Without a
@@ -15,7 +40,7 @@ internal static class RowReading
     /// <returns>The rows kept, how many, and how many the source had.</returns>
     public static (float[] Data, int Rows, long Seen) ReadAll(IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive)
     {
-        using var reader = source.OpenPass(0);
+        using var reader = Open(source, 0);
         return ReadAll(reader, source, maxRows, sampler, tooMany, checkAlive);
     }
 
@@ -66,7 +91,7 @@ internal static class RowReading
         long seen = ReadReservoir(maxRows, sampler, tooMany, checkAlive,
             slot =>
             {
-                if (!reader.TryReadSparseRow(indices, values, out count)) return false;
+                if (!TryReadSparse(reader, indices, values, out count)) return false;
                 if (slot >= 0)
                 {
                     keptIndices.Add(indices[..count]);

@@ -239,7 +239,7 @@ internal sealed class SparseShufflingRowReader : IRowReader
         _readValues = new float[vectorSize];
         _draw = new PoolDraw(pool.Capacity, seed, slot =>
         {
-            if (!_inner.TryReadSparseRow(_readIndices, _readValues, out int n)) return false;
+            if (!RowReading.TryReadSparse(_inner, _readIndices, _readValues, out int n)) return false;
             _pool.Store(slot, _readIndices.AsSpan(0, n), _readValues.AsSpan(0, n));
             return true;
         });

@@ -47,7 +47,7 @@ internal sealed class RowSourceDataView : IDataView
             _parent = parent;
             _active = active;
             _row = new float[parent._source.VectorSize];
-            _reader = parent._source.OpenPass(0);
+            _reader = SparseAe.Training.RowReading.Open(parent._source, 0);
         }
 
         public override DataViewSchema Schema => _parent.Schema;
