@@ -100,9 +100,10 @@ public class ConvolutionTests
     public void Bad_geometry_names_the_setting()
     {
         Assert.Contains("PatchSize must lie in 1..10", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 12, 11, 1, 1).Validate()).Message);
-        Assert.Contains("Stride must be at least 1, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 0, 1).Validate()).Message);
+        Assert.Contains("Stride must lie in 1..65536, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 0, 1).Validate()).Message);
         Assert.Contains("PoolGrid must lie in 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 6, 4, 3).Validate()).Message);
-        Assert.Contains("PoolSize must be 0 (use PoolGrid) or at least 1, but is -1", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 1, 1, -1).Validate()).Message);
+        Assert.Contains("PoolSize must be 0 (use PoolGrid) or lie in 1..65536, but is -1", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 1, 1, -1).Validate()).Message);
+        Assert.Contains("ImageHeight must lie in 1..65536, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(0, 10, 3, 1, 1).Validate()).Message);
         Assert.Contains("An image of 65536x65536 = 4294967296 pixels is more than one array holds",
             Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(65536, 65536, 2, 2, 1).Validate()).Message);
         Assert.Contains("The 39998x39998 positions of 3x3 patches (stride 1) hold 14398560036 values, more than one array holds",
@@ -222,6 +223,45 @@ public class ConvolutionTests
         damaged = AsOlderVersion(damaged, 0, ConvolutionFormat.CurrentVersion);   // fresh CRC over the edit
         var e = Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged)));
         Assert.Contains("An image of 65536x65536 = 4294967296 pixels is more than one array holds", e.Message);
+    }
+
+    [Fact]
+    public void A_workspace_of_another_featurizer_is_refused()
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var small = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum);
+        var large = new ConvolutionalFeaturizer(new ConvolutionGeometry(12, 12, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum);
+        var features = new float[large.FeatureCount];
+        var e = Assert.Throws<ArgumentException>(() => large.Featurize(new float[144], features, small.CreateWorkspace()));
+        Assert.Equal("workspace", e.ParamName);
+        Assert.StartsWith("The workspace was made by another featurizer; use this featurizer's CreateWorkspace().", e.Message);
+        Assert.Throws<ArgumentException>(() => small.EncodePositions(new float[64], large.CreateWorkspace()));
+        Assert.All(features, f => Assert.Equal(0f, f));
+    }
+
+    [Theory]
+    [InlineData(1e21f)]
+    [InlineData(1e-25f)]
+    public void The_soft_threshold_dictionary_does_not_depend_on_the_weights_scale(float scale)
+    {
+        // Unit-length filters: their float sums of squares overflowed (or underflowed) and made them zero filters.
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var scaled = p.Clone();
+        for (int k = 0; k < scaled.W1.Length; k++) scaled.W1[k] *= scale;
+        var g = new ConvolutionGeometry(8, 8, 3, 1, 2);
+        var encoding = new FeatureEncoding(FeatureEncodingKind.SoftThreshold, 0.01);
+        var image = TestData.RandomRows(1, 64, 9);
+        float[] Features(AutoencoderParameters parameters)
+        {
+            var f = new ConvolutionalFeaturizer(g, PatchPreprocessor.Identity, parameters, PoolingKind.Sum, encoding);
+            var features = new float[f.FeatureCount];
+            f.Featurize(image, features, f.CreateWorkspace());
+            return features;
+        }
+        var expected = Features(p);
+        var actual = Features(scaled);
+        Assert.Contains(expected, v => v > 0);
+        for (int k = 0; k < expected.Length; k++) Assert.Equal(expected[k], actual[k], 1e-5f);
     }
 
     [Fact]

@@ -61,4 +61,29 @@ public class FastPathTests
             }
         }
     }
+
+    [Fact]
+    public void Outputs_that_overlap_their_inputs_are_refused()
+    {
+        var encoder = new AutoencoderEncoder(ParameterInitializer.Initialize(4, 6, 5));
+        // Codes wider than the rows, written in place, overwrote rows not yet encoded.
+        var buffer = new float[3 * 6];
+        var e = Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(buffer.AsSpan(0, 12), 3, buffer));
+        Assert.Equal("codes", e.ParamName);
+        Assert.StartsWith("codes overlaps x; a batch's codes need memory of their own.", e.Message);
+        var row = new float[4 + 6];
+        e = Assert.Throws<ArgumentException>(() => encoder.ReconstructionError(row.AsSpan(0, 4), row.AsSpan(4, 6), row.AsSpan(2, 4)));
+        Assert.Equal("scratch", e.ParamName);
+    }
+
+    [Fact]
+    public void Buffers_of_the_wrong_size_are_named()
+    {
+        var encoder = new AutoencoderEncoder(ParameterInitializer.Initialize(4, 6, 5));
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(new float[7], 2, new float[12])).ParamName);
+        Assert.Equal("codes", Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(new float[8], 2, new float[11])).ParamName);
+        Assert.Equal("rows", Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(new float[8], -1, new float[12])).ParamName);
+        Assert.Equal("code", Assert.Throws<ArgumentException>(() => encoder.ReconstructionError(new float[4], new float[5], new float[4])).ParamName);
+        Assert.Equal("scratch", Assert.Throws<ArgumentException>(() => encoder.ReconstructionError(new float[4], new float[6], new float[3])).ParamName);
+    }
 }

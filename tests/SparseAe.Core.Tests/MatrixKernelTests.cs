@@ -171,4 +171,19 @@ public class MatrixKernelTests
     public void A_stride_shorter_than_a_row_is_refused()
         => Assert.Contains("row stride 3", Assert.Throws<ArgumentException>(() =>
             MatrixKernels.MultiplyAB(new float[20], 3, new float[20], 4, new float[20], 4, 2, 4, 4, false, default)).Message);
+
+    [Fact]
+    public void An_output_that_overlaps_an_input_is_refused()
+    {
+        // Written while the inputs are read, such an output read its own partial sums without a word.
+        var buffer = new float[40];
+        var b = new float[16];
+        var e = Assert.Throws<ArgumentException>(() => MatrixKernels.MultiplyAB(buffer.AsSpan(0, 16), b, buffer.AsSpan(8, 16), 4, 4, 4));
+        Assert.Equal("c", e.ParamName);
+        Assert.StartsWith("The output matrix overlaps the first input; a product or transpose needs its output in memory of its own.", e.Message);
+        Assert.Contains("overlaps the second input", Assert.Throws<ArgumentException>(() => MatrixKernels.MultiplyAtB(b, buffer.AsSpan(0, 16), buffer.AsSpan(12, 16), 4, 4, 4)).Message);
+        Assert.Contains("overlaps the first input", Assert.Throws<ArgumentException>(() => MatrixKernels.Transpose(buffer.AsSpan(0, 16), buffer.AsSpan(0, 16), 4, 4)).Message);
+        // Neighbouring slices of one buffer are apart.
+        MatrixKernels.MultiplyAB(buffer.AsSpan(0, 16), b, buffer.AsSpan(16, 16), 4, 4, 4);
+    }
 }

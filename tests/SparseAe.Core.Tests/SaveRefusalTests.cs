@@ -39,13 +39,20 @@ public class SaveRefusalTests
 
     private static string[] Names(int count) => Enumerable.Range(0, count).Select(i => $"c{i}").ToArray();
 
-    // A block with one i32 of its payload replaced and the CRC-32 made right again: what a writer
-    // without the check would have saved.
+    // A block with one i32 (or f64) of its payload replaced and the CRC-32 made right again: what a
+    // writer without the check would have saved.
     private static byte[] WithInt(byte[] block, int payloadOffset, int value)
+        => WithBytes(block, payloadOffset, BitConverter.GetBytes(value));
+
+    private static byte[] WithDouble(byte[] block, int payloadOffset, double value)
+        => WithBytes(block, payloadOffset, BitConverter.GetBytes(value));
+
+    private static byte[] WithBytes(byte[] block, int payloadOffset, byte[] littleEndian)
     {
+        Assert.True(BitConverter.IsLittleEndian);
         var bytes = (byte[])block.Clone();
         int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16 + payloadOffset), value);
+        littleEndian.CopyTo(bytes.AsSpan(16 + payloadOffset));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(16, length)));
         return bytes;
     }
@@ -197,14 +204,20 @@ public class SaveRefusalTests
 
     // ---- The ZCA whitening (ZcaFormat) ----
 
+    // A whitening with a bad epsilon, mean or matrix entry cannot be built (FromParts holds Fit's rules),
+    // so the writer never meets one; the reader refuses each in a block, at its offset.
     [Fact]
-    public void A_ZCA_with_a_negative_or_NaN_epsilon_is_not_saved()
+    public void A_ZCA_with_a_negative_or_NaN_epsilon_is_refused_when_built_and_read()
     {
         var z = FormatSamples.Whitening(3);
-        RefusedZca(new SavedZca(ZcaWhitening.FromParts(3, -0.5, z.Mean.ToArray(), z.Matrix.ToArray()), 40, []),
-            $"The epsilon is {-0.5}; it must lie in [0, {double.MaxValue}].");
-        RefusedZca(new SavedZca(ZcaWhitening.FromParts(3, double.NaN, z.Mean.ToArray(), z.Matrix.ToArray()), 40, []),
-            $"The epsilon is {double.NaN}; it must lie in [0, {double.MaxValue}].");
+        foreach (double epsilon in new[] { -0.5, double.NaN })
+        {
+            Assert.Contains($"Epsilon must be finite and at least 0, but is {epsilon}.",
+                Assert.Throws<ArgumentOutOfRangeException>(() => ZcaWhitening.FromParts(3, epsilon, z.Mean.ToArray(), z.Matrix.ToArray())).Message);
+            var block = WithDouble(FormatSamples.Bytes(FormatSamples.Zca(3)), 4, epsilon);
+            Assert.Contains($"The epsilon at offset 20 is {epsilon}; it must lie in [0, {double.MaxValue}].",
+                Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(block))).Message);
+        }
     }
 
     [Fact]
@@ -212,15 +225,33 @@ public class SaveRefusalTests
         => RefusedZca(FormatSamples.Zca() with { TrainingRows = 0 }, "The training rows is 0; it must be at least 1.");
 
     [Fact]
-    public void A_ZCA_with_a_non_finite_mean_or_matrix_entry_is_not_saved()
+    public void A_ZCA_with_a_non_finite_mean_or_matrix_entry_is_refused_when_built_and_read()
     {
         var z = FormatSamples.Whitening(3);
         var mean = z.Mean.ToArray();
         mean[2] = float.NaN;
-        RefusedZca(new SavedZca(ZcaWhitening.FromParts(3, 0.1, mean, z.Matrix.ToArray()), 40, []), $"The mean at index 2 is {float.NaN}; it must be finite.");
+        var e = Assert.Throws<ArgumentException>(() => ZcaWhitening.FromParts(3, 0.1, mean, z.Matrix.ToArray()));
+        Assert.Equal("mean", e.ParamName);
+        Assert.StartsWith($"The mean at index 2 is {float.NaN}; every value must be finite.", e.Message);
         var matrix = z.Matrix.ToArray();
         matrix[4] = float.PositiveInfinity;
-        RefusedZca(new SavedZca(ZcaWhitening.FromParts(3, 0.1, z.Mean.ToArray(), matrix), 40, []), $"The matrix entry at index 4 is {float.PositiveInfinity}; it must be finite.");
+        e = Assert.Throws<ArgumentException>(() => ZcaWhitening.FromParts(3, 0.1, z.Mean.ToArray(), matrix));
+        Assert.Equal("matrix", e.ParamName);
+        Assert.StartsWith($"The matrix entry at (1, 1) is {float.PositiveInfinity}; every value must be finite.", e.Message);
+        // In a block of V = 3 the mean starts at payload offset 20 and the matrix at 32.
+        var block = WithInt(FormatSamples.Bytes(FormatSamples.Zca(3)), 20 + 2 * 4, BitConverter.SingleToInt32Bits(float.NaN));
+        Assert.Contains($"The mean at offset 44 is {float.NaN}; it must be finite.", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(block))).Message);
+        block = WithInt(FormatSamples.Bytes(FormatSamples.Zca(3)), 32 + 4 * 4, BitConverter.SingleToInt32Bits(float.PositiveInfinity));
+        Assert.Contains($"The matrix entry at offset 64 is {float.PositiveInfinity}; it must be finite.", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(block))).Message);
+    }
+
+    [Fact]
+    public void A_ZCA_built_from_parts_of_the_wrong_size_is_refused()
+    {
+        var z = FormatSamples.Whitening(3);
+        Assert.Equal("matrix", Assert.Throws<ArgumentException>(() => ZcaWhitening.FromParts(3, 0.1, z.Mean.ToArray(), new float[8])).ParamName);
+        Assert.Equal("mean", Assert.Throws<ArgumentNullException>(() => ZcaWhitening.FromParts(3, 0.1, null!, z.Matrix.ToArray())).ParamName);
+        Assert.Contains("at most 8192 features", Assert.Throws<ArgumentOutOfRangeException>(() => ZcaWhitening.FromParts(8193, 0.1, [], [])).Message);
     }
 
     // The ZCA's V limit (1..ZcaWhitening.MaxDimension) is the writer's rule too, but a whitening over
@@ -231,28 +262,41 @@ public class SaveRefusalTests
     private static SavedConvolution Plain(ConvolutionGeometry geometry, PatchPreprocessor? preprocessor = null, FeatureEncoding? encoding = null)
         => FormatSamples.Convolution(geometry, preprocessor ?? PatchPreprocessor.Identity, encoding ?? FeatureEncoding.Sigmoid);
 
-    [Fact]
-    public void An_image_side_over_65536_is_not_saved()
-        => RefusedConvolution(Plain(new ConvolutionGeometry(3, 70_000, 3, 1, 1)), "The image width is 70000; it must lie in 1..65536.");
-
-    [Fact]
-    public void A_stride_over_65536_is_not_saved()
-        => RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 70_000, 1)), "The stride is 70000; it must lie in 1..65536.");
-
-    [Fact]
-    public void An_unused_pool_grid_outside_its_range_is_not_saved()
+    // A geometry a block cannot hold is refused when the featurizer is built, before any training, so
+    // the writer never meets it; the reader still refuses such a value, at its offset, in the block.
+    public static TheoryData<ConvolutionGeometry, int, int, string, string> UnsaveableGeometries() => new()
     {
-        // With a pool size the grid is not used, so the featurizer accepts any value; the block still holds it.
-        var saved = Plain(new ConvolutionGeometry(8, 8, 3, 1, PoolGrid: 0, PoolSize: 3));
-        var written = RefusedConvolution(saved, "The pool grid is 0; it must lie in 1..65536.");
-        // The pool grid sits at payload offset 16; the reader refuses the same value in the same words.
-        var block = WithInt(FormatSamples.Bytes(Plain(new ConvolutionGeometry(8, 8, 3, 1, PoolGrid: 1, PoolSize: 3))), 16, 0);
-        SameWords(Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(block))).Message, written);
+        { new ConvolutionGeometry(3, 70_000, 3, 1, 1), 4, 70_000, "ImageWidth must lie in 1..65536, but is 70000.", "The image width at offset 20 is 70000; it must lie in 1..65536." },
+        { new ConvolutionGeometry(8, 8, 3, 70_000, 1), 12, 70_000, "Stride must lie in 1..65536, but is 70000.", "The stride at offset 28 is 70000; it must lie in 1..65536." },
+        { new ConvolutionGeometry(8, 8, 3, 1, PoolGrid: -1, PoolSize: 3), 16, -1, "PoolGrid is unused with a PoolSize but must lie in 0..65536 to be saved, and is -1.", "The pool grid at offset 32 is -1; it must lie in 0..65536." },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsaveableGeometries))]
+    public void A_geometry_a_block_cannot_hold_is_refused_before_training(ConvolutionGeometry geometry, int payloadOffset, int value, string built, string read)
+    {
+        Assert.Contains(built, Assert.Throws<ArgumentOutOfRangeException>(() => Plain(geometry)).Message);
+        var block = WithInt(FormatSamples.Bytes(Plain(new ConvolutionGeometry(8, 8, 3, 1, 1, PoolSize: 3))), payloadOffset, value);
+        Assert.Contains(read, Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(block))).Message);
     }
 
     [Fact]
-    public void A_pool_size_over_65536_is_not_saved()
-        => RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 1, 1, PoolSize: 70_000)), "The pool size is 70000; it must lie in 0..65536.");
+    public void A_pool_size_over_65536_is_refused_before_training()
+        => Assert.Contains("PoolSize must be 0 (use PoolGrid) or lie in 1..65536, but is 70000.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => Plain(new ConvolutionGeometry(8, 8, 3, 1, 1, PoolSize: 70_000))).Message);
+
+    [Fact]
+    public void An_unused_pool_grid_of_0_is_saved_and_read_back()
+    {
+        // With a pool size the grid is not used: 0 says so, and must not make a trained featurizer unsaveable.
+        var saved = Plain(new ConvolutionGeometry(8, 8, 3, 1, PoolGrid: 0, PoolSize: 3));
+        var read = ConvolutionFormat.Read(new MemoryStream(FormatSamples.Bytes(saved)));
+        Assert.Equal(saved.Featurizer.Geometry, read.Featurizer.Geometry);
+        // Without a pool size the grid is the pooling, and 0 regions is inconsistent: refused, nothing built.
+        var block = WithInt(FormatSamples.Bytes(Plain(new ConvolutionGeometry(8, 8, 3, 1, 1))), 16, 0);
+        Assert.Contains("The saved convolutional featurizer is inconsistent: PoolGrid must lie in 1..6 (the 6x6 map of positions), but is 0.",
+            Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(block))).Message);
+    }
 
     [Fact]
     public void An_unused_normalisation_parameter_that_is_negative_or_NaN_is_not_saved()

@@ -135,4 +135,36 @@ public class ZcaWhiteningTests
         zca.ApplyBatch((float[])x.Clone(), rows, batch);
         for (int k = 0; k < batch.Length; k++) Assert.Equal(expected[k], batch[k], 1e-4f);
     }
+
+    [Fact]
+    public void Outputs_that_overlap_their_inputs_are_refused()
+    {
+        var rng = new Random(3);
+        var zca = ZcaWhitening.Fit(Enumerable.Range(0, 300 * 4).Select(_ => (float)rng.NextDouble()).ToArray(), 300, 4, 0.1);
+        var buffer = new float[12];
+        // The centred row lived in scratch while y was written over it: a wrong row, without a word.
+        var e = Assert.Throws<ArgumentException>(() => zca.Apply(new float[4], buffer.AsSpan(0, 4), buffer.AsSpan(2, 4)));
+        Assert.Equal("y", e.ParamName);
+        Assert.StartsWith("y overlaps scratch", e.Message);
+        Assert.Equal("y", Assert.Throws<ArgumentException>(() => zca.ApplyBatch(buffer.AsSpan(0, 8), 2, buffer.AsSpan(4, 8))).ParamName);
+        // x may be y: the row is centred into scratch first.
+        var x = new float[] { 1, 2, 3, 4 };
+        var expected = new float[4];
+        zca.Apply(x, expected, new float[4]);
+        zca.Apply(x, x, new float[4]);
+        Assert.Equal(expected, x);
+    }
+
+    [Fact]
+    public void The_preprocessor_refuses_spans_that_do_not_fit()
+    {
+        var rng = new Random(4);
+        var zca = ZcaWhitening.Fit(Enumerable.Range(0, 300 * 4).Select(_ => (float)rng.NextDouble()).ToArray(), 300, 4, 0.1);
+        var pre = new SparseAe.Convolution.PatchPreprocessor(SparseAe.Convolution.PatchNormalizationKind.Contrast, 10, zca);
+        Assert.Equal("patches", Assert.Throws<ArgumentException>(() => pre.Apply(new float[7], 2, 4)).ParamName);
+        Assert.Contains("The ZCA whitening is for 4-vectors but patches have 3 values", Assert.Throws<ArgumentException>(() => pre.Apply(new float[9], 3, 3)).Message);
+        Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => pre.Apply(new float[8], -1, 4)).ParamName);
+        var shared = new float[16];
+        Assert.Equal("scratch", Assert.Throws<ArgumentException>(() => pre.Apply(shared.AsSpan(0, 8), 2, 4, shared.AsSpan(4, 8))).ParamName);
+    }
 }

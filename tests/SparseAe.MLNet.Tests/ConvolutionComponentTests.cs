@@ -149,6 +149,13 @@ public class ConvolutionComponentTests
         var badThreshold = Options();
         badThreshold.SoftThreshold = double.NaN;
         Assert.Contains("SoftThreshold must be finite and at least 0, but is NaN", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badThreshold)).Message);
+        // Here "no pool size" is null, so the options name it so, not the geometry's 0.
+        var zeroPool = Options();
+        zeroPool.PoolSize = 0;
+        Assert.Contains("PoolSize must be null (use PoolGrid) or at least 1, but is 0", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(zeroPool)).Message);
+        var hugeStride = Options();
+        hugeStride.Stride = 70_000;
+        Assert.Contains("Stride must lie in 1..65536, but is 70000", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(hugeStride)).Message);
         var badEncoding = Options();
         badEncoding.Encoding = (SparseAe.Convolution.FeatureEncodingKind)5;
         Assert.Contains("Encoding must be Sigmoid or SoftThreshold, but is 5", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badEncoding)).Message);

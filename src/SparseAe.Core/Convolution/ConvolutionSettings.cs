@@ -19,7 +19,9 @@ public enum PatchNormalizationKind
     /// <summary>UFLDL's: patch mean removed, clipped to +-pstd (3 global deviations of the training patches), rescaled to [0.1, 0.9].</summary>
     Ufldl = 1,
 
-    /// <summary>Coates et al.'s contrast normalisation: (x - mean(x)) / sqrt(var(x) + epsilon).</summary>
+    /// <summary>Coates et al.'s contrast normalisation: (x - mean(x)) / sqrt(var(x) + epsilon), in float32 as the
+    /// exported ONNX graph computes it, so a patch whose squares overflow float (values beyond about 1e19)
+    /// normalises to zeros in both.</summary>
     Contrast = 2,
 }
 
@@ -28,9 +30,14 @@ public enum PatchNormalizationKind
 /// of an H x W image, and the pooling regions over the R x C map of positions: a G x G grid
 /// (<c>PoolGrid</c>; position r falls in region r*G/R), or, when <c>PoolSize</c> is above 0, square
 /// blocks of that many positions (position r falls in region r / PoolSize; the last block may be smaller).
+/// With a PoolSize the PoolGrid is unused, and may be 0.
 /// </summary>
 public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int PatchSize, int Stride, int PoolGrid, int PoolSize = 0)
 {
+    /// <summary>The largest image side, stride, pool grid and pool size: what a saved featurizer holds
+    /// (<see cref="Persistence.ConvolutionFormat"/>), so that a geometry that trains can be saved.</summary>
+    public const int MaxSide = 65_536;
+
     /// <summary>Positions along the rows: floor((H - P) / stride) + 1.</summary>
     public int RowPositions => (ImageHeight - PatchSize) / Stride + 1;
 
@@ -55,18 +62,22 @@ public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int Pa
     /// <summary>Throws ArgumentOutOfRangeException naming the first value out of range.</summary>
     public void Validate()
     {
-        if (ImageHeight < 1 || ImageWidth < 1)
-            throw new ArgumentOutOfRangeException(nameof(ImageHeight), $"The image must be at least 1x1, but is {ImageHeight}x{ImageWidth}.");
+        if (ImageHeight < 1 || ImageHeight > MaxSide)
+            throw new ArgumentOutOfRangeException(nameof(ImageHeight), ImageHeight, $"ImageHeight must lie in 1..{MaxSide}, but is {ImageHeight}.");
+        if (ImageWidth < 1 || ImageWidth > MaxSide)
+            throw new ArgumentOutOfRangeException(nameof(ImageWidth), ImageWidth, $"ImageWidth must lie in 1..{MaxSide}, but is {ImageWidth}.");
         if (PatchSize < 1 || PatchSize > Math.Min(ImageHeight, ImageWidth))
             throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize,
                 $"PatchSize must lie in 1..{Math.Min(ImageHeight, ImageWidth)} for a {ImageHeight}x{ImageWidth} image, but is {PatchSize}.");
-        if (Stride < 1)
-            throw new ArgumentOutOfRangeException(nameof(Stride), Stride, $"Stride must be at least 1, but is {Stride}.");
-        if (PoolSize < 0)
-            throw new ArgumentOutOfRangeException(nameof(PoolSize), PoolSize, $"PoolSize must be 0 (use PoolGrid) or at least 1, but is {PoolSize}.");
+        if (Stride < 1 || Stride > MaxSide)
+            throw new ArgumentOutOfRangeException(nameof(Stride), Stride, $"Stride must lie in 1..{MaxSide}, but is {Stride}.");
+        if (PoolSize < 0 || PoolSize > MaxSide)
+            throw new ArgumentOutOfRangeException(nameof(PoolSize), PoolSize, $"PoolSize must be 0 (use PoolGrid) or lie in 1..{MaxSide}, but is {PoolSize}.");
         if (PoolSize == 0 && (PoolGrid < 1 || PoolGrid > Math.Min(RowPositions, ColumnPositions)))
             throw new ArgumentOutOfRangeException(nameof(PoolGrid), PoolGrid,
                 $"PoolGrid must lie in 1..{Math.Min(RowPositions, ColumnPositions)} (the {RowPositions}x{ColumnPositions} map of positions), but is {PoolGrid}.");
+        if (PoolSize > 0 && (PoolGrid < 0 || PoolGrid > MaxSide))
+            throw new ArgumentOutOfRangeException(nameof(PoolGrid), PoolGrid, $"PoolGrid is unused with a PoolSize but must lie in 0..{MaxSide} to be saved, and is {PoolGrid}.");
         // An image, and its patches side by side, are each one float array (the sizes above are ints).
         long pixels = (long)ImageHeight * ImageWidth;
         if (pixels > Array.MaxLength)

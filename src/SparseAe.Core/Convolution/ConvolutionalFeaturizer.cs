@@ -133,6 +133,10 @@ public sealed class ConvolutionalFeaturizer
         if (image.Length != g.ImageHeight * g.ImageWidth)
             throw new ArgumentException($"The image must have {g.ImageHeight}x{g.ImageWidth} = {g.ImageHeight * g.ImageWidth} values, but has {image.Length}.", nameof(image));
         ArgumentNullException.ThrowIfNull(workspace);
+        // Another featurizer's buffers are sized for its geometry, code and ZCA: too short ones threw a bare
+        // ArgumentOutOfRangeException, longer ones would pool with the wrong region counts.
+        if (workspace.Owner != this)
+            throw new ArgumentException("The workspace was made by another featurizer; use this featurizer's CreateWorkspace().", nameof(workspace));
         int rows = g.RowPositions, cols = g.ColumnPositions, p = g.PatchSize, length = g.PatchLength, h = Encoder.HiddenCount;
         int positions = rows * cols;
         var patches = workspace.Patches.AsSpan(0, positions * length);
@@ -156,6 +160,7 @@ public sealed class ConvolutionalFeaturizer
     {
         internal Workspace(ConvolutionalFeaturizer f)
         {
+            Owner = f;
             int positions = f.Geometry.RowPositions * f.Geometry.ColumnPositions;
             Patches = new float[positions * f.Geometry.PatchLength];
             Codes = new float[positions * f.Encoder.HiddenCount];
@@ -163,6 +168,8 @@ public sealed class ConvolutionalFeaturizer
             Scratch = new float[2 * f.Geometry.PatchLength];
             Whitened = f.Preprocessor.Zca is null ? Scratch : new float[positions * f.Geometry.PatchLength];
         }
+
+        internal ConvolutionalFeaturizer Owner { get; }
 
         // ZCA's output for all positions at once (one matrix product).
         internal float[] Whitened { get; }

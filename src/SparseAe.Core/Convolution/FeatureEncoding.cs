@@ -48,9 +48,12 @@ public sealed record FeatureEncoding(FeatureEncodingKind Kind, double Threshold)
         for (int j = 0; j < h; j++)
         {
             var row = w1.Slice(j * v, v);
-            float norm = System.Numerics.Tensors.TensorPrimitives.Norm(row);
-            float scale = norm > 0 ? 1f / norm : 0f;
-            for (int t = 0; t < v; t++) dt[t * h + j] = row[t] * scale;
+            // In double: a float sum of squares overflows for weights beyond about 1e19 (and underflows
+            // below 1e-23), which made such a filter a zero one.
+            double squares = 0;
+            foreach (float w in row) squares += (double)w * w;
+            double scale = squares > 0 ? 1 / Math.Sqrt(squares) : 0;
+            for (int t = 0; t < v; t++) dt[t * h + j] = (float)(row[t] * scale);
         }
         return dt;
     }

@@ -29,10 +29,18 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
     /// <summary>
     /// Preprocesses <paramref name="rows"/> patches of <paramref name="length"/> values in place.
     /// With ZCA, <paramref name="scratch"/> needs 2 * length values (allocated here when not given);
-    /// given rows * length values, all patches are whitened with one matrix product instead.
+    /// given rows * length values, all patches are whitened with one matrix product instead. The scratch
+    /// must lie apart from the patches.
     /// </summary>
     public void Apply(Span<float> patches, int rows, int length, Span<float> scratch = default)
     {
+        if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"rows must be at least 0, but is {rows}.");
+        if (length < 1) throw new ArgumentOutOfRangeException(nameof(length), length, $"length must be at least 1, but is {length}.");
+        if (patches.Length < (long)rows * length)
+            throw new ArgumentException($"{rows} patches of {length} values need {(long)rows * length} values, but patches holds {patches.Length}.", nameof(patches));
+        Validate(length);   // the record's constructor checks nothing
+        if (scratch.Overlaps(patches.Slice(0, rows * length)))
+            throw new ArgumentException("scratch overlaps the patches; whitened rows are written there while the patches are read.", nameof(scratch));
         if (Zca is not null && scratch.Length >= (long)rows * length && rows > 1)
         {
             Normalize(patches, rows, length);

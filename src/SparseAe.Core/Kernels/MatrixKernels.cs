@@ -31,6 +31,7 @@ internal static class MatrixKernels
         CheckShape(a.Length, m, k, lda, "A");
         CheckShape(b.Length, k, n, ldb, "B");
         CheckShape(c.Length, m, n, ldc, "C");
+        CheckApart(a, b, c);
         if (!rowBias.IsEmpty && rowBias.Length < n)
             throw new ArgumentException($"The bias row needs {n} values but has {rowBias.Length}.", nameof(rowBias));
         // C[i, j] (+)= sum_p A[i, p] B[p, j]: A(i, p) = a[i*lda + p]. B (K x N) stays in L1/L2 for our K.
@@ -45,6 +46,7 @@ internal static class MatrixKernels
         CheckShape(a.Length, m, k, lda, "A");
         CheckShape(b.Length, m, n, ldb, "B");
         CheckShape(c.Length, k, n, ldc, "C");
+        CheckApart(a, b, c);
         if (m == 0 && !accumulate && n > 0)
             for (int p = 0; p < k; p++) c.Slice(p * ldc, n).Clear();
         // C[p, j] (+)= sum_i A[i, p] B[i, j]: A(p, i) = a[i*lda + p]. Rows of A and B are taken in blocks
@@ -69,6 +71,7 @@ internal static class MatrixKernels
     {
         CheckShape(a.Length, m, n, n, "A");
         CheckShape(b.Length, n, m, ldb, "B");
+        CheckApart(a, default, b);
         // In 32 x 32 tiles through a 4 KB scratch: a tile's rows of A are read whole into the scratch,
         // transposed there, and its rows go out whole into B. Transposing straight from A into B strides
         // through 32 rows of one of them at once, and when the row length is a multiple of 4 KB (V = 8,192:
@@ -102,6 +105,14 @@ internal static class MatrixKernels
     {
         if (actual < expected)
             throw new ArgumentException($"Matrix {name} needs {expected} elements for the given shape but has {actual}.", name);
+    }
+
+    // The output is written while the inputs are still read, so one that shares memory with an input
+    // would read its own partial results: wrong values, without a word.
+    private static void CheckApart(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c)
+    {
+        if (c.Overlaps(a) || c.Overlaps(b))
+            throw new ArgumentException($"The output matrix overlaps {(c.Overlaps(a) ? "the first" : "the second")} input; a product or transpose needs its output in memory of its own.", "c");
     }
 
     // A (rows, cols) matrix with row stride ld needs (rows - 1) ld + cols elements.

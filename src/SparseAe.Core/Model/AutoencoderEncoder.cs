@@ -141,12 +141,16 @@ public sealed class AutoencoderEncoder
         }
     }
 
-    /// <summary>Codes of a batch: X is (rows, V) row-major, codes (rows, H).</summary>
+    /// <summary>Codes of a batch: X is (rows, V) row-major, codes (rows, H), in memory apart from X.</summary>
     public void EncodeBatch(ReadOnlySpan<float> x, int rows, Span<float> codes)
     {
         int v = _p.VisibleCount, h = _p.HiddenCount;
         if (rows < 0 || x.Length < (long)rows * v || codes.Length < (long)rows * h)
-            throw new ArgumentException($"A batch of {rows} rows needs x of {(long)rows * v} and codes of {(long)rows * h} values; got {x.Length} and {codes.Length}.");
+            throw new ArgumentException($"A batch of {rows} rows needs x of {(long)rows * v} and codes of {(long)rows * h} values; got {x.Length} and {codes.Length}.",
+                rows < 0 ? nameof(rows) : x.Length < (long)rows * v ? nameof(x) : nameof(codes));
+        // Each block's codes are written while later rows of x are still to be read.
+        if (codes.Slice(0, rows * h).Overlaps(x.Slice(0, rows * v)))
+            throw new ArgumentException("codes overlaps x; a batch's codes need memory of their own.", nameof(codes));
         // Blocks of 128 rows into an aligned (128, Hp) block: the product (over the padded W1^T, so no
         // column tail), the bias and the sigmoid run while the block is in cache; then the H columns of
         // each row are copied out.
@@ -190,7 +194,10 @@ public sealed class AutoencoderEncoder
     {
         int v = _p.VisibleCount, h = _p.HiddenCount;
         if (x.Length != v || code.Length != h || scratch.Length < v)
-            throw new ArgumentException($"Expected x of {v}, code of {h} and scratch of at least {v} values; got {x.Length}, {code.Length}, {scratch.Length}.");
+            throw new ArgumentException($"Expected x of {v}, code of {h} and scratch of at least {v} values; got {x.Length}, {code.Length}, {scratch.Length}.",
+                x.Length != v ? nameof(x) : code.Length != h ? nameof(code) : nameof(scratch));
+        if (scratch.Slice(0, v).Overlaps(x) || scratch.Slice(0, v).Overlaps(code))
+            throw new ArgumentException("scratch overlaps x or code; the reconstruction is written there while both are read.", nameof(scratch));
         ReadOnlySpan<float> w2 = _p.W2, b2 = _p.B2;
         var y = scratch.Slice(0, v);
         for (int i = 0; i < v; i++) y[i] = TensorPrimitives.Dot(w2.Slice(i * h, h), code) + b2[i];

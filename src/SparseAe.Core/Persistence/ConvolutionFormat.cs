@@ -12,7 +12,7 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 /// <code>
 ///   0   i32  image height, 1..65536 4   i32  image width, 1..65536
 ///   8   i32  patch size P, 1..min(height, width)
-///   12  i32  stride, 1..65536       16  i32  pool grid G, 1..65536 (held to its range even when a pool size is used)
+///   12  i32  stride, 1..65536       16  i32  pool grid G, 0..65536 (0 only with a pool size, which makes G unused)
 ///   20  i32  pooling (0 sum, 1 mean)
 ///   24  i32  normalisation (0 none, 1 UFLDL, 2 contrast)         28  f64  its parameter, >= 0 and finite
 ///   36  i64  training patches >= 1
@@ -25,7 +25,9 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 /// </code>
 /// The nested blocks carry their own magic, versions and CRC-32 and are read (and written) by their
 /// own formats; the geometry is validated before anything is built from it. The writer holds every
-/// field to the reader's rule and refuses, naming it, before writing anything.
+/// field to the reader's rule and refuses, naming it, before writing anything. A pool grid of 0 beside a
+/// pool size is read since the build of 2026-12-04; earlier version-3 readers refuse that block, naming
+/// the field, and read every other.
 /// </summary>
 public static class ConvolutionFormat
 {
@@ -42,12 +44,12 @@ public static class ConvolutionFormat
     /// </summary>
     public const uint MinReadableVersion = 3;
 
-    /// <summary>The largest image side, stride, pool grid and pool size a block may hold.</summary>
-    public const int MaxSide = 65_536;
+    /// <summary>The largest image side, stride, pool grid and pool size a block may hold: the geometry's own limit.</summary>
+    public const int MaxSide = ConvolutionGeometry.MaxSide;
 
     // The rule of each checked field, used by the writer and the reader alike (see FieldRules).
     private static readonly IntField ImageHeight = new("image height", 1, MaxSide), ImageWidth = new("image width", 1, MaxSide),
-        Stride = new("stride", 1, MaxSide), PoolGrid = new("pool grid", 1, MaxSide), Pooling = new("pooling", 0, 1),
+        Stride = new("stride", 1, MaxSide), PoolGrid = new("pool grid", 0, MaxSide), Pooling = new("pooling", 0, 1),
         Normalization = new("normalisation", 0, 2), PoolSize = new("pool size", 0, MaxSide), EncodingKind = new("feature encoding", 0, 1);
     private static IntField PatchSize(int height, int width) => new("patch size", 1, Math.Min(height, width));
     private static readonly DoubleField NormalizationParameter = new("normalisation parameter", 0, double.MaxValue),

@@ -44,12 +44,8 @@ public sealed class ZcaWhitening
     /// <summary>Estimates mu and W from rows of X, (rows, V) row-major.</summary>
     public static ZcaWhitening Fit(ReadOnlySpan<float> x, int rows, int dimension, double epsilon)
     {
-        if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"The vector size must be at least 1, but is {dimension}.");
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"ZCA needs at least 1 row, but got {rows}.");
-        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
-        if (dimension > MaxDimension)
-            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"ZCA of {dimension}-vectors needs a {dimension}x{dimension} covariance; at most {MaxDimension} features are supported.");
+        CheckSizeAndEpsilon(dimension, epsilon);
         if (x.Length < (long)rows * dimension)
             throw new ArgumentException($"x must hold rows*V = {(long)rows * dimension} values, but holds {x.Length}.", nameof(x));
         int bad = VectorKernels.IndexOfNonFinite(x.Slice(0, rows * dimension));
@@ -102,35 +98,65 @@ public sealed class ZcaWhitening
         return new ZcaWhitening(d, epsilon, mean, wf);
     }
 
-    /// <summary>Rebuilds a fitted whitening from its parts (used when loading).</summary>
+    /// <summary>
+    /// Rebuilds a fitted whitening from its parts (used when loading): mu (V) and W (V,V) row-major, held
+    /// to Fit's rules (V in 1..MaxDimension, epsilon finite and at least 0, every value finite).
+    /// </summary>
     public static ZcaWhitening FromParts(int dimension, double epsilon, float[] mean, float[] matrix)
     {
-        if (dimension < 1 || mean.Length != dimension || matrix.Length != (long)dimension * dimension)
-            throw new ArgumentException($"A ZCA of size {dimension} needs {dimension} means and {(long)dimension * dimension} matrix entries, got {mean.Length} and {matrix.Length}.");
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(matrix);
+        CheckSizeAndEpsilon(dimension, epsilon);
+        if (mean.Length != dimension)
+            throw new ArgumentException($"A ZCA of size {dimension} needs {dimension} means, but has {mean.Length}.", nameof(mean));
+        if (matrix.Length != (long)dimension * dimension)
+            throw new ArgumentException($"A ZCA of size {dimension} needs {(long)dimension * dimension} matrix entries, but has {matrix.Length}.", nameof(matrix));
+        // A NaN here would whiten every patch to NaN without a word; Fit never makes one.
+        if (VectorKernels.IndexOfNonFinite(mean) is var m and >= 0)
+            throw new ArgumentException($"The mean at index {m} is {mean[m]}; every value must be finite.", nameof(mean));
+        if (VectorKernels.IndexOfNonFinite(matrix) is var k and >= 0)
+            throw new ArgumentException($"The matrix entry at ({k / dimension}, {k % dimension}) is {matrix[k]}; every value must be finite.", nameof(matrix));
         return new ZcaWhitening(dimension, epsilon, (float[])mean.Clone(), (float[])matrix.Clone());
+    }
+
+    // The rules Fit and FromParts share.
+    private static void CheckSizeAndEpsilon(int dimension, double epsilon)
+    {
+        if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"The vector size must be at least 1, but is {dimension}.");
+        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
+        if (dimension > MaxDimension)
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"ZCA of {dimension}-vectors needs a {dimension}x{dimension} covariance; at most {MaxDimension} features are supported.");
     }
 
     /// <summary>
     /// Whitens <paramref name="rows"/> row vectors at once: Y = (X - 1 mu^T) W, one matrix product
-    /// (W is symmetric, so row i of Y is W (x_i - mu)). X and Y are (rows, V); X is centred in place.
+    /// (W is symmetric, so row i of Y is W (x_i - mu)). X and Y are (rows, V), apart; X is centred in place.
     /// </summary>
     public void ApplyBatch(Span<float> x, int rows, Span<float> y)
     {
         int d = Dimension;
         if (rows < 0 || x.Length < (long)rows * d || y.Length < (long)rows * d)
-            throw new ArgumentException($"A batch of {rows} rows of {d} needs x and y of {(long)rows * d} values; got {x.Length} and {y.Length}.");
+            throw new ArgumentException($"A batch of {rows} rows of {d} needs x and y of {(long)rows * d} values; got {x.Length} and {y.Length}.",
+                rows < 0 ? nameof(rows) : x.Length < (long)rows * d ? nameof(x) : nameof(y));
+        if (y.Slice(0, rows * d).Overlaps(x.Slice(0, rows * d)))
+            throw new ArgumentException("y overlaps x; the whitened rows need memory of their own.", nameof(y));
         for (int i = 0; i < rows; i++)
             System.Numerics.Tensors.TensorPrimitives.Subtract(x.Slice(i * d, d), _mean, x.Slice(i * d, d));
         SparseAe.Kernels.MatrixKernels.MultiplyAB(x.Slice(0, rows * d), _w, y.Slice(0, rows * d), rows, d, d);
     }
 
-    /// <summary>y = (x - mean) Z for one row of <see cref="Dimension"/> values; <paramref name="scratch"/> needs as many.</summary>
+    /// <summary>y = W (x - mean) for one row of <see cref="Dimension"/> values; <paramref name="scratch"/> needs as many,
+    /// apart from y (x may be y).</summary>
     public void Apply(ReadOnlySpan<float> x, Span<float> y, Span<float> scratch)
     {
         int d = Dimension;
         if (x.Length != d || y.Length != d || scratch.Length < d)
-            throw new ArgumentException($"ZCA of size {d} needs x and y of {d} values and scratch of at least {d}; got {x.Length}, {y.Length}, {scratch.Length}.");
+            throw new ArgumentException($"ZCA of size {d} needs x and y of {d} values and scratch of at least {d}; got {x.Length}, {y.Length}, {scratch.Length}.",
+                x.Length != d ? nameof(x) : y.Length != d ? nameof(y) : nameof(scratch));
         var centred = scratch.Slice(0, d);
+        if (y.Overlaps(centred))
+            throw new ArgumentException("y overlaps scratch; the centred row is kept there while y is written.", nameof(y));
         System.Numerics.Tensors.TensorPrimitives.Subtract(x, _mean, centred);
         for (int i = 0; i < d; i++) y[i] = System.Numerics.Tensors.TensorPrimitives.Dot(_w.AsSpan(i * d, d), centred);
     }
