@@ -135,6 +135,16 @@ public class ModelFormatTests
     }
 
     [Fact]
+    public void An_AuxK_over_H_of_a_code_that_ignores_it_is_saved_as_training_accepted_it()
+    {
+        // Only TopK uses AuxK, so training took 1,000 with ReLU over 3 latents; saving the model refused it.
+        var sample = SparseAe.Tests.Support.FormatSamples.SparseCode(v: 4, h: 3);
+        var relu = sample with { Objective = sample.Objective with { Activation = ActivationKind.ReLU, AuxK = 1000 } };
+        relu.Objective.Validate(3);
+        Assert.Equal(1000, ModelFormat.Read(new MemoryStream(Bytes(relu))).Objective.AuxK);
+    }
+
+    [Fact]
     public void A_version_1_model_without_a_decoder_field_reads_as_sigmoid()
     {
         // Version 1 wrote everything up to the column names: drop the trailing decoder field, mark the

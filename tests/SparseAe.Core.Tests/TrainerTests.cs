@@ -119,6 +119,65 @@ public class TrainerTests
         Assert.Contains("check that the inputs lie in [0, 1] (a sigmoid decoder reconstructs only that range)", e.Message);
     }
 
+    // One epoch of one mini-batch: the only evaluation precedes the only update, so only the check after
+    // the last update can see what that update did.
+    private static TrainerSettings OneStep(ActivationKind activation, double learningRate, List<string>? warnings = null, int epochs = 1, int batchSize = 64) => new()
+    {
+        HiddenCount = 8, Optimizer = OptimizerKind.Adam, Epochs = epochs, BatchSize = batchSize, LearningRate = learningRate, Seed = 1, Threads = 1,
+        Objective = new SparseAe.Objective.ObjectiveSettings { Decoder = activation == ActivationKind.Sigmoid ? DecoderKind.Sigmoid : DecoderKind.Linear, Activation = activation, K = 2 },
+        Warning = warnings is null ? null : warnings.Add,
+    };
+
+    [Theory]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    public void Adams_last_update_is_checked_before_a_model_is_returned(ActivationKind activation)
+    {
+        // A step of 1e20 left finite weights whose codes of ordinary rows were NaN; Fit returned them.
+        var x = TestData.RandomRows(64, 10, 2);
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(activation, 1e20)));
+        Assert.Contains("after the last update", e.Message);
+        Assert.Contains("no model is returned. Try a smaller LearningRate (now 1E+20)", e.Message);
+    }
+
+    [Fact]
+    public void A_gradient_that_is_not_finite_beside_a_finite_cost_is_named_as_the_gradient()
+    {
+        // It was reported as "the cost became 5003791101748.839", a finite number.
+        using var objective = new SparseAe.Objective.SparseAutoencoderObjective(2, 1, new SparseAe.Objective.ObjectiveSettings());
+        var gradient = new float[] { 0, 0, 0, float.NaN, 0, 0, 0 };
+        var settings = new TrainerSettings { HiddenCount = 1, Optimizer = OptimizerKind.Adam, LearningRate = 0.5 };
+        var e = Assert.Throws<NonFiniteCostException>(() =>
+            MiniBatchTrainer.ThrowIfNonFinite(new SparseAe.Objective.CostBreakdown(5e12, 5e12, 0, 0), gradient, objective, settings, "at epoch 1, mini-batch 2"));
+        Assert.StartsWith($"The gradient became {float.NaN} at parameter 3 (the cost 5E+12) at epoch 1, mini-batch 2; training stopped", e.Message);
+        MiniBatchTrainer.ThrowIfNonFinite(new SparseAe.Objective.CostBreakdown(5e12, 5e12, 0, 0), new float[7], objective, settings, "anywhere");
+    }
+
+    [Fact]
+    public void A_JumpReLU_threshold_beyond_float_after_the_last_update_is_refused()
+    {
+        // Log-thresholds over 88.7 made every threshold infinite and every code 0, at a finite cost.
+        var x = TestData.RandomRows(64, 10, 2);
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.JumpReLU, 100)));
+        Assert.Matches(@"^The threshold of latent \d+ became exp\([0-9.]+\), beyond float, after the last update; training stopped and no model is returned\.", e.Message);
+    }
+
+    [Fact]
+    public void A_run_that_ends_far_above_its_starting_cost_is_said_to_have_diverged()
+    {
+        var x = TestData.RandomRows(64, 10, 2);
+        List<string> warnings = [];
+        var result = AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.ReLU, 1e6, warnings, epochs: 5, batchSize: 16));
+        Assert.True(result.Summary.FinalCost.Total > 100 * 1, $"{result.Summary.FinalCost.Total}");
+        var warning = Assert.Single(warnings);
+        Assert.StartsWith("Adam's cost rose from ", warning);
+        Assert.Contains("training diverged, and the model reconstructs poorly. Try a smaller LearningRate (now 1000000).", warning);
+        // An ordinary run says nothing.
+        warnings.Clear();
+        AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.ReLU, 0.01, warnings, epochs: 5, batchSize: 16));
+        Assert.Empty(warnings);
+    }
+
     [Fact]
     public void A_non_finite_cost_with_a_linear_decoder_advises_on_the_inputs_scale_not_on_0_to_1()
     {
@@ -192,5 +251,22 @@ public class TrainerTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         // The pool (50 rows = 400 KB) once, the batch, the parameters and Adam's moments: a few MB.
         Assert.True(allocated < 8_000_000, $"one Adam training of {m} rows allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void A_batch_larger_than_the_source_holds_only_the_sources_rows()
+    {
+        // BatchSize 10,000,000 for 64 rows of 10 allocated 400 MB; 200,000,000 was refused as needing 28.8 GB.
+        const int v = 10, m = 64;
+        var source = new ArrayRowSource(TestData.RandomRows(m, v, 4), m, v);
+        TrainerSettings Settings(int batch) => new() { HiddenCount = 4, Optimizer = OptimizerKind.Adam, Epochs = 2, BatchSize = batch, Threads = 1, Seed = 7 };
+        var whole = AutoencoderTraining.Run(source, Settings(m));
+        AutoencoderTraining.Run(source, Settings(200_000_000));   // warm-up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var huge = AutoencoderTraining.Run(source, Settings(200_000_000));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 8_000_000, $"allocated {allocated:N0} bytes");
+        Assert.Equal(whole.Parameters.Theta, huge.Parameters.Theta);   // the same one batch an epoch
+        Assert.Equal(m, MemoryBudget.MiniBatchRows(Settings(200_000_000), m).BatchRows);
     }
 }

@@ -145,7 +145,8 @@ public class BadInputTests
         { "MaxIterations must be at least 1, but is 0", new() { MaxIterations = 0 } },
         { "BatchSize must be at least 1, but is 0", new() { BatchSize = 0 } },
         { "Epochs must be at least 1, but is 0", new() { Epochs = 0 } },
-        { "LearningRate must be finite and greater than 0, but is 0", new() { LearningRate = 0 } },
+        { $"LearningRate must be greater than 0 and at most {float.MaxValue} (the steps are floats), but is 0", new() { LearningRate = 0 } },
+        { $"LearningRate must be greater than 0 and at most {float.MaxValue} (the steps are floats), but is 1E+39", new() { LearningRate = 1e39 } },   // finite as a double, infinite steps
         { "Threads must be in 0..65535 (0 means one per core), but is -1", new() { Threads = -1 } },
         { "Threads must be in 0..65535 (0 means one per core), but is 65536", new() { Threads = 65_536 } },   // the pool's limit, named at once
         { "OutputColumnName must be a non-empty column name", new() { OutputColumnName = "" } },

@@ -20,13 +20,23 @@ internal sealed class Adam
     public Adam(int parameterCount, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
         if (parameterCount < 1) throw new ArgumentOutOfRangeException(nameof(parameterCount), parameterCount, $"parameterCount must be at least 1, but is {parameterCount}.");
-        if (!(learningRate > 0) || double.IsInfinity(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"LearningRate must be finite and greater than 0, but is {learningRate}.");
+        CheckLearningRate(learningRate, nameof(learningRate));
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"beta1 must lie in [0, 1), but is {beta1}.");
         if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"beta2 must lie in [0, 1), but is {beta2}.");
         _m = new float[parameterCount];
         _v = new float[parameterCount];
         LearningRate = learningRate; Beta1 = beta1; Beta2 = beta2; Epsilon = epsilon;
+    }
+
+    /// <summary>
+    /// The learning rate's rule: above 0 and a finite float, since the step lr sqrt(1-b2^t)/(1-b1^t), which
+    /// tends to lr, is applied in float (1e39 passed as a finite double and made every weight infinite).
+    /// </summary>
+    public static void CheckLearningRate(double learningRate, string paramName)
+    {
+        if (!(learningRate > 0) || learningRate > float.MaxValue)
+            throw new ArgumentOutOfRangeException(paramName, learningRate,
+                $"LearningRate must be greater than 0 and at most {float.MaxValue} (the steps are floats), but is {learningRate}.");
     }
 
     public double LearningRate { get; }

@@ -27,7 +27,7 @@ namespace SparseAe.Persistence;
 ///       i32  decoder (0 sigmoid, 1 linear)                 format version 2 and later only
 ///       i32  activation (0 sigmoid, 1 ReLU, 2 TopK, 3 JumpReLU)   format version 3 and later only (before: sigmoid)
 ///       i32  K >= 1 (at most H for TopK)   f64 L1 weight >= 0   f64 L0 weight >= 0
-///       i32  AuxK: -1 (a power of two near V/2) or 0..H     i32  dead-latent window >= 1
+///       i32  AuxK: -1 (a power of two near V/2) or 0..H for TopK, -1 or more otherwise (unused)   i32  dead-latent window >= 1
 ///       i32  sparse-code metrics: 0 none (sigmoid), 1 present, then
 ///            f64 FVU >= 0, f64 dead fraction in [0,1], H x f64 firing rate of each latent in [0,1]
 ///       H x f32 log-threshold of each latent, each finite   JumpReLU only
@@ -76,7 +76,9 @@ public static class ModelFormat
     private static readonly IntField Activation = new("activation", 0, (int)ActivationKind.JumpReLU), K = new("K", 1, int.MaxValue),
         DeadLatentWindow = new("dead-latent window", 1, int.MaxValue), MetricsFlag = new("sparse-code metrics flag", 0, 1);
     private static IntField KOf(int h) => new("K", 1, h);
-    private static IntField AuxKOf(int h) => new("AuxK", -1, h);
+    // AuxK is TopK's alone: held to H there, and like K only to its type's range for the other codes, which
+    // ignore it (an AuxK over H with ReLU trained, then could not be saved).
+    private static IntField AuxKOf(ActivationKind activation, int h) => new("AuxK", -1, activation == ActivationKind.TopK ? h : int.MaxValue);
     private static readonly LongField TrainingRows = new("training rows", 0);
     private static readonly IntField NameCount = new("column-name count", 0, MaxColumnNames);
     private static IntField NameLength(int i) => new($"UTF-8 length of column name {i}", 0, MaxColumnNameBytes);
@@ -125,7 +127,7 @@ public static class ModelFormat
         w.Int(o.Activation == ActivationKind.TopK ? KOf(p.HiddenCount) : K, o.K);
         w.Double(L1Weight, o.L1Weight);
         w.Double(L0Weight, o.L0Weight);
-        w.Int(AuxKOf(p.HiddenCount), o.AuxK ?? -1);
+        w.Int(AuxKOf(o.Activation, p.HiddenCount), o.AuxK ?? -1);
         w.Int(DeadLatentWindow, o.DeadLatentWindow);
         var m = s.CodeMetrics;
         w.Int(MetricsFlag, m is null ? 0 : 1);   // present whenever Adam trained the code; null if a caller built the summary without it
@@ -268,7 +270,7 @@ public static class ModelFormat
             int k = r.Int(activation == ActivationKind.TopK ? KOf(h) : K);
             double l1 = r.Double(L1Weight);
             double l0 = r.Double(L0Weight);
-            int auxK = r.Int(AuxKOf(h));
+            int auxK = r.Int(AuxKOf(activation, h));
             int window = r.Int(DeadLatentWindow);
             objective = objective with { Activation = activation, K = k, L1Weight = l1, L0Weight = l0, AuxK = auxK < 0 ? null : auxK, DeadLatentWindow = window };
             if (r.Int(MetricsFlag) == 1)

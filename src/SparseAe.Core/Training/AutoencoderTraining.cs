@@ -39,7 +39,7 @@ public static class AutoencoderTraining
             return MiniBatchTrainer.Train(rows, settings, sparse =>
             {
                 MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings, rows.RowCount, sparse),
-                    $"Training {network} with Adam in batches of {settings.BatchSize}");
+                    $"Training {network} with Adam in batches of {MemoryBudget.MiniBatchRows(settings, rows.RowCount).BatchRows}");
                 settings.Info?.Invoke($"Training {network} with Adam, streaming {what}{(sparse ? " as sparse rows (their nonzeros)" : "")}.");
             });
         }

@@ -35,11 +35,22 @@ internal static class MemoryBudget
     /// </param>
     public static long MiniBatchBytes(int visible, int hidden, TrainerSettings s, long? rows = null, bool sparseRows = false)
     {
-        double poolRows = Math.Max(1, Math.Min(s.ShufflePoolRows, rows ?? long.MaxValue));
+        var (poolRows, batchRows) = MiniBatchRows(s, rows);
         double n = 2.0 * hidden * visible + hidden + visible;
         int threads = Defaults.ResolveThreads(s.Threads);
-        double bytes = n * (16 + 4.0 * threads) + 4.0 * s.BatchSize * (2.0 * hidden + 2 * visible) + (sparseRows ? 0 : 4.0 * poolRows * visible) + 8.0 * hidden * visible;
+        double bytes = n * (16 + 4.0 * threads) + 4.0 * batchRows * (2.0 * hidden + 2 * visible) + (sparseRows ? 0 : 4.0 * poolRows * visible) + 8.0 * hidden * visible;
         return (long)Math.Min(bytes, long.MaxValue);
+    }
+
+    /// <summary>
+    /// The rows Adam's shuffle pool and mini-batch hold: <see cref="TrainerSettings.ShufflePoolRows"/> and
+    /// <see cref="TrainerSettings.BatchSize"/>, but never more than the source's row count when it says
+    /// (a batch of 10 million for 64 rows took 400 MB). A batch as large as the source is the same batch.
+    /// </summary>
+    public static (int PoolRows, int BatchRows) MiniBatchRows(TrainerSettings s, long? rows)
+    {
+        long most = Math.Max(1, rows ?? long.MaxValue);
+        return ((int)Math.Min(s.ShufflePoolRows, most), (int)Math.Min(s.BatchSize, most));
     }
 
     /// <summary>Throws <see cref="InsufficientMemoryException"/> when <paramref name="bytes"/> exceed what this process can still get.</summary>

@@ -20,7 +20,9 @@ internal static class MiniBatchTrainer
     /// </summary>
     public static TrainingResult Train(IRowSource source, TrainerSettings settings, Action<bool>? starting = null)
     {
-        int v = source.VectorSize, h = settings.HiddenCount, batchSize = settings.BatchSize;
+        int v = source.VectorSize, h = settings.HiddenCount;
+        // The shuffle pool and the batch: never more rows than the source has, allocated once for every epoch.
+        var (poolRows, batchSize) = MemoryBudget.MiniBatchRows(settings, source.RowCount);
         // The first pass is opened first: its reader says whether the rows are sparse.
         var firstOrder = new Random(PassSeeds.For(settings.Seed, 1));
         IRowReader? firstPass = RowReading.Open(source, 0, firstOrder);
@@ -56,15 +58,16 @@ internal static class MiniBatchTrainer
         var inputSums = new double[v];
         // Dense rows' moments are taken about the epoch's first row (see AddInputMoments); null before it.
         float[]? inputShift = null;
-        // The shuffle pool: never more rows than the source has, allocated once for every epoch.
-        long poolRows = Math.Max(1, Math.Min(settings.ShufflePoolRows, source.RowCount ?? long.MaxValue));
-        var pool = sparseRows ? [] : new float[poolRows * v];
-        var sparsePool = sparseRows ? new SparseRowPool((int)poolRows) : null;
+        var pool = sparseRows ? [] : new float[(long)poolRows * v];
+        var sparsePool = sparseRows ? new SparseRowPool(poolRows) : null;
         long rowsPerEpoch = 0;
         CostBreakdown epochCost = default;
         double inputSquares = 0;
 
         bool checkRows = RowReading.NeedsFiniteCheck(source);
+        double? startCost = null;           // the first mini-batch's, at the starting point
+        SparseRowBatch? lastRows = null;    // the last mini-batch (its buffers are not read into again)
+        int lastFilled = 0;
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
         {
             double total = 0, recon = 0, decay = 0, sparsity = 0;
@@ -103,11 +106,11 @@ internal static class MiniBatchTrainer
                             theta = parameters.Theta;
                         }
                         var cost = rows is null ? objective.Evaluate(theta, batch, filled, gradient) : objective.Evaluate(theta, rows, gradient);
-                        if (!cost.IsFinite || VectorKernels.IndexOfNonFinite(gradient, objective.Pool) >= 0)
-                            throw new NonFiniteCostException(
-                                $"The cost became {cost.Total} at epoch {epoch + 1}, mini-batch {batches + 1}; training stopped and no model is returned. " +
-                                $"Try a smaller LearningRate (now {settings.LearningRate}) and {RowReading.InputScaleAdvice(settings.Objective.Decoder)}.");
+                        ThrowIfNonFinite(cost, gradient, objective, settings, $"at epoch {epoch + 1}, mini-batch {batches + 1}");
+                        startCost ??= cost.Total;
                         Update(objective, adam, parameters, gradient);
+                        lastRows = rows;
+                        lastFilled = filled;
                         if (codes)
                         {
                             var rate = objective.FiringRate;
@@ -137,6 +140,14 @@ internal static class MiniBatchTrainer
             settings.Progress?.Invoke(new TrainingProgress(adam.Steps, epoch + 1, epochCost, clock.Elapsed));
         }
 
+        CheckLastUpdate(objective, parameters!, lastRows is null ? batch.AsMemory(0, lastFilled * v) : default, lastRows, lastFilled, gradient, settings);
+        // A finite cost can still have diverged (ReLU codes all 0 after a step of 1e6): said, not refused,
+        // since a stream whose first rows are unlike the rest can also end far above its first batch.
+        if (startCost is double first && epochCost.Total > DivergedRatio * first)
+            settings.Warning?.Invoke(
+                $"Adam's cost rose from {first:G4} on the first mini-batch to {epochCost.Total:G4} over the last epoch: training diverged, and the model " +
+                $"reconstructs poorly. Try a smaller LearningRate (now {settings.LearningRate}).");
+
         SparseCodeMetrics? metrics = null;
         if (codes)
         {
@@ -147,6 +158,41 @@ internal static class MiniBatchTrainer
         var summary = new TrainingSummary(OptimizerKind.Adam, adam.Steps, settings.Epochs, OptimizerExitReason.EpochsCompleted,
             epochCost, meanActivation, clock.Elapsed, rowsPerEpoch, history, metrics);
         return new TrainingResult(parameters!, summary);
+    }
+
+    // How many times its starting cost a run may end at before it is said to have diverged.
+    internal const double DivergedRatio = 100;
+
+    // The check of every evaluation: the cost and each gradient entry finite. Says which failed, and where.
+    internal static void ThrowIfNonFinite(CostBreakdown cost, float[] gradient, SparseAutoencoderObjective objective, TrainerSettings settings, string where)
+    {
+        string? what = !cost.IsFinite ? $"The cost became {cost.Total}"
+            : VectorKernels.IndexOfNonFinite(gradient, objective.Pool) is var i and >= 0 ? $"The gradient became {gradient[i]} at parameter {i} (the cost {cost.Total:G6})"
+            : null;
+        if (what is not null)
+            throw new NonFiniteCostException(
+                $"{what} {where}; training stopped and no model is returned. " +
+                $"Try a smaller LearningRate (now {settings.LearningRate}) and {RowReading.InputScaleAdvice(settings.Objective.Decoder)}.");
+    }
+
+    // Each evaluation in the loop comes before its update, so the last update is checked here: the parameters
+    // finite, JumpReLU's thresholds exp(t) finite (t over 88.7 made every code 0), and the cost and gradient
+    // on the last mini-batch finite (weights of 1e20 are finite and gave ordinary rows NaN codes).
+    private static void CheckLastUpdate(SparseAutoencoderObjective objective, AutoencoderParameters parameters, ReadOnlyMemory<float> lastDense,
+        SparseRowBatch? lastSparse, int lastRows, float[] gradient, TrainerSettings settings)
+    {
+        const string where = "after the last update";
+        if (VectorKernels.IndexOfNonFinite(parameters.Theta, objective.Pool) is var i and >= 0)
+            throw new NonFiniteCostException(
+                $"The parameter at index {i} became {parameters.Theta[i]} {where}; training stopped and no model is returned. Try a smaller LearningRate (now {settings.LearningRate}).");
+        var logThresholds = parameters.LogThresholds;
+        for (int j = 0; j < logThresholds.Length; j++)
+            if (!float.IsFinite(MathF.Exp(logThresholds[j])))
+                throw new NonFiniteCostException(
+                    $"The threshold of latent {j} became exp({logThresholds[j]}), beyond float, {where}; training stopped and no model is returned. " +
+                    $"Try a smaller LearningRate (now {settings.LearningRate}).");
+        var cost = lastSparse is null ? objective.Evaluate(parameters.Theta, lastDense, lastRows, gradient) : objective.Evaluate(parameters.Theta, lastSparse, gradient);
+        ThrowIfNonFinite(cost, gradient, objective, settings, $"{where}, on the last mini-batch");
     }
 
     /// <summary>

@@ -87,7 +87,7 @@ public sealed class TrainerSettings
         if (!(FunctionTolerance >= 0)) throw Bad(nameof(FunctionTolerance), FunctionTolerance, "at least 0");
         if (Epochs < 1) throw Bad(nameof(Epochs), Epochs, "at least 1");
         if (BatchSize < 1) throw Bad(nameof(BatchSize), BatchSize, "at least 1");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw Bad(nameof(LearningRate), LearningRate, "finite and greater than 0");
+        Optimization.Adam.CheckLearningRate(LearningRate, nameof(LearningRate));
         if (ShufflePoolRows < 1) throw Bad(nameof(ShufflePoolRows), ShufflePoolRows, "at least 1");
         if (Threads is < 0 or > Defaults.MaxThreads) throw Bad(nameof(Threads), Threads, $"in 0..{Defaults.MaxThreads} (0 means one per core)");
     }
