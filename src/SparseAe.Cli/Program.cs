@@ -1,6 +1,12 @@
 using System.CommandLine;
+using System.Globalization;
 using SparseAe.Cli.Commands;
 using SparseAe.Cli.Infrastructure;
+
+// One culture for every number read or written (options, help defaults, CSV, messages): the invariant
+// one, so that a run means and prints the same under any locale.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
 // sparseae: the seed experiment and the model's tools from the command line.
 var root = new RootCommand("sparseae: train a sparse autoencoder on image patches and use it from ML.NET.")
@@ -12,6 +18,7 @@ var root = new RootCommand("sparseae: train a sparse autoencoder on image patche
     ExportOnnxCommand.Create(),
     BenchCommand.Create(),
 };
+NumberOptions.UseInvariantParsers(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

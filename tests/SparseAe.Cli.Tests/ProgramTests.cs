@@ -31,4 +31,29 @@ public class ProgramTests
         Assert.Contains("'--bogus'", error);
         Assert.EndsWith("(see 'sparseae train --help')", error.TrimEnd());
     }
+
+    [Theory]
+    [InlineData("error: --sparsity: '0,5' is not a number (write decimals with a point: 0.5).", "train", "--sparsity", "0,5")]   // was 5, silently
+    [InlineData("error: --hidden: '4.5' is not a whole number.", "train", "--hidden", "4.5")]
+    [InlineData("error: --patch-height: 'abc' is not a whole number.", "show", "--model", "m.zip", "--patch-height", "abc")]   // was 'System.Nullable`1[System.Int32]'
+    public void Numbers_are_read_one_way_and_a_bad_one_is_named_in_words(string expected, params string[] args)
+    {
+        var (code, _, error) = Cli.Run(Cli.TempDirectory(), args);
+        Assert.Equal(2, code);
+        Assert.StartsWith(expected, error.TrimEnd());
+    }
+
+    [Fact]
+    public void A_German_locale_reads_and_prints_numbers_as_any_other()
+    {
+        // Under de_DE "1.5" was read as 15 (the point a thousands separator) and help showed "0,01".
+        var start = Cli.StartInfo(Cli.TempDirectory(), "train", "--sparsity", "1.5");
+        start.Environment["LANG"] = start.Environment["LC_ALL"] = "de_DE.UTF-8";
+        var (code, _, error) = Cli.Run(start);
+        Assert.Equal(2, code);
+        Assert.Contains("but is 1.5.", error);
+        var help = Cli.StartInfo(Cli.TempDirectory(), "train", "--help");
+        help.Environment["LANG"] = help.Environment["LC_ALL"] = "de_DE.UTF-8";
+        Assert.Contains("[default: 0.01]", Cli.Run(help).Out);
+    }
 }

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace SparseAe.Cli.Infrastructure;
+
+/// <summary>
+/// How every numeric option reads its value: the invariant culture, a point for decimals and no
+/// thousands separators. System.CommandLine's own parsers follow the current culture and allow
+/// separators, so "--weight-decay 0,5" meant 5, and under a German locale "0.0001" meant 1; its
+/// errors named .NET types ('System.Nullable`1[System.Int32]').
+/// </summary>
+internal static class NumberOptions
+{
+    /// <summary>Gives each numeric option of <paramref name="command"/> and its subcommands the invariant parser.</summary>
+    public static void UseInvariantParsers(Command command)
+    {
+        foreach (var option in command.Options)
+            switch (option)
+            {
+                case Option<double> o: o.CustomParser = r => Parse(r, "a number", (string s, out double v) => TryDouble(s, out v)); break;
+                case Option<double?> o: o.CustomParser = r => Parse<double?>(r, "a number", (string s, out double? v) => { bool ok = TryDouble(s, out double d); v = d; return ok; }); break;
+                case Option<int> o: o.CustomParser = r => Parse(r, "a whole number", (string s, out int v) => TryInt(s, out v)); break;
+                case Option<int?> o: o.CustomParser = r => Parse<int?>(r, "a whole number", (string s, out int? v) => { bool ok = TryInt(s, out int i); v = i; return ok; }); break;
+                case Option<long> o: o.CustomParser = r => Parse(r, "a whole number", (string s, out long v) => long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out v)); break;
+            }
+        foreach (var sub in command.Subcommands) UseInvariantParsers(sub);
+    }
+
+    private delegate bool TryParse<T>(string text, out T value);
+
+    // NumberStyles.Float: sign, decimal point, exponent, "NaN" and "Infinity" (which the options' own
+    // rules then refuse by name); no thousands separator.
+    private static bool TryDouble(string s, out double value) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    private static bool TryInt(string s, out int value) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
+    private static T Parse<T>(ArgumentResult result, string kind, TryParse<T> tryParse)
+    {
+        // A repeated option keeps its last value, as System.CommandLine's own parsers do.
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (tryParse(text, out var value)) return value;
+        string name = (result.Parent as OptionResult)?.Option.Name ?? "the option";
+        string hint = text.Contains(',') && kind == "a number" ? " (write decimals with a point: 0.5)" : "";
+        result.AddError($"{name}: '{text}' is not {kind}{hint}.");
+        return default!;
+    }
+}
