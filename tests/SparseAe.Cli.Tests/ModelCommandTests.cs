@@ -212,4 +212,70 @@ public class ModelCommandTests
         [VectorType(16)]
         public float[] Features { get; set; } = [];
     }
+
+    [Fact]
+    public void Features_written_to_standard_output_are_data_and_the_note_goes_to_standard_error()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var (dir, csv) = TrainSmall();
+        // /dev/stdout was renamed over: "internal error: Could not find file '/proc/self/fd/.pipe...tmp'".
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", csv, "--out", "/dev/stdout");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Equal(51, lines.Length);
+        Assert.Equal("h0,h1,h2,h3,h4,h5", lines[0]);
+        Assert.Contains("wrote /dev/stdout: 50 rows of 6 features", error);
+    }
+
+    [Fact]
+    public void An_output_folder_that_takes_no_file_is_refused_before_training_and_the_model_is_kept()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var (dir, csv) = TrainSmall();
+        var before = File.ReadAllBytes(Path.Combine(dir, "model.zip"));
+        // Found after training, the model already replaced: "internal error: FileNotFoundException ... '/proc/.x.png...tmp'".
+        var (code, _, error) = Cli.Run(dir, "train", "--csv", csv, "--hidden", "3", "--iterations", "3", "--filters", "/proc/x.png");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --filters '/proc/x.png' cannot be written: ", error);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(dir, "model.zip")));
+    }
+
+    [Fact]
+    public void An_empty_file_a_zip_named_onnx_and_a_damaged_assembly_name_are_said_for_what_they_are()
+    {
+        var (dir, csv) = TrainSmall();
+        File.WriteAllBytes(Path.Combine(dir, "empty.zip"), []);
+        var (code, _, error) = Cli.Run(dir, "show", "--model", "empty.zip");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Cannot load model 'empty.zip': the file is empty; a saved ML.NET model is a zip archive.", error.TrimEnd());
+
+        File.Copy(Path.Combine(dir, "model.zip"), Path.Combine(dir, "fake.onnx"));
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "fake.onnx", "--csv", csv, "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.EndsWith("The file is a zip archive, as a saved ML.NET model is: give it a .zip name, or export it with sparseae export-onnx.", error.TrimEnd());
+
+        // The culture in the key's assembly name damaged (the zip's own CRCs right): .NET's "Culture is not supported".
+        var damaged = Path.Combine(dir, "culture.zip");
+        using (var source = System.IO.Compression.ZipFile.OpenRead(Path.Combine(dir, "model.zip")))
+        using (var target = System.IO.Compression.ZipFile.Open(damaged, System.IO.Compression.ZipArchiveMode.Create))
+            foreach (var entry in source.Entries)
+            {
+                using var read = new MemoryStream();
+                using (var s = entry.Open()) s.CopyTo(read);
+                var bytes = read.ToArray();
+                if (entry.FullName.EndsWith("Model.key", StringComparison.Ordinal))
+                {
+                    var text = System.Text.Encoding.Unicode;
+                    var from = text.GetBytes("Culture=neutral");
+                    int at = bytes.AsSpan().IndexOf(from);
+                    Assert.True(at >= 0, "the key names a culture");
+                    text.GetBytes("Culture=neut@@@").CopyTo(bytes, at);
+                }
+                using var write = target.CreateEntry(entry.FullName).Open();
+                write.Write(bytes);
+            }
+        (code, _, error) = Cli.Run(dir, "show", "--model", "culture.zip");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: Cannot load model 'culture.zip': the zip does not hold a model ML.NET can decode: an entry is damaged (", error.TrimEnd());
+    }
 }

@@ -60,4 +60,24 @@ public class AtomicFileTests
         var e = Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.WriteBytes(path, [1]));
         Assert.Contains($"Cannot write '{path}': the folder '{Path.GetDirectoryName(path)}' does not exist.", e.Message);
     }
+
+    [Fact]
+    public void A_folder_that_takes_no_file_is_named_by_the_file_asked_for()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // It named the temporary file: "Could not find file '/proc/.x.bin.1234.....tmp'".
+        var e = Assert.Throws<IOException>(() => AtomicFile.WriteBytes("/proc/x.bin", [1, 2, 3]));
+        Assert.StartsWith("Cannot write '/proc/x.bin': no file can be made in its folder '/proc' (", e.Message);
+    }
+
+    [Fact]
+    public void A_device_is_written_straight_to_not_replaced()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // Renamed over, /dev/null became a regular file holding the bytes (as root).
+        Assert.True(AtomicFile.IsDeviceOrPipe("/dev/null"));
+        Assert.False(AtomicFile.IsDeviceOrPipe(Path.GetFullPath("model.zip")));
+        AtomicFile.WriteBytes("/dev/null", [1, 2, 3]);
+        Assert.Empty(File.ReadAllBytes("/dev/null"));
+    }
 }

@@ -45,6 +45,7 @@ internal static class CliFiles
             if (Directory.Exists(full)) throw new UsageException($"{flag} '{path}' is a folder; give a file name.");
             var folder = Path.GetDirectoryName(full)!;
             if (!Directory.Exists(folder)) throw new UsageException($"{flag} '{path}': the folder '{folder}' does not exist.");
+            RequireWritable(flag, path);
             foreach (var (otherFlag, otherFull, reads) in taken)
             {
                 if (!string.Equals(full, otherFull, PathComparison)) continue;
@@ -53,6 +54,31 @@ internal static class CliFiles
                     : $"{flag} '{path}' is also where {otherFlag} is written; give each output its own path.");
             }
             taken.Add((flag, full, false));
+        }
+    }
+
+    // An output whose folder takes no new file (read-only, /proc) was found only when it was written, after
+    // training and after the outputs before it had been replaced: a file is made and removed there now.
+    // A device such as /dev/null is written straight to (AtomicFile), so it needs only to be writable.
+    private static void RequireWritable(string flag, string path)
+    {
+        // Where AtomicFile writes: the path as given, not the file a link points to (/dev/stdout is a link
+        // to a pipe, which has no folder).
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        try
+        {
+            if (SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(full))
+            {
+                using (new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) { }
+                return;
+            }
+            var probe = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.probe");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{flag} '{path}' cannot be written: {Messages.OneLine(e)}", e);
         }
     }
 

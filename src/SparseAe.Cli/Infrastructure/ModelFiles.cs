@@ -19,8 +19,9 @@ internal static class ModelFiles
         // ML.NET creates the transformers by reflection, so our loader's InvalidDataException (a CRC that
         // does not match, a truncated block) arrives inside a TargetInvocationException: the innermost names it.
         // ML.NET's own refusals are InvalidOperationException ("Could not load legacy format model") and
-        // FormatException; ours, InvalidDataException only (fuzzed: tools/SparseAe.Fuzz).
-        catch (Exception e) when (Messages.Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or NotSupportedException)
+        // FormatException; ours, InvalidDataException only (fuzzed: tools/SparseAe.Fuzz). A damaged assembly name
+        // in the zip's key (its culture, say) makes .NET's AssemblyName throw ArgumentException (CultureNotFoundException).
+        catch (Exception e) when (Messages.Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or NotSupportedException or ArgumentException)
         {
             throw new UsageException($"Cannot load model '{path}': {NotAZip(path) ?? Reason(Messages.Innermost(e))}", e);
         }
@@ -34,6 +35,7 @@ internal static class ModelFiles
         FormatException => $"the zip does not hold a model ML.NET can decode: an entry is missing, cut short or damaged (ML.NET: {innermost.Message.TrimEnd('.')}).",
         FileNotFoundException or FileLoadException =>
             $"it names a component in an assembly that cannot be loaded, so the zip is damaged or the model needs a package this program lacks ({innermost.Message.Trim().TrimEnd('.')}).",
+        ArgumentException => $"the zip does not hold a model ML.NET can decode: an entry is damaged ({Messages.OneLine(innermost).TrimEnd('.')}).",
         _ => innermost.Message,
     };
 
@@ -45,6 +47,7 @@ internal static class ModelFiles
         int n;
         using (var file = File.OpenRead(path)) n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (n >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K') return null;
+        if (n == 0) return "the file is empty; a saved ML.NET model is a zip archive.";
         string onnx = path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             ? " This looks like an ONNX graph: featurize reads those, but this command needs the model zip it was exported from." : "";
         return $"it is not a zip archive, which a saved ML.NET model is (its first bytes are {Convert.ToHexString(head, 0, n)}; a zip's are 504B).{onnx}";

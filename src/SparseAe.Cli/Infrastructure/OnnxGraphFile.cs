@@ -24,7 +24,12 @@ internal sealed class OnnxGraphFile : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new UsageException($"Cannot load ONNX graph '{path}': {e.Message.ReplaceLineEndings(" ")}", e);
+            // ONNX Runtime says "Protobuf parsing failed" of a model zip named .onnx: say what the file is.
+            var head = new byte[2];
+            using (var file = File.OpenRead(path)) head = head[..file.ReadAtLeast(head, 2, throwOnEndOfStream: false)];
+            string what = head.Length == 0 ? " The file is empty."
+                : head is [(byte)'P', (byte)'K'] ? " The file is a zip archive, as a saved ML.NET model is: give it a .zip name, or export it with sparseae export-onnx." : "";
+            throw new UsageException($"Cannot load ONNX graph '{path}': {e.Message.ReplaceLineEndings(" ")}{what}", e);
         }
     }
 

@@ -6,6 +6,9 @@ namespace SparseAe.Persistence;
 /// to disk, and is then renamed over the target. If writing throws, the temporary file is removed
 /// and the old file is untouched. Use it for saved models:
 /// <c>AtomicFile.Write("model.zip", s =&gt; mlContext.Model.Save(model, schema, s))</c>.
+/// A device or a pipe under /dev or /proc (/dev/null, /dev/stdout, a shell's /dev/fd/63) is written
+/// straight to, as it has no old content to keep: renamed over, /dev/null itself was replaced by a
+/// regular file when run as root.
 /// </summary>
 public static class AtomicFile
 {
@@ -19,10 +22,26 @@ public static class AtomicFile
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"Cannot write '{path}': the folder '{folder}' does not exist.");
+        if (IsDeviceOrPipe(full))
+        {
+            using var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            write(device);
+            return;
+        }
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        FileStream created;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            created = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Named by the file asked for, not by the temporary one nobody knows of.
+            throw new IOException($"Cannot write '{path}': no file can be made in its folder '{folder}' ({e.Message})", e);
+        }
+        try
+        {
+            using (var stream = created)
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
@@ -54,6 +73,15 @@ public static class AtomicFile
             write(writer);
         });
     }
+
+    /// <summary>
+    /// Whether <paramref name="fullPath"/> is an existing device or pipe to write straight to rather than
+    /// replace: on Unix, a path under /dev or /proc. (.NET does not say a file's type, so a pipe made with
+    /// mkfifo elsewhere is not seen as one.)
+    /// </summary>
+    internal static bool IsDeviceOrPipe(string fullPath)
+        => !OperatingSystem.IsWindows() && File.Exists(fullPath)
+            && (fullPath.StartsWith("/dev/", StringComparison.Ordinal) || fullPath.StartsWith("/proc/", StringComparison.Ordinal));
 
     private static void TryDelete(string path)
     {
