@@ -5,7 +5,8 @@ namespace SparseAe.MLNet;
 /// <summary>Options of <see cref="ConvolutionalFeaturizerEstimator"/>. Defaults come from <see cref="Defaults"/>.</summary>
 public sealed class ConvolutionalFeaturizerOptions
 {
-    /// <summary>The pooled features column: a vector of (pooling regions) * HiddenCount Single values.</summary>
+    /// <summary>The pooled features column: a vector of (pooling regions) * HiddenCount Single values, twice
+    /// as many with <see cref="FeatureEncodingKind.SoftThreshold"/> (its two polarities).</summary>
     public string OutputColumnName { get; set; } = "Features";
 
     /// <summary>The image column: a known-size vector of ImageHeight * ImageWidth Single, row-major.</summary>
