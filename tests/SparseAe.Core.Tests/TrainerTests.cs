@@ -178,6 +178,19 @@ public class TrainerTests
         Assert.Empty(warnings);
     }
 
+    [Theory]
+    [InlineData(1e308, 0.0001, "To find why, lower SparsityWeight (now 1E+308): the sparsity term it scales is ")]
+    [InlineData(3.0, 1e308, "To find why, lower WeightDecay (now 1E+308): the weight-decay term is ")]
+    public void A_penalty_weight_that_overflows_is_named_not_the_inputs(double beta, double lambda, string advice)
+    {
+        // A finite cost of 1.5e308 beside an infinite float gradient was blamed on inputs that lay in [0, 1].
+        var x = TestData.RandomRows(40, 8, 3);
+        var settings = new TrainerSettings { HiddenCount = 3, MaxIterations = 3, Objective = new SparseAe.Objective.ObjectiveSettings(SparsityWeight: beta, WeightDecay: lambda) };
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 40, 8), settings));
+        Assert.Contains(advice, e.Message);
+        Assert.DoesNotContain("[0, 1]", e.Message);
+    }
+
     [Fact]
     public void A_non_finite_cost_with_a_linear_decoder_advises_on_the_inputs_scale_not_on_0_to_1()
     {

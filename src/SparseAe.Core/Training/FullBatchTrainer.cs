@@ -87,7 +87,8 @@ internal static class FullBatchTrainer
         }
         catch (NonFiniteCostException e)
         {
-            throw new NonFiniteCostException($"{e.Message} To find why, {RowReading.InputScaleAdvice(settings.Objective.Decoder)}.");
+            CostBreakdown? last = recent.TryGetValue(evaluation - 1, out var c) ? c : null;
+            throw new NonFiniteCostException($"{e.Message} To find why, {RowReading.NonFiniteAdvice(last, settings.Objective)}.");
         }
 
         var final = new AutoencoderParameters(visibleCount, settings.HiddenCount, Array.ConvertAll(result.Point, v => (float)v));

@@ -172,7 +172,7 @@ internal static class MiniBatchTrainer
         if (what is not null)
             throw new NonFiniteCostException(
                 $"{what} {where}; training stopped and no model is returned. " +
-                $"Try a smaller LearningRate (now {settings.LearningRate}) and {RowReading.InputScaleAdvice(settings.Objective.Decoder)}.");
+                $"Try a smaller LearningRate (now {settings.LearningRate}), or {RowReading.NonFiniteAdvice(cost, settings.Objective)}.");
     }
 
     // Each evaluation in the loop comes before its update, so the last update is checked here: the parameters

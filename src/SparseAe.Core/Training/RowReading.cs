@@ -167,6 +167,35 @@ internal static class RowReading
     }
 
     /// <summary>
+    /// What to check when the cost or its gradient stops being finite: the penalty term that overflowed,
+    /// named by the weight that scales it, when one did (beyond float: the gradient is float, so a sparsity
+    /// weight of 1e308 left a finite cost of 1.5e308 and an infinite gradient, which was blamed on the
+    /// inputs); else the inputs (<see cref="InputScaleAdvice"/>).
+    /// </summary>
+    public static string NonFiniteAdvice(CostBreakdown? cost, ObjectiveSettings objective)
+    {
+        static bool Overflows(double term) => !(Math.Abs(term) <= float.MaxValue);
+        // The weight is to blame when the penalty it scales is in range and the product is not; weights that
+        // blew up (too large a learning rate) or inputs too large overflow the penalty itself (a KL term at
+        // rhoHat = 0, ||W||^2 of weights of 1e20). A weight beyond float is to blame alone: the gradient is float.
+        static bool WeightOverflows(double term, double weight) => Overflows(term) && weight > 0 && (Overflows(weight) || !Overflows(term / weight));
+        if (cost is { } c && SparsityWeightOf(objective) is ({ } name, var weight) && WeightOverflows(c.Sparsity, weight))
+            return $"lower {name} (now {weight}): the sparsity term it scales is {c.Sparsity:G4}, beyond float";
+        if (cost is { } d && WeightOverflows(d.WeightDecay, objective.WeightDecay))
+            return $"lower WeightDecay (now {objective.WeightDecay}): the weight-decay term is {d.WeightDecay:G4}, beyond float";
+        return InputScaleAdvice(objective.Decoder);
+    }
+
+    // The option that weights the sparsity term of each activation (TopK has none: its term is AuxK's, unweighted).
+    private static (string? Name, double Weight) SparsityWeightOf(ObjectiveSettings o) => o.Activation switch
+    {
+        ActivationKind.Sigmoid => ("SparsityWeight", o.SparsityWeight),
+        ActivationKind.ReLU => ("L1Weight", o.L1Weight),
+        ActivationKind.JumpReLU => ("L0Weight", o.L0Weight),
+        _ => (null, 0),
+    };
+
+    /// <summary>
     /// What to check about the inputs when the cost stops being finite, by decoder: a sigmoid reconstructs
     /// only [0, 1]; a linear decoder's squared error grows with the square of the inputs' scale.
     /// </summary>
