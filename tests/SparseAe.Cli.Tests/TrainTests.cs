@@ -268,6 +268,54 @@ public class TrainTests
         Assert.False(File.Exists(Path.Combine(dir, "nan.zip")));
     }
 
+    // Each used to be ignored without a word (only --latents and --metrics-json with the sigmoid were refused).
+    [Theory]
+    [InlineData("error: --patches: it is for image data (the embedded photographs, --images, --mat, --idx), but the data is --csv 'small.csv', whose rows are used whole, as they are.", "--csv", "small.csv", "--patches", "5")]
+    [InlineData("error: --patch: it is for image data", "--csv", "small.csv", "--patch", "4")]
+    [InlineData("error: --downsample: it is for image data", "--csv", "small.csv", "--downsample", "2")]
+    [InlineData("error: --variable: it names the array in a MAT file, but --mat was not given.", "--variable", "X")]
+    [InlineData("error: --k: it is TopK's, for --activation topk only, but the activation is sigmoid.", "--csv", "small.csv", "--k", "3")]
+    [InlineData("error: --aux-k: it is TopK's, for --activation topk only, but the activation is relu.", "--csv", "small.csv", "--activation", "relu", "--aux-k", "3")]
+    [InlineData("error: --l1-weight: it is ReLU's penalty, for --activation relu only, but the activation is topk.", "--csv", "small.csv", "--activation", "topk", "--l1-weight", "0.1")]
+    [InlineData("error: --l0-weight: it is JumpReLU's penalty, for --activation jumprelu only, but the activation is sigmoid.", "--csv", "small.csv", "--l0-weight", "1")]
+    [InlineData("error: --dead-window: a sigmoid code has no zeros", "--csv", "small.csv", "--dead-window", "10")]
+    [InlineData("error: --sparsity: it sets the sigmoid's sparsity penalty, for --activation sigmoid only, but the activation is topk, whose sparsity is set by --k.", "--csv", "small.csv", "--activation", "topk", "--sparsity", "0.1")]
+    [InlineData("error: --sparsity-weight: it sets the sigmoid's sparsity penalty, for --activation sigmoid only, but the activation is jumprelu, whose sparsity is set by --l0-weight.", "--csv", "small.csv", "--activation", "jumprelu", "--sparsity-weight", "2")]
+    [InlineData("error: --penalty: it sets the sigmoid's sparsity penalty, for --activation sigmoid only, but the activation is relu, whose sparsity is set by --l1-weight.", "--csv", "small.csv", "--activation", "relu", "--penalty", "l1")]
+    [InlineData("error: --epochs: it is Adam's, but the optimizer is L-BFGS (the default for --activation sigmoid; --iterations sets its length, or give --optimizer adam).", "--csv", "small.csv", "--epochs", "3")]
+    [InlineData("error: --batch-size: it is Adam's, but the optimizer is L-BFGS (--optimizer lbfgs;", "--csv", "small.csv", "--optimizer", "lbfgs", "--batch-size", "3")]
+    [InlineData("error: --learning-rate: it is Adam's, but the optimizer is L-BFGS", "--csv", "small.csv", "--learning-rate", "0.1")]
+    [InlineData("error: --iterations: it is L-BFGS's, but the optimizer is Adam (the default for --activation topk; --epochs sets its length).", "--csv", "small.csv", "--activation", "topk", "--iterations", "3")]
+    [InlineData("error: --iterations: it is L-BFGS's, but the optimizer is Adam (--optimizer adam;", "--csv", "small.csv", "--optimizer", "adam", "--iterations", "3")]
+    public void An_option_that_does_not_apply_is_refused_by_name_not_ignored(string message, params string[] args)
+    {
+        var dir = Cli.TempDirectory();
+        File.Copy(WriteCsv(dir, 60, 16, 3), Path.Combine(dir, "small.csv"));
+        File.Delete(Path.Combine(dir, "rows.csv"));
+        var (code, output, error) = Cli.Run(dir, ["train", "--hidden", "4", .. args]);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.StartsWith(message, error);
+        Assert.Equal(new[] { "small.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Adams_options_apply_to_the_sigmoid_when_adam_is_asked_for_and_variable_with_mat()
+    {
+        var dir = Cli.TempDirectory();
+        WriteCsv(dir, 60, 16, 3);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "4", "--optimizer", "adam", "--epochs", "2", "--batch-size", "20", "--learning-rate", "0.01");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("done: ", output);
+        Assert.Contains("(2 epochs)", output);
+        var rng = new Random(2);
+        MatWriter.Write(Path.Combine(dir, "I.mat"), [MatVariable.FromDoubles("PIX", [20, 20, 1], Enumerable.Range(0, 400).Select(_ => rng.NextDouble()).ToArray())]);
+        (code, output, error) = Cli.Run(dir, "train", "--mat", "I.mat", "--variable", "PIX", "--patch", "4", "--patches", "50", "--downsample", "1", "--hidden", "4", "--iterations", "2",
+            "--model", "m2.zip", "--filters", "f2.png", "--curve", "c2.png");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("50 4x4 patches from I.mat:PIX", output);
+    }
+
     [Theory]
     [InlineData("error: --hidden: HiddenCount must be at least 1, but is 0.", "--hidden", "0")]
     [InlineData("--whiten must be one of", "--whiten", "bogus")]

@@ -114,10 +114,35 @@ internal static class TrainCommand
                 Threads = r.GetValue(threads),
             };
             bool sparseCode = options.Activation != ActivationKind.Sigmoid;
-            if (r.GetValue(metricsJson) is not null && !sparseCode)
-                throw new UsageException("--metrics-json: the metrics are those of a sparse code; give --activation relu, topk or jumprelu.");
-            if (r.GetValue(latents) is not null && !sparseCode)
-                throw new UsageException("--latents: a sigmoid code has no zeros, so no latent ever stops firing; the histogram is for a sparse code: give --activation relu, topk or jumprelu.");
+            // An option the run would not use is refused rather than ignored: a user who gives it expects an
+            // effect. Only the options given count (their defaults apply to every run quietly).
+            void OnlyWhen(bool applies, Option option, string why)
+            {
+                if (!applies && r.GetResult(option) is { Implicit: false })
+                    throw new UsageException($"{option.Name}: {why}");
+            }
+            string activationName = NameOf(Activations, options.Activation);
+            string theData = data.Csv is not null ? $"the data is --csv '{data.Csv}', whose rows are used whole, as they are"
+                : data.Mat is null ? $"--mat was not given" : "";
+            foreach (var option in new Option[] { patch, patches, downsample })
+                OnlyWhen(data.Csv is null, option, $"it is for image data (the embedded photographs, --images, --mat, --idx), but {theData}.");
+            OnlyWhen(data.Mat is not null, variable, $"it names the array in a MAT file, but {theData}.");
+            foreach (var option in new Option[] { k, auxK })
+                OnlyWhen(options.Activation == ActivationKind.TopK, option, $"it is TopK's, for --activation topk only, but the activation is {activationName}.");
+            OnlyWhen(options.Activation == ActivationKind.ReLU, l1Weight, $"it is ReLU's penalty, for --activation relu only, but the activation is {activationName}.");
+            OnlyWhen(options.Activation == ActivationKind.JumpReLU, l0Weight, $"it is JumpReLU's penalty, for --activation jumprelu only, but the activation is {activationName}.");
+            OnlyWhen(sparseCode, deadWindow, "a sigmoid code has no zeros, so no latent ever stops firing; the window is for a sparse code: give --activation relu, topk or jumprelu.");
+            // The sparse codes' sparsity comes from their own settings (SparseAutoencoderObjective: the L1 or L0
+            // weight, or K); rho, beta and the KL or L1 penalty enter the sigmoid's cost alone.
+            foreach (var option in new Option[] { sparsity, sparsityWeight, penalty })
+                OnlyWhen(!sparseCode, option, $"it sets the sigmoid's sparsity penalty, for --activation sigmoid only, but the activation is {activationName}, whose sparsity is set by {SparsityFlagOf(options.Activation)}.");
+            var optimizerKind = TrainRunner.OptimizerOf(options);
+            string optimizerSaid = options.Optimizer is null ? $"the default for --activation {activationName}" : $"--optimizer {r.GetValue(optimizer)}";
+            foreach (var option in new Option[] { epochs, batchSize, learningRate })
+                OnlyWhen(optimizerKind == OptimizerKind.Adam, option, $"it is Adam's, but the optimizer is L-BFGS ({optimizerSaid}; --iterations sets its length, or give --optimizer adam).");
+            OnlyWhen(optimizerKind == OptimizerKind.Lbfgs, iterations, $"it is L-BFGS's, but the optimizer is Adam ({optimizerSaid}; --epochs sets its length).");
+            OnlyWhen(sparseCode, metricsJson, "the metrics are those of a sparse code; give --activation relu, topk or jumprelu.");
+            OnlyWhen(sparseCode, latents, "a sigmoid code has no zeros, so no latent ever stops firing; the histogram is for a sparse code: give --activation relu, topk or jumprelu.");
             var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson), r.GetValue(saveRows),
                 sparseCode ? r.GetValue(latents) ?? DefaultLatents : null);
             Check(options, flagOf);
@@ -144,6 +169,15 @@ internal static class TrainCommand
 
     private static IEnumerable<(string Flag, string? Path)> Inputs(DataOptions data)
         => new[] { ("--mat", data.Mat), ("--idx", data.Idx), ("--csv", data.Csv) }.Concat(data.Images.Select(i => ("--images", (string?)i)));
+
+    // The flag that sets a sparse code's sparsity, named where --sparsity and its kin do not apply.
+    private static string SparsityFlagOf(ActivationKind activation) => activation switch
+    {
+        ActivationKind.ReLU => "--l1-weight",
+        ActivationKind.TopK => "--k",
+        ActivationKind.JumpReLU => "--l0-weight",
+        _ => "--sparsity, --sparsity-weight and --penalty",
+    };
 
     private static string NameOf<T>((string Name, T Value)[] choices, T value)
         => choices.Single(c => EqualityComparer<T>.Default.Equals(c.Value, value)).Name;
@@ -188,6 +222,9 @@ internal static class TrainRunner
         }
     }
 
+    /// <summary>The optimizer a run uses: the one given, or the activation's default (lbfgs for the sigmoid, adam for the sparse codes).</summary>
+    public static OptimizerKind OptimizerOf(SparseAutoencoderOptions options) => options.Optimizer ?? Defaults.OptimizerFor(options.Activation);
+
     // The filter grid is drawn after training; whether it can be is known now, so a picture too large is
     // refused before the training it would follow (it used to fail after it, with only the model written).
     private static void CheckFilterGrid(int hiddenCount, PreparedData prepared)
@@ -214,7 +251,7 @@ internal static class TrainRunner
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(prepared.Rows, prepared.Count, prepared.Dimension), "Features", prepared.Count);
-        bool adam = (options.Optimizer ?? Defaults.OptimizerFor(options.Activation)) == OptimizerKind.Adam;
+        bool adam = OptimizerOf(options) == OptimizerKind.Adam;
         var (model, ae) = TrainProgress.Run(adam ? options.Epochs : options.MaxIterations, adam ? "epochs" : "iterations", progress =>
         {
             options.Progress = progress;
