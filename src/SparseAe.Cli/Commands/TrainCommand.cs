@@ -116,9 +116,10 @@ internal static class TrainCommand
             bool sparseCode = options.Activation != ActivationKind.Sigmoid;
             // An option the run would not use is refused rather than ignored: a user who gives it expects an
             // effect. Only the options given count (their defaults apply to every run quietly).
+            bool Given(Option option) => r.GetResult(option) is { Implicit: false };
             void OnlyWhen(bool applies, Option option, string why)
             {
-                if (!applies && r.GetResult(option) is { Implicit: false })
+                if (!applies && Given(option))
                     throw new UsageException($"{option.Name}: {why}");
             }
             string activationName = NameOf(Activations, options.Activation);
@@ -144,7 +145,7 @@ internal static class TrainCommand
             OnlyWhen(sparseCode, metricsJson, "the metrics are those of a sparse code; give --activation relu, topk or jumprelu.");
             OnlyWhen(sparseCode, latents, "a sigmoid code has no zeros, so no latent ever stops firing; the histogram is for a sparse code: give --activation relu, topk or jumprelu.");
             var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson), r.GetValue(saveRows),
-                sparseCode ? r.GetValue(latents) ?? DefaultLatents : null);
+                sparseCode ? r.GetValue(latents) ?? DefaultLatents : null, FiltersGiven: Given(filters));
             Check(options, flagOf);
             CliFiles.CheckOutputs(Inputs(data), outputs.ByFlag);
             TrainRunner.Run(data, options, outputs, Console.Out);
@@ -191,8 +192,10 @@ internal static class TrainCommand
 }
 
 /// <summary>Where a training run writes its files (null: not written).</summary>
-internal sealed record TrainOutputs(string Model, string Filters, string Curve, string? WeightsCsv, string? WeightsMat, string? MetricsJson = null, string? Rows = null,
-    string? Latents = null)
+/// <remarks><paramref name="FiltersGiven"/>: --filters was given, so a filter grid too large to draw is refused before
+/// training; otherwise the default picture is left out (Filters null) with a note.</remarks>
+internal sealed record TrainOutputs(string Model, string? Filters, string Curve, string? WeightsCsv, string? WeightsMat, string? MetricsJson = null, string? Rows = null,
+    string? Latents = null, bool FiltersGiven = false)
 {
     /// <summary>Each output with the flag that names it, in the order they are written: what is checked before training and listed after it.</summary>
     public (string Flag, string? Path)[] ByFlag =>
@@ -225,17 +228,54 @@ internal static class TrainRunner
     /// <summary>The optimizer a run uses: the one given, or the activation's default (lbfgs for the sigmoid, adam for the sparse codes).</summary>
     public static OptimizerKind OptimizerOf(SparseAutoencoderOptions options) => options.Optimizer ?? Defaults.OptimizerFor(options.Activation);
 
-    // The filter grid is drawn after training; whether it can be is known now, so a picture too large is
-    // refused before the training it would follow (it used to fail after it, with only the model written).
-    private static void CheckFilterGrid(int hiddenCount, PreparedData prepared)
+    // The filter grid is drawn after training; whether it can be is known now, once the data gives the tiles'
+    // shape. Too large a picture asked for by --filters is refused before the training it would follow (it
+    // used to fail after it, with only the model written); the default picture is left out with a note
+    // instead, since the model is what the run is for (wide CSV rows, whose filters no grid can hold, used to
+    // be refused for a picture nobody asked for). Returns the outputs to write.
+    private static TrainOutputs CheckFilterGrid(int hiddenCount, PreparedData prepared, TrainOutputs outputs)
+    {
+        if (outputs.Filters is null || GridFits(hiddenCount, prepared.PatchHeight, prepared.PatchWidth)) return outputs;
+        int v = prepared.Dimension;
+        string problem = string.Format(CultureInfo.InvariantCulture,
+            "{0} filters of {1} x {2} pixels make a grid larger than the limit of {3} x {3} pixels", hiddenCount, prepared.PatchHeight, prepared.PatchWidth, FilterGridLayout.MaxSide);
+        // Another tile shape of the same V values (`show --patch-height`) can fit where the data's does not; the
+        // one closest to square that fits is named, or else how many hidden units would fit.
+        var heights = Enumerable.Range(1, v).Where(h => v % h == 0 && h != prepared.PatchHeight && GridFits(hiddenCount, h, v / h))
+            .OrderBy(h => Math.Abs(Math.Log((double)h * h / v))).ToArray();
+        if (heights.Length > 0)
+        {
+            string show = $"sparseae show --model {outputs.Model} --patch-height {heights[0]}";
+            if (outputs.FiltersGiven)
+                throw new UsageException($"--filters: {problem}; leave out --filters and draw the grid after training with `{show}`, or give fewer hidden units (--hidden).");
+            Console.Error.WriteLine($"note: {outputs.Filters} is not drawn: {problem}; draw the grid after training with `{show}`.");
+        }
+        else
+        {
+            int fit = 0;   // the most hidden units whose grid fits (the grid grows with H), 0 if not even one
+            for (int lo = 1, hi = hiddenCount - 1; lo <= hi;)
+            {
+                int mid = lo + (hi - lo) / 2;
+                if (GridFits(mid, prepared.PatchHeight, prepared.PatchWidth)) { fit = mid; lo = mid + 1; } else hi = mid - 1;
+            }
+            string fewer = fit > 0 ? $"--hidden {fit} or fewer would fit" : "not even one filter fits";
+            if (outputs.FiltersGiven)
+                throw new UsageException($"--filters: {problem}, in tiles of any shape ({fewer}); leave out --filters to train without the picture.");
+            Console.Error.WriteLine($"note: {outputs.Filters} is not drawn: {problem}, in tiles of any shape ({fewer}).");
+        }
+        return outputs with { Filters = null };
+    }
+
+    private static bool GridFits(int hiddenCount, int patchHeight, int patchWidth)
     {
         try
         {
-            _ = FilterGridLayout.Create(hiddenCount, prepared.PatchHeight, prepared.PatchWidth, FilterGrid.DefaultMinTileWidth);
+            _ = FilterGridLayout.Create(hiddenCount, patchHeight, patchWidth, FilterGrid.DefaultMinTileWidth);
+            return true;
         }
-        catch (ArgumentException e)
+        catch (ArgumentException)
         {
-            throw new UsageException($"--filters: {Messages.OneLine(e)} (--hidden {hiddenCount}; the tiles' shape follows the data)", e);
+            return false;
         }
     }
 
@@ -247,7 +287,7 @@ internal static class TrainRunner
         // a library user reads; here they go to standard error, one line each.
         ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {e.RawMessage.ReplaceLineEndings(" ")}"); };
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
-        CheckFilterGrid(options.HiddenCount, prepared);
+        outputs = CheckFilterGrid(options.HiddenCount, prepared, outputs);
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(prepared.Rows, prepared.Count, prepared.Dimension), "Features", prepared.Count);
@@ -266,7 +306,7 @@ internal static class TrainRunner
         });
 
         ModelOutputs.Model(ml, model, view.Schema, outputs.Model);
-        ModelOutputs.Filters(ae, prepared.PatchHeight, prepared.PatchWidth, outputs.Filters);
+        if (outputs.Filters is not null) ModelOutputs.Filters(ae, prepared.PatchHeight, prepared.PatchWidth, outputs.Filters);
         ModelOutputs.Curve(ae, outputs.Curve);
         if (outputs.Latents is not null) ModelOutputs.Latents(ae, outputs.Latents);
         if (outputs.WeightsCsv is not null) ModelOutputs.WeightsCsv(ae, outputs.WeightsCsv);
