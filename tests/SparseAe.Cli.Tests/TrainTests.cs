@@ -214,6 +214,24 @@ public class TrainTests
     }
 
     [Fact]
+    public void Patches_that_normalise_to_a_constant_are_refused_instead_of_trained_on()
+    {
+        // They used to train silently: "3 sigma = 0", every prepared row 0.5 (UFLDL) or 0 (standard).
+        var dir = Cli.TempDirectory();
+        var rng = new Random(4);
+        MatWriter.Write(Path.Combine(dir, "random.mat"), [MatVariable.FromDoubles("IMAGES", [10, 10], Enumerable.Range(0, 100).Select(_ => rng.NextDouble()).ToArray())]);
+        MatWriter.Write(Path.Combine(dir, "flat.mat"), [MatVariable.FromDoubles("IMAGES", [20, 20], Enumerable.Repeat(0.3, 400).ToArray())]);
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", "random.mat", "--patch", "1", "--patches", "5", "--hidden", "4", "--iterations", "2");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --normalize ufldl (the default for image patches): all 5 sampled 1x1 patches are flat (sigma = 0 once each patch's mean is removed: a 1x1 patch minus its mean is always 0), so every prepared row would be 0.5 and carry nothing to learn; give larger patches (--patch), images that vary, or --normalize none.", error.TrimEnd());
+        (code, output, error) = Cli.Run(dir, "train", "--mat", "flat.mat", "--patches", "50", "--normalize", "standard", "--hidden", "4", "--activation", "relu", "--epochs", "1");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --normalize standard: all 50 sampled 8x8 patches are flat (sigma = 0 once each patch's mean is removed: the images are constant over every sampled window), so every prepared row would be 0 and carry nothing to learn; give larger patches (--patch), images that vary, or --normalize none.", error.TrimEnd());
+        Assert.DoesNotContain("training a", output);
+        Assert.Equal(new[] { "flat.mat", "random.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
     public void An_IDX_file_of_other_values_than_bytes_is_bad_input_not_an_internal_error()
     {
         var dir = Cli.TempDirectory();

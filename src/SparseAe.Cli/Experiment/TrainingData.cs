@@ -64,15 +64,31 @@ internal static class TrainingData
         if (normalize == NormalizeMode.Ufldl)
         {
             double pstd = PatchNormalization.Ufldl(rows, o.PatchCount, dim);
+            RequireVariation(pstd, o, "ufldl", 0.5);
             log(string.Format(CultureInfo.InvariantCulture, "normalised patches as UFLDL (3 sigma = {0:G4}, rescaled to [0.1, 0.9])", pstd));
         }
         else if (normalize == NormalizeMode.Standard)
         {
             double deviation = PatchNormalization.Standardize(rows, o.PatchCount, dim);
+            RequireVariation(deviation, o, "standard", 0);
             log(string.Format(CultureInfo.InvariantCulture, "normalised patches to mean 0 each and unit variance (sigma = {0:G4})", deviation));
         }
         return new PreparedData(rows, o.PatchCount, dim, o.PatchSize, o.PatchSize, whiten == WhitenMode.Zca,
             $"{o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {what}");
+    }
+
+    // Both normalisations remove each patch's mean first; when every sampled patch is flat (a constant
+    // image, or 1x1 patches, which always are) nothing is left, and every prepared row is the same constant.
+    // Refused rather than warned about: training on such rows learns nothing about the data (the model is
+    // the same whatever the images), so a run that goes on only wastes the time and writes a meaningless model.
+    private static void RequireVariation(double deviation, DataOptions o, string mode, double flatValue)
+    {
+        if (deviation > 0) return;
+        string given = o.Normalize == NormalizeMode.Auto ? $"--normalize {mode} (the default for image patches)" : $"--normalize {mode}";
+        string why = o.PatchSize == 1 ? "a 1x1 patch minus its mean is always 0" : "the images are constant over every sampled window";
+        throw new UsageException(string.Format(CultureInfo.InvariantCulture,
+            "{0}: all {1} sampled {2}x{2} patches are flat (sigma = 0 once each patch's mean is removed: {3}), so every prepared row would be {4} and carry nothing to learn; give larger patches (--patch), images that vary, or --normalize none.",
+            given, o.PatchCount, o.PatchSize, why, flatValue));
     }
 
     private static PreparedData FromCsv(DataOptions o)
