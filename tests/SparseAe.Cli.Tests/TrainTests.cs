@@ -232,6 +232,29 @@ public class TrainTests
     }
 
     [Fact]
+    public void Too_many_patches_and_a_source_without_images_are_said_under_the_flag_and_file()
+    {
+        // They were the library's words: "count*patchSize^2 = ... sample fewer, or draw them one at a time with
+        // SampleOne (as SparseAe.Data's PatchRowSource streams them)", and "images must hold at least one image
+        // to sample patches from, but is empty." without the file.
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--patches", "100000000");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal($"error: --patches: 100000000 patches of 8x8 pixels are 6400000000 values, more than one array holds ({Array.MaxLength}); give --patches {Array.MaxLength / 64} or fewer.", error.TrimEnd());
+
+        File.WriteAllBytes(Path.Combine(dir, "empty.idx"), [0, 0, 0x08, 3, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28]);
+        (code, output, error) = Cli.Run(dir, "train", "--idx", "empty.idx");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: IDX file 'empty.idx' holds no images (its dimensions are 0x28x28); patches are sampled from at least one.", error.TrimEnd());
+
+        MatWriter.Write(Path.Combine(dir, "none.mat"), [MatVariable.FromDoubles("IMAGES", [16, 16, 0], [])]);
+        (code, output, error) = Cli.Run(dir, "train", "--mat", "none.mat");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Variable 'IMAGES' in 'none.mat' is 16x16x0: it holds no images, and patches are sampled from at least one.", error.TrimEnd());
+        Assert.Equal(new[] { "empty.idx", "none.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
     public void An_IDX_file_of_other_values_than_bytes_is_bad_input_not_an_internal_error()
     {
         var dir = Cli.TempDirectory();

@@ -59,7 +59,7 @@ internal static class TrainingData
             throw new UsageException($"Image '{small.Name}' is {small.Width}x{small.Height}, smaller than the {o.PatchSize}x{o.PatchSize} patches asked for (--patch).");
 
         int dim = o.PatchSize * o.PatchSize;
-        var rows = PatchSampler.Sample(images, o.PatchSize, o.PatchCount, o.Seed);
+        var rows = SamplePatches(images, o);
         var normalize = o.Normalize == NormalizeMode.Auto ? NormalizeMode.Ufldl : o.Normalize;
         if (normalize == NormalizeMode.Ufldl)
         {
@@ -75,6 +75,23 @@ internal static class TrainingData
         }
         return new PreparedData(rows, o.PatchCount, dim, o.PatchSize, o.PatchSize, whiten == WhitenMode.Zca,
             $"{o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {what}");
+    }
+
+    // The sampler's limit (count * P^2 floats in one array) said under --patches, with the most that fit: its
+    // own words name its parameter and a streaming API the command line does not offer.
+    private static float[] SamplePatches(IReadOnlyList<GreyImage> images, DataOptions o)
+    {
+        try
+        {
+            return PatchSampler.Sample(images, o.PatchSize, o.PatchCount, o.Seed);
+        }
+        catch (ArgumentException e) when (e.ParamName == "count")
+        {
+            int dim = o.PatchSize * o.PatchSize;
+            throw new UsageException(string.Format(CultureInfo.InvariantCulture,
+                "--patches: {0} patches of {1}x{1} pixels are {2} values, more than one array holds ({3}); give --patches {4} or fewer.",
+                o.PatchCount, o.PatchSize, (long)o.PatchCount * dim, Array.MaxLength, Array.MaxLength / dim), e);
+        }
     }
 
     // Both normalisations remove each patch's mean first; when every sampled patch is flat (a constant
@@ -127,6 +144,8 @@ internal static class TrainingData
         if (dims.Count is not (2 or 3))
             throw new UsageException($"Variable '{variable}' must be an H x W or H x W x K array of images, but is {string.Join('x', dims)}.");
         int height = dims[0], width = dims[1], count = dims.Count == 3 ? dims[2] : 1;
+        if (count == 0)
+            throw new UsageException($"Variable '{variable}' in '{path}' is {string.Join('x', dims)}: it holds no images, and patches are sampled from at least one.");
         var data = v.ToSingleArray();
         int plane = height * width;
         // Named here, by MATLAB's subscripts and the value as stored: the sampled patch a NaN lands in
@@ -156,6 +175,8 @@ internal static class TrainingData
         if (idx.Dimensions.Count != 3)
             throw new UsageException($"IDX file '{path}' must hold N x rows x cols images, but its dimensions are {string.Join('x', idx.Dimensions)}.");
         int n = idx.Dimensions[0], height = idx.Dimensions[1], width = idx.Dimensions[2];
+        if (n == 0)
+            throw new UsageException($"IDX file '{path}' holds no images (its dimensions are {string.Join('x', idx.Dimensions)}); patches are sampled from at least one.");
         if (idx.DataType != IdxDataType.UnsignedByte)
             throw new UsageException($"IDX file '{path}' holds {idx.DataType} values (type 0x{(int)idx.DataType:X2}); --idx reads images of unsigned bytes (type 0x08), as MNIST and Fashion-MNIST store them, and scales them to [0, 1].");
         var scaled = idx.ScaleToUnit();
