@@ -48,12 +48,20 @@ public sealed record FeatureEncoding(FeatureEncodingKind Kind, double Threshold)
         for (int j = 0; j < h; j++)
         {
             var row = w1.Slice(j * v, v);
-            // In double: a float sum of squares overflows for weights beyond about 1e19 (and underflows
-            // below 1e-23), which made such a filter a zero one.
+            float norm = System.Numerics.Tensors.TensorPrimitives.Norm(row);
+            if (norm is >= 1e-18f and <= 1e18f)   // its sum of squares, 1e-36..1e36, is a normal float
+            {
+                float scale = 1f / norm;
+                for (int t = 0; t < v; t++) dt[t * h + j] = row[t] * scale;
+                continue;
+            }
+            // Beyond that range the float sum of squares overflows (weights beyond about 1e19) or underflows
+            // (below 1e-23), which made such a filter a zero one: those rows are scaled in double. (Ordinary rows keep the
+            // float path above, bit for bit: the samples' written-down outputs were made with it.)
             double squares = 0;
             foreach (float w in row) squares += (double)w * w;
-            double scale = squares > 0 ? 1 / Math.Sqrt(squares) : 0;
-            for (int t = 0; t < v; t++) dt[t * h + j] = (float)(row[t] * scale);
+            double inverse = squares > 0 ? 1 / Math.Sqrt(squares) : 0;
+            for (int t = 0; t < v; t++) dt[t * h + j] = (float)(row[t] * inverse);
         }
         return dt;
     }
