@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Cases of .ci/check-output.py's rules, on the Fashion-MNIST quick run's expected output: it must pass
+what the rules allow and refuse what they do not. Run by .ci/run before the samples."""
+import os
+import subprocess
+import sys
+import tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+expected_path = os.path.join(here, '..', 'samples', 'FashionMnist', 'expected-output-quick.txt')
+expected = open(expected_path, encoding='utf-8').read().splitlines()
+
+
+def edited(lines, *changes):
+    """lines with each (line prefix, old, new) replacement applied to the line that starts so."""
+    out = list(lines)
+    for prefix, old, new in changes:
+        index = next(i for i, l in enumerate(out) if l.startswith(prefix))
+        assert old in out[index], (prefix, old)
+        out[index] = out[index].replace(old, new)
+    return out
+
+
+def check(lines):
+    with tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False, encoding='utf-8') as f:
+        f.write('\n'.join(lines) + '\n')
+    try:
+        return subprocess.run([sys.executable, os.path.join(here, 'check-output.py'), expected_path, f.name], capture_output=True).returncode == 0
+    finally:
+        os.unlink(f.name)
+
+
+sigmoid_row = '8x8 patches, 400 hidden, ZCA 0.1            sigmoid code'
+# A Zen 3 run (2026-12-04) chose the sigmoid code, 0.001 below soft threshold 0.25: another encoding, so
+# the final featurizer's line names it and counts half the features, and Shirt's recall moved by 0.0305.
+sigmoid_choice = edited(expected,
+    (sigmoid_row, '0.8600', '0.8640'),
+    ('chosen:', 'soft threshold 0.5, L2/row 0.002 (validation 0.8630)', 'sigmoid code, L2/row 0.002 (validation 0.8640)'),
+    ('final featurizer:', 'soft threshold 0.5', 'sigmoid code'),
+    ('final featurizer:', '7200 features', '3600 features'),
+    ('6 Shirt', '0.7107', '0.6802'))
+cases = [
+    ('the expected output itself', expected, True),
+    ('another encoding within 0.01 of the best, its feature count, a recall 0.0305 off', sigmoid_choice, True),
+    ('a choice 0.02 below the best', edited(sigmoid_choice, (sigmoid_row, '0.8640', '0.8440'), ('chosen:', '0.8640', '0.8440')), False),
+    ('a word changed on the line that names the choice', edited(sigmoid_choice, ('final featurizer:', 'L-BFGS', 'Adam')), False),
+    ('the same choice and a recall 0.0305 off', edited(expected, ('6 Shirt', '0.7107', '0.6802')), False),
+    ('the same choice and another feature count', edited(expected, ('final featurizer:', '7200 features', '3600 features')), False),
+    ('a recall 0.07 off after another choice', edited(sigmoid_choice, ('6 Shirt', '0.6802', '0.6407')), False),
+]
+failures = [name for name, lines, passes in cases if check(lines) != passes]
+for name in failures:
+    print(f'check-output.py got this case wrong: {name}')
+print(f'check-output.py: {len(cases) - len(failures)} of {len(cases)} cases right')
+sys.exit(1 if failures else 0)
