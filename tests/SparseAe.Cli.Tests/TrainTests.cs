@@ -333,8 +333,13 @@ public class TrainTests
             "--learning-rate", "1e30", "--model", "nan.zip");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.StartsWith("error: The cost became ", error);
-        Assert.Contains("Try a smaller LearningRate (now 1E+30)", error);
+        Assert.Contains("Try a smaller --learning-rate (now 1E+30)", error);   // the flag, not the property LearningRate
         Assert.Contains("a linear decoder's squared error", error);   // ReLU's decoder is linear: no advice about [0, 1]
+        Assert.False(File.Exists(Path.Combine(dir, "nan.zip")));
+        // A penalty weight that overflows is named as the flag that set it (the advice was to check the inputs' range).
+        (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "2", "--iterations", "3", "--sparsity-weight", "1e308", "--model", "nan.zip");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Contains("To find why, lower --sparsity-weight (now 1E+308): the sparsity term it scales is ", error);
         Assert.False(File.Exists(Path.Combine(dir, "nan.zip")));
     }
 

@@ -5,6 +5,7 @@ using SparseAe.Cli.Experiment;
 using SparseAe.Cli.Infrastructure;
 using SparseAe.Visualization;
 using SparseAe.MLNet;
+using SparseAe.Optimization;
 using SparseAe.Training;
 
 namespace SparseAe.Cli.Commands;
@@ -148,7 +149,15 @@ internal static class TrainCommand
                 sparseCode ? r.GetValue(latents) ?? DefaultLatents : null, FiltersGiven: Given(filters));
             Check(options, flagOf);
             CliFiles.CheckOutputs(Inputs(data), outputs.ByFlag);
-            TrainRunner.Run(data, options, outputs, Console.Out);
+            try
+            {
+                TrainRunner.Run(data, options, outputs, Console.Out);
+            }
+            catch (Exception e) when (Messages.Innermost(e) is NonFiniteCostException cost)
+            {
+                // The library's advice names the options' properties ("Try a smaller LearningRate"); here they are flags.
+                throw new UsageException(InFlags(cost.Message, flagOf), e);
+            }
         }));
         return command;
     }
@@ -170,6 +179,14 @@ internal static class TrainCommand
 
     private static IEnumerable<(string Flag, string? Path)> Inputs(DataOptions data)
         => new[] { ("--mat", data.Mat), ("--idx", data.Idx), ("--csv", data.Csv) }.Concat(data.Images.Select(i => ("--images", (string?)i)));
+
+    // A library message with each option's property name (a whole word) said as the flag that sets it.
+    internal static string InFlags(string message, IReadOnlyDictionary<string, string> flagOf)
+    {
+        foreach (var (property, flag) in flagOf)
+            message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{property}\b", flag);
+        return message;
+    }
 
     // The flag that sets a sparse code's sparsity, named where --sparsity and its kin do not apply.
     private static string SparsityFlagOf(ActivationKind activation) => activation switch
