@@ -313,6 +313,12 @@ public class TrainTests
         (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--patch-height", "2003");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Equal((381, 18037), PngSize(Path.Combine(dir, "filters.png")));
+        // show's own default shape does not fit either: said in show's words (it named the library's
+        // arguments, "tiles closer to square (patchHeight)").
+        (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "g.png");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --patch-height 37: 90 filters of 37 x 2003 pixels make a grid larger than the limit of 20000 x 20000 pixels; --patch-height 2003 fits.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "g.png")));
     }
 
     [Fact]

@@ -28,6 +28,11 @@ internal static class ShowCommand
         int height = patchHeight ?? FilterGridLayout.TileShape(v).Height;
         if (v % height != 0)
             throw new UsageException($"--patch-height must divide the filter length {v}, but is {height}.");
+        // Said in show's words: the library's names its arguments (patchHeight, minTileWidth).
+        if (ModelOutputs.GridTooLarge(ae.Weights.HiddenCount, height, v / height) is { } tooLarge)
+            throw new UsageException(tooLarge.OtherHeight is int other
+                ? $"--patch-height {height}: {tooLarge.Problem}; --patch-height {other} fits."
+                : $"--patch-height {height}: {tooLarge.Problem}, in tiles of any shape (a model of {tooLarge.MostHidden} hidden units or fewer would fit).");
         ModelOutputs.Filters(ae, height, v / height, filtersPath);
         output.WriteLine($"wrote {filtersPath}: {ae.Weights.HiddenCount} filters of {height}x{v / height}");
     }

@@ -252,48 +252,22 @@ internal static class TrainRunner
     // be refused for a picture nobody asked for). Returns the outputs to write.
     private static TrainOutputs CheckFilterGrid(int hiddenCount, PreparedData prepared, TrainOutputs outputs)
     {
-        if (outputs.Filters is null || GridFits(hiddenCount, prepared.PatchHeight, prepared.PatchWidth)) return outputs;
-        int v = prepared.Dimension;
-        string problem = string.Format(CultureInfo.InvariantCulture,
-            "{0} filters of {1} x {2} pixels make a grid larger than the limit of {3} x {3} pixels", hiddenCount, prepared.PatchHeight, prepared.PatchWidth, FilterGridLayout.MaxSide);
-        // Another tile shape of the same V values (`show --patch-height`) can fit where the data's does not; the
-        // one closest to square that fits is named, or else how many hidden units would fit.
-        var heights = Enumerable.Range(1, v).Where(h => v % h == 0 && h != prepared.PatchHeight && GridFits(hiddenCount, h, v / h))
-            .OrderBy(h => Math.Abs(Math.Log((double)h * h / v))).ToArray();
-        if (heights.Length > 0)
+        if (outputs.Filters is null || ModelOutputs.GridTooLarge(hiddenCount, prepared.PatchHeight, prepared.PatchWidth) is not { } tooLarge) return outputs;
+        if (tooLarge.OtherHeight is int height)
         {
-            string show = $"sparseae show --model {outputs.Model} --patch-height {heights[0]}";
+            string show = $"sparseae show --model {outputs.Model} --patch-height {height}";
             if (outputs.FiltersGiven)
-                throw new UsageException($"--filters: {problem}; leave out --filters and draw the grid after training with `{show}`, or give fewer hidden units (--hidden).");
-            Console.Error.WriteLine($"note: {outputs.Filters} is not drawn: {problem}; draw the grid after training with `{show}`.");
+                throw new UsageException($"--filters: {tooLarge.Problem}; leave out --filters and draw the grid after training with `{show}`, or give fewer hidden units (--hidden).");
+            Console.Error.WriteLine($"note: {outputs.Filters} is not drawn: {tooLarge.Problem}; draw the grid after training with `{show}`.");
         }
         else
         {
-            int fit = 0;   // the most hidden units whose grid fits (the grid grows with H), 0 if not even one
-            for (int lo = 1, hi = hiddenCount - 1; lo <= hi;)
-            {
-                int mid = lo + (hi - lo) / 2;
-                if (GridFits(mid, prepared.PatchHeight, prepared.PatchWidth)) { fit = mid; lo = mid + 1; } else hi = mid - 1;
-            }
-            string fewer = fit > 0 ? $"--hidden {fit} or fewer would fit" : "not even one filter fits";
+            string fewer = tooLarge.MostHidden > 0 ? $"--hidden {tooLarge.MostHidden} or fewer would fit" : "not even one filter fits";
             if (outputs.FiltersGiven)
-                throw new UsageException($"--filters: {problem}, in tiles of any shape ({fewer}); leave out --filters to train without the picture.");
-            Console.Error.WriteLine($"note: {outputs.Filters} is not drawn: {problem}, in tiles of any shape ({fewer}).");
+                throw new UsageException($"--filters: {tooLarge.Problem}, in tiles of any shape ({fewer}); leave out --filters to train without the picture.");
+            Console.Error.WriteLine($"note: {outputs.Filters} is not drawn: {tooLarge.Problem}, in tiles of any shape ({fewer}).");
         }
         return outputs with { Filters = null };
-    }
-
-    private static bool GridFits(int hiddenCount, int patchHeight, int patchWidth)
-    {
-        try
-        {
-            _ = FilterGridLayout.Create(hiddenCount, patchHeight, patchWidth, FilterGrid.DefaultMinTileWidth);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 
     private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)

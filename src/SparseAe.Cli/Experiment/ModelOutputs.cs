@@ -22,6 +22,42 @@ internal static class ModelOutputs
         AtomicFile.WriteBytes(path, FilterGrid.RenderPng(w.W1.Span, w.HiddenCount, patchHeight, patchWidth));
     }
 
+    /// <summary>
+    /// Null when the grid of <paramref name="hiddenCount"/> filters of <paramref name="patchHeight"/> x
+    /// <paramref name="patchWidth"/> pixels can be drawn; else why not, and what would fit: the tile height
+    /// closest to square of another shape of the same values that fits (`show --patch-height`), or, when
+    /// none does, the most hidden units whose grid fits (0: not even one). One answer for train and show.
+    /// </summary>
+    public static (string Problem, int? OtherHeight, int MostHidden)? GridTooLarge(int hiddenCount, int patchHeight, int patchWidth)
+    {
+        if (GridFits(hiddenCount, patchHeight, patchWidth)) return null;
+        int v = patchHeight * patchWidth;
+        string problem = string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            "{0} filters of {1} x {2} pixels make a grid larger than the limit of {3} x {3} pixels", hiddenCount, patchHeight, patchWidth, FilterGridLayout.MaxSide);
+        var heights = Enumerable.Range(1, v).Where(h => v % h == 0 && h != patchHeight && GridFits(hiddenCount, h, v / h))
+            .OrderBy(h => Math.Abs(Math.Log((double)h * h / v))).ToArray();
+        int fit = 0;   // the most hidden units whose grid fits (the grid grows with H), 0 if not even one
+        for (int lo = 1, hi = hiddenCount - 1; lo <= hi;)
+        {
+            int mid = lo + (hi - lo) / 2;
+            if (GridFits(mid, patchHeight, patchWidth)) { fit = mid; lo = mid + 1; } else hi = mid - 1;
+        }
+        return (problem, heights.Length > 0 ? heights[0] : null, fit);
+    }
+
+    private static bool GridFits(int hiddenCount, int patchHeight, int patchWidth)
+    {
+        try
+        {
+            _ = FilterGridLayout.Create(hiddenCount, patchHeight, patchWidth, FilterGrid.DefaultMinTileWidth);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public static void Curve(SparseAutoencoderTransformer ae, string path)
         => AtomicFile.WriteBytes(path, TrainingCurve.RenderPng(ae.Summary.CostHistory));
 
