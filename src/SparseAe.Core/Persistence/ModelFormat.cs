@@ -73,12 +73,13 @@ public static class ModelFormat
         MeanActivation = new("mean activation", 0, 1), CodeMeanActivation = new("mean activation", 0, double.MaxValue),
         L1Weight = new("L1 weight", 0, double.MaxValue), L0Weight = new("L0 weight", 0, double.MaxValue), Fvu = new("FVU", 0, double.MaxValue), DeadFraction = new("dead fraction", 0, 1),
         FiringRate = new("firing rate", 0, 1);
-    private static readonly IntField Activation = new("activation", 0, (int)ActivationKind.JumpReLU), K = new("K", 1, int.MaxValue),
+    private static readonly IntField Activation = new("activation", 0, (int)ActivationKind.JumpReLU),
         DeadLatentWindow = new("dead-latent window", 1, int.MaxValue), MetricsFlag = new("sparse-code metrics flag", 0, 1);
-    private static IntField KOf(int h) => new("K", 1, h);
-    // AuxK is TopK's alone: held to H there, and like K only to its type's range for the other codes, which
-    // ignore it (an AuxK over H with ReLU trained, then could not be saved).
-    private static IntField AuxKOf(ActivationKind activation, int h) => new("AuxK", -1, activation == ActivationKind.TopK ? h : int.MaxValue);
+    // K and AuxK are TopK's alone: held to H there, and only to their type's range for the other codes, which
+    // ignore them (an AuxK over H with ReLU trained, then could not be saved).
+    private static int TopKLimit(ActivationKind activation, int h) => activation == ActivationKind.TopK ? h : int.MaxValue;
+    private static IntField KOf(ActivationKind activation, int h) => new("K", 1, TopKLimit(activation, h));
+    private static IntField AuxKOf(ActivationKind activation, int h) => new("AuxK", -1, TopKLimit(activation, h));
     private static readonly LongField TrainingRows = new("training rows", 0);
     private static readonly IntField NameCount = new("column-name count", 0, MaxColumnNames);
     private static IntField NameLength(int i) => new($"UTF-8 length of column name {i}", 0, MaxColumnNameBytes);
@@ -124,7 +125,7 @@ public static class ModelFormat
             return;
         }
         w.Int(Activation, (int)o.Activation);
-        w.Int(o.Activation == ActivationKind.TopK ? KOf(p.HiddenCount) : K, o.K);
+        w.Int(KOf(o.Activation, p.HiddenCount), o.K);
         w.Double(L1Weight, o.L1Weight);
         w.Double(L0Weight, o.L0Weight);
         w.Int(AuxKOf(o.Activation, p.HiddenCount), o.AuxK ?? -1);
@@ -267,7 +268,7 @@ public static class ModelFormat
         if (version >= 3)
         {
             var activation = (ActivationKind)r.Int(Activation);
-            int k = r.Int(activation == ActivationKind.TopK ? KOf(h) : K);
+            int k = r.Int(KOf(activation, h));
             double l1 = r.Double(L1Weight);
             double l0 = r.Double(L0Weight);
             int auxK = r.Int(AuxKOf(activation, h));

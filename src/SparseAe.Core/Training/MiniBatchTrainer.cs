@@ -169,11 +169,12 @@ internal static class MiniBatchTrainer
         string? what = !cost.IsFinite ? $"The cost became {cost.Total}"
             : VectorKernels.IndexOfNonFinite(gradient, objective.Pool) is var i and >= 0 ? $"The gradient became {gradient[i]} at parameter {i} (the cost {cost.Total:G6})"
             : null;
-        if (what is not null)
-            throw new NonFiniteCostException(
-                $"{what} {where}; training stopped and no model is returned. " +
-                $"Try a smaller LearningRate (now {settings.LearningRate}), or {RowReading.NonFiniteAdvice(cost, settings.Objective)}.");
+        if (what is not null) throw Stopped($"{what} {where}", settings, $", or {RowReading.NonFiniteAdvice(cost, settings.Objective)}");
     }
+
+    // The one wording of a run stopped for a non-finite value, with the learning rate to try first.
+    private static NonFiniteCostException Stopped(string what, TrainerSettings settings, string advice = "")
+        => new($"{what}; training stopped and no model is returned. Try a smaller LearningRate (now {settings.LearningRate}){advice}.");
 
     // Each evaluation in the loop comes before its update, so the last update is checked here: the parameters
     // finite, JumpReLU's thresholds exp(t) finite (t over 88.7 made every code 0), and the cost and gradient
@@ -183,14 +184,11 @@ internal static class MiniBatchTrainer
     {
         const string where = "after the last update";
         if (VectorKernels.IndexOfNonFinite(parameters.Theta, objective.Pool) is var i and >= 0)
-            throw new NonFiniteCostException(
-                $"The parameter at index {i} became {parameters.Theta[i]} {where}; training stopped and no model is returned. Try a smaller LearningRate (now {settings.LearningRate}).");
+            throw Stopped($"The parameter at index {i} became {parameters.Theta[i]} {where}", settings);
         var logThresholds = parameters.LogThresholds;
         for (int j = 0; j < logThresholds.Length; j++)
             if (!float.IsFinite(MathF.Exp(logThresholds[j])))
-                throw new NonFiniteCostException(
-                    $"The threshold of latent {j} became exp({logThresholds[j]}), beyond float, {where}; training stopped and no model is returned. " +
-                    $"Try a smaller LearningRate (now {settings.LearningRate}).");
+                throw Stopped($"The threshold of latent {j} became exp({logThresholds[j]}), beyond float, {where}", settings);
         var cost = lastSparse is null ? objective.Evaluate(parameters.Theta, lastDense, lastRows, gradient) : objective.Evaluate(parameters.Theta, lastSparse, gradient);
         ThrowIfNonFinite(cost, gradient, objective, settings, $"{where}, on the last mini-batch");
     }
