@@ -76,8 +76,7 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
                     break;
                 case PatchNormalizationKind.Contrast:
                 {
-                    float mean = System.Numerics.Tensors.TensorPrimitives.Sum(p) / length;
-                    System.Numerics.Tensors.TensorPrimitives.Subtract(p, mean, p);
+                    UfldlNormalization.RemoveMean(p);
                     // Sample variance as Coates et al.'s code (MATLAB var); one value has none.
                     double variance = length > 1 ? System.Numerics.Tensors.TensorPrimitives.SumOfSquares(p) / (double)(length - 1) : 0;
                     System.Numerics.Tensors.TensorPrimitives.Multiply(p, (float)(1.0 / Math.Sqrt(variance + Parameter)), p);

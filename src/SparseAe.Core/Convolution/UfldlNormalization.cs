@@ -54,13 +54,19 @@ internal static class UfldlNormalization
         Rescale(patch, pstd);
     }
 
-    /// <summary>x -= mean(x), the mean taken in double.</summary>
+    /// <summary>
+    /// x -= mean(x), the mean and each difference in double, rounded once to float. A float mean would
+    /// carry the rounding of the patch's level into every centred value (up to 5e-4 at pixels of
+    /// 1e4 + [0, 1], where floats are 1e-3 apart), and the ONNX graph, which centres the same patch
+    /// another way, then disagreed by 1e-3 after ZCA (docs/onnx.md). A flat patch gives exact zeros.
+    /// Both normalisations use it: UFLDL's and the contrast normalisation of <see cref="PatchPreprocessor"/>.
+    /// </summary>
     public static void RemoveMean(Span<float> patch)
     {
         double sum = 0;
         foreach (float v in patch) sum += v;
-        float mean = (float)(sum / patch.Length);
-        for (int j = 0; j < patch.Length; j++) patch[j] -= mean;
+        double mean = sum / patch.Length;
+        for (int j = 0; j < patch.Length; j++) patch[j] = (float)(patch[j] - mean);
     }
 
     /// <summary>x' = (clip(x, -pstd, pstd) + pstd) / pstd * 0.4 + 0.1 on a patch whose mean is removed; 0.5 everywhere when pstd = 0.</summary>

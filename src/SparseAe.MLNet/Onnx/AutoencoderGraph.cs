@@ -55,7 +55,7 @@ internal static class AutoencoderGraph
     // The K largest pre-activations of each row, through ReLU, at their own positions; zeros elsewhere.
     private static string TopK(OnnxGraph g, string z, int k)
     {
-        g.RequireOpset(11, "a TopK code uses TopK with K as an input and ScatterElements");
+        g.RequireOpset(11, "a TopK code writes its kept latents with ScatterElements, an opset 11 operator");
         var top = g.Node("TopK", [z, g.Constant("K", [(long)k], 1)], 2, OnnxAttribute.Int("axis", 1));
         string zeros = g.Node("ConstantOfShape", [g.Node("Shape", [z])]);
         return g.Node("ScatterElements", [zeros, top[1], g.Node("Relu", [top[0]])], OnnxAttribute.Int("axis", 1));

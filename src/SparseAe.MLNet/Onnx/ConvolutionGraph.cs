@@ -9,8 +9,9 @@ namespace SparseAe.MLNet.Onnx;
 /// P x P = L values:
 /// <code>
 /// patches  = Gather(image, I, axis 1)                     (N, M, L); I (M, L) holds each patch's pixel indices
-/// contrast : (p - mean(p)) / sqrt(var(p) + eps)           sample variance (L - 1), sums as products with ones
-/// UFLDL    : (clip(p - mean(p), -pstd, pstd) + pstd) / pstd * 0.4 + 0.1   (0.5 everywhere when pstd = 0)
+/// centred  = q - mean(q), q = p - p[first pixel]          float32, near the featurizer's double centring
+/// contrast : centred / sqrt(var(p) + eps)                 sample variance (L - 1), sums as products with ones
+/// UFLDL    : (clip(centred, -pstd, pstd) + pstd) / pstd * 0.4 + 0.1   (0.5 everywhere when pstd = 0)
 /// ZCA      : (p - mu) W^T
 /// sigmoid  : sigmoid(p W1^T + b1)                         (N, M, H)
 /// soft thr.: z = p D^T, [Relu(z - alpha), Relu(-z - alpha)]   (N, M, 2H); D: W1's rows at unit length
@@ -56,7 +57,15 @@ internal static class ConvolutionGraph
     private static string Normalize(OnnxGraph g, PatchPreprocessor pre, string p, int length)
     {
         if (pre.Normalization == PatchNormalizationKind.None) return p;
-        string centred = g.Sub(p, g.Div(g.MatMul(p, g.Constant("ones", Enumerable.Repeat(1f, length).ToArray(), length, 1)), g.Scalar("L", length)));
+        // The featurizer centres each patch in double (UfldlNormalization.RemoveMean). A float32 mean of the
+        // raw pixels would carry the rounding of the patch's level into every centred value (5e-4 at
+        // pixels of 1e4 + [0, 1], which ZCA then amplified). So each patch's first pixel is taken off
+        // first: the rest are differences of nearby floats, exact, whose float32 mean is then exact or
+        // nearly so, and a flat patch gives exact zeros. (A graph that centred in double matched the
+        // featurizer with ONNX Runtime's optimisations off and missed it as before with them on, the default.)
+        string first = g.Node("Gather", [p, g.Constant("first_pixel", [0L], 1)], OnnxAttribute.Int("axis", 2));   // (N, M, 1)
+        string shifted = g.Sub(p, first);
+        string centred = g.Sub(shifted, g.Div(g.MatMul(shifted, g.Constant("ones", Enumerable.Repeat(1f, length).ToArray(), length, 1)), g.Scalar("L", length)));
         if (pre.Normalization == PatchNormalizationKind.Contrast)
         {
             // One value has no sample variance: the featurizer takes it as 0 (the sum of squares is 0 then too).

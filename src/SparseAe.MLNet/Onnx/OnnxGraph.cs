@@ -8,8 +8,8 @@ namespace SparseAe.MLNet.Onnx;
 /// graphs themselves are written without ML.NET internals. Only operators of the default domain
 /// (ai.onnx) are used, in forms that exist from opset 9 on (Where, ConstantOfShape) and did not change
 /// in later opsets (no Reduce*, no Clip, no Squeeze, whose axes or bounds became inputs): the same graph
-/// is valid at every opset ML.NET writes (9 to 12; 12 by default). A TopK code needs opset 11 (TopK with
-/// K as an input, ScatterElements).
+/// is valid at every opset ML.NET writes (9 to 12; 12 by default). A TopK code needs opset 11 for
+/// ScatterElements (its TopK, with K as an input, needs 10).
 /// </summary>
 internal abstract class OnnxGraph
 {

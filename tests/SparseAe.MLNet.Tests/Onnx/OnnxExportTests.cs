@@ -147,6 +147,57 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         AssertClose(expected["Conv"], actual["Conv"], "Conv");
     }
 
+    public static TheoryData<PatchNormalizationKind, int, int, string> FarFromTrainingCases() => new()
+    {
+        { PatchNormalizationKind.Ufldl, 3, 2, "offset 1e4" },
+        { PatchNormalizationKind.Ufldl, 4, 1, "offset 1e6" },
+        { PatchNormalizationKind.Ufldl, 3, 2, "times 1e3" },
+        { PatchNormalizationKind.Ufldl, 3, 2, "times 1e6" },
+        { PatchNormalizationKind.Ufldl, 3, 2, "flat 1e30" },
+        { PatchNormalizationKind.Contrast, 5, 1, "offset 1e4" },
+        { PatchNormalizationKind.Contrast, 3, 3, "offset 1e6" },
+        { PatchNormalizationKind.Contrast, 3, 3, "flat 1e30" },
+    };
+
+    // Pixels far from the training scale. The graph centred patches on a float32 mean of the raw pixels,
+    // the featurizer on a double mean rounded to float: each put its own rounding of the patch's level
+    // into every centred value, which ZCA amplified (7.7e-4 to 4.2e-3 of the column's largest value at an
+    // offset of 1e4), and flat patches of 1e30 were rounding noise in the graph, clipped to +-pstd.
+    [Theory]
+    [MemberData(nameof(FarFromTrainingCases))]
+    public void The_convolutional_featurizer_agrees_with_its_graph_on_pixels_far_from_the_training_scale(
+        PatchNormalizationKind normalization, int patchSize, int stride, string change)
+    {
+        var ml = new MLContext(seed: 1);
+        var model = ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            InputColumnName = "Features", OutputColumnName = "Conv", ImageHeight = 8, ImageWidth = 8, PatchSize = patchSize, Stride = stride,
+            PoolGrid = 2, PatchCount = 600, Normalization = normalization, ZcaEpsilon = 0.1,
+            Encoding = FeatureEncodingKind.SoftThreshold, SoftThreshold = 0.25, Pooling = PoolingKind.Mean,
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 10, MaxIterations = 30 },
+        }).Fit(ml.Data.LoadFromEnumerable(digits.Train.Take(300)));
+        Func<float, float> pixel = change switch
+        {
+            "offset 1e4" => v => v + 1e4f,
+            "offset 1e6" => v => v + 1e6f,
+            "times 1e3" => v => v * 1e3f,
+            "times 1e6" => v => v * 1e6f,
+            _ => _ => 1e30f,
+        };
+        var rows = digits.Test.Take(100).Select(r => new DigitRow { Label = r.Label, Features = r.Features.Select(pixel).ToArray() });
+        var (expected, actual) = Compare(ml, model, ml.Data.LoadFromEnumerable(rows), "Conv");
+        if (change == "flat 1e30")
+        {
+            // Centred, a flat patch is 0 (UFLDL: 0.5 everywhere); whitened, it lies within the threshold.
+            Assert.All(expected["Conv"], r => Assert.All(r, v => Assert.Equal(0f, v)));
+            Assert.All(actual["Conv"], r => Assert.All(r, v => Assert.Equal(0f, v)));
+        }
+        else
+        {
+            AssertClose(expected["Conv"], actual["Conv"], $"Conv ({change})");
+        }
+    }
+
     [Fact]
     public void A_TopK_code_below_opset_11_is_refused_with_a_NotSupportedException_naming_the_transformer_and_the_rule()
     {
