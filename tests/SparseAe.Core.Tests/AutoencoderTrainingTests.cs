@@ -45,14 +45,17 @@ public class AutoencoderTrainingTests
         Assert.Equal(["Training a 8-4-8 autoencoder with Adam, streaming column 'Pixels'."], info);
     }
 
-    [Fact]
-    public void Inputs_outside_0_1_with_a_sigmoid_decoder_are_warned_about_naming_the_source()
+    // Adam said nothing: only L-BFGS, which holds its rows, looked at their range.
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs)]
+    [InlineData(OptimizerKind.Adam)]
+    public void Inputs_outside_0_1_with_a_sigmoid_decoder_are_warned_about_naming_the_source(OptimizerKind optimizer)
     {
         var x = TestData.RandomRows(30, 8, 2);
         x[5] = 3.5f;
         var rows = new Described(new ArrayRowSource(x, 30, 8), "column 'Raw'");
         List<string> info = [], warnings = [];
-        AutoencoderTraining.Run(rows, Settings(info, warnings));
+        AutoencoderTraining.Run(rows, Settings(info, warnings, optimizer));
         Assert.Single(warnings);
         Assert.StartsWith("Column 'Raw' holds values in [", warnings[0]);
         Assert.Contains("3.5]; the sigmoid decoder reconstructs only [0, 1]", warnings[0]);

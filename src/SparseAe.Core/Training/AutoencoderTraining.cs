@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Numerics.Tensors;
-
 namespace SparseAe.Training;
 
 /// <summary>
@@ -31,7 +28,7 @@ public static class AutoencoderTraining
         int v = rows.VectorSize, h = settings.HiddenCount;
         Model.AutoencoderParameters.CountFor(v, h);
         string network = $"a {v}-{h}-{v} autoencoder";
-        string what = rows.Description ?? "the training data";
+        string what = RowReading.Named(rows);
         if (settings.Optimizer == OptimizerKind.Adam)
         {
             // Memory is checked once the first pass is open (its reader says whether the rows are
@@ -97,8 +94,11 @@ public static class AutoencoderTraining
         // The rows held, dense (x) or as their nonzeros (sparseX): the sigmoid decoder's range warning, what is done, L-BFGS.
         TrainingResult TrainHeld(ReadOnlyMemory<float> x, Objective.SparseRowBatch? sparseX, int heldRows, long seenRows)
         {
-            if (settings.Objective.Decoder == DecoderKind.Sigmoid)
-                WarnOutsideUnitInterval(sparseX is null ? x.Span.Slice(0, heldRows * v) : sparseX.AllValues, what, settings.Warning);
+            if (UnitIntervalCheck.For(settings) is { } range)
+            {
+                range.Add(sparseX is null ? x.Span.Slice(0, heldRows * v) : sparseX.AllValues);
+                range.Warn(what, settings.Warning);
+            }
             string stored = sparseX is null ? "" : " as sparse rows (their nonzeros)";
             settings.Info?.Invoke(heldRows == seenRows
                 ? $"Training {network} with L-BFGS on {heldRows} rows{stored}."
@@ -107,15 +107,5 @@ public static class AutoencoderTraining
         }
     }
 
-    private static void WarnOutsideUnitInterval(ReadOnlySpan<float> data, string what, Action<string>? warning)
-    {
-        if (warning is null || data.IsEmpty) return;
-        float min = TensorPrimitives.Min(data), max = TensorPrimitives.Max(data);
-        if (min < 0 || max > 1)
-            warning(string.Format(CultureInfo.InvariantCulture,
-                "{0} holds values in [{1:G4}, {2:G4}]; the sigmoid decoder reconstructs only [0, 1], so scale the inputs (UFLDL rescales patches to [0.1, 0.9]).",
-                Capitalised(what), min, max));
-    }
-
-    private static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+    private static string Capitalised(string s) => UnitIntervalCheck.Capitalised(s);
 }

@@ -65,6 +65,7 @@ internal static class MiniBatchTrainer
         double inputSquares = 0;
 
         bool checkRows = RowReading.NeedsFiniteCheck(source);
+        var range = UnitIntervalCheck.For(settings);   // the first epoch's rows, for the sigmoid decoder's warning
         double? startCost = null;           // the first mini-batch's, at the starting point
         SparseRowBatch? lastRows = null;    // the last mini-batch (its buffers are not read into again)
         int lastFilled = 0;
@@ -98,6 +99,7 @@ internal static class MiniBatchTrainer
                         if (rows is null && checkRows)
                             RowReading.ThrowIfNonFinite(batch.AsSpan(0, filled * v), v, nameof(source),
                                 r => $"Row {r} of mini-batch {batches + 1} in epoch {epoch + 1} (rows in shuffled order)");
+                        range?.Add(rows is null ? batch.AsSpan(0, filled * v) : rows.AllValues);
                         if (parameters is null)
                         {
                             parameters = rows is null
@@ -132,6 +134,8 @@ internal static class MiniBatchTrainer
                 }
             }
             if (epochRows == 0) throw RowReading.NoRows(source);
+            range?.Warn(RowReading.Named(source), settings.Warning);
+            range = null;
             rowsPerEpoch = epochRows;
             epochCost = new CostBreakdown(total / epochRows, recon / epochRows, decay / epochRows, sparsity / epochRows);
             for (int j = 0; j < h; j++) meanActivation[j] /= epochRows;

@@ -203,6 +203,9 @@ internal static class RowReading
         ? "check that the inputs lie in [0, 1] (a sigmoid decoder reconstructs only that range)"
         : "check the inputs' scale (a linear decoder's squared error grows with it; standardise them to mean 0 and unit variance)";
 
+    /// <summary>What messages call the source: its description (e.g. "column 'Features'"), else "the training data".</summary>
+    public static string Named(IRowSource source) => source.Description ?? "the training data";
+
     /// <summary>The one message for a source without rows, naming it (e.g. "column 'Features'").</summary>
     public static ArgumentException NoRows(IRowSource source)
         => new(source.Description is { } d

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+
+namespace SparseAe.Training;
+
+/// <summary>
+/// The range of the rows a sigmoid decoder is trained on, gathered as they are read, and the warning
+/// when it leaves [0, 1]: the decoder's outputs are sigmoids, so such inputs cannot be reconstructed
+/// (UFLDL rescales patches to [0.1, 0.9] for this reason). L-BFGS gives it every row it holds; Adam the
+/// mini-batches of its first epoch, so the warning comes before the run's remaining epochs.
+/// </summary>
+internal sealed class UnitIntervalCheck
+{
+    private float _min = float.PositiveInfinity, _max = float.NegativeInfinity;
+
+    /// <summary>A check for these settings, or null when there is nothing to check or no one to tell.</summary>
+    public static UnitIntervalCheck? For(TrainerSettings settings)
+        => settings.Objective.Decoder == DecoderKind.Sigmoid && settings.Warning is not null ? new UnitIntervalCheck() : null;
+
+    /// <summary>Adds values (dense rows, or sparse rows' nonzeros: their zeros lie in [0, 1]).</summary>
+    public void Add(ReadOnlySpan<float> values)
+    {
+        if (values.IsEmpty) return;
+        _min = Math.Min(_min, TensorPrimitives.Min(values));
+        _max = Math.Max(_max, TensorPrimitives.Max(values));
+    }
+
+    /// <summary>Warns, naming <paramref name="what"/> (e.g. "column 'Pixels'"), when a value added lies outside [0, 1].</summary>
+    public void Warn(string what, Action<string>? warning)
+    {
+        if (_min < 0 || _max > 1)
+            warning?.Invoke(string.Format(CultureInfo.InvariantCulture,
+                "{0} holds values in [{1:G4}, {2:G4}]; the sigmoid decoder reconstructs only [0, 1], so scale the inputs (UFLDL rescales patches to [0.1, 0.9]).",
+                Capitalised(what), _min, _max));
+    }
+
+    internal static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+}
