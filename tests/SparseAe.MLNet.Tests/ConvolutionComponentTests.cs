@@ -160,4 +160,31 @@ public class ConvolutionComponentTests
         badEncoding.Encoding = (SparseAe.Convolution.FeatureEncodingKind)5;
         Assert.Contains("Encoding must be Sigmoid or SoftThreshold, but is 5", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badEncoding)).Message);
     }
+
+    // The nested autoencoder's rules and ZCA's said "HiddenCount" and "Epsilon", names this options class
+    // does not have: the user set Autoencoder.HiddenCount and ZcaEpsilon.
+    [Fact]
+    public void Rules_of_the_nested_autoencoder_and_of_ZCA_name_the_options_the_user_set()
+    {
+        var ml = new MLContext(seed: 1);
+        var noHidden = Options();
+        noHidden.Autoencoder.HiddenCount = 0;
+        var e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(noHidden));
+        Assert.Equal("Autoencoder.HiddenCount", e.ParamName);
+        Assert.StartsWith("Autoencoder.HiddenCount must be at least 1, but is 0.", e.Message);
+        var badTarget = Options();
+        badTarget.Autoencoder.SparsityTarget = 2;
+        e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badTarget));
+        Assert.Equal("Autoencoder.SparsityTarget", e.ParamName);
+        Assert.StartsWith("Autoencoder.SparsityTarget ", e.Message);
+
+        // Flat images, contrast-normalised, are all zeros: their covariance is singular.
+        var flat = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new Image { Pixels = Enumerable.Repeat(0.5f, 144).ToArray() }));
+        var singular = Options(zca: 0);
+        singular.Normalization = SparseAe.Convolution.PatchNormalizationKind.Contrast;
+        singular.Autoencoder.Decoder = DecoderKind.Linear;
+        e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(singular).Fit(flat));
+        Assert.Equal("ZcaEpsilon", e.ParamName);
+        Assert.StartsWith("The covariance is singular (an eigenvalue is 0); ZCA needs ZcaEpsilon > 0 for such data.", e.Message);
+    }
 }

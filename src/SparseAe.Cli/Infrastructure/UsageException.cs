@@ -29,13 +29,5 @@ internal static class Messages
     /// " (Parameter 'x')" suffix and an out-of-range exception's "Actual value was ..." line (the
     /// project's messages already name the value). A message of several lines keeps them all.
     /// </summary>
-    public static string OneLine(Exception e)
-    {
-        string text = e.Message;
-        if (e is ArgumentOutOfRangeException { ActualValue: not null } && text.LastIndexOf(Environment.NewLine, StringComparison.Ordinal) is var end and >= 0)
-            text = text[..end];
-        if (e is ArgumentException { ParamName: { Length: > 0 } name } && text.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
-            text = text[..^$" (Parameter '{name}')".Length];
-        return text.ReplaceLineEndings(" ");
-    }
+    public static string OneLine(Exception e) => ArgumentMessages.Text(e).ReplaceLineEndings(" ");
 }

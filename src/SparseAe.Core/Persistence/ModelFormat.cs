@@ -154,8 +154,7 @@ public static class ModelFormat
         }
         catch (ArgumentOutOfRangeException e)
         {
-            int cut = e.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-            throw w.Refusal("objective settings", $"break a rule ({(cut > 0 ? e.Message[..cut] : e.Message).TrimEnd('.')})");
+            throw w.Refusal("objective settings", $"break a rule ({ArgumentMessages.Text(e).TrimEnd('.')})");
         }
     }
 

@@ -65,7 +65,14 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         ZcaWhitening? zca = null;
         if (o.ZcaEpsilon is double epsilon)
         {
-            zca = ZcaWhitening.Fit(patches, o.PatchCount, length, epsilon);
+            try
+            {
+                zca = ZcaWhitening.Fit(patches, o.PatchCount, length, epsilon);
+            }
+            catch (ArgumentException e) when (e.ParamName == "epsilon")
+            {
+                throw ArgumentMessages.Renamed(e, "Epsilon", nameof(o.ZcaEpsilon));   // "ZCA needs Epsilon > 0": here it is ZcaEpsilon
+            }
             new PatchPreprocessor(PatchNormalizationKind.None, 0, zca).Apply(patches, o.PatchCount, length);
         }
         HostAccess.Info(channel, $"Sampled {o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {count} images; training the patch autoencoder.");

@@ -86,7 +86,14 @@ public sealed class ConvolutionalFeaturizerOptions
             throw new ArgumentOutOfRangeException(nameof(SoftThreshold), SoftThreshold, $"SoftThreshold must be finite and at least 0, but is {SoftThreshold}.");
         if (PatchCount < 1) throw new ArgumentOutOfRangeException(nameof(PatchCount), PatchCount, $"PatchCount must be at least 1, but is {PatchCount}.");
         ArgumentNullException.ThrowIfNull(Autoencoder, nameof(Autoencoder));
-        Autoencoder.Validate();
+        try
+        {
+            Autoencoder.Validate();
+        }
+        catch (ArgumentException e) when (e.ParamName is { Length: > 0 } name)
+        {
+            throw ArgumentMessages.Renamed(e, name, $"{nameof(Autoencoder)}.{name}");   // the user set Autoencoder.HiddenCount
+        }
         // The featurizer's encodings (the sigmoid code, the soft threshold) are defined on W1 x + b1;
         // a sparse code's pre-encoder bias and selection would be dropped without a word.
         if (Autoencoder.Activation != ActivationKind.Sigmoid)

@@ -29,7 +29,7 @@ internal static class TokenizerEncodings
 
     /// <summary>Null for a known encoding name, else what is wrong with it.</summary>
     public static string? NameProblem(string? name)
-        => Known.Any(k => k.Name == name) ? null : $"must be one of {KnownNames}, but is '{name}'";
+        => Known.Any(k => k.Name == name) ? null : $"must be one of {KnownNames}, but is {(name is null ? "null" : $"'{name}'")}";
 
     /// <summary>
     /// The encoding's tokenizer. Throws <see cref="ArgumentOutOfRangeException"/> for an unknown name and

@@ -315,7 +315,8 @@ public class TokenCountsTests
         { "MaximumTokens", "MaximumTokens must lie in 1..1048576, but is 0.", new() { MaximumTokens = 0 } },
         { "MaximumTokens", "MaximumTokens must lie in 1..1048576, but is 1048577.", new() { MaximumTokens = 1_048_577 } },
         { "Weighting", "Weighting must be Counts or LogTfIdf, but is 5.", new() { Weighting = (TokenWeighting)5 } },
-        { "Encoding", "Encoding must be one of cl100k_base", new() { Encoding = "" } },
+        { "Encoding", "Encoding must be one of cl100k_base, o200k_base, o200k_harmony, p50k_base, p50k_edit, r50k_base, but is ''.", new() { Encoding = "" } },
+        { "Encoding", "Encoding must be one of cl100k_base, o200k_base, o200k_harmony, p50k_base, p50k_edit, r50k_base, but is null.", new() { Encoding = null! } },
         { "OutputColumnName", "OutputColumnName must be a non-empty column name, but is ''.", new() { OutputColumnName = "" } },
         { "OutputColumnName", "OutputColumnName must be a non-empty column name, but is null.", new() { OutputColumnName = null! } },
     };
