@@ -36,7 +36,21 @@ internal sealed class MappedDataView(IDataView input, OutputColumns columns) : I
         public override bool MoveNext() => _input.MoveNext();
         public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
         public override bool IsColumnActive(DataViewSchema.Column column) => _view.IsColumnActive(column);
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _view.GetGetter<TValue>(this, column);
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            var getter = _view.GetGetter<TValue>(this, column);
+            if (!columns.IsComputed(column.Index)) return getter;   // the input's own getter, with its own checks
+            // A computed column reads the input row: before the first MoveNext or after the last, the input's
+            // getter failed in its own way (LoadFromEnumerable's with a NullReferenceException). ML.NET's
+            // cursors name the state instead, and so does this one.
+            var input = _input;
+            return (ref TValue value) =>
+            {
+                if (input.Position < 0)
+                    throw new InvalidOperationException($"Column '{column.Name}' cannot be read: the cursor is on no row (before its first MoveNext, or after MoveNext returned false).");
+                getter(ref value);
+            };
+        }
 
         protected override void Dispose(bool disposing)
         {

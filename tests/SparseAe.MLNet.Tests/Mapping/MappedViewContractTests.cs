@@ -58,6 +58,27 @@ public class MappedViewContractTests
         Assert.Equal("Column 'Code' holds Vector<Single, 6>; it cannot be read as VBuffer<Double>.", e.Message);
     }
 
+    // LoadFromEnumerable's getter met a NullReferenceException there, which reached the caller.
+    [Fact]
+    public void Reading_a_computed_column_off_a_row_names_the_cursor_state()
+    {
+        var view = Autoencoder().Transform(Rows16(2));
+        using var cursor = view.GetRowCursor(view.Schema);
+        var code = cursor.GetGetter<VBuffer<float>>(view.Schema["Code"]);
+        var error = cursor.GetGetter<float>(view.Schema["Error"]);
+        VBuffer<float> value = default;
+        float e = 0;
+        const string message = "cannot be read: the cursor is on no row (before its first MoveNext, or after MoveNext returned false).";
+        Assert.Equal("Column 'Code' " + message, Assert.Throws<InvalidOperationException>(() => code(ref value)).Message);
+        while (cursor.MoveNext())
+        {
+            code(ref value);
+            error(ref e);
+            Assert.Equal(6, value.Length);
+        }
+        Assert.Equal("Column 'Error' " + message, Assert.Throws<InvalidOperationException>(() => error(ref e)).Message);
+    }
+
     [Theory]
     [InlineData(new[] { 3, 40 }, "index 1 is 40; indices must lie in [0, 16)")]
     [InlineData(new[] { -1, 5 }, "index 0 is -1; indices must lie in [0, 16)")]
