@@ -37,6 +37,8 @@ public class Hdf5AdversarialTests
     [InlineData("review1-latest_dense_attrs.mat", "keeps its attributes in a fractal heap")]
     [InlineData("review1-latest_9vars.mat", "keeps its links in a fractal heap")]
     [InlineData("review1-zeros8M_as_double.mat", "says MATLAB_class double but is stored as 1-byte FixedPoint")]
+    [InlineData("review1-vlen_class_attr.mat", "MATLAB_class' of dataset 'w' (object header at byte offset 1912) is a 16-byte VariableLength")]
+    [InlineData("edge-attr_class_vlen.mat", "is a 16-byte VariableLength with 1 elements; MATLAB writes it as one fixed-length string")]
     [InlineData("review2-A1_garbage_deflate.mat", "The deflated data of the chunk")]
     [InlineData("review2-B_shared_btree_20x10M.mat", "another chunk already uses")]
     [InlineData("review2-E_chain32_60M.mat", "lists the deflate filter 32 times")]
