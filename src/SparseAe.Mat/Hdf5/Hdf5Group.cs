@@ -112,7 +112,7 @@ internal static class Hdf5Group
             throw c.Error($"the link name claims {nameLength} bytes but {c.Remaining} remain in the message");
         string name = Encoding.UTF8.GetString(c.Bytes((long)nameLength, "link name"));
         if (linkType != 0)
-            throw c.Error($"{what} holds a {(linkType == 1 ? "soft" : linkType == 64 ? "external" : $"type-{linkType}")} link '{name}'; " +
+            throw c.Error($"{what} holds {(linkType == 1 ? "a soft" : linkType == 64 ? "an external" : $"a type-{linkType}")} link '{name}'; " +
                 "MAT files never do, and only hard links are read");
         return (name, c.Address("object header address"));
     }
