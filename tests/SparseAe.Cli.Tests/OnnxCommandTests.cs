@@ -141,4 +141,88 @@ public class OnnxCommandTests
         Assert.StartsWith("error: CSV 'inf.csv' line 2, column 1 holds Infinity; every value must be finite.", error);
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
+
+    // Rows of V values in [0, 1), with no header.
+    private static float[][] WriteRows(string dir, string name, int rows, int v)
+    {
+        var rng = new Random(5);
+        var data = Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, v).Select(_ => (float)rng.NextDouble()).ToArray()).ToArray();
+        File.WriteAllLines(Path.Combine(dir, name), data.Select(r => string.Join(',', r.Select(x => x.ToString("R", CultureInfo.InvariantCulture)))));
+        return data;
+    }
+
+    [Theory]
+    [InlineData("H")]      // dim_param
+    [InlineData(null)]     // no dim_value, no dim_param
+    [InlineData(-1L)]      // dim_value -1, as ML.NET writes the open batch dimension (ONNX checkers refuse it; ONNX Runtime reads it)
+    public void An_output_of_open_width_takes_its_width_from_the_first_batch(object? width)
+    {
+        // Y = X W: 4,100 rows are two batches, each of which must give 3 features a row.
+        var dir = Cli.TempDirectory();
+        var x = WriteRows(dir, "in.csv", 4100, 4);
+        float[] w = [1, 0, -1, 2, 0.5f, 0, 0, -1, 3, 0.25f, 0.25f, 0.25f];   // W (4, 3), row-major
+        new OnnxGraphWriter().Floats("W", [4, 3], w).Node("MatMul", "Y", "X", "W")
+            .Save(Path.Combine(dir, "open.onnx"), ("X", ["N", 4L]), ("Y", ["N", width]));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "open.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 4100 rows of 3 features", output);
+        Assert.Equal("h0,h1,h2", File.ReadLines(Path.Combine(dir, "f.csv")).First());
+        var y = ReadCsv(Path.Combine(dir, "f.csv"));
+        Assert.Equal(4100, y.Length);
+        for (int i = 0; i < x.Length; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                double expected = 0;
+                for (int k = 0; k < 4; k++) expected += (double)x[i][k] * w[k * 3 + j];
+                Assert.True(Math.Abs(y[i][j] - expected) <= 1e-5, $"row {i}, feature {j}: {y[i][j]}, by hand {expected}");
+            }
+    }
+
+    [Fact]
+    public void An_output_whose_shape_contradicts_the_graph_is_refused_naming_both_shapes_and_nothing_is_written()
+    {
+        var dir = Cli.TempDirectory();
+        WriteRows(dir, "in.csv", 5, 64);
+        // ONNX Runtime infers (N, 10) for the MatMul and reports the declared 20 as -1 (this crashed with an
+        // OverflowException); the Reshape gives one row (1, 320) for the batch's 5.
+        new OnnxGraphWriter().Floats("W", [64, 10], new float[640]).Node("MatMul", "Y", "X", "W")
+            .Save(Path.Combine(dir, "wrong.onnx"), ("X", ["N", 64L]), ("Y", ["N", 20L]));
+        new OnnxGraphWriter().Int64s("S", [2], [1, -1]).Node("Reshape", "Y", "X", "S")
+            .Save(Path.Combine(dir, "one.onnx"), ("X", ["N", 64L]), ("Y", ["N", "H"]));
+        File.WriteAllText(Path.Combine(dir, "f.csv"), "old\n");
+        foreach (var (graph, message) in new[]
+        {
+            ("wrong.onnx", "error: The output 'Y' of 'wrong.onnx' must have the shape [5, 20] for rows 1 to 5 (the width it declares), but ONNX Runtime gave [5, 10]."),
+            ("one.onnx", "error: The output 'Y' of 'one.onnx' must have the shape [5, H] for rows 1 to 5 (a row of features for each row), but ONNX Runtime gave [1, 320]."),
+        })
+        {
+            var (code, _, error) = Cli.Run(dir, "featurize", "--model", graph, "--csv", "in.csv", "--out", "f.csv");
+            Assert.Equal(2, code);
+            Assert.Equal(message, error.TrimEnd());
+            Assert.Equal("old\n", File.ReadAllText(Path.Combine(dir, "f.csv")));
+            (code, _, error) = Cli.Run(dir, "featurize", "--model", graph, "--csv", "in.csv", "--out", "new.csv");
+            Assert.Equal(2, code);
+            Assert.False(File.Exists(Path.Combine(dir, "new.csv")));
+        }
+        Assert.Equal(["f.csv", "in.csv", "one.onnx", "wrong.onnx"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void A_graph_that_fails_at_run_time_is_refused_in_one_line_naming_the_rows_and_nothing_is_written()
+    {
+        var dir = Cli.TempDirectory();
+        WriteRows(dir, "in.csv", 5, 64);
+        // It loads, but 5 rows of 64 values do not reshape to rows of 3.
+        new OnnxGraphWriter().Int64s("S", [2], [-1, 3]).Node("Reshape", "Y", "X", "S")
+            .Save(Path.Combine(dir, "reshape.onnx"), ("X", ["N", 64L]), ("Y", ["N", 3L]));
+        File.WriteAllText(Path.Combine(dir, "f.csv"), "old\n");
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "reshape.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ONNX Runtime could not run 'reshape.onnx' on rows 1 to 5 of 'in.csv': ", error);
+        Assert.Contains("The input tensor cannot be reshaped to the requested shape. Input shape:{5,64}, requested shape:{-1,3}", error);
+        Assert.Single(error.TrimEnd().Split('\n'));   // ONNX Runtime's own log is quiet
+        Assert.Equal("", output);
+        Assert.Equal("old\n", File.ReadAllText(Path.Combine(dir, "f.csv")));
+        Assert.Equal(["f.csv", "in.csv", "reshape.onnx"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+    }
 }

@@ -14,20 +14,46 @@ internal static class OnnxFeaturize
     {
         using var graph = OnnxGraphFile.Open(modelPath);
         var (inputName, v) = graph.VectorInput(modelPath);
-        var (outputName, h) = graph.FeatureOutput(modelPath, inputName, outputColumn);
+        var (outputName, declared) = graph.FeatureOutput(modelPath, inputName, outputColumn);
         var (data, rows, columns) = CliFiles.ReadCsv(csvPath);
         if (columns != v)
             throw new UsageException($"'{csvPath}' does not fit the graph: its rows have {columns} values, but the input '{inputName}' takes {v}.");
-        var codes = new float[(long)rows * h];
-        using var options = new RunOptions();
+        // A width the graph leaves open is the first batch's; every batch, the first too, must then hold
+        // one row of that width for each of its rows. The features are written only after the last batch,
+        // so a refusal leaves --out as it was.
+        int h = declared ?? 0;
+        float[]? codes = null;
+        using var options = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         for (int r0 = 0; r0 < rows; r0 += BatchRows)
         {
             int n = Math.Min(BatchRows, rows - r0);
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
                 data.AsMemory(r0 * v, n * v), [n, v]);
-            using var outputs = graph.Session.Run(options, [inputName], [input], [outputName]);
-            outputs[0].GetTensorDataAsSpan<float>().CopyTo(codes.AsSpan(r0 * h, n * h));
+            IDisposableReadOnlyCollection<OrtValue> outputs;
+            try
+            {
+                outputs = graph.Session.Run(options, [inputName], [input], [outputName]);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new UsageException($"ONNX Runtime could not run '{modelPath}' on rows {r0 + 1} to {r0 + n} of '{csvPath}': {e.Message.ReplaceLineEndings(" ").Trim()}", e);
+            }
+            using (outputs)
+            {
+                long[] shape = outputs[0].GetTensorTypeAndShape().Shape;
+                if (h == 0 && shape is [var m, > 0 and <= int.MaxValue] && m == n) h = (int)shape[1];
+                if (shape is not [var got, var width] || got != n || width != h)
+                    throw new UsageException($"The output '{outputName}' of '{modelPath}' must have the shape [{n}, {(h == 0 ? "H" : h)}] for rows {r0 + 1} to {r0 + n} " +
+                        $"({(declared is not null ? "the width it declares" : h == 0 ? "a row of features for each row" : "the width of its first batch")}), but ONNX Runtime gave [{string.Join(", ", shape)}].");
+                if (codes is null)
+                {
+                    if ((long)rows * h > Array.MaxLength)
+                        throw new UsageException($"{rows} rows of {h} features from '{modelPath}' are {(long)rows * h} values, more than one array holds ({Array.MaxLength}).");
+                    codes = new float[rows * h];
+                }
+                outputs[0].GetTensorDataAsSpan<float>().CopyTo(codes.AsSpan(r0 * h, n * h));
+            }
         }
-        FeaturizeCommand.Write(outPath, codes, rows, h, log);
+        FeaturizeCommand.Write(outPath, codes ?? [], rows, h, log);
     }
 }

@@ -1,0 +1,114 @@
+namespace SparseAe.Cli.Tests;
+
+/// <summary>
+/// Hand-made ONNX graphs for the tests, which have no ONNX library: a ModelProto (IR version 7, opset 12 of
+/// the default domain) with one float input and one float output, written field by field. The field numbers
+/// are onnx.proto's; a shape's dimension is a long (dim_value), a string (dim_param) or null (neither).
+/// </summary>
+internal sealed class OnnxGraphWriter
+{
+    private readonly List<byte[]> nodes = [];
+    private readonly List<byte[]> initializers = [];
+
+    /// <summary>NodeProto: input (1), output (2), op_type (4).</summary>
+    public OnnxGraphWriter Node(string opType, string output, params string[] inputs)
+    {
+        nodes.Add(Message(m =>
+        {
+            foreach (var input in inputs) String(m, 1, input);
+            String(m, 2, output);
+            String(m, 4, opType);
+        }));
+        return this;
+    }
+
+    /// <summary>TensorProto of floats: dims (1), data_type (2) = 1, float_data (4, packed), name (8).</summary>
+    public OnnxGraphWriter Floats(string name, long[] dims, float[] values)
+    {
+        initializers.Add(Tensor(name, dims, 1, 4, Message(m => { foreach (var v in values) m.Write(BitConverter.GetBytes(v)); })));
+        return this;
+    }
+
+    /// <summary>TensorProto of int64: data_type (2) = 7, int64_data (7, packed varints).</summary>
+    public OnnxGraphWriter Int64s(string name, long[] dims, long[] values)
+    {
+        initializers.Add(Tensor(name, dims, 7, 7, Message(m => { foreach (var v in values) Varint(m, (ulong)v); })));
+        return this;
+    }
+
+    /// <summary>
+    /// ModelProto: ir_version (1), graph (7) {node (1), name (2), initializer (5), input (11), output (12)},
+    /// opset_import (8) {domain (1), version (2)}.
+    /// </summary>
+    public void Save(string path, (string Name, object?[] Shape) input, (string Name, object?[] Shape) output)
+    {
+        var graph = Message(m =>
+        {
+            foreach (var node in nodes) Bytes(m, 1, node);
+            String(m, 2, "hand-made");
+            foreach (var tensor in initializers) Bytes(m, 5, tensor);
+            Bytes(m, 11, ValueInfo(input.Name, input.Shape));
+            Bytes(m, 12, ValueInfo(output.Name, output.Shape));
+        });
+        File.WriteAllBytes(path, Message(m =>
+        {
+            Int(m, 1, 7);
+            Bytes(m, 7, graph);
+            Bytes(m, 8, Message(o => { String(o, 1, ""); Int(o, 2, 12); }));
+        }));
+    }
+
+    private static byte[] Tensor(string name, long[] dims, int dataType, int dataField, byte[] packed) => Message(m =>
+    {
+        Bytes(m, 1, Message(d => { foreach (var dim in dims) Varint(d, (ulong)dim); }));
+        Int(m, 2, dataType);
+        Bytes(m, dataField, packed);
+        String(m, 8, name);
+    });
+
+    // ValueInfoProto {name (1), type (2) TypeProto {tensor_type (1) {elem_type (1) = float, shape (2)
+    // TensorShapeProto {dim (1) {dim_value (1) | dim_param (2)}}}}}.
+    private static byte[] ValueInfo(string name, object?[] shape) => Message(m =>
+    {
+        String(m, 1, name);
+        var dims = Message(s =>
+        {
+            foreach (var dim in shape)
+                Bytes(s, 1, Message(d =>
+                {
+                    if (dim is long value) Int(d, 1, value);
+                    else if (dim is string param) String(d, 2, param);
+                }));
+        });
+        var tensor = Message(t => { Int(t, 1, 1); Bytes(t, 2, dims); });
+        Bytes(m, 2, Message(t => Bytes(t, 1, tensor)));
+    });
+
+    private static byte[] Message(Action<MemoryStream> write)
+    {
+        var m = new MemoryStream();
+        write(m);
+        return m.ToArray();
+    }
+
+    private static void Varint(Stream s, ulong v)
+    {
+        for (; v >= 0x80; v >>= 7) s.WriteByte((byte)(v | 0x80));
+        s.WriteByte((byte)v);
+    }
+
+    private static void Int(Stream s, int field, long value)
+    {
+        Varint(s, (ulong)(field << 3));   // wire type 0, varint; a negative value takes 10 bytes
+        Varint(s, (ulong)value);
+    }
+
+    private static void Bytes(Stream s, int field, byte[] bytes)
+    {
+        Varint(s, (ulong)(field << 3 | 2));   // wire type 2, length-delimited
+        Varint(s, (ulong)bytes.Length);
+        s.Write(bytes);
+    }
+
+    private static void String(Stream s, int field, string text) => Bytes(s, field, System.Text.Encoding.UTF8.GetBytes(text));
+}
