@@ -183,28 +183,32 @@ public class OnnxCommandTests
     {
         var dir = Cli.TempDirectory();
         WriteRows(dir, "in.csv", 5, 64);
-        // ONNX Runtime infers (N, 10) for the MatMul and reports the declared 20 as -1 (this crashed with an
-        // OverflowException); the Reshape gives one row (1, 320) for the batch's 5.
-        new OnnxGraphWriter().Floats("W", [64, 10], new float[640]).Node("MatMul", "Y", "X", "W")
-            .Save(Path.Combine(dir, "wrong.onnx"), ("X", ["N", 64L]), ("Y", ["N", 20L]));
+        // The Reshape gives one row (1, 320) for the batch's 5.
         new OnnxGraphWriter().Int64s("S", [2], [1, -1]).Node("Reshape", "Y", "X", "S")
             .Save(Path.Combine(dir, "one.onnx"), ("X", ["N", 64L]), ("Y", ["N", "H"]));
         File.WriteAllText(Path.Combine(dir, "f.csv"), "old\n");
-        foreach (var (graph, message) in new[]
-        {
-            ("wrong.onnx", "error: The output 'Y' of 'wrong.onnx' must have the shape [5, 20] for rows 1 to 5 (the width it declares), but ONNX Runtime gave [5, 10]."),
-            ("one.onnx", "error: The output 'Y' of 'one.onnx' must have the shape [5, H] for rows 1 to 5 (a row of features for each row), but ONNX Runtime gave [1, 320]."),
-        })
-        {
-            var (code, _, error) = Cli.Run(dir, "featurize", "--model", graph, "--csv", "in.csv", "--out", "f.csv");
-            Assert.Equal(2, code);
-            Assert.Equal(message, error.TrimEnd());
-            Assert.Equal("old\n", File.ReadAllText(Path.Combine(dir, "f.csv")));
-            (code, _, error) = Cli.Run(dir, "featurize", "--model", graph, "--csv", "in.csv", "--out", "new.csv");
-            Assert.Equal(2, code);
-            Assert.False(File.Exists(Path.Combine(dir, "new.csv")));
-        }
-        Assert.Equal(["f.csv", "in.csv", "one.onnx", "wrong.onnx"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "one.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: The output 'Y' of 'one.onnx' must have the shape [5, H] for rows 1 to 5 (a row of features for each row), but ONNX Runtime gave [1, 320].", error.TrimEnd());
+        Assert.Equal("old\n", File.ReadAllText(Path.Combine(dir, "f.csv")));
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "one.onnx", "--csv", "in.csv", "--out", "new.csv");
+        Assert.Equal(2, code);
+        Assert.False(File.Exists(Path.Combine(dir, "new.csv")));
+        Assert.Equal(["f.csv", "in.csv", "one.onnx"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+    }
+
+    // ONNX Runtime infers (N, 10) for the MatMul and reports the declared 20 as -1; featurize crashed with an
+    // OverflowException (rows x -1 floats). The graph's rows are what ONNX Runtime computes: 10 features.
+    [Fact]
+    public void An_output_width_that_ONNX_Runtime_leaves_open_is_the_width_it_computes()
+    {
+        var dir = Cli.TempDirectory();
+        WriteRows(dir, "in.csv", 5, 64);
+        new OnnxGraphWriter().Floats("W", [64, 10], new float[640]).Node("MatMul", "Y", "X", "W")
+            .Save(Path.Combine(dir, "wrong.onnx"), ("X", ["N", 64L]), ("Y", ["N", 20L]));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "wrong.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 5 rows of 10 features", output);
     }
 
     [Fact]

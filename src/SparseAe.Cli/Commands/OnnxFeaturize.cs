@@ -44,7 +44,7 @@ internal static class OnnxFeaturize
                 if (h == 0 && shape is [var m, > 0 and <= int.MaxValue] && m == n) h = (int)shape[1];
                 if (shape is not [var got, var width] || got != n || width != h)
                     throw new UsageException($"The output '{outputName}' of '{modelPath}' must have the shape [{n}, {(h == 0 ? "H" : h)}] for rows {r0 + 1} to {r0 + n} " +
-                        $"({(declared is not null ? "the width it declares" : h == 0 ? "a row of features for each row" : "the width of its first batch")}), but ONNX Runtime gave [{string.Join(", ", shape)}].");
+                        $"({(declared is not null ? "its width in the graph" : h == 0 ? "a row of features for each row" : "the width of its first batch")}), but ONNX Runtime gave [{string.Join(", ", shape)}].");
                 if (codes is null)
                 {
                     if ((long)rows * h > Array.MaxLength)

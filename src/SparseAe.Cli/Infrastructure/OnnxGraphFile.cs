@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.ML.OnnxRuntime;
 
 namespace SparseAe.Cli.Infrastructure;
@@ -51,8 +50,9 @@ internal sealed class OnnxGraphFile : IDisposable
     /// The features output: <paramref name="wanted"/> if given (any float (N, H) output), else the one float
     /// output (N, H) that is not the input passed through. ML.NET's exporter names outputs after their
     /// columns ("Code.output"), so "Features.output" is the input passed through, unless the code replaced
-    /// the input column: then it is the graph's only float output, and the code. Its width H is the one the
-    /// file declares, null when it leaves it open (symbolic, -1 or unset): then the first batch tells it.
+    /// the input column: then it is the graph's only float output, and the code. Its width H is ONNX Runtime's,
+    /// null when it is open (symbolic, unset, or a declared width that ONNX Runtime's inference contradicts,
+    /// which it reports as -1): then the first batch tells it.
     /// </summary>
     public (string Name, int? Size) FeatureOutput(string path, string inputName, string? wanted)
     {
@@ -66,119 +66,16 @@ internal sealed class OnnxGraphFile : IDisposable
         {
             var found = floats.FirstOrDefault(c => c.Key == wanted || c.Key == wanted + ".output");
             if (found.Key is null) throw new UsageException($"--output-column '{wanted}' is not a float (N, H) output of '{path}'; it has {names}.");
-            return (found.Key, DeclaredWidth(path, found.Key));
+            return (found.Key, Width(found.Value));
         }
         var candidates = floats.Where(o => o.Key != inputName + ".output").ToArray();
         if (candidates.Length == 0) candidates = floats;
         if (candidates.Length != 1)
             throw new UsageException($"'{path}' has {candidates.Length} float outputs besides its input ({string.Join(", ", candidates.Select(c => c.Key))}); choose one with --output-column.");
-        return (candidates[0].Key, DeclaredWidth(path, candidates[0].Key));
+        return (candidates[0].Key, Width(candidates[0].Value));
     }
 
-    /// <summary>
-    /// The second dim_value of the output's declared shape, read from the protobuf itself: ModelProto.graph (7),
-    /// GraphProto.output (12), ValueInfoProto {name (1), type (2)}, TypeProto.tensor_type (1), shape (2),
-    /// TensorShapeProto.dim (1), dim_value (1). Null if there is none; the initializers are skipped, not read.
-    /// Not ONNX Runtime's width: it reports -1 for a declared width its shape inference contradicts (a MatMul to
-    /// 10 declared 20), and may report its own inferred width in place of the declared one.
-    /// </summary>
-    private static int? DeclaredWidth(string path, string output)
-    {
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            long graphEnd = Field(file, file.Length, 7);
-            while (graphEnd >= 0 && file.Position < graphEnd)
-            {
-                var (number, wire) = Key(file);
-                if (number != 12 || wire != 2) { Skip(file, wire, graphEnd); continue; }
-                var info = Bytes(file, graphEnd);
-                if (Encoding.UTF8.GetString(Parts(info, 1).LastOrDefault() ?? []) != output) continue;
-                var dims = Parts(info, 2).SelectMany(t => Parts(t, 1)).SelectMany(t => Parts(t, 2)).SelectMany(s => Parts(s, 1)).ToArray();
-                if (dims.Length != 2) return null;
-                var dim = new MemoryStream(dims[1]);
-                while (dim.Position < dim.Length)
-                {
-                    var (n, w) = Key(dim);
-                    if (n == 1 && w == 0) return Varint(dim) is var v and >= 1 and <= int.MaxValue ? (int)v : null;
-                    Skip(dim, w, dim.Length);
-                }
-                return null;
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
-        {
-            // ONNX Runtime has read the file; should this reader not, the width is the first batch's.
-        }
-        return null;
-    }
-
-    // Moves past the fields before the first length-delimited field `number` and returns where it ends; -1 if none.
-    private static long Field(Stream s, long end, int number)
-    {
-        while (s.Position < end)
-        {
-            var (n, wire) = Key(s);
-            if (n == number && wire == 2) return Length(s, end) + s.Position;
-            Skip(s, wire, end);
-        }
-        return -1;
-    }
-
-    // The payloads of the length-delimited fields `number` of a small message.
-    private static IEnumerable<byte[]> Parts(byte[] message, int number)
-    {
-        var s = new MemoryStream(message);
-        while (s.Position < s.Length)
-        {
-            var (n, wire) = Key(s);
-            if (n == number && wire == 2) yield return Bytes(s, s.Length);
-            else Skip(s, wire, s.Length);
-        }
-    }
-
-    private static (int Number, int Wire) Key(Stream s)
-    {
-        ulong key = Varint(s);
-        return ((int)Math.Min(key >> 3, int.MaxValue), (int)(key & 7));
-    }
-
-    private static ulong Varint(Stream s)
-    {
-        ulong v = 0;
-        for (int shift = 0; shift < 64; shift += 7)
-        {
-            int b = s.ReadByte();
-            if (b < 0) throw new EndOfStreamException();
-            v |= (ulong)(b & 0x7f) << shift;
-            if (b < 0x80) return v;
-        }
-        throw new InvalidDataException("A varint runs over 10 bytes.");
-    }
-
-    private static long Length(Stream s, long end)
-        => Varint(s) is var n && n <= (ulong)(end - s.Position) ? (long)n : throw new InvalidDataException("A field runs past its message.");
-
-    private static byte[] Bytes(Stream s, long end)
-    {
-        var bytes = new byte[Length(s, end)];
-        s.ReadExactly(bytes);
-        return bytes;
-    }
-
-    private static void Skip(Stream s, int wire, long end)
-    {
-        if (wire == 0) { Varint(s); return; }
-        long by = wire switch
-        {
-            1 => 8,
-            2 => Length(s, end),
-            5 => 4,
-            _ => throw new InvalidDataException($"Wire type {wire} is not skipped."),
-        };
-        if (by > end - s.Position) throw new InvalidDataException("A field runs past its message.");
-        s.Seek(by, SeekOrigin.Current);
-    }
+    private static int? Width(NodeMetadata output) => output.Dimensions[1] >= 1 ? output.Dimensions[1] : null;
 
     public void Dispose() => Session.Dispose();
 }
