@@ -109,6 +109,34 @@ public class BadInputTests
         Assert.Contains("Row 6", Assert.ThrowsAny<ArgumentException>(() => adam.Fit(_ml.Data.LoadFromEnumerable(rows))).Message);
     }
 
+    // Adam reads a view that shuffles itself (a binary file, a cache) in that view's random order, which
+    // does not say where each row lies: the count named row 249 of a file whose NaN was in row 150.
+    [Fact]
+    public void NaN_in_a_view_that_shuffles_itself_is_named_in_the_order_it_was_read()
+    {
+        var rows = RowFactory.Vec8Rows(300, 2);
+        rows[150].Features[1] = float.NaN;
+        string path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.idv");
+        try
+        {
+            using (var file = File.Create(path)) _ml.Data.SaveAsBinary(_ml.Data.LoadFromEnumerable(rows), file);
+            var adam = _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+            {
+                InputColumnName = "Features", Optimizer = OptimizerKind.Adam, HiddenCount = 2, Epochs = 1, BatchSize = 16, Seed = 3, Threads = 1,
+            });
+            foreach (var view in new[] { _ml.Data.LoadFromBinary(path), _ml.Data.Cache(_ml.Data.LoadFromEnumerable(rows)) })
+            {
+                Assert.True(view.CanShuffle);
+                var e = Assert.ThrowsAny<ArgumentException>(() => adam.Fit(view));
+                Assert.Matches(@"^Row \d+ of this pass's random order of column 'Features' holds NaN at index 1; ", e.Message);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData(ActivationKind.Sigmoid)]
     [InlineData(ActivationKind.ReLU)]

@@ -19,13 +19,13 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
 
     public int VectorSize => vectorSize;
 
-    public IRowReader OpenPass(int pass) => new Reader(data.GetRowCursor(new[] { column }), column, vectorSize);
+    public IRowReader OpenPass(int pass) => new Reader(data.GetRowCursor(new[] { column }), column, vectorSize, shuffled: false);
 
     public long? RowCount => data.GetRowCount();
 
     /// <summary>A cursor in the view's own random order when it can shuffle (ML.NET's <c>CanShuffle</c>).</summary>
     public IRowReader OpenShuffledPass(int pass, Random random)
-        => data.CanShuffle ? new Reader(data.GetRowCursor(new[] { column }, random), column, vectorSize) : OpenPass(pass);
+        => data.CanShuffle ? new Reader(data.GetRowCursor(new[] { column }, random), column, vectorSize, shuffled: true) : OpenPass(pass);
 
     public string Description => $"column '{column.Name}'";
 
@@ -35,19 +35,26 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
         private readonly ValueGetter<VBuffer<float>> _getter;
         private readonly string _name;
         private readonly int _size;
+        private readonly bool _shuffled;
         private VBuffer<float> _buffer;
         private long _row;
         // RowsAreSparse: the first rows read ahead (copies), returned before the cursor's next ones.
         private readonly Queue<VBuffer<float>> _ahead = new();
         private bool? _sparse;
 
-        public Reader(DataViewRowCursor cursor, DataViewSchema.Column column, int size)
+        public Reader(DataViewRowCursor cursor, DataViewSchema.Column column, int size, bool shuffled)
         {
             _cursor = cursor;
             _getter = cursor.GetGetter<VBuffer<float>>(column);
             _name = column.Name;
             _size = size;
+            _shuffled = shuffled;
         }
+
+        // The row being read, as messages name it. A view that shuffles itself (a binary file, a cache)
+        // gives its rows in a random order and does not say where each lies in the view, so the count is
+        // of that order, and the message says so (it named row 249 of a file whose NaN was in row 150).
+        private string Row => _shuffled ? $"Row {_row} of this pass's random order of column '{_name}'" : $"Row {_row} of column '{_name}'";
 
         /// <summary>
         /// True when every one of the pass's first <see cref="RowsInspected"/> rows (all, when fewer) is
@@ -76,7 +83,7 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
             else if (_cursor.MoveNext()) _getter(ref _buffer);
             else return false;
             if (_buffer.Length != _size)
-                throw new InvalidOperationException($"Row {_row} of column '{_name}' has {_buffer.Length} values, but the column's type says {_size}.");
+                throw new InvalidOperationException($"{Row} has {_buffer.Length} values, but the column's type says {_size}.");
             return true;
         }
 
@@ -87,7 +94,7 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
             int bad = VectorKernels.IndexOfNonFinite(destination);
             if (bad >= 0)
                 throw new ArgumentException(
-                    $"Row {_row} of column '{_name}' holds {destination[bad]} at index {bad}; training needs finite values in every row.", "input");
+                    $"{Row} holds {destination[bad]} at index {bad}; training needs finite values in every row.", "input");
             _row++;
             return true;
         }
@@ -104,7 +111,7 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
             else
             {
                 var storedIndices = _buffer.GetIndices();
-                VectorKernels.CheckSparseRow(storedIndices, stored, _size, $"Row {_row} of column '{_name}'");
+                VectorKernels.CheckSparseRow(storedIndices, stored, _size, Row);
                 storedIndices.CopyTo(indices);
                 stored.CopyTo(values);
                 count = stored.Length;
@@ -112,7 +119,7 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
             int bad = VectorKernels.IndexOfNonFinite(values.Slice(0, count));
             if (bad >= 0)
                 throw new ArgumentException(
-                    $"Row {_row} of column '{_name}' holds {values[bad]} at index {indices[bad]}; training needs finite values in every row.", "input");
+                    $"{Row} holds {values[bad]} at index {indices[bad]}; training needs finite values in every row.", "input");
             _row++;
             return true;
         }
