@@ -124,4 +124,93 @@ public class AutoencoderTrainingTests
             public void Dispose() { }
         }
     }
+
+    // Rows from a stream that does not say how many it has (as a text file), each counted as read;
+    // passes after `passesWithRows` give none.
+    private sealed class CountedStream(float[] data, int rows, int v, int passesWithRows = int.MaxValue) : IRowSource
+    {
+        public long Read;
+        private readonly float[] _data = data;
+        public int VectorSize => v;
+        public IRowReader OpenPass(int pass) => new Reader(this, pass < passesWithRows ? rows : 0);
+        private sealed class Reader(CountedStream s, int rows) : IRowReader
+        {
+            private int _next;
+            public bool TryReadRow(Span<float> destination)
+            {
+                if (_next == rows) return false;
+                s._data.AsSpan(_next++ * s.VectorSize, s.VectorSize).CopyTo(destination);
+                s.Read++;
+                return true;
+            }
+            public void Dispose() { }
+        }
+    }
+
+    // The pool was allocated whole, 65,536 rows of V floats, whatever the source held: 543 MB for 20
+    // rows of 2,048 values from a text file.
+    [Fact]
+    public void Adam_allocates_its_shuffle_pool_for_the_rows_a_stream_has()
+    {
+        const int rows = 20, v = 2048;
+        var settings = new TrainerSettings { HiddenCount = 2, Epochs = 1, BatchSize = 16, Seed = 3, Threads = 1, Optimizer = OptimizerKind.Adam };
+        var source = new CountedStream(TestData.RandomRows(rows, v, 5), rows, v);
+        AutoencoderTraining.Run(source, settings);   // JIT and first-use allocations
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        AutoencoderTraining.Run(source, settings);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 40_000_000, $"{allocated:N0} bytes allocated to train on {rows} rows of {v} values");
+        var pool = new DenseRowPool(65_536, v);
+        using (var reader = new ShufflingRowReader(source.OpenPass(0), pool, seed: 1))
+            while (reader.TryReadRow(new float[v])) { }
+        Assert.Equal(1024, pool.AllocatedRows);
+    }
+
+    // The first draw of every epoch fills the pool, and no cancellation was looked at until it was full.
+    [Fact]
+    public void Adam_stops_for_a_cancellation_while_it_fills_its_shuffle_pool()
+    {
+        const int v = 4;
+        var source = new CountedStream(TestData.RandomRows(100_000, v, 6), 100_000, v);
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 2, Epochs = 1, BatchSize = 16, Seed = 3, Threads = 1, Optimizer = OptimizerKind.Adam, ShufflePoolRows = 65_536,
+            CheckCancellation = () => { if (source.Read > 1000) throw new OperationCanceledException(); },
+        };
+        Assert.Throws<OperationCanceledException>(() => AutoencoderTraining.Run(source, settings));
+        Assert.InRange(source.Read, 1001, 1000 + RowReading.RowsPerCheck + 16);   // the first pass reads its first 16 rows ahead
+    }
+
+    // ML.NET's maximumNumberOfRows reads every row when there are fewer; MaximumRows above the L-BFGS
+    // limit was refused even for 300 rows.
+    [Fact]
+    public void MaximumRows_above_the_rows_a_source_has_means_every_row()
+    {
+        var rows = new ArrayRowSource(TestData.RandomRows(300, 8, 1), 300, 8);
+        List<string> info = [];
+        var result = AutoencoderTraining.Run(rows, Settings(info, [], maximumRows: long.MaxValue));
+        Assert.Equal(300, result.Summary.TrainingRows);
+        Assert.Equal(["Training a 8-4-8 autoencoder with L-BFGS on 300 rows."], info);
+    }
+
+    // It named the sample's range as the column's: [-1, 0.8998] of a column that holds 5.
+    [Fact]
+    public void The_range_warning_of_a_sample_says_it_is_of_the_sample()
+    {
+        var x = TestData.RandomRows(300, 8, 2);
+        x[7] = -1f;
+        var rows = new Described(new ArrayRowSource(x, 300, 8), "column 'Raw'");
+        List<string> warnings = [];
+        AutoencoderTraining.Run(rows, Settings([], warnings, maximumRows: 299));
+        Assert.Single(warnings);
+        Assert.StartsWith("The random sample of 299 of the 300 rows of column 'Raw' holds values in [", warnings[0]);
+    }
+
+    [Fact]
+    public void A_stream_that_gives_no_rows_in_a_later_epoch_is_said_so()
+    {
+        var source = new Described(new CountedStream(TestData.RandomRows(40, 8, 1), 40, 8, passesWithRows: 1), "column 'Features'");
+        var e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(source, Settings([], [], OptimizerKind.Adam)));
+        Assert.Equal("Column 'Features' gave no rows in epoch 2, after 40 in epoch 1; Adam reads every row in every epoch. (Parameter 'input')", e.Message);
+    }
 }

@@ -44,7 +44,8 @@ public class MaximumRowsTests
     public void MaximumRows_above_what_LBFGS_can_hold_is_refused_before_any_row_is_read()
     {
         long limit = AutoencoderTraining.MaxLbfgsRows(8, 3);
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Fit(new HugeView(Rows(1), 10), limit + 1));
+        // A view with more rows than the cap (a cap above the rows a view has means every row: below).
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Fit(new HugeView(Rows(1), limit + 5), limit + 1));
         Assert.Equal("MaximumRows", e.ParamName);
         Assert.Contains($"MaximumRows is {limit + 1}, but L-BFGS can hold at most {limit} rows", e.Message);
     }
@@ -64,6 +65,7 @@ public class MaximumRowsTests
         Assert.Equal(50, sampled.Summary.TrainingRows);
         Assert.Equal(400, Fit(view, null).Summary.TrainingRows);
         Assert.Equal(400, Fit(view, 1000).Summary.TrainingRows);                                  // fewer rows than the cap: every row
+        Assert.Equal(400, Fit(view, long.MaxValue).Summary.TrainingRows);                         // even a cap above what L-BFGS holds
         Assert.Equal(sampled.Weights.W1.ToArray(), Fit(view, 50).Weights.W1.ToArray());   // the same seed, the same sample
         // Not simply the first 50 rows: those train another model from the same initial weights.
         Assert.NotEqual(sampled.Weights.W1.ToArray(), Fit(Ml.Data.TakeRows(view, 50), null).Weights.W1.ToArray());

@@ -44,12 +44,13 @@ public static class AutoencoderTraining
         // L-BFGS holds every row: sizes are checked before any row is read, and memory as soon as the
         // first pass says whether its rows are sparse, when the source knows how many it has.
         long limit = FullBatchTrainer.MaxRows(v, h);
-        if (settings.MaximumRows > limit)
+        // A cap above the rows a source says it has means every row, as ML.NET's maximumNumberOfRows does.
+        if (settings.MaximumRows is long cap && Math.Min(cap, rows.RowCount ?? cap) > limit)
             throw new ArgumentOutOfRangeException(nameof(settings.MaximumRows), settings.MaximumRows,
                 $"MaximumRows is {settings.MaximumRows}, but L-BFGS can hold at most {limit} rows of {network}; lower it or use Optimizer = Adam, which streams.");
         // The data are too many for the optimiser, as RowReading.NoRows's are too few: an ArgumentException.
         Exception TooMany(long count) => new ArgumentException(
-            $"{Capitalised(what)} has {count} rows, more than the {limit} rows of {network} that L-BFGS can hold in memory; " +
+            $"{RowReading.Capitalised(what)} has {count} rows, more than the {limit} rows of {network} that L-BFGS can hold in memory; " +
             "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.", "input");
         // What L-BFGS allocates for `used` rows, and the rows themselves unless they are held already
         // (dense: 4 V bytes a row; sparse rows: checked again once read, as their nonzeros are unknown before).
@@ -97,7 +98,7 @@ public static class AutoencoderTraining
             if (UnitIntervalCheck.For(settings) is { } range)
             {
                 range.Add(sparseX is null ? x.Span.Slice(0, heldRows * v) : sparseX.AllValues);
-                range.Warn(what, settings.Warning);
+                range.Warn(heldRows == seenRows ? what : $"the random sample of {heldRows} of the {seenRows} rows of {what}", settings.Warning);
             }
             string stored = sparseX is null ? "" : " as sparse rows (their nonzeros)";
             settings.Info?.Invoke(heldRows == seenRows
@@ -106,6 +107,4 @@ public static class AutoencoderTraining
             return sparseX is null ? FullBatchTrainer.Train(x, heldRows, v, settings) : FullBatchTrainer.Train(sparseX, settings);
         }
     }
-
-    private static string Capitalised(string s) => UnitIntervalCheck.Capitalised(s);
 }

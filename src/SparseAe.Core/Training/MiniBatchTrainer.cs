@@ -21,7 +21,8 @@ internal static class MiniBatchTrainer
     public static TrainingResult Train(IRowSource source, TrainerSettings settings, Action<bool>? starting = null)
     {
         int v = source.VectorSize, h = settings.HiddenCount;
-        // The shuffle pool and the batch: never more rows than the source has, allocated once for every epoch.
+        // The shuffle pool and the batch: never more rows than the source has, kept for every epoch (the
+        // dense pool allocated as rows arrive: a source may not say how many it has).
         var (poolRows, batchSize) = MemoryBudget.MiniBatchRows(settings, source.RowCount);
         // The first pass is opened first: its reader says whether the rows are sparse.
         var firstOrder = new Random(PassSeeds.For(settings.Seed, 1));
@@ -58,7 +59,7 @@ internal static class MiniBatchTrainer
         var inputSums = new double[v];
         // Dense rows' moments are taken about the epoch's first row (see AddInputMoments); null before it.
         float[]? inputShift = null;
-        var pool = sparseRows ? [] : new float[(long)poolRows * v];
+        var pool = sparseRows ? null : new DenseRowPool(poolRows, v);
         var sparsePool = sparseRows ? new SparseRowPool(poolRows) : null;
         long rowsPerEpoch = 0;
         CostBreakdown epochCost = default;
@@ -84,7 +85,8 @@ internal static class MiniBatchTrainer
             var inner = firstPass ?? RowReading.Open(source, epoch, new Random(PassSeeds.For(settings.Seed, 2 * epoch + 1)));
             firstPass = null;
             int poolSeed = PassSeeds.For(settings.Seed, 2 * epoch);
-            using (IRowReader reader = sparseRows ? new SparseShufflingRowReader(inner, v, sparsePool!, poolSeed) : new ShufflingRowReader(inner, v, pool, poolSeed))
+            using (IRowReader reader = sparseRows ? new SparseShufflingRowReader(inner, v, sparsePool!, poolSeed, settings.ThrowIfCancelled)
+                : new ShufflingRowReader(inner, pool!, poolSeed, settings.ThrowIfCancelled))
             {
                 while (true)
                 {
@@ -133,6 +135,8 @@ internal static class MiniBatchTrainer
                     if (!more) break;
                 }
             }
+            if (epochRows == 0 && epoch > 0)
+                throw new ArgumentException($"{RowReading.Capitalised(RowReading.Named(source))} gave no rows in epoch {epoch + 1}, after {rowsPerEpoch} in epoch {epoch}; Adam reads every row in every epoch.", "input");
             if (epochRows == 0) throw RowReading.NoRows(source);
             range?.Warn(RowReading.Named(source), settings.Warning);
             range = null;

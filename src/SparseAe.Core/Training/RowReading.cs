@@ -120,6 +120,9 @@ internal static class RowReading
 
     private const int RowsPerChunk = 4096;
 
+    /// <summary>How many rows a long read goes between two cancellation checks.</summary>
+    public const int RowsPerCheck = RowsPerChunk;
+
     /// <summary>
     /// The one pass both reads make: <paramref name="read"/>(slot) reads the next row (false at the end),
     /// into kept slot `slot` while fewer than <paramref name="maxRows"/> are kept, else aside (slot -1);
@@ -135,7 +138,7 @@ internal static class RowReading
         long seen = 0;
         while (true)
         {
-            if (seen % RowsPerChunk == 0) checkAlive?.Invoke();
+            if (seen % RowsPerCheck == 0) checkAlive?.Invoke();
             bool aside = seen >= maxRows;
             if (!read(aside ? -1 : seen)) return seen;
             if (aside)
@@ -205,6 +208,9 @@ internal static class RowReading
 
     /// <summary>What messages call the source: its description (e.g. "column 'Features'"), else "the training data".</summary>
     public static string Named(IRowSource source) => source.Description ?? "the training data";
+
+    /// <summary>A name such as <see cref="Named"/>'s at the start of a sentence.</summary>
+    public static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     /// <summary>The one message for a source without rows, naming it (e.g. "column 'Features'").</summary>
     public static ArgumentException NoRows(IRowSource source)

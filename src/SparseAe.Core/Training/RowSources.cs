@@ -146,17 +146,24 @@ public sealed class ArrayRowSource : IRowSource
 /// otherwise rows move at most about P places, as in ML.NET's ShuffleRows. The same seed and stream
 /// give the same slots whatever the storage, so the dense and sparse readers give the same order.
 /// </summary>
-internal sealed class PoolDraw(int capacity, int seed, Func<int, bool> fill)
+internal sealed class PoolDraw(int capacity, int seed, Func<int, bool> fill, Action? checkAlive = null)
 {
     private readonly Random _rng = new(seed);
     private int _count;
+    private long _filled;
     private bool _innerDone;
 
-    /// <summary>Fills the empty slots (<c>fill(slot)</c>: false once the stream has ended), then draws a filled slot; -1 when none is left.</summary>
+    /// <summary>
+    /// Fills the empty slots (<c>fill(slot)</c>: false once the stream has ended), then draws a filled slot;
+    /// -1 when none is left. The first draw of a pass reads up to P rows: <c>checkAlive</c> runs every
+    /// <see cref="RowReading.RowsPerCheck"/> of them, so a cancellation is not held up by a slow source
+    /// (it waited 22 s for 65,536 rows of 1 ms each).
+    /// </summary>
     public int Draw()
     {
         while (!_innerDone && _count < capacity)
         {
+            if (++_filled % RowReading.RowsPerCheck == 0) checkAlive?.Invoke();
             if (fill(_count)) _count++;
             else _innerDone = true;
         }
@@ -171,41 +178,73 @@ internal sealed class PoolDraw(int capacity, int seed, Func<int, bool> fill)
     }
 }
 
+/// <summary>
+/// The dense rows of a shuffle pool: up to <see cref="Capacity"/> rows of V floats, allocated as rows
+/// arrive (1,024 rows, then doubling), so a source that does not say how many rows it has (a text file)
+/// costs what its rows need, not the option's 65,536 (543 MB for 20 rows of 2,048 values). The trainer
+/// keeps one for every epoch.
+/// </summary>
+internal sealed class DenseRowPool
+{
+    private const int FirstRows = 1024;
+    private readonly int _v;
+    private float[] _rows = [];
+
+    public DenseRowPool(int capacity, int vectorSize)
+    {
+        if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"The pool's capacity must be at least 1 row, but is {capacity}.");
+        if (vectorSize < 1) throw new ArgumentOutOfRangeException(nameof(vectorSize), vectorSize, $"vectorSize must be at least 1, but is {vectorSize}.");
+        Capacity = capacity;
+        _v = vectorSize;
+    }
+
+    /// <summary>The most rows the pool holds.</summary>
+    public int Capacity { get; }
+
+    /// <summary>The rows allocated so far.</summary>
+    public int AllocatedRows => _rows.Length / _v;
+
+    /// <summary>Row <paramref name="slot"/> (below <see cref="Capacity"/>), allocating up to it first.</summary>
+    public Span<float> Row(int slot)
+    {
+        if (slot >= AllocatedRows)
+        {
+            long rows = Math.Min(Capacity, Math.Max(slot + 1L, Math.Max(FirstRows, 2L * AllocatedRows)));
+            Array.Resize(ref _rows, (int)(rows * _v));
+        }
+        return _rows.AsSpan(slot * _v, _v);
+    }
+}
+
 /// <summary>Shuffles a stream of rows through a pool of P rows of V floats (<see cref="PoolDraw"/>).</summary>
 internal sealed class ShufflingRowReader : IRowReader
 {
     private readonly IRowReader _inner;
-    private readonly int _v;
-    private readonly float[] _pool;
+    private readonly DenseRowPool _pool;
     private readonly PoolDraw _draw;
 
     public ShufflingRowReader(IRowReader inner, int vectorSize, int poolRows, int seed)
-        : this(inner, vectorSize, new float[(long)CheckPoolRows(poolRows) * vectorSize], seed)
+        : this(inner, new DenseRowPool(poolRows, vectorSize), seed)
     {
     }
 
-    /// <summary>Shuffles through <paramref name="pool"/> (pool.Length / V rows), which the caller may reuse for the next pass.</summary>
-    public ShufflingRowReader(IRowReader inner, int vectorSize, float[] pool, int seed)
+    /// <summary>Shuffles through <paramref name="pool"/>, which the caller may reuse for the next pass; <paramref name="checkAlive"/>: see <see cref="PoolDraw.Draw"/>.</summary>
+    public ShufflingRowReader(IRowReader inner, DenseRowPool pool, int seed, Action? checkAlive = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(pool);
-        if (vectorSize < 1) throw new ArgumentOutOfRangeException(nameof(vectorSize), vectorSize, $"vectorSize must be at least 1, but is {vectorSize}.");
         _inner = inner;
-        _v = vectorSize;
         _pool = pool;
-        _draw = new PoolDraw(CheckPoolRows(pool.Length / vectorSize), seed, slot => _inner.TryReadRow(_pool.AsSpan(slot * _v, _v)));
+        _draw = new PoolDraw(pool.Capacity, seed, slot => _inner.TryReadRow(_pool.Row(slot)), checkAlive);
     }
-
-    private static int CheckPoolRows(int poolRows)
-        => poolRows >= 1 ? poolRows : throw new ArgumentOutOfRangeException(nameof(poolRows), poolRows, $"poolRows must be at least 1, but is {poolRows}.");
 
     public bool TryReadRow(Span<float> destination)
     {
         int r = _draw.Draw();
         if (r < 0) return false;
-        _pool.AsSpan(r * _v, _v).CopyTo(destination);
+        _pool.Row(r).CopyTo(destination);
         int last = _draw.Remove(r);
-        if (last >= 0) _pool.AsSpan(last * _v, _v).CopyTo(_pool.AsSpan(r * _v, _v));
+        if (last >= 0) _pool.Row(last).CopyTo(_pool.Row(r));
         return true;
     }
 
@@ -226,8 +265,8 @@ internal sealed class SparseShufflingRowReader : IRowReader
     private readonly int[] _readIndices;
     private readonly float[] _readValues;
 
-    /// <summary>Shuffles through <paramref name="pool"/>, which the caller may reuse for the next pass.</summary>
-    public SparseShufflingRowReader(IRowReader inner, int vectorSize, SparseRowPool pool, int seed)
+    /// <summary>Shuffles through <paramref name="pool"/>, which the caller may reuse for the next pass; <paramref name="checkAlive"/>: see <see cref="PoolDraw.Draw"/>.</summary>
+    public SparseShufflingRowReader(IRowReader inner, int vectorSize, SparseRowPool pool, int seed, Action? checkAlive = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(pool);
@@ -242,7 +281,7 @@ internal sealed class SparseShufflingRowReader : IRowReader
             if (!RowReading.TryReadSparse(_inner, _readIndices, _readValues, out int n)) return false;
             _pool.Store(slot, _readIndices.AsSpan(0, n), _readValues.AsSpan(0, n));
             return true;
-        });
+        }, checkAlive);
     }
 
     public bool TryReadSparseRow(Span<int> indices, Span<float> values, out int count)
