@@ -20,7 +20,11 @@ var root = new RootCommand("sparseae: train a sparse autoencoder on image patche
 };
 NumberOptions.UseInvariantParsers(root);
 var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
+// An option that needs a value and is given again, last and bare ("--iterations 2 --iterations"), parses
+// without an error: the first value satisfies the parser. Said here, as a missing value is.
+string? bare = parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+    .FirstOrDefault(o => o.Option.Arity.MinimumNumberOfValues >= 1 && o.IdentifierTokenCount > o.Tokens.Count)?.Option.Name;
+if (parsed.Errors.Count > 0 || bare is not null)
 {
     // Bad arguments: one line and exit code 2, before anything runs. A word the parser did not take
     // (an unknown command, say) is named first: the "command was not provided" that follows is its echo.
@@ -28,7 +32,8 @@ if (parsed.Errors.Count > 0)
     string help = command == root ? "sparseae --help" : $"sparseae {command.Name} --help";
     string message = parsed.UnmatchedTokens.Count > 0 && command == root
         ? $"'{parsed.UnmatchedTokens[0]}' is not a command; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))}."
-        : parsed.Errors[0].Message;
+        : parsed.Errors.Count > 0 ? parsed.Errors[0].Message
+        : $"Option '{bare}' is given again without a value; give it once, with its value.";
     Console.Error.WriteLine($"error: {message} (see '{help}')");
     return ExitCodes.BadInput;
 }

@@ -32,6 +32,20 @@ public class ProgramTests
         Assert.EndsWith("(see 'sparseae train --help')", error.TrimEnd());
     }
 
+    // "--iterations 2 --iterations" trained with 2 iterations and no word: the first value satisfied the parser.
+    [Theory]
+    [InlineData("train", "--iterations", "2", "--iterations")]
+    [InlineData("featurize", "--model", "m.zip", "--csv", "in.csv", "--model")]
+    public void An_option_given_again_at_the_end_without_a_value_is_refused(params string[] args)
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, args);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: Option '{args[^1]}' is given again without a value; give it once, with its value. (see 'sparseae {args[0]} --help')", error.TrimEnd());
+        Assert.Equal("", output);
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
     [Theory]
     [InlineData("error: --sparsity: '0,5' is not a number (write decimals with a point: 0.5).", "train", "--sparsity", "0,5")]   // was 5, silently
     [InlineData("error: --hidden: '4.5' is not a whole number.", "train", "--hidden", "4.5")]

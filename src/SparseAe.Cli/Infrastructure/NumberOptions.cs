@@ -37,7 +37,7 @@ internal static class NumberOptions
 
     private static T Parse<T>(ArgumentResult result, string kind, TryParse<T> tryParse)
     {
-        // A repeated option keeps its last value, as System.CommandLine's own parsers do.
+        // The last token: a value given twice is the parser's own error ("expects a single argument").
         string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
         if (tryParse(text, out var value)) return value;
         string name = (result.Parent as OptionResult)?.Option.Name ?? "the option";
