@@ -44,8 +44,11 @@ public static class AutoencoderTraining
         // L-BFGS holds every row: sizes are checked before any row is read, and memory as soon as the
         // first pass says whether its rows are sparse, when the source knows how many it has.
         long limit = FullBatchTrainer.MaxRows(v, h);
-        // A cap above the rows a source says it has means every row, as ML.NET's maximumNumberOfRows does.
-        if (settings.MaximumRows is long cap && Math.Min(cap, rows.RowCount ?? cap) > limit)
+        // A cap at or above the rows a source says it has means every row, read as without a cap (no
+        // sample, and a source that has more rows than it said meets the limit below), as ML.NET's
+        // maximumNumberOfRows does; it was refused when above the limit.
+        long? maximumRows = settings.MaximumRows is long cap && rows.RowCount is long said && cap >= said ? null : settings.MaximumRows;
+        if (maximumRows > limit)
             throw new ArgumentOutOfRangeException(nameof(settings.MaximumRows), settings.MaximumRows,
                 $"MaximumRows is {settings.MaximumRows}, but L-BFGS can hold at most {limit} rows of {network}; lower it or use Optimizer = Adam, which streams.");
         // The data are too many for the optimiser, as RowReading.NoRows's are too few: an ArgumentException.
@@ -56,8 +59,8 @@ public static class AutoencoderTraining
         // (dense: 4 V bytes a row; sparse rows: checked again once read, as their nonzeros are unknown before).
         void EnsureMemory(long used, long rowBytes) => MemoryBudget.Ensure(
             MemoryBudget.FullBatchBytes(v, h, used, settings) + rowBytes, $"Training {network} with L-BFGS on {used} rows");
-        if (rows.RowCount is long rowCount && rowCount > limit && settings.MaximumRows is null) throw TooMany(rowCount);
-        if (rows is ArrayRowSource array && settings.MaximumRows is null)
+        if (rows.RowCount is long rowCount && rowCount > limit && maximumRows is null) throw TooMany(rowCount);
+        if (rows is ArrayRowSource array && maximumRows is null)
         {
             // Already in one array: no copy, and the source checked its values.
             if (array.Rows == 0) throw RowReading.NoRows(rows);   // ReadAll says the same
@@ -76,11 +79,11 @@ public static class AutoencoderTraining
             bool sparse = reader.RowsAreSparse;
             if (rows.RowCount is long known)
             {
-                long used = Math.Min(known, settings.MaximumRows ?? known);
+                long used = Math.Min(known, maximumRows ?? known);
                 EnsureMemory(used, sparse ? 0 : 4 * used * v);
             }
-            var sampler = settings.MaximumRows is null ? null : new Random(settings.Seed);
-            long maxRows = settings.MaximumRows ?? limit;
+            var sampler = maximumRows is null ? null : new Random(settings.Seed);
+            long maxRows = maximumRows ?? limit;
             if (sparse)
             {
                 var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled);
