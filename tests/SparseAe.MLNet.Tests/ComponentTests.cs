@@ -173,24 +173,37 @@ public class ComponentTests
         Assert.True(Fit(1).Weights.W1.Span.SequenceEqual(Fit(1).Weights.W1.Span));
     }
 
+    // It ran over LoadFromEnumerable, whose cursor set is one cursor, read the cursors one after another and
+    // keyed rows by Position: it showed nothing about parallel cursors. A cache splits into several.
     [Fact]
     public void Parallel_cursors_give_the_same_codes_as_one_cursor()
     {
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(200, 6));
+        var data = ml.Data.Cache(ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(2000, 6)));
         var model = ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 5, maxIterations: 10).Fit(data);
         var output = model.Transform(data);
         var single = output.GetColumn<float[]>("Code").ToArray();
         var col = output.Schema["Code"];
-        var cursors = output.GetRowCursorSet(new[] { col }, 2);
-        var seen = new Dictionary<long, float[]>();
-        foreach (var cursor in cursors)
+        var cursors = output.GetRowCursorSet(new[] { col }, 4);
+        Assert.True(cursors.Length > 1, $"the cache gave {cursors.Length} cursor");
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<ulong, float[]>();
+        Parallel.ForEach(cursors, new ParallelOptions { MaxDegreeOfParallelism = cursors.Length }, cursor =>
         {
-            var getter = cursor.GetGetter<Microsoft.ML.Data.VBuffer<float>>(col);
-            var buffer = default(Microsoft.ML.Data.VBuffer<float>);
-            while (cursor.MoveNext()) { getter(ref buffer); seen[cursor.Position] = buffer.DenseValues().ToArray(); }
-        }
-        Assert.Equal(200, seen.Count);
-        foreach (var (position, code) in seen) Assert.Equal(single[position], code);
+            using (cursor)
+            {
+                var getter = cursor.GetGetter<Microsoft.ML.Data.VBuffer<float>>(col);
+                var id = cursor.GetIdGetter();
+                var buffer = default(Microsoft.ML.Data.VBuffer<float>);
+                var row = default(Microsoft.ML.Data.DataViewRowId);
+                while (cursor.MoveNext())
+                {
+                    getter(ref buffer);
+                    id(ref row);
+                    Assert.True(seen.TryAdd(row.Low, buffer.DenseValues().ToArray()), $"row {row.Low} twice");
+                }
+            }
+        });
+        Assert.Equal(2000, seen.Count);
+        foreach (var (row, code) in seen) Assert.Equal(single[row], code);
     }
 }

@@ -18,22 +18,25 @@ public class RowSourceDataViewTests
         public IRowReader OpenPass(int pass)
         {
             Passes++;
-            return new Reader(rows, size);
+            return new Reader(this, rows, size);
         }
 
-        private sealed class Reader(int rows, int size) : IRowReader
+        public int Reads, Disposals;
+
+        private sealed class Reader(GeneratedRows owner, int rows, int size) : IRowReader
         {
             private int _next;
 
             public bool TryReadRow(Span<float> destination)
             {
+                owner.Reads++;
                 if (_next >= rows) return false;
                 for (int i = 0; i < size; i++) destination[i] = 0.1f + 0.8f * ((_next * 7 + i * 3) % 11) / 10f;
                 _next++;
                 return true;
             }
 
-            public void Dispose() { }
+            public void Dispose() => owner.Disposals++;
         }
     }
 
@@ -54,6 +57,43 @@ public class RowSourceDataViewTests
         }).Fit(data);
         Assert.Equal(2000, model.Summary.TrainingRows);
         Assert.True(source.Passes >= 4, $"expected one pass per epoch plus the read above, saw {source.Passes}");
+    }
+
+    // The cursor kept its last Position after the end, read a reader it had disposed, disposed the user's
+    // reader twice, and the code's "no row" check (which looks at Position) passed the last code on.
+    [Fact]
+    public void Its_cursors_keep_ML_NET_s_rules_at_the_end_and_once_disposed()
+    {
+        var ml = new MLContext(seed: 1);
+        var source = new GeneratedRows(3, 16);
+        var data = ml.Data.LoadFromRowSource(source, "Patch", rowCount: 3);
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Patch", HiddenCount = 2, MaxIterations = 3 }).Fit(data);
+        var output = model.Transform(data);
+        const string noRow = "cannot be read: the cursor is on no row (before its first MoveNext, or after MoveNext returned false).";
+
+        var cursor = output.GetRowCursor(output.Schema);
+        var code = cursor.GetGetter<VBuffer<float>>(output.Schema["Code"]);
+        var patch = cursor.GetGetter<VBuffer<float>>(output.Schema["Patch"]);
+        VBuffer<float> value = default;
+        Assert.Equal("Column 'Patch' " + noRow, Assert.Throws<InvalidOperationException>(() => patch(ref value)).Message);
+        while (cursor.MoveNext()) code(ref value);
+        Assert.Equal(-1, cursor.Position);
+        Assert.Equal("Column 'Code' " + noRow, Assert.Throws<InvalidOperationException>(() => code(ref value)).Message);
+        int reads = source.Reads;
+        Assert.False(cursor.MoveNext());
+        Assert.Equal(reads, source.Reads);   // the ended stream is not read again
+
+        int disposals = source.Disposals;
+        var second = data.GetRowCursor(data.Schema);
+        Assert.True(second.MoveNext());
+        second.Dispose();
+        second.Dispose();
+        Assert.Equal(disposals + 1, source.Disposals);
+        reads = source.Reads;
+        Assert.False(second.MoveNext());
+        Assert.Equal(-1, second.Position);
+        Assert.Equal(reads, source.Reads);
+        cursor.Dispose();
     }
 
     [Fact]

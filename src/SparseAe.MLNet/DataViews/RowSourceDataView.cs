@@ -41,6 +41,7 @@ internal sealed class RowSourceDataView : IDataView
         private readonly float[] _row;
         private readonly bool _active;
         private long _position = -1;
+        private bool _done;   // the stream has ended, or the cursor is disposed: the reader is not read again
 
         public Cursor(RowSourceDataView parent, bool active)
         {
@@ -54,15 +55,29 @@ internal sealed class RowSourceDataView : IDataView
         public override long Position => _position;
         public override long Batch => 0;
 
+        // ML.NET's cursor rules: Position is -1 before the first row and again after the last (or once
+        // disposed), and then MoveNext stays false without touching the reader. This cursor kept its last
+        // Position and read a reader it had disposed, and the transformers' "no row" check, which looks at
+        // Position, passed the last row's code on after the end.
         public override bool MoveNext()
         {
-            if (!_reader.TryReadRow(_row)) return false;
-            _position++;
-            return true;
+            if (!_done && _reader.TryReadRow(_row))
+            {
+                _position++;
+                return true;
+            }
+            _done = true;
+            _position = -1;
+            return false;
+        }
+
+        private void CheckRow(string column)
+        {
+            if (_position < 0) throw Mapping.ActiveFlags.NoRow(column);
         }
 
         public override ValueGetter<DataViewRowId> GetIdGetter()
-            => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
+            => (ref DataViewRowId id) => { CheckRow("the row id"); id = new DataViewRowId((ulong)_position, 0); };
 
         public override bool IsColumnActive(DataViewSchema.Column column) => column.Index == 0 && _active;
 
@@ -70,15 +85,21 @@ internal sealed class RowSourceDataView : IDataView
         {
             if (column.Index != 0 || !_active)
                 throw new InvalidOperationException($"Column '{column.Name}' is not an active column of this cursor.");
-            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) => Mapping.OutputColumns.Write(_row, ref dst);
+            string name = column.Name;
+            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) => { CheckRow(name); Mapping.OutputColumns.Write(_row, ref dst); };
             return getter as ValueGetter<TValue>
                 ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {Mapping.OutputColumns.TypeName(typeof(TValue))}.");
         }
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing) _reader.Dispose();
+            if (disposing && !_disposed) _reader.Dispose();   // the user's reader, once
+            _disposed = true;
+            _done = true;
+            _position = -1;
             base.Dispose(disposing);
         }
+
+        private bool _disposed;
     }
 }

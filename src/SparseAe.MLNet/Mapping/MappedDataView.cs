@@ -46,8 +46,7 @@ internal sealed class MappedDataView(IDataView input, OutputColumns columns) : I
             var input = _input;
             return (ref TValue value) =>
             {
-                if (input.Position < 0)
-                    throw new InvalidOperationException($"Column '{column.Name}' cannot be read: the cursor is on no row (before its first MoveNext, or after MoveNext returned false).");
+                if (input.Position < 0) throw ActiveFlags.NoRow(column.Name);
                 getter(ref value);
             };
         }

@@ -70,6 +70,10 @@ internal sealed class MappedColumns(DataViewRow input, OutputColumns columns, IE
 
 internal static class ActiveFlags
 {
+    /// <summary>The one message for a getter called off a row (before the first MoveNext or after the last), as ML.NET's cursors refuse it.</summary>
+    public static InvalidOperationException NoRow(string column)
+        => new($"Column '{column}' cannot be read: the cursor is on no row (before its first MoveNext, or after MoveNext returned false).");
+
     /// <summary>
     /// The columns asked for, each checked to be a column of <paramref name="schema"/>: a column of another
     /// schema indexed past this one's end (IndexOutOfRangeException) or read another column.
