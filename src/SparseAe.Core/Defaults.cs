@@ -71,7 +71,7 @@ public static class Defaults
     /// </summary>
     public const double JumpBandwidth = 0.05, JumpInitialThreshold = 0.1;
 
-    /// <summary>TopK: weight of the AuxK term (Gao et al. 2024, section 2.4: 1/32).</summary>
+    /// <summary>TopK: weight of the AuxK term (Gao et al. 2024, section 2.4 and appendix A.2: 1/32).</summary>
     public const double AuxKWeight = 1.0 / 32;
 
     /// <summary>

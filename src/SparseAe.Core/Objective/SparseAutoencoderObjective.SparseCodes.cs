@@ -30,7 +30,8 @@ public sealed partial class SparseAutoencoderObjective
 
     /// <summary>
     /// The sparse codes' part of the objective (Activation ReLU, TopK or JumpReLU). With d_j = W2[:, j] / ||W2[:, j]||
-    /// (unit-norm decoder columns, Gao et al. 2024 section 2.2; Bricken et al. 2023) and the decoder bias
+    /// (unit-norm decoder columns, Gao et al. 2024 section 2.2; Bricken et al. 2023, whose plain L1 the ReLU
+    /// term then is; the ||d_j|| weighting is Conerly et al. 2024's, for unconstrained columns) and the decoder bias
     /// b2 subtracted from the input before encoding:
     /// <code>
     ///   z = W1 (x - b2) + b1 = W1 x + (b1 - W1 b2)         (H)   the bias is folded, x is never copied
@@ -38,7 +39,7 @@ public sealed partial class SparseAutoencoderObjective
     ///   h = max(0, z) on the K largest z, 0 elsewhere      TopK (ties to the lower index)
     ///   y = D h + b2,   e = y - x                          (V)   linear decoder, D = [d_1 .. d_H]
     ///   ReLU:  J += beta_L1 (1/m) sum_ij h_ij ||d_j||      (||d_j|| = 1)
-    ///   TopK:  J += alpha (1/(2m)) sum_i ||D a_i + e_i||^2,  alpha = 1/32 (AuxK, Gao et al. section A.2),
+    ///   TopK:  J += alpha (1/(2m)) sum_i ||D a_i + e_i||^2,  alpha = 1/32 (AuxK, Gao et al. section 2.4, appendix A.2),
     ///          a_i = max(0, z_i) on the AuxK largest z_ij among the dead latents j, e_i held constant
     /// </code>
     /// JumpReLU (Rajamanoharan et al. 2024, "Jumping Ahead", sections 3-4), theta_j = exp(t_j), t in theta's tail:
