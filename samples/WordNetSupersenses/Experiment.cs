@@ -53,12 +53,16 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
     private ITransformer? _tokenCounts;
     private IDataView? _testView;
 
-    public List<Result> Run(string table, IReadOnlyList<(string Text, string Label)> train, IReadOnlyList<(string Text, string Label)> test,
-        out IReadOnlyList<string> tokenNames, out Dictionary<string, int[,]> confusions)
+    /// <summary>
+    /// A table's token columns fitted on its training texts, and the size of their vocabulary (at most
+    /// <see cref="RunSizes.Vocabulary"/>, fewer when the texts hold fewer distinct tokens).
+    /// </summary>
+    public (ITransformer TokenCounts, int Vocabulary, double Seconds) FitTokenCounts(IReadOnlyList<(string Text, string Label)> train)
     {
         var clock = Stopwatch.StartNew();
         // Two TokenCounts columns over the same vocabulary (the most frequent ids of the training texts):
         // raw counts for LDA, log(1 + tf) * idf at unit L2 norm for everything else.
+        var rows = Rows(train);
         var tokenCounts = ml.Transforms.TokenCounts(new TokenCountsOptions
             {
                 OutputColumnName = nameof(TextRow.Counts), InputColumnName = nameof(TextRow.Text), MaximumTokens = sizes.Vocabulary,
@@ -68,9 +72,18 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
                 OutputColumnName = nameof(TextRow.Tokens), InputColumnName = nameof(TextRow.Text), MaximumTokens = sizes.Vocabulary,
                 Weighting = TokenWeighting.LogTfIdf, Normalize = true,
             }))
-            .Fit(Rows(train));
-        double vocabularySeconds = clock.Elapsed.TotalSeconds;
-        clock.Restart();
+            .Fit(rows);
+        var column = tokenCounts.GetOutputSchema(rows.Schema)[nameof(TextRow.Tokens)];
+        return (tokenCounts, column.Type is VectorDataViewType vector ? vector.Size : 1, clock.Elapsed.TotalSeconds);
+    }
+
+    public List<Result> Run(string table, IReadOnlyList<(string Text, string Label)> train, IReadOnlyList<(string Text, string Label)> test,
+        (ITransformer TokenCounts, int Vocabulary, double Seconds) fitted,
+        out IReadOnlyList<string> tokenNames, out Dictionary<string, int[,]> confusions)
+    {
+        var clock = Stopwatch.StartNew();
+        var tokenCounts = fitted.TokenCounts;
+        double vocabularySeconds = fitted.Seconds;
         var trainView = ml.Data.Cache(tokenCounts.Transform(Rows(train)));
         Touch(trainView, nameof(TextRow.Tokens));
         double trainTokenSeconds = clock.Elapsed.TotalSeconds;

@@ -27,9 +27,24 @@ catch (ArgumentException e)
     Console.Error.WriteLine($"WordNetSupersenses: {e.Message}\n{SampleArguments.Usage}");
     return 2;
 }
+if (Directory.Exists(arguments.DataFile))
+{
+    Console.Error.WriteLine($"WordNetSupersenses: {arguments.DataFile} is a folder, not a file: --data needs WordNet 3.0's data.noun " +
+                            $"(for example {Path.Combine(arguments.DataFile, "data.noun")})");
+    return 1;
+}
 if (!File.Exists(arguments.DataFile))
 {
     Console.Error.WriteLine($"WordNetSupersenses: {arguments.DataFile} not found: install Debian's wordnet-base (apt-get install -y wordnet-base) or pass --data FILE");
+    return 1;
+}
+
+// The output folder is checked before the long run: it must be creatable, take a new file, and not
+// hold a folder under the name of an output file.
+string[] outputFiles = ["confusion.png", "latents.txt"];
+if (OutputFolderProblem(arguments.OutputDirectory, outputFiles) is string problem)
+{
+    Console.Error.WriteLine($"WordNetSupersenses: --output-dir {arguments.OutputDirectory}: {problem}");
     return 1;
 }
 
@@ -53,16 +68,6 @@ catch (Exception e) when (e is IOException or InvalidDataException or Unauthoriz
 var sizes = RunSizes.For(arguments.Quick);
 var train = sizes.TrainRows is int n ? WordNetData.Subset(fullTrain, n) : fullTrain;
 var test = sizes.TestRows is int m ? WordNetData.Subset(fullTest, m) : fullTest;
-Console.WriteLine($"WordNet 3.0 nouns: {synsets.Count} synsets in {WordNetData.Supersenses.Count} supersenses; " +
-                  $"fixed stratified split 80/20 (seed {splitSeed}): {fullTrain.Count} training and {fullTest.Count} test synsets");
-Console.WriteLine(arguments.Quick
-    ? $"this run uses {train.Count} and {test.Count} of them (quick mode, stratified) and a vocabulary of the {sizes.Vocabulary} most frequent tokens " +
-      "(the full run: 8192)"
-    : $"this run uses all of them and a vocabulary of the {sizes.Vocabulary} most frequent tokens");
-Console.WriteLine($"classifier: SdcaMaximumEntropy on each feature set; codes: TopK (K {string.Join(", ", sizes.CodeSizes.Select(RunSizes.K))}), " +
-                  $"Adam, {sizes.Epochs} epochs of {RunSizes.BatchSize} rows, learning rate {sizes.LearningRate}; LDA: {sizes.LdaIterations} iterations");
-Time("data loaded");
-
 var ml = new MLContext(seed: 1);
 var experiment = new Experiment(ml, sizes, Console.Error);
 var tables = new[]
@@ -70,15 +75,35 @@ var tables = new[]
     (Title: "table 1: supersense from the gloss", Short: "table 1", Text: (Func<Synset, string>)(s => s.Gloss)),
     (Title: "table 2: supersense from the lemmas and the gloss", Short: "table 2", Text: s => s.LemmasAndGloss),
 };
+// Each table's vocabulary is fitted first, so that the header gives the sizes actually used: a small
+// data file can have fewer distinct tokens than the limit.
+var fitted = tables.Select(t => experiment.FitTokenCounts(
+    train.Select(s => (t.Text(s), WordNetData.Supersenses[s.Supersense])).ToList())).ToArray();
+int supersensesPresent = synsets.Select(s => s.Supersense).Distinct().Count();
+string vocabulary = fitted.All(f => f.Vocabulary == sizes.Vocabulary)
+    ? $"a vocabulary of the {sizes.Vocabulary} most frequent tokens"
+    : $"a vocabulary of the most frequent tokens, at most {sizes.Vocabulary} (the training texts have fewer: " +
+      string.Join(", ", tables.Zip(fitted, (t, f) => $"{t.Short} uses {f.Vocabulary}")) + ")";
+Console.WriteLine($"WordNet 3.0 nouns: {synsets.Count} synsets in {supersensesPresent} supersenses" +
+                  (supersensesPresent == WordNetData.Supersenses.Count ? "" : $" (of WordNet's {WordNetData.Supersenses.Count})") + "; " +
+                  $"fixed stratified split 80/20 (seed {splitSeed}): {fullTrain.Count} training and {fullTest.Count} test synsets");
+Console.WriteLine(arguments.Quick
+    ? $"this run uses {train.Count} and {test.Count} of them (quick mode, stratified) and {vocabulary} " +
+      "(the full run: 8192)"
+    : $"this run uses all of them and {vocabulary}");
+Console.WriteLine($"classifier: SdcaMaximumEntropy on each feature set; codes: TopK (K {string.Join(", ", sizes.CodeSizes.Select(RunSizes.K))}), " +
+                  $"Adam, {sizes.Epochs} epochs of {RunSizes.BatchSize} rows, learning rate {sizes.LearningRate}; LDA: {sizes.LdaIterations} iterations");
+Time("data loaded");
+
 (string Table, Result Row, int[,] Confusion)? best = null;
 List<string> latents = [];
 List<(int Labelled, Result Row)> fewerLabels = [];
-foreach (var table in tables)
+foreach (var (table, tableTokens) in tables.Zip(fitted))
 {
     var results = experiment.Run(table.Short,
         train.Select(s => (table.Text(s), WordNetData.Supersenses[s.Supersense])).ToList(),
         test.Select(s => (table.Text(s), WordNetData.Supersenses[s.Supersense])).ToList(),
-        out var tokens, out var confusions);
+        tableTokens, out var tokens, out var confusions);
     Console.WriteLine(table.Title);
     Report.Table(Console.Out, results, sizes.CodeSizes);
     foreach (var r in results)
@@ -98,15 +123,25 @@ Console.WriteLine($"table 3: supersense from the gloss with fewer labels: the cl
 Report.FewerLabels(Console.Out, fewerLabels);
 Time("table 3 done");
 
-Directory.CreateDirectory(arguments.OutputDirectory);
 var (bestTable, bestRow, bestConfusion) = best!.Value;
-AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "confusion.png"), s => s.Write(ConfusionMatrixChart.RenderPng(bestConfusion,
-    WordNetData.Supersenses, $"{bestTable}, {bestRow.Name}: accuracy {bestRow.Scores.Accuracy:F4}, macro-F1 {bestRow.Scores.MacroF1:F4}")));
 int largest = sizes.CodeSizes.Max();
 var latentText = $"The TopK code ({largest}) of table 1 (glosses): for each supersense, the latent most particular to it " +
                  $"(largest mean activation in the class minus overall) and the {10} tokens with the largest decoder weights\n" +
                  string.Join("\n", latents) + "\n";
-AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "latents.txt"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(latentText)));
+try
+{
+    // Checked again: the folder may have changed during the run.
+    if (OutputFolderProblem(arguments.OutputDirectory, outputFiles) is string late)
+        throw new IOException($"--output-dir {arguments.OutputDirectory}: {late}");
+    AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "confusion.png"), s => s.Write(ConfusionMatrixChart.RenderPng(bestConfusion,
+        WordNetData.Supersenses, $"{bestTable}, {bestRow.Name}: accuracy {bestRow.Scores.Accuracy:F4}, macro-F1 {bestRow.Scores.MacroF1:F4}")));
+    AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "latents.txt"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(latentText)));
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"WordNetSupersenses: the results could not be written: {e.Message}");
+    return 1;
+}
 Console.Error.Write(latentText);
 // Which model is best can change between near-equal rows on another CPU, so standard output does not
 // name it (the picture's title and standard error do).
@@ -114,3 +149,26 @@ Console.Error.WriteLine($"best model by accuracy: {bestTable}, {bestRow.Name}");
 Console.WriteLine($"wrote confusion.png (the best model by accuracy) and latents.txt ({latents.Count} latents of the code ({largest}) of table 1)");
 Time($"pictures written to {Path.GetFullPath(arguments.OutputDirectory)}");
 return 0;
+
+// Why the output folder cannot take the output files, or null: it is created if missing, a probe file is
+// created and deleted in it, and no output file name may be an existing folder.
+static string? OutputFolderProblem(string folder, string[] files)
+{
+    try
+    {
+        for (var up = Path.GetFullPath(folder); up is not null; up = Path.GetDirectoryName(up))
+            if (File.Exists(up))
+                return up == Path.GetFullPath(folder) ? "this is a file, not a folder" : $"{up} is a file, so the folder cannot be made under it";
+        Directory.CreateDirectory(folder);
+        var probe = Path.Combine(folder, $".write-probe.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+    {
+        return $"the folder cannot be created or written to ({e.Message})";
+    }
+    foreach (var file in files)
+        if (Directory.Exists(Path.Combine(folder, file)))
+            return $"{Path.Combine(folder, file)} is a folder, so {file} cannot be written there; remove it or choose another --output-dir";
+    return null;
+}

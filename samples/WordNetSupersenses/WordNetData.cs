@@ -32,6 +32,7 @@ internal static class WordNetData
     /// <exception cref="InvalidDataException">A line does not have that shape; the message names the line, the field, the rule and the value.</exception>
     public static List<Synset> Load(string path)
     {
+        RequireText(path);
         var synsets = new List<Synset>();
         int number = 0;
         foreach (var line in File.ReadLines(path))
@@ -42,6 +43,22 @@ internal static class WordNetData
         }
         if (synsets.Count == 0) throw new InvalidDataException($"{path}: no synsets");
         return synsets;
+    }
+
+    /// <summary>
+    /// Refuses a gzip-compressed file (magic 1F 8B, RFC 1952) and one whose first 4 KiB hold a NUL byte
+    /// (not text), before any line is shown.
+    /// </summary>
+    private static void RequireText(string path)
+    {
+        byte[] head = new byte[4096];
+        int read;
+        using (var stream = File.OpenRead(path))
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (read >= 2 && head[0] == 0x1F && head[1] == 0x8B)
+            throw new InvalidDataException($"{path} is gzip-compressed (it starts with 1F 8B): decompress it first (for example with gunzip) and pass the data.noun it holds");
+        if (Array.IndexOf(head, (byte)0, 0, read) is int nul and >= 0)
+            throw new InvalidDataException($"{path} is not a text file (byte {nul} is 00): --data needs WordNet 3.0's data.noun");
     }
 
     /// <summary>The noun pointer symbols wndb(5) lists; data.noun of WordNet 3.0 uses each of them and no other.</summary>
@@ -112,7 +129,21 @@ internal static class WordNetData
 
     private static bool IsDecimal(string field, int digits) => field.Length == digits && field.All(char.IsAsciiDigit);
 
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+    /// <summary>At most 60 characters of <paramref name="text"/>, control characters and undecodable bytes (U+FFFD) escaped as \xNN or \uNNNN.</summary>
+    private static string Shorten(string text)
+    {
+        var parts = text.Select(c => c < 0x20 || c == 0x7F ? $"\\x{(int)c:X2}"
+            : char.IsControl(c) || c == '\uFFFD' ? $"\\u{(int)c:X4}"
+            : c.ToString()).ToList();
+        if (parts.Sum(p => p.Length) <= 60) return string.Concat(parts);
+        var shown = new System.Text.StringBuilder();
+        foreach (var part in parts)
+        {
+            if (shown.Length + part.Length > 57) break;
+            shown.Append(part);
+        }
+        return shown.Append("...").ToString();
+    }
 
     /// <summary>
     /// The fixed stratified split: within each supersense, the synsets in file order are shuffled with
