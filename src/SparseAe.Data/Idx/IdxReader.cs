@@ -36,9 +36,13 @@ internal static class IdxReader
         }
         catch (InvalidDataException error) when (error.Data[nameof(IdxReader)] is null)
         {
-            // Thrown by GZipStream itself (a bad header, deflate data or CRC); ours are tagged.
+            // Thrown by GZipStream itself (a bad header, deflate data or CRC); ours are tagged. Where the
+            // damage is, is not known: only how far the decompressor had read (it buffers, so for a small
+            // file that is its length), and .NET's text can be wrong (a CRC failure is reported as an
+            // "unsupported compression method"), so it is quoted as .NET's.
             throw new InvalidDataException(
-                $"IDX file '{name}' is gzip-compressed but its compressed data are damaged near compressed byte offset {source.BytesRead}: {error.Message}", error);
+                $"IDX file '{name}' is gzip-compressed and its compressed data are damaged, by byte {source.BytesRead} of the compressed file at the latest " +
+                $"(.NET: {error.Message})", error);
         }
         CheckGzipTrailer(source, file, name);
         return file;

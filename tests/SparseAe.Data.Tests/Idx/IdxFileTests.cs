@@ -237,8 +237,20 @@ public class IdxFileTests
             var error = Record.Exception(() => Read(damaged));
             // Some flips still inflate to 100 bytes; then the CRC must catch them.
             Assert.True(error is InvalidDataException, $"flip at {i}: {error?.GetType().Name ?? "no exception"}");
-            Assert.Matches(@"byte offset \d+", error!.Message);
+            // GZipStream's own errors give how far it had read; ours give the offset.
+            Assert.Matches(@"damaged, by byte \d+ of the compressed file at the latest|byte offset \d+", error!.Message);
         }
+    }
+
+    [Fact]
+    public void A_flipped_checksum_byte_in_a_small_gzip_file_says_the_compressed_data_are_damaged()
+    {
+        byte[] gz = Gzip(Build(IdxDataType.UnsignedByte, [100], Enumerable.Range(0, 100).Select(i => (byte)(i * i)).ToArray()));
+        gz[^8] ^= 0x55;   // the first byte of the CRC-32 in the gzip trailer: the data inflate, the check fails
+        var error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(new MemoryStream(gz), "flipped.gz"));
+        Assert.StartsWith($"IDX file 'flipped.gz' is gzip-compressed and its compressed data are damaged, by byte {gz.Length} of the compressed file at the latest (.NET: ",
+            error.Message);
+        Assert.DoesNotContain("near compressed byte offset", error.Message);
     }
 
     [Fact]
