@@ -22,6 +22,8 @@ internal sealed record FashionData(IReadOnlyList<FashionImage> Train, IReadOnlyL
 
     public static FashionData Load(string folder)
     {
+        if (File.Exists(folder))
+            throw new IOException($"'{folder}' is a file, not a folder; --data-dir takes the folder of the four Fashion-MNIST IDX files.");
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException(
                 $"The Fashion-MNIST folder '{folder}' does not exist; install it with `apt-get install -y dataset-fashion-mnist` or pass --data-dir.");

@@ -25,6 +25,13 @@ catch (ArgumentException e)
     return 2;
 }
 
+// Before hours of training: the output folder must take the files written at the end.
+if (OutputFolder.Problem(arguments.OutputDirectory) is { } outputProblem)
+{
+    Console.Error.WriteLine($"FashionMnist: {outputProblem}");
+    return 1;
+}
+
 var clock = Stopwatch.StartNew();
 void Time(string step) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {step}");
 
@@ -33,12 +40,18 @@ try
 {
     data = FashionData.Load(arguments.DataDirectory);
 }
-catch (Exception e) when (e is IOException or InvalidDataException)
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"FashionMnist: {e.Message}");
     return 1;
 }
 var run = RunSizes.For(arguments.Quick, data);
+if (data.Train.Count < run.MinimumTrainImages)
+{
+    Console.Error.WriteLine($"FashionMnist: the training set in '{arguments.DataDirectory}' has {data.Train.Count} images; " +
+                            $"{(arguments.Quick ? "quick mode" : "a full run")} needs at least {run.MinimumTrainImages}.");
+    return 1;
+}
 Console.WriteLine($"Fashion-MNIST: {data.Train.Count} training and {data.Test.Count} test images; this run uses " +
                   $"{run.FinalTrainImages} and {run.TestImages}{(arguments.Quick ? " (quick mode)" : "")}");
 Time("data loaded");
@@ -73,14 +86,23 @@ var (accuracy, counts) = classifier.Evaluate(model, testView);
 Time("test set classified");
 Report.ConfusionMatrix(Console.Out, counts, FashionData.ClassNames);
 
-Directory.CreateDirectory(arguments.OutputDirectory);
-AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "model.zip"), s => ml.Model.Save(model, trainView.Schema, s));
-AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "filters.png"), s => s.Write(Pictures.Filters(featurizer.Featurizer)));
-var examples = Enumerable.Range(0, 5).Select(k => test.First(i => i.Label == k * 2)).ToList();   // a top, a pullover, a coat, a shirt, a bag
-AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "feature-maps.png"), s => s.Write(Pictures.FeatureMaps(featurizer.Featurizer, examples)));
-Console.WriteLine("wrote model.zip, filters.png and feature-maps.png");
-Time($"model and pictures written to {Path.GetFullPath(arguments.OutputDirectory)}");
-var (sameLabel, classified) = OnnxCheck.Run(ml, model, trainView, testView, Path.Combine(arguments.OutputDirectory, "model.onnx"));
+int sameLabel, classified;
+try
+{
+    Directory.CreateDirectory(arguments.OutputDirectory);
+    AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "model.zip"), s => ml.Model.Save(model, trainView.Schema, s));
+    AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "filters.png"), s => s.Write(Pictures.Filters(featurizer.Featurizer)));
+    var examples = Enumerable.Range(0, 5).Select(k => test.First(i => i.Label == k * 2)).ToList();   // a top, a pullover, a coat, a shirt, a bag
+    AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "feature-maps.png"), s => s.Write(Pictures.FeatureMaps(featurizer.Featurizer, examples)));
+    Console.WriteLine("wrote model.zip, filters.png and feature-maps.png");
+    Time($"model and pictures written to {Path.GetFullPath(arguments.OutputDirectory)}");
+    (sameLabel, classified) = OnnxCheck.Run(ml, model, trainView, testView, Path.Combine(arguments.OutputDirectory, "model.onnx"));
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"FashionMnist: {e.Message}");
+    return 1;
+}
 Console.WriteLine($"model.onnx (ConvertToOnnx, run in ONNX Runtime) predicts ML.NET's label for {sameLabel} of {classified} test images");
 Time("ONNX export checked");
 
