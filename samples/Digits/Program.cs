@@ -12,6 +12,32 @@ using SparseAe.MLNet;
 // Expected output: samples/Digits/expected-output.txt (checked by .ci/run).
 if (args is ["predict", var savedModel, var savedRows])
     return Predict(savedModel, savedRows);
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine("usage: Digits\n" +
+                      "  Classifies the bundled 8x8 digits with raw pixels, PCA and sparse autoencoder features, then\n" +
+                      "  saves the autoencoder pipeline to a temporary folder and predicts with it in a fresh process.\n" +
+                      "  It takes no options.");
+    return 0;
+}
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"Digits: unknown argument '{args[0]}'; the sample takes no options (see --help)");
+    return 2;
+}
+
+// The saved model goes to a temporary folder: check that one can be made there before training.
+var folder = Path.Combine(Path.GetTempPath(), $"digits-sample-{Environment.ProcessId}");
+try
+{
+    Directory.CreateDirectory(folder);
+    Directory.Delete(folder);
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"Digits: cannot make a temporary folder '{folder}' (check TMPDIR): {e.Message}");
+    return 1;
+}
 
 var ml = new MLContext(seed: 1);
 var all = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "digits-8x8.csv")).Skip(1).Select(Digit.Parse).ToList();
@@ -48,8 +74,15 @@ Console.WriteLine($"PCA (40 components)            {Accuracy(pca):F4}");
 Console.WriteLine($"sparse autoencoder (100)       {Accuracy(autoencoder):F4}");
 
 // Save the whole pipeline and predict in another process.
-var folder = Path.Combine(Path.GetTempPath(), $"digits-sample-{Environment.ProcessId}");
-Directory.CreateDirectory(folder);
+try
+{
+    Directory.CreateDirectory(folder);
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"Digits: cannot make a temporary folder '{folder}' (check TMPDIR): {e.Message}");
+    return 1;
+}
 try
 {
     var modelPath = Path.Combine(folder, "digits.zip");
@@ -64,6 +97,11 @@ try
     child.WaitForExit();
     return child.ExitCode;
 }
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"Digits: cannot save the model in '{folder}': {e.Message}");
+    return 1;
+}
 finally
 {
     Directory.Delete(folder, recursive: true);
@@ -73,9 +111,19 @@ finally
 static int Predict(string modelPath, string rowsPath)
 {
     var ml = new MLContext(seed: 1);
-    var model = ml.Model.Load(modelPath, out _);
+    ITransformer model;
+    List<Digit> rows;
+    try
+    {
+        model = ml.Model.Load(modelPath, out _);
+        rows = File.ReadLines(rowsPath).Select(Digit.Parse).ToList();
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
+    {
+        Console.Error.WriteLine($"Digits predict: {e.Message}");
+        return 1;
+    }
     var engine = ml.Model.CreatePredictionEngine<Digit, DigitPrediction>(model);
-    var rows = File.ReadLines(rowsPath).Select(Digit.Parse).ToList();
     int right = rows.Count(d => engine.Predict(d).PredictedLabel == d.Label);
     Console.WriteLine($"fresh process, loaded model, PredictionEngine: {right} of {rows.Count} right ({(double)right / rows.Count:F4})");
     return 0;
