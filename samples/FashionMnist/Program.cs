@@ -26,7 +26,7 @@ catch (ArgumentException e)
 }
 
 // Before hours of training: the output folder must take the files written at the end.
-if (OutputFolder.Problem(arguments.OutputDirectory) is { } outputProblem)
+if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, ["model.zip", "filters.png", "feature-maps.png", "model.onnx"]) is { } outputProblem)
 {
     Console.Error.WriteLine($"FashionMnist: {outputProblem}");
     return 1;

@@ -42,9 +42,9 @@ if (!File.Exists(arguments.DataFile))
 // The output folder is checked before the long run: it must be creatable, take a new file, and not
 // hold a folder under the name of an output file.
 string[] outputFiles = ["confusion.png", "latents.txt"];
-if (OutputFolderProblem(arguments.OutputDirectory, outputFiles) is string problem)
+if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, outputFiles) is string problem)
 {
-    Console.Error.WriteLine($"WordNetSupersenses: --output-dir {arguments.OutputDirectory}: {problem}");
+    Console.Error.WriteLine($"WordNetSupersenses: --output-dir: {problem}");
     return 1;
 }
 
@@ -131,8 +131,8 @@ var latentText = $"The TopK code ({largest}) of table 1 (glosses): for each supe
 try
 {
     // Checked again: the folder may have changed during the run.
-    if (OutputFolderProblem(arguments.OutputDirectory, outputFiles) is string late)
-        throw new IOException($"--output-dir {arguments.OutputDirectory}: {late}");
+    if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, outputFiles) is string late)
+        throw new IOException($"--output-dir: {late}");
     AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "confusion.png"), s => s.Write(ConfusionMatrixChart.RenderPng(bestConfusion,
         WordNetData.Supersenses, $"{bestTable}, {bestRow.Name}: accuracy {bestRow.Scores.Accuracy:F4}, macro-F1 {bestRow.Scores.MacroF1:F4}")));
     AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "latents.txt"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(latentText)));
@@ -149,26 +149,3 @@ Console.Error.WriteLine($"best model by accuracy: {bestTable}, {bestRow.Name}");
 Console.WriteLine($"wrote confusion.png (the best model by accuracy) and latents.txt ({latents.Count} latents of the code ({largest}) of table 1)");
 Time($"pictures written to {Path.GetFullPath(arguments.OutputDirectory)}");
 return 0;
-
-// Why the output folder cannot take the output files, or null: it is created if missing, a probe file is
-// created and deleted in it, and no output file name may be an existing folder.
-static string? OutputFolderProblem(string folder, string[] files)
-{
-    try
-    {
-        for (var up = Path.GetFullPath(folder); up is not null; up = Path.GetDirectoryName(up))
-            if (File.Exists(up))
-                return up == Path.GetFullPath(folder) ? "this is a file, not a folder" : $"{up} is a file, so the folder cannot be made under it";
-        Directory.CreateDirectory(folder);
-        var probe = Path.Combine(folder, $".write-probe.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
-    }
-    catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-    {
-        return $"the folder cannot be created or written to ({e.Message})";
-    }
-    foreach (var file in files)
-        if (Directory.Exists(Path.Combine(folder, file)))
-            return $"{Path.Combine(folder, file)} is a folder, so {file} cannot be written there; remove it or choose another --output-dir";
-    return null;
-}
