@@ -8,8 +8,8 @@ internal static class OutputFolder
 {
     /// <summary>
     /// Why <paramref name="folder"/> cannot take <paramref name="fileNames"/>, or null: it must not lie under
-    /// a file, it is created if missing, a probe file is made and deleted in it, and no output file's name
-    /// may be an existing folder.
+    /// a file, it is created if missing, AtomicFile, which writes the outputs, can make a file in it, and no
+    /// output file's name may be an existing folder.
     /// </summary>
     public static string? Problem(string folder, IReadOnlyList<string> fileNames)
     {
@@ -20,8 +20,7 @@ internal static class OutputFolder
                 if (File.Exists(up))
                     return up == full ? $"'{folder}' is a file, not a folder" : $"'{up}' is a file, so the folder '{folder}' cannot be made under it";
             Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, $".write-probe.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            if (fileNames.Count > 0) SparseAe.Persistence.AtomicFile.CheckWritable(Path.Combine(folder, fileNames[0]));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {

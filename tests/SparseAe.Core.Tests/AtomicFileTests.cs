@@ -80,4 +80,21 @@ public class AtomicFileTests
         AtomicFile.WriteBytes("/dev/null", [1, 2, 3]);
         Assert.Empty(File.ReadAllBytes("/dev/null"));
     }
+
+    // The check a long run makes before it starts (the CLI's outputs, the samples' folders): the messages
+    // Write would give, and nothing left behind.
+    [Fact]
+    public void CheckWritable_gives_Write_s_refusals_and_leaves_nothing()
+    {
+        var dir = TestData.TempDirectory();
+        AtomicFile.CheckWritable(Path.Combine(dir, "model.zip"));
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+        var missing = Path.Combine(dir, "no-such-folder", "model.zip");
+        Assert.Contains($"Cannot write '{missing}': the folder '{Path.GetDirectoryName(missing)}' does not exist.",
+            Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.CheckWritable(missing)).Message);
+        if (!OperatingSystem.IsLinux()) return;
+        Assert.StartsWith("Cannot write '/proc/x.bin': no file can be made in its folder '/proc' (",
+            Assert.Throws<IOException>(() => AtomicFile.CheckWritable("/proc/x.bin")).Message);
+        AtomicFile.CheckWritable("/dev/null");
+    }
 }

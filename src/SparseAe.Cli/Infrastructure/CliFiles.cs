@@ -58,27 +58,16 @@ internal static class CliFiles
     }
 
     // An output whose folder takes no new file (read-only, /proc) was found only when it was written, after
-    // training and after the outputs before it had been replaced: a file is made and removed there now.
-    // A device such as /dev/null is written straight to (AtomicFile), so it needs only to be writable.
+    // training and after the outputs before it had been replaced: AtomicFile checks it first now.
     private static void RequireWritable(string flag, string path)
     {
-        // Where AtomicFile writes: the path as given, not the file a link points to (/dev/stdout is a link
-        // to a pipe, which has no folder).
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
         try
         {
-            if (SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(full))
-            {
-                using (new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) { }
-                return;
-            }
-            var probe = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.probe");
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            SparseAe.Persistence.AtomicFile.CheckWritable(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"{flag} '{path}' cannot be written: {Messages.OneLine(e)}", e);
+            throw new UsageException($"{flag} '{path}' cannot be written: {Messages.OneLine(e.InnerException ?? e)}", e);
         }
     }
 

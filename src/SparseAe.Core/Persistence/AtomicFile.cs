@@ -18,27 +18,14 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"Cannot write '{path}': the folder '{folder}' does not exist.");
-        if (IsDeviceOrPipe(full))
+        var (full, temp) = Target(path);
+        if (temp is null)
         {
             using var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
             write(device);
             return;
         }
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        FileStream created;
-        try
-        {
-            created = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Named by the file asked for, not by the temporary one nobody knows of.
-            throw new IOException($"Cannot write '{path}': no file can be made in its folder '{folder}' ({e.Message})", e);
-        }
+        var created = CreateTemporary(path, temp, FileOptions.None);
         try
         {
             using (var stream = created)
@@ -52,6 +39,47 @@ public static class AtomicFile
         {
             TryDelete(temp);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Checks that <see cref="Write"/> could write <paramref name="path"/> now, leaving nothing behind: its
+    /// folder exists and takes a new file (a device or pipe: it opens for writing). Lets a long run find an
+    /// output it cannot write before it starts, not after, with the messages <see cref="Write"/> would give.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException">No file can be made in the folder (read-only, /proc), or the device does not open.</exception>
+    public static void CheckWritable(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var (full, temp) = Target(path);
+        if (temp is null)
+            using (new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) { }
+        else
+            CreateTemporary(path, temp, FileOptions.DeleteOnClose).Dispose();
+    }
+
+    // Where Write writes path: the full path, and the temporary file beside it (null for a device or pipe,
+    // written straight to). The folder must exist.
+    private static (string Full, string? Temp) Target(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"Cannot write '{path}': the folder '{folder}' does not exist.");
+        return IsDeviceOrPipe(full) ? (full, null) : (full, Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
+    }
+
+    private static FileStream CreateTemporary(string path, string temp, FileOptions options)
+    {
+        try
+        {
+            return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Named by the file asked for, not by the temporary one nobody knows of.
+            throw new IOException($"Cannot write '{path}': no file can be made in its folder '{Path.GetDirectoryName(temp)}' ({e.Message})", e);
         }
     }
 
