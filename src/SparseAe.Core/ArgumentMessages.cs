@@ -28,7 +28,14 @@ internal static class ArgumentMessages
     /// </summary>
     public static ArgumentException Renamed(ArgumentException e, string property, string asNamed)
     {
-        string text = Regex.Replace(Text(e), $@"(?<![\w.]){Regex.Escape(property)}\b", asNamed);
+        string text = Rename(Text(e), property, asNamed);
         return e is ArgumentOutOfRangeException o ? new ArgumentOutOfRangeException(asNamed, o.ActualValue, text) : new ArgumentException(text, asNamed, e);
     }
+
+    /// <summary>
+    /// <paramref name="text"/> with <paramref name="property"/>, as a whole word and not part of a longer
+    /// dotted name, said as <paramref name="asNamed"/> (a nested option's path, a command-line flag).
+    /// </summary>
+    public static string Rename(string text, string property, string asNamed)
+        => Regex.Replace(text, $@"(?<![\w.]){Regex.Escape(property)}\b", asNamed);
 }

@@ -184,7 +184,7 @@ internal static class TrainCommand
     internal static string InFlags(string message, IReadOnlyDictionary<string, string> flagOf)
     {
         foreach (var (property, flag) in flagOf)
-            message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{property}\b", flag);
+            message = ArgumentMessages.Rename(message, property, flag);
         return message;
     }
 
