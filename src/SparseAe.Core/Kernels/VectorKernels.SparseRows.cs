@@ -45,20 +45,26 @@ internal static partial class VectorKernels
     /// </summary>
     public static void CheckSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, int length, string what)
     {
-        if (indices.Length != values.Length)
-            throw new ArgumentException($"{what} has {indices.Length} indices but {values.Length} values; a sparse row needs one index per value.");
-        if (indices.Length > length)
-            throw new ArgumentException($"{what} has {indices.Length} nonzeros, more than its {length} values.");
+        if (FindSparseRowFault(indices, values, length) is { } fault) throw fault.ToException(what);
+    }
+
+    /// <summary>
+    /// The first rule of <see cref="CheckSparseRow"/> that the row breaks, or null. For callers that name
+    /// the row with a formatted string: they format it only when the row is refused, not for every row.
+    /// </summary>
+    public static SparseRowFault? FindSparseRowFault(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, int length)
+    {
+        if (indices.Length != values.Length) return new SparseRowFault(SparseRowRule.OneIndexPerValue, length, indices.Length, values.Length);
+        if (indices.Length > length) return new SparseRowFault(SparseRowRule.AtMostLength, length, indices.Length, 0);
         int previous = -1;
         for (int k = 0; k < indices.Length; k++)
         {
             int i = indices[k];
-            if ((uint)i >= (uint)length)
-                throw new ArgumentOutOfRangeException(nameof(indices), i, $"{what}: index {k} is {i}; indices must lie in [0, {length}).");
-            if (i <= previous)
-                throw new ArgumentException($"{what}: index {k} is {i} after {previous}; indices must be strictly ascending.", nameof(indices));
+            if ((uint)i >= (uint)length) return new SparseRowFault(SparseRowRule.InRange, length, k, i);
+            if (i <= previous) return new SparseRowFault(SparseRowRule.Ascending, length, k, i, previous);
             previous = i;
         }
+        return null;
     }
 
     private readonly ref struct SparseRowLoop(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<float> w, int stride,

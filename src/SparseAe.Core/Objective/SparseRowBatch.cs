@@ -36,7 +36,8 @@ internal sealed class SparseRowBatch
         {
             int start = rowStarts[r], end = rowStarts[r + 1];
             if (end < start) throw new ArgumentException($"rowStarts must not decrease, but rowStarts[{r + 1}] = {end} follows {start}.", nameof(rowStarts));
-            VectorKernels.CheckSparseRow(indices.AsSpan(start, end - start), values.AsSpan(start, end - start), visibleCount, $"Sparse training row {r}");
+            if (VectorKernels.FindSparseRowFault(indices.AsSpan(start, end - start), values.AsSpan(start, end - start), visibleCount) is { } fault)
+                throw fault.ToException($"Sparse training row {r}");
             int bad = VectorKernels.IndexOfNonFinite(values.AsSpan(start, end - start));
             if (bad >= 0)
                 throw new ArgumentException($"Training row {r} holds {values[start + bad]} at index {indices[start + bad]}; every value must be finite.", nameof(values));

@@ -111,7 +111,7 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
             else
             {
                 var storedIndices = _buffer.GetIndices();
-                VectorKernels.CheckSparseRow(storedIndices, stored, _size, Row);
+                if (VectorKernels.FindSparseRowFault(storedIndices, stored, _size) is { } fault) throw fault.ToException(Row);
                 storedIndices.CopyTo(indices);
                 stored.CopyTo(values);
                 count = stored.Length;

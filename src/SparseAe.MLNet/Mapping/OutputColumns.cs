@@ -50,7 +50,8 @@ internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column,
         if (_buffer.IsDense) return new StoredRow(false, default, _buffer.GetValues());
         // Checked here, for every reader of the row: VBuffer.CopyTo trusts the indices (an index past V threw
         // IndexOutOfRangeException, a negative or repeated one gave wrong values without a word).
-        VectorKernels.CheckSparseRow(_buffer.GetIndices(), _buffer.GetValues(), size, $"Row {row.Position} of column '{column.Name}'");
+        if (VectorKernels.FindSparseRowFault(_buffer.GetIndices(), _buffer.GetValues(), size) is { } fault)
+            throw fault.ToException($"Row {row.Position} of column '{column.Name}'");
         return new StoredRow(true, _buffer.GetIndices(), _buffer.GetValues());
     }
 }
