@@ -13,8 +13,8 @@ namespace SparseAe.Data.Idx;
 public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count, int Height, int Width)
 {
     /// <summary>
-    /// Reads and checks the pair: both files of unsigned bytes, the images (n, rows, cols) with n at least
-    /// 1, the labels (n). Each refusal names the file, its type or dimensions, and the rule.
+    /// Reads and checks the pair: both files of unsigned bytes, the images (n, rows, cols) with n, rows and
+    /// cols at least 1, the labels (n). Each refusal names the file, its type or dimensions, and the rule.
     /// </summary>
     /// <exception cref="FileNotFoundException">The folder holds neither the gzipped nor the plain file.</exception>
     /// <exception cref="InvalidDataException">A file is damaged (see <see cref="IdxFile.Read(string)"/>) or breaks a rule above.</exception>
@@ -31,6 +31,9 @@ public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count,
             throw new InvalidDataException($"{images.Name} must hold images (dimensions [n, rows, cols]), but its dimensions are {Shape(images)}.");
         if (images.ItemCount == 0)
             throw new InvalidDataException($"{images.Name} holds no images (dimensions {Shape(images)}).");
+        if (images.Dimensions[1] == 0 || images.Dimensions[2] == 0)
+            throw new InvalidDataException(
+                $"{images.Name} holds images of {images.Dimensions[1]} rows and {images.Dimensions[2]} columns (dimensions {Shape(images)}); an image needs at least 1 of each.");
         RequireBytes(labels, "labels");
         if (labels.Dimensions.Count != 1)
             throw new InvalidDataException($"{labels.Name} must hold one label per image (dimensions [n]), but its dimensions are {Shape(labels)}.");

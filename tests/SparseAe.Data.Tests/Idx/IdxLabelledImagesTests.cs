@@ -52,6 +52,18 @@ public class IdxLabelledImagesTests
     }
 
     [Fact]
+    public void Images_without_rows_or_columns_are_refused()
+    {
+        // They were read as a set of empty images (Pixels of length 0), which failed only later and elsewhere.
+        string Refusal(byte[] images) => Assert.Throws<InvalidDataException>(() => IdxLabelledImages.Read(Folder(images, TwoLabels), "train")).Message;
+
+        Assert.EndsWith("train-images-idx3-ubyte holds images of 0 rows and 3 columns (dimensions [2, 0, 3]); an image needs at least 1 of each.",
+            Refusal(Build(IdxDataType.UnsignedByte, [2, 0, 3], [])));
+        Assert.EndsWith("train-images-idx3-ubyte holds images of 28 rows and 0 columns (dimensions [2, 28, 0]); an image needs at least 1 of each.",
+            Refusal(Build(IdxDataType.UnsignedByte, [2, 28, 0], [])));
+    }
+
+    [Fact]
     public void A_folder_without_the_files_names_both_forms()
     {
         var dir = Folder(TwoImages, TwoLabels);
