@@ -4,8 +4,8 @@ using SkiaSharp;
 namespace SparseAe.Data.Images;
 
 /// <summary>
-/// Decodes PNG and JPEG files (anything Skia's <see cref="SKCodec"/> reads) to a <see cref="GreyImage"/>
-/// with values in [0, 1].
+/// Decodes PNG and JPEG files (anything Skia's <see cref="SKCodec"/> reads but WBMP, which has no
+/// signature) to a <see cref="GreyImage"/> with values in [0, 1].
 /// </summary>
 /// <remarks>
 /// <para>Grey is luma with the ITU-R BT.601 weights, Y = 0.299 R + 0.587 G + 0.114 B, on the stored
@@ -63,6 +63,11 @@ public static class ImageDecoder
                 $"Image '{name}' could not be read as PNG or JPEG: Skia's codec could not parse its header (result {headerResult}); the file is not an image of a supported format, or is damaged or truncated.");
 
         int width = codec.Info.Width, height = codec.Info.Height;
+        // WBMP has no signature, so Skia recognises one in any file that starts with two zero bytes and two
+        // small numbers (an IDX file: 00 00 08 03 is an 8x3 WBMP); no real input is one.
+        if (codec.EncodedFormat == SKEncodedImageFormat.Wbmp)
+            throw new InvalidDataException(
+                $"Image '{name}' could not be read as PNG or JPEG: it is taken for a WBMP ({width}x{height}), a format without a signature that any file starting with two zero bytes resembles; WBMP is not read.");
         long pixels = (long)width * height;
         if (width <= 0 || height <= 0)
             throw new InvalidDataException($"Image '{name}' ({codec.EncodedFormat}) claims a size of {width}x{height}; width and height must both be at least 1.");

@@ -184,6 +184,18 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void A_file_that_only_looks_like_a_headerless_WBMP_is_refused()
+    {
+        // WBMP has no signature: Skia takes any file starting 00 00 then two small numbers for one, so an
+        // MNIST images file (00 00 08 03 ...) decoded "successfully" as an 8x3 picture of nothing.
+        byte[] idx = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28, .. new byte[2 * 28 * 28]];
+        var error = Assert.Throws<InvalidDataException>(() => Decode(idx, "train-images-idx3-ubyte"));
+        Assert.Equal(
+            "Image 'train-images-idx3-ubyte' could not be read as PNG or JPEG: it is taken for a WBMP (8x3), a format without a signature that any file starting with two zero bytes resembles; WBMP is not read.",
+            error.Message);
+    }
+
+    [Fact]
     public void Damaged_pixel_data_is_invalid_data()
     {
         // A valid header followed by an IDAT that is not zlib data.
