@@ -43,9 +43,13 @@ internal static class Level5Reader
     private const int TagLength = 8;
     private const uint LogicalFlag = 0x0200, ComplexFlag = 0x0800;
 
-    /// <summary>Bytes 126-127 hold the endian indicator "IM" or "MI" that every level-5 and 7.3 header ends with.</summary>
+    /// <summary>
+    /// Bytes 126-127 hold the endian indicator "IM" or "MI" that every level-5 and 7.3 header ends with, and
+    /// bytes 0-3 (text) hold no zero: that is how MATLAB tells the header from a level-4 file, whose first
+    /// matrix type (below 2000) always has zero bytes and whose data may hold anything at 126-127.
+    /// </summary>
     public static bool HasHeader(ReadOnlySpan<byte> file) =>
-        file.Length >= HeaderLength && IsEndianIndicator(file[126], file[127]);
+        file.Length >= HeaderLength && !file[..4].Contains((byte)0) && IsEndianIndicator(file[126], file[127]);
 
     public static bool IsBigEndian(ReadOnlySpan<byte> header) => header[126] == (byte)'M';
 

@@ -110,8 +110,11 @@ public sealed class MatFile
                 $"The file starts like a level-5 MAT header but ends at byte offset {file.Length}, before the {Level5Reader.HeaderLength}-byte header is complete.");
         string start = Printable(file.AsSpan(0, Math.Min(file.Length, 16)));
         string indicator = file.Length >= Level5Reader.HeaderLength ? $"'{Printable(file.AsSpan(126, 2))}'" : "missing (the file is shorter)";
+        string level5 = indicator is "'IM'" or "'MI'"
+            ? $"the level-5 endian indicator at byte offset 126 is {indicator}, but a level-5 header's first 4 bytes hold no zero and these are {Convert.ToHexString(file, 0, 4)}"
+            : $"the level-5 endian indicator at byte offset 126 should be 'IM' or 'MI' but is {indicator}";
         return new InvalidDataException(
-            $"Not a MAT file: the level-5 endian indicator at byte offset 126 should be 'IM' or 'MI' but is {indicator}, " +
+            $"Not a MAT file: {level5}, " +
             $"and the bytes at byte offset 0 (\"{start}\") are not a level-4 matrix header either; the file is {file.Length} bytes.");
     }
 

@@ -36,6 +36,40 @@ public class Level4Tests
     }
 
     [Fact]
+    public void A_matrix_whose_data_spells_IM_at_bytes_126_and_127_is_still_level_4()
+    {
+        // Bytes 126-127 are a level-5 header's endian indicator, but only a file whose first four bytes hold
+        // no zero has such a header (MAT-File Format, "Level 5 MAT-File Format"); a level-4 type (under 2000)
+        // always holds zeros. This 1x120 uint8 image, with pixels 73 and 77 ('I', 'M') at 126-127, was refused
+        // as a level-5 file of version 0x6867.
+        var pixels = Enumerable.Range(0, 120).Select(i => (byte)(i + 1)).ToArray();
+        pixels[126 - 22] = (byte)'I';
+        pixels[127 - 22] = (byte)'M';
+        byte[] file =
+        [
+            50, 0, 0, 0,                 // type 0050: M=0 little-endian, P=5 uint8, T=0 full
+            1, 0, 0, 0,                  // mrows 1
+            120, 0, 0, 0,                // ncols 120
+            0, 0, 0, 0,                  // imagf 0
+            2, 0, 0, 0,                  // namlen 2 ("x" and its NUL)
+            (byte)'x', 0,
+            .. pixels,                   // from byte offset 22
+        ];
+
+        var mat = MatFile.Read(new MemoryStream(file));
+        Assert.Equal(MatFileFormat.Level4, mat.Format);
+        Assert.Equal([1, 120], mat["x"].Dimensions);
+        Assert.Equal(pixels.Select(p => (double)p), mat["x"].ToDoubleArray());
+
+        // Neither level 4 nor level 5: the refusal says why the indicator alone did not make a header.
+        var zeros = new byte[128];
+        zeros[126] = (byte)'I';
+        zeros[127] = (byte)'M';
+        var error = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(zeros)));
+        Assert.StartsWith("Not a MAT file: the level-5 endian indicator at byte offset 126 is 'IM', but a level-5 header's first 4 bytes hold no zero and these are 00000000, and", error.Message);
+    }
+
+    [Fact]
     public void Every_proper_prefix_of_the_fixture_fails()
     {
         byte[] full = MatFixtures.Bytes("v4_double.mat");
