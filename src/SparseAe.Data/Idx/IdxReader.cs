@@ -84,6 +84,9 @@ internal static class IdxReader
 
         long dataStart = offset;
         long dataBytes = count * elementSize;
+        // The values are read as one byte[] before they become floats, so their bytes must fit one array too.
+        if (dataBytes > Array.MaxLength)
+            throw Error(name, $"has dimensions [{string.Join(", ", dims)}] of {type} values, {dataBytes} bytes, more than one array can hold ({Array.MaxLength} bytes)", 4, where);
         string shape = $"{string.Join("x", dims)} {type} values ({dataBytes} bytes from byte offset {dataStart}{where})";
         if (knownLength is long length && length - dataStart < dataBytes)
             throw Error(name, $"is truncated: its dimensions need {shape} but the file ends first", length, where);

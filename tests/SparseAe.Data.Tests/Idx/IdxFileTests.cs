@@ -226,6 +226,43 @@ public class IdxFileTests
         Assert.Equal(46340 * 46340, Read(Build(IdxDataType.UnsignedByte, [0, 46340, 46340], [])).ItemSize);
     }
 
+    /// <summary>A seekable stream of <paramref name="length"/> bytes: <paramref name="start"/>, then zeros, none of them stored.</summary>
+    private sealed class LongZeros(byte[] start, long length) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get; set; }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, length - Position);
+            for (int i = 0; i < n; i++) buffer[offset + i] = Position + i < start.Length ? start[Position + i] : (byte)0;
+            Position += n;
+            return n;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset, SeekOrigin.Current => Position + offset, _ => length + offset,
+        };
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void Values_whose_bytes_exceed_one_array_are_refused_before_reading()
+    {
+        // 300,000,000 doubles are 2.4 GB: the value count fits a float[], but the raw bytes did not fit the
+        // byte[] they were read into, and a complete file of them failed with an OutOfMemoryException.
+        byte[] header = Build(IdxDataType.Double, [300_000_000], []);
+        var file = new LongZeros(header, header.Length + 2_400_000_000L);
+        var error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(file, "big.idx"));
+        Assert.Equal(
+            $"IDX file 'big.idx' has dimensions [300000000] of Double values, 2400000000 bytes, more than one array can hold ({Array.MaxLength} bytes) (at byte offset 4).",
+            error.Message);
+    }
+
     [Fact]
     public void Damaged_deflate_data_is_invalid_data_naming_an_offset()
     {
