@@ -196,6 +196,19 @@ public class TrainTests
     }
 
     [Fact]
+    public void A_char_array_is_refused_as_images()
+    {
+        // MatVariable.IsNumeric includes char (its UTF-16 code units), so text was trained on as pixels.
+        var dir = Cli.TempDirectory();
+        var text = Enumerable.Range(0, 16 * 12).Select(i => (char)('A' + i % 26)).ToArray();
+        MatWriter.Write(Path.Combine(dir, "text.mat"), [MatVariable.FromColumnMajorArray("IMAGES", [16, 12], text)]);
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", "text.mat", "--patches", "20", "--hidden", "4", "--iterations", "2");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Variable 'IMAGES' in 'text.mat' is a char, not a numeric array of images.", error.TrimEnd());
+        Assert.Equal(new[] { "text.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void A_pixel_that_is_not_a_finite_float_is_named_by_its_subscripts_and_value_as_stored()
     {
         // It used to be named by the sampled patch it landed in ("Patch 67 holds NaN at element 4"), and a

@@ -138,7 +138,8 @@ internal static class TrainingData
             throw new UsageException($"MAT file '{path}' has no variable '{variable}'; it has: {string.Join(", ", mat.Variables.Select(x => $"'{x.Name}'"))}.");
         if (v.IsComplex)
             throw new UsageException($"Variable '{variable}' in '{path}' is a complex {v.Class.ToMatlabName()} array; images must be real.");
-        if (!v.IsNumeric)
+        // IsNumeric includes char (UTF-16 code units), which is text, never pixels.
+        if (!v.IsNumeric || v.Class == MatClass.Char)
             throw new UsageException($"Variable '{variable}' in '{path}' is a {v.Class.ToMatlabName()}, not a numeric array of images.");
         var dims = v.Dimensions;
         if (dims.Count is not (2 or 3))
