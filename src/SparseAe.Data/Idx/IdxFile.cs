@@ -12,7 +12,7 @@ namespace SparseAe.Data.Idx;
 /// <para>Item i is the i-th slice along the first dimension: an image of 28x28 = 784 values in an
 /// images file (60000, 28, 28), one label in a labels file (60000). Values are raw (0..255 for bytes);
 /// <see cref="ScaleToUnit"/> maps ubyte data to [0, 1]. Int32 values beyond 2^24 and doubles lose
-/// precision in float.</para>
+/// precision in float, and a finite double beyond float's range is refused rather than read as infinity.</para>
 /// </remarks>
 public sealed class IdxFile
 {

@@ -1,5 +1,6 @@
 using SparseAe.Persistence;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Compression;
 
 namespace SparseAe.Data.Idx;
@@ -97,7 +98,7 @@ internal static class IdxReader
         if (knownLength is long total ? total > offset : input.ReadByte() >= 0)
             throw Error(name, $"has data after its values: the dimensions account for {shape}, but more bytes follow", offset, where);
 
-        return new IdxFile(name, type, dims, Convert(raw, type, (int)count));
+        return new IdxFile(name, type, dims, Convert(raw, type, (int)count, name, dataStart, where));
     }
 
     /// <summary>Reads exactly <paramref name="dataBytes"/>; the buffer grows only with bytes that arrive unless the length is known.</summary>
@@ -146,8 +147,8 @@ internal static class IdxReader
         _ => 0,
     };
 
-    /// <summary>Big-endian values of <paramref name="type"/> to floats.</summary>
-    private static float[] Convert(byte[] raw, IdxDataType type, int count)
+    /// <summary>Big-endian values of <paramref name="type"/> to floats; a finite double beyond float's range is an error, not an infinity.</summary>
+    private static float[] Convert(byte[] raw, IdxDataType type, int count, string name, long dataStart, string where)
     {
         var values = new float[count];
         switch (type)
@@ -168,7 +169,13 @@ internal static class IdxReader
                 for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadSingleBigEndian(raw.AsSpan(4 * i));
                 break;
             case IdxDataType.Double:
-                for (int i = 0; i < count; i++) values[i] = (float)BinaryPrimitives.ReadDoubleBigEndian(raw.AsSpan(8 * i));
+                for (int i = 0; i < count; i++)
+                {
+                    double value = BinaryPrimitives.ReadDoubleBigEndian(raw.AsSpan(8 * i));
+                    values[i] = (float)value;
+                    if (float.IsInfinity(values[i]) && double.IsFinite(value))
+                        throw Error(name, $"holds {value.ToString("R", CultureInfo.InvariantCulture)} as value {i}, outside float's range (+-{float.MaxValue.ToString("R", CultureInfo.InvariantCulture)}); values are read as floats", dataStart + 8L * i, where);
+                }
                 break;
         }
         return values;

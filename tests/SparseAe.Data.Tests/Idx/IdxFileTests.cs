@@ -91,6 +91,22 @@ public class IdxFileTests
     }
 
     [Fact]
+    public void A_double_beyond_float_range_is_refused_rather_than_read_as_infinity()
+    {
+        // Values are read as floats; 1e300 became +Infinity without a word (NaN and infinities stored as
+        // such, and the precision lost by narrowing, are what the file says and stay).
+        var values = new byte[8 * 3];
+        BinaryPrimitives.WriteDoubleBigEndian(values, 0.5);
+        BinaryPrimitives.WriteDoubleBigEndian(values.AsSpan(8), double.NegativeInfinity);
+        BinaryPrimitives.WriteDoubleBigEndian(values.AsSpan(16), -1e300);
+        var error = Assert.Throws<InvalidDataException>(() => Read(Build(IdxDataType.Double, [3], values)));
+        Assert.Equal(
+            $"IDX file 'test.idx' holds -1E+300 as value 2, outside float's range (+-{float.MaxValue:R}); values are read as floats (at byte offset 24).",
+            error.Message);
+        Assert.Equal([0.5f, float.NegativeInfinity, float.NaN], Read(Build(IdxDataType.Double, [3], [.. values[..16], .. BitConverter.GetBytes(double.NaN).Reverse()])).Data);
+    }
+
+    [Fact]
     public void Reads_from_a_file_and_detects_gzip_by_its_magic()
     {
         string plain = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}-idx3-ubyte");
