@@ -45,7 +45,7 @@ public static class ImageDecoder
     /// Decodes a PNG or JPEG from <paramref name="stream"/> (read from its current position; not closed).
     /// <paramref name="name"/> names the image in errors and becomes <see cref="GreyImage.Name"/>.
     /// </summary>
-    /// <exception cref="InvalidDataException">The data are not a decodable image, are truncated, are zero-sized or exceed <see cref="MaxPixels"/>.</exception>
+    /// <exception cref="InvalidDataException">The data are not a decodable image, are truncated, are zero-sized, exceed <see cref="MaxPixels"/>, or (seekable) are longer than one array.</exception>
     public static GreyImage LoadGrey(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -53,6 +53,9 @@ public static class ImageDecoder
 
         // The whole file is read first (its real bytes, not a size it claims) so that completeness can be
         // checked below; Skia then reads it through a managed stream, which the codec must not outlive.
+        if (stream.CanSeek && stream.Length - stream.Position > Array.MaxLength)
+            throw new InvalidDataException(
+                $"Image '{name}' is {stream.Length - stream.Position} bytes; image files are read into memory whole and may be at most {Array.MaxLength} bytes.");
         var file = new MemoryStream();
         stream.CopyTo(file);
         byte[] bytes = file.GetBuffer();

@@ -195,6 +195,32 @@ public class ImageDecoderTests
             error.Message);
     }
 
+    /// <summary>A seekable stream that claims <paramref name="length"/> bytes and holds none.</summary>
+    private sealed class Claims(long length) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get; set; }
+        public override int Read(byte[] buffer, int offset, int count) => 0;
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void A_file_too_large_to_hold_in_memory_is_refused_before_reading()
+    {
+        // The file is read whole before its header is parsed: a 3 GB file (a video given by mistake) filled a
+        // MemoryStream to 2 GB and then failed with IOException "Stream was too long", naming nothing.
+        var error = Assert.Throws<InvalidDataException>(() => ImageDecoder.LoadGrey(new Claims(3_000_000_000), "movie.mp4"));
+        Assert.Equal(
+            $"Image 'movie.mp4' is 3000000000 bytes; image files are read into memory whole and may be at most {Array.MaxLength} bytes.",
+            error.Message);
+    }
+
     [Fact]
     public void Damaged_pixel_data_is_invalid_data()
     {
