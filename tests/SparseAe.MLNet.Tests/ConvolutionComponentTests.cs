@@ -152,13 +152,25 @@ public class ConvolutionComponentTests
         // Here "no pool size" is null, so the options name it so, not the geometry's 0.
         var zeroPool = Options();
         zeroPool.PoolSize = 0;
-        Assert.Contains("PoolSize must be null (use PoolGrid) or at least 1, but is 0", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(zeroPool)).Message);
+        Assert.Contains("PoolSize must be null (use PoolGrid) or lie in 1..65536, but is 0", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(zeroPool)).Message);
         var hugeStride = Options();
         hugeStride.Stride = 70_000;
         Assert.Contains("Stride must lie in 1..65536, but is 70000", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(hugeStride)).Message);
         var badEncoding = Options();
         badEncoding.Encoding = (SparseAe.Convolution.FeatureEncodingKind)5;
         Assert.Contains("Encoding must be Sigmoid or SoftThreshold, but is 5", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badEncoding)).Message);
+    }
+
+    // A PoolSize over the geometry's limit was refused in the geometry's words, "PoolSize must be 0 (use
+    // PoolGrid) or lie in 1..65536", but 0 is what the options refuse: here "no pool size" is null.
+    [Fact]
+    public void A_pool_size_above_the_limit_is_refused_in_the_options_words()
+    {
+        var huge = Options();
+        huge.PoolSize = 70_000;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext(seed: 1).Transforms.ConvolutionalSparseFeatures(huge));
+        Assert.Equal("PoolSize", e.ParamName);
+        Assert.StartsWith("PoolSize must be null (use PoolGrid) or lie in 1..65536, but is 70000.", e.Message);
     }
 
     // The nested autoencoder's rules and ZCA's said "HiddenCount" and "Epsilon", names this options class

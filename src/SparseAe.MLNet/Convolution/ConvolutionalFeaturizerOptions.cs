@@ -72,8 +72,8 @@ public sealed class ConvolutionalFeaturizerOptions
         DataViews.InputColumnRules.CheckName(OutputColumnName, nameof(OutputColumnName));
         DataViews.InputColumnRules.CheckName(InputColumnName, nameof(InputColumnName));
         // The options' own words for PoolSize first: here "no pool size" is null, not the geometry's 0.
-        if (PoolSize is < 1)
-            throw new ArgumentOutOfRangeException(nameof(PoolSize), PoolSize, $"PoolSize must be null (use PoolGrid) or at least 1, but is {PoolSize}.");
+        if (PoolSize is < 1 or > ConvolutionGeometry.MaxSide)
+            throw new ArgumentOutOfRangeException(nameof(PoolSize), PoolSize, $"PoolSize must be null (use PoolGrid) or lie in 1..{ConvolutionGeometry.MaxSide}, but is {PoolSize}.");
         Geometry().Validate();
         if (!Enum.IsDefined(Pooling)) throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, $"Pooling must be Sum or Mean, but is {(int)Pooling}.");
         if (!Enum.IsDefined(Normalization)) throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, $"Normalization must be None, Ufldl or Contrast, but is {(int)Normalization}.");
