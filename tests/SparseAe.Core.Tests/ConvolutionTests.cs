@@ -274,6 +274,26 @@ public class ConvolutionTests
                     new FeatureEncoding(FeatureEncodingKind.SoftThreshold, alpha))).Message);
     }
 
+    // A flat patch is all zeros once centred; with a contrast epsilon below about 1e-77 its scale
+    // 1/sqrt(0 + epsilon) is beyond float, and 0 x infinity made every feature of its region NaN.
+    [Fact]
+    public void A_contrast_epsilon_too_small_for_float_is_refused_and_the_smallest_allowed_keeps_flat_patches_at_zero()
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var g = new ConvolutionGeometry(6, 6, 3, 1, 2);
+        foreach (var epsilon in new[] { 1e-80, 1e-45, 1e-39 })
+            Assert.Contains($"The Contrast normalisation needs an epsilon of at least 1.1754943508222875E-38 (the smallest normal float), but has {epsilon}",
+                Assert.Throws<ArgumentOutOfRangeException>(() =>
+                    new ConvolutionalFeaturizer(g, new PatchPreprocessor(PatchNormalizationKind.Contrast, epsilon, null), p, PoolingKind.Sum)).Message);
+        var featurizer = new ConvolutionalFeaturizer(g, new PatchPreprocessor(PatchNormalizationKind.Contrast, 1.1754943508222875E-38, null), p, PoolingKind.Sum);
+        var image = Enumerable.Repeat(0.25f, 36).ToArray();
+        var features = new float[featurizer.FeatureCount];
+        featurizer.Featurize(image, features, featurizer.CreateWorkspace());
+        var code = new float[3];
+        new AutoencoderEncoder(p).Encode(new float[9], code);   // a flat patch normalises to zeros
+        for (int k = 0; k < features.Length; k++) Assert.Equal(4 * code[k % 3], features[k], 1e-6f);
+    }
+
     [Fact]
     public void Patch_sampling_and_the_UFLDL_deviation_follow_their_definitions()
     {

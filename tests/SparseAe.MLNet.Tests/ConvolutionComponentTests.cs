@@ -173,6 +173,19 @@ public class ConvolutionComponentTests
         Assert.StartsWith("PoolSize must be null (use PoolGrid) or lie in 1..65536, but is 70000.", e.Message);
     }
 
+    // A ContrastEpsilon of 1e-80 was accepted: training then failed on "Training row 4 holds NaN" (a
+    // flat sampled patch, 0 x 1/sqrt(1e-80) = 0 x infinity in float), and Transform gave NaN features.
+    [Fact]
+    public void A_contrast_epsilon_too_small_for_float_is_refused_by_name()
+    {
+        var tiny = Options();
+        tiny.Normalization = PatchNormalizationKind.Contrast;
+        tiny.ContrastEpsilon = 1e-80;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext(seed: 1).Transforms.ConvolutionalSparseFeatures(tiny));
+        Assert.Equal("ContrastEpsilon", e.ParamName);
+        Assert.StartsWith("ContrastEpsilon must be finite and at least 1.1754943508222875E-38 (the smallest normal float), but is 1E-80.", e.Message);
+    }
+
     // The nested autoencoder's rules and ZCA's said "HiddenCount" and "Epsilon", names this options class
     // does not have: the user set Autoencoder.HiddenCount and ZcaEpsilon.
     [Fact]

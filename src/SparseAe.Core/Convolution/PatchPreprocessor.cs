@@ -15,6 +15,13 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
     /// <summary>No preprocessing.</summary>
     public static PatchPreprocessor Identity { get; } = new(PatchNormalizationKind.None, 0, null);
 
+    /// <summary>
+    /// The smallest contrast epsilon: float's smallest normal value. A flat patch is all zeros once centred,
+    /// and its scale 1/sqrt(0 + epsilon), in float, is infinite below about 1e-77 (0 x infinity is NaN);
+    /// the exported graph holds epsilon as a float32, which is 0 below 1.4e-45.
+    /// </summary>
+    internal const double MinContrastEpsilon = 1.1754943508222875E-38;
+
     /// <summary>Throws unless the parameter suits the normalisation.</summary>
     public void Validate(int patchLength)
     {
@@ -22,6 +29,9 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
             throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, $"Normalization must be None, Ufldl or Contrast, but is {(int)Normalization}.");
         if (Normalization != PatchNormalizationKind.None && (!(Parameter > 0) || !double.IsFinite(Parameter)))
             throw new ArgumentOutOfRangeException(nameof(Parameter), Parameter, $"The {Normalization} normalisation needs a finite parameter above 0, but has {Parameter}.");
+        if (Normalization == PatchNormalizationKind.Contrast && Parameter < MinContrastEpsilon)
+            throw new ArgumentOutOfRangeException(nameof(Parameter), Parameter,
+                $"The Contrast normalisation needs an epsilon of at least {MinContrastEpsilon:R} (the smallest normal float), but has {Parameter}.");
         if (Zca is not null && Zca.Dimension != patchLength)
             throw new ArgumentException($"The ZCA whitening is for {Zca.Dimension}-vectors but patches have {patchLength} values.", nameof(Zca));
     }

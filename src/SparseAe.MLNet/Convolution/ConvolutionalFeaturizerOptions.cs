@@ -77,8 +77,9 @@ public sealed class ConvolutionalFeaturizerOptions
         Geometry().Validate();
         if (!Enum.IsDefined(Pooling)) throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, $"Pooling must be Sum or Mean, but is {(int)Pooling}.");
         if (!Enum.IsDefined(Normalization)) throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, $"Normalization must be None, Ufldl or Contrast, but is {(int)Normalization}.");
-        if (!(ContrastEpsilon > 0) || double.IsInfinity(ContrastEpsilon))
-            throw new ArgumentOutOfRangeException(nameof(ContrastEpsilon), ContrastEpsilon, $"ContrastEpsilon must be finite and above 0, but is {ContrastEpsilon}.");
+        if (!(ContrastEpsilon >= PatchPreprocessor.MinContrastEpsilon) || double.IsInfinity(ContrastEpsilon))
+            throw new ArgumentOutOfRangeException(nameof(ContrastEpsilon), ContrastEpsilon,
+                $"ContrastEpsilon must be finite and at least {PatchPreprocessor.MinContrastEpsilon:R} (the smallest normal float), but is {ContrastEpsilon}.");
         if (ZcaEpsilon is double z && (!(z >= 0) || double.IsInfinity(z)))
             throw new ArgumentOutOfRangeException(nameof(ZcaEpsilon), z, $"ZcaEpsilon must be null or finite and at least 0, but is {z}.");
         if (!Enum.IsDefined(Encoding)) throw new ArgumentOutOfRangeException(nameof(Encoding), Encoding, $"Encoding must be Sigmoid or SoftThreshold, but is {(int)Encoding}.");
