@@ -145,7 +145,7 @@ public class ConvolutionComponentTests
             Assert.ThrowsAny<ArgumentException>(() => fitted.GetOutputSchema(narrow.ToSchema())).Message);
         var noPatches = Options();
         noPatches.PatchCount = 0;
-        Assert.Contains("PatchCount must be at least 1, but is 0", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(noPatches)).Message);
+        Assert.Contains($"PatchCount must lie in 1..{Array.MaxLength / 16} (the 4x4 patches are held in one array), but is 0", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(noPatches)).Message);
         var badThreshold = Options();
         badThreshold.SoftThreshold = double.NaN;
         Assert.Contains("SoftThreshold must be finite and at least 0, but is NaN", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badThreshold)).Message);
@@ -184,6 +184,18 @@ public class ConvolutionComponentTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext(seed: 1).Transforms.ConvolutionalSparseFeatures(tiny));
         Assert.Equal("ContrastEpsilon", e.ParamName);
         Assert.StartsWith("ContrastEpsilon must be finite and at least 1.1754943508222875E-38 (the smallest normal float), but is 1E-80.", e.Message);
+    }
+
+    // PatchCount * P * P beyond one array passed the options, and Fit, after reading every image, threw
+    // PatchSampling's "count*patchSize^2 ... draw them one at a time with SampleOne" (parameter 'count').
+    [Fact]
+    public void A_patch_count_whose_patches_one_array_cannot_hold_is_refused_by_name()
+    {
+        var many = Options();   // 4x4 patches: 16 values each
+        many.PatchCount = 200_000_000;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext(seed: 1).Transforms.ConvolutionalSparseFeatures(many));
+        Assert.Equal("PatchCount", e.ParamName);
+        Assert.StartsWith($"PatchCount must lie in 1..{Array.MaxLength / 16} (the 4x4 patches are held in one array), but is 200000000.", e.Message);
     }
 
     // The nested autoencoder's rules and ZCA's said "HiddenCount" and "Epsilon", names this options class

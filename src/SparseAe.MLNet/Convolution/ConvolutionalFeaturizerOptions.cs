@@ -85,7 +85,11 @@ public sealed class ConvolutionalFeaturizerOptions
         if (!Enum.IsDefined(Encoding)) throw new ArgumentOutOfRangeException(nameof(Encoding), Encoding, $"Encoding must be Sigmoid or SoftThreshold, but is {(int)Encoding}.");
         if (!(SoftThreshold >= 0) || double.IsInfinity(SoftThreshold))
             throw new ArgumentOutOfRangeException(nameof(SoftThreshold), SoftThreshold, $"SoftThreshold must be finite and at least 0, but is {SoftThreshold}.");
-        if (PatchCount < 1) throw new ArgumentOutOfRangeException(nameof(PatchCount), PatchCount, $"PatchCount must be at least 1, but is {PatchCount}.");
+        // The sampled patches are one (PatchCount, P*P) array; larger counts failed in Fit, after reading every image.
+        int mostPatches = Array.MaxLength / (PatchSize * PatchSize);
+        if (PatchCount < 1 || PatchCount > mostPatches)
+            throw new ArgumentOutOfRangeException(nameof(PatchCount), PatchCount,
+                $"PatchCount must lie in 1..{mostPatches} (the {PatchSize}x{PatchSize} patches are held in one array), but is {PatchCount}.");
         ArgumentNullException.ThrowIfNull(Autoencoder, nameof(Autoencoder));
         try
         {
