@@ -198,6 +198,21 @@ public class ConvolutionComponentTests
         Assert.StartsWith($"PatchCount must lie in 1..{Array.MaxLength / 16} (the 4x4 patches are held in one array), but is 200000000.", e.Message);
     }
 
+    // 91x91 patches with ZCA passed the options, and Fit, after reading every image and sampling the
+    // patches, threw ZCA's "at most 8192 features are supported" (parameter 'dimension').
+    [Fact]
+    public void A_patch_too_large_for_ZCA_is_refused_by_name_when_ZCA_is_asked_for()
+    {
+        var big = Options(zca: 0.1);
+        big.ImageHeight = big.ImageWidth = 100;
+        big.PatchSize = 91;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext(seed: 1).Transforms.ConvolutionalSparseFeatures(big));
+        Assert.Equal("PatchSize", e.ParamName);
+        Assert.StartsWith("PatchSize must be at most 90 with a ZcaEpsilon (ZCA whitens patches of at most 8192 values), but is 91.", e.Message);
+        big.ZcaEpsilon = null;
+        new MLContext(seed: 1).Transforms.ConvolutionalSparseFeatures(big);   // without ZCA the size is fine
+    }
+
     // The nested autoencoder's rules and ZCA's said "HiddenCount" and "Epsilon", names this options class
     // does not have: the user set Autoencoder.HiddenCount and ZcaEpsilon.
     [Fact]

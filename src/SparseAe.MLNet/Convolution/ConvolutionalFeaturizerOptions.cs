@@ -82,6 +82,10 @@ public sealed class ConvolutionalFeaturizerOptions
                 $"ContrastEpsilon must be finite and at least {PatchPreprocessor.MinContrastEpsilon:R} (the smallest normal float), but is {ContrastEpsilon}.");
         if (ZcaEpsilon is double z && (!(z >= 0) || double.IsInfinity(z)))
             throw new ArgumentOutOfRangeException(nameof(ZcaEpsilon), z, $"ZcaEpsilon must be null or finite and at least 0, but is {z}.");
+        // ZCA's own limit failed in Fit, after every image was read, naming its 'dimension'.
+        if (ZcaEpsilon is not null && PatchSize * PatchSize > Whitening.ZcaWhitening.MaxDimension)
+            throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize,
+                $"PatchSize must be at most {(int)Math.Sqrt(Whitening.ZcaWhitening.MaxDimension)} with a ZcaEpsilon (ZCA whitens patches of at most {Whitening.ZcaWhitening.MaxDimension} values), but is {PatchSize}.");
         if (!Enum.IsDefined(Encoding)) throw new ArgumentOutOfRangeException(nameof(Encoding), Encoding, $"Encoding must be Sigmoid or SoftThreshold, but is {(int)Encoding}.");
         if (!(SoftThreshold >= 0) || double.IsInfinity(SoftThreshold))
             throw new ArgumentOutOfRangeException(nameof(SoftThreshold), SoftThreshold, $"SoftThreshold must be finite and at least 0, but is {SoftThreshold}.");
