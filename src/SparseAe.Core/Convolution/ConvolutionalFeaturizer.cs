@@ -75,7 +75,7 @@ public sealed class ConvolutionalFeaturizer
     /// <summary>A copy of the encoder's parameters (for saving).</summary>
     public AutoencoderParameters Parameters { get; }
 
-    /// <summary>Regions x H: the length of an image's feature vector.</summary>
+    /// <summary>Regions x H (x 2 with the soft threshold's polarity split): the length of an image's feature vector.</summary>
     public int FeatureCount => Geometry.RegionRows * Geometry.RegionColumns * FeaturesPerRegion;
 
     private int FeaturesPerRegion => Encoder.HiddenCount * Encoding.FeaturesPerUnit;
