@@ -30,7 +30,7 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <summary>Pool over square blocks of this many positions instead of the grid; null for the grid.</summary>
     public int? PoolSize { get; set; }
 
-    /// <summary>Sum (UFLDL, Coates et al.) or mean of the codes over each pooling region.</summary>
+    /// <summary>Sum (Coates et al.) or mean (UFLDL's exercise) of the features over each pooling region.</summary>
     public PoolingKind Pooling { get; set; } = Defaults.ConvolutionPooling;
 
     /// <summary>Per-patch normalisation, applied in training and featurisation alike.</summary>
