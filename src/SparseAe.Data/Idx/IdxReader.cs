@@ -134,7 +134,10 @@ internal static class IdxReader
         if (tail.Length < 8 || actual != expected)
             throw new InvalidDataException(
                 $"IDX file '{name}' is gzip-compressed but its 8-byte gzip trailer is missing or wrong at compressed byte offset {Math.Max(0, source.BytesRead - 8)}: "
-                + $"ISIZE must be {expected} (the {inflated} bytes inflated), but the last bytes give {actual}; the file is truncated (or holds several gzip members, which is not supported).")
+                + $"ISIZE must be {expected} (the {inflated} bytes inflated), but the last bytes give {actual}; "
+                + (tail.Length == 8 && !tail.ContainsAnyExcept((byte)0)
+                    ? "the file ends in zero bytes, which look like padding: bytes after its gzip trailer are not supported."
+                    : "the file is truncated, has bytes after its gzip trailer, or holds several gzip members; only a whole single member is read."))
             { Data = { [nameof(IdxReader)] = true } };
     }
 

@@ -307,6 +307,16 @@ public class IdxFileTests
     }
 
     [Fact]
+    public void Bytes_after_the_gzip_trailer_are_named_as_such_not_as_truncation()
+    {
+        // Zero padding after the member (as some tape and block-device copies leave) was called truncation.
+        byte[] gz = Gzip(Build(IdxDataType.UnsignedByte, [100], Enumerable.Range(0, 100).Select(i => (byte)(i * i)).ToArray()));
+        byte[] padded = [.. gz, .. new byte[16]];
+        var error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(new MemoryStream(padded), "padded.gz"));
+        Assert.Contains("bytes after its gzip trailer", error.Message);
+    }
+
+    [Fact]
     public void Item_index_and_scaling_rules_are_enforced()
     {
         var idx = Read(SmallImages());
