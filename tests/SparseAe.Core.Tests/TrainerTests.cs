@@ -179,6 +179,25 @@ public class TrainerTests
     }
 
     [Theory]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void A_sparse_code_with_batches_of_one_row_is_not_said_to_have_diverged(ActivationKind activation)
+    {
+        // A sparse code starts from its first mini-batch (the decoder's bias is the batch's mean), so with one
+        // row a batch that start reconstructs exactly: its cost (about 2e-4, the weight decay) made every
+        // ordinary run "rise 100 times" and be warned about as diverged.
+        var x = TestData.RandomRows(64, 10, 2);
+        List<string> warnings = [];
+        var result = AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(activation, 0.01, warnings, epochs: 3, batchSize: 1));
+        Assert.True(result.Summary.CodeMetrics!.Fvu < 1, $"{result.Summary.CodeMetrics.Fvu}");
+        Assert.Empty(warnings);
+        // A run that does diverge with batches of one row is still said to.
+        AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(activation, 1e4, warnings, epochs: 3, batchSize: 1));
+        Assert.Contains(warnings, w => w.Contains("training diverged"));
+    }
+
+    [Theory]
     [InlineData(1e308, 0.0001, "To find why, lower SparsityWeight (now 1E+308): the sparsity term it scales is ")]
     [InlineData(3.0, 1e308, "To find why, lower WeightDecay (now 1E+308): the weight-decay term is ")]
     public void A_penalty_weight_that_overflows_is_named_not_the_inputs(double beta, double lambda, string advice)

@@ -68,6 +68,10 @@ internal static class MiniBatchTrainer
         bool checkRows = RowReading.NeedsFiniteCheck(source);
         var range = UnitIntervalCheck.For(settings);   // the first epoch's rows, for the sigmoid decoder's warning
         double? startCost = null;           // the first mini-batch's, at the starting point
+        // The sparse codes' starting point, kept until the second mini-batch: the first one set its decoder bias
+        // to that batch's mean, so its cost there is no baseline (a batch of one row is reconstructed exactly,
+        // and every ordinary run then "rose 100 times"); the second batch's cost at this point is.
+        float[]? startTheta = null;
         SparseRowBatch? lastRows = null;    // the last mini-batch (its buffers are not read into again)
         int lastFilled = 0;
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
@@ -108,6 +112,12 @@ internal static class MiniBatchTrainer
                                 ? ParameterInitializer.InitializeSparseCode(v, h, settings.Seed, batch.AsSpan(0, filled * v), settings.Objective.HasThresholds)
                                 : ParameterInitializer.InitializeSparseCode(v, h, settings.Seed, rows, settings.Objective.HasThresholds);
                             theta = parameters.Theta;
+                            startTheta = (float[])theta.Clone();
+                        }
+                        if (startTheta is not null && adam.Steps == 1)
+                        {
+                            startCost = (rows is null ? objective.Evaluate(startTheta, batch, filled, gradient) : objective.Evaluate(startTheta, rows, gradient)).Total;
+                            startTheta = null;
                         }
                         var cost = rows is null ? objective.Evaluate(theta, batch, filled, gradient) : objective.Evaluate(theta, rows, gradient);
                         ThrowIfNonFinite(cost, gradient, objective, settings, $"at epoch {epoch + 1}, mini-batch {batches + 1}");
