@@ -210,6 +210,24 @@ public class TrainerTests
         Assert.DoesNotContain("[0, 1]", e.Message);
     }
 
+    [Theory]
+    [InlineData(1e300, 1.0, "lower SparsityWeight (now 1E+300)")]
+    [InlineData(3.0, 1e30, "check that the inputs lie in [0, 1]")]
+    public void Adam_at_its_starting_point_does_not_blame_the_learning_rate(double beta, double scale, string advice)
+    {
+        // The first mini-batch is evaluated before any update, so no step size can be the cause; it said
+        // "Try a smaller LearningRate (now 0.01)" first, before the sparsity weight or the inputs.
+        var x = TestData.RandomRows(40, 8, 3).Select(v => (float)(v * scale)).ToArray();
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 3, Optimizer = OptimizerKind.Adam, BatchSize = 10, Epochs = 2,
+            Objective = new SparseAe.Objective.ObjectiveSettings(SparsityWeight: beta),
+        };
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 40, 8), settings));
+        Assert.Contains("at epoch 1, mini-batch 1, at the starting point (before any update); training stopped and no model is returned. To find why, " + advice, e.Message);
+        Assert.DoesNotContain("LearningRate", e.Message);
+    }
+
     [Fact]
     public void A_non_finite_cost_with_a_linear_decoder_advises_on_the_inputs_scale_not_on_0_to_1()
     {

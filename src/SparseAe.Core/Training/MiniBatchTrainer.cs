@@ -120,7 +120,7 @@ internal static class MiniBatchTrainer
                             startTheta = null;
                         }
                         var cost = rows is null ? objective.Evaluate(theta, batch, filled, gradient) : objective.Evaluate(theta, rows, gradient);
-                        ThrowIfNonFinite(cost, gradient, objective, settings, $"at epoch {epoch + 1}, mini-batch {batches + 1}");
+                        ThrowIfNonFinite(cost, gradient, objective, settings, $"at epoch {epoch + 1}, mini-batch {batches + 1}", atStart: adam.Steps == 0);
                         startCost ??= cost.Total;
                         Update(objective, adam, parameters, gradient);
                         lastRows = rows;
@@ -182,12 +182,18 @@ internal static class MiniBatchTrainer
     internal const double DivergedRatio = 100;
 
     // The check of every evaluation: the cost and each gradient entry finite. Says which failed, and where.
-    internal static void ThrowIfNonFinite(CostBreakdown cost, float[] gradient, SparseAutoencoderObjective objective, TrainerSettings settings, string where)
+    internal static void ThrowIfNonFinite(CostBreakdown cost, float[] gradient, SparseAutoencoderObjective objective, TrainerSettings settings, string where,
+        bool atStart = false)
     {
         string? what = !cost.IsFinite ? $"The cost became {cost.Total}"
             : VectorKernels.IndexOfNonFinite(gradient, objective.Pool) is var i and >= 0 ? $"The gradient became {gradient[i]} at parameter {i} (the cost {cost.Total:G6})"
             : null;
-        if (what is not null) throw Stopped($"{what} {where}", settings, $", or {RowReading.NonFiniteAdvice(cost, settings.Objective)}");
+        if (what is null) return;
+        // Before the first update no step size can be the cause: the advice is the data's or a penalty weight's alone.
+        if (atStart)
+            throw new NonFiniteCostException($"{what} {where}, at the starting point (before any update); training stopped and no model is returned. " +
+                $"To find why, {RowReading.NonFiniteAdvice(cost, settings.Objective)}.");
+        throw Stopped($"{what} {where}", settings, $", or {RowReading.NonFiniteAdvice(cost, settings.Objective)}");
     }
 
     // The one wording of a run stopped for a non-finite value, with the learning rate to try first.
