@@ -30,6 +30,18 @@ public class ReliabilityTests
         Assert.Contains("with Adam", Assert.Throws<InsufficientMemoryException>(() => adam.Fit(data)).Message);
     }
 
+    [Fact]
+    public void An_LbfgsMemory_too_large_for_memory_is_named_in_the_refusal()
+    {
+        // 10 million correction pairs of a 784-196-784 network ask for 25 TB; the refusal said "use fewer
+        // hidden units or rows", neither of which was the cause.
+        var x = new float[10 * 784];
+        var settings = new TrainerSettings { HiddenCount = 196, LbfgsMemory = 10_000_000, MaxIterations = 10_000_000 };
+        var e = Assert.Throws<InsufficientMemoryException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 10, 784), settings));
+        Assert.Contains("needs about", e.Message);
+        Assert.Contains("keep fewer correction pairs (LbfgsMemory, now 10000000)", e.Message);
+    }
+
     public sealed class CodeOutput
     {
         public float[] Code { get; set; } = [];

@@ -58,7 +58,9 @@ public static class AutoencoderTraining
         // What L-BFGS allocates for `used` rows, and the rows themselves unless they are held already
         // (dense: 4 V bytes a row; sparse rows: checked again once read, as their nonzeros are unknown before).
         void EnsureMemory(long used, long rowBytes) => MemoryBudget.Ensure(
-            MemoryBudget.FullBatchBytes(v, h, used, settings) + rowBytes, $"Training {network} with L-BFGS on {used} rows");
+            MemoryBudget.FullBatchBytes(v, h, used, settings) + rowBytes, $"Training {network} with L-BFGS on {used} rows",
+            // The correction pairs are min(LbfgsMemory, MaxIterations) copies of the parameters: they can be the bulk.
+            $"use fewer hidden units or rows, keep fewer correction pairs (LbfgsMemory, now {settings.LbfgsMemory}), or use Adam with a smaller batch");
         if (rows.RowCount is long rowCount && rowCount > limit && maximumRows is null) throw TooMany(rowCount);
         if (rows is ArrayRowSource array && maximumRows is null)
         {

@@ -54,13 +54,14 @@ internal static class MemoryBudget
     }
 
     /// <summary>Throws <see cref="InsufficientMemoryException"/> when <paramref name="bytes"/> exceed what this process can still get.</summary>
-    public static void Ensure(long bytes, string what)
+    /// <param name="advice">What to lower; by default the hidden units or rows, or Adam with a smaller batch.</param>
+    public static void Ensure(long bytes, string what, string advice = "use fewer hidden units or rows (or Adam with a smaller batch)")
     {
         var info = GC.GetGCMemoryInfo();
         long available = info.TotalAvailableMemoryBytes - GC.GetTotalMemory(forceFullCollection: false);
         if (bytes > available)
             throw new InsufficientMemoryException(
-                $"{what} needs about {Gigabytes(bytes)} of memory, but about {Gigabytes(available)} are available; use fewer hidden units or rows (or Adam with a smaller batch).");
+                $"{what} needs about {Gigabytes(bytes)} of memory, but about {Gigabytes(available)} are available; {advice}.");
     }
 
     private static string Gigabytes(long bytes) => $"{bytes / 1e9:F1} GB";
