@@ -67,11 +67,12 @@ internal static class MiniBatchTrainer
 
         bool checkRows = RowReading.NeedsFiniteCheck(source);
         var range = UnitIntervalCheck.For(settings);   // the first epoch's rows, for the sigmoid decoder's warning
-        double? startCost = null;           // the first mini-batch's, at the starting point
+        double? startCost = null;           // at the starting point: the first mini-batch's (sparse codes: the second's)
         // The sparse codes' starting point, kept until the second mini-batch: the first one set its decoder bias
         // to that batch's mean, so its cost there is no baseline (a batch of one row is reconstructed exactly,
         // and every ordinary run then "rose 100 times"); the second batch's cost at this point is.
         float[]? startTheta = null;
+        string startWhere = "on the first mini-batch";
         SparseRowBatch? lastRows = null;    // the last mini-batch (its buffers are not read into again)
         int lastFilled = 0;
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
@@ -118,6 +119,7 @@ internal static class MiniBatchTrainer
                         {
                             startCost = (rows is null ? objective.Evaluate(startTheta, batch, filled, gradient) : objective.Evaluate(startTheta, rows, gradient)).Total;
                             startTheta = null;
+                            startWhere = "on the second mini-batch, as the first set the decoder bias";
                         }
                         var cost = rows is null ? objective.Evaluate(theta, batch, filled, gradient) : objective.Evaluate(theta, rows, gradient);
                         ThrowIfNonFinite(cost, gradient, objective, settings, $"at epoch {epoch + 1}, mini-batch {batches + 1}", atStart: adam.Steps == 0);
@@ -163,7 +165,7 @@ internal static class MiniBatchTrainer
         // since a stream whose first rows are unlike the rest can also end far above its first batch.
         if (startCost is double first && epochCost.Total > DivergedRatio * first)
             settings.Warning?.Invoke(
-                $"Adam's cost rose from {first:G4} on the first mini-batch to {epochCost.Total:G4} over the last epoch: training diverged, and the model " +
+                $"Adam's cost rose from {first:G4} at the starting point ({startWhere}) to {epochCost.Total:G4} over the last epoch: training diverged, and the model " +
                 $"reconstructs poorly. Try a smaller LearningRate (now {settings.LearningRate}).");
 
         SparseCodeMetrics? metrics = null;
