@@ -228,6 +228,20 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void A_filter_grid_written_to_standard_output_is_the_PNG_alone_and_the_note_goes_to_standard_error()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var (dir, _) = TrainSmall();
+        // The note followed the PNG on standard output ("...IEND\xaeB`\x82wrote /dev/stdout: 6 filters of 4x4"),
+        // and over a file redirection it overwrote the PNG's first bytes.
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "/dev/stdout");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.DoesNotContain("wrote", output);
+        Assert.True(output.StartsWith("\uFFFDPNG", StringComparison.Ordinal), "standard output is not the PNG alone");
+        Assert.Contains("wrote /dev/stdout: 6 filters of 4x4", error);
+    }
+
+    [Fact]
     public void An_output_folder_that_takes_no_file_is_refused_before_training_and_the_model_is_kept()
     {
         if (!OperatingSystem.IsLinux()) return;

@@ -72,7 +72,7 @@ internal static class FeaturizeCommand
         var header = Enumerable.Range(0, h).Select(j => $"h{j}").ToArray();
         AtomicFile.WriteText(outPath, w => VectorCsv.Write(w, codes, rows, h, header));
         // Features sent to a pipe (--out /dev/stdout) are data: the note goes to standard error, not after them.
-        (AtomicFile.IsDeviceOrPipe(Path.GetFullPath(outPath)) ? Console.Error : log).WriteLine($"wrote {outPath}: {rows} rows of {h} features");
+        CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: {rows} rows of {h} features");
     }
 
     private static string? OneVectorColumn(DataViewSchema? schema)

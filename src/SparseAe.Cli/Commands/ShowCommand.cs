@@ -34,6 +34,6 @@ internal static class ShowCommand
                 ? $"--patch-height {height}: {tooLarge.Problem}; --patch-height {other} fits."
                 : $"--patch-height {height}: {tooLarge.Problem}, in tiles of any shape (a model of {tooLarge.MostHidden} hidden units or fewer would fit).");
         ModelOutputs.Filters(ae, height, v / height, filtersPath);
-        output.WriteLine($"wrote {filtersPath}: {ae.Weights.HiddenCount} filters of {height}x{v / height}");
+        CliFiles.NoteFor(filtersPath, output).WriteLine($"wrote {filtersPath}: {ae.Weights.HiddenCount} filters of {height}x{v / height}");
     }
 }

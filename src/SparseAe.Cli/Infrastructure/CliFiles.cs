@@ -72,6 +72,13 @@ internal static class CliFiles
     }
 
     /// <summary>
+    /// Where the "wrote ..." note about <paramref name="outPath"/> goes: <paramref name="log"/>, unless the
+    /// output is a device or pipe (--out /dev/stdout): its bytes are data then, and the note goes to standard error.
+    /// </summary>
+    public static TextWriter NoteFor(string outPath, TextWriter log)
+        => SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(Path.GetFullPath(outPath)) ? Console.Error : log;
+
+    /// <summary>
     /// The vectors of a CSV file that a model trains on or encodes: every value finite, or an error naming
     /// the line and the column. A first line with numbers among its names is read as a header (pandas
     /// writes such headers) but said on standard error, since a first row with a typo reads the same way
