@@ -76,6 +76,25 @@ public class OnnxCommandTests
     }
 
     [Fact]
+    public void A_graph_exported_to_a_device_or_a_pipe_is_not_read_back_from_it()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var dir = TrainSmall("--iterations", "5");
+        // The graph was read back from --out to list its inputs and outputs: from /dev/null "error: Cannot load
+        // ONNX graph '/dev/null': ... The file is empty." (exit 2, after the export), and from a pipe it waited forever.
+        var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "/dev/null");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("", output);
+        Assert.Contains("wrote /dev/null: inputs Features; outputs Features.output, Code.output", error);
+
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
+        (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "/dev/stdout");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.DoesNotContain("wrote", output);
+        Assert.Contains("wrote /dev/stdout: inputs Features", error);
+    }
+
+    [Fact]
     public void A_damaged_model_zip_is_refused_in_one_line_and_nothing_is_written()
     {
         var dir = Cli.TempDirectory();

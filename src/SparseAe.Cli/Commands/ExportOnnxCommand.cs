@@ -28,15 +28,19 @@ internal static class ExportOnnxCommand
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
         // The exporter needs only the input schema, which the zip records; no rows are read.
         var input = HostAccess.EmptyView(ml, inputSchema);
+        using var memory = new MemoryStream();
         try
         {
-            AtomicFile.Write(outPath, s => ml.Model.ConvertToOnnx(model, input, s));
+            ml.Model.ConvertToOnnx(model, input, memory);
         }
         catch (Exception e) when (Messages.Chain(e).OfType<NotSupportedException>().FirstOrDefault() is { } unsupported)
         {
             throw new UsageException($"Model '{modelPath}' cannot be exported to ONNX: {unsupported.Message}", e);
         }
-        var graph = OnnxGraphFile.Open(outPath);
-        log.WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
+        // Opened from memory, not read back from --out, which may be a device or a pipe (/dev/stdout).
+        byte[] bytes = memory.ToArray();
+        using var graph = OnnxGraphFile.Open(bytes, outPath);
+        AtomicFile.WriteBytes(outPath, bytes);
+        CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
     }
 }

@@ -19,16 +19,32 @@ internal sealed class OnnxGraphFile : IDisposable
     public static OnnxGraphFile Open(string path)
     {
         CliFiles.RequireInput(path, "ONNX file");
+        return Open(path, options => new InferenceSession(path, options), () =>
+        {
+            var head = new byte[2];
+            using var file = File.OpenRead(path);
+            return head[..file.ReadAtLeast(head, 2, throwOnEndOfStream: false)];
+        });
+    }
+
+    /// <summary>
+    /// A graph held in memory, named <paramref name="path"/> in messages: one just exported there, which is
+    /// not read back (a device or a pipe such as /dev/stdout cannot be).
+    /// </summary>
+    public static OnnxGraphFile Open(byte[] graph, string path)
+        => Open(path, options => new InferenceSession(graph, options), () => graph[..Math.Min(2, graph.Length)]);
+
+    private static OnnxGraphFile Open(string path, Func<SessionOptions, InferenceSession> load, Func<byte[]> firstTwoBytes)
+    {
         try
         {
             using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-            return new OnnxGraphFile(new InferenceSession(path, options));
+            return new OnnxGraphFile(load(options));
         }
         catch (OnnxRuntimeException e)
         {
             // ONNX Runtime says "Protobuf parsing failed" of a model zip named .onnx: say what the file is.
-            var head = new byte[2];
-            using (var file = File.OpenRead(path)) head = head[..file.ReadAtLeast(head, 2, throwOnEndOfStream: false)];
+            var head = firstTwoBytes();
             string what = head.Length == 0 ? " The file is empty."
                 : head is [(byte)'P', (byte)'K'] ? " The file is a zip archive, as a saved ML.NET model is: give it a .zip name, or export it with sparseae export-onnx." : "";
             throw new UsageException($"Cannot load ONNX graph '{path}': {e.Message.ReplaceLineEndings(" ")}{what}", e);
