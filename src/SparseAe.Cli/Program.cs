@@ -24,7 +24,13 @@ var parsed = root.Parse(args);
 // without an error: the first value satisfies the parser. Said here, as a missing value is.
 string? bare = parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
     .FirstOrDefault(o => o.Option.Arity.MinimumNumberOfValues >= 1 && o.IdentifierTokenCount > o.Tokens.Count)?.Option.Name;
-if (parsed.Errors.Count > 0 || bare is not null)
+// An option left without its value takes the next option's name as the value ("--curve --filters" wrote the
+// curve to a file named --filters): a value that is an option of the command is said as a missing value.
+var optionNames = parsed.CommandResult.Command.Options.Concat(root.Options).SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet();
+var swallowed = parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+    .SelectMany(o => o.Tokens.Where(t => optionNames.Contains(t.Value)).Select(t => (Option: o.Option.Name, Value: t.Value)))
+    .FirstOrDefault();
+if (parsed.Errors.Count > 0 || bare is not null || swallowed.Value is not null)
 {
     // Bad arguments: one line and exit code 2, before anything runs. A word the parser did not take
     // (an unknown command, say) is named first: the "command was not provided" that follows is its echo.
@@ -32,6 +38,9 @@ if (parsed.Errors.Count > 0 || bare is not null)
     string help = command == root ? "sparseae --help" : $"sparseae {command.Name} --help";
     string message = parsed.UnmatchedTokens.Count > 0 && command == root
         ? $"'{parsed.UnmatchedTokens[0]}' is not a command; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))}."
+        // A swallowed option name comes first: the parser's errors that follow (the option's own value left over,
+        // a required option missing) are its echo.
+        : swallowed.Value is not null ? $"Option '{swallowed.Option}' has no value: it is followed by the option '{swallowed.Value}'; give {swallowed.Option} its value."
         : parsed.Errors.Count > 0 ? parsed.Errors[0].Message
         : $"Option '{bare}' is given again without a value; give it once, with its value.";
     Console.Error.WriteLine($"error: {message} (see '{help}')");

@@ -46,6 +46,23 @@ public class ProgramTests
         Assert.Empty(Directory.GetFiles(dir));
     }
 
+    // "--curve --filters" trained and wrote the curve to a file named "--filters": the parser took the next
+    // option's name as the value of an option left without one.
+    [Theory]
+    [InlineData("train", "--csv", "in.csv", "--curve", "--filters")]
+    [InlineData("train", "--images", "--patches", "100")]
+    [InlineData("featurize", "--model", "m.zip", "--out", "--csv", "in.csv")]
+    public void An_option_whose_value_is_another_options_name_is_refused(params string[] args)
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, args);
+        int at = Enumerable.Range(0, args.Length - 1).First(i => args[i].StartsWith("--", StringComparison.Ordinal) && args[i + 1].StartsWith("--", StringComparison.Ordinal));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: Option '{args[at]}' has no value: it is followed by the option '{args[at + 1]}'; give {args[at]} its value. (see 'sparseae {args[0]} --help')", error.TrimEnd());
+        Assert.Equal("", output);
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
     [Theory]
     [InlineData("error: --sparsity: '0,5' is not a number (write decimals with a point: 0.5).", "train", "--sparsity", "0,5")]   // was 5, silently
     [InlineData("error: --hidden: '4.5' is not a whole number.", "train", "--hidden", "4.5")]
