@@ -268,6 +268,17 @@ public class TrainTests
     }
 
     [Fact]
+    public void A_downsample_factor_larger_than_an_image_is_said_under_the_flag_with_the_largest_that_fits()
+    {
+        // It was the library's words, without the flag: "Image 'IMAGES(:,:,1)' is 20x24, too small to reduce by 30."
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", Cli.Fixture("v5_plain_double3d.mat"), "--downsample", "30", "--patch", "2");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --downsample 30: image 'IMAGES(:,:,1)' is 20x24, smaller than one 30x30 block; give --downsample 20 or less.", error.TrimEnd());
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void An_IDX_file_of_other_values_than_bytes_is_bad_input_not_an_internal_error()
     {
         var dir = Cli.TempDirectory();

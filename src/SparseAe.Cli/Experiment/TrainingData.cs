@@ -44,6 +44,10 @@ internal static class TrainingData
         if (downsample < 1) throw new UsageException($"--downsample must be at least 1, but is {downsample}.");
         if (downsample > 1)
         {
+            var tooSmall = images.FirstOrDefault(i => i.Width < downsample || i.Height < downsample);
+            if (tooSmall is not null)
+                throw new UsageException($"--downsample {downsample}: image '{tooSmall.Name}' is {tooSmall.Width}x{tooSmall.Height}, smaller than one {downsample}x{downsample} block; " +
+                    $"give --downsample {images.Min(i => Math.Min(i.Width, i.Height))} or less.");
             log($"reducing {images.Count} image(s) by {downsample} ({downsample}x{downsample} block average)");
             images = images.Select(i => ImageResampling.Downsample(i, downsample)).ToArray();
         }
