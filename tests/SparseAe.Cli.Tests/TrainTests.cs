@@ -268,6 +268,20 @@ public class TrainTests
     }
 
     [Fact]
+    public void Patches_that_do_not_fit_in_memory_are_said_under_the_flag_not_as_an_internal_error()
+    {
+        // Under the array limit but over the memory at hand (the limit's own advice, --patches 33554431 of 8x8,
+        // is 8.6 GB): "internal error: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown." (exit 1).
+        var dir = Cli.TempDirectory();
+        var start = Cli.StartInfo(dir, "train", "--mat", Cli.Fixture("v5_plain_double3d.mat"), "--patch", "2", "--patches", "100000000");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --patches: 100000000 patches of 2x2 pixels are 400000000 values (1.6 GB), more than this process can allocate; give fewer --patches.", error.TrimEnd());
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void A_downsample_factor_larger_than_an_image_is_said_under_the_flag_with_the_largest_that_fits()
     {
         // It was the library's words, without the flag: "Image 'IMAGES(:,:,1)' is 20x24, too small to reduce by 30."

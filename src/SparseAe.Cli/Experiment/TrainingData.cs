@@ -96,6 +96,13 @@ internal static class TrainingData
                 "--patches: {0} patches of {1}x{1} pixels are {2} values, more than one array holds ({3}); give --patches {4} or fewer.",
                 o.PatchCount, o.PatchSize, (long)o.PatchCount * dim, Array.MaxLength, Array.MaxLength / dim), e);
         }
+        catch (OutOfMemoryException e)
+        {
+            long values = (long)o.PatchCount * o.PatchSize * o.PatchSize;
+            throw new UsageException(string.Format(CultureInfo.InvariantCulture,
+                "--patches: {0} patches of {1}x{1} pixels are {2} values ({3:0.0} GB), more than this process can allocate; give fewer --patches.",
+                o.PatchCount, o.PatchSize, values, values * sizeof(float) / 1e9), e);
+        }
     }
 
     // Both normalisations remove each patch's mean first; when every sampled patch is flat (a constant
