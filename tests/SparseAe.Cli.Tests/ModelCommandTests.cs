@@ -123,6 +123,21 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void A_first_line_of_quoted_numbers_is_a_header_and_says_so_without_an_internal_error()
+    {
+        // Every name a number once its quotes are removed: "internal error: IndexOutOfRangeException: Index was
+        // outside the bounds of the array." (exit 1), from the warning that looked for a name that is not a number.
+        var (dir, csv) = TrainSmall();
+        var lines = File.ReadAllLines(csv);
+        lines[0] = string.Join(',', lines[0].Split(',').Select(v => $"\"{v}\""));
+        File.WriteAllLines(Path.Combine(dir, "quoted.csv"), lines);
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "quoted.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.StartsWith("warning: CSV 'quoted.csv': its first line is read as a header of names, though all 16 of its fields are numbers once their double quotes are removed; if it is a row of data, remove the quotes, or the row is not read.", error);
+        Assert.Contains("wrote f.csv: 49 rows of 6 features", output);
+    }
+
+    [Fact]
     public void A_model_whose_autoencoder_block_fails_its_CRC_is_refused_with_the_loaders_message()
     {
         // ML.NET creates the transformer by reflection, so the loader's InvalidDataException arrives wrapped

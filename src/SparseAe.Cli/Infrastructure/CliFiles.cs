@@ -91,7 +91,10 @@ internal static class CliFiles
         if (header is not null && header.Count(VectorCsv.IsNumber) is var numbers and > 0)
         {
             int c = Array.FindIndex(header, h => !VectorCsv.IsNumber(h));
-            Console.Error.WriteLine($"warning: CSV '{path}': its first line is read as a header of names, though {numbers} of its {header.Length} fields are numbers " +
+            // Every name a number: the line's fields were numbers in double quotes, which values cannot be.
+            Console.Error.WriteLine(c < 0
+                ? $"warning: CSV '{path}': its first line is read as a header of names, though all {numbers} of its fields are numbers once their double quotes are removed; if it is a row of data, remove the quotes, or the row is not read."
+                : $"warning: CSV '{path}': its first line is read as a header of names, though {numbers} of its {header.Length} fields are numbers " +
                 $"(column {c + 1} is \"{header[c]}\"); if it is a row of data, correct that field, or the row is not read.");
         }
         return read;
