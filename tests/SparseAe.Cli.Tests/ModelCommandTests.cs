@@ -138,6 +138,21 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void Features_that_one_array_cannot_hold_are_refused_from_a_zip_as_from_a_graph()
+    {
+        // From the zip: "internal error: OverflowException: Arithmetic operation resulted in an overflow." (exit 1).
+        var dir = Cli.TempDirectory();
+        File.WriteAllLines(Path.Combine(dir, "one.csv"), Enumerable.Range(0, 30).Select(i => (0.1 + 0.02 * i).ToString("R", CultureInfo.InvariantCulture)));
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "one.csv", "--hidden", "200000", "--iterations", "1");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        File.WriteAllLines(Path.Combine(dir, "many.csv"), Enumerable.Repeat("0.5", 11_000));
+        (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "many.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: 11000 rows of 200000 features from 'model.zip' are 2200000000 values, more than one array holds ({Array.MaxLength}).", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
+    [Fact]
     public void A_model_whose_autoencoder_block_fails_its_CRC_is_refused_with_the_loaders_message()
     {
         // ML.NET creates the transformer by reflection, so the loader's InvalidDataException arrives wrapped

@@ -56,14 +56,22 @@ internal static class FeaturizeCommand
         {
             throw new UsageException($"'{csvPath}' does not fit the model: {Messages.OneLine(e)}", e);
         }
-        var codes = new float[(long)rows * ae.Weights.HiddenCount];
         int h = ae.Weights.HiddenCount, r = 0;
+        var codes = NewCodes(rows, h, modelPath);
         foreach (var code in transformed.GetColumn<float[]>(ae.OutputColumnName))
         {
             code.CopyTo(codes, (long)r * h);
             r++;
         }
         Write(outPath, codes, rows, h, log);
+    }
+
+    /// <summary>The array for <paramref name="rows"/> rows of <paramref name="h"/> features, or a usage error when one array cannot hold them.</summary>
+    internal static float[] NewCodes(int rows, int h, string modelPath)
+    {
+        if ((long)rows * h > Array.MaxLength)
+            throw new UsageException($"{rows} rows of {h} features from '{modelPath}' are {(long)rows * h} values, more than one array holds ({Array.MaxLength}).");
+        return new float[rows * h];
     }
 
     /// <summary>The features CSV, h0..h{H-1}, the same from a zip and from an ONNX graph.</summary>

@@ -45,12 +45,7 @@ internal static class OnnxFeaturize
                 if (shape is not [var got, var width] || got != n || width != h)
                     throw new UsageException($"The output '{outputName}' of '{modelPath}' must have the shape [{n}, {(h == 0 ? "H" : h)}] for rows {r0 + 1} to {r0 + n} " +
                         $"({(declared is not null ? "its width in the graph" : h == 0 ? "a row of features for each row" : "the width of its first batch")}), but ONNX Runtime gave [{string.Join(", ", shape)}].");
-                if (codes is null)
-                {
-                    if ((long)rows * h > Array.MaxLength)
-                        throw new UsageException($"{rows} rows of {h} features from '{modelPath}' are {(long)rows * h} values, more than one array holds ({Array.MaxLength}).");
-                    codes = new float[rows * h];
-                }
+                codes ??= FeaturizeCommand.NewCodes(rows, h, modelPath);
                 outputs[0].GetTensorDataAsSpan<float>().CopyTo(codes.AsSpan(r0 * h, n * h));
             }
         }
