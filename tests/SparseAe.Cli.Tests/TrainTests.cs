@@ -282,6 +282,21 @@ public class TrainTests
     }
 
     [Fact]
+    public void More_rows_than_LBFGS_can_hold_are_said_in_flags_not_in_the_librarys_settings()
+    {
+        // It was the library's advice, in settings the command line does not have: "... set MaximumRows to train
+        // on a random sample of them, or use Optimizer = Adam, which streams every row."
+        var dir = Cli.TempDirectory();
+        File.WriteAllLines(Path.Combine(dir, "one.csv"), Enumerable.Range(0, 3000).Select(i => (0.1 + 0.8 * (i % 7) / 7).ToString("R", CultureInfo.InvariantCulture)));
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "one.csv", "--hidden", "1000000", "--iterations", "1");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.EndsWith("error: L-BFGS holds every training row in memory, at most 2147 rows of a 1-1000000-1 autoencoder, but there are 3000 (the rows of --csv 'one.csv'); " +
+            "give fewer rows or fewer hidden units (--hidden), or --optimizer adam, which streams every row.", error.TrimEnd());
+        Assert.DoesNotContain("MaximumRows", error);
+        Assert.Equal(new[] { "one.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void A_downsample_factor_larger_than_an_image_is_said_under_the_flag_with_the_largest_that_fits()
     {
         // It was the library's words, without the flag: "Image 'IMAGES(:,:,1)' is 20x24, too small to reduce by 30."

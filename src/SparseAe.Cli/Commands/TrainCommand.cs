@@ -278,6 +278,12 @@ internal static class TrainRunner
         // a library user reads; here they go to standard error, one line each.
         ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {e.RawMessage.ReplaceLineEndings(" ")}"); };
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
+        // L-BFGS holds every row: the library refuses too many in its own settings (MaximumRows, Optimizer = Adam),
+        // the first of which the command line does not have; said here in flags, before anything else.
+        long lbfgsRows = SparseAe.Training.FullBatchTrainer.MaxRows(prepared.Dimension, options.HiddenCount);
+        if (OptimizerOf(options) == OptimizerKind.Lbfgs && prepared.Count > lbfgsRows)
+            throw new UsageException($"L-BFGS holds every training row in memory, at most {lbfgsRows} rows of a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} autoencoder, " +
+                $"but there are {prepared.Count} ({(data.Csv is not null ? $"the rows of --csv '{data.Csv}'" : "--patches")}); give fewer rows or fewer hidden units (--hidden), or --optimizer adam, which streams every row.");
         outputs = CheckFilterGrid(options.HiddenCount, prepared, outputs);
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
