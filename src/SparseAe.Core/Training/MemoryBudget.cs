@@ -54,6 +54,8 @@ internal static class MemoryBudget
     }
 
     /// <summary>Throws <see cref="InsufficientMemoryException"/> when <paramref name="bytes"/> exceed what this process can still get.</summary>
+    /// <param name="bytes">What the work needs.</param>
+    /// <param name="what">The work, as the message names it.</param>
     /// <param name="advice">What to lower; by default the hidden units or rows, or Adam with a smaller batch.</param>
     public static void Ensure(long bytes, string what, string advice = "use fewer hidden units or rows (or Adam with a smaller batch)")
     {
