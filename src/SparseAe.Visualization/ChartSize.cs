@@ -1,6 +1,6 @@
 namespace SparseAe.Visualization;
 
-/// <summary>The one size rule of the charts (<see cref="TrainingCurve"/>, <see cref="LatentFrequencyChart"/>, <see cref="SparsityTradeoffChart"/>).</summary>
+/// <summary>The one size rule of the charts (<see cref="TrainingCurve"/>, <see cref="LatentFrequencyChart"/>, <see cref="SparsityTradeoffChart"/>, <see cref="ThroughputChart"/>, <see cref="ConfusionMatrixChart"/>).</summary>
 internal static class ChartSize
 {
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the side when width or height lies outside TrainingCurve.MinSide..MaxSide.</summary>

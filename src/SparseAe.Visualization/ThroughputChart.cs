@@ -16,6 +16,7 @@ public static class ThroughputChart
     /// <param name="series">Each line's name and one value per setting (NaN: not measured).</param>
     /// <param name="width">Picture width in pixels.</param>
     /// <param name="height">Picture height in pixels.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The width or height lies outside TrainingCurve.MinSide..MaxSide.</exception>
     public static byte[] RenderPng(string title, string xLabel, IReadOnlyList<string> settings, string yLabel,
         IReadOnlyList<(string Name, double[] Values)> series, int width = 800, int height = 450)
     {
@@ -26,6 +27,7 @@ public static class ThroughputChart
         foreach (var (name, values) in series)
             if (values.Length != settings.Count)
                 throw new ArgumentException($"Series '{name}' has {values.Length} values for {settings.Count} settings.", nameof(series));
+        ChartSize.Check(width, height);
 
         EmbeddedFont.EnsureRegistered();
         using var plot = new Plot();
