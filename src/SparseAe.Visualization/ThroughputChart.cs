@@ -13,9 +13,10 @@ public static class ThroughputChart
     /// <param name="xLabel">What the settings are ("batch size").</param>
     /// <param name="settings">The labels of the settings, left to right.</param>
     /// <param name="yLabel">What is measured ("samples/s").</param>
-    /// <param name="series">Each line's name and one value per setting (NaN: not measured).</param>
+    /// <param name="series">Each line's name and one value per setting: a rate in 0..TrainingCurve.MaxMagnitude, or NaN (not measured).</param>
     /// <param name="width">Picture width in pixels.</param>
     /// <param name="height">Picture height in pixels.</param>
+    /// <exception cref="ArgumentException">No settings, no series, a series of the wrong length, or a value that is negative, infinite or too large (named with its setting).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height lies outside TrainingCurve.MinSide..MaxSide.</exception>
     public static byte[] RenderPng(string title, string xLabel, IReadOnlyList<string> settings, string yLabel,
         IReadOnlyList<(string Name, double[] Values)> series, int width = 800, int height = 450)
@@ -25,8 +26,19 @@ public static class ThroughputChart
         if (settings.Count == 0) throw new ArgumentException("settings must name at least one setting.", nameof(settings));
         if (series.Count == 0) throw new ArgumentException("series must hold at least one line.", nameof(series));
         foreach (var (name, values) in series)
+        {
+            if (values is null)
+                throw new ArgumentNullException(nameof(series), $"Series '{name}' has null values.");
             if (values.Length != settings.Count)
                 throw new ArgumentException($"Series '{name}' has {values.Length} values for {settings.Count} settings.", nameof(series));
+            // The y axis runs from 0 to the largest rate: a negative one falls below it, an infinite one would vanish
+            // from the chart unnoticed, and near double's range the axis arithmetic overflows (TrainingCurve.MaxMagnitude).
+            for (int i = 0; i < values.Length; i++)
+                if (!double.IsNaN(values[i]) && !(values[i] >= 0 && values[i] <= TrainingCurve.MaxMagnitude))
+                    throw new ArgumentException(
+                        $"Series '{name}' has {values[i]} at setting '{settings[i]}'; a rate must be NaN (not measured) or lie in 0..{TrainingCurve.MaxMagnitude:R}.",
+                        nameof(series));
+        }
         ChartSize.Check(width, height);
 
         EmbeddedFont.EnsureRegistered();

@@ -19,4 +19,28 @@ public class ThroughputChartTests
         Assert.Equal(name, e.ParamName);
         Assert.Contains($"{name} must lie in {TrainingCurve.MinSide}..{TrainingCurve.MaxSide} pixels", e.Message);
     }
+
+    [Fact]
+    public void A_series_without_values_is_refused_by_name()
+    {
+        var e = Assert.Throws<ArgumentNullException>(() => Render(("CPU", null!)));
+        Assert.Equal("series", e.ParamName);
+        Assert.Contains("Series 'CPU' has null values.", e.Message);
+    }
+
+    [Theory]
+    [InlineData(-5.0)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    [InlineData(1e308)]
+    public void A_rate_that_cannot_be_drawn_is_refused_naming_the_setting(double v)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Render(("CPU", [1.0, v, 3.0])));
+        Assert.Equal("series", e.ParamName);
+        Assert.Contains($"Series 'CPU' has {v} at setting '64'; a rate must be NaN (not measured) or lie in 0..{TrainingCurve.MaxMagnitude:R}.", e.Message);
+    }
+
+    [Fact]
+    public void NaN_is_not_measured_and_zero_is_drawn()
+        => Assert.NotEmpty(Render(("CPU", [double.NaN, 0.0, 3.0])));
 }
