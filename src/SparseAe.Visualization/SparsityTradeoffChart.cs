@@ -52,7 +52,7 @@ public static class SparsityTradeoffChart
     /// <param name="height">Picture height in pixels.</param>
     /// <exception cref="ArgumentNullException">An argument, a series, its name or its points are null.</exception>
     /// <exception cref="ArgumentException">No series, a series without points, x and y of different lengths, a value that is
-    /// not finite, an x that is not positive, or (with <paramref name="logY"/>) a y that is not positive; the message names the
+    /// not finite, a y beyond +-<see cref="TrainingCurve.MaxMagnitude"/>, an x that is not positive, or (with <paramref name="logY"/>) a y that is not positive; the message names the
     /// series and the point.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height lies outside <see cref="MinSide"/>..<see cref="MaxSide"/>.</exception>
     public static byte[] RenderPng(IReadOnlyList<TradeoffSeries> series, string title, string yLabel, bool logY = false,
@@ -146,6 +146,9 @@ public static class SparsityTradeoffChart
                     throw new ArgumentException($"{who} point {i} has x = {x}; x (L0) is drawn on a log axis and must be finite and positive.", nameof(series));
                 if (!double.IsFinite(y))
                     throw new ArgumentException($"{who} point {i} has y = {y}; y must be finite.", nameof(series));
+                // Near double's range the linear axis' span overflows (ScottPlot's autoscaler threw at 1e308), as in TrainingCurve.
+                if (Math.Abs(y) > TrainingCurve.MaxMagnitude)
+                    throw new ArgumentException($"{who} point {i} has y = {y:R}; y must lie within +-{TrainingCurve.MaxMagnitude:R}.", nameof(series));
                 if (logY && y <= 0)
                     throw new ArgumentException($"{who} point {i} has y = {y}; a log y axis needs every y positive.", nameof(series));
             }

@@ -89,6 +89,17 @@ public class SparsityTradeoffChartTests
     }
 
     [Theory]
+    [InlineData(1e308)]
+    [InlineData(-8e307)]
+    public void A_y_beyond_the_drawable_magnitude_is_refused(double y)
+    {
+        // 1e308 threw ScottPlot's "limits returned by the autoscaler must always be in a good state"; 8e307 drew 40-digit tick labels and no data.
+        var e = Assert.Throws<ArgumentException>(() => SparsityTradeoffChart.RenderPng([new("ReLU", [4, 8], [1, y])], "t", "FVU"));
+        Assert.Equal("series", e.ParamName);
+        Assert.Contains($"series[0] ('ReLU') point 1 has y = {y:R}; y must lie within +-{TrainingCurve.MaxMagnitude:R}.", e.Message);
+    }
+
+    [Theory]
     [InlineData(SparsityTradeoffChart.MinSide - 1, 500, "width")]
     [InlineData(800, SparsityTradeoffChart.MaxSide + 1, "height")]
     public void A_size_out_of_range_is_refused(int width, int height, string name)
