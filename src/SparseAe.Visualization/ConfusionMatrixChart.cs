@@ -10,7 +10,7 @@ namespace SparseAe.Visualization;
 public static class ConfusionMatrixChart
 {
     /// <summary>Renders the chart as a PNG.</summary>
-    /// <param name="counts">counts[r, c]: rows of true class r predicted as c; square.</param>
+    /// <param name="counts">counts[r, c]: rows of true class r predicted as c (never negative); square.</param>
     /// <param name="classNames">One name per class, in the matrix's order.</param>
     /// <param name="title">The chart's title.</param>
     /// <param name="size">Picture width and height in pixels.</param>
@@ -21,6 +21,13 @@ public static class ConfusionMatrixChart
         int n = counts.GetLength(0);
         if (n == 0 || counts.GetLength(1) != n) throw new ArgumentException("counts must be a non-empty square matrix.", nameof(counts));
         if (classNames.Count != n) throw new ArgumentException($"{classNames.Count} class names for {n} classes.", nameof(classNames));
+        // A negative count would make a share below 0 or above 1, which Shade would clamp into a plausible colour.
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < n; c++)
+                if (counts[r, c] < 0)
+                    throw new ArgumentException(
+                        $"counts[{r}, {c}] (true '{classNames[r]}', predicted '{classNames[c]}') is {counts[r, c]}; a count of rows cannot be negative.",
+                        nameof(counts));
         ChartSize.Check(size, size);
 
         EmbeddedFont.EnsureRegistered();

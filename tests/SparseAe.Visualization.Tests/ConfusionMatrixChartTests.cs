@@ -1,0 +1,19 @@
+namespace SparseAe.Visualization.Tests;
+
+/// <summary>Every bad argument ConfusionMatrixChart refuses.</summary>
+public class ConfusionMatrixChartTests
+{
+    [Fact]
+    public void A_negative_count_is_refused_naming_its_cell()
+    {
+        // Row 0 = {-1, 2} has total 1: its shares were -1 and 2, clamped to white and dark blue without a word.
+        var e = Assert.Throws<ArgumentException>(
+            () => ConfusionMatrixChart.RenderPng(new[,] { { -1, 2 }, { 0, 1 } }, ["cat", "dog"], "t", 200));
+        Assert.Equal("counts", e.ParamName);
+        Assert.Contains("counts[0, 0] (true 'cat', predicted 'cat') is -1; a count of rows cannot be negative.", e.Message);
+    }
+
+    [Fact]
+    public void Counts_whose_row_total_exceeds_int_are_drawn()
+        => Assert.NotEmpty(ConfusionMatrixChart.RenderPng(new[,] { { int.MaxValue, int.MaxValue }, { 0, 1 } }, ["cat", "dog"], "t", 200));
+}
