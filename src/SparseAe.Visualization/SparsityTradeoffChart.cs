@@ -111,15 +111,29 @@ public static class SparsityTradeoffChart
     // L0 is a count, and sweeps of k go in doublings: ticks at the powers of two, labelled with their values.
     private static void SetPowerOfTwoTicks(Plot plot, double xMin, double xMax)
     {
-        int first = (int)Math.Floor(Math.Log2(xMin)), last = (int)Math.Ceiling(Math.Log2(xMax));
         var positions = new List<double>();
         var labels = new List<string>();
-        for (int p = first; p <= last; p++)
+        foreach (int p in TickPowers(xMin, xMax))
         {
             positions.Add(p * Math.Log10(2));
             labels.Add(Math.Pow(2, p).ToString("G4", CultureInfo.InvariantCulture));
         }
         plot.Axes.Bottom.SetTicks(positions.ToArray(), labels.ToArray());
+    }
+
+    /// <summary>
+    /// The powers of two that get a tick: every one from below <paramref name="xMin"/> to above <paramref name="xMax"/>, or, when
+    /// that is more than about ten, every step-th one (multiples of the step, so 1 keeps its tick), so that labels never overlap
+    /// (as LatentFrequencyChart's decades).
+    /// </summary>
+    internal static List<int> TickPowers(double xMin, double xMax)
+    {
+        int first = (int)Math.Floor(Math.Log2(xMin)), last = (int)Math.Ceiling(Math.Log2(xMax));
+        int step = Math.Max(1, (last - first + 9) / 10);
+        var powers = new List<int>();
+        for (int p = (int)Math.Ceiling(first / (double)step) * step; p <= last; p += step)
+            powers.Add(p);
+        return powers;
     }
 
     private static void Check(IReadOnlyList<TradeoffSeries> series, bool logY)

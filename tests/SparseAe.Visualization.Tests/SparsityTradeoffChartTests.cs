@@ -89,6 +89,24 @@ public class SparsityTradeoffChartTests
     }
 
     [Theory]
+    [InlineData(0.01, 4096)]
+    [InlineData(1, 1 << 30)]
+    [InlineData(1e-300, 1e300)]
+    public void A_wide_x_range_gets_at_most_about_ten_tick_labels_including_1(double xMin, double xMax)
+    {
+        // 0.01..4096 labelled all 20 powers of two, and "0.015620.031250.0625" ran together under a 900-pixel chart.
+        List<int> powers = SparsityTradeoffChart.TickPowers(xMin, xMax);
+        Assert.InRange(powers.Count, 2, 11);
+        Assert.Contains(0, powers);
+        int step = powers[1] - powers[0];
+        Assert.True(powers[0] - step < Math.Log2(xMin) && powers[^1] + step > Math.Log2(xMax), $"ticks {string.Join(", ", powers)} do not span the data");
+    }
+
+    [Fact]
+    public void A_narrow_x_range_labels_every_power_of_two()
+        => Assert.Equal([2, 3, 4, 5], SparsityTradeoffChart.TickPowers(4, 32));
+
+    [Theory]
     [InlineData(1e308)]
     [InlineData(-8e307)]
     public void A_y_beyond_the_drawable_magnitude_is_refused(double y)
