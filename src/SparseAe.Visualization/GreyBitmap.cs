@@ -45,6 +45,6 @@ public sealed class GreyBitmap
         }
     }
 
-    /// <summary>This picture as a greyscale PNG.</summary>
+    /// <summary>This picture as a greyscale PNG; a side over PngWriter.MaxSide (1,000,000, libpng's limit) is refused.</summary>
     public byte[] EncodePng() => PngWriter.EncodeGrey(Width, Height, Pixels);
 }
