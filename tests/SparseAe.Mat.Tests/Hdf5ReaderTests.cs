@@ -186,6 +186,65 @@ public class Hdf5ReaderTests
         Assert.Equal(-0.125, mat["n"].GetValue(0, 0));
     }
 
+    [Fact]
+    public void A_flipped_byte_in_a_version_2_object_header_fails_its_checksum()
+    {
+        // n = -0.125 is compact data inside its "OHDR" header; flipping its sign bit used to read 0.125.
+        byte[] file = MatFixtures.Bytes("v73_latest_format.mat");
+        int value = file.AsSpan().IndexOf(BitConverter.GetBytes(-0.125));
+        file[value + 7] ^= 0x80;
+        var e = Invalid(file);
+        Assert.Contains("object header of 'n'", e.Message);
+        Assert.Contains("object header chunk checksum", e.Message);
+    }
+
+    [Fact]
+    public void A_version_2_header_continued_in_an_OCHK_chunk_is_read_and_the_chunk_checksum_checked()
+    {
+        // n's messages from its compact data on move to an "OCHK" chunk at the end of the file, behind a
+        // continuation message that takes their place.
+        byte[] file = MatFixtures.Bytes("v73_latest_format.mat");
+        int value = file.AsSpan().IndexOf(BitConverter.GetBytes(-0.125));
+        int header = file.AsSpan(0, value).LastIndexOf("OHDR"u8);
+        int flags = file[header + 5];
+        Assert.Equal(0, flags & 0x34);   // no times, attribute limits or creation order fields
+        int messages = header + 6 + (1 << (flags & 3));
+        int end = messages + (int)new Hdf5Source(new MemoryStream(file), 0).ReadMetadata((ulong)header + 6, 1 << (flags & 3), "size").Unsigned(1 << (flags & 3), "size");
+        int MessageEnd(int m) => m + 4 + BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(m + 1));
+        int at = messages;
+        while (MessageEnd(at) <= value) at = MessageEnd(at);
+        int movedEnd = at;
+        while (movedEnd - at < 4 + 16) movedEnd = MessageEnd(movedEnd);
+        Assert.True(movedEnd <= end);
+
+        byte[] ochk = [.. "OCHK"u8, .. file[at..movedEnd], 0, 0, 0, 0];
+        BinaryPrimitives.WriteUInt32LittleEndian(ochk.AsSpan(ochk.Length - 4), Hdf5Cursor.Lookup3(ochk.AsSpan(0, ochk.Length - 4)));
+        file[at] = Hdf5Message.Continuation;
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(at + 1), (ushort)(movedEnd - at - 4));
+        file[at + 3] = 0;
+        file.AsSpan(at + 4, movedEnd - at - 4).Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(at + 4), (ulong)(file.Length - Superblock));
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(at + 12), (ulong)ochk.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(end), Hdf5Cursor.Lookup3(file.AsSpan(header, end - header)));
+        byte[] continued = [.. file, .. ochk];
+        Assert.Equal(-0.125, MatFile.Read(new MemoryStream(continued))["n"].GetValue(0, 0));
+
+        continued[file.Length + 4 + (value - at) + 7] ^= 0x80;   // the sign of n, now in the OCHK chunk
+        var e = Invalid(continued);
+        Assert.Contains("object header of 'n'", e.Message);
+        Assert.Contains("object header chunk checksum", e.Message);
+    }
+
+    [Fact]
+    public void A_flipped_byte_in_a_version_3_superblock_fails_its_checksum()
+    {
+        byte[] file = MatFixtures.Bytes("v73_latest_format.mat");
+        Assert.Equal(3, file[Superblock + 8]);
+        file[Superblock + 11] ^= 0x01;   // file consistency flags
+        var e = Invalid(file);
+        Assert.Contains("superblock checksum", e.Message);
+    }
+
     private static InvalidDataException Invalid(byte[] file)
     {
         var e = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(file)));

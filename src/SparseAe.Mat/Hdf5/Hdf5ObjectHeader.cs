@@ -71,7 +71,7 @@ internal sealed class Hdf5ObjectHeader
             if ((headerFlags & 0x10) != 0) c.Skip(4, "attribute storage limits");
             ulong size = c.Unsigned(1 << (headerFlags & 3), "size of chunk #0");
             seen.Add(address + (ulong)c.Consumed);
-            first = Chunk(source, address + (ulong)c.Consumed, size, 4, what, ref total);
+            first = Chunk(source, address, c.Consumed, size, checksummed: true, what, ref total);
         }
         else
         {
@@ -81,7 +81,7 @@ internal sealed class Hdf5ObjectHeader
             prefix.Skip(1 + 2 + 4, "reserved byte, message count and reference count");
             ulong size = prefix.U32("header size");
             seen.Add(address + 16);
-            first = Chunk(source, address + 16, size, 0, what, ref total);
+            first = Chunk(source, address + 16, 0, size, checksummed: false, what, ref total);
         }
 
         Parse(first, version2, headerFlags, messages, pending);
@@ -89,24 +89,27 @@ internal sealed class Hdf5ObjectHeader
         {
             var (at, length) = pending.Dequeue();
             if (!seen.Add(at)) throw first.Error($"a continuation message points at byte offset {source.ByteOffset(at)} again (a cycle)");
-            var chunk = Chunk(source, at, length, 0, what, ref total);
-            if (version2)
-            {
-                chunk.Signature("OCHK");
-                chunk = chunk.Slice(Math.Max(0, chunk.Remaining - 4), "continuation chunk");
-            }
+            // A version-2 continuation chunk is "OCHK", messages, and a checksum of both.
+            var chunk = Chunk(source, at, 0, version2 ? length - Math.Min(length, 4) : length, checksummed: version2, what, ref total);
+            if (version2) chunk.Signature("OCHK");
             Parse(chunk, version2, headerFlags, messages, pending);
         }
         return new Hdf5ObjectHeader(messages);
     }
 
-    private static Hdf5Cursor Chunk(Hdf5Source source, ulong address, ulong length, int checksumBytes, string what, ref long total)
+    // The messages of a chunk: length bytes after prefix bytes (a version-2 header's fields, read again so that
+    // its checksum, which covers them too, can be checked), then, when checksummed, the chunk's checksum.
+    private static Hdf5Cursor Chunk(Hdf5Source source, ulong address, int prefix, ulong length, bool checksummed, string what, ref long total)
     {
+        int checksumBytes = checksummed ? 4 : 0;
         if (length > (ulong)source.FileLength || (total += (long)length + checksumBytes) > source.FileLength)
             throw new InvalidDataException(
-                $"HDF5 {what} (at byte offset {source.ByteOffset(address)}) claims {length} bytes of messages, more than its {source.FileLength}-byte file can hold.");
-        var block = source.ReadMetadata(address, (long)length + checksumBytes, what);
-        return block.Slice((long)length, "messages");
+                $"HDF5 {what} (at byte offset {source.ByteOffset(address + (ulong)prefix)}) claims {length} bytes of messages, more than its {source.FileLength}-byte file can hold.");
+        var block = source.ReadMetadata(address, prefix + (long)length + checksumBytes, what);
+        block.Skip(prefix, "object header prefix");
+        var messages = block.Slice((long)length, "messages");
+        if (checksummed) block.Checksum(0, "object header chunk");
+        return messages;
     }
 
     private static void Parse(Hdf5Cursor c, bool version2, int headerFlags, List<Hdf5Message> messages, Queue<(ulong, ulong)> pending)

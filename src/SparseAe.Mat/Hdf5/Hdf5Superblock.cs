@@ -48,7 +48,9 @@ internal sealed record Hdf5Superblock(int Version, ulong RootObjectHeader, ulong
         SetSizes(source, c, c.U8("size of offsets"), c.U8("size of lengths"));
         c.Skip(1 + 2 * source.OffsetSize, "flags, base and extension addresses");
         ulong eof = c.Address("end-of-file address");
-        return Checked(source, new Hdf5Superblock(version, c.Address("root group object header address"), eof));
+        ulong rootAddress = c.Address("root group object header address");
+        c.Checksum(0, "superblock");
+        return Checked(source, new Hdf5Superblock(version, rootAddress, eof));
     }
 
     private static Hdf5Superblock Checked(Hdf5Source source, Hdf5Superblock superblock)
