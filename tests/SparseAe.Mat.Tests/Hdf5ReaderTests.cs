@@ -143,6 +143,23 @@ public class Hdf5ReaderTests
         Assert.Contains("HDF5 filter 32001", e.Message);
     }
 
+    [Theory]
+    [InlineData(32000, "lzf", "filter 32000 (\"lzf\")")]   // h5py's LZF, named in the message
+    [InlineData(4, "", "filter 4 (\"szip\")")]           // predefined, named by HDF5 and not always stored
+    public void An_unsupported_filter_is_refused_by_name(int id, string storedName, string expected)
+    {
+        byte[] file = MatFixtures.Bytes("v73_chunked_deflate.mat");
+        int pipeline = MessageHeader(file, "B", Hdf5Message.FilterPipeline) + 8;
+        // Version 1 pipeline: filter 0 is id u16, name length u16, flags u16, client data count u16, name ("deflate").
+        Assert.Equal("deflate\0"u8.ToArray(), file[(pipeline + 16)..(pipeline + 24)]);
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(pipeline + 8), (ushort)id);
+        file.AsSpan(pipeline + 16, 8).Clear();
+        System.Text.Encoding.ASCII.GetBytes(storedName).CopyTo(file, pipeline + 16);
+        var e = Invalid(file);
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("object header of 'B'", e.Message);
+    }
+
     [Fact]
     public void A_local_heap_larger_than_the_file_is_refused_before_it_is_read()
     {
