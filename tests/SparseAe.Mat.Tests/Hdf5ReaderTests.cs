@@ -131,6 +131,20 @@ public class Hdf5ReaderTests
         Assert.Contains("shared (committed) datatype", e.Message);
     }
 
+    [Theory]
+    [InlineData(0, 0x20, 0x00)]   // mantissa normalization: none (no implied leading 1)
+    [InlineData(1, 0xFF, 62)]     // sign bit at 62, inside the exponent
+    public void A_float_that_is_not_IEEE_in_its_normalization_or_sign_bit_is_refused(int field, int mask, int value)
+    {
+        // Both used to read as IEEE doubles: silently wrong numbers.
+        byte[] file = MatFixtures.Bytes("v73_double3d.mat");
+        int datatype = MessageHeader(file, "IMAGES", Hdf5Message.Datatype) + 8;
+        Assert.Equal(new byte[] { 0x11, 0x20, 63 }, file[datatype..(datatype + 3)]);   // little-endian IEEE double
+        file[datatype + 1 + field] = (byte)((file[datatype + 1 + field] & ~mask) | value);
+        var e = Invalid(file);
+        Assert.Contains("8-byte FloatingPoint type with an unusual bit layout", e.Message);
+    }
+
     [Fact]
     public void An_unknown_filter_is_refused_by_its_id()
     {

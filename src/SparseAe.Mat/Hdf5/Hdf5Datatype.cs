@@ -12,7 +12,8 @@ internal enum Hdf5TypeClass
 /// <code>
 /// byte 0: class (bits 0-3) and version (bits 4-7); bytes 1-3: class bit fields; bytes 4-7: size u32; properties
 /// fixed-point: bit 0 byte order (1 = big-endian), bit 3 signed;   properties: bit offset u16, bit precision u16
-/// floating-point: bits 0 and 6 byte order (bit 6 set = VAX);       properties: bit offset u16, bit precision u16,
+/// floating-point: bits 0 and 6 byte order (bit 6 set = VAX), bits 4-5 mantissa normalization (2: implied leading 1),
+///                 bits 8-15 sign location;                        properties: bit offset u16, bit precision u16,
 ///                 exponent location u8, exponent size u8, mantissa location u8, mantissa size u8, exponent bias u32
 /// string: bits 0-3 padding (0 null-terminated, 1 null-padded, 2 space-padded), bits 4-7 character set
 /// </code>
@@ -36,7 +37,7 @@ internal sealed record Hdf5Datatype(Hdf5TypeClass Class, int Size, bool IsSigned
         if (typeClass == Hdf5TypeClass.FixedPoint && c.Remaining >= 4)
             fullWidth = c.U16("bit offset") == 0 && c.U16("bit precision") == 8 * size && size is 1 or 2 or 4 or 8;
         else if (typeClass == Hdf5TypeClass.FloatingPoint && c.Remaining >= 12)
-            fullWidth = (b0 & 0x40) == 0 && IsIeee(c, size);
+            fullWidth = (b0 & 0x40) == 0 && (b0 & 0x30) == 0x20 && bits[1] == 8 * size - 1 && IsIeee(c, size);
         return new Hdf5Datatype(typeClass, (int)size, IsSigned: (b0 & 0x08) != 0, IsBigEndian: (b0 & 0x01) != 0, fullWidth);
     }
 
