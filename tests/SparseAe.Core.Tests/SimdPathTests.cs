@@ -41,6 +41,19 @@ public class SimdPathTests
         Assert.Contains(widest, new[] { 32, 128, 256, 512 });
     }
 
+    // The bench's isa= names the instruction sets the JIT encodes the kernels in, at every width: with
+    // AVX on, 128-bit vectors too are VEX-encoded AVX (vmulps, vbroadcastss; with AVX2, AVX2's too), so
+    // DOTNET_EnableAVX2=0 and DOTNET_PreferredVectorBitWidth=128 are not SSE4.2 code (which CPUs without
+    // AVX, such as Atom-derived Celerons, would run), though they were reported as sse4.2.
+    [Fact]
+    public void The_instruction_sets_name_the_encoding_at_every_width()
+    {
+        if (!System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) return;
+        string isa = SimdWidths.InstructionSets;
+        if (System.Runtime.Intrinsics.X86.Avx.IsSupported) Assert.StartsWith("avx", isa);
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) Assert.Matches("^avx(2|512f)[+]fma$", isa);
+    }
+
     [Fact]
     public void Aligned_arrays_start_on_a_cache_line()
     {

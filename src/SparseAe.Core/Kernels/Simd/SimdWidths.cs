@@ -24,8 +24,10 @@ internal static class SimdWidths
     public static bool FusedMultiplyAdd => Fma.IsSupported || AdvSimd.IsSupported;
 
     /// <summary>
-    /// The instruction sets the kernels use, e.g. <c>avx512f+fma</c>, <c>avx2+fma</c>, <c>sse4.2</c>,
-    /// <c>neon+fma</c> or <c>scalar</c>.
+    /// The instruction sets the kernels use, e.g. <c>avx512f+fma</c>, <c>avx2+fma</c>, <c>avx</c>,
+    /// <c>sse4.2</c>, <c>neon+fma</c> or <c>scalar</c>: the encoding the JIT emits at every width (with
+    /// AVX on, 128-bit vectors too are VEX-encoded AVX, so DOTNET_EnableAVX2=0 gives <c>avx</c> and
+    /// DOTNET_PreferredVectorBitWidth=128 <c>avx2+fma</c>); <see cref="WidestBits"/> gives the width.
     /// </summary>
     public static string InstructionSets
     {
@@ -33,8 +35,9 @@ internal static class SimdWidths
         {
             if (!Vector128.IsHardwareAccelerated) return "scalar";
             string vectors = AdvSimd.IsSupported ? "neon"
-                : Vector512.IsHardwareAccelerated ? "avx512f"
-                : Vector256.IsHardwareAccelerated ? (Avx2.IsSupported ? "avx2" : "avx")
+                : Avx512F.IsSupported ? "avx512f"
+                : Avx2.IsSupported ? "avx2"
+                : Avx.IsSupported ? "avx"
                 : Sse42.IsSupported ? "sse4.2" : "sse2";
             return FusedMultiplyAdd ? vectors + "+fma" : vectors;
         }
