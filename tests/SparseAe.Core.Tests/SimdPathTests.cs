@@ -70,15 +70,16 @@ public class SimdPathTests
     }
 
     // A core keeps pipes x latency multiply-adds in flight: x86's two FMA pipes of latency 4 need 8
-    // chains (12 for a multiply and an add of 6 cycles without FMA), ARM64's four 128-bit pipes of
-    // latency 4 (Neoverse V1/V2, Apple M) need 16; fewer, and the probe reports 12/16 of the peak and
-    // every %peak 4/3 too high. The chains and the two operands must fit the registers (16 on x86
+    // chains, but without FMA (DOTNET_EnableAVX2=0, the scalar path) a multiply and an add chain for
+    // about 7 cycles at two a cycle on Zen 3: 14 (twelve measured 86% of that peak), ARM64's four 128-bit pipes of
+    // latency 4 (Neoverse V1/V2, Apple M) need 16; fewer, and the probe reports less than the peak and
+    // every %peak too high. The chains and the two operands must fit the registers (16 on x86
     // without AVX-512, 32 on ARM64), or they spill.
     [Fact]
     public void The_peak_probe_runs_enough_chains_to_fill_the_FMA_pipes_without_spilling()
     {
         bool arm64 = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64;
-        Assert.True(FmaPeak.Chains >= (arm64 ? 16 : 12), $"{FmaPeak.Chains} chains");
+        Assert.True(FmaPeak.Chains >= (arm64 ? 16 : 14), $"{FmaPeak.Chains} chains");
         Assert.True(FmaPeak.Chains + 2 <= (arm64 ? 32 : 16), $"{FmaPeak.Chains} chains");
     }
 
