@@ -71,6 +71,21 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void A_target_that_is_a_folder_is_refused_before_anything_is_written()
+    {
+        // CheckWritable passed and Write ran the whole save, then failed at the rename ("Is a directory").
+        var dir = TestData.TempDirectory();
+        var folder = Path.Combine(dir, "model.zip");
+        Directory.CreateDirectory(folder);
+        bool wrote = false;
+        var e = Assert.Throws<IOException>(() => AtomicFile.Write(folder, s => wrote = true));
+        Assert.Equal($"Cannot write '{folder}': it is a folder.", e.Message);
+        Assert.False(wrote);
+        Assert.Equal(e.Message, Assert.Throws<IOException>(() => AtomicFile.CheckWritable(folder)).Message);
+        Assert.Equal([folder], Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void A_device_is_written_straight_to_not_replaced()
     {
         if (!OperatingSystem.IsLinux()) return;

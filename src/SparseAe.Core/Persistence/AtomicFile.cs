@@ -14,6 +14,7 @@ public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> with <paramref name="write"/>, all or nothing.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException"><paramref name="path"/> is a folder (refused before <paramref name="write"/> runs).</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -48,7 +49,7 @@ public static class AtomicFile
     /// output it cannot write before it starts, not after, with the messages <see cref="Write"/> would give.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
-    /// <exception cref="IOException">No file can be made in the folder (read-only, /proc), or the device does not open.</exception>
+    /// <exception cref="IOException">No file can be made in the folder (read-only, /proc), the device does not open, or <paramref name="path"/> is a folder.</exception>
     public static void CheckWritable(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -60,13 +61,16 @@ public static class AtomicFile
     }
 
     // Where Write writes path: the full path, and the temporary file beside it (null for a device or pipe,
-    // written straight to). The folder must exist.
+    // written straight to). The folder must exist, and path must not be a folder.
     private static (string Full, string? Temp) Target(string path)
     {
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"Cannot write '{path}': the folder '{folder}' does not exist.");
+        // A folder (or a link to one) cannot be renamed over: refuse it now, not after the whole write.
+        if (Directory.Exists(full))
+            throw new IOException($"Cannot write '{path}': it is a folder.");
         return IsDeviceOrPipe(full) ? (full, null) : (full, Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
     }
 
