@@ -86,6 +86,20 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void A_file_name_near_the_file_systems_limit_is_written()
+    {
+        // The temporary file's name was the target's plus 50 characters: past 255 bytes it could not be made, and
+        // Write said "no file can be made in its folder" of a folder that takes the file itself.
+        var dir = TestData.TempDirectory();
+        var path = Path.Combine(dir, new string('m', 240));
+        File.WriteAllBytes(path, [9]);
+        AtomicFile.CheckWritable(path);
+        AtomicFile.WriteBytes(path, [1, 2, 3]);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void A_device_is_written_straight_to_not_replaced()
     {
         if (!OperatingSystem.IsLinux()) return;

@@ -71,7 +71,16 @@ public static class AtomicFile
         // A folder (or a link to one) cannot be renamed over: refuse it now, not after the whole write.
         if (Directory.Exists(full))
             throw new IOException($"Cannot write '{path}': it is a folder.");
-        return IsDeviceOrPipe(full) ? (full, null) : (full, Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
+        return IsDeviceOrPipe(full) ? (full, null) : (full, Path.Combine(folder, $".{TemporaryStem(Path.GetFileName(full))}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
+    }
+
+    // At most the first 64 chars of the file's name (192 bytes of UTF-8) in its temporary file's name, which adds
+    // about 50: a name near the file system's 255-byte limit is still written.
+    private static string TemporaryStem(string name)
+    {
+        const int Max = 64;
+        if (name.Length <= Max) return name;
+        return name[..(char.IsHighSurrogate(name[Max - 1]) ? Max - 1 : Max)];
     }
 
     private static FileStream CreateTemporary(string path, string temp, FileOptions options)
