@@ -100,6 +100,21 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void A_symbolic_link_is_replaced_by_the_new_file_and_what_it_pointed_to_is_kept()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var dir = TestData.TempDirectory();
+        var real = Path.Combine(dir, "v1.zip");
+        var link = Path.Combine(dir, "model.zip");
+        File.WriteAllBytes(real, [1]);
+        File.CreateSymbolicLink(link, real);
+        AtomicFile.WriteBytes(link, [2]);
+        Assert.Null(new FileInfo(link).LinkTarget);
+        Assert.Equal([2], File.ReadAllBytes(link));
+        Assert.Equal([1], File.ReadAllBytes(real));
+    }
+
+    [Fact]
     public void A_device_is_written_straight_to_not_replaced()
     {
         if (!OperatingSystem.IsLinux()) return;

@@ -9,6 +9,8 @@ namespace SparseAe.Persistence;
 /// A device or a pipe under /dev or /proc (/dev/null, /dev/stdout, a shell's /dev/fd/63) is written
 /// straight to, as it has no old content to keep: renamed over, /dev/null itself was replaced by a
 /// regular file when run as root.
+/// A symbolic link at <c>path</c> is replaced by the new file, as a rename does; the file it pointed to is
+/// kept as it was. A folder at <c>path</c> is refused before anything is written.
 /// </summary>
 public static class AtomicFile
 {
