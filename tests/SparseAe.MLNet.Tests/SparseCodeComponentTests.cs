@@ -118,6 +118,25 @@ public class SparseCodeComponentTests(TopKDigitsFixture f) : IClassFixture<TopKD
         Assert.Equal(f.Autoencoder.Summary.CodeMetrics!.FiringRate, loaded.Summary.CodeMetrics!.FiringRate);
     }
 
+    private sealed class CodeDigits(ActivationKind activation) : DigitsPipeline(new SparseAutoencoderOptions
+    {
+        OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 32, Activation = activation,
+        Epochs = 3, BatchSize = 64, LearningRate = 0.003, Threads = 1,
+    });
+
+    [Theory]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void A_fresh_process_that_only_loads_a_ReLU_or_JumpReLU_model_predicts_bit_identically(ActivationKind activation)
+    {
+        // The TopK test above and the sigmoid pipeline's cover their formats; these two activations save
+        // their own fields (JumpReLU its thresholds), so each is loaded in a fresh process too.
+        var p = new CodeDigits(activation);
+        string model = FreshProcess.AssertPredictsBitIdentically(p.Context, p.Model, p.TrainView.Schema, p.Test);
+        var loaded = (SparseAutoencoderTransformer)((IEnumerable<ITransformer>)new MLContext().Model.Load(model, out _)).First();
+        Assert.Equal(activation, loaded.Objective.Activation);
+    }
+
     [Fact]
     public void A_ReLU_code_is_sparse_too_and_its_L1_weight_makes_it_sparser()
     {
