@@ -7,6 +7,12 @@ namespace SparseAe.Visualization;
 /// </summary>
 public sealed class GreyBitmap
 {
+    /// <summary>A picture of <paramref name="width"/> x <paramref name="height"/> pixels over <paramref name="pixels"/>, held by reference (not copied).</summary>
+    /// <param name="width">Columns of pixels, at least 1.</param>
+    /// <param name="height">Rows of pixels, at least 1.</param>
+    /// <param name="pixels">The grey values, row-major, exactly width * height of them.</param>
+    /// <exception cref="ArgumentOutOfRangeException">width or height is less than 1.</exception>
+    /// <exception cref="ArgumentException">pixels does not hold width * height values.</exception>
     public GreyBitmap(int width, int height, byte[] pixels)
     {
         ArgumentNullException.ThrowIfNull(pixels);

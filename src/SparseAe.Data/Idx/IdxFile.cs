@@ -93,5 +93,6 @@ public sealed class IdxFile
         return IdxReader.Read(stream, name);
     }
 
+    /// <summary>The file's name, element type and dimensions, e.g. <c>train-images-idx3-ubyte: UnsignedByte [60000, 28, 28]</c>.</summary>
     public override string ToString() => $"{Name}: {DataType} [{string.Join(", ", _dimensions)}]";
 }

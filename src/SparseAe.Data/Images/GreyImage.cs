@@ -64,5 +64,6 @@ public sealed class GreyImage : IPatchImage
         }
     }
 
+    /// <summary>The image's name and size, e.g. <c>photo.png (512x512)</c>.</summary>
     public override string ToString() => $"{Name} ({Width}x{Height})";
 }
