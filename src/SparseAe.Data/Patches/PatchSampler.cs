@@ -10,8 +10,8 @@ namespace SparseAe.Data.Patches;
 /// </summary>
 public static class PatchSampler
 {
-    /// <summary>The patch size of the classic experiment: 8x8 patches, 64 visible units.</summary>
-    public const int DefaultPatchSize = 8;
+    /// <summary>The patch size of the classic experiment, <see cref="Defaults.PatchSize"/>: 8x8 patches, 64 visible units.</summary>
+    public const int DefaultPatchSize = Defaults.PatchSize;
 
     /// <summary>
     /// Returns <paramref name="count"/> patches of <paramref name="patchSize"/> x <paramref name="patchSize"/>
