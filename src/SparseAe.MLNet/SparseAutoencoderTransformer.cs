@@ -23,7 +23,7 @@ namespace SparseAe.MLNet;
 public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
 {
     /// <summary>The loader signature stored in saved models. Never change it: saved zips name it.</summary>
-    public const string LoaderSignature = "SparseAutoencoderXf";
+    internal const string LoaderSignature = "SparseAutoencoderXf";
 
     internal SparseAutoencoderTransformer(string outputColumnName, string inputColumnName, string? reconstructionErrorColumnName,
         AutoencoderParameters parameters, ObjectiveSettings objective, TrainingSummary summary)

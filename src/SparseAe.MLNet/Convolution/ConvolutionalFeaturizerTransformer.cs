@@ -15,7 +15,7 @@ namespace SparseAe.MLNet;
 public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
 {
     /// <summary>The loader signature stored in saved models. Never change it: saved zips name it.</summary>
-    public const string LoaderSignature = "SparseAeConvFeaturizer";
+    internal const string LoaderSignature = "SparseAeConvFeaturizer";
 
     internal ConvolutionalFeaturizerTransformer(string outputColumnName, string inputColumnName, ConvolutionalFeaturizer featurizer,
         TrainingSummary autoencoderSummary, Objective.ObjectiveSettings objective, long trainingPatches)

@@ -20,7 +20,7 @@ namespace SparseAe.MLNet;
 public sealed class TokenCountsTransformer : VectorColumnTransformer
 {
     /// <summary>The loader signature stored in saved models. Never change it: saved zips name it.</summary>
-    public const string LoaderSignature = "SparseAeTokenCountsXf";
+    internal const string LoaderSignature = "SparseAeTokenCountsXf";
 
     private readonly DataViewSchema.Annotations _slotNames;
 

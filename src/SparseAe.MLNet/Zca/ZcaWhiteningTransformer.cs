@@ -13,7 +13,7 @@ namespace SparseAe.MLNet;
 public sealed class ZcaWhiteningTransformer : VectorColumnTransformer
 {
     /// <summary>The loader signature stored in saved models. Never change it: saved zips name it.</summary>
-    public const string LoaderSignature = "SparseAeZcaWhiteningXf";
+    internal const string LoaderSignature = "SparseAeZcaWhiteningXf";
 
     internal ZcaWhiteningTransformer(string outputColumnName, string inputColumnName, ZcaWhitening whitening, long trainingRows)
     {
