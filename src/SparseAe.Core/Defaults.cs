@@ -194,7 +194,7 @@ public static class Defaults
     public const int MaxThreads = 65_535;
 
     /// <summary>Resolves <see cref="Threads"/>-style settings (0 = all cores) to a thread count.</summary>
-    public static int ResolveThreads(int threads) => threads <= 0 ? Environment.ProcessorCount : threads;
+    internal static int ResolveThreads(int threads) => threads <= 0 ? Environment.ProcessorCount : threads;
 }
 
 /// <summary>Which penalty pushes the hidden activations toward sparsity.</summary>
