@@ -92,10 +92,13 @@ public class BenchTests
     [InlineData("error: --folder 'nowhere' does not exist.", "--only", "streaming", "--folder", "nowhere")]
     [InlineData("error: --folder 'afile' is a file; give a folder.", "--only", "streaming", "--folder", "afile")]
     [InlineData("error: --plot-folder 'afile' is a file; give a folder.", "--only", "transform", "--plot-folder", "afile")]
+    [InlineData("error: --folder: it is for the streaming part, which this run does not measure (--only transform); add streaming to --only, or leave it out.", "--only", "transform", "--folder", ".")]
+    [InlineData("error: --streaming-rows: it is for the streaming part, which this run does not measure (--only fit onnx); add streaming to --only, or leave it out.", "--only", "fit", "onnx", "--streaming-rows", "1000")]
     public void Bad_options_are_refused_before_anything_is_measured(string message, params string[] args)
     {
         // -3 ran on all cores, 100000 failed inside the thread pool without naming the flag, and --folder was
-        // first tried when the streaming part wrote its file, after the other parts' minutes.
+        // first tried when the streaming part wrote its file, after the other parts' minutes; --folder and
+        // --streaming-rows without the streaming part were ignored.
         var dir = Cli.TempDirectory();
         File.WriteAllText(Path.Combine(dir, "afile"), "");
         var (code, output, error) = Cli.Run(dir, ["bench", "--quick", .. args]);

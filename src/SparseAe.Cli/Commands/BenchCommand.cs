@@ -41,6 +41,9 @@ internal static class BenchCommand
             if (streamingRows < 1) throw new UsageException($"--streaming-rows must be at least 1, but is {streamingRows}.");
             if (r.GetValue(plot) is string plotTo) CliFiles.RequireFolder(plotTo, "--plot-folder");
             if (chosen.Contains("streaming")) CliFiles.RequireFolder(r.GetValue(folder)!, "--folder");
+            // As in train, an option the run would not use is refused rather than ignored (only one given counts).
+            else if (new Option[] { folder, rows }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } unused)
+                throw new UsageException($"{unused.Name}: it is for the streaming part, which this run does not measure (--only {string.Join(" ", chosen)}); add streaming to --only, or leave it out.");
             var printed = new List<string>();
             foreach (var line in BenchSuite.Run(chosen, t, r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full, streamingRows, r.GetValue(folder)!))
             {
