@@ -117,11 +117,11 @@ internal static class MiniBatchTrainer
                         }
                         if (startTheta is not null && adam.Steps == 1)
                         {
-                            startCost = (rows is null ? objective.Evaluate(startTheta, batch, filled, gradient) : objective.Evaluate(startTheta, rows, gradient)).Total;
+                            startCost = Evaluate(objective, startTheta, batch, rows, filled, gradient).Total;
                             startTheta = null;
                             startWhere = "on the second mini-batch, as the first set the decoder bias";
                         }
-                        var cost = rows is null ? objective.Evaluate(theta, batch, filled, gradient) : objective.Evaluate(theta, rows, gradient);
+                        var cost = Evaluate(objective, theta, batch, rows, filled, gradient);
                         ThrowIfNonFinite(cost, gradient, objective, settings, $"at epoch {epoch + 1}, mini-batch {batches + 1}", atStart: adam.Steps == 0);
                         startCost ??= cost.Total;
                         Update(objective, adam, parameters, gradient);
@@ -215,9 +215,14 @@ internal static class MiniBatchTrainer
         for (int j = 0; j < logThresholds.Length; j++)
             if (!float.IsFinite(MathF.Exp(logThresholds[j])))
                 throw Stopped($"The threshold of latent {j} became exp({logThresholds[j]}), beyond float, {where}", settings);
-        var cost = lastSparse is null ? objective.Evaluate(parameters.Theta, lastDense, lastRows, gradient) : objective.Evaluate(parameters.Theta, lastSparse, gradient);
+        var cost = Evaluate(objective, parameters.Theta, lastDense, lastSparse, lastRows, gradient);
         ThrowIfNonFinite(cost, gradient, objective, settings, $"{where}, on the last mini-batch");
     }
+
+    // The cost and gradient at theta on a mini-batch held sparse, or dense as the first `rows` rows of `dense`.
+    private static CostBreakdown Evaluate(SparseAutoencoderObjective objective, float[] theta, ReadOnlyMemory<float> dense, SparseRowBatch? sparse,
+        int rows, float[] gradient)
+        => sparse is null ? objective.Evaluate(theta, dense, rows, gradient) : objective.Evaluate(theta, sparse, gradient);
 
     /// <summary>
     /// The step after an evaluation: Adam's update of theta from the gradient, then for the sparse codes
