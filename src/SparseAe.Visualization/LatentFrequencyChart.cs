@@ -99,8 +99,7 @@ public static class LatentFrequencyChart
         var positions = new List<double> { histogram.DeadPosition };
         var labels = new List<string> { "never" };
         int first = (int)Math.Ceiling(histogram.Low - 1e-9), last = (int)Math.Floor(histogram.High + 1e-9);
-        // At most about ten labelled decades, so that labels never overlap however wide the range.
-        int step = Math.Max(1, (last - first + 9) / 10);
+        int step = LogTicks.LabelStep(first, last);
         for (int d = last; d >= first; d -= step)
         {
             positions.Add(d);

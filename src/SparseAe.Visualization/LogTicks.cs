@@ -27,6 +27,12 @@ internal static class LogTicks
         plot.Axes.Left.TickGenerator = ticks;
     }
 
+    /// <summary>
+    /// The stride between labelled ticks at the integers <paramref name="first"/>..<paramref name="last"/> (powers
+    /// of ten or of two): 1, or as much as keeps them to about ten, so that labels never overlap however wide the range.
+    /// </summary>
+    public static int LabelStep(int first, int last) => Math.Max(1, (last - first + 9) / 10);
+
     /// <summary>10^position, in at most 3 significant digits ("0.001", "10", "1E+06"), invariant culture.</summary>
     public static string Format(double position)
         => Math.Pow(10, position).ToString("G3", CultureInfo.InvariantCulture);

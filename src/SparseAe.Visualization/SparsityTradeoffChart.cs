@@ -129,7 +129,7 @@ public static class SparsityTradeoffChart
     internal static List<int> TickPowers(double xMin, double xMax)
     {
         int first = (int)Math.Floor(Math.Log2(xMin)), last = (int)Math.Ceiling(Math.Log2(xMax));
-        int step = Math.Max(1, (last - first + 9) / 10);
+        int step = LogTicks.LabelStep(first, last);
         var powers = new List<int>();
         for (int p = (int)Math.Ceiling(first / (double)step) * step; p <= last; p += step)
             powers.Add(p);
