@@ -74,7 +74,9 @@ public sealed class ConvolutionalFeaturizerOptions
         // The options' own words for PoolSize first: here "no pool size" is null, not the geometry's 0.
         if (PoolSize is < 1 or > ConvolutionGeometry.MaxSide)
             throw new ArgumentOutOfRangeException(nameof(PoolSize), PoolSize, $"PoolSize must be null (use PoolGrid) or lie in 1..{ConvolutionGeometry.MaxSide}, but is {PoolSize}.");
-        Geometry().Validate();
+        var geometry = Geometry();
+        geometry.Validate();
+        int patchLength = geometry.PatchLength;   // P*P, which Validate bounds by one image's pixels
         if (!Enum.IsDefined(Pooling)) throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, $"Pooling must be Sum or Mean, but is {(int)Pooling}.");
         if (!Enum.IsDefined(Normalization)) throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, $"Normalization must be None, Ufldl or Contrast, but is {(int)Normalization}.");
         if (!(ContrastEpsilon >= PatchPreprocessor.MinContrastEpsilon) || double.IsInfinity(ContrastEpsilon))
@@ -83,14 +85,14 @@ public sealed class ConvolutionalFeaturizerOptions
         if (ZcaEpsilon is double z && (!(z >= 0) || double.IsInfinity(z)))
             throw new ArgumentOutOfRangeException(nameof(ZcaEpsilon), z, $"ZcaEpsilon must be null or finite and at least 0, but is {z}.");
         // ZCA's own limit failed in Fit, after every image was read, naming its 'dimension'.
-        if (ZcaEpsilon is not null && PatchSize * PatchSize > Whitening.ZcaWhitening.MaxDimension)
+        if (ZcaEpsilon is not null && patchLength > Whitening.ZcaWhitening.MaxDimension)
             throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize,
                 $"PatchSize must be at most {(int)Math.Sqrt(Whitening.ZcaWhitening.MaxDimension)} with a ZcaEpsilon (ZCA whitens patches of at most {Whitening.ZcaWhitening.MaxDimension} values), but is {PatchSize}.");
         if (!Enum.IsDefined(Encoding)) throw new ArgumentOutOfRangeException(nameof(Encoding), Encoding, $"Encoding must be Sigmoid or SoftThreshold, but is {(int)Encoding}.");
         if (!(SoftThreshold >= 0) || double.IsInfinity(SoftThreshold))
             throw new ArgumentOutOfRangeException(nameof(SoftThreshold), SoftThreshold, $"SoftThreshold must be finite and at least 0, but is {SoftThreshold}.");
         // The sampled patches are one (PatchCount, P*P) array; larger counts failed in Fit, after reading every image.
-        int mostPatches = Array.MaxLength / (PatchSize * PatchSize);
+        int mostPatches = Array.MaxLength / patchLength;
         if (PatchCount < 1 || PatchCount > mostPatches)
             throw new ArgumentOutOfRangeException(nameof(PatchCount), PatchCount,
                 $"PatchCount must lie in 1..{mostPatches} (the {PatchSize}x{PatchSize} patches are held in one array), but is {PatchCount}.");
