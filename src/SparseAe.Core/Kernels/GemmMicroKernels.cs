@@ -24,6 +24,8 @@ namespace SparseAe.Kernels;
 /// 4 x 3 spills; such CPUs take panels of at most 2 vectors (8 accumulators + 2 B + 1 broadcast + 1
 /// product), whose chains wait on the sum's latency only (measured on Zen 5 with
 /// <c>DOTNET_EnableAVX2=0</c>: training 0.45-0.47M -> 0.57-0.59M samples/s, one thread, B = 1,024).
+/// The four A values of a step are broadcast straight from memory (<see cref="IFloatVector{TV}.SplatFrom"/>),
+/// which without AVX2 saves a shuffle each (on Zen 3, one thread, B = 1,024: 0.38M -> 0.44M samples/s).
 /// Panels are the outer loop, so a panel of B (T rows of 3 vectors) stays in L1 while every row tile
 /// of C passes over it.
 /// <para>
@@ -39,7 +41,7 @@ namespace SparseAe.Kernels;
 /// </para>
 /// </remarks>
 [SkipLocalsInit]
-internal static class GemmMicroKernels
+internal static unsafe class GemmMicroKernels
 {
     // Floats in the widest panel: 3 vectors of 16 (AVX-512).
     private const int PanelFloats = 3 * 16;
@@ -92,9 +94,12 @@ internal static class GemmMicroKernels
     // row t, B[t * BStride]); C rows C0..C3, whose accumulators start from C itself (Accumulate) or
     // from the row at Start (the bias, or zeros). The loops index from these fixed starts rather than
     // moving refs, so no ref ever points past the end of its array (which the GC does not allow).
+    // A's rows are pointers into memory that Panel pins: each step broadcasts one A value a row, and
+    // x86 broadcasts from memory only through a pointer (IFloatVector.SplatFrom).
     private ref struct Tile
     {
-        public ref float A0, A1, A2, A3, B, C0, C1, C2, C3, Start;
+        public float* A0, A1, A2, A3;
+        public ref float B, C0, C1, C2, C3, Start;
         public nint AStep, BStride;
         public int Steps;
         public bool Accumulate;
@@ -115,34 +120,37 @@ internal static class GemmMicroKernels
         t.AStep = p.AStepStride;
         t.Steps = p.Steps;
         t.Accumulate = p.Accumulate;
-        int r = 0;
-        for (; r + 4 <= p.Rows; r += 4)
+        fixed (float* a = &p.A)
         {
-            t.A0 = ref Unsafe.Add(ref p.A, r * ars);
-            t.A1 = ref Unsafe.Add(ref t.A0, ars);
-            t.A2 = ref Unsafe.Add(ref t.A0, 2 * ars);
-            t.A3 = ref Unsafe.Add(ref t.A0, 3 * ars);
+            int r = 0;
+            for (; r + 4 <= p.Rows; r += 4)
+            {
+                t.A0 = a + r * ars;
+                t.A1 = t.A0 + ars;
+                t.A2 = t.A0 + 2 * ars;
+                t.A3 = t.A0 + 3 * ars;
+                t.C0 = ref Unsafe.Add(ref p.C, r * cs + j);
+                t.C1 = ref Unsafe.Add(ref t.C0, cs);
+                t.C2 = ref Unsafe.Add(ref t.C0, 2 * cs);
+                t.C3 = ref Unsafe.Add(ref t.C0, 3 * cs);
+                Run<TO, TV>(width, ref t);
+            }
+            int left = p.Rows - r;
+            if (left == 0) return;
+            // 1-3 rows: the missing rows read A's row r again and write into spare.
+            const int spareRow = PanelFloats;
+            Span<float> spare = stackalloc float[3 * spareRow];
+            ref float s = ref MemoryMarshal.GetReference(spare);
+            t.A0 = a + r * ars;
+            t.A1 = left > 1 ? t.A0 + ars : t.A0;
+            t.A2 = left > 2 ? t.A0 + 2 * ars : t.A0;
+            t.A3 = t.A0;
             t.C0 = ref Unsafe.Add(ref p.C, r * cs + j);
-            t.C1 = ref Unsafe.Add(ref t.C0, cs);
-            t.C2 = ref Unsafe.Add(ref t.C0, 2 * cs);
-            t.C3 = ref Unsafe.Add(ref t.C0, 3 * cs);
+            t.C1 = ref left > 1 ? ref Unsafe.Add(ref t.C0, cs) : ref s;
+            t.C2 = ref left > 2 ? ref Unsafe.Add(ref t.C0, 2 * cs) : ref Unsafe.Add(ref s, spareRow);
+            t.C3 = ref Unsafe.Add(ref s, 2 * spareRow);
             Run<TO, TV>(width, ref t);
         }
-        int left = p.Rows - r;
-        if (left == 0) return;
-        // 1-3 rows: the missing rows read A's row r again and write into spare.
-        const int spareRow = PanelFloats;
-        Span<float> spare = stackalloc float[3 * spareRow];
-        ref float s = ref MemoryMarshal.GetReference(spare);
-        t.A0 = ref Unsafe.Add(ref p.A, r * ars);
-        t.A1 = ref left > 1 ? ref Unsafe.Add(ref t.A0, ars) : ref t.A0;
-        t.A2 = ref left > 2 ? ref Unsafe.Add(ref t.A0, 2 * ars) : ref t.A0;
-        t.A3 = ref t.A0;
-        t.C0 = ref Unsafe.Add(ref p.C, r * cs + j);
-        t.C1 = ref left > 1 ? ref Unsafe.Add(ref t.C0, cs) : ref s;
-        t.C2 = ref left > 2 ? ref Unsafe.Add(ref t.C0, 2 * cs) : ref Unsafe.Add(ref s, spareRow);
-        t.C3 = ref Unsafe.Add(ref s, 2 * spareRow);
-        Run<TO, TV>(width, ref t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -158,7 +166,8 @@ internal static class GemmMicroKernels
     private static void Tile4x3<TO, TV>(ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
     {
         nint w = TO.Count, w2 = 2 * TO.Count, ats = t.AStep, bs = t.BStride, ao = 0, bo = 0;
-        ref float a0 = ref t.A0, a1 = ref t.A1, a2 = ref t.A2, a3 = ref t.A3, b = ref t.B;
+        float* a0 = t.A0, a1 = t.A1, a2 = t.A2, a3 = t.A3;
+        ref float b = ref t.B;
         TV s00 = TO.Load(ref t.Initial0, 0), s01 = TO.Load(ref t.Initial0, w), s02 = TO.Load(ref t.Initial0, w2);
         TV s10 = TO.Load(ref t.Initial1, 0), s11 = TO.Load(ref t.Initial1, w), s12 = TO.Load(ref t.Initial1, w2);
         TV s20 = TO.Load(ref t.Initial2, 0), s21 = TO.Load(ref t.Initial2, w), s22 = TO.Load(ref t.Initial2, w2);
@@ -166,13 +175,13 @@ internal static class GemmMicroKernels
         for (int k = t.Steps; k > 0; k--)
         {
             TV b0 = TO.Load(ref b, bo), b1 = TO.Load(ref b, bo + w), b2 = TO.Load(ref b, bo + w2);
-            TV x = TO.Splat(Unsafe.Add(ref a0, ao));
+            TV x = TO.SplatFrom(a0 + ao);
             s00 = TO.MultiplyAdd(x, b0, s00); s01 = TO.MultiplyAdd(x, b1, s01); s02 = TO.MultiplyAdd(x, b2, s02);
-            x = TO.Splat(Unsafe.Add(ref a1, ao));
+            x = TO.SplatFrom(a1 + ao);
             s10 = TO.MultiplyAdd(x, b0, s10); s11 = TO.MultiplyAdd(x, b1, s11); s12 = TO.MultiplyAdd(x, b2, s12);
-            x = TO.Splat(Unsafe.Add(ref a2, ao));
+            x = TO.SplatFrom(a2 + ao);
             s20 = TO.MultiplyAdd(x, b0, s20); s21 = TO.MultiplyAdd(x, b1, s21); s22 = TO.MultiplyAdd(x, b2, s22);
-            x = TO.Splat(Unsafe.Add(ref a3, ao));
+            x = TO.SplatFrom(a3 + ao);
             s30 = TO.MultiplyAdd(x, b0, s30); s31 = TO.MultiplyAdd(x, b1, s31); s32 = TO.MultiplyAdd(x, b2, s32);
             ao += ats;
             bo += bs;
@@ -188,7 +197,8 @@ internal static class GemmMicroKernels
     private static void Tile4x2<TO, TV>(ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
     {
         nint w = TO.Count, ats = t.AStep, bs = t.BStride, ao = 0, bo = 0;
-        ref float a0 = ref t.A0, a1 = ref t.A1, a2 = ref t.A2, a3 = ref t.A3, b = ref t.B;
+        float* a0 = t.A0, a1 = t.A1, a2 = t.A2, a3 = t.A3;
+        ref float b = ref t.B;
         TV s00 = TO.Load(ref t.Initial0, 0), s01 = TO.Load(ref t.Initial0, w);
         TV s10 = TO.Load(ref t.Initial1, 0), s11 = TO.Load(ref t.Initial1, w);
         TV s20 = TO.Load(ref t.Initial2, 0), s21 = TO.Load(ref t.Initial2, w);
@@ -196,13 +206,13 @@ internal static class GemmMicroKernels
         for (int k = t.Steps; k > 0; k--)
         {
             TV b0 = TO.Load(ref b, bo), b1 = TO.Load(ref b, bo + w);
-            TV x = TO.Splat(Unsafe.Add(ref a0, ao));
+            TV x = TO.SplatFrom(a0 + ao);
             s00 = TO.MultiplyAdd(x, b0, s00); s01 = TO.MultiplyAdd(x, b1, s01);
-            x = TO.Splat(Unsafe.Add(ref a1, ao));
+            x = TO.SplatFrom(a1 + ao);
             s10 = TO.MultiplyAdd(x, b0, s10); s11 = TO.MultiplyAdd(x, b1, s11);
-            x = TO.Splat(Unsafe.Add(ref a2, ao));
+            x = TO.SplatFrom(a2 + ao);
             s20 = TO.MultiplyAdd(x, b0, s20); s21 = TO.MultiplyAdd(x, b1, s21);
-            x = TO.Splat(Unsafe.Add(ref a3, ao));
+            x = TO.SplatFrom(a3 + ao);
             s30 = TO.MultiplyAdd(x, b0, s30); s31 = TO.MultiplyAdd(x, b1, s31);
             ao += ats;
             bo += bs;
@@ -220,7 +230,8 @@ internal static class GemmMicroKernels
     private static void Tile4x1<TO, TV>(ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
     {
         nint ats = t.AStep, bs = t.BStride, ao = 0, bo = 0;
-        ref float a0 = ref t.A0, a1 = ref t.A1, a2 = ref t.A2, a3 = ref t.A3, b = ref t.B;
+        float* a0 = t.A0, a1 = t.A1, a2 = t.A2, a3 = t.A3;
+        ref float b = ref t.B;
         TV s0 = TO.Load(ref t.Initial0, 0), s1 = TO.Load(ref t.Initial1, 0), s2 = TO.Load(ref t.Initial2, 0), s3 = TO.Load(ref t.Initial3, 0);
         TV u0 = TO.Splat(0f), u1 = u0, u2 = u0, u3 = u0;
         int k = t.Steps;
@@ -228,24 +239,24 @@ internal static class GemmMicroKernels
         {
             TV bv = TO.Load(ref b, bo), bu = TO.Load(ref b, bo + bs);
             nint au = ao + ats;
-            s0 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a0, ao)), bv, s0);
-            s1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a1, ao)), bv, s1);
-            s2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a2, ao)), bv, s2);
-            s3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a3, ao)), bv, s3);
-            u0 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a0, au)), bu, u0);
-            u1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a1, au)), bu, u1);
-            u2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a2, au)), bu, u2);
-            u3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a3, au)), bu, u3);
+            s0 = TO.MultiplyAdd(TO.SplatFrom(a0 + ao), bv, s0);
+            s1 = TO.MultiplyAdd(TO.SplatFrom(a1 + ao), bv, s1);
+            s2 = TO.MultiplyAdd(TO.SplatFrom(a2 + ao), bv, s2);
+            s3 = TO.MultiplyAdd(TO.SplatFrom(a3 + ao), bv, s3);
+            u0 = TO.MultiplyAdd(TO.SplatFrom(a0 + au), bu, u0);
+            u1 = TO.MultiplyAdd(TO.SplatFrom(a1 + au), bu, u1);
+            u2 = TO.MultiplyAdd(TO.SplatFrom(a2 + au), bu, u2);
+            u3 = TO.MultiplyAdd(TO.SplatFrom(a3 + au), bu, u3);
             ao += 2 * ats;
             bo += 2 * bs;
         }
         if (k == 1)
         {
             TV bv = TO.Load(ref b, bo);
-            s0 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a0, ao)), bv, s0);
-            s1 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a1, ao)), bv, s1);
-            s2 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a2, ao)), bv, s2);
-            s3 = TO.MultiplyAdd(TO.Splat(Unsafe.Add(ref a3, ao)), bv, s3);
+            s0 = TO.MultiplyAdd(TO.SplatFrom(a0 + ao), bv, s0);
+            s1 = TO.MultiplyAdd(TO.SplatFrom(a1 + ao), bv, s1);
+            s2 = TO.MultiplyAdd(TO.SplatFrom(a2 + ao), bv, s2);
+            s3 = TO.MultiplyAdd(TO.SplatFrom(a3 + ao), bv, s3);
         }
         TO.Store(TO.Add(s0, u0), ref t.C0, 0); TO.Store(TO.Add(s1, u1), ref t.C1, 0);
         TO.Store(TO.Add(s2, u2), ref t.C2, 0); TO.Store(TO.Add(s3, u3), ref t.C3, 0);

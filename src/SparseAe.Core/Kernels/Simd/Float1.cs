@@ -12,6 +12,8 @@ internal readonly struct Float1 : IFloatVector<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Splat(float value) => value;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe float SplatFrom(float* source) => *source;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Load(ref float source, nint offset) => Unsafe.Add(ref source, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float value, ref float destination, nint offset) => Unsafe.Add(ref destination, offset) = value;

@@ -10,6 +10,8 @@ internal readonly struct Float256 : IFloatVector<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Splat(float value) => Vector256.Create(value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector256<float> SplatFrom(float* source) => Vector256.Create(*source);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ref float source, nint offset) => Vector256.LoadUnsafe(ref Unsafe.Add(ref source, offset));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref Unsafe.Add(ref destination, offset));

@@ -25,6 +25,13 @@ internal interface IFloatVector<TV> where TV : struct
 
     static abstract TV Splat(float value);
 
+    /// <summary>
+    /// The float at <paramref name="source"/> in every lane, read from memory. A pointer, because x86's
+    /// broadcast from memory (AVX's <c>vbroadcastss</c>) is only offered that way: the caller keeps the
+    /// memory pinned while it runs.
+    /// </summary>
+    static abstract unsafe TV SplatFrom(float* source);
+
     static abstract TV Load(ref float source, nint offset);
 
     static abstract void Store(TV value, ref float destination, nint offset);
