@@ -192,7 +192,10 @@ internal static unsafe class GemmMicroKernels
         TO.Store(s30, ref t.C3, 0); TO.Store(s31, ref t.C3, w); TO.Store(s32, ref t.C3, w2);
     }
 
-    // 4 rows x 2 vectors: 8 accumulators.
+    // 4 rows x 2 vectors: 8 accumulators. Two steps a pass: without FMA a step is 26 instructions for 8
+    // products and 8 sums, more than Zen 3 dispatches in the 4 cycles those take (6 a cycle); the pass
+    // shares the loop's own instructions (one core of a Zen 3 with DOTNET_EnableAVX2=0, the tile alone:
+    // 38 -> 42 GFLOP/s of 49).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x2<TO, TV>(ref Tile t) where TO : struct, IFloatVector<TV> where TV : struct
     {
@@ -203,24 +206,36 @@ internal static unsafe class GemmMicroKernels
         TV s10 = TO.Load(ref t.Initial1, 0), s11 = TO.Load(ref t.Initial1, w);
         TV s20 = TO.Load(ref t.Initial2, 0), s21 = TO.Load(ref t.Initial2, w);
         TV s30 = TO.Load(ref t.Initial3, 0), s31 = TO.Load(ref t.Initial3, w);
-        for (int k = t.Steps; k > 0; k--)
+        int k = t.Steps;
+        for (; k >= 2; k -= 2)
         {
-            TV b0 = TO.Load(ref b, bo), b1 = TO.Load(ref b, bo + w);
-            TV x = TO.SplatFrom(a0 + ao);
-            s00 = TO.MultiplyAdd(x, b0, s00); s01 = TO.MultiplyAdd(x, b1, s01);
-            x = TO.SplatFrom(a1 + ao);
-            s10 = TO.MultiplyAdd(x, b0, s10); s11 = TO.MultiplyAdd(x, b1, s11);
-            x = TO.SplatFrom(a2 + ao);
-            s20 = TO.MultiplyAdd(x, b0, s20); s21 = TO.MultiplyAdd(x, b1, s21);
-            x = TO.SplatFrom(a3 + ao);
-            s30 = TO.MultiplyAdd(x, b0, s30); s31 = TO.MultiplyAdd(x, b1, s31);
-            ao += ats;
-            bo += bs;
+            Step4x2<TO, TV>(a0 + ao, a1 + ao, a2 + ao, a3 + ao, ref b, bo, ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31);
+            nint au = ao + ats;
+            Step4x2<TO, TV>(a0 + au, a1 + au, a2 + au, a3 + au, ref b, bo + bs, ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31);
+            ao += 2 * ats;
+            bo += 2 * bs;
         }
+        if (k == 1) Step4x2<TO, TV>(a0 + ao, a1 + ao, a2 + ao, a3 + ao, ref b, bo, ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31);
         TO.Store(s00, ref t.C0, 0); TO.Store(s01, ref t.C0, w);
         TO.Store(s10, ref t.C1, 0); TO.Store(s11, ref t.C1, w);
         TO.Store(s20, ref t.C2, 0); TO.Store(s21, ref t.C2, w);
         TO.Store(s30, ref t.C3, 0); TO.Store(s31, ref t.C3, w);
+    }
+
+    // One step of the 4 x 2 tile: the A values at a0..a3 (one a row) times B's row at bo.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step4x2<TO, TV>(float* a0, float* a1, float* a2, float* a3, ref float b, nint bo, ref TV s00, ref TV s01, ref TV s10, ref TV s11,
+        ref TV s20, ref TV s21, ref TV s30, ref TV s31) where TO : struct, IFloatVector<TV> where TV : struct
+    {
+        TV b0 = TO.Load(ref b, bo), b1 = TO.Load(ref b, bo + TO.Count);
+        TV x = TO.SplatFrom(a0);
+        s00 = TO.MultiplyAdd(x, b0, s00); s01 = TO.MultiplyAdd(x, b1, s01);
+        x = TO.SplatFrom(a1);
+        s10 = TO.MultiplyAdd(x, b0, s10); s11 = TO.MultiplyAdd(x, b1, s11);
+        x = TO.SplatFrom(a2);
+        s20 = TO.MultiplyAdd(x, b0, s20); s21 = TO.MultiplyAdd(x, b1, s21);
+        x = TO.SplatFrom(a3);
+        s30 = TO.MultiplyAdd(x, b0, s30); s31 = TO.MultiplyAdd(x, b1, s31);
     }
 
     // 4 rows x 1 vector (the last vector of a panel row, and plain-float columns). Four chains would leave
