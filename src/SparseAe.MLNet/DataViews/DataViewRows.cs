@@ -90,6 +90,11 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
         public bool TryReadRow(Span<float> destination)
         {
             if (!Next()) return false;
+            // VBuffer.CopyTo trusts a sparse row's indices: one past V threw IndexOutOfRangeException, a
+            // negative, repeated or descending one dropped values without a word (ZCA, the featurizer, and
+            // training on a column whose first rows are dense read rows here).
+            if (!_buffer.IsDense && VectorKernels.FindSparseRowFault(_buffer.GetIndices(), _buffer.GetValues(), _size) is { } fault)
+                throw fault.ToException(Row);
             _buffer.CopyTo(destination);
             int bad = VectorKernels.IndexOfNonFinite(destination);
             if (bad >= 0)

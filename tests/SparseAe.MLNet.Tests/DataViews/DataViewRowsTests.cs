@@ -1,0 +1,57 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests.DataViews;
+
+/// <summary>How Fit reads the rows of an input column (DataViewRows), through every estimator that reads them.</summary>
+public class DataViewRowsTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    public sealed class Sparse16
+    {
+        [VectorType(16)]
+        public VBuffer<float> Features { get; set; }
+    }
+
+    // 40 rows, dense or sparse, with row 30 a sparse row of the given indices.
+    private IDataView RowsWithBadRow30(int[] badIndices, bool sparse)
+    {
+        var rows = Enumerable.Range(0, 40).Select(i => sparse
+            ? new Sparse16 { Features = new VBuffer<float>(16, 2, [0.3f, 0.6f], [i % 8, 9]) }
+            : new Sparse16 { Features = new VBuffer<float>(16, Enumerable.Range(0, 16).Select(j => 0.1f + 0.05f * ((i + j) % 10)).ToArray()) }).ToList();
+        rows[30] = new Sparse16 { Features = new VBuffer<float>(16, 2, [0.5f, 0.7f], badIndices) };
+        return _ml.Data.LoadFromEnumerable(rows);
+    }
+
+    [Theory]
+    [InlineData(new[] { 3, 40 }, "index 1 is 40; indices must lie in [0, 16)")]
+    [InlineData(new[] { -1, 5 }, "index 0 is -1; indices must lie in [0, 16)")]
+    [InlineData(new[] { 5, 5 }, "index 1 is 5 after 5; indices must be strictly ascending")]
+    [InlineData(new[] { 7, 5 }, "index 1 is 5 after 7; indices must be strictly ascending")]
+    public void A_malformed_sparse_row_is_refused_at_Fit_by_every_estimator(int[] indices, string rule)
+    {
+        // Training on sparse rows checked them; ZCA, the featurizer, and training on a column whose first rows are dense,
+        // densified the row unchecked: an index past V threw IndexOutOfRangeException, the others fitted
+        // on wrong values.
+        foreach (bool sparse in new[] { false, true })
+        {
+            var data = RowsWithBadRow30(indices, sparse);
+            var fits = new (string What, Action Fit)[]
+            {
+                ("ZCA", () => _ml.Transforms.ZcaWhitening("White", "Features").Fit(data)),
+                ("L-BFGS", () => _ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 3, maxIterations: 3).Fit(data)),
+                ("Adam", () => _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+                    { InputColumnName = "Features", HiddenCount = 3, Optimizer = OptimizerKind.Adam, Epochs = 1, BatchSize = 8 }).Fit(data)),
+                ("featurizer", () => _ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+                    { InputColumnName = "Features", OutputColumnName = "Out", ImageHeight = 4, ImageWidth = 4, PatchSize = 2, PoolGrid = 1 }).Fit(data)),
+            };
+            foreach (var (what, fit) in fits)
+            {
+                var e = Assert.ThrowsAny<ArgumentException>(fit);
+                Assert.True(e.Message.StartsWith($"Row 30 of column 'Features': {rule}"), $"{what}, first rows {(sparse ? "sparse" : "dense")}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+    }
+}
