@@ -96,6 +96,27 @@ public class RowSourceDataViewTests
         cursor.Dispose();
     }
 
+    // Its cursor looked only at the index: a column of another schema at index 0 was active and was read
+    // as this view's column, or refused with "holds Single; it cannot be read as Single".
+    [Fact]
+    public void A_column_of_another_schema_is_refused_by_name()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromRowSource(new GeneratedRows(2, 4), "Patch");
+        var stranger = new DataViewSchema.Builder();
+        stranger.AddColumn("S0", NumberDataViewType.Single);
+        stranger.AddColumn("Patch", new VectorDataViewType(NumberDataViewType.Single, 5));
+        const string message = "is not a column of this schema, whose 1 columns are 'Patch'.";
+        using var cursor = data.GetRowCursor(data.Schema);
+        foreach (var column in stranger.ToSchema())
+        {
+            string expected = $"Column '{column.Name}' (index {column.Index}, {column.Type}) {message}";
+            Assert.StartsWith(expected, Assert.Throws<ArgumentOutOfRangeException>(() => cursor.IsColumnActive(column)).Message);
+            Assert.StartsWith(expected, Assert.Throws<ArgumentOutOfRangeException>(() => cursor.GetGetter<float>(column)).Message);
+            Assert.StartsWith(expected, Assert.Throws<ArgumentOutOfRangeException>(() => data.GetRowCursor([column])).Message);
+        }
+    }
+
     [Fact]
     public void Bad_arguments_are_refused()
     {

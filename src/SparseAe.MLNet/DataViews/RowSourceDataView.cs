@@ -79,11 +79,14 @@ internal sealed class RowSourceDataView : IDataView
         public override ValueGetter<DataViewRowId> GetIdGetter()
             => (ref DataViewRowId id) => { CheckRow("the row id"); id = new DataViewRowId((ulong)_position, 0); };
 
-        public override bool IsColumnActive(DataViewSchema.Column column) => column.Index == 0 && _active;
+        // A column of another schema is refused by name, as the transformed views refuse it: by its index alone
+        // it was read as this view's column.
+        public override bool IsColumnActive(DataViewSchema.Column column)
+            => Mapping.ActiveFlags.InSchema(Schema, column, nameof(column)) && _active;
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            if (column.Index != 0 || !_active)
+            if (!IsColumnActive(column))
                 throw new InvalidOperationException($"Column '{column.Name}' is not an active column of this cursor.");
             string name = column.Name;
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) => { CheckRow(name); Mapping.OutputColumns.Write(_row, ref dst); };
