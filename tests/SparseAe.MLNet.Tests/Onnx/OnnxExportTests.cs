@@ -198,6 +198,36 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         }
     }
 
+    public static TheoryData<PatchNormalizationKind, double, string> ParametersBeyondFloat32() => new()
+    {
+        { PatchNormalizationKind.Ufldl, 1e39, "the UFLDL normalisation's pstd" },
+        { PatchNormalizationKind.Ufldl, 1e-50, "the UFLDL normalisation's pstd" },
+        { PatchNormalizationKind.Contrast, 1e39, "the contrast normalisation's epsilon" },
+    };
+
+    // The graph held the normalisation's parameter as a float32, unchecked: a UFLDL pstd of 1e39 became
+    // infinity there (every feature NaN), one of 1e-50 became 0 (every pixel 0.5), and a contrast epsilon
+    // of 1e39 infinity (every patch 0), while Transform, in double, normalised the patches. (A pstd that
+    // large comes from training images of values near float's limit; the epsilon is an option.)
+    [Theory]
+    [MemberData(nameof(ParametersBeyondFloat32))]
+    public void A_normalisation_parameter_beyond_float32_is_refused_naming_it_not_exported_as_another(
+        PatchNormalizationKind normalization, double parameter, string what)
+    {
+        var ml = new MLContext(seed: 1);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 2, 1, 2), new PatchPreprocessor(normalization, parameter, null),
+            SparseAe.Model.ParameterInitializer.Initialize(4, 3, 5), PoolingKind.Mean, new FeatureEncoding(FeatureEncodingKind.SoftThreshold, 0));
+        var model = new ConvolutionalFeaturizerTransformer("Conv", "Features", featurizer, FormatSamples.Summary(3), new SparseAe.Objective.ObjectiveSettings(), 100);
+        var images = ml.Data.LoadFromEnumerable(digits.Test.Take(10));
+        Assert.Contains(Read(model.Transform(images), "Conv"), row => row.Any(v => v != 0 && float.IsFinite(v)));
+
+        using var stream = new MemoryStream();
+        var e = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(model, images, stream));
+        var notSupported = Assert.IsType<NotSupportedException>(Innermost(e));
+        Assert.Equal($"ConvolutionalFeaturizerTransformer cannot be exported to ONNX: the graph holds {what} as a float32, so it must lie in " +
+            $"1.1754943508222875E-38..3.4028234663852886E+38, but it is {parameter:R}.", notSupported.Message);
+    }
+
     [Fact]
     public void A_TopK_code_below_opset_11_is_refused_with_a_NotSupportedException_naming_the_transformer_and_the_rule()
     {
