@@ -228,6 +228,28 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
             $"1.1754943508222875E-38..3.4028234663852886E+38, but it is {parameter:R}.", notSupported.Message);
     }
 
+    // Pooling is one product with a constant (regions, positions) matrix. At 46,656 regions of as many
+    // positions its float count overflowed int, and export failed with a bare OverflowException
+    // ("Arithmetic operation resulted in an overflow"), which export-onnx did not turn into one line.
+    [Fact]
+    public void A_pooling_matrix_too_large_for_an_ONNX_file_is_refused_naming_its_size()
+    {
+        var ml = new MLContext(seed: 1);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(216, 216, 1, 1, 0, PoolSize: 1), PatchPreprocessor.Identity,
+            SparseAe.Model.ParameterInitializer.Initialize(1, 1, 5), PoolingKind.Sum);
+        var model = new ConvolutionalFeaturizerTransformer("Conv", "Features", featurizer, FormatSamples.Summary(1), new SparseAe.Objective.ObjectiveSettings(), 100);
+        var schema = SchemaDefinition.Create(typeof(DigitRow));
+        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 216 * 216);
+        var images = ml.Data.LoadFromEnumerable(Array.Empty<DigitRow>(), schema);
+
+        using var stream = new MemoryStream();
+        var e = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(model, images, stream));
+        var notSupported = Assert.IsType<NotSupportedException>(Innermost(e));
+        Assert.Equal("ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its pooling is a constant (regions, positions) matrix of " +
+            "46656 x 46656 floats, 8707129344 bytes, and an ONNX file holds at most 2147483647 bytes (protobuf's limit); " +
+            "fewer pooling regions (a larger PoolSize or a smaller PoolGrid) or fewer positions (a larger Stride) make it smaller.", notSupported.Message);
+    }
+
     [Fact]
     public void A_TopK_code_below_opset_11_is_refused_with_a_NotSupportedException_naming_the_transformer_and_the_rule()
     {
