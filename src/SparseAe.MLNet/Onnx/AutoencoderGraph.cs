@@ -20,8 +20,9 @@ namespace SparseAe.MLNet.Onnx;
 /// would give zeros and TopK a few NaN among zeros, so both are given a row of NaN, as the encoder does
 /// (a missing input, a missing code). The count is a product with a column of ones, not ReduceMax (see
 /// <see cref="OnnxGraph"/>: no Reduce*).
-/// TopK ties go to the lower index in ONNX (the operator's rule); the encoder keeps any one of the tied
-/// latents, so a row whose K-th and (K+1)-th pre-activations are equal may differ in which one it keeps.
+/// TopK ties go to the lower index in ONNX (the operator's rule), as in the encoder's own selection, but
+/// ONNX Runtime's product rounds the pre-activations differently: a row whose K-th and (K+1)-th
+/// pre-activations lie within that rounding of each other may differ in which one it keeps.
 /// </summary>
 internal static class AutoencoderGraph
 {
