@@ -243,6 +243,20 @@ public class TokenCountsTests
     }
 
     [Fact]
+    public void Punctuation_alternating_with_combining_marks_is_one_run_and_cut_too()
+    {
+        // Symbols and marks are one pre-token ([^\s\p{L}\p{N}]+: a row of hearts, U+2764 U+FE0F, is one), yet the
+        // run count restarted at every mark, so such a run was never cut and cost the square of its length.
+        var encoding = SparseAe.MLNet.Text.TokenizerEncodings.Get("cl100k_base");
+        var text = "x " + string.Concat(Enumerable.Repeat("!!\u0301", 1000));
+        Assert.Equal(2, Cl100k.PreTokenizer!.PreTokenize(text).Count());
+        int[] cuts = [0, 2 + 1024, 2 + 2048, text.Length];
+        var pieces = cuts.Zip(cuts.Skip(1)).SelectMany(p => Cl100k.EncodeToIds(text[p.First..p.Second])).ToArray();
+        Assert.NotEqual(Cl100k.EncodeToIds(text), pieces);   // so the cut shows in the ids
+        Assert.Equal(pieces, encoding.Encode(text));
+    }
+
+    [Fact]
     public void A_PredictionEngine_gives_what_Transform_gives()
     {
         var data = Data(Sentences);
