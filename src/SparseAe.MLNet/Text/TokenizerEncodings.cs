@@ -108,14 +108,15 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
     // in its letter classes), so Thai, or Latin with accents as marks, alternating letter and mark made
     // a 40,000-character pre-token that reset this count at every character and took 17 s, 1 MB hours.
     // A mark after other non-digits counts as one of them: both patterns' [^\s\p{L}\p{N}]+ holds marks, so
-    // symbols alternating with marks (a row of hearts, U+2764 U+FE0F) are one pre-token too.
+    // symbols alternating with marks (a row of hearts, U+2764 U+FE0F) are one pre-token too. So is a line
+    // break after them: o200k's ends in [\r\n/]*, which makes lines of "//" one pre-token.
     private static int NextCut(ReadOnlySpan<char> text, int start)
     {
         int run = 0, kind = -1;
         for (int i = start; i < text.Length; i++)
         {
             char c = text[i];
-            int k = char.IsWhiteSpace(c) ? 0 : char.IsDigit(c) ? 1 : char.IsLetter(c) ? 2 : IsMark(c) ? (kind == 3 ? 3 : 2) : 3;
+            int k = c is '\r' or '\n' && kind == 3 ? 3 : char.IsWhiteSpace(c) ? 0 : char.IsDigit(c) ? 1 : char.IsLetter(c) ? 2 : IsMark(c) ? (kind == 3 ? 3 : 2) : 3;
             run = k == 1 ? 0 : k == kind ? run + 1 : 1;
             kind = k;
             if (run > MaxRunLength) return char.IsLowSurrogate(c) ? i + 1 : i;

@@ -257,6 +257,20 @@ public class TokenCountsTests
     }
 
     [Fact]
+    public void Lines_of_slashes_are_one_run_for_o200k_and_cut_too()
+    {
+        // o200k's punctuation pre-token ends in [\r\n/]*, so lines of "//" (empty comment lines) are one
+        // pre-token, yet the run count restarted at every line break: such text was never cut.
+        var o200k = SparseAe.MLNet.Text.TokenizerEncodings.Get("o200k_base");
+        var text = "x " + string.Concat(Enumerable.Repeat("//\n", 1000));
+        Assert.Equal(2, o200k.Tokenizer.PreTokenizer!.PreTokenize(text).Count());
+        int[] cuts = [0, 2 + 1024, 2 + 2048, text.Length];
+        var pieces = cuts.Zip(cuts.Skip(1)).SelectMany(p => o200k.Tokenizer.EncodeToIds(text[p.First..p.Second])).ToArray();
+        Assert.NotEqual(o200k.Tokenizer.EncodeToIds(text), pieces);   // so the cut shows in the ids
+        Assert.Equal(pieces, o200k.Encode(text));
+    }
+
+    [Fact]
     public void A_PredictionEngine_gives_what_Transform_gives()
     {
         var data = Data(Sentences);
