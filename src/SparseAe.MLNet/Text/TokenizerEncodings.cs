@@ -64,6 +64,10 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
 {
     private readonly HashSet<int> _special = [.. tokenizer.SpecialTokens?.Values ?? []];
 
+    // cl100k's and o200k's patterns split numbers every 3 digits (\p{N}{1,3}); r50k's and p50k's ( ?\p{N}+)
+    // make a number of any length one pre-token, as costly to merge as a word.
+    private readonly bool _joinsDigits = name is "r50k_base" or "p50k_base" or "p50k_edit";
+
     public string Name { get; } = name;
 
     public Tokenizer Tokenizer { get; } = tokenizer;
@@ -88,16 +92,17 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
     /// cost that grows with the square of its length: Microsoft.ML.Tokenizers 2.0.1 (cl100k_base, this
     /// project's Intel Xeon) took 0.11 / 1.6 s for 10,000 / 40,000 letters, 0.09 / 1.8 s for spaces,
     /// 0.05 / 1.2 s for '!', and more than 10 minutes for 600,000 letters (one row of a DNA string, say),
-    /// with no way to stop it. Digits are never cut: the pattern splits them every 3 (40,000 in 0.01 s). A
-    /// cut changes the tokens that would span it; text without such runs is encoded whole.
+    /// with no way to stop it. Digits are not cut where the pattern splits them every 3 (cl100k, o200k: 40,000
+    /// in 0.01 s); r50k_base, p50k_base and p50k_edit's pattern joins them, so there a run of more digits is
+    /// cut too. A cut changes the tokens that would span it; text without such runs is encoded whole.
     /// </summary>
     public IReadOnlyList<int> Encode(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty) return [];
-        int cut = NextCut(text, 0);
+        int cut = NextCut(text, 0, _joinsDigits);
         if (cut == text.Length) return Tokenizer.EncodeToIds(text);
         var ids = new List<int>();
-        for (int start = 0; start < text.Length; start = cut, cut = NextCut(text, start))
+        for (int start = 0; start < text.Length; start = cut, cut = NextCut(text, start, _joinsDigits))
             ids.AddRange(Tokenizer.EncodeToIds(text[start..cut]));
         return ids;
     }
@@ -110,14 +115,14 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
     // A mark after other non-digits counts as one of them: both patterns' [^\s\p{L}\p{N}]+ holds marks, so
     // symbols alternating with marks (a row of hearts, U+2764 U+FE0F) are one pre-token too. So is a line
     // break after them: o200k's ends in [\r\n/]*, which makes lines of "//" one pre-token.
-    private static int NextCut(ReadOnlySpan<char> text, int start)
+    private static int NextCut(ReadOnlySpan<char> text, int start, bool joinsDigits)
     {
         int run = 0, kind = -1;
         for (int i = start; i < text.Length; i++)
         {
             char c = text[i];
-            int k = c is '\r' or '\n' && kind == 3 ? 3 : char.IsWhiteSpace(c) ? 0 : char.IsDigit(c) ? 1 : char.IsLetter(c) ? 2 : IsMark(c) ? (kind == 3 ? 3 : 2) : 3;
-            run = k == 1 ? 0 : k == kind ? run + 1 : 1;
+            int k = c is '\r' or '\n' && kind == 3 ? 3 : char.IsWhiteSpace(c) ? 0 : (joinsDigits ? char.IsNumber(c) : char.IsDigit(c)) ? 1 : char.IsLetter(c) ? 2 : IsMark(c) ? (kind == 3 ? 3 : 2) : 3;
+            run = k == 1 && !joinsDigits ? 0 : k == kind ? run + 1 : 1;
             kind = k;
             if (run > MaxRunLength) return char.IsLowSurrogate(c) ? i + 1 : i;
         }

@@ -214,6 +214,20 @@ public class TokenCountsTests
     }
 
     [Fact]
+    public void Digits_are_cut_with_r50k_whose_pattern_joins_them()
+    {
+        // r50k's and p50k's pattern ( ?\p{N}+) makes a number of any length one pre-token, unlike cl100k's
+        // \p{N}{1,3}, yet digits were never cut: a long number cost the square of its length.
+        var r50k = SparseAe.MLNet.Text.TokenizerEncodings.Get("r50k_base");
+        var text = "n=" + string.Concat(Enumerable.Repeat("123", 1000));
+        Assert.Equal(3, r50k.Tokenizer.PreTokenizer!.PreTokenize(text).Count());
+        int[] cuts = [0, 2 + 1024, 2 + 2048, text.Length];
+        var pieces = cuts.Zip(cuts.Skip(1)).SelectMany(p => r50k.Tokenizer.EncodeToIds(text[p.First..p.Second])).ToArray();
+        Assert.NotEqual(r50k.Tokenizer.EncodeToIds(text), pieces);   // so the cut shows in the ids
+        Assert.Equal(pieces, r50k.Encode(text));
+    }
+
+    [Fact]
     public void Slot_names_tell_apart_the_tokens_that_are_parts_of_a_character()
     {
         // Byte-level tokens of one multi-byte character each decode to U+FFFD; 21 slots were named alike.
