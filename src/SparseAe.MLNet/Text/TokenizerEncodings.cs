@@ -117,16 +117,28 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
     // break after them: o200k's ends in [\r\n/]*, which makes lines of "//" one pre-token.
     private static int NextCut(ReadOnlySpan<char> text, int start, bool joinsDigits)
     {
-        int run = 0, kind = -1;
+        int run = 0;
+        var kind = RunKind.None;
         for (int i = start; i < text.Length; i++)
         {
             char c = text[i];
-            int k = c is '\r' or '\n' && kind == 3 ? 3 : char.IsWhiteSpace(c) ? 0 : (joinsDigits ? char.IsNumber(c) : char.IsDigit(c)) ? 1 : char.IsLetter(c) ? 2 : IsMark(c) ? (kind == 3 ? 3 : 2) : 3;
-            run = k == 1 && !joinsDigits ? 0 : k == kind ? run + 1 : 1;
+            var k = KindOf(c, kind, joinsDigits);
+            run = k == RunKind.Digit && !joinsDigits ? 0 : k == kind ? run + 1 : 1;
             kind = k;
             if (run > MaxRunLength) return char.IsLowSurrogate(c) ? i + 1 : i;
         }
         return text.Length;
+    }
+
+    private enum RunKind { None, Space, Digit, Letter, Other }
+
+    // The kind of run c continues after a character of kind `previous` (NextCut's rules above).
+    private static RunKind KindOf(char c, RunKind previous, bool joinsDigits)
+    {
+        if (previous == RunKind.Other && (c is '\r' or '\n' || IsMark(c))) return RunKind.Other;
+        if (char.IsWhiteSpace(c)) return RunKind.Space;
+        if (joinsDigits ? char.IsNumber(c) : char.IsDigit(c)) return RunKind.Digit;
+        return char.IsLetter(c) || IsMark(c) ? RunKind.Letter : RunKind.Other;
     }
 
     private static bool IsMark(char c) => char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
