@@ -166,6 +166,66 @@ public class SparseRowTrainingTests
         Assert.Equal("too many", Assert.Throws<InvalidOperationException>(() => RowReading.ReadAllSparse(again, sparseSource, kept, null, () => new InvalidOperationException("too many"), null)).Message);
     }
 
+    // Adam's sparse mini-batch named a NaN "Training row 5", its place in the shuffled batch, as if it were
+    // the source's row 5; the dense batch names it as the row of mini-batch b in epoch e, in shuffled order.
+    [Fact]
+    public void A_bad_sparse_row_in_a_mini_batch_is_named_as_a_dense_rows_is()
+    {
+        const int rows = 100;
+        var source = new ArrayRowSource(Rows(rows, 5), rows, V);
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 6, Optimizer = OptimizerKind.Adam, Epochs = 1, BatchSize = 32, ShufflePoolRows = 60, Seed = 2,
+            Objective = new ObjectiveSettings(Activation: ActivationKind.ReLU, Decoder: DecoderKind.Linear),
+        };
+        var dense = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: false), settings));
+        var sparse = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: true), settings));
+        Assert.Matches(@"^Row \d+ of mini-batch \d in epoch 1 \(rows in shuffled order\) holds NaN at index 7; every value must be finite\.", dense.Message);
+        Assert.Equal(dense.Message.Split(" (Parameter")[0], sparse.Message.Split(" (Parameter")[0]);
+        // A reader's own sparse row that breaks a rule is named alike, with the rule and the value.
+        var repeated = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: true, repeat: true), settings));
+        Assert.Matches(@"^Row \d+ of mini-batch \d in epoch 1 \(rows in shuffled order\): index 1 is 7 after 7; indices must be strictly ascending\.", repeated.Message);
+    }
+
+    // Row `bad` of the source read with a NaN at index 7 (or, read sparse with `repeat`, as indices [7, 7]).
+    private sealed class BadRowView(ArrayRowSource inner, int bad, bool sparse, bool repeat = false) : IRowSource
+    {
+        public int VectorSize => inner.VectorSize;
+        public long? RowCount => inner.RowCount;
+        public IRowReader OpenPass(int pass) => new Reader(inner.OpenPass(pass), bad, sparse, repeat);
+
+        private sealed class Reader(IRowReader inner, int bad, bool sparse, bool repeat) : IRowReader
+        {
+            private int _row;
+            public bool RowsAreSparse => sparse;
+
+            public bool TryReadRow(Span<float> destination)
+            {
+                if (!inner.TryReadRow(destination)) return false;
+                if (_row++ == bad && !repeat) destination[7] = float.NaN;
+                return true;
+            }
+
+            public bool TryReadSparseRow(Span<int> indices, Span<float> values, out int count)
+            {
+                var row = new float[indices.Length];
+                count = 0;
+                if (!TryReadRow(row)) return false;
+                if (repeat && _row - 1 == bad)
+                {
+                    indices[0] = indices[1] = 7;
+                    values[0] = values[1] = 1;
+                    count = 2;
+                    return true;
+                }
+                count = SparseRows.Compress(row, indices, values);
+                return true;
+            }
+
+            public void Dispose() => inner.Dispose();
+        }
+    }
+
     // Every parameter within 1e-5 absolute plus 1e-5 relative, the same iterations, the same final cost within 1e-5.
     private static void AssertSameTraining(TrainingResult sparse, TrainingResult dense, string what)
     {

@@ -19,7 +19,9 @@ internal sealed class SparseRowBatch
     /// <param name="rowStarts">m + 1 (or more) offsets into indices and values, from 0, not decreasing.</param>
     /// <param name="indices">The nonzeros' columns, ascending within each row, in [0, V).</param>
     /// <param name="values">The nonzeros' values, finite (the training rule).</param>
-    public SparseRowBatch(int visibleCount, int rows, int[] rowStarts, int[] indices, float[] values)
+    /// <param name="row">Names row r in a message, where the batch's rows are not the source's in order (a
+    /// shuffled mini-batch names its rows as the dense one does); "Training row r" when null.</param>
+    public SparseRowBatch(int visibleCount, int rows, int[] rowStarts, int[] indices, float[] values, Func<int, string>? row = null)
     {
         ArgumentNullException.ThrowIfNull(rowStarts);
         ArgumentNullException.ThrowIfNull(indices);
@@ -37,10 +39,10 @@ internal sealed class SparseRowBatch
             int start = rowStarts[r], end = rowStarts[r + 1];
             if (end < start) throw new ArgumentException($"rowStarts must not decrease, but rowStarts[{r + 1}] = {end} follows {start}.", nameof(rowStarts));
             if (VectorKernels.FindSparseRowFault(indices.AsSpan(start, end - start), values.AsSpan(start, end - start), visibleCount) is { } fault)
-                throw fault.ToException($"Sparse training row {r}");
+                throw fault.ToException(row?.Invoke(r) ?? $"Sparse training row {r}");
             int bad = VectorKernels.IndexOfNonFinite(values.AsSpan(start, end - start));
             if (bad >= 0)
-                throw new ArgumentException($"Training row {r} holds {values[start + bad]} at index {indices[start + bad]}; every value must be finite.", nameof(values));
+                throw new ArgumentException($"{row?.Invoke(r) ?? $"Training row {r}"} holds {values[start + bad]} at index {indices[start + bad]}; every value must be finite.", nameof(values));
         }
         VisibleCount = visibleCount;
         Rows = rows;

@@ -100,12 +100,13 @@ internal static class MiniBatchTrainer
                     if (filled == batchSize || (!more && filled > 0))
                     {
                         settings.ThrowIfCancelled();
-                        var rows = sparseBatch?.Build();
+                        // A bad row is named by its place in this shuffled batch, for dense and sparse rows alike.
+                        string BatchRow(int r) => $"Row {r} of mini-batch {batches + 1} in epoch {epoch + 1} (rows in shuffled order)";
+                        var rows = sparseBatch?.Build(BatchRow);
                         // A source of one's own (an IRowSource) is not checked when read, as ML.NET's columns are:
                         // a NaN would surface as "the cost became NaN ... try a smaller LearningRate".
                         if (rows is null && checkRows)
-                            RowReading.ThrowIfNonFinite(batch.AsSpan(0, filled * v), v, nameof(source),
-                                r => $"Row {r} of mini-batch {batches + 1} in epoch {epoch + 1} (rows in shuffled order)");
+                            RowReading.ThrowIfNonFinite(batch.AsSpan(0, filled * v), v, nameof(source), BatchRow);
                         range?.Add(rows is null ? batch.AsSpan(0, filled * v) : rows.AllValues);
                         if (parameters is null)
                         {
@@ -294,8 +295,8 @@ internal static class MiniBatchTrainer
             return true;
         }
 
-        /// <summary>The rows read since the last <see cref="Clear"/>, checked (ascending indices in [0, V), finite values).</summary>
-        public SparseRowBatch Build() => new(v, _rows, _rowStarts, _indices, _values);
+        /// <summary>The rows read since the last <see cref="Clear"/>, checked (ascending indices in [0, V), finite values), a bad one named by <paramref name="row"/>.</summary>
+        public SparseRowBatch Build(Func<int, string> row) => new(v, _rows, _rowStarts, _indices, _values, row);
 
         public void Clear() => _rows = 0;
     }
