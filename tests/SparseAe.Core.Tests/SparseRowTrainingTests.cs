@@ -166,6 +166,28 @@ public class SparseRowTrainingTests
         Assert.Equal("too many", Assert.Throws<InvalidOperationException>(() => RowReading.ReadAllSparse(again, sparseSource, kept, null, () => new InvalidOperationException("too many"), null)).Message);
     }
 
+    // The FVU's input moments of sparse rows were taken about 0: 777 identical rows of 0.123456 left a rounding
+    // residue of their squares, about 1e-12 of them, as their 'variance', and an FVU of 4e11 where the same
+    // rows read dense have no variance and an FVU of 1 (docs/reliability.md: 0 or 1 for rows without variance).
+    [Theory]
+    [InlineData(777, 0.123456f)]
+    [InlineData(1000, 1e18f)]
+    public void Identical_sparse_rows_have_the_FVU_of_the_same_rows_read_dense(int rows, float value)
+    {
+        var x = new float[rows * V];
+        for (int r = 0; r < rows; r++) (x[r * V + 2], x[r * V + 5], x[r * V + 11]) = (value, 3 * value, value / 7);
+        var source = new ArrayRowSource(x, rows, V);
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 8, Optimizer = OptimizerKind.Adam, Epochs = 2, BatchSize = 64, Seed = 3, Threads = 1,
+            Objective = new ObjectiveSettings(Activation: ActivationKind.ReLU, Decoder: DecoderKind.Linear),
+        };
+        double dense = AutoencoderTraining.Run(source, settings).Summary.CodeMetrics!.Fvu;
+        double sparse = AutoencoderTraining.Run(new SparseView(source), settings).Summary.CodeMetrics!.Fvu;
+        Assert.Equal(1, dense);
+        Assert.Equal(dense, sparse);
+    }
+
     // Adam's sparse mini-batch named a NaN "Training row 5", its place in the shuffled batch, as if it were
     // the source's row 5; the dense batch names it as the row of mini-batch b in epoch e, in shuffled order.
     [Fact]
