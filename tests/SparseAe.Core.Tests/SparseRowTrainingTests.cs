@@ -166,6 +166,29 @@ public class SparseRowTrainingTests
         Assert.Equal("too many", Assert.Throws<InvalidOperationException>(() => RowReading.ReadAllSparse(again, sparseSource, kept, null, () => new InvalidOperationException("too many"), null)).Message);
     }
 
+    // The sigmoid decoder's range warning saw only the sparse rows' nonzeros: counts 1..3 were said to lie
+    // in [1, 3], where the rows (and the same rows read dense, [0, 3]) hold zeros too.
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs)]
+    [InlineData(OptimizerKind.Adam)]
+    public void The_range_warning_of_sparse_rows_counts_their_zeros(OptimizerKind optimizer)
+    {
+        const int rows = 60;
+        var source = new ArrayRowSource(Rows(rows, 6), rows, V);
+        List<string> Warnings(IRowSource rowSource)
+        {
+            var warnings = new List<string>();
+            AutoencoderTraining.Run(rowSource, new TrainerSettings
+            {
+                HiddenCount = 4, Optimizer = optimizer, MaxIterations = 2, Epochs = 1, BatchSize = 16, Seed = 1, Threads = 1, Warning = warnings.Add,
+            });
+            return warnings;
+        }
+        var dense = Warnings(new DenseView(source));
+        Assert.StartsWith("The training data holds values in [0, 3];", Assert.Single(dense));
+        Assert.Equal(dense, Warnings(new SparseView(source)));
+    }
+
     // The FVU's input moments of sparse rows were taken about 0: 777 identical rows of 0.123456 left a rounding
     // residue of their squares, about 1e-12 of them, as their 'variance', and an FVU of 4e11 where the same
     // rows read dense have no variance and an FVU of 1 (docs/reliability.md: 0 or 1 for rows without variance).

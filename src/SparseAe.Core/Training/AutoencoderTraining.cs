@@ -102,7 +102,8 @@ public static class AutoencoderTraining
         {
             if (UnitIntervalCheck.For(settings) is { } range)
             {
-                range.Add(sparseX is null ? x.Span.Slice(0, heldRows * v) : sparseX.AllValues);
+                if (sparseX is null) range.Add(x.Span.Slice(0, heldRows * v));
+                else range.Add(sparseX);
                 range.Warn(heldRows == seenRows ? what : $"the random sample of {heldRows} of the {seenRows} rows of {what}", settings.Warning);
             }
             string stored = sparseX is null ? "" : " as sparse rows (their nonzeros)";

@@ -109,7 +109,8 @@ internal static class MiniBatchTrainer
                         // a NaN would surface as "the cost became NaN ... try a smaller LearningRate".
                         if (rows is null && checkRows)
                             RowReading.ThrowIfNonFinite(batch.AsSpan(0, filled * v), v, nameof(source), BatchRow);
-                        range?.Add(rows is null ? batch.AsSpan(0, filled * v) : rows.AllValues);
+                        if (rows is null) range?.Add(batch.AsSpan(0, filled * v));
+                        else range?.Add(rows);
                         if (parameters is null)
                         {
                             parameters = rows is null

@@ -17,12 +17,23 @@ internal sealed class UnitIntervalCheck
     public static UnitIntervalCheck? For(TrainerSettings settings)
         => settings.Objective.Decoder == DecoderKind.Sigmoid && settings.Warning is not null ? new UnitIntervalCheck() : null;
 
-    /// <summary>Adds values (dense rows, or sparse rows' nonzeros: their zeros lie in [0, 1]).</summary>
+    /// <summary>Adds values (dense rows).</summary>
     public void Add(ReadOnlySpan<float> values)
     {
         if (values.IsEmpty) return;
         _min = Math.Min(_min, TensorPrimitives.Min(values));
         _max = Math.Max(_max, TensorPrimitives.Max(values));
+    }
+
+    /// <summary>
+    /// Adds sparse rows: their stored values and, where they store fewer than rows x V, the zeros they
+    /// leave out, which the warning's range includes as the same rows stored dense do (it said counts
+    /// 1..3 lay in [1, 3]).
+    /// </summary>
+    public void Add(Objective.SparseRowBatch rows)
+    {
+        Add(rows.AllValues);
+        if (rows.NonzeroCount < (long)rows.Rows * rows.VisibleCount) Add([0f]);
     }
 
     /// <summary>Warns, naming <paramref name="what"/> (e.g. "column 'Pixels'"), when a value added lies outside [0, 1].</summary>
