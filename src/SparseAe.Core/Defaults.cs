@@ -108,7 +108,10 @@ public static class Defaults
     /// <summary>L-BFGS stops when the largest gradient component is below this (minFunc's optTol).</summary>
     public const double GradientTolerance = 1e-5;
 
-    /// <summary>L-BFGS stops when the cost changes by less than this in one iteration (minFunc's progTol).</summary>
+    /// <summary>
+    /// L-BFGS stops when the cost changes by less than this in one iteration (exit FunctionTolerance), or when
+    /// no parameter moved by more than this in one (exit StepTolerance): both are minFunc's progTol.
+    /// </summary>
     public const double FunctionTolerance = 1e-9;
 
     /// <summary>Adam: passes over the data.</summary>

@@ -84,7 +84,10 @@ public class AutoencoderTrainingOptions
     /// <summary>L-BFGS stops when the largest gradient component falls below this (minFunc's optTol).</summary>
     public double GradientTolerance { get; set; } = Defaults.GradientTolerance;
 
-    /// <summary>L-BFGS stops when the cost changes by less than this in one iteration (minFunc's progTol).</summary>
+    /// <summary>
+    /// L-BFGS stops when the cost changes by less than this in one iteration (exit FunctionTolerance), or when
+    /// no parameter moved by more than this in one (exit StepTolerance): both are minFunc's progTol.
+    /// </summary>
     public double FunctionTolerance { get; set; } = Defaults.FunctionTolerance;
 
     /// <summary>Adam: passes over the data.</summary>

@@ -48,6 +48,29 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void FunctionTolerance_also_stops_Lbfgs_when_the_largest_step_is_at_most_it()
+    {
+        // Rosenbrock times 1e8: near the minimum the steps are small while the cost still moves by far more
+        // than the tolerance, so only the step part of FunctionTolerance (minFunc's progTol) can stop it.
+        const double scale = 1e8, tolerance = 1e-3;
+        double Scaled(ReadOnlySpan<double> x, Span<double> g)
+        {
+            double f = Rosenbrock(x, g);
+            for (int i = 0; i < g.Length; i++) g[i] *= scale;
+            return scale * f;
+        }
+        var values = new List<double>();
+        var result = Lbfgs.Minimize(Scaled, new[] { -1.2, 1.0 }, new LbfgsOptions
+        {
+            MaxIterations = 1000, GradientTolerance = 0, FunctionTolerance = tolerance, OnIteration = it => values.Add(it.Value),
+        });
+        Assert.Equal(OptimizerExitReason.StepTolerance, result.ExitReason);
+        Assert.True(Math.Abs(values[^1] - values[^2]) >= tolerance, $"the cost moved by {Math.Abs(values[^1] - values[^2])} in the last iteration");
+        var untilTheLimit = Lbfgs.Minimize(Scaled, new[] { -1.2, 1.0 }, new LbfgsOptions { MaxIterations = result.Iterations + 1, GradientTolerance = 0, FunctionTolerance = 0 });
+        Assert.Equal(result.Iterations + 1, untilTheLimit.Iterations);
+    }
+
+    [Fact]
     public void Lbfgs_stops_at_the_iteration_limit_without_throwing_and_reports_it()
     {
         int calls = 0;

@@ -12,7 +12,7 @@ public enum OptimizerExitReason
     /// <summary>The cost changed by less than the function tolerance in one iteration.</summary>
     FunctionTolerance = 2,
 
-    /// <summary>The step became smaller than the step tolerance.</summary>
+    /// <summary>No parameter moved by more than the function tolerance in one iteration (L-BFGS has no separate step tolerance).</summary>
     StepTolerance = 3,
 
     /// <summary>The line search found no point with a lower cost along the search direction.</summary>

@@ -22,7 +22,10 @@ public sealed class TrainerSettings
     /// <summary>L-BFGS stops when the largest gradient component falls below this (minFunc's optTol).</summary>
     public double GradientTolerance { get; init; } = Defaults.GradientTolerance;
 
-    /// <summary>L-BFGS stops when the cost changes by less than this in one iteration (minFunc's progTol).</summary>
+    /// <summary>
+    /// L-BFGS stops when the cost changes by less than this in one iteration (exit FunctionTolerance), or when
+    /// no parameter moved by more than this in one (exit StepTolerance): both are minFunc's progTol.
+    /// </summary>
     public double FunctionTolerance { get; init; } = Defaults.FunctionTolerance;
 
     /// <summary>L-BFGS: train on a seeded uniform random sample of at most this many rows; null, every row.</summary>
