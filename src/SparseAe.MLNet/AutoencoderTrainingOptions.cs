@@ -116,7 +116,8 @@ public class AutoencoderTrainingOptions
 
     /// <summary>
     /// Worker threads; 0 means one per core. For a seed and a thread count, training gives the same bits
-    /// in every process on the same kind of CPU (other vector widths round differently).
+    /// in every process on the same kind of CPU (other vector widths round differently); with 0 the count
+    /// is the machine's core count, so another core count trains other bits.
     /// </summary>
     public int Threads { get; set; } = Defaults.Threads;
 

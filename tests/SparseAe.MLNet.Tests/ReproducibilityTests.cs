@@ -64,6 +64,21 @@ public class ReproducibilityTests
         Assert.NotEqual(TrainedW1(new MLContext(seed: 1), null, optimizer), TrainedW1(new MLContext(seed: 2), null, optimizer));
     }
 
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs)]
+    [InlineData(OptimizerKind.Adam)]
+    public void Threads_0_trains_the_bits_of_one_thread_per_core_and_another_thread_count_others(OptimizerKind optimizer)
+    {
+        // So the default (Threads = 0) gives the same bits only on machines with as many cores: 200 rows are
+        // 6 chunks of the objective's sums, whose grouping follows the thread count.
+        float[] W1(int threads) => new MLContext(seed: 1).Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 4, MaxIterations = 5, Epochs = 2, BatchSize = 200, Seed = 3, Optimizer = optimizer, Threads = threads,
+        }).Fit(new MLContext().Data.LoadFromEnumerable(RowFactory.Vec8Rows(200, 1))).Weights.W1.ToArray();
+        Assert.Equal(W1(Environment.ProcessorCount), W1(0));
+        Assert.NotEqual(W1(1), W1(2));
+    }
+
     [Fact]
     public void A_seed_in_the_options_wins_over_the_MLContext()
     {
