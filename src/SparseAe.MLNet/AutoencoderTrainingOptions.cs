@@ -110,7 +110,8 @@ public class AutoencoderTrainingOptions
     /// Seed of the initial weights, the Adam shuffle and (in the convolutional featurizer) the patch
     /// sampling. Null, the default, takes a seed from the MLContext when the estimator is fitted, as
     /// ML.NET's own trainers do: <c>new MLContext(seed: 1)</c> then trains the same model in every
-    /// process, and <c>new MLContext()</c> a different one each time.
+    /// process, and <c>new MLContext()</c> a different one each time. Each Fit takes the next seed, so a
+    /// second Fit of the same estimator trains another model.
     /// </summary>
     public int? Seed { get; set; }
 

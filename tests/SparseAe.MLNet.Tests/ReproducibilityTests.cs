@@ -80,6 +80,25 @@ public class ReproducibilityTests
     }
 
     [Fact]
+    public void Each_Fit_of_one_estimator_without_a_seed_draws_another_seed_from_the_context()
+    {
+        // The estimator's host is seeded from the context when the estimator is made; each Fit takes that
+        // host's next seed, so refitting one estimator trains another model, and a fresh context repeats both.
+        (float[], float[]) FitTwice()
+        {
+            var ml = new MLContext(seed: 1);
+            var estimator = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 4, MaxIterations = 5 });
+            var data = ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(60, 1));
+            return (estimator.Fit(data).Weights.W1.ToArray(), estimator.Fit(data).Weights.W1.ToArray());
+        }
+        var (first, second) = FitTwice();
+        Assert.NotEqual(first, second);
+        var (again, secondAgain) = FitTwice();
+        Assert.Equal(first, again);
+        Assert.Equal(second, secondAgain);
+    }
+
+    [Fact]
     public void A_seed_in_the_options_wins_over_the_MLContext()
     {
         Assert.Equal(TrainedW1(new MLContext(seed: 1), 7, OptimizerKind.Lbfgs), TrainedW1(new MLContext(seed: 2), 7, OptimizerKind.Lbfgs));
