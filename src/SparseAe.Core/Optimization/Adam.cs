@@ -29,15 +29,19 @@ internal sealed class Adam
     }
 
     /// <summary>
-    /// The learning rate's rule: above 0 and a finite float, since the step lr sqrt(1-b2^t)/(1-b1^t), which
-    /// tends to lr, is applied in float (1e39 passed as a finite double and made every weight infinite).
+    /// The learning rate's rule: within float's normal range, since the step lr sqrt(1-b2^t)/(1-b1^t), which
+    /// tends to lr, is applied in float (1e39 passed as a finite double and made every weight infinite, and
+    /// 1e-300, above 0 as a double, gave steps of 0 in float: the model came back untrained, as EpochsCompleted).
     /// </summary>
     public static void CheckLearningRate(double learningRate, string paramName)
     {
-        if (!(learningRate > 0) || learningRate > float.MaxValue)
+        if (!(learningRate >= MinLearningRate) || learningRate > float.MaxValue)
             throw new ArgumentOutOfRangeException(paramName, learningRate,
-                $"LearningRate must be greater than 0 and at most {float.MaxValue} (the steps are floats), but is {learningRate}.");
+                $"LearningRate must be at least {MinLearningRate:R} and at most {float.MaxValue} (the steps are floats), but is {learningRate}.");
     }
+
+    /// <summary>The smallest learning rate: float's smallest normal value.</summary>
+    internal const double MinLearningRate = 1.1754943508222875E-38;
 
     public double LearningRate { get; }
     public double Beta1 { get; }
