@@ -101,7 +101,8 @@ public class AutoencoderTrainingOptions
 
     /// <summary>
     /// Adam: rows held by the streaming shuffle (never more than the view's row count when it knows it;
-    /// allocated once). A view that can shuffle itself (<c>CanShuffle</c>) is also read in its own
+    /// dense rows are allocated as they arrive, 1,024 rows and then doubling, so a view that does not say
+    /// how many rows it has costs what its rows need; kept for every epoch). A view that can shuffle itself (<c>CanShuffle</c>) is also read in its own
     /// seeded random order, so rows stored in class order mix beyond the pool.
     /// </summary>
     public int ShufflePoolRows { get; set; } = Defaults.ShufflePoolRows;
