@@ -20,7 +20,7 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
     /// and its scale 1/sqrt(0 + epsilon), in float, is infinite below about 1e-77 (0 x infinity is NaN);
     /// the exported graph holds epsilon as a float32, which is 0 below 1.4e-45.
     /// </summary>
-    internal const double MinContrastEpsilon = 1.1754943508222875E-38;
+    internal const double MinContrastEpsilon = FloatLimits.SmallestNormal;
 
     /// <summary>Throws unless the parameter suits the normalisation.</summary>
     public void Validate(int patchLength)

@@ -41,7 +41,7 @@ internal sealed class Adam
     }
 
     /// <summary>The smallest learning rate: float's smallest normal value.</summary>
-    internal const double MinLearningRate = 1.1754943508222875E-38;
+    internal const double MinLearningRate = FloatLimits.SmallestNormal;
 
     public double LearningRate { get; }
     public double Beta1 { get; }

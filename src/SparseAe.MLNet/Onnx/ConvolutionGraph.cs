@@ -60,10 +60,10 @@ internal static class ConvolutionGraph
         // The graph holds the parameter as a float32, the featurizer uses it in double: beyond float's range
         // a UFLDL pstd became infinity (NaN features) or 0 (0.5 everywhere), a contrast epsilon infinity
         // (zero patches), while Transform still normalised.
-        if (!(pre.Parameter >= PatchPreprocessor.MinContrastEpsilon && pre.Parameter <= float.MaxValue))
+        if (!(pre.Parameter >= FloatLimits.SmallestNormal && pre.Parameter <= float.MaxValue))
             throw new NotSupportedException(
                 $"ConvolutionalFeaturizerTransformer cannot be exported to ONNX: the graph holds {(pre.Normalization == PatchNormalizationKind.Ufldl ? "the UFLDL normalisation's pstd" : "the contrast normalisation's epsilon")} " +
-                $"as a float32, so it must lie in {PatchPreprocessor.MinContrastEpsilon:R}..{(double)float.MaxValue:R}, but it is {pre.Parameter:R}.");
+                $"as a float32, so it must lie in {FloatLimits.SmallestNormal:R}..{(double)float.MaxValue:R}, but it is {pre.Parameter:R}.");
         // The featurizer centres each patch in double (UfldlNormalization.RemoveMean). A float32 mean of the
         // raw pixels would carry the rounding of the patch's level into every centred value (5e-4 at
         // pixels of 1e4 + [0, 1], which ZCA then amplified). So each patch's first pixel is taken off
