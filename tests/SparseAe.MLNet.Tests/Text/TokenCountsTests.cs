@@ -214,20 +214,6 @@ public class TokenCountsTests
     }
 
     [Fact]
-    public void Digits_are_cut_with_r50k_whose_pattern_joins_them()
-    {
-        // r50k's and p50k's pattern ( ?\p{N}+) makes a number of any length one pre-token, unlike cl100k's
-        // \p{N}{1,3}, yet digits were never cut: a long number cost the square of its length.
-        var r50k = SparseAe.MLNet.Text.TokenizerEncodings.Get("r50k_base");
-        var text = "n=" + string.Concat(Enumerable.Repeat("123", 1000));
-        Assert.Equal(3, r50k.Tokenizer.PreTokenizer!.PreTokenize(text).Count());
-        int[] cuts = [0, 2 + 1024, 2 + 2048, text.Length];
-        var pieces = cuts.Zip(cuts.Skip(1)).SelectMany(p => r50k.Tokenizer.EncodeToIds(text[p.First..p.Second])).ToArray();
-        Assert.NotEqual(r50k.Tokenizer.EncodeToIds(text), pieces);   // so the cut shows in the ids
-        Assert.Equal(pieces, r50k.Encode(text));
-    }
-
-    [Fact]
     public void Slot_names_tell_apart_the_tokens_that_are_parts_of_a_character()
     {
         // Byte-level tokens of one multi-byte character each decode to U+FFFD; 21 slots were named alike.
@@ -256,32 +242,24 @@ public class TokenCountsTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"{watch.Elapsed}");   // not a timing test: a hang guard
     }
 
-    [Fact]
-    public void Punctuation_alternating_with_combining_marks_is_one_run_and_cut_too()
+    [Theory]
+    // r50k's and p50k's pattern ( ?\p{N}+) makes a number of any length one pre-token, unlike cl100k's \p{N}{1,3}.
+    [InlineData("r50k_base", "n=", "123", 3)]
+    // Symbols and marks are one pre-token ([^\s\p{L}\p{N}]+: a row of hearts, U+2764 U+FE0F, is one).
+    [InlineData("cl100k_base", "x ", "!!\u0301", 2)]
+    // o200k's punctuation pre-token ends in [\r\n/]*, so lines of "//" (empty comment lines) are one.
+    [InlineData("o200k_base", "x ", "//\n", 2)]
+    public void A_long_pre_token_of_digits_marks_or_line_breaks_is_cut_too(string name, string prefix, string unit, int preTokens)
     {
-        // Symbols and marks are one pre-token ([^\s\p{L}\p{N}]+: a row of hearts, U+2764 U+FE0F, is one), yet the
-        // run count restarted at every mark, so such a run was never cut and cost the square of its length.
-        var encoding = SparseAe.MLNet.Text.TokenizerEncodings.Get("cl100k_base");
-        var text = "x " + string.Concat(Enumerable.Repeat("!!\u0301", 1000));
-        Assert.Equal(2, Cl100k.PreTokenizer!.PreTokenize(text).Count());
-        int[] cuts = [0, 2 + 1024, 2 + 2048, text.Length];
-        var pieces = cuts.Zip(cuts.Skip(1)).SelectMany(p => Cl100k.EncodeToIds(text[p.First..p.Second])).ToArray();
-        Assert.NotEqual(Cl100k.EncodeToIds(text), pieces);   // so the cut shows in the ids
+        // Each is one pre-token of any length, yet the run count restarted inside it (digits were never
+        // counted; a mark or a line break started a new run), so it was never cut and cost the square of its length.
+        var encoding = SparseAe.MLNet.Text.TokenizerEncodings.Get(name);
+        var text = prefix + string.Concat(Enumerable.Repeat(unit, 1000));
+        Assert.Equal(preTokens, encoding.Tokenizer.PreTokenizer!.PreTokenize(text).Count());
+        int[] cuts = [0, prefix.Length + 1024, prefix.Length + 2048, text.Length];
+        var pieces = cuts.Zip(cuts.Skip(1)).SelectMany(p => encoding.Tokenizer.EncodeToIds(text[p.First..p.Second])).ToArray();
+        Assert.NotEqual(encoding.Tokenizer.EncodeToIds(text), pieces);   // so the cut shows in the ids
         Assert.Equal(pieces, encoding.Encode(text));
-    }
-
-    [Fact]
-    public void Lines_of_slashes_are_one_run_for_o200k_and_cut_too()
-    {
-        // o200k's punctuation pre-token ends in [\r\n/]*, so lines of "//" (empty comment lines) are one
-        // pre-token, yet the run count restarted at every line break: such text was never cut.
-        var o200k = SparseAe.MLNet.Text.TokenizerEncodings.Get("o200k_base");
-        var text = "x " + string.Concat(Enumerable.Repeat("//\n", 1000));
-        Assert.Equal(2, o200k.Tokenizer.PreTokenizer!.PreTokenize(text).Count());
-        int[] cuts = [0, 2 + 1024, 2 + 2048, text.Length];
-        var pieces = cuts.Zip(cuts.Skip(1)).SelectMany(p => o200k.Tokenizer.EncodeToIds(text[p.First..p.Second])).ToArray();
-        Assert.NotEqual(o200k.Tokenizer.EncodeToIds(text), pieces);   // so the cut shows in the ids
-        Assert.Equal(pieces, o200k.Encode(text));
     }
 
     [Fact]
