@@ -10,8 +10,9 @@ namespace SparseAe.Kernels.Simd;
 /// The JIT compiles a generic method once for each struct type argument and inlines these static
 /// members into it, so the generic source becomes the loop one would write by hand for that width
 /// (checked in the disassembly of the GEMM tile: the same instructions as the hand-written Vector256
-/// loop it replaced). Only cross-platform <c>Vector128/256/512</c> APIs are used: on ARM64 the
-/// 128-bit members compile to NEON.
+/// loop it replaced). Only cross-platform <c>Vector128/256/512</c> APIs are used, so on ARM64 the
+/// 128-bit members compile to NEON; the one x86 intrinsic, AVX's broadcast from memory in
+/// <see cref="Float128"/>'s <c>SplatFrom</c>, has <c>Vector128.Create</c> as its portable twin.
 /// <para>
 /// Rounding is the same at every width: <see cref="MultiplyAdd"/> is fused wherever the CPU has FMA
 /// (x86 from AVX2 on, every ARM64) and rounded twice where it has not, for vectors and for the plain
