@@ -15,7 +15,7 @@ internal sealed record RunSizes(int? TrainRows, int? TestRows, int Vocabulary, i
     public const int BatchSize = 256;
     public const int Threads = 2;
 
-    /// <summary>TopK's K for a code of <paramref name="hidden"/> latents: one latent in 8, at least 8.</summary>
+    /// <summary>TopK's K for a code of <paramref name="hidden"/> latents: one latent in 16, at least 8.</summary>
     public static int K(int hidden) => Math.Max(8, hidden / 16);
 
     public static RunSizes For(bool quick) => quick
