@@ -47,6 +47,9 @@ cases = [
     ('the same choice and a recall 0.0305 off', edited(expected, ('6 Shirt', '0.7107', '0.6802')), False),
     ('the same choice and another feature count', edited(expected, ('final featurizer:', '7200 features', '3600 features')), False),
     ('a recall 0.07 off after another choice', edited(sigmoid_choice, ('6 Shirt', '0.6802', '0.6407')), False),
+    ('one image of a class predicted as another class', edited(expected, ('6 Shirt', '19     1', '20     0')), True),
+    ('a confusion row under another class index', edited(expected, ('6 Shirt', '6 Shirt', '5 Shirt')), False),
+    ('a confusion row whose counts no longer add up to its class', edited(expected, ('6 Shirt', '19     1', '19     2')), False),
 ]
 failures = [name for name, lines, passes in cases if check(lines) != passes]
 for name in failures:

@@ -13,7 +13,8 @@ width, and on ML.NET's own vectorised trainers) are compared with these toleranc
   - the figure that ends a line (an accuracy, a validation figure): within 0.01; other decimals on a
     line (settings such as "ZCA 0.1" or "L2/row 0.002") exactly;
   - a row of a confusion matrix ("0 T-shirt/top  171 0 3 ... 0.8550"): each count within 6 images
-    and the recall within 0.03;
+    and the recall within 0.03, but the class index exactly, and the counts must add up to the
+    expected row's sum exactly (the class's test images, whatever the model predicts);
   - "N of M right (a)": N within 1% of M (rounded up), and, within the actual output, a must be the
     accuracy of the line "sparse autoencoder (H)  a" and N/M must round to a (a model loaded in a fresh
     process predicts exactly as the one that was trained, on any CPU);
@@ -75,6 +76,10 @@ def compare_line(number, expected, actual, errors, scale=1, free_integers=False)
         errors.append(f'line {number}: expected "{expected}", got "{actual}"')
         return
     confusion = bool(CONFUSION_ROW.match(expected.strip()))
+    if confusion:
+        counts = lambda t: sum(int(x) for x in t[1:-1] if x.isdigit())
+        if counts(e) != counts(a):
+            errors.append(f'line {number}: the counts add up to {counts(a)}, not the class\'s {counts(e)} images: "{actual}"')
     of_right = re.search(r'(\d+) of (\d+) right', expected)
     last_number = max((i for i, x in enumerate(e) if NUMBER.match(x)), default=-1)
     for i, (x, y) in enumerate(zip(e, a)):
@@ -85,7 +90,7 @@ def compare_line(number, expected, actual, errors, scale=1, free_integers=False)
                 continue
             if '.' in x and i == last_number:
                 tolerance = RECALL if confusion else DECIMAL
-            elif confusion:
+            elif confusion and i > 0:
                 tolerance = COUNT
             elif of_right and x == of_right.group(1):
                 tolerance = math.ceil(0.01 * int(of_right.group(2)))
