@@ -319,4 +319,33 @@ public class TrainerTests
         Assert.Equal(whole.Parameters.Theta, huge.Parameters.Theta);   // the same one batch an epoch
         Assert.Equal(m, MemoryBudget.MiniBatchRows(Settings(200_000_000), m).BatchRows);
     }
+
+    // 100 rows of 64 with Threads = 1,000 started 999 worker threads and gave each a share's buffers
+    // (about 120 KB at H = 100): 124 MB where a fit on the cores took 2 MB; at the option's limit, 65,535,
+    // that is 65,534 threads and 8 GB. Threads beyond both the cores and the batch's 32-row shares
+    // have no share of rows, and on no core of their own they split no pass faster.
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs)]
+    [InlineData(OptimizerKind.Adam)]
+    public void Threads_beyond_the_cores_and_the_batchs_shares_are_not_started(OptimizerKind optimizer)
+    {
+        const int v = 64, m = 100;
+        var source = new ArrayRowSource(TestData.RandomRows(m, v, 5), m, v);
+        TrainerSettings Settings(int threads) => new()
+        {
+            HiddenCount = 100, Optimizer = optimizer, MaxIterations = 3, Epochs = 2, BatchSize = m, Threads = threads, Seed = 7,
+        };
+        int useful = Math.Max(Environment.ProcessorCount, m / 32);
+        var expected = AutoencoderTraining.Run(source, Settings(useful));   // and the warm-up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        AutoencoderTraining.Run(source, Settings(useful));
+        long usefulBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var many = AutoencoderTraining.Run(source, Settings(1_000));
+        long manyBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(manyBytes < usefulBytes + 1_000_000, $"Threads = 1,000 allocated {manyBytes:N0} bytes, Threads = {useful} {usefulBytes:N0}");
+        Assert.Equal(expected.Parameters.Theta, many.Parameters.Theta);
+        Assert.Equal(MemoryBudget.FullBatchBytes(v, 100, m, Settings(useful)), MemoryBudget.FullBatchBytes(v, 100, m, Settings(65_535)));
+        Assert.Equal(MemoryBudget.MiniBatchBytes(v, 100, Settings(useful), m), MemoryBudget.MiniBatchBytes(v, 100, Settings(65_535), m));
+    }
 }

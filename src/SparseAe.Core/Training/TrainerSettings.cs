@@ -45,7 +45,10 @@ public sealed class TrainerSettings
     /// <summary>Seed of the initial weights, Adam's shuffle and the MaximumRows sample.</summary>
     public int Seed { get; init; } = Defaults.Seed;
 
-    /// <summary>Worker threads; 0 = one per core. Results are deterministic for a given seed and thread count.</summary>
+    /// <summary>
+    /// Worker threads; 0 = one per core. Results are deterministic for a given seed and thread count.
+    /// Threads beyond both the cores and the batch's shares of 32 rows are not started (they would change no bit).
+    /// </summary>
     public int Threads { get; init; } = Defaults.Threads;
 
     /// <summary>Stops training (Run throws OperationCanceledException) between evaluations.</summary>
