@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace SparseAe.Threading;
 
@@ -87,7 +88,10 @@ internal sealed class WorkerPool : IDisposable
             while (Volatile.Read(ref _pending) > 0) spin.SpinOnce(sleep1Threshold: -1);
             _body = null;
         }
-        if (_error is { } e) throw new AggregateException(e);
+        // Rethrown as itself, with the worker's stack: wrapped, its type would follow which index met it
+        // (the caller's own index throws as itself), and handlers of OutOfMemoryException or of
+        // OperationCanceledException would miss it on more than one thread.
+        if (_error is { } e) ExceptionDispatchInfo.Throw(e);
     }
 
     private void Loop(int index)
