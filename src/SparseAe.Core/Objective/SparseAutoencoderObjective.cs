@@ -304,8 +304,16 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     /// </summary>
     internal static int ThreadsFor(int threads, long batchRows) => (int)Math.Min(threads, Math.Max(Environment.ProcessorCount, batchRows / MinRowsPerChunk));
 
-    /// <summary>Stops the worker threads (they are background threads, so this is optional).</summary>
-    public void Dispose() => _pool?.Dispose();
+    /// <summary>Stops the worker threads (an objective left undisposed stops them once it is collected).</summary>
+    public void Dispose()
+    {
+        _pool?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    // A worker's loop holds its pool but not the objective: without this, the threads of an objective
+    // nobody disposed would wait for calls, asleep, until the process ends.
+    ~SparseAutoencoderObjective() => _pool?.Dispose();
 
     private void EnsureBuffers(int rows)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace SparseAe.Threading;
@@ -104,18 +105,26 @@ internal sealed class WorkerPool : IDisposable
             seen = call;
             if (_disposed) return;
             if (index >= (int)(call & 0xFFFF)) continue;   // this call needs fewer threads
-            try
-            {
-                _body!(index);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref _error, e, null);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _pending);
-            }
+            RunBody(index);
+        }
+    }
+
+    // Apart from Loop so that no slot of the worker's frame keeps the body, and through it its owner,
+    // alive between calls: an owner nobody disposed can then be collected and stop the pool.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RunBody(int index)
+    {
+        try
+        {
+            _body!(index);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _error, e, null);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
         }
     }
 
