@@ -201,4 +201,24 @@ public class ObjectiveTests
         objective.Evaluate(theta, TestData.RandomRows(m, v, 1), m, new float[theta.Length]);
         return new WeakReference(objective.Pool!);
     }
+
+    // After Dispose, an objective that had evaluated on 2 threads threw an ObjectDisposedException naming
+    // the internal WorkerPool, while one that had not started a new pool whose threads nothing would stop,
+    // and one of 1 thread went on evaluating: the same call worked or not by its history.
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(2, true)]
+    public void Evaluate_after_Dispose_is_refused_naming_the_objective(int threads, bool evaluatedBefore)
+    {
+        const int v = 8, h = 4, m = 64;
+        var objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(), threads);
+        var theta = ParameterInitializer.Initialize(v, h, seed: 1).Theta;
+        var x = TestData.RandomRows(m, v, 1);
+        if (evaluatedBefore) objective.Evaluate(theta, x, m, new float[theta.Length]);
+        objective.Dispose();
+        objective.Dispose();   // twice is allowed
+        var e = Assert.Throws<ObjectDisposedException>(() => objective.Evaluate(theta, x, m, new float[theta.Length]));
+        Assert.Equal(typeof(SparseAutoencoderObjective).FullName, e.ObjectName);
+    }
 }

@@ -61,6 +61,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     private readonly Chunk[] _chunks;
     private readonly SparseCodeState? _codes;   // the sparse codes (ReLU, TopK, JumpReLU) only
     private WorkerPool? _pool;
+    private bool _disposed;
     private SparseRowBatch? _sparseX;   // the batch of the evaluation under way when its rows are sparse
 
     /// <summary>Creates the objective for a V-H-V network.</summary>
@@ -136,6 +137,8 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
 
     private CostBreakdown Evaluate(ReadOnlyMemory<float> theta, ReadOnlyMemory<float> x, SparseRowBatch? sparseX, int rows, Memory<float> gradient)
     {
+        // Checked here, not left to the pool: that would refuse only an objective that had used its threads.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         int n = AutoencoderParameters.CountFor(_v, _h, _settings.HasThresholds);
         if (theta.Length != n) throw new ArgumentException($"theta must hold {n} values, but holds {theta.Length}.", nameof(theta));
         if (gradient.Length != n) throw new ArgumentException($"gradient must hold {n} values, but holds {gradient.Length}.", nameof(gradient));
@@ -307,6 +310,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     /// <summary>Stops the worker threads (an objective left undisposed stops them once it is collected).</summary>
     public void Dispose()
     {
+        _disposed = true;
         _pool?.Dispose();
         GC.SuppressFinalize(this);
     }
