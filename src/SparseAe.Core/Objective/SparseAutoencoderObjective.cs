@@ -315,8 +315,10 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    // A worker's loop holds its pool but not the objective: without this, the threads of an objective
-    // nobody disposed would wait for calls, asleep, until the process ends.
+    /// <summary>
+    /// Stops the worker threads of an objective nobody disposed. A worker's loop holds its pool but not the
+    /// objective: without this, those threads would wait for calls, asleep, until the process ends.
+    /// </summary>
     ~SparseAutoencoderObjective() => _pool?.Dispose();
 
     private void EnsureBuffers(int rows)
