@@ -25,6 +25,13 @@ public sealed class DoubleVec
     public double[] Features { get; set; } = [];
 }
 
+/// <summary>A 16-wide column whose rows may be stored sparse.</summary>
+public sealed class Sparse16
+{
+    [VectorType(16)]
+    public VBuffer<float> Features { get; set; }
+}
+
 public sealed class ScalarRow
 {
     public float Features { get; set; }

@@ -9,12 +9,6 @@ public class DataViewRowsTests
 {
     private readonly MLContext _ml = new(seed: 1);
 
-    public sealed class Sparse16
-    {
-        [VectorType(16)]
-        public VBuffer<float> Features { get; set; }
-    }
-
     // 40 rows, dense or sparse, with row 30 a sparse row of the given indices.
     private IDataView RowsWithBadRow30(int[] badIndices, bool sparse)
     {

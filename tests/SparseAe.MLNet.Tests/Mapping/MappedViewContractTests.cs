@@ -14,12 +14,6 @@ public class MappedViewContractTests
 {
     private readonly MLContext _ml = new(seed: 1);
 
-    public sealed class Sparse16
-    {
-        [VectorType(16)]
-        public VBuffer<float> Features { get; set; }
-    }
-
     private IDataView Rows16(int count) => _ml.Data.LoadFromEnumerable(Enumerable.Range(0, count).Select(i =>
         new Sparse16 { Features = new VBuffer<float>(16, 3, [0.2f + 0.01f * i, 0.5f, 0.9f], [i % 5, 7, 12 + i % 4]) }));
 
