@@ -298,14 +298,15 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     internal WorkerPool? Pool => _threads == 1 ? null : _pool ??= new WorkerPool(_threads);
 
     /// <summary>
-    /// The threads worth starting for batches of at most <paramref name="batchRows"/> rows when
-    /// <paramref name="threads"/> are asked for: no more than the batch's shares of 32 rows or the
+    /// The threads worth starting for batches of at most <paramref name="batchRows"/> rows when the
+    /// <c>Threads</c> setting is <paramref name="threads"/> (0: one per core, <see cref="Defaults.ResolveThreads"/>):
+    /// no more than the batch's shares of 32 rows or the
     /// machine's cores, whichever is more. A thread beyond both has no share of rows (every share holds 32
     /// at least), and the passes over whole arrays give every element the same operations however they
     /// are split, so leaving it out changes no bit; it would cost its thread and its share's buffers
     /// (about 120 KB at V = 64, H = 100: 8 GB and 65,534 threads at Threads = 65,535).
     /// </summary>
-    internal static int ThreadsFor(int threads, long batchRows) => (int)Math.Min(threads, Math.Max(Environment.ProcessorCount, batchRows / MinRowsPerChunk));
+    internal static int ThreadsFor(int threads, long batchRows) => (int)Math.Min(Defaults.ResolveThreads(threads), Math.Max(Environment.ProcessorCount, batchRows / MinRowsPerChunk));
 
     /// <summary>Stops the worker threads (an objective left undisposed stops them once it is collected).</summary>
     public void Dispose()

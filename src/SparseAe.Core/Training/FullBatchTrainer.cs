@@ -39,7 +39,7 @@ internal static class FullBatchTrainer
     {
         Debug.Assert(rows >= 1 && rows <= MaxRows(visibleCount, settings.HiddenCount));
         var clock = Stopwatch.StartNew();
-        int threads = SparseAutoencoderObjective.ThreadsFor(Defaults.ResolveThreads(settings.Threads), rows);
+        int threads = SparseAutoencoderObjective.ThreadsFor(settings.Threads, rows);
         using var objective = new SparseAutoencoderObjective(visibleCount, settings.HiddenCount, settings.Objective, threads);
         var start = ParameterInitializer.Initialize(visibleCount, settings.HiddenCount, settings.Seed);
         int n = start.Theta.Length;

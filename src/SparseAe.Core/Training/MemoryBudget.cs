@@ -19,7 +19,7 @@ internal static class MemoryBudget
     public static long FullBatchBytes(int visible, int hidden, long rows, TrainerSettings s)
     {
         double n = 2.0 * hidden * visible + hidden + visible;
-        int threads = Objective.SparseAutoencoderObjective.ThreadsFor(Defaults.ResolveThreads(s.Threads), rows);
+        int threads = Objective.SparseAutoencoderObjective.ThreadsFor(s.Threads, rows);
         int pairs = Optimization.Lbfgs.StoredPairs(s.LbfgsMemory, s.MaxIterations);
         double bytes = n * (16 + 88 + 8.0 * pairs + 4 + 4.0 * threads) + 4.0 * rows * (hidden + visible) + 8.0 * hidden * visible;
         return (long)Math.Min(bytes, long.MaxValue);
@@ -37,7 +37,7 @@ internal static class MemoryBudget
     {
         var (poolRows, batchRows) = MiniBatchRows(s, rows);
         double n = 2.0 * hidden * visible + hidden + visible;
-        int threads = Objective.SparseAutoencoderObjective.ThreadsFor(Defaults.ResolveThreads(s.Threads), batchRows);
+        int threads = Objective.SparseAutoencoderObjective.ThreadsFor(s.Threads, batchRows);
         double bytes = n * (16 + 4.0 * threads) + 4.0 * batchRows * (2.0 * hidden + 2 * visible) + (sparseRows ? 0 : 4.0 * poolRows * visible) + 8.0 * hidden * visible;
         return (long)Math.Min(bytes, long.MaxValue);
     }

@@ -40,7 +40,7 @@ internal static class MiniBatchTrainer
         }
 
         var clock = Stopwatch.StartNew();
-        int threads = SparseAutoencoderObjective.ThreadsFor(Defaults.ResolveThreads(settings.Threads), batchSize);
+        int threads = SparseAutoencoderObjective.ThreadsFor(settings.Threads, batchSize);
         using var objective = new SparseAutoencoderObjective(v, h, settings.Objective, threads);
         bool codes = settings.Objective.IsSparseCode;
         // The sparse codes start from the first mini-batch (their pre-encoder bias is its mean).
