@@ -63,6 +63,7 @@ internal static class TokenizerEncodings
 internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
 {
     private readonly HashSet<int> _special = [.. tokenizer.SpecialTokens?.Values ?? []];
+    private readonly string[] _specialTexts = [.. tokenizer.SpecialTokens?.Keys ?? []];
 
     // cl100k's and o200k's patterns split numbers every 3 digits (\p{N}{1,3}); r50k's and p50k's ( ?\p{N}+)
     // make a number of any length one pre-token, as costly to merge as a word.
@@ -94,17 +95,38 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
     /// 0.05 / 1.2 s for '!', and more than 10 minutes for 600,000 letters (one row of a DNA string, say),
     /// with no way to stop it. Digits are not cut where the pattern splits them every 3 (cl100k, o200k: 40,000
     /// in 0.01 s); r50k_base, p50k_base and p50k_edit's pattern joins them, so there a run of more digits is
-    /// cut too. A cut changes the tokens that would span it; text without such runs is encoded whole.
+    /// cut too. A cut changes the tokens that would span it, except a special token, which it never splits;
+    /// text without such runs is encoded whole.
     /// </summary>
     public IReadOnlyList<int> Encode(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty) return [];
-        int cut = NextCut(text, 0, _joinsDigits);
+        int cut = PieceEnd(text, 0);
         if (cut == text.Length) return Tokenizer.EncodeToIds(text);
         var ids = new List<int>();
-        for (int start = 0; start < text.Length; start = cut, cut = NextCut(text, start, _joinsDigits))
+        for (int start = 0; start < text.Length; start = cut, cut = PieceEnd(text, start))
             ids.AddRange(Tokenizer.EncodeToIds(text[start..cut]));
         return ids;
+    }
+
+    // NextCut, moved off a special token it would split: its '<' and '|' continue a run of punctuation,
+    // so the run's cut could fall inside "<|endoftext|>", which then counted as the tokens of its pieces.
+    // The cut moves to the token's start (a piece holds more than MaxRunLength characters before its cut, so
+    // the token starts after the piece does: from > start keeps every piece nonempty).
+    private int PieceEnd(ReadOnlySpan<char> text, int start)
+    {
+        int cut = NextCut(text, start, _joinsDigits);
+        if (cut == text.Length) return cut;
+        foreach (var special in _specialTexts)
+        {
+            // An occurrence in this window starts before the cut and ends after it.
+            int from = Math.Max(start + 1, cut - special.Length + 1), to = Math.Min(text.Length, cut + special.Length - 1);
+            if (from >= to) continue;
+            int at = text[from..to].IndexOf(special, StringComparison.Ordinal);
+            if (at < 0) continue;
+            return from + at;
+        }
+        return cut;
     }
 
     // The end of the piece that starts at `start`: where a run of one kind (white space, letters, other

@@ -200,6 +200,23 @@ public class TokenCountsTests
         Assert.Equal(Cl100k.EncodeToIds(text[..1025]).Concat(Cl100k.EncodeToIds(text[1025..])), ids);
     }
 
+    [Theory]
+    [InlineData(1023)]   // the run's 1,025th character is the token's '|': the cut fell inside the token
+    [InlineData(1022)]   // the run ends at the token's letters with 1,024 characters: no cut
+    [InlineData(1024)]   // the 1,025th character is the token's '<': the cut falls before it
+    [InlineData(2047)]   // the second piece's cut: the run's 2,049th character is the token's '|'
+    public void A_piece_boundary_never_splits_a_special_token(int bangs)
+    {
+        var encoding = SparseAe.MLNet.Text.TokenizerEncodings.Get("cl100k_base");
+        // <|endoftext|> after a long run of punctuation: '<' and '|' continue the run, so the cut at its
+        // 1,025th character could fall inside the token, which then counted as the tokens of its pieces.
+        var text = "x " + new string('!', bangs) + "<|endoftext|> after";
+        int endOfText = Cl100k.EncodeToIds("<|endoftext|>").Single();
+        var ids = encoding.Encode(text);
+        Assert.Equal(1, ids.Count(id => id == endOfText));
+        Assert.Equal(text, Cl100k.Decode(ids));
+    }
+
     [Fact]
     public void Runs_of_white_space_are_cut_too_and_digits_never()
     {
