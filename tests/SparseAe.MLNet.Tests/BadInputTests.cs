@@ -30,6 +30,27 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_missing_column_in_data_without_columns_says_there_are_none()
+    {
+        // The list of the columns there are was empty: "the data have columns: ."
+        var none = new DataViewSchema.Builder().ToSchema();
+        var e = Assert.ThrowsAny<ArgumentException>(() => Small().Fit(new EmptyDataView(none)));
+        Assert.StartsWith("Input column 'Features' was not found; the data have no columns.", e.Message);
+        var shape = Mapping.MappedViewContractTests.SchemaShapeOf(none);
+        Assert.StartsWith("Input column 'Features' was not found; the data have no columns.",
+            Assert.ThrowsAny<ArgumentException>(() => Small().GetOutputSchema(shape)).Message);
+    }
+
+    private sealed class EmptyDataView(DataViewSchema schema) : IDataView
+    {
+        public DataViewSchema Schema => schema;
+        public bool CanShuffle => false;
+        public long? GetRowCount() => 0;
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => throw new NotSupportedException();
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void Variable_size_vector_at_Fit_and_at_GetOutputSchema()
     {
         var data = _ml.Data.LoadFromEnumerable(new[] { new VariableVec { Features = [0.1f, 0.2f] } });

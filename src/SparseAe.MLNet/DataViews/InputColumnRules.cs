@@ -66,14 +66,20 @@ internal static class InputColumnRules
     // The column of that name, or an error listing the columns there are.
     private static DataViewSchema.Column Named(DataViewSchema schema, string name)
         => schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema),
-                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
+            ?? throw new ArgumentOutOfRangeException(nameof(schema), NotFound(name, schema.Where(c => !c.IsHidden).Select(c => c.Name)));
 
     // The same on a SchemaShape. SchemaShape.TryFindColumn is internal; the last column of a name wins, as in a schema.
     private static SchemaShape.Column Named(SchemaShape shape, string name)
         => shape.LastOrDefault(c => c.Name == name) is { Name: not null } column ? column
-            : throw new ArgumentOutOfRangeException(nameof(shape),
-                $"Input column '{name}' was not found; the data have columns: {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.");
+            : throw new ArgumentOutOfRangeException(nameof(shape), NotFound(name, shape.Select(c => c.Name)));
+
+    // "...; the data have columns: 'a', 'b'.", or, for data without a column, "...; the data have no columns."
+    // (the empty list read "the data have columns: .").
+    private static string NotFound(string name, IEnumerable<string> columns)
+    {
+        string list = string.Join(", ", columns.Select(c => $"'{c}'"));
+        return $"Input column '{name}' was not found; the data have {(list.Length == 0 ? "no columns" : $"columns: {list}")}.";
+    }
 
     /// <summary>The estimators' output shape: the input shape with the given columns added (or replaced).</summary>
     public static SchemaShape WithOutputs(SchemaShape input, string inputColumnName, params OutputShape[] outputs)
