@@ -166,6 +166,20 @@ public class AutoencoderTrainingTests
         Assert.Equal(1024, pool.AllocatedRows);
     }
 
+    // BatchSize x H above one array passed to the memory check, which on this machine refused it for
+    // memory (a 32 GB batch) and on a larger one would have let an allocation fail naming its 'length'.
+    [Fact]
+    public void A_mini_batch_too_large_for_one_array_is_refused_by_BatchSize()
+    {
+        const int rows = 4096, v = 2;
+        var settings = new TrainerSettings { HiddenCount = 1_000_000, Epochs = 1, BatchSize = rows, Seed = 3, Threads = 1, Optimizer = OptimizerKind.Adam };
+        var source = new CountedStream(TestData.RandomRows(rows, v, 5), rows, v);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => AutoencoderTraining.Run(source, settings));
+        Assert.Equal("BatchSize", e.ParamName);
+        Assert.Contains($"BatchSize is 4096, but a mini-batch of a 2-1000000-2 autoencoder holds at most {(Array.MaxLength - 16L) / SparseAe.Kernels.RowMatrixKernels.PaddedWidth(1_000_000)} rows", e.Message);
+        Assert.Equal(0, source.Read);
+    }
+
     // The first draw of every epoch fills the pool, and no cancellation was looked at until it was full.
     [Fact]
     public void Adam_stops_for_a_cancellation_while_it_fills_its_shuffle_pool()

@@ -177,6 +177,24 @@ public class ObjectiveTests
         Assert.Contains("theta must hold", Assert.Throws<ArgumentException>(() => objective.Evaluate(new float[5], new float[3], 1, new float[theta.Length])).Message);
     }
 
+    // H = 20 million at V = 2 needs 80 million parameters, within one array, but the objective's blocks of
+    // 128 rows of hidden units do not fit one: an allocation failed, naming its 'length'. V = 20 million
+    // passed too (and allocated 3 GB of weight copies) where a block of its inputs cannot be held.
+    [Theory]
+    [InlineData(2, 20_000_000, "hiddenCount", "hidden units")]
+    [InlineData(20_000_000, 1, "visibleCount", "20000000 inputs")]
+    public void An_autoencoder_too_wide_for_its_blocks_of_rows_is_refused_by_its_size(int v, int h, string name, string what)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SparseAutoencoderObjective(v, h, new ObjectiveSettings()));
+        Assert.Equal(name, e.ParamName);
+        Assert.Contains($"A {v}-{h}-{v} autoencoder is too wide to train", e.Message);
+        Assert.Contains(what, e.Message);
+        Assert.Contains($"at most {(Array.MaxLength - 16L) / 128} inputs", e.Message);
+        // The widest that fits: a block of 128 rows of 16,777,215 values (the objective only, at one row).
+        Assert.Equal(128, SparseAutoencoderObjective.MaxRows(16_777_215, 1));
+        Assert.Equal(127, SparseAutoencoderObjective.MaxRows(16_777_216, 1));
+    }
+
     // Dispose was documented as optional (the workers are background threads), but a worker's loop holds
     // its pool, so an objective left undisposed kept its threads, asleep, until the process ended: 50
     // objectives of 2 threads that had evaluated once left 51 more threads in the process after a GC.

@@ -73,7 +73,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        AutoencoderParameters.CountFor(visibleCount, hiddenCount);
+        CheckSizes(visibleCount, hiddenCount);
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, $"threads must be at least 1, but is {threads}.");
         _settings = settings;
         _v = visibleCount;
@@ -93,6 +93,33 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         for (int c = 0; c < threads; c++) _chunks[c] = new Chunk(_v, _hp);
         settings.Validate(hiddenCount);
         _codes = settings.IsSparseCode ? new SparseCodeState(settings, visibleCount, hiddenCount, _hp) : null;
+    }
+
+    /// <summary>
+    /// The most rows one evaluation takes at V inputs and H hidden units: their activations, (rows, Hp)
+    /// and (rows, V) floats (Hp = H padded to whole vectors), are single arrays, which hold at most
+    /// <see cref="Array.MaxLength"/> elements, 16 of them kept for the alignment.
+    /// </summary>
+    internal static long MaxRows(int visibleCount, int hiddenCount)
+        => (Array.MaxLength - 16L) / Math.Max(visibleCount, RowMatrixKernels.PaddedWidth(hiddenCount));
+
+    /// <summary>
+    /// The sizes this objective can evaluate: theta's (<see cref="AutoencoderParameters.CountFor"/>) and
+    /// its work blocks', <see cref="BlockRows"/> rows of max(V, Hp) floats in one array each, so that V and
+    /// Hp are at most (Array.MaxLength - 16) / 128 = 16,777,215 (H = 20 million at V = 2 passed the first
+    /// rule and failed in an allocation, naming its 'length').
+    /// </summary>
+    internal static void CheckSizes(int visibleCount, int hiddenCount)
+    {
+        AutoencoderParameters.CountFor(visibleCount, hiddenCount);
+        if (MaxRows(visibleCount, hiddenCount) >= BlockRows) return;
+        int hp = RowMatrixKernels.PaddedWidth(hiddenCount), most = (int)((Array.MaxLength - 16L) / BlockRows);
+        int mostHidden = most / RowMatrixKernels.PaddedWidth(1) * RowMatrixKernels.PaddedWidth(1);
+        bool hidden = hp >= visibleCount;
+        throw new ArgumentOutOfRangeException(hidden ? nameof(hiddenCount) : nameof(visibleCount), hidden ? hiddenCount : visibleCount,
+            $"A {visibleCount}-{hiddenCount}-{visibleCount} autoencoder is too wide to train: it works on blocks of {BlockRows} rows of its " +
+            $"{(hidden ? $"{hp} hidden units (padded to whole vectors)" : $"{visibleCount} inputs")}, more values than one array can hold " +
+            $"({Array.MaxLength}); it takes at most {most} inputs and {mostHidden} hidden units.");
     }
 
     /// <summary>V.</summary>

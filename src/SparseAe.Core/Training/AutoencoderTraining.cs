@@ -26,11 +26,16 @@ public static class AutoencoderTraining
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         int v = rows.VectorSize, h = settings.HiddenCount;
-        Model.AutoencoderParameters.CountFor(v, h);
+        Objective.SparseAutoencoderObjective.CheckSizes(v, h);
         string network = $"a {v}-{h}-{v} autoencoder";
         string what = RowReading.Named(rows);
         if (settings.Optimizer == OptimizerKind.Adam)
         {
+            // A mini-batch's activations are single arrays, as L-BFGS's rows' are.
+            long batchLimit = Objective.SparseAutoencoderObjective.MaxRows(v, h);
+            if (MemoryBudget.MiniBatchRows(settings, rows.RowCount).BatchRows > batchLimit)
+                throw new ArgumentOutOfRangeException(nameof(settings.BatchSize), settings.BatchSize,
+                    $"BatchSize is {settings.BatchSize}, but a mini-batch of {network} holds at most {batchLimit} rows (its activations are single arrays); lower it.");
             // Memory is checked once the first pass is open (its reader says whether the rows are
             // sparse, which decides the shuffle pool's size) and before anything large is allocated.
             return MiniBatchTrainer.Train(rows, settings, sparse =>

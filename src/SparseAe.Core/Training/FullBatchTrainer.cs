@@ -14,12 +14,10 @@ namespace SparseAe.Training;
 internal static class FullBatchTrainer
 {
     /// <summary>
-    /// The most rows L-BFGS can train on at V inputs and H hidden units: the activations of every row
-    /// are held at once, (rows, Hp) and (rows, V) floats in single arrays (Hp = H padded to whole
-    /// vectors), and an array holds at most <see cref="Array.MaxLength"/> elements.
+    /// The most rows L-BFGS can train on at V inputs and H hidden units: it evaluates every row at once,
+    /// <see cref="SparseAutoencoderObjective.MaxRows"/>.
     /// </summary>
-    public static long MaxRows(int visibleCount, int hiddenCount)
-        => (Array.MaxLength - 16L) / Math.Max(visibleCount, Kernels.RowMatrixKernels.PaddedWidth(hiddenCount));
+    public static long MaxRows(int visibleCount, int hiddenCount) => SparseAutoencoderObjective.MaxRows(visibleCount, hiddenCount);
 
     /// <summary>Trains on X, (rows, V) row-major: 1..<see cref="MaxRows"/> rows of finite values, settings validated.</summary>
     public static TrainingResult Train(ReadOnlyMemory<float> x, int rows, int visibleCount, TrainerSettings settings)
