@@ -166,6 +166,34 @@ public class AutoencoderTrainingTests
         Assert.Equal(1024, pool.AllocatedRows);
     }
 
+    // The pool was one array of P x V floats: 65,536 rows of 40,000 values (the default pool, 10.5 GB, which
+    // the memory check let through here) failed in Array.Resize when the 32,769th row arrived, as P x V
+    // passed int. It is held in chunks now; chunks of 64 floats (6 rows of 10) show the same rows come out
+    // in the same order as from one chunk.
+    [Fact]
+    public void A_shuffle_pool_is_held_in_chunks_and_draws_the_same_rows()
+    {
+        const int rows = 100, v = 10;
+        var source = new CountedStream(TestData.RandomRows(rows, v, 7), rows, v);
+        List<float[]> Drawn(DenseRowPool pool)
+        {
+            var drawn = new List<float[]>();
+            using var reader = new ShufflingRowReader(source.OpenPass(0), pool, seed: 4);
+            for (var row = new float[v]; reader.TryReadRow(row); row = new float[v]) drawn.Add(row);
+            return drawn;
+        }
+        var chunked = new DenseRowPool(64, v, chunkFloats: 64);
+        Assert.Equal(Drawn(new DenseRowPool(64, v)), Drawn(chunked));
+        Assert.Equal(64, chunked.AllocatedRows);
+        Assert.Equal(rows, Drawn(new DenseRowPool(64, v, chunkFloats: 64)).Select(r => string.Join(',', r)).Distinct().Count());
+        var growing = new DenseRowPool(64, v, chunkFloats: 64);
+        growing.Row(0)[0] = 1;
+        Assert.Equal(6, growing.AllocatedRows);   // a chunk's rows, not the first 1,024
+        growing.Row(13)[9] = 2;
+        Assert.Equal(18, growing.AllocatedRows);
+        Assert.Equal((1f, 2f), (growing.Row(0)[0], growing.Row(13)[9]));
+    }
+
     // BatchSize x H above one array passed to the memory check, which on this machine refused it for
     // memory (a 32 GB batch) and on a larger one would have let an allocation fail naming its 'length'.
     [Fact]

@@ -187,32 +187,53 @@ internal sealed class PoolDraw(int capacity, int seed, Func<int, bool> fill, Act
 internal sealed class DenseRowPool
 {
     private const int FirstRows = 1024;
-    private readonly int _v;
-    private float[] _rows = [];
 
-    public DenseRowPool(int capacity, int vectorSize)
+    // The rows live in chunks of at most 2^24 floats (64 MB): P x V may pass what one array holds (65,536
+    // rows of 40,000 values did, and failed in Array.Resize when the 32,769th row arrived).
+    private const int ChunkFloats = 1 << 24;
+    private readonly int _v, _chunkRows;
+    private readonly List<float[]> _chunks = [];
+
+    /// <param name="capacity">The most rows, P.</param>
+    /// <param name="vectorSize">V.</param>
+    /// <param name="chunkFloats">The most floats a chunk holds (tests make it small; at least V are held).</param>
+    public DenseRowPool(int capacity, int vectorSize, int chunkFloats = ChunkFloats)
     {
         if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"The pool's capacity must be at least 1 row, but is {capacity}.");
         if (vectorSize < 1) throw new ArgumentOutOfRangeException(nameof(vectorSize), vectorSize, $"vectorSize must be at least 1, but is {vectorSize}.");
         Capacity = capacity;
         _v = vectorSize;
+        _chunkRows = Math.Clamp(chunkFloats / vectorSize, 1, capacity);
     }
 
     /// <summary>The most rows the pool holds.</summary>
     public int Capacity { get; }
 
     /// <summary>The rows allocated so far.</summary>
-    public int AllocatedRows => _rows.Length / _v;
+    public int AllocatedRows => _chunks.Sum(c => c.Length / _v);
 
     /// <summary>Row <paramref name="slot"/> (below <see cref="Capacity"/>), allocating up to it first.</summary>
+    /// <remarks>The chunk that takes new rows grows as they arrive (from 1,024 rows, doubling); the ones before it are full.</remarks>
     public Span<float> Row(int slot)
     {
-        if (slot >= AllocatedRows)
+        int c = slot / _chunkRows, r = slot - c * _chunkRows;
+        while (_chunks.Count <= c)
         {
-            long rows = Math.Min(Capacity, Math.Max(slot + 1L, Math.Max(FirstRows, 2L * AllocatedRows)));
-            Array.Resize(ref _rows, (int)(rows * _v));
+            if (_chunks.Count > 0) Grow(_chunks.Count - 1, _chunkRows);
+            _chunks.Add([]);
         }
-        return _rows.AsSpan(slot * _v, _v);
+        if (_chunks[c].Length <= (long)r * _v) Grow(c, Math.Max(r + 1L, Math.Max(FirstRows, 2L * (_chunks[c].Length / _v))));
+        return _chunks[c].AsSpan(r * _v, _v);
+    }
+
+    // Chunk c to `rows` rows, but no more than a chunk's or what the capacity leaves it.
+    private void Grow(int c, long rows)
+    {
+        rows = Math.Min(rows, Math.Min(_chunkRows, Capacity - (long)c * _chunkRows));
+        var chunk = _chunks[c];
+        if (chunk.Length >= rows * _v) return;
+        Array.Resize(ref chunk, (int)(rows * _v));
+        _chunks[c] = chunk;
     }
 }
 
