@@ -152,7 +152,7 @@ public class SparseRowTrainingTests
         IRowSource sparseSource = new SparseView(source);
         var dense = RowReading.ReadAll(source, kept, new Random(5), () => new InvalidOperationException("too many"), null);
         using var reader = sparseSource.OpenPass(0);
-        var (sparse, seen) = RowReading.ReadAllSparse(reader, sparseSource, kept, new Random(5), () => new InvalidOperationException("too many"), null);
+        var (sparse, seen) = RowReading.ReadAllSparse(reader, sparseSource, kept, new Random(5), () => new InvalidOperationException("too many"), null, "rows");
         Assert.Equal(rows, seen);
         Assert.Equal(rows, dense.Seen);
         Assert.Equal(kept, sparse.Rows);
@@ -163,7 +163,7 @@ public class SparseRowTrainingTests
         Assert.Contains(Enumerable.Range(0, kept), r => held[r * V] > kept);
         // Without a sampler, one row more than the limit is refused.
         using var again = sparseSource.OpenPass(0);
-        Assert.Equal("too many", Assert.Throws<InvalidOperationException>(() => RowReading.ReadAllSparse(again, sparseSource, kept, null, () => new InvalidOperationException("too many"), null)).Message);
+        Assert.Equal("too many", Assert.Throws<InvalidOperationException>(() => RowReading.ReadAllSparse(again, sparseSource, kept, null, () => new InvalidOperationException("too many"), null, "rows")).Message);
     }
 
     // The sigmoid decoder's range warning saw only the sparse rows' nonzeros: counts 1..3 were said to lie
@@ -226,10 +226,25 @@ public class SparseRowTrainingTests
         var dense = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: false), settings));
         var sparse = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: true), settings));
         Assert.Matches(@"^Row \d+ of mini-batch \d in epoch 1 \(rows in shuffled order\) holds NaN at index 7; every value must be finite\.", dense.Message);
-        Assert.Equal(dense.Message.Split(" (Parameter")[0], sparse.Message.Split(" (Parameter")[0]);
+        Assert.Equal(dense.Message, sparse.Message);   // the parameter too: the dense batch's, 'source', not the sparse batch's 'values'
+        Assert.EndsWith("(Parameter 'source')", sparse.Message);
         // A reader's own sparse row that breaks a rule is named alike, with the rule and the value.
         var repeated = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: true, repeat: true), settings));
         Assert.Matches(@"^Row \d+ of mini-batch \d in epoch 1 \(rows in shuffled order\): index 1 is 7 after 7; indices must be strictly ascending\.", repeated.Message);
+    }
+
+    // L-BFGS named a NaN in a sparse row by the internal batch's parameter, 'values'; the dense read names
+    // AutoencoderTraining.Run's own parameter, 'rows'. Both name the row and the index, and now 'rows'.
+    [Fact]
+    public void Lbfgs_names_a_bad_sparse_row_as_a_dense_rows_is()
+    {
+        const int rows = 100;
+        var source = new ArrayRowSource(Rows(rows, 5), rows, V);
+        var settings = new TrainerSettings { HiddenCount = 6, MaxIterations = 2, Seed = 2 };
+        var dense = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: false), settings));
+        var sparse = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: true), settings));
+        Assert.Equal("Training row 70 holds NaN at index 7; every value must be finite. (Parameter 'rows')", dense.Message);
+        Assert.Equal(dense.Message, sparse.Message);
     }
 
     // Row `bad` of the source read with a NaN at index 7 (or, read sparse with `repeat`, as indices [7, 7]).

@@ -21,7 +21,10 @@ internal sealed class SparseRowBatch
     /// <param name="values">The nonzeros' values, finite (the training rule).</param>
     /// <param name="row">Names row r in a message, where the batch's rows are not the source's in order (a
     /// shuffled mini-batch names its rows as the dense one does); "Training row r" when null.</param>
-    public SparseRowBatch(int visibleCount, int rows, int[] rowStarts, int[] indices, float[] values, Func<int, string>? row = null)
+    /// <param name="paramName">The parameter a non-finite value is refused as: the trainer's, whose dense check
+    /// names its own (AutoencoderTraining.Run's "rows"); this constructor's "values" when not given.</param>
+    public SparseRowBatch(int visibleCount, int rows, int[] rowStarts, int[] indices, float[] values, Func<int, string>? row = null,
+        string paramName = "values")
     {
         ArgumentNullException.ThrowIfNull(rowStarts);
         ArgumentNullException.ThrowIfNull(indices);
@@ -42,7 +45,7 @@ internal sealed class SparseRowBatch
                 throw fault.ToException(row?.Invoke(r) ?? $"Sparse training row {r}");
             int bad = VectorKernels.IndexOfNonFinite(values.AsSpan(start, end - start));
             if (bad >= 0)
-                throw new ArgumentException($"{row?.Invoke(r) ?? $"Training row {r}"} holds {values[start + bad]} at index {indices[start + bad]}; every value must be finite.", nameof(values));
+                throw Training.RowReading.NonFiniteValue(row?.Invoke(r) ?? $"Training row {r}", values[start + bad], indices[start + bad], paramName);
         }
         VisibleCount = visibleCount;
         Rows = rows;

@@ -77,7 +77,7 @@ public static class AutoencoderTraining
 
         // The pass is closed before training starts.
         var (held, sparseHeld, count, seen) = ReadHeld();
-        if (sparseHeld is null && RowReading.NeedsFiniteCheck(rows)) RowReading.ThrowIfNonFinite(held.Span.Slice(0, count * v), v, "rows");
+        if (sparseHeld is null && RowReading.NeedsFiniteCheck(rows)) RowReading.ThrowIfNonFinite(held.Span.Slice(0, count * v), v, nameof(rows));
         return TrainHeld(held, sparseHeld, count, seen);
 
         (ReadOnlyMemory<float>, Objective.SparseRowBatch?, int, long) ReadHeld()
@@ -93,7 +93,7 @@ public static class AutoencoderTraining
             long maxRows = maximumRows ?? limit;
             if (sparse)
             {
-                var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled);
+                var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, nameof(rows));
                 EnsureMemory(batch.Rows, 0);   // the rows are held now (their size was unknown before); their activations are not yet
                 return (default, batch, batch.Rows, all);
             }

@@ -104,7 +104,7 @@ internal static class MiniBatchTrainer
                         settings.ThrowIfCancelled();
                         // A bad row is named by its place in this shuffled batch, for dense and sparse rows alike.
                         string BatchRow(int r) => $"Row {r} of mini-batch {batches + 1} in epoch {epoch + 1} (rows in shuffled order)";
-                        var rows = sparseBatch?.Build(BatchRow);
+                        var rows = sparseBatch?.Build(BatchRow, nameof(source));
                         // A source of one's own (an IRowSource) is not checked when read, as ML.NET's columns are:
                         // a NaN would surface as "the cost became NaN ... try a smaller LearningRate".
                         if (rows is null && checkRows)
@@ -315,8 +315,9 @@ internal static class MiniBatchTrainer
             return true;
         }
 
-        /// <summary>The rows read since the last <see cref="Clear"/>, checked (ascending indices in [0, V), finite values), a bad one named by <paramref name="row"/>.</summary>
-        public SparseRowBatch Build(Func<int, string> row) => new(v, _rows, _rowStarts, _indices, _values, row);
+        /// <summary>The rows read since the last <see cref="Clear"/>, checked (ascending indices in [0, V), finite values), a bad one named
+        /// by <paramref name="row"/>, a non-finite value as the parameter <paramref name="paramName"/> (the dense batch's).</summary>
+        public SparseRowBatch Build(Func<int, string> row, string paramName) => new(v, _rows, _rowStarts, _indices, _values, row, paramName);
 
         public void Clear() => _rows = 0;
     }

@@ -77,9 +77,10 @@ internal static class RowReading
     /// <see cref="ReadAll(IRowReader, IRowSource, long, Random?, Func{Exception}, Action?)"/> for a pass whose
     /// rows are sparse (<see cref="IRowReader.RowsAreSparse"/>): the rows kept as their nonzeros, in one CSR
     /// batch, the same rows (the same random draws) as the dense read keeps. Each row's values are checked
-    /// finite by the batch (naming the kept row).
+    /// finite by the batch (naming the kept row, and <paramref name="paramName"/> as the dense check does).
     /// </summary>
-    public static (SparseRowBatch Rows, long Seen) ReadAllSparse(IRowReader reader, IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive)
+    public static (SparseRowBatch Rows, long Seen) ReadAllSparse(IRowReader reader, IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive,
+        string paramName)
     {
         int v = source.VectorSize;
         maxRows = Math.Min(maxRows, Array.MaxLength / v);   // the dense read's limit: the same rows kept, and every nonzero fits one array
@@ -115,7 +116,7 @@ internal static class RowReading
             keptIndices[r].CopyTo(allIndices, rowStarts[r]);
             keptValues[r].CopyTo(allValues, rowStarts[r]);
         }
-        return (new SparseRowBatch(v, rows, rowStarts, allIndices, allValues), seen);
+        return (new SparseRowBatch(v, rows, rowStarts, allIndices, allValues, paramName: paramName), seen);
     }
 
     private const int RowsPerChunk = 4096;
@@ -165,9 +166,15 @@ internal static class RowReading
     {
         int bad = Kernels.VectorKernels.IndexOfNonFinite(data);
         if (bad >= 0)
-            throw new ArgumentException(
-                $"{row?.Invoke(bad / vectorSize) ?? $"Training row {bad / vectorSize}"} holds {data[bad]} at index {bad % vectorSize}; every value must be finite.", paramName);
+            throw NonFiniteValue(row?.Invoke(bad / vectorSize) ?? $"Training row {bad / vectorSize}", data[bad], bad % vectorSize, paramName);
     }
+
+    /// <summary>
+    /// The one message for a training value that is not finite, dense rows or sparse alike: the row
+    /// (e.g. "Training row 2"), the value and its index in the row, as the caller's parameter <paramref name="paramName"/>.
+    /// </summary>
+    public static ArgumentException NonFiniteValue(string row, float value, int index, string paramName)
+        => new($"{row} holds {value} at index {index}; every value must be finite.", paramName);
 
     /// <summary>
     /// What to check when the cost or its gradient stops being finite: the penalty term that overflowed,
