@@ -253,6 +253,9 @@ public class SparseInputObjectiveTests
             Assert.Throws<ArgumentException>(() => new SparseRowBatch(5, 1, [0, 1], [4], [float.NaN])).Message);
         Assert.Contains("rowStarts must not decrease",
             Assert.Throws<ArgumentException>(() => new SparseRowBatch(5, 2, [0, 2, 1], [0, 1], [1f, 1f])).Message);
+        // A decrease after an offset beyond the arrays was met as a bare ArgumentOutOfRangeException from the slice.
+        Assert.Equal("rowStarts must not decrease, but rowStarts[2] = 1 follows 3. (Parameter 'rowStarts')",
+            Assert.Throws<ArgumentException>(() => new SparseRowBatch(5, 2, [0, 3, 1], [0, 1], [1f, 1f])).Message);
         using var objective = new SparseAutoencoderObjective(6, 2, new ObjectiveSettings());
         var theta = ParameterInitializer.Initialize(6, 2, 1).Theta;
         Assert.Contains("must have V = 6 values, but have 5",

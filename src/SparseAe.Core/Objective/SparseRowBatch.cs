@@ -34,13 +34,16 @@ internal sealed class SparseRowBatch
         if (rowStarts.Length < rows + 1)
             throw new ArgumentException($"rowStarts must hold rows + 1 = {rows + 1} offsets, but holds {rowStarts.Length}.", nameof(rowStarts));
         if (rowStarts[0] != 0) throw new ArgumentException($"rowStarts[0] must be 0, but is {rowStarts[0]}.", nameof(rowStarts));
+        // Before any row is sliced: an offset beyond the arrays that a later one undercuts was a bare slice error.
+        for (int r = 0; r < rows; r++)
+            if (rowStarts[r + 1] < rowStarts[r])
+                throw new ArgumentException($"rowStarts must not decrease, but rowStarts[{r + 1}] = {rowStarts[r + 1]} follows {rowStarts[r]}.", nameof(rowStarts));
         int total = rowStarts[rows];
         if (total > indices.Length || total > values.Length)
             throw new ArgumentException($"The rows hold {total} nonzeros (rowStarts[{rows}]), but indices holds {indices.Length} and values {values.Length}.");
         for (int r = 0; r < rows; r++)
         {
             int start = rowStarts[r], end = rowStarts[r + 1];
-            if (end < start) throw new ArgumentException($"rowStarts must not decrease, but rowStarts[{r + 1}] = {end} follows {start}.", nameof(rowStarts));
             if (VectorKernels.FindSparseRowFault(indices.AsSpan(start, end - start), values.AsSpan(start, end - start), visibleCount) is { } fault)
                 throw fault.ToException(row?.Invoke(r) ?? $"Sparse training row {r}");
             int bad = VectorKernels.IndexOfNonFinite(values.AsSpan(start, end - start));
