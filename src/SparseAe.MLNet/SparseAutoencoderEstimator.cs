@@ -52,7 +52,7 @@ public sealed class SparseAutoencoderEstimator : IEstimator<SparseAutoencoderTra
     public SparseAutoencoderTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var column = InputColumnRules.Find(input.Schema, InputName, expectedSize: null);
+        var column = InputColumnRules.Find(input.Schema, nameof(input), InputName, expectedSize: null);
         int v = ((VectorDataViewType)column.Type).Size;
         using var channel = _host.Start("Training");
         int seed = _options.Seed ?? HostAccess.NextSeed(_host);

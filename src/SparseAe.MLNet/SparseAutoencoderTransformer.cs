@@ -57,7 +57,7 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
 
     internal AutoencoderEncoder Encoder { get; }
 
-    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
+    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema, string paramName)
     {
         var codeType = new VectorDataViewType(NumberDataViewType.Single, Encoder.HiddenCount);
         var columns = new List<ComputedColumn<InputVector>>
@@ -87,7 +87,7 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
                 });
             }));
         }
-        return new OutputColumns(inputSchema, InputColumnName, Encoder.VisibleCount, "the size the autoencoder was trained on", columns);
+        return new OutputColumns(inputSchema, paramName, InputColumnName, Encoder.VisibleCount, "the size the autoencoder was trained on", columns);
     }
 
     // The sparse codes: the dense code into a buffer of the getter's own, then its nonzeros into dst.

@@ -20,7 +20,11 @@ public abstract class VectorColumnTransformer : ITransformer
     /// <summary>The input column's name.</summary>
     public abstract string InputColumnName { get; }
 
-    private protected abstract OutputColumns MakeColumns(DataViewSchema inputSchema);
+    /// <summary>
+    /// The columns over <paramref name="inputSchema"/>; a schema that breaks the input column's rules is refused
+    /// as <paramref name="paramName"/>, the public method's parameter (ML.NET's names: inputSchema, or Transform's input).
+    /// </summary>
+    private protected abstract OutputColumns MakeColumns(DataViewSchema inputSchema, string paramName);
 
     /// <summary>Always true: the transform maps each row on its own.</summary>
     public bool IsRowToRowMapper => true;
@@ -29,14 +33,14 @@ public abstract class VectorColumnTransformer : ITransformer
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return MakeColumns(inputSchema).OutputSchema;
+        return MakeColumns(inputSchema, nameof(inputSchema)).OutputSchema;
     }
 
     /// <inheritdoc />
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return OnnxExport.Exportable(new MappedDataView(input, MakeColumns(input.Schema)), input, this, GetType().Name, WriteOnnx);
+        return OnnxExport.Exportable(new MappedDataView(input, MakeColumns(input.Schema, nameof(input))), input, this, GetType().Name, WriteOnnx);
     }
 
     /// <summary>Writes this transformer's columns as ONNX nodes (see the graphs in the Onnx folder).</summary>
@@ -46,7 +50,7 @@ public abstract class VectorColumnTransformer : ITransformer
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return new VectorRowMapper(MakeColumns(inputSchema));
+        return new VectorRowMapper(MakeColumns(inputSchema, nameof(inputSchema)));
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => SaveModel(ctx);

@@ -42,7 +42,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         ArgumentNullException.ThrowIfNull(input);
         var o = _options;
         int pixels = o.ImageHeight * o.ImageWidth, length = o.PatchSize * o.PatchSize;
-        var column = InputColumnRules.Find(input.Schema, o.InputColumnName, pixels, ConvolutionalFeaturizerTransformer.PixelsRule(o.ImageHeight, o.ImageWidth));
+        var column = InputColumnRules.Find(input.Schema, nameof(input), o.InputColumnName, pixels, ConvolutionalFeaturizerTransformer.PixelsRule(o.ImageHeight, o.ImageWidth));
         using var channel = _host.Start("Convolutional features");
         void CheckAlive() => HostAccess.CheckAlive(_host);
         var (images, count, _) = RowReading.ReadAll(new DataViewRows(input, column, pixels), long.MaxValue, null,

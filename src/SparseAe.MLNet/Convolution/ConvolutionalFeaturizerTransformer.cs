@@ -63,7 +63,7 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
         return new ConvolutionalFeaturizerTransformer(OutputColumnName, InputColumnName, featurizer, AutoencoderSummary, Objective, TrainingPatches);
     }
 
-    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
+    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema, string paramName)
     {
         var g = Featurizer.Geometry;
         int count = Featurizer.FeatureCount;
@@ -77,7 +77,7 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
                 dst = editor.Commit();
             });
         });
-        return new OutputColumns(inputSchema, InputColumnName, g.ImageHeight * g.ImageWidth, PixelsRule(g.ImageHeight, g.ImageWidth), [column]);
+        return new OutputColumns(inputSchema, paramName, InputColumnName, g.ImageHeight * g.ImageWidth, PixelsRule(g.ImageHeight, g.ImageWidth), [column]);
     }
 
     /// <summary>Where the input column's size comes from, for the message when a column has another: the estimator's and the transformer's.</summary>

@@ -90,17 +90,18 @@ internal sealed class OutputColumns
     /// <summary>
     /// Columns computed from a known-size vector of Single, read densely as <see cref="InputVector"/>;
     /// <paramref name="sizeRule"/> says where <paramref name="inputSize"/> comes from, for the message when
-    /// a column has another size ("the size the autoencoder was trained on").
+    /// a column has another size ("the size the autoencoder was trained on"). A schema that breaks the input
+    /// column's rules is refused as <paramref name="paramName"/>, the caller's public parameter.
     /// </summary>
-    public OutputColumns(DataViewSchema inputSchema, string inputColumnName, int inputSize, string sizeRule, IReadOnlyList<ComputedColumn<InputVector>> computed)
-        : this(inputSchema, InputColumnRules.Find(inputSchema, inputColumnName, inputSize, sizeRule),
+    public OutputColumns(DataViewSchema inputSchema, string paramName, string inputColumnName, int inputSize, string sizeRule, IReadOnlyList<ComputedColumn<InputVector>> computed)
+        : this(inputSchema, InputColumnRules.Find(inputSchema, paramName, inputColumnName, inputSize, sizeRule),
             Bind(computed, (row, column) => new InputVector(row, column, inputSize)))
     {
     }
 
-    /// <summary>Columns computed from a text column, read as <see cref="InputText"/>.</summary>
-    public static OutputColumns OverText(DataViewSchema inputSchema, string inputColumnName, IReadOnlyList<ComputedColumn<InputText>> computed)
-        => new(inputSchema, InputColumnRules.FindText(inputSchema, inputColumnName), Bind(computed, (row, column) => new InputText(row, column)));
+    /// <summary>Columns computed from a text column, read as <see cref="InputText"/> (a schema without it refused as <paramref name="paramName"/>).</summary>
+    public static OutputColumns OverText(DataViewSchema inputSchema, string paramName, string inputColumnName, IReadOnlyList<ComputedColumn<InputText>> computed)
+        => new(inputSchema, InputColumnRules.FindText(inputSchema, paramName, inputColumnName), Bind(computed, (row, column) => new InputText(row, column)));
 
     private OutputColumns(DataViewSchema inputSchema, DataViewSchema.Column input,
         IReadOnlyList<ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>> computed)

@@ -43,7 +43,7 @@ public sealed class TokenCountsEstimator : IEstimator<TokenCountsTransformer>
     public TokenCountsTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var column = InputColumnRules.FindText(input.Schema, InputName);
+        var column = InputColumnRules.FindText(input.Schema, nameof(input), InputName);
         using var channel = _host.Start("Counting tokens");
         var frequencies = new TokenFrequencies();
         using (var cursor = input.GetRowCursor([column]))

@@ -58,7 +58,7 @@ public sealed class TokenCountsTransformer : VectorColumnTransformer
 
     internal TokenVocabulary Vocabulary { get; }
 
-    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
+    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema, string paramName)
     {
         var type = new VectorDataViewType(NumberDataViewType.Single, Vocabulary.Count);
         var column = new ComputedColumn<InputText>(OutputColumnName, type, input =>
@@ -66,7 +66,7 @@ public sealed class TokenCountsTransformer : VectorColumnTransformer
             var writer = Vocabulary.NewWriter();
             return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => writer.Write(input.Read().Span, ref dst));
         }, _slotNames);
-        return OutputColumns.OverText(inputSchema, InputColumnName, [column]);
+        return OutputColumns.OverText(inputSchema, paramName, InputColumnName, [column]);
     }
 
     private protected override void WriteOnnx(Onnx.OnnxGraph graph)

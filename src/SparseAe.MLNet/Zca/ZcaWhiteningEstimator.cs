@@ -50,7 +50,7 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
     public ZcaWhiteningTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var column = InputColumnRules.Find(input.Schema, _input, expectedSize: null);
+        var column = InputColumnRules.Find(input.Schema, nameof(input), _input, expectedSize: null);
         int d = ((VectorDataViewType)column.Type).Size;
         using var channel = _host.Start("Fitting ZCA");
         long limit = Array.MaxLength / d;

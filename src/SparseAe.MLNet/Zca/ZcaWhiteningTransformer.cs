@@ -35,7 +35,7 @@ public sealed class ZcaWhiteningTransformer : VectorColumnTransformer
     /// <summary>Rows the whitening was estimated from.</summary>
     public long TrainingRows { get; }
 
-    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema)
+    private protected override OutputColumns MakeColumns(DataViewSchema inputSchema, string paramName)
     {
         int d = Whitening.Dimension;
         var column = new ComputedColumn<InputVector>(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, d), input =>
@@ -48,7 +48,7 @@ public sealed class ZcaWhiteningTransformer : VectorColumnTransformer
                 OutputColumns.Write(y, ref dst);
             });
         });
-        return new OutputColumns(inputSchema, InputColumnName, d, "the size the whitening was fitted on", [column]);
+        return new OutputColumns(inputSchema, paramName, InputColumnName, d, "the size the whitening was fitted on", [column]);
     }
 
     private protected override void WriteOnnx(Onnx.OnnxGraph graph) => Onnx.WhiteningGraph.Write(graph, this);
