@@ -105,7 +105,7 @@ public static class Defaults
     /// <summary>L-BFGS correction pairs kept (minFunc's default, which UFLDL used: 100).</summary>
     public const int LbfgsMemory = 100;
 
-    /// <summary>L-BFGS stops when the largest gradient component is below this (minFunc's optTol).</summary>
+    /// <summary>L-BFGS stops when the largest gradient component is at most this (exit GradientTolerance; minFunc's optTol).</summary>
     public const double GradientTolerance = 1e-5;
 
     /// <summary>

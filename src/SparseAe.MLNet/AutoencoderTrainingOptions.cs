@@ -81,7 +81,7 @@ public class AutoencoderTrainingOptions
     /// </summary>
     public long? MaximumRows { get; set; }
 
-    /// <summary>L-BFGS stops when the largest gradient component falls below this (minFunc's optTol).</summary>
+    /// <summary>L-BFGS stops when the largest gradient component is at most this (exit GradientTolerance; minFunc's optTol).</summary>
     public double GradientTolerance { get; set; } = Defaults.GradientTolerance;
 
     /// <summary>

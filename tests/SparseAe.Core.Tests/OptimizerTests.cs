@@ -71,6 +71,43 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void Lbfgs_stops_at_a_gradient_of_at_most_the_tolerance()
+    {
+        // f = x^2 / 2 at x = 0.25: the gradient is 0.25, equal to the tolerance, not below it, and that stops it.
+        var result = Lbfgs.Minimize((x, g) => { g[0] = x[0]; return x[0] * x[0] / 2; }, new[] { 0.25 }, new LbfgsOptions { GradientTolerance = 0.25 });
+        Assert.Equal(OptimizerExitReason.GradientTolerance, result.ExitReason);
+        Assert.Equal(0, result.Iterations);
+    }
+
+    [Fact]
+    public void Lbfgs_reports_a_line_search_without_sufficient_decrease_although_every_step_lowers_the_cost()
+    {
+        // f = 1e-6 x, but the gradient says 1: every step along -g lowers the cost, by 1e-6 t, never by the
+        // 1e-4 t the Armijo condition asks of the promised decrease t |g|^2. The search fails on that, not on "no lower cost".
+        static double Overstated(ReadOnlySpan<double> x, Span<double> g) { g[0] = 1; return 1e-6 * x[0]; }
+        var result = Lbfgs.Minimize(Overstated, new[] { 0.0 }, new LbfgsOptions());
+        Assert.Equal(OptimizerExitReason.LineSearchFailed, result.ExitReason);
+        Assert.Equal(0.0, result.Point[0]);
+        Assert.True(Overstated(new[] { -1e-3 }, new double[1]) < result.Value);
+    }
+
+    // The exit reasons' documentation (what IntelliSense shows, and README's list points to) says what the code does.
+    [Fact]
+    public void The_exit_reasons_are_documented_as_the_optimiser_decides_them()
+    {
+        var docs = System.Xml.Linq.XDocument.Load(Path.Combine(AppContext.BaseDirectory, "SparseAe.Core.xml"));
+        string Summary(string member) => docs.Descendants("member").Single(m => (string?)m.Attribute("name") == member).Element("summary")!.Value;
+        string gradient = Summary("F:SparseAe.Optimization.OptimizerExitReason.GradientTolerance");
+        Assert.Contains("at most the gradient tolerance", gradient);
+        Assert.DoesNotContain("below", gradient);
+        string lineSearch = Summary("F:SparseAe.Optimization.OptimizerExitReason.LineSearchFailed");
+        Assert.Contains("sufficient decrease", lineSearch);
+        Assert.DoesNotContain("no point with a lower cost", lineSearch);
+        foreach (var option in new[] { "P:SparseAe.Training.TrainerSettings.GradientTolerance", "F:SparseAe.Defaults.GradientTolerance" })
+            Assert.Contains("is at most this", Summary(option));
+    }
+
+    [Fact]
     public void Lbfgs_stops_at_the_iteration_limit_without_throwing_and_reports_it()
     {
         int calls = 0;

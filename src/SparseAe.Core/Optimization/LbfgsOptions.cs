@@ -12,7 +12,7 @@ internal sealed class LbfgsOptions
     /// <summary>Stop when max_i |g_i| is at most this.</summary>
     public double GradientTolerance { get; init; } = Defaults.GradientTolerance;
 
-    /// <summary>Stop when |f_k - f_{k-1}| is below this, or when max_i |step_i| is.</summary>
+    /// <summary>Stop when |f_k - f_{k-1}| is below this, or when max_i |step_i| is at most this.</summary>
     public double FunctionTolerance { get; init; } = Defaults.FunctionTolerance;
 
     /// <summary>Function evaluations one line search may make.</summary>

@@ -6,7 +6,7 @@ public enum OptimizerExitReason
     /// <summary>The iteration limit was reached.</summary>
     MaxIterations = 0,
 
-    /// <summary>The largest gradient component fell below the gradient tolerance: a stationary point.</summary>
+    /// <summary>The largest gradient component was at most the gradient tolerance: a stationary point.</summary>
     GradientTolerance = 1,
 
     /// <summary>The cost changed by less than the function tolerance in one iteration.</summary>
@@ -15,7 +15,11 @@ public enum OptimizerExitReason
     /// <summary>No parameter moved by more than the function tolerance in one iteration (L-BFGS has no separate step tolerance).</summary>
     StepTolerance = 3,
 
-    /// <summary>The line search found no point with a lower cost along the search direction.</summary>
+    /// <summary>
+    /// The line search found no step with sufficient decrease along the search direction (the Armijo
+    /// condition of the strong Wolfe conditions: the cost falls by at least 1e-4 of what the gradient
+    /// promises for the step) within its evaluations, though a step may lower the cost by less. The last point is kept.
+    /// </summary>
     LineSearchFailed = 4,
 
     /// <summary>Adam completed all its epochs.</summary>

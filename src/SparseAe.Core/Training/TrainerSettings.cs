@@ -19,7 +19,7 @@ public sealed class TrainerSettings
     /// <summary>L-BFGS correction pairs kept.</summary>
     public int LbfgsMemory { get; init; } = Defaults.LbfgsMemory;
 
-    /// <summary>L-BFGS stops when the largest gradient component falls below this (minFunc's optTol).</summary>
+    /// <summary>L-BFGS stops when the largest gradient component is at most this (exit GradientTolerance; minFunc's optTol).</summary>
     public double GradientTolerance { get; init; } = Defaults.GradientTolerance;
 
     /// <summary>
