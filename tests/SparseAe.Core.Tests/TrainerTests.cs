@@ -148,9 +148,9 @@ public class TrainerTests
         var gradient = new float[] { 0, 0, 0, float.NaN, 0, 0, 0 };
         var settings = new TrainerSettings { HiddenCount = 1, Optimizer = OptimizerKind.Adam, LearningRate = 0.5 };
         var e = Assert.Throws<NonFiniteCostException>(() =>
-            MiniBatchTrainer.ThrowIfNonFinite(new SparseAe.Objective.CostBreakdown(5e12, 5e12, 0, 0), gradient, objective, settings, "at epoch 1, mini-batch 2"));
+            MiniBatchTrainer.ThrowIfNonFinite(new SparseAe.Objective.CostBreakdown(5e12, 5e12, 0, 0), gradient, objective, settings, 10, "at epoch 1, mini-batch 2"));
         Assert.StartsWith($"The gradient became {float.NaN} at parameter 3 (the cost 5E+12) at epoch 1, mini-batch 2; training stopped", e.Message);
-        MiniBatchTrainer.ThrowIfNonFinite(new SparseAe.Objective.CostBreakdown(5e12, 5e12, 0, 0), new float[7], objective, settings, "anywhere");
+        MiniBatchTrainer.ThrowIfNonFinite(new SparseAe.Objective.CostBreakdown(5e12, 5e12, 0, 0), new float[7], objective, settings, 10, "anywhere");
     }
 
     [Fact]
@@ -207,6 +207,25 @@ public class TrainerTests
         var settings = new TrainerSettings { HiddenCount = 3, MaxIterations = 3, Objective = new SparseAe.Objective.ObjectiveSettings(SparsityWeight: beta, WeightDecay: lambda) };
         var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 40, 8), settings));
         Assert.Contains(advice, e.Message);
+        Assert.DoesNotContain("[0, 1]", e.Message);
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs, "The cost or its gradient at the starting point is not finite (cost 1.7")]
+    [InlineData(OptimizerKind.Adam, "The gradient became Infinity at parameter ")]
+    public void A_sparsity_weight_whose_gradient_overflows_is_named_though_its_term_fits_float(OptimizerKind optimizer, string what)
+    {
+        // beta = 1e37 on inputs in [0, 1]: a sparsity term of 1.77e37, within float, but the float gradient sums
+        // beta-scaled derivatives over the 200 rows before its 1/m and overflows. The advice blamed the inputs.
+        var x = TestData.RandomRows(200, 8, 3);
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 3, MaxIterations = 3, Optimizer = optimizer, BatchSize = 200, Epochs = 1,
+            Objective = new SparseAe.Objective.ObjectiveSettings(SparsityWeight: 1e37),
+        };
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 200, 8), settings));
+        Assert.StartsWith(what, e.Message);
+        Assert.Matches(@"To find why, lower SparsityWeight \(now 1E\+37\): the sparsity term it scales is 1\.\d+E\+37, beyond float once summed over the 200 rows of the float gradient\.$", e.Message);
         Assert.DoesNotContain("[0, 1]", e.Message);
     }
 

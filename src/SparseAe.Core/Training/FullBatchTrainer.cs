@@ -86,7 +86,7 @@ internal static class FullBatchTrainer
         catch (NonFiniteCostException e)
         {
             CostBreakdown? last = recent.TryGetValue(evaluation - 1, out var c) ? c : null;
-            throw new NonFiniteCostException($"{e.Message} To find why, {RowReading.NonFiniteAdvice(last, settings.Objective)}.");
+            throw new NonFiniteCostException($"{e.Message} To find why, {RowReading.NonFiniteAdvice(last, settings.Objective, rows)}.");
         }
 
         var final = new AutoencoderParameters(visibleCount, settings.HiddenCount, Array.ConvertAll(result.Point, v => (float)v));

@@ -126,7 +126,7 @@ internal static class MiniBatchTrainer
                             startWhere = "on the second mini-batch, as the first set the decoder bias";
                         }
                         var cost = Evaluate(objective, theta, batch, rows, filled, gradient);
-                        ThrowIfNonFinite(cost, gradient, objective, settings, $"at epoch {epoch + 1}, mini-batch {batches + 1}", atStart: adam.Steps == 0);
+                        ThrowIfNonFinite(cost, gradient, objective, settings, filled, $"at epoch {epoch + 1}, mini-batch {batches + 1}", atStart: adam.Steps == 0);
                         startCost ??= cost.Total;
                         Update(objective, adam, parameters, gradient);
                         lastRows = rows;
@@ -187,8 +187,8 @@ internal static class MiniBatchTrainer
     // How many times its starting cost a run may end at before it is said to have diverged.
     internal const double DivergedRatio = 100;
 
-    // The check of every evaluation: the cost and each gradient entry finite. Says which failed, and where.
-    internal static void ThrowIfNonFinite(CostBreakdown cost, float[] gradient, SparseAutoencoderObjective objective, TrainerSettings settings, string where,
+    // The check of every evaluation, on a mini-batch of `rows` rows: the cost and each gradient entry finite. Says which failed, and where.
+    internal static void ThrowIfNonFinite(CostBreakdown cost, float[] gradient, SparseAutoencoderObjective objective, TrainerSettings settings, int rows, string where,
         bool atStart = false)
     {
         string? what = !cost.IsFinite ? $"The cost became {cost.Total}"
@@ -198,8 +198,8 @@ internal static class MiniBatchTrainer
         // Before the first update no step size can be the cause: the advice is the data's or a penalty weight's alone.
         if (atStart)
             throw new NonFiniteCostException($"{what} {where}, at the starting point (before any update); training stopped and no model is returned. " +
-                $"To find why, {RowReading.NonFiniteAdvice(cost, settings.Objective)}.");
-        throw Stopped($"{what} {where}", settings, $", or {RowReading.NonFiniteAdvice(cost, settings.Objective)}");
+                $"To find why, {RowReading.NonFiniteAdvice(cost, settings.Objective, rows)}.");
+        throw Stopped($"{what} {where}", settings, $", or {RowReading.NonFiniteAdvice(cost, settings.Objective, rows)}");
     }
 
     // The one wording of a run stopped for a non-finite value, with the learning rate to try first.
@@ -220,7 +220,7 @@ internal static class MiniBatchTrainer
             if (!float.IsFinite(MathF.Exp(logThresholds[j])))
                 throw Stopped($"The threshold of latent {j} became exp({logThresholds[j]}), beyond float, {where}", settings);
         var cost = Evaluate(objective, parameters.Theta, lastDense, lastSparse, lastRows, gradient);
-        ThrowIfNonFinite(cost, gradient, objective, settings, $"{where}, on the last mini-batch");
+        ThrowIfNonFinite(cost, gradient, objective, settings, lastRows, $"{where}, on the last mini-batch");
     }
 
     // The cost and gradient at theta on a mini-batch held sparse, or dense as the first `rows` rows of `dense`.

@@ -180,17 +180,20 @@ internal static class RowReading
     /// What to check when the cost or its gradient stops being finite: the penalty term that overflowed,
     /// named by the weight that scales it, when one did (beyond float: the gradient is float, so a sparsity
     /// weight of 1e308 left a finite cost of 1.5e308 and an infinite gradient, which was blamed on the
-    /// inputs); else the inputs (<see cref="InputScaleAdvice"/>).
+    /// inputs); else the inputs (<see cref="InputScaleAdvice"/>). <paramref name="rows"/> are the rows the
+    /// cost was taken over: the float gradient sums the sparsity term's derivatives over them before its
+    /// 1/m, so a sparsity weight of 1e37 left a term of 1.77e37, within float, and an infinite gradient on 200 rows.
     /// </summary>
-    public static string NonFiniteAdvice(CostBreakdown? cost, ObjectiveSettings objective)
+    public static string NonFiniteAdvice(CostBreakdown? cost, ObjectiveSettings objective, int rows)
     {
         static bool Overflows(double term) => !(Math.Abs(term) <= float.MaxValue);
         // The weight is to blame when the penalty it scales is in range and the product is not; weights that
         // blew up (too large a learning rate) or inputs too large overflow the penalty itself (a KL term at
         // rhoHat = 0, ||W||^2 of weights of 1e20). A weight beyond float is to blame alone: the gradient is float.
         static bool WeightOverflows(double term, double weight) => Overflows(term) && weight > 0 && (Overflows(weight) || !Overflows(term / weight));
-        if (cost is { } c && SparsityWeightOf(objective) is ({ } name, var weight) && WeightOverflows(c.Sparsity, weight))
-            return $"lower {name} (now {weight}): the sparsity term it scales is {c.Sparsity:G4}, beyond float";
+        if (cost is { } c && SparsityWeightOf(objective) is ({ } name, var weight) && WeightOverflows(c.Sparsity * rows, weight))
+            return $"lower {name} (now {weight}): the sparsity term it scales is {c.Sparsity:G4}, beyond float" +
+                (Overflows(c.Sparsity) ? "" : $" once summed over the {rows} rows of the float gradient");
         if (cost is { } d && WeightOverflows(d.WeightDecay, objective.WeightDecay))
             return $"lower WeightDecay (now {objective.WeightDecay}): the weight-decay term is {d.WeightDecay:G4}, beyond float";
         return InputScaleAdvice(objective.Decoder);
