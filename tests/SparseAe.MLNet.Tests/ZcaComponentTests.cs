@@ -49,6 +49,29 @@ public class ZcaComponentTests
         Assert.Contains("no rows", Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.ZcaWhitening("W", "Features").Fit(_ml.Data.LoadFromEnumerable(new List<Vec8>()))).Message);
     }
 
+    public sealed class Wide
+    {
+        [VectorType(8193)]
+        public float[] Features { get; set; } = new float[8193];
+    }
+
+    // A column wider than ZCA's 8,192 values was read whole (every row, 32 KB each) before ZcaWhitening.Fit
+    // refused the width, by its own parameter 'dimension' and without the column's name.
+    [Fact]
+    public void A_column_wider_than_ZCA_allows_is_refused_from_its_schema_before_any_row_is_read()
+    {
+        int read = 0;
+        IEnumerable<Wide> Rows()
+        {
+            for (int i = 0; i < 3; i++) { read++; yield return new Wide(); }
+        }
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Transforms.ZcaWhitening("W", "Features").Fit(_ml.Data.LoadFromEnumerable(Rows())));
+        Assert.Equal(0, read);
+        Assert.Equal("input", e.ParamName);
+        Assert.Equal("Input column 'Features' holds vectors of 8193 values: ZCA of 8193-vectors needs a 8193x8193 covariance; " +
+            "at most 8192 features are supported. (Parameter 'input')\nActual value was 8193.", e.Message.ReplaceLineEndings("\n"));
+    }
+
     public sealed class CodeOutput
     {
         public float[] Code { get; set; } = [];

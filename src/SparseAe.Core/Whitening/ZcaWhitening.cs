@@ -126,8 +126,15 @@ public sealed class ZcaWhitening
         if (!(epsilon >= 0) || double.IsInfinity(epsilon))
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
         if (dimension > MaxDimension)
-            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"ZCA of {dimension}-vectors needs a {dimension}x{dimension} covariance; at most {MaxDimension} features are supported.");
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, TooWide(dimension));
     }
+
+    /// <summary>
+    /// The words for a vector size over <see cref="MaxDimension"/>, for Fit and FromParts and for callers that
+    /// know the size before reading any row (the ZCA estimator, from its column's schema).
+    /// </summary>
+    internal static string TooWide(int dimension)
+        => $"ZCA of {dimension}-vectors needs a {dimension}x{dimension} covariance; at most {MaxDimension} features are supported.";
 
     /// <summary>
     /// Whitens <paramref name="rows"/> row vectors at once: Y = (X - 1 mu^T) W, one matrix product

@@ -52,6 +52,9 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         ArgumentNullException.ThrowIfNull(input);
         var column = InputColumnRules.Find(input.Schema, nameof(input), _input, expectedSize: null);
         int d = ((VectorDataViewType)column.Type).Size;
+        // Known from the schema (Find refuses a variable size): refused before any row is read, not after reading them all.
+        if (d > ZcaWhitening.MaxDimension)
+            throw new ArgumentOutOfRangeException(nameof(input), d, $"Input column '{column.Name}' holds vectors of {d} values: {ZcaWhitening.TooWide(d)}");
         using var channel = _host.Start("Fitting ZCA");
         long limit = Array.MaxLength / d;
         if (_maximumRows > limit)
