@@ -365,7 +365,7 @@ public class BadInputTests
     public void TopK_with_AuxK_out_of_range()
     {
         Assert.StartsWith("AuxK must lie in 0..H = 0..6 (0 turns the AuxK term off), but is 9.", SparseCodeRefusal(o => o.AuxK = 9).Message);
-        Assert.StartsWith("AuxK must be null (a power of two near V/2) or at least 0, but is -2.", SparseCodeRefusal(o => o.AuxK = -2).Message);
+        Assert.StartsWith("AuxK must be at least 0 (0 turns the AuxK term off), but is -2; leave it unset for the default, the power of two nearest V/2.", SparseCodeRefusal(o => o.AuxK = -2).Message);
     }
 
     [Fact]

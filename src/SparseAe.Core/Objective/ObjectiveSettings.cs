@@ -79,8 +79,11 @@ public sealed record ObjectiveSettings(
             throw new ArgumentOutOfRangeException(nameof(L1Weight), L1Weight, $"L1Weight must be finite and at least 0, but is {L1Weight}.");
         if (!(L0Weight >= 0) || double.IsInfinity(L0Weight))
             throw new ArgumentOutOfRangeException(nameof(L0Weight), L0Weight, $"L0Weight must be finite and at least 0, but is {L0Weight}.");
+        // The rule first, then how to have the default: "must be null (...) or at least 0" read as "must be null",
+        // and null is nothing a command-line flag can be given (--aux-k is left out instead).
         if (AuxK < 0)
-            throw new ArgumentOutOfRangeException(nameof(AuxK), AuxK, $"AuxK must be null (a power of two near V/2) or at least 0, but is {AuxK}.");
+            throw new ArgumentOutOfRangeException(nameof(AuxK), AuxK,
+                $"AuxK must be at least 0 (0 turns the AuxK term off), but is {AuxK}; leave it unset for the default, the power of two nearest V/2.");
         if (DeadLatentWindow < 1)
             throw new ArgumentOutOfRangeException(nameof(DeadLatentWindow), DeadLatentWindow, $"DeadLatentWindow (rows) must be at least 1, but is {DeadLatentWindow}.");
         if (IsSparseCode && Decoder != DecoderKind.Linear)
