@@ -351,6 +351,41 @@ public class TrainTests
     }
 
     [Fact]
+    public void Too_many_hidden_units_for_the_parameters_or_for_the_filter_grid_asked_for_are_refused_before_any_work()
+    {
+        // "--hidden 2147483647 --filters f.png" reduced and whitened the photographs before the grid refused it;
+        // without --filters, Fit refused it after "training a ...". Image patches give V = P x P before any
+        // data is read: both rules are applied then, the parameters' first (it refuses the run whatever the outputs).
+        var dir = Cli.TempDirectory();
+        const string tooMany = "error: --hidden: A 64-2147483647-64 autoencoder needs 277025390527 parameters, more than one array can hold (2147483591); give --hidden 16647159 or fewer.";
+        foreach (var args in new[] { new[] { "--filters", "f.png" }, [] })
+        {
+            var (code, output, error) = Cli.Run(dir, ["train", "--hidden", "2147483647", .. args]);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.Equal(tooMany, error.TrimEnd());
+            Assert.Equal("", output);
+        }
+        // JumpReLU's thresholds are H parameters more.
+        var (c, o, e) = Cli.Run(dir, "train", "--hidden", "2147483647", "--activation", "jumprelu");
+        Assert.True(c == 2, $"exit {c}: {e}\n{o}");
+        Assert.Equal("error: --hidden: A 64-2147483647-64 autoencoder needs 279172874174 parameters, more than one array can hold (2147483591); give --hidden 16519104 or fewer.", e.TrimEnd());
+        Assert.Equal("", o);
+        // Parameters that fit, a grid asked for that does not: --filters is refused before any work too.
+        (c, o, e) = Cli.Run(dir, "train", "--hidden", "400000", "--filters", "f.png");
+        Assert.True(c == 2, $"exit {c}: {e}\n{o}");
+        Assert.Equal("error: --filters: 400000 filters of 8 x 8 pixels make a grid larger than the limit of 20000 x 20000 pixels, in tiles of any shape (--hidden 308025 or fewer would fit); leave out --filters to train without the picture.", e.TrimEnd());
+        Assert.Equal("", o);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+        // A CSV's V is known once it is read: refused then, before training.
+        WriteCsv(dir, 60, 16, 3);
+        (c, o, e) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "2147483647");
+        Assert.True(c == 2, $"exit {c}: {e}\n{o}");
+        Assert.Equal("error: --hidden: A 16-2147483647-16 autoencoder needs 70866960367 parameters, more than one array can hold (2147483591); give --hidden 65075259 or fewer.", e.TrimEnd());
+        Assert.DoesNotContain("training a", o);
+        Assert.Equal(new[] { "rows.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void A_filter_grid_that_fits_only_in_another_tile_shape_is_left_to_show_with_that_shape()
     {
         // 74,111 = 37 x 2003: 90 tiles of 37 x 2003 make a grid 20041 pixels wide, of 2003 x 37 one 18037 high.

@@ -149,6 +149,15 @@ internal static class TrainCommand
                 sparseCode ? r.GetValue(latents) ?? DefaultLatents : null, FiltersGiven: Given(filters));
             Check(options, flagOf);
             CliFiles.CheckOutputs(Inputs(data), outputs.ByFlag);
+            // The sizes H and V decide are refused before any data work where V is known up front: P x P for
+            // image patches ("--hidden 2147483647 --filters f.png" reduced and whitened the photographs first).
+            // A CSV's V is its column count, known once it is read: RunCore checks then.
+            if (data.Csv is null && data.PatchSize >= 1 && (long)data.PatchSize * data.PatchSize <= int.MaxValue)
+            {
+                int v = data.PatchSize * data.PatchSize;
+                TrainRunner.CheckParameters(v, options);
+                outputs = TrainRunner.CheckFilterGrid(options.HiddenCount, data.PatchSize, data.PatchSize, outputs);
+            }
             try
             {
                 TrainRunner.Run(data, options, outputs, Console.Out);
@@ -245,14 +254,14 @@ internal static class TrainRunner
     /// <summary>The optimizer a run uses: the one given, or the activation's default (lbfgs for the sigmoid, adam for the sparse codes).</summary>
     public static OptimizerKind OptimizerOf(SparseAutoencoderOptions options) => options.Optimizer ?? Defaults.OptimizerFor(options.Activation);
 
-    // The filter grid is drawn after training; whether it can be is known now, once the data gives the tiles'
-    // shape. Too large a picture asked for by --filters is refused before the training it would follow (it
+    // The filter grid is drawn after training; whether it can be is known once the tiles' shape is: before any
+    // data work for image patches (P x P), once a CSV is read for its rows. Too large a picture asked for by --filters is refused before the training it would follow (it
     // used to fail after it, with only the model written); the default picture is left out with a note
     // instead, since the model is what the run is for (wide CSV rows, whose filters no grid can hold, used to
     // be refused for a picture nobody asked for). Returns the outputs to write.
-    private static TrainOutputs CheckFilterGrid(int hiddenCount, PreparedData prepared, TrainOutputs outputs)
+    internal static TrainOutputs CheckFilterGrid(int hiddenCount, int patchHeight, int patchWidth, TrainOutputs outputs)
     {
-        if (outputs.Filters is null || ModelOutputs.GridTooLarge(hiddenCount, prepared.PatchHeight, prepared.PatchWidth) is not { } tooLarge) return outputs;
+        if (outputs.Filters is null || ModelOutputs.GridTooLarge(hiddenCount, patchHeight, patchWidth) is not { } tooLarge) return outputs;
         if (tooLarge.OtherHeight is int height)
         {
             string show = $"sparseae show --model {outputs.Model} --patch-height {height}";
@@ -270,6 +279,25 @@ internal static class TrainRunner
         return outputs with { Filters = null };
     }
 
+    /// <summary>
+    /// The library's size rule, 2HV + H + V parameters (H more for JumpReLU's thresholds) in one array, said
+    /// under --hidden with the most that fit; Fit applied it only after the data was prepared.
+    /// </summary>
+    internal static void CheckParameters(int visibleCount, SparseAutoencoderOptions options)
+    {
+        bool thresholds = options.Activation == ActivationKind.JumpReLU;
+        try
+        {
+            _ = SparseAe.Model.AutoencoderParameters.CountFor(visibleCount, options.HiddenCount, thresholds);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            long most = (Array.MaxLength - (long)visibleCount) / (2L * visibleCount + 1 + (thresholds ? 1 : 0));
+            string advice = most >= 1 ? $"give --hidden {most} or fewer" : "not even --hidden 1 fits";
+            throw new UsageException($"--hidden: {Messages.OneLine(e).TrimEnd('.')}; {advice}.", e);
+        }
+    }
+
     private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
     {
         options.CancellationToken = cancellation;
@@ -278,13 +306,14 @@ internal static class TrainRunner
         // a library user reads; here they go to standard error, one line each.
         ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {e.RawMessage.ReplaceLineEndings(" ")}"); };
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
+        CheckParameters(prepared.Dimension, options);
         // L-BFGS holds every row: the library refuses too many in its own settings (MaximumRows, Optimizer = Adam),
         // the first of which the command line does not have; said here in flags, before anything else.
         long lbfgsRows = SparseAe.Training.FullBatchTrainer.MaxRows(prepared.Dimension, options.HiddenCount);
         if (OptimizerOf(options) == OptimizerKind.Lbfgs && prepared.Count > lbfgsRows)
             throw new UsageException($"L-BFGS holds every training row in memory, at most {lbfgsRows} rows of a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} autoencoder, " +
                 $"but there are {prepared.Count} ({(data.Csv is not null ? $"the rows of --csv '{data.Csv}'" : "--patches")}); give fewer rows or fewer hidden units (--hidden), or --optimizer adam, which streams every row.");
-        outputs = CheckFilterGrid(options.HiddenCount, prepared, outputs);
+        outputs = CheckFilterGrid(options.HiddenCount, prepared.PatchHeight, prepared.PatchWidth, outputs);
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(prepared.Rows, prepared.Count, prepared.Dimension), "Features", prepared.Count);
