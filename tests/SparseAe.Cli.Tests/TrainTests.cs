@@ -351,6 +351,19 @@ public class TrainTests
     }
 
     [Fact]
+    public void Minus_zero_is_read_as_zero_and_printed_as_0()
+    {
+        // -0 equals 0, so "--weight-decay -0" meets "at least 0" and is taken; it was kept as -0, and the
+        // summary said "weight decay -0" (-0 x the sum of squares), as a -0 sparsity weight said "sparsity -0".
+        var dir = Cli.TempDirectory();
+        WriteCsv(dir, 40, 9, 4);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "3", "--iterations", "2", "--weight-decay", "-0", "--sparsity-weight", "-0.0e3");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains(" + weight decay 0 + sparsity 0\n", output.ReplaceLineEndings("\n"));
+        Assert.DoesNotMatch(@"(?<![\dE])-0(?![.\d])", output + error);   // no -0 (an exponent's E-05 is not one)
+    }
+
+    [Fact]
     public void Too_many_hidden_units_for_the_parameters_or_for_the_filter_grid_asked_for_are_refused_before_any_work()
     {
         // "--hidden 2147483647 --filters f.png" reduced and whitened the photographs before the grid refused it;
@@ -490,6 +503,7 @@ public class TrainTests
     [InlineData("--whiten must be one of", "--whiten", "bogus")]
     [InlineData("--penalty must be one of", "--penalty", "l3")]
     [InlineData("error: --sparsity: SparsityTarget (rho) must lie strictly between 0 and 1, but is 2.", "--sparsity", "2")]
+    [InlineData("error: --sparsity: SparsityTarget (rho) must lie strictly between 0 and 1, but is 0.", "--sparsity", "-0")]   // was "but is -0."
     [InlineData("error: ", "--no-such-option", "1")]
     [InlineData("error: ", "--iterations", "many")]
     [InlineData("--patch must be at least 1, but is 0", "--patch", "0")]

@@ -30,8 +30,15 @@ internal static class NumberOptions
     private delegate bool TryParse<T>(string text, out T value);
 
     // NumberStyles.Float: sign, decimal point, exponent, "NaN" and "Infinity" (which the options' own
-    // rules then refuse by name); no thousands separator.
-    private static bool TryDouble(string s, out double value) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    // rules then refuse by name); no thousands separator. -0 (also "-0.0", "-0e3") is read as 0: it equals 0,
+    // so every rule takes or refuses it as 0, and kept as -0 it was printed so ("weight decay -0" in train's
+    // summary, "but is -0." in a refusal).
+    private static bool TryDouble(string s, out double value)
+    {
+        bool ok = double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        if (value == 0) value = 0;   // true for -0 too
+        return ok;
+    }
 
     private static bool TryInt(string s, out int value) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
