@@ -268,6 +268,30 @@ public class TrainTests
     }
 
     [Fact]
+    public void Images_of_zero_height_or_width_are_said_with_the_file_as_given()
+    {
+        // A MAT array 0xWxK or Hx0, or an IDX file Nx0xW, was said by the image it became, without the file:
+        // "Image 'IMAGES(:,:,1)': height must be at least 1, but is 0.", "Image 'flat.idx[0]': width ...".
+        var dir = Cli.TempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir, "data"));
+        MatWriter.Write(Path.Combine(dir, "data", "low.mat"), [MatVariable.FromDoubles("IMAGES", [0, 20, 3], [])]);
+        MatWriter.Write(Path.Combine(dir, "data", "thin.mat"), [MatVariable.FromDoubles("PIX", [20, 0], [])]);
+        File.WriteAllBytes(Path.Combine(dir, "data", "flat.idx"), [0, 0, 0x08, 3, 0, 0, 0, 3, 0, 0, 0, 28, 0, 0, 0, 0]);
+        foreach (var (args, message) in new[]
+        {
+            (new[] { "--mat", "data/low.mat" }, "error: Variable 'IMAGES' in 'data/low.mat' is 0x20x3: its images are 0x20 pixels, but an image must be at least 1x1."),
+            (["--mat", "data/thin.mat", "--variable", "PIX"], "error: Variable 'PIX' in 'data/thin.mat' is 20x0: its image is 20x0 pixels, but an image must be at least 1x1."),
+            (["--idx", "data/flat.idx"], "error: IDX file 'data/flat.idx' holds images of 28x0 pixels (its dimensions are 3x28x0), but an image must be at least 1x1."),
+        })
+        {
+            var (code, output, error) = Cli.Run(dir, ["train", .. args]);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.Equal(message, error.TrimEnd());
+        }
+        Assert.Equal(new[] { "data" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Patches_that_do_not_fit_in_memory_are_said_under_the_flag_not_as_an_internal_error()
     {
         // Under the array limit but over the memory at hand (the limit's own advice, --patches 33554431 of 8x8,

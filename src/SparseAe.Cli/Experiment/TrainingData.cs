@@ -158,6 +158,9 @@ internal static class TrainingData
         int height = dims[0], width = dims[1], count = dims.Count == 3 ? dims[2] : 1;
         if (count == 0)
             throw new UsageException($"Variable '{variable}' in '{path}' is {string.Join('x', dims)}: it holds no images, and patches are sampled from at least one.");
+        // Said here, with the file: the image would say it without ("Image 'IMAGES(:,:,1)': height must be at least 1, but is 0.").
+        if (height == 0 || width == 0)
+            throw new UsageException($"Variable '{variable}' in '{path}' is {string.Join('x', dims)}: {(dims.Count == 3 ? "its images are" : "its image is")} {height}x{width} pixels, but an image must be at least 1x1.");
         var data = v.ToSingleArray();
         int plane = height * width;
         // Named here, by MATLAB's subscripts and the value as stored: the sampled patch a NaN lands in
@@ -189,6 +192,8 @@ internal static class TrainingData
         int n = idx.Dimensions[0], height = idx.Dimensions[1], width = idx.Dimensions[2];
         if (n == 0)
             throw new UsageException($"IDX file '{path}' holds no images (its dimensions are {string.Join('x', idx.Dimensions)}); patches are sampled from at least one.");
+        if (height == 0 || width == 0)
+            throw new UsageException($"IDX file '{path}' holds images of {height}x{width} pixels (its dimensions are {string.Join('x', idx.Dimensions)}), but an image must be at least 1x1.");
         if (idx.DataType != IdxDataType.UnsignedByte)
             throw new UsageException($"IDX file '{path}' holds {idx.DataType} values (type 0x{(int)idx.DataType:X2}); --idx reads images of unsigned bytes (type 0x08), as MNIST and Fashion-MNIST store them, and scales them to [0, 1].");
         var scaled = idx.ScaleToUnit();
