@@ -47,6 +47,7 @@ internal static class Hdf5MatReader
         if (!Hdf5Group.IsGroup(root))
             throw new InvalidDataException($"HDF5 {rootName} is not a group (it has no symbol table or link messages), so it holds no MATLAB variables.");
         var variables = new List<MatVariable>();
+        var origins = new List<string>();
         foreach (var (name, address) in Hdf5Group.Links(source, root, rootName))
         {
             if (name.StartsWith('#')) continue;
@@ -55,9 +56,10 @@ internal static class Hdf5MatReader
             variables.Add(header.Find(Hdf5Message.Layout) is not null ? ReadDataset(source, header, name, $"dataset {at}")
                 : Hdf5Group.IsGroup(header) ? ReadGroup(source, header, name, $"group {at}")
                 : new MatVariable(name, MatClass.Unknown, [], null));
+            origins.Add($"the object header at byte offset {source.ByteOffset(address)}");
         }
         stream.Position = 0;
-        return new MatFile(MatFileFormat.Hdf5, isBigEndian: false, variables);
+        return new MatFile(MatFileFormat.Hdf5, isBigEndian: false, variables, origins);
     }
 
     private static MatVariable ReadGroup(Hdf5Source source, Hdf5ObjectHeader group, string name, string what)

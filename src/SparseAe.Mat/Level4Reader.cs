@@ -45,6 +45,7 @@ internal static class Level4Reader
     {
         var cursor = new ByteCursor(file, bigEndian: false);
         var variables = new List<MatVariable>();
+        var origins = new List<string>();
         bool? fileIsBigEndian = null;
         while (cursor.Remaining > 0)
         {
@@ -59,8 +60,9 @@ internal static class Level4Reader
                     "but neither is a MOPT number with M 0 (little-endian) or 1 (big-endian), O 0, P 0-5 and T 0-2");
             fileIsBigEndian ??= bigEndian;
             variables.Add(ReadMatrix(cursor, header, headerOffset, bigEndian));
+            origins.Add(cursor.Describe(headerOffset));
         }
-        return new MatFile(MatFileFormat.Level4, fileIsBigEndian ?? false, variables);
+        return new MatFile(MatFileFormat.Level4, fileIsBigEndian ?? false, variables, origins);
     }
 
     private static MatVariable ReadMatrix(ByteCursor cursor, ReadOnlySpan<byte> header, int headerOffset, bool bigEndian)

@@ -70,6 +70,7 @@ internal static class Level5Reader
         cursor.ReadBytes(HeaderLength, "level-5 header");
 
         var variables = new List<MatVariable>();
+        var origins = new List<string>();
         while (cursor.Remaining > 0)
         {
             int elementOffset = cursor.Position;
@@ -89,6 +90,7 @@ internal static class Level5Reader
                 var compressed = cursor.ReadMemory(tag.ByteCount, TagWhat(tag, "top-level"));
                 if (elementOffset == subsystemOffset) continue;
                 variables.Add(ReadCompressedMatrix(compressed, elementOffset, bigEndian));
+                origins.Add(cursor.Describe(elementOffset));
             }
             else if (tag.Type == (uint)Level5DataType.Matrix)
             {
@@ -97,6 +99,7 @@ internal static class Level5Reader
                 cursor.SkipAtMost(PaddingAfter(tag.ByteCount));
                 if (elementOffset == subsystemOffset) continue;
                 variables.Add(ReadMatrix(matrix, elementOffset));
+                origins.Add(cursor.Describe(elementOffset));
             }
             else
             {
@@ -104,7 +107,7 @@ internal static class Level5Reader
                     $"Top-level data element has type {Level5DataTypes.Describe(tag.Type)}, but only miMATRIX (14) and miCOMPRESSED (15) may appear at top level");
             }
         }
-        return new MatFile(MatFileFormat.Level5, bigEndian, variables);
+        return new MatFile(MatFileFormat.Level5, bigEndian, variables, origins);
     }
 
     private static MatVariable ReadCompressedMatrix(ReadOnlyMemory<byte> compressed, int elementOffset, bool bigEndian)

@@ -17,8 +17,10 @@ namespace SparseAe.Mat;
 /// </example>
 public sealed class MatFile
 {
-    internal MatFile(MatFileFormat format, bool isBigEndian, IReadOnlyList<MatVariable> variables)
+    /// <param name="origins">Where each variable starts, e.g. "byte offset 128", for the refusal of a repeated name.</param>
+    internal MatFile(MatFileFormat format, bool isBigEndian, IReadOnlyList<MatVariable> variables, IReadOnlyList<string> origins)
     {
+        RequireUniqueNames(variables, origins);
         Format = format;
         IsBigEndian = isBigEndian;
         Variables = variables;
@@ -32,6 +34,20 @@ public sealed class MatFile
 
     /// <summary>The variables in file order, including those whose contents are not decoded.</summary>
     public IReadOnlyList<MatVariable> Variables { get; }
+
+    // Two variables of one name: the lookup returned the first without a word, though which of them the name
+    // means cannot be told. Refused as a malformed file, as MatWriter refuses to write one (MATLAB writes none).
+    private static void RequireUniqueNames(IReadOnlyList<MatVariable> variables, IReadOnlyList<string> origins)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < variables.Count; i++)
+        {
+            string name = variables[i].Name;
+            if (!first.TryAdd(name, i))
+                throw new InvalidDataException(
+                    $"Variable '{name}' at {origins[i]} has the same name as the variable at {origins[first[name]]}; names in a MAT file must be unique, so which of the two is meant cannot be told.");
+        }
+    }
 
     /// <summary>The variable called <paramref name="name"/> (case-sensitive, as in MATLAB).</summary>
     /// <exception cref="KeyNotFoundException">No variable has that name; the message lists those that exist.</exception>
@@ -49,7 +65,7 @@ public sealed class MatFile
     }
 
     /// <summary>Reads a MAT file from disk.</summary>
-    /// <exception cref="InvalidDataException">The file is damaged or not a MAT file; the message names the byte offset.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged, not a MAT file or holds two variables of one name; the message names the byte offset.</exception>
     public static MatFile Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -61,7 +77,7 @@ public sealed class MatFile
     /// Reads a MAT file from the current position of <paramref name="stream"/> to its end. Level-4 and
     /// level-5 files are read into memory whole; 7.3 files are read through the (seekable) stream.
     /// </summary>
-    /// <exception cref="InvalidDataException">The data is damaged or not a MAT file; the message names the byte offset.</exception>
+    /// <exception cref="InvalidDataException">The data is damaged, not a MAT file or holds two variables of one name; the message names the byte offset.</exception>
     public static MatFile Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -75,6 +75,28 @@ public class InspectTests
     }
 
     [Fact]
+    public void A_file_with_two_variables_of_one_name_is_refused_by_inspect_and_train_naming_the_file_and_the_name()
+    {
+        // Its lookup returned the first IMAGES without a word (train used it), and inspect listed both.
+        var dir = Cli.TempDirectory();
+        var first = new MemoryStream();
+        SparseAe.Mat.MatWriter.Write(first, [SparseAe.Mat.MatVariable.FromDoubles("IMAGES", [20, 20, 1], Enumerable.Range(0, 400).Select(i => (double)(i % 7)).ToArray())]);
+        var second = new MemoryStream();
+        SparseAe.Mat.MatWriter.Write(second, [SparseAe.Mat.MatVariable.FromDoubles("IMAGES", [2, 2], [1, 2, 3, 4])]);
+        File.WriteAllBytes(Path.Combine(dir, "dup.mat"), [.. first.ToArray(), .. second.ToArray().AsSpan(128)]);
+        string message = $"error: 'dup.mat' is not a readable MAT file: Variable 'IMAGES' at byte offset {first.Length} has the same name as the variable at byte offset 128; " +
+            "names in a MAT file must be unique, so which of the two is meant cannot be told.";
+        foreach (var args in new[] { new[] { "inspect", "dup.mat" }, ["inspect", "dup.mat", "--json"], ["train", "--mat", "dup.mat", "--patch", "4", "--patches", "10"] })
+        {
+            var (code, output, error) = Cli.Run(dir, args);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.Equal("", output);
+            Assert.Equal(message, error.TrimEnd());
+        }
+        Assert.Equal(new[] { "dup.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void A_bad_file_is_one_line_and_exit_code_2()
     {
         var (code, output, error) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("bad_truncated.mat"));
