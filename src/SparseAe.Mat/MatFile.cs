@@ -17,7 +17,7 @@ namespace SparseAe.Mat;
 /// </example>
 public sealed class MatFile
 {
-    /// <param name="origins">Where each variable starts, e.g. "byte offset 128", for the refusal of a repeated name.</param>
+    // origins: where each variable starts, e.g. "byte offset 128", for the refusal of a repeated name.
     internal MatFile(MatFileFormat format, bool isBigEndian, IReadOnlyList<MatVariable> variables, IReadOnlyList<string> origins)
     {
         RequireUniqueNames(variables, origins);

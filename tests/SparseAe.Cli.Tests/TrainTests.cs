@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.ML;
 using SparseAe.Mat;
 using SparseAe.MLNet;
@@ -417,7 +418,15 @@ public class TrainTests
         WriteCsv(dir, 60, 16, 3);
         (c, o, e) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "2147483647");
         Assert.True(c == 2, $"exit {c}: {e}\n{o}");
-        Assert.Equal("error: --hidden: A 16-2147483647-16 autoencoder needs 70866960367 parameters, more than one array can hold (2147483591); give --hidden 65075259 or fewer.", e.TrimEnd());
+        // 65,075,259 hidden units would fit the parameters at V = 16, but training's blocks of 128 rows hold
+        // 16,777,215 values a row: the most is that, down to whole vectors of this CPU (1, 4, 8 or 16 floats).
+        Assert.Matches(@"^error: --hidden: A 16-2147483647-16 autoencoder needs 70866960367 parameters, more than one array can hold \(2147483591\); give --hidden (\d+) or fewer\.$", e.TrimEnd());
+        Assert.Contains(int.Parse(Regex.Match(e, @"give --hidden (\d+)").Groups[1].Value), new[] { 16_777_215, 16_777_212, 16_777_208, 16_777_200 });
+        Assert.DoesNotContain("training a", o);
+        // Within the parameters, beyond the blocks: refused as well, before training.
+        (c, o, e) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "20000000");
+        Assert.True(c == 2, $"exit {c}: {e}\n{o}");
+        Assert.StartsWith("error: --hidden: A 16-20000000-16 autoencoder is too wide to train: it works on blocks of 128 rows of its 20000000 hidden units", e.TrimEnd());
         Assert.DoesNotContain("training a", o);
         Assert.Equal(new[] { "rows.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }

@@ -5,6 +5,7 @@ using SparseAe.Cli.Experiment;
 using SparseAe.Cli.Infrastructure;
 using SparseAe.Visualization;
 using SparseAe.MLNet;
+using SparseAe.Objective;
 using SparseAe.Optimization;
 using SparseAe.Training;
 
@@ -280,19 +281,20 @@ internal static class TrainRunner
     }
 
     /// <summary>
-    /// The library's size rule, 2HV + H + V parameters (H more for JumpReLU's thresholds) in one array, said
-    /// under --hidden with the most that fit; Fit applied it only after the data was prepared.
+    /// The library's size rules, said under --hidden with the most that fit: 2HV + H + V parameters (H more for
+    /// JumpReLU's thresholds) in one array, and blocks of 128 rows of max(V, H) values in one array each
+    /// (<see cref="SparseAutoencoderObjective.CheckSizes"/>); Fit applied them only after the data was prepared.
     /// </summary>
     internal static void CheckParameters(int visibleCount, SparseAutoencoderOptions options)
     {
         bool thresholds = options.Activation == ActivationKind.JumpReLU;
         try
         {
-            _ = SparseAe.Model.AutoencoderParameters.CountFor(visibleCount, options.HiddenCount, thresholds);
+            SparseAutoencoderObjective.CheckSizes(visibleCount, options.HiddenCount, thresholds);
         }
         catch (ArgumentOutOfRangeException e)
         {
-            long most = (Array.MaxLength - (long)visibleCount) / (2L * visibleCount + 1 + (thresholds ? 1 : 0));
+            int most = SparseAutoencoderObjective.MaxHiddenCount(visibleCount, thresholds);
             string advice = most >= 1 ? $"give --hidden {most} or fewer" : "not even --hidden 1 fits";
             throw new UsageException($"--hidden: {Messages.OneLine(e).TrimEnd('.')}; {advice}.", e);
         }

@@ -73,7 +73,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        CheckSizes(visibleCount, hiddenCount);
+        CheckSizes(visibleCount, hiddenCount, settings.HasThresholds);
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, $"threads must be at least 1, but is {threads}.");
         _settings = settings;
         _v = visibleCount;
@@ -109,18 +109,29 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     /// Hp are at most (Array.MaxLength - 16) / 128 = 16,777,215 (H = 20 million at V = 2 passed the first
     /// rule and failed in an allocation, naming its 'length').
     /// </summary>
-    internal static void CheckSizes(int visibleCount, int hiddenCount)
+    internal static void CheckSizes(int visibleCount, int hiddenCount, bool hasThresholds = false)
     {
-        AutoencoderParameters.CountFor(visibleCount, hiddenCount);
+        AutoencoderParameters.CountFor(visibleCount, hiddenCount, hasThresholds);
         if (MaxRows(visibleCount, hiddenCount) >= BlockRows) return;
-        int hp = RowMatrixKernels.PaddedWidth(hiddenCount), most = (int)((Array.MaxLength - 16L) / BlockRows);
-        int mostHidden = most / RowMatrixKernels.PaddedWidth(1) * RowMatrixKernels.PaddedWidth(1);
+        int hp = RowMatrixKernels.PaddedWidth(hiddenCount);
         bool hidden = hp >= visibleCount;
         throw new ArgumentOutOfRangeException(hidden ? nameof(hiddenCount) : nameof(visibleCount), hidden ? hiddenCount : visibleCount,
             $"A {visibleCount}-{hiddenCount}-{visibleCount} autoencoder is too wide to train: it works on blocks of {BlockRows} rows of its " +
             $"{(hidden ? $"{hp} hidden units (padded to whole vectors)" : $"{visibleCount} inputs")}, more values than one array can hold " +
-            $"({Array.MaxLength}); it takes at most {most} inputs and {mostHidden} hidden units.");
+            $"({Array.MaxLength}); it takes at most {WidestBlockRow} inputs and {WidestHidden} hidden units.");
     }
+
+    /// <summary>The most hidden units <see cref="CheckSizes"/> lets through at V inputs; 0 when V itself is too wide.</summary>
+    internal static int MaxHiddenCount(int visibleCount, bool hasThresholds = false)
+    {
+        if (visibleCount > WidestBlockRow) return 0;
+        long byParameters = (Array.MaxLength - (long)visibleCount) / (2L * visibleCount + 1 + (hasThresholds ? 1 : 0));   // 2HV + H + V (+ H) in one array
+        return (int)Math.Min(byParameters, WidestHidden);
+    }
+
+    // The widest row a block of BlockRows rows holds in one array, and the most hidden units whose padded width fits it.
+    private static int WidestBlockRow => (int)((Array.MaxLength - 16L) / BlockRows);
+    private static int WidestHidden => WidestBlockRow / RowMatrixKernels.PaddedWidth(1) * RowMatrixKernels.PaddedWidth(1);
 
     /// <summary>V.</summary>
     public int VisibleCount => _v;

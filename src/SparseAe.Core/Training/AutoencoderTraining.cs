@@ -26,7 +26,7 @@ public static class AutoencoderTraining
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         int v = rows.VectorSize, h = settings.HiddenCount;
-        Objective.SparseAutoencoderObjective.CheckSizes(v, h);
+        Objective.SparseAutoencoderObjective.CheckSizes(v, h, settings.Objective.HasThresholds);
         string network = $"a {v}-{h}-{v} autoencoder";
         string what = RowReading.Named(rows);
         if (settings.Optimizer == OptimizerKind.Adam)
