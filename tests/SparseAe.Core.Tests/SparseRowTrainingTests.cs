@@ -226,8 +226,8 @@ public class SparseRowTrainingTests
         var dense = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: false), settings));
         var sparse = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: true), settings));
         Assert.Matches(@"^Row \d+ of mini-batch \d in epoch 1 \(rows in shuffled order\) holds NaN at index 7; every value must be finite\.", dense.Message);
-        Assert.Equal(dense.Message, sparse.Message);   // the parameter too: the dense batch's, 'source', not the sparse batch's 'values'
-        Assert.EndsWith("(Parameter 'source')", sparse.Message);
+        Assert.Equal(dense.Message, sparse.Message);   // the parameter too: AutoencoderTraining.Run's, 'rows', as L-BFGS says (not 'values' or 'source')
+        Assert.EndsWith("(Parameter 'rows')", sparse.Message);
         // A reader's own sparse row that breaks a rule is named alike, with the rule and the value.
         var repeated = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: true, repeat: true), settings));
         Assert.Matches(@"^Row \d+ of mini-batch \d in epoch 1 \(rows in shuffled order\): index 1 is 7 after 7; indices must be strictly ascending\.", repeated.Message);

@@ -65,7 +65,7 @@ public class TrainerTests
         // five rows, shuffled, so the row within it is the pool's choice; the message says so.
         var adam = new TrainerSettings { HiddenCount = 3, Optimizer = OptimizerKind.Adam, Epochs = 1, BatchSize = 8 };
         e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new ListRowSource(x, 4), adam));
-        Assert.Matches($@"^Row \d of mini-batch 1 in epoch 1 \(rows in shuffled order\) holds {bad} at index 3; every value must be finite\. \(Parameter 'source'\)$", e.Message);
+        Assert.Matches($@"^Row \d of mini-batch 1 in epoch 1 \(rows in shuffled order\) holds {bad} at index 3; every value must be finite\. \(Parameter 'rows'\)$", e.Message);
     }
 
     // An IRowSource that is not an ArrayRowSource and does not know its row count.

@@ -104,11 +104,11 @@ internal static class MiniBatchTrainer
                         settings.ThrowIfCancelled();
                         // A bad row is named by its place in this shuffled batch, for dense and sparse rows alike.
                         string BatchRow(int r) => $"Row {r} of mini-batch {batches + 1} in epoch {epoch + 1} (rows in shuffled order)";
-                        var rows = sparseBatch?.Build(BatchRow, nameof(source));
+                        var rows = sparseBatch?.Build(BatchRow, RowsParameter);
                         // A source of one's own (an IRowSource) is not checked when read, as ML.NET's columns are:
                         // a NaN would surface as "the cost became NaN ... try a smaller LearningRate".
                         if (rows is null && checkRows)
-                            RowReading.ThrowIfNonFinite(batch.AsSpan(0, filled * v), v, nameof(source), BatchRow);
+                            RowReading.ThrowIfNonFinite(batch.AsSpan(0, filled * v), v, RowsParameter, BatchRow);
                         if (rows is null) range?.Add(batch.AsSpan(0, filled * v));
                         else range?.Add(rows);
                         if (parameters is null)
@@ -183,6 +183,10 @@ internal static class MiniBatchTrainer
             epochCost, meanActivation, clock.Elapsed, rowsPerEpoch, history, metrics);
         return new TrainingResult(parameters!, summary);
     }
+
+    // A bad row is refused as the parameter of the public entry, AutoencoderTraining.Run's rows, as L-BFGS's
+    // read refuses it (this method's own 'source' is internal; Adam's refusals named it).
+    private const string RowsParameter = "rows";
 
     // How many times its starting cost a run may end at before it is said to have diverged.
     internal const double DivergedRatio = 100;
