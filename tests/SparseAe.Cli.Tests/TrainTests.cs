@@ -293,6 +293,19 @@ public class TrainTests
     }
 
     [Fact]
+    public void An_array_of_more_than_three_dimensions_is_said_with_the_file_as_given()
+    {
+        // It was said without the file: "Variable 'V' must be an H x W or H x W x K array of images, but is 2x3x4x5."
+        var dir = Cli.TempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir, "data"));
+        MatWriter.Write(Path.Combine(dir, "data", "four.mat"), [MatVariable.FromDoubles("V", [2, 3, 4, 5], new double[2 * 3 * 4 * 5])]);
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", "data/four.mat", "--variable", "V");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Variable 'V' in 'data/four.mat' must be an H x W or H x W x K array of images, but is 2x3x4x5.", error.TrimEnd());
+        Assert.Equal(new[] { "data" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Patches_that_do_not_fit_in_memory_are_said_under_the_flag_not_as_an_internal_error()
     {
         // Under the array limit but over the memory at hand (the limit's own advice, --patches 33554431 of 8x8,

@@ -154,7 +154,7 @@ internal static class TrainingData
             throw new UsageException($"Variable '{variable}' in '{path}' is a {v.Class.ToMatlabName()}, not a numeric array of images.");
         var dims = v.Dimensions;
         if (dims.Count is not (2 or 3))
-            throw new UsageException($"Variable '{variable}' must be an H x W or H x W x K array of images, but is {string.Join('x', dims)}.");
+            throw new UsageException($"Variable '{variable}' in '{path}' must be an H x W or H x W x K array of images, but is {string.Join('x', dims)}.");
         int height = dims[0], width = dims[1], count = dims.Count == 3 ? dims[2] : 1;
         if (count == 0)
             throw new UsageException($"Variable '{variable}' in '{path}' is {string.Join('x', dims)}: it holds no images, and patches are sampled from at least one.");
