@@ -23,9 +23,9 @@ public class InspectTests
                 Assert.Equal(new[] { "name", "class", "dims", "complex", "min", "max", "sum" }, a.EnumerateObject().Select(p => p.Name));
                 bool empty = variable.Value.TryGetProperty("dims", out var d0) && d0.EnumerateArray().Any(d => d.GetInt32() == 0);
                 if (!variable.Value.TryGetProperty("min", out _) && empty)
-                    Assert.Equal("NaN", a.GetProperty("min").GetString());   // an empty array: no minimum (MatStatistics)
-                else if (!variable.Value.TryGetProperty("min", out _))
-                    Assert.Equal(JsonValueKind.Null, a.GetProperty("min").ValueKind);   // non-numeric: listed, no statistics
+                    Assert.Equal(0, a.GetProperty("sum").GetDouble());   // an empty array: no min or max (null, checked below), sum 0
+                if (!variable.Value.TryGetProperty("min", out _))
+                    Assert.Equal(JsonValueKind.Null, a.GetProperty("min").ValueKind);   // non-numeric or empty: no minimum
                 Assert.Equal(variable.Value.GetProperty("class").GetString(), a.GetProperty("class").GetString());
                 if (variable.Value.TryGetProperty("dims", out var dims))
                     Assert.Equal(dims.EnumerateArray().Select(d => d.GetInt32()), a.GetProperty("dims").EnumerateArray().Select(d => d.GetInt32()));
@@ -63,6 +63,28 @@ public class InspectTests
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
         Assert.All(json.RootElement.EnumerateArray(), v => Assert.Equal(v.GetProperty("name").GetString() == "z", v.GetProperty("complex").GetBoolean()));
+    }
+
+    [Fact]
+    public void An_empty_array_has_sum_0_and_no_min_or_max_in_text_and_json()
+    {
+        // It was listed as "min NaN  max NaN  sum 0" ("min":"NaN","max":"NaN" in JSON), as if it held a NaN.
+        var dir = Cli.TempDirectory();
+        SparseAe.Mat.MatWriter.Write(Path.Combine(dir, "e.mat"),
+        [
+            SparseAe.Mat.MatVariable.FromDoubles("empty", [0, 3], []),
+            SparseAe.Mat.MatVariable.FromDoubles("holed", [1, 2], [1, double.NaN]),
+        ]);
+        var (code, output, error) = Cli.Run(dir, "inspect", "e.mat");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var lines = output.Split('\n').Select(l => l.TrimEnd()).ToArray();
+        Assert.Contains("  empty                double   0x3             min -  max -  sum 0", lines);
+        Assert.Contains("  holed                double   1x2             min NaN  max NaN  sum NaN", lines);
+
+        (code, output, error) = Cli.Run(dir, "inspect", "e.mat", "--json");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("""[{"name":"empty","class":"double","dims":[0,3],"complex":false,"min":null,"max":null,"sum":0},""" +
+            """{"name":"holed","class":"double","dims":[1,2],"complex":false,"min":"NaN","max":"NaN","sum":"NaN"}]""", output.TrimEnd());
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace SparseAe.Cli.Commands;
 
 /// <summary>
 /// <c>sparseae inspect FILE.mat [--json]</c>: each variable's name, class, dims, whether it is complex and,
-/// for numeric ones, min, max and sum (complex arrays are listed, their values not decoded).
+/// for numeric ones, min, max and sum (complex arrays are listed, their values not decoded; an empty array
+/// has sum 0 and no min or max: "-" in text, null in JSON).
 /// </summary>
 internal static class InspectCommand
 {
@@ -27,7 +28,11 @@ internal static class InspectCommand
         var rows = mat.Variables.Select(v =>
         {
             MatStatistics? stats = v.IsNumeric ? v.GetStatistics() : null;
-            return new VariableInfo(v.Name, v.Class.ToMatlabName(), v.Dimensions.ToArray(), v.IsComplex, stats?.Minimum, stats?.Maximum, stats?.Sum);
+            // An empty array has no minimum or maximum: null ("-" in text), not MatStatistics' NaN, which would
+            // read as a NaN element (that makes all three NaN). Its sum is 0, as MATLAB's sum([]).
+            bool empty = stats is { Count: 0 };
+            return new VariableInfo(v.Name, v.Class.ToMatlabName(), v.Dimensions.ToArray(), v.IsComplex,
+                empty ? null : stats?.Minimum, empty ? null : stats?.Maximum, stats?.Sum);
         }).ToList();
         if (asJson)
         {
@@ -38,10 +43,12 @@ internal static class InspectCommand
         foreach (var r in rows)
         {
             string dims = string.Join('x', r.Dims);
-            string numbers = r.Complex ? "  complex (values not decoded)" : r.Min is null ? "" : string.Format(CultureInfo.InvariantCulture, "  min {0:G6}  max {1:G6}  sum {2:G6}", r.Min, r.Max, r.Sum);
+            string numbers = r.Complex ? "  complex (values not decoded)" : r.Sum is null ? "" : $"  min {Said(r.Min)}  max {Said(r.Max)}  sum {Said(r.Sum)}";
             output.WriteLine($"  {r.Name,-20} {r.Class,-8} {dims,-14}{numbers}");
         }
     }
+
+    private static string Said(double? value) => value?.ToString("G6", CultureInfo.InvariantCulture) ?? "-";
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
