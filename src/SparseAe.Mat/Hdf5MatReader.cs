@@ -48,7 +48,8 @@ internal static class Hdf5MatReader
             throw new InvalidDataException($"HDF5 {rootName} is not a group (it has no symbol table or link messages), so it holds no MATLAB variables.");
         var variables = new List<MatVariable>();
         var origins = new List<string>();
-        foreach (var (name, address) in Hdf5Group.Links(source, root, rootName))
+        // The root group's links are the variables: two of one name are refused with the rule every format's refusal says.
+        foreach (var (name, address) in Hdf5Group.Links(source, root, rootName, MatFile.UniqueNamesRule))
         {
             if (name.StartsWith('#')) continue;
             var header = Hdf5ObjectHeader.Read(source, address, $"object header of '{name}'");

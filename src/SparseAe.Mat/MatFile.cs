@@ -35,6 +35,9 @@ public sealed class MatFile
     /// <summary>The variables in file order, including those whose contents are not decoded.</summary>
     public IReadOnlyList<MatVariable> Variables { get; }
 
+    // Why two variables of one name are refused, said by every format's refusal (a 7.3 root group's in Hdf5MatReader).
+    internal const string UniqueNamesRule = "names in a MAT file must be unique, so which of the two is meant cannot be told";
+
     // Two variables of one name: the lookup returned the first without a word, though which of them the name
     // means cannot be told. Refused as a malformed file, as MatWriter refuses to write one (MATLAB writes none).
     private static void RequireUniqueNames(IReadOnlyList<MatVariable> variables, IReadOnlyList<string> origins)
@@ -45,7 +48,7 @@ public sealed class MatFile
             string name = variables[i].Name;
             if (!first.TryAdd(name, i))
                 throw new InvalidDataException(
-                    $"Variable '{name}' at {origins[i]} has the same name as the variable at {origins[first[name]]}; names in a MAT file must be unique, so which of the two is meant cannot be told.");
+                    $"Variable '{name}' at {origins[i]} has the same name as the variable at {origins[first[name]]}; {UniqueNamesRule}.");
         }
     }
 

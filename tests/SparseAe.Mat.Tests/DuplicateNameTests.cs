@@ -54,11 +54,25 @@ public class DuplicateNameTests
     public void A_7_3_file_with_two_variables_of_one_name_is_refused()
     {
         // v73_chunked_deflate.mat holds A, B and C; its root group's local heap holds their names, B's at byte 1240.
-        // The group's own reading refuses two links of one name (as it did before the level-4 and 5 readers did).
+        // The group's own reading refuses two links of one name (as it did before the level-4 and 5 readers did),
+        // and says the rule as they do (it used to stop at "holds two links named 'A'.").
         byte[] file = MatFixtures.Bytes("v73_chunked_deflate.mat");
         Assert.Equal((byte)'B', file[1240]);
         file[1240] = (byte)'A';
         var error = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(file)));
-        Assert.Equal("HDF5 the root group (object header at byte offset 608) holds two links named 'A'.", error.Message);
+        Assert.Equal($"HDF5 the root group (object header at byte offset 608) holds two links named 'A'{Rule}", error.Message);
+    }
+
+    [Fact]
+    public void A_7_3_group_below_the_root_with_two_links_of_one_name_is_refused_without_the_variables_rule()
+    {
+        // v73_many_types.mat's sparse variable sp is a group linking data, ir and jc; its local heap holds "ir" at byte
+        // 10152. Its links are not variables, so the refusal says the repetition only, not the rule for variable names.
+        byte[] file = MatFixtures.Bytes("v73_many_types.mat");
+        Assert.Equal("ir"u8.ToArray(), file[10152..10154]);
+        file[10152] = (byte)'j';
+        file[10153] = (byte)'c';
+        var error = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(file)));
+        Assert.Matches(@"^HDF5 group 'sp' \(object header at byte offset \d+\) holds two links named 'jc'\.$", error.Message);
     }
 }

@@ -25,7 +25,9 @@ internal static class Hdf5Group
     public static bool IsGroup(Hdf5ObjectHeader header) =>
         header.Find(Hdf5Message.SymbolTable) is not null || header.Find(Hdf5Message.LinkInfo) is not null || header.Find(Hdf5Message.Link) is not null;
 
-    public static List<(string Name, ulong Address)> Links(Hdf5Source source, Hdf5ObjectHeader header, string what)
+    // uniqueNamesRule: said after "holds two links named 'X'" when the names have a rule of their own (a MAT
+    // file's root group, whose links are the variables); without it, only the repetition is said.
+    public static List<(string Name, ulong Address)> Links(Hdf5Source source, Hdf5ObjectHeader header, string what, string? uniqueNamesRule = null)
     {
         var links = new List<(string, ulong)>();
         if (header.Find(Hdf5Message.SymbolTable) is { } table)
@@ -40,7 +42,7 @@ internal static class Hdf5Group
                     throw new InvalidDataException($"HDF5 symbol table node of {what} at byte offset {source.ByteOffset(node)} is listed twice in its B-tree.");
                 ReadSymbolTableNode(source, node, heap, what, links);
             });
-            return Distinct(links, what);
+            return Distinct(links, what, uniqueNamesRule);
         }
         if (header.Find(Hdf5Message.LinkInfo) is { } info)
         {
@@ -54,19 +56,19 @@ internal static class Hdf5Group
         foreach (var message in header.All(Hdf5Message.Link))
             links.Add(ReadLinkMessage(message.Open(), what));
         links.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
-        return Distinct(links, what);
+        return Distinct(links, what, uniqueNamesRule);
     }
 
     // HDF5 itself never stores two links of one name in a group; MATLAB never links one object twice (which
     // would also make the reader decode the same data once per link).
-    private static List<(string Name, ulong Address)> Distinct(List<(string Name, ulong Address)> links, string what)
+    private static List<(string Name, ulong Address)> Distinct(List<(string Name, ulong Address)> links, string what, string? uniqueNamesRule)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var addresses = new Dictionary<ulong, string>();
         foreach (var (name, address) in links)
         {
             if (!names.Add(name))
-                throw new InvalidDataException($"HDF5 {what} holds two links named '{name}'.");
+                throw new InvalidDataException($"HDF5 {what} holds two links named '{name}'{(uniqueNamesRule is null ? "" : $"; {uniqueNamesRule}")}.");
             if (!addresses.TryAdd(address, name))
                 throw new InvalidDataException(
                     $"HDF5 {what} links '{addresses[address]}' and '{name}' to the same object; MAT files never link one object twice.");
