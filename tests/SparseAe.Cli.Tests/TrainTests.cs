@@ -251,8 +251,9 @@ public class TrainTests
         // They were the library's words: "count*patchSize^2 = ... sample fewer, or draw them one at a time with
         // SampleOne (as SparseAe.Data's PatchRowSource streams them)", and "images must hold at least one image
         // to sample patches from, but is empty." without the file.
+        // Adam: L-BFGS's row limit (at most about 20 million rows of 64) refuses the run before any work.
         var dir = Cli.TempDirectory();
-        var (code, output, error) = Cli.Run(dir, "train", "--patches", "100000000");
+        var (code, output, error) = Cli.Run(dir, "train", "--patches", "100000000", "--optimizer", "adam");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal($"error: --patches: 100000000 patches of 8x8 pixels are 6400000000 values, more than one array holds ({Array.MaxLength}); give --patches {Array.MaxLength / 64} or fewer.", error.TrimEnd());
 
@@ -311,7 +312,8 @@ public class TrainTests
         // Under the array limit but over the memory at hand (the limit's own advice, --patches 33554431 of 8x8,
         // is 8.6 GB): "internal error: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown." (exit 1).
         var dir = Cli.TempDirectory();
-        var start = Cli.StartInfo(dir, "train", "--mat", Cli.Fixture("v5_plain_double3d.mat"), "--patch", "2", "--patches", "100000000");
+        // Adam: L-BFGS's row limit (at most about 20 million rows) refuses the run before any work.
+        var start = Cli.StartInfo(dir, "train", "--mat", Cli.Fixture("v5_plain_double3d.mat"), "--patch", "2", "--patches", "100000000", "--optimizer", "adam");
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
         var (code, output, error) = Cli.Run(start);
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
@@ -332,6 +334,25 @@ public class TrainTests
             "give fewer rows or fewer hidden units (--hidden), or --optimizer adam, which streams every row.", error.TrimEnd());
         Assert.DoesNotContain("MaximumRows", error);
         Assert.Equal(new[] { "one.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void More_patches_than_LBFGS_can_hold_are_refused_before_any_work()
+    {
+        // The rows of image patches (--patches) and V (P x P) are known before any data work, but the limit was
+        // applied only once the images were read, reduced, whitened and sampled ("reducing 10 image(s) by 2 ...").
+        // H = 400000 is a whole number of vectors on every CPU and more than V = 64: at most
+        // (Array.MaxLength - 16) / 400000 = 5368 rows, fewer than the default 10000 patches.
+        var dir = Cli.TempDirectory();
+        foreach (var args in new[] { new string[0], ["--mat", Cli.Fixture("v5_plain_double3d.mat")] })
+        {
+            var (code, output, error) = Cli.Run(dir, ["train", "--hidden", "400000", .. args]);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.Equal("error: L-BFGS holds every training row in memory, at most 5368 rows of a 64-400000-64 autoencoder, but there are 10000 (--patches); " +
+                "give fewer rows or fewer hidden units (--hidden), or --optimizer adam, which streams every row.", error.TrimEnd());
+            Assert.Equal("", output);
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 
     [Fact]
@@ -421,8 +442,9 @@ public class TrainTests
         Assert.True(c == 2, $"exit {c}: {e}\n{o}");
         Assert.Equal("error: --hidden: A 64-2147483647-64 autoencoder needs 279172874174 parameters, more than one array can hold (2147483591); give --hidden 16519104 or fewer.", e.TrimEnd());
         Assert.Equal("", o);
-        // Parameters that fit, a grid asked for that does not: --filters is refused before any work too.
-        (c, o, e) = Cli.Run(dir, "train", "--hidden", "400000", "--filters", "f.png");
+        // Parameters that fit, a grid asked for that does not: --filters is refused before any work too (5000 patches:
+        // L-BFGS holds at most 5368 rows of a 64-400000-64 autoencoder, refused first, as a CSV's rows are).
+        (c, o, e) = Cli.Run(dir, "train", "--hidden", "400000", "--patches", "5000", "--filters", "f.png");
         Assert.True(c == 2, $"exit {c}: {e}\n{o}");
         Assert.Equal("error: --filters: 400000 filters of 8 x 8 pixels make a grid larger than the limit of 20000 x 20000 pixels, in tiles of any shape (--hidden 308025 or fewer would fit); leave out --filters to train without the picture.", e.TrimEnd());
         Assert.Equal("", o);

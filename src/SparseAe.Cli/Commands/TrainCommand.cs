@@ -151,12 +151,14 @@ internal static class TrainCommand
             Check(options, flagOf);
             CliFiles.CheckOutputs(Inputs(data), outputs.ByFlag);
             // The sizes H and V decide are refused before any data work where V is known up front: P x P for
-            // image patches ("--hidden 2147483647 --filters f.png" reduced and whitened the photographs first).
-            // A CSV's V is its column count, known once it is read: RunCore checks then.
+            // image patches ("--hidden 2147483647 --filters f.png" reduced and whitened the photographs first),
+            // and so is L-BFGS's row limit, the rows being --patches. A CSV's V and rows are known once it is
+            // read: RunCore checks then, in the same order.
             if (data.Csv is null && data.PatchSize >= 1 && (long)data.PatchSize * data.PatchSize <= int.MaxValue)
             {
                 int v = data.PatchSize * data.PatchSize;
                 TrainRunner.CheckParameters(v, options);
+                TrainRunner.CheckLbfgsRows(data.PatchCount, v, options, data);
                 outputs = TrainRunner.CheckFilterGrid(options.HiddenCount, data.PatchSize, data.PatchSize, outputs);
             }
             try
@@ -300,6 +302,19 @@ internal static class TrainRunner
         }
     }
 
+    /// <summary>
+    /// L-BFGS holds every row: the library refuses too many in its own settings (MaximumRows, Optimizer = Adam),
+    /// the first of which the command line does not have; said here in flags. The rows are --patches for image
+    /// patches, known before any data work, and a CSV's, known once it is read.
+    /// </summary>
+    internal static void CheckLbfgsRows(long rows, int visibleCount, SparseAutoencoderOptions options, DataOptions data)
+    {
+        long most = SparseAe.Training.FullBatchTrainer.MaxRows(visibleCount, options.HiddenCount);
+        if (OptimizerOf(options) == OptimizerKind.Lbfgs && rows > most)
+            throw new UsageException($"L-BFGS holds every training row in memory, at most {most} rows of a {visibleCount}-{options.HiddenCount}-{visibleCount} autoencoder, " +
+                $"but there are {rows} ({(data.Csv is not null ? $"the rows of --csv '{data.Csv}'" : "--patches")}); give fewer rows or fewer hidden units (--hidden), or --optimizer adam, which streams every row.");
+    }
+
     private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
     {
         options.CancellationToken = cancellation;
@@ -309,12 +324,7 @@ internal static class TrainRunner
         ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {e.RawMessage.ReplaceLineEndings(" ")}"); };
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
         CheckParameters(prepared.Dimension, options);
-        // L-BFGS holds every row: the library refuses too many in its own settings (MaximumRows, Optimizer = Adam),
-        // the first of which the command line does not have; said here in flags, before anything else.
-        long lbfgsRows = SparseAe.Training.FullBatchTrainer.MaxRows(prepared.Dimension, options.HiddenCount);
-        if (OptimizerOf(options) == OptimizerKind.Lbfgs && prepared.Count > lbfgsRows)
-            throw new UsageException($"L-BFGS holds every training row in memory, at most {lbfgsRows} rows of a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} autoencoder, " +
-                $"but there are {prepared.Count} ({(data.Csv is not null ? $"the rows of --csv '{data.Csv}'" : "--patches")}); give fewer rows or fewer hidden units (--hidden), or --optimizer adam, which streams every row.");
+        CheckLbfgsRows(prepared.Count, prepared.Dimension, options, data);
         outputs = CheckFilterGrid(options.HiddenCount, prepared.PatchHeight, prepared.PatchWidth, outputs);
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
