@@ -336,6 +336,20 @@ public class TrainTests
         Assert.Equal(new[] { "one.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
+    // The limit is (Array.MaxLength - 16) / max(V, padded H): with rows wider than the hidden layer, fewer
+    // hidden units do not raise it, yet the advice said to give them (100,000 columns and 10 hidden units).
+    [Fact]
+    public void The_LBFGS_row_limit_advises_fewer_hidden_units_only_when_they_decide_it()
+    {
+        var csv = new SparseAe.Cli.Experiment.DataOptions(null, "IMAGES", [], null, "wide.csv", 8, 10_000, null,
+            SparseAe.Cli.Experiment.WhitenMode.Auto, SparseAe.Cli.Experiment.NormalizeMode.Auto, 1);
+        string Refusal(int v, int h) => Assert.Throws<SparseAe.Cli.Infrastructure.UsageException>(() =>
+            SparseAe.Cli.Commands.TrainRunner.CheckLbfgsRows(30_000, v, new SparseAutoencoderOptions { HiddenCount = h }, csv)).Message;
+        Assert.Equal("L-BFGS holds every training row in memory, at most 21474 rows of a 100000-10-100000 autoencoder, but there are 30000 " +
+            "(the rows of --csv 'wide.csv'); give fewer rows, or --optimizer adam, which streams every row.", Refusal(100_000, 10));
+        Assert.Contains("give fewer rows or fewer hidden units (--hidden), or --optimizer adam", Refusal(1, 100_000));
+    }
+
     [Fact]
     public void More_patches_than_LBFGS_can_hold_are_refused_before_any_work()
     {

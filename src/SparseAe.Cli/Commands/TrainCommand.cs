@@ -310,9 +310,12 @@ internal static class TrainRunner
     internal static void CheckLbfgsRows(long rows, int visibleCount, SparseAutoencoderOptions options, DataOptions data)
     {
         long most = SparseAe.Training.FullBatchTrainer.MaxRows(visibleCount, options.HiddenCount);
-        if (OptimizerOf(options) == OptimizerKind.Lbfgs && rows > most)
-            throw new UsageException($"L-BFGS holds every training row in memory, at most {most} rows of a {visibleCount}-{options.HiddenCount}-{visibleCount} autoencoder, " +
-                $"but there are {rows} ({(data.Csv is not null ? $"the rows of --csv '{data.Csv}'" : "--patches")}); give fewer rows or fewer hidden units (--hidden), or --optimizer adam, which streams every row.");
+        if (OptimizerOf(options) != OptimizerKind.Lbfgs || rows <= most) return;
+        // Fewer hidden units raise the limit only while the hidden layer (padded) is wider than a row of V.
+        bool hiddenDecides = SparseAe.Training.FullBatchTrainer.MaxRows(visibleCount, 1) > most;
+        throw new UsageException($"L-BFGS holds every training row in memory, at most {most} rows of a {visibleCount}-{options.HiddenCount}-{visibleCount} autoencoder, " +
+            $"but there are {rows} ({(data.Csv is not null ? $"the rows of --csv '{data.Csv}'" : "--patches")}); " +
+            $"give fewer rows{(hiddenDecides ? " or fewer hidden units (--hidden)" : "")}, or --optimizer adam, which streams every row.");
     }
 
     private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
