@@ -251,7 +251,7 @@ public class TrainTests
         // They were the library's words: "count*patchSize^2 = ... sample fewer, or draw them one at a time with
         // SampleOne (as SparseAe.Data's PatchRowSource streams them)", and "images must hold at least one image
         // to sample patches from, but is empty." without the file.
-        // Adam: L-BFGS's row limit (at most about 20 million rows of 64) refuses the run before any work.
+        // With either optimizer (More_patches_than_one_array_holds_are_refused_under_the_flag_before_any_work_with_either_optimizer).
         var dir = Cli.TempDirectory();
         var (code, output, error) = Cli.Run(dir, "train", "--patches", "100000000", "--optimizer", "adam");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
@@ -304,6 +304,22 @@ public class TrainTests
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal("error: Variable 'V' in 'data/four.mat' must be an H x W or H x W x K array of images, but is 2x3x4x5.", error.TrimEnd());
         Assert.Equal(new[] { "data" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    // L-BFGS's row limit was applied before the sampler's: "train --patches 100000000" advised "give fewer rows or
+    // fewer hidden units (--hidden), or --optimizer adam", and with --optimizer adam the photographs were reduced and
+    // whitened before --patches was refused as more values than one array holds, which no optimizer or --hidden changes.
+    [Theory]
+    [InlineData("lbfgs")]
+    [InlineData("adam")]
+    public void More_patches_than_one_array_holds_are_refused_under_the_flag_before_any_work_with_either_optimizer(string optimizer)
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--patches", "100000000", "--optimizer", optimizer);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal($"error: --patches: 100000000 patches of 8x8 pixels are 6400000000 values, more than one array holds ({Array.MaxLength}); give --patches {Array.MaxLength / 64} or fewer.", error.TrimEnd());
+        Assert.Equal("", output);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 
     [Fact]

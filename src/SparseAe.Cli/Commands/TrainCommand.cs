@@ -153,9 +153,11 @@ internal static class TrainCommand
             // The sizes H and V decide are refused before any data work where V is known up front: P x P for
             // image patches ("--hidden 2147483647 --filters f.png" reduced and whitened the photographs first),
             // and so is L-BFGS's row limit, the rows being --patches. A CSV's V and rows are known once it is
-            // read: RunCore checks then, in the same order.
+            // read: RunCore checks then, in the same order. The sampler's own limit on --patches comes first: more
+            // patches than one array holds are refused whatever the optimizer or --hidden, which L-BFGS's limit advises.
             if (data.Csv is null && data.PatchSize >= 1 && (long)data.PatchSize * data.PatchSize <= int.MaxValue)
             {
+                TrainingData.CheckPatchCount(data);
                 int v = data.PatchSize * data.PatchSize;
                 TrainRunner.CheckParameters(v, options);
                 TrainRunner.CheckLbfgsRows(data.PatchCount, v, options, data);

@@ -81,8 +81,26 @@ internal static class TrainingData
             $"{o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {what}");
     }
 
-    // The sampler's limit (count * P^2 floats in one array) said under --patches, with the most that fit: its
-    // own words name its parameter and a streaming API the command line does not offer.
+    /// <summary>
+    /// The sampler's limit, count * P^2 floats in one array, said under --patches with the most that fit (its
+    /// own words name its parameter and a streaming API the command line does not offer). Known before any image
+    /// is read, so train applies it first: no optimizer or --hidden lifts it, and L-BFGS's row limit, which the
+    /// same --patches also passes, advised them.
+    /// </summary>
+    public static void CheckPatchCount(DataOptions o)
+    {
+        if (o.PatchSize >= 1 && o.PatchCount >= 1 && (long)o.PatchCount * o.PatchSize * o.PatchSize > Array.MaxLength)
+            throw TooManyPatches(o);
+    }
+
+    private static UsageException TooManyPatches(DataOptions o, Exception? inner = null)
+    {
+        long dim = (long)o.PatchSize * o.PatchSize;
+        return new UsageException(string.Format(CultureInfo.InvariantCulture,
+            "--patches: {0} patches of {1}x{1} pixels are {2} values, more than one array holds ({3}); give --patches {4} or fewer.",
+            o.PatchCount, o.PatchSize, o.PatchCount * dim, Array.MaxLength, Array.MaxLength / dim), inner);
+    }
+
     private static float[] SamplePatches(IReadOnlyList<GreyImage> images, DataOptions o)
     {
         try
@@ -91,10 +109,7 @@ internal static class TrainingData
         }
         catch (ArgumentException e) when (e.ParamName == "count")
         {
-            int dim = o.PatchSize * o.PatchSize;
-            throw new UsageException(string.Format(CultureInfo.InvariantCulture,
-                "--patches: {0} patches of {1}x{1} pixels are {2} values, more than one array holds ({3}); give --patches {4} or fewer.",
-                o.PatchCount, o.PatchSize, (long)o.PatchCount * dim, Array.MaxLength, Array.MaxLength / dim), e);
+            throw TooManyPatches(o, e);
         }
         catch (OutOfMemoryException e)
         {
