@@ -439,6 +439,20 @@ public class TrainTests
         Assert.Contains("(not even one filter fits)", error);
     }
 
+    // V = P x P alone too wide (no H fits) was said under --hidden, "not even --hidden 1 fits", where --patch is
+    // what to change. At H = 100 (the default), 2HV + H + V fits one array up to V = 3268 x 3268.
+    [Fact]
+    public void A_patch_too_large_for_any_hidden_layer_is_refused_under_patch_with_the_largest_that_fits()
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--patch", "4097", "--patches", "100");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --patch: A 16785409-100-16785409 autoencoder needs 3373867309 parameters, more than one array can hold (2147483591); " +
+            "give --patch 3268 or less.", error.TrimEnd());
+        Assert.Equal("", output);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
     [Fact]
     public void Minus_zero_is_read_as_zero_and_printed_as_0()
     {

@@ -159,7 +159,7 @@ internal static class TrainCommand
             {
                 TrainingData.CheckPatchCount(data);
                 int v = data.PatchSize * data.PatchSize;
-                TrainRunner.CheckParameters(v, options);
+                TrainRunner.CheckParameters(v, options, data);
                 TrainRunner.CheckLbfgsRows(data.PatchCount, v, options, data);
                 outputs = TrainRunner.CheckFilterGrid(options.HiddenCount, data.PatchSize, data.PatchSize, outputs);
             }
@@ -289,7 +289,9 @@ internal static class TrainRunner
     /// JumpReLU's thresholds) in one array, and blocks of 128 rows of max(V, H) values in one array each
     /// (<see cref="SparseAutoencoderObjective.CheckSizes"/>); Fit applied them only after the data was prepared.
     /// </summary>
-    internal static void CheckParameters(int visibleCount, SparseAutoencoderOptions options)
+    /// <remarks>When V alone is too wide (not even one hidden unit fits), the refusal is said under what sets V instead:
+    /// --patch, with the largest patch at which the hidden units given fit, or --csv.</remarks>
+    internal static void CheckParameters(int visibleCount, SparseAutoencoderOptions options, DataOptions data)
     {
         bool thresholds = options.Activation == ActivationKind.JumpReLU;
         try
@@ -298,9 +300,17 @@ internal static class TrainRunner
         }
         catch (ArgumentOutOfRangeException e)
         {
+            string said = Messages.OneLine(e).TrimEnd('.');
             int most = SparseAutoencoderObjective.MaxHiddenCount(visibleCount, thresholds);
-            string advice = most >= 1 ? $"give --hidden {most} or fewer" : "not even --hidden 1 fits";
-            throw new UsageException($"--hidden: {Messages.OneLine(e).TrimEnd('.')}; {advice}.", e);
+            if (most >= 1) throw new UsageException($"--hidden: {said}; give --hidden {most} or fewer.", e);
+            if (data.Csv is not null)
+                throw new UsageException($"--csv '{data.Csv}': {said}; its rows of {visibleCount} values are too wide for even one hidden unit.", e);
+            // The largest patch at which these hidden units fit, else at which one does (and --hidden must come down too).
+            int p = (int)Math.Min(data.PatchSize - 1L, 46_340);   // 46,340^2 is the last square within int
+            while (p > 1 && SparseAutoencoderObjective.MaxHiddenCount(p * p, thresholds) < options.HiddenCount) p--;
+            string advice = SparseAutoencoderObjective.MaxHiddenCount(p * p, thresholds) >= options.HiddenCount
+                ? $"give --patch {p} or less" : $"give a smaller --patch and fewer hidden units (--hidden {SparseAutoencoderObjective.MaxHiddenCount(1, thresholds)} or fewer at --patch 1)";
+            throw new UsageException($"--patch: {said}; {advice}.", e);
         }
     }
 
@@ -328,7 +338,7 @@ internal static class TrainRunner
         // a library user reads; here they go to standard error, one line each.
         ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {e.RawMessage.ReplaceLineEndings(" ")}"); };
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
-        CheckParameters(prepared.Dimension, options);
+        CheckParameters(prepared.Dimension, options, data);
         CheckLbfgsRows(prepared.Count, prepared.Dimension, options, data);
         outputs = CheckFilterGrid(options.HiddenCount, prepared.PatchHeight, prepared.PatchWidth, outputs);
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
