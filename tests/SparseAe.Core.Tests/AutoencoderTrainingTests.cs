@@ -168,7 +168,7 @@ public class AutoencoderTrainingTests
 
     // The pool was one array of P x V floats: 65,536 rows of 40,000 values (the default pool, 10.5 GB, which
     // the memory check let through here) failed in Array.Resize when the 32,769th row arrived, as P x V
-    // passed int. It is held in chunks now; chunks of 64 floats (6 rows of 10) show the same rows come out
+    // passed int. It is held in chunks now; chunks of 64 floats (4 rows of 10: a power of two) show the same rows come out
     // in the same order as from one chunk.
     [Fact]
     public void A_shuffle_pool_is_held_in_chunks_and_draws_the_same_rows()
@@ -185,12 +185,15 @@ public class AutoencoderTrainingTests
         var chunked = new DenseRowPool(64, v, chunkFloats: 64);
         Assert.Equal(Drawn(new DenseRowPool(64, v)), Drawn(chunked));
         Assert.Equal(64, chunked.AllocatedRows);
+        var uneven = new DenseRowPool(61, v, chunkFloats: 64);   // a last chunk of 1 row
+        Assert.Equal(Drawn(new DenseRowPool(61, v)), Drawn(uneven));
+        Assert.Equal(61, uneven.AllocatedRows);
         Assert.Equal(rows, Drawn(new DenseRowPool(64, v, chunkFloats: 64)).Select(r => string.Join(',', r)).Distinct().Count());
         var growing = new DenseRowPool(64, v, chunkFloats: 64);
         growing.Row(0)[0] = 1;
-        Assert.Equal(6, growing.AllocatedRows);   // a chunk's rows, not the first 1,024
+        Assert.Equal(4, growing.AllocatedRows);   // a chunk's rows, not the first 1,024
         growing.Row(13)[9] = 2;
-        Assert.Equal(18, growing.AllocatedRows);
+        Assert.Equal(16, growing.AllocatedRows);   // three full chunks before it
         Assert.Equal((1f, 2f), (growing.Row(0)[0], growing.Row(13)[9]));
     }
 
