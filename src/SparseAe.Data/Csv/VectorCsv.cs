@@ -17,7 +17,8 @@ namespace SparseAe.Data.Csv;
 /// anything <see cref="float.Parse(string, NumberStyles, IFormatProvider)"/> accepts with
 /// <see cref="NumberStyles.Float"/> and the invariant culture, including NaN and (-)Infinity, which
 /// <see cref="Write(TextWriter, float[], int, int, string[])"/> writes; a finite number too large for
-/// float (e.g. 1e39) is an error rather than a silent infinity.</para>
+/// float (e.g. 1e39) is an error rather than a silent infinity, in the first line too (it is a number,
+/// so it does not make the line a header).</para>
 /// <para>Writing uses the round-trip format "R" (the shortest text that parses back to the same
 /// float), '\n' line ends and no quoting, so Read(Write(x)) == x bit for bit.</para>
 /// </remarks>
@@ -61,7 +62,9 @@ public static class VectorCsv
             {
                 columns = fields.Length;
                 firstRowLine = lineNumber;
-                if (!fields.All(f => TryParse(f, out _)))
+                // A number beyond float (1e39) is a bad value of a row, not a header name: read as a
+                // header, the row was dropped without an error.
+                if (!fields.All(f => TryParse(f, out _) || IsBeyondFloat(f)))
                 {
                     header = fields.Select(HeaderName).ToArray();
                     continue;
@@ -165,11 +168,15 @@ public static class VectorCsv
         return !float.IsInfinity(value) || text.Contains("Infinity", StringComparison.OrdinalIgnoreCase) || text.Contains('∞');
     }
 
+    /// <summary>A finite number too large for float, e.g. 1e39 (a double; which float reads as infinity).</summary>
+    private static bool IsBeyondFloat(string field)
+        => !TryParse(field, out _) && double.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d);
+
     private static string Describe(string field)
     {
         string text = field.Trim();
         if (text.Length == 0) return "empty";
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
+        if (IsBeyondFloat(text))
             return $"outside float's range (+-{float.MaxValue:R})";
         return text.IndexOfAny([';', '\t']) >= 0 ? "not a number (values are separated by commas, not by ';' or tabs)" : "not a number";
     }

@@ -72,6 +72,16 @@ public class VectorCsvTests
     }
 
     [Fact]
+    public void A_number_beyond_float_in_the_first_line_is_a_bad_value_not_a_header_name()
+    {
+        // "1e39" is a number, only too large for float: the line is a row with a bad value, as on any
+        // later line. It was read as a header, so the row was dropped and training went on (exit 0).
+        var error = Fails("0.1,1e39\n0.3,0.4\n");
+        Assert.Contains("line 1, column 2: \"1e39\" is outside float's range", error.Message);
+        Assert.Contains("line 1, column 1: \"-1e39\" is outside float's range", Fails("-1e39,2\n").Message);
+    }
+
+    [Fact]
     public void Semicolon_separated_values_are_named_as_such()
     {
         var error = Fails("a\n1;2\n");
