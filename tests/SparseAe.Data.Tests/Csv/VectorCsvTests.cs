@@ -185,6 +185,57 @@ public class VectorCsvTests
         }
     }
 
+    private static InvalidDataException FailsFile(byte[] bytes, out string path)
+    {
+        path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.csv");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            string read = path;
+            return Assert.Throws<InvalidDataException>(() => VectorCsv.Read(read));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_gzipped_or_binary_file_is_said_to_be_one_before_any_line_is_shown()
+    {
+        // A gzipped CSV said "has no data rows" or showed a line of compressed bytes; a PNG given as CSV
+        // said "line 2, column 1: "\u001a" is not a number", its control byte sent to the terminal raw.
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionMode.Compress, leaveOpen: true))
+            gzip.Write("a,b\n0.1,0.2\n"u8);
+        var error = FailsFile(packed.ToArray(), out string path);
+        Assert.Equal($"CSV '{path}' is gzip-compressed (it starts with 1F 8B): decompress it first (for example with gunzip).", error.Message);
+        error = FailsFile([0x89, .. "PNG\r\n"u8, 0x1A, (byte)'\n', 0, 0, 0, 13, .. "IHDR"u8], out path);
+        Assert.Equal($"CSV '{path}' is not a text file (byte 8 is 00); values are read as UTF-8 text (or UTF-16 with its byte order mark).", error.Message);
+        // UTF-16 with its byte order mark holds zero bytes and is text.
+        var utf16 = new byte[] { 0xFF, 0xFE }.Concat(System.Text.Encoding.Unicode.GetBytes("a,b\n1,2\n")).ToArray();
+        string file = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.csv");
+        File.WriteAllBytes(file, utf16);
+        try
+        {
+            Assert.Equal([1f, 2f], VectorCsv.Read(file).Data);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Control_characters_and_undecodable_bytes_in_a_bad_value_are_shown_escaped()
+    {
+        // An escape sequence in a field reached the terminal raw, and bytes that are not UTF-8 showed as U+FFFD.
+        var error = Fails("a,b\n0.3,\u001b[31mred\u0007\n");
+        Assert.Contains("line 2, column 2: \"\\x1B[31mred\\x07\" is not a number", error.Message);
+        Assert.Contains("\"\\uFFFD\" is not a number", Fails("a\n\uFFFD\n").Message);
+        Assert.DoesNotContain(error.Message, char.IsControl);
+    }
+
     [Fact]
     public void Reads_the_shipped_digits()
     {
