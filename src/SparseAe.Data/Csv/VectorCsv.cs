@@ -13,7 +13,7 @@ namespace SparseAe.Data.Csv;
 /// pandas' files (",0,1,2" with the index, "0,1,...,label"); a first row with a typo ("O,0.5,...") reads
 /// as a header too, so a caller that must not lose a row checks <see cref="IsNumber"/> on the returned
 /// names (the CLI warns). Header names may be wrapped in double quotes, but fields cannot contain commas (this is not RFC 4180 CSV:
-/// no quoting of values). Blank lines are skipped; spaces around a value are allowed. A number is
+/// no quoting of values). A line may have at most <see cref="MaxLineLength"/> characters. Blank lines are skipped; spaces around a value are allowed. A number is
 /// anything <see cref="float.Parse(string, NumberStyles, IFormatProvider)"/> accepts with
 /// <see cref="NumberStyles.Float"/> and the invariant culture, including NaN and (-)Infinity, which
 /// <see cref="Write(TextWriter, float[], int, int, string[])"/> writes; a finite number too large for
@@ -52,42 +52,120 @@ public static class VectorCsv
         header = null;
         var data = new List<float>();
         int columns = -1, rows = 0, firstRowLine = 0, lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        var lines = new LineReader(reader);
+        while (lines.Next())
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            string[] fields = line.Split(',');
+            if (lines.TooLong)
+                throw new InvalidDataException(
+                    $"CSV '{name}' line {lineNumber} is longer than {MaxLineLength} characters (VectorCsv.MaxLineLength); a line is held whole in memory while it is read, so longer ones are refused.");
+            // The fields are parsed where they lie in the line: a string for each (string.Split) cost about
+            // 32 bytes per value, 34 times the file for a 100 MB line of "0,".
+            ReadOnlySpan<char> line = lines.Current;
+            if (line.IsWhiteSpace()) continue;
+            int fieldCount = line.Count(',') + 1;
 
             if (columns < 0)
             {
-                columns = fields.Length;
+                columns = fieldCount;
                 firstRowLine = lineNumber;
                 // A number beyond float (1e39) is a bad value of a row, not a header name: read as a
                 // header, the row was dropped without an error.
-                if (!fields.All(f => TryParse(f, out _) || IsBeyondFloat(f)))
+                bool numbers = true;
+                foreach (Range f in line.Split(','))
+                    if (!TryParse(line[f], out _) && !IsBeyondFloat(line[f])) { numbers = false; break; }
+                if (!numbers)
                 {
-                    header = fields.Select(HeaderName).ToArray();
+                    header = line.ToString().Split(',').Select(HeaderName).ToArray();
                     continue;
                 }
             }
-            if (fields.Length != columns)
+            if (fieldCount != columns)
                 throw new InvalidDataException(
-                    $"CSV '{name}' line {lineNumber} has {fields.Length} values, but every row must have {columns} like line {firstRowLine}{(header is null ? "" : " (the header)")}: \"{Shorten(line)}\".");
-            for (int c = 0; c < fields.Length; c++)
+                    $"CSV '{name}' line {lineNumber} has {fieldCount} values, but every row must have {columns} like line {firstRowLine}{(header is null ? "" : " (the header)")}: \"{Shorten(line)}\".");
+            int c = 0;
+            foreach (Range f in line.Split(','))
             {
-                if (!TryParse(fields[c], out float value))
+                var field = line[f];
+                if (!TryParse(field, out float value))
                     throw new InvalidDataException(
-                        $"CSV '{name}' line {lineNumber}, column {c + 1}: \"{Shorten(fields[c])}\" is {Describe(fields[c])}; every value must be a number in the invariant culture (e.g. 0.25 or 1.5E-3).");
+                        $"CSV '{name}' line {lineNumber}, column {c + 1}: \"{Shorten(field)}\" is {Describe(field)}; every value must be a number in the invariant culture (e.g. 0.25 or 1.5E-3).");
                 if (requireFinite && !float.IsFinite(value))
                     throw new InvalidDataException($"CSV '{name}' line {lineNumber}, column {c + 1} holds {value.ToString(CultureInfo.InvariantCulture)}; every value must be finite.");
                 data.Add(value);
+                c++;
             }
             rows++;
         }
         if (columns < 0)
             throw new InvalidDataException($"CSV '{name}' holds no lines with values (it has {lineNumber} line(s), all blank); at least a header or one row is needed.");
         return (data.ToArray(), rows, columns);
+    }
+
+    /// <summary>
+    /// The longest line read, in characters: 2^26 (67,108,864; rows of about 8 million values of 8
+    /// characters). A line is held whole while its values are parsed, so a longer one (a file that is one
+    /// huge line) is refused rather than read into memory without bound.
+    /// </summary>
+    public const int MaxLineLength = 1 << 26;
+
+    /// <summary>
+    /// Lines as <see cref="TextReader.ReadLine"/> splits them ('\n', '\r' or "\r\n"), into one buffer that
+    /// grows with the characters present up to <see cref="MaxLineLength"/>. ReadLine has no limit: a line
+    /// of 1.1 GB allocated 8.6 GB before an OutOfMemoryException.
+    /// </summary>
+    private sealed class LineReader(TextReader reader)
+    {
+        private readonly char[] _block = new char[1 << 16];
+        private char[] _line = new char[1 << 10];
+        private int _position, _end, _length;
+        private bool _afterCarriageReturn;   // a '\n' right after a '\r' ends no new line
+
+        /// <summary>The line read by the last <see cref="Next"/>, without its line break.</summary>
+        public ReadOnlySpan<char> Current => _line.AsSpan(0, _length);
+
+        /// <summary>The last line was longer than <see cref="MaxLineLength"/>; only its start was kept, and reading stops.</summary>
+        public bool TooLong { get; private set; }
+
+        public bool Next()
+        {
+            _length = 0;
+            bool any = false;
+            while (true)
+            {
+                if (_position == _end)
+                {
+                    _end = reader.Read(_block, 0, _block.Length);
+                    _position = 0;
+                    if (_end == 0) return any;
+                }
+                if (_afterCarriageReturn)
+                {
+                    _afterCarriageReturn = false;
+                    if (_block[_position] == '\n') { _position++; continue; }
+                }
+                any = true;
+                var rest = _block.AsSpan(_position, _end - _position);
+                int stop = rest.IndexOfAny('\r', '\n');
+                var part = stop < 0 ? rest : rest[..stop];
+                if (_length + part.Length > MaxLineLength)
+                {
+                    TooLong = true;
+                    return true;
+                }
+                if (_length + part.Length > _line.Length)
+                    Array.Resize(ref _line, Math.Max(_length + part.Length, (int)Math.Min(2L * _line.Length, MaxLineLength)));
+                part.CopyTo(_line.AsSpan(_length));
+                _length += part.Length;
+                _position += part.Length;
+                if (stop >= 0)
+                {
+                    _afterCarriageReturn = rest[stop] == '\r';
+                    _position++;
+                    return true;
+                }
+            }
+        }
     }
 
     /// <summary>Writes (rows, columns) row-major <paramref name="data"/> to <paramref name="path"/>, under <paramref name="header"/> if given.</summary>
@@ -161,25 +239,25 @@ public static class VectorCsv
     /// <summary>True when <paramref name="field"/> reads as a value (the rule that tells a header from a row).</summary>
     public static bool IsNumber(string field) => TryParse(field, out _);
 
-    private static bool TryParse(string field, out float value)
+    private static bool TryParse(ReadOnlySpan<char> field, out float value)
     {
-        string text = field.Trim();
+        var text = field.Trim();
         if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return false;
         // .NET parses 1e39 as infinity; only an explicit infinity may be one.
         return !float.IsInfinity(value) || text.Contains("Infinity", StringComparison.OrdinalIgnoreCase) || text.Contains('∞');
     }
 
     /// <summary>A finite number too large for float, e.g. 1e39 (a double; which float reads as infinity).</summary>
-    private static bool IsBeyondFloat(string field)
+    private static bool IsBeyondFloat(ReadOnlySpan<char> field)
         => !TryParse(field, out _) && double.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d);
 
-    private static string Describe(string field)
+    private static string Describe(ReadOnlySpan<char> field)
     {
-        string text = field.Trim();
+        var text = field.Trim();
         if (text.Length == 0) return "empty";
         if (IsBeyondFloat(text))
             return $"outside float's range (+-{float.MaxValue:R})";
-        return text.IndexOfAny([';', '\t']) >= 0 ? "not a number (values are separated by commas, not by ';' or tabs)" : "not a number";
+        return text.IndexOfAny(';', '\t') >= 0 ? "not a number (values are separated by commas, not by ';' or tabs)" : "not a number";
     }
 
     private static string HeaderName(string field)
@@ -208,9 +286,10 @@ public static class VectorCsv
     }
 
     /// <summary>At most 60 characters of <paramref name="text"/>, control characters and undecodable bytes (U+FFFD) escaped as \xNN or \uNNNN.</summary>
-    private static string Shorten(string text)
+    private static string Shorten(ReadOnlySpan<char> text)
     {
-        var parts = text.Select(c => c < 0x20 || c == 0x7F ? $"\\x{(int)c:X2}"
+        // The first 61 characters are all that can matter (an escaped one shows as more than one).
+        var parts = text[..Math.Min(text.Length, 61)].ToString().Select(c => c < 0x20 || c == 0x7F ? $"\\x{(int)c:X2}"
             : char.IsControl(c) || c == '\uFFFD' ? $"\\u{(int)c:X4}"
             : c.ToString()).ToList();
         if (parts.Sum(p => p.Length) <= 60) return string.Concat(parts);

@@ -236,6 +236,50 @@ public class VectorCsvTests
         Assert.DoesNotContain(error.Message, char.IsControl);
     }
 
+    /// <summary><paramref name="length"/> characters of "0,0,...", then a line break.</summary>
+    private sealed class LongLine(long length) : TextReader
+    {
+        private long _given;
+
+        public override int Peek() => _given > length ? -1 : _given == length ? '\n' : _given % 2 == 0 ? '0' : ',';
+
+        public override int Read()
+        {
+            int c = Peek();
+            if (c >= 0) _given++;
+            return c;
+        }
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            int n = (int)Math.Min(count, length + 1 - _given);
+            for (int i = 0; i < n; i++, _given++)
+                buffer[index + i] = (char)Peek();
+            return n;
+        }
+    }
+
+    [Fact]
+    public void A_line_longer_than_the_limit_is_refused_naming_it_without_reading_it_whole()
+    {
+        // ReadLine has no limit, and string.Split made a string of each value: a 100 MB line of "0,"
+        // took 3.4 GB, and one of 1.1 GB allocated 8.6 GB before an OutOfMemoryException (exit 1).
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => VectorCsv.Read(new LongLine(VectorCsv.MaxLineLength + 1L), "long.csv", out _));
+        Assert.Equal($"CSV 'long.csv' line 1 is longer than {VectorCsv.MaxLineLength} characters (VectorCsv.MaxLineLength); a line is held whole in memory while it is read, so longer ones are refused.", error.Message);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 4L * sizeof(char) * VectorCsv.MaxLineLength);
+
+        // A line of 4 million values is read with no string per value: about its own buffer, and the values.
+        const int values = 4_000_000;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var (data, rows, columns) = VectorCsv.Read(new LongLine(2L * values - 1), "wide.csv", out var header);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal((1, values), (rows, columns));
+        Assert.InRange(allocated, 0, 32L * values);   // a string per value cost over 64 bytes a value
+        Assert.Null(header);
+        Assert.Equal(values, data.Length);
+    }
+
     [Fact]
     public void Reads_the_shipped_digits()
     {
