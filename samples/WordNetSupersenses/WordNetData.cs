@@ -1,4 +1,5 @@
 using System.Globalization;
+using SparseAe.Data;
 
 namespace WordNetSupersensesSample;
 
@@ -32,7 +33,7 @@ internal static class WordNetData
     /// <exception cref="InvalidDataException">A line does not have that shape; the message names the line, the field, the rule and the value.</exception>
     public static List<Synset> Load(string path)
     {
-        RequireText(path);
+        TextFiles.RequireText(path, path, "--data needs WordNet 3.0's data.noun");
         var synsets = new List<Synset>();
         int number = 0;
         foreach (var line in File.ReadLines(path))
@@ -45,22 +46,6 @@ internal static class WordNetData
         return synsets;
     }
 
-    /// <summary>
-    /// Refuses a gzip-compressed file (magic 1F 8B, RFC 1952) and one whose first 4 KiB hold a NUL byte
-    /// (not text), before any line is shown.
-    /// </summary>
-    private static void RequireText(string path)
-    {
-        byte[] head = new byte[4096];
-        int read;
-        using (var stream = File.OpenRead(path))
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (read >= 2 && head[0] == 0x1F && head[1] == 0x8B)
-            throw new InvalidDataException($"{path} is gzip-compressed (it starts with 1F 8B): decompress it first (for example with gunzip) and pass the data.noun it holds");
-        if (Array.IndexOf(head, (byte)0, 0, read) is int nul and >= 0)
-            throw new InvalidDataException($"{path} is not a text file (byte {nul} is 00): --data needs WordNet 3.0's data.noun");
-    }
-
     /// <summary>The noun pointer symbols wndb(5) lists; data.noun of WordNet 3.0 uses each of them and no other.</summary>
     private static readonly HashSet<string> NounPointerSymbols =
         ["!", "@", "@i", "~", "~i", "#m", "#s", "#p", "%m", "%s", "%p", "=", "+", ";c", "-c", ";r", "-r", ";u", "-u"];
@@ -69,7 +54,7 @@ internal static class WordNetData
     {
         int bar = line.IndexOf(" | ", StringComparison.Ordinal);
         if (bar < 0)
-            throw new InvalidDataException($"{where}: a synset line must end in ' | ' and the gloss, but this one has no ' | ': \"{Shorten(line)}\"");
+            throw new InvalidDataException($"{where}: a synset line must end in ' | ' and the gloss, but this one has no ' | ': \"{TextFiles.Shorten(line)}\"");
         var f = line[..bar].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         // Every field is checked before it is used, so that a field out of place is named, not met later as a wrong count.
         string Field(int i, string name)
@@ -79,7 +64,7 @@ internal static class WordNetData
             return f[i];
         }
         InvalidDataException Bad(int i, string name, string rule) =>
-            new($"{where}: field {i + 1}, {name}, must be {rule}, but is '{Shorten(f[i])}'");
+            new($"{where}: field {i + 1}, {name}, must be {rule}, but is '{TextFiles.Shorten(f[i])}'");
 
         if (!IsDecimal(Field(0, "synset_offset"), 8))
             throw Bad(0, "synset_offset", "8 decimal digits (a byte offset)");
@@ -120,7 +105,7 @@ internal static class WordNetData
         int end = p + 1 + 4 * pointers;
         if (f.Length > end)
             throw new InvalidDataException(
-                $"{where}: field {end + 1} is '{Shorten(f[end])}', but a noun synset line ends after its pointers: w_cnt {f[3]} and p_cnt {f[p]} " +
+                $"{where}: field {end + 1} is '{TextFiles.Shorten(f[end])}', but a noun synset line ends after its pointers: w_cnt {f[3]} and p_cnt {f[p]} " +
                 $"account for {end} fields before ' | ', and the line has {f.Length}");
         return new Synset(offset, lexFile - FirstNounLexFile, lemmas, line[(bar + 3)..].Trim());
     }
@@ -128,22 +113,6 @@ internal static class WordNetData
     private static bool IsHex(string field, int digits) => field.Length == digits && field.All(char.IsAsciiHexDigit);
 
     private static bool IsDecimal(string field, int digits) => field.Length == digits && field.All(char.IsAsciiDigit);
-
-    /// <summary>At most 60 characters of <paramref name="text"/>, control characters and undecodable bytes (U+FFFD) escaped as \xNN or \uNNNN.</summary>
-    private static string Shorten(string text)
-    {
-        var parts = text.Select(c => c < 0x20 || c == 0x7F ? $"\\x{(int)c:X2}"
-            : char.IsControl(c) || c == '\uFFFD' ? $"\\u{(int)c:X4}"
-            : c.ToString()).ToList();
-        if (parts.Sum(p => p.Length) <= 60) return string.Concat(parts);
-        var shown = new System.Text.StringBuilder();
-        foreach (var part in parts)
-        {
-            if (shown.Length + part.Length > 57) break;
-            shown.Append(part);
-        }
-        return shown.Append("...").ToString();
-    }
 
     /// <summary>
     /// The fixed stratified split: within each supersense, the synsets in file order are shuffled with

@@ -38,7 +38,7 @@ public static class VectorCsv
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
-        RequireText(path);
+        TextFiles.RequireText(path, $"CSV '{path}'", "values are read as UTF-8 text (or UTF-16 with its byte order mark)");
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return Read(reader, path, out header, requireFinite);
     }
@@ -82,14 +82,14 @@ public static class VectorCsv
             }
             if (fieldCount != columns)
                 throw new InvalidDataException(
-                    $"CSV '{name}' line {lineNumber} has {fieldCount} values, but every row must have {columns} like line {firstRowLine}{(header is null ? "" : " (the header)")}: \"{Shorten(line)}\".");
+                    $"CSV '{name}' line {lineNumber} has {fieldCount} values, but every row must have {columns} like line {firstRowLine}{(header is null ? "" : " (the header)")}: \"{TextFiles.Shorten(line)}\".");
             int c = 0;
             foreach (Range f in line.Split(','))
             {
                 var field = line[f];
                 if (!TryParse(field, out float value))
                     throw new InvalidDataException(
-                        $"CSV '{name}' line {lineNumber}, column {c + 1}: \"{Shorten(field)}\" is {Describe(field)}; every value must be a number in the invariant culture (e.g. 0.25 or 1.5E-3).");
+                        $"CSV '{name}' line {lineNumber}, column {c + 1}: \"{TextFiles.Shorten(field)}\" is {Describe(field)}; every value must be a number in the invariant culture (e.g. 0.25 or 1.5E-3).");
                 if (requireFinite && !float.IsFinite(value))
                     throw new InvalidDataException($"CSV '{name}' line {lineNumber}, column {c + 1} holds {value.ToString(CultureInfo.InvariantCulture)}; every value must be finite.");
                 data.Add(value);
@@ -264,41 +264,5 @@ public static class VectorCsv
     {
         string name = field.Trim();
         return name.Length >= 2 && name[0] == '"' && name[^1] == '"' ? name[1..^1] : name;
-    }
-
-    /// <summary>
-    /// Refuses a gzip-compressed file (magic 1F 8B, RFC 1952) and one whose first 4 KiB hold a zero byte
-    /// without a UTF-16 or UTF-32 byte order mark (not text: a PNG or an IDX file given as CSV), before any
-    /// line is shown: their lines read as a header and rows of binary (as the WordNet sample's RequireText).
-    /// </summary>
-    private static void RequireText(string path)
-    {
-        byte[] head = new byte[4096];
-        int read;
-        using (var stream = File.OpenRead(path))
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (read >= 2 && head[0] == 0x1F && head[1] == 0x8B)
-            throw new InvalidDataException($"CSV '{path}' is gzip-compressed (it starts with 1F 8B): decompress it first (for example with gunzip).");
-        bool unicodeMark = read >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF))
-            || (read >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0xFE && head[3] == 0xFF);
-        if (!unicodeMark && Array.IndexOf(head, (byte)0, 0, read) is int zero and >= 0)
-            throw new InvalidDataException($"CSV '{path}' is not a text file (byte {zero} is 00); values are read as UTF-8 text (or UTF-16 with its byte order mark).");
-    }
-
-    /// <summary>At most 60 characters of <paramref name="text"/>, control characters and undecodable bytes (U+FFFD) escaped as \xNN or \uNNNN.</summary>
-    private static string Shorten(ReadOnlySpan<char> text)
-    {
-        // The first 61 characters are all that can matter (an escaped one shows as more than one).
-        var parts = text[..Math.Min(text.Length, 61)].ToString().Select(c => c < 0x20 || c == 0x7F ? $"\\x{(int)c:X2}"
-            : char.IsControl(c) || c == '\uFFFD' ? $"\\u{(int)c:X4}"
-            : c.ToString()).ToList();
-        if (parts.Sum(p => p.Length) <= 60) return string.Concat(parts);
-        var shown = new StringBuilder();
-        foreach (var part in parts)
-        {
-            if (shown.Length + part.Length > 57) break;
-            shown.Append(part);
-        }
-        return shown.Append("...").ToString();
     }
 }
