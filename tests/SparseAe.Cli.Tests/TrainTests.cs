@@ -392,7 +392,19 @@ public class TrainTests
         var dir = Cli.TempDirectory();
         var (code, output, error) = Cli.Run(dir, "train", "--mat", Cli.Fixture("v5_plain_double3d.mat"), "--downsample", "30", "--patch", "2");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
-        Assert.Equal("error: --downsample 30: image 'IMAGES(:,:,1)' is 20x24, smaller than one 30x30 block; give --downsample 20 or less.", error.TrimEnd());
+        Assert.Equal("error: --downsample 30: image 'IMAGES(:,:,1)' is 20x24 (width x height), smaller than one 30x30 block; give --downsample 20 or less.", error.TrimEnd());
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    // An image's size was said as width x height without a word, where inspect and the MAT messages say
+    // MATLAB's height x width: the 12x8 array X was "Image 'X(:,:,1)' is 8x12".
+    [Fact]
+    public void An_image_smaller_than_the_patch_is_said_with_the_order_of_its_sides()
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", Cli.Fixture("v5_mixed_struct_cell.mat"), "--variable", "X", "--patch", "10");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Image 'X(:,:,1)' is 8x12 (width x height), smaller than the 10x10 patches asked for (--patch).", error.TrimEnd());
         Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 

@@ -46,7 +46,7 @@ internal static class TrainingData
         {
             var tooSmall = images.FirstOrDefault(i => i.Width < downsample || i.Height < downsample);
             if (tooSmall is not null)
-                throw new UsageException($"--downsample {downsample}: image '{tooSmall.Name}' is {tooSmall.Width}x{tooSmall.Height}, smaller than one {downsample}x{downsample} block; " +
+                throw new UsageException($"--downsample {downsample}: image '{tooSmall.Name}' is {tooSmall.Width}x{tooSmall.Height} (width x height), smaller than one {downsample}x{downsample} block; " +
                     $"give --downsample {images.Min(i => Math.Min(i.Width, i.Height))} or less.");
             log($"reducing {images.Count} image(s) by {downsample} ({downsample}x{downsample} block average)");
             images = images.Select(i => ImageResampling.Downsample(i, downsample)).ToArray();
@@ -60,7 +60,7 @@ internal static class TrainingData
         }
         var small = images.FirstOrDefault(i => i.Width < o.PatchSize || i.Height < o.PatchSize);
         if (small is not null)
-            throw new UsageException($"Image '{small.Name}' is {small.Width}x{small.Height}, smaller than the {o.PatchSize}x{o.PatchSize} patches asked for (--patch).");
+            throw new UsageException($"Image '{small.Name}' is {small.Width}x{small.Height} (width x height), smaller than the {o.PatchSize}x{o.PatchSize} patches asked for (--patch).");
 
         int dim = o.PatchSize * o.PatchSize;
         var rows = SamplePatches(images, o);
