@@ -396,6 +396,17 @@ public class TrainTests
         Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 
+    // --aux-k's help gave the power of two nearest V/2 as the default, but the default is at most H: a TopK
+    // model of 64-float patches and 16 latents trains with AuxK 16, not 32, which --aux-k 32 would be refused as.
+    [Fact]
+    public void The_help_gives_the_default_aux_k_the_training_uses()
+    {
+        Assert.Equal(16, Defaults.AuxKFor(64, 16));
+        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "train", "--help");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("TopK: dead latents in the AuxK term, 0 = off (default: the power of two nearest V/2, at most H).", output.ReplaceLineEndings(" "));
+    }
+
     // An image's size was said as width x height without a word, where inspect and the MAT messages say
     // MATLAB's height x width: the 12x8 array X was "Image 'X(:,:,1)' is 8x12".
     [Fact]

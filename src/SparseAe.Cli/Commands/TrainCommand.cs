@@ -55,7 +55,7 @@ internal static class TrainCommand
         var penalty = new Option<string>("--penalty") { Description = "kl | l1 (the sigmoid's penalty).", DefaultValueFactory = _ => NameOf(Penalties, Defaults.Penalty) };
         var activation = Flag(new Option<string>("--activation") { Description = "sigmoid (UFLDL) | relu | topk | jumprelu: the sparse codes, with exact zeros.", DefaultValueFactory = _ => NameOf(Activations, Defaults.Activation) }, nameof(AutoencoderTrainingOptions.Activation));
         var k = Flag(new Option<int>("--k") { Description = "TopK: latents kept per row.", DefaultValueFactory = _ => Defaults.K }, nameof(AutoencoderTrainingOptions.K));
-        var auxK = Flag(new Option<int?>("--aux-k") { Description = "TopK: dead latents in the AuxK term, 0 = off (default: the power of two nearest V/2)." }, nameof(AutoencoderTrainingOptions.AuxK));
+        var auxK = Flag(new Option<int?>("--aux-k") { Description = "TopK: dead latents in the AuxK term, 0 = off (default: the power of two nearest V/2, at most H)." }, nameof(AutoencoderTrainingOptions.AuxK));
         var l1Weight = Flag(new Option<double>("--l1-weight") { Description = "ReLU: weight of the L1 penalty.", DefaultValueFactory = _ => Defaults.L1Weight }, nameof(AutoencoderTrainingOptions.L1Weight));
         var l0Weight = Flag(new Option<double>("--l0-weight") { Description = "JumpReLU: weight of the L0 penalty.", DefaultValueFactory = _ => Defaults.L0Weight }, nameof(AutoencoderTrainingOptions.L0Weight));
         var deadWindow = Flag(new Option<int>("--dead-window") { Description = "Sparse codes: rows without firing after which a latent is dead.", DefaultValueFactory = _ => Defaults.DeadLatentWindow }, nameof(AutoencoderTrainingOptions.DeadLatentWindow));
