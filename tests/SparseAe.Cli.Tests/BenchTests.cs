@@ -62,6 +62,15 @@ public class BenchTests
         Assert.Matches(@"(?m)^isa=scalar vector=32 ", output);
     }
 
+    // Each child got --plot-folder too and redrew the charts, so the folder was left with the scalar path's.
+    [Fact]
+    public void Each_width_children_are_not_given_the_plot_folder()
+    {
+        Assert.Equal(["bench", "--only", "train", "--threads", "2"],
+            SparseAe.Cli.Commands.BenchCommand.ChildArguments(["bench", "--only", "train", "--plot-folder", "charts", "--each-width", "--threads", "2"]));
+        Assert.Equal(["bench", "--quick"], SparseAe.Cli.Commands.BenchCommand.ChildArguments(["bench", "--plot-folder=charts", "--quick", "--plot-folder:c2"]));
+    }
+
     // `dotnet run` starts the apphost (sparseae, not dotnet sparseae.dll): its children must be started
     // the same way, without the .dll as a first argument (it was taken for an unknown command).
     [Fact]
@@ -94,6 +103,7 @@ public class BenchTests
     [InlineData("error: --plot-folder 'afile' is a file; give a folder.", "--only", "transform", "--plot-folder", "afile")]
     [InlineData("error: --folder: it is for the streaming part, which this run does not measure (--only transform); add streaming to --only, or leave it out.", "--only", "transform", "--folder", ".")]
     [InlineData("error: --streaming-rows: it is for the streaming part, which this run does not measure (--only fit onnx); add streaming to --only, or leave it out.", "--only", "fit", "onnx", "--streaming-rows", "1000")]
+    [InlineData("error: --plot-folder: it is for the train and growth parts, which this run does not measure (--only transform); add train or growth to --only, or leave it out.", "--only", "transform", "--plot-folder", ".")]
     public void Bad_options_are_refused_before_anything_is_measured(string message, params string[] args)
     {
         // -3 ran on all cores, 100000 failed inside the thread pool without naming the flag, and --folder was

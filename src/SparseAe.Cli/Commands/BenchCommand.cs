@@ -24,7 +24,7 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Threads for the multi-threaded figures (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads };
         var quick = new Option<bool>("--quick") { Description = "Short warm-up and runs (a smoke test; the figures are rough)." };
         var rows = new Option<long>("--streaming-rows") { Description = "Rows in the .idv file of the streaming part.", DefaultValueFactory = _ => 10_000_000 };
-        var plot = new Option<string?>("--plot-folder") { Description = "Also draw the train and growth figures as PNG charts into this folder." };
+        var plot = new Option<string?>("--plot-folder") { Description = "Also draw the train and growth figures as PNG charts into this folder (this process's path; not --each-width's children)." };
         var folder = new Option<string>("--folder") { Description = "Where the streaming part writes its temporary .idv file.", DefaultValueFactory = _ => Path.GetTempPath() };
         var eachWidth = new Option<bool>("--each-width") { Description = "Then run the same bench on each narrower vector path of this CPU (256-bit, 128-bit, scalar), in child processes." };
         var command = new Command("bench", "Measure training, inference, Fit, Transform and streaming throughput.") { only, threads, quick, rows, folder, plot, eachWidth };
@@ -44,6 +44,9 @@ internal static class BenchCommand
             // As in train, an option the run would not use is refused rather than ignored (only one given counts).
             else if (new Option[] { folder, rows }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } unused)
                 throw new UsageException($"{unused.Name}: it is for the streaming part, which this run does not measure (--only {string.Join(" ", chosen)}); add streaming to --only, or leave it out.");
+            // The charts are of the train and growth parts: without them the folder was checked and then left empty.
+            if (!chosen.Contains("train") && !chosen.Contains("growth") && r.GetResult(plot) is { Implicit: false })
+                throw new UsageException($"--plot-folder: it is for the train and growth parts, which this run does not measure (--only {string.Join(" ", chosen)}); add train or growth to --only, or leave it out.");
             var printed = new List<string>();
             foreach (var line in BenchSuite.Run(chosen, t, r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full, streamingRows, r.GetValue(folder)!))
             {
@@ -51,8 +54,24 @@ internal static class BenchCommand
                 printed.Add(line);
             }
             if (r.GetValue(plot) is string plotFolder) BenchCharts.Write(printed, plotFolder);
-            if (r.GetValue(eachWidth)) BenchWidths.RunNarrower(Environment.GetCommandLineArgs().Skip(1).Where(a => a != "--each-width"));
+            if (r.GetValue(eachWidth)) BenchWidths.RunNarrower(ChildArguments(Environment.GetCommandLineArgs().Skip(1)));
         }));
         return command;
+    }
+
+    /// <summary>
+    /// This run's arguments for the --each-width children: without --each-width, and without --plot-folder and
+    /// its folder, whose charts are this process's (each child redrew them, so the scalar path's were left).
+    /// </summary>
+    internal static IEnumerable<string> ChildArguments(IEnumerable<string> arguments)
+    {
+        bool skipValue = false;
+        foreach (var a in arguments)
+        {
+            if (skipValue) { skipValue = false; continue; }
+            if (a == "--each-width" || a.StartsWith("--plot-folder=", StringComparison.Ordinal) || a.StartsWith("--plot-folder:", StringComparison.Ordinal)) continue;
+            if (a == "--plot-folder") { skipValue = true; continue; }
+            yield return a;
+        }
     }
 }
