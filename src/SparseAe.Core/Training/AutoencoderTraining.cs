@@ -29,26 +29,26 @@ public static class AutoencoderTraining
         Objective.SparseAutoencoderObjective.CheckSizes(v, h, settings.Objective.HasThresholds);
         string network = $"a {v}-{h}-{v} autoencoder";
         string what = RowReading.Named(rows);
+        // The most rows one evaluation takes (its activations are single arrays): Adam's mini-batch, or every row L-BFGS holds.
+        long limit = Objective.SparseAutoencoderObjective.MaxRows(v, h);
         if (settings.Optimizer == OptimizerKind.Adam)
         {
-            // A mini-batch's activations are single arrays, as L-BFGS's rows' are.
-            long batchLimit = Objective.SparseAutoencoderObjective.MaxRows(v, h);
-            if (MemoryBudget.MiniBatchRows(settings, rows.RowCount).BatchRows > batchLimit)
+            int batchRows = MemoryBudget.MiniBatchRows(settings, rows.RowCount).BatchRows;
+            if (batchRows > limit)
                 throw new ArgumentOutOfRangeException(nameof(settings.BatchSize), settings.BatchSize,
-                    $"BatchSize is {settings.BatchSize}, but a mini-batch of {network} holds at most {batchLimit} rows (its activations are single arrays); lower it.");
+                    $"BatchSize is {settings.BatchSize}, but a mini-batch of {network} holds at most {limit} rows (its activations are single arrays); lower it.");
             // Memory is checked once the first pass is open (its reader says whether the rows are
             // sparse, which decides the shuffle pool's size) and before anything large is allocated.
             return MiniBatchTrainer.Train(rows, settings, sparse =>
             {
                 MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings, rows.RowCount, sparse),
-                    $"Training {network} with Adam in batches of {MemoryBudget.MiniBatchRows(settings, rows.RowCount).BatchRows}");
+                    $"Training {network} with Adam in batches of {batchRows}");
                 settings.Info?.Invoke($"Training {network} with Adam, streaming {what}{(sparse ? " as sparse rows (their nonzeros)" : "")}.");
             });
         }
 
         // L-BFGS holds every row: sizes are checked before any row is read, and memory as soon as the
         // first pass says whether its rows are sparse, when the source knows how many it has.
-        long limit = FullBatchTrainer.MaxRows(v, h);
         // A cap at or above the rows a source says it has means every row, read as without a cap (no
         // sample, and a source that has more rows than it said meets the limit below), as ML.NET's
         // maximumNumberOfRows does; it was refused when above the limit.
