@@ -34,6 +34,51 @@ public class SourcesTests
         Assert.DoesNotContain("whitening", output);
     }
 
+    /// <summary>A gzipped IDX file of <paramref name="count"/> 100 x 100 images, one random image repeated (so it compresses).</summary>
+    private static void WriteRepeatedImages(string path, int count)
+    {
+        var header = new byte[16];
+        header[2] = 0x08; header[3] = 3;
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), count);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 100);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 100);
+        var image = new byte[100 * 100];
+        new Random(4).NextBytes(image);
+        using var file = File.Create(path);
+        using var gz = new GZipStream(file, CompressionLevel.Fastest);
+        gz.Write(header);
+        for (int i = 0; i < count; i++) gz.Write(image);
+    }
+
+    private static (int Code, string Out, string Err) TrainWithHeapLimit(string dir, string idx, int megabytes)
+    {
+        var start = Cli.StartInfo(dir, "train", "--idx", idx, "--patch", "8", "--patches", "1000", "--hidden", "10", "--iterations", "5");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + ((long)megabytes << 20).ToString("X", CultureInfo.InvariantCulture);
+        return Cli.Run(start);
+    }
+
+    [Fact]
+    public void An_IDX_file_costs_five_bytes_a_pixel_and_one_that_does_not_fit_is_refused_before_it_is_read()
+    {
+        // 20 million pixels under a 192 MB heap: the bytes, their floats, a scaled copy and one copy an image
+        // (13 bytes a pixel, 260 MB) ended in "internal error: OutOfMemoryException". The bytes and one float
+        // copy (100 MB) fit.
+        var dir = Cli.TempDirectory();
+        WriteRepeatedImages(Path.Combine(dir, "mid.gz"), 2_000);
+        var (code, output, error) = TrainWithHeapLimit(dir, "mid.gz", 192);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("1000 8x8 patches from mid.gz", output);
+
+        // 80 million pixels need 0.4 GB: refused from the header, before 80 MB are inflated, and nothing is written.
+        var small = Cli.TempDirectory();
+        WriteRepeatedImages(Path.Combine(small, "big.gz"), 8_000);
+        (code, output, error) = TrainWithHeapLimit(small, "big.gz", 96);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Reading IDX file 'big.gz' (8000 images of 100 rows and 100 columns, as bytes and as floats) needs about 0.4 GB of memory, " +
+            "but about 0.1 GB are available; use a file with fewer images.", error.TrimEnd());
+        Assert.Equal(new[] { "big.gz" }, Directory.GetFileSystemEntries(small).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void Zca_whitening_goes_into_the_saved_model()
     {

@@ -260,7 +260,7 @@ public class TrainTests
         File.WriteAllBytes(Path.Combine(dir, "empty.idx"), [0, 0, 0x08, 3, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28]);
         (code, output, error) = Cli.Run(dir, "train", "--idx", "empty.idx");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
-        Assert.Equal("error: IDX file 'empty.idx' holds no images (its dimensions are 0x28x28); patches are sampled from at least one.", error.TrimEnd());
+        Assert.Equal("error: IDX file 'empty.idx' holds no images (dimensions [0, 28, 28]); at least one is needed.", error.TrimEnd());
 
         MatWriter.Write(Path.Combine(dir, "none.mat"), [MatVariable.FromDoubles("IMAGES", [16, 16, 0], [])]);
         (code, output, error) = Cli.Run(dir, "train", "--mat", "none.mat");
@@ -283,7 +283,7 @@ public class TrainTests
         {
             (new[] { "--mat", "data/low.mat" }, "error: Variable 'IMAGES' in 'data/low.mat' is 0x20x3: its images are 0x20 pixels, but an image must be at least 1x1."),
             (["--mat", "data/thin.mat", "--variable", "PIX"], "error: Variable 'PIX' in 'data/thin.mat' is 20x0: its image is 20x0 pixels, but an image must be at least 1x1."),
-            (["--idx", "data/flat.idx"], "error: IDX file 'data/flat.idx' holds images of 28x0 pixels (its dimensions are 3x28x0), but an image must be at least 1x1."),
+            (["--idx", "data/flat.idx"], "error: IDX file 'data/flat.idx' holds images of 28 rows and 0 columns (dimensions [3, 28, 0]); an image needs at least 1 of each."),
         })
         {
             var (code, output, error) = Cli.Run(dir, ["train", .. args]);
@@ -427,7 +427,7 @@ public class TrainTests
         File.WriteAllBytes(Path.Combine(dir, "f.idx"), file);
         var (code, _, error) = Cli.Run(dir, "train", "--idx", "f.idx", "--patch", "4", "--patches", "50");
         Assert.Equal(2, code);
-        Assert.Equal("error: IDX file 'f.idx' holds Single values (type 0x0D); --idx reads images of unsigned bytes (type 0x08), as MNIST and Fashion-MNIST store them, and scales them to [0, 1].", error.TrimEnd());
+        Assert.Equal("error: IDX file 'f.idx' holds Single values (type 0x0D, dimensions [2, 10, 10]); images must be unsigned bytes (type 0x08), as MNIST and Fashion-MNIST store them.", error.TrimEnd());
     }
 
     [Fact]

@@ -201,17 +201,16 @@ internal static class TrainingData
     private static IReadOnlyList<GreyImage> FromIdx(string path)
     {
         CliFiles.RequireInput(path, "IDX file");
-        var idx = IdxFile.Read(path);
-        if (idx.Dimensions.Count != 3)
-            throw new UsageException($"IDX file '{path}' must hold N x rows x cols images, but its dimensions are {string.Join('x', idx.Dimensions)}.");
-        int n = idx.Dimensions[0], height = idx.Dimensions[1], width = idx.Dimensions[2];
-        if (n == 0)
-            throw new UsageException($"IDX file '{path}' holds no images (its dimensions are {string.Join('x', idx.Dimensions)}); patches are sampled from at least one.");
-        if (height == 0 || width == 0)
-            throw new UsageException($"IDX file '{path}' holds images of {height}x{width} pixels (its dimensions are {string.Join('x', idx.Dimensions)}), but an image must be at least 1x1.");
-        if (idx.DataType != IdxDataType.UnsignedByte)
-            throw new UsageException($"IDX file '{path}' holds {idx.DataType} values (type 0x{(int)idx.DataType:X2}); --idx reads images of unsigned bytes (type 0x08), as MNIST and Fashion-MNIST store them, and scales them to [0, 1].");
-        var scaled = idx.ScaleToUnit();
-        return Enumerable.Range(0, n).Select(i => new GreyImage(width, height, scaled.AsSpan(i * height * width, height * width).ToArray(), $"{Path.GetFileName(path)}[{i}]")).ToArray();
+        var idx = IdxImages.Read(path);   // checks the memory for this: the bytes and one float copy
+        try
+        {
+            return Enumerable.Range(0, idx.Count).Select(i => new GreyImage(idx.Width, idx.Height, idx.Image(i), $"{Path.GetFileName(path)}[{i}]")).ToArray();
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw new UsageException(string.Format(CultureInfo.InvariantCulture,
+                "IDX file '{0}': its {1} images of {2} rows and {3} columns are {4:0.0} GB as floats, more than this process can allocate; use a file with fewer images.",
+                path, idx.Count, idx.Height, idx.Width, 4.0 * idx.Count * idx.Height * idx.Width / 1e9), e);
+        }
     }
 }

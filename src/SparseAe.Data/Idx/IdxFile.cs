@@ -11,7 +11,7 @@ namespace SparseAe.Data.Idx;
 /// first two bytes are 1F 8B are gzip (RFC 1952), as the data sets are distributed.</para>
 /// <para>Item i is the i-th slice along the first dimension: an image of 28x28 = 784 values in an
 /// images file (60000, 28, 28), one label in a labels file (60000). Values are raw (0..255 for bytes);
-/// <see cref="ScaleToUnit"/> maps ubyte data to [0, 1]. Int32 values beyond 2^24 and doubles lose
+/// <see cref="IdxImages"/> reads an images file as its bytes and gives them in [0, 1]. Int32 values beyond 2^24 and doubles lose
 /// precision in float, and a finite double beyond float's range is refused rather than read as infinity.</para>
 /// </remarks>
 public sealed class IdxFile
@@ -53,21 +53,6 @@ public sealed class IdxFile
         if ((uint)index >= (uint)ItemCount)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"IDX file '{Name}': item index must be in [0, {ItemCount}), but is {index}.");
         return Data.AsSpan(index * ItemSize, ItemSize);
-    }
-
-    /// <summary>
-    /// A copy of <see cref="Data"/> divided by 255, so unsigned-byte pixels lie in [0, 1] (the usual
-    /// MNIST scaling). Only for <see cref="IdxDataType.UnsignedByte"/> files.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The file's type is not unsigned byte.</exception>
-    public float[] ScaleToUnit()
-    {
-        if (DataType != IdxDataType.UnsignedByte)
-            throw new InvalidOperationException(
-                $"IDX file '{Name}' holds {DataType} values; ScaleToUnit divides by 255 and is only for UnsignedByte (type 0x08) data.");
-        var scaled = new float[Data.Length];
-        for (int i = 0; i < scaled.Length; i++) scaled[i] = Data[i] / 255f;
-        return scaled;
     }
 
     /// <summary>Reads a plain or gzipped IDX file.</summary>

@@ -13,47 +13,35 @@ namespace SparseAe.Data.Idx;
 public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count, int Height, int Width)
 {
     /// <summary>
-    /// Reads and checks the pair: both files of unsigned bytes, the images (n, rows, cols) with n, rows and
-    /// cols at least 1, the labels (n). Each refusal names the file, its type or dimensions, and the rule.
+    /// Reads and checks the pair: the images as <see cref="IdxImages.Read"/> does (unsigned bytes, n, rows
+    /// and cols at least 1), the labels unsigned bytes of dimensions [n]. Each refusal names the file, its
+    /// type or dimensions, and the rule.
     /// </summary>
     /// <exception cref="FileNotFoundException">The folder holds neither the gzipped nor the plain file.</exception>
     /// <exception cref="InvalidDataException">A file is damaged (see <see cref="IdxFile.Read(string)"/>) or breaks a rule above.</exception>
+    /// <exception cref="InsufficientMemoryException">The images need more memory than this process can get.</exception>
     public static IdxLabelledImages Read(string folder, string prefix)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(prefix);
-        var images = IdxFile.Read(Find(folder, $"{prefix}-images-idx3-ubyte"));
+        var images = IdxImages.Read(Find(folder, $"{prefix}-images-idx3-ubyte"));
         var labels = IdxFile.Read(Find(folder, $"{prefix}-labels-idx1-ubyte"));
-        // A float or int file would meet ScaleToUnit's InvalidOperationException, a label matrix would be
-        // read flat, and an empty set would fail only at the first training step: all are the files' faults.
-        RequireBytes(images, "images");
-        if (images.Dimensions.Count != 3)
-            throw new InvalidDataException($"{images.Name} must hold images (dimensions [n, rows, cols]), but its dimensions are {Shape(images)}.");
-        if (images.ItemCount == 0)
-            throw new InvalidDataException($"{images.Name} holds no images (dimensions {Shape(images)}).");
-        if (images.Dimensions[1] == 0 || images.Dimensions[2] == 0)
+        // A label matrix would be read flat, and a count that differs would fail only at training: both are the files' faults.
+        if (labels.DataType != IdxDataType.UnsignedByte)
             throw new InvalidDataException(
-                $"{images.Name} holds images of {images.Dimensions[1]} rows and {images.Dimensions[2]} columns (dimensions {Shape(images)}); an image needs at least 1 of each.");
-        RequireBytes(labels, "labels");
+                $"IDX file '{labels.Name}' holds {labels.DataType} values (type 0x{(byte)labels.DataType:X2}, dimensions {Shape(labels)}); labels must be unsigned bytes (type 0x08).");
         if (labels.Dimensions.Count != 1)
-            throw new InvalidDataException($"{labels.Name} must hold one label per image (dimensions [n]), but its dimensions are {Shape(labels)}.");
-        if (labels.ItemCount != images.ItemCount)
+            throw new InvalidDataException($"IDX file '{labels.Name}' must hold one label per image (dimensions [n]), but its dimensions are {Shape(labels)}.");
+        if (labels.ItemCount != images.Count)
             throw new InvalidDataException(
-                $"{labels.Name} has {labels.ItemCount} labels (dimensions {Shape(labels)}) for the {images.ItemCount} images of {images.Name} " +
-                $"(dimensions {Shape(images)}); each image needs one label.");
+                $"IDX file '{labels.Name}' has {labels.ItemCount} labels (dimensions {Shape(labels)}) for the {images.Count} images of '{images.Name}' " +
+                $"(dimensions [{images.Count}, {images.Height}, {images.Width}]); each image needs one label.");
         var bytes = Array.ConvertAll(labels.Data, v => (byte)v);   // exact: the file holds bytes
-        return new IdxLabelledImages(images.ScaleToUnit(), bytes, images.ItemCount, images.Dimensions[1], images.Dimensions[2]);
+        return new IdxLabelledImages(images.ScaleToUnit(), bytes, images.Count, images.Height, images.Width);
     }
 
     /// <summary>Image <paramref name="index"/>'s Height * Width pixels, a view into <see cref="Pixels"/>.</summary>
     public ReadOnlySpan<float> Image(int index) => Pixels.AsSpan(index * Height * Width, Height * Width);
-
-    private static void RequireBytes(IdxFile file, string what)
-    {
-        if (file.DataType != IdxDataType.UnsignedByte)
-            throw new InvalidDataException(
-                $"{file.Name} holds {file.DataType} values (IDX type 0x{(byte)file.DataType:X2}, dimensions {Shape(file)}); {what} must be unsigned bytes (type 0x08).");
-    }
 
     private static string Shape(IdxFile file) => $"[{string.Join(", ", file.Dimensions)}]";
 

@@ -20,6 +20,17 @@ internal static class IdxReader
 {
     public static IdxFile Read(Stream stream, string name)
     {
+        var raw = ReadRaw(stream, name, accept: null);
+        return new IdxFile(name, raw.Type, raw.Dimensions, Convert(raw, name));
+    }
+
+    /// <summary>
+    /// The file's type, dimensions and values as stored (big-endian bytes), checked as <see cref="Read"/>
+    /// checks them. <paramref name="accept"/> sees the type and dimensions before any value is read, so a
+    /// caller's rule (say, images of bytes) or memory check refuses a large file without reading it.
+    /// </summary>
+    internal static IdxRaw ReadRaw(Stream stream, string name, Action<IdxDataType, int[]>? accept)
+    {
         long? knownLength = stream.CanSeek ? stream.Length - stream.Position : null;
 
         // Peek at two bytes: 1F 8B is gzip's magic (RFC 1952); IDX's is 00 00.
@@ -27,13 +38,13 @@ internal static class IdxReader
         int peeked = stream.ReadAtLeast(peek, 2, throwOnEndOfStream: false);
         var source = new PrefixedReadStream(peek[..peeked], stream);
         bool gzip = peeked == 2 && peek[0] == 0x1F && peek[1] == 0x8B;
-        if (!gzip) return Parse(source, name, where: "", knownLength);
+        if (!gzip) return Parse(source, name, where: "", knownLength, accept);
 
         using var inflated = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
-        IdxFile file;
+        IdxRaw file;
         try
         {
-            file = Parse(inflated, name, where: " of the decompressed data", knownLength: null);
+            file = Parse(inflated, name, where: " of the decompressed data", knownLength: null, accept);
         }
         catch (InvalidDataException error) when (error.Data[nameof(IdxReader)] is null)
         {
@@ -49,7 +60,7 @@ internal static class IdxReader
         return file;
     }
 
-    private static IdxFile Parse(Stream input, string name, string where, long? knownLength)
+    private static IdxRaw Parse(Stream input, string name, string where, long? knownLength, Action<IdxDataType, int[]>? accept)
     {
         long offset = 0;
         byte[] magic = new byte[4];
@@ -92,13 +103,26 @@ internal static class IdxReader
         if (knownLength is long length && length - dataStart < dataBytes)
             throw Error(name, $"is truncated: its dimensions need {shape} but the file ends first", length, where);
 
+        if (accept is not null)
+        {
+            try
+            {
+                accept(type, dims);
+            }
+            catch (InvalidDataException refusal)
+            {
+                refusal.Data[nameof(IdxReader)] = true;   // the caller's rule, not damage that gzip found
+                throw;
+            }
+        }
+
         byte[] raw = ReadPayload(input, dataBytes, knownLength is not null, ref offset, name, where, shape);
 
         // Nothing may follow the values: a dimension that claims too little is as wrong as one that claims too much.
         if (knownLength is long total ? total > offset : input.ReadByte() >= 0)
             throw Error(name, $"has data after its values: the dimensions account for {shape}, but more bytes follow", offset, where);
 
-        return new IdxFile(name, type, dims, Convert(raw, type, (int)count, name, dataStart, where));
+        return new IdxRaw(type, dims, raw, dataStart, where);
     }
 
     /// <summary>Reads exactly <paramref name="dataBytes"/>; the buffer grows only with bytes that arrive unless the length is known.</summary>
@@ -125,9 +149,9 @@ internal static class IdxReader
     /// cut off, so the last 8 bytes of the input must hold an ISIZE equal to what was inflated.
     /// Limitation: for a multi-member gzip file that is only the last member's size, so such files are refused.
     /// </summary>
-    private static void CheckGzipTrailer(PrefixedReadStream source, IdxFile file, string name)
+    private static void CheckGzipTrailer(PrefixedReadStream source, IdxRaw file, string name)
     {
-        long inflated = 4 + 4L * file.Dimensions.Count + (long)file.Data.Length * ElementSize(file.DataType);
+        long inflated = file.DataStart + file.Values.LongLength;
         var tail = source.Tail;
         uint expected = unchecked((uint)inflated);
         uint actual = tail.Length == 8 ? BinaryPrimitives.ReadUInt32LittleEndian(tail[4..]) : 0;
@@ -150,9 +174,11 @@ internal static class IdxReader
         _ => 0,
     };
 
-    /// <summary>Big-endian values of <paramref name="type"/> to floats; a finite double beyond float's range is an error, not an infinity.</summary>
-    private static float[] Convert(byte[] raw, IdxDataType type, int count, string name, long dataStart, string where)
+    /// <summary>Big-endian values of the file's type to floats; a finite double beyond float's range is an error, not an infinity.</summary>
+    private static float[] Convert(IdxRaw file, string name)
     {
+        var (type, raw, dataStart, where) = (file.Type, file.Values, file.DataStart, file.Where);
+        int count = raw.Length / ElementSize(type);
         var values = new float[count];
         switch (type)
         {
