@@ -1,3 +1,4 @@
+using System.Globalization;
 using SparseAe.Model;
 using SparseAe.Objective;
 using SparseAe.Tests.Support;
@@ -147,6 +148,25 @@ public class ObjectiveTests
         double s = beta * (-rho / 0.5 + (1 - rho) / 0.5), d2 = s * 0.25;
         double[] expected = [d2 * x0, d2 * x1, d30 * 0.5, d31 * 0.5, d2, d30, d31];   // W1 | W2 | b1 | b2
         for (int k = 0; k < expected.Length; k++) Assert.Equal(expected[k], grad[k], 1e-6);
+    }
+
+    [Fact]
+    public void A_weight_given_as_minus_zero_is_zero_so_no_cost_term_or_log_line_says_minus_0()
+    {
+        // -0.0 passes "at least 0", and was kept: lambda = -0 made the weight-decay term -0, which the Trace
+        // log and the training curve printed as "weight decay -0" (the CLI already read "-0" as 0).
+        var settings = new ObjectiveSettings(SparsityWeight: -0.0, WeightDecay: -0.0, L1Weight: -0.0, L0Weight: -0.0);
+        var changed = new ObjectiveSettings() with { SparsityWeight = -0.0, WeightDecay = -0.0, L1Weight = -0.0, L0Weight = -0.0 };
+        foreach (var s in new[] { settings, changed })
+        {
+            Assert.Equal("0 0 0 0", string.Join(' ', new[] { s.SparsityWeight, s.WeightDecay, s.L1Weight, s.L0Weight }.Select(w => w.ToString(CultureInfo.InvariantCulture))));
+            Assert.Equal(new ObjectiveSettings(SparsityWeight: 0, WeightDecay: 0, L1Weight: 0, L0Weight: 0), s);
+        }
+
+        const int v = 4, h = 3;
+        var p = ParameterInitializer.Initialize(v, h, 1);
+        var cost = new SparseAutoencoderObjective(v, h, settings).Evaluate(p.Theta, TestData.RandomRows(5, v, 2), 5, new float[p.Theta.Length]);
+        Assert.Equal("0 0", string.Join(' ', new[] { cost.WeightDecay, cost.Sparsity }.Select(t => t.ToString(CultureInfo.InvariantCulture))));
     }
 
     [Fact]

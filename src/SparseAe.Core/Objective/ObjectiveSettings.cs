@@ -30,6 +30,19 @@ public sealed record ObjectiveSettings(
     int DeadLatentWindow = Defaults.DeadLatentWindow,
     double L0Weight = Defaults.L0Weight)
 {
+    // The weights are at least 0, and -0.0 passes that rule: kept, it made its cost term -0, which the Trace log
+    // and the curve printed as "-0". So -0.0 is stored as 0, at construction and in a `with`.
+    /// <summary>beta: weight of the sparsity penalty, at least 0.</summary>
+    public double SparsityWeight { get; init => field = PlusZero(value); } = PlusZero(SparsityWeight);
+    /// <summary>lambda: weight decay on W1 and W2 (on W1 alone for the sparse codes), at least 0.</summary>
+    public double WeightDecay { get; init => field = PlusZero(value); } = PlusZero(WeightDecay);
+    /// <summary>ReLU: weight of the L1 penalty on the activations, at least 0.</summary>
+    public double L1Weight { get; init => field = PlusZero(value); } = PlusZero(L1Weight);
+    /// <summary>JumpReLU: weight of the L0 penalty, at least 0.</summary>
+    public double L0Weight { get; init => field = PlusZero(value); } = PlusZero(L0Weight);
+
+    private static double PlusZero(double value) => value == 0 ? 0 : value;   // true for -0.0 too
+
     /// <summary>True for JumpReLU, whose parameters include a threshold per latent.</summary>
     public bool HasThresholds => Activation == ActivationKind.JumpReLU;
 
