@@ -25,13 +25,6 @@ catch (ArgumentException e)
     return 2;
 }
 
-// Before hours of training: the output folder must take the files written at the end.
-if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, ["model.zip", "filters.png", "feature-maps.png", "model.onnx"]) is { } outputProblem)
-{
-    Console.Error.WriteLine($"FashionMnist: {outputProblem}");
-    return 1;
-}
-
 var clock = Stopwatch.StartNew();
 void Time(string step) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {step}");
 
@@ -40,9 +33,17 @@ try
 {
     data = FashionData.Load(arguments.DataDirectory);
 }
-catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or InsufficientMemoryException)
 {
     Console.Error.WriteLine($"FashionMnist: {e.Message}");
+    return 1;
+}
+
+// Before hours of training, and after the data, whose mistakes would otherwise leave an empty folder
+// made here: the output folder must take the files written at the end.
+if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, ["model.zip", "filters.png", "feature-maps.png", "model.onnx"]) is { } outputProblem)
+{
+    Console.Error.WriteLine($"FashionMnist: {outputProblem}");
     return 1;
 }
 var run = RunSizes.For(arguments.Quick, data);

@@ -39,15 +39,6 @@ if (!File.Exists(arguments.DataFile))
     return 1;
 }
 
-// The output folder is checked before the long run: it must be creatable, take a new file, and not
-// hold a folder under the name of an output file.
-string[] outputFiles = ["confusion.png", "latents.txt"];
-if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, outputFiles) is string problem)
-{
-    Console.Error.WriteLine($"WordNetSupersenses: --output-dir: {problem}");
-    return 1;
-}
-
 var clock = Stopwatch.StartNew();
 void Time(string step) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {step}");
 
@@ -63,6 +54,16 @@ try
 catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"WordNetSupersenses: {e.Message}");
+    return 1;
+}
+
+// The output folder is checked before the long run, and after the data, whose mistakes would otherwise
+// leave an empty folder made here: it must be creatable, take a new file, and not hold a folder under the
+// name of an output file.
+string[] outputFiles = ["confusion.png", "latents.txt"];
+if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, outputFiles) is string problem)
+{
+    Console.Error.WriteLine($"WordNetSupersenses: --output-dir: {problem}");
     return 1;
 }
 var sizes = RunSizes.For(arguments.Quick);
