@@ -212,6 +212,35 @@ public class ConvolutionTests
     }
 
     [Fact]
+    public void A_block_whose_nested_autoencoder_is_a_sparse_code_is_refused_when_it_is_read()
+    {
+        // The writer refuses a TopK (or ReLU, JumpReLU) nested autoencoder, but the reader took one: the
+        // featurizer then encoded with the sigmoid while its Objective said TopK, and the loaded model
+        // could not be saved again.
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum);
+        var bytes = SavedBytes(featurizer, p);
+        var topK = FormatSamples.Bytes(new SavedAutoencoder(p, new SparseAe.Objective.ObjectiveSettings(Decoder: DecoderKind.Linear,
+            Activation: ActivationKind.TopK, K: 2), FormatSamples.Summary(3), []));
+        // Payload: 44 bytes of fields, i32 Z (0: no ZCA here), i32 A, the A bytes of the autoencoder block, the rest.
+        int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        var payload = bytes.AsSpan(16, length);
+        Assert.Equal(0, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(payload[44..]));
+        int aeLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(payload[48..]);
+        var spliced = new List<byte>();
+        spliced.AddRange(bytes.AsSpan(0, 16 + 48).ToArray());
+        spliced.AddRange(BitConverter.GetBytes(topK.Length));
+        spliced.AddRange(topK);
+        spliced.AddRange(payload[(52 + aeLength)..].ToArray());
+        spliced.AddRange(new byte[4]);   // the CRC-32, written below
+        var damaged = spliced.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(damaged.AsSpan(12), damaged.Length - 20);
+        damaged = AsOlderVersion(damaged, 0, ConvolutionFormat.CurrentVersion);   // fresh CRC over the edit
+        var e = Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged)));
+        Assert.Equal("The nested autoencoder at offset 68 is a TopK code; the featurizer encodes patches with the sigmoid autoencoder's first layer.", e.Message);
+    }
+
+    [Fact]
     public void A_block_whose_image_size_overflows_is_refused_when_it_is_read()
     {
         // Loaded, 65536 x 65536 images made the input column "a vector of 0 Single values" (the int product wrapped).

@@ -17,7 +17,8 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 ///   24  i32  normalisation (0 none, 1 UFLDL, 2 contrast)         28  f64  its parameter, >= 0 and finite
 ///   36  i64  training patches >= 1
 ///   44  i32  Z, the byte length of a ZCA block (0: no ZCA), then Z bytes: a ZcaFormat block
-///       i32  A, the byte length of the autoencoder block, then A bytes: a ModelFormat block
+///       i32  A, the byte length of the autoencoder block, then A bytes: a ModelFormat block of a sigmoid
+///            autoencoder (the featurizer's encoder: a sparse code, ReLU, TopK or JumpReLU, is refused)
 ///       i32  K in 0..64, column names, then K x (i32 byte length in 0..4096, UTF-8 bytes)
 ///       i32  pool size, 0..65536 (0: the pool grid)        format version 2 and later only
 ///       i32  encoding (0 sigmoid, 1 soft threshold)        format version 3 and later only
@@ -75,8 +76,8 @@ public static class ConvolutionFormat
         var nested = saved.Autoencoder.Parameters;
         if (nested.VisibleCount != g.PatchLength)
             throw w.Refusal("nested autoencoder", $"takes {nested.VisibleCount} values, but {g.PatchSize}x{g.PatchSize} patches have {g.PatchLength}");
-        if (saved.Autoencoder.Objective.IsSparseCode)
-            throw w.Refusal("nested autoencoder", $"is a {saved.Autoencoder.Objective.Activation} code; the featurizer encodes patches with the sigmoid autoencoder's first layer");
+        if (CodeProblem(saved.Autoencoder.Objective) is { } code)
+            throw w.Refusal("nested autoencoder", code);
         if (!nested.Theta.AsSpan().SequenceEqual(f.Parameters.Theta))
             throw w.Refusal("nested autoencoder", "has other weights than the featurizer's encoder; the reader would rebuild the featurizer from the autoencoder's");
         w.Int(ImageHeight, g.ImageHeight); w.Int(ImageWidth, g.ImageWidth); w.Int(PatchSize(g.ImageHeight, g.ImageWidth), g.PatchSize);
@@ -116,7 +117,10 @@ public static class ConvolutionFormat
         int zcaLength = r.Int("ZCA block length", 0, r.Remaining - 4);
         var zca = zcaLength == 0 ? null : ZcaFormat.Read(new MemoryStream(r.Bytes(zcaLength, "ZCA block"))).Whitening;
         int aeLength = r.Int("autoencoder block length", 1, r.Remaining - 4);
+        long aeOffset = r.Offset;
         var autoencoder = ModelFormat.Read(new MemoryStream(r.Bytes(aeLength, "autoencoder block")));
+        if (CodeProblem(autoencoder.Objective) is { } code)
+            throw PayloadReader.Invalid("nested autoencoder", aeOffset, code);
         var names = ModelFormat.ReadNames(ref r);
         int poolSize = version >= 2 ? r.Int(PoolSize) : 0;
         var encoding = FeatureEncoding.Sigmoid;
@@ -138,6 +142,11 @@ public static class ConvolutionFormat
             throw new InvalidDataException($"The saved convolutional featurizer is inconsistent: {e.Message}", e);
         }
     }
+
+    // The featurizer encodes with the nested autoencoder's first layer and the sigmoid (or its soft threshold):
+    // a sparse code there would be saved, and loaded, as what it does not compute. One rule for both sides.
+    private static string? CodeProblem(Objective.ObjectiveSettings objective)
+        => objective.IsSparseCode ? $"is a {objective.Activation} code; the featurizer encodes patches with the sigmoid autoencoder's first layer" : null;
 
     // i32 byte length (0: none), then the block its own writer made (and checked).
     private static void WriteNested(PayloadWriter w, Action<Stream>? write)
