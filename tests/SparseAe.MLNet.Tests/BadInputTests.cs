@@ -320,6 +320,34 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_model_whose_error_column_has_the_code_columns_name_is_refused_at_save_and_at_load()
+    {
+        // The estimator refuses ReconstructionErrorColumnName == OutputColumnName; such a model was saved and
+        // loaded, and its scalar error column hid the code column of the same name.
+        var p = SparseAe.Model.ParameterInitializer.Initialize(8, 3, 1);
+        var t = new SparseAutoencoderTransformer("Code", "Features", "Code", p, new SparseAe.Objective.ObjectiveSettings(), FormatSamples.Summary(3));
+        var e = Assert.ThrowsAny<Exception>(() => _ml.Model.Save(t, null, new MemoryStream()));
+        Assert.Contains("The sparse autoencoder entry names the error column 'Code', the name of its output column; each column it adds must have a name of its own. " +
+            "The sparse autoencoder is not saved: its loader would refuse it.", FullMessage(e));
+
+        var data = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(30, 4));
+        var model = _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            OutputColumnName = "Code", InputColumnName = "Features", ReconstructionErrorColumnName = "Errs", HiddenCount = 3, MaxIterations = 5,
+        }).Fit(data);
+        var path = Path.Combine(TestData.TempDirectory(), "model.zip");
+        _ml.Model.Save(model, data.Schema, path);
+        ModelZip.RewriteAutoencoderEntry(path, entry => ModelZip.EditPayload(entry, SparseAe.Persistence.ModelFormat.Magic, payload =>
+        {
+            int at = payload.IndexOf("Errs"u8);
+            "Code"u8.CopyTo(payload[at..]);
+        }));
+        e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
+        Assert.Contains("The sparse autoencoder entry names the error column 'Code', the name of its output column; each column it adds must have a name of its own.",
+            FullMessage(e));
+    }
+
+    [Fact]
     public void A_model_with_a_flipped_weight_byte_is_refused()
     {
         var path = SaveSmallModel(out _);

@@ -159,8 +159,12 @@ internal static class ModelPersistence
             ? throw new ArgumentException($"{problem} The {what} is not saved: its loader would refuse it.")
             : names;
 
+    // The autoencoder's third name, its error column (empty: none), must differ from its output column, as the
+    // estimator requires: two added columns of one name would leave the code hidden behind the error.
     private static string? NamesProblem(IReadOnlyList<string> names, int count, string what, string layout)
         => names.Count != count || names[0].Length == 0 || names[1].Length == 0
             ? $"The {what} entry must name {layout} columns, with non-empty output and input, but holds [{string.Join(", ", names.Select(n => $"'{n}'"))}]."
-            : null;
+            : count == 3 && names[2] == names[0]
+                ? $"The {what} entry names the error column '{names[2]}', the name of its output column; each column it adds must have a name of its own."
+                : null;
 }
