@@ -70,6 +70,34 @@ public class ConvolutionComponentTests
     }
 
     [Fact]
+    public void A_fresh_process_that_only_loads_a_ZCA_and_featurizer_pipeline_predicts_bit_identically()
+    {
+        // The autoencoder's formats are loaded in a fresh process by the pipeline and sparse-code tests; this one
+        // covers the other two blocks: ZCA whitening (as a transformer of its own) and the featurizer, with its
+        // nested ZCA and autoencoder blocks, ahead of a classifier.
+        var (train, test) = FreshProcess.DigitRows();
+        var ml = new MLContext(seed: 1);
+        var view = ml.Data.LoadFromEnumerable(train);
+        var model = ml.Transforms.ZcaWhitening("White", "Features", epsilon: 0.1)
+            .Append(ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+            {
+                InputColumnName = "White", OutputColumnName = "Code", ImageHeight = 8, ImageWidth = 8, PatchSize = 4, Stride = 2,
+                PoolGrid = 2, PatchCount = 400, ZcaEpsilon = 0.1,
+                Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 6, MaxIterations = 20 },
+            }))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Code"))
+            .Fit(view);
+        var path = FreshProcess.AssertPredictsBitIdentically(ml, model, view.Schema, test);
+
+        var chain = ((IEnumerable<ITransformer>)new MLContext().Model.Load(path, out _)).ToList();
+        Assert.IsType<ZcaWhiteningTransformer>(chain[0]);
+        var featurizer = Assert.IsType<ConvolutionalFeaturizerTransformer>(chain[1]);
+        Assert.NotNull(featurizer.Featurizer.Preprocessor.Zca);
+        Assert.Equal(2 * 2 * 6, featurizer.Featurizer.FeatureCount);
+    }
+
+    [Fact]
     public void Pooled_features_separate_vertical_from_horizontal_bars()
     {
         // A useful featurizer must tell the two kinds of image apart; a nearest-class-mean rule on the
