@@ -95,7 +95,31 @@ public class FormatVersionTests
         var bytes = FormatSamples.Bytes(FormatSamples.Convolution());
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 2);   // the header is outside the CRC-32
         var e = Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(bytes), 2));
-        Assert.StartsWith("The payload has 12 unexpected bytes", e.Message);
+        Assert.StartsWith("The SparseAe convolutional featurizer's payload has 12 unexpected bytes at offset", e.Message);
+        Assert.Contains("after the last field of format version 2.", e.Message);
         Assert.Equal(0.25, ConvolutionFormat.Read(new MemoryStream(bytes)).Featurizer.Encoding.Threshold);   // today's reader still reads it
+    }
+
+    [Fact]
+    public void A_payload_that_does_not_fit_its_stated_version_is_said_so_not_called_truncated()
+    {
+        // The version lies outside the CRC-32, so a damaged version byte passes the length and checksum checks.
+        // A sigmoid model (version 2) stated as version 3 ran out of bytes at the first version-3 field, and was
+        // called "The model is truncated: ... need 4 bytes"; a sparse code (version 3) stated as version 2 kept
+        // its version-3 fields as "unexpected bytes", without a word on why.
+        var sigmoid = FormatSamples.Bytes(FormatSamples.Autoencoder());
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(sigmoid.AsSpan(4)));
+        BinaryPrimitives.WriteUInt32LittleEndian(sigmoid.AsSpan(4), 3);
+        var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(sigmoid)));
+        Assert.Matches("^The SparseAe model's payload ends inside activation at offset [0-9]+: 4 bytes are needed but only 0 remain\\. " +
+            "Its length and CRC-32 check out, so it is shorter than format version 3 lays out: the version in its header \\(offset 4\\) is damaged, or its writer was faulty\\.$", e.Message);
+
+        var code = FormatSamples.Bytes(FormatSamples.SparseCode());
+        Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(code.AsSpan(4)));
+        BinaryPrimitives.WriteUInt32LittleEndian(code.AsSpan(4), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(code.AsSpan(8), 2);
+        e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(code)));
+        Assert.Matches("^The SparseAe model's payload has [0-9]+ unexpected bytes at offset [0-9]+, after the last field of format version 2\\. " +
+            "Its length and CRC-32 check out, so the version in its header \\(offset 4\\) is damaged, or its writer was faulty\\.$", e.Message);
     }
 }

@@ -103,9 +103,10 @@ public static class ConvolutionFormat
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
-        var (payload, written) = ChecksummedBlock.Read(stream, Magic, readerVersion, "SparseAe convolutional featurizer");
+        const string what = "SparseAe convolutional featurizer";
+        var (payload, written) = ChecksummedBlock.Read(stream, Magic, readerVersion, what);
         uint version = Math.Min(written, readerVersion);
-        var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes);
+        var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes, what, version);
         int height = r.Int(ImageHeight), width = r.Int(ImageWidth);
         int patch = r.Int(PatchSize(height, width));
         int stride = r.Int(Stride);

@@ -42,6 +42,9 @@ public static class ModelFormat
 {
     /// <summary>The block's first four bytes, "SPAE" in ASCII (little-endian).</summary>
     public const uint Magic = 0x45415053;
+
+    private const string What = "SparseAe model";
+
     /// <summary>
     /// Version 2 added the decoder (after the column names); version 1 models are sigmoid. Version 3
     /// added the activation, its settings and the sparse-code metrics; version 1 and 2 models are sigmoid.
@@ -172,7 +175,7 @@ public static class ModelFormat
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
-        var (payload, written) = ChecksummedBlock.Read(stream, Magic, readerVersion, "SparseAe model");
+        var (payload, written) = ChecksummedBlock.Read(stream, Magic, readerVersion, What);
         return Parse(payload, ChecksummedBlock.HeaderBytes, Math.Min(written, readerVersion));
     }
 
@@ -235,7 +238,7 @@ public static class ModelFormat
 
     private static SavedAutoencoder Parse(ReadOnlySpan<byte> payload, long baseOffset, uint version)
     {
-        var r = new PayloadReader(payload, baseOffset);
+        var r = new PayloadReader(payload, baseOffset, What, version);
         int v = r.Int(V);
         int h = r.Int(H);
         long thetaCount = 2L * h * v + h + v;

@@ -9,9 +9,22 @@ internal ref struct PayloadReader
 {
     private readonly ReadOnlySpan<byte> _b;
     private readonly long _base;
+    private readonly string _block;
+    private readonly uint _version;
     private int _pos;
 
-    public PayloadReader(ReadOnlySpan<byte> bytes, long baseOffset) { _b = bytes; _base = baseOffset; _pos = 0; }
+    /// <param name="bytes">The payload, whose length and CRC-32 <see cref="ChecksummedBlock"/> has checked.</param>
+    /// <param name="baseOffset">The payload's offset in its block, so messages give offsets in the block.</param>
+    /// <param name="block">The block's name in messages ("SparseAe model").</param>
+    /// <param name="version">The format version whose layout is read.</param>
+    public PayloadReader(ReadOnlySpan<byte> bytes, long baseOffset, string block, uint version)
+    {
+        _b = bytes; _base = baseOffset; _block = block; _version = version; _pos = 0;
+    }
+
+    // The payload's length and checksum were checked, so a payload longer or shorter than its version's layout
+    // was not cut or padded in transit: its version field (outside the CRC) or its writer is wrong.
+    private const string WhyNotTruncated = "Its length and CRC-32 check out, so";
 
     /// <summary>The offset of the next field (from the block's start).</summary>
     public readonly long Offset => _base + _pos;
@@ -26,13 +39,17 @@ internal ref struct PayloadReader
     public void End()
     {
         if (_pos != _b.Length)
-            throw new InvalidDataException($"The payload has {_b.Length - _pos} unexpected bytes at offset {_base + _pos}.");
+            throw new InvalidDataException(
+                $"The {_block}'s payload has {_b.Length - _pos} unexpected bytes at offset {_base + _pos}, after the last field of format version {_version}. " +
+                $"{WhyNotTruncated} the version in its header (offset 4) is damaged, or its writer was faulty.");
     }
 
     public void Need(long bytes, string what)
     {
         if (bytes > _b.Length - _pos)
-            throw new InvalidDataException($"The model is truncated: {what} at offset {_base + _pos} need {bytes} bytes but only {_b.Length - _pos} remain.");
+            throw new InvalidDataException(
+                $"The {_block}'s payload ends inside {what} at offset {_base + _pos}: {bytes} bytes are needed but only {_b.Length - _pos} remain. " +
+                $"{WhyNotTruncated} it is shorter than format version {_version} lays out: the version in its header (offset 4) is damaged, or its writer was faulty.");
     }
 
     /// <summary>An i32 by its field's rule (shared with <see cref="PayloadWriter"/>).</summary>

@@ -91,8 +91,8 @@ public static class TokenVocabularyFormat
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
-        var (payload, _) = ChecksummedBlock.Read(stream, Magic, readerVersion, What);
-        var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes);
+        var (payload, written) = ChecksummedBlock.Read(stream, Magic, readerVersion, What);
+        var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes, What, Math.Min(written, readerVersion));
         string encoding = r.Utf8(r.Int(EncodingLength), "encoding name");
         var weighting = (TokenWeighting)r.Int(Weighting);
         bool normalize = r.Int(Normalize) == 1;

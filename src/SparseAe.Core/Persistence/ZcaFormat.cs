@@ -60,8 +60,9 @@ public static class ZcaFormat
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfZero(readerVersion);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(readerVersion, CurrentVersion);
-        var (payload, _) = ChecksummedBlock.Read(stream, Magic, readerVersion, "SparseAe ZCA whitening");
-        var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes);
+        const string what = "SparseAe ZCA whitening";
+        var (payload, written) = ChecksummedBlock.Read(stream, Magic, readerVersion, what);
+        var r = new PayloadReader(payload, ChecksummedBlock.HeaderBytes, what, Math.Min(written, readerVersion));
         int d = r.Int(V);
         double epsilon = r.Double(Epsilon);
         long rows = r.Long(TrainingRows);
