@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
@@ -50,6 +51,9 @@ internal static class OnnxExport
         }
     }
 
+    // The bytes of the constants written so far into each export's graph, by every transformer of the pipeline.
+    private static readonly ConditionalWeakTable<OnnxContext, StrongBox<long>> ConstantBytes = new();
+
     private sealed class ContextGraph(OnnxContext ctx, string owner) : OnnxGraph
     {
         public override string Input(string columnName)
@@ -60,10 +64,29 @@ internal static class OnnxExport
         }
 
         public override string Constant(string name, ReadOnlySpan<float> values, params long[] dims)
-            => ctx.AddInitializer(values.ToArray(), dims, $"{owner}.{name}");
+        {
+            Count(name, values.Length, sizeof(float));
+            return ctx.AddInitializer(values.ToArray(), dims, $"{owner}.{name}");
+        }
 
         public override string Constant(string name, ReadOnlySpan<long> values, params long[] dims)
-            => ctx.AddInitializer(values.ToArray(), dims, $"{owner}.{name}");
+        {
+            Count(name, values.Length, sizeof(long));
+            return ctx.AddInitializer(values.ToArray(), dims, $"{owner}.{name}");
+        }
+
+        // Before the copy: a constant that would take the graph past what one ONNX file holds is refused, naming
+        // it and the sizes. (int64 values are written as varints: 8 bytes is their fixed width, our indices take at most 5.)
+        private void Count(string name, int count, int width)
+        {
+            var total = ConstantBytes.GetValue(ctx, _ => new StrongBox<long>());
+            long bytes = (long)count * width;
+            if (total.Value + bytes > MaxFileBytes)
+                throw new NotSupportedException(
+                    $"{owner} cannot be exported to ONNX: its constant '{name}' ({count} values, {bytes} bytes) takes the graph's constants to {total.Value + bytes} bytes, " +
+                    $"and an ONNX file holds at most {MaxFileBytes} bytes (protobuf's limit).");
+            total.Value += bytes;
+        }
 
         public override void RequireOpset(int opset, string why)
         {
@@ -78,7 +101,11 @@ internal static class OnnxExport
             }
         }
 
-        public override string Scalar(string name, float value) => ctx.AddInitializer(value, $"{owner}.{name}");
+        public override string Scalar(string name, float value)
+        {
+            Count(name, 1, sizeof(float));
+            return ctx.AddInitializer(value, $"{owner}.{name}");
+        }
 
         public override string[] Node(string op, string[] inputs, int outputs, params OnnxAttribute[] attributes)
         {

@@ -108,10 +108,10 @@ internal static class ConvolutionGraph
         // The featurizer bounds positions and regions one at a time; their product overflowed int (a bare
         // OverflowException), and long before that the matrix outgrows what protobuf writes in one file.
         long bytes = 4L * regions * positions;
-        if (bytes > int.MaxValue)
+        if (bytes > OnnxGraph.MaxFileBytes)
             throw new NotSupportedException(
                 $"ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its pooling is a constant (regions, positions) matrix of {regions} x {positions} floats, " +
-                $"{bytes} bytes, and an ONNX file holds at most {int.MaxValue} bytes (protobuf's limit); fewer pooling regions (a larger PoolSize or a smaller PoolGrid) " +
+                $"{bytes} bytes, and an ONNX file holds at most {OnnxGraph.MaxFileBytes} bytes (protobuf's limit); fewer pooling regions (a larger PoolSize or a smaller PoolGrid) " +
                 "or fewer positions (a larger Stride) make it smaller.");
         var membership = new float[regions * positions];
         var counts = new int[regions];

@@ -16,6 +16,13 @@ internal abstract class OnnxGraph
     /// <summary>The opset every graph here needs: 9 (Where, ConstantOfShape).</summary>
     public const int MinimumOpset = 9;
 
+    /// <summary>
+    /// The most bytes an ONNX file holds: protobuf's limit on one message, 2^31 - 1. Google.Protobuf writes a
+    /// larger model without a word (a 2.4 GB graph of nine 8192-wide ZCAs), which python's onnx cannot
+    /// parse, so the graphs' constants are counted against it as they are added.
+    /// </summary>
+    public const long MaxFileBytes = int.MaxValue;
+
     /// <summary>Throws NotSupportedException, naming the transformer and <paramref name="why"/>, when the export's opset is below <paramref name="opset"/>.</summary>
     public abstract void RequireOpset(int opset, string why);
 

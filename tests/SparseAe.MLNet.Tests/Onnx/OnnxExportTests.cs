@@ -250,6 +250,29 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
             "fewer pooling regions (a larger PoolSize or a smaller PoolGrid) or fewer positions (a larger Stride) make it smaller.", notSupported.Message);
     }
 
+    // Google.Protobuf wrote a model past protobuf's 2 GB without a word: nine 8192-wide ZCAs in a chain made a
+    // 2.4 GB file that python's onnx could not parse ("Error parsing message with type 'onnx.ModelProto'").
+    [Fact]
+    public void Constants_that_take_a_graph_past_what_an_ONNX_file_holds_are_refused_naming_the_sizes_and_nothing_is_written()
+    {
+        var ml = new MLContext(seed: 1);
+        int d = SparseAe.Whitening.ZcaWhitening.MaxDimension;
+        var matrix = new float[d * d];
+        for (int i = 0; i < d; i++) matrix[i * d + i] = 1;
+        var zca = SparseAe.Whitening.ZcaWhitening.FromParts(d, 0.1, new float[d], matrix);
+        var chain = new TransformerChain<ZcaWhiteningTransformer>(Enumerable.Range(0, 8).Select(i => new ZcaWhiteningTransformer($"White{i}", "Features", zca, 10)).ToArray());
+        var schema = SchemaDefinition.Create(typeof(DigitRow));
+        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+        var rows = ml.Data.LoadFromEnumerable(Array.Empty<DigitRow>(), schema);
+
+        using var stream = new MemoryStream();
+        var e = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(chain, rows, stream));
+        var notSupported = Assert.IsType<NotSupportedException>(Innermost(e));
+        Assert.Equal("ZcaWhiteningTransformer cannot be exported to ONNX: its constant 'zca_WT' (67108864 values, 268435456 bytes) takes the graph's constants " +
+            "to 2147745792 bytes, and an ONNX file holds at most 2147483647 bytes (protobuf's limit).", notSupported.Message);
+        Assert.Equal(0, stream.Length);
+    }
+
     [Fact]
     public void A_TopK_code_below_opset_11_is_refused_with_a_NotSupportedException_naming_the_transformer_and_the_rule()
     {
