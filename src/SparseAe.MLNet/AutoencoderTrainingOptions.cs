@@ -31,7 +31,7 @@ public class AutoencoderTrainingOptions
 
     /// <summary>
     /// TopK: dead latents the AuxK term (weight 1/32, Gao et al. 2024) reconstructs the residual from;
-    /// 0 turns it off. Null, the default, takes the power of two nearest V/2.
+    /// 0..H, 0 turns it off. Null, the default, takes the power of two nearest V/2, at most H.
     /// </summary>
     public int? AuxK { get; set; }
 

@@ -650,7 +650,7 @@ public class TrainTests
     [InlineData("--activation must be one of sigmoid, relu, topk, jumprelu, but is 'tanh'.", "--activation", "tanh")]
     [InlineData("error: --k: K (latents kept per row) must lie in 1..H = 1..100, but is 101.", "--activation", "topk", "--k", "101")]
     // It said "must be null (...) or at least 0": null is no value a flag can take, and read as the rule.
-    [InlineData("error: --aux-k: AuxK must be at least 0 (0 turns the AuxK term off), but is -1; leave it unset for the default, the power of two nearest V/2.", "--activation", "topk", "--aux-k", "-1")]
+    [InlineData("error: --aux-k: AuxK must be at least 0 (0 turns the AuxK term off), but is -1; leave it unset for the default, the power of two nearest V/2, at most H.", "--activation", "topk", "--aux-k", "-1")]
     [InlineData("error: --aux-k: AuxK must be at least 0 (0 turns the AuxK term off), but is -2147483648; leave it unset", "--activation", "topk", "--aux-k", "-2147483648")]
     [InlineData("error: --l1-weight: L1Weight must be finite and at least 0, but is -1.", "--activation", "relu", "--l1-weight", "-1")]
     [InlineData("error: --decoder: Decoder must be Linear with Activation TopK", "--activation", "topk", "--decoder", "sigmoid")]

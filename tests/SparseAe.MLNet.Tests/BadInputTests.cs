@@ -393,7 +393,18 @@ public class BadInputTests
     public void TopK_with_AuxK_out_of_range()
     {
         Assert.StartsWith("AuxK must lie in 0..H = 0..6 (0 turns the AuxK term off), but is 9.", SparseCodeRefusal(o => o.AuxK = 9).Message);
-        Assert.StartsWith("AuxK must be at least 0 (0 turns the AuxK term off), but is -2; leave it unset for the default, the power of two nearest V/2.", SparseCodeRefusal(o => o.AuxK = -2).Message);
+        Assert.StartsWith("AuxK must be at least 0 (0 turns the AuxK term off), but is -2; leave it unset for the default, the power of two nearest V/2, at most H.", SparseCodeRefusal(o => o.AuxK = -2).Message);
+    }
+
+    // The option's documentation and the refusal gave the default AuxK as "the power of two nearest V/2", but
+    // Defaults.AuxKFor clamps it to H: 16-float rows and 2 latents train with AuxK 2, not 8, which AuxK = 8 is refused as.
+    [Fact]
+    public void The_AuxK_option_documents_the_default_the_training_uses()
+    {
+        Assert.Equal(2, Defaults.AuxKFor(16, 2));
+        var docs = System.Xml.Linq.XDocument.Load(Path.Combine(AppContext.BaseDirectory, "SparseAe.MLNet.xml"));
+        var summary = docs.Descendants("member").Single(m => (string?)m.Attribute("name") == "P:SparseAe.MLNet.AutoencoderTrainingOptions.AuxK").Element("summary")!.Value;
+        Assert.Contains("Null, the default, takes the power of two nearest V/2, at most H.", string.Join(" ", summary.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace SparseAe.Objective;
 /// <param name="K">TopK: latents kept per row, 1..H.</param>
 /// <param name="L1Weight">ReLU: weight of the L1 penalty on the activations, at least 0.</param>
 /// <param name="AuxK">TopK: dead latents that the AuxK term reconstructs the residual from, 0 (no
-/// AuxK term) to H; null, the power of two nearest V/2 (<see cref="Defaults.AuxKFor"/>).</param>
+/// AuxK term) to H; null, the power of two nearest V/2, at most H (<see cref="Defaults.AuxKFor"/>).</param>
 /// <param name="DeadLatentWindow">Sparse codes: a latent that fired on none of the last this many
 /// training rows is dead; at least 1.</param>
 /// <param name="L0Weight">JumpReLU: weight of the L0 penalty, at least 0.</param>
@@ -96,7 +96,7 @@ public sealed record ObjectiveSettings(
         // and null is nothing a command-line flag can be given (--aux-k is left out instead).
         if (AuxK < 0)
             throw new ArgumentOutOfRangeException(nameof(AuxK), AuxK,
-                $"AuxK must be at least 0 (0 turns the AuxK term off), but is {AuxK}; leave it unset for the default, the power of two nearest V/2.");
+                $"AuxK must be at least 0 (0 turns the AuxK term off), but is {AuxK}; leave it unset for the default, the power of two nearest V/2, at most H.");
         if (DeadLatentWindow < 1)
             throw new ArgumentOutOfRangeException(nameof(DeadLatentWindow), DeadLatentWindow, $"DeadLatentWindow (rows) must be at least 1, but is {DeadLatentWindow}.");
         if (IsSparseCode && Decoder != DecoderKind.Linear)
