@@ -230,8 +230,8 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData(1e300, 1.0, "lower SparsityWeight (now 1E+300)")]
-    [InlineData(3.0, 1e30, "check that the inputs lie in [0, 1]")]
+    [InlineData(1e300, 1.0, "To find why, lower SparsityWeight (now 1E+300)")]
+    [InlineData(3.0, 1e30, "whose square passes float's largest value (3.403E+38), so the row's squared reconstruction error overflows: check that the inputs lie in [0, 1]")]
     public void Adam_at_its_starting_point_does_not_blame_the_learning_rate(double beta, double scale, string advice)
     {
         // The first mini-batch is evaluated before any update, so no step size can be the cause; it said
@@ -243,8 +243,41 @@ public class TrainerTests
             Objective = new SparseAe.Objective.ObjectiveSettings(SparsityWeight: beta),
         };
         var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 40, 8), settings));
-        Assert.Contains("at epoch 1, mini-batch 1, at the starting point (before any update); training stopped and no model is returned. To find why, " + advice, e.Message);
+        Assert.Contains("at epoch 1, mini-batch 1, at the starting point (before any update); training stopped and no model is returned. ", e.Message);
+        Assert.Contains(advice, e.Message);
         Assert.DoesNotContain("LearningRate", e.Message);
+    }
+
+    [Theory]
+    [InlineData(ActivationKind.TopK)]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void Adam_names_a_row_whose_square_passes_float_instead_of_blaming_the_learning_rate(ActivationKind activation)
+    {
+        // One row of 100 scaled by 1e20: its squared error overflows when its mini-batch comes, several updates
+        // in, and the run stopped with "Try a smaller LearningRate (now 0.01), or check the inputs' scale",
+        // which sends the user to the step size first and names no row.
+        const int v = 16, m = 100;
+        var x = TestData.RandomRows(m, v, 4).Select(f => 2 * f - 1).ToArray();
+        for (int i = 0; i < v; i++) x[37 * v + i] *= 1e20f;
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, m, v), OneStep(activation, 0.01, epochs: 2, batchSize: 16)));
+        Assert.DoesNotContain("LearningRate", e.Message);
+        Assert.Matches(@"^The (cost|gradient) became .* at epoch 1, mini-batch \d; training stopped and no model is returned\. " +
+            @"Row \d+ of mini-batch \d in epoch 1 \(rows in shuffled order\) holds -?[0-9.]+E\+\d\d at index \d+, whose square passes float's largest value \(3\.403E\+38\), " +
+            @"so the row's squared reconstruction error overflows: check the inputs' scale \(a linear decoder's squared error grows with it; standardise them to mean 0 and unit variance\)\.$", e.Message);
+        int index = int.Parse(System.Text.RegularExpressions.Regex.Match(e.Message, @"at index (\d+)").Groups[1].Value);
+        Assert.Contains($"holds {x[37 * v + index].ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} at index {index}", e.Message);
+    }
+
+    [Fact]
+    public void LBFGS_names_a_training_row_whose_square_passes_float()
+    {
+        const int v = 8, m = 40;
+        var x = TestData.RandomRows(m, v, 3);
+        x[12 * v + 5] = 3e19f;
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, m, v), new TrainerSettings { HiddenCount = 3, MaxIterations = 3 }));
+        Assert.EndsWith("To find why: training row 12 holds 3E+19 at index 5, whose square passes float's largest value (3.403E+38), so the row's squared reconstruction error " +
+            "overflows: check that the inputs lie in [0, 1] (a sigmoid decoder reconstructs only that range).", e.Message);
     }
 
     [Fact]

@@ -126,7 +126,10 @@ internal static class MiniBatchTrainer
                             startWhere = "on the second mini-batch, as the first set the decoder bias";
                         }
                         var cost = Evaluate(objective, theta, batch, rows, filled, gradient);
-                        ThrowIfNonFinite(cost, gradient, objective, settings, filled, $"at epoch {epoch + 1}, mini-batch {batches + 1}", atStart: adam.Steps == 0);
+                        ThrowIfNonFinite(cost, gradient, objective, settings, filled, $"at epoch {epoch + 1}, mini-batch {batches + 1}", atStart: adam.Steps == 0,
+                            cause: () => rows is null
+                                ? RowReading.SquareOverflow(batch.AsSpan(0, filled * v), v, BatchRow, settings.Objective.Decoder)
+                                : RowReading.SquareOverflow(rows, BatchRow, settings.Objective.Decoder));
                         startCost ??= cost.Total;
                         Update(objective, adam, parameters, gradient);
                         lastRows = rows;
@@ -192,13 +195,17 @@ internal static class MiniBatchTrainer
     internal const double DivergedRatio = 100;
 
     // The check of every evaluation, on a mini-batch of `rows` rows: the cost and each gradient entry finite. Says which failed, and where.
+    // `cause`, asked only on a failure, names a row of the batch whose values alone overflow (RowReading.SquareOverflow):
+    // then neither the step size nor a penalty weight is to blame.
     internal static void ThrowIfNonFinite(CostBreakdown cost, float[] gradient, SparseAutoencoderObjective objective, TrainerSettings settings, int rows, string where,
-        bool atStart = false)
+        bool atStart = false, Func<string?>? cause = null)
     {
         string? what = !cost.IsFinite ? $"The cost became {cost.Total}"
             : VectorKernels.IndexOfNonFinite(gradient, objective.Pool) is var i and >= 0 ? $"The gradient became {gradient[i]} at parameter {i} (the cost {cost.Total:G6})"
             : null;
         if (what is null) return;
+        if (cause?.Invoke() is { } row)
+            throw new NonFiniteCostException($"{what} {where}{(atStart ? ", at the starting point (before any update)" : "")}; training stopped and no model is returned. {row}.");
         // Before the first update no step size can be the cause: the advice is the data's or a penalty weight's alone.
         if (atStart)
             throw new NonFiniteCostException($"{what} {where}, at the starting point (before any update); training stopped and no model is returned. " +

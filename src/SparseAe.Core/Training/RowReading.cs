@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics.Tensors;
 using SparseAe.Objective;
 
 namespace SparseAe.Training;
@@ -197,6 +199,40 @@ internal static class RowReading
         if (cost is { } d && WeightOverflows(d.WeightDecay, objective.WeightDecay))
             return $"lower WeightDecay (now {objective.WeightDecay}): the weight-decay term is {d.WeightDecay:G4}, beyond float";
         return InputScaleAdvice(objective.Decoder);
+    }
+
+    /// <summary>
+    /// The first row (by <paramref name="row"/>, from its index) holding a value whose square passes float, said
+    /// with the advice on the inputs; null when there is none. Such a row's squared reconstruction error
+    /// overflows float whatever the weights, so when a cost stops being finite it, not the step size or a
+    /// penalty, is the cause to name: one row of 1e20s several mini-batches in was blamed on the learning rate.
+    /// </summary>
+    /// <param name="data">(rows, <paramref name="vectorSize"/>) values, row-major.</param>
+    public static string? SquareOverflow(ReadOnlySpan<float> data, int vectorSize, Func<int, string> row, DecoderKind decoder)
+    {
+        for (int r = 0; r * vectorSize < data.Length; r++)
+            if (SquareOverflow(data.Slice(r * vectorSize, vectorSize), r, null, row, decoder) is { } said) return said;
+        return null;
+    }
+
+    /// <summary><see cref="SquareOverflow(ReadOnlySpan{float}, int, Func{int, string}, DecoderKind)"/> for rows held as their nonzeros.</summary>
+    public static string? SquareOverflow(SparseRowBatch rows, Func<int, string> row, DecoderKind decoder)
+    {
+        for (int r = 0; r < rows.Rows; r++)
+            if (SquareOverflow(rows.Values(r), r, rows.Indices(r), row, decoder) is { } said) return said;
+        return null;
+    }
+
+    // One row's values (with their indices when sparse): |x| > sqrt(float.MaxValue), about 1.84e19, in double.
+    private static string? SquareOverflow(ReadOnlySpan<float> values, int r, ReadOnlySpan<int> indices, Func<int, string> row, DecoderKind decoder)
+    {
+        if (values.IsEmpty) return null;
+        int i = TensorPrimitives.IndexOfMaxMagnitude(values);
+        double value = values[i];
+        if (!(value * value > float.MaxValue)) return null;
+        return string.Format(CultureInfo.InvariantCulture,
+            "{0} holds {1:G4} at index {2}, whose square passes float's largest value ({3:G4}), so the row's squared reconstruction error overflows: {4}",
+            row(r), values[i], indices.IsEmpty ? i : indices[i], float.MaxValue, InputScaleAdvice(decoder));
     }
 
     // The option that weights the sparsity term of each activation (TopK has none: its term is AuxK's, unweighted).
