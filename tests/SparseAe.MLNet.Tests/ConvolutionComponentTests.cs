@@ -153,6 +153,27 @@ public class ConvolutionComponentTests
             Assert.Throws<ArgumentOutOfRangeException>(() => model.WithEncoding(SparseAe.Convolution.FeatureEncodingKind.SoftThreshold, -1)).Message);
     }
 
+    // As in SparseAutoencoderOptions, TokenCountsOptions and ML.NET's own column options: a null input column
+    // name means the output column's, which then replaces it. It was refused ("must be a non-empty column name").
+    [Fact]
+    public void A_null_input_column_name_means_the_output_column_which_the_features_replace()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Bars(30, 2));
+        var options = Options();
+        options.InputColumnName = null;
+        options.OutputColumnName = "Pixels";
+        var estimator = ml.Transforms.ConvolutionalSparseFeatures(options);
+        var shape = estimator.GetOutputSchema(Mapping.MappedViewContractTests.SchemaShapeOf(data.Schema));
+        Assert.Equal(SchemaShape.Column.VectorKind.Vector, shape.Single(c => c.Name == "Pixels").Kind);
+        var model = estimator.Fit(data);
+        Assert.Equal("Pixels", model.InputColumnName);
+        var output = model.Transform(data);
+        Assert.Equal(24, ((VectorDataViewType)output.Schema["Pixels"].Type).Size);
+        Assert.True(output.Schema[0].IsHidden);   // the images, behind their features
+        Assert.Equal(30, output.GetColumn<float[]>("Pixels").Count(f => f.Length == 24));
+    }
+
     [Fact]
     public void Bad_options_and_columns_are_refused()
     {

@@ -29,11 +29,13 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         _host = env.Register(nameof(ConvolutionalFeaturizerEstimator));
     }
 
+    private string InputName => _options.InputColumnName ?? _options.OutputColumnName;
+
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return InputColumnRules.WithOutputs(inputSchema, _options.InputColumnName, new OutputShape(_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector));
+        return InputColumnRules.WithOutputs(inputSchema, InputName, new OutputShape(_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector));
     }
 
     /// <summary>Reads the images, samples and normalises patches, trains the patch autoencoder and returns the featurizer.</summary>
@@ -42,7 +44,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         ArgumentNullException.ThrowIfNull(input);
         var o = _options;
         int pixels = o.ImageHeight * o.ImageWidth, length = o.PatchSize * o.PatchSize;
-        var column = InputColumnRules.Find(input.Schema, nameof(input), o.InputColumnName, pixels, ConvolutionalFeaturizerTransformer.PixelsRule(o.ImageHeight, o.ImageWidth));
+        var column = InputColumnRules.Find(input.Schema, nameof(input), InputName, pixels, ConvolutionalFeaturizerTransformer.PixelsRule(o.ImageHeight, o.ImageWidth));
         using var channel = _host.Start("Convolutional features");
         void CheckAlive() => HostAccess.CheckAlive(_host);
         var (images, count, _) = RowReading.ReadAll(new DataViewRows(input, column, pixels), long.MaxValue, null,
@@ -83,6 +85,6 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
             new PatchPreprocessor(o.Normalization, parameter, zca), result.Parameters, o.Pooling, o.FeatureEncoding());
         TrainingLog.Finished(channel, result.Summary, seed);
         HostAccess.Info(channel, $"{featurizer.FeatureCount} features per image.");
-        return new ConvolutionalFeaturizerTransformer(o.OutputColumnName, o.InputColumnName, featurizer, result.Summary, settings.Objective, o.PatchCount);
+        return new ConvolutionalFeaturizerTransformer(o.OutputColumnName, InputName, featurizer, result.Summary, settings.Objective, o.PatchCount);
     }
 }

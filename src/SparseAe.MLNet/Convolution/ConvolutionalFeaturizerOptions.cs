@@ -9,8 +9,9 @@ public sealed class ConvolutionalFeaturizerOptions
     /// as many with <see cref="FeatureEncodingKind.SoftThreshold"/> (its two polarities).</summary>
     public string OutputColumnName { get; set; } = "Features";
 
-    /// <summary>The image column: a known-size vector of ImageHeight * ImageWidth Single, row-major.</summary>
-    public string InputColumnName { get; set; } = "Pixels";
+    /// <summary>The image column: a known-size vector of ImageHeight * ImageWidth Single, row-major; null means
+    /// <see cref="OutputColumnName"/> (the features then replace the images), as in the other options.</summary>
+    public string? InputColumnName { get; set; } = "Pixels";
 
     /// <summary>Rows of pixels in every image.</summary>
     public int ImageHeight { get; set; }
@@ -70,7 +71,7 @@ public sealed class ConvolutionalFeaturizerOptions
     internal void Validate()
     {
         DataViews.InputColumnRules.CheckName(OutputColumnName, nameof(OutputColumnName));
-        DataViews.InputColumnRules.CheckName(InputColumnName, nameof(InputColumnName));
+        DataViews.InputColumnRules.CheckName(InputColumnName, nameof(InputColumnName), optional: true);
         // The options' own words for PoolSize first: here "no pool size" is null, not the geometry's 0.
         if (PoolSize is < 1 or > ConvolutionGeometry.MaxSide)
             throw new ArgumentOutOfRangeException(nameof(PoolSize), PoolSize, $"PoolSize must be null (use PoolGrid) or lie in 1..{ConvolutionGeometry.MaxSide}, but is {PoolSize}.");
