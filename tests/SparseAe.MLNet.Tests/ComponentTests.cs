@@ -66,7 +66,7 @@ public class ComponentTests
 
     // MLContext.CancelExecution is internal in Microsoft.ML 5.0.1; the Microsoft.ML.Experimental
     // package exposes it as an extension method. Reflection reaches the same method here.
-    private static void CancelExecution(MLContext ml)
+    internal static void CancelExecution(MLContext ml)
         => typeof(MLContext).GetMethod("CancelExecution", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!
             .Invoke(ml, null);
 

@@ -72,6 +72,25 @@ public class ZcaComponentTests
             "at most 8192 features are supported. (Parameter 'input')\nActual value was 8193.", e.Message.ReplaceLineEndings("\n"));
     }
 
+    // ZCA checked for cancellation only every 4,096 rows it read: a cancellation after the last check (here,
+    // while the last row was read; in a 784-wide Fit, 1 s into the 6 s of covariance and eigendecomposition)
+    // was ignored, and Fit returned a transformer from a cancelled context.
+    [Fact]
+    public void MLContext_CancelExecution_after_the_rows_are_read_stops_ZCA_s_Fit()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = RowFactory.Vec8Rows(100, 3);
+        IEnumerable<Vec8> Rows()
+        {
+            for (int i = 0; i < rows.Count; i++)
+            {
+                if (i == rows.Count - 1) ComponentTests.CancelExecution(ml);
+                yield return rows[i];
+            }
+        }
+        Assert.ThrowsAny<OperationCanceledException>(() => ml.Transforms.ZcaWhitening("W", "Features", 0.1).Fit(ml.Data.LoadFromEnumerable(Rows())));
+    }
+
     public sealed class CodeOutput
     {
         public float[] Code { get; set; } = [];

@@ -42,8 +42,17 @@ public sealed class ZcaWhitening
     public ReadOnlySpan<float> Matrix => _w;
 
     /// <summary>Estimates mu and W from rows of X, (rows, V) row-major.</summary>
-    public static ZcaWhitening Fit(ReadOnlySpan<float> x, int rows, int dimension, double epsilon)
+    public static ZcaWhitening Fit(ReadOnlySpan<float> x, int rows, int dimension, double epsilon) => Fit(x, rows, dimension, epsilon, null);
+
+    /// <summary>
+    /// Estimates mu and W from rows of X, (rows, V) row-major; <paramref name="checkCancellation"/>, when given,
+    /// runs before the work starts, after every 256 rows of the covariance and before and after the
+    /// eigendecomposition (which cannot be stopped inside), and stops the fit by throwing
+    /// (OperationCanceledException: ML.NET's CheckAlive, a token's ThrowIfCancellationRequested).
+    /// </summary>
+    public static ZcaWhitening Fit(ReadOnlySpan<float> x, int rows, int dimension, double epsilon, Action? checkCancellation)
     {
+        checkCancellation?.Invoke();
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"ZCA needs at least 1 row, but got {rows}.");
         CheckSizeAndEpsilon(dimension, epsilon);
         if (x.Length < (long)rows * dimension)
@@ -70,6 +79,7 @@ public sealed class ZcaWhitening
                 for (int j = 0; j < d; j++) centred[i * d + j] = x[(r0 + i) * d + j] - mean[j];
             MatrixKernels.MultiplyAtB(centred.AsSpan(0, n * d), centred.AsSpan(0, n * d), partial, n, d, d);
             for (int k = 0; k < partial.Length; k++) sigma[k] += partial[k];
+            checkCancellation?.Invoke();
         }
         // Products of values beyond about 1e18 overflow float; MathNet's EVD of an infinite matrix threw
         // IndexOutOfRangeException.
@@ -80,6 +90,7 @@ public sealed class ZcaWhitening
                 "are too large to square; scale them (to magnitudes below about 1e18) before ZCA.", nameof(x));
         var cov = Matrix<double>.Build.Dense(d, d, (i, j) => sigma[i * d + j] / rows);
         var evd = cov.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
+        checkCancellation?.Invoke();
         var u = evd.EigenVectors;
         // Zero relative to the largest eigenvalue: an absolute 1e-12 called full-rank data of scale 1e-7 singular.
         double largest = evd.EigenValues.Max(e => e.Real);

@@ -69,7 +69,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         {
             try
             {
-                zca = ZcaWhitening.Fit(patches, o.PatchCount, length, epsilon);
+                zca = ZcaWhitening.Fit(patches, o.PatchCount, length, epsilon, CheckAlive);
             }
             catch (ArgumentException e) when (e.ParamName == "epsilon")
             {
