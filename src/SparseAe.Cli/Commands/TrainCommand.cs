@@ -242,9 +242,18 @@ internal static class TrainRunner
     public static void Run(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output)
     {
         // Ctrl+C (SIGINT) cancels training between iterations; nothing is written then, because every
-        // output is written only after training, each through a temporary file and a rename.
+        // output is written only after training, each through a temporary file and a rename. The steps
+        // before training (reading, whitening, ZCA's fit: minutes for wide patches) and the writing after
+        // it do not look, so a second Ctrl+C is not swallowed: the process ends at once, as Ctrl+C ends
+        // any program, and each output is its old file or the complete new one.
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            Console.Error.WriteLine("stopping at the next training iteration (Ctrl+C again to stop at once)");
+            cancel.Cancel();
+        };
         Console.CancelKeyPress += onCancel;
         try
         {
