@@ -5,6 +5,7 @@ using SparseAe.Cli.Experiment;
 using SparseAe.Cli.Infrastructure;
 using SparseAe.Visualization;
 using SparseAe.MLNet;
+using SparseAe.MLNet.MLNetInternals;
 using SparseAe.Objective;
 using SparseAe.Optimization;
 using SparseAe.Training;
@@ -241,17 +242,18 @@ internal static class TrainRunner
 {
     public static void Run(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output)
     {
-        // Ctrl+C (SIGINT) cancels training between iterations; nothing is written then, because every
-        // output is written only after training, each through a temporary file and a rename. The steps
-        // before training (reading, whitening, ZCA's fit: minutes for wide patches) and the writing after
-        // it do not look, so a second Ctrl+C is not swallowed: the process ends at once, as Ctrl+C ends
-        // any program, and each output is its old file or the complete new one.
+        // Ctrl+C (SIGINT) cancels training between iterations, and ZCA's fit every 256 rows (through the
+        // MLContext); nothing is written then, because every output is written only after training, each
+        // through a temporary file and a rename. The steps before them (reading, whitening), ZCA's
+        // eigendecomposition and the writing after training do not look, so a second Ctrl+C is not
+        // swallowed: the process ends at once, as Ctrl+C ends any program, and each output is its old file
+        // or the complete new one.
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             if (cancel.IsCancellationRequested) return;
             e.Cancel = true;
-            Console.Error.WriteLine("stopping at the next training iteration (Ctrl+C again to stop at once)");
+            Console.Error.WriteLine("stopping at training's or ZCA's next check (Ctrl+C again to stop at once)");
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
@@ -343,6 +345,7 @@ internal static class TrainRunner
     {
         options.CancellationToken = cancellation;
         var ml = new MLContext(seed: options.Seed);
+        using var cancelMl = cancellation.Register(() => HostAccess.CancelExecution(ml));   // ZCA's fit takes no token
         // The component's warnings (inputs outside the sigmoid decoder's range, say) go to the log, which
         // a library user reads; here they go to standard error, one line each.
         ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {e.RawMessage.ReplaceLineEndings(" ")}"); };

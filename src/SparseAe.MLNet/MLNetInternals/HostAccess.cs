@@ -37,6 +37,13 @@ internal static class HostAccess
     /// </summary>
     public static IDataView EmptyView(MLContext ml, DataViewSchema schema) => new EmptyDataView(ml.Transforms.GetEnvironment(), schema);
 
+    /// <summary>
+    /// MLContext.CancelExecution (internal in Microsoft.ML 5.0.1; Microsoft.ML.Experimental makes it public): every
+    /// component fitting in <paramref name="ml"/>, ours and ML.NET's, stops at its next check. The CLI's Ctrl+C
+    /// calls it, so ZCA's fit, which takes no token, stops too.
+    /// </summary>
+    public static void CancelExecution(MLContext ml) => ml.CancelExecution();
+
     /// <summary>Throws OperationCanceledException after MLContext.CancelExecution().</summary>
     public static void CheckAlive(IHost host) => host.CheckAlive();
 }
