@@ -216,6 +216,22 @@ public class OnnxCommandTests
         Assert.Equal(["f.csv", "in.csv", "one.onnx"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
     }
 
+    // docs/reliability.md names the test above for an open width that changes between batches too; this is that case.
+    [Fact]
+    public void An_open_width_that_changes_between_batches_is_refused_naming_the_first_batchs_width_and_nothing_is_written()
+    {
+        var dir = Cli.TempDirectory();
+        WriteRows(dir, "in.csv", 4097, 4);
+        // X X^T is (n, n): 4,096 wide for the first batch of 4,096 rows, 1 wide for the second batch's one row.
+        new OnnxGraphWriter().Node("Transpose", "T", "X").Node("MatMul", "Y", "X", "T")
+            .Save(Path.Combine(dir, "gram.onnx"), ("X", ["N", 4L]), ("Y", ["N", "H"]));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "gram.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: The output 'Y' of 'gram.onnx' must have the shape [1, 4096] for rows 4097 to 4097 (the width of its first batch), " +
+            "but ONNX Runtime gave [1, 1].", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
     // ONNX Runtime infers (N, 10) for the MatMul and reports the declared 20 as -1; featurize crashed with an
     // OverflowException (rows x -1 floats). The graph's rows are what ONNX Runtime computes: 10 features.
     [Fact]
