@@ -419,6 +419,43 @@ public class TrainTests
         Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 
+    // A 10x12 photograph is 5x6 once halved (--downsample 2, the photographs' default), too small for 8x8
+    // patches. It was said only after every image had been reduced and whitened, by the name and size of the
+    // image it had become, which is no file's: "Image 'small.png (1/2) (whitened)' is 5x6 (width x height), ...".
+    [Fact]
+    public void An_image_too_small_for_the_patch_once_reduced_is_said_by_its_file_and_both_flags_before_any_work()
+    {
+        var dir = Cli.TempDirectory();
+        WriteGreyPng(Path.Combine(dir, "big.png"), 40, 30);
+        WriteGreyPng(Path.Combine(dir, "small.png"), 10, 12);
+        var (code, output, error) = Cli.Run(dir, "train", "--images", "big.png", "small.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Image 'small.png' is 10x12 (width x height), 5x6 once reduced by 2 (--downsample), smaller than the 8x8 patches asked for (--patch); " +
+            "give --patch 5 or less, or --downsample 1.", error.TrimEnd());
+        Assert.Equal("", output);   // nothing reduced or whitened first
+
+        // Unreduced, it was named as whitened: "Image 'small.png (whitened)' is 10x12 ...".
+        (code, output, error) = Cli.Run(dir, "train", "--images", "big.png", "small.png", "--downsample", "1", "--patch", "16");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Image 'small.png' is 10x12 (width x height), smaller than the 16x16 patches asked for (--patch).", error.TrimEnd());
+        Assert.Equal("", output);
+        Assert.Equal(new[] { "big.png", "small.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
+
+    private static void WriteGreyPng(string path, int width, int height)
+    {
+        var rng = new Random(width * 1000 + height);
+        using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(width, height, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque));
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                byte v = (byte)rng.Next(256);
+                bitmap.SetPixel(x, y, new SkiaSharp.SKColor(v, v, v));
+            }
+        using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
+    }
+
     [Fact]
     public void An_IDX_file_of_other_values_than_bytes_is_bad_input_not_an_internal_error()
     {

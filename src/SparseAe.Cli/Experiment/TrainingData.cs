@@ -48,6 +48,10 @@ internal static class TrainingData
             if (tooSmall is not null)
                 throw new UsageException($"--downsample {downsample}: image '{tooSmall.Name}' is {tooSmall.Width}x{tooSmall.Height} (width x height), smaller than one {downsample}x{downsample} block; " +
                     $"give --downsample {images.Min(i => Math.Min(i.Width, i.Height))} or less.");
+        }
+        RequirePatchFits(images, downsample, o.PatchSize);
+        if (downsample > 1)
+        {
             log($"reducing {images.Count} image(s) by {downsample} ({downsample}x{downsample} block average)");
             images = images.Select(i => ImageResampling.Downsample(i, downsample)).ToArray();
         }
@@ -58,10 +62,6 @@ internal static class TrainingData
             log($"whitening {images.Count} image(s) (Olshausen and Field: f exp(-(f/f0)^4), f0 = 0.4 N)");
             images = images.Select(OlshausenWhitening.Whiten).ToArray();
         }
-        var small = images.FirstOrDefault(i => i.Width < o.PatchSize || i.Height < o.PatchSize);
-        if (small is not null)
-            throw new UsageException($"Image '{small.Name}' is {small.Width}x{small.Height} (width x height), smaller than the {o.PatchSize}x{o.PatchSize} patches asked for (--patch).");
-
         int dim = o.PatchSize * o.PatchSize;
         var rows = SamplePatches(images, o);
         var normalize = o.Normalize == NormalizeMode.Auto ? NormalizeMode.Ufldl : o.Normalize;
@@ -79,6 +79,25 @@ internal static class TrainingData
         }
         return new PreparedData(rows, o.PatchCount, dim, o.PatchSize, o.PatchSize, whiten == WhitenMode.Zca,
             $"{o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {what}");
+    }
+
+    /// <summary>
+    /// Every image must hold a patch once reduced: checked on the images as read, before any is reduced or
+    /// whitened, and said by the file and its own size (the reduced, whitened image's name is no file's), with the
+    /// --patch and, when one fits, the --downsample that would take every image.
+    /// </summary>
+    private static void RequirePatchFits(IReadOnlyList<GreyImage> images, int downsample, int patchSize)
+    {
+        var small = images.FirstOrDefault(i => i.Width / downsample < patchSize || i.Height / downsample < patchSize);
+        if (small is null) return;
+        string size = $"Image '{small.Name}' is {small.Width}x{small.Height} (width x height)";
+        if (downsample == 1)
+            throw new UsageException($"{size}, smaller than the {patchSize}x{patchSize} patches asked for (--patch).");
+        int shortest = images.Min(i => Math.Min(i.Width, i.Height));
+        int largestFactor = shortest / patchSize;
+        throw new UsageException(
+            $"{size}, {small.Width / downsample}x{small.Height / downsample} once reduced by {downsample} (--downsample), smaller than the {patchSize}x{patchSize} patches asked for (--patch); " +
+            $"give --patch {shortest / downsample} or less" + (largestFactor >= 1 ? $", or --downsample {largestFactor}{(largestFactor > 1 ? " or less" : "")}." : "."));
     }
 
     /// <summary>
