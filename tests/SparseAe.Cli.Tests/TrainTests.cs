@@ -442,6 +442,29 @@ public class TrainTests
         Assert.Equal(new[] { "big.png", "small.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
     }
 
+    // Whitening holds a complex spectrum, 16 bytes a pixel: a 3000x3000 photograph at --downsample 1 under a
+    // 128 MB heap ended in "internal error: OutOfMemoryException", exit 1, as a bug of the program would.
+    [Fact]
+    public void A_photograph_too_large_to_whiten_in_memory_is_said_with_the_flags_that_help()
+    {
+        var dir = Cli.TempDirectory();
+        using (var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(3000, 3000, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque)))
+        {
+            var pixels = new byte[3000 * 3000];
+            for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i % 3000 / 12 + i / 3000 % 7);
+            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(dir, "large.png"), data.ToArray());
+        }
+        var start = Cli.StartInfo(dir, "train", "--images", "large.png", "--downsample", "1", "--patches", "100", "--hidden", "4", "--iterations", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x8000000";   // 128 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --whiten olshausen: image 'large.png' is 3000x3000 (width x height); whitening it takes about 0.2 GB (a complex spectrum and the result, " +
+            "20 bytes a pixel), more than this process can allocate; give a larger --downsample, or --whiten none.", error.TrimEnd());
+        Assert.Equal(new[] { "large.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
     private static void WriteGreyPng(string path, int width, int height)
     {
         var rng = new Random(width * 1000 + height);

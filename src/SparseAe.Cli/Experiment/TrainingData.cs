@@ -50,6 +50,7 @@ internal static class TrainingData
                     $"give --downsample {images.Min(i => Math.Min(i.Width, i.Height))} or less.");
         }
         RequirePatchFits(images, downsample, o.PatchSize);
+        var read = images;
         if (downsample > 1)
         {
             log($"reducing {images.Count} image(s) by {downsample} ({downsample}x{downsample} block average)");
@@ -60,7 +61,7 @@ internal static class TrainingData
         if (whiten == WhitenMode.Olshausen)
         {
             log($"whitening {images.Count} image(s) (Olshausen and Field: f exp(-(f/f0)^4), f0 = 0.4 N)");
-            images = images.Select(OlshausenWhitening.Whiten).ToArray();
+            images = images.Select((image, i) => Whiten(image, read[i].Name)).ToArray();
         }
         int dim = o.PatchSize * o.PatchSize;
         var rows = SamplePatches(images, o);
@@ -98,6 +99,25 @@ internal static class TrainingData
         throw new UsageException(
             $"{size}, {small.Width / downsample}x{small.Height / downsample} once reduced by {downsample} (--downsample), smaller than the {patchSize}x{patchSize} patches asked for (--patch); " +
             $"give --patch {shortest / downsample} or less" + (largestFactor >= 1 ? $", or --downsample {largestFactor}{(largestFactor > 1 ? " or less" : "")}." : "."));
+    }
+
+    /// <summary>
+    /// Olshausen's whitening holds a complex spectrum (16 bytes a pixel) and the result (4): an image too large
+    /// for the memory left is said with the file and the flags that help, not as an internal error.
+    /// </summary>
+    private static GreyImage Whiten(GreyImage image, string file)
+    {
+        try
+        {
+            return OlshausenWhitening.Whiten(image);
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw new UsageException(string.Format(CultureInfo.InvariantCulture,
+                "--whiten olshausen: image '{0}' is {1}x{2} (width x height){3}; whitening it takes about {4:0.0} GB (a complex spectrum and the result, 20 bytes a pixel), " +
+                "more than this process can allocate; give a larger --downsample, or --whiten none.",
+                file, image.Width, image.Height, image.Name == file ? "" : " once reduced", 20.0 * image.Width * image.Height / 1e9), e);
+        }
     }
 
     /// <summary>
