@@ -281,6 +281,20 @@ public class TrainerTests
     }
 
     [Fact]
+    public void LBFGS_on_a_MaximumRows_sample_names_the_row_by_its_place_in_the_sample()
+    {
+        // The rows L-BFGS holds are a random sample here, in the sample's order: "training row 3" sent the
+        // user to the source's row 3, which was fine. Rows 20..39 hold 3e19, rows 0..19 do not.
+        const int v = 8, m = 40;
+        var x = TestData.RandomRows(m, v, 3);
+        for (int r = 20; r < m; r++) x[r * v + 5] = 3e19f;
+        var settings = new TrainerSettings { HiddenCount = 3, MaxIterations = 3, MaximumRows = 20 };
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, m, v), settings));
+        Assert.Matches(@"To find why: row \d+ of the random sample of 20 of the 40 rows \(MaximumRows\) holds 3E\+19 at index 5, whose square passes float's largest value", e.Message);
+        Assert.DoesNotContain("training row", e.Message);
+    }
+
+    [Fact]
     public void A_non_finite_cost_with_a_linear_decoder_advises_on_the_inputs_scale_not_on_0_to_1()
     {
         const int v = 4, m = 20;

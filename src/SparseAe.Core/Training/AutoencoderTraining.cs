@@ -115,7 +115,9 @@ public static class AutoencoderTraining
             settings.Info?.Invoke(heldRows == seenRows
                 ? $"Training {network} with L-BFGS on {heldRows} rows{stored}."
                 : $"Training {network} with L-BFGS on a random sample of {heldRows} of {seenRows} rows (MaximumRows){stored}.");
-            return sparseX is null ? FullBatchTrainer.Train(x, heldRows, v, settings) : FullBatchTrainer.Train(sparseX, settings);
+            // A sample's rows are in the sample's order, not the source's: a row is named by its place in the sample.
+            Func<int, string>? rowName = heldRows == seenRows ? null : r => $"row {r} of the random sample of {heldRows} of the {seenRows} rows (MaximumRows)";
+            return sparseX is null ? FullBatchTrainer.Train(x, heldRows, v, settings, rowName) : FullBatchTrainer.Train(sparseX, settings, rowName);
         }
     }
 }

@@ -19,11 +19,14 @@ internal static class FullBatchTrainer
     /// </summary>
     public static long MaxRows(int visibleCount, int hiddenCount) => SparseAutoencoderObjective.MaxRows(visibleCount, hiddenCount);
 
-    /// <summary>Trains on X, (rows, V) row-major: 1..<see cref="MaxRows"/> rows of finite values, settings validated.</summary>
-    public static TrainingResult Train(ReadOnlyMemory<float> x, int rows, int visibleCount, TrainerSettings settings)
+    /// <summary>
+    /// Trains on X, (rows, V) row-major: 1..<see cref="MaxRows"/> rows of finite values, settings validated.
+    /// rowName names row r of X in messages (by default "training row r"): a MaximumRows sample's rows are not the source's.
+    /// </summary>
+    public static TrainingResult Train(ReadOnlyMemory<float> x, int rows, int visibleCount, TrainerSettings settings, Func<int, string>? rowName = null)
     {
         Debug.Assert(x.Length >= (long)rows * visibleCount);
-        return Train(x, null, rows, visibleCount, settings);
+        return Train(x, null, rows, visibleCount, settings, rowName);
     }
 
     /// <summary>
@@ -31,9 +34,9 @@ internal static class FullBatchTrainer
     /// caller the count), held as their nonzeros: every
     /// evaluation's encoder product and dJ/dW1 touch only those (<see cref="SparseAutoencoderObjective"/>).
     /// </summary>
-    public static TrainingResult Train(SparseRowBatch x, TrainerSettings settings) => Train(default, x, x.Rows, x.VisibleCount, settings);
+    public static TrainingResult Train(SparseRowBatch x, TrainerSettings settings, Func<int, string>? rowName = null) => Train(default, x, x.Rows, x.VisibleCount, settings, rowName);
 
-    private static TrainingResult Train(ReadOnlyMemory<float> x, SparseRowBatch? sparseX, int rows, int visibleCount, TrainerSettings settings)
+    private static TrainingResult Train(ReadOnlyMemory<float> x, SparseRowBatch? sparseX, int rows, int visibleCount, TrainerSettings settings, Func<int, string>? rowName)
     {
         Debug.Assert(rows >= 1 && rows <= MaxRows(visibleCount, settings.HiddenCount));
         var clock = Stopwatch.StartNew();
@@ -86,7 +89,7 @@ internal static class FullBatchTrainer
         catch (NonFiniteCostException e)
         {
             CostBreakdown? last = recent.TryGetValue(evaluation - 1, out var c) ? c : null;
-            static string Row(int r) => $"training row {r}";
+            var Row = rowName ?? (r => $"training row {r}");
             var decoder = settings.Objective.Decoder;
             if ((sparseX is null ? RowReading.SquareOverflow(x.Span[..(rows * visibleCount)], visibleCount, Row, decoder) : RowReading.SquareOverflow(sparseX, Row, decoder)) is { } row)
                 throw new NonFiniteCostException($"{e.Message} To find why: {row}.");
