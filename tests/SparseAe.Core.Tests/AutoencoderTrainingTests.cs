@@ -147,6 +147,20 @@ public class AutoencoderTrainingTests
         }
     }
 
+    [Fact]
+    public void A_NaN_in_a_MaximumRows_sample_of_a_stream_is_named_by_its_place_in_the_sample()
+    {
+        // A source of one's own is checked once its rows are held, and with MaximumRows they are a random sample
+        // in the sample's order: "Training row 3 holds NaN" sent the user to the source's row 3, which was fine.
+        const int rows = 40, v = 4;
+        var data = TestData.RandomRows(rows, v, 5);
+        for (int r = 20; r < rows; r++) data[r * v + 2] = float.NaN;
+        var settings = new TrainerSettings { HiddenCount = 2, MaxIterations = 3, MaximumRows = 20 };
+        var e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new CountedStream(data, rows, v), settings));
+        Assert.Matches(@"^Row \d+ of the random sample of 20 of the 40 rows \(MaximumRows\) holds NaN at index 2; every value must be finite\.", e.Message);
+        Assert.Equal("rows", e.ParamName);
+    }
+
     // The pool was allocated whole, 65,536 rows of V floats, whatever the source held: 543 MB for 20
     // rows of 2,048 values from a text file.
     [Fact]

@@ -77,8 +77,14 @@ public static class AutoencoderTraining
 
         // The pass is closed before training starts.
         var (held, sparseHeld, count, seen) = ReadHeld();
-        if (sparseHeld is null && RowReading.NeedsFiniteCheck(rows)) RowReading.ThrowIfNonFinite(held.Span.Slice(0, count * v), v, nameof(rows));
+        if (sparseHeld is null && RowReading.NeedsFiniteCheck(rows))
+            RowReading.ThrowIfNonFinite(held.Span.Slice(0, count * v), v, nameof(rows), SampleRow(count, seen) is { } sampled ? r => RowReading.Capitalised(sampled(r)) : null);
         return TrainHeld(held, sparseHeld, count, seen);
+
+        // A MaximumRows sample's rows are in the sample's order, not the source's: a row is named by its place in
+        // the sample (null: the rows are the source's, in order).
+        static Func<int, string>? SampleRow(int heldRows, long seenRows)
+            => heldRows == seenRows ? null : r => $"row {r} of the random sample of {heldRows} of the {seenRows} rows (MaximumRows)";
 
         (ReadOnlyMemory<float>, Objective.SparseRowBatch?, int, long) ReadHeld()
         {
@@ -115,8 +121,7 @@ public static class AutoencoderTraining
             settings.Info?.Invoke(heldRows == seenRows
                 ? $"Training {network} with L-BFGS on {heldRows} rows{stored}."
                 : $"Training {network} with L-BFGS on a random sample of {heldRows} of {seenRows} rows (MaximumRows){stored}.");
-            // A sample's rows are in the sample's order, not the source's: a row is named by its place in the sample.
-            Func<int, string>? rowName = heldRows == seenRows ? null : r => $"row {r} of the random sample of {heldRows} of the {seenRows} rows (MaximumRows)";
+            var rowName = SampleRow(heldRows, seenRows);
             return sparseX is null ? FullBatchTrainer.Train(x, heldRows, v, settings, rowName) : FullBatchTrainer.Train(sparseX, settings, rowName);
         }
     }

@@ -89,9 +89,9 @@ internal static class FullBatchTrainer
         catch (NonFiniteCostException e)
         {
             CostBreakdown? last = recent.TryGetValue(evaluation - 1, out var c) ? c : null;
-            var Row = rowName ?? (r => $"training row {r}");
+            var name = rowName ?? (r => $"training row {r}");
             var decoder = settings.Objective.Decoder;
-            if ((sparseX is null ? RowReading.SquareOverflow(x.Span[..(rows * visibleCount)], visibleCount, Row, decoder) : RowReading.SquareOverflow(sparseX, Row, decoder)) is { } row)
+            if ((sparseX is null ? RowReading.SquareOverflow(x.Span[..(rows * visibleCount)], visibleCount, name, decoder) : RowReading.SquareOverflow(sparseX, name, decoder)) is { } row)
                 throw new NonFiniteCostException($"{e.Message} To find why: {row}.");
             throw new NonFiniteCostException($"{e.Message} To find why, {RowReading.NonFiniteAdvice(last, settings.Objective, rows)}.");
         }

@@ -208,6 +208,9 @@ internal static class RowReading
     /// penalty, is the cause to name: one row of 1e20s several mini-batches in was blamed on the learning rate.
     /// </summary>
     /// <param name="data">(rows, <paramref name="vectorSize"/>) values, row-major.</param>
+    /// <param name="vectorSize">V, the values in a row.</param>
+    /// <param name="row">A row's name in the message, from its index in <paramref name="data"/>.</param>
+    /// <param name="decoder">The decoder, whose advice on the inputs the message ends with.</param>
     public static string? SquareOverflow(ReadOnlySpan<float> data, int vectorSize, Func<int, string> row, DecoderKind decoder)
     {
         for (int r = 0; r * vectorSize < data.Length; r++)
