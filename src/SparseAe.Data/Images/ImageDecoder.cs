@@ -4,7 +4,7 @@ using SkiaSharp;
 namespace SparseAe.Data.Images;
 
 /// <summary>
-/// Decodes PNG and JPEG files (anything Skia's <see cref="SKCodec"/> reads but WBMP, which has no
+/// Decodes PNG, JPEG, GIF, BMP and WebP files (anything Skia's <see cref="SKCodec"/> reads but WBMP, which has no
 /// signature) to a <see cref="GreyImage"/> with values in [0, 1].
 /// </summary>
 /// <remarks>
@@ -30,7 +30,7 @@ public static class ImageDecoder
     /// </summary>
     public const long MaxPixels = 100_000_000;
 
-    /// <summary>Decodes the PNG or JPEG file at <paramref name="path"/>; the image is named by the file name.</summary>
+    /// <summary>Decodes the image file (PNG, JPEG, GIF, BMP or WebP) at <paramref name="path"/>; the image is named by the file name.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a decodable image, is truncated, is zero-sized or exceeds <see cref="MaxPixels"/>.</exception>
     public static GreyImage LoadGrey(string path)
@@ -42,7 +42,7 @@ public static class ImageDecoder
     }
 
     /// <summary>
-    /// Decodes a PNG or JPEG from <paramref name="stream"/> (read from its current position; not closed).
+    /// Decodes an image (PNG, JPEG, GIF, BMP or WebP) from <paramref name="stream"/> (read from its current position; not closed).
     /// <paramref name="name"/> names the image in errors and becomes <see cref="GreyImage.Name"/>.
     /// </summary>
     /// <exception cref="InvalidDataException">The data are not a decodable image, are truncated, are zero-sized, exceed <see cref="MaxPixels"/>, or (seekable) are longer than one array.</exception>
@@ -63,14 +63,14 @@ public static class ImageDecoder
         using var codec = SKCodec.Create(new MemoryStream(bytes, 0, length, writable: false), out SKCodecResult headerResult);
         if (codec is null)
             throw new InvalidDataException(
-                $"Image '{name}' could not be read as PNG or JPEG: Skia's codec could not parse its header (result {headerResult}); the file is not an image of a supported format, or is damaged or truncated.");
+                $"Image '{name}' could not be read as an image (PNG, JPEG, GIF, BMP or WebP): Skia's codec could not parse its header (result {headerResult}); the file is not an image of a supported format, or is damaged or truncated.");
 
         int width = codec.Info.Width, height = codec.Info.Height;
         // WBMP has no signature, so Skia recognises one in any file that starts with two zero bytes and two
         // small numbers (an IDX file: 00 00 08 03 is an 8x3 WBMP); no real input is one.
         if (codec.EncodedFormat == SKEncodedImageFormat.Wbmp)
             throw new InvalidDataException(
-                $"Image '{name}' could not be read as PNG or JPEG: it is taken for a WBMP ({width}x{height}), a format without a signature that any file starting with two zero bytes resembles; WBMP is not read.");
+                $"Image '{name}' could not be read as an image (PNG, JPEG, GIF, BMP or WebP): it is taken for a WBMP ({width}x{height}), a format without a signature that any file starting with two zero bytes resembles; WBMP is not read.");
         long pixels = (long)width * height;
         if (width <= 0 || height <= 0)
             throw new InvalidDataException($"Image '{name}' ({codec.EncodedFormat}) claims a size of {width}x{height}; width and height must both be at least 1.");

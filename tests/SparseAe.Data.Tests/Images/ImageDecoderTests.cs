@@ -48,6 +48,36 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void WebP_BMP_and_GIF_decode_as_the_documentation_says()
+    {
+        // The decoder, --images and the README said "PNG or JPEG"; Skia reads these three too.
+        byte[] webp = Encode(3, 2, (x, y) => new SKColor((byte)(40 * (3 * y + x)), (byte)(40 * (3 * y + x)), (byte)(40 * (3 * y + x))), SKEncodedImageFormat.Webp, quality: 100);
+        var ramp = Decode(webp, "ramp.webp");
+        Assert.Equal((3, 2), (ramp.Width, ramp.Height));
+        for (int i = 0; i < 6; i++) Assert.Equal(40 * i / 255f, ramp.Pixels[i], 2 / 255f);   // WebP may be lossy, and libwebp's paths differ by CPU
+
+        // A 2x1 24-bit BMP: BITMAPFILEHEADER, BITMAPINFOHEADER, one bottom-up row of BGR pixels padded to 4 bytes.
+        byte[] bmp =
+        [
+            (byte)'B', (byte)'M', 62, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0,
+            40, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 24, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0x13, 0x0B, 0, 0, 0x13, 0x0B, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            50, 50, 50, 200, 200, 200, 0, 0,
+        ];
+        Assert.Equal([50 / 255f, 200 / 255f], Decode(bmp, "two.bmp").Pixels);
+
+        // A 1x1 GIF87a whose global palette's first colour (90, 90, 90) is the pixel.
+        byte[] gif =
+        [
+            (byte)'G', (byte)'I', (byte)'F', (byte)'8', (byte)'7', (byte)'a', 1, 0, 1, 0, 0x80, 0, 0,
+            90, 90, 90, 255, 255, 255,
+            0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0,
+            2, 2, 0x44, 0x01, 0,
+            0x3B,
+        ];
+        Assert.Equal([90 / 255f], Decode(gif, "one.gif").Pixels);
+    }
+
+    [Fact]
     public void Alpha_is_ignored()
     {
         byte[] png = Encode(2, 1, (x, _) => new SKColor(200, 200, 200, (byte)(x == 0 ? 255 : 10)), SKEncodedImageFormat.Png);
@@ -191,7 +221,7 @@ public class ImageDecoderTests
         byte[] idx = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28, .. new byte[2 * 28 * 28]];
         var error = Assert.Throws<InvalidDataException>(() => Decode(idx, "train-images-idx3-ubyte"));
         Assert.Equal(
-            "Image 'train-images-idx3-ubyte' could not be read as PNG or JPEG: it is taken for a WBMP (8x3), a format without a signature that any file starting with two zero bytes resembles; WBMP is not read.",
+            "Image 'train-images-idx3-ubyte' could not be read as an image (PNG, JPEG, GIF, BMP or WebP): it is taken for a WBMP (8x3), a format without a signature that any file starting with two zero bytes resembles; WBMP is not read.",
             error.Message);
     }
 
