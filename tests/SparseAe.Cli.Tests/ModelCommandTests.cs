@@ -237,6 +237,33 @@ public class ModelCommandTests
         Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
     }
 
+    [Fact]
+    public void A_convolutional_featurizer_is_featurized_from_the_zip_as_from_its_graph()
+    {
+        // It holds a patch autoencoder, but featurize looked for a SparseAutoencoderTransformer only:
+        // "Model 'library.zip' holds no sparse autoencoder", though its exported graph featurized the CSV.
+        var dir = SaveLibraryModel(ml => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            InputColumnName = "Features", OutputColumnName = "Conv", ImageHeight = 4, ImageWidth = 4, PatchSize = 2, Stride = 1,
+            PoolGrid = 2, PatchCount = 50, Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 3, MaxIterations = 2 },
+        }));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "zip.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote zip.csv: 50 rows of 12 features", output);
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "library.zip", "--out", "library.onnx").ExitCode);
+        (code, output, error) = Cli.Run(dir, "featurize", "--model", "library.onnx", "--csv", "in.csv", "--out", "onnx.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var zip = File.ReadAllLines(Path.Combine(dir, "zip.csv"));
+        var onnx = File.ReadAllLines(Path.Combine(dir, "onnx.csv"));
+        Assert.Equal(onnx[0], zip[0]);
+        for (int i = 1; i < zip.Length; i++)
+        {
+            var a = zip[i].Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            var b = onnx[i].Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            for (int j = 0; j < a.Length; j++) Assert.True(Math.Abs(a[j] - b[j]) <= 1e-4, $"row {i}, feature {j}: zip {a[j]}, onnx {b[j]}");
+        }
+    }
+
     public sealed class Row
     {
         [VectorType(16)]

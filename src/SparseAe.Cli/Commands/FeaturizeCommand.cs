@@ -11,8 +11,8 @@ namespace SparseAe.Cli.Commands;
 
 /// <summary>
 /// <c>sparseae featurize --model model.zip --csv in.csv --out features.csv</c>: the hidden code of each
-/// row, by ML.NET's Transform; with <c>--model model.onnx</c> (from <c>sparseae export-onnx</c>) by the
-/// graph in ONNX Runtime, so that both can be compared from the shell.
+/// row (or a convolutional featurizer's features), by ML.NET's Transform; with <c>--model model.onnx</c>
+/// (from <c>sparseae export-onnx</c>) by the graph in ONNX Runtime, so that both can be compared from the shell.
 /// </summary>
 internal static class FeaturizeCommand
 {
@@ -41,11 +41,11 @@ internal static class FeaturizeCommand
     {
         var ml = new MLContext();
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
-        var ae = ModelFiles.Autoencoder(model, modelPath);
+        var (featureInput, outputName) = ModelFiles.FeatureColumns(model, modelPath);
         var (data, rows, columns) = CliFiles.ReadCsv(csvPath);
         // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one
         // float vector of the input schema the zip records, else the column its first transform reads.
-        var inputName = OneVectorColumn(inputSchema) ?? FirstInputColumn(model) ?? ae.InputColumnName;
+        var inputName = OneVectorColumn(inputSchema) ?? FirstInputColumn(model) ?? featureInput;
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(data, rows, columns), inputName, rows);
         IDataView transformed;
         try
@@ -56,9 +56,10 @@ internal static class FeaturizeCommand
         {
             throw new UsageException($"'{csvPath}' does not fit the model: {Messages.OneLine(e)}", e);
         }
-        int h = ae.Weights.HiddenCount, r = 0;
+        // H: the autoencoder's hidden units, or the featurizer's pooled maps (hidden units x pool cells).
+        int h = ((VectorDataViewType)transformed.Schema[outputName].Type).Size, r = 0;
         var codes = NewCodes(rows, h, modelPath);
-        foreach (var code in transformed.GetColumn<float[]>(ae.OutputColumnName))
+        foreach (var code in transformed.GetColumn<float[]>(outputName))
         {
             code.CopyTo(codes, (long)r * h);
             r++;

@@ -58,6 +58,19 @@ internal static class ModelFiles
         => Flatten(model).OfType<SparseAutoencoderTransformer>().LastOrDefault()
             ?? throw new UsageException($"Model '{path}' holds no sparse autoencoder.");
 
+    /// <summary>
+    /// The columns featurize reads and writes: those of the last sparse autoencoder or convolutional featurizer
+    /// in the model (the featurizer holds its patch autoencoder inside, where <see cref="Autoencoder"/> does not look).
+    /// </summary>
+    public static (string Input, string Output) FeatureColumns(ITransformer model, string path)
+        => Flatten(model).Select(t => t switch
+            {
+                SparseAutoencoderTransformer ae => (ae.InputColumnName, ae.OutputColumnName),
+                ConvolutionalFeaturizerTransformer conv => (conv.InputColumnName, conv.OutputColumnName),
+                _ => ((string, string)?)null,
+            }).LastOrDefault(c => c is not null)
+            ?? throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer.");
+
     private static IEnumerable<ITransformer> Flatten(ITransformer t)
     {
         if (t is IEnumerable<ITransformer> chain)
