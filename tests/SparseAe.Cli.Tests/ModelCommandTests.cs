@@ -264,6 +264,33 @@ public class ModelCommandTests
         }
     }
 
+    [Fact]
+    public void A_CSV_or_features_that_do_not_fit_in_memory_are_said_in_one_line_not_as_an_internal_error()
+    {
+        // featurize holds every value: "internal error: OutOfMemoryException: Exception of type
+        // 'System.OutOfMemoryException' was thrown." (exit 1), train --csv the same.
+        var (dir, _) = TrainSmall();
+        File.WriteAllText(Path.Combine(dir, "big.csv"), string.Concat(Enumerable.Repeat(string.Join(',', Enumerable.Repeat("0.5", 16)) + "\n", 750_000)));
+        File.WriteAllText(Path.Combine(dir, "f.csv"), "old");
+        var start = Cli.StartInfo(dir, "featurize", "--model", "model.zip", "--csv", "big.csv", "--out", "f.csv");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x4000000";   // 64 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: CSV 'big.csv' (48000000 bytes) does not fit in memory: ", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(dir, "f.csv")));
+
+        // The rows fit, their 200 features each do not.
+        Assert.Equal(0, Cli.Run(dir, "train", "--csv", "in.csv", "--hidden", "200", "--iterations", "2", "--model", "wide.zip", "--filters", "wide.png").ExitCode);
+        File.WriteAllText(Path.Combine(dir, "rows.csv"), string.Concat(Enumerable.Repeat(string.Join(',', Enumerable.Repeat("0.5", 16)) + "\n", 125_000)));
+        start = Cli.StartInfo(dir, "featurize", "--model", "wide.zip", "--csv", "rows.csv", "--out", "f.csv");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x4000000";   // 64 MB
+        (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: 125000 rows of 200 features from 'wide.zip' are 25000000 values (0.1 GB), more than this process can allocate; featurize fewer rows at a time.", error.TrimEnd());
+        Assert.Equal("old", File.ReadAllText(Path.Combine(dir, "f.csv")));
+    }
+
     public sealed class Row
     {
         [VectorType(16)]

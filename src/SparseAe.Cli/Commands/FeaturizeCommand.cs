@@ -72,7 +72,15 @@ internal static class FeaturizeCommand
     {
         if ((long)rows * h > Array.MaxLength)
             throw new UsageException($"{rows} rows of {h} features from '{modelPath}' are {(long)rows * h} values, more than one array holds ({Array.MaxLength}).");
-        return new float[rows * h];
+        try
+        {
+            return new float[rows * h];
+        }
+        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
+        {
+            throw new UsageException($"{rows} rows of {h} features from '{modelPath}' are {(long)rows * h} values ({(long)rows * h * 4 / 1e9:0.0} GB), " +
+                "more than this process can allocate; featurize fewer rows at a time.", e);
+        }
     }
 
     /// <summary>The features CSV, h0..h{H-1}, the same from a zip and from an ONNX graph.</summary>

@@ -87,7 +87,19 @@ internal static class CliFiles
     public static (float[] Data, int Rows, int Columns) ReadCsv(string path)
     {
         RequireInput(path, "CSV file");
-        var read = VectorCsv.Read(path, out var header, requireFinite: true);
+        (float[] Data, int Rows, int Columns) read;
+        string[]? header;
+        try
+        {
+            read = VectorCsv.Read(path, out header, requireFinite: true);
+        }
+        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
+        {
+            // Every value is held (4 bytes, in a list that grows by doubling, then one array): a file too large
+            // was "internal error: OutOfMemoryException", exit 1. More values than one array holds end here too.
+            throw new UsageException($"CSV '{path}' ({new FileInfo(path).Length} bytes) does not fit in memory: its values are all held " +
+                "(4 bytes each, and up to three times that while they are read); give a smaller file, split into parts.", e);
+        }
         if (header is not null && header.Count(VectorCsv.IsNumber) is var numbers and > 0)
         {
             int c = Array.FindIndex(header, h => !VectorCsv.IsNumber(h));
