@@ -5,22 +5,54 @@ namespace SparseAe.Cli.Tests;
 
 public class CancellationTests
 {
+    /// <summary>A `sparseae train` run, started and read up to "training a ...": its data are prepared, and Fit starts.</summary>
+    private sealed class Run : IDisposable
+    {
+        private readonly Process _process;
+        private readonly Task<string> _stderr;
+
+        public Run(string dir, params string[] args)
+        {
+            _process = Process.Start(Cli.StartInfo(dir, ["train", .. args]))!;
+            _stderr = _process.StandardError.ReadToEndAsync();
+            string? line;
+            while ((line = _process.StandardOutput.ReadLine()) is not null && !line.StartsWith("training a")) { }
+            Assert.True(line is not null, "sparseae ended before training");
+        }
+
+        /// <summary>Sends SIGINT, as a terminal's Ctrl+C does.</summary>
+        public void Interrupt()
+        {
+            using var kill = Process.Start("kill", ["-INT", _process.Id.ToString()])!;
+            kill.WaitForExit();
+        }
+
+        /// <summary>Waits at most a minute for the exit (a hang guard) and returns the exit code and standard error.</summary>
+        public async Task<(int Code, string Err)> End()
+        {
+            // Not ReadToEnd: it waits for the exit, past the guard.
+            _ = _process.StandardOutput.ReadToEndAsync();
+            Assert.True(_process.WaitForExit(60_000), "sparseae did not stop within a minute of SIGINT");
+            return (_process.ExitCode, await _stderr);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Ctrl_C_during_training_stops_it_and_writes_nothing()
     {
         var dir = Cli.TempDirectory();
-        using var process = Process.Start(Cli.StartInfo(dir, "train", "--iterations", "100000", "--patches", "2000"))!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        // Wait until training has started, then send SIGINT as a terminal's Ctrl+C would.
-        string? line;
-        while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("training a")) { }
-        Assert.NotNull(line);
+        using var run = new Run(dir, "--iterations", "100000", "--patches", "2000");
         Thread.Sleep(500);
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
-        var stdout = process.StandardOutput.ReadToEndAsync();   // not ReadToEnd: it waits for the exit, past the guard below
-        Assert.True(process.WaitForExit(60_000), "sparseae did not stop within a minute of SIGINT");
-        Assert.Equal(130, process.ExitCode);
-        Assert.Contains("cancelled: nothing was written", await stderr);
+        run.Interrupt();
+        var (code, err) = await run.End();
+        Assert.Equal(130, code);
+        Assert.Contains("cancelled: nothing was written", err);
         Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 
@@ -31,25 +63,13 @@ public class CancellationTests
         // the CLI's Ctrl+C, which reached only the autoencoder's training after it: the first Ctrl+C waited minutes.
         // The CLI now cancels its MLContext too, which ZCA checks every 256 rows of its covariance.
         var dir = Cli.TempDirectory();
-        using var process = Process.Start(Cli.StartInfo(dir, "train", "--whiten", "zca", "--patch", "64", "--patches", "20000", "--hidden", "4"))!;
-        try
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            string? line;
-            while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("training a")) { }
-            Assert.NotNull(line);   // ZCA's fit starts now
-            Thread.Sleep(500);
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
-            var stdout = process.StandardOutput.ReadToEndAsync();   // not ReadToEnd: it waits for the exit, past the guard below
-            Assert.True(process.WaitForExit(60_000), "sparseae did not stop within a minute of SIGINT");
-            Assert.Equal(130, process.ExitCode);
-            Assert.Contains("cancelled: nothing was written", await stderr);
-            Assert.Empty(Directory.GetFileSystemEntries(dir));
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
+        using var run = new Run(dir, "--whiten", "zca", "--patch", "64", "--patches", "20000", "--hidden", "4");
+        Thread.Sleep(500);
+        run.Interrupt();
+        var (code, err) = await run.End();
+        Assert.Equal(130, code);
+        Assert.Contains("cancelled: nothing was written", err);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 
     // The first Ctrl+C is seen only by training's checks; the steps before it (here ZCA's fit of 4096-wide
@@ -62,26 +82,14 @@ public class CancellationTests
     public async Task A_second_Ctrl_C_ends_the_run_at_once_where_the_first_cannot_be_seen()
     {
         var dir = Cli.TempDirectory();
-        using var process = Process.Start(Cli.StartInfo(dir, "train", "--whiten", "zca", "--patch", "64", "--patches", "2000", "--hidden", "4"))!;
-        try
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            string? line;
-            while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("training a")) { }
-            Assert.NotNull(line);   // ZCA's fit starts now
-            Thread.Sleep(6000);
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
-            Thread.Sleep(1000);
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            Assert.True(process.WaitForExit(60_000), "sparseae did not stop within a minute of a second SIGINT");
-            Assert.Equal(130, process.ExitCode);
-            Assert.Contains("Ctrl+C again to stop at once", await stderr);
-            Assert.Empty(Directory.GetFileSystemEntries(dir));
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
+        using var run = new Run(dir, "--whiten", "zca", "--patch", "64", "--patches", "2000", "--hidden", "4");
+        Thread.Sleep(6000);
+        run.Interrupt();
+        Thread.Sleep(1000);
+        run.Interrupt();
+        var (code, err) = await run.End();
+        Assert.Equal(130, code);
+        Assert.Contains("Ctrl+C again to stop at once", err);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 }
