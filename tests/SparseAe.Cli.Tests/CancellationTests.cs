@@ -5,20 +5,38 @@ namespace SparseAe.Cli.Tests;
 
 public class CancellationTests
 {
-    /// <summary>A `sparseae train` run, started and read up to "training a ...": its data are prepared, and Fit starts.</summary>
+    /// <summary>A `sparseae` run, started and waited for until it is busy.</summary>
     private sealed class Run : IDisposable
     {
         private readonly Process _process;
         private readonly Task<string> _stderr;
 
-        public Run(string dir, params string[] args)
+        private Run(string dir, string[] args, Action<Process> waitUntilBusy)
         {
-            _process = Process.Start(Cli.StartInfo(dir, ["train", .. args]))!;
+            _process = Process.Start(Cli.StartInfo(dir, args))!;
             _stderr = _process.StandardError.ReadToEndAsync();
-            string? line;
-            while ((line = _process.StandardOutput.ReadLine()) is not null && !line.StartsWith("training a")) { }
-            Assert.True(line is not null, "sparseae ended before training");
+            waitUntilBusy(_process);
         }
+
+        /// <summary>`sparseae train`, read up to "training a ...": its data are prepared, and Fit starts.</summary>
+        public static Run Train(string dir, params string[] args) => new(dir, ["train", .. args], process =>
+        {
+            string? line;
+            while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("training a")) { }
+            Assert.True(line is not null, "sparseae ended before training");
+        });
+
+        /// <summary>`sparseae featurize ... --out f.csv`, once its temporary file for f.csv is in <paramref name="dir"/>: rows are being written.</summary>
+        public static Run Featurize(string dir, params string[] args) => new(dir, ["featurize", .. args, "--out", "f.csv"], process =>
+        {
+            var clock = Stopwatch.StartNew();
+            while (Directory.GetFiles(dir, ".f.csv.*.tmp").Length == 0)
+            {
+                Assert.False(process.HasExited, "sparseae featurize ended before it wrote");
+                Assert.True(clock.Elapsed.TotalSeconds < 60, "sparseae featurize did not start writing within a minute");
+                Thread.Sleep(20);
+            }
+        });
 
         /// <summary>Sends SIGINT, as a terminal's Ctrl+C does.</summary>
         public void Interrupt()
@@ -52,7 +70,7 @@ public class CancellationTests
     public async Task Ctrl_C_during_training_or_ZCA_s_fit_stops_it_and_writes_nothing(params string[] args)
     {
         var dir = Cli.TempDirectory();
-        using var run = new Run(dir, args);
+        using var run = Run.Train(dir, args);
         Thread.Sleep(500);
         run.Interrupt();
         var (code, err) = await run.End();
@@ -71,7 +89,7 @@ public class CancellationTests
     public async Task A_second_Ctrl_C_ends_the_run_at_once_where_the_first_cannot_be_seen()
     {
         var dir = Cli.TempDirectory();
-        using var run = new Run(dir, "--whiten", "zca", "--patch", "64", "--patches", "2000", "--hidden", "4");
+        using var run = Run.Train(dir, "--whiten", "zca", "--patch", "64", "--patches", "2000", "--hidden", "4");
         Thread.Sleep(6000);
         run.Interrupt();
         Thread.Sleep(1000);
@@ -80,5 +98,25 @@ public class CancellationTests
         Assert.Equal(130, code);
         Assert.Contains("Ctrl+C again to stop at once", err);
         Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    // featurize streams its rows into --out's temporary file, for as long as the CSV lasts. Ctrl+C ended the
+    // process then, and left the temporary file (.f.csv.PID.GUID.tmp) beside --out.
+    [Fact]
+    public async Task Ctrl_C_during_featurize_stops_it_keeps_the_old_output_and_leaves_no_temporary_file()
+    {
+        var dir = Cli.TempDirectory();
+        File.WriteAllLines(Path.Combine(dir, "in.csv"), Enumerable.Range(0, 50).Select(r => string.Join(',', Enumerable.Range(0, 16).Select(i => $"0.{1 + (r + i) % 8}"))));
+        Assert.Equal(0, Cli.Run(dir, "train", "--csv", "in.csv", "--hidden", "6", "--iterations", "10").ExitCode);
+        string row = string.Join(',', Enumerable.Range(0, 16).Select(i => $"0.{1 + i % 8}"));
+        File.WriteAllText(Path.Combine(dir, "big.csv"), string.Concat(Enumerable.Repeat(row + "\n", 2_000_000)));
+        File.WriteAllText(Path.Combine(dir, "f.csv"), "old");
+        using var run = Run.Featurize(dir, "--model", "model.zip", "--csv", "big.csv");
+        run.Interrupt();
+        var (code, err) = await run.End();
+        Assert.Equal(130, code);
+        Assert.Contains("cancelled: nothing was written", err);
+        Assert.Equal("old", File.ReadAllText(Path.Combine(dir, "f.csv")));
+        Assert.Empty(Directory.GetFiles(dir, ".f.csv.*"));
     }
 }

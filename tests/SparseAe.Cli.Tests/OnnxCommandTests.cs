@@ -216,6 +216,21 @@ public class OnnxCommandTests
         Assert.Equal(["f.csv", "in.csv", "one.onnx"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
     }
 
+    // With no rows, an open width leaves the features' header without names: "error: columns must be at least 1,
+    // but is 0. (Parameter 'columns')".
+    [Fact]
+    public void A_CSV_without_rows_through_an_output_of_open_width_is_refused_naming_the_missing_rows()
+    {
+        var dir = Cli.TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "empty.csv"), "a,b,c,d\n");
+        new OnnxGraphWriter().Node("Transpose", "T", "X").Node("MatMul", "Y", "X", "T")
+            .Save(Path.Combine(dir, "gram.onnx"), ("X", ["N", 4L]), ("Y", ["N", "H"]));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "gram.onnx", "--csv", "empty.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: 'empty.csv' holds no rows, and the output 'Y' of 'gram.onnx' leaves its width open, so there is no header to write; give at least one row.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
     // docs/reliability.md names the test above for an open width that changes between batches too; this is that case.
     [Fact]
     public void An_open_width_that_changes_between_batches_is_refused_naming_the_first_batchs_width_and_nothing_is_written()

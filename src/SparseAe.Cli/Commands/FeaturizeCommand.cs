@@ -27,26 +27,34 @@ internal static class FeaturizeCommand
         {
             string modelPath = r.GetValue(model)!;
             CliFiles.CheckOutputs([("--model", modelPath), ("--csv", r.GetValue(csv))], ("--out", r.GetValue(output)));
-            if (modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
-                OnnxFeaturize.Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, r.GetValue(column), Console.Out);
-            else if (r.GetValue(column) is { } name)
+            bool onnx = modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+            if (!onnx && r.GetValue(column) is { } name)
                 throw new UsageException($"--output-column '{name}' picks an output of an ONNX graph; from a model zip featurize writes its autoencoder's code, so leave the option out or give an .onnx model.");
+            // The rows stream from the CSV to --out's temporary file, so a long run stops at Ctrl+C with --out as it was.
+            using var ctrlC = new CtrlC("stopping at the next row (Ctrl+C again to stop at once)");
+            if (onnx)
+                OnnxFeaturize.Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, r.GetValue(column), Console.Out, ctrlC.Token);
             else
-                Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, Console.Out);
+                Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, Console.Out, ctrlC.Token);
         }));
         return command;
     }
 
-    internal static void Run(string modelPath, string csvPath, string outPath, TextWriter log)
+    /// <summary>
+    /// The CSV's rows through the model, one at a time, into the features CSV: memory holds the model and a
+    /// row, whatever the number of rows. A bad line found on the way (line 90,000 not a number) stops the
+    /// run with --out as it was, since the features go to a temporary file renamed over it at the end.
+    /// </summary>
+    internal static void Run(string modelPath, string csvPath, string outPath, TextWriter log, CancellationToken cancel = default)
     {
         var ml = new MLContext();
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
         var (featureInput, outputName) = ModelFiles.FeatureColumns(model, modelPath);
-        var (data, rows, columns) = CliFiles.ReadCsv(csvPath);
+        var source = CliFiles.OpenCsv(csvPath);
         // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one
         // float vector of the input schema the zip records, else the column its first transform reads.
         var inputName = OneVectorColumn(inputSchema) ?? FirstInputColumn(model) ?? featureInput;
-        var view = ml.Data.LoadFromRowSource(new ArrayRowSource(data, rows, columns), inputName, rows);
+        var view = ml.Data.LoadFromRowSource(source, inputName);
         IDataView transformed;
         try
         {
@@ -56,38 +64,40 @@ internal static class FeaturizeCommand
         {
             throw new UsageException($"'{csvPath}' does not fit the model: {Messages.OneLine(e)}", e);
         }
+        var column = transformed.Schema[outputName];
         // H: the autoencoder's hidden units, or the featurizer's pooled maps (hidden units x pool cells).
-        int h = ((VectorDataViewType)transformed.Schema[outputName].Type).Size, r = 0;
-        var codes = NewCodes(rows, h, modelPath);
-        foreach (var code in transformed.GetColumn<float[]>(outputName))
+        int h = ((VectorDataViewType)column.Type).Size;
+        WriteFeatures(outPath, h, log, csv =>
         {
-            code.CopyTo(codes, (long)r * h);
-            r++;
-        }
-        Write(outPath, codes, rows, h, log);
+            using var cursor = transformed.GetRowCursor([column]);
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> code = default;
+            var row = new float[h];
+            while (cursor.MoveNext())
+            {
+                cancel.ThrowIfCancellationRequested();
+                getter(ref code);
+                code.CopyTo(row);
+                csv.WriteRow(row);
+            }
+        });
     }
 
-    /// <summary>The array for <paramref name="rows"/> rows of <paramref name="h"/> features, or a usage error when one array cannot hold them.</summary>
-    internal static float[] NewCodes(int rows, int h, string modelPath)
-    {
-        if ((long)rows * h > Array.MaxLength)
-            throw new UsageException($"{rows} rows of {h} features from '{modelPath}' are {(long)rows * h} values, more than one array holds ({Array.MaxLength}).");
-        try
-        {
-            return new float[rows * h];
-        }
-        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
-        {
-            throw new UsageException($"{rows} rows of {h} features from '{modelPath}' are {(long)rows * h} values ({(long)rows * h * 4 / 1e9:0.0} GB), " +
-                "more than this process can allocate; featurize fewer rows at a time.", e);
-        }
-    }
-
-    /// <summary>The features CSV, h0..h{H-1}, the same from a zip and from an ONNX graph.</summary>
-    internal static void Write(string outPath, float[] codes, int rows, int h, TextWriter log)
+    /// <summary>
+    /// The features CSV, h0..h{H-1}, the same from a zip and from an ONNX graph: <paramref name="writeRows"/>
+    /// writes the rows as they come, into a temporary file that replaces <paramref name="outPath"/> only when
+    /// it returns (a device or pipe, --out /dev/stdout, is written straight to).
+    /// </summary>
+    internal static void WriteFeatures(string outPath, int h, TextWriter log, Action<VectorCsvWriter> writeRows)
     {
         var header = Enumerable.Range(0, h).Select(j => $"h{j}").ToArray();
-        AtomicFile.WriteText(outPath, w => VectorCsv.Write(w, codes, rows, h, header));
+        long rows = 0;
+        AtomicFile.WriteText(outPath, w =>
+        {
+            var csv = new VectorCsvWriter(w, h, header);
+            writeRows(csv);
+            rows = csv.Rows;
+        });
         // Features sent to a pipe (--out /dev/stdout) are data: the note goes to standard error, not after them.
         CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: {rows} rows of {h} features");
     }

@@ -1,54 +1,93 @@
 using Microsoft.ML.OnnxRuntime;
 using SparseAe.Cli.Infrastructure;
-using SparseAe.Data.Csv;
+using SparseAe.Training;
 
 namespace SparseAe.Cli.Commands;
 
-/// <summary><c>sparseae featurize --model model.onnx</c>: the CSV's rows through the graph in ONNX Runtime, in batches.</summary>
+/// <summary>
+/// <c>sparseae featurize --model model.onnx</c>: the CSV's rows through the graph in ONNX Runtime, in
+/// batches read from the file as they are needed, so memory holds one batch whatever the number of rows.
+/// </summary>
 internal static class OnnxFeaturize
 {
     // Rows per Run call: large enough that ONNX Runtime's per-call cost vanishes, small enough for any cache.
     private const int BatchRows = 4096;
 
-    internal static void Run(string modelPath, string csvPath, string outPath, string? outputColumn, TextWriter log)
+    internal static void Run(string modelPath, string csvPath, string outPath, string? outputColumn, TextWriter log, CancellationToken cancel = default)
     {
         using var graph = OnnxGraphFile.Open(modelPath);
         var (inputName, v) = graph.VectorInput(modelPath);
         var (outputName, declared) = graph.FeatureOutput(modelPath, inputName, outputColumn);
-        var (data, rows, columns) = CliFiles.ReadCsv(csvPath);
-        if (columns != v)
-            throw new UsageException($"'{csvPath}' does not fit the graph: its rows have {columns} values, but the input '{inputName}' takes {v}.");
-        // A width the graph leaves open is the first batch's; every batch, the first too, must then hold
-        // one row of that width for each of its rows. The features are written only after the last batch,
-        // so a refusal leaves --out as it was.
-        int h = declared ?? 0;
-        float[]? codes = null;
+        var source = CliFiles.OpenCsv(csvPath);
+        if (source.VectorSize != v)
+            throw new UsageException($"'{csvPath}' does not fit the graph: its rows have {source.VectorSize} values, but the input '{inputName}' takes {v}.");
+        using var rows = source.OpenPass(0);
         using var options = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-        for (int r0 = 0; r0 < rows; r0 += BatchRows)
+        var batch = new float[BatchRows * v];
+        long first = 0;   // the batch's first row, 0-based
+        int n = Fill(rows, batch, v);
+        var outputs = n > 0 ? RunBatch(graph, options, inputName, outputName, batch, n, v, first, modelPath, csvPath) : null;
+        // A width the graph leaves open is the first batch's; every batch, the first too, must then hold one
+        // row of that width for each of its rows. The features go to a temporary file that replaces --out only
+        // after the last batch, so a refusal leaves --out as it was.
+        int h = declared ?? 0;
+        if (outputs is not null)
+            Features(outputs[0], n, ref h, declared, first, outputName, modelPath);
+        else if (h == 0)
+            throw new UsageException($"'{csvPath}' holds no rows, and the output '{outputName}' of '{modelPath}' leaves its width open, so there is no header to write; give at least one row.");
+        try
         {
-            int n = Math.Min(BatchRows, rows - r0);
-            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                data.AsMemory(r0 * v, n * v), [n, v]);
-            IDisposableReadOnlyCollection<OrtValue> outputs;
-            try
+            FeaturizeCommand.WriteFeatures(outPath, h, log, csv =>
             {
-                outputs = graph.Session.Run(options, [inputName], [input], [outputName]);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                throw new UsageException($"ONNX Runtime could not run '{modelPath}' on rows {r0 + 1} to {r0 + n} of '{csvPath}': {e.Message.ReplaceLineEndings(" ").Trim()}", e);
-            }
-            using (outputs)
-            {
-                long[] shape = outputs[0].GetTensorTypeAndShape().Shape;
-                if (h == 0 && shape is [var m, > 0 and <= int.MaxValue] && m == n) h = (int)shape[1];
-                if (shape is not [var got, var width] || got != n || width != h)
-                    throw new UsageException($"The output '{outputName}' of '{modelPath}' must have the shape [{n}, {(h == 0 ? "H" : h)}] for rows {r0 + 1} to {r0 + n} " +
-                        $"({(declared is not null ? "its width in the graph" : h == 0 ? "a row of features for each row" : "the width of its first batch")}), but ONNX Runtime gave [{string.Join(", ", shape)}].");
-                codes ??= FeaturizeCommand.NewCodes(rows, h, modelPath);
-                outputs[0].GetTensorDataAsSpan<float>().CopyTo(codes.AsSpan(r0 * h, n * h));
-            }
+                while (outputs is not null)
+                {
+                    var features = Features(outputs[0], n, ref h, declared, first, outputName, modelPath);
+                    for (int r = 0; r < n; r++) csv.WriteRow(features.Slice(r * h, h));
+                    outputs.Dispose();
+                    outputs = null;
+                    cancel.ThrowIfCancellationRequested();
+                    first += n;
+                    n = Fill(rows, batch, v);
+                    if (n > 0) outputs = RunBatch(graph, options, inputName, outputName, batch, n, v, first, modelPath, csvPath);
+                }
+            });
         }
-        FeaturizeCommand.Write(outPath, codes ?? [], rows, h, log);
+        finally
+        {
+            outputs?.Dispose();
+        }
+    }
+
+    // The batch's features, [n, h] row-major; a width the graph leaves open (h 0) is taken from the first batch.
+    private static ReadOnlySpan<float> Features(OrtValue output, int n, ref int h, int? declared, long first, string outputName, string modelPath)
+    {
+        long[] shape = output.GetTensorTypeAndShape().Shape;
+        if (h == 0 && shape is [var m, > 0 and <= int.MaxValue] && m == n) h = (int)shape[1];
+        if (shape is not [var got, var width] || got != n || width != h)
+            throw new UsageException($"The output '{outputName}' of '{modelPath}' must have the shape [{n}, {(h == 0 ? "H" : h)}] for rows {first + 1} to {first + n} " +
+                $"({(declared is not null ? "its width in the graph" : h == 0 ? "a row of features for each row" : "the width of its first batch")}), but ONNX Runtime gave [{string.Join(", ", shape)}].");
+        return output.GetTensorDataAsSpan<float>();
+    }
+
+    // Up to BatchRows rows of the CSV into batch; how many.
+    private static int Fill(IRowReader rows, float[] batch, int v)
+    {
+        int n = 0;
+        while (n < BatchRows && rows.TryReadRow(batch.AsSpan(n * v, v))) n++;
+        return n;
+    }
+
+    private static IDisposableReadOnlyCollection<OrtValue> RunBatch(OnnxGraphFile graph, RunOptions options, string inputName, string outputName,
+        float[] batch, int n, int v, long first, string modelPath, string csvPath)
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.AsMemory(0, n * v), [n, v]);
+        try
+        {
+            return graph.Session.Run(options, [inputName], [input], [outputName]);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new UsageException($"ONNX Runtime could not run '{modelPath}' on rows {first + 1} to {first + n} of '{csvPath}': {e.Message.ReplaceLineEndings(" ").Trim()}", e);
+        }
     }
 }

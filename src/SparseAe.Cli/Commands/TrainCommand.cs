@@ -248,23 +248,8 @@ internal static class TrainRunner
         // eigendecomposition and the writing after training do not look, so a second Ctrl+C is not
         // swallowed: the process ends at once, as Ctrl+C ends any program, and each output is its old file
         // or the complete new one.
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return;
-            e.Cancel = true;
-            Console.Error.WriteLine("stopping at training's or ZCA's next check (Ctrl+C again to stop at once)");
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            RunCore(data, options, outputs, output, cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var ctrlC = new CtrlC("stopping at training's or ZCA's next check (Ctrl+C again to stop at once)");
+        RunCore(data, options, outputs, output, ctrlC.Token);
     }
 
     /// <summary>The optimizer a run uses: the one given, or the activation's default (lbfgs for the sigmoid, adam for the sparse codes).</summary>

@@ -79,10 +79,10 @@ internal static class CliFiles
         => SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(Path.GetFullPath(outPath)) ? Console.Error : log;
 
     /// <summary>
-    /// The vectors of a CSV file that a model trains on or encodes: every value finite, or an error naming
+    /// The vectors of a CSV file that a model trains on, all held: every value finite, or an error naming
     /// the line and the column. A first line with numbers among its names is read as a header (pandas
     /// writes such headers) but said on standard error, since a first row with a typo reads the same way
-    /// and would be lost: featurize's rows would then be one off their inputs.
+    /// and would be lost: featurize's rows (<see cref="OpenCsv"/>) would then be one off their inputs.
     /// </summary>
     public static (float[] Data, int Rows, int Columns) ReadCsv(string path)
     {
@@ -100,16 +100,34 @@ internal static class CliFiles
             throw new UsageException($"CSV '{path}' ({new FileInfo(path).Length} bytes) does not fit in memory: its values are all held " +
                 "(4 bytes each, and up to three times that while they are read); give a smaller file, split into parts.", e);
         }
-        if (header is not null && header.Count(VectorCsv.IsNumber) is var numbers and > 0)
-        {
-            int c = Array.FindIndex(header, h => !VectorCsv.IsNumber(h));
-            // Every name a number: the line's fields were numbers in double quotes, which values cannot be.
-            Console.Error.WriteLine(c < 0
-                ? $"warning: CSV '{path}': its first line is read as a header of names, though all {numbers} of its fields are numbers once their double quotes are removed; if it is a row of data, remove the quotes, or the row is not read."
-                : $"warning: CSV '{path}': its first line is read as a header of names, though {numbers} of its {header.Length} fields are numbers " +
-                $"(column {c + 1} is \"{header[c]}\"); if it is a row of data, correct that field, or the row is not read.");
-        }
+        WarnOfNumbersInHeader(path, header);
         return read;
+    }
+
+    /// <summary>
+    /// The rows of a CSV file that a model encodes, read one at a time on each pass (featurize holds one row,
+    /// not the file): every value finite, or an error naming the line and the column; a header with numbers
+    /// among its names is said as <see cref="ReadCsv"/> says it.
+    /// </summary>
+    public static CsvRowSource OpenCsv(string path)
+    {
+        RequireInput(path, "CSV file");
+        var source = new CsvRowSource(path, requireFinite: true);
+        WarnOfNumbersInHeader(path, source.Header);
+        return source;
+    }
+
+    private static void WarnOfNumbersInHeader(string path, string[]? header)
+    {
+        if (header is null) return;
+        int numbers = header.Count(VectorCsv.IsNumber);
+        if (numbers == 0) return;
+        int c = Array.FindIndex(header, h => !VectorCsv.IsNumber(h));
+        // Every name a number: the line's fields were numbers in double quotes, which values cannot be.
+        Console.Error.WriteLine(c < 0
+            ? $"warning: CSV '{path}': its first line is read as a header of names, though all {numbers} of its fields are numbers once their double quotes are removed; if it is a row of data, remove the quotes, or the row is not read."
+            : $"warning: CSV '{path}': its first line is read as a header of names, though {numbers} of its {header.Length} fields are numbers " +
+            $"(column {c + 1} is \"{header[c]}\"); if it is a row of data, correct that field, or the row is not read.");
     }
 
     // The full path, and for a symbolic link the file it finally points to, so that a link to an input is

@@ -36,70 +36,30 @@ public static class VectorCsv
     /// </summary>
     public static (float[] Data, int Rows, int Columns) Read(string path, out string[]? header, bool requireFinite = false)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
-        TextFiles.RequireText(path, $"CSV '{path}'", "values are read as UTF-8 text (or UTF-16 with its byte order mark)");
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, path, out header, requireFinite);
+        using var rows = VectorCsvReader.Open(path, requireFinite);
+        return ReadAll(rows, out header);
     }
 
     /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="name"/> names it in errors.</summary>
     /// <exception cref="InvalidDataException">See <see cref="Read(string)"/>.</exception>
     public static (float[] Data, int Rows, int Columns) Read(TextReader reader, string name, out string[]? header, bool requireFinite = false)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        ArgumentNullException.ThrowIfNull(name);
-        header = null;
-        var data = new List<float>();
-        int columns = -1, rows = 0, firstRowLine = 0, lineNumber = 0;
-        var lines = new LineReader(reader);
-        while (lines.Next())
-        {
-            lineNumber++;
-            if (lines.TooLong)
-                throw new InvalidDataException(
-                    $"CSV '{name}' line {lineNumber} is longer than {MaxLineLength} characters (VectorCsv.MaxLineLength); a line is held whole in memory while it is read, so longer ones are refused.");
-            // The fields are parsed where they lie in the line: a string for each (string.Split) cost about
-            // 32 bytes per value, 34 times the file for a 100 MB line of "0,".
-            ReadOnlySpan<char> line = lines.Current;
-            if (line.IsWhiteSpace()) continue;
-            int fieldCount = line.Count(',') + 1;
+        using var rows = new VectorCsvReader(reader, name, requireFinite);
+        return ReadAll(rows, out header);
+    }
 
-            if (columns < 0)
-            {
-                columns = fieldCount;
-                firstRowLine = lineNumber;
-                // A number beyond float (1e39) is a bad value of a row, not a header name: read as a
-                // header, the row was dropped without an error.
-                bool numbers = true;
-                foreach (Range f in line.Split(','))
-                    if (!TryParse(line[f], out _) && !IsBeyondFloat(line[f])) { numbers = false; break; }
-                if (!numbers)
-                {
-                    header = line.ToString().Split(',').Select(HeaderName).ToArray();
-                    continue;
-                }
-            }
-            if (fieldCount != columns)
-                throw new InvalidDataException(
-                    $"CSV '{name}' line {lineNumber} has {fieldCount} values, but every row must have {columns} like line {firstRowLine}{(header is null ? "" : " (the header)")}: \"{TextFiles.Shorten(line)}\".");
-            int c = 0;
-            foreach (Range f in line.Split(','))
-            {
-                var field = line[f];
-                if (!TryParse(field, out float value))
-                    throw new InvalidDataException(
-                        $"CSV '{name}' line {lineNumber}, column {c + 1}: \"{TextFiles.Shorten(field)}\" is {Describe(field)}; every value must be a number in the invariant culture (e.g. 0.25 or 1.5E-3).");
-                if (requireFinite && !float.IsFinite(value))
-                    throw new InvalidDataException($"CSV '{name}' line {lineNumber}, column {c + 1} holds {value.ToString(CultureInfo.InvariantCulture)}; every value must be finite.");
-                data.Add(value);
-                c++;
-            }
-            rows++;
+    private static (float[] Data, int Rows, int Columns) ReadAll(VectorCsvReader rows, out string[]? header)
+    {
+        header = rows.Header;
+        var data = new List<float>();
+        var row = new float[rows.Columns];
+        int count = 0;
+        while (rows.TryReadRow(row))
+        {
+            data.AddRange(row);
+            count++;
         }
-        if (columns < 0)
-            throw new InvalidDataException($"CSV '{name}' holds no lines with values (it has {lineNumber} line(s), all blank); at least a header or one row is needed.");
-        return (data.ToArray(), rows, columns);
+        return (data.ToArray(), count, rows.Columns);
     }
 
     /// <summary>
@@ -108,65 +68,6 @@ public static class VectorCsv
     /// huge line) is refused rather than read into memory without bound.
     /// </summary>
     public const int MaxLineLength = 1 << 26;
-
-    /// <summary>
-    /// Lines as <see cref="TextReader.ReadLine"/> splits them ('\n', '\r' or "\r\n"), into one buffer that
-    /// grows with the characters present up to <see cref="MaxLineLength"/>. ReadLine has no limit: a line
-    /// of 1.1 GB allocated 8.6 GB before an OutOfMemoryException.
-    /// </summary>
-    private sealed class LineReader(TextReader reader)
-    {
-        private readonly char[] _block = new char[1 << 16];
-        private char[] _line = new char[1 << 10];
-        private int _position, _end, _length;
-        private bool _afterCarriageReturn;   // a '\n' right after a '\r' ends no new line
-
-        /// <summary>The line read by the last <see cref="Next"/>, without its line break.</summary>
-        public ReadOnlySpan<char> Current => _line.AsSpan(0, _length);
-
-        /// <summary>The last line was longer than <see cref="MaxLineLength"/>; only its start was kept, and reading stops.</summary>
-        public bool TooLong { get; private set; }
-
-        public bool Next()
-        {
-            _length = 0;
-            bool any = false;
-            while (true)
-            {
-                if (_position == _end)
-                {
-                    _end = reader.Read(_block, 0, _block.Length);
-                    _position = 0;
-                    if (_end == 0) return any;
-                }
-                if (_afterCarriageReturn)
-                {
-                    _afterCarriageReturn = false;
-                    if (_block[_position] == '\n') { _position++; continue; }
-                }
-                any = true;
-                var rest = _block.AsSpan(_position, _end - _position);
-                int stop = rest.IndexOfAny('\r', '\n');
-                var part = stop < 0 ? rest : rest[..stop];
-                if (_length + part.Length > MaxLineLength)
-                {
-                    TooLong = true;
-                    return true;
-                }
-                if (_length + part.Length > _line.Length)
-                    Array.Resize(ref _line, Math.Max(_length + part.Length, (int)Math.Min(2L * _line.Length, MaxLineLength)));
-                part.CopyTo(_line.AsSpan(_length));
-                _length += part.Length;
-                _position += part.Length;
-                if (stop >= 0)
-                {
-                    _afterCarriageReturn = rest[stop] == '\r';
-                    _position++;
-                    return true;
-                }
-            }
-        }
-    }
 
     /// <summary>Writes (rows, columns) row-major <paramref name="data"/> to <paramref name="path"/>, under <paramref name="header"/> if given.</summary>
     /// <exception cref="ArgumentException">The shape does not match the data, or a header name is unusable (see the other overload).</exception>
@@ -189,23 +90,8 @@ public static class VectorCsv
     {
         ArgumentNullException.ThrowIfNull(writer);
         Check(data, rows, columns, header);
-        var line = new StringBuilder();
-        if (header is not null)
-        {
-            writer.Write(string.Join(',', header));
-            writer.Write('\n');
-        }
-        for (int r = 0; r < rows; r++)
-        {
-            line.Clear();
-            for (int c = 0; c < columns; c++)
-            {
-                if (c > 0) line.Append(',');
-                line.Append(data[r * columns + c].ToString("R", CultureInfo.InvariantCulture));
-            }
-            line.Append('\n');
-            writer.Write(line);
-        }
+        var csv = new VectorCsvWriter(writer, columns, header);
+        for (int r = 0; r < rows; r++) csv.WriteRow(data.AsSpan(r * columns, columns));
         writer.Flush();
     }
 
@@ -216,12 +102,15 @@ public static class VectorCsv
         if (columns < 1) throw new ArgumentOutOfRangeException(nameof(columns), columns, $"columns must be at least 1, but is {columns}.");
         if (data.Length != (long)rows * columns)
             throw new ArgumentException($"data must hold rows*columns = {rows}*{columns} = {(long)rows * columns} values, but holds {data.Length}.", nameof(data));
-        if (header is null)
-        {
-            if (rows == 0)
-                throw new ArgumentException("rows is 0 and there is no header: the file would be empty and could not be read back; give a header.", nameof(header));
-            return;
-        }
+        if (header is null && rows == 0)
+            throw new ArgumentException("rows is 0 and there is no header: the file would be empty and could not be read back; give a header.", nameof(header));
+        CheckHeader(header, columns);
+    }
+
+    /// <summary>A header that reads back as one: one name a column, each usable, not all numbers (null: no header).</summary>
+    internal static void CheckHeader(string[]? header, int columns)
+    {
+        if (header is null) return;
         if (header.Length != columns)
             throw new ArgumentException($"header must have one name per column ({columns}), but has {header.Length}.", nameof(header));
         for (int c = 0; c < header.Length; c++)
@@ -239,7 +128,7 @@ public static class VectorCsv
     /// <summary>True when <paramref name="field"/> reads as a value (the rule that tells a header from a row).</summary>
     public static bool IsNumber(string field) => TryParse(field, out _);
 
-    private static bool TryParse(ReadOnlySpan<char> field, out float value)
+    internal static bool TryParse(ReadOnlySpan<char> field, out float value)
     {
         var text = field.Trim();
         if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return false;
@@ -248,10 +137,10 @@ public static class VectorCsv
     }
 
     /// <summary>A finite number too large for float, e.g. 1e39 (a double; which float reads as infinity).</summary>
-    private static bool IsBeyondFloat(ReadOnlySpan<char> field)
+    internal static bool IsBeyondFloat(ReadOnlySpan<char> field)
         => !TryParse(field, out _) && double.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d);
 
-    private static string Describe(ReadOnlySpan<char> field)
+    internal static string Describe(ReadOnlySpan<char> field)
     {
         var text = field.Trim();
         if (text.Length == 0) return "empty";
@@ -260,7 +149,7 @@ public static class VectorCsv
         return text.IndexOfAny(';', '\t') >= 0 ? "not a number (values are separated by commas, not by ';' or tabs)" : "not a number";
     }
 
-    private static string HeaderName(string field)
+    internal static string HeaderName(string field)
     {
         string name = field.Trim();
         return name.Length >= 2 && name[0] == '"' && name[^1] == '"' ? name[1..^1] : name;

@@ -1,0 +1,51 @@
+using SparseAe.Training;
+
+namespace SparseAe.Data.Csv;
+
+/// <summary>
+/// The rows of a vector CSV file as an <see cref="IRowSource"/>: each pass reads the file again, one line
+/// at a time, so a pipeline over it (<c>sparseae featurize</c>) holds one row whatever the file's size.
+/// The file is opened once when the source is made, for its columns and header and to refuse a file that
+/// is no CSV before any work.
+/// </summary>
+internal sealed class CsvRowSource : IRowSource
+{
+    private readonly string _path;
+    private readonly bool _requireFinite;
+
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not text or holds no line with values (<see cref="VectorCsvReader"/>).</exception>
+    public CsvRowSource(string path, bool requireFinite)
+    {
+        using var first = VectorCsvReader.Open(path, requireFinite);
+        _path = path;
+        _requireFinite = requireFinite;
+        VectorSize = first.Columns;
+        Header = first.Header;
+    }
+
+    /// <inheritdoc />
+    public int VectorSize { get; }
+
+    /// <summary>The header's names, or null when the file starts with a row.</summary>
+    public string[]? Header { get; }
+
+    /// <inheritdoc />
+    public string? Description => $"CSV '{_path}'";
+
+    /// <inheritdoc />
+    public IRowReader OpenPass(int pass)
+    {
+        var csv = VectorCsvReader.Open(_path, _requireFinite);
+        if (csv.Columns == VectorSize) return new Reader(csv);
+        csv.Dispose();
+        throw new InvalidDataException($"CSV '{_path}' changed while it was read: its rows now have {csv.Columns} values, but had {VectorSize}.");
+    }
+
+    private sealed class Reader(VectorCsvReader csv) : IRowReader
+    {
+        public bool TryReadRow(Span<float> destination) => csv.TryReadRow(destination);
+
+        public void Dispose() => csv.Dispose();
+    }
+}
