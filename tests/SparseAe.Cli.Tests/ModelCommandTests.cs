@@ -250,6 +250,28 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void Show_draws_the_patch_autoencoders_filters_of_a_convolutional_featurizer()
+    {
+        // show looked for a SparseAutoencoderTransformer only: "Model 'library.zip' holds no sparse autoencoder",
+        // though featurize and export-onnx take the same zip.
+        var dir = SaveLibraryModel(ml => ml.Transforms.CopyColumns("Pixels", "Features").Append(ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            OutputColumnName = "Conv", ImageHeight = 4, ImageWidth = 4, PatchSize = 3, Stride = 1,
+            PoolGrid = 2, PatchCount = 50, Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 3, MaxIterations = 2 },
+        })));
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "library.zip", "--filters", "conv.png");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("wrote conv.png: 3 filters of 3x3", output.TrimEnd());
+        Assert.True(new FileInfo(Path.Combine(dir, "conv.png")).Length > 0);
+
+        // A model with neither is refused naming both.
+        dir = SaveLibraryModel(ml => ml.Transforms.CopyColumns("F2", "Features"));
+        (code, _, error) = Cli.Run(dir, "show", "--model", "library.zip", "--filters", "x.png");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Model 'library.zip' holds no sparse autoencoder or convolutional featurizer.", error.TrimEnd());
+    }
+
+    [Fact]
     public void Featurize_streams_rows_so_a_CSV_larger_than_memory_is_featurized_from_a_zip_and_from_a_graph()
     {
         // featurize held every value and every feature: a 48 MB CSV under a 64 MB heap was "error: CSV 'big.csv'

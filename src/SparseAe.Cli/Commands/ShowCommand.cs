@@ -6,7 +6,10 @@ using SparseAe.Visualization;
 
 namespace SparseAe.Cli.Commands;
 
-/// <summary><c>sparseae show --model model.zip --filters filters.png</c>: the filter grid of a saved model.</summary>
+/// <summary>
+/// <c>sparseae show --model model.zip --filters filters.png</c>: the filter grid of a saved model: its last sparse
+/// autoencoder's, or a convolutional featurizer's patch autoencoder's.
+/// </summary>
 internal static class ShowCommand
 {
     public static Command Create()
@@ -22,18 +25,18 @@ internal static class ShowCommand
     internal static void Run(string modelPath, string filtersPath, int? patchHeight, TextWriter output)
     {
         CliFiles.CheckOutputs([("--model", modelPath)], ("--filters", filtersPath));
-        var ae = ModelFiles.Autoencoder(ModelFiles.Load(new MLContext(), modelPath), modelPath);
-        int v = ae.Weights.VisibleCount;
+        var weights = ModelFiles.Weights(ModelFiles.Load(new MLContext(), modelPath), modelPath);
+        int v = weights.VisibleCount;
         if (patchHeight < 1) throw new UsageException($"--patch-height must be at least 1, but is {patchHeight}.");
         int height = patchHeight ?? FilterGridLayout.TileShape(v).Height;
         if (v % height != 0)
             throw new UsageException($"--patch-height must divide the filter length {v}, but is {height}.");
         // Said in show's words: the library's names its arguments (patchHeight, minTileWidth).
-        if (ModelOutputs.GridTooLarge(ae.Weights.HiddenCount, height, v / height) is { } tooLarge)
+        if (ModelOutputs.GridTooLarge(weights.HiddenCount, height, v / height) is { } tooLarge)
             throw new UsageException(tooLarge.OtherHeight is int other
                 ? $"--patch-height {height}: {tooLarge.Problem}; --patch-height {other} fits."
                 : $"--patch-height {height}: {tooLarge.Problem}, in tiles of any shape (a model of {tooLarge.MostHidden} hidden units or fewer would fit).");
-        ModelOutputs.Filters(ae, height, v / height, filtersPath);
-        CliFiles.NoteFor(filtersPath, output).WriteLine($"wrote {filtersPath}: {ae.Weights.HiddenCount} filters of {height}x{v / height}");
+        ModelOutputs.Filters(weights, height, v / height, filtersPath);
+        CliFiles.NoteFor(filtersPath, output).WriteLine($"wrote {filtersPath}: {weights.HiddenCount} filters of {height}x{v / height}");
     }
 }

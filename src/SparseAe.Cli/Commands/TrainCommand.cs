@@ -356,7 +356,7 @@ internal static class TrainRunner
         });
 
         ModelOutputs.Model(ml, model, view.Schema, outputs.Model);
-        if (outputs.Filters is not null) ModelOutputs.Filters(ae, prepared.PatchHeight, prepared.PatchWidth, outputs.Filters);
+        if (outputs.Filters is not null) ModelOutputs.Filters(ae.Weights, prepared.PatchHeight, prepared.PatchWidth, outputs.Filters);
         ModelOutputs.Curve(ae, outputs.Curve);
         if (outputs.Latents is not null) ModelOutputs.Latents(ae, outputs.Latents);
         if (outputs.WeightsCsv is not null) ModelOutputs.WeightsCsv(ae, outputs.WeightsCsv);

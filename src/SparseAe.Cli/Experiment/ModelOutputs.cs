@@ -4,6 +4,7 @@ using SparseAe.Cli.Infrastructure;
 using SparseAe.Data.Csv;
 using SparseAe.Mat;
 using SparseAe.MLNet;
+using SparseAe.Model;
 using SparseAe.Visualization;
 
 namespace SparseAe.Cli.Experiment;
@@ -14,9 +15,8 @@ internal static class ModelOutputs
     public static void Model(MLContext ml, ITransformer model, DataViewSchema schema, string path)
         => AtomicFile.Write(path, s => ml.Model.Save(model, schema, s));
 
-    public static void Filters(SparseAutoencoderTransformer ae, int patchHeight, int patchWidth, string path)
+    public static void Filters(AutoencoderWeights w, int patchHeight, int patchWidth, string path)
     {
-        var w = ae.Weights;
         if (patchHeight * patchWidth != w.VisibleCount)
             throw new UsageException($"Filters of {w.VisibleCount} values cannot be drawn as {patchHeight}x{patchWidth} tiles.");
         AtomicFile.WriteBytes(path, FilterGrid.RenderPng(w.W1.Span, w.HiddenCount, patchHeight, patchWidth));

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using SparseAe.MLNet;
+using SparseAe.Model;
 
 namespace SparseAe.Cli.Infrastructure;
 
@@ -53,14 +54,22 @@ internal static class ModelFiles
         return $"it is not a zip archive, which a saved ML.NET model is (its first bytes are {Convert.ToHexString(head, 0, n)}; a zip's are 504B).{onnx}";
     }
 
-    /// <summary>The last sparse autoencoder in the model (a chain or a single transformer).</summary>
-    public static SparseAutoencoderTransformer Autoencoder(ITransformer model, string path)
-        => Flatten(model).OfType<SparseAutoencoderTransformer>().LastOrDefault()
-            ?? throw new UsageException($"Model '{path}' holds no sparse autoencoder.");
+    /// <summary>
+    /// The weights of the last sparse autoencoder or convolutional featurizer in the model (a chain or a single
+    /// transformer): for the featurizer, those of the patch autoencoder it holds, as <see cref="FeatureColumns"/> finds it.
+    /// </summary>
+    public static AutoencoderWeights Weights(ITransformer model, string path)
+        => Flatten(model).Select(t => t switch
+            {
+                SparseAutoencoderTransformer ae => ae.Weights,
+                ConvolutionalFeaturizerTransformer conv => new AutoencoderWeights(conv.Featurizer.Parameters),
+                _ => null,
+            }).LastOrDefault(w => w is not null)
+            ?? throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer.");
 
     /// <summary>
     /// The columns featurize reads and writes: those of the last sparse autoencoder or convolutional featurizer
-    /// in the model (the featurizer holds its patch autoencoder inside, where <see cref="Autoencoder"/> does not look).
+    /// in the model (the featurizer holds its patch autoencoder inside).
     /// </summary>
     public static (string Input, string Output) FeatureColumns(ITransformer model, string path)
         => Flatten(model).Select(t => t switch
