@@ -166,6 +166,21 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void A_model_zip_cut_short_is_said_to_be_one()
+    {
+        // A zip whose end is missing (a copy or download cut short) passed the "PK" check and said .NET's words
+        // alone: "Cannot load model 'cut.zip': End of Central Directory record could not be found."
+        var (dir, _) = TrainSmall();
+        var bytes = File.ReadAllBytes(Path.Combine(dir, "model.zip"));
+        File.WriteAllBytes(Path.Combine(dir, "cut.zip"), bytes[..(bytes.Length / 2)]);
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "cut.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Cannot load model 'cut.zip': it is a zip archive cut short or damaged, so its list of entries cannot be read " +
+            "(.NET: End of Central Directory record could not be found); a saved model is a whole zip: copy or save it again.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "x.png")));
+    }
+
+    [Fact]
     public void A_model_that_names_an_assembly_that_does_not_exist_is_called_damaged()
     {
         // A damaged byte in the loader's assembly name: ML.NET's Assembly.Load throws FileNotFoundException,

@@ -42,12 +42,25 @@ internal static class ModelFiles
 
     // ML.NET's words for a file that is not a zip at all ("Invalid argument", "End of Central Directory record
     // could not be found") do not say so; a zip's first bytes are "PK" (a file header, or an empty archive).
+    // Nor do .NET's for a zip whose end is missing (a copy cut short): its list of entries is at the end.
     private static string? NotAZip(string path)
     {
         var head = new byte[4];
         int n;
         using (var file = File.OpenRead(path)) n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (n >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K') return null;
+        if (n >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K')
+        {
+            try
+            {
+                using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+                return null;
+            }
+            catch (InvalidDataException e)
+            {
+                return $"it is a zip archive cut short or damaged, so its list of entries cannot be read (.NET: {e.Message.TrimEnd('.')}); " +
+                    "a saved model is a whole zip: copy or save it again.";
+            }
+        }
         if (n == 0) return "the file is empty; a saved ML.NET model is a zip archive.";
         string onnx = path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             ? " This looks like an ONNX graph: featurize reads those, but this command needs the model zip it was exported from." : "";
