@@ -23,11 +23,22 @@ internal static class CliFiles
         if (!File.Exists(path)) throw new UsageException($"{kind} '{path}' does not exist.");
     }
 
-    /// <summary>A folder the command writes into, named by its <paramref name="flag"/>: it must exist and not be a file.</summary>
+    /// <summary>
+    /// A folder the command writes into, named by its <paramref name="flag"/>: it must exist, not be a file, and take
+    /// a new file (tried now, not when the file is written after minutes of work).
+    /// </summary>
     public static void RequireFolder(string path, string flag)
     {
         if (File.Exists(path)) throw new UsageException($"{flag} '{path}' is a file; give a folder.");
         if (!Directory.Exists(path)) throw new UsageException($"{flag} '{path}' does not exist.");
+        try
+        {
+            SparseAe.Persistence.AtomicFile.CheckWritable(Path.Combine(path, "sparseae-check"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{flag} '{path}': no file can be made in it ({Messages.OneLine(e.InnerException ?? e).TrimEnd('.')}).", e);
+        }
     }
 
     /// <summary>
