@@ -43,7 +43,7 @@ catch (Exception e) when (e is IOException or InvalidDataException or Unauthoriz
 // made here: the output folder must take the files written at the end.
 if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, ["model.zip", "filters.png", "feature-maps.png", "model.onnx"]) is { } outputProblem)
 {
-    Console.Error.WriteLine($"FashionMnist: {outputProblem}");
+    Console.Error.WriteLine($"FashionMnist: --output-dir: {outputProblem}");
     return 1;
 }
 var run = RunSizes.For(arguments.Quick, data);
