@@ -181,6 +181,22 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void A_zip_that_holds_no_model_is_said_to_hold_none()
+    {
+        // A zip of a text file said ML.NET's words alone: "Cannot load model 'notes.zip': Repository doesn't
+        // contain entry DataLoaderModel/Model.key".
+        var dir = Cli.TempDirectory();
+        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(dir, "notes.zip"), System.IO.Compression.ZipArchiveMode.Create))
+        using (var entry = new StreamWriter(zip.CreateEntry("notes.txt").Open()))
+            entry.Write("not a model");
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "notes.zip", "--csv", "notes.zip", "--out", "f.csv");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Cannot load model 'notes.zip': the zip holds no saved ML.NET model: it lacks an entry every saved model has " +
+            "(ML.NET: Repository doesn't contain entry DataLoaderModel/Model.key); give a zip saved by sparseae train or MLContext.Model.Save.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
+    [Fact]
     public void A_model_that_names_an_assembly_that_does_not_exist_is_called_damaged()
     {
         // A damaged byte in the loader's assembly name: ML.NET's Assembly.Load throws FileNotFoundException,

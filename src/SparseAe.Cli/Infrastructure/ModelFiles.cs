@@ -37,6 +37,9 @@ internal static class ModelFiles
         FileNotFoundException or FileLoadException =>
             $"it names a component in an assembly that cannot be loaded, so the zip is damaged or the model needs a package this program lacks ({innermost.Message.Trim().TrimEnd('.')}).",
         ArgumentException => $"the zip does not hold a model ML.NET can decode: an entry is damaged ({Messages.OneLine(innermost).TrimEnd('.')}).",
+        // A zip of something else (a folder of text files) says only ML.NET's "Repository doesn't contain entry DataLoaderModel/Model.key".
+        InvalidOperationException when innermost.Message.StartsWith("Repository doesn't contain entry", StringComparison.Ordinal) =>
+            $"the zip holds no saved ML.NET model: it lacks an entry every saved model has (ML.NET: {innermost.Message.Trim().TrimEnd('.')}); give a zip saved by sparseae train or MLContext.Model.Save.",
         _ => innermost.Message,
     };
 
