@@ -22,6 +22,15 @@ public class BenchTests
     }
 
     [Fact]
+    public void A_part_named_twice_is_measured_once()
+    {
+        // --only encode encode measured encode twice, and two --only the same.
+        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "encode", "encode", "--only", "encode", "--quick", "--threads", "1");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Single(output.Split('\n'), l => l.StartsWith("encode-row ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_onnx_part_measures_ONNX_Runtime_beside_our_inference()
     {
         var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "onnx", "--quick", "--threads", "2");

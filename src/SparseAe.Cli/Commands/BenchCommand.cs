@@ -30,7 +30,8 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure training, inference, Fit, Transform and streaming throughput.") { only, threads, quick, rows, folder, plot, eachWidth };
         command.SetAction(r => CommandRunner.Run(() =>
         {
-            IReadOnlyList<string> chosen = r.GetValue(only) is { Length: > 0 } named ? named : BenchSuite.DefaultParts;
+            // A part named twice (--only train train, or two --only) is measured once.
+            IReadOnlyList<string> chosen = r.GetValue(only) is { Length: > 0 } named ? named.Distinct().ToArray() : BenchSuite.DefaultParts;
             if (BenchSuite.FirstUnknown(chosen) is { } unknown) throw new UsageException($"--only takes {parts}, but got '{unknown}'.");
             // Every option is checked before minutes of measuring (ResolveThreads would turn -3 into all cores).
             int requested = r.GetValue(threads);
