@@ -20,7 +20,8 @@ namespace SparseAe.Mat;
 //                           the bytes as they are.
 //   empty arrays            MATLAB_empty = 1; the dataset holds the MATLAB dimensions instead of data
 //   complex                 a compound type {real, imag}
-//   struct                  a group (MATLAB_class "struct") with one member per field
+//   struct                  a group (MATLAB_class "struct") with one member per field; a struct array's members
+//                           are datasets of references (no MATLAB_class) with the struct's dimensions
 //   sparse                  a group with attribute MATLAB_sparse (= rows) and datasets ir, jc, data
 //   cell                    a dataset of object references into the "#refs#" group
 //   objects                 MATLAB_class is the class name; MATLAB_object_decode is set
@@ -69,7 +70,21 @@ internal static class Hdf5MatReader
         string? className = attributes.TryGetValue("MATLAB_class", out var c) ? c.ReadString(what) : null;
         if (attributes.TryGetValue("MATLAB_sparse", out var sparse))
             return new MatVariable(name, MatClass.Sparse, SparseDimensions(source, group, name, what, sparse.ReadUnsigned(what)), null);
-        return new MatVariable(name, className is null ? MatClass.Struct : MatClassNames.FromMatlabName(className), [], null);
+        return new MatVariable(name, className is null ? MatClass.Struct : MatClassNames.FromMatlabName(className), StructDimensions(source, group, name, what), null);
+    }
+
+    // A struct array keeps each field as a dataset of object references with the struct's dimensions and no
+    // MATLAB_class; a 1x1 struct keeps its fields' values themselves (a cell field is a reference dataset, but
+    // with MATLAB_class "cell"), so it is [1, 1], as level 5 says. The first field tells which (matio reads it so).
+    private static int[] StructDimensions(Hdf5Source source, Hdf5ObjectHeader group, string name, string what)
+    {
+        var first = Hdf5Group.Links(source, group, what).FirstOrDefault();
+        if (first.Name is null) return [1, 1];
+        var field = Hdf5ObjectHeader.Read(source, first.Address, $"object header of '{name}/{first.Name}'");
+        string at = $"dataset '{name}/{first.Name}' (object header at byte offset {source.ByteOffset(first.Address)})";
+        bool isArrayField = field.Find(Hdf5Message.Layout) is not null && Type(field, at).Class == Hdf5TypeClass.Reference
+            && !Attributes(field, at).ContainsKey("MATLAB_class");
+        return isArrayField ? MatlabDimensions(Space(field, at), at) : [1, 1];
     }
 
     private static int[] SparseDimensions(Hdf5Source source, Hdf5ObjectHeader group, string name, string what, ulong rows)

@@ -35,7 +35,7 @@ public class InspectTests
             }
             files++;
         }
-        Assert.Equal(11, files);
+        Assert.Equal(12, files);
     }
 
     // expected.json: { file: [ { name, class, dims, min, max, sum }, ... ] } (no "complex": checked by its own test).

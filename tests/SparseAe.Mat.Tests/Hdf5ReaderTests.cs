@@ -22,6 +22,21 @@ public class Hdf5ReaderTests
     }
 
     [Fact]
+    public void A_struct_has_the_dimensions_level_5_gives_it_and_a_struct_array_those_of_its_reference_fields()
+    {
+        // A 1x1 struct was listed with dimensions [] (inspect: "s  struct" and nothing), where level 5 says [1, 1].
+        // A struct array keeps each field as a dataset of references with the struct's dimensions and no
+        // MATLAB_class; a 1x1 struct's cell field is a reference dataset too, but has MATLAB_class "cell".
+        Assert.Equal([1, 1], MatFile.Read(MatFixtures.PathOf("v5_mixed_struct_cell.mat"))["meta"].Dimensions);
+        Assert.Equal([1, 1], MatFile.Read(MatFixtures.PathOf("v73_many_types.mat"))["s"].Dimensions);
+        var mat = MatFile.Read(MatFixtures.PathOf("v73_struct_arrays.mat"));
+        Assert.Equal([1, 1], mat["one"].Dimensions);
+        Assert.Equal([1, 3], mat["row"].Dimensions);
+        Assert.Equal([2, 2], mat["sq"].Dimensions);
+        Assert.All(mat.Variables, v => Assert.Equal(MatClass.Struct, v.Class));
+    }
+
+    [Fact]
     public void Chunked_data_with_partial_edge_chunks_matches_h5py_element_by_element()
     {
         // Golden values read with h5py 3.7 from the same file: MATLAB A(i,j,k) is h5py A[k-1, j-1, i-1].

@@ -13,6 +13,7 @@ Files:
   v73_many_types.mat       every MATLAB class a 7.3 file can hold, > 8 root entries (several symbol table nodes)
   v73_latest_format.mat    libver='latest': superblock v3, "OHDR" object headers, link messages, compact layout
   v73_latest_chunked.mat   libver='latest' chunked gzip dataset (fixed-array chunk index)
+  v73_struct_arrays.mat    a 1x1 struct (one field a cell) and 1x3 and 2x2 struct arrays
 
 MATLAB conventions used: a variable of MATLAB dims [d1,...,dn] is stored as an HDF5 dataset of shape
 (dn,...,d1) holding the column-major elements (numpy: store A.T); MATLAB_class is a fixed-length ASCII
@@ -229,6 +230,45 @@ def latest_chunked():
     return name, "error"
 
 
+def struct_arrays():
+    """A 1x1 struct keeps its fields' values as members of its group; a struct array keeps each field as a
+    dataset of object references (into '#refs#') with the struct's dimensions and no MATLAB_class. A cell
+    field of a 1x1 struct is a reference dataset too, but has MATLAB_class 'cell'."""
+    name = "v73_struct_arrays.mat"
+
+    def fields(group, names):
+        value = np.empty(len(names), dtype=object)
+        for k, n in enumerate(names):
+            value[k] = np.frombuffer(n.encode(), dtype="S1")
+        group.attrs.create("MATLAB_fields", value, dtype=h5py.vlen_dtype(np.dtype("S1")))
+
+    with create_file(name) as f:
+        refs = f.create_group("#refs#")
+        counter = iter(range(100))
+
+        def ref(value):
+            return put(refs, "r%d" % next(counter), np.array([[value]]), "double").ref
+
+        one = f.create_group("one")                                         # MATLAB 1x1, fields c (cell) and x
+        set_class(one, "struct")
+        fields(one, ["c", "x"])
+        c = one.create_dataset("c", shape=(2, 1), dtype=h5py.ref_dtype)     # MATLAB [1,2] cell
+        c[0, 0], c[1, 0] = ref(1.0), ref(2.0)
+        set_class(c, "cell")
+        put(one, "x", np.array([[5.0]]), "double")
+
+        for var, dims in (("row", (1, 3)), ("sq", (2, 2))):
+            s = f.create_group(var)
+            set_class(s, "struct")
+            fields(s, ["a", "b"])
+            for field in ("a", "b"):
+                d = s.create_dataset(field, shape=dims[::-1], dtype=h5py.ref_dtype)
+                for index in np.ndindex(*dims[::-1]):
+                    d[index] = ref(float(next(counter)))
+    write_header(path_of(name))
+    return name, [class_only("one", "struct"), class_only("row", "struct"), class_only("sq", "struct")]
+
+
 def update_expected(results):
     path = path_of("expected.json")
     with open(path) as fh:
@@ -249,4 +289,4 @@ def update_expected(results):
 
 
 if __name__ == "__main__":
-    update_expected([chunked_deflate(), many_types(), latest_format(), latest_chunked()])
+    update_expected([chunked_deflate(), many_types(), latest_format(), latest_chunked(), struct_arrays()])
