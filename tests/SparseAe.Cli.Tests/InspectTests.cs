@@ -119,6 +119,27 @@ public class InspectTests
     }
 
     [Fact]
+    public void A_MAT_file_that_does_not_fit_in_memory_is_said_in_one_line_not_as_an_internal_error()
+    {
+        // 96 MB of zeros deflate to 93 KB; read whole (inflated, then decoded), they passed the 64 MB at hand:
+        // "internal error: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown." (exit 1).
+        var dir = Cli.TempDirectory();
+        SparseAe.Mat.MatWriter.Write(Path.Combine(dir, "big.mat"), [SparseAe.Mat.MatVariable.FromDoubles("IMAGES", [2000, 2000, 3], new double[12_000_000])], compress: true);
+        long length = new FileInfo(Path.Combine(dir, "big.mat")).Length;
+        foreach (var args in new[] { new[] { "inspect", "big.mat" }, ["train", "--mat", "big.mat", "--patch", "4", "--patches", "10"] })
+        {
+            var start = Cli.StartInfo(dir, args);
+            start.Environment["DOTNET_GCHeapHardLimit"] = "0x4000000";   // 64 MB
+            var (code, output, error) = Cli.Run(start);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.Equal("", output);
+            Assert.StartsWith($"error: MAT file 'big.mat' ({length} bytes) does not fit in memory: ", error);
+            Assert.Single(error.TrimEnd().Split('\n'));
+        }
+        Assert.Equal(new[] { "big.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void A_bad_file_is_one_line_and_exit_code_2()
     {
         var (code, output, error) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("bad_truncated.mat"));

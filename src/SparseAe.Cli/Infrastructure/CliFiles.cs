@@ -168,5 +168,12 @@ internal static class CliFiles
         {
             throw new UsageException($"'{path}' is not a readable MAT file: {e.Message}", e);
         }
+        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
+        {
+            // A compressed variable of 96 MB of zeros is a 93 KB file: it was "internal error: OutOfMemoryException", exit 1.
+            throw new UsageException($"MAT file '{path}' ({new FileInfo(path).Length} bytes) does not fit in memory: its variables are read whole " +
+                "(a compressed one inflated, up to 1032 times its stored bytes, and each held up to twice while it is decoded); " +
+                "save the variable you need in a file of its own, or in smaller parts.", e);
+        }
     }
 }
