@@ -121,7 +121,7 @@ internal static class Hdf5MatReader
             return new MatVariable(name, matClass, dimensions, null);
 
         RequireStoredAsClass(type, matClass, what);
-        var stored = ReadNumbers(source, dataset, type, space, what, Array.MaxLength);
+        var stored = ReadNumbers(source, dataset, type, space, what, long.MaxValue);   // Hdf5DatasetData checks the size against the file and one array
         return new MatVariable(name, matClass, dimensions, DenseArrayConversion.ConvertToClass(stored, matClass));
     }
 

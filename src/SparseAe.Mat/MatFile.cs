@@ -69,6 +69,7 @@ public sealed class MatFile
 
     /// <summary>Reads a MAT file from disk.</summary>
     /// <exception cref="InvalidDataException">The file is damaged, not a MAT file or holds two variables of one name; the message names the byte offset.</exception>
+    /// <exception cref="NotSupportedException">A level-4 or level-5 file, or a 7.3 variable, is larger than one array holds (about 2 GB).</exception>
     public static MatFile Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -81,6 +82,7 @@ public sealed class MatFile
     /// level-5 files are read into memory whole; 7.3 files are read through the (seekable) stream.
     /// </summary>
     /// <exception cref="InvalidDataException">The data is damaged, not a MAT file or holds two variables of one name; the message names the byte offset.</exception>
+    /// <exception cref="NotSupportedException">A level-4 or level-5 file, or a 7.3 variable, is larger than one array holds (about 2 GB).</exception>
     public static MatFile Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -301,6 +301,47 @@ public class Hdf5ReaderTests
         Assert.Contains("superblock checksum", e.Message);
     }
 
+    [Theory]
+    [InlineData("images_2_5_GB.head", 2_516_584_960L, "'IMAGES' (object header at byte offset 1312) holds 314572800 elements of 8 bytes")]
+    [InlineData("video_3_1_GB.head", 3_145_730_560L, "'VIDEO' (object header at byte offset 1312) holds 3145728000 elements of 1 bytes")]
+    public void A_variable_larger_than_one_array_is_not_supported_and_not_called_larger_than_its_file(string head, long length, string said)
+    {
+        // MATLAB 102400x1024x3 doubles (2.5 GB) or 1024000x1024x3 uint8 (3.1 GB) in a file that holds them, valid
+        // files (7.3 is the format MATLAB needs for variables over 2 GB). Both were InvalidDataExceptions, as if the
+        // file were damaged: "... claims 314572800 elements of 8 bytes, but a 2516584960-byte file can hold at most
+        // 2147483591 bytes of it." and "... holds 3145728000 elements where at most 2147483591 are expected."
+        var start = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "hdf5-large", head));
+        var e = Assert.Throws<NotSupportedException>(() => MatFile.Read(new ZeroExtendedStream(start, length)));
+        Assert.Equal($"HDF5 dataset {said}; each variable is read into one array, which holds at most {Array.MaxLength} bytes.", e.Message);
+    }
+
+    // The bytes of a file's start, then zeros up to its length: a large file without the disk or memory for it.
+    private sealed class ZeroExtendedStream(byte[] start, long length) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Clamp(length - Position, 0, count);
+            buffer.AsSpan(offset, n).Clear();
+            if (Position < start.Length)
+                start.AsSpan((int)Position, (int)Math.Min(n, start.Length - Position)).CopyTo(buffer.AsSpan(offset));
+            Position += n;
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) =>
+            Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => Position + offset, _ => length + offset };
+
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     private static InvalidDataException Invalid(byte[] file)
     {
         var e = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(file)));

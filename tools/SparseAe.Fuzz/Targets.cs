@@ -40,8 +40,8 @@ public sealed class UnknownTargetException(string name)
 /// Expected, per the readers' documentation:
 /// <list type="bullet">
 /// <item>mat: <see cref="MatFile.Read(Stream)"/> documents only <see cref="InvalidDataException"/> for damaged
-/// data (its ArgumentException and NotSupportedException cases, an unreadable stream and a file over
-/// Array.MaxLength bytes, cannot happen here).</item>
+/// data (its ArgumentException and NotSupportedException cases, an unreadable stream, a file over
+/// Array.MaxLength bytes and a 7.3 variable larger than one array, which needs a file over 2 MB, cannot happen here).</item>
 /// <item>model, zca, convolution: <see cref="ModelFormat.Read"/>, <see cref="ZcaFormat.Read"/> and
 /// <see cref="ConvolutionFormat.Read"/> promise <see cref="InvalidDataException"/> on anything wrong.</item>
 /// <item>mlnet-zip, mlnet-entry: see <see cref="MLNetTargets"/>.</item>

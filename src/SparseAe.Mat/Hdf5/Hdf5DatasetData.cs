@@ -19,11 +19,15 @@ internal static class Hdf5DatasetData
         if (layoutMessage.IsShared) throw new InvalidDataException($"HDF5 {what} has a shared data layout message, which HDF5 does not allow.");
         var layout = Hdf5Layout.Read(layoutMessage.Open());
         ulong count = space.ElementCount;
-        ulong total = count > (ulong)Array.MaxLength ? ulong.MaxValue : count * (ulong)type.Size;
+        ulong total = count > ulong.MaxValue / (ulong)type.Size ? ulong.MaxValue : count * (ulong)type.Size;
         long limit = layout.Class == Hdf5LayoutClass.Chunked ? source.FileLength * ZlibInflater.MaxDeflateRatio : source.FileLength;
-        if (total > (ulong)Math.Min(limit, Array.MaxLength))
+        if (total > (ulong)limit)
             throw new InvalidDataException(
-                $"HDF5 {what} claims {count} elements of {type.Size} bytes, but a {source.FileLength}-byte file can hold at most {Math.Min(limit, Array.MaxLength)} bytes of it.");
+                $"HDF5 {what} claims {count} elements of {type.Size} bytes, but a {source.FileLength}-byte file can hold at most {limit} bytes of it.");
+        // A file that holds the data, but more of it than one array (7.3 is the format MATLAB needs for variables over 2 GB).
+        if (total > (ulong)Array.MaxLength)
+            throw new NotSupportedException(
+                $"HDF5 {what} holds {count} elements of {type.Size} bytes; each variable is read into one array, which holds at most {Array.MaxLength} bytes.");
         int bytes = (int)total;
 
         switch (layout.Class)
