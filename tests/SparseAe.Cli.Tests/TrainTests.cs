@@ -323,6 +323,23 @@ public class TrainTests
     }
 
     [Fact]
+    public void Images_of_a_MAT_variable_that_do_not_fit_in_memory_are_said_with_the_variable_not_as_an_internal_error()
+    {
+        // The file reads within 64 MB (48 MB of doubles, deflated to 74 KB), but its images as floats do not fit
+        // beside it: "internal error: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown." (exit 1).
+        var dir = Cli.TempDirectory();
+        var start = Cli.StartInfo(dir, "train", "--mat", Cli.Fixture(Path.Combine("memory", "v73_images_48MB_deflated.mat")), "--patch", "4", "--patches", "10");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x4000000";   // 64 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Variable 'IMAGES' in '", error);
+        Assert.EndsWith("v73_images_48MB_deflated.mat' is a 2000x1000x3 double array: its 6000000 values take 0.05 GB more, as floats and again as images, " +
+            "than this process can allocate; use a file with fewer or smaller images.", error.TrimEnd());
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void Patches_that_do_not_fit_in_memory_are_said_under_the_flag_not_as_an_internal_error()
     {
         // Under the array limit but over the memory at hand (the limit's own advice, --patches 33554431 of 8x8,

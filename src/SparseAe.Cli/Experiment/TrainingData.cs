@@ -215,6 +215,25 @@ internal static class TrainingData
         // Said here, with the file: the image would say it without ("Image 'IMAGES(:,:,1)': height must be at least 1, but is 0.").
         if (height == 0 || width == 0)
             throw new UsageException($"Variable '{variable}' in '{path}' is {string.Join('x', dims)}: {(dims.Count == 3 ? "its images are" : "its image is")} {height}x{width} pixels, but an image must be at least 1x1.");
+        try
+        {
+            return Images(v, variable, path, height, width, count);
+        }
+        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
+        {
+            // The file read (its array held as its class), then the float copy and the images did not fit beside it:
+            // it was "internal error: OutOfMemoryException", exit 1.
+            throw new UsageException(string.Format(CultureInfo.InvariantCulture,
+                "Variable '{0}' in '{1}' is a {2} {3} array: its {4} values take {5:0.00} GB more, as floats and again as images, " +
+                "than this process can allocate; use a file with fewer or smaller images.",
+                variable, path, string.Join('x', dims), v.Class.ToMatlabName(), v.ElementCount, 8.0 * v.ElementCount / 1e9), e);
+        }
+    }
+
+    // The variable's values as floats (checked finite), then each H x W plane as an image: 8 bytes a value beside the variable.
+    private static GreyImage[] Images(MatVariable v, string variable, string path, int height, int width, int count)
+    {
+        var dims = v.Dimensions;
         var data = v.ToSingleArray();
         int plane = height * width;
         // Named here, by MATLAB's subscripts and the value as stored: the sampled patch a NaN lands in

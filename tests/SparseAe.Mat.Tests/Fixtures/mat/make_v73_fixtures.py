@@ -14,6 +14,7 @@ Files:
   v73_latest_format.mat    libver='latest': superblock v3, "OHDR" object headers, link messages, compact layout
   v73_latest_chunked.mat   libver='latest' chunked gzip dataset (fixed-array chunk index)
   v73_struct_arrays.mat    a 1x1 struct (one field a cell) and 1x3 and 2x2 struct arrays
+  memory/v73_images_48MB_deflated.mat  48 MB of doubles (all 0.5) in 74 KB, for memory tests (not in expected.json)
 
 MATLAB conventions used: a variable of MATLAB dims [d1,...,dn] is stored as an HDF5 dataset of shape
 (dn,...,d1) holding the column-major elements (numpy: store A.T); MATLAB_class is a fixed-length ASCII
@@ -269,6 +270,16 @@ def struct_arrays():
     return name, [class_only("one", "struct"), class_only("row", "struct"), class_only("sq", "struct")]
 
 
+def images_48mb_deflated():
+    """MATLAB 2000x1000x3 doubles, all 0.5, deflated in chunks of 2 MB: a file that reads within 64 MB but whose
+    images, as floats, do not fit beside it."""
+    name = os.path.join("memory", "v73_images_48MB_deflated.mat")
+    with create_file(name) as f:
+        put(f, "IMAGES", np.full((2000, 1000, 3), 0.5), "double", chunks=(1, 125, 2000), compression="gzip",
+            compression_opts=9)
+    write_header(path_of(name))
+
+
 def update_expected(results):
     path = path_of("expected.json")
     with open(path) as fh:
@@ -290,3 +301,4 @@ def update_expected(results):
 
 if __name__ == "__main__":
     update_expected([chunked_deflate(), many_types(), latest_format(), latest_chunked(), struct_arrays()])
+    images_48mb_deflated()
