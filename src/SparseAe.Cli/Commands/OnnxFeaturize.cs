@@ -31,12 +31,12 @@ internal static class OnnxFeaturize
         // row of that width for each of its rows. The features go to a temporary file that replaces --out only
         // after the last batch, so a refusal leaves --out as it was.
         int h = declared ?? 0;
-        if (outputs is not null)
-            Features(outputs[0], n, ref h, declared, first, outputName, modelPath);
-        else if (h == 0)
-            throw new UsageException($"'{csvPath}' holds no rows, and the output '{outputName}' of '{modelPath}' leaves its width open, so there is no header to write; give at least one row.");
         try
         {
+            if (outputs is not null)
+                Features(outputs[0], n, ref h, declared, first, outputName, modelPath);
+            else if (h == 0)
+                throw new UsageException($"'{csvPath}' holds no rows, and the output '{outputName}' of '{modelPath}' leaves its width open, so there is no header to write; give at least one row.");
             FeaturizeCommand.WriteFeatures(outPath, h, log, csv =>
             {
                 while (outputs is not null)
