@@ -49,7 +49,7 @@ internal static class FeaturizeCommand
     {
         var ml = new MLContext();
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
-        var (featureInput, outputName) = ModelFiles.FeatureColumns(model, modelPath);
+        var (features, featureInput, outputName) = ModelFiles.FeatureStage(model, modelPath);
         var source = CliFiles.OpenCsv(csvPath);
         // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one
         // float vector of the input schema the zip records, else the column its first transform reads.
@@ -58,7 +58,7 @@ internal static class FeaturizeCommand
         IDataView transformed;
         try
         {
-            transformed = model.Transform(view);
+            transformed = features.Transform(view);
         }
         catch (ArgumentOutOfRangeException e)
         {

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using SparseAe.MLNet;
 using SparseAe.Model;
 
@@ -72,7 +73,7 @@ internal static class ModelFiles
 
     /// <summary>
     /// The weights of the last sparse autoencoder or convolutional featurizer in the model (a chain or a single
-    /// transformer): for the featurizer, those of the patch autoencoder it holds, as <see cref="FeatureColumns"/> finds it.
+    /// transformer): for the featurizer, those of the patch autoencoder it holds, as <see cref="FeatureStage"/> finds it.
     /// </summary>
     public static AutoencoderWeights Weights(ITransformer model, string path)
         => Flatten(model).Select(t => t switch
@@ -84,17 +85,24 @@ internal static class ModelFiles
             ?? throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer.");
 
     /// <summary>
-    /// The columns featurize reads and writes: those of the last sparse autoencoder or convolutional featurizer
-    /// in the model (the featurizer holds its patch autoencoder inside).
+    /// What featurize runs: the model's transformers up to its last sparse autoencoder or convolutional featurizer
+    /// (the featurizer holds its patch autoencoder inside), and that transformer's input and output columns. What
+    /// follows it (a classifier and its label's key mapping) is left out: it needs columns the CSV does not have
+    /// ("Could not find input column 'Label'"), and the features are the autoencoder's.
     /// </summary>
-    public static (string Input, string Output) FeatureColumns(ITransformer model, string path)
-        => Flatten(model).Select(t => t switch
-            {
-                SparseAutoencoderTransformer ae => (ae.InputColumnName, ae.OutputColumnName),
-                ConvolutionalFeaturizerTransformer conv => (conv.InputColumnName, conv.OutputColumnName),
-                _ => ((string, string)?)null,
-            }).LastOrDefault(c => c is not null)
-            ?? throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer.");
+    public static (ITransformer Features, string Input, string Output) FeatureStage(ITransformer model, string path)
+    {
+        var transformers = Flatten(model).ToArray();
+        int last = Array.FindLastIndex(transformers, t => t is SparseAutoencoderTransformer or ConvolutionalFeaturizerTransformer);
+        var (input, output) = transformers.ElementAtOrDefault(last) switch
+        {
+            SparseAutoencoderTransformer ae => (ae.InputColumnName, ae.OutputColumnName),
+            ConvolutionalFeaturizerTransformer conv => (conv.InputColumnName, conv.OutputColumnName),
+            _ => throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer."),
+        };
+        var stage = last == 0 ? transformers[0] : new TransformerChain<ITransformer>(transformers[..(last + 1)]);
+        return (stage, input, output);
+    }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer t)
     {
