@@ -1,3 +1,4 @@
+using SparseAe.Objective;
 using SparseAe.Training;
 using SparseAe.Tests.Support;
 using Xunit;
@@ -223,6 +224,45 @@ public class AutoencoderTrainingTests
         Assert.Equal("BatchSize", e.ParamName);
         Assert.Contains($"BatchSize is 4096, but a mini-batch of a 2-1000000-2 autoencoder holds at most {(Array.MaxLength - 16L) / SparseAe.Kernels.RowMatrixKernels.PaddedWidth(1_000_000)} rows", e.Message);
         Assert.Equal(0, source.Read);
+    }
+
+    // Rows of V nonzeros, made as they are read (the source holds none) and said to be sparse.
+    private sealed class WideSparseStream(int rows, int v) : IRowSource
+    {
+        public long Read;
+        public int VectorSize => v;
+        public IRowReader OpenPass(int pass) => new Reader(this, rows);
+        private sealed class Reader(WideSparseStream s, int rows) : IRowReader
+        {
+            public bool RowsAreSparse => true;
+            public bool TryReadRow(Span<float> destination)
+            {
+                if (s.Read == rows) return false;
+                for (int i = 0; i < destination.Length; i++) destination[i] = (s.Read + i) % 7 / 7f + 0.1f;
+                s.Read++;
+                return true;
+            }
+            public void Dispose() { }
+        }
+    }
+
+    // The memory check leaves out the sparse pool, whose size follows the nonzeros, unknown before the rows are
+    // read: 20,000 rows of 5,000 nonzeros in 10,000 under a 384 MB heap (DOTNET_GCHeapHardLimit) ended in an
+    // OutOfMemoryException without a word in SparseRowPool.Store, where the same rows read dense are refused up front.
+    // The pool is checked as it fills: here its 2^31 - 1 rows at 80 KB each, after about 16 MB of them.
+    [Fact]
+    public void A_sparse_shuffle_pool_that_cannot_fit_is_refused_as_it_fills_naming_ShufflePoolRows()
+    {
+        const int v = 10_000;
+        var source = new WideSparseStream(1_000, v);
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 4, Epochs = 1, BatchSize = 32, Seed = 3, Threads = 1, ShufflePoolRows = int.MaxValue,
+            Optimizer = OptimizerKind.Adam, Objective = new ObjectiveSettings(Activation: ActivationKind.TopK, K: 1, Decoder: DecoderKind.Linear),
+        };
+        var e = Assert.Throws<InsufficientMemoryException>(() => AutoencoderTraining.Run(source, settings));
+        Assert.Matches(@"^The rest of Adam's shuffle pool \(\d+ more of its 2147483647 rows, at about 10000 nonzeros a row, as the \d+ sparse rows held so far\) needs about \d+\.\d GB of memory, but about \d+\.\d GB are available; lower ShufflePoolRows \(now 2147483647\)\.$", e.Message);
+        Assert.InRange(source.Read, 200, 300);   // 16 MB of the 80 MB
     }
 
     // The first draw of every epoch fills the pool, and no cancellation was looked at until it was full.

@@ -31,7 +31,8 @@ internal static class MemoryBudget
     /// <param name="rows">The source's row count when known: the shuffle pool never holds more.</param>
     /// <param name="sparseRows">
     /// Rows read as their nonzeros: the pool and the batch hold those, not V floats a row, so the
-    /// pool's 4 P V bytes are not counted (its size follows the nonzeros, unknown before the rows are read).
+    /// pool's 4 P V bytes are not counted (its size follows the nonzeros, unknown before the rows are read:
+    /// the pool is checked as it fills, <see cref="SparseRowPool.RemainingBytes"/>).
     /// </param>
     public static long MiniBatchBytes(int visible, int hidden, TrainerSettings s, long? rows = null, bool sparseRows = false)
     {

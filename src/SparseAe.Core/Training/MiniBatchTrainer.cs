@@ -61,7 +61,11 @@ internal static class MiniBatchTrainer
         float[]? inputShift = null;
         (int[] Indices, float[] Values)? sparseShift = null;
         var pool = sparseRows ? null : new DenseRowPool(poolRows, v);
-        var sparsePool = sparseRows ? new SparseRowPool(poolRows) : null;
+        // The sparse pool's size follows the rows' nonzeros, which the check before training cannot know: it is checked
+        // as it fills, its slots not yet filled taken at the size of those filled.
+        var sparsePool = sparseRows ? new SparseRowPool(poolRows, p => MemoryBudget.Ensure(p.RemainingBytes,
+            $"The rest of Adam's shuffle pool ({p.Capacity - p.FilledSlots} more of its {p.Capacity} rows, at about {p.MeanNonzeros:F0} nonzeros a row, as the {p.FilledSlots} sparse rows held so far)",
+            $"lower ShufflePoolRows (now {settings.ShufflePoolRows})")) : null;
         long rowsPerEpoch = 0;
         CostBreakdown epochCost = default;
         double inputSquares = 0;

@@ -333,35 +333,84 @@ internal sealed class SparseShufflingRowReader : IRowReader
     public void Dispose() => _inner.Dispose();
 }
 
-/// <summary>P slots of sparse rows for <see cref="SparseShufflingRowReader"/>, allocated as rows arrive and kept for the next pass.</summary>
+/// <summary>
+/// P slots of sparse rows for <see cref="SparseShufflingRowReader"/>, allocated as rows arrive and kept for the next pass.
+/// Its size follows the rows' nonzeros, unknown before they are read, so the memory check before training
+/// leaves it out: <c>growing</c> is called instead, each time the bytes the pool holds pass 16 MB, 32 MB, ...,
+/// before it allocates more, so that the caller can check <see cref="RemainingBytes"/> (and throw to refuse).
+/// </summary>
 internal sealed class SparseRowPool
 {
-    private readonly int[][] _indices;
-    private readonly float[][] _values;
-    private readonly int[] _counts;
+    // Bytes held: 20 a slot of the tables below (two references and a count), 8 a nonzero (an index and a value).
+    private const long SlotBytes = 20, NonzeroBytes = 8;
+    private const long FirstCheckBytes = 1L << 24;
 
-    public SparseRowPool(int capacity)
+    // Slots 0..n-1 are filled in order (PoolDraw), so the tables grow as a list's do, up to the capacity: a pool of
+    // int.MaxValue rows allocated them whole, 43 GB, and failed with "Array dimensions exceeded supported range".
+    private int[][] _indices = [];
+    private float[][] _values = [];
+    private int[] _counts = [];
+    private readonly Action<SparseRowPool>? _growing;
+    private long _nonzeroSlots, _nextCheck = FirstCheckBytes;
+
+    /// <param name="capacity">The most rows, P.</param>
+    /// <param name="growing">Called as the pool grows past 16 MB, 32 MB, ... (see the class).</param>
+    public SparseRowPool(int capacity, Action<SparseRowPool>? growing = null)
     {
         if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"capacity (the pool's rows) must be at least 1, but is {capacity}.");
-        _indices = new int[capacity][];
-        _values = new float[capacity][];
-        _counts = new int[capacity];
+        Capacity = capacity;
+        _growing = growing;
     }
 
-    public int Capacity => _counts.Length;
+    /// <summary>The most rows the pool holds.</summary>
+    public int Capacity { get; }
+
+    /// <summary>The slots that have held a row.</summary>
+    public int FilledSlots { get; private set; }
+
+    /// <summary>The nonzeros a filled slot has room for, on average (at least its longest row's).</summary>
+    public double MeanNonzeros => (double)_nonzeroSlots / Math.Max(FilledSlots, 1);
+
+    /// <summary>
+    /// What the slots not yet filled will take at <see cref="MeanNonzeros"/> a row, with the tables' rest:
+    /// (P - filled) 8 MeanNonzeros + 20 (P - table length) bytes.
+    /// </summary>
+    public long RemainingBytes => (long)Math.Min(long.MaxValue,
+        (Capacity - FilledSlots) * NonzeroBytes * MeanNonzeros + (double)(Capacity - _counts.Length) * SlotBytes);
+
+    private long HeldBytes => _nonzeroSlots * NonzeroBytes + _counts.Length * SlotBytes;
 
     /// <summary>Slot s holds the row (indices, values); its arrays are replaced only when too short.</summary>
     public void Store(int slot, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
     {
+        if (slot >= _counts.Length)
+        {
+            CheckGrowth(HeldBytes);
+            int size = (int)Math.Min(Capacity, Math.Max(slot + 1L, Math.Max(1024, 2L * _counts.Length)));
+            Array.Resize(ref _indices, size);
+            Array.Resize(ref _values, size);
+            Array.Resize(ref _counts, size);
+        }
         if (_indices[slot] is null || _indices[slot].Length < indices.Length)
         {
             int size = Math.Max(indices.Length, 4);
+            CheckGrowth(HeldBytes + (size - (_indices[slot]?.Length ?? 0)) * NonzeroBytes);
+            if (_indices[slot] is null) FilledSlots++;
+            _nonzeroSlots += size - (_indices[slot]?.Length ?? 0);
             _indices[slot] = new int[size];
             _values[slot] = new float[size];
         }
         indices.CopyTo(_indices[slot]);
         values.CopyTo(_values[slot]);
         _counts[slot] = indices.Length;
+    }
+
+    // Before the pool grows to `bytes`: the caller is told each time they pass the next doubling from 16 MB.
+    private void CheckGrowth(long bytes)
+    {
+        if (bytes < _nextCheck || FilledSlots == 0) return;
+        _nextCheck = 2 * bytes;
+        _growing?.Invoke(this);
     }
 
     /// <summary>Slot s's row into indices and values; returns its nonzeros.</summary>
