@@ -42,6 +42,23 @@ public class ReliabilityTests
         Assert.Contains("keep fewer correction pairs (LbfgsMemory, now 10000000)", e.Message);
     }
 
+    // Adam's refusal advised "use fewer hidden units or rows (or Adam with a smaller batch)" when its shuffle pool
+    // was the bulk: 10 rows of 784 values from a view that does not say how many rows it has, with ShufflePoolRows =
+    // int.MaxValue, "need" 6.7 TB, and neither the hidden units, the rows nor Adam lift that.
+    [Fact]
+    public void A_shuffle_pool_too_large_for_memory_is_named_in_Adams_refusal()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(_ => new Vec784 { Features = new float[784] }));
+        var adam = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 10, Optimizer = OptimizerKind.Adam, BatchSize = 8, ShufflePoolRows = int.MaxValue,
+        });
+        var e = Assert.Throws<InsufficientMemoryException>(() => adam.Fit(data));
+        Assert.StartsWith("Training a 784-10-784 autoencoder with Adam in batches of 8 needs about", e.Message);
+        Assert.EndsWith("use fewer hidden units, or lower ShufflePoolRows (now 2147483647) or BatchSize (now 8).", e.Message);
+    }
+
     public sealed class CodeOutput
     {
         public float[] Code { get; set; } = [];

@@ -41,8 +41,11 @@ public static class AutoencoderTraining
             // sparse, which decides the shuffle pool's size) and before anything large is allocated.
             return MiniBatchTrainer.Train(rows, settings, sparse =>
             {
+                // The dense shuffle pool, 4 P V bytes, can be the bulk (P is ShufflePoolRows when the source does not say its rows).
                 MemoryBudget.Ensure(MemoryBudget.MiniBatchBytes(v, h, settings, rows.RowCount, sparse),
-                    $"Training {network} with Adam in batches of {batchRows}");
+                    $"Training {network} with Adam in batches of {batchRows}",
+                    sparse ? $"use fewer hidden units, or lower BatchSize (now {settings.BatchSize})"
+                        : $"use fewer hidden units, or lower ShufflePoolRows (now {settings.ShufflePoolRows}) or BatchSize (now {settings.BatchSize})");
                 settings.Info?.Invoke($"Training {network} with Adam, streaming {what}{(sparse ? " as sparse rows (their nonzeros)" : "")}.");
             });
         }
