@@ -265,6 +265,38 @@ public class AutoencoderTrainingTests
         Assert.InRange(source.Read, 200, 300);   // 16 MB of the 80 MB
     }
 
+    // L-BFGS checked the memory of a source that does not say how many rows it has (ML.NET's LoadFromEnumerable)
+    // only once every row was read and copied into one array: 100,000 rows of 784 values, made as they were read,
+    // under a 512 MB DOTNET_GCHeapHardLimit ended in a bare OutOfMemoryException in RowReading.ReadAll (dense),
+    // and 200,000 sparse rows of 392 nonzeros in ReadAllSparse. The rows are checked as they arrive, every 4,096:
+    // here a pair store of 10 million copies of the parameters is refused after the first 4,096 of 20,000 rows.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LBFGS_checks_the_memory_of_a_source_of_unknown_length_as_its_rows_arrive(bool sparse)
+    {
+        const int rows = 20_000, v = 8;
+        var stream = new CountedStream(TestData.RandomRows(rows, v, 5), rows, v);
+        IRowSource source = sparse ? new SaidSparse(stream) : stream;
+        var settings = new TrainerSettings { HiddenCount = 1000, LbfgsMemory = 10_000_000, MaxIterations = 10_000_000, Threads = 1 };
+        var e = Assert.Throws<InsufficientMemoryException>(() => AutoencoderTraining.Run(source, settings));
+        Assert.StartsWith("Training a 8-1000-8 autoencoder with L-BFGS on the 4096 rows read so far needs about ", e.Message);
+        Assert.Contains("keep fewer correction pairs (LbfgsMemory, now 10000000)", e.Message);
+        Assert.InRange(stream.Read, 4096, 4096 + 16);   // the first pass reads its first 16 rows ahead
+    }
+
+    private sealed class SaidSparse(IRowSource inner) : IRowSource
+    {
+        public int VectorSize => inner.VectorSize;
+        public IRowReader OpenPass(int pass) => new Reader(inner.OpenPass(pass));
+        private sealed class Reader(IRowReader inner) : IRowReader
+        {
+            public bool RowsAreSparse => true;
+            public bool TryReadRow(Span<float> destination) => inner.TryReadRow(destination);
+            public void Dispose() => inner.Dispose();
+        }
+    }
+
     // The first draw of every epoch fills the pool, and no cancellation was looked at until it was full.
     [Fact]
     public void Adam_stops_for_a_cancellation_while_it_fills_its_shuffle_pool()

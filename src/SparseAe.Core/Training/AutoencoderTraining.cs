@@ -5,7 +5,7 @@ namespace SparseAe.Training;
 /// command line) come here, and so do library users of Core. It validates the settings once, checks
 /// sizes and memory before any row is used (both: once the first pass is open, whose reader may look at
 /// its first rows to say whether they are sparse; L-BFGS: when the source knows its row count, else, and
-/// for sparse rows again, as soon as the rows are read), chooses the optimizer, reads the rows L-BFGS
+/// for sparse rows again, as the rows are read, every 4,096, and once they are), chooses the optimizer, reads the rows L-BFGS
 /// holds (every row, or a seeded sample of <see cref="TrainerSettings.MaximumRows"/>; sparse rows as their
 /// nonzeros), refuses a value that is not finite, warns about
 /// inputs a sigmoid decoder cannot reconstruct, and reports what it does through
@@ -65,8 +65,8 @@ public static class AutoencoderTraining
             "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.", "input");
         // What L-BFGS allocates for `used` rows, and the rows themselves unless they are held already
         // (dense: 4 V bytes a row; sparse rows: checked again once read, as their nonzeros are unknown before).
-        void EnsureMemory(long used, long rowBytes) => MemoryBudget.Ensure(
-            MemoryBudget.FullBatchBytes(v, h, used, settings) + rowBytes, $"Training {network} with L-BFGS on {used} rows",
+        void EnsureMemory(long used, long rowBytes, bool readSoFar = false) => MemoryBudget.Ensure(
+            MemoryBudget.FullBatchBytes(v, h, used, settings) + rowBytes, $"Training {network} with L-BFGS on {(readSoFar ? "the " : "")}{used} rows{(readSoFar ? " read so far" : "")}",
             // The correction pairs are min(LbfgsMemory, MaxIterations) copies of the parameters: they can be the bulk.
             $"use fewer hidden units or rows, keep fewer correction pairs (LbfgsMemory, now {settings.LbfgsMemory}), or use Adam with a smaller batch");
         if (rows.RowCount is long rowCount && rowCount > limit && maximumRows is null) throw TooMany(rowCount);
@@ -100,13 +100,16 @@ public static class AutoencoderTraining
             }
             var sampler = maximumRows is null ? null : new Random(settings.Seed);
             long maxRows = maximumRows ?? limit;
+            // Rows whose size was unknown above (a source that does not say how many, sparse rows) are checked as they
+            // arrive, the rows held so far (they were read whole first, and could run out of memory before any check).
+            Action<long>? holding = rows.RowCount is null || sparse ? kept => EnsureMemory(kept, 0, readSoFar: true) : null;
             if (sparse)
             {
-                var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, nameof(rows));
+                var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, nameof(rows), holding);
                 EnsureMemory(batch.Rows, 0);   // the rows are held now (their size was unknown before); their activations are not yet
                 return (default, batch, batch.Rows, all);
             }
-            var (data, kept, total) = RowReading.ReadAll(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled);
+            var (data, kept, total) = RowReading.ReadAll(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, holding);
             if (rows.RowCount is null) EnsureMemory(kept, 0);
             return (data, null, kept, total);
         }

@@ -46,8 +46,13 @@ internal static class RowReading
         return ReadAll(reader, source, maxRows, sampler, tooMany, checkAlive);
     }
 
-    /// <summary><see cref="ReadAll(IRowSource, long, Random?, Func{Exception}, Action?)"/> from a pass already open on <paramref name="source"/>.</summary>
-    public static (float[] Data, int Rows, long Seen) ReadAll(IRowReader reader, IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive)
+    /// <summary>
+    /// <see cref="ReadAll(IRowSource, long, Random?, Func{Exception}, Action?)"/> from a pass already open on <paramref name="source"/>.
+    /// <paramref name="holding"/> is called with the rows kept so far each time they reach a multiple of 4,096 and more arrive,
+    /// before memory is taken for more: the caller checks what those rows will need (and throws to refuse).
+    /// </summary>
+    public static (float[] Data, int Rows, long Seen) ReadAll(IRowReader reader, IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive,
+        Action<long>? holding = null)
     {
         int v = source.VectorSize;
         maxRows = Math.Min(maxRows, Array.MaxLength / v);
@@ -58,7 +63,11 @@ internal static class RowReading
             {
                 if (slot < 0) return reader.TryReadRow(row);   // read aside, kept only if it draws a slot
                 int inChunk = (int)(slot % RowsPerChunk);
-                if (inChunk == 0) chunks.Add(new float[RowsPerChunk * v]);
+                if (inChunk == 0)
+                {
+                    if (slot > 0) holding?.Invoke(slot);
+                    chunks.Add(new float[RowsPerChunk * v]);
+                }
                 return reader.TryReadRow(chunks[^1].AsSpan(inChunk * v, v));
             },
             j => row.CopyTo(chunks[(int)(j / RowsPerChunk)].AsSpan((int)(j % RowsPerChunk) * v, v)));
@@ -76,13 +85,14 @@ internal static class RowReading
     }
 
     /// <summary>
-    /// <see cref="ReadAll(IRowReader, IRowSource, long, Random?, Func{Exception}, Action?)"/> for a pass whose
+    /// <see cref="ReadAll(IRowReader, IRowSource, long, Random?, Func{Exception}, Action?, Action{long}?)"/> for a pass whose
     /// rows are sparse (<see cref="IRowReader.RowsAreSparse"/>): the rows kept as their nonzeros, in one CSR
     /// batch, the same rows (the same random draws) as the dense read keeps. Each row's values are checked
-    /// finite by the batch (naming the kept row, and <paramref name="paramName"/> as the dense check does).
+    /// finite by the batch (naming the kept row, and <paramref name="paramName"/> as the dense check does);
+    /// <paramref name="holding"/> is called as the dense read calls it.
     /// </summary>
     public static (SparseRowBatch Rows, long Seen) ReadAllSparse(IRowReader reader, IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive,
-        string paramName)
+        string paramName, Action<long>? holding = null)
     {
         int v = source.VectorSize;
         maxRows = Math.Min(maxRows, Array.MaxLength / v);   // the dense read's limit: the same rows kept, and every nonzero fits one array
@@ -97,6 +107,7 @@ internal static class RowReading
                 if (!TryReadSparse(reader, indices, values, out count)) return false;
                 if (slot >= 0)
                 {
+                    if (slot > 0 && slot % RowsPerChunk == 0) holding?.Invoke(slot);
                     keptIndices.Add(indices[..count]);
                     keptValues.Add(values[..count]);
                 }
