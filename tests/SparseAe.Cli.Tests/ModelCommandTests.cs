@@ -407,6 +407,28 @@ public class ModelCommandTests
         Assert.Equal(expected, written);
     }
 
+    // featurize ran the whole model before it ran it only up to its last autoencoder: a pipeline that goes on to
+    // rescale the code in place (NormalizeMinMax("Code"), as before a classifier) wrote the raw code from the zip,
+    // while its ONNX graph, and featurize before, wrote the rescaled one.
+    [Fact]
+    public void What_follows_the_autoencoder_and_needs_no_other_column_still_runs_as_in_the_models_graph()
+    {
+        var dir = SaveLibraryModel(ml => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", OutputColumnName = "Code", HiddenCount = 5, MaxIterations = 5 })
+            .Append(ml.Transforms.NormalizeMinMax("Code")));
+        Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "zip.csv").ExitCode);
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "library.zip", "--out", "library.onnx").ExitCode);
+        Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "library.onnx", "--csv", "in.csv", "--out", "onnx.csv").ExitCode);
+        var zip = File.ReadAllLines(Path.Combine(dir, "zip.csv"));
+        var onnx = File.ReadAllLines(Path.Combine(dir, "onnx.csv"));
+        Assert.Equal(onnx.Length, zip.Length);
+        for (int i = 1; i < zip.Length; i++)
+        {
+            var a = zip[i].Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            var b = onnx[i].Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            for (int j = 0; j < a.Length; j++) Assert.True(Math.Abs(a[j] - b[j]) <= 1e-4, $"row {i}, feature {j}: zip {a[j]}, onnx {b[j]}");
+        }
+    }
+
     public sealed class Row
     {
         [VectorType(16)]

@@ -49,7 +49,7 @@ internal static class FeaturizeCommand
     {
         var ml = new MLContext();
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
-        var (features, featureInput, outputName) = ModelFiles.FeatureStage(model, modelPath);
+        var (features, after, featureInput, outputName) = ModelFiles.FeatureStage(model, modelPath);
         var source = CliFiles.OpenCsv(csvPath);
         // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one
         // float vector of the input schema the zip records, else the column its first transform reads.
@@ -63,6 +63,20 @@ internal static class FeaturizeCommand
         catch (ArgumentOutOfRangeException e)
         {
             throw new UsageException($"'{csvPath}' does not fit the model: {Messages.OneLine(e)}", e);
+        }
+        // What follows the autoencoder runs as far as the CSV's column feeds it, as the whole model ran before and as
+        // its ONNX graph does (a NormalizeMinMax of the code rescales the features); from the first transformer that
+        // needs a column the CSV lacks (a classifier's label) on, none does. Columns are computed only when read.
+        foreach (var next in after)
+        {
+            try
+            {
+                transformed = next.Transform(transformed);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                break;
+            }
         }
         var column = transformed.Schema[outputName];
         // H: the autoencoder's hidden units, or the featurizer's pooled maps (hidden units x pool cells).

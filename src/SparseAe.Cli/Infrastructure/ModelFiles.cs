@@ -86,11 +86,13 @@ internal static class ModelFiles
 
     /// <summary>
     /// What featurize runs: the model's transformers up to its last sparse autoencoder or convolutional featurizer
-    /// (the featurizer holds its patch autoencoder inside), and that transformer's input and output columns. What
-    /// follows it (a classifier and its label's key mapping) is left out: it needs columns the CSV does not have
-    /// ("Could not find input column 'Label'"), and the features are the autoencoder's.
+    /// (the featurizer holds its patch autoencoder inside), and that transformer's input and output columns; and
+    /// the transformers that follow it (<c>After</c>), which featurize runs only as far as the CSV's column feeds
+    /// them: a classifier and its label's key mapping need columns the CSV does not have ("Could not find input
+    /// column 'Label'"), but a rescaling of the code in place (NormalizeMinMax) is part of the features, as in the
+    /// model's ONNX graph.
     /// </summary>
-    public static (ITransformer Features, string Input, string Output) FeatureStage(ITransformer model, string path)
+    public static (ITransformer Features, ITransformer[] After, string Input, string Output) FeatureStage(ITransformer model, string path)
     {
         var transformers = Flatten(model).ToArray();
         int last = Array.FindLastIndex(transformers, t => t is SparseAutoencoderTransformer or ConvolutionalFeaturizerTransformer);
@@ -101,7 +103,7 @@ internal static class ModelFiles
             _ => throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer."),
         };
         var stage = last == 0 ? transformers[0] : new TransformerChain<ITransformer>(transformers[..(last + 1)]);
-        return (stage, input, output);
+        return (stage, transformers[(last + 1)..], input, output);
     }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer t)
