@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using SparseAe.Cli.Infrastructure;
 using Xunit;
 
 namespace SparseAe.Cli.Tests;
@@ -118,5 +121,69 @@ public class CancellationTests
         Assert.Contains("cancelled: nothing was written", err);
         Assert.Equal("old", File.ReadAllText(Path.Combine(dir, "f.csv")));
         Assert.Empty(Directory.GetFiles(dir, ".f.csv.*"));
+    }
+
+    // .NET runs each SIGINT's handlers on a thread-pool thread, so a handler can run beside another (Ctrl+C twice
+    // while the first note waits on a slow standard error) and after CtrlC.Dispose (Ctrl+C as the command ends).
+    // The second was caught too, as if first, and so could not end the run; a handler after Dispose threw
+    // ObjectDisposedException from CancellationTokenSource.Cancel on that thread, which ends the process.
+    [Fact]
+    public void CtrlC_catches_only_the_first_of_two_handlers_at_once_and_none_throws_after_Dispose()
+    {
+        const string note = "a note only this test writes";
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var error = Console.Error;
+        Console.SetError(new HoldingWriter(error, note, entered, release));
+        try
+        {
+            var ctrlC = new CtrlC(note);
+            var handler = Handler(ctrlC);
+            var (first, second) = (Args(), Args());
+            var firstRun = Task.Run(() => handler(null, first));
+            Assert.True(entered.Wait(10_000), "the first handler did not write its note");
+            var secondRun = Task.Run(() => handler(null, second));
+            bool secondReturned = secondRun.Wait(2_000);
+            release.Set();
+            Task.WaitAll(firstRun, secondRun);
+            Assert.True(first.Cancel);
+            Assert.True(secondReturned && !second.Cancel, "the second Ctrl+C was caught as well");
+            Assert.True(ctrlC.Token.IsCancellationRequested);
+
+            var late = new CtrlC(note);
+            var lateHandler = Handler(late);
+            late.Dispose();
+            lateHandler(null, Args());
+        }
+        finally
+        {
+            release.Set();
+            Console.SetError(error);
+        }
+    }
+
+    private static ConsoleCancelEventHandler Handler(CtrlC ctrlC)
+        => (ConsoleCancelEventHandler)typeof(CtrlC).GetField("_handler", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(ctrlC)!;
+
+    private static ConsoleCancelEventArgs Args()
+        => (ConsoleCancelEventArgs)Activator.CreateInstance(typeof(ConsoleCancelEventArgs), BindingFlags.NonPublic | BindingFlags.Instance, null, [ConsoleSpecialKey.ControlC], null)!;
+
+    // Standard error that holds a line holding `note` until released (a slow terminal or a full pipe); others pass.
+    private sealed class HoldingWriter(TextWriter inner, string note, ManualResetEventSlim entered, ManualResetEventSlim release) : TextWriter
+    {
+        public override Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value) => inner.Write(value);
+
+        public override void WriteLine(string? value)
+        {
+            if (value is not null && value.Contains(note))
+            {
+                entered.Set();
+                release.Wait(10_000);
+                return;
+            }
+            inner.WriteLine(value);
+        }
     }
 }

@@ -11,15 +11,18 @@ internal sealed class CtrlC : IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
     private readonly ConsoleCancelEventHandler _handler;
+    private int _caught;   // 1 once a Ctrl+C is caught
 
     public CtrlC(string note)
     {
+        // .NET runs each SIGINT's handlers on a thread-pool thread: two can run at once (the first still writing its
+        // note to a slow standard error), so the first is claimed atomically and cancels before it writes.
         _handler = (_, e) =>
         {
-            if (_cancel.IsCancellationRequested) return;
+            if (Interlocked.Exchange(ref _caught, 1) != 0) return;
             e.Cancel = true;
-            Console.Error.WriteLine(note);
             _cancel.Cancel();
+            Console.Error.WriteLine(note);
         };
         Console.CancelKeyPress += _handler;
     }
@@ -27,9 +30,8 @@ internal sealed class CtrlC : IDisposable
     /// <summary>Cancelled by the first Ctrl+C.</summary>
     public CancellationToken Token => _cancel.Token;
 
-    public void Dispose()
-    {
-        Console.CancelKeyPress -= _handler;
-        _cancel.Dispose();
-    }
+    // The source is not disposed: a handler that .NET had already started (Ctrl+C as the command ends) still runs
+    // after this, and Cancel on a disposed source throws on the signal's thread, which ends the process. Without a
+    // timer or a wait handle it holds nothing to free.
+    public void Dispose() => Console.CancelKeyPress -= _handler;
 }
