@@ -17,16 +17,63 @@ public static class TextFiles
     public static void RequireText(string path, string name, string need)
     {
         ArgumentNullException.ThrowIfNull(path);
+        using var stream = File.OpenRead(path);
+        RequireText(stream, name, need).Dispose();
+    }
+
+    /// <summary>
+    /// <see cref="RequireText(string, string, string)"/> on the first 4 KiB of <paramref name="stream"/>,
+    /// which is read once: the stream returned gives the same bytes from the start (those read for the check,
+    /// then the rest), so that a pipe (<c>--csv /dev/stdin</c>) is checked and read whole. Disposing it
+    /// disposes <paramref name="stream"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stream is gzip-compressed or not text.</exception>
+    internal static Stream RequireText(Stream stream, string name, string need)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         byte[] head = new byte[4096];
-        int read;
-        using (var stream = File.OpenRead(path))
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (read >= 2 && head[0] == 0x1F && head[1] == 0x8B)
             throw new InvalidDataException($"{name} is gzip-compressed (it starts with 1F 8B): decompress it first (for example with gunzip); {need}.");
         bool unicodeMark = read >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF))
             || (read >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0xFE && head[3] == 0xFF);
         if (!unicodeMark && Array.IndexOf(head, (byte)0, 0, read) is int zero and >= 0)
             throw new InvalidDataException($"{name} is not a text file (byte {zero} is 00); {need}.");
+        return new ReplayedHead(head, read, stream);
+    }
+
+    // The bytes read ahead, then the rest of the stream, read as it comes.
+    private sealed class ReplayedHead(byte[] head, int length, Stream rest) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_position >= length) return rest.Read(buffer);
+            int n = Math.Min(buffer.Length, length - _position);
+            head.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) rest.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>

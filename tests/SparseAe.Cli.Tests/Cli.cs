@@ -25,12 +25,25 @@ internal static class Cli
     public static (int ExitCode, string Out, string Err) Run(string workingDirectory, params string[] args)
         => Run(StartInfo(workingDirectory, args));
 
-    /// <summary>Runs <paramref name="start"/> (both outputs redirected) to its end, at most 5 minutes.</summary>
-    public static (int ExitCode, string Out, string Err) Run(ProcessStartInfo start)
+    /// <summary>
+    /// Runs <paramref name="start"/> (both outputs redirected) to its end, at most 5 minutes; with
+    /// <paramref name="input"/>, its standard input is a pipe that gives that text and then ends.
+    /// </summary>
+    public static (int ExitCode, string Out, string Err) Run(ProcessStartInfo start, string? input = null)
     {
+        start.RedirectStandardInput = input is not null;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            try
+            {
+                process.StandardInput.Write(input);
+                process.StandardInput.Close();
+            }
+            catch (IOException) { }   // the program ended without reading it all: its exit says why
+        }
         if (!process.WaitForExit(300_000))
         {
             process.Kill(entireProcessTree: true);

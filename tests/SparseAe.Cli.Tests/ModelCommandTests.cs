@@ -354,6 +354,29 @@ public class ModelCommandTests
         }
     }
 
+    // --csv /dev/stdin: the check that the file is text read the pipe's first 4 KiB, and the CSV reader then
+    // began in the middle of a line ("Input column 'Features' must be a vector of 16 Single values ... but has
+    // 6"). The file is now opened once, its first bytes checked and then read again from memory.
+    [Fact]
+    public void A_CSV_piped_to_standard_input_is_featurized_as_the_file_is_and_trained_on()
+    {
+        var (dir, csv) = TrainSmall();
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
+        string text = File.ReadAllText(csv);
+        Assert.True(text.Length > 3 * 4096, "the pipe holds more than the check's 4 KiB");
+        foreach (var model in new[] { "model.zip", "model.onnx" })
+        {
+            Assert.Equal(0, Cli.Run(dir, "featurize", "--model", model, "--csv", "in.csv", "--out", "file.csv").ExitCode);
+            var (code, output, error) = Cli.Run(Cli.StartInfo(dir, "featurize", "--model", model, "--csv", "/dev/stdin", "--out", "pipe.csv"), text);
+            Assert.True(code == 0, $"{model}: exit {code}: {error}\n{output}");
+            Assert.Contains("wrote pipe.csv: 50 rows of 6 features", output);
+            Assert.Equal(File.ReadAllText(Path.Combine(dir, "file.csv")), File.ReadAllText(Path.Combine(dir, "pipe.csv")));
+        }
+        var (trained, said, why) = Cli.Run(Cli.StartInfo(dir, "train", "--csv", "/dev/stdin", "--hidden", "6", "--iterations", "2", "--model", "piped.zip"), text);
+        Assert.True(trained == 0, $"train: exit {trained}: {why}\n{said}");
+        Assert.Contains("training a 16-6-16 sparse autoencoder on 50 ", said);
+    }
+
     [Fact]
     public void A_CSV_that_does_not_fit_in_memory_for_training_is_said_in_one_line_not_as_an_internal_error()
     {

@@ -6,22 +6,28 @@ namespace SparseAe.Data.Csv;
 /// The rows of a vector CSV file as an <see cref="IRowSource"/>: each pass reads the file again, one line
 /// at a time, so a pipeline over it (<c>sparseae featurize</c>) holds one row whatever the file's size.
 /// The file is opened once when the source is made, for its columns and header and to refuse a file that
-/// is no CSV before any work.
+/// is no CSV before any work. A pipe (<c>--csv /dev/stdin</c>) cannot be opened again: its one pass reads
+/// on from that first opening, and a second pass is refused.
 /// </summary>
 internal sealed class CsvRowSource : IRowSource
 {
     private readonly string _path;
     private readonly bool _requireFinite;
+    private readonly bool _canReopen;
+    private VectorCsvReader? _pipe;   // a pipe's reader, past its first line: its one pass reads on from it
 
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not text or holds no line with values (<see cref="VectorCsvReader"/>).</exception>
     public CsvRowSource(string path, bool requireFinite)
     {
-        using var first = VectorCsvReader.Open(path, requireFinite);
+        var first = VectorCsvReader.Open(path, requireFinite);
         _path = path;
         _requireFinite = requireFinite;
         VectorSize = first.Columns;
         Header = first.Header;
+        _canReopen = first.CanReopen;
+        if (_canReopen) first.Dispose();
+        else _pipe = first;
     }
 
     /// <inheritdoc />
@@ -36,6 +42,9 @@ internal sealed class CsvRowSource : IRowSource
     /// <inheritdoc />
     public IRowReader OpenPass(int pass)
     {
+        if (Interlocked.Exchange(ref _pipe, null) is { } pipe) return new Reader(pipe);
+        if (!_canReopen)
+            throw new InvalidOperationException($"CSV '{_path}' is a pipe or a device, whose rows can be read once, and they have been; this needs another pass over them: give a file.");
         var csv = VectorCsvReader.Open(_path, _requireFinite);
         if (csv.Columns == VectorSize) return new Reader(csv);
         csv.Dispose();

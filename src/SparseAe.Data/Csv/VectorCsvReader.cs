@@ -24,10 +24,11 @@ internal sealed class VectorCsvReader : IDisposable
 
     /// <summary>Reads CSV text from <paramref name="reader"/> (left open); <paramref name="name"/> names it in errors.</summary>
     /// <exception cref="InvalidDataException">The text holds no line with values, or its first line is too long or holds a value beyond float.</exception>
-    public VectorCsvReader(TextReader reader, string name, bool requireFinite = false) : this(reader, name, requireFinite, ownsReader: false) { }
+    public VectorCsvReader(TextReader reader, string name, bool requireFinite = false) : this(reader, name, requireFinite, ownsReader: false, canReopen: false) { }
 
-    private VectorCsvReader(TextReader reader, string name, bool requireFinite, bool ownsReader)
+    private VectorCsvReader(TextReader reader, string name, bool requireFinite, bool ownsReader, bool canReopen)
     {
+        CanReopen = canReopen;
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(name);
         _reader = reader;
@@ -55,25 +56,35 @@ internal sealed class VectorCsvReader : IDisposable
         throw new InvalidDataException($"CSV '{name}' holds no lines with values (it has {_lineNumber} line(s), all blank); at least a header or one row is needed.");
     }
 
-    /// <summary>Opens the file at <paramref name="path"/> (UTF-8, or UTF-16 with its byte order mark), checked as <see cref="VectorCsv.Read(string)"/> checks it.</summary>
+    /// <summary>
+    /// Opens the file at <paramref name="path"/> (UTF-8, or UTF-16 with its byte order mark), checked as
+    /// <see cref="VectorCsv.Read(string)"/> checks it. The file is opened once, so a pipe (/dev/stdin) is read
+    /// whole; it cannot be opened again (<see cref="CanReopen"/>).
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not text, or see the constructor.</exception>
     public static VectorCsvReader Open(string path, bool requireFinite = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
-        TextFiles.RequireText(path, $"CSV '{path}'", "values are read as UTF-8 text (or UTF-16 with its byte order mark)");
-        var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var file = File.OpenRead(path);
         try
         {
-            return new VectorCsvReader(reader, path, requireFinite, ownsReader: true);
+            var text = TextFiles.RequireText(file, $"CSV '{path}'", "values are read as UTF-8 text (or UTF-16 with its byte order mark)");
+            return new VectorCsvReader(new StreamReader(text, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), path, requireFinite, ownsReader: true, canReopen: file.CanSeek);
         }
         catch
         {
-            reader.Dispose();
+            file.Dispose();
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether the file can be opened again for the same rows: false for a pipe or a device (what
+    /// <see cref="Open"/> read of it is gone) and for a reader made on a <see cref="TextReader"/>.
+    /// </summary>
+    public bool CanReopen { get; }
 
     /// <summary>Values in every row: the fields of the first line with values.</summary>
     public int Columns { get; }

@@ -135,4 +135,53 @@ public class CsvRowSourceTests
         }
         finally { File.Delete(path); }
     }
+
+    // A stream that cannot seek, as a pipe's.
+    private sealed class Forward(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    [InlineData(4096)]
+    [InlineData(10_000)]
+    public void The_text_check_of_a_stream_gives_back_every_byte_it_read(int length)
+    {
+        var bytes = Enumerable.Range(0, length).Select(i => (byte)('a' + i % 26)).ToArray();
+        using var checkedStream = TextFiles.RequireText(new Forward(bytes), "pipe", "text");
+        var copy = new MemoryStream();
+        checkedStream.CopyTo(copy);
+        Assert.Equal(bytes, copy.ToArray());
+    }
+
+    [Fact]
+    public void A_pipe_is_read_once_whole_and_a_second_pass_is_refused()
+    {
+        // The check that the file is text read the pipe's first 4 KiB, and the rows began in the middle of a line.
+        if (!OperatingSystem.IsLinux()) return;   // mkfifo
+        var path = Path.Combine(Path.GetTempPath(), $"csv-pipe-{Guid.NewGuid():N}");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path])!) mkfifo.WaitForExit();
+        try
+        {
+            var lines = Enumerable.Range(0, 1000).Select(r => $"{r},{r + 0.5},{-r}").ToArray();
+            var writer = Task.Run(() => File.WriteAllText(path, "a,b,c\n" + string.Join('\n', lines) + "\n"));
+            var source = new CsvRowSource(path, requireFinite: true);
+            Assert.Equal(3, source.VectorSize);
+            Assert.Equal(["a", "b", "c"], source.Header!);
+            var read = new List<float[]>();
+            using (var rows = source.OpenPass(0))
+            {
+                var row = new float[3];
+                while (rows.TryReadRow(row)) read.Add((float[])row.Clone());
+            }
+            writer.Wait();
+            Assert.Equal(1000, read.Count);
+            Assert.Equal([999f, 999.5f, -999f], read[^1]);
+            var e = Assert.Throws<InvalidOperationException>(() => source.OpenPass(1));
+            Assert.Equal($"CSV '{path}' is a pipe or a device, whose rows can be read once, and they have been; this needs another pass over them: give a file.", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
 }
