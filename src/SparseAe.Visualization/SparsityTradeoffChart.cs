@@ -100,6 +100,8 @@ public static class SparsityTradeoffChart
             double yMin = series.SelectMany(s => s.Y).Min(), yMax = series.SelectMany(s => s.Y).Max();
             LogTicks.Apply(plot, Math.Log10(yMax / yMin));
         }
+        else
+            LinearTicks.Apply(plot);
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(logY ? yLabel + " (log scale)" : yLabel);

@@ -53,6 +53,7 @@ public static class ThroughputChart
         }
         plot.Axes.Bottom.SetTicks(xs, settings.ToArray());
         plot.Axes.SetLimitsX(-0.3, settings.Count - 0.7);
+        LinearTicks.Apply(plot);
         plot.Axes.SetLimitsY(0, series.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 1.15);
         plot.Title(title);
         plot.XLabel(xLabel);

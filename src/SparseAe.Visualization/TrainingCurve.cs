@@ -74,6 +74,8 @@ public static class TrainingCurve
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         if (log)
             LogTicks.Apply(plot, decades);
+        else
+            LinearTicks.Apply(plot);
         // Outside the data area on the right: a legend inside would hide part of some curve whatever corner it took.
         plot.ShowLegend(Edge.Right);
         // After every label exists: Set applies to the title, axis labels, tick labels and legend that are there now.

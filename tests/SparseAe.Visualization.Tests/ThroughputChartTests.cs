@@ -43,4 +43,15 @@ public class ThroughputChartTests
     [Fact]
     public void NaN_is_not_measured_and_zero_is_drawn()
         => Assert.NotEmpty(Render(("CPU", [double.NaN, 0.0, 3.0])));
+
+    [Fact]
+    public void Rates_of_any_drawable_magnitude_are_drawn()
+    {
+        // ScottPlot's default labels of 1e200 ("1,000,000,...") were wider than the picture: no plot area was left.
+        var pixels = PngDecoder.Decode(Render(("CPU", [1e200, 2e200, 3e200])));
+        int blue = 0;
+        foreach (var c in pixels)
+            if (Math.Abs(c.Red - 0x1f) <= 12 && Math.Abs(c.Green - 0x77) <= 12 && Math.Abs(c.Blue - 0xb4) <= 12) blue++;
+        Assert.True(blue > 100, $"only {blue} pixels of the line's colour");
+    }
 }

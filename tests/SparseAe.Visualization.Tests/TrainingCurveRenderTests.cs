@@ -87,6 +87,37 @@ public class TrainingCurveRenderTests
         Assert.Equal(800, pixels.GetLength(0));
     }
 
+    [Theory]
+    [InlineData(1e30)]
+    [InlineData(1e200)]
+    public void Costs_of_any_drawable_magnitude_leave_room_for_the_curves_on_a_linear_axis(double scale)
+    {
+        // ScottPlot's default labels write every digit ("3,199,999,999,999,999,725,860,827,430,912" for 3.2E+30): they pushed
+        // the curves right, and at 1e200 left no plot area at all. The unscaled history's J starts near x = 70.
+        List<CostBreakdown> history = CurveHistories.Typical(20)
+            .Select(c => new CostBreakdown(c.Total * scale, c.Reconstruction * scale, c.WeightDecay * scale, c.Sparsity * scale)).ToList();
+        SKColor[,] pixels = PngDecoder.Decode(TrainingCurve.RenderPng(history, yScale: CurveYScale.Linear));
+        int left = int.MaxValue;
+        for (int y = 0; y < 500; y++)
+            for (int x = 0; x < 600; x++)
+                if (Near(pixels[x, y], new SKColor(0x1f, 0x77, 0xb4))) left = Math.Min(left, x);
+        Assert.True(left < 150, $"J's curve starts at x = {left} (int.MaxValue: not drawn)");
+    }
+
+    [Theory]
+    [InlineData(5.0, "5")]
+    [InlineData(1500.0, "1,500")]
+    [InlineData(3.2000000000000004e30, "3.2E+30")]
+    [InlineData(-2.4e200, "-2.4E+200")]
+    [InlineData(1e9, "1E+09")]
+    public void Linear_tick_labels_are_short_at_any_magnitude(double value, string label)
+    {
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        try { Assert.Equal(label, LinearTicks.Format(value)); }
+        finally { System.Globalization.CultureInfo.CurrentCulture = culture; }
+    }
+
     private static bool Near(SKColor a, SKColor b)
         => Math.Abs(a.Red - b.Red) <= 12 && Math.Abs(a.Green - b.Green) <= 12 && Math.Abs(a.Blue - b.Blue) <= 12;
 }
