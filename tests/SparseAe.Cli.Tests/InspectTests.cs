@@ -88,6 +88,25 @@ public class InspectTests
     }
 
     [Fact]
+    public void Columns_stay_aligned_when_a_name_class_or_dims_is_longer_than_its_column()
+    {
+        // A name of more than 20 characters (MATLAB allows 63) pushed its row's class, dims and figures right of the others'.
+        var dir = Cli.TempDirectory();
+        SparseAe.Mat.MatWriter.Write(Path.Combine(dir, "long.mat"),
+        [
+            SparseAe.Mat.MatVariable.FromDoubles("a_name_much_longer_than_twenty_characters", [1, 1], [1]),
+            SparseAe.Mat.MatVariable.FromDoubles("x", [1, 1, 1, 1, 1, 1, 1, 1], [2]),
+            SparseAe.Mat.MatVariable.FromDoubles("y", [1, 1], [3]),
+        ]);
+        var (code, output, error) = Cli.Run(dir, "inspect", "long.mat");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var lines = output.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, lines.Length);
+        Assert.Single(lines.Select(l => l.IndexOf("double", StringComparison.Ordinal)).Distinct());
+        Assert.Single(lines.Select(l => l.IndexOf("min", StringComparison.Ordinal)).Distinct());
+    }
+
+    [Fact]
     public void A_folder_or_a_missing_file_is_named_as_such()
     {
         var dir = Cli.TempDirectory();

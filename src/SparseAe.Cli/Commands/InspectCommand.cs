@@ -40,13 +40,18 @@ internal static class InspectCommand
             return;
         }
         output.WriteLine($"{path}: {mat.Format}, {rows.Count} variable(s)");
+        // Columns at least 20, 8 and 14 wide, wider when an entry is longer (a name may have 63 characters), so they stay aligned.
+        int nameWidth = rows.Select(r => r.Name.Length).Append(20).Max();
+        int classWidth = rows.Select(r => r.Class.Length).Append(8).Max();
+        int dimsWidth = rows.Select(r => Dims(r).Length).Append(14).Max();
         foreach (var r in rows)
         {
-            string dims = string.Join('x', r.Dims);
             string numbers = r.Complex ? "  complex (values not decoded)" : r.Sum is null ? "" : $"  min {Said(r.Min)}  max {Said(r.Max)}  sum {Said(r.Sum)}";
-            output.WriteLine($"  {r.Name,-20} {r.Class,-8} {dims,-14}{numbers}");
+            output.WriteLine($"  {r.Name.PadRight(nameWidth)} {r.Class.PadRight(classWidth)} {Dims(r).PadRight(dimsWidth)}{numbers}");
         }
     }
+
+    private static string Dims(VariableInfo r) => string.Join('x', r.Dims);
 
     private static string Said(double? value) => value?.ToString("G6", CultureInfo.InvariantCulture) ?? "-";
 
