@@ -18,7 +18,8 @@ internal static class LogTicks
     /// </summary>
     public static void Apply(Plot plot, double decades)
     {
-        var ticks = new NumericAutomatic { LabelFormatter = Format };
+        int digits = DigitsFor(decades);
+        var ticks = new NumericAutomatic { LabelFormatter = position => Format(position, digits) };
         if (decades >= 1.0)
         {
             ticks.IntegerTicksOnly = true;
@@ -34,6 +35,18 @@ internal static class LogTicks
     public static int LabelStep(int first, int last) => Math.Max(1, (last - first + 9) / 10);
 
     /// <summary>10^position, in at most 3 significant digits ("0.001", "10", "1E+06"), invariant culture.</summary>
-    public static string Format(double position)
-        => Math.Pow(10, position).ToString("G3", CultureInfo.InvariantCulture);
+    public static string Format(double position) => Format(position, 3);
+
+    /// <summary>10^position in at most <paramref name="digits"/> significant digits, invariant culture.</summary>
+    public static string Format(double position, int digits)
+        => Math.Pow(10, position).ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The significant digits that tell apart the labels of ticks over <paramref name="decades"/> (log10(max / min)):
+    /// 3, and for a range narrower than a tenth of a decade one more for each tenfold narrowing, up to 15. Ticks
+    /// about a fifth of the range apart differ in value by about 2.3 decades / 5; over 10.000..10.002 (8.7e-5
+    /// decades) every label read "10" in 3 digits.
+    /// </summary>
+    public static int DigitsFor(double decades)
+        => decades >= 0.1 || !(decades > 0) ? 3 : Math.Min(15, 3 + (int)Math.Ceiling(Math.Log10(0.1 / decades)));
 }

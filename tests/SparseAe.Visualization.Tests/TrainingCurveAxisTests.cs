@@ -89,4 +89,21 @@ public class TrainingCurveAxisTests
     [InlineData(0.30103, "2")]
     public void Log_tick_labels_show_the_value_not_its_logarithm(double position, string label)
         => Assert.Equal(label, LogTicks.Format(position));
+
+    // A log axis over a narrow range (J from 10.000 to 10.002) labelled every tick "10": 3 significant digits.
+    [Fact]
+    public void Log_tick_labels_over_a_narrow_range_tell_the_ticks_apart()
+    {
+        var plot = new ScottPlot.Plot();
+        double decades = Math.Log10(10.002 / 10.000);
+        LogTicks.Apply(plot, decades);
+        var format = ((ScottPlot.TickGenerators.NumericAutomatic)plot.Axes.Left.TickGenerator).LabelFormatter;
+        string[] labels = [.. new[] { 10.0, 10.0005, 10.001, 10.0015, 10.002 }.Select(v => format(Math.Log10(v)))];
+        Assert.Equal(labels.Length, labels.Distinct().Count());
+        Assert.Equal("10.001", labels[2]);
+        Assert.Equal(3, LogTicks.DigitsFor(1.0));   // a decade or more: as before
+        Assert.Equal(3, LogTicks.DigitsFor(0.1));
+        Assert.Equal(15, LogTicks.DigitsFor(1e-30));
+        Assert.Equal(3, LogTicks.DigitsFor(0));
+    }
 }
