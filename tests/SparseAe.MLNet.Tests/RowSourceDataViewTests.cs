@@ -117,6 +117,32 @@ public class RowSourceDataViewTests
         }
     }
 
+    // GetRowCount returned the rowCount given whatever the rows were, and ML.NET trusts it: Cache over 10 rows said
+    // to be 4 kept 4 without a word, and over 5 rows said to be 10 threw a bare IndexOutOfRangeException.
+    [Fact]
+    public void A_rowCount_that_is_not_the_source_s_is_refused_naming_both()
+    {
+        var ml = new MLContext(seed: 1);
+        var tooLow = ml.Data.Cache(ml.Data.LoadFromRowSource(new GeneratedRows(10, 3), "Patch", rowCount: 4));
+        // Cache's filler thread fails, and ML.NET wraps what it threw ("Event we were waiting on was subject to an exception").
+        var low = Assert.IsType<InvalidDataException>(Assert.Throws<InvalidOperationException>(() => tooLow.GetColumn<float[]>("Patch").Count()).InnerException);
+        Assert.Equal("The row source GeneratedRows has more than 4 rows, but LoadFromRowSource's rowCount says 4; give the source's number of rows, or null when it is not known.", low.Message);
+
+        var tooHigh = ml.Data.LoadFromRowSource(new GeneratedRows(5, 3), "Patch", rowCount: 10);
+        var high = Assert.Throws<InvalidDataException>(() => tooHigh.GetColumn<float[]>("Patch").Count());
+        Assert.Equal("The row source GeneratedRows has 5 rows, but LoadFromRowSource's rowCount says 10; give the source's number of rows, or null when it is not known.", high.Message);
+
+        var none = ml.Data.LoadFromRowSource(new GeneratedRows(1, 3), "Patch", rowCount: 0);
+        Assert.StartsWith("The row source GeneratedRows has more than 0 rows", Assert.Throws<InvalidDataException>(() => none.GetColumn<float[]>("Patch").Count()).Message);
+
+        // A source that knows its rows is checked when the view is made.
+        var known = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Data.LoadFromRowSource(new ArrayRowSource(new float[6], 2, 3), "Patch", rowCount: 3));
+        Assert.StartsWith("rowCount must be null or the source's 2 rows (its RowCount), but is 3.", known.Message);
+
+        var right = ml.Data.Cache(ml.Data.LoadFromRowSource(new GeneratedRows(4, 3), "Patch", rowCount: 4));
+        Assert.Equal(4, right.GetColumn<float[]>("Patch").Count());
+    }
+
     [Fact]
     public void Bad_arguments_are_refused()
     {

@@ -59,17 +59,31 @@ internal sealed class RowSourceDataView : IDataView
         // disposed), and then MoveNext stays false without touching the reader. This cursor kept its last
         // Position and read a reader it had disposed, and the transformers' "no row" check, which looks at
         // Position, passed the last row's code on after the end.
+        // The rows are checked against the rowCount given, which GetRowCount reports and ML.NET trusts: Cache read
+        // only that many (10 rows said to be 4 were cached as 4, silently) or indexed past the rows it got. At the
+        // last row counted the source is asked for one more, since a consumer that trusts the count asks no further.
         public override bool MoveNext()
         {
             if (!_done && _reader.TryReadRow(_row))
             {
                 _position++;
+                long? n = _parent._rowCount;
+                if (_position >= n || (_position == n - 1 && _reader.TryReadRow(_peek ??= new float[_row.Length])))
+                    throw CountMismatch($"more than {n}");
                 return true;
             }
+            if (!_done && _parent._rowCount is { } count && _position + 1 != count)
+                throw CountMismatch($"{_position + 1}");
             _done = true;
             _position = -1;
             return false;
         }
+
+        private float[]? _peek;
+
+        private InvalidDataException CountMismatch(string rows)
+            => new($"The row source {_parent._source.Description ?? _parent._source.GetType().Name} has {rows} rows, but LoadFromRowSource's rowCount says {_parent._rowCount}; " +
+                   "give the source's number of rows, or null when it is not known.");
 
         private void CheckRow(string column)
         {
