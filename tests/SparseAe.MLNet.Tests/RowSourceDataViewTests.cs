@@ -143,6 +143,53 @@ public class RowSourceDataViewTests
         Assert.Equal(4, right.GetColumn<float[]>("Patch").Count());
     }
 
+    // Rows 0, 1, 2, ... with row `failAt` refused as a CSV's bad line is: part of it written, then an exception, and
+    // the reader goes on with the next row if asked again.
+    private sealed class FailingRows(int rows, int failAt) : IRowSource
+    {
+        public int VectorSize => 2;
+        public IRowReader OpenPass(int pass) => new Reader(rows, failAt);
+
+        private sealed class Reader(int rows, int failAt) : IRowReader
+        {
+            private int _next;
+
+            public bool TryReadRow(Span<float> destination)
+            {
+                if (_next >= rows) return false;
+                destination.Fill(_next);
+                if (_next++ == failAt)
+                {
+                    destination[0] = -1;
+                    throw new InvalidDataException($"row {failAt} is bad");
+                }
+                return true;
+            }
+
+            public void Dispose() { }
+        }
+    }
+
+    // After the source threw, the cursor kept the last Position, its getter returned the row half overwritten by the
+    // failed read (-1, 2 for row 1), and MoveNext read on: row 3 came as the next row, row 2 missing without a word.
+    [Fact]
+    public void A_cursor_whose_source_threw_reads_no_further()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromRowSource(new FailingRows(4, failAt: 2), "Patch");
+        using var cursor = data.GetRowCursor(data.Schema);
+        var getter = cursor.GetGetter<VBuffer<float>>(data.Schema["Patch"]);
+        VBuffer<float> value = default;
+        Assert.True(cursor.MoveNext());
+        Assert.True(cursor.MoveNext());
+        Assert.Equal("row 2 is bad", Assert.Throws<InvalidDataException>(() => cursor.MoveNext()).Message);
+        Assert.Equal(-1, cursor.Position);
+        Assert.StartsWith("Column 'Patch' cannot be read: the cursor is on no row", Assert.Throws<InvalidOperationException>(() => getter(ref value)).Message);
+        var again = Assert.Throws<InvalidOperationException>(() => cursor.MoveNext());
+        Assert.Equal("The row source FailingRows failed at row 2 (row 2 is bad); this cursor reads no further: open another.", again.Message);
+        Assert.IsType<InvalidDataException>(again.InnerException);
+    }
+
     [Fact]
     public void Bad_arguments_are_refused()
     {

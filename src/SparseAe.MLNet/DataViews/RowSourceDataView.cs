@@ -59,10 +59,34 @@ internal sealed class RowSourceDataView : IDataView
         // disposed), and then MoveNext stays false without touching the reader. This cursor kept its last
         // Position and read a reader it had disposed, and the transformers' "no row" check, which looks at
         // Position, passed the last row's code on after the end.
+        // A source that threw may have written part of the row, and a reader asked again may go on with the next
+        // row (a CSV's does, past its bad line): the cursor is then on no row and refuses to read further.
+        public override bool MoveNext()
+        {
+            if (_failure is not null && !_disposed)
+                throw new InvalidOperationException(
+                    $"The row source {SourceName} failed at row {_failedRow} ({_failure.Message}); this cursor reads no further: open another.", _failure);
+            long row = _position + 1;
+            try
+            {
+                return Next();
+            }
+            catch (Exception e)
+            {
+                (_failure, _failedRow, _position) = (e, row, -1);
+                throw;
+            }
+        }
+
+        private Exception? _failure;
+        private long _failedRow;
+
+        private string SourceName => _parent._source.Description ?? _parent._source.GetType().Name;
+
         // The rows are checked against the rowCount given, which GetRowCount reports and ML.NET trusts: Cache read
         // only that many (10 rows said to be 4 were cached as 4, silently) or indexed past the rows it got. At the
         // last row counted the source is asked for one more, since a consumer that trusts the count asks no further.
-        public override bool MoveNext()
+        private bool Next()
         {
             if (!_done && _reader.TryReadRow(_row))
             {
@@ -82,7 +106,7 @@ internal sealed class RowSourceDataView : IDataView
         private float[]? _peek;
 
         private InvalidDataException CountMismatch(string rows)
-            => new($"The row source {_parent._source.Description ?? _parent._source.GetType().Name} has {rows} rows, but LoadFromRowSource's rowCount says {_parent._rowCount}; " +
+            => new($"The row source {SourceName} has {rows} rows, but LoadFromRowSource's rowCount says {_parent._rowCount}; " +
                    "give the source's number of rows, or null when it is not known.");
 
         private void CheckRow(string column)
