@@ -29,6 +29,12 @@ public sealed class ZcaWhitening
     /// <summary>The largest V supported (a V x V matrix of 64 Mi entries); saved whitenings are held to it too.</summary>
     public const int MaxDimension = 8192;
 
+    /// <summary>
+    /// An eigenvalue at most this fraction of the largest is 0 (float's epsilon, 2^-23): the covariance is summed
+    /// from float products, whose rounding lifts a 0 to about 1e-8 of the largest. Epsilon 0 refuses such data.
+    /// </summary>
+    internal const double SingularRatio = 1.0 / (1 << 23);
+
     /// <summary>V, the length of the vectors.</summary>
     public int Dimension { get; }
 
@@ -93,9 +99,14 @@ public sealed class ZcaWhitening
         checkCancellation?.Invoke();
         var u = evd.EigenVectors;
         // Zero relative to the largest eigenvalue: an absolute 1e-12 called full-rank data of scale 1e-7 singular.
-        double largest = evd.EigenValues.Max(e => e.Real);
-        if (epsilon == 0 && evd.EigenValues.Any(e => e.Real <= 1e-12 * largest))
-            throw new ArgumentException("The covariance is singular (an eigenvalue is 0); ZCA needs Epsilon > 0 for such data.", nameof(epsilon));
+        // And zero within float's precision: the covariance is summed from float products, which lift an exact 0
+        // to 1e-9..6e-8 of the largest (rows with their means removed, a column the sum of two others); 1e-12 let
+        // such rows through, and W amplified rounding along the null direction 1e4-fold.
+        double largest = evd.EigenValues.Max(e => e.Real), smallest = evd.EigenValues.Min(e => e.Real);
+        if (epsilon == 0 && smallest <= SingularRatio * largest)
+            throw new ArgumentException(
+                $"The covariance is singular (an eigenvalue is 0, or at most {SingularRatio:G3} times the largest, float's precision: the smallest is {smallest:G3}, " +
+                $"the largest {largest:G3}); ZCA needs Epsilon > 0 for such data.", nameof(epsilon));
         var scale = Vector<double>.Build.Dense(d, k => 1.0 / Math.Sqrt(Math.Max(evd.EigenValues[k].Real, 0) + epsilon));
         var w = u * Matrix<double>.Build.DenseOfDiagonalVector(scale) * u.Transpose();
         var wf = new float[d * d];
