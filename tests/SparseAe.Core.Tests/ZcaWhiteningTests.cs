@@ -137,6 +137,34 @@ public class ZcaWhiteningTests
         if (rows > 2 * d) Assert.Equal(d, ZcaWhitening.Fit(x, rows, d, 0).Dimension);
     }
 
+    // Correlated rows of scale 1e-21 and 1e-22: their float products are subnormal, and the covariance lost its
+    // precision without a word: the whitened rows' covariance was 1e-3 and 0.28 off the identity (1e-7 at scale 1).
+    // Rows of scale 1e-19 still fit and whiten, and an Epsilon of at least 1.18e-38 fits the small rows as before.
+    [Theory]
+    [InlineData(1e-21)]
+    [InlineData(1e-22)]
+    public void Rows_too_small_to_square_are_refused_and_rows_of_1e_19_are_whitened(double scale)
+    {
+        const int rows = 2000, d = 4;
+        var x = Correlated(rows, d, 4);
+        var small = x.Select(v => (float)(v * scale)).ToArray();
+        var e = Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(small, rows, d, 0));
+        Assert.Equal("x", e.ParamName);
+        Assert.StartsWith("The covariance of these rows underflows float: they differ from their means by at most ", e.Message);
+        Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(small, rows, d, 1e-45));
+        // An Epsilon of at least float's smallest normal value outweighs what the products lose: W is about I / sqrt(epsilon).
+        var regularised = ZcaWhitening.Fit(small, rows, d, 0.1);
+        for (int i = 0; i < d; i++) Assert.Equal(1 / Math.Sqrt(0.1), regularised.Matrix[i * d + i], 1e-5);
+
+        var fine = x.Select(v => (float)(v * 1e-19)).ToArray();
+        var zca = ZcaWhitening.Fit(fine, rows, d, 0);
+        var y = new float[rows * d];
+        zca.ApplyBatch(fine, rows, y);
+        var c = Covariance(y, rows, d);
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++) Assert.Equal(i == j ? 1.0 : 0.0, c[i, j], 1e-4);
+    }
+
     [Fact]
     public void The_saved_format_round_trips_and_catches_damage()
     {

@@ -78,11 +78,13 @@ public sealed class ZcaWhitening
         var centred = new float[block * d];
         var partial = new float[d * d];
         var sigma = new double[d * d];
+        float deviation = 0;   // the largest |x - mu|
         for (int r0 = 0; r0 < rows; r0 += block)
         {
             int n = Math.Min(block, rows - r0);
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < d; j++) centred[i * d + j] = x[(r0 + i) * d + j] - mean[j];
+            deviation = Math.Max(deviation, Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(centred.AsSpan(0, n * d))));
             MatrixKernels.MultiplyAtB(centred.AsSpan(0, n * d), centred.AsSpan(0, n * d), partial, n, d, d);
             for (int k = 0; k < partial.Length; k++) sigma[k] += partial[k];
             checkCancellation?.Invoke();
@@ -94,6 +96,15 @@ public sealed class ZcaWhitening
             throw new ArgumentException(
                 $"The covariance of these rows overflows float at entry ({overflow / d}, {overflow % d}): their values, up to {Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x.Slice(0, rows * d))):G3}, " +
                 "are too large to square; scale them (to magnitudes below about 1e18) before ZCA.", nameof(x));
+        // Products below float's smallest normal value are subnormal: rows of scale 1e-21 whitened to a covariance
+        // 1e-3 off the identity, 1e-22 to 0.28 off, without a word. An Epsilon of at least that value outweighs
+        // the lost precision (a contrast-normalised patch of tiny pixels with ZcaEpsilon 0.1), and rows that do
+        // not vary at all are exact zeros.
+        if (deviation > 0 && (double)deviation * deviation < FloatLimits.SmallestNormal && epsilon < FloatLimits.SmallestNormal)
+            throw new ArgumentException(
+                $"The covariance of these rows underflows float: they differ from their means by at most {deviation:G3}, whose square is below float's smallest normal value " +
+                $"({FloatLimits.SmallestNormal:G3}), so their products lose their precision; scale them (to magnitudes above about 1e-18) before ZCA, " +
+                $"or use an Epsilon of at least {FloatLimits.SmallestNormal:G3}, which outweighs what is lost (it is {epsilon:R}).", nameof(x));
         var cov = Matrix<double>.Build.Dense(d, d, (i, j) => sigma[i * d + j] / rows);
         var evd = cov.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
         checkCancellation?.Invoke();
