@@ -73,16 +73,18 @@ internal static class ModelFiles
 
     /// <summary>
     /// The weights of the last sparse autoencoder or convolutional featurizer in the model (a chain or a single
-    /// transformer): for the featurizer, those of the patch autoencoder it holds, as <see cref="FeatureStage"/> finds it.
+    /// transformer): for the featurizer, those of the patch autoencoder it holds.
     /// </summary>
     public static AutoencoderWeights Weights(ITransformer model, string path)
-        => Flatten(model).Select(t => t switch
-            {
-                SparseAutoencoderTransformer ae => ae.Weights,
-                ConvolutionalFeaturizerTransformer conv => new AutoencoderWeights(conv.Featurizer.Parameters),
-                _ => null,
-            }).LastOrDefault(w => w is not null)
-            ?? throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer.");
+    {
+        var (transformers, last) = FeatureTransformer(model, path);
+        return transformers[last] switch
+        {
+            SparseAutoencoderTransformer ae => ae.Weights,
+            ConvolutionalFeaturizerTransformer conv => new AutoencoderWeights(conv.Featurizer.Parameters),
+            var other => throw new System.Diagnostics.UnreachableException($"FeatureTransformer found a {other.GetType().Name}."),
+        };
+    }
 
     /// <summary>
     /// What featurize runs: the model's transformers up to its last sparse autoencoder or convolutional featurizer
@@ -94,16 +96,25 @@ internal static class ModelFiles
     /// </summary>
     public static (ITransformer Features, ITransformer[] After, string Input, string Output) FeatureStage(ITransformer model, string path)
     {
-        var transformers = Flatten(model).ToArray();
-        int last = Array.FindLastIndex(transformers, t => t is SparseAutoencoderTransformer or ConvolutionalFeaturizerTransformer);
-        var (input, output) = transformers.ElementAtOrDefault(last) switch
+        var (transformers, last) = FeatureTransformer(model, path);
+        var (input, output) = transformers[last] switch
         {
             SparseAutoencoderTransformer ae => (ae.InputColumnName, ae.OutputColumnName),
             ConvolutionalFeaturizerTransformer conv => (conv.InputColumnName, conv.OutputColumnName),
-            _ => throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer."),
+            var other => throw new System.Diagnostics.UnreachableException($"FeatureTransformer found a {other.GetType().Name}."),
         };
         var stage = last == 0 ? transformers[0] : new TransformerChain<ITransformer>(transformers[..(last + 1)]);
         return (stage, transformers[(last + 1)..], input, output);
+    }
+
+    // The model's transformers in order (chains flattened) and the index of its last sparse autoencoder or
+    // convolutional featurizer, the one whose filters show draws and whose code featurize writes.
+    private static (ITransformer[] Transformers, int Last) FeatureTransformer(ITransformer model, string path)
+    {
+        var transformers = Flatten(model).ToArray();
+        int last = Array.FindLastIndex(transformers, t => t is SparseAutoencoderTransformer or ConvolutionalFeaturizerTransformer);
+        if (last < 0) throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer.");
+        return (transformers, last);
     }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer t)
