@@ -88,14 +88,16 @@ internal sealed class RowSourceDataView : IDataView
         // last row counted the source is asked for one more, since a consumer that trusts the count asks no further.
         private bool Next()
         {
-            if (!_done && !_sourceEnded && _reader.TryReadRow(_row))
+            if (!_done && _reader.TryReadRow(_row))
             {
                 _position++;
                 long? n = _parent._rowCount;
                 if (_position >= n) throw CountMismatch($"more than {n}");
-                // The look ahead that found the end is the reader's last read: a reader is not asked again after its false.
-                if (_position == n - 1 && !(_sourceEnded = !_reader.TryReadRow(_peek ??= new float[_row.Length])))
-                    throw CountMismatch($"more than {n}");
+                if (_position == n - 1)
+                {
+                    if (_reader.TryReadRow(_peek ??= new float[_row.Length])) throw CountMismatch($"more than {n}");
+                    _done = true;   // the look ahead found the end: it was the reader's last read (a reader is not asked again after its false)
+                }
                 return true;
             }
             if (!_done && _parent._rowCount is { } count && _position + 1 != count)
@@ -106,7 +108,6 @@ internal sealed class RowSourceDataView : IDataView
         }
 
         private float[]? _peek;
-        private bool _sourceEnded;   // the look ahead at the last counted row found the end
 
         private InvalidDataException CountMismatch(string rows)
             => new($"The row source {SourceName} has {rows} rows, but LoadFromRowSource's rowCount says {_parent._rowCount}; " +
