@@ -24,18 +24,27 @@ public static class MatWriter
     private const uint LogicalFlag = 0x0200;
     private static readonly Regex ValidName = new("^[A-Za-z][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant);
 
-    /// <summary>Writes (or overwrites) the file at <paramref name="path"/>.</summary>
-    /// <exception cref="ArgumentException">A variable cannot be written; nothing is written then.</exception>
+    /// <summary>
+    /// Writes (or overwrites) the file at <paramref name="path"/>, all or nothing: the file goes to a temporary
+    /// file beside it and is renamed over <paramref name="path"/> once whole, so a failure part-way (a full disk, a
+    /// variable that compresses beyond 4 GB) or a crash leaves the old file as it was, and a reader sees the old
+    /// file or the whole new one.
+    /// </summary>
+    /// <exception cref="ArgumentException">A variable cannot be written; the old file is kept then.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException"><paramref name="path"/> is a folder, or no file can be made in its folder.</exception>
     public static void Write(string path, IEnumerable<MatVariable> variables, bool compress = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         var checkedVariables = Validate(variables);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        WriteValidated(stream, checkedVariables, compress);
+        SparseAe.Persistence.AtomicFile.Write(path, stream => WriteValidated(stream, checkedVariables, compress));
     }
 
     /// <summary>Writes a whole MAT file at the current position of <paramref name="stream"/>.</summary>
-    /// <exception cref="ArgumentException">A variable cannot be written; nothing is written then.</exception>
+    /// <exception cref="ArgumentException">
+    /// A variable cannot be written. Nothing is written then, except for a variable that compresses beyond 4 GB,
+    /// found only as it is compressed: the variables before it are in <paramref name="stream"/> then.
+    /// </exception>
     public static void Write(Stream stream, IEnumerable<MatVariable> variables, bool compress = false)
     {
         ArgumentNullException.ThrowIfNull(stream);

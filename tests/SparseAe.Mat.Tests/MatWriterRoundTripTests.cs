@@ -113,6 +113,48 @@ public class MatWriterRoundTripTests
     }
 
     [Fact]
+    public void Writing_over_a_file_replaces_it_whole_so_a_reader_of_the_old_file_still_reads_the_old_file()
+    {
+        string folder = Directory.CreateTempSubdirectory("sparseae-matwriter-").FullName;
+        string path = Path.Combine(folder, "weights.mat");
+        try
+        {
+            MatWriter.Write(path, [MatVariable.FromDoubles("old", [1, 3], [1, 2, 3])]);
+            byte[] oldBytes = File.ReadAllBytes(path);
+            using (var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                // Written in place, the file was truncated under the reader (or refused while it was open).
+                MatWriter.Write(path, [MatVariable.FromDoubles("new", [2, 2], [4, 5, 6, 7])], compress: true);
+                var seen = new MemoryStream();
+                reader.CopyTo(seen);
+                Assert.Equal(oldBytes, seen.ToArray());
+            }
+            Assert.Equal([4.0, 5, 6, 7], MatFile.Read(path)["new"].ToDoubleArray());
+            Assert.Equal(["weights.mat"], Directory.GetFiles(folder).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Writing_to_a_folder_is_refused_naming_the_path_as_a_folder()
+    {
+        string folder = Directory.CreateTempSubdirectory("sparseae-matwriter-").FullName;
+        try
+        {
+            var error = Assert.Throws<IOException>(() => MatWriter.Write(folder, [MatVariable.FromDoubles("x", [1, 1], [0])]));
+            Assert.Equal($"Cannot write '{folder}': it is a folder.", error.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Uncompressed_output_has_the_specified_byte_layout()
     {
         var buffer = new MemoryStream();

@@ -12,7 +12,16 @@ namespace SparseAe.Persistence;
 /// A symbolic link at <c>path</c> is replaced by the new file, as a rename does; the file it pointed to is
 /// kept as it was. A folder at <c>path</c> is refused before anything is written.
 /// </summary>
-public static class AtomicFile
+/// <remarks>
+/// SparseAe.Mat, which references nothing beyond the base class library, compiles this same file as an
+/// internal type (SPARSEAE_MAT) for <c>MatWriter.Write(path, ...)</c>: one implementation, two assemblies.
+/// </remarks>
+#if SPARSEAE_MAT
+internal
+#else
+public
+#endif
+static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> with <paramref name="write"/>, all or nothing.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
