@@ -16,25 +16,11 @@ internal sealed record SampleArguments(string DataDirectory, string OutputDirect
     /// <summary>Parses the arguments; throws ArgumentException with a one-line reason.</summary>
     public static SampleArguments Parse(IReadOnlyList<string> args)
     {
-        string data = DefaultDataDirectory, output = DefaultOutputDirectory;
-        bool quick = false;
-        for (int i = 0; i < args.Count; i++)
-        {
-            switch (args[i])
-            {
-                case "--quick": quick = true; break;
-                case "--data-dir": data = Value(args, ref i); break;
-                case "--output-dir": output = Value(args, ref i); break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}'");
-            }
-        }
-        return new SampleArguments(data, output, quick);
-    }
-
-    private static string Value(IReadOnlyList<string> args, ref int i)
-    {
-        if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal) || args[i + 1].Length == 0)
-            throw new ArgumentException($"{args[i]} needs a folder after it");
-        return args[++i];
+        var (values, switches) = SparseAe.Samples.SampleCommandLine.Parse(args,
+            new Dictionary<string, string> { ["--data-dir"] = "a folder", ["--output-dir"] = "a folder" }, ["--quick"]);
+        return new SampleArguments(
+            values.GetValueOrDefault("--data-dir", DefaultDataDirectory),
+            values.GetValueOrDefault("--output-dir", DefaultOutputDirectory),
+            switches.Contains("--quick"));
     }
 }
