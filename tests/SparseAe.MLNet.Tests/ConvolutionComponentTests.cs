@@ -279,10 +279,10 @@ public class ConvolutionComponentTests
         Assert.Equal("Autoencoder.SparsityTarget", e.ParamName);
         Assert.StartsWith("Autoencoder.SparsityTarget ", e.Message);
 
-        // Flat images, contrast-normalised, are all zeros: their covariance is singular.
-        var flat = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new Image { Pixels = Enumerable.Repeat(0.5f, 144).ToArray() }));
+        // Images each of one grey give patches along one direction: their covariance is singular.
+        var flat = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(i => new Image { Pixels = Enumerable.Repeat(0.1f * (i + 1), 144).ToArray() }));
         var singular = Options(zca: 0);
-        singular.Normalization = SparseAe.Convolution.PatchNormalizationKind.Contrast;
+        singular.Normalization = SparseAe.Convolution.PatchNormalizationKind.None;
         singular.Autoencoder.Decoder = DecoderKind.Linear;
         e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(singular).Fit(flat));
         Assert.Equal("ZcaEpsilon", e.ParamName);
@@ -298,21 +298,43 @@ public class ConvolutionComponentTests
 
     // Contrast-normalised patches sum to 0, so their covariance is singular whatever the images; float rounding
     // lifted its zero eigenvalue above ZCA's threshold, and with ZcaEpsilon 0 a featurizer trained whose features
-    // disagreed with its own ONNX graph by 3e-4 of their scale (documented: 1e-5).
+    // disagreed with its own ONNX graph by 3e-4 of their scale (documented: 1e-5). Then Fit refused it as singular,
+    // after reading every image; now the options are refused when the estimator is made.
     [Fact]
-    public void Contrast_normalised_patches_with_a_ZcaEpsilon_of_0_are_refused_as_singular()
+    public void Contrast_normalisation_with_a_ZcaEpsilon_of_0_is_refused_when_the_estimator_is_made()
     {
         var ml = new MLContext(seed: 1);
-        var rng = new Random(1);
-        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(_ => new SmallImage { Pixels = Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray() }));
         var options = new ConvolutionalFeaturizerOptions
         {
             ImageHeight = 4, ImageWidth = 4, PatchSize = 4, PoolGrid = 1, PatchCount = 100, ZcaEpsilon = 0,
             Normalization = SparseAe.Convolution.PatchNormalizationKind.Contrast,
             Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 3, MaxIterations = 10 },
         };
-        var e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(options).Fit(images));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.ConvolutionalSparseFeatures(options));
         Assert.Equal("ZcaEpsilon", e.ParamName);
-        Assert.StartsWith("The covariance is singular (an eigenvalue is 0", e.Message);
+        Assert.Equal(0.0, e.ActualValue);
+        Assert.StartsWith("ZcaEpsilon must be above 0 (or null) with Normalization Contrast: contrast-normalised patches sum to 0, so their covariance is singular; but is 0.", e.Message);
+        options.ZcaEpsilon = 1e-5;
+        Assert.NotNull(ml.Transforms.ConvolutionalSparseFeatures(options));
+    }
+
+    // Patches of pixels near 1e-21 cannot be whitened in float without an epsilon; ZCA's refusal said "use an
+    // Epsilon of at least ..." under its own parameter name 'x', which names neither the option nor the data.
+    [Fact]
+    public void Patches_too_small_to_whiten_are_refused_naming_the_input_and_ZcaEpsilon()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(1);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(_ => new SmallImage { Pixels = Enumerable.Range(0, 16).Select(_ => (float)(1e-21 * rng.NextDouble())).ToArray() }));
+        var options = new ConvolutionalFeaturizerOptions
+        {
+            ImageHeight = 4, ImageWidth = 4, PatchSize = 4, PoolGrid = 1, PatchCount = 100, ZcaEpsilon = 0,
+            Normalization = SparseAe.Convolution.PatchNormalizationKind.None,
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 3, MaxIterations = 10 },
+        };
+        var e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(options).Fit(images));
+        Assert.Equal("input", e.ParamName);
+        Assert.StartsWith("The covariance of these rows underflows float", e.Message);
+        Assert.Contains("or raise ZcaEpsilon to at least 1.18E-38, which outweighs what is lost (it is 0)", e.Message);
     }
 }

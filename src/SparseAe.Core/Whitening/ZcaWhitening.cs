@@ -104,7 +104,7 @@ public sealed class ZcaWhitening
             throw new ArgumentException(
                 $"The covariance of these rows underflows float: they differ from their means by at most {deviation:G3}, whose square is below float's smallest normal value " +
                 $"({FloatLimits.SmallestNormal:G3}), so their products lose their precision; scale them (to magnitudes above about 1e-18) before ZCA, " +
-                $"or use an Epsilon of at least {FloatLimits.SmallestNormal:G3}, which outweighs what is lost (it is {epsilon:R}).", nameof(x));
+                $"or raise Epsilon to at least {FloatLimits.SmallestNormal:G3}, which outweighs what is lost (it is {epsilon:R}).", nameof(x));
         var cov = Matrix<double>.Build.Dense(d, d, (i, j) => sigma[i * d + j] / rows);
         var evd = cov.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
         checkCancellation?.Invoke();

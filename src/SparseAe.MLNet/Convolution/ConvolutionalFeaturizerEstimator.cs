@@ -75,6 +75,11 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
             {
                 throw ArgumentMessages.Renamed(e, "Epsilon", nameof(o.ZcaEpsilon));   // "ZCA needs Epsilon > 0": here it is ZcaEpsilon
             }
+            catch (ArgumentException e) when (e.ParamName == "x")
+            {
+                // The patches cannot be whitened ("or raise Epsilon to at least ..."): the images are at fault, and the option is ZcaEpsilon.
+                throw new ArgumentException(ArgumentMessages.Rename(ArgumentMessages.Text(e), "Epsilon", nameof(o.ZcaEpsilon)), "input", e);
+            }
             new PatchPreprocessor(PatchNormalizationKind.None, 0, zca).Apply(patches, o.PatchCount, length);
         }
         HostAccess.Info(channel, $"Sampled {o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {count} images; training the patch autoencoder.");

@@ -85,6 +85,11 @@ public sealed class ConvolutionalFeaturizerOptions
                 $"ContrastEpsilon must be finite and at least {PatchPreprocessor.MinContrastEpsilon:R} (the smallest normal float), but is {ContrastEpsilon}.");
         if (ZcaEpsilon is double z && (!(z >= 0) || double.IsInfinity(z)))
             throw new ArgumentOutOfRangeException(nameof(ZcaEpsilon), z, $"ZcaEpsilon must be null or finite and at least 0, but is {z}.");
+        // Whatever the images, contrast-normalised patches sum to 0, so their covariance is singular and ZCA without
+        // an epsilon refused it in Fit, after every image was read.
+        if (ZcaEpsilon == 0 && Normalization == PatchNormalizationKind.Contrast)
+            throw new ArgumentOutOfRangeException(nameof(ZcaEpsilon), 0.0,
+                "ZcaEpsilon must be above 0 (or null) with Normalization Contrast: contrast-normalised patches sum to 0, so their covariance is singular; but is 0.");
         // ZCA's own limit failed in Fit, after every image was read, naming its 'dimension'.
         if (ZcaEpsilon is not null && patchLength > Whitening.ZcaWhitening.MaxDimension)
             throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize,
