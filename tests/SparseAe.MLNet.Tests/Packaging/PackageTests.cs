@@ -8,14 +8,16 @@ namespace SparseAe.MLNet.Tests.Packaging;
 /// <summary>
 /// Packs the two NuGet packages and builds a consumer against them from a local folder source (no
 /// project reference): proves that the publicized compile-time references leak nothing and that a
-/// model saved by a package consumer loads.
+/// model saved by a package consumer loads, on the lowest ML.NET and Tokenizers the package allows and
+/// on the newest it allows that the feed serves (the package is built against the lowest, so this is the
+/// binary compatibility a user who upgrades ML.NET relies on).
 /// </summary>
 public class PackageTests
 {
     private static readonly TimeSpan Minutes5 = TimeSpan.FromMinutes(5);
 
     [Fact]
-    public void Packed_packages_carry_docs_and_licence_and_a_consumer_trains_saves_and_loads()
+    public void Packed_packages_carry_docs_and_licence_and_a_consumer_trains_saves_and_loads_on_the_lowest_and_newest_ML_NET_allowed()
     {
         string root = Path.GetFullPath(TestData.Metadata("RepositoryRoot"));
         string work = TestData.TempDirectory();
@@ -41,65 +43,22 @@ public class PackageTests
                 var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
                 var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
                 Assert.Contains("Microsoft.ML", dependencies);
-                // Any 5.x from 5.0.1, not 6: the component uses ML.NET internals a major version may change.
+                // 5.x from 5.0.1 and 6.x, not 7: the component uses ML.NET internals a major version may change.
                 var ml = nuspec.Descendants().Single(e => e.Name.LocalName == "dependency" && (string)e.Attribute("id")! == "Microsoft.ML");
-                Assert.Equal("[5.0.1, 6.0.0)", (string)ml.Attribute("version")!);
+                Assert.Equal("[5.0.1, 7.0.0)", (string)ml.Attribute("version")!);
                 Assert.Contains("SparseAe.Core", dependencies);
                 Assert.DoesNotContain("Mono.Cecil", dependencies);
             }
             Assert.True(File.Exists(Path.Combine(feed, $"SparseAe.MLNet.{version}.snupkg")), "symbols package missing");
             Assert.True(File.Exists(Path.Combine(feed, $"SparseAe.Core.{version}.snupkg")), "symbols package missing");
 
-            string consumer = Path.Combine(work, "consumer");
-            Directory.CreateDirectory(consumer);
-            File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <clear />
-                    <add key="local" value="{feed}" />
-                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-                  </packageSources>
-                </configuration>
-                """);
-            File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="SparseAe.MLNet" Version="{version}" />
-                  </ItemGroup>
-                </Project>
-                """);
-            File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
-                using Microsoft.ML;
-                using Microsoft.ML.Data;
-                using SparseAe.MLNet;
-
-                var ml = new MLContext(seed: 1);
-                var rng = new Random(3);
-                var rows = Enumerable.Range(0, 200).Select(_ => new Row { Features = Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray() }).ToList();
-                var data = ml.Data.LoadFromEnumerable(rows);
-                var model = ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 8, maxIterations: 30).Fit(data);
-                SparseAe.Persistence.AtomicFile.Write("model.zip", s => ml.Model.Save(model, data.Schema, s));   // as README's "Use it" saves
-                var loaded = ml.Model.Load("model.zip", out _);
-                var a = model.Transform(data).GetColumn<float[]>("Code").SelectMany(v => v).ToArray();
-                var b = loaded.Transform(data).GetColumn<float[]>("Code").SelectMany(v => v).ToArray();
-                var engine = ml.Model.CreatePredictionEngine<Row, Output>(loaded);
-                bool same = a.SequenceEqual(b) && engine.Predict(rows[0]).Code.SequenceEqual(a.Take(8));
-                Console.WriteLine(same ? $"CONSUMER OK {a.Length}" : "CONSUMER MISMATCH");
-                return same ? 0 : 1;
-
-                public sealed class Row { [VectorType(16)] public float[] Features { get; set; } = []; }
-                public sealed class Output { public float[] Code { get; set; } = []; }
-                """);
-            var (runCode, runOutput) = ProcessRunner.Run("dotnet", ["run", "-nologo"], consumer, Minutes5);
-            Assert.True(runCode == 0, $"the consumer failed:\n{runOutput}");
-            Assert.Contains("CONSUMER OK 1600", runOutput);
+            // The lowest: what the package's dependencies resolve to. The newest: what a user who upgrades gets.
+            RunConsumer(Path.Combine(work, "lowest"), feed, version, "", "5.0.1", "2.0.1");
+            RunConsumer(Path.Combine(work, "newest"), feed, version, """
+                    <PackageReference Include="Microsoft.ML" Version="6.*" />
+                    <PackageReference Include="Microsoft.ML.Tokenizers" Version="3.*" />
+                    <PackageReference Include="Microsoft.ML.Tokenizers.Data.Cl100kBase" Version="3.*" />
+                """, "6.", "3.");
         }
         finally
         {
@@ -112,5 +71,75 @@ public class PackageTests
                 if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    // Builds and runs a consumer of the packed SparseAe.MLNet (plus extraReferences) that fits token counts and a
+    // sparse autoencoder, saves, loads and predicts, and checks that the ML.NET and Tokenizers it ran on begin
+    // with the versions given.
+    private static void RunConsumer(string consumer, string feed, string version, string extraReferences, string mlVersion, string tokenizersVersion)
+    {
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="SparseAe.MLNet" Version="{version}" />
+            {extraReferences}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+            using System.Reflection;
+            using Microsoft.ML;
+            using Microsoft.ML.Data;
+            using SparseAe.MLNet;
+
+            var ml = new MLContext(seed: 1);
+            var rng = new Random(3);
+            string[] words = ["edge", "filter", "sparse", "code", "image", "patch", "token", "model"];
+            var rows = Enumerable.Range(0, 200).Select(i => new Row
+            {
+                Text = string.Join(' ', Enumerable.Range(0, 5).Select(_ => words[rng.Next(words.Length)])),
+                Features = Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray(),
+            }).ToList();
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var model = ml.Transforms.TokenCounts("Counts", "Text", maximumTokens: 32)
+                .Append(ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 8, maxIterations: 30)).Fit(data);
+            SparseAe.Persistence.AtomicFile.Write("model.zip", s => ml.Model.Save(model, data.Schema, s));   // as README's "Use it" saves
+            var loaded = ml.Model.Load("model.zip", out _);
+            float[] Column(ITransformer m, string name) => m.Transform(data).GetColumn<float[]>(name).SelectMany(v => v).ToArray();
+            var a = Column(model, "Code");
+            var engine = ml.Model.CreatePredictionEngine<Row, Output>(loaded);
+            var first = engine.Predict(rows[0]);
+            bool same = a.SequenceEqual(Column(loaded, "Code")) && Column(model, "Counts").SequenceEqual(Column(loaded, "Counts"))
+                && first.Code.SequenceEqual(a.Take(8)) && first.Counts.Sum() > 0;
+            string Version(Type t) => t.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+            Console.WriteLine($"{(same ? "CONSUMER OK" : "CONSUMER MISMATCH")} {a.Length} Microsoft.ML {Version(typeof(MLContext))} Microsoft.ML.Tokenizers {Version(typeof(Microsoft.ML.Tokenizers.Tokenizer))}");
+            return same ? 0 : 1;
+
+            public sealed class Row { public string Text { get; set; } = ""; [VectorType(16)] public float[] Features { get; set; } = []; }
+            public sealed class Output { public float[] Code { get; set; } = []; public float[] Counts { get; set; } = []; }
+            """);
+        var (runCode, runOutput) = ProcessRunner.Run("dotnet", ["run", "-nologo"], consumer, Minutes5);
+        Assert.True(runCode == 0, $"the consumer failed:\n{runOutput}");
+        Assert.Contains("CONSUMER OK 1600 ", runOutput);
+        Assert.Contains($" Microsoft.ML {mlVersion}", runOutput);
+        Assert.Contains($" Microsoft.ML.Tokenizers {tokenizersVersion}", runOutput);
+        Assert.DoesNotContain("NU1608", runOutput);   // "outside of dependency constraint": the range must allow the newest
     }
 }
