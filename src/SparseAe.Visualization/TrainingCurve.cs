@@ -34,12 +34,15 @@ public static class TrainingCurve
     public const double MaxMagnitude = 1e300;
 
     /// <summary>Renders the chart of <paramref name="history"/> (one entry per iteration, starting at iteration 0) as a PNG.</summary>
+    /// <param name="perEpoch">The history is Adam's, one entry per epoch (TrainingSummary.CostHistory), each measured after
+    /// that epoch and none at the start: the x axis is then "epoch", from 1, as the training's progress counts them,
+    /// rather than "iteration" from the starting point 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="history"/> or <paramref name="title"/> is null.</exception>
     /// <exception cref="ArgumentException">The history is empty, a value is NaN, infinite or beyond <see cref="MaxMagnitude"/> (the message names the
     /// iteration and the term), or <see cref="CurveYScale.Log"/> was asked for and a drawn term is not positive.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height lies outside <see cref="MinSide"/>..<see cref="MaxSide"/>.</exception>
     public static byte[] RenderPng(IReadOnlyList<CostBreakdown> history, int width = 800, int height = 500,
-        string title = DefaultTitle, CurveYScale yScale = CurveYScale.Auto)
+        string title = DefaultTitle, CurveYScale yScale = CurveYScale.Auto, bool perEpoch = false)
     {
         double[][] series = ToSeries(history);
         CheckLayout(width, height, title, yScale);
@@ -50,7 +53,7 @@ public static class TrainingCurve
 
         double[] xs = new double[history.Count];
         for (int i = 0; i < xs.Length; i++)
-            xs[i] = i;
+            xs[i] = perEpoch ? i + 1 : i;
 
         for (int s = 0; s < series.Length; s++)
         {
@@ -68,7 +71,7 @@ public static class TrainingCurve
             AddUndrawnLegendItems(plot, drawn);
 
         plot.Title(title);
-        plot.XLabel("iteration");
+        plot.XLabel(perEpoch ? "epoch" : "iteration");
         plot.YLabel(log ? "cost (log scale)" : "cost");
         // Iterations are whole numbers; fractional ticks would suggest otherwise.
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };

@@ -157,6 +157,23 @@ public class TrainTests
         Assert.Contains("wrote model.zip, filters.png, curve.png, latents.png, metrics.json", output);
     }
 
+    [Fact]
+    public void Adams_curve_is_drawn_per_epoch_from_1_as_the_progress_counts_them()
+    {
+        // Adam's history holds one cost per epoch and no starting point; it was drawn as iterations 0..E-1, so the
+        // curve put the last epoch at "iteration 1" while the trace said "epochs 2/2" and "4 iterations".
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--patches", "1000", "--activation", "topk", "--k", "4", "--hidden", "16",
+            "--epochs", "2", "--batch-size", "256");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("epochs 2/2", output);
+        var ae = (SparseAutoencoderTransformer)new MLContext().Model.Load(Path.Combine(dir, "model.zip"), out _);
+        Assert.Equal(2, ae.Summary.CostHistory.Count);
+        var curve = File.ReadAllBytes(Path.Combine(dir, "curve.png"));
+        Assert.NotEqual(SparseAe.Visualization.TrainingCurve.RenderPng(ae.Summary.CostHistory), curve);
+        Assert.Equal(SparseAe.Visualization.TrainingCurve.RenderPng(ae.Summary.CostHistory, perEpoch: true), curve);
+    }
+
     [Theory]
     [InlineData("relu", "--l1-weight", "0.1")]
     [InlineData("jumprelu", "--l0-weight", "0.3")]

@@ -70,6 +70,14 @@ public class TrainingCurveRenderTests
     }
 
     [Fact]
+    public void A_history_per_epoch_is_drawn_on_an_axis_of_its_own()
+    {
+        // Adam's history starts at epoch 1, not at a starting point 0: the same values make another picture.
+        var history = CurveHistories.Typical(5);
+        Assert.NotEqual(TrainingCurve.RenderPng(history), TrainingCurve.RenderPng(history, perEpoch: true));
+    }
+
+    [Fact]
     public void A_single_iteration_is_drawn()
     {
         var one = new List<CostBreakdown> { new(10.5, 10, 0.25, 0.25) };

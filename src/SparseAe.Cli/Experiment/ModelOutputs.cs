@@ -58,8 +58,10 @@ internal static class ModelOutputs
         }
     }
 
+    // Adam's history is one entry per epoch, with no starting point: drawn from epoch 1, as the progress lines count
+    // them (it was drawn as iterations from 0, so the last epoch's cost sat at "iteration" E - 1).
     public static void Curve(SparseAutoencoderTransformer ae, string path)
-        => AtomicFile.WriteBytes(path, TrainingCurve.RenderPng(ae.Summary.CostHistory));
+        => AtomicFile.WriteBytes(path, TrainingCurve.RenderPng(ae.Summary.CostHistory, perEpoch: ae.Summary.Optimizer == OptimizerKind.Adam));
 
     /// <summary>
     /// The latent-frequency histogram of a sparse code: log10 of each latent's firing rate as the training measured it
