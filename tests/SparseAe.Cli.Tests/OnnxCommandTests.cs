@@ -106,6 +106,27 @@ public class OnnxCommandTests
         Assert.Empty(Directory.GetFiles(dir, "*.onnx*"));
     }
 
+    // ML.NET's converter cannot write a LogMeanVariance normaliser with its CDF (the default). Such a stage after
+    // the code failed as "internal error: InvalidOperationException: The targeted pipeline can not be fully
+    // converted..." (exit 1), and before it as "its input column 'N' has no value in the graph": neither named the stage.
+    [Theory]
+    [InlineData(false, "stage 2 of 2, NormalizingTransformer (columns CodeL)")]
+    [InlineData(true, "stage 1 of 2, NormalizingTransformer (columns N)")]
+    public void A_stage_ML_NET_cannot_export_is_refused_in_one_line_naming_it_and_an_existing_out_file_stays(bool first, string stage)
+    {
+        var dir = ModelCommandTests.SaveLibraryModel(ml => first
+            ? ml.Transforms.NormalizeLogMeanVariance("N", "Features")
+                .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "N", HiddenCount = 5, MaxIterations = 5 }))
+            : ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })
+                .Append(ml.Transforms.NormalizeLogMeanVariance("CodeL", "Code")));
+        File.WriteAllText(Path.Combine(dir, "x.onnx"), "kept");
+        var (code, _, error) = Cli.Run(dir, "export-onnx", "--model", "library.zip", "--out", "x.onnx");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: Model 'library.zip' cannot be exported to ONNX: its {stage} has no ONNX form in ML.NET's converter. "
+            + "Export the pipeline without it (ML.NET's own transforms say which of their options have one).", error.TrimEnd());
+        Assert.Equal("kept", File.ReadAllText(Path.Combine(dir, "x.onnx")));
+    }
+
     [Fact]
     public void A_file_that_is_not_a_zip_is_called_so_and_an_onnx_graph_given_as_the_model_is_named()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using SparseAe.Cli.Infrastructure;
 using SparseAe.MLNet.MLNetInternals;
 using SparseAe.Persistence;
@@ -33,6 +34,11 @@ internal static class ExportOnnxCommand
         {
             ml.Model.ConvertToOnnx(model, input, memory);
         }
+        catch (Exception e) when (StageWithoutOnnx(ml, model, input) is { } stage)
+        {
+            throw new UsageException($"Model '{modelPath}' cannot be exported to ONNX: its {stage} has no ONNX form in ML.NET's converter. "
+                + "Export the pipeline without it (ML.NET's own transforms say which of their options have one).", e);
+        }
         catch (Exception e) when (Messages.Chain(e).OfType<NotSupportedException>().FirstOrDefault() is { } unsupported)
         {
             throw new UsageException($"Model '{modelPath}' cannot be exported to ONNX: {unsupported.Message}", e);
@@ -43,4 +49,38 @@ internal static class ExportOnnxCommand
         AtomicFile.WriteBytes(outPath, bytes);
         CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
     }
+
+    // ML.NET's converter stops at a stage it cannot write (a LogMeanVariance normaliser with its CDF) with no word of
+    // which: "The targeted pipeline can not be fully converted" (InvalidOperationException), or, before one of ours,
+    // our "input column has no value in the graph". The first prefix of the pipeline that fails so names the stage
+    // ("stage 2 of 3, NormalizingTransformer (columns CodeL)"); null when the first failure is another (ours name themselves).
+    private static string? StageWithoutOnnx(MLContext ml, ITransformer model, IDataView input)
+    {
+        var stages = Stages(model).ToArray();
+        var schema = input.Schema;
+        for (int i = 0; i < stages.Length; i++)
+        {
+            try
+            {
+                ml.Model.ConvertToOnnx(new TransformerChain<ITransformer>(stages[..(i + 1)]), input, Stream.Null);
+            }
+            catch (InvalidOperationException e) when (!Messages.Chain(e).OfType<NotSupportedException>().Any())
+            {
+                var output = stages[i].GetOutputSchema(schema);
+                var columns = output.Where(c => !c.IsHidden && (schema.GetColumnOrNull(c.Name) is not { } before || before.Index != c.Index)).Select(c => c.Name);
+                string name = stages[i].GetType().Name.Split('`')[0];
+                return $"stage {i + 1} of {stages.Length}, {name} (columns {string.Join(", ", columns)})";
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+            schema = stages[i].GetOutputSchema(schema);
+        }
+        return null;
+    }
+
+    // The transformers of a pipeline in order, chains within chains opened.
+    private static IEnumerable<ITransformer> Stages(ITransformer model)
+        => model is IEnumerable<ITransformer> chain ? chain.SelectMany(Stages) : [model];
 }
