@@ -58,8 +58,12 @@ internal static class OnnxExport
     {
         public override string Input(string columnName)
         {
+            // A column of the data, or of a stage written before, has a value; one without is the output of a
+            // stage ML.NET's converter stopped at, saying nothing: name the cause, which the user can act on.
             if (!ctx.ContainsColumn(columnName))
-                throw new NotSupportedException($"{owner} cannot be exported to ONNX: its input column '{columnName}' has no value in the graph.");
+                throw new NotSupportedException($"{owner} cannot be exported to ONNX: its input column '{columnName}' has no value in the graph, "
+                    + "so the stage that computes it was not written: ML.NET's converter has no ONNX form for it (a LogMeanVariance normaliser with its CDF has none). "
+                    + "Export the pipeline without that stage.");
             return ctx.GetVariableName(columnName);
         }
 

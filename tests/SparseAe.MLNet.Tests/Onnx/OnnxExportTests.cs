@@ -312,6 +312,25 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         Assert.Equal("TokenCountsTransformer cannot be exported to ONNX: ONNX has no standard operator for its tokenizer ('cl100k_base').", notSupported.Message);
     }
 
+    // ML.NET's converter has no ONNX form for a LogMeanVariance normaliser with its CDF (the default) and stops
+    // there without a word; the autoencoder after it said only "its input column 'N' has no value in the graph".
+    [Fact]
+    public void An_input_column_computed_by_a_stage_ML_NET_cannot_export_is_refused_naming_the_column_and_why()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(digits.Train);
+        var model = ml.Transforms.NormalizeLogMeanVariance("N", "Features")
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { OutputColumnName = "Code", InputColumnName = "N", HiddenCount = 4, MaxIterations = 2, Threads = 1 }))
+            .Fit(train);
+        using var stream = new MemoryStream();
+        var e = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(model, train, stream));
+        var notSupported = Assert.IsType<NotSupportedException>(Innermost(e));
+        Assert.Equal("SparseAutoencoderTransformer cannot be exported to ONNX: its input column 'N' has no value in the graph, "
+            + "so the stage that computes it was not written: ML.NET's converter has no ONNX form for it (a LogMeanVariance normaliser with its CDF has none). "
+            + "Export the pipeline without that stage.", notSupported.Message);
+        Assert.Equal(0, stream.Length);
+    }
+
     // Transform and the exported graph in ONNX Runtime on the same rows: each named column, row by row.
     private static (Dictionary<string, float[][]> Expected, Dictionary<string, float[][]> Actual) Compare(
         MLContext ml, ITransformer model, IDataView rows, params string[] columns)
