@@ -158,6 +158,24 @@ public class TrainTests
     }
 
     [Fact]
+    public void Weights_written_to_standard_output_are_the_CSV_alone_and_the_runs_lines_go_to_standard_error()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var dir = Cli.TempDirectory();
+        WriteCsv(dir, 50, 16, 3);
+        // The progress, "done", cost and "wrote" lines were printed into the CSV on standard output (after a file
+        // redirection, partly over its first bytes).
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "4", "--iterations", "2", "--weights-csv", "/dev/stdout");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var (code2, output2, error2) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "4", "--iterations", "2", "--weights-csv", "w.csv",
+            "--model", "m2.zip", "--filters", "f2.png", "--curve", "c2.png");
+        Assert.True(code2 == 0, $"exit {code2}: {error2}\n{output2}");
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "w.csv")), output);
+        Assert.Contains("iterations 2/2", error);
+        Assert.Contains("wrote model.zip, filters.png, curve.png, /dev/stdout", error);
+    }
+
+    [Fact]
     public void Adams_curve_is_drawn_per_epoch_from_1_as_the_progress_counts_them()
     {
         // Adam's history holds one cost per epoch and no starting point; it was drawn as iterations 0..E-1, so the

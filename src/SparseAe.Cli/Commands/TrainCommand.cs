@@ -166,7 +166,8 @@ internal static class TrainCommand
             }
             try
             {
-                TrainRunner.Run(data, options, outputs, Console.Out);
+                // An output on standard output (--weights-csv /dev/stdout) is data: the run's lines would be mixed into it.
+                TrainRunner.Run(data, options, outputs, CliFiles.NoteFor(outputs.ByFlag.Select(o => o.Path), Console.Out));
             }
             catch (Exception e) when (Messages.Innermost(e) is NonFiniteCostException cost)
             {
@@ -342,7 +343,7 @@ internal static class TrainRunner
 
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(prepared.Rows, prepared.Count, prepared.Dimension), "Features", prepared.Count);
         bool adam = OptimizerOf(options) == OptimizerKind.Adam;
-        var (model, ae) = TrainProgress.Run(adam ? options.Epochs : options.MaxIterations, adam ? "epochs" : "iterations", progress =>
+        var (model, ae) = TrainProgress.Run(adam ? options.Epochs : options.MaxIterations, adam ? "epochs" : "iterations", output, progress =>
         {
             options.Progress = progress;
             if (prepared.UseZca)

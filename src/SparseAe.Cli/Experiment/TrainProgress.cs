@@ -6,20 +6,21 @@ namespace SparseAe.Cli.Experiment;
 
 /// <summary>
 /// Shows training progress: a live Spectre.Console bar with the cost on a terminal, or a plain line
-/// every few iterations when the output is redirected (CI logs, pipes).
+/// every few iterations when the output is redirected (CI logs, pipes) or the run's lines go elsewhere (to standard
+/// error when an output is standard output).
 /// </summary>
 internal static class TrainProgress
 {
-    public static T Run<T>(int total, string unit, Func<Action<TrainingProgress>, T> train)
+    public static T Run<T>(int total, string unit, TextWriter log, Func<Action<TrainingProgress>, T> train)
     {
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        if (log != Console.Out || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             int every = Math.Max(1, total / 10);
             return train(p =>
             {
                 int done = unit == "epochs" ? p.Epoch : p.Iteration;
                 if (done % every == 0 || done == total)
-                    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0} {1}/{2}: J {3:G6}  ({4:F1} s)", unit, done, total, p.Cost.Total, p.Elapsed.TotalSeconds));
+                    log.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0} {1}/{2}: J {3:G6}  ({4:F1} s)", unit, done, total, p.Cost.Total, p.Elapsed.TotalSeconds));
             });
         }
         T result = default!;

@@ -86,8 +86,14 @@ internal static class CliFiles
     /// Where the "wrote ..." note about <paramref name="outPath"/> goes: <paramref name="log"/>, unless the
     /// output is a device or pipe (--out /dev/stdout): its bytes are data then, and the note goes to standard error.
     /// </summary>
-    public static TextWriter NoteFor(string outPath, TextWriter log)
-        => SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(Path.GetFullPath(outPath)) ? Console.Error : log;
+    public static TextWriter NoteFor(string outPath, TextWriter log) => NoteFor([outPath], log);
+
+    /// <summary>
+    /// The same for a command that writes several outputs (null: not written) and prints as it works (train): all its
+    /// lines go to standard error when any output is a device or pipe.
+    /// </summary>
+    public static TextWriter NoteFor(IEnumerable<string?> outPaths, TextWriter log)
+        => outPaths.OfType<string>().Any(p => SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(Path.GetFullPath(p))) ? Console.Error : log;
 
     /// <summary>
     /// The vectors of a CSV file that a model trains on, all held: every value finite, or an error naming
