@@ -253,6 +253,32 @@ public class ModelCommandTests
         Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
     }
 
+    public sealed class Document
+    {
+        public string Text { get; set; } = "";
+    }
+
+    // The command line carried only cl100k_base's data (SparseAe.MLNet's): a model saved by the library with another
+    // encoding's token counts was refused by show and featurize with "Please reference the package ... in your project",
+    // which a command-line user cannot do.
+    [Theory]
+    [InlineData("o200k_base")]
+    [InlineData("r50k_base")]
+    public void A_text_model_whose_token_counts_use_another_served_encoding_loads_in_show(string encoding)
+    {
+        var dir = Cli.TempDirectory();
+        var ml = new MLContext(seed: 1);
+        string[] words = ["edge", "filter", "sparse", "code", "image", "patch", "token", "model"];
+        var rng = new Random(2);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 40).Select(_ => new Document { Text = string.Join(' ', Enumerable.Range(0, 6).Select(_ => words[rng.Next(words.Length)])) }).ToArray());
+        var model = ml.Transforms.TokenCounts("Counts", "Text", encoding: encoding, maximumTokens: 8)
+            .Append(ml.Transforms.SparseAutoencoder("Code", "Counts", hiddenCount: 3, maxIterations: 5)).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "text.zip"));
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "text.zip", "--filters", "text.png");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.True(new FileInfo(Path.Combine(dir, "text.png")).Length > 0);
+    }
+
     [Fact]
     public void A_convolutional_featurizer_is_featurized_from_the_zip_as_from_its_graph()
     {

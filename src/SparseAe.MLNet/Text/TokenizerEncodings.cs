@@ -41,6 +41,11 @@ internal static class TokenizerEncodings
         return Loaded.GetOrAdd(name, n => new Lazy<TokenEncoding>(() => Create(n))).Value;
     }
 
+    // The Microsoft.ML.Tokenizers the application runs on (2.0.1 or newer): its data packages should match it.
+    private static string TokenizersVersion
+        => (typeof(Tokenizer).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "").Split('+')[0];
+
     private static TokenEncoding Create(string name)
     {
         string package = Known.First(k => k.Name == name).Package;
@@ -53,7 +58,7 @@ internal static class TokenizerEncodings
         {
             // The data of each encoding ship in a package of their own, which the tokenizer loads by name.
             throw new InvalidOperationException(
-                $"The tokenizer encoding '{name}' needs its data: add a reference to the NuGet package {package} (version 2.0.1) to the application. ({e.Message})", e);
+                $"The tokenizer encoding '{name}' needs its data: add a reference to the NuGet package {package} (version {TokenizersVersion}, as Microsoft.ML.Tokenizers) to the application. ({e.Message})", e);
         }
         return new TokenEncoding(name, tokenizer);
     }
