@@ -773,6 +773,8 @@ public class TrainTests
     [InlineData("--normalize standard is for image patches; CSV rows are used as they are (use none).", "--csv", "rows.csv", "--normalize", "standard")]
     [InlineData("error: --model 'IMAGES.mat' is the file that --mat reads; writing it would destroy the input", "--mat", "IMAGES.mat", "--model", "IMAGES.mat")]
     [InlineData("error: --filters 'm.zip' is also where --model is written; give each output its own path.", "--mat", "IMAGES.mat", "--model", "m.zip", "--filters", "m.zip")]
+    [InlineData("error: --filters 'model.zip' is also where --model (by default) is written; give each output its own path.", "--mat", "IMAGES.mat", "--filters", "model.zip")]
+    [InlineData("error: --latents (by default) 'latents.png' is also where --filters is written; give each output its own path.", "--mat", "IMAGES.mat", "--activation", "topk", "--filters", "latents.png")]
     [InlineData("error: --curve 'nodir/c.png': the folder", "--mat", "IMAGES.mat", "--curve", "nodir/c.png")]
     [InlineData("error: --weights-csv '.' is a folder; give a file name.", "--mat", "IMAGES.mat", "--weights-csv", ".")]
     [InlineData("error: CSV file '.' is a folder; give a file.", "--csv", ".")]

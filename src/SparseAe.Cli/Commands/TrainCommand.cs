@@ -150,7 +150,10 @@ internal static class TrainCommand
             var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson), r.GetValue(saveRows),
                 sparseCode ? r.GetValue(latents) ?? DefaultLatents : null, FiltersGiven: Given(filters));
             Check(options, flagOf);
-            CliFiles.CheckOutputs(Inputs(data), outputs.ByFlag);
+            // An output written where its default puts it is said to be, so that a clash ("--filters latents.png" with a
+            // sparse code) is not blamed on a flag the user never gave.
+            var defaulted = new[] { model, filters, curve, latents }.Where(o => !Given(o)).Select(o => o.Name).ToHashSet();
+            CliFiles.CheckOutputs(Inputs(data), [.. outputs.ByFlag.Select(o => (defaulted.Contains(o.Flag) ? $"{o.Flag} (by default)" : o.Flag, o.Path))]);
             // The sizes H and V decide are refused before any data work where V is known up front: P x P for
             // image patches ("--hidden 2147483647 --filters f.png" reduced and whitened the photographs first),
             // and so is L-BFGS's row limit, the rows being --patches. A CSV's V and rows are known once it is
