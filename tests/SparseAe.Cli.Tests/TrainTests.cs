@@ -746,6 +746,19 @@ public class TrainTests
     }
 
     [Theory]
+    [InlineData("1,2,3\n", "the one row is its own mean")]
+    [InlineData("1,2,3\n1,2,3\n1,2,3\n", "all 3 rows are the same vector")]
+    public void Rows_that_ZCA_would_make_all_zero_are_refused_before_training(string csv, string said)
+    {
+        var dir = Cli.TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "rows.csv"), csv);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--whiten", "zca", "--hidden", "2", "--iterations", "5");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Contains($"error: --whiten zca: {said}, so ZCA, which removes the mean, would make every row 0, leaving nothing to learn; give data that varies, or --whiten none.", error);
+        Assert.Equal(["rows.csv"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Theory]
     [InlineData("error: --hidden: HiddenCount must be at least 1, but is 0.", "--hidden", "0")]
     [InlineData("--whiten must be one of", "--whiten", "bogus")]
     [InlineData("--penalty must be one of", "--penalty", "l3")]
@@ -776,6 +789,7 @@ public class TrainTests
     [InlineData("error: --filters 'model.zip' is also where --model (by default) is written; give each output its own path.", "--mat", "IMAGES.mat", "--filters", "model.zip")]
     [InlineData("error: --latents (by default) 'latents.png' is also where --filters is written; give each output its own path.", "--mat", "IMAGES.mat", "--activation", "topk", "--filters", "latents.png")]
     [InlineData("error: --curve 'nodir/c.png': the folder", "--mat", "IMAGES.mat", "--curve", "nodir/c.png")]
+    [InlineData("error: --whiten zca: all 400 sampled patches are the same vector, so ZCA, which removes the mean, would make every row 0, leaving nothing to learn; give data that varies, or --whiten none.", "--mat", "IMAGES.mat", "--whiten", "zca", "--normalize", "none", "--patch", "4", "--patches", "400")]
     [InlineData("error: --weights-csv '.' is a folder; give a file name.", "--mat", "IMAGES.mat", "--weights-csv", ".")]
     [InlineData("error: CSV file '.' is a folder; give a file.", "--csv", ".")]
     public void Bad_arguments_are_one_line_exit_code_2_and_write_nothing(string message, params string[] args)

@@ -23,6 +23,29 @@ internal static class TrainingData
 {
     public static PreparedData Prepare(DataOptions o, Action<string> log)
     {
+        var prepared = PrepareRows(o, log);
+        if (prepared.UseZca)
+        {
+            if (o.Csv is null) RequireRowsThatVary(prepared, "sampled patch", "sampled patches");
+            else RequireRowsThatVary(prepared, "row", "rows");
+        }
+        return prepared;
+    }
+
+    // ZCA removes the rows' mean: when every row is the same (a CSV of one row or of copies, constant images under
+    // --normalize none) every whitened row is 0, and the run trained on zeros without a word. Refused as
+    // RequireVariation refuses flat patches under a normalisation, for the same reason.
+    private static void RequireRowsThatVary(PreparedData p, string row, string rows)
+    {
+        var first = p.Rows.AsSpan(0, p.Dimension);
+        for (int r = 1; r < p.Count; r++)
+            if (!p.Rows.AsSpan(r * p.Dimension, p.Dimension).SequenceEqual(first)) return;
+        string same = p.Count == 1 ? $"the one {row} is its own mean" : $"all {p.Count} {rows} are the same vector";
+        throw new UsageException($"--whiten zca: {same}, so ZCA, which removes the mean, would make every row 0, leaving nothing to learn; give data that varies, or --whiten none.");
+    }
+
+    private static PreparedData PrepareRows(DataOptions o, Action<string> log)
+    {
         int sources = (o.Mat is null ? 0 : 1) + (o.Images.Length > 0 ? 1 : 0) + (o.Idx is null ? 0 : 1) + (o.Csv is null ? 0 : 1);
         if (sources > 1)
             throw new UsageException($"Give at most one data source (--mat, --images, --idx, --csv), but {sources} were given.");
