@@ -53,6 +53,62 @@ public class TrainTests
             }
     }
 
+    // --weights-mat held W1, W2, b1, b2 only: JumpReLU's thresholds and the ZCA the code is computed from were missing,
+    // so a MATLAB user could not compute the code featurize writes from the file.
+    [Fact]
+    public void The_weights_MAT_file_holds_what_computes_the_code_that_featurize_writes()
+    {
+        var dir = Cli.TempDirectory();
+        var rng = new Random(4);
+        File.WriteAllLines(Path.Combine(dir, "rows.csv"), Enumerable.Range(0, 60).Select(_ =>
+            string.Join(',', Enumerable.Range(0, 8).Select(_ => rng.NextDouble().ToString("R", CultureInfo.InvariantCulture)))));
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--whiten", "zca", "--activation", "jumprelu", "--hidden", "6",
+            "--epochs", "3", "--weights-mat", "w.mat");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "rows.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+
+        var mat = MatFile.Read(Path.Combine(dir, "w.mat"));
+        Assert.Equal("jumprelu", new string((char[])mat["activation"].GetColumnMajorData()));
+        Assert.Equal("linear", new string((char[])mat["decoder"].GetColumnMajorData()));
+        Assert.False(mat.TryGetVariable("k", out _));
+        Assert.Equal(new[] { 8, 8 }, mat["zcaW"].Dimensions);
+        // MATLAB's a = f(W1 * (zcaW * (x - zcaMean) - b2) + b1), f(z) = z where z > theta, else 0; all column-major.
+        float[] w1 = mat["W1"].ToSingleArray(), b1 = mat["b1"].ToSingleArray(), b2 = mat["b2"].ToSingleArray(), theta = mat["theta"].ToSingleArray();
+        float[] zcaW = mat["zcaW"].ToSingleArray(), mean = mat["zcaMean"].ToSingleArray();
+        var x = File.ReadLines(Path.Combine(dir, "rows.csv")).Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var features = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        int fired = 0;
+        for (int r = 0; r < x.Length; r++)
+        {
+            var white = Enumerable.Range(0, 8).Select(i => Enumerable.Range(0, 8).Sum(j => zcaW[i + 8 * j] * (x[r][j] - mean[j])) - b2[i]).ToArray();
+            for (int u = 0; u < 6; u++)
+            {
+                double z = b1[u] + Enumerable.Range(0, 8).Sum(i => w1[u + 6 * i] * white[i]);
+                double expected = z > theta[u] ? z : 0;
+                if (expected != 0) fired++;
+                Assert.True(Math.Abs(expected - features[r][u]) <= 1e-4 * (1 + Math.Abs(expected)), $"row {r} unit {u}: {expected} from the MAT file, {features[r][u]} from featurize");
+            }
+        }
+        Assert.True(fired > 0, "no unit fired: the comparison checked zeros only");
+    }
+
+    [Fact]
+    public void The_weights_MAT_file_of_a_TopK_code_holds_k()
+    {
+        var dir = Cli.TempDirectory();
+        var rng = new Random(5);
+        File.WriteAllLines(Path.Combine(dir, "rows.csv"), Enumerable.Range(0, 40).Select(_ =>
+            string.Join(',', Enumerable.Range(0, 8).Select(_ => rng.NextDouble().ToString("R", CultureInfo.InvariantCulture)))));
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--activation", "topk", "--k", "3", "--hidden", "6", "--epochs", "2", "--weights-mat", "w.mat");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var mat = MatFile.Read(Path.Combine(dir, "w.mat"));
+        Assert.Equal("topk", new string((char[])mat["activation"].GetColumnMajorData()));
+        Assert.Equal(3.0, mat["k"].GetValue(0, 0));
+        Assert.False(mat.TryGetVariable("theta", out _));
+        Assert.False(mat.TryGetVariable("zcaW", out _));
+    }
+
     [Fact]
     public void Train_on_a_MAT_array_of_images_samples_patches()
     {

@@ -77,7 +77,7 @@ internal static class TrainCommand
         // quietly (the sigmoid) and refusing it (the sigmoid with --latents).
         var latents = new Option<string?>("--latents") { Description = $"Sparse codes: where to write the latent-frequency histogram PNG (default: {DefaultLatents})." };
         var weightsCsv = new Option<string?>("--weights-csv") { Description = "Also write W1 as CSV (one row per hidden unit, pixels row-major)." };
-        var weightsMat = new Option<string?>("--weights-mat") { Description = "Also write W1, W2, b1, b2 to a MAT file (level 5)." };
+        var weightsMat = new Option<string?>("--weights-mat") { Description = "Also write W1, W2, b1, b2, the activation and decoder (with k, theta, and the ZCA's zcaMean and zcaW where the model has them) to a MAT file (level 5)." };
 
         var command = new Command("train", "Train a sparse autoencoder (the seed experiment by default) and write the model, filters and curve.")
         {
@@ -364,7 +364,8 @@ internal static class TrainRunner
         ModelOutputs.Curve(ae, outputs.Curve);
         if (outputs.Latents is not null) ModelOutputs.Latents(ae, outputs.Latents);
         if (outputs.WeightsCsv is not null) ModelOutputs.WeightsCsv(ae, outputs.WeightsCsv);
-        if (outputs.WeightsMat is not null) ModelOutputs.WeightsMat(ae, outputs.WeightsMat);
+        if (outputs.WeightsMat is not null)
+            ModelOutputs.WeightsMat(ae, (model as IEnumerable<ITransformer>)?.OfType<ZcaWhiteningTransformer>().FirstOrDefault()?.Whitening, outputs.WeightsMat);
         if (outputs.MetricsJson is not null) ModelOutputs.MetricsJson(ae, outputs.MetricsJson);
         if (outputs.Rows is not null) ModelOutputs.Rows(prepared, outputs.Rows);
 

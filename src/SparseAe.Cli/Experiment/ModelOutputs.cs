@@ -6,6 +6,7 @@ using SparseAe.Mat;
 using SparseAe.MLNet;
 using SparseAe.Model;
 using SparseAe.Visualization;
+using SparseAe.Whitening;
 
 namespace SparseAe.Cli.Experiment;
 
@@ -85,19 +86,40 @@ internal static class ModelOutputs
         AtomicFile.WriteText(path, writer => VectorCsv.Write(writer, w.W1.ToArray(), w.HiddenCount, w.VisibleCount, header));
     }
 
-    /// <summary>W1 (H x V), W2 (V x H), b1 (H x 1), b2 (V x 1) as MATLAB matrices, for Octave/MATLAB users.</summary>
-    public static void WeightsMat(SparseAutoencoderTransformer ae, string path)
+    /// <summary>
+    /// What computes the model's code and reconstruction in MATLAB/Octave: W1 (H x V), W2 (V x H), b1 (H x 1), b2 (V x 1),
+    /// activation and decoder (their names, as --activation and --decoder say them), k (TopK), theta (JumpReLU's
+    /// thresholds, H x 1), and with --whiten zca the whitening the code is computed from, zcaMean (V x 1) and zcaW (V x V).
+    /// With xw = zcaW * (x - zcaMean) (or x without ZCA), the code is a = f(W1 * (xw - b2) + b1) for the sparse codes (ReLU,
+    /// TopK, JumpReLU: the pre-encoder bias, SparseAutoencoderObjective.SparseCodes.cs) and a = sigmoid(W1 * xw + b1) for
+    /// the sigmoid (UFLDL's).
+    /// </summary>
+    public static void WeightsMat(SparseAutoencoderTransformer ae, ZcaWhitening? zca, string path)
     {
         var w = ae.Weights;
         int h = w.HiddenCount, v = w.VisibleCount;
-        AtomicFile.Write(path, s => MatWriter.Write(s,
-        [
+        var objective = ae.Objective;
+        var variables = new List<MatVariable>
+        {
             MatVariable.FromSingles("W1", [h, v], ColumnMajorLayout.ToColumnMajor(w.W1.ToArray(), [h, v])),
             MatVariable.FromSingles("W2", [v, h], ColumnMajorLayout.ToColumnMajor(w.W2.ToArray(), [v, h])),
             MatVariable.FromSingles("b1", [h, 1], w.B1.ToArray()),
             MatVariable.FromSingles("b2", [v, 1], w.B2.ToArray()),
-        ]));
+            Text("activation", objective.Activation.ToString().ToLowerInvariant()),
+            Text("decoder", objective.Decoder.ToString().ToLowerInvariant()),
+        };
+        if (objective.Activation == ActivationKind.TopK) variables.Add(MatVariable.FromDoubles("k", [1, 1], [objective.K]));
+        if (objective.HasThresholds) variables.Add(MatVariable.FromSingles("theta", [h, 1], w.Thresholds.ToArray()));
+        if (zca is not null)
+        {
+            variables.Add(MatVariable.FromSingles("zcaMean", [v, 1], zca.Mean.ToArray()));
+            variables.Add(MatVariable.FromSingles("zcaW", [v, v], ColumnMajorLayout.ToColumnMajor(zca.Matrix.ToArray(), [v, v])));
+        }
+        AtomicFile.Write(path, s => MatWriter.Write(s, variables));
     }
+
+    // A MATLAB char row vector.
+    private static MatVariable Text(string name, string value) => MatVariable.FromColumnMajorArray(name, [1, value.Length], value.ToCharArray());
 
     /// <summary>The training rows as prepared, one CSV line each, no header.</summary>
     public static void Rows(PreparedData prepared, string path)
