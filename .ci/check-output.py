@@ -117,6 +117,16 @@ def main():
         errors.append(f'{len(expected)} lines expected, {len(actual)} found')
     expected_choice, _ = chosen(expected)
     actual_choice, actual_validation = chosen(actual)
+    if actual_choice:
+        # The choice must be a row of the actual table, with that row's validation figure: the figure
+        # judged below is the table's, not one the "chosen:" line states (which nothing else checks
+        # when the choice differs from the expected one).
+        table = candidates(actual)
+        rows = [v for parts, v in table if f'{", ".join(parts[:-2])}, L2/row {parts[-2]}' == actual_choice]
+        if not rows:
+            errors.append(f'the chosen candidate "{actual_choice}" is not a row of the candidate table')
+        elif actual_validation not in rows:
+            errors.append(f'the chosen candidate "{actual_choice}" has validation {actual_validation}, its row in the table {rows[0]}')
     if expected_choice and actual_choice and expected_choice != actual_choice:
         table = candidates(actual)
         best = max((v for _, v in table), default=None)
