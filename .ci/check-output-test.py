@@ -39,6 +39,16 @@ sigmoid_choice = edited(expected,
     ('final featurizer:', 'soft threshold 0.5', 'sigmoid code'),
     ('final featurizer:', '7200 features', '3600 features'),
     ('6 Shirt', '0.7107', '0.6802'))
+six_row = '6x6 patches, 400 hidden, ZCA 0.1            soft threshold 0.5'
+eight_row = '8x8 patches, 400 hidden, ZCA 0.1            soft threshold 0.5    0.002'
+# Another candidate chosen (6x6 patches, within 0.01 of the best): the trials built on it name it.
+six_choice = edited(expected,
+    (six_row, '0.8510', '0.8600'),
+    (sigmoid_row, '8x8 patches', '6x6 patches'),
+    ('8x8 patches, 400 hidden, ZCA 0.1            soft threshold 0.25', '8x8 patches', '6x6 patches'),
+    ('8x8 patches, 400 hidden, ZCA 0.1            soft threshold 0.5    0.006', '8x8 patches', '6x6 patches'),
+    ('chosen:', '8x8 patches', '6x6 patches'), ('chosen:', '0.8630', '0.8600'),
+    ('final featurizer:', '8x8 patches', '6x6 patches'))
 cases = [
     ('the expected output itself', expected, True),
     ('another encoding within 0.01 of the best, its feature count, a recall 0.0305 off', sigmoid_choice, True),
@@ -53,6 +63,9 @@ cases = [
     ('one image of a class predicted as another class', edited(expected, ('6 Shirt', '19     1', '20     0')), True),
     ('a confusion row under another class index', edited(expected, ('6 Shirt', '6 Shirt', '5 Shirt')), False),
     ('a confusion row whose counts no longer add up to its class', edited(expected, ('6 Shirt', '19     1', '19     2')), False),
+    ('another candidate chosen within 0.01 of the best, the trials built on it named so', six_choice, True),
+    ('another candidate chosen, and another candidate\'s row with another hidden count',
+     edited(six_choice, (eight_row, '400 hidden', '999 hidden')), False),
 ]
 failures = [name for name, lines, passes in cases if check(lines) != passes]
 for name in failures:

@@ -151,8 +151,11 @@ def main():
             named = e
             for x, y in substitutions:
                 named = named.replace(x, y)
+            # Only a line after the choice (the final featurizer) counts what the choice makes; a table
+            # row named with it (a trial built on the winner) keeps its integers, and a row of another
+            # candidate that merely shares a setting with the choice must not have its counts freed.
             retry = []
-            compare_line(number, named, a, retry, scale, free_integers=named != e)
+            compare_line(number, named, a, retry, scale, free_integers=after_choice and named != e)
             if not retry:
                 line_errors = []
         errors.extend(line_errors)
