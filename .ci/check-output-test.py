@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Cases of .ci/check-output.py's rules, on the Fashion-MNIST quick run's expected output: it must pass
-what the rules allow and refuse what they do not. Run by .ci/run before the samples."""
+"""Cases of .ci/check-output.py's rules, on the Fashion-MNIST quick run's expected output (and the digits
+sample's, for its fresh-process rule): it must pass what the rules allow and refuse what they do not.
+Run by .ci/run before the samples."""
 import os
 import subprocess
 import sys
@@ -21,11 +22,11 @@ def edited(lines, *changes):
     return out
 
 
-def check(lines):
+def check(lines, against=expected_path):
     with tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False, encoding='utf-8') as f:
         f.write('\n'.join(lines) + '\n')
     try:
-        return subprocess.run([sys.executable, os.path.join(here, 'check-output.py'), expected_path, f.name], capture_output=True).returncode == 0
+        return subprocess.run([sys.executable, os.path.join(here, 'check-output.py'), against, f.name], capture_output=True).returncode == 0
     finally:
         os.unlink(f.name)
 
@@ -67,7 +68,20 @@ cases = [
     ('another candidate chosen, and another candidate\'s row with another hidden count',
      edited(six_choice, (eight_row, '400 hidden', '999 hidden')), False),
 ]
+# The digits sample's fresh-process rule: its "N of M right (a)" must repeat the trained model's accuracy.
+digits_path = os.path.join(here, '..', 'samples', 'Digits', 'expected-output.txt')
+digits = open(digits_path, encoding='utf-8').read().splitlines()
+fresh_347 = ('fresh process', '348 of 355 right (0.9803)', '347 of 355 right (0.9775)')
+digits_cases = [
+    ('digits: the expected output itself', digits, True),
+    ('digits: another accuracy, the fresh process repeating it', edited(digits, ('sparse autoencoder', '0.9803', '0.9775'), fresh_347), True),
+    ('digits: the fresh process not repeating the trained accuracy', edited(digits, fresh_347), False),
+    ('digits: the same, the trained line ending in a blank', edited(digits, ('sparse autoencoder', '0.9803', '0.9803 '), fresh_347), False),
+    ('digits: the same, the fresh line ending in a blank', edited(digits, (fresh_347[0], fresh_347[1], fresh_347[2] + ' ')), False),
+]
 failures = [name for name, lines, passes in cases if check(lines) != passes]
+failures += [name for name, lines, passes in digits_cases if check(lines, digits_path) != passes]
+cases += digits_cases
 for name in failures:
     print(f'check-output.py got this case wrong: {name}')
 print(f'check-output.py: {len(cases) - len(failures)} of {len(cases)} cases right')
