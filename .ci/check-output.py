@@ -77,7 +77,11 @@ def compare_line(number, expected, actual, errors, scale=1, free_integers=False)
         return
     confusion = bool(CONFUSION_ROW.match(expected.strip()))
     if confusion:
-        counts = lambda t: sum(int(x) for x in t[1:-1] if x.isdigit())
+        # Every count is summed, a signed one too (isdigit() left "-3" out of the sum, so a row
+        # "... -3 7 ..." for "... 3 4 ..." passed), and counts of images carry no sign.
+        counts = lambda t: sum(int(x) for x in t[1:-1] if NUMBER.match(x))
+        if any(x[0] in '+-' for x in a if NUMBER.match(x)):
+            errors.append(f'line {number}: a signed figure in a confusion row: "{actual}"')
         if counts(e) != counts(a):
             errors.append(f'line {number}: the counts add up to {counts(a)}, not the class\'s {counts(e)} images: "{actual}"')
     of_right = re.search(r'(\d+) of (\d+) right', expected)
