@@ -9,7 +9,7 @@ features lie in (0, 1); a ReLU or TopK code would want a tolerance scaled to its
 infinity is a difference. Floats are not compared exactly because the encoder's sums may be ordered
 differently on another vector width (docs/performance.md).
 Exits 0 when they agree, 1 with at most ten differences otherwise, 2 when a file cannot be read as a
-feature CSV.
+feature CSV or holds no rows.
 """
 import csv
 import math
@@ -37,6 +37,9 @@ def read(path):
             rows.append([float(v) for v in row])
         except ValueError as e:
             fail(f'{path}, line {i}: not a number ({e})')
+    # Two files of a header alone agreed (0 rows compared): a featurize that wrote no rows passed.
+    if not rows:
+        fail(f'{path}: a header and no rows; there are no features to compare')
     return header, rows
 
 
