@@ -26,7 +26,11 @@ def check(lines, against=expected_path):
     with tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False, encoding='utf-8') as f:
         f.write('\n'.join(lines) + '\n')
     try:
-        return subprocess.run([sys.executable, os.path.join(here, 'check-output.py'), against, f.name], capture_output=True).returncode == 0
+        result = subprocess.run([sys.executable, os.path.join(here, 'check-output.py'), against, f.name], capture_output=True, text=True)
+        # A traceback exits 1 too: it is no refusal, and a case that should be refused must not pass on it.
+        if result.stderr:
+            sys.exit(f'check-output.py failed on a case: {result.stderr.strip().splitlines()[-1]}')
+        return result.returncode == 0
     finally:
         os.unlink(f.name)
 
