@@ -20,7 +20,17 @@ internal sealed class VectorRowMapper(OutputColumns columns) : IRowToRowMapper
     {
         if (input.Schema != columns.InputSchema)
             throw new ArgumentException("The row's schema is not the schema this mapper was made for.", nameof(input));
-        return new MappedRow(input, columns, ActiveFlags.Requested(columns.OutputSchema, activeColumns, nameof(activeColumns)));
+        var active = ActiveFlags.Requested(columns.OutputSchema, activeColumns, nameof(activeColumns));
+        // A computed column reads the input column: over an input row without it active, the row said the column was
+        // active and its getter then failed with ML.NET's "requested column not active", naming no column.
+        foreach (var column in active.Where(c => columns.IsComputed(c.Index)))
+        {
+            var source = columns.Dependencies([column]).Single();
+            if (!input.IsColumnActive(source))
+                throw new ArgumentException($"Column '{column.Name}' is computed from input column '{source.Name}', which is not active in the input row; " +
+                    "the input row must have the columns GetDependencies names active.", nameof(input));
+        }
+        return new MappedRow(input, columns, active);
     }
 }
 

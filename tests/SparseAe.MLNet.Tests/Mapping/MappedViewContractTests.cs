@@ -73,6 +73,25 @@ public class MappedViewContractTests
         Assert.Equal("Column 'Error' " + message, Assert.Throws<InvalidOperationException>(() => error(ref e)).Message);
     }
 
+    // On an input row without the input column active, the mapped row said 'Code' was active and its getter then
+    // failed with ML.NET's "requested column not active (Parameter 'column')", naming no column.
+    [Fact]
+    public void A_mapped_row_over_an_input_row_without_the_input_column_is_refused_by_name()
+    {
+        var data = Rows16(3);
+        var mapper = Autoencoder().GetRowToRowMapper(data.Schema);
+        using var cursor = data.GetRowCursor([]);
+        foreach (var column in new[] { "Code", "Error" })
+        {
+            var e = Assert.Throws<ArgumentException>(() => mapper.GetRow(cursor, [mapper.OutputSchema[column]]));
+            Assert.Equal("input", e.ParamName);
+            Assert.StartsWith($"Column '{column}' is computed from input column 'Features', which is not active in the input row; " +
+                "the input row must have the columns GetDependencies names active.", e.Message);
+        }
+        using var passThrough = mapper.GetRow(cursor, [mapper.OutputSchema["Features"]]);   // only a computed column needs the input column
+        Assert.False(passThrough.IsColumnActive(mapper.OutputSchema["Code"]));
+    }
+
     [Theory]
     [InlineData(new[] { 3, 40 }, "index 1 is 40; indices must lie in [0, 16)")]
     [InlineData(new[] { -1, 5 }, "index 0 is -1; indices must lie in [0, 16)")]
