@@ -39,10 +39,10 @@ internal sealed class MappedDataView(IDataView input, OutputColumns columns) : I
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
             var getter = _view.GetGetter<TValue>(this, column);
-            if (!columns.IsComputed(column.Index)) return getter;   // the input's own getter, with its own checks
-            // A computed column reads the input row: before the first MoveNext or after the last, the input's
-            // getter failed in its own way (LoadFromEnumerable's with a NullReferenceException). ML.NET's
-            // cursors name the state instead, and so does this one.
+            // Every column reads the input row: before the first MoveNext or after the last, the input's getter
+            // failed in its own way (LoadFromEnumerable's with a NullReferenceException) or, for a column passed
+            // through from a disposed cursor, returned the last row's values. ML.NET's cursors name the state
+            // instead, and so does this one, for computed and passed-through columns alike.
             var input = _input;
             return (ref TValue value) =>
             {

@@ -73,6 +73,25 @@ public class MappedViewContractTests
         Assert.Equal("Column 'Error' " + message, Assert.Throws<InvalidOperationException>(() => error(ref e)).Message);
     }
 
+    // An input column passed through gave the input's own getter: over LoadFromEnumerable it threw NullReferenceException
+    // before the first MoveNext and, once the cursor was disposed, returned the last row's values; ML.NET's own
+    // transforms (CopyColumns) name the state for every column, and so does this view now.
+    [Fact]
+    public void Reading_a_passed_through_column_off_a_row_names_the_cursor_state()
+    {
+        var view = Autoencoder().Transform(Rows16(2));
+        const string message = "Column 'Features' cannot be read: the cursor is on no row (before its first MoveNext, or after MoveNext returned false).";
+        VBuffer<float> value = default;
+        var cursor = view.GetRowCursor(view.Schema);
+        var features = cursor.GetGetter<VBuffer<float>>(view.Schema["Features"]);
+        Assert.Equal(message, Assert.Throws<InvalidOperationException>(() => features(ref value)).Message);
+        Assert.True(cursor.MoveNext());
+        features(ref value);
+        Assert.Equal(16, value.Length);
+        cursor.Dispose();
+        Assert.Equal(message, Assert.Throws<InvalidOperationException>(() => features(ref value)).Message);
+    }
+
     // On an input row without the input column active, the mapped row said 'Code' was active and its getter then
     // failed with ML.NET's "requested column not active (Parameter 'column')", naming no column.
     [Fact]
