@@ -202,6 +202,22 @@ public class RowSourceDataViewTests
         Assert.IsType<InvalidDataException>(again.InnerException);
     }
 
+    // The id getter off a row said "Column 'the row id' cannot be read", calling the row id a column by a name it does not have.
+    [Fact]
+    public void The_row_id_off_a_row_is_refused_as_the_row_id()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromRowSource(new GeneratedRows(1, 4), "Patch");
+        using var cursor = data.GetRowCursor(data.Schema);
+        var id = cursor.GetIdGetter();
+        DataViewRowId value = default;
+        Assert.Equal("The row id cannot be read: the cursor is on no row (before its first MoveNext, or after MoveNext returned false).",
+            Assert.Throws<InvalidOperationException>(() => id(ref value)).Message);
+        Assert.True(cursor.MoveNext());
+        id(ref value);
+        Assert.Equal(0UL, value.Low);
+    }
+
     [Fact]
     public void Bad_arguments_are_refused()
     {

@@ -119,7 +119,11 @@ internal sealed class RowSourceDataView : IDataView
         }
 
         public override ValueGetter<DataViewRowId> GetIdGetter()
-            => (ref DataViewRowId id) => { CheckRow("the row id"); id = new DataViewRowId((ulong)_position, 0); };
+            => (ref DataViewRowId id) =>
+            {
+                if (_position < 0) throw Mapping.ActiveFlags.NoRowId();
+                id = new DataViewRowId((ulong)_position, 0);
+            };
 
         // A column of another schema is refused by name, as the transformed views refuse it: by its index alone
         // it was read as this view's column.

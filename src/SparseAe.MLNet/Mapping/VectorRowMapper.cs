@@ -81,8 +81,13 @@ internal sealed class MappedColumns(DataViewRow input, OutputColumns columns, IE
 internal static class ActiveFlags
 {
     /// <summary>The one message for a getter called off a row (before the first MoveNext or after the last), as ML.NET's cursors refuse it.</summary>
-    public static InvalidOperationException NoRow(string column)
-        => new($"Column '{column}' cannot be read: the cursor is on no row (before its first MoveNext, or after MoveNext returned false).");
+    public static InvalidOperationException NoRow(string column) => NoRowFor($"Column '{column}'");
+
+    /// <summary><see cref="NoRow"/> for a getter that reads no column: the row id.</summary>
+    public static InvalidOperationException NoRowId() => NoRowFor("The row id");
+
+    private static InvalidOperationException NoRowFor(string what)
+        => new($"{what} cannot be read: the cursor is on no row (before its first MoveNext, or after MoveNext returned false).");
 
     /// <summary>
     /// The columns asked for, each checked to be a column of <paramref name="schema"/>: a column of another
