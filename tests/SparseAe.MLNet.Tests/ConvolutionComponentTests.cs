@@ -290,6 +290,49 @@ public class ConvolutionComponentTests
         Assert.Contains("ZCA needs ZcaEpsilon > 0 for such data.", e.Message);
     }
 
+    public sealed class ShapedImage
+    {
+        [VectorType(1, 6, 6)]
+        public float[] Pixels { get; set; } = [];
+    }
+
+    // A column of 6x6 images given as 4x9 (or 9x4) has the right pixel count: its rows were cut in the wrong places.
+    [Fact]
+    public void A_column_whose_type_gives_other_image_dimensions_is_refused_naming_both()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(1);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(_ => new ShapedImage { Pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray() }));
+        ConvolutionalFeaturizerOptions Shaped(int height, int width) => new()
+        {
+            InputColumnName = "Pixels", ImageHeight = height, ImageWidth = width, PatchSize = 3, PoolGrid = 1, PatchCount = 50,
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 2, MaxIterations = 3 },
+        };
+        var e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(Shaped(4, 9)).Fit(images));
+        Assert.Equal("input", e.ParamName);
+        Assert.StartsWith("Column 'Pixels' holds 1x6x6 images by its type, but ImageHeight x ImageWidth is 4x9; they must be the column's height and width.", e.Message);
+
+        // Fitted on the right shape, the transformer refuses the wrong one too, and takes a plain vector of the size.
+        var model = ml.Transforms.ConvolutionalSparseFeatures(Shaped(6, 6)).Fit(images);
+        var flat = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 3).Select(_ => new SmallImage36 { Pixels = new float[36] }));
+        Assert.Equal(3, model.Transform(flat).GetColumn<float[]>("Features").Count());
+        var other = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 3).Select(_ => new WideImage { Pixels = new float[36] }));
+        e = Assert.ThrowsAny<ArgumentException>(() => model.Transform(other));
+        Assert.Contains("Column 'Pixels' holds 4x9 images by its type, but ImageHeight x ImageWidth is 6x6", e.Message);
+    }
+
+    public sealed class SmallImage36
+    {
+        [VectorType(36)]
+        public float[] Pixels { get; set; } = [];
+    }
+
+    public sealed class WideImage
+    {
+        [VectorType(4, 9)]
+        public float[] Pixels { get; set; } = [];
+    }
+
     public sealed class SmallImage
     {
         [VectorType(16)]

@@ -45,6 +45,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         var o = _options;
         int pixels = o.ImageHeight * o.ImageWidth, length = o.PatchSize * o.PatchSize;
         var column = InputColumnRules.Find(input.Schema, nameof(input), InputName, pixels, ConvolutionalFeaturizerTransformer.PixelsRule(o.ImageHeight, o.ImageWidth));
+        ConvolutionalFeaturizerTransformer.CheckImageShape(column, o.ImageHeight, o.ImageWidth, nameof(input));
         using var channel = _host.Start("Convolutional features");
         void CheckAlive() => HostAccess.CheckAlive(_host);
         var (images, count, _) = RowReading.ReadAll(new DataViewRows(input, column, pixels), long.MaxValue, null,
