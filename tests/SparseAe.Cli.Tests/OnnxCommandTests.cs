@@ -127,6 +127,22 @@ public class OnnxCommandTests
         Assert.Equal("kept", File.ReadAllText(Path.Combine(dir, "x.onnx")));
     }
 
+    // The refusal said it twice: "Model 'text.zip' cannot be exported to ONNX: TokenCountsTransformer cannot be exported to ONNX: ...".
+    [Fact]
+    public void A_model_with_token_counts_is_refused_in_one_line_naming_the_transformer_and_why()
+    {
+        var dir = Cli.TempDirectory();
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[] { "sparse codes of text", "edge filters", "a patch of an image" }.Select(t => new ModelCommandTests.Document { Text = t }).ToArray());
+        var model = ml.Transforms.TokenCounts("Counts", "Text", maximumTokens: 8)
+            .Append(ml.Transforms.SparseAutoencoder("Code", "Counts", hiddenCount: 2, maxIterations: 3)).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "text.zip"));
+        var (code, _, error) = Cli.Run(dir, "export-onnx", "--model", "text.zip", "--out", "text.onnx");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Model 'text.zip': TokenCountsTransformer cannot be exported to ONNX: ONNX has no standard operator for its tokenizer ('cl100k_base').", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "text.onnx")));
+    }
+
     [Fact]
     public void A_file_that_is_not_a_zip_is_called_so_and_an_onnx_graph_given_as_the_model_is_named()
     {

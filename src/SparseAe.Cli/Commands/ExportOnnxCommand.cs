@@ -41,7 +41,8 @@ internal static class ExportOnnxCommand
         }
         catch (Exception e) when (Messages.Chain(e).OfType<NotSupportedException>().FirstOrDefault() is { } unsupported)
         {
-            throw new UsageException($"Model '{modelPath}' cannot be exported to ONNX: {unsupported.Message}", e);
+            // The refusal names the transformer and says "cannot be exported to ONNX" itself.
+            throw new UsageException($"Model '{modelPath}': {unsupported.Message}", e);
         }
         // Opened from memory, not read back from --out, which may be a device or a pipe (/dev/stdout).
         byte[] bytes = memory.ToArray();
