@@ -277,6 +277,15 @@ public class ModelCommandTests
         var (code, output, error) = Cli.Run(dir, "show", "--model", "text.zip", "--filters", "text.png");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.True(new FileInfo(Path.Combine(dir, "text.png")).Length > 0);
+
+        // featurize reads numbers, which a text model cannot take: said so, not as a fault of the CSV (it said "Input
+        // column 'Text' must be text (one String per row), but is Vector<Single, 2>").
+        File.WriteAllText(Path.Combine(dir, "rows.csv"), "0.5,0.25\n");
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "text.zip", "--csv", "rows.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Model 'text.zip' reads text (its input column 'Text' holds a string per row); featurize feeds models rows of numbers from a CSV, " +
+            "so it cannot featurize this one: load it with MLContext.Model.Load and call Transform on your texts.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 
     [Fact]

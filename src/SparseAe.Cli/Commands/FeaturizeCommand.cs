@@ -54,6 +54,11 @@ internal static class FeaturizeCommand
         // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one
         // float vector of the input schema the zip records, else the column its first transform reads.
         var inputName = OneVectorColumn(inputSchema) ?? FirstInputColumn(model) ?? featureInput;
+        // A model that starts from text (token counts) cannot take a CSV of numbers; said so, not as "Input column 'Text'
+        // must be text ..., but is Vector<Single, 2>", which reads as a fault of the CSV.
+        if (inputSchema.GetColumnOrNull(inputName)?.Type is TextDataViewType)
+            throw new UsageException($"Model '{modelPath}' reads text (its input column '{inputName}' holds a string per row); featurize feeds models rows of numbers " +
+                "from a CSV, so it cannot featurize this one: load it with MLContext.Model.Load and call Transform on your texts.");
         var view = ml.Data.LoadFromRowSource(source, inputName);
         IDataView transformed;
         try
