@@ -152,7 +152,7 @@ internal static class TrainCommand
             Check(options, flagOf);
             // An output written where its default puts it is said to be, so that a clash ("--filters latents.png" with a
             // sparse code) is not blamed on a flag the user never gave.
-            var defaulted = new[] { model, filters, curve, latents }.Where(o => !Given(o)).Select(o => o.Name).ToHashSet();
+            var defaulted = new Option[] { model, filters, curve, latents }.Where(o => !Given(o)).Select(o => o.Name).ToHashSet();
             CliFiles.CheckOutputs(Inputs(data), [.. outputs.ByFlag.Select(o => (defaulted.Contains(o.Flag) ? $"{o.Flag} (by default)" : o.Flag, o.Path))]);
             // The sizes H and V decide are refused before any data work where V is known up front: P x P for
             // image patches ("--hidden 2147483647 --filters f.png" reduced and whitened the photographs first),
