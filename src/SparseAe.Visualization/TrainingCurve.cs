@@ -33,9 +33,15 @@ public static class TrainingCurve
     /// <summary>The largest magnitude a drawn value may have: the axis arithmetic overflows near double's range.</summary>
     public const double MaxMagnitude = 1e300;
 
-    /// <summary>Renders the chart of <paramref name="history"/> (one entry per iteration, starting at iteration 0) as a PNG.</summary>
-    /// <param name="perEpoch">The history is Adam's, one entry per epoch (TrainingSummary.CostHistory), each measured after
-    /// that epoch and none at the start: the x axis is then "epoch", from 1, as the training's progress counts them,
+    /// <summary>Renders the chart of <paramref name="history"/> (one entry per iteration, starting at iteration 0; or, with
+    /// <paramref name="perEpoch"/>, one per epoch from epoch 1) as a PNG.</summary>
+    /// <param name="history">The costs to draw, at least one entry.</param>
+    /// <param name="width">Picture width in pixels, <see cref="MinSide"/>..<see cref="MaxSide"/>.</param>
+    /// <param name="height">Picture height in pixels, <see cref="MinSide"/>..<see cref="MaxSide"/>.</param>
+    /// <param name="title">The chart's title.</param>
+    /// <param name="yScale">The y axis: linear, log, or chosen from the values (Auto).</param>
+    /// <param name="perEpoch">The history is Adam's, one entry per epoch (TrainingSummary.CostHistory), each the mean of
+    /// that epoch's mini-batch costs, and none at the start: the x axis is then "epoch", from 1, as the training's progress counts them,
     /// rather than "iteration" from the starting point 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="history"/> or <paramref name="title"/> is null.</exception>
     /// <exception cref="ArgumentException">The history is empty, a value is NaN, infinite or beyond <see cref="MaxMagnitude"/> (the message names the
