@@ -231,6 +231,24 @@ public class TrainTests
         Assert.Contains("wrote model.zip, filters.png, curve.png, /dev/stdout", error);
     }
 
+    // With the weights on standard error, the run's lines went there too, into the CSV (one landed mid-row:
+    // "-0.22725588,-done: 2 iterations, ..."), and standard output, where they had gone before, was empty.
+    [Fact]
+    public void Weights_written_to_standard_error_are_the_CSV_alone_and_the_runs_lines_stay_on_standard_output()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var dir = Cli.TempDirectory();
+        WriteCsv(dir, 50, 16, 3);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "4", "--iterations", "2", "--weights-csv", "/dev/stderr");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var (code2, output2, error2) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "4", "--iterations", "2", "--weights-csv", "w.csv",
+            "--model", "m2.zip", "--filters", "f2.png", "--curve", "c2.png");
+        Assert.True(code2 == 0, $"exit {code2}: {error2}\n{output2}");
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "w.csv")), error);
+        Assert.Contains("iterations 2/2", output);
+        Assert.Contains("wrote model.zip, filters.png, curve.png, /dev/stderr", output);
+    }
+
     [Fact]
     public void Adams_curve_is_drawn_per_epoch_from_1_as_the_progress_counts_them()
     {

@@ -90,10 +90,15 @@ internal static class CliFiles
 
     /// <summary>
     /// The same for a command that writes several outputs (null: not written) and prints as it works (train): all its
-    /// lines go to standard error when any output is a device or pipe.
+    /// lines go to standard error when any output is a device or pipe other than standard error itself: an output
+    /// there (--weights-csv /dev/stderr) is data on standard error, and the lines stay on <paramref name="log"/>.
     /// </summary>
     public static TextWriter NoteFor(IEnumerable<string?> outPaths, TextWriter log)
-        => outPaths.OfType<string>().Any(p => SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(Path.GetFullPath(p))) ? Console.Error : log;
+        => outPaths.OfType<string>().Select(Path.GetFullPath)
+            .Any(p => SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(p) && !StandardErrorPaths.Contains(p)) ? Console.Error : log;
+
+    // Standard error's own names (on Linux): lines sent there would be mixed into an output written there.
+    private static readonly string[] StandardErrorPaths = ["/dev/stderr", "/dev/fd/2", "/proc/self/fd/2"];
 
     /// <summary>
     /// The vectors of a CSV file that a model trains on, all held: every value finite, or an error naming
