@@ -70,6 +70,7 @@ cases = [
     ('a confusion row whose counts no longer add up to its class', edited(expected, ('6 Shirt', '19     1', '19     2')), False),
     ('a confusion row with a negative count that the sum left out', edited(expected, ('0 T-shirt', '  3     4', ' -3     7')), False),
     ('a confusion row with a negative count balanced by another', edited(expected, ('0 T-shirt', '  3     4', ' -3    10')), False),
+    ('a confusion row with a fractional count', edited(expected, ('0 T-shirt', '  3     4', '3.5     4')), False),
     ('another candidate chosen within 0.01 of the best, the trials built on it named so', six_choice, True),
     ('another candidate chosen, and another candidate\'s row with another hidden count',
      edited(six_choice, (eight_row, '400 hidden', '999 hidden')), False),

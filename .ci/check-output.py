@@ -79,11 +79,14 @@ def compare_line(number, expected, actual, errors, scale=1, free_integers=False)
     if confusion:
         # Every count is summed, a signed one too (isdigit() left "-3" out of the sum, so a row
         # "... -3 7 ..." for "... 3 4 ..." passed), and counts of images carry no sign.
-        counts = lambda t: sum(int(x) for x in t[1:-1] if NUMBER.match(x))
+        # A fractional count is summed as it is (int() of "3.5" raised, and the check crashed rather than refused).
+        counts = lambda t: sum(float(x) for x in t[1:-1] if NUMBER.match(x))
         if any(x[0] in '+-' for x in a if NUMBER.match(x)):
             errors.append(f'line {number}: a signed figure in a confusion row: "{actual}"')
+        if any('.' in x for x in a[1:-1] if NUMBER.match(x)):
+            errors.append(f'line {number}: a count that is not a whole number in a confusion row: "{actual}"')
         if counts(e) != counts(a):
-            errors.append(f'line {number}: the counts add up to {counts(a)}, not the class\'s {counts(e)} images: "{actual}"')
+            errors.append(f'line {number}: the counts add up to {counts(a):.10g}, not the class\'s {counts(e):.10g} images: "{actual}"')
     of_right = re.search(r'(\d+) of (\d+) right', expected)
     last_number = max((i for i, x in enumerate(e) if NUMBER.match(x)), default=-1)
     for i, (x, y) in enumerate(zip(e, a)):
