@@ -16,7 +16,7 @@ namespace SparseAe.Data.Images;
 /// No colour-space conversion is done (the stored values are used as they are), the EXIF orientation
 /// of a JPEG is not applied, and 16-bit PNG samples are reduced to 8 bits by the decoder.</para>
 /// <para>The file's bytes are read into memory, then the header is parsed
-/// (<see cref="SKCodec.Create(Stream, out SKCodecResult)"/> reads only the header); a zero-sized image or
+/// (<see cref="SKCodec.Create(SKStream, out SKCodecResult)"/> reads only the header); a zero-sized image or
 /// one with more than <see cref="MaxPixels"/> pixels is refused before any pixel memory is allocated.
 /// Decoding then needs 4 bytes (RGBA) plus 4 bytes (the float result) per pixel, at most 800 MB at the
 /// limit. A file is truncated when Skia reports incomplete input or, for PNG, when the IEND chunk is
@@ -52,7 +52,9 @@ public static class ImageDecoder
         ArgumentNullException.ThrowIfNull(name);
 
         // The whole file is read first (its real bytes, not a size it claims) so that completeness can be
-        // checked below; Skia then reads it through a managed stream, which the codec must not outlive.
+        // checked below; Skia then reads a native copy of it, not a managed stream: a damaged field (a BMP's
+        // pixel offset of 0xFF000000) makes Skia skip gigabytes, which a managed stream's callback answers with
+        // an exception or OutOfMemory that cannot unwind through native code and ends the process.
         if (stream.CanSeek && stream.Length - stream.Position > Array.MaxLength)
             throw new InvalidDataException(
                 $"Image '{name}' is {stream.Length - stream.Position} bytes; image files are read into memory whole and may be at most {Array.MaxLength} bytes.");
@@ -60,7 +62,8 @@ public static class ImageDecoder
         stream.CopyTo(file);
         byte[] bytes = file.GetBuffer();
         int length = (int)file.Length;
-        using var codec = SKCodec.Create(new MemoryStream(bytes, 0, length, writable: false), out SKCodecResult headerResult);
+        using var data = SKData.CreateCopy(bytes.AsSpan(0, length));
+        using var codec = SKCodec.Create(new SKMemoryStream(data), out SKCodecResult headerResult);
         if (codec is null)
             throw new InvalidDataException(
                 $"Image '{name}' could not be read as an image (PNG, JPEG, GIF, BMP or WebP): Skia's codec could not parse its header (result {headerResult}); the file is not an image of a supported format, or is damaged or truncated.");

@@ -264,4 +264,22 @@ public class ImageDecoderTests
         var error = Assert.Throws<InvalidDataException>(() => Decode(output.ToArray(), "garbled.png"));
         Assert.Contains("garbled.png", error.Message);
     }
+
+    [Theory]
+    [InlineData(0x80000000u)]
+    [InlineData(0xFF000000u)]
+    public void A_BMP_whose_pixel_offset_lies_gigabytes_past_its_end_is_invalid_data_not_a_crash(uint offset)
+    {
+        // A 1x1 24-bit BMP (BITMAPFILEHEADER, BITMAPINFOHEADER, one padded row) with a damaged pixel-data offset.
+        // Skia skips to the offset; when it read through a managed stream, the skip of 2 GB or more threw
+        // ArgumentOutOfRangeException (0xFF000000) or ran out of memory (0x80000000) inside Skia's native
+        // callback, which .NET cannot unwind: the whole process died, the test host with it.
+        byte[] bmp = new byte[54 + 4];
+        "BM"u8.CopyTo(bmp);
+        BitConverter.TryWriteBytes(bmp.AsSpan(10), offset);
+        byte[] info = [40, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 24, 0];
+        info.CopyTo(bmp, 14);
+        var error = Assert.Throws<InvalidDataException>(() => Decode(bmp, "offset.bmp"));
+        Assert.Equal("Image 'offset.bmp' (Bmp, 1x1) could not be decoded: Skia's codec returned InvalidInput; the file is damaged.", error.Message);
+    }
 }
