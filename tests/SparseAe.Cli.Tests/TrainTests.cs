@@ -591,6 +591,29 @@ public class TrainTests
         Assert.Equal(new[] { "large.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void A_photograph_too_large_to_decode_in_memory_is_said_with_its_file_and_size()
+    {
+        // A 6000x6000 PNG of zeros is a 36 KB file, but decoding it takes 8 bytes a pixel (RGBA and the grey floats):
+        // under a 128 MB heap it was "internal error: OutOfMemoryException: Exception of type
+        // 'System.OutOfMemoryException' was thrown." (exit 1), naming no file.
+        var dir = Cli.TempDirectory();
+        using (var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(6000, 6000, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque)))
+        {
+            bitmap.Erase(SkiaSharp.SKColors.Black);
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(dir, "huge.png"), data.ToArray());
+        }
+        var start = Cli.StartInfo(dir, "train", "--images", "huge.png", "--patches", "100", "--hidden", "4", "--iterations", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x8000000";   // 128 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Decoding image 'huge.png' (Png, 6000x6000, as RGBA bytes and grey floats: 8 bytes a pixel) needs about 0.3 GB of memory, but about ", error);
+        Assert.EndsWith(" GB are available; use a smaller image.", error.TrimEnd());
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Equal(new[] { "huge.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
     private static void WriteGreyPng(string path, int width, int height)
     {
         var rng = new Random(width * 1000 + height);

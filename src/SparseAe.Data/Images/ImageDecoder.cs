@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SkiaSharp;
+using SparseAe.Training;
 
 namespace SparseAe.Data.Images;
 
@@ -19,7 +20,8 @@ namespace SparseAe.Data.Images;
 /// (<see cref="SKCodec.Create(SKStream, out SKCodecResult)"/> reads only the header); a zero-sized image or
 /// one with more than <see cref="MaxPixels"/> pixels is refused before any pixel memory is allocated.
 /// Decoding then needs 4 bytes (RGBA) plus 4 bytes (the float result) per pixel, at most 800 MB at the
-/// limit. A file is truncated when Skia reports incomplete input or, for PNG, when the IEND chunk is
+/// limit; an image whose 8 bytes a pixel the process cannot get is refused with its size
+/// (<see cref="InsufficientMemoryException"/>) before they are allocated. A file is truncated when Skia reports incomplete input or, for PNG, when the IEND chunk is
 /// missing (libpng stops reading once it has every row).</para>
 /// </remarks>
 public static class ImageDecoder
@@ -33,6 +35,7 @@ public static class ImageDecoder
     /// <summary>Decodes the image file (PNG, JPEG, GIF, BMP or WebP) at <paramref name="path"/>; the image is named by the file name.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a decodable image, is truncated, is zero-sized or exceeds <see cref="MaxPixels"/>.</exception>
+    /// <exception cref="InsufficientMemoryException">The decoded pixels need more memory than this process can get.</exception>
     public static GreyImage LoadGrey(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -46,6 +49,7 @@ public static class ImageDecoder
     /// <paramref name="name"/> names the image in errors and becomes <see cref="GreyImage.Name"/>.
     /// </summary>
     /// <exception cref="InvalidDataException">The data are not a decodable image, are truncated, are zero-sized, exceed <see cref="MaxPixels"/>, or (seekable) are longer than one array.</exception>
+    /// <exception cref="InsufficientMemoryException">The decoded pixels need more memory than this process can get.</exception>
     public static GreyImage LoadGrey(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -87,9 +91,23 @@ public static class ImageDecoder
             throw new InvalidDataException(
                 $"Image '{name}' (Png, {width}x{height}) is truncated: it has no IEND chunk (49 45 4E 44 AE 42 60 82), which ends every complete PNG file.");
 
+        // A small file can claim an image the process cannot hold (6000x6000 zeros are a 36 KB PNG): said with
+        // the file and its size, before any pixel memory is allocated, not as a bare OutOfMemoryException.
+        string decoding = $"Decoding image '{name}' ({codec.EncodedFormat}, {width}x{height}, as RGBA bytes and grey floats: 8 bytes a pixel)";
+        MemoryBudget.Ensure(8 * pixels, decoding, "use a smaller image");
+
         // Unpremultiplied RGBA, no colour space: the stored samples, untouched, in a known byte order.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        byte[] rgba = new byte[pixels * 4];
+        byte[] rgba;
+        try
+        {
+            rgba = new byte[pixels * 4];
+        }
+        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
+        {
+            // The check is an estimate: near the limit the runtime's own use can still make the allocation fail.
+            throw new InsufficientMemoryException($"{decoding} ran out of memory; use a smaller image.", e);
+        }
         SKCodecResult result;
         var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
         try
@@ -107,7 +125,16 @@ public static class ImageDecoder
                 $"Image '{name}' ({codec.EncodedFormat}, {width}x{height}) could not be decoded: Skia's codec returned {result}"
                 + (result == SKCodecResult.IncompleteInput ? " (the file is truncated)." : "; the file is damaged."));
 
-        return new GreyImage(width, height, ToGrey(rgba, (int)pixels), name);
+        float[] grey;
+        try
+        {
+            grey = ToGrey(rgba, (int)pixels);
+        }
+        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
+        {
+            throw new InsufficientMemoryException($"{decoding} ran out of memory; use a smaller image.", e);
+        }
+        return new GreyImage(width, height, grey, name);
     }
 
     /// <summary>The IEND chunk: zero length, type "IEND", its fixed CRC (PNG specification, 2nd edition, 11.2.5).</summary>
