@@ -66,6 +66,9 @@ public static class ImageDecoder
         stream.CopyTo(file);
         byte[] bytes = file.GetBuffer();
         int length = (int)file.Length;
+        // Skia would call an empty file "Unimplemented", which says nothing of what is wrong with it.
+        if (length == 0)
+            throw new InvalidDataException($"Image '{name}' is empty (0 bytes); an image file (PNG, JPEG, GIF, BMP or WebP) starts with its format's header.");
         using var data = SKData.CreateCopy(bytes.AsSpan(0, length));
         using var codec = SKCodec.Create(new SKMemoryStream(data), out SKCodecResult headerResult);
         if (codec is null)

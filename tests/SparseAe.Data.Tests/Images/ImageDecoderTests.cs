@@ -214,6 +214,15 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void An_empty_file_is_said_to_be_empty()
+    {
+        // A 0-byte file (a download that failed, a placeholder) was "Skia's codec could not parse its header
+        // (result Unimplemented)", which tells nothing of what is wrong with it.
+        var error = Assert.Throws<InvalidDataException>(() => Decode([], "nothing.png"));
+        Assert.Equal("Image 'nothing.png' is empty (0 bytes); an image file (PNG, JPEG, GIF, BMP or WebP) starts with its format's header.", error.Message);
+    }
+
+    [Fact]
     public void A_file_that_only_looks_like_a_headerless_WBMP_is_refused()
     {
         // WBMP has no signature: Skia takes any file starting 00 00 then two small numbers for one, so an
