@@ -41,7 +41,7 @@ internal static class TrainCommand
 
         var mat = new Option<string?>("--mat") { Description = "A MAT file holding an H x W x K (or H x W) array of images." };
         var variable = new Option<string>("--variable") { Description = "The array's name in --mat.", DefaultValueFactory = _ => "IMAGES" };
-        var images = new Option<string[]>("--images") { Description = "Photographs: PNG, JPEG, GIF, BMP or WebP.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
+        var images = new Option<string[]>("--images") { Description = "Photographs: PNG, JPEG, GIF, BMP or WebP, used as stored (no EXIF rotation; an animation's first frame).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
         var idx = new Option<string?>("--idx") { Description = "An IDX file of images (MNIST, Fashion-MNIST; gzip or not)." };
         var csv = new Option<string?>("--csv") { Description = "A CSV file whose rows are the training vectors." };
         var patch = new Option<int>("--patch") { Description = "Patch side in pixels.", DefaultValueFactory = _ => Defaults.PatchSize };

@@ -13,9 +13,11 @@ namespace SparseAe.Data.Images;
 /// (gamma-encoded) 8-bit values, divided by 255: the conversion MATLAB's <c>rgb2gray</c> and
 /// scikit-image's old <c>rgb2grey</c> made, with which the classic natural-image experiments were run.
 /// A pixel with R = G = B (every pixel of a grey image) gives exactly that value / 255.</para>
-/// <para>Alpha is ignored: colours are decoded unpremultiplied and not composited on any background.
+/// <para>Alpha is ignored: colours are decoded unpremultiplied and not composited on any background, except
+/// a GIF's transparent colour index, to which Skia gives no colour: those pixels are 0 (black).
 /// No colour-space conversion is done (the stored values are used as they are), the EXIF orientation
-/// of a JPEG is not applied, and 16-bit PNG samples are reduced to 8 bits by the decoder.</para>
+/// of a JPEG is not applied (a phone's portrait photograph stays as stored, on its side), 16-bit PNG samples
+/// are reduced to 8 bits by the decoder, and of an animated GIF, WebP or PNG only the first frame is read.</para>
 /// <para>The file's bytes are read into memory, then the header is parsed
 /// (<see cref="SKCodec.Create(SKStream, out SKCodecResult)"/> reads only the header); a zero-sized image or
 /// one with more than <see cref="MaxPixels"/> pixels is refused before any pixel memory is allocated.
