@@ -27,6 +27,13 @@ internal static class TrainCommand
     private static readonly (string Name, SparsityPenalty Value)[] Penalties = [("kl", SparsityPenalty.KLDivergence), ("l1", SparsityPenalty.L1)];
     private static readonly (string Name, ActivationKind Value)[] Activations =
         [("sigmoid", ActivationKind.Sigmoid), ("relu", ActivationKind.ReLU), ("topk", ActivationKind.TopK), ("jumprelu", ActivationKind.JumpReLU)];
+    private static readonly (string Name, DecoderKind? Value)[] Decoders = [("auto", null), ("sigmoid", DecoderKind.Sigmoid), ("linear", DecoderKind.Linear)];
+
+    /// <summary>An activation as --activation names it (and --weights-mat writes it).</summary>
+    internal static string ActivationName(ActivationKind activation) => NameOf(Activations, activation);
+
+    /// <summary>A decoder as --decoder names it (and --weights-mat writes it).</summary>
+    internal static string DecoderName(DecoderKind decoder) => NameOf(Decoders, decoder);
 
     public static Command Create()
     {
@@ -107,7 +114,7 @@ internal static class TrainCommand
                 L1Weight = r.GetValue(l1Weight),
                 L0Weight = r.GetValue(l0Weight),
                 DeadLatentWindow = r.GetValue(deadWindow),
-                Decoder = Parse<DecoderKind?>("--decoder", r.GetValue(decoder)!, ("auto", null), ("sigmoid", DecoderKind.Sigmoid), ("linear", DecoderKind.Linear)),
+                Decoder = Parse("--decoder", r.GetValue(decoder)!, Decoders),
                 Optimizer = Parse<OptimizerKind?>("--optimizer", r.GetValue(optimizer)!, ("auto", null), ("lbfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)),
                 MaxIterations = r.GetValue(iterations),
                 Epochs = r.GetValue(epochs),

@@ -105,8 +105,8 @@ internal static class ModelOutputs
             MatVariable.FromSingles("W2", [v, h], ColumnMajorLayout.ToColumnMajor(w.W2.ToArray(), [v, h])),
             MatVariable.FromSingles("b1", [h, 1], w.B1.ToArray()),
             MatVariable.FromSingles("b2", [v, 1], w.B2.ToArray()),
-            Text("activation", objective.Activation.ToString().ToLowerInvariant()),
-            Text("decoder", objective.Decoder.ToString().ToLowerInvariant()),
+            Text("activation", Commands.TrainCommand.ActivationName(objective.Activation)),
+            Text("decoder", Commands.TrainCommand.DecoderName(objective.Decoder)),
         };
         if (objective.Activation == ActivationKind.TopK) variables.Add(MatVariable.FromDoubles("k", [1, 1], [objective.K]));
         if (objective.HasThresholds) variables.Add(MatVariable.FromSingles("theta", [h, 1], w.Thresholds.ToArray()));
