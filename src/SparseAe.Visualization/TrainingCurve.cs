@@ -33,6 +33,10 @@ public static class TrainingCurve
     /// <summary>The largest magnitude a drawn value may have: the axis arithmetic overflows near double's range.</summary>
     public const double MaxMagnitude = 1e300;
 
+    /// <summary>Where entry i of a history is drawn: iteration i from the starting point 0, or epoch i + 1.</summary>
+    internal static double[] Positions(int count, bool perEpoch)
+        => [.. Enumerable.Range(perEpoch ? 1 : 0, count).Select(i => (double)i)];
+
     /// <summary>Renders the chart of <paramref name="history"/> (one entry per iteration, starting at iteration 0; or, with
     /// <paramref name="perEpoch"/>, one per epoch from epoch 1) as a PNG.</summary>
     /// <param name="history">The costs to draw, at least one entry.</param>
@@ -57,9 +61,7 @@ public static class TrainingCurve
         EmbeddedFont.EnsureRegistered();
         using var plot = new Plot();
 
-        double[] xs = new double[history.Count];
-        for (int i = 0; i < xs.Length; i++)
-            xs[i] = perEpoch ? i + 1 : i;
+        double[] xs = Positions(history.Count, perEpoch);
 
         for (int s = 0; s < series.Length; s++)
         {

@@ -75,6 +75,8 @@ public class TrainingCurveRenderTests
         // Adam's history starts at epoch 1, not at a starting point 0: the same values make another picture.
         var history = CurveHistories.Typical(5);
         Assert.NotEqual(TrainingCurve.RenderPng(history), TrainingCurve.RenderPng(history, perEpoch: true));
+        Assert.Equal([1.0, 2, 3, 4, 5], TrainingCurve.Positions(5, perEpoch: true));
+        Assert.Equal([0.0, 1, 2, 3, 4], TrainingCurve.Positions(5, perEpoch: false));
     }
 
     [Fact]
