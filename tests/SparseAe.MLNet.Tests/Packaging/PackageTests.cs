@@ -54,11 +54,12 @@ public class PackageTests
 
             // The lowest: what the package's dependencies resolve to. The newest: what a user who upgrades gets.
             RunConsumer(Path.Combine(work, "lowest"), feed, version, "", "5.0.1", "2.0.1");
+            // The newest also loads the model the lowest saved and must compute what the lowest did with it.
             RunConsumer(Path.Combine(work, "newest"), feed, version, """
                     <PackageReference Include="Microsoft.ML" Version="6.*" />
                     <PackageReference Include="Microsoft.ML.Tokenizers" Version="3.*" />
                     <PackageReference Include="Microsoft.ML.Tokenizers.Data.Cl100kBase" Version="3.*" />
-                """, "6.", "3.");
+                """, "6.", "3.", earlier: Path.Combine(work, "lowest"));
         }
         finally
         {
@@ -75,8 +76,10 @@ public class PackageTests
 
     // Builds and runs a consumer of the packed SparseAe.MLNet (plus extraReferences) that fits token counts and a
     // sparse autoencoder, saves, loads and predicts, and checks that the ML.NET and Tokenizers it ran on begin
-    // with the versions given.
-    private static void RunConsumer(string consumer, string feed, string version, string extraReferences, string mlVersion, string tokenizersVersion)
+    // with the versions given; given an earlier consumer's folder, it also loads that one's model and must compute
+    // what that one did.
+    private static void RunConsumer(string consumer, string feed, string version, string extraReferences, string mlVersion, string tokenizersVersion,
+        string? earlier = null)
     {
         Directory.CreateDirectory(consumer);
         File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
@@ -130,16 +133,28 @@ public class PackageTests
                 && first.Code.SequenceEqual(a.Take(8)) && first.Counts.Sum() > 0;
             string Version(Type t) => t.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
             Console.WriteLine($"{(same ? "CONSUMER OK" : "CONSUMER MISMATCH")} {a.Length} Microsoft.ML {Version(typeof(MLContext))} Microsoft.ML.Tokenizers {Version(typeof(Microsoft.ML.Tokenizers.Tokenizer))}");
+            // What this consumer computed, for a consumer on other versions to load its model and compare (an upgrade of
+            // ML.NET must not change what a saved model computes); and that comparison, when an earlier consumer left one.
+            string Lines(float[] values) => string.Join('\n', values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+            File.WriteAllText("codes.txt", Lines(a) + "\n--\n" + Lines(Column(model, "Counts")));
+            if (args.Length == 1)
+            {
+                var earlier = ml.Model.Load(Path.Combine(args[0], "model.zip"), out _);
+                bool agrees = File.ReadAllText(Path.Combine(args[0], "codes.txt")) == Lines(Column(earlier, "Code")) + "\n--\n" + Lines(Column(earlier, "Counts"));
+                Console.WriteLine(agrees ? "EARLIER MODEL OK" : "EARLIER MODEL MISMATCH");
+                same &= agrees;
+            }
             return same ? 0 : 1;
 
             public sealed class Row { public string Text { get; set; } = ""; [VectorType(16)] public float[] Features { get; set; } = []; }
             public sealed class Output { public float[] Code { get; set; } = []; public float[] Counts { get; set; } = []; }
             """);
-        var (runCode, runOutput) = ProcessRunner.Run("dotnet", ["run", "-nologo"], consumer, Minutes5);
+        var (runCode, runOutput) = ProcessRunner.Run("dotnet", ["run", .. (earlier is null ? Array.Empty<string>() : ["--", earlier])], consumer, Minutes5);
         Assert.True(runCode == 0, $"the consumer failed:\n{runOutput}");
         Assert.Contains("CONSUMER OK 1600 ", runOutput);
         Assert.Contains($" Microsoft.ML {mlVersion}", runOutput);
         Assert.Contains($" Microsoft.ML.Tokenizers {tokenizersVersion}", runOutput);
         Assert.DoesNotContain("NU1608", runOutput);   // "outside of dependency constraint": the range must allow the newest
+        if (earlier is not null) Assert.Contains("EARLIER MODEL OK", runOutput);
     }
 }
