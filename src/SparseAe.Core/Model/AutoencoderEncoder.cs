@@ -25,16 +25,18 @@ public sealed class AutoencoderEncoder
     private readonly float[] _thresholds;   // JumpReLU: theta_j = exp(t_j); empty otherwise
 
     /// <param name="parameters">The trained parameters (copied).</param>
-    /// <param name="decoder">The decoder they were trained with (used by <see cref="ReconstructionError"/>).</param>
+    /// <param name="decoder">The decoder they were trained with (used by <see cref="ReconstructionError"/>); null, the
+    /// activation's default as in training (<see cref="Defaults.DecoderFor"/>: sigmoid for the sigmoid, linear for the sparse codes).</param>
     /// <param name="activation">The hidden units' activation they were trained with.</param>
     /// <param name="k">TopK: latents kept per row, 1..H (ignored by the other activations).</param>
-    public AutoencoderEncoder(AutoencoderParameters parameters, DecoderKind decoder = DecoderKind.Sigmoid,
-        ActivationKind activation = ActivationKind.Sigmoid, int k = Defaults.K)
+    public AutoencoderEncoder(AutoencoderParameters parameters, DecoderKind? decoder = null,
+        ActivationKind activation = Defaults.Activation, int k = Defaults.K)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        var decoderKind = decoder ?? Defaults.DecoderFor(activation);
         // The settings' own rules (decoder, activation, K against H), in their words.
-        new ObjectiveSettings(Decoder: decoder, Activation: activation, K: k).Validate(parameters.HiddenCount);
-        Decoder = decoder;
+        new ObjectiveSettings(Decoder: decoderKind, Activation: activation, K: k).Validate(parameters.HiddenCount);
+        Decoder = decoderKind;
         Activation = activation;
         K = k;
         _p = parameters.Clone();
