@@ -142,6 +142,10 @@ public static class Defaults
     /// <summary>The command line's training patches: how many are sampled (UFLDL's exercise: 10,000).</summary>
     public const int Patches = 10_000;
 
+    /// <summary>The command line's photographs (embedded, --images): reduced by this factor (a 2 x 2 box average) before
+    /// whitening, which would otherwise amplify their pixel noise and JPEG block artifacts into noise-like filters.</summary>
+    public const int PhotographDownsample = 2;
+
     /// <summary>Convolutional featurizer: patches sampled from the training images to fit ZCA and the autoencoder.</summary>
     public const int ConvolutionPatches = 50_000;
 

@@ -53,7 +53,7 @@ internal static class TrainCommand
         var csv = new Option<string?>("--csv") { Description = "A CSV file whose rows are the training vectors." };
         var patch = new Option<int>("--patch") { Description = "Patch side in pixels.", DefaultValueFactory = _ => Defaults.PatchSize };
         var patches = new Option<int>("--patches") { Description = "Patches to sample.", DefaultValueFactory = _ => Defaults.Patches };
-        var downsample = new Option<int?>("--downsample") { Description = "Reduce images by this factor before whitening (default: 2 for photographs, 1 for --mat and --idx)." };
+        var downsample = new Option<int?>("--downsample") { Description = $"Reduce images by this factor before whitening (default: {Defaults.PhotographDownsample} for photographs, 1 for --mat and --idx)." };
         var whiten = new Option<string>("--whiten") { Description = "none | olshausen | zca (default: olshausen for photographs, none for --mat, --idx, --csv).", DefaultValueFactory = _ => "auto" };
         var normalize = new Option<string>("--normalize") { Description = "ufldl ([0.1, 0.9]) | standard (each patch's mean removed, unit variance) | none (default: ufldl for image patches, none for --csv).", DefaultValueFactory = _ => "auto" };
         var hidden = Flag(new Option<int>("--hidden") { Description = "Hidden units H.", DefaultValueFactory = _ => Defaults.HiddenCount }, nameof(AutoencoderTrainingOptions.HiddenCount));

@@ -63,7 +63,7 @@ internal static class TrainingData
         else { images = EmbeddedImages.LoadAll(); what = $"the {images.Count} embedded photographs"; }
         var whitenDefault = photographs ? WhitenMode.Olshausen : WhitenMode.None;
 
-        int downsample = o.Downsample ?? (photographs ? 2 : 1);
+        int downsample = o.Downsample ?? (photographs ? Defaults.PhotographDownsample : 1);
         if (downsample < 1) throw new UsageException($"--downsample must be at least 1, but is {downsample}.");
         if (downsample > 1)
         {
