@@ -1,5 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using SkiaSharp;
 using SparseAe.Convolution;
 using SparseAe.Mat;
 using SparseAe.MLNet;
@@ -56,6 +60,13 @@ public static class Seeds
         "mlnet-zip" => MLNetZips(),
         "mlnet-entry" => MLNetZips().Where(z => z.Item1 != "chain-zca-autoencoder.zip")
             .Select(z => (Path.ChangeExtension(z.Item1, ".entry"), MLNetTargets.TransformerEntry(z.Item2))),
+        "tokens" => [("tokens-counts.bin", Block(s => TokenVocabularyFormat.Write(s, new SavedTokenVocabulary("cl100k_base", TokenWeighting.Counts, false, [0, 5, 9], null, 10, ["Tokens"])))),
+                     ("tokens-logtfidf.bin", Block(s => TokenVocabularyFormat.Write(s, new SavedTokenVocabulary("o200k_base", TokenWeighting.LogTfIdf, true, [3, 100_000], [1.5f, 2.25f], 7, ["Counts", "Text"]))))],
+        "idx" => IdxSeeds(),
+        "image" => ImageSeeds(),
+        "csv" => [("header.csv", Encoding.UTF8.GetBytes("a,b,c\n1,2.5,-3\n\n4,1E-3,NaN\n")),
+                  ("rows.csv", Encoding.UTF8.GetBytes("0.5,1\r\n-Infinity,3e38\r\n")),
+                  ("utf16.csv", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("x\n1\n2\n")])],
         _ => throw new UnknownTargetException(target),
     };
 
@@ -85,6 +96,67 @@ public static class Seeds
             MatWriter.Write(ms, variables, compress);
             yield return (compress ? "writer-level5-zlib.mat" : "writer-level5-plain.mat", ms.ToArray());
         }
+    }
+
+    /// <summary>IDX files (big-endian: 00 00, type, rank, dimensions, values), plain and gzip-compressed.</summary>
+    private static IEnumerable<(string, byte[])> IdxSeeds()
+    {
+        static byte[] Idx(byte type, int[] dims, byte[] values)
+        {
+            var bytes = new byte[4 + 4 * dims.Length + values.Length];
+            bytes[2] = type;
+            bytes[3] = (byte)dims.Length;
+            for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
+            values.CopyTo(bytes, 4 + 4 * dims.Length);
+            return bytes;
+        }
+        byte[] images = Idx(0x08, [2, 2, 3], [0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255]);
+        byte[] doubles = new byte[16];
+        BinaryPrimitives.WriteDoubleBigEndian(doubles, 1.5);
+        BinaryPrimitives.WriteDoubleBigEndian(doubles.AsSpan(8), -2e30);
+        byte[] int16 = Idx(0x0B, [3], [0x80, 0x00, 0x00, 0x01, 0x7F, 0xFF]);
+        var gz = new MemoryStream();
+        using (var z = new GZipStream(gz, CompressionLevel.SmallestSize, leaveOpen: true)) z.Write(images);
+        yield return ("images-ubyte-2x2x3.idx", images);
+        yield return ("labels-int16-3.idx", int16);
+        yield return ("double-2.idx", Idx(0x0E, [2], doubles));
+        yield return ("images-ubyte-2x2x3.idx.gz", gz.ToArray());
+    }
+
+    /// <summary>Tiny images: PNG, JPEG and WebP from Skia's encoders; BMP and GIF (which Skia does not encode) by hand.</summary>
+    private static IEnumerable<(string, byte[])> ImageSeeds()
+    {
+        static byte[] Encode(SKEncodedImageFormat format, int quality)
+        {
+            using var bitmap = new SKBitmap(new SKImageInfo(3, 2, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+            for (int y = 0; y < 2; y++)
+                for (int x = 0; x < 3; x++)
+                    bitmap.SetPixel(x, y, new SKColor((byte)(40 * x), (byte)(100 * y), 200, (byte)(255 - 50 * x)));
+            using var image = SKImage.FromBitmap(bitmap);
+            using var data = image.Encode(format, quality);
+            return data.ToArray();
+        }
+        yield return ("rgba-3x2.png", Encode(SKEncodedImageFormat.Png, 100));
+        yield return ("rgb-3x2.jpg", Encode(SKEncodedImageFormat.Jpeg, 90));
+        yield return ("rgba-3x2-lossless.webp", Encode(SKEncodedImageFormat.Webp, 100));
+        yield return ("rgba-3x2-lossy.webp", Encode(SKEncodedImageFormat.Webp, 50));
+        // A 2x1 24-bit BMP: BITMAPFILEHEADER, BITMAPINFOHEADER, one bottom-up row of BGR pixels padded to 4 bytes.
+        yield return ("bgr-2x1.bmp",
+        [
+            (byte)'B', (byte)'M', 62, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0,
+            40, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 24, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0x13, 0x0B, 0, 0, 0x13, 0x0B, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            50, 50, 50, 200, 200, 200, 0, 0,
+        ]);
+        // A 1x1 GIF89a with a graphic control extension (transparent index 0) and a two-colour palette.
+        yield return ("palette-1x1.gif",
+        [
+            (byte)'G', (byte)'I', (byte)'F', (byte)'8', (byte)'9', (byte)'a', 1, 0, 1, 0, 0x80, 0, 0,
+            90, 90, 90, 255, 255, 255,
+            0x21, 0xF9, 4, 1, 0, 0, 0, 0,
+            0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0,
+            2, 2, 0x44, 0x01, 0,
+            0x3B,
+        ]);
     }
 
     private static SavedAutoencoder Autoencoder(int v, int h, SparsityPenalty penalty, DecoderKind decoder)

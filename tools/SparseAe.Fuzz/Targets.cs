@@ -45,6 +45,7 @@ public sealed class UnknownTargetException(string name)
 /// <item>model, zca, convolution: <see cref="ModelFormat.Read"/>, <see cref="ZcaFormat.Read"/> and
 /// <see cref="ConvolutionFormat.Read"/> promise <see cref="InvalidDataException"/> on anything wrong.</item>
 /// <item>mlnet-zip, mlnet-entry: see <see cref="MLNetTargets"/>.</item>
+/// <item>tokens, idx, image, csv: see <see cref="DataTargets"/>.</item>
 /// </list>
 /// Everything else escapes and is a crash.
 /// </remarks>
@@ -64,6 +65,14 @@ public static class Targets
             MLNetTargets.RunZip, () => Seeds.WarmUpInputs("mlnet-zip")),
         new("mlnet-entry", "Model.Load on a valid zip whose transformer entry (ML.NET header + our block) is the input, CRCs repaired",
             MLNetTargets.RunEntry, () => Seeds.WarmUpInputs("mlnet-entry")),
+        new("tokens", "TokenVocabularyFormat.Read: a 'STOK' block (also run with its CRC-32 repaired)",
+            DataTargets.RunTokens, () => Seeds.WarmUpInputs("tokens")),
+        new("idx", "IdxFile.Read(Stream, name): an IDX file, plain or gzip-compressed",
+            DataTargets.RunIdx, () => Seeds.WarmUpInputs("idx")),
+        new("image", "ImageDecoder.LoadGrey(Stream, name): PNG, JPEG, GIF, BMP or WebP through Skia (headers over 4 Mi pixels skipped)",
+            DataTargets.RunImage, () => Seeds.WarmUpInputs("image")),
+        new("csv", "VectorCsv.Read(TextReader, ...): a vector CSV, UTF-8 or UTF-16 by its mark, with and without requireFinite",
+            DataTargets.RunCsv, () => Seeds.WarmUpInputs("csv")),
         new("selftest", "checks the harness and driver: an input starting with '!' throws, '~' sleeps 1.2 s, '@' allocates 100 MB",
             SelfTest, () => [[0]]),
     ];

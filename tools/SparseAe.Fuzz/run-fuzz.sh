@@ -3,7 +3,7 @@
 #
 #   bash tools/SparseAe.Fuzz/run-fuzz.sh TARGET SECONDS [JOBS]
 #
-# TARGET: mat | model | convolution | zca | mlnet-zip | mlnet-entry (see README.md)
+# TARGET: mat | model | convolution | zca | mlnet-zip | mlnet-entry | tokens | idx | image | csv (see README.md)
 # JOBS:   parallel libFuzzer jobs, each with its own dotnet process (default 1)
 #
 # Environment:
@@ -21,7 +21,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-targets="mat model convolution zca mlnet-zip mlnet-entry selftest"
+targets="mat model convolution zca mlnet-zip mlnet-entry tokens idx image csv selftest"
 
 usage() { echo "usage: $0 TARGET SECONDS [JOBS]   (TARGET: ${targets// / | })" >&2; exit 2; }
 [[ $# -ge 2 && $# -le 3 ]] || usage
@@ -70,6 +70,7 @@ cp -a "$here/bin/Release/net10.0" "$bin"
 instrument="SparseAe.Mat.dll SparseAe.Core.dll"
 case "$target" in
     mlnet-*) instrument="$instrument SparseAe.MLNet.dll" ;;
+    idx|image|csv) instrument="$instrument SparseAe.Data.dll" ;;
 esac
 instrument="$instrument ${INSTRUMENT_EXTRA:-}"
 for dll in $instrument; do
