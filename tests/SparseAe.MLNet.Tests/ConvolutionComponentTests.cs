@@ -321,6 +321,28 @@ public class ConvolutionComponentTests
         Assert.Contains("Column 'Pixels' holds 4x9 images by its type, but ImageHeight x ImageWidth is 6x6", e.Message);
     }
 
+    // ML.NET's ApplyOnnxModel gives an ONNX output of shape [-1, 36] the type Vector<Single, 1, 36> (an unknown batch
+    // dimension becomes 1): a plain vector of the size, which the check refused as "1x36 images".
+    [Fact]
+    public void A_column_whose_only_dimension_other_than_1_is_the_pixel_count_is_a_plain_vector()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(1);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(_ => new BatchShapedImage { Pixels = Enumerable.Range(0, 36).Select(_ => (float)rng.NextDouble()).ToArray() }));
+        var model = ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            InputColumnName = "Pixels", ImageHeight = 6, ImageWidth = 6, PatchSize = 3, PoolGrid = 1, PatchCount = 50,
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 2, MaxIterations = 3 },
+        }).Fit(images);
+        Assert.Equal(10, model.Transform(images).GetColumn<float[]>("Features").Count());
+    }
+
+    public sealed class BatchShapedImage
+    {
+        [VectorType(1, 36)]
+        public float[] Pixels { get; set; } = [];
+    }
+
     public sealed class SmallImage36
     {
         [VectorType(36)]
