@@ -22,7 +22,7 @@ namespace SparseAe.Data.Images;
 /// (<see cref="SKCodec.Create(SKStream, out SKCodecResult)"/> reads only the header); a zero-sized image or
 /// one with more than <see cref="MaxPixels"/> pixels is refused before any pixel memory is allocated.
 /// Decoding then needs 4 bytes (RGBA) plus 4 bytes (the float result) per pixel, at most 800 MB at the
-/// limit; an image whose 8 bytes a pixel the process cannot get is refused with its size
+/// limit, beside the native copy of the file Skia reads; an image whose 8 bytes a pixel and file copy the process cannot get is refused with its size
 /// (<see cref="InsufficientMemoryException"/>) before they are allocated. A file is truncated when Skia reports incomplete input or, for PNG, when the IEND chunk is
 /// missing (libpng stops reading once it has every row).</para>
 /// </remarks>
@@ -97,9 +97,11 @@ public static class ImageDecoder
                 $"Image '{name}' (Png, {width}x{height}) is truncated: it has no IEND chunk (49 45 4E 44 AE 42 60 82), which ends every complete PNG file.");
 
         // A small file can claim an image the process cannot hold (6000x6000 zeros are a 36 KB PNG): said with
-        // the file and its size, before any pixel memory is allocated, not as a bare OutOfMemoryException.
-        string decoding = $"Decoding image '{name}' ({codec.EncodedFormat}, {width}x{height}, as RGBA bytes and grey floats: 8 bytes a pixel)";
-        MemoryBudget.Ensure(8 * pixels, decoding, "use a smaller image");
+        // the file and its size, before any pixel memory is allocated, not as a bare OutOfMemoryException. Skia's
+        // native copy of the file is counted too: the GC, whose figures MemoryBudget reads, does not see it, and
+        // it is as large as the pixels' share of an uncompressed BMP (3 or 4 bytes a pixel).
+        string decoding = $"Decoding image '{name}' ({codec.EncodedFormat}, {width}x{height}, as RGBA bytes and grey floats: 8 bytes a pixel, beside a native copy of the file)";
+        MemoryBudget.Ensure(8 * pixels + length, decoding, "use a smaller image");
 
         // Unpremultiplied RGBA, no colour space: the stored samples, untouched, in a known byte order.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
