@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.ML;
+using SparseAe.Mat;
+using SparseAe.MLNet;
+using Xunit;
+
+namespace SparseAe.Cli.Tests;
+
+/// <summary>train at the limits of one array and of memory: refused under the flag or file that decides, before any work where it can be.</summary>
+public class TrainLimitsTests
+{
+    // L-BFGS's row limit was applied before the sampler's: "train --patches 100000000" advised "give fewer rows or
+    // fewer hidden units (--hidden), or --optimizer adam", and with --optimizer adam the photographs were reduced and
+    // whitened before --patches was refused as more values than one array holds, which no optimizer or --hidden changes.
+    [Theory]
+    [InlineData("lbfgs")]
+    [InlineData("adam")]
+    public void More_patches_than_one_array_holds_are_refused_under_the_flag_before_any_work_with_either_optimizer(string optimizer)
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, "train", "--patches", "100000000", "--optimizer", optimizer);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal($"error: --patches: 100000000 patches of 8x8 pixels are 6400000000 values, more than one array holds ({Array.MaxLength}); give --patches {Array.MaxLength / 64} or fewer.", error.TrimEnd());
+        Assert.Equal("", output);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
+    public void Images_of_a_MAT_variable_that_do_not_fit_in_memory_are_said_with_the_variable_not_as_an_internal_error()
+    {
+        // The file reads within 64 MB (48 MB of doubles, deflated to 74 KB), but its images as floats do not fit
+        // beside it: "internal error: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown." (exit 1).
+        var dir = Cli.TempDirectory();
+        var start = Cli.StartInfo(dir, "train", "--mat", Cli.Fixture(Path.Combine("memory", "v73_images_48MB_deflated.mat")), "--patch", "4", "--patches", "10");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x4000000";   // 64 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Variable 'IMAGES' in '", error);
+        Assert.EndsWith("v73_images_48MB_deflated.mat' is a 2000x1000x3 double array: its 6000000 values take 0.05 GB more, as floats and again as images, " +
+            "than this process can allocate; use a file with fewer or smaller images.", error.TrimEnd());
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
+    public void Patches_that_do_not_fit_in_memory_are_said_under_the_flag_not_as_an_internal_error()
+    {
+        // Under the array limit but over the memory at hand (the limit's own advice, --patches 33554431 of 8x8,
+        // is 8.6 GB): "internal error: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown." (exit 1).
+        var dir = Cli.TempDirectory();
+        // Adam: L-BFGS's row limit (at most about 20 million rows) refuses the run before any work.
+        var start = Cli.StartInfo(dir, "train", "--mat", Cli.Fixture("v5_plain_double3d.mat"), "--patch", "2", "--patches", "100000000", "--optimizer", "adam");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --patches: 100000000 patches of 2x2 pixels are 400000000 values (1.6 GB), more than this process can allocate; give fewer --patches.", error.TrimEnd());
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
+    public void More_rows_than_LBFGS_can_hold_are_said_in_flags_not_in_the_librarys_settings()
+    {
+        // It was the library's advice, in settings the command line does not have: "... set MaximumRows to train
+        // on a random sample of them, or use Optimizer = Adam, which streams every row."
+        var dir = Cli.TempDirectory();
+        File.WriteAllLines(Path.Combine(dir, "one.csv"), Enumerable.Range(0, 3000).Select(i => (0.1 + 0.8 * (i % 7) / 7).ToString("R", CultureInfo.InvariantCulture)));
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "one.csv", "--hidden", "1000000", "--iterations", "1");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.EndsWith("error: L-BFGS holds every training row in memory, at most 2147 rows of a 1-1000000-1 autoencoder, but there are 3000 (the rows of --csv 'one.csv'); " +
+            "give fewer rows or fewer hidden units (--hidden), or --optimizer adam, which streams every row.", error.TrimEnd());
+        Assert.DoesNotContain("MaximumRows", error);
+        Assert.Equal(new[] { "one.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    // The limit is (Array.MaxLength - 16) / max(V, padded H): with rows wider than the hidden layer, fewer
+    // hidden units do not raise it, yet the advice said to give them (100,000 columns and 10 hidden units).
+    [Fact]
+    public void The_LBFGS_row_limit_advises_fewer_hidden_units_only_when_they_decide_it()
+    {
+        var csv = new SparseAe.Cli.Experiment.DataOptions(null, "IMAGES", [], null, "wide.csv", 8, 10_000, null,
+            SparseAe.Cli.Experiment.WhitenMode.Auto, SparseAe.Cli.Experiment.NormalizeMode.Auto, 1);
+        string Refusal(int v, int h) => Assert.Throws<SparseAe.Cli.Infrastructure.UsageException>(() =>
+            SparseAe.Cli.Commands.TrainRunner.CheckLbfgsRows(30_000, v, new SparseAutoencoderOptions { HiddenCount = h }, csv)).Message;
+        Assert.Equal("L-BFGS holds every training row in memory, at most 21474 rows of a 100000-10-100000 autoencoder, but there are 30000 " +
+            "(the rows of --csv 'wide.csv'); give fewer rows, or --optimizer adam, which streams every row.", Refusal(100_000, 10));
+        Assert.Contains("give fewer rows or fewer hidden units (--hidden), or --optimizer adam", Refusal(1, 100_000));
+    }
+
+    [Fact]
+    public void More_patches_than_LBFGS_can_hold_are_refused_before_any_work()
+    {
+        // The rows of image patches (--patches) and V (P x P) are known before any data work, but the limit was
+        // applied only once the images were read, reduced, whitened and sampled ("reducing 10 image(s) by 2 ...").
+        // H = 400000 is a whole number of vectors on every CPU and more than V = 64: at most
+        // (Array.MaxLength - 16) / 400000 = 5368 rows, fewer than the default 10000 patches.
+        var dir = Cli.TempDirectory();
+        foreach (var args in new[] { new string[0], ["--mat", Cli.Fixture("v5_plain_double3d.mat")] })
+        {
+            var (code, output, error) = Cli.Run(dir, ["train", "--hidden", "400000", .. args]);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.Equal("error: L-BFGS holds every training row in memory, at most 5368 rows of a 64-400000-64 autoencoder, but there are 10000 (--patches); " +
+                "give fewer rows or fewer hidden units (--hidden), or --optimizer adam, which streams every row.", error.TrimEnd());
+            Assert.Equal("", output);
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    // Whitening holds a complex spectrum, 16 bytes a pixel: a 3000x3000 photograph at --downsample 1 under a
+    // 128 MB heap ended in "internal error: OutOfMemoryException", exit 1, as a bug of the program would.
+    [Fact]
+    public void A_photograph_too_large_to_whiten_in_memory_is_said_with_the_flags_that_help()
+    {
+        var dir = Cli.TempDirectory();
+        using (var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(3000, 3000, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque)))
+        {
+            var pixels = new byte[3000 * 3000];
+            for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i % 3000 / 12 + i / 3000 % 7);
+            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(dir, "large.png"), data.ToArray());
+        }
+        var start = Cli.StartInfo(dir, "train", "--images", "large.png", "--downsample", "1", "--patches", "100", "--hidden", "4", "--iterations", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x8000000";   // 128 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --whiten olshausen: image 'large.png' is 3000x3000 (width x height); whitening it takes about 0.2 GB (a complex spectrum and the result, " +
+            "20 bytes a pixel), more than this process can allocate; give a larger --downsample, or --whiten none.", error.TrimEnd());
+        Assert.Equal(new[] { "large.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_photograph_too_large_to_decode_in_memory_is_said_with_its_file_and_size()
+    {
+        // A 6000x6000 PNG of zeros is a 36 KB file, but decoding it takes 8 bytes a pixel (RGBA and the grey floats):
+        // under a 128 MB heap it was "internal error: OutOfMemoryException: Exception of type
+        // 'System.OutOfMemoryException' was thrown." (exit 1), naming no file.
+        var dir = Cli.TempDirectory();
+        using (var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(6000, 6000, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque)))
+        {
+            bitmap.Erase(SkiaSharp.SKColors.Black);
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(dir, "huge.png"), data.ToArray());
+        }
+        var start = Cli.StartInfo(dir, "train", "--images", "huge.png", "--patches", "100", "--hidden", "4", "--iterations", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x8000000";   // 128 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Decoding image 'huge.png' (Png, 6000x6000, as RGBA bytes and grey floats: 8 bytes a pixel, beside a native copy of the file) needs about 0.3 GB of memory, but about ", error);
+        Assert.EndsWith(" GB are available; use a smaller image.", error.TrimEnd());
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Equal(new[] { "huge.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+}
