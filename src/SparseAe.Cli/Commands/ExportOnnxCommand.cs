@@ -57,7 +57,7 @@ internal static class ExportOnnxCommand
     // ("stage 2 of 3, NormalizingTransformer (columns CodeL)"); null when the first failure is another (ours name themselves).
     private static string? StageWithoutOnnx(MLContext ml, ITransformer model, IDataView input)
     {
-        var stages = Stages(model).ToArray();
+        var stages = ModelFiles.Flatten(model).ToArray();
         var schema = input.Schema;
         for (int i = 0; i < stages.Length; i++)
         {
@@ -80,8 +80,4 @@ internal static class ExportOnnxCommand
         }
         return null;
     }
-
-    // The transformers of a pipeline in order, chains within chains opened.
-    private static IEnumerable<ITransformer> Stages(ITransformer model)
-        => model is IEnumerable<ITransformer> chain ? chain.SelectMany(Stages) : [model];
 }

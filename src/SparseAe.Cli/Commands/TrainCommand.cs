@@ -372,7 +372,7 @@ internal static class TrainRunner
         if (outputs.Latents is not null) ModelOutputs.Latents(ae, outputs.Latents);
         if (outputs.WeightsCsv is not null) ModelOutputs.WeightsCsv(ae, outputs.WeightsCsv);
         if (outputs.WeightsMat is not null)
-            ModelOutputs.WeightsMat(ae, (model as IEnumerable<ITransformer>)?.OfType<ZcaWhiteningTransformer>().FirstOrDefault()?.Whitening, outputs.WeightsMat);
+            ModelOutputs.WeightsMat(ae, ModelFiles.Flatten(model).OfType<ZcaWhiteningTransformer>().FirstOrDefault()?.Whitening, outputs.WeightsMat);
         if (outputs.MetricsJson is not null) ModelOutputs.MetricsJson(ae, outputs.MetricsJson);
         if (outputs.Rows is not null) ModelOutputs.Rows(prepared, outputs.Rows);
 

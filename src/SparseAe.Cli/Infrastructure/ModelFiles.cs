@@ -117,7 +117,8 @@ internal static class ModelFiles
         return (transformers, last);
     }
 
-    private static IEnumerable<ITransformer> Flatten(ITransformer t)
+    /// <summary>The transformers of a model in order, chains within chains opened.</summary>
+    public static IEnumerable<ITransformer> Flatten(ITransformer t)
     {
         if (t is IEnumerable<ITransformer> chain)
         {
