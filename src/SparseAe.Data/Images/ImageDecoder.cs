@@ -105,16 +105,19 @@ public static class ImageDecoder
 
         // Unpremultiplied RGBA, no colour space: the stored samples, untouched, in a known byte order.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        byte[] rgba;
-        try
+        // The check is an estimate: near the limit the runtime's own use can still make an allocation fail.
+        T Allocating<T>(Func<T> allocate)
         {
-            rgba = new byte[pixels * 4];
+            try
+            {
+                return allocate();
+            }
+            catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
+            {
+                throw new InsufficientMemoryException($"{decoding} ran out of memory; use a smaller image.", e);
+            }
         }
-        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
-        {
-            // The check is an estimate: near the limit the runtime's own use can still make the allocation fail.
-            throw new InsufficientMemoryException($"{decoding} ran out of memory; use a smaller image.", e);
-        }
+        byte[] rgba = Allocating(() => new byte[pixels * 4]);
         SKCodecResult result;
         var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
         try
@@ -132,16 +135,7 @@ public static class ImageDecoder
                 $"Image '{name}' ({codec.EncodedFormat}, {width}x{height}) could not be decoded: Skia's codec returned {result}"
                 + (result == SKCodecResult.IncompleteInput ? " (the file is truncated)." : "; the file is damaged."));
 
-        float[] grey;
-        try
-        {
-            grey = ToGrey(rgba, (int)pixels);
-        }
-        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
-        {
-            throw new InsufficientMemoryException($"{decoding} ran out of memory; use a smaller image.", e);
-        }
-        return new GreyImage(width, height, grey, name);
+        return new GreyImage(width, height, Allocating(() => ToGrey(rgba, (int)pixels)), name);
     }
 
     /// <summary>The IEND chunk: zero length, type "IEND", its fixed CRC (PNG specification, 2nd edition, 11.2.5).</summary>
