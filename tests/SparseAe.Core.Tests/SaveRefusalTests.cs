@@ -92,6 +92,28 @@ public class SaveRefusalTests
         => RefusedModel(FormatSamples.Autoencoder(names: ["ok", "ab\uD800c"]),
             "The column name 1 holds a lone surrogate (U+D800 at index 2); it must be valid Unicode, for it is stored as UTF-8.");
 
+    // A record's part left null: an ArgumentNullException naming it as the caller wrote it, before a byte is
+    // written (a null whitening or token-id array threw NullReferenceException, null names named 'names').
+    public static TheoryData<string, Action<Stream>> NullParts() => new()
+    {
+        { "model.ColumnNames", s => ModelFormat.Write(s, FormatSamples.Autoencoder() with { ColumnNames = null! }) },
+        { "model.Summary.CodeMetrics.FiringRate", s => ModelFormat.Write(s, WithMetrics(new SparseCodeMetrics(0.5, 0, null!))) },
+        { "zca.Whitening", s => ZcaFormat.Write(s, FormatSamples.Zca() with { Whitening = null! }) },
+        { "zca.ColumnNames", s => ZcaFormat.Write(s, FormatSamples.Zca() with { ColumnNames = null! }) },
+        { "saved.ColumnNames", s => ConvolutionFormat.Write(s, FormatSamples.Convolution() with { ColumnNames = null! }) },
+        { "vocabulary.TokenIds", s => TokenVocabularyFormat.Write(s, FormatSamples.TokenVocabulary() with { TokenIds = null! }) },
+        { "vocabulary.ColumnNames", s => TokenVocabularyFormat.Write(s, FormatSamples.TokenVocabulary() with { ColumnNames = null! }) },
+    };
+
+    [Theory]
+    [MemberData(nameof(NullParts))]
+    public void A_null_part_of_a_saved_record_is_refused_by_its_name(string part, Action<Stream> save)
+    {
+        using var stream = new MemoryStream();
+        Assert.Equal(part, Assert.Throws<ArgumentNullException>(() => save(stream)).ParamName);
+        Assert.Equal(0, stream.Length);
+    }
+
     [Fact]
     public void A_null_column_name_is_refused()
         => RefusedModel(FormatSamples.Autoencoder(names: ["ok", null!]), "The column name 1 is null; a name may be empty but not null.");

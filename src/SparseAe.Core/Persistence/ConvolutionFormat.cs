@@ -68,6 +68,7 @@ public static class ConvolutionFormat
         ArgumentNullException.ThrowIfNull(saved);
         ArgumentNullException.ThrowIfNull(saved.Featurizer, "saved.Featurizer");
         ArgumentNullException.ThrowIfNull(saved.Autoencoder, "saved.Autoencoder");
+        ArgumentNullException.ThrowIfNull(saved.ColumnNames, "saved.ColumnNames");
         var f = saved.Featurizer;
         var g = f.Geometry;
         using var w = new PayloadWriter("SparseAe convolutional featurizer");

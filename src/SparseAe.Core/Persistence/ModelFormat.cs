@@ -98,6 +98,7 @@ public static class ModelFormat
         ArgumentNullException.ThrowIfNull(model.Parameters, "model.Parameters");
         ArgumentNullException.ThrowIfNull(model.Summary, "model.Summary");
         ArgumentNullException.ThrowIfNull(model.Objective, "model.Objective");
+        ArgumentNullException.ThrowIfNull(model.ColumnNames, "model.ColumnNames");
         var p = model.Parameters;
         var s = model.Summary;
         var o = model.Objective;
@@ -137,6 +138,7 @@ public static class ModelFormat
         w.Int(MetricsFlag, m is null ? 0 : 1);   // present whenever Adam trained the code; null if a caller built the summary without it
         if (m is not null)
         {
+            ArgumentNullException.ThrowIfNull(m.FiringRate, "model.Summary.CodeMetrics.FiringRate");
             if (m.FiringRate.Count != p.HiddenCount)
                 throw w.Refusal("firing-rate count", $"is {m.FiringRate.Count}; it must equal H = {p.HiddenCount}");
             w.Double(Fvu, m.Fvu); w.Double(DeadFraction, m.DeadFraction);

@@ -53,6 +53,8 @@ public static class TokenVocabularyFormat
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(vocabulary.TokenIds, "vocabulary.TokenIds");
+        ArgumentNullException.ThrowIfNull(vocabulary.ColumnNames, "vocabulary.ColumnNames");
         var v = vocabulary;
         using var w = new PayloadWriter(What);
         var name = Encoding.UTF8.GetBytes(v.Encoding ?? throw w.Refusal("encoding name", "is null"));

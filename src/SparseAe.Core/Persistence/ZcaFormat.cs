@@ -40,6 +40,8 @@ public static class ZcaFormat
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(zca);
+        ArgumentNullException.ThrowIfNull(zca.Whitening, "zca.Whitening");
+        ArgumentNullException.ThrowIfNull(zca.ColumnNames, "zca.ColumnNames");
         var z = zca.Whitening;
         using var w = new PayloadWriter("SparseAe ZCA whitening");
         w.Int(V, z.Dimension);
