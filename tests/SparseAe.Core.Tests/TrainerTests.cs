@@ -7,6 +7,17 @@ namespace SparseAe.Core.Tests;
 
 public class TrainerTests
 {
+    // A summary built by a caller (to save a model trained elsewhere): a null array is refused by its name; the mean
+    // activations threw NullReferenceException and the cost history an ArgumentNullException for LINQ's 'source'.
+    [Fact]
+    public void A_summary_refuses_null_mean_activations_or_cost_history_by_name()
+    {
+        Assert.Equal("meanActivation", Assert.Throws<ArgumentNullException>(() =>
+            new TrainingSummary(OptimizerKind.Lbfgs, 0, 0, default, default, null!, TimeSpan.Zero, 1, [])).ParamName);
+        Assert.Equal("costHistory", Assert.Throws<ArgumentNullException>(() =>
+            new TrainingSummary(OptimizerKind.Lbfgs, 0, 0, default, default, [0.5], TimeSpan.Zero, 1, null!)).ParamName);
+    }
+
     // L-BFGS through the one entry point, on rows held in an array.
     private static TrainingResult Train(float[] x, int rows, int v, TrainerSettings settings) => AutoencoderTraining.Run(new ArrayRowSource(x, rows, v), settings);
 

@@ -17,6 +17,8 @@ public sealed class TrainingSummary
     public TrainingSummary(OptimizerKind optimizer, int iterations, int epochs, OptimizerExitReason exitReason, CostBreakdown finalCost,
         double[] meanActivation, TimeSpan elapsed, long trainingRows, IReadOnlyList<CostBreakdown> costHistory, SparseCodeMetrics? codeMetrics = null)
     {
+        ArgumentNullException.ThrowIfNull(meanActivation);
+        ArgumentNullException.ThrowIfNull(costHistory);
         CodeMetrics = codeMetrics;
         Optimizer = optimizer;
         Iterations = iterations;
