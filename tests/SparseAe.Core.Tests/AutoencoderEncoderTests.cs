@@ -6,6 +6,16 @@ namespace SparseAe.Core.Tests;
 /// <summary>AutoencoderEncoder's defaults: those of the training (<see cref="Defaults"/>).</summary>
 public class AutoencoderEncoderTests
 {
+    // A negative row count is named with its own rule; it was "A batch of -1 rows needs x of -8 and codes of -4 values".
+    [Fact]
+    public void EncodeBatch_refuses_a_negative_row_count_with_its_rule()
+    {
+        var encoder = new AutoencoderEncoder(new AutoencoderParameters(4, 2));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => encoder.EncodeBatch(new float[4], -1, new float[2]));
+        Assert.Equal("rows", e.ParamName);
+        Assert.StartsWith("rows must be at least 0, but is -1.", e.Message);
+    }
+
     [Fact]
     public void Without_a_decoder_it_takes_the_activations_as_training_does()
     {

@@ -8,6 +8,15 @@ namespace SparseAe.Core.Tests;
 /// <summary>The one training entry point: optimizer choice, MaximumRows, messages and warnings.</summary>
 public class AutoencoderTrainingTests
 {
+    // A negative row count is named with its own rule; it was "data must hold rows*V = -4 values, but holds 8" (Parameter 'data').
+    [Fact]
+    public void ArrayRowSource_refuses_a_negative_row_count_with_its_rule()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ArrayRowSource(new float[8], -1, 4));
+        Assert.Equal("rows", e.ParamName);
+        Assert.StartsWith("rows must be at least 0, but is -1.", e.Message);
+    }
+
     private sealed class Described(IRowSource inner, string description) : IRowSource
     {
         public int VectorSize => inner.VectorSize;

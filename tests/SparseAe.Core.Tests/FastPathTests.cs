@@ -82,7 +82,7 @@ public class FastPathTests
         var encoder = new AutoencoderEncoder(ParameterInitializer.Initialize(4, 6, 5));
         Assert.Equal("x", Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(new float[7], 2, new float[12])).ParamName);
         Assert.Equal("codes", Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(new float[8], 2, new float[11])).ParamName);
-        Assert.Equal("rows", Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(new float[8], -1, new float[12])).ParamName);
+        Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => encoder.EncodeBatch(new float[8], -1, new float[12])).ParamName);
         Assert.Equal("code", Assert.Throws<ArgumentException>(() => encoder.ReconstructionError(new float[4], new float[5], new float[4])).ParamName);
         Assert.Equal("scratch", Assert.Throws<ArgumentException>(() => encoder.ReconstructionError(new float[4], new float[6], new float[3])).ParamName);
     }

@@ -6,6 +6,16 @@ namespace SparseAe.Core.Tests;
 
 public class ZcaWhiteningTests
 {
+    // A negative row count is named with its own rule; it was "A batch of -1 rows of 3 needs x and y of -3 values".
+    [Fact]
+    public void ApplyBatch_refuses_a_negative_row_count_with_its_rule()
+    {
+        var zca = ZcaWhitening.Fit(SparseAe.Tests.Support.TestData.RandomRows(40, 3, 3), 40, 3, 0.1);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => zca.ApplyBatch(new float[3], -1, new float[3]));
+        Assert.Equal("rows", e.ParamName);
+        Assert.StartsWith("rows must be at least 0, but is -1.", e.Message);
+    }
+
     // Correlated data: x = A z + c with z standard normal, A a fixed mixing matrix.
     private static float[] Correlated(int rows, int d, int seed)
     {

@@ -147,9 +147,10 @@ public sealed class AutoencoderEncoder
     public void EncodeBatch(ReadOnlySpan<float> x, int rows, Span<float> codes)
     {
         int v = _p.VisibleCount, h = _p.HiddenCount;
-        if (rows < 0 || x.Length < (long)rows * v || codes.Length < (long)rows * h)
+        if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"rows must be at least 0, but is {rows}.");
+        if (x.Length < (long)rows * v || codes.Length < (long)rows * h)
             throw new ArgumentException($"A batch of {rows} rows needs x of {(long)rows * v} and codes of {(long)rows * h} values; got {x.Length} and {codes.Length}.",
-                rows < 0 ? nameof(rows) : x.Length < (long)rows * v ? nameof(x) : nameof(codes));
+                x.Length < (long)rows * v ? nameof(x) : nameof(codes));
         // Each block's codes are written while later rows of x are still to be read.
         if (codes.Slice(0, rows * h).Overlaps(x.Slice(0, rows * v)))
             throw new ArgumentException("codes overlaps x; a batch's codes need memory of their own.", nameof(codes));

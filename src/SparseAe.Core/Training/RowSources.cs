@@ -101,7 +101,8 @@ public sealed class ArrayRowSource : IRowSource
     public ArrayRowSource(ReadOnlyMemory<float> data, int rows, int vectorSize)
     {
         if (vectorSize < 1) throw new ArgumentOutOfRangeException(nameof(vectorSize), vectorSize, $"vectorSize must be at least 1, but is {vectorSize}.");
-        if (rows < 0 || data.Length < (long)rows * vectorSize)
+        if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"rows must be at least 0, but is {rows}.");
+        if (data.Length < (long)rows * vectorSize)
             throw new ArgumentException($"data must hold rows*V = {(long)rows * vectorSize} values, but holds {data.Length}.", nameof(data));
         RowReading.ThrowIfNonFinite(data.Span.Slice(0, rows * vectorSize), vectorSize, nameof(data));
         _data = data;

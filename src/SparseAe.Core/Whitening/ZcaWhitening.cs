@@ -176,9 +176,10 @@ public sealed class ZcaWhitening
     public void ApplyBatch(Span<float> x, int rows, Span<float> y)
     {
         int d = Dimension;
-        if (rows < 0 || x.Length < (long)rows * d || y.Length < (long)rows * d)
+        if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"rows must be at least 0, but is {rows}.");
+        if (x.Length < (long)rows * d || y.Length < (long)rows * d)
             throw new ArgumentException($"A batch of {rows} rows of {d} needs x and y of {(long)rows * d} values; got {x.Length} and {y.Length}.",
-                rows < 0 ? nameof(rows) : x.Length < (long)rows * d ? nameof(x) : nameof(y));
+                x.Length < (long)rows * d ? nameof(x) : nameof(y));
         if (y.Slice(0, rows * d).Overlaps(x.Slice(0, rows * d)))
             throw new ArgumentException("y overlaps x; the whitened rows need memory of their own.", nameof(y));
         for (int i = 0; i < rows; i++)
