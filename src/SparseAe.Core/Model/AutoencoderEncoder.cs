@@ -82,7 +82,7 @@ public sealed class AutoencoderEncoder
     /// <summary>JumpReLU's thresholds theta_j = exp(t_j) (H), computed as <see cref="Encode"/> uses them; empty otherwise.</summary>
     internal ReadOnlySpan<float> Thresholds => _thresholds;
 
-    /// <summary>code = sigmoid(W1 x + b1). x has V values, code H.</summary>
+    /// <summary>code = sigmoid(W1 x + b1), or for the sparse codes ReLU, TopK or JumpReLU of W1 (x - b2) + b1. x has V values, code H.</summary>
     [SkipLocalsInit]
     public void Encode(ReadOnlySpan<float> x, Span<float> code)
     {

@@ -5,7 +5,7 @@ public sealed class AutoencoderWeights
 {
     private readonly AutoencoderParameters _p;
 
-    /// <summary>A read-only view of <paramref name="parameters"/> (not copied).</summary>
+    /// <summary>A read-only view of a copy of <paramref name="parameters"/> (later changes to them do not show through).</summary>
     public AutoencoderWeights(AutoencoderParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
