@@ -114,6 +114,10 @@ public class ConvolutionTests
         var p = ParameterInitializer.Initialize(9, 4, 1);
         Assert.Contains("takes 9 values but 4x4 patches have 16", Assert.Throws<ArgumentException>(() =>
             new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 4, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum)).Message);
+        // JumpReLU parameters were encoded with the sigmoid, their thresholds ignored.
+        var jump = ParameterInitializer.InitializeSparseCode(9, 4, 1, new float[9], thresholds: true);
+        Assert.StartsWith("The autoencoder's parameters hold JumpReLU thresholds, but the featurizer's encodings are the sigmoid code and the soft threshold", Assert.Throws<ArgumentException>(() =>
+            new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, jump, PoolingKind.Sum)).Message);
     }
 
     [Fact]

@@ -38,6 +38,9 @@ public sealed class ConvolutionalFeaturizer
         preprocessor.Validate(geometry.PatchLength);
         if (encoder.VisibleCount != geometry.PatchLength)
             throw new ArgumentException($"The autoencoder takes {encoder.VisibleCount} values but {geometry.PatchSize}x{geometry.PatchSize} patches have {geometry.PatchLength}.", nameof(encoder));
+        // JumpReLU's thresholds belong to a code the featurizer does not compute; encoded with the sigmoid, they were ignored.
+        if (encoder.HasThresholds)
+            throw new ArgumentException("The autoencoder's parameters hold JumpReLU thresholds, but the featurizer's encodings are the sigmoid code and the soft threshold; train the patch autoencoder with the sigmoid.", nameof(encoder));
         if (!Enum.IsDefined(pooling)) throw new ArgumentOutOfRangeException(nameof(pooling), pooling, $"pooling must be Sum or Mean, but is {(int)pooling}.");
         // The H codes of every position, and the feature vector, are each one float array.
         long codes = (long)geometry.RowPositions * geometry.ColumnPositions * encoder.HiddenCount;
