@@ -527,6 +527,7 @@ public class TrainTests
     [InlineData("error: --l1-weight: L1Weight must be finite and at least 0, but is -1.", "--activation", "relu", "--l1-weight", "-1")]
     [InlineData("error: --decoder: Decoder must be Linear with Activation TopK", "--activation", "topk", "--decoder", "sigmoid")]
     [InlineData("error: --optimizer: Optimizer must be Adam with Activation ReLU", "--activation", "relu", "--optimizer", "lbfgs")]
+    [InlineData("error: --activation: Activation ReLU needs Decoder Linear and Optimizer Adam, but Decoder is Sigmoid and Optimizer is Lbfgs.", "--activation", "relu", "--decoder", "sigmoid", "--optimizer", "lbfgs")]
     [InlineData("--metrics-json: the metrics are those of a sparse code", "--metrics-json", "m.json")]
     [InlineData("error: --latents: a sigmoid code has no zeros, so no latent ever stops firing; the histogram is for a sparse code", "--latents", "l.png")]
     [InlineData("error: --latents: a sigmoid code has no zeros", "--activation", "sigmoid", "--latents", "latents.png")]

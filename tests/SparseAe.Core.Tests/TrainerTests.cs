@@ -1,3 +1,4 @@
+using SparseAe.Objective;
 using SparseAe.Optimization;
 using SparseAe.Tests.Support;
 using SparseAe.Training;
@@ -25,6 +26,35 @@ public class TrainerTests
     {
         HiddenCount = 10, MaxIterations = iterations, Threads = threads, Seed = 7,
     };
+
+    // A sparse code with both of the sigmoid's defaults left (decoder and optimizer): one refusal that names both,
+    // where there were two in turn, the decoder's and then the optimizer's.
+    [Fact]
+    public void A_sparse_code_left_with_the_sigmoids_decoder_and_optimizer_is_told_both_at_once()
+    {
+        var settings = new TrainerSettings { Objective = new ObjectiveSettings(Activation: ActivationKind.ReLU) };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(settings.Validate);
+        Assert.StartsWith("Activation ReLU needs Decoder Linear and Optimizer Adam, but Decoder is Sigmoid and Optimizer is Lbfgs.", e.Message);
+        Assert.Equal("Activation", e.ParamName);
+        // One wrong of the two keeps its own message.
+        Assert.StartsWith("Optimizer must be Adam with Activation ReLU", Assert.Throws<ArgumentOutOfRangeException>(
+            new TrainerSettings { Objective = new ObjectiveSettings(Decoder: DecoderKind.Linear, Activation: ActivationKind.ReLU) }.Validate).Message);
+    }
+
+    // An infinite tolerance stopped L-BFGS before its first step and returned the starting weights as a trained model.
+    [Theory]
+    [InlineData(nameof(TrainerSettings.GradientTolerance))]
+    [InlineData(nameof(TrainerSettings.FunctionTolerance))]
+    public void An_infinite_tolerance_is_refused(string name)
+    {
+        var settings = name == nameof(TrainerSettings.GradientTolerance)
+            ? new TrainerSettings { GradientTolerance = double.PositiveInfinity }
+            : new TrainerSettings { FunctionTolerance = double.PositiveInfinity };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(settings.Validate);
+        Assert.Equal(name, e.ParamName);
+        Assert.StartsWith($"{name} must be finite and at least 0, but is {double.PositiveInfinity}.", e.Message);
+        Assert.Equal(double.PositiveInfinity, e.ActualValue);
+    }
 
     [Fact]
     public void Lbfgs_training_lowers_the_cost_and_reports_a_true_summary()

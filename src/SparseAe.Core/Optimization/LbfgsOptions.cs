@@ -28,8 +28,8 @@ internal sealed class LbfgsOptions
     {
         if (MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, $"MaxIterations must be at least 1, but is {MaxIterations}.");
         if (Memory < 1) throw new ArgumentOutOfRangeException(nameof(Memory), Memory, $"Memory must be at least 1, but is {Memory}.");
-        if (!(GradientTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(GradientTolerance), GradientTolerance, $"GradientTolerance must be at least 0, but is {GradientTolerance}.");
-        if (!(FunctionTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(FunctionTolerance), FunctionTolerance, $"FunctionTolerance must be at least 0, but is {FunctionTolerance}.");
+        if (!(GradientTolerance >= 0) || double.IsInfinity(GradientTolerance)) throw new ArgumentOutOfRangeException(nameof(GradientTolerance), GradientTolerance, $"GradientTolerance must be finite and at least 0, but is {GradientTolerance}.");
+        if (!(FunctionTolerance >= 0) || double.IsInfinity(FunctionTolerance)) throw new ArgumentOutOfRangeException(nameof(FunctionTolerance), FunctionTolerance, $"FunctionTolerance must be finite and at least 0, but is {FunctionTolerance}.");
         if (MaxLineSearchEvaluations < 1) throw new ArgumentOutOfRangeException(nameof(MaxLineSearchEvaluations), MaxLineSearchEvaluations, $"MaxLineSearchEvaluations must be at least 1, but is {MaxLineSearchEvaluations}.");
     }
 }

@@ -81,6 +81,10 @@ public sealed class TrainerSettings
     {
         if (HiddenCount < 1) throw Bad(nameof(HiddenCount), HiddenCount, "at least 1");
         ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
+        // Both of the sigmoid's defaults left under a sparse code: said at once, not one refusal after the other.
+        if (Objective.IsSparseCode && Objective.Decoder != DecoderKind.Linear && Optimizer != OptimizerKind.Adam)
+            throw new ArgumentOutOfRangeException(nameof(ObjectiveSettings.Activation), Objective.Activation,
+                $"Activation {Objective.Activation} needs Decoder Linear and Optimizer Adam, but Decoder is {Objective.Decoder} and Optimizer is {Optimizer}.");
         Objective.Validate(HiddenCount);
         if (!Enum.IsDefined(Optimizer)) throw Bad(nameof(Optimizer), Optimizer, "Lbfgs or Adam");
         if (Objective.IsSparseCode && Optimizer != OptimizerKind.Adam)
@@ -88,9 +92,9 @@ public sealed class TrainerSettings
                 $"Optimizer must be Adam with Activation {Objective.Activation} (its cost is not smooth, and its dead latents are counted across mini-batches), but is {Optimizer}.");
         if (MaxIterations < 1) throw Bad(nameof(MaxIterations), MaxIterations, "at least 1");
         if (LbfgsMemory < 1) throw Bad(nameof(LbfgsMemory), LbfgsMemory, "at least 1");
-        if (!(GradientTolerance >= 0)) throw Bad(nameof(GradientTolerance), GradientTolerance, "at least 0");
+        if (!(GradientTolerance >= 0) || double.IsInfinity(GradientTolerance)) throw Bad(nameof(GradientTolerance), GradientTolerance, "finite and at least 0");
         if (MaximumRows is < 1) throw Bad(nameof(MaximumRows), MaximumRows, "null (every row) or at least 1");
-        if (!(FunctionTolerance >= 0)) throw Bad(nameof(FunctionTolerance), FunctionTolerance, "at least 0");
+        if (!(FunctionTolerance >= 0) || double.IsInfinity(FunctionTolerance)) throw Bad(nameof(FunctionTolerance), FunctionTolerance, "finite and at least 0");
         if (Epochs < 1) throw Bad(nameof(Epochs), Epochs, "at least 1");
         if (BatchSize < 1) throw Bad(nameof(BatchSize), BatchSize, "at least 1");
         Optimization.Adam.CheckLearningRate(LearningRate, nameof(LearningRate));
