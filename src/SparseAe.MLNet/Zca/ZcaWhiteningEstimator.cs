@@ -65,7 +65,16 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         var sampler = _maximumRows is null ? null : new Random(_seed ?? HostAccess.NextSeed(_host));
         var (data, rows, seen) = RowReading.ReadAll(new DataViewRows(input, column, d), _maximumRows ?? limit, sampler,
             () => TooMany(limit + 1), () => HostAccess.CheckAlive(_host));   // as the autoencoder: the row that crossed the limit
-        var whitening = ZcaWhitening.Fit(data, rows, d, _epsilon, () => HostAccess.CheckAlive(_host));   // its last rows came after reading's last check
+        ZcaWhitening whitening;
+        try
+        {
+            whitening = ZcaWhitening.Fit(data, rows, d, _epsilon, () => HostAccess.CheckAlive(_host));   // its last rows came after reading's last check
+        }
+        catch (ArgumentException e) when (e.ParamName == "x")
+        {
+            // Core's refusal of its span (rows too large or too small to square): here they are the input column's rows.
+            throw new ArgumentException($"Input column '{column.Name}' cannot be whitened: {ArgumentMessages.Text(e)}", "input", e);
+        }
         HostAccess.Info(channel, rows == seen
             ? $"ZCA whitening of {d}-vectors fitted on {rows} rows (epsilon {_epsilon})."
             : $"ZCA whitening of {d}-vectors fitted on a random sample of {rows} of {seen} rows (epsilon {_epsilon}).");
