@@ -75,6 +75,21 @@ public class TrainLimitsTests
 
     // The limit is (Array.MaxLength - 16) / max(V, padded H): with rows wider than the hidden layer, fewer
     // hidden units do not raise it, yet the advice said to give them (100,000 columns and 10 hidden units).
+    // Rows whose covariance float cannot hold are refused under the flag that whitens them; the ZCA estimator's words
+    // named its input column, 'Features', which is the command's own and no flag of the user's.
+    [Fact]
+    public void Rows_too_large_to_whiten_are_said_under_whiten_zca()
+    {
+        var dir = Cli.TempDirectory();
+        File.WriteAllLines(Path.Combine(dir, "huge.csv"), Enumerable.Range(0, 50).Select(i =>
+            string.Join(',', Enumerable.Range(0, 4).Select(j => (1e30 * (1 + (i * 7 + j * 3) % 11)).ToString("R", CultureInfo.InvariantCulture)))));
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "huge.csv", "--whiten", "zca", "--normalize", "none", "--hidden", "3", "--iterations", "1");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: --whiten zca: The covariance of these rows overflows float at entry (0, 0)", error);
+        Assert.DoesNotContain("Features", error);
+        Assert.Equal(new[] { "huge.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void The_LBFGS_row_limit_advises_fewer_hidden_units_only_when_they_decide_it()
     {

@@ -359,8 +359,16 @@ internal static class TrainRunner
             if (prepared.UseZca)
             {
                 options.InputColumnName = "White";
-                var chain = ml.Transforms.ZcaWhitening("White", "Features").Append(ml.Transforms.SparseAutoencoder(options)).Fit(view);
-                return ((ITransformer)chain, chain.LastTransformer);
+                try
+                {
+                    var chain = ml.Transforms.ZcaWhitening("White", "Features").Append(ml.Transforms.SparseAutoencoder(options)).Fit(view);
+                    return ((ITransformer)chain, chain.LastTransformer);
+                }
+                catch (ArgumentException e) when (e.InnerException is ArgumentException { ParamName: "x" } rows)
+                {
+                    // The ZCA estimator's refusal of the rows names its input column, 'Features', which the user never named.
+                    throw new UsageException($"--whiten zca: {Messages.OneLine(rows)}", e);
+                }
             }
             var single = ml.Transforms.SparseAutoencoder(options).Fit(view);
             return ((ITransformer)single, single);
