@@ -8,7 +8,7 @@ namespace SparseAe.MLNet.Tests.Packaging;
 /// <summary>
 /// Packs the two NuGet packages and builds a consumer against them from a local folder source (no
 /// project reference): proves that the publicized compile-time references leak nothing and that a
-/// model saved by a package consumer loads, on the lowest ML.NET and Tokenizers the package allows and
+/// model saved by a package consumer loads, on the lowest ML.NET, Tokenizers, Tensors and Hashing the packages allow and
 /// on the newest it allows that the feed serves (the package is built against the lowest, so this is the
 /// binary compatibility a user who upgrades ML.NET relies on).
 /// </summary>
@@ -53,13 +53,17 @@ public class PackageTests
             Assert.True(File.Exists(Path.Combine(feed, $"SparseAe.Core.{version}.snupkg")), "symbols package missing");
 
             // The lowest: what the package's dependencies resolve to. The newest: what a user who upgrades gets.
-            RunConsumer(Path.Combine(work, "lowest"), feed, version, "", "5.0.1", "2.0.1");
+            RunConsumer(Path.Combine(work, "lowest"), feed, version, "", ("Microsoft.ML", "5.0.1"), ("Microsoft.ML.Tokenizers", "2.0.1"),
+                ("System.Numerics.Tensors", "10.0.0"), ("System.IO.Hashing", "10.0.0"));
             // The newest also loads the model the lowest saved and must compute what the lowest did with it.
             RunConsumer(Path.Combine(work, "newest"), feed, version, """
                     <PackageReference Include="Microsoft.ML" Version="6.*" />
                     <PackageReference Include="Microsoft.ML.Tokenizers" Version="3.*" />
                     <PackageReference Include="Microsoft.ML.Tokenizers.Data.Cl100kBase" Version="3.*" />
-                """, "6.", "3.", earlier: Path.Combine(work, "lowest"));
+                    <PackageReference Include="System.Numerics.Tensors" Version="11.*" />
+                    <PackageReference Include="System.IO.Hashing" Version="11.*" />
+                """, ("Microsoft.ML", "6."), ("Microsoft.ML.Tokenizers", "3."), ("System.Numerics.Tensors", "11."), ("System.IO.Hashing", "11."),
+                earlier: Path.Combine(work, "lowest"));
         }
         finally
         {
@@ -75,11 +79,11 @@ public class PackageTests
     }
 
     // Builds and runs a consumer of the packed SparseAe.MLNet (plus extraReferences) that fits token counts and a
-    // sparse autoencoder, saves, loads and predicts, and checks that the ML.NET and Tokenizers it ran on begin
-    // with the versions given; given an earlier consumer's folder, it also loads that one's model and must compute
-    // what that one did.
-    private static void RunConsumer(string consumer, string feed, string version, string extraReferences, string mlVersion, string tokenizersVersion,
-        string? earlier = null)
+    // sparse autoencoder, saves, loads and predicts, and checks that the ML.NET, Tokenizers, Tensors and Hashing it ran
+    // on begin with the versions given; given an earlier consumer's folder, it also loads that one's model and must
+    // compute what that one did.
+    private static void RunConsumer(string consumer, string feed, string version, string extraReferences, (string Package, string Version) ml,
+        (string Package, string Version) tokenizers, (string Package, string Version) tensors, (string Package, string Version) hashing, string? earlier = null)
     {
         Directory.CreateDirectory(consumer);
         File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
@@ -132,7 +136,8 @@ public class PackageTests
             bool same = a.SequenceEqual(Column(loaded, "Code")) && Column(model, "Counts").SequenceEqual(Column(loaded, "Counts"))
                 && first.Code.SequenceEqual(a.Take(8)) && first.Counts.Sum() > 0;
             string Version(Type t) => t.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
-            Console.WriteLine($"{(same ? "CONSUMER OK" : "CONSUMER MISMATCH")} {a.Length} Microsoft.ML {Version(typeof(MLContext))} Microsoft.ML.Tokenizers {Version(typeof(Microsoft.ML.Tokenizers.Tokenizer))}");
+            Console.WriteLine($"{(same ? "CONSUMER OK" : "CONSUMER MISMATCH")} {a.Length} Microsoft.ML {Version(typeof(MLContext))} Microsoft.ML.Tokenizers {Version(typeof(Microsoft.ML.Tokenizers.Tokenizer))}" +
+                $" System.Numerics.Tensors {Version(typeof(System.Numerics.Tensors.TensorPrimitives))} System.IO.Hashing {Version(typeof(System.IO.Hashing.Crc32))}");
             // What this consumer computed, for a consumer on other versions to load its model and compare (an upgrade of
             // ML.NET must not change what a saved model computes); and that comparison, when an earlier consumer left one.
             string Lines(float[] values) => string.Join('\n', values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
@@ -152,8 +157,8 @@ public class PackageTests
         var (runCode, runOutput) = ProcessRunner.Run("dotnet", ["run", .. (earlier is null ? Array.Empty<string>() : ["--", earlier])], consumer, Minutes5);
         Assert.True(runCode == 0, $"the consumer failed:\n{runOutput}");
         Assert.Contains("CONSUMER OK 1600 ", runOutput);
-        Assert.Contains($" Microsoft.ML {mlVersion}", runOutput);
-        Assert.Contains($" Microsoft.ML.Tokenizers {tokenizersVersion}", runOutput);
+        foreach (var (package, prefix) in new[] { ml, tokenizers, tensors, hashing })
+            Assert.Contains($" {package} {prefix}", runOutput);
         Assert.DoesNotContain("NU1608", runOutput);   // "outside of dependency constraint": the range must allow the newest
         if (earlier is not null) Assert.Contains("EARLIER MODEL OK", runOutput);
     }
