@@ -119,7 +119,9 @@ public sealed class ZcaWhitening
                 $"The covariance is singular (an eigenvalue is 0, or at most {SingularRatio:G3} times the largest, float's precision: the smallest is {smallest:G3}, " +
                 $"the largest {largest:G3}); ZCA needs Epsilon > 0 for such data.", nameof(epsilon));
         var scale = Vector<double>.Build.Dense(d, k => 1.0 / Math.Sqrt(Math.Max(evd.EigenValues[k].Real, 0) + epsilon));
-        var w = u * Matrix<double>.Build.DenseOfDiagonalVector(scale) * u.Transpose();
+        // U diag(scale) U^T as U's columns scaled, times U^T: a dense diagonal matrix cost a second V^3 product (1.3 s of
+        // a 1,024-wide Fit) and V^2 doubles more, for the same bits (its zeros add exactly nothing).
+        var w = u.MapIndexed((_, k, value) => value * scale[k]).TransposeAndMultiply(u);
         var wf = new float[d * d];
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++) wf[i * d + j] = (float)w[i, j];
