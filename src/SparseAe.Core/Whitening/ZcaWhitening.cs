@@ -158,10 +158,16 @@ public sealed class ZcaWhitening
     private static void CheckSizeAndEpsilon(int dimension, double epsilon)
     {
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"The vector size must be at least 1, but is {dimension}.");
-        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
+        CheckEpsilon(epsilon);
         if (dimension > MaxDimension)
             throw new ArgumentOutOfRangeException(nameof(dimension), dimension, TooWide(dimension));
+    }
+
+    /// <summary>Epsilon's rule, for Fit and FromParts and for callers that take it before any row (the ZCA estimator).</summary>
+    internal static void CheckEpsilon(double epsilon)
+    {
+        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
     }
 
     /// <summary>

@@ -27,8 +27,7 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         ArgumentNullException.ThrowIfNull(env);
         InputColumnRules.CheckName(outputColumnName, nameof(outputColumnName));
         InputColumnRules.CheckName(inputColumnName, nameof(inputColumnName), optional: true);
-        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
+        ZcaWhitening.CheckEpsilon(epsilon);
         if (maximumRows is < 1)
             throw new ArgumentOutOfRangeException(nameof(maximumRows), maximumRows, $"maximumRows must be null (every row) or at least 1, but is {maximumRows}.");
         _host = env.Register(nameof(ZcaWhiteningEstimator));
