@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace SparseAe.Cli.Tests.Samples;
+
+/// <summary>The digits sample (samples/Digits), run in its own process as a user runs it.</summary>
+public class DigitsSampleTests
+{
+    private static string DigitsPath => typeof(DigitsSampleTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "DigitsSamplePath").Value!;
+
+    [Fact]
+    public void Under_a_German_locale_its_figures_are_written_as_its_expected_output_writes_them()
+    {
+        // Its output is compared with samples/Digits/expected-output.txt (.ci/check-output.py reads "0.9803"):
+        // under de_DE it printed "0,9634" and "348 of 355 right (0,9803)", which the check refused line by line.
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(DigitsPath);
+        start.Environment["LANG"] = start.Environment["LC_ALL"] = "de_DE.UTF-8";
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var figures = Regex.Matches(output, @"\d+[.,]\d+").Select(m => m.Value).ToArray();
+        Assert.Equal(4, figures.Length);
+        Assert.All(figures, f => Assert.Matches(@"^0\.\d{4}$", f));
+    }
+}
