@@ -10,9 +10,6 @@ using SparseAe.MLNet;
 // sparse autoencoder's 100-unit code. The autoencoder pipeline is then saved, loaded in a fresh
 // process that never trains, and used there through a PredictionEngine.
 // Expected output: samples/Digits/expected-output.txt (checked by .ci/run).
-// Its figures are written as that file writes them ("0.9803"), whatever the user's locale (under de_DE: "0,9803").
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
-CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 if (args is ["predict", var savedModel, var savedRows])
     return Predict(savedModel, savedRows);
 if (args is ["--help"] or ["-h"])

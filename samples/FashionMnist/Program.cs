@@ -1,6 +1,5 @@
 using SparseAe.Persistence;
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.ML;
 using FashionMnistSample;
 
@@ -12,8 +11,6 @@ using FashionMnistSample;
 // 3. UFLDL's self-taught learning: features from classes 5-9, classifier on classes 0-4.
 // Pictures and the model go to --output-dir. Timings go to standard error, so standard output is the
 // same on every run of the same mode: samples/FashionMnist/expected-output*.txt (README: figures).
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
-CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 SampleArguments arguments;
 try
 {

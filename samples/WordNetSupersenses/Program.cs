@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.ML;
 using SparseAe.Persistence;
 using SparseAe.Visualization;
@@ -15,8 +14,6 @@ using WordNetSupersensesSample;
 // matrix) go to standard output, which is the same on every run of the same mode
 // (expected-output-quick.txt); timings go to standard error. The confusion picture of the best model
 // and the latents' tokens go to --output-dir.
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
-CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 SampleArguments arguments;
 try
 {

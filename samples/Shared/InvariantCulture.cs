@@ -1,0 +1,19 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace SparseAe.Samples;
+
+/// <summary>
+/// The samples write their figures as their expected-output files do ("0.9803"), whatever the user's locale
+/// (under de_DE .NET writes "0,9803", which CI's comparison refuses). Compiled into each sample, it runs before
+/// the program's first line, so every mode of a sample, such as the digits sample's fresh-process predict, has it.
+/// </summary>
+internal static class InvariantCulture
+{
+    [ModuleInitializer]
+    internal static void Use()
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+    }
+}
