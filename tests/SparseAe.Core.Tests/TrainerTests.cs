@@ -41,6 +41,16 @@ public class TrainerTests
             new TrainerSettings { Objective = new ObjectiveSettings(Decoder: DecoderKind.Linear, Activation: ActivationKind.ReLU) }.Validate).Message);
     }
 
+    // An activation that does not exist is a sparse code to IsSparseCode (not the sigmoid): the combined refusal took it
+    // for one ("Activation 9 needs Decoder Linear and Optimizer Adam") instead of saying it does not exist.
+    [Fact]
+    public void An_activation_that_does_not_exist_is_refused_as_such_under_the_sigmoids_defaults()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(new TrainerSettings { Objective = new ObjectiveSettings(Activation: (ActivationKind)9) }.Validate);
+        Assert.Equal("Activation", e.ParamName);
+        Assert.StartsWith("Activation must be Sigmoid, ReLU, TopK or JumpReLU, but is 9.", e.Message);
+    }
+
     // An infinite tolerance stopped L-BFGS before its first step and returned the starting weights as a trained model.
     [Theory]
     [InlineData(nameof(TrainerSettings.GradientTolerance))]

@@ -81,8 +81,9 @@ public sealed class TrainerSettings
     {
         if (HiddenCount < 1) throw Bad(nameof(HiddenCount), HiddenCount, "at least 1");
         ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
-        // Both of the sigmoid's defaults left under a sparse code: said at once, not one refusal after the other.
-        if (Objective.IsSparseCode && Objective.Decoder != DecoderKind.Linear && Optimizer != OptimizerKind.Adam)
+        // Both of the sigmoid's defaults left under a sparse code: said at once, not one refusal after the other. Only
+        // for an activation that exists (IsSparseCode holds for any other than the sigmoid): Objective.Validate names the rest.
+        if (Objective.IsSparseCode && Enum.IsDefined(Objective.Activation) && Objective.Decoder != DecoderKind.Linear && Optimizer != OptimizerKind.Adam)
             throw new ArgumentOutOfRangeException(nameof(ObjectiveSettings.Activation), Objective.Activation,
                 $"Activation {Objective.Activation} needs Decoder Linear and Optimizer Adam, but Decoder is {Objective.Decoder} and Optimizer is {Optimizer}.");
         Objective.Validate(HiddenCount);
