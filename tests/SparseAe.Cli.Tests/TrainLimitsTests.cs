@@ -90,6 +90,20 @@ public class TrainLimitsTests
         Assert.Equal(new[] { "huge.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
+    // Rows wider than ZCA takes were refused in the estimator's words, "Input column 'Features' holds vectors of 8193
+    // values", a column the user never named; said under the flag, as the rows too large to whiten are.
+    [Fact]
+    public void Rows_too_wide_to_whiten_are_said_under_whiten_zca()
+    {
+        var dir = Cli.TempDirectory();
+        File.WriteAllLines(Path.Combine(dir, "wide.csv"), Enumerable.Range(0, 3).Select(i =>
+            string.Join(',', Enumerable.Range(0, 8193).Select(j => ((i * 8193 + j) % 7 / 10.0).ToString(CultureInfo.InvariantCulture)))));
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "wide.csv", "--whiten", "zca", "--hidden", "2", "--iterations", "1");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: --whiten zca: the rows of --csv 'wide.csv' hold 8193 values; ZCA of 8193-vectors needs a 8193x8193 covariance; at most 8192 features are supported.", error);
+        Assert.DoesNotContain("Features", error);
+    }
+
     [Fact]
     public void The_LBFGS_row_limit_advises_fewer_hidden_units_only_when_they_decide_it()
     {

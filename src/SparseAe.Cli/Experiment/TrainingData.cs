@@ -6,6 +6,7 @@ using SparseAe.Data.Images;
 using SparseAe.Data.Patches;
 using SparseAe.Mat;
 using SparseAe.Visualization;
+using SparseAe.Whitening;
 
 namespace SparseAe.Cli.Experiment;
 
@@ -26,6 +27,10 @@ internal static class TrainingData
         var prepared = PrepareRows(o, log);
         if (prepared.UseZca)
         {
+            // The ZCA estimator refuses wider rows naming its input column, 'Features', which the user never named.
+            if (prepared.Dimension > ZcaWhitening.MaxDimension)
+                throw new UsageException($"--whiten zca: {(o.Csv is null ? $"--patch {o.PatchSize} makes patches of" : $"the rows of --csv '{o.Csv}' hold")} " +
+                    $"{prepared.Dimension} values; {ZcaWhitening.TooWide(prepared.Dimension)}");
             if (o.Csv is null) RequireRowsThatVary(prepared, "sampled patch", "sampled patches");
             else RequireRowsThatVary(prepared, "row", "rows");
         }
