@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using SparseAe.MLNet;
 using SparseAe;
@@ -16,13 +15,11 @@ public class ReproducibilityTests
     // Runs SparseAe.FitCheck (every component trained from new MLContext(seed)) and returns its dump.
     private static string[] FitInFreshProcess(int contextSeed, int threads)
     {
-        var output = Path.Combine(TestData.TempDirectory(), "fit.txt");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { TestData.Metadata("FitCheckPath"), contextSeed.ToString(), threads.ToString(), output }) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(180_000), "the fit-check process did not finish in 3 minutes");
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stdout} {stderr}");
+        var folder = TestData.TempDirectory();
+        var output = Path.Combine(folder, "fit.txt");
+        // Reading each stream to its end before waiting made the 3-minute limit unreachable: a hung child hung the run.
+        var (code, text) = ProcessRunner.Run("dotnet", [TestData.Metadata("FitCheckPath"), contextSeed.ToString(), threads.ToString(), output], folder, TimeSpan.FromMinutes(3));
+        Assert.True(code == 0, $"exit {code}: {text}");
         return File.ReadAllLines(output);
     }
 
