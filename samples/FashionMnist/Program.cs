@@ -11,6 +11,11 @@ using FashionMnistSample;
 // 3. UFLDL's self-taught learning: features from classes 5-9, classifier on classes 0-4.
 // Pictures and the model go to --output-dir. Timings go to standard error, so standard output is the
 // same on every run of the same mode: samples/FashionMnist/expected-output*.txt (README: figures).
+if (SparseAe.Samples.SampleCommandLine.AsksForHelp(args))
+{
+    Console.WriteLine(SampleArguments.Usage);
+    return 0;
+}
 SampleArguments arguments;
 try
 {

@@ -7,6 +7,9 @@ namespace SparseAe.Samples;
 /// </summary>
 internal static class SampleCommandLine
 {
+    /// <summary>True for <c>--help</c> or <c>-h</c> alone: the sample prints its usage to standard output and exits 0.</summary>
+    public static bool AsksForHelp(IReadOnlyList<string> args) => args is ["--help"] or ["-h"];
+
     /// <summary>
     /// Parses <paramref name="args"/>. <paramref name="valueOptions"/> maps each option that takes a value to
     /// what it takes ("a folder"), for the message when it is missing. Returns the values given and the

@@ -14,6 +14,11 @@ using WordNetSupersensesSample;
 // matrix) go to standard output, which is the same on every run of the same mode
 // (expected-output-quick.txt); timings go to standard error. The confusion picture of the best model
 // and the latents' tokens go to --output-dir.
+if (SparseAe.Samples.SampleCommandLine.AsksForHelp(args))
+{
+    Console.WriteLine(SampleArguments.Usage);
+    return 0;
+}
 SampleArguments arguments;
 try
 {

@@ -23,6 +23,19 @@ public class SampleCommandLineTests
         Assert.Empty(none.Switches);
     }
 
+    // FashionMnist --help said "unknown argument '--help'" and exited 2.
+    [Theory]
+    [InlineData(true, "--help")]
+    [InlineData(true, "-h")]
+    [InlineData(false)]
+    [InlineData(false, "--quick")]
+    [InlineData(false, "--help", "--quick")]
+    public void Help_is_asked_for_by_help_or_h_alone(bool asks, params string[] args)
+    {
+        Assert.Equal(asks, SampleCommandLine.AsksForHelp(args));
+        if (asks) Assert.Throws<ArgumentException>(() => Parse(args));   // not an option: the program asks first
+    }
+
     [Fact]
     public void An_option_given_twice_is_refused_naming_both_values_rather_than_the_last_winning()
     {
