@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using SparseAe.MLNet;
 using Xunit;
 
@@ -125,6 +126,31 @@ public class OnnxCommandTests
         Assert.Equal($"error: Model 'library.zip' cannot be exported to ONNX: its {stage} has no ONNX form in ML.NET's converter. "
             + "Export the pipeline without it (ML.NET's own transforms say which of their options have one).", error.TrimEnd());
         Assert.Equal("kept", File.ReadAllText(Path.Combine(dir, "x.onnx")));
+    }
+
+    // ONNX has no date or time type, and ML.NET's converter, declaring every input column, said only "Unsupported type:
+    // System.DateTime": the refusal blamed the autoencoder ("its stage 1 of 1, SparseAutoencoderTransformer (columns
+    // Code) has no ONNX form"), which has one.
+    [Fact]
+    public void An_input_column_ONNX_has_no_type_for_is_named_not_the_stage_after_it()
+    {
+        var dir = Cli.TempDirectory();
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(3);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 50).Select(_ => new DatedRow { Features = Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray() }).ToArray());
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "dated.zip"));
+        var (code, _, error) = Cli.Run(dir, "export-onnx", "--model", "dated.zip", "--out", "x.onnx");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Model 'dated.zip' cannot be exported to ONNX: its input column 'When' is DateTime, which ONNX has no type for "
+            + "(ML.NET's converter: \"Unsupported type: System.DateTime\"). If the pipeline does not read it, save the model with an input schema without it.", error.TrimEnd());
+        Assert.Empty(Directory.GetFiles(dir, "*.onnx*"));
+    }
+
+    public sealed class DatedRow
+    {
+        public DateTime When { get; set; }
+        [VectorType(16)] public float[] Features { get; set; } = [];
     }
 
     // The refusal said it twice: "Model 'text.zip' cannot be exported to ONNX: TokenCountsTransformer cannot be exported to ONNX: ...".

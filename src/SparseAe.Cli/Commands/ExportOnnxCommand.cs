@@ -34,6 +34,11 @@ internal static class ExportOnnxCommand
         {
             ml.Model.ConvertToOnnx(model, input, memory);
         }
+        catch (Exception e) when (InputWithoutOnnx(ml, input) is { } column)
+        {
+            throw new UsageException($"Model '{modelPath}' cannot be exported to ONNX: its input {column}, which ONNX has no type for "
+                + $"(ML.NET's converter: \"{Messages.OneLine(Messages.Innermost(e))}\"). If the pipeline does not read it, save the model with an input schema without it.", e);
+        }
         catch (Exception e) when (StageWithoutOnnx(ml, model, input) is { } stage)
         {
             throw new UsageException($"Model '{modelPath}' cannot be exported to ONNX: its {stage} has no ONNX form in ML.NET's converter. "
@@ -49,6 +54,24 @@ internal static class ExportOnnxCommand
         using var graph = OnnxGraphFile.Open(bytes, outPath);
         AtomicFile.WriteBytes(outPath, bytes);
         CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
+    }
+
+    // ML.NET's converter declares every column of the input schema as a graph input, and has no ONNX type for a date
+    // or a time ("Unsupported type: System.DateTime", naming no column): the prefix search below blamed the first stage.
+    // The column, when an empty pipeline over the input fails so; null otherwise.
+    private static string? InputWithoutOnnx(MLContext ml, IDataView input)
+    {
+        try
+        {
+            ml.Model.ConvertToOnnx(new TransformerChain<ITransformer>(), input, Stream.Null);
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            var columns = input.Schema.Where(c => !c.IsHidden && c.Type is DateTimeDataViewType or DateTimeOffsetDataViewType or TimeSpanDataViewType)
+                .Select(c => $"column '{c.Name}' is {c.Type.RawType.Name}").ToList();
+            return columns.Count == 0 ? null : string.Join(", and ", columns);
+        }
     }
 
     // ML.NET's converter stops at a stage it cannot write (a LogMeanVariance normaliser with its CDF) with no word of
