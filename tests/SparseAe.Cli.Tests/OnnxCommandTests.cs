@@ -153,6 +153,46 @@ public class OnnxCommandTests
         [VectorType(16)] public float[] Features { get; set; } = [];
     }
 
+    // The column was found by its type being a date or a time, so a vector of dates, or a row id, which the converter
+    // refuses alike ("Unsupported type: System.DateTime"), still blamed the autoencoder: "its stage 1 of 1,
+    // SparseAutoencoderTransformer (columns Code) has no ONNX form".
+    [Theory]
+    [InlineData("dates", "a vector of DateTime", "System.DateTime")]
+    [InlineData("durations", "a vector of TimeSpan", "System.TimeSpan")]
+    [InlineData("row id", "DataViewRowId", "Microsoft.ML.Data.DataViewRowId")]
+    public void An_input_column_ONNX_has_no_type_for_is_named_in_a_vector_or_as_a_row_id(string kind, string described, string converterType)
+    {
+        var dir = Cli.TempDirectory();
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(3);
+        float[] Features() => Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray();
+        IDataView data = kind switch
+        {
+            "dates" => ml.Data.LoadFromEnumerable(Enumerable.Range(0, 50).Select(_ => new TimedRow<DateTime> { Extra = [DateTime.UnixEpoch, DateTime.UnixEpoch], Features = Features() }).ToArray()),
+            "durations" => ml.Data.LoadFromEnumerable(Enumerable.Range(0, 50).Select(_ => new TimedRow<TimeSpan> { Extra = [TimeSpan.Zero, TimeSpan.Zero], Features = Features() }).ToArray()),
+            _ => ml.Data.LoadFromEnumerable(Enumerable.Range(0, 50).Select(_ => new RowIdRow { Extra = default, Features = Features() }).ToArray()),
+        };
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "m.zip"));
+        var (code, _, error) = Cli.Run(dir, "export-onnx", "--model", "m.zip", "--out", "x.onnx");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: Model 'm.zip' cannot be exported to ONNX: its input column 'Extra' is {described}, which ONNX has no type for "
+            + $"(ML.NET's converter: \"Unsupported type: {converterType}\"). If the pipeline does not read it, save the model with an input schema without it.", error.TrimEnd());
+        Assert.Empty(Directory.GetFiles(dir, "*.onnx*"));
+    }
+
+    public sealed class TimedRow<T>
+    {
+        [VectorType(2)] public T[] Extra { get; set; } = [];
+        [VectorType(16)] public float[] Features { get; set; } = [];
+    }
+
+    public sealed class RowIdRow
+    {
+        public DataViewRowId Extra { get; set; }
+        [VectorType(16)] public float[] Features { get; set; } = [];
+    }
+
     // The refusal said it twice: "Model 'text.zip' cannot be exported to ONNX: TokenCountsTransformer cannot be exported to ONNX: ...".
     [Fact]
     public void A_model_with_token_counts_is_refused_in_one_line_naming_the_transformer_and_why()

@@ -56,22 +56,37 @@ internal static class ExportOnnxCommand
         CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
     }
 
-    // ML.NET's converter declares every column of the input schema as a graph input, and has no ONNX type for a date
-    // or a time ("Unsupported type: System.DateTime", naming no column): the prefix search below blamed the first stage.
-    // The column, when an empty pipeline over the input fails so; null otherwise.
+    // ML.NET's converter declares every column of the input schema as a graph input, and has no ONNX type for a date,
+    // a time or a row id, alone or in a vector ("Unsupported type: System.DateTime", naming no column): the prefix
+    // search below blamed the first stage. The columns the converter cannot declare alone, when an empty pipeline over
+    // the input fails so; null otherwise.
     private static string? InputWithoutOnnx(MLContext ml, IDataView input)
+    {
+        if (Declares(ml, input.Schema))
+            return null;
+        var columns = input.Schema.Where(c => !c.IsHidden && !Declares(ml, OneColumn(c)))
+            .Select(c => $"column '{c.Name}' is {(c.Type is VectorDataViewType v ? "a vector of " + v.ItemType.RawType.Name : c.Type.RawType.Name)}").ToList();
+        return columns.Count == 0 ? null : string.Join(", and ", columns);
+    }
+
+    private static bool Declares(MLContext ml, DataViewSchema schema)
     {
         try
         {
-            ml.Model.ConvertToOnnx(new TransformerChain<ITransformer>(), input, Stream.Null);
-            return null;
+            ml.Model.ConvertToOnnx(new TransformerChain<ITransformer>(), HostAccess.EmptyView(ml, schema), Stream.Null);
+            return true;
         }
         catch (InvalidOperationException)
         {
-            var columns = input.Schema.Where(c => !c.IsHidden && c.Type is DateTimeDataViewType or DateTimeOffsetDataViewType or TimeSpanDataViewType)
-                .Select(c => $"column '{c.Name}' is {c.Type.RawType.Name}").ToList();
-            return columns.Count == 0 ? null : string.Join(", and ", columns);
+            return false;
         }
+    }
+
+    private static DataViewSchema OneColumn(DataViewSchema.Column column)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(column.Name, column.Type, column.Annotations);
+        return builder.ToSchema();
     }
 
     // ML.NET's converter stops at a stage it cannot write (a LogMeanVariance normaliser with its CDF) with no word of
