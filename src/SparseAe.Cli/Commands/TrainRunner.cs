@@ -1,0 +1,178 @@
+using System.Globalization;
+using Microsoft.ML;
+using SparseAe.Cli.Experiment;
+using SparseAe.Cli.Infrastructure;
+using SparseAe.Visualization;
+using SparseAe.MLNet;
+using SparseAe.MLNet.MLNetInternals;
+using SparseAe.Objective;
+using SparseAe.Optimization;
+using SparseAe.Training;
+
+namespace SparseAe.Cli.Commands;
+
+/// <summary>Where a training run writes its files (null: not written).</summary>
+/// <remarks><paramref name="FiltersGiven"/>: --filters was given, so a filter grid too large to draw is refused before
+/// training; otherwise the default picture is left out (Filters null) with a note.</remarks>
+internal sealed record TrainOutputs(string Model, string? Filters, string Curve, string? WeightsCsv, string? WeightsMat, string? MetricsJson = null, string? Rows = null,
+    string? Latents = null, bool FiltersGiven = false)
+{
+    /// <summary>Each output with the flag that names it, in the order they are written: what is checked before training and listed after it.</summary>
+    public (string Flag, string? Path)[] ByFlag =>
+    [
+        ("--model", Model), ("--filters", Filters), ("--curve", Curve), ("--latents", Latents), ("--weights-csv", WeightsCsv),
+        ("--weights-mat", WeightsMat), ("--metrics-json", MetricsJson), ("--save-rows", Rows),
+    ];
+}
+
+/// <summary>Prepares the data, trains, writes every output and prints the summary.</summary>
+internal static class TrainRunner
+{
+    public static void Run(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output)
+    {
+        // Ctrl+C (SIGINT) cancels training between iterations, and ZCA's fit every 256 rows (through the
+        // MLContext); nothing is written then, because every output is written only after training, each
+        // through a temporary file and a rename. The steps before them (reading, whitening), ZCA's
+        // eigendecomposition and the writing after training do not look, so a second Ctrl+C is not
+        // swallowed: the process ends at once, as Ctrl+C ends any program, and each output is its old file
+        // or the complete new one.
+        using var ctrlC = new CtrlC("stopping at training's or ZCA's next check (Ctrl+C again to stop at once)");
+        RunCore(data, options, outputs, output, ctrlC.Token);
+    }
+
+    /// <summary>The optimizer a run uses: the one given, or the activation's default (lbfgs for the sigmoid, adam for the sparse codes).</summary>
+    public static OptimizerKind OptimizerOf(SparseAutoencoderOptions options) => options.Optimizer ?? Defaults.OptimizerFor(options.Activation);
+
+    // The filter grid is drawn after training; whether it can be is known once the tiles' shape is: before any
+    // data work for image patches (P x P), once a CSV is read for its rows. Too large a picture asked for by --filters is refused before the training it would follow (it
+    // used to fail after it, with only the model written); the default picture is left out with a note
+    // instead, since the model is what the run is for (wide CSV rows, whose filters no grid can hold, used to
+    // be refused for a picture nobody asked for). Returns the outputs to write.
+    internal static TrainOutputs CheckFilterGrid(int hiddenCount, int patchHeight, int patchWidth, TrainOutputs outputs)
+    {
+        if (outputs.Filters is null || ModelOutputs.GridTooLarge(hiddenCount, patchHeight, patchWidth) is not { } tooLarge) return outputs;
+        if (tooLarge.OtherHeight is int height)
+        {
+            string show = $"sparseae show --model {outputs.Model} --patch-height {height}";
+            if (outputs.FiltersGiven)
+                throw new UsageException($"--filters: {tooLarge.Problem}; leave out --filters and draw the grid after training with `{show}`, or give fewer hidden units (--hidden).");
+            Console.Error.WriteLine($"note: {outputs.Filters} is not drawn: {tooLarge.Problem}; draw the grid after training with `{show}`.");
+        }
+        else
+        {
+            string fewer = tooLarge.MostHidden > 0 ? $"--hidden {tooLarge.MostHidden} or fewer would fit" : "not even one filter fits";
+            if (outputs.FiltersGiven)
+                throw new UsageException($"--filters: {tooLarge.Problem}, in tiles of any shape ({fewer}); leave out --filters to train without the picture.");
+            Console.Error.WriteLine($"note: {outputs.Filters} is not drawn: {tooLarge.Problem}, in tiles of any shape ({fewer}).");
+        }
+        return outputs with { Filters = null };
+    }
+
+    /// <summary>
+    /// The library's size rules, said under --hidden with the most that fit: 2HV + H + V parameters (H more for
+    /// JumpReLU's thresholds) in one array, and blocks of 128 rows of max(V, H) values in one array each
+    /// (<see cref="SparseAutoencoderObjective.CheckSizes"/>); Fit applied them only after the data was prepared.
+    /// </summary>
+    /// <remarks>When V alone is too wide (not even one hidden unit fits), the refusal is said under what sets V instead:
+    /// --patch, with the largest patch at which the hidden units given fit, or --csv.</remarks>
+    internal static void CheckParameters(int visibleCount, SparseAutoencoderOptions options, DataOptions data)
+    {
+        bool thresholds = options.Activation == ActivationKind.JumpReLU;
+        try
+        {
+            SparseAutoencoderObjective.CheckSizes(visibleCount, options.HiddenCount, thresholds);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            string said = Messages.OneLine(e).TrimEnd('.');
+            int most = SparseAutoencoderObjective.MaxHiddenCount(visibleCount, thresholds);
+            if (most >= 1) throw new UsageException($"--hidden: {said}; give --hidden {most} or fewer.", e);
+            if (data.Csv is not null)
+                throw new UsageException($"--csv '{data.Csv}': {said}; its rows of {visibleCount} values are too wide for even one hidden unit.", e);
+            // The largest patch at which these hidden units fit, else at which one does (and --hidden must come down too).
+            int p = (int)Math.Min(data.PatchSize - 1L, 46_340);   // 46,340^2 is the last square within int
+            while (p > 1 && SparseAutoencoderObjective.MaxHiddenCount(p * p, thresholds) < options.HiddenCount) p--;
+            string advice = SparseAutoencoderObjective.MaxHiddenCount(p * p, thresholds) >= options.HiddenCount
+                ? $"give --patch {p} or less" : $"give a smaller --patch and fewer hidden units (--hidden {SparseAutoencoderObjective.MaxHiddenCount(1, thresholds)} or fewer at --patch 1)";
+            throw new UsageException($"--patch: {said}; {advice}.", e);
+        }
+    }
+
+    /// <summary>
+    /// L-BFGS holds every row: the library refuses too many in its own settings (MaximumRows, Optimizer = Adam),
+    /// the first of which the command line does not have; said here in flags. The rows are --patches for image
+    /// patches, known before any data work, and a CSV's, known once it is read.
+    /// </summary>
+    internal static void CheckLbfgsRows(long rows, int visibleCount, SparseAutoencoderOptions options, DataOptions data)
+    {
+        long most = SparseAe.Training.FullBatchTrainer.MaxRows(visibleCount, options.HiddenCount);
+        if (OptimizerOf(options) != OptimizerKind.Lbfgs || rows <= most) return;
+        // Fewer hidden units raise the limit only while the hidden layer (padded) is wider than a row of V.
+        bool hiddenDecides = SparseAe.Training.FullBatchTrainer.MaxRows(visibleCount, 1) > most;
+        throw new UsageException($"L-BFGS holds every training row in memory, at most {most} rows of a {visibleCount}-{options.HiddenCount}-{visibleCount} autoencoder, " +
+            $"but there are {rows} ({(data.Csv is not null ? $"the rows of --csv '{data.Csv}'" : "--patches")}); " +
+            $"give fewer rows{(hiddenDecides ? " or fewer hidden units (--hidden)" : "")}, or --optimizer adam, which streams every row.");
+    }
+
+    private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
+    {
+        options.CancellationToken = cancellation;
+        var ml = new MLContext(seed: options.Seed);
+        using var cancelMl = cancellation.Register(() => HostAccess.CancelExecution(ml));   // ZCA's fit takes no token
+        // The component's warnings (inputs outside the sigmoid decoder's range, say) go to the log, which
+        // a library user reads; here they go to standard error, one line each.
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {e.RawMessage.ReplaceLineEndings(" ")}"); };
+        var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
+        CheckParameters(prepared.Dimension, options, data);
+        CheckLbfgsRows(prepared.Count, prepared.Dimension, options, data);
+        outputs = CheckFilterGrid(options.HiddenCount, prepared.PatchHeight, prepared.PatchWidth, outputs);
+        output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
+
+        var view = ml.Data.LoadFromRowSource(new ArrayRowSource(prepared.Rows, prepared.Count, prepared.Dimension), "Features", prepared.Count);
+        bool adam = OptimizerOf(options) == OptimizerKind.Adam;
+        var (model, ae) = TrainProgress.Run(adam ? options.Epochs : options.MaxIterations, adam ? "epochs" : "iterations", output, progress =>
+        {
+            options.Progress = progress;
+            if (prepared.UseZca)
+            {
+                options.InputColumnName = "White";
+                try
+                {
+                    var chain = ml.Transforms.ZcaWhitening("White", "Features").Append(ml.Transforms.SparseAutoencoder(options)).Fit(view);
+                    return ((ITransformer)chain, chain.LastTransformer);
+                }
+                catch (ArgumentException e) when (e.InnerException is ArgumentException { ParamName: "x" } rows)
+                {
+                    // The ZCA estimator's refusal of the rows names its input column, 'Features', which the user never named.
+                    throw new UsageException($"--whiten zca: {Messages.OneLine(rows)}", e);
+                }
+            }
+            var single = ml.Transforms.SparseAutoencoder(options).Fit(view);
+            return ((ITransformer)single, single);
+        });
+
+        ModelOutputs.Model(ml, model, view.Schema, outputs.Model);
+        if (outputs.Filters is not null) ModelOutputs.Filters(ae.Weights, prepared.PatchHeight, prepared.PatchWidth, outputs.Filters);
+        ModelOutputs.Curve(ae, outputs.Curve);
+        if (outputs.Latents is not null) ModelOutputs.Latents(ae, outputs.Latents);
+        if (outputs.WeightsCsv is not null) ModelOutputs.WeightsCsv(ae, outputs.WeightsCsv);
+        if (outputs.WeightsMat is not null)
+            ModelOutputs.WeightsMat(ae, ModelFiles.Flatten(model).OfType<ZcaWhiteningTransformer>().FirstOrDefault()?.Whitening, outputs.WeightsMat);
+        if (outputs.MetricsJson is not null) ModelOutputs.MetricsJson(ae, outputs.MetricsJson);
+        if (outputs.Rows is not null) ModelOutputs.Rows(prepared, outputs.Rows);
+
+        var s = ae.Summary;
+        var c = s.FinalCost;
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "done: {0} iterations{1}, exit {2}, {3:F2} s", s.Iterations, s.Epochs > 0 ? $" ({s.Epochs} epochs)" : "", s.ExitReason, s.Elapsed.TotalSeconds));
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "final cost J {0:G6} = reconstruction {1:G6} + weight decay {2:G6} + sparsity {3:G6}", c.Total, c.Reconstruction, c.WeightDecay, c.Sparsity));
+        if (s.CodeMetrics is { } m)
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "metrics: L0={0:F2} FVU={1:F4} dead={2:F1}% dense={3:F1}%", m.L0, m.Fvu, 100 * m.DeadFraction, 100 * m.DenseFraction));
+        else
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "mean activation {0:G4} (target {1:G4}), min {2:G4}, max {3:G4}", s.MeanActivation.Average(), options.SparsityTarget, s.MeanActivation.Min(), s.MeanActivation.Max()));
+        output.WriteLine($"wrote {string.Join(", ", outputs.ByFlag.Select(o => o.Path).OfType<string>())}");
+    }
+}
