@@ -110,6 +110,24 @@ public class BenchTests
         Assert.Equal(whole, reported);
     }
 
+    // peak-working-set-MB is the streaming's peak: Process.PeakWorkingSet64 is the process's high-water
+    // mark since it started (VmHWM on Linux), so a part, or the .idv file's writing, that had used more
+    // memory before the streaming Fit was reported as the streaming's peak.
+    [Fact]
+    public void The_streaming_peak_working_set_is_not_what_ran_before_the_streaming()
+    {
+        if (!OperatingSystem.IsLinux()) return;   // the high-water mark is reset through /proc
+        const long touched = 600L << 20;
+        var block = System.Runtime.InteropServices.Marshal.AllocHGlobal((nint)touched);   // malloc'd by mmap: freed back to the OS
+        unsafe { for (long i = 0; i < touched; i += 4096) ((byte*)block)[i] = 1; }
+        System.Runtime.InteropServices.Marshal.FreeHGlobal(block);
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        long now = process.WorkingSet64 >> 20;
+        var line = SparseAe.Benchmarking.StreamingBench.Run(2000, 1, Cli.TempDirectory()).Single(l => l.Contains("source=idv"));
+        long peak = long.Parse(Regex.Match(line, @" peak-working-set-MB=(\d+) ").Groups[1].Value);
+        Assert.True(peak < now + 300, $"working set {now} MB after the 600 MB were freed; the line: {line}");
+    }
+
     [Fact]
     public void Bench_refuses_an_unknown_part()
     {
