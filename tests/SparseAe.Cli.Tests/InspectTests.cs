@@ -88,6 +88,28 @@ public class InspectTests
     }
 
     [Fact]
+    public void Int64_and_uint64_figures_are_printed_exactly_in_text_and_json()
+    {
+        // They were computed in double and printed as 9.0072E+15 and 9007199254740992 for 2^53 + 1, and
+        // int64's maximum as 9.223372036854776e+18 (2^63, outside int64).
+        var dir = Cli.TempDirectory();
+        SparseAe.Mat.MatWriter.Write(Path.Combine(dir, "i.mat"),
+        [
+            SparseAe.Mat.MatVariable.FromColumnMajorArray("i", [1, 2], new[] { (1L << 53) + 1, long.MaxValue }),
+            SparseAe.Mat.MatVariable.FromColumnMajorArray("u", [1, 2], new[] { ulong.MaxValue, 1UL }),
+        ]);
+        var (code, output, error) = Cli.Run(dir, "inspect", "i.mat");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var lines = output.Split('\n').Select(l => l.TrimEnd()).ToArray();
+        Assert.Contains("  i                    int64    1x2             min 9007199254740993  max 9223372036854775807  sum 9232379236109516800", lines);
+        Assert.Contains("  u                    uint64   1x2             min 1  max 18446744073709551615  sum 18446744073709551616", lines);
+        (code, output, error) = Cli.Run(dir, "inspect", "i.mat", "--json");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("""[{"name":"i","class":"int64","dims":[1,2],"complex":false,"min":9007199254740993,"max":9223372036854775807,"sum":9232379236109516800},""" +
+            """{"name":"u","class":"uint64","dims":[1,2],"complex":false,"min":1,"max":18446744073709551615,"sum":18446744073709551616}]""", output.TrimEnd());
+    }
+
+    [Fact]
     public void Columns_stay_aligned_when_a_name_class_or_dims_is_longer_than_its_column()
     {
         // A name of more than 20 characters (MATLAB allows 63) pushed its row's class, dims and figures right of the others'.

@@ -32,4 +32,18 @@ public class MatStatisticsTests
         var empty = MatVariable.FromDoubles("x", [0, 1], []).GetStatistics();
         Assert.Equal((0.0, 0L), (empty.Sum, empty.Count));
     }
+
+    [Fact]
+    public void Int64_and_uint64_statistics_are_exact_beyond_2_to_the_53()
+    {
+        // They were computed in double: 2^53 + 1 read as 2^53, int64's maximum as 2^63, which int64 does not hold.
+        long big = (1L << 53) + 1;
+        var int64 = MatVariable.FromColumnMajorArray("i", [1, 3], new[] { big, big, long.MaxValue }).GetStatistics();
+        Assert.Equal(((Int128?)big, (Int128?)long.MaxValue, (Int128?)(2 * (Int128)big + long.MaxValue)),
+            (int64.ExactMinimum, int64.ExactMaximum, int64.ExactSum));
+        var uint64 = MatVariable.FromColumnMajorArray("u", [1, 2], new[] { ulong.MaxValue, ulong.MaxValue }).GetStatistics();
+        Assert.Equal(((Int128?)ulong.MaxValue, (Int128?)(2 * (Int128)ulong.MaxValue)), (uint64.ExactMaximum, uint64.ExactSum));
+        Assert.Equal((double)(2 * (Int128)ulong.MaxValue), uint64.Sum);   // the double sum is the exact one rounded once
+        Assert.Null(Of(1, 2).ExactSum);   // double and single have no exact integer figures
+    }
 }

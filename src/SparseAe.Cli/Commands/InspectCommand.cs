@@ -30,9 +30,11 @@ internal static class InspectCommand
             MatStatistics? stats = v.IsNumeric ? v.GetStatistics() : null;
             // An empty array has no minimum or maximum: null ("-" in text), not MatStatistics' NaN, which would
             // read as a NaN element (that makes all three NaN). Its sum is 0, as MATLAB's sum([]).
+            // An integer class's figures are exact (Int128): an int64 or uint64 beyond 2^53 has no double of its own.
             bool empty = stats is { Count: 0 };
             return new VariableInfo(v.Name, v.Class.ToMatlabName(), v.Dimensions.ToArray(), v.IsComplex,
-                empty ? null : stats?.Minimum, empty ? null : stats?.Maximum, stats?.Sum);
+                empty ? null : Figure(stats?.ExactMinimum, stats?.Minimum), empty ? null : Figure(stats?.ExactMaximum, stats?.Maximum),
+                Figure(stats?.ExactSum, stats?.Sum));
         }).ToList();
         if (asJson)
         {
@@ -53,7 +55,15 @@ internal static class InspectCommand
 
     private static string Dims(VariableInfo r) => string.Join('x', r.Dims);
 
-    private static string Said(double? value) => value?.ToString("G6", CultureInfo.InvariantCulture) ?? "-";
+    private static object? Figure(Int128? exact, double? rounded) => exact is { } e ? e : rounded;
+
+    // An integer in full (an integer class's figures are exact); a double to 6 significant digits.
+    private static string Said(object? value) => value switch
+    {
+        null => "-",
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        var exact => Convert.ToString(exact, CultureInfo.InvariantCulture)!,
+    };
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -61,5 +71,5 @@ internal static class InspectCommand
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private sealed record VariableInfo(string Name, string Class, int[] Dims, bool Complex, double? Min, double? Max, double? Sum);
+    private sealed record VariableInfo(string Name, string Class, int[] Dims, bool Complex, object? Min, object? Max, object? Sum);
 }
