@@ -129,6 +129,30 @@ public class InspectTests
     }
 
     [Fact]
+    public void Columns_stay_aligned_when_a_name_has_wide_characters()
+    {
+        // A name was padded by its count of UTF-16 units: 名前 takes four columns of a terminal, not two, and pushed its
+        // row's class, dims and figures two columns right of the others'.
+        // MatWriter writes MATLAB names only; the reader takes any UTF-8 name, so one of six bytes is put in its place.
+        var dir = Cli.TempDirectory();
+        var path = Path.Combine(dir, "wide.mat");
+        SparseAe.Mat.MatWriter.Write(path,
+        [
+            SparseAe.Mat.MatVariable.FromDoubles("abcdef", [1, 1], [1]),
+            SparseAe.Mat.MatVariable.FromDoubles("x", [1, 1], [2]),
+        ]);
+        var bytes = File.ReadAllBytes(path);
+        int at = bytes.AsSpan().IndexOf("abcdef"u8);
+        System.Text.Encoding.UTF8.GetBytes("名前").CopyTo(bytes, at);
+        File.WriteAllBytes(path, bytes);
+        var (code, output, error) = Cli.Run(dir, "inspect", "wide.mat");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var lines = output.Split('\n').Select(l => l.TrimEnd()).ToArray();
+        Assert.Contains("  名前                 double   1x1             min 1  max 1  sum 1", lines);
+        Assert.Contains("  x                    double   1x1             min 2  max 2  sum 2", lines);
+    }
+
+    [Fact]
     public void A_folder_or_a_missing_file_is_named_as_such()
     {
         var dir = Cli.TempDirectory();
