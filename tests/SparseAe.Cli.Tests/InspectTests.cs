@@ -153,6 +153,30 @@ public class InspectTests
     }
 
     [Fact]
+    public void A_name_with_control_characters_is_escaped_in_text_so_its_row_stays_one_line()
+    {
+        // The reader takes any UTF-8 name; one with a line break split its row in two, one with an escape
+        // sequence recoloured the terminal. JSON escapes them already.
+        var dir = Cli.TempDirectory();
+        var path = Path.Combine(dir, "ctrl.mat");
+        SparseAe.Mat.MatWriter.Write(path,
+        [
+            SparseAe.Mat.MatVariable.FromDoubles("aXb", [1, 1], [1]),
+            SparseAe.Mat.MatVariable.FromDoubles("cYd", [1, 1], [2]),
+        ]);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.AsSpan().IndexOf("aXb"u8) + 1] = (byte)'\n';
+        bytes[bytes.AsSpan().IndexOf("cYd"u8) + 1] = 0x1B;
+        File.WriteAllBytes(path, bytes);
+        var (code, output, error) = Cli.Run(dir, "inspect", "ctrl.mat");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var lines = output.Split('\n').Select(l => l.TrimEnd()).ToArray();
+        Assert.Contains(@"  a\u000Ab             double   1x1             min 1  max 1  sum 1", lines);
+        Assert.Contains(@"  c\u001Bd             double   1x1             min 2  max 2  sum 2", lines);
+        Assert.Equal(3, lines.Count(l => l.Length > 0));
+    }
+
+    [Fact]
     public void A_folder_or_a_missing_file_is_named_as_such()
     {
         var dir = Cli.TempDirectory();

@@ -44,15 +44,20 @@ internal static class InspectCommand
         output.WriteLine($"{path}: {mat.Format}, {rows.Count} variable(s)");
         // Columns at least 20, 8 and 14 wide, wider when an entry is longer (a name may have 63 characters), so they stay aligned.
         // A name is measured in terminal columns, not UTF-16 units: 名前 takes four (the reader takes any UTF-8 name).
-        int nameWidth = rows.Select(r => Columns(r.Name)).Append(20).Max();
+        int nameWidth = rows.Select(r => Columns(Shown(r.Name))).Append(20).Max();
         int classWidth = rows.Select(r => r.Class.Length).Append(8).Max();
         int dimsWidth = rows.Select(r => Dims(r).Length).Append(14).Max();
         foreach (var r in rows)
         {
             string numbers = r.Complex ? "  complex (values not decoded)" : r.Sum is null ? "" : $"  min {Said(r.Min)}  max {Said(r.Max)}  sum {Said(r.Sum)}";
-            output.WriteLine($"  {r.Name}{new string(' ', nameWidth - Columns(r.Name))} {r.Class.PadRight(classWidth)} {Dims(r).PadRight(dimsWidth)}{numbers}");
+            output.WriteLine($"  {Shown(r.Name)}{new string(' ', nameWidth - Columns(Shown(r.Name)))} {r.Class.PadRight(classWidth)} {Dims(r).PadRight(dimsWidth)}{numbers}");
         }
     }
+
+    // A control character in a name (the reader takes any UTF-8 name) as \u000A: printed, a line break would split
+    // its row and an escape sequence would act on the terminal.
+    private static string Shown(string name)
+        => name.Any(char.IsControl) ? string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString())) : name;
 
     private static int Columns(string text) => new Spectre.Console.Rendering.Segment(text).CellCount();
 
