@@ -133,18 +133,8 @@ public class InspectTests
     {
         // A name was padded by its count of UTF-16 units: 名前 takes four columns of a terminal, not two, and pushed its
         // row's class, dims and figures two columns right of the others'.
-        // MatWriter writes MATLAB names only; the reader takes any UTF-8 name, so one of six bytes is put in its place.
         var dir = Cli.TempDirectory();
-        var path = Path.Combine(dir, "wide.mat");
-        SparseAe.Mat.MatWriter.Write(path,
-        [
-            SparseAe.Mat.MatVariable.FromDoubles("abcdef", [1, 1], [1]),
-            SparseAe.Mat.MatVariable.FromDoubles("x", [1, 1], [2]),
-        ]);
-        var bytes = File.ReadAllBytes(path);
-        int at = bytes.AsSpan().IndexOf("abcdef"u8);
-        System.Text.Encoding.UTF8.GetBytes("名前").CopyTo(bytes, at);
-        File.WriteAllBytes(path, bytes);
+        WithRawNames(Path.Combine(dir, "wide.mat"), ("abcdef", "名前"), ("x", "x"));
         var (code, output, error) = Cli.Run(dir, "inspect", "wide.mat");
         Assert.True(code == 0, $"exit {code}: {error}");
         var lines = output.Split('\n').Select(l => l.TrimEnd()).ToArray();
@@ -158,22 +148,28 @@ public class InspectTests
         // The reader takes any UTF-8 name; one with a line break split its row in two, one with an escape
         // sequence recoloured the terminal. JSON escapes them already.
         var dir = Cli.TempDirectory();
-        var path = Path.Combine(dir, "ctrl.mat");
-        SparseAe.Mat.MatWriter.Write(path,
-        [
-            SparseAe.Mat.MatVariable.FromDoubles("aXb", [1, 1], [1]),
-            SparseAe.Mat.MatVariable.FromDoubles("cYd", [1, 1], [2]),
-        ]);
-        var bytes = File.ReadAllBytes(path);
-        bytes[bytes.AsSpan().IndexOf("aXb"u8) + 1] = (byte)'\n';
-        bytes[bytes.AsSpan().IndexOf("cYd"u8) + 1] = 0x1B;
-        File.WriteAllBytes(path, bytes);
+        WithRawNames(Path.Combine(dir, "ctrl.mat"), ("aXb", "a\nb"), ("cYd", "c\u001Bd"));
         var (code, output, error) = Cli.Run(dir, "inspect", "ctrl.mat");
         Assert.True(code == 0, $"exit {code}: {error}");
         var lines = output.Split('\n').Select(l => l.TrimEnd()).ToArray();
         Assert.Contains(@"  a\u000Ab             double   1x1             min 1  max 1  sum 1", lines);
         Assert.Contains(@"  c\u001Bd             double   1x1             min 2  max 2  sum 2", lines);
         Assert.Equal(3, lines.Count(l => l.Length > 0));
+    }
+
+    // A level-5 MAT file of 1x1 doubles 1, 2, ... whose names are any UTF-8 text: MatWriter writes MATLAB names only, so
+    // each is written under a MATLAB name of the same byte length, whose bytes are then replaced.
+    private static void WithRawNames(string path, params (string Written, string Raw)[] names)
+    {
+        SparseAe.Mat.MatWriter.Write(path, names.Select((n, i) => SparseAe.Mat.MatVariable.FromDoubles(n.Written, [1, 1], [i + 1])).ToArray());
+        var bytes = File.ReadAllBytes(path);
+        foreach (var (written, raw) in names.Where(n => n.Written != n.Raw))
+        {
+            byte[] from = System.Text.Encoding.UTF8.GetBytes(written), to = System.Text.Encoding.UTF8.GetBytes(raw);
+            Assert.Equal(from.Length, to.Length);
+            to.CopyTo(bytes, bytes.AsSpan().IndexOf(from));
+        }
+        File.WriteAllBytes(path, bytes);
     }
 
     [Fact]
