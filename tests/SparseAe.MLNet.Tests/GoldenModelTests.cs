@@ -33,14 +33,16 @@ public class GoldenModelTests
     public void Every_earlier_build_and_kind_is_here()
     {
         // 57ea492 (2026-11-28): model format 1 and convolution format 1, before the linear decoder and the soft
-        // threshold; 7775047 (the same evening): model format 2 and convolution format 3 (convolution format 2 is
-        // rebuilt by hand in SparseAe.Core's tests); 177328e (2026-12-02): sparse codes and token counts as first
-        // saved; 8800d9a (2026-12-05): the formats of the build before this test.
+        // threshold; b0c1392 (the same evening): model format 2 and convolution format 2, with pools of a given size;
+        // 7775047 (the next commit): convolution format 3, the soft threshold; 177328e (2026-12-02): sparse codes and
+        // token counts as first saved; 8800d9a (2026-12-05): the formats of the build before this test.
         var models = Models().Select(row => $"{row[0]}/{row[1]}").ToList();
         string[] first = ["ae-adam", "ae-sigmoid", "chain", "conv", "zca"];
+        string[] conv2 = [.. first, "ae-linear", "conv-pool"];
         string[] classic = [.. first, "ae-linear", "conv-soft"];
         string[] later = [.. classic, "sc-jump", "sc-relu", "sc-topk", "tokens", "tokens-tfidf"];
-        Assert.Equal(first.Select(m => $"57ea492/{m}").Concat(classic.Select(m => $"7775047/{m}")).Concat(later.Select(m => $"177328e/{m}")).Concat(later.Select(m => $"8800d9a/{m}")).Order(StringComparer.Ordinal),
+        Assert.Equal(first.Select(m => $"57ea492/{m}").Concat(conv2.Select(m => $"b0c1392/{m}")).Concat(classic.Select(m => $"7775047/{m}"))
+                .Concat(later.Select(m => $"177328e/{m}")).Concat(later.Select(m => $"8800d9a/{m}")).Order(StringComparer.Ordinal),
             models.Order(StringComparer.Ordinal));
     }
 

@@ -1,7 +1,9 @@
 // Saves one model of each kind with the build it is compiled against, and what that build computes with each
 // for the first rows: tests/SparseAe.MLNet.Tests/GoldenModels/README.md says how it was run. Compiled against
 // an earlier commit, so it uses only the API every such commit has; FIRST leaves out what the first formats'
-// builds lacked (the linear decoder, the soft threshold), SPARSE_CODES and TOKENS mark what later commits added.
+// builds lacked (the linear decoder, the soft threshold), CONV2 what convolution format 2's builds lacked (the soft
+// threshold) and adds pools of a given size, which that format added; SPARSE_CODES and TOKENS mark what later
+// commits added.
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -51,7 +53,10 @@ Save("ae-linear", ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions {
 Save("ae-adam", ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 5, Optimizer = SparseAe.OptimizerKind.Adam, Epochs = 2, BatchSize = 16 }).Fit(data), data);
 Save("zca", ml.Transforms.ZcaWhitening("W", "Features").Fit(data), data);
 Save("conv", ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions { InputColumnName = "Features", OutputColumnName = "Conv", ImageHeight = 8, ImageWidth = 8, PatchSize = 3, PatchCount = 200, ZcaEpsilon = 0.1, Autoencoder = new SparseAutoencoderOptions { HiddenCount = 4, MaxIterations = 5 } }).Fit(data), data);
-#if !FIRST
+#if CONV2
+Save("conv-pool", ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions { InputColumnName = "Features", OutputColumnName = "Conv", ImageHeight = 8, ImageWidth = 8, PatchSize = 3, PatchCount = 200, PoolSize = 2, ZcaEpsilon = 0.1, Autoencoder = new SparseAutoencoderOptions { HiddenCount = 4, MaxIterations = 5 } }).Fit(data), data);
+#endif
+#if !FIRST && !CONV2
 Save("conv-soft", ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions { InputColumnName = "Features", OutputColumnName = "Conv", ImageHeight = 8, ImageWidth = 8, PatchSize = 3, PatchCount = 200, PoolSize = 3, Encoding = SparseAe.Convolution.FeatureEncodingKind.SoftThreshold, Autoencoder = new SparseAutoencoderOptions { HiddenCount = 4, MaxIterations = 5 } }).Fit(data), data);
 #endif
 Save("chain", ml.Transforms.ZcaWhitening("W", "Features").Append(ml.Transforms.SparseAutoencoder("Code", "W", hiddenCount: 4, maxIterations: 5)).Fit(data), data);
