@@ -106,6 +106,21 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void An_output_named_dash_is_refused_not_written_as_a_file_named_dash()
+    {
+        // "--out -" means standard output by the usual convention; it wrote a file named "-" and said "wrote -: ...".
+        var (dir, _) = TrainSmall();
+        foreach (var args in new[] { new[] { "featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "-" }, ["export-onnx", "--model", "model.zip", "--out", "-"] })
+        {
+            var (code, output, error) = Cli.Run(dir, args);
+            Assert.True(code == 2, $"{string.Join(' ', args)}: exit {code}: {error}\n{output}");
+            Assert.StartsWith("error: --out '-' would be a file named '-': sparseae does not take '-' for standard output", error);
+            Assert.Single(error.TrimEnd().Split('\n'));
+            Assert.False(File.Exists(Path.Combine(dir, "-")));
+        }
+    }
+
+    [Fact]
     public void A_first_line_with_numbers_among_its_names_is_a_header_and_says_so()
     {
         // A typo in the first row ("O" for "0") makes it a header: the row is not encoded, and the user is told.

@@ -52,6 +52,10 @@ internal static class CliFiles
         {
             if (path is null) continue;
             if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{flag} is empty; give a file name.");
+            // "-" reads as standard output by the usual convention, but was written as a file named "-" in the current folder.
+            if (path == "-")
+                throw new UsageException($"{flag} '-' would be a file named '-': sparseae does not take '-' for standard output; give a file name " +
+                    "(./- for a file of that name), or /dev/stdout on Linux and macOS.");
             var full = Resolved(path);
             if (Directory.Exists(full)) throw new UsageException($"{flag} '{path}' is a folder; give a file name.");
             var folder = Path.GetDirectoryName(full)!;
