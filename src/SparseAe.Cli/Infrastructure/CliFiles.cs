@@ -37,7 +37,7 @@ internal static class CliFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"{flag} '{path}': no file can be made in it ({Messages.OneLine(e.InnerException ?? e).TrimEnd('.')}).", e);
+            throw new UsageException($"{flag} '{path}': no file can be made in it ({(e is SparseAe.Persistence.AtomicFile.FolderRefusalException refusal ? refusal.Reason : Messages.OneLine(e).TrimEnd('.'))}).", e);
         }
     }
 
@@ -82,7 +82,8 @@ internal static class CliFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"{flag} '{path}' cannot be written: {Messages.OneLine(e.InnerException ?? e)}", e);
+            // AtomicFile's words for a folder that takes no file, which do not name the temporary file it tried.
+            throw new UsageException($"{flag} '{path}' cannot be written: {(e is SparseAe.Persistence.AtomicFile.FolderRefusalException refusal ? refusal.Problem : Messages.OneLine(e))}", e);
         }
     }
 

@@ -102,9 +102,32 @@ static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Named by the file asked for, not by the temporary one nobody knows of.
-            throw new IOException($"Cannot write '{path}': no file can be made in its folder '{Path.GetDirectoryName(temp)}' ({e.Message})", e);
+            throw new FolderRefusalException(path, Path.GetDirectoryName(temp)!, Reason(e, temp), e);
         }
+    }
+
+    // Why the folder refused the temporary file, in words that do not name it: the file asked for is named instead,
+    // and a hidden '.x.zip.PID.GUID.tmp' that nobody knows of only puzzles. .NET puts the path in every message
+    // ("Could not find file '...'." from /proc, "Read-only file system : '...'", "Access to the path '...' is denied.").
+    private static string Reason(Exception e, string temp) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        FileNotFoundException or DirectoryNotFoundException => "the file system there takes no new files",
+        _ => e.Message.Replace($" : '{temp}'", "", StringComparison.Ordinal).Replace($" '{temp}'", "", StringComparison.Ordinal).TrimEnd('.'),
+    };
+
+    /// <summary>
+    /// No new file can be made in the folder of the file asked for (read-only, /proc, no permission, full): its
+    /// message names that file and its folder, and says why without the temporary file's name.
+    /// </summary>
+    internal sealed class FolderRefusalException(string path, string folder, string reason, Exception inner)
+        : IOException($"Cannot write '{path}': no file can be made in its folder '{folder}' ({reason})", inner)
+    {
+        /// <summary>The message without "Cannot write 'path': ", for a caller that names the file its own way.</summary>
+        public string Problem { get; } = $"no file can be made in its folder '{folder}' ({reason})";
+
+        /// <summary>Why, e.g. "permission denied", "Read-only file system".</summary>
+        public string Reason { get; } = reason;
     }
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>, all or nothing.</summary>
