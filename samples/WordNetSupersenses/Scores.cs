@@ -17,14 +17,16 @@ internal sealed record Scores(int[,] Confusion)
     }
 
     /// <summary>
-    /// The mean over the classes of F1 = 2 TP / (2 TP + FP + FN); a class with no test rows and no
-    /// predictions counts 0 (none in this sample: every class has test rows).
+    /// The mean of F1 = 2 TP / (2 TP + FP + FN) over the classes that the test rows or the predictions
+    /// hold; a class with neither (2 TP + FP + FN = 0, a --data file without that supersense) is left
+    /// out, not counted 0, so that a perfect prediction scores 1 (scikit-learn's macro average does the same).
     /// </summary>
     public double MacroF1
     {
         get
         {
             double sum = 0;
+            int present = 0;
             for (int k = 0; k < Classes; k++)
             {
                 long tp = Confusion[k, k], fp = 0, fn = 0;
@@ -34,9 +36,11 @@ internal sealed record Scores(int[,] Confusion)
                     fp += Confusion[j, k];
                     fn += Confusion[k, j];
                 }
-                sum += 2 * tp + fp + fn == 0 ? 0 : 2.0 * tp / (2 * tp + fp + fn);
+                if (2 * tp + fp + fn == 0) continue;
+                sum += 2.0 * tp / (2 * tp + fp + fn);
+                present++;
             }
-            return sum / Classes;
+            return present == 0 ? 0 : sum / present;
         }
     }
 
