@@ -12,8 +12,9 @@ internal static class Latents
 
     /// <summary>
     /// For each supersense of <see cref="Shown"/>: the latent whose mean activation over that class's
-    /// training rows most exceeds its mean over all training rows, and the tokens whose decoder weights
-    /// (the latent's column of W2, the direction it adds to the reconstruction) are largest.
+    /// training rows most exceeds its mean over all training rows, among the latents not already shown
+    /// for a supersense before it in <see cref="Shown"/> (each latent is shown once), and the tokens whose
+    /// decoder weights (the latent's column of W2, the direction it adds to the reconstruction) are largest.
     /// </summary>
     public static List<string> Describe(IDataView trainTokens, SparseAutoencoderTransformer code, IReadOnlyList<string> tokenNames, int topTokens = 10)
     {
