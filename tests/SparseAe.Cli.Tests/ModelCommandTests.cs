@@ -523,6 +523,26 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void Features_piped_to_a_reader_that_stops_early_end_quietly_as_a_tool_that_SIGPIPE_ends()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var (dir, _) = TrainSmall();
+        // 200,000 rows, far more than a pipe holds, so that featurize writes on after head has gone.
+        File.WriteAllLines(Path.Combine(dir, "big.csv"), Enumerable.Repeat(string.Join(',', Enumerable.Repeat("0.5", 16)), 200_000));
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("dotnet \"$0\" featurize --model model.zip --csv big.csv --out /dev/stdout | head -n 2; echo \"exit ${PIPESTATUS[0]}\"");
+        start.ArgumentList.Add(Cli.Path);
+        var (_, output, error) = Cli.Run(start);
+        // It said "error: Broken pipe : '/dev/stdout'" and exited 2, as for bad data.
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("h0,h1,h2,h3,h4,h5", lines[0]);
+        Assert.Equal("exit 141", lines[2]);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
     public void A_filter_grid_written_to_standard_output_is_the_PNG_alone_and_the_note_goes_to_standard_error()
     {
         if (!OperatingSystem.IsLinux()) return;

@@ -16,18 +16,21 @@ internal static class CommandRunner
         catch (Exception thrown)
         {
             var (code, line) = Describe(thrown);
-            Console.Error.WriteLine(line);
+            if (line is not null) Console.Error.WriteLine(line);
             return code;
         }
     }
 
-    /// <summary>The exit code and the one line the user sees for a failure.</summary>
-    internal static (int Code, string Line) Describe(Exception thrown)
+    /// <summary>The exit code and the one line the user sees for a failure (null: none).</summary>
+    internal static (int Code, string? Line) Describe(Exception thrown)
     {
         // ML.NET creates a saved model's transformers by reflection, so a loader's exception arrives wrapped.
         var e = Unwrap(thrown);
         return e switch
         {
+            // `featurize --out /dev/stdout | head` said "error: Broken pipe : '/dev/stdout'", exit 2: the reader
+            // took what it wanted, which is no error of the data. Quiet, as a Unix tool that SIGPIPE ends.
+            IOException when IsBrokenPipe(e) => (ExitCodes.BrokenPipe, null),
             UsageException => (ExitCodes.BadInput, $"error: {Messages.OneLine(e)}"),
             OperationCanceledException => (ExitCodes.Cancelled, "cancelled: nothing was written"),
             // Bad data, options or files found below the CLI (the library names the thing, rule and value).
@@ -44,6 +47,11 @@ internal static class CommandRunner
         => e is ArgumentException or InvalidDataException or FormatException or InsufficientMemoryException or NonFiniteCostException
             or UnauthorizedAccessException
             || (e is IOException && e is not (FileNotFoundException or FileLoadException));
+
+    // EPIPE (32 on Linux and macOS) is the IOException's HResult there; Windows gives ERROR_BROKEN_PIPE (109) or
+    // ERROR_NO_DATA (232) as an HRESULT.
+    private static bool IsBrokenPipe(Exception e)
+        => OperatingSystem.IsWindows() ? e.HResult is unchecked((int)0x8007006D) or unchecked((int)0x800700E8) : e.HResult == 32;
 
     private static Exception Unwrap(Exception e)
     {

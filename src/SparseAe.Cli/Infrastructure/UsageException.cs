@@ -10,6 +10,7 @@ internal static class ExitCodes
     public const int Failure = 1;      // an unexpected fault in the program
     public const int BadInput = 2;     // bad arguments, a bad file or bad data
     public const int Cancelled = 130;  // Ctrl+C
+    public const int BrokenPipe = 141; // the reader of a pipe written to went away (`| head`): 128 + SIGPIPE, as a shell reports a tool SIGPIPE ended
 }
 
 /// <summary>Exception messages as one line for the user.</summary>
