@@ -276,7 +276,7 @@ public class OnnxCommandTests
     [Theory]
     [InlineData("H")]      // dim_param
     [InlineData(null)]     // no dim_value, no dim_param
-    [InlineData(-1L)]      // dim_value -1, as ML.NET writes the open batch dimension (ONNX checkers refuse it; ONNX Runtime reads it)
+    [InlineData(-1L)]      // dim_value -1, as ML.NET writes the open batch dimension (ONNX Runtime reads it, and python onnx 1.12's full check takes it)
     public void An_output_of_open_width_takes_its_width_from_the_first_batch(object? width)
     {
         // Y = X W: 4,100 rows are two batches, each of which must give 3 features a row.
