@@ -112,7 +112,8 @@ public class AutoencoderTrainingOptions
     /// sampling. Null, the default, takes a seed from the MLContext when the estimator is fitted, as
     /// ML.NET's own trainers do: <c>new MLContext(seed: 1)</c> then trains the same model in every
     /// process, and <c>new MLContext()</c> a different one each time. Each Fit takes the next seed, so a
-    /// second Fit of the same estimator trains another model.
+    /// second Fit of the same estimator trains another model. At least 0: System.Random draws the same
+    /// numbers for -s as for s, so a negative seed is refused rather than training the model of its absolute value.
     /// </summary>
     public int? Seed { get; set; }
 

@@ -18,7 +18,7 @@ public static class SparseAutoencoderCatalog
     /// <param name="sparsityWeight">beta, the sparsity penalty's weight.</param>
     /// <param name="weightDecay">lambda, the weight decay.</param>
     /// <param name="maxIterations">L-BFGS iterations.</param>
-    /// <param name="seed">Seed of the initial weights; null takes one from the MLContext.</param>
+    /// <param name="seed">Seed of the initial weights, at least 0; null takes one from the MLContext.</param>
     public static SparseAutoencoderEstimator SparseAutoencoder(this TransformsCatalog catalog,
         string outputColumnName,
         string? inputColumnName = null,
@@ -58,7 +58,7 @@ public static class SparseAutoencoderCatalog
     /// <param name="epsilon">Added to each covariance eigenvalue before the inverse square root.</param>
     /// <param name="maximumRows">Fit on a uniform random sample of at most this many rows (as ML.NET's
     /// <c>VectorWhiten</c> takes <c>maximumNumberOfRows</c>); null fits on every row.</param>
-    /// <param name="seed">Seed of that sample; null takes one from the MLContext.</param>
+    /// <param name="seed">Seed of that sample, at least 0; null takes one from the MLContext.</param>
     /// <remarks>
     /// The vector may hold up to 8,192 values. Fit's eigendecomposition grows as V^3 and cannot be interrupted
     /// (cancellation takes effect before and after it): on a 2-core Zen 3, 0.06 s at V = 256 and 3.4 s at 1,024,

@@ -507,6 +507,8 @@ public class TrainTests
 
     [Theory]
     [InlineData("error: --hidden: HiddenCount must be at least 1, but is 0.", "--hidden", "0")]
+    // System.Random draws the same numbers for -s as for s: --seed -7 sampled and trained --seed 7's model.
+    [InlineData("error: --seed: Seed must be at least 0 (System.Random draws the same numbers for -s as for s), but is -7.", "--seed", "-7")]
     [InlineData("--whiten must be one of", "--whiten", "bogus")]
     [InlineData("--penalty must be one of", "--penalty", "l3")]
     [InlineData("error: --sparsity: SparsityTarget (rho) must lie strictly between 0 and 1, but is 2.", "--sparsity", "2")]

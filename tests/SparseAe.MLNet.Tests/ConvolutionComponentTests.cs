@@ -278,6 +278,11 @@ public class ConvolutionComponentTests
         e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badTarget));
         Assert.Equal("Autoencoder.SparsityTarget", e.ParamName);
         Assert.StartsWith("Autoencoder.SparsityTarget ", e.Message);
+        var negativeSeed = Options();
+        negativeSeed.Autoencoder.Seed = -7;   // drew the patches and weights of seed 7 (System.Random takes -s as s)
+        e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(negativeSeed));
+        Assert.Equal("Autoencoder.Seed", e.ParamName);
+        Assert.StartsWith("Autoencoder.Seed must be at least 0 (System.Random draws the same numbers for -s as for s), but is -7.", e.Message);
 
         // Images each of one grey give patches along one direction: their covariance is singular.
         var flat = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(i => new Image { Pixels = Enumerable.Repeat(0.1f * (i + 1), 144).ToArray() }));

@@ -72,7 +72,7 @@ internal static class TrainCommand
         var epochs = Flag(new Option<int>("--epochs") { Description = "Adam epochs.", DefaultValueFactory = _ => Defaults.Epochs }, nameof(AutoencoderTrainingOptions.Epochs));
         var batchSize = Flag(new Option<int>("--batch-size") { Description = "Adam mini-batch rows.", DefaultValueFactory = _ => Defaults.BatchSize }, nameof(AutoencoderTrainingOptions.BatchSize));
         var learningRate = Flag(new Option<double>("--learning-rate") { Description = "Adam step size.", DefaultValueFactory = _ => Defaults.LearningRate }, nameof(AutoencoderTrainingOptions.LearningRate));
-        var seed = new Option<int>("--seed") { Description = "Seed of patch sampling, initial weights and shuffling.", DefaultValueFactory = _ => Defaults.Seed };
+        var seed = Flag(new Option<int>("--seed") { Description = "Seed of patch sampling, initial weights and shuffling.", DefaultValueFactory = _ => Defaults.Seed }, nameof(AutoencoderTrainingOptions.Seed));
         var threads = Flag(new Option<int>("--threads") { Description = "Worker threads (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads }, nameof(AutoencoderTrainingOptions.Threads));
         var model = new Option<string>("--model") { Description = "Where to write the ML.NET model zip.", DefaultValueFactory = _ => "model.zip" };
         var filters = new Option<string>("--filters") { Description = "Where to write the filter grid PNG.", DefaultValueFactory = _ => "filters.png" };

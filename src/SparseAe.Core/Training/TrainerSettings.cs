@@ -42,7 +42,7 @@ public sealed class TrainerSettings
     /// <summary>Adam: rows held by the streaming shuffle (never more than the source's row count when it knows it).</summary>
     public int ShufflePoolRows { get; init; } = Defaults.ShufflePoolRows;
 
-    /// <summary>Seed of the initial weights, Adam's shuffle and the MaximumRows sample.</summary>
+    /// <summary>Seed of the initial weights, Adam's shuffle and the MaximumRows sample; at least 0 (System.Random takes -s as s).</summary>
     public int Seed { get; init; } = Defaults.Seed;
 
     /// <summary>
@@ -100,6 +100,7 @@ public sealed class TrainerSettings
         if (BatchSize < 1) throw Bad(nameof(BatchSize), BatchSize, "at least 1");
         Optimization.Adam.CheckLearningRate(LearningRate, nameof(LearningRate));
         if (ShufflePoolRows < 1) throw Bad(nameof(ShufflePoolRows), ShufflePoolRows, "at least 1");
+        if (Seed < 0) throw Bad(nameof(Seed), Seed, "at least 0 (System.Random draws the same numbers for -s as for s)");
         if (Threads is < 0 or > Defaults.MaxThreads) throw Bad(nameof(Threads), Threads, $"in 0..{Defaults.MaxThreads} (0 means one per core)");
     }
 
