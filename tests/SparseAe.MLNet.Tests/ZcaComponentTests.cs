@@ -43,7 +43,7 @@ public class ZcaComponentTests
         Assert.Contains("Epsilon must be finite and at least 0, but is -0.5",
             Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.ZcaWhitening("W", "Features", -0.5)).Message);
         // System.Random draws the same numbers for -s as for s: seed -7 took seed 7's sample without a word.
-        Assert.StartsWith("seed must be null or at least 0 (System.Random draws the same numbers for -s as for s), but is -7.",
+        Assert.StartsWith("seed must be at least 0 (System.Random draws the same numbers for -s as for s), but is -7.",
             Assert.ThrowsAny<ArgumentOutOfRangeException>(() => _ml.Transforms.ZcaWhitening("W", "Features", maximumRows: 10, seed: -7)).Message);
         var model = _ml.Transforms.ZcaWhitening("W", "Features").Fit(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(20, 1)));
         var five = _ml.Data.LoadFromEnumerable(new[] { new Vec5 { Features = new float[5] } });

@@ -100,8 +100,18 @@ public sealed class TrainerSettings
         if (BatchSize < 1) throw Bad(nameof(BatchSize), BatchSize, "at least 1");
         Optimization.Adam.CheckLearningRate(LearningRate, nameof(LearningRate));
         if (ShufflePoolRows < 1) throw Bad(nameof(ShufflePoolRows), ShufflePoolRows, "at least 1");
-        if (Seed < 0) throw Bad(nameof(Seed), Seed, "at least 0 (System.Random draws the same numbers for -s as for s)");
+        CheckSeed(Seed, nameof(Seed));
         if (Threads is < 0 or > Defaults.MaxThreads) throw Bad(nameof(Threads), Threads, $"in 0..{Defaults.MaxThreads} (0 means one per core)");
+    }
+
+    /// <summary>
+    /// The rule of every seed a user gives (training, ZCA's sample, patch sampling): at least 0. System.Random draws
+    /// the same numbers for -s as for s, so seed -7 silently trained seed 7's model.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The seed is negative.</exception>
+    public static void CheckSeed(int seed, string paramName)
+    {
+        if (seed < 0) throw Bad(paramName, seed, "at least 0 (System.Random draws the same numbers for -s as for s)");
     }
 
     private static ArgumentOutOfRangeException Bad(string name, object value, string rule)

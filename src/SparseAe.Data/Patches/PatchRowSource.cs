@@ -35,7 +35,7 @@ public sealed class PatchRowSource : IRowSource
     /// min(count, normalizationSampleSize) patches).
     /// </summary>
     /// <exception cref="ArgumentException">No images, an image smaller than the patch, or a non-finite pixel in a sampled patch.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">patchSize, count or normalizationSampleSize is less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">patchSize, count or normalizationSampleSize is less than 1, or seed less than 0.</exception>
     public PatchRowSource(IReadOnlyList<GreyImage> images, int patchSize, int count, int seed,
         int normalizationSampleSize = DefaultNormalizationSampleSize)
     {
@@ -45,6 +45,7 @@ public sealed class PatchRowSource : IRowSource
         if (normalizationSampleSize < 1)
             throw new ArgumentOutOfRangeException(nameof(normalizationSampleSize), normalizationSampleSize,
                 $"normalizationSampleSize must be at least 1, but is {normalizationSampleSize}.");
+        SparseAe.Training.TrainerSettings.CheckSeed(seed, nameof(seed));
 
         _images = images.ToArray();
         _seed = seed;

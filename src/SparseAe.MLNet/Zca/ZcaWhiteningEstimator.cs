@@ -30,8 +30,7 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         ZcaWhitening.CheckEpsilon(epsilon);
         if (maximumRows is < 1)
             throw new ArgumentOutOfRangeException(nameof(maximumRows), maximumRows, $"maximumRows must be null (every row) or at least 1, but is {maximumRows}.");
-        if (seed is < 0)   // System.Random takes -s as s: seed -7 drew seed 7's sample
-            throw new ArgumentOutOfRangeException(nameof(seed), seed, $"seed must be null or at least 0 (System.Random draws the same numbers for -s as for s), but is {seed}.");
+        if (seed is { } given) SparseAe.Training.TrainerSettings.CheckSeed(given, nameof(seed));
         _host = env.Register(nameof(ZcaWhiteningEstimator));
         _maximumRows = maximumRows;
         _seed = seed;

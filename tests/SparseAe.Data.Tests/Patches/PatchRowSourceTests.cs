@@ -115,6 +115,9 @@ public class PatchRowSourceTests
         var error = Assert.Throws<ArgumentException>(() => new PatchRowSource(Images(), 31, 10, 1));
         Assert.Contains("'a'", error.Message);
         Assert.Throws<ArgumentException>(() => new PatchRowSource([], 8, 10, 1));
+        // Seed -7 sampled seed 7's patches: System.Random takes -s as s.
+        Assert.StartsWith("seed must be at least 0 (System.Random draws the same numbers for -s as for s), but is -7.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new PatchRowSource(Images(), 8, 10, -7)).Message);
     }
 
     [Fact]
