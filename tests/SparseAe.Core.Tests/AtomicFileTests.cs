@@ -72,6 +72,23 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void A_write_that_fails_on_the_temporary_file_is_named_by_the_file_asked_for()
+    {
+        // A full disk fails the write, not the making of the file: sparseae train --model on a full 8 KB tmpfs said
+        // "error: No space left on device : '/mnt/.model.zip.PID.GUID.tmp'", a hidden file nobody asked for. The
+        // stream throws what .NET's FileStream throws there (its message names the file it writes).
+        var dir = TestData.TempDirectory();
+        var path = Path.Combine(dir, "model.zip");
+        AtomicFile.WriteBytes(path, [1, 2, 3]);
+        var e = Assert.ThrowsAny<IOException>(() => AtomicFile.Write(path, s => throw new IOException($"No space left on device : '{((FileStream)s).Name}'")));
+        Assert.Equal($"Cannot write '{path}': No space left on device", e.Message);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(dir));
+        // An IOException of the writer's own (reading its input) is its own, not the file's.
+        Assert.Equal("the input broke", Assert.Throws<IOException>(() => AtomicFile.Write(path, s => throw new IOException("the input broke"))).Message);
+    }
+
+    [Fact]
     public void A_target_that_is_a_folder_is_refused_before_anything_is_written()
     {
         // CheckWritable passed and Write ran the whole save, then failed at the rename ("Is a directory").

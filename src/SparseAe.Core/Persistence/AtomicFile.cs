@@ -47,6 +47,12 @@ static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
+        catch (IOException e) when (e.Message.Contains(temp, StringComparison.Ordinal))
+        {
+            // A full disk fails here, not when the temporary file is made: named, too, by the file asked for.
+            TryDelete(temp);
+            throw new IOException($"Cannot write '{path}': {WithoutPath(e.Message, temp)}", e);
+        }
         catch
         {
             TryDelete(temp);
@@ -113,8 +119,11 @@ static class AtomicFile
     {
         UnauthorizedAccessException => "permission denied",
         FileNotFoundException or DirectoryNotFoundException => "the file system there takes no new files",
-        _ => e.Message.Replace($" : '{temp}'", "", StringComparison.Ordinal).Replace($" '{temp}'", "", StringComparison.Ordinal).TrimEnd('.'),
+        _ => WithoutPath(e.Message, temp),
     };
+
+    private static string WithoutPath(string message, string temp)
+        => message.Replace($" : '{temp}'", "", StringComparison.Ordinal).Replace($" '{temp}'", "", StringComparison.Ordinal).TrimEnd('.');
 
     /// <summary>
     /// No new file can be made in the folder of the file asked for (read-only, /proc, no permission, full): its
