@@ -106,7 +106,7 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException)
     Console.Error.WriteLine($"FashionMnist: {e.Message}");
     return 1;
 }
-Console.WriteLine($"model.onnx (ConvertToOnnx, run in ONNX Runtime) predicts ML.NET's label, or at a near tie (two best scores within {OnnxCheck.NearTie:0.####}) the other, for {sameLabel} of {classified} test images");
+Console.WriteLine($"model.onnx (ConvertToOnnx, run in ONNX Runtime) predicts ML.NET's label, or at a near tie (two best scores within {LabelAgreement.NearTie:0.####}) the other, for {sameLabel} of {classified} test images");
 Console.Error.WriteLine($"model.onnx predicts ML.NET's very label for {strictlySame} of {classified} test images");
 Time("ONNX export checked");
 
