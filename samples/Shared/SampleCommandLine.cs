@@ -7,8 +7,11 @@ namespace SparseAe.Samples;
 /// </summary>
 internal static class SampleCommandLine
 {
-    /// <summary>True for <c>--help</c> or <c>-h</c> alone: the sample prints its usage to standard output and exits 0.</summary>
-    public static bool AsksForHelp(IReadOnlyList<string> args) => args is ["--help"] or ["-h"];
+    /// <summary>
+    /// True when <c>--help</c> or <c>-h</c> is among the arguments, wherever (as sparseae's own commands take it): the
+    /// sample prints its usage to standard output and exits 0.
+    /// </summary>
+    public static bool AsksForHelp(IReadOnlyList<string> args) => args.Any(a => a is "--help" or "-h");
 
     /// <summary>
     /// Parses <paramref name="args"/>. <paramref name="valueOptions"/> maps each option that takes a value to

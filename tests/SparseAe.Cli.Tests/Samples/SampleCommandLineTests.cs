@@ -23,14 +23,17 @@ public class SampleCommandLineTests
         Assert.Empty(none.Switches);
     }
 
-    // FashionMnist --help said "unknown argument '--help'" and exited 2.
+    // FashionMnist --help said "unknown argument '--help'" and exited 2; then --quick --help did.
     [Theory]
     [InlineData(true, "--help")]
     [InlineData(true, "-h")]
+    [InlineData(true, "--help", "--quick")]
+    [InlineData(true, "--quick", "--help")]
+    [InlineData(true, "--output-dir", "out", "-h")]
     [InlineData(false)]
     [InlineData(false, "--quick")]
-    [InlineData(false, "--help", "--quick")]
-    public void Help_is_asked_for_by_help_or_h_alone(bool asks, params string[] args)
+    [InlineData(false, "--output-dir", "help")]
+    public void Help_is_asked_for_by_help_or_h_anywhere(bool asks, params string[] args)
     {
         Assert.Equal(asks, SampleCommandLine.AsksForHelp(args));
         if (asks) Assert.Throws<ArgumentException>(() => Parse(args));   // not an option: the program asks first
