@@ -218,7 +218,12 @@ public class TrainerTests
     {
         var x = TestData.RandomRows(64, 10, 2);
         List<string> warnings = [];
-        var result = AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.ReLU, 1e6, warnings, epochs: 5, batchSize: 16));
+        // Under de-DE too, in the invariant culture as every log line is: it said "rose from 3,094E+00 ...".
+        var culture = Thread.CurrentThread.CurrentCulture;
+        Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        TrainingResult result;
+        try { result = AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.ReLU, 1e6, warnings, epochs: 5, batchSize: 16)); }
+        finally { Thread.CurrentThread.CurrentCulture = culture; }
         Assert.True(result.Summary.FinalCost.Total > 100 * 1, $"{result.Summary.FinalCost.Total}");
         var warning = Assert.Single(warnings);
         Assert.Matches(@"^Adam's cost rose from [0-9.E+-]+ at the starting point \(on the second mini-batch, as the first set the decoder bias\) to ", warning);

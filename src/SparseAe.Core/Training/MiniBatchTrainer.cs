@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using SparseAe.Kernels;
 using SparseAe.Model;
 using SparseAe.Objective;
@@ -175,9 +176,9 @@ internal static class MiniBatchTrainer
         // A finite cost can still have diverged (ReLU codes all 0 after a step of 1e6): said, not refused,
         // since a stream whose first rows are unlike the rest can also end far above its first batch.
         if (startCost is double first && epochCost.Total > DivergedRatio * first)
-            settings.Warning?.Invoke(
+            settings.Warning?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"Adam's cost rose from {first:G4} at the starting point ({startWhere}) to {epochCost.Total:G4} over the last epoch: training diverged, and the model " +
-                $"reconstructs poorly. Try a smaller LearningRate (now {settings.LearningRate}).");
+                $"reconstructs poorly. Try a smaller LearningRate (now {settings.LearningRate}).")); // invariant, as every log line: "1,5E+03" under de-DE before
 
         SparseCodeMetrics? metrics = null;
         if (codes)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -75,9 +76,10 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
             // Core's refusal of its span (rows too large or too small to square): here they are the input column's rows.
             throw new ArgumentException($"Input column '{column.Name}' cannot be whitened: {ArgumentMessages.Text(e)}", "input", e);
         }
+        // The log's figures in the invariant culture, as the training log's: "epsilon 0,1" under de-DE before.
         HostAccess.Info(channel, rows == seen
-            ? $"ZCA whitening of {d}-vectors fitted on {rows} rows (epsilon {_epsilon})."
-            : $"ZCA whitening of {d}-vectors fitted on a random sample of {rows} of {seen} rows (epsilon {_epsilon}).");
+            ? string.Create(CultureInfo.InvariantCulture, $"ZCA whitening of {d}-vectors fitted on {rows} rows (epsilon {_epsilon}).")
+            : string.Create(CultureInfo.InvariantCulture, $"ZCA whitening of {d}-vectors fitted on a random sample of {rows} of {seen} rows (epsilon {_epsilon})."));
         return new ZcaWhiteningTransformer(_output, _input, whitening, rows);
     }
 }
