@@ -388,6 +388,29 @@ public class ConvolutionComponentTests
         Assert.NotNull(ml.Transforms.ConvolutionalSparseFeatures(options));
     }
 
+    // A 1x1 patch is its own mean: UFLDL's and the contrast normalisation make every patch the same value, so the
+    // features did not depend on the image. UFLDL's Fit read every image and then blamed them ("the sampled patches
+    // ... are all flat; check the images"); the contrast normalisation fitted, and gave every image the same features.
+    [Theory]
+    [InlineData(SparseAe.Convolution.PatchNormalizationKind.Ufldl)]
+    [InlineData(SparseAe.Convolution.PatchNormalizationKind.Contrast)]
+    public void One_pixel_patches_with_a_normalisation_that_removes_the_mean_are_refused_when_the_estimator_is_made(SparseAe.Convolution.PatchNormalizationKind normalization)
+    {
+        var ml = new MLContext(seed: 1);
+        var options = Options();
+        options.PatchSize = 1;
+        options.Stride = 1;
+        options.Normalization = normalization;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.ConvolutionalSparseFeatures(options));
+        Assert.Equal("PatchSize", e.ParamName);
+        Assert.Equal(1, e.ActualValue);
+        Assert.StartsWith($"PatchSize must be at least 2 with Normalization {normalization}, which removes each patch's mean: a 1x1 patch is its own mean, so every patch normalises to the same values and the features do not depend on the image; but is 1.", e.Message);
+        options.Normalization = SparseAe.Convolution.PatchNormalizationKind.None;
+        var model = ml.Transforms.ConvolutionalSparseFeatures(options).Fit(ml.Data.LoadFromEnumerable(Bars(20, 1)));
+        var features = model.Transform(ml.Data.LoadFromEnumerable(Bars(2, 3))).GetColumn<float[]>("Features").ToArray();
+        Assert.NotEqual(features[0], features[1]);
+    }
+
     // Patches of pixels near 1e-21 cannot be whitened in float without an epsilon; ZCA's refusal said "use an
     // Epsilon of at least ..." under its own parameter name 'x', which names neither the option nor the data.
     [Fact]

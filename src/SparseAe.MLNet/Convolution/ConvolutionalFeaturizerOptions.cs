@@ -85,6 +85,11 @@ public sealed class ConvolutionalFeaturizerOptions
                 $"ContrastEpsilon must be finite and at least {PatchPreprocessor.MinContrastEpsilon:R} (the smallest normal float), but is {ContrastEpsilon}.");
         if (ZcaEpsilon is double z && (!(z >= 0) || double.IsInfinity(z)))
             throw new ArgumentOutOfRangeException(nameof(ZcaEpsilon), z, $"ZcaEpsilon must be null or finite and at least 0, but is {z}.");
+        // A 1x1 patch is its own mean: both normalisations make every patch the same, and the features then ignore the
+        // image (UFLDL's Fit refused the patches as flat after reading every image, blaming them; the contrast one fitted).
+        if (PatchSize == 1 && Normalization != PatchNormalizationKind.None)
+            throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize,
+                $"PatchSize must be at least 2 with Normalization {Normalization}, which removes each patch's mean: a 1x1 patch is its own mean, so every patch normalises to the same values and the features do not depend on the image; but is 1.");
         // Whatever the images, contrast-normalised patches sum to 0, so their covariance is singular and ZCA without
         // an epsilon refused it in Fit, after every image was read.
         if (ZcaEpsilon == 0 && Normalization == PatchNormalizationKind.Contrast)
