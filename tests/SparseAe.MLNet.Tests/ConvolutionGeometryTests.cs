@@ -135,4 +135,60 @@ public class ConvolutionGeometryTests
             Assert.All(covered.Cast<int>(), k => Assert.Equal(1, k));
         }
     }
+
+    // The statistics Transform applies (UFLDL's pstd, ZCA's mean and W) are those of the patches Fit sampled: drawn here
+    // by the documented rule (image, top, left from Random(Autoencoder.Seed)), normalised by hand.
+    [Theory]
+    [InlineData(PatchNormalizationKind.Ufldl)]
+    [InlineData(PatchNormalizationKind.Contrast)]
+    public void The_fitted_pstd_and_ZCA_are_those_of_the_sampled_training_patches(PatchNormalizationKind normalization)
+    {
+        const int side = 12, p = 4, len = p * p, n = 300, imageCount = 25, seed = 5;
+        double epsilon = 0.1;
+        var ml = new MLContext(seed: 1);
+        var train = Images(ml, imageCount, side, side, 1);
+        var model = ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            ImageHeight = side, ImageWidth = side, PatchSize = p, Stride = 2, PoolGrid = 2, PatchCount = n, Normalization = normalization,
+            ContrastEpsilon = 0.01, ZcaEpsilon = epsilon, Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 5, MaxIterations = 5, Seed = seed },
+        }).Fit(train);
+        var images = train.GetColumn<float[]>("Pixels").ToArray();
+        var rng = new Random(seed);
+        var x = new double[n, len];
+        double squares = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int image = rng.Next(imageCount), top = rng.Next(side - p + 1), left = rng.Next(side - p + 1);
+            for (int y = 0; y < p; y++)
+                for (int c = 0; c < p; c++) x[i, y * p + c] = images[image][(top + y) * side + left + c];
+            double mean = Enumerable.Range(0, len).Average(k => x[i, k]), own = 0;
+            for (int k = 0; k < len; k++) { x[i, k] -= mean; squares += x[i, k] * x[i, k]; own += x[i, k] * x[i, k]; }
+            if (normalization == PatchNormalizationKind.Contrast)
+                for (int k = 0; k < len; k++) x[i, k] /= Math.Sqrt(own / (len - 1) + 0.01);
+        }
+        var f = model.Featurizer;
+        if (normalization == PatchNormalizationKind.Ufldl)
+        {
+            double pstd = 3 * Math.Sqrt(squares / (n * len - 1));
+            Assert.Equal(pstd, f.Preprocessor.Parameter, 1e-6 * pstd);
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < len; k++) x[i, k] = (Math.Clamp(x[i, k], -pstd, pstd) + pstd) / pstd * 0.4 + 0.1;
+        }
+        else Assert.Equal(0.01, f.Preprocessor.Parameter);
+        var zca = f.Preprocessor.Zca!;
+        for (int k = 0; k < len; k++) Assert.Equal(Enumerable.Range(0, n).Average(i => x[i, k]), zca.Mean[k], 1e-6);
+        // W is (C + epsilon I)^(-1/2) of the patches' covariance C (divided by n, as UFLDL's x x' / m): W (C + epsilon I) W = I.
+        var cov = new double[len, len];
+        for (int a = 0; a < len; a++)
+            for (int b = 0; b < len; b++)
+                cov[a, b] = Enumerable.Range(0, n).Sum(i => (x[i, a] - zca.Mean[a]) * (x[i, b] - zca.Mean[b])) / n + (a == b ? epsilon : 0);
+        for (int a = 0; a < len; a++)
+            for (int b = 0; b < len; b++)
+            {
+                double s = 0;
+                for (int c = 0; c < len; c++)
+                    for (int d = 0; d < len; d++) s += zca.Matrix[a * len + c] * cov[c, d] * zca.Matrix[d * len + b];
+                Assert.Equal(a == b ? 1 : 0, s, 1e-4);
+            }
+    }
 }
