@@ -73,7 +73,7 @@ public static class SparseAutoencoderCatalog
 
     /// <summary>
     /// Learns a patch autoencoder from random patches of the training images and outputs, for each
-    /// image, its feature maps pooled over a grid (see <see cref="ConvolutionalFeaturizerEstimator"/>).
+    /// image, its feature maps pooled over a grid or square blocks of positions (see <see cref="ConvolutionalFeaturizerEstimator"/>).
     /// </summary>
     public static ConvolutionalFeaturizerEstimator ConvolutionalSparseFeatures(this TransformsCatalog catalog, ConvolutionalFeaturizerOptions options)
     {

@@ -6,8 +6,9 @@ namespace SparseAe.Convolution;
 /// Convolutional featurisation with a trained patch autoencoder (UFLDL, "Convolution and pooling";
 /// Coates, Lee and Ng, "An analysis of single-layer networks in unsupervised feature learning", 2011):
 /// the encoder is applied at every position of an image, giving H feature maps of R x C positions, and
-/// each map is pooled over a G x G grid of regions into one vector of G*G*H values per image (G*G*2H
-/// with the soft-threshold encoding, <see cref="FeatureEncoding"/>).
+/// each map is pooled over the regions of <see cref="ConvolutionGeometry"/> (a G x G grid, or
+/// ceil(R / PoolSize) x ceil(C / PoolSize) blocks) into one vector of regions*H values per image
+/// (regions*2H with the soft-threshold encoding, <see cref="FeatureEncoding"/>).
 /// </summary>
 /// <remarks>
 /// Shapes: the image is (ImageHeight, ImageWidth) row-major; the patches of all N = R*C positions form
