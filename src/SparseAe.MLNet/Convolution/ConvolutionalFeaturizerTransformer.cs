@@ -43,7 +43,10 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
     /// <summary>The patch autoencoder's rho, beta, lambda and penalty.</summary>
     public Objective.ObjectiveSettings Objective { get; }
 
-    /// <summary>Patches the ZCA and the autoencoder were fitted on.</summary>
+    /// <summary>
+    /// Patches sampled from the training images (PatchCount): the ZCA was fitted on all of them, and the autoencoder
+    /// on all of them too, or, with <c>Autoencoder.MaximumRows</c> below this, on a random sample of that many.
+    /// </summary>
     public long TrainingPatches { get; }
 
     /// <summary>
