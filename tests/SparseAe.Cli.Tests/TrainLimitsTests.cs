@@ -59,6 +59,21 @@ public class TrainLimitsTests
     }
 
     [Fact]
+    public void A_ZCA_too_wide_for_memory_is_refused_before_its_matrices_not_as_an_internal_error()
+    {
+        // 64x64 patches are 4,096-vectors: ZCA's matrices take about 1.1 GB, and under a 256 MB heap the fit summed the
+        // covariance and ended in MathNet's EVD: "internal error: OutOfMemoryException: Exception of type
+        // 'System.OutOfMemoryException' was thrown." (exit 1).
+        var dir = Cli.TempDirectory();
+        var start = Cli.StartInfo(dir, "train", "--patch", "64", "--patches", "20", "--whiten", "zca", "--hidden", "4", "--iterations", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Matches(@"^error: ZCA of 4096-vectors \(a 4096x4096 covariance and its eigendecomposition, in double\) needs about 1\.1 GB of memory, but about 0\.\d GB are available; whiten vectors of fewer values\.$", error.TrimEnd());
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void More_rows_than_LBFGS_can_hold_are_said_in_flags_not_in_the_librarys_settings()
     {
         // It was the library's advice, in settings the command line does not have: "... set MaximumRows to train

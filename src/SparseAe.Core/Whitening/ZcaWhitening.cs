@@ -61,6 +61,7 @@ public sealed class ZcaWhitening
         checkCancellation?.Invoke();
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"ZCA needs at least 1 row, but got {rows}.");
         CheckSizeAndEpsilon(dimension, epsilon);
+        EnsureMemory(dimension);
         if (x.Length < (long)rows * dimension)
             throw new ArgumentException($"x must hold rows*V = {(long)rows * dimension} values, but holds {x.Length}.", nameof(x));
         int bad = VectorKernels.IndexOfNonFinite(x.Slice(0, rows * dimension));
@@ -169,6 +170,17 @@ public sealed class ZcaWhitening
         if (!(epsilon >= 0) || double.IsInfinity(epsilon))
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Epsilon must be finite and at least 0, but is {epsilon}.");
     }
+
+    /// <summary>
+    /// Refuses, with <see cref="InsufficientMemoryException"/>, a fit whose matrices do not fit in the memory this
+    /// process can still get: about 64 V^2 bytes beside the rows (the covariance in float and double, its copy for
+    /// MathNet, the eigendecomposition's matrices, U's scaled columns, W in double and float: 62 V^2 measured at
+    /// V = 2,048), 4.3 GB at V = 8,192. Without it a 4,096-wide fit under a 256 MB heap limit read and summed its
+    /// rows and ended in an OutOfMemoryException in MathNet's EVD ("internal error" in the command line).
+    /// Fit checks it; callers that know V before reading any row (the ZCA estimator) check it first too.
+    /// </summary>
+    internal static void EnsureMemory(int dimension) => Training.MemoryBudget.Ensure(64L * dimension * dimension,
+        $"ZCA of {dimension}-vectors (a {dimension}x{dimension} covariance and its eigendecomposition, in double)", "whiten vectors of fewer values");
 
     /// <summary>
     /// The words for a vector size over <see cref="MaxDimension"/>, for Fit and FromParts and for callers that

@@ -56,6 +56,7 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         // Known from the schema (Find refuses a variable size): refused before any row is read, not after reading them all.
         if (d > ZcaWhitening.MaxDimension)
             throw new ArgumentOutOfRangeException(nameof(input), d, $"Input column '{column.Name}' holds vectors of {d} values: {ZcaWhitening.TooWide(d)}");
+        ZcaWhitening.EnsureMemory(d);   // before the rows are read, as the width's rule
         using var channel = _host.Start("Fitting ZCA");
         long limit = Array.MaxLength / d;
         if (_maximumRows > limit)
