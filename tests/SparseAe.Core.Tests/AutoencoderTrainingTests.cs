@@ -291,8 +291,23 @@ public class AutoencoderTrainingTests
         var e = Assert.Throws<InsufficientMemoryException>(() => AutoencoderTraining.Run(source, settings));
         Assert.StartsWith("Training a 8-1000-8 autoencoder with L-BFGS on the 4096 rows read so far needs about ", e.Message);
         Assert.Contains("keep fewer correction pairs (LbfgsMemory, now 10000000)", e.Message);
+        // It advised fewer rows, not the option that takes fewer: MaximumRows.
+        Assert.Contains("; set MaximumRows to train on a random sample of the rows, use fewer hidden units,", e.Message);
         Assert.InRange(stream.Read, 4096, 4096 + 16);   // the first pass reads its first 16 rows ahead
+        var sampled = Assert.Throws<InsufficientMemoryException>(() => AutoencoderTraining.Run(new CountedStream(TestData.RandomRows(rows, v, 5), rows, v),
+            new TrainerSettings { HiddenCount = 1000, LbfgsMemory = 10_000_000, MaxIterations = 10_000_000, Threads = 1, MaximumRows = 10_000 }));
+        Assert.Contains("; lower MaximumRows (now 10000), use fewer hidden units,", sampled.Message);
     }
+
+    // Both figures of a memory refusal with the decimals that tell them apart: 1,007 MB needed against 789 MB read
+    // "needs about 0.8 GB of memory, but about 0.8 GB are available".
+    [Theory]
+    [InlineData(1_007_000_000L, 789_000_000L, "1.0 GB of memory, but about 0.8 GB")]
+    [InlineData(830_000_000L, 789_000_000L, "0.83 GB of memory, but about 0.79 GB")]
+    [InlineData(800_400_000L, 799_600_000L, "0.800 GB of memory, but about 0.800 GB")]
+    [InlineData(28_800_000_000L, 20_000_000_000L, "28.8 GB of memory, but about 20.0 GB")]
+    public void A_memory_refusal_gives_both_amounts_with_the_decimals_that_tell_them_apart(long needed, long available, string expected)
+        => Assert.Equal(expected, MemoryBudget.Amounts(needed, available));
 
     // L-BFGS read a source that says how many rows it has in chunks of 4,096 rows and copied them into one array:
     // twice the rows' memory while read, and the dead chunks were still held when the activations were allocated,

@@ -68,7 +68,7 @@ public static class AutoencoderTraining
         void EnsureMemory(long used, long rowBytes, bool readSoFar = false) => MemoryBudget.Ensure(
             MemoryBudget.FullBatchBytes(v, h, used, settings) + rowBytes, $"Training {network} with L-BFGS on {(readSoFar ? "the " : "")}{used} rows{(readSoFar ? " read so far" : "")}",
             // The correction pairs are min(LbfgsMemory, MaxIterations) copies of the parameters: they can be the bulk.
-            $"use fewer hidden units or rows, keep fewer correction pairs (LbfgsMemory, now {settings.LbfgsMemory}), or use Adam with a smaller batch");
+            $"{(settings.MaximumRows is long m ? $"lower MaximumRows (now {m})" : "set MaximumRows to train on a random sample of the rows")}, use fewer hidden units, keep fewer correction pairs (LbfgsMemory, now {settings.LbfgsMemory}), or use Adam, which streams the rows");
         if (rows.RowCount is long rowCount && rowCount > limit && maximumRows is null) throw TooMany(rowCount);
         if (rows is ArrayRowSource array && maximumRows is null)
         {

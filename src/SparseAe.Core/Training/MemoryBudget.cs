@@ -63,9 +63,18 @@ internal static class MemoryBudget
         var info = GC.GetGCMemoryInfo();
         long available = info.TotalAvailableMemoryBytes - GC.GetTotalMemory(forceFullCollection: false);
         if (bytes > available)
-            throw new InsufficientMemoryException(
-                $"{what} needs about {Gigabytes(bytes)} of memory, but about {Gigabytes(available)} are available; {advice}.");
+            throw new InsufficientMemoryException($"{what} needs about {Amounts(bytes, available)} are available; {advice}.");
     }
 
-    private static string Gigabytes(long bytes) => $"{bytes / 1e9:F1} GB";
+    /// <summary>
+    /// "0.83 GB of memory, but about 0.79 GB": in GB, with as many decimals as tell the two apart, 1 to 3 (with one
+    /// always, 1,007 MB needed against 789 MB read "0.8 GB of memory, but about 0.8 GB are available").
+    /// </summary>
+    internal static string Amounts(long needed, long available)
+    {
+        int decimals = 1;
+        while (decimals < 3 && Math.Round(needed / 1e9, decimals) == Math.Round(available / 1e9, decimals)) decimals++;
+        string format = "F" + decimals;
+        return $"{(needed / 1e9).ToString(format)} GB of memory, but about {(available / 1e9).ToString(format)} GB";
+    }
 }
