@@ -20,6 +20,20 @@ public class AutoencoderEncoderTests
         Assert.StartsWith($"The parameter at index 9 of theta is {value}; every parameter must be finite.", e.Message);
     }
 
+    // A JumpReLU log-threshold above ln(float.MaxValue), about 88.72, is finite but its threshold exp(t) is +Infinity:
+    // the latent's code was 0 on every row without a word (training stops on such a threshold, CheckLastUpdate).
+    [Fact]
+    public void An_encoder_refuses_a_JumpReLU_threshold_beyond_float()
+    {
+        var p = new AutoencoderParameters(4, 2, hasThresholds: true);
+        p.LogThresholds[1] = 89f;
+        var e = Assert.Throws<ArgumentException>(() => new AutoencoderEncoder(p, activation: ActivationKind.JumpReLU));
+        Assert.Equal("parameters", e.ParamName);
+        Assert.StartsWith("The log-threshold of latent 1 is 89, so its threshold exp(89) is beyond float; every threshold must be finite.", e.Message);
+        p.LogThresholds[1] = 88.7f;   // exp(88.7) = 3.3e38, a float: accepted
+        Assert.Equal(2, new AutoencoderEncoder(p, activation: ActivationKind.JumpReLU).Thresholds.Length);
+    }
+
     // A negative row count is named with its own rule; it was "A batch of -1 rows needs x of -8 and codes of -4 values".
     [Fact]
     public void EncodeBatch_refuses_a_negative_row_count_with_its_rule()

@@ -52,7 +52,14 @@ public sealed class AutoencoderEncoder
         if (activation == ActivationKind.JumpReLU && !parameters.HasThresholds)
             throw new ArgumentException("JumpReLU parameters need a log-threshold per hidden unit (AutoencoderParameters.HasThresholds), but these have none.", nameof(parameters));
         _thresholds = new float[activation == ActivationKind.JumpReLU ? h : 0];
-        for (int j = 0; j < _thresholds.Length; j++) _thresholds[j] = MathF.Exp(_p.LogThresholds[j]);   // as in training
+        for (int j = 0; j < _thresholds.Length; j++)
+        {
+            _thresholds[j] = MathF.Exp(_p.LogThresholds[j]);   // as in training
+            // A finite t above ln(float.MaxValue) gives an infinite threshold: the latent's code would be 0 on every row
+            // without a word (training stops on such a threshold).
+            if (!float.IsFinite(_thresholds[j]))
+                throw new ArgumentException($"The log-threshold of latent {j} is {_p.LogThresholds[j]}, so its threshold exp({_p.LogThresholds[j]}) is beyond float; every threshold must be finite.", nameof(parameters));
+        }
         if (activation != ActivationKind.Sigmoid)
         {
             // The pre-encoder bias folded as in training: W1 (x - b2) + b1 = W1 x + (b1 - W1 b2).
