@@ -253,6 +253,29 @@ public class TrainerTests
         Assert.Contains(warnings, w => w.Contains("training diverged"));
     }
 
+    // Dead: fired on none of the last DeadLatentWindow training rows. A run of fewer rows than the window (here 3 epochs
+    // of 64 zero rows, on which no latent ever fires: L0 = 0) reported dead = 0%, since no latent had yet gone 10,000
+    // rows without firing, while the latent chart counted every latent dead. Latents that fired on none of the rows
+    // trained are dead; a latent that fired in the last epoch is not.
+    [Theory]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void Latents_that_never_fired_in_a_run_shorter_than_the_window_are_dead(ActivationKind activation)
+    {
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 4, Epochs = 3, BatchSize = 16, Seed = 1, Threads = 1, Optimizer = OptimizerKind.Adam,
+            Objective = new ObjectiveSettings(Activation: activation, K: 2, Decoder: DecoderKind.Linear),
+        };
+        var never = AutoencoderTraining.Run(new ArrayRowSource(new float[64 * 6], 64, 6), settings).Summary.CodeMetrics!;
+        Assert.Equal(0, never.L0);
+        Assert.Equal(1, never.DeadFraction);
+        var fired = AutoencoderTraining.Run(new ArrayRowSource(TestData.RandomRows(64, 6, 3), 64, 6), settings).Summary.CodeMetrics!;
+        Assert.InRange(fired.DeadFraction, 0, fired.FiringRate.Count(r => r == 0) / 4.0);
+        Assert.True(fired.L0 > 0, $"{fired.L0}");
+    }
+
     [Theory]
     [InlineData(1e308, 0.0001, "To find why, lower SparsityWeight (now 1E+308): the sparsity term it scales is ")]
     [InlineData(3.0, 1e308, "To find why, lower WeightDecay (now 1E+308): the weight-decay term is ")]

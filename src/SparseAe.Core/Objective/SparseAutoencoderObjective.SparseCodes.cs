@@ -14,7 +14,7 @@ public sealed partial class SparseAutoencoderObjective
 
     /// <summary>
     /// Sparse codes: latents that have fired on none of the last <see cref="ObjectiveSettings.DeadLatentWindow"/>
-    /// rows counted by <see cref="CountFiring"/>; 0 for the sigmoid.
+    /// rows counted by <see cref="CountFiring"/> (while fewer rows have been counted, on none of them); 0 for the sigmoid.
     /// </summary>
     public int DeadLatentCount => _codes?.DeadCount ?? 0;
 
@@ -73,6 +73,7 @@ public sealed partial class SparseAutoencoderObjective
         private readonly int[] _dead;             // the dead latents of this evaluation, ascending
         private readonly double[] _firing;        // FiringRate of the last evaluation
         private int _deadCount, _rows;
+        private long _rowsCounted;                // rows counted by CountFiring so far
         private bool _auxActive;
         // TopK (sparse products): each row's active latents (h > 0) as index and value, K slots a row,
         // and its AuxK latents alike, AuxK slots a row.
@@ -105,12 +106,15 @@ public sealed partial class SparseAutoencoderObjective
         /// <summary>TopK: the decoder's products run over each row's K selected latents only.</summary>
         public bool SparseProducts => _activation == ActivationKind.TopK;
 
+        // Dead: fired on none of the last _window rows counted; after fewer rows than that, on none of the rows counted.
+        // (The AuxK term's dead latents, BeginEvaluation, wait for the whole window, as OpenAI's code does.)
         public int DeadCount
         {
             get
             {
+                long window = _rowsCounted > 0 ? Math.Min(_window, _rowsCounted) : _window;
                 int dead = 0;
-                foreach (long r in _rowsSinceFired) if (r >= _window) dead++;
+                foreach (long r in _rowsSinceFired) if (r >= window) dead++;
                 return dead;
             }
         }
@@ -334,6 +338,7 @@ public sealed partial class SparseAutoencoderObjective
 
         public void CountFiring()
         {
+            _rowsCounted += _rows;
             for (int j = 0; j < _h; j++) _rowsSinceFired[j] = _firing[j] > 0 ? 0 : _rowsSinceFired[j] + _rows;
         }
 

@@ -74,7 +74,8 @@ public sealed class TrainingSummary
 /// Rows without variance (one row, identical rows) leave nothing to explain: the FVU is then 0 for an
 /// exact reconstruction and 1 otherwise, scikit-learn's convention for R^2 = 1 - FVU (r2_score).
 /// </param>
-/// <param name="DeadFraction">Share of the latents that fired on none of the last DeadLatentWindow training rows.</param>
+/// <param name="DeadFraction">Share of the latents that fired on none of the last DeadLatentWindow training rows (on none of
+/// the rows trained, when there were fewer).</param>
 /// <param name="FiringRate">Each latent's share of the rows on which it was active (h &gt; 0).</param>
 public sealed record SparseCodeMetrics(double Fvu, double DeadFraction, IReadOnlyList<double> FiringRate)
 {
