@@ -299,11 +299,15 @@ public class AutoencoderTrainingTests
         Assert.Contains("; lower MaximumRows (now 10000), use fewer hidden units,", sampled.Message);
     }
 
-    // Both figures of a memory refusal with the decimals that tell them apart: 1,007 MB needed against 789 MB read
-    // "needs about 0.8 GB of memory, but about 0.8 GB are available".
+    // Both figures of a memory refusal with the decimals that tell them apart: 830 MB needed against 789 MB read
+    // "needs about 0.8 GB of memory, but about 0.8 GB are available". They are told apart as written: compared by
+    // Math.Round, which takes 0.35 (in binary a little below) to 0.4 where "F1" writes 0.3, 350 MB against 300 MB
+    // read "0.3 GB of memory, but about 0.3 GB", and 1,150 MB against 1,100 MB "1.1 GB ..., but about 1.1 GB".
     [Theory]
     [InlineData(1_007_000_000L, 789_000_000L, "1.0 GB of memory, but about 0.8 GB")]
     [InlineData(830_000_000L, 789_000_000L, "0.83 GB of memory, but about 0.79 GB")]
+    [InlineData(350_000_000L, 300_000_000L, "0.35 GB of memory, but about 0.30 GB")]
+    [InlineData(1_150_000_000L, 1_100_000_000L, "1.15 GB of memory, but about 1.10 GB")]
     [InlineData(800_400_000L, 799_600_000L, "0.800 GB of memory, but about 0.800 GB")]
     [InlineData(28_800_000_000L, 20_000_000_000L, "28.8 GB of memory, but about 20.0 GB")]
     public void A_memory_refusal_gives_both_amounts_with_the_decimals_that_tell_them_apart(long needed, long available, string expected)

@@ -68,13 +68,15 @@ internal static class MemoryBudget
 
     /// <summary>
     /// "0.83 GB of memory, but about 0.79 GB": in GB, with as many decimals as tell the two apart, 1 to 3 (with one
-    /// always, 1,007 MB needed against 789 MB read "0.8 GB of memory, but about 0.8 GB are available").
+    /// always, 830 MB needed against 789 MB read "0.8 GB of memory, but about 0.8 GB are available"). The figures are
+    /// compared as written: Math.Round takes 0.35 GB (a little less in binary) to 0.4 where "F1" writes 0.3, so
+    /// 350 MB against 300 MB read "0.3 GB of memory, but about 0.3 GB".
     /// </summary>
     internal static string Amounts(long needed, long available)
     {
+        static string Gigabytes(long bytes, int decimals) => (bytes / 1e9).ToString("F" + decimals);
         int decimals = 1;
-        while (decimals < 3 && Math.Round(needed / 1e9, decimals) == Math.Round(available / 1e9, decimals)) decimals++;
-        string format = "F" + decimals;
-        return $"{(needed / 1e9).ToString(format)} GB of memory, but about {(available / 1e9).ToString(format)} GB";
+        while (decimals < 3 && Gigabytes(needed, decimals) == Gigabytes(available, decimals)) decimals++;
+        return $"{Gigabytes(needed, decimals)} GB of memory, but about {Gigabytes(available, decimals)} GB";
     }
 }
