@@ -26,12 +26,13 @@ internal static class PatchSampling
     /// </summary>
     /// <exception cref="ArgumentNullException">images is null.</exception>
     /// <exception cref="ArgumentException">No images, a null image, an image smaller than the patch, or count*P*P beyond one array.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">count or patchSize is less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">count or patchSize is less than 1, or seed less than 0.</exception>
     public static float[] Sample<TImage>(IReadOnlyList<TImage> images, int patchSize, int count, int seed) where TImage : IPatchImage
     {
         Validate(images, patchSize);
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"count (patches to sample) must be at least 1, but is {count}.");
+        Training.TrainerSettings.CheckSeed(seed, nameof(seed));   // -7 drew seed 7's patches, as PatchRowSource's did
         int dimension = patchSize * patchSize;
         long total = (long)count * dimension;
         if (total > Array.MaxLength)
@@ -51,7 +52,7 @@ internal static class PatchSampling
     /// array ((imageCount, height*width) row-major, each image row-major), the form the ML.NET featurizer
     /// reads: the same patches as <see cref="Sample{TImage}"/> over a list of those images.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">imageCount is negative, height or width less than 1, or count or patchSize less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">imageCount is negative, height or width less than 1, or count or patchSize less than 1, or seed less than 0.</exception>
     /// <exception cref="ArgumentException">The array does not hold imageCount*height*width values, no images, images smaller than the patch, or count*P*P beyond one array.</exception>
     public static float[] Sample(ReadOnlyMemory<float> images, int imageCount, int height, int width, int patchSize, int count, int seed)
         => Sample(Stack(images, imageCount, height, width), patchSize, count, seed);

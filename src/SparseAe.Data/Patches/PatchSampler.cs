@@ -19,7 +19,7 @@ public static class PatchSampler
     /// see <see cref="PatchNormalization.Ufldl"/>). See <see cref="PatchSampling.Sample{TImage}"/>.
     /// </summary>
     /// <exception cref="ArgumentException">No images, an image smaller than the patch, or count*P*P beyond one array.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">count or patchSize is less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">count or patchSize is less than 1, or seed less than 0.</exception>
     public static float[] Sample(IReadOnlyList<GreyImage> images, int patchSize, int count, int seed)
         => PatchSampling.Sample(images, patchSize, count, seed);
 }

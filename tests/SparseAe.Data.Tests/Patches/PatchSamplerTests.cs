@@ -63,6 +63,16 @@ public class PatchSamplerTests
     }
 
     [Fact]
+    public void A_negative_seed_is_refused_as_PatchRowSource_refuses_it()
+    {
+        // Seed -7 sampled seed 7's patches (System.Random takes -s as s), while PatchRowSource, documented as drawing
+        // the same patches for the same arguments, refused it.
+        GreyImage[] images = [Coded(1, 40, 40)];
+        Assert.StartsWith("seed must be at least 0 (System.Random draws the same numbers for -s as for s), but is -7.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => PatchSampler.Sample(images, 8, 50, -7)).Message);
+    }
+
+    [Fact]
     public void Draws_image_then_row_then_column_from_one_random()
     {
         // The documented draw order, so that other code (or a port) can reproduce a patch set.
