@@ -12,7 +12,7 @@ using SparseAe.MLNet;
 // Expected output: samples/Digits/expected-output.txt (checked by .ci/run).
 if (args is ["predict", var savedModel, var savedRows])
     return Predict(savedModel, savedRows);
-if (args is ["--help"] or ["-h"])
+if (SparseAe.Samples.SampleCommandLine.AsksForHelp(args))   // anywhere, as the other samples and sparseae take it
 {
     Console.WriteLine("usage: Digits\n" +
                       "  Classifies the bundled 8x8 digits with raw pixels, PCA and sparse autoencoder features, then\n" +

@@ -11,6 +11,24 @@ public class DigitsSampleTests
     private static string DigitsPath => typeof(DigitsSampleTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "DigitsSamplePath").Value!;
 
+    [Theory]
+    [InlineData("x", "--help")]
+    [InlineData("--help", "x")]
+    [InlineData("-h", "-h")]
+    public void Help_anywhere_among_the_arguments_prints_the_usage_as_the_other_samples_and_sparseae_do(string first, string second)
+    {
+        // It took --help only alone: "Digits x --help" said "unknown argument 'x'", exit 2, where FashionMnist,
+        // WordNetSupersenses (SampleCommandLine.AsksForHelp) and sparseae's commands print their usage, exit 0.
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(DigitsPath);
+        start.ArgumentList.Add(first);
+        start.ArgumentList.Add(second);
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("usage: Digits", output);
+        Assert.Equal("", error);
+    }
+
     [Fact]
     public void Under_a_German_locale_its_figures_are_written_as_its_expected_output_writes_them()
     {
