@@ -218,9 +218,13 @@ public class TrainerTests
     {
         var x = TestData.RandomRows(64, 10, 2);
         List<string> warnings = [];
-        // Under de-DE too, in the invariant culture as every log line is: it said "rose from 3,094E+00 ...".
+        // Under a decimal comma (de-DE's) too, in the invariant culture as every log line is: it said "rose from 3,094E+00 ...".
         var culture = Thread.CurrentThread.CurrentCulture;
-        Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        // A culture with de-DE's decimal comma, built from the invariant one: the ARM64 run under qemu is
+        // globalization-invariant and has no de-DE.
+        var comma = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+        comma.NumberFormat.NumberDecimalSeparator = ",";
+        Thread.CurrentThread.CurrentCulture = comma;
         TrainingResult result;
         try { result = AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.ReLU, 1e6, warnings, epochs: 5, batchSize: 16)); }
         finally { Thread.CurrentThread.CurrentCulture = culture; }

@@ -40,12 +40,16 @@ public class ZcaComponentTests
     [Fact]
     public void ZCA_logs_its_fit_in_the_invariant_culture_as_the_training_log_does()
     {
-        // Under de-DE it logged "(epsilon 0,1)", beside the training's "cost 0.25".
+        // Under a decimal comma (de-DE's) it logged "(epsilon 0,1)", beside the training's "cost 0.25".
         var ml = new MLContext(seed: 1);
         var messages = new List<string>();
         ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
         var culture = Thread.CurrentThread.CurrentCulture;
-        Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        // A culture with de-DE's decimal comma, built from the invariant one: the ARM64 run under qemu is
+        // globalization-invariant and has no de-DE.
+        var comma = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+        comma.NumberFormat.NumberDecimalSeparator = ",";
+        Thread.CurrentThread.CurrentCulture = comma;
         try { ml.Transforms.ZcaWhitening("W", "Features", 0.1).Fit(ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(20, 1))); }
         finally { Thread.CurrentThread.CurrentCulture = culture; }
         Assert.Contains(messages, m => m.EndsWith("ZCA whitening of 8-vectors fitted on 20 rows (epsilon 0.1).", StringComparison.Ordinal));
