@@ -45,7 +45,7 @@ internal static class OnnxExport
 
         public void SaveAsOnnx(OnnxContext ctx)
         {
-            var graph = new ContextGraph(ctx, name);
+            var graph = new ContextGraph(ctx, name, source.Schema);
             graph.RequireOpset(OnnxGraph.MinimumOpset, "Where and ConstantOfShape");
             write(graph);
         }
@@ -54,7 +54,7 @@ internal static class OnnxExport
     // The bytes of the constants written so far into each export's graph, by every transformer of the pipeline.
     private static readonly ConditionalWeakTable<OnnxContext, StrongBox<long>> ConstantBytes = new();
 
-    private sealed class ContextGraph(OnnxContext ctx, string owner) : OnnxGraph
+    private sealed class ContextGraph(OnnxContext ctx, string owner, DataViewSchema inputSchema) : OnnxGraph
     {
         public override string Input(string columnName)
         {
@@ -64,7 +64,13 @@ internal static class OnnxExport
                 throw new NotSupportedException($"{owner} cannot be exported to ONNX: its input column '{columnName}' has no value in the graph, "
                     + "so the stage that computes it was not written: ML.NET's converter has no ONNX form for it (a LogMeanVariance normaliser with its CDF has none). "
                     + "Export the pipeline without that stage.");
-            return ctx.GetVariableName(columnName);
+            string variable = ctx.GetVariableName(columnName);
+            // A vector of several dimensions (Vector<Single, 3, 32, 32> from ExtractPixels or an ONNX model's output)
+            // is a graph input of shape (N, 3, 32, 32), while the graphs here read rows of (N, d), as Transform reads the
+            // vector flat: its Sub, MatMul or Gather failed to load in ONNX Runtime ("Incompatible dimensions").
+            if (inputSchema.GetColumnOrNull(columnName)?.Type is VectorDataViewType { Dimensions.Length: > 1 } vector)
+                variable = Node("Reshape", [variable, Constant("input_rows_shape", [-1L, vector.Size], 2)]);
+            return variable;
         }
 
         public override string Constant(string name, ReadOnlySpan<float> values, params long[] dims)

@@ -119,6 +119,32 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         Assert.Equal(["Features", "Label"], OnnxGraphInputs(file.Path).Order());   // the code is computed, not asked for
     }
 
+    // A vector of several dimensions (ExtractPixels' Vector<Single, 3, H, W>, an ONNX model's output) is a graph input
+    // of that shape, (N, 8, 8) here, while the graphs read rows of (N, 64), as Transform reads the vector flat: the
+    // exported file failed to load in ONNX Runtime ("Incompatible dimensions" in ZCA's Sub, the autoencoder's MatMul).
+    [Fact]
+    public void Every_transformer_exports_over_an_input_vector_of_several_dimensions()
+    {
+        var ml = new MLContext(seed: 1);
+        var schema = SchemaDefinition.Create(typeof(DigitRow));
+        schema[nameof(DigitRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 8, 8);
+        var train = ml.Data.LoadFromEnumerable(digits.Train.Take(300), schema);
+        var test = ml.Data.LoadFromEnumerable(digits.Test.Take(100), schema);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 8, 8), train.Schema["Features"].Type);
+        var model = ml.Transforms.ZcaWhitening("White", "Features", epsilon: 0.1)
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+            {
+                OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 8, MaxIterations = 20, ReconstructionErrorColumnName = "Error",
+            }))
+            .Append(ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+            {
+                InputColumnName = "Features", OutputColumnName = "Conv", ImageHeight = 8, ImageWidth = 8, PatchSize = 4, Stride = 2,
+                PoolGrid = 2, PatchCount = 300, Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 6, MaxIterations = 20 },
+            })).Fit(train);
+        var (expected, actual) = Compare(ml, model, test, "White", "Code", "Error", "Conv");
+        foreach (var column in new[] { "White", "Code", "Error", "Conv" }) AssertClose(expected[column], actual[column], column);
+    }
+
     public static TheoryData<PatchNormalizationKind, bool, FeatureEncodingKind, PoolingKind, int?> FeaturizerCases() => new()
     {
         { PatchNormalizationKind.Contrast, true, FeatureEncodingKind.SoftThreshold, PoolingKind.Sum, null },
