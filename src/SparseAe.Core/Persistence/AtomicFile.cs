@@ -130,10 +130,12 @@ static class AtomicFile
     /// message names that file and its folder, and says why without the temporary file's name.
     /// </summary>
     internal sealed class FolderRefusalException(string path, string folder, string reason, Exception inner)
-        : IOException($"Cannot write '{path}': no file can be made in its folder '{folder}' ({reason})", inner)
+        : IOException($"Cannot write '{path}': {ProblemOf(folder, reason)}", inner)
     {
         /// <summary>The message without "Cannot write 'path': ", for a caller that names the file its own way.</summary>
-        public string Problem { get; } = $"no file can be made in its folder '{folder}' ({reason})";
+        public string Problem { get; } = ProblemOf(folder, reason);
+
+        private static string ProblemOf(string folder, string reason) => $"no file can be made in its folder '{folder}' ({reason})";
 
         /// <summary>Why, e.g. "permission denied", "Read-only file system".</summary>
         public string Reason { get; } = reason;
