@@ -70,6 +70,31 @@ public class ZcaComponentTests
         Assert.Contains("no rows", Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.ZcaWhitening("W", "Features").Fit(_ml.Data.LoadFromEnumerable(new List<Vec8>()))).Message);
     }
 
+    // ML.NET's VectorWhiten gives its output its input's type; ZCA flattened a Vector<Single, 2, 4> to a Vector<Single, 8>,
+    // so a stage after it that reads the shape (an image model, a reshape) lost it.
+    [Fact]
+    public void ZCA_keeps_the_dimensions_of_its_input_vector_through_save_and_load()
+    {
+        var rows = RowFactory.Vec8Rows(50, 4);
+        var schema = SchemaDefinition.Create(typeof(Vec8));
+        schema[nameof(Vec8.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2, 4);
+        var shaped = _ml.Data.LoadFromEnumerable(rows, schema);
+        var model = _ml.Transforms.ZcaWhitening("White", "Features", epsilon: 0.1).Fit(shaped);
+        var output = model.Transform(shaped);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 2, 4), output.Schema["White"].Type);
+
+        var flat = _ml.Transforms.ZcaWhitening("White", "Features", epsilon: 0.1).Fit(_ml.Data.LoadFromEnumerable(rows));
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 8), flat.Transform(_ml.Data.LoadFromEnumerable(rows)).Schema["White"].Type);
+        Assert.Equal(flat.Transform(_ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("White").ToArray(), output.GetColumn<float[]>("White").ToArray());
+
+        var path = Path.Combine(TestData.TempDirectory(), "zca-2x4.zip");
+        _ml.Model.Save(model, shaped.Schema, path);
+        var loaded = new MLContext().Model.Load(path, out _);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 2, 4), loaded.GetOutputSchema(shaped.Schema)["White"].Type);
+        // Over a flat 8-vector the same transformer gives a flat 8-vector: the shape is the input's, not saved.
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 8), loaded.GetOutputSchema(_ml.Data.LoadFromEnumerable(rows).Schema)["White"].Type);
+    }
+
     public sealed class Wide
     {
         [VectorType(8193)]

@@ -45,7 +45,7 @@ internal static class OnnxExport
 
         public void SaveAsOnnx(OnnxContext ctx)
         {
-            var graph = new ContextGraph(ctx, name, source.Schema);
+            var graph = new ContextGraph(ctx, name, source.Schema, view.Schema);
             graph.RequireOpset(OnnxGraph.MinimumOpset, "Where and ConstantOfShape");
             write(graph);
         }
@@ -54,7 +54,7 @@ internal static class OnnxExport
     // The bytes of the constants written so far into each export's graph, by every transformer of the pipeline.
     private static readonly ConditionalWeakTable<OnnxContext, StrongBox<long>> ConstantBytes = new();
 
-    private sealed class ContextGraph(OnnxContext ctx, string owner, DataViewSchema inputSchema) : OnnxGraph
+    private sealed class ContextGraph(OnnxContext ctx, string owner, DataViewSchema inputSchema, DataViewSchema outputSchema) : OnnxGraph
     {
         public override string Input(string columnName)
         {
@@ -136,8 +136,14 @@ internal static class OnnxExport
             return names;
         }
 
-        public override void Output(string columnName, DataViewType type, string variable)
+        public override void Output(string columnName, string variable)
         {
+            // The type Transform gives the column (the last of that name: an output may replace an input), from which
+            // ML.NET declares the graph output's shape. The graphs compute rows of (N, d); a column of several
+            // dimensions (ZCA keeps its input's) is declared (N, 8, 8), so the rows are given that shape.
+            var type = outputSchema[columnName].Type;
+            if (type is VectorDataViewType { Dimensions.Length: > 1 } vector)
+                variable = Node("Reshape", [variable, Constant($"{columnName}_shape", [-1L, .. vector.Dimensions.Select(x => (long)x)], vector.Dimensions.Length + 1)]);
             string output = ctx.AddIntermediateVariable(type, columnName);
             ctx.CreateNode("Identity", variable, output, ctx.GetNodeName($"{owner}.Identity"), "");
         }

@@ -49,8 +49,8 @@ internal static class AutoencoderGraph
             if (encoder.Decoder == DecoderKind.Sigmoid) y = g.Node("Sigmoid", [y]);
             error = g.Div(SumOfSquares(g, g.Sub(y, x), v), g.Scalar("V", v));
         }
-        g.Output(t.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, h), code);
-        if (error is not null) g.Output(t.ReconstructionErrorColumnName!, NumberDataViewType.Single, error);
+        g.Output(t.OutputColumnName, code);
+        if (error is not null) g.Output(t.ReconstructionErrorColumnName!, error);
     }
 
     // The K largest pre-activations of each row, through ReLU, at their own positions; zeros elsewhere.

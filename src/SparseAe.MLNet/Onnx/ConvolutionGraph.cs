@@ -51,7 +51,7 @@ internal static class ConvolutionGraph
         string pooled = g.MatMul(g.Constant("pool_regions", membership, regions, positions), features);
         if (scale is not null) pooled = g.Mul(pooled, g.Constant("pool_scale", scale, regions, 1));
         string flat = g.Node("Reshape", [pooled, g.Constant("shape", [-1L, f.FeatureCount], 2)]);
-        g.Output(t.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, f.FeatureCount), flat);
+        g.Output(t.OutputColumnName, flat);
     }
 
     private static string Normalize(OnnxGraph g, PatchPreprocessor pre, string p, int length)

@@ -47,8 +47,12 @@ internal abstract class OnnxGraph
     /// <summary>A node of the default domain with <paramref name="outputs"/> fresh output variables.</summary>
     public abstract string[] Node(string op, string[] inputs, int outputs, params OnnxAttribute[] attributes);
 
-    /// <summary>Makes <paramref name="variable"/> the value of the output column (which ML.NET then exposes as a graph output).</summary>
-    public abstract void Output(string columnName, DataViewType type, string variable);
+    /// <summary>
+    /// Makes <paramref name="variable"/>, rows of (N, size) for a vector column or (N, 1) for a single value, the
+    /// value of the output column (which ML.NET then exposes as a graph output), with the type that column has in
+    /// the transformer's output schema: a vector of several dimensions is given its shape here.
+    /// </summary>
+    public abstract void Output(string columnName, string variable);
 
     /// <summary>Shorthands for the binary operators.</summary>
     public string Add(string a, string b) => Node("Add", [a, b]);

@@ -1,4 +1,3 @@
-using Microsoft.ML.Data;
 using SparseAe.Whitening;
 
 namespace SparseAe.MLNet.Onnx;
@@ -12,8 +11,7 @@ internal static class WhiteningGraph
     public static void Write(OnnxGraph g, ZcaWhiteningTransformer t)
     {
         string x = g.Input(t.InputColumnName);
-        int d = t.Whitening.Dimension;
-        g.Output(t.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, d), Apply(g, t.Whitening, x));
+        g.Output(t.OutputColumnName, Apply(g, t.Whitening, x));
     }
 
     /// <summary>The whitened rows of <paramref name="x"/> (..., d).</summary>

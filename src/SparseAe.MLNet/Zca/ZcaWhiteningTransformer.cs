@@ -7,8 +7,8 @@ using SparseAe.Whitening;
 namespace SparseAe.MLNet;
 
 /// <summary>
-/// A fitted ZCA whitening: appends y = W (x - mu) of each row's input vector (same size as the
-/// input). Saved and loaded with <c>MLContext.Model</c> like the autoencoder.
+/// A fitted ZCA whitening: appends y = W (x - mu) of each row's input vector (same size and
+/// dimensions as the input). Saved and loaded with <c>MLContext.Model</c> like the autoencoder.
 /// </summary>
 public sealed class ZcaWhiteningTransformer : VectorColumnTransformer
 {
@@ -38,7 +38,13 @@ public sealed class ZcaWhiteningTransformer : VectorColumnTransformer
     private protected override OutputColumns MakeColumns(DataViewSchema inputSchema, string paramName)
     {
         int d = Whitening.Dimension;
-        var column = new ComputedColumn<InputVector>(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, d), input =>
+        // The whitened vector keeps the input's dimensions (Vector<Single, 8, 8> stays 8 x 8), as ML.NET's own
+        // VectorWhiten does: a pipeline that reshapes or reads the vector as an image after ZCA sees the shape it gave.
+        // No slot names: each whitened value mixes every input value.
+        var type = inputSchema.GetColumnOrNull(InputColumnName)?.Type is VectorDataViewType { ItemType: NumberDataViewType, Size: var size } input && size == d
+            ? new VectorDataViewType(NumberDataViewType.Single, input.Dimensions)
+            : new VectorDataViewType(NumberDataViewType.Single, d);
+        var column = new ComputedColumn<InputVector>(OutputColumnName, type, input =>
         {
             var y = new float[d];
             var scratch = new float[d];

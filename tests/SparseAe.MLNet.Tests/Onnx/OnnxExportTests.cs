@@ -143,6 +143,19 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
             })).Fit(train);
         var (expected, actual) = Compare(ml, model, test, "White", "Code", "Error", "Conv");
         foreach (var column in new[] { "White", "Code", "Error", "Conv" }) AssertClose(expected[column], actual[column], column);
+        // ZCA's output keeps the input's 8 x 8, in the graph (declared and computed) as in ML.NET's schema.
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 8, 8), model.Transform(test).Schema["White"].Type);
+        using var file = new TempOnnx(ml, model, test);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(file.Path);
+        Assert.Equal([-1, 8, 8], session.OutputMetadata["White.output"].Dimensions);
+        Assert.Equal([-1, 8], session.OutputMetadata["Code.output"].Dimensions);
+        var feeds = new[]
+        {
+            Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("Features", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(digits.Test[0].Features, new[] { 1, 8, 8 })),
+            Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("Label", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(new[] { (float)digits.Test[0].Label }, new[] { 1, 1 })),
+        };
+        using var results = session.Run(feeds);
+        Assert.Equal([1, 8, 8], results.Single(r => r.Name == "White.output").AsTensor<float>().Dimensions.ToArray());
     }
 
     public static TheoryData<PatchNormalizationKind, bool, FeatureEncodingKind, PoolingKind, int?> FeaturizerCases() => new()
