@@ -24,7 +24,9 @@ namespace SparseAe.Data.Images;
 /// Decoding then needs 4 bytes (RGBA) plus 4 bytes (the float result) per pixel, at most 800 MB at the
 /// limit, beside the native copy of the file Skia reads; an image whose 8 bytes a pixel and file copy the process cannot get is refused with its size
 /// (<see cref="InsufficientMemoryException"/>) before they are allocated. A file is truncated when Skia reports incomplete input or, for PNG, when the IEND chunk is
-/// missing (libpng stops reading once it has every row).</para>
+/// missing (libpng stops reading once it has every row). Not caught: a JPEG cut inside its compressed data and then
+/// closed with an end-of-image marker (FF D9), as some recovery tools close cut files; libjpeg fills the missing
+/// blocks and only warns, and Skia does not pass the warning on, so it decodes with its lost part flat.</para>
 /// </remarks>
 public static class ImageDecoder
 {
