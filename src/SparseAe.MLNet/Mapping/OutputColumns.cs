@@ -78,14 +78,17 @@ internal sealed class InputText(DataViewRow row, DataViewSchema.Column column)
 }
 
 /// <summary>
-/// A transformer's view of one input schema: the output schema (every input column, then the
-/// computed columns) and the getters that produce them, from one input column (a vector or a text).
+/// A transformer's view of one input schema: the output schema (every input column, each computed column
+/// right after the input column of its name that it hides, or else at the end, as ML.NET places them) and the
+/// getters that produce them, from one input column (a vector or a text).
 /// </summary>
 internal sealed class OutputColumns
 {
     private readonly DataViewSchema.Column _input;
     // Each computed column bound to its input reader: given the input row and column, a getter.
     private readonly IReadOnlyList<ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>> _computed;
+    // Each output column's source: the index of the input column passed through, or ~k for computed column k.
+    private readonly int[] _sources;
 
     /// <summary>
     /// Columns computed from a known-size vector of Single, read densely as <see cref="InputVector"/>;
@@ -109,10 +112,31 @@ internal sealed class OutputColumns
         InputSchema = inputSchema;
         _input = input;
         _computed = computed;
+        _sources = Order(inputSchema, computed.Select(c => c.Name).ToArray());
         var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        foreach (var c in computed) builder.AddColumn(c.Name, c.Type, c.Annotations);
+        foreach (int source in _sources)
+        {
+            if (source >= 0) builder.AddColumn(inputSchema[source].Name, inputSchema[source].Type, inputSchema[source].Annotations);
+            else builder.AddColumn(computed[~source].Name, computed[~source].Type, computed[~source].Annotations);
+        }
         OutputSchema = builder.ToSchema();
+    }
+
+    // ML.NET's order (its ColumnBindings): a computed column that replaces an input column ("Features" -> "Features")
+    // comes right after the last column of its name, which it hides, so it keeps the replaced column's place; one of
+    // a new name comes at the end. Appended at the end, a replacement moved the column after all the others
+    // (Preview, SaveAsText and a schema read by position listed it last, where NormalizeMinMax keeps it in place).
+    private static int[] Order(DataViewSchema inputSchema, string[] computed)
+    {
+        var sources = Enumerable.Range(0, inputSchema.Count).ToList();
+        string Name(int source) => source >= 0 ? inputSchema[source].Name : computed[~source];
+        for (int k = 0; k < computed.Length; k++)
+        {
+            int last = sources.FindLastIndex(source => Name(source) == computed[k]);
+            if (last < 0) sources.Add(~k);
+            else sources.Insert(last + 1, ~k);
+        }
+        return [.. sources];
     }
 
     private static ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>[] Bind<TInput>(IReadOnlyList<ComputedColumn<TInput>> computed,
@@ -123,20 +147,23 @@ internal sealed class OutputColumns
     public DataViewSchema InputSchema { get; }
     public DataViewSchema OutputSchema { get; }
 
-    public bool IsComputed(int index) => index >= InputSchema.Count;
+    public bool IsComputed(int index) => _sources[index] < 0;
+
+    /// <summary>The input column that output column <paramref name="index"/> passes through (it is not computed).</summary>
+    public DataViewSchema.Column PassedThrough(int index) => InputSchema[_sources[index]];
 
     /// <summary>The input columns needed to produce the given output columns.</summary>
     public IEnumerable<DataViewSchema.Column> Dependencies(IEnumerable<DataViewSchema.Column> outputColumns)
     {
         var needed = new SortedSet<int>();
-        foreach (var c in outputColumns) needed.Add(IsComputed(c.Index) ? _input.Index : c.Index);
+        foreach (var c in outputColumns) needed.Add(IsComputed(c.Index) ? _input.Index : _sources[c.Index]);
         return needed.Select(i => InputSchema[i]).ToArray();
     }
 
     public ValueGetter<T> GetGetter<T>(DataViewRow input, DataViewSchema.Column column)
     {
-        if (!IsComputed(column.Index)) return input.GetGetter<T>(InputSchema[column.Index]);
-        var getter = _computed[column.Index - InputSchema.Count].MakeGetter((input, _input));
+        if (!IsComputed(column.Index)) return input.GetGetter<T>(PassedThrough(column.Index));
+        var getter = _computed[~_sources[column.Index]].MakeGetter((input, _input));
         return getter as ValueGetter<T>
             ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {TypeName(typeof(T))}.");
     }

@@ -69,7 +69,7 @@ internal sealed class MappedColumns(DataViewRow input, OutputColumns columns, IE
     private readonly bool[] _active = ActiveFlags.From(columns.OutputSchema, activeColumns);
 
     public bool IsColumnActive(DataViewSchema.Column column)
-        => ActiveFlags.InSchema(columns.OutputSchema, column, nameof(column)) && columns.IsComputed(column.Index) ? _active[column.Index] : input.IsColumnActive(columns.InputSchema[column.Index]);
+        => ActiveFlags.InSchema(columns.OutputSchema, column, nameof(column)) && columns.IsComputed(column.Index) ? _active[column.Index] : input.IsColumnActive(columns.PassedThrough(column.Index));
 
     public ValueGetter<TValue> GetGetter<TValue>(DataViewRow owner, DataViewSchema.Column column)
     {
