@@ -105,7 +105,7 @@ public class PipelineSchemaOperationsTests
     }
 
     [Fact]
-    public void A_cursor_over_the_code_alone_reads_every_row_of_it_as_ML_NETs_cursors_do()
+    public void A_cursor_over_the_code_alone_reads_it_and_reports_the_columns_active_as_ML_NETs_cursors_do()
     {
         var data = _ml.Data.LoadFromEnumerable(LabelledRows(20, 5));
         var output = TopK("Code", "Features").Fit(data).Transform(data);
@@ -121,6 +121,9 @@ public class PipelineSchemaOperationsTests
             while (cursor.MoveNext()) { getter(ref value); Assert.Equal(((VectorDataViewType)view.Schema["Code"].Type).Size, value.Length); rows++; }
             Assert.Equal(20, rows);
         }
+        using (var ours = output.GetRowCursor([output.Schema["Code"]]))
+        using (var theirs = normalized.GetRowCursor([normalized.Schema["Code"]]))
+            Assert.Equal(theirs.IsColumnActive(normalized.Schema["Features"]), ours.IsColumnActive(output.Schema["Features"]));
     }
 
     [Fact]

@@ -68,8 +68,11 @@ internal sealed class MappedColumns(DataViewRow input, OutputColumns columns, IE
 {
     private readonly bool[] _active = ActiveFlags.From(columns.OutputSchema, activeColumns);
 
+    // A column is active when it was asked for, as in ML.NET's cursors: the input column that a computed column
+    // reads is active in the input, but was reported active here too when only the computed column was asked for.
     public bool IsColumnActive(DataViewSchema.Column column)
-        => ActiveFlags.InSchema(columns.OutputSchema, column, nameof(column)) && columns.IsComputed(column.Index) ? _active[column.Index] : input.IsColumnActive(columns.PassedThrough(column.Index));
+        => ActiveFlags.InSchema(columns.OutputSchema, column, nameof(column)) && _active[column.Index]
+            && (columns.IsComputed(column.Index) || input.IsColumnActive(columns.PassedThrough(column.Index)));
 
     public ValueGetter<TValue> GetGetter<TValue>(DataViewRow owner, DataViewSchema.Column column)
     {
