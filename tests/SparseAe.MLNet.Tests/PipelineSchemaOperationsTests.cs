@@ -182,4 +182,31 @@ public class PipelineSchemaOperationsTests
         var chained = Assert.Throws<ArgumentOutOfRangeException>(() => chain.GetOutputSchema(Mapping.MappedViewContractTests.SchemaShapeOf(data.Schema)));
         Assert.Contains("but is a scalar key of UInt32", chained.Message);
     }
+
+    [Fact]
+    public void A_cursor_set_over_a_cached_view_reads_every_row_once_with_its_own_code()
+    {
+        var data = _ml.Data.Cache(_ml.Data.LoadFromEnumerable(LabelledRows(64, 9)));
+        var output = TopK("Code", "Features").Fit(data).Transform(data);
+        var byInput = Column(data, "Features").Zip(Column(output, "Code")).ToDictionary(p => string.Join(",", p.First), p => p.Second);
+        var cursors = output.GetRowCursorSet([output.Schema["Code"], output.Schema["Features"]], 2, new Random(1));
+        var seen = new List<string>();
+        foreach (var cursor in cursors)
+            using (cursor)
+            {
+                Assert.False(cursor.IsColumnActive(output.Schema["Label"]));
+                var code = cursor.GetGetter<VBuffer<float>>(output.Schema["Code"]);
+                var features = cursor.GetGetter<VBuffer<float>>(output.Schema["Features"]);
+                VBuffer<float> c = default, f = default;
+                while (cursor.MoveNext())
+                {
+                    code(ref c);
+                    features(ref f);
+                    string key = string.Join(",", f.DenseValues());
+                    Assert.Equal(byInput[key], c.DenseValues().ToArray());
+                    seen.Add(key);
+                }
+            }
+        Assert.Equal(byInput.Keys.Order(), seen.Order());
+    }
 }
