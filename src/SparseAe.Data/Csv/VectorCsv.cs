@@ -17,7 +17,7 @@ namespace SparseAe.Data.Csv;
 /// anything <see cref="float.Parse(string, NumberStyles, IFormatProvider)"/> accepts with
 /// <see cref="NumberStyles.Float"/> and the invariant culture, including NaN and (-)Infinity, which
 /// <see cref="Write(TextWriter, float[], int, int, string[])"/> writes; a finite number too large for
-/// float (e.g. 1e39) is an error rather than a silent infinity, in the first line too (it is a number,
+/// float (e.g. 1e39 or 1e400) is an error rather than a silent infinity, in the first line too (it is a number,
 /// so it does not make the line a header).</para>
 /// <para>Writing uses the round-trip format "R" (the shortest text that parses back to the same
 /// float), '\n' line ends and no quoting, so Read(Write(x)) == x bit for bit.</para>
@@ -136,9 +136,11 @@ public static class VectorCsv
         return !float.IsInfinity(value) || text.Contains("Infinity", StringComparison.OrdinalIgnoreCase) || text.Contains('∞');
     }
 
-    /// <summary>A finite number too large for float, e.g. 1e39 (a double; which float reads as infinity).</summary>
+    /// <summary>A number too large for float, e.g. 1e39 or 1e400, which float reads as an infinity the text does not spell.</summary>
+    // Asked of float itself, not of double: 1e400 overflows double too, and was taken for a word (a header name,
+    // so a first row dropped) or said to be "not a number".
     internal static bool IsBeyondFloat(ReadOnlySpan<char> field)
-        => !TryParse(field, out _) && double.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d);
+        => !TryParse(field, out _) && float.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     internal static string Describe(ReadOnlySpan<char> field)
     {

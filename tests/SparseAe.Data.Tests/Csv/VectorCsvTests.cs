@@ -82,6 +82,16 @@ public class VectorCsvTests
     }
 
     [Fact]
+    public void A_number_beyond_double_too_is_outside_floats_range_in_any_line()
+    {
+        // "1e400" overflows double as well (double.Parse gives infinity): in the first line it made a header,
+        // so "-1e400,0\n0,0\n" trained on one row (exit 0, a warning); on a later line it was "not a number".
+        Assert.Contains("line 1, column 1: \"-1e400\" is outside float's range", Fails("-1e400,0\n0,0\n").Message);
+        Assert.Contains("line 2, column 2: \"1e400\" is outside float's range", Fails("a,b\n0,1e400\n").Message);
+        Assert.False(VectorCsv.IsNumber("1e400"));
+    }
+
+    [Fact]
     public void Semicolon_separated_values_are_named_as_such()
     {
         var error = Fails("a\n1;2\n");
