@@ -30,7 +30,14 @@ var optionNames = parsed.CommandResult.Command.Options.Concat(root.Options).Sele
 var swallowed = parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
     .SelectMany(o => o.Tokens.Where(t => optionNames.Contains(t.Value)).Select(t => (Option: o.Option.Name, Value: t.Value)))
     .FirstOrDefault();
-if (parsed.Errors.Count > 0 || bare is not null || swallowed.Value is not null)
+// A single-valued option given more than once was the parser's "expects a single argument but 2 were provided",
+// which named neither value, and a flag given with a value and bare ("--quick=false --quick") took the value
+// without a word. Refused naming the values; a flag given twice bare ("--quick --quick") means one thing and passes.
+var repeated = parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+    .FirstOrDefault(o => o.Option.Arity.MaximumNumberOfValues == 1 && o.IdentifierTokenCount > 1 && o.Tokens.Count > 0 && o.Option.Name != bare);
+string[] repeatedValues = repeated is null ? [] : [.. repeated.Tokens.Select(t => $"'{t.Value}'"),
+    .. Enumerable.Repeat("without a value", repeated.IdentifierTokenCount - repeated.Tokens.Count)];
+if (parsed.Errors.Count > 0 || bare is not null || swallowed.Value is not null || repeated is not null)
 {
     // Bad arguments: one line and exit code 2, before anything runs. A word the parser did not take
     // (an unknown command, say) is named first: the "command was not provided" that follows is its echo.
@@ -41,6 +48,7 @@ if (parsed.Errors.Count > 0 || bare is not null || swallowed.Value is not null)
         // A swallowed option name comes first: the parser's errors that follow (the option's own value left over,
         // a required option missing) are its echo.
         : swallowed.Value is not null ? $"Option '{swallowed.Option}' has no value: it is followed by the option '{swallowed.Value}'; give {swallowed.Option} its value."
+        : repeated is not null ? $"Option '{repeated.Option.Name}' is given {repeatedValues.Length} times, as {string.Join(", ", repeatedValues[..^1])} and {repeatedValues[^1]}; give it once."
         : parsed.Errors.Count > 0 ? parsed.Errors[0].Message
         : $"Option '{bare}' is given again without a value; give it once, with its value.";
     Console.Error.WriteLine($"error: {message} (see '{help}')");

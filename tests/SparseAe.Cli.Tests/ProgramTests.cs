@@ -46,6 +46,25 @@ public class ProgramTests
         Assert.Empty(Directory.GetFiles(dir));
     }
 
+    // A single-valued option given twice was the parser's "Option '--seed' expects a single argument but 2 were
+    // provided", which named neither value; a flag given once with a value and once bare ("--quick=false --quick")
+    // took false without a word, so the bench measured for minutes instead of seconds.
+    [Theory]
+    [InlineData("Option '--seed' is given 2 times, as '1' and '2'; give it once.", "train", "--seed", "1", "--seed", "2")]
+    [InlineData("Option '--out' is given 2 times, as 'x.csv' and 'y.csv'; give it once.", "featurize", "--model", "m.zip", "--csv", "in.csv", "--out", "x.csv", "--out", "y.csv")]
+    [InlineData("Option '--whiten' is given 3 times, as 'zca', 'none' and 'zca'; give it once.", "train", "--whiten=zca", "--whiten", "none", "--whiten:zca")]
+    [InlineData("Option '--quick' is given 2 times, as 'false' and without a value; give it once.", "bench", "--quick=false", "--quick")]
+    [InlineData("Option '--quick' is given 2 times, as 'true' and 'false'; give it once.", "bench", "--quick", "true", "--quick", "false")]
+    public void A_single_valued_option_given_twice_is_refused_naming_its_values(string expected, params string[] args)
+    {
+        var dir = Cli.TempDirectory();
+        var (code, output, error) = Cli.Run(dir, args);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {expected} (see 'sparseae {args[0]} --help')", error.TrimEnd());
+        Assert.Equal("", output);
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
     // "--curve --filters" trained and wrote the curve to a file named "--filters": the parser took the next
     // option's name as the value of an option left without one.
     [Theory]
