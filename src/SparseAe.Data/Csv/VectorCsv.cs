@@ -148,8 +148,12 @@ public static class VectorCsv
         if (text.Length == 0) return "empty";
         if (IsBeyondFloat(text))
             return $"outside float's range (+-{float.MaxValue:R})";
-        return text.IndexOfAny(';', '\t') >= 0 ? "not a number (values are separated by commas, not by ';' or tabs)" : "not a number";
+        return SeparatorHint(text) is { } hint ? $"not a number ({hint})" : "not a number";
     }
+
+    /// <summary>What to say of text that holds ';' or a tab (another separator, as a German-locale export's "0,5;0,25"), else null.</summary>
+    internal static string? SeparatorHint(ReadOnlySpan<char> text)
+        => text.IndexOfAny(';', '\t') >= 0 ? "values are separated by commas, not by ';' or tabs" : null;
 
     internal static string HeaderName(string field)
     {

@@ -131,9 +131,11 @@ internal sealed class VectorCsvReader : IDisposable
     private void Parse(ReadOnlySpan<char> line, Span<float> destination)
     {
         int fieldCount = line.Count(',') + 1;
+        // A semicolon file with decimal commas ("0,5;0,25;1") is split at its decimals: the count alone did not say why.
         if (fieldCount != Columns)
             throw new InvalidDataException(
-                $"CSV '{_name}' line {_lineNumber} has {fieldCount} values, but every row must have {Columns} like line {_firstRowLine}{(Header is null ? "" : " (the header)")}: \"{TextFiles.Shorten(line)}\".");
+                $"CSV '{_name}' line {_lineNumber} has {fieldCount} values, but every row must have {Columns} like line {_firstRowLine}{(Header is null ? "" : " (the header)")}: \"{TextFiles.Shorten(line)}\"" +
+                (VectorCsv.SeparatorHint(line) is { } hint ? $"; {hint}." : "."));
         int c = 0;
         foreach (Range f in line.Split(','))
         {

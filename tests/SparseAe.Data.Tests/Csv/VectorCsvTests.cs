@@ -100,6 +100,18 @@ public class VectorCsvTests
     }
 
     [Fact]
+    public void A_semicolon_file_with_decimal_commas_is_named_as_such_not_only_as_a_count()
+    {
+        // A German-locale export ("a;b;c" over "0,5;0,25;1") said only "line 2 has 3 values, but every row must
+        // have 1 like line 1 (the header)": the commas of its decimals count, and the separator went unnamed.
+        var error = Fails("a;b;c\n0,5;0,25;1\n");
+        Assert.Contains("line 2 has 3 values, but every row must have 1 like line 1 (the header)", error.Message);
+        Assert.Contains("values are separated by commas, not by ';' or tabs", error.Message);
+        Assert.Contains("separated by commas, not by ';'", Fails("a\tb\n0,5\t1\n").Message);
+        Assert.DoesNotContain("';'", Fails("a,b\n0,5,1\n").Message);
+    }
+
+    [Fact]
     public void With_requireFinite_a_NaN_or_an_infinity_names_its_line_and_column()
     {
         var error = Assert.Throws<InvalidDataException>(() => VectorCsv.Read(new StringReader("a,b\n1,2\n\n3,NaN\n"), "test.csv", out _, requireFinite: true));
