@@ -85,6 +85,8 @@ public class ProgramTests
     [Theory]
     [InlineData("error: --sparsity: '0,5' is not a number (write decimals with a point: 0.5).", "train", "--sparsity", "0,5")]   // was 5, silently
     [InlineData("error: --hidden: '4.5' is not a whole number.", "train", "--hidden", "4.5")]
+    [InlineData("error: --seed: '99999999999' is a whole number outside this option's range, -2147483648..2147483647.", "train", "--seed", "99999999999")]   // was "is not a whole number"
+    [InlineData("error: --streaming-rows: '-99999999999999999999' is a whole number outside this option's range, -9223372036854775808..9223372036854775807.", "bench", "--streaming-rows", "-99999999999999999999")]
     [InlineData("error: --patch-height: 'abc' is not a whole number.", "show", "--model", "m.zip", "--patch-height", "abc")]   // was 'System.Nullable`1[System.Int32]'
     public void Numbers_are_read_one_way_and_a_bad_one_is_named_in_words(string expected, params string[] args)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Numerics;
 
 namespace SparseAe.Cli.Infrastructure;
 
@@ -20,9 +21,9 @@ internal static class NumberOptions
             {
                 case Option<double> o: o.CustomParser = r => Parse(r, "a number", (string s, out double v) => TryDouble(s, out v)); break;
                 case Option<double?> o: o.CustomParser = r => Parse<double?>(r, "a number", (string s, out double? v) => { bool ok = TryDouble(s, out double d); v = d; return ok; }); break;
-                case Option<int> o: o.CustomParser = r => Parse(r, "a whole number", (string s, out int v) => TryInt(s, out v)); break;
-                case Option<int?> o: o.CustomParser = r => Parse<int?>(r, "a whole number", (string s, out int? v) => { bool ok = TryInt(s, out int i); v = i; return ok; }); break;
-                case Option<long> o: o.CustomParser = r => Parse(r, "a whole number", (string s, out long v) => long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out v)); break;
+                case Option<int> o: o.CustomParser = r => Parse(r, "a whole number", (string s, out int v) => TryInt(s, out v), IntRange); break;
+                case Option<int?> o: o.CustomParser = r => Parse<int?>(r, "a whole number", (string s, out int? v) => { bool ok = TryInt(s, out int i); v = i; return ok; }, IntRange); break;
+                case Option<long> o: o.CustomParser = r => Parse(r, "a whole number", (string s, out long v) => long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out v), $"{long.MinValue}..{long.MaxValue}"); break;
             }
         foreach (var sub in command.Subcommands) UseInvariantParsers(sub);
     }
@@ -40,16 +41,22 @@ internal static class NumberOptions
         return ok;
     }
 
+    private static readonly string IntRange = $"{int.MinValue}..{int.MaxValue}";
+
     private static bool TryInt(string s, out int value) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
-    private static T Parse<T>(ArgumentResult result, string kind, TryParse<T> tryParse)
+    private static T Parse<T>(ArgumentResult result, string kind, TryParse<T> tryParse, string? range = null)
     {
         // The last token: a value given twice is the parser's own error ("expects a single argument").
         string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
         if (tryParse(text, out var value)) return value;
         string name = (result.Parent as OptionResult)?.Option.Name ?? "the option";
         string hint = text.Contains(',') && kind == "a number" ? " (write decimals with a point: 0.5)" : "";
-        result.AddError($"{name}: '{text}' is not {kind}{hint}.");
+        // A whole number too large for the option's type ("--seed 99999999999") was said to be "not a whole number".
+        if (range is not null && BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            result.AddError($"{name}: '{text}' is a whole number outside this option's range, {range}.");
+        else
+            result.AddError($"{name}: '{text}' is not {kind}{hint}.");
         return default!;
     }
 }
