@@ -141,6 +141,7 @@ public class AutoencoderTrainingTests
     {
         public long Read;
         private readonly float[] _data = data;
+        public float[] Data => _data;
         public int VectorSize => v;
         public IRowReader OpenPass(int pass) => new Reader(this, pass < passesWithRows ? rows : 0);
         private sealed class Reader(CountedStream s, int rows) : IRowReader
@@ -329,6 +330,23 @@ public class AutoencoderTrainingTests
         Assert.Equal((rows, (long)rows), (count, seen));
         Assert.Equal(data, read);
         Assert.InRange(allocated, 4L * rows * v, 4L * rows * v + 64 * 1024);   // the rows once, not twice
+    }
+
+    // A source that does not say its count was read in chunks of 4,096 rows whatever their width, the first
+    // allocated for its first row: 3 rows of 200,000 values took a 3.3 GB chunk (an OutOfMemoryException under a
+    // 512 MB DOTNET_GCHeapHardLimit), and of 600,000 values 4,096 x V passed int (OverflowException: "Arithmetic
+    // operation resulted in an overflow"). A chunk holds at most 16 MB of rows (4,096 rows up to V = 1,024).
+    [Fact]
+    public void Wide_rows_of_a_source_that_does_not_say_its_count_are_read_in_chunks_of_bounded_size()
+    {
+        const int rows = 3, v = 600_000;
+        var source = new CountedStream(TestData.RandomRows(rows, v, 4), rows, v);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var (read, count, seen) = RowReading.ReadAll(source, long.MaxValue, null, () => new InvalidOperationException(), null);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal((rows, (long)rows), (count, seen));
+        Assert.Equal(source.Data, read);
+        Assert.InRange(allocated, 4L * rows * v, 16L * 1024 * 1024 + 4L * rows * v + 4L * v + 64 * 1024);   // a chunk, the copy, the row read aside
     }
 
     private sealed class SaidSparse(IRowSource inner) : IRowSource

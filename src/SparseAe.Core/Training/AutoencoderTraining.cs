@@ -5,7 +5,7 @@ namespace SparseAe.Training;
 /// command line) come here, and so do library users of Core. It validates the settings once, checks
 /// sizes and memory before any row is used (both: once the first pass is open, whose reader may look at
 /// its first rows to say whether they are sparse; L-BFGS: when the source knows its row count, else, and
-/// for sparse rows again, as the rows are read, every 4,096, and once they are), chooses the optimizer, reads the rows L-BFGS
+/// for sparse rows again, as the rows are read, every 4,096 (every 16 MB of wider rows), and once they are), chooses the optimizer, reads the rows L-BFGS
 /// holds (every row, or a seeded sample of <see cref="TrainerSettings.MaximumRows"/>; sparse rows as their
 /// nonzeros), refuses a value that is not finite, warns about
 /// inputs a sigmoid decoder cannot reconstruct, and reports what it does through

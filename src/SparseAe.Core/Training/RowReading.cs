@@ -48,7 +48,7 @@ internal static class RowReading
 
     /// <summary>
     /// <see cref="ReadAll(IRowSource, long, Random?, Func{Exception}, Action?)"/> from a pass already open on <paramref name="source"/>.
-    /// <paramref name="holding"/> is called with the rows kept so far each time they reach a multiple of 4,096 and more arrive,
+    /// <paramref name="holding"/> is called with the rows kept so far each time they fill a chunk (<see cref="ChunkRows"/>) and more arrive,
     /// before memory is taken for more: the caller checks what those rows will need (and throws to refuse).
     /// </summary>
     public static (float[] Data, int Rows, long Seen) ReadAll(IRowReader reader, IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive,
@@ -60,24 +60,25 @@ internal static class RowReading
         // returned as it is: read in chunks of 4,096 rows and copied into one array, the rows took twice their memory
         // while read, and the dead chunks were still held when L-BFGS allocated its activations (1,000,000 rows of 64
         // under a 1 GB heap limit passed the memory check, 0.8 GB, and ended in an OutOfMemoryException). Other
-        // sources, and rows beyond the count said, go in chunks of 4,096.
-        long first = source.RowCount is long said and > 0 ? Math.Min(said, maxRows) : RowsPerChunk;
+        // sources, and rows beyond the count said, go in chunks of ChunkRows.
+        int chunkRows = ChunkRows(v);
+        long first = source.RowCount is long said and > 0 ? Math.Min(said, maxRows) : chunkRows;
         var chunks = new List<float[]>();
         var row = new float[v];
         Span<float> Slot(long slot) => slot < first
             ? chunks[0].AsSpan((int)slot * v, v)
-            : chunks[1 + (int)((slot - first) / RowsPerChunk)].AsSpan((int)((slot - first) % RowsPerChunk) * v, v);
+            : chunks[1 + (int)((slot - first) / chunkRows)].AsSpan((int)((slot - first) % chunkRows) * v, v);
         long seen = ReadReservoir(maxRows, sampler, tooMany, checkAlive,
             slot =>
             {
                 if (slot < 0) return reader.TryReadRow(row);   // read aside, kept only if it draws a slot
-                if (slot > 0 && slot % RowsPerChunk == 0) holding?.Invoke(slot);
+                if (slot > 0 && slot % chunkRows == 0) holding?.Invoke(slot);
                 if (slot == 0) chunks.Add(new float[first * v]);
                 if (slot < first) return reader.TryReadRow(Slot(slot));
                 // Beyond the first chunk a row is read aside, and a chunk made for it only once it has come (the
                 // end of a source that said its count took a chunk, and with it the copy, after its last row).
                 if (!reader.TryReadRow(row)) return false;
-                if ((slot - first) % RowsPerChunk == 0) chunks.Add(new float[RowsPerChunk * v]);
+                if ((slot - first) % chunkRows == 0) chunks.Add(new float[chunkRows * v]);
                 row.CopyTo(Slot(slot));
                 return true;
             },
@@ -108,6 +109,7 @@ internal static class RowReading
     {
         int v = source.VectorSize;
         maxRows = Math.Min(maxRows, Array.MaxLength / v);   // the dense read's limit: the same rows kept, and every nonzero fits one array
+        int chunkRows = ChunkRows(v);   // the dense read's checks: a row may have V nonzeros
         var keptIndices = new List<int[]>();
         var keptValues = new List<float[]>();
         var indices = new int[v];
@@ -119,7 +121,7 @@ internal static class RowReading
                 if (!TryReadSparse(reader, indices, values, out count)) return false;
                 if (slot >= 0)
                 {
-                    if (slot > 0 && slot % RowsPerChunk == 0) holding?.Invoke(slot);
+                    if (slot > 0 && slot % chunkRows == 0) holding?.Invoke(slot);
                     keptIndices.Add(indices[..count]);
                     keptValues.Add(values[..count]);
                 }
@@ -145,6 +147,13 @@ internal static class RowReading
     }
 
     private const int RowsPerChunk = 4096;
+
+    /// <summary>
+    /// The rows of V values a chunk of the reads holds (and the reads' memory checks come between): 4,096, but no
+    /// more than 16 MB of them, and at least 1. 4,096 rows whatever their width took a 3.3 GB chunk for the first of
+    /// 3 rows of 200,000 values, and at 600,000 values 4,096 x V passed int (an OverflowException).
+    /// </summary>
+    internal static int ChunkRows(int vectorSize) => Math.Clamp((1 << 22) / vectorSize, 1, RowsPerChunk);
 
     /// <summary>How many rows a long read goes between two cancellation checks.</summary>
     public const int RowsPerCheck = RowsPerChunk;
