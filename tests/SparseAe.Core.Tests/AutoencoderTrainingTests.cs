@@ -110,6 +110,31 @@ public class AutoencoderTrainingTests
         Assert.Equal("The row reader Overcounting returned a sparse row of 9 nonzeros; a row of V = 8 values has 0..8.", e.Message);
     }
 
+    // A source whose RowCount says fewer rows than its pass gives: L-BFGS checked the memory of the rows said and
+    // read the rest into chunks without a check, so a source saying 10 rows and giving 3,000,000 of 64 values
+    // under a 512 MB DOTNET_GCHeapHardLimit ended in an OutOfMemoryException in RowReading.ReadAll (ZCA's fit and
+    // the featurizer read so too). The first row beyond the count said is refused, naming the source and the count.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_source_that_gives_more_rows_than_its_RowCount_says_is_refused_at_the_first_extra_row(bool sparse)
+    {
+        const int rows = 20_000, v = 8;
+        var stream = new CountedStream(TestData.RandomRows(rows, v, 5), rows, v);
+        IRowSource source = new Undercounted(sparse ? new SaidSparse(stream) : stream, 10);
+        var e = Assert.Throws<InvalidOperationException>(() => AutoencoderTraining.Run(source, Settings([], [])));
+        Assert.Equal("The row source Undercounted said it has 10 rows (its RowCount), but a pass gave more; " +
+            "a source's RowCount must be the rows each pass gives, or null when it does not know them.", e.Message);
+        Assert.Equal(11, stream.Read);
+    }
+
+    private sealed class Undercounted(IRowSource inner, long said) : IRowSource
+    {
+        public int VectorSize => inner.VectorSize;
+        public IRowReader OpenPass(int pass) => inner.OpenPass(pass);
+        public long? RowCount => said;
+    }
+
     private sealed class NullReaderSource : IRowSource
     {
         public int VectorSize => 8;

@@ -53,7 +53,7 @@ public static class AutoencoderTraining
         // L-BFGS holds every row: sizes are checked before any row is read, and memory as soon as the
         // first pass says whether its rows are sparse, when the source knows how many it has.
         // A cap at or above the rows a source says it has means every row, read as without a cap (no
-        // sample, and a source that has more rows than it said meets the limit below), as ML.NET's
+        // sample, and a source that has more rows than it said is refused by the read), as ML.NET's
         // maximumNumberOfRows does; it was refused when above the limit.
         long? maximumRows = settings.MaximumRows is long cap && rows.RowCount is long said && cap >= said ? null : settings.MaximumRows;
         if (maximumRows > limit)

@@ -60,7 +60,7 @@ internal static class RowReading
         // returned as it is: read in chunks of 4,096 rows and copied into one array, the rows took twice their memory
         // while read, and the dead chunks were still held when L-BFGS allocated its activations (1,000,000 rows of 64
         // under a 1 GB heap limit passed the memory check, 0.8 GB, and ended in an OutOfMemoryException). Other
-        // sources, and rows beyond the count said, go in chunks of ChunkRows.
+        // sources go in chunks of ChunkRows (rows beyond the count said are refused: ReadReservoir).
         int chunkRows = ChunkRows(v);
         long first = source.RowCount is long said and > 0 ? Math.Min(said, maxRows) : chunkRows;
         var chunks = new List<float[]>();
@@ -68,7 +68,7 @@ internal static class RowReading
         Span<float> Slot(long slot) => slot < first
             ? chunks[0].AsSpan((int)slot * v, v)
             : chunks[1 + (int)((slot - first) / chunkRows)].AsSpan((int)((slot - first) % chunkRows) * v, v);
-        long seen = ReadReservoir(maxRows, sampler, tooMany, checkAlive,
+        long seen = ReadReservoir(source, maxRows, sampler, tooMany, checkAlive,
             slot =>
             {
                 if (slot < 0) return reader.TryReadRow(row);   // read aside, kept only if it draws a slot
@@ -115,7 +115,7 @@ internal static class RowReading
         var indices = new int[v];
         var values = new float[v];
         int count = 0;
-        long seen = ReadReservoir(maxRows, sampler, tooMany, checkAlive,
+        long seen = ReadReservoir(source, maxRows, sampler, tooMany, checkAlive,
             slot =>
             {
                 if (!TryReadSparse(reader, indices, values, out count)) return false;
@@ -166,16 +166,23 @@ internal static class RowReading
     /// Algorithm R: a uniform sample of every row in one pass), one random draw a row, so a dense and a
     /// sparse read keep the same rows. Without a sampler a row beyond maxRows throws
     /// <paramref name="tooMany"/>. <paramref name="checkAlive"/> runs every 4,096 rows. Returns the rows read.
+    /// A row beyond the count <paramref name="source"/> says it has is refused: the memory for the rows was checked
+    /// (and the dense read's array sized) by that count, and the rows beyond it grew without a check (a source
+    /// saying 10 rows and giving 3,000,000 of 64 values ended in an OutOfMemoryException under a 512 MB heap).
     /// </summary>
-    private static long ReadReservoir(long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive,
+    private static long ReadReservoir(IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive,
         Func<long, bool> read, Action<long> replace)
     {
+        long said = source.RowCount ?? long.MaxValue;
         long seen = 0;
         while (true)
         {
             if (seen % RowsPerCheck == 0) checkAlive?.Invoke();
             bool aside = seen >= maxRows;
             if (!read(aside ? -1 : seen)) return seen;
+            if (seen == said)
+                throw new InvalidOperationException($"The row source {source.GetType().Name}{(source.Description is { } d ? $" ({d})" : "")} said it has {said} rows (its RowCount), " +
+                    "but a pass gave more; a source's RowCount must be the rows each pass gives, or null when it does not know them.");
             if (aside)
             {
                 if (sampler is null) throw tooMany();
