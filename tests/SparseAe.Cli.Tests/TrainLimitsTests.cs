@@ -74,6 +74,22 @@ public class TrainLimitsTests
     }
 
     [Fact]
+    public void Rows_too_many_for_ZCA_to_hold_in_memory_are_refused_before_they_are_read_not_as_an_internal_error()
+    {
+        // ZCA's estimator checked its matrices (64 V^2 bytes) and read the rows whole without a check: 600,000 8x8
+        // patches under a 256 MB heap ended in "internal error: OutOfMemoryException: Exception of type
+        // 'System.OutOfMemoryException' was thrown." (exit 1) while ZCA copied them.
+        var dir = Cli.TempDirectory();
+        var start = Cli.StartInfo(dir, "train", "--patch", "8", "--patches", "600000", "--whiten", "zca", "--hidden", "4", "--iterations", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Matches(@"^error: ZCA of 600000 rows of 64 values \(the rows in one array, and a 64x64 covariance and its eigendecomposition, in double\) " +
+            @"needs about 0\.\d+ GB of memory, but about 0\.\d+ GB are available; set maximumRows to fit on a random sample of the rows\.$", error.TrimEnd());
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void More_rows_than_LBFGS_can_hold_are_said_in_flags_not_in_the_librarys_settings()
     {
         // It was the library's advice, in settings the command line does not have: "... set MaximumRows to train

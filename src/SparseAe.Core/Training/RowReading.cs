@@ -37,17 +37,19 @@ internal static class RowReading
     /// <paramref name="maxRows"/> rows and a <paramref name="sampler"/> is given, a uniform random
     /// sample of <paramref name="maxRows"/> of them in one pass (<see cref="ReadReservoir"/>). Without a
     /// sampler, more than <paramref name="maxRows"/> rows throw <paramref name="tooMany"/>. Throws
-    /// <see cref="NoRows"/> when there are none. <paramref name="checkAlive"/> runs every 4,096 rows (cancellation).
+    /// <see cref="NoRows"/> when there are none. <paramref name="checkAlive"/> runs every 4,096 rows (cancellation);
+    /// <paramref name="holding"/> as in the overload that takes an open pass.
     /// </summary>
     /// <returns>The rows kept, how many, and how many the source had.</returns>
-    public static (float[] Data, int Rows, long Seen) ReadAll(IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive)
+    public static (float[] Data, int Rows, long Seen) ReadAll(IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive,
+        Action<long>? holding = null)
     {
         using var reader = Open(source, 0);
-        return ReadAll(reader, source, maxRows, sampler, tooMany, checkAlive);
+        return ReadAll(reader, source, maxRows, sampler, tooMany, checkAlive, holding);
     }
 
     /// <summary>
-    /// <see cref="ReadAll(IRowSource, long, Random?, Func{Exception}, Action?)"/> from a pass already open on <paramref name="source"/>.
+    /// <see cref="ReadAll(IRowSource, long, Random?, Func{Exception}, Action?, Action{long}?)"/> from a pass already open on <paramref name="source"/>.
     /// <paramref name="holding"/> is called with the rows kept so far each time they fill a chunk (<see cref="ChunkRows"/>) and more arrive,
     /// before memory is taken for more: the caller checks what those rows will need (and throws to refuse).
     /// </summary>

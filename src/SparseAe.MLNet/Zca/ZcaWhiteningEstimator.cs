@@ -63,10 +63,15 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
             throw new ArgumentOutOfRangeException("maximumRows", _maximumRows, $"maximumRows is {_maximumRows}, but ZCA can hold at most {limit} rows of {d} values.");
         Exception TooMany(long count) => new ArgumentException(   // too many rows, as the autoencoder's: an ArgumentException
             $"Column '{column.Name}' has {count} rows, more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them.", "input");
-        if (input.GetRowCount() is long known && known > limit && _maximumRows is null) throw TooMany(known);
+        long? count = input.GetRowCount();
+        if (count is long known && known > limit && _maximumRows is null) throw TooMany(known);
+        // The rows are held whole: checked before they are read when the view says how many, else as they arrive.
+        string advice = _maximumRows is long most ? $"lower maximumRows (now {most})" : "set maximumRows to fit on a random sample of the rows";
+        if (count is long said) ZcaWhitening.EnsureMemory(d, Math.Min(said, _maximumRows ?? said), readSoFar: false, advice);
         var sampler = _maximumRows is null ? null : new Random(_seed ?? HostAccess.NextSeed(_host));
         var (data, rows, seen) = RowReading.ReadAll(new DataViewRows(input, column, d), _maximumRows ?? limit, sampler,
-            () => TooMany(limit + 1), () => HostAccess.CheckAlive(_host));   // as the autoencoder: the row that crossed the limit
+            () => TooMany(limit + 1), () => HostAccess.CheckAlive(_host),   // as the autoencoder: the row that crossed the limit
+            count is null ? kept => ZcaWhitening.EnsureMemory(d, kept, readSoFar: true, advice) : null);
         ZcaWhitening whitening;
         try
         {
