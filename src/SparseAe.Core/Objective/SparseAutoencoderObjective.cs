@@ -48,7 +48,10 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
 
     // Each chunk works through its rows in blocks of BlockRows, so a block's activations and deltas
     // stay in L1/L2 between the kernels that touch them (measured: docs/performance.md).
-    private const int BlockRows = 128;
+    internal const int BlockRows = 128;
+
+    /// <summary>TopK's decoder tile, in columns (each thread holds one tile of floats): for the memory estimate.</summary>
+    internal const int DecodeTileColumns = SparseCodeState.DecodeTile;
 
     private readonly ObjectiveSettings _settings;
     private readonly int _v, _h, _hp, _threads;

@@ -1,3 +1,5 @@
+using SparseAe.Objective;
+
 namespace SparseAe.Training;
 
 /// <summary>
@@ -8,9 +10,9 @@ namespace SparseAe.Training;
 /// <remarks>
 /// n = 2HV + H + V parameters. L-BFGS: theta and gradient in float and double copies, eleven double
 /// vectors of the optimiser and line search, 2 x min(memory, iterations) correction pairs in float
-/// (a pair is allocated when the optimiser first stores one), one float gradient
-/// per worker thread, and the activations of every row, (rows, H + V) floats. Adam: theta, gradient
-/// and the two moment vectors, the per-thread gradients, one batch's activations and the shuffle pool.
+/// (a pair is allocated when the optimiser first stores one), and the objective
+/// (<see cref="ObjectiveBytes"/>) over every row. Adam: theta, gradient and the two moment vectors, the
+/// objective over one batch, the batch and the shuffle pool.
 /// The estimate leaves out the data themselves (the caller adds them: L-BFGS's copy of dense rows,
 /// 4 V bytes a row; sparse rows are checked once read).
 /// </remarks>
@@ -21,8 +23,33 @@ internal static class MemoryBudget
         double n = 2.0 * hidden * visible + hidden + visible;
         int threads = Objective.SparseAutoencoderObjective.ThreadsFor(s.Threads, rows);
         int pairs = Optimization.Lbfgs.StoredPairs(s.LbfgsMemory, s.MaxIterations);
-        double bytes = n * (16 + 88 + 8.0 * pairs + 4 + 4.0 * threads) + 4.0 * rows * (hidden + visible) + 8.0 * hidden * visible;
+        double bytes = n * (16 + 88 + 8.0 * pairs + 4) + ObjectiveBytes(visible, hidden, threads, rows, s.Objective, sparseRows: false);
         return (long)Math.Min(bytes, long.MaxValue);
+    }
+
+    /// <summary>
+    /// What <see cref="Objective.SparseAutoencoderObjective"/> allocates to evaluate <paramref name="rows"/> rows at once
+    /// on <paramref name="threads"/> threads, in bytes, with Hp = H padded to whole vectors of this CPU
+    /// (<see cref="Kernels.RowMatrixKernels.PaddedWidth"/>): W1^T, W2 and W2^T as three V x Hp float matrices; per thread
+    /// the gradients of W1 and W2 (V x Hp each; sparse rows add W1's transposed, TopK W2's as H x V), a block of hidden
+    /// deltas and its sums; the activations of the rows, (rows, Hp + V), JumpReLU's pre-activations, (rows, Hp), and
+    /// TopK's selections, K + AuxK a row. Counted as 2HV floats (H unpadded) for the matrices and one parameter-sized
+    /// gradient a thread, it was short by 12 V Hp - 8 H V bytes and more: L-BFGS on 3 rows of 600,000 values with H = 2
+    /// (Hp = 16 on AVX-512) was estimated at 0.38 GB, passed under a 512 MB heap limit and ended in an
+    /// OutOfMemoryException in the line search.
+    /// </summary>
+    internal static double ObjectiveBytes(int visible, int hidden, int threads, long rows, ObjectiveSettings objective, bool sparseRows)
+    {
+        double v = visible, h = hidden, hp = Kernels.RowMatrixKernels.PaddedWidth(hidden);
+        bool topK = objective.Activation == ActivationKind.TopK, jumpReLU = objective.Activation == ActivationKind.JumpReLU;
+        int k = topK ? objective.K : 0, auxK = topK ? Math.Max(objective.AuxKFor(visible, hidden), 1) : 0;
+        const int blockRows = Objective.SparseAutoencoderObjective.BlockRows;
+        double perThread = 4 * v * hp * (sparseRows ? 3 : 2) + (topK ? 4 * h * v : 0)
+            + 4.0 * blockRows * (hp + k) + 8 * v + 48 * hp + 4.0 * Objective.SparseAutoencoderObjective.DecodeTileColumns;
+        double shared = 12 * v * hp + 8 * hp + 4 * v + 8 * h + (objective.IsSparseCode ? 40 * h : 0)
+            + rows * (4 * (hp + v) + (jumpReLU ? 4 * hp : 0) + (topK ? 8 + 12.0 * (k + auxK) : 0));
+        // Each array's header, the 64 bytes an aligned one may give away, and small scratch arrays: measured under 10 KB.
+        return shared + perThread * threads + 16384.0 * (1 + threads);
     }
 
     /// <param name="visible">V.</param>
@@ -39,7 +66,9 @@ internal static class MemoryBudget
         var (poolRows, batchRows) = MiniBatchRows(s, rows);
         double n = 2.0 * hidden * visible + hidden + visible;
         int threads = Objective.SparseAutoencoderObjective.ThreadsFor(s.Threads, batchRows);
-        double bytes = n * (16 + 4.0 * threads) + 4.0 * batchRows * (2.0 * hidden + 2 * visible) + (sparseRows ? 0 : 4.0 * poolRows * visible) + 8.0 * hidden * visible;
+        double hp = Kernels.RowMatrixKernels.PaddedWidth(hidden);
+        double bytes = n * 16 + ObjectiveBytes(visible, hidden, threads, batchRows, s.Objective, sparseRows)
+            + 4.0 * batchRows * (hp + visible) + (sparseRows ? 0 : 4.0 * poolRows * visible);
         return (long)Math.Min(bytes, long.MaxValue);
     }
 
