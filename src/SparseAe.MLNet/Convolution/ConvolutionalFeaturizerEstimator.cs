@@ -48,8 +48,18 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         ConvolutionalFeaturizerTransformer.CheckImageShape(column, o.ImageHeight, o.ImageWidth, nameof(input));
         using var channel = _host.Start("Convolutional features");
         void CheckAlive() => HostAccess.CheckAlive(_host);
+        // The images are held whole, 4 bytes a pixel, beside the patches sampled from them: checked before they are read
+        // when the view says how many, else as they arrive. 300,000 images of 28x28 under a 512 MB heap limit ended in a
+        // bare OutOfMemoryException in the read.
+        void EnsureMemory(long images, bool readSoFar) => MemoryBudget.Ensure(4L * images * pixels + 4L * o.PatchCount * length,
+            $"The convolutional featurizer's fit on {(readSoFar ? "the " : "")}{images} images of {o.ImageHeight}x{o.ImageWidth}{(readSoFar ? " read so far" : "")} " +
+            $"(the images in one array, beside {o.PatchCount} patches of {length} values)",
+            $"fit on fewer images (a sample: mlContext.Data.TakeRows or ShuffleRows then TakeRows) or lower PatchCount (now {o.PatchCount})");
+        long? said = input.GetRowCount();
+        if (said is long known) EnsureMemory(known, readSoFar: false);
         var (images, count, _) = RowReading.ReadAll(new DataViewRows(input, column, pixels), long.MaxValue, null,
-            () => new InvalidOperationException($"Column '{column.Name}' has more than {Array.MaxLength / pixels} images of {pixels} pixels, more than one array holds; pass a sample of them."), CheckAlive);
+            () => new InvalidOperationException($"Column '{column.Name}' has more than {Array.MaxLength / pixels} images of {pixels} pixels, more than one array holds; pass a sample of them."), CheckAlive,
+            said is null ? kept => EnsureMemory(kept, readSoFar: true) : null);
 
         int seed = o.Autoencoder.Seed ?? HostAccess.NextSeed(_host);   // one seed for the patches and the training
         var patches = PatchSampling.Sample(images, count, o.ImageHeight, o.ImageWidth, o.PatchSize, o.PatchCount, seed);
