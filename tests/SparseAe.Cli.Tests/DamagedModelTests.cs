@@ -1,0 +1,141 @@
+using Xunit;
+using static SparseAe.Cli.Tests.ModelCommandTests;
+
+namespace SparseAe.Cli.Tests;
+
+/// <summary>featurize and show given a model file that is damaged, cut, empty, or not a model.</summary>
+public class DamagedModelTests
+{
+    [Fact]
+    public void A_model_whose_autoencoder_block_fails_its_CRC_is_refused_with_the_loaders_message()
+    {
+        // ML.NET creates the transformer by reflection, so the loader's InvalidDataException arrives wrapped
+        // in a TargetInvocationException; the command must still say what is wrong, in one line, exit code 2.
+        var (dir, _) = TrainSmall();
+        EditModelEntry(Path.Combine(dir, "model.zip"), bytes => { bytes[bytes.Length / 2] ^= 0x10; return bytes; });
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Cannot load model 'model.zip': The SparseAe model is damaged: the CRC-32 at offset ", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(dir, "x.png")));
+    }
+
+    [Theory]
+    [InlineData("cut", "One of the identified items was in an invalid format")]
+    [InlineData("deleted", "Corrupt model file")]
+    public void A_zip_whose_model_entry_is_cut_or_missing_is_called_damaged(string damage, string mlnetSays)
+    {
+        // ML.NET's own words alone did not say that the zip, or which part of it, was at fault.
+        var (dir, _) = TrainSmall();
+        EditModelEntry(Path.Combine(dir, "model.zip"), bytes => damage == "cut" ? bytes[..200] : null);
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal($"error: Cannot load model 'model.zip': the zip does not hold a model ML.NET can decode: an entry is missing, cut short or damaged (ML.NET: {mlnetSays}).", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "x.png")));
+    }
+
+    [Fact]
+    public void A_model_zip_cut_short_is_said_to_be_one()
+    {
+        // A zip whose end is missing (a copy or download cut short) passed the "PK" check and said .NET's words
+        // alone: "Cannot load model 'cut.zip': End of Central Directory record could not be found."
+        var (dir, _) = TrainSmall();
+        var bytes = File.ReadAllBytes(Path.Combine(dir, "model.zip"));
+        File.WriteAllBytes(Path.Combine(dir, "cut.zip"), bytes[..(bytes.Length / 2)]);
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "cut.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Cannot load model 'cut.zip': it is a zip archive cut short or damaged, so its list of entries cannot be read " +
+            "(.NET: End of Central Directory record could not be found); a saved model is a whole zip: copy or save it again.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "x.png")));
+    }
+
+    [Fact]
+    public void A_zip_that_holds_no_model_is_said_to_hold_none()
+    {
+        // A zip of a text file said ML.NET's words alone: "Cannot load model 'notes.zip': Repository doesn't
+        // contain entry DataLoaderModel/Model.key".
+        var dir = Cli.TempDirectory();
+        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(dir, "notes.zip"), System.IO.Compression.ZipArchiveMode.Create))
+        using (var entry = new StreamWriter(zip.CreateEntry("notes.txt").Open()))
+            entry.Write("not a model");
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "notes.zip", "--csv", "notes.zip", "--out", "f.csv");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Cannot load model 'notes.zip': the zip holds no saved ML.NET model: it lacks an entry every saved model has " +
+            "(ML.NET: Repository doesn't contain entry DataLoaderModel/Model.key); give a zip saved by sparseae train or MLContext.Model.Save.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
+    [Fact]
+    public void A_model_that_names_an_assembly_that_does_not_exist_is_called_damaged()
+    {
+        // A damaged byte in the loader's assembly name: ML.NET's Assembly.Load throws FileNotFoundException,
+        // whose words alone read like a broken install.
+        var (dir, _) = TrainSmall();
+        EditModelEntry(Path.Combine(dir, "model.zip"), bytes =>
+        {
+            var name = System.Text.Encoding.Unicode.GetBytes("SparseAe.MLNet");
+            int at = bytes.AsSpan().IndexOf(name);
+            if (at < 0) { name = System.Text.Encoding.UTF8.GetBytes("SparseAe.MLNet"); at = bytes.AsSpan().IndexOf(name); }
+            Assert.True(at >= 0, "the entry names its assembly");
+            bytes[at + name.Length - (name.Length == 14 ? 2 : 4)] = (byte)'f';   // SparseAe.MLNft
+            return bytes;
+        });
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Cannot load model 'model.zip': it names a component in an assembly that cannot be loaded, so the zip is damaged or the model needs a package this program lacks " +
+            "(Could not load file or assembly 'SparseAe.MLNft, Version=0.1.0.0, Culture=neutral, PublicKeyToken=null'. The system cannot find the file specified).", error.TrimEnd());
+    }
+
+    /// <summary>Replaces the autoencoder's Model.key entry in a model zip by edit(its bytes); null deletes it.</summary>
+    internal static void EditModelEntry(string zipPath, Func<byte[], byte[]?> edit)
+    {
+        using var zip = System.IO.Compression.ZipFile.Open(zipPath, System.IO.Compression.ZipArchiveMode.Update);
+        var entry = zip.Entries.Where(e => e.Name == "Model.key").MaxBy(e => e.Length)!;
+        byte[] bytes;
+        using (var s = entry.Open()) { using var m = new MemoryStream(); s.CopyTo(m); bytes = m.ToArray(); }
+        var name = entry.FullName;
+        entry.Delete();
+        if (edit(bytes) is not { } edited) return;
+        using var w = zip.CreateEntry(name).Open();
+        w.Write(edited);
+    }
+
+    [Fact]
+    public void An_empty_file_a_zip_named_onnx_and_a_damaged_assembly_name_are_said_for_what_they_are()
+    {
+        var (dir, csv) = TrainSmall();
+        File.WriteAllBytes(Path.Combine(dir, "empty.zip"), []);
+        var (code, _, error) = Cli.Run(dir, "show", "--model", "empty.zip");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Cannot load model 'empty.zip': the file is empty; a saved ML.NET model is a zip archive.", error.TrimEnd());
+
+        File.Copy(Path.Combine(dir, "model.zip"), Path.Combine(dir, "fake.onnx"));
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "fake.onnx", "--csv", csv, "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.EndsWith("The file is a zip archive, as a saved ML.NET model is: give it a .zip name, or export it with sparseae export-onnx.", error.TrimEnd());
+
+        // The culture in the key's assembly name damaged (the zip's own CRCs right): .NET's "Culture is not supported".
+        var damaged = Path.Combine(dir, "culture.zip");
+        using (var source = System.IO.Compression.ZipFile.OpenRead(Path.Combine(dir, "model.zip")))
+        using (var target = System.IO.Compression.ZipFile.Open(damaged, System.IO.Compression.ZipArchiveMode.Create))
+            foreach (var entry in source.Entries)
+            {
+                using var read = new MemoryStream();
+                using (var s = entry.Open()) s.CopyTo(read);
+                var bytes = read.ToArray();
+                if (entry.FullName.EndsWith("Model.key", StringComparison.Ordinal))
+                {
+                    var text = System.Text.Encoding.Unicode;
+                    var from = text.GetBytes("Culture=neutral");
+                    int at = bytes.AsSpan().IndexOf(from);
+                    Assert.True(at >= 0, "the key names a culture");
+                    text.GetBytes("Culture=neut@@@").CopyTo(bytes, at);
+                }
+                using var write = target.CreateEntry(entry.FullName).Open();
+                write.Write(bytes);
+            }
+        (code, _, error) = Cli.Run(dir, "show", "--model", "culture.zip");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: Cannot load model 'culture.zip': the zip does not hold a model ML.NET can decode: an entry is damaged (", error.TrimEnd());
+    }
+}

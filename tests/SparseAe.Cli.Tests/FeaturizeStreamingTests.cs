@@ -1,0 +1,148 @@
+using Xunit;
+using static SparseAe.Cli.Tests.ModelCommandTests;
+
+namespace SparseAe.Cli.Tests;
+
+/// <summary>featurize over CSVs larger than memory, from standard input and to standard output, and show to standard output.</summary>
+public class FeaturizeStreamingTests
+{
+    [Fact]
+    public void Featurize_streams_rows_so_a_CSV_larger_than_memory_is_featurized_from_a_zip_and_from_a_graph()
+    {
+        // featurize held every value and every feature: a 48 MB CSV under a 64 MB heap was "error: CSV 'big.csv'
+        // (48000000 bytes) does not fit in memory", and more features than one array holds were refused.
+        var (dir, _) = TrainSmall();
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
+        string row = string.Join(',', Enumerable.Range(0, 16).Select(i => $"0.{1 + i % 8}"));
+        File.WriteAllText(Path.Combine(dir, "one.csv"), row + "\n");
+        File.WriteAllText(Path.Combine(dir, "big.csv"), string.Concat(Enumerable.Repeat(row + "\n", 750_000)));   // 48 MB
+        foreach (var model in new[] { "model.zip", "model.onnx" })
+        {
+            Assert.Equal(0, Cli.Run(dir, "featurize", "--model", model, "--csv", "one.csv", "--out", "one-features.csv").ExitCode);
+            string expected = File.ReadLines(Path.Combine(dir, "one-features.csv")).Last();
+            var start = Cli.StartInfo(dir, "featurize", "--model", model, "--csv", "big.csv", "--out", "f.csv");
+            start.Environment["DOTNET_GCHeapHardLimit"] = "0x4000000";   // 64 MB
+            var (code, output, error) = Cli.Run(start);
+            Assert.True(code == 0, $"{model}: exit {code}: {error}\n{output}");
+            Assert.Contains("wrote f.csv: 750000 rows of 6 features", output);
+            int lines = 0;
+            foreach (var line in File.ReadLines(Path.Combine(dir, "f.csv")))
+            {
+                if (lines++ == 0) Assert.Equal("h0,h1,h2,h3,h4,h5", line);
+                else if (line != expected) Assert.Fail($"{model}: line {lines} is \"{line}\", not the first row's features \"{expected}\"");
+            }
+            Assert.Equal(750_001, lines);
+        }
+    }
+
+    // featurize streams: a bad value is found while the features before it are being written. Nothing of
+    // them reaches --out, from a zip or from a graph, and no temporary file is left.
+    [Fact]
+    public void A_bad_value_late_in_the_CSV_stops_featurize_naming_its_line_and_keeps_the_old_output()
+    {
+        var (dir, csv) = TrainSmall();
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
+        var lines = Enumerable.Repeat(File.ReadLines(csv).First(), 9000).ToArray();
+        var fields = lines[8000].Split(',');
+        fields[3] = "abc";
+        lines[8000] = string.Join(',', fields);
+        File.WriteAllLines(Path.Combine(dir, "late.csv"), lines);
+        foreach (var model in new[] { "model.zip", "model.onnx" })
+        {
+            File.WriteAllText(Path.Combine(dir, "f.csv"), "old");
+            var (code, output, error) = Cli.Run(dir, "featurize", "--model", model, "--csv", "late.csv", "--out", "f.csv");
+            Assert.True(code == 2, $"{model}: exit {code}: {error}\n{output}");
+            Assert.Equal("error: CSV 'late.csv' line 8001, column 4: \"abc\" is not a number; every value must be a number in the invariant culture (e.g. 0.25 or 1.5E-3).", error.TrimEnd());
+            Assert.Equal("old", File.ReadAllText(Path.Combine(dir, "f.csv")));
+            Assert.Empty(Directory.GetFiles(dir, ".f.csv.*"));
+        }
+    }
+
+    // --csv /dev/stdin: the check that the file is text read the pipe's first 4 KiB, and the CSV reader then
+    // began in the middle of a line ("Input column 'Features' must be a vector of 16 Single values ... but has
+    // 6"). The file is now opened once, its first bytes checked and then read again from memory.
+    [Fact]
+    public void A_CSV_piped_to_standard_input_is_featurized_as_the_file_is_and_trained_on()
+    {
+        var (dir, csv) = TrainSmall();
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
+        string text = File.ReadAllText(csv);
+        Assert.True(text.Length > 3 * 4096, "the pipe holds more than the check's 4 KiB");
+        foreach (var model in new[] { "model.zip", "model.onnx" })
+        {
+            Assert.Equal(0, Cli.Run(dir, "featurize", "--model", model, "--csv", "in.csv", "--out", "file.csv").ExitCode);
+            var (code, output, error) = Cli.Run(Cli.StartInfo(dir, "featurize", "--model", model, "--csv", "/dev/stdin", "--out", "pipe.csv"), text);
+            Assert.True(code == 0, $"{model}: exit {code}: {error}\n{output}");
+            Assert.Contains("wrote pipe.csv: 50 rows of 6 features", output);
+            Assert.Equal(File.ReadAllText(Path.Combine(dir, "file.csv")), File.ReadAllText(Path.Combine(dir, "pipe.csv")));
+        }
+        var (trained, said, why) = Cli.Run(Cli.StartInfo(dir, "train", "--csv", "/dev/stdin", "--hidden", "6", "--iterations", "2", "--model", "piped.zip"), text);
+        Assert.True(trained == 0, $"train: exit {trained}: {why}\n{said}");
+        Assert.Contains("training a 16-6-16 sparse autoencoder on 50 ", said);
+    }
+
+    [Fact]
+    public void A_CSV_that_does_not_fit_in_memory_for_training_is_said_in_one_line_not_as_an_internal_error()
+    {
+        // train --csv holds every value: "internal error: OutOfMemoryException: Exception of type
+        // 'System.OutOfMemoryException' was thrown." (exit 1).
+        var dir = Cli.TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "big.csv"), string.Concat(Enumerable.Repeat(string.Join(',', Enumerable.Repeat("0.5", 16)) + "\n", 750_000)));
+        File.WriteAllText(Path.Combine(dir, "model.zip"), "old");
+        var start = Cli.StartInfo(dir, "train", "--csv", "big.csv", "--hidden", "6", "--iterations", "2");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x4000000";   // 64 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: CSV 'big.csv' (48000000 bytes) does not fit in memory: ", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(dir, "model.zip")));
+    }
+
+    [Fact]
+    public void Features_written_to_standard_output_are_data_and_the_note_goes_to_standard_error()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var (dir, csv) = TrainSmall();
+        // /dev/stdout was renamed over: "internal error: Could not find file '/proc/self/fd/.pipe...tmp'".
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", csv, "--out", "/dev/stdout");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Equal(51, lines.Length);
+        Assert.Equal("h0,h1,h2,h3,h4,h5", lines[0]);
+        Assert.Contains("wrote /dev/stdout: 50 rows of 6 features", error);
+    }
+
+    [Fact]
+    public void Features_piped_to_a_reader_that_stops_early_end_quietly_as_a_tool_that_SIGPIPE_ends()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var (dir, _) = TrainSmall();
+        // 200,000 rows, far more than a pipe holds, so that featurize writes on after head has gone.
+        File.WriteAllLines(Path.Combine(dir, "big.csv"), Enumerable.Repeat(string.Join(',', Enumerable.Repeat("0.5", 16)), 200_000));
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("dotnet \"$0\" featurize --model model.zip --csv big.csv --out /dev/stdout | head -n 2; echo \"exit ${PIPESTATUS[0]}\"");
+        start.ArgumentList.Add(Cli.Path);
+        var (_, output, error) = Cli.Run(start);
+        // It said "error: Broken pipe : '/dev/stdout'" and exited 2, as for bad data.
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("h0,h1,h2,h3,h4,h5", lines[0]);
+        Assert.Equal("exit 141", lines[2]);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public void A_filter_grid_written_to_standard_output_is_the_PNG_alone_and_the_note_goes_to_standard_error()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var (dir, _) = TrainSmall();
+        // The note followed the PNG on standard output ("...IEND\xaeB`\x82wrote /dev/stdout: 6 filters of 4x4"),
+        // and over a file redirection it overwrote the PNG's first bytes.
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "/dev/stdout");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.DoesNotContain("wrote", output);
+        Assert.True(output.StartsWith("\uFFFDPNG", StringComparison.Ordinal), "standard output is not the PNG alone");
+        Assert.Contains("wrote /dev/stdout: 6 filters of 4x4", error);
+    }
+}
