@@ -8,18 +8,6 @@ namespace SparseAe.MLNet.Tests;
 /// <summary>L-BFGS and ZCA hold every row: MaximumRows samples them, and a view too large is refused before reading.</summary>
 public class MaximumRowsTests
 {
-    // Says it has `rows` rows and fails the test if any row is read.
-    private sealed class HugeView(IDataView schemaSource, long rows) : IDataView
-    {
-        public bool CanShuffle => false;
-        public DataViewSchema Schema => schemaSource.Schema;
-        public long? GetRowCount() => rows;
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-            => throw new InvalidOperationException("a row was read");
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
-            => throw new InvalidOperationException("a row was read");
-    }
-
     private static readonly MLContext Ml = new(seed: 1);
     private static IDataView Rows(int count, int seed = 3) => Ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(count, seed));
 

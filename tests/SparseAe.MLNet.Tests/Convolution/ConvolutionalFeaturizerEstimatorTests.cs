@@ -13,18 +13,6 @@ public class ConvolutionalFeaturizerEstimatorTests
         public float[] Pixels { get; set; } = new float[784];
     }
 
-    // Says it has `rows` rows and fails the test if any row is read.
-    private sealed class HugeView(IDataView schemaSource, long rows) : IDataView
-    {
-        public bool CanShuffle => false;
-        public DataViewSchema Schema => schemaSource.Schema;
-        public long? GetRowCount() => rows;
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-            => throw new InvalidOperationException("a row was read");
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
-            => throw new InvalidOperationException("a row was read");
-    }
-
     // The featurizer holds every image it fits on and read them without a memory check: 300,000 images of 28x28 under a
     // 512 MB heap limit ended in a bare OutOfMemoryException in the read. A view that says how many images it has is
     // now refused before any is read, with the sizes and what to lower (here 2 billion images, 6.3 TB).
