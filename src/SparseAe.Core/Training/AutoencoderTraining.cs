@@ -65,8 +65,9 @@ public static class AutoencoderTraining
             "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.", "input");
         // What L-BFGS allocates for `used` rows, and the rows themselves unless they are held already
         // (dense: 4 V bytes a row; sparse rows: checked again once read, as their nonzeros are unknown before).
-        void EnsureMemory(long used, long rowBytes, bool readSoFar = false) => MemoryBudget.Ensure(
-            MemoryBudget.FullBatchBytes(v, h, used, settings) + rowBytes, $"Training {network} with L-BFGS on {(readSoFar ? "the " : "")}{used} rows{(readSoFar ? " read so far" : "")}",
+        // Sparse rows: the objective's sparse path allocates more (W1's transposed gradient, a sigmoid's densified block).
+        void EnsureMemory(long used, long rowBytes, bool sparse, bool readSoFar = false) => MemoryBudget.Ensure(
+            MemoryBudget.FullBatchBytes(v, h, used, settings, sparse) + rowBytes, $"Training {network} with L-BFGS on {(readSoFar ? "the " : "")}{used} rows{(readSoFar ? " read so far" : "")}",
             // The correction pairs are min(LbfgsMemory, MaxIterations) copies of the parameters: they can be the bulk.
             $"{(settings.MaximumRows is long m ? $"lower MaximumRows (now {m})" : "set MaximumRows to train on a random sample of the rows")}, use fewer hidden units, keep fewer correction pairs (LbfgsMemory, now {settings.LbfgsMemory}), or use Adam, which streams the rows");
         if (rows.RowCount is long rowCount && rowCount > limit && maximumRows is null) throw TooMany(rowCount);
@@ -74,7 +75,7 @@ public static class AutoencoderTraining
         {
             // Already in one array: no copy, and the source checked its values.
             if (array.Rows == 0) throw RowReading.NoRows(rows);   // ReadAll says the same
-            EnsureMemory(array.Rows, 0);
+            EnsureMemory(array.Rows, 0, sparse: false);
             return TrainHeld(array.Data, null, array.Rows, array.Rows);
         }
 
@@ -96,21 +97,21 @@ public static class AutoencoderTraining
             if (rows.RowCount is long known)
             {
                 long used = Math.Min(known, maximumRows ?? known);
-                EnsureMemory(used, sparse ? 0 : 4 * used * v);
+                EnsureMemory(used, sparse ? 0 : 4 * used * v, sparse);
             }
             var sampler = maximumRows is null ? null : new Random(settings.Seed);
             long maxRows = maximumRows ?? limit;
             // Rows whose size was unknown above (a source that does not say how many, sparse rows) are checked as they
             // arrive, the rows held so far (they were read whole first, and could run out of memory before any check).
-            Action<long>? holding = rows.RowCount is null || sparse ? kept => EnsureMemory(kept, 0, readSoFar: true) : null;
+            Action<long>? holding = rows.RowCount is null || sparse ? kept => EnsureMemory(kept, 0, sparse, readSoFar: true) : null;
             if (sparse)
             {
                 var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, nameof(rows), holding);
-                EnsureMemory(batch.Rows, 0);   // the rows are held now (their size was unknown before); their activations are not yet
+                EnsureMemory(batch.Rows, 0, sparse: true);   // the rows are held now (their size was unknown before); their activations are not yet
                 return (default, batch, batch.Rows, all);
             }
             var (data, kept, total) = RowReading.ReadAll(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, holding);
-            if (rows.RowCount is null) EnsureMemory(kept, 0);
+            if (rows.RowCount is null) EnsureMemory(kept, 0, sparse: false);
             return (data, null, kept, total);
         }
 

@@ -18,12 +18,13 @@ namespace SparseAe.Training;
 /// </remarks>
 internal static class MemoryBudget
 {
-    public static long FullBatchBytes(int visible, int hidden, long rows, TrainerSettings s)
+    // sparseRows: rows held as their nonzeros, whose objective allocates more (ObjectiveBytes).
+    public static long FullBatchBytes(int visible, int hidden, long rows, TrainerSettings s, bool sparseRows = false)
     {
         double n = 2.0 * hidden * visible + hidden + visible;
         int threads = Objective.SparseAutoencoderObjective.ThreadsFor(s.Threads, rows);
         int pairs = Optimization.Lbfgs.StoredPairs(s.LbfgsMemory, s.MaxIterations);
-        double bytes = n * (16 + 88 + 8.0 * pairs + 4) + ObjectiveBytes(visible, hidden, threads, rows, s.Objective, sparseRows: false);
+        double bytes = n * (16 + 88 + 8.0 * pairs + 4) + ObjectiveBytes(visible, hidden, threads, rows, s.Objective, sparseRows);
         return (long)Math.Min(bytes, long.MaxValue);
     }
 
@@ -32,7 +33,9 @@ internal static class MemoryBudget
     /// on <paramref name="threads"/> threads, in bytes, with Hp = H padded to whole vectors of this CPU
     /// (<see cref="Kernels.RowMatrixKernels.PaddedWidth"/>): W1^T, W2 and W2^T as three V x Hp float matrices; per thread
     /// the gradients of W1 and W2 (V x Hp each; sparse rows add W1's transposed, TopK W2's as H x V), a block of hidden
-    /// deltas and its sums; the activations of the rows, (rows, Hp + V), JumpReLU's pre-activations, (rows, Hp), and
+    /// deltas and its sums, and for sparse rows under a sigmoid decoder a block of BlockRows rows densified (its delta
+    /// reads every x; left out, 300 sparse rows of 6,000 values with H = 2 allocated 12.7 MB against 9.6 MB counted);
+    /// the activations of the rows, (rows, Hp + V), JumpReLU's pre-activations, (rows, Hp), and
     /// TopK's selections, K + AuxK a row. Counted as 2HV floats (H unpadded) for the matrices and one parameter-sized
     /// gradient a thread, it was short by 12 V Hp - 8 H V bytes and more: L-BFGS on 3 rows of 600,000 values with H = 2
     /// (Hp = 16 on AVX-512) was estimated at 0.38 GB, passed under a 512 MB heap limit and ended in an
@@ -45,6 +48,7 @@ internal static class MemoryBudget
         int k = topK ? objective.K : 0, auxK = topK ? Math.Max(objective.AuxKFor(visible, hidden), 1) : 0;
         const int blockRows = Objective.SparseAutoencoderObjective.BlockRows;
         double perThread = 4 * v * hp * (sparseRows ? 3 : 2) + (topK ? 4 * h * v : 0)
+            + (sparseRows && objective.Decoder == DecoderKind.Sigmoid ? 4.0 * blockRows * v : 0)
             + 4.0 * blockRows * (hp + k) + 8 * v + 48 * hp + 4.0 * Objective.SparseAutoencoderObjective.DecodeTileColumns;
         double shared = 12 * v * hp + 8 * hp + 4 * v + 8 * h + (objective.IsSparseCode ? 40 * h : 0)
             + rows * (4 * (hp + v) + (jumpReLU ? 4 * hp : 0) + (topK ? 8 + 12.0 * (k + auxK) : 0));
