@@ -114,6 +114,19 @@ internal static class TrainRunner
             $"give fewer rows{(hiddenDecides ? " or fewer hidden units (--hidden)" : "")}, or --optimizer adam, which streams every row.");
     }
 
+    /// <summary>
+    /// ZCA copies the rows it fits on: the estimator checks their memory, but advises its maximumRows, which the
+    /// command line does not have ("train --patches 600000 --whiten zca" under a 256 MB heap said "set maximumRows to
+    /// fit on a random sample of the rows"); checked first here, in flags.
+    /// </summary>
+    private static void CheckZcaMemory(PreparedData prepared, DataOptions data)
+    {
+        // The matrices alone first, as the estimator checks them: when they are the bulk, fewer rows do not help.
+        SparseAe.Whitening.ZcaWhitening.EnsureMemory(prepared.Dimension);
+        string fewer = data.Csv is null ? $"give fewer --patches (now {data.PatchCount})" : $"give fewer rows than the {prepared.Count} of --csv '{data.Csv}'";
+        SparseAe.Whitening.ZcaWhitening.EnsureMemory(prepared.Dimension, prepared.Count, readSoFar: false, $"{fewer}, or --whiten none");
+    }
+
     private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
     {
         options.CancellationToken = cancellation;
@@ -125,6 +138,7 @@ internal static class TrainRunner
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
         CheckParameters(prepared.Dimension, options, data);
         CheckLbfgsRows(prepared.Count, prepared.Dimension, options, data);
+        if (prepared.UseZca) CheckZcaMemory(prepared, data);
         outputs = CheckFilterGrid(options.HiddenCount, prepared.PatchHeight, prepared.PatchWidth, outputs);
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
