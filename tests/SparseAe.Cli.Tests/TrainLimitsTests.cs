@@ -74,6 +74,22 @@ public class TrainLimitsTests
     }
 
     [Fact]
+    public void Rows_too_many_for_LBFGS_to_hold_in_memory_are_refused_in_the_command_lines_flags()
+    {
+        // The library's refusal advised its own settings: "set MaximumRows to train on a random sample of the rows, use fewer
+        // hidden units, keep fewer correction pairs (LbfgsMemory, now 100), or use Adam", none of them a flag.
+        var dir = Cli.TempDirectory();
+        var start = Cli.StartInfo(dir, "train", "--patch", "8", "--patches", "900000", "--iterations", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Matches(@"^error: Training a 64-100-64 autoencoder with L-BFGS on 900000 rows needs about \d\.\d+ GB of memory, but about 0\.\d+ GB are available; " +
+            @"give fewer --patches \(now 900000\) or fewer hidden units \(--hidden, now 100\), or --optimizer adam, which streams the rows\.$", error.TrimEnd());
+        Assert.DoesNotContain("MaximumRows", error);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void Rows_too_many_for_ZCA_to_hold_in_memory_are_refused_before_they_are_read_not_as_an_internal_error()
     {
         // ZCA's estimator checked its matrices (64 V^2 bytes) and read the rows whole without a check: 600,000 8x8

@@ -127,6 +127,24 @@ internal static class TrainRunner
         SparseAe.Whitening.ZcaWhitening.EnsureMemory(prepared.Dimension, prepared.Count, readSoFar: false, $"{fewer}, or --whiten none");
     }
 
+    /// <summary>
+    /// L-BFGS's memory: the library refuses it naming MaximumRows and LbfgsMemory, settings the command line does not
+    /// have ("train --patch 8 --patches 900000" under a 256 MB heap said "set MaximumRows to train on a random sample of
+    /// the rows, use fewer hidden units, keep fewer correction pairs (LbfgsMemory, now 100), or use Adam"); checked
+    /// first here, in flags, with the library's own estimate: the optimiser and objective over every row, and the
+    /// copy of the rows it reads from the view.
+    /// </summary>
+    private static void CheckLbfgsMemory(PreparedData prepared, SparseAutoencoderOptions options, DataOptions data)
+    {
+        if (OptimizerOf(options) != OptimizerKind.Lbfgs) return;
+        int v = prepared.Dimension, h = options.HiddenCount;
+        var settings = options.ToTrainerSettings(options.Seed ?? Defaults.Seed, null, null);
+        string fewer = data.Csv is null ? $"give fewer --patches (now {data.PatchCount})" : $"give fewer rows than the {prepared.Count} of --csv '{data.Csv}'";
+        SparseAe.Training.MemoryBudget.Ensure(SparseAe.Training.MemoryBudget.FullBatchBytes(v, h, prepared.Count, settings) + 4L * prepared.Count * v,
+            $"Training a {v}-{h}-{v} autoencoder with L-BFGS on {prepared.Count} rows",
+            $"{fewer} or fewer hidden units (--hidden, now {h}), or --optimizer adam, which streams the rows");
+    }
+
     private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
     {
         options.CancellationToken = cancellation;
@@ -139,6 +157,7 @@ internal static class TrainRunner
         CheckParameters(prepared.Dimension, options, data);
         CheckLbfgsRows(prepared.Count, prepared.Dimension, options, data);
         if (prepared.UseZca) CheckZcaMemory(prepared, data);
+        CheckLbfgsMemory(prepared, options, data);
         outputs = CheckFilterGrid(options.HiddenCount, prepared.PatchHeight, prepared.PatchWidth, outputs);
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
