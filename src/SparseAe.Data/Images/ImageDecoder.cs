@@ -24,9 +24,10 @@ namespace SparseAe.Data.Images;
 /// Decoding then needs 4 bytes (RGBA) plus 4 bytes (the float result) per pixel, at most 800 MB at the
 /// limit, beside the native copy of the file Skia reads; an image whose 8 bytes a pixel and file copy the process cannot get is refused with its size
 /// (<see cref="InsufficientMemoryException"/>) before they are allocated. A file is truncated when Skia reports incomplete input or, for PNG, when the IEND chunk is
-/// missing (libpng stops reading once it has every row). Not caught: a JPEG cut inside its compressed data and then
-/// closed with an end-of-image marker (FF D9), as some recovery tools close cut files; libjpeg fills the missing
-/// blocks and only warns, and Skia does not pass the warning on, so it decodes with its lost part flat.</para>
+/// missing (libpng stops reading once it has every row), or, for a sequential (baseline) JPEG, when its compressed
+/// data end before every block its frame declares (<see cref="JpegCompleteness"/>: libjpeg fills the rest and only warns,
+/// so a file cut short and closed with an end-of-image marker decoded); a progressive or arithmetic-coded JPEG cut so is
+/// not caught.</para>
 /// </remarks>
 public static class ImageDecoder
 {
@@ -97,6 +98,12 @@ public static class ImageDecoder
         if (codec.EncodedFormat == SKEncodedImageFormat.Png && !EndsWithIend(bytes.AsSpan(0, length)))
             throw new InvalidDataException(
                 $"Image '{name}' (Png, {width}x{height}) is truncated: it has no IEND chunk (49 45 4E 44 AE 42 60 82), which ends every complete PNG file.");
+
+        // libjpeg fills the blocks of a scan whose data end early with zeros and only warns, which Skia does not pass on:
+        // a JPEG cut short and closed with FF D9 decoded "successfully", its lost part flat.
+        if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegCompleteness.Check(bytes.AsSpan(0, length)) is { Complete: false } jpeg)
+            throw new InvalidDataException(
+                $"Image '{name}' (Jpeg, {width}x{height}) is incomplete: its compressed data end after {jpeg.BlocksFound} of the {jpeg.BlocksDeclared} blocks of 8x8 samples its frame declares (a file cut short and closed with an end-of-image marker, or damaged compressed data).");
 
         // A small file can claim an image the process cannot hold (6000x6000 zeros are a 36 KB PNG): said with
         // the file and its size, before any pixel memory is allocated, not as a bare OutOfMemoryException. Skia's
