@@ -292,10 +292,11 @@ internal static class JpegCompleteness
                 int b = _file[_at];
                 if (b == 0xFF)
                 {
-                    if (_at + 1 >= _file.Length) return -1;
-                    int next = _file[_at + 1];
-                    if (next != 0x00) return -1;   // a marker: the data end here
-                    _at += 2;
+                    // libjpeg reads FF .. FF 00 as one FF data byte (fill bytes before the stuffed 00), without a warning.
+                    int next = _at + 1;
+                    while (next < _file.Length && _file[next] == 0xFF) next++;
+                    if (next >= _file.Length || _file[next] != 0x00) return -1;   // a marker: the data end here
+                    _at = next + 1;
                 }
                 else _at++;
                 _byte = b;

@@ -40,6 +40,17 @@ public class JpegCompletenessTests
         Assert.Equal(name == "one-pixel.jpg" ? (1, 1) : (37, 29), (image.Width, image.Height));
     }
 
+    // An FF data byte written FF FF 00, fill bytes before its stuffed 00 (T.81 B.1.1.5 allows them only before a
+    // marker): libjpeg reads FF .. FF 00 as one FF, without a warning, so the file decodes whole; the walk took the
+    // second FF for a marker, found 8 of the 36 blocks and refused it as cut short.
+    [Fact]
+    public void Fill_bytes_before_a_stuffed_zero_are_read_as_libjpeg_reads_them()
+    {
+        var file = Fixture("fill-before-stuffed.jpg");
+        Assert.Equal(new JpegCompleteness.Verdict(true, 36, 36), JpegCompleteness.Check(file));
+        Assert.Equal(Decode(Fixture("baseline-420.jpg"), "baseline-420.jpg").Pixels, Decode(file, "fill-before-stuffed.jpg").Pixels);
+    }
+
     // Progressive and arithmetic-coded files are not walked: the decoder's verdict stands.
     [Theory]
     [InlineData("progressive.jpg")]
