@@ -36,19 +36,8 @@ internal static class JpegCompleteness
     }
 
     /// <summary>The verdict on <paramref name="file"/>, a whole JPEG file (it starts with FF D8).</summary>
+    /// <remarks>Never throws: every read is bounds-checked, and what the walk does not follow gives <see cref="Verdict.Unknown"/>.</remarks>
     public static Verdict Check(ReadOnlySpan<byte> file)
-    {
-        try
-        {
-            return Walk(file);
-        }
-        catch (FormatException)
-        {
-            return Verdict.Unknown;   // a structure this walk does not follow: the decoder's verdict stands
-        }
-    }
-
-    private static Verdict Walk(ReadOnlySpan<byte> file)
     {
         if (file.Length < 4 || file[0] != 0xFF || file[1] != 0xD8) return Verdict.Unknown;
         var dc = new Table?[4];
@@ -317,8 +306,15 @@ internal static class JpegCompleteness
         public int Restart()
         {
             _bitsLeft = 0;
-            while (_at < _file.Length && _file[_at] != 0xFF) _at++;   // stray bytes: libjpeg skips them too, with a warning
-            while (_at + 1 < _file.Length && _file[_at + 1] == 0xFF) _at++;
+            // Stray bytes before the marker, stuffed FF 00 pairs among them: libjpeg skips them too (next_marker), with a
+            // warning, and decodes every block; FF 00 was taken for the end of the data.
+            while (true)
+            {
+                while (_at < _file.Length && _file[_at] != 0xFF) _at++;
+                while (_at + 1 < _file.Length && _file[_at + 1] == 0xFF) _at++;
+                if (_at + 1 >= _file.Length || _file[_at + 1] != 0x00) break;
+                _at += 2;
+            }
             if (_at + 1 >= _file.Length) return Ended;
             int marker = _file[_at + 1];
             if (marker is < 0xD0 or > 0xD7) return Ended;   // another marker where a restart was due: the data ended

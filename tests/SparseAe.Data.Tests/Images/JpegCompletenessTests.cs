@@ -96,6 +96,20 @@ public class JpegCompletenessTests
         Assert.InRange(verdict.BlocksFound, 0, blocks - 1);
     }
 
+    // Bytes between a restart interval's data and its marker, a stuffed FF 00 among them, are skipped by libjpeg (with
+    // a warning, "extraneous bytes before marker 0xd0") and every block decodes; the walk took FF 00 there for the end
+    // of the data and refused the file, "after 9 of the 36 blocks".
+    [Fact]
+    public void Stray_bytes_before_a_restart_marker_are_skipped_as_libjpeg_skips_them()
+    {
+        var file = Fixture("restart-3blocks.jpg");
+        int data = file.AsSpan().IndexOf((ReadOnlySpan<byte>)[0xFF, 0xDA]);
+        int restart = data + file.AsSpan(data).IndexOf((ReadOnlySpan<byte>)[0xFF, 0xD0]);
+        byte[] stray = [.. file.AsSpan(0, restart), 0xFF, 0x00, 0x12, .. file.AsSpan(restart)];
+        Assert.Equal(new JpegCompleteness.Verdict(true, 36, 36), JpegCompleteness.Check(stray));
+        Assert.Equal(Decode(file, "whole.jpg").Pixels, Decode(stray, "stray.jpg").Pixels);
+    }
+
     [Fact]
     public void The_refusal_says_how_many_blocks_the_data_hold()
     {
