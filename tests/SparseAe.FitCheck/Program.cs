@@ -9,6 +9,30 @@ using SparseAe.MLNet;
 // from the context), an autoencoder with L-BFGS, one with Adam, ZCA whitening and the convolutional
 // featurizer on fixed synthetic data, and writes the bits of their weights and of their outputs on
 // a few rows to OUT.txt, one section per component.
+// Or: SparseAe.FitCheck --featurizer-images COUNT said|unsaid
+// Fits the convolutional featurizer on COUNT blank 28x28 images, from a view that says its row count or not,
+// for a run under a DOTNET_GCHeapHardLimit: prints the InsufficientMemoryException's message and exits 3, or exits 0.
+if (args is ["--featurizer-images", var countText, var said and ("said" or "unsaid")] && int.TryParse(countText, out int imageCount))
+{
+    var blank = new BlankImage();   // one array for every row: the view costs nothing, the featurizer's copy does
+    IEnumerable<BlankImage> Rows() { for (int i = 0; i < imageCount; i++) yield return blank; }
+    var context = new MLContext(seed: 1);
+    var view = said == "said" ? context.Data.LoadFromEnumerable(Enumerable.Repeat(blank, imageCount).ToList()) : context.Data.LoadFromEnumerable(Rows());
+    try
+    {
+        context.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            InputColumnName = "Pixels", OutputColumnName = "Features", ImageHeight = 28, ImageWidth = 28, PatchSize = 8, PatchCount = 1000,
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 4, MaxIterations = 1 },
+        }).Fit(view);
+    }
+    catch (InsufficientMemoryException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 3;
+    }
+    return 0;
+}
 if (args.Length != 3 || !int.TryParse(args[0], out int contextSeed) || !int.TryParse(args[1], out int threads))
 {
     Console.Error.WriteLine("usage: SparseAe.FitCheck CONTEXT-SEED THREADS OUT.txt");
@@ -79,4 +103,9 @@ internal sealed class VectorRow
 internal sealed class ImageRow
 {
     [VectorType(144)] public float[] Pixels { get; set; } = [];
+}
+
+internal sealed class BlankImage
+{
+    [VectorType(784)] public float[] Pixels { get; set; } = new float[784];
 }

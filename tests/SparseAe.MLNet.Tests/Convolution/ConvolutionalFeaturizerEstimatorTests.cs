@@ -17,8 +17,8 @@ public class ConvolutionalFeaturizerEstimatorTests
     // machine had the 9.4 GB it counted: the read then took an 8.6 GB array for the first 2,739,110 images and refused
     // only after reading them all. A view that says its count is refused before any image is read, as ZCA and L-BFGS
     // refuse more rows than they hold before their memory check. (Images within one array and their patches take at
-    // most 17 GB, so the memory check of a said count, which comes next, cannot be made to fail here: 2 billion images,
-    // the test of it, now meet this limit first.)
+    // most 17 GB, so the memory check of a said count, which comes next, cannot be made to fail in this process: it is
+    // tested below in a process of its own under a heap limit.)
     [Fact]
     public void Images_more_than_one_array_holds_are_refused_before_any_is_read()
     {
@@ -30,5 +30,24 @@ public class ConvolutionalFeaturizerEstimatorTests
         });
         var e = Assert.Throws<InvalidOperationException>(() => estimator.Fit(new HugeView(one, 3_000_000)));
         Assert.Equal($"Column 'Pixels' has 3000000 images of 784 pixels, more than the {Array.MaxLength / 784} one array holds; pass a sample of them.", e.Message);
+    }
+
+    // The featurizer held every image it fits on and read them without a memory check: 300,000 images of 28x28 under a
+    // 256 MB heap limit ended in a bare OutOfMemoryException in the read. Run in a process of its own with that limit
+    // (SparseAe.FitCheck --featurizer-images): refused before any image is read when the view says how many, else as
+    // they arrive, with the sizes and what to lower.
+    [Theory]
+    [InlineData("said", "The convolutional featurizer's fit on 300000 images of 28x28 (the images in one array, beside 1000 patches of 64 values) needs about ")]
+    [InlineData("unsaid", "The convolutional featurizer's fit on the ")]
+    public void Images_too_many_for_memory_are_refused_with_the_sizes_and_what_to_lower(string said, string start)
+    {
+        var folder = SparseAe.Tests.Support.TestData.TempDirectory();
+        var (code, text) = SparseAe.Tests.Support.ProcessRunner.Run("dotnet",
+            [SparseAe.Tests.Support.TestData.Metadata("FitCheckPath"), "--featurizer-images", "300000", said], folder, TimeSpan.FromMinutes(3),
+            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" });   // 256 MB
+        Assert.True(code == 3, $"exit {code}: {text}");
+        Assert.StartsWith(start, text);
+        if (said == "unsaid") Assert.Matches(@"^The convolutional featurizer's fit on the \d+ images of 28x28 read so far ", text);
+        Assert.EndsWith("; fit on fewer images (a sample: mlContext.Data.TakeRows or ShuffleRows then TakeRows) or lower PatchCount (now 1000).", text.TrimEnd());
     }
 }
