@@ -67,7 +67,7 @@ public static class AutoencoderTraining
         // (dense: 4 V bytes a row; sparse rows: checked again once read, as their nonzeros are unknown before).
         // Sparse rows: the objective's sparse path allocates more (W1's transposed gradient, a sigmoid's densified block).
         void EnsureMemory(long used, long rowBytes, bool sparse, bool readSoFar = false) => MemoryBudget.Ensure(
-            MemoryBudget.FullBatchBytes(v, h, used, settings, sparse) + rowBytes, $"Training {network} with L-BFGS on {(readSoFar ? "the " : "")}{used} rows{(readSoFar ? " read so far" : "")}",
+            MemoryBudget.FullBatchBytes(v, h, used, settings, sparse) + rowBytes, $"Training {network} with L-BFGS on {MemoryBudget.Counted(used, "rows", readSoFar)}",
             // The correction pairs are min(LbfgsMemory, MaxIterations) copies of the parameters: they can be the bulk.
             $"{(settings.MaximumRows is long m ? $"lower MaximumRows (now {m})" : "set MaximumRows to train on a random sample of the rows")}, use fewer hidden units, keep fewer correction pairs (LbfgsMemory, now {settings.LbfgsMemory}), or use Adam, which streams the rows");
         if (rows.RowCount is long rowCount && rowCount > limit && maximumRows is null) throw TooMany(rowCount);

@@ -87,6 +87,12 @@ internal static class MemoryBudget
         return ((int)Math.Min(s.ShufflePoolRows, most), (int)Math.Min(s.BatchSize, most));
     }
 
+    /// <summary>
+    /// "123 rows" of work checked before its rows are read, or "the 4096 rows read so far" of work checked as they
+    /// arrive (a source that does not say how many): the words every memory refusal gives its rows.
+    /// </summary>
+    public static string Counted(long count, string what, bool readSoFar) => readSoFar ? $"the {count} {what} read so far" : $"{count} {what}";
+
     /// <summary>Throws <see cref="InsufficientMemoryException"/> when <paramref name="bytes"/> exceed what this process can still get.</summary>
     /// <param name="bytes">What the work needs.</param>
     /// <param name="what">The work, as the message names it.</param>

@@ -191,7 +191,7 @@ public sealed class ZcaWhitening
     /// </summary>
     internal static void EnsureMemory(int dimension, long rows, bool readSoFar, string advice) => Training.MemoryBudget.Ensure(
         64L * dimension * dimension + 4L * rows * dimension,
-        $"ZCA of {(readSoFar ? "the " : "")}{rows} rows of {dimension} values{(readSoFar ? " read so far" : "")} (the rows in one array, and a {dimension}x{dimension} covariance and its eigendecomposition, in double)",
+        $"ZCA of {Training.MemoryBudget.Counted(rows, $"rows of {dimension} values", readSoFar)} (the rows in one array, and a {dimension}x{dimension} covariance and its eigendecomposition, in double)",
         advice);
 
     /// <summary>

@@ -52,7 +52,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         // when the view says how many, else as they arrive. 300,000 images of 28x28 under a 512 MB heap limit ended in a
         // bare OutOfMemoryException in the read.
         void EnsureMemory(long images, bool readSoFar) => MemoryBudget.Ensure(4L * images * pixels + 4L * o.PatchCount * length,
-            $"The convolutional featurizer's fit on {(readSoFar ? "the " : "")}{images} images of {o.ImageHeight}x{o.ImageWidth}{(readSoFar ? " read so far" : "")} " +
+            $"The convolutional featurizer's fit on {MemoryBudget.Counted(images, $"images of {o.ImageHeight}x{o.ImageWidth}", readSoFar)} " +
             $"(the images in one array, beside {o.PatchCount} patches of {length} values)",
             $"fit on fewer images (a sample: mlContext.Data.TakeRows or ShuffleRows then TakeRows) or lower PatchCount (now {o.PatchCount})");
         long most = Array.MaxLength / pixels;
