@@ -123,8 +123,7 @@ internal static class TrainRunner
     {
         // The matrices alone first, as the estimator checks them: when they are the bulk, fewer rows do not help.
         SparseAe.Whitening.ZcaWhitening.EnsureMemory(prepared.Dimension);
-        string fewer = data.Csv is null ? $"give fewer --patches (now {data.PatchCount})" : $"give fewer rows than the {prepared.Count} of --csv '{data.Csv}'";
-        SparseAe.Whitening.ZcaWhitening.EnsureMemory(prepared.Dimension, prepared.Count, readSoFar: false, $"{fewer}, or --whiten none");
+        SparseAe.Whitening.ZcaWhitening.EnsureMemory(prepared.Dimension, prepared.Count, readSoFar: false, $"{FewerRows(prepared, data)}, or --whiten none");
     }
 
     /// <summary>
@@ -139,11 +138,14 @@ internal static class TrainRunner
         if (OptimizerOf(options) != OptimizerKind.Lbfgs) return;
         int v = prepared.Dimension, h = options.HiddenCount;
         var settings = options.ToTrainerSettings(options.Seed ?? Defaults.Seed, null, null);
-        string fewer = data.Csv is null ? $"give fewer --patches (now {data.PatchCount})" : $"give fewer rows than the {prepared.Count} of --csv '{data.Csv}'";
         SparseAe.Training.MemoryBudget.Ensure(SparseAe.Training.MemoryBudget.FullBatchBytes(v, h, prepared.Count, settings) + 4L * prepared.Count * v,
             $"Training a {v}-{h}-{v} autoencoder with L-BFGS on {prepared.Count} rows",
-            $"{fewer} or fewer hidden units (--hidden, now {h}), or --optimizer adam, which streams the rows");
+            $"{FewerRows(prepared, data)} or fewer hidden units (--hidden, now {h}), or --optimizer adam, which streams the rows");
     }
+
+    // The flag that gives fewer rows, in the memory refusals' advice: --patches, or a CSV of fewer rows.
+    private static string FewerRows(PreparedData prepared, DataOptions data)
+        => data.Csv is null ? $"give fewer --patches (now {data.PatchCount})" : $"give fewer rows than the {prepared.Count} of --csv '{data.Csv}'";
 
     private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
     {
