@@ -69,7 +69,7 @@ internal static class OnnxExport
             // is a graph input of shape (N, 3, 32, 32), while the graphs here read rows of (N, d), as Transform reads the
             // vector flat: its Sub, MatMul or Gather failed to load in ONNX Runtime ("Incompatible dimensions").
             if (inputSchema.GetColumnOrNull(columnName)?.Type is VectorDataViewType { Dimensions.Length: > 1 } vector)
-                variable = Node("Reshape", [variable, Constant("input_rows_shape", [-1L, vector.Size], 2)]);
+                variable = Reshaped(variable, "input_rows_shape", -1L, vector.Size);
             return variable;
         }
 
@@ -136,6 +136,9 @@ internal static class OnnxExport
             return names;
         }
 
+        // The rows of `variable` in the given shape (-1: the batch), the shape a constant of the graph.
+        private string Reshaped(string variable, string shapeName, params long[] shape) => Node("Reshape", [variable, Constant(shapeName, shape, shape.Length)]);
+
         public override void Output(string columnName, string variable)
         {
             // The type Transform gives the column (the last of that name: an output may replace an input), from which
@@ -143,7 +146,7 @@ internal static class OnnxExport
             // dimensions (ZCA keeps its input's) is declared (N, 8, 8), so the rows are given that shape.
             var type = outputSchema[columnName].Type;
             if (type is VectorDataViewType { Dimensions.Length: > 1 } vector)
-                variable = Node("Reshape", [variable, Constant($"{columnName}_shape", [-1L, .. vector.Dimensions.Select(x => (long)x)], vector.Dimensions.Length + 1)]);
+                variable = Reshaped(variable, $"{columnName}_shape", [-1L, .. vector.Dimensions.Select(x => (long)x)]);
             string output = ctx.AddIntermediateVariable(type, columnName);
             ctx.CreateNode("Identity", variable, output, ctx.GetNodeName($"{owner}.Identity"), "");
         }
