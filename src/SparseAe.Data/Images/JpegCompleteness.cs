@@ -100,9 +100,7 @@ internal static class JpegCompleteness
                     if (components is null) return Verdict.Unknown;
                     var scan = ReadScan(segment, components, dc, ac);
                     if (scan is null) return Verdict.Unknown;
-                    long scanDeclared = scan.Length == 1
-                        ? BlocksOf(scan[0], width, height, hMax, vMax)
-                        : (long)Ceiling(width, 8 * hMax) * Ceiling(height, 8 * vMax) * scan.Sum(c => c.H * c.V);
+                    long scanDeclared = McusOf(scan, width, height, hMax, vMax) * (scan.Length == 1 ? 1 : scan.Sum(c => c.H * c.V));
                     var reader = new BitReader(file, at);
                     long decoded = DecodeScan(ref reader, scan, dc, ac, width, height, hMax, vMax, restartInterval);
                     if (decoded < 0) return Verdict.Unknown;
@@ -118,6 +116,11 @@ internal static class JpegCompleteness
     // The blocks of one component in a scan of its own: its samples' width and height (T.81 A.1.1) in whole blocks.
     private static long BlocksOf(Component c, int width, int height, int hMax, int vMax)
         => (long)Ceiling(Ceiling(width * c.H, hMax), 8) * Ceiling(Ceiling(height * c.V, vMax), 8);
+
+    // The MCUs of a scan (T.81 A.2): a component's own blocks when it is alone in the scan, else the image in whole MCUs.
+    private static long McusOf(Component[] scan, int width, int height, int hMax, int vMax) => scan.Length == 1
+        ? BlocksOf(scan[0], width, height, hMax, vMax)
+        : (long)Ceiling(width, 8 * hMax) * Ceiling(height, 8 * vMax);
 
     private static int Ceiling(int a, int b) => (a + b - 1) / b;
 
@@ -192,7 +195,7 @@ internal static class JpegCompleteness
         int width, int height, int hMax, int vMax, int restartInterval)
     {
         bool single = scan.Length == 1;
-        long mcus = single ? BlocksOf(scan[0], width, height, hMax, vMax) : (long)Ceiling(width, 8 * hMax) * Ceiling(height, 8 * vMax);
+        long mcus = McusOf(scan, width, height, hMax, vMax);
         long blocks = 0;
         for (long m = 0; m < mcus; m++)
         {
