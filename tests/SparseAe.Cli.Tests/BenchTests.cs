@@ -8,7 +8,8 @@ public class BenchTests
     [Fact]
     public void Bench_prints_one_line_per_measurement_with_the_scalar_ratio_and_the_peak()
     {
-        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "train", "encode", "--quick", "--threads", "2");
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "bench", "--only", "train", "encode", "--quick", "--threads", "2");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var lines = output.TrimEnd().Split('\n');
         Assert.Matches(@"^isa=((avx512f|avx2|avx|sse4\.2|sse2|neon)(\+fma)?|scalar) vector=(512|256|128|32) cores=\d+ threads=2 fma-peak=\d+\.\dGFLOP/s fma-peak-1-thread=\d+\.\dGFLOP/s cpu="".+"" runtime=", lines[0]);
@@ -25,7 +26,8 @@ public class BenchTests
     public void A_part_named_twice_is_measured_once()
     {
         // --only encode encode measured encode twice, and two --only the same.
-        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "encode", "encode", "--only", "encode", "--quick", "--threads", "1");
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "bench", "--only", "encode", "encode", "--only", "encode", "--quick", "--threads", "1");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Single(output.Split('\n'), l => l.StartsWith("encode-row ", StringComparison.Ordinal));
     }
@@ -33,7 +35,8 @@ public class BenchTests
     [Fact]
     public void The_onnx_part_measures_ONNX_Runtime_beside_our_inference()
     {
-        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "onnx", "--quick", "--threads", "2");
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "bench", "--only", "onnx", "--quick", "--threads", "2");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         foreach (var what in new[] { "onnx-runtime batch=4096 threads=1", "onnx-runtime batch=1 threads=1", "onnx-runtime batch=4096 threads=2", "onnx-apply-onnx-model+cursor threads=1" })
             Assert.Matches($@"(?m)^{Regex.Escape(what)} V=64 H=100 rows/s=\d\.\d{{3}}e\d+$", output);
@@ -42,7 +45,8 @@ public class BenchTests
     [Fact]
     public void The_sparse_part_measures_sparse_inputs_against_the_same_rows_stored_dense()
     {
-        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "sparse", "--quick", "--threads", "2");
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "bench", "--only", "sparse", "--quick", "--threads", "2");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         const string rate = @"\d\.\d{3}e\d+";
         Assert.Matches($@"(?m)^sparse transform\+cursor topk V=8192 H=512 K=32 rows=256 stored=dense nnz=15 rows/s={rate}$", output);
@@ -61,7 +65,8 @@ public class BenchTests
     public void Each_width_runs_the_narrower_paths_in_child_processes()
     {
         if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return;   // no narrower 128-bit path to switch to
-        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "encode", "--quick", "--threads", "1", "--each-width");
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "bench", "--only", "encode", "--quick", "--threads", "1", "--each-width");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Contains("--- DOTNET_PreferredVectorBitWidth=128 ---", output);
         Assert.Matches(@"(?m)^isa=(avx2|avx512f)\+fma vector=128 ", output);   // VEX/EVEX-encoded 128-bit vectors
@@ -88,7 +93,8 @@ public class BenchTests
         if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return;
         string apphost = System.IO.Path.ChangeExtension(Cli.Path, OperatingSystem.IsWindows() ? ".exe" : null);
         Assert.True(File.Exists(apphost), $"no apphost beside {Cli.Path}");
-        var start = Cli.StartInfo(Cli.TempDirectory(), "bench", "--only", "encode", "--quick", "--threads", "1", "--each-width");
+        using var dir = new TempFolder();
+        var start = Cli.StartInfo(dir, "bench", "--only", "encode", "--quick", "--threads", "1", "--each-width");
         start.FileName = apphost;
         start.ArgumentList.RemoveAt(0);   // the .dll that "dotnet" needs
         var (code, output, error) = Cli.Run(start);
@@ -123,7 +129,8 @@ public class BenchTests
         System.Runtime.InteropServices.Marshal.FreeHGlobal(block);
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         long now = process.WorkingSet64 >> 20;
-        var line = SparseAe.Benchmarking.StreamingBench.Run(2000, 1, Cli.TempDirectory()).Single(l => l.Contains("source=idv"));
+        using var dir = new TempFolder();
+        var line = SparseAe.Benchmarking.StreamingBench.Run(2000, 1, dir).Single(l => l.Contains("source=idv"));
         long peak = long.Parse(Regex.Match(line, @" peak-working-set-MB=(\d+) ").Groups[1].Value);
         Assert.True(peak < now + 300, $"working set {now} MB after the 600 MB were freed; the line: {line}");
     }
@@ -131,7 +138,8 @@ public class BenchTests
     [Fact]
     public void Bench_refuses_an_unknown_part()
     {
-        var (code, _, error) = Cli.Run(Cli.TempDirectory(), "bench", "--only", "everything");
+        using var dir = new TempFolder();
+        var (code, _, error) = Cli.Run(dir, "bench", "--only", "everything");
         Assert.Equal(2, code);
         Assert.Contains("--only takes train, encode, transform, onnx, fit, growth, codes, sparse, streaming, but got 'everything'", error);
     }
@@ -144,7 +152,8 @@ public class BenchTests
         // Both were checked only to exist: the charts failed after every measurement ("Cannot write
         // '/proc/throughput-batch.png': no file can be made in its folder"), the .idv file after the parts before it.
         if (!OperatingSystem.IsLinux()) return;   // /proc: a folder in which not even root makes a file
-        var (code, output, error) = Cli.Run(Cli.TempDirectory(), ["bench", "--quick", .. args]);
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, ["bench", "--quick", .. args]);
         Assert.Equal(2, code);
         Assert.Equal("", output);
         // Not "(Could not find file '/proc/.sparseae-check.PID.GUID.tmp')": the check's temporary file is nobody's business.
@@ -166,7 +175,7 @@ public class BenchTests
         // -3 ran on all cores, 100000 failed inside the thread pool without naming the flag, and --folder was
         // first tried when the streaming part wrote its file, after the other parts' minutes; --folder and
         // --streaming-rows without the streaming part were ignored.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         File.WriteAllText(Path.Combine(dir, "afile"), "");
         var (code, output, error) = Cli.Run(dir, ["bench", "--quick", .. args]);
         Assert.Equal(2, code);

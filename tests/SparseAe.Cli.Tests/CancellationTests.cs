@@ -75,7 +75,7 @@ public class CancellationTests
     [InlineData("--whiten", "zca", "--patch", "64", "--patches", "20000", "--hidden", "4")]
     public async Task Ctrl_C_during_training_or_ZCA_s_fit_stops_it_and_writes_nothing(params string[] args)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         using var run = Run.Train(dir, args);
         Thread.Sleep(500);
         run.Interrupt();
@@ -94,7 +94,7 @@ public class CancellationTests
     [Fact]
     public async Task A_second_Ctrl_C_ends_the_run_at_once_where_the_first_cannot_be_seen()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         using var run = Run.Train(dir, "--whiten", "zca", "--patch", "64", "--patches", "2000", "--hidden", "4");
         Thread.Sleep(6000);
         run.Interrupt();
@@ -111,7 +111,7 @@ public class CancellationTests
     [Fact]
     public async Task Ctrl_C_during_featurize_stops_it_keeps_the_old_output_and_leaves_no_temporary_file()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         File.WriteAllLines(Path.Combine(dir, "in.csv"), Enumerable.Range(0, 50).Select(r => string.Join(',', Enumerable.Range(0, 16).Select(i => $"0.{1 + (r + i) % 8}"))));
         Assert.Equal(0, Cli.Run(dir, "train", "--csv", "in.csv", "--hidden", "6", "--iterations", "10").ExitCode);
         string row = string.Join(',', Enumerable.Range(0, 16).Select(i => $"0.{1 + i % 8}"));

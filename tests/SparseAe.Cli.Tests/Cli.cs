@@ -52,12 +52,5 @@ internal static class Cli
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    public static string TempDirectory()
-    {
-        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sparseae-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     public static string Fixture(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", "mat", name);
 }

@@ -11,7 +11,8 @@ public class DamagedModelTests
     {
         // ML.NET creates the transformer by reflection, so the loader's InvalidDataException arrives wrapped
         // in a TargetInvocationException; the command must still say what is wrong, in one line, exit code 2.
-        var (dir, _) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
         EditModelEntry(Path.Combine(dir, "model.zip"), bytes => { bytes[bytes.Length / 2] ^= 0x10; return bytes; });
         var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
@@ -26,7 +27,8 @@ public class DamagedModelTests
     public void A_zip_whose_model_entry_is_cut_or_missing_is_called_damaged(string damage, string mlnetSays)
     {
         // ML.NET's own words alone did not say that the zip, or which part of it, was at fault.
-        var (dir, _) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
         EditModelEntry(Path.Combine(dir, "model.zip"), bytes => damage == "cut" ? bytes[..200] : null);
         var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
@@ -39,7 +41,8 @@ public class DamagedModelTests
     {
         // A zip whose end is missing (a copy or download cut short) passed the "PK" check and said .NET's words
         // alone: "Cannot load model 'cut.zip': End of Central Directory record could not be found."
-        var (dir, _) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
         var bytes = File.ReadAllBytes(Path.Combine(dir, "model.zip"));
         File.WriteAllBytes(Path.Combine(dir, "cut.zip"), bytes[..(bytes.Length / 2)]);
         var (code, output, error) = Cli.Run(dir, "show", "--model", "cut.zip", "--filters", "x.png");
@@ -54,7 +57,7 @@ public class DamagedModelTests
     {
         // A zip of a text file said ML.NET's words alone: "Cannot load model 'notes.zip': Repository doesn't
         // contain entry DataLoaderModel/Model.key".
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(dir, "notes.zip"), System.IO.Compression.ZipArchiveMode.Create))
         using (var entry = new StreamWriter(zip.CreateEntry("notes.txt").Open()))
             entry.Write("not a model");
@@ -70,7 +73,8 @@ public class DamagedModelTests
     {
         // A damaged byte in the loader's assembly name: ML.NET's Assembly.Load throws FileNotFoundException,
         // whose words alone read like a broken install.
-        var (dir, _) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
         EditModelEntry(Path.Combine(dir, "model.zip"), bytes =>
         {
             var name = System.Text.Encoding.Unicode.GetBytes("SparseAe.MLNet");
@@ -103,7 +107,8 @@ public class DamagedModelTests
     [Fact]
     public void An_empty_file_a_zip_named_onnx_and_a_damaged_assembly_name_are_said_for_what_they_are()
     {
-        var (dir, csv) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
         File.WriteAllBytes(Path.Combine(dir, "empty.zip"), []);
         var (code, _, error) = Cli.Run(dir, "show", "--model", "empty.zip");
         Assert.Equal(2, code);

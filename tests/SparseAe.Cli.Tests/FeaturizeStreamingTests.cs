@@ -11,7 +11,8 @@ public class FeaturizeStreamingTests
     {
         // featurize held every value and every feature: a 48 MB CSV under a 64 MB heap was "error: CSV 'big.csv'
         // (48000000 bytes) does not fit in memory", and more features than one array holds were refused.
-        var (dir, _) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
         Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
         string row = string.Join(',', Enumerable.Range(0, 16).Select(i => $"0.{1 + i % 8}"));
         File.WriteAllText(Path.Combine(dir, "one.csv"), row + "\n");
@@ -40,7 +41,8 @@ public class FeaturizeStreamingTests
     [Fact]
     public void A_bad_value_late_in_the_CSV_stops_featurize_naming_its_line_and_keeps_the_old_output()
     {
-        var (dir, csv) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
         Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
         var lines = Enumerable.Repeat(File.ReadLines(csv).First(), 9000).ToArray();
         var fields = lines[8000].Split(',');
@@ -64,7 +66,8 @@ public class FeaturizeStreamingTests
     [Fact]
     public void A_CSV_piped_to_standard_input_is_featurized_as_the_file_is_and_trained_on()
     {
-        var (dir, csv) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
         Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
         string text = File.ReadAllText(csv);
         Assert.True(text.Length > 3 * 4096, "the pipe holds more than the check's 4 KiB");
@@ -86,7 +89,7 @@ public class FeaturizeStreamingTests
     {
         // train --csv holds every value: "internal error: OutOfMemoryException: Exception of type
         // 'System.OutOfMemoryException' was thrown." (exit 1).
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         File.WriteAllText(Path.Combine(dir, "big.csv"), string.Concat(Enumerable.Repeat(string.Join(',', Enumerable.Repeat("0.5", 16)) + "\n", 750_000)));
         File.WriteAllText(Path.Combine(dir, "model.zip"), "old");
         var start = Cli.StartInfo(dir, "train", "--csv", "big.csv", "--hidden", "6", "--iterations", "2");
@@ -102,7 +105,8 @@ public class FeaturizeStreamingTests
     public void Features_written_to_standard_output_are_data_and_the_note_goes_to_standard_error()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var (dir, csv) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
         // /dev/stdout was renamed over: "internal error: Could not find file '/proc/self/fd/.pipe...tmp'".
         var (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", csv, "--out", "/dev/stdout");
         Assert.True(code == 0, $"exit {code}: {error}");
@@ -116,7 +120,8 @@ public class FeaturizeStreamingTests
     public void Features_piped_to_a_reader_that_stops_early_end_quietly_as_a_tool_that_SIGPIPE_ends()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var (dir, _) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
         // 200,000 rows, far more than a pipe holds, so that featurize writes on after head has gone.
         File.WriteAllLines(Path.Combine(dir, "big.csv"), Enumerable.Repeat(string.Join(',', Enumerable.Repeat("0.5", 16)), 200_000));
         var start = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -136,7 +141,8 @@ public class FeaturizeStreamingTests
     public void A_filter_grid_written_to_standard_output_is_the_PNG_alone_and_the_note_goes_to_standard_error()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var (dir, _) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
         // The note followed the PNG on standard output ("...IEND\xaeB`\x82wrote /dev/stdout: 6 filters of 4x4"),
         // and over a file redirection it overwrote the PNG's first bytes.
         var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "/dev/stdout");

@@ -13,7 +13,8 @@ public class InspectTests
         foreach (var file in expected.RootElement.EnumerateObject())
         {
             if (file.Value.ValueKind != JsonValueKind.Array) continue;   // bad_truncated.mat: "error", tested below
-            var (code, output, error) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture(file.Name), "--json");
+            using var dir = new TempFolder();
+            var (code, output, error) = Cli.Run(dir, "inspect", Cli.Fixture(file.Name), "--json");
             Assert.True(code == 0, $"{file.Name}: exit {code}: {error}");
             using var actual = JsonDocument.Parse(output);
             var byName = actual.RootElement.EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!);
@@ -45,7 +46,8 @@ public class InspectTests
     [Fact]
     public void Text_output_lists_variables()
     {
-        var (code, output, _) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("v5_plain_double3d.mat"));
+        using var dir = new TempFolder();
+        var (code, output, _) = Cli.Run(dir, "inspect", Cli.Fixture("v5_plain_double3d.mat"));
         Assert.Equal(0, code);
         Assert.Contains("double", output);
     }
@@ -53,13 +55,14 @@ public class InspectTests
     [Fact]
     public void A_complex_array_is_listed_as_complex_without_statistics()
     {
-        var (code, output, _) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("v73_many_types.mat"));
+        using var dir = new TempFolder();
+        var (code, output, _) = Cli.Run(dir, "inspect", Cli.Fixture("v73_many_types.mat"));
         Assert.Equal(0, code);
         var z = output.Split('\n').Single(l => l.TrimStart().StartsWith("z ", StringComparison.Ordinal));
         Assert.Contains("double", z);
         Assert.Contains("complex (values not decoded)", z);
         Assert.DoesNotContain("min", z);
-        (code, output, _) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("v73_many_types.mat"), "--json");
+        (code, output, _) = Cli.Run(dir, "inspect", Cli.Fixture("v73_many_types.mat"), "--json");
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
         Assert.All(json.RootElement.EnumerateArray(), v => Assert.Equal(v.GetProperty("name").GetString() == "z", v.GetProperty("complex").GetBoolean()));
@@ -69,7 +72,7 @@ public class InspectTests
     public void An_empty_array_has_sum_0_and_no_min_or_max_in_text_and_json()
     {
         // It was listed as "min NaN  max NaN  sum 0" ("min":"NaN","max":"NaN" in JSON), as if it held a NaN.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         SparseAe.Mat.MatWriter.Write(Path.Combine(dir, "e.mat"),
         [
             SparseAe.Mat.MatVariable.FromDoubles("empty", [0, 3], []),
@@ -92,7 +95,7 @@ public class InspectTests
     {
         // They were computed in double and printed as 9.0072E+15 and 9007199254740992 for 2^53 + 1, and
         // int64's maximum as 9.223372036854776e+18 (2^63, outside int64).
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         SparseAe.Mat.MatWriter.Write(Path.Combine(dir, "i.mat"),
         [
             SparseAe.Mat.MatVariable.FromColumnMajorArray("i", [1, 2], new[] { (1L << 53) + 1, long.MaxValue }),
@@ -113,7 +116,7 @@ public class InspectTests
     public void Columns_stay_aligned_when_a_name_class_or_dims_is_longer_than_its_column()
     {
         // A name of more than 20 characters (MATLAB allows 63) pushed its row's class, dims and figures right of the others'.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         SparseAe.Mat.MatWriter.Write(Path.Combine(dir, "long.mat"),
         [
             SparseAe.Mat.MatVariable.FromDoubles("a_name_much_longer_than_twenty_characters", [1, 1], [1]),
@@ -133,7 +136,7 @@ public class InspectTests
     {
         // A name was padded by its count of UTF-16 units: 名前 takes four columns of a terminal, not two, and pushed its
         // row's class, dims and figures two columns right of the others'.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WithRawNames(Path.Combine(dir, "wide.mat"), ("abcdef", "名前"), ("x", "x"));
         var (code, output, error) = Cli.Run(dir, "inspect", "wide.mat");
         Assert.True(code == 0, $"exit {code}: {error}");
@@ -147,7 +150,7 @@ public class InspectTests
     {
         // The reader takes any UTF-8 name; one with a line break split its row in two, one with an escape
         // sequence recoloured the terminal. JSON escapes them already.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WithRawNames(Path.Combine(dir, "ctrl.mat"), ("aXb", "a\nb"), ("cYd", "c\u001Bd"));
         var (code, output, error) = Cli.Run(dir, "inspect", "ctrl.mat");
         Assert.True(code == 0, $"exit {code}: {error}");
@@ -175,7 +178,7 @@ public class InspectTests
     [Fact]
     public void A_folder_or_a_missing_file_is_named_as_such()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, _, error) = Cli.Run(dir, "inspect", dir);
         Assert.Equal(2, code);
         Assert.Equal($"error: MAT file '{dir}' is a folder; give a file.", error.TrimEnd());
@@ -185,7 +188,7 @@ public class InspectTests
     public void A_file_with_two_variables_of_one_name_is_refused_by_inspect_and_train_naming_the_file_and_the_name()
     {
         // Its lookup returned the first IMAGES without a word (train used it), and inspect listed both.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var first = new MemoryStream();
         SparseAe.Mat.MatWriter.Write(first, [SparseAe.Mat.MatVariable.FromDoubles("IMAGES", [20, 20, 1], Enumerable.Range(0, 400).Select(i => (double)(i % 7)).ToArray())]);
         var second = new MemoryStream();
@@ -208,7 +211,7 @@ public class InspectTests
     {
         // 96 MB of zeros deflate to 93 KB; read whole (inflated, then decoded), they passed the 64 MB at hand:
         // "internal error: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown." (exit 1).
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         SparseAe.Mat.MatWriter.Write(Path.Combine(dir, "big.mat"), [SparseAe.Mat.MatVariable.FromDoubles("IMAGES", [2000, 2000, 3], new double[12_000_000])], compress: true);
         long length = new FileInfo(Path.Combine(dir, "big.mat")).Length;
         foreach (var args in new[] { new[] { "inspect", "big.mat" }, ["train", "--mat", "big.mat", "--patch", "4", "--patches", "10"] })
@@ -227,13 +230,14 @@ public class InspectTests
     [Fact]
     public void A_bad_file_is_one_line_and_exit_code_2()
     {
-        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "inspect", Cli.Fixture("bad_truncated.mat"));
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "inspect", Cli.Fixture("bad_truncated.mat"));
         Assert.Equal(2, code);
         Assert.Equal("", output);
         Assert.Single(error.TrimEnd().Split('\n'));
         Assert.StartsWith("error: ", error);
         Assert.Contains("offset", error);
-        var (missing, _, missingError) = Cli.Run(Cli.TempDirectory(), "inspect", "no-such-file.mat");
+        var (missing, _, missingError) = Cli.Run(dir, "inspect", "no-such-file.mat");
         Assert.Equal(2, missing);
         Assert.Contains("does not exist", missingError);
     }

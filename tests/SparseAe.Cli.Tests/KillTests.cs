@@ -31,7 +31,7 @@ public class KillTests
     [Fact]
     public void Killing_train_at_random_moments_leaves_each_output_old_or_complete()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var clock = Stopwatch.StartNew();
         var (code, _, err) = Cli.Run(dir, Arguments(1));
         Assert.True(code == 0, err);

@@ -8,9 +8,8 @@ namespace SparseAe.Cli.Tests;
 
 public class ModelCommandTests
 {
-    internal static (string Dir, string Csv) TrainSmall()
+    internal static (string Dir, string Csv) TrainSmall(string dir)
     {
-        var dir = Cli.TempDirectory();
         var rng = new Random(3);
         var csv = Path.Combine(dir, "in.csv");
         File.WriteAllLines(csv, Enumerable.Range(0, 50).Select(_ =>
@@ -23,7 +22,8 @@ public class ModelCommandTests
     [Fact]
     public void Featurize_writes_the_code_of_every_row()
     {
-        var (dir, csv) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
         var (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", csv, "--out", "features.csv");
         Assert.True(code == 0, $"exit {code}: {error}");
         var lines = File.ReadAllLines(Path.Combine(dir, "features.csv"));
@@ -40,7 +40,8 @@ public class ModelCommandTests
     [Fact]
     public void Featurize_refuses_rows_of_the_wrong_size()
     {
-        var (dir, _) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
         File.WriteAllText(Path.Combine(dir, "bad.csv"), "0.1,0.2,0.3\n");
         var (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "bad.csv", "--out", "f.csv");
         Assert.Equal(2, code);
@@ -51,7 +52,8 @@ public class ModelCommandTests
     [Fact]
     public void Show_draws_the_filters_of_a_saved_model_and_refuses_a_bad_one()
     {
-        var (dir, _) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
         var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "again.png");
         Assert.True(code == 0, $"exit {code}: {error}");
         Assert.Contains("6 filters of 4x4", output);
@@ -74,7 +76,8 @@ public class ModelCommandTests
     [Fact]
     public void Outputs_that_would_overwrite_an_input_folders_given_as_files_and_NaN_rows_are_refused_before_any_work()
     {
-        var (dir, csv) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
         string Hash(string name) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(dir, name))));
         var model = Hash("model.zip");
         var input = Hash("in.csv");
@@ -109,7 +112,8 @@ public class ModelCommandTests
     public void An_output_named_dash_is_refused_not_written_as_a_file_named_dash()
     {
         // "--out -" means standard output by the usual convention; it wrote a file named "-" and said "wrote -: ...".
-        var (dir, _) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
         foreach (var args in new[] { new[] { "featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "-" }, ["export-onnx", "--model", "model.zip", "--out", "-"] })
         {
             var (code, output, error) = Cli.Run(dir, args);
@@ -124,7 +128,8 @@ public class ModelCommandTests
     public void A_first_line_with_numbers_among_its_names_is_a_header_and_says_so()
     {
         // A typo in the first row ("O" for "0") makes it a header: the row is not encoded, and the user is told.
-        var (dir, csv) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
         var lines = File.ReadAllLines(csv);
         lines[0] = "O" + lines[0][lines[0].IndexOf(',')..];
         File.WriteAllLines(Path.Combine(dir, "typo.csv"), lines);
@@ -142,7 +147,8 @@ public class ModelCommandTests
     {
         // Every name a number once its quotes are removed: "internal error: IndexOutOfRangeException: Index was
         // outside the bounds of the array." (exit 1), from the warning that looked for a name that is not a number.
-        var (dir, csv) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
         var lines = File.ReadAllLines(csv);
         lines[0] = string.Join(',', lines[0].Split(',').Select(v => $"\"{v}\""));
         File.WriteAllLines(Path.Combine(dir, "quoted.csv"), lines);
@@ -152,10 +158,10 @@ public class ModelCommandTests
         Assert.Contains("wrote f.csv: 49 rows of 6 features", output);
     }
 
-    /// <summary>A model zip saved by the library from <paramref name="pipeline"/>, fitted on in.csv's rows, in a new folder.</summary>
-    internal static string SaveLibraryModel(Func<MLContext, IEstimator<ITransformer>> pipeline)
+    /// <summary>A model zip saved by the library from <paramref name="pipeline"/>, fitted on in.csv's rows, in <paramref name="folder"/>.</summary>
+    internal static string SaveLibraryModel(string folder, Func<MLContext, IEstimator<ITransformer>> pipeline)
     {
-        var (dir, csv) = TrainSmall();
+        var (dir, csv) = TrainSmall(folder);
         var ml = new MLContext(seed: 1);
         var rows = File.ReadLines(csv).Select(l => new Row { Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() });
         var data = ml.Data.LoadFromEnumerable(rows.ToArray());
@@ -167,7 +173,8 @@ public class ModelCommandTests
     public void A_model_whose_first_transform_is_not_ours_reads_the_CSV_into_the_input_column_it_recorded()
     {
         // featurize used to name the CSV's column after the autoencoder's input ("F2"), unknown to CopyColumns.
-        var dir = SaveLibraryModel(ml => ml.Transforms.CopyColumns("F2", "Features")
+        using var temp = new TempFolder();
+        var dir = SaveLibraryModel(temp, ml => ml.Transforms.CopyColumns("F2", "Features")
             .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "F2", HiddenCount = 5, MaxIterations = 5 })));
         var (code, output, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "f.csv");
         Assert.True(code == 0, $"exit {code}: {error}");
@@ -187,7 +194,7 @@ public class ModelCommandTests
     [InlineData("r50k_base")]
     public void A_text_model_whose_token_counts_use_another_served_encoding_loads_in_show(string encoding)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var ml = new MLContext(seed: 1);
         string[] words = ["edge", "filter", "sparse", "code", "image", "patch", "token", "model"];
         var rng = new Random(2);
@@ -214,7 +221,8 @@ public class ModelCommandTests
     {
         // It holds a patch autoencoder, but featurize looked for a SparseAutoencoderTransformer only:
         // "Model 'library.zip' holds no sparse autoencoder", though its exported graph featurized the CSV.
-        var dir = SaveLibraryModel(ml => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        using var temp = new TempFolder();
+        var dir = SaveLibraryModel(temp, ml => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
         {
             InputColumnName = "Features", OutputColumnName = "Conv", ImageHeight = 4, ImageWidth = 4, PatchSize = 2, Stride = 1,
             PoolGrid = 2, PatchCount = 50, Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 3, MaxIterations = 2 },
@@ -241,7 +249,8 @@ public class ModelCommandTests
     {
         // show looked for a SparseAutoencoderTransformer only: "Model 'library.zip' holds no sparse autoencoder",
         // though featurize and export-onnx take the same zip.
-        var dir = SaveLibraryModel(ml => ml.Transforms.CopyColumns("Pixels", "Features").Append(ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        using var temp = new TempFolder();
+        var dir = SaveLibraryModel(temp, ml => ml.Transforms.CopyColumns("Pixels", "Features").Append(ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
         {
             OutputColumnName = "Conv", ImageHeight = 4, ImageWidth = 4, PatchSize = 3, Stride = 1,
             PoolGrid = 2, PatchCount = 50, Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 3, MaxIterations = 2 },
@@ -252,7 +261,7 @@ public class ModelCommandTests
         Assert.True(new FileInfo(Path.Combine(dir, "conv.png")).Length > 0);
 
         // A model with neither is refused naming both.
-        dir = SaveLibraryModel(ml => ml.Transforms.CopyColumns("F2", "Features"));
+        dir = SaveLibraryModel(temp.NewFolder(), ml => ml.Transforms.CopyColumns("F2", "Features"));
         (code, _, error) = Cli.Run(dir, "show", "--model", "library.zip", "--filters", "x.png");
         Assert.Equal(2, code);
         Assert.Equal("error: Model 'library.zip' holds no sparse autoencoder or convolutional featurizer.", error.TrimEnd());
@@ -272,7 +281,8 @@ public class ModelCommandTests
     [Fact]
     public void A_pipeline_that_goes_on_to_a_classifier_is_featurized_up_to_its_autoencoder()
     {
-        var (dir, csv) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
         var ml = new MLContext(seed: 1);
         var rows = File.ReadLines(csv).Select((l, i) => new LabelledRow
         {
@@ -300,7 +310,8 @@ public class ModelCommandTests
     [Fact]
     public void What_follows_the_autoencoder_and_needs_no_other_column_still_runs_as_in_the_models_graph()
     {
-        var dir = SaveLibraryModel(ml => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", OutputColumnName = "Code", HiddenCount = 5, MaxIterations = 5 })
+        using var temp = new TempFolder();
+        var dir = SaveLibraryModel(temp, ml => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", OutputColumnName = "Code", HiddenCount = 5, MaxIterations = 5 })
             .Append(ml.Transforms.NormalizeMinMax("Code")));
         Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "zip.csv").ExitCode);
         Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "library.zip", "--out", "library.onnx").ExitCode);
@@ -326,7 +337,8 @@ public class ModelCommandTests
     public void An_output_folder_that_takes_no_file_is_refused_before_training_and_the_model_is_kept()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var (dir, csv) = TrainSmall();
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
         var before = File.ReadAllBytes(Path.Combine(dir, "model.zip"));
         // Found after training, the model already replaced: "internal error: FileNotFoundException ... '/proc/.x.png...tmp'".
         var (code, _, error) = Cli.Run(dir, "train", "--csv", csv, "--hidden", "3", "--iterations", "3", "--filters", "/proc/x.png");

@@ -9,9 +9,8 @@ namespace SparseAe.Cli.Tests;
 /// <summary>export-onnx and featurize --model x.onnx: the zip and its graph featurize a CSV alike, and bad files fail in one line.</summary>
 public class OnnxCommandTests
 {
-    private static string TrainSmall(params string[] extra)
+    private static string TrainSmall(string dir, params string[] extra)
     {
-        var dir = Cli.TempDirectory();
         var rng = new Random(3);
         File.WriteAllLines(Path.Combine(dir, "in.csv"), Enumerable.Range(0, 300).Select(_ =>
             string.Join(',', Enumerable.Range(0, 16).Select(_ => (0.1 + 0.8 * rng.NextDouble()).ToString("R", CultureInfo.InvariantCulture)))));
@@ -29,7 +28,8 @@ public class OnnxCommandTests
     [InlineData("--activation", "relu", "--epochs", "3")]
     public void The_exported_graph_featurizes_like_the_zip(params string[] training)
     {
-        var dir = TrainSmall(training);
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, training);
         var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx");
         Assert.True(code == 0, $"exit {code}: {error}");
         Assert.Contains("wrote model.onnx: inputs Features; outputs", output);
@@ -57,7 +57,8 @@ public class OnnxCommandTests
     public void A_code_that_replaces_its_input_column_is_featurized_from_the_graph_as_from_the_zip()
     {
         // The graph's "Features.output" is then the code, not the input passed through.
-        var dir = ModelCommandTests.SaveLibraryModel(ml => ml.Transforms.SparseAutoencoder(
+        using var temp = new TempFolder();
+        var dir = ModelCommandTests.SaveLibraryModel(temp, ml => ml.Transforms.SparseAutoencoder(
             new SparseAutoencoderOptions { OutputColumnName = "Features", HiddenCount = 7, MaxIterations = 5 }));
         Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "library.zip", "--out", "library.onnx").ExitCode);
         var (code, output, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "zip.csv");
@@ -80,7 +81,8 @@ public class OnnxCommandTests
     public void A_graph_exported_to_a_device_or_a_pipe_is_not_read_back_from_it()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var dir = TrainSmall("--iterations", "5");
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, "--iterations", "5");
         // The graph was read back from --out to list its inputs and outputs: from /dev/null "error: Cannot load
         // ONNX graph '/dev/null': ... The file is empty." (exit 2, after the export), and from a pipe it waited forever.
         var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "/dev/null");
@@ -98,7 +100,7 @@ public class OnnxCommandTests
     [Fact]
     public void A_damaged_model_zip_is_refused_in_one_line_and_nothing_is_written()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         File.WriteAllBytes(Path.Combine(dir, "broken.zip"), [0x50, 0x4b, 3, 4, 1, 2, 3]);
         var (code, _, error) = Cli.Run(dir, "export-onnx", "--model", "broken.zip", "--out", "x.onnx");
         Assert.Equal(2, code);
@@ -115,7 +117,8 @@ public class OnnxCommandTests
     [InlineData(true, "stage 1 of 2, NormalizingTransformer (columns N)")]
     public void A_stage_ML_NET_cannot_export_is_refused_in_one_line_naming_it_and_an_existing_out_file_stays(bool first, string stage)
     {
-        var dir = ModelCommandTests.SaveLibraryModel(ml => first
+        using var temp = new TempFolder();
+        var dir = ModelCommandTests.SaveLibraryModel(temp, ml => first
             ? ml.Transforms.NormalizeLogMeanVariance("N", "Features")
                 .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "N", HiddenCount = 5, MaxIterations = 5 }))
             : ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })
@@ -134,7 +137,7 @@ public class OnnxCommandTests
     [Fact]
     public void An_input_column_ONNX_has_no_type_for_is_named_not_the_stage_after_it()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var ml = new MLContext(seed: 1);
         var rng = new Random(3);
         var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 50).Select(_ => new DatedRow { Features = Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray() }).ToArray());
@@ -162,7 +165,7 @@ public class OnnxCommandTests
     [InlineData("row id", "DataViewRowId", "Microsoft.ML.Data.DataViewRowId")]
     public void An_input_column_ONNX_has_no_type_for_is_named_in_a_vector_or_as_a_row_id(string kind, string described, string converterType)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var ml = new MLContext(seed: 1);
         var rng = new Random(3);
         float[] Features() => Enumerable.Range(0, 16).Select(_ => (float)rng.NextDouble()).ToArray();
@@ -197,7 +200,7 @@ public class OnnxCommandTests
     [Fact]
     public void A_model_with_token_counts_is_refused_in_one_line_naming_the_transformer_and_why()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(new[] { "sparse codes of text", "edge filters", "a patch of an image" }.Select(t => new ModelCommandTests.Document { Text = t }).ToArray());
         var model = ml.Transforms.TokenCounts("Counts", "Text", maximumTokens: 8)
@@ -212,7 +215,8 @@ public class OnnxCommandTests
     [Fact]
     public void A_file_that_is_not_a_zip_is_called_so_and_an_onnx_graph_given_as_the_model_is_named()
     {
-        var dir = TrainSmall("--iterations", "5");
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, "--iterations", "5");
         Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
         File.WriteAllText(Path.Combine(dir, "text.zip"), "hello\n");
         var (code, _, error) = Cli.Run(dir, "export-onnx", "--model", "text.zip", "--out", "x.onnx");
@@ -228,7 +232,8 @@ public class OnnxCommandTests
     [Fact]
     public void A_damaged_onnx_file_is_refused_in_one_line_and_nothing_is_written()
     {
-        var dir = TrainSmall("--iterations", "5");
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, "--iterations", "5");
         Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
         var bytes = File.ReadAllBytes(Path.Combine(dir, "model.onnx"));
         File.WriteAllBytes(Path.Combine(dir, "truncated.onnx"), bytes[..(bytes.Length / 2)]);
@@ -246,7 +251,8 @@ public class OnnxCommandTests
     [Fact]
     public void Rows_of_the_wrong_size_or_with_a_NaN_are_refused_by_the_graph_too()
     {
-        var dir = TrainSmall("--iterations", "5");
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, "--iterations", "5");
         Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
         File.WriteAllText(Path.Combine(dir, "bad.csv"), "0.1,0.2,0.3\n");
         var (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.onnx", "--csv", "bad.csv", "--out", "f.csv");
@@ -280,7 +286,7 @@ public class OnnxCommandTests
     public void An_output_of_open_width_takes_its_width_from_the_first_batch(object? width)
     {
         // Y = X W: 4,100 rows are two batches, each of which must give 3 features a row.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var x = WriteRows(dir, "in.csv", 4100, 4);
         float[] w = [1, 0, -1, 2, 0.5f, 0, 0, -1, 3, 0.25f, 0.25f, 0.25f];   // W (4, 3), row-major
         new OnnxGraphWriter().Floats("W", [4, 3], w).Node("MatMul", "Y", "X", "W")
@@ -303,7 +309,7 @@ public class OnnxCommandTests
     [Fact]
     public void An_output_whose_shape_contradicts_the_graph_is_refused_naming_both_shapes_and_nothing_is_written()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WriteRows(dir, "in.csv", 5, 64);
         // The Reshape gives one row (1, 320) for the batch's 5.
         new OnnxGraphWriter().Int64s("S", [2], [1, -1]).Node("Reshape", "Y", "X", "S")
@@ -324,7 +330,7 @@ public class OnnxCommandTests
     [Fact]
     public void A_CSV_without_rows_through_an_output_of_open_width_is_refused_naming_the_missing_rows()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         File.WriteAllText(Path.Combine(dir, "empty.csv"), "a,b,c,d\n");
         new OnnxGraphWriter().Node("Transpose", "T", "X").Node("MatMul", "Y", "X", "T")
             .Save(Path.Combine(dir, "gram.onnx"), ("X", ["N", 4L]), ("Y", ["N", "H"]));
@@ -338,7 +344,7 @@ public class OnnxCommandTests
     [Fact]
     public void An_open_width_that_changes_between_batches_is_refused_naming_the_first_batchs_width_and_nothing_is_written()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WriteRows(dir, "in.csv", 4097, 4);
         // X X^T is (n, n): 4,096 wide for the first batch of 4,096 rows, 1 wide for the second batch's one row.
         new OnnxGraphWriter().Node("Transpose", "T", "X").Node("MatMul", "Y", "X", "T")
@@ -355,7 +361,7 @@ public class OnnxCommandTests
     [Fact]
     public void An_output_width_that_ONNX_Runtime_leaves_open_is_the_width_it_computes()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WriteRows(dir, "in.csv", 5, 64);
         new OnnxGraphWriter().Floats("W", [64, 10], new float[640]).Node("MatMul", "Y", "X", "W")
             .Save(Path.Combine(dir, "wrong.onnx"), ("X", ["N", 64L]), ("Y", ["N", 20L]));
@@ -367,7 +373,7 @@ public class OnnxCommandTests
     [Fact]
     public void A_graph_that_fails_at_run_time_is_refused_in_one_line_naming_the_rows_and_nothing_is_written()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WriteRows(dir, "in.csv", 5, 64);
         // It loads, but 5 rows of 64 values do not reshape to rows of 3.
         new OnnxGraphWriter().Int64s("S", [2], [-1, 3]).Node("Reshape", "Y", "X", "S")

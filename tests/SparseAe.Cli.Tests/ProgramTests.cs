@@ -8,7 +8,8 @@ public class ProgramTests
     [Fact]
     public void An_unknown_command_is_named_with_the_commands_there_are()
     {
-        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "frobnicate");
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "frobnicate");
         Assert.Equal(2, code);
         Assert.Equal("", output);
         Assert.Equal("error: 'frobnicate' is not a command; the commands are train, inspect, show, featurize, export-onnx, bench. (see 'sparseae --help')", error.TrimEnd());
@@ -17,7 +18,8 @@ public class ProgramTests
     [Fact]
     public void No_command_points_to_the_programs_help()
     {
-        var (code, _, error) = Cli.Run(Cli.TempDirectory());
+        using var dir = new TempFolder();
+        var (code, _, error) = Cli.Run(dir);
         Assert.Equal(2, code);
         Assert.Single(error.TrimEnd().Split('\n'));
         Assert.EndsWith("(see 'sparseae --help')", error.TrimEnd());
@@ -26,7 +28,8 @@ public class ProgramTests
     [Fact]
     public void An_unknown_option_of_a_command_points_to_that_commands_help()
     {
-        var (code, _, error) = Cli.Run(Cli.TempDirectory(), "train", "--bogus");
+        using var dir = new TempFolder();
+        var (code, _, error) = Cli.Run(dir, "train", "--bogus");
         Assert.Equal(2, code);
         Assert.Contains("'--bogus'", error);
         Assert.EndsWith("(see 'sparseae train --help')", error.TrimEnd());
@@ -38,7 +41,7 @@ public class ProgramTests
     [InlineData("featurize", "--model", "m.zip", "--csv", "in.csv", "--model")]
     public void An_option_given_again_at_the_end_without_a_value_is_refused(params string[] args)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, args);
         Assert.Equal(2, code);
         Assert.Equal($"error: Option '{args[^1]}' is given again without a value; give it once, with its value. (see 'sparseae {args[0]} --help')", error.TrimEnd());
@@ -57,7 +60,7 @@ public class ProgramTests
     [InlineData("Option '--quick' is given 2 times, as 'true' and 'false'; give it once.", "bench", "--quick", "true", "--quick", "false")]
     public void A_single_valued_option_given_twice_is_refused_naming_its_values(string expected, params string[] args)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, args);
         Assert.Equal(2, code);
         Assert.Equal($"error: {expected} (see 'sparseae {args[0]} --help')", error.TrimEnd());
@@ -73,7 +76,7 @@ public class ProgramTests
     [InlineData("featurize", "--model", "m.zip", "--out", "--csv", "in.csv")]
     public void An_option_whose_value_is_another_options_name_is_refused(params string[] args)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, args);
         int at = Enumerable.Range(0, args.Length - 1).First(i => args[i].StartsWith("--", StringComparison.Ordinal) && args[i + 1].StartsWith("--", StringComparison.Ordinal));
         Assert.Equal(2, code);
@@ -90,7 +93,8 @@ public class ProgramTests
     [InlineData("error: --patch-height: 'abc' is not a whole number.", "show", "--model", "m.zip", "--patch-height", "abc")]   // was 'System.Nullable`1[System.Int32]'
     public void Numbers_are_read_one_way_and_a_bad_one_is_named_in_words(string expected, params string[] args)
     {
-        var (code, _, error) = Cli.Run(Cli.TempDirectory(), args);
+        using var dir = new TempFolder();
+        var (code, _, error) = Cli.Run(dir, args);
         Assert.Equal(2, code);
         Assert.StartsWith(expected, error.TrimEnd());
     }
@@ -99,12 +103,13 @@ public class ProgramTests
     public void A_German_locale_reads_and_prints_numbers_as_any_other()
     {
         // Under de_DE "1.5" was read as 15 (the point a thousands separator) and help showed "0,01".
-        var start = Cli.StartInfo(Cli.TempDirectory(), "train", "--sparsity", "1.5");
+        using var dir = new TempFolder();
+        var start = Cli.StartInfo(dir, "train", "--sparsity", "1.5");
         start.Environment["LANG"] = start.Environment["LC_ALL"] = "de_DE.UTF-8";
         var (code, _, error) = Cli.Run(start);
         Assert.Equal(2, code);
         Assert.Contains("but is 1.5.", error);
-        var help = Cli.StartInfo(Cli.TempDirectory(), "train", "--help");
+        var help = Cli.StartInfo(dir, "train", "--help");
         help.Environment["LANG"] = help.Environment["LC_ALL"] = "de_DE.UTF-8";
         Assert.Contains("[default: 0.01]", Cli.Run(help).Out);
     }

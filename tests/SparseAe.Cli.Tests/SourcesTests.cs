@@ -15,7 +15,7 @@ public class SourcesTests
     [Fact]
     public void Train_on_a_gzipped_IDX_file_of_images()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         // 30 images of 12 x 12 ubyte: magic 0 0 8 3, then big-endian dims, then the bytes.
         var rng = new Random(1);
         var bytes = new byte[4 + 12 + 30 * 144];
@@ -63,14 +63,14 @@ public class SourcesTests
         // 20 million pixels under a 192 MB heap: the bytes, their floats, a scaled copy and one copy an image
         // (13 bytes a pixel, 260 MB) ended in "internal error: OutOfMemoryException". The bytes and one float
         // copy (100 MB) fit.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WriteRepeatedImages(Path.Combine(dir, "mid.gz"), 2_000);
         var (code, output, error) = TrainWithHeapLimit(dir, "mid.gz", 192);
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Contains("1000 8x8 patches from mid.gz", output);
 
         // 80 million pixels need 0.4 GB: refused from the header, before 80 MB are inflated, and nothing is written.
-        var small = Cli.TempDirectory();
+        using var small = new TempFolder();
         WriteRepeatedImages(Path.Combine(small, "big.gz"), 8_000);
         (code, output, error) = TrainWithHeapLimit(small, "big.gz", 96);
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
@@ -82,7 +82,7 @@ public class SourcesTests
     [Fact]
     public void Zca_whitening_goes_into_the_saved_model()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var rng = new Random(2);
         File.WriteAllLines(Path.Combine(dir, "rows.csv"), Enumerable.Range(0, 300).Select(_ =>
             string.Join(',', Enumerable.Range(0, 9).Select(_ => rng.NextDouble().ToString("R", CultureInfo.InvariantCulture)))));

@@ -10,7 +10,7 @@ public class TrainImageInputTests
     [Fact]
     public void A_complex_array_or_a_file_that_is_not_MAT_is_refused_by_name()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var manyTypes = Cli.Fixture("v73_many_types.mat");
         var (code, _, error) = Cli.Run(dir, "train", "--mat", manyTypes, "--variable", "z");
         Assert.Equal(2, code);
@@ -26,7 +26,7 @@ public class TrainImageInputTests
     public void A_char_array_is_refused_as_images()
     {
         // MatVariable.IsNumeric includes char (its UTF-16 code units), so text was trained on as pixels.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var text = Enumerable.Range(0, 16 * 12).Select(i => (char)('A' + i % 26)).ToArray();
         MatWriter.Write(Path.Combine(dir, "text.mat"), [MatVariable.FromColumnMajorArray("IMAGES", [16, 12], text)]);
         var (code, output, error) = Cli.Run(dir, "train", "--mat", "text.mat", "--patches", "20", "--hidden", "4", "--iterations", "2");
@@ -40,7 +40,7 @@ public class TrainImageInputTests
     {
         // It used to be named by the sampled patch it landed in ("Patch 67 holds NaN at element 4"), and a
         // double beyond float's range as Infinity.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         foreach (var (value, said) in new[] { (double.NaN, "NaN"), (1e300, "1E+300, outside float's range (+-3.4028235E+38)") })
         {
             var images = new double[16 * 12 * 2];
@@ -57,7 +57,7 @@ public class TrainImageInputTests
     public void Patches_that_normalise_to_a_constant_are_refused_instead_of_trained_on()
     {
         // They used to train silently: "3 sigma = 0", every prepared row 0.5 (UFLDL) or 0 (standard).
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var rng = new Random(4);
         MatWriter.Write(Path.Combine(dir, "random.mat"), [MatVariable.FromDoubles("IMAGES", [10, 10], Enumerable.Range(0, 100).Select(_ => rng.NextDouble()).ToArray())]);
         MatWriter.Write(Path.Combine(dir, "flat.mat"), [MatVariable.FromDoubles("IMAGES", [20, 20], Enumerable.Repeat(0.3, 400).ToArray())]);
@@ -78,7 +78,7 @@ public class TrainImageInputTests
         // SampleOne (as SparseAe.Data's PatchRowSource streams them)", and "images must hold at least one image
         // to sample patches from, but is empty." without the file.
         // With either optimizer (More_patches_than_one_array_holds_are_refused_under_the_flag_before_any_work_with_either_optimizer).
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--patches", "100000000", "--optimizer", "adam");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal($"error: --patches: 100000000 patches of 8x8 pixels are 6400000000 values, more than one array holds ({Array.MaxLength}); give --patches {Array.MaxLength / 64} or fewer.", error.TrimEnd());
@@ -100,7 +100,7 @@ public class TrainImageInputTests
     {
         // A MAT array 0xWxK or Hx0, or an IDX file Nx0xW, was said by the image it became, without the file:
         // "Image 'IMAGES(:,:,1)': height must be at least 1, but is 0.", "Image 'flat.idx[0]': width ...".
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         Directory.CreateDirectory(Path.Combine(dir, "data"));
         MatWriter.Write(Path.Combine(dir, "data", "low.mat"), [MatVariable.FromDoubles("IMAGES", [0, 20, 3], [])]);
         MatWriter.Write(Path.Combine(dir, "data", "thin.mat"), [MatVariable.FromDoubles("PIX", [20, 0], [])]);
@@ -123,7 +123,7 @@ public class TrainImageInputTests
     public void An_array_of_more_than_three_dimensions_is_said_with_the_file_as_given()
     {
         // It was said without the file: "Variable 'V' must be an H x W or H x W x K array of images, but is 2x3x4x5."
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         Directory.CreateDirectory(Path.Combine(dir, "data"));
         MatWriter.Write(Path.Combine(dir, "data", "four.mat"), [MatVariable.FromDoubles("V", [2, 3, 4, 5], new double[2 * 3 * 4 * 5])]);
         var (code, output, error) = Cli.Run(dir, "train", "--mat", "data/four.mat", "--variable", "V");
@@ -136,7 +136,7 @@ public class TrainImageInputTests
     public void A_downsample_factor_larger_than_an_image_is_said_under_the_flag_with_the_largest_that_fits()
     {
         // It was the library's words, without the flag: "Image 'IMAGES(:,:,1)' is 20x24, too small to reduce by 30."
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--mat", Cli.Fixture("v5_plain_double3d.mat"), "--downsample", "30", "--patch", "2");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal("error: --downsample 30: image 'IMAGES(:,:,1)' is 20x24 (width x height), smaller than one 30x30 block; give --downsample 20 or less.", error.TrimEnd());
@@ -148,7 +148,7 @@ public class TrainImageInputTests
     [Fact]
     public void An_image_smaller_than_the_patch_is_said_with_the_order_of_its_sides()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--mat", Cli.Fixture("v5_mixed_struct_cell.mat"), "--variable", "X", "--patch", "10");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal("error: Image 'X(:,:,1)' is 8x12 (width x height), smaller than the 10x10 patches asked for (--patch).", error.TrimEnd());
@@ -161,7 +161,7 @@ public class TrainImageInputTests
     [Fact]
     public void An_image_too_small_for_the_patch_once_reduced_is_said_by_its_file_and_both_flags_before_any_work()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WriteGreyPng(Path.Combine(dir, "big.png"), 40, 30);
         WriteGreyPng(Path.Combine(dir, "small.png"), 10, 12);
         var (code, output, error) = Cli.Run(dir, "train", "--images", "big.png", "small.png");
@@ -195,7 +195,7 @@ public class TrainImageInputTests
     [Fact]
     public void An_IDX_file_of_other_values_than_bytes_is_bad_input_not_an_internal_error()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var file = new byte[] { 0, 0, 0x0D, 3, 0, 0, 0, 2, 0, 0, 0, 10, 0, 0, 0, 10 }.Concat(new byte[4 * 200]).ToArray();
         File.WriteAllBytes(Path.Combine(dir, "f.idx"), file);
         var (code, _, error) = Cli.Run(dir, "train", "--idx", "f.idx", "--patch", "4", "--patches", "50");

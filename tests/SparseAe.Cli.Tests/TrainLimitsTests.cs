@@ -18,7 +18,7 @@ public class TrainLimitsTests
     [InlineData("adam")]
     public void More_patches_than_one_array_holds_are_refused_under_the_flag_before_any_work_with_either_optimizer(string optimizer)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--patches", "100000000", "--optimizer", optimizer);
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal($"error: --patches: 100000000 patches of 8x8 pixels are 6400000000 values, more than one array holds ({Array.MaxLength}); give --patches {Array.MaxLength / 64} or fewer.", error.TrimEnd());
@@ -31,7 +31,7 @@ public class TrainLimitsTests
     {
         // The file reads within 64 MB (48 MB of doubles, deflated to 74 KB), but its images as floats do not fit
         // beside it: "internal error: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown." (exit 1).
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var start = Cli.StartInfo(dir, "train", "--mat", Cli.Fixture(Path.Combine("memory", "v73_images_48MB_deflated.mat")), "--patch", "4", "--patches", "10");
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x4000000";   // 64 MB
         var (code, output, error) = Cli.Run(start);
@@ -48,7 +48,7 @@ public class TrainLimitsTests
     {
         // Under the array limit but over the memory at hand (the limit's own advice, --patches 33554431 of 8x8,
         // is 8.6 GB): "internal error: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown." (exit 1).
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         // Adam: L-BFGS's row limit (at most about 20 million rows) refuses the run before any work.
         var start = Cli.StartInfo(dir, "train", "--mat", Cli.Fixture("v5_plain_double3d.mat"), "--patch", "2", "--patches", "100000000", "--optimizer", "adam");
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
@@ -64,7 +64,7 @@ public class TrainLimitsTests
         // 64x64 patches are 4,096-vectors: ZCA's matrices take about 1.1 GB, and under a 256 MB heap the fit summed the
         // covariance and ended in MathNet's EVD: "internal error: OutOfMemoryException: Exception of type
         // 'System.OutOfMemoryException' was thrown." (exit 1).
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var start = Cli.StartInfo(dir, "train", "--patch", "64", "--patches", "20", "--whiten", "zca", "--hidden", "4", "--iterations", "1");
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
         var (code, output, error) = Cli.Run(start);
@@ -78,7 +78,7 @@ public class TrainLimitsTests
     {
         // The library's refusal advised its own settings: "set MaximumRows to train on a random sample of the rows, use fewer
         // hidden units, keep fewer correction pairs (LbfgsMemory, now 100), or use Adam", none of them a flag.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var start = Cli.StartInfo(dir, "train", "--patch", "8", "--patches", "900000", "--iterations", "1");
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
         var (code, output, error) = Cli.Run(start);
@@ -95,7 +95,7 @@ public class TrainLimitsTests
         // ZCA's estimator checked its matrices (64 V^2 bytes) and read the rows whole without a check: 600,000 8x8
         // patches under a 256 MB heap ended in "internal error: OutOfMemoryException: Exception of type
         // 'System.OutOfMemoryException' was thrown." (exit 1) while ZCA copied them.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var start = Cli.StartInfo(dir, "train", "--patch", "8", "--patches", "600000", "--whiten", "zca", "--hidden", "4", "--iterations", "1");
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
         var (code, output, error) = Cli.Run(start);
@@ -113,7 +113,7 @@ public class TrainLimitsTests
     {
         // It was the library's advice, in settings the command line does not have: "... set MaximumRows to train
         // on a random sample of them, or use Optimizer = Adam, which streams every row."
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         File.WriteAllLines(Path.Combine(dir, "one.csv"), Enumerable.Range(0, 3000).Select(i => (0.1 + 0.8 * (i % 7) / 7).ToString("R", CultureInfo.InvariantCulture)));
         var (code, output, error) = Cli.Run(dir, "train", "--csv", "one.csv", "--hidden", "1000000", "--iterations", "1");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
@@ -132,7 +132,7 @@ public class TrainLimitsTests
     [InlineData(8193, 0.1, "error: --whiten zca: the rows of --csv 'rows.csv' hold 8193 values; ZCA of 8193-vectors needs a 8193x8193 covariance; at most 8192 features are supported.")]
     public void Rows_ZCA_cannot_whiten_are_said_under_whiten_zca(int width, double scale, string message)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         File.WriteAllLines(Path.Combine(dir, "rows.csv"), Enumerable.Range(0, 50).Select(i =>
             string.Join(',', Enumerable.Range(0, width).Select(j => (scale * (1 + (i * 7 + j * 3) % 11)).ToString("R", CultureInfo.InvariantCulture)))));
         var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--whiten", "zca", "--normalize", "none", "--hidden", "3", "--iterations", "1");
@@ -163,7 +163,7 @@ public class TrainLimitsTests
         // applied only once the images were read, reduced, whitened and sampled ("reducing 10 image(s) by 2 ...").
         // H = 400000 is a whole number of vectors on every CPU and more than V = 64: at most
         // (Array.MaxLength - 16) / 400000 = 5368 rows, fewer than the default 10000 patches.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         foreach (var args in new[] { new string[0], ["--mat", Cli.Fixture("v5_plain_double3d.mat")] })
         {
             var (code, output, error) = Cli.Run(dir, ["train", "--hidden", "400000", .. args]);
@@ -180,7 +180,7 @@ public class TrainLimitsTests
     [Fact]
     public void A_photograph_too_large_to_whiten_in_memory_is_said_with_the_flags_that_help()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         using (var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(3000, 3000, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque)))
         {
             var pixels = new byte[3000 * 3000];
@@ -204,7 +204,7 @@ public class TrainLimitsTests
         // A 6000x6000 PNG of zeros is a 36 KB file, but decoding it takes 8 bytes a pixel (RGBA and the grey floats):
         // under a 128 MB heap it was "internal error: OutOfMemoryException: Exception of type
         // 'System.OutOfMemoryException' was thrown." (exit 1), naming no file.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         using (var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(6000, 6000, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque)))
         {
             bitmap.Erase(SkiaSharp.SKColors.Black);

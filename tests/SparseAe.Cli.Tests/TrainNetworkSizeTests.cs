@@ -12,7 +12,7 @@ public class TrainNetworkSizeTests
     {
         // 1,000 filters of 1,000 values were drawn as 1 x 1000 tiles: a 32033-pixel grid, refused after
         // training with only the model written. They are 25 x 40 tiles now.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WriteCsv(dir, 6, 1000, 7);
         var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "1000", "--activation", "relu", "--epochs", "1", "--metrics-json", "m.json");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
@@ -21,7 +21,7 @@ public class TrainNetworkSizeTests
         // A prime V is one row of V pixels whatever the shape: too wide for any grid. Asked for by --filters,
         // it is refused before training, naming options that exist (it named patchHeight, an argument of the
         // library); by default the model is trained and the picture left out with a note (it used to be refused).
-        var wide = Cli.TempDirectory();
+        using var wide = new TempFolder();
         WriteCsv(wide, 3, 2003, 8);
         (code, output, error) = Cli.Run(wide, "train", "--csv", "rows.csv", "--iterations", "1", "--filters", "f.png");
         Assert.Equal(2, code);
@@ -44,7 +44,7 @@ public class TrainNetworkSizeTests
     [Fact]
     public void A_patch_too_large_for_any_hidden_layer_is_refused_under_patch_with_the_largest_that_fits()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--patch", "4097", "--patches", "100");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal("error: --patch: A 16785409-100-16785409 autoencoder needs 3373867309 parameters, more than one array can hold (2147483591); " +
@@ -59,7 +59,7 @@ public class TrainNetworkSizeTests
         // "--hidden 2147483647 --filters f.png" reduced and whitened the photographs before the grid refused it;
         // without --filters, Fit refused it after "training a ...". Image patches give V = P x P before any
         // data is read: both rules are applied then, the parameters' first (it refuses the run whatever the outputs).
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         const string tooMany = "error: --hidden: A 64-2147483647-64 autoencoder needs 277025390527 parameters, more than one array can hold (2147483591); give --hidden 16647159 or fewer.";
         foreach (var args in new[] { new[] { "--filters", "f.png" }, [] })
         {
@@ -101,7 +101,7 @@ public class TrainNetworkSizeTests
     public void A_filter_grid_that_fits_only_in_another_tile_shape_is_left_to_show_with_that_shape()
     {
         // 74,111 = 37 x 2003: 90 tiles of 37 x 2003 make a grid 20041 pixels wide, of 2003 x 37 one 18037 high.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WriteCsv(dir, 2, 74111, 9);
         var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "90", "--activation", "relu", "--epochs", "1", "--filters", "f.png");
         Assert.Equal(2, code);

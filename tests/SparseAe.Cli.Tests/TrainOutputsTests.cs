@@ -13,7 +13,7 @@ public class TrainOutputsTests
     [Fact]
     public void Train_on_csv_writes_a_loadable_model_pictures_and_weights()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var csv = TrainTests.WriteCsv(dir, 200, 16, 1);
         var (code, output, error) = Cli.Run(dir, "train", "--csv", csv, "--hidden", "9", "--iterations", "15",
             "--weights-csv", "w.csv", "--weights-mat", "w.mat", "--threads", "1");
@@ -50,7 +50,7 @@ public class TrainOutputsTests
     [Fact]
     public void The_weights_MAT_file_holds_what_computes_the_code_that_featurize_writes()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var rng = new Random(4);
         File.WriteAllLines(Path.Combine(dir, "rows.csv"), Enumerable.Range(0, 60).Select(_ =>
             string.Join(',', Enumerable.Range(0, 8).Select(_ => rng.NextDouble().ToString("R", CultureInfo.InvariantCulture)))));
@@ -88,7 +88,7 @@ public class TrainOutputsTests
     [Fact]
     public void The_weights_MAT_file_of_a_TopK_code_holds_k()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var rng = new Random(5);
         File.WriteAllLines(Path.Combine(dir, "rows.csv"), Enumerable.Range(0, 40).Select(_ =>
             string.Join(',', Enumerable.Range(0, 8).Select(_ => rng.NextDouble().ToString("R", CultureInfo.InvariantCulture)))));
@@ -104,7 +104,7 @@ public class TrainOutputsTests
     [Fact]
     public void Save_rows_writes_the_standardised_patches_that_were_trained_on()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--patches", "500", "--hidden", "4", "--iterations", "2", "--normalize", "standard",
             "--save-rows", "rows.csv", "--weights-csv", "w.csv");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
@@ -124,7 +124,7 @@ public class TrainOutputsTests
     [Fact]
     public void A_TopK_code_trains_with_Adam_and_a_linear_decoder_and_prints_and_writes_its_metrics()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--patches", "2000", "--activation", "topk", "--k", "4", "--hidden", "32",
             "--epochs", "3", "--batch-size", "256", "--metrics-json", "metrics.json");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
@@ -154,7 +154,7 @@ public class TrainOutputsTests
     public void Weights_written_to_standard_output_are_the_CSV_alone_and_the_runs_lines_go_to_standard_error()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         TrainTests.WriteCsv(dir, 50, 16, 3);
         // The progress, "done", cost and "wrote" lines were printed into the CSV on standard output (after a file
         // redirection, partly over its first bytes).
@@ -174,7 +174,7 @@ public class TrainOutputsTests
     public void Weights_written_to_standard_error_are_the_CSV_alone_and_the_runs_lines_stay_on_standard_output()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         TrainTests.WriteCsv(dir, 50, 16, 3);
         var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "4", "--iterations", "2", "--weights-csv", "/dev/stderr");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
@@ -191,7 +191,7 @@ public class TrainOutputsTests
     {
         // Adam's history holds one cost per epoch and no starting point; it was drawn as iterations 0..E-1, so the
         // curve put the last epoch at "iteration 1" while the trace said "epochs 2/2" and "4 iterations".
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--patches", "1000", "--activation", "topk", "--k", "4", "--hidden", "16",
             "--epochs", "2", "--batch-size", "256");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
@@ -208,7 +208,7 @@ public class TrainOutputsTests
     [InlineData("jumprelu", "--l0-weight", "0.3")]
     public void The_latent_frequency_histogram_goes_where_latents_says(string activation, string weightFlag, string weight)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--patches", "1000", "--normalize", "standard", "--activation", activation, weightFlag, weight,
             "--hidden", "16", "--epochs", "2", "--batch-size", "256", "--latents", "freq.png");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");

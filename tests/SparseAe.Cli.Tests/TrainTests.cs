@@ -20,7 +20,7 @@ public class TrainTests
     [Fact]
     public void Train_on_a_MAT_array_of_images_samples_patches()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var rng = new Random(2);
         var images = Enumerable.Range(0, 40 * 30 * 2).Select(_ => rng.NextDouble() - 0.5).ToArray();
         MatWriter.Write(Path.Combine(dir, "IMAGES.mat"), [MatVariable.FromDoubles("IMAGES", [40, 30, 2], images)]);
@@ -35,7 +35,7 @@ public class TrainTests
     [Fact]
     public void The_default_experiment_halves_and_whitens_the_embedded_photographs()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--patches", "300", "--hidden", "4", "--iterations", "3");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Contains("reducing 5 image(s) by 2", output);
@@ -49,7 +49,7 @@ public class TrainTests
     {
         // The MAT path (column-major H x W x K, no whitening by default) and the image path must agree
         // exactly when they carry the same whitened pixels.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var rng = new Random(5);
         int h = 24, w = 20;
         var pixels = Enumerable.Range(0, h * w).Select(_ => (float)rng.NextDouble()).ToArray();
@@ -87,7 +87,8 @@ public class TrainTests
     public void The_help_gives_the_default_aux_k_the_training_uses()
     {
         Assert.Equal(16, Defaults.AuxKFor(64, 16));
-        var (code, output, error) = Cli.Run(Cli.TempDirectory(), "train", "--help");
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "train", "--help");
         Assert.True(code == 0, $"exit {code}: {error}");
         Assert.Contains("TopK: dead latents in the AuxK term, 0 = off (default: the power of two nearest V/2, at most H).", output.ReplaceLineEndings(" "));
     }
@@ -97,7 +98,7 @@ public class TrainTests
     {
         // -0 equals 0, so "--weight-decay -0" meets "at least 0" and is taken; it was kept as -0, and the
         // summary said "weight decay -0" (-0 x the sum of squares), as a -0 sparsity weight said "sparsity -0".
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WriteCsv(dir, 40, 9, 4);
         var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "3", "--iterations", "2", "--weight-decay", "-0", "--sparsity-weight", "-0.0e3");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
@@ -109,7 +110,7 @@ public class TrainTests
     public void The_components_warnings_reach_standard_error_and_a_cost_that_becomes_NaN_is_bad_input()
     {
         // Values in [0, 16] for the sigmoid decoder: Fit warns through MLContext.Log, which train prints.
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         var rng = new Random(5);
         File.WriteAllLines(Path.Combine(dir, "wide.csv"), Enumerable.Range(0, 40).Select(_ =>
             string.Join(',', Enumerable.Range(0, 9).Select(_ => (16 * rng.NextDouble()).ToString("R", CultureInfo.InvariantCulture)))));
@@ -154,7 +155,7 @@ public class TrainTests
     [InlineData("error: --iterations: it is L-BFGS's, but the optimizer is Adam (--optimizer adam;", "--csv", "small.csv", "--optimizer", "adam", "--iterations", "3")]
     public void An_option_that_does_not_apply_is_refused_by_name_not_ignored(string message, params string[] args)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         File.Copy(WriteCsv(dir, 60, 16, 3), Path.Combine(dir, "small.csv"));
         File.Delete(Path.Combine(dir, "rows.csv"));
         var (code, output, error) = Cli.Run(dir, ["train", "--hidden", "4", .. args]);
@@ -167,7 +168,7 @@ public class TrainTests
     [Fact]
     public void Adams_options_apply_to_the_sigmoid_when_adam_is_asked_for_and_variable_with_mat()
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         WriteCsv(dir, 60, 16, 3);
         var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "4", "--optimizer", "adam", "--epochs", "2", "--batch-size", "20", "--learning-rate", "0.01");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
@@ -186,7 +187,7 @@ public class TrainTests
     [InlineData("1,2,3\n1,2,3\n1,2,3\n", "all 3 rows are the same vector")]
     public void Rows_that_ZCA_would_make_all_zero_are_refused_before_training(string csv, string said)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         File.WriteAllText(Path.Combine(dir, "rows.csv"), csv);
         var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--whiten", "zca", "--hidden", "2", "--iterations", "5");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
@@ -233,7 +234,7 @@ public class TrainTests
     [InlineData("error: CSV file '.' is a folder; give a file.", "--csv", ".")]
     public void Bad_arguments_are_one_line_exit_code_2_and_write_nothing(string message, params string[] args)
     {
-        var dir = Cli.TempDirectory();
+        using var dir = new TempFolder();
         MatWriter.Write(Path.Combine(dir, "IMAGES.mat"), [MatVariable.FromDoubles("IMAGES", [20, 20, 1], new double[400])]);
         var (code, output, error) = Cli.Run(dir, ["train", .. args]);
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");

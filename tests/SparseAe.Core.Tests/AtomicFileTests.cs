@@ -10,7 +10,7 @@ public class AtomicFileTests
     [Fact]
     public void A_failed_write_leaves_the_old_file_and_no_temporary_file()
     {
-        var dir = TestData.TempDirectory();
+        using var dir = new TempFolder();
         var path = Path.Combine(dir, "model.zip");
         AtomicFile.WriteBytes(path, [1, 2, 3]);
         var e = Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s =>
@@ -26,7 +26,7 @@ public class AtomicFileTests
     [Fact]
     public void A_write_replaces_the_file_whole()
     {
-        var dir = TestData.TempDirectory();
+        using var dir = new TempFolder();
         var path = Path.Combine(dir, "codes.csv");
         AtomicFile.WriteText(path, w => w.Write("old"));
         AtomicFile.WriteText(path, w => w.Write("héllo"));
@@ -39,7 +39,8 @@ public class AtomicFileTests
     public void Null_content_is_refused_and_the_old_file_kept()
     {
         // A null byte[] became an empty span: the old file was emptied without a word.
-        var path = Path.Combine(Path.GetTempPath(), $"sparseae-atomic-{Guid.NewGuid():N}.txt");
+        using var temp = new TempFolder();
+        var path = temp.File("atomic.txt");
         File.WriteAllText(path, "important");
         try
         {
@@ -56,7 +57,8 @@ public class AtomicFileTests
     [Fact]
     public void A_missing_folder_is_named()
     {
-        var path = Path.Combine(TestData.TempDirectory(), "no-such-folder", "model.zip");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp, "no-such-folder", "model.zip");
         var e = Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.WriteBytes(path, [1]));
         Assert.Contains($"Cannot write '{path}': the folder '{Path.GetDirectoryName(path)}' does not exist.", e.Message);
     }
@@ -77,7 +79,7 @@ public class AtomicFileTests
         // A full disk fails the write, not the making of the file: sparseae train --model on a full 8 KB tmpfs said
         // "error: No space left on device : '/mnt/.model.zip.PID.GUID.tmp'", a hidden file nobody asked for. The
         // stream throws what .NET's FileStream throws there (its message names the file it writes).
-        var dir = TestData.TempDirectory();
+        using var dir = new TempFolder();
         var path = Path.Combine(dir, "model.zip");
         AtomicFile.WriteBytes(path, [1, 2, 3]);
         var e = Assert.ThrowsAny<IOException>(() => AtomicFile.Write(path, s => throw new IOException($"No space left on device : '{((FileStream)s).Name}'")));
@@ -92,7 +94,7 @@ public class AtomicFileTests
     public void A_target_that_is_a_folder_is_refused_before_anything_is_written()
     {
         // CheckWritable passed and Write ran the whole save, then failed at the rename ("Is a directory").
-        var dir = TestData.TempDirectory();
+        using var dir = new TempFolder();
         var folder = Path.Combine(dir, "model.zip");
         Directory.CreateDirectory(folder);
         bool wrote = false;
@@ -108,7 +110,7 @@ public class AtomicFileTests
     {
         // The temporary file's name was the target's plus 50 characters: past 255 bytes it could not be made, and
         // Write said "no file can be made in its folder" of a folder that takes the file itself.
-        var dir = TestData.TempDirectory();
+        using var dir = new TempFolder();
         var path = Path.Combine(dir, new string('m', 240));
         File.WriteAllBytes(path, [9]);
         AtomicFile.CheckWritable(path);
@@ -121,7 +123,7 @@ public class AtomicFileTests
     public void A_symbolic_link_is_replaced_by_the_new_file_and_what_it_pointed_to_is_kept()
     {
         if (OperatingSystem.IsWindows()) return;
-        var dir = TestData.TempDirectory();
+        using var dir = new TempFolder();
         var real = Path.Combine(dir, "v1.zip");
         var link = Path.Combine(dir, "model.zip");
         File.WriteAllBytes(real, [1]);
@@ -148,7 +150,7 @@ public class AtomicFileTests
     [Fact]
     public void CheckWritable_gives_Write_s_refusals_and_leaves_nothing()
     {
-        var dir = TestData.TempDirectory();
+        using var dir = new TempFolder();
         AtomicFile.CheckWritable(Path.Combine(dir, "model.zip"));
         Assert.Empty(Directory.GetFileSystemEntries(dir));
         var missing = Path.Combine(dir, "no-such-folder", "model.zip");

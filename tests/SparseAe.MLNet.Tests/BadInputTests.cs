@@ -7,9 +7,12 @@ using Xunit;
 namespace SparseAe.MLNet.Tests;
 
 /// <summary>One test per bad input: each is a clear exception naming the column or option, the rule and the value.</summary>
-public class BadInputTests
+public sealed class BadInputTests : IDisposable
 {
     private readonly MLContext _ml = new(seed: 1);
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
 
     private SparseAutoencoderEstimator Small(string input = "Features", int iterations = 5)
         => _ml.Transforms.SparseAutoencoder("Code", input, hiddenCount: 3, maxIterations: iterations);
@@ -137,7 +140,8 @@ public class BadInputTests
     {
         var rows = RowFactory.Vec8Rows(300, 2);
         rows[150].Features[1] = float.NaN;
-        string path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.idv");
+        using var temp = new TempFolder();
+        var path = temp.File("rows.idv");
         try
         {
             using (var file = File.Create(path)) _ml.Data.SaveAsBinary(_ml.Data.LoadFromEnumerable(rows), file);
@@ -337,7 +341,8 @@ public class BadInputTests
         {
             OutputColumnName = "Code", InputColumnName = "Features", ReconstructionErrorColumnName = "Errs", HiddenCount = 3, MaxIterations = 5,
         }).Fit(data);
-        var path = Path.Combine(TestData.TempDirectory(), "model.zip");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp, "model.zip");
         _ml.Model.Save(model, data.Schema, path);
         ModelZip.RewriteAutoencoderEntry(path, entry => ModelZip.EditPayload(entry, SparseAe.Persistence.ModelFormat.Magic, payload =>
         {
@@ -361,7 +366,7 @@ public class BadInputTests
     {
         var data = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(30, 4));
         var model = Small().Fit(data);
-        var path = Path.Combine(TestData.TempDirectory(), "model.zip");
+        var path = Path.Combine(_temp.NewFolder(), "model.zip");
         _ml.Model.Save(model, data.Schema, path);
         schema = data.Schema;
         return path;

@@ -137,7 +137,8 @@ public class ComponentTests
         }
         Assert.Equal(sum / 8, errors[0], 1e-4);
 
-        var path = Path.Combine(SparseAe.Tests.Support.TestData.TempDirectory(), "linear.zip");
+        using var temp = new SparseAe.Tests.Support.TempFolder();
+        var path = Path.Combine(temp, "linear.zip");
         ml.Model.Save(model, data.Schema, path);
         var loaded = (SparseAutoencoderTransformer)new MLContext().Model.Load(path, out _);
         Assert.Equal(DecoderKind.Linear, loaded.Objective.Decoder);

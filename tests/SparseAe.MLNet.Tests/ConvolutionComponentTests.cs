@@ -61,7 +61,8 @@ public class ConvolutionComponentTests
         model.Featurizer.Featurize(images[3].Pixels, direct, model.Featurizer.CreateWorkspace());
         Assert.Equal(direct, features[3]);
 
-        var path = Path.Combine(TestData.TempDirectory(), "conv.zip");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp, "conv.zip");
         ml.Model.Save(model, data.Schema, path);
         var loaded = new MLContext().Model.Load(path, out _);
         Assert.Equal(features, loaded.Transform(data).GetColumn<float[]>("Features").ToArray());
@@ -88,7 +89,8 @@ public class ConvolutionComponentTests
             .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Code"))
             .Fit(view);
-        var path = FreshProcess.AssertPredictsBitIdentically(ml, model, view.Schema, test);
+        using var temp = new TempFolder();
+        var path = FreshProcess.AssertPredictsBitIdentically(temp, ml, model, view.Schema, test);
 
         var chain = ((IEnumerable<ITransformer>)new MLContext().Model.Load(path, out _)).ToList();
         Assert.IsType<ZcaWhiteningTransformer>(chain[0]);
@@ -136,7 +138,8 @@ public class ConvolutionComponentTests
         Assert.All(features, f => Assert.All(f, v => Assert.True(v >= 0 && float.IsFinite(v))));
         Assert.Contains(features, f => f.Any(v => v > 0));
 
-        var path = Path.Combine(TestData.TempDirectory(), "soft.zip");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp, "soft.zip");
         ml.Model.Save(model, data.Schema, path);
         var loaded = new MLContext().Model.Load(path, out _);
         Assert.Equal(features, loaded.Transform(data).GetColumn<float[]>("Features").ToArray());

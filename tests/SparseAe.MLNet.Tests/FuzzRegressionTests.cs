@@ -41,7 +41,8 @@ public class FuzzRegressionTests
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(30, 4));
         var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 3, MaxIterations = 5 }).Fit(data);
-        var path = Path.Combine(TestData.TempDirectory(), "model.zip");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp, "model.zip");
         ml.Model.Save(model, data.Schema, path);
         var finding = File.ReadAllBytes(Path.Combine(Folder("mlnet-entry"), name));
         ModelZip.RewriteAutoencoderEntry(path, _ => finding);

@@ -130,7 +130,7 @@ public class PipelineOperationsTests
     public void Save_with_a_TextLoader_and_LoadWithDataLoader_read_text_to_the_same_codes()
     {
         var rows = LabelledRows(30, 7);
-        var dir = TestData.TempDirectory();
+        using var dir = new TempFolder();
         var csv = Path.Combine(dir, "rows.csv");
         File.WriteAllLines(csv, rows.Select(r => string.Join(",", r.Features.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "," + r.Label));
         var loader = _ml.Data.CreateTextLoader([new TextLoader.Column("Features", DataKind.Single, 0, 7), new TextLoader.Column("Label", DataKind.String, 8)], separatorChar: ',');
@@ -216,7 +216,7 @@ public class PipelineOperationsTests
         string[] good = ["a fine sunny day", "sunny and warm", "warm fine weather", "a warm sunny morning"];
         string[] bad = ["cold grey rain", "rain and wind", "grey cold storm", "a cold wet night"];
         var lines = Enumerable.Range(0, 40).Select(i => $"{(i % 2 == 0 ? "true" : "false")}\t{i / 4}\t{(i % 2 == 0 ? good : bad)[i / 2 % 4]}").ToArray();
-        var dir = TestData.TempDirectory();
+        using var dir = new TempFolder();
         var tsv = Path.Combine(dir, "texts.tsv");
         File.WriteAllLines(tsv, lines);
         var loader = _ml.Data.CreateTextLoader([new TextLoader.Column("Label", DataKind.Boolean, 0), new TextLoader.Column("Group", DataKind.Single, 1),

@@ -83,7 +83,8 @@ public class PipelineSchemaOperationsTests
         model.Whitening.Apply(rows[4].Features, y, new float[8]);
         Assert.Equal(y, Column(output, "Features")[4]);
 
-        var path = Path.Combine(TestData.TempDirectory(), "inplace.zip");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp, "inplace.zip");
         _ml.Model.Save(model, data.Schema, path);
         var loaded = new MLContext().Model.Load(path, out var schema);
         Assert.Equal(data.Schema.Select(c => c.Name), schema.Select(c => c.Name));

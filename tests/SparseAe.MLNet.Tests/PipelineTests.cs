@@ -56,7 +56,7 @@ public class PipelineTests(DigitsPipelineFixture f) : IClassFixture<DigitsPipeli
     [Fact]
     public void Save_and_load_in_process_gives_bit_identical_predictions_through_Transform_and_PredictionEngine()
     {
-        var dir = TestData.TempDirectory();
+        using var dir = new TempFolder();
         var path = Path.Combine(dir, "model.zip");
         f.Context.Model.Save(f.Model, f.TrainView.Schema, path);
         var loaded = new MLContext(seed: 5).Model.Load(path, out var inputSchema);
@@ -75,7 +75,10 @@ public class PipelineTests(DigitsPipelineFixture f) : IClassFixture<DigitsPipeli
 
     [Fact]
     public void A_fresh_process_that_only_loads_the_model_predicts_bit_identically()
-        => FreshProcess.AssertPredictsBitIdentically(f.Context, f.Model, f.TrainView.Schema, f.Test);
+    {
+        using var temp = new TempFolder();
+        FreshProcess.AssertPredictsBitIdentically(temp, f.Context, f.Model, f.TrainView.Schema, f.Test);
+    }
 
     [Fact]
     public void The_autoencoder_works_in_the_middle_of_a_chain_with_a_PredictionEngine()

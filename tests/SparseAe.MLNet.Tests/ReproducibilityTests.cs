@@ -15,7 +15,7 @@ public class ReproducibilityTests
     // Runs SparseAe.FitCheck (every component trained from new MLContext(seed)) and returns its dump.
     private static string[] FitInFreshProcess(int contextSeed, int threads)
     {
-        var folder = TestData.TempDirectory();
+        using var folder = new TempFolder();
         var output = Path.Combine(folder, "fit.txt");
         // Reading each stream to its end before waiting made the 3-minute limit unreachable: a hung child hung the run.
         var (code, text) = ProcessRunner.Run("dotnet", [TestData.Metadata("FitCheckPath"), contextSeed.ToString(), threads.ToString(), output], folder, TimeSpan.FromMinutes(3));

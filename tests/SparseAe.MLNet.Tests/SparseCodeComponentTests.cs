@@ -112,7 +112,8 @@ public class SparseCodeComponentTests(TopKDigitsFixture f) : IClassFixture<TopKD
     [Fact]
     public void A_fresh_process_that_only_loads_the_TopK_model_predicts_bit_identically()
     {
-        var model = FreshProcess.AssertPredictsBitIdentically(f.Context, f.Model, f.TrainView.Schema, f.Test);
+        using var temp = new TempFolder();
+        var model = FreshProcess.AssertPredictsBitIdentically(temp, f.Context, f.Model, f.TrainView.Schema, f.Test);
         var loaded = (SparseAutoencoderTransformer)((IEnumerable<ITransformer>)new MLContext().Model.Load(model, out _)).First();
         Assert.Equal(f.Autoencoder.Objective, loaded.Objective);
         Assert.Equal(f.Autoencoder.Summary.CodeMetrics!.FiringRate, loaded.Summary.CodeMetrics!.FiringRate);
@@ -132,7 +133,8 @@ public class SparseCodeComponentTests(TopKDigitsFixture f) : IClassFixture<TopKD
         // The TopK test above and the sigmoid pipeline's cover their formats; these two activations save
         // their own fields (JumpReLU its thresholds), so each is loaded in a fresh process too.
         var p = new CodeDigits(activation);
-        string model = FreshProcess.AssertPredictsBitIdentically(p.Context, p.Model, p.TrainView.Schema, p.Test);
+        using var temp = new TempFolder();
+        string model = FreshProcess.AssertPredictsBitIdentically(temp, p.Context, p.Model, p.TrainView.Schema, p.Test);
         var loaded = (SparseAutoencoderTransformer)((IEnumerable<ITransformer>)new MLContext().Model.Load(model, out _)).First();
         Assert.Equal(activation, loaded.Objective.Activation);
     }
@@ -187,7 +189,8 @@ public class JumpReluComponentTests
         Assert.Contains(thresholds, t => Math.Abs(t - (float)Defaults.JumpInitialThreshold) > 1e-3);   // they moved
 
         var testView = ml.Data.LoadFromEnumerable(test);
-        var path = Path.Combine(TestData.TempDirectory(), "jump.zip");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp, "jump.zip");
         ml.Model.Save(ae, view.Schema, path);
         var loaded = ml.Model.Load(path, out _);
         var before = Codes(ae.Transform(testView));

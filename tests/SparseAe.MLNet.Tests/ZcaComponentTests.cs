@@ -27,7 +27,8 @@ public class ZcaComponentTests
         zca.Whitening.Apply(rows[3].Features, y, new float[8]);
         Assert.Equal(y, white[3]);
 
-        var path = Path.Combine(TestData.TempDirectory(), "zca.zip");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp, "zca.zip");
         _ml.Model.Save(model, data.Schema, path);
         var loaded = new MLContext().Model.Load(path, out _);
         var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
@@ -87,7 +88,8 @@ public class ZcaComponentTests
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 8), flat.Transform(_ml.Data.LoadFromEnumerable(rows)).Schema["White"].Type);
         Assert.Equal(flat.Transform(_ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("White").ToArray(), output.GetColumn<float[]>("White").ToArray());
 
-        var path = Path.Combine(TestData.TempDirectory(), "zca-2x4.zip");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp, "zca-2x4.zip");
         _ml.Model.Save(model, shaped.Schema, path);
         var loaded = new MLContext().Model.Load(path, out _);
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 2, 4), loaded.GetOutputSchema(shaped.Schema)["White"].Type);

@@ -98,7 +98,8 @@ public class MatWriterRoundTripTests
     [Fact]
     public void Writing_to_a_path_round_trips()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.mat");
+        using var temp = new TempFolder();
+        var path = temp.File("round-trip.mat");
         try
         {
             MatWriter.Write(path, [MatVariable.FromDoubles("a", [2, 2], [1, 2, 3, 4]), MatVariable.FromDoubles("b", [1, 1], [5])], compress: true);
@@ -115,7 +116,7 @@ public class MatWriterRoundTripTests
     [Fact]
     public void Writing_over_a_file_replaces_it_whole_so_a_reader_of_the_old_file_still_reads_the_old_file()
     {
-        string folder = Directory.CreateTempSubdirectory("sparseae-matwriter-").FullName;
+        using var folder = new TempFolder();
         string path = Path.Combine(folder, "weights.mat");
         try
         {
@@ -141,7 +142,7 @@ public class MatWriterRoundTripTests
     [Fact]
     public void Writing_to_a_folder_is_refused_naming_the_path_as_a_folder()
     {
-        string folder = Directory.CreateTempSubdirectory("sparseae-matwriter-").FullName;
+        using var folder = new TempFolder();
         try
         {
             var error = Assert.Throws<IOException>(() => MatWriter.Write(folder, [MatVariable.FromDoubles("x", [1, 1], [0])]));

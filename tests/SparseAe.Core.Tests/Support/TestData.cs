@@ -44,11 +44,4 @@ internal static class TestData
 
     public static string Metadata(string key)
         => typeof(TestData).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
-
-    public static string TempDirectory()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "sparseae-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
 }

@@ -3,11 +3,15 @@ using SparseAe.Data.Csv;
 namespace SparseAe.Data.Tests.Csv;
 
 /// <summary>The row-at-a-time reader and writer behind VectorCsv and sparseae featurize, and the CSV as a row source.</summary>
-public class CsvRowSourceTests
+public sealed class CsvRowSourceTests : IDisposable
 {
-    private static string TempFile(string text)
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string TempFile(string text)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"csv-rows-{Guid.NewGuid():N}.csv");
+        var path = Path.Combine(_temp.NewFolder(), "rows.csv");
         File.WriteAllText(path, text);
         return path;
     }
@@ -161,7 +165,8 @@ public class CsvRowSourceTests
     {
         // The check that the file is text read the pipe's first 4 KiB, and the rows began in the middle of a line.
         if (!OperatingSystem.IsLinux()) return;   // mkfifo
-        var path = Path.Combine(Path.GetTempPath(), $"csv-pipe-{Guid.NewGuid():N}");
+        using var temp = new TempFolder();
+        var path = temp.File("pipe");
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path])!) mkfifo.WaitForExit();
         try
         {

@@ -191,7 +191,8 @@ public class VectorCsvTests
     {
         var random = new Random(8);
         float[] data = Enumerable.Range(0, 50 * 7).Select(_ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-20, 20)))).ToArray();
-        string path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.csv");
+        using var temp = new TempFolder();
+        var path = temp.File("rows.csv");
         try
         {
             VectorCsv.Write(path, data, 50, 7);
@@ -209,7 +210,8 @@ public class VectorCsvTests
 
     private static InvalidDataException FailsFile(byte[] bytes, out string path)
     {
-        path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.csv");
+        using var temp = new TempFolder();
+        path = temp.File("rows.csv");
         File.WriteAllBytes(path, bytes);
         try
         {
@@ -236,7 +238,8 @@ public class VectorCsvTests
         Assert.Equal($"CSV '{path}' is not a text file (byte 8 is 00); values are read as UTF-8 text (or UTF-16 with its byte order mark).", error.Message);
         // UTF-16 with its byte order mark holds zero bytes and is text.
         var utf16 = new byte[] { 0xFF, 0xFE }.Concat(System.Text.Encoding.Unicode.GetBytes("a,b\n1,2\n")).ToArray();
-        string file = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.csv");
+        using var temp = new TempFolder();
+        var file = temp.File("rows.csv");
         File.WriteAllBytes(file, utf16);
         try
         {
@@ -320,7 +323,8 @@ public class VectorCsvTests
     [Fact]
     public void Missing_file_is_file_not_found()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"sparseae-missing-{Guid.NewGuid():N}.csv");
+        using var temp = new TempFolder();
+        var path = temp.File("missing.csv");
         Assert.Contains(path, Assert.Throws<FileNotFoundException>(() => VectorCsv.Read(path)).Message);
     }
 

@@ -108,7 +108,8 @@ public class IdxFileTests
     [Fact]
     public void Reads_from_a_file_and_detects_gzip_by_its_magic()
     {
-        string plain = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}-idx3-ubyte");
+        using var temp = new TempFolder();
+        var plain = temp.File("images-idx3-ubyte");
         string gz = plain + ".gz";
         try
         {

@@ -5,13 +5,15 @@ using static SparseAe.Data.Tests.Idx.IdxFileTests;
 namespace SparseAe.Data.Tests.Idx;
 
 /// <summary>An MNIST-style images file: read plain or gzipped, scaled to [0, 1], and each rule refused from the header.</summary>
-public class IdxImagesTests
+public sealed class IdxImagesTests : IDisposable
 {
-    private static string Write(byte[] file, string name = "images-idx3-ubyte")
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Write(byte[] file, string name = "images-idx3-ubyte")
     {
-        var dir = Path.Combine(Path.GetTempPath(), "sparseae-idx-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, name);
+        var path = Path.Combine(_temp.NewFolder(), name);
         File.WriteAllBytes(path, file);
         return path;
     }

@@ -5,12 +5,15 @@ using static SparseAe.Data.Tests.Idx.IdxFileTests;
 namespace SparseAe.Data.Tests.Idx;
 
 /// <summary>An MNIST-style images and labels pair: read from plain or gzipped files, and each file that breaks a rule named.</summary>
-public class IdxLabelledImagesTests
+public sealed class IdxLabelledImagesTests : IDisposable
 {
-    private static string Folder(byte[] images, byte[] labels, bool gzip = false)
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Folder(byte[] images, byte[] labels, bool gzip = false)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "sparseae-idx-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
+        var dir = _temp.NewFolder();
         string gz = gzip ? ".gz" : "";
         File.WriteAllBytes(Path.Combine(dir, "train-images-idx3-ubyte" + gz), gzip ? Gzip(images) : images);
         File.WriteAllBytes(Path.Combine(dir, "train-labels-idx1-ubyte" + gz), gzip ? Gzip(labels) : labels);

@@ -103,7 +103,8 @@ public class ImageDecoderTests
     [Fact]
     public void Loads_from_a_file_named_by_its_path()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.png");
+        using var temp = new TempFolder();
+        var path = temp.File("white.png");
         try
         {
             File.WriteAllBytes(path, Encode(3, 2, (_, _) => SKColors.White, SKEncodedImageFormat.Png));
@@ -120,7 +121,8 @@ public class ImageDecoderTests
     [Fact]
     public void Missing_file_is_file_not_found()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"sparseae-missing-{Guid.NewGuid():N}.png");
+        using var temp = new TempFolder();
+        var path = temp.File("missing.png");
         var error = Assert.Throws<FileNotFoundException>(() => ImageDecoder.LoadGrey(path));
         Assert.Contains(path, error.Message);
     }

@@ -41,7 +41,7 @@ public class ConvolutionalFeaturizerEstimatorTests
     [InlineData("unsaid", "The convolutional featurizer's fit on the ")]
     public void Images_too_many_for_memory_are_refused_with_the_sizes_and_what_to_lower(string said, string start)
     {
-        var folder = SparseAe.Tests.Support.TestData.TempDirectory();
+        using var folder = new SparseAe.Tests.Support.TempFolder();
         var (code, text) = SparseAe.Tests.Support.ProcessRunner.Run("dotnet",
             [SparseAe.Tests.Support.TestData.Metadata("FitCheckPath"), "--featurizer-images", "300000", said], folder, TimeSpan.FromMinutes(3),
             new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" });   // 256 MB

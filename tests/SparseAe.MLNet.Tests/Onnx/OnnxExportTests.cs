@@ -447,15 +447,17 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
     /// <summary>A pipeline exported to a temporary .onnx file, deleted on dispose.</summary>
     private sealed class TempOnnx : IDisposable
     {
+        private readonly TempFolder _folder = new();
+
         public TempOnnx(MLContext ml, ITransformer model, IDataView rows)
         {
-            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sparseae-{Guid.NewGuid():N}.onnx");
+            Path = _folder.File("model.onnx");
             using var stream = File.Create(Path);
             ml.Model.ConvertToOnnx(model, rows, stream);
         }
 
         public string Path { get; }
 
-        public void Dispose() => File.Delete(Path);
+        public void Dispose() => _folder.Dispose();
     }
 }

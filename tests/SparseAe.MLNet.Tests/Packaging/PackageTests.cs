@@ -20,7 +20,7 @@ public class PackageTests
     public void Packed_packages_carry_docs_and_licence_and_a_consumer_trains_saves_and_loads_on_the_lowest_and_newest_ML_NET_allowed()
     {
         string root = Path.GetFullPath(TestData.Metadata("RepositoryRoot"));
-        string work = TestData.TempDirectory();
+        using var work = new TempFolder();
         string feed = Path.Combine(work, "feed");
         // A version of its own, so no earlier run's package in the global cache is reused.
         string version = $"0.1.0-test{DateTime.UtcNow:yyyyMMddHHmmss}{Environment.ProcessId}";

@@ -51,7 +51,8 @@ public class TextPipelineTests
         var test = Documents(30, seed: 4);
         test.Add(new TextRow { Text = "" });
         test.Add(new TextRow { Text = "quantum chromodynamics" });
-        FreshProcess.AssertPredictsTextBitIdentically(ml, model, train.Schema, test);
+        using var temp = new TempFolder();
+        FreshProcess.AssertPredictsTextBitIdentically(temp, ml, model, train.Schema, test);
 
         // The code is a real one: at most K active latents a row, and the documents use several latents.
         var codes = ml.Data.CreateEnumerable<TextPrediction>(model.Transform(ml.Data.LoadFromEnumerable(test)), reuseRowObject: false).ToList();

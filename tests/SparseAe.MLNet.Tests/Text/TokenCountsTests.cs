@@ -13,9 +13,12 @@ namespace SparseAe.MLNet.Tests.Text;
 /// the tokenizer itself, the vocabulary's choice, the weightings' formulas, PredictionEngine, save and
 /// load, encodings by name, and damaged saved vocabularies.
 /// </summary>
-public class TokenCountsTests
+public sealed class TokenCountsTests : IDisposable
 {
     private readonly MLContext _ml = new(seed: 1);
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
 
     private static readonly string[] Sentences =
     [
@@ -300,7 +303,8 @@ public class TokenCountsTests
     {
         var data = Data(Sentences);
         var model = _ml.Transforms.TokenCounts("Tokens", "Text", weighting: TokenWeighting.LogTfIdf, normalize: true).Fit(data);
-        var path = Path.Combine(TestData.TempDirectory(), "tokens.zip");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp, "tokens.zip");
         _ml.Model.Save(model, data.Schema, path);
         var loaded = new MLContext().Model.Load(path, out _);
         var t = Assert.IsType<TokenCountsTransformer>(loaded);
@@ -389,7 +393,7 @@ public class TokenCountsTests
     private string SaveModel()
     {
         var data = Data(Sentences);
-        var path = Path.Combine(TestData.TempDirectory(), "tokens.zip");
+        var path = Path.Combine(_temp.NewFolder(), "tokens.zip");
         _ml.Model.Save(_ml.Transforms.TokenCounts("Tokens", "Text").Fit(data), data.Schema, path);
         return path;
     }
