@@ -36,6 +36,26 @@ public class DamagedModelTests
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 
+    // ML.NET's Model.Load makes a folder in TEMP (ml_dotnet_...) before it opens the zip, and leaves it when the
+    // zip does not open: each refused file left one behind.
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("text")]
+    [InlineData("cut zip")]
+    public void A_file_that_is_not_a_whole_zip_is_refused_before_MLNET_makes_a_folder_in_TEMP(string kind)
+    {
+        using var dir = new TempFolder();
+        byte[] bytes = kind switch { "empty" => [], "text" => "hello\n"u8.ToArray(), _ => [0x50, 0x4b, 3, 4, 1, 2, 3] };
+        File.WriteAllBytes(Path.Combine(dir, "model.zip"), bytes);
+        var temp = Directory.CreateDirectory(Path.Combine(dir, "temp")).FullName;
+        var start = Cli.StartInfo(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        start.Environment["TMPDIR"] = temp;
+        var (code, _, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}");
+        Assert.StartsWith("error: Cannot load model 'model.zip': ", error);
+        Assert.Empty(Directory.GetFileSystemEntries(temp).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void A_model_zip_cut_short_is_said_to_be_one()
     {

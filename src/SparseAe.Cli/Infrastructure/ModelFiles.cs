@@ -14,6 +14,9 @@ internal static class ModelFiles
     public static ITransformer Load(MLContext ml, string path, out DataViewSchema inputSchema)
     {
         CliFiles.RequireInput(path, "Model file");
+        // Before ML.NET opens it: Model.Load makes a folder in TEMP (ml_dotnet_...) first, and leaves it behind
+        // when the file is no zip.
+        if (NotAZip(path) is { } notAZip) throw new UsageException($"Cannot load model '{path}': {notAZip}");
         try
         {
             return ml.Model.Load(path, out inputSchema);
@@ -25,7 +28,7 @@ internal static class ModelFiles
         // in the zip's key (its culture, say) makes .NET's AssemblyName throw ArgumentException (CultureNotFoundException).
         catch (Exception e) when (Messages.Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or NotSupportedException or ArgumentException)
         {
-            throw new UsageException($"Cannot load model '{path}': {NotAZip(path) ?? Reason(Messages.Innermost(e))}", e);
+            throw new UsageException($"Cannot load model '{path}': {Reason(Messages.Innermost(e))}", e);
         }
     }
 
