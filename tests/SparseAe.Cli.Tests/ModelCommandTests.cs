@@ -143,6 +143,21 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void A_semicolon_file_with_decimal_commas_is_told_its_separator_in_the_header_warning()
+    {
+        // "0,5;0,25" splits at its decimal commas, so its first line was read as a header of names with "5;0" among
+        // them, and the warning did not say why: the CSV readers give this hint, the header's warning did not.
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
+        File.WriteAllLines(Path.Combine(dir, "german.csv"), Enumerable.Range(0, 3).Select(_ => string.Join(';', Enumerable.Repeat("0,5", 16))));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "german.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.StartsWith("warning: CSV 'german.csv': its first line is read as a header of names, though 2 of its 17 fields are numbers " +
+            "(column 2 is \"5;0\": values are separated by commas, not by ';' or tabs); if it is a row of data, correct that field, or the row is not read.", error);
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
+    [Fact]
     public void A_first_line_of_quoted_numbers_is_a_header_and_says_so_without_an_internal_error()
     {
         // Every name a number once its quotes are removed: "internal error: IndexOutOfRangeException: Index was

@@ -154,7 +154,7 @@ internal static class CliFiles
         Console.Error.WriteLine(c < 0
             ? $"warning: CSV '{path}': its first line is read as a header of names, though all {numbers} of its fields are numbers once their double quotes are removed; if it is a row of data, remove the quotes, or the row is not read."
             : $"warning: CSV '{path}': its first line is read as a header of names, though {numbers} of its {header.Length} fields are numbers " +
-            $"(column {c + 1} is \"{header[c]}\"); if it is a row of data, correct that field, or the row is not read.");
+            $"(column {c + 1} is \"{header[c]}\"{(VectorCsv.SeparatorHint(header[c]) is { } hint ? $": {hint}" : "")}); if it is a row of data, correct that field, or the row is not read.");
     }
 
     // The full path, and for a symbolic link the file it finally points to, so that a link to an input is
