@@ -128,6 +128,31 @@ public class TrainingCurveRenderTests
         finally { System.Globalization.CultureInfo.CurrentCulture = culture; }
     }
 
+    // ScottPlot's labels round to whole numbers from 1,000 and to 10 decimals below: a plateau of J from 12345.6 to
+    // 12345.2 was labelled "12,345" at every tick, and costs near 3e-11 (drawn linear: within two decades) "0" at every tick.
+    [Theory]
+    [InlineData(12345.2, 12345.6)]
+    [InlineData(1.5e-11, 3e-11)]
+    [InlineData(1.00001, 1.00002)]
+    [InlineData(-0.5, 2.5)]
+    [InlineData(2e10, 2.00001e10)]
+    public void Linear_tick_labels_tell_the_ticks_apart_over_any_span(double low, double high)
+    {
+        using var plot = new ScottPlot.Plot();
+        plot.Add.Scatter(new double[] { 0, 1, 2 }, new[] { high, (low + high) / 2, low });
+        LinearTicks.Apply(plot);
+        plot.GetImageBytes(800, 500, ScottPlot.ImageFormat.Png);
+        var ticks = plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).ToArray();
+        Assert.True(ticks.Length >= 3, $"{ticks.Length} ticks");
+        string[] labels = [.. ticks.Select(t => t.Label)];
+        Assert.True(labels.Distinct().Count() == labels.Length, string.Join(" | ", labels));
+        // Each label reads as its tick's value, to within a tenth of the spacing of the ticks.
+        double spacing = ticks[1].Position - ticks[0].Position;
+        foreach (var t in ticks)
+            Assert.True(Math.Abs(double.Parse(t.Label, System.Globalization.NumberStyles.Float | System.Globalization.NumberStyles.AllowThousands,
+                System.Globalization.CultureInfo.CurrentCulture) - t.Position) <= spacing / 10, $"{t.Label} at {t.Position:R}");
+    }
+
     private static bool Near(SKColor a, SKColor b)
         => Math.Abs(a.Red - b.Red) <= 12 && Math.Abs(a.Green - b.Green) <= 12 && Math.Abs(a.Blue - b.Blue) <= 12;
 }
