@@ -16,6 +16,7 @@ public static class ThroughputChart
     /// <param name="series">Each line's name and one value per setting: a rate in 0..TrainingCurve.MaxMagnitude, or NaN (not measured).</param>
     /// <param name="width">Picture width in pixels.</param>
     /// <param name="height">Picture height in pixels.</param>
+    /// <exception cref="ArgumentNullException">settings or series is null, or holds a null setting, series name or values.</exception>
     /// <exception cref="ArgumentException">No settings, no series, a series of the wrong length, or a value that is negative, infinite or too large (named with its setting).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height lies outside TrainingCurve.MinSide..MaxSide.</exception>
     public static byte[] RenderPng(string title, string xLabel, IReadOnlyList<string> settings, string yLabel,
@@ -25,6 +26,11 @@ public static class ThroughputChart
         ArgumentNullException.ThrowIfNull(series);
         if (settings.Count == 0) throw new ArgumentException("settings must name at least one setting.", nameof(settings));
         if (series.Count == 0) throw new ArgumentException("series must hold at least one line.", nameof(series));
+        // A null setting left its tick bare; a null series name made ScottPlot draw nothing at all, an all-white picture.
+        for (int i = 0; i < settings.Count; i++)
+            if (settings[i] is null) throw new ArgumentNullException(nameof(settings), $"settings[{i}] is null.");
+        for (int i = 0; i < series.Count; i++)
+            if (series[i].Name is null) throw new ArgumentNullException(nameof(series), $"series[{i}] has a null name.");
         foreach (var (name, values) in series)
         {
             if (values is null)

@@ -28,6 +28,19 @@ public class ThroughputChartTests
         Assert.Contains("Series 'CPU' has null values.", e.Message);
     }
 
+    // A series without a name rendered as an all-white picture, without a word; a setting without one as a bare tick.
+    [Fact]
+    public void A_series_or_setting_without_a_name_is_refused_by_index()
+    {
+        var e = Assert.Throws<ArgumentNullException>(() => Render(("CPU", [1.0, 2.0, 3.0]), (null!, [1.0, 2.0, 3.0])));
+        Assert.Equal("series", e.ParamName);
+        Assert.Contains("series[1] has a null name.", e.Message);
+        e = Assert.Throws<ArgumentNullException>(
+            () => ThroughputChart.RenderPng("t", "batch size", ["32", null!], "samples/s", [("CPU", [1.0, 2.0])]));
+        Assert.Equal("settings", e.ParamName);
+        Assert.Contains("settings[1] is null.", e.Message);
+    }
+
     [Theory]
     [InlineData(-5.0)]
     [InlineData(double.PositiveInfinity)]
