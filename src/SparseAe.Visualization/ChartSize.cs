@@ -6,9 +6,14 @@ internal static class ChartSize
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the side when width or height lies outside TrainingCurve.MinSide..MaxSide.</summary>
     public static void Check(int width, int height)
     {
-        if (width < TrainingCurve.MinSide || width > TrainingCurve.MaxSide)
-            throw new ArgumentOutOfRangeException(nameof(width), width, $"width must lie in {TrainingCurve.MinSide}..{TrainingCurve.MaxSide} pixels, but is {width}.");
-        if (height < TrainingCurve.MinSide || height > TrainingCurve.MaxSide)
-            throw new ArgumentOutOfRangeException(nameof(height), height, $"height must lie in {TrainingCurve.MinSide}..{TrainingCurve.MaxSide} pixels, but is {height}.");
+        CheckSide(width, nameof(width));
+        CheckSide(height, nameof(height));
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="name"/> when <paramref name="side"/> lies outside TrainingCurve.MinSide..MaxSide.</summary>
+    public static void CheckSide(int side, string name)
+    {
+        if (side < TrainingCurve.MinSide || side > TrainingCurve.MaxSide)
+            throw new ArgumentOutOfRangeException(name, side, $"{name} must lie in {TrainingCurve.MinSide}..{TrainingCurve.MaxSide} pixels, but is {side}.");
     }
 }

@@ -13,7 +13,7 @@ public static class ConfusionMatrixChart
     /// <param name="counts">counts[r, c]: rows of true class r predicted as c (never negative); square.</param>
     /// <param name="classNames">One name per class, in the matrix's order.</param>
     /// <param name="title">The chart's title.</param>
-    /// <param name="size">Picture width and height in pixels.</param>
+    /// <param name="size">Picture width and height in pixels, TrainingCurve.MinSide..MaxSide.</param>
     public static byte[] RenderPng(int[,] counts, IReadOnlyList<string> classNames, string title, int size = 1000)
     {
         ArgumentNullException.ThrowIfNull(counts);
@@ -21,6 +21,8 @@ public static class ConfusionMatrixChart
         int n = counts.GetLength(0);
         if (n == 0 || counts.GetLength(1) != n) throw new ArgumentException("counts must be a non-empty square matrix.", nameof(counts));
         if (classNames.Count != n) throw new ArgumentException($"{classNames.Count} class names for {n} classes.", nameof(classNames));
+        for (int i = 0; i < n; i++)
+            if (classNames[i] is null) throw new ArgumentNullException(nameof(classNames), $"classNames[{i}] is null.");
         // A negative count would make a share below 0 or above 1, which Shade would clamp into a plausible colour.
         for (int r = 0; r < n; r++)
             for (int c = 0; c < n; c++)
@@ -28,7 +30,7 @@ public static class ConfusionMatrixChart
                     throw new ArgumentException(
                         $"counts[{r}, {c}] (true '{classNames[r]}', predicted '{classNames[c]}') is {counts[r, c]}; a count of rows cannot be negative.",
                         nameof(counts));
-        ChartSize.Check(size, size);
+        ChartSize.CheckSide(size, nameof(size));
 
         EmbeddedFont.EnsureRegistered();
         using var plot = new Plot();

@@ -16,4 +16,23 @@ public class ConfusionMatrixChartTests
     [Fact]
     public void Counts_whose_row_total_exceeds_int_are_drawn()
         => Assert.NotEmpty(ConfusionMatrixChart.RenderPng(new[,] { { int.MaxValue, int.MaxValue }, { 0, 1 } }, ["cat", "dog"], "t", 200));
+
+    // ChartSize.Check(size, size) said "width must lie in 100..10000 pixels, but is 0": there is no width argument.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(20000)]
+    public void A_size_out_of_range_is_refused_as_size(int size)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ConfusionMatrixChart.RenderPng(new[,] { { 1 } }, ["cat"], "t", size));
+        Assert.Equal("size", e.ParamName);
+        Assert.Contains($"size must lie in {TrainingCurve.MinSide}..{TrainingCurve.MaxSide} pixels, but is {size}.", e.Message);
+    }
+
+    [Fact]
+    public void A_null_class_name_is_refused_naming_it()
+    {
+        var e = Assert.Throws<ArgumentNullException>(() => ConfusionMatrixChart.RenderPng(new[,] { { 1, 0 }, { 0, 1 } }, ["cat", null!], "t", 200));
+        Assert.Equal("classNames", e.ParamName);
+        Assert.Contains("classNames[1] is null.", e.Message);
+    }
 }
