@@ -52,7 +52,11 @@ public static class ConfusionMatrixChart
         plot.Axes.Left.SetTicks(centres.Reverse().ToArray(), classNames.ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = 90;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Bottom.MinimumSize = 150;
+        // ScottPlot sizes an axis to its labels as they lie, not as turned: the names below, upright, were cut off at the
+        // picture's edge beyond about 22 characters. Room for the widest, measured in the font they are drawn in.
+        plot.Axes.Bottom.TickLabelStyle.FontName = EmbeddedFont.FamilyName;
+        using (Paint paint = Paint.NewDisposablePaint())
+            plot.Axes.Bottom.MinimumSize = Math.Max(150, plot.Axes.Bottom.TickLabelStyle.MeasureWidestString(classNames.ToArray(), paint).Item2.Length + 40);
         plot.Axes.SetLimits(0, n, 0, n);
         plot.Grid.IsVisible = false;
         plot.Title(title);

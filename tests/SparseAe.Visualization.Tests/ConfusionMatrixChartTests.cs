@@ -1,6 +1,6 @@
 namespace SparseAe.Visualization.Tests;
 
-/// <summary>Every bad argument ConfusionMatrixChart refuses.</summary>
+/// <summary>Every bad argument ConfusionMatrixChart refuses, and how it lays out its class names.</summary>
 public class ConfusionMatrixChartTests
 {
     [Fact]
@@ -34,5 +34,20 @@ public class ConfusionMatrixChartTests
         var e = Assert.Throws<ArgumentNullException>(() => ConfusionMatrixChart.RenderPng(new[,] { { 1, 0 }, { 0, 1 } }, ["cat", null!], "t", 200));
         Assert.Equal("classNames", e.ParamName);
         Assert.Contains("classNames[1] is null.", e.Message);
+    }
+
+    // The predicted classes' names, turned upright, were cut off at the picture's edge beyond about 22 characters, with
+    // "predicted class" written over them: the axis kept 150 pixels for them whatever their length.
+    [Fact]
+    public void Long_class_names_below_the_matrix_are_not_cut_off()
+    {
+        string[] names = [.. Enumerable.Range(0, 4).Select(i => $"class {i} with a rather long descriptive name")];
+        var counts = new int[4, 4];
+        for (int i = 0; i < 4; i++) counts[i, i] = 1;
+        SkiaSharp.SKColor[,] pixels = PngDecoder.Decode(ConfusionMatrixChart.RenderPng(counts, names, "t", 1000));
+        // The last rows of the picture are white margin, below the axis label, when the names leave room for it.
+        for (int y = 995; y < 1000; y++)
+            for (int x = 0; x < 1000; x++)
+                Assert.True(pixels[x, y].Red > 200, $"pixel ({x}, {y}) is {pixels[x, y]}: text runs off the bottom of the picture");
     }
 }
