@@ -78,12 +78,14 @@ public class TrainerDivergenceTests
         comma.NumberFormat.NumberDecimalSeparator = ",";
         Thread.CurrentThread.CurrentCulture = comma;
         TrainingResult result;
-        try { result = AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.ReLU, 1e6, warnings, epochs: 5, batchSize: 16)); }
+        // A learning rate of 1e3 ends far above the start; 1e6 blew the gradients past what Adam's second moments hold,
+        // which is refused (Adam_refuses_a_gradient_whose_square_would_stop_its_parameter_for_good).
+        try { result = AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.ReLU, 1e3, warnings, epochs: 5, batchSize: 16)); }
         finally { Thread.CurrentThread.CurrentCulture = culture; }
         Assert.True(result.Summary.FinalCost.Total > 100 * 1, $"{result.Summary.FinalCost.Total}");
         var warning = Assert.Single(warnings);
         Assert.Matches(@"^Adam's cost rose from [0-9.E+-]+ at the starting point \(on the second mini-batch, as the first set the decoder bias\) to ", warning);
-        Assert.Contains("training diverged, and the model reconstructs poorly. Try a smaller LearningRate (now 1000000).", warning);
+        Assert.Contains("training diverged, and the model reconstructs poorly. Try a smaller LearningRate (now 1000).", warning);
         // An ordinary run says nothing.
         warnings.Clear();
         AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.ReLU, 0.01, warnings, epochs: 5, batchSize: 16));
@@ -162,6 +164,24 @@ public class TrainerDivergenceTests
         Assert.StartsWith(what, e.Message);
         Assert.Matches(@"To find why, lower SparsityWeight \(now 1E\+37\): the sparsity term it scales is 1\.\d+E\+37, beyond float once summed over the 200 rows of the float gradient\.$", e.Message);
         Assert.DoesNotContain("[0, 1]", e.Message);
+    }
+
+    [Fact]
+    public void Adam_refuses_a_gradient_whose_square_would_stop_its_parameter_for_good()
+    {
+        // beta = 1e21 on inputs in [0, 1]: a finite cost and gradient, but the encoder's gradients passed 1.8e19, so
+        // Adam's second moments (g^2 in float) became infinite and m / sqrt(v) 0: the whole encoder stayed at its
+        // initial values for every epoch, and the run said EpochsCompleted.
+        var x = TestData.RandomRows(40, 8, 3);
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 4, Optimizer = OptimizerKind.Adam, BatchSize = 10, Epochs = 3, Threads = 1,
+            Objective = new SparseAe.Objective.ObjectiveSettings(SparsityWeight: 1e21),
+        };
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 40, 8), settings));
+        Assert.Matches(@"^The gradient became -?\d\.\d+E\+\d\d at parameter \d+ at epoch 1, mini-batch 1, beyond 1\.84E\+19: its square, Adam's second moment, passes float ", e.Message);
+        Assert.Contains("training stopped and no model is returned. Lower SparsityWeight (now 1E+21) or WeightDecay (now 0.0001), or the inputs' scale", e.Message);
+        Assert.DoesNotContain("LearningRate", e.Message);   // the first step: the weights are the initial ones
     }
 
     [Theory]

@@ -51,6 +51,12 @@ internal sealed class Adam
     /// <summary>Steps taken.</summary>
     public int Steps => _t;
 
+    /// <summary>
+    /// The first parameter whose second moment v is infinite, or -1: a gradient past sqrt(float.MaxValue), about
+    /// 1.84e19, squares beyond float, and v stays infinite for good (b2 v), so m / sqrt(v) stops that parameter.
+    /// </summary>
+    public int IndexOfInfiniteMoment(WorkerPool? pool) => VectorKernels.IndexOfNonFinite(_v, pool);
+
     /// <summary>One update of theta in place from its gradient.</summary>
     public void Step(Span<float> theta, ReadOnlySpan<float> gradient)
     {

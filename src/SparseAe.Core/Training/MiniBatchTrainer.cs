@@ -137,6 +137,7 @@ internal static class MiniBatchTrainer
                                 : RowReading.SquareOverflow(rows, BatchRow, settings.Objective.Decoder));
                         startCost ??= cost.Total;
                         Update(objective, adam, parameters, gradient);
+                        ThrowIfMomentOverflowed(objective, adam, gradient, settings, $"at epoch {epoch + 1}, mini-batch {batches + 1}");
                         lastRows = rows;
                         lastFilled = filled;
                         if (codes)
@@ -216,6 +217,21 @@ internal static class MiniBatchTrainer
             throw new NonFiniteCostException($"{what} {where}, at the starting point (before any update); training stopped and no model is returned. " +
                 $"To find why, {RowReading.NonFiniteAdvice(cost, settings.Objective, rows)}.");
         throw Stopped($"{what} {where}", settings, $", or {RowReading.NonFiniteAdvice(cost, settings.Objective, rows)}");
+    }
+
+    // Adam's second moment v = b2 v + (1 - b2) g^2 is a float: a finite gradient past sqrt(float.MaxValue) made it
+    // infinite for the rest of the run, and the update m / sqrt(v) 0, so that parameter stopped without a word (SparsityWeight
+    // 1e21 on inputs in [0, 1] left the whole encoder at its initial values, and the run said EpochsCompleted). The gradient
+    // of this update is the one that overflowed (v was finite before it). After the first update the weights may have
+    // grown by too large a step, so the learning rate is named too.
+    private static void ThrowIfMomentOverflowed(SparseAutoencoderObjective objective, Adam adam, float[] gradient, TrainerSettings settings, string where)
+    {
+        if (adam.IndexOfInfiniteMoment(objective.Pool) is not (var i and >= 0)) return;
+        throw new NonFiniteCostException(
+            $"The gradient became {gradient[i]:G4} at parameter {i} {where}, beyond {Math.Sqrt(float.MaxValue):G3}: its square, Adam's second moment, passes float " +
+            "and would stop the parameter for the rest of the run; training stopped and no model is returned. " +
+            $"Lower {RowReading.PenaltyWeights(settings.Objective)}, or the inputs' scale (the gradient grows with each)" +
+            (adam.Steps > 1 ? $", or try a smaller LearningRate (now {settings.LearningRate})." : "."));
     }
 
     // The one wording of a run stopped for a non-finite value, with the learning rate to try first.
