@@ -279,11 +279,11 @@ internal static class RowReading
             row(r), values[i], indices.IsEmpty ? i : indices[i], float.MaxValue, InputScaleAdvice(decoder));
     }
 
-    // The option that weights the sparsity term of each activation (TopK has none: its term is AuxK's, unweighted).
     /// <summary>The weights of the cost's penalties, named with their values: "SparsityWeight (now 3) or WeightDecay (now 0.0001)".</summary>
     public static string PenaltyWeights(ObjectiveSettings objective)
         => (SparsityWeightOf(objective) is ({ } name, var weight) ? $"{name} (now {weight}) or " : "") + $"WeightDecay (now {objective.WeightDecay})";
 
+    // The option that weights the sparsity term of each activation (TopK has none: its term is AuxK's, unweighted).
     private static (string? Name, double Weight) SparsityWeightOf(ObjectiveSettings o) => o.Activation switch
     {
         ActivationKind.Sigmoid => ("SparsityWeight", o.SparsityWeight),
