@@ -56,12 +56,19 @@ public static class TrainingCurve
     {
         double[][] series = ToSeries(history);
         CheckLayout(width, height, title, yScale);
+        using var plot = Build(series, title, yScale, perEpoch);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>The chart of <see cref="RenderPng"/>, of series checked by <see cref="ToSeries"/>, not yet rendered.</summary>
+    internal static Plot Build(double[][] series, string title, CurveYScale yScale, bool perEpoch)
+    {
         (bool log, bool[] drawn, double decades) = ChooseAxis(series, yScale);
 
         EmbeddedFont.EnsureRegistered();
-        using var plot = new Plot();
+        var plot = new Plot();
 
-        double[] xs = Positions(history.Count, perEpoch);
+        double[] xs = Positions(series[0].Length, perEpoch);
 
         for (int s = 0; s < series.Length; s++)
         {
@@ -83,6 +90,10 @@ public static class TrainingCurve
         plot.YLabel(log ? "cost (log scale)" : "cost");
         // Iterations are whole numbers; fractional ticks would suggest otherwise.
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        // One point: ScottPlot widens the range by 1 on each side, and `train --epochs 1` showed epochs 0 and 2, which
+        // never ran. Half an iteration each side leaves only the point's own tick.
+        if (xs.Length == 1)
+            plot.Axes.SetLimitsX(xs[0] - 0.5, xs[0] + 0.5);
         if (log)
             LogTicks.Apply(plot, decades);
         else
@@ -91,8 +102,7 @@ public static class TrainingCurve
         plot.ShowLegend(Edge.Right);
         // After every label exists: Set applies to the title, axis labels, tick labels and legend that are there now.
         plot.Font.Set(EmbeddedFont.FamilyName);
-
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return plot;
     }
 
     /// <summary>Checks the picture arguments.</summary>

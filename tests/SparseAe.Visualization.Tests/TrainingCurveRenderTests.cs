@@ -153,6 +153,18 @@ public class TrainingCurveRenderTests
                 System.Globalization.CultureInfo.CurrentCulture) - t.Position) <= spacing / 10, $"{t.Label} at {t.Position:R}");
     }
 
+    [Theory]
+    [InlineData(false, "0")]
+    [InlineData(true, "1")]
+    public void A_history_of_one_point_shows_only_its_own_iteration_or_epoch(bool perEpoch, string label)
+    {
+        // ScottPlot widened a single x by 1 each side: `train --epochs 1` showed epochs 0 and 2, which never ran.
+        var series = TrainingCurve.ToSeries([new CostBreakdown(2, 1.5, 0.25, 0.25)]);
+        using var plot = TrainingCurve.Build(series, "J", CurveYScale.Auto, perEpoch);
+        plot.GetImageBytes(800, 500, ScottPlot.ImageFormat.Png);
+        Assert.Equal([label], plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label));
+    }
+
     private static bool Near(SKColor a, SKColor b)
         => Math.Abs(a.Red - b.Red) <= 12 && Math.Abs(a.Green - b.Green) <= 12 && Math.Abs(a.Blue - b.Blue) <= 12;
 }
