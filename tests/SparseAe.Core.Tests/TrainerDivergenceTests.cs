@@ -184,6 +184,18 @@ public class TrainerDivergenceTests
         Assert.DoesNotContain("LearningRate", e.Message);   // the first step: the weights are the initial ones
     }
 
+    [Fact]
+    public void A_gradient_past_Adams_second_moment_after_a_step_too_large_names_the_learning_rate_first()
+    {
+        // A step of 1e6 on inputs in [0, 1] at the default penalties: the second mini-batch's gradient passed 1.8e19, and the
+        // message said "Lower L1Weight (now 0.1) or WeightDecay (now 0.0001), or the inputs' scale ..., or try a smaller
+        // LearningRate (now 1000000)": the learning rate, the cause, last, as every other refusal after an update names it first.
+        var x = TestData.RandomRows(64, 10, 2);
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.ReLU, 1e6, epochs: 5, batchSize: 16)));
+        Assert.Matches(@"^The gradient became -?\d\.\d+E\+\d\d at parameter \d+ at epoch 1, mini-batch 2, beyond 1\.84E\+19: its square, Adam's second moment, passes float ", e.Message);
+        Assert.Contains("training stopped and no model is returned. Try a smaller LearningRate (now 1000000), or lower L1Weight (now 0.1) or WeightDecay (now 0.0001), or the inputs' scale", e.Message);
+    }
+
     [Theory]
     [InlineData(1e300, 1.0, "To find why, lower SparsityWeight (now 1E+300)")]
     [InlineData(3.0, 1e30, "whose square passes float's largest value (3.403E+38), so the row's squared reconstruction error overflows: check that the inputs lie in [0, 1]")]

@@ -223,15 +223,16 @@ internal static class MiniBatchTrainer
     // infinite for the rest of the run, and the update m / sqrt(v) 0, so that parameter stopped without a word (SparsityWeight
     // 1e21 on inputs in [0, 1] left the whole encoder at its initial values, and the run said EpochsCompleted). The gradient
     // of this update is the one that overflowed (v was finite before it). After the first update the weights may have
-    // grown by too large a step, so the learning rate is named too.
+    // grown by too large a step, so the learning rate is named first, as every refusal after an update names it
+    // (a step of 1e6 at the default penalties was told to lower them first).
     private static void ThrowIfMomentOverflowed(SparseAutoencoderObjective objective, Adam adam, float[] gradient, TrainerSettings settings, string where)
     {
         if (adam.IndexOfInfiniteMoment(objective.Pool) is not (var i and >= 0)) return;
-        throw new NonFiniteCostException(
-            $"The gradient became {gradient[i]:G4} at parameter {i} {where}, beyond {Math.Sqrt(float.MaxValue):G3}: its square, Adam's second moment, passes float " +
-            "and would stop the parameter for the rest of the run; training stopped and no model is returned. " +
-            $"Lower {RowReading.PenaltyWeights(settings.Objective)}, or the inputs' scale (the gradient grows with each)" +
-            (adam.Steps > 1 ? $", or try a smaller LearningRate (now {settings.LearningRate})." : "."));
+        string what = $"The gradient became {gradient[i]:G4} at parameter {i} {where}, beyond {Math.Sqrt(float.MaxValue):G3}: its square, Adam's second moment, " +
+            "passes float and would stop the parameter for the rest of the run";
+        string penalties = $"{RowReading.PenaltyWeights(settings.Objective)}, or the inputs' scale (the gradient grows with each)";
+        if (adam.Steps > 1) throw Stopped(what, settings, $", or lower {penalties}");
+        throw new NonFiniteCostException($"{what}; training stopped and no model is returned. Lower {penalties}.");
     }
 
     // The one wording of a run stopped for a non-finite value, with the learning rate to try first.
