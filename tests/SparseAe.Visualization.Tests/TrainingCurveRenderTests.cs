@@ -146,11 +146,14 @@ public class TrainingCurveRenderTests
         Assert.True(ticks.Length >= 3, $"{ticks.Length} ticks");
         string[] labels = [.. ticks.Select(t => t.Label)];
         Assert.True(labels.Distinct().Count() == labels.Length, string.Join(" | ", labels));
-        // Each label reads as its tick's value, to within a tenth of the spacing of the ticks.
+        // Each label reads as its tick's value, to within a tenth of the spacing of the ticks: in the culture it is written in,
+        // the current one below LinearTicks.ScientificFrom and the invariant one from it (read in the current culture, under
+        // de-DE "2.000001E+10" was 2.000001E+16).
         double spacing = ticks[1].Position - ticks[0].Position;
         foreach (var t in ticks)
             Assert.True(Math.Abs(double.Parse(t.Label, System.Globalization.NumberStyles.Float | System.Globalization.NumberStyles.AllowThousands,
-                System.Globalization.CultureInfo.CurrentCulture) - t.Position) <= spacing / 10, $"{t.Label} at {t.Position:R}");
+                Math.Abs(t.Position) >= LinearTicks.ScientificFrom ? System.Globalization.CultureInfo.InvariantCulture : System.Globalization.CultureInfo.CurrentCulture)
+                - t.Position) <= spacing / 10, $"{t.Label} at {t.Position:R}");
     }
 
     [Theory]
