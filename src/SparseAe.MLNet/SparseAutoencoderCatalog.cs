@@ -3,7 +3,7 @@ using SparseAe.MLNet.MLNetInternals;
 
 namespace SparseAe.MLNet;
 
-/// <summary>The <c>mlContext.Transforms.SparseAutoencoder(...)</c> and <c>ZcaWhitening(...)</c> extensions.</summary>
+/// <summary>The <c>mlContext.Transforms.SparseAutoencoder(...)</c>, <c>ZcaWhitening(...)</c> and <c>ConvolutionalSparseFeatures(...)</c> extensions.</summary>
 public static class SparseAutoencoderCatalog
 {
     /// <summary>
