@@ -61,7 +61,7 @@ public sealed class TrainingSummary
     /// <summary>J and its terms after each L-BFGS iteration (the first entry is the starting point), or per Adam epoch.</summary>
     public IReadOnlyList<CostBreakdown> CostHistory { get; }
 
-    /// <summary>The sparse codes' metrics (ReLU, TopK), measured like <see cref="FinalCost"/>; null for the sigmoid.</summary>
+    /// <summary>The sparse codes' metrics (ReLU, TopK, JumpReLU), measured like <see cref="FinalCost"/>; null for the sigmoid.</summary>
     public SparseCodeMetrics? CodeMetrics { get; }
 }
 
