@@ -1,4 +1,5 @@
 using SparseAe.Optimization;
+using SparseAe.Threading;
 using Xunit;
 
 namespace SparseAe.Core.Tests;
@@ -213,5 +214,43 @@ public class OptimizerTests
             }
         }
         for (int i = 0; i < n; i++) Assert.Equal(expected[i], theta[i], 1e-5);
+    }
+
+    // Found inside the step's loop, at every vector width and in the tail, and when the pool splits the elements: the
+    // trainer asks only this before it looks for the parameter (a pass over v of its own on every mini-batch cost more).
+    [Theory]
+    [MemberData(nameof(VectorKernelTests.Lengths), MemberType = typeof(VectorKernelTests))]
+    public void Adam_says_when_a_step_made_a_second_moment_infinite_at_every_length(int n)
+    {
+        if (n == 0) return;
+        foreach (int at in new[] { 0, n / 2, n - 1 })
+        {
+            var adam = new Adam(n, 0.01);
+            var g = new float[n];
+            adam.Step(new float[n], g);
+            Assert.False(adam.MomentOverflowed);
+            g[at] = 1.9e19f;   // its square passes float.MaxValue, 3.4e38
+            adam.Step(new float[n], g);
+            Assert.True(adam.MomentOverflowed, $"n = {n}, at {at}");
+            Assert.Equal(at, adam.IndexOfInfiniteMoment(null));
+        }
+        var near = new Adam(n, 0.01);
+        near.Step(new float[n], Enumerable.Repeat(1.8e19f, n).ToArray());
+        Assert.False(near.MomentOverflowed);
+    }
+
+    [Fact]
+    public void Adam_split_between_threads_says_when_a_step_made_a_second_moment_infinite()
+    {
+        int n = ParallelRanges.MinimumLength * 4;
+        using var pool = new WorkerPool(2);
+        var adam = new Adam(n, 0.01);
+        var g = new float[n];
+        adam.Step(new float[n], g, pool);
+        Assert.False(adam.MomentOverflowed);
+        g[n - 3] = -1.9e19f;
+        adam.Step(new float[n], g, pool);
+        Assert.True(adam.MomentOverflowed);
+        Assert.Equal(n - 3, adam.IndexOfInfiniteMoment(pool));
     }
 }

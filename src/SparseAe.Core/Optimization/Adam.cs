@@ -52,16 +52,20 @@ internal sealed class Adam
     public int Steps => _t;
 
     /// <summary>
-    /// The first parameter whose second moment v is infinite, or -1: a gradient past sqrt(float.MaxValue), about
-    /// 1.84e19, squares beyond float, and v stays infinite for good (b2 v), so m / sqrt(v) stops that parameter.
+    /// Whether the last step made a second moment v infinite: a gradient past sqrt(float.MaxValue), about 1.84e19,
+    /// squares beyond float, and v stays infinite for good (b2 v), so m / sqrt(v) stops that parameter. Found by the
+    /// step's own loop, which has v in a register: a pass of its own read v once more on every mini-batch.
     /// </summary>
+    public bool MomentOverflowed { get; private set; }
+
+    /// <summary>The first parameter whose second moment v is infinite, or -1 (to name it, once <see cref="MomentOverflowed"/>).</summary>
     public int IndexOfInfiniteMoment(WorkerPool? pool) => VectorKernels.IndexOfNonFinite(_v, pool);
 
     /// <summary>One update of theta in place from its gradient.</summary>
     public void Step(Span<float> theta, ReadOnlySpan<float> gradient)
     {
         float stepSize = NextStep(theta.Length, gradient.Length);
-        Update(theta, gradient, 0, stepSize);
+        MomentOverflowed = Update(theta, gradient, 0, stepSize);
     }
 
     /// <summary>
@@ -71,7 +75,13 @@ internal sealed class Adam
     public void Step(float[] theta, float[] gradient, WorkerPool? pool)
     {
         float stepSize = NextStep(theta.Length, gradient.Length);
-        ParallelRanges.Run(pool, theta.Length, (start, end) => Update(theta.AsSpan(start, end - start), gradient.AsSpan(start, end - start), start, stepSize));
+        int overflowed = 0;
+        ParallelRanges.Run(pool, theta.Length, (start, end) =>
+        {
+            if (Update(theta.AsSpan(start, end - start), gradient.AsSpan(start, end - start), start, stepSize))
+                Volatile.Write(ref overflowed, 1);
+        });
+        MomentOverflowed = overflowed != 0;
     }
 
     // Checks the lengths, counts the step and returns its size lr sqrt(1 - b2^t) / (1 - b1^t).
@@ -83,19 +93,21 @@ internal sealed class Adam
         return (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, _t)) / (1 - Math.Pow(Beta1, _t)));
     }
 
-    // The update of theta's elements [offset, offset + theta.Length).
-    private void Update(Span<float> theta, ReadOnlySpan<float> gradient, int offset, float stepSize)
+    // The update of theta's elements [offset, offset + theta.Length); true when it made a second moment infinite.
+    private bool Update(Span<float> theta, ReadOnlySpan<float> gradient, int offset, float stepSize)
     {
         var loop = new StepLoop(theta, gradient, _m.AsSpan(offset, theta.Length), _v.AsSpan(offset, theta.Length),
             (float)Beta1, (float)Beta2, (float)Epsilon, stepSize);
         VectorLoop.Run(ref loop);
+        return loop.Overflowed;
     }
 
-    private readonly ref struct StepLoop(Span<float> theta, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v,
+    private ref struct StepLoop(Span<float> theta, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v,
         float beta1, float beta2, float epsilon, float stepSize) : IVectorLoop
     {
         private readonly Span<float> _theta = theta, _m = m, _v = v;
         private readonly ReadOnlySpan<float> _gradient = gradient;
+        public bool Overflowed;
 
         public nint Run<TO, TV>(nint start) where TO : struct, IFloatVector<TV> where TV : struct
         {
@@ -105,6 +117,8 @@ internal sealed class Adam
             ref float rv = ref MemoryMarshal.GetReference(_v);
             TV b1 = TO.Splat(beta1), b1c = TO.Splat(1 - beta1), b2 = TO.Splat(beta2), b2c = TO.Splat(1 - beta2);
             TV eps = TO.Splat(epsilon), step = TO.Splat(stepSize);
+            // v is never negative, so the largest is infinite exactly when one is (a NaN gradient is refused before the step).
+            TV largestV = TO.Splat(0);
             nint i = start, w = TO.Count;
             for (; i + w <= _theta.Length; i += w)
             {
@@ -113,9 +127,11 @@ internal sealed class Adam
                 TV vi = TO.MultiplyAdd(b2, TO.Load(ref rv, i), TO.Multiply(b2c, TO.Multiply(g, g)));
                 TO.Store(mi, ref rm, i);
                 TO.Store(vi, ref rv, i);
+                largestV = TO.Max(largestV, vi);
                 TV update = TO.Divide(TO.Multiply(step, mi), TO.Add(TO.Sqrt(vi), eps));
                 TO.Store(TO.Subtract(TO.Load(ref rt, i), update), ref rt, i);
             }
+            if (!TO.AllFinite(largestV)) Overflowed = true;
             return i;
         }
     }

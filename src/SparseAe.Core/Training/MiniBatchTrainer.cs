@@ -227,7 +227,7 @@ internal static class MiniBatchTrainer
     // (a step of 1e6 at the default penalties was told to lower them first).
     private static void ThrowIfMomentOverflowed(SparseAutoencoderObjective objective, Adam adam, float[] gradient, TrainerSettings settings, string where)
     {
-        if (adam.IndexOfInfiniteMoment(objective.Pool) is not (var i and >= 0)) return;
+        if (!adam.MomentOverflowed || adam.IndexOfInfiniteMoment(objective.Pool) is not (var i and >= 0)) return;
         string what = $"The gradient became {gradient[i]:G4} at parameter {i} {where}, beyond {Math.Sqrt(float.MaxValue):G3}: its square, Adam's second moment, " +
             "passes float and would stop the parameter for the rest of the run";
         string penalties = $"{RowReading.PenaltyWeights(settings.Objective)}, or the inputs' scale (the gradient grows with each)";
