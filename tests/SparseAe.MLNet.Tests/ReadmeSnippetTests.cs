@@ -13,6 +13,12 @@ namespace SparseAe.MLNet.Tests;
 /// the snippet's own, checked against README.md, with only the glue a reader adds around them (the rows and the
 /// Row and Prediction classes its last comment describes).
 /// </summary>
+/// <remarks>
+/// The snippet saves "model.zip" in the current folder, which the test makes a folder of its own
+/// (<see cref="CurrentFolder"/>): in the tests' output folder, a second run of these tests in the same clone
+/// (a developer's beside CI's) removed the model between this run's save and its load.
+/// </remarks>
+[Collection(CurrentFolder.Name)]
 public class ReadmeSnippetTests
 {
     public sealed class Row
@@ -35,7 +41,10 @@ public class ReadmeSnippetTests
     {
         var (train0, test) = FreshProcess.DigitRows();
         var rows = train0.Select(d => new Row { Features = d.Features, Label = d.Label.ToString("0", CultureInfo.InvariantCulture) }).ToList();
-        // The snippet saves to "model.zip" in the current folder, the tests' output folder here.
+        // The snippet saves to "model.zip" in the current folder: a folder of this test's own.
+        using var folder = new TempFolder();
+        string previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = folder;
         try
         {
             // README snippet: begin
@@ -62,7 +71,7 @@ public class ReadmeSnippetTests
         }
         finally
         {
-            File.Delete("model.zip");
+            Environment.CurrentDirectory = previous;
         }
     }
 
@@ -85,4 +94,14 @@ public class ReadmeSnippetTests
         foreach (var u in usings.Where(u => u is not "using SparseAe;" and not "using SparseAe.MLNet;"))
             Assert.Contains(u, file);
     }
+}
+
+/// <summary>
+/// Tests that change the process's current folder: they run when no other test does, since a relative path
+/// anywhere else would then resolve in their folder.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CurrentFolder
+{
+    public const string Name = "Tests that change the current folder";
 }
