@@ -67,7 +67,20 @@ public static class TrainingCurve
 
         EmbeddedFont.EnsureRegistered();
         var plot = new Plot();
+        try
+        {
+            Draw(plot, series, title, perEpoch, log, drawn, decades);
+            return plot;
+        }
+        catch
+        {
+            plot.Dispose();
+            throw;
+        }
+    }
 
+    private static void Draw(Plot plot, double[][] series, string title, bool perEpoch, bool log, bool[] drawn, double decades)
+    {
         double[] xs = Positions(series[0].Length, perEpoch);
 
         for (int s = 0; s < series.Length; s++)
@@ -102,7 +115,6 @@ public static class TrainingCurve
         plot.ShowLegend(Edge.Right);
         // After every label exists: Set applies to the title, axis labels, tick labels and legend that are there now.
         plot.Font.Set(EmbeddedFont.FamilyName);
-        return plot;
     }
 
     /// <summary>Checks the picture arguments.</summary>
