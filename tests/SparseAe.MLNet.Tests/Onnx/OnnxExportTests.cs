@@ -158,6 +158,31 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         Assert.Equal([1, 8, 8], results.Single(r => r.Name == "White.output").AsTensor<float>().Dimensions.ToArray());
     }
 
+    // docs/onnx.md said ML.NET's slot-name output was int64 (N, 1), like the columns; it is declared (-1, 1) but its
+    // constant node gives (1, 1) in every run, so a consumer splitting the outputs by row must skip it.
+    [Fact]
+    public void ML_NETs_slot_name_output_is_one_value_whatever_the_batch_while_the_code_has_a_row_per_input_row()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(digits.Train.Take(200).Select(r => new FeaturesOnly { Features = r.Features }));
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = 8, Activation = ActivationKind.ReLU, Epochs = 1, Threads = 1,
+        }).Fit(train);
+        using var file = new TempOnnx(ml, model, train);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(file.Path);
+        var rows = digits.Test.Take(7).SelectMany(r => r.Features).ToArray();
+        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("Features", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(rows, [7, 64]))]);
+        Assert.Equal([7, 8], results.Single(r => r.Name == "Code.output").AsTensor<float>().Dimensions.ToArray());
+        Assert.Equal([1, 1], results.Single(r => r.Name == "mlnet.Code.unusedOutput").AsTensor<long>().Dimensions.ToArray());
+    }
+
+    public sealed class FeaturesOnly
+    {
+        [VectorType(64)]
+        public float[] Features { get; set; } = [];
+    }
+
     public static TheoryData<PatchNormalizationKind, bool, FeatureEncodingKind, PoolingKind, int?> FeaturizerCases() => new()
     {
         { PatchNormalizationKind.Contrast, true, FeatureEncodingKind.SoftThreshold, PoolingKind.Sum, null },
