@@ -307,6 +307,34 @@ public class ConvolutionTests
                     new FeatureEncoding(FeatureEncodingKind.SoftThreshold, alpha))).Message);
     }
 
+    // docs/onnx.md: a NaN or infinite pixel makes NaN the features of the regions whose patches hold it. Without a
+    // normalisation nothing subtracts the infinity from itself: the sigmoid saturated to 0 or 1 and the soft threshold gave
+    // infinities and zeros, features of a finite image that hid the corrupt pixel.
+    [Theory]
+    [InlineData(FeatureEncodingKind.Sigmoid, float.PositiveInfinity)]
+    [InlineData(FeatureEncodingKind.Sigmoid, float.NegativeInfinity)]
+    [InlineData(FeatureEncodingKind.SoftThreshold, float.PositiveInfinity)]
+    [InlineData(FeatureEncodingKind.SoftThreshold, float.NaN)]
+    public void A_pixel_that_is_not_finite_makes_NaN_the_features_of_its_regions_whatever_the_normalisation(FeatureEncodingKind encoding, float pixel)
+    {
+        var p = ParameterInitializer.Initialize(9, 3, 4);
+        var g = new ConvolutionGeometry(8, 8, 3, 1, 2);
+        var image = TestData.RandomRows(1, 64, 9);
+        image[0] = pixel;   // the top-left corner: in the patches of region 0 only
+        foreach (var normalization in new[] { PatchNormalizationKind.None, PatchNormalizationKind.Ufldl, PatchNormalizationKind.Contrast })
+        {
+            var f = new ConvolutionalFeaturizer(g, new PatchPreprocessor(normalization, normalization == PatchNormalizationKind.None ? 0 : 0.5, null), p,
+                PoolingKind.Sum, new FeatureEncoding(encoding, 0.1));
+            var features = new float[f.FeatureCount];
+            f.Featurize(image, features, f.CreateWorkspace());
+            int perRegion = f.FeatureCount / 4;
+            Assert.All(features[..perRegion], v => Assert.True(float.IsNaN(v), $"{normalization}: region 0 holds {v}"));
+            Assert.All(features[perRegion..], v => Assert.True(float.IsFinite(v), $"{normalization}: another region holds {v}"));
+            var codes = f.EncodePositions(image, f.CreateWorkspace()).ToArray();
+            Assert.All(codes[..3], v => Assert.True(float.IsNaN(v), $"{normalization}: position 0 holds {v}"));
+        }
+    }
+
     // A flat patch is all zeros once centred; with a contrast epsilon below about 1e-77 its scale
     // 1/sqrt(0 + epsilon) is beyond float, and 0 x infinity made every feature of its region NaN.
     [Fact]

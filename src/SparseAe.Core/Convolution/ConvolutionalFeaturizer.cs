@@ -87,7 +87,7 @@ public sealed class ConvolutionalFeaturizer
     /// <summary>Buffers for one caller: the patch matrix and the codes of every position.</summary>
     public Workspace CreateWorkspace() => new(this);
 
-    /// <summary>Writes the pooled features of one image.</summary>
+    /// <summary>Writes the pooled features of one image. A NaN or infinite pixel makes NaN the features of the regions whose patches hold it.</summary>
     public void Featurize(ReadOnlySpan<float> image, Span<float> features, Workspace workspace)
     {
         if (features.Length != FeatureCount)
@@ -150,6 +150,15 @@ public sealed class ConvolutionalFeaturizer
                 var patch = patches.Slice((r * cols + c) * length, length);
                 int top = r * g.Stride, left = c * g.Stride;
                 for (int y = 0; y < p; y++) image.Slice((top + y) * g.ImageWidth + left, p).CopyTo(patch.Slice(y * p, p));
+            }
+        // A NaN or infinite pixel makes its patches' codes, and so its regions' features, NaN (a missing input, a
+        // missing feature). The normalisations do it by subtracting the mean (infinity - infinity); without one, the
+        // sigmoid saturated an infinity to 0 or 1 and the soft threshold gave infinities and zeros, finite-looking features.
+        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(image))
+            for (int i = 0; i < positions; i++)
+            {
+                var patch = patches.Slice(i * length, length);
+                if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(patch)) patch.Fill(float.NaN);
             }
         Preprocessor.Apply(patches, positions, length, workspace.Whitened);
         var codes = workspace.Codes.AsSpan(0, positions * h);
