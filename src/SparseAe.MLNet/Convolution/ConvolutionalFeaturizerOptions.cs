@@ -9,8 +9,13 @@ public sealed class ConvolutionalFeaturizerOptions
     /// as many with <see cref="FeatureEncodingKind.SoftThreshold"/> (its two polarities).</summary>
     public string OutputColumnName { get; set; } = "Features";
 
-    /// <summary>The image column: a known-size vector of ImageHeight * ImageWidth Single, row-major; null means
-    /// <see cref="OutputColumnName"/> (the features then replace the images), as in the other options.</summary>
+    /// <summary>The image column: a known-size vector of ImageHeight * ImageWidth Single, one grey plane, row-major; null means
+    /// <see cref="OutputColumnName"/> (the features then replace the images), as in the other options. ML.NET's ExtractPixels
+    /// gives planes x height x width (3 colour planes by default, which are refused by their size): extract one plane, after
+    /// ConvertToGrayscale, for a 1 x ImageHeight x ImageWidth column; a column whose type gives its dimensions must give these.
+    /// The pixels are not rescaled: ExtractPixels gives 0..255 unless its scaleImage is 1/255f. UFLDL's normalisation does not
+    /// depend on their scale; <see cref="ContrastEpsilon"/> does, and without a normalisation so do
+    /// <see cref="ZcaEpsilon"/> and <see cref="SoftThreshold"/>.</summary>
     public string? InputColumnName { get; set; } = "Pixels";
 
     /// <summary>Rows of pixels in every image.</summary>
@@ -22,7 +27,9 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <summary>Patch side P; the autoencoder has P*P inputs.</summary>
     public int PatchSize { get; set; } = Defaults.ConvolutionPatchSize;
 
-    /// <summary>Pixels between neighbouring positions.</summary>
+    /// <summary>Pixels between neighbouring positions. Positions run while a whole patch fits, floor((ImageHeight - PatchSize) /
+    /// Stride) + 1 down and likewise across, so the last (ImageHeight - PatchSize) mod Stride rows (and likewise columns) of
+    /// pixels are in no patch and do not affect the features.</summary>
     public int Stride { get; set; } = Defaults.ConvolutionStride;
 
     /// <summary>Pooling regions per side: 2 gives 2x2 quadrants, 3 a 3x3 grid.</summary>
@@ -37,7 +44,9 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <summary>Per-patch normalisation, applied in training and featurisation alike.</summary>
     public PatchNormalizationKind Normalization { get; set; } = Defaults.ConvolutionNormalization;
 
-    /// <summary>Contrast normalisation's epsilon (added to each patch's variance).</summary>
+    /// <summary>Contrast normalisation's epsilon (added to each patch's variance), in the pixels' units squared: the default
+    /// 0.01 suits pixels in [0, 1]; for pixels in 0..255 (ExtractPixels unscaled) the same epsilon is 255^2 times larger,
+    /// about 650 (Coates et al. used 10 there).</summary>
     public double ContrastEpsilon { get; set; } = Defaults.ConvolutionContrastEpsilon;
 
     /// <summary>ZCA whitening of the normalised patches with this epsilon; null for none.</summary>
