@@ -1,3 +1,4 @@
+using SparseAe.Kernels;
 using SparseAe.Model;
 
 namespace SparseAe.Convolution;
@@ -154,11 +155,11 @@ public sealed class ConvolutionalFeaturizer
         // A NaN or infinite pixel makes its patches' codes, and so its regions' features, NaN (a missing input, a
         // missing feature). The normalisations do it by subtracting the mean (infinity - infinity); without one, the
         // sigmoid saturated an infinity to 0 or 1 and the soft threshold gave infinities and zeros, finite-looking features.
-        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(image))
+        if (VectorKernels.IndexOfNonFinite(image) >= 0)
             for (int i = 0; i < positions; i++)
             {
                 var patch = patches.Slice(i * length, length);
-                if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(patch)) patch.Fill(float.NaN);
+                if (VectorKernels.IndexOfNonFinite(patch) >= 0) patch.Fill(float.NaN);
             }
         Preprocessor.Apply(patches, positions, length, workspace.Whitened);
         var codes = workspace.Codes.AsSpan(0, positions * h);
