@@ -22,15 +22,12 @@ internal static class LinearTicks
     /// </summary>
     private const int PlacesBelowSpan = 4;
 
-    /// <summary>Sets the left axis of <paramref name="plot"/> to ScottPlot's automatic ticks labelled by <see cref="Format(double, double)"/> over the axis' span.</summary>
+    /// <summary>Sets the left axis of <paramref name="plot"/> to ScottPlot's automatic ticks labelled by <see cref="Format"/> over the axis' span.</summary>
     public static void Apply(Plot plot) => plot.Axes.Left.TickGenerator = new SpanAwareTicks();
-
-    /// <summary>ScottPlot's label below <see cref="ScientificFrom"/> ("1,500", "0.25"); beyond it, up to 15 significant digits ("3.2E+30", invariant culture).</summary>
-    public static string Format(double value) => Format(value, 0);
 
     /// <summary>
     /// The label of a tick at <paramref name="value"/> on an axis spanning <paramref name="span"/>: from <see cref="ScientificFrom"/> on,
-    /// as <see cref="Format(double)"/>; below it, rounded to 10^-<see cref="PlacesBelowSpan"/> of the span's leading digit and written
+    /// up to 15 significant digits ("3.2E+30", invariant culture); below it, rounded to 10^-<see cref="PlacesBelowSpan"/> of the span's leading digit and written
     /// without trailing zeros ("12,345.25", "1.5E-11", "0.2"), in the current culture as ScottPlot's are. A span that is not positive
     /// and finite gives ScottPlot's label.
     /// </summary>
@@ -51,7 +48,7 @@ internal static class LinearTicks
             : rounded.ToString("G", CultureInfo.CurrentCulture);
     }
 
-    /// <summary>ScottPlot's automatic ticks, labelled by <see cref="Format(double, double)"/> over the span of the axis they are made for.</summary>
+    /// <summary>ScottPlot's automatic ticks, labelled by <see cref="Format"/> over the span of the axis they are made for.</summary>
     private sealed class SpanAwareTicks : ITickGenerator
     {
         private readonly NumericAutomatic _ticks = new();
