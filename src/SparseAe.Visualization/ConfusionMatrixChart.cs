@@ -63,7 +63,7 @@ public static class ConfusionMatrixChart
         plot.XLabel("predicted class");
         plot.YLabel("true class");
         plot.Font.Set(EmbeddedFont.FamilyName);
-        return plot.GetImageBytes(size, size, ImageFormat.Png);
+        return ChartSize.RenderPng(plot, size, size);
     }
 
     /// <summary>White at 0 to dark blue (8, 48, 107) at 1.</summary>

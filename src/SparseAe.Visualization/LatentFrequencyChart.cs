@@ -84,7 +84,7 @@ public static class LatentFrequencyChart
         plot.YLabel("latents");
         plot.ShowLegend(Edge.Right);
         plot.Font.Set(EmbeddedFont.FamilyName);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return ChartSize.RenderPng(plot, width, height);
     }
 
     private static void AddLegendItem(Plot plot, LegendItem item)

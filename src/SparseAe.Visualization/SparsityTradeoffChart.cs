@@ -107,7 +107,7 @@ public static class SparsityTradeoffChart
         plot.YLabel(logY ? yLabel + " (log scale)" : yLabel);
         plot.ShowLegend(Edge.Right);
         plot.Font.Set(EmbeddedFont.FamilyName);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return ChartSize.RenderPng(plot, width, height);
     }
 
     // L0 is a count, and sweeps of k go in doublings: ticks at the powers of two, labelled with their values.

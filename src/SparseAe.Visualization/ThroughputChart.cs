@@ -66,6 +66,6 @@ public static class ThroughputChart
         plot.YLabel(yLabel);
         plot.ShowLegend(Edge.Right);
         plot.Font.Set(EmbeddedFont.FamilyName);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return ChartSize.RenderPng(plot, width, height);
     }
 }

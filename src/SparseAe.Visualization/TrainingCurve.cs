@@ -17,7 +17,11 @@ public static class TrainingCurve
     /// <summary>The title used when none is given.</summary>
     public const string DefaultTitle = "Sparse autoencoder training cost";
 
-    /// <summary>Smallest width or height accepted, in pixels: below it the axes and legend leave no room for data.</summary>
+    /// <summary>
+    /// Smallest width or height accepted, in pixels. Every chart keeps half of each side for its data: where the title,
+    /// axes and legend would take more (below about 500 x 180 for this one), they are drawn smaller, so a thumbnail's text
+    /// is too small to read but its data shows.
+    /// </summary>
     public const int MinSide = 100;
 
     /// <summary>Largest width or height accepted, in pixels.</summary>
@@ -57,7 +61,7 @@ public static class TrainingCurve
         double[][] series = ToSeries(history);
         CheckLayout(width, height, title, yScale);
         using var plot = Build(series, title, yScale, perEpoch);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return ChartSize.RenderPng(plot, width, height);
     }
 
     /// <summary>The chart of <see cref="RenderPng"/>, of series checked by <see cref="ToSeries"/>, not yet rendered.</summary>
