@@ -109,6 +109,38 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void An_output_that_reaches_an_input_or_another_output_through_a_linked_folder_is_refused()
+    {
+        // Only a link at the file itself was followed: "featurize --out alias/in.csv", alias a link to the CSV's folder,
+        // replaced the input CSV with the features; export-onnx replaced the model with its graph; train's --filters
+        // replaced the model it had just written.
+        if (OperatingSystem.IsWindows()) return;
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(Directory.CreateDirectory(temp.File("work")).FullName);
+        var alias = temp.File("alias");
+        Directory.CreateSymbolicLink(alias, dir);
+        string Hash(string name) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(dir, name))));
+        var model = Hash("model.zip");
+        var input = Hash("in.csv");
+        (string[] Args, string Message)[] cases =
+        [
+            (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "../alias/in.csv"], "error: --out '../alias/in.csv' is the file that --csv reads"),
+            (["export-onnx", "--model", "model.zip", "--out", $"{alias}/model.zip"], $"error: --out '{alias}/model.zip' is the file that --model reads"),
+            (["train", "--csv", "in.csv", "--hidden", "3", "--iterations", "3", "--model", "m.zip", "--filters", "../alias/m.zip"],
+                "error: --filters '../alias/m.zip' is also where --model is written"),
+        ];
+        foreach (var (args, message) in cases)
+        {
+            var (code, output, error) = Cli.Run(dir, args);
+            Assert.True(code == 2, $"{string.Join(' ', args)}: exit {code}: {error}\n{output}");
+            Assert.StartsWith(message, error);
+        }
+        Assert.Equal(model, Hash("model.zip"));
+        Assert.Equal(input, Hash("in.csv"));
+        Assert.False(File.Exists(Path.Combine(dir, "m.zip")));
+    }
+
+    [Fact]
     public void An_output_named_dash_is_refused_not_written_as_a_file_named_dash()
     {
         // "--out -" means standard output by the usual convention; it wrote a file named "-" and said "wrote -: ...".

@@ -8,8 +8,8 @@ namespace SparseAe.Cli.Infrastructure;
 /// exists; an output goes into a folder that exists, is not a folder itself, and is neither one of the
 /// inputs nor another output, because writing it would destroy what the run reads or what it wrote a
 /// moment before (every write is atomic, <see cref="SparseAe.Persistence.AtomicFile"/>, so the rename
-/// would succeed and the loss would be silent). Paths are compared in full, a symbolic link as the file it
-/// points to; case is told apart on Linux only (the default file systems of Windows and macOS ignore it).
+/// would succeed and the loss would be silent). Paths are compared in full, every symbolic link in them (the
+/// file's or a folder's) as what it points to; case is told apart on Linux only (the default file systems of Windows and macOS ignore it).
 /// </summary>
 internal static class CliFiles
 {
@@ -157,19 +157,37 @@ internal static class CliFiles
             $"(column {c + 1} is \"{header[c]}\"{(VectorCsv.SeparatorHint(header[c]) is { } hint ? $": {hint}" : "")}); if it is a row of data, correct that field, or the row is not read.");
     }
 
-    // The full path, and for a symbolic link the file it finally points to, so that a link to an input is
-    // the input.
+    // The full path with every symbolic link in it followed, the file's own and its folders', so that a link to an
+    // input, or a path through a linked folder ("alias/in.csv", alias a link to the input's folder), is the input:
+    // only a link at the file itself was followed, and "featurize --out alias/in.csv" replaced the input CSV.
     private static string Resolved(string path)
     {
         var full = Path.GetFullPath(path);
         try
         {
-            return File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full : full;
+            return Resolved(full, links: 0);
         }
         catch (IOException)
         {
             return full;   // a link loop: compared as written
         }
+    }
+
+    // Each part of the full path in turn, a link replaced by what it points to (resolved the same way); more than 40
+    // links in one path is a loop, as Linux's MAXSYMLINKS says.
+    private static string Resolved(string full, int links)
+    {
+        var root = Path.GetPathRoot(full)!;
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.LinkTarget is not { } target) continue;
+            if (++links > 40) throw new IOException($"Too many levels of symbolic links in '{full}'.");
+            current = Resolved(Path.GetFullPath(target, Path.GetDirectoryName(current)!), links);
+        }
+        return current;
     }
 
     /// <summary>A MAT file, or a one-line error that names it.</summary>
