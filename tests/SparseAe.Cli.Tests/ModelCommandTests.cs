@@ -381,6 +381,30 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void An_output_that_fails_as_it_is_written_is_named_by_its_flag_with_the_outputs_written_before_it()
+    {
+        // A full disk (/dev/full) said "error: No space left on device : '/dev/full'", naming no flag, and train did not
+        // say that the outputs before it had already been replaced.
+        if (!File.Exists("/dev/full")) return;
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
+        (string[] Args, string Message)[] cases =
+        [
+            (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "/dev/full"], "error: --out '/dev/full' cannot be written: No space left on device"),
+            (["export-onnx", "--model", "model.zip", "--out", "/dev/full"], "error: --out '/dev/full' cannot be written: No space left on device"),
+            (["show", "--model", "model.zip", "--filters", "/dev/full"], "error: --filters '/dev/full' cannot be written: No space left on device"),
+            (["train", "--csv", "in.csv", "--hidden", "3", "--iterations", "3", "--model", "m.zip", "--filters", "f.png", "--curve", "/dev/full"],
+                "error: --curve '/dev/full' cannot be written: No space left on device; the outputs before it were written: --model 'm.zip', --filters 'f.png'."),
+        ];
+        foreach (var (args, message) in cases)
+        {
+            var (code, output, error) = Cli.Run(dir, args);
+            Assert.True(code == 2, $"{string.Join(' ', args)}: exit {code}: {error}\n{output}");
+            Assert.Equal(message, error.TrimEnd().Split('\n')[^1]);
+        }
+    }
+
+    [Fact]
     public void An_output_folder_that_takes_no_file_is_refused_before_training_and_the_model_is_kept()
     {
         if (!OperatingSystem.IsLinux()) return;

@@ -52,7 +52,7 @@ internal static class ExportOnnxCommand
         // Opened from memory, not read back from --out, which may be a device or a pipe (/dev/stdout).
         byte[] bytes = memory.ToArray();
         using var graph = OnnxGraphFile.Open(bytes, outPath);
-        AtomicFile.WriteBytes(outPath, bytes);
+        CliFiles.Write("--out", outPath, () => AtomicFile.WriteBytes(outPath, bytes));
         CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
     }
 

@@ -111,12 +111,12 @@ internal static class FeaturizeCommand
     {
         var header = Enumerable.Range(0, h).Select(j => $"h{j}").ToArray();
         long rows = 0;
-        AtomicFile.WriteText(outPath, w =>
+        CliFiles.Write("--out", outPath, () => AtomicFile.WriteText(outPath, w =>
         {
             var csv = new VectorCsvWriter(w, h, header);
             writeRows(csv);
             rows = csv.Rows;
-        });
+        }));
         // Features sent to a pipe (--out /dev/stdout) are data: the note goes to standard error, not after them.
         CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: {rows} rows of {h} features");
     }

@@ -186,15 +186,22 @@ internal static class TrainRunner
             return ((ITransformer)single, single);
         });
 
-        ModelOutputs.Model(ml, model, view.Schema, outputs.Model);
-        if (outputs.Filters is not null) ModelOutputs.Filters(ae.Weights, prepared.PatchHeight, prepared.PatchWidth, outputs.Filters);
-        ModelOutputs.Curve(ae, outputs.Curve);
-        if (outputs.Latents is not null) ModelOutputs.Latents(ae, outputs.Latents);
-        if (outputs.WeightsCsv is not null) ModelOutputs.WeightsCsv(ae, outputs.WeightsCsv);
-        if (outputs.WeightsMat is not null)
-            ModelOutputs.WeightsMat(ae, ModelFiles.Flatten(model).OfType<ZcaWhiteningTransformer>().FirstOrDefault()?.Whitening, outputs.WeightsMat);
-        if (outputs.MetricsJson is not null) ModelOutputs.MetricsJson(ae, outputs.MetricsJson);
-        if (outputs.Rows is not null) ModelOutputs.Rows(prepared, outputs.Rows);
+        // Each output in the order of ByFlag; one that fails (a full disk) is said under its flag with those written before it.
+        var written = new List<(string Flag, string Path)>();
+        void Write(string flag, string? path, Action<string> write)
+        {
+            if (path is null) return;
+            CliFiles.Write(flag, path, () => write(path), written);
+            written.Add((flag, path));
+        }
+        Write("--model", outputs.Model, p => ModelOutputs.Model(ml, model, view.Schema, p));
+        Write("--filters", outputs.Filters, p => ModelOutputs.Filters(ae.Weights, prepared.PatchHeight, prepared.PatchWidth, p));
+        Write("--curve", outputs.Curve, p => ModelOutputs.Curve(ae, p));
+        Write("--latents", outputs.Latents, p => ModelOutputs.Latents(ae, p));
+        Write("--weights-csv", outputs.WeightsCsv, p => ModelOutputs.WeightsCsv(ae, p));
+        Write("--weights-mat", outputs.WeightsMat, p => ModelOutputs.WeightsMat(ae, ModelFiles.Flatten(model).OfType<ZcaWhiteningTransformer>().FirstOrDefault()?.Whitening, p));
+        Write("--metrics-json", outputs.MetricsJson, p => ModelOutputs.MetricsJson(ae, p));
+        Write("--save-rows", outputs.Rows, p => ModelOutputs.Rows(prepared, p));
 
         var s = ae.Summary;
         var c = s.FinalCost;

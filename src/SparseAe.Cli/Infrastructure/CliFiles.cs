@@ -88,6 +88,37 @@ internal static class CliFiles
     }
 
     /// <summary>
+    /// Runs <paramref name="write"/>, which writes the output <paramref name="path"/> that <paramref name="flag"/> names,
+    /// and says a failure of that write (a full disk, a device that refuses) under the flag, with the outputs of the run
+    /// already written before it (<paramref name="writtenBefore"/>), which now hold the new run's files: it was
+    /// "error: No space left on device : '/dev/full'", naming neither the flag nor what had been replaced.
+    /// </summary>
+    public static void Write(string flag, string path, Action write, IReadOnlyList<(string Flag, string Path)>? writtenBefore = null)
+    {
+        try
+        {
+            write();
+        }
+        catch (IOException e) when (!CommandRunner.IsBrokenPipe(e) && WriteProblem(e, path) is { } problem)
+        {
+            string before = writtenBefore is { Count: > 0 }
+                ? $"; the outputs before it were written: {string.Join(", ", writtenBefore.Select(o => $"{o.Flag} '{o.Path}'"))}." : "";
+            throw new UsageException($"{flag} '{path}' cannot be written: {problem.TrimEnd('.')}{before}", e);
+        }
+    }
+
+    // What went wrong in writing path, without the path: AtomicFile's "Cannot write 'path': ..." (a file, through its
+    // temporary file), or .NET's own "... : '/dev/full'" (a device, written straight to); null for another file's
+    // failure (the input read as the output is written, say), which names that file itself.
+    private static string? WriteProblem(IOException e, string path)
+    {
+        string said = $"Cannot write '{path}': ";
+        if (e.Message.StartsWith(said, StringComparison.Ordinal)) return e.Message[said.Length..];
+        string device = $" : '{Path.GetFullPath(path)}'";
+        return e.Message.Contains(device, StringComparison.Ordinal) ? e.Message.Replace(device, "", StringComparison.Ordinal) : null;
+    }
+
+    /// <summary>
     /// Where the "wrote ..." note about <paramref name="outPath"/> goes: <paramref name="log"/>, unless the
     /// output is a device or pipe (--out /dev/stdout): its bytes are data then, and the note goes to standard error.
     /// </summary>

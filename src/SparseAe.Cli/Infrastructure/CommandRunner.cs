@@ -50,7 +50,7 @@ internal static class CommandRunner
 
     // EPIPE (32 on Linux and macOS) is the IOException's HResult there; Windows gives ERROR_BROKEN_PIPE (109) or
     // ERROR_NO_DATA (232) as an HRESULT.
-    private static bool IsBrokenPipe(Exception e)
+    internal static bool IsBrokenPipe(Exception e)
         => OperatingSystem.IsWindows() ? e.HResult is unchecked((int)0x8007006D) or unchecked((int)0x800700E8) : e.HResult == 32;
 
     private static Exception Unwrap(Exception e)
