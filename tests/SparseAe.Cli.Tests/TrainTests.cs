@@ -90,7 +90,37 @@ public class TrainTests
         using var dir = new TempFolder();
         var (code, output, error) = Cli.Run(dir, "train", "--help");
         Assert.True(code == 0, $"exit {code}: {error}");
-        Assert.Contains("TopK: dead latents in the AuxK term, 0 = off (default: the power of two nearest V/2, at most H).", output.ReplaceLineEndings(" "));
+        Assert.Contains("TopK: dead latents in the AuxK term, in 0..H, 0 = off (default: the power of two nearest V/2, at most H).", output.ReplaceLineEndings(" "));
+    }
+
+    // Only --sparsity said its range ("in (0, 1)"); every other option with one was found out by giving a value
+    // outside it ("--hidden: HiddenCount must be at least 1, but is 0.").
+    [Theory]
+    [InlineData("--patch", "at least 1")]
+    [InlineData("--patches", "at least 1")]
+    [InlineData("--downsample", "at least 1")]
+    [InlineData("--hidden", "at least 1")]
+    [InlineData("--sparsity", "in (0, 1)")]
+    [InlineData("--sparsity-weight", "at least 0")]
+    [InlineData("--weight-decay", "at least 0")]
+    [InlineData("--k", "1..H")]
+    [InlineData("--aux-k", "0..H")]
+    [InlineData("--l1-weight", "at least 0")]
+    [InlineData("--l0-weight", "at least 0")]
+    [InlineData("--dead-window", "at least 1")]
+    [InlineData("--iterations", "at least 1")]
+    [InlineData("--epochs", "at least 1")]
+    [InlineData("--batch-size", "at least 1")]
+    [InlineData("--learning-rate", "greater than 0")]
+    [InlineData("--seed", "at least 0")]
+    [InlineData("--threads", "0..65535")]
+    public void The_help_says_each_options_range(string flag, string range)
+    {
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "train", "--help");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var line = output.ReplaceLineEndings("\n").Split('\n').Single(l => l.TrimStart().StartsWith($"{flag} <", StringComparison.Ordinal));
+        Assert.Contains(range, line);
     }
 
     [Fact]
