@@ -381,20 +381,23 @@ public class ModelCommandTests
     }
 
     [Fact]
-    public void An_output_that_fails_as_it_is_written_is_named_by_its_flag_with_the_outputs_written_before_it()
+    public void An_output_that_fails_as_it_is_written_is_named_by_its_flag_and_no_output_is_replaced()
     {
-        // A full disk (/dev/full) said "error: No space left on device : '/dev/full'", naming no flag, and train did not
-        // say that the outputs before it had already been replaced.
+        // A full disk (/dev/full) said "error: No space left on device : '/dev/full'", naming no flag; and train, which
+        // replaced its outputs one by one, had by then replaced the model and filters before it, which it did not say.
         if (!File.Exists("/dev/full")) return;
         using var temp = new TempFolder();
         var (dir, _) = TrainSmall(temp);
+        File.WriteAllText(Path.Combine(dir, "f.png"), "the last run's filters");
+        string Hash(string name) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(dir, name))));
+        var model = Hash("model.zip");
         (string[] Args, string Message)[] cases =
         [
             (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "/dev/full"], "error: --out '/dev/full' cannot be written: No space left on device"),
             (["export-onnx", "--model", "model.zip", "--out", "/dev/full"], "error: --out '/dev/full' cannot be written: No space left on device"),
             (["show", "--model", "model.zip", "--filters", "/dev/full"], "error: --filters '/dev/full' cannot be written: No space left on device"),
-            (["train", "--csv", "in.csv", "--hidden", "3", "--iterations", "3", "--model", "m.zip", "--filters", "f.png", "--curve", "/dev/full"],
-                "error: --curve '/dev/full' cannot be written: No space left on device; the outputs before it were written: --model 'm.zip', --filters 'f.png'."),
+            (["train", "--csv", "in.csv", "--hidden", "3", "--iterations", "3", "--model", "model.zip", "--filters", "f.png", "--curve", "/dev/full"],
+                "error: --curve '/dev/full' cannot be written: No space left on device; no output was replaced."),
         ];
         foreach (var (args, message) in cases)
         {
@@ -402,6 +405,10 @@ public class ModelCommandTests
             Assert.True(code == 2, $"{string.Join(' ', args)}: exit {code}: {error}\n{output}");
             Assert.Equal(message, error.TrimEnd().Split('\n')[^1]);
         }
+        // The outputs before the one that failed keep the last run's files, and no temporary file is left.
+        Assert.Equal(model, Hash("model.zip"));
+        Assert.Equal("the last run's filters", File.ReadAllText(Path.Combine(dir, "f.png")));
+        Assert.Empty(Directory.GetFiles(dir, ".*.tmp"));
     }
 
     [Fact]

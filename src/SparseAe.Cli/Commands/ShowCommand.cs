@@ -36,7 +36,7 @@ internal static class ShowCommand
             throw new UsageException(tooLarge.OtherHeight is int other
                 ? $"--patch-height {height}: {tooLarge.Problem}; --patch-height {other} fits."
                 : $"--patch-height {height}: {tooLarge.Problem}, in tiles of any shape (a model of {tooLarge.MostHidden} hidden units or fewer would fit).");
-        CliFiles.Write("--filters", filtersPath, () => ModelOutputs.Filters(weights, height, v / height, filtersPath));
+        CliFiles.Write("--filters", filtersPath, () => SparseAe.Persistence.AtomicFile.Write(filtersPath, ModelOutputs.Filters(weights, height, v / height)));
         CliFiles.NoteFor(filtersPath, output).WriteLine($"wrote {filtersPath}: {weights.HiddenCount} filters of {height}x{v / height}");
     }
 }

@@ -186,22 +186,20 @@ internal static class TrainRunner
             return ((ITransformer)single, single);
         });
 
-        // Each output in the order of ByFlag; one that fails (a full disk) is said under its flag with those written before it.
-        var written = new List<(string Flag, string Path)>();
-        void Write(string flag, string? path, Action<string> write)
+        // Each output in the order of ByFlag, all or nothing: one that fails (a full disk) leaves every one as it was.
+        using (var set = new OutputSet())
         {
-            if (path is null) return;
-            CliFiles.Write(flag, path, () => write(path), written);
-            written.Add((flag, path));
+            set.Add("--model", outputs.Model, ModelOutputs.Model(ml, model, view.Schema));
+            if (outputs.Filters is not null) set.Add("--filters", outputs.Filters, ModelOutputs.Filters(ae.Weights, prepared.PatchHeight, prepared.PatchWidth));
+            set.Add("--curve", outputs.Curve, ModelOutputs.Curve(ae));
+            if (outputs.Latents is not null) set.Add("--latents", outputs.Latents, ModelOutputs.Latents(ae));
+            if (outputs.WeightsCsv is not null) set.Add("--weights-csv", outputs.WeightsCsv, ModelOutputs.WeightsCsv(ae));
+            if (outputs.WeightsMat is not null)
+                set.Add("--weights-mat", outputs.WeightsMat, ModelOutputs.WeightsMat(ae, ModelFiles.Flatten(model).OfType<ZcaWhiteningTransformer>().FirstOrDefault()?.Whitening));
+            if (outputs.MetricsJson is not null) set.Add("--metrics-json", outputs.MetricsJson, ModelOutputs.MetricsJson(ae));
+            if (outputs.Rows is not null) set.Add("--save-rows", outputs.Rows, ModelOutputs.Rows(prepared));
+            set.Commit();
         }
-        Write("--model", outputs.Model, p => ModelOutputs.Model(ml, model, view.Schema, p));
-        Write("--filters", outputs.Filters, p => ModelOutputs.Filters(ae.Weights, prepared.PatchHeight, prepared.PatchWidth, p));
-        Write("--curve", outputs.Curve, p => ModelOutputs.Curve(ae, p));
-        Write("--latents", outputs.Latents, p => ModelOutputs.Latents(ae, p));
-        Write("--weights-csv", outputs.WeightsCsv, p => ModelOutputs.WeightsCsv(ae, p));
-        Write("--weights-mat", outputs.WeightsMat, p => ModelOutputs.WeightsMat(ae, ModelFiles.Flatten(model).OfType<ZcaWhiteningTransformer>().FirstOrDefault()?.Whitening, p));
-        Write("--metrics-json", outputs.MetricsJson, p => ModelOutputs.MetricsJson(ae, p));
-        Write("--save-rows", outputs.Rows, p => ModelOutputs.Rows(prepared, p));
 
         var s = ae.Summary;
         var c = s.FinalCost;

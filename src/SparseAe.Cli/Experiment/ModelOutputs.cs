@@ -10,17 +10,21 @@ using SparseAe.Whitening;
 
 namespace SparseAe.Cli.Experiment;
 
-/// <summary>Writes what a training run produces; every file goes through <see cref="AtomicFile"/>.</summary>
+/// <summary>
+/// The content of each file a training run produces, for <see cref="AtomicFile.Write"/> or, all outputs together,
+/// <see cref="OutputSet"/>. A check that refuses (a grid too large, a histogram of a sigmoid model) throws when the
+/// content is asked for, before anything is written.
+/// </summary>
 internal static class ModelOutputs
 {
-    public static void Model(MLContext ml, ITransformer model, DataViewSchema schema, string path)
-        => AtomicFile.Write(path, s => ml.Model.Save(model, schema, s));
+    public static Action<Stream> Model(MLContext ml, ITransformer model, DataViewSchema schema)
+        => s => ml.Model.Save(model, schema, s);
 
-    public static void Filters(AutoencoderWeights w, int patchHeight, int patchWidth, string path)
+    public static Action<Stream> Filters(AutoencoderWeights w, int patchHeight, int patchWidth)
     {
         if (patchHeight * patchWidth != w.VisibleCount)
             throw new UsageException($"Filters of {w.VisibleCount} values cannot be drawn as {patchHeight}x{patchWidth} tiles.");
-        AtomicFile.WriteBytes(path, FilterGrid.RenderPng(w.W1.Span, w.HiddenCount, patchHeight, patchWidth));
+        return s => s.Write(FilterGrid.RenderPng(w.W1.Span, w.HiddenCount, patchHeight, patchWidth));
     }
 
     /// <summary>
@@ -61,29 +65,29 @@ internal static class ModelOutputs
 
     // Adam's history is one entry per epoch, with no starting point: drawn from epoch 1, as the progress lines count
     // them (it was drawn as iterations from 0, so the last epoch's cost sat at "iteration" E - 1).
-    public static void Curve(SparseAutoencoderTransformer ae, string path)
-        => AtomicFile.WriteBytes(path, TrainingCurve.RenderPng(ae.Summary.CostHistory, perEpoch: ae.Summary.Optimizer == OptimizerKind.Adam));
+    public static Action<Stream> Curve(SparseAutoencoderTransformer ae)
+        => s => s.Write(TrainingCurve.RenderPng(ae.Summary.CostHistory, perEpoch: ae.Summary.Optimizer == OptimizerKind.Adam));
 
     /// <summary>
     /// The latent-frequency histogram of a sparse code: log10 of each latent's firing rate as the training measured it
     /// (over the last epoch's mini-batches, <see cref="SparseAe.Training.SparseCodeMetrics.FiringRate"/>), the dead apart.
     /// </summary>
-    public static void Latents(SparseAutoencoderTransformer ae, string path)
+    public static Action<Stream> Latents(SparseAutoencoderTransformer ae)
     {
         var m = ae.Summary.CodeMetrics
             ?? throw new UsageException($"--latents: the histogram is that of a sparse code (--activation relu, topk or jumprelu); this model's activation is {ae.Objective.Activation}.");
         var o = ae.Objective;
         string code = o.Activation == ActivationKind.TopK ? $"TopK k = {o.K}" : o.Activation.ToString();
         string title = $"Latent firing frequency: {code}, {ae.Weights.HiddenCount} latents";
-        AtomicFile.WriteBytes(path, LatentFrequencyChart.RenderPng(m.FiringRate, title: title));
+        return s => s.Write(LatentFrequencyChart.RenderPng(m.FiringRate, title: title));
     }
 
     /// <summary>W1, one row per hidden unit, its V weights in row-major pixel order.</summary>
-    public static void WeightsCsv(SparseAutoencoderTransformer ae, string path)
+    public static Action<Stream> WeightsCsv(SparseAutoencoderTransformer ae)
     {
         var w = ae.Weights;
         var header = Enumerable.Range(0, w.VisibleCount).Select(i => $"w{i}").ToArray();
-        AtomicFile.WriteText(path, writer => VectorCsv.Write(writer, w.W1.ToArray(), w.HiddenCount, w.VisibleCount, header));
+        return AtomicFile.Text(writer => VectorCsv.Write(writer, w.W1.ToArray(), w.HiddenCount, w.VisibleCount, header));
     }
 
     /// <summary>
@@ -94,7 +98,7 @@ internal static class ModelOutputs
     /// TopK, JumpReLU: the pre-encoder bias, SparseAutoencoderObjective.SparseCodes.cs) and a = sigmoid(W1 * xw + b1) for
     /// the sigmoid (UFLDL's).
     /// </summary>
-    public static void WeightsMat(SparseAutoencoderTransformer ae, ZcaWhitening? zca, string path)
+    public static Action<Stream> WeightsMat(SparseAutoencoderTransformer ae, ZcaWhitening? zca)
     {
         var w = ae.Weights;
         int h = w.HiddenCount, v = w.VisibleCount;
@@ -115,18 +119,18 @@ internal static class ModelOutputs
             variables.Add(MatVariable.FromSingles("zcaMean", [v, 1], zca.Mean.ToArray()));
             variables.Add(MatVariable.FromSingles("zcaW", [v, v], ColumnMajorLayout.ToColumnMajor(zca.Matrix.ToArray(), [v, v])));
         }
-        AtomicFile.Write(path, s => MatWriter.Write(s, variables));
+        return s => MatWriter.Write(s, variables);
     }
 
     // A MATLAB char row vector.
     private static MatVariable Text(string name, string value) => MatVariable.FromColumnMajorArray(name, [1, value.Length], value.ToCharArray());
 
     /// <summary>The training rows as prepared, one CSV line each, no header.</summary>
-    public static void Rows(PreparedData prepared, string path)
-        => AtomicFile.WriteText(path, writer => VectorCsv.Write(writer, prepared.Rows, prepared.Count, prepared.Dimension));
+    public static Action<Stream> Rows(PreparedData prepared)
+        => AtomicFile.Text(writer => VectorCsv.Write(writer, prepared.Rows, prepared.Count, prepared.Dimension));
 
     /// <summary>The sparse code's metrics (L0, FVU, dead and dense shares, each latent's firing rate) as JSON.</summary>
-    public static void MetricsJson(SparseAutoencoderTransformer ae, string path)
+    public static Action<Stream> MetricsJson(SparseAutoencoderTransformer ae)
     {
         var m = ae.Summary.CodeMetrics
             ?? throw new UsageException($"--metrics-json: the metrics are those of a sparse code (--activation relu, topk or jumprelu); this model's activation is {ae.Objective.Activation}.");
@@ -139,6 +143,6 @@ internal static class ModelOutputs
             dense = m.DenseFraction,
             firingRate = m.FiringRate,
         };
-        AtomicFile.WriteText(path, writer => writer.Write(System.Text.Json.JsonSerializer.Serialize(document, new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
+        return AtomicFile.Text(writer => writer.Write(System.Text.Json.JsonSerializer.Serialize(document, new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
     }
 }

@@ -89,11 +89,11 @@ internal static class CliFiles
 
     /// <summary>
     /// Runs <paramref name="write"/>, which writes the output <paramref name="path"/> that <paramref name="flag"/> names,
-    /// and says a failure of that write (a full disk, a device that refuses) under the flag, with the outputs of the run
-    /// already written before it (<paramref name="writtenBefore"/>), which now hold the new run's files: it was
-    /// "error: No space left on device : '/dev/full'", naming neither the flag nor what had been replaced.
+    /// and says a failure of that write (a full disk, a device that refuses) under the flag, followed by
+    /// <paramref name="then"/>, what that means for the run's other outputs (<see cref="OutputSet"/>): it was
+    /// "error: No space left on device : '/dev/full'", naming no flag.
     /// </summary>
-    public static void Write(string flag, string path, Action write, IReadOnlyList<(string Flag, string Path)>? writtenBefore = null)
+    public static void Write(string flag, string path, Action write, string? then = null)
     {
         try
         {
@@ -101,9 +101,7 @@ internal static class CliFiles
         }
         catch (IOException e) when (!CommandRunner.IsBrokenPipe(e) && WriteProblem(e, path) is { } problem)
         {
-            string before = writtenBefore is { Count: > 0 }
-                ? $"; the outputs before it were written: {string.Join(", ", writtenBefore.Select(o => $"{o.Flag} '{o.Path}'"))}." : "";
-            throw new UsageException($"{flag} '{path}' cannot be written: {problem.TrimEnd('.')}{before}", e);
+            throw new UsageException($"{flag} '{path}' cannot be written: {problem.TrimEnd('.')}{(then is null ? "" : $"; {then}.")}", e);
         }
     }
 

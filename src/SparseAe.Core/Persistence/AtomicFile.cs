@@ -28,6 +28,18 @@ static class AtomicFile
     /// <exception cref="IOException"><paramref name="path"/> is a folder (refused before <paramref name="write"/> runs).</exception>
     public static void Write(string path, Action<Stream> write)
     {
+        using var staged = Stage(path, write);
+        staged.Commit();
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Write"/>: the content written and flushed to the temporary file beside
+    /// <paramref name="path"/>, which <see cref="Staged.Commit"/> renames over it and disposing uncommitted removes. A caller
+    /// that writes several files stages every one before it commits any, so that a failure (a full disk) leaves them all
+    /// as they were. A device or pipe is written straight to here, as by <see cref="Write"/>.
+    /// </summary>
+    internal static Staged Stage(string path, Action<Stream> write)
+    {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
         var (full, temp) = Target(path);
@@ -35,7 +47,7 @@ static class AtomicFile
         {
             using var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
             write(device);
-            return;
+            return new Staged(path, full, null);
         }
         var created = CreateTemporary(path, temp, FileOptions.None);
         try
@@ -45,13 +57,13 @@ static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, full, overwrite: true);
+            return new Staged(path, full, temp);
         }
         catch (IOException e) when (e.Message.Contains(temp, StringComparison.Ordinal))
         {
             // A full disk fails here, not when the temporary file is made: named, too, by the file asked for.
             TryDelete(temp);
-            throw new IOException($"Cannot write '{path}': {WithoutPath(e.Message, temp)}", e);
+            throw CannotWrite(path, temp, e);
         }
         catch
         {
@@ -59,6 +71,40 @@ static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>A file's new content in its temporary file, not yet renamed over the file (<see cref="Stage"/>).</summary>
+    internal sealed class Staged : IDisposable
+    {
+        private readonly string _path, _full;
+        private string? _temp;
+
+        internal Staged(string path, string full, string? temp) => (_path, _full, _temp) = (path, full, temp);
+
+        /// <summary>Renames the new content over the file; a device or pipe was written already.</summary>
+        public void Commit()
+        {
+            if (_temp is null) return;
+            try
+            {
+                File.Move(_temp, _full, overwrite: true);
+            }
+            catch (IOException e) when (e.Message.Contains(_temp, StringComparison.Ordinal))
+            {
+                throw CannotWrite(_path, _temp, e);
+            }
+            _temp = null;
+        }
+
+        /// <summary>Removes the temporary file unless it was committed: the file keeps its old content.</summary>
+        public void Dispose()
+        {
+            if (_temp is not null) TryDelete(_temp);
+            _temp = null;
+        }
+    }
+
+    private static IOException CannotWrite(string path, string temp, IOException e)
+        => new($"Cannot write '{path}': {WithoutPath(e.Message, temp)}", e);
 
     /// <summary>
     /// Checks that <see cref="Write"/> could write <paramref name="path"/> now, leaving nothing behind: its
@@ -150,14 +196,17 @@ static class AtomicFile
     }
 
     /// <summary>Writes UTF-8 text (no byte-order mark) to <paramref name="path"/>, all or nothing.</summary>
-    public static void WriteText(string path, Action<TextWriter> write)
+    public static void WriteText(string path, Action<TextWriter> write) => Write(path, Text(write));
+
+    /// <summary>The content <paramref name="write"/> writes as UTF-8 text without a byte-order mark, for <see cref="Write"/> or <see cref="Stage"/>.</summary>
+    internal static Action<Stream> Text(Action<TextWriter> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        Write(path, s =>
+        return s =>
         {
             using var writer = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true);
             write(writer);
-        });
+        };
     }
 
     /// <summary>

@@ -1,0 +1,40 @@
+using SparseAe.Persistence;
+
+namespace SparseAe.Cli.Infrastructure;
+
+/// <summary>
+/// A run's outputs, written all or nothing: each is staged in its temporary file (<see cref="AtomicFile.Stage"/>), and
+/// only once every one is written are they renamed over their paths, in the order added. A write that fails (a full
+/// disk) leaves every output as it was: train replaced its outputs one by one, so a full disk at --curve left the new
+/// model beside the last run's pictures. Only a rename can still fail part-way (the folder changed under the run), and
+/// that is said with the outputs it had replaced.
+/// </summary>
+internal sealed class OutputSet : IDisposable
+{
+    private readonly List<(string Flag, string Path, AtomicFile.Staged File)> _staged = [];
+
+    /// <summary>Writes the output that <paramref name="flag"/> names at <paramref name="path"/> to its temporary file.</summary>
+    public void Add(string flag, string path, Action<Stream> write)
+    {
+        AtomicFile.Staged? staged = null;
+        CliFiles.Write(flag, path, () => staged = AtomicFile.Stage(path, write), _staged.Count > 0 ? "no output was replaced" : null);
+        _staged.Add((flag, path, staged!));
+    }
+
+    /// <summary>Renames every output written over its path.</summary>
+    public void Commit()
+    {
+        for (int i = 0; i < _staged.Count; i++)
+        {
+            var (flag, path, file) = _staged[i];
+            CliFiles.Write(flag, path, file.Commit,
+                i > 0 ? $"the outputs before it were replaced: {string.Join(", ", _staged.Take(i).Select(o => $"{o.Flag} '{o.Path}'"))}" : null);
+        }
+    }
+
+    /// <summary>Removes the temporary files of outputs not committed: their files keep their old content.</summary>
+    public void Dispose()
+    {
+        foreach (var (_, _, file) in _staged) file.Dispose();
+    }
+}

@@ -1,0 +1,75 @@
+using SparseAe.Cli.Infrastructure;
+using Xunit;
+
+namespace SparseAe.Cli.Tests.Infrastructure;
+
+/// <summary>
+/// A run's outputs are written all or nothing: train replaced them one by one, so a full disk at the curve left the
+/// new model beside the last run's filters and curve.
+/// </summary>
+public class OutputSetTests
+{
+    // What .NET says when the disk fills as a file is written: the file's path (the temporary file's) in the message.
+    private static void DiskFull(Stream s) => throw new IOException($"No space left on device : '{((FileStream)s).Name}'");
+
+    [Fact]
+    public void An_output_that_cannot_be_written_leaves_every_output_as_it_was()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("m.zip"), "old model");
+        File.WriteAllText(dir.File("c.png"), "old curve");
+        var set = new OutputSet();
+        set.Add("--model", dir.File("m.zip"), s => s.Write("new model"u8));
+        set.Add("--filters", dir.File("f.png"), s => s.Write("new filters"u8));
+        var e = Assert.Throws<UsageException>(() => set.Add("--curve", dir.File("c.png"), DiskFull));
+        set.Dispose();
+
+        Assert.Equal($"--curve '{dir.File("c.png")}' cannot be written: No space left on device; no output was replaced.", e.Message);
+        Assert.Equal("old model", File.ReadAllText(dir.File("m.zip")));
+        Assert.Equal("old curve", File.ReadAllText(dir.File("c.png")));
+        Assert.False(File.Exists(dir.File("f.png")));
+        Assert.Empty(Directory.GetFiles(dir, ".*"));
+    }
+
+    [Fact]
+    public void The_first_output_that_cannot_be_written_says_only_its_own_failure()
+    {
+        using var dir = new TempFolder();
+        using var set = new OutputSet();
+        var e = Assert.Throws<UsageException>(() => set.Add("--model", dir.File("m.zip"), DiskFull));
+        Assert.Equal($"--model '{dir.File("m.zip")}' cannot be written: No space left on device", e.Message);
+    }
+
+    [Fact]
+    public void Every_output_is_written_on_commit_and_none_before()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("m.zip"), "old model");
+        using (var set = new OutputSet())
+        {
+            set.Add("--model", dir.File("m.zip"), s => s.Write("new model"u8));
+            set.Add("--curve", dir.File("c.png"), s => s.Write("new curve"u8));
+            Assert.Equal("old model", File.ReadAllText(dir.File("m.zip")));
+            Assert.False(File.Exists(dir.File("c.png")));
+            set.Commit();
+        }
+        Assert.Equal("new model", File.ReadAllText(dir.File("m.zip")));
+        Assert.Equal("new curve", File.ReadAllText(dir.File("c.png")));
+        Assert.Empty(Directory.GetFiles(dir, ".*"));
+    }
+
+    [Fact]
+    public void A_rename_that_fails_part_way_names_the_outputs_it_had_replaced()
+    {
+        using var dir = new TempFolder();
+        using var set = new OutputSet();
+        set.Add("--model", dir.File("m.zip"), s => s.Write("new model"u8));
+        set.Add("--curve", dir.File("c.png"), s => s.Write("new curve"u8));
+        // The folder changes under the run: a folder now stands where the curve goes, which no file can be renamed over.
+        Directory.CreateDirectory(dir.File("c.png"));
+        var e = Assert.Throws<UsageException>(set.Commit);
+        Assert.StartsWith($"--curve '{dir.File("c.png")}' cannot be written: ", e.Message);
+        Assert.EndsWith($"; the outputs before it were replaced: --model '{dir.File("m.zip")}'.", e.Message);
+        Assert.Equal("new model", File.ReadAllText(dir.File("m.zip")));
+    }
+}
