@@ -22,6 +22,9 @@ internal static class ChartSize
     /// <summary>The least share of the picture's width and of its height that the data area keeps.</summary>
     internal const double DataShare = 0.5;
 
+    // The smallest probe scale (16^-4): a frame larger than 65,536 times the picture is drawn at that scale.
+    private const double MinProbe = 1.0 / 65536;
+
     /// <summary>
     /// The plot as a PNG of width x height pixels. Its title, axis labels, ticks and legend take a fixed number of pixels
     /// (a training curve's about 250 across and 90 down), which at small sizes left the data no room: at 100 x 100 none of
@@ -31,12 +34,21 @@ internal static class ChartSize
     public static byte[] RenderPng(Plot plot, int width, int height)
     {
         // The frame's size at full scale: a layout 16 times the picture, drawn at 1/16 so as to cost only the picture's
-        // pixels, leaves the data area what the frame does not take (ScottPlot's DataRect is in layout units).
-        const double Probe = 1.0 / 16;
-        plot.ScaleFactor = Probe;
-        plot.RenderInMemory(width, height);
-        PixelRect data = plot.RenderManager.LastRender.DataRect;
-        double frameWidth = width / Probe - data.Width, frameHeight = height / Probe - data.Height;
+        // pixels, leaves the data area what the frame does not take (ScottPlot's DataRect is in layout units). A frame that
+        // fills even that layout (a legend of a series named in 300 characters at 100 pixels) leaves a data area of 0,
+        // which measures nothing: probed again in a layout 16 times larger (it was measured as the layout, and the data kept
+        // no pixels).
+        double probe = 1.0 / 16;
+        PixelRect data;
+        while (true)
+        {
+            plot.ScaleFactor = probe;
+            plot.RenderInMemory(width, height);
+            data = plot.RenderManager.LastRender.DataRect;
+            if ((data.Width >= 1 && data.Height >= 1) || probe <= MinProbe) break;
+            probe /= 16;
+        }
+        double frameWidth = width / probe - data.Width, frameHeight = height / probe - data.Height;
         plot.ScaleFactor = Math.Min(1, Math.Min(DataShare * width / frameWidth, DataShare * height / frameHeight));
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }

@@ -58,6 +58,25 @@ public class ChartSizeTests
         Assert.True(blue >= 4 * 50 * 50 * 0.95, $"{blue} dark blue pixels");
     }
 
+    // A legend wider than 16 times the picture (a series named in 300 characters at 100 pixels, 600 at 300) filled the
+    // probe's layout too, whose data area was then 0 wide: the frame was measured as the probe's whole width, the scale
+    // came out 1/32, and the data had no pixels at 100 x 100 and a quarter of the width at 300 x 300.
+    [Theory]
+    [InlineData(100, 300)]
+    [InlineData(300, 600)]
+    public void A_legend_wider_than_the_probe_still_leaves_the_data_half_of_each_side(int size, int nameLength)
+    {
+        EmbeddedFont.EnsureRegistered();
+        using var plot = new Plot();
+        plot.Add.Scatter(new double[] { 0, 1 }, new double[] { 1, 2 }).LegendText = new string('W', nameLength);
+        plot.ShowLegend(Edge.Right);
+        plot.Font.Set(EmbeddedFont.FamilyName);
+        ChartSize.RenderPng(plot, size, size);
+        PixelRect data = plot.RenderManager.LastRender.DataRect;
+        Assert.True(data.Width * plot.ScaleFactor >= ChartSize.DataShare * size - 1, $"{size} x {size}: the data area is {data.Width * plot.ScaleFactor:F1} pixels wide");
+        Assert.True(data.Height * plot.ScaleFactor >= ChartSize.DataShare * size - 1, $"{size} x {size}: the data area is {data.Height * plot.ScaleFactor:F1} pixels high");
+    }
+
     // Pixels of a saturated colour: the series' colours, not the frame's black, greys and white.
     private static int Coloured(SKColor[,] pixels)
     {
