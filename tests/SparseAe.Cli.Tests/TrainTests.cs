@@ -111,7 +111,9 @@ public class TrainTests
     [InlineData("--iterations", "at least 1")]
     [InlineData("--epochs", "at least 1")]
     [InlineData("--batch-size", "at least 1")]
-    [InlineData("--learning-rate", "greater than 0")]
+    // It said "greater than 0", but the steps are floats: 1e-39 and 1e39 are refused ("LearningRate must be at least
+    // 1.1754943508222875E-38 and at most 3.4028235E+38").
+    [InlineData("--learning-rate", "in 1.18E-38..3.4E+38")]
     [InlineData("--seed", "at least 0")]
     [InlineData("--threads", "0..65535")]
     public void The_help_says_each_options_range(string flag, string range)
