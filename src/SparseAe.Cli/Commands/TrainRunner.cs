@@ -186,18 +186,25 @@ internal static class TrainRunner
             return ((ITransformer)single, single);
         });
 
-        // Each output in the order of ByFlag, all or nothing: one that fails (a full disk) leaves every one as it was.
+        // Every output of ByFlag, all or nothing: one that fails (a full disk) leaves every one as it was.
         using (var set = new OutputSet())
         {
-            set.Add("--model", outputs.Model, ModelOutputs.Model(ml, model, view.Schema));
-            if (outputs.Filters is not null) set.Add("--filters", outputs.Filters, ModelOutputs.Filters(ae.Weights, prepared.PatchHeight, prepared.PatchWidth));
-            set.Add("--curve", outputs.Curve, ModelOutputs.Curve(ae));
-            if (outputs.Latents is not null) set.Add("--latents", outputs.Latents, ModelOutputs.Latents(ae));
-            if (outputs.WeightsCsv is not null) set.Add("--weights-csv", outputs.WeightsCsv, ModelOutputs.WeightsCsv(ae));
-            if (outputs.WeightsMat is not null)
-                set.Add("--weights-mat", outputs.WeightsMat, ModelOutputs.WeightsMat(ae, ModelFiles.Flatten(model).OfType<ZcaWhiteningTransformer>().FirstOrDefault()?.Whitening));
-            if (outputs.MetricsJson is not null) set.Add("--metrics-json", outputs.MetricsJson, ModelOutputs.MetricsJson(ae));
-            if (outputs.Rows is not null) set.Add("--save-rows", outputs.Rows, ModelOutputs.Rows(prepared));
+            foreach (var (flag, path) in outputs.ByFlag)
+            {
+                if (path is null) continue;
+                set.Add(flag, path, flag switch
+                {
+                    "--model" => ModelOutputs.Model(ml, model, view.Schema),
+                    "--filters" => ModelOutputs.Filters(ae.Weights, prepared.PatchHeight, prepared.PatchWidth),
+                    "--curve" => ModelOutputs.Curve(ae),
+                    "--latents" => ModelOutputs.Latents(ae),
+                    "--weights-csv" => ModelOutputs.WeightsCsv(ae),
+                    "--weights-mat" => ModelOutputs.WeightsMat(ae, ModelFiles.Flatten(model).OfType<ZcaWhiteningTransformer>().FirstOrDefault()?.Whitening),
+                    "--metrics-json" => ModelOutputs.MetricsJson(ae),
+                    "--save-rows" => ModelOutputs.Rows(prepared),
+                    _ => throw new System.Diagnostics.UnreachableException($"No content for the output {flag}."),
+                });
+            }
             set.Commit();
         }
 

@@ -6,8 +6,9 @@ namespace SparseAe.Cli.Infrastructure;
 /// A run's outputs, written all or nothing: each is staged in its temporary file (<see cref="AtomicFile.Stage"/>), and
 /// only once every one is written are they renamed over their paths, in the order added. A write that fails (a full
 /// disk) leaves every output as it was: train replaced its outputs one by one, so a full disk at --curve left the new
-/// model beside the last run's pictures. Only a rename can still fail part-way (the folder changed under the run), and
-/// that is said with the outputs it had replaced.
+/// model beside the last run's pictures. A device or pipe among them is written after every file is staged and before any
+/// is renamed. Only a rename can still fail part-way (the folder changed under the run), and that is said with the
+/// outputs it had replaced. Every new file and every old one are on the disk together until the renames.
 /// </summary>
 internal sealed class OutputSet : IDisposable
 {
@@ -21,14 +22,19 @@ internal sealed class OutputSet : IDisposable
         _staged.Add((flag, path, staged!));
     }
 
-    /// <summary>Renames every output written over its path.</summary>
+    /// <summary>
+    /// Writes the outputs that are devices or pipes (/dev/stdout), which can still fail, then renames every file over
+    /// its path.
+    /// </summary>
     public void Commit()
     {
-        for (int i = 0; i < _staged.Count; i++)
+        foreach (var (flag, path, file) in _staged.Where(o => o.File.IsDevice))
+            CliFiles.Write(flag, path, file.Commit, _staged.Count > 1 ? "no output was replaced" : null);
+        var renamed = new List<string>();
+        foreach (var (flag, path, file) in _staged.Where(o => !o.File.IsDevice))
         {
-            var (flag, path, file) = _staged[i];
-            CliFiles.Write(flag, path, file.Commit,
-                i > 0 ? $"the outputs before it were replaced: {string.Join(", ", _staged.Take(i).Select(o => $"{o.Flag} '{o.Path}'"))}" : null);
+            CliFiles.Write(flag, path, file.Commit, renamed.Count > 0 ? $"the outputs before it were replaced: {string.Join(", ", renamed)}" : null);
+            renamed.Add($"{flag} '{path}'");
         }
     }
 

@@ -36,7 +36,8 @@ static class AtomicFile
     /// The first half of <see cref="Write"/>: the content written and flushed to the temporary file beside
     /// <paramref name="path"/>, which <see cref="Staged.Commit"/> renames over it and disposing uncommitted removes. A caller
     /// that writes several files stages every one before it commits any, so that a failure (a full disk) leaves them all
-    /// as they were. A device or pipe is written straight to here, as by <see cref="Write"/>.
+    /// as they were. A device or pipe, which has no old content to keep, is written straight to by the commit, not here:
+    /// a pipe given the content of one output of several that then failed would have passed on half a run.
     /// </summary>
     internal static Staged Stage(string path, Action<Stream> write)
     {
@@ -44,11 +45,7 @@ static class AtomicFile
         ArgumentNullException.ThrowIfNull(write);
         var (full, temp) = Target(path);
         if (temp is null)
-        {
-            using var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-            write(device);
-            return new Staged(path, full, null);
-        }
+            return new Staged(path, full, null, write);
         var created = CreateTemporary(path, temp, FileOptions.None);
         try
         {
@@ -57,7 +54,7 @@ static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            return new Staged(path, full, temp);
+            return new Staged(path, full, temp, null);
         }
         catch (IOException e) when (e.Message.Contains(temp, StringComparison.Ordinal))
         {
@@ -72,17 +69,29 @@ static class AtomicFile
         }
     }
 
-    /// <summary>A file's new content in its temporary file, not yet renamed over the file (<see cref="Stage"/>).</summary>
+    /// <summary>A file's new content in its temporary file, not yet renamed over the file, or a device's content not yet written (<see cref="Stage"/>).</summary>
     internal sealed class Staged : IDisposable
     {
         private readonly string _path, _full;
         private string? _temp;
+        private Action<Stream>? _deviceWrite;
 
-        internal Staged(string path, string full, string? temp) => (_path, _full, _temp) = (path, full, temp);
+        internal Staged(string path, string full, string? temp, Action<Stream>? deviceWrite)
+            => (_path, _full, _temp, _deviceWrite) = (path, full, temp, deviceWrite);
 
-        /// <summary>Renames the new content over the file; a device or pipe was written already.</summary>
+        /// <summary>Whether the commit writes a device or pipe (which can fail as it is written) rather than renames a file.</summary>
+        public bool IsDevice => _deviceWrite is not null;
+
+        /// <summary>Renames the new content over the file, or writes it to the device or pipe.</summary>
         public void Commit()
         {
+            if (_deviceWrite is { } write)
+            {
+                _deviceWrite = null;
+                using var device = new FileStream(_full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                write(device);
+                return;
+            }
             if (_temp is null) return;
             try
             {

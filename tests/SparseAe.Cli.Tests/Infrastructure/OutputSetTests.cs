@@ -58,6 +58,32 @@ public class OutputSetTests
         Assert.Empty(Directory.GetFiles(dir, ".*"));
     }
 
+    // A device or pipe (/dev/stdout) among the outputs was written as it was staged: a later file that could not be
+    // written left the pipe holding part of a run that "replaced no output". It is written after every file is staged.
+    [Fact]
+    public void A_device_among_the_outputs_is_written_only_once_every_file_is_staged()
+    {
+        if (!File.Exists("/dev/full")) return;
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("m.zip"), "old model");
+        using (var set = new OutputSet())
+        {
+            set.Add("--model", dir.File("m.zip"), s => s.Write("new model"u8));
+            set.Add("--curve", "/dev/full", s => s.Write("a curve"u8));   // not written yet, so not failed yet
+            var e = Assert.Throws<UsageException>(() => set.Add("--save-rows", dir.File("rows.csv"), DiskFull));
+            Assert.StartsWith("--save-rows ", e.Message);
+        }
+        using (var set = new OutputSet())
+        {
+            set.Add("--model", dir.File("m.zip"), s => s.Write("new model"u8));
+            set.Add("--curve", "/dev/full", s => s.Write("a curve"u8));
+            var e = Assert.Throws<UsageException>(set.Commit);
+            Assert.Equal("--curve '/dev/full' cannot be written: No space left on device; no output was replaced.", e.Message);
+        }
+        Assert.Equal("old model", File.ReadAllText(dir.File("m.zip")));
+        Assert.Empty(Directory.GetFiles(dir, ".*"));
+    }
+
     [Fact]
     public void A_rename_that_fails_part_way_names_the_outputs_it_had_replaced()
     {
