@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScottPlot;
 
 namespace SparseAe.Visualization;
@@ -32,6 +33,23 @@ internal static class ChartSize
     /// (ScottPlot's ScaleFactor) until they take half: the text shrinks with the picture and the data keeps half of each side.
     /// </summary>
     public static byte[] RenderPng(Plot plot, int width, int height)
+    {
+        // Every label in the invariant culture, ScottPlot's own as well as ours (LinearTicks, LogTicks), which ScottPlot
+        // formats as it renders: under de-DE one axis read "500.000.000" beside "1.5E+09", and a picture depended on the
+        // machine's culture where it depends on nothing else (the font is embedded).
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return RenderInvariant(plot, width, height);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    private static byte[] RenderInvariant(Plot plot, int width, int height)
     {
         // The frame's size at full scale: a layout 16 times the picture, drawn at 1/16 so as to cost only the picture's
         // pixels, leaves the data area what the frame does not take (ScottPlot's DataRect is in layout units). A frame that

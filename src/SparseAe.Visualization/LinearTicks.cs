@@ -27,9 +27,9 @@ internal static class LinearTicks
 
     /// <summary>
     /// The label of a tick at <paramref name="value"/> on an axis spanning <paramref name="span"/>: from <see cref="ScientificFrom"/> on,
-    /// up to 15 significant digits ("3.2E+30", invariant culture); below it, rounded to 10^-<see cref="PlacesBelowSpan"/> of the span's leading digit and written
-    /// without trailing zeros ("12,345.25", "1.5E-11", "0.2"), in the current culture as ScottPlot's are. A span that is not positive
-    /// and finite gives ScottPlot's label.
+    /// up to 15 significant digits ("3.2E+30"); below it, rounded to 10^-<see cref="PlacesBelowSpan"/> of the span's leading digit and written
+    /// without trailing zeros ("12,345.25", "1.5E-11", "0.2"); in the invariant culture, as every label of the charts (<see cref="ChartSize.RenderPng"/>).
+    /// A span that is not positive and finite gives ScottPlot's label.
     /// </summary>
     public static string Format(double value, double span)
     {
@@ -44,8 +44,8 @@ internal static class LinearTicks
         int digits = Math.Clamp((int)Math.Floor(Math.Log10(Math.Abs(value))) - lastPlace + 1, 1, 15);
         double rounded = double.Parse(value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         return Math.Abs(rounded) >= 1000
-            ? rounded.ToString("#,0.##############", CultureInfo.CurrentCulture)
-            : rounded.ToString("G", CultureInfo.CurrentCulture);
+            ? rounded.ToString("#,0.##############", CultureInfo.InvariantCulture)
+            : rounded.ToString("G", CultureInfo.InvariantCulture);
     }
 
     /// <summary>ScottPlot's automatic ticks, labelled by <see cref="Format"/> over the span of the axis they are made for.</summary>

@@ -69,6 +69,26 @@ public class TrainingCurveRenderTests
         Assert.Equal(first, second);
     }
 
+    // Under de-DE one axis read "500.000.000" beside "1.5E+09" (ScottPlot's labels and ours in the current culture below
+    // 1e9, ours in the invariant one above), and the same arguments drew another picture on a German machine.
+    [Fact]
+    public void The_picture_is_the_same_in_every_culture()
+    {
+        // A linear axis of decimals ("0.05") and an iteration axis past 1,000: both written differently under de-DE.
+        var history = CurveHistories.Typical(5000).Select(c => new CostBreakdown(c.Total / 100, c.Reconstruction / 100, c.WeightDecay / 100, c.Sparsity / 100)).ToList();
+        byte[] Render(string culture)
+        {
+            var saved = System.Globalization.CultureInfo.CurrentCulture;
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo(culture);
+            try { return TrainingCurve.RenderPng(history, 800, 500, "same", CurveYScale.Linear); }
+            finally { System.Globalization.CultureInfo.CurrentCulture = saved; }
+        }
+        byte[] invariant = Render("");
+        Assert.Equal(invariant, Render("de-DE"));
+        Assert.Equal(invariant, Render("fr-FR"));
+        Assert.Equal("de-DE", System.Globalization.CultureInfo.GetCultureInfo("de-DE").Name);
+    }
+
     [Fact]
     public void A_history_per_epoch_is_drawn_on_an_axis_of_its_own()
     {
@@ -146,14 +166,12 @@ public class TrainingCurveRenderTests
         Assert.True(ticks.Length >= 3, $"{ticks.Length} ticks");
         string[] labels = [.. ticks.Select(t => t.Label)];
         Assert.True(labels.Distinct().Count() == labels.Length, string.Join(" | ", labels));
-        // Each label reads as its tick's value, to within a tenth of the spacing of the ticks: in the culture it is written in,
-        // the current one below LinearTicks.ScientificFrom and the invariant one from it (read in the current culture, under
-        // de-DE "2.000001E+10" was 2.000001E+16).
+        // Each label reads as its tick's value, to within a tenth of the spacing of the ticks, in the invariant culture the
+        // charts write every label in.
         double spacing = ticks[1].Position - ticks[0].Position;
         foreach (var t in ticks)
             Assert.True(Math.Abs(double.Parse(t.Label, System.Globalization.NumberStyles.Float | System.Globalization.NumberStyles.AllowThousands,
-                Math.Abs(t.Position) >= LinearTicks.ScientificFrom ? System.Globalization.CultureInfo.InvariantCulture : System.Globalization.CultureInfo.CurrentCulture)
-                - t.Position) <= spacing / 10, $"{t.Label} at {t.Position:R}");
+                System.Globalization.CultureInfo.InvariantCulture) - t.Position) <= spacing / 10, $"{t.Label} at {t.Position:R}");
     }
 
     [Theory]
