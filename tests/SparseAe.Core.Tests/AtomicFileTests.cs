@@ -145,6 +145,28 @@ public class AtomicFileTests
         Assert.Empty(File.ReadAllBytes("/dev/null"));
     }
 
+    // /dev/shm holds ordinary files (a tmpfs): written straight to as a device, a shorter new content kept the old
+    // content's tail ("new" over "old and longer" read "new and longer"), and a failed write left half of each.
+    [Fact]
+    public void A_file_in_dev_shm_is_replaced_whole_not_written_over()
+    {
+        if (!Directory.Exists("/dev/shm")) return;
+        string path = $"/dev/shm/sparseae-atomic-test-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        try
+        {
+            File.WriteAllText(path, "old and longer");
+            Assert.False(AtomicFile.IsDeviceOrPipe(path));
+            AtomicFile.WriteText(path, w => w.Write("new"));
+            Assert.Equal("new", File.ReadAllText(path));
+            Assert.Throws<InvalidOperationException>(() => AtomicFile.WriteText(path, w => { w.Write("half"); w.Flush(); throw new InvalidOperationException(); }));
+            Assert.Equal("new", File.ReadAllText(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     // The check a long run makes before it starts (the CLI's outputs, the samples' folders): the messages
     // Write would give, and nothing left behind.
     [Fact]

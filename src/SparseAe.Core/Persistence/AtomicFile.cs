@@ -220,12 +220,14 @@ static class AtomicFile
 
     /// <summary>
     /// Whether <paramref name="fullPath"/> is an existing device or pipe to write straight to rather than
-    /// replace: on Unix, a path under /dev or /proc. (.NET does not say a file's type, so a pipe made with
-    /// mkfifo elsewhere is not seen as one.)
+    /// replace: on Unix, a path under /dev or /proc, but for /dev/shm, a file system of ordinary files (POSIX shared
+    /// memory, a tmpfs), where a model written straight over a longer old one kept the old one's tail. (.NET does not
+    /// say a file's type, so a pipe made with mkfifo elsewhere is not seen as one.)
     /// </summary>
     internal static bool IsDeviceOrPipe(string fullPath)
         => !OperatingSystem.IsWindows() && File.Exists(fullPath)
-            && (fullPath.StartsWith("/dev/", StringComparison.Ordinal) || fullPath.StartsWith("/proc/", StringComparison.Ordinal));
+            && ((fullPath.StartsWith("/dev/", StringComparison.Ordinal) && !fullPath.StartsWith("/dev/shm/", StringComparison.Ordinal))
+                || fullPath.StartsWith("/proc/", StringComparison.Ordinal));
 
     private static void TryDelete(string path)
     {
