@@ -77,10 +77,13 @@ static class AtomicFile
         private Action<Stream>? _deviceWrite;
 
         internal Staged(string path, string full, string? temp, Action<Stream>? deviceWrite)
-            => (_path, _full, _temp, _deviceWrite) = (path, full, temp, deviceWrite);
+            => (_path, _full, _temp, _deviceWrite, IsDevice) = (path, full, temp, deviceWrite, deviceWrite is not null);
 
-        /// <summary>Whether the commit writes a device or pipe (which can fail as it is written) rather than renames a file.</summary>
-        public bool IsDevice => _deviceWrite is not null;
+        /// <summary>
+        /// Whether the commit writes a device or pipe (which can fail as it is written) rather than renames a file; it stays
+        /// so once committed (it was false then, and a device written was listed among the files renamed).
+        /// </summary>
+        public bool IsDevice { get; }
 
         /// <summary>Renames the new content over the file, or writes it to the device or pipe.</summary>
         public void Commit()

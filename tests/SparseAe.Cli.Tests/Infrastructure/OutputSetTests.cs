@@ -98,4 +98,22 @@ public class OutputSetTests
         Assert.EndsWith($"; the outputs before it were replaced: --model '{dir.File("m.zip")}'.", e.Message);
         Assert.Equal("new model", File.ReadAllText(dir.File("m.zip")));
     }
+
+    // A device is written before the files are renamed, and is no file replaced: a rename that then failed said
+    // "the outputs before it were replaced: --curve '/dev/null'" when no file had been (the device, once written, was
+    // taken for a file and listed among the renamed).
+    [Fact]
+    public void A_rename_that_fails_after_a_device_was_written_names_no_device_as_replaced()
+    {
+        if (!File.Exists("/dev/null")) return;
+        using var dir = new TempFolder();
+        using var set = new OutputSet();
+        set.Add("--curve", "/dev/null", s => s.Write("a curve"u8));
+        set.Add("--model", dir.File("m.zip"), s => s.Write("new model"u8));
+        set.Add("--weights-csv", dir.File("w.csv"), s => s.Write("new weights"u8));
+        Directory.CreateDirectory(dir.File("m.zip"));
+        var e = Assert.Throws<UsageException>(set.Commit);
+        Assert.StartsWith($"--model '{dir.File("m.zip")}' cannot be written: ", e.Message);
+        Assert.DoesNotContain("replaced", e.Message);
+    }
 }
