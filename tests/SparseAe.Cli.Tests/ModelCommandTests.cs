@@ -374,6 +374,42 @@ public class ModelCommandTests
         }
     }
 
+    // MLContext.Model.Save takes a null input schema; such a zip loads with none. featurize then failed with "internal
+    // error: NullReferenceException" (exit 1) and export-onnx with "error: Value cannot be null.", naming nothing.
+    [Fact]
+    public void A_model_saved_without_an_input_schema_is_featurized_from_its_autoencoder_and_refused_where_the_schema_is_needed()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select(l => new Row { Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() }).ToArray());
+        var ae = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 });
+        ml.Model.Save(ae.Fit(data), null, Path.Combine(dir, "bare.zip"));
+        ml.Model.Save(ml.Transforms.NormalizeMinMax("Scaled", "Features").Append(ae).Fit(data), null, Path.Combine(dir, "chain.zip"));
+
+        // The autoencoder first: the CSV's rows go into the column it reads.
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "bare.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
+
+        // ML.NET's transform first: the column it reads is not known.
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "chain.zip", "--csv", "in.csv", "--out", "g.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Model 'chain.zip' was saved without its input schema (MLContext.Model.Save with null for it), and its first transform, " +
+            "NormalizingTransformer, is not SparseAe's, so the input column the CSV's rows go into is unknown; save the model with the schema of its input data.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "g.csv")));
+
+        // ML.NET's converter declares the graph's inputs from the schema.
+        foreach (var model in new[] { "bare.zip", "chain.zip" })
+        {
+            (code, _, error) = Cli.Run(dir, "export-onnx", "--model", model, "--out", "m.onnx");
+            Assert.Equal(2, code);
+            Assert.Equal($"error: Model '{model}' was saved without its input schema (MLContext.Model.Save with null for it), and ML.NET's ONNX converter " +
+                "declares the graph's inputs from it; save the model with the schema of its input data.", error.TrimEnd());
+            Assert.False(File.Exists(Path.Combine(dir, "m.onnx")));
+        }
+    }
+
     public sealed class Row
     {
         [VectorType(16)]

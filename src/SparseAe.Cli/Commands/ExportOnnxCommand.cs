@@ -27,6 +27,8 @@ internal static class ExportOnnxCommand
         CliFiles.CheckOutputs([("--model", modelPath)], ("--out", outPath));
         var ml = new MLContext();
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
+        if (inputSchema is null)
+            throw new UsageException($"{ModelFiles.WithoutInputSchema(modelPath)}, and ML.NET's ONNX converter declares the graph's inputs from it; save the model with the schema of its input data.");
         // The exporter needs only the input schema, which the zip records; no rows are read.
         var input = HostAccess.EmptyView(ml, inputSchema);
         using var memory = new MemoryStream();

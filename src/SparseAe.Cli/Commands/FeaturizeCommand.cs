@@ -53,10 +53,13 @@ internal static class FeaturizeCommand
         var source = CliFiles.OpenCsv(csvPath);
         // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one
         // float vector of the input schema the zip records, else the column its first transform reads.
-        var inputName = OneVectorColumn(inputSchema) ?? FirstInputColumn(model) ?? featureInput;
+        // A model saved without that schema: the column its first transform reads, if it is ours and says so.
+        var inputName = inputSchema is null ? FirstInputColumn(model) ?? throw new UsageException($"{ModelFiles.WithoutInputSchema(modelPath)}, and its first transform, " +
+                $"{ModelFiles.Flatten(model).First().GetType().Name.Split('`')[0]}, is not SparseAe's, so the input column the CSV's rows go into is unknown; save the model with the schema of its input data.")
+            : OneVectorColumn(inputSchema) ?? FirstInputColumn(model) ?? featureInput;
         // A model that starts from text (token counts) cannot take a CSV of numbers; said so, not as "Input column 'Text'
         // must be text ..., but is Vector<Single, 2>", which reads as a fault of the CSV.
-        if (inputSchema.GetColumnOrNull(inputName)?.Type is TextDataViewType)
+        if (inputSchema is null ? ModelFiles.Flatten(model).First() is TokenCountsTransformer : inputSchema.GetColumnOrNull(inputName)?.Type is TextDataViewType)
             throw new UsageException($"Model '{modelPath}' reads text (its input column '{inputName}' holds a string per row); featurize feeds models rows of numbers " +
                 "from a CSV, so it cannot featurize this one: load it with MLContext.Model.Load and call Transform on your texts.");
         var view = ml.Data.LoadFromRowSource(source, inputName);
@@ -129,7 +132,6 @@ internal static class FeaturizeCommand
 
     private static string? FirstInputColumn(ITransformer model)
     {
-        var first = model is IEnumerable<ITransformer> chain ? chain.FirstOrDefault() : model;
-        return first is VectorColumnTransformer vt ? vt.InputColumnName : null;
+        return ModelFiles.Flatten(model).FirstOrDefault() is VectorColumnTransformer vt ? vt.InputColumnName : null;
     }
 }

@@ -10,8 +10,8 @@ internal static class ModelFiles
 {
     public static ITransformer Load(MLContext ml, string path) => Load(ml, path, out _);
 
-    /// <summary>The model and the input schema the zip records.</summary>
-    public static ITransformer Load(MLContext ml, string path, out DataViewSchema inputSchema)
+    /// <summary>The model and the input schema the zip records: null for one saved without it (MLContext.Model.Save takes null).</summary>
+    public static ITransformer Load(MLContext ml, string path, out DataViewSchema? inputSchema)
     {
         CliFiles.RequireInput(path, "Model file");
         // Before ML.NET opens it: Model.Load makes a folder in TEMP (ml_dotnet_...) first, and leaves it behind
@@ -31,6 +31,9 @@ internal static class ModelFiles
             throw new UsageException($"Cannot load model '{path}': {Reason(Messages.Innermost(e))}", e);
         }
     }
+
+    /// <summary>The start of a refusal of a model saved without its input schema, for a command that needs it.</summary>
+    public static string WithoutInputSchema(string path) => $"Model '{path}' was saved without its input schema (MLContext.Model.Save with null for it)";
 
     // ML.NET decodes its own entries with a FormatException of few words ("Corrupt model file", or .NET's
     // default "One of the identified items was in an invalid format."); our blocks say what is wrong.
