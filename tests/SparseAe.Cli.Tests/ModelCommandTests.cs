@@ -94,7 +94,7 @@ public class ModelCommandTests
             (["featurize", "--model", "model.zip", "--csv", "folder", "--out", "f.csv"], "error: CSV file 'folder' is a folder; give a file."),
             (["featurize", "--model", "folder", "--csv", "in.csv", "--out", "f.csv"], "error: Model file 'folder' is a folder; give a file."),
             (["featurize", "--model", "model.zip", "--csv", "nan.csv", "--out", "f.csv"], "error: CSV 'nan.csv' line 4, column 3 holds NaN; every value must be finite."),
-            (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "f.csv", "--output-column", "Code"], "error: --output-column 'Code' picks an output of an ONNX graph"),
+            (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "f.csv", "--output-column", "Cde"], "error: --output-column 'Cde' is not the code of a sparse autoencoder or convolutional featurizer in 'model.zip'; its code is 'Code'."),
         ];
         foreach (var (args, message) in cases)
         {
@@ -372,6 +372,51 @@ public class ModelCommandTests
             var b = onnx[i].Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             for (int j = 0; j < a.Length; j++) Assert.True(Math.Abs(a[j] - b[j]) <= 1e-4, $"row {i}, feature {j}: zip {a[j]}, onnx {b[j]}");
         }
+    }
+
+    // A model with two autoencoders (stacked, or side by side on one input): show drew, and featurize wrote, the last one's
+    // without a word, while featurize of the same model's ONNX graph asked which with --output-column.
+    [Fact]
+    public void A_model_with_two_autoencoders_is_refused_until_output_column_names_one()
+    {
+        using var temp = new TempFolder();
+        var dir = SaveLibraryModel(temp, ml => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", OutputColumnName = "Code1", HiddenCount = 5, MaxIterations = 5 })
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Code1", OutputColumnName = "Code2", HiddenCount = 3, MaxIterations = 5 })));
+        const string refusal = "error: Model 'library.zip' holds 2 sparse autoencoders or convolutional featurizers, whose codes are 'Code1' and 'Code2'; choose one with --output-column.";
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal(refusal, error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+        (code, _, error) = Cli.Run(dir, "show", "--model", "library.zip", "--filters", "f.png");
+        Assert.Equal(2, code);
+        Assert.Equal(refusal, error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.png")));
+
+        // Named, each is the one written or drawn: the first's code is its own, as the model computes it.
+        string output;
+        (code, output, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "f1.csv", "--output-column", "Code1");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f1.csv: 50 rows of 5 features", output);
+        (code, output, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "f2.csv", "--output-column", "Code2");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f2.csv: 50 rows of 3 features", output);
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(dir, "library.zip"), out _);
+        var rows = File.ReadLines(Path.Combine(dir, "in.csv")).Select(l => new Row { Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() }).ToArray();
+        var expected = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Code1").ToArray();
+        var written = File.ReadLines(Path.Combine(dir, "f1.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.Equal(expected, written);
+        (code, output, error) = Cli.Run(dir, "show", "--model", "library.zip", "--filters", "f1.png", "--output-column", "Code1");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("wrote f1.png: 5 filters of 4x4", output.TrimEnd());
+        (code, output, error) = Cli.Run(dir, "show", "--model", "library.zip", "--filters", "f2.png", "--output-column", "Code2");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("wrote f2.png: 3 filters of 1x5", output.TrimEnd());
+
+        // A name that is no autoencoder's code is refused with the ones that are.
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "f3.csv", "--output-column", "Features");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --output-column 'Features' is not the code of a sparse autoencoder or convolutional featurizer in 'library.zip'; its codes are 'Code1' and 'Code2'.", error.TrimEnd());
     }
 
     // MLContext.Model.Save takes a null input schema; such a zip loads with none. featurize then failed with "internal

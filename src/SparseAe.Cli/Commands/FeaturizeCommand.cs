@@ -21,21 +21,19 @@ internal static class FeaturizeCommand
         var model = new Option<string>("--model") { Description = "A model zip saved by sparseae train or MLContext.Model.Save, or an ONNX graph (.onnx) from sparseae export-onnx.", Required = true };
         var csv = new Option<string>("--csv") { Description = "Input vectors, one row each.", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the features CSV.", DefaultValueFactory = _ => "features.csv" };
-        var column = new Option<string?>("--output-column") { Description = "ONNX only: the graph output to write, when it has several (e.g. Code.output)." };
+        var column = new Option<string?>("--output-column") { Description = "What to write when the model has several: a graph output (e.g. Code.output), or in a model zip the code column of an autoencoder or convolutional featurizer (e.g. Code)." };
         var command = new Command("featurize", "Write the hidden code of every CSV row.") { model, csv, output, column };
         command.SetAction(r => CommandRunner.Run(() =>
         {
             string modelPath = r.GetValue(model)!;
             CliFiles.CheckOutputs([("--model", modelPath), ("--csv", r.GetValue(csv))], ("--out", r.GetValue(output)));
             bool onnx = modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
-            if (!onnx && r.GetValue(column) is { } name)
-                throw new UsageException($"--output-column '{name}' picks an output of an ONNX graph; from a model zip featurize writes its autoencoder's code, so leave the option out or give an .onnx model.");
             // The rows stream from the CSV to --out's temporary file, so a long run stops at Ctrl+C with --out as it was.
             using var ctrlC = new CtrlC("stopping at the next row (Ctrl+C again to stop at once)");
             if (onnx)
                 OnnxFeaturize.Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, r.GetValue(column), Console.Out, ctrlC.Token);
             else
-                Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, Console.Out, ctrlC.Token);
+                Run(modelPath, r.GetValue(csv)!, r.GetValue(output)!, Console.Out, ctrlC.Token, r.GetValue(column));
         }));
         return command;
     }
@@ -45,11 +43,11 @@ internal static class FeaturizeCommand
     /// row, whatever the number of rows. A bad line found on the way (line 90,000 not a number) stops the
     /// run with --out as it was, since the features go to a temporary file renamed over it at the end.
     /// </summary>
-    internal static void Run(string modelPath, string csvPath, string outPath, TextWriter log, CancellationToken cancel = default)
+    internal static void Run(string modelPath, string csvPath, string outPath, TextWriter log, CancellationToken cancel = default, string? outputColumn = null)
     {
         var ml = new MLContext();
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
-        var (features, after, featureInput, outputName) = ModelFiles.FeatureStage(model, modelPath);
+        var (features, after, featureInput, outputName) = ModelFiles.FeatureStage(model, modelPath, outputColumn);
         var source = CliFiles.OpenCsv(csvPath);
         // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one
         // float vector of the input schema the zip records, else the column its first transform reads.

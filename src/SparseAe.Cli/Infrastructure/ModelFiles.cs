@@ -78,12 +78,12 @@ internal static class ModelFiles
     }
 
     /// <summary>
-    /// The weights of the last sparse autoencoder or convolutional featurizer in the model (a chain or a single
-    /// transformer): for the featurizer, those of the patch autoencoder it holds.
+    /// The weights of the model's sparse autoencoder or convolutional featurizer (a chain or a single transformer; of
+    /// several, the one whose code <paramref name="column"/> names): for the featurizer, those of the patch autoencoder it holds.
     /// </summary>
-    public static AutoencoderWeights Weights(ITransformer model, string path)
+    public static AutoencoderWeights Weights(ITransformer model, string path, string? column)
     {
-        var (transformers, last) = FeatureTransformer(model, path);
+        var (transformers, last) = FeatureTransformer(model, path, column);
         return transformers[last] switch
         {
             SparseAutoencoderTransformer ae => ae.Weights,
@@ -93,16 +93,17 @@ internal static class ModelFiles
     }
 
     /// <summary>
-    /// What featurize runs: the model's transformers up to its last sparse autoencoder or convolutional featurizer
+    /// What featurize runs: the model's transformers up to its sparse autoencoder or convolutional featurizer (of several,
+    /// the one whose code <paramref name="column"/> names)
     /// (the featurizer holds its patch autoencoder inside), and that transformer's input and output columns; and
     /// the transformers that follow it (<c>After</c>), which featurize runs only as far as the CSV's column feeds
     /// them: a classifier and its label's key mapping need columns the CSV does not have ("Could not find input
     /// column 'Label'"), but a rescaling of the code in place (NormalizeMinMax) is part of the features, as in the
     /// model's ONNX graph.
     /// </summary>
-    public static (ITransformer Features, ITransformer[] After, string Input, string Output) FeatureStage(ITransformer model, string path)
+    public static (ITransformer Features, ITransformer[] After, string Input, string Output) FeatureStage(ITransformer model, string path, string? column)
     {
-        var (transformers, last) = FeatureTransformer(model, path);
+        var (transformers, last) = FeatureTransformer(model, path, column);
         var (input, output) = transformers[last] switch
         {
             SparseAutoencoderTransformer ae => (ae.InputColumnName, ae.OutputColumnName),
@@ -113,14 +114,32 @@ internal static class ModelFiles
         return (stage, transformers[(last + 1)..], input, output);
     }
 
-    // The model's transformers in order (chains flattened) and the index of its last sparse autoencoder or
-    // convolutional featurizer, the one whose filters show draws and whose code featurize writes.
-    private static (ITransformer[] Transformers, int Last) FeatureTransformer(ITransformer model, string path)
+    // The model's transformers in order (chains flattened) and the index of its sparse autoencoder or convolutional
+    // featurizer, the one whose filters show draws and whose code featurize writes: the only one, or the one whose code
+    // is the column --output-column names (the last of that name, the one the model's output holds). Of two, neither
+    // is taken without being named: stacked, the last is the deeper code; side by side, neither is more the model's.
+    private static (ITransformer[] Transformers, int Index) FeatureTransformer(ITransformer model, string path, string? column)
     {
         var transformers = Flatten(model).ToArray();
-        int last = Array.FindLastIndex(transformers, t => t is SparseAutoencoderTransformer or ConvolutionalFeaturizerTransformer);
-        if (last < 0) throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer.");
-        return (transformers, last);
+        var codes = transformers.Select((t, i) => (Index: i, Code: t switch
+        {
+            SparseAutoencoderTransformer ae => ae.OutputColumnName,
+            ConvolutionalFeaturizerTransformer conv => conv.OutputColumnName,
+            _ => null,
+        })).Where(c => c.Code is not null).ToArray();
+        if (codes.Length == 0) throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer.");
+        string names = codes.Length == 1 ? $"'{codes[0].Code}'" : $"{string.Join(", ", codes[..^1].Select(c => $"'{c.Code}'"))} and '{codes[^1].Code}'";
+        if (column is not null)
+        {
+            // As the code's output is named in the model's ONNX graph ("Code.output") too, so one name serves both.
+            int named = Array.FindLastIndex(codes, c => c.Code == column || c.Code + ".output" == column);
+            if (named < 0)
+                throw new UsageException($"--output-column '{column}' is not the code of a sparse autoencoder or convolutional featurizer in '{path}'; its code{(codes.Length == 1 ? " is" : "s are")} {names}.");
+            return (transformers, codes[named].Index);
+        }
+        if (codes.Length > 1)
+            throw new UsageException($"Model '{path}' holds {codes.Length} sparse autoencoders or convolutional featurizers, whose codes are {names}; choose one with --output-column.");
+        return (transformers, codes[0].Index);
     }
 
     /// <summary>The transformers of a model in order, chains within chains opened.</summary>
