@@ -374,6 +374,50 @@ public class ModelCommandTests
         }
     }
 
+    public sealed class WideRow
+    {
+        [VectorType(16)]
+        public float[] Features { get; set; } = [];
+
+        [VectorType(4)]
+        public float[] Extra { get; set; } = [];
+    }
+
+    // A model saved with its data's schema, which holds another vector besides the features, and ML.NET's transform
+    // first: featurize fed the CSV's rows to the autoencoder's own input ("FeaturesN"), and the model refused them,
+    // "'in.csv' does not fit the model: Could not find input column 'Features'", though Features is all it needs.
+    [Fact]
+    public void The_CSV_feeds_the_one_input_column_the_features_need_and_a_model_that_needs_more_is_refused_naming_them()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(5);
+        var data = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select(l => new WideRow
+        {
+            Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+            Extra = Enumerable.Range(0, 4).Select(_ => (float)rng.NextDouble()).ToArray(),
+        }).ToArray());
+        var ae = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "FeaturesN", HiddenCount = 5, MaxIterations = 5 });
+        var model = ml.Transforms.NormalizeMinMax("FeaturesN", "Features").Append(ae).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "one.zip"));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "one.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
+        var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
+        var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.Equal(expected, written);
+
+        // The code of both vectors, concatenated: a CSV's rows are one column.
+        ml.Model.Save(ml.Transforms.Concatenate("FeaturesN", "Features", "Extra").Append(ml.Transforms.SparseAutoencoder(
+            new SparseAutoencoderOptions { InputColumnName = "FeaturesN", HiddenCount = 5, MaxIterations = 5 })).Fit(data), data.Schema, Path.Combine(dir, "two.zip"));
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "two.zip", "--csv", "in.csv", "--out", "g.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Model 'two.zip' computes its code 'Code' from 2 of its input columns, 'Features' and 'Extra'; featurize feeds a CSV's rows as one column, " +
+            "so it cannot featurize this model: load it with MLContext.Model.Load and call Transform on your data.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "g.csv")));
+    }
+
     // A model with two autoencoders (stacked, or side by side on one input): show drew, and featurize wrote, the last one's
     // without a word, while featurize of the same model's ONNX graph asked which with --output-column.
     [Fact]

@@ -54,7 +54,7 @@ internal static class FeaturizeCommand
         // A model saved without that schema: the column its first transform reads, if it is ours and says so.
         var inputName = inputSchema is null ? FirstInputColumn(model) ?? throw new UsageException($"{ModelFiles.WithoutInputSchema(modelPath)}, and its first transform, " +
                 $"{ModelFiles.Flatten(model).First().GetType().Name.Split('`')[0]}, is not SparseAe's, so the input column the CSV's rows go into is unknown; save the model with the schema of its input data.")
-            : OneVectorColumn(inputSchema) ?? FirstInputColumn(model) ?? featureInput;
+            : OneVectorColumn(inputSchema) ?? NeededColumn(inputSchema, features, modelPath, outputName) ?? FirstInputColumn(model) ?? featureInput;
         // A model that starts from text (token counts) cannot take a CSV of numbers; said so, not as "Input column 'Text'
         // must be text ..., but is Vector<Single, 2>", which reads as a fault of the CSV.
         if (inputSchema is null ? ModelFiles.Flatten(model).First() is TokenCountsTransformer : inputSchema.GetColumnOrNull(inputName)?.Type is TextDataViewType)
@@ -126,6 +126,35 @@ internal static class FeaturizeCommand
     {
         var vectors = schema?.Where(c => !c.IsHidden && c.Type is VectorDataViewType { ItemType: NumberDataViewType n } && n.RawType == typeof(float)).ToArray();
         return vectors is { Length: 1 } ? vectors[0].Name : null;
+    }
+
+    // The one column of the input schema that the features are computed from (of a schema with other vectors, or a
+    // text): a column is needed when the stage refuses the schema without it. Of several, the CSV's one column cannot
+    // feed them all (a Concatenate of two vectors before the autoencoder): said with their names.
+    private static string? NeededColumn(DataViewSchema schema, ITransformer features, string modelPath, string outputName)
+    {
+        var columns = schema.Where(c => !c.IsHidden).ToArray();
+        var needed = columns.Where(c => !Feeds(features, columns.Where(o => o.Index != c.Index))).Select(c => c.Name).ToArray();
+        if (needed.Length > 1)
+            throw new UsageException($"Model '{modelPath}' computes its code '{outputName}' from {needed.Length} of its input columns, " +
+                $"{string.Join(", ", needed[..^1].Select(n => $"'{n}'"))} and '{needed[^1]}'; featurize feeds a CSV's rows as one column, " +
+                "so it cannot featurize this model: load it with MLContext.Model.Load and call Transform on your data.");
+        return needed.Length == 1 ? needed[0] : null;
+    }
+
+    private static bool Feeds(ITransformer features, IEnumerable<DataViewSchema.Column> columns)
+    {
+        var builder = new DataViewSchema.Builder();
+        foreach (var c in columns) builder.AddColumn(c.Name, c.Type, c.Annotations);
+        try
+        {
+            features.GetOutputSchema(builder.ToSchema());
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static string? FirstInputColumn(ITransformer model)
