@@ -206,6 +206,22 @@ public class InspectTests
         Assert.Equal(new[] { "dup.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
+    // A model zip given to inspect (or to train --mat) said "'model.zip' is not a readable MAT file: ... endian
+    // indicator ...": what its bytes are not, not what the file is nor which command reads it.
+    [Fact]
+    public void A_model_zip_given_as_a_MAT_file_is_said_to_be_a_zip_with_the_commands_that_read_models()
+    {
+        using var dir = new TempFolder();
+        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(dir, "net.zip"), System.IO.Compression.ZipArchiveMode.Create))
+            using (var entry = new StreamWriter(zip.CreateEntry("TransformerChain/Model.key").Open())) entry.Write("x");
+        foreach (var args in new[] { new[] { "inspect", "net.zip" }, ["train", "--mat", "net.zip", "--patch", "4", "--patches", "10"] })
+        {
+            var (code, output, error) = Cli.Run(dir, args);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.Equal("error: 'net.zip' is a zip archive (a model zip?), not a MAT file; a model is read by sparseae show, featurize and export-onnx.", error.TrimEnd());
+        }
+    }
+
     [Fact]
     public void A_MAT_file_that_does_not_fit_in_memory_is_said_in_one_line_not_as_an_internal_error()
     {

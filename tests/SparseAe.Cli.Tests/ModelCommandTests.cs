@@ -311,7 +311,7 @@ public class ModelCommandTests
         dir = SaveLibraryModel(temp.NewFolder(), ml => ml.Transforms.CopyColumns("F2", "Features"));
         (code, _, error) = Cli.Run(dir, "show", "--model", "library.zip", "--filters", "x.png");
         Assert.Equal(2, code);
-        Assert.Equal("error: Model 'library.zip' holds no sparse autoencoder or convolutional featurizer.", error.TrimEnd());
+        Assert.Equal("error: Model 'library.zip' holds no sparse autoencoder or convolutional featurizer; it holds ColumnCopyingTransformer.", error.TrimEnd());
     }
 
     public sealed class LabelledRow

@@ -229,6 +229,10 @@ internal static class CliFiles
         }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException)   // NotSupported: a file over 2 GB
         {
+            // A model zip given to inspect or --mat was "not a readable MAT file: ... level-5 endian indicator ...", which
+            // says what the bytes are not, not what the file is.
+            if (ModelFiles.StartsAsZip(path))
+                throw new UsageException($"'{path}' is a zip archive (a model zip?), not a MAT file; a model is read by sparseae show, featurize and export-onnx.", e);
             throw new UsageException($"'{path}' is not a readable MAT file: {e.Message}", e);
         }
         catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)

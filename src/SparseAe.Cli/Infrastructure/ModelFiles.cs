@@ -50,15 +50,26 @@ internal static class ModelFiles
         _ => innermost.Message,
     };
 
+    /// <summary>Whether the file starts as a zip archive does: "PK" (a file header, or an empty archive's end record).</summary>
+    public static bool StartsAsZip(string path) => IsZipStart(Head(path));
+
+    private static bool IsZipStart(byte[] head) => head.Length >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K';
+
+    // The file's first 4 bytes, or all of a shorter one.
+    private static byte[] Head(string path)
+    {
+        var head = new byte[4];
+        using var file = File.OpenRead(path);
+        return head[..file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+    }
+
     // ML.NET's words for a file that is not a zip at all ("Invalid argument", "End of Central Directory record
     // could not be found") do not say so; a zip's first bytes are "PK" (a file header, or an empty archive).
     // Nor do .NET's for a zip whose end is missing (a copy cut short): its list of entries is at the end.
     private static string? NotAZip(string path)
     {
-        var head = new byte[4];
-        int n;
-        using (var file = File.OpenRead(path)) n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (n >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K')
+        var head = Head(path);
+        if (IsZipStart(head))
         {
             try
             {
@@ -71,10 +82,10 @@ internal static class ModelFiles
                     "a saved model is a whole zip: copy or save it again.";
             }
         }
-        if (n == 0) return "the file is empty; a saved ML.NET model is a zip archive.";
+        if (head.Length == 0) return "the file is empty; a saved ML.NET model is a zip archive.";
         string onnx = path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             ? " This looks like an ONNX graph: featurize reads those, but this command needs the model zip it was exported from." : "";
-        return $"it is not a zip archive, which a saved ML.NET model is (its first bytes are {Convert.ToHexString(head, 0, n)}; a zip's are 504B).{onnx}";
+        return $"it is not a zip archive, which a saved ML.NET model is (its first bytes are {Convert.ToHexString(head)}; a zip's are 504B).{onnx}";
     }
 
     /// <summary>
@@ -127,7 +138,10 @@ internal static class ModelFiles
             ConvolutionalFeaturizerTransformer conv => conv.OutputColumnName,
             _ => null,
         })).Where(c => c.Code is not null).ToArray();
-        if (codes.Length == 0) throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer.");
+        // Said with what the model holds (a ZCA alone, token counts, ML.NET's transforms), which the message left to guess.
+        if (codes.Length == 0)
+            throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer; it holds " +
+                $"{(transformers.Length == 0 ? "no transform" : string.Join(", ", transformers.Select(t => t.GetType().Name.Split('`')[0])))}.");
         string names = codes.Length == 1 ? $"'{codes[0].Code}'" : $"{string.Join(", ", codes[..^1].Select(c => $"'{c.Code}'"))} and '{codes[^1].Code}'";
         if (column is not null)
         {
