@@ -64,6 +64,9 @@ cases = [
     ('a word changed on the line that names the choice', edited(sigmoid_choice, ('final featurizer:', 'L-BFGS', 'Adam')), False),
     ('the same choice and a recall 0.0305 off', edited(expected, ('6 Shirt', '0.7107', '0.6802')), False),
     ('the same choice and another feature count', edited(expected, ('final featurizer:', '7200 features', '3600 features')), False),
+    # Only the feature count follows the choice: the final featurizer's other integers are held exactly (every
+    # integer of its line passed after another choice, so 100 L-BFGS iterations could read 10).
+    ('another choice and another iteration count', edited(sigmoid_choice, ('final featurizer:', '100 L-BFGS', '10 L-BFGS')), False),
     ('a recall 0.07 off after another choice', edited(sigmoid_choice, ('6 Shirt', '0.6802', '0.6407')), False),
     ('one image of a class predicted as another class', edited(expected, ('6 Shirt', '19     1', '20     0')), True),
     ('a confusion row under another class index', edited(expected, ('6 Shirt', '6 Shirt', '5 Shirt')), False),
