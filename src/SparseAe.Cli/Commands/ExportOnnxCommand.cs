@@ -29,8 +29,12 @@ internal static class ExportOnnxCommand
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
         if (inputSchema is null)
             throw new UsageException($"{ModelFiles.WithoutInputSchema(modelPath)}, and ML.NET's ONNX converter declares the graph's inputs from it; save the model with the schema of its input data.");
-        // The exporter needs only the input schema, which the zip records; no rows are read.
-        var input = HostAccess.EmptyView(ml, inputSchema);
+        // The exporter needs only the input schema, which the zip records; no rows are read. It declares every column given
+        // as a graph input, read or not: a model saved with its training data's schema asked ONNX Runtime for the Label it
+        // only passed on, and featurize refused the graph ("takes a graph with one input, but ... has 2"). So only the
+        // columns the pipeline reads are given (all of them when it reads none, which leaves nothing to choose).
+        var read = ModelFiles.ColumnsRead(model, inputSchema);
+        var input = HostAccess.EmptyView(ml, read.Length > 0 ? ModelFiles.SchemaOf(read) : inputSchema);
         using var memory = new MemoryStream();
         try
         {
@@ -39,7 +43,7 @@ internal static class ExportOnnxCommand
         catch (Exception e) when (InputWithoutOnnx(ml, input) is { } column)
         {
             throw new UsageException($"Model '{modelPath}' cannot be exported to ONNX: its input {column}, which ONNX has no type for "
-                + $"(ML.NET's converter: \"{Messages.OneLine(Messages.Innermost(e))}\"). If the pipeline does not read it, save the model with an input schema without it.", e);
+                + $"(ML.NET's converter: \"{Messages.OneLine(Messages.Innermost(e))}\"); the pipeline reads it, so the graph would have to take it: export a pipeline that does not.", e);
         }
         catch (Exception e) when (StageWithoutOnnx(ml, model, input) is { } stage)
         {
@@ -58,10 +62,10 @@ internal static class ExportOnnxCommand
         CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
     }
 
-    // ML.NET's converter declares every column of the input schema as a graph input, and has no ONNX type for a date,
-    // a time or a row id, alone or in a vector ("Unsupported type: System.DateTime", naming no column): the prefix
-    // search below blamed the first stage. The columns the converter cannot declare alone, when an empty pipeline over
-    // the input fails so; null otherwise.
+    // ML.NET's converter declares every column it is given as a graph input (here those the pipeline reads), and has no
+    // ONNX type for a date, a time or a row id, alone or in a vector ("Unsupported type: System.DateTime", naming no
+    // column): the prefix search below blamed the first stage. The columns the converter cannot declare alone, when an
+    // empty pipeline over the input fails so; null otherwise.
     private static string? InputWithoutOnnx(MLContext ml, IDataView input)
     {
         if (Declares(ml, input.Schema))

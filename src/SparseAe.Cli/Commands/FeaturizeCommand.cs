@@ -129,32 +129,16 @@ internal static class FeaturizeCommand
     }
 
     // The one column of the input schema that the features are computed from (of a schema with other vectors, or a
-    // text): a column is needed when the stage refuses the schema without it. Of several, the CSV's one column cannot
-    // feed them all (a Concatenate of two vectors before the autoencoder): said with their names.
+    // text). Of several, the CSV's one column cannot feed them all (a Concatenate of two vectors before the autoencoder):
+    // said with their names.
     private static string? NeededColumn(DataViewSchema schema, ITransformer features, string modelPath, string outputName)
     {
-        var columns = schema.Where(c => !c.IsHidden).ToArray();
-        var needed = columns.Where(c => !Feeds(features, columns.Where(o => o.Index != c.Index))).Select(c => c.Name).ToArray();
+        var needed = ModelFiles.ColumnsRead(features, schema).Select(c => c.Name).ToArray();
         if (needed.Length > 1)
             throw new UsageException($"Model '{modelPath}' computes its code '{outputName}' from {needed.Length} of its input columns, " +
                 $"{string.Join(", ", needed[..^1].Select(n => $"'{n}'"))} and '{needed[^1]}'; featurize feeds a CSV's rows as one column, " +
                 "so it cannot featurize this model: load it with MLContext.Model.Load and call Transform on your data.");
         return needed.Length == 1 ? needed[0] : null;
-    }
-
-    private static bool Feeds(ITransformer features, IEnumerable<DataViewSchema.Column> columns)
-    {
-        var builder = new DataViewSchema.Builder();
-        foreach (var c in columns) builder.AddColumn(c.Name, c.Type, c.Annotations);
-        try
-        {
-            features.GetOutputSchema(builder.ToSchema());
-            return true;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            return false;
-        }
     }
 
     private static string? FirstInputColumn(ITransformer model)

@@ -32,6 +32,37 @@ internal static class ModelFiles
         }
     }
 
+    /// <summary>
+    /// The visible columns of <paramref name="schema"/> that <paramref name="transformer"/> reads: each one without
+    /// which it refuses the schema (its GetOutputSchema throws). Worked out from the schema alone, no rows read.
+    /// </summary>
+    public static DataViewSchema.Column[] ColumnsRead(ITransformer transformer, DataViewSchema schema)
+    {
+        var columns = schema.Where(c => !c.IsHidden).ToArray();
+        return columns.Where(c => !Accepts(transformer, columns.Where(o => o.Index != c.Index))).ToArray();
+    }
+
+    private static bool Accepts(ITransformer transformer, IEnumerable<DataViewSchema.Column> columns)
+    {
+        try
+        {
+            transformer.GetOutputSchema(SchemaOf(columns));
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The schema of only <paramref name="columns"/>, with their types and annotations.</summary>
+    public static DataViewSchema SchemaOf(IEnumerable<DataViewSchema.Column> columns)
+    {
+        var builder = new DataViewSchema.Builder();
+        foreach (var c in columns) builder.AddColumn(c.Name, c.Type, c.Annotations);
+        return builder.ToSchema();
+    }
+
     /// <summary>The start of a refusal of a model saved without its input schema, for a command that needs it.</summary>
     public static string WithoutInputSchema(string path) => $"Model '{path}' was saved without its input schema (MLContext.Model.Save with null for it)";
 

@@ -55,7 +55,8 @@ internal sealed class OnnxGraphFile : IDisposable
     public (string Name, int Size) VectorInput(string path)
     {
         if (Session.InputMetadata.Count != 1)
-            throw new UsageException($"featurize takes a graph with one input, but '{path}' has {Session.InputMetadata.Count}: {string.Join(", ", Inputs)}.");
+            throw new UsageException($"featurize takes a graph with one input, but '{path}' has {Session.InputMetadata.Count}: {string.Join(", ", Inputs)}; " +
+                "featurize the model zip instead, or export it with sparseae export-onnx, which declares only the columns the pipeline reads.");
         var (name, meta) = Session.InputMetadata.First();
         if (meta.ElementType != typeof(float) || meta.Dimensions.Length != 2 || meta.Dimensions[1] < 1)
             throw new UsageException($"The input '{name}' of '{path}' must be a float tensor (N, V), but is {meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}].");
