@@ -418,6 +418,32 @@ public class ModelCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "g.csv")));
     }
 
+    // A model saved with a schema it does not fit (its Features made outside the model, the raw data's schema saved): no
+    // column can be left out of a schema the model refuses whole, so every column counted as one the code is computed
+    // from, and featurize refused it, "computes its code 'Code' from 3 of its input columns, 'Features', 'Extra' and
+    // 'Pixels'", though the autoencoder reads Features, which the CSV feeds (as it did before the columns were counted).
+    [Fact]
+    public void A_model_saved_with_a_schema_it_does_not_fit_is_featurized_into_its_autoencoders_input()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ml = new MLContext(seed: 1);
+        var raw = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select(l => new WideRow
+        {
+            Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+            Extra = new float[4],
+        }).ToArray());
+        var data = ml.Transforms.CopyColumns("Pixels", "Features").Fit(raw).Transform(raw);
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Pixels", HiddenCount = 5, MaxIterations = 5 }).Fit(data);
+        ml.Model.Save(model, raw.Schema, Path.Combine(dir, "outside.zip"));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "outside.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
+        var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
+        var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.Equal(expected, written);
+    }
+
     // A model with two autoencoders (stacked, or side by side on one input): show drew, and featurize wrote, the last one's
     // without a word, while featurize of the same model's ONNX graph asked which with --output-column.
     [Fact]

@@ -32,7 +32,7 @@ internal static class ExportOnnxCommand
         // The exporter needs only the input schema, which the zip records; no rows are read. It declares every column given
         // as a graph input, read or not: a model saved with its training data's schema asked ONNX Runtime for the Label it
         // only passed on, and featurize refused the graph ("takes a graph with one input, but ... has 2"). So only the
-        // columns the pipeline reads are given (all of them when it reads none, which leaves nothing to choose).
+        // columns the pipeline reads are given (all of them when it reads none, or refuses the whole schema: nothing to choose).
         var read = ModelFiles.ColumnsRead(model, inputSchema);
         var input = HostAccess.EmptyView(ml, read.Length > 0 ? ModelFiles.SchemaOf(read) : inputSchema);
         using var memory = new MemoryStream();

@@ -34,11 +34,15 @@ internal static class ModelFiles
 
     /// <summary>
     /// The visible columns of <paramref name="schema"/> that <paramref name="transformer"/> reads: each one without
-    /// which it refuses the schema (its GetOutputSchema throws). Worked out from the schema alone, no rows read.
+    /// which it refuses the schema (its GetOutputSchema throws). Worked out from the schema alone, no rows read. None when
+    /// it refuses the whole schema (a model saved with a schema it does not fit: its input made outside it), which then
+    /// tells nothing of what it reads; each column was counted read, so featurize refused a model that reads one of them.
     /// </summary>
     public static DataViewSchema.Column[] ColumnsRead(ITransformer transformer, DataViewSchema schema)
     {
         var columns = schema.Where(c => !c.IsHidden).ToArray();
+        if (!Accepts(transformer, columns))
+            return [];
         return columns.Where(c => !Accepts(transformer, columns.Where(o => o.Index != c.Index))).ToArray();
     }
 
