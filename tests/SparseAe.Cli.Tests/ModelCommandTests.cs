@@ -413,9 +413,43 @@ public class ModelCommandTests
             new SparseAutoencoderOptions { InputColumnName = "FeaturesN", HiddenCount = 5, MaxIterations = 5 })).Fit(data), data.Schema, Path.Combine(dir, "two.zip"));
         (code, _, error) = Cli.Run(dir, "featurize", "--model", "two.zip", "--csv", "in.csv", "--out", "g.csv");
         Assert.Equal(2, code);
-        Assert.Equal("error: Model 'two.zip' computes its code 'Code' from 2 of its input columns, 'Features' and 'Extra'; featurize feeds a CSV's rows as one column, " +
+        Assert.Equal("error: Model 'two.zip' reads 2 of its input columns up to its code 'Code', 'Features' and 'Extra'; featurize feeds a CSV's rows as one column, " +
             "so it cannot featurize this model: load it with MLContext.Model.Load and call Transform on your data.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "g.csv")));
+    }
+
+    public sealed class LabelledWideRow
+    {
+        [VectorType(16)]
+        public float[] Features { get; set; } = [];
+
+        [VectorType(4)]
+        public float[] Extra { get; set; } = [];
+
+        public string Label { get; set; } = "";
+    }
+
+    // ML.NET's usual order, the label's key mapping first: the model reads Label before its code, but its code is not
+    // computed from it; the refusal said it was, "computes its code 'Code' from 2 of its input columns, 'Features' and 'Label'".
+    [Fact]
+    public void A_label_mapped_before_the_code_is_named_as_read_before_it_not_as_what_the_code_is_computed_from()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select((l, i) => new LabelledWideRow
+        {
+            Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+            Extra = new float[4],
+            Label = i % 2 == 0 ? "even" : "odd",
+        }).ToArray());
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "keyed.zip"));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "keyed.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Model 'keyed.zip' reads 2 of its input columns up to its code 'Code', 'Features' and 'Label'; featurize feeds a CSV's rows as one column, " +
+            "so it cannot featurize this model: load it with MLContext.Model.Load and call Transform on your data.", error.TrimEnd());
     }
 
     // A model saved with a schema it does not fit (its Features made outside the model, the raw data's schema saved): no

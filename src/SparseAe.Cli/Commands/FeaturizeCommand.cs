@@ -129,13 +129,13 @@ internal static class FeaturizeCommand
     }
 
     // The one column of the input schema that the features are computed from (of a schema with other vectors, or a
-    // text). Of several, the CSV's one column cannot feed them all (a Concatenate of two vectors before the autoencoder):
-    // said with their names.
+    // text). Of several, the CSV's one column cannot feed them all (a Concatenate of two vectors before the autoencoder,
+    // or a label's key mapping, which the code is not computed from but the stages up to it read): said with their names.
     private static string? NeededColumn(DataViewSchema schema, ITransformer features, string modelPath, string outputName)
     {
         var needed = ModelFiles.ColumnsRead(features, schema).Select(c => c.Name).ToArray();
         if (needed.Length > 1)
-            throw new UsageException($"Model '{modelPath}' computes its code '{outputName}' from {needed.Length} of its input columns, " +
+            throw new UsageException($"Model '{modelPath}' reads {needed.Length} of its input columns up to its code '{outputName}', " +
                 $"{string.Join(", ", needed[..^1].Select(n => $"'{n}'"))} and '{needed[^1]}'; featurize feeds a CSV's rows as one column, " +
                 "so it cannot featurize this model: load it with MLContext.Model.Load and call Transform on your data.");
         return needed.Length == 1 ? needed[0] : null;
