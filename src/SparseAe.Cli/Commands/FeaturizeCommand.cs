@@ -49,9 +49,10 @@ internal static class FeaturizeCommand
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
         var (features, after, featureInput, outputName) = ModelFiles.FeatureStage(model, modelPath, outputColumn);
         var source = CliFiles.OpenCsv(csvPath);
-        // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one
-        // float vector of the input schema the zip records, else the column its first transform reads.
-        // A model saved without that schema: the column its first transform reads, if it is ours and says so.
+        // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one float vector of
+        // the input schema the zip records, else the one column the stages up to the code read (ModelFiles.ColumnsRead),
+        // else the column its first transform reads. A model saved without that schema: the column its first transform
+        // reads, if it is ours and says so.
         var inputName = inputSchema is null ? FirstInputColumn(model) ?? throw new UsageException($"{ModelFiles.WithoutInputSchema(modelPath)}, and its first transform, " +
                 $"{ModelFiles.Flatten(model).First().GetType().Name.Split('`')[0]}, is not SparseAe's, so the input column the CSV's rows go into is unknown; save the model with the schema of its input data.")
             : OneVectorColumn(inputSchema) ?? NeededColumn(inputSchema, features, modelPath, outputName) ?? FirstInputColumn(model) ?? featureInput;
