@@ -429,10 +429,12 @@ public class ModelCommandTests
         public string Label { get; set; } = "";
     }
 
-    // ML.NET's usual order, the label's key mapping first: the model reads Label before its code, but its code is not
-    // computed from it; the refusal said it was, "computes its code 'Code' from 2 of its input columns, 'Features' and 'Label'".
+    // ML.NET's usual pipeline maps the label to a key first, for the classifier after the code: the model reads Label
+    // before its code, and featurize, which feeds the CSV's rows as one column, refused it ("reads 2 of its input columns
+    // up to its code 'Code', 'Features' and 'Label'"; first "computes its code 'Code' from ..."), though the code is not
+    // computed from the label. The stages the code is not computed from are left out.
     [Fact]
-    public void A_label_mapped_before_the_code_is_named_as_read_before_it_not_as_what_the_code_is_computed_from()
+    public void A_label_mapped_before_the_code_is_left_out_and_the_model_featurized()
     {
         using var temp = new TempFolder();
         var (dir, csv) = TrainSmall(temp);
@@ -444,12 +446,26 @@ public class ModelCommandTests
             Label = i % 2 == 0 ? "even" : "odd",
         }).ToArray());
         var model = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })).Fit(data);
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }))
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Code", maximumNumberOfIterations: 3))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel")).Fit(data);
         ml.Model.Save(model, data.Schema, Path.Combine(dir, "keyed.zip"));
-        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "keyed.zip", "--csv", "in.csv", "--out", "f.csv");
-        Assert.Equal(2, code);
-        Assert.Equal("error: Model 'keyed.zip' reads 2 of its input columns up to its code 'Code', 'Features' and 'Label'; featurize feeds a CSV's rows as one column, " +
-            "so it cannot featurize this model: load it with MLContext.Model.Load and call Transform on your data.", error.TrimEnd());
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "keyed.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
+        var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
+        var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.Equal(expected, written);
+
+        // A copy of the features that the code is computed from stays in: it is not a stage to leave out.
+        var copied = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.Transforms.CopyColumns("F2", "Features"))
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "F2", HiddenCount = 5, MaxIterations = 5 })).Fit(data);
+        ml.Model.Save(copied, data.Schema, Path.Combine(dir, "copied.zip"));
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "copied.zip", "--csv", "in.csv", "--out", "g.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        expected = copied.Transform(data).GetColumn<float[]>("Code").ToArray();
+        written = File.ReadLines(Path.Combine(dir, "g.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.Equal(expected, written);
     }
 
     // A model saved with a schema it does not fit (its Features made outside the model, the raw data's schema saved): no

@@ -47,7 +47,7 @@ internal static class FeaturizeCommand
     {
         var ml = new MLContext();
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
-        var (features, after, featureInput, outputName) = ModelFiles.FeatureStage(model, modelPath, outputColumn);
+        var (features, after, featureInput, outputName) = ModelFiles.FeatureStage(model, modelPath, outputColumn, inputSchema);
         var source = CliFiles.OpenCsv(csvPath);
         // The CSV's rows go into the pipeline's input column ("Features" when saved by `train`): the one float vector of
         // the input schema the zip records, else the one column the stages up to the code read (ModelFiles.ColumnsRead),

@@ -147,7 +147,8 @@ internal static class ModelFiles
     /// column 'Label'"), but a rescaling of the code in place (NormalizeMinMax) is part of the features, as in the
     /// model's ONNX graph.
     /// </summary>
-    public static (ITransformer Features, ITransformer[] After, string Input, string Output) FeatureStage(ITransformer model, string path, string? column)
+    public static (ITransformer Features, ITransformer[] After, string Input, string Output) FeatureStage(ITransformer model, string path, string? column,
+        DataViewSchema? inputSchema = null)
     {
         var (transformers, last) = FeatureTransformer(model, path, column);
         var (input, output) = transformers[last] switch
@@ -156,8 +157,42 @@ internal static class ModelFiles
             ConvolutionalFeaturizerTransformer conv => (conv.InputColumnName, conv.OutputColumnName),
             var other => throw new System.Diagnostics.UnreachableException($"FeatureTransformer found a {other.GetType().Name}."),
         };
-        var stage = last == 0 ? transformers[0] : new TransformerChain<ITransformer>(transformers[..(last + 1)]);
+        var kept = inputSchema is null ? transformers[..(last + 1)] : Feeding(transformers[..(last + 1)], inputSchema);
+        var stage = kept.Length == 1 ? kept[0] : new TransformerChain<ITransformer>(kept);
         return (stage, transformers[(last + 1)..], input, output);
+    }
+
+    // The transformers of a stage that its last one's code is computed from, the rest left out: ML.NET's usual pipeline
+    // maps the label to a key first (MapValueToKey("Label"), for the classifier after the code), and featurize, which
+    // feeds the CSV's rows as one column, refused it for the label it does not have. Walking back from the last, a
+    // transformer is kept when a column it adds (or replaces) is read by one kept after it (ColumnsRead); the columns it
+    // reads are then needed in turn. The stage whole when that cannot be told (a schema it does not fit).
+    private static ITransformer[] Feeding(ITransformer[] stage, DataViewSchema inputSchema)
+    {
+        var schemas = new DataViewSchema[stage.Length + 1];
+        schemas[0] = inputSchema;
+        try
+        {
+            for (int i = 0; i < stage.Length; i++) schemas[i + 1] = stage[i].GetOutputSchema(schemas[i]);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return stage;
+        }
+        var needed = ColumnsRead(stage[^1], schemas[^2]).Select(c => c.Name).ToHashSet();
+        if (needed.Count == 0) return stage;
+        var kept = new List<ITransformer> { stage[^1] };
+        for (int i = stage.Length - 2; i >= 0; i--)
+        {
+            // ML.NET appends what a transformer adds, a replaced column hiding the old one: the columns past its input's.
+            var added = schemas[i + 1].Where(c => !c.IsHidden && c.Index >= schemas[i].Count).Select(c => c.Name).ToHashSet();
+            if (!added.Overlaps(needed)) continue;
+            kept.Add(stage[i]);
+            needed.ExceptWith(added);
+            needed.UnionWith(ColumnsRead(stage[i], schemas[i]).Select(c => c.Name));
+        }
+        kept.Reverse();
+        return [.. kept];
     }
 
     // The model's transformers in order (chains flattened) and the index of its sparse autoencoder or convolutional
