@@ -468,6 +468,40 @@ public class ModelCommandTests
         Assert.Equal(expected, written);
     }
 
+    // A transform in place before the code (NormalizeMinMax("Features"), ZcaWhitening("Features"), or a replacement of
+    // Features computed from Other) was left out as a stage the code is not computed from, and featurize wrote the code of
+    // the raw features, without a word: ML.NET puts a replacing column right after the one it hides, not after the input's
+    // columns, so it was not counted as added when other columns followed it (Label, past them, was).
+    [Fact]
+    public void A_transform_in_place_before_the_code_stays_in_and_the_features_equal_the_models_code()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select((l, i) => new LabelledWideRow
+        {
+            Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+            Extra = [i, 1, 2, 3],
+            Label = i % 2 == 0 ? "even" : "odd",
+        }).ToArray());
+        var ae = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 });
+        var models = new (string Name, ITransformer Model)[]
+        {
+            ("normalized.zip", ml.Transforms.NormalizeMinMax("Features").Append(ae).Fit(data)),
+            ("keyed.zip", ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.Transforms.NormalizeMinMax("Features")).Append(ae).Fit(data)),
+            ("whitened.zip", ml.Transforms.ZcaWhitening("Features").Append(ae).Fit(data)),
+        };
+        foreach (var (name, model) in models)
+        {
+            ml.Model.Save(model, data.Schema, Path.Combine(dir, name));
+            var (code, _, error) = Cli.Run(dir, "featurize", "--model", name, "--csv", "in.csv", "--out", "f.csv");
+            Assert.True(code == 0, $"{name}: exit {code}: {error}");
+            var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
+            var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            Assert.True(expected.Zip(written).All(p => p.First.SequenceEqual(p.Second)), $"{name}: the features written are not the model's code");
+        }
+    }
+
     // A model saved with a schema it does not fit (its Features made outside the model, the raw data's schema saved): no
     // column can be left out of a schema the model refuses whole, so every column counted as one the code is computed
     // from, and featurize refused it, "computes its code 'Code' from 3 of its input columns, 'Features', 'Extra' and

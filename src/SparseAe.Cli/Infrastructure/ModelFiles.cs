@@ -184,8 +184,7 @@ internal static class ModelFiles
         var kept = new List<ITransformer> { stage[^1] };
         for (int i = stage.Length - 2; i >= 0; i--)
         {
-            // ML.NET appends what a transformer adds, a replaced column hiding the old one: the columns past its input's.
-            var added = schemas[i + 1].Where(c => !c.IsHidden && c.Index >= schemas[i].Count).Select(c => c.Name).ToHashSet();
+            var added = Added(schemas[i], schemas[i + 1]);
             if (!added.Overlaps(needed)) continue;
             kept.Add(stage[i]);
             needed.ExceptWith(added);
@@ -193,6 +192,16 @@ internal static class ModelFiles
         }
         kept.Reverse();
         return [.. kept];
+    }
+
+    // The names of the columns a transformer adds or replaces: those its output holds more columns of, hidden or not, than
+    // its input, since a replaced column stays, hidden. Not "the columns past its input's": ML.NET (and OutputColumns) put
+    // a replacing column right after the one it hides, so NormalizeMinMax("Features") in place was left out, and the
+    // code written was that of the raw features, when other columns followed Features.
+    private static HashSet<string> Added(DataViewSchema input, DataViewSchema output)
+    {
+        var before = input.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.Count());
+        return output.GroupBy(c => c.Name).Where(g => g.Count() > before.GetValueOrDefault(g.Key)).Select(g => g.Key).ToHashSet();
     }
 
     // The model's transformers in order (chains flattened) and the index of its sparse autoencoder or convolutional
