@@ -502,6 +502,33 @@ public class ModelCommandTests
         }
     }
 
+    // What follows the autoencoder and replaces its code (a Concatenate of the code and the normalized features, FN) runs
+    // as far as the CSV feeds it: FN's normalizer, which the autoencoder does not read, was left out, so the Concatenate
+    // found no FN and featurize wrote the autoencoder's 5 values, not the model's Code of 21, though it wrote those before.
+    [Fact]
+    public void A_stage_that_what_replaces_the_code_reads_stays_in()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select((l, i) => new LabelledWideRow
+        {
+            Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+            Extra = [i, 1, 2, 3],
+            Label = i % 2 == 0 ? "even" : "odd",
+        }).ToArray());
+        var model = ml.Transforms.NormalizeMinMax("FN", "Features")
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }))
+            .Append(ml.Transforms.Concatenate("Code", "Code", "FN")).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "joined.zip"));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "joined.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 50 rows of 21 features", output);
+        var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
+        var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.Equal(expected, written);
+    }
+
     // A model saved with a schema it does not fit (its Features made outside the model, the raw data's schema saved): no
     // column can be left out of a schema the model refuses whole, so every column counted as one the code is computed
     // from, and featurize refused it, "computes its code 'Code' from 3 of its input columns, 'Features', 'Extra' and

@@ -157,41 +157,60 @@ internal static class ModelFiles
             ConvolutionalFeaturizerTransformer conv => (conv.InputColumnName, conv.OutputColumnName),
             var other => throw new System.Diagnostics.UnreachableException($"FeatureTransformer found a {other.GetType().Name}."),
         };
-        var kept = inputSchema is null ? transformers[..(last + 1)] : Feeding(transformers[..(last + 1)], inputSchema);
+        var kept = inputSchema is null ? transformers[..(last + 1)] : Feeding(transformers, last, output, inputSchema);
         var stage = kept.Length == 1 ? kept[0] : new TransformerChain<ITransformer>(kept);
         return (stage, transformers[(last + 1)..], input, output);
     }
 
-    // The transformers of a stage that its last one's code is computed from, the rest left out: ML.NET's usual pipeline
-    // maps the label to a key first (MapValueToKey("Label"), for the classifier after the code), and featurize, which
-    // feeds the CSV's rows as one column, refused it for the label it does not have. Walking back from the last, a
-    // transformer is kept when a column it adds (or replaces) is read by one kept after it (ColumnsRead); the columns it
-    // reads are then needed in turn. The stage whole when that cannot be told (a schema it does not fit).
-    private static ITransformer[] Feeding(ITransformer[] stage, DataViewSchema inputSchema)
+    // The transformers up to the last'th (the autoencoder) that its code is computed from, the rest left out: ML.NET's
+    // usual pipeline maps the label to a key first (MapValueToKey("Label"), for the classifier after the code), and
+    // featurize, which feeds the CSV's rows as one column, refused it for the label it does not have. Walking back from
+    // the model's end, a transformer is kept when a column it adds (or replaces) is needed: the code, then what the
+    // kept ones read (ColumnsRead). What follows the autoencoder is not kept here (featurize runs it as far as the CSV
+    // feeds it), but what replaces the code counts: a Concatenate of the code and a normalized copy of the features needs
+    // that copy's normalizer. The stage whole when that cannot be told (a schema it does not fit).
+    private static ITransformer[] Feeding(ITransformer[] transformers, int last, string code, DataViewSchema inputSchema)
     {
-        var schemas = new DataViewSchema[stage.Length + 1];
-        schemas[0] = inputSchema;
+        var stage = transformers[..(last + 1)];
+        var schemas = new List<DataViewSchema> { inputSchema };
         try
         {
-            for (int i = 0; i < stage.Length; i++) schemas[i + 1] = stage[i].GetOutputSchema(schemas[i]);
+            foreach (var t in stage) schemas.Add(t.GetOutputSchema(schemas[^1]));
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             return stage;
         }
-        var needed = ColumnsRead(stage[^1], schemas[^2]).Select(c => c.Name).ToHashSet();
-        if (needed.Count == 0) return stage;
-        var kept = new List<ITransformer> { stage[^1] };
-        for (int i = stage.Length - 2; i >= 0; i--)
+        var read = ColumnsRead(stage[^1], schemas[last]).Select(c => c.Name).ToArray();
+        if (read.Length == 0) return stage;
+        // What follows, as far as its schemas can be told.
+        try
         {
-            var added = Added(schemas[i], schemas[i + 1]);
-            if (!added.Overlaps(needed)) continue;
-            kept.Add(stage[i]);
-            needed.ExceptWith(added);
-            needed.UnionWith(ColumnsRead(stage[i], schemas[i]).Select(c => c.Name));
+            foreach (var t in transformers[(last + 1)..]) schemas.Add(t.GetOutputSchema(schemas[^1]));
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+        }
+        var needed = new HashSet<string> { code };
+        for (int i = schemas.Count - 2; i > last; i--)
+            Need(transformers[i], schemas[i], schemas[i + 1], needed);
+        needed.ExceptWith(Added(schemas[last], schemas[last + 1]));
+        needed.UnionWith(read);
+        var kept = new List<ITransformer> { stage[^1] };
+        for (int i = last - 1; i >= 0; i--)
+            if (Need(stage[i], schemas[i], schemas[i + 1], needed)) kept.Add(stage[i]);
         kept.Reverse();
         return [.. kept];
+    }
+
+    // Whether the transformer adds (or replaces) a needed column; if so, the columns it reads are needed in its place.
+    private static bool Need(ITransformer transformer, DataViewSchema input, DataViewSchema output, HashSet<string> needed)
+    {
+        var added = Added(input, output);
+        if (!added.Overlaps(needed)) return false;
+        needed.ExceptWith(added);
+        needed.UnionWith(ColumnsRead(transformer, input).Select(c => c.Name));
+        return true;
     }
 
     // The names of the columns a transformer adds or replaces: those its output holds more columns of, hidden or not, than
