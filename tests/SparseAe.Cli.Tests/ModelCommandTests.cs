@@ -347,7 +347,7 @@ public class ModelCommandTests
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
         var expected = model.First().Transform(data).GetColumn<float[]>("Code").ToArray();
-        var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var written = Written(dir, "f.csv");
         Assert.Equal(expected, written);
     }
 
@@ -405,7 +405,7 @@ public class ModelCommandTests
         Assert.True(code == 0, $"exit {code}: {error}");
         Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
         var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
-        var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var written = Written(dir, "f.csv");
         Assert.Equal(expected, written);
 
         // The code of both vectors, concatenated: a CSV's rows are one column.
@@ -417,6 +417,19 @@ public class ModelCommandTests
             "so it cannot featurize this model: load it with MLContext.Model.Load and call Transform on your data.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "g.csv")));
     }
+
+    // The features a featurize run wrote, its header skipped.
+    private static float[][] Written(string dir, string name)
+        => File.ReadLines(Path.Combine(dir, name)).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+
+    // TrainSmall's rows as a model's training data holds them: with 4 other values and a label (even, odd).
+    private static IDataView LabelledWideData(MLContext ml, string csv)
+        => ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select((l, i) => new LabelledWideRow
+        {
+            Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+            Extra = [i, 1, 2, 3],
+            Label = i % 2 == 0 ? "even" : "odd",
+        }).ToArray());
 
     public sealed class LabelledWideRow
     {
@@ -439,12 +452,7 @@ public class ModelCommandTests
         using var temp = new TempFolder();
         var (dir, csv) = TrainSmall(temp);
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select((l, i) => new LabelledWideRow
-        {
-            Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
-            Extra = new float[4],
-            Label = i % 2 == 0 ? "even" : "odd",
-        }).ToArray());
+        var data = LabelledWideData(ml, csv);
         var model = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Code", maximumNumberOfIterations: 3))
@@ -454,7 +462,7 @@ public class ModelCommandTests
         Assert.True(code == 0, $"exit {code}: {error}");
         Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
         var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
-        var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var written = Written(dir, "f.csv");
         Assert.Equal(expected, written);
 
         // A copy of the features that the code is computed from stays in: it is not a stage to leave out.
@@ -464,7 +472,7 @@ public class ModelCommandTests
         (code, _, error) = Cli.Run(dir, "featurize", "--model", "copied.zip", "--csv", "in.csv", "--out", "g.csv");
         Assert.True(code == 0, $"exit {code}: {error}");
         expected = copied.Transform(data).GetColumn<float[]>("Code").ToArray();
-        written = File.ReadLines(Path.Combine(dir, "g.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        written = Written(dir, "g.csv");
         Assert.Equal(expected, written);
     }
 
@@ -478,12 +486,7 @@ public class ModelCommandTests
         using var temp = new TempFolder();
         var (dir, csv) = TrainSmall(temp);
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select((l, i) => new LabelledWideRow
-        {
-            Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
-            Extra = [i, 1, 2, 3],
-            Label = i % 2 == 0 ? "even" : "odd",
-        }).ToArray());
+        var data = LabelledWideData(ml, csv);
         var ae = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 });
         var models = new (string Name, ITransformer Model)[]
         {
@@ -497,7 +500,7 @@ public class ModelCommandTests
             var (code, _, error) = Cli.Run(dir, "featurize", "--model", name, "--csv", "in.csv", "--out", "f.csv");
             Assert.True(code == 0, $"{name}: exit {code}: {error}");
             var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
-            var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            var written = Written(dir, "f.csv");
             Assert.True(expected.Zip(written).All(p => p.First.SequenceEqual(p.Second)), $"{name}: the features written are not the model's code");
         }
     }
@@ -511,12 +514,7 @@ public class ModelCommandTests
         using var temp = new TempFolder();
         var (dir, csv) = TrainSmall(temp);
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select((l, i) => new LabelledWideRow
-        {
-            Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
-            Extra = [i, 1, 2, 3],
-            Label = i % 2 == 0 ? "even" : "odd",
-        }).ToArray());
+        var data = LabelledWideData(ml, csv);
         var model = ml.Transforms.NormalizeMinMax("FN", "Features")
             .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }))
             .Append(ml.Transforms.Concatenate("Code", "Code", "FN")).Fit(data);
@@ -525,7 +523,7 @@ public class ModelCommandTests
         Assert.True(code == 0, $"exit {code}: {error}");
         Assert.Contains("wrote f.csv: 50 rows of 21 features", output);
         var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
-        var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var written = Written(dir, "f.csv");
         Assert.Equal(expected, written);
     }
 
@@ -551,7 +549,7 @@ public class ModelCommandTests
         Assert.True(code == 0, $"exit {code}: {error}");
         Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
         var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
-        var written = File.ReadLines(Path.Combine(dir, "f.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var written = Written(dir, "f.csv");
         Assert.Equal(expected, written);
     }
 
@@ -585,7 +583,7 @@ public class ModelCommandTests
         var model = ml.Model.Load(Path.Combine(dir, "library.zip"), out _);
         var rows = File.ReadLines(Path.Combine(dir, "in.csv")).Select(l => new Row { Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() }).ToArray();
         var expected = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Code1").ToArray();
-        var written = File.ReadLines(Path.Combine(dir, "f1.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var written = Written(dir, "f1.csv");
         Assert.Equal(expected, written);
         (code, output, error) = Cli.Run(dir, "show", "--model", "library.zip", "--filters", "f1.png", "--output-column", "Code1");
         Assert.True(code == 0, $"exit {code}: {error}");
