@@ -47,15 +47,19 @@ internal static class ModelFiles
     }
 
     private static bool Accepts(ITransformer transformer, IEnumerable<DataViewSchema.Column> columns)
+        => OutputSchemaOrNull(transformer, SchemaOf(columns)) is not null;
+
+    // The transformer's output schema for input, or null where it refuses input (a column missing or of the wrong type:
+    // ML.NET's schema checks throw ArgumentException or InvalidOperationException).
+    private static DataViewSchema? OutputSchemaOrNull(ITransformer transformer, DataViewSchema input)
     {
         try
         {
-            transformer.GetOutputSchema(SchemaOf(columns));
-            return true;
+            return transformer.GetOutputSchema(input);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            return false;
+            return null;
         }
     }
 
@@ -173,24 +177,15 @@ internal static class ModelFiles
     {
         var stage = transformers[..(last + 1)];
         var schemas = new List<DataViewSchema> { inputSchema };
-        try
+        // The stage's schemas, each transformer's input and output, then what follows as far as its schemas can be told.
+        foreach (var t in transformers)
         {
-            foreach (var t in stage) schemas.Add(t.GetOutputSchema(schemas[^1]));
+            if (OutputSchemaOrNull(t, schemas[^1]) is not { } output) break;
+            schemas.Add(output);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            return stage;
-        }
+        if (schemas.Count <= last + 1) return stage;
         var read = ColumnsRead(stage[^1], schemas[last]).Select(c => c.Name).ToArray();
         if (read.Length == 0) return stage;
-        // What follows, as far as its schemas can be told.
-        try
-        {
-            foreach (var t in transformers[(last + 1)..]) schemas.Add(t.GetOutputSchema(schemas[^1]));
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-        }
         var needed = new HashSet<string> { code };
         for (int i = schemas.Count - 2; i > last; i--)
             Need(transformers[i], schemas[i], schemas[i + 1], needed);
