@@ -128,6 +128,34 @@ public class AutoencoderTrainingTests
         Assert.Equal(11, stream.Read);
     }
 
+    // A source that says its rows: more Adam steps than the step count holds are refused before any row is read,
+    // not after hours of training ended in NaN weights (see OptimizerTests). Rows count up by BatchSize, rounded up.
+    [Theory]
+    [InlineData(1L << 31, 1, 1, "2147483648")]
+    [InlineData(10_000_001L, 16, 3_436, "2147503436")]
+    public void Adam_steps_beyond_the_step_count_are_refused_before_training(long rows, int batchSize, int epochs, string steps)
+    {
+        var stream = new CountedStream(new float[8 * 4], 4, 8);
+        var source = new Undercounted(stream, rows);
+        var settings = new TrainerSettings { HiddenCount = 2, Epochs = epochs, BatchSize = batchSize, Seed = 3, Threads = 1, Optimizer = OptimizerKind.Adam, ShufflePoolRows = 16 };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => AutoencoderTraining.Run(source, settings));
+        Assert.Equal("Epochs", e.ParamName);
+        Assert.StartsWith($"Epochs is {epochs}, but {epochs} passes over the {rows} rows of the training data in mini-batches of {batchSize} " +
+            $"are {steps} Adam steps, more than the 2147483647 a model counts (it saves its step count as an int32); raise BatchSize or lower Epochs.", e.Message);
+        Assert.Equal(0, stream.Read);
+    }
+
+    // The boundary: exactly int.MaxValue steps are within the count. The source says int.MaxValue rows and gives 4,
+    // so the run goes on past the check and trains on those (a source that gives fewer rows than it said is read as it is).
+    [Fact]
+    public void Adam_steps_up_to_the_step_count_pass_the_check()
+    {
+        var stream = new CountedStream(Enumerable.Range(0, 8 * 4).Select(i => (i % 7) / 7f).ToArray(), 4, 8);
+        var settings = new TrainerSettings { HiddenCount = 2, Epochs = 1, BatchSize = 1, Seed = 3, Threads = 1, Optimizer = OptimizerKind.Adam, ShufflePoolRows = 16 };
+        var result = AutoencoderTraining.Run(new Undercounted(stream, int.MaxValue), settings);
+        Assert.Equal(4, result.Summary.Iterations);
+    }
+
     private sealed class Undercounted(IRowSource inner, long said) : IRowSource
     {
         public int VectorSize => inner.VectorSize;

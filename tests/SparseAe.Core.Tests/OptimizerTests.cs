@@ -188,6 +188,24 @@ public class OptimizerTests
         Assert.Contains("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(2, 0)).Message);
     }
 
+    // The step count is an int (the model saves it as one): past it, t wrapped to -2^31, b^t became infinite and the
+    // step size NaN, so every weight turned NaN and the run ended in "the cost became NaN ... try a smaller LearningRate".
+    [Fact]
+    public void Adam_refuses_a_step_beyond_the_most_it_counts_and_leaves_theta_alone()
+    {
+        float[] theta = [1f, -2f];
+        var adam = new Adam(2, learningRate: 0.1) { Steps = int.MaxValue - 1 };
+        adam.Step(theta, new[] { 4f, -0.5f });
+        Assert.Equal(int.MaxValue, adam.Steps);
+        Assert.True(float.IsFinite(theta[0]) && float.IsFinite(theta[1]));
+        float[] before = [.. theta];
+        var e = Assert.Throws<InvalidOperationException>(() => adam.Step(theta, new[] { 4f, -0.5f }));
+        Assert.Equal("Adam has taken 2147483647 steps, the most it counts (a model saves its step count as an int32); " +
+            "train with a larger BatchSize or fewer Epochs.", e.Message);
+        Assert.Equal(before, theta);
+        Assert.Equal(int.MaxValue, adam.Steps);
+    }
+
     // Every length up to three 512-bit vectors and one more, so the vector loops of each width and the
     // plain-float tail all run: three steps against the paper's update in double.
     [Theory]

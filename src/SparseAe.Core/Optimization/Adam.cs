@@ -48,8 +48,11 @@ internal sealed class Adam
     public double Beta2 { get; }
     public double Epsilon { get; }
 
-    /// <summary>Steps taken.</summary>
-    public int Steps => _t;
+    /// <summary>The most steps Adam counts.</summary>
+    internal const int MaxSteps = int.MaxValue;
+
+    /// <summary>Steps taken (set only to resume a count, as the tests do to reach its end).</summary>
+    public int Steps { get => _t; init => _t = value; }
 
     /// <summary>
     /// Whether the last step made a second moment v infinite: a gradient past sqrt(float.MaxValue), about 1.84e19,
@@ -89,6 +92,10 @@ internal sealed class Adam
     {
         if (thetaLength != _m.Length || gradientLength != _m.Length)
             throw new ArgumentException($"theta and gradient must hold {_m.Length} values, but hold {thetaLength} and {gradientLength}.");
+        // t is an int (a model saves it as one); past its end t wrapped negative, b^t became infinite and every weight NaN.
+        if (_t == MaxSteps)
+            throw new InvalidOperationException($"Adam has taken {MaxSteps} steps, the most it counts (a model saves its step count as an int32); " +
+                "train with a larger BatchSize or fewer Epochs.");
         _t++;
         return (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, _t)) / (1 - Math.Pow(Beta1, _t)));
     }
