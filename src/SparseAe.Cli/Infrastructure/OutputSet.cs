@@ -28,8 +28,15 @@ internal sealed class OutputSet : IDisposable
     /// </summary>
     public void Commit()
     {
+        var written = new List<string>();
         foreach (var (flag, path, file) in _staged.Where(o => o.File.IsDevice))
-            CliFiles.Write(flag, path, file.Commit, _staged.Count > 1 ? "no output was replaced" : null);
+        {
+            // A device written has its bytes: "no output was replaced" would be true of the files only.
+            CliFiles.Write(flag, path, file.Commit, _staged.Count == 1 ? null
+                : written.Count == 0 ? "no output was replaced"
+                : $"no file was replaced, but {string.Join(", ", written)} {(written.Count == 1 ? "was" : "were")} written");
+            written.Add($"{flag} '{path}'");
+        }
         var renamed = new List<string>();
         foreach (var (flag, path, file) in _staged.Where(o => !o.File.IsDevice))
         {

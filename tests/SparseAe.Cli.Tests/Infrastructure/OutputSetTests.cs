@@ -84,6 +84,23 @@ public class OutputSetTests
         Assert.Empty(Directory.GetFiles(dir, ".*"));
     }
 
+    // Two devices: the second failed after the first had its bytes, and the message said "no output was replaced",
+    // which is true of the files only.
+    [Fact]
+    public void A_device_that_fails_after_another_was_written_names_the_one_written()
+    {
+        if (!File.Exists("/dev/full") || !File.Exists("/dev/null")) return;
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("m.zip"), "old model");
+        using var set = new OutputSet();
+        set.Add("--model", dir.File("m.zip"), s => s.Write("new model"u8));
+        set.Add("--filters", "/dev/null", s => s.Write("filters"u8));
+        set.Add("--curve", "/dev/full", s => s.Write("a curve"u8));
+        var e = Assert.Throws<UsageException>(set.Commit);
+        Assert.Equal("--curve '/dev/full' cannot be written: No space left on device; no file was replaced, but --filters '/dev/null' was written.", e.Message);
+        Assert.Equal("old model", File.ReadAllText(dir.File("m.zip")));
+    }
+
     [Fact]
     public void A_rename_that_fails_part_way_names_the_outputs_it_had_replaced()
     {
