@@ -47,7 +47,13 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         var column = InputColumnRules.Find(input.Schema, nameof(input), InputName, pixels, ConvolutionalFeaturizerTransformer.PixelsRule(o.ImageHeight, o.ImageWidth));
         ConvolutionalFeaturizerTransformer.CheckImageShape(column, o.ImageHeight, o.ImageWidth, nameof(input));
         using var channel = _host.Start("Convolutional features");
-        void CheckAlive() => HostAccess.CheckAlive(_host);
+        // Both cancellation signals, as training checks them: the token stopped only the training, after every image was
+        // read and the patches' ZCA fitted, where MLContext.CancelExecution stopped those too.
+        void CheckAlive()
+        {
+            o.Autoencoder.CancellationToken.ThrowIfCancellationRequested();
+            HostAccess.CheckAlive(_host);
+        }
         // The images are held whole, 4 bytes a pixel, beside the patches sampled from them: checked before they are read
         // when the view says how many, else as they arrive. 300,000 images of 28x28 under a 512 MB heap limit ended in a
         // bare OutOfMemoryException in the read.
