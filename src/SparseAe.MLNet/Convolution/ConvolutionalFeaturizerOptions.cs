@@ -5,11 +5,11 @@ namespace SparseAe.MLNet;
 /// <summary>Options of <see cref="ConvolutionalFeaturizerEstimator"/>. Defaults come from <see cref="Defaults"/>.</summary>
 public sealed class ConvolutionalFeaturizerOptions
 {
-    /// <summary>The pooled features column: a vector of (pooling regions) * HiddenCount Single values, twice
+    /// <summary>The pooled features column (default "Features"): a vector of (pooling regions) * HiddenCount Single values, twice
     /// as many with <see cref="FeatureEncodingKind.SoftThreshold"/> (its two polarities).</summary>
     public string OutputColumnName { get; set; } = "Features";
 
-    /// <summary>The image column: a known-size vector of ImageHeight * ImageWidth Single, one grey plane, row-major; null means
+    /// <summary>The image column (default "Pixels"): a known-size vector of ImageHeight * ImageWidth Single, one grey plane, row-major; null means
     /// <see cref="OutputColumnName"/> (the features then replace the images), as in the other options. ML.NET's ExtractPixels
     /// gives planes x height x width (3 colour planes by default, which are refused by their size): extract one plane, after
     /// ConvertToGrayscale, for a 1 x ImageHeight x ImageWidth column; a column whose type gives its dimensions must give these.
@@ -18,10 +18,10 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <see cref="ZcaEpsilon"/> and <see cref="SoftThreshold"/>.</summary>
     public string? InputColumnName { get; set; } = "Pixels";
 
-    /// <summary>Rows of pixels in every image.</summary>
+    /// <summary>Rows of pixels in every image, 1..65,536; no default (0 is refused): it must be set.</summary>
     public int ImageHeight { get; set; }
 
-    /// <summary>Columns of pixels in every image.</summary>
+    /// <summary>Columns of pixels in every image, 1..65,536; no default (0 is refused): it must be set.</summary>
     public int ImageWidth { get; set; }
 
     /// <summary>Patch side P; the autoencoder has P*P inputs.</summary>
@@ -62,7 +62,9 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <summary>Random patches sampled from the training images to fit ZCA and the autoencoder.</summary>
     public int PatchCount { get; set; } = Defaults.ConvolutionPatches;
 
-    /// <summary>How the patch autoencoder is trained; its <see cref="AutoencoderTrainingOptions.Seed"/> also draws the patches.</summary>
+    /// <summary>How the patch autoencoder is trained; its <see cref="AutoencoderTrainingOptions.Seed"/> also draws the patches.
+    /// Its <see cref="AutoencoderTrainingOptions.Activation"/> must be the sigmoid (the featurizer's encodings are the
+    /// sigmoid code and the soft threshold of W1 x + b1); its CancellationToken stops the whole Fit, as MLContext's does.</summary>
     public AutoencoderTrainingOptions Autoencoder { get; set; } = new();
 
     /// <summary>A copy, with its own copy of <see cref="Autoencoder"/>: an estimator keeps its own.</summary>

@@ -12,7 +12,8 @@ namespace SparseAe.MLNet;
 /// <summary>
 /// Fits ZCA whitening on a known-size vector column of Single: y = W (x - mu) with
 /// W = U diag(1/sqrt(s + epsilon)) U^T from the covariance's eigendecomposition (see
-/// <see cref="ZcaWhitening"/>). Every row is read into memory once to estimate the covariance.
+/// <see cref="ZcaWhitening"/>). Every row is read once and held in memory to estimate the covariance, or, with
+/// maximumRows, a seeded uniform random sample of that many of them is held.
 /// </summary>
 public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
 {
