@@ -16,8 +16,8 @@ public static class RowSourceCatalog
     /// <param name="source">The rows.</param>
     /// <param name="columnName">The vector column's name.</param>
     /// <param name="rowCount">
-    /// The number of rows if known (reported by GetRowCount), else null. ML.NET trusts it (Cache reads that many rows),
-    /// so a cursor whose source has other than this many throws, naming both.
+    /// The number of rows if known (reported by GetRowCount), else null: the source's own <c>RowCount</c> then. ML.NET
+    /// trusts it (Cache reads that many rows), so a cursor whose source has other than this many throws, naming both.
     /// </param>
     public static IDataView LoadFromRowSource(this DataOperationsCatalog catalog, IRowSource source,
         string columnName = "Features", long? rowCount = null)
@@ -31,6 +31,6 @@ public static class RowSourceCatalog
             throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"rowCount must be null or at least 0, but is {rowCount}.");
         if (rowCount is not null && source.RowCount is { } known && rowCount != known)
             throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"rowCount must be null or the source's {known} rows (its RowCount), but is {rowCount}.");
-        return new RowSourceDataView(source, columnName, rowCount);
+        return new RowSourceDataView(source, columnName, rowCount ?? source.RowCount, countGiven: rowCount is not null);
     }
 }

@@ -155,6 +155,29 @@ public class RowSourceDataViewTests
         Assert.Equal(4, right.GetColumn<float[]>("Patch").Count());
     }
 
+    // Without rowCount the view reported no count even when the source said its rows (an ArrayRowSource of 10 rows gave
+    // GetRowCount() == null), so ML.NET and the trainers could not use it: L-BFGS read a view too large for it before
+    // refusing it. The source's RowCount is now the view's, and checked as a rowCount given is.
+    [Fact]
+    public void Without_rowCount_the_view_reports_the_source_s_RowCount_and_checks_it()
+    {
+        var ml = new MLContext(seed: 1);
+        Assert.Equal(10, ml.Data.LoadFromRowSource(new ArrayRowSource(new float[30], 10, 3), "Patch").GetRowCount());
+        Assert.Null(ml.Data.LoadFromRowSource(new GeneratedRows(10, 3), "Patch").GetRowCount());
+
+        var lying = ml.Data.LoadFromRowSource(new SaysRows(new GeneratedRows(5, 3), 10), "Patch");
+        Assert.Equal(10, lying.GetRowCount());
+        var e = Assert.Throws<InvalidDataException>(() => lying.GetColumn<float[]>("Patch").Count());
+        Assert.Equal("The row source SaysRows has 5 rows, but its RowCount says 10; a source's RowCount must be the rows each pass gives, or null when it does not know them.", e.Message);
+    }
+
+    private sealed class SaysRows(GeneratedRows inner, long said) : IRowSource
+    {
+        public int VectorSize => inner.VectorSize;
+        public IRowReader OpenPass(int pass) => inner.OpenPass(pass);
+        public long? RowCount => said;
+    }
+
     // Rows 0, 1, 2, ... with row `failAt` refused as a CSV's bad line is: part of it written, then an exception, and
     // the reader goes on with the next row if asked again.
     private sealed class FailingRows(int rows, int failAt) : IRowSource

@@ -13,11 +13,14 @@ internal sealed class RowSourceDataView : IDataView
 {
     private readonly IRowSource _source;
     private readonly long? _rowCount;
+    private readonly bool _countGiven;
 
-    public RowSourceDataView(IRowSource source, string columnName, long? rowCount)
+    /// <param name="countGiven">Whether <paramref name="rowCount"/> is LoadFromRowSource's rowCount rather than the source's own RowCount (for the message when the rows differ).</param>
+    public RowSourceDataView(IRowSource source, string columnName, long? rowCount, bool countGiven)
     {
         _source = source;
         _rowCount = rowCount;
+        _countGiven = countGiven;
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(columnName, new VectorDataViewType(NumberDataViewType.Single, source.VectorSize));
         Schema = builder.ToSchema();
@@ -83,7 +86,7 @@ internal sealed class RowSourceDataView : IDataView
 
         private string SourceName => _parent._source.Description ?? _parent._source.GetType().Name;
 
-        // The rows are checked against the rowCount given, which GetRowCount reports and ML.NET trusts: Cache read
+        // The rows are checked against the rowCount given (or the source's own), which GetRowCount reports and ML.NET trusts: Cache read
         // only that many (10 rows said to be 4 were cached as 4, silently) or indexed past the rows it got. At the
         // last row counted the source is asked for one more, since a consumer that trusts the count asks no further.
         private bool Next()
@@ -110,8 +113,9 @@ internal sealed class RowSourceDataView : IDataView
         private float[]? _peek;
 
         private InvalidDataException CountMismatch(string rows)
-            => new($"The row source {SourceName} has {rows} rows, but LoadFromRowSource's rowCount says {_parent._rowCount}; " +
-                   "give the source's number of rows, or null when it is not known.");
+            => new($"The row source {SourceName} has {rows} rows, but " + (_parent._countGiven
+                ? $"LoadFromRowSource's rowCount says {_parent._rowCount}; give the source's number of rows, or null when it is not known."
+                : $"its RowCount says {_parent._rowCount}; a source's RowCount must be the rows each pass gives, or null when it does not know them."));
 
         private void CheckRow(string column)
         {
