@@ -41,7 +41,14 @@ public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count,
     }
 
     /// <summary>Image <paramref name="index"/>'s Height * Width pixels, a view into <see cref="Pixels"/>.</summary>
-    public ReadOnlySpan<float> Image(int index) => Pixels.AsSpan(index * Height * Width, Height * Width);
+    /// <exception cref="ArgumentOutOfRangeException">index is outside [0, Count).</exception>
+    public ReadOnlySpan<float> Image(int index)
+    {
+        if ((uint)index >= (uint)Count)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"IdxLabelledImages: image index must be in [0, {Count}), but is {index}.");
+        int size = Height * Width;
+        return Pixels.AsSpan(index * size, size);
+    }
 
     private static string Shape(IdxFile file) => $"[{string.Join(", ", file.Dimensions)}]";
 

@@ -35,6 +35,18 @@ public sealed class IdxLabelledImagesTests : IDisposable
         Assert.Equal(4 / 255f, set.Image(1)[3]);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(2)]
+    [InlineData(int.MaxValue)]
+    public void An_image_index_outside_the_set_names_the_range_and_the_index(int index)
+    {
+        var set = IdxLabelledImages.Read(Folder(TwoImages, TwoLabels), "train");
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => set.Image(index));
+        Assert.Equal("index", e.ParamName);
+        Assert.Contains($"must be in [0, 2), but is {index}", e.Message);
+    }
+
     [Fact]
     public void Each_broken_rule_of_the_labels_names_the_file_and_what_it_holds()
     {
