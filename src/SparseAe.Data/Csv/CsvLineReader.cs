@@ -3,7 +3,8 @@ namespace SparseAe.Data.Csv;
 /// <summary>
 /// Lines as <see cref="TextReader.ReadLine"/> splits them ('\n', '\r' or "\r\n"), into one buffer that
 /// grows with the characters present up to <see cref="VectorCsv.MaxLineLength"/>. ReadLine has no limit: a line
-/// of 1.1 GB allocated 8.6 GB before an OutOfMemoryException.
+/// of 1.1 GB allocated 8.6 GB before an OutOfMemoryException. A byte order mark left at the start of the
+/// text as U+FEFF (Encoding.UTF8.GetString keeps it) is skipped: it is no part of the first field.
 /// </summary>
 internal sealed class CsvLineReader(TextReader reader)
 {
@@ -11,6 +12,7 @@ internal sealed class CsvLineReader(TextReader reader)
     private char[] _line = new char[1 << 10];
     private int _position, _end, _length;
     private bool _afterCarriageReturn;   // a '\n' right after a '\r' ends no new line
+    private bool _atStart = true;        // nothing read yet: a U+FEFF here is a byte order mark
 
     /// <summary>The line read by the last <see cref="Next"/>, without its line break.</summary>
     public ReadOnlySpan<char> Current => _line.AsSpan(0, _length);
@@ -29,6 +31,11 @@ internal sealed class CsvLineReader(TextReader reader)
                 _end = reader.Read(_block, 0, _block.Length);
                 _position = 0;
                 if (_end == 0) return any;
+                if (_atStart)
+                {
+                    _atStart = false;
+                    if (_block[0] == '\uFEFF') { _position++; continue; }
+                }
             }
             if (_afterCarriageReturn)
             {

@@ -13,7 +13,7 @@ namespace SparseAe.Data.Csv;
 /// pandas' files (",0,1,2" with the index, "0,1,...,label"); a first row with a typo ("O,0.5,...") reads
 /// as a header too, so a caller that must not lose a row checks <see cref="IsNumber"/> on the returned
 /// names (the CLI warns). Header names may be wrapped in double quotes, but fields cannot contain commas (this is not RFC 4180 CSV:
-/// no quoting of values). A line may have at most <see cref="MaxLineLength"/> characters. Blank lines are skipped; spaces around a value are allowed. A number is
+/// no quoting of values). A line may have at most <see cref="MaxLineLength"/> characters. Blank lines are skipped; spaces around a value are allowed; a byte order mark at the start (U+FEFF, also in text given as a TextReader) is skipped. A number is
 /// anything <see cref="float.Parse(string, NumberStyles, IFormatProvider)"/> accepts with
 /// <see cref="NumberStyles.Float"/> and the invariant culture, including NaN and (-)Infinity, which
 /// <see cref="Write(TextWriter, float[], int, int, string[])"/> writes; a finite number too large for

@@ -39,6 +39,19 @@ public class VectorCsvTests
     }
 
     [Fact]
+    public void A_byte_order_mark_left_in_the_text_is_not_part_of_the_first_field()
+    {
+        // Encoding.UTF8.GetString keeps a file's BOM as U+FEFF: the first row was taken for a header
+        // ("\uFEFF1" is no number) and lost, or the header's first name kept the invisible character.
+        var (data, rows, _) = Read("\uFEFF1,2\n3,4\n", out var header);
+        Assert.Null(header);
+        Assert.Equal(2, rows);
+        Assert.Equal([1f, 2, 3, 4], data);
+        Read("\uFEFFlabel,p0\n1,2\n", out header);
+        Assert.Equal(["label", "p0"], header!);
+    }
+
+    [Fact]
     public void Header_only_is_zero_rows()
     {
         var (data, rows, columns) = Read("x,y,z\n", out var header);
