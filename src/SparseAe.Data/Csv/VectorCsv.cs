@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using SparseAe.Persistence;
 
 namespace SparseAe.Data.Csv;
 
@@ -69,14 +69,18 @@ public static class VectorCsv
     /// </summary>
     public const int MaxLineLength = 1 << 26;
 
-    /// <summary>Writes (rows, columns) row-major <paramref name="data"/> to <paramref name="path"/>, under <paramref name="header"/> if given.</summary>
+    /// <summary>
+    /// Writes (rows, columns) row-major <paramref name="data"/> to <paramref name="path"/>, under <paramref name="header"/> if given,
+    /// as UTF-8 without a byte order mark, all or nothing (<see cref="AtomicFile"/>): a failure leaves the old file as it was.
+    /// </summary>
     /// <exception cref="ArgumentException">The shape does not match the data, or a header name is unusable (see the other overload).</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException"><paramref name="path"/> is a folder, or no file can be made in its folder.</exception>
     public static void Write(string path, float[] data, int rows, int columns, string[]? header = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Check(data, rows, columns, header);
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        Write(writer, data, rows, columns, header);
+        AtomicFile.WriteText(path, writer => Write(writer, data, rows, columns, header));
     }
 
     /// <summary>

@@ -221,6 +221,31 @@ public class VectorCsvTests
         }
     }
 
+    [Fact]
+    public void Writing_to_a_folder_or_into_a_missing_one_names_the_path_and_the_problem()
+    {
+        // Was "Access to the path '...' is denied." for a folder, and .NET's "Could not find a part of the path".
+        using var temp = new TempFolder();
+        var folder = temp.NewFolder();
+        var e = Assert.Throws<IOException>(() => VectorCsv.Write(folder, [1f], 1, 1));
+        Assert.Equal($"Cannot write '{folder}': it is a folder.", e.Message);
+        var inMissing = Path.Combine(temp.Path, "missing", "rows.csv");
+        var missing = Assert.Throws<DirectoryNotFoundException>(() => VectorCsv.Write(inMissing, [1f], 1, 1));
+        Assert.Equal($"Cannot write '{inMissing}': the folder '{Path.GetDirectoryName(inMissing)}' does not exist.", missing.Message);
+    }
+
+    [Fact]
+    public void Writing_a_file_replaces_it_whole_and_leaves_no_temporary_file()
+    {
+        using var temp = new TempFolder();
+        var folder = temp.NewFolder();
+        var path = Path.Combine(folder, "rows.csv");
+        File.WriteAllText(path, "old,content\n1,2\n3,4\n5,6\n");
+        VectorCsv.Write(path, [7f], 1, 1);
+        Assert.Equal("7\n", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(folder));
+    }
+
     private static InvalidDataException FailsFile(byte[] bytes, out string path)
     {
         using var temp = new TempFolder();
