@@ -20,7 +20,7 @@ namespace SparseAe.Data.Csv;
 /// float (e.g. 1e39 or 1e400) is an error rather than a silent infinity, in the first line too (it is a number,
 /// so it does not make the line a header).</para>
 /// <para>Writing uses the round-trip format "R" (the shortest text that parses back to the same
-/// float), '\n' line ends and no quoting, so Read(Write(x)) == x bit for bit.</para>
+/// float), '\n' line ends and no quoting, so Read(Write(x)) == x bit for bit (-0, subnormals and float.MaxValue included), except that every NaN is written "NaN" and reads back as <see cref="float.NaN"/>: a NaN's sign and payload bits are not kept.</para>
 /// </remarks>
 public static class VectorCsv
 {
