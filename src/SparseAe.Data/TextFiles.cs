@@ -79,7 +79,7 @@ public static class TextFiles
     /// <summary>
     /// At most 60 characters of <paramref name="text"/> for a message, control characters and undecodable
     /// bytes (U+FFFD) escaped as \xNN or \uNNNN, so that a line of binary or an escape sequence never
-    /// reaches the terminal raw.
+    /// reaches the terminal raw; a surrogate pair is kept whole or dropped, never cut in two.
     /// </summary>
     public static string Shorten(ReadOnlySpan<char> text)
     {
@@ -94,6 +94,8 @@ public static class TextFiles
             if (shown.Length + part.Length > 57) break;
             shown.Append(part);
         }
+        // Not half a surrogate pair (an emoji): alone, it is invalid UTF-16 that a strict encoder refuses.
+        if (shown.Length > 0 && char.IsHighSurrogate(shown[^1])) shown.Length--;
         return shown.Append("...").ToString();
     }
 }
