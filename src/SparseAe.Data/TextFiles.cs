@@ -13,6 +13,7 @@ public static class TextFiles
     /// <param name="path">The file.</param>
     /// <param name="name">How the message names it, e.g. "CSV 'rows.csv'".</param>
     /// <param name="need">What the caller reads, said after the problem, e.g. "values are read as UTF-8 text".</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is gzip-compressed or not text.</exception>
     public static void RequireText(string path, string name, string need)
     {

@@ -88,7 +88,7 @@ public static class VectorCsv
     /// Header names must be non-empty, hold no comma, double quote or line break, and not all be numbers
     /// (the header would be read back as a row).
     /// </summary>
-    /// <exception cref="ArgumentException">data.Length is not rows*columns, the header has the wrong length, or a header name is unusable.</exception>
+    /// <exception cref="ArgumentException">data.Length is not rows*columns, the header has the wrong length, a header name is unusable, or rows is 0 without a header (the file would be empty, which Read refuses).</exception>
     /// <exception cref="ArgumentOutOfRangeException">rows is negative or columns less than 1.</exception>
     public static void Write(TextWriter writer, float[] data, int rows, int columns, string[]? header = null)
     {

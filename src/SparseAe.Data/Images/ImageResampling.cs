@@ -15,6 +15,8 @@ public static class ImageResampling
     /// Averages each factor x factor block into one pixel; a remainder of fewer than
     /// <paramref name="factor"/> rows or columns at the bottom or right is dropped. Factor 1 returns the image.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">factor is less than 1.</exception>
+    /// <exception cref="ArgumentException">The image is narrower or lower than <paramref name="factor"/> pixels.</exception>
     public static GreyImage Downsample(GreyImage image, int factor)
     {
         ArgumentNullException.ThrowIfNull(image);

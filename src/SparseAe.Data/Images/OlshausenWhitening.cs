@@ -42,6 +42,7 @@ public static class OlshausenWhitening
     /// Returns the whitened image (same size, named "NAME (whitened)"): mean 0, variance
     /// <see cref="TargetVariance"/>, or all zeros for a constant image. The input is not changed.
     /// </summary>
+    /// <exception cref="ArgumentException">A pixel is NaN or infinite (the message gives its x and y).</exception>
     public static GreyImage Whiten(GreyImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
