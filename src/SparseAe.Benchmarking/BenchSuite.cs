@@ -21,16 +21,18 @@ internal static class BenchSuite
     /// <param name="clock">How long the warm-up and the timed runs take.</param>
     /// <param name="streamingRows">Rows of the streaming part's .idv file.</param>
     /// <param name="folder">Where the streaming part writes that file.</param>
+    /// <param name="cancel">Stops the run after the measurement under way (the streaming part: at its next row or
+    /// training check, its file deleted) with <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentException">A part not in <see cref="Parts"/> (before anything runs).</exception>
-    public static IEnumerable<string> Run(IReadOnlyList<string> parts, int threads, BenchClock clock, long streamingRows, string folder)
+    public static IEnumerable<string> Run(IReadOnlyList<string> parts, int threads, BenchClock clock, long streamingRows, string folder, CancellationToken cancel = default)
     {
         if (FirstUnknown(parts) is { } unknown) throw new ArgumentException($"Unknown bench part '{unknown}'; the parts are {string.Join(", ", Parts)}.", nameof(parts));
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(streamingRows, 1);
-        return Lines(parts, threads, clock, streamingRows, folder);
+        return Lines(parts, threads, clock, streamingRows, folder, cancel);
     }
 
-    private static IEnumerable<string> Lines(IReadOnlyList<string> parts, int threads, BenchClock clock, long streamingRows, string folder)
+    private static IEnumerable<string> Lines(IReadOnlyList<string> parts, int threads, BenchClock clock, long streamingRows, string folder, CancellationToken cancel)
     {
         var machine = new BenchMachine(threads);
         yield return machine.Describe();
@@ -46,9 +48,13 @@ internal static class BenchSuite
                 "growth" => TrainingBench.Growth(machine, clock),
                 "codes" => SparseCodeBench.Run(machine, clock),
                 "sparse" => SparseInputBench.Run(machine, clock),
-                _ => StreamingBench.Run(streamingRows, threads, folder),
+                _ => StreamingBench.Run(streamingRows, threads, folder, cancel),
             };
-            foreach (var line in lines) yield return line;
+            foreach (var line in lines)
+            {
+                cancel.ThrowIfCancellationRequested();
+                yield return line;
+            }
         }
         yield return machine.DescribePeaks();
     }

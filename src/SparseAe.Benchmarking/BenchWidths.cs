@@ -22,13 +22,16 @@ internal static class BenchWidths
         (32, "DOTNET_EnableHWIntrinsic", "0"),
     ];
 
-    public static void RunNarrower(IEnumerable<string> arguments)
+    /// <param name="cancel">Cancelled by the Ctrl+C that the terminal sends to the children too: the run then ends with
+    /// <see cref="OperationCanceledException"/> rather than as a child's failure.</param>
+    public static void RunNarrower(IEnumerable<string> arguments, CancellationToken cancel = default)
     {
         int widest = Kernels.Simd.SimdWidths.WidestBits;
         string entry = Environment.GetCommandLineArgs()[0];
         foreach (var (bits, variable, value) in Switches)
         {
             if (bits >= widest) continue;
+            cancel.ThrowIfCancellationRequested();
             var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true };
             // Run as "dotnet sparseae.dll ..." or as the apphost "sparseae ...", whichever this process is.
             // The entry is the .dll in both (the apphost too reports its managed assembly), so only the
@@ -40,6 +43,11 @@ internal static class BenchWidths
             using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
             string? first = child.StandardOutput.ReadLine();
             Console.WriteLine(first);
+            if (first is null)
+            {
+                child.WaitForExit();
+                cancel.ThrowIfCancellationRequested();
+            }
             if (first is null || !first.Contains($" vector={bits} ", StringComparison.Ordinal))
             {
                 child.Kill();
@@ -47,6 +55,7 @@ internal static class BenchWidths
             }
             for (string? line; (line = child.StandardOutput.ReadLine()) is not null;) Console.WriteLine(line);
             child.WaitForExit();
+            cancel.ThrowIfCancellationRequested();
             if (child.ExitCode != 0) throw new InvalidOperationException($"the bench with {variable}={value} exited with code {child.ExitCode}");
         }
     }

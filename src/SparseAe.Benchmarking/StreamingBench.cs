@@ -29,18 +29,28 @@ internal static class StreamingBench
         ml.Data.SaveAsBinary(view, file, keepHidden: false);
     }
 
-    public static IEnumerable<string> Run(long rows, int threads, string folder)
+    /// <param name="cancel">Stops the file's writing at its next row, or a training at its next check, with
+    /// <see cref="OperationCanceledException"/>; the file is deleted either way.</param>
+    public static IEnumerable<string> Run(long rows, int threads, string folder, CancellationToken cancel = default)
     {
         var ml = new MLContext(seed: 1);
         var path = Path.Combine(folder, $"sparseae-bench-{Environment.ProcessId}.idv");
         try
         {
             var writeClock = Stopwatch.StartNew();
-            WriteIdv(ml, ml.Data.LoadFromRowSource(new GeneratedRows(rows, V), "Features", rows), path);
+            try
+            {
+                WriteIdv(ml, ml.Data.LoadFromRowSource(new GeneratedRows(rows, V, cancel), "Features", rows), path);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && cancel.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("the .idv file's writing was cancelled", e, cancel);   // as ML.NET's saver wrapped it
+            }
             yield return string.Format(CultureInfo.InvariantCulture, "streaming file rows={0} bytes={1} write-seconds={2:F1}",
                 rows, new FileInfo(path).Length, writeClock.Elapsed.TotalSeconds);
 
             var options = AdamOptions(threads);
+            options.CancellationToken = cancel;
             using var process = Process.GetCurrentProcess();
             // PeakWorkingSet64 is the high-water mark since the process started: without a reset it was
             // that of the file's writing or of an earlier part, whichever had used the most memory.
@@ -89,19 +99,21 @@ internal static class StreamingBench
     }
 
     /// <summary>Rows made on demand, so writing a 10M-row file needs no 2.5 GB array.</summary>
-    private sealed class GeneratedRows(long rows, int size) : IRowSource
+    /// <remarks>A cancelled <c>cancel</c> stops the rows (and the file's writing) with <see cref="OperationCanceledException"/>.</remarks>
+    private sealed class GeneratedRows(long rows, int size, CancellationToken cancel) : IRowSource
     {
         public int VectorSize => size;
 
-        public IRowReader OpenPass(int pass) => new Reader(rows, size);
+        public IRowReader OpenPass(int pass) => new Reader(rows, size, cancel);
 
-        private sealed class Reader(long rows, int size) : IRowReader
+        private sealed class Reader(long rows, int size, CancellationToken cancel) : IRowReader
         {
             private readonly Random _rng = new(7);
             private long _next;
 
             public bool TryReadRow(Span<float> destination)
             {
+                cancel.ThrowIfCancellationRequested();
                 if (_next++ >= rows) return false;
                 for (int i = 0; i < size; i++) destination[i] = (float)(0.1 + 0.8 * _rng.NextDouble());
                 return true;

@@ -44,6 +44,26 @@ public class CancellationTests
             }
         });
 
+        /// <summary>`sparseae bench ... --folder .`, once the streaming part's .idv file holds bytes.</summary>
+        public static Run Bench(string dir, params string[] args) => new(dir, ["bench", .. args, "--folder", "."], process =>
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Directory.GetFiles(dir, "sparseae-bench-*.idv").Any(f => new FileInfo(f) is { Exists: true, Length: > 0 }))
+            {
+                Assert.False(process.HasExited, "sparseae bench ended before it wrote its .idv file");
+                Assert.True(clock.Elapsed.TotalSeconds < 60, "sparseae bench did not start writing within a minute");
+                Thread.Sleep(20);
+            }
+        });
+
+        /// <summary>`sparseae bench ... --each-width`, read up to its first child's heading.</summary>
+        public static Run EachWidth(string dir, params string[] args) => new(dir, ["bench", .. args, "--each-width"], process =>
+        {
+            string? line;
+            while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("--- DOTNET_")) { }
+            Assert.True(line is not null, "sparseae bench ended before its first child");
+        });
+
         /// <summary>Sends SIGINT, as a terminal's Ctrl+C does.</summary>
         public void Interrupt()
         {
@@ -124,6 +144,34 @@ public class CancellationTests
         Assert.Contains("cancelled: nothing was written", err);
         Assert.Equal("old", File.ReadAllText(Path.Combine(dir, "f.csv")));
         Assert.Empty(Directory.GetFiles(dir, ".f.csv.*"));
+    }
+
+    // The streaming part writes an .idv file of gigabytes (10M rows by default) and deletes it when done. Ctrl+C
+    // ended the process as it ends any program, and the half-written file was left in --folder.
+    [Fact]
+    public async Task Ctrl_C_during_the_bench_s_streaming_stops_it_and_removes_its_idv_file()
+    {
+        using var dir = new TempFolder();
+        using var run = Run.Bench(dir, "--only", "streaming", "--streaming-rows", "3000000", "--threads", "1");
+        run.Interrupt();
+        var (code, err) = await run.End();
+        Assert.Equal(130, code);
+        Assert.Contains("cancelled: nothing was written", err);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    // A terminal's Ctrl+C reaches --each-width's child too, which then ends with 130; the parent is told here
+    // alone (the child runs on), and says it was cancelled rather than that a child failed or was wrong.
+    [Fact]
+    public async Task Ctrl_C_during_each_width_s_children_ends_the_bench_as_cancelled()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return;   // no narrower path: no child
+        using var dir = new TempFolder();
+        using var run = Run.EachWidth(dir, "--only", "transform", "--quick", "--threads", "1");
+        run.Interrupt();
+        var (code, err) = await run.End();
+        Assert.Equal(130, code);
+        Assert.Contains("cancelled: nothing was written", err);
     }
 
     // .NET runs each SIGINT's handlers on a thread-pool thread, so a handler can run beside another (Ctrl+C twice

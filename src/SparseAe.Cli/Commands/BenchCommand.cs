@@ -48,14 +48,18 @@ internal static class BenchCommand
             // The charts are of the train and growth parts: without them the folder was checked and then left empty.
             if (!chosen.Contains("train") && !chosen.Contains("growth") && r.GetResult(plot) is { Implicit: false })
                 throw new UsageException($"--plot-folder: it is for the train and growth parts, which this run does not measure (--only {string.Join(" ", chosen)}); add train or growth to --only, or leave it out.");
+            // Ctrl+C stops the run after the measurement under way (the streaming part at its next row or training
+            // check), so that the streaming part deletes its .idv file of gigabytes: the process used to end at
+            // once and leave it half-written in --folder.
+            using var ctrlC = new CtrlC("stopping after the measurement under way (Ctrl+C again to stop at once)");
             var printed = new List<string>();
-            foreach (var line in BenchSuite.Run(chosen, t, r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full, streamingRows, r.GetValue(folder)!))
+            foreach (var line in BenchSuite.Run(chosen, t, r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full, streamingRows, r.GetValue(folder)!, ctrlC.Token))
             {
                 Console.WriteLine(line);
                 printed.Add(line);
             }
             if (r.GetValue(plot) is string plotFolder) BenchCharts.Write(printed, plotFolder);
-            if (r.GetValue(eachWidth)) BenchWidths.RunNarrower(ChildArguments(Environment.GetCommandLineArgs().Skip(1)));
+            if (r.GetValue(eachWidth)) BenchWidths.RunNarrower(ChildArguments(Environment.GetCommandLineArgs().Skip(1)), ctrlC.Token);
         }));
         return command;
     }
