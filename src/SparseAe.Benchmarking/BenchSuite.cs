@@ -13,6 +13,9 @@ internal static class BenchSuite
     /// <summary>What runs when no part is named: all but streaming (it writes a file of gigabytes).</summary>
     public static IReadOnlyList<string> DefaultParts { get; } = Parts.Where(p => p != "streaming").ToArray();
 
+    /// <summary>The parts that take no <see cref="BenchClock"/>: each times whole trainings, without a warm-up and timed runs to shorten.</summary>
+    public static IReadOnlyList<string> Unclocked { get; } = ["fit", "streaming"];
+
     /// <summary>The first of <paramref name="parts"/> that is not a part's name, or null when all are.</summary>
     public static string? FirstUnknown(IEnumerable<string> parts) => parts.FirstOrDefault(p => !Parts.Contains(p));
 

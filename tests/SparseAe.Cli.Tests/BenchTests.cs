@@ -170,11 +170,13 @@ public class BenchTests
     [InlineData("error: --folder: it is for the streaming part, which this run does not measure (--only transform); add streaming to --only, or leave it out.", "--only", "transform", "--folder", ".")]
     [InlineData("error: --streaming-rows: it is for the streaming part, which this run does not measure (--only fit onnx); add streaming to --only, or leave it out.", "--only", "fit", "onnx", "--streaming-rows", "1000")]
     [InlineData("error: --plot-folder: it is for the train and growth parts, which this run does not measure (--only transform); add train or growth to --only, or leave it out.", "--only", "transform", "--plot-folder", ".")]
+    [InlineData("error: --quick: it shortens the warm-up and timed runs, which fit and streaming do not have (each times whole trainings), and this run measures only them (--only fit streaming); leave it out.", "--only", "fit", "streaming")]
     public void Bad_options_are_refused_before_anything_is_measured(string message, params string[] args)
     {
         // -3 ran on all cores, 100000 failed inside the thread pool without naming the flag, and --folder was
         // first tried when the streaming part wrote its file, after the other parts' minutes; --folder and
-        // --streaming-rows without the streaming part were ignored.
+        // --streaming-rows without the streaming part were ignored, and so was --quick with only fit and streaming,
+        // which ran their full minutes.
         using var dir = new TempFolder();
         File.WriteAllText(Path.Combine(dir, "afile"), "");
         var (code, output, error) = Cli.Run(dir, ["bench", "--quick", .. args]);

@@ -22,7 +22,7 @@ internal static class BenchCommand
         var parts = string.Join(", ", BenchSuite.Parts);
         var only = new Option<string[]>("--only") { Description = $"Run only these parts: {parts} (default: all but streaming).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
         var threads = new Option<int>("--threads") { Description = "Threads for the multi-threaded figures (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads };
-        var quick = new Option<bool>("--quick") { Description = "Short warm-up and runs (a smoke test; the figures are rough)." };
+        var quick = new Option<bool>("--quick") { Description = "Short warm-up and runs (a smoke test; the figures are rough); fit and streaming time whole trainings either way." };
         var rows = new Option<long>("--streaming-rows") { Description = "Rows in the .idv file of the streaming part.", DefaultValueFactory = _ => 10_000_000 };
         var plot = new Option<string?>("--plot-folder") { Description = "Also draw the train and growth figures as PNG charts into this folder (this process's path; not --each-width's children)." };
         var folder = new Option<string>("--folder") { Description = "Where the streaming part writes its temporary .idv file.", DefaultValueFactory = _ => Path.GetTempPath() };
@@ -48,6 +48,9 @@ internal static class BenchCommand
             // The charts are of the train and growth parts: without them the folder was checked and then left empty.
             if (!chosen.Contains("train") && !chosen.Contains("growth") && r.GetResult(plot) is { Implicit: false })
                 throw new UsageException($"--plot-folder: it is for the train and growth parts, which this run does not measure (--only {string.Join(" ", chosen)}); add train or growth to --only, or leave it out.");
+            // fit and streaming time whole trainings: --quick with only them was ignored, and the run took its full minutes.
+            if (chosen.All(BenchSuite.Unclocked.Contains) && r.GetResult(quick) is { Implicit: false })
+                throw new UsageException($"--quick: it shortens the warm-up and timed runs, which {string.Join(" and ", BenchSuite.Unclocked)} do not have (each times whole trainings), and this run measures only them (--only {string.Join(" ", chosen)}); leave it out.");
             // Ctrl+C stops the run after the measurement under way (the streaming part at its next row or training
             // check), so that the streaming part deletes its .idv file of gigabytes: the process used to end at
             // once and leave it half-written in --folder.
