@@ -85,6 +85,17 @@ public class BenchTests
         Assert.Equal(["bench", "--quick"], SparseAe.Cli.Commands.BenchCommand.ChildArguments(["bench", "--plot-folder=charts", "--quick", "--plot-folder:c2"]));
     }
 
+    // The parser takes --each-width's value too (--each-width true, --each-width=true, --each-width:true), which
+    // went to the children: "true" alone made each child refuse it (the parent then failed as if the child's
+    // path were wrong), and --each-width=true made each child run the narrower paths again, its own children too.
+    [Fact]
+    public void Each_width_children_are_not_given_each_width_in_any_spelling()
+    {
+        Assert.Equal(["bench", "--quick"], SparseAe.Cli.Commands.BenchCommand.ChildArguments(["bench", "--each-width", "true", "--quick"]));
+        Assert.Equal(["bench", "--quick"], SparseAe.Cli.Commands.BenchCommand.ChildArguments(["bench", "--each-width=true", "--quick", "--each-width:True"]));
+        Assert.Equal(["bench", "--quick"], SparseAe.Cli.Commands.BenchCommand.ChildArguments(["bench", "--each-width", "--quick"]));
+    }
+
     // `dotnet run` starts the apphost (sparseae, not dotnet sparseae.dll): its children must be started
     // the same way, without the .dll as a first argument (it was taken for an unknown command).
     [Fact]

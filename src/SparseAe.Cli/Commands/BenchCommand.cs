@@ -68,18 +68,25 @@ internal static class BenchCommand
     }
 
     /// <summary>
-    /// This run's arguments for the --each-width children: without --each-width, and without --plot-folder and
+    /// This run's arguments for the --each-width children: without --each-width (with its value in any spelling: a
+    /// child given --each-width=true ran the narrower paths again), and without --plot-folder and
     /// its folder, whose charts are this process's (each child redrew them, so the scalar path's were left).
     /// </summary>
     internal static IEnumerable<string> ChildArguments(IEnumerable<string> arguments)
     {
-        bool skipValue = false;
+        string? previous = null;
         foreach (var a in arguments)
         {
-            if (skipValue) { skipValue = false; continue; }
-            if (a == "--each-width" || a.StartsWith("--plot-folder=", StringComparison.Ordinal) || a.StartsWith("--plot-folder:", StringComparison.Ordinal)) continue;
-            if (a == "--plot-folder") { skipValue = true; continue; }
+            string? after = previous;
+            previous = a;
+            if (after == "--plot-folder") continue;
+            // --each-width's own value, which the parser takes after it (--each-width true): the child refused it.
+            if (after == "--each-width" && bool.TryParse(a, out _)) continue;
+            if (a is "--each-width" or "--plot-folder" || IsWithValue(a, "--each-width") || IsWithValue(a, "--plot-folder")) continue;
             yield return a;
         }
+
+        static bool IsWithValue(string a, string flag)
+            => a.StartsWith(flag + "=", StringComparison.Ordinal) || a.StartsWith(flag + ":", StringComparison.Ordinal);
     }
 }
