@@ -172,6 +172,19 @@ public class BenchTests
         Assert.Single(error.TrimEnd().Split('\n'));
     }
 
+    // A chart that cannot be written (here a folder in its place; a full disk the same) was said as
+    // "error: Cannot write 'plots/throughput-batch.png': it is a folder.", naming no flag.
+    [Fact]
+    public void A_chart_that_cannot_be_written_is_said_under_plot_folder()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(dir, "plots", "throughput-batch.png"));
+        var (code, output, error) = Cli.Run(dir, "bench", "--only", "train", "--quick", "--threads", "1", "--plot-folder", "plots");
+        Assert.Equal(2, code);
+        Assert.Contains("train B=10000 threads=1 ", output);
+        Assert.Equal($"error: --plot-folder '{Path.Combine("plots", "throughput-batch.png")}' cannot be written: it is a folder", error.TrimEnd());
+    }
+
     [Theory]
     [InlineData("error: --threads must lie in 0..65535 (0 = all cores), but is -3.", "--threads", "-3", "--only", "transform")]
     [InlineData("error: --threads must lie in 0..65535 (0 = all cores), but is 100000.", "--threads", "100000", "--only", "transform")]

@@ -19,18 +19,21 @@ internal static partial class BenchCharts
             string[] batches = ["256", "1024", "10000"];
             var series = train.GroupBy(m => m.Groups["t"].Value).Select(g => ($"{g.Key} thread(s)",
                 batches.Select(b => g.FirstOrDefault(m => m.Groups["b"].Value == b) is { } m ? Rate(m) / 1e6 : double.NaN).ToArray())).ToList();
-            AtomicFile.WriteBytes(Path.Combine(folder, "throughput-batch.png"), ThroughputChart.RenderPng(
-                "Training step, 64-100-64 (cost, gradient, Adam update)", "batch size", batches, "million samples/s", series));
+            var png = ThroughputChart.RenderPng("Training step, 64-100-64 (cost, gradient, Adam update)", "batch size", batches, "million samples/s", series);
+            WritePng(Path.Combine(folder, "throughput-batch.png"), png);
         }
         var growth = lines.Select(l => GrowthLine().Match(l)).Where(m => m.Success).ToList();
         if (growth.Count > 0)
         {
             var labels = growth.Select(m => $"V={m.Groups["v"].Value} H={m.Groups["h"].Value}").ToArray();
-            AtomicFile.WriteBytes(Path.Combine(folder, "throughput-size.png"), ThroughputChart.RenderPng(
+            WritePng(Path.Combine(folder, "throughput-size.png"), ThroughputChart.RenderPng(
                 "Training step against model size (B = 1024)", "model", labels, "GFLOP/s",
                 [("GFLOP/s (10 V H per sample)", growth.Select(m => double.Parse(m.Groups["g"].Value, CultureInfo.InvariantCulture)).ToArray())]));
         }
     }
+
+    // A write that fails (a full disk) is said under --plot-folder, not as AtomicFile's bare "Cannot write ...".
+    private static void WritePng(string path, byte[] png) => CliFiles.Write("--plot-folder", path, () => AtomicFile.WriteBytes(path, png));
 
     private static double Rate(Match m) => double.Parse(m.Groups["r"].Value, CultureInfo.InvariantCulture);
 
