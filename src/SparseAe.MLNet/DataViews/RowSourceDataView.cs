@@ -15,7 +15,7 @@ internal sealed class RowSourceDataView : IDataView
     private readonly long? _rowCount;
     private readonly bool _countGiven;
 
-    /// <param name="countGiven">Whether <paramref name="rowCount"/> is LoadFromRowSource's rowCount rather than the source's own RowCount (for the message when the rows differ).</param>
+    // countGiven: whether rowCount is LoadFromRowSource's rowCount rather than the source's own RowCount (for the message when the rows differ).
     public RowSourceDataView(IRowSource source, string columnName, long? rowCount, bool countGiven)
     {
         _source = source;
