@@ -88,8 +88,10 @@ public class ProgramTests
     [Theory]
     [InlineData("error: --sparsity: '0,5' is not a number (write decimals with a point: 0.5).", "train", "--sparsity", "0,5")]   // was 5, silently
     [InlineData("error: --hidden: '4.5' is not a whole number.", "train", "--hidden", "4.5")]
-    [InlineData("error: --seed: '99999999999' is a whole number outside this option's range, -2147483648..2147483647.", "train", "--seed", "99999999999")]   // was "is not a whole number"
-    [InlineData("error: --streaming-rows: '-99999999999999999999' is a whole number outside this option's range, -9223372036854775808..9223372036854775807.", "bench", "--streaming-rows", "-99999999999999999999")]
+    [InlineData("error: --seed: '99999999999' is too large (above 2147483647); see --help for the values --seed takes.", "train", "--seed", "99999999999")]   // was "is not a whole number"
+    [InlineData("error: --streaming-rows: '-99999999999999999999' is too small (below -9223372036854775808); see --help for the values --streaming-rows takes.", "bench", "--streaming-rows", "-99999999999999999999")]
+    // It said "outside this option's range, -2147483648..2147483647", where --threads takes 0..65535.
+    [InlineData("error: --threads: '99999999999' is too large (above 2147483647); see --help for the values --threads takes.", "bench", "--threads", "99999999999")]
     [InlineData("error: --patch-height: 'abc' is not a whole number.", "show", "--model", "m.zip", "--patch-height", "abc")]   // was 'System.Nullable`1[System.Int32]'
     public void Numbers_are_read_one_way_and_a_bad_one_is_named_in_words(string expected, params string[] args)
     {

@@ -21,9 +21,9 @@ internal static class BenchCommand
     {
         var parts = string.Join(", ", BenchSuite.Parts);
         var only = new Option<string[]>("--only") { Description = $"Run only these parts: {parts} (default: all but streaming).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
-        var threads = new Option<int>("--threads") { Description = "Threads for the multi-threaded figures (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads };
+        var threads = new Option<int>("--threads") { Description = $"Threads for the multi-threaded figures, in 0..{Defaults.MaxThreads} (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads };
         var quick = new Option<bool>("--quick") { Description = "Short warm-up and runs (a smoke test; the figures are rough); fit and streaming time whole trainings either way." };
-        var rows = new Option<long>("--streaming-rows") { Description = "Rows in the .idv file of the streaming part.", DefaultValueFactory = _ => 10_000_000 };
+        var rows = new Option<long>("--streaming-rows") { Description = "Rows in the .idv file of the streaming part, at least 1.", DefaultValueFactory = _ => 10_000_000 };
         var plot = new Option<string?>("--plot-folder") { Description = "Also draw the train and growth figures as PNG charts into this folder (this process's path; not --each-width's children)." };
         var folder = new Option<string>("--folder") { Description = "Where the streaming part writes its temporary .idv file.", DefaultValueFactory = _ => Path.GetTempPath() };
         var eachWidth = new Option<bool>("--each-width") { Description = "Then run the same bench on each narrower vector path of this CPU (256-bit, 128-bit, scalar), in child processes." };

@@ -23,7 +23,7 @@ internal static class NumberOptions
                 case Option<double?> o: o.CustomParser = r => Parse<double?>(r, "a number", (string s, out double? v) => { bool ok = TryDouble(s, out double d); v = d; return ok; }); break;
                 case Option<int> o: o.CustomParser = r => Parse(r, "a whole number", (string s, out int v) => TryInt(s, out v), IntRange); break;
                 case Option<int?> o: o.CustomParser = r => Parse<int?>(r, "a whole number", (string s, out int? v) => { bool ok = TryInt(s, out int i); v = i; return ok; }, IntRange); break;
-                case Option<long> o: o.CustomParser = r => Parse(r, "a whole number", (string s, out long v) => long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out v), $"{long.MinValue}..{long.MaxValue}"); break;
+                case Option<long> o: o.CustomParser = r => Parse(r, "a whole number", (string s, out long v) => long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out v), (long.MinValue.ToString(CultureInfo.InvariantCulture), long.MaxValue.ToString(CultureInfo.InvariantCulture))); break;
             }
         foreach (var sub in command.Subcommands) UseInvariantParsers(sub);
     }
@@ -41,11 +41,11 @@ internal static class NumberOptions
         return ok;
     }
 
-    private static readonly string IntRange = $"{int.MinValue}..{int.MaxValue}";
+    private static readonly (string, string) IntRange = (int.MinValue.ToString(CultureInfo.InvariantCulture), int.MaxValue.ToString(CultureInfo.InvariantCulture));
 
     private static bool TryInt(string s, out int value) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
-    private static T Parse<T>(ArgumentResult result, string kind, TryParse<T> tryParse, string? range = null)
+    private static T Parse<T>(ArgumentResult result, string kind, TryParse<T> tryParse, (string Min, string Max)? range = null)
     {
         // The last token: a value given twice is the parser's own error ("expects a single argument").
         string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
@@ -53,8 +53,12 @@ internal static class NumberOptions
         string name = (result.Parent as OptionResult)?.Option.Name ?? "the option";
         string hint = text.Contains(',') && kind == "a number" ? " (write decimals with a point: 0.5)" : "";
         // A whole number too large for the option's type ("--seed 99999999999") was said to be "not a whole number".
-        if (range is not null && BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
-            result.AddError($"{name}: '{text}' is a whole number outside this option's range, {range}.");
+        // It said "outside this option's range, -2147483648..2147483647", the type's range, where --threads takes 0..65535:
+        // only the side the number lies beyond is said, as the type's limit, which holds whatever the option's own rule.
+        if (range is (var min, var max) && BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
+            result.AddError(whole.Sign < 0
+                ? $"{name}: '{text}' is too small (below {min}); see --help for the values {name} takes."
+                : $"{name}: '{text}' is too large (above {max}); see --help for the values {name} takes.");
         else
             result.AddError($"{name}: '{text}' is not {kind}{hint}.");
         return default!;
