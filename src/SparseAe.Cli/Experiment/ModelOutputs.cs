@@ -96,7 +96,8 @@ internal static class ModelOutputs
     /// thresholds, H x 1), and with --whiten zca the whitening the code is computed from, zcaMean (V x 1) and zcaW (V x V).
     /// With xw = zcaW * (x - zcaMean) (or x without ZCA), the code is a = f(W1 * (xw - b2) + b1) for the sparse codes (ReLU,
     /// TopK, JumpReLU: the pre-encoder bias, SparseAutoencoderObjective.SparseCodes.cs) and a = sigmoid(W1 * xw + b1) for
-    /// the sigmoid (UFLDL's).
+    /// the sigmoid (UFLDL's); the reconstruction of xw is W2 * a + b2, sigmoid(W2 * a + b2) with the sigmoid decoder
+    /// (AutoencoderEncoder.ReconstructionError).
     /// </summary>
     public static Action<Stream> WeightsMat(SparseAutoencoderTransformer ae, ZcaWhitening? zca)
     {
