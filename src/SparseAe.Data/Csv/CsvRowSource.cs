@@ -46,9 +46,13 @@ internal sealed class CsvRowSource : IRowSource
         if (!_canReopen)
             throw new InvalidOperationException($"CSV '{_path}' is a pipe or a device, whose rows can be read once, and they have been; this needs another pass over them: give a file.");
         var csv = VectorCsvReader.Open(_path, _requireFinite);
-        if (csv.Columns == VectorSize) return new Reader(csv);
+        // A header that came or went (same width) would make each pass's first line another thing: a row, or names.
+        string? change = csv.Columns != VectorSize ? $"its rows now have {csv.Columns} values, but had {VectorSize}"
+            : (csv.Header is null) != (Header is null) ? $"it now starts with {(csv.Header is null ? "a row, but started with a header" : "a header, but started with a row")}"
+            : null;
+        if (change is null) return new Reader(csv);
         csv.Dispose();
-        throw new InvalidDataException($"CSV '{_path}' changed while it was read: its rows now have {csv.Columns} values, but had {VectorSize}.");
+        throw new InvalidDataException($"CSV '{_path}' changed while it was read: {change}.");
     }
 
     private sealed class Reader(VectorCsvReader csv) : IRowReader

@@ -112,6 +112,24 @@ public sealed class CsvRowSourceTests : IDisposable
         finally { File.Delete(path); }
     }
 
+    // Only the width was compared: a header file replaced by one of the same width without a header (or the other way)
+    // was read on, its first line now a row (or its first row now taken for names), and each pass gave other rows.
+    [Theory]
+    [InlineData("a,b\n1,2\n", "3,4\n5,6\n", "now starts with a row, but started with a header")]
+    [InlineData("1,2\n3,4\n", "a,b\n5,6\n", "now starts with a header, but started with a row")]
+    public void A_file_whose_header_comes_or_goes_between_passes_is_refused(string before, string after, string said)
+    {
+        var path = TempFile(before);
+        try
+        {
+            var source = new CsvRowSource(path, requireFinite: true);
+            File.WriteAllText(path, after);
+            var e = Assert.Throws<InvalidDataException>(() => source.OpenPass(0));
+            Assert.Equal($"CSV '{path}' changed while it was read: it {said}.", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
     [Fact]
     public void A_file_whose_width_changes_between_passes_is_refused_naming_both_widths()
     {
