@@ -133,6 +133,8 @@ public class AutoencoderTrainingTests
     [Theory]
     [InlineData(1L << 31, 1, 1, "2147483648")]
     [InlineData(10_000_001L, 16, 3_436, "2147503436")]
+    // Rows near long.MaxValue: rows + BatchSize - 1 wrapped negative in long, so the steps came out negative and passed.
+    [InlineData(long.MaxValue, 256, 1, "36028797018963968")]
     public void Adam_steps_beyond_the_step_count_are_refused_before_training(long rows, int batchSize, int epochs, string steps)
     {
         var stream = new CountedStream(new float[8 * 4], 4, 8);
