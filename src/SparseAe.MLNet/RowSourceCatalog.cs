@@ -27,6 +27,9 @@ public static class RowSourceCatalog
         InputColumnRules.CheckName(columnName, nameof(columnName));
         if (source.VectorSize < 1)
             throw new ArgumentOutOfRangeException(nameof(source), source.VectorSize, $"The source's VectorSize must be at least 1, but is {source.VectorSize}.");
+        // The view reports the source's RowCount when no rowCount is given: a negative one would be its count.
+        if (source.RowCount < 0)
+            throw new ArgumentOutOfRangeException(nameof(source), source.RowCount, $"The source's RowCount must be null or at least 0, but is {source.RowCount}.");
         if (rowCount < 0)
             throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"rowCount must be null or at least 0, but is {rowCount}.");
         if (rowCount is not null && source.RowCount is { } known && rowCount != known)

@@ -171,6 +171,18 @@ public class RowSourceDataViewTests
         Assert.Equal("The row source SaysRows has 5 rows, but its RowCount says 10; a source's RowCount must be the rows each pass gives, or null when it does not know them.", e.Message);
     }
 
+    // Now that the view reports the source's own RowCount, a negative one (a source's "unknown" as -1) was taken as the
+    // count: GetRowCount() said -1 and every cursor threw at its first row, "has more than -1 rows, but its RowCount
+    // says -1", without the rule. It is refused when the view is made, as a negative rowCount is.
+    [Fact]
+    public void A_negative_RowCount_of_the_source_is_refused_up_front()
+    {
+        var ml = new MLContext();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Data.LoadFromRowSource(new SaysRows(new GeneratedRows(5, 3), -1), "Patch"));
+        Assert.Equal("source", e.ParamName);
+        Assert.StartsWith("The source's RowCount must be null or at least 0, but is -1.", e.Message);
+    }
+
     private sealed class SaysRows(GeneratedRows inner, long said) : IRowSource
     {
         public int VectorSize => inner.VectorSize;
