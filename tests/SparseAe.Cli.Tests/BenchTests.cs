@@ -96,6 +96,20 @@ public class BenchTests
         Assert.Equal(["bench", "--quick"], SparseAe.Cli.Commands.BenchCommand.ChildArguments(["bench", "--each-width", "--quick"]));
     }
 
+    // A response file (sparseae bench @opts.rsp), which the parser expands, went to the children as "@opts.rsp": its
+    // --each-width made each child run the narrower paths again, and its --plot-folder made each redraw the charts.
+    // The children get the parsed tokens, the file's options among them.
+    [Fact]
+    public void Each_width_children_get_a_response_file_s_options_without_each_width_and_the_plot_folder()
+    {
+        using var dir = new TempFolder();
+        var rsp = Path.Combine(dir, "opts.rsp");
+        File.WriteAllText(rsp, "--only train\n--each-width\n--plot-folder charts\n");
+        var parsed = new System.CommandLine.RootCommand { SparseAe.Cli.Commands.BenchCommand.Create() }.Parse(["bench", "@" + rsp, "--quick"]);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(["bench", "--only", "train", "--quick"], SparseAe.Cli.Commands.BenchCommand.ChildArguments(parsed));
+    }
+
     // `dotnet run` starts the apphost (sparseae, not dotnet sparseae.dll): its children must be started
     // the same way, without the .dll as a first argument (it was taken for an unknown command).
     [Fact]

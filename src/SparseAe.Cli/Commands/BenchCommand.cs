@@ -62,10 +62,16 @@ internal static class BenchCommand
                 printed.Add(line);
             }
             if (r.GetValue(plot) is string plotFolder) BenchCharts.Write(printed, plotFolder);
-            if (r.GetValue(eachWidth)) BenchWidths.RunNarrower(ChildArguments(Environment.GetCommandLineArgs().Skip(1)), ctrlC.Token);
+            if (r.GetValue(eachWidth)) BenchWidths.RunNarrower(ChildArguments(r), ctrlC.Token);
         }));
         return command;
     }
+
+    /// <summary>
+    /// The --each-width children's arguments from this run's parsed tokens: a response file (@opts.rsp) is given to them
+    /// expanded, so that its --each-width and --plot-folder are left out as well.
+    /// </summary>
+    internal static IEnumerable<string> ChildArguments(ParseResult parsed) => ChildArguments(parsed.Tokens.Select(t => t.Value));
 
     /// <summary>
     /// This run's arguments for the --each-width children: without --each-width (with its value in any spelling: a
