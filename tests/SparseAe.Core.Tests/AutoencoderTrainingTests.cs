@@ -128,6 +128,21 @@ public class AutoencoderTrainingTests
         Assert.Equal(11, stream.Read);
     }
 
+    // Adam sizes its mini-batch and shuffle pool by the rows a source says (never more than it has): a source saying
+    // 10 rows and giving 20,000 was trained in mini-batches of 10 with a pool of 10, silently, where L-BFGS refuses it.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Adam_refuses_a_source_that_gives_more_rows_than_its_RowCount_says(bool sparse)
+    {
+        const int rows = 20_000, v = 8;
+        var stream = new CountedStream(TestData.RandomRows(rows, v, 5), rows, v);
+        IRowSource source = new Undercounted(sparse ? new SaidSparse(stream) : stream, 10);
+        var e = Assert.Throws<InvalidOperationException>(() => AutoencoderTraining.Run(source, Settings([], [], OptimizerKind.Adam)));
+        Assert.Equal("The row source Undercounted said it has 10 rows (its RowCount), but a pass gave more; " +
+            "a source's RowCount must be the rows each pass gives, or null when it does not know them.", e.Message);
+    }
+
     // A source that says its rows: more Adam steps than the step count holds are refused before any row is read,
     // not after hours of training ended in NaN weights (see OptimizerTests). Rows count up by BatchSize, rounded up.
     [Theory]

@@ -25,6 +25,7 @@ internal static class MiniBatchTrainer
         // The shuffle pool and the batch: never more rows than the source has, kept for every epoch (the
         // dense pool allocated as rows arrive: a source may not say how many it has).
         var (poolRows, batchSize) = MemoryBudget.MiniBatchRows(settings, source.RowCount);
+        long rowsSaid = source.RowCount ?? long.MaxValue;
         // The first pass is opened first: its reader says whether the rows are sparse.
         var firstOrder = new Random(PassSeeds.For(settings.Seed, 1));
         IRowReader? firstPass = RowReading.Open(source, 0, firstOrder);
@@ -104,6 +105,8 @@ internal static class MiniBatchTrainer
                 {
                     bool more = sparseRows ? sparseBatch!.TryRead(reader) : reader.TryReadRow(batch.AsSpan(filled * v, v));
                     if (more) filled++;
+                    // The batch and the pool were sized by the rows said: a source that gives more is refused, as L-BFGS's read refuses it.
+                    if (more && epochRows + filled > rowsSaid) throw RowReading.MoreRowsThanSaid(source);
                     if (filled == batchSize || (!more && filled > 0))
                     {
                         settings.ThrowIfCancelled();

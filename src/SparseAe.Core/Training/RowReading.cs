@@ -160,6 +160,11 @@ internal static class RowReading
     /// <summary>How many rows a long read goes between two cancellation checks.</summary>
     public const int RowsPerCheck = RowsPerChunk;
 
+    /// <summary>A pass gave a row beyond the count <paramref name="source"/> says it has (its RowCount): refused by L-BFGS's and Adam's reads alike.</summary>
+    internal static InvalidOperationException MoreRowsThanSaid(IRowSource source)
+        => new($"The row source {source.GetType().Name}{(source.Description is { } d ? $" ({d})" : "")} said it has {source.RowCount} rows (its RowCount), " +
+            "but a pass gave more; a source's RowCount must be the rows each pass gives, or null when it does not know them.");
+
     /// <summary>
     /// The one pass both reads make: <paramref name="read"/>(slot) reads the next row (false at the end),
     /// into kept slot `slot` while fewer than <paramref name="maxRows"/> are kept, else aside (slot -1);
@@ -182,9 +187,7 @@ internal static class RowReading
             if (seen % RowsPerCheck == 0) checkAlive?.Invoke();
             bool aside = seen >= maxRows;
             if (!read(aside ? -1 : seen)) return seen;
-            if (seen == said)
-                throw new InvalidOperationException($"The row source {source.GetType().Name}{(source.Description is { } d ? $" ({d})" : "")} said it has {said} rows (its RowCount), " +
-                    "but a pass gave more; a source's RowCount must be the rows each pass gives, or null when it does not know them.");
+            if (seen == said) throw MoreRowsThanSaid(source);
             if (aside)
             {
                 if (sampler is null) throw tooMany();
