@@ -64,6 +64,16 @@ public class CancellationTests
             Assert.True(line is not null, "sparseae bench ended before its first child");
         });
 
+        /// <summary>`sparseae bench` (no streaming part), read up to its first line, the machine's: the first part is being measured.</summary>
+        public static Run BenchMeasuring(string dir, params string[] args) => new(dir, ["bench", .. args], process =>
+        {
+            string? line = process.StandardOutput.ReadLine();
+            Assert.True(line is not null && line.StartsWith("isa="), $"sparseae bench began with '{line}'");
+        });
+
+        /// <summary>Standard output after the lines the start read, once <see cref="End"/> has returned.</summary>
+        public Task<string>? Output { get; private set; }
+
         /// <summary>Sends SIGINT, as a terminal's Ctrl+C does.</summary>
         public void Interrupt()
         {
@@ -75,7 +85,7 @@ public class CancellationTests
         public async Task<(int Code, string Err)> End()
         {
             // Not ReadToEnd: it waits for the exit, past the guard.
-            _ = _process.StandardOutput.ReadToEndAsync();
+            Output = _process.StandardOutput.ReadToEndAsync();
             Assert.True(_process.WaitForExit(60_000), "sparseae did not stop within a minute of SIGINT");
             return (_process.ExitCode, await _stderr);
         }
@@ -158,6 +168,21 @@ public class CancellationTests
         Assert.Equal(130, code);
         Assert.Contains("cancelled: nothing was written", err);
         Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    // "stopping after the measurement under way": that measurement was made and then dropped, since Ctrl+C was checked
+    // between a line's measurement and its printing. It is printed now, and the next part is not started.
+    [Fact]
+    public async Task Ctrl_C_during_a_bench_measurement_prints_it_and_starts_no_other()
+    {
+        using var dir = new TempFolder();
+        using var run = Run.BenchMeasuring(dir, "--only", "transform", "encode", "--quick", "--threads", "1");
+        run.Interrupt();
+        var (code, err) = await run.End();
+        Assert.Equal(130, code);
+        Assert.Contains("cancelled", err);
+        var lines = (await run.Output!).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1 && lines[0].StartsWith("transform+cursor "), $"after the machine's line: {string.Join(" | ", lines)}");
     }
 
     // A terminal's Ctrl+C reaches --each-width's child too, which then ends with 130; the parent is told here
