@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Checks exported ONNX graphs with an implementation of the standard that is not ours nor ML.NET's
 (Debian's python3-onnx): the checker with full shape inference, the opset, and that every node is a
-standard operator (domain ai.onnx, or ai.onnx.ml for the slot-name and label nodes ML.NET adds).
+standard operator (domain ai.onnx, or ai.onnx.ml for the slot-name and label nodes ML.NET adds), and that
+the metadata entry sparseae.features, which export-onnx appends, names one of the graph's outputs (required
+with --features-named; a graph ML.NET's converter wrote alone has none).
 
 One known exception, ML.NET's and not ours: for every output column with slot names (our sparse codes
 name theirs latent_j), ML.NET's converter adds a LabelEncoder node "mlnet.<column>.SlotNames" whose
@@ -10,7 +12,7 @@ inference rejects ("Inferred shape and existing shape differ in dimension 0"). O
 and runs such graphs, and ML.NET reads the slot names back from them. For those graphs the check is:
 the plain checker on the whole graph, and full shape inference on the graph without those metadata
 nodes and outputs.
-Usage: check-onnx.py FILE.onnx [...]; prints one line per file, exits 1 on the first failure."""
+Usage: check-onnx.py [--features-named] FILE.onnx [...]; prints one line per file, exits 1 on the first failure."""
 import collections
 import copy
 import sys
@@ -35,7 +37,9 @@ def without_slot_name_metadata(model):
     return stripped, len(metadata)
 
 
-for path in sys.argv[1:]:
+# --features-named: the graphs that follow are sparseae export-onnx's, which must name their features output.
+features_named = sys.argv[1:2] == ["--features-named"]
+for path in sys.argv[2 if features_named else 1:]:
     model = onnx.load(path)
     note = ""
     try:
@@ -51,6 +55,13 @@ for path in sys.argv[1:]:
     foreign = sorted({n.domain for n in model.graph.node if n.domain not in STANDARD_DOMAINS})
     if foreign:
         sys.exit(f"{path}: nodes outside the standard domains: {foreign}")
+    # export-onnx names the output that featurize writes in the graph's metadata (an entry appended to the
+    # serialized ModelProto by our own code): read back by this reader, it must be one of the graph's outputs.
+    named = {p.key: p.value for p in model.metadata_props}.get("sparseae.features")
+    if (named is not None or features_named) and named not in {o.name for o in model.graph.output}:
+        sys.exit(f"{path}: metadata sparseae.features is {named!r}, not one of the outputs {[o.name for o in model.graph.output]}")
+    if named is not None:
+        note += f"; features {named}"
     ops = collections.Counter(n.op_type for n in model.graph.node)
     print(f"{path}: valid ONNX{note} (ir {model.ir_version}, opsets {opsets}), {len(model.graph.node)} nodes: "
           + ", ".join(f"{op} {count}" for op, count in sorted(ops.items())))

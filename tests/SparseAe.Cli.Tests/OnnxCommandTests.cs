@@ -26,6 +26,10 @@ public class OnnxCommandTests
     [InlineData("--iterations", "10")]
     [InlineData("--activation", "topk", "--k", "3", "--epochs", "3")]
     [InlineData("--activation", "relu", "--epochs", "3")]
+    // A ZCA model's graph has two float outputs besides its input, White.output and Code.output: featurize asked for
+    // --output-column where the zip wrote the code. export-onnx now names the code in the graph's metadata.
+    [InlineData("--whiten", "zca", "--decoder", "linear", "--iterations", "10")]
+    [InlineData("--whiten", "zca", "--activation", "topk", "--k", "3", "--epochs", "3")]
     public void The_exported_graph_featurizes_like_the_zip(params string[] training)
     {
         using var temp = new TempFolder();

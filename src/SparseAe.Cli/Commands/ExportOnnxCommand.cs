@@ -57,9 +57,31 @@ internal static class ExportOnnxCommand
         }
         // Opened from memory, not read back from --out, which may be a device or a pipe (/dev/stdout).
         byte[] bytes = memory.ToArray();
+        // The output that featurize of the zip writes, named in the graph's metadata, so that featurize of the graph writes
+        // it too where the graph has other float outputs (a ZCA model's White.output). None for a model whose zip
+        // featurize itself asks which (two autoencoders) or refuses (none).
+        if (CodeOutput(model, modelPath) is { } code)
+        {
+            using var probe = OnnxGraphFile.Open(bytes, outPath);
+            if (probe.Outputs.Contains(code)) bytes = OnnxGraphFile.WithMetadata(bytes, OnnxGraphFile.FeaturesKey, code);
+        }
         using var graph = OnnxGraphFile.Open(bytes, outPath);
         CliFiles.Write("--out", outPath, () => AtomicFile.WriteBytes(outPath, bytes));
         CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
+    }
+
+    // The graph output of the code that featurize of the zip writes ("Code.output": ML.NET's converter names an output
+    // after its column), or null when featurize of the zip would not choose one.
+    private static string? CodeOutput(ITransformer model, string modelPath)
+    {
+        try
+        {
+            return ModelFiles.FeatureStage(model, modelPath, null).Output + ".output";
+        }
+        catch (UsageException)
+        {
+            return null;
+        }
     }
 
     // ML.NET's converter declares every column it is given as a graph input (here those the pipeline reads), and has no

@@ -64,7 +64,8 @@ internal sealed class OnnxGraphFile : IDisposable
     }
 
     /// <summary>
-    /// The features output: <paramref name="wanted"/> if given (any float (N, H) output), else the one float
+    /// The features output: <paramref name="wanted"/> if given (any float (N, H) output), else the one the graph's
+    /// metadata names (<see cref="FeaturesKey"/>, which export-onnx writes), else the one float
     /// output (N, H) that is not the input passed through. ML.NET's exporter names outputs after their
     /// columns ("Code.output"), so "Features.output" is the input passed through, unless the code replaced
     /// the input column: then it is the graph's only float output, and the code. Its width H is ONNX Runtime's,
@@ -85,6 +86,7 @@ internal sealed class OnnxGraphFile : IDisposable
             if (found.Key is null) throw new UsageException($"--output-column '{wanted}' is not a float (N, H) output of '{path}'; it has {names}.");
             return (found.Key, Width(found.Value));
         }
+        if (NamedFeatures(floats) is { } named) return (named, Width(floats.First(o => o.Key == named).Value));
         var candidates = floats.Where(o => o.Key != inputName + ".output").ToArray();
         if (candidates.Length == 0) candidates = floats;
         if (candidates.Length != 1)
@@ -93,6 +95,50 @@ internal sealed class OnnxGraphFile : IDisposable
     }
 
     private static int? Width(NodeMetadata output) => output.Dimensions[1] >= 1 ? output.Dimensions[1] : null;
+
+    /// <summary>
+    /// The graph's metadata key (ModelProto.metadata_props) under which export-onnx names the output that holds the
+    /// model's code: a ZCA model's graph has two float outputs besides its input (White.output, Code.output), and
+    /// featurize asked for --output-column where the zip wrote the code.
+    /// </summary>
+    public const string FeaturesKey = "sparseae.features";
+
+    /// <summary>The output that the graph's metadata names as the features, when it is one of its float (N, H) outputs.</summary>
+    private string? NamedFeatures(KeyValuePair<string, NodeMetadata>[] floats)
+        => Session.ModelMetadata.CustomMetadataMap.TryGetValue(FeaturesKey, out var named) && floats.Any(o => o.Key == named) ? named : null;
+
+    /// <summary>
+    /// <paramref name="model"/>, a serialized ONNX ModelProto, with one more metadata_props entry, <paramref name="key"/> =
+    /// <paramref name="value"/>. A message's fields may come in any order and a repeated field's entries add up
+    /// (the protobuf encoding: https://protobuf.dev/programming-guides/encoding/#optional), so the entry is appended:
+    /// field 14 of ModelProto (onnx.proto), a StringStringEntryProto of key (field 1) and value (field 2).
+    /// </summary>
+    public static byte[] WithMetadata(byte[] model, string key, string value)
+    {
+        var entry = new MemoryStream();
+        WriteString(entry, 1, key);
+        WriteString(entry, 2, value);
+        var result = new MemoryStream(model.Length + (int)entry.Length + 8);
+        result.Write(model);
+        WriteField(result, 14, entry.ToArray());
+        return result.ToArray();
+
+        static void WriteString(Stream s, int field, string text) => WriteField(s, field, System.Text.Encoding.UTF8.GetBytes(text));
+
+        // A length-delimited field: its tag (field number, wire type 2) and its length as varints, then its bytes.
+        static void WriteField(Stream s, int field, byte[] bytes)
+        {
+            WriteVarint(s, (uint)(field << 3 | 2));
+            WriteVarint(s, (uint)bytes.Length);
+            s.Write(bytes);
+        }
+
+        static void WriteVarint(Stream s, uint v)
+        {
+            for (; v >= 0x80; v >>= 7) s.WriteByte((byte)(v | 0x80));
+            s.WriteByte((byte)v);
+        }
+    }
 
     public void Dispose() => Session.Dispose();
 }
