@@ -22,7 +22,7 @@ public static class MatWriter
 {
     private const int TagLength = 8;
     private const uint LogicalFlag = 0x0200;
-    private static readonly Regex ValidName = new("^[A-Za-z][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant);
+    private static readonly Regex ValidName = new(@"^[A-Za-z][A-Za-z0-9_]{0,62}\z", RegexOptions.CultureInvariant);
 
     /// <summary>
     /// Writes (or overwrites) the file at <paramref name="path"/>, all or nothing: the file goes to a temporary

@@ -181,6 +181,7 @@ public class MatWriterRoundTripTests
     [InlineData("has space")]
     [InlineData("")]
     [InlineData("a_name_that_is_far_too_long_for_matlab_which_allows_sixty_three_c")]
+    [InlineData("abc\n")] // a regex's $ also matches before a final line break
     public void Invalid_names_are_refused_before_anything_is_written(string name)
     {
         var buffer = new MemoryStream();
