@@ -26,11 +26,14 @@ public static class MatWriter
 
     /// <summary>
     /// Writes (or overwrites) the file at <paramref name="path"/>, all or nothing: the file goes to a temporary
-    /// file beside it and is renamed over <paramref name="path"/> once whole, so a failure part-way (a full disk, a
-    /// variable that compresses beyond 4 GB) or a crash leaves the old file as it was, and a reader sees the old
+    /// file beside it and is renamed over <paramref name="path"/> once whole, so a failure part-way (a full disk)
+    /// or a crash leaves the old file as it was, and a reader sees the old
     /// file or the whole new one.
     /// </summary>
-    /// <exception cref="ArgumentException">A variable cannot be written; the old file is kept then.</exception>
+    /// <exception cref="ArgumentException">
+    /// A variable cannot be written (a name MATLAB does not take or given twice, a class not written, or more than
+    /// <see cref="Array.MaxLength"/> bytes, which MATLAB's -v7 does not hold either); the old file is kept then.
+    /// </exception>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
     /// <exception cref="IOException"><paramref name="path"/> is a folder, or no file can be made in its folder.</exception>
     public static void Write(string path, IEnumerable<MatVariable> variables, bool compress = false)
@@ -42,8 +45,9 @@ public static class MatWriter
 
     /// <summary>Writes a whole MAT file at the current position of <paramref name="stream"/>.</summary>
     /// <exception cref="ArgumentException">
-    /// A variable cannot be written. Nothing is written then, except for a variable that compresses beyond 4 GB,
-    /// found only as it is compressed: the variables before it are in <paramref name="stream"/> then.
+    /// A variable cannot be written, as for <see cref="Write(string, IEnumerable{MatVariable}, bool)"/>; nothing is written then.
+    /// (With <paramref name="compress"/>, data that does not compress within about 0.1% of that limit grows past it as it is
+    /// compressed: that fails then, with the variables before it in <paramref name="stream"/>.)
     /// </exception>
     public static void Write(Stream stream, IEnumerable<MatVariable> variables, bool compress = false)
     {
@@ -69,10 +73,13 @@ public static class MatWriter
                 throw new ArgumentException(
                     $"Variable '{variable.Name}' is {(variable.IsComplex ? "complex " : "")}{variable.Class.ToMatlabName()}; only dense real numeric, logical and char arrays can be written.",
                     nameof(variables));
-            long matrixLength = MatrixContentLength(variable);
-            if (matrixLength > uint.MaxValue)
+            long elementLength = TagLength + MatrixContentLength(variable);
+            if (elementLength > Array.MaxLength)
                 throw new ArgumentException(
-                    $"Variable '{variable.Name}' needs {matrixLength} bytes, more than the {uint.MaxValue} a level-5 element can hold.", nameof(variables));
+                    $"Variable '{variable.Name}' takes {elementLength} bytes, more than the {Array.MaxLength} bytes a variable of a level-5 file may take " +
+                    "(MATLAB's -v7 holds less than 2^31 bytes a variable, and readers, this one too, read a variable into one array); " +
+                    "save it in smaller parts.",
+                    nameof(variables));
         }
         return list;
     }
@@ -92,8 +99,6 @@ public static class MatWriter
             var deflated = new MemoryStream();
             using (var zlib = new ZLibStream(deflated, CompressionLevel.Optimal, leaveOpen: true))
                 matrix.WriteTo(zlib);
-            if (deflated.Length > uint.MaxValue)
-                throw new ArgumentException($"Variable '{variable.Name}' compresses to {deflated.Length} bytes, more than a level-5 element can hold.", nameof(variables));
             WriteTag(stream, Level5DataType.Compressed, (uint)deflated.Length);
             deflated.WriteTo(stream); // MATLAB does not pad compressed elements, and neither do we.
         }

@@ -205,4 +205,19 @@ public class MatWriterRoundTripTests
         Assert.Contains("3 elements", error.Message);
         Assert.Contains("describe 6", error.Message);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_variable_larger_than_a_level_5_variable_may_be_is_refused_by_name_before_anything_is_written(bool compress)
+    {
+        // 2^30 int16 values, 2^31 bytes: within a level-5 element's 4 GB, but MATLAB's -v7 holds less than 2^31 bytes a
+        // variable, and more than an array holds. It was an OverflowException ("Arithmetic operation resulted in an
+        // overflow.") from the span of its bytes, after the header and the variable's tags were in the stream.
+        var big = MatVariable.FromColumnMajorArray("big", [1 << 30, 1], new short[1 << 30]);
+        var buffer = new MemoryStream();
+        var error = Assert.Throws<ArgumentException>(() => MatWriter.Write(buffer, [MatVariable.FromDoubles("small", [1, 1], [0]), big], compress));
+        Assert.StartsWith($"Variable 'big' takes 2147483704 bytes, more than the {Array.MaxLength} bytes", error.Message);
+        Assert.Equal(0, buffer.Length);
+    }
 }
