@@ -23,6 +23,12 @@ public static class MatWriter
     private const int TagLength = 8;
     private const uint LogicalFlag = 0x0200;
     private static readonly Regex ValidName = new(@"^[A-Za-z][A-Za-z0-9_]{0,62}\z", RegexOptions.CultureInvariant);
+    // MATLAB's iskeyword list: isvarname refuses these, and MATLAB cannot name a variable so.
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    {
+        "break", "case", "catch", "classdef", "continue", "else", "elseif", "end", "for", "function", "global", "if",
+        "otherwise", "parfor", "persistent", "return", "spmd", "switch", "try", "while",
+    };
 
     /// <summary>
     /// Writes (or overwrites) the file at <paramref name="path"/>, all or nothing: the file goes to a temporary
@@ -66,6 +72,10 @@ public static class MatWriter
             if (!ValidName.IsMatch(variable.Name))
                 throw new ArgumentException(
                     $"'{variable.Name}' is not a MATLAB variable name: it must start with a letter, continue with letters, digits or underscores, and have at most 63 characters.",
+                    nameof(variables));
+            if (Keywords.Contains(variable.Name))
+                throw new ArgumentException(
+                    $"'{variable.Name}' is not a MATLAB variable name: it is a keyword (MATLAB's iskeyword), which no variable may be called.",
                     nameof(variables));
             if (!seen.Add(variable.Name))
                 throw new ArgumentException($"Variable name '{variable.Name}' appears twice; names in a MAT file must be unique.", nameof(variables));

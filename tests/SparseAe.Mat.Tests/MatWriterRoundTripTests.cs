@@ -190,6 +190,19 @@ public class MatWriterRoundTripTests
         Assert.Equal(0, buffer.Length);
     }
 
+    [Theory]
+    [InlineData("end")]
+    [InlineData("for")]
+    [InlineData("function")]
+    public void A_MATLAB_keyword_is_refused_as_a_name_as_isvarname_refuses_it(string name)
+    {
+        // They were written, and MATLAB can neither name such a variable nor load it as one.
+        var buffer = new MemoryStream();
+        var error = Assert.Throws<ArgumentException>(() => MatWriter.Write(buffer, [MatVariable.FromDoubles(name, [1, 1], [0])]));
+        Assert.StartsWith($"'{name}' is not a MATLAB variable name: it is a keyword", error.Message);
+        Assert.Equal(0, buffer.Length);
+    }
+
     [Fact]
     public void Duplicate_names_are_refused()
     {
