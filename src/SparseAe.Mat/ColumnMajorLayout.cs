@@ -27,25 +27,29 @@ public static class ColumnMajorLayout
 {
     /// <summary>The number of elements of an array with these dimensions (1 for no dimensions).</summary>
     /// <exception cref="ArgumentException">A dimension is negative or the product overflows a 64-bit count.</exception>
-    public static long ElementCount(IReadOnlyList<int> dimensions)
+    public static long ElementCount(IReadOnlyList<int> dimensions) => ElementCount(dimensions, owner: null);
+
+    /// <summary><see cref="ElementCount(IReadOnlyList{int})"/>, its refusals naming whose dimensions they are, e.g. "variable 'W1'".</summary>
+    internal static long ElementCount(IReadOnlyList<int> dimensions, string? owner)
     {
         ArgumentNullException.ThrowIfNull(dimensions);
+        string of = owner is null ? "" : $" of {owner}";
         long count = 1;
         for (int k = 0; k < dimensions.Count; k++)
         {
             if (dimensions[k] < 0)
-                throw new ArgumentException($"Dimension {k} is {dimensions[k]}; dimensions must be zero or positive.", nameof(dimensions));
+                throw new ArgumentException($"Dimension {k}{of} is {dimensions[k]}; dimensions must be zero or positive.", nameof(dimensions));
             try { count = checked(count * dimensions[k]); }
             catch (OverflowException)
             {
-                throw new ArgumentException($"The dimensions [{string.Join(", ", dimensions)}] describe more than {long.MaxValue} elements.", nameof(dimensions));
+                throw new ArgumentException($"The dimensions [{string.Join(", ", dimensions)}]{of} describe more than {long.MaxValue} elements.", nameof(dimensions));
             }
         }
         return count;
     }
 
     /// <summary>
-    /// <see cref="ElementCount"/> for dimensions read from a file, which may be absurd: the product stops at
+    /// <see cref="ElementCount(IReadOnlyList{int})"/> for dimensions read from a file, which may be absurd: the product stops at
     /// <see cref="long.MaxValue"/> instead of overflowing, so it can be compared with what the file holds.
     /// </summary>
     internal static long ElementCountSaturating(IReadOnlyList<int> dimensions)

@@ -50,7 +50,7 @@ public sealed class MatVariable
             throw new ArgumentException(
                 $"Variable '{name}': a {columnMajorData.GetType()} cannot be a MAT variable; use a one-dimensional array of a numeric type, bool or char.",
                 nameof(columnMajorData));
-        long expected = ColumnMajorLayout.ElementCount(dimensions);
+        long expected = ColumnMajorLayout.ElementCount(dimensions, $"variable '{name}'");
         if (expected != columnMajorData.Length)
             throw new ArgumentException(
                 $"Variable '{name}' has {columnMajorData.Length} elements but its dimensions [{string.Join(", ", dimensions)}] describe {expected}.",

@@ -212,6 +212,16 @@ public class MatWriterRoundTripTests
     }
 
     [Fact]
+    public void Bad_dimensions_are_refused_naming_the_variable()
+    {
+        // They said only "Dimension 0 is -1; ..." and "The dimensions [...] describe more than ...", not whose.
+        var negative = Assert.Throws<ArgumentException>(() => MatVariable.FromDoubles("weights", [-1, 2], []));
+        Assert.StartsWith("Dimension 0 of variable 'weights' is -1; dimensions must be zero or positive.", negative.Message);
+        var huge = Assert.Throws<ArgumentException>(() => MatVariable.FromDoubles("weights", [int.MaxValue, int.MaxValue, int.MaxValue], []));
+        Assert.StartsWith($"The dimensions [2147483647, 2147483647, 2147483647] of variable 'weights' describe more than {long.MaxValue} elements.", huge.Message);
+    }
+
+    [Fact]
     public void Data_that_does_not_fit_its_dimensions_is_refused()
     {
         var error = Assert.Throws<ArgumentException>(() => MatVariable.FromDoubles("a", [2, 3], [1, 2, 3]));
