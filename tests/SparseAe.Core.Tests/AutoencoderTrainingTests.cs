@@ -242,6 +242,25 @@ public class AutoencoderTrainingTests
         Assert.Equal("rows", e.ParamName);
     }
 
+    // An ArrayRowSource wraps the caller's array (no copy) and checked it when made; a NaN written into the array
+    // afterwards (a buffer reused between runs) was trusted, and surfaced as "The cost or its gradient at the
+    // starting point is not finite (cost NaN). To find why, check that the inputs lie in [0, 1]".
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs)]
+    [InlineData(OptimizerKind.Adam)]
+    public void A_NaN_written_into_an_ArrayRowSources_array_after_it_was_made_is_named(OptimizerKind optimizer)
+    {
+        const int rows = 40, v = 4;
+        var data = TestData.RandomRows(rows, v, 5);
+        var source = new ArrayRowSource(data, rows, v);
+        data[7 * v + 2] = float.NaN;
+        var settings = new TrainerSettings { HiddenCount = 2, MaxIterations = 3, Epochs = 1, BatchSize = 64, Optimizer = optimizer, Threads = 1 };
+        var e = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(source, settings));
+        Assert.Matches(optimizer == OptimizerKind.Lbfgs
+            ? @"^Training row 7 holds NaN at index 2; every value must be finite\."
+            : @"^Row \d+ of mini-batch 1 in epoch 1 \(rows in shuffled order\) holds NaN at index 2; every value must be finite\.", e.Message);
+    }
+
     // The pool was allocated whole, 65,536 rows of V floats, whatever the source held: 543 MB for 20
     // rows of 2,048 values from a text file.
     [Fact]

@@ -78,15 +78,17 @@ public static class AutoencoderTraining
         if (rows.RowCount is long rowCount && rowCount > limit && maximumRows is null) throw TooMany(rowCount);
         if (rows is ArrayRowSource array && maximumRows is null)
         {
-            // Already in one array: no copy, and the source checked its values.
+            // Already in one array: no copy. The source checked its values when made, but it wraps the caller's
+            // array, which may have changed since (a NaN written there was "check that the inputs lie in [0, 1]").
             if (array.Rows == 0) throw RowReading.NoRows(rows);   // ReadAll says the same
+            RowReading.ThrowIfNonFinite(array.Data.Span, v, nameof(rows));
             EnsureMemory(array.Rows, 0, sparse: false);
             return TrainHeld(array.Data, null, array.Rows, array.Rows);
         }
 
         // The pass is closed before training starts.
         var (held, sparseHeld, count, seen) = ReadHeld();
-        if (sparseHeld is null && RowReading.NeedsFiniteCheck(rows))
+        if (sparseHeld is null)
             RowReading.ThrowIfNonFinite(held.Span.Slice(0, count * v), v, nameof(rows), SampleRow(count, seen) is { } sampled ? r => RowReading.Capitalised(sampled(r)) : null);
         return TrainHeld(held, sparseHeld, count, seen);
 

@@ -72,7 +72,6 @@ internal static class MiniBatchTrainer
         CostBreakdown epochCost = default;
         double inputSquares = 0;
 
-        bool checkRows = RowReading.NeedsFiniteCheck(source);
         var range = UnitIntervalCheck.For(settings);   // the first epoch's rows, for the sigmoid decoder's warning
         double? startCost = null;           // at the starting point: the first mini-batch's (sparse codes: the second's)
         // The sparse codes' starting point, kept until the second mini-batch: the first one set its decoder bias
@@ -113,9 +112,10 @@ internal static class MiniBatchTrainer
                         // A bad row is named by its place in this shuffled batch, for dense and sparse rows alike.
                         string BatchRow(int r) => $"Row {r} of mini-batch {batches + 1} in epoch {epoch + 1} (rows in shuffled order)";
                         var rows = sparseBatch?.Build(BatchRow, RowsParameter);
-                        // A source of one's own (an IRowSource) is not checked when read, as ML.NET's columns are:
-                        // a NaN would surface as "the cost became NaN ... try a smaller LearningRate".
-                        if (rows is null && checkRows)
+                        // A source of one's own (an IRowSource) is not checked when read, as ML.NET's columns are, and an
+                        // ArrayRowSource's array may have changed since it was checked: a NaN would surface as "the cost
+                        // became NaN ... try a smaller LearningRate".
+                        if (rows is null)
                             RowReading.ThrowIfNonFinite(batch.AsSpan(0, filled * v), v, RowsParameter, BatchRow);
                         if (rows is null) range?.Add(batch.AsSpan(0, filled * v));
                         else range?.Add(rows);

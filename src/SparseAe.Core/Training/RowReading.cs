@@ -199,12 +199,6 @@ internal static class RowReading
     }
 
     /// <summary>
-    /// Whether the trainers must check a source's rows for non-finite values: an <see cref="ArrayRowSource"/>
-    /// checked its own when it was made.
-    /// </summary>
-    public static bool NeedsFiniteCheck(IRowSource source) => source is not ArrayRowSource;
-
-    /// <summary>
     /// The one rule for training values: every one finite. Throws naming the row (by <paramref name="row"/>
     /// when the rows are not the source's in order, e.g. a shuffled mini-batch) and the index.
     /// </summary>

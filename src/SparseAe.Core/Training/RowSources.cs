@@ -97,7 +97,10 @@ public sealed class ArrayRowSource : IRowSource
     private readonly ReadOnlyMemory<float> _data;
     private readonly int _rows;
 
-    /// <summary>Wraps the data; refuses NaN or infinity up front, naming the row.</summary>
+    /// <summary>
+    /// Wraps the data (not copied: later changes to them show through); refuses NaN or infinity up front, naming
+    /// the row, and training checks the rows again as it reads them.
+    /// </summary>
     public ArrayRowSource(ReadOnlyMemory<float> data, int rows, int vectorSize)
     {
         if (vectorSize < 1) throw new ArgumentOutOfRangeException(nameof(vectorSize), vectorSize, $"vectorSize must be at least 1, but is {vectorSize}.");
