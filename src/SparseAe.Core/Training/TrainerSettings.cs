@@ -67,13 +67,19 @@ public sealed class TrainerSettings
         CheckCancellation?.Invoke();
     }
 
-    /// <summary>Called after every L-BFGS iteration and after every Adam epoch.</summary>
+    /// <summary>
+    /// Called after every L-BFGS iteration (Iteration 1, 2, ...; Epoch 0) and after every Adam epoch (Iteration: the Adam
+    /// steps so far; Epoch 1, 2, ...), on the thread that called Run. An exception it throws ends the training and comes out of Run.
+    /// </summary>
     public Action<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Receives what the training does (the rows, the optimizer), once per training.</summary>
     public Action<string>? Info { get; init; }
 
-    /// <summary>Receives warnings about the data (inputs outside what the decoder reconstructs).</summary>
+    /// <summary>
+    /// Receives warnings: inputs outside what the sigmoid decoder reconstructs, and an Adam run whose cost over its last
+    /// epoch ended more than 100 times above its cost at the starting point (diverged; the model is still returned).
+    /// </summary>
     public Action<string>? Warning { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
