@@ -242,6 +242,19 @@ public class AutoencoderTrainingTests
         Assert.Equal("rows", e.ParamName);
     }
 
+    // A size below 1 gave a number of rows (134,217,723 at V = 0, H = 5; 429,496,715 at V = 5, H = -1) for a network
+    // that cannot exist; now it is refused by Run's own rule, naming the size.
+    [Theory]
+    [InlineData(0, 5, "visibleCount", "The visible size must be at least 1, but is 0.")]
+    [InlineData(5, -1, "hiddenCount", "The hidden size must be at least 1, but is -1.")]
+    public void MaxLbfgsRows_refuses_a_size_below_1(int v, int h, string param, string message)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => AutoencoderTraining.MaxLbfgsRows(v, h));
+        Assert.Equal(param, e.ParamName);
+        Assert.StartsWith(message, e.Message);
+        Assert.True(AutoencoderTraining.MaxLbfgsRows(8, 3) > 1_000_000);
+    }
+
     // An ArrayRowSource wraps the caller's array (no copy) and checked it when made; a NaN written into the array
     // afterwards (a buffer reused between runs) was trusted, and surfaced as "The cost or its gradient at the
     // starting point is not finite (cost NaN). To find why, check that the inputs lie in [0, 1]".

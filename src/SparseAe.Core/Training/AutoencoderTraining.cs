@@ -17,7 +17,12 @@ public static class AutoencoderTraining
     /// The most rows L-BFGS can train on at V inputs and H hidden units: it holds the activations of
     /// every row at once, in single arrays. More rows need <see cref="TrainerSettings.MaximumRows"/> or Adam.
     /// </summary>
-    public static long MaxLbfgsRows(int visibleCount, int hiddenCount) => FullBatchTrainer.MaxRows(visibleCount, hiddenCount);
+    /// <exception cref="ArgumentOutOfRangeException">V or H is below 1, or the network is too wide to train (<see cref="Run"/>'s rule).</exception>
+    public static long MaxLbfgsRows(int visibleCount, int hiddenCount)
+    {
+        Objective.SparseAutoencoderObjective.CheckSizes(visibleCount, hiddenCount);
+        return FullBatchTrainer.MaxRows(visibleCount, hiddenCount);
+    }
 
     /// <summary>Trains on <paramref name="rows"/> with <paramref name="settings"/>.</summary>
     public static TrainingResult Run(IRowSource rows, TrainerSettings settings)
