@@ -37,9 +37,9 @@ namespace SparseAe.Objective;
 /// the matrix products then have no column tail and no vector load that splits a cache line (on Zen 3,
 /// 128 x 64 x 100 ran at 65 GFLOP/s, 128 x 64 x 96 from aligned rows at 80). The padding units'
 /// activations (sigmoid(0) = 0.5) meet only zero weights and are never read into the cost or gradient.
-/// Compute is float32; the cost and its terms are accumulated in double. Rows are split into as many
-/// contiguous chunks as threads and the partial sums are added in chunk order, so the result is the
-/// same for the same inputs and thread count. An instance keeps its work buffers between calls and is
+/// Compute is float32; the cost and its terms are accumulated in double. Rows are split into
+/// min(threads, rows / 32) contiguous chunks (at least 1: a chunk holds at least 32 rows) and the partial
+/// sums are added in chunk order, so the result is the same for the same inputs and thread count. An instance keeps its work buffers between calls and is
 /// not safe for concurrent use.
 /// </remarks>
 public sealed partial class SparseAutoencoderObjective : IDisposable
