@@ -35,6 +35,30 @@ public class AtomicFileTests
         Assert.Single(Directory.GetFiles(dir));
     }
 
+    // A StreamWriter, BinaryWriter, GZipStream or ZipArchive made without leaveOpen closes the stream it is given
+    // when disposed: the whole content was written, and then the flush to disk threw ObjectDisposedException
+    // ("Cannot access a closed file."), the temporary file was removed and the old file kept.
+    [Fact]
+    public void A_writer_that_closes_the_stream_it_was_given_still_writes_the_file()
+    {
+        using var dir = new TempFolder();
+        var path = Path.Combine(dir, "codes.csv");
+        AtomicFile.WriteBytes(path, [1, 2, 3]);
+        AtomicFile.Write(path, s =>
+        {
+            using var writer = new StreamWriter(s);
+            writer.Write("new content");
+        });
+        Assert.Equal("new content", File.ReadAllText(path));
+        AtomicFile.Write(path, s =>
+        {
+            using var writer = new BinaryWriter(s);
+            writer.Write(42);
+        });
+        Assert.Equal([42, 0, 0, 0], File.ReadAllBytes(path));
+        Assert.Equal(["codes.csv"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).ToArray());
+    }
+
     [Fact]
     public void Null_content_is_refused_and_the_old_file_kept()
     {

@@ -23,7 +23,10 @@ public
 #endif
 static class AtomicFile
 {
-    /// <summary>Writes <paramref name="path"/> with <paramref name="write"/>, all or nothing.</summary>
+    /// <summary>
+    /// Writes <paramref name="path"/> with <paramref name="write"/>, all or nothing. <paramref name="write"/> may close the
+    /// stream it is given (a StreamWriter or ZipArchive made without leaveOpen does): what it wrote is kept.
+    /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
     /// <exception cref="IOException"><paramref name="path"/> is a folder (refused before <paramref name="write"/> runs).</exception>
     public static void Write(string path, Action<Stream> write)
@@ -52,7 +55,12 @@ static class AtomicFile
             using (var stream = created)
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                // A writer made without leaveOpen (StreamWriter, BinaryWriter, GZipStream, ZipArchive) closes the stream
+                // when disposed, its content written: flushing the closed stream threw "Cannot access a closed file.".
+                if (stream.CanWrite) stream.Flush(flushToDisk: true);
+                else
+                    using (var reopened = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.None))
+                        reopened.Flush(flushToDisk: true);
             }
             return new Staged(path, full, temp, null);
         }
