@@ -128,6 +128,19 @@ public class AutoencoderTrainingTests
         Assert.Equal(11, stream.Read);
     }
 
+    // A negative RowCount: Adam refused it at the first row, L-BFGS trained on every row without a word.
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs)]
+    [InlineData(OptimizerKind.Adam)]
+    public void A_source_whose_RowCount_is_negative_is_refused_by_both_optimizers(OptimizerKind optimizer)
+    {
+        const int rows = 50, v = 8;
+        IRowSource source = new Undercounted(new CountedStream(TestData.RandomRows(rows, v, 5), rows, v), -5);
+        var e = Assert.Throws<InvalidOperationException>(() => AutoencoderTraining.Run(source, Settings([], [], optimizer)));
+        Assert.Equal("The row source Undercounted said it has -5 rows (its RowCount), but a pass gave more; " +
+            "a source's RowCount must be the rows each pass gives, or null when it does not know them.", e.Message);
+    }
+
     // Adam sizes its mini-batch and shuffle pool by the rows a source says (never more than it has): a source saying
     // 10 rows and giving 20,000 was trained in mini-batches of 10 with a pool of 10, silently, where L-BFGS refuses it.
     [Theory]

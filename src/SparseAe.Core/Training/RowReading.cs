@@ -187,7 +187,7 @@ internal static class RowReading
             if (seen % RowsPerCheck == 0) checkAlive?.Invoke();
             bool aside = seen >= maxRows;
             if (!read(aside ? -1 : seen)) return seen;
-            if (seen == said) throw MoreRowsThanSaid(source);
+            if (seen >= said) throw MoreRowsThanSaid(source);   // >=: a negative count said is refused at the first row, as Adam refuses it
             if (aside)
             {
                 if (sampler is null) throw tooMany();
