@@ -6,7 +6,8 @@ namespace SparseAe.Training;
 /// <summary>Progress reported while training.</summary>
 /// <param name="Iteration">L-BFGS iteration, or Adam step (mini-batches so far).</param>
 /// <param name="Epoch">Adam epochs completed (0 for L-BFGS).</param>
-/// <param name="Cost">J and its terms at this point (Adam: mean over the epoch's batches).</param>
+/// <param name="Cost">J and its terms at this point (Adam: mean over the epoch's batches, each weighted by its rows, so a
+/// smaller last batch counts for its rows alone).</param>
 /// <param name="Elapsed">Time since training started.</param>
 public readonly record struct TrainingProgress(int Iteration, int Epoch, CostBreakdown Cost, TimeSpan Elapsed);
 
@@ -45,7 +46,7 @@ public sealed class TrainingSummary
 
     /// <summary>
     /// J and its terms at the returned parameters. L-BFGS: over the whole training set. Adam: mean over
-    /// the last epoch's mini-batches (each evaluated just before its update).
+    /// the last epoch's mini-batches, each weighted by its rows (each evaluated just before its update).
     /// </summary>
     public CostBreakdown FinalCost { get; }
 
