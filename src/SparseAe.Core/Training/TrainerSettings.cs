@@ -82,7 +82,10 @@ public sealed class TrainerSettings
     /// </summary>
     public Action<string>? Warning { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range (<see cref="ArgumentNullException"/>
+    /// for a null <see cref="Objective"/>).
+    /// </summary>
     public void Validate()
     {
         if (HiddenCount < 1) throw Bad(nameof(HiddenCount), HiddenCount, "at least 1");
