@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SparseAe.SparseCodeStudy;
+using SparseAe.Persistence;
 
 try
 {
@@ -17,9 +18,9 @@ try
         var budget = new Budget(a.PatchHidden, a.PatchEpochs, a.BatchSize, a.PatchRates, a.Seed, a.Threads);
         var runner = new StudyRunner(data, budget, a.Output, probe: false, Console.Out);
         var results = runner.Run(a.Keep(StudyConfiguration.For(a.TopK, a.PatchReluL1, a.PatchJumpL0, budget)));
-        File.WriteAllBytes(Path.Combine(a.Output, "sparse-codes-patches-fvu.png"), StudyCharts.Fvu(
+        AtomicFile.WriteBytes(Path.Combine(a.Output, "sparse-codes-patches-fvu.png"), StudyCharts.Fvu(
             $"8x8 whitened natural-image patches: FVU against L0 (H = {budget.Hidden}, {budget.Epochs} epochs)", results, runner.Pca));
-        File.WriteAllBytes(Path.Combine(a.Output, "sparse-codes-patches-fvu-weighted.png"), StudyCharts.Fvu(
+        AtomicFile.WriteBytes(Path.Combine(a.Output, "sparse-codes-patches-fvu-weighted.png"), StudyCharts.Fvu(
             "8x8 patches: FVU against the L0 of the high-variance rows", results, runner.Pca, energyWeighted: true));
         all.AddRange(results);
     }
@@ -29,16 +30,16 @@ try
         var budget = new Budget(a.FashionHidden, a.FashionEpochs, a.BatchSize, a.FashionRates, a.Seed, a.Threads);
         var runner = new StudyRunner(data, budget, a.Output, probe: a.Probe, Console.Out);
         var results = runner.Run(a.Keep(StudyConfiguration.For(a.TopK, a.FashionReluL1, a.FashionJumpL0, budget)));
-        File.WriteAllBytes(Path.Combine(a.Output, "sparse-codes-fashion-fvu.png"), StudyCharts.Fvu(
+        AtomicFile.WriteBytes(Path.Combine(a.Output, "sparse-codes-fashion-fvu.png"), StudyCharts.Fvu(
             $"Fashion-MNIST (784 values): FVU against L0 (H = {budget.Hidden}, {budget.Epochs} epochs)", results, runner.Pca));
         if (a.Probe)
-            File.WriteAllBytes(Path.Combine(a.Output, "sparse-codes-fashion-accuracy.png"), StudyCharts.Accuracy(
+            AtomicFile.WriteBytes(Path.Combine(a.Output, "sparse-codes-fashion-accuracy.png"), StudyCharts.Accuracy(
                 $"Fashion-MNIST: linear classifier on each code, test accuracy against L0", results));
         all.AddRange(results);
     }
 
     string csv = Path.Combine(a.Output, "sparse-codes-results.csv");
-    File.WriteAllLines(csv, new[] { string.Join(',', StudyResult.Header) }.Concat(all.Select(r => string.Join(',', r.Cells().Select(StudyResult.Quote)))));
+    AtomicFile.WriteText(csv, w => { foreach (var line in new[] { string.Join(',', StudyResult.Header) }.Concat(all.Select(r => string.Join(',', r.Cells().Select(StudyResult.Quote))))) w.WriteLine(line); });
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {csv} and the charts in {a.Output}; total {clock.Elapsed.TotalMinutes:F1} min"));
     return 0;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.ML;
 using SparseAe.MLNet;
 using SparseAe.Visualization;
+using SparseAe.Persistence;
 
 namespace SparseAe.SparseCodeStudy;
 
@@ -88,7 +89,7 @@ internal sealed class StudyRunner(StudyData data, Budget budget, string outputFo
 
             string slug = $"{data.Name}-{c.Series}-{c.Setting}".ToLowerInvariant().Replace(" + ", "-").Replace(", ", "-").Replace(' ', '-').Replace('=', '-');
             if (c.Activation != ActivationKind.Sigmoid)
-                File.WriteAllBytes(Path.Combine(outputFolder, $"latents-{slug}.png"), LatentFrequencyChart.RenderPng(code.FiringRate,
+                AtomicFile.WriteBytes(Path.Combine(outputFolder, $"latents-{slug}.png"), LatentFrequencyChart.RenderPng(code.FiringRate,
                     title: $"{data.Name}, {c.Series} {c.Setting}: {budget.Hidden} latents"));
         }
         return results;
