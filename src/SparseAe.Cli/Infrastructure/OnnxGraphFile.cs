@@ -86,7 +86,7 @@ internal sealed class OnnxGraphFile : IDisposable
             if (found.Key is null) throw new UsageException($"--output-column '{wanted}' is not a float (N, H) output of '{path}'; it has {names}.");
             return (found.Key, Width(found.Value));
         }
-        if (NamedFeatures(floats) is { } named) return (named, Width(floats.First(o => o.Key == named).Value));
+        if (NamedFeatures(floats, path, names) is { } named) return (named, Width(floats.First(o => o.Key == named).Value));
         var candidates = floats.Where(o => o.Key != inputName + ".output").ToArray();
         if (candidates.Length == 0) candidates = floats;
         if (candidates.Length != 1)
@@ -103,9 +103,19 @@ internal sealed class OnnxGraphFile : IDisposable
     /// </summary>
     public const string FeaturesKey = "sparseae.features";
 
-    /// <summary>The output that the graph's metadata names as the features, when it is one of its float (N, H) outputs.</summary>
-    private string? NamedFeatures(KeyValuePair<string, NodeMetadata>[] floats)
-        => Session.ModelMetadata.CustomMetadataMap.TryGetValue(FeaturesKey, out var named) && floats.Any(o => o.Key == named) ? named : null;
+    /// <summary>
+    /// The output that the graph's metadata names as the features, or null when it names none. One that is not a float
+    /// (N, H) output is refused: the guess that follows would take another, even the input passed through.
+    /// </summary>
+    private string? NamedFeatures(KeyValuePair<string, NodeMetadata>[] floats, string path, string floatNames)
+    {
+        if (!Session.ModelMetadata.CustomMetadataMap.TryGetValue(FeaturesKey, out var named)) return null;
+        if (floats.Any(o => o.Key == named)) return named;
+        string what = Session.OutputMetadata.TryGetValue(named, out var meta)
+            ? $"that output is {meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}]" : $"it has no such output (its outputs are {string.Join(", ", Outputs)})";
+        throw new UsageException($"'{path}' names {named} as its features (metadata {FeaturesKey}), but {what}, not a float (N, H) output; "
+            + $"its float (N, H) outputs are {floatNames}: choose one with --output-column.");
+    }
 
     /// <summary>
     /// <paramref name="model"/>, a serialized ONNX ModelProto, with one more metadata_props entry, <paramref name="key"/> =
