@@ -351,6 +351,22 @@ public class ModelCommandTests
         Assert.Equal(expected, written);
     }
 
+    // What follows the autoencoder runs as far as the CSV feeds it, and may replace the code with another type: a
+    // ConvertType of it to double ended featurize in "internal error: InvalidOperationException: Invalid TValue:
+    // 'Microsoft.ML.Data.VBuffer`1[System.Single]', expected type: ...VBuffer`1[System.Double]'" (exit 1).
+    [Fact]
+    public void A_code_replaced_by_a_vector_that_is_not_of_floats_is_refused_naming_its_type()
+    {
+        using var temp = new TempFolder();
+        var dir = SaveLibraryModel(temp, ml => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })
+            .Append(ml.Transforms.Conversion.ConvertType("Code", outputKind: Microsoft.ML.Data.DataKind.Double)));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Model 'library.zip': its code 'Code' is Vector<Double, 5> once the transforms after its autoencoder have run, " +
+            "and featurize writes only a code that is a vector of floats (Single) of known size.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
     // featurize ran the whole model before it ran it only up to its last autoencoder: a pipeline that goes on to
     // rescale the code in place (NormalizeMinMax("Code"), as before a classifier) wrote the raw code from the zip,
     // while its ONNX graph, and featurize before, wrote the rescaled one.

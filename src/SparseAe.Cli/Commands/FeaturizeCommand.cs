@@ -86,7 +86,11 @@ internal static class FeaturizeCommand
             }
         }
         var column = transformed.Schema[outputName];
-        // H: the autoencoder's hidden units, or the featurizer's pooled maps (hidden units x pool cells).
+        // H: the autoencoder's hidden units, or the featurizer's pooled maps (hidden units x pool cells). What follows may
+        // have replaced the code with another type (a ConvertType to double), which the float getter below cannot read.
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: > 0 } || item.RawType != typeof(float))
+            throw new UsageException($"Model '{modelPath}': its code '{outputName}' is {column.Type} once the transforms after its autoencoder have run, " +
+                "and featurize writes only a code that is a vector of floats (Single) of known size.");
         int h = ((VectorDataViewType)column.Type).Size;
         WriteFeatures(outPath, h, log, csv =>
         {
