@@ -161,8 +161,12 @@ public class SparseCodeComponentTests(TopKDigitsFixture f) : IClassFixture<TopKD
                 nonzero += c.GetValues().ToArray().Count(v => v != 0);
                 rows++;
             }
-            Assert.Equal(ae.Summary.CodeMetrics!.L0, (double)nonzero / rows, 3.0);   // the last epoch's L0, before its updates
-            return (double)nonzero / rows;
+            // The summary's L0 is the last epoch's, each mini-batch measured before its update, so it differs a little from
+            // the trained model's (measured: 28.60 against 28.71 at L1 weight 0.01, 1.003 against 1.036 at 1): within 10%.
+            // (An absolute 3.0 passed an L0 off by a whole latent, and any L0 from 0 to 4 at L1 weight 1.)
+            double l0 = (double)nonzero / rows;
+            Assert.True(Math.Abs(ae.Summary.CodeMetrics!.L0 - l0) <= 0.1 * l0, $"L1 weight {l1}: the summary's L0 {ae.Summary.CodeMetrics!.L0}, the model's {l0}");
+            return l0;
         }
         double loose = L0(0.01), tight = L0(1.0);
         Assert.True(tight < loose / 2, $"L0 {tight} with L1 weight 1 against {loose} with 0.01");
