@@ -62,6 +62,80 @@ public class FastPathTests
         }
     }
 
+    // The sparse codes' inference encoder against their formula, h = f(W1 (x - b2) + b1), in double: the other tests of
+    // Encode for these activations compare it with EncodeSparse, the ML.NET transform or the ONNX graph, which share its
+    // folded bias and activation, so dropping the pre-encoder bias b2 (or TopK's ReLU) passed every core test.
+    [Theory]
+    [InlineData(ActivationKind.ReLU, 64, 100, 0)]
+    [InlineData(ActivationKind.TopK, 64, 100, 8)]
+    [InlineData(ActivationKind.TopK, 17, 130, 1)]
+    [InlineData(ActivationKind.TopK, 5, 9, 9)]      // K = H: every latent, negative ones at 0
+    [InlineData(ActivationKind.JumpReLU, 64, 100, 0)]
+    [InlineData(ActivationKind.JumpReLU, 17, 1100, 0)]   // wider than the stack's 1,024 pre-activations
+    public void Sparse_code_encoders_match_the_formula(ActivationKind activation, int v, int h, int k)
+    {
+        var rng = new Random(v + h + k);
+        var p = ParameterInitializer.InitializeSparseCode(v, h, 5, TestData.RandomRows(8, v, 7), activation == ActivationKind.JumpReLU);
+        for (int i = 0; i < v; i++) p.B2[i] = (float)(rng.NextDouble() - 0.5);
+        for (int j = 0; j < h; j++) p.B1[j] = (float)(0.2 * (rng.NextDouble() - 0.5));
+        const int rows = 9;
+        var x = TestData.RandomRows(rows, v, 6);
+        var zs = new double[rows][];
+        for (int r = 0; r < rows; r++)
+        {
+            var z = zs[r] = new double[h];
+            for (int j = 0; j < h; j++)
+            {
+                z[j] = p.B1[j];
+                for (int i = 0; i < v; i++) z[j] += (double)p.W1[j * v + i] * (x[r * v + i] - p.B2[i]);
+            }
+        }
+        // JumpReLU: thresholds between 0.02 and 0.12, each clear of its latent's z on every row.
+        if (activation == ActivationKind.JumpReLU)
+            for (int j = 0; j < h; j++)
+                p.LogThresholds[j] = Enumerable.Range(0, 100).Select(_ => MathF.Log((float)(0.02 + 0.1 * rng.NextDouble())))
+                    .First(t => zs.All(z => Math.Abs(z[j] - MathF.Exp(t)) > 1e-4));
+        var encoder = new AutoencoderEncoder(p, DecoderKind.Linear, activation, k: Math.Max(k, 1));
+        var batch = new float[rows * h];
+        encoder.EncodeBatch(x, rows, batch);
+        var code = new float[h];
+        int active = 0, negativeKept = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            var z = zs[r];
+            var expected = new double[h];
+            switch (activation)
+            {
+                case ActivationKind.ReLU:
+                    for (int j = 0; j < h; j++) expected[j] = Math.Max(0, z[j]);
+                    break;
+                case ActivationKind.JumpReLU:
+                    for (int j = 0; j < h; j++)
+                    {
+                        double threshold = MathF.Exp(p.LogThresholds[j]);
+                        Assert.True(Math.Abs(z[j] - threshold) > 1e-4, $"precondition: row {r}, latent {j}: z {z[j]} at its threshold {threshold}");
+                        expected[j] = z[j] > threshold ? z[j] : 0;
+                    }
+                    break;
+                default:
+                    var order = Enumerable.Range(0, h).OrderByDescending(j => z[j]).ToArray();
+                    if (k < h) Assert.True(z[order[k - 1]] - z[order[k]] > 1e-4, $"precondition: row {r}: the K-th and (K+1)-th z tie");
+                    foreach (int j in order.Take(k)) { expected[j] = Math.Max(0, z[j]); if (z[j] < 0) negativeKept++; }
+                    break;
+            }
+            encoder.Encode(x.AsSpan(r * v, v), code);
+            for (int j = 0; j < h; j++)
+            {
+                Assert.True(Math.Abs(expected[j] - code[j]) <= 1e-5 * Math.Max(1, Math.Abs(z[j])), $"{activation}, row {r}, latent {j}: Encode {code[j]}, formula {expected[j]} (z {z[j]})");
+                Assert.True(Math.Abs(expected[j] - batch[r * h + j]) <= 1e-5 * Math.Max(1, Math.Abs(z[j])), $"{activation}, row {r}, latent {j}: EncodeBatch {batch[r * h + j]}, formula {expected[j]}");
+                if (expected[j] > 0) active++;
+            }
+        }
+        // Every activation's interesting branch is taken: latents on and off (TopK with K = H: some of its K negative).
+        Assert.InRange(active, 1, rows * h - 1);
+        if (activation == ActivationKind.TopK && k == h) Assert.True(negativeKept > 0, "no negative z among TopK's K = H");
+    }
+
     [Fact]
     public void Outputs_that_overlap_their_inputs_are_refused()
     {
