@@ -134,6 +134,27 @@ public class TrainerDivergenceTests
         Assert.True(fired.L0 > 0, $"{fired.L0}");
     }
 
+    // The dead fraction is a share of the latents, not all or nothing: with a window of one epoch's rows (64 rows in
+    // mini-batches of 16), the dead latents are exactly those that fired on none of the last epoch's rows, the rows the
+    // firing rates are measured on. The test above sees only all dead (1) and an upper bound, which a DeadFraction of
+    // 0 or 1 (DeadLatentCount == H) passed. Rows of two kinds, so that TopK keeps choosing a few of its 16 latents.
+    [Fact]
+    public void The_dead_fraction_is_the_share_of_latents_silent_over_the_window()
+    {
+        const int h = 16, v = 6;
+        var kinds = TestData.RandomRows(2, v, 3);
+        var x = Enumerable.Range(0, 64).SelectMany(r => kinds.AsSpan((r % 2) * v, v).ToArray()).ToArray();
+        var settings = new TrainerSettings
+        {
+            HiddenCount = h, Epochs = 3, BatchSize = 16, Seed = 1, Threads = 1, Optimizer = OptimizerKind.Adam,
+            Objective = new ObjectiveSettings(Activation: ActivationKind.TopK, K: 2, Decoder: DecoderKind.Linear, DeadLatentWindow: 64),
+        };
+        var m = AutoencoderTraining.Run(new ArrayRowSource(x, 64, v), settings).Summary.CodeMetrics!;
+        int silent = m.FiringRate.Count(r => r == 0);
+        Assert.InRange(silent, 1, h - 1);   // precondition: some latents silent, some not
+        Assert.Equal((double)silent / h, m.DeadFraction);
+    }
+
     [Theory]
     [InlineData(1e308, 0.0001, "To find why, lower SparsityWeight (now 1E+308): the sparsity term it scales is ")]
     [InlineData(3.0, 1e308, "To find why, lower WeightDecay (now 1E+308): the weight-decay term is ")]
