@@ -1,3 +1,6 @@
+using SparseAe.Model;
+using SparseAe.Objective;
+using SparseAe.Tests.Support;
 using SparseAe.Training;
 using Xunit;
 
@@ -30,6 +33,40 @@ public class SparseCodeMetricsTests
         var x = Enumerable.Range(0, 50).Select(_ => Enumerable.Range(0, 7).Select(_ => random.NextDouble()).ToArray()).ToArray();
         foreach (double error in new[] { 0, 0.3, 2.5, 40 })
             Assert.Equal(Direct(x, error), FromSums(x, error), 1e-12);
+    }
+
+    // A training run's FVU is its model's: with a learning rate too small to move the weights over the last epoch,
+    // the FVU measured on the epoch's mini-batches equals the trained model's sum ||x - y||^2 / sum ||x - mean||^2 over
+    // the rows. The other tests check only the formula from sums, the sparse rows' FVU against the dense rows' and
+    // ranges, so a factor 2 lost from the trainer's squared error (its reconstruction term is ||e||^2 / 2m) passed.
+    [Theory]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void A_training_runs_FVU_is_its_models_over_the_rows(ActivationKind activation)
+    {
+        const int rows = 96, v = 7, h = 10;
+        var data = TestData.RandomRows(rows, v, 5);
+        var settings = new TrainerSettings
+        {
+            HiddenCount = h, Epochs = 2, BatchSize = 32, Seed = 2, Threads = 1, Optimizer = OptimizerKind.Adam, LearningRate = 1e-12,
+            Objective = new ObjectiveSettings(Activation: activation, K: 3, Decoder: DecoderKind.Linear),
+        };
+        var result = AutoencoderTraining.Run(new ArrayRowSource(data, rows, v), settings);
+        var encoder = new AutoencoderEncoder(result.Parameters, DecoderKind.Linear, activation, k: 3);
+        var x = Enumerable.Range(0, rows).Select(r => data.AsSpan(r * v, v).ToArray().Select(f => (double)f).ToArray()).ToArray();
+        double squaredError = 0;
+        var code = new float[h];
+        var scratch = new float[v];
+        for (int r = 0; r < rows; r++)
+        {
+            encoder.Encode(data.AsSpan(r * v, v), code);
+            squaredError += (double)encoder.ReconstructionError(data.AsSpan(r * v, v), code, scratch) * v;
+        }
+        double expected = Direct(x, squaredError);
+        Assert.InRange(expected, 0.05, 20);   // precondition: an FVU that a factor of 2 would move far
+        double fvu = result.Summary.CodeMetrics!.Fvu;
+        Assert.True(Math.Abs(fvu - expected) <= 1e-4 * expected, $"{activation}: the run's FVU {fvu}, its model's {expected}");
     }
 
     [Fact]
