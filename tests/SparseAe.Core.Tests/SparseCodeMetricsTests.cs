@@ -43,9 +43,9 @@ public class SparseCodeMetricsTests
     [InlineData(ActivationKind.ReLU)]
     [InlineData(ActivationKind.TopK)]
     [InlineData(ActivationKind.JumpReLU)]
-    public void A_training_runs_FVU_is_its_models_over_the_rows(ActivationKind activation)
+    public void A_training_runs_FVU_and_firing_rates_are_its_models_over_the_rows(ActivationKind activation)
     {
-        const int rows = 96, v = 7, h = 10;
+        const int rows = 100, v = 7, h = 10;   // mini-batches of 32, 32, 32 and 4: the short one counts less
         var data = TestData.RandomRows(rows, v, 5);
         var settings = new TrainerSettings
         {
@@ -58,11 +58,20 @@ public class SparseCodeMetricsTests
         double squaredError = 0;
         var code = new float[h];
         var scratch = new float[v];
+        var fired = new int[h];
         for (int r = 0; r < rows; r++)
         {
             encoder.Encode(data.AsSpan(r * v, v), code);
             squaredError += (double)encoder.ReconstructionError(data.AsSpan(r * v, v), code, scratch) * v;
+            for (int j = 0; j < h; j++) if (code[j] > 0) fired[j]++;
         }
+        // And its firing rates (so its L0) are its model's: each latent's share of the rows it is active on, within a
+        // row (a z at 0 or at a threshold may round either way between the objective's and the encoder's sums).
+        var rates = result.Summary.CodeMetrics!.FiringRate;
+        Assert.Equal(h, rates.Count);
+        Assert.Contains(fired, f => f > 0 && f < rows);
+        for (int j = 0; j < h; j++)
+            Assert.True(Math.Abs(rates[j] - (double)fired[j] / rows) <= 1.0 / rows + 1e-12, $"{activation}: latent {j} fired on {rates[j]} of the rows in training, {fired[j]} of {rows} by the model");
         double expected = Direct(x, squaredError);
         Assert.InRange(expected, 0.05, 20);   // precondition: an FVU that a factor of 2 would move far
         double fvu = result.Summary.CodeMetrics!.Fvu;
