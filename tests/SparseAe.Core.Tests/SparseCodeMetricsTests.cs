@@ -43,7 +43,7 @@ public class SparseCodeMetricsTests
     [InlineData(ActivationKind.ReLU)]
     [InlineData(ActivationKind.TopK)]
     [InlineData(ActivationKind.JumpReLU)]
-    public void A_training_runs_FVU_and_firing_rates_are_its_models_over_the_rows(ActivationKind activation)
+    public void A_training_runs_FVU_firing_rates_and_mean_activations_are_its_models_over_the_rows(ActivationKind activation)
     {
         const int rows = 100, v = 7, h = 10;   // mini-batches of 32, 32, 32 and 4: the short one counts less
         var data = TestData.RandomRows(rows, v, 5);
@@ -59,12 +59,18 @@ public class SparseCodeMetricsTests
         var code = new float[h];
         var scratch = new float[v];
         var fired = new int[h];
+        var meanCode = new double[h];
         for (int r = 0; r < rows; r++)
         {
             encoder.Encode(data.AsSpan(r * v, v), code);
             squaredError += (double)encoder.ReconstructionError(data.AsSpan(r * v, v), code, scratch) * v;
             for (int j = 0; j < h; j++) if (code[j] > 0) fired[j]++;
+            for (int j = 0; j < h; j++) meanCode[j] += code[j] / (double)rows;
         }
+        // The summary's mean activations are the model's mean codes over the rows.
+        for (int j = 0; j < h; j++)
+            Assert.True(Math.Abs(result.Summary.MeanActivation[j] - meanCode[j]) <= 1e-5 * Math.Max(1, meanCode[j]),
+                $"{activation}: latent {j}: mean activation {result.Summary.MeanActivation[j]} in training, {meanCode[j]} by the model");
         // And its firing rates (so its L0) are its model's: each latent's share of the rows it is active on, within a
         // row (a z at 0 or at a threshold may round either way between the objective's and the encoder's sums).
         var rates = result.Summary.CodeMetrics!.FiringRate;

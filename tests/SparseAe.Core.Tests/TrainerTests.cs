@@ -83,7 +83,16 @@ public class TrainerTests
         Assert.True(s.CostHistory[^1].Total < 0.5 * s.CostHistory[0].Total, $"{s.CostHistory[0].Total} -> {s.CostHistory[^1].Total}");
         Assert.Equal(s.CostHistory[^1].Total, s.FinalCost.Total, 1e-6);
         Assert.Equal(10, s.MeanActivation.Count);
-        Assert.All(s.MeanActivation, a => Assert.InRange(a, 0, 1));
+        // The mean activations are the returned model's over the rows (rho-hat, which the KL term holds to the target),
+        // not those of another point the line search tried: InRange(0, 1) alone passed any.
+        var encoder = new SparseAe.Model.AutoencoderEncoder(result.Parameters);
+        var codes = new float[m * 10];
+        encoder.EncodeBatch(x, m, codes);
+        for (int j = 0; j < 10; j++)
+        {
+            double mean = Enumerable.Range(0, m).Average(r => (double)codes[r * 10 + j]);
+            Assert.True(Math.Abs(s.MeanActivation[j] - mean) <= 1e-5, $"hidden unit {j}: summary {s.MeanActivation[j]}, the model's {mean}");
+        }
         Assert.Equal(s.FinalCost.Reconstruction + s.FinalCost.WeightDecay + s.FinalCost.Sparsity, s.FinalCost.Total, 1e-12);
         Assert.Equal(m, s.TrainingRows);
     }
