@@ -265,8 +265,8 @@ public sealed class BadInputTests : IDisposable
         // ML.NET's own framing refuses it, with the FormatException the CLI names as a damaged entry
         // (ModelFiles.Reason): any other exception (one of our reader's, reading past the cut) is a different failure.
         var e = Assert.Throws<FormatException>(() => new MLContext().Model.Load(path, out _));
-        Assert.Equal("One of the identified items was in an invalid format.", e.Message);
-        Assert.Contains("Microsoft.ML.ModelHeader", e.StackTrace);
+        // Thrown by ML.NET's own code (its ModelHeader check; the message is .NET's default), not by ours.
+        Assert.StartsWith("Microsoft.ML.", e.TargetSite!.DeclaringType!.FullName);
     }
 
     [Fact]

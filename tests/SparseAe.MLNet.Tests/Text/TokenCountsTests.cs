@@ -444,8 +444,8 @@ public sealed class TokenCountsTests : IDisposable
         path = SaveModel();
         ModelZip.RewriteEntry(path, TokenVocabularyFormat.Magic, entry => entry[..^20]);
         var cut = Assert.Throws<FormatException>(() => new MLContext().Model.Load(path, out _));
-        Assert.Equal("One of the identified items was in an invalid format.", cut.Message);
-        Assert.Contains("Microsoft.ML.ModelHeader", cut.StackTrace);
+        // Thrown by ML.NET's own code (its ModelHeader check; the message is .NET's default), not by ours.
+        Assert.StartsWith("Microsoft.ML.", cut.TargetSite!.DeclaringType!.FullName);
     }
 
     [Fact]
