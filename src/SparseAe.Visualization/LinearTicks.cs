@@ -22,8 +22,23 @@ internal static class LinearTicks
     /// </summary>
     private const int PlacesBelowSpan = 4;
 
-    /// <summary>Sets the left axis of <paramref name="plot"/> to ScottPlot's automatic ticks labelled by <see cref="Format"/> over the axis' span.</summary>
-    public static void Apply(Plot plot) => plot.Axes.Left.TickGenerator = new SpanAwareTicks();
+    /// <summary>
+    /// Sets the left axis of <paramref name="plot"/> to ScottPlot's automatic ticks labelled by <see cref="Format"/> over the axis' span.
+    /// Call it after the data are added: when every y drawn so far is the same value v (a single point), the axis is set to run
+    /// from 0 to 2v (from 2v to 0 for a negative v). ScottPlot widened such an axis by 1 each side, whatever v's magnitude:
+    /// an FVU of 0.0123 sat at the "0" tick of a -1..1 axis, and 3e30 at ticks that all read "3E+30".
+    /// </summary>
+    public static void Apply(Plot plot)
+    {
+        plot.Axes.Left.TickGenerator = new SpanAwareTicks();
+        // Each plottable's own limits: ScottPlot's GetDataLimits knows none before the first render.
+        AxisLimits[] data = [.. plot.GetPlottables().Select(p => p.GetAxisLimits()).Where(l => double.IsFinite(l.Bottom) && double.IsFinite(l.Top))];
+        if (data.Length == 0)
+            return;
+        double low = data.Min(l => l.Bottom), high = data.Max(l => l.Top);
+        if (low == high && low != 0)
+            plot.Axes.SetLimitsY(Math.Min(0, 2 * low), Math.Max(0, 2 * low));
+    }
 
     /// <summary>
     /// The label of a tick at <paramref name="value"/> on an axis spanning <paramref name="span"/>: from <see cref="ScientificFrom"/> on,

@@ -63,9 +63,29 @@ public static class SparsityTradeoffChart
         ArgumentNullException.ThrowIfNull(yLabel);
         ArgumentNullException.ThrowIfNull(xLabel);
         ChartSize.Check(width, height);
+        using Plot plot = Build(series, title, yLabel, logY, xLabel);
+        return ChartSize.RenderPng(plot, width, height);
+    }
 
+    /// <summary>The chart of <see cref="RenderPng"/>, of checked arguments, not yet rendered.</summary>
+    internal static Plot Build(IReadOnlyList<TradeoffSeries> series, string title, string yLabel, bool logY, string xLabel)
+    {
         EmbeddedFont.EnsureRegistered();
-        using var plot = new Plot();
+        var plot = new Plot();
+        try
+        {
+            Draw(plot, series, title, yLabel, logY, xLabel);
+            return plot;
+        }
+        catch
+        {
+            plot.Dispose();
+            throw;
+        }
+    }
+
+    private static void Draw(Plot plot, IReadOnlyList<TradeoffSeries> series, string title, string yLabel, bool logY, string xLabel)
+    {
         int coloured = 0;
         foreach (TradeoffSeries s in series)
         {
@@ -107,7 +127,6 @@ public static class SparsityTradeoffChart
         plot.YLabel(logY ? yLabel + " (log scale)" : yLabel);
         plot.ShowLegend(Edge.Right);
         plot.Font.Set(EmbeddedFont.FamilyName);
-        return ChartSize.RenderPng(plot, width, height);
     }
 
     // L0 is a count, and sweeps of k go in doublings: ticks at the powers of two, labelled with their values.

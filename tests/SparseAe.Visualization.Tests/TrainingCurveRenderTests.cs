@@ -174,6 +174,36 @@ public class TrainingCurveRenderTests
                 System.Globalization.CultureInfo.InvariantCulture) - t.Position) <= spacing / 10, $"{t.Label} at {t.Position:R}");
     }
 
+    // Values all equal (one point of a SparsityTradeoffChart, a history whose terms never change): ScottPlot widened the
+    // axis by 1 each side, so an FVU of 0.0123 sat at the "0" tick of a -1..1 axis, and 3e30 at three ticks all "3E+30".
+    [Theory]
+    [InlineData(0.0123)]
+    [InlineData(1e-5)]
+    [InlineData(-7e-4)]
+    [InlineData(5.0)]
+    [InlineData(3e30)]
+    public void Values_all_equal_get_an_axis_of_their_own_magnitude(double value)
+    {
+        using var plot = new ScottPlot.Plot();
+        plot.Add.Scatter(new double[] { 0, 1, 2 }, new[] { value, value, value });
+        LinearTicks.Apply(plot);
+        plot.GetImageBytes(800, 500, ScottPlot.ImageFormat.Png);
+        var limits = plot.Axes.GetLimits();
+        Assert.InRange(value, limits.Bottom, limits.Top);
+        Assert.True(limits.Top - limits.Bottom <= 4 * Math.Abs(value), $"axis {limits.Bottom:R}..{limits.Top:R} for {value:R}");
+        string[] labels = [.. plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label)];
+        Assert.True(labels.Length >= 3 && labels.Distinct().Count() == labels.Length, string.Join(" | ", labels));
+    }
+
+    [Fact]
+    public void A_single_point_of_a_tradeoff_chart_is_drawn_on_an_axis_that_reads_its_value()
+    {
+        using var plot = SparsityTradeoffChart.Build([new TradeoffSeries("TopK", [32], [0.0123])], "t", "FVU", logY: false, "L0");
+        plot.GetImageBytes(900, 550, ScottPlot.ImageFormat.Png);
+        var limits = plot.Axes.GetLimits();
+        Assert.True(limits.Bottom >= 0 && limits.Top <= 0.05, $"axis {limits.Bottom:R}..{limits.Top:R}");
+    }
+
     [Theory]
     [InlineData(false, "0")]
     [InlineData(true, "1")]
