@@ -19,8 +19,11 @@ public static class ConfusionMatrixChart
         ArgumentNullException.ThrowIfNull(counts);
         ArgumentNullException.ThrowIfNull(classNames);
         int n = counts.GetLength(0);
-        if (n == 0 || counts.GetLength(1) != n) throw new ArgumentException("counts must be a non-empty square matrix.", nameof(counts));
-        if (classNames.Count != n) throw new ArgumentException($"{classNames.Count} class names for {n} classes.", nameof(classNames));
+        if (n == 0 || counts.GetLength(1) != n)
+            throw new ArgumentException(
+                $"counts must be a non-empty square matrix (one row and one column per class), but is {n} x {counts.GetLength(1)}.", nameof(counts));
+        if (classNames.Count != n)
+            throw new ArgumentException($"classNames must hold one name per class of counts ({n}), but holds {classNames.Count}.", nameof(classNames));
         for (int i = 0; i < n; i++)
             if (classNames[i] is null) throw new ArgumentNullException(nameof(classNames), $"classNames[{i}] is null.");
         // A negative count would make a share below 0 or above 1, which Shade would clamp into a plausible colour.

@@ -13,6 +13,26 @@ public class ConfusionMatrixChartTests
         Assert.Contains("counts[0, 0] (true 'cat', predicted 'cat') is -1; a count of rows cannot be negative.", e.Message);
     }
 
+    // The message said only "counts must be a non-empty square matrix.": not what the matrix was.
+    [Theory]
+    [InlineData(2, 3)]
+    [InlineData(0, 0)]
+    [InlineData(3, 0)]
+    public void A_matrix_that_is_not_square_or_is_empty_is_refused_naming_its_shape(int rows, int columns)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ConfusionMatrixChart.RenderPng(new int[rows, columns], ["a", "b", "c"], "t", 200));
+        Assert.Equal("counts", e.ParamName);
+        Assert.Contains($"counts must be a non-empty square matrix (one row and one column per class), but is {rows} x {columns}.", e.Message);
+    }
+
+    [Fact]
+    public void Class_names_that_do_not_match_the_classes_are_refused_naming_both_counts()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ConfusionMatrixChart.RenderPng(new int[2, 2], ["a", "b", "c"], "t", 200));
+        Assert.Equal("classNames", e.ParamName);
+        Assert.Contains("classNames must hold one name per class of counts (2), but holds 3.", e.Message);
+    }
+
     [Fact]
     public void Counts_whose_row_total_exceeds_int_are_drawn()
         => Assert.NotEmpty(ConfusionMatrixChart.RenderPng(new[,] { { int.MaxValue, int.MaxValue }, { 0, 1 } }, ["cat", "dog"], "t", 200));
