@@ -11,7 +11,9 @@ public static class ConfusionMatrixChart
 {
     /// <summary>Renders the chart as a PNG.</summary>
     /// <param name="counts">counts[r, c]: rows of true class r predicted as c (never negative); square.</param>
-    /// <param name="classNames">One name per class, in the matrix's order.</param>
+    /// <param name="classNames">One name per class, in the matrix's order. Like all text of the charts, drawn in the embedded
+    /// font (TrainingCurve's remarks), which has ASCII, Latin-1, Greek, dashes, quotes and a few maths signs only: any other
+    /// character (Cyrillic, Hebrew, CJK, emoji, Latin Extended such as "ł") is left blank, so such names cannot be told apart.</param>
     /// <param name="title">The chart's title.</param>
     /// <param name="size">Picture width and height in pixels, TrainingCurve.MinSide..MaxSide.</param>
     public static byte[] RenderPng(int[,] counts, IReadOnlyList<string> classNames, string title, int size = 1000)

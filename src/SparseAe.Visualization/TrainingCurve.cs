@@ -11,6 +11,9 @@ namespace SparseAe.Visualization;
 /// The text is drawn with a font embedded in this assembly (<see cref="EmbeddedFont"/>), so the chart needs no
 /// system fonts. ScottPlot keeps process-wide font settings; this class changes none of them and only adds a
 /// font resolver that answers to its own private family name.
+/// The font is a subset of DejaVu Sans, as for every chart of this library: ASCII, Latin-1, Greek, dashes and quotes,
+/// super- and subscripts, arrows and a few maths signs (Fonts/README.md). Any other character in a title, label, series
+/// or class name (Cyrillic, Hebrew, Arabic, CJK, emoji, Latin Extended such as "ł") is drawn as a blank, not refused.
 /// </remarks>
 public static class TrainingCurve
 {
