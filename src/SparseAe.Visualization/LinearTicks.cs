@@ -25,8 +25,9 @@ internal static class LinearTicks
     /// <summary>
     /// Sets the left axis of <paramref name="plot"/> to ScottPlot's automatic ticks labelled by <see cref="Format"/> over the axis' span.
     /// Call it after the data are added: when every y drawn so far is the same value v (a single point), the axis is set to run
-    /// from 0 to 2v (from 2v to 0 for a negative v). ScottPlot widened such an axis by 1 each side, whatever v's magnitude:
-    /// an FVU of 0.0123 sat at the "0" tick of a -1..1 axis, and 3e30 at ticks that all read "3E+30".
+    /// from 0 to 2v (from 2v to 0 for a negative v; 0 to 1 for 0). ScottPlot widened such an axis by 1 each side, whatever v's magnitude:
+    /// an FVU of 0.0123 sat at the "0" tick of a -1..1 axis, 3e30 at ticks that all read "3E+30", and rates all 0 on an axis
+    /// that showed negative rates.
     /// </summary>
     public static void Apply(Plot plot)
     {
@@ -36,8 +37,8 @@ internal static class LinearTicks
         if (data.Length == 0)
             return;
         double low = data.Min(l => l.Bottom), high = data.Max(l => l.Top);
-        if (low == high && low != 0)
-            plot.Axes.SetLimitsY(Math.Min(0, 2 * low), Math.Max(0, 2 * low));
+        if (low == high)
+            plot.Axes.SetLimitsY(Math.Min(0, 2 * low), low == 0 ? 1 : Math.Max(0, 2 * low));
     }
 
     /// <summary>

@@ -195,6 +195,19 @@ public class TrainingCurveRenderTests
         Assert.True(labels.Length >= 3 && labels.Distinct().Count() == labels.Length, string.Join(" | ", labels));
     }
 
+    // Every value 0 (a throughput chart of rates all 0, a cost term that is 0 throughout): ScottPlot's -1..1 axis showed
+    // negative rates and costs, which none of these charts can have.
+    [Fact]
+    public void Values_all_zero_get_an_axis_from_zero_up()
+    {
+        using var plot = new ScottPlot.Plot();
+        plot.Add.Scatter(new double[] { 0, 1, 2 }, new double[] { 0, 0, 0 });
+        LinearTicks.Apply(plot);
+        plot.GetImageBytes(800, 500, ScottPlot.ImageFormat.Png);
+        var limits = plot.Axes.GetLimits();
+        Assert.True(limits.Bottom == 0 && limits.Top == 1, $"axis {limits.Bottom:R}..{limits.Top:R}");
+    }
+
     [Fact]
     public void A_single_point_of_a_tradeoff_chart_is_drawn_on_an_axis_that_reads_its_value()
     {
