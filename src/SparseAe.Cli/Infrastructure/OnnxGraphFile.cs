@@ -86,8 +86,8 @@ internal sealed class OnnxGraphFile : IDisposable
             if (found.Key is null) throw new UsageException($"--output-column '{wanted}' is not a float (N, H) output of '{path}'; it has {names}.");
             return (found.Key, Width(found.Value));
         }
-        if (NamedFeatures(floats, path, names) is { } named) return (named, Width(floats.First(o => o.Key == named).Value));
         var candidates = floats.Where(o => o.Key != inputName + ".output").ToArray();
+        if (NamedFeatures(floats, candidates, path) is { } named) return (named, Width(floats.First(o => o.Key == named).Value));
         if (candidates.Length == 0) candidates = floats;
         if (candidates.Length != 1)
             throw new UsageException($"'{path}' has {candidates.Length} float outputs besides its input ({string.Join(", ", candidates.Select(c => c.Key))}); choose one with --output-column.");
@@ -105,16 +105,18 @@ internal sealed class OnnxGraphFile : IDisposable
 
     /// <summary>
     /// The output that the graph's metadata names as the features, or null when it names none. One that is not a float
-    /// (N, H) output is refused: the guess that follows would take another, even the input passed through.
+    /// (N, H) output is refused: the guess that follows would take another, even the input passed through, which is not
+    /// offered either (<paramref name="others"/>: the float (N, H) outputs besides it).
     /// </summary>
-    private string? NamedFeatures(KeyValuePair<string, NodeMetadata>[] floats, string path, string floatNames)
+    private string? NamedFeatures(KeyValuePair<string, NodeMetadata>[] floats, KeyValuePair<string, NodeMetadata>[] others, string path)
     {
         if (!Session.ModelMetadata.CustomMetadataMap.TryGetValue(FeaturesKey, out var named)) return null;
         if (floats.Any(o => o.Key == named)) return named;
         string what = Session.OutputMetadata.TryGetValue(named, out var meta)
             ? $"that output is {meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}]" : $"it has no such output (its outputs are {string.Join(", ", Outputs)})";
-        throw new UsageException($"'{path}' names {named} as its features (metadata {FeaturesKey}), but {what}, not a float (N, H) output; "
-            + $"its float (N, H) outputs are {floatNames}: choose one with --output-column.");
+        throw new UsageException($"'{path}' names {named} as its features (metadata {FeaturesKey}), but {what}, not a float (N, H) output" + (others.Length > 0
+            ? $"; its float (N, H) outputs besides its input are {string.Join(", ", others.Select(o => o.Key))}: choose one with --output-column."
+            : $", and its only other float (N, H) output is its input passed through ({floats[0].Key}); featurize writes only a code of floats."));
     }
 
     /// <summary>
