@@ -82,6 +82,27 @@ public class OnnxCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "onnx.csv")));
     }
 
+    // The same model converted by ML.NET alone carries no metadata: featurize found no float output besides the input, took
+    // the input passed through (Features.output) for a code that replaced the input column, and wrote the CSV's own rows
+    // as h0..h15, exit 0. A graph whose chosen output gives the rows back unchanged is refused.
+    [Fact]
+    public void A_graph_whose_only_float_output_is_its_input_passed_through_is_refused_and_nothing_is_written()
+    {
+        using var temp = new TempFolder();
+        var dir = ModelCommandTests.SaveLibraryModel(temp, ml => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })
+            .Append(ml.Transforms.Conversion.ConvertType("Code", outputKind: DataKind.Double)));
+        var ml = new MLContext(seed: 1);
+        var model = ml.Model.Load(Path.Combine(dir, "library.zip"), out var schema);
+        var rows = File.ReadLines(Path.Combine(dir, "in.csv")).Select(l => new ModelCommandTests.Row { Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() });
+        using (var file = File.Create(Path.Combine(dir, "plain.onnx")))
+            ml.Model.ConvertToOnnx(model, ml.Data.LoadFromEnumerable(rows.ToArray()), file);
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "plain.onnx", "--csv", "in.csv", "--out", "onnx.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: The only float (N, H) output of 'plain.onnx', Features.output, gives the CSV's rows back unchanged: "
+            + "it is the input passed through, not features (the code is of another type, or the graph has none); featurize writes a code of floats.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "onnx.csv")));
+    }
+
     public sealed class LabelledRow
     {
         public float Label { get; set; }

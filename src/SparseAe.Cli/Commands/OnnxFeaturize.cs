@@ -34,7 +34,15 @@ internal static class OnnxFeaturize
         try
         {
             if (outputs is not null)
-                Features(outputs[0], n, ref h, declared, first, outputName, modelPath);
+            {
+                var features = Features(outputs[0], n, ref h, declared, first, outputName, modelPath);
+                // The input's own output is taken when it is the graph's only float one, for a code that replaced the input
+                // column; it is also the input passed through where the code is of another type (a ConvertType to double after
+                // the autoencoder, in a graph without export-onnx's metadata), and its features were the CSV's rows.
+                if (outputColumn is null && outputName == inputName + ".output" && h == v && features.SequenceEqual(batch.AsSpan(0, n * v)))
+                    throw new UsageException($"The only float (N, H) output of '{modelPath}', {outputName}, gives the CSV's rows back unchanged: it is the input " +
+                        "passed through, not features (the code is of another type, or the graph has none); featurize writes a code of floats.");
+            }
             else if (h == 0)
                 throw new UsageException($"'{csvPath}' holds no rows, and the output '{outputName}' of '{modelPath}' leaves its width open, so there is no header to write; give at least one row.");
             FeaturizeCommand.WriteFeatures(outPath, h, log, csv =>
