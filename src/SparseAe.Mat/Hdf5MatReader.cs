@@ -24,7 +24,9 @@ namespace SparseAe.Mat;
 //                           are datasets of references (no MATLAB_class) with the struct's dimensions
 //   sparse                  a group with attribute MATLAB_sparse (= rows) and datasets ir, jc, data
 //   cell                    a dataset of object references into the "#refs#" group
-//   objects                 MATLAB_class is the class name; MATLAB_object_decode is set
+//   objects                 MATLAB_class is the class name; a classdef object (string, datetime, table, ...) is a
+//                           uint32 dataset of references into "#subsystem#" with MATLAB_object_decode = 3: read
+//                           as opaque without dimensions, as level 5 stores it
 // Root members whose names start with '#' ("#refs#", "#subsystem#") hold referenced data, not variables.
 //
 // The HDF5 structures are read by our own code (Mat/Hdf5), limited to what MATLAB writes: superblocks 0-3,
@@ -102,6 +104,10 @@ internal static class Hdf5MatReader
         var type = Type(dataset, what);
         var space = Space(dataset, what);
         var attributes = Attributes(dataset, what);
+        // A string, datetime, table or other classdef object: uint32 values that point into '#subsystem#', whose
+        // dimensions are not the object's. Opaque without dimensions, as level 5 stores such an object.
+        if (attributes.ContainsKey("MATLAB_object_decode"))
+            return new MatVariable(name, MatClass.Opaque, [], null);
         string? className = attributes.TryGetValue("MATLAB_class", out var c) ? c.ReadString(what) : null;
         var matClass = className is null ? InferClass(type) : MatClassNames.FromMatlabName(className);
         int[] dimensions = MatlabDimensions(space, what);

@@ -16,7 +16,7 @@ public enum MatClass
     Cell = 1,
     /// <summary>A structure array (<c>struct</c>); listed, contents not decoded.</summary>
     Struct = 2,
-    /// <summary>An object of a user-defined class (in 7.3 files, any class name MATLAB does not build in); listed, contents not decoded.</summary>
+    /// <summary>An object of an old-style user-defined class (in 7.3 files, any other class name MATLAB does not build in); listed, contents not decoded.</summary>
     Object = 3,
     /// <summary>A character array (<c>char</c>), read as UTF-16 code units.</summary>
     Char = 4,
@@ -44,7 +44,7 @@ public enum MatClass
     UInt64 = 15,
     /// <summary>A function handle (<c>function_handle</c>); listed, contents not decoded.</summary>
     Function = 16,
-    /// <summary>An opaque object (a string, table, datetime, ... in a level-5 file); listed without dimensions, contents not decoded.</summary>
+    /// <summary>An opaque object (a string, table, datetime or other classdef object; in a 7.3 file, one with MATLAB_object_decode); listed without dimensions, contents not decoded.</summary>
     Opaque = 17,
     /// <summary>A logical array (<c>logical</c>), read as <see cref="bool"/> (stored as uint8 with a flag in level 5).</summary>
     Logical = 18,

@@ -36,7 +36,7 @@ public class InspectTests
             }
             files++;
         }
-        Assert.Equal(12, files);
+        Assert.Equal(13, files);
     }
 
     // expected.json: { file: [ { name, class, dims, min, max, sum }, ... ] } (no "complex": checked by its own test).

@@ -37,6 +37,21 @@ public class Hdf5ReaderTests
     }
 
     [Fact]
+    public void A_string_or_other_classdef_object_is_opaque_without_dimensions_as_in_level_5()
+    {
+        // A 7.3 file keeps such an object (MATLAB_object_decode 3) as 6 uint32 values that point into '#subsystem#':
+        // it was listed as "object 1x6", the dimensions of those values, not of the string or datetime.
+        var mat = MatFile.Read(MatFixtures.PathOf("v73_objects.mat"));
+        foreach (var name in new[] { "dt", "str" })
+        {
+            Assert.Equal(MatClass.Opaque, mat[name].Class);
+            Assert.Empty(mat[name].Dimensions);
+            Assert.False(mat[name].IsNumeric);
+        }
+        Assert.Equal([1.5, -2.0, 4.0], mat["x"].ToDoubleArray());
+    }
+
+    [Fact]
     public void Chunked_data_with_partial_edge_chunks_matches_h5py_element_by_element()
     {
         // Golden values read with h5py 3.7 from the same file: MATLAB A(i,j,k) is h5py A[k-1, j-1, i-1].

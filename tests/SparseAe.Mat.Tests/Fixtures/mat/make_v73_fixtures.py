@@ -14,6 +14,7 @@ Files:
   v73_latest_format.mat    libver='latest': superblock v3, "OHDR" object headers, link messages, compact layout
   v73_latest_chunked.mat   libver='latest' chunked gzip dataset (fixed-array chunk index)
   v73_struct_arrays.mat    a 1x1 struct (one field a cell) and 1x3 and 2x2 struct arrays
+  v73_objects.mat          a string and a datetime as MATLAB stores such (MCOS) objects, beside a double
   memory/v73_images_48MB_deflated.mat  48 MB of doubles (all 0.5) in 74 KB, for memory tests (not in expected.json)
 
 MATLAB conventions used: a variable of MATLAB dims [d1,...,dn] is stored as an HDF5 dataset of shape
@@ -268,6 +269,21 @@ def struct_arrays():
                     d[index] = ref(float(next(counter)))
     write_header(path_of(name))
     return name, [class_only("one", "struct"), class_only("row", "struct"), class_only("sq", "struct")]
+
+
+def objects():
+    """A string, a datetime (any classdef object) is a uint32 dataset of 6 values that point into '#subsystem#'
+    (0xDD000000, 2, 1, 1, object id, class id), with MATLAB_class the class name and MATLAB_object_decode = 3.
+    Its dimensions are not those of the object; level 5 stores such an object as opaque (class 17)."""
+    name = "v73_objects.mat"
+    x = np.array([[1.5, -2.0, 4.0]])
+    with create_file(name) as f:
+        for var, cls, object_id in (("dt", "datetime", 2), ("str", "string", 1)):
+            ds = put(f, var, np.array([[0xDD000000, 2, 1, 1, object_id, object_id]]).T, cls, dtype=np.uint32)
+            ds.attrs["MATLAB_object_decode"] = np.int32(3)
+        put(f, "x", x, "double")
+    write_header(path_of(name))
+    return name, [class_only("dt", "opaque"), class_only("str", "opaque"), stats("x", "double", x)]
 
 
 def images_48mb_deflated():
