@@ -102,10 +102,28 @@ public sealed class MatFile
         if (headerLength == header.Length && Level5Reader.HasHeader(header) && Level5Reader.Version(header) == 0x0200)
             return Hdf5MatReader.Read(stream);
 
+        // An HDF5 file without MATLAB's header (h5py's own, or a user block left as zeros) said as such, not read whole first.
+        if (!Level5Reader.HasHeader(header) && Hdf5SignatureOffset(stream, header, headerLength) is { } at)
+            throw new InvalidDataException(
+                $"Not a MAT file: it is an HDF5 file (signature at byte offset {at}), but a 7.3 MAT file is one behind MATLAB's " +
+                $"{Hdf5MatReader.UserBlockLength}-byte header (its text \"MATLAB 7.3 MAT-file\", version 0x0200 at byte offset 124 and 'IM' at 126): " +
+                "save it with MATLAB's save -v7.3, or write that header in a 512-byte user block.");
+
         byte[] file = ReadAll(stream, header, headerLength);
         if (Level5Reader.HasHeader(file)) return Level5Reader.Read(file);
         if (Level4Reader.LooksLikeLevel4(file)) return Level4Reader.Read(file);
         throw NotAMatFile(file);
+    }
+
+    // Where the HDF5 signature is, at byte offset 0 or after a 512-byte user block; null if at neither. Leaves the stream where it was.
+    private static long? Hdf5SignatureOffset(Stream stream, byte[] header, int headerLength)
+    {
+        if (header.AsSpan(0, headerLength).StartsWith(Hdf5.Hdf5Superblock.Signature)) return 0;
+        var at = new byte[Hdf5.Hdf5Superblock.Signature.Length];
+        stream.Position = Hdf5MatReader.UserBlockLength;
+        int read = stream.ReadAtLeast(at, at.Length, throwOnEndOfStream: false);
+        stream.Position = headerLength;
+        return read == at.Length && at.AsSpan().SequenceEqual(Hdf5.Hdf5Superblock.Signature) ? Hdf5MatReader.UserBlockLength : null;
     }
 
     private static byte[] ReadAll(Stream stream, byte[] header, int headerLength)

@@ -71,6 +71,22 @@ public class Hdf5ReaderTests
     }
 
     [Fact]
+    public void An_HDF5_file_without_MATLABs_header_is_said_to_be_one()
+    {
+        // h5py.File("x.mat", "w") writes no MATLAB header: the refusal was "the level-5 endian indicator ... and the
+        // bytes at byte offset 0 (".HDF............") are not a level-4 matrix header", and the file was first read whole.
+        var file = File.ReadAllBytes(MatFixtures.PathOf("v73_many_types.mat"));
+        var plain = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(file[Superblock..])));
+        Assert.Equal("Not a MAT file: it is an HDF5 file (signature at byte offset 0), but a 7.3 MAT file is one behind MATLAB's " +
+            "512-byte header (its text \"MATLAB 7.3 MAT-file\", version 0x0200 at byte offset 124 and 'IM' at 126): save it with MATLAB's " +
+            "save -v7.3, or write that header in a 512-byte user block.", plain.Message);
+        // A 512-byte user block that is not MATLAB's header (h5py's userblock_size=512 left as zeros).
+        Array.Clear(file, 0, Superblock);
+        var zeros = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(file)));
+        Assert.StartsWith("Not a MAT file: it is an HDF5 file (signature at byte offset 512), but a 7.3 MAT file", zeros.Message);
+    }
+
+    [Fact]
     public void Big_endian_doubles_and_char_codes_decode_like_h5py()
     {
         var mat = MatFile.Read(MatFixtures.PathOf("v73_many_types.mat"));

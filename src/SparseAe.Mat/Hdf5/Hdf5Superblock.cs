@@ -20,7 +20,7 @@ namespace SparseAe.Mat.Hdf5;
 /// </remarks>
 internal sealed record Hdf5Superblock(int Version, ulong RootObjectHeader, ulong EndOfFile)
 {
-    private static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
+    public static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>Reads the superblock and sets the source's sizes of offsets and lengths.</summary>
     public static Hdf5Superblock Read(Hdf5Source source)
