@@ -132,6 +132,11 @@ public sealed class MatFile
         if (length > Array.MaxLength)
             throw new NotSupportedException(
                 $"The MAT file is {length} bytes; level-4 and level-5 files are read into memory and may be at most {Array.MaxLength} bytes.");
+        // /dev/zero or a /proc file: seekable, with a length of 0, yet it reads on (a pipe is not seekable, so copied whole above).
+        if (length < headerLength)
+            throw new InvalidDataException(
+                $"The file says it is {length} bytes long, but {headerLength} bytes were read from it: it is not a regular file (a device or a /proc file?); " +
+                "a MAT file is read from a regular file or a pipe.");
         var file = new byte[length];
         header.AsSpan(0, headerLength).CopyTo(file);
         int read = headerLength + stream.ReadAtLeast(file.AsSpan(headerLength), file.Length - headerLength, throwOnEndOfStream: false);

@@ -237,6 +237,21 @@ public class DamagedFileTests
     }
 
     [Fact]
+    public void A_stream_that_reports_a_shorter_length_than_it_holds_is_refused_naming_that()
+    {
+        // /dev/zero or a /proc file says its length is 0 but reads on: MatFile.Read threw .NET's ArgumentException
+        // "Destination is too short." copying the header into a 0-byte array (sparseae inspect /dev/zero printed only that).
+        var error = Assert.Throws<InvalidDataException>(() => MatFile.Read(new LengthZeroStream(MatFixtures.Bytes("v4_double.mat"))));
+        Assert.Equal("The file says it is 0 bytes long, but 128 bytes were read from it: it is not a regular file (a device or a /proc file?); " +
+            "a MAT file is read from a regular file or a pipe.", error.Message);
+    }
+
+    private sealed class LengthZeroStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override long Length => 0;
+    }
+
+    [Fact]
     public void An_unknown_level_5_version_fails()
     {
         byte[] file = MatFixtures.Bytes("v5_uint8_image.mat");
