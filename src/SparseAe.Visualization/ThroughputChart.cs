@@ -46,9 +46,29 @@ public static class ThroughputChart
                         nameof(series));
         }
         ChartSize.Check(width, height);
+        using var plot = Build(title, xLabel, settings, yLabel, series);
+        return ChartSize.RenderPng(plot, width, height);
+    }
 
+    /// <summary>The chart of <see cref="RenderPng"/>, of checked arguments, not yet rendered.</summary>
+    internal static Plot Build(string title, string xLabel, IReadOnlyList<string> settings, string yLabel, IReadOnlyList<(string Name, double[] Values)> series)
+    {
         EmbeddedFont.EnsureRegistered();
-        using var plot = new Plot();
+        var plot = new Plot();
+        try
+        {
+            Draw(plot, title, xLabel, settings, yLabel, series);
+            return plot;
+        }
+        catch
+        {
+            plot.Dispose();
+            throw;
+        }
+    }
+
+    private static void Draw(Plot plot, string title, string xLabel, IReadOnlyList<string> settings, string yLabel, IReadOnlyList<(string Name, double[] Values)> series)
+    {
         double[] xs = Enumerable.Range(0, settings.Count).Select(i => (double)i).ToArray();
         foreach (var (name, values) in series)
         {
@@ -60,12 +80,12 @@ public static class ThroughputChart
         plot.Axes.Bottom.SetTicks(xs, settings.ToArray());
         plot.Axes.SetLimitsX(-0.3, settings.Count - 0.7);
         LinearTicks.Apply(plot);
-        plot.Axes.SetLimitsY(0, series.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 1.15);
+        // Up to the largest rate; rates all 0 or not measured get 0..1.15 (a 0..0 axis was widened by ScottPlot to -1.15..1.15).
+        plot.Axes.SetLimitsY(0, series.SelectMany(s => s.Values).Where(v => v > 0).DefaultIfEmpty(1).Max() * 1.15);
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(Edge.Right);
         plot.Font.Set(EmbeddedFont.FamilyName);
-        return ChartSize.RenderPng(plot, width, height);
     }
 }

@@ -57,6 +57,19 @@ public class ThroughputChartTests
     public void NaN_is_not_measured_and_zero_is_drawn()
         => Assert.NotEmpty(Render(("CPU", [double.NaN, 0.0, 3.0])));
 
+    // Rates all 0 (or 0 and not measured): the axis ran from 0 to 0, which ScottPlot widened to -1.15..1.15, so the chart
+    // showed negative rates. LinearTicks.Apply's 0..1 for values all 0 was overridden by the chart's own 0..max limits.
+    [Theory]
+    [InlineData(0.0, 0.0, 0.0)]
+    [InlineData(double.NaN, 0.0, double.NaN)]
+    public void Rates_all_zero_get_an_axis_from_zero_up(double a, double b, double c)
+    {
+        using var plot = ThroughputChart.Build("t", "batch size", Settings, "samples/s", [("CPU", [a, b, c])]);
+        plot.GetImageBytes(800, 450, ScottPlot.ImageFormat.Png);
+        var limits = plot.Axes.GetLimits();
+        Assert.True(limits.Bottom == 0 && limits.Top > 0, $"axis {limits.Bottom:R}..{limits.Top:R}");
+    }
+
     [Fact]
     public void Rates_of_any_drawable_magnitude_are_drawn()
     {
