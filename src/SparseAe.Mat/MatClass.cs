@@ -44,7 +44,7 @@ public enum MatClass
     UInt64 = 15,
     /// <summary>A function handle (<c>function_handle</c>); listed, contents not decoded.</summary>
     Function = 16,
-    /// <summary>An opaque object (a string, table, datetime or other classdef object; in a 7.3 file, one with MATLAB_object_decode); listed without dimensions, contents not decoded.</summary>
+    /// <summary>An opaque object (a string, table, datetime or other classdef object; in a 7.3 file, a dataset with MATLAB_object_decode, not a group such as a function handle or an old-style object); listed without dimensions, contents not decoded.</summary>
     Opaque = 17,
     /// <summary>A logical array (<c>logical</c>), read as <see cref="bool"/> (stored as uint8 with a flag in level 5).</summary>
     Logical = 18,
