@@ -38,6 +38,26 @@ internal static class EmbeddedFont
         }
     }
 
+    /// <summary>
+    /// A new plot, the font registered, drawn by <paramref name="draw"/> and not yet rendered (the charts' Build, which tests
+    /// read before rendering); disposed if <paramref name="draw"/> throws, else the caller's to dispose.
+    /// </summary>
+    public static Plot NewPlot(Action<Plot> draw)
+    {
+        EnsureRegistered();
+        var plot = new Plot();
+        try
+        {
+            draw(plot);
+            return plot;
+        }
+        catch
+        {
+            plot.Dispose();
+            throw;
+        }
+    }
+
     private static SKTypeface Load(string fileName)
     {
         string resource = "SparseAe.Visualization.Fonts." + fileName;

@@ -70,18 +70,7 @@ public static class SparsityTradeoffChart
     /// <summary>The chart of <see cref="RenderPng"/>, of checked arguments, not yet rendered.</summary>
     internal static Plot Build(IReadOnlyList<TradeoffSeries> series, string title, string yLabel, bool logY, string xLabel)
     {
-        EmbeddedFont.EnsureRegistered();
-        var plot = new Plot();
-        try
-        {
-            Draw(plot, series, title, yLabel, logY, xLabel);
-            return plot;
-        }
-        catch
-        {
-            plot.Dispose();
-            throw;
-        }
+        return EmbeddedFont.NewPlot(p => Draw(p, series, title, yLabel, logY, xLabel));
     }
 
     private static void Draw(Plot plot, IReadOnlyList<TradeoffSeries> series, string title, string yLabel, bool logY, string xLabel)

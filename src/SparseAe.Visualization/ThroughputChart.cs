@@ -53,18 +53,7 @@ public static class ThroughputChart
     /// <summary>The chart of <see cref="RenderPng"/>, of checked arguments, not yet rendered.</summary>
     internal static Plot Build(string title, string xLabel, IReadOnlyList<string> settings, string yLabel, IReadOnlyList<(string Name, double[] Values)> series)
     {
-        EmbeddedFont.EnsureRegistered();
-        var plot = new Plot();
-        try
-        {
-            Draw(plot, title, xLabel, settings, yLabel, series);
-            return plot;
-        }
-        catch
-        {
-            plot.Dispose();
-            throw;
-        }
+        return EmbeddedFont.NewPlot(p => Draw(p, title, xLabel, settings, yLabel, series));
     }
 
     private static void Draw(Plot plot, string title, string xLabel, IReadOnlyList<string> settings, string yLabel, IReadOnlyList<(string Name, double[] Values)> series)

@@ -72,18 +72,7 @@ public static class TrainingCurve
     {
         (bool log, bool[] drawn, double decades) = ChooseAxis(series, yScale);
 
-        EmbeddedFont.EnsureRegistered();
-        var plot = new Plot();
-        try
-        {
-            Draw(plot, series, title, perEpoch, log, drawn, decades);
-            return plot;
-        }
-        catch
-        {
-            plot.Dispose();
-            throw;
-        }
+        return EmbeddedFont.NewPlot(p => Draw(p, series, title, perEpoch, log, drawn, decades));
     }
 
     private static void Draw(Plot plot, double[][] series, string title, bool perEpoch, bool log, bool[] drawn, double decades)
