@@ -57,15 +57,12 @@ internal static class ExportOnnxCommand
         }
         // Opened from memory, not read back from --out, which may be a device or a pipe (/dev/stdout).
         byte[] bytes = memory.ToArray();
+        using var graph = OnnxGraphFile.Open(bytes, outPath);
         // The output that featurize of the zip writes, named in the graph's metadata, so that featurize of the graph writes
         // it too where the graph has other float outputs (a ZCA model's White.output). None for a model whose zip
-        // featurize itself asks which (two autoencoders) or refuses (none).
-        if (CodeOutput(model, modelPath) is { } code)
-        {
-            using var probe = OnnxGraphFile.Open(bytes, outPath);
-            if (probe.Outputs.Contains(code)) bytes = OnnxGraphFile.WithMetadata(bytes, OnnxGraphFile.FeaturesKey, code);
-        }
-        using var graph = OnnxGraphFile.Open(bytes, outPath);
+        // featurize itself asks which (two autoencoders) or refuses (none). The entry changes no input or output.
+        if (CodeOutput(model, modelPath) is { } code && graph.Outputs.Contains(code))
+            bytes = OnnxGraphFile.WithMetadata(bytes, OnnxGraphFile.FeaturesKey, code);
         CliFiles.Write("--out", outPath, () => AtomicFile.WriteBytes(outPath, bytes));
         CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
     }
