@@ -139,15 +139,21 @@ internal static class ModelPersistence
         if (length < 1 || length > remaining)
             throw new InvalidDataException(
                 $"The {what} entry of the model is damaged or truncated: it declares a {length}-byte block but {(stream.CanSeek ? remaining.ToString() : "an unknown number of")} bytes remain.");
-        var bytes = ctx.Reader.ReadBytes(length);
+        var block = new MemoryStream(ctx.Reader.ReadBytes(length), writable: false);
+        T loaded;
         try
         {
-            return read(new MemoryStream(bytes, writable: false));
+            loaded = read(block);
         }
         catch (InvalidDataException e)
         {
             throw new InvalidDataException($"The {what} in this model cannot be loaded: {e.Message}", e);
         }
+        // A count above the block but within the entry (ML.NET's strings follow it) left the reader past the model's end,
+        // and ML.NET's end-of-model check then failed with .NET's bare "One of the identified items was in an invalid format."
+        if (block.Position != length)
+            throw new InvalidDataException($"The {what} entry of the model is damaged: it declares a {length}-byte block, but its block ends after {block.Position} bytes.");
+        return loaded;
     }
 
     private static IReadOnlyList<string> CheckNames(IReadOnlyList<string> names, int count, string what, string layout)

@@ -1,0 +1,46 @@
+using Microsoft.ML;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.MLNet.Tests.MLNetInternals;
+
+/// <summary>The framing of our entries in an ML.NET model zip: ML.NET's header, the i32 byte count, the checksummed block.</summary>
+public sealed class ModelPersistenceTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    [Fact]
+    public void A_byte_count_a_little_above_its_block_is_refused_as_damaged_naming_both_lengths()
+    {
+        // The count still lies within the entry (ML.NET's string table and assembly name follow the block), so the block
+        // read whole and ML.NET's own end-of-model check failed with .NET's bare "One of the identified items was in an invalid format."
+        using var temp = new TempFolder();
+        var path = SaveSmallModel(temp);
+        int declared = 0;
+        ModelZip.RewriteAutoencoderEntry(path, entry =>
+        {
+            int at = ModelZip.IndexOfMagic(entry) - 4;
+            declared = BitConverter.ToInt32(entry, at) + 1;
+            BitConverter.TryWriteBytes(entry.AsSpan(at), declared);
+            return entry;
+        });
+        var e = Assert.Throws<InvalidDataException>(() => Unwrapped(() => new MLContext().Model.Load(path, out _)));
+        Assert.Equal($"The sparse autoencoder entry of the model is damaged: it declares a {declared}-byte block, but its block ends after {declared - 1} bytes.", e.Message);
+    }
+
+    private string SaveSmallModel(TempFolder temp)
+    {
+        var data = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(30, 4));
+        var model = _ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 3, maxIterations: 5).Fit(data);
+        var path = Path.Combine(temp, "model.zip");
+        _ml.Model.Save(model, data.Schema, path);
+        return path;
+    }
+
+    // ML.NET calls the loader by reflection: its exception arrives inside a TargetInvocationException.
+    private static void Unwrapped(Action load)
+    {
+        try { load(); }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null) { throw e.InnerException; }
+    }
+}
