@@ -123,6 +123,12 @@ internal static class ModelPersistence
     private static T LoadBlock<T>(ModelLoadContext ctx, VersionInfo info, string what, Func<Stream, T> read)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        // An entry whose versions a later build raised: ML.NET's check says "ML.NET 1.0.0.0 cannont read component ... too new",
+        // which the catch below called damage. It is neither: a newer SparseAe wrote it.
+        var header = ctx.Header;
+        if (header.ModelSignature == info.ModelSignature && header.ModelVerReadable > info.VerWrittenCur && header.ModelVerReadable <= header.ModelVerWritten)
+            throw new InvalidDataException($"The {what} entry of the model was written by a newer SparseAe (entry version 0x{header.ModelVerWritten:X8}, " +
+                $"readable from 0x{header.ModelVerReadable:X8}); this library reads entry versions up to 0x{info.VerWrittenCur:X8}. Upgrade SparseAe to load it.");
         int length;
         try
         {

@@ -28,6 +28,25 @@ public sealed class ModelPersistenceTests
         Assert.Equal($"The sparse autoencoder entry of the model is damaged: it declares a {declared}-byte block, but its block ends after {declared - 1} bytes.", e.Message);
     }
 
+    [Fact]
+    public void An_entry_version_newer_than_this_build_reads_says_a_newer_SparseAe_wrote_it()
+    {
+        // ML.NET's header versions of our entries (0x00010001 today) are ours to raise. A model from a build that raised them
+        // was refused as "damaged", quoting ML.NET's "ML.NET 1.0.0.0 cannont read component ... the model is too new".
+        using var temp = new TempFolder();
+        var path = SaveSmallModel(temp);
+        ModelZip.RewriteAutoencoderEntry(path, entry =>
+        {
+            // ModelHeader: ModelVerWritten at 0x48, ModelVerReadable at 0x4C.
+            BitConverter.TryWriteBytes(entry.AsSpan(0x48), 0x00010003u);
+            BitConverter.TryWriteBytes(entry.AsSpan(0x4C), 0x00010002u);
+            return entry;
+        });
+        var e = Assert.Throws<InvalidDataException>(() => Unwrapped(() => new MLContext().Model.Load(path, out _)));
+        Assert.Equal("The sparse autoencoder entry of the model was written by a newer SparseAe (entry version 0x00010003, readable from 0x00010002); " +
+            "this library reads entry versions up to 0x00010001. Upgrade SparseAe to load it.", e.Message);
+    }
+
     private string SaveSmallModel(TempFolder temp)
     {
         var data = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(30, 4));
