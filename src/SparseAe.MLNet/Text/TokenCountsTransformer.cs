@@ -10,7 +10,8 @@ namespace SparseAe.MLNet;
 /// A fitted bag of tokens: appends, for each row's text, a sparse vector of Single with one slot per
 /// kept token id (ascending ids; slot names are the tokens' text). A slot holds the token's count in
 /// the row or its log-scaled tf-idf, optionally scaled so the row has unit L2 length. Tokens outside
-/// the vocabulary are dropped; a missing or empty text is a row of zeros. Save and load it with
+/// the vocabulary are dropped; a missing or empty text is a row of zeros (a text of white space alone is
+/// not: the tokenizer makes tokens of white space, counted like any other when kept). Save and load it with
 /// <c>MLContext.Model</c>; use it through Transform or a PredictionEngine.
 /// </summary>
 /// <remarks>

@@ -159,6 +159,20 @@ public sealed class TokenCountsTests : IDisposable
     }
 
     [Fact]
+    public void A_text_of_white_space_alone_counts_its_white_space_tokens()
+    {
+        // Unlike ML.NET's word bags, which split on white space: the tokenizer makes tokens of it, and a
+        // bag of tokens keeps every token it makes, so a blank row is not all zeros once they are kept.
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text").Fit(Data(["   ", "\t", "x\n\ny"]));
+        foreach (var blank in new[] { "   ", "\t", "\n\n" })
+        {
+            var expected = Count(Cl100k, blank).ToDictionary(kv => kv.Key, kv => (float)kv.Value);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected.OrderBy(kv => kv.Key), ById(model, Output(model, Data([blank]))[0]).OrderBy(kv => kv.Key));
+        }
+    }
+
+    [Fact]
     public void A_text_of_one_and_a_half_megabytes_is_tokenized()
     {
         var text = new StringBuilder();
