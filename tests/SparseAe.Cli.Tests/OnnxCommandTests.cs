@@ -144,6 +144,42 @@ public class OnnxCommandTests
             "or export it with sparseae export-onnx, which declares only the columns the pipeline reads.", error.TrimEnd());
     }
 
+    // A model saved with an input vector of several dimensions (Vector<Single, 4, 4>, as ExtractPixels or an ONNX model gives)
+    // exports a graph whose input is (N, 4, 4), which its nodes reshape to rows (docs/onnx.md). featurize of the zip fed the
+    // CSV's rows of 16 values; featurize of its graph refused it: "The input 'Features' ... must be a float tensor (N, V), but
+    // is Single [-1, 4, 4]". The rows are given the input's shape.
+    [Fact]
+    public void A_graph_whose_input_has_several_dimensions_featurizes_like_its_zip()
+    {
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, "--iterations", "5");
+        var ml = new MLContext(seed: 1);
+        var rows = File.ReadAllLines(Path.Combine(dir, "in.csv")).Select(l => new Image { Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() });
+        var schema = SchemaDefinition.Create(typeof(Image));
+        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 4, 4);
+        var data = ml.Data.LoadFromEnumerable(rows.ToArray(), schema);
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "image.zip"));
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "image.zip", "--out", "image.onnx").ExitCode);
+
+        Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "image.zip", "--csv", "in.csv", "--out", "zip.csv").ExitCode);
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "image.onnx", "--csv", "in.csv", "--out", "onnx.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote onnx.csv: 300 rows of 5 features", output);
+        var zip = ReadCsv(Path.Combine(dir, "zip.csv"));
+        var onnx = ReadCsv(Path.Combine(dir, "onnx.csv"));
+        Assert.Equal(zip.Length, onnx.Length);
+        for (int i = 0; i < zip.Length; i++)
+            for (int j = 0; j < 5; j++)
+                Assert.True(Math.Abs(zip[i][j] - onnx[i][j]) <= 1e-5, $"row {i}, feature {j}: zip {zip[i][j]}, onnx {onnx[i][j]}");
+    }
+
+    public sealed class Image
+    {
+        [VectorType(16)]
+        public float[] Features { get; set; } = [];
+    }
+
     [Fact]
     public void A_code_that_replaces_its_input_column_is_featurized_from_the_graph_as_from_the_zip()
     {

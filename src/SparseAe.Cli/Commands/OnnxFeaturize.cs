@@ -16,7 +16,7 @@ internal static class OnnxFeaturize
     internal static void Run(string modelPath, string csvPath, string outPath, string? outputColumn, TextWriter log, CancellationToken cancel = default)
     {
         using var graph = OnnxGraphFile.Open(modelPath);
-        var (inputName, v) = graph.VectorInput(modelPath);
+        var (inputName, v, rowShape) = graph.VectorInput(modelPath);
         var (outputName, declared) = graph.FeatureOutput(modelPath, inputName, outputColumn);
         var source = CliFiles.OpenCsv(csvPath);
         if (source.VectorSize != v)
@@ -26,7 +26,7 @@ internal static class OnnxFeaturize
         var batch = new float[BatchRows * v];
         long first = 0;   // the batch's first row, 0-based
         int n = Fill(rows, batch, v);
-        var outputs = n > 0 ? RunBatch(graph, options, inputName, outputName, batch, n, v, first, modelPath, csvPath) : null;
+        var outputs = n > 0 ? RunBatch(graph, options, inputName, outputName, batch, n, v, rowShape, first, modelPath, csvPath) : null;
         // A width the graph leaves open is the first batch's; every batch, the first too, must then hold one
         // row of that width for each of its rows. The features go to a temporary file that replaces --out only
         // after the last batch, so a refusal leaves --out as it was.
@@ -56,7 +56,7 @@ internal static class OnnxFeaturize
                     cancel.ThrowIfCancellationRequested();
                     first += n;
                     n = Fill(rows, batch, v);
-                    if (n > 0) outputs = RunBatch(graph, options, inputName, outputName, batch, n, v, first, modelPath, csvPath);
+                    if (n > 0) outputs = RunBatch(graph, options, inputName, outputName, batch, n, v, rowShape, first, modelPath, csvPath);
                 }
             });
         }
@@ -86,9 +86,10 @@ internal static class OnnxFeaturize
     }
 
     private static IDisposableReadOnlyCollection<OrtValue> RunBatch(OnnxGraphFile graph, RunOptions options, string inputName, string outputName,
-        float[] batch, int n, int v, long first, string modelPath, string csvPath)
+        float[] batch, int n, int v, long[] rowShape, long first, string modelPath, string csvPath)
     {
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.AsMemory(0, n * v), [n, v]);
+        // Each row in the input's shape: (n, V), or (n, 8, 8) for a graph over a vector of several dimensions.
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.AsMemory(0, n * v), [n, .. rowShape]);
         try
         {
             return graph.Session.Run(options, [inputName], [input], [outputName]);

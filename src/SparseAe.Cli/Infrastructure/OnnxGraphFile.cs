@@ -51,16 +51,23 @@ internal sealed class OnnxGraphFile : IDisposable
         }
     }
 
-    /// <summary>The graph's only input, a float tensor (N, V): its name and V.</summary>
-    public (string Name, int Size) VectorInput(string path)
+    /// <summary>
+    /// The graph's only input, a float tensor (N, V), or (N, d1, d2, ...) for a vector column of several dimensions
+    /// (Vector&lt;Single, 8, 8&gt;: ML.NET's converter declares it so, and our graphs read it flat): its name, V (the
+    /// product of the d's) and the shape of one row, (V) or (d1, d2, ...), in which each row is fed.
+    /// </summary>
+    public (string Name, int Size, long[] RowShape) VectorInput(string path)
     {
         if (Session.InputMetadata.Count != 1)
             throw new UsageException($"featurize takes a graph with one input, but '{path}' has {Session.InputMetadata.Count}: {string.Join(", ", Inputs)}; " +
                 "featurize the model zip instead, or export it with sparseae export-onnx, which declares only the columns the pipeline reads.");
         var (name, meta) = Session.InputMetadata.First();
-        if (meta.ElementType != typeof(float) || meta.Dimensions.Length != 2 || meta.Dimensions[1] < 1)
-            throw new UsageException($"The input '{name}' of '{path}' must be a float tensor (N, V), but is {meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}].");
-        return (name, meta.Dimensions[1]);
+        var row = meta.Dimensions.Skip(1).Select(d => (long)d).ToArray();
+        long size = row.Aggregate(1L, (p, d) => d < 1 ? -1 : Math.Min(p * d, (long)int.MaxValue + 1));
+        if (meta.ElementType != typeof(float) || meta.Dimensions.Length < 2 || size < 1 || size > int.MaxValue)
+            throw new UsageException($"The input '{name}' of '{path}' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
+                $"each size after N known and their product at most {int.MaxValue}, but is {meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}].");
+        return (name, (int)size, row);
     }
 
     /// <summary>
