@@ -174,6 +174,18 @@ public class OnnxCommandTests
                 Assert.True(Math.Abs(zip[i][j] - onnx[i][j]) <= 1e-5, $"row {i}, feature {j}: zip {zip[i][j]}, onnx {onnx[i][j]}");
     }
 
+    // An --out under a file (a slip for a folder) was said to be under a folder that "does not exist", though the path exists.
+    [Fact]
+    public void An_out_path_under_a_file_is_refused_saying_that_the_folder_is_a_file()
+    {
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, "--iterations", "5");
+        var (code, _, error) = Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "in.csv/model.onnx");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --out 'in.csv/model.onnx': its folder '{Path.Combine(dir, "in.csv")}' is a file, not a folder.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "model.onnx")));
+    }
+
     public sealed class Image
     {
         [VectorType(16)]

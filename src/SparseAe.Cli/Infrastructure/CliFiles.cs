@@ -59,6 +59,8 @@ internal static class CliFiles
             var full = Resolved(path);
             if (Directory.Exists(full)) throw new UsageException($"{flag} '{path}' is a folder; give a file name.");
             var folder = Path.GetDirectoryName(full)!;
+            // A file where the folder should be (in.csv/x.onnx) exists, but is no folder: said so, not that it "does not exist".
+            if (File.Exists(folder)) throw new UsageException($"{flag} '{path}': its folder '{folder}' is a file, not a folder.");
             if (!Directory.Exists(folder)) throw new UsageException($"{flag} '{path}': the folder '{folder}' does not exist.");
             RequireWritable(flag, path);
             foreach (var (otherFlag, otherFull, reads) in taken)
