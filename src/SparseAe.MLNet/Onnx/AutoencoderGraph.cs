@@ -23,6 +23,7 @@ namespace SparseAe.MLNet.Onnx;
 /// TopK ties go to the lower index in ONNX (the operator's rule), as in the encoder's own selection, but
 /// ONNX Runtime's product rounds the pre-activations differently: a row whose K-th and (K+1)-th
 /// pre-activations lie within that rounding of each other may differ in which one it keeps.
+/// Likewise JumpReLU: a z within that rounding of its threshold may be kept (about theta) on one side and 0 on the other.
 /// </summary>
 internal static class AutoencoderGraph
 {
