@@ -88,6 +88,19 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void A_file_where_the_folder_should_be_is_said_to_be_a_file()
+    {
+        // in.csv/x.bin, where in.csv is a file: it was refused as a folder that "does not exist", though the path exists.
+        using var temp = new TempFolder();
+        var file = Path.Combine(temp, "in.csv");
+        File.WriteAllText(file, "1,2\n");
+        var path = Path.Combine(file, "x.bin");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.WriteBytes(path, [1]));
+        Assert.Equal($"Cannot write '{path}': its folder '{file}' is a file, not a folder.", e.Message);
+        Assert.Equal("1,2\n", File.ReadAllText(file));
+    }
+
+    [Fact]
     public void A_folder_that_takes_no_file_is_named_by_the_file_asked_for()
     {
         if (!OperatingSystem.IsLinux()) return;

@@ -27,7 +27,7 @@ static class AtomicFile
     /// Writes <paramref name="path"/> with <paramref name="write"/>, all or nothing. <paramref name="write"/> may close the
     /// stream it is given (a StreamWriter or ZipArchive made without leaveOpen does): what it wrote is kept.
     /// </summary>
-    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist, or is a file.</exception>
     /// <exception cref="IOException"><paramref name="path"/> is a folder (refused before <paramref name="write"/> runs).</exception>
     public static void Write(string path, Action<Stream> write)
     {
@@ -131,7 +131,7 @@ static class AtomicFile
     /// folder exists and takes a new file (a device or pipe: it opens for writing). Lets a long run find an
     /// output it cannot write before it starts, not after, with the messages <see cref="Write"/> would give.
     /// </summary>
-    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist, or is a file.</exception>
     /// <exception cref="IOException">No file can be made in the folder (read-only, /proc), the device does not open, or <paramref name="path"/> is a folder.</exception>
     public static void CheckWritable(string path)
     {
@@ -149,6 +149,9 @@ static class AtomicFile
     {
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
+        // A file where the folder should be (in.csv/x.bin) exists, but is no folder: said so, not that it "does not exist".
+        if (File.Exists(folder))
+            throw new DirectoryNotFoundException($"Cannot write '{path}': its folder '{folder}' is a file, not a folder.");
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"Cannot write '{path}': the folder '{folder}' does not exist.");
         // A folder (or a link to one) cannot be renamed over: refuse it now, not after the whole write.
