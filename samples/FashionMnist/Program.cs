@@ -41,18 +41,18 @@ catch (Exception e) when (e is IOException or InvalidDataException or Unauthoriz
     return 1;
 }
 
-// Before hours of training, and after the data, whose mistakes would otherwise leave an empty folder
-// made here: the output folder must take the files written at the end.
-if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, ["model.zip", "filters.png", "feature-maps.png", "model.onnx"]) is { } outputProblem)
-{
-    Console.Error.WriteLine($"FashionMnist: --output-dir: {outputProblem}");
-    return 1;
-}
 var run = RunSizes.For(arguments.Quick, data);
 if (data.Train.Count < run.MinimumTrainImages)
 {
     Console.Error.WriteLine($"FashionMnist: the training set in '{arguments.DataDirectory}' has {data.Train.Count} images; " +
                             $"{(arguments.Quick ? "quick mode" : "a full run")} needs at least {run.MinimumTrainImages}.");
+    return 1;
+}
+// Before hours of training, and after the data and its size, whose mistakes would otherwise leave an empty folder
+// made here: the output folder must take the files written at the end.
+if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, ["model.zip", "filters.png", "feature-maps.png", "model.onnx"]) is { } outputProblem)
+{
+    Console.Error.WriteLine($"FashionMnist: --output-dir: {outputProblem}");
     return 1;
 }
 Console.WriteLine($"Fashion-MNIST: {data.Train.Count} training and {data.Test.Count} test images; this run uses " +
