@@ -44,6 +44,13 @@ public static class Data
     public static (double[][] Rows, double[][] Atoms, double NoiseFloor) Synthetic(
         int n, int dim, int atoms, int k, double noise, int seed, bool orthonormal)
     {
+        // Two rows at least: the noise floor divides by their spread about their mean (one row: FVU=Infinity).
+        if (n < 2) throw new ArgumentException($"--rows must be at least 2, but is {n}");
+        if (dim < 1) throw new ArgumentException($"--dim must be at least 1, but is {dim}");
+        if (atoms < 1) throw new ArgumentException($"--atoms must be at least 1, but is {atoms}");
+        if (k < 1) throw new ArgumentException($"--k must be at least 1, but is {k}");
+        if (!(double.IsFinite(noise) && noise >= 0))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--noise must be a finite number at least 0, but is {noise}"));
         if (orthonormal && atoms > dim) throw new ArgumentException("orthonormal atoms need atoms <= dim");
         if (k > atoms) throw new ArgumentException("k must not exceed atoms");
         var rng = new Random(seed);

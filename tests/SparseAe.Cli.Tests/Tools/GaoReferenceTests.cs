@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Reflection;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.Cli.Tests.Tools;
+
+/// <summary>tools/SparseAe.GaoReference, run in its own process as a user runs it.</summary>
+public class GaoReferenceTests
+{
+    private static string ToolPath => typeof(GaoReferenceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "GaoReferencePath").Value!;
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(ToolPath);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return Cli.Run(start);
+    }
+
+    // synth --rows 0 ended in an IndexOutOfRangeException, --rows -5 and --dim -3 in an OverflowException (stack
+    // traces, exit 134); --rows 1 printed "noise floor FVU=Infinity", --dim 0 and --noise NaN "FVU=NaN", --k 0 and
+    // --k -1 wrote rows of no atom at all, all with exit 0.
+    [Theory]
+    [InlineData("--rows", "0", "--rows must be at least 2, but is 0")]
+    [InlineData("--rows", "-5", "--rows must be at least 2, but is -5")]
+    [InlineData("--rows", "1", "--rows must be at least 2, but is 1")]
+    [InlineData("--dim", "0", "--dim must be at least 1, but is 0")]
+    [InlineData("--dim", "-3", "--dim must be at least 1, but is -3")]
+    [InlineData("--atoms", "0", "--atoms must be at least 1, but is 0")]
+    [InlineData("--k", "0", "--k must be at least 1, but is 0")]
+    [InlineData("--k", "-1", "--k must be at least 1, but is -1")]
+    [InlineData("--noise", "-1", "--noise must be a finite number at least 0, but is -1")]
+    [InlineData("--noise", "NaN", "--noise must be a finite number at least 0, but is NaN")]
+    public void Synth_refuses_a_size_or_noise_out_of_range_naming_the_option_and_its_value(string option, string value, string message)
+    {
+        using var dir = new TempFolder();
+        var (code, output, error) = Run("synth", "--out", dir.File("rows.csv"), option, value);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith($"error: {message}\n", error.ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("   at ", error);
+        Assert.False(File.Exists(dir.File("rows.csv")));
+    }
+}
