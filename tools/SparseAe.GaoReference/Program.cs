@@ -48,6 +48,12 @@ static int Train(Dictionary<string, string> o)
     string path = Str(o, "rows", null) ?? throw new ArgumentException("--rows is required");
     var rows = Data.ReadRows(path);
     int v = rows[0].Length;
+    // Read before training, so that a wrong file fails in a second: atoms of another length than the rows would be
+    // compared with the decoder over the shorter of the two, a figure for no dictionary of these rows.
+    string? atomsPath = Str(o, "true-atoms", null);
+    var trueAtoms = atomsPath is null ? null : Data.ReadRows(atomsPath);
+    if (trueAtoms is not null && trueAtoms[0].Length != v)
+        throw new ArgumentException($"--true-atoms: the atoms in '{atomsPath}' have {trueAtoms[0].Length} values, the rows {v}");
     var s = new TrainSettings(
         Latents: Int(o, "latents", 256),
         K: Int(o, "k", 8),
@@ -85,9 +91,9 @@ static int Train(Dictionary<string, string> o)
     Console.WriteLine(string.Create(inv,
         $"reference: FVU={ev.Fvu:F5} L0={ev.L0:F3} dead={ev.DeadPercent:F2}% dense={ev.DensePercent:F2}%"));
     Console.WriteLine(string.Create(inv, $"pca: k={s.K} FVU={Metrics.PcaFvu(rows, s.K):F5}"));
-    if (Str(o, "true-atoms", null) is { } atomsPath)
+    if (trueAtoms is not null)
     {
-        var (meanCos, frac) = Metrics.Recovery(model, Data.ReadRows(atomsPath));
+        var (meanCos, frac) = Metrics.Recovery(model, trueAtoms);
         Console.WriteLine(string.Create(inv, $"recovery: mean max cos={meanCos:F4} atoms with max cos > 0.9={100 * frac:F1}%"));
     }
     Console.WriteLine(string.Create(inv, $"time: load and train {trainSeconds:F1} s, total {sw.Elapsed.TotalSeconds:F1} s"));

@@ -42,4 +42,19 @@ public class GaoReferenceTests
         Assert.DoesNotContain("   at ", error);
         Assert.False(File.Exists(dir.File("rows.csv")));
     }
+
+    // --true-atoms of 2 values against 64-value rows printed "recovery: mean max cos=0.3551 ..." (the cosines over
+    // the first 2 of 64 values), exit 0: a figure for atoms that cannot be the rows' dictionary.
+    [Fact]
+    public void True_atoms_of_another_length_than_the_rows_are_refused_naming_both_lengths()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllLines(dir.File("rows.csv"), Enumerable.Range(0, 8).Select(i => $"{i},{i % 3},{i % 2},1"));
+        File.WriteAllLines(dir.File("atoms.csv"), ["1,0", "0,1"]);
+        var (code, output, error) = Run("--rows", dir.File("rows.csv"), "--latents", "4", "--k", "1", "--epochs", "1",
+            "--true-atoms", dir.File("atoms.csv"));
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith($"error: --true-atoms: the atoms in '{dir.File("atoms.csv")}' have 2 values, the rows 4\n", error.ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("recovery:", output);
+    }
 }
