@@ -43,7 +43,7 @@ try
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {csv} and the charts in {a.Output}; total {clock.Elapsed.TotalMinutes:F1} min"));
     return 0;
 }
-catch (Exception e) when (e is ArgumentException or FormatException or IOException)
+catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidDataException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
