@@ -20,6 +20,14 @@ namespace SparseAe.Fuzz
             GiveTraceAScratchMap();
             if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                 return Usage(0);
+            // A mistyped input path is the user's, not a finding: said in one line before any target runs.
+            var inputs = args[0] == "repro" ? args.Skip(args.Length > 1 && args[1] == "--isolate" ? 3 : 2)
+                : args[0] is "list" or "seed" ? [] : args.Skip(1);
+            if (inputs.FirstOrDefault(p => !File.Exists(p) && !Directory.Exists(p)) is { } missing)
+            {
+                Console.Error.WriteLine($"'{missing}' is neither a file nor a folder");
+                return 2;
+            }
             try
             {
                 return args[0] switch

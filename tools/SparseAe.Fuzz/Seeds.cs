@@ -26,7 +26,15 @@ public static class Seeds
         foreach (var name in names)
         {
             var dir = Path.Combine(folder, name);
-            Directory.CreateDirectory(dir);
+            try
+            {
+                Directory.CreateDirectory(dir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"seed: cannot write to '{folder}': {e.Message}");
+                return 2;
+            }
             foreach (var (file, bytes) in Make(name))
             {
                 File.WriteAllBytes(Path.Combine(dir, file), bytes);

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Reflection;
+using SparseAe.Tests.Support;
+using Xunit;
+
+namespace SparseAe.Cli.Tests.Tools;
+
+/// <summary>tools/SparseAe.Fuzz's own commands (one input, repro, seed), run in their own process as README shows them.</summary>
+public class FuzzHarnessTests
+{
+    private static string HarnessPath => typeof(FuzzHarnessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "FuzzHarnessPath").Value!;
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(HarnessPath);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return Cli.Run(start);
+    }
+
+    // A mistyped path ended in "Unhandled exception. System.IO.FileNotFoundException" with .NET's stack (exit 134),
+    // which reads like a finding of the target rather than a wrong argument.
+    [Theory]
+    [InlineData("mat")]
+    [InlineData("repro", "mat")]
+    [InlineData("repro", "--isolate", "mat")]
+    public void A_path_that_is_neither_a_file_nor_a_folder_is_refused_naming_it(params string[] command)
+    {
+        using var dir = new TempFolder();
+        string missing = dir.File("no-such-input");
+        var (code, output, error) = Run([.. command, missing]);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal($"'{missing}' is neither a file nor a folder", error.Trim());
+    }
+
+    [Fact]
+    public void A_seed_folder_that_cannot_be_made_is_refused_naming_it()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("a-file"), "");
+        string folder = Path.Combine(dir.File("a-file"), "seeds");
+        var (code, output, error) = Run("seed", "idx", folder);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith($"seed: cannot write to '{folder}': ", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+}
