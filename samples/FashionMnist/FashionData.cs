@@ -49,9 +49,17 @@ internal sealed record FashionData(IReadOnlyList<FashionImage> Train, IReadOnlyL
             throw new InvalidDataException($"{what}: label {bad} is {set.Labels[bad]}; Fashion-MNIST labels are 0..9.");
         // The sample shows per-class figures, test images of chosen classes and a split of the classes in
         // two halves: each set must hold every class.
-        int absent = Enumerable.Range(0, ClassNames.Length).FirstOrDefault(c => Array.IndexOf(set.Labels, (byte)c) < 0, -1);
-        if (absent >= 0)
+        var images = Enumerable.Range(0, set.Count).Select(i => new FashionImage { Pixels = set.Image(i).ToArray(), Label = set.Labels[i] }).ToList();
+        if (AbsentClass(images) is int absent and >= 0)
             throw new InvalidDataException($"{what} has no image of class {absent} ({ClassNames[absent]}) among its {set.Count}; the sample needs every class in both sets.");
-        return Enumerable.Range(0, set.Count).Select(i => new FashionImage { Pixels = set.Image(i).ToArray(), Label = set.Labels[i] }).ToList();
+        return images;
+    }
+
+    /// <summary>The first class 0..9 of which <paramref name="images"/> hold no image, or -1 when they hold every class.</summary>
+    public static int AbsentClass(IEnumerable<FashionImage> images)
+    {
+        var seen = new bool[ClassNames.Length];
+        foreach (var image in images) seen[(int)image.Label] = true;
+        return Array.IndexOf(seen, false);
     }
 }

@@ -48,6 +48,23 @@ if (data.Train.Count < run.MinimumTrainImages)
                             $"{(arguments.Quick ? "quick mode" : "a full run")} needs at least {run.MinimumTrainImages}.");
     return 1;
 }
+// The parts of the sets the run uses must each hold every class too (the loader checks the whole sets): a set sorted
+// by class would select features on classes its validation images never show, or leave the pictures no test image.
+foreach (var (part, set, images) in new (string, string, IEnumerable<FashionImage>)[]
+{
+    ($"the first {run.SelectionTrainImages} training images", "selection training", data.Train.Take(run.SelectionTrainImages)),
+    ($"the last {run.ValidationImages} training images", "selection validation", data.Train.Skip(data.Train.Count - run.ValidationImages)),
+    ($"the first {run.FinalTrainImages} training images", "final training", data.Train.Take(run.FinalTrainImages)),
+    ($"the first {run.TestImages} test images", "test", data.Test.Take(run.TestImages)),
+})
+{
+    if (FashionData.AbsentClass(images) is int absent and >= 0)
+    {
+        Console.Error.WriteLine($"FashionMnist: {part} in '{arguments.DataDirectory}' ({set}) have no image of class {absent} " +
+                                $"({FashionData.ClassNames[absent]}); each part of the data the run uses needs every class: is the set sorted by class?");
+        return 1;
+    }
+}
 // Before hours of training, and after the data and its size, whose mistakes would otherwise leave an empty folder
 // made here: the output folder must take the files written at the end.
 if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, ["model.zip", "filters.png", "feature-maps.png", "model.onnx"]) is { } outputProblem)
