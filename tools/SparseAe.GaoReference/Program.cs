@@ -64,9 +64,15 @@ static int Train(Dictionary<string, string> o)
         LearningRate: Dbl(o, "learning-rate", 1e-3),
         Seed: Int(o, "seed", 1),
         PreBiasInit: Str(o, "pre-bias", "mean")!);
-    if (s.Latents < 1 || s.K < 1 || s.K > s.Latents || s.AuxK < 0 || s.DeadWindowRows < 1 || s.Epochs < 0 ||
-        s.BatchSize < 1 || !(s.LearningRate > 0))
-        throw new ArgumentException("need latents >= k >= 1, aux-k >= 0, dead-window >= 1, epochs >= 0, batch-size >= 1, learning-rate > 0");
+    AtLeast("--latents", s.Latents, 1);
+    AtLeast("--k", s.K, 1);
+    if (s.K > s.Latents) throw new ArgumentException($"--k must be at most --latents ({s.Latents}), but is {s.K}");
+    AtLeast("--aux-k", s.AuxK, 0);
+    AtLeast("--dead-window", s.DeadWindowRows, 1);
+    AtLeast("--epochs", s.Epochs, 0);
+    AtLeast("--batch-size", s.BatchSize, 1);
+    if (!(double.IsFinite(s.LearningRate) && s.LearningRate > 0))
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--learning-rate must be a finite number greater than 0, but is {s.LearningRate}"));
     if (s.PreBiasInit is not ("mean" or "median")) throw new ArgumentException("--pre-bias is mean or median");
 
     Console.WriteLine(
@@ -135,6 +141,11 @@ static (string Mode, Dictionary<string, string> Opts) Parse(string[] a)
         d[a[i][2..]] = a[++i];
     }
     return (mode, d);
+}
+
+static void AtLeast(string option, int value, int least)
+{
+    if (value < least) throw new ArgumentException($"{option} must be at least {least}, but is {value}");
 }
 
 static string? Str(Dictionary<string, string> o, string k, string? def) => o.TryGetValue(k, out var v) ? v : def;

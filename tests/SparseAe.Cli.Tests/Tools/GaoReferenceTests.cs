@@ -57,4 +57,28 @@ public class GaoReferenceTests
         Assert.StartsWith($"error: --true-atoms: the atoms in '{dir.File("atoms.csv")}' have 2 values, the rows 4\n", error.ReplaceLineEndings("\n"));
         Assert.DoesNotContain("recovery:", output);
     }
+
+    // The training settings were refused with one sentence for all of them ("need latents >= k >= 1, aux-k >= 0, ...")
+    // that named neither the option nor its value, and --learning-rate Infinity passed ("> 0") and printed
+    // "reference: FVU=NaN L0=0.000 dead=100.00%" with exit 0.
+    [Theory]
+    [InlineData(new[] { "--latents", "0" }, "--latents must be at least 1, but is 0")]
+    [InlineData(new[] { "--k", "0" }, "--k must be at least 1, but is 0")]
+    [InlineData(new[] { "--latents", "4", "--k", "5" }, "--k must be at most --latents (4), but is 5")]
+    [InlineData(new[] { "--aux-k", "-1" }, "--aux-k must be at least 0, but is -1")]
+    [InlineData(new[] { "--dead-window", "0" }, "--dead-window must be at least 1, but is 0")]
+    [InlineData(new[] { "--epochs", "-1" }, "--epochs must be at least 0, but is -1")]
+    [InlineData(new[] { "--batch-size", "0" }, "--batch-size must be at least 1, but is 0")]
+    [InlineData(new[] { "--learning-rate", "0" }, "--learning-rate must be a finite number greater than 0, but is 0")]
+    [InlineData(new[] { "--learning-rate", "Infinity" }, "--learning-rate must be a finite number greater than 0, but is Infinity")]
+    [InlineData(new[] { "--learning-rate", "NaN" }, "--learning-rate must be a finite number greater than 0, but is NaN")]
+    public void A_training_setting_out_of_range_is_refused_naming_the_option_and_its_value(string[] options, string message)
+    {
+        using var dir = new TempFolder();
+        File.WriteAllLines(dir.File("rows.csv"), Enumerable.Range(0, 8).Select(i => $"{i},{i % 3},{i % 2},1"));
+        var (code, output, error) = Run(["--rows", dir.File("rows.csv"), "--epochs", "1", "--latents", "8", "--k", "2", .. options]);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith($"error: {message}\n", error.ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("reference:", output);
+    }
 }
