@@ -20,8 +20,10 @@ namespace SparseAe.Fuzz
             GiveTraceAScratchMap();
             if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                 return Usage(0);
-            // A mistyped input path is the user's, not a finding: said in one line before any target runs.
-            var inputs = args[0] == "repro" ? args.Skip(args.Length > 1 && args[1] == "--isolate" ? 3 : 2)
+            // A mistyped input path is the user's, not a finding: said in one line before any target runs
+            // (under libFuzzer's driver the arguments are the driver's, not paths).
+            bool underLibFuzzer = Environment.GetEnvironmentVariable("__LIBFUZZER_SHM_ID") is not null;
+            var inputs = underLibFuzzer ? [] : args[0] == "repro" ? args.Skip(args.Length > 1 && args[1] == "--isolate" ? 3 : 2)
                 : args[0] is "list" or "seed" ? [] : args.Skip(1);
             if (inputs.FirstOrDefault(p => !File.Exists(p) && !Directory.Exists(p)) is { } missing)
             {
