@@ -119,6 +119,11 @@ public sealed class ArrayRowSource : IRowSource
     /// <inheritdoc />
     public long? RowCount => _rows;
 
+    /// <summary>What the rows are, for messages (the convolutional featurizer's normalised patch sample); null says nothing more.</summary>
+    internal string? Description { get; init; }
+
+    string? IRowSource.Description => Description;
+
     /// <summary>The rows, (rows, V) row-major.</summary>
     internal ReadOnlyMemory<float> Data => _data.Slice(0, _rows * VectorSize);
 

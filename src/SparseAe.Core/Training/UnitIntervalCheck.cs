@@ -41,7 +41,7 @@ internal sealed class UnitIntervalCheck
     {
         if (_min < 0 || _max > 1)
             warning?.Invoke(string.Format(CultureInfo.InvariantCulture,
-                "{0} holds values in [{1:G4}, {2:G4}]; the sigmoid decoder reconstructs only [0, 1], so scale the inputs (UFLDL rescales patches to [0.1, 0.9]).",
+                "{0} holds values in [{1:G4}, {2:G4}]; the sigmoid decoder reconstructs only [0, 1], so scale the inputs (UFLDL rescales patches to [0.1, 0.9]) or use the linear decoder (Decoder Linear).",
                 RowReading.Capitalised(what), _min, _max));
     }
 }

@@ -110,7 +110,19 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         HostAccess.Info(channel, $"Sampled {o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {count} images; training the patch autoencoder.");
 
         var settings = o.Autoencoder.ToTrainerSettings(seed, CheckAlive, channel);
-        var result = AutoencoderTraining.Run(new ArrayRowSource(patches, o.PatchCount, length), settings);
+        // Messages about the rows (the sigmoid decoder's range warning) are about these patches, not the images: the user
+        // cannot scale them, only choose the options that made them ("The training data holds values in [-2.3, 2.4]; ...
+        // scale the inputs" was said of images in [0, 1]).
+        string after = string.Join(" and ", new[]
+        {
+            o.Normalization == PatchNormalizationKind.None ? null : $"Normalization {o.Normalization}",
+            o.ZcaEpsilon is double z ? $"ZcaEpsilon {z.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : null,
+        }.OfType<string>());
+        var rows = new ArrayRowSource(patches, o.PatchCount, length)
+        {
+            Description = $"the sample of {o.PatchCount} patches of column '{column.Name}'{(after.Length == 0 ? "" : $" (after {after})")}",
+        };
+        var result = AutoencoderTraining.Run(rows, settings);
         var featurizer = new ConvolutionalFeaturizer(o.Geometry(),
             new PatchPreprocessor(o.Normalization, parameter, zca), result.Parameters, o.Pooling, o.FeatureEncoding());
         TrainingLog.Finished(channel, result.Summary, seed);

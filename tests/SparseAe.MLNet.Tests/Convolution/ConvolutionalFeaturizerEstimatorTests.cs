@@ -75,4 +75,25 @@ public class ConvolutionalFeaturizerEstimatorTests
         if (said == "unsaid") Assert.Matches(@"^The convolutional featurizer's fit on the \d+ images of 28x28 read so far ", text);
         Assert.EndsWith("; fit on fewer images (a sample: mlContext.Data.TakeRows or ShuffleRows then TakeRows) or lower PatchCount (now 1000).", text.TrimEnd());
     }
+
+    // The patch autoencoder's sigmoid-decoder warning said "The training data holds values in [-2.3, 2.4]; ... so scale the
+    // inputs", of images in [0, 1]: what it trains on is the sample of patches after the featurizer's own normalisation and
+    // ZCA, which the user cannot scale; the warning names them and those options, and the linear decoder.
+    [Fact]
+    public void The_sigmoid_decoders_range_warning_names_the_normalised_patch_sample_and_the_linear_decoder()
+    {
+        var ml = new MLContext(seed: 1);
+        var warnings = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) warnings.Add(e.RawMessage); };
+        var rng = new Random(3);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble()).ToArray() }));
+        ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, Normalization = SparseAe.Convolution.PatchNormalizationKind.Contrast,
+            ZcaEpsilon = 0.1, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+        }).Fit(images);
+        var warning = Assert.Single(warnings);
+        Assert.StartsWith("The sample of 200 patches of column 'Pixels' (after Normalization Contrast and ZcaEpsilon 0.1) holds values in [", warning);
+        Assert.EndsWith("; the sigmoid decoder reconstructs only [0, 1], so scale the inputs (UFLDL rescales patches to [0.1, 0.9]) or use the linear decoder (Decoder Linear).", warning);
+    }
 }
