@@ -294,7 +294,7 @@ public class ConvolutionComponentTests
         singular.Autoencoder.Decoder = DecoderKind.Linear;
         e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(singular).Fit(flat));
         Assert.Equal("ZcaEpsilon", e.ParamName);
-        Assert.StartsWith("The covariance is singular (an eigenvalue is 0", e.Message);
+        Assert.StartsWith("The covariance of the sample of 400 patches of column 'Pixels' is singular (an eigenvalue is 0", e.Message);
         Assert.Contains("ZCA needs ZcaEpsilon > 0 for such data.", e.Message);
     }
 

@@ -77,6 +77,18 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
 
         int seed = o.Autoencoder.Seed ?? HostAccess.NextSeed(_host);   // one seed for the patches and the training
         var patches = PatchSampling.Sample(images, count, o.ImageHeight, o.ImageWidth, o.PatchSize, o.PatchCount, seed);
+        // Messages about the patches (ZCA's, the sigmoid decoder's range warning) are about these, not the images: the user
+        // cannot scale them, only choose the options that made them ("The training data holds values in [-2.3, 2.4]; ...
+        // scale the inputs" was said of images in [0, 1]).
+        string PatchesName(bool withZca)
+        {
+            string after = string.Join(" and ", new[]
+            {
+                o.Normalization == PatchNormalizationKind.None ? null : $"Normalization {o.Normalization}",
+                withZca && o.ZcaEpsilon is double z ? $"ZcaEpsilon {z.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : null,
+            }.OfType<string>());
+            return $"the sample of {o.PatchCount} patches of column '{column.Name}'{(after.Length == 0 ? "" : $" (after {after})")}";
+        }
         double parameter;
         if (o.Normalization == PatchNormalizationKind.Ufldl)
         {
@@ -98,7 +110,17 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
             }
             catch (ArgumentException e) when (e.ParamName == "epsilon")
             {
-                throw ArgumentMessages.Renamed(e, "Epsilon", nameof(o.ZcaEpsilon));   // "ZCA needs Epsilon > 0": here it is ZcaEpsilon
+                var renamed = ArgumentMessages.Renamed(e, "Epsilon", nameof(o.ZcaEpsilon));   // "ZCA needs Epsilon > 0": here it is ZcaEpsilon
+                const string singular = "The covariance is singular";
+                string text = ArgumentMessages.Text(renamed);
+                if (!text.StartsWith(singular, StringComparison.Ordinal)) throw renamed;
+                // Which covariance, and, after UFLDL's normalisation, why: every patch it does not clip sums to 0.5 P^2, so
+                // the images are rarely at fault ("for such data" alone sent the user to them).
+                text = $"The covariance of {PatchesName(withZca: false)} is singular{text[singular.Length..]}";
+                if (o.Normalization == PatchNormalizationKind.Ufldl)
+                    text += $" Normalization Ufldl maps every patch it does not clip to values that sum to 0.5 x {length}, so their covariance is singular " +
+                        "unless clipping breaks that sum; use a ZcaEpsilon above 0 (UFLDL's is 0.1).";
+                throw new ArgumentException(text, nameof(o.ZcaEpsilon), e);
             }
             catch (ArgumentException e) when (e.ParamName == "x")
             {
@@ -110,18 +132,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         HostAccess.Info(channel, $"Sampled {o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {count} images; training the patch autoencoder.");
 
         var settings = o.Autoencoder.ToTrainerSettings(seed, CheckAlive, channel);
-        // Messages about the rows (the sigmoid decoder's range warning) are about these patches, not the images: the user
-        // cannot scale them, only choose the options that made them ("The training data holds values in [-2.3, 2.4]; ...
-        // scale the inputs" was said of images in [0, 1]).
-        string after = string.Join(" and ", new[]
-        {
-            o.Normalization == PatchNormalizationKind.None ? null : $"Normalization {o.Normalization}",
-            o.ZcaEpsilon is double z ? $"ZcaEpsilon {z.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : null,
-        }.OfType<string>());
-        var rows = new ArrayRowSource(patches, o.PatchCount, length)
-        {
-            Description = $"the sample of {o.PatchCount} patches of column '{column.Name}'{(after.Length == 0 ? "" : $" (after {after})")}",
-        };
+        var rows = new ArrayRowSource(patches, o.PatchCount, length) { Description = PatchesName(withZca: true) };
         var result = AutoencoderTraining.Run(rows, settings);
         var featurizer = new ConvolutionalFeaturizer(o.Geometry(),
             new PatchPreprocessor(o.Normalization, parameter, zca), result.Parameters, o.Pooling, o.FeatureEncoding());

@@ -96,4 +96,25 @@ public class ConvolutionalFeaturizerEstimatorTests
         Assert.StartsWith("The sample of 200 patches of column 'Pixels' (after Normalization Contrast and ZcaEpsilon 0.1) holds values in [", warning);
         Assert.EndsWith("; the sigmoid decoder reconstructs only [0, 1], so scale the inputs (UFLDL rescales patches to [0.1, 0.9]) or use the linear decoder (Decoder Linear).", warning);
     }
+
+    // UFLDL's normalisation maps each patch it does not clip to values summing to 0.5 P^2, so with ZcaEpsilon 0 the
+    // patches' covariance is singular for almost any images: Fit read every image and then said only "The covariance is
+    // singular ...; ZCA needs ZcaEpsilon > 0 for such data", which sent the user to the images. (Patches that are
+    // clipped break the sum, so some images do whiten with 0, and the options are not refused up front.)
+    [Fact]
+    public void UFLDL_patches_that_ZCA_without_an_epsilon_cannot_whiten_are_refused_saying_why()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(3);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble()).ToArray() }));
+        var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, ZcaEpsilon = 0,
+            Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+        }).Fit(images));
+        Assert.Equal("ZcaEpsilon", e.ParamName);
+        Assert.StartsWith("The covariance of the sample of 200 patches of column 'Pixels' (after Normalization Ufldl) is singular (", e.Message);
+        Assert.EndsWith("; ZCA needs ZcaEpsilon > 0 for such data. Normalization Ufldl maps every patch it does not clip to values that sum to 0.5 x 16, " +
+            "so their covariance is singular unless clipping breaks that sum; use a ZcaEpsilon above 0 (UFLDL's is 0.1). (Parameter 'ZcaEpsilon')", e.Message);
+    }
 }
