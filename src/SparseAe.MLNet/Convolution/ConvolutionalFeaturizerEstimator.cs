@@ -89,17 +89,21 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
             }.OfType<string>());
             return $"the sample of {o.PatchCount} patches of column '{column.Name}'{(after.Length == 0 ? "" : $" (after {after})")}";
         }
+        ArgumentException Flat(string why) => new($"The sampled patches of column '{column.Name}' are all flat (no variance), {why}; check the images.", "input");
         double parameter;
         if (o.Normalization == PatchNormalizationKind.Ufldl)
         {
             parameter = UfldlNormalization.Normalize(patches, o.PatchCount, length);   // the pstd that Transform applies again
-            if (parameter == 0)
-                throw new ArgumentException($"The sampled patches of column '{column.Name}' are all flat (no variance), so UFLDL normalisation has nothing to scale; check the images.", "input");
+            if (parameter == 0) throw Flat("so UFLDL normalisation has nothing to scale");
         }
         else
         {
             parameter = o.Normalization == PatchNormalizationKind.Contrast ? o.ContrastEpsilon : 0;
             new PatchPreprocessor(o.Normalization, parameter, null).Apply(patches, o.PatchCount, length);
+            // A flat patch normalises to exact zeros, any other to some value that is not: zeros everywhere trained an
+            // autoencoder on nothing, without a word, where UFLDL's refused the same images.
+            if (o.Normalization == PatchNormalizationKind.Contrast && patches.AsSpan().IndexOfAnyExcept(0f) < 0)
+                throw Flat("so contrast normalisation makes every one zeros");
         }
         ZcaWhitening? zca = null;
         if (o.ZcaEpsilon is double epsilon)

@@ -117,4 +117,24 @@ public class ConvolutionalFeaturizerEstimatorTests
         Assert.EndsWith("; ZCA needs ZcaEpsilon > 0 for such data. Normalization Ufldl maps every patch it does not clip to values that sum to 0.5 x 16, " +
             "so their covariance is singular unless clipping breaks that sum; use a ZcaEpsilon above 0 (UFLDL's is 0.1). (Parameter 'ZcaEpsilon')", e.Message);
     }
+
+    // Images of one grey each (a pixel column read wrongly as constants, say) give patches that are all flat. UFLDL's
+    // normalisation refused them, "nothing to scale; check the images"; contrast normalisation made every patch zeros
+    // and Fit trained an autoencoder on them without a word: a featurizer that learned nothing from the images.
+    [Theory]
+    [InlineData(SparseAe.Convolution.PatchNormalizationKind.Ufldl, "so UFLDL normalisation has nothing to scale")]
+    [InlineData(SparseAe.Convolution.PatchNormalizationKind.Contrast, "so contrast normalisation makes every one zeros")]
+    public void Images_whose_sampled_patches_are_all_flat_are_refused_by_a_normalisation_that_removes_the_mean(
+        SparseAe.Convolution.PatchNormalizationKind normalization, string why)
+    {
+        var ml = new MLContext(seed: 1);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(i => new Image { Pixels = Enumerable.Repeat(0.1f * (i + 1), 784).ToArray() }));
+        var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, Normalization = normalization,
+            Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+        }).Fit(images));
+        Assert.Equal("input", e.ParamName);
+        Assert.Equal($"The sampled patches of column 'Pixels' are all flat (no variance), {why}; check the images. (Parameter 'input')", e.Message);
+    }
 }
