@@ -41,6 +41,7 @@ public class ConvolutionGeometryTests
     [InlineData(11, 13, 4, 1, 2, 3, PatchNormalizationKind.Ufldl, 0, 0.05, PoolingKind.Mean)]       // 8x10 map in blocks of 3: last ones smaller
     [InlineData(14, 9, 5, 2, 3, 0, PatchNormalizationKind.Contrast, 0.1, -1, PoolingKind.Sum)]      // 5x3 map, 3x3 grid
     [InlineData(10, 10, 3, 1, 7, 0, PatchNormalizationKind.Ufldl, 0, -1, PoolingKind.Sum)]          // 8x8 map, 7x7 grid: uneven cuts
+    [InlineData(10, 13, 3, 2, 3, 0, PatchNormalizationKind.None, 0.1, -1, PoolingKind.Mean)]        // ZCA without a normalisation; 4x6 map, 3x3 grid: uneven means
     public void Transform_matches_a_naive_convolution_and_pooling(int height, int width, int patch, int stride, int grid, int poolSize,
         PatchNormalizationKind normalization, double zcaEpsilon, double softThreshold, PoolingKind pooling)
     {
