@@ -74,6 +74,22 @@ public class TrainLimitsTests
     }
 
     [Fact]
+    public void A_model_too_large_for_Adam_in_memory_is_refused_in_the_command_lines_flags()
+    {
+        // The library's refusal advised its own settings: "use fewer hidden units, or lower ShufflePoolRows (now 65536)
+        // or BatchSize (now 256)"; the command line has no ShufflePoolRows, and its batch size is --batch-size.
+        using var dir = new TempFolder();
+        var start = Cli.StartInfo(dir, "train", "--patch", "8", "--hidden", "200000", "--optimizer", "adam", "--epochs", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Matches(@"^error: Training a 64-200000-64 autoencoder with Adam in batches of 256 needs about \d\.\d+ GB of memory, but about 0\.\d+ GB are available; " +
+            @"use fewer hidden units \(--hidden, now 200000\) or a smaller --batch-size \(now 256\)\.$", error.TrimEnd());
+        Assert.DoesNotContain("ShufflePoolRows", error);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void Rows_too_many_for_LBFGS_to_hold_in_memory_are_refused_in_the_command_lines_flags()
     {
         // The library's refusal advised its own settings: "set MaximumRows to train on a random sample of the rows, use fewer

@@ -143,6 +143,26 @@ internal static class TrainRunner
             $"{FewerRows(prepared, data)} or fewer hidden units (--hidden, now {h}), or --optimizer adam, which streams the rows");
     }
 
+    /// <summary>
+    /// Adam's memory, as <see cref="CheckLbfgsMemory"/> is L-BFGS's: the library refuses it naming ShufflePoolRows and
+    /// BatchSize ("train --patch 28 --hidden 1000000 --optimizer adam" said "lower ShufflePoolRows (now 65536) or
+    /// BatchSize (now 256)"), and the command line has no ShufflePoolRows; checked first here, in flags, with the
+    /// library's own estimate. Its shuffle pool holds at most the rows there are, so fewer rows are advised only when
+    /// the pool is the bulk.
+    /// </summary>
+    private static void CheckAdamMemory(PreparedData prepared, SparseAutoencoderOptions options, DataOptions data)
+    {
+        if (OptimizerOf(options) != OptimizerKind.Adam) return;
+        int v = prepared.Dimension, h = options.HiddenCount;
+        var settings = options.ToTrainerSettings(options.Seed ?? Defaults.Seed, null, null);
+        var (poolRows, batchRows) = SparseAe.Training.MemoryBudget.MiniBatchRows(settings, prepared.Count);
+        long bytes = SparseAe.Training.MemoryBudget.MiniBatchBytes(v, h, settings, prepared.Count);
+        bool poolIsTheBulk = 4.0 * poolRows * v * 2 >= bytes && poolRows == prepared.Count;
+        SparseAe.Training.MemoryBudget.Ensure(bytes, $"Training a {v}-{h}-{v} autoencoder with Adam in batches of {batchRows}",
+            (poolIsTheBulk ? $"{FewerRows(prepared, data)}, " : "use ") +
+            $"fewer hidden units (--hidden, now {h}) or a smaller --batch-size (now {options.BatchSize})");
+    }
+
     // The flag that gives fewer rows, in the memory refusals' advice: --patches, or a CSV of fewer rows.
     private static string FewerRows(PreparedData prepared, DataOptions data)
         => data.Csv is null ? $"give fewer --patches (now {data.PatchCount})" : $"give fewer rows than the {prepared.Count} of --csv '{data.Csv}'";
@@ -160,6 +180,7 @@ internal static class TrainRunner
         CheckLbfgsRows(prepared.Count, prepared.Dimension, options, data);
         if (prepared.UseZca) CheckZcaMemory(prepared, data);
         CheckLbfgsMemory(prepared, options, data);
+        CheckAdamMemory(prepared, options, data);
         outputs = CheckFilterGrid(options.HiddenCount, prepared.PatchHeight, prepared.PatchWidth, outputs);
         output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
 
