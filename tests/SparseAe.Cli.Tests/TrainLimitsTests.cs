@@ -90,6 +90,20 @@ public class TrainLimitsTests
     }
 
     [Fact]
+    public void Patches_too_many_for_Adams_shuffle_pool_in_memory_are_refused_under_patches()
+    {
+        // The pool holds every row (up to ShufflePoolRows): fewer --patches is what lowers it, not --hidden or --batch-size.
+        using var dir = new TempFolder();
+        var start = Cli.StartInfo(dir, "train", "--patch", "32", "--patches", "60000", "--hidden", "2", "--optimizer", "adam", "--epochs", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x18000000";   // 384 MB: the 60000 patches fit, the pool beside them not
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Matches(@"^error: Training a 1024-2-1024 autoencoder with Adam in batches of 256 needs about \d\.\d+ GB of memory, but about 0\.\d+ GB are available; " +
+            @"give fewer --patches \(now 60000\): Adam's shuffle pool holds them all\.$", error.TrimEnd());
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void Rows_too_many_for_LBFGS_to_hold_in_memory_are_refused_in_the_command_lines_flags()
     {
         // The library's refusal advised its own settings: "set MaximumRows to train on a random sample of the rows, use fewer

@@ -147,8 +147,8 @@ internal static class TrainRunner
     /// Adam's memory, as <see cref="CheckLbfgsMemory"/> is L-BFGS's: the library refuses it naming ShufflePoolRows and
     /// BatchSize ("train --patch 28 --hidden 1000000 --optimizer adam" said "lower ShufflePoolRows (now 65536) or
     /// BatchSize (now 256)"), and the command line has no ShufflePoolRows; checked first here, in flags, with the
-    /// library's own estimate. Its shuffle pool holds at most the rows there are, so fewer rows are advised only when
-    /// the pool is the bulk.
+    /// library's own estimate. Its shuffle pool holds every row (up to 65,536), so where the pool is the bulk fewer rows
+    /// are advised instead.
     /// </summary>
     private static void CheckAdamMemory(PreparedData prepared, SparseAutoencoderOptions options, DataOptions data)
     {
@@ -159,8 +159,8 @@ internal static class TrainRunner
         long bytes = SparseAe.Training.MemoryBudget.MiniBatchBytes(v, h, settings, prepared.Count);
         bool poolIsTheBulk = 4.0 * poolRows * v * 2 >= bytes && poolRows == prepared.Count;
         SparseAe.Training.MemoryBudget.Ensure(bytes, $"Training a {v}-{h}-{v} autoencoder with Adam in batches of {batchRows}",
-            (poolIsTheBulk ? $"{FewerRows(prepared, data)}, " : "use ") +
-            $"fewer hidden units (--hidden, now {h}) or a smaller --batch-size (now {options.BatchSize})");
+            poolIsTheBulk ? $"{FewerRows(prepared, data)}: Adam's shuffle pool holds them all"
+                : $"use fewer hidden units (--hidden, now {h}) or a smaller --batch-size (now {options.BatchSize})");
     }
 
     // The flag that gives fewer rows, in the memory refusals' advice: --patches, or a CSV of fewer rows.
