@@ -26,6 +26,21 @@ internal static class Cli
         => Run(StartInfo(workingDirectory, args));
 
     /// <summary>
+    /// `dotnet program.dll args...` for a sample or tool this test project builds (not references), whose path the
+    /// project file gives as the assembly metadata <paramref name="pathKey"/> ("DigitsSamplePath"), both outputs redirected.
+    /// </summary>
+    public static ProcessStartInfo ProgramStartInfo(string pathKey, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(typeof(Cli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == pathKey).Value!);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return psi;
+    }
+
+    /// <summary>Runs <see cref="ProgramStartInfo"/>'s program to its end, as <see cref="Run(ProcessStartInfo, string?)"/>.</summary>
+    public static (int ExitCode, string Out, string Err) RunProgram(string pathKey, params string[] args) => Run(ProgramStartInfo(pathKey, args));
+
+    /// <summary>
     /// Runs <paramref name="start"/> (both outputs redirected) to its end, at most 5 minutes; with
     /// <paramref name="input"/>, its standard input is a pipe that gives that text and then ends.
     /// </summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -8,9 +6,6 @@ namespace SparseAe.Cli.Tests.Samples;
 /// <summary>The digits sample (samples/Digits), run in its own process as a user runs it.</summary>
 public class DigitsSampleTests
 {
-    private static string DigitsPath => typeof(DigitsSampleTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "DigitsSamplePath").Value!;
-
     [Theory]
     [InlineData("x", "--help")]
     [InlineData("--help", "x")]
@@ -19,11 +14,7 @@ public class DigitsSampleTests
     {
         // It took --help only alone: "Digits x --help" said "unknown argument 'x'", exit 2, where FashionMnist,
         // WordNetSupersenses (SampleCommandLine.AsksForHelp) and sparseae's commands print their usage, exit 0.
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(DigitsPath);
-        start.ArgumentList.Add(first);
-        start.ArgumentList.Add(second);
-        var (code, output, error) = Cli.Run(start);
+        var (code, output, error) = Cli.RunProgram("DigitsSamplePath", first, second);
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.StartsWith("usage: Digits", output);
         Assert.Equal("", error);
@@ -34,8 +25,7 @@ public class DigitsSampleTests
     {
         // Its output is compared with samples/Digits/expected-output.txt (.ci/check-output.py reads "0.9803"):
         // under de_DE it printed "0,9634" and "348 of 355 right (0,9803)", which the check refused line by line.
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(DigitsPath);
+        var start = Cli.ProgramStartInfo("DigitsSamplePath");
         start.Environment["LANG"] = start.Environment["LC_ALL"] = "de_DE.UTF-8";
         var (code, output, error) = Cli.Run(start);
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");

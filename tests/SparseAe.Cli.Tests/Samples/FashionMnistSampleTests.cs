@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
-using System.Reflection;
 using SparseAe.Tests.Support;
 using Xunit;
 
@@ -9,9 +7,6 @@ namespace SparseAe.Cli.Tests.Samples;
 /// <summary>The Fashion-MNIST sample (samples/FashionMnist), run in its own process as a user runs it.</summary>
 public class FashionMnistSampleTests
 {
-    private static string SamplePath => typeof(FashionMnistSampleTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "FashionMnistSamplePath").Value!;
-
     /// <summary>
     /// Plain IDX files of <paramref name="count"/> blank 28x28 images labelled 0, 1, ..., 9, 0, ..., or, when
     /// <paramref name="sorted"/>, by class: the first tenth 0, the next 1, and so on.
@@ -40,9 +35,7 @@ public class FashionMnistSampleTests
         var data = Directory.CreateDirectory(dir.File("data")).FullName;
         WriteSet(data, "train", 100);
         WriteSet(data, "t10k", 20);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { SamplePath, "--quick", "--data-dir", data, "--output-dir", dir.File("out") }) start.ArgumentList.Add(a);
-        var (code, output, error) = Cli.Run(start);
+        var (code, output, error) = Cli.RunProgram("FashionMnistSamplePath", "--quick", "--data-dir", data, "--output-dir", dir.File("out"));
         Assert.True(code == 1, $"exit {code}: {error}\n{output}");
         Assert.Equal($"FashionMnist: the training set in '{data}' has 100 images; quick mode needs at least 4000.", error.Trim());
         Assert.False(Directory.Exists(dir.File("out")), "the refused run left its output folder behind");
@@ -60,9 +53,7 @@ public class FashionMnistSampleTests
         var data = Directory.CreateDirectory(dir.File("data")).FullName;
         WriteSet(data, "train", 4000, sorted: true);
         WriteSet(data, "t10k", 20);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { SamplePath, "--quick", "--data-dir", data, "--output-dir", dir.File("out") }) start.ArgumentList.Add(a);
-        var (code, output, error) = Cli.Run(start);
+        var (code, output, error) = Cli.RunProgram("FashionMnistSamplePath", "--quick", "--data-dir", data, "--output-dir", dir.File("out"));
         Assert.True(code == 1, $"exit {code}: {error}\n{output}");
         Assert.Equal($"FashionMnist: the first 2000 training images in '{data}' (selection training) have no image of class 5 (Sandal); " +
                      "each part of the data the run uses needs every class: is the set sorted by class?", error.Trim());

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using SparseAe.Tests.Support;
 using Xunit;
 
@@ -8,16 +6,7 @@ namespace SparseAe.Cli.Tests.Tools;
 /// <summary>tools/SparseAe.Fuzz's own commands (one input, repro, seed), run in their own process as README shows them.</summary>
 public class FuzzHarnessTests
 {
-    private static string HarnessPath => typeof(FuzzHarnessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "FuzzHarnessPath").Value!;
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(HarnessPath);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        return Cli.Run(start);
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.RunProgram("FuzzHarnessPath", args);
 
     // A mistyped path ended in "Unhandled exception. System.IO.FileNotFoundException" with .NET's stack (exit 134),
     // which reads like a finding of the target rather than a wrong argument.

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using SparseAe.Tests.Support;
 using Xunit;
 
@@ -8,16 +6,7 @@ namespace SparseAe.Cli.Tests.Tools;
 /// <summary>tools/SparseAe.GaoReference, run in its own process as a user runs it.</summary>
 public class GaoReferenceTests
 {
-    private static string ToolPath => typeof(GaoReferenceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "GaoReferencePath").Value!;
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ToolPath);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        return Cli.Run(start);
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.RunProgram("GaoReferencePath", args);
 
     // synth --rows 0 ended in an IndexOutOfRangeException, --rows -5 and --dim -3 in an OverflowException (stack
     // traces, exit 134); --rows 1 printed "noise floor FVU=Infinity", --dim 0 and --noise NaN "FVU=NaN", --k 0 and

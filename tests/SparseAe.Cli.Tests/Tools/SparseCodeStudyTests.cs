@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using SparseAe.Tests.Support;
 using Xunit;
 
@@ -8,16 +6,7 @@ namespace SparseAe.Cli.Tests.Tools;
 /// <summary>tools/SparseAe.SparseCodeStudy, run in its own process as a user runs it.</summary>
 public class SparseCodeStudyTests
 {
-    private static string ToolPath => typeof(SparseCodeStudyTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "SparseCodeStudyPath").Value!;
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ToolPath);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        return Cli.Run(start);
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.RunProgram("SparseCodeStudyPath", args);
 
     // A damaged rows file or IDX file raises the readers' InvalidDataException, which the program did not catch:
     // "Unhandled exception. System.IO.InvalidDataException: ..." with a stack trace and exit 134.
