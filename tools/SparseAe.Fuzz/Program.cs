@@ -30,6 +30,13 @@ namespace SparseAe.Fuzz
                 Console.Error.WriteLine($"'{missing}' is neither a file nor a folder");
                 return 2;
             }
+            // TARGET FILE reads one file (repro takes folders): a folder was let through and ended in File.ReadAllBytes's
+            // UnauthorizedAccessException with .NET's stack.
+            if (!underLibFuzzer && args[0] is not ("repro" or "list" or "seed") && args.Length == 2 && Directory.Exists(args[1]))
+            {
+                Console.Error.WriteLine($"'{args[1]}' is a folder; TARGET FILE runs one file (repro TARGET PATH... takes folders)");
+                return 2;
+            }
             try
             {
                 return args[0] switch

@@ -23,6 +23,17 @@ public class FuzzHarnessTests
         Assert.Equal($"'{missing}' is neither a file nor a folder", error.Trim());
     }
 
+    // TARGET FILE runs one file: a folder passed the path check (repro takes folders) and ended in File.ReadAllBytes's
+    // "Unhandled exception. System.UnauthorizedAccessException: Access to the path ... is denied" (exit 134).
+    [Fact]
+    public void A_folder_given_as_the_one_input_is_refused_naming_it()
+    {
+        using var dir = new TempFolder();
+        var (code, output, error) = Run("mat", dir.Path);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal($"'{dir.Path}' is a folder; TARGET FILE runs one file (repro TARGET PATH... takes folders)", error.Trim());
+    }
+
     [Fact]
     public void A_seed_folder_that_cannot_be_made_is_refused_naming_it()
     {
