@@ -101,6 +101,19 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void A_folder_that_is_a_broken_link_is_said_not_to_exist_not_to_be_a_file()
+    {
+        // File.Exists is true of a link to nothing (it is no folder): out/x.bin, where out links to a removed folder, was
+        // said to be under "a file, not a folder".
+        using var temp = new TempFolder();
+        var link = Path.Combine(temp, "out");
+        File.CreateSymbolicLink(link, Path.Combine(temp, "removed"));
+        var path = Path.Combine(link, "x.bin");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.WriteBytes(path, [1]));
+        Assert.Equal($"Cannot write '{path}': the folder '{link}' does not exist.", e.Message);
+    }
+
+    [Fact]
     public void A_folder_that_takes_no_file_is_named_by_the_file_asked_for()
     {
         if (!OperatingSystem.IsLinux()) return;

@@ -150,7 +150,7 @@ static class AtomicFile
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
         // A file where the folder should be (in.csv/x.bin) exists, but is no folder: said so, not that it "does not exist".
-        if (File.Exists(folder))
+        if (IsFile(folder))
             throw new DirectoryNotFoundException($"Cannot write '{path}': its folder '{folder}' is a file, not a folder.");
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"Cannot write '{path}': the folder '{folder}' does not exist.");
@@ -158,6 +158,23 @@ static class AtomicFile
         if (Directory.Exists(full))
             throw new IOException($"Cannot write '{path}': it is a folder.");
         return IsDeviceOrPipe(full) ? (full, null) : (full, Path.Combine(folder, $".{TemporaryStem(Path.GetFileName(full))}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
+    }
+
+    // A file, or a link that ends at one. File.Exists is true of a link to nothing too (it is no folder), which is
+    // no file: its folder "does not exist" is what the user needs to hear.
+    private static bool IsFile(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) return false;
+        if (info.LinkTarget is null) return true;
+        try
+        {
+            return info.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true };
+        }
+        catch (IOException)
+        {
+            return false;   // a loop of links
+        }
     }
 
     // At most the first 64 chars of the file's name (192 bytes of UTF-8) in its temporary file's name, which adds
