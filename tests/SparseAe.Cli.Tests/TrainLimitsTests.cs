@@ -104,6 +104,21 @@ public class TrainLimitsTests
     }
 
     [Fact]
+    public void Patches_more_than_Adams_shuffle_pool_holds_are_still_refused_under_patches_when_the_pool_is_the_bulk()
+    {
+        // Above 65,536 patches the pool holds 65,536 of them and is still the bulk: it advised "fewer hidden units
+        // (--hidden, now 2) or a smaller --batch-size", which barely lower it.
+        using var dir = new TempFolder();
+        var start = Cli.StartInfo(dir, "train", "--patch", "32", "--patches", "70000", "--hidden", "2", "--optimizer", "adam", "--epochs", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x20000000";   // 512 MB: the 70000 patches fit, the pool beside them not
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Matches(@"^error: Training a 1024-2-1024 autoencoder with Adam in batches of 256 needs about \d\.\d+ GB of memory, but about 0\.\d+ GB are available; " +
+            @"give fewer --patches \(now 70000\): Adam's shuffle pool holds 65536 of them\.$", error.TrimEnd());
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void Rows_too_many_for_LBFGS_to_hold_in_memory_are_refused_in_the_command_lines_flags()
     {
         // The library's refusal advised its own settings: "set MaximumRows to train on a random sample of the rows, use fewer

@@ -157,9 +157,10 @@ internal static class TrainRunner
         var settings = options.ToTrainerSettings(options.Seed ?? Defaults.Seed, null, null);
         var (poolRows, batchRows) = SparseAe.Training.MemoryBudget.MiniBatchRows(settings, prepared.Count);
         long bytes = SparseAe.Training.MemoryBudget.MiniBatchBytes(v, h, settings, prepared.Count);
-        bool poolIsTheBulk = 4.0 * poolRows * v * 2 >= bytes && poolRows == prepared.Count;
+        // Above ShufflePoolRows the pool holds that many of the rows, still the bulk: fewer rows lower it (and the rows held).
+        bool poolIsTheBulk = 4.0 * poolRows * v * 2 >= bytes;
         SparseAe.Training.MemoryBudget.Ensure(bytes, $"Training a {v}-{h}-{v} autoencoder with Adam in batches of {batchRows}",
-            poolIsTheBulk ? $"{FewerRows(prepared, data)}: Adam's shuffle pool holds them all"
+            poolIsTheBulk ? $"{FewerRows(prepared, data)}: Adam's shuffle pool holds {(poolRows == prepared.Count ? "them all" : $"{poolRows} of them")}"
                 : $"use fewer hidden units (--hidden, now {h}) or a smaller --batch-size (now {options.BatchSize})");
     }
 
