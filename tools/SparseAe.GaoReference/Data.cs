@@ -51,8 +51,8 @@ public static class Data
         if (k < 1) throw new ArgumentException($"--k must be at least 1, but is {k}");
         if (!(double.IsFinite(noise) && noise >= 0))
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--noise must be a finite number at least 0, but is {noise}"));
-        if (orthonormal && atoms > dim) throw new ArgumentException("orthonormal atoms need atoms <= dim");
-        if (k > atoms) throw new ArgumentException("k must not exceed atoms");
+        if (orthonormal && atoms > dim) throw new ArgumentException($"--atoms must be at most --dim ({dim}) with --orthonormal 1, but is {atoms}");
+        if (k > atoms) throw new ArgumentException($"--k must be at most --atoms ({atoms}), but is {k}");
         var rng = new Random(seed);
         var dict = new double[atoms][];
         for (int j = 0; j < atoms; j++)

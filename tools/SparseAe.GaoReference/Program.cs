@@ -73,7 +73,7 @@ static int Train(Dictionary<string, string> o)
     AtLeast("--batch-size", s.BatchSize, 1);
     if (!(double.IsFinite(s.LearningRate) && s.LearningRate > 0))
         throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--learning-rate must be a finite number greater than 0, but is {s.LearningRate}"));
-    if (s.PreBiasInit is not ("mean" or "median")) throw new ArgumentException("--pre-bias is mean or median");
+    if (s.PreBiasInit is not ("mean" or "median")) throw new ArgumentException($"--pre-bias must be mean or median, but is '{s.PreBiasInit}'");
 
     Console.WriteLine(
         $"settings: rows={rows.Length} V={v} latents={s.Latents} k={s.K} aux-k={s.AuxK} aux-weight=1/32 " +

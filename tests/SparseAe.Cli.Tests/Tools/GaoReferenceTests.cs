@@ -20,12 +20,14 @@ public class GaoReferenceTests
     [InlineData("--atoms", "0", "--atoms must be at least 1, but is 0")]
     [InlineData("--k", "0", "--k must be at least 1, but is 0")]
     [InlineData("--k", "-1", "--k must be at least 1, but is -1")]
+    [InlineData("--k", "9", "--k must be at most --atoms (4), but is 9", "--atoms", "4")]
+    [InlineData("--atoms", "100", "--atoms must be at most --dim (8) with --orthonormal 1, but is 100", "--dim", "8", "--orthonormal", "1")]
     [InlineData("--noise", "-1", "--noise must be a finite number at least 0, but is -1")]
     [InlineData("--noise", "NaN", "--noise must be a finite number at least 0, but is NaN")]
-    public void Synth_refuses_a_size_or_noise_out_of_range_naming_the_option_and_its_value(string option, string value, string message)
+    public void Synth_refuses_a_size_or_noise_out_of_range_naming_the_option_and_its_value(string option, string value, string message, params string[] others)
     {
         using var dir = new TempFolder();
-        var (code, output, error) = Run("synth", "--out", dir.File("rows.csv"), option, value);
+        var (code, output, error) = Run(["synth", "--out", dir.File("rows.csv"), option, value, .. others]);
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.StartsWith($"error: {message}\n", error.ReplaceLineEndings("\n"));
         Assert.DoesNotContain("   at ", error);
@@ -58,6 +60,7 @@ public class GaoReferenceTests
     [InlineData(new[] { "--dead-window", "0" }, "--dead-window must be at least 1, but is 0")]
     [InlineData(new[] { "--epochs", "-1" }, "--epochs must be at least 0, but is -1")]
     [InlineData(new[] { "--batch-size", "0" }, "--batch-size must be at least 1, but is 0")]
+    [InlineData(new[] { "--pre-bias", "zero" }, "--pre-bias must be mean or median, but is 'zero'")]
     [InlineData(new[] { "--learning-rate", "0" }, "--learning-rate must be a finite number greater than 0, but is 0")]
     [InlineData(new[] { "--learning-rate", "Infinity" }, "--learning-rate must be a finite number greater than 0, but is Infinity")]
     [InlineData(new[] { "--learning-rate", "NaN" }, "--learning-rate must be a finite number greater than 0, but is NaN")]
