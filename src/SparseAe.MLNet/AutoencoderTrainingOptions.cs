@@ -41,7 +41,7 @@ public class AutoencoderTrainingOptions
     /// <summary>Sparse codes: a latent that fired on none of the last this many training rows is dead (reported, and fed to AuxK).</summary>
     public int DeadLatentWindow { get; set; } = Defaults.DeadLatentWindow;
 
-    /// <summary>rho, the target mean activation of each hidden unit, in (0, 1).</summary>
+    /// <summary>rho, the target mean activation of each hidden unit, in (0, 1): the KL penalty's (<see cref="SparsityPenalty.KLDivergence"/>); the L1 penalty has no target.</summary>
     public double SparsityTarget { get; set; } = Defaults.SparsityTarget;
 
     /// <summary>beta, the weight of the sparsity penalty, at least 0.</summary>

@@ -180,6 +180,8 @@ public class TrainTests
     [InlineData("error: --sparsity: it sets the sigmoid's sparsity penalty, for --activation sigmoid only, but the activation is topk, whose sparsity is set by --k.", "--csv", "small.csv", "--activation", "topk", "--sparsity", "0.1")]
     [InlineData("error: --sparsity-weight: it sets the sigmoid's sparsity penalty, for --activation sigmoid only, but the activation is jumprelu, whose sparsity is set by --l0-weight.", "--csv", "small.csv", "--activation", "jumprelu", "--sparsity-weight", "2")]
     [InlineData("error: --penalty: it sets the sigmoid's sparsity penalty, for --activation sigmoid only, but the activation is relu, whose sparsity is set by --l1-weight.", "--csv", "small.csv", "--activation", "relu", "--penalty", "l1")]
+    // L1's penalty is beta * mean |a|: rho enters only KL's, so --sparsity 0.3 trained the same bits as 0.01, and the summary said "(target 0.3)".
+    [InlineData("error: --sparsity: it is the KL penalty's target, but the penalty is l1 (--penalty l1), which has no target: beta * mean |a| (--sparsity-weight) alone sets it.", "--csv", "small.csv", "--penalty", "l1", "--sparsity", "0.3")]
     [InlineData("error: --epochs: it is Adam's, but the optimizer is L-BFGS (the default for --activation sigmoid; --iterations sets its length, or give --optimizer adam).", "--csv", "small.csv", "--epochs", "3")]
     [InlineData("error: --batch-size: it is Adam's, but the optimizer is L-BFGS (--optimizer lbfgs;", "--csv", "small.csv", "--optimizer", "lbfgs", "--batch-size", "3")]
     [InlineData("error: --learning-rate: it is Adam's, but the optimizer is L-BFGS", "--csv", "small.csv", "--learning-rate", "0.1")]
@@ -195,6 +197,18 @@ public class TrainTests
         Assert.Single(error.TrimEnd().Split('\n'));
         Assert.StartsWith(message, error);
         Assert.Equal(new[] { "small.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    // L1's penalty has no target: its summary said "(target 0.01)", rho's default, beside a mean activation the run never aimed at.
+    [Fact]
+    public void The_l1_penalty_summary_names_no_target()
+    {
+        using var dir = new TempFolder();
+        WriteCsv(dir, 60, 16, 3);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "4", "--iterations", "3", "--penalty", "l1");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("mean activation ", output);
+        Assert.DoesNotContain("(target", output);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ internal static class TrainCommand
         var whiten = new Option<string>("--whiten") { Description = "none | olshausen | zca (default: olshausen for photographs, none for --mat, --idx, --csv).", DefaultValueFactory = _ => "auto" };
         var normalize = new Option<string>("--normalize") { Description = "ufldl ([0.1, 0.9]) | standard (each patch's mean removed, unit variance) | none (default: ufldl for image patches, none for --csv).", DefaultValueFactory = _ => "auto" };
         var hidden = Flag(new Option<int>("--hidden") { Description = "Hidden units H, at least 1.", DefaultValueFactory = _ => Defaults.HiddenCount }, nameof(AutoencoderTrainingOptions.HiddenCount));
-        var sparsity = Flag(new Option<double>("--sparsity") { Description = "Target activation rho, in (0, 1).", DefaultValueFactory = _ => Defaults.SparsityTarget }, nameof(AutoencoderTrainingOptions.SparsityTarget));
+        var sparsity = Flag(new Option<double>("--sparsity") { Description = "Target activation rho of the KL penalty, in (0, 1).", DefaultValueFactory = _ => Defaults.SparsityTarget }, nameof(AutoencoderTrainingOptions.SparsityTarget));
         var sparsityWeight = Flag(new Option<double>("--sparsity-weight") { Description = "Sparsity weight beta, at least 0.", DefaultValueFactory = _ => Defaults.SparsityWeight }, nameof(AutoencoderTrainingOptions.SparsityWeight));
         var weightDecay = Flag(new Option<double>("--weight-decay") { Description = "Weight decay lambda, at least 0.", DefaultValueFactory = _ => Defaults.WeightDecay }, nameof(AutoencoderTrainingOptions.WeightDecay));
         var penalty = new Option<string>("--penalty") { Description = "kl | l1 (the sigmoid's penalty).", DefaultValueFactory = _ => NameOf(Penalties, Defaults.Penalty) };
@@ -144,6 +144,9 @@ internal static class TrainCommand
             // weight, or K); rho, beta and the KL or L1 penalty enter the sigmoid's cost alone.
             foreach (var option in new Option[] { sparsity, sparsityWeight, penalty })
                 OnlyWhen(!sparseCode, option, $"it sets the sigmoid's sparsity penalty, for --activation sigmoid only, but the activation is {activationName}, whose sparsity is set by {SparsityFlagOf(options.Activation)}.");
+            // L1's penalty is beta * mean |a| (SparsityPenalty.L1): rho enters KL's alone.
+            OnlyWhen(sparseCode || options.Penalty != SparsityPenalty.L1, sparsity,
+                "it is the KL penalty's target, but the penalty is l1 (--penalty l1), which has no target: beta * mean |a| (--sparsity-weight) alone sets it.");
             var optimizerKind = TrainRunner.OptimizerOf(options);
             string optimizerSaid = options.Optimizer is null ? $"the default for --activation {activationName}" : $"--optimizer {r.GetValue(optimizer)}";
             foreach (var option in new Option[] { epochs, batchSize, learningRate })

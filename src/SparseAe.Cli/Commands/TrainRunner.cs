@@ -241,7 +241,10 @@ internal static class TrainRunner
                 "metrics: L0={0:F2} FVU={1:F4} dead={2:F1}% dense={3:F1}%", m.L0, m.Fvu, 100 * m.DeadFraction, 100 * m.DenseFraction));
         else
             output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                "mean activation {0:G4} (target {1:G4}), min {2:G4}, max {3:G4}", s.MeanActivation.Average(), options.SparsityTarget, s.MeanActivation.Min(), s.MeanActivation.Max()));
+                "mean activation {0:G4}{1}, min {2:G4}, max {3:G4}", s.MeanActivation.Average(),
+                // L1's penalty has no target (rho is KL's alone): "(target 0.01)" beside it was no setting of the run.
+                options.Penalty == SparsityPenalty.KLDivergence ? string.Format(CultureInfo.InvariantCulture, " (target {0:G4})", options.SparsityTarget) : "",
+                s.MeanActivation.Min(), s.MeanActivation.Max()));
         output.WriteLine($"wrote {string.Join(", ", outputs.ByFlag.Select(o => o.Path).OfType<string>())}");
     }
 }
