@@ -138,6 +138,20 @@ public class TrainTests
         Assert.DoesNotMatch(@"(?<![\dE])-0(?![.\d])", output + error);   // no -0 (an exponent's E-05 is not one)
     }
 
+    // --whiten zca with the sigmoid's default decoder warned "Column 'White' holds values in [-1.3, 1.3] ... so scale the inputs
+    // (UFLDL rescales patches to [0.1, 0.9])": a column the user never named, and advice already followed (ZCA undoes it).
+    [Fact]
+    public void The_sigmoid_decoders_range_warning_after_zca_names_the_whitening_and_the_linear_decoder()
+    {
+        using var dir = new TempFolder();
+        WriteCsv(dir, 60, 16, 3);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--whiten", "zca", "--hidden", "4", "--iterations", "3");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("warning: The training rows as --whiten zca leaves them hold values in [", error);
+        Assert.Contains("so give --decoder linear, which reconstructs any range", error);
+        Assert.DoesNotContain("'White'", error);
+    }
+
     [Fact]
     public void The_components_warnings_reach_standard_error_and_a_cost_that_becomes_NaN_is_bad_input()
     {
@@ -148,8 +162,8 @@ public class TrainTests
             string.Join(',', Enumerable.Range(0, 9).Select(_ => (16 * rng.NextDouble()).ToString("R", CultureInfo.InvariantCulture)))));
         var (code, output, error) = Cli.Run(dir, "train", "--csv", "wide.csv", "--hidden", "3", "--iterations", "3");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
-        Assert.Contains("warning: Column 'Features' holds values in [", error);
-        Assert.Contains("the sigmoid decoder reconstructs only [0, 1]", error);
+        Assert.Contains("warning: The training rows hold values in [", error);   // not 'Features', a column the user never named
+        Assert.Contains("the sigmoid decoder reconstructs only [0, 1], so give --decoder linear, which reconstructs any range, or scale the inputs", error);
 
         WriteCsv(dir, 40, 9, 6);
         (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--activation", "relu", "--hidden", "3", "--batch-size", "10", "--epochs", "2",

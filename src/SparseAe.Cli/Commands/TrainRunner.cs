@@ -168,6 +168,18 @@ internal static class TrainRunner
     private static string FewerRows(PreparedData prepared, DataOptions data)
         => data.Csv is null ? $"give fewer --patches (now {data.PatchCount})" : $"give fewer rows than the {prepared.Count} of --csv '{data.Csv}'";
 
+    /// <summary>
+    /// A component warning in the command line's terms: it names the columns this command makes, 'Features' (the rows as
+    /// prepared) and 'White' (the same after --whiten zca), which the user never named, and the sigmoid decoder's range
+    /// warning advised scaling the inputs alone ("UFLDL rescales patches to [0.1, 0.9]"), which ZCA's rows had been and
+    /// --decoder linear does not need.
+    /// </summary>
+    internal static string WarningInFlags(string message) => message
+        .Replace("Column 'White' holds", "The training rows as --whiten zca leaves them hold", StringComparison.Ordinal)
+        .Replace("Column 'Features' holds", "The training rows hold", StringComparison.Ordinal)
+        .Replace("the sigmoid decoder reconstructs only [0, 1], so scale the inputs",
+            "the sigmoid decoder reconstructs only [0, 1], so give --decoder linear, which reconstructs any range, or scale the inputs", StringComparison.Ordinal);
+
     private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
     {
         options.CancellationToken = cancellation;
@@ -175,7 +187,7 @@ internal static class TrainRunner
         using var cancelMl = cancellation.Register(() => HostAccess.CancelExecution(ml));   // ZCA's fit takes no token
         // The component's warnings (inputs outside the sigmoid decoder's range, say) go to the log, which
         // a library user reads; here they go to standard error, one line each.
-        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {e.RawMessage.ReplaceLineEndings(" ")}"); };
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {WarningInFlags(e.RawMessage.ReplaceLineEndings(" "))}"); };
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
         CheckParameters(prepared.Dimension, options, data);
         CheckLbfgsRows(prepared.Count, prepared.Dimension, options, data);
