@@ -152,6 +152,19 @@ public class TrainTests
         Assert.DoesNotContain("'White'", error);
     }
 
+    // Adam's divergence warning said "Try a smaller LearningRate (now 10)": the option's property, where every refusal says the flag.
+    [Fact]
+    public void The_divergence_warning_names_the_learning_rate_by_its_flag()
+    {
+        using var dir = new TempFolder();
+        WriteCsv(dir, 60, 16, 3);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--activation", "relu", "--hidden", "4", "--batch-size", "10", "--epochs", "3", "--learning-rate", "100");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("training diverged", error);
+        Assert.Contains("Try a smaller --learning-rate (now 100).", error);
+        Assert.DoesNotContain("LearningRate", error);
+    }
+
     [Fact]
     public void The_components_warnings_reach_standard_error_and_a_cost_that_becomes_NaN_is_bad_input()
     {

@@ -177,7 +177,7 @@ internal static class TrainCommand
             try
             {
                 // An output on standard output (--weights-csv /dev/stdout) is data: the run's lines would be mixed into it.
-                TrainRunner.Run(data, options, outputs, CliFiles.NoteFor(outputs.ByFlag.Select(o => o.Path), Console.Out));
+                TrainRunner.Run(data, options, outputs, CliFiles.NoteFor(outputs.ByFlag.Select(o => o.Path), Console.Out), flagOf);
             }
             catch (Exception e) when (Messages.Innermost(e) is NonFiniteCostException cost)
             {

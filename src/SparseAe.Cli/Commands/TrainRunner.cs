@@ -28,7 +28,7 @@ internal sealed record TrainOutputs(string Model, string? Filters, string Curve,
 /// <summary>Prepares the data, trains, writes every output and prints the summary.</summary>
 internal static class TrainRunner
 {
-    public static void Run(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output)
+    public static void Run(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, IReadOnlyDictionary<string, string> flagOf)
     {
         // Ctrl+C (SIGINT) cancels training between iterations, and ZCA's fit every 256 rows (through the
         // MLContext); nothing is written then, because every output is written only after training, each
@@ -37,7 +37,7 @@ internal static class TrainRunner
         // swallowed: the process ends at once, as Ctrl+C ends any program, and each output is its old file
         // or the complete new one.
         using var ctrlC = new CtrlC("stopping at training's or ZCA's next check (Ctrl+C again to stop at once)");
-        RunCore(data, options, outputs, output, ctrlC.Token);
+        RunCore(data, options, outputs, output, flagOf, ctrlC.Token);
     }
 
     /// <summary>The optimizer a run uses: the one given, or the activation's default (lbfgs for the sigmoid, adam for the sparse codes).</summary>
@@ -172,22 +172,23 @@ internal static class TrainRunner
     /// A component warning in the command line's terms: it names the columns this command makes, 'Features' (the rows as
     /// prepared) and 'White' (the same after --whiten zca), which the user never named, and the sigmoid decoder's range
     /// warning advised scaling the inputs alone ("UFLDL rescales patches to [0.1, 0.9]"), which ZCA's rows had been and
-    /// --decoder linear does not need.
+    /// --decoder linear does not need. The options' properties ("Try a smaller LearningRate") are said as their flags, as refusals say them.
     /// </summary>
-    internal static string WarningInFlags(string message) => message
+    internal static string WarningInFlags(string message, IReadOnlyDictionary<string, string> flagOf) => TrainCommand.InFlags(message, flagOf)
         .Replace("Column 'White' holds", "The training rows as --whiten zca leaves them hold", StringComparison.Ordinal)
         .Replace("Column 'Features' holds", "The training rows hold", StringComparison.Ordinal)
         .Replace("the sigmoid decoder reconstructs only [0, 1], so scale the inputs",
             "the sigmoid decoder reconstructs only [0, 1], so give --decoder linear, which reconstructs any range, or scale the inputs", StringComparison.Ordinal);
 
-    private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, CancellationToken cancellation)
+    private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, IReadOnlyDictionary<string, string> flagOf,
+        CancellationToken cancellation)
     {
         options.CancellationToken = cancellation;
         var ml = new MLContext(seed: options.Seed);
         using var cancelMl = cancellation.Register(() => HostAccess.CancelExecution(ml));   // ZCA's fit takes no token
         // The component's warnings (inputs outside the sigmoid decoder's range, say) go to the log, which
         // a library user reads; here they go to standard error, one line each.
-        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {WarningInFlags(e.RawMessage.ReplaceLineEndings(" "))}"); };
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) Console.Error.WriteLine($"warning: {WarningInFlags(e.RawMessage.ReplaceLineEndings(" "), flagOf)}"); };
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
         CheckParameters(prepared.Dimension, options, data);
         CheckLbfgsRows(prepared.Count, prepared.Dimension, options, data);
