@@ -286,6 +286,8 @@ public class TrainTests
     [InlineData("at most one data source", "--mat", "IMAGES.mat", "--csv", "x.csv")]
     [InlineData("--activation must be one of sigmoid, relu, topk, jumprelu, but is 'tanh'.", "--activation", "tanh")]
     [InlineData("error: --k: K (latents kept per row) must lie in 1..H = 1..100, but is 101.", "--activation", "topk", "--k", "101")]
+    // --k not given: its default, 8, broke the rule, and "--k: ... but is 8" blamed a flag the user never typed.
+    [InlineData("error: --k (by default): K (latents kept per row) must lie in 1..H = 1..4, but is 8.", "--activation", "topk", "--hidden", "4")]
     // It said "must be null (...) or at least 0": null is no value a flag can take, and read as the rule.
     [InlineData("error: --aux-k: AuxK must be at least 0 (0 turns the AuxK term off), but is -1; leave it unset for the default, the power of two nearest V/2, at most H.", "--activation", "topk", "--aux-k", "-1")]
     [InlineData("error: --aux-k: AuxK must be at least 0 (0 turns the AuxK term off), but is -2147483648; leave it unset", "--activation", "topk", "--aux-k", "-2147483648")]

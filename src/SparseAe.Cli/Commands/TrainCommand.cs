@@ -37,9 +37,11 @@ internal static class TrainCommand
         // The flag behind each training option, recorded where the flags are declared, so that a rule
         // the options break (TrainerSettings.Validate names the property) is reported under the flag.
         var flagOf = new Dictionary<string, string>();
+        var optionOf = new Dictionary<string, Option>();
         Option<T> Flag<T>(Option<T> option, string property)
         {
             flagOf[property] = option.Name;
+            optionOf[property] = option;
             return option;
         }
 
@@ -156,7 +158,7 @@ internal static class TrainCommand
             OnlyWhen(sparseCode, latents, "a sigmoid code has no zeros, so no latent ever stops firing; the histogram is for a sparse code: give --activation relu, topk or jumprelu.");
             var outputs = new TrainOutputs(r.GetValue(model)!, r.GetValue(filters)!, r.GetValue(curve)!, r.GetValue(weightsCsv), r.GetValue(weightsMat), r.GetValue(metricsJson), r.GetValue(saveRows),
                 sparseCode ? r.GetValue(latents) ?? DefaultLatents : null, FiltersGiven: Given(filters));
-            Check(options, flagOf);
+            Check(options, flagOf, property => Given(optionOf[property]));
             // An output written where its default puts it is said to be, so that a clash ("--filters latents.png" with a
             // sparse code) is not blamed on a flag the user never gave.
             var defaulted = new Option[] { model, filters, curve, latents }.Where(o => !Given(o)).Select(o => o.Name).ToHashSet();
@@ -190,7 +192,7 @@ internal static class TrainCommand
 
     // Validates the options before any data work, through the estimator (the one set of rules), and
     // reports a broken rule under the flag that sets it.
-    private static void Check(SparseAutoencoderOptions options, IReadOnlyDictionary<string, string> flagOf)
+    private static void Check(SparseAutoencoderOptions options, IReadOnlyDictionary<string, string> flagOf, Func<string, bool> given)
     {
         try
         {
@@ -198,7 +200,8 @@ internal static class TrainCommand
         }
         catch (ArgumentException e)
         {
-            string flag = e.ParamName is { } p && flagOf.TryGetValue(p, out var f) ? f : "options";
+            // A default that breaks a rule (--k 8 with --hidden 4) is said as one, as outputs' defaults are: the user never typed the flag.
+            string flag = e.ParamName is { } p && flagOf.TryGetValue(p, out var f) ? (given(p) ? f : $"{f} (by default)") : "options";
             throw new UsageException($"{flag}: {Messages.OneLine(e)}", e);
         }
     }
