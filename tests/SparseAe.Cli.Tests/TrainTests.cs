@@ -150,6 +150,7 @@ public class TrainTests
         Assert.Contains("warning: The training rows as --whiten zca leaves them hold values in [", error);
         Assert.Contains("so give --decoder linear, which reconstructs any range", error);
         Assert.DoesNotContain("'White'", error);
+        Assert.DoesNotContain("or use the linear decoder", error);   // the library's offer of its option, a second time
     }
 
     // Adam's divergence warning said "Try a smaller LearningRate (now 10)": the option's property, where every refusal says the flag.
@@ -177,6 +178,7 @@ public class TrainTests
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Contains("warning: The training rows hold values in [", error);   // not 'Features', a column the user never named
         Assert.Contains("the sigmoid decoder reconstructs only [0, 1], so give --decoder linear, which reconstructs any range, or scale the inputs", error);
+        Assert.DoesNotContain("or use the linear decoder", error);
 
         WriteCsv(dir, 40, 9, 6);
         (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--activation", "relu", "--hidden", "3", "--batch-size", "10", "--epochs", "2",

@@ -174,7 +174,9 @@ internal static class TrainRunner
     /// warning advised scaling the inputs alone ("UFLDL rescales patches to [0.1, 0.9]"), which ZCA's rows had been and
     /// --decoder linear does not need. The options' properties ("Try a smaller LearningRate") are said as their flags, as refusals say them.
     /// </summary>
-    internal static string WarningInFlags(string message, IReadOnlyDictionary<string, string> flagOf) => TrainCommand.InFlags(message, flagOf)
+    internal static string WarningInFlags(string message, IReadOnlyDictionary<string, string> flagOf) => TrainCommand.InFlags(
+            // The library's own offer of its option, said first below in flags.
+            message.Replace(" or use the linear decoder (Decoder Linear)", "", StringComparison.Ordinal), flagOf)
         .Replace("Column 'White' holds", "The training rows as --whiten zca leaves them hold", StringComparison.Ordinal)
         .Replace("Column 'Features' holds", "The training rows hold", StringComparison.Ordinal)
         .Replace("the sigmoid decoder reconstructs only [0, 1], so scale the inputs",
