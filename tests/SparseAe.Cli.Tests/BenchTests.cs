@@ -205,6 +205,7 @@ public class BenchTests
     [InlineData("error: --folder 'nowhere' does not exist.", "--only", "streaming", "--folder", "nowhere")]
     [InlineData("error: --folder 'afile' is a file; give a folder.", "--only", "streaming", "--folder", "afile")]
     [InlineData("error: --plot-folder 'afile' is a file; give a folder.", "--only", "transform", "--plot-folder", "afile")]
+    [InlineData("error: --plot-folder 'broken' does not exist.", "--only", "transform", "--plot-folder", "broken")]   // a link to nothing: it said "is a file"
     [InlineData("error: --folder: it is for the streaming part, which this run does not measure (--only transform); add streaming to --only, or leave it out.", "--only", "transform", "--folder", ".")]
     [InlineData("error: --streaming-rows: it is for the streaming part, which this run does not measure (--only fit onnx); add streaming to --only, or leave it out.", "--only", "fit", "onnx", "--streaming-rows", "1000")]
     [InlineData("error: --plot-folder: it is for the train and growth parts, which this run does not measure (--only transform); add train or growth to --only, or leave it out.", "--only", "transform", "--plot-folder", ".")]
@@ -217,6 +218,7 @@ public class BenchTests
         // which ran their full minutes.
         using var dir = new TempFolder();
         File.WriteAllText(Path.Combine(dir, "afile"), "");
+        File.CreateSymbolicLink(Path.Combine(dir, "broken"), Path.Combine(dir, "nothing"));
         var (code, output, error) = Cli.Run(dir, ["bench", "--quick", .. args]);
         Assert.Equal(2, code);
         Assert.Equal("", output);

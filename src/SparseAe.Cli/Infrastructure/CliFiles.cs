@@ -29,7 +29,7 @@ internal static class CliFiles
     /// </summary>
     public static void RequireFolder(string path, string flag)
     {
-        if (File.Exists(path)) throw new UsageException($"{flag} '{path}' is a file; give a folder.");
+        if (SparseAe.Persistence.AtomicFile.IsFile(path)) throw new UsageException($"{flag} '{path}' is a file; give a folder.");
         if (!Directory.Exists(path)) throw new UsageException($"{flag} '{path}' does not exist.");
         try
         {
@@ -60,7 +60,7 @@ internal static class CliFiles
             if (Directory.Exists(full)) throw new UsageException($"{flag} '{path}' is a folder; give a file name.");
             var folder = Path.GetDirectoryName(full)!;
             // A file where the folder should be (in.csv/x.onnx) exists, but is no folder: said so, not that it "does not exist".
-            if (File.Exists(folder)) throw new UsageException($"{flag} '{path}': its folder '{folder}' is a file, not a folder.");
+            if (SparseAe.Persistence.AtomicFile.IsFile(folder)) throw new UsageException($"{flag} '{path}': its folder '{folder}' is a file, not a folder.");
             if (!Directory.Exists(folder)) throw new UsageException($"{flag} '{path}': the folder '{folder}' does not exist.");
             RequireWritable(flag, path);
             foreach (var (otherFlag, otherFull, reads) in taken)

@@ -160,9 +160,11 @@ static class AtomicFile
         return IsDeviceOrPipe(full) ? (full, null) : (full, Path.Combine(folder, $".{TemporaryStem(Path.GetFileName(full))}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
     }
 
-    // A file, or a link that ends at one. File.Exists is true of a link to nothing too (it is no folder), which is
-    // no file: its folder "does not exist" is what the user needs to hear.
-    private static bool IsFile(string path)
+    /// <summary>
+    /// A file, or a link that ends at one. File.Exists is true of a link to nothing too (it is no folder), which is
+    /// no file: that it "does not exist" is what the user needs to hear. (The CLI's checks of its paths use it too.)
+    /// </summary>
+    internal static bool IsFile(string path)
     {
         var info = new FileInfo(path);
         if (!info.Exists) return false;
