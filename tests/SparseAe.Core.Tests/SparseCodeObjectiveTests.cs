@@ -289,6 +289,31 @@ public class SparseCodeObjectiveTests
         Assert.Equal(c1, c2);
         Assert.Equal(g1, g2);
     }
+
+    [Theory]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void A_decoder_column_of_zeros_decodes_to_nothing_and_gives_no_NaN(ActivationKind activation)
+    {
+        // d_j = W2[:, j] / ||W2[:, j]|| is 0/0 at a column of zeros: the cost (ReLU, JumpReLU) or the gradient (TopK)
+        // was NaN. The column is taken as it is, as AutoencoderParameters.NormalizeDecoderColumns leaves it.
+        const int v = 13, h = 9, m = 200, zero = 2;
+        var settings = new ObjectiveSettings(WeightDecay: 0, Decoder: DecoderKind.Linear, Activation: activation, K: 3, AuxK: 2, DeadLatentWindow: Window);
+        var theta = RandomTheta(v, h, seed: 5).Select(d => (float)d).Concat(new float[settings.HasThresholds ? h : 0]).ToArray();
+        for (int p = 0; p < v; p++) theta[h * v + p * h + zero] = 0;
+        var xf = RandomInputs(m, v, seed: 6);
+        var objective = new SparseAutoencoderObjective(v, h, settings);
+        objective.SetRowsSinceFired(RowsSinceFired(h, [zero, 4]));
+        var grad = new float[theta.Length];
+        var cost = objective.Evaluate(theta, xf, m, grad);
+        Assert.True(cost.IsFinite, $"{activation}: {cost}");
+        Assert.Equal(-1, Array.FindIndex(grad, g => !float.IsFinite(g)));
+        if (activation != ActivationKind.ReLU) return;
+        // ReLU: latent 2's code, whatever it is, adds nothing to the reconstruction.
+        for (int p = 0; p < v; p++) theta[zero * v + p] *= 3;
+        Assert.Equal(cost.Reconstruction, objective.Evaluate(theta, xf, m, grad).Reconstruction, 1e-12);
+    }
 }
 
 /// <summary>The ObjectiveSettings rules for the sparse codes: each refusal names the option and its value.</summary>

@@ -92,7 +92,7 @@ public sealed class AutoencoderParameters
             int n = j1 - j0;
             var w2 = Theta.AsSpan(W1Length + j0, W1Length - j0);
             DecoderColumnSquares(w2, v, n, h, squares.AsSpan(j0, n));
-            for (int j = j0; j < j1; j++) factor[j] = squares[j] == 0 ? 1f : 1f / MathF.Sqrt(squares[j]);
+            InverseColumnNorms(squares.AsSpan(j0, n), factor.AsSpan(j0, n));
             for (int i = 0; i < v; i++) TensorPrimitives.Multiply(w2.Slice(i * h, n), factor.AsSpan(j0, n), w2.Slice(i * h, n));
         }, work: W1Length);
     }
@@ -106,6 +106,17 @@ public sealed class AutoencoderParameters
     {
         squares.Slice(0, h).Clear();
         for (int i = 0; i < v; i++) TensorPrimitives.MultiplyAdd(w2.Slice(i * ld, h), w2.Slice(i * ld, h), squares.Slice(0, h), squares.Slice(0, h));
+    }
+
+    /// <summary>
+    /// inverse[j] = 1 / sqrt(squares[j]), the factor that scales a decoder column to unit norm, and 1 for a
+    /// column of zeros (sum of squares 0), which has no direction and is taken as it is (1 / 0 made its
+    /// normalised column and its gradient NaN): the one rule for the trainer's renormalisation and the
+    /// objective's weight normalisation alike.
+    /// </summary>
+    internal static void InverseColumnNorms(ReadOnlySpan<float> squares, Span<float> inverse)
+    {
+        for (int j = 0; j < squares.Length; j++) inverse[j] = squares[j] == 0 ? 1f : 1f / MathF.Sqrt(squares[j]);
     }
 
     /// <summary>A deep copy.</summary>

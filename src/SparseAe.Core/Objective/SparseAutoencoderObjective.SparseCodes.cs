@@ -55,7 +55,7 @@ public sealed partial class SparseAutoencoderObjective
     /// the folded bias gives dJ/dW1 -= (dJ/db1) b2^T and dJ/db2 -= W1^T dJ/db1; and the column
     /// normalisation maps dJ/dd_j to dJ/dW2[:, j] = (g_j - (g_j . d_j) d_j) / ||W2[:, j]||, the
     /// gradient with its part parallel to the column removed: the exact gradient of the weight-normalised
-    /// decoder at any norm, and Gao et al.'s projected gradient at norm 1, where the trainer keeps it.
+    /// decoder at any norm but 0 (a column of zeros is taken as it is, factor 1: it decodes to nothing and its gradient is g_j), and Gao et al.'s projected gradient at norm 1, where the trainer keeps it.
     /// Weight decay applies to W1 only. TopK's decoder products run over the selected latents only
     /// (SparseAutoencoderObjective.TopK.cs).
     /// </summary>
@@ -67,7 +67,7 @@ public sealed partial class SparseAutoencoderObjective
         private readonly double _l0, _epsilon;    // JumpReLU
         private readonly float[] _thresholds;     // JumpReLU: theta_j = exp(t_j) of this evaluation
         private AlignedArray _z = new(0);         // JumpReLU: (rows, Hp) pre-activations
-        private readonly float[] _norms, _inverseNorms;   // ||W2[:, j]|| of this evaluation, and 1 / it
+        private readonly float[] _inverseNorms;           // 1 / ||W2[:, j]|| of this evaluation (1 for a column of zeros)
         private readonly float[] _columnScratch;          // H values: column sums of squares, dot products
         private readonly long[] _rowsSinceFired;
         private readonly int[] _dead;             // the dead latents of this evaluation, ascending
@@ -93,7 +93,6 @@ public sealed partial class SparseAutoencoderObjective
             _l0 = settings.L0Weight;
             _epsilon = Defaults.JumpBandwidth;
             _thresholds = new float[_activation == ActivationKind.JumpReLU ? h : 0];
-            _norms = new float[h];
             _inverseNorms = new float[h];
             _columnScratch = new float[h];
             _rowsSinceFired = new long[h];
@@ -157,13 +156,12 @@ public sealed partial class SparseAutoencoderObjective
             for (int j = 0; j < _h; j++) b1[j] -= TensorPrimitives.Dot(theta.Slice(j * v, v), b2);
         }
 
-        // ||W2[:, j]|| and its reciprocal from theta's W2 (V, H), row by row (the sum of squares, in float).
+        // 1 / ||W2[:, j]|| from theta's W2 (V, H), row by row (the sum of squares, in float); 1 for a column of zeros.
         public void MeasureDecoderColumns(ReadOnlySpan<float> w2)
         {
             var squares = _columnScratch.AsSpan();
             Model.AutoencoderParameters.DecoderColumnSquares(w2, _v, _h, _h, squares);
-            TensorPrimitives.Sqrt(squares, _norms);
-            TensorPrimitives.Reciprocal(_norms, _inverseNorms);
+            Model.AutoencoderParameters.InverseColumnNorms(squares, _inverseNorms);
         }
 
         // The decoder copies scaled to unit columns by MeasureDecoderColumns' norms: half 0 W2 (V, Hp),
