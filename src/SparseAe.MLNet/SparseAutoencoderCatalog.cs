@@ -50,14 +50,20 @@ public static class SparseAutoencoderCatalog
 
     /// <summary>
     /// Fits ZCA whitening y = W (x - mu) on <paramref name="inputColumnName"/> (a known-size vector of
-    /// Single) and outputs the whitened vector, of the same size.
+    /// Single) and outputs the whitened vector, of the same size: mu is each feature's mean over the rows,
+    /// W = U diag(1/sqrt(s + epsilon)) U^T from the eigendecomposition U diag(s) U^T of the covariance
+    /// (1/m) sum_i (x_i - mu)(x_i - mu)^T (divided by the m rows, not m - 1), as UFLDL and Coates et al.
+    /// Unlike ML.NET's <c>VectorWhiten</c>, which removes no mean (its matrix is (1/m) sum_i x_i x_i^T,
+    /// so it expects centred data) and defaults to an epsilon of 1e-5.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="outputColumnName">The whitened column to create.</param>
     /// <param name="inputColumnName">The input column; null means the same name as the output.</param>
-    /// <param name="epsilon">Added to each covariance eigenvalue before the inverse square root.</param>
-    /// <param name="maximumRows">Fit on a uniform random sample of at most this many rows (as ML.NET's
-    /// <c>VectorWhiten</c> takes <c>maximumNumberOfRows</c>); null fits on every row.</param>
+    /// <param name="epsilon">Added to each covariance eigenvalue before the inverse square root: in the
+    /// squared units of the values, not relative to them (0.1, UFLDL's, suits patches scaled to [0.1, 0.9];
+    /// data of variance well below epsilon are mostly scaled by 1/sqrt(epsilon), hardly whitened).</param>
+    /// <param name="maximumRows">Fit on a uniform random sample of at most this many rows (ML.NET's
+    /// <c>VectorWhiten</c> takes the first <c>maximumNumberOfRows</c> instead); null fits on every row.</param>
     /// <param name="seed">Seed of that sample, at least 0; null takes one from the MLContext.</param>
     /// <remarks>
     /// The vector may hold up to 8,192 values. Fit's eigendecomposition grows as V^3 and cannot be interrupted

@@ -53,7 +53,7 @@ internal static class TrainCommand
         var patch = new Option<int>("--patch") { Description = "Patch side in pixels, at least 1.", DefaultValueFactory = _ => Defaults.PatchSize };
         var patches = new Option<int>("--patches") { Description = "Patches to sample, at least 1.", DefaultValueFactory = _ => Defaults.Patches };
         var downsample = new Option<int?>("--downsample") { Description = $"Reduce images by this factor, at least 1, before whitening (default: {Defaults.PhotographDownsample} for photographs, 1 for --mat and --idx)." };
-        var whiten = new Option<string>("--whiten") { Description = "none | olshausen | zca (default: olshausen for photographs, none for --mat, --idx, --csv).", DefaultValueFactory = _ => "auto" };
+        var whiten = new Option<string>("--whiten") { Description = "none | olshausen | zca (ZCA with epsilon 0.1, after --normalize) (default: olshausen for photographs, none for --mat, --idx, --csv).", DefaultValueFactory = _ => "auto" };
         var normalize = new Option<string>("--normalize") { Description = "ufldl ([0.1, 0.9]) | standard (each patch's mean removed, unit variance) | none (default: ufldl for image patches, none for --csv).", DefaultValueFactory = _ => "auto" };
         var hidden = Flag(new Option<int>("--hidden") { Description = "Hidden units H, at least 1.", DefaultValueFactory = _ => Defaults.HiddenCount }, nameof(AutoencoderTrainingOptions.HiddenCount));
         var sparsity = Flag(new Option<double>("--sparsity") { Description = "Target activation rho of the KL penalty, in (0, 1).", DefaultValueFactory = _ => Defaults.SparsityTarget }, nameof(AutoencoderTrainingOptions.SparsityTarget));
