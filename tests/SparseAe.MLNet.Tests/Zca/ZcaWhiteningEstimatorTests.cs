@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using SparseAe.MLNet;
 using Xunit;
 
@@ -21,5 +22,74 @@ public class ZcaWhiteningEstimatorTests
         var e = Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.ZcaWhitening("White", "Features", 0).Fit(_ml.Data.LoadFromEnumerable(rows)));
         Assert.Equal("input", e.ParamName);
         Assert.StartsWith($"Input column 'Features' cannot be whitened: {reason}", e.Message);
+    }
+
+    // The documented formula, computed apart in double (a Jacobi eigendecomposition): mu each feature's mean over the rows,
+    // the covariance divided by m (not m - 1; that would move W by 1/(2m), 2e-3 here), W = U diag(1/sqrt(s + epsilon)) U^T.
+    // At epsilon 0 the whitened rows' covariance is the identity. Whitened values reach about 3; tolerance is absolute.
+    [Theory]
+    [InlineData(0.1, 300, 5e-6, double.NaN)]
+    [InlineData(0.0, 2000, 6e-4, 1e-3)]   // float rounding, amplified by 1/sqrt of the smallest eigenvalue (1.4e-5)
+    public void The_whitened_rows_equal_the_documented_formula_computed_in_double(double epsilon, int m, double tolerance, double identity)
+    {
+        const int d = 8;
+        var rng = new Random(11);
+        var mix = new double[d, d];
+        for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) mix[i, j] = rng.NextDouble() - 0.3;
+        var rows = Enumerable.Range(0, m).Select(_ =>
+        {
+            var z = Enumerable.Range(0, d).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+            return new Vec8 { Features = Enumerable.Range(0, d).Select(i => (float)(3 + Enumerable.Range(0, d).Sum(j => mix[i, j] * z[j]))).ToArray() };
+        }).ToList();
+        var mu = new double[d];
+        foreach (var r in rows) for (int j = 0; j < d; j++) mu[j] += r.Features[j] / (double)m;
+        var cov = new double[d, d];
+        foreach (var r in rows) for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) cov[i, j] += (r.Features[i] - mu[i]) * (r.Features[j] - mu[j]) / m;
+        var (s, u) = Jacobi(cov);
+        var w = new double[d, d];
+        for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) for (int k = 0; k < d; k++) w[i, j] += u[i, k] * u[j, k] / Math.Sqrt(s[k] + epsilon);
+
+        var data = _ml.Data.LoadFromEnumerable(rows);
+        var white = _ml.Transforms.ZcaWhitening("White", "Features", epsilon).Fit(data).Transform(data).GetColumn<float[]>("White").ToArray();
+        var whiteCov = new double[d, d];
+        for (int r = 0; r < m; r++)
+        {
+            for (int i = 0; i < d; i++)
+            {
+                double y = 0;
+                for (int j = 0; j < d; j++) y += w[i, j] * (rows[r].Features[j] - mu[j]);
+                Assert.True(Math.Abs(y - white[r][i]) <= tolerance, $"row {r}, value {i}: {white[r][i]}, by the formula {y}");
+                for (int j = 0; j < d; j++) whiteCov[i, j] += white[r][i] * (double)white[r][j] / m;
+            }
+        }
+        if (!double.IsNaN(identity))
+            for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) Assert.Equal(i == j ? 1 : 0, whiteCov[i, j], identity);
+    }
+
+    // Eigenvalues and eigenvectors (columns) of a symmetric matrix by cyclic Jacobi rotations.
+    private static (double[] Values, double[,] Vectors) Jacobi(double[,] matrix)
+    {
+        int n = matrix.GetLength(0);
+        var a = (double[,])matrix.Clone();
+        var v = new double[n, n];
+        for (int i = 0; i < n; i++) v[i, i] = 1;
+        for (int sweep = 0; sweep < 100; sweep++)
+        {
+            double off = 0;
+            for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) off += a[i, j] * a[i, j];
+            if (off < 1e-30) break;
+            for (int p = 0; p < n; p++)
+                for (int q = p + 1; q < n; q++)
+                {
+                    if (a[p, q] == 0) continue;
+                    double theta = (a[q, q] - a[p, p]) / (2 * a[p, q]);
+                    double t = theta == 0 ? 1 : Math.Sign(theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1));
+                    double c = 1 / Math.Sqrt(t * t + 1), sn = t * c;
+                    for (int k = 0; k < n; k++) (a[k, p], a[k, q]) = (c * a[k, p] - sn * a[k, q], sn * a[k, p] + c * a[k, q]);
+                    for (int k = 0; k < n; k++) (a[p, k], a[q, k]) = (c * a[p, k] - sn * a[q, k], sn * a[p, k] + c * a[q, k]);
+                    for (int k = 0; k < n; k++) (v[k, p], v[k, q]) = (c * v[k, p] - sn * v[k, q], sn * v[k, p] + c * v[k, q]);
+                }
+        }
+        return (Enumerable.Range(0, n).Select(i => a[i, i]).ToArray(), v);
     }
 }
