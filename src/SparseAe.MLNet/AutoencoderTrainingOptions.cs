@@ -120,7 +120,9 @@ public class AutoencoderTrainingOptions
     /// <summary>
     /// Worker threads; 0 means one per core. For a seed and a thread count, training gives the same bits
     /// in every process on the same kind of CPU (other vector widths round differently); with 0 the count
-    /// is the machine's core count, so another core count trains other bits. Threads beyond both the
+    /// is <see cref="Environment.ProcessorCount"/>, the logical processors this process may use (hyperthreads
+    /// count; a CPU affinity, a container's CPU limit or DOTNET_PROCESSOR_COUNT lowers it), so another such
+    /// count, even on the same machine, trains other bits. Threads beyond both the
     /// cores and the batch's shares of 32 rows (L-BFGS: every row is the batch) are not started: they
     /// would change no bit.
     /// </summary>
