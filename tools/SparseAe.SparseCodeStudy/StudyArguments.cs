@@ -20,8 +20,8 @@ internal sealed record StudyArguments
           --patch-lr RATES        Adam step size per activation on the patches [topk=0.01,relu=0.01,jumprelu=0.01,sigmoid=0.003]
           --fashion-lr RATES      the same on Fashion-MNIST [topk=0.003,relu=0.01,jumprelu=0.01,sigmoid=0.01]
           --learning-rate X       one step size for every activation on both data sets (for pilots)
-          --seed N                [1]
-          --threads N             0 = one per core [0]
+          --seed N                at least 0 [1]
+          --threads N             0..65535, 0 = one per logical processor [0]
           --topk LIST             k values, comma-separated [4,8,16,32]
           --relu-l1 LIST          ReLU L1 weights, for both data sets [patches 2,1,0.5,0.25,0.12; Fashion-MNIST 3,1.5,0.7,0.35]
           --jumprelu-l0 LIST      JumpReLU L0 weights, for both data sets [patches 1,0.3,0.1,0.03,0.01; Fashion-MNIST 10,3,1,0.4]
@@ -89,8 +89,8 @@ internal sealed record StudyArguments
                 "--learning-rate" => Double(name, Value()) is var r ? a with { PatchRates = LearningRates.All(r), FashionRates = LearningRates.All(r) } : a,
                 "--patch-lr" => a with { PatchRates = Rates(name, Value()) },
                 "--fashion-lr" => a with { FashionRates = Rates(name, Value()) },
-                "--seed" => a with { Seed = Int(name, Value(), int.MinValue) },
-                "--threads" => a with { Threads = Int(name, Value(), 0) },
+                "--seed" => a with { Seed = Int(name, Value(), 0) },   // System.Random draws the same numbers for -s as for s
+                "--threads" => a with { Threads = Int(name, Value(), 0, Defaults.MaxThreads) },
                 "--topk" => a with { TopK = List(name, Value()).Select(x => x == Math.Floor(x) ? (int)x : throw new ArgumentException($"--topk lists whole numbers, but holds {x}.")).ToArray() },
                 "--relu-l1" => a with { ReluL1 = List(name, Value()) },
                 "--jumprelu-l0" => a with { JumpL0 = List(name, Value()) },
@@ -128,9 +128,9 @@ internal sealed record StudyArguments
         return new LearningRates(rates["topk"], rates["relu"], rates["jumprelu"], rates["sigmoid"]);
     }
 
-    private static int Int(string name, string value, int min)
-        => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
-            ? n : throw new ArgumentException($"{name} must be an integer of at least {min}, but is '{value}'.");
+    private static int Int(string name, string value, int min, int max = int.MaxValue)
+        => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
+            ? n : throw new ArgumentException($"{name} must be an integer {(max == int.MaxValue ? $"of at least {min}" : $"in {min}..{max}")}, but is '{value}'.");
 
     private static double Double(string name, string value)
         => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)

@@ -34,4 +34,26 @@ public class SparseCodeStudyTests
         Assert.Contains("truncated", error);
         Assert.DoesNotContain("   at ", error);
     }
+    // --seed took any integer and --threads any from 0 up: the options' rules refused a negative seed or more than
+    // 65,535 threads only once the data were read and the first model was set up, in ML.NET's two lines naming
+    // 'Seed' and 'Threads' ("... (Parameter 'Seed')\nActual value was -1."), after the output folder was made.
+    [Fact]
+    public void A_negative_seed_is_refused_by_its_flag_before_any_data_are_read()
+    {
+        using var dir = new TempFolder();
+        var (code, output, error) = Run("--seed", "-1", "--patches-csv", dir.File("missing.csv"), "--out", dir.File("out"), "--only", "patches");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --seed must be an integer of at least 0, but is '-1'.", error.TrimEnd());
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
+    public void Threads_beyond_the_most_a_training_takes_are_refused_by_the_flag_before_any_data_are_read()
+    {
+        using var dir = new TempFolder();
+        var (code, output, error) = Run("--threads", "65536", "--patches-csv", dir.File("missing.csv"), "--out", dir.File("out"), "--only", "patches");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --threads must be an integer in 0..65535, but is '65536'.", error.TrimEnd());
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
 }
