@@ -53,6 +53,8 @@ public static class Data
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--noise must be a finite number at least 0, but is {noise}"));
         if (orthonormal && atoms > dim) throw new ArgumentException($"--atoms must be at most --dim ({dim}) with --orthonormal 1, but is {atoms}");
         if (k > atoms) throw new ArgumentException($"--k must be at most --atoms ({atoms}), but is {k}");
+        // System.Random draws the same numbers for -s as for s: -3 would write the rows of 3.
+        if (seed < 0) throw new ArgumentException($"--seed must be at least 0, but is {seed}");
         var rng = new Random(seed);
         var dict = new double[atoms][];
         for (int j = 0; j < atoms; j++)

@@ -13,7 +13,7 @@ Usage:
     --epochs N             passes over the rows [30]
     --batch-size N         rows per Adam step [1024]
     --learning-rate X      Adam step size [1e-3]
-    --seed N               initial weights and shuffling [1]
+    --seed N               initial weights and shuffling, at least 0 [1]
     --aux-k N              AuxK latents; 0 disables AuxK [power of two nearest V/2]
     --dead-window ROWS     a latent is dead after this many rows without firing [10000]
     --pre-bias mean|median b_pre's initial value: the data mean or geometric median [mean]
@@ -71,6 +71,7 @@ static int Train(Dictionary<string, string> o)
     AtLeast("--dead-window", s.DeadWindowRows, 1);
     AtLeast("--epochs", s.Epochs, 0);
     AtLeast("--batch-size", s.BatchSize, 1);
+    AtLeast("--seed", s.Seed, 0);   // System.Random draws the same numbers for -s as for s
     if (!(double.IsFinite(s.LearningRate) && s.LearningRate > 0))
         throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--learning-rate must be a finite number greater than 0, but is {s.LearningRate}"));
     if (s.PreBiasInit is not ("mean" or "median")) throw new ArgumentException($"--pre-bias must be mean or median, but is '{s.PreBiasInit}'");

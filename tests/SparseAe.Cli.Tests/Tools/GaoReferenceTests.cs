@@ -24,6 +24,8 @@ public class GaoReferenceTests
     [InlineData("--atoms", "100", "--atoms must be at most --dim (8) with --orthonormal 1, but is 100", "--dim", "8", "--orthonormal", "1")]
     [InlineData("--noise", "-1", "--noise must be a finite number at least 0, but is -1")]
     [InlineData("--noise", "NaN", "--noise must be a finite number at least 0, but is NaN")]
+    // --seed -3 wrote the rows of --seed 3: System.Random draws the same numbers for -s as for s.
+    [InlineData("--seed", "-3", "--seed must be at least 0, but is -3")]
     public void Synth_refuses_a_size_or_noise_out_of_range_naming_the_option_and_its_value(string option, string value, string message, params string[] others)
     {
         using var dir = new TempFolder();
@@ -64,6 +66,8 @@ public class GaoReferenceTests
     [InlineData(new[] { "--learning-rate", "0" }, "--learning-rate must be a finite number greater than 0, but is 0")]
     [InlineData(new[] { "--learning-rate", "Infinity" }, "--learning-rate must be a finite number greater than 0, but is Infinity")]
     [InlineData(new[] { "--learning-rate", "NaN" }, "--learning-rate must be a finite number greater than 0, but is NaN")]
+    // --seed -1 printed "seed=-1" and trained the model of --seed 1 (System.Random takes -s as s).
+    [InlineData(new[] { "--seed", "-1" }, "--seed must be at least 0, but is -1")]
     public void A_training_setting_out_of_range_is_refused_naming_the_option_and_its_value(string[] options, string message)
     {
         using var dir = new TempFolder();
