@@ -118,7 +118,7 @@ public class AutoencoderTrainingOptions
     public int? Seed { get; set; }
 
     /// <summary>
-    /// Worker threads; 0 means one per core. For a seed and a thread count, training gives the same bits
+    /// Worker threads; 0 means one per logical processor this process may use. For a seed and a thread count, training gives the same bits
     /// in every process on the same kind of CPU (other vector widths round differently); with 0 the count
     /// is <see cref="Environment.ProcessorCount"/>, the logical processors this process may use (hyperthreads
     /// count; a CPU affinity, a container's CPU limit or DOTNET_PROCESSOR_COUNT lowers it), so another such

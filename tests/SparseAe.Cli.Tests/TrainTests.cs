@@ -44,6 +44,20 @@ public class TrainTests
         Assert.Contains("training a 64-4-64 sparse autoencoder", output);
     }
 
+    // The bits a run trains follow its seed and its thread count, and the default --threads 0 becomes the logical processors
+    // this process may use (taskset or a container lowers it): neither was said, so a default run could not be repeated elsewhere.
+    [Theory]
+    [InlineData(new[] { "--seed", "7", "--threads", "1" }, "(seed 7, 1 thread)")]
+    [InlineData(new[] { "--threads", "3" }, "(seed 1, 3 threads)")]
+    [InlineData(new string[0], "(seed 1, --threads 0: {0} threads, the logical processors this process may use)")]
+    public void The_run_says_its_seed_and_the_threads_that_group_its_sums(string[] args, string said)
+    {
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, ["train", "--patches", "300", "--hidden", "4", "--iterations", "3", .. args]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains($"training a 64-4-64 sparse autoencoder on 300 8x8 patches from the 5 embedded photographs {string.Format(said, Environment.ProcessorCount)}", output);
+    }
+
     [Fact]
     public void A_whitened_IMAGES_mat_gives_the_same_model_as_the_same_images_given_as_pictures()
     {

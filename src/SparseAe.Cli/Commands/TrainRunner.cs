@@ -198,7 +198,12 @@ internal static class TrainRunner
         CheckLbfgsMemory(prepared, options, data);
         CheckAdamMemory(prepared, options, data);
         outputs = CheckFilterGrid(options.HiddenCount, prepared.PatchHeight, prepared.PatchWidth, outputs);
-        output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description}");
+        // The seed and the thread count decide the bits (the count groups the sums); --threads 0 is the logical processors this
+        // process may use, which taskset or a container lowers: said, so that a run can be repeated elsewhere.
+        int threads = SparseAe.Defaults.ResolveThreads(options.Threads);
+        string threadsSaid = $"{threads} thread{(threads == 1 ? "" : "s")}";
+        output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description} " +
+            $"(seed {options.Seed}, {(options.Threads == 0 ? $"--threads 0: {threadsSaid}, the logical processors this process may use" : threadsSaid)})");
 
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(prepared.Rows, prepared.Count, prepared.Dimension), "Features", prepared.Count);
         bool adam = OptimizerOf(options) == OptimizerKind.Adam;
