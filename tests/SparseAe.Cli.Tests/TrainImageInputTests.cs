@@ -202,4 +202,17 @@ public class TrainImageInputTests
         Assert.Equal(2, code);
         Assert.Equal("error: IDX file 'f.idx' holds Single values (type 0x0D, dimensions [2, 10, 10]); images must be unsigned bytes (type 0x08), as MNIST and Fashion-MNIST store them.", error.TrimEnd());
     }
+
+    // File.Exists is true of a symbolic link to nothing, so RequireInput let it through and the decoder's
+    // File.OpenRead threw FileNotFoundException: "internal error: FileNotFoundException: Could not find file ...", exit 1.
+    [Fact]
+    public void An_image_file_that_is_a_link_to_nothing_is_said_not_to_exist()
+    {
+        using var dir = new TempFolder();
+        File.CreateSymbolicLink(Path.Combine(dir, "broken.png"), Path.Combine(dir, "nothing.png"));
+        var (code, output, error) = Cli.Run(dir, "train", "--images", "broken.png", "--patches", "20", "--hidden", "4", "--iterations", "2");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Image file 'broken.png' does not exist (it is a link to nothing).", error.TrimEnd());
+        Assert.Equal(new[] { "broken.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
 }

@@ -20,7 +20,9 @@ internal static class CliFiles
     public static void RequireInput(string path, string kind)
     {
         if (Directory.Exists(path)) throw new UsageException($"{kind} '{path}' is a folder; give a file.");
-        if (!File.Exists(path)) throw new UsageException($"{kind} '{path}' does not exist.");
+        // File.Exists is true of a link to nothing, which the reader's File.OpenRead then met as FileNotFoundException.
+        if (!SparseAe.Persistence.AtomicFile.IsFile(path))
+            throw new UsageException($"{kind} '{path}' does not exist{(File.Exists(path) ? " (it is a link to nothing)" : "")}.");
     }
 
     /// <summary>

@@ -169,6 +169,24 @@ static class AtomicFile
         var info = new FileInfo(path);
         if (!info.Exists) return false;
         if (info.LinkTarget is null) return true;
+        if (!OperatingSystem.IsWindows())
+        {
+            // stat(2) follows the links as open(2) does, /dev/stdin and /dev/fd/N included, whose last link ends at a
+            // pipe ("pipe:[N]"), which no path names: resolving the links' text called a piped --csv /dev/stdin a link to nothing.
+            try
+            {
+                File.GetUnixFileMode(path);
+                return true;
+            }
+            catch (IOException)
+            {
+                return false;   // a link to nothing, or a loop of links
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return true;    // it ends in a folder this user may not search: opening it says so
+            }
+        }
         try
         {
             return info.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true };
