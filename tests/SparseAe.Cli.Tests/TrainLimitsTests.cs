@@ -265,4 +265,22 @@ public class TrainLimitsTests
         Assert.Single(error.TrimEnd().Split('\n'));
         Assert.Equal(new[] { "huge.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void A_file_too_large_to_read_into_memory_is_said_with_its_name_and_size()
+    {
+        // Image files are read whole (and copied once more for Skia) before their header is parsed: a 200 MB file (a
+        // video among the photographs of a glob) under a 128 MB heap was "internal error: OutOfMemoryException:
+        // Exception of type 'System.OutOfMemoryException' was thrown." (exit 1), naming no file.
+        using var dir = new TempFolder();
+        using (var file = File.Create(Path.Combine(dir, "clip.mp4"))) file.SetLength(200 << 20);
+        var start = Cli.StartInfo(dir, "train", "--images", "clip.mp4", "--patches", "100", "--hidden", "4", "--iterations", "1");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x8000000";   // 128 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Reading image 'clip.mp4' (209715200 bytes, read whole, beside a native copy for the decoder) needs about 0.4 GB of memory, but about ", error);
+        Assert.EndsWith(" GB are available; use a smaller image file.", error.TrimEnd());
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Equal(new[] { "clip.mp4" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
 }

@@ -18,7 +18,8 @@ namespace SparseAe.Data.Images;
 /// No colour-space conversion is done (the stored values are used as they are), the EXIF orientation
 /// of a JPEG is not applied (a phone's portrait photograph stays as stored, on its side), 16-bit PNG samples
 /// are reduced to 8 bits by the decoder, and of an animated GIF, WebP or PNG only the first frame is read.</para>
-/// <para>The file's bytes are read into memory, then the header is parsed
+/// <para>The file's bytes are read into memory (a file larger than the memory left, counted twice for Skia's
+/// native copy of it, is refused with its size, <see cref="InsufficientMemoryException"/>), then the header is parsed
 /// (<see cref="SKCodec.Create(SKStream, out SKCodecResult)"/> reads only the header); a zero-sized image or
 /// one with more than <see cref="MaxPixels"/> pixels is refused before any pixel memory is allocated.
 /// Decoding then needs 4 bytes (RGBA) plus 4 bytes (the float result) per pixel, at most 800 MB at the
@@ -40,7 +41,7 @@ public static class ImageDecoder
     /// <summary>Decodes the image file (PNG, JPEG, GIF, BMP or WebP) at <paramref name="path"/>; the image is named by the file name.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a decodable image, is truncated, is zero-sized or exceeds <see cref="MaxPixels"/>.</exception>
-    /// <exception cref="InsufficientMemoryException">The decoded pixels need more memory than this process can get.</exception>
+    /// <exception cref="InsufficientMemoryException">The file's bytes or the decoded pixels need more memory than this process can get.</exception>
     public static GreyImage LoadGrey(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -54,7 +55,7 @@ public static class ImageDecoder
     /// <paramref name="name"/> names the image in errors and becomes <see cref="GreyImage.Name"/>.
     /// </summary>
     /// <exception cref="InvalidDataException">The data are not a decodable image, are truncated, are zero-sized, exceed <see cref="MaxPixels"/>, or (seekable) are longer than one array.</exception>
-    /// <exception cref="InsufficientMemoryException">The decoded pixels need more memory than this process can get.</exception>
+    /// <exception cref="InsufficientMemoryException">The file's bytes or the decoded pixels need more memory than this process can get.</exception>
     public static GreyImage LoadGrey(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -67,8 +68,21 @@ public static class ImageDecoder
         if (stream.CanSeek && stream.Length - stream.Position > Array.MaxLength)
             throw new InvalidDataException(
                 $"Image '{name}' is {stream.Length - stream.Position} bytes; image files are read into memory whole and may be at most {Array.MaxLength} bytes.");
-        var file = new MemoryStream();
-        stream.CopyTo(file);
+        // Said with the file and its size, not as a bare OutOfMemoryException: the file is held whole, and Skia's
+        // native copy of it (which the GC's figures do not count) beside it. A seekable stream's buffer is sized once.
+        long size = stream.CanSeek ? stream.Length - stream.Position : 0;
+        string reading = $"Reading image '{name}' ({size} bytes, read whole, beside a native copy for the decoder)";
+        MemoryBudget.Ensure(2 * size, reading, "use a smaller image file");
+        MemoryStream? file = null;
+        try
+        {
+            file = new MemoryStream((int)size);
+            stream.CopyTo(file);   // to the stream's end, which a device's or a pipe's length does not tell
+        }
+        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
+        {
+            throw new InsufficientMemoryException($"Reading image '{name}' whole ran out of memory after {file?.Length ?? 0} bytes; use a smaller image file.", e);
+        }
         byte[] bytes = file.GetBuffer();
         int length = (int)file.Length;
         // Skia would call an empty file "Unimplemented", which says nothing of what is wrong with it.
