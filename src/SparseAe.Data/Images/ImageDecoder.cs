@@ -14,7 +14,8 @@ namespace SparseAe.Data.Images;
 /// scikit-image's old <c>rgb2grey</c> made, with which the classic natural-image experiments were run.
 /// A pixel with R = G = B (every pixel of a grey image) gives exactly that value / 255.</para>
 /// <para>Alpha is ignored: colours are decoded unpremultiplied and not composited on any background, except
-/// a GIF's transparent colour index, to which Skia gives no colour: those pixels are 0 (black).
+/// a GIF's transparent colour index, to which Skia gives no colour: those pixels are 0 (black), as is the part of a
+/// GIF's canvas its first frame does not cover (not the background colour the file names).
 /// No colour-space conversion is done (the stored values are used as they are), the EXIF orientation
 /// of a JPEG is not applied (a phone's portrait photograph stays as stored, on its side), 16-bit PNG samples
 /// are reduced to 8 bits by the decoder, and of an animated GIF, WebP or PNG only the first frame is read.</para>
