@@ -114,6 +114,22 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void A_folder_reached_through_a_link_is_a_folder_not_a_file()
+    {
+        // IsFile follows links with stat(2), which succeeds for a link to a folder too: it must not be called a file.
+        using var temp = new TempFolder();
+        var real = Directory.CreateDirectory(Path.Combine(temp, "real")).FullName;
+        var link = Path.Combine(temp, "link");
+        Directory.CreateSymbolicLink(link, real);
+        Assert.False(AtomicFile.IsFile(link));
+        AtomicFile.WriteBytes(Path.Combine(link, "x.bin"), [7]);
+        Assert.Equal([7], File.ReadAllBytes(Path.Combine(real, "x.bin")));
+        var fileLink = Path.Combine(temp, "file-link");
+        File.CreateSymbolicLink(fileLink, Path.Combine(real, "x.bin"));
+        Assert.True(AtomicFile.IsFile(fileLink));
+    }
+
+    [Fact]
     public void A_folder_that_takes_no_file_is_named_by_the_file_asked_for()
     {
         if (!OperatingSystem.IsLinux()) return;
