@@ -69,6 +69,12 @@ def perturbed(a, by=1e-3):
     return a
 
 
+def with_value(a, value):
+    a = a.copy()
+    a.flat[1] = value
+    return a
+
+
 relu, topk, jump = variables('relu'), variables('topk'), variables('jumprelu')
 zca_jump = variables('jumprelu', zca=True)
 relu_codes, topk_codes, jump_codes, zca_codes = codes('relu'), codes('topk'), codes('jumprelu'), codes('jumprelu', zca=True)
@@ -98,6 +104,11 @@ cases = [
     ('a row of codes missing', relu, relu_codes[:-1], 1),
     ('a code missing from each row', relu, [r[:-1] for r in relu_codes], 1),
     ('a NaN code', relu, [[math.nan] + r[1:] for r in relu_codes[:1]] + relu_codes[1:], 1),
+    # A NaN in the file made README's formula NaN, and a NaN difference passed the tolerance ("largest difference nan").
+    ('a NaN in W1', changed(relu, W1=with_value(W1, np.nan)), relu_codes, 1),
+    ('a NaN in the sigmoid\'s b1', changed(variables('sigmoid'), b1=with_value(b1, np.nan)), codes('sigmoid'), 1),
+    ('a NaN in theta', changed(jump, theta=with_value(theta, np.nan)), jump_codes, 1),
+    ('an infinity in zcaW', changed(zca_jump, zcaW=with_value(zcaW, np.inf)), zca_codes, 1),
     ('not a MAT file', None, relu_codes, 2),
 ]
 

@@ -8,7 +8,7 @@ those rows with the model's zip:
 - its variables are README's and no others: W1 (H x V), W2 (V x H), b1 (H x 1), b2 (V x 1), single;
   `activation` and `decoder`, char rows naming one of --activation's and --decoder's values; `k`, a double
   1 x 1 whole number in 1..H, exactly for topk; `theta` (H x 1, single) exactly for jumprelu; `zcaMean`
-  (V x 1) and `zcaW` (V x V), single, both or neither (--whiten zca);
+  (V x 1) and `zcaW` (V x V), single, both or neither (--whiten zca); every number finite;
 - README's formula, computed here in float64 from the file, gives featurize's codes within TOLERANCE,
   relative to 1 or the code's own size, whichever is larger (the model computes in float32, its sums
   in another order): xw = zcaW * (x - zcaMean) (xw = x without ZCA); a = sigmoid(W1 * xw + b1) for the
@@ -97,6 +97,10 @@ def check_variables(path):
     if extra:
         problems.append(f'variables README does not name for a {activation} model: {", ".join(extra)}')
     values = {name: data[name].astype(np.float64) for name in expected if name in data}
+    for name, value in values.items():
+        # README's formula on a NaN or an infinity gives NaN codes, which no tolerance refuses.
+        if not problems and not np.all(np.isfinite(value)):
+            problems.append(f'{name}: {value[~np.isfinite(value)][0]} at {tuple(np.argwhere(~np.isfinite(value))[0] + 1)}, not a finite number')
     if 'k' in values and not problems:
         k = values['k'][0, 0]
         if k != int(k) or not 1 <= k <= h:
@@ -147,7 +151,7 @@ def check(path, rows_path, codes_path, tolerance):
     if either.any():   # the cut's other side: 0 where README keeps the code, or the code where README cuts it
         other = np.where(expected != 0, 0, np.maximum(0, expected if activation == 'sigmoid' else codes))
         difference = np.where(either, np.minimum(difference, np.abs(codes - other)), difference)
-    bad = np.argwhere(difference > tolerance * np.maximum(1, np.abs(expected)))
+    bad = np.argwhere(~(difference <= tolerance * np.maximum(1, np.abs(expected))))   # a NaN difference too
     for r, j in bad[:MAX_PROBLEMS]:
         problems.append(f'row {r + 1}, code h{j}: featurize {codes[r, j]:.7g}, README\'s formula {expected[r, j]:.7g}')
     if len(bad) > MAX_PROBLEMS:
