@@ -24,7 +24,7 @@ def edited(lines, *changes):
 
 def check(lines, against=expected_path):
     with tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False, encoding='utf-8') as f:
-        f.write('\n'.join(lines) + '\n')
+        f.write(''.join(line + '\n' for line in lines))   # no lines: an empty file
     try:
         result = subprocess.run([sys.executable, os.path.join(here, 'check-output.py'), against, f.name], capture_output=True, text=True)
         # A traceback exits 1 too: it is no refusal, and a case that should be refused must not pass on it.
@@ -88,6 +88,12 @@ digits_cases = [
     ('digits: the fresh process not repeating the trained accuracy', edited(digits, fresh_347), False),
     ('digits: the same, the trained line ending in a blank', edited(digits, ('sparse autoencoder', '0.9803', '0.9803 '), fresh_347), False),
     ('digits: the same, the fresh line ending in a blank', edited(digits, (fresh_347[0], fresh_347[1], fresh_347[2] + ' ')), False),
+    # What a broken run prints: nothing, a NaN for a figure, a line short, a line more.
+    ('digits: an empty output', [], False),
+    ('digits: a NaN for an accuracy', edited(digits, ('raw pixels', '0.9634', 'NaN')), False),
+    ('digits: a NaN for the trained accuracy, the fresh process repeating it', edited(digits, ('sparse autoencoder', '0.9803', 'NaN'), ('fresh process', '(0.9803)', '(NaN)')), False),
+    ('digits: the last line missing', digits[:-1], False),
+    ('digits: a line more', digits + ['Unhandled exception. System.InvalidOperationException'], False),
 ]
 failures = [name for name, lines, passes in cases if check(lines) != passes]
 failures += [name for name, lines, passes in digits_cases if check(lines, digits_path) != passes]
