@@ -39,7 +39,10 @@ def without_slot_name_metadata(model):
 
 # --features-named: the graphs that follow are sparseae export-onnx's, which must name their features output.
 features_named = sys.argv[1:2] == ["--features-named"]
-for path in sys.argv[2 if features_named else 1:]:
+paths = sys.argv[2 if features_named else 1:]
+if not paths:   # no file checked is no pass (it exited 0)
+    sys.exit(__doc__.splitlines()[-1])
+for path in paths:
     model = onnx.load(path)
     note = ""
     try:
