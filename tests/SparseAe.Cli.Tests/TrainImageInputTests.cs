@@ -215,4 +215,19 @@ public class TrainImageInputTests
         Assert.Equal("error: Image file 'broken.png' does not exist (it is a link to nothing).", error.TrimEnd());
         Assert.Equal(new[] { "broken.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
+
+    // IsFile's stat(2) (File.GetUnixFileMode) says FileNotFoundException of every link it cannot follow: a loop of links, and a
+    // link into a folder this user may not search, were both said "does not exist (it is a link to nothing)". open(2) says why.
+    [Fact]
+    public void An_image_file_that_is_a_loop_of_links_is_not_said_to_be_a_link_to_nothing()
+    {
+        using var dir = new TempFolder();
+        File.CreateSymbolicLink(Path.Combine(dir, "a.png"), "b.png");
+        File.CreateSymbolicLink(Path.Combine(dir, "b.png"), "a.png");
+        var (code, output, error) = Cli.Run(dir, "train", "--images", "a.png", "--patches", "20", "--hidden", "4", "--iterations", "2");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Image file 'a.png' cannot be read: ", error);
+        Assert.DoesNotContain("link to nothing", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
 }

@@ -21,8 +21,23 @@ internal static class CliFiles
     {
         if (Directory.Exists(path)) throw new UsageException($"{kind} '{path}' is a folder; give a file.");
         // File.Exists is true of a link to nothing, which the reader's File.OpenRead then met as FileNotFoundException.
-        if (!SparseAe.Persistence.AtomicFile.IsFile(path))
+        if (SparseAe.Persistence.AtomicFile.IsFile(path)) return;
+        // stat(2) found no file, and .NET says FileNotFoundException of every link it cannot follow; open(2) tells a link to
+        // nothing from a loop of links or a folder this user may not search (which no stat succeeded on, so the open cannot
+        // wait on a pipe).
+        try
+        {
+            File.OpenHandle(path).Dispose();
+            return;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException || (e is IOException && e is not (FileNotFoundException or DirectoryNotFoundException)))
+        {
+            throw new UsageException($"{kind} '{path}' cannot be read: {Messages.OneLine(e)}", e);
+        }
+        catch (IOException)
+        {
             throw new UsageException($"{kind} '{path}' does not exist{(File.Exists(path) ? " (it is a link to nothing)" : "")}.");
+        }
     }
 
     /// <summary>

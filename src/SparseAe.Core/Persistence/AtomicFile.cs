@@ -180,11 +180,13 @@ static class AtomicFile
             }
             catch (IOException)
             {
-                return false;   // a link to nothing, or a loop of links
+                // A link to nothing, a loop of links, or one through a folder this user may not search: .NET says
+                // FileNotFoundException of all three (open(2) tells them apart: CliFiles.RequireInput).
+                return false;
             }
             catch (UnauthorizedAccessException)
             {
-                return true;    // it ends in a folder this user may not search: opening it says so
+                return true;    // not seen for a link (see above); opening it would say so
             }
         }
         try
