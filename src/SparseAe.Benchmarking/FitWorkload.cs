@@ -15,7 +15,7 @@ internal sealed class FitWorkload
     private readonly IDataView _view;
     private readonly int _threads;
 
-    /// <param name="threads">Worker threads of the training; 0 = one per core.</param>
+    /// <param name="threads">Worker threads of the training; 0 = one per logical processor this process may use.</param>
     public FitWorkload(int threads)
     {
         _threads = threads;

@@ -16,7 +16,7 @@ internal static class StreamingBench
     private const int V = 64, Batch = 1024, Epochs = 2;
 
     /// <summary>The training both sources stream: Adam, <see cref="Epochs"/> epochs of batches of <see cref="Batch"/> over the Features column.</summary>
-    /// <param name="threads">Worker threads; 0 = one per core.</param>
+    /// <param name="threads">Worker threads; 0 = one per logical processor this process may use.</param>
     public static SparseAutoencoderOptions AdamOptions(int threads) => new()
     {
         InputColumnName = "Features", Optimizer = OptimizerKind.Adam, Epochs = Epochs, BatchSize = Batch, Threads = threads,

@@ -194,13 +194,13 @@ public static class Defaults
     /// <summary>Token counts: rows are not scaled to unit length unless asked.</summary>
     public const bool NormalizeTokenCounts = false;
 
-    /// <summary>Worker threads; 0 means one per core.</summary>
+    /// <summary>Worker threads; 0 means one per logical processor this process may use.</summary>
     public const int Threads = 0;
 
     /// <summary>The most worker threads a setting may ask for (the thread pool publishes a call's count in 16 bits).</summary>
     public const int MaxThreads = 65_535;
 
-    /// <summary>Resolves <see cref="Threads"/>-style settings (0 = all cores) to a thread count.</summary>
+    /// <summary>Resolves <see cref="Threads"/>-style settings (0 = Environment.ProcessorCount, the logical processors this process may use) to a thread count.</summary>
     internal static int ResolveThreads(int threads) => threads <= 0 ? Environment.ProcessorCount : threads;
 }
 

@@ -200,8 +200,8 @@ public class BenchTests
     }
 
     [Theory]
-    [InlineData("error: --threads must lie in 0..65535 (0 = all cores), but is -3.", "--threads", "-3", "--only", "transform")]
-    [InlineData("error: --threads must lie in 0..65535 (0 = all cores), but is 100000.", "--threads", "100000", "--only", "transform")]
+    [InlineData("error: --threads must lie in 0..65535 (0 = one per logical processor this process may use), but is -3.", "--threads", "-3", "--only", "transform")]
+    [InlineData("error: --threads must lie in 0..65535 (0 = one per logical processor this process may use), but is 100000.", "--threads", "100000", "--only", "transform")]
     [InlineData("error: --folder 'nowhere' does not exist.", "--only", "streaming", "--folder", "nowhere")]
     [InlineData("error: --folder 'afile' is a file; give a folder.", "--only", "streaming", "--folder", "afile")]
     [InlineData("error: --plot-folder 'afile' is a file; give a folder.", "--only", "transform", "--plot-folder", "afile")]

@@ -201,8 +201,8 @@ public sealed class BadInputTests : IDisposable
         { $"LearningRate must be at least {1.1754943508222875E-38:R} and at most {float.MaxValue} (the steps are floats), but is 0", new() { LearningRate = 0 } },
         { $"LearningRate must be at least {1.1754943508222875E-38:R} and at most {float.MaxValue} (the steps are floats), but is 1E+39", new() { LearningRate = 1e39 } },   // finite as a double, infinite steps
         { $"LearningRate must be at least {1.1754943508222875E-38:R} and at most {float.MaxValue} (the steps are floats), but is 1E-300", new() { LearningRate = 1e-300 } },   // above 0 as a double, steps of 0
-        { "Threads must be in 0..65535 (0 means one per core), but is -1", new() { Threads = -1 } },
-        { "Threads must be in 0..65535 (0 means one per core), but is 65536", new() { Threads = 65_536 } },   // the pool's limit, named at once
+        { "Threads must be in 0..65535 (0 means one per logical processor this process may use), but is -1", new() { Threads = -1 } },
+        { "Threads must be in 0..65535 (0 means one per logical processor this process may use), but is 65536", new() { Threads = 65_536 } },   // the pool's limit, named at once
         // System.Random draws the same numbers for -s as for s: Seed -7 trained Seed 7's model without a word.
         { "Seed must be at least 0 (System.Random draws the same numbers for -s as for s), but is -7", new() { Seed = -7 } },
         { "OutputColumnName must be a non-empty column name", new() { OutputColumnName = "" } },

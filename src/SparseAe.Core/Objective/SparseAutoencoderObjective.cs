@@ -340,7 +340,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
 
     /// <summary>
     /// The threads worth starting for batches of at most <paramref name="batchRows"/> rows when the
-    /// <c>Threads</c> setting is <paramref name="threads"/> (0: one per core, <see cref="Defaults.ResolveThreads"/>):
+    /// <c>Threads</c> setting is <paramref name="threads"/> (0: one per logical processor this process may use, <see cref="Defaults.ResolveThreads"/>):
     /// no more than the batch's shares of 32 rows or the
     /// machine's cores, whichever is more. A thread beyond both has no share of rows (every share holds 32
     /// at least), and the passes over whole arrays give every element the same operations however they

@@ -46,7 +46,7 @@ public sealed class TrainerSettings
     public int Seed { get; init; } = Defaults.Seed;
 
     /// <summary>
-    /// Worker threads; 0 = one per core. Results are deterministic for a given seed and thread count.
+    /// Worker threads; 0 = one per logical processor this process may use (Environment.ProcessorCount). Results are deterministic for a given seed and thread count.
     /// Threads beyond both the cores and the batch's shares of 32 rows are not started (they would change no bit).
     /// </summary>
     public int Threads { get; init; } = Defaults.Threads;
@@ -110,7 +110,7 @@ public sealed class TrainerSettings
         Optimization.Adam.CheckLearningRate(LearningRate, nameof(LearningRate));
         if (ShufflePoolRows < 1) throw Bad(nameof(ShufflePoolRows), ShufflePoolRows, "at least 1");
         CheckSeed(Seed, nameof(Seed));
-        if (Threads is < 0 or > Defaults.MaxThreads) throw Bad(nameof(Threads), Threads, $"in 0..{Defaults.MaxThreads} (0 means one per core)");
+        if (Threads is < 0 or > Defaults.MaxThreads) throw Bad(nameof(Threads), Threads, $"in 0..{Defaults.MaxThreads} (0 means one per logical processor this process may use)");
     }
 
     /// <summary>
