@@ -165,6 +165,10 @@ public class TrainTests
         Assert.Contains("so give --decoder linear, which reconstructs any range", error);
         Assert.DoesNotContain("'White'", error);
         Assert.DoesNotContain("or use the linear decoder", error);   // the library's offer of its option, a second time
+        // ZCA's rows have each feature's mean removed, so they hold negatives however the inputs are scaled: "or scale the
+        // inputs (UFLDL rescales patches to [0.1, 0.9])" was advice the run had followed, and no scaling helps.
+        Assert.DoesNotContain("scale the inputs", error);
+        Assert.Contains("(ZCA's rows are centred: no scaling of the inputs brings them into [0, 1])", error);
     }
 
     // Adam's divergence warning said "Try a smaller LearningRate (now 10)": the option's property, where every refusal says the flag.

@@ -174,13 +174,19 @@ internal static class TrainRunner
     /// warning advised scaling the inputs alone ("UFLDL rescales patches to [0.1, 0.9]"), which ZCA's rows had been and
     /// --decoder linear does not need. The options' properties ("Try a smaller LearningRate") are said as their flags, as refusals say them.
     /// </summary>
-    internal static string WarningInFlags(string message, IReadOnlyDictionary<string, string> flagOf) => TrainCommand.InFlags(
-            // The library's own offer of its option, said first below in flags.
-            message.Replace(" or use the linear decoder (Decoder Linear)", "", StringComparison.Ordinal), flagOf)
-        .Replace("Column 'White' holds", "The training rows as --whiten zca leaves them hold", StringComparison.Ordinal)
-        .Replace("Column 'Features' holds", "The training rows hold", StringComparison.Ordinal)
-        .Replace("the sigmoid decoder reconstructs only [0, 1], so scale the inputs",
-            "the sigmoid decoder reconstructs only [0, 1], so give --decoder linear, which reconstructs any range, or scale the inputs", StringComparison.Ordinal);
+    internal static string WarningInFlags(string message, IReadOnlyDictionary<string, string> flagOf)
+    {
+        // The library's own offer of its option, said first below in flags.
+        string said = TrainCommand.InFlags(message.Replace(" or use the linear decoder (Decoder Linear)", "", StringComparison.Ordinal), flagOf);
+        const string scale = "the sigmoid decoder reconstructs only [0, 1], so scale the inputs (UFLDL rescales patches to [0.1, 0.9])";
+        const string linear = "the sigmoid decoder reconstructs only [0, 1], so give --decoder linear, which reconstructs any range";
+        // ZCA's rows have each feature's mean removed: they hold negatives however the inputs are scaled, so scaling is no advice.
+        if (said.StartsWith("Column 'White' holds", StringComparison.Ordinal))
+            return said.Replace("Column 'White' holds", "The training rows as --whiten zca leaves them hold", StringComparison.Ordinal)
+                .Replace(scale, $"{linear} (ZCA's rows are centred: no scaling of the inputs brings them into [0, 1])", StringComparison.Ordinal);
+        return said.Replace("Column 'Features' holds", "The training rows hold", StringComparison.Ordinal)
+            .Replace(scale, $"{linear}, or scale the inputs (UFLDL rescales patches to [0.1, 0.9])", StringComparison.Ordinal);
+    }
 
     private static void RunCore(DataOptions data, SparseAutoencoderOptions options, TrainOutputs outputs, TextWriter output, IReadOnlyDictionary<string, string> flagOf,
         CancellationToken cancellation)
