@@ -190,6 +190,39 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void A_tab_separated_file_is_told_its_separator_not_only_that_its_width_is_1()
+    {
+        // "0.5\t0.25" is one field that is not a number, so the first line was a header of one name, the file one column
+        // wide, and featurize said only "Input column 'Features' must be a vector of 16 Single values ..., but has 1":
+        // no number among the names, so no warning, and the rows' hint was never reached.
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
+        File.WriteAllLines(Path.Combine(dir, "tabs.csv"), Enumerable.Range(0, 3).Select(_ => string.Join('\t', Enumerable.Repeat("0.5", 16))));
+        foreach (var model in new[] { "model.zip", "model.onnx" })
+        {
+            if (model == "model.onnx") Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
+            var (code, _, error) = Cli.Run(dir, "featurize", "--model", model, "--csv", "tabs.csv", "--out", "f.csv");
+            Assert.Equal(2, code);
+            Assert.StartsWith("warning: CSV 'tabs.csv': its first line is read as a header of 1 name, \"0.5\\x090.5", error);
+            Assert.Contains("values are separated by commas, not by ';' or tabs", error);
+            Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+        }
+    }
+
+    [Fact]
+    public void A_semicolon_file_with_a_header_is_told_its_separator()
+    {
+        // "a;b;c" is one name, so the file was one column wide and the rows' hint was never reached.
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
+        File.WriteAllLines(Path.Combine(dir, "semi.csv"), [string.Join(';', Enumerable.Range(0, 16).Select(i => $"p{i}")), string.Join(';', Enumerable.Repeat("0,5", 16))]);
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "semi.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.StartsWith("warning: CSV 'semi.csv': its first line is read as a header of 1 name, \"p0;p1;", error);
+        Assert.Contains("values are separated by commas, not by ';' or tabs", error);
+    }
+
+    [Fact]
     public void A_first_line_of_quoted_numbers_is_a_header_and_says_so_without_an_internal_error()
     {
         // Every name a number once its quotes are removed: "internal error: IndexOutOfRangeException: Index was
