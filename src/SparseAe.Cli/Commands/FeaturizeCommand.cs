@@ -19,7 +19,7 @@ internal static class FeaturizeCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model zip saved by sparseae train or MLContext.Model.Save, or an ONNX graph (.onnx) from sparseae export-onnx.", Required = true };
-        var csv = new Option<string>("--csv") { Description = "Input vectors, one row each.", Required = true };
+        var csv = new Option<string>("--csv") { Description = "Input vectors, one row each, as the model takes them: a model that sparseae train fitted on image patches encodes patches prepared as its own were (whitened, normalised; --save-rows writes those), not raw pixels.", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the features CSV.", DefaultValueFactory = _ => "features.csv" };
         var column = new Option<string?>("--output-column") { Description = "What to write when the model has several: a graph output (e.g. Code.output), or in a model zip the code column of an autoencoder or convolutional featurizer (e.g. Code)." };
         var command = new Command("featurize", "Write the hidden code of every CSV row.") { model, csv, output, column };
