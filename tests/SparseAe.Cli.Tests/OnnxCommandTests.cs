@@ -364,8 +364,23 @@ public class OnnxCommandTests
 
         (code, _, error) = Cli.Run(dir, "show", "--model", "model.onnx", "--filters", "f.png");
         Assert.Equal(2, code);
-        Assert.EndsWith("This looks like an ONNX graph: featurize reads those, but this command needs the model zip it was exported from.", error.TrimEnd());
+        Assert.EndsWith("This looks like an ONNX graph: featurize runs a graph when its name ends in .onnx, and other commands need the model zip it was exported from.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "f.png")));
+    }
+
+    [Fact]
+    public void An_onnx_graph_under_another_name_is_named_so_featurize_of_it_says_that_a_graph_is_read_by_its_onnx_name()
+    {
+        // featurize runs a file as a graph only when its name ends in .onnx; a graph saved or renamed as model.bin was
+        // "it is not a zip archive ... (its first bytes are 0806...)", which did not say what the file was or what to do.
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, "--iterations", "5");
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "model.onnx").ExitCode);
+        File.Copy(Path.Combine(dir, "model.onnx"), Path.Combine(dir, "graph.bin"));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "graph.bin", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.EndsWith("This looks like an ONNX graph: featurize runs a graph when its name ends in .onnx, and other commands need the model zip it was exported from.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 
     [Fact]
