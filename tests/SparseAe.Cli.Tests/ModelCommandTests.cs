@@ -223,6 +223,21 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void A_comma_header_of_16_names_one_holding_a_semicolon_is_not_told_of_another_separator()
+    {
+        // "dose;mg,p1,...,p15" is a comma file of 16 columns whose first name holds ';': the width is right, so a warning
+        // that "values are separated by commas, not by ';'" and to "convert it to commas" was false.
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var lines = File.ReadAllLines(csv).Take(3).Prepend(string.Join(',', Enumerable.Range(0, 16).Select(i => i == 0 ? "dose;mg" : $"p{i}")));
+        File.WriteAllLines(Path.Combine(dir, "named.csv"), lines);
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "named.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("", error);
+        Assert.Contains("wrote f.csv: 3 rows of 6 features", output);
+    }
+
+    [Fact]
     public void A_first_line_of_quoted_numbers_is_a_header_and_says_so_without_an_internal_error()
     {
         // Every name a number once its quotes are removed: "internal error: IndexOutOfRangeException: Index was

@@ -198,10 +198,11 @@ internal static class CliFiles
         if (header is null) return;
         int numbers = header.Count(VectorCsv.IsNumber);
         // No number among the names, but one holds ';' or a tab: a file with another separator ("0.5\t0.25", or "a;b" over
-        // "0,5;0,25"), whose first line is one name and whose width is then 1, which alone said nothing of why.
-        if (numbers == 0 && Array.FindIndex(header, h => VectorCsv.SeparatorHint(h) is not null) is var s and >= 0)
-            Console.Error.WriteLine($"warning: CSV '{path}': its first line is read as a header of {header.Length} name{(header.Length == 1 ? "" : "s")}, " +
-                $"\"{TextFiles.Shorten(header[s])}\"{(header.Length == 1 ? "" : $" (column {s + 1})")}, and {VectorCsv.SeparatorHint(header[s])}; if the file uses another separator, convert it to commas.");
+        // "0,5;0,25"), whose first line is one name and whose width is then 1, which alone said nothing of why. Only a
+        // header of one name: a comma header of several ("dose;mg,p1,p2") has its width, and a name may hold ';'.
+        if (numbers == 0 && header is [var name] && VectorCsv.SeparatorHint(name) is { } separator)
+            Console.Error.WriteLine($"warning: CSV '{path}': its first line is read as a header of 1 name, " +
+                $"\"{TextFiles.Shorten(name)}\", and {separator}; if the file uses another separator, convert it to commas.");
         if (numbers == 0) return;
         int c = Array.FindIndex(header, h => !VectorCsv.IsNumber(h));
         // Every name a number: the line's fields were numbers in double quotes, which values cannot be.
