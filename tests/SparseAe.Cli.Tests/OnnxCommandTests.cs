@@ -384,6 +384,18 @@ public class OnnxCommandTests
     }
 
     [Fact]
+    public void A_tensorflow_saved_model_is_not_named_an_onnx_graph()
+    {
+        // A TensorFlow saved_model.pb starts with its schema version, field 1 = 1 (08 01), as an ONNX ModelProto starts with
+        // its ir_version; but ONNX graphs have ir_version 3 or more (ONNX 1.0 on), so 08 01 was named a graph wrongly.
+        using var temp = new TempFolder();
+        File.WriteAllBytes(temp.File("saved_model.pb"), [0x08, 0x01, 0x12, 0x05, (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o']);
+        var (code, _, error) = Cli.Run(temp.Path, "show", "--model", "saved_model.pb", "--filters", "f.png");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Cannot load model 'saved_model.pb': it is not a zip archive, which a saved ML.NET model is (its first bytes are 08011205; a zip's are 504B).", error.TrimEnd());
+    }
+
+    [Fact]
     public void A_damaged_onnx_file_is_refused_in_one_line_and_nothing_is_written()
     {
         using var temp = new TempFolder();
