@@ -23,6 +23,21 @@ public class TrainImageInputTests
     }
 
     [Fact]
+    public void A_missing_variable_is_said_with_the_ones_the_file_has_or_none()
+    {
+        // A file of no variables was told "it has: ." (a list of nothing).
+        using var dir = new TempFolder();
+        MatWriter.Write(Path.Combine(dir, "empty.mat"), []);
+        MatWriter.Write(Path.Combine(dir, "two.mat"), [MatVariable.FromDoubles("A", [1, 1], [1]), MatVariable.FromDoubles("B", [1, 1], [2])]);
+        var (code, _, error) = Cli.Run(dir, "train", "--mat", "empty.mat");
+        Assert.Equal(2, code);
+        Assert.Equal("error: 'empty.mat': The MAT file has no variable 'IMAGES'; it has none.", error.TrimEnd());
+        (code, _, error) = Cli.Run(dir, "train", "--mat", "two.mat");
+        Assert.Equal(2, code);
+        Assert.Equal("error: 'two.mat': The MAT file has no variable 'IMAGES'; it has 'A', 'B'.", error.TrimEnd());
+    }
+
+    [Fact]
     public void A_char_array_is_refused_as_images()
     {
         // MatVariable.IsNumeric includes char (its UTF-16 code units), so text was trained on as pixels.

@@ -227,8 +227,10 @@ internal static class TrainingData
     private static IReadOnlyList<GreyImage> FromMat(string path, string variable)
     {
         var mat = CliFiles.ReadMat(path);
-        if (!mat.TryGetVariable(variable, out var v))
-            throw new UsageException($"MAT file '{path}' has no variable '{variable}'; it has: {string.Join(", ", mat.Variables.Select(x => $"'{x.Name}'"))}.");
+        MatVariable v;
+        // The indexer's message lists the variables there are, or says none (this said "it has: ." for a file of none).
+        try { v = mat[variable]; }
+        catch (KeyNotFoundException e) { throw new UsageException($"'{path}': {e.Message}", e); }
         if (v.IsComplex)
             throw new UsageException($"Variable '{variable}' in '{path}' is a complex {v.Class.ToMatlabName()} array; images must be real.");
         // IsNumeric includes char (UTF-16 code units), which is text, never pixels.
