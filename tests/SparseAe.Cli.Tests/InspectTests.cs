@@ -222,6 +222,25 @@ public class InspectTests
         }
     }
 
+    // An ONNX graph (from export-onnx) given to inspect was "not a readable MAT file: the level-5 endian indicator at
+    // byte offset 126 should be 'IM' or 'MI' but is 'pa', ...", what its bytes are not; a model zip is named as one.
+    [Fact]
+    public void An_ONNX_graph_given_as_a_MAT_file_is_said_to_be_one_with_the_command_that_runs_it()
+    {
+        using var dir = new TempFolder();
+        // An ONNX ModelProto starts with its ir_version (tag 08, varint 8), then producer_name (tag 12).
+        byte[] graph = [0x08, 0x08, 0x12, 0x06, .. "ML.NET"u8, .. new byte[200]];
+        File.WriteAllBytes(Path.Combine(dir, "model.onnx"), graph);
+        File.WriteAllBytes(Path.Combine(dir, "graph.bin"), graph);
+        foreach (var name in new[] { "model.onnx", "graph.bin" })
+            foreach (var args in new[] { new[] { "inspect", name }, ["train", "--mat", name, "--patch", "4", "--patches", "10"] })
+            {
+                var (code, output, error) = Cli.Run(dir, args);
+                Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+                Assert.Equal($"error: '{name}' looks like an ONNX graph, not a MAT file; featurize runs a graph when its name ends in .onnx.", error.TrimEnd());
+            }
+    }
+
     [Fact]
     public void A_MAT_file_that_does_not_fit_in_memory_is_said_in_one_line_not_as_an_internal_error()
     {

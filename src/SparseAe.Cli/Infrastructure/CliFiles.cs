@@ -259,6 +259,8 @@ internal static class CliFiles
             // says what the bytes are not, not what the file is.
             if (ModelFiles.StartsAsZip(path))
                 throw new UsageException($"'{path}' is a zip archive (a model zip?), not a MAT file; a model is read by sparseae show, featurize and export-onnx.", e);
+            if (ModelFiles.LooksLikeOnnxGraph(path))
+                throw new UsageException($"'{path}' looks like an ONNX graph, not a MAT file; featurize runs a graph when its name ends in .onnx.", e);
             throw new UsageException($"'{path}' is not a readable MAT file: {e.Message}", e);
         }
         catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)

@@ -94,6 +94,15 @@ internal static class ModelFiles
 
     private static bool IsZipStart(byte[] head) => head.Length >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K';
 
+    /// <summary>Whether the file is named or starts as an ONNX graph does.</summary>
+    public static bool LooksLikeOnnxGraph(string path) => IsOnnxGraph(path, Head(path));
+
+    // A graph by its name, or by its first field: an ONNX ModelProto starts with its ir_version (tag 08, a small varint),
+    // so a graph saved or renamed as model.bin or model.zip, which featurize does not run as a graph, is named too. From 3
+    // (ONNX 1.0) on: a TensorFlow saved_model.pb starts the same way with its schema version, 1.
+    private static bool IsOnnxGraph(string path, byte[] head) =>
+        path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || head is [0x08, >= 3 and < 0x80, ..];
+
     // The file's first 4 bytes, or all of a shorter one.
     private static byte[] Head(string path)
     {
@@ -122,11 +131,7 @@ internal static class ModelFiles
             }
         }
         if (head.Length == 0) return "the file is empty; a saved ML.NET model is a zip archive.";
-        // A graph by its name, or by its first field: an ONNX ModelProto starts with its ir_version (tag 08, a small varint),
-        // so a graph saved or renamed as model.bin or model.zip, which featurize does not run as a graph, is named too. From 3
-        // (ONNX 1.0) on: a TensorFlow saved_model.pb starts the same way with its schema version, 1.
-        bool graph = path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || head is [0x08, >= 3 and < 0x80, ..];
-        string onnx = graph
+        string onnx = IsOnnxGraph(path, head)
             ? " This looks like an ONNX graph: featurize runs a graph when its name ends in .onnx, and other commands need the model zip it was exported from." : "";
         return $"it is not a zip archive, which a saved ML.NET model is (its first bytes are {Convert.ToHexString(head)}; a zip's are 504B).{onnx}";
     }
