@@ -83,7 +83,7 @@ internal static class TrainCommand
         // quietly (the sigmoid) and refusing it (the sigmoid with --latents).
         var latents = new Option<string?>("--latents") { Description = $"Sparse codes: where to write the latent-frequency histogram PNG (default: {DefaultLatents})." };
         var weightsCsv = new Option<string?>("--weights-csv") { Description = "Also write W1 as CSV (one row per hidden unit, pixels row-major)." };
-        var weightsMat = new Option<string?>("--weights-mat") { Description = "Also write W1, W2, b1, b2, the activation and decoder (with k, theta, and the ZCA's zcaMean and zcaW where the model has them) to a MAT file (level 5)." };
+        var weightsMat = new Option<string?>("--weights-mat") { Description = "Also write W1, W2, b1, b2, the activation and decoder (with k, theta, and the ZCA's zcaMean and zcaW where the model has them) to a MAT file (level 5); W1's columns are a patch's pixels row-major, as in --weights-csv, not MATLAB's column-major patch(:)." };
 
         var command = new Command("train", "Train a sparse autoencoder (the seed experiment by default) and write the model, filters and curve.")
         {
