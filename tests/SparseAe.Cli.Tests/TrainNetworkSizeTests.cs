@@ -117,6 +117,11 @@ public class TrainNetworkSizeTests
         // arguments, "tiles closer to square (patchHeight)").
         (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "g.png");
         Assert.Equal(2, code);
+        // The user gave no --patch-height: the height is said to be the default, as train says its defaults.
+        Assert.Equal("error: --patch-height 37 (by default): 90 filters of 37 x 2003 pixels make a grid larger than the limit of 20000 x 20000 pixels; --patch-height 2003 fits.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "g.png")));
+        (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "g.png", "--patch-height", "37");
+        Assert.Equal(2, code);
         Assert.Equal("error: --patch-height 37: 90 filters of 37 x 2003 pixels make a grid larger than the limit of 20000 x 20000 pixels; --patch-height 2003 fits.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "g.png")));
     }

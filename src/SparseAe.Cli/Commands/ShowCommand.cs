@@ -32,11 +32,13 @@ internal static class ShowCommand
         int height = patchHeight ?? FilterGridLayout.TileShape(v).Height;
         if (v % height != 0)
             throw new UsageException($"--patch-height must divide the filter length {v}, but is {height}.");
-        // Said in show's words: the library's names its arguments (patchHeight, minTileWidth).
+        // Said in show's words: the library's names its arguments (patchHeight, minTileWidth). A height the user did not
+        // give is said to be the default, as train says its defaults: "--patch-height 37:" read as if it had been typed.
+        string heightSaid = patchHeight is null ? $"--patch-height {height} (by default)" : $"--patch-height {height}";
         if (ModelOutputs.GridTooLarge(weights.HiddenCount, height, v / height) is { } tooLarge)
             throw new UsageException(tooLarge.OtherHeight is int other
-                ? $"--patch-height {height}: {tooLarge.Problem}; --patch-height {other} fits."
-                : $"--patch-height {height}: {tooLarge.Problem}, in tiles of any shape (a model of {tooLarge.MostHidden} hidden units or fewer would fit).");
+                ? $"{heightSaid}: {tooLarge.Problem}; --patch-height {other} fits."
+                : $"{heightSaid}: {tooLarge.Problem}, in tiles of any shape (a model of {tooLarge.MostHidden} hidden units or fewer would fit).");
         CliFiles.Write("--filters", filtersPath, () => SparseAe.Persistence.AtomicFile.Write(filtersPath, ModelOutputs.Filters(weights, height, v / height)));
         CliFiles.NoteFor(filtersPath, output).WriteLine($"wrote {filtersPath}: {weights.HiddenCount} filters of {height}x{v / height}");
     }
