@@ -26,8 +26,14 @@ if (args.Length > 0)
     return 2;
 }
 
-// The saved model goes to a temporary folder: check that one can be made there before training.
+// The saved model goes to a temporary folder: check that one can be made there before training. A TMPDIR that does
+// not exist is refused, not made: CreateDirectory made it and its parents, and only the sample's own folder was removed.
 var folder = Path.Combine(Path.GetTempPath(), $"digits-sample-{Environment.ProcessId}");
+if (!Directory.Exists(Path.GetTempPath()))
+{
+    Console.Error.WriteLine($"Digits: the temporary folder '{Path.GetTempPath()}' does not exist (check TMPDIR)");
+    return 1;
+}
 try
 {
     Directory.CreateDirectory(folder);

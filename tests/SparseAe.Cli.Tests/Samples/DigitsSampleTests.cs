@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SparseAe.Tests.Support;
 using Xunit;
 
 namespace SparseAe.Cli.Tests.Samples;
@@ -18,6 +19,22 @@ public class DigitsSampleTests
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.StartsWith("usage: Digits", output);
         Assert.Equal("", error);
+    }
+
+    [Fact]
+    public void A_TMPDIR_that_does_not_exist_is_refused_before_training_and_not_made()
+    {
+        // Its check that a folder can be made in the temporary folder made TMPDIR itself (and its parents), which it
+        // then left behind: TMPDIR=/nonexistent ran to exit 0 and left a folder /nonexistent.
+        using var dir = new TempFolder();
+        string missing = Path.Combine(dir, "missing", "tmp");
+        var start = Cli.ProgramStartInfo("DigitsSamplePath");
+        start.Environment["TMPDIR"] = missing;
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 1, $"exit {code}: {error}\n{output}");
+        Assert.Equal($"Digits: the temporary folder '{missing}/' does not exist (check TMPDIR)", error.TrimEnd());
+        Assert.Equal("", output);
+        Assert.False(Directory.Exists(Path.Combine(dir, "missing")));
     }
 
     [Fact]
