@@ -170,7 +170,7 @@ internal static class Level5Reader
         var tag = ReadTag(matrix, "array-name sub-element");
         var bytes = ReadData(matrix, tag, "array-name sub-element");
         if (tag.Type is not ((uint)Level5DataType.Int8 or (uint)Level5DataType.UInt8 or (uint)Level5DataType.Utf8))
-            throw matrix.Error(tag.Offset, $"Array-name sub-element has type {Level5DataTypes.Describe(tag.Type)}, but must be miINT8 (1)");
+            throw matrix.Error(tag.Offset, $"Array-name sub-element has type {Level5DataTypes.Describe(tag.Type)}, but must be miINT8 (1), miUINT8 (2) or miUTF8 (16)");
         return Encoding.UTF8.GetString(bytes).TrimEnd('\0');
     }
 

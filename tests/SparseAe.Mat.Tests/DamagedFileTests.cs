@@ -130,6 +130,17 @@ public class DamagedFileTests
         Assert.Contains("real part holds 600", error.Message);
     }
 
+    [Fact]
+    public void A_name_of_a_type_no_name_is_stored_as_is_refused_naming_the_types_a_name_may_have()
+    {
+        byte[] file = MatFixtures.Bytes("v5_uint8_image.mat");
+        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(168)));   // "img", miINT8 in a small-format tag
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(168), 6);
+        var error = AssertInvalid(file);
+        // It said "must be miINT8 (1)", though names stored as miUINT8 and miUTF8 are read too.
+        Assert.Contains("has type miUINT32 (6), but must be miINT8 (1), miUINT8 (2) or miUTF8 (16)", error.Message);
+    }
+
     private static byte[] CompressedFile(byte[] innerElement, int? declaredCompressedLength = null)
     {
         var deflated = new MemoryStream();
