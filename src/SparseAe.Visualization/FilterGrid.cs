@@ -12,8 +12,8 @@ namespace SparseAe.Visualization;
 /// the tiles are laid out with a 1-pixel border between and around them; the border is black, the colour of
 /// display_network's -1 background.</para>
 /// <para>What differs, on purpose: display_network first subtracts the mean of the whole W1; we do not, so that
-/// grey 128 always means a weight of exactly 0 and the sign of a weight can be read from the picture
-/// (an all-zero filter is a uniform mid-grey tile). display_network picks a column count that divides H when it
+/// a weight of 0 is always grey 128 and the sign of a weight can be read from the picture (an all-zero filter is a
+/// uniform mid-grey tile; 128 is also any weight in [0, 1/127.5) of its filter's largest absolute value, by rounding). display_network picks a column count that divides H when it
 /// can; we always use ceil(sqrt(H)) columns, so the layout depends on H alone (see <see cref="FilterGridLayout"/>).</para>
 /// <para>Pixel order: pixel (r, c) of a PxQ patch is filter[r * Q + c] (row-major, as a C# or NumPy
 /// reshape(P, Q) reads it). MATLAB's reshape(P, Q) is column-major, so a filter trained on patches flattened
