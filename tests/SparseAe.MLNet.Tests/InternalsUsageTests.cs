@@ -26,22 +26,41 @@ public class InternalsUsageTests
         var internalUses = 0;
         foreach (var type in module.GetTypes())
         {
+            void Check(string where, IEnumerable<TypeReference?> types, bool allowed)
+            {
+                foreach (var used in types.OfType<TypeReference>().Where(MentionsNonPublicMLNet))
+                {
+                    internalUses++;
+                    if (!allowed) offenders.Add($"{where} uses {used.FullName}");
+                }
+            }
+            bool inFolder = InInternalsFolder(type);
             // A type that implements a non-public ML.NET interface or derives from a non-public class
             // (the ONNX export's ITransformCanSaveOnnx) uses internals as much as a call does.
-            var supertypes = type.Interfaces.Select(i => i.InterfaceType).Append(type.BaseType).OfType<TypeReference>();
-            foreach (var supertype in supertypes.Where(IsNonPublicMLNet))
+            Check($"{type.FullName} (its base or interfaces)", type.Interfaces.Select(i => i.InterfaceType).Append(type.BaseType), inFolder);
+            // Signatures and attributes too: a field, property, parameter, return or local of an internal type (or of
+            // List<internal type>) calls nothing, yet ties the code to ML.NET's internals just the same.
+            Check($"{type.FullName} (its attributes)", type.CustomAttributes.Select(a => a.AttributeType), inFolder);
+            foreach (var field in type.Fields)
+                Check($"{type.FullName}.{field.Name}", field.CustomAttributes.Select(a => a.AttributeType).Append(field.FieldType), inFolder);
+            foreach (var property in type.Properties)
+                Check($"{type.FullName}.{property.Name}", property.CustomAttributes.Select(a => a.AttributeType).Append(property.PropertyType), inFolder);
+            foreach (var method in type.Methods)
             {
-                internalUses++;
-                if (!InInternalsFolder(type)) offenders.Add($"{type.FullName} implements or derives from {supertype.FullName}");
-            }
-            foreach (var method in type.Methods.Where(m => m.HasBody))
+                string where = $"{type.FullName}.{method.Name}";
+                bool allowed = Allowed(type, method);
+                Check(where, method.Parameters.Select(p => p.ParameterType).Append(method.ReturnType)
+                    .Concat(method.CustomAttributes.Select(a => a.AttributeType)), allowed);
+                if (!method.HasBody) continue;
+                Check(where, method.Body.Variables.Select(v => v.VariableType), allowed);
                 foreach (var instruction in method.Body.Instructions)
                 {
                     if (!IsNonPublicMLNet(instruction.Operand)) continue;
                     internalUses++;
-                    if (!Allowed(type, method))
-                        offenders.Add($"{type.FullName}.{method.Name} uses {instruction.Operand}");
+                    if (!allowed)
+                        offenders.Add($"{where} uses {instruction.Operand}");
                 }
+            }
         }
         Assert.True(offenders.Count == 0, "ML.NET internals used outside MLNetInternals:\n" + string.Join("\n", offenders));
         Assert.True(internalUses > 0, "expected the MLNetInternals folder to use ML.NET internals (the check itself is broken otherwise)");
@@ -72,19 +91,31 @@ public class InternalsUsageTests
     {
         switch (operand)
         {
-            case MethodReference m when IsMLNet(m.DeclaringType):
+            case MethodReference m:
+                if (MentionsNonPublicMLNet(m.DeclaringType) || m is GenericInstanceMethod g && g.GenericArguments.Any(MentionsNonPublicMLNet)) return true;
+                if (!IsMLNet(m.DeclaringType)) return false;
                 var md = m.Resolve();
                 return md is null || !Visible(md.DeclaringType) || !(md.IsPublic || md.IsFamily || md.IsFamilyOrAssembly);
-            case FieldReference f when IsMLNet(f.DeclaringType):
+            case FieldReference f:
+                if (MentionsNonPublicMLNet(f.DeclaringType)) return true;
+                if (!IsMLNet(f.DeclaringType)) return false;
                 var fd = f.Resolve();
                 return fd is null || !Visible(fd.DeclaringType) || !(fd.IsPublic || fd.IsFamily || fd.IsFamilyOrAssembly);
-            case TypeReference t when IsMLNet(t):
-                var td = t.Resolve();
-                return td is null || !Visible(td);
+            case TypeReference t:
+                return MentionsNonPublicMLNet(t);
             default:
                 return false;
         }
     }
+
+    // A non-public ML.NET type, or one built of it: List<T>, T[], ref T, a nested type's generic arguments.
+    private static bool MentionsNonPublicMLNet(TypeReference type) => type switch
+    {
+        GenericInstanceType g => MentionsNonPublicMLNet(g.ElementType) || g.GenericArguments.Any(MentionsNonPublicMLNet),
+        TypeSpecification spec => MentionsNonPublicMLNet(spec.ElementType),
+        GenericParameter => false,
+        _ => IsMLNet(type) && (type.Resolve() is not { } td || !Visible(td)),
+    };
 
     private static bool Visible(TypeDefinition type)
         => type.IsPublic || (type.IsNestedPublic && Visible(type.DeclaringType));
