@@ -67,11 +67,12 @@ public static class ColumnMajorLayout
     /// The column-major linear index of the element at zero-based <paramref name="subscripts"/>,
     /// given in MATLAB order (row, column, page, ...).
     /// </summary>
-    /// <exception cref="ArgumentException">The subscript count differs from the dimension count.</exception>
+    /// <exception cref="ArgumentException">The subscript count differs from the dimension count, or the dimensions are
+    /// refused as by <see cref="ElementCount(IReadOnlyList{int})"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A subscript lies outside its dimension.</exception>
     public static long LinearIndex(IReadOnlyList<int> dimensions, ReadOnlySpan<int> subscripts)
     {
-        ArgumentNullException.ThrowIfNull(dimensions);
+        ElementCount(dimensions);   // its rules: a negative dimension let every subscript through, a huge product wrapped the index
         if (subscripts.Length != dimensions.Count)
             throw new ArgumentException(
                 $"Got {subscripts.Length} subscripts for an array with {dimensions.Count} dimensions [{string.Join(", ", dimensions)}]; give one per dimension.",

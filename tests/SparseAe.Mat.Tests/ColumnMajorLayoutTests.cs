@@ -56,4 +56,17 @@ public class ColumnMajorLayoutTests
         var wrongCount = Assert.Throws<ArgumentException>(() => ColumnMajorLayout.LinearIndex(dims, [0]));
         Assert.Contains("1 subscripts", wrongCount.Message);
     }
+
+    [Fact]
+    public void Dimensions_that_describe_no_array_are_refused_as_ElementCount_refuses_them()
+    {
+        // A negative dimension let any subscript through ((uint)-1 is above all): [-1] with subscript 5 gave index 5.
+        var negative = Assert.Throws<ArgumentException>(() => ColumnMajorLayout.LinearIndex([-1], [5]));
+        Assert.Equal("dimensions", negative.ParamName);
+        Assert.Contains("Dimension 0 is -1", negative.Message);
+        // More than long.MaxValue elements: the index wrapped around, 12884901886 for the last page's element.
+        int max = int.MaxValue;
+        var overflowing = Assert.Throws<ArgumentException>(() => ColumnMajorLayout.LinearIndex([max, max, max], [1, 1, max - 1]));
+        Assert.Equal("dimensions", overflowing.ParamName);
+    }
 }
