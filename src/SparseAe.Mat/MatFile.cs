@@ -54,6 +54,7 @@ public sealed class MatFile
 
     /// <summary>The variable called <paramref name="name"/> (case-sensitive, as in MATLAB).</summary>
     /// <exception cref="KeyNotFoundException">No variable has that name; the message lists those that exist.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     public MatVariable this[string name] => TryGetVariable(name, out var variable)
         ? variable
         : throw new KeyNotFoundException(
@@ -63,6 +64,7 @@ public sealed class MatFile
     /// <returns>True and the variable, or false and null when the file has no variable of that name.</returns>
     public bool TryGetVariable(string name, [MaybeNullWhen(false)] out MatVariable variable)
     {
+        ArgumentNullException.ThrowIfNull(name);   // as a dictionary's key; the indexer said "no variable ''"
         variable = Variables.FirstOrDefault(v => v.Name == name);
         return variable is not null;
     }

@@ -143,6 +143,15 @@ public class ExpectedFixtureTests
         Assert.Equal(typeof(short[]), mat["a"].GetColumnMajorData().GetType());
     }
 
+    [Fact]
+    public void A_null_name_is_refused_not_looked_up()
+    {
+        // It was looked up: the indexer said "The MAT file has no variable ''", and TryGetVariable returned false.
+        var mat = MatFile.Read(MatFixtures.PathOf("v5_int16_and_double.mat"));
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => mat[null!]).ParamName);
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => mat.TryGetVariable(null!, out _)).ParamName);
+    }
+
     /// <summary>A stream that cannot seek, like a network or pipe stream.</summary>
     private sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes)
     {
