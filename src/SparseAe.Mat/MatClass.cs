@@ -81,8 +81,10 @@ public static class MatClassNames
     /// Parses a MATLAB class name as found in a 7.3 file's <c>MATLAB_class</c> attribute.
     /// Names that are not built-in classes are user-defined classes and map to <see cref="MatClass.Object"/>.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     public static MatClass FromMatlabName(string name) => name switch
     {
+        null => throw new ArgumentNullException(nameof(name)),   // not a user class's name, as it was taken
         "cell" => MatClass.Cell,
         "struct" => MatClass.Struct,
         "char" => MatClass.Char,
