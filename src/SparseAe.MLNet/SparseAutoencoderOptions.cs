@@ -2,11 +2,11 @@ namespace SparseAe.MLNet;
 
 /// <summary>
 /// Options of <see cref="SparseAutoencoderEstimator"/>: the columns, and how the autoencoder is trained
-/// (<see cref="AutoencoderTrainingOptions"/>). Every default comes from <see cref="Defaults"/>.
+/// (<see cref="AutoencoderTrainingOptions"/>). Every training default comes from <see cref="Defaults"/>.
 /// </summary>
 public sealed class SparseAutoencoderOptions : AutoencoderTrainingOptions
 {
-    /// <summary>Name of the output column: a vector of <c>HiddenCount</c> Single values, the code h.</summary>
+    /// <summary>Name of the output column (default "Code"): a vector of <c>HiddenCount</c> Single values, the code h.</summary>
     public string OutputColumnName { get; set; } = "Code";
 
     /// <summary>Name of the input column, a known-size vector of Single; null means <see cref="OutputColumnName"/>.</summary>

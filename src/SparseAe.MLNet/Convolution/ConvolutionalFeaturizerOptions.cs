@@ -2,7 +2,7 @@ using SparseAe.Convolution;
 
 namespace SparseAe.MLNet;
 
-/// <summary>Options of <see cref="ConvolutionalFeaturizerEstimator"/>. Defaults come from <see cref="Defaults"/>.</summary>
+/// <summary>Options of <see cref="ConvolutionalFeaturizerEstimator"/>. Defaults other than the columns' names come from <see cref="Defaults"/>.</summary>
 public sealed class ConvolutionalFeaturizerOptions
 {
     /// <summary>The pooled features column (default "Features"): a vector of (pooling regions) * HiddenCount Single values, twice

@@ -5,11 +5,11 @@ namespace SparseAe.MLNet;
 
 /// <summary>
 /// Options of <see cref="TokenCountsEstimator"/>: the columns, the tokenizer's encoding, the vocabulary's
-/// size and what each slot holds. Every default comes from <see cref="Defaults"/>.
+/// size and what each slot holds. Every default but the output column's name comes from <see cref="Defaults"/>.
 /// </summary>
 public sealed class TokenCountsOptions
 {
-    /// <summary>Name of the output column: a sparse vector of Single, one slot per kept token.</summary>
+    /// <summary>Name of the output column (default "Tokens"): a sparse vector of Single, one slot per kept token.</summary>
     public string OutputColumnName { get; set; } = "Tokens";
 
     /// <summary>Name of the input column, text (one String per row); null means <see cref="OutputColumnName"/>.</summary>
