@@ -162,7 +162,7 @@ internal static class RowReading
 
     /// <summary>A pass gave a row beyond the count <paramref name="source"/> says it has (its RowCount): refused by L-BFGS's and Adam's reads alike.</summary>
     internal static InvalidOperationException MoreRowsThanSaid(IRowSource source)
-        => new($"The row source {source.GetType().Name}{(source.Description is { } d ? $" ({d})" : "")} said it has {source.RowCount} rows (its RowCount), " +
+        => new(source is IRowCountSaidElsewhere elsewhere ? elsewhere.MoreRowsThanSaid : $"The row source {source.GetType().Name}{(source.Description is { } d ? $" ({d})" : "")} said it has {source.RowCount} rows (its RowCount), " +
             "but a pass gave more; a source's RowCount must be the rows each pass gives, or null when it does not know them.");
 
     /// <summary>

@@ -67,6 +67,16 @@ public interface IRowReader : IDisposable
     }
 }
 
+/// <summary>
+/// A row source whose <see cref="IRowSource.RowCount"/> is another object's (an ML.NET view's GetRowCount()): the
+/// refusal of more rows than that count names the object and its member, which the user wrote, not this source.
+/// </summary>
+internal interface IRowCountSaidElsewhere
+{
+    /// <summary>The whole message for a pass that gave more rows than the count said.</summary>
+    string MoreRowsThanSaid { get; }
+}
+
 /// <summary>Helpers for rows held as their nonzeros.</summary>
 internal static class SparseRows
 {

@@ -12,7 +12,7 @@ namespace SparseAe.MLNet.DataViews;
 /// as stored (<see cref="IRowReader.TryReadSparseRow"/>: a sparse VBuffer's indices and values, a dense
 /// one's nonzeros); <see cref="IRowReader.TryReadRow"/> densifies, as ZCA and the featurizer read.
 /// </summary>
-internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column, int vectorSize) : IRowSource
+internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column, int vectorSize) : IRowSource, IRowCountSaidElsewhere
 {
     /// <summary>How many of a pass's first rows decide its <see cref="IRowReader.RowsAreSparse"/>.</summary>
     internal const int RowsInspected = 16;
@@ -28,6 +28,11 @@ internal sealed class DataViewRows(IDataView data, DataViewSchema.Column column,
         => data.CanShuffle ? new Reader(data.GetRowCursor(new[] { column }, random), column, vectorSize, shuffled: true) : OpenPass(pass);
 
     public string Description => $"column '{column.Name}'";
+
+    // The count is the view's GetRowCount(): the refusal names the view (its type, without a generic arity) and that method.
+    string IRowCountSaidElsewhere.MoreRowsThanSaid
+        => $"The input view {data.GetType().Name.Split('`')[0]} said it has {RowCount} rows (its GetRowCount()), but a cursor over column '{column.Name}' gave more; " +
+            "a view's GetRowCount() must be the rows each cursor gives, or null when it does not know them.";
 
     private sealed class Reader : IRowReader
     {

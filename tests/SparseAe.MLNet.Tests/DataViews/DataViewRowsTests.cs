@@ -48,4 +48,38 @@ public class DataViewRowsTests
             }
         }
     }
+
+    // A view whose GetRowCount() says 20 and whose cursors give 40 rows.
+    private sealed class Overcounted(IDataView inner) : IDataView
+    {
+        public bool CanShuffle => false;
+        public DataViewSchema Schema => inner.Schema;
+        public long? GetRowCount() => 20;
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded);
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded)];
+    }
+
+    // A view that gave more rows than its GetRowCount() said was refused as "The row source DataViewRows (column 'Features')
+    // said it has 20 rows (its RowCount), ...; a source's RowCount must be ...": a class of this library and a property the
+    // user never wrote, and not the view that said the count. The refusal names the view and its GetRowCount().
+    [Fact]
+    public void A_view_that_gives_more_rows_than_its_GetRowCount_says_is_named_with_it_by_every_estimator()
+    {
+        var data = new Overcounted(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(40, 1)));
+        var fits = new (string What, Action Fit)[]
+        {
+            ("ZCA", () => _ml.Transforms.ZcaWhitening("White", "Features").Fit(data)),
+            ("L-BFGS", () => _ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 3, maxIterations: 3).Fit(data)),
+            ("Adam", () => _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+                { InputColumnName = "Features", HiddenCount = 3, Optimizer = OptimizerKind.Adam, Epochs = 1, BatchSize = 8 }).Fit(data)),
+            ("featurizer", () => _ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+                { InputColumnName = "Features", OutputColumnName = "Out", ImageHeight = 2, ImageWidth = 4, PatchSize = 2, PoolGrid = 1 }).Fit(data)),
+        };
+        foreach (var (what, fit) in fits)
+        {
+            var e = Assert.Throws<InvalidOperationException>(fit);
+            Assert.True(e.Message == "The input view Overcounted said it has 20 rows (its GetRowCount()), but a cursor over column 'Features' gave more; " +
+                "a view's GetRowCount() must be the rows each cursor gives, or null when it does not know them.", $"{what}: {e.Message}");
+        }
+    }
 }
