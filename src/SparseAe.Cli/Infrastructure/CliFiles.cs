@@ -47,6 +47,8 @@ internal static class CliFiles
     /// </summary>
     public static void RequireFolder(string path, string flag)
     {
+        // An empty path failed inside the path API ("The value cannot be an empty string."), naming no flag.
+        if (string.IsNullOrEmpty(path)) throw new UsageException($"{flag} is empty; give a folder.");
         if (SparseAe.Persistence.AtomicFile.IsFile(path)) throw new UsageException($"{flag} '{path}' is a file; give a folder.");
         if (!Directory.Exists(path)) throw new UsageException($"{flag} '{path}' does not exist.");
         try
