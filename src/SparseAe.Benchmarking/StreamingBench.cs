@@ -62,8 +62,9 @@ internal static class StreamingBench
             double fileRate = rows * Epochs / clock.Elapsed.TotalSeconds;
             process.Refresh();
             yield return string.Format(CultureInfo.InvariantCulture,
+                // B= is the mini-batch that ran: Adam takes min(BatchSize, rows).
                 "streaming adam source=idv rows={0} epochs={1} B={2} threads={3} samples/s={4} {5}peak-working-set-MB={6} start-working-set-MB={7}",
-                rows, Epochs, Batch, threads, BenchData.Rate(fileRate), reset ? "" : "process-", process.PeakWorkingSet64 / (1 << 20), baseline / (1 << 20));
+                rows, Epochs, Math.Min(Batch, rows), threads, BenchData.Rate(fileRate), reset ? "" : "process-", process.PeakWorkingSet64 / (1 << 20), baseline / (1 << 20));
 
             // The same passes from memory (a smaller slice, so the figure is per sample).
             int memoryRows = (int)Math.Min(rows, 2_000_000);
@@ -73,7 +74,7 @@ internal static class StreamingBench
             double memoryRate = (double)memoryRows * Epochs / clock.Elapsed.TotalSeconds;
             yield return string.Format(CultureInfo.InvariantCulture,
                 "streaming adam source=memory rows={0} epochs={1} B={2} threads={3} samples/s={4} file/memory={5:F2}",
-                memoryRows, Epochs, Batch, threads, BenchData.Rate(memoryRate), fileRate / memoryRate);
+                memoryRows, Epochs, Math.Min(Batch, memoryRows), threads, BenchData.Rate(memoryRate), fileRate / memoryRate);
         }
         finally
         {

@@ -160,6 +160,16 @@ public class BenchTests
         Assert.True(peak < now + 300, $"working set {now} MB after the 600 MB were freed; the line: {line}");
     }
 
+    // B= is the mini-batch that ran: Adam takes min(BatchSize, rows), and 100 rows said "B=1024".
+    [Fact]
+    public void The_streaming_lines_say_the_batch_that_ran_on_fewer_rows_than_a_batch()
+    {
+        using var dir = new TempFolder();
+        var lines = SparseAe.Benchmarking.StreamingBench.Run(100, 1, dir).Where(l => l.StartsWith("streaming adam ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, line => Assert.Contains(" rows=100 epochs=2 B=100 ", line));
+    }
+
     [Fact]
     public void Bench_refuses_an_unknown_part()
     {
