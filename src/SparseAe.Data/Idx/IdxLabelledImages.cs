@@ -25,19 +25,12 @@ public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count,
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(prefix);
         var images = IdxImages.Read(Find(folder, $"{prefix}-images-idx3-ubyte"));
-        var labels = IdxFile.Read(Find(folder, $"{prefix}-labels-idx1-ubyte"));
         // A label matrix would be read flat, and a count that differs would fail only at training: both are the files' faults.
-        if (labels.DataType != IdxDataType.UnsignedByte)
-            throw new InvalidDataException(
-                $"IDX file '{labels.Name}' holds {labels.DataType} values (type 0x{(byte)labels.DataType:X2}, dimensions {Shape(labels)}); labels must be unsigned bytes (type 0x08).");
-        if (labels.Dimensions.Count != 1)
-            throw new InvalidDataException($"IDX file '{labels.Name}' must hold one label per image (dimensions [n]), but its dimensions are {Shape(labels)}.");
-        if (labels.ItemCount != images.Count)
-            throw new InvalidDataException(
-                $"IDX file '{labels.Name}' has {labels.ItemCount} labels (dimensions {Shape(labels)}) for the {images.Count} images of '{images.Name}' " +
-                $"(dimensions [{images.Count}, {images.Height}, {images.Width}]); each image needs one label.");
-        var bytes = Array.ConvertAll(labels.Data, v => (byte)v);   // exact: the file holds bytes
-        return new IdxLabelledImages(images.ScaleToUnit(), bytes, images.Count, images.Height, images.Width);
+        // Checked on the header, before any label is read: a header of 400,000,000 labels was decompressed and made floats first.
+        string labelsPath = Find(folder, $"{prefix}-labels-idx1-ubyte");
+        using var stream = File.OpenRead(labelsPath);
+        var labels = IdxReader.ReadRaw(stream, labelsPath, (type, dims) => CheckLabels(labelsPath, type, dims, images));
+        return new IdxLabelledImages(images.ScaleToUnit(), labels.Values, images.Count, images.Height, images.Width);
     }
 
     /// <summary>Image <paramref name="index"/>'s Height * Width pixels, a view into <see cref="Pixels"/>.</summary>
@@ -50,7 +43,19 @@ public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count,
         return Pixels.AsSpan(index * size, size);
     }
 
-    private static string Shape(IdxFile file) => $"[{string.Join(", ", file.Dimensions)}]";
+    private static void CheckLabels(string name, IdxDataType type, int[] dims, IdxImages images)
+    {
+        string shape = $"[{string.Join(", ", dims)}]";
+        if (type != IdxDataType.UnsignedByte)
+            throw new InvalidDataException(
+                $"IDX file '{name}' holds {type} values (type 0x{(byte)type:X2}, dimensions {shape}); labels must be unsigned bytes (type 0x08).");
+        if (dims.Length != 1)
+            throw new InvalidDataException($"IDX file '{name}' must hold one label per image (dimensions [n]), but its dimensions are {shape}.");
+        if (dims[0] != images.Count)
+            throw new InvalidDataException(
+                $"IDX file '{name}' has {dims[0]} labels (dimensions {shape}) for the {images.Count} images of '{images.Name}' " +
+                $"(dimensions [{images.Count}, {images.Height}, {images.Width}]); each image needs one label.");
+    }
 
     private static string Find(string folder, string name)
     {

@@ -61,6 +61,22 @@ public sealed class IdxLabelledImagesTests : IDisposable
     }
 
     [Fact]
+    public void The_labels_rules_are_applied_to_the_header_before_any_label_is_read()
+    {
+        // Gzipped labels files holding only their headers: each is refused by its rule, where reading on would first
+        // decompress the values (a header of 400,000,000 labels for 2 images: 400 MB, then 1.6 GB of floats, before
+        // the count was compared; under a 1 GB heap an OutOfMemoryException), here to find them missing.
+        string Refusal(byte[] labels) => Assert.Throws<InvalidDataException>(() => IdxLabelledImages.Read(Folder(TwoImages, labels, gzip: true), "train")).Message;
+
+        Assert.Matches("^IDX file '.*train-labels-idx1-ubyte.gz' has 400000000 labels \\(dimensions \\[400000000\\]\\) for the 2 images of '.*train-images-idx3-ubyte.gz' \\(dimensions \\[2, 2, 3\\]\\); each image needs one label.$",
+            Refusal(Build(IdxDataType.UnsignedByte, [400_000_000], [])));
+        Assert.EndsWith("train-labels-idx1-ubyte.gz' holds Int32 values (type 0x0C, dimensions [2]); labels must be unsigned bytes (type 0x08).",
+            Refusal(Build(IdxDataType.Int32, [2], [])));
+        Assert.EndsWith("train-labels-idx1-ubyte.gz' must hold one label per image (dimensions [n]), but its dimensions are [2, 28, 28].",
+            Refusal(Build(IdxDataType.UnsignedByte, [2, 28, 28], [])));
+    }
+
+    [Fact]
     public void The_images_are_checked_as_IdxImages_checks_them()
     {
         var dir = Folder(Build(IdxDataType.UnsignedByte, [2, 0, 3], []), TwoLabels);
