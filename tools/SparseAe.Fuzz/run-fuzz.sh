@@ -47,7 +47,7 @@ if ! command -v clang++-14 >/dev/null || [[ -z "$fuzzer_lib" ]]; then
     say "installing clang-14 and libclang-rt-14-dev"
     if [[ $(id -u) -eq 0 ]]; then sudo=""; else sudo="sudo"; fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq clang-14 libclang-rt-14-dev >/dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang-14 libclang-rt-14-dev >/dev/null
 fi
 
 # --- 2. the native driver ------------------------------------------------------------------------
