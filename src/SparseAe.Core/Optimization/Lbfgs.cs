@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace SparseAe.Optimization;
 
 /// <summary>
-/// Limited-memory BFGS (Nocedal and Wright, algorithm 7.4, two-loop recursion 7.5) with a strong-Wolfe
+/// Limited-memory BFGS (Nocedal and Wright, 2nd ed., algorithm 7.5, two-loop recursion 7.4) with a strong-Wolfe
 /// line search, in the manner of minFunc, the optimiser UFLDL's exercises call.
 /// </summary>
 /// <remarks>
