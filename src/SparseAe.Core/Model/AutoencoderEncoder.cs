@@ -8,7 +8,7 @@ namespace SparseAe.Model;
 
 /// <summary>
 /// Inference with trained parameters: the code h = sigmoid(W1 x + b1) of one row or of a batch (or,
-/// for the sparse codes, h = ReLU or TopK of W1 (x - b2) + b1), and a row's reconstruction error. Holds its own copy of the parameters, so it is immutable and safe to
+/// for the sparse codes, h = ReLU, TopK or JumpReLU of W1 (x - b2) + b1), and a row's reconstruction error. Holds its own copy of the parameters, so it is immutable and safe to
 /// use from many threads at once (callers pass their own buffers).
 /// </summary>
 /// <remarks>
