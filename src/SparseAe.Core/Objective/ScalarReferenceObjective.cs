@@ -3,9 +3,11 @@ using SparseAe.Model;
 namespace SparseAe.Objective;
 
 /// <summary>
-/// The same cost and gradient as <see cref="SparseAutoencoderObjective"/>, written as plain scalar
-/// loops over one example at a time (the way sparseAutoencoderCost.m is first written): no vectors,
-/// no blocking, one thread. It is the yardstick the benchmarks measure the fast path against, and a
+/// The same cost and gradient as <see cref="SparseAutoencoderObjective"/> for the sigmoid activation
+/// (UFLDL's model, either decoder, either penalty), written as plain scalar loops over one example at a
+/// time (the way sparseAutoencoderCost.m is first written): no vectors, no blocking, one thread.
+/// <see cref="ObjectiveSettings.Activation"/> is not read: with a sparse code's settings it still computes
+/// the sigmoid model (the sparse codes' independent reference is the tests' ReferenceSparseCode). It is the yardstick the benchmarks measure the fast path against, and a
 /// second implementation the tests compare it with.
 /// </summary>
 internal sealed class ScalarReferenceObjective(int visibleCount, int hiddenCount, ObjectiveSettings settings)
