@@ -22,7 +22,13 @@ if ! strings "$libstdcxx" | grep -q GLIBCXX_3.4.32; then
   done
 fi
 run() { echo "--- $* ---"; env "$@" dotnet "$out/SparseAe.TorchBench.dll" "$threads"; }
-grep -q avx512f /proc/cpuinfo && run DOTNET_EnableAVX512=1 && run DOTNET_EnableAVX512=0 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 || run DOTNET_EnableAVX512=1
+# An if, not "a && b && c || d": a failed 512-bit or 256-bit run there ran the 512-bit one again, under set -e.
+if grep -q avx512f /proc/cpuinfo; then
+  run DOTNET_EnableAVX512=1
+  run DOTNET_EnableAVX512=0 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2
+else
+  run DOTNET_EnableAVX512=1
+fi
 # 128-bit vectors (the width of ARM64's NEON): with FMA as on ARM64 (.NET's preferred width 128; libtorch
 # has no such mode and runs on SSE), then .NET without AVX2/FMA; libtorch and MKL without AVX.
 grep -q fma /proc/cpuinfo && run DOTNET_PreferredVectorBitWidth=128 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2
