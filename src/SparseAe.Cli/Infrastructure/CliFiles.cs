@@ -20,6 +20,8 @@ internal static class CliFiles
     /// <summary>Throws unless <paramref name="path"/> is an existing file; <paramref name="kind"/> names it, e.g. "CSV file".</summary>
     public static void RequireInput(string path, string kind)
     {
+        // An empty path failed inside the path API ("The value cannot be an empty string."), naming no file.
+        if (string.IsNullOrEmpty(path)) throw new UsageException($"{kind} path is empty; give a file.");
         if (Directory.Exists(path)) throw new UsageException($"{kind} '{path}' is a folder; give a file.");
         // File.Exists is true of a link to nothing, which the reader's File.OpenRead then met as FileNotFoundException.
         if (SparseAe.Persistence.AtomicFile.IsFile(path)) return;
@@ -63,10 +65,13 @@ internal static class CliFiles
 
     /// <summary>
     /// Checks each output (its flag and path; null: not written) against the folders, the inputs and the
-    /// outputs before it.
+    /// outputs before it; an empty input or output is refused by its flag.
     /// </summary>
     public static void CheckOutputs(IEnumerable<(string Flag, string? Path)> inputs, params (string Flag, string? Path)[] outputs)
     {
+        // An empty input is named by its flag, as an empty output is (it was "The value cannot be an empty string.").
+        foreach (var (flag, path) in inputs)
+            if (path is "") throw new UsageException($"{flag} is empty; give a file.");
         var taken = inputs.Where(i => !string.IsNullOrEmpty(i.Path)).Select(i => (i.Flag, Full: Resolved(i.Path!), Reads: true)).ToList();
         foreach (var (flag, path) in outputs)
         {
