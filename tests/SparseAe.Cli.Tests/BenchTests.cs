@@ -215,9 +215,9 @@ public class BenchTests
     [InlineData("error: --folder 'nowhere' does not exist.", "--only", "streaming", "--folder", "nowhere")]
     [InlineData("error: --folder 'afile' is a file; give a folder.", "--only", "streaming", "--folder", "afile")]
     [InlineData("error: --plot-folder 'afile' is a file; give a folder.", "--only", "transform", "--plot-folder", "afile")]
-    [InlineData("error: --plot-folder 'broken' does not exist.", "--only", "transform", "--plot-folder", "broken")]
+    [InlineData("error: --plot-folder 'broken' does not exist.", "--only", "transform", "--plot-folder", "broken")]   // a link to nothing: it said "is a file"
     [InlineData("error: --folder is empty; give a folder.", "--only", "streaming", "--folder", "")]   // said "The value cannot be an empty string.", naming no flag
-    [InlineData("error: --plot-folder is empty; give a folder.", "--only", "train", "--plot-folder", "")]   // a link to nothing: it said "is a file"
+    [InlineData("error: --plot-folder is empty; give a folder.", "--only", "train", "--plot-folder", "")]
     [InlineData("error: --folder: it is for the streaming part, which this run does not measure (--only transform); add streaming to --only, or leave it out.", "--only", "transform", "--folder", ".")]
     [InlineData("error: --streaming-rows: it is for the streaming part, which this run does not measure (--only fit onnx); add streaming to --only, or leave it out.", "--only", "fit", "onnx", "--streaming-rows", "1000")]
     [InlineData("error: --plot-folder: it is for the train and growth parts, which this run does not measure (--only transform); add train or growth to --only, or leave it out.", "--only", "transform", "--plot-folder", ".")]
