@@ -40,17 +40,20 @@ public class InternalsUsageTests
             Check($"{type.FullName} (its base or interfaces)", type.Interfaces.Select(i => i.InterfaceType).Append(type.BaseType), inFolder);
             // Signatures and attributes too: a field, property, parameter, return or local of an internal type (or of
             // List<internal type>) calls nothing, yet ties the code to ML.NET's internals just the same.
-            Check($"{type.FullName} (its attributes)", type.CustomAttributes.Select(a => a.AttributeType), inFolder);
+            // Generic constraints (where T : OnnxContext) and typeof arguments of attributes ([TypeConverter(typeof(OnnxContext))])
+            // as well: they name the type in metadata with no signature, local or instruction to see it by.
+            Check($"{type.FullName} (its attributes and constraints)", Attributes(type.CustomAttributes).Concat(Constraints(type)), inFolder);
             foreach (var field in type.Fields)
-                Check($"{type.FullName}.{field.Name}", field.CustomAttributes.Select(a => a.AttributeType).Append(field.FieldType), inFolder);
+                Check($"{type.FullName}.{field.Name}", Attributes(field.CustomAttributes).Append(field.FieldType), inFolder);
             foreach (var property in type.Properties)
-                Check($"{type.FullName}.{property.Name}", property.CustomAttributes.Select(a => a.AttributeType).Append(property.PropertyType), inFolder);
+                Check($"{type.FullName}.{property.Name}", Attributes(property.CustomAttributes).Append(property.PropertyType), inFolder);
             foreach (var method in type.Methods)
             {
                 string where = $"{type.FullName}.{method.Name}";
                 bool allowed = Allowed(type, method);
                 Check(where, method.Parameters.Select(p => p.ParameterType).Append(method.ReturnType)
-                    .Concat(method.CustomAttributes.Select(a => a.AttributeType)), allowed);
+                    .Concat(Attributes(method.CustomAttributes)).Concat(method.Parameters.SelectMany(p => Attributes(p.CustomAttributes)))
+                    .Concat(Attributes(method.MethodReturnType.CustomAttributes)).Concat(Constraints(method)), allowed);
                 if (!method.HasBody) continue;
                 Check(where, method.Body.Variables.Select(v => v.VariableType), allowed);
                 foreach (var instruction in method.Body.Instructions)
@@ -68,6 +71,23 @@ public class InternalsUsageTests
         foreach (var attribute in module.Assembly.CustomAttributes.Where(a => IsMLNet(a.AttributeType)))
             Assert.Equal("LoadableClassAttribute", attribute.AttributeType.Name);
     }
+
+    // The types of generic parameters' constraints.
+    private static IEnumerable<TypeReference> Constraints(IGenericParameterProvider owner)
+        => owner.GenericParameters.SelectMany(g => g.Constraints.Select(c => c.ConstraintType));
+
+    // Each attribute's type and every type its arguments give by typeof (one, or an array of them).
+    private static IEnumerable<TypeReference> Attributes(IEnumerable<CustomAttribute> attributes)
+        => attributes.SelectMany(a => a.ConstructorArguments.Concat(a.Fields.Concat(a.Properties).Select(n => n.Argument))
+            .SelectMany(TypesIn).Prepend(a.AttributeType));
+
+    private static IEnumerable<TypeReference> TypesIn(CustomAttributeArgument argument) => argument.Value switch
+    {
+        TypeReference t => [t],
+        CustomAttributeArgument inner => TypesIn(inner),
+        CustomAttributeArgument[] items => items.SelectMany(TypesIn),
+        _ => [],
+    };
 
     private static bool Allowed(TypeDefinition type, MethodDefinition method)
     {
