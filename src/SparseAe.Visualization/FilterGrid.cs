@@ -9,8 +9,9 @@ namespace SparseAe.Visualization;
 /// <remarks>
 /// <para>What follows display_network.m: each tile is divided by its own largest absolute value, so every
 /// filter uses the full contrast whatever its norm (the picture shows the shape of a filter, not its size);
-/// the tiles are laid out with a 1-pixel border between and around them; the border is black, the colour of
-/// display_network's -1 background.</para>
+/// the tiles are laid out with a border of one filter pixel between and around them (the grid is then enlarged
+/// whole, borders and tiles together, so an 8x8 filter's border is 4 pixels: <see cref="FilterGridLayout"/>); the
+/// border is black, the colour of display_network's -1 background.</para>
 /// <para>What differs, on purpose: display_network first subtracts the mean of the whole W1; we do not, so that
 /// a weight of 0 is always grey 128 and the sign of a weight can be read from the picture (an all-zero filter is a
 /// uniform mid-grey tile; 128 is also any weight in [0, 1/127.5) of its filter's largest absolute value, by rounding). display_network picks a column count that divides H when it
