@@ -37,6 +37,10 @@ public class TrainNetworkSizeTests
         (code, output, error) = Cli.Run(wide, "train", "--csv", "rows.csv", "--hidden", "1", "--iterations", "1");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Contains("(not even one filter fits)", error);
+        // show said of the same model "(a model of 0 hidden units or fewer would fit)", where train says none fits.
+        (code, output, error) = Cli.Run(wide, "show", "--model", "model.zip");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --patch-height 1 (by default): 1 filters of 1 x 20011 pixels make a grid larger than the limit of 20000 x 20000 pixels, in tiles of any shape (not even one filter fits).", error.TrimEnd());
     }
 
     // V = P x P alone too wide (no H fits) was said under --hidden, "not even --hidden 1 fits", where --patch is

@@ -38,7 +38,7 @@ internal static class ShowCommand
         if (ModelOutputs.GridTooLarge(weights.HiddenCount, height, v / height) is { } tooLarge)
             throw new UsageException(tooLarge.OtherHeight is int other
                 ? $"{heightSaid}: {tooLarge.Problem}; --patch-height {other} fits."
-                : $"{heightSaid}: {tooLarge.Problem}, in tiles of any shape (a model of {tooLarge.MostHidden} hidden units or fewer would fit).");
+                : $"{heightSaid}: {tooLarge.Problem}, in tiles of any shape ({(tooLarge.MostHidden > 0 ? $"a model of {tooLarge.MostHidden} hidden units or fewer would fit" : "not even one filter fits")}).");
         CliFiles.Write("--filters", filtersPath, () => SparseAe.Persistence.AtomicFile.Write(filtersPath, ModelOutputs.Filters(weights, height, v / height)));
         CliFiles.NoteFor(filtersPath, output).WriteLine($"wrote {filtersPath}: {weights.HiddenCount} filters of {height}x{v / height}");
     }
