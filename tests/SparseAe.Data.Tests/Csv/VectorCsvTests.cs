@@ -179,6 +179,25 @@ public class VectorCsvTests
         }
     }
 
+    // The writer too: the test projects run in the invariant culture (samples/Shared/InvariantCulture.cs), so a
+    // decimal comma reaches it only where a test sets one, as a user's app on a German machine does.
+    [Fact]
+    public void Decimal_comma_culture_is_not_used_in_writing()
+    {
+        var previous = Thread.CurrentThread.CurrentCulture;
+        Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            var text = new StringWriter();
+            VectorCsv.Write(text, [0.5f, -1.25f, 1e-7f, 3f], 2, 2, ["a", "b"]);
+            Assert.Equal("a,b\n0.5,-1.25\n1E-07,3\n", text.ToString().ReplaceLineEndings("\n"));
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = previous;
+        }
+    }
+
     [Fact]
     public void Empty_input_is_refused()
     {
