@@ -141,6 +141,45 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void An_output_that_differs_from_an_input_only_in_case_is_refused_where_the_folder_ignores_case()
+    {
+        // Case was told apart by the OS alone (on Linux, always): on an exFAT drive mounted on Linux (so a FAT one, a
+        // Windows drive under WSL, a CIFS share), "featurize --csv in.csv --out IN.csv" replaced the input CSV with the
+        // features. Where the folder tells case apart, IN.csv is another file and is written. (Run with TMPDIR on a
+        // case-folding mount to see the first half on Linux; it runs so on Windows and macOS.)
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
+        bool foldsCase = File.Exists(Path.Combine(dir, "IN.CSV"));
+        string Hash(string name) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(dir, name))));
+        var input = Hash("in.csv");
+        var model = Hash("model.zip");
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "IN.csv");
+        var (onnxCode, _, onnxError) = Cli.Run(dir, "export-onnx", "--model", "model.zip", "--out", "Model.zip");
+        // Two outputs of one run: the second renamed over the first.
+        var (trainCode, trainOutput, trainError) = Cli.Run(dir, "train", "--csv", "in.csv", "--hidden", "3", "--iterations", "3", "--model", "m.zip", "--filters", "M.zip");
+        if (foldsCase)
+        {
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.StartsWith("error: --out 'IN.csv' is the file that --csv reads; writing it would destroy the input", error);
+            Assert.True(onnxCode == 2, $"exit {onnxCode}: {onnxError}");
+            Assert.StartsWith("error: --out 'Model.zip' is the file that --model reads", onnxError);
+            Assert.True(trainCode == 2, $"exit {trainCode}: {trainError}\n{trainOutput}");
+            Assert.StartsWith("error: --filters 'M.zip' is also where --model is written", trainError);
+            Assert.Equal(input, Hash("in.csv"));
+            Assert.Equal(model, Hash("model.zip"));
+        }
+        else
+        {
+            Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+            Assert.True(onnxCode == 0, $"exit {onnxCode}: {onnxError}");
+            Assert.True(trainCode == 0, $"exit {trainCode}: {trainError}\n{trainOutput}");
+            Assert.Equal(input, Hash("in.csv"));
+            Assert.Equal(model, Hash("model.zip"));
+            Assert.Equal("h0,h1,h2,h3,h4,h5", File.ReadLines(Path.Combine(dir, "IN.csv")).First());
+        }
+    }
+
+    [Fact]
     public void An_output_named_dash_is_refused_not_written_as_a_file_named_dash()
     {
         // "--out -" means standard output by the usual convention; it wrote a file named "-" and said "wrote -: ...".

@@ -10,13 +10,11 @@ namespace SparseAe.Cli.Infrastructure;
 /// inputs nor another output, because writing it would destroy what the run reads or what it wrote a
 /// moment before (every write is atomic, <see cref="SparseAe.Persistence.AtomicFile"/>, so the rename
 /// would succeed and the loss would be silent). Paths are compared in full, every symbolic link in them (the
-/// file's or a folder's) as what it points to; case is told apart on Linux only (the default file systems of Windows and macOS ignore it).
+/// file's or a folder's) as what it points to; two that differ only in case are one file where the output's folder ignores case
+/// (<see cref="SameFile"/>).
 /// </summary>
 internal static class CliFiles
 {
-    // Linux file systems tell case apart; Windows' and macOS's default ones do not.
-    private static readonly StringComparison PathComparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-
     /// <summary>Throws unless <paramref name="path"/> is an existing file; <paramref name="kind"/> names it, e.g. "CSV file".</summary>
     public static void RequireInput(string path, string kind)
     {
@@ -90,12 +88,39 @@ internal static class CliFiles
             RequireWritable(flag, path);
             foreach (var (otherFlag, otherFull, reads) in taken)
             {
-                if (!string.Equals(full, otherFull, PathComparison)) continue;
+                if (!SameFile(full, otherFull)) continue;
                 throw new UsageException(reads
                     ? $"{flag} '{path}' is the file that {otherFlag} reads; writing it would destroy the input, so give another path."
                     : $"{flag} '{path}' is also where {otherFlag} is written; give each output its own path.");
             }
             taken.Add((flag, full, false));
+        }
+    }
+
+    // Whether the output's full path and another, both resolved, name one file: the same path, or one that differs only in
+    // case in a folder that ignores case. Told by the folder, not the OS: taken from the OS (ignored on Windows and macOS,
+    // told apart on Linux), "featurize --csv in.csv --out IN.csv" on an exFAT drive mounted on Linux (so a FAT one, a Windows
+    // drive under WSL's /mnt/c, a CIFS share) replaced the input CSV with the features. The OS's default is kept for a
+    // folder that cannot be tried.
+    private static bool SameFile(string output, string other)
+    {
+        if (string.Equals(output, other, StringComparison.Ordinal)) return true;
+        if (!string.Equals(output, other, StringComparison.OrdinalIgnoreCase)) return false;
+        return IgnoresCase(Path.GetDirectoryName(output)!) ?? !OperatingSystem.IsLinux();
+    }
+
+    // Whether a file made in the folder is found by its name in capitals; null if no file can be made there.
+    private static bool? IgnoresCase(string folder)
+    {
+        var probe = Path.Combine(folder, $".sparseae-case-{Guid.NewGuid():N}");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+                return File.Exists(Path.Combine(folder, Path.GetFileName(probe).ToUpperInvariant()));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
