@@ -28,7 +28,8 @@ static class AtomicFile
     /// stream it is given (a StreamWriter or ZipArchive made without leaveOpen does): what it wrote is kept.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist, or is a file.</exception>
-    /// <exception cref="IOException"><paramref name="path"/> is a folder (refused before <paramref name="write"/> runs).</exception>
+    /// <exception cref="IOException"><paramref name="path"/> is a folder (refused before <paramref name="write"/> runs), or the file there
+    /// cannot be replaced (Windows: read-only, or held open by another process; Linux: immutable): "Cannot write 'path': ...".</exception>
     public static void Write(string path, Action<Stream> write)
     {
         using var staged = Stage(path, write);
@@ -108,9 +109,13 @@ static class AtomicFile
             {
                 File.Move(_temp, _full, overwrite: true);
             }
-            catch (IOException e) when (e.Message.Contains(_temp, StringComparison.Ordinal))
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw CannotWrite(_path, _temp, e);
+                // Every failure of this rename is one to write the file asked for. A file that refuses to be renamed over
+                // threw UnauthorizedAccessException, naming it ("Access to the path '...' is denied.": an immutable file on
+                // Linux; on Windows, whose failed renames name no path, a read-only file or one another process holds open),
+                // which no caller took for a failure to write it: the CLI said it under no flag.
+                throw new IOException($"Cannot write '{_path}': {WithoutPath(WithoutPath(e.Message, _temp), _full)}", e);
             }
             _temp = null;
         }

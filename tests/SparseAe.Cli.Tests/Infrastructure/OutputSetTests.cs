@@ -116,6 +116,55 @@ public class OutputSetTests
         Assert.Equal("new model", File.ReadAllText(dir.File("m.zip")));
     }
 
+    // A file that refuses to be renamed over (on Windows, a read-only file, or one another process holds open; on Linux an
+    // immutable one) failed the rename with UnauthorizedAccessException, which no catch took: train said "error: Access to
+    // the path '...' is denied.", naming no flag, and not that the model before it had been replaced.
+    [Fact]
+    public void A_rename_refused_by_the_file_renamed_over_names_its_flag_and_the_outputs_replaced()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("c.png"), "old curve");
+        if (!Protect(dir.File("c.png"), on: true)) return;
+        try
+        {
+            using var set = new OutputSet();
+            set.Add("--model", dir.File("m.zip"), s => s.Write("new model"u8));
+            set.Add("--curve", dir.File("c.png"), s => s.Write("new curve"u8));
+            var e = Assert.Throws<UsageException>(set.Commit);
+            Assert.StartsWith($"--curve '{dir.File("c.png")}' cannot be written: ", e.Message);
+            Assert.EndsWith($"; the outputs before it were replaced: --model '{dir.File("m.zip")}'.", e.Message);
+            Assert.DoesNotContain(".tmp", e.Message);
+            Assert.Equal("old curve", File.ReadAllText(dir.File("c.png")));
+        }
+        finally
+        {
+            Protect(dir.File("c.png"), on: false);
+        }
+        Assert.Empty(Directory.GetFiles(dir, ".*"));
+    }
+
+    // Makes a file refuse a rename over it, or undoes that: read-only on Windows, immutable (chattr +i, as root) on
+    // Linux; false where that cannot be done.
+    private static bool Protect(string path, bool on)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            File.SetAttributes(path, on ? FileAttributes.ReadOnly : FileAttributes.Normal);
+            return true;
+        }
+        try
+        {
+            using var chattr = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [on ? "+i" : "-i", path])
+                { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            chattr.WaitForExit();
+            return chattr.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;   // no chattr
+        }
+    }
+
     // A device is written before the files are renamed, and is no file replaced: a rename that then failed said
     // "the outputs before it were replaced: --curve '/dev/null'" when no file had been (the device, once written, was
     // taken for a file and listed among the renamed).
