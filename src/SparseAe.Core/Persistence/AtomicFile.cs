@@ -69,7 +69,7 @@ static class AtomicFile
         {
             // A full disk fails here, not when the temporary file is made: named, too, by the file asked for.
             TryDelete(temp);
-            throw CannotWrite(path, temp, e);
+            throw CannotWrite(path, e, temp);
         }
         catch
         {
@@ -115,7 +115,7 @@ static class AtomicFile
                 // threw UnauthorizedAccessException, naming it ("Access to the path '...' is denied.": an immutable file on
                 // Linux; on Windows, whose failed renames name no path, a read-only file or one another process holds open),
                 // which no caller took for a failure to write it: the CLI said it under no flag.
-                throw new IOException($"Cannot write '{_path}': {WithoutPath(WithoutPath(e.Message, _temp), _full)}", e);
+                throw CannotWrite(_path, e, _temp, _full);
             }
             _temp = null;
         }
@@ -128,8 +128,10 @@ static class AtomicFile
         }
     }
 
-    private static IOException CannotWrite(string path, string temp, IOException e)
-        => new($"Cannot write '{path}': {WithoutPath(e.Message, temp)}", e);
+    // "Cannot write 'path': reason", the reason without the paths .NET put in it (the temporary file's, which nobody knows
+    // of, and the target's, said once already).
+    private static IOException CannotWrite(string path, Exception e, params string[] said)
+        => new($"Cannot write '{path}': {said.Aggregate(e.Message, WithoutPath)}", e);
 
     /// <summary>
     /// Checks that <see cref="Write"/> could write <paramref name="path"/> now, leaving nothing behind: its
@@ -235,8 +237,8 @@ static class AtomicFile
         _ => WithoutPath(e.Message, temp),
     };
 
-    private static string WithoutPath(string message, string temp)
-        => message.Replace($" : '{temp}'", "", StringComparison.Ordinal).Replace($" '{temp}'", "", StringComparison.Ordinal).TrimEnd('.');
+    private static string WithoutPath(string message, string path)
+        => message.Replace($" : '{path}'", "", StringComparison.Ordinal).Replace($" '{path}'", "", StringComparison.Ordinal).TrimEnd('.');
 
     /// <summary>
     /// No new file can be made in the folder of the file asked for (read-only, /proc, no permission, full): its
