@@ -10,8 +10,8 @@ namespace SparseAe.Cli.Infrastructure;
 /// inputs nor another output, because writing it would destroy what the run reads or what it wrote a
 /// moment before (every write is atomic, <see cref="SparseAe.Persistence.AtomicFile"/>, so the rename
 /// would succeed and the loss would be silent). Paths are compared in full, every symbolic link in them (the
-/// file's or a folder's) as what it points to; two that differ only in case are one file where the output's folder ignores case
-/// (<see cref="SameFile"/>).
+/// file's or a folder's) as what it points to; two that differ only in case are one file where each folder they differ in ignores
+/// case (<see cref="SameFile(string, string)"/>).
 /// </summary>
 internal static class CliFiles
 {
@@ -97,16 +97,32 @@ internal static class CliFiles
         }
     }
 
-    // Whether the output's full path and another, both resolved, name one file: the same path, or one that differs only in
-    // case in a folder that ignores case. Told by the folder, not the OS: taken from the OS (ignored on Windows and macOS,
-    // told apart on Linux), "featurize --csv in.csv --out IN.csv" on an exFAT drive mounted on Linux (so a FAT one, a Windows
-    // drive under WSL's /mnt/c, a CIFS share) replaced the input CSV with the features. The OS's default is kept for a
-    // folder that cannot be tried.
-    private static bool SameFile(string output, string other)
+    // Whether the output's full path and another, both resolved, name one file: the same path, or one whose names that differ
+    // only in case are each in a folder that ignores case. Told by the folder, not the OS: taken from the OS (ignored on
+    // Windows and macOS, told apart on Linux), "featurize --csv in.csv --out IN.csv" on an exFAT drive mounted on Linux (so a
+    // FAT one, a Windows drive under WSL's /mnt/c, a CIFS share) replaced the input CSV with the features. Each name by its own
+    // folder: asked of the output's folder alone, "--csv /Volumes/Disk/in.csv --out /volumes/Disk/in.csv" on a Mac, Disk a
+    // case-sensitive volume, replaced the input (/volumes is /Volumes on the root's volume, which ignores case). The OS's
+    // default is kept for a folder that cannot be tried.
+    private static bool SameFile(string output, string other) => SameFile(output, other, IgnoresCase);
+
+    internal static bool SameFile(string output, string other, Func<string, bool?> ignoresCase)
     {
         if (string.Equals(output, other, StringComparison.Ordinal)) return true;
         if (!string.Equals(output, other, StringComparison.OrdinalIgnoreCase)) return false;
-        return IgnoresCase(Path.GetDirectoryName(output)!) ?? !OperatingSystem.IsLinux();
+        // Equal but for case, so of one length, their separators in the same places. A root that differs in case ("c:\" and
+        // "C:\") is one: drive letters and server names ignore case.
+        int root = Path.GetPathRoot(output)!.Length;
+        for (int start = root; start < output.Length;)
+        {
+            int end = output.IndexOf(Path.DirectorySeparatorChar, start);
+            if (end < 0) end = output.Length;
+            if (!output.AsSpan(start, end - start).SequenceEqual(other.AsSpan(start, end - start))
+                && !(ignoresCase(Path.TrimEndingDirectorySeparator(output[..start])) ?? !OperatingSystem.IsLinux()))
+                return false;
+            start = end + 1;
+        }
+        return true;
     }
 
     // Whether a file made in the folder is found by its name in capitals; null if no file can be made there.

@@ -1,3 +1,4 @@
+using SparseAe.Cli.Infrastructure;
 using Xunit;
 
 namespace SparseAe.Cli.Tests.Infrastructure;
@@ -23,5 +24,38 @@ public class CliFilesTests
         var (code, output, error) = Cli.Run(dir, args);
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal(expected, error.TrimEnd());
+    }
+
+    // Two paths that differ only in case are one file where each folder they differ in ignores case: a name is looked up
+    // in its own folder, which may ignore case where the output's folder does not. Only the output's folder was asked, so on
+    // a Mac "featurize --csv /Volumes/Disk/in.csv --out /volumes/Disk/in.csv", with Disk a case-sensitive volume, replaced
+    // the input CSV (the root's volume ignores case, so /volumes is /Volumes); so a case-sensitive folder in a case-folding one
+    // (Windows' per-folder case sensitivity, which WSL gives its folders; ext4's casefold). Here the folders are told by a
+    // stand-in for the probe: the root ignores case, and nothing below it does.
+    [Theory]
+    [InlineData("/Volumes/Disk/in.csv", "/volumes/Disk/in.csv", true)]    // the folder named differently ignores case
+    [InlineData("/Volumes/Disk/in.csv", "/Volumes/Disk/IN.csv", false)]   // the file named differently, in a folder that does not
+    [InlineData("/Volumes/Disk/in.csv", "/volumes/Disk/IN.csv", false)]   // both: one folder tells them apart
+    [InlineData("/Volumes/Disk/in.csv", "/Volumes/disk/in.csv", false)]
+    [InlineData("/Volumes/Disk/in.csv", "/Volumes/Disk/in.csv", true)]
+    [InlineData("/Volumes/Disk/in.csv", "/Volumes/Disk/out.csv", false)]
+    public void Paths_that_differ_in_case_are_one_file_where_each_folder_they_differ_in_ignores_case(string output, string other, bool same)
+    {
+        string root = Path.GetPathRoot(Path.GetFullPath("/"))!;
+        string Full(string path) => Path.GetFullPath(root + path[1..].Replace('/', Path.DirectorySeparatorChar));
+        bool? RootIgnoresCase(string folder) => folder == root;
+        Assert.Equal(same, CliFiles.SameFile(Full(output), Full(other), RootIgnoresCase));
+        Assert.Equal(same, CliFiles.SameFile(Full(other), Full(output), RootIgnoresCase));
+    }
+
+    // The folder's answer, not the OS's: on Linux the two were always two files, so "featurize --csv in.csv --out IN.csv"
+    // on an exFAT drive replaced the input (the commit that asked the folder tested it only where TMPDIR is on one).
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Names_that_differ_in_case_are_one_file_where_their_folder_ignores_case(bool ignores)
+    {
+        string folder = Path.GetFullPath("/data");
+        Assert.Equal(ignores, CliFiles.SameFile(Path.Combine(folder, "in.csv"), Path.Combine(folder, "IN.csv"), f => f == folder ? ignores : null));
     }
 }
