@@ -9,8 +9,8 @@ namespace SparseAe.Optimization;
 /// Adam (Kingma and Ba, 2015, algorithm 1):
 /// m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
 /// theta -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps).
-/// The bias corrections are folded into the step size (the paper's "more efficient" ordering, end of
-/// its section 2), so eps is that ordering's eps-hat, added to the uncorrected sqrt(v): in algorithm 1's
+/// The bias corrections are folded into the step size (the paper's "more efficient" ordering, just before
+/// its section 2.1), so eps is that ordering's eps-hat, added to the uncorrected sqrt(v): in algorithm 1's
 /// terms the update is lr m_hat / (sqrt(v_hat) + eps / sqrt(1-b2^t)), eps 31.6 times larger at t = 1 with b2 = 0.999
 /// (TensorFlow's Adam takes eps so; PyTorch's adds it to sqrt(v_hat)).
 /// </summary>
