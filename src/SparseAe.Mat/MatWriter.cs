@@ -41,7 +41,8 @@ public static class MatWriter
     /// <see cref="Array.MaxLength"/> bytes, which MATLAB's -v7 does not hold either); the old file is kept then.
     /// </exception>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
-    /// <exception cref="IOException"><paramref name="path"/> is a folder, or no file can be made in its folder.</exception>
+    /// <exception cref="IOException"><paramref name="path"/> is a folder, no file can be made in its folder, the file cannot be written (a full disk), or the file there
+    /// cannot be replaced (Windows: read-only, or held open by another process; Linux: immutable): "Cannot write 'path': ...".</exception>
     public static void Write(string path, IEnumerable<MatVariable> variables, bool compress = false)
     {
         ArgumentNullException.ThrowIfNull(path);

@@ -75,7 +75,8 @@ public static class VectorCsv
     /// </summary>
     /// <exception cref="ArgumentException">The shape does not match the data, or a header name is unusable (see the other overload).</exception>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
-    /// <exception cref="IOException"><paramref name="path"/> is a folder, or no file can be made in its folder.</exception>
+    /// <exception cref="IOException"><paramref name="path"/> is a folder, no file can be made in its folder, the file cannot be written (a full disk), or the file there
+    /// cannot be replaced (Windows: read-only, or held open by another process; Linux: immutable): "Cannot write 'path': ...".</exception>
     public static void Write(string path, float[] data, int rows, int columns, string[]? header = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
