@@ -49,6 +49,23 @@ public class ModelCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 
+    // ML.NET's fitted normalizer takes a vector of any size at Transform and fails only on reading a row, so a model that
+    // starts with NormalizeMinMax("Features"), as a user's pipeline often does, ended featurize of a CSV of the wrong width
+    // in "internal error: InvalidOperationException: Splitter/consolidator worker encountered exception while consuming
+    // source data" (exit 1). The width the model's saved input schema records is checked before any row is read.
+    [Fact]
+    public void Rows_of_another_width_than_the_saved_input_schemas_are_refused_before_ML_NETs_transforms_read_them()
+    {
+        using var temp = new TempFolder();
+        var dir = SaveLibraryModel(temp, ml => ml.Transforms.NormalizeMinMax("Features")
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })));
+        File.WriteAllText(Path.Combine(dir, "bad.csv"), "0.1,0.2,0.3\n");
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "bad.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: 'bad.csv' does not fit the model: its rows have 3 values, but the model's input column 'Features' is a vector of 16.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
     [Fact]
     public void Show_draws_the_filters_of_a_saved_model_and_refuses_a_bad_one()
     {

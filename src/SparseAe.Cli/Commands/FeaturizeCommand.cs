@@ -61,6 +61,10 @@ internal static class FeaturizeCommand
         if (inputSchema is null ? ModelFiles.Flatten(model).First() is TokenCountsTransformer : inputSchema.GetColumnOrNull(inputName)?.Type is TextDataViewType)
             throw new UsageException($"Model '{modelPath}' reads text (its input column '{inputName}' holds a string per row); featurize feeds models rows of numbers " +
                 "from a CSV, so it cannot featurize this one: load it with MLContext.Model.Load and call Transform on your texts.");
+        // The width the saved schema records, checked here: ML.NET's fitted normalizer (NormalizeMinMax("Features") first)
+        // takes a vector of any size at Transform and fails only on reading a row, in an exception that names nothing.
+        if (inputSchema?.GetColumnOrNull(inputName)?.Type is VectorDataViewType { Size: > 0 and var width } && width != source.VectorSize)
+            throw new UsageException($"'{csvPath}' does not fit the model: its rows have {source.VectorSize} values, but the model's input column '{inputName}' is a vector of {width}.");
         var view = ml.Data.LoadFromRowSource(source, inputName);
         IDataView transformed;
         try
