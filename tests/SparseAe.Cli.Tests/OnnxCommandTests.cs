@@ -144,6 +144,31 @@ public class OnnxCommandTests
             "or export it with sparseae export-onnx, which declares only the columns the pipeline reads.", error.TrimEnd());
     }
 
+    // A pipeline that goes on to a classifier reads its label (MapValueToKey("Label")), so export-onnx's own graph takes it.
+    // featurize of that graph said to "export it with sparseae export-onnx, which declares only the columns the pipeline
+    // reads", which is how it was made and would make it again; it now says the pipeline reads them all, and to featurize the zip.
+    [Fact]
+    public void A_graph_from_export_onnx_of_a_pipeline_that_reads_its_label_is_refused_without_sending_the_user_back_to_export_onnx()
+    {
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, "--iterations", "5");
+        var ml = new MLContext(seed: 1);
+        var rows = File.ReadAllLines(Path.Combine(dir, "in.csv")).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows.Select((r, i) => new LabelledRow { Label = i % 3, Features = r }).ToArray());
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "Code", maximumNumberOfIterations: 5)).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "classifier.zip"));
+        var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "classifier.zip", "--out", "classifier.onnx");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.StartsWith("wrote classifier.onnx: inputs Label, Features;", output);
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "classifier.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: featurize takes a graph with one input, but 'classifier.onnx' has 2: Label, Features; sparseae export-onnx declared " +
+            "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code.", error.TrimEnd());
+        Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "classifier.zip", "--csv", "in.csv", "--out", "f.csv").ExitCode);
+    }
+
     // A model saved with an input vector of several dimensions (Vector<Single, 4, 4>, as ExtractPixels or an ONNX model gives)
     // exports a graph whose input is (N, 4, 4), which its nodes reshape to rows (docs/onnx.md). featurize of the zip fed the
     // CSV's rows of 16 values; featurize of its graph refused it: "The input 'Features' ... must be a float tensor (N, V), but

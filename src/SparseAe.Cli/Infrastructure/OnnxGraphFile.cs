@@ -59,8 +59,12 @@ internal sealed class OnnxGraphFile : IDisposable
     public (string Name, int Size, long[] RowShape) VectorInput(string path)
     {
         if (Session.InputMetadata.Count != 1)
+            // A graph export-onnx wrote (it names its features) already takes only what its pipeline reads (a classifier's label):
+            // exporting it again would give the same graph.
             throw new UsageException($"featurize takes a graph with one input, but '{path}' has {Session.InputMetadata.Count}: {string.Join(", ", Inputs)}; " +
-                "featurize the model zip instead, or export it with sparseae export-onnx, which declares only the columns the pipeline reads.");
+                (Session.ModelMetadata.CustomMetadataMap.ContainsKey(FeaturesKey)
+                    ? "sparseae export-onnx declared only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code."
+                    : "featurize the model zip instead, or export it with sparseae export-onnx, which declares only the columns the pipeline reads."));
         var (name, meta) = Session.InputMetadata.First();
         var row = meta.Dimensions.Skip(1).Select(d => (long)d).ToArray();
         long size = row.Aggregate(1L, (p, d) => d < 1 ? -1 : Math.Min(p * d, (long)int.MaxValue + 1));
