@@ -367,6 +367,36 @@ public class ModelCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 
+    public sealed class KeyRow
+    {
+        [KeyType(4)]
+        [VectorType(3)]
+        public uint[] K { get; set; } = [];
+    }
+
+    // A model whose input column holds keys (categories, one-hot encoded by MapKeyToVector before the autoencoder) cannot
+    // be fed a CSV's numbers: featurize said "'k.csv' does not fit the model: Schema mismatch for input column 'K': expected
+    // key type of known cardinality, got Vector<Single, 3>", as if another CSV would fit. It says what the model reads.
+    [Fact]
+    public void A_model_whose_input_column_holds_keys_is_refused_naming_its_type_not_blaming_the_CSV()
+    {
+        using var temp = new TempFolder();
+        string dir = temp;
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(4);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 50).Select(_ => new KeyRow { K = [(uint)rng.Next(1, 5), (uint)rng.Next(1, 5), (uint)rng.Next(1, 5)] }).ToArray());
+        var model = ml.Transforms.Conversion.MapKeyToVector("F", "K")
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "F", HiddenCount = 3, MaxIterations = 2 })).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "k.zip"));
+        File.WriteAllText(Path.Combine(dir, "k.csv"), "1,2,3\n0,1,2\n");
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "k.zip", "--csv", "k.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: Model 'k.zip' reads its input column 'K' as Vector<Key<UInt32, 0-3>, 3>; featurize feeds models rows of numbers from a CSV as a vector of " +
+            "Single, which this model refuses (ML.NET: Schema mismatch for input column 'K': expected key type of known cardinality, got Vector<Single, 3>), " +
+            "so it cannot featurize this one: load it with MLContext.Model.Load and call Transform on your data.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
     [Fact]
     public void A_convolutional_featurizer_is_featurized_from_the_zip_as_from_its_graph()
     {

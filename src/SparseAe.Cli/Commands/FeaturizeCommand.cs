@@ -73,6 +73,11 @@ internal static class FeaturizeCommand
         }
         catch (ArgumentOutOfRangeException e)
         {
+            // An input column of keys (or booleans, dates) the model's schema records takes no CSV's numbers, whatever the CSV.
+            if (inputSchema?.GetColumnOrNull(inputName)?.Type is { } recorded && (recorded is VectorDataViewType v ? v.ItemType : recorded) is not NumberDataViewType)
+                throw new UsageException($"Model '{modelPath}' reads its input column '{inputName}' as {recorded}; featurize feeds models rows of numbers from a CSV " +
+                    $"as a vector of Single, which this model refuses (ML.NET: {Messages.OneLine(e).TrimEnd('.')}), so it cannot featurize this one: " +
+                    "load it with MLContext.Model.Load and call Transform on your data.", e);
             throw new UsageException($"'{csvPath}' does not fit the model: {Messages.OneLine(e)}", e);
         }
         // What follows the autoencoder runs as far as the CSV's column feeds it, as the whole model ran before and as
