@@ -397,6 +397,37 @@ public class ModelCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 
+    public sealed class DoubleRow
+    {
+        [VectorType(16)]
+        public double[] Features { get; set; } = [];
+    }
+
+    // A model whose input column is a vector of Double, normalized as Double before a ConvertType to Single: ML.NET's fitted
+    // normalizer takes the CSV's Single vector at Transform and fails on reading it, and featurize ended in "internal error:
+    // InvalidOperationException: Invalid TValue: 'VBuffer`1[System.Double]', expected type: 'VBuffer`1[System.Single]'".
+    // The CSV's rows go in as the Doubles the model's schema records.
+    [Fact]
+    public void A_model_whose_input_column_holds_doubles_is_fed_the_CSVs_rows_as_doubles()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select(l => new DoubleRow
+        {
+            Features = l.Split(',').Select(v => (double)float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+        }).ToArray());
+        var model = ml.Transforms.NormalizeMinMax("Features")
+            .Append(ml.Transforms.Conversion.ConvertType("Features", outputKind: DataKind.Single))
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "doubles.zip"));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "doubles.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
+        var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
+        Assert.Equal(expected, Written(dir, "f.csv"));
+    }
+
     [Fact]
     public void A_convolutional_featurizer_is_featurized_from_the_zip_as_from_its_graph()
     {

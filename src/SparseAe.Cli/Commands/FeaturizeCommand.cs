@@ -66,6 +66,11 @@ internal static class FeaturizeCommand
         if (inputSchema?.GetColumnOrNull(inputName)?.Type is VectorDataViewType { Size: > 0 and var width } && width != source.VectorSize)
             throw new UsageException($"'{csvPath}' does not fit the model: its rows have {source.VectorSize} values, but the model's input column '{inputName}' is a vector of {width}.");
         var view = ml.Data.LoadFromRowSource(source, inputName);
+        // The rows as the Doubles the saved schema records: ML.NET's fitted normalizer of Doubles takes the CSV's Single vector
+        // at Transform and fails on reading a row ("Invalid TValue: 'VBuffer`1[System.Double]'"). Only Double: ML.NET converts
+        // no Single to an integer type, and a model that reads integers through ConvertType takes the Singles as they are.
+        if (inputSchema?.GetColumnOrNull(inputName)?.Type is VectorDataViewType { ItemType: NumberDataViewType recordedItem } && recordedItem.RawType == typeof(double))
+            view = ml.Transforms.Conversion.ConvertType(inputName, inputName, DataKind.Double).Fit(view).Transform(view);
         IDataView transformed;
         try
         {
