@@ -295,6 +295,32 @@ public class OnnxCommandTests
         Assert.Equal("kept", File.ReadAllText(Path.Combine(dir, "x.onnx")));
     }
 
+    // ML.NET's converter writes a normalizer of Doubles as a Scaler node whose output it declares as double, where ONNX's
+    // Scaler gives float, and ONNX Runtime refuses the graph: export-onnx said "Cannot load ONNX graph 'x.onnx': ...", of a
+    // file the user never had (nothing is written). The refusal now says the export failed, and names the stage.
+    [Fact]
+    public void A_graph_ML_NETs_converter_writes_and_ONNX_Runtime_refuses_is_refused_naming_the_stage()
+    {
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, "--iterations", "5");
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(File.ReadAllLines(Path.Combine(dir, "in.csv")).Select(l => new ModelCommandTests.DoubleRow
+        {
+            Features = l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+        }).ToArray());
+        var model = ml.Transforms.NormalizeMinMax("Features")
+            .Append(ml.Transforms.Conversion.ConvertType("Features", outputKind: DataKind.Single))
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "doubles.zip"));
+        var (code, _, error) = Cli.Run(dir, "export-onnx", "--model", "doubles.zip", "--out", "x.onnx");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: Model 'doubles.zip' cannot be exported to ONNX: ML.NET's converter wrote its stage 1 of 3, NormalizingTransformer (columns Features), " +
+            "as a graph that ONNX Runtime refuses (ONNX Runtime: ", error);
+        Assert.EndsWith("); export the pipeline without it.", error.TrimEnd());
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(dir, "x.onnx")));
+    }
+
     // ONNX has no date or time type, and ML.NET's converter said only "Unsupported type: System.DateTime": the refusal
     // blamed the autoencoder ("its stage 1 of 1, SparseAutoencoderTransformer (columns Code) has no ONNX form"), which has
     // one. A pipeline that reads the date (a copy of it here) cannot be a graph of standard types.

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
 using SparseAe.Cli.Infrastructure;
 using SparseAe.MLNet.MLNetInternals;
 using SparseAe.Persistence;
@@ -57,7 +58,21 @@ internal static class ExportOnnxCommand
         }
         // Opened from memory, not read back from --out, which may be a device or a pipe (/dev/stdout).
         byte[] bytes = memory.ToArray();
-        using var graph = OnnxGraphFile.Open(bytes, outPath);
+        OnnxGraphFile graph;
+        try
+        {
+            graph = OnnxGraphFile.Open(bytes, outPath);
+        }
+        // ML.NET's converter writes some stages as graphs ONNX Runtime refuses (a normalizer of Doubles: a Scaler whose
+        // output it declares double, where ONNX's gives float); "Cannot load ONNX graph 'x.onnx'" named a file never written.
+        catch (UsageException e) when (e.InnerException is OnnxRuntimeException refused)
+        {
+            string reason = refused.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+            throw new UsageException($"Model '{modelPath}' cannot be exported to ONNX: ML.NET's converter wrote "
+                + $"{(StageWithoutOnnx(ml, model, input, Loads) is { } stage ? $"its {stage}" : "it")}, as a graph that ONNX Runtime refuses "
+                + $"(ONNX Runtime: {reason}); export the pipeline without it.", e);
+        }
+        using var _ = graph;
         // The output that featurize of the zip writes, named in the graph's metadata, so that featurize of the graph writes
         // it too where the graph has other float outputs (a ZCA model's White.output). None for a model whose zip
         // featurize itself asks which (two autoencoders) or refuses (none). The entry changes no input or output.
@@ -118,29 +133,51 @@ internal static class ExportOnnxCommand
     // which: "The targeted pipeline can not be fully converted" (InvalidOperationException), or, before one of ours,
     // our "input column has no value in the graph". The first prefix of the pipeline that fails so names the stage
     // ("stage 2 of 3, NormalizingTransformer (columns CodeL)"); null when the first failure is another (ours name themselves).
-    private static string? StageWithoutOnnx(MLContext ml, ITransformer model, IDataView input)
+    // With loads, a prefix that converts but whose graph loads() refuses (ONNX Runtime) names the stage too.
+    private static string? StageWithoutOnnx(MLContext ml, ITransformer model, IDataView input, Func<byte[], bool>? loads = null)
     {
         var stages = ModelFiles.Flatten(model).ToArray();
         var schema = input.Schema;
         for (int i = 0; i < stages.Length; i++)
         {
-            try
-            {
-                ml.Model.ConvertToOnnx(new TransformerChain<ITransformer>(stages[..(i + 1)]), input, Stream.Null);
-            }
-            catch (InvalidOperationException e) when (!Messages.Chain(e).OfType<NotSupportedException>().Any())
+            string Stage()
             {
                 var output = stages[i].GetOutputSchema(schema);
                 var columns = output.Where(c => !c.IsHidden && (schema.GetColumnOrNull(c.Name) is not { } before || before.Index != c.Index)).Select(c => c.Name);
                 string name = stages[i].GetType().Name.Split('`')[0];
                 return $"stage {i + 1} of {stages.Length}, {name} (columns {string.Join(", ", columns)})";
             }
+            using var prefix = new MemoryStream();
+            try
+            {
+                ml.Model.ConvertToOnnx(new TransformerChain<ITransformer>(stages[..(i + 1)]), input, prefix);
+            }
+            catch (InvalidOperationException e) when (!Messages.Chain(e).OfType<NotSupportedException>().Any())
+            {
+                return Stage();
+            }
             catch (Exception)
             {
                 return null;
             }
+            if (loads is not null && !loads(prefix.ToArray()))
+                return Stage();
             schema = stages[i].GetOutputSchema(schema);
         }
         return null;
+    }
+
+    // Whether ONNX Runtime loads the graph.
+    private static bool Loads(byte[] graph)
+    {
+        try
+        {
+            using var _ = OnnxGraphFile.Open(graph, "");
+            return true;
+        }
+        catch (UsageException)
+        {
+            return false;
+        }
     }
 }
