@@ -75,6 +75,7 @@ public static class Seeds
         "csv" => [("header.csv", Encoding.UTF8.GetBytes("a,b,c\n1,2.5,-3\n\n4,1E-3,NaN\n")),
                   ("rows.csv", Encoding.UTF8.GetBytes("0.5,1\r\n-Infinity,3e38\r\n")),
                   ("utf16.csv", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("x\n1\n2\n")])],
+        "selftest" => [("seed", "seed"u8.ToArray())],   // as run-fuzz.sh seeds it: a first byte that does nothing
         _ => throw new UnknownTargetException(target),
     };
 

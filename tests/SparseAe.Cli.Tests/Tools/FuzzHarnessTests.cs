@@ -34,6 +34,19 @@ public class FuzzHarnessTests
         Assert.Equal($"'{dir.Path}' is a folder; TARGET FILE runs one file (repro TARGET PATH... takes folders)", error.Trim());
     }
 
+    // README's `seed all /tmp/seeds` wrote every target's seeds, then stopped at selftest, whose folder it had made:
+    // "Unknown target 'selftest'; the targets are ..., selftest." and exit 2.
+    [Fact]
+    public void Seed_all_writes_seeds_for_every_listed_target()
+    {
+        using var dir = new TempFolder();
+        var (code, output, error) = Run("seed", "all", dir.Path);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var (_, list, _) = Run("list");
+        foreach (var target in list.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')[0]))
+            Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(dir.Path, target)));
+    }
+
     [Fact]
     public void A_seed_folder_that_cannot_be_made_is_refused_naming_it()
     {
