@@ -734,6 +734,38 @@ public class ModelCommandTests
         Assert.Equal(expected, written);
     }
 
+    // The same with the width or item type of the schema the model does not fit: the saved schema's Features, 20 Singles
+    // or 16 Doubles, was made into the 16 Singles the autoencoder reads outside the model. The width check and the Double
+    // conversion took the saved schema's word for what the model reads, and refused the CSV of 16 values ("its rows have 16
+    // values, but the model's input column 'Features' is a vector of 20") or fed the autoencoder Doubles it refuses.
+    [Fact]
+    public void A_model_saved_with_a_schema_it_does_not_fit_is_fed_the_CSVs_rows_whatever_width_or_type_that_schema_records()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ml = new MLContext(seed: 1);
+        var rows = File.ReadLines(csv).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var wider = ml.Data.LoadFromEnumerable(rows.Select(r => new Row20 { Features = [.. r, 0, 0, 0, 0] }).ToArray());
+        var doubles = ml.Data.LoadFromEnumerable(rows.Select(r => new DoubleRow { Features = r.Select(v => (double)v).ToArray() }).ToArray());
+        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new WideRow { Features = r, Extra = new float[4] }).ToArray());
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }).Fit(data);
+        var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
+        foreach (var (name, schema) in new[] { ("wider.zip", wider.Schema), ("doubles.zip", doubles.Schema) })
+        {
+            ml.Model.Save(model, schema, Path.Combine(dir, name));
+            var (code, output, error) = Cli.Run(dir, "featurize", "--model", name, "--csv", "in.csv", "--out", "f.csv");
+            Assert.True(code == 0, $"{name}: exit {code}: {error}");
+            Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
+            Assert.Equal(expected, Written(dir, "f.csv"));
+        }
+    }
+
+    public sealed class Row20
+    {
+        [VectorType(20)]
+        public float[] Features { get; set; } = [];
+    }
+
     // A model with two autoencoders (stacked, or side by side on one input): show drew, and featurize wrote, the last one's
     // without a word, while featurize of the same model's ONNX graph asked which with --output-column.
     [Fact]

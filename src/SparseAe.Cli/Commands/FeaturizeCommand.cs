@@ -61,15 +61,19 @@ internal static class FeaturizeCommand
         if (inputSchema is null ? ModelFiles.Flatten(model).First() is TokenCountsTransformer : inputSchema.GetColumnOrNull(inputName)?.Type is TextDataViewType)
             throw new UsageException($"Model '{modelPath}' reads text (its input column '{inputName}' holds a string per row); featurize feeds models rows of numbers " +
                 "from a CSV, so it cannot featurize this one: load it with MLContext.Model.Load and call Transform on your texts.");
+        // The input column's type as the saved schema records it, when the model reads it from that schema: not from one
+        // it does not fit (its input made outside it, the raw data's schema saved), whose Features may be wider or Doubles.
+        var recordedType = inputSchema is not null && ModelFiles.ColumnsRead(features, inputSchema).Any(c => c.Name == inputName)
+            ? inputSchema[inputName].Type : null;
         // The width the saved schema records, checked here: ML.NET's fitted normalizer (NormalizeMinMax("Features") first)
         // takes a vector of any size at Transform and fails only on reading a row, in an exception that names nothing.
-        if (inputSchema?.GetColumnOrNull(inputName)?.Type is VectorDataViewType { Size: > 0 and var width } && width != source.VectorSize)
+        if (recordedType is VectorDataViewType { Size: > 0 and var width } && width != source.VectorSize)
             throw new UsageException($"'{csvPath}' does not fit the model: its rows have {source.VectorSize} values, but the model's input column '{inputName}' is a vector of {width}.");
         var view = ml.Data.LoadFromRowSource(source, inputName);
         // The rows as the Doubles the saved schema records: ML.NET's fitted normalizer of Doubles takes the CSV's Single vector
         // at Transform and fails on reading a row ("Invalid TValue: 'VBuffer`1[System.Double]'"). Only Double: ML.NET converts
         // no Single to an integer type, and a model that reads integers through ConvertType takes the Singles as they are.
-        if (inputSchema?.GetColumnOrNull(inputName)?.Type is VectorDataViewType { ItemType: NumberDataViewType recordedItem } && recordedItem.RawType == typeof(double))
+        if (recordedType is VectorDataViewType { ItemType: NumberDataViewType recordedItem } && recordedItem.RawType == typeof(double))
             view = ml.Transforms.Conversion.ConvertType(inputName, inputName, DataKind.Double).Fit(view).Transform(view);
         IDataView transformed;
         try
