@@ -397,6 +397,46 @@ public class ModelCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 
+    public sealed class IntRow
+    {
+        [VectorType(3)]
+        public int[] I { get; set; } = [];
+    }
+
+    public sealed class BoolRow
+    {
+        [VectorType(3)]
+        public bool[] I { get; set; } = [];
+    }
+
+    // The same for categories of Int32 or Boolean, mapped to keys (MapValueToKey, then MapKeyToVector) before the autoencoder:
+    // ML.NET's value-to-key map refuses the CSV's Singles with an InvalidOperationException, which featurize did not catch,
+    // "internal error: InvalidOperationException: Could not apply a map over type 'Int32' to column 'K' since it has type
+    // 'Single'" (exit 1); and a model that reads Int32, a number, would have been told the CSV does not fit it, though no CSV does.
+    [Fact]
+    public void A_model_whose_input_column_holds_integers_or_booleans_it_maps_to_keys_is_refused_naming_its_type()
+    {
+        using var temp = new TempFolder();
+        string dir = temp;
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(4);
+        var ints = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 50).Select(_ => new IntRow { I = [rng.Next(1, 5), rng.Next(1, 5), rng.Next(1, 5)] }).ToArray());
+        var bools = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 50).Select(_ => new BoolRow { I = [rng.Next(2) == 1, rng.Next(2) == 1, rng.Next(2) == 1] }).ToArray());
+        File.WriteAllText(Path.Combine(dir, "i.csv"), "1,2,3\n0,1,2\n");
+        foreach (var (name, data, type) in new[] { ("int.zip", ints, "Int32"), ("bool.zip", bools, "Boolean") })
+        {
+            var model = ml.Transforms.Conversion.MapValueToKey("K", "I").Append(ml.Transforms.Conversion.MapKeyToVector("F", "K"))
+                .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "F", HiddenCount = 3, MaxIterations = 2 })).Fit(data);
+            ml.Model.Save(model, data.Schema, Path.Combine(dir, name));
+            var (code, _, error) = Cli.Run(dir, "featurize", "--model", name, "--csv", "i.csv", "--out", "f.csv");
+            Assert.True(code == 2, $"{name}: exit {code}: {error}");
+            Assert.Equal($"error: Model '{name}' reads its input column 'I' as Vector<{type}, 3>; featurize feeds models rows of numbers from a CSV as a vector of " +
+                $"Single, which this model refuses (ML.NET: Could not apply a map over type '{type}' to column 'K' since it has type 'Single'), " +
+                "so it cannot featurize this one: load it with MLContext.Model.Load and call Transform on your data.", error.TrimEnd());
+            Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+        }
+    }
+
     public sealed class DoubleRow
     {
         [VectorType(16)]

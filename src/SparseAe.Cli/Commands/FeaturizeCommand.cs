@@ -80,10 +80,13 @@ internal static class FeaturizeCommand
         {
             transformed = features.Transform(view);
         }
-        catch (ArgumentOutOfRangeException e)
+        // ML.NET's schema refusals, as ModelFiles.ColumnsRead counts them: a value-to-key map fitted on Int32 throws
+        // InvalidOperationException ("Could not apply a map over type 'Int32' to column 'K' since it has type 'Single'").
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            // An input column of keys (or booleans, dates) the model's schema records takes no CSV's numbers, whatever the CSV.
-            if (inputSchema?.GetColumnOrNull(inputName)?.Type is { } recorded && (recorded is VectorDataViewType v ? v.ItemType : recorded) is not NumberDataViewType)
+            // An input column of keys (or booleans, dates, integers) the model reads takes no CSV's numbers, whatever the CSV:
+            // featurize feeds Singles (Doubles where the schema records them), and ML.NET converts no Single to the others.
+            if (recordedType is { } recorded && !((recorded is VectorDataViewType v ? v.ItemType : recorded) is NumberDataViewType n && (n.RawType == typeof(float) || n.RawType == typeof(double))))
                 throw new UsageException($"Model '{modelPath}' reads its input column '{inputName}' as {recorded}; featurize feeds models rows of numbers from a CSV " +
                     $"as a vector of Single, which this model refuses (ML.NET: {Messages.OneLine(e).TrimEnd('.')}), so it cannot featurize this one: " +
                     "load it with MLContext.Model.Load and call Transform on your data.", e);
