@@ -32,22 +32,25 @@ public class DataViewRowsTests
         foreach (bool sparse in new[] { false, true })
         {
             var data = RowsWithBadRow30(indices, sparse);
-            var fits = new (string What, Action Fit)[]
-            {
-                ("ZCA", () => _ml.Transforms.ZcaWhitening("White", "Features").Fit(data)),
-                ("L-BFGS", () => _ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 3, maxIterations: 3).Fit(data)),
-                ("Adam", () => _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
-                    { InputColumnName = "Features", HiddenCount = 3, Optimizer = OptimizerKind.Adam, Epochs = 1, BatchSize = 8 }).Fit(data)),
-                ("featurizer", () => _ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
-                    { InputColumnName = "Features", OutputColumnName = "Out", ImageHeight = 4, ImageWidth = 4, PatchSize = 2, PoolGrid = 1 }).Fit(data)),
-            };
-            foreach (var (what, fit) in fits)
+            foreach (var (what, fit) in EveryEstimatorsFit(data, imageHeight: 4))
             {
                 var e = Assert.ThrowsAny<ArgumentException>(fit);
                 Assert.True(e.Message.StartsWith($"Row 30 of column 'Features': {rule}"), $"{what}, first rows {(sparse ? "sparse" : "dense")}: {e.GetType().Name}: {e.Message}");
             }
         }
     }
+
+    // The Fit of every estimator that reads rows of column 'Features' (ZCA, the autoencoder by each optimizer, the
+    // featurizer over images of imageHeight x 4), each named.
+    private (string What, Action Fit)[] EveryEstimatorsFit(IDataView data, int imageHeight) =>
+    [
+        ("ZCA", () => _ml.Transforms.ZcaWhitening("White", "Features").Fit(data)),
+        ("L-BFGS", () => _ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 3, maxIterations: 3).Fit(data)),
+        ("Adam", () => _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+            { InputColumnName = "Features", HiddenCount = 3, Optimizer = OptimizerKind.Adam, Epochs = 1, BatchSize = 8 }).Fit(data)),
+        ("featurizer", () => _ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+            { InputColumnName = "Features", OutputColumnName = "Out", ImageHeight = imageHeight, ImageWidth = 4, PatchSize = 2, PoolGrid = 1 }).Fit(data)),
+    ];
 
     // A view whose GetRowCount() says 20 and whose cursors give 40 rows.
     private sealed class Overcounted(IDataView inner) : IDataView
@@ -66,16 +69,7 @@ public class DataViewRowsTests
     public void A_view_that_gives_more_rows_than_its_GetRowCount_says_is_named_with_it_by_every_estimator()
     {
         var data = new Overcounted(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(40, 1)));
-        var fits = new (string What, Action Fit)[]
-        {
-            ("ZCA", () => _ml.Transforms.ZcaWhitening("White", "Features").Fit(data)),
-            ("L-BFGS", () => _ml.Transforms.SparseAutoencoder("Code", "Features", hiddenCount: 3, maxIterations: 3).Fit(data)),
-            ("Adam", () => _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
-                { InputColumnName = "Features", HiddenCount = 3, Optimizer = OptimizerKind.Adam, Epochs = 1, BatchSize = 8 }).Fit(data)),
-            ("featurizer", () => _ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
-                { InputColumnName = "Features", OutputColumnName = "Out", ImageHeight = 2, ImageWidth = 4, PatchSize = 2, PoolGrid = 1 }).Fit(data)),
-        };
-        foreach (var (what, fit) in fits)
+        foreach (var (what, fit) in EveryEstimatorsFit(data, imageHeight: 2))
         {
             var e = Assert.Throws<InvalidOperationException>(fit);
             Assert.True(e.Message == "The input view Overcounted said it has 20 rows (its GetRowCount()), but a cursor over column 'Features' gave more; " +
