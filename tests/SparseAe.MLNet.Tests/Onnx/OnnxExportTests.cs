@@ -430,8 +430,9 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         }
     }
 
-    // TopK in ONNX keeps the lower index among tied latents, the encoder any one: rows whose K-th and
-    // (K+1)-th pre-activations tie within float32 rounding may keep another latent. Every other row must
+    // TopK in ONNX and the encoder (TopKSelection) both keep the lower index among latents that tie exactly, but the
+    // two compute the pre-activations in another order: rows whose K-th and (K+1)-th tie within float32 rounding may
+    // keep another latent. Every other row must
     // agree within the tolerance, and a row that differs must differ only in latents at the K-th value.
     private static void AssertSameTopK(float[][] expected, float[][] actual, int k)
     {
