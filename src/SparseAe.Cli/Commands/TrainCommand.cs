@@ -36,11 +36,9 @@ internal static class TrainCommand
     {
         // The flag behind each training option, recorded where the flags are declared, so that a rule
         // the options break (TrainerSettings.Validate names the property) is reported under the flag.
-        var flagOf = new Dictionary<string, string>();
         var optionOf = new Dictionary<string, Option>();
         Option<T> Flag<T>(Option<T> option, string property)
         {
-            flagOf[property] = option.Name;
             optionOf[property] = option;
             return option;
         }
@@ -93,6 +91,7 @@ internal static class TrainCommand
         };
         command.SetAction(r => CommandRunner.Run(() =>
         {
+            var flagOf = optionOf.ToDictionary(o => o.Key, o => o.Value.Name);
             var data = new DataOptions(r.GetValue(mat), r.GetValue(variable)!, r.GetValue(images) ?? [], r.GetValue(idx), r.GetValue(csv),
                 r.GetValue(patch), r.GetValue(patches), r.GetValue(downsample),
                 Parse<WhitenMode>("--whiten", r.GetValue(whiten)!, ("auto", WhitenMode.Auto), ("none", WhitenMode.None), ("olshausen", WhitenMode.Olshausen), ("zca", WhitenMode.Zca)),
