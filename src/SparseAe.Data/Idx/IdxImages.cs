@@ -86,10 +86,8 @@ public sealed class IdxImages
 
     private static void Check(string name, IdxDataType type, int[] dims)
     {
-        string shape = $"[{string.Join(", ", dims)}]";
-        if (type != IdxDataType.UnsignedByte)
-            throw new InvalidDataException(
-                $"IDX file '{name}' holds {type} values (type 0x{(byte)type:X2}, dimensions {shape}); images must be unsigned bytes (type 0x08), as MNIST and Fashion-MNIST store them.");
+        IdxReader.RequireUnsignedBytes(name, type, dims, "images", ", as MNIST and Fashion-MNIST store them");
+        string shape = IdxReader.Shape(dims);
         if (dims.Length != 3)
             throw new InvalidDataException($"IDX file '{name}' must hold images (dimensions [n, rows, cols]), but its dimensions are {shape}.");
         if (dims[0] == 0)

@@ -45,10 +45,8 @@ public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count,
 
     private static void CheckLabels(string name, IdxDataType type, int[] dims, IdxImages images)
     {
-        string shape = $"[{string.Join(", ", dims)}]";
-        if (type != IdxDataType.UnsignedByte)
-            throw new InvalidDataException(
-                $"IDX file '{name}' holds {type} values (type 0x{(byte)type:X2}, dimensions {shape}); labels must be unsigned bytes (type 0x08).");
+        IdxReader.RequireUnsignedBytes(name, type, dims, "labels", "");
+        string shape = IdxReader.Shape(dims);
         if (dims.Length != 1)
             throw new InvalidDataException($"IDX file '{name}' must hold one label per image (dimensions [n]), but its dimensions are {shape}.");
         if (dims[0] != images.Count)

@@ -24,6 +24,20 @@ internal static class IdxReader
         return new IdxFile(name, raw.Type, raw.Dimensions, Convert(raw, name));
     }
 
+    /// <summary>"[60000, 28, 28]": a file's dimensions as its refusals say them.</summary>
+    internal static string Shape(int[] dims) => $"[{string.Join(", ", dims)}]";
+
+    /// <summary>
+    /// The rule of a reader that takes bytes alone (images, labels), checked on the header: <paramref name="what"/> names
+    /// what the values are, <paramref name="why"/> (may be empty) follows the rule.
+    /// </summary>
+    internal static void RequireUnsignedBytes(string name, IdxDataType type, int[] dims, string what, string why)
+    {
+        if (type != IdxDataType.UnsignedByte)
+            throw new InvalidDataException(
+                $"IDX file '{name}' holds {type} values (type 0x{(byte)type:X2}, dimensions {Shape(dims)}); {what} must be unsigned bytes (type 0x08){why}.");
+    }
+
     /// <summary>
     /// The file's type, dimensions and values as stored (big-endian bytes), checked as <see cref="Read"/>
     /// checks them. <paramref name="accept"/> sees the type and dimensions before any value is read, so a
