@@ -224,10 +224,13 @@ public class CancellationTests
             var ctrlC = new CtrlC(note);
             var handler = Handler(ctrlC);
             var (first, second) = (Args(), Args());
-            var firstRun = Task.Run(() => handler(null, first));
+            // Each handler on a thread of its own, as .NET's may be: on the thread pool, the second waited for a thread while the
+            // first held one, and a pool busy with other tests adds a thread only every half second or so; 2 s could pass
+            // before it even started, and a correct CtrlC read as "caught as well". The defect blocks until release: any wait shows it.
+            var firstRun = Task.Factory.StartNew(() => handler(null, first), TaskCreationOptions.LongRunning);
             Assert.True(entered.Wait(10_000), "the first handler did not write its note");
-            var secondRun = Task.Run(() => handler(null, second));
-            bool secondReturned = secondRun.Wait(2_000);
+            var secondRun = Task.Factory.StartNew(() => handler(null, second), TaskCreationOptions.LongRunning);
+            bool secondReturned = secondRun.Wait(10_000);
             release.Set();
             Task.WaitAll(firstRun, secondRun);
             Assert.True(first.Cancel);
