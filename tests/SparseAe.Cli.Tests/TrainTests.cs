@@ -139,6 +139,31 @@ public class TrainTests
         Assert.Contains(range, line);
     }
 
+    // --whiten's help listed "none | olshausen | zca" and showed "[default: auto]", a value it did not list, beside its
+    // own "(default: olshausen for photographs, ...)"; a wrong value was refused as "must be one of auto, none, olshausen, zca".
+    // The help lists every value the option takes, and says what auto, the default, chooses.
+    [Theory]
+    [InlineData("--whiten")]
+    [InlineData("--normalize")]
+    [InlineData("--decoder")]
+    [InlineData("--optimizer")]
+    public void The_help_lists_every_value_the_refusal_lists_including_the_default_auto(string flag)
+    {
+        using var dir = new TempFolder();
+        var (_, help, _) = Cli.Run(dir, "train", "--help");
+        var line = help.ReplaceLineEndings("\n").Split('\n').Single(l => l.TrimStart().StartsWith($"{flag} <", StringComparison.Ordinal));
+        var (code, _, error) = Cli.Run(dir, "train", flag, "bogus");
+        Assert.Equal(2, code);
+        var values = System.Text.RegularExpressions.Regex.Match(error, "must be one of (.*), but is").Groups[1].Value.Split(", ");
+        Assert.Contains("auto", values);
+        var description = line.Substring(line.IndexOf(">", StringComparison.Ordinal) + 1).Trim();
+        var listed = System.Text.RegularExpressions.Regex.Matches(description, @"(?:^|\| )([a-z0-9]+)").Select(m => m.Groups[1].Value);
+        Assert.Equal(values, listed);
+        Assert.Contains("; auto: ", description);
+        Assert.EndsWith("[default: auto]", description);
+        Assert.DoesNotContain("(default:", description);
+    }
+
     [Fact]
     public void Minus_zero_is_read_as_zero_and_printed_as_0()
     {
