@@ -209,9 +209,29 @@ public class BenchTests
         Assert.Equal($"error: --plot-folder '{Path.Combine("plots", "throughput-batch.png")}' cannot be written: it is a folder", error.TrimEnd());
     }
 
+    // bench said "--threads must lie in 0..65535 (0 = one per ...)", train "--threads: Threads must be in 0..65535 (0 means
+    // one per ...)": one rule in two wordings, each written where it was checked, and train's help wrote 65535 out.
     [Theory]
-    [InlineData("error: --threads must lie in 0..65535 (0 = one per logical processor this process may use), but is -3.", "--threads", "-3", "--only", "transform")]
-    [InlineData("error: --threads must lie in 0..65535 (0 = one per logical processor this process may use), but is 100000.", "--threads", "100000", "--only", "transform")]
+    [InlineData("-1")]
+    [InlineData("65536")]
+    public void Threads_are_refused_and_described_in_the_same_words_by_train_and_bench(string threads)
+    {
+        using var dir = new TempFolder();
+        var bench = Cli.Run(dir, "bench", "--quick", "--only", "transform", "--threads", threads);
+        var train = Cli.Run(dir, "train", "--threads", threads);
+        Assert.Equal(2, bench.ExitCode);
+        Assert.Equal(2, train.ExitCode);
+        static string Rule(string error) => error[error.IndexOf(" must ", StringComparison.Ordinal)..].TrimEnd();
+        Assert.Equal($" must be in 0..65535 (0 means one per logical processor this process may use), but is {threads}.", Rule(bench.Err));
+        Assert.Equal(Rule(bench.Err), Rule(train.Err));
+        static string Range(string help) => help.ReplaceLineEndings("\n").Split('\n').Single(l => l.TrimStart().StartsWith("--threads <", StringComparison.Ordinal)).Split(", ")[^1];
+        Assert.Equal("in 0..65535 (0 means one per logical processor this process may use). [default: 0]", Range(Cli.Run(dir, "bench", "--help").Out));
+        Assert.Equal(Range(Cli.Run(dir, "bench", "--help").Out), Range(Cli.Run(dir, "train", "--help").Out));
+    }
+
+    [Theory]
+    [InlineData("error: --threads must be in 0..65535 (0 means one per logical processor this process may use), but is -3.", "--threads", "-3", "--only", "transform")]
+    [InlineData("error: --threads must be in 0..65535 (0 means one per logical processor this process may use), but is 100000.", "--threads", "100000", "--only", "transform")]
     [InlineData("error: --folder 'nowhere' does not exist.", "--only", "streaming", "--folder", "nowhere")]
     [InlineData("error: --folder 'afile' is a file; give a folder.", "--only", "streaming", "--folder", "afile")]
     [InlineData("error: --plot-folder 'afile' is a file; give a folder.", "--only", "transform", "--plot-folder", "afile")]

@@ -21,7 +21,7 @@ internal static class BenchCommand
     {
         var parts = string.Join(", ", BenchSuite.Parts);
         var only = new Option<string[]>("--only") { Description = $"Run only these parts: {parts} (default: all but streaming).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
-        var threads = new Option<int>("--threads") { Description = $"Threads for the multi-threaded figures, in 0..{Defaults.MaxThreads} (0 = one per logical processor this process may use).", DefaultValueFactory = _ => Defaults.Threads };
+        var threads = new Option<int>("--threads") { Description = $"Threads for the multi-threaded figures, {SparseAe.Training.TrainerSettings.ThreadsRule}.", DefaultValueFactory = _ => Defaults.Threads };
         var quick = new Option<bool>("--quick") { Description = "Short warm-up and runs (a smoke test; the figures are rough); fit and streaming time whole trainings either way." };
         var rows = new Option<long>("--streaming-rows") { Description = "Rows in the .idv file of the streaming part, at least 1.", DefaultValueFactory = _ => 10_000_000 };
         var plot = new Option<string?>("--plot-folder") { Description = "Also draw the train and growth figures as PNG charts into this folder (this process's path; not --each-width's children)." };
@@ -35,8 +35,7 @@ internal static class BenchCommand
             if (BenchSuite.FirstUnknown(chosen) is { } unknown) throw new UsageException($"--only takes {parts}, but got '{unknown}'.");
             // Every option is checked before minutes of measuring (ResolveThreads would turn -3 into all cores).
             int requested = r.GetValue(threads);
-            if (requested is < 0 or > Defaults.MaxThreads)
-                throw new UsageException($"--threads must lie in 0..{Defaults.MaxThreads} (0 = one per logical processor this process may use), but is {requested}.");
+            SparseAe.Training.TrainerSettings.CheckThreads(requested, threads.Name);
             int t = Defaults.ResolveThreads(requested);
             long streamingRows = r.GetValue(rows);
             if (streamingRows < 1) throw new UsageException($"--streaming-rows must be at least 1, but is {streamingRows}.");

@@ -73,7 +73,7 @@ internal static class TrainCommand
         var batchSize = Flag(new Option<int>("--batch-size") { Description = "Adam mini-batch rows, at least 1.", DefaultValueFactory = _ => Defaults.BatchSize }, nameof(AutoencoderTrainingOptions.BatchSize));
         var learningRate = Flag(new Option<double>("--learning-rate") { Description = FormattableString.Invariant($"Adam step size, in {Adam.MinLearningRate:G3}..{float.MaxValue:G2} (the steps are floats)."), DefaultValueFactory = _ => Defaults.LearningRate }, nameof(AutoencoderTrainingOptions.LearningRate));
         var seed = Flag(new Option<int>("--seed") { Description = "Seed of patch sampling, initial weights and shuffling, at least 0.", DefaultValueFactory = _ => Defaults.Seed }, nameof(AutoencoderTrainingOptions.Seed));
-        var threads = Flag(new Option<int>("--threads") { Description = "Worker threads, in 0..65535 (0 = one per logical processor this process may use).", DefaultValueFactory = _ => Defaults.Threads }, nameof(AutoencoderTrainingOptions.Threads));
+        var threads = Flag(new Option<int>("--threads") { Description = $"Worker threads, {SparseAe.Training.TrainerSettings.ThreadsRule}.", DefaultValueFactory = _ => Defaults.Threads }, nameof(AutoencoderTrainingOptions.Threads));
         var model = new Option<string>("--model") { Description = "Where to write the ML.NET model zip.", DefaultValueFactory = _ => "model.zip" };
         var filters = new Option<string>("--filters") { Description = "Where to write the filter grid PNG.", DefaultValueFactory = _ => "filters.png" };
         var curve = new Option<string>("--curve") { Description = "Where to write the training-curve PNG.", DefaultValueFactory = _ => "curve.png" };

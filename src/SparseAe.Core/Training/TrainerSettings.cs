@@ -110,7 +110,19 @@ public sealed class TrainerSettings
         Optimization.Adam.CheckLearningRate(LearningRate, nameof(LearningRate));
         if (ShufflePoolRows < 1) throw Bad(nameof(ShufflePoolRows), ShufflePoolRows, "at least 1");
         CheckSeed(Seed, nameof(Seed));
-        if (Threads is < 0 or > Defaults.MaxThreads) throw Bad(nameof(Threads), Threads, $"in 0..{Defaults.MaxThreads} (0 means one per logical processor this process may use)");
+        CheckThreads(Threads, nameof(Threads));
+    }
+
+    /// <summary>
+    /// The rule of every thread count a user gives, as refusals and the command line's help say it (train and bench
+    /// said it in two wordings, each written where it was checked).
+    /// </summary>
+    internal static string ThreadsRule { get; } = $"in 0..{Defaults.MaxThreads} (0 means one per logical processor this process may use)";
+
+    /// <exception cref="ArgumentOutOfRangeException">The thread count breaks <see cref="ThreadsRule"/>.</exception>
+    internal static void CheckThreads(int threads, string paramName)
+    {
+        if (threads is < 0 or > Defaults.MaxThreads) throw Bad(paramName, threads, ThreadsRule);
     }
 
     /// <summary>
