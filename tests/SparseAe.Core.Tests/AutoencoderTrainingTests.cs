@@ -440,9 +440,9 @@ public class AutoencoderTrainingTests
         const int rows = 65_536, v = 64;
         var data = TestData.RandomRows(rows, v, 9);
         var source = new ArrayRowSource(data, rows, v);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        var (read, count, seen) = RowReading.ReadAll(source, long.MaxValue, null, () => new InvalidOperationException(), null);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        (float[] Data, int Rows, long Seen) result = default;
+        long allocated = AllocationMeasurement.BytesAllocatedBy(() => result = RowReading.ReadAll(source, long.MaxValue, null, () => new InvalidOperationException(), null));
+        var (read, count, seen) = result;
         Assert.Equal((rows, (long)rows), (count, seen));
         Assert.Equal(data, read);
         Assert.InRange(allocated, 4L * rows * v, 4L * rows * v + 64 * 1024);   // the rows once, not twice
@@ -457,9 +457,9 @@ public class AutoencoderTrainingTests
     {
         const int rows = 3, v = 600_000;
         var source = new CountedStream(TestData.RandomRows(rows, v, 4), rows, v);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        var (read, count, seen) = RowReading.ReadAll(source, long.MaxValue, null, () => new InvalidOperationException(), null);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        (float[] Data, int Rows, long Seen) result = default;
+        long allocated = AllocationMeasurement.BytesAllocatedBy(() => result = RowReading.ReadAll(source, long.MaxValue, null, () => new InvalidOperationException(), null));
+        var (read, count, seen) = result;
         Assert.Equal((rows, (long)rows), (count, seen));
         Assert.Equal(source.Data, read);
         Assert.InRange(allocated, 4L * rows * v, 16L * 1024 * 1024 + 4L * rows * v + 4L * v + 64 * 1024);   // a chunk, the copy, the row read aside

@@ -238,9 +238,7 @@ public class SparseInputObjectiveTests
         var indices = Enumerable.Range(0, 2 * rows).Select(q => q % 2 == 0 ? 1 : 3).ToArray();
         var values = Enumerable.Repeat(0.5f, 2 * rows).ToArray();
         _ = new SparseRowBatch(5, rows, starts, indices, values);   // compiles the constructor
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        _ = new SparseRowBatch(5, rows, starts, indices, values);
-        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        long bytes = AllocationMeasurement.BytesAllocatedBy(() => _ = new SparseRowBatch(5, rows, starts, indices, values));
         Assert.True(bytes < 1024, $"Checking {rows} sparse rows allocated {bytes} bytes.");
     }
 

@@ -3,8 +3,8 @@ using Xunit;
 namespace SparseAe.Tests.Support;
 
 /// <summary>
-/// Tests that hold GC.GetAllocatedBytesForCurrentThread to within a few KB (<see cref="BytesAllocatedBy"/>): they run
-/// when no other test does. The count is the calling thread's, but a collection in the window adds to it, whichever
+/// Tests that hold GC.GetAllocatedBytesForCurrentThread to within a few KB count through <see cref="BytesAllocatedBy"/>,
+/// and those whose bound is an estimate's, counted to the byte, run when no other test does. The count is the calling thread's, but a collection in the window adds to it, whichever
 /// thread's allocations set it off: the 300-row objectives of MemoryBudgetTests, measured while another thread
 /// allocated arrays of up to 200 KB, counted up to 62 KB more than alone, and the tests beside a test class doing so
 /// failed 5 runs of 5 under DOTNET_EnableAVX512=0 (the 784-196-784 TopK objective: 5,822,928 bytes, its estimate
