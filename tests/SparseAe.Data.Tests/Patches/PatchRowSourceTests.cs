@@ -1,5 +1,6 @@
 using SparseAe.Data.Images;
 using SparseAe.Data.Patches;
+using SparseAe.Tests.Support;
 using SparseAe.Training;
 
 namespace SparseAe.Data.Tests.Patches;
@@ -87,11 +88,12 @@ public class PatchRowSourceTests
         // 200,000 8x8 patches would be 51 MB as an array; a pass must allocate next to nothing.
         var source = new PatchRowSource(Images(), 8, 200_000, seed: 1);
         var row = new float[64];
-        using var reader = source.OpenPass(0);
-        long before = GC.GetAllocatedBytesForCurrentThread();
         int rows = 0;
-        while (reader.TryReadRow(row)) rows++;
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationMeasurement.BytesAllocatedBy(() =>
+        {
+            using var reader = source.OpenPass(0);
+            for (rows = 0; reader.TryReadRow(row);) rows++;
+        });
         Assert.Equal(200_000, rows);
         Assert.True(allocated < 100_000, $"allocated {allocated} bytes");
     }

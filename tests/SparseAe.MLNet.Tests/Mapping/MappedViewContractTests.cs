@@ -149,19 +149,15 @@ public class MappedViewContractTests
         var rows = Enumerable.Range(0, count).Select(i =>
             new Sparse16 { Features = new VBuffer<float>(16, 3, [0.2f, 0.5f, 0.9f], [i % 5, 7, 12 + i % 4]) }).ToList();
         var view = Autoencoder().Transform(_ml.Data.LoadFromEnumerable(rows));
-        long BytesOfOnePass()
+        long BytesOfOnePass() => AllocationMeasurement.BytesAllocatedBy(() =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            using (var cursor = view.GetRowCursor([view.Schema["Code"], view.Schema["Error"]]))
-            {
-                var code = cursor.GetGetter<VBuffer<float>>(view.Schema["Code"]);
-                var error = cursor.GetGetter<float>(view.Schema["Error"]);
-                VBuffer<float> c = default;
-                float e = 0;
-                while (cursor.MoveNext()) { code(ref c); error(ref e); }
-            }
-            return GC.GetAllocatedBytesForCurrentThread() - before;
-        }
+            using var cursor = view.GetRowCursor([view.Schema["Code"], view.Schema["Error"]]);
+            var code = cursor.GetGetter<VBuffer<float>>(view.Schema["Code"]);
+            var error = cursor.GetGetter<float>(view.Schema["Error"]);
+            VBuffer<float> c = default;
+            float e = 0;
+            while (cursor.MoveNext()) { code(ref c); error(ref e); }
+        });
         BytesOfOnePass();   // the first pass compiles and fills the buffers
         long bytes = BytesOfOnePass();
         Assert.True(bytes < count, $"One pass over {count} sparse rows allocated {bytes} bytes ({(double)bytes / count:F1} a row); it should allocate none a row.");
