@@ -21,7 +21,7 @@ public class ConvolutionComponentTests
     }
 
     // 12x12 images of bars at random places and orientations, values in [0, 1].
-    private static List<Image> Bars(int count, int seed) => LabelledBars(count, seed).Select(b => b.Image).ToList();
+    internal static List<Image> Bars(int count, int seed) => LabelledBars(count, seed).Select(b => b.Image).ToList();
 
     private static List<(Image Image, bool Vertical)> LabelledBars(int count, int seed)
     {
@@ -37,7 +37,7 @@ public class ConvolutionComponentTests
         }).ToList();
     }
 
-    private static ConvolutionalFeaturizerOptions Options(double? zca = null) => new()
+    internal static ConvolutionalFeaturizerOptions Options(double? zca = null) => new()
     {
         InputColumnName = "Pixels", OutputColumnName = "Features", ImageHeight = 12, ImageWidth = 12, PatchSize = 4, Stride = 2,
         PoolGrid = 2, PatchCount = 400, ZcaEpsilon = zca,

@@ -38,11 +38,13 @@ internal static class TokenRows
         return rows;
     }
 
-    public static IDataView Sparse(MLContext ml, IEnumerable<(int[] Indices, float[] Values)> rows)
-        => ml.Data.LoadFromEnumerable(rows.Select(r => new SparseRow
+    public static IDataView Sparse(MLContext ml, IEnumerable<(int[] Indices, float[] Values)> rows) => ml.Data.LoadFromEnumerable(SparseRows(rows));
+
+    public static List<SparseRow> SparseRows(IEnumerable<(int[] Indices, float[] Values)> rows)
+        => rows.Select(r => new SparseRow
         {
             Features = r.Indices.Length == V ? new VBuffer<float>(V, r.Values) : new VBuffer<float>(V, r.Indices.Length, r.Values, r.Indices),
-        }).ToList());
+        }).ToList();
 
     public static IDataView Dense(MLContext ml, IEnumerable<(int[] Indices, float[] Values)> rows)
         => ml.Data.LoadFromEnumerable(rows.Select(r =>

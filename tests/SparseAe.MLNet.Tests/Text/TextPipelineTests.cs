@@ -14,7 +14,7 @@ namespace SparseAe.MLNet.Tests.Text;
 public class TextPipelineTests
 {
     // Documents of 4-12 words drawn from one of three small "topics" and a few shared words, seeded.
-    private static List<TextRow> Documents(int count, int seed)
+    internal static List<TextRow> Documents(int count, int seed)
     {
         string[][] topics =
         [
