@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Cases of .ci/check-onnx.py: on small graphs written here with onnx.helper, it must pass a valid graph and
 refuse (exit non-zero, no pass line) one that is not valid, a node outside the standard domains, a
-sparseae.features entry that names no output, --features-named without the entry, a file that is no ONNX
+sparseae.features entry that names no output, --features-named without the entry or without export-onnx's
+mark (sparseae.exporter), a file that is no ONNX
 graph, and no file at all. Run by .ci/run, on Debian's python3-onnx."""
 import os
 import subprocess
@@ -14,15 +15,17 @@ from onnx import TensorProto, helper
 here = os.path.dirname(os.path.abspath(__file__))
 
 
-def graph(domain='', features='Features', output='Features', node_input='X'):
-    """X (N x 4) -> Relu -> output, with the metadata entry sparseae.features = features (None: no entry)."""
+def graph(domain='', features='Features', output='Features', node_input='X', exporter='sparseae export-onnx'):
+    """X (N x 4) -> Relu -> output, with the metadata entries sparseae.features = features and sparseae.exporter =
+    exporter (None: no entry)."""
     node = helper.make_node('Relu', [node_input], [output], domain=domain)
     g = helper.make_graph([node], 'g', [helper.make_tensor_value_info('X', TensorProto.FLOAT, ['N', 4])],
                           [helper.make_tensor_value_info(output, TensorProto.FLOAT, ['N', 4])])
     opsets = [helper.make_opsetid('', 13)] + ([helper.make_opsetid(domain, 1)] if domain else [])
     model = helper.make_model(g, opset_imports=opsets)
-    if features is not None:
-        helper.set_model_props(model, {'sparseae.features': features})
+    props = {k: v for k, v in [('sparseae.features', features), ('sparseae.exporter', exporter)] if v is not None}
+    if props:
+        helper.set_model_props(model, props)
     return model.SerializeToString()
 
 
@@ -31,6 +34,9 @@ cases = [
     ('a valid graph naming its features, --features-named', graph(), ['--features-named'], True),
     ('a valid graph without the entry', graph(features=None), [], True),
     ('--features-named, a graph without the entry', graph(features=None), ['--features-named'], False),
+    ('--features-named, a graph without the exporter mark', graph(exporter=None), ['--features-named'], False),
+    ('--features-named, another exporter', graph(exporter='someone else'), ['--features-named'], False),
+    ('a valid graph without the exporter mark', graph(exporter=None), [], True),
     ('the entry naming no output', graph(features='Code'), [], False),
     ('a node outside the standard domains', graph(domain='com.microsoft'), [], False),
     ('a node reading an input the graph does not have', graph(node_input='Y'), [], False),

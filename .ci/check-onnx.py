@@ -3,7 +3,7 @@
 (Debian's python3-onnx): the checker with full shape inference, the opset, and that every node is a
 standard operator (domain ai.onnx, or ai.onnx.ml for the slot-name and label nodes ML.NET adds), and that
 the metadata entry sparseae.features, which export-onnx appends, names one of the graph's outputs (required
-with --features-named; a graph ML.NET's converter wrote alone has none).
+with --features-named, as is export-onnx's mark sparseae.exporter; a graph ML.NET's converter wrote alone has neither).
 
 One known exception, ML.NET's and not ours: for every output column with slot names (our sparse codes
 name theirs latent_j), ML.NET's converter adds a LabelEncoder node "mlnet.<column>.SlotNames" whose
@@ -65,6 +65,10 @@ for path in paths:
         sys.exit(f"{path}: metadata sparseae.features is {named!r}, not one of the outputs {[o.name for o in model.graph.output]}")
     if named is not None:
         note += f"; features {named}"
+    # Every graph export-onnx writes carries its mark, by which featurize tells its own graphs from foreign ones.
+    exporter = {p.key: p.value for p in model.metadata_props}.get("sparseae.exporter")
+    if features_named and exporter != "sparseae export-onnx":
+        sys.exit(f"{path}: metadata sparseae.exporter is {exporter!r}, not 'sparseae export-onnx'")
     ops = collections.Counter(n.op_type for n in model.graph.node)
     print(f"{path}: valid ONNX{note} (ir {model.ir_version}, opsets {opsets}), {len(model.graph.node)} nodes: "
           + ", ".join(f"{op} {count}" for op, count in sorted(ops.items())))

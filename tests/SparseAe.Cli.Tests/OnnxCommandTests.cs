@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using SparseAe.Cli.Infrastructure;
 using SparseAe.MLNet;
 using Xunit;
 
@@ -167,6 +168,49 @@ public class OnnxCommandTests
         Assert.Equal("error: featurize takes a graph with one input, but 'classifier.onnx' has 2: Label, Features; sparseae export-onnx declared " +
             "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code.", error.TrimEnd());
         Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "classifier.zip", "--csv", "in.csv", "--out", "f.csv").ExitCode);
+
+        // A graph export-onnx wrote before it marked its graphs (sparseae.exporter) names its features only: still ours.
+        using (var stream = new MemoryStream())
+        {
+            ml.Model.ConvertToOnnx(model, data, stream);
+            File.WriteAllBytes(Path.Combine(dir, "older.onnx"), OnnxGraphFile.WithMetadata(stream.ToArray(), "sparseae.features", "Code.output"));
+        }
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "older.onnx", "--csv", "in.csv", "--out", "g.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: featurize takes a graph with one input, but 'older.onnx' has 2: Label, Features; sparseae export-onnx declared " +
+            "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code.", error.TrimEnd());
+    }
+
+    // Two stacked autoencoders before the classifier: featurize of the zip asks which code (--output-column), so export-onnx
+    // names none in the graph's metadata (sparseae.features), and the refusal of its two inputs took the graph, which
+    // export-onnx had just written, for a foreign one: "or export it with sparseae export-onnx". Every graph export-onnx
+    // writes says so in its metadata (sparseae.exporter), and the advice keys on that.
+    [Fact]
+    public void A_graph_from_export_onnx_of_two_autoencoders_and_a_label_is_refused_without_sending_the_user_back_to_export_onnx()
+    {
+        using var temp = new TempFolder();
+        var dir = TrainSmall(temp, "--iterations", "5");
+        var ml = new MLContext(seed: 1);
+        var rows = File.ReadAllLines(Path.Combine(dir, "in.csv")).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows.Select((r, i) => new LabelledRow { Label = i % 3, Features = r }).ToArray());
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", OutputColumnName = "Code1", HiddenCount = 8, MaxIterations = 5 })
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Code1", OutputColumnName = "Code2", HiddenCount = 5, MaxIterations = 5 }))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "Code2", maximumNumberOfIterations: 5)).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "stacked.zip"));
+        var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "stacked.zip", "--out", "stacked.onnx");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.StartsWith("wrote stacked.onnx: inputs Label, Features;", output);
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "stacked.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: featurize takes a graph with one input, but 'stacked.onnx' has 2: Label, Features; sparseae export-onnx declared " +
+            "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+        Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "stacked.zip", "--csv", "in.csv", "--out", "f.csv", "--output-column", "Code2").ExitCode);
+        using var graph = OnnxGraphFile.Open(Path.Combine(dir, "stacked.onnx"));
+        var metadata = graph.Session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("sparseae export-onnx", metadata["sparseae.exporter"]);
+        Assert.False(metadata.ContainsKey("sparseae.features"));
     }
 
     // A model saved with an input vector of several dimensions (Vector<Single, 4, 4>, as ExtractPixels or an ONNX model gives)

@@ -78,6 +78,8 @@ internal static class ExportOnnxCommand
         // featurize itself asks which (two autoencoders) or refuses (none). The entry changes no input or output.
         if (CodeOutput(model, modelPath) is { } code && graph.Outputs.Contains(code))
             bytes = OnnxGraphFile.WithMetadata(bytes, OnnxGraphFile.FeaturesKey, code);
+        // Every graph says who wrote it, features named or not, so that featurize's advice on a graph it refuses fits ours.
+        bytes = OnnxGraphFile.WithMetadata(bytes, OnnxGraphFile.ExporterKey, OnnxGraphFile.ExporterName);
         CliFiles.Write("--out", outPath, () => AtomicFile.WriteBytes(outPath, bytes));
         CliFiles.NoteFor(outPath, log).WriteLine($"wrote {outPath}: inputs {string.Join(", ", graph.Inputs)}; outputs {string.Join(", ", graph.Outputs)}");
     }

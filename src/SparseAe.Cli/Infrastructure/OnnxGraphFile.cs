@@ -59,10 +59,10 @@ internal sealed class OnnxGraphFile : IDisposable
     public (string Name, int Size, long[] RowShape) VectorInput(string path)
     {
         if (Session.InputMetadata.Count != 1)
-            // A graph export-onnx wrote (it names its features) already takes only what its pipeline reads (a classifier's label):
-            // exporting it again would give the same graph.
+            // A graph export-onnx wrote already takes only what its pipeline reads (a classifier's label): exporting it
+            // again would give the same graph.
             throw new UsageException($"featurize takes a graph with one input, but '{path}' has {Session.InputMetadata.Count}: {string.Join(", ", Inputs)}; " +
-                (Session.ModelMetadata.CustomMetadataMap.ContainsKey(FeaturesKey)
+                (WrittenByExportOnnx
                     ? "sparseae export-onnx declared only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code."
                     : "featurize the model zip instead, or export it with sparseae export-onnx, which declares only the columns the pipeline reads."));
         var (name, meta) = Session.InputMetadata.First();
@@ -113,6 +113,23 @@ internal sealed class OnnxGraphFile : IDisposable
     /// featurize asked for --output-column where the zip wrote the code.
     /// </summary>
     public const string FeaturesKey = "sparseae.features";
+
+    /// <summary>
+    /// The graph's metadata key under which export-onnx marks every graph it writes (value <see cref="ExporterName"/>):
+    /// <see cref="FeaturesKey"/> alone is no mark, as export-onnx writes none where featurize of the zip would not choose a
+    /// code (two autoencoders), and such a graph of ours was taken for a foreign one.
+    /// </summary>
+    public const string ExporterKey = "sparseae.exporter";
+
+    public const string ExporterName = "sparseae export-onnx";
+
+    /// <summary>
+    /// Whether sparseae export-onnx wrote the graph: it carries <see cref="ExporterKey"/>, or, written before that mark,
+    /// <see cref="FeaturesKey"/>, which only export-onnx writes.
+    /// </summary>
+    public bool WrittenByExportOnnx
+        => Session.ModelMetadata.CustomMetadataMap.TryGetValue(ExporterKey, out var exporter) && exporter == ExporterName
+            || Session.ModelMetadata.CustomMetadataMap.ContainsKey(FeaturesKey);
 
     /// <summary>
     /// The output that the graph's metadata names as the features, or null when it names none. One that is not a float
