@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Xunit;
 using static SparseAe.Cli.Tests.ModelCommandTests;
 
@@ -18,6 +19,30 @@ public class DamagedModelTests
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.StartsWith("error: Cannot load model 'model.zip': The SparseAe model is damaged: the CRC-32 at offset ", error);
         Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(dir, "x.png")));
+    }
+
+    // A NaN where a weight lies and the CRC-32 made right again, so only the value is wrong: the refusal gave
+    // the byte offset alone; it names the weight as the format's layout does (W2 is (V,H): V = 16, H = 6 here).
+    [Fact]
+    public void A_model_with_a_NaN_weight_whose_CRC_checks_out_is_refused_naming_the_weight()
+    {
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
+        EditModelEntry(Path.Combine(dir, "model.zip"), bytes =>
+        {
+            int block = bytes.AsSpan().IndexOf("SPAE"u8);
+            int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(block + 12));
+            var payload = bytes.AsSpan(block + 16, length);
+            int history = BinaryPrimitives.ReadInt32LittleEndian(payload[100..]);
+            int theta = 104 + 32 * history + 8 * 6;     // after the cost history and H mean activations
+            BinaryPrimitives.WriteSingleLittleEndian(payload[(theta + 4 * (16 * 6 + 2 * 6 + 3))..], float.NaN);   // W2[2, 3]
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(block + 16 + length), System.IO.Hashing.Crc32.HashToUInt32(payload));
+            return bytes;
+        });
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Matches($@"^error: Cannot load model 'model.zip': The parameter W2\[2, 3\] \(index 111 of theta\) at offset \d+ is {float.NaN}; it must be finite\.$", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 

@@ -17,7 +17,7 @@ public class AutoencoderEncoderTests
         p.Theta[9] = value;
         var e = Assert.Throws<ArgumentException>(() => new AutoencoderEncoder(p));
         Assert.Equal("parameters", e.ParamName);
-        Assert.StartsWith($"The parameter at index 9 of theta is {value}; every parameter must be finite.", e.Message);
+        Assert.StartsWith($"The parameter W2[0, 1] (index 9 of theta) is {value}; every parameter must be finite.", e.Message);
     }
 
     // A JumpReLU log-threshold above ln(float.MaxValue), about 88.72, is finite but its threshold exp(t) is +Infinity:

@@ -231,22 +231,46 @@ public class ModelFormatTests
         Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => Bytes(model)).Message);
     }
 
-    [Fact]
-    public void NaN_weights_in_a_block_whose_CRC_checks_out_are_refused_on_read()
+    // A NaN or infinity put where a weight lies, the CRC-32 made to match (so only the value is wrong): the
+    // refusal gave its byte offset alone, which says nothing to whoever trained the model; it names the
+    // weight as the format's layout does (W1 (H,V), W2 (V,H), b1 (H), b2 (V); here V = 3, H = 2), and the offset.
+    [Theory]
+    [InlineData(4, float.NaN, "W1[1, 1]")]
+    [InlineData(7, float.NaN, "W2[0, 1]")]
+    [InlineData(11, float.PositiveInfinity, "W2[2, 1]")]
+    [InlineData(13, float.NegativeInfinity, "b1[1]")]
+    [InlineData(14, float.NaN, "b2[0]")]
+    public void A_non_finite_weight_in_a_block_whose_CRC_checks_out_is_refused_on_read_by_name(int index, float value, string name)
     {
-        // The doc's "(and refused on read)": a NaN put where a weight lies, the CRC-32 made to match.
         var model = Sample();
         const float marker = 12345.5f;
-        model.Parameters.W2[1] = marker;
+        model.Parameters.Theta[index] = marker;
         var bytes = Bytes(model);
         var markerBytes = BitConverter.GetBytes(marker);
         int at = bytes.AsSpan().IndexOf(markerBytes);
         Assert.True(at > 16);
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(at), value);
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(16, length)));
+        var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
+        Assert.Equal($"The parameter {name} (index {index} of theta) at offset {at} is {value}; it must be finite.", e.Message);
+    }
+
+    [Fact]
+    public void A_non_finite_log_threshold_in_a_block_whose_CRC_checks_out_is_refused_on_read_by_latent()
+    {
+        // V = 4, H = 3: theta's 31 weights, then a log-threshold per latent.
+        var sample = SparseAe.Tests.Support.FormatSamples.SparseCode(v: 4, h: 3);
+        var p = new AutoencoderParameters(4, 3, hasThresholds: true);
+        sample.Parameters.Theta.CopyTo(p.Theta, 0);
+        const float marker = 12345.5f;
+        p.LogThresholds[1] = marker;
+        var bytes = Bytes(sample with { Parameters = p, Objective = sample.Objective with { Activation = ActivationKind.JumpReLU } });
+        int at = bytes.AsSpan().IndexOf(BitConverter.GetBytes(marker));
         BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(at), float.NaN);
         int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(16, length)));
         var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
-        Assert.Contains($"offset {at}", e.Message);
-        Assert.Contains($"is {float.NaN}; it must be finite", e.Message);
+        Assert.Equal($"The parameter log-threshold[1] (index 32 of theta) at offset {at} is {float.NaN}; it must be finite.", e.Message);
     }
 }

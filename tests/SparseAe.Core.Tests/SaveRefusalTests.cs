@@ -171,7 +171,7 @@ public class SaveRefusalTests
             $"The cost history total is {double.NegativeInfinity}; it must be finite." },
         { "mean activation", () => WithSummary(FormatSamples.Autoencoder(h: 2), mean: [0.5, 1.25]), $"The mean activation at index 1 is {1.25}; it must lie in [0, 1]." },
         { "mean-activation count", () => WithSummary(FormatSamples.Autoencoder(h: 2), mean: [0.5, 0.5, 0.5]), "The mean-activation count is 3; it must equal H = 2." },
-        { "parameter", () => NaNWeight(), $"The parameter at index 9 is {float.NaN}; it must be finite." },
+        { "parameter", () => NaNWeight(), $"The parameter W2[1, 1] (index 9 of theta) is {float.NaN}; it must be finite." },
         { "activation", () => WithCode(o => o with { Activation = (ActivationKind)9 }), "The activation is 9; it must lie in 0..3." },
         { "K above H", () => WithCode(o => o with { K = 3 }), "The K is 3; it must lie in 1..2." },
         { "AuxK above H", () => WithCode(o => o with { AuxK = 5 }), "The AuxK is 5; it must lie in -1..2." },

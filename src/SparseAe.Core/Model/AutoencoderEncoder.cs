@@ -38,7 +38,7 @@ public sealed class AutoencoderEncoder
         new ObjectiveSettings(Decoder: decoderKind, Activation: activation, K: k).Validate(parameters.HiddenCount);
         // A NaN weight would make every code NaN without a word (training never returns one; a saved model cannot hold one).
         if (VectorKernels.IndexOfNonFinite(parameters.Theta) is var bad and >= 0)
-            throw new ArgumentException($"The parameter at index {bad} of theta is {parameters.Theta[bad]}; every parameter must be finite.", nameof(parameters));
+            throw new ArgumentException($"The {AutoencoderParameters.ParameterName(parameters.VisibleCount, parameters.HiddenCount, bad)} is {parameters.Theta[bad]}; every parameter must be finite.", nameof(parameters));
         Decoder = decoderKind;
         Activation = activation;
         K = k;

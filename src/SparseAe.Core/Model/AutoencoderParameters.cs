@@ -64,6 +64,25 @@ public sealed class AutoencoderParameters
     /// <summary>JumpReLU: log theta (H), the log of each hidden unit's threshold; empty otherwise.</summary>
     public Span<float> LogThresholds => HasThresholds ? Theta.AsSpan(2 * W1Length + HiddenCount + VisibleCount, HiddenCount) : default;
 
+    /// <summary>
+    /// Theta's element <paramref name="index"/> in messages, as the layout names it: "parameter W1[j, i] (index n
+    /// of theta)", or W2[i, j], b1[j], b2[i], log-threshold[j] (j a hidden unit, i an input), so that a refused
+    /// value says which weight it is and not only where it lies in theta or in a file.
+    /// </summary>
+    internal static string ParameterName(int visibleCount, int hiddenCount, long index)
+    {
+        long v = visibleCount, h = hiddenCount, w = h * v;
+        string name = index switch
+        {
+            _ when index < w => $"W1[{index / v}, {index % v}]",
+            _ when index < 2 * w => $"W2[{(index - w) / h}, {(index - w) % h}]",
+            _ when index < 2 * w + h => $"b1[{index - 2 * w}]",
+            _ when index < 2 * w + h + v => $"b2[{index - 2 * w - h}]",
+            _ => $"log-threshold[{index - 2 * w - h - v}]",
+        };
+        return $"parameter {name} (index {index} of theta)";
+    }
+
     /// <summary>Length of theta: 2*H*V + H + V, plus H with thresholds (JumpReLU).</summary>
     public static int CountFor(int visibleCount, int hiddenCount, bool hasThresholds = false)
     {

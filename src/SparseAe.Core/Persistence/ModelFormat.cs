@@ -33,7 +33,8 @@ namespace SparseAe.Persistence;
 ///       H x f32 log-threshold of each latent, each finite   JumpReLU only
 /// </code>
 /// Every decoded size is checked against the bytes that remain before anything is allocated, and
-/// every value against its rule; a failure is an <see cref="InvalidDataException"/> naming the field,
+/// every value against its rule; a failure is an <see cref="InvalidDataException"/> naming the field
+/// (a weight as W1[j, i], W2[i, j], b1[j], b2[i] or log-threshold[j], j a hidden unit and i an input),
 /// its offset and the value. The writer holds every field to the same rule (one definition serves
 /// both, see FieldRules.cs) and refuses with an <see cref="ArgumentException"/> in the same words
 /// before writing anything, so whatever is saved loads back.
@@ -117,7 +118,7 @@ public static class ModelFormat
         if (p.HasThresholds != o.HasThresholds)
             throw w.Refusal("log-thresholds", $"are {(p.HasThresholds ? "present" : "absent")}; a {o.Activation} model must have {(o.HasThresholds ? "one per hidden unit" : "none")}");
         int weights = AutoencoderParameters.CountFor(p.VisibleCount, p.HiddenCount);
-        w.Floats("parameter", p.Theta.AsSpan(0, weights));
+        w.Floats("parameter", p.Theta.AsSpan(0, weights), i => AutoencoderParameters.ParameterName(p.VisibleCount, p.HiddenCount, i));
         WriteNames(w, model.ColumnNames);
         w.Int(Decoder, (int)o.Decoder);
         if (!o.IsSparseCode)
@@ -144,7 +145,7 @@ public static class ModelFormat
             w.Double(Fvu, m.Fvu); w.Double(DeadFraction, m.DeadFraction);
             w.Doubles(FiringRate, m.FiringRate);
         }
-        if (o.HasThresholds) w.Floats("log-threshold", p.LogThresholds);
+        if (o.HasThresholds) w.Floats("log-threshold", p.LogThresholds, j => AutoencoderParameters.ParameterName(p.VisibleCount, p.HiddenCount, weights + j));
         CheckAcrossFields(w, o, p.HiddenCount);
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
     }
@@ -264,7 +265,7 @@ public static class ModelFormat
         var mean = new double[h];
         long meanOffset = r.Offset;
         for (int j = 0; j < h; j++) mean[j] = r.Double(CodeMeanActivation);   // [0, 1] for the sigmoid: checked below
-        var theta = r.Floats(thetaCount, "parameter");
+        var theta = r.Floats(thetaCount, "parameter", i => AutoencoderParameters.ParameterName(v, h, i));
         var names = ReadNames(ref r);
         var decoder = version >= 2 ? (DecoderKind)r.Int(Decoder) : DecoderKind.Sigmoid;
         var objective = new ObjectiveSettings(rho, beta, lambda, penalty, decoder);
@@ -286,7 +287,7 @@ public static class ModelFormat
                 for (int j = 0; j < h; j++) firing[j] = r.Double(FiringRate);
                 metrics = new SparseCodeMetrics(fvu, dead, firing);
             }
-            if (objective.HasThresholds) theta = [.. theta, .. r.Floats(h, "log-threshold")];
+            if (objective.HasThresholds) theta = [.. theta, .. r.Floats(h, "log-threshold", j => AutoencoderParameters.ParameterName(v, h, thetaCount + j))];
         }
         r.End();
         if (!objective.IsSparseCode)

@@ -107,22 +107,22 @@ internal ref struct PayloadReader
         return bytes;
     }
 
-    /// <summary>n finite floats; the size is checked before the array is allocated.</summary>
-    public float[] Floats(long n, string what)
+    /// <summary>
+    /// n finite floats; the size is checked before the array is allocated. A value that is not finite is named
+    /// by <paramref name="nameOf"/> (its index among the n) when given, else as <paramref name="what"/>.
+    /// </summary>
+    public float[] Floats(long n, string what, Func<long, string>? nameOf = null)
     {
         Need(n * 4, what);
         var values = new float[n];
-        for (long i = 0; i < n; i++) values[i] = Float(what);
+        for (long i = 0; i < n; i++)
+        {
+            float value = BinaryPrimitives.ReadSingleLittleEndian(_b[_pos..]);
+            if (FieldRules.Finite(value) is { } problem) throw Invalid(nameOf?.Invoke(i) ?? what, Offset, problem);
+            values[i] = value;
+            _pos += 4;
+        }
         return values;
-    }
-
-    public float Float(string what)
-    {
-        Need(4, what);
-        float value = BinaryPrimitives.ReadSingleLittleEndian(_b[_pos..]);
-        Check(what, FieldRules.Finite(value));
-        _pos += 4;
-        return value;
     }
 
     /// <summary>The four terms, each finite, named as <see cref="PayloadWriter.Cost"/> names them.</summary>

@@ -78,11 +78,14 @@ internal sealed class PayloadWriter : IDisposable
         AnyFinite($"{what} weight-decay term", c.WeightDecay); AnyFinite($"{what} sparsity term", c.Sparsity);
     }
 
-    /// <summary>Finite floats; a refusal names the index of the first that is not.</summary>
-    public void Floats(string what, ReadOnlySpan<float> values)
+    /// <summary>
+    /// Finite floats; a refusal names the first that is not by <paramref name="nameOf"/> (its index in
+    /// <paramref name="values"/>), else as "{what} at index {i}".
+    /// </summary>
+    public void Floats(string what, ReadOnlySpan<float> values, Func<int, string>? nameOf = null)
     {
         int bad = Kernels.VectorKernels.IndexOfNonFinite(values);
-        if (bad >= 0) throw Refusal($"{what} at index {bad}", FieldRules.Finite(values[bad])!);
+        if (bad >= 0) throw Refusal(nameOf?.Invoke(bad) ?? $"{what} at index {bad}", FieldRules.Finite(values[bad])!);
         EnsureRoom(4L * values.Length);
         if (BitConverter.IsLittleEndian)
         {

@@ -250,7 +250,7 @@ internal static class MiniBatchTrainer
     {
         const string where = "after the last update";
         if (VectorKernels.IndexOfNonFinite(parameters.Theta, objective.Pool) is var i and >= 0)
-            throw Stopped($"The parameter at index {i} became {parameters.Theta[i]} {where}", settings);
+            throw Stopped($"The {AutoencoderParameters.ParameterName(parameters.VisibleCount, parameters.HiddenCount, i)} became {parameters.Theta[i]} {where}", settings);
         var logThresholds = parameters.LogThresholds;
         for (int j = 0; j < logThresholds.Length; j++)
             if (!float.IsFinite(MathF.Exp(logThresholds[j])))
