@@ -12,9 +12,70 @@ namespace SparseAe.Visualization;
 /// </code>
 /// Tile j (0-based) sits at column j % Columns, row j / Columns; the cells after the last unit stay border colour.
 /// </summary>
-public readonly record struct FilterGridLayout(
-    int HiddenCount, int PatchHeight, int PatchWidth, int Columns, int Rows, int Scale, int Width, int Height)
+public readonly record struct FilterGridLayout
 {
+    /// <summary>
+    /// A layout of the given geometry, held to the rules above: every size at least 1, a cell for every unit,
+    /// and Width and Height as the formulas give them (<see cref="Create"/> computes them). Any eight numbers
+    /// were taken: Columns 0 made <see cref="TileLeft"/> divide by zero, and a short grid put tiles outside the picture.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
+    /// <exception cref="ArgumentException">Columns * Rows is below HiddenCount, or Width or Height is not the formula's.</exception>
+    public FilterGridLayout(int HiddenCount, int PatchHeight, int PatchWidth, int Columns, int Rows, int Scale, int Width, int Height)
+    {
+        AtLeast1(HiddenCount, nameof(HiddenCount)); AtLeast1(PatchHeight, nameof(PatchHeight)); AtLeast1(PatchWidth, nameof(PatchWidth));
+        AtLeast1(Columns, nameof(Columns)); AtLeast1(Rows, nameof(Rows)); AtLeast1(Scale, nameof(Scale));
+        AtLeast1(Width, nameof(Width)); AtLeast1(Height, nameof(Height));
+        if ((long)Columns * Rows < HiddenCount)
+            throw new ArgumentException(
+                $"Columns * Rows must be at least HiddenCount = {HiddenCount}, but is {Columns} * {Rows} = {(long)Columns * Rows}.", nameof(Rows));
+        // double: Scale * (Columns * (PatchWidth + 1) + 1) overflows long for int.MaxValue sizes; an int is exact in it.
+        double width = (double)Scale * ((double)Columns * ((double)PatchWidth + 1) + 1);
+        if (width != Width)
+            throw new ArgumentException(
+                $"Width must be Scale * (Columns * (PatchWidth + 1) + 1) = {Scale} * ({Columns} * ({PatchWidth} + 1) + 1) = {width:0}, but is {Width}.", nameof(Width));
+        double height = (double)Scale * ((double)Rows * ((double)PatchHeight + 1) + 1);
+        if (height != Height)
+            throw new ArgumentException(
+                $"Height must be Scale * (Rows * (PatchHeight + 1) + 1) = {Scale} * ({Rows} * ({PatchHeight} + 1) + 1) = {height:0}, but is {Height}.", nameof(Height));
+        this.HiddenCount = HiddenCount; this.PatchHeight = PatchHeight; this.PatchWidth = PatchWidth; this.Columns = Columns;
+        this.Rows = Rows; this.Scale = Scale; this.Width = Width; this.Height = Height;
+    }
+
+    private static void AtLeast1(int value, string name)
+    {
+        if (value < 1) throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1, but is {value}.");
+    }
+
+    // Get-only: a with-expression would set them one by one past the constructor's rules.
+    /// <summary>H: the hidden units, one tile each.</summary>
+    public int HiddenCount { get; }
+
+    /// <summary>Pixels of a filter's tile down, before scaling.</summary>
+    public int PatchHeight { get; }
+
+    /// <summary>Pixels of a filter's tile across, before scaling.</summary>
+    public int PatchWidth { get; }
+
+    /// <summary>Tiles across: ceil(sqrt(H)).</summary>
+    public int Columns { get; }
+
+    /// <summary>Tiles down: ceil(H / Columns).</summary>
+    public int Rows { get; }
+
+    /// <summary>The integer factor the whole picture is enlarged by.</summary>
+    public int Scale { get; }
+
+    /// <summary>The picture's width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>The picture's height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>The eight sizes, in the constructor's order.</summary>
+    public void Deconstruct(out int HiddenCount, out int PatchHeight, out int PatchWidth, out int Columns, out int Rows, out int Scale, out int Width, out int Height)
+        => (HiddenCount, PatchHeight, PatchWidth, Columns, Rows, Scale, Width, Height) = (this.HiddenCount, this.PatchHeight, this.PatchWidth, this.Columns, this.Rows, this.Scale, this.Width, this.Height);
+
     /// <summary>The largest width or height, in pixels, that <see cref="FilterGrid"/> will produce (a grey 20000 x 20000 picture is 400 MB).</summary>
     public const int MaxSide = 20000;
 
