@@ -28,7 +28,7 @@ internal static class PngWriter
 
         using SKData? data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         if (data is null)
-            throw new InvalidOperationException($"SkiaSharp could not encode a {width} x {height} grey picture as PNG.");
+            throw new InvalidOperationException($"SkiaSharp could not encode {English.Article(width)} {width} x {height} grey picture as PNG.");
         return data.ToArray();
     }
 }

@@ -174,7 +174,7 @@ public class TrainLimitsTests
     // vectors of 8193 values"). Both are said under the flag that whitens them.
     [Theory]
     [InlineData(4, 1e30, "error: --whiten zca: The covariance of these rows overflows float at entry (0, 0)")]
-    [InlineData(8193, 0.1, "error: --whiten zca: the rows of --csv 'rows.csv' hold 8193 values; ZCA of 8193-vectors needs a 8193x8193 covariance; at most 8192 features are supported.")]
+    [InlineData(8193, 0.1, "error: --whiten zca: the rows of --csv 'rows.csv' hold 8193 values; ZCA of 8193-vectors needs an 8193x8193 covariance; at most 8192 features are supported.")]
     public void Rows_ZCA_cannot_whiten_are_said_under_whiten_zca(int width, double scale, string message)
     {
         using var dir = new TempFolder();

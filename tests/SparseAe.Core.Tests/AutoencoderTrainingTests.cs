@@ -37,11 +37,11 @@ public class AutoencoderTrainingTests
         var rows = new ArrayRowSource(TestData.RandomRows(200, 8, 1), 200, 8);
         List<string> info = [], warnings = [];
         Assert.Equal(200, AutoencoderTraining.Run(rows, Settings(info, warnings)).Summary.TrainingRows);
-        Assert.Equal(["Training a 8-4-8 autoencoder with L-BFGS on 200 rows."], info);
+        Assert.Equal(["Training an 8-4-8 autoencoder with L-BFGS on 200 rows."], info);
         info.Clear();
         var sampled = AutoencoderTraining.Run(rows, Settings(info, warnings, maximumRows: 50));
         Assert.Equal(50, sampled.Summary.TrainingRows);
-        Assert.Equal(["Training a 8-4-8 autoencoder with L-BFGS on a random sample of 50 of 200 rows (MaximumRows)."], info);
+        Assert.Equal(["Training an 8-4-8 autoencoder with L-BFGS on a random sample of 50 of 200 rows (MaximumRows)."], info);
         Assert.Empty(warnings);
         Assert.Equal(sampled.Parameters.Theta, AutoencoderTraining.Run(rows, Settings([], [], maximumRows: 50)).Parameters.Theta);
     }
@@ -52,7 +52,7 @@ public class AutoencoderTrainingTests
         var rows = new Described(new ArrayRowSource(TestData.RandomRows(40, 8, 1), 40, 8), "column 'Pixels'");
         List<string> info = [], warnings = [];
         AutoencoderTraining.Run(rows, Settings(info, warnings, OptimizerKind.Adam));
-        Assert.Equal(["Training a 8-4-8 autoencoder with Adam, streaming column 'Pixels'."], info);
+        Assert.Equal(["Training an 8-4-8 autoencoder with Adam, streaming column 'Pixels'."], info);
     }
 
     // Adam said nothing: only L-BFGS, which holds its rows, looked at their range.
@@ -406,7 +406,7 @@ public class AutoencoderTrainingTests
         IRowSource source = sparse ? new SaidSparse(stream) : stream;
         var settings = new TrainerSettings { HiddenCount = 1000, LbfgsMemory = 10_000_000, MaxIterations = 10_000_000, Threads = 1 };
         var e = Assert.Throws<InsufficientMemoryException>(() => AutoencoderTraining.Run(source, settings));
-        Assert.StartsWith("Training a 8-1000-8 autoencoder with L-BFGS on the 4096 rows read so far needs about ", e.Message);
+        Assert.StartsWith("Training an 8-1000-8 autoencoder with L-BFGS on the 4096 rows read so far needs about ", e.Message);
         Assert.Contains("keep fewer correction pairs (LbfgsMemory, now 10000000)", e.Message);
         // It advised fewer rows, not the option that takes fewer: MaximumRows.
         Assert.Contains("; set MaximumRows to train on a random sample of the rows, use fewer hidden units,", e.Message);
@@ -501,7 +501,7 @@ public class AutoencoderTrainingTests
         List<string> info = [];
         var result = AutoencoderTraining.Run(rows, Settings(info, [], maximumRows: long.MaxValue));
         Assert.Equal(300, result.Summary.TrainingRows);
-        Assert.Equal(["Training a 8-4-8 autoencoder with L-BFGS on 300 rows."], info);
+        Assert.Equal(["Training an 8-4-8 autoencoder with L-BFGS on 300 rows."], info);
     }
 
     // It named the sample's range as the column's: [-1, 0.8998] of a column that holds 5.

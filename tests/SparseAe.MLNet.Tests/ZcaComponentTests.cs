@@ -116,7 +116,7 @@ public class ZcaComponentTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Transforms.ZcaWhitening("W", "Features").Fit(_ml.Data.LoadFromEnumerable(Rows())));
         Assert.Equal(0, read);
         Assert.Equal("input", e.ParamName);
-        Assert.Equal("Input column 'Features' holds vectors of 8193 values: ZCA of 8193-vectors needs a 8193x8193 covariance; " +
+        Assert.Equal("Input column 'Features' holds vectors of 8193 values: ZCA of 8193-vectors needs an 8193x8193 covariance; " +
             "at most 8192 features are supported. (Parameter 'input')\nActual value was 8193.", e.Message.ReplaceLineEndings("\n"));
     }
 

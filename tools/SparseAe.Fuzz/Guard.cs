@@ -45,10 +45,10 @@ public static class Guard
         var broken = new List<string>();
         if (greedy)
             broken.Add($"Allocation limit exceeded: target '{target.Name}' allocated {first.AllocatedBytes} and then {second.AllocatedBytes} bytes " +
-                       $"on a {input.Length}-byte input (limit 4 x {input.Length} + {AllocationSlack} = {second.AllocationLimit} bytes).");
+                       $"on {English.Article(input.Length)} {input.Length}-byte input (limit 4 x {input.Length} + {AllocationSlack} = {second.AllocationLimit} bytes).");
         if (slow)
             broken.Add($"Time limit exceeded: target '{target.Name}' took {first.Elapsed.TotalMilliseconds:0} ms and then {second.Elapsed.TotalMilliseconds:0} ms " +
-                       $"on a {input.Length}-byte input (limit {TimeLimit.TotalMilliseconds:0} ms).");
+                       $"on {English.Article(input.Length)} {input.Length}-byte input (limit {TimeLimit.TotalMilliseconds:0} ms).");
         broken.Add($"Runs: {first.Elapsed.TotalMilliseconds:0} ms / {first.AllocatedBytes} B, then {second.Elapsed.TotalMilliseconds:0} ms / {second.AllocatedBytes} B; result: {second.Result}");
         throw new FuzzLimitExceededException(string.Join(" ", broken));
     }

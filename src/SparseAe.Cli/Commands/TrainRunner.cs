@@ -109,7 +109,7 @@ internal static class TrainRunner
         if (OptimizerOf(options) != OptimizerKind.Lbfgs || rows <= most) return;
         // Fewer hidden units raise the limit only while the hidden layer (padded) is wider than a row of V.
         bool hiddenDecides = SparseAe.Training.FullBatchTrainer.MaxRows(visibleCount, 1) > most;
-        throw new UsageException($"L-BFGS holds every training row in memory, at most {most} rows of a {visibleCount}-{options.HiddenCount}-{visibleCount} autoencoder, " +
+        throw new UsageException($"L-BFGS holds every training row in memory, at most {most} rows of {English.Article(visibleCount)} {visibleCount}-{options.HiddenCount}-{visibleCount} autoencoder, " +
             $"but there are {rows} ({(data.Csv is not null ? $"the rows of --csv '{data.Csv}'" : "--patches")}); " +
             $"give fewer rows{(hiddenDecides ? " or fewer hidden units (--hidden)" : "")}, or --optimizer adam, which streams every row.");
     }
@@ -139,7 +139,7 @@ internal static class TrainRunner
         int v = prepared.Dimension, h = options.HiddenCount;
         var settings = options.ToTrainerSettings(options.Seed ?? Defaults.Seed, null, null);
         SparseAe.Training.MemoryBudget.Ensure(SparseAe.Training.MemoryBudget.FullBatchBytes(v, h, prepared.Count, settings) + 4L * prepared.Count * v,
-            $"Training a {v}-{h}-{v} autoencoder with L-BFGS on {prepared.Count} rows",
+            $"Training {English.Article(v)} {v}-{h}-{v} autoencoder with L-BFGS on {prepared.Count} rows",
             $"{FewerRows(prepared, data)} or fewer hidden units (--hidden, now {h}), or --optimizer adam, which streams the rows");
     }
 
@@ -159,7 +159,7 @@ internal static class TrainRunner
         long bytes = SparseAe.Training.MemoryBudget.MiniBatchBytes(v, h, settings, prepared.Count);
         // Above ShufflePoolRows the pool holds that many of the rows, still the bulk: fewer rows lower it (and the rows held).
         bool poolIsTheBulk = 4.0 * poolRows * v * 2 >= bytes;
-        SparseAe.Training.MemoryBudget.Ensure(bytes, $"Training a {v}-{h}-{v} autoencoder with Adam in batches of {batchRows}",
+        SparseAe.Training.MemoryBudget.Ensure(bytes, $"Training {English.Article(v)} {v}-{h}-{v} autoencoder with Adam in batches of {batchRows}",
             poolIsTheBulk ? $"{FewerRows(prepared, data)}: Adam's shuffle pool holds {(poolRows == prepared.Count ? "them all" : $"{poolRows} of them")}"
                 : $"use fewer hidden units (--hidden, now {h}) or a smaller --batch-size (now {options.BatchSize})");
     }
@@ -208,7 +208,7 @@ internal static class TrainRunner
         // process may use, which taskset or a container lowers: said, so that a run can be repeated elsewhere.
         int threads = SparseAe.Defaults.ResolveThreads(options.Threads);
         string threadsSaid = $"{threads} thread{(threads == 1 ? "" : "s")}";
-        output.WriteLine($"training a {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description} " +
+        output.WriteLine($"training {English.Article(prepared.Dimension)} {prepared.Dimension}-{options.HiddenCount}-{prepared.Dimension} sparse autoencoder on {prepared.Description} " +
             $"(seed {options.Seed}, {(options.Threads == 0 ? $"--threads 0: {threadsSaid}, the logical processors this process may use" : threadsSaid)})");
 
         var view = ml.Data.LoadFromRowSource(new ArrayRowSource(prepared.Rows, prepared.Count, prepared.Dimension), "Features", prepared.Count);

@@ -254,9 +254,9 @@ internal static class TrainingData
             // The file read (its array held as its class), then the float copy and the images did not fit beside it:
             // it was "internal error: OutOfMemoryException", exit 1.
             throw new UsageException(string.Format(CultureInfo.InvariantCulture,
-                "Variable '{0}' in '{1}' is a {2} {3} array: its {4} values take {5:0.00} GB more, as floats and again as images, " +
+                "Variable '{0}' in '{1}' is {6} {2} {3} array: its {4} values take {5:0.00} GB more, as floats and again as images, " +
                 "than this process can allocate; use a file with fewer or smaller images.",
-                variable, path, string.Join('x', dims), v.Class.ToMatlabName(), v.ElementCount, 8.0 * v.ElementCount / 1e9), e);
+                variable, path, string.Join('x', dims), v.Class.ToMatlabName(), v.ElementCount, 8.0 * v.ElementCount / 1e9, English.Article(dims[0])), e);
         }
     }
 

@@ -68,7 +68,7 @@ public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int Pa
             throw new ArgumentOutOfRangeException(nameof(ImageWidth), ImageWidth, $"ImageWidth must lie in 1..{MaxSide}, but is {ImageWidth}.");
         if (PatchSize < 1 || PatchSize > Math.Min(ImageHeight, ImageWidth))
             throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize,
-                $"PatchSize must lie in 1..{Math.Min(ImageHeight, ImageWidth)} for a {ImageHeight}x{ImageWidth} image, but is {PatchSize}.");
+                $"PatchSize must lie in 1..{Math.Min(ImageHeight, ImageWidth)} for {English.Article(ImageHeight)} {ImageHeight}x{ImageWidth} image, but is {PatchSize}.");
         if (Stride < 1 || Stride > MaxSide)
             throw new ArgumentOutOfRangeException(nameof(Stride), Stride, $"Stride must lie in 1..{MaxSide}, but is {Stride}.");
         if (PoolSize < 0 || PoolSize > MaxSide)

@@ -94,7 +94,7 @@ internal static class PatchSampling
         ArgumentNullException.ThrowIfNull(images);
         if (destination.Length != patchSize * patchSize)
             throw new ArgumentException(
-                $"destination must hold patchSize^2 = {patchSize * patchSize} floats (a {patchSize}x{patchSize} patch), but holds {destination.Length}.", nameof(destination));
+                $"destination must hold patchSize^2 = {patchSize * patchSize} floats ({English.Article(patchSize)} {patchSize}x{patchSize} patch), but holds {destination.Length}.", nameof(destination));
         int index = random.Next(images.Count);
         var image = images[index];
         int height = image.Height, width = image.Width;

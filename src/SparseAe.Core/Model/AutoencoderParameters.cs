@@ -90,7 +90,7 @@ public sealed class AutoencoderParameters
         long n = 2L * hiddenCount * visibleCount + hiddenCount + visibleCount + (hasThresholds ? hiddenCount : 0);
         if (n > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(hiddenCount),
-                $"A {visibleCount}-{hiddenCount}-{visibleCount} autoencoder needs {n} parameters, more than one array can hold ({Array.MaxLength}).");
+                $"{English.CapitalArticle(visibleCount)} {visibleCount}-{hiddenCount}-{visibleCount} autoencoder needs {n} parameters, more than one array can hold ({Array.MaxLength}).");
         return (int)n;
     }
 

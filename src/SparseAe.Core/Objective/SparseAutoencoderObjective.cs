@@ -119,7 +119,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         int hp = RowMatrixKernels.PaddedWidth(hiddenCount);
         bool hidden = hp >= visibleCount;
         throw new ArgumentOutOfRangeException(hidden ? nameof(hiddenCount) : nameof(visibleCount), hidden ? hiddenCount : visibleCount,
-            $"A {visibleCount}-{hiddenCount}-{visibleCount} autoencoder is too wide to train: it works on blocks of {BlockRows} rows of its " +
+            $"{English.CapitalArticle(visibleCount)} {visibleCount}-{hiddenCount}-{visibleCount} autoencoder is too wide to train: it works on blocks of {BlockRows} rows of its " +
             $"{(hidden ? $"{hp} hidden units (padded to whole vectors)" : $"{visibleCount} inputs")}, more values than one array can hold " +
             $"({Array.MaxLength}); it takes at most {WidestBlockRow} inputs and {WidestHidden} hidden units.");
     }

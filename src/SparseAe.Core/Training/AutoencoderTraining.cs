@@ -32,7 +32,7 @@ public static class AutoencoderTraining
         settings.Validate();
         int v = rows.VectorSize, h = settings.HiddenCount;
         Objective.SparseAutoencoderObjective.CheckSizes(v, h, settings.Objective.HasThresholds);
-        string network = $"a {v}-{h}-{v} autoencoder";
+        string network = $"{English.Article(v)} {v}-{h}-{v} autoencoder";
         string what = RowReading.Named(rows);
         // The most rows one evaluation takes (its activations are single arrays): Adam's mini-batch, or every row L-BFGS holds.
         long limit = Objective.SparseAutoencoderObjective.MaxRows(v, h);

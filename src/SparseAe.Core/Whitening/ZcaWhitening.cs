@@ -180,7 +180,7 @@ public sealed class ZcaWhitening
     /// Fit checks it; callers that know V before reading any row (the ZCA estimator) check it first too.
     /// </summary>
     internal static void EnsureMemory(int dimension) => Training.MemoryBudget.Ensure(64L * dimension * dimension,
-        $"ZCA of {dimension}-vectors (a {dimension}x{dimension} covariance and its eigendecomposition, in double)", "whiten vectors of fewer values");
+        $"ZCA of {dimension}-vectors ({English.Article(dimension)} {dimension}x{dimension} covariance and its eigendecomposition, in double)", "whiten vectors of fewer values");
 
     /// <summary>
     /// <see cref="EnsureMemory(int)"/> with the <paramref name="rows"/> a caller reads whole for the fit, 4 V bytes each
@@ -191,7 +191,7 @@ public sealed class ZcaWhitening
     /// </summary>
     internal static void EnsureMemory(int dimension, long rows, bool readSoFar, string advice) => Training.MemoryBudget.Ensure(
         64L * dimension * dimension + 4L * rows * dimension,
-        $"ZCA of {Training.MemoryBudget.Counted(rows, $"rows of {dimension} values", readSoFar)} (the rows in one array, and a {dimension}x{dimension} covariance and its eigendecomposition, in double)",
+        $"ZCA of {Training.MemoryBudget.Counted(rows, $"rows of {dimension} values", readSoFar)} (the rows in one array, and {English.Article(dimension)} {dimension}x{dimension} covariance and its eigendecomposition, in double)",
         advice);
 
     /// <summary>
@@ -199,7 +199,7 @@ public sealed class ZcaWhitening
     /// know the size before reading any row (the ZCA estimator, from its column's schema).
     /// </summary>
     internal static string TooWide(int dimension)
-        => $"ZCA of {dimension}-vectors needs a {dimension}x{dimension} covariance; at most {MaxDimension} features are supported.";
+        => $"ZCA of {dimension}-vectors needs {English.Article(dimension)} {dimension}x{dimension} covariance; at most {MaxDimension} features are supported.";
 
     /// <summary>
     /// Whitens <paramref name="rows"/> row vectors at once: Y = (X - 1 mu^T) W, one matrix product

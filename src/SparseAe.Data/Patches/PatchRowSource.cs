@@ -99,7 +99,7 @@ public sealed class PatchRowSource : IRowSource
             if (_next >= source.Count) return false;
             if (destination.Length < source.VectorSize)
                 throw new ArgumentException(
-                    $"destination must hold VectorSize = {source.VectorSize} floats (a {source.PatchSize}x{source.PatchSize} patch), but holds {destination.Length}.",
+                    $"destination must hold VectorSize = {source.VectorSize} floats ({English.Article(source.PatchSize)} {source.PatchSize}x{source.PatchSize} patch), but holds {destination.Length}.",
                     nameof(destination));
             var patch = destination[..source.VectorSize];
             PatchSampling.SampleOne(_random, source._images, source.PatchSize, patch);

@@ -144,7 +144,7 @@ internal static class ModelPersistence
         long remaining = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
         if (length < 1 || length > remaining)
             throw new InvalidDataException(
-                $"The {what} entry of the model is damaged or truncated: it declares a {length}-byte block but {(stream.CanSeek ? remaining.ToString() : "an unknown number of")} bytes remain.");
+                $"The {what} entry of the model is damaged or truncated: it declares {English.Article(length)} {length}-byte block but {(stream.CanSeek ? remaining.ToString() : "an unknown number of")} bytes remain.");
         var block = new MemoryStream(ctx.Reader.ReadBytes(length), writable: false);
         T loaded;
         try
@@ -158,7 +158,7 @@ internal static class ModelPersistence
         // A count above the block but within the entry (ML.NET's strings follow it) left the reader past the model's end,
         // and ML.NET's end-of-model check then failed with .NET's bare "One of the identified items was in an invalid format."
         if (block.Position != length)
-            throw new InvalidDataException($"The {what} entry of the model is damaged: it declares a {length}-byte block, but its block ends after {block.Position} bytes.");
+            throw new InvalidDataException($"The {what} entry of the model is damaged: it declares {English.Article(length)} {length}-byte block, but its block ends after {block.Position} bytes.");
         return loaded;
     }
 

@@ -42,7 +42,7 @@ internal sealed record Hdf5Attribute(string Name, Hdf5Datatype Type, Hdf5Dataspa
     {
         if (Type.Class != Hdf5TypeClass.String || Space.ElementCount != 1)
             throw new InvalidDataException(
-                $"HDF5 attribute '{Name}' of {owner} is a {Type} with {Space.ElementCount} elements; MATLAB writes it as one fixed-length string.");
+                $"HDF5 attribute '{Name}' of {owner} is {English.Article(Type.Size)} {Type} with {Space.ElementCount} elements; MATLAB writes it as one fixed-length string.");
         var bytes = Data.Fork().Rest;
         int end = bytes.IndexOf((byte)0);
         return Encoding.ASCII.GetString(end >= 0 ? bytes[..end] : bytes).TrimEnd(' ');
@@ -53,7 +53,7 @@ internal sealed record Hdf5Attribute(string Name, Hdf5Datatype Type, Hdf5Dataspa
     {
         if (Type.Class != Hdf5TypeClass.FixedPoint || !Type.IsFullWidthNumber || Space.ElementCount != 1)
             throw new InvalidDataException(
-                $"HDF5 attribute '{Name}' of {owner} is a {Type} with {Space.ElementCount} elements; MATLAB writes it as one integer.");
+                $"HDF5 attribute '{Name}' of {owner} is {English.Article(Type.Size)} {Type} with {Space.ElementCount} elements; MATLAB writes it as one integer.");
         var bytes = Data.Fork().Rest.ToArray();
         if (Type.IsBigEndian) Array.Reverse(bytes);
         ulong value = 0;

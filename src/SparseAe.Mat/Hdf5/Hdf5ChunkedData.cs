@@ -98,7 +98,7 @@ internal sealed class Hdf5ChunkedData
             long most = inflates ? size * ZlibInflater.MaxDeflateRatio : size - (fletcher >= 0 && (mask & (1u << fletcher)) == 0 ? 4L : 0L);
             if (most < chunkBytes)
                 throw new InvalidDataException(
-                    $"HDF5 B-tree node of {what}: a chunk stores {size} bytes{(inflates ? " of deflated data" : "")}, which cannot hold a {chunkBytes}-byte chunk (at byte offset {keyOffset}).");
+                    $"HDF5 B-tree node of {what}: a chunk stores {size} bytes{(inflates ? " of deflated data" : "")}, which cannot hold {English.Article(chunkBytes)} {chunkBytes}-byte chunk (at byte offset {keyOffset}).");
             source.ClaimChunk(address, () => $"HDF5 B-tree node of {what}: the chunk whose key is at byte offset {keyOffset}");
             indices.Add(index);
             chunks.Add(new Chunk(size, mask, address));

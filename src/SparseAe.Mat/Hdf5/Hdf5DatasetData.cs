@@ -23,7 +23,7 @@ internal static class Hdf5DatasetData
         long limit = layout.Class == Hdf5LayoutClass.Chunked ? source.FileLength * ZlibInflater.MaxDeflateRatio : source.FileLength;
         if (total > (ulong)limit)
             throw new InvalidDataException(
-                $"HDF5 {what} claims {count} elements of {type.Size} bytes, but a {source.FileLength}-byte file can hold at most {limit} bytes of it.");
+                $"HDF5 {what} claims {count} elements of {type.Size} bytes, but {English.Article(source.FileLength)} {source.FileLength}-byte file can hold at most {limit} bytes of it.");
         // A file that holds the data, but more of it than one array (7.3 is the format MATLAB needs for variables over 2 GB).
         if (total > (ulong)Array.MaxLength)
             throw new NotSupportedException(

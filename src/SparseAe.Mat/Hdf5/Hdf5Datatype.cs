@@ -60,7 +60,7 @@ internal sealed record Hdf5Datatype(Hdf5TypeClass Class, int Size, bool IsSigned
     {
         if ((Class is Hdf5TypeClass.FixedPoint or Hdf5TypeClass.FloatingPoint) && IsFullWidthNumber) return;
         throw new InvalidDataException(
-            $"HDF5 {what} has a {Size}-byte {Class} type{(Class is Hdf5TypeClass.FixedPoint or Hdf5TypeClass.FloatingPoint ? " with an unusual bit layout" : "")}, " +
+            $"HDF5 {what} has {English.Article(Size)} {Size}-byte {Class} type{(Class is Hdf5TypeClass.FixedPoint or Hdf5TypeClass.FloatingPoint ? " with an unusual bit layout" : "")}, " +
             "but MATLAB numeric data is 1-, 2-, 4- or 8-byte integers or IEEE 4- or 8-byte floats.");
     }
 
