@@ -262,9 +262,28 @@ public class SaveRefusalTests
         Assert.StartsWith($"The matrix entry at (1, 1) is {float.PositiveInfinity}; every value must be finite.", e.Message);
         // In a block of V = 3 the mean starts at payload offset 20 and the matrix at 32.
         var block = WithInt(FormatSamples.Bytes(FormatSamples.Zca(3)), 20 + 2 * 4, BitConverter.SingleToInt32Bits(float.NaN));
-        Assert.Contains($"The mean at offset 44 is {float.NaN}; it must be finite.", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(block))).Message);
-        block = WithInt(FormatSamples.Bytes(FormatSamples.Zca(3)), 32 + 4 * 4, BitConverter.SingleToInt32Bits(float.PositiveInfinity));
-        Assert.Contains($"The matrix entry at offset 64 is {float.PositiveInfinity}; it must be finite.", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(block))).Message);
+        Assert.Contains($"The mean at index 2 at offset 44 is {float.NaN}; it must be finite.", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(block))).Message);
+        // Entry (1, 2), not (2, 1): W is stored row-major, as FromParts names it.
+        block = WithInt(FormatSamples.Bytes(FormatSamples.Zca(3)), 32 + 5 * 4, BitConverter.SingleToInt32Bits(float.PositiveInfinity));
+        Assert.Contains($"The matrix entry at (1, 2) at offset 68 is {float.PositiveInfinity}; it must be finite.", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(block))).Message);
+    }
+
+    // ---- The token vocabulary (TokenVocabularyFormat) ----
+
+    // The sample's idf follows "cl100k_base" (4 + 11 bytes), weighting, normalize, the document count and
+    // three ids: payload offset 47.
+    [Fact]
+    public void A_vocabulary_with_a_NaN_or_small_idf_is_refused_by_its_index_when_written_and_read()
+    {
+        foreach (float bad in new[] { float.NaN, 0.5f })
+        {
+            var v = FormatSamples.TokenVocabulary();
+            Refused(s => TokenVocabularyFormat.Write(s, v with { Idf = [1.5f, bad, 2f] }),
+                $"The idf at index 1 is {bad}; it must be finite and at least 1. The SparseAe token vocabulary is not saved: its reader would refuse it.");
+            var block = WithInt(FormatSamples.Bytes(v), 47 + 4, BitConverter.SingleToInt32Bits(bad));
+            var read = Assert.Throws<InvalidDataException>(() => TokenVocabularyFormat.Read(new MemoryStream(block))).Message;
+            Assert.Contains($"The idf at index 1 at offset 67 is {bad}", read);
+        }
     }
 
     [Fact]

@@ -76,8 +76,8 @@ public static class TokenVocabularyFormat
         {
             if (idf.Length != v.TokenIds.Length) throw w.Refusal("idf", $"has {idf.Length} values; it must have one per token id ({v.TokenIds.Length})");
             for (int i = 0; i < idf.Length; i++)
-                if (IdfProblem(idf[i]) is { } problem) throw w.Refusal($"idf at index {i}", problem);
-            w.Floats("idf", idf);
+                if (IdfProblem(idf[i]) is { } problem) throw w.Refusal(IdfName(i), problem);
+            w.Floats("idf", idf, i => IdfName(i));
         }
         ModelFormat.WriteNames(w, v.ColumnNames);
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
@@ -112,9 +112,9 @@ public static class TokenVocabularyFormat
         if (weighting == TokenWeighting.LogTfIdf)
         {
             long offset = r.Offset;
-            idf = r.Floats(count, "idf");
+            idf = r.Floats(count, "idf", IdfName);
             for (int i = 0; i < count; i++)
-                if (IdfProblem(idf[i]) is { } problem) throw PayloadReader.Invalid($"idf at index {i}", offset + 4L * i, problem);
+                if (IdfProblem(idf[i]) is { } problem) throw PayloadReader.Invalid(IdfName(i), offset + 4L * i, problem);
         }
         var names = ModelFormat.ReadNames(ref r);
         r.End();
@@ -132,6 +132,10 @@ public static class TokenVocabularyFormat
             ? $"is {id}, a duplicate of the id at index {i - 1}; each id must appear once"
             : $"is {id}, below the id {ids[i - 1]} at index {i - 1}; the ids must be strictly ascending";
     }
+
+    // Slot i's idf in messages, by the writer and the reader alike (a NaN, which the reader's float check
+    // meets first, as well as a value below 1).
+    private static string IdfName(long i) => $"idf at index {i}";
 
     // ln((1 + N) / (1 + df)) + 1 with df <= N is at least 1.
     private static string? IdfProblem(float idf) => idf >= 1 && float.IsFinite(idf) ? null : $"is {idf}; it must be finite and at least 1";

@@ -47,8 +47,8 @@ public static class ZcaFormat
         w.Int(V, z.Dimension);
         w.Double(Epsilon, z.Epsilon);
         w.Long(TrainingRows, zca.TrainingRows);
-        w.Floats("mean", z.Mean);
-        w.Floats("matrix entry", z.Matrix);
+        w.Floats("mean", z.Mean, i => ZcaWhitening.MeanName(i));
+        w.Floats("matrix entry", z.Matrix, k => ZcaWhitening.MatrixEntryName(z.Dimension, k));
         ModelFormat.WriteNames(w, zca.ColumnNames);
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
     }
@@ -68,8 +68,8 @@ public static class ZcaFormat
         int d = r.Int(V);
         double epsilon = r.Double(Epsilon);
         long rows = r.Long(TrainingRows);
-        var mean = r.Floats(d, "mean");
-        var matrix = r.Floats((long)d * d, "matrix entry");
+        var mean = r.Floats(d, "mean", ZcaWhitening.MeanName);
+        var matrix = r.Floats((long)d * d, "matrix entry", k => ZcaWhitening.MatrixEntryName(d, k));
         var names = ModelFormat.ReadNames(ref r);
         r.End();
         return new SavedZca(ZcaWhitening.FromParts(d, epsilon, mean, matrix), rows, names);

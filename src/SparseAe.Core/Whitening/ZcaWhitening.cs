@@ -149,11 +149,20 @@ public sealed class ZcaWhitening
             throw new ArgumentException($"A ZCA of size {dimension} needs {(long)dimension * dimension} matrix entries, but has {matrix.Length}.", nameof(matrix));
         // A NaN here would whiten every patch to NaN without a word; Fit never makes one.
         if (VectorKernels.IndexOfNonFinite(mean) is var m and >= 0)
-            throw new ArgumentException($"The mean at index {m} is {mean[m]}; every value must be finite.", nameof(mean));
+            throw new ArgumentException($"The {MeanName(m)} is {mean[m]}; every value must be finite.", nameof(mean));
         if (VectorKernels.IndexOfNonFinite(matrix) is var k and >= 0)
-            throw new ArgumentException($"The matrix entry at ({k / dimension}, {k % dimension}) is {matrix[k]}; every value must be finite.", nameof(matrix));
+            throw new ArgumentException($"The {MatrixEntryName(dimension, k)} is {matrix[k]}; every value must be finite.", nameof(matrix));
         return new ZcaWhitening(dimension, epsilon, (float[])mean.Clone(), (float[])matrix.Clone());
     }
+
+    /// <summary>mu's element <paramref name="index"/> in messages, "mean at index i": FromParts and the saved block's writer and reader alike.</summary>
+    internal static string MeanName(long index) => $"mean at index {index}";
+
+    /// <summary>
+    /// W's element <paramref name="index"/> of the row-major (V,V) storage in messages, "matrix entry at (row, column)":
+    /// FromParts and the saved block's writer and reader alike.
+    /// </summary>
+    internal static string MatrixEntryName(int dimension, long index) => $"matrix entry at ({index / dimension}, {index % dimension})";
 
     // The rules Fit and FromParts share.
     private static void CheckSizeAndEpsilon(int dimension, double epsilon)
