@@ -210,7 +210,7 @@ internal static class MiniBatchTrainer
         bool atStart = false, Func<string?>? cause = null)
     {
         string? what = !cost.IsFinite ? $"The cost became {cost.Total}"
-            : VectorKernels.IndexOfNonFinite(gradient, objective.Pool) is var i and >= 0 ? $"The gradient became {gradient[i]} at parameter {i} (the cost {cost.Total:G6})"
+            : VectorKernels.IndexOfNonFinite(gradient, objective.Pool) is var i and >= 0 ? $"The gradient of {AutoencoderParameters.ParameterName(objective.VisibleCount, objective.HiddenCount, i)} became {gradient[i]} (the cost {cost.Total:G6})"
             : null;
         if (what is null) return;
         if (cause?.Invoke() is { } row)
@@ -231,7 +231,7 @@ internal static class MiniBatchTrainer
     private static void ThrowIfMomentOverflowed(SparseAutoencoderObjective objective, Adam adam, float[] gradient, TrainerSettings settings, string where)
     {
         if (!adam.MomentOverflowed || adam.IndexOfInfiniteMoment(objective.Pool) is not (var i and >= 0)) return;
-        string what = $"The gradient became {gradient[i]:G4} at parameter {i} {where}, beyond {Math.Sqrt(float.MaxValue):G3}: its square, Adam's second moment, " +
+        string what = $"The gradient of {AutoencoderParameters.ParameterName(objective.VisibleCount, objective.HiddenCount, i)} became {gradient[i]:G4} {where}, beyond {Math.Sqrt(float.MaxValue):G3}: its square, Adam's second moment, " +
             "passes float and would stop the parameter for the rest of the run";
         string penalties = $"{RowReading.PenaltyWeights(settings.Objective)}, or the inputs' scale (the gradient grows with each)";
         if (adam.Steps > 1) throw Stopped(what, settings, $", or lower {penalties}");
