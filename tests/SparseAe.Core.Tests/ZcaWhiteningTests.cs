@@ -88,7 +88,7 @@ public class ZcaWhiteningTests
         x[4] = float.NaN;
         Assert.Contains("Row 1", Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(x, 10, 3, 0.1)).Message);
         var constant = new float[30];
-        Assert.Contains("singular", Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(constant, 10, 3, 0)).Message);
+        Assert.Contains("singular", Assert.Throws<SingularCovarianceException>(() => ZcaWhitening.Fit(constant, 10, 3, 0)).Message);
     }
 
     [Fact]
@@ -137,9 +137,13 @@ public class ZcaWhiteningTests
                 row[d - 1] = row[0] + row[1];
             }
         }
-        var e = Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(x, rows, d, 0));
+        // Its own type (an ArgumentException), so that a caller adding advice (the convolutional featurizer) need not
+        // match the text; a caller that knows what the rows are names them, in the same words otherwise.
+        var e = Assert.Throws<SingularCovarianceException>(() => ZcaWhitening.Fit(x, rows, d, 0));
         Assert.Equal("epsilon", e.ParamName);
         Assert.StartsWith("The covariance is singular (an eigenvalue is 0", e.Message);
+        var named = Assert.Throws<SingularCovarianceException>(() => ZcaWhitening.Fit(x, rows, d, 0, null, "the sample of 9 patches", "ZcaEpsilon"));
+        Assert.Equal(e.Message.Replace("The covariance is singular", "The covariance of the sample of 9 patches is singular").Replace("Epsilon > 0", "ZcaEpsilon > 0"), named.Message);
 
         // The same rows, each column scaled from 1 to 1e-3 (variances 1 to 1e-6), made full rank again.
         for (int r = 0; r < rows; r++)

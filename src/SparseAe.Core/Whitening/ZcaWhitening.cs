@@ -57,6 +57,18 @@ public sealed class ZcaWhitening
     /// (OperationCanceledException: ML.NET's CheckAlive, a token's ThrowIfCancellationRequested).
     /// </summary>
     public static ZcaWhitening Fit(ReadOnlySpan<float> x, int rows, int dimension, double epsilon, Action? checkCancellation)
+        => Fit(x, rows, dimension, epsilon, checkCancellation, null, nameof(Epsilon));
+
+    /// <summary>
+    /// <see cref="Fit(ReadOnlySpan{float}, int, int, double, Action?)"/> for a caller that knows what the rows are:
+    /// <paramref name="rowsName"/> (e.g. "the sample of 200 patches of column 'Pixels'") names them in the refusal
+    /// of a singular covariance, "The covariance of {rowsName} is singular ..."; null keeps "The covariance is
+    /// singular ...". That refusal is a <see cref="SingularCovarianceException"/>, so that the caller can add its
+    /// own advice without matching the text. <paramref name="epsilonName"/> is what the caller's user calls Epsilon
+    /// (the featurizer's ZcaEpsilon), said in the refusals that advise it, so that renaming the text afterwards
+    /// cannot touch the rows' name.
+    /// </summary>
+    internal static ZcaWhitening Fit(ReadOnlySpan<float> x, int rows, int dimension, double epsilon, Action? checkCancellation, string? rowsName, string epsilonName)
     {
         checkCancellation?.Invoke();
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"ZCA needs at least 1 row, but got {rows}.");
@@ -105,7 +117,7 @@ public sealed class ZcaWhitening
             throw new ArgumentException(
                 $"The covariance of these rows underflows float: they differ from their means by at most {deviation:G3}, whose square is below float's smallest normal value " +
                 $"({FloatLimits.SmallestNormal:G3}), so their products lose their precision; scale them (to magnitudes above about 1e-18) before ZCA, " +
-                $"or raise Epsilon to at least {FloatLimits.SmallestNormal:G3}, which outweighs what is lost (it is {epsilon:R}).", nameof(x));
+                $"or raise {epsilonName} to at least {FloatLimits.SmallestNormal:G3}, which outweighs what is lost (it is {epsilon:R}).", nameof(x));
         var cov = Matrix<double>.Build.Dense(d, d, (i, j) => sigma[i * d + j] / rows);
         var evd = cov.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
         checkCancellation?.Invoke();
@@ -116,9 +128,9 @@ public sealed class ZcaWhitening
         // such rows through, and W amplified rounding along the null direction 1e4-fold.
         double largest = evd.EigenValues.Max(e => e.Real), smallest = evd.EigenValues.Min(e => e.Real);
         if (epsilon == 0 && smallest <= SingularRatio * largest)
-            throw new ArgumentException(
-                $"The covariance is singular (an eigenvalue is 0, or at most {SingularRatio:G3} times the largest, float's precision: the smallest is {smallest:G3}, " +
-                $"the largest {largest:G3}); ZCA needs Epsilon > 0 for such data.", nameof(epsilon));
+            throw new SingularCovarianceException(
+                $"The covariance{(rowsName is null ? "" : $" of {rowsName}")} is singular (an eigenvalue is 0, or at most {SingularRatio:G3} times the largest, float's precision: the smallest is {smallest:G3}, " +
+                $"the largest {largest:G3}); ZCA needs {epsilonName} > 0 for such data.", nameof(epsilon));
         var scale = Vector<double>.Build.Dense(d, k => 1.0 / Math.Sqrt(Math.Max(evd.EigenValues[k].Real, 0) + epsilon));
         // U diag(scale) U^T as U's columns scaled, times U^T: a dense diagonal matrix cost a second V^3 product (a 1,024-wide
         // Fit of 4,096 rows took 3.9 s, now 3.35 s, on a Zen 3) and V^2 doubles more, for the same bits (its zeros add nothing).
@@ -129,8 +141,8 @@ public sealed class ZcaWhitening
         // An Epsilon too small for a zero eigenvalue (1e-300) gives 1/sqrt beyond float: an infinite matrix.
         if (VectorKernels.IndexOfNonFinite(wf) is var infinite and >= 0)
             throw new ArgumentException(
-                $"Epsilon {epsilon:R} is too small for these rows: the smallest eigenvalue is {evd.EigenValues.Min(e => e.Real):G3}, and the whitening matrix " +
-                $"holds {wf[infinite]} at ({infinite / d}, {infinite % d}); use a larger Epsilon (e.g. 1e-5 times the largest eigenvalue, {largest:G3}).", nameof(epsilon));
+                $"{epsilonName} {epsilon:R} is too small for these rows: the smallest eigenvalue is {evd.EigenValues.Min(e => e.Real):G3}, and the whitening matrix " +
+                $"holds {wf[infinite]} at ({infinite / d}, {infinite % d}); use a larger {epsilonName} (e.g. 1e-5 times the largest eigenvalue, {largest:G3}).", nameof(epsilon));
         return new ZcaWhitening(d, epsilon, mean, wf);
     }
 
@@ -243,3 +255,10 @@ public sealed class ZcaWhitening
         for (int i = 0; i < d; i++) y[i] = System.Numerics.Tensors.TensorPrimitives.Dot(_w.AsSpan(i * d, d), centred);
     }
 }
+
+/// <summary>
+/// The refusal of rows whose covariance is singular at Epsilon 0 (an <see cref="ArgumentException"/> of parameter
+/// "epsilon"): its own type so that a caller that knows why its rows are singular (the convolutional featurizer,
+/// after UFLDL's normalisation) can say so without matching the message's text.
+/// </summary>
+internal sealed class SingularCovarianceException(string message, string paramName) : ArgumentException(message, paramName);

@@ -110,26 +110,29 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         {
             try
             {
-                zca = ZcaWhitening.Fit(patches, o.PatchCount, length, epsilon, CheckAlive);
+                // Named, a singular covariance says which one ("The covariance is singular" left the user to guess), and
+                // the advice names the option the user sets ("ZCA needs Epsilon > 0": here it is ZcaEpsilon).
+                zca = ZcaWhitening.Fit(patches, o.PatchCount, length, epsilon, CheckAlive, PatchesName(withZca: false), nameof(o.ZcaEpsilon));
             }
-            catch (ArgumentException e) when (e.ParamName == "epsilon")
+            catch (SingularCovarianceException e)
             {
-                var renamed = ArgumentMessages.Renamed(e, "Epsilon", nameof(o.ZcaEpsilon));   // "ZCA needs Epsilon > 0": here it is ZcaEpsilon
-                const string singular = "The covariance is singular";
-                string text = ArgumentMessages.Text(renamed);
-                if (!text.StartsWith(singular, StringComparison.Ordinal)) throw renamed;
-                // Which covariance, and, after UFLDL's normalisation, why: every patch it does not clip sums to 0.5 P^2, so
-                // the images are rarely at fault ("for such data" alone sent the user to them).
-                text = $"The covariance of {PatchesName(withZca: false)} is singular{text[singular.Length..]}";
+                // After UFLDL's normalisation, why: every patch it does not clip sums to 0.5 P^2, so the images are
+                // rarely at fault ("for such data" alone sent the user to them).
+                string text = ArgumentMessages.Text(e);
                 if (o.Normalization == PatchNormalizationKind.Ufldl)
                     text += $" Normalization Ufldl maps every patch it does not clip to values that sum to 0.5 x {length}, so their covariance is singular " +
                         "unless clipping breaks that sum; use a ZcaEpsilon above 0 (UFLDL's is 0.1).";
                 throw new ArgumentException(text, nameof(o.ZcaEpsilon), e);
             }
+            catch (ArgumentException e) when (e.ParamName == "epsilon")
+            {
+                // Epsilon too small for the rows (its text names ZcaEpsilon already), or its own rule, which says Epsilon.
+                throw ArgumentMessages.Renamed(e, "Epsilon", nameof(o.ZcaEpsilon));
+            }
             catch (ArgumentException e) when (e.ParamName == "x")
             {
-                // The patches cannot be whitened ("or raise Epsilon to at least ..."): the images are at fault, and the option is ZcaEpsilon.
-                throw new ArgumentException(ArgumentMessages.Rename(ArgumentMessages.Text(e), "Epsilon", nameof(o.ZcaEpsilon)), "input", e);
+                // The patches cannot be whitened ("or raise ZcaEpsilon to at least ..."): the images are at fault.
+                throw new ArgumentException(ArgumentMessages.Text(e), "input", e);
             }
             new PatchPreprocessor(PatchNormalizationKind.None, 0, zca).Apply(patches, o.PatchCount, length);
         }

@@ -118,6 +118,28 @@ public class ConvolutionalFeaturizerEstimatorTests
             "so their covariance is singular unless clipping breaks that sum; use a ZcaEpsilon above 0 (UFLDL's is 0.1). (Parameter 'ZcaEpsilon')", e.Message);
     }
 
+    // ZCA names the patches in its own message, which then has Epsilon said as ZcaEpsilon: the column's name is not an option's.
+    [Theory]
+    [InlineData(SparseAe.Convolution.PatchNormalizationKind.Ufldl)]
+    [InlineData(SparseAe.Convolution.PatchNormalizationKind.None)]
+    public void A_singular_covariance_names_a_column_called_Epsilon_as_it_is(SparseAe.Convolution.PatchNormalizationKind normalization)
+    {
+        var ml = new MLContext(seed: 1);
+        // Random pixels (UFLDL's sum makes their patches singular) or images each of one grey (along one direction).
+        var rng = new Random(3);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(i => new Image { Pixels = Enumerable.Range(0, 784)
+            .Select(_ => normalization == SparseAe.Convolution.PatchNormalizationKind.Ufldl ? (float)rng.NextDouble() : 0.05f * (i + 1)).ToArray() }));
+        var copied = ml.Transforms.CopyColumns("Epsilon", "Pixels").Fit(images).Transform(images);
+        var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            InputColumnName = "Epsilon", ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, ZcaEpsilon = 0,
+            Normalization = normalization, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+        }).Fit(copied));
+        Assert.Equal("ZcaEpsilon", e.ParamName);
+        Assert.StartsWith("The covariance of the sample of 200 patches of column 'Epsilon'", e.Message);
+        Assert.Contains("ZCA needs ZcaEpsilon > 0 for such data.", e.Message);
+    }
+
     // Images of one grey each (a pixel column read wrongly as constants, say) give patches that are all flat. UFLDL's
     // normalisation refused them, "nothing to scale; check the images"; contrast normalisation made every patch zeros
     // and Fit trained an autoencoder on them without a word: a featurizer that learned nothing from the images.
