@@ -184,7 +184,8 @@ public class OnnxCommandTests
     // Two stacked autoencoders before the classifier: featurize of the zip asks which code (--output-column), so export-onnx
     // names none in the graph's metadata (sparseae.features), and the refusal of its two inputs took the graph, which
     // export-onnx had just written, for a foreign one: "or export it with sparseae export-onnx". Every graph export-onnx
-    // writes says so in its metadata (sparseae.exporter), and the advice keys on that.
+    // writes says so in its metadata (sparseae.exporter), and the advice keys on that. It then said only to featurize the zip,
+    // which asks which code: the graph lists the zip's codes (sparseae.codes), and the advice names them as featurize of the zip does.
     [Fact]
     public void A_graph_from_export_onnx_of_two_autoencoders_and_a_label_is_refused_without_sending_the_user_back_to_export_onnx()
     {
@@ -203,9 +204,13 @@ public class OnnxCommandTests
         Assert.StartsWith("wrote stacked.onnx: inputs Label, Features;", output);
         (code, _, error) = Cli.Run(dir, "featurize", "--model", "stacked.onnx", "--csv", "in.csv", "--out", "f.csv");
         Assert.Equal(2, code);
+        // The advice is whole: the zip holds two codes, so featurize of it asks which, and the refusal names them as that one does.
         Assert.Equal("error: featurize takes a graph with one input, but 'stacked.onnx' has 2: Label, Features; sparseae export-onnx declared " +
-            "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code.", error.TrimEnd());
+            "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code; " +
+            "it holds 2 sparse autoencoders or convolutional featurizers, whose codes are 'Code1' and 'Code2'; choose one with --output-column.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+        Assert.Equal("error: Model 'stacked.zip' holds 2 sparse autoencoders or convolutional featurizers, whose codes are 'Code1' and 'Code2'; choose one with --output-column.",
+            Cli.Run(dir, "featurize", "--model", "stacked.zip", "--csv", "in.csv", "--out", "f.csv").Err.TrimEnd());
         Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "stacked.zip", "--csv", "in.csv", "--out", "f.csv", "--output-column", "Code2").ExitCode);
         using var graph = OnnxGraphFile.Open(Path.Combine(dir, "stacked.onnx"));
         var metadata = graph.Session.ModelMetadata.CustomMetadataMap;

@@ -78,6 +78,10 @@ internal static class ExportOnnxCommand
         // featurize itself asks which (two autoencoders) or refuses (none). The entry changes no input or output.
         if (CodeOutput(model, modelPath) is { } code && graph.Outputs.Contains(code))
             bytes = OnnxGraphFile.WithMetadata(bytes, OnnxGraphFile.FeaturesKey, code);
+        // Of several, the codes featurize of the zip chooses from, so that the refusal of a graph that takes more than the
+        // CSV's column can say how to featurize the zip: without them it said only "featurize the model zip", which then asked which.
+        else if (ModelFiles.CodeNames(model) is { Length: > 1 } codes)
+            bytes = OnnxGraphFile.WithMetadata(bytes, OnnxGraphFile.CodesKey, System.Text.Json.JsonSerializer.Serialize(codes));
         // Every graph says who wrote it, features named or not, so that featurize's advice on a graph it refuses fits ours.
         bytes = OnnxGraphFile.WithMetadata(bytes, OnnxGraphFile.ExporterKey, OnnxGraphFile.ExporterName);
         CliFiles.Write("--out", outPath, () => AtomicFile.WriteBytes(outPath, bytes));

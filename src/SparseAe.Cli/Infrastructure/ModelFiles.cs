@@ -234,17 +234,12 @@ internal static class ModelFiles
     private static (ITransformer[] Transformers, int Index) FeatureTransformer(ITransformer model, string path, string? column)
     {
         var transformers = Flatten(model).ToArray();
-        var codes = transformers.Select((t, i) => (Index: i, Code: t switch
-        {
-            SparseAutoencoderTransformer ae => ae.OutputColumnName,
-            ConvolutionalFeaturizerTransformer conv => conv.OutputColumnName,
-            _ => null,
-        })).Where(c => c.Code is not null).ToArray();
+        var codes = Codes(transformers);
         // Said with what the model holds (a ZCA alone, token counts, ML.NET's transforms), which the message left to guess.
         if (codes.Length == 0)
             throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer; it holds " +
                 $"{(transformers.Length == 0 ? "no transform" : string.Join(", ", transformers.Select(t => t.GetType().Name.Split('`')[0])))}.");
-        string names = codes.Length == 1 ? $"'{codes[0].Code}'" : $"{string.Join(", ", codes[..^1].Select(c => $"'{c.Code}'"))} and '{codes[^1].Code}'";
+        string names = Names(codes.Select(c => c.Code).ToArray());
         if (column is not null)
         {
             // As the code's output is named in the model's ONNX graph ("Code.output") too, so one name serves both.
@@ -254,9 +249,32 @@ internal static class ModelFiles
             return (transformers, codes[named].Index);
         }
         if (codes.Length > 1)
-            throw new UsageException($"Model '{path}' holds {codes.Length} sparse autoencoders or convolutional featurizers, whose codes are {names}; choose one with --output-column.");
+            throw new UsageException($"Model '{path}' {ChooseCode(codes.Select(c => c.Code).ToArray())}");
         return (transformers, codes[0].Index);
     }
+
+    // The code columns of the transformers that are sparse autoencoders or convolutional featurizers, with their indexes.
+    private static (int Index, string Code)[] Codes(ITransformer[] transformers)
+        => transformers.Select((t, i) => (Index: i, Code: t switch
+        {
+            SparseAutoencoderTransformer ae => ae.OutputColumnName,
+            ConvolutionalFeaturizerTransformer conv => conv.OutputColumnName,
+            _ => null,
+        })).Where(c => c.Code is not null).Select(c => (c.Index, c.Code!)).ToArray();
+
+    /// <summary>
+    /// The code columns of the model's sparse autoencoders and convolutional featurizers, in order: those --output-column
+    /// chooses from. export-onnx records them in the graph of a model that holds several, so that featurize's refusal of
+    /// that graph can say which to choose in the zip (<see cref="ChooseCode"/>).
+    /// </summary>
+    public static string[] CodeNames(ITransformer model) => Codes(Flatten(model).ToArray()).Select(c => c.Code).ToArray();
+
+    /// <summary>What featurize and show of a zip that holds several codes say, after "Model 'x.zip' " or "it ".</summary>
+    public static string ChooseCode(IReadOnlyList<string> codes)
+        => $"holds {codes.Count} sparse autoencoders or convolutional featurizers, whose codes are {Names(codes)}; choose one with --output-column.";
+
+    private static string Names(IReadOnlyList<string> codes)
+        => codes.Count == 1 ? $"'{codes[0]}'" : $"{string.Join(", ", codes.Take(codes.Count - 1).Select(c => $"'{c}'"))} and '{codes[^1]}'";
 
     /// <summary>The transformers of a model in order, chains within chains opened.</summary>
     public static IEnumerable<ITransformer> Flatten(ITransformer t)

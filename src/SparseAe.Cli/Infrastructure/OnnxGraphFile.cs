@@ -63,7 +63,8 @@ internal sealed class OnnxGraphFile : IDisposable
             // again would give the same graph.
             throw new UsageException($"featurize takes a graph with one input, but '{path}' has {Session.InputMetadata.Count}: {string.Join(", ", Inputs)}; " +
                 (WrittenByExportOnnx
-                    ? "sparseae export-onnx declared only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code."
+                    ? "sparseae export-onnx declared only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code" +
+                      (ZipCodes is { } codes ? "; it " + ModelFiles.ChooseCode(codes) : ".")
                     : "featurize the model zip instead, or export it with sparseae export-onnx, which declares only the columns the pipeline reads."));
         var (name, meta) = Session.InputMetadata.First();
         var row = meta.Dimensions.Skip(1).Select(d => (long)d).ToArray();
@@ -122,6 +123,29 @@ internal sealed class OnnxGraphFile : IDisposable
     public const string ExporterKey = "sparseae.exporter";
 
     public const string ExporterName = "sparseae export-onnx";
+
+    /// <summary>
+    /// The graph's metadata key under which export-onnx lists, as a JSON array, the codes of a model zip that holds several
+    /// (<see cref="ModelFiles.CodeNames"/>), where it names no <see cref="FeaturesKey"/>: featurize of the zip asks for one.
+    /// </summary>
+    public const string CodesKey = "sparseae.codes";
+
+    // The codes export-onnx listed, or null: none listed (one code, or a graph written before the list), or a list unread.
+    private string[]? ZipCodes
+    {
+        get
+        {
+            if (!Session.ModelMetadata.CustomMetadataMap.TryGetValue(CodesKey, out var json)) return null;
+            try
+            {
+                return System.Text.Json.JsonSerializer.Deserialize<string[]>(json) is { Length: > 1 } codes ? codes : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return null;
+            }
+        }
+    }
 
     /// <summary>
     /// Whether sparseae export-onnx wrote the graph: it carries <see cref="ExporterKey"/>, or, written before that mark,
