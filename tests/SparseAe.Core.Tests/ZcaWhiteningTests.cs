@@ -102,6 +102,11 @@ public class ZcaWhiteningTests
         var tiny = Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit([1, 2, 1, 2], 2, 2, 1e-300));
         Assert.Equal("epsilon", tiny.ParamName);
         Assert.StartsWith("Epsilon 1E-300 is too small for these rows", tiny.Message);
+        // A caller that names its rows has them named in these refusals too, not only in the singular one.
+        Assert.StartsWith("The covariance of the sample of 3 patches overflows float at entry (0, 0)",
+            Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit([1e20f, 0, 0, 1e20f, 0, 0], 3, 2, 0.1, null, "the sample of 3 patches", "ZcaEpsilon")).Message);
+        Assert.StartsWith("ZcaEpsilon 1E-300 is too small for the sample of 2 patches: ",
+            Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit([1, 2, 1, 2], 2, 2, 1e-300, null, "the sample of 2 patches", "ZcaEpsilon")).Message);
         // Full-rank rows of scale 1e-7 were called singular by an absolute threshold (1e-12) on the eigenvalues.
         var small = ZcaWhitening.Fit([1e-7f, 0, 0, 1e-7f, 0, 0, 1e-7f, 1e-7f], 4, 2, 0);
         var y = new float[2];
@@ -165,6 +170,8 @@ public class ZcaWhiteningTests
         var e = Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(small, rows, d, 0));
         Assert.Equal("x", e.ParamName);
         Assert.StartsWith("The covariance of these rows underflows float: they differ from their means by at most ", e.Message);
+        Assert.StartsWith("The covariance of the sample of 2000 patches underflows float: they differ from their means by at most ",
+            Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(small, rows, d, 0, null, "the sample of 2000 patches", "ZcaEpsilon")).Message);
         Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(small, rows, d, 1e-45));
         // An Epsilon of at least float's smallest normal value outweighs what the products lose: W is about I / sqrt(epsilon).
         var regularised = ZcaWhitening.Fit(small, rows, d, 0.1);

@@ -415,7 +415,8 @@ public class ConvolutionComponentTests
     }
 
     // Patches of pixels near 1e-21 cannot be whitened in float without an epsilon; ZCA's refusal said "use an
-    // Epsilon of at least ..." under its own parameter name 'x', which names neither the option nor the data.
+    // Epsilon of at least ..." under its own parameter name 'x', which names neither the option nor the data. It then
+    // said "The covariance of these rows", where the singular refusal named the patches: both name them.
     [Fact]
     public void Patches_too_small_to_whiten_are_refused_naming_the_input_and_ZcaEpsilon()
     {
@@ -430,7 +431,7 @@ public class ConvolutionComponentTests
         };
         var e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(options).Fit(images));
         Assert.Equal("input", e.ParamName);
-        Assert.StartsWith("The covariance of these rows underflows float", e.Message);
+        Assert.StartsWith("The covariance of the sample of 100 patches of column 'Pixels' underflows float", e.Message);
         Assert.Contains("or raise ZcaEpsilon to at least 1.18E-38, which outweighs what is lost (it is 0)", e.Message);
     }
 }

@@ -61,9 +61,10 @@ public sealed class ZcaWhitening
 
     /// <summary>
     /// <see cref="Fit(ReadOnlySpan{float}, int, int, double, Action?)"/> for a caller that knows what the rows are:
-    /// <paramref name="rowsName"/> (e.g. "the sample of 200 patches of column 'Pixels'") names them in the refusal
-    /// of a singular covariance, "The covariance of {rowsName} is singular ..."; null keeps "The covariance is
-    /// singular ...". That refusal is a <see cref="SingularCovarianceException"/>, so that the caller can add its
+    /// <paramref name="rowsName"/> (e.g. "the sample of 200 patches of column 'Pixels'") names them in the refusals
+    /// of their covariance, "The covariance of {rowsName} is singular" (overflows, underflows) and "{epsilonName} 1E-300 is
+    /// too small for {rowsName}"; null keeps "The covariance is singular ..." and "these rows" in the others. The singular
+    /// refusal is a <see cref="SingularCovarianceException"/>, so that the caller can add its
     /// own advice without matching the text. <paramref name="epsilonName"/> is what the caller's user calls Epsilon
     /// (the featurizer's ZcaEpsilon), said in the refusals that advise it, so that renaming the text afterwards
     /// cannot touch the rows' name.
@@ -81,6 +82,7 @@ public sealed class ZcaWhitening
             throw new ArgumentException($"Row {bad / dimension} holds {x[bad]} at index {bad % dimension}; every value must be finite.", nameof(x));
 
         int d = dimension;
+        string rowsSaid = rowsName ?? "these rows";
         var meanD = new double[d];
         VectorKernels.AddColumnSums(x.Slice(0, rows * d), rows, d, meanD);
         var mean = new float[d];
@@ -107,7 +109,7 @@ public sealed class ZcaWhitening
         int overflow = Array.FindIndex(sigma, s => !double.IsFinite(s));
         if (overflow >= 0)
             throw new ArgumentException(
-                $"The covariance of these rows overflows float at entry ({overflow / d}, {overflow % d}): their values, up to {Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x.Slice(0, rows * d))):G3}, " +
+                $"The covariance of {rowsSaid} overflows float at entry ({overflow / d}, {overflow % d}): their values, up to {Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x.Slice(0, rows * d))):G3}, " +
                 "are too large to square; scale them (to magnitudes below about 1e18) before ZCA.", nameof(x));
         // Products below float's smallest normal value are subnormal: rows of scale 1e-21 whitened to a covariance
         // 1e-3 off the identity, 1e-22 to 0.28 off, without a word. An Epsilon of at least that value outweighs
@@ -115,7 +117,7 @@ public sealed class ZcaWhitening
         // not vary at all are exact zeros.
         if (deviation > 0 && (double)deviation * deviation < FloatLimits.SmallestNormal && epsilon < FloatLimits.SmallestNormal)
             throw new ArgumentException(
-                $"The covariance of these rows underflows float: they differ from their means by at most {deviation:G3}, whose square is below float's smallest normal value " +
+                $"The covariance of {rowsSaid} underflows float: they differ from their means by at most {deviation:G3}, whose square is below float's smallest normal value " +
                 $"({FloatLimits.SmallestNormal:G3}), so their products lose their precision; scale them (to magnitudes above about 1e-18) before ZCA, " +
                 $"or raise {epsilonName} to at least {FloatLimits.SmallestNormal:G3}, which outweighs what is lost (it is {epsilon:R}).", nameof(x));
         var cov = Matrix<double>.Build.Dense(d, d, (i, j) => sigma[i * d + j] / rows);
@@ -141,7 +143,7 @@ public sealed class ZcaWhitening
         // An Epsilon too small for a zero eigenvalue (1e-300) gives 1/sqrt beyond float: an infinite matrix.
         if (VectorKernels.IndexOfNonFinite(wf) is var infinite and >= 0)
             throw new ArgumentException(
-                $"{epsilonName} {epsilon:R} is too small for these rows: the smallest eigenvalue is {evd.EigenValues.Min(e => e.Real):G3}, and the whitening matrix " +
+                $"{epsilonName} {epsilon:R} is too small for {rowsSaid}: the smallest eigenvalue is {evd.EigenValues.Min(e => e.Real):G3}, and the whitening matrix " +
                 $"holds {wf[infinite]} at ({infinite / d}, {infinite % d}); use a larger {epsilonName} (e.g. 1e-5 times the largest eigenvalue, {largest:G3}).", nameof(epsilon));
         return new ZcaWhitening(d, epsilon, mean, wf);
     }

@@ -124,10 +124,16 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
                         "unless clipping breaks that sum; use a ZcaEpsilon above 0 (UFLDL's is 0.1).";
                 throw new ArgumentException(text, nameof(o.ZcaEpsilon), e);
             }
+            catch (ArgumentOutOfRangeException e) when (e.ParamName == "epsilon")
+            {
+                // Epsilon's own rule, which says Epsilon.
+                throw ArgumentMessages.Renamed(e, "Epsilon", nameof(o.ZcaEpsilon));
+            }
             catch (ArgumentException e) when (e.ParamName == "epsilon")
             {
-                // Epsilon too small for the rows (its text names ZcaEpsilon already), or its own rule, which says Epsilon.
-                throw ArgumentMessages.Renamed(e, "Epsilon", nameof(o.ZcaEpsilon));
+                // Epsilon too small for the patches: its text names ZcaEpsilon already, and the patches' column, which renaming
+                // would change were it called 'Epsilon'.
+                throw new ArgumentException(ArgumentMessages.Text(e), nameof(o.ZcaEpsilon), e);
             }
             catch (ArgumentException e) when (e.ParamName == "x")
             {

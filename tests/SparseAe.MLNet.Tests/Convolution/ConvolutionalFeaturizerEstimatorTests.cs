@@ -138,6 +138,15 @@ public class ConvolutionalFeaturizerEstimatorTests
         Assert.Equal("ZcaEpsilon", e.ParamName);
         Assert.StartsWith("The covariance of the sample of 200 patches of column 'Epsilon'", e.Message);
         Assert.Contains("ZCA needs ZcaEpsilon > 0 for such data.", e.Message);
+        // An epsilon too small for the patches (each of one grey) names them too, and the renaming of Epsilon leaves the column as it is.
+        if (normalization != SparseAe.Convolution.PatchNormalizationKind.None) return;
+        var tiny = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            InputColumnName = "Epsilon", ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, ZcaEpsilon = 1e-300,
+            Normalization = normalization, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+        }).Fit(copied));
+        Assert.Equal("ZcaEpsilon", tiny.ParamName);
+        Assert.StartsWith("ZcaEpsilon 1E-300 is too small for the sample of 200 patches of column 'Epsilon'", tiny.Message);
     }
 
     // Images of one grey each (a pixel column read wrongly as constants, say) give patches that are all flat. UFLDL's
