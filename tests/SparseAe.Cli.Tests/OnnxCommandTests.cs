@@ -110,6 +110,11 @@ public class OnnxCommandTests
         [VectorType(16)] public float[] Features { get; set; } = [];
     }
 
+    // The training CSV's rows (in.csv, no header) labelled 0, 1, 2 in turn, for the pipelines that end in a classifier.
+    private static IDataView LabelledData(MLContext ml, string dir)
+        => ml.Data.LoadFromEnumerable(File.ReadAllLines(Path.Combine(dir, "in.csv"))
+            .Select((l, i) => new LabelledRow { Label = i % 3, Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() }).ToArray());
+
     // A model saved with its training data's schema, as ML.NET's samples save them: ML.NET's converter declared every column
     // a graph input, so the graph asked ONNX Runtime for the Label it only passed on, and featurize refused it ("takes a graph
     // with one input, but 'x.onnx' has 2: Label, Features"). The graph takes the columns the pipeline reads.
@@ -119,8 +124,7 @@ public class OnnxCommandTests
         using var temp = new TempFolder();
         var dir = TrainSmall(temp, "--iterations", "5");
         var ml = new MLContext(seed: 1);
-        var rows = File.ReadAllLines(Path.Combine(dir, "in.csv")).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        var data = ml.Data.LoadFromEnumerable(rows.Select((r, i) => new LabelledRow { Label = i % 3, Features = r }).ToArray());
+        var data = LabelledData(ml, dir);
         var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }).Fit(data);
         ml.Model.Save(model, data.Schema, Path.Combine(dir, "labelled.zip"));
 
@@ -154,8 +158,7 @@ public class OnnxCommandTests
         using var temp = new TempFolder();
         var dir = TrainSmall(temp, "--iterations", "5");
         var ml = new MLContext(seed: 1);
-        var rows = File.ReadAllLines(Path.Combine(dir, "in.csv")).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        var data = ml.Data.LoadFromEnumerable(rows.Select((r, i) => new LabelledRow { Label = i % 3, Features = r }).ToArray());
+        var data = LabelledData(ml, dir);
         var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })
             .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "Code", maximumNumberOfIterations: 5)).Fit(data);
@@ -192,8 +195,7 @@ public class OnnxCommandTests
         using var temp = new TempFolder();
         var dir = TrainSmall(temp, "--iterations", "5");
         var ml = new MLContext(seed: 1);
-        var rows = File.ReadAllLines(Path.Combine(dir, "in.csv")).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        var data = ml.Data.LoadFromEnumerable(rows.Select((r, i) => new LabelledRow { Label = i % 3, Features = r }).ToArray());
+        var data = LabelledData(ml, dir);
         var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", OutputColumnName = "Code1", HiddenCount = 8, MaxIterations = 5 })
             .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Code1", OutputColumnName = "Code2", HiddenCount = 5, MaxIterations = 5 }))
             .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
