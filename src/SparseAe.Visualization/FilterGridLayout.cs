@@ -29,12 +29,11 @@ public readonly record struct FilterGridLayout
         if ((long)Columns * Rows < HiddenCount)
             throw new ArgumentException(
                 $"Columns * Rows must be at least HiddenCount = {HiddenCount}, but is {Columns} * {Rows} = {(long)Columns * Rows}.", nameof(Rows));
-        // double: Scale * (Columns * (PatchWidth + 1) + 1) overflows long for int.MaxValue sizes; an int is exact in it.
-        double width = (double)Scale * ((double)Columns * ((double)PatchWidth + 1) + 1);
+        double width = Side(Scale, Columns, PatchWidth);
         if (width != Width)
             throw new ArgumentException(
                 $"Width must be Scale * (Columns * (PatchWidth + 1) + 1) = {Scale} * ({Columns} * ({PatchWidth} + 1) + 1) = {width:0}, but is {Width}.", nameof(Width));
-        double height = (double)Scale * ((double)Rows * ((double)PatchHeight + 1) + 1);
+        double height = Side(Scale, Rows, PatchHeight);
         if (height != Height)
             throw new ArgumentException(
                 $"Height must be Scale * (Rows * (PatchHeight + 1) + 1) = {Scale} * ({Rows} * ({PatchHeight} + 1) + 1) = {height:0}, but is {Height}.", nameof(Height));
@@ -46,6 +45,10 @@ public readonly record struct FilterGridLayout
     {
         if (value < 1) throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1, but is {value}.");
     }
+
+    // A side in pixels, scale * (tiles * (tile + 1) + 1): the tiles with a border of one filter pixel between and around
+    // them, enlarged. double: even long overflows for int.MaxValue arguments; below 2^53 double is exact.
+    private static double Side(long scale, long tiles, int tile) => scale * ((double)tiles * ((double)tile + 1) + 1);
 
     // Get-only: a with-expression would set them one by one past the constructor's rules.
     /// <summary>H: the hidden units, one tile each.</summary>
@@ -82,14 +85,8 @@ public readonly record struct FilterGridLayout
     /// <summary>Computes the layout, checking every argument; the messages name the argument and its value.</summary>
     public static FilterGridLayout Create(int hiddenCount, int patchHeight, int patchWidth, int minTileWidth)
     {
-        if (hiddenCount < 1)
-            throw new ArgumentOutOfRangeException(nameof(hiddenCount), hiddenCount, $"hiddenCount must be at least 1, but is {hiddenCount}.");
-        if (patchHeight < 1)
-            throw new ArgumentOutOfRangeException(nameof(patchHeight), patchHeight, $"patchHeight must be at least 1, but is {patchHeight}.");
-        if (patchWidth < 1)
-            throw new ArgumentOutOfRangeException(nameof(patchWidth), patchWidth, $"patchWidth must be at least 1, but is {patchWidth}.");
-        if (minTileWidth < 1)
-            throw new ArgumentOutOfRangeException(nameof(minTileWidth), minTileWidth, $"minTileWidth must be at least 1, but is {minTileWidth}.");
+        AtLeast1(hiddenCount, nameof(hiddenCount)); AtLeast1(patchHeight, nameof(patchHeight));
+        AtLeast1(patchWidth, nameof(patchWidth)); AtLeast1(minTileWidth, nameof(minTileWidth));
 
         // long: with large arguments the sums overflow int before the limit is reached.
         int columns = CeilSqrt(hiddenCount);
@@ -97,9 +94,7 @@ public readonly record struct FilterGridLayout
         // The smallest integer factor that makes a tile at least minTileWidth wide (1 when it already is).
         long scale = Math.Max(1, ((long)minTileWidth + patchWidth - 1) / patchWidth);
 
-        // double for the sides: even long overflows for int.MaxValue arguments; below 2^53 double is exact.
-        double width = scale * ((double)columns * ((double)patchWidth + 1) + 1);
-        double height = scale * ((double)rows * ((double)patchHeight + 1) + 1);
+        double width = Side(scale, columns, patchWidth), height = Side(scale, rows, patchHeight);
         if (width > MaxSide || height > MaxSide)
             throw new ArgumentException(
                 $"The filter grid would be {width:0} x {height:0} pixels ({columns} x {rows} tiles of {patchHeight} x {patchWidth} pixels" +
