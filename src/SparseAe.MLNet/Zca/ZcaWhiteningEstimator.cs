@@ -22,9 +22,12 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
     private readonly double _epsilon;
     private readonly long? _maximumRows;
     private readonly int? _seed;
+    private readonly string? _rowsName;
 
+    /// <param name="rowsName">What the caller's user calls the rows, in ZCA's refusals of them (the command line's
+    /// "the rows of --csv 'rows.csv'"); null says them by the input column, "the 20 rows of column 'Features'".</param>
     internal ZcaWhiteningEstimator(IHostEnvironment env, string outputColumnName, string? inputColumnName, double epsilon,
-        long? maximumRows = null, int? seed = null)
+        long? maximumRows = null, int? seed = null, string? rowsName = null)
     {
         ArgumentNullException.ThrowIfNull(env);
         InputColumnRules.CheckName(outputColumnName, nameof(outputColumnName));
@@ -39,6 +42,7 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         _output = outputColumnName;
         _input = inputColumnName ?? outputColumnName;
         _epsilon = epsilon;
+        _rowsName = rowsName;
     }
 
     /// <inheritdoc />
@@ -76,12 +80,15 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         ZcaWhitening whitening;
         try
         {
-            whitening = ZcaWhitening.Fit(data, rows, d, _epsilon, () => HostAccess.CheckAlive(_host));   // its last rows came after reading's last check
+            // Named, the covariance's refusals say whose ("The covariance is singular", "too small for these rows" named no
+            // column), as the featurizer's name its patches. Its last rows came after reading's last check.
+            string rowsName = _rowsName ?? (rows == seen ? $"the {rows} rows of column '{column.Name}'" : $"the sample of {rows} of the {seen} rows of column '{column.Name}'");
+            whitening = ZcaWhitening.Fit(data, rows, d, _epsilon, () => HostAccess.CheckAlive(_host), rowsName, nameof(ZcaWhitening.Epsilon));
         }
         catch (ArgumentException e) when (e.ParamName == "x")
         {
-            // Core's refusal of its span (rows too large or too small to square): here they are the input column's rows.
-            throw new ArgumentException($"Input column '{column.Name}' cannot be whitened: {ArgumentMessages.Text(e)}", "input", e);
+            // Core's refusal of its span (rows too large or too small to square), which names the rows: Fit(IDataView input) has no 'x'.
+            throw new ArgumentException(ArgumentMessages.Text(e), "input", e);
         }
         // The log's figures in the invariant culture, as the training log's: "epsilon 0,1" under de-DE before.
         HostAccess.Info(channel, rows == seen

@@ -10,10 +10,11 @@ public class ZcaWhiteningEstimatorTests
     private readonly MLContext _ml = new(seed: 1);
 
     // Rows too large to square (1e30) or too small (1e-21) were refused by Core's words for its own span:
-    // ParamName 'x', a parameter Fit(IDataView input) does not have, and no column named.
+    // ParamName 'x', a parameter Fit(IDataView input) does not have, and no column named. Then "Input column 'Features'
+    // cannot be whitened: The covariance of these rows ...": the column is now the rows' name, as the featurizer's patches are.
     [Theory]
-    [InlineData(1e30f, "The covariance of these rows overflows float")]
-    [InlineData(1e-21f, "The covariance of these rows underflows float")]
+    [InlineData(1e30f, "The covariance of the 20 rows of column 'Features' overflows float")]
+    [InlineData(1e-21f, "The covariance of the 20 rows of column 'Features' underflows float")]
     public void Rows_whose_covariance_float_cannot_hold_are_refused_as_the_input_column(float scale, string reason)
     {
         var rows = RowFactory.Vec8Rows(20, 1);
@@ -21,7 +22,22 @@ public class ZcaWhiteningEstimatorTests
             for (int j = 0; j < r.Features.Length; j++) r.Features[j] *= scale;
         var e = Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.ZcaWhitening("White", "Features", 0).Fit(_ml.Data.LoadFromEnumerable(rows)));
         Assert.Equal("input", e.ParamName);
-        Assert.StartsWith($"Input column 'Features' cannot be whitened: {reason}", e.Message);
+        Assert.StartsWith(reason, e.Message);
+    }
+
+    // A singular covariance at epsilon 0 ("The covariance is singular ...") and an epsilon too small for the rows ("Epsilon
+    // 1E-300 is too small for these rows") named no column, where the featurizer's same refusals name its patches' column.
+    [Theory]
+    [InlineData(0.0, "The covariance of the 20 rows of column 'Features' is singular")]
+    [InlineData(1e-300, "Epsilon 1E-300 is too small for the 20 rows of column 'Features'")]
+    [InlineData(0.0, "The covariance of the sample of 5 of the 20 rows of column 'Features' is singular", 5L)]
+    public void An_epsilon_the_rows_cannot_take_is_refused_naming_the_input_column(double epsilon, string reason, long? maximumRows = null)
+    {
+        var rows = RowFactory.Vec8Rows(20, 1);
+        foreach (var r in rows) r.Features[7] = r.Features[0] + r.Features[1];   // rank 7: singular
+        var e = Assert.ThrowsAny<ArgumentException>(() => _ml.Transforms.ZcaWhitening("White", "Features", epsilon, maximumRows, seed: 1).Fit(_ml.Data.LoadFromEnumerable(rows)));
+        Assert.Equal("epsilon", e.ParamName);
+        Assert.StartsWith(reason, e.Message);
     }
 
     // The documented formula, computed apart in double (a Jacobi eigendecomposition): mu each feature's mean over the rows,
