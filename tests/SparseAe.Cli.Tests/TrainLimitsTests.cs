@@ -173,7 +173,8 @@ public class TrainLimitsTests
     // ..., Input column 'Features' cannot be whitened") and rows wider than ZCA takes ("Input column 'Features' holds
     // vectors of 8193 values"). Both are said under the flag that whitens them.
     [Theory]
-    [InlineData(4, 1e30, "error: --whiten zca: The covariance of these rows overflows float at entry (0, 0)")]
+    // Then "--whiten zca: The covariance of these rows overflows": which rows, the CSV's or the patches', went unsaid.
+    [InlineData(4, 1e30, "error: --whiten zca: The covariance of the 50 rows of --csv 'rows.csv' overflows float at entry (0, 0): their values, up to 1.1E+31,")]
     [InlineData(8193, 0.1, "error: --whiten zca: the rows of --csv 'rows.csv' hold 8193 values; ZCA of 8193-vectors needs an 8193x8193 covariance; at most 8192 features are supported.")]
     public void Rows_ZCA_cannot_whiten_are_said_under_whiten_zca(int width, double scale, string message)
     {
@@ -185,6 +186,20 @@ public class TrainLimitsTests
         Assert.StartsWith(message, error);
         Assert.DoesNotContain("Features", error);
         Assert.Equal(new[] { "rows.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    // Image patches too large to square said "The covariance of these rows" too; they are the sampled patches.
+    [Fact]
+    public void Patches_ZCA_cannot_whiten_are_said_as_the_sampled_patches()
+    {
+        using var dir = new TempFolder();
+        var rng = new Random(3);
+        SparseAe.Mat.MatWriter.Write(Path.Combine(dir, "big.mat"),
+            [SparseAe.Mat.MatVariable.FromDoubles("IMAGES", [20, 20, 1], Enumerable.Range(0, 400).Select(_ => 1e30 * rng.NextDouble()).ToArray())]);
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", "big.mat", "--whiten", "zca", "--normalize", "none", "--patch", "4", "--patches", "100", "--hidden", "3", "--iterations", "1");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: --whiten zca: The covariance of the 100 sampled patches overflows float at entry", error);
+        Assert.Equal(new[] { "big.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
     // The limit is (Array.MaxLength - 16) / max(V, padded H): with rows wider than the hidden layer, fewer

@@ -301,8 +301,8 @@ public class TrainTests
     }
 
     [Theory]
-    [InlineData("1,2,3\n", "the one row is its own mean")]
-    [InlineData("1,2,3\n1,2,3\n1,2,3\n", "all 3 rows are the same vector")]
+    [InlineData("1,2,3\n", "the one row of --csv 'rows.csv' is its own mean")]
+    [InlineData("1,2,3\n1,2,3\n1,2,3\n", "all 3 rows of --csv 'rows.csv' are the same vector")]
     public void Rows_that_ZCA_would_make_all_zero_are_refused_before_training(string csv, string said)
     {
         using var dir = new TempFolder();

@@ -221,12 +221,14 @@ internal static class TrainRunner
                 options.InputColumnName = "White";
                 try
                 {
-                    var chain = ml.Transforms.ZcaWhitening("White", "Features").Append(ml.Transforms.SparseAutoencoder(options)).Fit(view);
+                    // The rows named as the user gave them, not as the estimator's input column, 'Features', which the user never named.
+                    var zca = new ZcaWhiteningEstimator(HostAccess.GetEnvironment(ml.Transforms), "White", "Features", SparseAe.Defaults.ZcaEpsilon,
+                        rowsName: TrainingData.ZcaRowsName(data, prepared.Count));
+                    var chain = zca.Append(ml.Transforms.SparseAutoencoder(options)).Fit(view);
                     return ((ITransformer)chain, chain.LastTransformer);
                 }
                 catch (ArgumentException e) when (e.InnerException is ArgumentException { ParamName: "x" } rows)
                 {
-                    // The ZCA estimator's refusal of the rows names its input column, 'Features', which the user never named.
                     throw new UsageException($"--whiten zca: {Messages.OneLine(rows)}", e);
                 }
             }

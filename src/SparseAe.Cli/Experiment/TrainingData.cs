@@ -31,21 +31,29 @@ internal static class TrainingData
             if (prepared.Dimension > ZcaWhitening.MaxDimension)
                 throw new UsageException($"--whiten zca: {(o.Csv is null ? $"--patch {o.PatchSize} makes patches of" : $"the rows of --csv '{o.Csv}' hold")} " +
                     $"{prepared.Dimension} values; {ZcaWhitening.TooWide(prepared.Dimension)}");
-            if (o.Csv is null) RequireRowsThatVary(prepared, "sampled patch", "sampled patches");
-            else RequireRowsThatVary(prepared, "row", "rows");
+            if (o.Csv is null) RequireRowsThatVary(prepared, "sampled patch", "sampled patches", "");
+            else RequireRowsThatVary(prepared, "row", "rows", OfCsv(o));
         }
         return prepared;
     }
 
+    /// <summary>
+    /// The rows --whiten zca whitens, as ZCA's refusals of them say them: "the 50 rows of --csv 'rows.csv'", "the 400 sampled
+    /// patches" (the estimator's own name for them is its input column, 'Features', which the user never named).
+    /// </summary>
+    internal static string ZcaRowsName(DataOptions o, int count) => o.Csv is null ? $"the {count} sampled patches" : $"the {count} rows{OfCsv(o)}";
+
+    private static string OfCsv(DataOptions o) => $" of --csv '{o.Csv}'";
+
     // ZCA removes the rows' mean: when every row is the same (a CSV of one row or of copies, constant images under
     // --normalize none) every whitened row is 0, and the run trained on zeros without a word. Refused as
     // RequireVariation refuses flat patches under a normalisation, for the same reason.
-    private static void RequireRowsThatVary(PreparedData p, string row, string rows)
+    private static void RequireRowsThatVary(PreparedData p, string row, string rows, string of)
     {
         var first = p.Rows.AsSpan(0, p.Dimension);
         for (int r = 1; r < p.Count; r++)
             if (!p.Rows.AsSpan(r * p.Dimension, p.Dimension).SequenceEqual(first)) return;
-        string same = p.Count == 1 ? $"the one {row} is its own mean" : $"all {p.Count} {rows} are the same vector";
+        string same = p.Count == 1 ? $"the one {row}{of} is its own mean" : $"all {p.Count} {rows}{of} are the same vector";
         throw new UsageException($"--whiten zca: {same}, so ZCA, which removes the mean, would make every row 0, leaving nothing to learn; give data that varies, or --whiten none.");
     }
 
