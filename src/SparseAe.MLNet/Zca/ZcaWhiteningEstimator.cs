@@ -24,8 +24,8 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
     private readonly int? _seed;
     private readonly string? _rowsName;
 
-    /// <param name="rowsName">What the caller's user calls the rows, in ZCA's refusals of them (the command line's
-    /// "the rows of --csv 'rows.csv'"); null says them by the input column, "the 20 rows of column 'Features'".</param>
+    // rowsName: what the caller's user calls the rows, in ZCA's refusals of them (the command line's "the rows of
+    // --csv 'rows.csv'"); null says them by the input column, "the 20 rows of column 'Features'".
     internal ZcaWhiteningEstimator(IHostEnvironment env, string outputColumnName, string? inputColumnName, double epsilon,
         long? maximumRows = null, int? seed = null, string? rowsName = null)
     {
