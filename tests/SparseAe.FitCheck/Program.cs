@@ -12,26 +12,21 @@ using SparseAe.MLNet;
 // Or: SparseAe.FitCheck --featurizer-images COUNT said|unsaid
 // Fits the convolutional featurizer on COUNT blank 28x28 images, from a view that says its row count or not,
 // for a run under a DOTNET_GCHeapHardLimit: prints the InsufficientMemoryException's message and exits 3, or exits 0.
+// Or: SparseAe.FitCheck --idx FILE
+// Reads FILE with IdxFile.Read, for a run under a DOTNET_GCHeapHardLimit: the same, printing the file's type and dimensions when it is read.
+if (args is ["--idx", var idxPath])
+    return UnderHeapLimit(() => Console.WriteLine(SparseAe.Data.Idx.IdxFile.Read(idxPath)));
 if (args is ["--featurizer-images", var countText, var said and ("said" or "unsaid")] && int.TryParse(countText, out int imageCount))
 {
     var blank = new BlankImage();   // one array for every row: the view costs nothing, the featurizer's copy does
     IEnumerable<BlankImage> Rows() { for (int i = 0; i < imageCount; i++) yield return blank; }
     var context = new MLContext(seed: 1);
     var view = said == "said" ? context.Data.LoadFromEnumerable(Enumerable.Repeat(blank, imageCount).ToList()) : context.Data.LoadFromEnumerable(Rows());
-    try
+    return UnderHeapLimit(() => context.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
     {
-        context.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
-        {
-            InputColumnName = "Pixels", OutputColumnName = "Features", ImageHeight = 28, ImageWidth = 28, PatchSize = 8, PatchCount = 1000,
-            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 4, MaxIterations = 1 },
-        }).Fit(view);
-    }
-    catch (InsufficientMemoryException e)
-    {
-        Console.Error.WriteLine(e.Message);
-        return 3;
-    }
-    return 0;
+        InputColumnName = "Pixels", OutputColumnName = "Features", ImageHeight = 28, ImageWidth = 28, PatchSize = 8, PatchCount = 1000,
+        Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 4, MaxIterations = 1 },
+    }).Fit(view));
 }
 if (args.Length != 3 || !int.TryParse(args[0], out int contextSeed) || !int.TryParse(args[1], out int threads))
 {
@@ -74,6 +69,21 @@ lines.AddRange(Outputs(featurizer.Transform(imageView), "Conv"));
 File.WriteAllLines(args[2], lines);
 Console.WriteLine($"wrote {lines.Count} lines");
 return 0;
+
+// The modes run under a DOTNET_GCHeapHardLimit: a refusal's message and exit 3, or exit 0.
+static int UnderHeapLimit(Action run)
+{
+    try
+    {
+        run();
+    }
+    catch (InsufficientMemoryException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 3;
+    }
+    return 0;
+}
 
 static IEnumerable<string> Outputs(IDataView view, string column)
 {

@@ -12,7 +12,9 @@ namespace SparseAe.Fuzz;
 /// for damaged data, and so expects here:
 /// <list type="bullet">
 /// <item>tokens: <see cref="TokenVocabularyFormat.Read"/> promises <see cref="InvalidDataException"/> on anything wrong.</item>
-/// <item>idx: <see cref="IdxFile.Read(Stream, string)"/>, plain or gzip: <see cref="InvalidDataException"/>.</item>
+/// <item>idx: <see cref="IdxFile.Read(Stream, string)"/>, plain or gzip: <see cref="InvalidDataException"/>, and
+/// <see cref="InsufficientMemoryException"/> for values the process cannot hold, which a gzip header may claim
+/// (checked on the header, before its values are inflated: under run-fuzz.sh's heap limit, a few hundred million).</item>
 /// <item>image: <see cref="ImageDecoder.LoadGrey(Stream, string)"/>: <see cref="InvalidDataException"/>, and
 /// <see cref="InsufficientMemoryException"/> for pixels the process cannot hold, which a header under the
 /// harness's pixel cap (below) never claims, so it is not expected either.</item>
@@ -62,7 +64,7 @@ public static class DataTargets
         {
             idx = IdxFile.Read(new MemoryStream(input, writable: false), "fuzz.idx");
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or InsufficientMemoryException)
         {
             return Targets.Rejected(e);
         }

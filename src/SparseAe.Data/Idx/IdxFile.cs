@@ -58,6 +58,10 @@ public sealed class IdxFile
     /// <summary>Reads a plain or gzipped IDX file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is damaged or truncated; the message names the byte offset.</exception>
+    /// <exception cref="InsufficientMemoryException">
+    /// The values, as stored and as floats, need more memory than this process can get: checked on the header, before
+    /// any value is read; the message names the file, its type and dimensions, and the bytes needed and available.
+    /// </exception>
     public static IdxFile Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -71,6 +75,7 @@ public sealed class IdxFile
     /// its end; not closed). <paramref name="name"/> names it in errors.
     /// </summary>
     /// <exception cref="InvalidDataException">The data are damaged or truncated; the message names the byte offset.</exception>
+    /// <exception cref="InsufficientMemoryException">The values need more memory than this process can get (see <see cref="Read(string)"/>).</exception>
     public static IdxFile Read(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -1,5 +1,3 @@
-using SparseAe.Training;
-
 namespace SparseAe.Data.Idx;
 
 /// <summary>
@@ -43,17 +41,9 @@ public sealed class IdxImages
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX file '{path}' does not exist.", path);
         using var stream = File.OpenRead(path);
-        int[] shape = [];
-        try
-        {
-            var raw = IdxReader.ReadRaw(stream, path, (type, dims) => Check(path, type, shape = dims));
-            return new IdxImages(path, raw.Values, raw.Dimensions[0], raw.Dimensions[1], raw.Dimensions[2]);
-        }
-        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException && shape.Length == 3)   // Check passed: the pixels were being read
-        {
-            // The check is an estimate: near the limit the bytes' last doubling or the runtime's own use can still fail.
-            throw new InsufficientMemoryException($"{Reading(path, shape)} ran out of memory; use a file with fewer images.", e);
-        }
+        return IdxReader.ReadHeld(stream, path, (type, dims) => Check(path, type, dims),
+            (_, dims) => (5L * dims[0] * dims[1] * dims[2], Reading(path, dims)), "use a file with fewer images",
+            raw => new IdxImages(path, raw.Values, raw.Dimensions[0], raw.Dimensions[1], raw.Dimensions[2]));
     }
 
     private static string Reading(string name, int[] dims)
@@ -95,7 +85,5 @@ public sealed class IdxImages
         if (dims[1] == 0 || dims[2] == 0)
             throw new InvalidDataException(
                 $"IDX file '{name}' holds images of {dims[1]} rows and {dims[2]} columns (dimensions {shape}); an image needs at least 1 of each.");
-        long pixels = (long)dims[0] * dims[1] * dims[2];
-        MemoryBudget.Ensure(5 * pixels, Reading(name, dims), "use a file with fewer images");
     }
 }

@@ -1,4 +1,5 @@
 using SparseAe.Persistence;
+using SparseAe.Training;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
@@ -19,9 +20,40 @@ namespace SparseAe.Data.Idx;
 internal static class IdxReader
 {
     public static IdxFile Read(Stream stream, string name)
+        => ReadHeld(stream, name, rules: null, (type, dims) =>
+        {
+            long count = dims.Aggregate(1L, (product, size) => product * size), stored = count * ElementSize(type);
+            return (stored + 4 * count,
+                $"Reading IDX file '{name}' ({count} {type} values, dimensions {Shape(dims)}, {stored} bytes as stored and {4 * count} as floats)");
+        }, "use a smaller file", raw => new IdxFile(name, raw.Type, raw.Dimensions, Convert(raw, name)));
+
+    /// <summary>
+    /// Reads a file whose values a reader holds in memory: <paramref name="rules"/> (may be null), then the memory that
+    /// <paramref name="memory"/> gives (the bytes, and the reading as its refusal says it), are checked on the header,
+    /// before any value is read, so a file too large for this process is refused up front with its name, dimensions
+    /// and sizes, not after its decompression in a bare OutOfMemoryException. <paramref name="hold"/> makes what is
+    /// kept of the values. The check is an estimate: an OutOfMemoryException after it passed (near the limit the
+    /// bytes' last doubling or the runtime's own use can still fail) is said as that reading too.
+    /// </summary>
+    /// <exception cref="InsufficientMemoryException">The values need more memory than this process can get.</exception>
+    internal static T ReadHeld<T>(Stream stream, string name, Action<IdxDataType, int[]>? rules,
+        Func<IdxDataType, int[], (long Bytes, string Reading)> memory, string advice, Func<IdxRaw, T> hold)
     {
-        var raw = ReadRaw(stream, name, accept: null);
-        return new IdxFile(name, raw.Type, raw.Dimensions, Convert(raw, name));
+        string? reading = null;
+        try
+        {
+            var raw = ReadRaw(stream, name, (type, dims) =>
+            {
+                rules?.Invoke(type, dims);
+                (long bytes, reading) = memory(type, dims);
+                MemoryBudget.Ensure(bytes, reading, advice);
+            });
+            return hold(raw);
+        }
+        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException && reading is not null)   // the check passed: the values were being read
+        {
+            throw new InsufficientMemoryException($"{reading} ran out of memory; {advice}.", e);
+        }
     }
 
     /// <summary>"[60000, 28, 28]": a file's dimensions as its refusals say them.</summary>

@@ -323,4 +323,29 @@ public class IdxFileTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => idx.Item(3));
         Assert.Contains("[0, 3)", error.Message);
     }
+
+    // A 30 KB gzip of a ubyte [30000000] header and 30 million real zeros, read under a 64 MB heap, ended in a bare
+    // OutOfMemoryException naming no file, dimensions or limit (its bytes were read, then made floats): IdxImages checked
+    // the memory from the header, IdxFile did not. Run in a process of its own with that limit (SparseAe.FitCheck --idx).
+    [Fact]
+    public void Values_that_do_not_fit_in_memory_are_refused_from_the_header_naming_the_file_and_its_dimensions()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("big.gz");
+        using (var file = File.Create(path))
+        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        {
+            gzip.Write(Build(IdxDataType.UnsignedByte, [30_000_000], []));
+            var zeros = new byte[1 << 20];
+            for (int i = 0; i < 30_000_000 / zeros.Length; i++) gzip.Write(zeros);
+            gzip.Write(zeros, 0, 30_000_000 % zeros.Length);
+        }
+        var fitCheck = typeof(IdxFileTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "FitCheckPath").Value!;
+        var (code, text) = ProcessRunner.Run("dotnet", [fitCheck, "--idx", path], dir, TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x4000000" });   // 64 MB
+        Assert.True(code == 3, $"exit {code}: {text}");
+        Assert.Matches(@"^Reading IDX file '" + System.Text.RegularExpressions.Regex.Escape(path) + @"' \(30000000 UnsignedByte values, dimensions \[30000000\], " +
+            @"30000000 bytes as stored and 120000000 as floats\) needs about 0\.15 GB of memory, but about 0\.0\d GB are available; use a smaller file\.$", text.TrimEnd());
+    }
 }
