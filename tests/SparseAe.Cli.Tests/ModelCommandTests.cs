@@ -62,7 +62,7 @@ public class ModelCommandTests
         File.WriteAllText(Path.Combine(dir, "bad.csv"), "0.1,0.2,0.3\n");
         var (code, _, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "bad.csv", "--out", "f.csv");
         Assert.Equal(2, code);
-        Assert.Equal("error: 'bad.csv' does not fit the model: its rows have 3 values, but the model's input column 'Features' is a vector of 16.", error.TrimEnd());
+        Assert.Equal("error: 'bad.csv' does not fit the model: its rows have 3 values, but the model's input column 'Features' takes 16.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 

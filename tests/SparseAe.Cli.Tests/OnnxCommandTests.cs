@@ -525,7 +525,8 @@ public class OnnxCommandTests
         File.WriteAllText(Path.Combine(dir, "bad.csv"), "0.1,0.2,0.3\n");
         var (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.onnx", "--csv", "bad.csv", "--out", "f.csv");
         Assert.Equal(2, code);
-        Assert.Contains("its rows have 3 values, but the input 'Features' takes 16", error);
+        // Said as the zip's path says it (ModelCommandTests), each naming its own input: it said "the input 'Features' takes 16".
+        Assert.Equal("error: 'bad.csv' does not fit the graph: its rows have 3 values, but the graph's input 'Features' takes 16.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
         // The graph would encode a NaN into a row of NaN codes (and an infinity into saturated ones): the
         // CSV is refused as the zip's path refuses it.

@@ -68,7 +68,7 @@ internal static class FeaturizeCommand
         // The width the saved schema records, checked here: ML.NET's fitted normalizer (NormalizeMinMax("Features") first)
         // takes a vector of any size at Transform and fails only on reading a row, in an exception that names nothing.
         if (recordedType is VectorDataViewType { Size: > 0 and var width } && width != source.VectorSize)
-            throw new UsageException($"'{csvPath}' does not fit the model: its rows have {source.VectorSize} values, but the model's input column '{inputName}' is a vector of {width}.");
+            throw RowsOfAnotherWidth(csvPath, source.VectorSize, "model", $"input column '{inputName}'", width);
         var view = ml.Data.LoadFromRowSource(source, inputName);
         // The rows as the Doubles the saved schema records: ML.NET's fitted normalizer of Doubles takes the CSV's Single vector
         // at Transform and fails on reading a row ("Invalid TValue: 'VBuffer`1[System.Double]'"). Only Double: ML.NET converts
@@ -128,6 +128,14 @@ internal static class FeaturizeCommand
             }
         });
     }
+
+    /// <summary>
+    /// The refusal of a CSV whose rows are not as wide as the input they go into, for a model zip and an ONNX graph alike:
+    /// <paramref name="file"/> is what featurize runs ("model", "graph"), <paramref name="input"/> its input as that file
+    /// names it ("input column 'Features'", "input 'Features'"), <paramref name="width"/> the values a row of it takes.
+    /// </summary>
+    internal static UsageException RowsOfAnotherWidth(string csvPath, int rowWidth, string file, string input, int width)
+        => new($"'{csvPath}' does not fit the {file}: its rows have {rowWidth} values, but the {file}'s {input} takes {width}.");
 
     /// <summary>
     /// The features CSV, h0..h{H-1}, the same from a zip and from an ONNX graph: <paramref name="writeRows"/>

@@ -20,7 +20,7 @@ internal static class OnnxFeaturize
         var (outputName, declared) = graph.FeatureOutput(modelPath, inputName, outputColumn);
         var source = CliFiles.OpenCsv(csvPath);
         if (source.VectorSize != v)
-            throw new UsageException($"'{csvPath}' does not fit the graph: its rows have {source.VectorSize} values, but the input '{inputName}' takes {v}.");
+            throw FeaturizeCommand.RowsOfAnotherWidth(csvPath, source.VectorSize, "graph", $"input '{inputName}'", v);
         using var rows = source.OpenPass(0);
         using var options = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         var batch = new float[BatchRows * v];
