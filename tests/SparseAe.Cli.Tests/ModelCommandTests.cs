@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using SparseAe.Cli.Infrastructure;
 using SparseAe.MLNet;
 using Xunit;
 
@@ -849,6 +850,42 @@ public class ModelCommandTests
         (code, _, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "f3.csv", "--output-column", "Features");
         Assert.Equal(2, code);
         Assert.Equal("error: --output-column 'Features' is not the code of a sparse autoencoder or convolutional featurizer in 'library.zip'; its codes are 'Code1' and 'Code2'.", error.TrimEnd());
+    }
+
+    // Two autoencoders whose codes have one name (stacked, Code from Code, or side by side on Features): the second's Code
+    // hides the first's, so ML.NET's Transform and the model's graph (one Code.output) give only the second's. featurize and
+    // show asked "whose codes are 'Code' and 'Code'; choose one with --output-column", a choice --output-column Code could
+    // not make but for the second, and featurize of the graph wrote the second's with no question. The visible one is taken.
+    [Theory]
+    [InlineData("Code")]
+    [InlineData("Features")]
+    public void Two_autoencoders_whose_codes_have_one_name_are_taken_as_the_visible_last_one(string secondInput)
+    {
+        using var temp = new TempFolder();
+        var dir = SaveLibraryModel(temp, ml => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", OutputColumnName = "Code", HiddenCount = 5, MaxIterations = 5 })
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = secondInput, OutputColumnName = "Code", HiddenCount = 3, MaxIterations = 5 })));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "zip.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote zip.csv: 50 rows of 3 features", output);
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(dir, "library.zip"), out _);
+        var rows = File.ReadLines(Path.Combine(dir, "in.csv")).Select(l => new Row { Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() }).ToArray();
+        var expected = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Code").ToArray();
+        Assert.Equal(expected, Written(dir, "zip.csv"));
+        (code, output, error) = Cli.Run(dir, "show", "--model", "library.zip", "--filters", "f.png");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal($"wrote f.png: 3 filters of {(secondInput == "Code" ? "1x5" : "4x4")}", output.TrimEnd());
+
+        // The graph names that code as its features, as for a model of one autoencoder, and featurizes as the zip does.
+        Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "library.zip", "--out", "library.onnx").ExitCode);
+        using (var graph = OnnxGraphFile.Open(Path.Combine(dir, "library.onnx")))
+            Assert.Equal("Code.output", graph.Session.ModelMetadata.CustomMetadataMap[OnnxGraphFile.FeaturesKey]);
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "library.onnx", "--csv", "in.csv", "--out", "onnx.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var onnx = Written(dir, "onnx.csv");
+        for (int i = 0; i < expected.Length; i++)
+            for (int j = 0; j < 3; j++)
+                Assert.True(Math.Abs(expected[i][j] - onnx[i][j]) <= 1e-5, $"row {i}, feature {j}: ML.NET {expected[i][j]}, graph {onnx[i][j]}");
     }
 
     // MLContext.Model.Save takes a null input schema; such a zip loads with none. featurize then failed with "internal

@@ -254,13 +254,16 @@ internal static class ModelFiles
     }
 
     // The code columns of the transformers that are sparse autoencoders or convolutional featurizers, with their indexes.
+    // Of codes of one name, the last: it hides the others, so ML.NET's Transform and the model's graph give only it, and
+    // asking to choose between 'Code' and 'Code' offered a choice that --output-column could not make.
     private static (int Index, string Code)[] Codes(ITransformer[] transformers)
         => transformers.Select((t, i) => (Index: i, Code: t switch
         {
             SparseAutoencoderTransformer ae => ae.OutputColumnName,
             ConvolutionalFeaturizerTransformer conv => conv.OutputColumnName,
             _ => null,
-        })).Where(c => c.Code is not null).Select(c => (c.Index, c.Code!)).ToArray();
+        })).Where(c => c.Code is not null).Select(c => (c.Index, Code: c.Code!))
+        .GroupBy(c => c.Code).Select(g => g.Last()).OrderBy(c => c.Index).ToArray();
 
     /// <summary>
     /// The code columns of the model's sparse autoencoders and convolutional featurizers, in order: those --output-column
