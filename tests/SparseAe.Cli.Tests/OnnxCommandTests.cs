@@ -575,6 +575,34 @@ public class OnnxCommandTests
             }
     }
 
+    // A graph exported with a fixed batch (torch.onnx.export without dynamic axes: X (1, 4)) was refused for any CSV of more
+    // rows than that: "ONNX Runtime could not run 'b1.onnx' on rows 1 to 50 of 'in.csv': [ErrorCode:InvalidArgument] Got
+    // invalid dimensions for input: X for the following indices index: 0 Got: 50 Expected: 1 ...". It takes the rows in
+    // batches of its size, the last one filled up with zeros whose features are not written.
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(8L)]
+    public void A_graph_of_a_fixed_batch_size_featurizes_its_rows_in_batches_of_that_size(long size)
+    {
+        using var dir = new TempFolder();
+        var x = WriteRows(dir, "in.csv", 50, 4);
+        float[] w = [1, 0, -1, 2, 0.5f, 0, 0, -1, 3, 0.25f, 0.25f, 0.25f];   // W (4, 3), row-major
+        new OnnxGraphWriter().Floats("W", [4, 3], w).Node("MatMul", "Y", "X", "W")
+            .Save(Path.Combine(dir, "fixed.onnx"), ("X", [size, 4L]), ("Y", [size, 3L]));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "fixed.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 50 rows of 3 features", output);
+        var y = ReadCsv(Path.Combine(dir, "f.csv"));
+        Assert.Equal(50, y.Length);
+        for (int i = 0; i < x.Length; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                double expected = 0;
+                for (int k = 0; k < 4; k++) expected += (double)x[i][k] * w[k * 3 + j];
+                Assert.True(Math.Abs(y[i][j] - expected) <= 1e-5, $"row {i}, feature {j}: {y[i][j]}, by hand {expected}");
+            }
+    }
+
     [Fact]
     public void An_output_whose_shape_contradicts_the_graph_is_refused_naming_both_shapes_and_nothing_is_written()
     {

@@ -16,17 +16,18 @@ internal static class OnnxFeaturize
     internal static void Run(string modelPath, string csvPath, string outPath, string? outputColumn, TextWriter log, CancellationToken cancel = default)
     {
         using var graph = OnnxGraphFile.Open(modelPath);
-        var (inputName, v, rowShape) = graph.VectorInput(modelPath);
+        var (inputName, v, rowShape, fixedBatch) = graph.VectorInput(modelPath);
         var (outputName, declared) = graph.FeatureOutput(modelPath, inputName, outputColumn);
         var source = CliFiles.OpenCsv(csvPath);
         if (source.VectorSize != v)
             throw FeaturizeCommand.RowsOfAnotherWidth(csvPath, source.VectorSize, "graph", $"input '{inputName}'", v);
         using var rows = source.OpenPass(0);
         using var options = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-        var batch = new float[BatchRows * v];
+        // A graph of a fixed batch size takes batches of that size, the last filled up with zeros.
+        var batch = new float[(fixedBatch ?? BatchRows) * v];
         long first = 0;   // the batch's first row, 0-based
         int n = Fill(rows, batch, v);
-        var outputs = n > 0 ? RunBatch(graph, options, inputName, outputName, batch, n, v, rowShape, first, modelPath, csvPath) : null;
+        var outputs = n > 0 ? RunBatch(graph, options, inputName, outputName, batch, n, v, rowShape, fixedBatch, first, modelPath, csvPath) : null;
         // A width the graph leaves open is the first batch's; every batch, the first too, must then hold one
         // row of that width for each of its rows. The features go to a temporary file that replaces --out only
         // after the last batch, so a refusal leaves --out as it was.
@@ -35,7 +36,7 @@ internal static class OnnxFeaturize
         {
             if (outputs is not null)
             {
-                var features = Features(outputs[0], n, ref h, declared, first, outputName, modelPath);
+                var features = Features(outputs[0], n, fixedBatch, ref h, declared, first, outputName, modelPath);
                 // The input's own output is taken when it is the graph's only float one, for a code that replaced the input
                 // column; it is also the input passed through where the code is of another type (a ConvertType to double after
                 // the autoencoder, in a graph without export-onnx's metadata), and its features were the CSV's rows.
@@ -49,14 +50,14 @@ internal static class OnnxFeaturize
             {
                 while (outputs is not null)
                 {
-                    var features = Features(outputs[0], n, ref h, declared, first, outputName, modelPath);
+                    var features = Features(outputs[0], n, fixedBatch, ref h, declared, first, outputName, modelPath);
                     for (int r = 0; r < n; r++) csv.WriteRow(features.Slice(r * h, h));
                     outputs.Dispose();
                     outputs = null;
                     cancel.ThrowIfCancellationRequested();
                     first += n;
                     n = Fill(rows, batch, v);
-                    if (n > 0) outputs = RunBatch(graph, options, inputName, outputName, batch, n, v, rowShape, first, modelPath, csvPath);
+                    if (n > 0) outputs = RunBatch(graph, options, inputName, outputName, batch, n, v, rowShape, fixedBatch, first, modelPath, csvPath);
                 }
             });
         }
@@ -66,30 +67,35 @@ internal static class OnnxFeaturize
         }
     }
 
-    // The batch's features, [n, h] row-major; a width the graph leaves open (h 0) is taken from the first batch.
-    private static ReadOnlySpan<float> Features(OrtValue output, int n, ref int h, int? declared, long first, string outputName, string modelPath)
+    // The batch's features, [n, h] row-major (of a fixed batch size's rows, the first n); a width the graph leaves open (h 0)
+    // is taken from the first batch.
+    private static ReadOnlySpan<float> Features(OrtValue output, int n, int? fixedBatch, ref int h, int? declared, long first, string outputName, string modelPath)
     {
         long[] shape = output.GetTensorTypeAndShape().Shape;
-        if (h == 0 && shape is [var m, > 0 and <= int.MaxValue] && m == n) h = (int)shape[1];
-        if (shape is not [var got, var width] || got != n || width != h)
-            throw new UsageException($"The output '{outputName}' of '{modelPath}' must have the shape [{n}, {(h == 0 ? "H" : h)}] for rows {first + 1} to {first + n} " +
+        int run = fixedBatch ?? n;
+        if (h == 0 && shape is [var m, > 0 and <= int.MaxValue] && m == run) h = (int)shape[1];
+        if (shape is not [var got, var width] || got != run || width != h)
+            throw new UsageException($"The output '{outputName}' of '{modelPath}' must have the shape [{run}, {(h == 0 ? "H" : h)}] for rows {first + 1} to {first + n} " +
                 $"({(declared is not null ? "its width in the graph" : h == 0 ? "a row of features for each row" : "the width of its first batch")}), but ONNX Runtime gave [{string.Join(", ", shape)}].");
-        return output.GetTensorDataAsSpan<float>();
+        return output.GetTensorDataAsSpan<float>()[..(n * h)];
     }
 
-    // Up to BatchRows rows of the CSV into batch; how many.
+    // Up to a batch of rows of the CSV into batch; how many.
     private static int Fill(IRowReader rows, float[] batch, int v)
     {
         int n = 0;
-        while (n < BatchRows && rows.TryReadRow(batch.AsSpan(n * v, v))) n++;
+        while (n < batch.Length / v && rows.TryReadRow(batch.AsSpan(n * v, v))) n++;
         return n;
     }
 
     private static IDisposableReadOnlyCollection<OrtValue> RunBatch(OnnxGraphFile graph, RunOptions options, string inputName, string outputName,
-        float[] batch, int n, int v, long[] rowShape, long first, string modelPath, string csvPath)
+        float[] batch, int n, int v, long[] rowShape, int? fixedBatch, long first, string modelPath, string csvPath)
     {
-        // Each row in the input's shape: (n, V), or (n, 8, 8) for a graph over a vector of several dimensions.
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.AsMemory(0, n * v), [n, .. rowShape]);
+        // Each row in the input's shape: (n, V), or (n, 8, 8) for a graph over a vector of several dimensions; a batch of
+        // a fixed size is filled up with zeros.
+        int run = fixedBatch ?? n;
+        batch.AsSpan(n * v, (run - n) * v).Clear();
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.AsMemory(0, run * v), [run, .. rowShape]);
         try
         {
             return graph.Session.Run(options, [inputName], [input], [outputName]);

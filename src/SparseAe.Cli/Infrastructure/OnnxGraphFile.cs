@@ -54,9 +54,10 @@ internal sealed class OnnxGraphFile : IDisposable
     /// <summary>
     /// The graph's only input, a float tensor (N, V), or (N, d1, d2, ...) for a vector column of several dimensions
     /// (Vector&lt;Single, 8, 8&gt;: ML.NET's converter declares it so, and our graphs read it flat): its name, V (the
-    /// product of the d's) and the shape of one row, (V) or (d1, d2, ...), in which each row is fed.
+    /// product of the d's), the shape of one row, (V) or (d1, d2, ...), in which each row is fed, and N where the graph
+    /// fixes it (torch.onnx.export without dynamic axes: (1, V)), null where it is open.
     /// </summary>
-    public (string Name, int Size, long[] RowShape) VectorInput(string path)
+    public (string Name, int Size, long[] RowShape, int? Batch) VectorInput(string path)
     {
         if (Session.InputMetadata.Count != 1)
             // A graph export-onnx wrote already takes only what its pipeline reads (a classifier's label): exporting it
@@ -72,7 +73,7 @@ internal sealed class OnnxGraphFile : IDisposable
         if (meta.ElementType != typeof(float) || meta.Dimensions.Length < 2 || size < 1 || size > int.MaxValue)
             throw new UsageException($"The input '{name}' of '{path}' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
                 $"each size after N known and their product at most {int.MaxValue}, but is {meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}].");
-        return (name, (int)size, row);
+        return (name, (int)size, row, meta.Dimensions[0] >= 1 && (long)meta.Dimensions[0] * size <= Array.MaxLength ? meta.Dimensions[0] : null);
     }
 
     /// <summary>
