@@ -425,6 +425,28 @@ public class OnnxCommandTests
         Assert.Equal("wrote x.onnx: inputs Features; outputs Features.output, Code.output", output.TrimEnd());
     }
 
+    // featurize of a model zip without an autoencoder or convolutional featurizer (a PCA alone, a normalizer) refuses it
+    // ("holds no sparse autoencoder ..."), but export-onnx wrote its graph, and featurize of that graph wrote the PCA's
+    // projection (or the normalized input) as the features, exit 0: the two disagreed about one model. export-onnx, whose
+    // graph is the model's features for featurize, refuses such a zip in featurize's words, and writes nothing.
+    [Theory]
+    [InlineData("pca", "PrincipalComponentAnalysisTransformer")]
+    [InlineData("minmax", "NormalizingTransformer")]
+    public void A_model_without_an_autoencoder_is_refused_by_export_onnx_in_featurizes_words_and_nothing_is_written(string kind, string holds)
+    {
+        using var temp = new TempFolder();
+        var dir = ModelCommandTests.SaveLibraryModel(temp, ml => kind == "pca"
+            ? ml.Transforms.ProjectToPrincipalComponents("Pca", "Features", rank: 3)
+            : ml.Transforms.NormalizeMinMax("Features"));
+        string said = $"error: Model 'library.zip' holds no sparse autoencoder or convolutional featurizer; it holds {holds}.";
+        Assert.Equal(said, Cli.Run(dir, "featurize", "--model", "library.zip", "--csv", "in.csv", "--out", "f.csv").Err.TrimEnd());
+        var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "library.zip", "--out", "library.onnx");
+        Assert.Equal(2, code);
+        Assert.Equal(said, error.TrimEnd());
+        Assert.Equal("", output);
+        Assert.False(File.Exists(Path.Combine(dir, "library.onnx")));
+    }
+
     public sealed class TimedRow<T>
     {
         [VectorType(2)] public T[] Extra { get; set; } = [];

@@ -10,7 +10,8 @@ namespace SparseAe.Cli.Commands;
 
 /// <summary>
 /// <c>sparseae export-onnx --model model.zip --out model.onnx</c>: the whole saved pipeline as an ONNX
-/// graph, through ML.NET's own exporter (ConvertToOnnx), written all or nothing.
+/// graph, through ML.NET's own exporter (ConvertToOnnx), written all or nothing; of a model that holds a sparse
+/// autoencoder or convolutional featurizer, as featurize and show take.
 /// </summary>
 internal static class ExportOnnxCommand
 {
@@ -18,7 +19,7 @@ internal static class ExportOnnxCommand
     {
         var model = new Option<string>("--model") { Description = "A model zip saved by sparseae train or MLContext.Model.Save.", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the ONNX graph.", DefaultValueFactory = _ => "model.onnx" };
-        var command = new Command("export-onnx", "Export a saved model as an ONNX graph (standard operators at ML.NET's default opset, 12; the graph is valid from opset 9, a TopK code from 11).") { model, output };
+        var command = new Command("export-onnx", "Export a saved model that holds a sparse autoencoder or convolutional featurizer as an ONNX graph (standard operators at ML.NET's default opset, 12; the graph is valid from opset 9, a TopK code from 11).") { model, output };
         command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(model)!, r.GetValue(output)!, Console.Out)));
         return command;
     }
@@ -28,6 +29,9 @@ internal static class ExportOnnxCommand
         CliFiles.CheckOutputs([("--model", modelPath)], ("--out", outPath));
         var ml = new MLContext();
         var model = ModelFiles.Load(ml, modelPath, out var inputSchema);
+        // The graph is the model's features for featurize, which refuses a zip without a code (a PCA alone): its graph
+        // was featurized all the same, its projection written as the features.
+        ModelFiles.RequireCode(model, modelPath);
         if (inputSchema is null)
             throw new UsageException($"{ModelFiles.WithoutInputSchema(modelPath)}, and ML.NET's ONNX converter declares the graph's inputs from it; save the model with the schema of its input data.");
         // The exporter needs only the input schema, which the zip records; no rows are read. It declares every column given
@@ -75,7 +79,7 @@ internal static class ExportOnnxCommand
         using var _ = graph;
         // The output that featurize of the zip writes, named in the graph's metadata, so that featurize of the graph writes
         // it too where the graph has other float outputs (a ZCA model's White.output). None for a model whose zip
-        // featurize itself asks which (two autoencoders) or refuses (none). The entry changes no input or output.
+        // featurize itself asks which (two autoencoders). The entry changes no input or output.
         if (CodeOutput(model, modelPath) is { } code && graph.Outputs.Contains(code))
             bytes = OnnxGraphFile.WithMetadata(bytes, OnnxGraphFile.FeaturesKey, code);
         // Of several, the codes featurize of the zip chooses from, so that the refusal of a graph that takes more than the

@@ -234,11 +234,7 @@ internal static class ModelFiles
     private static (ITransformer[] Transformers, int Index) FeatureTransformer(ITransformer model, string path, string? column)
     {
         var transformers = Flatten(model).ToArray();
-        var codes = Codes(transformers);
-        // Said with what the model holds (a ZCA alone, token counts, ML.NET's transforms), which the message left to guess.
-        if (codes.Length == 0)
-            throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer; it holds " +
-                $"{(transformers.Length == 0 ? "no transform" : string.Join(", ", transformers.Select(t => t.GetType().Name.Split('`')[0])))}.");
+        var codes = RequireCodes(transformers, path);
         string names = Names(codes.Select(c => c.Code).ToArray());
         if (column is not null)
         {
@@ -251,6 +247,24 @@ internal static class ModelFiles
         if (codes.Length > 1)
             throw new UsageException($"Model '{path}' {ChooseCode(codes.Select(c => c.Code).ToArray())}");
         return (transformers, codes[0].Index);
+    }
+
+    /// <summary>
+    /// The refusal of a model that holds no sparse autoencoder or convolutional featurizer, which featurize, show and
+    /// export-onnx say alike: export-onnx wrote the graph of a PCA alone, and featurize of that graph wrote its projection
+    /// as the features of a model whose zip featurize refuses.
+    /// </summary>
+    public static void RequireCode(ITransformer model, string path) => RequireCodes(Flatten(model).ToArray(), path);
+
+    // The model's codes (Codes), none refused: said with what the model holds (a ZCA alone, token counts, ML.NET's
+    // transforms), which the message left to guess.
+    private static (int Index, string Code)[] RequireCodes(ITransformer[] transformers, string path)
+    {
+        var codes = Codes(transformers);
+        if (codes.Length == 0)
+            throw new UsageException($"Model '{path}' holds no sparse autoencoder or convolutional featurizer; it holds " +
+                $"{(transformers.Length == 0 ? "no transform" : string.Join(", ", transformers.Select(t => t.GetType().Name.Split('`')[0])))}.");
+        return codes;
     }
 
     // The code columns of the transformers that are sparse autoencoders or convolutional featurizers, with their indexes.
