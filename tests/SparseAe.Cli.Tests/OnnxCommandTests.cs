@@ -707,4 +707,35 @@ public class OnnxCommandTests
         Assert.Equal("old\n", File.ReadAllText(Path.Combine(dir, "f.csv")));
         Assert.Equal(["f.csv", "in.csv", "reshape.onnx"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
     }
+
+    // A graph that takes no input (its one declared input has an initializer, which makes it a constant to ONNX Runtime, or
+    // it declares none) was refused "has 0: ; featurize the model zip instead, or export it with sparseae export-onnx ...":
+    // an empty list, and advice of a zip. A graph of two inputs that neither export-onnx nor ML.NET's converter wrote (a
+    // hand-made or PyTorch graph) was told to "featurize the model zip instead" too, of a zip it never had.
+    [Fact]
+    public void A_graph_without_an_input_or_a_foreign_graph_of_two_is_refused_saying_what_is_true_of_it()
+    {
+        using var dir = new TempFolder();
+        WriteRows(dir, "in.csv", 5, 4);
+        new OnnxGraphWriter().Floats("X", [1, 4], [1, -2, 3, -4]).Node("Relu", "Y", "X")
+            .Save(Path.Combine(dir, "constant.onnx"), ("X", [1L, 4L]), ("Y", [1L, 4L]));
+        new OnnxGraphWriter().Floats("X", [1, 4], [1, -2, 3, -4]).Node("Relu", "Y", "X")
+            .Save(Path.Combine(dir, "none.onnx"), [], [("Y", [1L, 4L])]);
+        new OnnxGraphWriter().Node("Add", "Y", "A", "B")
+            .Save(Path.Combine(dir, "two.onnx"), [("A", ["N", 4L]), ("B", ["N", 4L])], [("Y", ["N", 4L])]);
+        foreach (var (graph, said) in new[]
+        {
+            ("constant.onnx", "featurize takes a graph with one input, but 'constant.onnx' has none (its declared input X has an initializer, " +
+                "which ONNX Runtime takes as a constant), so there is nothing to feed the CSV's rows to."),
+            ("none.onnx", "featurize takes a graph with one input, but 'none.onnx' has none, so there is nothing to feed the CSV's rows to."),
+            ("two.onnx", "featurize takes a graph with one input, but 'two.onnx' has 2: A, B; featurize feeds the CSV's rows to that one, " +
+                "and ONNX Runtime runs a graph only with a value for each input: give a graph that takes only the input its features are computed from."),
+        })
+        {
+            var (code, _, error) = Cli.Run(dir, "featurize", "--model", graph, "--csv", "in.csv", "--out", "f.csv");
+            Assert.Equal(2, code);
+            Assert.Equal("error: " + said, error.TrimEnd());
+            Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+        }
+    }
 }

@@ -2,8 +2,9 @@ namespace SparseAe.Cli.Tests;
 
 /// <summary>
 /// Hand-made ONNX graphs for the tests, which have no ONNX library: a ModelProto (IR version 7, opset 12 of
-/// the default domain) with one float input and one float output, written field by field. The field numbers
-/// are onnx.proto's; a shape's dimension is a long (dim_value), a string (dim_param) or null (neither).
+/// the default domain) with float inputs and outputs (one of each, or any number), written field by field. The field
+/// numbers are onnx.proto's; a shape's dimension is a long (dim_value), a string (dim_param) or null (neither), and a
+/// shape of null is none declared.
 /// </summary>
 internal sealed class OnnxGraphWriter
 {
@@ -40,15 +41,17 @@ internal sealed class OnnxGraphWriter
     /// ModelProto: ir_version (1), graph (7) {node (1), name (2), initializer (5), input (11), output (12)},
     /// opset_import (8) {domain (1), version (2)}.
     /// </summary>
-    public void Save(string path, (string Name, object?[] Shape) input, (string Name, object?[] Shape) output)
+    public void Save(string path, (string Name, object?[]? Shape) input, (string Name, object?[]? Shape) output) => Save(path, [input], [output]);
+
+    public void Save(string path, (string Name, object?[]? Shape)[] inputs, (string Name, object?[]? Shape)[] outputs)
     {
         var graph = Message(m =>
         {
             foreach (var node in nodes) Bytes(m, 1, node);
             String(m, 2, "hand-made");
             foreach (var tensor in initializers) Bytes(m, 5, tensor);
-            Bytes(m, 11, ValueInfo(input.Name, input.Shape));
-            Bytes(m, 12, ValueInfo(output.Name, output.Shape));
+            foreach (var (name, shape) in inputs) Bytes(m, 11, ValueInfo(name, shape));
+            foreach (var (name, shape) in outputs) Bytes(m, 12, ValueInfo(name, shape));
         });
         File.WriteAllBytes(path, Message(m =>
         {
@@ -68,10 +71,10 @@ internal sealed class OnnxGraphWriter
 
     // ValueInfoProto {name (1), type (2) TypeProto {tensor_type (1) {elem_type (1) = float, shape (2)
     // TensorShapeProto {dim (1) {dim_value (1) | dim_param (2)}}}}}.
-    private static byte[] ValueInfo(string name, object?[] shape) => Message(m =>
+    private static byte[] ValueInfo(string name, object?[]? shape) => Message(m =>
     {
         String(m, 1, name);
-        var dims = Message(s =>
+        var dims = shape is null ? null : Message(s =>
         {
             foreach (var dim in shape)
                 Bytes(s, 1, Message(d =>
@@ -80,7 +83,7 @@ internal sealed class OnnxGraphWriter
                     else if (dim is string param) String(d, 2, param);
                 }));
         });
-        var tensor = Message(t => { Int(t, 1, 1); Bytes(t, 2, dims); });
+        var tensor = Message(t => { Int(t, 1, 1); if (dims is not null) Bytes(t, 2, dims); });
         Bytes(m, 2, Message(t => Bytes(t, 1, tensor)));
     });
 

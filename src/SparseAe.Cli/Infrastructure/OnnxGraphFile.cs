@@ -59,14 +59,28 @@ internal sealed class OnnxGraphFile : IDisposable
     /// </summary>
     public (string Name, int Size, long[] RowShape, int? Batch) VectorInput(string path)
     {
-        if (Session.InputMetadata.Count != 1)
+        if (Session.InputMetadata.Count == 0)
+        {
+            // An input that has an initializer is one ONNX Runtime takes as a constant (an overridable initializer): the
+            // list of inputs was empty ("has 0: ; featurize the model zip instead"), which said neither why nor the truth.
+            var constants = Session.OverridableInitializerMetadata.Keys.ToArray();
+            throw new UsageException($"featurize takes a graph with one input, but '{path}' has none" + (constants.Length == 0 ? ""
+                : constants.Length == 1 ? $" (its declared input {constants[0]} has an initializer, which ONNX Runtime takes as a constant)"
+                : $" (its declared inputs {string.Join(", ", constants)} have initializers, which ONNX Runtime takes as constants)")
+                + ", so there is nothing to feed the CSV's rows to.");
+        }
+        if (Session.InputMetadata.Count > 1)
             // A graph export-onnx wrote already takes only what its pipeline reads (a classifier's label): exporting it
-            // again would give the same graph.
+            // again would give the same graph. One ML.NET's converter wrote was given a view of more columns than its
+            // pipeline reads, and export-onnx gives only those. Of another's (PyTorch's, a hand-made one) no zip is known.
             throw new UsageException($"featurize takes a graph with one input, but '{path}' has {Session.InputMetadata.Count}: {string.Join(", ", Inputs)}; " +
                 (WrittenByExportOnnx
                     ? "sparseae export-onnx declared only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code" +
                       (ZipCodes is { } codes ? "; it " + ModelFiles.ChooseCode(codes) : ".")
-                    : "featurize the model zip instead, or export it with sparseae export-onnx, which declares only the columns the pipeline reads."));
+                    : ConvertedByMLNet
+                    ? "featurize the model zip instead, or export it with sparseae export-onnx, which declares only the columns the pipeline reads."
+                    : "featurize feeds the CSV's rows to that one, and ONNX Runtime runs a graph only with a value for each input: " +
+                      "give a graph that takes only the input its features are computed from."));
         var (name, meta) = Session.InputMetadata.First();
         var row = meta.Dimensions.Skip(1).Select(d => (long)d).ToArray();
         long size = row.Aggregate(1L, (p, d) => d < 1 ? -1 : Math.Min(p * d, (long)int.MaxValue + 1));
@@ -155,6 +169,12 @@ internal sealed class OnnxGraphFile : IDisposable
     public bool WrittenByExportOnnx
         => Session.ModelMetadata.CustomMetadataMap.TryGetValue(ExporterKey, out var exporter) && exporter == ExporterName
             || Session.ModelMetadata.CustomMetadataMap.ContainsKey(FeaturesKey);
+
+    /// <summary>
+    /// Whether ML.NET's converter (MLContext.Model.ConvertToOnnx) wrote the graph: its producer_name is "ML.NET". Such a
+    /// graph was converted from a model that can be saved as a zip, which export-onnx and featurize take.
+    /// </summary>
+    private bool ConvertedByMLNet => Session.ModelMetadata.ProducerName == "ML.NET";
 
     /// <summary>
     /// The output that the graph's metadata names as the features, or null when it names none. One that is not a float
