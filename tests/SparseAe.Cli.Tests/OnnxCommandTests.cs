@@ -738,4 +738,24 @@ public class OnnxCommandTests
             Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
         }
     }
+
+    // A graph whose float output is not (N, H) (of rank 3, or of no declared shape) was refused "has no float (N, H) output;
+    // its outputs are Y", which left what Y is to find out: its type and shape are said, as of an input that is not (N, V).
+    [Theory]
+    [InlineData(true, "Y (Single [-1, 2, 2])")]
+    [InlineData(false, "Y (Single, a scalar or of unknown shape)")]
+    public void A_graph_without_a_float_N_H_output_is_refused_naming_its_outputs_types_and_shapes(bool rank3, string outputs)
+    {
+        using var dir = new TempFolder();
+        WriteRows(dir, "in.csv", 5, 4);
+        var writer = new OnnxGraphWriter();
+        if (rank3) writer.Int64s("S", [3], [-1, 2, 2]).Node("Reshape", "Y", "X", "S");
+        // Squeeze without axes drops the dimensions of 1, which N may be: the rank is unknown until the graph runs.
+        else writer.Node("Squeeze", "Y", "X");
+        writer.Save(Path.Combine(dir, "y.onnx"), ("X", ["N", 4L]), ("Y", rank3 ? ["N", 2L, 2L] : null));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "y.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: 'y.onnx' has no float (N, H) output; its outputs are {outputs}.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
 }

@@ -86,7 +86,7 @@ internal sealed class OnnxGraphFile : IDisposable
         long size = row.Aggregate(1L, (p, d) => d < 1 ? -1 : Math.Min(p * d, (long)int.MaxValue + 1));
         if (meta.ElementType != typeof(float) || meta.Dimensions.Length < 2 || size < 1 || size > int.MaxValue)
             throw new UsageException($"The input '{name}' of '{path}' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
-                $"each size after N known and their product at most {int.MaxValue}, but is {meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}].");
+                $"each size after N known and their product at most {int.MaxValue}, but is {TypeAndShape(meta)}.");
         return (name, (int)size, row, meta.Dimensions[0] >= 1 && (long)meta.Dimensions[0] * size <= Array.MaxLength ? meta.Dimensions[0] : null);
     }
 
@@ -105,7 +105,7 @@ internal sealed class OnnxGraphFile : IDisposable
             .Where(o => o.Value.ElementType == typeof(float) && o.Value.Dimensions.Length == 2)
             .ToArray();
         if (floats.Length == 0)
-            throw new UsageException($"'{path}' has no float (N, H) output; its outputs are {string.Join(", ", Outputs)}.");
+            throw new UsageException($"'{path}' has no float (N, H) output; its outputs are {string.Join(", ", Session.OutputMetadata.Select(o => $"{o.Key} ({TypeAndShape(o.Value)})"))}.");
         string names = string.Join(", ", floats.Select(c => c.Key));
         if (wanted is not null)
         {
@@ -120,6 +120,14 @@ internal sealed class OnnxGraphFile : IDisposable
             throw new UsageException($"'{path}' has {candidates.Length} float outputs besides its input ({string.Join(", ", candidates.Select(c => c.Key))}); choose one with --output-column.");
         return (candidates[0].Key, Width(candidates[0].Value));
     }
+
+    /// <summary>
+    /// An input's or output's type and shape as the messages say them: "Single [-1, 16]", -1 a size the graph leaves open.
+    /// ONNX Runtime gives no dimensions both for a scalar and for a tensor whose shape the graph does not declare (nor its
+    /// shape inference tell), and the words say so.
+    /// </summary>
+    private static string TypeAndShape(NodeMetadata meta)
+        => meta.Dimensions.Length == 0 ? $"{meta.ElementType.Name}, a scalar or of unknown shape" : $"{meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}]";
 
     private static int? Width(NodeMetadata output) => output.Dimensions[1] >= 1 ? output.Dimensions[1] : null;
 
@@ -186,7 +194,7 @@ internal sealed class OnnxGraphFile : IDisposable
         if (!Session.ModelMetadata.CustomMetadataMap.TryGetValue(FeaturesKey, out var named)) return null;
         if (floats.Any(o => o.Key == named)) return named;
         string what = Session.OutputMetadata.TryGetValue(named, out var meta)
-            ? $"that output is {meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}]" : $"it has no such output (its outputs are {string.Join(", ", Outputs)})";
+            ? $"that output is {TypeAndShape(meta)}" : $"it has no such output (its outputs are {string.Join(", ", Outputs)})";
         throw new UsageException($"'{path}' names {named} as its features (metadata {FeaturesKey}), but {what}, not a float (N, H) output" + (others.Length > 0
             ? $"; its float (N, H) outputs besides its input are {string.Join(", ", others.Select(o => o.Key))}: choose one with --output-column."
             : $", and its only other float (N, H) output is its input passed through ({floats[0].Key}); featurize writes only a code of floats."));
