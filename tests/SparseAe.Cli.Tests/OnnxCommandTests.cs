@@ -758,4 +758,37 @@ public class OnnxCommandTests
         Assert.Equal($"error: 'y.onnx' has no float (N, H) output; its outputs are {outputs}.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
+
+    // ONNX Runtime gives a sequence's (or a map's) element type and shape as an exception: featurize of a graph with a
+    // sequence output (a classifier converted by skl2onnx outputs a sequence of maps) or input stopped with "internal error:
+    // OnnxRuntimeException: [ErrorCode:Fail] OnnxValueType must either be a tensor or sparse tensor", exit 1. Its float
+    // (N, H) output is featurized, and where it has none, or its input is a sequence, the refusal says "a sequence".
+    [Fact]
+    public void A_graph_with_a_sequence_output_or_input_is_featurized_by_its_float_output_or_refused_naming_the_sequence()
+    {
+        using var dir = new TempFolder();
+        var x = WriteRows(dir, "in.csv", 5, 4);
+        new OnnxGraphWriter().Sequence("S").Node("Relu", "Y", "X").Node("SequenceConstruct", "S", "X")
+            .Save(Path.Combine(dir, "both.onnx"), [("X", ["N", 4L])], [("Y", ["N", 4L]), ("S", null)]);
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "both.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 5 rows of 4 features", output);
+        var y = ReadCsv(Path.Combine(dir, "f.csv"));
+        for (int i = 0; i < x.Length; i++)
+            Assert.Equal(x[i].Select(v => Math.Max(v, 0)), y[i]);
+
+        new OnnxGraphWriter().Sequence("S").Node("SequenceConstruct", "S", "X")
+            .Save(Path.Combine(dir, "sequence.onnx"), ("X", ["N", 4L]), ("S", null));
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "sequence.onnx", "--csv", "in.csv", "--out", "g.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: 'sequence.onnx' has no float (N, H) output; its outputs are S (a sequence).", error.TrimEnd());
+
+        new OnnxGraphWriter().Sequence("S").Int64s("P", [], [0]).Node("SequenceAt", "Y", "S", "P")
+            .Save(Path.Combine(dir, "input.onnx"), ("S", null), ("Y", ["N", 4L]));
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "input.onnx", "--csv", "in.csv", "--out", "g.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: The input 'S' of 'input.onnx' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
+            $"each size after N known and their product at most {int.MaxValue}, but is a sequence.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "g.csv")));
+    }
 }

@@ -10,6 +10,14 @@ internal sealed class OnnxGraphWriter
 {
     private readonly List<byte[]> nodes = [];
     private readonly List<byte[]> initializers = [];
+    private readonly HashSet<string> sequences = [];
+
+    /// <summary>Declares the input or output <paramref name="name"/> a sequence of float tensors (TypeProto's sequence_type, 4).</summary>
+    public OnnxGraphWriter Sequence(string name)
+    {
+        sequences.Add(name);
+        return this;
+    }
 
     /// <summary>NodeProto: input (1), output (2), op_type (4).</summary>
     public OnnxGraphWriter Node(string opType, string output, params string[] inputs)
@@ -70,8 +78,9 @@ internal sealed class OnnxGraphWriter
     });
 
     // ValueInfoProto {name (1), type (2) TypeProto {tensor_type (1) {elem_type (1) = float, shape (2)
-    // TensorShapeProto {dim (1) {dim_value (1) | dim_param (2)}}}}}.
-    private static byte[] ValueInfo(string name, object?[]? shape) => Message(m =>
+    // TensorShapeProto {dim (1) {dim_value (1) | dim_param (2)}}}}}, or of a sequence TypeProto {sequence_type (4)
+    // {elem_type (1) TypeProto of that tensor}}.
+    private byte[] ValueInfo(string name, object?[]? shape) => Message(m =>
     {
         String(m, 1, name);
         var dims = shape is null ? null : Message(s =>
@@ -84,7 +93,8 @@ internal sealed class OnnxGraphWriter
                 }));
         });
         var tensor = Message(t => { Int(t, 1, 1); if (dims is not null) Bytes(t, 2, dims); });
-        Bytes(m, 2, Message(t => Bytes(t, 1, tensor)));
+        var type = Message(t => Bytes(t, 1, tensor));
+        Bytes(m, 2, sequences.Contains(name) ? Message(t => Bytes(t, 4, Message(q => Bytes(q, 1, type)))) : type);
     });
 
     private static byte[] Message(Action<MemoryStream> write)

@@ -82,9 +82,9 @@ internal sealed class OnnxGraphFile : IDisposable
                     : "featurize feeds the CSV's rows to that one, and ONNX Runtime runs a graph only with a value for each input: " +
                       "give a graph that takes only the input its features are computed from."));
         var (name, meta) = Session.InputMetadata.First();
-        var row = meta.Dimensions.Skip(1).Select(d => (long)d).ToArray();
+        var row = IsFloatTensor(meta) ? meta.Dimensions.Skip(1).Select(d => (long)d).ToArray() : [];
         long size = row.Aggregate(1L, (p, d) => d < 1 ? -1 : Math.Min(p * d, (long)int.MaxValue + 1));
-        if (meta.ElementType != typeof(float) || meta.Dimensions.Length < 2 || size < 1 || size > int.MaxValue)
+        if (!IsFloatTensor(meta) || meta.Dimensions.Length < 2 || size < 1 || size > int.MaxValue)
             throw new UsageException($"The input '{name}' of '{path}' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
                 $"each size after N known and their product at most {int.MaxValue}, but is {TypeAndShape(meta)}.");
         return (name, (int)size, row, meta.Dimensions[0] >= 1 && (long)meta.Dimensions[0] * size <= Array.MaxLength ? meta.Dimensions[0] : null);
@@ -102,7 +102,7 @@ internal sealed class OnnxGraphFile : IDisposable
     public (string Name, int? Size) FeatureOutput(string path, string inputName, string? wanted)
     {
         var floats = Session.OutputMetadata
-            .Where(o => o.Value.ElementType == typeof(float) && o.Value.Dimensions.Length == 2)
+            .Where(o => IsFloatTensor(o.Value) && o.Value.Dimensions.Length == 2)
             .ToArray();
         if (floats.Length == 0)
             throw new UsageException($"'{path}' has no float (N, H) output; its outputs are {string.Join(", ", Session.OutputMetadata.Select(o => $"{o.Key} ({TypeAndShape(o.Value)})"))}.");
@@ -124,10 +124,23 @@ internal sealed class OnnxGraphFile : IDisposable
     /// <summary>
     /// An input's or output's type and shape as the messages say them: "Single [-1, 16]", -1 a size the graph leaves open.
     /// ONNX Runtime gives no dimensions both for a scalar and for a tensor whose shape the graph does not declare (nor its
-    /// shape inference tell), and the words say so.
+    /// shape inference tell), and the words say so. What is no tensor is named by its kind ("a sequence"): ONNX Runtime
+    /// gives its element type and shape as an exception.
     /// </summary>
-    private static string TypeAndShape(NodeMetadata meta)
-        => meta.Dimensions.Length == 0 ? $"{meta.ElementType.Name}, a scalar or of unknown shape" : $"{meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}]";
+    private static string TypeAndShape(NodeMetadata meta) => meta.OnnxValueType switch
+    {
+        OnnxValueType.ONNX_TYPE_TENSOR or OnnxValueType.ONNX_TYPE_SPARSETENSOR => (meta.OnnxValueType == OnnxValueType.ONNX_TYPE_SPARSETENSOR ? "a sparse tensor of " : "")
+            + (meta.Dimensions.Length == 0 ? $"{meta.ElementType.Name}, a scalar or of unknown shape" : $"{meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}]"),
+        OnnxValueType.ONNX_TYPE_SEQUENCE => "a sequence",
+        OnnxValueType.ONNX_TYPE_MAP => "a map",
+        OnnxValueType.ONNX_TYPE_OPTIONAL => "an optional",
+        var other => other.ToString(),
+    };
+
+    // Whether the input or output is a dense tensor of floats, as featurize feeds and writes; asked of anything else,
+    // ONNX Runtime's ElementType throws ("OnnxValueType must either be a tensor or sparse tensor": a sequence output
+    // stopped featurize as an internal error).
+    private static bool IsFloatTensor(NodeMetadata meta) => meta.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR && meta.ElementType == typeof(float);
 
     private static int? Width(NodeMetadata output) => output.Dimensions[1] >= 1 ? output.Dimensions[1] : null;
 
