@@ -101,6 +101,24 @@ public class TrainOutputsTests
         Assert.False(mat.TryGetVariable("zcaW", out _));
     }
 
+    // --metrics-json wrote the enum's name ("JumpReLU") where --weights-mat wrote --activation's ("jumprelu"): two machine-read
+    // outputs of one run named one activation two ways. Both write the value --activation takes (docs/sparse-codes.md).
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("topk")]
+    [InlineData("jumprelu")]
+    public void The_metrics_JSON_and_the_weights_MAT_file_name_the_activation_as_the_flag_does(string activation)
+    {
+        using var dir = new TempFolder();
+        TrainTests.WriteCsv(dir, 40, 8, 6);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--activation", activation, "--hidden", "12", "--epochs", "1",
+            "--metrics-json", "m.json", "--weights-mat", "w.mat");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "m.json")));
+        Assert.Equal(activation, json.RootElement.GetProperty("activation").GetString());
+        Assert.Equal(activation, new string((char[])MatFile.Read(Path.Combine(dir, "w.mat"))["activation"].GetColumnMajorData()));
+    }
+
     [Fact]
     public void Save_rows_writes_the_standardised_patches_that_were_trained_on()
     {
@@ -132,7 +150,7 @@ public class TrainOutputsTests
         Assert.Matches(@"^metrics: L0=[0-9.]+ FVU=[0-9.]+ dead=[0-9.]+% dense=[0-9.]+%\s*$", line);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
         var root = json.RootElement;
-        Assert.Equal("TopK", root.GetProperty("activation").GetString());
+        Assert.Equal("topk", root.GetProperty("activation").GetString());
         Assert.InRange(root.GetProperty("l0").GetDouble(), 1, 4 + 1e-9);
         Assert.Equal(32, root.GetProperty("firingRate").GetArrayLength());
         Assert.Equal(root.GetProperty("l0").GetDouble(), root.GetProperty("firingRate").EnumerateArray().Sum(e => e.GetDouble()), 1e-9);

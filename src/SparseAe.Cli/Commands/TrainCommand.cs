@@ -26,7 +26,7 @@ internal static class TrainCommand
         [("sigmoid", ActivationKind.Sigmoid), ("relu", ActivationKind.ReLU), ("topk", ActivationKind.TopK), ("jumprelu", ActivationKind.JumpReLU)];
     private static readonly (string Name, DecoderKind? Value)[] Decoders = [("auto", null), ("sigmoid", DecoderKind.Sigmoid), ("linear", DecoderKind.Linear)];
 
-    /// <summary>An activation as --activation names it (and --weights-mat writes it).</summary>
+    /// <summary>An activation as --activation names it (and --weights-mat and --metrics-json write it).</summary>
     internal static string ActivationName(ActivationKind activation) => NameOf(Activations, activation);
 
     /// <summary>A decoder as --decoder names it (and --weights-mat writes it).</summary>

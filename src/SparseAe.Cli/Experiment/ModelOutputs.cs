@@ -130,14 +130,18 @@ internal static class ModelOutputs
     public static Action<Stream> Rows(PreparedData prepared)
         => AtomicFile.Text(writer => VectorCsv.Write(writer, prepared.Rows, prepared.Count, prepared.Dimension));
 
-    /// <summary>The sparse code's metrics (L0, FVU, dead and dense shares, each latent's firing rate) as JSON.</summary>
+    /// <summary>
+    /// The sparse code's metrics as JSON: activation (--activation's value: relu, topk, jumprelu), l0, fvu, dead and dense
+    /// (shares in [0, 1]) and firingRate (each latent's), the fields docs/sparse-codes.md lists.
+    /// </summary>
     public static Action<Stream> MetricsJson(SparseAutoencoderTransformer ae)
     {
         var m = ae.Summary.CodeMetrics
             ?? throw new UsageException($"--metrics-json: the metrics are those of a sparse code (--activation relu, topk or jumprelu); this model's activation is {ae.Objective.Activation}.");
         var document = new
         {
-            activation = ae.Objective.Activation.ToString(),
+            // --activation's value, as --weights-mat writes it (one spelling for the machine-read outputs).
+            activation = Commands.TrainCommand.ActivationName(ae.Objective.Activation),
             l0 = m.L0,
             fvu = m.Fvu,
             dead = m.DeadFraction,
