@@ -9,7 +9,8 @@ using WordNetSupersensesSample;
 // (SdcaMaximumEntropy) on six kinds of features: (a) token counts (cl100k_base tokens, log(1+tf) idf,
 // L2), (b) ML.NET's FeaturizeText, (c) ML.NET's LDA topics, (d) our TopK sparse code of the token
 // counts, (e) the code and the token counts side by side, (f) (e) with the code's block weighted by a
-// weight chosen on held-out training rows; table 3 trains the classifier on fewer
+// weight chosen on held-out training rows, and (a') and (f'), (a) and (f) with the classifier's L2 weight
+// chosen on the same held-out rows; table 3 trains the classifier on fewer
 // labelled glosses, the code on all of them. Accuracy and macro-F1 (from the confusion
 // matrix) go to standard output, which is the same on every run of the same mode
 // (expected-output-quick.txt); timings go to standard error. The confusion picture of the best model

@@ -2,11 +2,11 @@ namespace WordNetSupersensesSample;
 
 internal static class Report
 {
-    private const int NameWidth = 36;
+    private const int NameWidth = 52;
 
     /// <summary>
     /// The table twice, accuracy then macro-F1, so that every line ends in its one figure (the CI check
-    /// allows 0.01 on a line's last figure and compares the others exactly), then the two goals.
+    /// allows a tolerance on a line's last figure, 0.05 for this sample, and compares the others exactly), then the two goals.
     /// </summary>
     public static void Table(TextWriter w, IReadOnlyList<Result> results, IReadOnlyList<int> codeSizes)
     {
@@ -23,12 +23,13 @@ internal static class Report
         {
             Goal(w, $"code ({h}) + token counts against token counts alone", Row($"(e) code ({h})"), Row("(a) token counts"));
             Goal(w, $"code ({h}) + token counts, weight validated, against token counts alone", Row($"(f) code ({h})"), Row("(a) token counts"));
+            Goal(w, $"code ({h}) + token counts, weight and L2 validated, against token counts, L2 validated", Row($"(f') code ({h})"), Row("(a') token counts"));
         }
     }
 
     /// <summary>
-    /// Table 3: per part of the labels, (a), (d), (e) and (f), accuracy then macro-F1, then (e) and (f)
-    /// against (a) for each part.
+    /// Table 3: per part of the labels, (a), (a'), (d), (e), (f) and (f'), accuracy then macro-F1, then (e)
+    /// and (f) against (a) and (f') against (a') for each part.
     /// </summary>
     public static void FewerLabels(TextWriter w, IReadOnlyList<(int Labelled, Result Row)> rows)
     {
@@ -44,6 +45,7 @@ internal static class Report
             var code = Row("(e)");
             Goal(w, $"{code.Name[4..]} against token counts alone, {part.Key} labelled", code, Row("(a)"));
             Goal(w, $"{code.Name[4..]}, weight validated, against token counts alone, {part.Key} labelled", Row("(f)"), Row("(a)"));
+            Goal(w, $"{code.Name[4..]}, weight and L2 validated, against token counts, L2 validated, {part.Key} labelled", Row("(f')"), Row("(a')"));
         }
     }
 
