@@ -108,7 +108,7 @@ public class TrainTests
     }
 
     // Only --sparsity said its range ("in (0, 1)"); every other option with one was found out by giving a value
-    // outside it ("--hidden: HiddenCount must be at least 1, but is 0.").
+    // outside it ("--hidden must be at least 1, but is 0.").
     [Theory]
     [InlineData("--patch", "at least 1")]
     [InlineData("--patches", "at least 1")]
@@ -313,14 +313,36 @@ public class TrainTests
         Assert.Equal(["rows.csv"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
+    // A rule the options break was said under its flag in the library's words, its property names and enum values
+    // ("--decoder: Decoder must be Linear with Activation TopK (...), but is Sigmoid." for --decoder sigmoid); it is said
+    // in flags and the values they take, as the command line's own refusals ("--patch must be at least 1, but is 0").
     [Theory]
-    [InlineData("error: --hidden: HiddenCount must be at least 1, but is 0.", "--hidden", "0")]
+    [InlineData("error: --decoder must be linear with --activation topk (a sparse code's latents add up linearly), but is sigmoid.", "--activation", "topk", "--k", "1", "--decoder", "sigmoid", "--hidden", "2")]
+    [InlineData("error: --optimizer must be adam with --activation topk (its cost is not smooth, and its dead latents are counted across mini-batches), but is lbfgs.", "--activation", "topk", "--k", "1", "--optimizer", "lbfgs", "--hidden", "2")]
+    [InlineData("error: --activation jumprelu needs --decoder linear and --optimizer adam, but --decoder is sigmoid and --optimizer is lbfgs.", "--activation", "jumprelu", "--decoder", "sigmoid", "--optimizer", "lbfgs", "--hidden", "2")]
+    [InlineData("error: --hidden must be at least 1, but is 0.", "--hidden", "0")]
+    [InlineData("error: --k (latents kept per row) must lie in 1..H = 1..2, but is 5.", "--activation", "topk", "--k", "5", "--hidden", "2")]
+    [InlineData("error: --k (by default; latents kept per row) must lie in 1..H = 1..2, but is 8.", "--activation", "topk", "--hidden", "2")]
+    // "the AuxK term" is the term's name, not the option's: it stays.
+    [InlineData("error: --aux-k must lie in 0..H = 0..2 (0 turns the AuxK term off), but is 3.", "--activation", "topk", "--k", "1", "--aux-k", "3", "--hidden", "2")]
+    [InlineData("error: --sparsity-weight (beta) must be finite and at least 0, but is -1.", "--sparsity-weight", "-1", "--hidden", "2")]
+    public void A_broken_option_rule_is_said_in_flags_and_the_values_they_take(string message, params string[] args)
+    {
+        using var dir = new TempFolder();
+        WriteCsv(dir, 3, 4, seed: 1);
+        var (code, output, error) = Cli.Run(dir, ["train", "--csv", "rows.csv", .. args]);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal(message, error.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("error: --hidden must be at least 1, but is 0.", "--hidden", "0")]
     // System.Random draws the same numbers for -s as for s: --seed -7 sampled and trained --seed 7's model.
-    [InlineData("error: --seed: Seed must be at least 0 (System.Random draws the same numbers for -s as for s), but is -7.", "--seed", "-7")]
+    [InlineData("error: --seed must be at least 0 (System.Random draws the same numbers for -s as for s), but is -7.", "--seed", "-7")]
     [InlineData("--whiten must be one of", "--whiten", "bogus")]
     [InlineData("--penalty must be one of", "--penalty", "l3")]
-    [InlineData("error: --sparsity: SparsityTarget (rho) must lie strictly between 0 and 1, but is 2.", "--sparsity", "2")]
-    [InlineData("error: --sparsity: SparsityTarget (rho) must lie strictly between 0 and 1, but is 0.", "--sparsity", "-0")]   // was "but is -0."
+    [InlineData("error: --sparsity (rho) must lie strictly between 0 and 1, but is 2.", "--sparsity", "2")]
+    [InlineData("error: --sparsity (rho) must lie strictly between 0 and 1, but is 0.", "--sparsity", "-0")]   // was "but is -0."
     [InlineData("error: ", "--no-such-option", "1")]
     [InlineData("error: ", "--iterations", "many")]
     [InlineData("--patch must be at least 1, but is 0", "--patch", "0")]
@@ -330,16 +352,16 @@ public class TrainTests
     [InlineData("smaller than the 64x64 patches", "--mat", "IMAGES.mat", "--patch", "64")]
     [InlineData("at most one data source", "--mat", "IMAGES.mat", "--csv", "x.csv")]
     [InlineData("--activation must be one of sigmoid, relu, topk, jumprelu, but is 'tanh'.", "--activation", "tanh")]
-    [InlineData("error: --k: K (latents kept per row) must lie in 1..H = 1..100, but is 101.", "--activation", "topk", "--k", "101")]
+    [InlineData("error: --k (latents kept per row) must lie in 1..H = 1..100, but is 101.", "--activation", "topk", "--k", "101")]
     // --k not given: its default, 8, broke the rule, and "--k: ... but is 8" blamed a flag the user never typed.
-    [InlineData("error: --k (by default): K (latents kept per row) must lie in 1..H = 1..4, but is 8.", "--activation", "topk", "--hidden", "4")]
+    [InlineData("error: --k (by default; latents kept per row) must lie in 1..H = 1..4, but is 8.", "--activation", "topk", "--hidden", "4")]
     // It said "must be null (...) or at least 0": null is no value a flag can take, and read as the rule.
-    [InlineData("error: --aux-k: AuxK must be at least 0 (0 turns the AuxK term off), but is -1; leave it unset for the default, the power of two nearest V/2, at most H.", "--activation", "topk", "--aux-k", "-1")]
-    [InlineData("error: --aux-k: AuxK must be at least 0 (0 turns the AuxK term off), but is -2147483648; leave it unset", "--activation", "topk", "--aux-k", "-2147483648")]
-    [InlineData("error: --l1-weight: L1Weight must be finite and at least 0, but is -1.", "--activation", "relu", "--l1-weight", "-1")]
-    [InlineData("error: --decoder: Decoder must be Linear with Activation TopK", "--activation", "topk", "--decoder", "sigmoid")]
-    [InlineData("error: --optimizer: Optimizer must be Adam with Activation ReLU", "--activation", "relu", "--optimizer", "lbfgs")]
-    [InlineData("error: --activation: Activation ReLU needs Decoder Linear and Optimizer Adam, but Decoder is Sigmoid and Optimizer is Lbfgs.", "--activation", "relu", "--decoder", "sigmoid", "--optimizer", "lbfgs")]
+    [InlineData("error: --aux-k must be at least 0 (0 turns the AuxK term off), but is -1; leave it unset for the default, the power of two nearest V/2, at most H.", "--activation", "topk", "--aux-k", "-1")]
+    [InlineData("error: --aux-k must be at least 0 (0 turns the AuxK term off), but is -2147483648; leave it unset", "--activation", "topk", "--aux-k", "-2147483648")]
+    [InlineData("error: --l1-weight must be finite and at least 0, but is -1.", "--activation", "relu", "--l1-weight", "-1")]
+    [InlineData("error: --decoder must be linear with --activation topk", "--activation", "topk", "--decoder", "sigmoid")]
+    [InlineData("error: --optimizer must be adam with --activation relu", "--activation", "relu", "--optimizer", "lbfgs")]
+    [InlineData("error: --activation relu needs --decoder linear and --optimizer adam, but --decoder is sigmoid and --optimizer is lbfgs.", "--activation", "relu", "--decoder", "sigmoid", "--optimizer", "lbfgs")]
     [InlineData("--metrics-json: the metrics are those of a sparse code", "--metrics-json", "m.json")]
     [InlineData("error: --latents: a sigmoid code has no zeros, so no latent ever stops firing; the histogram is for a sparse code", "--latents", "l.png")]
     [InlineData("error: --latents: a sigmoid code has no zeros", "--activation", "sigmoid", "--latents", "latents.png")]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using Microsoft.ML;
 using SparseAe.Cli.Experiment;
 using SparseAe.Cli.Infrastructure;
@@ -25,6 +26,16 @@ internal static class TrainCommand
     private static readonly (string Name, ActivationKind Value)[] Activations =
         [("sigmoid", ActivationKind.Sigmoid), ("relu", ActivationKind.ReLU), ("topk", ActivationKind.TopK), ("jumprelu", ActivationKind.JumpReLU)];
     private static readonly (string Name, DecoderKind? Value)[] Decoders = [("auto", null), ("sigmoid", DecoderKind.Sigmoid), ("linear", DecoderKind.Linear)];
+    private static readonly (string Name, OptimizerKind? Value)[] Optimizers = [("auto", null), ("lbfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)];
+
+    // The settings a library rule names with a value ("with Activation TopK", "but Decoder is Sigmoid"), each with the
+    // tables above, so that a refusal says a value as the flag takes it. (--penalty's values break no rule it can reach.)
+    private static readonly (string Property, (string Name, object? Value)[] Choices)[] ValuedSettings =
+    [
+        (nameof(AutoencoderTrainingOptions.Activation), [.. Activations.Select(c => (c.Name, (object?)c.Value))]),
+        (nameof(AutoencoderTrainingOptions.Decoder), [.. Decoders.Select(c => (c.Name, (object?)c.Value))]),
+        (nameof(AutoencoderTrainingOptions.Optimizer), [.. Optimizers.Select(c => (c.Name, (object?)c.Value))]),
+    ];
 
     /// <summary>An activation as --activation names it (and --weights-mat and --metrics-json write it).</summary>
     internal static string ActivationName(ActivationKind activation) => NameOf(Activations, activation);
@@ -113,7 +124,7 @@ internal static class TrainCommand
                 L0Weight = r.GetValue(l0Weight),
                 DeadLatentWindow = r.GetValue(deadWindow),
                 Decoder = Parse("--decoder", r.GetValue(decoder)!, Decoders),
-                Optimizer = Parse<OptimizerKind?>("--optimizer", r.GetValue(optimizer)!, ("auto", null), ("lbfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)),
+                Optimizer = Parse("--optimizer", r.GetValue(optimizer)!, Optimizers),
                 MaxIterations = r.GetValue(iterations),
                 Epochs = r.GetValue(epochs),
                 BatchSize = r.GetValue(batchSize),
@@ -190,7 +201,7 @@ internal static class TrainCommand
     }
 
     // Validates the options before any data work, through the estimator (the one set of rules), and
-    // reports a broken rule under the flag that sets it.
+    // reports a broken rule in flags.
     private static void Check(SparseAutoencoderOptions options, IReadOnlyDictionary<string, string> flagOf, Func<string, bool> given)
     {
         try
@@ -199,10 +210,40 @@ internal static class TrainCommand
         }
         catch (ArgumentException e)
         {
-            // A default that breaks a rule (--k 8 with --hidden 4) is said as one, as outputs' defaults are: the user never typed the flag.
-            string flag = e.ParamName is { } p && flagOf.TryGetValue(p, out var f) ? (given(p) ? f : $"{f} (by default)") : "options";
-            throw new UsageException($"{flag}: {Messages.OneLine(e)}", e);
+            throw new UsageException(RuleInFlags(e, flagOf, given), e);
         }
+    }
+
+    /// <summary>
+    /// A rule the options break (the library's message, which starts with the property it names, <see cref="ArgumentException.ParamName"/>)
+    /// said as the command line's own refusals are ("--patch must be at least 1, but is 0"): "--decoder must be linear with
+    /// --activation topk (...), but is sigmoid." for the library's "Decoder must be Linear with Activation TopK (...), but is Sigmoid.".
+    /// The subject becomes its flag, and a setting named with its value ("Activation TopK", "Decoder is Sigmoid", "must be
+    /// Adam", the value it "is" at the end) the flag and the value as the flag takes it. Only there: the values' names are
+    /// words of prose too ("the linear decoder"), and so is a property's ("the AuxK term"), which a whole-word renaming would change.
+    /// </summary>
+    private static string RuleInFlags(ArgumentException e, IReadOnlyDictionary<string, string> flagOf, Func<string, bool> given)
+    {
+        string text = Messages.OneLine(e);
+        foreach (var (property, choices) in ValuedSettings)
+        {
+            if (!flagOf.TryGetValue(property, out var flag)) continue;
+            foreach (var (name, value) in choices)
+                if (value is not null)
+                    text = Regex.Replace(text, $@"(?<![\w.]){Regex.Escape(property)}(?<verb> is| must be)? {Regex.Escape(value.ToString()!)}\b", $"{flag}${{verb}} {name}");
+            // The value the setting has, at the end: the exception carries it.
+            if (e is ArgumentOutOfRangeException { ActualValue: { } actual } && e.ParamName == property
+                && choices.FirstOrDefault(c => Equals(c.Value, actual)).Name is { } actualName && text.EndsWith($", but is {actual}.", StringComparison.Ordinal))
+                text = $"{text[..^$"{actual}.".Length]}{actualName}.";
+        }
+        if (e.ParamName is not { } p || !flagOf.TryGetValue(p, out var f)) return $"options: {text}";
+        string? rest = text.StartsWith($"{p} ", StringComparison.Ordinal) ? text[p.Length..]
+            : text.StartsWith($"{f} ", StringComparison.Ordinal) ? text[f.Length..] : null;
+        // A default that breaks a rule (--k 8 with --hidden 4) is said as one, as outputs' defaults are: the user never typed the flag.
+        if (given(p)) return rest is null ? $"{f}: {text}" : f + rest;
+        if (rest is null) return $"{f} (by default): {text}";
+        // "K (latents kept per row) must ...": one parenthesis, "--k (by default; latents kept per row) must ...".
+        return rest.StartsWith(" (", StringComparison.Ordinal) ? $"{f} (by default; {rest[2..]}" : $"{f} (by default){rest}";
     }
 
     private static IEnumerable<(string Flag, string? Path)> Inputs(DataOptions data)
