@@ -162,12 +162,7 @@ public class OnnxCommandTests
         var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })
             .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "Code", maximumNumberOfIterations: 5)).Fit(data);
-        ml.Model.Save(model, data.Schema, Path.Combine(dir, "classifier.zip"));
-        var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "classifier.zip", "--out", "classifier.onnx");
-        Assert.True(code == 0, $"exit {code}: {error}");
-        Assert.StartsWith("wrote classifier.onnx: inputs Label, Features;", output);
-        (code, _, error) = Cli.Run(dir, "featurize", "--model", "classifier.onnx", "--csv", "in.csv", "--out", "f.csv");
-        Assert.Equal(2, code);
+        string error = RefusalOfExportedLabelledGraph(dir, ml, model, data, "classifier");
         Assert.Equal("error: featurize takes a graph with one input, but 'classifier.onnx' has 2: Label, Features; sparseae export-onnx declared " +
             "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code.", error.TrimEnd());
         Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "classifier.zip", "--csv", "in.csv", "--out", "f.csv").ExitCode);
@@ -178,10 +173,23 @@ public class OnnxCommandTests
             ml.Model.ConvertToOnnx(model, data, stream);
             File.WriteAllBytes(Path.Combine(dir, "older.onnx"), OnnxGraphFile.WithMetadata(stream.ToArray(), "sparseae.features", "Code.output"));
         }
-        (code, _, error) = Cli.Run(dir, "featurize", "--model", "older.onnx", "--csv", "in.csv", "--out", "g.csv");
+        (var code, _, error) = Cli.Run(dir, "featurize", "--model", "older.onnx", "--csv", "in.csv", "--out", "g.csv");
         Assert.Equal(2, code);
         Assert.Equal("error: featurize takes a graph with one input, but 'older.onnx' has 2: Label, Features; sparseae export-onnx declared " +
             "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code.", error.TrimEnd());
+    }
+
+    // The model, a pipeline that reads its label, saved as name.zip and exported by export-onnx as name.onnx (a graph that
+    // takes Label and Features), and featurize's refusal of that graph (exit 2), which the tests beside it check.
+    private static string RefusalOfExportedLabelledGraph(string dir, MLContext ml, ITransformer model, IDataView data, string name)
+    {
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, $"{name}.zip"));
+        var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", $"{name}.zip", "--out", $"{name}.onnx");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.StartsWith($"wrote {name}.onnx: inputs Label, Features;", output);
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", $"{name}.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        return error;
     }
 
     // Two stacked autoencoders before the classifier: featurize of the zip asks which code (--output-column), so export-onnx
@@ -200,12 +208,7 @@ public class OnnxCommandTests
             .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Code1", OutputColumnName = "Code2", HiddenCount = 5, MaxIterations = 5 }))
             .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "Code2", maximumNumberOfIterations: 5)).Fit(data);
-        ml.Model.Save(model, data.Schema, Path.Combine(dir, "stacked.zip"));
-        var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "stacked.zip", "--out", "stacked.onnx");
-        Assert.True(code == 0, $"exit {code}: {error}");
-        Assert.StartsWith("wrote stacked.onnx: inputs Label, Features;", output);
-        (code, _, error) = Cli.Run(dir, "featurize", "--model", "stacked.onnx", "--csv", "in.csv", "--out", "f.csv");
-        Assert.Equal(2, code);
+        string error = RefusalOfExportedLabelledGraph(dir, ml, model, data, "stacked");
         // The advice is whole: the zip holds two codes, so featurize of it asks which, and the refusal names them as that one does.
         Assert.Equal("error: featurize takes a graph with one input, but 'stacked.onnx' has 2: Label, Features; sparseae export-onnx declared " +
             "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code; " +
