@@ -29,4 +29,21 @@ internal static class GrowingRead
         }
         return (buffer, filled);
     }
+
+    /// <summary>
+    /// The most bytes <see cref="Bytes"/> holds at once to read <paramref name="count"/>: that many when the length is
+    /// known, else the last doubling's old buffer and the new one, up to 2 <paramref name="count"/> (for an IDX file of
+    /// doubles, 16 bytes a value where the 8 stored and 4 as floats are 12).
+    /// </summary>
+    public static long PeakBytes(long count, bool lengthKnown)
+    {
+        long buffer = lengthKnown ? count : Math.Min(count, InitialChunk);
+        while (buffer < count)
+        {
+            long grown = Math.Min(count, Math.Min(buffer * 2, Array.MaxLength));
+            if (grown == count) return buffer + count;
+            buffer = grown;
+        }
+        return count;
+    }
 }

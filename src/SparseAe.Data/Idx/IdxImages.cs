@@ -42,12 +42,11 @@ public sealed class IdxImages
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX file '{path}' does not exist.", path);
         using var stream = File.OpenRead(path);
         return IdxReader.ReadHeld(stream, path, (type, dims) => Check(path, type, dims),
-            (_, dims) => (5L * dims[0] * dims[1] * dims[2], Reading(path, dims)), "use a file with fewer images",
+            (_, dims) => (5L * dims[0] * dims[1] * dims[2], Held(dims)), "use a file with fewer images",
             raw => new IdxImages(path, raw.Values, raw.Dimensions[0], raw.Dimensions[1], raw.Dimensions[2]));
     }
 
-    private static string Reading(string name, int[] dims)
-        => $"Reading IDX file '{name}' ({dims[0]} images of {dims[1]} rows and {dims[2]} columns, as bytes and as floats)";
+    private static string Held(int[] dims) => $"{dims[0]} images of {dims[1]} rows and {dims[2]} columns, as bytes and as floats";
 
     /// <summary>Image <paramref name="index"/>'s Height x Width pixels, row-major, in [0, 1]: a new array.</summary>
     /// <exception cref="ArgumentOutOfRangeException">index is outside [0, Count).</exception>

@@ -29,7 +29,7 @@ public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count,
         // Checked on the header, before any label is read: a header of 400,000,000 labels was decompressed and made floats first.
         string labelsPath = Find(folder, $"{prefix}-labels-idx1-ubyte");
         using var stream = File.OpenRead(labelsPath);
-        var labels = IdxReader.ReadRaw(stream, labelsPath, (type, dims) => CheckLabels(labelsPath, type, dims, images));
+        var labels = IdxReader.ReadRaw(stream, labelsPath, (type, dims, _) => CheckLabels(labelsPath, type, dims, images));
         return new IdxLabelledImages(images.ScaleToUnit(), labels.Values, images.Count, images.Height, images.Width);
     }
 

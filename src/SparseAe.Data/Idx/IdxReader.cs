@@ -22,31 +22,35 @@ internal static class IdxReader
     public static IdxFile Read(Stream stream, string name)
         => ReadHeld(stream, name, rules: null, (type, dims) =>
         {
-            long count = dims.Aggregate(1L, (product, size) => product * size), stored = count * ElementSize(type);
-            return (stored + 4 * count,
-                $"Reading IDX file '{name}' ({count} {type} values, dimensions {Shape(dims)}, {stored} bytes as stored and {4 * count} as floats)");
+            long count = Count(dims), stored = count * ElementSize(type);
+            return (stored + 4 * count, $"{count} {type} values, dimensions {Shape(dims)}, {stored} bytes as stored and {4 * count} as floats");
         }, "use a smaller file", raw => new IdxFile(name, raw.Type, raw.Dimensions, Convert(raw, name)));
 
     /// <summary>
     /// Reads a file whose values a reader holds in memory: <paramref name="rules"/> (may be null), then the memory that
-    /// <paramref name="memory"/> gives (the bytes, and the reading as its refusal says it), are checked on the header,
-    /// before any value is read, so a file too large for this process is refused up front with its name, dimensions
-    /// and sizes, not after its decompression in a bare OutOfMemoryException. <paramref name="hold"/> makes what is
-    /// kept of the values. The check is an estimate: an OutOfMemoryException after it passed (near the limit the
-    /// bytes' last doubling or the runtime's own use can still fail) is said as that reading too.
+    /// <paramref name="memory"/> gives (the bytes held once read, and what they hold as the refusal says it), are checked on
+    /// the header, before any value is read, so a file too large for this process is refused up front with its name,
+    /// dimensions and sizes, not after its decompression in a bare OutOfMemoryException. The bytes checked are the most
+    /// held at once: those, or the stored bytes while they arrive into a buffer that doubles (<see cref="GrowingRead.PeakBytes"/>)
+    /// when more. <paramref name="hold"/> makes what is kept of the values. The check is an estimate: an OutOfMemoryException
+    /// after it passed (near the limit the runtime's own use can still fail) is said as that reading too.
     /// </summary>
     /// <exception cref="InsufficientMemoryException">The values need more memory than this process can get.</exception>
     internal static T ReadHeld<T>(Stream stream, string name, Action<IdxDataType, int[]>? rules,
-        Func<IdxDataType, int[], (long Bytes, string Reading)> memory, string advice, Func<IdxRaw, T> hold)
+        Func<IdxDataType, int[], (long Bytes, string Held)> memory, string advice, Func<IdxRaw, T> hold)
     {
         string? reading = null;
         try
         {
-            var raw = ReadRaw(stream, name, (type, dims) =>
+            var raw = ReadRaw(stream, name, (type, dims, lengthKnown) =>
             {
                 rules?.Invoke(type, dims);
-                (long bytes, reading) = memory(type, dims);
-                MemoryBudget.Ensure(bytes, reading, advice);
+                var (bytes, held) = memory(type, dims);
+                long stored = Count(dims) * ElementSize(type), peak = GrowingRead.PeakBytes(stored, lengthKnown);
+                reading = $"Reading IDX file '{name}' ({held}" + (peak > bytes
+                    ? $"; {peak} bytes at once while the {stored} stored bytes arrive, in a buffer that doubles (a gzip's or an unseekable stream's length is not known))"
+                    : ")");
+                MemoryBudget.Ensure(Math.Max(bytes, peak), reading, advice);
             });
             return hold(raw);
         }
@@ -55,6 +59,8 @@ internal static class IdxReader
             throw new InsufficientMemoryException($"{reading} ran out of memory; {advice}.", e);
         }
     }
+
+    private static long Count(int[] dims) => dims.Aggregate(1L, (product, size) => product * size);
 
     /// <summary>"[60000, 28, 28]": a file's dimensions as its refusals say them.</summary>
     internal static string Shape(int[] dims) => $"[{string.Join(", ", dims)}]";
@@ -72,10 +78,11 @@ internal static class IdxReader
 
     /// <summary>
     /// The file's type, dimensions and values as stored (big-endian bytes), checked as <see cref="Read"/>
-    /// checks them. <paramref name="accept"/> sees the type and dimensions before any value is read, so a
-    /// caller's rule (say, images of bytes) or memory check refuses a large file without reading it.
+    /// checks them. <paramref name="accept"/> sees the type and dimensions, and whether the stream's length is known
+    /// (see <see cref="GrowingRead.Bytes"/>), before any value is read, so a caller's rule (say, images of bytes) or
+    /// memory check refuses a large file without reading it.
     /// </summary>
-    internal static IdxRaw ReadRaw(Stream stream, string name, Action<IdxDataType, int[]>? accept)
+    internal static IdxRaw ReadRaw(Stream stream, string name, Action<IdxDataType, int[], bool>? accept)
     {
         long? knownLength = stream.CanSeek ? stream.Length - stream.Position : null;
 
@@ -106,7 +113,7 @@ internal static class IdxReader
         return file;
     }
 
-    private static IdxRaw Parse(Stream input, string name, string where, long? knownLength, Action<IdxDataType, int[]>? accept)
+    private static IdxRaw Parse(Stream input, string name, string where, long? knownLength, Action<IdxDataType, int[], bool>? accept)
     {
         long offset = 0;
         byte[] magic = new byte[4];
@@ -153,7 +160,7 @@ internal static class IdxReader
         {
             try
             {
-                accept(type, dims);
+                accept(type, dims, knownLength is not null);
             }
             catch (InvalidDataException refusal)
             {

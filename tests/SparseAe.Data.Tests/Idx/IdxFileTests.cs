@@ -324,6 +324,32 @@ public class IdxFileTests
         Assert.Contains("[0, 3)", error.Message);
     }
 
+    /// <summary>Writes <paramref name="path"/>: a gzip of <paramref name="header"/> and <paramref name="zeros"/> zero bytes, as small as a claim.</summary>
+    internal static void GzipOfZeros(string path, params (byte[] Header, long Zeros)[] parts)
+    {
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        var zeros = new byte[1 << 20];
+        foreach (var (header, count) in parts)
+        {
+            gzip.Write(header);
+            for (long left = count; left > 0; left -= zeros.Length) gzip.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
+        }
+    }
+
+    /// <summary>
+    /// Runs SparseAe.FitCheck with <paramref name="args"/> (a reader's mode: --idx, --idx-pair) in a process of its own whose heap
+    /// is limited to <paramref name="heapLimit"/> bytes: its exit code (3: InsufficientMemoryException, 134: a bare
+    /// OutOfMemoryException) and its output.
+    /// </summary>
+    internal static (int Code, string Text) UnderHeapLimit(string dir, long heapLimit, params string[] args)
+    {
+        var fitCheck = typeof(IdxFileTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "FitCheckPath").Value!;
+        return ProcessRunner.Run("dotnet", [fitCheck, .. args], dir, TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = $"0x{heapLimit:X}" });
+    }
+
     // A 30 KB gzip of a ubyte [30000000] header and 30 million real zeros, read under a 64 MB heap, ended in a bare
     // OutOfMemoryException naming no file, dimensions or limit (its bytes were read, then made floats): IdxImages checked
     // the memory from the header, IdxFile did not. Run in a process of its own with that limit (SparseAe.FitCheck --idx).
@@ -332,20 +358,35 @@ public class IdxFileTests
     {
         using var dir = new TempFolder();
         string path = dir.File("big.gz");
-        using (var file = File.Create(path))
-        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
-        {
-            gzip.Write(Build(IdxDataType.UnsignedByte, [30_000_000], []));
-            var zeros = new byte[1 << 20];
-            for (int i = 0; i < 30_000_000 / zeros.Length; i++) gzip.Write(zeros);
-            gzip.Write(zeros, 0, 30_000_000 % zeros.Length);
-        }
-        var fitCheck = typeof(IdxFileTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "FitCheckPath").Value!;
-        var (code, text) = ProcessRunner.Run("dotnet", [fitCheck, "--idx", path], dir, TimeSpan.FromMinutes(2),
-            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x4000000" });   // 64 MB
+        GzipOfZeros(path, (Build(IdxDataType.UnsignedByte, [30_000_000], []), 30_000_000));
+        var (code, text) = UnderHeapLimit(dir, 64 << 20, "--idx", path);
         Assert.True(code == 3, $"exit {code}: {text}");
         Assert.Matches(@"^Reading IDX file '" + System.Text.RegularExpressions.Regex.Escape(path) + @"' \(30000000 UnsignedByte values, dimensions \[30000000\], " +
             @"30000000 bytes as stored and 120000000 as floats\) needs about 0\.15 GB of memory, but about 0\.0\d GB are available; use a smaller file\.$", text.TrimEnd());
+    }
+
+    // Doubles of a gzip are read into a buffer that doubles as they arrive, so past a doubling it holds the old buffer and
+    // the new one, up to 16 bytes a value, where the check counted the 12 held after (8 stored, 4 as floats). Under a 64 MB
+    // heap, 4,186,112 zero doubles (50.2 MB counted; the last doubling from 16 MB, 49.5 MB at once) read, and 5,000,000
+    // (60 MB counted; the last doubling from 32 MB, 73.6 MB at once) passed the check and ran out of memory once
+    // decompressed. The check counts the peak: the second is refused from its header, the first is still read.
+    [Fact]
+    public void The_memory_check_counts_the_peak_of_a_gzip_of_doubles_read_into_a_growing_buffer()
+    {
+        using var dir = new TempFolder();
+        string under = dir.File("under.gz"), over = dir.File("over.gz");
+        GzipOfZeros(under, (Build(IdxDataType.Double, [4_186_112], []), 8L * 4_186_112));
+        GzipOfZeros(over, (Build(IdxDataType.Double, [5_000_000], []), 8L * 5_000_000));
+
+        var (code, text) = UnderHeapLimit(dir, 64 << 20, "--idx", under);
+        Assert.True(code == 0, $"exit {code}: {text}");
+        Assert.Equal($"{under}: Double [4186112]", text.TrimEnd());
+
+        (code, text) = UnderHeapLimit(dir, 64 << 20, "--idx", over);
+        Assert.True(code == 3, $"exit {code}: {text}");
+        Assert.Matches(@"^Reading IDX file '" + System.Text.RegularExpressions.Regex.Escape(over) + @"' \(5000000 Double values, dimensions \[5000000\], " +
+            @"40000000 bytes as stored and 20000000 as floats; 73554432 bytes at once while the 40000000 stored bytes arrive, in a buffer that doubles " +
+            @"\(a gzip's or an unseekable stream's length is not known\)\) needs about 0\.07\d* GB of memory, but about 0\.0\d+ GB are available; use a smaller file\.$",
+            text.TrimEnd());
     }
 }
