@@ -14,8 +14,16 @@ using SparseAe.MLNet;
 // for a run under a DOTNET_GCHeapHardLimit: prints the InsufficientMemoryException's message and exits 3, or exits 0.
 // Or: SparseAe.FitCheck --idx FILE
 // Reads FILE with IdxFile.Read, for a run under a DOTNET_GCHeapHardLimit: the same, printing the file's type and dimensions when it is read.
+// Or: SparseAe.FitCheck --idx-pair FOLDER PREFIX
+// The same with IdxLabelledImages.Read, printing the images' count and size when the pair is read.
 if (args is ["--idx", var idxPath])
     return UnderHeapLimit(() => Console.WriteLine(SparseAe.Data.Idx.IdxFile.Read(idxPath)));
+if (args is ["--idx-pair", var pairFolder, var pairPrefix])
+    return UnderHeapLimit(() =>
+    {
+        var set = SparseAe.Data.Idx.IdxLabelledImages.Read(pairFolder, pairPrefix);
+        Console.WriteLine($"{set.Count} images of {set.Height}x{set.Width}");
+    });
 if (args is ["--featurizer-images", var countText, var said and ("said" or "unsaid")] && int.TryParse(countText, out int imageCount))
 {
     var blank = new BlankImage();   // one array for every row: the view costs nothing, the featurizer's copy does

@@ -92,4 +92,22 @@ public sealed class IdxLabelledImagesTests : IDisposable
         var e = Assert.Throws<FileNotFoundException>(() => IdxLabelledImages.Read(dir, "t10k"));
         Assert.Equal($"'{dir}' has neither t10k-images-idx3-ubyte.gz nor t10k-images-idx3-ubyte.", e.Message);
     }
+
+    // The images' check counts their bytes and one float copy; the labels were read unchecked, and the float copy made after
+    // them. A gzipped pair of 11,700,000 images of 1x1 (58.5 MB counted) under a 64 MB heap passed the images' check; the
+    // labels (11.7 MB more) then left too little for the floats, and the process ended in a bare "Out of memory." (exit 134).
+    // The labels are checked from their header with the floats still to come, as any IDX file is (IdxReader.ReadHeld).
+    [Fact]
+    public void Labels_that_with_the_images_floats_do_not_fit_in_memory_are_refused_from_their_header()
+    {
+        const int count = 11_700_000;
+        var dir = _temp.NewFolder();
+        GzipOfZeros(Path.Combine(dir, "train-images-idx3-ubyte.gz"), (Build(IdxDataType.UnsignedByte, [count, 1, 1], []), count));
+        GzipOfZeros(Path.Combine(dir, "train-labels-idx1-ubyte.gz"), (Build(IdxDataType.UnsignedByte, [count], []), count));
+        var (code, text) = UnderHeapLimit(dir, 64 << 20, "--idx-pair", dir, "train");
+        Assert.True(code == 3, $"exit {code}: {text}");
+        Assert.Matches(@"^Reading IDX file '" + System.Text.RegularExpressions.Regex.Escape(Path.Combine(dir, "train-labels-idx1-ubyte.gz")) +
+            @"' \(11700000 labels as bytes, and the 11700000 images of 1 rows and 1 columns as floats, 46800000 bytes\) " +
+            @"needs about 0\.\d+ GB of memory, but about 0\.\d+ GB are available; use files with fewer images\.$", text.TrimEnd());
+    }
 }
