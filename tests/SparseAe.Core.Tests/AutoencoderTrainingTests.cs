@@ -427,6 +427,9 @@ public class AutoencoderTrainingTests
     [InlineData(1_150_000_000L, 1_100_000_000L, "1.15 GB of memory, but about 1.10 GB")]
     [InlineData(800_400_000L, 799_600_000L, "0.800 GB of memory, but about 0.800 GB")]
     [InlineData(28_800_000_000L, 20_000_000_000L, "28.8 GB of memory, but about 20.0 GB")]
+    // Not "0.1 GB of memory, but about 0.0 GB" (an IDX pair's refusal under a 64 MB heap), nor "0.00" for 4 MB.
+    [InlineData(106_000_000L, 6_000_000L, "0.11 GB of memory, but about 0.01 GB")]
+    [InlineData(106_000_000L, 4_000_000L, "0.106 GB of memory, but about 0.004 GB")]
     public void A_memory_refusal_gives_both_amounts_with_the_decimals_that_tell_them_apart(long needed, long available, string expected)
         => Assert.Equal(expected, MemoryBudget.Amounts(needed, available));
 

@@ -37,13 +37,15 @@ internal static class GrowingRead
     /// </summary>
     public static long PeakBytes(long count, bool lengthKnown)
     {
-        long buffer = lengthKnown ? count : Math.Min(count, InitialChunk);
-        while (buffer < count)
+        // Bytes' own steps: each resize holds the old buffer and the new one, the last the most. Bounded by
+        // Array.MaxLength as Bytes is, so a count past it cannot loop.
+        long buffer = lengthKnown ? count : Math.Min(count, InitialChunk), peak = buffer;
+        while (buffer < count && buffer < Array.MaxLength)
         {
             long grown = Math.Min(count, Math.Min(buffer * 2, Array.MaxLength));
-            if (grown == count) return buffer + count;
+            peak = Math.Max(peak, buffer + grown);
             buffer = grown;
         }
-        return count;
+        return peak;
     }
 }

@@ -106,16 +106,20 @@ internal static class MemoryBudget
     }
 
     /// <summary>
-    /// "0.83 GB of memory, but about 0.79 GB": in GB, with as many decimals as tell the two apart, 1 to 3 (with one
-    /// always, 830 MB needed against 789 MB read "0.8 GB of memory, but about 0.8 GB are available"). The figures are
+    /// "0.83 GB of memory, but about 0.79 GB": in GB, with as many decimals as tell the two apart and write neither
+    /// amount above zero as 0.0, 1 to 3 (with one always, 830 MB needed against 789 MB read "0.8 GB of memory, but about 0.8 GB are available"). The figures are
     /// compared as written: Math.Round takes 0.35 GB (a little less in binary) to 0.4 where "F1" writes 0.3, so
     /// 350 MB against 300 MB read "0.3 GB of memory, but about 0.3 GB".
     /// </summary>
     internal static string Amounts(long needed, long available)
     {
         static string Gigabytes(long bytes, int decimals) => (bytes / 1e9).ToString("F" + decimals);
+        // Nor may an amount above zero be written as none: 6 MB left read "about 0.0 GB are available".
+        static bool Zero(string written) => written.All(c => c == '0' || !char.IsAsciiDigit(c));
+        bool Unclear(int decimals) => Gigabytes(needed, decimals) == Gigabytes(available, decimals)
+            || (needed > 0 && Zero(Gigabytes(needed, decimals))) || (available > 0 && Zero(Gigabytes(available, decimals)));
         int decimals = 1;
-        while (decimals < 3 && Gigabytes(needed, decimals) == Gigabytes(available, decimals)) decimals++;
+        while (decimals < 3 && Unclear(decimals)) decimals++;
         return $"{Gigabytes(needed, decimals)} GB of memory, but about {Gigabytes(available, decimals)} GB";
     }
 }
