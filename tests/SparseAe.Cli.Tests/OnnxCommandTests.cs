@@ -784,14 +784,43 @@ public class OnnxCommandTests
             .Save(Path.Combine(dir, "sequence.onnx"), ("X", ["N", 4L]), ("S", null));
         (code, _, error) = Cli.Run(dir, "featurize", "--model", "sequence.onnx", "--csv", "in.csv", "--out", "g.csv");
         Assert.Equal(2, code);
-        Assert.Equal("error: 'sequence.onnx' has no float (N, H) output; its outputs are S (a sequence).", error.TrimEnd());
+        Assert.Equal("error: 'sequence.onnx' has no float (N, H) output; its outputs are S (a sequence of Single, a scalar or of unknown shape).", error.TrimEnd());
 
         new OnnxGraphWriter().Sequence("S").Int64s("P", [], [0]).Node("SequenceAt", "Y", "S", "P")
             .Save(Path.Combine(dir, "input.onnx"), ("S", null), ("Y", ["N", 4L]));
         (code, _, error) = Cli.Run(dir, "featurize", "--model", "input.onnx", "--csv", "in.csv", "--out", "g.csv");
         Assert.Equal(2, code);
         Assert.Equal("error: The input 'S' of 'input.onnx' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
-            $"each size after N known and their product at most {int.MaxValue}, but is a sequence.", error.TrimEnd());
+            $"each size after N known and their product at most {int.MaxValue}, but is a sequence of Single, a scalar or of unknown shape.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "g.csv")));
+    }
+
+    // A graph whose only output is a sequence of maps (ai.onnx.ml's ZipMap, as a classifier converted by skl2onnx gives its
+    // scores) or an optional, or whose input is a map or a sparse tensor, was refused naming only the kind ("its outputs are
+    // Z (a sequence)", "... O (an optional)", "but is a map"): what it holds, its type and shape, is said as a tensor's is.
+    [Theory]
+    [InlineData("zipmap", "'g.onnx' has no float (N, H) output; its outputs are Z (a sequence of a map from Int64 to Single, a scalar or of unknown shape).")]
+    [InlineData("optional", "'g.onnx' has no float (N, H) output; its outputs are O (an optional Single [-1, 4]).")]
+    [InlineData("map", "The input 'M' of 'g.onnx' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
+        "each size after N known and their product at most 2147483647, but is a map from Int64 to Single [3].")]
+    [InlineData("sparse", "The input 'P' of 'g.onnx' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
+        "each size after N known and their product at most 2147483647, but is a sparse tensor of Single [-1, 4].")]
+    public void A_graph_of_a_map_an_optional_or_a_sparse_tensor_is_refused_naming_what_it_holds(string kind, string said)
+    {
+        using var dir = new TempFolder();
+        WriteRows(dir, "in.csv", 5, 4);
+        string graph = Path.Combine(dir, "g.onnx");
+        switch (kind)
+        {
+            case "zipmap": new OnnxGraphWriter().Kind("Z", "sequence", "map").ZipMap("Z", "X", 0, 1, 2, 3).Save(graph, ("X", ["N", 4L]), ("Z", null)); break;
+            case "optional": new OnnxGraphWriter().Opset(15).Kind("O", "optional").Node("Optional", "O", "X").Save(graph, ("X", ["N", 4L]), ("O", ["N", 4L])); break;
+            // The graph's output is its input.
+            case "map": new OnnxGraphWriter().Kind("M", "map").Save(graph, ("M", [3L]), ("M", [3L])); break;
+            case "sparse": new OnnxGraphWriter().Kind("P", "sparse").Save(graph, ("P", ["N", 4L]), ("P", ["N", 4L])); break;
+        }
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "g.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: " + said, error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 }

@@ -2,20 +2,35 @@ namespace SparseAe.Cli.Tests;
 
 /// <summary>
 /// Hand-made ONNX graphs for the tests, which have no ONNX library: a ModelProto (IR version 7, opset 12 of
-/// the default domain) with float inputs and outputs (one of each, or any number), written field by field. The field
-/// numbers are onnx.proto's; a shape's dimension is a long (dim_value), a string (dim_param) or null (neither), and a
-/// shape of null is none declared.
+/// the default domain unless <see cref="Opset"/> says another, and 1 of ai.onnx.ml) with float inputs and outputs (one
+/// of each, or any number), written field by field. The field numbers are onnx.proto's; a shape's dimension is a long
+/// (dim_value), a string (dim_param) or null (neither), and a shape of null is none declared.
 /// </summary>
 internal sealed class OnnxGraphWriter
 {
     private readonly List<byte[]> nodes = [];
     private readonly List<byte[]> initializers = [];
-    private readonly HashSet<string> sequences = [];
+    private readonly Dictionary<string, string[]> kinds = [];
+    private int opset = 12;
+
+    /// <summary>The version of the default domain's operators (Optional is of opset 15).</summary>
+    public OnnxGraphWriter Opset(int version)
+    {
+        opset = version;
+        return this;
+    }
 
     /// <summary>Declares the input or output <paramref name="name"/> a sequence of float tensors (TypeProto's sequence_type, 4).</summary>
-    public OnnxGraphWriter Sequence(string name)
+    public OnnxGraphWriter Sequence(string name) => Kind(name, "sequence");
+
+    /// <summary>
+    /// Declares the input or output <paramref name="name"/> of float tensors wrapped, outermost first, in any of "sequence"
+    /// (TypeProto's sequence_type, 4), "map" (map_type, 5, of int64 keys) and "optional" (optional_type, 9); "sparse" is a
+    /// sparse tensor (sparse_tensor_type, 8) in place of the dense one.
+    /// </summary>
+    public OnnxGraphWriter Kind(string name, params string[] wrappers)
     {
-        sequences.Add(name);
+        kinds[name] = wrappers;
         return this;
     }
 
@@ -27,6 +42,29 @@ internal sealed class OnnxGraphWriter
             foreach (var input in inputs) String(m, 1, input);
             String(m, 2, output);
             String(m, 4, opType);
+        }));
+        return this;
+    }
+
+    /// <summary>
+    /// ai.onnx.ml's ZipMap, which gives a sequence of maps (int64 label to float score), as a classifier converted by
+    /// skl2onnx outputs: NodeProto's domain (7) and its attribute (5) classlabels_int64s, an AttributeProto of name (1),
+    /// ints (8) and type (20) INTS = 7.
+    /// </summary>
+    public OnnxGraphWriter ZipMap(string output, string input, params long[] labels)
+    {
+        nodes.Add(Message(m =>
+        {
+            String(m, 1, input);
+            String(m, 2, output);
+            String(m, 4, "ZipMap");
+            Bytes(m, 5, Message(a =>
+            {
+                String(a, 1, "classlabels_int64s");
+                foreach (var label in labels) Int(a, 8, label);
+                Int(a, 20, 7);
+            }));
+            String(m, 7, "ai.onnx.ml");
         }));
         return this;
     }
@@ -65,7 +103,8 @@ internal sealed class OnnxGraphWriter
         {
             Int(m, 1, 7);
             Bytes(m, 7, graph);
-            Bytes(m, 8, Message(o => { String(o, 1, ""); Int(o, 2, 12); }));
+            Bytes(m, 8, Message(o => { String(o, 1, ""); Int(o, 2, opset); }));
+            Bytes(m, 8, Message(o => { String(o, 1, "ai.onnx.ml"); Int(o, 2, 1); }));
         }));
     }
 
@@ -78,8 +117,9 @@ internal sealed class OnnxGraphWriter
     });
 
     // ValueInfoProto {name (1), type (2) TypeProto {tensor_type (1) {elem_type (1) = float, shape (2)
-    // TensorShapeProto {dim (1) {dim_value (1) | dim_param (2)}}}}}, or of a sequence TypeProto {sequence_type (4)
-    // {elem_type (1) TypeProto of that tensor}}.
+    // TensorShapeProto {dim (1) {dim_value (1) | dim_param (2)}}}}}, or sparse_tensor_type (8) of the same fields; wrapped
+    // in TypeProto {sequence_type (4) {elem_type (1)}}, {map_type (5) {key_type (1) = int64, value_type (2)}} or
+    // {optional_type (9) {elem_type (1)}} of that TypeProto.
     private byte[] ValueInfo(string name, object?[]? shape) => Message(m =>
     {
         String(m, 1, name);
@@ -93,8 +133,20 @@ internal sealed class OnnxGraphWriter
                 }));
         });
         var tensor = Message(t => { Int(t, 1, 1); if (dims is not null) Bytes(t, 2, dims); });
-        var type = Message(t => Bytes(t, 1, tensor));
-        Bytes(m, 2, sequences.Contains(name) ? Message(t => Bytes(t, 4, Message(q => Bytes(q, 1, type)))) : type);
+        var wrappers = kinds.GetValueOrDefault(name, []);
+        var type = Message(t => Bytes(t, wrappers.Contains("sparse") ? 8 : 1, tensor));
+        foreach (var wrapper in wrappers.Where(w => w != "sparse").Reverse())
+        {
+            var inner = type;
+            type = wrapper switch
+            {
+                "sequence" => Message(t => Bytes(t, 4, Message(q => Bytes(q, 1, inner)))),
+                "map" => Message(t => Bytes(t, 5, Message(q => { Int(q, 1, 7); Bytes(q, 2, inner); }))),
+                "optional" => Message(t => Bytes(t, 9, Message(q => Bytes(q, 1, inner)))),
+                _ => throw new ArgumentException($"unknown kind {wrapper}"),
+            };
+        }
+        Bytes(m, 2, type);
     });
 
     private static byte[] Message(Action<MemoryStream> write)

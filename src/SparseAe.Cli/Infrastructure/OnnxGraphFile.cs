@@ -124,16 +124,17 @@ internal sealed class OnnxGraphFile : IDisposable
     /// <summary>
     /// An input's or output's type and shape as the messages say them: "Single [-1, 16]", -1 a size the graph leaves open.
     /// ONNX Runtime gives no dimensions both for a scalar and for a tensor whose shape the graph does not declare (nor its
-    /// shape inference tell), and the words say so. What is no tensor is named by its kind ("a sequence"): ONNX Runtime
-    /// gives its element type and shape as an exception.
+    /// shape inference tell), and the words say so. What is no tensor is named by its kind and what it holds ("a sequence
+    /// of Single [-1, 4]", "a map from Int64 to ..."), which ONNX Runtime gives as its element's metadata: its own
+    /// ElementType and Dimensions throw for it.
     /// </summary>
     private static string TypeAndShape(NodeMetadata meta) => meta.OnnxValueType switch
     {
         OnnxValueType.ONNX_TYPE_TENSOR or OnnxValueType.ONNX_TYPE_SPARSETENSOR => (meta.OnnxValueType == OnnxValueType.ONNX_TYPE_SPARSETENSOR ? "a sparse tensor of " : "")
             + (meta.Dimensions.Length == 0 ? $"{meta.ElementType.Name}, a scalar or of unknown shape" : $"{meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}]"),
-        OnnxValueType.ONNX_TYPE_SEQUENCE => "a sequence",
-        OnnxValueType.ONNX_TYPE_MAP => "a map",
-        OnnxValueType.ONNX_TYPE_OPTIONAL => "an optional",
+        OnnxValueType.ONNX_TYPE_SEQUENCE => "a sequence of " + TypeAndShape(meta.AsSequenceMetadata().ElementMeta),
+        OnnxValueType.ONNX_TYPE_MAP => $"a map from {meta.AsMapMetadata().KeyDataType} to {TypeAndShape(meta.AsMapMetadata().ValueMetadata)}",
+        OnnxValueType.ONNX_TYPE_OPTIONAL => "an optional " + TypeAndShape(meta.AsOptionalMetadata().ElementMeta),
         var other => other.ToString(),
     };
 
