@@ -78,7 +78,7 @@ public class OnnxCommandTests
         Assert.Equal(0, Cli.Run(dir, "export-onnx", "--model", "library.zip", "--out", "library.onnx").ExitCode);
         var (code, _, error) = Cli.Run(dir, "featurize", "--model", "library.onnx", "--csv", "in.csv", "--out", "onnx.csv");
         Assert.Equal(2, code);
-        Assert.Equal("error: 'library.onnx' names Code.output as its features (metadata sparseae.features), but that output is Double [-1, 5], "
+        Assert.Equal("error: 'library.onnx' names Code.output as its features (metadata sparseae.features), but that output is Double [?, 5], "
             + rest, error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "onnx.csv")));
     }
@@ -745,7 +745,7 @@ public class OnnxCommandTests
     // A graph whose float output is not (N, H) (of rank 3, or of no declared shape) was refused "has no float (N, H) output;
     // its outputs are Y", which left what Y is to find out: its type and shape are said, as of an input that is not (N, V).
     [Theory]
-    [InlineData(true, "Y (Single [-1, 2, 2])")]
+    [InlineData(true, "Y (Single [batch, 2, 2])")]
     [InlineData(false, "Y (Single, a scalar or of unknown shape)")]
     public void A_graph_without_a_float_N_H_output_is_refused_naming_its_outputs_types_and_shapes(bool rank3, string outputs)
     {
@@ -755,11 +755,27 @@ public class OnnxCommandTests
         if (rank3) writer.Int64s("S", [3], [-1, 2, 2]).Node("Reshape", "Y", "X", "S");
         // Squeeze without axes drops the dimensions of 1, which N may be: the rank is unknown until the graph runs.
         else writer.Node("Squeeze", "Y", "X");
-        writer.Save(Path.Combine(dir, "y.onnx"), ("X", ["N", 4L]), ("Y", rank3 ? ["N", 2L, 2L] : null));
+        writer.Save(Path.Combine(dir, "y.onnx"), ("X", ["batch", 4L]), ("Y", rank3 ? ["batch", 2L, 2L] : null));
         var (code, _, error) = Cli.Run(dir, "featurize", "--model", "y.onnx", "--csv", "in.csv", "--out", "f.csv");
         Assert.Equal(2, code);
         Assert.Equal($"error: 'y.onnx' has no float (N, H) output; its outputs are {outputs}.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
+    // An open size was said as ONNX Runtime reports it, -1, named or not: "but is Single [-1, -1]" of a graph exported with
+    // dynamic axes named batch and V. A named one is said by its name, one without a name "?".
+    [Theory]
+    [InlineData("V", "Single [batch, V]")]
+    [InlineData(null, "Single [batch, ?]")]
+    public void An_input_of_an_open_row_size_is_refused_naming_its_open_sizes_as_the_graph_does(string? width, string said)
+    {
+        using var dir = new TempFolder();
+        WriteRows(dir, "in.csv", 5, 4);
+        new OnnxGraphWriter().Node("Relu", "Y", "X").Save(Path.Combine(dir, "open.onnx"), ("X", ["batch", width]), ("Y", ["batch", width]));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "open.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: The input 'X' of 'open.onnx' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
+            $"each size after N known and their product at most {int.MaxValue}, but is {said}.", error.TrimEnd());
     }
 
     // ONNX Runtime gives a sequence's (or a map's) element type and shape as an exception: featurize of a graph with a
@@ -800,11 +816,11 @@ public class OnnxCommandTests
     // Z (a sequence)", "... O (an optional)", "but is a map"): what it holds, its type and shape, is said as a tensor's is.
     [Theory]
     [InlineData("zipmap", "'g.onnx' has no float (N, H) output; its outputs are Z (a sequence of a map from Int64 to Single, a scalar or of unknown shape).")]
-    [InlineData("optional", "'g.onnx' has no float (N, H) output; its outputs are O (an optional Single [-1, 4]).")]
+    [InlineData("optional", "'g.onnx' has no float (N, H) output; its outputs are O (an optional Single [N, 4]).")]
     [InlineData("map", "The input 'M' of 'g.onnx' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
         "each size after N known and their product at most 2147483647, but is a map from Int64 to Single [3].")]
     [InlineData("sparse", "The input 'P' of 'g.onnx' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
-        "each size after N known and their product at most 2147483647, but is a sparse tensor of Single [-1, 4].")]
+        "each size after N known and their product at most 2147483647, but is a sparse tensor of Single [N, 4].")]
     public void A_graph_of_a_map_an_optional_or_a_sparse_tensor_is_refused_naming_what_it_holds(string kind, string said)
     {
         using var dir = new TempFolder();

@@ -122,16 +122,17 @@ internal sealed class OnnxGraphFile : IDisposable
     }
 
     /// <summary>
-    /// An input's or output's type and shape as the messages say them: "Single [-1, 16]", -1 a size the graph leaves open.
-    /// ONNX Runtime gives no dimensions both for a scalar and for a tensor whose shape the graph does not declare (nor its
+    /// An input's or output's type and shape as the messages say them: "Single [batch, 16]", a size the graph leaves open
+    /// said by the name it gives it (torch.onnx.export's dynamic_axes, a dim_param), and "?" where it gives none (ML.NET's
+    /// converter writes -1, which ONNX Runtime reports for every open size: "[-1, 16]" read as a size of -1). ONNX Runtime gives no dimensions both for a scalar and for a tensor whose shape the graph does not declare (nor its
     /// shape inference tell), and the words say so. What is no tensor is named by its kind and what it holds ("a sequence
-    /// of Single [-1, 4]", "a map from Int64 to ..."), which ONNX Runtime gives as its element's metadata: its own
+    /// of Single [N, 4]", "a map from Int64 to ..."), which ONNX Runtime gives as its element's metadata: its own
     /// ElementType and Dimensions throw for it.
     /// </summary>
     private static string TypeAndShape(NodeMetadata meta) => meta.OnnxValueType switch
     {
         OnnxValueType.ONNX_TYPE_TENSOR or OnnxValueType.ONNX_TYPE_SPARSETENSOR => (meta.OnnxValueType == OnnxValueType.ONNX_TYPE_SPARSETENSOR ? "a sparse tensor of " : "")
-            + (meta.Dimensions.Length == 0 ? $"{meta.ElementType.Name}, a scalar or of unknown shape" : $"{meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}]"),
+            + (meta.Dimensions.Length == 0 ? $"{meta.ElementType.Name}, a scalar or of unknown shape" : $"{meta.ElementType.Name} [{string.Join(", ", meta.Dimensions.Select((d, i) => d >= 0 ? d.ToString() : meta.SymbolicDimensions[i] is { Length: > 0 } name ? name : "?"))}]"),
         OnnxValueType.ONNX_TYPE_SEQUENCE => "a sequence of " + TypeAndShape(meta.AsSequenceMetadata().ElementMeta),
         OnnxValueType.ONNX_TYPE_MAP => $"a map from {meta.AsMapMetadata().KeyDataType} to {TypeAndShape(meta.AsMapMetadata().ValueMetadata)}",
         OnnxValueType.ONNX_TYPE_OPTIONAL => "an optional " + TypeAndShape(meta.AsOptionalMetadata().ElementMeta),
