@@ -145,7 +145,7 @@ public class OnnxCommandTests
             ml.Model.ConvertToOnnx(model, data, stream);
         (code, _, error) = Cli.Run(dir, "featurize", "--model", "wide.onnx", "--csv", "in.csv", "--out", "g.csv");
         Assert.Equal(2, code);
-        Assert.Equal("error: featurize takes a graph with one input, but 'wide.onnx' has 2: Label, Features; featurize the model zip instead, " +
+        Assert.Equal("error: featurize takes a graph with one input, but 'wide.onnx' has 2: Label (Single [?, 1]), Features (Single [?, 16]); featurize the model zip instead, " +
             "or export it with sparseae export-onnx, which declares only the columns the pipeline reads.", error.TrimEnd());
     }
 
@@ -163,7 +163,7 @@ public class OnnxCommandTests
             .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "Code", maximumNumberOfIterations: 5)).Fit(data);
         string error = RefusalOfExportedLabelledGraph(dir, ml, model, data, "classifier");
-        Assert.Equal("error: featurize takes a graph with one input, but 'classifier.onnx' has 2: Label, Features; sparseae export-onnx declared " +
+        Assert.Equal("error: featurize takes a graph with one input, but 'classifier.onnx' has 2: Label (Single [?, 1]), Features (Single [?, 16]); sparseae export-onnx declared " +
             "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code.", error.TrimEnd());
         Assert.Equal(0, Cli.Run(dir, "featurize", "--model", "classifier.zip", "--csv", "in.csv", "--out", "f.csv").ExitCode);
 
@@ -175,7 +175,7 @@ public class OnnxCommandTests
         }
         (var code, _, error) = Cli.Run(dir, "featurize", "--model", "older.onnx", "--csv", "in.csv", "--out", "g.csv");
         Assert.Equal(2, code);
-        Assert.Equal("error: featurize takes a graph with one input, but 'older.onnx' has 2: Label, Features; sparseae export-onnx declared " +
+        Assert.Equal("error: featurize takes a graph with one input, but 'older.onnx' has 2: Label (Single [?, 1]), Features (Single [?, 16]); sparseae export-onnx declared " +
             "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code.", error.TrimEnd());
     }
 
@@ -210,7 +210,7 @@ public class OnnxCommandTests
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "Code2", maximumNumberOfIterations: 5)).Fit(data);
         string error = RefusalOfExportedLabelledGraph(dir, ml, model, data, "stacked");
         // The advice is whole: the zip holds two codes, so featurize of it asks which, and the refusal names them as that one does.
-        Assert.Equal("error: featurize takes a graph with one input, but 'stacked.onnx' has 2: Label, Features; sparseae export-onnx declared " +
+        Assert.Equal("error: featurize takes a graph with one input, but 'stacked.onnx' has 2: Label (Single [?, 1]), Features (Single [?, 16]); sparseae export-onnx declared " +
             "only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code; " +
             "it holds 2 sparse autoencoders or convolutional featurizers, whose codes are 'Code1' and 'Code2'; choose one with --output-column.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
@@ -714,7 +714,8 @@ public class OnnxCommandTests
     // A graph that takes no input (its one declared input has an initializer, which makes it a constant to ONNX Runtime, or
     // it declares none) was refused "has 0: ; featurize the model zip instead, or export it with sparseae export-onnx ...":
     // an empty list, and advice of a zip. A graph of two inputs that neither export-onnx nor ML.NET's converter wrote (a
-    // hand-made or PyTorch graph) was told to "featurize the model zip instead" too, of a zip it never had.
+    // hand-made or PyTorch graph) was told to "featurize the model zip instead" too, of a zip it never had, and its inputs were
+    // listed by name alone ("has 2: A, B"), where outputs are listed with their types and shapes: they are listed alike.
     [Fact]
     public void A_graph_without_an_input_or_a_foreign_graph_of_two_is_refused_saying_what_is_true_of_it()
     {
@@ -725,13 +726,13 @@ public class OnnxCommandTests
         new OnnxGraphWriter().Floats("X", [1, 4], [1, -2, 3, -4]).Node("Relu", "Y", "X")
             .Save(Path.Combine(dir, "none.onnx"), [], [("Y", [1L, 4L])]);
         new OnnxGraphWriter().Node("Add", "Y", "A", "B")
-            .Save(Path.Combine(dir, "two.onnx"), [("A", ["N", 4L]), ("B", ["N", 4L])], [("Y", ["N", 4L])]);
+            .Save(Path.Combine(dir, "two.onnx"), [("A", ["batch", 4L]), ("B", [1L, 4L])], [("Y", ["batch", 4L])]);
         foreach (var (graph, said) in new[]
         {
             ("constant.onnx", "featurize takes a graph with one input, but 'constant.onnx' has none (its declared input X has an initializer, " +
                 "which ONNX Runtime takes as a constant), so there is nothing to feed the CSV's rows to."),
             ("none.onnx", "featurize takes a graph with one input, but 'none.onnx' has none, so there is nothing to feed the CSV's rows to."),
-            ("two.onnx", "featurize takes a graph with one input, but 'two.onnx' has 2: A, B; featurize feeds the CSV's rows to that one, " +
+            ("two.onnx", "featurize takes a graph with one input, but 'two.onnx' has 2: A (Single [batch, 4]), B (Single [1, 4]); featurize feeds the CSV's rows to that one, " +
                 "and ONNX Runtime runs a graph only with a value for each input: give a graph that takes only the input its features are computed from."),
         })
         {

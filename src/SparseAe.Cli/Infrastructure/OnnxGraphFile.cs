@@ -73,7 +73,7 @@ internal sealed class OnnxGraphFile : IDisposable
             // A graph export-onnx wrote already takes only what its pipeline reads (a classifier's label): exporting it
             // again would give the same graph. One ML.NET's converter wrote was given a view of more columns than its
             // pipeline reads, and export-onnx gives only those. Of another's (PyTorch's, a hand-made one) no zip is known.
-            throw new UsageException($"featurize takes a graph with one input, but '{path}' has {Session.InputMetadata.Count}: {string.Join(", ", Inputs)}; " +
+            throw new UsageException($"featurize takes a graph with one input, but '{path}' has {Session.InputMetadata.Count}: {Listed(Session.InputMetadata)}; " +
                 (WrittenByExportOnnx
                     ? "sparseae export-onnx declared only the columns its pipeline reads, so the pipeline reads them all: featurize the model zip instead, which runs the model only as far as its code" +
                       (ZipCodes is { } codes ? "; it " + ModelFiles.ChooseCode(codes) : ".")
@@ -105,7 +105,7 @@ internal sealed class OnnxGraphFile : IDisposable
             .Where(o => IsFloatTensor(o.Value) && o.Value.Dimensions.Length == 2)
             .ToArray();
         if (floats.Length == 0)
-            throw new UsageException($"'{path}' has no float (N, H) output; its outputs are {string.Join(", ", Session.OutputMetadata.Select(o => $"{o.Key} ({TypeAndShape(o.Value)})"))}.");
+            throw new UsageException($"'{path}' has no float (N, H) output; its outputs are {Listed(Session.OutputMetadata)}.");
         string names = string.Join(", ", floats.Select(c => c.Key));
         if (wanted is not null)
         {
@@ -138,6 +138,9 @@ internal sealed class OnnxGraphFile : IDisposable
         OnnxValueType.ONNX_TYPE_OPTIONAL => "an optional " + TypeAndShape(meta.AsOptionalMetadata().ElementMeta),
         var other => other.ToString(),
     };
+
+    // Inputs or outputs as a refusal lists them, each with its type and shape: "A (Single [batch, 4]), B (Single [1, 4])".
+    private static string Listed(IEnumerable<KeyValuePair<string, NodeMetadata>> nodes) => string.Join(", ", nodes.Select(o => $"{o.Key} ({TypeAndShape(o.Value)})"));
 
     // Whether the input or output is a dense tensor of floats, as featurize feeds and writes; asked of anything else,
     // ONNX Runtime's ElementType throws ("OnnxValueType must either be a tensor or sparse tensor": a sequence output
