@@ -628,6 +628,27 @@ public class OnnxCommandTests
         AssertProductByHand(x, w, y);
     }
 
+    // A fixed batch is fed whole, and ONNX Runtime's .NET API hands a batch over, in and out, as one block of at most 2 GB.
+    // Of 100,000,000 rows of 64 (more than one array holds) featurize fed the CSV's rows as an open batch, and ONNX Runtime
+    // refused them ("Got invalid dimensions for input: X ... Got: 1 Expected: 100000000"); of 1,000,000,000 rows of 2 it
+    // allocated 8 GB and ended after ONNX Runtime's run in "error: Specified argument was out of the range of valid values.".
+    // Such a batch is refused before anything is allocated, of its input or of the output width the graph declares.
+    [Theory]
+    [InlineData(100_000_000L, 64L, 64L, "its input 'X' fixes the batch at 100000000 rows of 64 values: 6400000000")]
+    [InlineData(1_000_000L, 4L, 1000L, "its output 'Y' gives 1000000 rows of 1000 features (its width in the graph): 1000000000")]
+    public void A_fixed_batch_larger_than_ONNX_Runtime_hands_over_is_refused_before_it_is_allocated(long size, long v, long h, string said)
+    {
+        using var dir = new TempFolder();
+        WriteRows(dir, "in.csv", 5, (int)v);
+        new OnnxGraphWriter().Floats("W", [v, h], new float[v * h]).Node("MatMul", "Y", "X", "W")
+            .Save(Path.Combine(dir, "fixed.onnx"), ("X", [size, v]), ("Y", [size, h]));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "fixed.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: A batch of 'fixed.onnx' must hold at most {int.MaxValue / sizeof(float)} floats (2 GB, as much as ONNX Runtime's .NET API " +
+            $"hands over as one block), but {said}.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
     [Fact]
     public void An_output_whose_shape_contradicts_the_graph_is_refused_naming_both_shapes_and_nothing_is_written()
     {

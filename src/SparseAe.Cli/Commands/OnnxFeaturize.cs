@@ -18,6 +18,12 @@ internal static class OnnxFeaturize
         using var graph = OnnxGraphFile.Open(modelPath);
         var (inputName, v, rowShape, fixedBatch) = graph.VectorInput(modelPath);
         var (outputName, declared) = graph.FeatureOutput(modelPath, inputName, outputColumn);
+        if (fixedBatch is int fixedRows)
+        {
+            RequireBatchFits(modelPath, (long)fixedRows * v, $"its input '{inputName}' fixes the batch at {fixedRows} rows of {v} values");
+            if (declared is int width)
+                RequireBatchFits(modelPath, (long)fixedRows * width, $"its output '{outputName}' gives {fixedRows} rows of {width} features (its width in the graph)");
+        }
         var source = CliFiles.OpenCsv(csvPath);
         if (source.VectorSize != v)
             throw FeaturizeCommand.RowsOfAnotherWidth(csvPath, source.VectorSize, "graph", $"input '{inputName}'", v);
@@ -65,6 +71,17 @@ internal static class OnnxFeaturize
         {
             outputs?.Dispose();
         }
+    }
+
+    // ONNX Runtime's .NET API hands a tensor's data over as one Span<byte>, whose length is an int: of a fixed batch's output past
+    // it, GetTensorDataAsSpan threw a bare "Specified argument was out of the range of valid values." after the run. A batch
+    // of the graph's fixed size is fed whole, whatever the CSV's rows, so one past it is refused before it is allocated.
+    private const long MaxBatchFloats = int.MaxValue / sizeof(float);
+
+    private static void RequireBatchFits(string modelPath, long floats, string what)
+    {
+        if (floats > MaxBatchFloats)
+            throw new UsageException($"A batch of '{modelPath}' must hold at most {MaxBatchFloats} floats (2 GB, as much as ONNX Runtime's .NET API hands over as one block), but {what}: {floats}.");
     }
 
     // The batch's features, [n, h] row-major (of a fixed batch size's rows, the first n); a width the graph leaves open (h 0)

@@ -87,7 +87,7 @@ internal sealed class OnnxGraphFile : IDisposable
         if (!IsFloatTensor(meta) || meta.Dimensions.Length < 2 || size < 1 || size > int.MaxValue)
             throw new UsageException($"The input '{name}' of '{path}' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
                 $"each size after N known and their product at most {int.MaxValue}, but is {TypeAndShape(meta)}.");
-        return (name, (int)size, row, meta.Dimensions[0] >= 1 && (long)meta.Dimensions[0] * size <= Array.MaxLength ? meta.Dimensions[0] : null);
+        return (name, (int)size, row, meta.Dimensions[0] >= 1 ? meta.Dimensions[0] : null);
     }
 
     /// <summary>
