@@ -124,8 +124,9 @@ internal sealed class OnnxGraphFile : IDisposable
     /// <summary>
     /// An input's or output's type and shape as the messages say them: "Single [batch, 16]", a size the graph leaves open
     /// said by the name it gives it (torch.onnx.export's dynamic_axes, a dim_param), and "?" where it gives none (ML.NET's
-    /// converter writes -1, which ONNX Runtime reports for every open size: "[-1, 16]" read as a size of -1). ONNX Runtime gives no dimensions both for a scalar and for a tensor whose shape the graph does not declare (nor its
-    /// shape inference tell), and the words say so. What is no tensor is named by its kind and what it holds ("a sequence
+    /// converter writes -1, which ONNX Runtime reports for every open size: "[-1, 16]" read as a size of -1). ONNX Runtime
+    /// gives no dimensions both for a scalar and for a tensor whose shape the graph does not declare (nor its shape
+    /// inference tell), and the words say so. What is no tensor is named by its kind and what it holds ("a sequence
     /// of Single [N, 4]", "a map from Int64 to ..."), which ONNX Runtime gives as its element's metadata: its own
     /// ElementType and Dimensions throw for it.
     /// </summary>
