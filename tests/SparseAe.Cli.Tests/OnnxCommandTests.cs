@@ -649,6 +649,32 @@ public class OnnxCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 
+    // A batch the graph leaves open was 4,096 rows whatever their width or the CSV's rows: of an image input (N, 3, 224, 224),
+    // 2.4 GB for 3 rows, which under a 256 MB heap ended in an out-of-memory error. Wide rows go in fewer to a batch.
+    [Fact]
+    public void Wide_rows_of_an_open_batch_go_in_batches_that_fit_a_small_heap()
+    {
+        using var dir = new TempFolder();
+        const int v = 3 * 224 * 224;
+        var x = WriteRows(dir, "in.csv", 3, v);
+        var w = new float[v * 2];
+        for (int k = 0; k < v; k++) { w[2 * k] = 1; w[2 * k + 1] = k % 2; }   // W (v, 2): the sum, and the odd values' sum
+        new OnnxGraphWriter().Floats("W", [v, 2], w).Node("MatMul", "Y", "X", "W")
+            .Save(Path.Combine(dir, "wide.onnx"), ("X", ["N", (long)v]), ("Y", ["N", 2L]));
+        var start = Cli.StartInfo(dir, "featurize", "--model", "wide.onnx", "--csv", "in.csv", "--out", "f.csv");
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";   // 256 MB
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 3 rows of 2 features", output);
+        var y = ReadCsv(Path.Combine(dir, "f.csv"));
+        for (int i = 0; i < 3; i++)
+        {
+            double sum = 0, odd = 0;
+            for (int k = 0; k < v; k++) { sum += x[i][k]; if (k % 2 == 1) odd += x[i][k]; }
+            Assert.True(Math.Abs(y[i][0] - sum) <= 1e-5 * sum && Math.Abs(y[i][1] - odd) <= 1e-5 * odd, $"row {i}: {y[i][0]}, {y[i][1]}; by hand {sum}, {odd}");
+        }
+    }
+
     [Fact]
     public void An_output_whose_shape_contradicts_the_graph_is_refused_naming_both_shapes_and_nothing_is_written()
     {

@@ -12,6 +12,12 @@ internal static class OnnxFeaturize
 {
     // Rows per Run call: large enough that ONNX Runtime's per-call cost vanishes, small enough for any cache.
     private const int BatchRows = 4096;
+    // And of wide rows fewer, the batch's floats at most 64 MB in and out: 4,096 rows of an image input (N, 3, 224, 224)
+    // were 2.4 GB, allocated whatever the CSV's rows, which under a 256 MB heap ended in an out-of-memory error for 3 rows.
+    private const long OpenBatchFloats = 1 << 24;
+
+    // Rows of a batch the graph leaves open, for V inputs and H outputs a row (H 0 when the graph leaves it open too).
+    private static int OpenBatchRows(int v, int h) => (int)Math.Clamp(OpenBatchFloats / Math.Max(v, h), 1, BatchRows);
 
     internal static void Run(string modelPath, string csvPath, string outPath, string? outputColumn, TextWriter log, CancellationToken cancel = default)
     {
@@ -30,7 +36,7 @@ internal static class OnnxFeaturize
         using var rows = source.OpenPass(0);
         using var options = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         // A graph of a fixed batch size takes batches of that size, the last filled up with zeros.
-        var batch = new float[(fixedBatch ?? BatchRows) * v];
+        var batch = new float[(long)(fixedBatch ?? OpenBatchRows(v, declared ?? 0)) * v];
         long first = 0;   // the batch's first row, 0-based
         int n = Fill(rows, batch, v);
         var outputs = n > 0 ? RunBatch(graph, options, inputName, outputName, batch, n, v, rowShape, fixedBatch, first, modelPath, csvPath) : null;
