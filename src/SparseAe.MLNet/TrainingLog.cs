@@ -22,8 +22,11 @@ internal static class TrainingLog
     };
 
     /// <summary>The outcome of a training, at Info.</summary>
+    // Adam's length is its epochs, as the options set it; its Iterations are steps (mini-batches): "EpochsCompleted after 3
+    // iterations" said 3 epochs' steps as if they were L-BFGS iterations.
     public static void Finished(IChannel channel, TrainingSummary s, int seed) =>
         HostAccess.Info(channel, string.Format(CultureInfo.InvariantCulture,
-            "Finished: {0} after {1} iterations, J {2:G6}, mean activation {3:G4}, seed {4}, {5:F2} s.",
-            s.ExitReason, s.Iterations, s.FinalCost.Total, s.MeanActivation.Average(), seed, s.Elapsed.TotalSeconds));
+            "Finished: {0} after {1}, J {2:G6}, mean activation {3:G4}, seed {4}, {5:F2} s.",
+            s.ExitReason, s.Optimizer == OptimizerKind.Adam ? $"{s.Epochs} epochs ({s.Iterations} steps)" : $"{s.Iterations} iterations",
+            s.FinalCost.Total, s.MeanActivation.Average(), seed, s.Elapsed.TotalSeconds));
 }

@@ -28,6 +28,21 @@ public class ComponentTests
         Assert.Contains(messages, m => m.Message.Contains("Finished: MaxIterations after 7 iterations") && m.Kind == ChannelMessageKind.Info);
     }
 
+    // Adam's outcome in its own terms: epochs, as the options set them, and its steps; it said "EpochsCompleted after 24
+    // iterations" for 3 epochs of 8 batches.
+    [Fact]
+    public void Adam_s_outcome_is_logged_in_epochs_and_steps()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<(string Message, ChannelMessageKind Kind)>();
+        ml.Log += (_, e) => { lock (messages) messages.Add((e.Message, e.Kind)); };
+        ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 4, Optimizer = OptimizerKind.Adam, Epochs = 3, BatchSize = 8,
+        }).Fit(ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(64, 1)));
+        Assert.Contains(messages, m => m.Message.Contains("Finished: EpochsCompleted after 3 epochs (24 steps), J ") && m.Kind == ChannelMessageKind.Info);
+    }
+
     [Fact]
     public void The_convolutional_estimator_logs_its_iterations_like_the_autoencoder()
     {
