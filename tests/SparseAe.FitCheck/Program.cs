@@ -12,6 +12,10 @@ using SparseAe.MLNet;
 // Or: SparseAe.FitCheck --featurizer-images COUNT said|unsaid
 // Fits the convolutional featurizer on COUNT blank 28x28 images, from a view that says its row count or not,
 // for a run under a DOTNET_GCHeapHardLimit: prints the InsufficientMemoryException's message and exits 3, or exits 0.
+// Or: SparseAe.FitCheck --featurizer-output fit | save MODEL.zip | load MODEL.zip
+// Fits the convolutional featurizer on blank 28x28 images, 2x2 patches at every position pooled one by one, with
+// 50,000 hidden units (291 MB to featurize an image), and saves it to MODEL.zip; or loads MODEL.zip and featurizes
+// a blank image. The same exits as --featurizer-images.
 // Or: SparseAe.FitCheck --idx FILE
 // Reads FILE with IdxFile.Read, for a run under a DOTNET_GCHeapHardLimit: the same, printing the file's type and dimensions when it is read.
 // Or: SparseAe.FitCheck --idx-pair FOLDER PREFIX
@@ -35,6 +39,24 @@ if (args is ["--featurizer-images", var countText, var said and ("said" or "unsa
         InputColumnName = "Pixels", OutputColumnName = "Features", ImageHeight = 28, ImageWidth = 28, PatchSize = 8, PatchCount = 1000,
         Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 4, MaxIterations = 1 },
     }).Fit(view));
+}
+if (args is ["--featurizer-output", var what, .. var rest] && (what, rest.Length) is ("fit", 0) or ("save" or "load", 1))
+{
+    var context = new MLContext(seed: 1);
+    var view = context.Data.LoadFromEnumerable(Enumerable.Range(0, 3).Select(_ => new BlankImage()).ToList());
+    // 729 positions and as many pooling regions of 50,000 hidden units: codes and features of 146 MB each.
+    var estimator = context.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+    {
+        InputColumnName = "Pixels", OutputColumnName = "Features", ImageHeight = 28, ImageWidth = 28, PatchSize = 2, Stride = 1, PoolSize = 1,
+        PatchCount = 20, Normalization = SparseAe.Convolution.PatchNormalizationKind.None,
+        Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 50_000, MaxIterations = 1 },
+    });
+    return UnderHeapLimit(() =>
+    {
+        if (what == "load") Console.WriteLine(context.Model.Load(rest[0], out _).Transform(view).GetColumn<float[]>("Features").First().Length);
+        else if (what == "save") context.Model.Save(estimator.Fit(view), view.Schema, rest[0]);
+        else estimator.Fit(view);
+    });
 }
 if (args.Length != 3 || !int.TryParse(args[0], out int contextSeed) || !int.TryParse(args[1], out int threads))
 {

@@ -86,7 +86,28 @@ public sealed class ConvolutionalFeaturizer
     private int FeaturesPerRegion => Encoder.HiddenCount * Encoding.FeaturesPerUnit;
 
     /// <summary>Buffers for one caller: the patch matrix and the codes of every position.</summary>
-    public Workspace CreateWorkspace() => new(this);
+    /// <exception cref="InsufficientMemoryException">They and the feature vector do not fit in the memory left.</exception>
+    public Workspace CreateWorkspace()
+    {
+        EnsureMemory(Geometry, Encoder.HiddenCount, Encoding.FeaturesPerUnit, Preprocessor.Zca is not null);
+        return new(this);
+    }
+
+    /// <summary>
+    /// Throws <see cref="InsufficientMemoryException"/> unless one caller can featurize an image: its <see cref="Workspace"/>
+    /// (the patches of every position, twice with ZCA, and their codes) and the feature vector. Each is up to one array,
+    /// 8.6 GB, and a featurizer that fits in an array need not fit in memory: it ended in a bare OutOfMemoryException at
+    /// the first row, after the fit had read the images and trained.
+    /// </summary>
+    internal static void EnsureMemory(ConvolutionGeometry g, int hiddenCount, int featuresPerUnit, bool zca)
+    {
+        long positions = (long)g.RowPositions * g.ColumnPositions, regions = (long)g.RegionRows * g.RegionColumns;
+        long features = regions * hiddenCount * featuresPerUnit;
+        long bytes = 4 * (positions * g.PatchLength * (zca ? 2 : 1) + positions * hiddenCount + regions + 2L * g.PatchLength + features);
+        Training.MemoryBudget.Ensure(bytes,
+            $"Featurizing one {g.ImageHeight}x{g.ImageWidth} image ({positions} positions of {g.PatchSize}x{g.PatchSize} patches, {hiddenCount} hidden units, {features} features)",
+            "use a larger Stride, fewer hidden units or fewer pooling regions");
+    }
 
     /// <summary>Writes the pooled features of one image. A NaN or infinite pixel makes NaN the features of the regions whose patches hold it.</summary>
     public void Featurize(ReadOnlySpan<float> image, Span<float> features, Workspace workspace)

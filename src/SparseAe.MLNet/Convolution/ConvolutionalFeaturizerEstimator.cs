@@ -46,6 +46,9 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         int pixels = o.ImageHeight * o.ImageWidth, length = o.PatchSize * o.PatchSize;
         var column = InputColumnRules.Find(input.Schema, nameof(input), InputName, pixels, ConvolutionalFeaturizerTransformer.PixelsRule(o.ImageHeight, o.ImageWidth));
         ConvolutionalFeaturizerTransformer.CheckImageShape(column, o.ImageHeight, o.ImageWidth, nameof(input));
+        // Every use of the featurizer holds an image's codes and features: refused before the images are read and the
+        // autoencoder trained, not at the first row transformed.
+        ConvolutionalFeaturizer.EnsureMemory(o.Geometry(), o.Autoencoder.HiddenCount, o.FeatureEncoding().FeaturesPerUnit, o.ZcaEpsilon is not null);
         using var channel = _host.Start("Convolutional features");
         // Both cancellation signals, as training checks them: the token stopped only the training, after every image was
         // read and the patches' ZCA fitted, where MLContext.CancelExecution stopped those too.

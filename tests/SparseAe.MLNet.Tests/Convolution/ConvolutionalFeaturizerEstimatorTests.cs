@@ -76,6 +76,22 @@ public class ConvolutionalFeaturizerEstimatorTests
         Assert.EndsWith("; fit on fewer images (a sample: mlContext.Data.TakeRows or ShuffleRows then TakeRows) or lower PatchCount (now 1000).", text.TrimEnd());
     }
 
+    // Featurizing one image takes its codes at every position and its features, each up to one array (8.6 GB): 28x28
+    // images in 2x2 patches pooled one by one with 50,000 hidden units need 291 MB an image. Fit read the images and
+    // trained, said "36450000 features per image", and the first row transformed under a 256 MB heap limit ended in a bare
+    // OutOfMemoryException. Refused before the images are read, with the sizes and what to lower.
+    [Fact]
+    public void A_featurizer_whose_image_does_not_fit_in_memory_is_refused_before_the_images_are_read()
+    {
+        using var folder = new SparseAe.Tests.Support.TempFolder();
+        var (code, text) = SparseAe.Tests.Support.ProcessRunner.Run("dotnet",
+            [SparseAe.Tests.Support.TestData.Metadata("FitCheckPath"), "--featurizer-output", "fit"], folder, TimeSpan.FromMinutes(3),
+            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" });   // 256 MB
+        Assert.True(code == 3, $"exit {code}: {text}");
+        Assert.StartsWith("Featurizing one 28x28 image (729 positions of 2x2 patches, 50000 hidden units, 36450000 features) needs about 0.", text);
+        Assert.EndsWith("; use a larger Stride, fewer hidden units or fewer pooling regions.", text.TrimEnd());
+    }
+
     // The patch autoencoder's sigmoid-decoder warning said "The training data holds values in [-2.3, 2.4]; ... so scale the
     // inputs", of images in [0, 1]: what it trains on is the sample of patches after the featurizer's own normalisation and
     // ZCA, which the user cannot scale; the warning names them and those options, and the linear decoder.
