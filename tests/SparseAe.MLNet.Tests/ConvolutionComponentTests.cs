@@ -250,6 +250,29 @@ public class ConvolutionComponentTests
         Assert.StartsWith($"PatchCount must lie in 1..{Array.MaxLength / 16} (the 4x4 patches are held in one array), but is 200000000.", e.Message);
     }
 
+    // An image's codes (positions x H) and features (regions x H, x 2 with the soft threshold) beyond one array passed the
+    // options, and Fit, after reading every image and training the autoencoder, threw the featurizer's "... more than one
+    // array holds" (parameter 'geometry', no option's name).
+    [Fact]
+    public void Hidden_units_whose_codes_or_features_one_array_cannot_hold_are_refused_by_name()
+    {
+        var wide = Options();   // 12x12 images, 4x4 patches every 2 pixels: 5x5 positions
+        wide.PoolSize = 1;      // 25 regions
+        wide.Encoding = FeatureEncodingKind.SoftThreshold;
+        int most = Array.MaxLength / 50;   // 2 features a hidden unit in each of 25 regions
+        wide.Autoencoder.HiddenCount = most + 1;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext(seed: 1).Transforms.ConvolutionalSparseFeatures(wide));
+        Assert.Equal("Autoencoder.HiddenCount", e.ParamName);
+        Assert.StartsWith($"Autoencoder.HiddenCount must be at most {most} here, but is {most + 1}: the codes of the 5x5 positions and the features " +
+            $"of the 5x5 pooling regions (2 a hidden unit with SoftThreshold) of an image are each one array (of at most {Array.MaxLength} values).", e.Message);
+        wide.Autoencoder.HiddenCount = most;
+        new MLContext(seed: 1).Transforms.ConvolutionalSparseFeatures(wide);
+        wide.Encoding = FeatureEncodingKind.Sigmoid;   // 1 feature a hidden unit: the codes, 25 a unit, are the limit
+        wide.Autoencoder.HiddenCount = Array.MaxLength / 25 + 1;
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext(seed: 1).Transforms.ConvolutionalSparseFeatures(wide));
+        Assert.StartsWith($"Autoencoder.HiddenCount must be at most {Array.MaxLength / 25} here, but is {Array.MaxLength / 25 + 1}: ", e.Message);
+    }
+
     // 91x91 patches with ZCA passed the options, and Fit, after reading every image and sampling the
     // patches, threw ZCA's "at most 8192 features are supported" (parameter 'dimension').
     [Fact]

@@ -44,13 +44,14 @@ public sealed class ConvolutionalFeaturizer
         if (encoder.HasThresholds)
             throw new ArgumentException("The autoencoder's parameters hold JumpReLU thresholds, but the featurizer's encodings are the sigmoid code and the soft threshold; train the patch autoencoder with the sigmoid.", nameof(encoder));
         if (!Enum.IsDefined(pooling)) throw new ArgumentOutOfRangeException(nameof(pooling), pooling, $"pooling must be Sum or Mean, but is {(int)pooling}.");
-        // The H codes of every position, and the feature vector, are each one float array.
-        long codes = (long)geometry.RowPositions * geometry.ColumnPositions * encoder.HiddenCount;
-        long features = (long)geometry.RegionRows * geometry.RegionColumns * encoder.HiddenCount * encoding.FeaturesPerUnit;
-        if (Math.Max(codes, features) > Array.MaxLength)
+        if (encoder.HiddenCount > MostHiddenUnits(geometry, encoding.FeaturesPerUnit))
+        {
+            long codes = (long)geometry.RowPositions * geometry.ColumnPositions * encoder.HiddenCount;
+            long features = (long)geometry.RegionRows * geometry.RegionColumns * encoder.HiddenCount * encoding.FeaturesPerUnit;
             throw new ArgumentException(
                 $"{geometry.RowPositions}x{geometry.ColumnPositions} positions and {geometry.RegionRows}x{geometry.RegionColumns} regions of {encoder.HiddenCount} hidden units give {codes} codes and {features} features an image, more than one array holds ({Array.MaxLength}).",
                 nameof(geometry));
+        }
         Geometry = geometry;
         Preprocessor = preprocessor;
         Parameters = encoder.Clone();
@@ -59,6 +60,13 @@ public sealed class ConvolutionalFeaturizer
         Encoding = encoding;
         if (encoding.Kind == FeatureEncodingKind.SoftThreshold) _dictionaryT = FeatureEncoding.UnitDictionaryTransposed(encoder);
     }
+
+    /// <summary>
+    /// The most hidden units a featurizer of this geometry can have: the H codes of every position, and the feature vector
+    /// (<paramref name="featuresPerUnit"/> a unit in each region), are each one float array.
+    /// </summary>
+    internal static int MostHiddenUnits(ConvolutionGeometry geometry, int featuresPerUnit)
+        => (int)(Array.MaxLength / Math.Max((long)geometry.RowPositions * geometry.ColumnPositions, (long)geometry.RegionRows * geometry.RegionColumns * featuresPerUnit));
 
     private readonly float[]? _dictionaryT;   // (V, H): unit-length rows of W1, transposed; soft threshold only
 

@@ -127,6 +127,13 @@ public sealed class ConvolutionalFeaturizerOptions
         {
             throw ArgumentMessages.Renamed(e, name, $"{nameof(Autoencoder)}.{name}");   // the user set Autoencoder.HiddenCount
         }
+        // The featurizer refused them after every image was read and the autoencoder trained, naming its 'geometry'.
+        int mostHidden = ConvolutionalFeaturizer.MostHiddenUnits(geometry, FeatureEncoding().FeaturesPerUnit);
+        if (Autoencoder.HiddenCount > mostHidden)
+            throw new ArgumentOutOfRangeException("Autoencoder.HiddenCount", Autoencoder.HiddenCount,
+                $"Autoencoder.HiddenCount must be at most {mostHidden} here, but is {Autoencoder.HiddenCount}: the codes of the {geometry.RowPositions}x{geometry.ColumnPositions} positions " +
+                $"and the features of the {geometry.RegionRows}x{geometry.RegionColumns} pooling regions ({FeatureEncoding().FeaturesPerUnit} a hidden unit with {Encoding}) of an image " +
+                $"are each one array (of at most {Array.MaxLength} values).");
         // The featurizer's encodings (the sigmoid code, the soft threshold) are defined on W1 x + b1;
         // a sparse code's pre-encoder bias and selection would be dropped without a word.
         if (Autoencoder.Activation != ActivationKind.Sigmoid)
