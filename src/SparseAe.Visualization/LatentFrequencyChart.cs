@@ -5,8 +5,11 @@ namespace SparseAe.Visualization;
 
 /// <summary>
 /// The latent-frequency histogram of a sparse code, as SAELens and Anthropic (Bricken et al. 2023) draw it: how many
-/// latents fire at each log10 firing rate (the share of rows on which a latent is active). Latents that never fired
-/// (rate 0) have no place on a log axis; they are counted in a separate bar at the left, labelled "dead: N".
+/// latents fire at each log10 firing rate (the share of rows on which a latent is active). Latents of rate 0 (that
+/// fired on none of the rows the rates were measured on) have no place on a log axis; they are counted in a separate
+/// bar at the left, labelled "rate 0: N". It does not call them dead: the rates may cover fewer rows than a rule of
+/// death does (sparseae train's are the last epoch's; its dead= counts the latents silent over a window of rows, of
+/// all the rows trained when there were fewer, so a latent silent in the last epoch that fired before is not dead).
 /// A dashed line marks rate 0.1, above which a latent counts as dense.
 /// </summary>
 public static class LatentFrequencyChart
@@ -23,7 +26,7 @@ public static class LatentFrequencyChart
     /// <summary>A latent firing on more than this share of the rows is dense (SparseCodeMetrics.DenseFraction's rule).</summary>
     public const double DenseRate = 0.1;
 
-    // Blue for the firing latents, red for the dead ones: the dead bar must not read as one more histogram bin.
+    // Blue for the firing latents, red for those of rate 0: their bar must not read as one more histogram bin.
     internal static readonly Color ActiveColor = Color.FromHex("#1f77b4");
     internal static readonly Color DeadColor = Color.FromHex("#d62728");
 
@@ -36,9 +39,16 @@ public static class LatentFrequencyChart
         LatentHistogram histogram = LatentHistogram.Of(firingRate);
         ArgumentNullException.ThrowIfNull(title);
         ChartSize.Check(width, height);
+        using var plot = Build(histogram, title);
+        return ChartSize.RenderPng(plot, width, height);
+    }
 
-        EmbeddedFont.EnsureRegistered();
-        using var plot = new Plot();
+    /// <summary>The chart of <see cref="RenderPng"/>, of a histogram made by <see cref="LatentHistogram.Of"/>, not yet rendered.</summary>
+    internal static Plot Build(LatentHistogram histogram, string title)
+        => EmbeddedFont.NewPlot(plot => Draw(plot, histogram, title));
+
+    private static void Draw(Plot plot, LatentHistogram histogram, string title)
+    {
         double w = histogram.BinWidth;
 
         var bars = new List<Bar>();
@@ -58,10 +68,10 @@ public static class LatentFrequencyChart
         var dense = plot.Add.VerticalLine(Math.Log10(DenseRate), 1.5f, Colors.Black.WithAlpha(0.6));
         dense.LinePattern = LinePattern.Dashed;
 
-        // The count of dead latents as text above its bar, so that "dead: 0" is said too, not left to an empty slot.
+        // The count of the latents of rate 0 as text above its bar, so that "rate 0: 0" is said too, not left to an empty slot.
         // It starts at the bar's left edge (inside the axis, so never clipped) on white, legible over any bin it reaches.
         int top = Math.Max(histogram.Dead, histogram.Counts.DefaultIfEmpty(0).Max());
-        var deadLabel = plot.Add.Text($"dead: {histogram.Dead}", deadPosition - histogram.DeadBarWidth / 2, histogram.Dead + 0.02 * Math.Max(1, top));
+        var deadLabel = plot.Add.Text($"rate 0: {histogram.Dead}", deadPosition - histogram.DeadBarWidth / 2, histogram.Dead + 0.02 * Math.Max(1, top));
         deadLabel.LabelAlignment = Alignment.LowerLeft;
         deadLabel.LabelFontColor = DeadColor;
         deadLabel.LabelBackgroundColor = Colors.White;
@@ -70,7 +80,7 @@ public static class LatentFrequencyChart
         deadLabel.LabelFontName = EmbeddedFont.FamilyName;
 
         AddLegendItem(plot, new LegendItem { LabelText = $"firing: {histogram.Active}", FillColor = ActiveColor });
-        AddLegendItem(plot, new LegendItem { LabelText = $"dead (never fired): {histogram.Dead}", FillColor = DeadColor });
+        AddLegendItem(plot, new LegendItem { LabelText = $"rate 0: {histogram.Dead}", FillColor = DeadColor });
         AddLegendItem(plot, new LegendItem { LabelText = $"dense (rate > {DenseRate.ToString(CultureInfo.InvariantCulture)}): {histogram.Dense}",
             LineColor = Colors.Black.WithAlpha(0.6), LineWidth = 1.5f, LinePattern = LinePattern.Dashed });
 
@@ -84,7 +94,6 @@ public static class LatentFrequencyChart
         plot.YLabel("latents");
         plot.ShowLegend(Edge.Right);
         plot.Font.Set(EmbeddedFont.FamilyName);
-        return ChartSize.RenderPng(plot, width, height);
     }
 
     private static void AddLegendItem(Plot plot, LegendItem item)

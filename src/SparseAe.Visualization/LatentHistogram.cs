@@ -2,7 +2,7 @@ namespace SparseAe.Visualization;
 
 /// <summary>
 /// The bins of <see cref="LatentFrequencyChart"/>: the latents that fired, counted by log10 of their firing rate,
-/// and the dead ones (rate 0), counted apart because log10 0 is -infinity.
+/// and those of rate 0 (the chart does not call them dead), counted apart because log10 0 is -infinity.
 /// </summary>
 /// <remarks>
 /// The axis runs from <see cref="Low"/> = min(floor(log10 smallest positive rate), -2) to <see cref="High"/> = 0

@@ -51,6 +51,19 @@ public class LatentFrequencyChartRenderTests
         Assert.Equal(0, Count(pixels, Blue, 600));
     }
 
+    // The red bar counts the latents of rate 0 over the rows the rates were measured on, which need not be dead: train's
+    // rates are the last epoch's, and a latent silent there that fired in an earlier epoch is not dead by the window rule.
+    // `train --activation relu --l1-weight 3 --hidden 20 --epochs 10 --batch-size 8` printed dead=0.0% beside a chart
+    // that said "dead: 10" and "dead (never fired): 10".
+    [Fact]
+    public void The_latents_of_rate_0_are_said_as_such_not_as_dead_or_never_fired()
+    {
+        using ScottPlot.Plot plot = LatentFrequencyChart.Build(LatentHistogram.Of([0, 0, 0.5]), "t");
+        string[] texts = [.. plot.Legend.ManualItems.Select(i => i.LabelText), .. plot.GetPlottables().OfType<ScottPlot.Plottables.Text>().Select(t => t.LabelText)];
+        Assert.DoesNotContain(texts, t => t.Contains("dead", StringComparison.OrdinalIgnoreCase) || t.Contains("never fired", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(2, texts.Count(t => t.StartsWith("rate 0", StringComparison.Ordinal) && t.EndsWith(": 2", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Rendering_does_not_depend_on_anything_but_the_arguments()
     {
