@@ -27,6 +27,8 @@ public static class LatentFrequencyChart
     public const double DenseRate = 0.1;
 
     // Blue for the firing latents, red for those of rate 0: their bar must not read as one more histogram bin.
+    internal const float LegendRowHeight = 16;
+
     internal static readonly Color ActiveColor = Color.FromHex("#1f77b4");
     internal static readonly Color DeadColor = Color.FromHex("#d62728");
 
@@ -93,6 +95,10 @@ public static class LatentFrequencyChart
         plot.XLabel("share of rows on which a latent fires (log scale)");
         plot.YLabel("latents");
         plot.ShowLegend(Edge.Right);
+        // Rows as tall as a line of the legend's text: ScottPlot 5.1.59 makes a row as tall as its symbol (10 px) or the
+        // labels' measured box, which the glyphs overreach, and it clips the first row, so "firing" read "tiring" (the f's
+        // top cut off; ScottPlot issue 4699).
+        plot.Legend.SymbolHeight = LegendRowHeight;
         plot.Font.Set(EmbeddedFont.FamilyName);
     }
 

@@ -64,6 +64,32 @@ public class LatentFrequencyChartRenderTests
         Assert.Equal(2, texts.Count(t => t.StartsWith("rate 0", StringComparison.Ordinal) && t.EndsWith(": 2", StringComparison.Ordinal)));
     }
 
+    // The legend's first row is drawn whole: ScottPlot clipped it to a row as tall as its 10 px symbol, so "firing: 200"
+    // lost the top of its f ("tiring"). Its ink, found right of the blue swatch, must be as tall as the text's own ink box
+    // in the embedded font, measured by SkiaSharp alone (the clip took 2-3 px off).
+    [Fact]
+    public void The_legend_s_first_row_is_drawn_whole()
+    {
+        SKColor[,] pixels = PngDecoder.Decode(LatentFrequencyChart.RenderPng(Rates(0)));
+        int width = pixels.GetLength(0), height = pixels.GetLength(1);
+        var swatch = Enumerable.Range(600, width - 600).SelectMany(x => Enumerable.Range(0, height).Select(y => (x, y)))
+            .Where(p => Near(pixels[p.x, p.y], Blue)).ToArray();
+        Assert.NotEmpty(swatch);
+        int left = swatch.Max(p => p.x) + 3, right = Math.Min(width, left + 90), middle = (swatch.Min(p => p.y) + swatch.Max(p => p.y)) / 2;
+        bool Ink(int y) => Enumerable.Range(left, right - left).Any(x => pixels[x, y].Red < 160 && pixels[x, y].Green < 160 && pixels[x, y].Blue < 160);
+        Assert.True(Ink(middle), "no text beside the blue swatch");
+        int top = middle, bottom = middle;
+        while (top > 0 && Ink(top - 1)) top--;
+        while (bottom < height - 1 && Ink(bottom + 1)) bottom++;
+
+        using ScottPlot.Plot plot = LatentFrequencyChart.Build(LatentHistogram.Of(Rates(0)), "t");
+        var label = plot.Legend.ManualItems[0];
+        Assert.Equal("firing: 200", label.LabelText);
+        using var font = new SKFont(ScottPlot.Fonts.GetTypeface(label.LabelFontName, false, false), label.LabelFontSize);
+        font.MeasureText(label.LabelText, out SKRect ink);
+        Assert.True(bottom - top + 1 >= Math.Floor(ink.Height), $"the first legend row's text is {bottom - top + 1} px tall (rows {top}..{bottom}); its ink box is {ink.Height:F1} px");
+    }
+
     [Fact]
     public void Rendering_does_not_depend_on_anything_but_the_arguments()
     {
@@ -76,10 +102,10 @@ public class LatentFrequencyChartRenderTests
         int n = 0;
         for (int y = 0; y < pixels.GetLength(1); y++)
             for (int x = 0; x < Math.Min(maxX, pixels.GetLength(0)); x++)
-            {
-                SKColor c = pixels[x, y];
-                if (Math.Abs(c.Red - colour.Red) <= 12 && Math.Abs(c.Green - colour.Green) <= 12 && Math.Abs(c.Blue - colour.Blue) <= 12) n++;
-            }
+                if (Near(pixels[x, y], colour)) n++;
         return n;
     }
+
+    private static bool Near(SKColor c, SKColor colour)
+        => Math.Abs(c.Red - colour.Red) <= 12 && Math.Abs(c.Green - colour.Green) <= 12 && Math.Abs(c.Blue - colour.Blue) <= 12;
 }
