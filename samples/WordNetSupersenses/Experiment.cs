@@ -304,10 +304,37 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
     /// Four fifths of the training rows <paramref name="v"/> to fit on and the other fifth to validate on: a
     /// seeded split, the same for every choice made on <paramref name="v"/>.
     /// </summary>
-    private (IDataView Fit, IDataView Check) ValidationSplit(IDataView v)
+    private (IDataView Fit, IDataView Check) ValidationSplit(IDataView v) => ValidationSplit(ml, v);
+
+    // Seeded, so which rows it holds out follows their positions alone: a context of its own gives the run's split.
+    private static (IDataView Fit, IDataView Check) ValidationSplit(MLContext ml, IDataView v)
     {
         var split = ml.Data.TrainTestSplit(v, testFraction: 0.2, seed: 1);
         return (split.TrainSet, split.TestSet);
+    }
+
+    /// <summary>
+    /// Refuses labelled rows (a table's training rows, or a part of them for table 3) whose validation split the
+    /// validated rows cannot use: SDCA fitted on rows of one supersense fails ("numClasses ... Must be at least 2"),
+    /// and a held-out fifth without rows has no accuracy. The split is the run's, on these labels in this order, so
+    /// that a data file too small for it is refused before any training, not after a table's first rows.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The four fifths hold fewer than 2 supersenses, or the fifth no row; the message gives the counts.</exception>
+    public static void RequireValidationSplit(string path, IReadOnlyList<string> labels)
+    {
+        var ml = new MLContext(seed: 1);
+        var (fit, check) = ValidationSplit(ml, ml.Data.LoadFromEnumerable(labels.Select(l => new TextRow { Label = l })));
+        var fitLabels = ml.Data.CreateEnumerable<TextRow>(fit, reuseRowObject: false).Select(r => r.Label).ToList();
+        int checkRows = ml.Data.CreateEnumerable<TextRow>(check, reuseRowObject: false).Count();
+        var classes = fitLabels.Distinct().Order(StringComparer.Ordinal).ToList();
+        if (classes.Count >= 2 && checkRows >= 1) return;
+        string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
+        string named = string.Join(", ", classes.Take(3)) + (classes.Count > 3 ? ", ..." : "");
+        throw new InvalidDataException(
+            $"{path}: the classifiers of (a'), (f) and (f') are chosen on a held-out fifth of the {Count(labels.Count, "training synset")}, " +
+            "so the other four fifths, on which they are fitted, must hold at least 2 supersenses and the fifth at least 1 synset, " +
+            $"but they hold {Count(fitLabels.Count, "synset")} of {Count(classes.Count, "supersense")}{(classes.Count > 0 ? $" ({named})" : "")} " +
+            $"and {Count(checkRows, "synset")}");
     }
 
     /// <summary>The accuracy on the held-out fifth of the classifier fitted on the other four, with <paramref name="setup"/>'s featurizer and L2.</summary>

@@ -47,12 +47,20 @@ void Time(string step) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds
 
 const int splitSeed = 16;
 const double testFraction = 0.2;
-List<Synset> synsets, fullTrain, fullTest;
+var sizes = RunSizes.For(arguments.Quick);
+List<Synset> synsets, fullTrain, fullTest, train, test;
+List<List<Synset>> labelledParts;
 try
 {
     synsets = WordNetData.Load(arguments.DataFile);
     (fullTrain, fullTest) = WordNetData.Split(synsets, testFraction, splitSeed);
     WordNetData.RequireScorableSplit(arguments.DataFile, synsets, fullTrain, fullTest, testFraction);
+    train = sizes.TrainRows is int n ? WordNetData.Subset(fullTrain, n) : fullTrain;
+    test = sizes.TestRows is int m ? WordNetData.Subset(fullTest, m) : fullTest;
+    // Table 3's labelled rows: stratified parts of the training glosses, then all of them (tables 1 and 2's).
+    labelledParts = sizes.Labelled.Where(n => n < train.Count).Select(n => WordNetData.Subset(train, n)).Append(train).ToList();
+    foreach (var part in labelledParts)
+        Experiment.RequireValidationSplit(arguments.DataFile, part.Select(s => WordNetData.Supersenses[s.Supersense]).ToList());
 }
 catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
 {
@@ -69,9 +77,6 @@ if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, outputFiles
     Console.Error.WriteLine($"WordNetSupersenses: --output-dir: {problem}");
     return 1;
 }
-var sizes = RunSizes.For(arguments.Quick);
-var train = sizes.TrainRows is int n ? WordNetData.Subset(fullTrain, n) : fullTrain;
-var test = sizes.TestRows is int m ? WordNetData.Subset(fullTest, m) : fullTest;
 var ml = new MLContext(seed: 1);
 var experiment = new Experiment(ml, sizes, Console.Error);
 var tables = new[]
@@ -116,8 +121,7 @@ foreach (var (table, tableTokens) in tables.Zip(fitted))
     {
         latents = Latents.Describe(view, code, tokens);
         // Table 3 on table 1's token columns: stratified parts of the training glosses labelled, then all.
-        var parts = sizes.Labelled.Where(n => n < train.Count).Select(n => WordNetData.Subset(train, n)).Append(train)
-            .Select(p => (IReadOnlyList<(string, string)>)p.Select(s => (table.Text(s), WordNetData.Supersenses[s.Supersense])).ToList()).ToList();
+        var parts = labelledParts.Select(p => (IReadOnlyList<(string, string)>)p.Select(s => (table.Text(s), WordNetData.Supersenses[s.Supersense])).ToList()).ToList();
         fewerLabels = experiment.RunFewerLabels("table 3", parts);
     }
     Time($"{table.Short} done");
