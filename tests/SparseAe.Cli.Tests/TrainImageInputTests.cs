@@ -147,6 +147,30 @@ public class TrainImageInputTests
         Assert.Equal(new[] { "data" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
+    // numpy's (H, W, K, 1), as scipy.io.savemat and h5py write it, is MATLAB's H x W x K: size() drops trailing
+    // singleton dimensions. It was refused: "must be an H x W or H x W x K array of images, but is 4x5x2x1".
+    [Fact]
+    public void Trailing_singleton_dimensions_are_dropped_as_MATLAB_drops_them()
+    {
+        using var dir = new TempFolder();
+        var values = Enumerable.Range(0, 4 * 5 * 2).Select(i => (i * 37 % 40) / 40.0).ToArray();
+        MatWriter.Write(Path.Combine(dir, "three.mat"), [MatVariable.FromDoubles("IMAGES", [4, 5, 2], values)]);
+        MatWriter.Write(Path.Combine(dir, "four.mat"), [MatVariable.FromDoubles("IMAGES", [4, 5, 2, 1, 1], values)]);
+        string[] options = ["--patch", "2", "--patches", "30", "--hidden", "3", "--iterations", "2", "--normalize", "none"];
+        var (code, output, error) = Cli.Run(dir, ["train", "--mat", "three.mat", .. options, "--model", "three.zip", "--save-rows", "three.csv"]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        (code, output, error) = Cli.Run(dir, ["train", "--mat", "four.mat", .. options, "--model", "four.zip", "--save-rows", "four.csv"]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "three.csv")), File.ReadAllText(Path.Combine(dir, "four.csv")));
+
+        // A NaN is said by MATLAB's subscripts of the H x W x K array.
+        values[4 * 5 + 3] = double.NaN;
+        MatWriter.Write(Path.Combine(dir, "nan.mat"), [MatVariable.FromDoubles("IMAGES", [4, 5, 2, 1], values)]);
+        (code, output, error) = Cli.Run(dir, ["train", "--mat", "nan.mat", .. options]);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Variable 'IMAGES' in 'nan.mat' holds NaN at (4, 1, 2); every pixel must be a finite float.", error.TrimEnd());
+    }
+
     [Fact]
     public void A_downsample_factor_larger_than_an_image_is_said_under_the_flag_with_the_largest_that_fits()
     {

@@ -244,15 +244,19 @@ internal static class TrainingData
         // IsNumeric includes char (UTF-16 code units), which is text, never pixels.
         if (!v.IsNumeric || v.Class == MatClass.Char)
             throw new UsageException($"Variable '{variable}' in '{path}' is a {v.Class.ToMatlabName()}, not a numeric array of images.");
-        var dims = v.Dimensions;
-        if (dims.Count is not (2 or 3))
+        // MATLAB's size() drops trailing singleton dimensions: numpy's (H, W, K, 1), as scipy.io.savemat and h5py
+        // write it, is MATLAB's H x W x K, and was refused as 4-D.
+        int rank = v.Dimensions.Count;
+        while (rank > 2 && v.Dimensions[rank - 1] == 1) rank--;
+        var dims = v.Dimensions.Take(rank).ToArray();
+        if (dims.Length is not (2 or 3))
             throw new UsageException($"Variable '{variable}' in '{path}' must be an H x W or H x W x K array of images, but is {string.Join('x', dims)}.");
-        int height = dims[0], width = dims[1], count = dims.Count == 3 ? dims[2] : 1;
+        int height = dims[0], width = dims[1], count = dims.Length == 3 ? dims[2] : 1;
         if (count == 0)
             throw new UsageException($"Variable '{variable}' in '{path}' is {string.Join('x', dims)}: it holds no images, and patches are sampled from at least one.");
         // Said here, with the file: the image would say it without ("Image 'IMAGES(:,:,1)': height must be at least 1, but is 0.").
         if (height == 0 || width == 0)
-            throw new UsageException($"Variable '{variable}' in '{path}' is {string.Join('x', dims)}: {(dims.Count == 3 ? "its images are" : "its image is")} {height}x{width} pixels, but an image must be at least 1x1.");
+            throw new UsageException($"Variable '{variable}' in '{path}' is {string.Join('x', dims)}: {(dims.Length == 3 ? "its images are" : "its image is")} {height}x{width} pixels, but an image must be at least 1x1.");
         try
         {
             return Images(v, variable, path, height, width, count);
@@ -271,7 +275,6 @@ internal static class TrainingData
     // The variable's values as floats (checked finite), then each H x W plane as an image: 8 bytes a value beside the variable.
     private static GreyImage[] Images(MatVariable v, string variable, string path, int height, int width, int count)
     {
-        var dims = v.Dimensions;
         var data = v.ToSingleArray();
         int plane = height * width;
         // Named here, by MATLAB's subscripts and the value as stored: the sampled patch a NaN lands in
@@ -279,8 +282,8 @@ internal static class TrainingData
         int bad = Array.FindIndex(data, x => !float.IsFinite(x));
         if (bad >= 0)
         {
-            int[] at = dims.Count == 3 ? [bad % height, bad % plane / height, bad / plane] : [bad % height, bad / height];
-            double stored = v.GetValue(at);
+            int[] at = v.Dimensions.Count > 2 ? [bad % height, bad % plane / height, bad / plane] : [bad % height, bad / height];
+            double stored = v.GetValue([.. at, .. new int[v.Dimensions.Count - at.Length]]);   // 0 in the dropped singleton dimensions
             string what = double.IsFinite(stored) ? $"{stored:R}, outside float's range (+-{float.MaxValue:R})" : stored.ToString(CultureInfo.InvariantCulture);
             throw new UsageException($"Variable '{variable}' in '{path}' holds {what} at ({string.Join(", ", at.Select(i => i + 1))}); every pixel must be a finite float.");
         }
