@@ -176,10 +176,32 @@ public class TrainImageInputTests
     {
         // It was the library's words, without the flag: "Image 'IMAGES(:,:,1)' is 20x24, too small to reduce by 30."
         using var dir = new TempFolder();
-        var (code, output, error) = Cli.Run(dir, "train", "--mat", Cli.Fixture("v5_plain_double3d.mat"), "--downsample", "30", "--patch", "2");
+        var fixture = Cli.Fixture("v5_plain_double3d.mat");
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", fixture, "--downsample", "30", "--patch", "2");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
-        Assert.Equal("error: --downsample 30: image 'IMAGES(:,:,1)' is 20x24 (width x height), smaller than one 30x30 block; give --downsample 20 or less.", error.TrimEnd());
+        Assert.Equal($"error: --downsample 30: image '{fixture}:IMAGES(:,:,1)' is 20x24 (width x height), smaller than one 30x30 block; give --downsample 20 or less.", error.TrimEnd());
         Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    // A column vector (scipy.io.savemat's oned_as='column') or an array smaller than --patch or --downsample was said
+    // by its image without the file: "Image 'v(:,:,1)' is 1x16 (width x height), smaller than the 4x4 patches ...".
+    [Fact]
+    public void A_MAT_image_too_small_for_the_patch_or_the_downsample_is_said_with_its_file()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(dir, "data"));
+        MatWriter.Write(Path.Combine(dir, "data", "vec.mat"), [MatVariable.FromDoubles("v", [16, 1], Enumerable.Range(0, 16).Select(i => i / 16.0).ToArray())]);
+        foreach (var (args, message) in new[]
+        {
+            (new[] { "--patch", "4" }, "error: Image 'data/vec.mat:v(:,:,1)' is 1x16 (width x height), smaller than the 4x4 patches asked for (--patch)."),
+            (["--patch", "1", "--downsample", "2"], "error: --downsample 2: image 'data/vec.mat:v(:,:,1)' is 1x16 (width x height), smaller than one 2x2 block; give --downsample 1 or less."),
+        })
+        {
+            var (code, output, error) = Cli.Run(dir, ["train", "--mat", "data/vec.mat", "--variable", "v", .. args]);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.Equal(message, error.TrimEnd());
+        }
+        Assert.Equal(new[] { "data" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
     // An image's size was said as width x height without a word, where inspect and the MAT messages say
@@ -188,9 +210,10 @@ public class TrainImageInputTests
     public void An_image_smaller_than_the_patch_is_said_with_the_order_of_its_sides()
     {
         using var dir = new TempFolder();
-        var (code, output, error) = Cli.Run(dir, "train", "--mat", Cli.Fixture("v5_mixed_struct_cell.mat"), "--variable", "X", "--patch", "10");
+        var fixture = Cli.Fixture("v5_mixed_struct_cell.mat");
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", fixture, "--variable", "X", "--patch", "10");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
-        Assert.Equal("error: Image 'X(:,:,1)' is 8x12 (width x height), smaller than the 10x10 patches asked for (--patch).", error.TrimEnd());
+        Assert.Equal($"error: Image '{fixture}:X(:,:,1)' is 8x12 (width x height), smaller than the 10x10 patches asked for (--patch).", error.TrimEnd());
         Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 

@@ -291,7 +291,8 @@ internal static class TrainingData
         for (int k = 0; k < count; k++)
         {
             var pixels = ColumnMajorLayout.ToRowMajor(data[(k * plane)..((k + 1) * plane)], [height, width]);
-            images[k] = new GreyImage(width, height, pixels, $"{variable}(:,:,{k + 1})");
+            // Named with the file as given: an image too small for --patch or --downsample is said by this name.
+            images[k] = new GreyImage(width, height, pixels, $"{path}:{variable}(:,:,{k + 1})");
         }
         return images;
     }
