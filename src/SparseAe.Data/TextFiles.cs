@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace SparseAe.Data;
@@ -78,15 +79,17 @@ public static class TextFiles
     }
 
     /// <summary>
-    /// At most 60 characters of <paramref name="text"/> for a message, control characters and undecodable
-    /// bytes (U+FFFD) escaped as \xNN or \uNNNN, so that a line of binary or an escape sequence never
-    /// reaches the terminal raw; a surrogate pair is kept whole or dropped, never cut in two.
+    /// At most 60 characters of <paramref name="text"/> for a message, control characters, undecodable
+    /// bytes (U+FFFD) and invisible ones (format characters such as U+FEFF, U+200B, U+202E; line and paragraph
+    /// separators) escaped as \xNN or \uNNNN, so that a line of binary or an escape sequence never
+    /// reaches the terminal raw and a value never looks other than it is; a surrogate pair is kept whole or
+    /// dropped, never cut in two.
     /// </summary>
     public static string Shorten(ReadOnlySpan<char> text)
     {
         // The first 61 characters are all that can matter (an escaped one shows as more than one).
         var parts = text[..Math.Min(text.Length, 61)].ToString().Select(c => c < 0x20 || c == 0x7F ? $"\\x{(int)c:X2}"
-            : char.IsControl(c) || c == '\uFFFD' ? $"\\u{(int)c:X4}"
+            : char.IsControl(c) || c == '\uFFFD' || IsInvisible(c) ? $"\\u{(int)c:X4}"
             : c.ToString()).ToList();
         if (parts.Sum(p => p.Length) <= 60) return string.Concat(parts);
         var shown = new StringBuilder();
@@ -99,4 +102,9 @@ public static class TextFiles
         if (shown.Length > 0 && char.IsHighSurrogate(shown[^1])) shown.Length--;
         return shown.Append("...").ToString();
     }
+
+    // Shown raw, a byte order mark or a zero-width space in a bad value made the message say "0.4" is not a
+    // number; a right-to-left override reorders the text after it.
+    private static bool IsInvisible(char c) => char.GetUnicodeCategory(c) is UnicodeCategory.Format
+        or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

@@ -318,6 +318,17 @@ public class VectorCsvTests
         Assert.DoesNotContain(error.Message, char.IsControl);
     }
 
+    [Fact]
+    public void Invisible_characters_in_a_bad_value_are_shown_escaped_so_the_value_does_not_look_valid()
+    {
+        // A second byte order mark (two files joined with cat) or a zero-width space copied from a web page
+        // was shown raw: the message said "0.4" is not a number.
+        Assert.Contains("line 2, column 1: \"\\uFEFF0.4\" is not a number", Fails("0.1,0.2\n\uFEFF0.4,0.5\n").Message);
+        Assert.Contains("line 2, column 2: \"0.5\\u200B\" is not a number", Fails("0.1,0.2\n0.4,0.5\u200B\n").Message);
+        Assert.Contains("line 2, column 1: \"\\u202E1\" is not a number", Fails("0.1,0.2\n\u202E1,0.5\n").Message);
+        Assert.Contains("line 2, column 1: \"1\\u20282\" is not a number", Fails("0.1,0.2\n1\u20282,0.5\n").Message);
+    }
+
     /// <summary><paramref name="length"/> characters of "0,0,...", then a line break.</summary>
     private sealed class LongLine(long length) : TextReader
     {
