@@ -267,6 +267,27 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void A_space_separated_file_is_told_its_separator_by_featurize_and_train()
+    {
+        // numpy.savetxt's default separator is a space: "0.5 0.5 ..." is one field that is not a number, so featurize
+        // said only "its rows have 1 values, but the model's input column 'Features' takes 16", and train
+        // "line 2, column 1: ... is not a number", neither naming the separator as they do for ';' and tabs.
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
+        File.WriteAllLines(Path.Combine(dir, "spaces.csv"), Enumerable.Range(0, 3).Select(_ => string.Join(' ', Enumerable.Repeat("5.000000000000000000e-01", 16))));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "spaces.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.StartsWith("warning: CSV 'spaces.csv': its first line is read as a header of 1 name, \"5.000000000000000000e-01 5.0", error);
+        Assert.Contains("values are separated by commas, not by spaces; if the file uses another separator, convert it to commas.", error);
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+        (code, _, error) = Cli.Run(dir, "train", "--csv", "spaces.csv", "--hidden", "2", "--iterations", "1", "--model", "s.zip");
+        Assert.Equal(2, code);
+        Assert.Contains("line 2, column 1: \"5.000000000000000000e-01 5.0", error);
+        Assert.Contains("is not a number (values are separated by commas, not by spaces)", error);
+        Assert.False(File.Exists(Path.Combine(dir, "s.zip")));
+    }
+
+    [Fact]
     public void A_semicolon_file_with_a_header_is_told_its_separator()
     {
         // "a;b;c" is one name, so the file was one column wide and the rows' hint was never reached.

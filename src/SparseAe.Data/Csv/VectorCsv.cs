@@ -156,9 +156,27 @@ public static class VectorCsv
         return SeparatorHint(text) is { } hint ? $"not a number ({hint})" : "not a number";
     }
 
-    /// <summary>What to say of text that holds ';' or a tab (another separator, as a German-locale export's "0,5;0,25"), else null.</summary>
+    /// <summary>
+    /// What to say of text that holds ';' or a tab (another separator, as a German-locale export's "0,5;0,25"), or
+    /// that is numbers separated by spaces (numpy.savetxt's default, "5.0e-01 2.5e-01"), else null.
+    /// </summary>
     internal static string? SeparatorHint(ReadOnlySpan<char> text)
-        => text.IndexOfAny(';', '\t') >= 0 ? "values are separated by commas, not by ';' or tabs" : null;
+        => text.IndexOfAny(';', '\t') >= 0 ? "values are separated by commas, not by ';' or tabs"
+            : IsSpaceSeparatedNumbers(text) ? "values are separated by commas, not by spaces" : null;
+
+    // Only numbers between the spaces: a header name with a space ("pixel value") is no other separator. Parsed in
+    // place, as the reader parses a line: the text may be a line of millions of values.
+    private static bool IsSpaceSeparatedNumbers(ReadOnlySpan<char> text)
+    {
+        int numbers = 0;
+        foreach (Range part in text.Split(' '))
+        {
+            if (text[part].IsEmpty) continue;
+            if (!TryParse(text[part], out _)) return false;
+            numbers++;
+        }
+        return numbers >= 2;
+    }
 
     internal static string HeaderName(string field)
     {
