@@ -125,6 +125,16 @@ public class VectorCsvTests
     }
 
     [Fact]
+    public void A_number_in_double_quotes_is_told_to_lose_its_quotes()
+    {
+        // A file of quoted numbers (a spreadsheet or pandas with QUOTE_ALL) said only that "0.4" in quotes "is not a
+        // number; every value must be a number in the invariant culture", which it is once unquoted.
+        Assert.Contains("line 2, column 1: \"\"0.4\"\" is not a number (values cannot be in double quotes: remove them)",
+            Fails("\"0.1\",\"0.2\"\n\"0.4\",\"0.5\"\n").Message);
+        Assert.DoesNotContain("double quotes", Fails("a,b\n1,\"x\"\n").Message);
+    }
+
+    [Fact]
     public void With_requireFinite_a_NaN_or_an_infinity_names_its_line_and_column()
     {
         var error = Assert.Throws<InvalidDataException>(() => VectorCsv.Read(new StringReader("a,b\n1,2\n\n3,NaN\n"), "test.csv", out _, requireFinite: true));
