@@ -169,6 +169,26 @@ public class TrainOutputsTests
     }
 
     [Fact]
+    public void A_huge_FVU_is_printed_in_a_few_significant_digits_not_as_dozens_of_them()
+    {
+        // Rows of subnormal values have a variance near 1e-80, so any reconstruction error gives an FVU
+        // of many orders of magnitude: true, but {0:F4} printed it as a 76-digit number.
+        using var dir = new TempFolder();
+        File.WriteAllText(Path.Combine(dir, "tiny.csv"), "1e-40,2e-40,0,3e-40\n0,1e-40,5e-41,1e-40\n2e-40,0,1e-40,0\n");
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "tiny.csv", "--activation", "relu", "--hidden", "3",
+            "--epochs", "3", "--batch-size", "2", "--threads", "1", "--metrics-json", "metrics.json");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
+        double fvu = json.RootElement.GetProperty("fvu").GetDouble();
+        Assert.True(fvu > 1e6, $"the case needs a huge FVU, but it is {fvu}");
+        var line = output.Split('\n').Single(l => l.StartsWith("metrics: ", StringComparison.Ordinal));
+        var printed = Regex.Match(line, @"^metrics: L0=[0-9.]+ FVU=([0-9.]+(E\+[0-9]+)?) dead=[0-9.]+% dense=[0-9.]+%\s*$");
+        Assert.True(printed.Success, line);
+        Assert.True(printed.Groups[1].Length <= 10, line);
+        Assert.Equal(1, double.Parse(printed.Groups[1].Value, CultureInfo.InvariantCulture) / fvu, 1e-3);
+    }
+
+    [Fact]
     public void Weights_written_to_standard_output_are_the_CSV_alone_and_the_runs_lines_go_to_standard_error()
     {
         if (!OperatingSystem.IsLinux()) return;

@@ -266,7 +266,9 @@ internal static class TrainRunner
             "final cost J {0:G6} = reconstruction {1:G6} + weight decay {2:G6} + sparsity {3:G6}", c.Total, c.Reconstruction, c.WeightDecay, c.Sparsity));
         if (s.CodeMetrics is { } m)
             output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                "metrics: L0={0:F2} FVU={1:F4} dead={2:F1}% dense={3:F1}%", m.L0, m.Fvu, 100 * m.DeadFraction, 100 * m.DenseFraction));
+                // An FVU can be huge where the rows barely vary (subnormal values: 4.9E+75), which F4 wrote as 76 digits.
+                "metrics: L0={0:F2} FVU={1} dead={2:F1}% dense={3:F1}%", m.L0, m.Fvu.ToString(m.Fvu < 1e4 ? "F4" : "G4", CultureInfo.InvariantCulture),
+                100 * m.DeadFraction, 100 * m.DenseFraction));
         else
             output.WriteLine(string.Format(CultureInfo.InvariantCulture,
                 "mean activation {0:G4}{1}, min {2:G4}, max {3:G4}", s.MeanActivation.Average(),
