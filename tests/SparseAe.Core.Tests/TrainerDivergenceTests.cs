@@ -296,4 +296,35 @@ public class TrainerDivergenceTests
         Assert.Contains("check the inputs' scale (a linear decoder's squared error grows with it", e.Message);
         Assert.DoesNotContain("[0, 1]", e.Message);
     }
+
+    // Rows of 1e9 make the cost about 1e18, whose float rounding (about 1e11) hides what any step of the line
+    // search gains: L-BFGS returned its random starting weights (LineSearchFailed after 0 iterations, or
+    // FunctionTolerance after 1 with the cost unchanged) as a trained model, without a word.
+    [Theory]
+    [InlineData(1e9f, DecoderKind.Linear)]
+    [InlineData(1e15f, DecoderKind.Linear)]
+    [InlineData(1e9f, DecoderKind.Sigmoid)]
+    public void LBFGS_that_cannot_lower_the_cost_from_its_starting_point_says_so_with_the_inputs_scale(float scale, DecoderKind decoder)
+    {
+        const int v = 4, m = 10;
+        var x = TestData.RandomRows(m, v, 3).Select(e => e * scale).ToArray();
+        var warnings = new List<string>();
+        // The L1 penalty, not KL: codes saturated at exactly 0 or 1 by such inputs make KL infinite, which is refused at the start.
+        var settings = new TrainerSettings
+        {
+            HiddenCount = 3, Seed = 1, Threads = 1, Objective = new SparseAe.Objective.ObjectiveSettings { Decoder = decoder, Penalty = SparsityPenalty.L1 }, Warning = warnings.Add,
+        };
+        var result = AutoencoderTraining.Run(new ArrayRowSource(x, m, v), settings);
+        Assert.False(result.Summary.FinalCost.Total < result.Summary.CostHistory[0].Total, "the case needs a run that did not lower its cost");
+        var said = Assert.Single(warnings, w => w.Contains("L-BFGS", StringComparison.Ordinal));
+        Assert.Contains("did not lower the cost from its starting point", said);
+        Assert.Contains(result.Summary.ExitReason.ToString(), said);
+        Assert.Contains(decoder == DecoderKind.Linear ? "check the inputs' scale" : "check that the inputs lie in [0, 1]", said);
+
+        // Rows in [0, 1] train, and are not said to have stopped at the start.
+        warnings.Clear();
+        var trained = AutoencoderTraining.Run(new ArrayRowSource(TestData.RandomRows(m, v, 3), m, v), settings);
+        Assert.True(trained.Summary.FinalCost.Total < trained.Summary.CostHistory[0].Total);
+        Assert.Empty(warnings);
+    }
 }

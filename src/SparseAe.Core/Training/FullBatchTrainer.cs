@@ -101,8 +101,26 @@ internal static class FullBatchTrainer
         var finalCost = Evaluate(final.Theta);
         if (VectorKernels.IndexOfNonFinite(final.Theta) >= 0 || !finalCost.IsFinite)
             throw new NonFiniteCostException($"Training ended on non-finite parameters or cost ({finalCost.Total}); no model is returned.");
+        // Steps are accepted only where the cost falls, so a run that ends at its starting cost took none that counted: the
+        // model is its random starting weights. Rows of 1e9 (a cost near 1e18, rounded in float to about 1e11) hid the gain of
+        // every step, and L-BFGS returned them as LineSearchFailed after 0 iterations, or FunctionTolerance after 1, without a word.
+        if (result.ExitReason != OptimizerExitReason.GradientTolerance && !(finalCost.Total < history[0].Total))
+            settings.Warning?.Invoke(NoDescent(history[0], result, settings.Objective));
         var summary = new TrainingSummary(OptimizerKind.Lbfgs, result.Iterations, 0, result.ExitReason, finalCost,
             objective.MeanActivation.ToArray(), clock.Elapsed, rows, history);
         return new TrainingResult(final, summary);
+    }
+
+    // What to change when L-BFGS could not lower the cost: the term that makes it large, the inputs' reconstruction error
+    // or a penalty, since the rounding of a large cost is what hides a step's gain.
+    private static string NoDescent(CostBreakdown start, OptimizationResult result, ObjectiveSettings objective)
+    {
+        string advice = start.Reconstruction >= start.WeightDecay + start.Sparsity
+            ? RowReading.InputScaleAdvice(objective.Decoder)
+            : $"lower {RowReading.PenaltyWeights(objective)}";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"L-BFGS did not lower the cost from its starting point, J {start.Total:G4} (reconstruction {start.Reconstruction:G4}, weight decay {start.WeightDecay:G4}, " +
+            $"sparsity {start.Sparsity:G4}), and stopped at iteration {result.Iterations} ({result.ExitReason}): the model is untrained, at or a step unseen by the cost from its random starting weights. " +
+            $"Float's rounding of a cost this large can hide what a step gains; {advice}.");
     }
 }
