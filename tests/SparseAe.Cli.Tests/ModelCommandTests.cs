@@ -231,6 +231,34 @@ public class ModelCommandTests
         Assert.Equal("", error);   // no header, no warning
     }
 
+    // pandas' to_csv writes its index under an empty name (",p0,p1,..." over "0,0.5,..."), R's write.csv its row names
+    // under "": that column was trained on and featurized as one more value of each row, without a word.
+    [Theory]
+    [InlineData("")]
+    [InlineData("\"\"")]
+    public void A_header_whose_first_name_is_empty_is_said_to_look_like_an_index_column(string first)
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var rows = File.ReadAllLines(csv);
+        File.WriteAllLines(Path.Combine(dir, "pandas.csv"), [.. rows.Take(15).Select((r, i) => $"{i},{string.Join(',', r.Split(',').Skip(1))}")
+            .Prepend(first + "," + string.Join(',', Enumerable.Range(0, 15).Select(j => $"p{j}")))]);
+        const string said = "': its header's first name is empty, as pandas' to_csv and R's write.csv name a column of row labels (an index), " +
+            "and that column is read as values like the others; if it is an index, write the file without it (to_csv(index=False), write.csv(row.names=FALSE)).";
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "pandas.csv", "--hidden", "2", "--iterations", "2", "--model", "p.zip");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        // Then the sigmoid decoder's warning of rows outside [0, 1], which the index's 0..14 are.
+        Assert.Equal("warning: CSV 'pandas.csv" + said, error.Split('\n')[0]);
+        (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "pandas.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Equal("warning: CSV 'pandas.csv" + said, error.TrimEnd());
+        // A header of names alone, the first of them too, says nothing.
+        File.WriteAllLines(Path.Combine(dir, "named.csv"), [string.Join(',', Enumerable.Range(0, 16).Select(j => $"p{j}")), .. rows.Take(3)]);
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "named.csv", "--out", "g.csv");
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+    }
+
     [Fact]
     public void A_semicolon_file_with_decimal_commas_is_told_its_separator_in_the_header_warning()
     {

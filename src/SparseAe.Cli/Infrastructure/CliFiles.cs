@@ -224,7 +224,7 @@ internal static class CliFiles
             throw new UsageException($"CSV '{path}' ({new FileInfo(path).Length} bytes) does not fit in memory: its values are all held " +
                 "(4 bytes each, and up to three times that while they are read); give a smaller file, split into parts.", e);
         }
-        WarnOfNumbersInHeader(path, header);
+        WarnOfHeader(path, header);
         return read;
     }
 
@@ -237,13 +237,24 @@ internal static class CliFiles
     {
         RequireInput(path, "CSV file");
         var source = new CsvRowSource(path, requireFinite: true);
-        WarnOfNumbersInHeader(path, source.Header);
+        WarnOfHeader(path, source.Header);
         return source;
     }
 
-    private static void WarnOfNumbersInHeader(string path, string[]? header)
+    private static void WarnOfHeader(string path, string[]? header)
     {
         if (header is null) return;
+        // pandas' to_csv (index=True, its default) and R's write.csv (row.names=TRUE) write a column of row labels under an
+        // empty name, ",a,b" over "0,0.1,0.2": read as values, that column was one more feature of every row, without a word.
+        if (header is ["", _, ..] && header.Skip(1).All(n => n.Length > 0))
+            Console.Error.WriteLine($"warning: CSV '{path}': its header's first name is empty, as pandas' to_csv and R's write.csv name a column of row " +
+                "labels (an index), and that column is read as values like the others; if it is an index, write the file without it (to_csv(index=False), " +
+                "write.csv(row.names=FALSE)).");
+        WarnOfNumbersInHeader(path, header);
+    }
+
+    private static void WarnOfNumbersInHeader(string path, string[] header)
+    {
         int numbers = header.Count(VectorCsv.IsNumber);
         // No number among the names, but one holds ';' or a tab: a file with another separator ("0.5\t0.25", or "a;b" over
         // "0,5;0,25"), whose first line is one name and whose width is then 1, which alone said nothing of why. Only a
