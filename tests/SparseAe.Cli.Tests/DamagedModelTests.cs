@@ -135,6 +135,37 @@ public class DamagedModelTests
             "(Could not load file or assembly 'SparseAe.MLNft, Version=0.1.0.0, Culture=neutral, PublicKeyToken=null'. The system cannot find the file specified).", error.TrimEnd());
     }
 
+    // A saved entry names the assembly that loads it, version and all; .NET binds that name to the same version or a
+    // later one, never an earlier. A model saved by a later SparseAe.MLNet than this program's was called damaged, or
+    // needing a package this program lacks ("Could not load file or assembly 'SparseAe.MLNet, Version=9.1.0.0, ...'").
+    [Fact]
+    public void A_model_saved_by_a_later_SparseAe_MLNet_is_said_to_be_one_naming_both_versions()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ours = typeof(SparseAe.MLNet.SparseAutoencoderTransformer).Assembly.GetName().Version!;
+        var later = new Version(ours.Major + 9, ours.Minor, ours.Build, ours.Revision);
+        EditModelEntry(Path.Combine(dir, "model.zip"), bytes =>
+        {
+            var from = System.Text.Encoding.Unicode.GetBytes($"SparseAe.MLNet, Version={ours}");
+            var to = System.Text.Encoding.Unicode.GetBytes($"SparseAe.MLNet, Version={later}");
+            int at = bytes.AsSpan().IndexOf(from);
+            Assert.True(at >= 0 && from.Length == to.Length, "the entry names this assembly's version");
+            to.CopyTo(bytes, at);
+            return bytes;
+        });
+        string expected = $"error: Cannot load model 'model.zip': it was saved by SparseAe.MLNet {later}, a later version than this program's {ours}, " +
+            $"and a model loads only with the version that saved it or a later one; use a SparseAe.MLNet of version {later} or later.";
+        foreach (var args in new[] { new[] { "show", "--model", "model.zip", "--filters", "x.png" }, ["featurize", "--model", "model.zip", "--csv", csv, "--out", "f.csv"],
+            ["export-onnx", "--model", "model.zip", "--out", "m.onnx"] })
+        {
+            var (code, output, error) = Cli.Run(dir, args);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.Equal(expected, error.TrimEnd());
+        }
+        Assert.All(new[] { "x.png", "f.csv", "m.onnx" }, written => Assert.False(File.Exists(Path.Combine(dir, written)), written));
+    }
+
     /// <summary>Replaces the autoencoder's Model.key entry in a model zip by edit(its bytes); null deletes it.</summary>
     internal static void EditModelEntry(string zipPath, Func<byte[], byte[]?> edit)
     {

@@ -79,6 +79,9 @@ internal static class ModelFiles
     // An assembly that does not load, inside Model.Load, is one the model names: the CLI's own are loaded.
     private static string Reason(Exception innermost) => innermost switch
     {
+        FileNotFoundException or FileLoadException when EarlierThanNamed(innermost) is ({ } named, { } ours) =>
+            $"it was saved by {named.Name} {named.Version}, a later version than this program's {ours}, and a model loads only with " +
+            $"the version that saved it or a later one; use a {named.Name} of version {named.Version} or later.",
         FormatException => $"the zip does not hold a model ML.NET can decode: an entry is missing, cut short or damaged (ML.NET: {innermost.Message.TrimEnd('.')}).",
         FileNotFoundException or FileLoadException =>
             $"it names a component in an assembly that cannot be loaded, so the zip is damaged or the model needs a package this program lacks ({innermost.Message.Trim().TrimEnd('.')}).",
@@ -88,6 +91,26 @@ internal static class ModelFiles
             $"the zip holds no saved ML.NET model: it lacks an entry every saved model has (ML.NET: {innermost.Message.Trim().TrimEnd('.')}); give a zip saved by sparseae train or MLContext.Model.Save.",
         _ => innermost.Message,
     };
+
+    // A saved entry names the assembly that loads it, version and all (ML.NET's Assembly.Load of that name), and .NET binds
+    // a name to the same version or a later one: a model saved by a later build than this program's fails as if its
+    // assembly were missing. The name and this program's version of it when so; else nulls.
+    private static (System.Reflection.AssemblyName? Named, Version? Ours) EarlierThanNamed(Exception failure)
+    {
+        string? fileName = failure switch { FileNotFoundException f => f.FileName, FileLoadException f => f.FileName, _ => null };
+        try
+        {
+            if (fileName is null || new System.Reflection.AssemblyName(fileName) is not { Name: { } name, Version: { } version } named)
+                return (null, null);
+            var ours = System.Reflection.Assembly.Load(new System.Reflection.AssemblyName(name)).GetName().Version;
+            return ours is not null && ours < version ? (named, ours) : (null, null);
+        }
+        // A damaged name (its culture, say) or an assembly this program does not have: not a matter of versions.
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            return (null, null);
+        }
+    }
 
     /// <summary>Whether the file starts as a zip archive does: "PK" (a file header, or an empty archive's end record).</summary>
     public static bool StartsAsZip(string path) => IsZipStart(Head(path));
