@@ -28,7 +28,7 @@ internal static class ModelFiles
         // in the zip's key (its culture, say) makes .NET's AssemblyName throw ArgumentException (CultureNotFoundException).
         catch (Exception e) when (Messages.Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or NotSupportedException or ArgumentException)
         {
-            throw new UsageException($"Cannot load model '{path}': {Reason(Messages.Innermost(e))}", e);
+            throw new UsageException($"Cannot load model '{path}': {Reason(Messages.Innermost(e), path)}", e);
         }
     }
 
@@ -77,8 +77,10 @@ internal static class ModelFiles
     // ML.NET decodes its own entries with a FormatException of few words ("Corrupt model file", or .NET's
     // default "One of the identified items was in an invalid format."); our blocks say what is wrong.
     // An assembly that does not load, inside Model.Load, is one the model names: the CLI's own are loaded.
-    private static string Reason(Exception innermost) => innermost switch
+    private static string Reason(Exception innermost, string path) => innermost switch
     {
+        // ML.NET found no loader for the part's signature in the assembly the part names (one it did load).
+        FormatException when UnknownComponent(innermost, path) is { } unknown => unknown,
         FileNotFoundException or FileLoadException when EarlierThanNamed(innermost) is ({ } named, { } ours) =>
             $"it was saved by {named.Name} {named.Version}, a later version than this program's {ours}, and a model loads only with " +
             $"the version that saved it or a later one; use a {named.Name} of version {named.Version} or later.",
@@ -91,6 +93,34 @@ internal static class ModelFiles
             $"the zip holds no saved ML.NET model: it lacks an entry every saved model has (ML.NET: {innermost.Message.Trim().TrimEnd('.')}); give a zip saved by sparseae train or MLContext.Model.Save.",
         _ => innermost.Message,
     };
+
+    // "Couldn't load model: 'TransformerChain/Transform_1'" names the part whose loader ML.NET did not find; its
+    // entry's header names the component and the assembly that was to load it. Null when that cannot be read.
+    private static string? UnknownComponent(Exception failure, string path)
+    {
+        const string Prefix = "Couldn't load model: '";
+        if (!failure.Message.StartsWith(Prefix, StringComparison.Ordinal)) return null;
+        int end = failure.Message.IndexOf('\'', Prefix.Length);
+        if (end < 0) return null;
+        string part = failure.Message[Prefix.Length..end];
+        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+        var entry = zip.GetEntry($"{part.Replace('\\', '/')}/Model.key");
+        if (entry is null) return null;
+        using var stream = entry.Open();
+        if (SparseAe.MLNet.MLNetInternals.ModelPersistence.EntryLoader(stream) is not (var signature, { } assemblyName)) return null;
+        System.Reflection.AssemblyName named, ours;
+        try
+        {
+            named = new System.Reflection.AssemblyName(assemblyName);
+            ours = System.Reflection.Assembly.Load(named).GetName();
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            return null;
+        }
+        return $"its part '{part}' names the component '{signature}' of {named.Name} {named.Version}, which this program's {ours.Name} {ours.Version} " +
+            "does not have: the model was saved by a later build that added that component, or the part is damaged.";
+    }
 
     // A saved entry names the assembly that loads it, version and all (ML.NET's Assembly.Load of that name), and .NET binds
     // a name to the same version or a later one: a model saved by a later build than this program's fails as if its

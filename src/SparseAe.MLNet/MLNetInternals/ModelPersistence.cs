@@ -108,6 +108,29 @@ internal static class ModelPersistence
         return new ZcaWhiteningTransformer(names[0], names[1], saved.Whitening, saved.TrainingRows);
     }
 
+    /// <summary>
+    /// The loader signature and loader assembly that ML.NET's header of a saved entry (a zip's <c>Model.key</c>) names,
+    /// or null where that header does not read: what ML.NET's "Couldn't load model" leaves unsaid.
+    /// </summary>
+    public static (string LoaderSignature, string? AssemblyName)? EntryLoader(Stream entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            // ML.NET's header reader seeks and asks the length, which a zip entry's stream cannot answer.
+            using var bytes = new MemoryStream();
+            entry.CopyTo(bytes);
+            bytes.Position = 0;
+            using var reader = new BinaryReader(bytes, System.Text.Encoding.UTF8, leaveOpen: true);
+            ModelHeader.BeginRead(out _, out var header, out _, out var assemblyName, reader);
+            return (ModelHeader.GetLoaderSig(ref header), assemblyName);
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or IOException or InvalidDataException or ArgumentException or OverflowException)
+        {
+            return null;
+        }
+    }
+
     // The block is made (and every field checked by its writer) before anything goes into the entry.
     private static void SaveBlock(ModelSaveContext ctx, VersionInfo info, Action<Stream> write)
     {
