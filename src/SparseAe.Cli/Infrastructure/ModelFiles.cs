@@ -103,11 +103,22 @@ internal static class ModelFiles
         int end = failure.Message.IndexOf('\'', Prefix.Length);
         if (end < 0) return null;
         string part = failure.Message[Prefix.Length..end];
-        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
-        var entry = zip.GetEntry($"{part.Replace('\\', '/')}/Model.key");
-        if (entry is null) return null;
-        using var stream = entry.Open();
-        if (SparseAe.MLNet.MLNetInternals.ModelPersistence.EntryLoader(stream) is not (var signature, { } assemblyName)) return null;
+        (string Signature, string? AssemblyName)? loader;
+        // Asked while a refusal is being worded: a zip that does not read again (damaged, or replaced meanwhile) leaves
+        // the plain refusal, never an exception in its place.
+        try
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            var entry = zip.GetEntry($"{part.Replace('\\', '/')}/Model.key");
+            if (entry is null) return null;
+            using var stream = entry.Open();
+            loader = SparseAe.MLNet.MLNetInternals.ModelPersistence.EntryLoader(stream);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        if (loader is not (var signature, { } assemblyName)) return null;
         System.Reflection.AssemblyName named, ours;
         try
         {
