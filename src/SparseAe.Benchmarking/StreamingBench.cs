@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using SparseAe.MLNet;
+using SparseAe.Persistence;
 using SparseAe.Training;
 
 namespace SparseAe.Benchmarking;
@@ -23,18 +24,39 @@ internal static class StreamingBench
     };
 
     /// <summary>Writes <paramref name="view"/> to <paramref name="path"/> as an ML.NET binary file (.idv), hidden columns left out.</summary>
+    /// <exception cref="IOException">The file cannot be written (a full disk): "Cannot write 'path': ...".</exception>
     public static void WriteIdv(MLContext ml, IDataView view, string path)
     {
-        using var file = File.Create(path);
-        ml.Data.SaveAsBinary(view, file, keepHidden: false);
+        try
+        {
+            using var file = File.Create(path);
+            ml.Data.SaveAsBinary(view, file, keepHidden: false);
+        }
+        // A full disk reached the user as "internal error: InvalidOperationException: Exception thrown in writing" (ML.NET's
+        // saver wraps the IOException of its writing) or as the bare IOException of the file's last flush, neither naming
+        // the file as written for the user: both now say it as AtomicFile's writes do.
+        catch (Exception e) when (IOExceptionIn(e) is { } io)
+        {
+            throw AtomicFile.CannotWrite(path, io, Path.GetFullPath(path), path);
+        }
     }
+
+    private static IOException? IOExceptionIn(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is IOException io) return io;
+        return null;
+    }
+
+    /// <summary>The .idv file that <see cref="Run"/> writes into <paramref name="folder"/> (and deletes).</summary>
+    public static string IdvPath(string folder) => Path.Combine(folder, $"sparseae-bench-{Environment.ProcessId}.idv");
 
     /// <param name="cancel">Stops the file's writing at its next row, or a training at its next check, with
     /// <see cref="OperationCanceledException"/>; the file is deleted either way.</param>
     public static IEnumerable<string> Run(long rows, int threads, string folder, CancellationToken cancel = default)
     {
         var ml = new MLContext(seed: 1);
-        var path = Path.Combine(folder, $"sparseae-bench-{Environment.ProcessId}.idv");
+        var path = IdvPath(folder);
         try
         {
             var writeClock = Stopwatch.StartNew();

@@ -170,6 +170,25 @@ public class BenchTests
         Assert.All(lines, line => Assert.Contains(" rows=100 epochs=2 B=100 ", line));
     }
 
+    // A full disk under --folder as the streaming part wrote its .idv file was "internal error: InvalidOperationException:
+    // Exception thrown in writing", exit 1: ML.NET's saver wraps the IOException, which then named neither flag nor cause.
+    // Rows: few enough that the disk fills only as the file is closed; enough that it fills in the saver's own writing.
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(100_000)]
+    public void A_streaming_file_that_cannot_be_written_is_said_under_folder(int rows)
+    {
+        if (!File.Exists("/dev/full")) return;   // a file whose every write fails with "No space left on device"
+        using var dir = new TempFolder();
+        string path = SparseAe.Benchmarking.StreamingBench.IdvPath(dir);
+        File.CreateSymbolicLink(path, "/dev/full");
+        var e = Assert.Throws<SparseAe.Cli.Infrastructure.UsageException>(
+            () => SparseAe.Cli.Commands.BenchCommand.Print(SparseAe.Benchmarking.StreamingBench.Run(rows, 1, dir), dir, TextWriter.Null));
+        Assert.Equal($"--folder '{path}' cannot be written: No space left on device", e.Message);
+        Assert.Equal(2, SparseAe.Cli.Infrastructure.CommandRunner.Describe(e).Code);
+        Assert.False(File.Exists(path) || new FileInfo(path).LinkTarget is not null, "the streaming part's file was left behind");
+    }
+
     [Fact]
     public void Bench_refuses_an_unknown_part()
     {

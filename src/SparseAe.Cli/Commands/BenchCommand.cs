@@ -54,16 +54,29 @@ internal static class BenchCommand
             // check), so that the streaming part deletes its .idv file of gigabytes: the process used to end at
             // once and leave it half-written in --folder.
             using var ctrlC = new CtrlC("stopping after the measurement under way (Ctrl+C again to stop at once)");
-            var printed = new List<string>();
-            foreach (var line in BenchSuite.Run(chosen, t, r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full, streamingRows, r.GetValue(folder)!, ctrlC.Token))
-            {
-                Console.WriteLine(line);
-                printed.Add(line);
-            }
+            var printed = Print(BenchSuite.Run(chosen, t, r.GetValue(quick) ? BenchClock.Quick : BenchClock.Full, streamingRows, r.GetValue(folder)!, ctrlC.Token), r.GetValue(folder)!, Console.Out);
             if (r.GetValue(plot) is string plotFolder) BenchCharts.Write(printed, plotFolder);
             if (r.GetValue(eachWidth)) BenchWidths.RunNarrower(ChildArguments(r), ctrlC.Token);
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Writes each of the run's <paramref name="lines"/> as it is measured, and returns them; a failure to write the
+    /// streaming part's file into <paramref name="folder"/> (a full disk) is said under --folder.
+    /// </summary>
+    internal static List<string> Print(IEnumerable<string> lines, string folder, TextWriter output)
+    {
+        var printed = new List<string>();
+        CliFiles.Write("--folder", StreamingBench.IdvPath(folder), () =>
+        {
+            foreach (var line in lines)
+            {
+                output.WriteLine(line);
+                printed.Add(line);
+            }
+        });
+        return printed;
     }
 
     /// <summary>

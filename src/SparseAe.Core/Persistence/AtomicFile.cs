@@ -130,7 +130,7 @@ static class AtomicFile
 
     // "Cannot write 'path': reason", the reason without the paths .NET put in it (the temporary file's, which nobody knows
     // of, and the target's, said once already).
-    private static IOException CannotWrite(string path, Exception e, params string[] said)
+    internal static IOException CannotWrite(string path, Exception e, params string[] said)
         => new($"Cannot write '{path}': {said.Aggregate(e.Message, WithoutPath)}", e);
 
     /// <summary>
