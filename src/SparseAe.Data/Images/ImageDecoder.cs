@@ -93,7 +93,10 @@ public static class ImageDecoder
         using var codec = SKCodec.Create(new SKMemoryStream(data), out SKCodecResult headerResult);
         if (codec is null)
             throw new InvalidDataException(
-                $"Image '{name}' could not be read as an image (PNG, JPEG, GIF, BMP or WebP): Skia's codec could not parse its header (result {headerResult}); the file is not an image of a supported format, or is damaged or truncated.");
+                $"Image '{name}' could not be read as an image (PNG, JPEG, GIF, BMP or WebP): "
+                + (UnreadFormat(bytes.AsSpan(0, length)) is { } found
+                    ? $"it is {found}, a format this program does not read; convert it to PNG first."
+                    : $"Skia's codec could not parse its header (result {headerResult}); the file is not an image of a supported format, or is damaged or truncated."));
 
         int width = codec.Info.Width, height = codec.Info.Height;
         // WBMP has no signature, so Skia recognises one in any file that starts with two zero bytes and two
@@ -160,6 +163,42 @@ public static class ImageDecoder
                 + (result == SKCodecResult.IncompleteInput ? " (the file is truncated)." : "; the file is damaged."));
 
         return new GreyImage(width, height, Allocating(() => ToGrey(rgba, (int)pixels)), name);
+    }
+
+    /// <summary>
+    /// The image format Skia does not read that <paramref name="file"/> starts as (its signature), said with its
+    /// article, or null: a TIFF or a phone's HEIC photograph is then not called damaged.
+    /// </summary>
+    internal static string? UnreadFormat(ReadOnlySpan<byte> file)
+    {
+        if (file.StartsWith("II*\0"u8) || file.StartsWith("MM\0*"u8)) return "a TIFF file";
+        if (file.StartsWith((ReadOnlySpan<byte>)[0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A])
+            || file.StartsWith((ReadOnlySpan<byte>)[0xFF, 0x4F, 0xFF, 0x51]))
+            return "a JPEG 2000 file";
+        if (file.StartsWith((ReadOnlySpan<byte>)[0xFF, 0x0A])
+            || file.StartsWith((ReadOnlySpan<byte>)[0, 0, 0, 0x0C, 0x4A, 0x58, 0x4C, 0x20, 0x0D, 0x0A, 0x87, 0x0A]))
+            return "a JPEG XL file";
+        if (file.StartsWith("%PDF-"u8)) return "a PDF file";
+        if (file.StartsWith("8BPS"u8)) return "a Photoshop (PSD) file";
+        // ISO base media file: a box size, "ftyp", the major brand, a minor version, then compatible brands.
+        if (file.Length >= 16 && file[4..8].SequenceEqual("ftyp"u8))
+        {
+            int size = (int)Math.Min(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(file), (uint)file.Length);
+            var brands = new List<string>();
+            for (int at = 8; at + 4 <= size; at += at == 8 ? 8 : 4)
+                brands.Add(System.Text.Encoding.ASCII.GetString(file.Slice(at, 4)));
+            if (brands.Any(b => b is "avif" or "avis")) return "an AVIF file";
+            if (brands.Any(b => b is "heic" or "heix" or "heim" or "heis" or "hevc" or "hevx" or "mif1" or "msf1")) return "a HEIF (HEIC) file";
+            return null;
+        }
+        // SVG: XML text (after a byte order mark and white space) with an <svg element near its start.
+        var text = file.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? file[3..] : file;
+        int first = 0;
+        while (first < text.Length && text[first] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') first++;
+        if (first < text.Length && text[first] == '<'
+            && text[..Math.Min(text.Length, 4096)].IndexOf("<svg"u8) >= 0)
+            return "an SVG file (a vector drawing)";
+        return null;
     }
 
     /// <summary>The IEND chunk: zero length, type "IEND", its fixed CRC (PNG specification, 2nd edition, 11.2.5).</summary>

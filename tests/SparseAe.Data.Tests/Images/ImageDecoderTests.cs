@@ -226,6 +226,48 @@ public class ImageDecoderTests
         Assert.Equal("Image 'nothing.png' is empty (0 bytes); an image file (PNG, JPEG, GIF, BMP or WebP) starts with its format's header.", error.Message);
     }
 
+    /// <summary>The first bytes of files of formats Skia does not read, as their writers start them.</summary>
+    public static TheoryData<string, byte[], string> UnreadFormats => new()
+    {
+        { "scan.tif", [0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00, .. new byte[64]], "a TIFF file" },
+        { "scan.tiff", [0x4D, 0x4D, 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, .. new byte[64]], "a TIFF file" },
+        { "IMG_0001.HEIC", [0, 0, 0, 0x18, .. "ftypheic\0\0\0\0mif1heic"u8, .. new byte[64]], "a HEIF (HEIC) file" },
+        { "photo.heif", [0, 0, 0, 0x18, .. "ftypmif1\0\0\0\0mif1miaf"u8, .. new byte[64]], "a HEIF (HEIC) file" },
+        { "photo.avif", [0, 0, 0, 0x1C, .. "ftypavif\0\0\0\0avifmif1miaf"u8, .. new byte[64]], "an AVIF file" },
+        { "logo.svg", [.. "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"6\" height=\"6\"/>"u8], "an SVG file (a vector drawing)" },
+        { "logo2.svg", [0xEF, 0xBB, 0xBF, .. "  <svg width=\"6\" height=\"6\"></svg>"u8], "an SVG file (a vector drawing)" },
+        { "scan.jp2", [0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A, .. new byte[64]], "a JPEG 2000 file" },
+        { "scan.j2k", [0xFF, 0x4F, 0xFF, 0x51, .. new byte[64]], "a JPEG 2000 file" },
+        { "photo.jxl", [0xFF, 0x0A, .. new byte[64]], "a JPEG XL file" },
+        { "photo2.jxl", [0, 0, 0, 0x0C, 0x4A, 0x58, 0x4C, 0x20, 0x0D, 0x0A, 0x87, 0x0A, .. new byte[64]], "a JPEG XL file" },
+        { "figure.pdf", [.. "%PDF-1.7\n"u8, .. new byte[64]], "a PDF file" },
+        { "layers.psd", [.. "8BPS"u8, 0, 1, .. new byte[64]], "a Photoshop (PSD) file" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnreadFormats))]
+    public void A_file_of_a_format_that_is_not_read_is_said_to_be_one(string name, byte[] file, string found)
+    {
+        // A TIFF from a microscope or a phone's HEIC photograph was "Skia's codec could not parse its header (result
+        // InvalidInput / Unimplemented); the file is not an image of a supported format, or is damaged or truncated":
+        // the user could not tell a good file of another format from a damaged one.
+        var error = Assert.Throws<InvalidDataException>(() => Decode(file, name));
+        Assert.Equal(
+            $"Image '{name}' could not be read as an image (PNG, JPEG, GIF, BMP or WebP): it is {found}, a format this program does not read; convert it to PNG first.",
+            error.Message);
+    }
+
+    [Fact]
+    public void A_file_of_no_known_format_is_still_said_to_be_unreadable_or_damaged()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Decode("label,p00\n1,2\n"u8.ToArray(), "digits.csv"));
+        Assert.Contains("is not an image of a supported format, or is damaged or truncated", error.Message);
+        // An XML file that is not a drawing, and a box file of another brand (an MP4 video), are not called SVG or HEIF.
+        Assert.DoesNotContain("SVG", Assert.Throws<InvalidDataException>(() => Decode("<?xml version=\"1.0\"?><html/>"u8.ToArray(), "page.xml")).Message);
+        byte[] mp4 = [0, 0, 0, 0x18, .. "ftypisom\0\0\0\0isommp41"u8, .. new byte[64]];
+        Assert.Contains("is not an image of a supported format", Assert.Throws<InvalidDataException>(() => Decode(mp4, "clip.mp4")).Message);
+    }
+
     [Fact]
     public void A_file_that_only_looks_like_a_headerless_WBMP_is_refused()
     {
