@@ -179,8 +179,34 @@ public class TrainImageInputTests
         var fixture = Cli.Fixture("v5_plain_double3d.mat");
         var (code, output, error) = Cli.Run(dir, "train", "--mat", fixture, "--downsample", "30", "--patch", "2");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
-        Assert.Equal($"error: --downsample 30: image '{fixture}:IMAGES(:,:,1)' is 20x24 (width x height), smaller than one 30x30 block; give --downsample 20 or less.", error.TrimEnd());
+        Assert.Equal($"error: --downsample 30: image '{fixture}:IMAGES(:,:,1)' is 20x24 (width x height), smaller than one 30x30 block; give --downsample 10 or less.", error.TrimEnd());
         Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    // The advice was the largest factor that leaves every image one pixel, whatever --patch: "give --downsample 20
+    // or less" for 20x24 images and 2x2 patches, where 20 reduces them to 1x1 and is refused in turn; and a
+    // 1x1 photograph at the default --downsample 2 was told "give --downsample 1 or less", then refused for the
+    // 8x8 patch. The advice now takes every image and the patch together.
+    [Fact]
+    public void A_downsample_factor_larger_than_an_image_is_advised_one_that_leaves_room_for_the_patch()
+    {
+        using var dir = new TempFolder();
+        WriteGreyPng(Path.Combine(dir, "big.png"), 40, 30);
+        WriteGreyPng(Path.Combine(dir, "dot.png"), 1, 1);
+        var (code, output, error) = Cli.Run(dir, "train", "--images", "big.png", "dot.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --downsample 2: image 'dot.png' is 1x1 (width x height), smaller than one 2x2 block; give --downsample 1 and --patch 1.", error.TrimEnd());
+        Assert.Equal("", output);
+
+        WriteGreyPng(Path.Combine(dir, "dot.png"), 5, 6);
+        (code, output, error) = Cli.Run(dir, "train", "--images", "big.png", "dot.png", "--downsample", "6");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --downsample 6: image 'dot.png' is 5x6 (width x height), smaller than one 6x6 block; give --downsample 1 and --patch 5 or less.", error.TrimEnd());
+
+        (code, output, error) = Cli.Run(dir, "train", "--images", "big.png", "--downsample", "32", "--patch", "3");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --downsample 32: image 'big.png' is 40x30 (width x height), smaller than one 32x32 block; give --downsample 10 or less.", error.TrimEnd());
+        Assert.Equal(new[] { "big.png", "dot.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
     }
 
     // A column vector (scipy.io.savemat's oned_as='column') or an array smaller than --patch or --downsample was said
@@ -194,7 +220,7 @@ public class TrainImageInputTests
         foreach (var (args, message) in new[]
         {
             (new[] { "--patch", "4" }, "error: Image 'data/vec.mat:v(:,:,1)' is 1x16 (width x height), smaller than the 4x4 patches asked for (--patch)."),
-            (["--patch", "1", "--downsample", "2"], "error: --downsample 2: image 'data/vec.mat:v(:,:,1)' is 1x16 (width x height), smaller than one 2x2 block; give --downsample 1 or less."),
+            (["--patch", "1", "--downsample", "2"], "error: --downsample 2: image 'data/vec.mat:v(:,:,1)' is 1x16 (width x height), smaller than one 2x2 block; give --downsample 1."),
         })
         {
             var (code, output, error) = Cli.Run(dir, ["train", "--mat", "data/vec.mat", "--variable", "v", .. args]);

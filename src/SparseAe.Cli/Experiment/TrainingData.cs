@@ -82,8 +82,16 @@ internal static class TrainingData
         {
             var tooSmall = images.FirstOrDefault(i => i.Width < downsample || i.Height < downsample);
             if (tooSmall is not null)
-                throw new UsageException($"--downsample {downsample}: image '{tooSmall.Name}' is {tooSmall.Width}x{tooSmall.Height} (width x height), smaller than one {downsample}x{downsample} block; " +
-                    $"give --downsample {images.Min(i => Math.Min(i.Width, i.Height))} or less.");
+            {
+                // The advice leaves every image room for a patch once reduced (the largest factor that leaves one
+                // pixel was refused in turn for the patch), or, where no factor does, names the patch that fits.
+                int shortest = images.Min(i => Math.Min(i.Width, i.Height));
+                int largestFactor = shortest / o.PatchSize;
+                string advice = largestFactor >= 1
+                    ? $"give --downsample {largestFactor}{(largestFactor > 1 ? " or less" : "")}."
+                    : $"give --downsample 1 and --patch {shortest}{(shortest > 1 ? " or less" : "")}.";
+                throw new UsageException($"--downsample {downsample}: image '{tooSmall.Name}' is {tooSmall.Width}x{tooSmall.Height} (width x height), smaller than one {downsample}x{downsample} block; {advice}");
+            }
         }
         RequirePatchFits(images, downsample, o.PatchSize);
         var read = images;
