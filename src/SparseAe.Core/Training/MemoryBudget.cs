@@ -107,9 +107,9 @@ internal static class MemoryBudget
 
     /// <summary>
     /// "0.83 GB of memory, but about 0.79 GB": in GB, with as many decimals as tell the two apart and write neither
-    /// amount above zero as 0.0, 1 to 3 (with one always, 830 MB needed against 789 MB read "0.8 GB of memory, but about 0.8 GB are available"). The figures are
-    /// compared as written: Math.Round takes 0.35 GB (a little less in binary) to 0.4 where "F1" writes 0.3, so
-    /// 350 MB against 300 MB read "0.3 GB of memory, but about 0.3 GB".
+    /// amount above zero as 0.0, 1 to 3 (with one always, 830 MB needed against 789 MB read "0.8 GB of memory, but
+    /// about 0.8 GB are available"). The figures are compared as written: Math.Round takes 0.35 GB (a little less in
+    /// binary) to 0.4 where "F1" writes 0.3, so 350 MB against 300 MB read "0.3 GB of memory, but about 0.3 GB".
     /// </summary>
     internal static string Amounts(long needed, long available)
     {
