@@ -118,17 +118,7 @@ internal static class ModelFiles
         {
             return null;
         }
-        if (loader is not (var signature, { } assemblyName)) return null;
-        System.Reflection.AssemblyName named, ours;
-        try
-        {
-            named = new System.Reflection.AssemblyName(assemblyName);
-            ours = System.Reflection.Assembly.Load(named).GetName();
-        }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or FileLoadException or BadImageFormatException)
-        {
-            return null;
-        }
+        if (loader is not (var signature, var assemblyName) || NamedAndOurs(assemblyName) is not var (named, ours)) return null;
         return $"its part '{part}' names the component '{signature}' of {named.Name} {named.Version}, which this program's {ours.Name} {ours.Version} " +
             "does not have: the model was saved by a later build that added that component, or the part is damaged.";
     }
@@ -139,17 +129,22 @@ internal static class ModelFiles
     private static (System.Reflection.AssemblyName? Named, Version? Ours) EarlierThanNamed(Exception failure)
     {
         string? fileName = failure switch { FileNotFoundException f => f.FileName, FileLoadException f => f.FileName, _ => null };
+        return NamedAndOurs(fileName) is ({ Version: { } version } named, { Version: { } ours }) && ours < version ? (named, ours) : (null, null);
+    }
+
+    // The assembly a saved entry names, and this program's assembly of that simple name, whatever its version; null for a
+    // damaged name (its culture, say) or an assembly this program does not have.
+    private static (System.Reflection.AssemblyName Named, System.Reflection.AssemblyName Ours)? NamedAndOurs(string? assemblyName)
+    {
+        if (assemblyName is null) return null;
         try
         {
-            if (fileName is null || new System.Reflection.AssemblyName(fileName) is not { Name: { } name, Version: { } version } named)
-                return (null, null);
-            var ours = System.Reflection.Assembly.Load(new System.Reflection.AssemblyName(name)).GetName().Version;
-            return ours is not null && ours < version ? (named, ours) : (null, null);
+            var named = new System.Reflection.AssemblyName(assemblyName);
+            return named.Name is null ? null : (named, System.Reflection.Assembly.Load(new System.Reflection.AssemblyName(named.Name)).GetName());
         }
-        // A damaged name (its culture, say) or an assembly this program does not have: not a matter of versions.
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or FileLoadException or BadImageFormatException)
         {
-            return (null, null);
+            return null;
         }
     }
 

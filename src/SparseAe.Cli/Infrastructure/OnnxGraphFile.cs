@@ -133,12 +133,18 @@ internal sealed class OnnxGraphFile : IDisposable
     private static string TypeAndShape(NodeMetadata meta) => meta.OnnxValueType switch
     {
         OnnxValueType.ONNX_TYPE_TENSOR or OnnxValueType.ONNX_TYPE_SPARSETENSOR => (meta.OnnxValueType == OnnxValueType.ONNX_TYPE_SPARSETENSOR ? "a sparse tensor of " : "")
-            + (meta.Dimensions.Length == 0 ? $"{meta.ElementType.Name}, a scalar or of unknown shape" : $"{meta.ElementType.Name} [{string.Join(", ", meta.Dimensions.Select((d, i) => d >= 0 ? d.ToString() : meta.SymbolicDimensions[i] is { Length: > 0 } name ? name : "?"))}]"),
+            + (meta.Dimensions.Length == 0 ? $"{meta.ElementType.Name}, a scalar or of unknown shape"
+                : $"{meta.ElementType.Name} [{string.Join(", ", meta.Dimensions.Select((_, i) => Dimension(meta, i)))}]"),
         OnnxValueType.ONNX_TYPE_SEQUENCE => "a sequence of " + TypeAndShape(meta.AsSequenceMetadata().ElementMeta),
         OnnxValueType.ONNX_TYPE_MAP => $"a map from {meta.AsMapMetadata().KeyDataType} to {TypeAndShape(meta.AsMapMetadata().ValueMetadata)}",
         OnnxValueType.ONNX_TYPE_OPTIONAL => "an optional " + TypeAndShape(meta.AsOptionalMetadata().ElementMeta),
         var other => other.ToString(),
     };
+
+    // Size i of a tensor: its number, or the name the graph gives an open one, "?" where it gives none.
+    private static string Dimension(NodeMetadata meta, int i)
+        => meta.Dimensions[i] >= 0 ? meta.Dimensions[i].ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : meta.SymbolicDimensions[i] is { Length: > 0 } name ? name : "?";
 
     // Inputs or outputs as a refusal lists them, each with its type and shape: "A (Single [batch, 4]), B (Single [1, 4])".
     private static string Listed(IEnumerable<KeyValuePair<string, NodeMetadata>> nodes) => string.Join(", ", nodes.Select(o => $"{o.Key} ({TypeAndShape(o.Value)})"));
