@@ -169,6 +169,40 @@ public class ObjectiveTests
         Assert.Equal("0 0", string.Join(' ', new[] { cost.WeightDecay, cost.Sparsity }.Select(t => t.ToString(CultureInfo.InvariantCulture))));
     }
 
+    // A unit whose sigmoid saturates on every row has a mean activation of exactly 1 in float, where KL toward rho
+    // is infinite; with beta = 0 the term was 0 x infinity = NaN, and training a plain autoencoder (SparsityWeight 0)
+    // on such inputs was refused as "cost NaN". A term weighted 0 adds 0.
+    [Fact]
+    public void A_KL_weight_of_0_adds_no_term_where_a_units_mean_activation_rounds_to_1()
+    {
+        const int v = 4, h = 3, m = 5;
+        var p = ParameterInitializer.Initialize(v, h, 1);
+        p.Theta.AsSpan(0, h * v).Fill(50f);   // z = 50 sum(x) + b1 > 17 on every row: sigmoid(z) is exactly 1f
+        var x = TestData.RandomRows(m, v, 2).Select(e => 0.5f + e).ToArray();
+        foreach (var beta in new[] { 0.0, 3.0 })
+        {
+            var settings = new ObjectiveSettings(SparsityWeight: beta);
+            var g1 = new float[p.Theta.Length];
+            var g2 = new float[p.Theta.Length];
+            var fast = new SparseAutoencoderObjective(v, h, settings).Evaluate(p.Theta, x, m, g1);
+            var reference = new ScalarReferenceObjective(v, h, settings).Evaluate(p.Theta, x, m, g2);
+            if (beta == 0)
+            {
+                Assert.Equal(0, fast.Sparsity);
+                Assert.Equal(0, reference.Sparsity);
+                Assert.True(fast.IsFinite && reference.IsFinite, $"cost {fast.Total} and {reference.Total}");
+                Assert.All(g1, g => Assert.True(float.IsFinite(g)));
+                Assert.All(g2, g => Assert.True(float.IsFinite(g)));
+            }
+            else
+            {
+                // With a weight the term is infinite, as KL is: refused by the trainers, naming the saturation (TrainerDivergenceTests).
+                Assert.Equal(double.PositiveInfinity, fast.Sparsity);
+                Assert.Equal(double.PositiveInfinity, reference.Sparsity);
+            }
+        }
+    }
+
     [Fact]
     public void Same_inputs_and_threads_give_bit_identical_results()
     {

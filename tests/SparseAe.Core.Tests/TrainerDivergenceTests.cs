@@ -297,6 +297,32 @@ public class TrainerDivergenceTests
         Assert.DoesNotContain("[0, 1]", e.Message);
     }
 
+    // Rows of 200-255 saturate the sigmoid units on every row, so a unit's mean activation rounds to 1 and KL
+    // toward rho is infinite, while the squared error (about 1e5 a value) is far within float: the refusal said
+    // only "a linear decoder's squared error grows with [the inputs' scale]", which was not what overflowed.
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs, DecoderKind.Linear)]
+    [InlineData(OptimizerKind.Adam, DecoderKind.Linear)]
+    [InlineData(OptimizerKind.Lbfgs, DecoderKind.Sigmoid)]
+    public void An_infinite_KL_term_is_said_to_come_from_hidden_units_saturated_on_every_row(OptimizerKind optimizer, DecoderKind decoder)
+    {
+        const int v = 64, m = 50;
+        var x = TestData.RandomRows(m, v, 3).Select(e => 200 + 55 * e).ToArray();
+        TrainerSettings Settings(double beta) => new()
+        {
+            HiddenCount = 10, Seed = 1, Threads = 1, Optimizer = optimizer, BatchSize = m, Epochs = 1, MaxIterations = 5,
+            Objective = new SparseAe.Objective.ObjectiveSettings { Decoder = decoder, SparsityWeight = beta },
+        };
+        var e = Assert.Throws<NonFiniteCostException>(() => AutoencoderTraining.Run(new ArrayRowSource(x, m, v), Settings(3)));
+        Assert.Contains("the KL sparsity term is infinite: some hidden unit's mean activation over the 50 rows rounds to 0 or 1 " +
+            "(its sigmoid saturates on every row), where KL toward SparsityTarget (now 0.01) has no finite value; the inputs are too large for the encoder: ", e.Message);
+        Assert.Contains(RowReading.InputScaleAdvice(decoder), e.Message);
+
+        // Without the KL term (SparsityWeight 0) the same rows give a finite cost: the refusal, if any, is not the term's.
+        var said = Record.Exception(() => AutoencoderTraining.Run(new ArrayRowSource(x, m, v), Settings(0)));
+        Assert.DoesNotContain("KL", said?.Message ?? "");
+    }
+
     // Rows of 1e9 make the cost about 1e18, whose float rounding (about 1e11) hides what any step of the line
     // search gains: L-BFGS returned its random starting weights (LineSearchFailed after 0 iterations, or
     // FunctionTolerance after 1 with the cost unchanged) as a trained model, without a word.

@@ -44,6 +44,7 @@ internal sealed class ScalarReferenceObjective(int visibleCount, int hiddenCount
         for (int j = 0; j < h; j++)
         {
             double q = rhoHat[j] / rows;
+            if (beta == 0) continue;   // a term weighted 0 adds 0, also where KL is infinite (0 x infinity would be NaN)
             if (settings.Penalty == SparsityPenalty.KLDivergence)
             {
                 sparsity += rho * Math.Log(rho / q) + (1 - rho) * Math.Log((1 - rho) / (1 - q));

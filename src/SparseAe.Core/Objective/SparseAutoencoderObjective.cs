@@ -226,6 +226,11 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
                 sparsity += l1 * q;
                 _s[j] = (float)l1;
             }
+            else if (beta == 0)
+            {
+                // A term weighted 0 adds 0, also where KL is infinite (q rounded to 0 or 1): 0 x infinity would be NaN.
+                _s[j] = 0;
+            }
             else if (_settings.Penalty == SparsityPenalty.KLDivergence)
             {
                 sparsity += rho * Math.Log(rho / q) + (1 - rho) * Math.Log((1 - rho) / (1 - q));

@@ -236,6 +236,12 @@ internal static class RowReading
                 (Overflows(c.Sparsity) ? "" : $" once summed over the {rows} rows of the float gradient");
         if (cost is { } d && WeightOverflows(d.WeightDecay, objective.WeightDecay))
             return $"lower WeightDecay (now {objective.WeightDecay}): the weight-decay term is {d.WeightDecay:G4}, beyond float";
+        // KL(rho || q) is infinite at q = 0 or 1, which a float mean of saturated sigmoids reaches (inputs of 200-255)
+        // while the squared error is far within float: the inputs' scale is still the cure, but not for that reason.
+        if (cost is { } k && objective is { Activation: ActivationKind.Sigmoid, Penalty: SparsityPenalty.KLDivergence } && !double.IsFinite(k.Sparsity) && double.IsFinite(k.Reconstruction))
+            return $"the KL sparsity term is infinite: some hidden unit's mean activation over the {rows} rows rounds to 0 or 1 (its sigmoid saturates " +
+                $"on every row), where KL toward SparsityTarget (now {objective.SparsityTarget}) has no finite value; the inputs are too large for the encoder: " +
+                InputScaleAdvice(objective.Decoder);
         return InputScaleAdvice(objective.Decoder);
     }
 
