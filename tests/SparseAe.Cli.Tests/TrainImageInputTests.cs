@@ -318,4 +318,23 @@ public class TrainImageInputTests
         Assert.DoesNotContain("link to nothing", error);
         Assert.Single(error.TrimEnd().Split('\n'));
     }
+
+    // A ramp (a pixel 0.05 times its column) has the same pattern in every window: once each patch's mean is removed and
+    // one scale applied, the patches differ only by the rounding of their pixels (up to 2e-7), and the exact comparison let
+    // them through: ZCA whitened that rounding to rows within [-8e-7, 8e-7], and the run trained on them without a word.
+    [Theory]
+    [InlineData("ufldl")]
+    [InlineData("standard")]
+    public void Patches_that_normalisation_makes_the_same_up_to_rounding_are_refused_before_ZCA(string normalize)
+    {
+        using var dir = new TempFolder();
+        var ramp = Enumerable.Range(0, 20 * 20).Select(i => 0.05 * (i / 20)).ToArray();   // column-major: the column is i / 20
+        MatWriter.Write(Path.Combine(dir, "ramp.mat"), [MatVariable.FromDoubles("IMAGES", [20, 20, 1], ramp)]);
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", "ramp.mat", "--patch", "4", "--patches", "50", "--whiten", "zca", "--normalize", normalize,
+            "--decoder", "linear", "--hidden", "3", "--iterations", "2");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Matches(@"^error: --whiten zca: all 50 sampled patches are the same vector once normalised, up to the rounding of their pixels \(they differ by at most [0-9.E-]+, " +
+            @"within the [0-9.E-]+ that rounding leaves\), so ZCA, which removes the mean, would make every row 0, leaving nothing to learn; give data that varies, or --whiten none.$", error.TrimEnd());
+        Assert.Equal(new[] { "ramp.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
 }

@@ -11,5 +11,8 @@ internal sealed record DataOptions(
     string? Mat, string Variable, string[] Images, string? Idx, string? Csv,
     int PatchSize, int PatchCount, int? Downsample, WhitenMode Whiten, NormalizeMode Normalize, int Seed);
 
-/// <summary>Rows ready for training. Filters of V = PatchHeight x PatchWidth are drawn as tiles.</summary>
-internal sealed record PreparedData(float[] Rows, int Count, int Dimension, int PatchHeight, int PatchWidth, bool UseZca, string Description);
+/// <summary>
+/// Rows ready for training. Filters of V = PatchHeight x PatchWidth are drawn as tiles. Rounding: how far apart the
+/// normalisation's rounding alone may leave two rows that are the same vector (0 for rows used as they are).
+/// </summary>
+internal sealed record PreparedData(float[] Rows, int Count, int Dimension, int PatchHeight, int PatchWidth, bool UseZca, string Description, float Rounding = 0);

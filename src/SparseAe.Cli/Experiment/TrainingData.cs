@@ -47,13 +47,22 @@ internal static class TrainingData
 
     // ZCA removes the rows' mean: when every row is the same (a CSV of one row or of copies, constant images under
     // --normalize none) every whitened row is 0, and the run trained on zeros without a word. Refused as
-    // RequireVariation refuses flat patches under a normalisation, for the same reason.
+    // RequireVariation refuses flat patches under a normalisation, for the same reason. Normalised patches of one pattern
+    // (a ramp's) differ by the rounding of their pixels (p.Rounding), which ZCA whitened to rows within 1e-6 of 0.
     private static void RequireRowsThatVary(PreparedData p, string row, string rows, string of)
     {
         var first = p.Rows.AsSpan(0, p.Dimension);
+        float apart = 0;   // the largest difference from the first row
         for (int r = 1; r < p.Count; r++)
-            if (!p.Rows.AsSpan(r * p.Dimension, p.Dimension).SequenceEqual(first)) return;
-        string same = p.Count == 1 ? $"the one {row}{of} is its own mean" : $"all {p.Count} {rows}{of} are the same vector";
+        {
+            var other = p.Rows.AsSpan(r * p.Dimension, p.Dimension);
+            for (int j = 0; j < p.Dimension; j++) apart = Math.Max(apart, Math.Abs(other[j] - first[j]));
+            if (apart > p.Rounding) return;
+        }
+        string same = p.Count == 1 ? $"the one {row}{of} is its own mean"
+            : apart == 0 ? $"all {p.Count} {rows}{of} are the same vector"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"all {p.Count} {rows}{of} are the same vector once normalised, up to the rounding of their pixels (they differ by at most {apart:G3}, within the {p.Rounding:G3} that rounding leaves)");
         throw new UsageException($"--whiten zca: {same}, so ZCA, which removes the mean, would make every row 0, leaving nothing to learn; give data that varies, or --whiten none.");
     }
 
@@ -109,21 +118,37 @@ internal static class TrainingData
         }
         int dim = o.PatchSize * o.PatchSize;
         var rows = SamplePatches(images, o);
+        float largestPixel = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(rows));
+        double scale = 0;   // what the normalisation multiplies the centred pixels by; 0: none ran
         var normalize = o.Normalize == NormalizeMode.Auto ? NormalizeMode.Ufldl : o.Normalize;
         if (normalize == NormalizeMode.Ufldl)
         {
             double pstd = PatchNormalization.Ufldl(rows, o.PatchCount, dim);
             RequireVariation(pstd, o, "ufldl", 0.5);
             log(string.Format(CultureInfo.InvariantCulture, "normalised patches as UFLDL (3 sigma = {0:G4}, rescaled to [0.1, 0.9])", pstd));
+            scale = 0.4 / pstd;
         }
         else if (normalize == NormalizeMode.Standard)
         {
             double deviation = PatchNormalization.Standardize(rows, o.PatchCount, dim);
             RequireVariation(deviation, o, "standard", 0);
             log(string.Format(CultureInfo.InvariantCulture, "normalised patches to mean 0 each and unit variance (sigma = {0:G4})", deviation));
+            scale = 1 / deviation;
         }
         return new PreparedData(rows, o.PatchCount, dim, o.PatchSize, o.PatchSize, whiten == WhitenMode.Zca,
-            $"{o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {what}");
+            $"{o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {what}", scale == 0 ? 0 : NormalisationRounding(largestPixel, scale, rows));
+    }
+
+    // How far apart rounding alone leaves two normalised patches of one pattern at different levels (a ramp's windows): each
+    // pixel is within half a float step of its value, its patch's mean (from them) within another half, and the centred value
+    // is rounded once (a step of the largest pixel at most, as it is at most twice that), times the scale; the result is
+    // rounded once more. Two such patches differ by at most 4 steps of the largest pixel times the scale and a step of the
+    // largest result; twice that is allowed.
+    private static float NormalisationRounding(float largestPixel, double scale, ReadOnlySpan<float> rows)
+    {
+        static double Step(float x) => MathF.BitIncrement(x) - (double)x;
+        float largest = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(rows));
+        return (float)(2 * (4 * Step(largestPixel) * scale + Step(largest)));
     }
 
     /// <summary>
