@@ -114,6 +114,24 @@ public class ZcaWhiteningTests
         Assert.All(y, v => Assert.True(float.IsFinite(v)));
     }
 
+    // An Epsilon so large that 1/sqrt(s + Epsilon) is below float's smallest normal value (1e100 on rows of scale 1) made W
+    // all zeros (1e80: subnormal, 1e-40) and whitened every row to 0 without a word. Epsilon 1e60 still fits (W about 1e-30).
+    [Fact]
+    public void An_epsilon_so_large_that_the_matrix_is_0_in_float_is_refused()
+    {
+        var x = Correlated(50, 3, 3);
+        foreach (double epsilon in new[] { 1e80, 1e100, double.MaxValue })
+        {
+            var e = Assert.Throws<ArgumentException>(() => ZcaWhitening.Fit(x, 50, 3, epsilon, null, "the sample of 50 patches", "ZcaEpsilon"));
+            Assert.Equal("epsilon", e.ParamName);
+            Assert.Matches($@"^ZcaEpsilon {System.Text.RegularExpressions.Regex.Escape(epsilon.ToString("R"))} is too large for the sample of 50 patches: the whitening matrix's largest entry is [0-9.E+-]+, below float's smallest normal value \(1.18E-38\), " +
+                @"so every whitened row would be 0 or lose its precision; use a smaller ZcaEpsilon \(the eigenvalues are at most [0-9.]+\)\.", e.Message);
+        }
+        var fitted = ZcaWhitening.Fit(x, 50, 3, 1e60);
+        Assert.All(fitted.Matrix.ToArray(), v => Assert.True(Math.Abs(v) < 1e-29));
+        Assert.True(fitted.Matrix[0] > 1e-31);
+    }
+
     // Rows whose covariance is singular in exact arithmetic (each row's mean removed, or a column the sum of two
     // others) have a zero eigenvalue that the float covariance lifts to 1e-9..6e-8 of the largest, above the old
     // threshold (1e-12 of it): at Epsilon 0 some samples were refused and others fitted, and a fitted W amplified

@@ -145,6 +145,14 @@ public sealed class ZcaWhitening
             throw new ArgumentException(
                 $"{epsilonName} {epsilon:R} is too small for {rowsSaid}: the smallest eigenvalue is {evd.EigenValues.Min(e => e.Real):G3}, and the whitening matrix " +
                 $"holds {wf[infinite]} at ({infinite / d}, {infinite % d}); use a larger {epsilonName} (e.g. 1e-5 times the largest eigenvalue, {largest:G3}).", nameof(epsilon));
+        // And one so large that 1/sqrt(s + epsilon) is below float's normal range (1e100 on rows of scale 1): W was all
+        // zeros, or subnormal at 1e80, and whitened every row to 0 without a word.
+        float largestEntry = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(wf));
+        if (largestEntry < FloatLimits.SmallestNormal)
+            throw new ArgumentException(
+                $"{epsilonName} {epsilon:R} is too large for {rowsSaid}: the whitening matrix's largest entry is {largestEntry:G3}, below float's smallest normal value " +
+                $"({FloatLimits.SmallestNormal:G3}), so every whitened row would be 0 or lose its precision; use a smaller {epsilonName} (the eigenvalues are at most {largest:G3}).",
+                nameof(epsilon));
         return new ZcaWhitening(d, epsilon, mean, wf);
     }
 
