@@ -191,13 +191,15 @@ public class DamagedModelTests
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 
-    /// <summary>Replaces the autoencoder's Model.key entry in a model zip by edit(its bytes); null deletes it.</summary>
-    internal static void EditModelEntry(string zipPath, Func<byte[], byte[]?> edit)
+    /// <summary>Replaces the autoencoder's Model.key entry in a model zip (or the one holding <paramref name="holding"/>) by edit(its bytes); null deletes it.</summary>
+    internal static void EditModelEntry(string zipPath, Func<byte[], byte[]?> edit, byte[]? holding = null)
     {
         using var zip = System.IO.Compression.ZipFile.Open(zipPath, System.IO.Compression.ZipArchiveMode.Update);
-        var entry = zip.Entries.Where(e => e.Name == "Model.key").MaxBy(e => e.Length)!;
-        byte[] bytes;
-        using (var s = entry.Open()) { using var m = new MemoryStream(); s.CopyTo(m); bytes = m.ToArray(); }
+        static byte[] Read(System.IO.Compression.ZipArchiveEntry e) { using var s = e.Open(); using var m = new MemoryStream(); s.CopyTo(m); return m.ToArray(); }
+        // The largest model entry (the autoencoder's, in a model of one), or the one that holds the given bytes.
+        var entry = holding is null ? zip.Entries.Where(e => e.Name == "Model.key").MaxBy(e => e.Length)!
+            : zip.Entries.First(e => e.Name == "Model.key" && Read(e).AsSpan().IndexOf(holding) >= 0);
+        byte[] bytes = Read(entry);
         var name = entry.FullName;
         entry.Delete();
         if (edit(bytes) is not { } edited) return;

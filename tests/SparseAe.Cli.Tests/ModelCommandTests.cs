@@ -396,13 +396,7 @@ public class ModelCommandTests
     public void A_text_model_whose_token_counts_use_another_served_encoding_loads_in_show(string encoding)
     {
         using var dir = new TempFolder();
-        var ml = new MLContext(seed: 1);
-        string[] words = ["edge", "filter", "sparse", "code", "image", "patch", "token", "model"];
-        var rng = new Random(2);
-        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 40).Select(_ => new Document { Text = string.Join(' ', Enumerable.Range(0, 6).Select(_ => words[rng.Next(words.Length)])) }).ToArray());
-        var model = ml.Transforms.TokenCounts("Counts", "Text", encoding: encoding, maximumTokens: 8)
-            .Append(ml.Transforms.SparseAutoencoder("Code", "Counts", hiddenCount: 3, maxIterations: 5)).Fit(data);
-        ml.Model.Save(model, data.Schema, Path.Combine(dir, "text.zip"));
+        SaveTextModel(dir, encoding);
         var (code, output, error) = Cli.Run(dir, "show", "--model", "text.zip", "--filters", "text.png");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.True(new FileInfo(Path.Combine(dir, "text.png")).Length > 0);
@@ -415,6 +409,47 @@ public class ModelCommandTests
         Assert.Equal("error: Model 'text.zip' reads text (its input column 'Text' holds a string per row); featurize feeds models rows of numbers from a CSV, " +
             "so it cannot featurize this one: load it with MLContext.Model.Load and call Transform on your texts.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
+    // text.zip in dir: token counts of the encoding, then a sparse autoencoder.
+    private static void SaveTextModel(string dir, string encoding)
+    {
+        var ml = new MLContext(seed: 1);
+        string[] words = ["edge", "filter", "sparse", "code", "image", "patch", "token", "model"];
+        var rng = new Random(2);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 40).Select(_ => new Document { Text = string.Join(' ', Enumerable.Range(0, 6).Select(_ => words[rng.Next(words.Length)])) }).ToArray());
+        var model = ml.Transforms.TokenCounts("Counts", "Text", encoding: encoding, maximumTokens: 8)
+            .Append(ml.Transforms.SparseAutoencoder("Code", "Counts", hiddenCount: 3, maxIterations: 5)).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "text.zip"));
+    }
+
+    // p50k_base's and p50k_edit's data are not among the command's: such a model was refused in Microsoft.ML.Tokenizers'
+    // words, "Please reference the package Microsoft.ML.Tokenizers.Data.P50kBase in your project", which a command-line
+    // user cannot do. (Made from an r50k_base model, whose name is as long, renamed in its vocabulary block.)
+    [Fact]
+    public void A_text_model_whose_encoding_data_the_command_lacks_is_said_to_need_them()
+    {
+        using var dir = new TempFolder();
+        SaveTextModel(dir, "r50k_base");
+        var magic = BitConverter.GetBytes(SparseAe.Persistence.TokenVocabularyFormat.Magic);
+        DamagedModelTests.EditModelEntry(Path.Combine(dir, "text.zip"), bytes =>
+        {
+            int block = bytes.AsSpan().IndexOf(magic);
+            int length = BitConverter.ToInt32(bytes, block + 12);
+            var payload = bytes.AsSpan(block + 16, length);
+            "p50k_base"u8.CopyTo(payload[4..]);
+            BitConverter.TryWriteBytes(bytes.AsSpan(block + 16 + length), System.IO.Hashing.Crc32.HashToUInt32(payload));
+            return bytes;
+        }, magic);
+        foreach (var args in new[] { new[] { "show", "--model", "text.zip", "--filters", "text.png" }, ["export-onnx", "--model", "text.zip", "--out", "text.onnx"] })
+        {
+            var (code, output, error) = Cli.Run(dir, args);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.Equal("error: Cannot load model 'text.zip': its token counts use the tokenizer encoding 'p50k_base', whose data (NuGet package " +
+                "Microsoft.ML.Tokenizers.Data.P50kBase) this program does not carry; load the model with MLContext.Model.Load in an application " +
+                "that references that package.", error.TrimEnd());
+        }
+        Assert.False(File.Exists(Path.Combine(dir, "text.png")));
     }
 
     public sealed class KeyRow

@@ -26,6 +26,13 @@ internal static class ModelFiles
         // ML.NET's own refusals are InvalidOperationException ("Could not load legacy format model") and
         // FormatException; ours, InvalidDataException only (fuzzed: tools/SparseAe.Fuzz). A damaged assembly name
         // in the zip's key (its culture, say) makes .NET's AssemblyName throw ArgumentException (CultureNotFoundException).
+        // Microsoft.ML.Tokenizers' own words, "Please reference the package ... in your project", ask what a user of the
+        // command cannot do: a model of token counts over an encoding whose data this program does not carry (p50k's).
+        catch (Exception e) when (Messages.Chain(e).OfType<SparseAe.MLNet.Text.TokenizerDataMissingException>().FirstOrDefault() is { } missing)
+        {
+            throw new UsageException($"Cannot load model '{path}': its token counts use the tokenizer encoding '{missing.Encoding}', whose data (NuGet package " +
+                $"{missing.Package}) this program does not carry; load the model with MLContext.Model.Load in an application that references that package.", e);
+        }
         catch (Exception e) when (Messages.Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or NotSupportedException or ArgumentException)
         {
             throw new UsageException($"Cannot load model '{path}': {Reason(Messages.Innermost(e), path)}", e);

@@ -57,11 +57,23 @@ internal static class TokenizerEncodings
         catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or FileLoadException or TypeLoadException)
         {
             // The data of each encoding ship in a package of their own, which the tokenizer loads by name.
-            throw new InvalidOperationException(
+            throw new TokenizerDataMissingException(name, package,
                 $"The tokenizer encoding '{name}' needs its data: add a reference to the NuGet package {package} (version {TokenizersVersion}, as Microsoft.ML.Tokenizers) to the application. ({e.Message})", e);
         }
         return new TokenEncoding(name, tokenizer);
     }
+}
+
+/// <summary>
+/// An encoding whose data package the application lacks (an <see cref="InvalidOperationException"/>, as
+/// documented), with the encoding and the package by name, so that a program that cannot add references,
+/// the command line, says so in its own words.
+/// </summary>
+internal sealed class TokenizerDataMissingException(string encoding, string package, string message, Exception inner)
+    : InvalidOperationException(message, inner)
+{
+    public string Encoding { get; } = encoding;
+    public string Package { get; } = package;
 }
 
 /// <summary>One encoding's tokenizer, the ids it can produce, and the text of each id.</summary>
