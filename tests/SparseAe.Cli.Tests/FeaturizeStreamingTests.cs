@@ -116,6 +116,34 @@ public class FeaturizeStreamingTests
         Assert.Contains("wrote /dev/stdout: 50 rows of 6 features", error);
     }
 
+    // Standard output over a file: sparseae opened /dev/stdout anew, which starts at the file's first byte, so `>> log.csv`
+    // wrote the features over the log's first lines (its later lines left after them), and `{ echo "# run"; sparseae ...; }
+    // > f` over the shell's line. They go where standard output stands now, and what the shell writes after them follows.
+    [Fact]
+    public void Features_to_standard_output_over_a_file_are_appended_where_it_stands_not_written_over_its_start()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        File.WriteAllText(Path.Combine(dir, "log.csv"), string.Concat(Enumerable.Range(1, 200).Select(i => $"old line {i}\n")));
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("dotnet \"$0\" featurize --model model.zip --csv \"$1\" --out /dev/stdout >> log.csv && "
+            + "{ echo '# run'; dotnet \"$0\" featurize --model model.zip --csv \"$1\" --out /dev/stdout; echo '# end'; } > run.csv");
+        start.ArgumentList.Add(Cli.Path);
+        start.ArgumentList.Add(csv);
+        var (code, _, error) = Cli.Run(start);
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var log = File.ReadAllLines(Path.Combine(dir, "log.csv"));
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => $"old line {i}"), log[..200]);
+        Assert.Equal("h0,h1,h2,h3,h4,h5", log[200]);
+        Assert.Equal(251, log.Length);
+        var run = File.ReadAllLines(Path.Combine(dir, "run.csv"));
+        Assert.Equal(["# run", "h0,h1,h2,h3,h4,h5"], run[..2]);
+        Assert.Equal(log[200..], run[1..^1]);
+        Assert.Equal("# end", run[^1]);
+    }
+
     [Fact]
     public void Features_piped_to_a_reader_that_stops_early_end_quietly_as_a_tool_that_SIGPIPE_ends()
     {

@@ -211,6 +211,28 @@ public class AtomicFileTests
         Assert.Empty(File.ReadAllBytes("/dev/null"));
     }
 
+    // A descriptor of this process (/dev/stdout, /dev/fd/N) over a regular file, as a shell's `>> log.csv` or
+    // `{ echo header; sparseae ...; } > f` makes standard output: opened anew by its name, the file was written from its
+    // first byte, over what the shell or the descriptor's earlier writes had put there ("head\n" lost, a log's first lines
+    // replaced and the rest left after them). It is written where the descriptor stands, and the descriptor moves on.
+    [Fact]
+    public void A_descriptor_of_this_process_over_a_file_is_written_where_it_stands()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempFolder();
+        var path = Path.Combine(dir, "log.csv");
+        File.WriteAllText(path, "head\n");
+        using (var log = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            log.Seek(0, SeekOrigin.End);
+            int fd = (int)log.SafeFileHandle.DangerousGetHandle();   // the getter moves the descriptor to the stream's position
+            Assert.True(AtomicFile.IsDeviceOrPipe($"/dev/fd/{fd}"));
+            AtomicFile.WriteText($"/dev/fd/{fd}", w => w.Write("rows\n"));
+            AtomicFile.WriteText($"/proc/self/fd/{fd}", w => w.Write("more\n"));
+        }
+        Assert.Equal("head\nrows\nmore\n", File.ReadAllText(path));
+    }
+
     // /dev/shm holds ordinary files (a tmpfs): written straight to as a device, a shorter new content kept the old
     // content's tail ("new" over "old and longer" read "new and longer"), and a failed write left half of each.
     [Fact]

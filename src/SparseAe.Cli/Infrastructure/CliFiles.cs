@@ -197,10 +197,7 @@ internal static class CliFiles
     /// </summary>
     public static TextWriter NoteFor(IEnumerable<string?> outPaths, TextWriter log)
         => outPaths.OfType<string>().Select(Path.GetFullPath)
-            .Any(p => SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(p) && !StandardErrorPaths.Contains(p)) ? Console.Error : log;
-
-    // Standard error's own names (on Linux): lines sent there would be mixed into an output written there.
-    private static readonly string[] StandardErrorPaths = ["/dev/stderr", "/dev/fd/2", "/proc/self/fd/2"];
+            .Any(p => SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(p) && SparseAe.Persistence.AtomicFile.OwnDescriptor(p) != 2) ? Console.Error : log;
 
     /// <summary>
     /// The vectors of a CSV file that a model trains on, all held: every value finite, or an error naming

@@ -100,8 +100,15 @@ static class AtomicFile
             if (_deviceWrite is { } write)
             {
                 _deviceWrite = null;
-                using var device = new FileStream(_full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                using var device = OpenDevice(_full);
                 write(device);
+                // A stream over a descriptor writes at a position of its own: the descriptor is moved past what was written
+                // (the getter does it), so that what the shell writes next (`{ sparseae ...; echo done; } > f`) follows it.
+                if (device.CanSeek)
+                {
+                    device.Flush();
+                    _ = device.SafeFileHandle;
+                }
                 return;
             }
             if (_temp is null) return;
@@ -276,6 +283,30 @@ static class AtomicFile
             using var writer = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true);
             write(writer);
         };
+    }
+
+    // A descriptor this process holds is written through it, where it stands: opened anew by its name (/dev/stdout over
+    // `>> log.csv`, or `{ echo header; sparseae ...; } > f`), a regular file behind it was written from its first byte, over
+    // the log's first lines or the header. Any other device or pipe is opened by its name.
+    private static FileStream OpenDevice(string full)
+        => OwnDescriptor(full) is int fd
+            ? new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), FileAccess.Write)
+            : new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+
+    /// <summary>
+    /// The descriptor of this process that <paramref name="fullPath"/> names, or null: 1 for /dev/stdout, 2 for
+    /// /dev/stderr, N for /dev/fd/N and /proc/self/fd/N (and /proc/PID/fd/N of this process's PID).
+    /// </summary>
+    internal static int? OwnDescriptor(string fullPath)
+    {
+        if (OperatingSystem.IsWindows()) return null;
+        if (fullPath == "/dev/stdout") return 1;
+        if (fullPath == "/dev/stderr") return 2;
+        foreach (var folder in (ReadOnlySpan<string>)["/dev/fd/", "/proc/self/fd/", $"/proc/{Environment.ProcessId}/fd/"])
+            if (fullPath.StartsWith(folder, StringComparison.Ordinal)
+                && int.TryParse(fullPath.AsSpan(folder.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int fd))
+                return fd;
+        return null;
     }
 
     /// <summary>
