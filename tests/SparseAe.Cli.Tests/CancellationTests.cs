@@ -44,6 +44,10 @@ public class CancellationTests
             }
         });
 
+        /// <summary>`sparseae featurize ... --out /dev/stdout`, once its header line has been read: rows are being written.</summary>
+        public static Run FeaturizeToStandardOutput(string dir, params string[] args) => new(dir, ["featurize", .. args, "--out", "/dev/stdout"], process =>
+            Assert.True(process.StandardOutput.ReadLine() is { } header && header.StartsWith("h0,"), "sparseae featurize ended before it wrote"));
+
         /// <summary>`sparseae bench ... --folder .`, once the streaming part's .idv file holds bytes.</summary>
         public static Run Bench(string dir, params string[] args) => new(dir, ["bench", .. args, "--folder", "."], process =>
         {
@@ -162,6 +166,27 @@ public class CancellationTests
         Assert.Contains("cancelled: nothing was written", err);
         Assert.Equal("old", File.ReadAllText(Path.Combine(dir, "f.csv")));
         Assert.Empty(Directory.GetFiles(dir, ".f.csv.*"));
+    }
+
+    // Features sent to standard output (a pipe) go out as they come: Ctrl+C then said "cancelled: nothing was written"
+    // after thousands of rows had reached the reader. It says how many did.
+    [Fact]
+    public async Task Ctrl_C_during_featurize_to_standard_output_says_how_many_rows_were_written_not_that_none_were()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempFolder();
+        File.WriteAllLines(Path.Combine(dir, "in.csv"), Enumerable.Range(0, 50).Select(r => string.Join(',', Enumerable.Range(0, 16).Select(i => $"0.{1 + (r + i) % 8}"))));
+        Assert.Equal(0, Cli.Run(dir, "train", "--csv", "in.csv", "--hidden", "6", "--iterations", "10").ExitCode);
+        string row = string.Join(',', Enumerable.Range(0, 16).Select(i => $"0.{1 + i % 8}"));
+        File.WriteAllText(Path.Combine(dir, "big.csv"), string.Concat(Enumerable.Repeat(row + "\n", 2_000_000)));
+        using var run = Run.FeaturizeToStandardOutput(dir, "--model", "model.zip", "--csv", "big.csv");
+        run.Interrupt();
+        var (code, err) = await run.End();
+        Assert.Equal(130, code);
+        int rows = (await run.Output!).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;   // the header was read before
+        Assert.True(rows > 0 && rows < 2_000_000, $"{rows} rows");
+        Assert.Contains($"cancelled: the features of the first {rows} rows were written to --out '/dev/stdout'", err);
+        Assert.DoesNotContain("nothing was written", err);
     }
 
     // The streaming part writes an .idv file of gigabytes (10M rows by default) and deletes it when done. Ctrl+C

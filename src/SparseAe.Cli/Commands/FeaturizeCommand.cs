@@ -149,7 +149,16 @@ internal static class FeaturizeCommand
         CliFiles.Write("--out", outPath, () => AtomicFile.WriteText(outPath, w =>
         {
             var csv = new VectorCsvWriter(w, h, header);
-            writeRows(csv);
+            try
+            {
+                writeRows(csv);
+            }
+            // A device or pipe has had the rows as they came (the writer's buffer goes out as it is closed): "cancelled: nothing
+            // was written" followed thousands of rows on standard output.
+            catch (OperationCanceledException e) when (AtomicFile.IsDeviceOrPipe(Path.GetFullPath(outPath)))
+            {
+                throw new CancelledAfterOutput($"the features of the first {csv.Rows} rows were written to --out '{outPath}', a device or pipe, which takes them as they come", e);
+            }
             rows = csv.Rows;
         }));
         // Features sent to a pipe (--out /dev/stdout) are data: the note goes to standard error, not after them.

@@ -32,6 +32,7 @@ internal static class CommandRunner
             // took what it wanted, which is no error of the data. Quiet, as a Unix tool that SIGPIPE ends.
             IOException when IsBrokenPipe(e) => (ExitCodes.BrokenPipe, null),
             UsageException => (ExitCodes.BadInput, $"error: {Messages.OneLine(e)}"),
+            CancelledAfterOutput => (ExitCodes.Cancelled, $"cancelled: {e.Message}"),
             OperationCanceledException => (ExitCodes.Cancelled, "cancelled: nothing was written"),
             // Bad data, options or files found below the CLI (the library names the thing, rule and value).
             _ when IsBadInput(e) => (ExitCodes.BadInput, $"error: {Messages.OneLine(e)}"),

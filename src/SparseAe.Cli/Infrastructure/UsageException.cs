@@ -3,6 +3,12 @@ namespace SparseAe.Cli.Infrastructure;
 /// <summary>A problem with what the user asked for (arguments, files, data): one line, exit code 2.</summary>
 internal sealed class UsageException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>
+/// A Ctrl+C after some output went out (rows streamed to a device or pipe, which takes them as they come): the run says what
+/// was written (<paramref name="written"/>), not "nothing was written"; exit code 130 as any cancellation.
+/// </summary>
+internal sealed class CancelledAfterOutput(string written, Exception inner) : OperationCanceledException(written, inner);
+
 /// <summary>The process exit codes.</summary>
 internal static class ExitCodes
 {
