@@ -36,6 +36,29 @@ public class FeaturizeStreamingTests
         }
     }
 
+    // Finite values far beyond the training rows' scale (3e38) overflow the encoder's float products: inf - inf gave NaN
+    // features (a ReLU's, Infinity), which featurize wrote with exit 0, into a file that train --csv refuses to read.
+    // (ONNX Runtime's products of this row happen to stay finite: its codes are 0 and 1; the check serves both paths.)
+    [Fact]
+    public void Features_that_are_not_finite_from_finite_values_are_refused_naming_the_row_and_the_old_output_kept()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var lines = File.ReadLines(csv).Take(5).ToList();
+        var fields = lines[3].Split(',');
+        for (int i = 0; i < fields.Length; i++) fields[i] = i % 2 == 0 ? "3E+38" : "-3E+38";
+        lines[3] = string.Join(',', fields);
+        File.WriteAllLines(Path.Combine(dir, "huge.csv"), lines);
+        File.WriteAllText(Path.Combine(dir, "f.csv"), "old");
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "huge.csv", "--out", "f.csv");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Matches(@"^error: row 4 of 'huge.csv' gives the feature h\d = (NaN|-?Infinity), though its values are finite: the model's float arithmetic " +
+            @"overflowed on them, which values far beyond the scale of its training rows do; give rows prepared as those were " +
+            @"\(sparseae train --save-rows writes them\)\. --out 'f.csv' is left as it was\.$", error.TrimEnd());
+        Assert.Equal("old", File.ReadAllText(Path.Combine(dir, "f.csv")));
+        Assert.Empty(Directory.GetFiles(dir, ".f.csv.*"));
+    }
+
     // featurize streams: a bad value is found while the features before it are being written. Nothing of
     // them reaches --out, from a zip or from a graph, and no temporary file is left.
     [Fact]
@@ -51,7 +74,7 @@ public class FeaturizeStreamingTests
         File.WriteAllLines(Path.Combine(dir, "late.csv"), lines);
         foreach (var model in new[] { "model.zip", "model.onnx" })
         {
-            File.WriteAllText(Path.Combine(dir, "f.csv"), "old");
+        File.WriteAllText(Path.Combine(dir, "f.csv"), "old");
             var (code, output, error) = Cli.Run(dir, "featurize", "--model", model, "--csv", "late.csv", "--out", "f.csv");
             Assert.True(code == 2, $"{model}: exit {code}: {error}\n{output}");
             Assert.Equal("error: CSV 'late.csv' line 8001, column 4: \"abc\" is not a number; every value must be a number in the invariant culture (e.g. 0.25 or 1.5E-3).", error.TrimEnd());

@@ -113,7 +113,7 @@ internal static class FeaturizeCommand
             throw new UsageException($"Model '{modelPath}': its code '{outputName}' is {column.Type} once the transforms after its autoencoder have run, " +
                 "and featurize writes only a code that is a vector of floats (Single) of known size.");
         int h = ((VectorDataViewType)column.Type).Size;
-        WriteFeatures(outPath, h, log, csv =>
+        WriteFeatures(outPath, csvPath, h, log, csv =>
         {
             using var cursor = transformed.GetRowCursor([column]);
             var getter = cursor.GetGetter<VBuffer<float>>(column);
@@ -142,13 +142,13 @@ internal static class FeaturizeCommand
     /// writes the rows as they come, into a temporary file that replaces <paramref name="outPath"/> only when
     /// it returns (a device or pipe, --out /dev/stdout, is written straight to).
     /// </summary>
-    internal static void WriteFeatures(string outPath, int h, TextWriter log, Action<VectorCsvWriter> writeRows)
+    internal static void WriteFeatures(string outPath, string csvPath, int h, TextWriter log, Action<FeatureRows> writeRows)
     {
         var header = Enumerable.Range(0, h).Select(j => $"h{j}").ToArray();
         long rows = 0;
         CliFiles.Write("--out", outPath, () => AtomicFile.WriteText(outPath, w =>
         {
-            var csv = new VectorCsvWriter(w, h, header);
+            var csv = new FeatureRows(new VectorCsvWriter(w, h, header), csvPath, outPath);
             try
             {
                 writeRows(csv);
@@ -187,5 +187,27 @@ internal static class FeaturizeCommand
     private static string? FirstInputColumn(ITransformer model)
     {
         return ModelFiles.Flatten(model).FirstOrDefault() is VectorColumnTransformer vt ? vt.InputColumnName : null;
+    }
+}
+
+/// <summary>
+/// The features CSV's rows, each checked finite: the CSV's values are (its reader refuses the others), so a NaN or an
+/// infinity is the model's float arithmetic overflowing on values far beyond its training rows' scale (3e38: inf - inf),
+/// written before with exit 0 into a file that train --csv refuses.
+/// </summary>
+internal sealed class FeatureRows(VectorCsvWriter csv, string csvPath, string outPath)
+{
+    /// <summary>Rows written so far.</summary>
+    public long Rows => csv.Rows;
+
+    /// <summary>Writes <paramref name="features"/>, one row's, or refuses them naming the row and the value.</summary>
+    public void WriteRow(ReadOnlySpan<float> features)
+    {
+        if (SparseAe.Kernels.VectorKernels.IndexOfNonFinite(features) is var j and >= 0)
+            throw new UsageException($"row {csv.Rows + 1} of '{csvPath}' gives the feature h{j} = {features[j].ToString(System.Globalization.CultureInfo.InvariantCulture)}, " +
+                "though its values are finite: the model's float arithmetic overflowed on them, which values far beyond the scale of its training rows do; " +
+                "give rows prepared as those were (sparseae train --save-rows writes them). " +
+                (AtomicFile.IsDeviceOrPipe(Path.GetFullPath(outPath)) ? $"The features of the rows before it went to --out '{outPath}'." : $"--out '{outPath}' is left as it was."));
+        csv.WriteRow(features);
     }
 }

@@ -58,7 +58,7 @@ internal static class OnnxFeaturize
             }
             else if (h == 0)
                 throw new UsageException($"'{csvPath}' holds no rows, and the output '{outputName}' of '{modelPath}' leaves its width open, so there is no header to write; give at least one row.");
-            FeaturizeCommand.WriteFeatures(outPath, h, log, csv =>
+            FeaturizeCommand.WriteFeatures(outPath, csvPath, h, log, csv =>
             {
                 while (outputs is not null)
                 {
