@@ -51,18 +51,9 @@ internal static class TrainingData
     // (a ramp's) differ by the rounding of their pixels (p.Rounding), which ZCA whitened to rows within 1e-6 of 0.
     private static void RequireRowsThatVary(PreparedData p, string row, string rows, string of)
     {
-        var first = p.Rows.AsSpan(0, p.Dimension);
-        float apart = 0;   // the largest difference from the first row
-        for (int r = 1; r < p.Count; r++)
-        {
-            var other = p.Rows.AsSpan(r * p.Dimension, p.Dimension);
-            for (int j = 0; j < p.Dimension; j++) apart = Math.Max(apart, Math.Abs(other[j] - first[j]));
-            if (apart > p.Rounding) return;
-        }
+        if (SameRows.Spread(p.Rows, p.Count, p.Dimension, p.Rounding) is not float apart) return;
         string same = p.Count == 1 ? $"the one {row}{of} is its own mean"
-            : apart == 0 ? $"all {p.Count} {rows}{of} are the same vector"
-            : string.Create(CultureInfo.InvariantCulture,
-                $"all {p.Count} {rows}{of} are the same vector once normalised, up to the rounding of their pixels (they differ by at most {apart:G3}, within the {p.Rounding:G3} that rounding leaves)");
+            : $"all {p.Count} {rows}{of} are the same vector{(apart == 0 ? "" : " once normalised" + SameRows.UpToRounding(apart, p.Rounding))}";
         throw new UsageException($"--whiten zca: {same}, so ZCA, which removes the mean, would make every row 0, leaving nothing to learn; give data that varies, or --whiten none.");
     }
 
@@ -136,19 +127,7 @@ internal static class TrainingData
             scale = 1 / deviation;
         }
         return new PreparedData(rows, o.PatchCount, dim, o.PatchSize, o.PatchSize, whiten == WhitenMode.Zca,
-            $"{o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {what}", scale == 0 ? 0 : NormalisationRounding(largestPixel, scale, rows));
-    }
-
-    // How far apart rounding alone leaves two normalised patches of one pattern at different levels (a ramp's windows): each
-    // pixel is within half a float step of its value, its patch's mean (from them) within another half, and the centred value
-    // is rounded once (a step of the largest pixel at most, as it is at most twice that), times the scale; the result is
-    // rounded once more. Two such patches differ by at most 4 steps of the largest pixel times the scale and a step of the
-    // largest result; twice that is allowed.
-    private static float NormalisationRounding(float largestPixel, double scale, ReadOnlySpan<float> rows)
-    {
-        static double Step(float x) => MathF.BitIncrement(x) - (double)x;
-        float largest = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(rows));
-        return (float)(2 * (4 * Step(largestPixel) * scale + Step(largest)));
+            $"{o.PatchCount} {o.PatchSize}x{o.PatchSize} patches from {what}", scale == 0 ? 0 : SameRows.NormalisationRounding(largestPixel, scale, rows));
     }
 
     /// <summary>

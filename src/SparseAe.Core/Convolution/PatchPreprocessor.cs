@@ -73,9 +73,14 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
         }
     }
 
-    // The per-patch normalisation of rows patches, in place.
-    private void Normalize(Span<float> patches, int rows, int length)
+    /// <summary>
+    /// The per-patch normalisation of <paramref name="rows"/> patches, in place (no ZCA); returns the largest factor it
+    /// multiplied a centred value by (0 for None), which the featurizer's fit needs to tell patches of one pattern
+    /// (<see cref="Whitening.SameRows"/>).
+    /// </summary>
+    internal double Normalize(Span<float> patches, int rows, int length)
     {
+        double largestScale = Normalization == PatchNormalizationKind.Ufldl ? UfldlNormalization.Scale(Parameter) : 0;
         for (int i = 0; i < rows; i++)
         {
             var p = patches.Slice(i * length, length);
@@ -89,10 +94,13 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
                     UfldlNormalization.RemoveMean(p);
                     // Sample variance as Coates et al.'s code (MATLAB var); one value has none.
                     double variance = length > 1 ? System.Numerics.Tensors.TensorPrimitives.SumOfSquares(p) / (double)(length - 1) : 0;
-                    System.Numerics.Tensors.TensorPrimitives.Multiply(p, (float)(1.0 / Math.Sqrt(variance + Parameter)), p);
+                    float scale = (float)(1.0 / Math.Sqrt(variance + Parameter));
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(p, scale, p);
+                    largestScale = Math.Max(largestScale, scale);
                     break;
                 }
             }
         }
+        return largestScale;
     }
 }

@@ -69,6 +69,9 @@ internal static class UfldlNormalization
         for (int j = 0; j < patch.Length; j++) patch[j] = (float)(patch[j] - mean);
     }
 
+    /// <summary>What <see cref="Rescale"/> multiplies a centred value by: 0.4 / pstd (0 when pstd = 0, which maps every value to 0.5).</summary>
+    public static double Scale(double pstd) => pstd == 0 ? 0 : 0.4 / pstd;
+
     /// <summary>x' = (clip(x, -pstd, pstd) + pstd) / pstd * 0.4 + 0.1 on a patch whose mean is removed; 0.5 everywhere when pstd = 0.</summary>
     public static void Rescale(Span<float> patch, double pstd)
     {

@@ -93,16 +93,18 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
             return $"the sample of {o.PatchCount} patches of column '{column.Name}'{(after.Length == 0 ? "" : $" (after {after})")}";
         }
         ArgumentException Flat(string why) => new($"The sampled patches of column '{column.Name}' are all flat (no variance), {why}; check the images.", "input");
-        double parameter;
+        double parameter, scale;   // scale: the largest factor the normalisation multiplied a centred pixel by
+        float largestPixel = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(patches));
         if (o.Normalization == PatchNormalizationKind.Ufldl)
         {
             parameter = UfldlNormalization.Normalize(patches, o.PatchCount, length);   // the pstd that Transform applies again
             if (parameter == 0) throw Flat("so UFLDL normalisation has nothing to scale");
+            scale = UfldlNormalization.Scale(parameter);
         }
         else
         {
             parameter = o.Normalization == PatchNormalizationKind.Contrast ? o.ContrastEpsilon : 0;
-            new PatchPreprocessor(o.Normalization, parameter, null).Apply(patches, o.PatchCount, length);
+            scale = new PatchPreprocessor(o.Normalization, parameter, null).Normalize(patches, o.PatchCount, length);
             // A flat patch normalises to exact zeros, any other to some value that is not: zeros everywhere trained an
             // autoencoder on nothing, without a word, where UFLDL's refused the same images.
             if (o.Normalization == PatchNormalizationKind.Contrast && patches.AsSpan().IndexOfAnyExcept(0f) < 0)
@@ -111,6 +113,16 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         ZcaWhitening? zca = null;
         if (o.ZcaEpsilon is double epsilon)
         {
+            // ZCA removes their mean: patches of one vector (images of one grey under no normalisation), or of one pattern
+            // once normalised, up to their pixels' rounding (a linear ramp's windows), whitened to 0 or to that rounding
+            // (rows within 1e-6 of 0), and the autoencoder trained on it without a word. Refused as train --whiten zca refuses them.
+            float rounding = scale == 0 ? 0 : SameRows.NormalisationRounding(largestPixel, scale, patches);
+            if (SameRows.Spread(patches, o.PatchCount, length, rounding) is float apart)
+                throw new ArgumentException(
+                    $"The sampled patches of column '{column.Name}' are all the same vector" +
+                    (o.Normalization == PatchNormalizationKind.None ? "" : $" once normalised (Normalization {o.Normalization}){SameRows.UpToRounding(apart, rounding)}") +
+                    ", so ZCA, which removes their mean, would whiten every one to 0, leaving the autoencoder nothing to learn; check the images, or set ZcaEpsilon to null (no ZCA).",
+                    "input");
             try
             {
                 // Named, a singular covariance says which one ("The covariance is singular" left the user to guess), and

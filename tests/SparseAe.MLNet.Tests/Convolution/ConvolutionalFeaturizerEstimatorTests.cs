@@ -184,4 +184,30 @@ public class ConvolutionalFeaturizerEstimatorTests
         Assert.Equal("input", e.ParamName);
         Assert.Equal($"The sampled patches of column 'Pixels' are all flat (no variance), {why}; check the images. (Parameter 'input')", e.Message);
     }
+
+    // A ramp (a pixel its column / 27) has one pattern in every window: once each patch's mean is removed and it is scaled,
+    // the patches differ only by the rounding of their pixels (up to 3.4e-7), and ZCA whitened that rounding to rows within
+    // 1.5e-6 of 0, on which Fit trained the autoencoder without a word (its features are the same for every image). Images
+    // of one grey under no normalisation gave patches that were the same vector exactly, whitened to 0 alike. The command
+    // line's train --whiten zca refuses both (TrainImageInputTests); so does the featurizer now.
+    [Theory]
+    [InlineData(SparseAe.Convolution.PatchNormalizationKind.Ufldl, "ramp", " once normalised (Normalization Ufldl), up to the rounding of their pixels (they differ by at most ")]
+    [InlineData(SparseAe.Convolution.PatchNormalizationKind.Contrast, "ramp", " once normalised (Normalization Contrast), up to the rounding of their pixels (they differ by at most ")]
+    [InlineData(SparseAe.Convolution.PatchNormalizationKind.Contrast, "column", " once normalised (Normalization Contrast), up to the rounding of their pixels (they differ by at most ")]
+    [InlineData(SparseAe.Convolution.PatchNormalizationKind.None, "grey", ", so ZCA")]
+    public void Patches_that_are_one_vector_up_to_rounding_are_refused_before_ZCA(SparseAe.Convolution.PatchNormalizationKind normalization, string image, string said)
+    {
+        var ml = new MLContext(seed: 1);
+        float Pixel(int i) => image switch { "ramp" => i % 28 / 27f, "column" => i / 28 / 27f, _ => 0.3f };
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(Pixel).ToArray() }));
+        var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, Normalization = normalization, ZcaEpsilon = 0.1,
+            Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+        }).Fit(images));
+        Assert.Equal("input", e.ParamName);
+        Assert.StartsWith("The sampled patches of column 'Pixels' are all the same vector" + said, e.Message);
+        Assert.EndsWith(", so ZCA, which removes their mean, would whiten every one to 0, leaving the autoencoder nothing to learn; " +
+            "check the images, or set ZcaEpsilon to null (no ZCA). (Parameter 'input')", e.Message);
+    }
 }
