@@ -104,11 +104,23 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         else
         {
             parameter = o.Normalization == PatchNormalizationKind.Contrast ? o.ContrastEpsilon : 0;
+            // A flat patch (one value) normalises to exact zeros: zeros everywhere trained an autoencoder on nothing, without
+            // a word, where UFLDL's refused the same images.
+            bool flat = true;
+            for (int i = 0; i < o.PatchCount && flat; i++) flat = patches.AsSpan(i * length, length) is var p && p.IndexOfAnyExcept(p[0]) < 0;
             scale = new PatchPreprocessor(o.Normalization, parameter, null).Normalize(patches, o.PatchCount, length);
-            // A flat patch normalises to exact zeros, any other to some value that is not: zeros everywhere trained an
-            // autoencoder on nothing, without a word, where UFLDL's refused the same images.
-            if (o.Normalization == PatchNormalizationKind.Contrast && patches.AsSpan().IndexOfAnyExcept(0f) < 0)
-                throw Flat("so contrast normalisation makes every one zeros");
+            if (o.Normalization == PatchNormalizationKind.Contrast)
+            {
+                if (flat) throw Flat("so contrast normalisation makes every one zeros");
+                // Others too, or subnormal values, when 1/sqrt(variance + epsilon) is below float's normal range: 1e300 was
+                // blamed on the images as flat, and 1e80 trained on values of 1e-41 without a word.
+                float largest = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(patches));
+                if (largest < FloatLimits.SmallestNormal)
+                    throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"ContrastEpsilon {o.ContrastEpsilon} is too large for the sampled patches of column '{column.Name}': contrast normalisation divides each by sqrt(its variance + ContrastEpsilon), " +
+                        $"and their largest value is then {largest:G3}, below float's smallest normal value ({FloatLimits.SmallestNormal:G3}), so every patch would be 0 or lose its precision; " +
+                        $"use a smaller ContrastEpsilon, in the pixels' units squared (0.01 suits pixels in [0, 1])."), nameof(o.ContrastEpsilon));
+            }
         }
         ZcaWhitening? zca = null;
         if (o.ZcaEpsilon is double epsilon)

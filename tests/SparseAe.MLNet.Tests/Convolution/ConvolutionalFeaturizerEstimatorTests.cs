@@ -210,4 +210,28 @@ public class ConvolutionalFeaturizerEstimatorTests
         Assert.EndsWith(", so ZCA, which removes their mean, would whiten every one to 0, leaving the autoencoder nothing to learn; " +
             "check the images, or set ZcaEpsilon to null (no ZCA). (Parameter 'input')", e.Message);
     }
+
+    // A ContrastEpsilon so large that 1/sqrt(variance + epsilon) is below float's normal range made every patch of random
+    // images zeros (1e300), and Fit blamed the images, "are all flat (no variance) ...; check the images"; at 1e80 the patches
+    // were subnormal (1e-41), and Fit trained on them without a word, every image getting the same features.
+    [Theory]
+    [InlineData(1e300, "1E+300", "0")]
+    [InlineData(1e80, "1E+80", "[0-9.]+E-4[0-9]")]
+    public void A_contrast_epsilon_that_normalises_every_patch_below_floats_range_is_refused_by_name(double epsilon, string said, string largest)
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(3);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble()).ToArray() }));
+        var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, Normalization = SparseAe.Convolution.PatchNormalizationKind.Contrast,
+            ContrastEpsilon = epsilon, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+        }).Fit(images));
+        Assert.Equal("ContrastEpsilon", e.ParamName);
+        Assert.StartsWith($"ContrastEpsilon {said} is too large for the sampled patches of column 'Pixels': contrast normalisation divides each by sqrt(its variance + ContrastEpsilon), " +
+            "and their largest value is then ", e.Message);
+        Assert.Matches($"then {largest}, below", e.Message);
+        Assert.EndsWith(", below float's smallest normal value (1.18E-38), so every patch would be 0 or lose its precision; " +
+            "use a smaller ContrastEpsilon, in the pixels' units squared (0.01 suits pixels in [0, 1]). (Parameter 'ContrastEpsilon')", e.Message);
+    }
 }
