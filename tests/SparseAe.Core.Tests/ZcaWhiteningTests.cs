@@ -67,6 +67,24 @@ public class ZcaWhiteningTests
         for (int i = 0; i < d; i++) Assert.Equal(3 + i, zca.Mean[i], 0.1);
     }
 
+    // What README says of rows that do not vary (every row the same vector): their mean is summed in float blocks, so it
+    // is a few float steps off the row, and with an Epsilon above 0 each whitened row is that rounding over sqrt(Epsilon),
+    // not 0 (2.9e-4 for 777 copies of a row holding 123.456); one row is its own mean exactly; Epsilon 0 refuses them.
+    [Fact]
+    public void Rows_that_do_not_vary_whiten_to_0_up_to_the_rounding_of_their_mean()
+    {
+        float[] row = [123.456f, 246.912f, -123.456f];
+        var copies = Enumerable.Range(0, 777).SelectMany(_ => row).ToArray();
+        var whitened = new float[copies.Length];
+        ZcaWhitening.Fit(copies, 777, 3, 0.1).ApplyBatch((float[])copies.Clone(), 777, whitened);
+        float largest = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(whitened));
+        Assert.InRange(largest, 1e-6f, 1e-3f);   // 16 float steps of 246.912 over sqrt(0.1) is 1e-3
+        var one = new float[3];
+        ZcaWhitening.Fit(row, 1, 3, 0.1).ApplyBatch((float[])row.Clone(), 1, one);
+        Assert.Equal(new float[3], one);
+        Assert.Throws<SingularCovarianceException>(() => ZcaWhitening.Fit(copies, 777, 3, 0));
+    }
+
     [Fact]
     public void Epsilon_shrinks_the_output_variance()
     {
