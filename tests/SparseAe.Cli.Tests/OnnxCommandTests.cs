@@ -104,6 +104,26 @@ public class OnnxCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "onnx.csv")));
     }
 
+    // A graph whose metadata names an output it lacks (edited, or its outputs renamed since): the refusal listed its outputs
+    // by name alone, where every other list of a graph's inputs or outputs gives each its type and shape.
+    [Fact]
+    public void A_graph_whose_metadata_names_an_output_it_lacks_lists_its_outputs_with_their_types()
+    {
+        using var temp = new TempFolder();
+        var dir = ModelCommandTests.SaveLibraryModel(temp, ml => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }));
+        var ml = new MLContext(seed: 1);
+        var model = ml.Model.Load(Path.Combine(dir, "library.zip"), out _);
+        var rows = File.ReadLines(Path.Combine(dir, "in.csv")).Select(l => new ModelCommandTests.Row { Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() });
+        var plain = new MemoryStream();
+        ml.Model.ConvertToOnnx(model, ml.Data.LoadFromEnumerable(rows.ToArray()), plain);
+        File.WriteAllBytes(Path.Combine(dir, "named.onnx"), OnnxGraphFile.WithMetadata(plain.ToArray(), OnnxGraphFile.FeaturesKey, "Gone.output"));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "named.onnx", "--csv", "in.csv", "--out", "onnx.csv");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: 'named.onnx' names Gone.output as its features (metadata sparseae.features), but it has no such output " +
+            "(its outputs are Features.output (Single [?, 16]), Code.output (Single [?, 5])), not a float (N, H) output", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "onnx.csv")));
+    }
+
     public sealed class LabelledRow
     {
         public float Label { get; set; }

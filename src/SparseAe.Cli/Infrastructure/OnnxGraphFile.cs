@@ -219,7 +219,7 @@ internal sealed class OnnxGraphFile : IDisposable
         if (!Session.ModelMetadata.CustomMetadataMap.TryGetValue(FeaturesKey, out var named)) return null;
         if (floats.Any(o => o.Key == named)) return named;
         string what = Session.OutputMetadata.TryGetValue(named, out var meta)
-            ? $"that output is {TypeAndShape(meta)}" : $"it has no such output (its outputs are {string.Join(", ", Outputs)})";
+            ? $"that output is {TypeAndShape(meta)}" : $"it has no such output (its outputs are {Listed(Session.OutputMetadata)})";
         throw new UsageException($"'{path}' names {named} as its features (metadata {FeaturesKey}), but {what}, not a float (N, H) output" + (others.Length > 0
             ? $"; its float (N, H) outputs besides its input are {string.Join(", ", others.Select(o => o.Key))}: choose one with --output-column."
             : $", and its only other float (N, H) output is its input passed through ({floats[0].Key}); featurize writes only a code of floats."));
