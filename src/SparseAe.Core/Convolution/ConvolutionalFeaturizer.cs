@@ -54,7 +54,7 @@ public sealed class ConvolutionalFeaturizer
         }
         Geometry = geometry;
         Preprocessor = preprocessor;
-        Parameters = encoder.Clone();
+        _parameters = encoder.Clone();
         Encoder = new AutoencoderEncoder(encoder);
         Pooling = pooling;
         Encoding = encoding;
@@ -85,8 +85,13 @@ public sealed class ConvolutionalFeaturizer
     /// <summary>The patch encoder (the autoencoder's first layer).</summary>
     public AutoencoderEncoder Encoder { get; }
 
-    /// <summary>A copy of the encoder's parameters (for saving).</summary>
-    public AutoencoderParameters Parameters { get; }
+    private readonly AutoencoderParameters _parameters;
+
+    /// <summary>
+    /// A copy of the encoder's parameters, new at each call (for saving, drawing, another featurizer): changing it changes
+    /// neither this featurizer nor what it saves.
+    /// </summary>
+    public AutoencoderParameters Parameters => _parameters.Clone();
 
     /// <summary>Regions x H (x 2 with the soft threshold's polarity split): the length of an image's feature vector.</summary>
     public int FeatureCount => Geometry.RegionRows * Geometry.RegionColumns * FeaturesPerRegion;

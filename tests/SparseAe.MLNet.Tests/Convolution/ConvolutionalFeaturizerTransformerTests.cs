@@ -1,3 +1,6 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SparseAe.Tests.Support;
 using Xunit;
 
 namespace SparseAe.MLNet.Tests.Convolution;
@@ -19,5 +22,26 @@ public class ConvolutionalFeaturizerTransformerTests
         Assert.True(code == 3, $"exit {code}: {text}");
         Assert.StartsWith("Featurizing one 28x28 image (729 positions of 2x2 patches, 50000 hidden units, 36450000 features) needs about 0.", text);
         Assert.EndsWith("; use a larger Stride, fewer hidden units or fewer pooling regions.", text.TrimEnd());
+    }
+
+    // Featurizer.Parameters, documented as "a copy of the encoder's parameters", was one copy, the same object at every
+    // call and the one Save writes: a user who changed it (W1[0] += 1) left Transform as it was but saved, exported and
+    // WithEncoding'd other weights, so the loaded model computed other features than the one in memory, without a word.
+    [Fact]
+    public void Changing_the_parameters_the_featurizer_hands_out_changes_neither_it_nor_what_it_saves()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(ConvolutionComponentTests.Bars(30, 2));
+        var model = ml.Transforms.ConvolutionalSparseFeatures(ConvolutionComponentTests.Options()).Fit(data);
+        float first = model.Featurizer.Parameters.W1[0];
+        var features = model.Transform(data).GetColumn<float[]>("Features").ToArray();
+
+        model.Featurizer.Parameters.W1[0] += 1;
+
+        Assert.Equal(first, model.Featurizer.Parameters.W1[0]);
+        using var temp = new TempFolder();
+        string path = Path.Combine(temp, "conv.zip");
+        ml.Model.Save(model, data.Schema, path);
+        Assert.Equal(features, new MLContext().Model.Load(path, out _).Transform(data).GetColumn<float[]>("Features").ToArray());
     }
 }
