@@ -9,9 +9,10 @@ using SparseAe.Training;
 namespace SparseAe.MLNet;
 
 /// <summary>
-/// A trained sparse autoencoder in an ML.NET pipeline: appends the code h = f(W1 x + b1) of each row's
-/// input vector as a vector column, f its activation (the sigmoid by default; ReLU, TopK or JumpReLU),
-/// and, optionally, the row's reconstruction error.
+/// A trained sparse autoencoder in an ML.NET pipeline: appends the code of each row's input vector x as a
+/// vector column, h = sigmoid(W1 x + b1) by default, or for a sparse code (ReLU, TopK, JumpReLU) h = f(W1 (x - b2) + b1),
+/// the decoder bias taken off the input first, f the activation (W1, b1, b2: <see cref="Weights"/>), and, optionally,
+/// the row's reconstruction error.
 /// A sparse code (ReLU, TopK, JumpReLU) is a sparse vector of H slots named latent_0 .. latent_{H-1} that
 /// stores only its nonzero latents, so ML.NET's trainers take it without densifying it.
 /// Save and load it with <c>MLContext.Model</c>; use it through Transform or a PredictionEngine.
