@@ -21,7 +21,7 @@ public sealed class ZcaWhitening
     private ZcaWhitening(int dimension, double epsilon, float[] mean, float[] w)
     {
         Dimension = dimension;
-        Epsilon = epsilon;
+        Epsilon = epsilon == 0 ? 0 : epsilon;   // -0.0 passes "at least 0": kept as 0, as the objective's weights, not printed "-0"
         _mean = mean;
         _w = w;
     }

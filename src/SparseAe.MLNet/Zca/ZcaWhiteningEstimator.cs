@@ -92,8 +92,8 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         }
         // The log's figures in the invariant culture, as the training log's: "epsilon 0,1" under de-DE before.
         HostAccess.Info(channel, rows == seen
-            ? string.Create(CultureInfo.InvariantCulture, $"ZCA whitening of {d}-vectors fitted on {rows} rows (epsilon {_epsilon}).")
-            : string.Create(CultureInfo.InvariantCulture, $"ZCA whitening of {d}-vectors fitted on a random sample of {rows} of {seen} rows (epsilon {_epsilon})."));
+            ? string.Create(CultureInfo.InvariantCulture, $"ZCA whitening of {d}-vectors fitted on {rows} rows (epsilon {whitening.Epsilon}).")
+            : string.Create(CultureInfo.InvariantCulture, $"ZCA whitening of {d}-vectors fitted on a random sample of {rows} of {seen} rows (epsilon {whitening.Epsilon})."));
         return new ZcaWhiteningTransformer(_output, _input, whitening, rows);
     }
 }

@@ -108,4 +108,16 @@ public class ZcaWhiteningEstimatorTests
         }
         return (Enumerable.Range(0, n).Select(i => a[i, i]).ToArray(), v);
     }
+
+    // An epsilon of -0.0 passes "at least 0" and whitens as 0, but was kept as it came: the log said "(epsilon -0)" and
+    // Whitening.Epsilon was -0, as the objective's weights were until they were stored as 0.
+    [Fact]
+    public void An_epsilon_of_minus_0_is_kept_and_logged_as_0()
+    {
+        var messages = new List<string>();
+        _ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        var model = _ml.Transforms.ZcaWhitening("White", "Features", -0.0).Fit(_ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(64, 1)));
+        Assert.False(double.IsNegative(model.Whitening.Epsilon));
+        Assert.Contains(messages, m => m.EndsWith("fitted on 64 rows (epsilon 0).", StringComparison.Ordinal));
+    }
 }
