@@ -94,6 +94,17 @@ public class ReadmeSnippetTests
         foreach (var u in usings.Where(u => u is not "using SparseAe;" and not "using SparseAe.MLNet;"))
             Assert.Contains(u, file);
     }
+
+    // README's list of the options ("Every option has an overload taking SparseAutoencoderOptions: ...") and its sections
+    // on the decoder and the sparse codes named every training option but LbfgsMemory.
+    [Fact]
+    public void README_names_every_training_option()
+    {
+        string readme = File.ReadAllText(Path.Combine(TestData.Metadata("RepositoryRoot"), "README.md"));
+        var unnamed = typeof(AutoencoderTrainingOptions).GetProperties().Select(p => p.Name)
+            .Where(name => !readme.Contains($"`{name}`", StringComparison.Ordinal) && !readme.Contains($"`{name} = ", StringComparison.Ordinal));
+        Assert.Empty(unnamed);
+    }
 }
 
 /// <summary>
