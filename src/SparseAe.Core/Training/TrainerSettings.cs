@@ -130,7 +130,7 @@ public sealed class TrainerSettings
     /// the same numbers for -s as for s, so seed -7 silently trained seed 7's model.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The seed is negative.</exception>
-    public static void CheckSeed(int seed, string paramName)
+    internal static void CheckSeed(int seed, string paramName)
     {
         if (seed < 0) throw Bad(paramName, seed, "at least 0 (System.Random draws the same numbers for -s as for s)");
     }
