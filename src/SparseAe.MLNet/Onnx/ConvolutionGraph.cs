@@ -15,7 +15,8 @@ namespace SparseAe.MLNet.Onnx;
 /// ZCA      : (p - mu) W^T
 /// sigmoid  : sigmoid(p W1^T + b1)                         (N, M, H)
 /// soft thr.: z = p D^T, [Relu(z - alpha), Relu(-z - alpha)]   (N, M, 2H); D: W1's rows at unit length
-/// pooled   = S features                                   (N, R, F); S (R, M) is 1 where position m is in region r
+/// pooled   = S features                                   (N, R, F); S (R, M) is 1 where position m is in region r,
+///                                                         one (R, M) by (M, N * F) product between Transposes
 /// mean     : pooled * (1 / count_r)                       as the featurizer does: sum, then scale
 /// output   = Reshape(pooled, (N, R * F))                  index region * F + feature, as Featurize writes it
 /// </code>
@@ -47,9 +48,14 @@ internal static class ConvolutionGraph
             features = g.Node("Concat", [positive, negative], OnnxAttribute.Int("axis", 2));
         }
         var (membership, scale) = Regions(geometry, f.Pooling);
-        int regions = geometry.RegionRows * geometry.RegionColumns;
-        string pooled = g.MatMul(g.Constant("pool_regions", membership, regions, positions), features);
+        int regions = geometry.RegionRows * geometry.RegionColumns, perPosition = f.FeatureCount / regions;
+        // One 2-D product over the batch's features laid out (M, N * F): S times the (N, M, F) features broadcasts S's
+        // batch of 1 against N, which ONNX Runtime's MatMul refuses for N = 0 ("right operand cannot broadcast on dim
+        // 0"; a Transpose of the features into MatMul is fused into the same product), and a batch of no rows failed.
+        string byPosition = g.Node("Reshape", [g.Node("Transpose", [features], OnnxAttribute.Ints("perm", 1, 0, 2)), g.Constant("by_position", [(long)positions, -1L], 2)]);
+        string pooled = g.MatMul(g.Constant("pool_regions", membership, regions, positions), byPosition);   // (R, N * F)
         if (scale is not null) pooled = g.Mul(pooled, g.Constant("pool_scale", scale, regions, 1));
+        pooled = g.Node("Transpose", [g.Node("Reshape", [pooled, g.Constant("by_region", [(long)regions, -1L, perPosition], 3)])], OnnxAttribute.Ints("perm", 1, 0, 2));   // (N, R, F)
         string flat = g.Node("Reshape", [pooled, g.Constant("shape", [-1L, f.FeatureCount], 2)]);
         g.Output(t.OutputColumnName, flat);
     }

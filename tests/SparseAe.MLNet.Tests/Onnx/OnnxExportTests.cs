@@ -211,6 +211,37 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         AssertClose(expected["Conv"], actual["Conv"], "Conv");
     }
 
+    // A batch of 0 rows, which Transform gives back as 0 rows: the featurizer's graph pooled with a product of the
+    // (regions, positions) matrix and the (N, M, F) features, whose batch of 1 ONNX Runtime's MatMul would not broadcast
+    // against N = 0 ("MatMul node. Name:'ConvolutionalFeaturizerTransformer.MatMul1' ... right operand cannot broadcast
+    // on dim 0"), while every other graph gave (0, width).
+    [Fact]
+    public void Every_graph_gives_a_batch_of_0_rows_as_0_rows_of_its_width()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(digits.Train.Take(300).Select(r => new FeaturesOnly { Features = r.Features }));
+        var model = ml.Transforms.ZcaWhitening("White", "Features", epsilon: 0.1)
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+            {
+                OutputColumnName = "Code", InputColumnName = "White", HiddenCount = 8, Activation = ActivationKind.TopK, K = 2,
+                ReconstructionErrorColumnName = "Error", Epochs = 1, Threads = 1,
+            }))
+            .Append(ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+            {
+                InputColumnName = "Features", OutputColumnName = "Conv", ImageHeight = 8, ImageWidth = 8, PatchSize = 4, Stride = 2,
+                PoolGrid = 2, PatchCount = 300, Pooling = PoolingKind.Mean, Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 6, MaxIterations = 10 },
+            })).Fit(train);
+        using var file = new TempOnnx(ml, model, train);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(file.Path);
+        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("Features", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(Array.Empty<float>(), [0, 64]))]);
+        int[] Shape(string output) => results.Single(r => r.Name == output).AsTensor<float>().Dimensions.ToArray();
+        Assert.Equal([0, 64], Shape("White.output"));
+        Assert.Equal([0, 8], Shape("Code.output"));
+        Assert.Equal([0, 1], Shape("Error.output"));
+        Assert.Equal([0, 24], Shape("Conv.output"));
+        Assert.Empty(Read(model.Transform(ml.Data.LoadFromEnumerable(Array.Empty<FeaturesOnly>())), "Conv"));
+    }
+
     public static TheoryData<PatchNormalizationKind, int, int, string> FarFromTrainingCases() => new()
     {
         { PatchNormalizationKind.Ufldl, 3, 2, "offset 1e4" },
