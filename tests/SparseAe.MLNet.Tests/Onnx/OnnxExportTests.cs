@@ -95,6 +95,24 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         Assert.Equal(0f, actual[0][3]);   // z = -20: 2.06e-9 in Transform
     }
 
+    // Exact ties (W1 = 0, so every row's pre-activations are b1): ONNX's TopK and TopKSelection both keep the lower
+    // index, at k = 1, at a tie at the K-th place, and at k = H; negative pre-activations among the K are 0 (ReLU) in both.
+    [Theory]
+    [InlineData(1, new[] { 0f, 2, 0, 0, 0, 0, 0, 0 })]
+    [InlineData(3, new[] { 0f, 2, 0, 2, 0, 2, 0, 0 })]
+    [InlineData(5, new[] { 1f, 2, 0, 2, 0, 2, 0, 2 })]
+    [InlineData(8, new[] { 1f, 2, 0, 2, 1, 2, 0, 2 })]
+    public void TopK_keeps_the_lower_index_among_exact_ties_in_ONNX_Runtime_as_in_ML_NET(int k, float[] code)
+    {
+        var ml = new MLContext(seed: 1);
+        var p = new SparseAe.Model.AutoencoderParameters(64, 8);
+        new float[] { 1, 2, -1, 2, 1, 2, -3, 2 }.CopyTo(p.B1);
+        var model = new SparseAutoencoderTransformer("Code", "Features", null, p, new SparseAe.Objective.ObjectiveSettings(Decoder: DecoderKind.Linear, Activation: ActivationKind.TopK, K: k), FormatSamples.Summary(8));
+        var (expected, actual) = Compare(ml, model, ml.Data.LoadFromEnumerable(digits.Test.Take(2)), "Code");
+        Assert.All(expected["Code"], row => Assert.Equal(code, row));
+        Assert.All(actual["Code"], row => Assert.Equal(code, row));
+    }
+
     [Fact]
     public void The_digits_pipeline_predicts_the_same_labels_in_ONNX_Runtime()
     {
