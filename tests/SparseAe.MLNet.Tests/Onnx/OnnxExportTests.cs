@@ -75,10 +75,11 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         else AssertClose(Finite(expected["Code"]), Finite(actual["Code"]), "Code");
     }
 
-    // ONNX Runtime's Sigmoid gives values near 0 and 1 in steps of 2^-25 (3e-8): 0 below z of about -17, where
-    // Transform's sigmoid is accurate relative to its value down to 4.5e-39 and never 0. docs/onnx.md says so.
+    // ONNX Runtime's Sigmoid gives values near 0 and 1 in steps of 2^-25 (3e-8) (on x64 with ONNX Runtime 1.31.1, 0 below z
+    // of about -17), where Transform's sigmoid is accurate relative to its value down to 4.5e-39 and never 0. docs/onnx.md
+    // says so. Only the bound and Transform's side are asserted: ONNX Runtime's tail is its kernels', which may differ by CPU.
     [Fact]
-    public void The_sigmoids_tails_agree_within_2e_7_but_only_ONNX_Runtime_gives_codes_of_exactly_0()
+    public void The_sigmoids_tails_agree_within_2e_7_and_Transforms_sigmoid_is_never_0()
     {
         var ml = new MLContext(seed: 1);
         float[] z = [-200, -88, -50, -20, -17.5f, -17, -15, -10, 0, 10, 15, 17, 20, 88, 200];
@@ -89,10 +90,8 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         var (expected, actual) = (mlnet["Code"], onnx["Code"]);
         for (int j = 0; j < z.Length; j++)
             Assert.True(Math.Abs(expected[0][j] - actual[0][j]) <= 2e-7, $"z = {z[j]}: ML.NET {expected[0][j]:R}, ONNX Runtime {actual[0][j]:R}");
-        Assert.Equal(4.485346e-39f, expected[0][0]);   // below -87.3 Transform's sigmoid stays at 1 / (1 + e^88.3)
+        Assert.InRange(expected[0][0], 4.48e-39f, 4.49e-39f);   // below -87.3 Transform's sigmoid stays at 1 / (1 + e^88.3)
         Assert.DoesNotContain(expected[0], v => v == 0);
-        Assert.Equal(0f, actual[0][0]);
-        Assert.Equal(0f, actual[0][3]);   // z = -20: 2.06e-9 in Transform
     }
 
     // Exact ties (W1 = 0, so every row's pre-activations are b1): ONNX's TopK and TopKSelection both keep the lower
