@@ -244,6 +244,35 @@ public class ConvolutionTests
         Assert.Equal("The nested autoencoder at offset 68 is a TopK code; the featurizer encodes patches with the sigmoid autoencoder's first layer.", e.Message);
     }
 
+    [Theory]
+    [InlineData(0, "The ZCA block length at offset 60 is ", "the ZCA block ends after ")]
+    [InlineData(1, "The autoencoder block length at offset ", "the autoencoder block ends after ")]
+    public void A_nested_block_length_with_bytes_after_the_nested_block_is_refused(int nested, string field, string rule)
+    {
+        // The layout says Z (and A) bytes hold a ZcaFormat (ModelFormat) block; the reader read the nested block from
+        // the front of those bytes and ignored any that followed its CRC-32, so padding there loaded as if absent.
+        var bytes = FormatSamples.Bytes(FormatSamples.Convolution());
+        int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        var payload = bytes.AsSpan(16, length).ToArray();
+        // Payload: 44 bytes of fields, i32 Z, Z bytes, i32 A, A bytes, the rest.
+        int at = 44;
+        if (nested == 1) at += 4 + System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(at));
+        int blockLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(at));
+        var padded = new List<byte>(bytes.AsSpan(0, 16).ToArray());
+        padded.AddRange(payload[..at]);
+        padded.AddRange(BitConverter.GetBytes(blockLength + 4));
+        padded.AddRange(payload.AsSpan(at + 4, blockLength).ToArray());
+        padded.AddRange(new byte[4]);   // the padding after the nested block's CRC-32
+        padded.AddRange(payload[(at + 4 + blockLength)..]);
+        padded.AddRange(new byte[4]);   // the outer CRC-32, written below
+        var damaged = padded.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(damaged.AsSpan(12), damaged.Length - 20);
+        damaged = AsOlderVersion(damaged, 0, ConvolutionFormat.CurrentVersion);   // fresh CRC over the edit
+        var e = Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(damaged)));
+        Assert.StartsWith(field, e.Message);
+        Assert.Contains($"is {blockLength + 4}, but {rule}{blockLength} bytes, at its CRC-32; the 4 bytes after it belong to no field.", e.Message);
+    }
+
     [Fact]
     public void A_block_whose_image_size_overflows_is_refused_when_it_is_read()
     {

@@ -117,10 +117,10 @@ public static class ConvolutionFormat
         double parameter = r.Double(NormalizationParameter);
         long patches = r.Long(TrainingPatches);
         int zcaLength = r.Int("ZCA block length", 0, r.Remaining - 4);
-        var zca = zcaLength == 0 ? null : ZcaFormat.Read(new MemoryStream(r.Bytes(zcaLength, "ZCA block"))).Whitening;
+        var zca = zcaLength == 0 ? null : ReadNested(r.Bytes(zcaLength, "ZCA block"), r.Offset - zcaLength - 4, "ZCA block", ZcaFormat.Read).Whitening;
         int aeLength = r.Int("autoencoder block length", 1, r.Remaining - 4);
         long aeOffset = r.Offset;
-        var autoencoder = ModelFormat.Read(new MemoryStream(r.Bytes(aeLength, "autoencoder block")));
+        var autoencoder = ReadNested(r.Bytes(aeLength, "autoencoder block"), aeOffset - 4, "autoencoder block", ModelFormat.Read);
         if (CodeProblem(autoencoder.Objective) is { } code)
             throw PayloadReader.Invalid("nested autoencoder", aeOffset, code);
         var names = ModelFormat.ReadNames(ref r);
@@ -149,6 +149,18 @@ public static class ConvolutionFormat
     // a sparse code there would be saved, and loaded, as what it does not compute. One rule for both sides.
     private static string? CodeProblem(Objective.ObjectiveSettings objective)
         => objective.IsSparseCode ? $"is a {objective.Activation} code; the featurizer encodes patches with the sigmoid autoencoder's first layer" : null;
+
+    // The byte length before a nested block counts that block and nothing else: bytes after its CRC-32 belong to no
+    // field of any layout (they were read past and ignored). lengthOffset is the length field's, for the message.
+    private static T ReadNested<T>(byte[] bytes, long lengthOffset, string block, Func<Stream, T> read)
+    {
+        var stream = new MemoryStream(bytes, writable: false);
+        var saved = read(stream);
+        if (stream.Position != bytes.Length)
+            throw PayloadReader.Invalid($"{block} length", lengthOffset,
+                $"is {bytes.Length}, but the {block} ends after {stream.Position} bytes, at its CRC-32; the {bytes.Length - stream.Position} bytes after it belong to no field");
+        return saved;
+    }
 
     // i32 byte length (0: none), then the block its own writer made (and checked).
     private static void WriteNested(PayloadWriter w, Action<Stream>? write)
