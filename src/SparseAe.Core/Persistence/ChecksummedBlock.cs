@@ -8,18 +8,25 @@ namespace SparseAe.Persistence;
 /// reader version, the payload length, the payload, and a CRC-32 of the payload.
 /// </summary>
 /// <remarks>
-/// Layout (little-endian; offsets in bytes from the start of the block):
+/// Layout (little-endian; offsets in bytes from the start of the block, 20 + L bytes in all):
 /// <code>
-///   0   u32  magic (identifies the kind of object, e.g. "SPAE" for an autoencoder)
-///   4   u32  format version written
-///   8   u32  minimum reader version able to read it
-///   12  i32  payload length L, 1..MaxPayloadBytes
+///   0   u32  magic (identifies the kind of object: the four ASCII bytes "SPAE" for an autoencoder)
+///   4   u32  format version written, at least 1
+///   8   u32  minimum reader version able to read it, 1..the version written
+///   12  i32  payload length L, 1..MaxPayloadBytes (2^31 - 65 = 2147483583)
 ///   16  L bytes of payload (laid out by the object's own format)
-///   16+L u32 CRC-32 (IEEE) of the payload bytes
+///   16+L u32 CRC-32 of the payload bytes alone (not the 16 header bytes): the IEEE 802.3 CRC of zlib's crc32,
+///            Python's zlib.crc32 and System.IO.Hashing.Crc32 (reflected polynomial 0xEDB88320, initial value
+///            and final XOR 0xFFFFFFFF; "123456789" gives 0xCBF43926)
 /// </code>
-/// A reader checks the magic, refuses a block whose minimum reader version is above its own,
-/// checks L against the bytes that remain before allocating, and checks the CRC before the payload
-/// is parsed, so a flipped byte anywhere in the payload is caught.
+/// A reader checks, in this order: the magic; that the minimum reader version is not above its
+/// own ("written by a newer SparseAe"); that the version is at least 1 and the minimum at most the
+/// version ("inconsistent"); L against its range and the bytes that remain, before allocating; and
+/// the CRC before the payload is parsed, so a flipped byte anywhere in the payload is caught (a
+/// damaged version field, outside the CRC, shows as a payload that does not fit that version's
+/// layout). A block of a later version than the reader's, whose minimum it meets, is read with the
+/// reader's own layout. Floats are IEEE 754 binary32 (f32) and binary64 (f64), little-endian;
+/// strings are UTF-8 without a byte order mark or terminator, after their i32 byte length.
 /// <para>
 /// The minimum reader version must be true: a reader of that version must be able to read the
 /// payload. Payload readers refuse bytes after the last field they know, so a format version that
