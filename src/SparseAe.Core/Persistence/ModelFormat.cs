@@ -11,27 +11,37 @@ namespace SparseAe.Persistence;
 /// </summary>
 /// <remarks>
 /// The block is framed by <see cref="ChecksummedBlock"/> (magic "SPAE" = 0x45415053, versions,
-/// payload length, CRC-32). The payload, all little-endian, offsets relative to its start:
+/// payload length, CRC-32). A sigmoid model is written as version 2 (minimum reader 2), a sparse code
+/// (ReLU, TopK, JumpReLU) as version 3 (minimum reader 3); the first builds wrote version 1. The
+/// payload, all little-endian, offsets relative to its start:
 /// <code>
 ///   0   i32  V >= 1              4   i32  H >= 1
 ///   8   i32  penalty (0 KL, 1 L1)
 ///   12  f64  rho in (0,1)        20  f64  beta >= 0          28  f64  lambda >= 0
 ///   36  i32  optimizer (0 L-BFGS, 1 Adam)
-///   40  i32  iterations >= 0     44  i32  epochs >= 0        48  i32  exit reason
-///   52  i64  training rows >= 0  60  f64  elapsed seconds >= 0
-///   68  4 x f64 final cost: total, reconstruction, weight decay, sparsity
-///   100 i32  C, cost-history entries, then C x (4 x f64)
+///   40  i32  iterations >= 0     44  i32  epochs >= 0
+///   48  i32  exit reason (0 iteration limit, 1 gradient tolerance, 2 function tolerance, 3 step tolerance,
+///            4 line search failed, 5 epochs completed: OptimizerExitReason)
+///   52  i64  training rows >= 0  60  f64  elapsed seconds, 0..TimeSpan.MaxValue's
+///   68  4 x f64 final cost: total, reconstruction, weight decay, sparsity, each finite
+///   100 i32  C, cost-history entries, then C x (4 x f64, in the final cost's order, each finite)
 ///       H x f64 mean activation of each hidden unit, each in [0,1] (sparse codes: at least 0)
-///       (2HV + H + V) x f32 theta = [W1 (H,V) | W2 (V,H) | b1 (H) | b2 (V)], each finite
-///       i32  K in 0..64, column names, then K x (i32 byte length in 0..4096, UTF-8 bytes)
-///       i32  decoder (0 sigmoid, 1 linear)                 format version 2 and later only
-///       i32  activation (0 sigmoid, 1 ReLU, 2 TopK, 3 JumpReLU)   format version 3 and later only (before: sigmoid)
-///       i32  K >= 1 (at most H for TopK)   f64 L1 weight >= 0   f64 L0 weight >= 0
+///       (2HV + H + V) x f32 theta = [W1 (H,V) | W2 (V,H) | b1 (H) | b2 (V)], each row-major, each finite
+///       i32  N in 0..64, column names, then N x (i32 byte length in 0..4096, UTF-8 bytes)
+///   version 1 ends here
+///       i32  decoder (0 sigmoid, 1 linear)
+///   version 2 ends here
+///       i32  activation (1 ReLU, 2 TopK, 3 JumpReLU; 0 sigmoid is read, never written: a sigmoid is version 2)
+///       i32  k >= 1 (at most H for TopK)   f64 L1 weight >= 0   f64 L0 weight >= 0
 ///       i32  AuxK: -1 (a power of two near V/2) or 0..H for TopK, -1 or more otherwise (unused)   i32  dead-latent window >= 1
-///       i32  sparse-code metrics: 0 none (sigmoid), 1 present, then
+///       i32  sparse-code metrics: 0 not recorded, 1 present, then
 ///            f64 FVU >= 0, f64 dead fraction in [0,1], H x f64 firing rate of each latent in [0,1]
-///       H x f32 log-threshold of each latent, each finite   JumpReLU only
+///       H x f32 log-threshold of each latent, ln(theta_j), each finite   JumpReLU only
+///   version 3 ends here
 /// </code>
+/// Versions 1 and 2 are sigmoid models (version 1 also with the sigmoid decoder), and a sparse code
+/// must have the linear decoder (1). A host names the columns it needs (the ML.NET entry: output,
+/// input, error column or "" for none); a featurizer's nested autoencoder holds none.
 /// Every decoded size is checked against the bytes that remain before anything is allocated, and
 /// every value against its rule; a failure is an <see cref="InvalidDataException"/> naming the field
 /// (a weight as W1[j, i], W2[i, j], b1[j], b2[i] or log-threshold[j], j a hidden unit and i an input),
