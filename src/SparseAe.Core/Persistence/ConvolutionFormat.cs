@@ -8,25 +8,34 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 
 /// <summary>
 /// The binary format of a convolutional featurizer, framed by <see cref="ChecksummedBlock"/> with
-/// magic "SCNV" (0x564E4353). The payload, little-endian, offsets relative to its start:
+/// magic "SCNV" (0x564E4353), written as version 3, minimum reader 3. The payload, little-endian,
+/// offsets relative to its start:
 /// <code>
-///   0   i32  image height, 1..65536 4   i32  image width, 1..65536
+///   0   i32  image height, 1..65536     4   i32  image width, 1..65536
 ///   8   i32  patch size P, 1..min(height, width)
 ///   12  i32  stride, 1..65536       16  i32  pool grid G, 0..65536 (0 only with a pool size, which makes G unused)
 ///   20  i32  pooling (0 sum, 1 mean)
 ///   24  i32  normalisation (0 none, 1 UFLDL, 2 contrast)         28  f64  its parameter, >= 0 and finite
 ///   36  i64  training patches >= 1
-///   44  i32  Z, the byte length of a ZCA block (0: no ZCA), then Z bytes: a ZcaFormat block
-///       i32  A, the byte length of the autoencoder block, then A bytes: a ModelFormat block of a sigmoid
-///            autoencoder (the featurizer's encoder: a sparse code, ReLU, TopK or JumpReLU, is refused)
-///       i32  K in 0..64, column names, then K x (i32 byte length in 0..4096, UTF-8 bytes)
-///       i32  pool size, 0..65536 (0: the pool grid)        format version 2 and later only
-///       i32  encoding (0 sigmoid, 1 soft threshold)        format version 3 and later only
-///       f64  soft threshold alpha, >= 0 and finite         format version 3 and later only
+///   44  i32  Z, the byte length of a ZCA block (0: no ZCA), then Z bytes: exactly one ZcaFormat block
+///            of V = P x P, with no column names
+///       i32  A >= 1, the byte length of the autoencoder block, then A bytes: exactly one ModelFormat block
+///            of a sigmoid autoencoder of V = P x P, with no column names (the featurizer's encoder: a sparse
+///            code, ReLU, TopK or JumpReLU, is refused)
+///       i32  N in 0..64, column names, then N x (i32 byte length in 0..4096, UTF-8 bytes)
+///   version 1 ends here
+///       i32  pool size, 0..65536 (0: the pool grid)
+///   version 2 ends here
+///       i32  encoding (0 sigmoid, 1 soft threshold)
+///       f64  soft threshold alpha, >= 0 and finite
+///   version 3 ends here
 /// </code>
 /// The nested blocks carry their own magic, versions and CRC-32 and are read (and written) by their
-/// own formats; the geometry is validated before anything is built from it. The writer holds every
-/// field to the reader's rule and refuses, naming it, before writing anything. A pool grid of 0 beside a
+/// own formats (the outer CRC-32 covers them again); the geometry is validated before anything is
+/// built from it (a block that breaks the featurizer's own rules is refused as inconsistent). The
+/// normalisation's parameter is UFLDL's pstd (3 standard deviations of the training patches) or the
+/// contrast epsilon (at least float's smallest normal, 2^-126), above 0 for both, unused with none. The
+/// writer holds every field to the reader's rule and refuses, naming it, before writing anything. A pool grid of 0 beside a
 /// pool size is read since the build of 2026-12-04; earlier version-3 readers refuse that block, naming
 /// the field, and read every other.
 /// </summary>

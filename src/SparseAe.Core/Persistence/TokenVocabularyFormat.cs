@@ -20,8 +20,9 @@ public sealed record SavedTokenVocabulary(string Encoding, TokenWeighting Weight
 ///       i64  document count N >= 1 (rows seen at Fit)
 ///       i32  T in 1..MaxTokens, then T x i32 token ids, each >= 0, strictly ascending
 ///       (LogTfIdf only) T x f32 idf, each finite and at least 1
-///       i32  K in 0..64, column names, then K x (i32 byte length in 0..4096, UTF-8 bytes)
+///       i32  N in 0..64, column names, then N x (i32 byte length in 0..4096, UTF-8 bytes)
 /// </code>
+/// Version 1, minimum reader 1, is the only version. The ML.NET entry names its output and input columns.
 /// Which ids the encoding knows is the tokenizer's business, checked by the component that loads the
 /// block; this format holds what needs no tokenizer. The writer holds every field to the reader's
 /// rule and refuses, naming it, before writing anything.

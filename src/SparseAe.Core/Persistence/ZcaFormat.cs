@@ -13,9 +13,12 @@ public sealed record SavedZca(ZcaWhitening Whitening, long TrainingRows, IReadOn
 ///   4   f64  epsilon >= 0, finite
 ///   12  i64  training rows >= 1
 ///   20  V x f32 mean mu, each finite
-///       V*V x f32 W (V,V) row-major, each finite
-///       i32  K in 0..64, column names, then K x (i32 byte length in 0..4096, UTF-8 bytes)
+///       V*V x f32 W (V,V) row-major, each finite: a row x is whitened as W (x - mu)
+///       i32  N in 0..64, column names, then N x (i32 byte length in 0..4096, UTF-8 bytes)
 /// </code>
+/// Version 1, minimum reader 1, is the only version. A host names the columns it needs (the ML.NET
+/// entry: output, input); a featurizer's nested ZCA holds none, and its training rows are the
+/// featurizer's training patches.
 /// The writer holds every field to the reader's rule and refuses, naming it, before writing anything.
 /// </summary>
 public static class ZcaFormat

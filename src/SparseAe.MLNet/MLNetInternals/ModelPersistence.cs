@@ -16,11 +16,16 @@ using SparseAe.Persistence;
 namespace SparseAe.MLNet.MLNetInternals;
 
 /// <summary>
-/// Saves and loads the project's transformers inside an ML.NET model zip. Each entry holds ML.NET's
-/// version header, then one i32 byte count, then a block framed by <see cref="ChecksummedBlock"/>
-/// (magic, written and minimum-readable versions, payload, CRC-32) whose payload is laid out by
-/// <see cref="ModelFormat"/> (autoencoder), <see cref="ZcaFormat"/> (ZCA), <see cref="ConvolutionFormat"/>
-/// (convolutional featurizer) or <see cref="TokenVocabularyFormat"/> (token counts). Column names travel inside the block. Save refuses what Load would
+/// Saves and loads the project's transformers inside an ML.NET model zip. Each entry (a zip's
+/// <c>Model.key</c>) holds ML.NET's header (its <c>ModelHeader</c>: "ML\0MODEL", the model section's
+/// offset as an i64 at byte 16 and its length at byte 24, the 8-character model signature at byte 64,
+/// and our versions, 0x00010001), then, at the model section's start, one i32 byte count, then a block
+/// of exactly that many bytes framed by <see cref="ChecksummedBlock"/> (magic, written and
+/// minimum-readable versions, payload, CRC-32) whose payload is laid out by <see cref="ModelFormat"/>
+/// (signature SPRSAUTO, autoencoder), <see cref="ZcaFormat"/> (ZCAWHITE, ZCA), <see cref="ConvolutionFormat"/>
+/// (CONVFEAT, convolutional featurizer) or <see cref="TokenVocabularyFormat"/> (TOKCOUNT, token counts).
+/// Column names travel inside the block: an autoencoder's are [output, input, error] (error "" for none,
+/// else not the output's name), every other's [output, input], neither of the first two empty. Save refuses what Load would
 /// refuse (the formats' field rules, the column-name layout) before writing into the entry.
 /// </summary>
 internal static class ModelPersistence
