@@ -38,7 +38,10 @@ public class AutoencoderTrainingOptions
     /// <summary>JumpReLU: weight of the L0 penalty (learned thresholds, straight-through estimator), at least 0.</summary>
     public double L0Weight { get; set; } = Defaults.L0Weight;
 
-    /// <summary>Sparse codes: a latent that fired on none of the last this many training rows is dead (reported, and fed to AuxK).</summary>
+    /// <summary>
+    /// Sparse codes: a latent that fired on none of the last this many training rows is dead (reported, and fed to AuxK),
+    /// counted in whole mini-batches: one that fires on any row of a mini-batch counts as firing on its last row.
+    /// </summary>
     public int DeadLatentWindow { get; set; } = Defaults.DeadLatentWindow;
 
     /// <summary>rho, the target mean activation of each hidden unit, in (0, 1): the KL penalty's (<see cref="SparsityPenalty.KLDivergence"/>); the L1 penalty has no target.</summary>

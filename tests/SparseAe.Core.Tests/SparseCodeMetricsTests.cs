@@ -115,4 +115,25 @@ public class SparseCodeMetricsTests
         var x = new[] { new[] { 0.0, 1e-150 }, new[] { 0.0, -1e-150 } };   // variance 2e-300
         Assert.Equal(double.MaxValue, FromSums(x, 1e10));
     }
+
+    // Dead is counted in whole mini-batches, as OpenAI's code counts it: a latent that fired on any row of a
+    // mini-batch counts as having fired at its end. docs/sparse-codes.md said "fired on none of the last
+    // DeadLatentWindow training rows": with a window of 1 row and TopK k = 3 of 10 latents, at most 3 latents fire on
+    // the last row, so that rule makes at least 7 of 10 dead, where the run (one mini-batch an epoch) counts dead only
+    // the latents that fired on none of the last mini-batch's 100 rows.
+    [Fact]
+    public void Dead_latents_are_counted_in_whole_mini_batches()
+    {
+        const int rows = 100, v = 7, h = 10;
+        var data = TestData.RandomRows(rows, v, 5);
+        var settings = new TrainerSettings
+        {
+            HiddenCount = h, Epochs = 2, BatchSize = rows, Seed = 2, Threads = 1, Optimizer = OptimizerKind.Adam,
+            Objective = new ObjectiveSettings(Activation: ActivationKind.TopK, K: 3, Decoder: DecoderKind.Linear, DeadLatentWindow: 1),
+        };
+        var metrics = AutoencoderTraining.Run(new ArrayRowSource(data, rows, v), settings).Summary.CodeMetrics!;
+        int silent = metrics.FiringRate.Count(r => r == 0);   // one mini-batch an epoch: the latents silent on all of the last one
+        Assert.True(silent < h - 3, $"precondition: {silent} latents silent on the last mini-batch");
+        Assert.Equal((double)silent / h, metrics.DeadFraction);
+    }
 }

@@ -15,7 +15,8 @@ namespace SparseAe.Objective;
 /// <param name="AuxK">TopK: dead latents that the AuxK term reconstructs the residual from, 0 (no
 /// AuxK term) to H; null, the power of two nearest V/2, at most H (<see cref="Defaults.AuxKFor"/>).</param>
 /// <param name="DeadLatentWindow">Sparse codes: a latent that fired on none of the last this many
-/// training rows is dead; at least 1.</param>
+/// training rows is dead, counted in whole mini-batches (one that fires on any row of a mini-batch counts as firing
+/// on its last); at least 1.</param>
 /// <param name="L0Weight">JumpReLU: weight of the L0 penalty, at least 0.</param>
 public sealed record ObjectiveSettings(
     double SparsityTarget = Defaults.SparsityTarget,

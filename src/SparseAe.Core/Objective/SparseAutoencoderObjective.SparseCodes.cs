@@ -14,7 +14,8 @@ public sealed partial class SparseAutoencoderObjective
 
     /// <summary>
     /// Sparse codes: latents that have fired on none of the last <see cref="ObjectiveSettings.DeadLatentWindow"/>
-    /// rows counted by <see cref="CountFiring"/> (while fewer rows have been counted, on none of them); 0 for the sigmoid.
+    /// rows counted by <see cref="CountFiring"/> (while fewer rows have been counted, on none of them), in whole
+    /// evaluations: a latent that fired on any row of one counts as firing on its last row; 0 for the sigmoid.
     /// </summary>
     public int DeadLatentCount => _codes?.DeadCount ?? 0;
 

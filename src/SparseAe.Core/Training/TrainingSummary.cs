@@ -76,7 +76,8 @@ public sealed class TrainingSummary
 /// exact reconstruction and 1 otherwise, scikit-learn's convention for R^2 = 1 - FVU (r2_score).
 /// </param>
 /// <param name="DeadFraction">Share of the latents that fired on none of the last DeadLatentWindow training rows (on none of
-/// the rows trained, when there were fewer).</param>
+/// the rows trained, when there were fewer), counted in whole mini-batches: a latent that fired on any row of a
+/// mini-batch counts as firing on its last row.</param>
 /// <param name="FiringRate">Each latent's share of the rows on which it was active (h &gt; 0).</param>
 public sealed record SparseCodeMetrics(double Fvu, double DeadFraction, IReadOnlyList<double> FiringRate)
 {
