@@ -106,7 +106,10 @@ public static class AutoencoderTraining
         {
             using var reader = RowReading.Open(rows, 0);
             bool sparse = reader.RowsAreSparse;
-            if (rows.RowCount is long known)
+            // The count is read once: a source may learn it from the pass (mlContext.Data.Cache of a view that does not say
+            // it), and a count read after the rows skipped the check below that a count unknown before them needs.
+            long? said = rows.RowCount;
+            if (said is long known)
             {
                 long used = Math.Min(known, maximumRows ?? known);
                 EnsureMemory(used, sparse ? 0 : 4 * used * v, sparse);
@@ -115,7 +118,7 @@ public static class AutoencoderTraining
             long maxRows = maximumRows ?? limit;
             // Rows whose size was unknown above (a source that does not say how many, sparse rows) are checked as they
             // arrive, the rows held so far (they were read whole first, and could run out of memory before any check).
-            Action<long>? holding = rows.RowCount is null || sparse ? kept => EnsureMemory(kept, 0, sparse, readSoFar: true) : null;
+            Action<long>? holding = said is null || sparse ? kept => EnsureMemory(kept, 0, sparse, readSoFar: true) : null;
             if (sparse)
             {
                 var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, nameof(rows), holding);
@@ -123,7 +126,7 @@ public static class AutoencoderTraining
                 return (default, batch, batch.Rows, all);
             }
             var (data, kept, total) = RowReading.ReadAll(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, holding);
-            if (rows.RowCount is null) EnsureMemory(kept, 0, sparse: false);
+            if (said is null) EnsureMemory(kept, 0, sparse: false);
             return (data, null, kept, total);
         }
 
