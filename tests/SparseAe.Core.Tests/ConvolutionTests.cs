@@ -102,6 +102,10 @@ public class ConvolutionTests
         Assert.Contains("PatchSize must lie in 1..10", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 12, 11, 1, 1).Validate()).Message);
         Assert.Contains("Stride must lie in 1..65536, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 0, 1).Validate()).Message);
         Assert.Contains("PoolGrid must lie in 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 6, 4, 3).Validate()).Message);
+        // A stride past the image leaves one position: the refusal named PoolGrid and "the 1x1 map of positions" alone,
+        // not what made the map that small.
+        Assert.StartsWith("PoolGrid must lie in 1..1 (the 1x1 map of positions that 6x6 patches at stride 40 leave on a 28x28 image), but is 3.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(28, 28, 6, 40, 3).Validate()).Message);
         Assert.Contains("PoolSize must be 0 (use PoolGrid) or lie in 1..65536, but is -1", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(10, 10, 3, 1, 1, -1).Validate()).Message);
         Assert.Contains("ImageHeight must lie in 1..65536, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionGeometry(0, 10, 3, 1, 1).Validate()).Message);
         Assert.Contains("An image of 65536x65536 = 4294967296 pixels is more than one array holds",

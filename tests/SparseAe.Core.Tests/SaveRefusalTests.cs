@@ -335,7 +335,7 @@ public class SaveRefusalTests
         Assert.Equal(saved.Featurizer.Geometry, read.Featurizer.Geometry);
         // Without a pool size the grid is the pooling, and 0 regions is inconsistent: refused, nothing built.
         var block = WithInt(FormatSamples.Bytes(Plain(new ConvolutionGeometry(8, 8, 3, 1, 1))), 16, 0);
-        Assert.Contains("The saved convolutional featurizer is inconsistent: PoolGrid must lie in 1..6 (the 6x6 map of positions), but is 0.",
+        Assert.Contains("The saved convolutional featurizer is inconsistent: PoolGrid must lie in 1..6 (the 6x6 map of positions that 3x3 patches at stride 1 leave on an 8x8 image), but is 0.",
             Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(block))).Message);
     }
 

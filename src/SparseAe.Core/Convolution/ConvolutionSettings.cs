@@ -75,7 +75,8 @@ public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int Pa
             throw new ArgumentOutOfRangeException(nameof(PoolSize), PoolSize, $"PoolSize must be 0 (use PoolGrid) or lie in 1..{MaxSide}, but is {PoolSize}.");
         if (PoolSize == 0 && (PoolGrid < 1 || PoolGrid > Math.Min(RowPositions, ColumnPositions)))
             throw new ArgumentOutOfRangeException(nameof(PoolGrid), PoolGrid,
-                $"PoolGrid must lie in 1..{Math.Min(RowPositions, ColumnPositions)} (the {RowPositions}x{ColumnPositions} map of positions), but is {PoolGrid}.");
+                $"PoolGrid must lie in 1..{Math.Min(RowPositions, ColumnPositions)} (the {RowPositions}x{ColumnPositions} map of positions that {PatchSize}x{PatchSize} patches " +
+                $"at stride {Stride} leave on {English.Article(ImageHeight)} {ImageHeight}x{ImageWidth} image), but is {PoolGrid}.");
         if (PoolSize > 0 && (PoolGrid < 0 || PoolGrid > MaxSide))
             throw new ArgumentOutOfRangeException(nameof(PoolGrid), PoolGrid, $"PoolGrid is unused with a PoolSize but must lie in 0..{MaxSide} to be saved, and is {PoolGrid}.");
         // An image, and its patches side by side, are each one float array (the sizes above are ints).
