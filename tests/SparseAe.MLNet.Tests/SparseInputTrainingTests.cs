@@ -77,6 +77,61 @@ public class SparseInputTrainingTests
         AssertSameWeights(fromSparse, fromDense, "L-BFGS");
     }
 
+    // Rows the tests above do not have: sparse rows with no nonzero (one, a whole first mini-batch of 64, every row), a
+    // column that mixes dense and sparse VBuffers (full rows from row 17 on, after 16 sparse ones that make the pass
+    // sparse; or 16 full rows first, which make it dense, then sparse ones), and explicit zeros stored as nonzeros.
+    public static IEnumerable<object[]> EdgeRows() =>
+        from activation in new[] { ActivationKind.Sigmoid, ActivationKind.ReLU, ActivationKind.TopK, ActivationKind.JumpReLU }
+        from rows in new[] { "every row empty", "first mini-batch empty", "dense rows from row 17", "16 dense rows first", "explicit zeros" }
+        select new object[] { activation, rows };
+
+    [Theory]
+    [MemberData(nameof(EdgeRows))]
+    public void Fit_and_Transform_on_sparse_edge_rows_give_what_the_same_rows_stored_dense_give(ActivationKind activation, string kind)
+    {
+        var rows = TokenRows.Random(200, 21, (r, rng) => kind switch
+        {
+            "every row empty" => 0,
+            "first mini-batch empty" => r < 64 ? 0 : rng.Next(1, 7),
+            "dense rows from row 17" => r >= 17 && r % 5 == 0 ? V : rng.Next(0, 7),
+            "16 dense rows first" => r < 16 ? V : rng.Next(0, 7),
+            _ => rng.Next(1, 7),
+        }, maxCount: 3);
+        if (kind == "explicit zeros") for (int r = 0; r < rows.Count; r += 2) rows[r].Values[0] = 0;
+        var ml = new MLContext(seed: 1);
+        var options = new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", OutputColumnName = "Code", ReconstructionErrorColumnName = "Error",
+            HiddenCount = 64, Activation = activation, K = 4, Epochs = 3, BatchSize = 64, ShufflePoolRows = 100, Threads = 1, Seed = 5,
+            MaxIterations = 5,   // L-BFGS (the sigmoid's): its line search carries the sparse product's rounding on
+        };
+        if (activation != ActivationKind.Sigmoid) options.Optimizer = OptimizerKind.Adam;
+        var sparseView = Sparse(ml, rows);
+        var denseView = Dense(ml, rows);
+        using (var pass = new DataViewRows(sparseView, sparseView.Schema["Features"], V).OpenPass(0))
+            Assert.Equal(kind != "16 dense rows first", pass.RowsAreSparse);   // decided on the first 16 rows
+        var fromSparse = ml.Transforms.SparseAutoencoder(options).Fit(sparseView);
+        var fromDense = ml.Transforms.SparseAutoencoder(options).Fit(denseView);
+        string at = $"{activation}, {kind}";
+        AssertSameWeights(fromSparse.Weights, fromDense.Weights, at);
+        // One model's codes and reconstruction errors of the rows as stored sparse and as stored dense: 1e-6 of the row's scale.
+        var sparseOut = ml.Data.CreateEnumerable<Encoded>(fromDense.Transform(sparseView), reuseRowObject: false).ToList();
+        var denseOut = ml.Data.CreateEnumerable<Encoded>(fromDense.Transform(denseView), reuseRowObject: false).ToList();
+        for (int r = 0; r < rows.Count; r++)
+        {
+            float scale = Math.Max(1, denseOut[r].Code.Max(Math.Abs));
+            for (int j = 0; j < options.HiddenCount; j++)
+                Assert.True(Math.Abs(sparseOut[r].Code[j] - denseOut[r].Code[j]) <= 1e-6 * scale, $"{at}, row {r}, code {j}: sparse {sparseOut[r].Code[j]}, dense {denseOut[r].Code[j]}");
+            Assert.True(Math.Abs(sparseOut[r].Error - denseOut[r].Error) <= 1e-6 * Math.Max(1, denseOut[r].Error), $"{at}, row {r}: error sparse {sparseOut[r].Error}, dense {denseOut[r].Error}");
+        }
+    }
+
+    private sealed class Encoded
+    {
+        [VectorType] public float[] Code { get; set; } = [];
+        public float Error { get; set; }
+    }
+
     private static void AssertSameWeights(AutoencoderWeights fromSparse, AutoencoderWeights fromDense, string what)
     {
         foreach (var (name, s, d) in new[] { ("W1", fromSparse.W1, fromDense.W1), ("W2", fromSparse.W2, fromDense.W2), ("b1", fromSparse.B1, fromDense.B1), ("b2", fromSparse.B2, fromDense.B2) })
