@@ -155,7 +155,7 @@ internal static class FeaturizeCommand
             }
             // A device or pipe has had the rows as they came (the writer's buffer goes out as it is closed): "cancelled: nothing
             // was written" followed thousands of rows on standard output.
-            catch (OperationCanceledException e) when (AtomicFile.IsDeviceOrPipe(Path.GetFullPath(outPath)))
+            catch (OperationCanceledException e) when (csv.ToDevice)
             {
                 throw new CancelledAfterOutput($"the features of the first {csv.Rows} rows were written to --out '{outPath}', a device or pipe, which takes them as they come", e);
             }
@@ -200,6 +200,9 @@ internal sealed class FeatureRows(VectorCsvWriter csv, string csvPath, string ou
     /// <summary>Rows written so far.</summary>
     public long Rows => csv.Rows;
 
+    /// <summary>Whether --out is a device or pipe, which has each row as it comes, rather than a file replaced at the end.</summary>
+    public bool ToDevice { get; } = AtomicFile.IsDeviceOrPipe(Path.GetFullPath(outPath));
+
     /// <summary>Writes <paramref name="features"/>, one row's, or refuses them naming the row and the value.</summary>
     public void WriteRow(ReadOnlySpan<float> features)
     {
@@ -207,7 +210,7 @@ internal sealed class FeatureRows(VectorCsvWriter csv, string csvPath, string ou
             throw new UsageException($"row {csv.Rows + 1} of '{csvPath}' gives the feature h{j} = {features[j].ToString(System.Globalization.CultureInfo.InvariantCulture)}, " +
                 "though its values are finite: the model's float arithmetic overflowed on them, which values far beyond the scale of its training rows do; " +
                 "give rows prepared as those were (sparseae train --save-rows writes them). " +
-                (AtomicFile.IsDeviceOrPipe(Path.GetFullPath(outPath)) ? $"The features of the rows before it went to --out '{outPath}'." : $"--out '{outPath}' is left as it was."));
+                (ToDevice ? $"The features of the rows before it went to --out '{outPath}'." : $"--out '{outPath}' is left as it was."));
         csv.WriteRow(features);
     }
 }
