@@ -152,7 +152,7 @@ public static class VectorCsv
         var text = field.Trim();
         if (text.Length == 0) return "empty";
         if (IsBeyondFloat(text))
-            return $"outside float's range (+-{float.MaxValue:R})";
+            return $"outside float's range (+-{float.MaxValue.ToString("R", CultureInfo.InvariantCulture)})";
         // A quoted number: unquoted (as a header name is), it reads, so the rule of the invariant culture is not what it broke.
         if (HeaderName(text.ToString()) is var unquoted && unquoted.Length < text.Length && TryParse(unquoted, out _))
             return "not a number (values cannot be in double quotes: remove them)";

@@ -182,6 +182,9 @@ public class VectorCsvTests
             var (data, _, _) = Read("a\n0.5\n", out _);
             Assert.Equal([0.5f], data);
             Assert.Contains("line 2 has 2 values", Fails("a\n0,5\n").Message);
+            // Nor in the messages about the file's numbers: the range of a value too large for float was said as
+            // "+-3,4028235E+38" in the sentence that asks for numbers in the invariant culture (e.g. 0.25 or 1.5E-3).
+            Assert.Contains("\"1e39\" is outside float's range (+-3.4028235E+38); every value must be a number in the invariant culture", Fails("0.5,1e39\n").Message);
         }
         finally
         {
