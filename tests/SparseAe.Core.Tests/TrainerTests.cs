@@ -167,6 +167,31 @@ public class TrainerTests
         Assert.True(s.CostHistory[^1].Total < 0.5 * s.CostHistory[0].Total, $"{s.CostHistory[0].Total} -> {s.CostHistory[^1].Total}");
     }
 
+    // What IntelliSense shows for a member of Core (its XML documentation file, built with it).
+    private static string DocSummary(string member)
+    {
+        var docs = System.Xml.Linq.XDocument.Load(Path.Combine(AppContext.BaseDirectory, "SparseAe.Core.xml"));
+        return docs.Descendants("member").Single(e => (string?)e.Attribute("name") == member).Element("summary")!.Value;
+    }
+
+    // FinalCost was documented as "J and its terms at the returned parameters" for both optimizers, but Adam's is the mean
+    // of its last epoch's mini-batch costs, each taken before its update: the cost at the parameters it returns is another.
+    [Fact]
+    public void Adams_final_cost_is_not_documented_as_the_cost_at_the_returned_parameters()
+    {
+        const int v = 16, m = 1000, h = 10;
+        var x = TestData.RandomRows(m, v, 4);
+        var a = AutoencoderTraining.Run(new ArrayRowSource(x, m, v),
+            new TrainerSettings { HiddenCount = h, Optimizer = OptimizerKind.Adam, Epochs = 2, BatchSize = 64, Threads = 1 });
+        using var objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(), 1);
+        double atReturned = objective.Evaluate(a.Parameters.Theta, x, m, new float[a.Parameters.Theta.Length]).Total;
+        Assert.True(Math.Abs(atReturned - a.Summary.FinalCost.Total) > 1e-4 * atReturned,
+            $"the case needs a run whose final cost ({a.Summary.FinalCost.Total}) is not the cost at its parameters ({atReturned})");
+        string doc = DocSummary("P:SparseAe.Training.TrainingSummary.FinalCost");
+        Assert.DoesNotMatch(@"^\s*J and its terms at the returned parameters\.", doc);
+        Assert.Contains("not the cost at the returned parameters", doc);
+    }
+
     [Fact]
     public void An_empty_source_is_refused()
     {

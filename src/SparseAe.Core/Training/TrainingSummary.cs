@@ -45,8 +45,10 @@ public sealed class TrainingSummary
     public OptimizerExitReason ExitReason { get; }
 
     /// <summary>
-    /// J and its terms at the returned parameters. L-BFGS: over the whole training set. Adam: mean over
-    /// the last epoch's mini-batches, each weighted by its rows (each evaluated just before its update).
+    /// J and its terms where the training ended. L-BFGS: at the returned parameters, over the whole training set (the last
+    /// entry of <see cref="CostHistory"/>). Adam: the mean over the last epoch's mini-batches, each weighted by its rows and
+    /// evaluated just before its update, so not the cost at the returned parameters (after the last update; the sparsity term
+    /// is each mini-batch's own).
     /// </summary>
     public CostBreakdown FinalCost { get; }
 
