@@ -192,6 +192,22 @@ public class TrainerTests
         Assert.Contains("not the cost at the returned parameters", doc);
     }
 
+    // TrainerSettings.Warning listed the sigmoid decoder's range and Adam's divergence as what it receives, but L-BFGS
+    // that could not lower the cost from its starting point warns there too (FullBatchTrainer.NoDescent).
+    [Fact]
+    public void The_warnings_documented_include_LBFGS_that_did_not_lower_the_cost()
+    {
+        const int v = 4, m = 10;
+        var x = TestData.RandomRows(m, v, 3).Select(e => e * 1e9f).ToArray();
+        var warnings = new List<string>();
+        AutoencoderTraining.Run(new ArrayRowSource(x, m, v), new TrainerSettings
+        {
+            HiddenCount = 3, Seed = 1, Threads = 1, Objective = new ObjectiveSettings { Decoder = DecoderKind.Linear, Penalty = SparsityPenalty.L1 }, Warning = warnings.Add,
+        });
+        Assert.Contains(warnings, w => w.StartsWith("L-BFGS did not lower the cost from its starting point", StringComparison.Ordinal));
+        Assert.Contains("L-BFGS run that did not lower the cost from its starting point", DocSummary("P:SparseAe.Training.TrainerSettings.Warning"));
+    }
+
     [Fact]
     public void An_empty_source_is_refused()
     {

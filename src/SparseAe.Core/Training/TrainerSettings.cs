@@ -77,8 +77,9 @@ public sealed class TrainerSettings
     public Action<string>? Info { get; init; }
 
     /// <summary>
-    /// Receives warnings: inputs outside what the sigmoid decoder reconstructs, and an Adam run whose cost over its last
-    /// epoch ended more than 100 times above its cost at the starting point (diverged; the model is still returned).
+    /// Receives warnings: inputs outside what the sigmoid decoder reconstructs, an Adam run whose cost over its last
+    /// epoch ended more than 100 times above its cost at the starting point (diverged; the model is still returned), and an
+    /// L-BFGS run that did not lower the cost from its starting point (the model is at or near its random starting weights; still returned).
     /// </summary>
     public Action<string>? Warning { get; init; }
 
