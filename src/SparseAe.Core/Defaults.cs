@@ -50,7 +50,8 @@ public static class Defaults
 
     /// <summary>
     /// Sparse codes: a latent that has not fired on any of the last this many training rows is dead
-    /// (and TopK's AuxK term gives it a gradient).
+    /// (and TopK's AuxK term gives it a gradient), counted in whole mini-batches: one that fires on any
+    /// row of a mini-batch counts as firing on its last row.
     /// </summary>
     public const int DeadLatentWindow = 10_000;
 
