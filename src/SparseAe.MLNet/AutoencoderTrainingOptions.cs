@@ -12,7 +12,7 @@ namespace SparseAe.MLNet;
 /// </summary>
 public class AutoencoderTrainingOptions
 {
-    /// <summary>H, the hidden units (the size of the code).</summary>
+    /// <summary>H, the hidden units (the size of the code), at least 1 (and few enough that a block of rows fits in one array: the refusal names the most).</summary>
     public int HiddenCount { get; set; } = Defaults.HiddenCount;
 
     /// <summary>
@@ -26,7 +26,7 @@ public class AutoencoderTrainingOptions
     /// <summary>TopK: latents kept per row, 1..H.</summary>
     public int K { get; set; } = Defaults.K;
 
-    /// <summary>ReLU: weight of the L1 penalty on the activations (times the decoder norms, kept at 1), at least 0.</summary>
+    /// <summary>ReLU: weight of the L1 penalty on the activations (times the decoder norms, kept at 1), finite and at least 0.</summary>
     public double L1Weight { get; set; } = Defaults.L1Weight;
 
     /// <summary>
@@ -35,22 +35,22 @@ public class AutoencoderTrainingOptions
     /// </summary>
     public int? AuxK { get; set; }
 
-    /// <summary>JumpReLU: weight of the L0 penalty (learned thresholds, straight-through estimator), at least 0.</summary>
+    /// <summary>JumpReLU: weight of the L0 penalty (learned thresholds, straight-through estimator), finite and at least 0.</summary>
     public double L0Weight { get; set; } = Defaults.L0Weight;
 
     /// <summary>
     /// Sparse codes: a latent that fired on none of the last this many training rows is dead (reported, and fed to AuxK),
-    /// counted in whole mini-batches: one that fires on any row of a mini-batch counts as firing on its last row.
+    /// counted in whole mini-batches: one that fires on any row of a mini-batch counts as firing on its last row. At least 1.
     /// </summary>
     public int DeadLatentWindow { get; set; } = Defaults.DeadLatentWindow;
 
     /// <summary>rho, the target mean activation of each hidden unit, in (0, 1): the KL penalty's (<see cref="SparsityPenalty.KLDivergence"/>); the L1 penalty has no target.</summary>
     public double SparsityTarget { get; set; } = Defaults.SparsityTarget;
 
-    /// <summary>beta, the weight of the sparsity penalty, at least 0.</summary>
+    /// <summary>beta, the weight of the sparsity penalty, finite and at least 0.</summary>
     public double SparsityWeight { get; set; } = Defaults.SparsityWeight;
 
-    /// <summary>lambda, the weight decay on W1 and W2 (not on biases; W1 alone for the sparse codes), at least 0.</summary>
+    /// <summary>lambda, the weight decay on W1 and W2 (not on biases; W1 alone for the sparse codes), finite and at least 0.</summary>
     public double WeightDecay { get; set; } = Defaults.WeightDecay;
 
     /// <summary>KL divergence toward rho (UFLDL) or L1 on the activations.</summary>
@@ -69,10 +69,10 @@ public class AutoencoderTrainingOptions
     /// </summary>
     public OptimizerKind? Optimizer { get; set; }
 
-    /// <summary>L-BFGS iterations at most.</summary>
+    /// <summary>L-BFGS iterations at most, at least 1.</summary>
     public int MaxIterations { get; set; } = Defaults.MaxIterations;
 
-    /// <summary>L-BFGS correction pairs kept.</summary>
+    /// <summary>L-BFGS correction pairs kept, at least 1 (each is two copies of the parameters; the memory check counts min(this, MaxIterations)).</summary>
     public int LbfgsMemory { get; set; } = Defaults.LbfgsMemory;
 
     /// <summary>
@@ -80,33 +80,33 @@ public class AutoencoderTrainingOptions
     /// drawn with the seed in one pass over the view (as ML.NET's whitening takes
     /// <c>maximumNumberOfRows</c>). Null, the default, trains on every row, and a view with more rows
     /// than L-BFGS can hold (<see cref="AutoencoderTraining.MaxLbfgsRows"/>) is refused before
-    /// any row is read. Adam streams every row and ignores this.
+    /// any row is read. Otherwise at least 1. Adam streams every row and ignores this.
     /// </summary>
     public long? MaximumRows { get; set; }
 
-    /// <summary>L-BFGS stops when the largest gradient component is at most this (exit GradientTolerance; minFunc's optTol).</summary>
+    /// <summary>L-BFGS stops when the largest gradient component is at most this (exit GradientTolerance; minFunc's optTol); finite and at least 0.</summary>
     public double GradientTolerance { get; set; } = Defaults.GradientTolerance;
 
     /// <summary>
     /// L-BFGS stops when the cost changes by less than this in one iteration (exit FunctionTolerance), or when
-    /// no parameter moved by more than this in one (exit StepTolerance): both are minFunc's progTol.
+    /// no parameter moved by more than this in one (exit StepTolerance): both are minFunc's progTol. Finite and at least 0.
     /// </summary>
     public double FunctionTolerance { get; set; } = Defaults.FunctionTolerance;
 
-    /// <summary>Adam: passes over the data.</summary>
+    /// <summary>Adam: passes over the data, at least 1.</summary>
     public int Epochs { get; set; } = Defaults.Epochs;
 
-    /// <summary>Adam: rows per mini-batch.</summary>
+    /// <summary>Adam: rows per mini-batch, at least 1.</summary>
     public int BatchSize { get; set; } = Defaults.BatchSize;
 
-    /// <summary>Adam: step size.</summary>
+    /// <summary>Adam: step size, within float's normal range (at least 1.1754943508222875E-38 and at most 3.4028235E+38: the steps are floats).</summary>
     public double LearningRate { get; set; } = Defaults.LearningRate;
 
     /// <summary>
     /// Adam: rows held by the streaming shuffle (never more than the view's row count when it knows it;
     /// dense rows are allocated as they arrive, 1,024 rows and then doubling, so a view that does not say
     /// how many rows it has costs what its rows need; kept for every epoch). A view that can shuffle itself (<c>CanShuffle</c>) is also read in its own
-    /// seeded random order, so rows stored in class order mix beyond the pool.
+    /// seeded random order, so rows stored in class order mix beyond the pool. At least 1.
     /// </summary>
     public int ShufflePoolRows { get; set; } = Defaults.ShufflePoolRows;
 
@@ -121,7 +121,7 @@ public class AutoencoderTrainingOptions
     public int? Seed { get; set; }
 
     /// <summary>
-    /// Worker threads; 0 means one per logical processor this process may use. For a seed and a thread count, training gives the same bits
+    /// Worker threads, in 0..65535; 0 means one per logical processor this process may use. For a seed and a thread count, training gives the same bits
     /// in every process on the same kind of CPU (other vector widths round differently); with 0 the count
     /// is <see cref="Environment.ProcessorCount"/>, the logical processors this process may use (hyperthreads
     /// count; a CPU affinity, a container's CPU limit or DOTNET_PROCESSOR_COUNT lowers it), so another such

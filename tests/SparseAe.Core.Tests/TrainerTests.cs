@@ -167,13 +167,6 @@ public class TrainerTests
         Assert.True(s.CostHistory[^1].Total < 0.5 * s.CostHistory[0].Total, $"{s.CostHistory[0].Total} -> {s.CostHistory[^1].Total}");
     }
 
-    // What IntelliSense shows for a member of Core (its XML documentation file, built with it).
-    private static string DocSummary(string member)
-    {
-        var docs = System.Xml.Linq.XDocument.Load(Path.Combine(AppContext.BaseDirectory, "SparseAe.Core.xml"));
-        return docs.Descendants("member").Single(e => (string?)e.Attribute("name") == member).Element("summary")!.Value;
-    }
-
     // FinalCost was documented as "J and its terms at the returned parameters" for both optimizers, but Adam's is the mean
     // of its last epoch's mini-batch costs, each taken before its update: the cost at the parameters it returns is another.
     [Fact]
@@ -187,7 +180,7 @@ public class TrainerTests
         double atReturned = objective.Evaluate(a.Parameters.Theta, x, m, new float[a.Parameters.Theta.Length]).Total;
         Assert.True(Math.Abs(atReturned - a.Summary.FinalCost.Total) > 1e-4 * atReturned,
             $"the case needs a run whose final cost ({a.Summary.FinalCost.Total}) is not the cost at its parameters ({atReturned})");
-        string doc = DocSummary("P:SparseAe.Training.TrainingSummary.FinalCost");
+        string doc = XmlDocs.Summary("SparseAe.Core", "P:SparseAe.Training.TrainingSummary.FinalCost");
         Assert.DoesNotMatch(@"^\s*J and its terms at the returned parameters\.", doc);
         Assert.Contains("not the cost at the returned parameters", doc);
     }
@@ -205,7 +198,7 @@ public class TrainerTests
             HiddenCount = 3, Seed = 1, Threads = 1, Objective = new ObjectiveSettings { Decoder = DecoderKind.Linear, Penalty = SparsityPenalty.L1 }, Warning = warnings.Add,
         });
         Assert.Contains(warnings, w => w.StartsWith("L-BFGS did not lower the cost from its starting point", StringComparison.Ordinal));
-        Assert.Contains("L-BFGS run that did not lower the cost from its starting point", DocSummary("P:SparseAe.Training.TrainerSettings.Warning"));
+        Assert.Contains("L-BFGS run that did not lower the cost from its starting point", XmlDocs.Summary("SparseAe.Core", "P:SparseAe.Training.TrainerSettings.Warning"));
     }
 
     [Fact]

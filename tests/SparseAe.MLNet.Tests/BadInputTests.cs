@@ -413,9 +413,7 @@ public sealed class BadInputTests : IDisposable
     public void The_AuxK_option_documents_the_default_the_training_uses()
     {
         Assert.Equal(2, Defaults.AuxKFor(16, 2));
-        var docs = System.Xml.Linq.XDocument.Load(Path.Combine(AppContext.BaseDirectory, "SparseAe.MLNet.xml"));
-        var summary = docs.Descendants("member").Single(m => (string?)m.Attribute("name") == "P:SparseAe.MLNet.AutoencoderTrainingOptions.AuxK").Element("summary")!.Value;
-        Assert.Contains("Null, the default, takes the power of two nearest V/2, at most H.", string.Join(" ", summary.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains("Null, the default, takes the power of two nearest V/2, at most H.", XmlDocs.Summary("SparseAe.MLNet", "P:SparseAe.MLNet.AutoencoderTrainingOptions.AuxK"));
     }
 
     [Fact]
