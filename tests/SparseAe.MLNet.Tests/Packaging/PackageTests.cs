@@ -6,7 +6,7 @@ using Xunit;
 namespace SparseAe.MLNet.Tests.Packaging;
 
 /// <summary>
-/// Packs the two NuGet packages and builds a consumer against them from a local folder source (no
+/// Packs the three NuGet packages, checks what a user sees of them, and builds a consumer against them from a local folder source (no
 /// project reference): proves that the publicized compile-time references leak nothing and that a
 /// model saved by a package consumer loads, on the lowest ML.NET, Tokenizers, Tensors and Hashing the packages allow and
 /// on the newest it allows that the feed serves (the package is built against the lowest, so this is the
@@ -26,20 +26,17 @@ public class PackageTests
         string version = $"0.1.0-test{DateTime.UtcNow:yyyyMMddHHmmss}{Environment.ProcessId}";
         try
         {
-            foreach (var project in new[] { "src/SparseAe.Core/SparseAe.Core.csproj", "src/SparseAe.MLNet/SparseAe.MLNet.csproj" })
+            foreach (var id in Packages)
             {
+                string project = $"src/{id}/{id}.csproj";
                 var (code, output) = ProcessRunner.Run("dotnet",
                     ["pack", Path.Combine(root, project), "-c", "Release", "-o", feed, $"-p:PackageVersion={version}", "-nologo"], root, Minutes5);
                 Assert.True(code == 0, $"dotnet pack {project} failed:\n{output}");
+                CheckMetadata(feed, id, version);
             }
 
             using (var package = ZipFile.OpenRead(Path.Combine(feed, $"SparseAe.MLNet.{version}.nupkg")))
             {
-                var names = package.Entries.Select(e => e.FullName).ToList();
-                Assert.Contains("README.md", names);
-                Assert.Contains("LICENSE", names);
-                Assert.Contains("lib/net10.0/SparseAe.MLNet.dll", names);
-                Assert.Contains("lib/net10.0/SparseAe.MLNet.xml", names);
                 var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
                 var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
                 Assert.Contains("Microsoft.ML", dependencies);
@@ -49,8 +46,10 @@ public class PackageTests
                 Assert.Contains("SparseAe.Core", dependencies);
                 Assert.DoesNotContain("Mono.Cecil", dependencies);
             }
-            Assert.True(File.Exists(Path.Combine(feed, $"SparseAe.MLNet.{version}.snupkg")), "symbols package missing");
-            Assert.True(File.Exists(Path.Combine(feed, $"SparseAe.Core.{version}.snupkg")), "symbols package missing");
+
+            // SparseAe.Mat: nothing but the BCL (architecture.md).
+            using (var package = ZipFile.OpenRead(Path.Combine(feed, $"SparseAe.Mat.{version}.nupkg")))
+                Assert.Empty(XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open()).Descendants().Where(e => e.Name.LocalName == "dependency"));
 
             // The lowest: what the package's dependencies resolve to. The newest: what a user who upgrades gets.
             RunConsumer(Path.Combine(work, "lowest"), feed, version, "", ("Microsoft.ML", "5.0.1"), ("Microsoft.ML.Tokenizers", "2.0.1"),
@@ -70,12 +69,35 @@ public class PackageTests
             // Keep the global package cache free of this run's one-off versions.
             string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
                 ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            foreach (var id in new[] { "sparseae.core", "sparseae.mlnet" })
+            foreach (var id in Packages.Select(p => p.ToLowerInvariant()))
             {
                 var dir = Path.Combine(cache, id, version);
                 if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    // What `dotnet pack -c Release` makes (README, "Use it").
+    private static readonly string[] Packages = ["SparseAe.Core", "SparseAe.MLNet", "SparseAe.Mat"];
+
+    // What a user sees of each package before referencing it (nuget.org, an IDE's package manager, a licence scanner):
+    // the licence as an SPDX expression, not a file a scanner cannot name; tags to be found by; the README, licence text,
+    // XML docs (IntelliSense) and symbols.
+    private static void CheckMetadata(string feed, string id, string version)
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
+        var names = package.Entries.Select(e => e.FullName).ToList();
+        foreach (var name in new[] { "README.md", "LICENSE", $"lib/net10.0/{id}.dll", $"lib/net10.0/{id}.xml" })
+            Assert.True(names.Contains(name), $"{id}'s package lacks {name}; it holds {string.Join(", ", names)}");
+        var metadata = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open()).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string? Field(string name) => (string?)metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name);
+        var license = metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "license");
+        Assert.True(license is not null && (string?)license.Attribute("type") == "expression" && license.Value == "MIT",
+            $"{id}'s licence must be the SPDX expression MIT, but is {license?.ToString() ?? "missing"}");
+        Assert.True(!string.IsNullOrWhiteSpace(Field("tags")), $"{id}'s package has no tags");
+        Assert.Equal("README.md", Field("readme"));
+        Assert.False(string.IsNullOrWhiteSpace(Field("description")), $"{id}'s package has no description");
+        Assert.True(File.Exists(Path.Combine(feed, $"{id}.{version}.snupkg")), $"{id}'s symbols package missing");
     }
 
     // Builds and runs a consumer of the packed SparseAe.MLNet (plus extraReferences) that fits token counts and a
