@@ -61,53 +61,57 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
     private protected override OutputColumns MakeColumns(DataViewSchema inputSchema, string paramName)
     {
         var codeType = new VectorDataViewType(NumberDataViewType.Single, Encoder.HiddenCount);
-        var columns = new List<ComputedColumn<InputVector>>
+        var columns = new List<ComputedColumn<RowCode>>
         {
             Encoder.Activation == ActivationKind.Sigmoid
-                ? new(OutputColumnName, codeType, input =>
-                    (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
-                    {
-                        // Encode straight into the destination's storage (reused from row to row).
-                        var editor = VBufferEditor.Create(ref dst, Encoder.HiddenCount);
-                        Encode(input, editor.Values);
-                        dst = editor.Commit();
-                    }))
-                : new(OutputColumnName, codeType, SparseCodeGetter, SparseCodeColumn.SlotNames(Encoder.HiddenCount)),
+                ? new(OutputColumnName, codeType, row => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => OutputColumns.Write(row.Code, ref dst)))
+                : new(OutputColumnName, codeType, row => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => SparseCodeColumn.Write(row.Code, ref dst)),
+                    SparseCodeColumn.SlotNames(Encoder.HiddenCount)),
         };
         if (ReconstructionErrorColumnName is string errorName)
         {
-            columns.Add(new(errorName, NumberDataViewType.Single, input =>
+            columns.Add(new(errorName, NumberDataViewType.Single, row =>
             {
-                var code = new float[Encoder.HiddenCount];
                 var scratch = new float[Encoder.VisibleCount];
                 return (ValueGetter<float>)((ref float dst) =>
                 {
-                    var x = input.Read();
-                    Encoder.Encode(x, code);
-                    dst = Encoder.ReconstructionError(x, code, scratch);
+                    var code = row.Code;
+                    dst = Encoder.ReconstructionError(row.Input.Read(), code, scratch);
                 });
             }));
         }
-        return new OutputColumns(inputSchema, paramName, InputColumnName, Encoder.VisibleCount, "the size the autoencoder was trained on", columns);
+        return OutputColumns.OverVector(inputSchema, paramName, InputColumnName, Encoder.VisibleCount, "the size the autoencoder was trained on",
+            input => new RowCode(Encoder, input), columns);
     }
 
-    // The sparse codes: the dense code into a buffer of the getter's own, then its nonzeros into dst.
-    private Delegate SparseCodeGetter(InputVector input)
+    /// <summary>
+    /// The code of the current row, computed once a row for the code and the error columns of a cursor (<see cref="OncePerRow"/>):
+    /// a sparse row through its nonzeros only (nnz x H work, not V x H).
+    /// </summary>
+    private sealed class RowCode(AutoencoderEncoder encoder, InputVector input) : OncePerRow
     {
-        var code = new float[Encoder.HiddenCount];
-        return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+        private readonly float[] _code = new float[encoder.HiddenCount];
+
+        /// <summary>The reader of the row's input, which it reads once a row too.</summary>
+        public InputVector Input => input;
+
+        public override long Position => input.Position;
+
+        public ReadOnlySpan<float> Code
         {
-            Encode(input, code);
-            SparseCodeColumn.Write(code, ref dst);
-        });
-    }
+            get
+            {
+                Update();
+                return _code;
+            }
+        }
 
-    // The code of the current row: a sparse row through its nonzeros only (nnz x H work, not V x H).
-    private void Encode(InputVector input, Span<float> code)
-    {
-        var row = input.ReadStored();
-        if (row.IsSparse) Encoder.EncodeSparse(row.Indices, row.Values, code);
-        else Encoder.Encode(row.Values, code);
+        protected override void Work()
+        {
+            var row = input.ReadStored();
+            if (row.IsSparse) encoder.EncodeSparse(row.Indices, row.Values, _code);
+            else encoder.Encode(row.Values, _code);
+        }
     }
 
     private protected override void WriteOnnx(Onnx.OnnxGraph graph) => Onnx.AutoencoderGraph.Write(graph, this);

@@ -189,10 +189,13 @@ internal sealed class CountingRow(DataViewRow inner) : DataViewRow
     }
 }
 
-/// <summary>A cursor over another cursor that counts the Dispose calls it receives.</summary>
+/// <summary>A cursor over another cursor that counts the Dispose calls it receives and the values read through its getters.</summary>
 internal sealed class CountingCursor(DataViewRowCursor inner) : DataViewRowCursor
 {
     public int Disposals { get; private set; }
+
+    /// <summary>Calls of the getters this cursor gave, of every column.</summary>
+    public int Reads { get; private set; }
 
     public override DataViewSchema Schema => inner.Schema;
     public override long Position => inner.Position;
@@ -200,7 +203,15 @@ internal sealed class CountingCursor(DataViewRowCursor inner) : DataViewRowCurso
     public override bool MoveNext() => inner.MoveNext();
     public override ValueGetter<DataViewRowId> GetIdGetter() => inner.GetIdGetter();
     public override bool IsColumnActive(DataViewSchema.Column column) => inner.IsColumnActive(column);
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => inner.GetGetter<TValue>(column);
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+    {
+        var getter = inner.GetGetter<TValue>(column);
+        return (ref TValue value) =>
+        {
+            Reads++;
+            getter(ref value);
+        };
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -208,7 +219,7 @@ internal sealed class CountingCursor(DataViewRowCursor inner) : DataViewRowCurso
     }
 }
 
-/// <summary>An IDataView whose cursors count their Dispose calls.</summary>
+/// <summary>An IDataView whose cursors count their Dispose calls and their reads.</summary>
 internal sealed class CountingDataView(IDataView inner) : IDataView
 {
     public List<CountingCursor> Cursors { get; } = [];

@@ -7,22 +7,51 @@ namespace SparseAe.MLNet.Mapping;
 
 /// <summary>A column computed from the input column: its name, type, and a factory of getters.</summary>
 /// <typeparam name="TInput">The reader of the current row's input it is given: <see cref="InputVector"/>
-/// or <see cref="InputText"/>.</typeparam>
+/// or <see cref="InputText"/>, or what a transformer makes of an InputVector to share work between its columns
+/// (<see cref="OutputColumns.OverVector"/>).</typeparam>
 /// <param name="Name">The output column's name.</param>
 /// <param name="Type">The output column's type.</param>
-/// <param name="MakeGetter">Given a reader of the current row's input, returns a
-/// ValueGetter of the column's type. Each getter owns its buffers, so getters on different
-/// cursors can run on different threads.</param>
+/// <param name="MakeGetter">Given the reader of the current row's input, returns a ValueGetter of the column's
+/// type. One reader serves every computed getter of a mapped cursor or row (one thread reads a cursor); each
+/// cursor and row has its own, and each getter owns its other buffers, so getters on different cursors can run
+/// on different threads.</param>
 /// <param name="Annotations">The column's annotations (slot names), if any.</param>
 internal sealed record ComputedColumn<TInput>(string Name, DataViewType Type, Func<TInput, Delegate> MakeGetter,
     DataViewSchema.Annotations? Annotations = null);
 
 /// <summary>
-/// Reads the input vector of the current row, checking its length: as dense floats (<see cref="Read"/>),
-/// or as it is stored (<see cref="ReadStored"/>), so that a sparse row reaches the encoder without
-/// being densified.
+/// Work on the current input row that the getters of one mapped cursor or row share (reading the row, encoding it):
+/// done once per row position, however many of them read the row and however often, by ML.NET's convention that a
+/// row keeps its values while its Position stays (ML.NET's own row mappers cache by it). A row without a position
+/// (negative) is worked on at every call. Failed work is not kept: the next call does it again.
 /// </summary>
-internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column, int size)
+internal abstract class OncePerRow
+{
+    private long _done = -1;   // the position the work was last done for
+
+    /// <summary>The position of the input row.</summary>
+    public abstract long Position { get; }
+
+    /// <summary>Does the work for the current row.</summary>
+    protected abstract void Work();
+
+    /// <summary>Does the work unless it was done for this row.</summary>
+    protected void Update()
+    {
+        long position = Position;
+        if (position >= 0 && position == _done) return;
+        _done = -1;
+        Work();
+        _done = position;
+    }
+}
+
+/// <summary>
+/// Reads the input vector of the current row, once a row (<see cref="OncePerRow"/>), checking its length: as dense
+/// floats (<see cref="Read"/>), or as it is stored (<see cref="ReadStored"/>), so that a sparse row reaches the
+/// encoder without being densified.
+/// </summary>
+internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column, int size) : OncePerRow
 {
     private readonly ValueGetter<VBuffer<float>> _getter = row.GetGetter<VBuffer<float>>(column);
     private float[]? _dense;   // made on the first sparse row that must be densified
@@ -44,15 +73,22 @@ internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column,
     /// </summary>
     public StoredRow ReadStored()
     {
+        Update();
+        return _buffer.IsDense ? new StoredRow(false, default, _buffer.GetValues()) : new StoredRow(true, _buffer.GetIndices(), _buffer.GetValues());
+    }
+
+    /// <inheritdoc />
+    public override long Position => row.Position;
+
+    protected override void Work()
+    {
         _getter(ref _buffer);
         if (_buffer.Length != size)
             throw new InvalidOperationException($"Row {row.Position} of column '{column.Name}' has {_buffer.Length} values, but the transform takes {size}.");
-        if (_buffer.IsDense) return new StoredRow(false, default, _buffer.GetValues());
         // Checked here, for every reader of the row: VBuffer.CopyTo trusts the indices (an index past V threw
         // IndexOutOfRangeException, a negative or repeated one gave wrong values without a word).
-        if (VectorKernels.FindSparseRowFault(_buffer.GetIndices(), _buffer.GetValues(), size) is { } fault)
+        if (!_buffer.IsDense && VectorKernels.FindSparseRowFault(_buffer.GetIndices(), _buffer.GetValues(), size) is { } fault)
             throw fault.ToException($"Row {row.Position} of column '{column.Name}'");
-        return new StoredRow(true, _buffer.GetIndices(), _buffer.GetValues());
     }
 }
 
@@ -85,8 +121,10 @@ internal sealed class InputText(DataViewRow row, DataViewSchema.Column column)
 internal sealed class OutputColumns
 {
     private readonly DataViewSchema.Column _input;
-    // Each computed column bound to its input reader: given the input row and column, a getter.
-    private readonly IReadOnlyList<ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>> _computed;
+    // Makes the reader of an input row's input column that the computed getters of one mapped cursor or row share.
+    private readonly Func<DataViewRow, DataViewSchema.Column, object> _reader;
+    // Each computed column, given that reader, a getter.
+    private readonly IReadOnlyList<ComputedColumn<object>> _computed;
     // Each output column's source: the index of the input column passed through, or ~k for computed column k.
     private readonly int[] _sources;
 
@@ -98,19 +136,30 @@ internal sealed class OutputColumns
     /// </summary>
     public OutputColumns(DataViewSchema inputSchema, string paramName, string inputColumnName, int inputSize, string sizeRule, IReadOnlyList<ComputedColumn<InputVector>> computed)
         : this(inputSchema, InputColumnRules.Find(inputSchema, paramName, inputColumnName, inputSize, sizeRule),
-            Bind(computed, (row, column) => new InputVector(row, column, inputSize)))
+            (row, column) => new InputVector(row, column, inputSize), Erase(computed))
     {
     }
 
+    /// <summary>
+    /// Columns computed, as in the constructor, from a known-size vector of Single, through a reader that
+    /// <paramref name="share"/> makes of the <see cref="InputVector"/>: work several columns need (the row's code, for
+    /// the code and the error columns) is then done once a row, for all the getters of a cursor (<see cref="OncePerRow"/>).
+    /// </summary>
+    public static OutputColumns OverVector<TShared>(DataViewSchema inputSchema, string paramName, string inputColumnName, int inputSize, string sizeRule,
+        Func<InputVector, TShared> share, IReadOnlyList<ComputedColumn<TShared>> computed) where TShared : class
+        => new(inputSchema, InputColumnRules.Find(inputSchema, paramName, inputColumnName, inputSize, sizeRule),
+            (row, column) => share(new InputVector(row, column, inputSize)), Erase(computed));
+
     /// <summary>Columns computed from a text column, read as <see cref="InputText"/> (a schema without it refused as <paramref name="paramName"/>).</summary>
     public static OutputColumns OverText(DataViewSchema inputSchema, string paramName, string inputColumnName, IReadOnlyList<ComputedColumn<InputText>> computed)
-        => new(inputSchema, InputColumnRules.FindText(inputSchema, paramName, inputColumnName), Bind(computed, (row, column) => new InputText(row, column)));
+        => new(inputSchema, InputColumnRules.FindText(inputSchema, paramName, inputColumnName), (row, column) => new InputText(row, column), Erase(computed));
 
-    private OutputColumns(DataViewSchema inputSchema, DataViewSchema.Column input,
-        IReadOnlyList<ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>> computed)
+    private OutputColumns(DataViewSchema inputSchema, DataViewSchema.Column input, Func<DataViewRow, DataViewSchema.Column, object> reader,
+        IReadOnlyList<ComputedColumn<object>> computed)
     {
         InputSchema = inputSchema;
         _input = input;
+        _reader = reader;
         _computed = computed;
         _sources = Order(inputSchema, computed.Select(c => c.Name).ToArray());
         var builder = new DataViewSchema.Builder();
@@ -139,10 +188,9 @@ internal sealed class OutputColumns
         return [.. sources];
     }
 
-    private static ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>[] Bind<TInput>(IReadOnlyList<ComputedColumn<TInput>> computed,
-        Func<DataViewRow, DataViewSchema.Column, TInput> reader)
-        => computed.Select(c => new ComputedColumn<(DataViewRow Row, DataViewSchema.Column Column)>(c.Name, c.Type,
-            input => c.MakeGetter(reader(input.Row, input.Column)), c.Annotations)).ToArray();
+    // The columns over readers of one type, held over readers of any (each is given the reader _reader made).
+    private static ComputedColumn<object>[] Erase<TInput>(IReadOnlyList<ComputedColumn<TInput>> computed)
+        => computed.Select(c => new ComputedColumn<object>(c.Name, c.Type, reader => c.MakeGetter((TInput)reader), c.Annotations)).ToArray();
 
     public DataViewSchema InputSchema { get; }
     public DataViewSchema OutputSchema { get; }
@@ -160,10 +208,16 @@ internal sealed class OutputColumns
         return needed.Select(i => InputSchema[i]).ToArray();
     }
 
-    public ValueGetter<T> GetGetter<T>(DataViewRow input, DataViewSchema.Column column)
+    /// <summary>
+    /// A getter of output column <paramref name="column"/> over <paramref name="input"/>. <paramref name="reader"/> is
+    /// the reader of the input column that the computed getters of one mapped cursor or row share: made here on the
+    /// first of them (the input column is active only when one is), kept by the caller, one per cursor or row.
+    /// </summary>
+    public ValueGetter<T> GetGetter<T>(DataViewRow input, DataViewSchema.Column column, ref object? reader)
     {
         if (!IsComputed(column.Index)) return input.GetGetter<T>(PassedThrough(column.Index));
-        var getter = _computed[~_sources[column.Index]].MakeGetter((input, _input));
+        reader ??= _reader(input, _input);
+        var getter = _computed[~_sources[column.Index]].MakeGetter(reader);
         return getter as ValueGetter<T>
             ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {TypeName(typeof(T))}.");
     }

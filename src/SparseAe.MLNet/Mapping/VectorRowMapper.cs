@@ -62,11 +62,13 @@ internal sealed class MappedRow(DataViewRow input, OutputColumns columns, IEnume
 
 /// <summary>
 /// What a mapped row and a mapped cursor share (they cannot share a base class: one is a DataViewRow,
-/// the other a DataViewRowCursor): which output columns are active, and their getters.
+/// the other a DataViewRowCursor): which output columns are active, and their getters, whose computed ones share
+/// one reader of the input row.
 /// </summary>
 internal sealed class MappedColumns(DataViewRow input, OutputColumns columns, IEnumerable<DataViewSchema.Column> activeColumns)
 {
     private readonly bool[] _active = ActiveFlags.From(columns.OutputSchema, activeColumns);
+    private object? _reader;   // the computed getters' shared reader of the input row (OutputColumns.GetGetter)
 
     // A column is active when it was asked for, as in ML.NET's cursors: the input column that a computed column
     // reads is active in the input, but was reported active here too when only the computed column was asked for.
@@ -77,7 +79,7 @@ internal sealed class MappedColumns(DataViewRow input, OutputColumns columns, IE
     public ValueGetter<TValue> GetGetter<TValue>(DataViewRow owner, DataViewSchema.Column column)
     {
         ActiveFlags.CheckActive(owner, column);
-        return columns.GetGetter<TValue>(input, column);
+        return columns.GetGetter<TValue>(input, column, ref _reader);
     }
 }
 
