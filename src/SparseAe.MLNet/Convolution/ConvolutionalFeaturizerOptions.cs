@@ -18,24 +18,32 @@ public sealed class ConvolutionalFeaturizerOptions
     /// <see cref="ZcaEpsilon"/> and <see cref="SoftThreshold"/>.</summary>
     public string? InputColumnName { get; set; } = "Pixels";
 
-    /// <summary>Rows of pixels in every image, 1..65,536; no default (0 is refused): it must be set.</summary>
+    /// <summary>Rows of pixels in every image, in 1..65536, and ImageHeight * ImageWidth pixels no more than one array holds
+    /// (2147483591); no default (0 is refused): it must be set.</summary>
     public int ImageHeight { get; set; }
 
-    /// <summary>Columns of pixels in every image, 1..65,536; no default (0 is refused): it must be set.</summary>
+    /// <summary>Columns of pixels in every image, in 1..65536 (with <see cref="ImageHeight"/>'s rule on the pixels); no default
+    /// (0 is refused): it must be set.</summary>
     public int ImageWidth { get; set; }
 
-    /// <summary>Patch side P; the autoencoder has P*P inputs.</summary>
+    /// <summary>Patch side P, in 1..min(ImageHeight, ImageWidth); the autoencoder has P*P inputs. At least 2 with Normalization
+    /// Ufldl or Contrast (each removes a patch's mean, and a 1x1 patch is its own), and at most 90 with a ZcaEpsilon (ZCA
+    /// whitens patches of at most 8192 values).</summary>
     public int PatchSize { get; set; } = Defaults.ConvolutionPatchSize;
 
     /// <summary>Pixels between neighbouring positions. Positions run while a whole patch fits, floor((ImageHeight - PatchSize) /
     /// Stride) + 1 down and likewise across, so the last (ImageHeight - PatchSize) mod Stride rows (and likewise columns) of
-    /// pixels are in no patch and do not affect the features.</summary>
+    /// pixels are in no patch and do not affect the features. In 1..65536, and large enough that an image's patches side
+    /// by side, positions down x positions across x PatchSize^2 values, are no more than one array holds (2147483591).</summary>
     public int Stride { get; set; } = Defaults.ConvolutionStride;
 
-    /// <summary>Pooling regions per side: 2 gives 2x2 quadrants, 3 a 3x3 grid.</summary>
+    /// <summary>Pooling regions per side: 2 gives 2x2 quadrants, 3 a 3x3 grid; in 1..min(positions down, positions across)
+    /// (see <see cref="Stride"/>: floor((ImageHeight - PatchSize) / Stride) + 1 down, likewise across), so that no region is
+    /// empty. Unused with a PoolSize but must lie in 0..65536 then (to be saved).</summary>
     public int PoolGrid { get; set; } = Defaults.ConvolutionPoolGrid;
 
-    /// <summary>Pool over square blocks of this many positions instead of the grid; null for the grid.</summary>
+    /// <summary>Pool over square blocks of this many positions instead of the grid (the last block may be smaller):
+    /// null (use PoolGrid) or lie in 1..65536. Null by default.</summary>
     public int? PoolSize { get; set; }
 
     /// <summary>Sum (Coates et al.) or mean (UFLDL's exercise) of the features over each pooling region.</summary>
@@ -46,25 +54,31 @@ public sealed class ConvolutionalFeaturizerOptions
 
     /// <summary>Contrast normalisation's epsilon (added to each patch's variance), in the pixels' units squared: the default
     /// 0.01 suits pixels in [0, 1]; for pixels in 0..255 (ExtractPixels unscaled) the same epsilon is 255^2 times larger,
-    /// about 650 (Coates et al. used 10 there).</summary>
+    /// about 650 (Coates et al. used 10 there). Finite and at least 1.1754943508222875E-38 (the smallest normal float);
+    /// one too large for the sampled patches (their values would fall below that) is refused by Fit.</summary>
     public double ContrastEpsilon { get; set; } = Defaults.ConvolutionContrastEpsilon;
 
-    /// <summary>ZCA whitening of the normalised patches with this epsilon; null for none.</summary>
+    /// <summary>ZCA whitening of the normalised patches with this epsilon; null (the default) for none. Null or finite and at
+    /// least 0, and above 0 (or null) with Normalization Contrast, whose patches sum to 0 (a singular covariance).</summary>
     public double? ZcaEpsilon { get; set; }
 
     /// <summary>How patches become features: the autoencoder's sigmoid code (H per region) or a soft
     /// threshold of the unit-length encoder filters with polarity split (2H per region).</summary>
     public FeatureEncodingKind Encoding { get; set; } = Defaults.ConvolutionEncoding;
 
-    /// <summary>The soft threshold's alpha (used with <see cref="FeatureEncodingKind.SoftThreshold"/>).</summary>
+    /// <summary>The soft threshold's alpha (used with <see cref="FeatureEncodingKind.SoftThreshold"/>), finite and at least 0.</summary>
     public double SoftThreshold { get; set; } = Defaults.ConvolutionSoftThreshold;
 
-    /// <summary>Random patches sampled from the training images to fit ZCA and the autoencoder.</summary>
+    /// <summary>Random patches sampled from the training images to fit ZCA and the autoencoder, in
+    /// 1..2147483591 / (PatchSize * PatchSize), rounded down: the patches are held in one array.</summary>
     public int PatchCount { get; set; } = Defaults.ConvolutionPatches;
 
     /// <summary>How the patch autoencoder is trained; its <see cref="AutoencoderTrainingOptions.Seed"/> also draws the patches.
     /// Its <see cref="AutoencoderTrainingOptions.Activation"/> must be the sigmoid (the featurizer's encodings are the
-    /// sigmoid code and the soft threshold of W1 x + b1); its CancellationToken stops the whole Fit, as MLContext's does.</summary>
+    /// sigmoid code and the soft threshold of W1 x + b1); its CancellationToken stops the whole Fit, as MLContext's does.
+    /// An image's codes at every position, and its pooled features, are each one array, so its HiddenCount must be at most
+    /// 2147483591 / max(positions, pooling regions x features per hidden unit), rounded down (2 features per hidden unit with
+    /// SoftThreshold, else 1; the refusal names the most).</summary>
     public AutoencoderTrainingOptions Autoencoder { get; set; } = new();
 
     /// <summary>A copy, with its own copy of <see cref="Autoencoder"/>: an estimator keeps its own.</summary>
