@@ -13,11 +13,11 @@ public static class SparseAutoencoderCatalog
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="outputColumnName">The code column to create.</param>
     /// <param name="inputColumnName">The input column; null means the same name as the output.</param>
-    /// <param name="hiddenCount">H, the hidden units.</param>
+    /// <param name="hiddenCount">H, the hidden units, at least 1 (and few enough that a block of rows fits in one array: the refusal names the most).</param>
     /// <param name="sparsityTarget">rho, the target mean activation, in (0, 1).</param>
-    /// <param name="sparsityWeight">beta, the sparsity penalty's weight.</param>
-    /// <param name="weightDecay">lambda, the weight decay.</param>
-    /// <param name="maxIterations">L-BFGS iterations.</param>
+    /// <param name="sparsityWeight">beta, the sparsity penalty's weight, finite and at least 0.</param>
+    /// <param name="weightDecay">lambda, the weight decay, finite and at least 0.</param>
+    /// <param name="maxIterations">L-BFGS iterations at most, at least 1.</param>
     /// <param name="seed">Seed of the initial weights, at least 0; null takes one from the MLContext.</param>
     public static SparseAutoencoderEstimator SparseAutoencoder(this TransformsCatalog catalog,
         string outputColumnName,
@@ -61,9 +61,11 @@ public static class SparseAutoencoderCatalog
     /// <param name="inputColumnName">The input column; null means the same name as the output.</param>
     /// <param name="epsilon">Added to each covariance eigenvalue before the inverse square root: in the
     /// squared units of the values, not relative to them (0.1, UFLDL's, suits patches scaled to [0.1, 0.9];
-    /// data of variance well below epsilon are mostly scaled by 1/sqrt(epsilon), hardly whitened).</param>
+    /// data of variance well below epsilon are mostly scaled by 1/sqrt(epsilon), hardly whitened). Finite and at least 0;
+    /// 0 refuses rows whose covariance is singular, and Fit refuses one too small for the rows.</param>
     /// <param name="maximumRows">Fit on a uniform random sample of at most this many rows (ML.NET's
-    /// <c>VectorWhiten</c> takes the first <c>maximumNumberOfRows</c> instead); null fits on every row.</param>
+    /// <c>VectorWhiten</c> takes the first <c>maximumNumberOfRows</c> instead): null (every row) or at least 1, and, as the rows
+    /// are held in one array, at most 2147483591 / V rows of V values (Fit refuses more, and a view of more rows without it).</param>
     /// <param name="seed">Seed of that sample, at least 0; null takes one from the MLContext.</param>
     /// <remarks>
     /// The vector may hold up to 8,192 values. Fit's eigendecomposition grows as V^3 and cannot be interrupted
