@@ -15,7 +15,7 @@ public static class TokenCountsCatalog
     /// <param name="outputColumnName">The token-count column to create.</param>
     /// <param name="inputColumnName">The text column; null means the same name as the output.</param>
     /// <param name="encoding">The tiktoken encoding by name (see <see cref="TokenCountsOptions.Encoding"/>).</param>
-    /// <param name="maximumTokens">The most token ids kept.</param>
+    /// <param name="maximumTokens">The most token ids kept, in 1..1048576.</param>
     /// <param name="weighting">Counts, or log(1 + count) times idf.</param>
     /// <param name="normalize">Scale each row to unit L2 length.</param>
     public static TokenCountsEstimator TokenCounts(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,

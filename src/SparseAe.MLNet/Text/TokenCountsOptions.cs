@@ -24,7 +24,7 @@ public sealed class TokenCountsOptions
 
     /// <summary>
     /// The vocabulary's size limit: Fit keeps the token ids that occur most often in the training rows (ties
-    /// broken by the lower id), 1..1,048,576. The output has this many slots, or fewer when fewer ids occur.
+    /// broken by the lower id), in 1..1048576. The output has this many slots, or fewer when fewer ids occur.
     /// </summary>
     public int MaximumTokens { get; set; } = Defaults.MaximumTokens;
 
