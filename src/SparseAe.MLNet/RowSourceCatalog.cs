@@ -13,11 +13,12 @@ public static class RowSourceCatalog
     /// so the source can be larger than memory (a patch sampler, a file reader).
     /// </summary>
     /// <param name="catalog">The data catalog.</param>
-    /// <param name="source">The rows.</param>
+    /// <param name="source">The rows: its VectorSize must be at least 1, and its RowCount must be null or at least 0.</param>
     /// <param name="columnName">The vector column's name.</param>
     /// <param name="rowCount">
     /// The number of rows if known (reported by GetRowCount), else null: the source's own <c>RowCount</c> then. ML.NET
     /// trusts it (Cache reads that many rows), so a cursor whose source has other than this many throws, naming both.
+    /// It must be null or at least 0, and, when the source says its RowCount, null or the source's rows (its RowCount).
     /// </param>
     public static IDataView LoadFromRowSource(this DataOperationsCatalog catalog, IRowSource source,
         string columnName = "Features", long? rowCount = null)
