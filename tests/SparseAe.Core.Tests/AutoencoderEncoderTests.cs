@@ -57,4 +57,37 @@ public class AutoencoderEncoderTests
             Assert.Equal(Defaults.DecoderFor(activation), encoder.Decoder);
         }
     }
+
+    // ReconstructionError's decoder runs through the encoder's row product over W2^T padded to whole vectors (it was V dot
+    // products of H values): against its naive float64 twin, (1/V) sum_i (f(sum_j W2[i, j] code_j + b2_i) - x_i)^2, at
+    // sizes that fill no whole vector (V 3, 17; H 1, 33), fill them (64, 100 as the seed experiment), and both decoders.
+    [Theory]
+    [InlineData(3, 1, DecoderKind.Sigmoid)]
+    [InlineData(17, 33, DecoderKind.Sigmoid)]
+    [InlineData(64, 100, DecoderKind.Sigmoid)]
+    [InlineData(17, 33, DecoderKind.Linear)]
+    [InlineData(64, 100, DecoderKind.Linear)]
+    [InlineData(130, 7, DecoderKind.Linear)]
+    public void The_reconstruction_error_is_its_naive_twin_s(int v, int h, DecoderKind decoder)
+    {
+        var p = ParameterInitializer.Initialize(v, h, 3);
+        var rng = new Random(7);
+        for (int i = 0; i < p.B2.Length; i++) p.B2[i] = (float)(rng.NextDouble() - 0.5);   // a bias the product must add
+        var encoder = new AutoencoderEncoder(p, decoder);
+        var x = Enumerable.Range(0, v).Select(_ => (float)rng.NextDouble()).ToArray();
+        var code = new float[h];
+        encoder.Encode(x, code);
+        double expected = 0;
+        for (int i = 0; i < v; i++)
+        {
+            double z = p.B2[i];
+            for (int j = 0; j < h; j++) z += (double)p.W2[i * h + j] * code[j];
+            double y = decoder == DecoderKind.Sigmoid ? 1 / (1 + Math.Exp(-z)) : z;
+            expected += (y - x[i]) * (y - x[i]);
+        }
+        expected /= v;
+        var scratch = new float[v];
+        float error = encoder.ReconstructionError(x, code, scratch);
+        Assert.True(Math.Abs(error - expected) <= 1e-5 * expected + 1e-7, $"error {error}, its float64 twin {expected}");
+    }
 }
