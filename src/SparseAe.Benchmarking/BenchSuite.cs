@@ -45,7 +45,7 @@ internal static class BenchSuite
             {
                 "train" => TrainingBench.Run(machine, clock),
                 "encode" => InferenceBench.Run(threads, clock),
-                "transform" => Measured(() => InferenceBench.Transform(clock)),
+                "transform" => InferenceBench.Transform(clock),
                 "onnx" => OnnxBench.Run(threads, clock),
                 "fit" => FitBench.Run(threads),
                 "growth" => TrainingBench.Growth(machine, clock),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SparseAe.MLNet;
 using SparseAe.Model;
 using SparseAe.Threading;
 
@@ -37,10 +38,21 @@ internal static class InferenceBench
         }
     }
 
-    /// <summary>Transform of 1M rows read through a cursor (<see cref="TransformWorkload"/>): rows per second and bytes allocated per row.</summary>
-    public static string Transform(BenchClock clock)
+    /// <summary>
+    /// Transform of 1M rows read through a cursor (<see cref="TransformWorkload"/>): rows per second and bytes allocated per row;
+    /// then of a model with a reconstruction-error column, each row's code and error read.
+    /// </summary>
+    public static IEnumerable<string> Transform(BenchClock clock)
     {
-        var workload = new TransformWorkload(1_000_000);
+        yield return Transform(clock, new TransformWorkload(1_000_000), "transform+cursor");
+        yield return Transform(clock, new TransformWorkload(1_000_000, new SparseAutoencoderOptions
+        {
+            OutputColumnName = "Code", InputColumnName = "Features", ReconstructionErrorColumnName = "Error", MaxIterations = 3,
+        }), "transform+cursor code+error");
+    }
+
+    private static string Transform(BenchClock clock, TransformWorkload workload, string name)
+    {
         long allocated = 0, passes = 0;
         double rate = clock.Rate(() =>
         {
@@ -48,7 +60,7 @@ internal static class InferenceBench
             passes++;
             return workload.Rows;
         });
-        return string.Format(CultureInfo.InvariantCulture, "transform+cursor rows={0} rows/s={1} allocated-bytes/row={2:F4}",
-            workload.Rows, BenchData.Rate(rate), (double)allocated / (passes * workload.Rows));
+        return string.Format(CultureInfo.InvariantCulture, "{0} rows={1} rows/s={2} allocated-bytes/row={3:F4}",
+            name, workload.Rows, BenchData.Rate(rate), (double)allocated / (passes * workload.Rows));
     }
 }

@@ -17,8 +17,8 @@ internal sealed class TransformWorkload
     private readonly IDataView _data;
 
     /// <param name="rows">Rows read by each pass.</param>
-    /// <param name="options">The model to fit (column names "Code" from "Features"); null, the default
-    /// sigmoid model with 3 L-BFGS iterations.</param>
+    /// <param name="options">The model to fit (column names "Code" from "Features", and "Error" if it has a
+    /// reconstruction-error column); null, the default sigmoid model with 3 L-BFGS iterations.</param>
     public TransformWorkload(int rows, SparseAutoencoderOptions? options = null)
     {
         Rows = rows;
@@ -40,16 +40,32 @@ internal sealed class TransformWorkload
     }
 
     /// <summary>
-    /// Transforms the rows and reads every code through one cursor; returns the bytes this thread
-    /// allocated in the Transform call and while the cursor ran (the line says transform+cursor).
+    /// Transforms the rows and reads every code (and error, if the model has that column) through one cursor; returns the bytes this thread
+    /// allocated in the Transform call and while the cursor ran (the lines say transform+cursor).
     /// </summary>
     public long ReadAll()
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         var output = _model.Transform(_data);
         var column = output.Schema["Code"];
-        using (var cursor = output.GetRowCursor([column]))
+        // A model with an error column: the code and the error of each row, as an anomaly score is read with its code.
+        if (_model.ReconstructionErrorColumnName is string errorName)
         {
+            var errorColumn = output.Schema[errorName];
+            using var cursor = output.GetRowCursor([column, errorColumn]);
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            var errorGetter = cursor.GetGetter<float>(errorColumn);
+            VBuffer<float> buffer = default;
+            float error = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref buffer);
+                errorGetter(ref error);
+            }
+        }
+        else
+        {
+            using var cursor = output.GetRowCursor([column]);
             var getter = cursor.GetGetter<VBuffer<float>>(column);
             VBuffer<float> buffer = default;
             while (cursor.MoveNext()) getter(ref buffer);
