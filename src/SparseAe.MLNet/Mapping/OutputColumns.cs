@@ -20,7 +20,7 @@ internal sealed record ComputedColumn<TInput>(string Name, DataViewType Type, Fu
     DataViewSchema.Annotations? Annotations = null);
 
 /// <summary>
-/// Work on the current input row that the getters of one mapped cursor or row share (reading the row, encoding it):
+/// Work on the current input row that the getters of one mapped cursor or row share (the autoencoder's code and error columns: the row read and encoded once):
 /// done once per row position, however many of them read the row and however often, by ML.NET's convention that a
 /// row keeps its values while its Position stays (ML.NET's own row mappers cache by it). A row without a position
 /// (negative) is worked on at every call. Failed work is not kept: the next call does it again.
@@ -47,24 +47,23 @@ internal abstract class OncePerRow
 }
 
 /// <summary>
-/// Reads the input vector of the current row, once a row (<see cref="OncePerRow"/>), checking its length: as dense
-/// floats (<see cref="Read"/>), or as it is stored (<see cref="ReadStored"/>), so that a sparse row reaches the
-/// encoder without being densified.
+/// Reads the input vector of the current row, checking its length: as dense floats (<see cref="Read"/>), or as it is
+/// stored (<see cref="ReadStored"/>), so that a sparse row reaches the encoder without being densified.
 /// </summary>
-internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column, int size) : OncePerRow
+internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column, int size)
 {
     private readonly ValueGetter<VBuffer<float>> _getter = row.GetGetter<VBuffer<float>>(column);
     private float[]? _dense;   // made on the first sparse row that must be densified
     private VBuffer<float> _buffer;
 
+    /// <summary>The input row's position, which work shared by several getters keys on (<see cref="OncePerRow"/>).</summary>
+    public long Position => row.Position;
+
     /// <summary>The row as V dense floats (a sparse row is copied out into a buffer of this reader's).</summary>
     public ReadOnlySpan<float> Read()
     {
-        var stored = ReadStored();
-        if (!stored.IsSparse) return stored.Values;   // no copy for the usual dense row
-        _dense ??= new float[size];
-        _buffer.CopyTo(_dense);
-        return _dense;
+        ReadStored();
+        return Last();
     }
 
     /// <summary>
@@ -73,22 +72,24 @@ internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column,
     /// </summary>
     public StoredRow ReadStored()
     {
-        Update();
-        return _buffer.IsDense ? new StoredRow(false, default, _buffer.GetValues()) : new StoredRow(true, _buffer.GetIndices(), _buffer.GetValues());
-    }
-
-    /// <inheritdoc />
-    public override long Position => row.Position;
-
-    protected override void Work()
-    {
         _getter(ref _buffer);
         if (_buffer.Length != size)
             throw new InvalidOperationException($"Row {row.Position} of column '{column.Name}' has {_buffer.Length} values, but the transform takes {size}.");
+        if (_buffer.IsDense) return new StoredRow(false, default, _buffer.GetValues());
         // Checked here, for every reader of the row: VBuffer.CopyTo trusts the indices (an index past V threw
         // IndexOutOfRangeException, a negative or repeated one gave wrong values without a word).
-        if (!_buffer.IsDense && VectorKernels.FindSparseRowFault(_buffer.GetIndices(), _buffer.GetValues(), size) is { } fault)
+        if (VectorKernels.FindSparseRowFault(_buffer.GetIndices(), _buffer.GetValues(), size) is { } fault)
             throw fault.ToException($"Row {row.Position} of column '{column.Name}'");
+        return new StoredRow(true, _buffer.GetIndices(), _buffer.GetValues());
+    }
+
+    /// <summary>The row the last <see cref="ReadStored"/> read, as V dense floats, without reading it again.</summary>
+    public ReadOnlySpan<float> Last()
+    {
+        if (_buffer.IsDense) return _buffer.GetValues();   // no copy for the usual dense row
+        _dense ??= new float[size];
+        _buffer.CopyTo(_dense);
+        return _dense;
     }
 }
 
