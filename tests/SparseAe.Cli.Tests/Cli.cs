@@ -68,4 +68,11 @@ internal static class Cli
     }
 
     public static string Fixture(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", "mat", name);
+
+    /// <summary>tools/SparseAe.Fuzz/findings/TARGET, beside the fuzz harness the tests run (FuzzHarnessPath: tools/SparseAe.Fuzz/bin/CONFIG/net10.0).</summary>
+    public static string FuzzFindings(string target)
+    {
+        string harness = typeof(Cli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FuzzHarnessPath").Value!;
+        return System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(harness)!, "..", "..", "..", "findings", target));
+    }
 }

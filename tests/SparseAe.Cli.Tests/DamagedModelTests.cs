@@ -81,6 +81,21 @@ public class DamagedModelTests
         Assert.Empty(Directory.GetFileSystemEntries(temp).Select(Path.GetFileName));
     }
 
+    // A zip entry whose data no longer has the CRC-32 the zip records: neither .NET nor ML.NET checks it, and ML.NET's
+    // Model.Load never returned on this model (found by fuzzing: its Schema entry damaged, BinaryLoader reading on at the
+    // end of the entry), so show, featurize and export-onnx waited forever on a damaged file.
+    [Fact]
+    public void A_zip_entry_whose_CRC_does_not_match_is_refused_naming_it_before_MLNET_reads_it()
+    {
+        using var dir = new TempFolder();
+        File.Copy(Path.Combine(Cli.FuzzFindings("mlnet-zip"), "schema-crc-hang-mlnet.zip"), Path.Combine(dir, "model.zip"));
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: Cannot load model 'model.zip': its entry 'Schema' is damaged: its data's CRC-32 is 97736989, but the zip records 8ED3ED57; " +
+            "a saved model is a whole zip: copy or save it again.", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "x.png")));
+    }
+
     [Fact]
     public void A_model_zip_cut_short_is_said_to_be_one()
     {

@@ -65,6 +65,14 @@ public class FuzzRegressionTests
     [MemberData(nameof(ZipFindings))]
     public void A_damaged_zip_fails_to_load_and_anything_our_loader_throws_is_InvalidDataException(string name)
     {
+        // A -hang- finding is one ML.NET's Model.Load never returns on: not handed to it, but shown to be refused first by
+        // the check the command line makes (a damaged entry's CRC-32).
+        if (name.Contains("-hang-"))
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(Folder("mlnet-zip"), name));
+            Assert.StartsWith("its entry ", SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip));
+            return;
+        }
         using var stream = File.OpenRead(Path.Combine(Folder("mlnet-zip"), name));
         AssertOursIsInvalidData(Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(stream, out _)));
     }

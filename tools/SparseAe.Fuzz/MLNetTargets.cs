@@ -37,7 +37,21 @@ public static class MLNetTargets
 
     private static readonly HashSet<string> OurAssemblies = ["SparseAe.Core", "SparseAe.Data", "SparseAe.MLNet"];
 
-    public static string RunZip(byte[] input) => Load(input);
+    /// <summary>
+    /// The input is a whole model zip, loaded as the command line loads one: its entries' CRC-32s checked first
+    /// (ZipEntryCheck), since ML.NET's Model.Load never returned on a damaged Schema entry (findings/mlnet-zip/README.md).
+    /// </summary>
+    public static string RunZip(byte[] input)
+    {
+        try
+        {
+            using var zip = new ZipArchive(new MemoryStream(input, writable: false), ZipArchiveMode.Read);
+            if (SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip) is { } damaged) return $"rejected by the entries' CRC-32 check: {damaged}";
+        }
+        // Not a zip .NET can read: ML.NET's Load below meets that and says so in its own words.
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException) { }
+        return Load(input);
+    }
 
     /// <summary>
     /// The input is the content of the transformer entry (ML.NET's model header, an i32 byte count, our

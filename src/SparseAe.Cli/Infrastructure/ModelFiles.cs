@@ -16,7 +16,7 @@ internal static class ModelFiles
         CliFiles.RequireInput(path, "Model file");
         // Before ML.NET opens it: Model.Load makes a folder in TEMP (ml_dotnet_...) first, and leaves it behind
         // when the file is no zip.
-        if (NotAZip(path) is { } notAZip) throw new UsageException($"Cannot load model '{path}': {notAZip}");
+        if (NotAWholeZip(path) is { } notAZip) throw new UsageException($"Cannot load model '{path}': {notAZip}");
         try
         {
             return ml.Model.Load(path, out inputSchema);
@@ -180,20 +180,32 @@ internal static class ModelFiles
     // ML.NET's words for a file that is not a zip at all ("Invalid argument", "End of Central Directory record
     // could not be found") do not say so; a zip's first bytes are "PK" (a file header, or an empty archive).
     // Nor do .NET's for a zip whose end is missing (a copy cut short): its list of entries is at the end.
-    private static string? NotAZip(string path)
+    private static string? NotAWholeZip(string path)
     {
         var head = Head(path);
         if (IsZipStart(head))
         {
+            System.IO.Compression.ZipArchive zip;
             try
             {
-                using var zip = System.IO.Compression.ZipFile.OpenRead(path);
-                return null;
+                zip = System.IO.Compression.ZipFile.OpenRead(path);
             }
             catch (InvalidDataException e)
             {
                 return $"it is a zip archive cut short or damaged, so its list of entries cannot be read (.NET: {e.Message.TrimEnd('.')}); " +
                     "a saved model is a whole zip: copy or save it again.";
+            }
+            // Every entry's CRC-32, which neither .NET nor ML.NET checks: ML.NET's Model.Load never returned on a damaged Schema entry.
+            using (zip)
+            {
+                try
+                {
+                    return SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip) is { } damaged ? $"{damaged}; a saved model is a whole zip: copy or save it again." : null;
+                }
+                catch (InvalidDataException e)
+                {
+                    return $"an entry of the zip archive cannot be decompressed (.NET: {e.Message.TrimEnd('.')}); a saved model is a whole zip: copy or save it again.";
+                }
             }
         }
         if (head.Length == 0) return "the file is empty; a saved ML.NET model is a zip archive.";

@@ -31,9 +31,7 @@ public class FuzzHarnessTests
     [InlineData("mlnet-zip")]
     public void The_ML_NET_targets_replay_every_finding_as_expected(string target)
     {
-        string harness = System.Reflection.CustomAttributeExtensions.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>(typeof(Cli).Assembly).Single(a => a.Key == "FuzzHarnessPath").Value!;
-        // tools/SparseAe.Fuzz/bin/Release/net10.0/SparseAe.Fuzz.dll -> tools/SparseAe.Fuzz/findings/TARGET
-        string findings = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(harness)!, "..", "..", "..", "findings", target));
+        string findings = Cli.FuzzFindings(target);
         int files = Directory.EnumerateFiles(findings).Count(f => Path.GetExtension(f) != ".md");
         Assert.Contains(Directory.EnumerateFiles(findings), f => f.Contains("-mlnet."));
         var (code, output, error) = Run("repro", target, findings);
