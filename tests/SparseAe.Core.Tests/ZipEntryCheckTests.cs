@@ -46,4 +46,18 @@ public class ZipEntryCheckTests
         Assert.NotNull(damaged);
         Assert.Matches(@"^its entry 'Schema' is damaged: its data's CRC-32 is [0-9A-F]{8}, but the zip records [0-9A-F]{8}$", damaged);
     }
+
+    // An entry that cannot be read at all (its local header cut short: the first entry of a 1,803-byte zip the fuzzer
+    // made, whose Schema entry after it ML.NET then hung on) is named too; it was .NET's InvalidDataException, which the
+    // fuzz target took for "not a zip" and handed the zip to ML.NET.
+    [Fact]
+    public void An_entry_that_cannot_be_read_is_named_with_NET_s_words()
+    {
+        var bytes = Zip(out _);
+        int localHeader = 0;   // the first entry's local header, "PK\x03\x04", at the start
+        Assert.Equal([0x50, 0x4b, 3, 4], bytes[localHeader..4]);
+        bytes[localHeader + 2] = 0;   // its signature broken: .NET cannot read the entry
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+        Assert.Matches(@"^its entry 'first\.txt' cannot be read \(\.NET: .+\)$", ZipEntryCheck.FirstDamaged(zip));
+    }
 }

@@ -43,13 +43,18 @@ public static class MLNetTargets
     /// </summary>
     public static string RunZip(byte[] input)
     {
+        ZipArchive zip;
         try
         {
-            using var zip = new ZipArchive(new MemoryStream(input, writable: false), ZipArchiveMode.Read);
-            if (SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip) is { } damaged) return $"rejected by the entries' CRC-32 check: {damaged}";
+            zip = new ZipArchive(new MemoryStream(input, writable: false), ZipArchiveMode.Read);
         }
         // Not a zip .NET can read: ML.NET's Load below meets that and says so in its own words.
-        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException) { }
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException)
+        {
+            return Load(input);
+        }
+        using (zip)
+            if (SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip) is { } damaged) return $"rejected by the entries' check: {damaged}";
         return Load(input);
     }
 

@@ -197,16 +197,7 @@ internal static class ModelFiles
             }
             // Every entry's CRC-32, which neither .NET nor ML.NET checks: ML.NET's Model.Load never returned on a damaged Schema entry.
             using (zip)
-            {
-                try
-                {
-                    return SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip) is { } damaged ? $"{damaged}; a saved model is a whole zip: copy or save it again." : null;
-                }
-                catch (InvalidDataException e)
-                {
-                    return $"an entry of the zip archive cannot be decompressed (.NET: {e.Message.TrimEnd('.')}); a saved model is a whole zip: copy or save it again.";
-                }
-            }
+                return SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip) is { } damaged ? $"{damaged}; a saved model is a whole zip: copy or save it again." : null;
         }
         if (head.Length == 0) return "the file is empty; a saved ML.NET model is a zip archive.";
         string onnx = IsOnnxGraph(path, head)

@@ -13,16 +13,25 @@ namespace SparseAe.Persistence;
 internal static class ZipEntryCheck
 {
     /// <summary>
-    /// Why the first damaged entry of <paramref name="zip"/> is damaged, or null when every entry's data has the CRC-32 its
-    /// headers record.
+    /// Why the first damaged entry of <paramref name="zip"/> is damaged (its data cannot be read, or has another CRC-32
+    /// than its headers record), or null when none is.
     /// </summary>
-    /// <exception cref="InvalidDataException">The archive or an entry's compressed data cannot be read (.NET's zip reader).</exception>
     public static string? FirstDamaged(ZipArchive zip)
     {
         foreach (var entry in zip.Entries)
         {
             var crc = new Crc32();
-            using (var data = entry.Open()) crc.Append(data);
+            try
+            {
+                using var data = entry.Open();
+                crc.Append(data);
+            }
+            // A local header cut short, compressed data that does not inflate: ML.NET, which reads on past such an entry,
+            // then hung on a damaged Schema entry after it (found by fuzzing).
+            catch (InvalidDataException e)
+            {
+                return $"its entry '{entry.FullName}' cannot be read (.NET: {e.Message.TrimEnd('.')})";
+            }
             uint actual = crc.GetCurrentHashAsUInt32();
             if (actual != entry.Crc32)
                 return $"its entry '{entry.FullName}' is damaged: its data's CRC-32 is {actual:X8}, but the zip records {entry.Crc32:X8}";
