@@ -5,48 +5,49 @@ namespace SparseAe.Training;
 /// <summary>Everything that decides how an autoencoder is trained. Defaults come from <see cref="Defaults"/>.</summary>
 public sealed class TrainerSettings
 {
-    /// <summary>H, the hidden units (the size of the code).</summary>
+    /// <summary>H, the hidden units (the size of the code), at least 1 (and few enough that a block of rows fits in one array: <see cref="AutoencoderTraining.Run"/>'s refusal names the most).</summary>
     public int HiddenCount { get; init; } = Defaults.HiddenCount;
 
-    /// <summary>The cost: rho, beta, lambda, the penalty and the decoder.</summary>
+    /// <summary>The cost: rho, beta, lambda, the penalty and the decoder; not null, and held to <see cref="ObjectiveSettings.Validate(int)"/> with <see cref="HiddenCount"/>.</summary>
     public ObjectiveSettings Objective { get; init; } = new();
 
-    /// <summary>L-BFGS over every row in memory, or Adam over streamed mini-batches.</summary>
+    /// <summary>L-BFGS over every row in memory, or Adam over streamed mini-batches: Lbfgs or Adam, and Adam with a sparse-code Activation (every one but Sigmoid).</summary>
     public OptimizerKind Optimizer { get; init; } = Defaults.Optimizer;
 
-    /// <summary>L-BFGS iterations at most.</summary>
+    /// <summary>L-BFGS iterations at most, at least 1.</summary>
     public int MaxIterations { get; init; } = Defaults.MaxIterations;
-    /// <summary>L-BFGS correction pairs kept.</summary>
+    /// <summary>L-BFGS correction pairs kept, at least 1 (each is two copies of the parameters).</summary>
     public int LbfgsMemory { get; init; } = Defaults.LbfgsMemory;
 
-    /// <summary>L-BFGS stops when the largest gradient component is at most this (exit GradientTolerance; minFunc's optTol).</summary>
+    /// <summary>L-BFGS stops when the largest gradient component is at most this (exit GradientTolerance; minFunc's optTol); finite and at least 0.</summary>
     public double GradientTolerance { get; init; } = Defaults.GradientTolerance;
 
     /// <summary>
     /// L-BFGS stops when the cost changes by less than this in one iteration (exit FunctionTolerance), or when
-    /// no parameter moved by more than this in one (exit StepTolerance): both are minFunc's progTol.
+    /// no parameter moved by more than this in one (exit StepTolerance): both are minFunc's progTol. Finite and at least 0.
     /// </summary>
     public double FunctionTolerance { get; init; } = Defaults.FunctionTolerance;
 
-    /// <summary>L-BFGS: train on a seeded uniform random sample of at most this many rows; null, every row.</summary>
+    /// <summary>L-BFGS: train on a seeded uniform random sample of at most this many rows; null, every row. Null (every row) or at least 1,
+    /// and at most the rows L-BFGS can hold (<see cref="AutoencoderTraining.MaxLbfgsRows"/>; Run refuses more).</summary>
     public long? MaximumRows { get; init; }
 
-    /// <summary>Adam: passes over the data.</summary>
+    /// <summary>Adam: passes over the data, at least 1.</summary>
     public int Epochs { get; init; } = Defaults.Epochs;
-    /// <summary>Adam: rows per mini-batch.</summary>
+    /// <summary>Adam: rows per mini-batch, at least 1.</summary>
     public int BatchSize { get; init; } = Defaults.BatchSize;
 
-    /// <summary>Adam: step size.</summary>
+    /// <summary>Adam: step size, within float's normal range (at least 1.1754943508222875E-38 and at most 3.4028235E+38: the steps are floats).</summary>
     public double LearningRate { get; init; } = Defaults.LearningRate;
 
-    /// <summary>Adam: rows held by the streaming shuffle (never more than the source's row count when it knows it).</summary>
+    /// <summary>Adam: rows held by the streaming shuffle (never more than the source's row count when it knows it), at least 1.</summary>
     public int ShufflePoolRows { get; init; } = Defaults.ShufflePoolRows;
 
     /// <summary>Seed of the initial weights, Adam's shuffle and the MaximumRows sample; at least 0 (System.Random takes -s as s).</summary>
     public int Seed { get; init; } = Defaults.Seed;
 
     /// <summary>
-    /// Worker threads; 0 = one per logical processor this process may use (Environment.ProcessorCount). Results are deterministic for a given seed and thread count.
+    /// Worker threads, in 0..65535; 0 = one per logical processor this process may use (Environment.ProcessorCount). Results are deterministic for a given seed and thread count.
     /// Threads beyond both the cores and the batch's shares of 32 rows are not started (they would change no bit).
     /// </summary>
     public int Threads { get; init; } = Defaults.Threads;
