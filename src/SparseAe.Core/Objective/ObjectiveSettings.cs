@@ -2,22 +2,22 @@ namespace SparseAe.Objective;
 
 /// <summary>The hyper-parameters of the sparse autoencoder's cost.</summary>
 /// <param name="SparsityTarget">rho: the target mean activation of each hidden unit, in (0, 1).</param>
-/// <param name="SparsityWeight">beta: weight of the sparsity penalty, at least 0.</param>
-/// <param name="WeightDecay">lambda: weight decay on W1 and W2 (on W1 alone for the sparse codes, whose decoder columns have norm 1), at least 0.</param>
+/// <param name="SparsityWeight">beta: weight of the sparsity penalty, finite and at least 0.</param>
+/// <param name="WeightDecay">lambda: weight decay on W1 and W2 (on W1 alone for the sparse codes, whose decoder columns have norm 1), finite and at least 0.</param>
 /// <param name="Penalty">KL divergence toward rho (UFLDL) or L1 on the activations.</param>
 /// <param name="Decoder">Sigmoid output (UFLDL's sparse autoencoder; inputs in [0, 1]) or linear
 /// output (UFLDL's "linear decoder", for inputs of any range such as ZCA-whitened patches). The sparse
 /// codes (every activation but the sigmoid) need the linear decoder.</param>
 /// <param name="Activation">The hidden units' activation: UFLDL's sigmoid (rho, beta and the penalty
 /// apply to it alone), ReLU (L1 weight), TopK (K, AuxK, the dead-latent window) or JumpReLU (L0 weight).</param>
-/// <param name="K">TopK: latents kept per row, 1..H.</param>
-/// <param name="L1Weight">ReLU: weight of the L1 penalty on the activations, at least 0.</param>
-/// <param name="AuxK">TopK: dead latents that the AuxK term reconstructs the residual from, 0 (no
-/// AuxK term) to H; null, the power of two nearest V/2, at most H (<see cref="Defaults.AuxKFor"/>).</param>
+/// <param name="K">TopK: latents kept per row, in 1..H.</param>
+/// <param name="L1Weight">ReLU: weight of the L1 penalty on the activations, finite and at least 0.</param>
+/// <param name="AuxK">TopK: dead latents that the AuxK term reconstructs the residual from, in 0..H (0: no
+/// AuxK term); null, the power of two nearest V/2, at most H (<see cref="Defaults.AuxKFor"/>).</param>
 /// <param name="DeadLatentWindow">Sparse codes: a latent that fired on none of the last this many
 /// training rows is dead, counted in whole mini-batches (one that fires on any row of a mini-batch counts as firing
 /// on its last); at least 1.</param>
-/// <param name="L0Weight">JumpReLU: weight of the L0 penalty, at least 0.</param>
+/// <param name="L0Weight">JumpReLU: weight of the L0 penalty, finite and at least 0.</param>
 public sealed record ObjectiveSettings(
     double SparsityTarget = Defaults.SparsityTarget,
     double SparsityWeight = Defaults.SparsityWeight,
@@ -33,13 +33,13 @@ public sealed record ObjectiveSettings(
 {
     // The weights are at least 0, and -0.0 passes that rule: kept, it made its cost term -0, which the Trace log
     // and the curve printed as "-0". So -0.0 is stored as 0, at construction and in a `with`.
-    /// <summary>beta: weight of the sparsity penalty, at least 0.</summary>
+    /// <summary>beta: weight of the sparsity penalty, finite and at least 0.</summary>
     public double SparsityWeight { get; init => field = PlusZero(value); } = PlusZero(SparsityWeight);
-    /// <summary>lambda: weight decay on W1 and W2 (on W1 alone for the sparse codes), at least 0.</summary>
+    /// <summary>lambda: weight decay on W1 and W2 (on W1 alone for the sparse codes), finite and at least 0.</summary>
     public double WeightDecay { get; init => field = PlusZero(value); } = PlusZero(WeightDecay);
-    /// <summary>ReLU: weight of the L1 penalty on the activations, at least 0.</summary>
+    /// <summary>ReLU: weight of the L1 penalty on the activations, finite and at least 0.</summary>
     public double L1Weight { get; init => field = PlusZero(value); } = PlusZero(L1Weight);
-    /// <summary>JumpReLU: weight of the L0 penalty, at least 0.</summary>
+    /// <summary>JumpReLU: weight of the L0 penalty, finite and at least 0.</summary>
     public double L0Weight { get; init => field = PlusZero(value); } = PlusZero(L0Weight);
 
     private static double PlusZero(double value) => value == 0 ? 0 : value;   // true for -0.0 too
