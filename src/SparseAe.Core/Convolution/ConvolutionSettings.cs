@@ -32,6 +32,15 @@ public enum PatchNormalizationKind
 /// blocks of that many positions (position r falls in region r / PoolSize; the last block may be smaller).
 /// With a PoolSize the PoolGrid is unused, and may be 0.
 /// </summary>
+/// <param name="ImageHeight">H, rows of pixels in every image, in 1..65536, and ImageHeight * ImageWidth pixels no more than one
+/// array holds (2147483591).</param>
+/// <param name="ImageWidth">W, columns of pixels in every image, in 1..65536 (with ImageHeight's rule on the pixels).</param>
+/// <param name="PatchSize">P, the patch side, in 1..min(ImageHeight, ImageWidth).</param>
+/// <param name="Stride">Pixels between neighbouring positions, in 1..65536, and large enough that an image's patches side by side,
+/// positions down x positions across x PatchSize^2 values, are no more than one array holds (2147483591).</param>
+/// <param name="PoolGrid">G, pooling regions per side, in 1..min(positions down, positions across) (floor((ImageHeight - PatchSize) /
+/// Stride) + 1 down, likewise across), so that no region is empty; unused with a PoolSize, but it must lie in 0..65536 then (to be saved).</param>
+/// <param name="PoolSize">Positions per side of a square pooling block: 0 (use PoolGrid) or lie in 1..65536.</param>
 public sealed record ConvolutionGeometry(int ImageHeight, int ImageWidth, int PatchSize, int Stride, int PoolGrid, int PoolSize = 0)
 {
     /// <summary>The largest image side, stride, pool grid and pool size: what a saved featurizer holds
