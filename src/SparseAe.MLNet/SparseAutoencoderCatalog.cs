@@ -62,7 +62,7 @@ public static class SparseAutoencoderCatalog
     /// <param name="epsilon">Added to each covariance eigenvalue before the inverse square root: in the
     /// squared units of the values, not relative to them (0.1, UFLDL's, suits patches scaled to [0.1, 0.9];
     /// data of variance well below epsilon are mostly scaled by 1/sqrt(epsilon), hardly whitened). Finite and at least 0;
-    /// 0 refuses rows whose covariance is singular, and Fit refuses one too small for the rows.</param>
+    /// 0 refuses rows whose covariance is singular, and Fit refuses one too small or too large for the rows.</param>
     /// <param name="maximumRows">Fit on a uniform random sample of at most this many rows (ML.NET's
     /// <c>VectorWhiten</c> takes the first <c>maximumNumberOfRows</c> instead): null (every row) or at least 1, and, as the rows
     /// are held in one array, at most 2147483591 / V rows of V values (Fit refuses more, and a view of more rows without it).</param>

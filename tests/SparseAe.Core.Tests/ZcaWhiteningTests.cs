@@ -291,3 +291,60 @@ public class ZcaWhiteningTests
         Assert.Equal("scratch", Assert.Throws<ArgumentException>(() => pre.Apply(shared.AsSpan(0, 8), 2, 4, shared.AsSpan(4, 8))).ParamName);
     }
 }
+
+/// <summary>
+/// What ZcaWhitening.Fit's &lt;param&gt; docs (IntelliSense) say each parameter may be, against what Fit refuses: both public
+/// overloads documented no parameter ("Estimates mu and W from rows of X"), so rows 0, a vector size of 0 or 8193, a
+/// negative or infinite epsilon, too few values or a NaN were met only as refusals.
+/// </summary>
+public class ZcaWhiteningFitDocsTests
+{
+    // Each rule: the parameter, the rule its <param> states, the rule in its refusal, and the case just outside
+    // it and the one at its edge (accepted; empty for none), each "rows,dimension,epsilon,values,bad" (bad: a NaN at that index, or -1).
+    public static TheoryData<string, string, string, string, string> Rules() => new()
+    {
+        { "rows", "at least 1", "needs at least 1 row", "0,3,0.1,12,-1", "1,3,0.1,3,-1" },
+        { "dimension", "at least 1 and at most", "must be at least 1", "4,0,0.1,12,-1", "4,1,0.1,12,-1" },
+        // Its edge is not fitted: the eigendecomposition of an 8192x8192 covariance takes about half an hour.
+        { "dimension", "at most <MaxDimension> (8192)", "at most 8192 features are supported", "1,8193,0.1,8193,-1", "" },
+        { "epsilon", "finite and at least 0", "must be finite and at least 0", "4,3,-1e-300,12,-1", "4,3,0.1,12,-1" },
+        { "epsilon", "finite and at least 0", "must be finite and at least 0", "4,3,Infinity,12,-1", "4,3,1e10,12,-1" },
+        // The random rows' eigenvalues are below 0.1: at 1e300 W's entries are 0 in float.
+        { "epsilon", "too small or too large for the rows", "is too large for these rows", "4,3,1e300,12,-1", "4,3,1e10,12,-1" },
+        { "x", "at least rows * V values", "must hold rows*V = 12 values, but holds 11", "4,3,0.1,11,-1", "4,3,0.1,12,-1" },
+        { "x", "every one finite", "every value must be finite", "4,3,0.1,12,7", "4,3,0.1,13,12" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void Each_parameter_documents_the_rule_Fit_enforces(string parameter, string documented, string refused, string outside, string edge)
+    {
+        var overloads = System.Xml.Linq.XDocument.Load(Path.Combine(AppContext.BaseDirectory, "SparseAe.Core.xml")).Descendants("member")
+            .Where(m => ((string?)m.Attribute("name"))?.StartsWith("M:SparseAe.Whitening.ZcaWhitening.Fit(", StringComparison.Ordinal) == true
+                && !((string)m.Attribute("name")!).Contains("System.String", StringComparison.Ordinal)).ToList();   // the internal one names its rows
+        Assert.Equal(2, overloads.Count);
+        foreach (var overload in overloads)
+        {
+            var doc = overload.Elements("param").SingleOrDefault(p => (string?)p.Attribute("name") == parameter);
+            Assert.NotNull(doc);
+            // A <see cref> reads as its target's short name here.
+            string text = string.Join(" ", string.Concat(doc.Nodes().Select(n => n is System.Xml.Linq.XElement e ? "<" + ((string?)e.Attribute("cref"))?.Split('.')[^1] + ">" : n.ToString()))
+                .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains(documented, text, StringComparison.Ordinal);
+        }
+        var refusal = Assert.ThrowsAny<ArgumentException>(() => Fit(outside));
+        Assert.Equal(parameter, refusal.ParamName);
+        Assert.Contains(refused, refusal.Message, StringComparison.Ordinal);
+        if (edge.Length > 0) Fit(edge);
+    }
+
+    private static ZcaWhitening Fit(string setting)
+    {
+        var p = setting.Split(',');
+        int rows = int.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), dimension = int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture);
+        var x = SparseAe.Tests.Support.TestData.RandomRows(1, int.Parse(p[3], System.Globalization.CultureInfo.InvariantCulture), 5);
+        int bad = int.Parse(p[4], System.Globalization.CultureInfo.InvariantCulture);
+        if (bad >= 0) x[bad] = float.NaN;
+        return ZcaWhitening.Fit(x, rows, dimension, double.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

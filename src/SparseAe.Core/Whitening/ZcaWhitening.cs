@@ -48,6 +48,13 @@ public sealed class ZcaWhitening
     public ReadOnlySpan<float> Matrix => _w;
 
     /// <summary>Estimates mu and W from rows of X, (rows, V) row-major.</summary>
+    /// <param name="x">The rows, (rows, V) row-major: at least rows * V values (more are ignored), every one finite, and rows whose
+    /// covariance overflows or underflows float are refused.</param>
+    /// <param name="rows">The rows to fit on, at least 1.</param>
+    /// <param name="dimension">V, the length of each row, at least 1 and at most <see cref="MaxDimension"/> (8192).</param>
+    /// <param name="epsilon">Added to each covariance eigenvalue, finite and at least 0; 0 refuses rows whose covariance is
+    /// singular, and one too small or too large for the rows is refused (the whitening matrix would hold an infinity, or its
+    /// largest entry would be below float's smallest normal value).</param>
     public static ZcaWhitening Fit(ReadOnlySpan<float> x, int rows, int dimension, double epsilon) => Fit(x, rows, dimension, epsilon, null);
 
     /// <summary>
@@ -56,6 +63,14 @@ public sealed class ZcaWhitening
     /// eigendecomposition (which cannot be stopped inside), and stops the fit by throwing
     /// (OperationCanceledException: ML.NET's CheckAlive, a token's ThrowIfCancellationRequested).
     /// </summary>
+    /// <param name="x">The rows, (rows, V) row-major: at least rows * V values (more are ignored), every one finite, and rows whose
+    /// covariance overflows or underflows float are refused.</param>
+    /// <param name="rows">The rows to fit on, at least 1.</param>
+    /// <param name="dimension">V, the length of each row, at least 1 and at most <see cref="MaxDimension"/> (8192).</param>
+    /// <param name="epsilon">Added to each covariance eigenvalue, finite and at least 0; 0 refuses rows whose covariance is
+    /// singular, and one too small or too large for the rows is refused (the whitening matrix would hold an infinity, or its
+    /// largest entry would be below float's smallest normal value).</param>
+    /// <param name="checkCancellation">Throws to stop the fit; null for none.</param>
     public static ZcaWhitening Fit(ReadOnlySpan<float> x, int rows, int dimension, double epsilon, Action? checkCancellation)
         => Fit(x, rows, dimension, epsilon, checkCancellation, null, nameof(Epsilon));
 
