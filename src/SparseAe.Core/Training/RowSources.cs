@@ -111,6 +111,9 @@ public sealed class ArrayRowSource : IRowSource
     /// Wraps the data (not copied: later changes to them show through); refuses NaN or infinity up front, naming
     /// the row, and training checks the rows again as it reads them.
     /// </summary>
+    /// <param name="data">The rows, (rows, vectorSize) row-major: at least rows * vectorSize values (more are ignored), every one finite.</param>
+    /// <param name="rows">The rows, at least 0.</param>
+    /// <param name="vectorSize">V, the values in each row, at least 1.</param>
     public ArrayRowSource(ReadOnlyMemory<float> data, int rows, int vectorSize)
     {
         if (vectorSize < 1) throw new ArgumentOutOfRangeException(nameof(vectorSize), vectorSize, $"vectorSize must be at least 1, but is {vectorSize}.");
