@@ -96,6 +96,20 @@ public class DamagedModelTests
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 
+    // A zip whose central directory lists another number of entries than its end record says: .NET reads the list when
+    // it is first asked for, in the entries' check, and the command line said .NET's words alone ("error: Number of
+    // entries expected in End Of Central Directory does not correspond ..."), naming no file (found by fuzzing).
+    [Fact]
+    public void A_zip_whose_list_of_entries_disagrees_with_its_end_record_is_refused_naming_the_model()
+    {
+        using var dir = new TempFolder();
+        File.Copy(Path.Combine(Cli.FuzzFindings("mlnet-zip"), "entry-count-mismatch-check-regression.zip"), Path.Combine(dir, "model.zip"));
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Cannot load model 'model.zip': it is a zip archive cut short or damaged, so its list of entries cannot be read (.NET: Number of entries expected", error);
+        Assert.EndsWith("; a saved model is a whole zip: copy or save it again.", error.TrimEnd());
+    }
+
     [Fact]
     public void A_model_zip_cut_short_is_said_to_be_one()
     {

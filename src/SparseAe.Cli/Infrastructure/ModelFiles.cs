@@ -192,8 +192,7 @@ internal static class ModelFiles
             }
             catch (InvalidDataException e)
             {
-                return $"it is a zip archive cut short or damaged, so its list of entries cannot be read (.NET: {e.Message.TrimEnd('.')}); " +
-                    "a saved model is a whole zip: copy or save it again.";
+                return $"{SparseAe.Persistence.ZipEntryCheck.ListUnreadable(e)}; a saved model is a whole zip: copy or save it again.";
             }
             // Every entry's CRC-32, which neither .NET nor ML.NET checks: ML.NET's Model.Load never returned on a damaged Schema entry.
             using (zip)
