@@ -133,8 +133,8 @@ public class SparseAutoencoderTransformerTests
     }).Fit(_ml.Data.LoadFromEnumerable(Rows16(60, sparse: false)));
 
     // Every row's code and error through one cursor, each getter called once a row (code, then error); with twice, each
-    // again (error first), the second values returned apart.
-    private static (List<(float[] Code, float Error)> Once, List<(float[] Code, float Error)> Again) ReadBoth(IDataView view, bool twice)
+    // again (error first), the second values returned apart. SparseInputComponentTests reads with it too.
+    internal static (List<(float[] Code, float Error)> Once, List<(float[] Code, float Error)> Again) ReadBoth(IDataView view, bool twice)
     {
         var once = new List<(float[], float)>();
         var again = new List<(float[], float)>();

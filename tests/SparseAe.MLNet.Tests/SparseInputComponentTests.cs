@@ -64,20 +64,5 @@ public class SparseInputComponentTests
         return count;
     }
 
-    private static List<(float[] Code, float Error)> Read(IDataView view)
-    {
-        var list = new List<(float[], float)>();
-        using var cursor = view.GetRowCursor([view.Schema["Code"], view.Schema["Error"]]);
-        var code = cursor.GetGetter<VBuffer<float>>(view.Schema["Code"]);
-        var error = cursor.GetGetter<float>(view.Schema["Error"]);
-        VBuffer<float> c = default;
-        float e = 0;
-        while (cursor.MoveNext())
-        {
-            code(ref c);
-            error(ref e);
-            list.Add((c.DenseValues().ToArray(), e));
-        }
-        return list;
-    }
+    private static List<(float[] Code, float Error)> Read(IDataView view) => SparseAutoencoderTransformerTests.ReadBoth(view, twice: false).Once;
 }
