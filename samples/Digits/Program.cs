@@ -79,7 +79,12 @@ Console.WriteLine($"raw pixels (64)                {Accuracy(raw):F4}");
 Console.WriteLine($"PCA (40 components)            {Accuracy(pca):F4}");
 Console.WriteLine($"sparse autoencoder (100)       {Accuracy(autoencoder):F4}");
 
-// Save the whole pipeline and predict in another process.
+// Save the whole pipeline and predict in another process. The first Ctrl+C from here on (SIGINT, which would end the
+// sample at once and skip the finally block) is held until the fresh process has ended (a terminal's Ctrl+C ends it
+// too), so that the finally block removes the temporary folder; a second one ends the sample at once, as it ends any program.
+int interrupted = 0;
+ConsoleCancelEventHandler onCtrlC = (_, e) => e.Cancel = Interlocked.Exchange(ref interrupted, 1) == 0;
+Console.CancelKeyPress += onCtrlC;
 try
 {
     Directory.CreateDirectory(folder);
@@ -87,12 +92,15 @@ try
     var rowsPath = Path.Combine(folder, "test.csv");
     ml.Model.Save(autoencoder, trainView.Schema, modelPath);
     File.WriteAllLines(rowsPath, test.Select(d => d.ToCsv()));
+    if (Volatile.Read(ref interrupted) != 0) return Cancelled();
     var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
     if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(Digit).Assembly.Location);
     foreach (var a in new[] { "predict", modelPath, rowsPath }) psi.ArgumentList.Add(a);
     using var child = Process.Start(psi)!;
-    Console.Write(child.StandardOutput.ReadToEnd());
+    var output = child.StandardOutput.ReadToEnd();
     child.WaitForExit();
+    if (Volatile.Read(ref interrupted) != 0) return Cancelled();
+    Console.Write(output);
     return child.ExitCode;
 }
 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -102,7 +110,14 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException)
 }
 finally
 {
+    Console.CancelKeyPress -= onCtrlC;
     if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+}
+
+static int Cancelled()
+{
+    Console.Error.WriteLine("Digits: cancelled (Ctrl+C); the temporary folder is removed");
+    return 130;
 }
 
 // The fresh process: load the saved pipeline and predict each held-out digit with a PredictionEngine.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SparseAe.Tests.Support;
 using Xunit;
@@ -35,6 +36,32 @@ public class DigitsSampleTests
         Assert.Equal($"Digits: the temporary folder '{missing}/' does not exist (check TMPDIR)", error.TrimEnd());
         Assert.Equal("", output);
         Assert.False(Directory.Exists(Path.Combine(dir, "missing")));
+    }
+
+    [Fact]
+    public void Ctrl_C_while_the_fresh_process_predicts_removes_the_temporary_folder()
+    {
+        // The saved model and the test rows go to TMPDIR/digits-sample-PID, removed by a finally block that Ctrl+C
+        // (SIGINT) skips: a Ctrl+C while the fresh process loaded the model and predicted ended the sample with exit
+        // 130 and left the folder, digits.zip and test.csv in it, in the temporary folder (one more per interrupted run).
+        using var dir = new TempFolder();
+        var start = Cli.ProgramStartInfo("DigitsSamplePath");
+        start.Environment["TMPDIR"] = dir.Path;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        string rows = Path.Combine(dir, $"digits-sample-{process.Id}", "test.csv");
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(rows))
+        {
+            if (process.HasExited) Assert.Fail($"the sample ended before it saved its model: {stderr.Result}");
+            Assert.True(clock.Elapsed.TotalSeconds < 240, "the sample did not save its model within 4 minutes");
+            Thread.Sleep(20);
+        }
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])!) kill.WaitForExit();
+        Assert.True(process.WaitForExit(60_000), "the sample did not stop within a minute of SIGINT");
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {stderr.Result}\n{stdout.Result}");
+        Assert.Empty(Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
     [Fact]
