@@ -2,7 +2,7 @@ using SparseAe.Convolution;
 using SparseAe.Tests.Support;
 using Xunit;
 
-namespace SparseAe.Tests;
+namespace SparseAe.Core.Tests;
 
 /// <summary>
 /// What ConvolutionGeometry's XML docs (IntelliSense: its constructor's &lt;param&gt;s, also its properties' summaries) say

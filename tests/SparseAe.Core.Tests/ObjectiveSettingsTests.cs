@@ -2,7 +2,7 @@ using SparseAe.Objective;
 using SparseAe.Tests.Support;
 using Xunit;
 
-namespace SparseAe.Tests;
+namespace SparseAe.Core.Tests;
 
 /// <summary>
 /// What ObjectiveSettings' XML docs (IntelliSense: the constructor's &lt;param&gt; and each property's summary, what

@@ -2,7 +2,7 @@ using SparseAe.Tests.Support;
 using SparseAe.Training;
 using Xunit;
 
-namespace SparseAe.Tests;
+namespace SparseAe.Core.Tests;
 
 /// <summary>
 /// What ArrayRowSource's constructor docs (IntelliSense's &lt;param&gt;s) say each parameter may be, against what it refuses:

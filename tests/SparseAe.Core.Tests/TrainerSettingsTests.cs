@@ -3,7 +3,7 @@ using SparseAe.Tests.Support;
 using SparseAe.Training;
 using Xunit;
 
-namespace SparseAe.Tests;
+namespace SparseAe.Core.Tests;
 
 /// <summary>
 /// What TrainerSettings' XML docs (IntelliSense) say each setting may be, against what <see cref="TrainerSettings.Validate"/>
