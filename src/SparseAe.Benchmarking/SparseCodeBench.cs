@@ -26,14 +26,19 @@ internal static class SparseCodeBench
         yield return string.Format(CultureInfo.InvariantCulture, "codes topk V={0} H={1} K={2} B={3} threads={4} samples/s={5} vs-relu={6:F2}x",
             V, H, K, Batch, threads, BenchData.Rate(topKRate), topKRate / reluRate);
 
-        var workload = new TransformWorkload(200_000, new SparseAutoencoderOptions
+        // The code alone, then the code and the reconstruction error of each row (an anomaly score read with its code).
+        foreach (var (error, name) in new[] { ((string?)null, "transform+cursor"), ("Error", "transform+cursor code+error") })
         {
-            OutputColumnName = "Code", InputColumnName = "Features", HiddenCount = H, Activation = ActivationKind.TopK, K = K, Epochs = 1, Threads = threads,
-        });
-        long allocated = 0, passes = 0;
-        double rate = clock.Rate(() => { allocated += workload.ReadAll(); passes++; return workload.Rows; });
-        yield return string.Format(CultureInfo.InvariantCulture, "codes transform+cursor topk V={0} H={1} K={2} rows={3} rows/s={4} allocated-bytes/row={5:F4}",
-            V, H, K, workload.Rows, BenchData.Rate(rate), (double)allocated / (passes * workload.Rows));
+            var workload = new TransformWorkload(200_000, new SparseAutoencoderOptions
+            {
+                OutputColumnName = "Code", InputColumnName = "Features", ReconstructionErrorColumnName = error,
+                HiddenCount = H, Activation = ActivationKind.TopK, K = K, Epochs = 1, Threads = threads,
+            });
+            long allocated = 0, passes = 0;
+            double rate = clock.Rate(() => { allocated += workload.ReadAll(); passes++; return workload.Rows; });
+            yield return string.Format(CultureInfo.InvariantCulture, "codes {0} topk V={1} H={2} K={3} rows={4} rows/s={5} allocated-bytes/row={6:F4}",
+                name, V, H, K, workload.Rows, BenchData.Rate(rate), (double)allocated / (passes * workload.Rows));
+        }
 
         double Rate(ObjectiveSettings settings)
         {
