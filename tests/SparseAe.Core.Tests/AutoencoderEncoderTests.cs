@@ -68,15 +68,22 @@ public class AutoencoderEncoderTests
     [InlineData(17, 33, DecoderKind.Linear)]
     [InlineData(64, 100, DecoderKind.Linear)]
     [InlineData(130, 7, DecoderKind.Linear)]
-    public void The_reconstruction_error_is_its_naive_twin_s(int v, int h, DecoderKind decoder)
+    // A sparse code decodes from its nonzero latents alone: TopK's K of H, ReLU's and JumpReLU's positive ones.
+    [InlineData(64, 100, DecoderKind.Linear, ActivationKind.TopK)]
+    [InlineData(17, 33, DecoderKind.Linear, ActivationKind.ReLU)]
+    [InlineData(17, 33, DecoderKind.Linear, ActivationKind.JumpReLU)]
+    public void The_reconstruction_error_is_its_naive_twin_s(int v, int h, DecoderKind decoder, ActivationKind activation = ActivationKind.Sigmoid)
     {
-        var p = ParameterInitializer.Initialize(v, h, 3);
         var rng = new Random(7);
+        var first = Enumerable.Range(0, 4 * v).Select(_ => (float)rng.NextDouble()).ToArray();
+        var p = activation == ActivationKind.Sigmoid ? ParameterInitializer.Initialize(v, h, 3)
+            : ParameterInitializer.InitializeSparseCode(v, h, 3, first, thresholds: activation == ActivationKind.JumpReLU);
         for (int i = 0; i < p.B2.Length; i++) p.B2[i] = (float)(rng.NextDouble() - 0.5);   // a bias the product must add
-        var encoder = new AutoencoderEncoder(p, decoder);
+        var encoder = new AutoencoderEncoder(p, decoder, activation, k: 5);
         var x = Enumerable.Range(0, v).Select(_ => (float)rng.NextDouble()).ToArray();
         var code = new float[h];
         encoder.Encode(x, code);
+        if (activation != ActivationKind.Sigmoid) Assert.InRange(code.Count(c => c != 0), 1, h - 1);   // a code with zeros, and not all zero
         double expected = 0;
         for (int i = 0; i < v; i++)
         {

@@ -213,8 +213,8 @@ public sealed class AutoencoderEncoder
     /// with a linear decoder, which every sparse code has), of a row whose code was
     /// computed by <see cref="Encode"/>. <paramref name="scratch"/> needs V values.
     /// </summary>
-    /// <remarks>The (1,H) by (H,V) product runs as <see cref="Encode"/>'s does, over W2^T padded to whole vectors: it equals
-    /// W2 code + b2 up to the order of the float sums.</remarks>
+    /// <remarks>The (1,H) by (H,V) product runs as <see cref="Encode"/>'s does, over W2^T padded to whole vectors (for a sparse
+    /// code, over the rows of its nonzero latents alone): it equals W2 code + b2 up to the order of the float sums.</remarks>
     [SkipLocalsInit]
     public float ReconstructionError(ReadOnlySpan<float> x, ReadOnlySpan<float> code, Span<float> scratch)
     {
@@ -225,7 +225,24 @@ public sealed class AutoencoderEncoder
         if (scratch.Slice(0, v).Overlaps(x) || scratch.Slice(0, v).Overlaps(code))
             throw new ArgumentException("scratch overlaps x or code; the reconstruction is written there while both are read.", nameof(scratch));
         Span<float> padded = _vp <= 1024 ? stackalloc float[_vp] : RowScratch(_vp);
-        RowMatrixKernels.MultiplyAdd(code, _w2tPadded.Span, _b2Padded, padded);
+        // A sparse code decodes from its nonzero latents alone (TopK: K of H), nnz x Vp multiply-adds instead of H x Vp; the
+        // sigmoid's code, and one of more than 1,024 nonzeros (their indices on the stack), through the whole product.
+        int nonzeros = Activation == ActivationKind.Sigmoid ? h : h - code.Count(0f);
+        if (nonzeros > 1024 || nonzeros == h)
+            RowMatrixKernels.MultiplyAdd(code, _w2tPadded.Span, _b2Padded, padded);
+        else
+        {
+            Span<int> latents = stackalloc int[nonzeros];
+            Span<float> values = stackalloc float[nonzeros];
+            int nonzero = 0;
+            for (int j = 0; j < h; j++)
+            {
+                if (code[j] == 0) continue;
+                latents[nonzero] = j;
+                values[nonzero++] = code[j];
+            }
+            VectorKernels.SparseRowProduct(latents[..nonzero], values[..nonzero], _w2tPadded.Span, _vp, _b2Padded, padded);
+        }
         var y = scratch.Slice(0, v);
         padded.Slice(0, v).CopyTo(y);
         if (Decoder == DecoderKind.Sigmoid) VectorKernels.Sigmoid(y, y);
