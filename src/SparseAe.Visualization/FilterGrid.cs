@@ -36,6 +36,12 @@ public static class FilterGrid
     /// <summary>
     /// Renders the filters in <paramref name="w1"/> ((H, P*Q) row-major, row j = hidden unit j's filter) as a grey picture.
     /// </summary>
+    /// <param name="w1">The weights: hiddenCount * patchHeight * patchWidth values, row j hidden unit j's filter; every weight must be a finite number.</param>
+    /// <param name="hiddenCount">H, the filters (one tile each): at least 1.</param>
+    /// <param name="patchHeight">P, a filter's pixels down: at least 1.</param>
+    /// <param name="patchWidth">Q, a filter's pixels across: at least 1.</param>
+    /// <param name="minTileWidth">The smallest width of a tile in pixels, which the whole grid is enlarged by an integer factor to reach:
+    /// at least 1, and the picture must stay within the limit of 20000 x 20000 pixels (<see cref="FilterGridLayout.MaxSide"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
     /// <exception cref="ArgumentException">The length of <paramref name="w1"/> is not H * P * Q, a weight is NaN or infinite,
     /// or the picture would exceed <see cref="FilterGridLayout.MaxSide"/> on a side.</exception>
@@ -63,6 +69,14 @@ public static class FilterGrid
     }
 
     /// <summary>Renders the filters in <paramref name="w1"/> as a greyscale PNG; see <see cref="RenderPixels"/>.</summary>
+    /// <param name="w1">The weights: hiddenCount * patchHeight * patchWidth values, row j hidden unit j's filter; every weight must be a finite number.</param>
+    /// <param name="hiddenCount">H, the filters (one tile each): at least 1.</param>
+    /// <param name="patchHeight">P, a filter's pixels down: at least 1.</param>
+    /// <param name="patchWidth">Q, a filter's pixels across: at least 1.</param>
+    /// <param name="minTileWidth">The smallest width of a tile in pixels: at least 1, and the picture must stay within the limit of
+    /// 20000 x 20000 pixels (<see cref="FilterGridLayout.MaxSide"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
+    /// <exception cref="ArgumentException">As <see cref="RenderPixels"/>'s.</exception>
     public static byte[] RenderPng(ReadOnlySpan<float> w1, int hiddenCount, int patchHeight, int patchWidth,
         int minTileWidth = DefaultMinTileWidth)
         => RenderPixels(w1, hiddenCount, patchHeight, patchWidth, minTileWidth).EncodePng();
@@ -71,6 +85,16 @@ public static class FilterGrid
     /// Writes the PNG picture of a trained model's filters to <paramref name="destination"/>.
     /// <paramref name="patchHeight"/> * <paramref name="patchWidth"/> must equal the model's visible count.
     /// </summary>
+    /// <param name="weights">The trained model's weights: not null; its W1 holds the filters.</param>
+    /// <param name="patchHeight">P, a filter's pixels down: at least 1, and patchHeight * patchWidth must equal the model's visible count.</param>
+    /// <param name="patchWidth">Q, a filter's pixels across: at least 1, and patchHeight * patchWidth must equal the model's visible count.</param>
+    /// <param name="destination">Where the PNG is written: not null, and it must be a writable stream.</param>
+    /// <param name="minTileWidth">The smallest width of a tile in pixels: at least 1, and the picture must stay within the limit of
+    /// 20000 x 20000 pixels (<see cref="FilterGridLayout.MaxSide"/>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="weights"/> or <paramref name="destination"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
+    /// <exception cref="ArgumentException">The stream is not writable, the patch is not the model's visible count, a weight is NaN or
+    /// infinite, or the picture would exceed <see cref="FilterGridLayout.MaxSide"/> on a side.</exception>
     public static void RenderPng(AutoencoderWeights weights, int patchHeight, int patchWidth, Stream destination,
         int minTileWidth = DefaultMinTileWidth)
     {

@@ -11,12 +11,13 @@ internal static class XmlDocs
 
     /// <param name="assembly">The assembly's name, as for <see cref="Summary"/>.</param>
     /// <param name="method">The method's documentation id up to its parameter list, e.g. M:SparseAe.MLNet.SparseAutoencoderCatalog.ZcaWhitening
-    /// (the one overload with a parameter of that name).</param>
+    /// (the one overload with a parameter of that name), or with the start of its parameter list to choose among overloads,
+    /// e.g. M:SparseAe.Visualization.FilterGrid.RenderPng(SparseAe.Model.AutoencoderWeights.</param>
     /// <param name="parameter">The parameter's name.</param>
     /// <returns>The parameter's doc (its &lt;param&gt;), its runs of white space made one space.</returns>
     public static string Param(string assembly, string method, string parameter)
         => OneLine(Members(assembly)
-            .Where(m => ((string?)m.Attribute("name"))?.StartsWith(method + "(", StringComparison.Ordinal) == true)
+            .Where(m => ((string?)m.Attribute("name"))?.StartsWith(method.Contains('(') ? method : method + "(", StringComparison.Ordinal) == true)
             .SelectMany(m => m.Elements("param"))
             .Single(p => (string?)p.Attribute("name") == parameter).Value);
 
