@@ -15,7 +15,7 @@ public static class ConfusionMatrixChart
     /// font (TrainingCurve's remarks), which has ASCII, Latin-1, Greek, dashes, quotes and a few maths signs only: any other
     /// character (Cyrillic, Hebrew, CJK, emoji, Latin Extended such as "ł") is left blank, so such names cannot be told apart.</param>
     /// <param name="title">The chart's title.</param>
-    /// <param name="size">Picture width and height in pixels, TrainingCurve.MinSide..MaxSide.</param>
+    /// <param name="size">Picture width and height in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
     public static byte[] RenderPng(int[,] counts, IReadOnlyList<string> classNames, string title, int size = 1000)
     {
         ArgumentNullException.ThrowIfNull(counts);

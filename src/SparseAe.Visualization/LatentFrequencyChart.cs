@@ -33,6 +33,11 @@ public static class LatentFrequencyChart
     internal static readonly Color DeadColor = Color.FromHex("#d62728");
 
     /// <summary>Renders the histogram of <paramref name="firingRate"/> (one share in [0, 1] per latent) as a PNG.</summary>
+    /// <param name="firingRate">Each latent's share of rows on which it is active: not null, there must be at least one latent to draw,
+    /// and each rate must lie in [0, 1].</param>
+    /// <param name="width">Picture width in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
+    /// <param name="height">Picture height in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
+    /// <param name="title">The chart's title: not null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="firingRate"/> or <paramref name="title"/> is null.</exception>
     /// <exception cref="ArgumentException">There are no latents, or a rate is NaN, infinite or outside [0, 1] (the message names the latent and the value).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height lies outside <see cref="MinSide"/>..<see cref="MaxSide"/>.</exception>

@@ -48,8 +48,8 @@ public static class SparsityTradeoffChart
     /// <param name="yLabel">What y is ("FVU", "test accuracy").</param>
     /// <param name="logY">Whether the y axis is logarithmic (then every y must be positive).</param>
     /// <param name="xLabel">What x is.</param>
-    /// <param name="width">Picture width in pixels.</param>
-    /// <param name="height">Picture height in pixels.</param>
+    /// <param name="width">Picture width in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
+    /// <param name="height">Picture height in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
     /// <exception cref="ArgumentNullException">An argument, a series, its name or its points are null.</exception>
     /// <exception cref="ArgumentException">No series, a series without points, x and y of different lengths, a value that is
     /// not finite, a y beyond +-<see cref="TrainingCurve.MaxMagnitude"/>, an x that is not positive, or (with <paramref name="logY"/>) a y that is not positive; the message names the

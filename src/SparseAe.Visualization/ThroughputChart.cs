@@ -14,8 +14,8 @@ public static class ThroughputChart
     /// <param name="settings">The labels of the settings, left to right.</param>
     /// <param name="yLabel">What is measured ("samples/s").</param>
     /// <param name="series">Each line's name and one value per setting: a rate in 0..TrainingCurve.MaxMagnitude, or NaN (not measured).</param>
-    /// <param name="width">Picture width in pixels.</param>
-    /// <param name="height">Picture height in pixels.</param>
+    /// <param name="width">Picture width in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
+    /// <param name="height">Picture height in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
     /// <exception cref="ArgumentNullException">settings or series is null, or holds a null setting, series name or values.</exception>
     /// <exception cref="ArgumentException">No settings, no series, a series of the wrong length, or a value that is negative, infinite or too large (named with its setting).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height lies outside TrainingCurve.MinSide..MaxSide.</exception>

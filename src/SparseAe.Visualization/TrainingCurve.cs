@@ -47,8 +47,8 @@ public static class TrainingCurve
     /// <summary>Renders the chart of <paramref name="history"/> (one entry per iteration, starting at iteration 0; or, with
     /// <paramref name="perEpoch"/>, one per epoch from epoch 1) as a PNG.</summary>
     /// <param name="history">The costs to draw, at least one entry.</param>
-    /// <param name="width">Picture width in pixels, <see cref="MinSide"/>..<see cref="MaxSide"/>.</param>
-    /// <param name="height">Picture height in pixels, <see cref="MinSide"/>..<see cref="MaxSide"/>.</param>
+    /// <param name="width">Picture width in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
+    /// <param name="height">Picture height in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
     /// <param name="title">The chart's title.</param>
     /// <param name="yScale">The y axis: linear, log, or chosen from the values (Auto).</param>
     /// <param name="perEpoch">The history is Adam's, one entry per epoch (TrainingSummary.CostHistory), each the mean of
