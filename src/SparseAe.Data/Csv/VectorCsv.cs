@@ -73,6 +73,13 @@ public static class VectorCsv
     /// Writes (rows, columns) row-major <paramref name="data"/> to <paramref name="path"/>, under <paramref name="header"/> if given,
     /// as UTF-8 without a byte order mark, all or nothing (<see cref="AtomicFile"/>): a failure leaves the old file as it was.
     /// </summary>
+    /// <param name="path">The file to write: not null or empty; its folder must exist.</param>
+    /// <param name="data">The values, row-major: not null, and it must hold rows*columns values.</param>
+    /// <param name="rows">The rows to write: at least 0 (0 only with a header: without one the file would be empty and could not be read back).</param>
+    /// <param name="columns">The values in a row: at least 1.</param>
+    /// <param name="header">The column names, or null for none: it must have one name per column; a name must be non-empty, without
+    /// surrounding spaces, and hold no comma, double quote or line break; give at least one non-numeric name (a header of numbers
+    /// would be read back as a data row).</param>
     /// <exception cref="ArgumentException">The shape does not match the data, or a header name is unusable (see the other overload).</exception>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
     /// <exception cref="IOException"><paramref name="path"/> is a folder, no file can be made in its folder, the file cannot be written (a full disk), or the file there
@@ -89,6 +96,13 @@ public static class VectorCsv
     /// Header names must be non-empty, hold no comma, double quote or line break, and not all be numbers
     /// (the header would be read back as a row).
     /// </summary>
+    /// <param name="writer">Where the lines go: not null.</param>
+    /// <param name="data">The values, row-major: not null, and it must hold rows*columns values.</param>
+    /// <param name="rows">The rows to write: at least 0 (0 only with a header: without one the file would be empty and could not be read back).</param>
+    /// <param name="columns">The values in a row: at least 1.</param>
+    /// <param name="header">The column names, or null for none: it must have one name per column; a name must be non-empty, without
+    /// surrounding spaces, and hold no comma, double quote or line break; give at least one non-numeric name (a header of numbers
+    /// would be read back as a data row).</param>
     /// <exception cref="ArgumentException">data.Length is not rows*columns, the header has the wrong length, a header name is unusable, or rows is 0 without a header (the file would be empty, which Read refuses).</exception>
     /// <exception cref="ArgumentOutOfRangeException">rows is negative or columns less than 1.</exception>
     public static void Write(TextWriter writer, float[] data, int rows, int columns, string[]? header = null)
