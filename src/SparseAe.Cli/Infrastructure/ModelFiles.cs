@@ -185,18 +185,18 @@ internal static class ModelFiles
         var head = Head(path);
         if (IsZipStart(head))
         {
-            System.IO.Compression.ZipArchive zip;
+            string? damaged;
             try
             {
-                zip = System.IO.Compression.ZipFile.OpenRead(path);
+                using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+                // Every entry's CRC-32, which neither .NET nor ML.NET checks: ML.NET's Model.Load never returned on a damaged Schema entry.
+                damaged = SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip);
             }
             catch (InvalidDataException e)
             {
-                return $"{SparseAe.Persistence.ZipEntryCheck.ListUnreadable(e)}; a saved model is a whole zip: copy or save it again.";
+                damaged = SparseAe.Persistence.ZipEntryCheck.ListUnreadable(e);
             }
-            // Every entry's CRC-32, which neither .NET nor ML.NET checks: ML.NET's Model.Load never returned on a damaged Schema entry.
-            using (zip)
-                return SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip) is { } damaged ? $"{damaged}; a saved model is a whole zip: copy or save it again." : null;
+            return damaged is null ? null : $"{damaged}; a saved model is a whole zip: copy or save it again.";
         }
         if (head.Length == 0) return "the file is empty; a saved ML.NET model is a zip archive.";
         string onnx = IsOnnxGraph(path, head)
