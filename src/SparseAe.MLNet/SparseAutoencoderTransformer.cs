@@ -67,24 +67,22 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
         {
             // The code alone: encoded straight into the destination's storage (the sigmoid's; the sparse codes' into the
             // getter's buffer, then their nonzeros), with nothing to share (a shared code cost 8% of Transform's rate here).
-            var alone = new ComputedColumn<InputVector>(OutputColumnName, codeType, input =>
-            {
-                var code = new float[slotNames is null ? 0 : Encoder.HiddenCount];
-                return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+            var alone = new ComputedColumn<InputVector>(OutputColumnName, codeType, slotNames is null
+                ? input => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
                 {
-                    if (slotNames is null)
-                    {
-                        var editor = VBufferEditor.Create(ref dst, Encoder.HiddenCount);
-                        Encode(input.ReadStored(), editor.Values);
-                        dst = editor.Commit();
-                    }
-                    else
+                    var editor = VBufferEditor.Create(ref dst, Encoder.HiddenCount);
+                    Encode(input.ReadStored(), editor.Values);
+                    dst = editor.Commit();
+                })
+                : input =>
+                {
+                    var code = new float[Encoder.HiddenCount];
+                    return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
                     {
                         Encode(input.ReadStored(), code);
                         SparseCodeColumn.Write(code, ref dst);
-                    }
-                });
-            }, slotNames);
+                    });
+                }, slotNames);
             return new OutputColumns(inputSchema, paramName, InputColumnName, Encoder.VisibleCount, sizeRule, [alone]);
         }
 
