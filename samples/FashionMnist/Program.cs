@@ -65,8 +65,8 @@ foreach (var (part, set, images) in new (string, string, IEnumerable<FashionImag
         return 1;
     }
 }
-// Before hours of training, and after the data and its size, whose mistakes would otherwise leave an empty folder
-// made here: the output folder must take the files written at the end.
+// Before hours of training, and after the data and its size: the output folder must take the files written at the
+// end, where it is made.
 if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, ["model.zip", "filters.png", "feature-maps.png", "model.onnx"]) is { } outputProblem)
 {
     Console.Error.WriteLine($"FashionMnist: --output-dir: {outputProblem}");

@@ -68,9 +68,8 @@ catch (Exception e) when (e is IOException or InvalidDataException or Unauthoriz
     return 1;
 }
 
-// The output folder is checked before the long run, and after the data, whose mistakes would otherwise
-// leave an empty folder made here: it must be creatable, take a new file, and not hold a folder under the
-// name of an output file.
+// The output folder is checked before the long run, and after the data: it must be creatable, take a new
+// file, and not hold a folder under the name of an output file. It is made only when the results are written.
 string[] outputFiles = ["confusion.png", "latents.txt"];
 if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, outputFiles) is string problem)
 {
@@ -141,6 +140,7 @@ try
     // Checked again: the folder may have changed during the run.
     if (SparseAe.Samples.OutputFolder.Problem(arguments.OutputDirectory, outputFiles) is string late)
         throw new IOException($"--output-dir: {late}");
+    Directory.CreateDirectory(arguments.OutputDirectory);   // the check leaves no folder it made
     AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "confusion.png"), s => s.Write(ConfusionMatrixChart.RenderPng(bestConfusion,
         WordNetData.Supersenses, $"{bestTable}, {bestRow.Name}: accuracy {bestRow.Scores.Accuracy:F4}, macro-F1 {bestRow.Scores.MacroF1:F4}")));
     AtomicFile.Write(Path.Combine(arguments.OutputDirectory, "latents.txt"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(latentText)));
