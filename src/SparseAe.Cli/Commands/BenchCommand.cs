@@ -11,7 +11,8 @@ namespace SparseAe.Cli.Commands;
 /// (<c>train B=1024 threads=2 samples/s=... %peak=...</c>), each the median of repeated runs after a
 /// warm-up; training figures come with the ratio to the plain scalar reference measured in the same
 /// process. <c>--each-width</c> runs the whole bench again for every narrower vector path of the CPU
-/// (child processes with DOTNET_EnableAVX512=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0).
+/// (child processes with DOTNET_EnableAVX512=0, DOTNET_PreferredVectorBitWidth=128, DOTNET_EnableAVX2=0,
+/// DOTNET_EnableHWIntrinsic=0: <see cref="BenchWidths"/>).
 /// The workloads are src/SparseAe.Benchmarking's (<see cref="BenchSuite"/>); this command parses the
 /// options, prints the lines and draws the charts. docs/performance.md records the figures.
 /// </summary>
