@@ -245,7 +245,7 @@ public class SparseInputObjectiveTests
     [Fact]
     public void A_bad_sparse_batch_is_refused_naming_the_row_and_the_value()
     {
-        Assert.Contains("Sparse training row 1: index 1 is 2 after 3; indices must be strictly ascending",
+        Assert.Contains("Training row 1: index 1 is 2 after 3; indices must be strictly ascending",
             Assert.ThrowsAny<ArgumentException>(() => new SparseRowBatch(5, 2, [0, 1, 3], [0, 3, 2], [1f, 1f, 1f])).Message);
         Assert.Contains("Training row 0 holds NaN at index 4; every value must be finite",
             Assert.Throws<ArgumentException>(() => new SparseRowBatch(5, 1, [0, 1], [4], [float.NaN])).Message);

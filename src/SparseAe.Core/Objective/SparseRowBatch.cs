@@ -45,11 +45,13 @@ internal sealed class SparseRowBatch
         {
             int start = rowStarts[r], end = rowStarts[r + 1];
             if (VectorKernels.FindSparseRowFault(indices.AsSpan(start, end - start), values.AsSpan(start, end - start), visibleCount) is { } fault)
-                throw fault.ToException(row?.Invoke(r) ?? $"Sparse training row {r}");
+                throw fault.ToException(Name(r));
             int bad = VectorKernels.IndexOfNonFinite(values.AsSpan(start, end - start));
             if (bad >= 0)
-                throw Training.RowReading.NonFiniteValue(row?.Invoke(r) ?? $"Training row {r}", values[start + bad], indices[start + bad], paramName);
+                throw Training.RowReading.NonFiniteValue(Name(r), values[start + bad], indices[start + bad], paramName);
         }
+        // One name for a row in both refusals: an index fault said "Sparse training row 1", a NaN "Training row 1".
+        string Name(int r) => row?.Invoke(r) ?? $"Training row {r}";
         VisibleCount = visibleCount;
         Rows = rows;
         _rowStarts = rowStarts;
