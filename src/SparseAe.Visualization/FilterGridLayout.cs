@@ -19,6 +19,14 @@ public readonly record struct FilterGridLayout
     /// and Width and Height as the formulas give them (<see cref="Create"/> computes them). Any eight numbers
     /// were taken: Columns 0 made <see cref="TileLeft"/> divide by zero, and a short grid put tiles outside the picture.
     /// </summary>
+    /// <param name="HiddenCount">H, the tiles: at least 1.</param>
+    /// <param name="PatchHeight">A tile's pixels down, before scaling: at least 1.</param>
+    /// <param name="PatchWidth">A tile's pixels across, before scaling: at least 1.</param>
+    /// <param name="Columns">Tiles across: at least 1.</param>
+    /// <param name="Rows">Tiles down: at least 1, and Columns * Rows must be at least HiddenCount (a cell for every unit).</param>
+    /// <param name="Scale">The integer factor the picture is enlarged by: at least 1.</param>
+    /// <param name="Width">The picture's width in pixels: at least 1, and Width must be Scale * (Columns * (PatchWidth + 1) + 1).</param>
+    /// <param name="Height">The picture's height in pixels: at least 1, and Height must be Scale * (Rows * (PatchHeight + 1) + 1).</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
     /// <exception cref="ArgumentException">Columns * Rows is below HiddenCount, or Width or Height is not the formula's.</exception>
     public FilterGridLayout(int HiddenCount, int PatchHeight, int PatchWidth, int Columns, int Rows, int Scale, int Width, int Height)
@@ -83,6 +91,15 @@ public readonly record struct FilterGridLayout
     public const int MaxSide = 20000;
 
     /// <summary>Computes the layout, checking every argument; the messages name the argument and its value.</summary>
+    /// <param name="hiddenCount">H, the filters (one tile each): at least 1.</param>
+    /// <param name="patchHeight">P, a filter's pixels down: at least 1; the rows of tiles must stay within the limit of 20000 x 20000 pixels
+    /// (<see cref="MaxSide"/>).</param>
+    /// <param name="patchWidth">Q, a filter's pixels across: at least 1; the columns of tiles must stay within the limit of 20000 x 20000 pixels.</param>
+    /// <param name="minTileWidth">The smallest width of a tile in pixels, which the whole grid is enlarged by an integer factor to reach:
+    /// at least 1, and the picture must stay within the limit of 20000 x 20000 pixels.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
+    /// <exception cref="ArgumentException">The picture would exceed <see cref="MaxSide"/> on a side: named <paramref name="minTileWidth"/> when it
+    /// enlarged the tiles, else <paramref name="patchWidth"/> (too wide) or <paramref name="patchHeight"/> (too high).</exception>
     public static FilterGridLayout Create(int hiddenCount, int patchHeight, int patchWidth, int minTileWidth)
     {
         AtLeast1(hiddenCount, nameof(hiddenCount)); AtLeast1(patchHeight, nameof(patchHeight));
@@ -97,9 +114,11 @@ public readonly record struct FilterGridLayout
         double width = Side(scale, columns, patchWidth), height = Side(scale, rows, patchHeight);
         if (width > MaxSide || height > MaxSide)
             throw new ArgumentException(
-                $"The filter grid would be {width:0} x {height:0} pixels ({columns} x {rows} tiles of {patchHeight} x {patchWidth} pixels" +
+                $"The filter grid would be {width:0} x {height:0} pixels ({columns} x {rows} tiles for hiddenCount {hiddenCount}, each patchHeight x patchWidth = {patchHeight} x {patchWidth} pixels" +
                 (scale > 1 ? $", enlarged {scale} times for minTileWidth {minTileWidth}" : "") + $"), larger than the limit of {MaxSide} x {MaxSide}. " +
-                (scale > 1 ? "Use a smaller minTileWidth, " : "Use ") + "tiles closer to square (patchHeight), or fewer hidden units.");
+                (scale > 1 ? "Use a smaller minTileWidth, " : "Use ") + "tiles closer to square (patchHeight), or fewer hidden units.",
+                // The size that made it too large: the enlargement, else the tile's side along the axis over the limit.
+                scale > 1 ? nameof(minTileWidth) : width > MaxSide ? nameof(patchWidth) : nameof(patchHeight));
 
         return new FilterGridLayout(hiddenCount, patchHeight, patchWidth, columns, (int)rows, (int)scale, (int)width, (int)height);
     }
@@ -109,6 +128,7 @@ public readonly record struct FilterGridLayout
     /// factor pair closest to square, height at most width (8 x 8 for 64, 25 x 40 for 1,000, 1 x 17 for 17),
     /// so that a long filter is not drawn as one row of V pixels, which no grid of many units can hold.
     /// </summary>
+    /// <param name="visibleCount">V, the values of a filter: at least 1.</param>
     public static (int Height, int Width) TileShape(int visibleCount)
     {
         if (visibleCount < 1)
@@ -120,9 +140,11 @@ public readonly record struct FilterGridLayout
     }
 
     /// <summary>Left edge, in output pixels, of the tile of hidden unit <paramref name="hiddenUnit"/>.</summary>
+    /// <param name="hiddenUnit">The unit: hiddenUnit must lie in 0..HiddenCount - 1.</param>
     public int TileLeft(int hiddenUnit) => Scale * (1 + (CheckUnit(hiddenUnit) % Columns) * (PatchWidth + 1));
 
     /// <summary>Top edge, in output pixels, of the tile of hidden unit <paramref name="hiddenUnit"/>.</summary>
+    /// <param name="hiddenUnit">The unit: hiddenUnit must lie in 0..HiddenCount - 1.</param>
     public int TileTop(int hiddenUnit) => Scale * (1 + (CheckUnit(hiddenUnit) / Columns) * (PatchHeight + 1));
 
     /// <summary>Width of one tile in output pixels: PatchWidth * Scale.</summary>

@@ -58,7 +58,7 @@ public class FilterGridValidationTests
     public void Advice_names_minTileWidth_only_when_it_enlarged_the_tiles()
     {
         var e = Assert.Throws<ArgumentException>(() => FilterGridLayout.Create(1000, 1, 1000, FilterGrid.DefaultMinTileWidth));
-        Assert.EndsWith("(32 x 32 tiles of 1 x 1000 pixels), larger than the limit of 20000 x 20000. Use tiles closer to square (patchHeight), or fewer hidden units.", e.Message);
+        Assert.Contains("(32 x 32 tiles for hiddenCount 1000, each patchHeight x patchWidth = 1 x 1000 pixels), larger than the limit of 20000 x 20000. Use tiles closer to square (patchHeight), or fewer hidden units.", e.Message);
     }
 
     [Theory]
