@@ -19,6 +19,9 @@ public static class PatchNormalization
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">count or dimension is less than 1.</exception>
     /// <exception cref="ArgumentException">The span's length is not count*dimension, or a value is NaN or infinite.</exception>
+    /// <param name="patches">The patches, (count, dimension) row-major: it must hold count*dimension values, and every value must be finite.</param>
+    /// <param name="count">The patches: at least 1.</param>
+    /// <param name="dimension">The values in a patch: at least 1.</param>
     public static double Ufldl(Span<float> patches, int count, int dimension)
     {
         CheckShape(patches.Length, count, dimension);
@@ -33,6 +36,10 @@ public static class PatchNormalization
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">pstd is negative, NaN or infinite; count or dimension is less than 1.</exception>
     /// <exception cref="ArgumentException">The span's length is not count*dimension, or a value is NaN or infinite.</exception>
+    /// <param name="patches">The patches, (count, dimension) row-major: it must hold count*dimension values, and every value must be finite.</param>
+    /// <param name="count">The patches: at least 1.</param>
+    /// <param name="dimension">The values in a patch: at least 1.</param>
+    /// <param name="pstd">The bound to clip to: finite and at least 0.</param>
     public static void ApplyUfldl(Span<float> patches, int count, int dimension, double pstd)
     {
         CheckShape(patches.Length, count, dimension);
@@ -53,6 +60,9 @@ public static class PatchNormalization
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">count or dimension is less than 1.</exception>
     /// <exception cref="ArgumentException">The span's length is not count*dimension, or a value is NaN or infinite.</exception>
+    /// <param name="patches">The patches, (count, dimension) row-major: it must hold count*dimension values, and every value must be finite.</param>
+    /// <param name="count">The patches: at least 1.</param>
+    /// <param name="dimension">The values in a patch: at least 1.</param>
     public static double Standardize(Span<float> patches, int count, int dimension)
     {
         CheckShape(patches.Length, count, dimension);
@@ -76,11 +86,12 @@ public static class PatchNormalization
             throw new ArgumentOutOfRangeException(nameof(pstd), pstd, $"pstd must be finite and at least 0, but is {pstd}.");
     }
 
-    internal static void CheckFinite(ReadOnlySpan<float> patch, int index)
+    // paramName: the parameter the values came from, patches or a patch source's images.
+    internal static void CheckFinite(ReadOnlySpan<float> patch, int index, string paramName = "patches")
     {
         for (int j = 0; j < patch.Length; j++)
             if (!float.IsFinite(patch[j]))
-                throw new ArgumentException($"Patch {index} holds {patch[j]} at element {j}; every value must be finite to normalise it.", "patches");
+                throw new ArgumentException($"Patch {index} holds {patch[j]} at element {j}; every value must be finite to normalise it.", paramName);
     }
 
     private static void CheckShape(int length, int count, int dimension)

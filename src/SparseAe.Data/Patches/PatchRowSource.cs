@@ -36,6 +36,12 @@ public sealed class PatchRowSource : IRowSource
     /// </summary>
     /// <exception cref="ArgumentException">No images, an image smaller than the patch, or a non-finite pixel in a sampled patch.</exception>
     /// <exception cref="ArgumentOutOfRangeException">patchSize, count or normalizationSampleSize is less than 1, or seed less than 0.</exception>
+    /// <param name="images">The images to draw from: not null, at least one image; every image must be present, and every image must be
+    /// at least patchSize on both sides; in the patches drawn to estimate the deviation, every value must be finite.</param>
+    /// <param name="patchSize">P, a patch's side in pixels: at least 1.</param>
+    /// <param name="count">The patches in each pass: at least 1.</param>
+    /// <param name="seed">The seed of the draw: at least 0.</param>
+    /// <param name="normalizationSampleSize">The patches the deviation is estimated from (at most count are used): at least 1.</param>
     public PatchRowSource(IReadOnlyList<GreyImage> images, int patchSize, int count, int seed,
         int normalizationSampleSize = DefaultNormalizationSampleSize)
     {
@@ -82,7 +88,7 @@ public sealed class PatchRowSource : IRowSource
         for (int i = 0; i < NormalizationSampleSize; i++)
         {
             PatchSampling.SampleOne(random, _images, PatchSize, patch);
-            PatchNormalization.CheckFinite(patch, i);
+            PatchNormalization.CheckFinite(patch, i, "images");   // the constructor's parameter: it has no patches
             UfldlNormalization.RemoveMean(patch);
             accumulator.Add(patch);
         }

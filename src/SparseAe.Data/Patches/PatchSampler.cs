@@ -20,6 +20,11 @@ public static class PatchSampler
     /// </summary>
     /// <exception cref="ArgumentException">No images, an image smaller than the patch, or count*P*P beyond one array.</exception>
     /// <exception cref="ArgumentOutOfRangeException">count or patchSize is less than 1, or seed less than 0.</exception>
+    /// <param name="images">The images to draw from: not null, at least one image; every image must be present, and every image must be
+    /// at least patchSize on both sides.</param>
+    /// <param name="patchSize">P, a patch's side in pixels: at least 1.</param>
+    /// <param name="count">The patches to draw: at least 1, and count*patchSize^2 floats must not exceed one array (<see cref="Array.MaxLength"/>).</param>
+    /// <param name="seed">The seed of the draw: at least 0.</param>
     public static float[] Sample(IReadOnlyList<GreyImage> images, int patchSize, int count, int seed)
         => PatchSampling.Sample(images, patchSize, count, seed);
 }
