@@ -16,6 +16,10 @@ public sealed class GreyImage : IPatchImage
     /// <summary>Creates an image over <paramref name="pixels"/> (length Width*Height, row-major).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Width or height is less than 1, or Width*Height exceeds int.MaxValue.</exception>
     /// <exception cref="ArgumentException">The pixel count is not Width*Height.</exception>
+    /// <param name="width">Columns: at least 1, and width*height must be at most 2147483647 (int.MaxValue, one .NET array).</param>
+    /// <param name="height">Rows: at least 1.</param>
+    /// <param name="pixels">The row-major pixels, held, not copied: not null, and it must hold width*height values.</param>
+    /// <param name="name">Where the image came from, said in error messages: not null.</param>
     public GreyImage(int width, int height, float[] pixels, string name)
     {
         ArgumentNullException.ThrowIfNull(pixels);
@@ -52,6 +56,9 @@ public sealed class GreyImage : IPatchImage
     public string Name { get; }
 
     /// <summary>The pixel in column <paramref name="x"/>, row <paramref name="y"/>.</summary>
+    /// <param name="x">The column: x must be in [0, Width - 1].</param>
+    /// <param name="y">The row: y must be in [0, Height - 1].</param>
+    /// <exception cref="ArgumentOutOfRangeException">x or y is outside the image.</exception>
     public float this[int x, int y]
     {
         get

@@ -43,6 +43,7 @@ public static class ImageDecoder
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a decodable image, is truncated, is zero-sized or exceeds <see cref="MaxPixels"/>.</exception>
     /// <exception cref="InsufficientMemoryException">The file's bytes or the decoded pixels need more memory than this process can get.</exception>
+    /// <param name="path">The image file: not null or empty.</param>
     public static GreyImage LoadGrey(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -57,6 +58,8 @@ public static class ImageDecoder
     /// </summary>
     /// <exception cref="InvalidDataException">The data are not a decodable image, are truncated, are zero-sized, exceed <see cref="MaxPixels"/>, or (seekable) are longer than one array.</exception>
     /// <exception cref="InsufficientMemoryException">The file's bytes or the decoded pixels need more memory than this process can get.</exception>
+    /// <param name="stream">The image's bytes, from the current position to the end: not null.</param>
+    /// <param name="name">The image's name in errors and its <see cref="GreyImage.Name"/>: not null.</param>
     public static GreyImage LoadGrey(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -17,6 +17,8 @@ public static class ImageResampling
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">factor is less than 1.</exception>
     /// <exception cref="ArgumentException">The image is narrower or lower than <paramref name="factor"/> pixels.</exception>
+    /// <param name="image">The image to reduce: not null, and the image must be at least factor pixels wide and high.</param>
+    /// <param name="factor">The side of the blocks averaged into one pixel: at least 1.</param>
     public static GreyImage Downsample(GreyImage image, int factor)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -25,7 +27,7 @@ public static class ImageResampling
         if (factor == 1) return image;
         int w = image.Width / factor, h = image.Height / factor;
         if (w < 1 || h < 1)
-            throw new ArgumentException($"Image '{image.Name}' is {image.Width}x{image.Height}, too small to reduce by {factor}.", nameof(image));
+            throw new ArgumentException($"Image '{image.Name}' is {image.Width}x{image.Height}, too small to reduce by {factor}: the image must be at least factor = {factor} pixels wide and high.", nameof(image));
         var pixels = new float[w * h];
         var source = image.Pixels;
         double scale = 1.0 / (factor * factor);

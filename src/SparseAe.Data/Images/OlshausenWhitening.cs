@@ -43,6 +43,7 @@ public static class OlshausenWhitening
     /// <see cref="TargetVariance"/>, or all zeros for a constant image. The input is not changed.
     /// </summary>
     /// <exception cref="ArgumentException">A pixel is NaN or infinite (the message gives its x and y).</exception>
+    /// <param name="image">The image to whiten: not null, and every pixel must be finite.</param>
     public static GreyImage Whiten(GreyImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
