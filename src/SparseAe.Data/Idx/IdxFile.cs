@@ -48,6 +48,7 @@ public sealed class IdxFile
 
     /// <summary>Item <paramref name="index"/>'s values (ItemSize of them), a view into <see cref="Data"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">index is outside [0, ItemCount).</exception>
+    /// <param name="index">The item: index must be in [0, ItemCount).</param>
     public ReadOnlySpan<float> Item(int index)
     {
         if ((uint)index >= (uint)ItemCount)
@@ -62,6 +63,7 @@ public sealed class IdxFile
     /// The values, as stored and as floats, need more memory than this process can get: checked on the header, before
     /// any value is read; the message names the file, its type and dimensions, and the bytes needed and available.
     /// </exception>
+    /// <param name="path">The file: not null or empty.</param>
     public static IdxFile Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -76,6 +78,8 @@ public sealed class IdxFile
     /// </summary>
     /// <exception cref="InvalidDataException">The data are damaged or truncated; the message names the byte offset.</exception>
     /// <exception cref="InsufficientMemoryException">The values need more memory than this process can get (see <see cref="Read(string)"/>).</exception>
+    /// <param name="stream">The file's bytes, from the current position to the end: not null.</param>
+    /// <param name="name">The file's name in errors and its <see cref="Name"/>: not null.</param>
     public static IdxFile Read(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -36,6 +36,7 @@ public sealed class IdxImages
     /// with at least one image of at least one row and column; the message names the file and what it holds.
     /// </exception>
     /// <exception cref="InsufficientMemoryException">The pixels need more memory than this process can get.</exception>
+    /// <param name="path">The images file: not null or empty.</param>
     public static IdxImages Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -50,6 +51,7 @@ public sealed class IdxImages
 
     /// <summary>Image <paramref name="index"/>'s Height x Width pixels, row-major, in [0, 1]: a new array.</summary>
     /// <exception cref="ArgumentOutOfRangeException">index is outside [0, Count).</exception>
+    /// <param name="index">The image: index must be in [0, Count).</param>
     public float[] Image(int index)
     {
         if ((uint)index >= (uint)Count)

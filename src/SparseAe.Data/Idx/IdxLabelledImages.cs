@@ -23,6 +23,8 @@ public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count,
     /// The images, or the labels with the images' float copy, need more memory than this process can get: each checked on its
     /// file's header, before its values are read.
     /// </exception>
+    /// <param name="folder">The folder that holds both files: not null.</param>
+    /// <param name="prefix">The files' prefix, e.g. "train" or "t10k": not null.</param>
     public static IdxLabelledImages Read(string folder, string prefix)
     {
         ArgumentNullException.ThrowIfNull(folder);
@@ -45,6 +47,7 @@ public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count,
 
     /// <summary>Image <paramref name="index"/>'s Height * Width pixels, a view into <see cref="Pixels"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">index is outside [0, Count).</exception>
+    /// <param name="index">The image: index must be in [0, Count).</param>
     public ReadOnlySpan<float> Image(int index)
     {
         if ((uint)index >= (uint)Count)
