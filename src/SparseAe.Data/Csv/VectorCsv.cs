@@ -27,6 +27,7 @@ public static class VectorCsv
     /// <summary>Reads the file at <paramref name="path"/>: (rows, columns) row-major values.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">A value is not a number, a row has the wrong length, or the file is empty; the message names the line, the column and the text.</exception>
+    /// <param name="path">The file: not null or empty.</param>
     public static (float[] Data, int Rows, int Columns) Read(string path) => Read(path, out _);
 
     /// <summary>
@@ -34,6 +35,11 @@ public static class VectorCsv
     /// <paramref name="requireFinite"/>, a NaN or an infinity is an error naming its line and column (for
     /// values a model will read, where it would otherwise surface later as a row index).
     /// </summary>
+    /// <param name="path">The file: not null or empty.</param>
+    /// <param name="header">The header's names, or null when the first line with values is a row.</param>
+    /// <param name="requireFinite">Whether every value must be finite (a NaN or an infinity refused), or may be any float.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">See <see cref="Read(string)"/>; with <paramref name="requireFinite"/>, also a NaN or an infinity.</exception>
     public static (float[] Data, int Rows, int Columns) Read(string path, out string[]? header, bool requireFinite = false)
     {
         using var rows = VectorCsvReader.Open(path, requireFinite);
@@ -42,6 +48,10 @@ public static class VectorCsv
 
     /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="name"/> names it in errors.</summary>
     /// <exception cref="InvalidDataException">See <see cref="Read(string)"/>.</exception>
+    /// <param name="reader">The CSV text, read to its end and left open: not null.</param>
+    /// <param name="name">The text's name in errors: not null.</param>
+    /// <param name="header">The header's names, or null when the first line with values is a row.</param>
+    /// <param name="requireFinite">Whether every value must be finite (a NaN or an infinity refused), or may be any float.</param>
     public static (float[] Data, int Rows, int Columns) Read(TextReader reader, string name, out string[]? header, bool requireFinite = false)
     {
         using var rows = new VectorCsvReader(reader, name, requireFinite);
