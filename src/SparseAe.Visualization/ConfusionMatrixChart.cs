@@ -10,8 +10,9 @@ namespace SparseAe.Visualization;
 public static class ConfusionMatrixChart
 {
     /// <summary>Renders the chart as a PNG.</summary>
-    /// <param name="counts">counts[r, c]: rows of true class r predicted as c (never negative); square.</param>
-    /// <param name="classNames">One name per class, in the matrix's order. Like all text of the charts, drawn in the embedded
+    /// <param name="counts">counts[r, c]: rows of true class r predicted as c: not null, a non-empty square matrix (one row and one
+    /// column per class), and a count of rows cannot be negative.</param>
+    /// <param name="classNames">One name per class, in the matrix's order: not null, it must hold one name per class of counts, none null. Like all text of the charts, drawn in the embedded
     /// font (TrainingCurve's remarks), which has ASCII, Latin-1, Greek, dashes, quotes and a few maths signs only: any other
     /// character (Cyrillic, Hebrew, CJK, emoji, Latin Extended such as "ł") is left blank, so such names cannot be told apart.</param>
     /// <param name="title">The chart's title.</param>

@@ -11,9 +11,10 @@ public static class ThroughputChart
     /// <summary>Renders the chart as a PNG.</summary>
     /// <param name="title">The chart's title.</param>
     /// <param name="xLabel">What the settings are ("batch size").</param>
-    /// <param name="settings">The labels of the settings, left to right.</param>
+    /// <param name="settings">The labels of the settings, left to right: not null, none null, and settings must name at least one setting.</param>
     /// <param name="yLabel">What is measured ("samples/s").</param>
-    /// <param name="series">Each line's name and one value per setting: a rate in 0..TrainingCurve.MaxMagnitude, or NaN (not measured).</param>
+    /// <param name="series">Each line's name and values: not null, no name or values null, and series must hold at least one line; a series
+    /// must hold one value per setting, and a rate must be NaN (not measured) or lie in 0..1E+300 (<see cref="TrainingCurve.MaxMagnitude"/>).</param>
     /// <param name="width">Picture width in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
     /// <param name="height">Picture height in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
     /// <exception cref="ArgumentNullException">settings or series is null, or holds a null setting, series name or values.</exception>
@@ -36,7 +37,7 @@ public static class ThroughputChart
             if (values is null)
                 throw new ArgumentNullException(nameof(series), $"Series '{name}' has null values.");
             if (values.Length != settings.Count)
-                throw new ArgumentException($"Series '{name}' has {values.Length} values for {settings.Count} settings.", nameof(series));
+                throw new ArgumentException($"Series '{name}' has {values.Length} values for {settings.Count} settings; a series must hold one value per setting.", nameof(series));
             // The y axis runs from 0 to the largest rate: a negative one falls below it, an infinite one would vanish
             // from the chart unnoticed, and near double's range the axis arithmetic overflows (TrainingCurve.MaxMagnitude).
             for (int i = 0; i < values.Length; i++)
