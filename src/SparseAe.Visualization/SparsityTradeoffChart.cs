@@ -43,7 +43,10 @@ public static class SparsityTradeoffChart
         [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.FilledTriangleDown];
 
     /// <summary>Renders the chart as a PNG.</summary>
-    /// <param name="series">The series, drawn in order; at least one, each with at least one point.</param>
+    /// <param name="series">The series, drawn in order: not null, and there must be at least one series to draw; no series, Name, X or Y
+    /// null; every series needs at least one point, and its x and y values must pair up (as many of each); its Style must be Line, Markers
+    /// or Reference; each x (L0) is drawn on a log axis and must be finite and positive; y must be finite, and y must lie within +-1E+300
+    /// (<see cref="TrainingCurve.MaxMagnitude"/>); with <paramref name="logY"/>, a log y axis needs every y positive.</param>
     /// <param name="title">The chart's title.</param>
     /// <param name="yLabel">What y is ("FVU", "test accuracy").</param>
     /// <param name="logY">Whether the y axis is logarithmic (then every y must be positive).</param>

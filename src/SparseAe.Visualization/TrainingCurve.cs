@@ -46,11 +46,13 @@ public static class TrainingCurve
 
     /// <summary>Renders the chart of <paramref name="history"/> (one entry per iteration, starting at iteration 0; or, with
     /// <paramref name="perEpoch"/>, one per epoch from epoch 1) as a PNG.</summary>
-    /// <param name="history">The costs to draw, at least one entry.</param>
+    /// <param name="history">The costs to draw: not null, with at least one iteration; every value must be a finite number, and a value
+    /// drawn must lie within +-1E+300 (<see cref="MaxMagnitude"/>). On a log y axis (<see cref="CurveYScale.Log"/>) the drawn values must
+    /// be positive (a term 0 at every iteration is not drawn), and it cannot show a history in which every value is 0.</param>
     /// <param name="width">Picture width in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
     /// <param name="height">Picture height in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
-    /// <param name="title">The chart's title.</param>
-    /// <param name="yScale">The y axis: linear, log, or chosen from the values (Auto).</param>
+    /// <param name="title">The chart's title: not null.</param>
+    /// <param name="yScale">The y axis: linear, log, or chosen from the values (Auto); yScale must be Auto, Linear or Log.</param>
     /// <param name="perEpoch">The history is Adam's, one entry per epoch (TrainingSummary.CostHistory), each the mean of
     /// that epoch's mini-batch costs, and none at the start: the x axis is then "epoch", from 1, as the training's progress counts them,
     /// rather than "iteration" from the starting point 0.</param>
