@@ -5,13 +5,19 @@ namespace SparseAe.Data.Idx;
 /// <c>{prefix}-labels-idx1-ubyte</c> in one folder, each gzipped (<c>.gz</c>, as Debian and the data
 /// sets' sites ship them) or not: MNIST, Fashion-MNIST (prefixes "train" and "t10k").
 /// </summary>
-/// <param name="Pixels">The images, each Height x Width row-major, scaled to [0, 1] (bytes / 255): (Count, Height * Width).</param>
-/// <param name="Labels">Each image's label, as stored (0..255).</param>
-/// <param name="Count">Images in the set, at least 1.</param>
-/// <param name="Height">Rows of every image.</param>
-/// <param name="Width">Columns of every image.</param>
+/// <param name="Pixels">The images, each Height x Width row-major, scaled to [0, 1] (bytes / 255): (Count, Height * Width); not
+/// null, and Pixels must hold Count*Height*Width values.</param>
+/// <param name="Labels">Each image's label, as stored (0..255): not null, and Labels must hold one label per image (Count).</param>
+/// <param name="Count">Images in the set: Count must be at least 1.</param>
+/// <param name="Height">Rows of every image: Height must be at least 1.</param>
+/// <param name="Width">Columns of every image: Width must be at least 1.</param>
 public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count, int Height, int Width)
 {
+    /// <summary>The images, each Height x Width row-major, scaled to [0, 1] (bytes / 255): (Count, Height * Width).</summary>
+    // A set made by hand is checked here as Read checks a file's: Count 0, a width of 0 or too few pixels were taken, and
+    // Image(i) then failed inside AsSpan, naming nothing of the set. (A `with` copy is not checked again.)
+    public float[] Pixels { get; init; } = Checked(Pixels, Labels, Count, Height, Width);
+
     /// <summary>
     /// Reads and checks the pair: the images as <see cref="IdxImages.Read"/> does (unsigned bytes, n, rows
     /// and cols at least 1), the labels unsigned bytes of dimensions [n]. Each refusal names the file, its
@@ -54,6 +60,21 @@ public sealed record IdxLabelledImages(float[] Pixels, byte[] Labels, int Count,
             throw new ArgumentOutOfRangeException(nameof(index), index, $"IdxLabelledImages: image index must be in [0, {Count}), but is {index}.");
         int size = Height * Width;
         return Pixels.AsSpan(index * size, size);
+    }
+
+    private static float[] Checked(float[] pixels, byte[] labels, int count, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(pixels, nameof(Pixels));
+        ArgumentNullException.ThrowIfNull(labels, nameof(Labels));
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(Count), count, $"Count must be at least 1, but is {count}.");
+        if (height < 1) throw new ArgumentOutOfRangeException(nameof(Height), height, $"Height must be at least 1, but is {height}.");
+        if (width < 1) throw new ArgumentOutOfRangeException(nameof(Width), width, $"Width must be at least 1, but is {width}.");
+        long values = (long)count * height * width;
+        if (pixels.Length != values)
+            throw new ArgumentException($"Pixels must hold Count*Height*Width = {count}*{height}*{width} = {values} values, but holds {pixels.Length}.", nameof(Pixels));
+        if (labels.Length != count)
+            throw new ArgumentException($"Labels must hold one label per image (Count = {count}), but holds {labels.Length}.", nameof(Labels));
+        return pixels;
     }
 
     private static void CheckLabels(string name, IdxDataType type, int[] dims, IdxImages images)

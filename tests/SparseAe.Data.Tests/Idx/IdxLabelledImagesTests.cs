@@ -110,4 +110,39 @@ public sealed class IdxLabelledImagesTests : IDisposable
             @"' \(11700000 labels as bytes, and the 11700000 images of 1 rows and 1 columns as floats, 46800000 bytes\) " +
             @"needs about 0\.\d+ GB of memory, but about 0\.\d+ GB are available; use files with fewer images\.$", text.TrimEnd());
     }
+
+    // The record's Count doc said "at least 1", but its constructor checked nothing: Count 0, a width of 0, or pixels too
+    // few for Count images were taken, and Image(i) then failed inside AsSpan ("Specified argument was out of the range of
+    // valid values"), naming nothing of the set.
+    [Theory]
+    // The rule in each message up to its values is what the record's <param> (IntelliSense) says.
+    [InlineData(2, 2, 3, 12, 2, null, null, null)]
+    [InlineData(0, 2, 3, 0, 0, "Count", "Count must be at least 1", ", but is 0.")]
+    [InlineData(2, 0, 3, 0, 2, "Height", "Height must be at least 1", ", but is 0.")]
+    [InlineData(2, 2, -1, 0, 2, "Width", "Width must be at least 1", ", but is -1.")]
+    [InlineData(2, 2, 3, 11, 2, "Pixels", "Pixels must hold Count*Height*Width", " = 2*2*3 = 12 values, but holds 11.")]
+    [InlineData(2, 2, 3, 12, 3, "Labels", "Labels must hold one label per image", " (Count = 2), but holds 3.")]
+    public void A_set_made_by_hand_is_checked_as_Read_checks_a_file(int count, int height, int width, int pixels, int labels,
+        string? param, string? rule, string? values)
+    {
+        IdxLabelledImages Make() => new(new float[pixels], new byte[labels], count, height, width);
+        if (param is null)
+        {
+            Assert.Equal(height * width, Make().Image(count - 1).Length);
+            return;
+        }
+        var e = Assert.ThrowsAny<ArgumentException>(Make);
+        Assert.Equal(param, e.ParamName);
+        Assert.StartsWith(rule + values, e.Message);
+        Assert.Contains(rule!, SparseAe.Tests.Support.XmlDocs.Param("SparseAe.Data", "M:SparseAe.Data.Idx.IdxLabelledImages.#ctor", param!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_set_made_by_hand_without_pixels_or_labels_names_them()
+    {
+        Assert.Equal("Pixels", Assert.Throws<ArgumentNullException>(() => new IdxLabelledImages(null!, [1], 1, 1, 1)).ParamName);
+        Assert.Equal("Labels", Assert.Throws<ArgumentNullException>(() => new IdxLabelledImages([0f], null!, 1, 1, 1)).ParamName);
+        foreach (var name in new[] { "Pixels", "Labels" })
+            Assert.Contains("not null", SparseAe.Tests.Support.XmlDocs.Param("SparseAe.Data", "M:SparseAe.Data.Idx.IdxLabelledImages.#ctor", name), StringComparison.Ordinal);
+    }
 }
