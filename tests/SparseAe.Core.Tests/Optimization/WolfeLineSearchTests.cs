@@ -1,0 +1,80 @@
+using SparseAe.Optimization;
+using Xunit;
+
+namespace SparseAe.Core.Tests.Optimization;
+
+/// <summary>
+/// The line search's acceptance rule, one trial at a time: on f(x) = x^2 from x = 1 along d = -1,
+/// phi(a) = (1 - a)^2 and |phi'(a)| / |phi'(0)| = 1 - a, so the first trial step t0 meets the strong
+/// Wolfe curvature condition with c2 = 0.9 (Nocedal and Wright's value for quasi-Newton methods) exactly
+/// when t0 >= 0.1. A trial that meets it must be taken at once: each further trial is one more pass over
+/// the whole batch, and a stricter c2 (0.1 is the value for conjugate gradients) cost L-BFGS extra
+/// evaluations on every iteration while every test of the optimiser still passed.
+/// </summary>
+public class WolfeLineSearchTests
+{
+    private static double Square(ReadOnlySpan<double> x, Span<double> g)
+    {
+        g[0] = 2 * x[0];
+        return x[0] * x[0];
+    }
+
+    [Theory]
+    [InlineData(0.15)]   // |phi'| / |phi'(0)| = 0.85
+    [InlineData(0.5)]
+    [InlineData(1.0)]    // the minimum
+    public void A_first_trial_that_meets_the_curvature_condition_of_0_9_is_taken_at_once(double t0)
+    {
+        var search = new WolfeLineSearch(Square, 1, 20);
+        var x = new[] { 1.0 };
+        var g = new[] { 2.0 };
+        var (moved, step, value) = search.Search(x, 1.0, g, new[] { -1.0 }, t0, 1, CancellationToken.None);
+        Assert.True(moved);
+        Assert.Equal(1, search.Evaluations);
+        Assert.Equal(t0, step);
+        Assert.Equal(1 - t0, x[0], 1e-15);
+        Assert.Equal((1 - t0) * (1 - t0), value, 1e-15);
+        Assert.Equal(2 * (1 - t0), g[0], 1e-15);
+    }
+
+    [Fact]
+    public void A_first_trial_short_of_the_curvature_condition_is_not_taken()
+    {
+        // t0 = 0.05: |phi'| / |phi'(0)| = 0.95 > 0.9, though the cost fell; the search extrapolates
+        // (to 10 t0 = 0.5, the cubic's minimiser 1 lying beyond it) and takes that trial.
+        var search = new WolfeLineSearch(Square, 1, 20);
+        var x = new[] { 1.0 };
+        var g = new[] { 2.0 };
+        var (moved, step, _) = search.Search(x, 1.0, g, new[] { -1.0 }, 0.05, 1, CancellationToken.None);
+        Assert.True(moved);
+        Assert.Equal(2, search.Evaluations);
+        Assert.Equal(0.5, step, 1e-12);
+        Assert.Equal(0.5, x[0], 1e-12);
+    }
+
+    [Fact]
+    public void A_trial_where_the_cost_is_not_finite_is_halved_toward_the_last_good_step()
+    {
+        // f = (x - 0.3)^2, NaN beyond x = 0.6, from x = 0 along d = 1 with t0 = 1: the trial at 1 is NaN,
+        // so the next is 0.5 (half way back to 0), where phi = 0.04 and |phi'| = 0.4 <= 0.9 * 0.6: taken.
+        // A gentler shrink (0.9) spent four more whole-batch evaluations on NaN before a finite trial.
+        int evaluations = 0;
+        double F(ReadOnlySpan<double> x, Span<double> g)
+        {
+            evaluations++;
+            if (x[0] > 0.6) { g[0] = double.NaN; return double.NaN; }
+            g[0] = 2 * (x[0] - 0.3);
+            return (x[0] - 0.3) * (x[0] - 0.3);
+        }
+        var search = new WolfeLineSearch(F, 1, 20);
+        var x = new[] { 0.0 };
+        var g = new[] { -0.6 };
+        var (moved, step, value) = search.Search(x, 0.09, g, new[] { 1.0 }, 1.0, 1, CancellationToken.None);
+        Assert.True(moved);
+        Assert.Equal(2, search.Evaluations);
+        Assert.Equal(2, evaluations);
+        Assert.Equal(0.5, step);
+        Assert.Equal(0.5, x[0], 1e-15);
+        Assert.Equal(0.04, value, 1e-15);
+    }
+}
