@@ -77,4 +77,30 @@ public class WolfeLineSearchTests
         Assert.Equal(0.5, x[0], 1e-15);
         Assert.Equal(0.04, value, 1e-15);
     }
+
+    [Fact]
+    public void A_trial_above_the_previous_one_brackets_the_step_though_it_meets_both_conditions()
+    {
+        // phi(a) = -a up to 0.5, then the cubic that rises to phi(1) = -0.05 with phi'(1) = -0.5. The trial at
+        // 0.1 (phi' = -1) is extrapolated to 1, which meets sufficient decrease and |phi'| <= 0.9 |phi'(0)|
+        // but lies above phi(0.1) = -0.1: the minimum lies between them, and taking 1 (as the search did
+        // without its fa >= fPrev test, every test passing) would move to a worse point than one already seen.
+        double F(ReadOnlySpan<double> x, Span<double> g)
+        {
+            double a = x[0];
+            if (a <= 0.5) { g[0] = -1; return -a; }
+            double t = a - 0.5;
+            g[0] = -1 + 2 * 10.4 * t - 3 * 13.2 * t * t;
+            return -0.5 - t + 10.4 * t * t - 13.2 * t * t * t;
+        }
+        var search = new WolfeLineSearch(F, 1, 20);
+        var x = new[] { 0.0 };
+        var g = new[] { -1.0 };
+        var (moved, step, value) = search.Search(x, 0.0, g, new[] { 1.0 }, 0.1, 1, CancellationToken.None);
+        Assert.True(moved);
+        Assert.True(value <= -0.1, $"the search took a = {step}, phi = {value}, above phi(0.1) = -0.1");
+        Assert.InRange(step, 0.1, 1.0);
+        Assert.Equal(step, x[0], 1e-15);
+        Assert.Equal(value, F(x, new double[1]), 1e-15);
+    }
 }
