@@ -103,4 +103,31 @@ public class WolfeLineSearchTests
         Assert.Equal(step, x[0], 1e-15);
         Assert.Equal(value, F(x, new double[1]), 1e-15);
     }
+
+    [Fact]
+    public void A_search_out_of_evaluations_keeps_the_lowest_point_of_sufficient_decrease()
+    {
+        // phi = -a below 0.95, 10 beyond, with a slope reported as -1 everywhere, so no trial meets the
+        // curvature condition: t0 = 1 fails sufficient decrease, and the zoom's trials between 0 and 1 each
+        // lie lower than the last until the evaluations run out. The search keeps the lowest of them; it kept
+        // the first one found (every test passing) when its fallback was not updated to a lower point.
+        var seen = new List<(double A, double F)>();
+        double F(ReadOnlySpan<double> x, Span<double> g)
+        {
+            g[0] = -1;
+            double f = x[0] < 0.95 ? -x[0] : 10;
+            seen.Add((x[0], f));
+            return f;
+        }
+        var search = new WolfeLineSearch(F, 1, 5);
+        var x = new[] { 0.0 };
+        var g = new[] { -1.0 };
+        var (moved, step, value) = search.Search(x, 0.0, g, new[] { 1.0 }, 1.0, 1, CancellationToken.None);
+        Assert.True(moved);
+        Assert.Equal(5, seen.Count);
+        var decreasing = seen.Where(p => p.F <= -1e-4 * p.A).ToList();
+        Assert.True(decreasing.Count >= 2, $"trials {string.Join(", ", seen)}");
+        Assert.Equal(decreasing.Min(p => p.F), value);
+        Assert.Equal(step, x[0]);
+    }
 }
