@@ -1,7 +1,7 @@
 using SparseAe.Optimization;
 using Xunit;
 
-namespace SparseAe.Core.Tests.Optimization;
+namespace SparseAe.Core.Tests;
 
 /// <summary>
 /// The line search's acceptance rule, one trial at a time: on f(x) = x^2 from x = 1 along d = -1,

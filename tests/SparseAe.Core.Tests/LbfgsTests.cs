@@ -1,7 +1,7 @@
 using SparseAe.Optimization;
 using Xunit;
 
-namespace SparseAe.Core.Tests.Optimization;
+namespace SparseAe.Core.Tests;
 
 /// <summary>L-BFGS's exits, each on a function small enough to follow by hand.</summary>
 public class LbfgsTests
