@@ -36,13 +36,7 @@ public class ChartDataDocsTests
     [Theory]
     [MemberData(nameof(Rules))]
     public void Each_parameter_documents_the_rule_RenderPng_enforces(string method, string parameter, string rule, Action outside, Action edge)
-    {
-        Assert.Contains(rule, XmlDocs.Param(Assembly, method, parameter), StringComparison.Ordinal);
-        var refusal = Assert.ThrowsAny<ArgumentException>(outside);
-        Assert.Equal(parameter, refusal.ParamName);
-        Assert.Contains(rule, refusal.Message, StringComparison.Ordinal);
-        edge();
-    }
+        => XmlDocs.AssertRule(Assembly, method, parameter, rule, outside, edge);
 
     // The references and the names in them: not null, each refused by its parameter's name.
     public static TheoryData<string, string, Action> NotNull() => new()
@@ -60,8 +54,5 @@ public class ChartDataDocsTests
     [Theory]
     [MemberData(nameof(NotNull))]
     public void Each_reference_documents_that_it_must_be_given(string method, string parameter, Action outside)
-    {
-        Assert.Contains("not null", XmlDocs.Param(Assembly, method, parameter), StringComparison.Ordinal);
-        Assert.Equal(parameter, Assert.ThrowsAny<ArgumentException>(outside).ParamName);
-    }
+        => XmlDocs.AssertGiven(Assembly, method, parameter, outside);
 }

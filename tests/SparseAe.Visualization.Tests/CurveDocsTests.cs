@@ -43,13 +43,7 @@ public class CurveDocsTests
     [Theory]
     [MemberData(nameof(Rules))]
     public void Each_parameter_documents_the_rule_RenderPng_enforces(string method, string parameter, string rule, Action outside, Action edge)
-    {
-        Assert.Contains(rule, XmlDocs.Param(Assembly, method, parameter), StringComparison.Ordinal);
-        var refusal = Assert.ThrowsAny<ArgumentException>(outside);
-        Assert.Equal(parameter, refusal.ParamName);
-        Assert.Contains(rule, refusal.Message, StringComparison.Ordinal);
-        edge();
-    }
+        => XmlDocs.AssertRule(Assembly, method, parameter, rule, outside, edge);
 
     public static TheoryData<string, string, Action> NotNull() => new()
     {
@@ -63,8 +57,5 @@ public class CurveDocsTests
     [Theory]
     [MemberData(nameof(NotNull))]
     public void Each_reference_documents_that_it_must_be_given(string method, string parameter, Action outside)
-    {
-        Assert.Contains("not null", XmlDocs.Param(Assembly, method, parameter), StringComparison.Ordinal);
-        Assert.Equal(parameter, Assert.ThrowsAny<ArgumentException>(outside).ParamName);
-    }
+        => XmlDocs.AssertGiven(Assembly, method, parameter, outside);
 }

@@ -34,13 +34,7 @@ public class FilterGridLayoutDocsTests
     [Theory]
     [MemberData(nameof(Rules))]
     public void Each_parameter_documents_the_rule_FilterGridLayout_enforces(string method, string parameter, string rule, Action outside, Action edge)
-    {
-        Assert.Contains(rule, XmlDocs.Param(Assembly, method, parameter), StringComparison.Ordinal);
-        var refusal = Assert.ThrowsAny<ArgumentException>(outside);
-        Assert.Equal(parameter, refusal.ParamName);
-        Assert.Contains(rule, refusal.Message, StringComparison.Ordinal);
-        edge();
-    }
+        => XmlDocs.AssertRule(Assembly, method, parameter, rule, outside, edge);
 
     // The constructor's eight sizes: each at least 1 (Columns * Rows and Width and Height by the formulas, said on Rows, Width and Height).
     [Theory]

@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace SparseAe.Tests.Support;
 
 /// <summary>What IntelliSense shows for a member: its summary, or a parameter's doc, in the XML documentation file built beside the assembly.</summary>
@@ -20,6 +22,28 @@ internal static class XmlDocs
             .Where(m => ((string?)m.Attribute("name"))?.StartsWith(method.Contains('(') ? method : method + "(", StringComparison.Ordinal) == true)
             .SelectMany(m => m.Elements("param"))
             .Single(p => (string?)p.Attribute("name") == parameter).Value);
+
+    /// <summary>
+    /// One parameter's rule, as the data-driven docs tests check it: the parameter's &lt;param&gt; in <paramref name="method"/>
+    /// states <paramref name="rule"/>; <paramref name="outside"/> (a value just outside the rule) is refused naming
+    /// <paramref name="parameter"/>, with <paramref name="rule"/> in its message; <paramref name="edge"/> (the value at the
+    /// rule's edge) is accepted.
+    /// </summary>
+    public static void AssertRule(string assembly, string method, string parameter, string rule, Action outside, Action edge)
+    {
+        Assert.Contains(rule, Param(assembly, method, parameter), StringComparison.Ordinal);
+        var refusal = Assert.ThrowsAny<ArgumentException>(outside);
+        Assert.Equal(parameter, refusal.ParamName);
+        Assert.Contains(rule, refusal.Message, StringComparison.Ordinal);
+        edge();
+    }
+
+    /// <summary>A reference parameter: its &lt;param&gt; says "not null", and <paramref name="outside"/> (null, or an empty path) is refused naming it.</summary>
+    public static void AssertGiven(string assembly, string method, string parameter, Action outside)
+    {
+        Assert.Contains("not null", Param(assembly, method, parameter), StringComparison.Ordinal);
+        Assert.Equal(parameter, Assert.ThrowsAny<ArgumentException>(outside).ParamName);
+    }
 
     private static IEnumerable<System.Xml.Linq.XElement> Members(string assembly)
         => System.Xml.Linq.XDocument.Load(Path.Combine(AppContext.BaseDirectory, assembly + ".xml")).Descendants("member");

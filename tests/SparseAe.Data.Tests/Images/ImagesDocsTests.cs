@@ -35,13 +35,7 @@ public class ImagesDocsTests
     [Theory]
     [MemberData(nameof(Rules))]
     public void Each_parameter_documents_the_rule_enforced(string method, string parameter, string rule, Action outside, Action edge)
-    {
-        Assert.Contains(rule, XmlDocs.Param(Assembly, method, parameter), StringComparison.Ordinal);
-        var refusal = Assert.ThrowsAny<ArgumentException>(outside);
-        Assert.Equal(parameter, refusal.ParamName);
-        Assert.Contains(rule, refusal.Message, StringComparison.Ordinal);
-        edge();
-    }
+        => XmlDocs.AssertRule(Assembly, method, parameter, rule, outside, edge);
 
     // 46341 x 46341 is 2,147,488,281 pixels, beyond one array; int.MaxValue x 1 is the most, refused then only for its pixels'
     // count (an array of int.MaxValue floats is 8 GB).
@@ -72,8 +66,5 @@ public class ImagesDocsTests
     [Theory]
     [MemberData(nameof(NotNull))]
     public void Each_reference_documents_that_it_must_be_given(string method, string parameter, Action outside)
-    {
-        Assert.Contains("not null", XmlDocs.Param(Assembly, method, parameter), StringComparison.Ordinal);
-        Assert.Equal(parameter, Assert.ThrowsAny<ArgumentException>(outside).ParamName);
-    }
+        => XmlDocs.AssertGiven(Assembly, method, parameter, outside);
 }

@@ -68,11 +68,5 @@ public class PatchesDocsTests
     [Theory]
     [MemberData(nameof(Rules))]
     public void Each_parameter_documents_the_rule_enforced(string method, string parameter, string rule, Action outside, Action edge)
-    {
-        Assert.Contains(rule, XmlDocs.Param(Assembly, method, parameter), StringComparison.Ordinal);
-        var refusal = Assert.ThrowsAny<ArgumentException>(outside);
-        Assert.Equal(parameter, refusal.ParamName);
-        Assert.Contains(rule, refusal.Message, StringComparison.Ordinal);
-        edge();
-    }
+        => XmlDocs.AssertRule(Assembly, method, parameter, rule, outside, edge);
 }
