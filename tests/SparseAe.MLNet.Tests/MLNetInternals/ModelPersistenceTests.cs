@@ -47,6 +47,35 @@ public sealed class ModelPersistenceTests
             "this library reads entry versions up to 0x00010001. Upgrade SparseAe to load it.", e.Message);
     }
 
+    // What a fitted transformer reports of its fit travels in the model: ZCA's TrainingRows (the rows, or the sample of them,
+    // it was fitted on) and the featurizer's TrainingPatches (the patches its autoencoder was trained on). Save wrote, and Load
+    // read, each transformer's weights and columns, which every round trip compared, but no test read these back: a Save that
+    // wrote another count (or a Load that dropped it) reported a fit the model never had.
+    [Fact]
+    public void A_loaded_ZCA_and_featurizer_report_the_rows_and_patches_they_were_fitted_on()
+    {
+        using var temp = new TempFolder();
+        var rows = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(40, 2));
+        var zca = _ml.Transforms.ZcaWhitening("White", "Features", epsilon: 0.1, maximumRows: 30, seed: 4).Fit(rows);
+        Assert.Equal(30, zca.TrainingRows);
+        var loadedZca = Assert.IsType<ZcaWhiteningTransformer>(SavedAndLoaded(zca, rows, Path.Combine(temp, "zca.zip")));
+        Assert.Equal(zca.TrainingRows, loadedZca.TrainingRows);
+
+        var images = _ml.Data.LoadFromEnumerable(ConvolutionComponentTests.Bars(30, 2));
+        var options = ConvolutionComponentTests.Options();
+        options.PatchCount = 321;
+        var featurizer = _ml.Transforms.ConvolutionalSparseFeatures(options).Fit(images);
+        Assert.Equal(321, featurizer.TrainingPatches);
+        var loadedFeaturizer = Assert.IsType<ConvolutionalFeaturizerTransformer>(SavedAndLoaded(featurizer, images, Path.Combine(temp, "conv.zip")));
+        Assert.Equal(featurizer.TrainingPatches, loadedFeaturizer.TrainingPatches);
+    }
+
+    private ITransformer SavedAndLoaded(ITransformer model, IDataView data, string path)
+    {
+        _ml.Model.Save(model, data.Schema, path);
+        return new MLContext().Model.Load(path, out _);
+    }
+
     private string SaveSmallModel(TempFolder temp)
     {
         var data = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(30, 4));
