@@ -155,6 +155,19 @@ public class RowSourceDataViewTests
         Assert.Equal(4, right.GetColumn<float[]>("Patch").Count());
     }
 
+    // A consumer that trusts GetRowCount reads the rows it says and asks for no more, so the check of rowCount looks one
+    // row ahead at the last counted row: 10 rows said to be 4 are refused at the 4th MoveNext, not after it, where such a
+    // consumer would have read 4 rows of 10 without a word.
+    [Fact]
+    public void More_rows_than_rowCount_are_refused_at_the_last_counted_row()
+    {
+        var view = new MLContext().Data.LoadFromRowSource(new GeneratedRows(10, 3), "Patch", rowCount: 4);
+        using var cursor = view.GetRowCursor(view.Schema);
+        for (int i = 0; i < 3; i++) Assert.True(cursor.MoveNext());
+        var e = Assert.Throws<InvalidDataException>(() => cursor.MoveNext());
+        Assert.Equal("The row source GeneratedRows has more than 4 rows, but LoadFromRowSource's rowCount says 4; give the source's number of rows, or null when it is not known.", e.Message);
+    }
+
     // Without rowCount the view reported no count even when the source said its rows (an ArrayRowSource of 10 rows gave
     // GetRowCount() == null), so ML.NET and the trainers could not use it: L-BFGS read a view too large for it before
     // refusing it. The source's RowCount is now the view's, and checked as a rowCount given is.
