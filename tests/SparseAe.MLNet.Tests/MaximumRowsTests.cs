@@ -70,6 +70,18 @@ public class MaximumRowsTests
         Assert.Equal(300, Ml.Transforms.ZcaWhitening("White", "Features").Fit(view).TrainingRows);
     }
 
+    // Without a seed of its own the sample is drawn from the MLContext's seed, as the autoencoder's initial weights are (the
+    // catalog's "null takes one from the MLContext"): a fixed seed there made every context sample the same rows, and a
+    // user's MLContext(seed) neither reproduced nor varied the fit.
+    [Fact]
+    public void ZCA_without_a_seed_samples_by_the_MLContext_seed()
+    {
+        var view = Rows(300);
+        float[] Mean(int contextSeed) => new MLContext(seed: contextSeed).Transforms.ZcaWhitening("White", "Features", maximumRows: 40).Fit(view).Whitening.Mean.ToArray();
+        Assert.Equal(Mean(11), Mean(11));
+        Assert.NotEqual(Mean(11), Mean(12));
+    }
+
     [Fact]
     public void ZCA_refuses_a_view_larger_than_it_can_hold_before_any_row_is_read()
     {
