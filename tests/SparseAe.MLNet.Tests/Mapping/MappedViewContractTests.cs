@@ -43,6 +43,20 @@ public class MappedViewContractTests
         Assert.Equal("columnsNeeded", Assert.Throws<ArgumentNullException>(() => view.GetRowCursor(null!)).ParamName);
     }
 
+    // A column of the name and index of one of the view's, but of another type (the 'Code' of an autoencoder of another
+    // width), is not the view's column either: taken by name and index alone, a cursor asked for a 3-wide code gave a 6-wide one.
+    [Fact]
+    public void A_column_of_another_type_at_a_columns_name_and_index_is_refused()
+    {
+        var view = Autoencoder().Transform(Rows16(3));
+        var other = new DataViewSchema.Builder();
+        other.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, 16));
+        other.AddColumn("Code", new VectorDataViewType(NumberDataViewType.Single, 3));
+        var code = other.ToSchema()["Code"];
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => view.GetRowCursor([code]));
+        Assert.StartsWith("Column 'Code' (index 1, Vector<Single, 3>) is not a column of this schema", e.Message);
+    }
+
     [Fact]
     public void A_getter_of_the_wrong_type_names_the_type_asked_for()
     {
