@@ -290,6 +290,33 @@ public class SparseCodeObjectiveTests
         Assert.Equal(g1, g2);
     }
 
+    // Mutation audit: counting a latent dead only beyond the window (r > window), capping the window at
+    // DeadLatentWindow before that many rows were counted (or not counting the rows at all), and adding 1
+    // a mini-batch instead of its rows each passed every Core test (the trainer's test uses a window of 1
+    // row and 100-row batches, where all of them agree). DeadLatentCount (the DeadFraction of every run's
+    // metrics) then misses latents silent on every row seen. A latent whose z is -1 on every row (W1 = 0,
+    // b1 = -1) must be dead after 4 rows of a window of 8 (silent on all rows counted) and after 8 (exactly the window).
+    [Fact]
+    public void A_latent_silent_on_every_row_counted_is_dead_before_the_window_is_full_and_at_its_end()
+    {
+        const int v = 3, h = 2, m = 4;
+        var theta = new float[2 * h * v + h + v];   // W1 = 0: z = b1 on every row
+        theta[2 * h * v] = 1f;                      // latent 0 fires on every row
+        theta[2 * h * v + 1] = -1f;                 // latent 1 on none
+        for (int q = h * v; q < 2 * h * v; q++) theta[q] = 0.5f;
+        var x = RandomInputs(m, v, seed: 3);
+        var objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(Decoder: DecoderKind.Linear, Activation: ActivationKind.ReLU,
+            DeadLatentWindow: 2 * m), threads: 1);
+        var gradient = new float[theta.Length];
+        Assert.Equal(0, objective.DeadLatentCount);   // no rows counted yet
+        objective.Evaluate(theta, x, m, gradient);
+        objective.CountFiring();
+        Assert.Equal(1, objective.DeadLatentCount);   // 4 rows counted, fewer than the window: silent on all of them
+        objective.Evaluate(theta, x, m, gradient);
+        objective.CountFiring();
+        Assert.Equal(1, objective.DeadLatentCount);   // 8 rows: silent on exactly the window
+    }
+
     [Theory]
     [InlineData(ActivationKind.ReLU)]
     [InlineData(ActivationKind.TopK)]
