@@ -317,6 +317,25 @@ public class SparseCodeObjectiveTests
         Assert.Equal(1, objective.DeadLatentCount);   // 8 rows: silent on exactly the window
     }
 
+    // Mutation audit: keeping a selected latent whose z is exactly 0 (value < 0 in place of !(value > 0))
+    // passed every Core test, yet such a latent has h = max(0, z) = 0 and must not count as active: its
+    // firing rate (L0, FiringRate) went up and it could never become dead, so AuxK never revived it. z = 0
+    // on every latent is what an empty sparse row meets with zero biases. W1 = 0, b1 = (1, 0, -1), K = 2:
+    // latents 0 and 1 are selected, only latent 0 is active.
+    [Fact]
+    public void A_TopK_latent_selected_at_a_z_of_exactly_0_is_not_active()
+    {
+        const int v = 3, h = 3, m = 4;
+        var theta = new float[2 * h * v + h + v];
+        theta[2 * h * v] = 1f;
+        theta[2 * h * v + 2] = -1f;
+        for (int q = h * v; q < 2 * h * v; q++) theta[q] = 0.5f;
+        var objective = new SparseAutoencoderObjective(v, h, new ObjectiveSettings(Decoder: DecoderKind.Linear, Activation: ActivationKind.TopK,
+            K: 2, AuxK: 1), threads: 1);
+        objective.Evaluate(theta, RandomInputs(m, v, seed: 3), m, new float[theta.Length]);
+        Assert.Equal([1.0, 0.0, 0.0], objective.FiringRate.ToArray());
+    }
+
     [Theory]
     [InlineData(ActivationKind.ReLU)]
     [InlineData(ActivationKind.TopK)]
