@@ -114,4 +114,15 @@ public class TopKSelectionTests
         Assert.Equal([1, 3], Select([nan, 1, nan, 2], [], 2));
         Assert.Equal([2], Select([nan, nan, -5], [], 1));
     }
+
+    // Mutation audit: dropping "among NaNs, the lower index first" from the ranking (a NaN never before
+    // another NaN) passed every Core test; Select then chose which NaN by the heap's order, not by the
+    // documented rule. With two NaNs and one number, k = 2 must keep the number and the first NaN.
+    [Fact]
+    public void Among_NaNs_the_lower_index_is_chosen_first()
+    {
+        float nan = float.NaN;
+        Assert.Equal([0, 2], Select([nan, nan, 1], [], 2));
+        Assert.Equal([0, 3], Select([nan, nan, nan, 1], [], 2));
+    }
 }
