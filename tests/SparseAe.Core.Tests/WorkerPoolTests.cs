@@ -78,6 +78,24 @@ public class WorkerPoolTests
         Assert.Null(failure);
     }
 
+    // Mutation audit: waiting for the workers only when the caller's own index returned normally (not in
+    // the finally) passed every Core test. Then a throw on index 0 returned while a worker still ran the
+    // body: on buffers the caller goes on to reuse or free, and a next call could replace the body and
+    // pending count under it. Index 1 takes 200 ms and sets a flag; Run must not throw index 0's exception before.
+    [Fact]
+    public void A_throw_on_the_callers_index_returns_only_after_the_workers_are_done()
+    {
+        using var pool = new WorkerPool(2);
+        int finished = 0;
+        Assert.Throws<InvalidOperationException>(() => pool.Run(2, i =>
+        {
+            if (i == 0) throw new InvalidOperationException("index 0 failed");
+            Thread.Sleep(200);
+            Volatile.Write(ref finished, 1);
+        }));
+        Assert.Equal(1, Volatile.Read(ref finished));
+    }
+
     [Fact]
     public void A_pool_needs_between_1_and_MaxThreads_threads()
         => Assert.Contains("threads must lie in 1..65535, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerPool(0)).Message);
