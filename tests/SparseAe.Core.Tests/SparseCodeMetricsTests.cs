@@ -136,4 +136,13 @@ public class SparseCodeMetricsTests
         Assert.True(silent < h - 3, $"precondition: {silent} latents silent on the last mini-batch");
         Assert.Equal((double)silent / h, metrics.DeadFraction);
     }
+
+    // Mutation audit: counting latents at a firing rate of exactly 10% as dense (r >= 0.1) passed every
+    // test: no test read DenseFraction at all. It is documented as the share active on more than 10% of rows.
+    [Fact]
+    public void Dense_latents_are_those_active_on_more_than_a_tenth_of_the_rows()
+    {
+        Assert.Equal(0.5, new SparseCodeMetrics(0, 0, [0.1, 0.11, 1.0, 0.0]).DenseFraction);
+        Assert.Equal(0.0, new SparseCodeMetrics(0, 0, []).DenseFraction);
+    }
 }
