@@ -77,7 +77,8 @@ public static class Defaults
 
     /// <summary>
     /// TopK's AuxK where none is given: the power of two nearest V/2 (Gao et al. 2024, appendix A.2:
-    /// "k_aux as a power of two close to d_model/2"), at least 1 and at most H.
+    /// "k_aux as a power of two close to d_model/2"; the smaller of two equally near: 256 for V = 768),
+    /// at least 1 and at most H.
     /// </summary>
     public static int AuxKFor(int visibleCount, int hiddenCount)
     {

@@ -52,4 +52,19 @@ public class ObjectiveSettingsTests
         typeof(ObjectiveSettings).GetProperty(setting)!.SetValue(settings, value);
         return settings;
     }
+
+    // Mutation audit: AuxK where none is given, the power of two nearest V/2, had no Core test; breaking its tie the
+    // other way ('<' -> '<=' in Defaults.AuxKFor) passed every test. V = 768 (GPT-2 small's width) sits halfway
+    // between 256 and 512 and took 512 on the mutant: a doubled AuxK, so twice the dead latents' z per row in the
+    // AuxK term. The rule: nearest power of two, the smaller on a tie, at least 1, at most H.
+    [Theory]
+    [InlineData(64, 4096, 32)]     // V/2 a power of two
+    [InlineData(100, 4096, 64)]    // 50: 64 is 14 away, 32 is 18
+    [InlineData(80, 4096, 32)]     // 40: 32 is 8 away, 64 is 24
+    [InlineData(768, 4096, 256)]   // 384: halfway between 256 and 512, the smaller
+    [InlineData(6, 4096, 2)]       // 3: halfway between 2 and 4
+    [InlineData(1, 4096, 1)]
+    [InlineData(64, 16, 16)]       // at most H
+    public void AuxK_by_default_is_the_power_of_two_nearest_half_of_V_the_smaller_on_a_tie(int v, int h, int expected)
+        => Assert.Equal(expected, new ObjectiveSettings(Activation: ActivationKind.TopK, Decoder: DecoderKind.Linear).AuxKFor(v, h));
 }
