@@ -24,10 +24,11 @@ internal static class OutputFolder
                     return up == full ? $"'{folder}' is a file, not a folder" : $"'{up}' is a file, so the folder '{folder}' cannot be made under it";
             for (var up = full; up is not null && !Directory.Exists(up); up = Path.GetDirectoryName(up)) made.Add(up);
             Directory.CreateDirectory(folder);
-            if (fileNames.Count > 0) SparseAe.Persistence.AtomicFile.CheckWritable(Path.Combine(folder, fileNames[0]));
+            // Before the write check, which on the first name's folder said only "cannot be created or written to".
             foreach (var name in fileNames)
                 if (Directory.Exists(Path.Combine(folder, name)))
                     return $"'{Path.Combine(folder, name)}' is a folder, so {name} cannot be written there; remove it or choose another --output-dir";
+            if (fileNames.Count > 0) SparseAe.Persistence.AtomicFile.CheckWritable(Path.Combine(folder, fileNames[0]));
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)

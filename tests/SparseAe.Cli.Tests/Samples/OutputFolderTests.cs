@@ -43,13 +43,17 @@ public class OutputFolderTests
         Assert.Equal([file], Directory.EnumerateFileSystemEntries(dir));
     }
 
-    [Fact]
-    public void An_output_name_taken_by_a_folder_is_refused_naming_it()
+    // The first name too: its write check ran first and said "the output folder '...' cannot be created or written to
+    // (Cannot write '.../model.zip': it is a folder.)", of a folder that could be.
+    [Theory]
+    [InlineData("model.zip")]
+    [InlineData("filters.png")]
+    public void An_output_name_taken_by_a_folder_is_refused_naming_it(string name)
     {
         using var dir = new TempFolder();
         string folder = Directory.CreateDirectory(Path.Combine(dir, "out")).FullName;
-        Directory.CreateDirectory(Path.Combine(folder, "filters.png"));
-        Assert.Equal($"'{Path.Combine(folder, "filters.png")}' is a folder, so filters.png cannot be written there; remove it or choose another --output-dir",
+        Directory.CreateDirectory(Path.Combine(folder, name));
+        Assert.Equal($"'{Path.Combine(folder, name)}' is a folder, so {name} cannot be written there; remove it or choose another --output-dir",
                      OutputFolder.Problem(folder, Outputs));
     }
 }
