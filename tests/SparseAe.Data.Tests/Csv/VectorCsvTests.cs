@@ -153,6 +153,16 @@ public class VectorCsvTests
         Assert.Contains("like line 1:", error.Message);
     }
 
+    [Fact]
+    public void A_CRLF_line_break_counts_as_one_line_in_errors_also_across_a_read_block()
+    {
+        // A Windows file ends its lines with "\r\n": taken as two breaks (an empty line between), every error
+        // named about twice its line. The '\n' may come in the reader's next 64 Ki-character block after the '\r'.
+        Assert.Contains("line 3, column 2: \"x\"", Fails("a,b\r\n1,2\r\n3,x\r\n").Message);
+        string header = "a," + "b".PadRight((1 << 16) - 3);   // its "\r" is the block's last character
+        Assert.Contains("line 3, column 2: \"x\"", Fails(header + "\r\n1,2\r\n3,x\r\n").Message);
+    }
+
     [Theory]
     [InlineData("a,b\n1,2\n3,x7\n", 3, 2, "x7", "not a number")]
     [InlineData("a,b\n1,2\n3,\n", 3, 2, "", "empty")]
