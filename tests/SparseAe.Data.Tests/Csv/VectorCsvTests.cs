@@ -39,6 +39,17 @@ public class VectorCsvTests
     }
 
     [Fact]
+    public void Lines_of_spaces_or_tabs_are_blank_and_skipped()
+    {
+        // "Blank lines are skipped" means white space too (an editor's stray "  " or "\t"), before the first row and
+        // between rows: such a line is no row of one empty value.
+        var (data, rows, _) = Read(" \t\n1,2\n  \n3,4\n\t\n", out var header);
+        Assert.Null(header);
+        Assert.Equal(2, rows);
+        Assert.Equal([1f, 2, 3, 4], data);
+    }
+
+    [Fact]
     public void A_byte_order_mark_left_in_the_text_is_not_part_of_the_first_field()
     {
         // Encoding.UTF8.GetString keeps a file's BOM as U+FEFF: the first row was taken for a header
