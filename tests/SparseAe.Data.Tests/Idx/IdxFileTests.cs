@@ -151,6 +151,17 @@ public class IdxFileTests
     }
 
     [Fact]
+    public void Truncation_inside_the_header_names_the_offset_where_the_file_ends()
+    {
+        // Where the bytes stop, not where the cut field starts: 6 bytes end inside the size at bytes 4-7.
+        byte[] file = Build(IdxDataType.UnsignedByte, [2], [1, 2]);
+        Assert.Contains("is truncated inside the 1 dimension sizes (bytes 4-7) (at byte offset 6).",
+            Assert.Throws<InvalidDataException>(() => Read(file[..6])).Message);
+        Assert.Contains("is truncated inside the 4-byte magic number (bytes 0-3) (at byte offset 3).",
+            Assert.Throws<InvalidDataException>(() => Read(file[..3])).Message);
+    }
+
+    [Fact]
     public void Truncation_names_the_offset_where_the_data_end()
     {
         byte[] file = SmallImages()[..20];
