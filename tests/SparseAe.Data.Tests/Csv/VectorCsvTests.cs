@@ -331,6 +331,12 @@ public class VectorCsvTests
         var utf16 = new byte[] { 0xFF, 0xFE }.Concat(System.Text.Encoding.Unicode.GetBytes("a,b\n1,2\n")).ToArray();
         using var temp = new TempFolder();
         var file = temp.File("rows.csv");
+        // So is UTF-32 big-endian, whose mark itself starts with two zero bytes (00 00 FE FF), and UTF-16 big-endian.
+        foreach (var encoding in new System.Text.Encoding[] { new System.Text.UTF32Encoding(bigEndian: true, byteOrderMark: true), System.Text.Encoding.BigEndianUnicode })
+        {
+            File.WriteAllBytes(file, [.. encoding.GetPreamble(), .. encoding.GetBytes("a,b\n1,2\n")]);
+            Assert.Equal([1f, 2f], VectorCsv.Read(file).Data);
+        }
         File.WriteAllBytes(file, utf16);
         try
         {
