@@ -57,7 +57,7 @@ internal sealed class VectorCsvReader : IDisposable
     }
 
     /// <summary>
-    /// Opens the file at <paramref name="path"/> (UTF-8, or UTF-16 with its byte order mark), checked as
+    /// Opens the file at <paramref name="path"/> (UTF-8, or UTF-16 or UTF-32 with its byte order mark), checked as
     /// <see cref="VectorCsv.Read(string)"/> checks it. The file is opened once, so a pipe (/dev/stdin) is read
     /// whole; it cannot be opened again (<see cref="CanReopen"/>).
     /// </summary>
@@ -70,7 +70,7 @@ internal sealed class VectorCsvReader : IDisposable
         var file = File.OpenRead(path);
         try
         {
-            var text = TextFiles.RequireText(file, $"CSV '{path}'", "values are read as UTF-8 text (or UTF-16 with its byte order mark)");
+            var text = TextFiles.RequireText(file, $"CSV '{path}'", "values are read as UTF-8 text (or UTF-16 or UTF-32 with its byte order mark)");
             return new VectorCsvReader(new StreamReader(text, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), path, requireFinite, ownsReader: true, canReopen: file.CanSeek);
         }
         catch

@@ -324,9 +324,9 @@ public class VectorCsvTests
         using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionMode.Compress, leaveOpen: true))
             gzip.Write("a,b\n0.1,0.2\n"u8);
         var error = FailsFile(packed.ToArray(), out string path);
-        Assert.Equal($"CSV '{path}' is gzip-compressed (it starts with 1F 8B): decompress it first (for example with gunzip); values are read as UTF-8 text (or UTF-16 with its byte order mark).", error.Message);
+        Assert.Equal($"CSV '{path}' is gzip-compressed (it starts with 1F 8B): decompress it first (for example with gunzip); values are read as UTF-8 text (or UTF-16 or UTF-32 with its byte order mark).", error.Message);
         error = FailsFile([0x89, .. "PNG\r\n"u8, 0x1A, (byte)'\n', 0, 0, 0, 13, .. "IHDR"u8], out path);
-        Assert.Equal($"CSV '{path}' is not a text file (byte 8 is 00); values are read as UTF-8 text (or UTF-16 with its byte order mark).", error.Message);
+        Assert.Equal($"CSV '{path}' is not a text file (byte 8 is 00); values are read as UTF-8 text (or UTF-16 or UTF-32 with its byte order mark).", error.Message);
         // UTF-16 with its byte order mark holds zero bytes and is text.
         var utf16 = new byte[] { 0xFF, 0xFE }.Concat(System.Text.Encoding.Unicode.GetBytes("a,b\n1,2\n")).ToArray();
         using var temp = new TempFolder();
