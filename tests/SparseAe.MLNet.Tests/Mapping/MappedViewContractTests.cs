@@ -125,6 +125,29 @@ public class MappedViewContractTests
         Assert.False(passThrough.IsColumnActive(mapper.OutputSchema["Code"]));
     }
 
+    /// <summary>A Sparse16 row with a second column that the transform passes through.</summary>
+    public sealed class Labelled16
+    {
+        [VectorType(16)]
+        public VBuffer<float> Features { get; set; }
+        public float Label { get; set; }
+    }
+
+    private IDataView Labelled(int count) => _ml.Data.LoadFromEnumerable(Enumerable.Range(0, count).Select(i =>
+        new Labelled16 { Features = new VBuffer<float>(16, 2, [0.3f, 0.6f], [i % 8, 9]), Label = i }));
+
+    // A passed-through column needs only itself: reading only 'Label' must not make the input compute 'Features'
+    // (an upstream ONNX or TensorFlow transform, a text featurizer) nor the code.
+    [Fact]
+    public void A_passed_through_column_depends_on_itself_alone()
+    {
+        var data = Labelled(3);
+        var mapper = Autoencoder().GetRowToRowMapper(data.Schema);
+        Assert.Equal(["Label"], mapper.GetDependencies([mapper.OutputSchema["Label"]]).Select(c => c.Name));
+        Assert.Equal(["Features"], mapper.GetDependencies([mapper.OutputSchema["Code"]]).Select(c => c.Name));
+        Assert.Equal(["Features", "Label"], mapper.GetDependencies([mapper.OutputSchema["Code"], mapper.OutputSchema["Label"]]).Select(c => c.Name));
+    }
+
     [Theory]
     [InlineData(new[] { 3, 40 }, "index 1 is 40; indices must lie in [0, 16)")]
     [InlineData(new[] { -1, 5 }, "index 0 is -1; indices must lie in [0, 16)")]
