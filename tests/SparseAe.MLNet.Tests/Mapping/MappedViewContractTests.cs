@@ -148,6 +148,21 @@ public class MappedViewContractTests
         Assert.Equal(["Features", "Label"], mapper.GetDependencies([mapper.OutputSchema["Code"], mapper.OutputSchema["Label"]]).Select(c => c.Name));
     }
 
+    // A mapped row says a passed-through column is active only when the input row has it active: over an input row
+    // without it, the row said 'Label' was active, and its getter then failed with ML.NET's message naming no column.
+    [Fact]
+    public void A_passed_through_column_inactive_in_the_input_row_is_not_active()
+    {
+        var data = Labelled(3);
+        var mapper = Autoencoder().GetRowToRowMapper(data.Schema);
+        using var cursor = data.GetRowCursor([data.Schema["Features"]]);
+        using var row = mapper.GetRow(cursor, [mapper.OutputSchema["Label"], mapper.OutputSchema["Code"]]);
+        Assert.False(row.IsColumnActive(mapper.OutputSchema["Label"]));
+        Assert.True(row.IsColumnActive(mapper.OutputSchema["Code"]));
+        var e = Assert.Throws<InvalidOperationException>(() => row.GetGetter<float>(mapper.OutputSchema["Label"]));
+        Assert.Equal("Column 'Label' was not requested as active when the row or cursor was made.", e.Message);
+    }
+
     [Theory]
     [InlineData(new[] { 3, 40 }, "index 1 is 40; indices must lie in [0, 16)")]
     [InlineData(new[] { -1, 5 }, "index 0 is -1; indices must lie in [0, 16)")]
