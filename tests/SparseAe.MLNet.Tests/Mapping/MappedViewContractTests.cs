@@ -163,6 +163,29 @@ public class MappedViewContractTests
         Assert.Equal("Column 'Label' was not requested as active when the row or cursor was made.", e.Message);
     }
 
+    // A mapped row keeps its input row's id: ML.NET's cross-validation and its shuffles key on it, and a row of the
+    // mapper (PredictionEngine, a TransformerChain's row) gave every row the same id.
+    [Fact]
+    public void A_mapped_row_gives_its_input_rows_id()
+    {
+        var data = Rows16(3);
+        var mapper = Autoencoder().GetRowToRowMapper(data.Schema);
+        using var cursor = data.GetRowCursor(data.Schema);
+        using var row = mapper.GetRow(cursor, [mapper.OutputSchema["Code"]]);
+        var inputId = cursor.GetIdGetter();
+        var rowId = row.GetIdGetter();
+        var seen = new HashSet<DataViewRowId>();
+        while (cursor.MoveNext())
+        {
+            DataViewRowId expected = default, actual = default;
+            inputId(ref expected);
+            rowId(ref actual);
+            Assert.Equal(expected, actual);
+            seen.Add(actual);
+        }
+        Assert.Equal(3, seen.Count);
+    }
+
     [Theory]
     [InlineData(new[] { 3, 40 }, "index 1 is 40; indices must lie in [0, 16)")]
     [InlineData(new[] { -1, 5 }, "index 0 is -1; indices must lie in [0, 16)")]
