@@ -43,7 +43,32 @@ public class OutputColumnsTests
         }
     }
 
-    /// <summary>A row of one 8-wide Features column whose value is set from outside, with no position.</summary>
+    // A row whose vector is not the length its column's type says (a user's own view or row that breaks the type) is refused
+    // by the code and error getters, naming the row, the column and both lengths: read as it came, a shorter row was
+    // encoded over the buffer's end or gave the code of part of a row, and a longer one was cut without a word.
+    [Theory]
+    [InlineData(7)]
+    [InlineData(9)]
+    public void A_row_of_another_length_than_its_type_is_refused_naming_both(int length)
+    {
+        var data = _ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(30, 5));
+        var model = _ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", ReconstructionErrorColumnName = "Error", HiddenCount = 3, MaxIterations = 5,
+        }).Fit(data);
+        var mapper = model.GetRowToRowMapper(data.Schema);
+        var input = new PositionlessRow(data.Schema) { Features = Enumerable.Range(0, length).Select(i => 0.1f * i).ToArray() };
+        using var row = mapper.GetRow(input, mapper.OutputSchema);
+        var code = row.GetGetter<VBuffer<float>>(mapper.OutputSchema["Code"]);
+        var error = row.GetGetter<float>(mapper.OutputSchema["Error"]);
+        VBuffer<float> c = default;
+        float e = 0;
+        string expected = $"Row -1 of column 'Features' has {length} values, but the transform takes 8.";
+        Assert.Equal(expected, Assert.Throws<InvalidOperationException>(() => code(ref c)).Message);
+        Assert.Equal(expected, Assert.Throws<InvalidOperationException>(() => error(ref e)).Message);
+    }
+
+    /// <summary>A row of one Features column (8 wide by its type) whose value is set from outside, with no position.</summary>
     private sealed class PositionlessRow(DataViewSchema schema) : DataViewRow
     {
         public float[] Features { get; set; } = new float[8];
@@ -54,6 +79,6 @@ public class OutputColumnsTests
         public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = default;
         public override bool IsColumnActive(DataViewSchema.Column column) => true;
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-            => (ValueGetter<TValue>)(Delegate)(ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => dst = new VBuffer<float>(8, (float[])Features.Clone()));
+            => (ValueGetter<TValue>)(Delegate)(ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => dst = new VBuffer<float>(Features.Length, (float[])Features.Clone()));
     }
 }
