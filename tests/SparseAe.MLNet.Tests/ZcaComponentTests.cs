@@ -97,6 +97,23 @@ public class ZcaComponentTests
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 8), loaded.GetOutputSchema(_ml.Data.LoadFromEnumerable(rows).Schema)["White"].Type);
     }
 
+    // Each whitened value mixes every input value, so the whitened column has no slot names: given the input's,
+    // slot "x3" of the whitened vector would claim to be input x3 (a feature-importance report, a model explanation
+    // would name inputs the values are not), where its estimator's shape promises none.
+    [Fact]
+    public void The_whitened_column_does_not_take_the_inputs_slot_names()
+    {
+        var rows = RowFactory.Vec8Rows(50, 4);
+        var schema = SchemaDefinition.Create(typeof(Vec8));
+        var names = new VBuffer<ReadOnlyMemory<char>>(8, Enumerable.Range(0, 8).Select(i => $"x{i}".AsMemory()).ToArray());
+        schema[nameof(Vec8.Features)].AddAnnotation("SlotNames", names, new VectorDataViewType(TextDataViewType.Instance, 8));
+        var named = _ml.Data.LoadFromEnumerable(rows, schema);
+        Assert.True(named.Schema["Features"].HasSlotNames());
+        var output = _ml.Transforms.ZcaWhitening("White", "Features", epsilon: 0.1).Fit(named).Transform(named);
+        Assert.False(output.Schema["White"].HasSlotNames());
+        Assert.Null(output.Schema["White"].Annotations.Schema.GetColumnOrNull("SlotNames"));
+    }
+
     public sealed class Wide
     {
         [VectorType(8193)]
