@@ -95,6 +95,28 @@ public class ConvolutionalFeaturizerEstimatorTests
     // The patch autoencoder's sigmoid-decoder warning said "The training data holds values in [-2.3, 2.4]; ... so scale the
     // inputs", of images in [0, 1]: what it trains on is the sample of patches after the featurizer's own normalisation and
     // ZCA, which the user cannot scale; the warning names them and those options, and the linear decoder.
+    // Without Autoencoder.Seed the patches and the initial weights take their seed from the MLContext, as the autoencoder's
+    // and ZCA's do: MLContext(seed: 1) and MLContext(seed: 2) give different featurizers, one seed the same. A fixed fallback
+    // made every unseeded featurizer the same whatever the MLContext's seed (an ensemble of them, or a search over seeds, all alike).
+    [Fact]
+    public void Without_a_seed_the_patches_and_weights_follow_the_MLContexts_seed()
+    {
+        var rng = new Random(5);
+        var pixels = Enumerable.Range(0, 10).Select(_ => Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble()).ToArray()).ToArray();
+        float[][] Features(int contextSeed)
+        {
+            var ml = new MLContext(seed: contextSeed);
+            var images = ml.Data.LoadFromEnumerable(pixels.Select(p => new Image { Pixels = p }));
+            var model = ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+            {
+                ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 100, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+            }).Fit(images);
+            return model.Transform(images).GetColumn<float[]>(model.OutputColumnName).ToArray();
+        }
+        Assert.Equal(Features(1), Features(1));
+        Assert.NotEqual(Features(1), Features(2));
+    }
+
     [Fact]
     public void The_sigmoid_decoders_range_warning_names_the_normalised_patch_sample_and_the_linear_decoder()
     {
