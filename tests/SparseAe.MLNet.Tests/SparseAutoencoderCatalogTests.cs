@@ -43,6 +43,37 @@ public class SparseAutoencoderCatalogTests
         Use(method, parameter, edge, atFit);
     }
 
+    // A catalog parameter's default is the option's: ml.Transforms.SparseAutoencoder("Code", "Features") and the same
+    // call with an options object left at its defaults must train the same model. A default typed as a literal that
+    // differed from Defaults (sparsityWeight = 2 where the options say 3) changed the model without a word.
+    [Fact]
+    public void Each_catalog_default_is_the_options_default()
+    {
+        var options = new Dictionary<string, object>
+        {
+            ["SparseAutoencoder"] = new SparseAutoencoderOptions(),
+            ["ZcaWhitening"] = new ZcaDefaults(),
+        };
+        int compared = 0;
+        foreach (var method in typeof(SparseAutoencoderCatalog).GetMethods().Where(m => options.ContainsKey(m.Name)))
+            foreach (var p in method.GetParameters().Where(p => p.HasDefaultValue && p.Name is not ("outputColumnName" or "inputColumnName")))
+            {
+                var property = options[method.Name].GetType().GetProperty(p.Name!, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+                Assert.True(property is not null, $"{method.Name}({p.Name}) has no option of its name");
+                Assert.True(Equals(property!.GetValue(options[method.Name]), p.DefaultValue), $"{method.Name}({p.Name}) defaults to {p.DefaultValue}, but the option to {property.GetValue(options[method.Name])}.");
+                compared++;
+            }
+        Assert.True(compared >= 9, $"compared {compared} defaults");
+    }
+
+    // ZcaWhitening has no options class: its defaults as Defaults states them.
+    private sealed class ZcaDefaults
+    {
+        public double Epsilon { get; } = Defaults.ZcaEpsilon;
+        public long? MaximumRows { get; }
+        public int? Seed { get; }
+    }
+
     // Calls the catalog method with every other parameter at its default, and fits the estimator when the rule is Fit's.
     private static void Use(string method, string parameter, object value, bool fit)
     {
