@@ -76,4 +76,20 @@ public class DataViewRowsTests
                 "a view's GetRowCount() must be the rows each cursor gives, or null when it does not know them.", $"{what}: {e.Message}");
         }
     }
+
+    // A pass without rows is not sparse (RowsAreSparse's rule: every one of the first rows sparse, and at least one):
+    // said sparse, the trainers took the sparse path, with its buffers for V indices and values, for no row at all.
+    [Fact]
+    public void A_pass_without_rows_is_not_sparse_and_one_of_sparse_rows_is()
+    {
+        var sparse = _ml.Data.LoadFromEnumerable(Enumerable.Range(0, 3).Select(i => new Sparse16 { Features = new VBuffer<float>(16, 1, [1f], [i]) }));
+        foreach (var (data, expected) in new[] { (_ml.Data.LoadFromEnumerable(Array.Empty<Sparse16>()), false), (sparse, true) })
+        {
+            var rows = new SparseAe.MLNet.DataViews.DataViewRows(data, data.Schema["Features"], 16);
+            using var pass = rows.OpenPass(0);
+            Assert.Equal(expected, pass.RowsAreSparse);
+            using var shuffled = rows.OpenShuffledPass(0, new Random(1));
+            Assert.Equal(expected, shuffled.RowsAreSparse);
+        }
+    }
 }
