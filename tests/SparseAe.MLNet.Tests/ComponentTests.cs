@@ -41,6 +41,9 @@ public class ComponentTests
             InputColumnName = "Features", HiddenCount = 4, Optimizer = OptimizerKind.Adam, Epochs = 3, BatchSize = 8,
         }).Fit(ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(64, 1)));
         Assert.Contains(messages, m => m.Message.Contains("Finished: EpochsCompleted after 3 epochs (24 steps), J ") && m.Kind == ChannelMessageKind.Info);
+        // Each epoch's Trace line names its epoch, the first too: one line each for epochs 1, 2 and 3.
+        var traced = messages.Where(m => m.Kind == ChannelMessageKind.Trace && m.Message.Contains(": J ")).Select(m => m.Message).ToArray();
+        Assert.All(new[] { 1, 2, 3 }, epoch => Assert.Single(traced, m => m.Contains($", epoch {epoch}: J ")));
     }
 
     [Fact]
