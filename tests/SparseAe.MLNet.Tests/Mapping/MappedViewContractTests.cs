@@ -163,6 +163,20 @@ public class MappedViewContractTests
         Assert.Equal("Column 'Label' was not requested as active when the row or cursor was made.", e.Message);
     }
 
+    // A mapper reads its input row by the columns of the schema it was made for: over a row of another schema (another view's
+    // cursor, with 'Features' at another index) it would read the wrong columns, or fail deep inside ML.NET. It refuses the row.
+    [Fact]
+    public void A_row_of_another_schema_is_refused()
+    {
+        var data = Labelled(3);
+        var mapper = Autoencoder().GetRowToRowMapper(data.Schema);
+        var other = Rows16(3);
+        using var cursor = other.GetRowCursor(other.Schema);
+        var e = Assert.Throws<ArgumentException>(() => mapper.GetRow(cursor, [mapper.OutputSchema["Code"]]));
+        Assert.Equal("input", e.ParamName);
+        Assert.StartsWith("The row's schema is not the schema this mapper was made for.", e.Message);
+    }
+
     // A mapped row keeps its input row's id: ML.NET's cross-validation and its shuffles key on it, and a row of the
     // mapper (PredictionEngine, a TransformerChain's row) gave every row the same id.
     [Fact]
