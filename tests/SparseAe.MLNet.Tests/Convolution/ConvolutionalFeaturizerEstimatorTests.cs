@@ -92,9 +92,6 @@ public class ConvolutionalFeaturizerEstimatorTests
         Assert.EndsWith("; use a larger Stride, fewer hidden units or fewer pooling regions.", text.TrimEnd());
     }
 
-    // The patch autoencoder's sigmoid-decoder warning said "The training data holds values in [-2.3, 2.4]; ... so scale the
-    // inputs", of images in [0, 1]: what it trains on is the sample of patches after the featurizer's own normalisation and
-    // ZCA, which the user cannot scale; the warning names them and those options, and the linear decoder.
     // Without Autoencoder.Seed the patches and the initial weights take their seed from the MLContext, as the autoencoder's
     // and ZCA's do: MLContext(seed: 1) and MLContext(seed: 2) give different featurizers, one seed the same. A fixed fallback
     // made every unseeded featurizer the same whatever the MLContext's seed (an ensemble of them, or a search over seeds, all alike).
@@ -117,6 +114,9 @@ public class ConvolutionalFeaturizerEstimatorTests
         Assert.NotEqual(Features(1), Features(2));
     }
 
+    // The patch autoencoder's sigmoid-decoder warning said "The training data holds values in [-2.3, 2.4]; ... so scale the
+    // inputs", of images in [0, 1]: what it trains on is the sample of patches after the featurizer's own normalisation and
+    // ZCA, which the user cannot scale; the warning names them and those options, and the linear decoder.
     [Fact]
     public void The_sigmoid_decoders_range_warning_names_the_normalised_patch_sample_and_the_linear_decoder()
     {
