@@ -70,4 +70,38 @@ public class ConfusionMatrixChartTests
             for (int x = 0; x < 1000; x++)
                 Assert.True(pixels[x, y].Red > 200, $"pixel ({x}, {y}) is {pixels[x, y]}: text runs off the bottom of the picture");
     }
+
+    // Each square is shaded by its share of its row (white 0 to dark blue (8, 48, 107) at 1), so the diagonal reads as recall.
+    // Row 0 = {1, 3} gives shares 0.25 and 0.75, row 1 = {1, 0} gives 1 and 0; by column they would be 0.5, 1, 0.5 and 0.
+    [Fact]
+    public void Each_square_is_shaded_by_its_share_of_its_row()
+    {
+        SkiaSharp.SKColor[,] pixels = PngDecoder.Decode(ConfusionMatrixChart.RenderPng(new[,] { { 1, 3 }, { 1, 0 } }, ["cat", "dog"], "t", 600));
+        foreach (double share in new[] { 0.25, 0.75, 1.0 })
+        {
+            var (count, _, _) = Square(pixels, share);
+            Assert.True(count > 10_000, $"{count} pixels of the shade of share {share}: no square has it");
+        }
+    }
+
+    // The pixels of the shade of `share` (white to (8, 48, 107), as the chart's summary says): how many, and their centre.
+    private static (int Count, double X, double Y) Square(SkiaSharp.SKColor[,] pixels, double share)
+    {
+        byte Mix(byte to) => (byte)Math.Round(255 + (to - 255) * share);
+        var shade = new SkiaSharp.SKColor(Mix(8), Mix(48), Mix(107));
+        int count = 0;
+        double sumX = 0, sumY = 0;
+        for (int y = 0; y < pixels.GetLength(1); y++)
+            for (int x = 0; x < pixels.GetLength(0); x++)
+            {
+                SkiaSharp.SKColor c = pixels[x, y];
+                if (Math.Abs(c.Red - shade.Red) <= 2 && Math.Abs(c.Green - shade.Green) <= 2 && Math.Abs(c.Blue - shade.Blue) <= 2)
+                {
+                    count++;
+                    sumX += x;
+                    sumY += y;
+                }
+            }
+        return (count, count == 0 ? double.NaN : sumX / count, count == 0 ? double.NaN : sumY / count);
+    }
 }
