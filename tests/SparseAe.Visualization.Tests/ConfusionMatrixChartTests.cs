@@ -84,6 +84,19 @@ public class ConfusionMatrixChartTests
         }
     }
 
+    // True classes run down from the top, predicted classes across from the left: row 0 = {4, 0} is the dark square at
+    // the top left, row 1 = {1, 1} the two half-shaded squares below it.
+    [Fact]
+    public void The_first_true_class_is_the_top_row_and_the_first_predicted_class_the_left_column()
+    {
+        SkiaSharp.SKColor[,] pixels = PngDecoder.Decode(ConfusionMatrixChart.RenderPng(new[,] { { 4, 0 }, { 1, 1 } }, ["cat", "dog"], "t", 600));
+        var (darkCount, darkX, darkY) = Square(pixels, 1.0);
+        var (halfCount, halfX, halfY) = Square(pixels, 0.5);
+        Assert.True(darkCount > 10_000 && halfCount > 2 * 10_000, $"{darkCount} dark and {halfCount} half-shaded pixels");
+        Assert.True(darkY < halfY, $"the square of true 'cat' (centre y {darkY:F0}) is not above those of true 'dog' (centre y {halfY:F0})");
+        Assert.True(darkX < halfX, $"the square of predicted 'cat' (centre x {darkX:F0}) is not left of the middle of row 'dog' (centre x {halfX:F0})");
+    }
+
     // The pixels of the shade of `share` (white to (8, 48, 107), as the chart's summary says): how many, and their centre.
     private static (int Count, double X, double Y) Square(SkiaSharp.SKColor[,] pixels, double share)
     {
