@@ -106,6 +106,12 @@ public class SparsityTradeoffChartTests
     public void A_narrow_x_range_labels_every_power_of_two()
         => Assert.Equal([2, 3, 4, 5], SparsityTradeoffChart.TickPowers(4, 32));
 
+    // The ticks run from the power of two below the smallest x: L0 from 3 to 24 is labelled from 2, not from 4, which
+    // would leave the leftmost points beyond the last label.
+    [Fact]
+    public void The_ticks_start_at_the_power_of_two_below_the_smallest_x()
+        => Assert.Equal([1, 2, 3, 4, 5], SparsityTradeoffChart.TickPowers(3, 24));
+
     [Theory]
     [InlineData(1e308)]
     [InlineData(-8e307)]
