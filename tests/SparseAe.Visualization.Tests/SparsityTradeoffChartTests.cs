@@ -112,6 +112,17 @@ public class SparsityTradeoffChartTests
     public void The_ticks_start_at_the_power_of_two_below_the_smallest_x()
         => Assert.Equal([1, 2, 3, 4, 5], SparsityTradeoffChart.TickPowers(3, 24));
 
+    // A sweep given out of order (k = 64, 8, 32) is joined in order of L0: joined in the given order the line would run back on itself.
+    [Fact]
+    public void A_line_joins_its_points_in_order_of_x()
+    {
+        using ScottPlot.Plot plot = SparsityTradeoffChart.Build([new("TopK", [64, 8, 32], [0.1, 0.4, 0.2])], "t", "FVU", false, "L0");
+        var scatter = Assert.Single(plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>());
+        var points = scatter.Data.GetScatterPoints();
+        Assert.Equal([8.0, 32, 64], points.Select(p => Math.Round(Math.Pow(10, p.X))));
+        Assert.Equal([0.4, 0.2, 0.1], points.Select(p => p.Y));
+    }
+
     [Theory]
     [InlineData(1e308)]
     [InlineData(-8e307)]
