@@ -90,6 +90,17 @@ public class LatentFrequencyChartRenderTests
         Assert.True(bottom - top + 1 >= Math.Floor(ink.Height), $"the first legend row's text is {bottom - top + 1} px tall (rows {top}..{bottom}); its ink box is {ink.Height:F1} px");
     }
 
+    // Every decade of the axis has its tick, the lowest too: rates down to 0.001 are labelled 1, 0.1, 0.01 and 0.001, beside
+    // the slot of the latents of rate 0.
+    [Fact]
+    public void Every_decade_from_the_lowest_to_rate_1_is_labelled()
+    {
+        using ScottPlot.Plot plot = LatentFrequencyChart.Build(LatentHistogram.Of([0.001, 0.02, 0.5]), "t");
+        plot.RenderInMemory(800, 500);   // the ticks are made as the axis is drawn
+        string[] labels = [.. plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label)];
+        Assert.Equal(["never", "1", "0.1", "0.01", "0.001"], labels);
+    }
+
     [Fact]
     public void Rendering_does_not_depend_on_anything_but_the_arguments()
     {
