@@ -8,6 +8,14 @@ public class TrainingCurveAxisTests
     private static (bool Log, bool[] Drawn, double Decades) Choose(IReadOnlyList<CostBreakdown> history, CurveYScale scale)
         => TrainingCurve.ChooseAxis(TrainingCurve.ToSeries(history), scale);
 
+    // Auto takes a log axis when the values span more than two decades (CurveYScale.Auto): exactly two (J from 100 to 1) is linear.
+    [Fact]
+    public void Auto_stays_linear_at_exactly_two_decades_and_goes_log_beyond()
+    {
+        Assert.False(Choose([new CostBreakdown(100, 100, 0, 0), new CostBreakdown(1, 1, 0, 0)], CurveYScale.Auto).Log);
+        Assert.True(Choose([new CostBreakdown(100, 100, 0, 0), new CostBreakdown(0.99, 0.99, 0, 0)], CurveYScale.Auto).Log);
+    }
+
     [Fact]
     public void Auto_uses_log_when_the_terms_span_several_decades()
     {
