@@ -98,6 +98,18 @@ public class TrainingCurveAxisTests
     public void Log_tick_labels_show_the_value_not_its_logarithm(double position, string label)
         => Assert.Equal(label, LogTicks.Format(position));
 
+    // From one decade on, the major ticks are the powers of ten: values 1..10 (exactly a decade) are labelled 1 and 10, not
+    // at ScottPlot's fractional log positions ("1.58", "2.51", ...).
+    [Fact]
+    public void Log_ticks_over_exactly_one_decade_are_the_powers_of_ten()
+    {
+        using var plot = new ScottPlot.Plot();
+        plot.Add.Scatter(new double[] { 0, 1 }, new double[] { 0, 1 });   // log10 of 1 and 10
+        LogTicks.Apply(plot, 1.0);
+        plot.RenderInMemory(800, 500);
+        Assert.Equal(["1", "10"], plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label));
+    }
+
     // A log axis over a narrow range (J from 10.000 to 10.002) labelled every tick "10": 3 significant digits.
     [Fact]
     public void Log_tick_labels_over_a_narrow_range_tell_the_ticks_apart()
