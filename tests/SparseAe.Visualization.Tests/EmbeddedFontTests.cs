@@ -25,4 +25,15 @@ public class EmbeddedFontTests
         using (SKPath path = font.GetGlyphPath(missing))
             Assert.True(path.IsEmpty, "the missing glyph has an outline: Fonts/README.md should say it is drawn as a box");
     }
+
+    // Text asked for in bold (ScottPlot's titles) gets the embedded bold face, the rest the regular one.
+    [Fact]
+    public void Bold_text_gets_the_bold_face_and_other_text_the_regular_face()
+    {
+        EmbeddedFont.EnsureRegistered();
+        SKTypeface bold = ScottPlot.Fonts.GetTypeface(EmbeddedFont.FamilyName, bold: true, italic: false);
+        SKTypeface regular = ScottPlot.Fonts.GetTypeface(EmbeddedFont.FamilyName, bold: false, italic: false);
+        Assert.Equal((int)SKFontStyleWeight.Bold, bold.FontWeight);
+        Assert.Equal((int)SKFontStyleWeight.Normal, regular.FontWeight);
+    }
 }
