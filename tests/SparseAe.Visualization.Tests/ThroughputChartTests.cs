@@ -70,6 +70,19 @@ public class ThroughputChartTests
         Assert.True(limits.Bottom == 0 && limits.Top > 0, $"axis {limits.Bottom:R}..{limits.Top:R}");
     }
 
+    // Every setting stands inside the x axis, with as much room on the right of the last as on the left of the first,
+    // so that neither end's marker nor its label is cut.
+    [Fact]
+    public void Every_setting_lies_inside_the_x_axis_with_equal_room_at_both_ends()
+    {
+        using var plot = ThroughputChart.Build("t", "batch size", Settings, "samples/s", [("CPU", [1.0, 2.0, 3.0])]);
+        plot.GetImageBytes(800, 450, ScottPlot.ImageFormat.Png);
+        var limits = plot.Axes.GetLimits();
+        double first = 0, last = Settings.Length - 1;
+        Assert.True(limits.Left < first && limits.Right > last, $"x axis {limits.Left:R}..{limits.Right:R} for settings at {first}..{last}");
+        Assert.Equal(first - limits.Left, limits.Right - last, 9);
+    }
+
     [Fact]
     public void Rates_of_any_drawable_magnitude_are_drawn()
     {
