@@ -229,6 +229,13 @@ public class TrainingCurveRenderTests
         Assert.Equal([label], plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label));
     }
 
+    // A tick at 0 that the tick arithmetic computes as 1e-17 reads "0", not "1E-17", on an axis of span 2.
+    [Theory]
+    [InlineData(1e-17)]
+    [InlineData(-1e-17)]
+    public void A_tick_within_half_the_last_place_of_0_reads_0(double value)
+        => Assert.Equal("0", LinearTicks.Format(value, span: 2));
+
     private static bool Near(SKColor a, SKColor b)
         => Math.Abs(a.Red - b.Red) <= 12 && Math.Abs(a.Green - b.Green) <= 12 && Math.Abs(a.Blue - b.Blue) <= 12;
 }
