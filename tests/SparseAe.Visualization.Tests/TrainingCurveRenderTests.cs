@@ -236,6 +236,17 @@ public class TrainingCurveRenderTests
     public void A_tick_within_half_the_last_place_of_0_reads_0(double value)
         => Assert.Equal("0", LinearTicks.Format(value, span: 2));
 
+    // A history of one point has nothing to join: each drawn term is a marker, without which a lone point would not show.
+    [Fact]
+    public void A_history_of_one_point_is_drawn_as_markers()
+    {
+        var series = TrainingCurve.ToSeries([new CostBreakdown(2, 1.5, 0.25, 0.25)]);
+        using var plot = TrainingCurve.Build(series, "J", CurveYScale.Auto, perEpoch: false);
+        var scatters = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToArray();
+        Assert.Equal(4, scatters.Length);
+        Assert.All(scatters, s => Assert.True(s.MarkerSize > 0, $"'{s.LegendText}' has no marker"));
+    }
+
     private static bool Near(SKColor a, SKColor b)
         => Math.Abs(a.Red - b.Red) <= 12 && Math.Abs(a.Green - b.Green) <= 12 && Math.Abs(a.Blue - b.Blue) <= 12;
 }
