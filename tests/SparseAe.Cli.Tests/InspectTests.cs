@@ -49,7 +49,11 @@ public class InspectTests
         using var dir = new TempFolder();
         var (code, output, _) = Cli.Run(dir, "inspect", Cli.Fixture("v5_plain_double3d.mat"));
         Assert.Equal(0, code);
-        Assert.Contains("double", output);
+        // The first line names the file, its format and how many variables it holds (one: IMAGES).
+        var lines = output.ReplaceLineEndings("\n").TrimEnd().Split('\n');
+        Assert.Equal($"{Cli.Fixture("v5_plain_double3d.mat")}: Level5, 1 variable(s)", lines[0]);
+        Assert.Single(lines[1..]);
+        Assert.StartsWith("  IMAGES               double   24x20x2 ", lines[1]);
     }
 
     [Fact]
