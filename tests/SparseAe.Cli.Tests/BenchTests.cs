@@ -251,6 +251,7 @@ public class BenchTests
     [Theory]
     [InlineData("error: --threads must be in 0..65535 (0 means one per logical processor this process may use), but is -3.", "--threads", "-3", "--only", "transform")]
     [InlineData("error: --threads must be in 0..65535 (0 means one per logical processor this process may use), but is 100000.", "--threads", "100000", "--only", "transform")]
+    [InlineData("error: --streaming-rows must be at least 1, but is 0.", "--only", "streaming", "--streaming-rows", "0")]
     [InlineData("error: --folder 'nowhere' does not exist.", "--only", "streaming", "--folder", "nowhere")]
     [InlineData("error: --folder 'afile' is a file; give a folder.", "--only", "streaming", "--folder", "afile")]
     [InlineData("error: --plot-folder 'afile' is a file; give a folder.", "--only", "transform", "--plot-folder", "afile")]
