@@ -365,6 +365,7 @@ public class TrainTests
     [InlineData("--metrics-json: the metrics are those of a sparse code", "--metrics-json", "m.json")]
     [InlineData("error: --latents: a sigmoid code has no zeros, so no latent ever stops firing; the histogram is for a sparse code", "--latents", "l.png")]
     [InlineData("error: --latents: a sigmoid code has no zeros", "--activation", "sigmoid", "--latents", "latents.png")]
+    [InlineData("error: --whiten olshausen whitens whole images; CSV rows are vectors (use none or zca).", "--csv", "rows.csv", "--whiten", "olshausen")]
     [InlineData("--normalize standard is for image patches; CSV rows are used as they are (use none).", "--csv", "rows.csv", "--normalize", "standard")]
     [InlineData("error: --model 'IMAGES.mat' is the file that --mat reads; writing it would destroy the input", "--mat", "IMAGES.mat", "--model", "IMAGES.mat")]
     [InlineData("error: --filters 'm.zip' is also where --model is written; give each output its own path.", "--mat", "IMAGES.mat", "--model", "m.zip", "--filters", "m.zip")]
