@@ -43,6 +43,17 @@ public class CommandRunnerTests
         Assert.Equal("error: a name like (Parameter 'x') in the text", CommandRunner.Describe(noName).Line);
     }
 
+    // A file system that refuses a read or a write is the user's to fix (exit 2, "error:"), not a fault of the program.
+    [Fact]
+    public void A_file_system_refusal_is_bad_input_not_an_internal_error()
+    {
+        Assert.Equal((ExitCodes.BadInput, "error: Access to the path '/x/m.zip' is denied."),
+            CommandRunner.Describe(new UnauthorizedAccessException("Access to the path '/x/m.zip' is denied.")));
+        Assert.Equal((ExitCodes.BadInput, "error: No space left on device : '/x/f.csv'"),
+            CommandRunner.Describe(new IOException("No space left on device : '/x/f.csv'")));
+        Assert.Equal(ExitCodes.BadInput, CommandRunner.Describe(new DirectoryNotFoundException("Could not find a part of the path '/x/y'.")).Code);
+    }
+
     [Fact]
     public void Cancellation_says_nothing_was_written()
         => Assert.Equal((ExitCodes.Cancelled, "cancelled: nothing was written"), CommandRunner.Describe(new OperationCanceledException()));
