@@ -238,6 +238,19 @@ public class TrainTests
         Assert.False(File.Exists(Path.Combine(dir, "nan.zip")));
     }
 
+    // A CSV of a header alone: the check in TrainingData.FromCsv says so before the run says it trains "on 0 rows".
+    [Fact]
+    public void A_csv_of_a_header_alone_is_refused_before_the_run_says_it_trains()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(Path.Combine(dir, "header.csv"), "a,b,c\n");
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "header.csv", "--hidden", "2");
+        Assert.Equal(2, code);
+        Assert.Equal("error: CSV file 'header.csv' has no data rows.", error.TrimEnd());
+        Assert.Equal("", output);
+        Assert.Equal(new[] { "header.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
     // Each used to be ignored without a word (only --latents and --metrics-json with the sigmoid were refused).
     [Theory]
     [InlineData("error: --patches: it is for image data (the embedded photographs, --images, --mat, --idx), but the data is --csv 'small.csv', whose rows are used whole, as they are.", "--csv", "small.csv", "--patches", "5")]
