@@ -260,6 +260,8 @@ public class TrainTests
     [InlineData("error: --k: it is TopK's, for --activation topk only, but the activation is sigmoid.", "--csv", "small.csv", "--k", "3")]
     [InlineData("error: --aux-k: it is TopK's, for --activation topk only, but the activation is relu.", "--csv", "small.csv", "--activation", "relu", "--aux-k", "3")]
     [InlineData("error: --l1-weight: it is ReLU's penalty, for --activation relu only, but the activation is topk.", "--csv", "small.csv", "--activation", "topk", "--l1-weight", "0.1")]
+    // The choices are read in any case (TrainCommand.Parse): --activation TopK is topk, and the refusal says it as the flag takes it.
+    [InlineData("error: --l1-weight: it is ReLU's penalty, for --activation relu only, but the activation is topk.", "--csv", "small.csv", "--activation", "TopK", "--l1-weight", "0.1")]
     [InlineData("error: --l0-weight: it is JumpReLU's penalty, for --activation jumprelu only, but the activation is sigmoid.", "--csv", "small.csv", "--l0-weight", "1")]
     [InlineData("error: --dead-window: a sigmoid code has no zeros", "--csv", "small.csv", "--dead-window", "10")]
     [InlineData("error: --sparsity: it sets the sigmoid's sparsity penalty, for --activation sigmoid only, but the activation is topk, whose sparsity is set by --k.", "--csv", "small.csv", "--activation", "topk", "--sparsity", "0.1")]
