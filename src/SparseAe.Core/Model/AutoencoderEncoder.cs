@@ -234,13 +234,7 @@ public sealed class AutoencoderEncoder
         {
             Span<int> latents = stackalloc int[nonzeros];
             Span<float> values = stackalloc float[nonzeros];
-            int nonzero = 0;
-            for (int j = 0; j < h; j++)
-            {
-                if (code[j] == 0) continue;
-                latents[nonzero] = j;
-                values[nonzero++] = code[j];
-            }
+            int nonzero = Training.SparseRows.Compress(code[..h], latents, values);
             VectorKernels.SparseRowProduct(latents[..nonzero], values[..nonzero], _w2tPadded.Span, _vp, _b2Padded, padded);
         }
         var y = scratch.Slice(0, v);

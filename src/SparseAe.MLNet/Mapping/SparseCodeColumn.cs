@@ -29,20 +29,8 @@ internal static class SparseCodeColumn
         int count = 0;
         foreach (float value in code) if (value != 0) count++;
         var editor = VBufferEditor.Create(ref destination, code.Length, count, keepOldOnResize: false, requireIndicesOnDense: false);
-        if (count == code.Length)
-        {
-            code.CopyTo(editor.Values);   // every latent active: dense
-        }
-        else
-        {
-            int t = 0;
-            for (int j = 0; j < code.Length; j++)
-            {
-                if (code[j] == 0) continue;
-                editor.Values[t] = code[j];
-                editor.Indices[t++] = j;
-            }
-        }
+        if (count == code.Length) code.CopyTo(editor.Values);   // every latent active: dense
+        else SparseAe.Training.SparseRows.Compress(code, editor.Indices, editor.Values);
         destination = editor.Commit();
     }
 }
