@@ -729,6 +729,71 @@ public class OnnxCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 
+    // Of a graph that declares its width, a CSV without rows has a header all the same: the features' file is that header, as
+    // featurize of a model zip writes it. (Mutation audit: OnnxFeaturize's 'else if (h == 0)' -> 'else' refused it as if the
+    // width were open.)
+    [Fact]
+    public void A_CSV_without_rows_through_an_output_of_declared_width_is_the_header_alone()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(Path.Combine(dir, "empty.csv"), "a,b,c,d\n");
+        new OnnxGraphWriter().Floats("W", [4, 3], new float[12]).Node("MatMul", "Y", "X", "W")
+            .Save(Path.Combine(dir, "declared.onnx"), ("X", ["N", 4L]), ("Y", ["N", 3L]));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "declared.onnx", "--csv", "empty.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("wrote f.csv: 0 rows of 3 features", output.TrimEnd());
+        Assert.Equal(["h0,h1,h2"], File.ReadAllLines(Path.Combine(dir, "f.csv")));
+    }
+
+    // A graph is told by its name's ending in any case: MODEL.ONNX (a Windows export, a FAT drive) was read as a model zip
+    // and refused ("it is not a zip archive ... featurize runs a graph when its name ends in .onnx"). (Mutation audit: the
+    // ending compared with StringComparison.Ordinal passed every test.)
+    [Fact]
+    public void A_graph_whose_name_ends_in_ONNX_in_capitals_is_run_as_a_graph()
+    {
+        using var dir = new TempFolder();
+        var x = WriteRows(dir, "in.csv", 20, 4);
+        float[] w = [1, 0, -1, 2, 0.5f, 0, 0, -1, 3, 0.25f, 0.25f, 0.25f];   // W (4, 3), row-major
+        new OnnxGraphWriter().Floats("W", [4, 3], w).Node("MatMul", "Y", "X", "W")
+            .Save(Path.Combine(dir, "MODEL.ONNX"), ("X", ["N", 4L]), ("Y", ["N", 3L]));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "MODEL.ONNX", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("wrote f.csv: 20 rows of 3 features", output.TrimEnd());
+        AssertProductByHand(x, w, ReadCsv(Path.Combine(dir, "f.csv")));
+    }
+
+    // The input passed through is refused as the features only when featurize guessed it: named with --output-column, it is
+    // written as asked (the rows as the graph gives them back). (Mutation audit: the refusal without 'outputColumn is null'
+    // passed every test, and refused the output the user chose.)
+    [Fact]
+    public void The_input_passed_through_is_written_when_output_column_names_it()
+    {
+        using var dir = new TempFolder();
+        var x = WriteRows(dir, "in.csv", 20, 4);
+        new OnnxGraphWriter().Node("Identity", "Features.output", "Features")
+            .Save(Path.Combine(dir, "through.onnx"), ("Features", ["N", 4L]), ("Features.output", ["N", 4L]));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "through.onnx", "--csv", "in.csv", "--out", "guessed.csv");
+        Assert.Equal(2, code);
+        Assert.Contains("gives the CSV's rows back unchanged", error);
+        (code, var output, error) = Cli.Run(dir, "featurize", "--model", "through.onnx", "--csv", "in.csv", "--out", "f.csv", "--output-column", "Features.output");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("wrote f.csv: 20 rows of 4 features", output.TrimEnd());
+        Assert.Equal(x, ReadCsv(Path.Combine(dir, "f.csv")));
+    }
+
+    // export-onnx without --out writes model.onnx, as its help says. (Mutation audit: another default passed every test, each
+    // of which gave --out.)
+    [Fact]
+    public void Export_onnx_writes_model_onnx_by_default()
+    {
+        using var temp = new TempFolder();
+        var dir = ModelCommandTests.SaveLibraryModel(temp, ml => ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 }));
+        var (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "library.zip");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.StartsWith("wrote model.onnx: inputs Features;", output);
+        Assert.True(new FileInfo(Path.Combine(dir, "model.onnx")).Length > 0);
+    }
+
     // docs/reliability.md names the test above for an open width that changes between batches too; this is that case.
     [Fact]
     public void An_open_width_that_changes_between_batches_is_refused_naming_the_first_batchs_width_and_nothing_is_written()
