@@ -91,6 +91,24 @@ public class ModelCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 
+    // show says the tiles' shape as height x width, as --patch-height gives the height: rows of 12 values are drawn as 3x4 by
+    // default (the divisor closest to sqrt(12) from below), 4x3 with --patch-height 4. (Mutation audit: the note written as
+    // width x height passed every test, whose tiles were square.)
+    [Fact]
+    public void Show_says_the_tiles_shape_as_height_by_width()
+    {
+        using var dir = new TempFolder();
+        TrainTests.WriteCsv(dir, 30, 12, 3);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--hidden", "5", "--iterations", "2");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "default.png");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("wrote default.png: 5 filters of 3x4", output.TrimEnd());
+        (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "tall.png", "--patch-height", "4");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("wrote tall.png: 5 filters of 4x3", output.TrimEnd());
+    }
+
     [Fact]
     public void Outputs_that_would_overwrite_an_input_folders_given_as_files_and_NaN_rows_are_refused_before_any_work()
     {
@@ -639,6 +657,34 @@ public class ModelCommandTests
         var expected = model.First().Transform(data).GetColumn<float[]>("Code").ToArray();
         var written = Written(dir, "f.csv");
         Assert.Equal(expected, written);
+    }
+
+    // What follows the autoencoder runs only up to the first transformer that needs a column the CSV lacks: none after it
+    // runs, not even one that the CSV's column would feed (a rescaling of the code after the label's key mapping), since the
+    // model computes it only for rows that have the label. (Mutation audit: 'break' -> 'continue' at that transformer passed
+    // every test; the features were then the rescaled code.)
+    [Fact]
+    public void No_transformer_after_the_first_that_needs_a_missing_column_runs()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(File.ReadLines(csv).Select((l, i) => new LabelledRow
+        {
+            Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+            Label = i % 2 == 0 ? "even" : "odd",
+        }).ToArray());
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", OutputColumnName = "Code", HiddenCount = 5, MaxIterations = 5 })
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+            .Append(ml.Transforms.NormalizeMinMax("Code"))
+            .Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "labelled.zip"));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "labelled.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
+        var raw = model.First().Transform(data).GetColumn<float[]>("Code").ToArray();
+        Assert.NotEqual(raw, model.Transform(data).GetColumn<float[]>("Code").ToArray());   // the rescaling changes the code
+        Assert.Equal(raw, Written(dir, "f.csv"));
     }
 
     // What follows the autoencoder runs as far as the CSV feeds it, and may replace the code with another type: a
