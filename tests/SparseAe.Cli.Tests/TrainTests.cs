@@ -44,6 +44,21 @@ public class TrainTests
         Assert.Contains("training a 64-4-64 sparse autoencoder", output);
     }
 
+    // Redirected, the progress is a line every tenth of the run and one for its last step, whatever the count: of 25 epochs,
+    // every second one and the 25th. (Mutation audit: TrainProgress without its 'done == total' passed every test, whose runs
+    // were of fewer than 20 steps, each printed; the run's end was then not shown, the last line saying epoch 24 of 25.)
+    [Fact]
+    public void Redirected_progress_is_every_tenth_of_the_run_and_its_last_step()
+    {
+        using var dir = new TempFolder();
+        WriteCsv(dir, 50, 16, 3);
+        var (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--activation", "relu", "--hidden", "4", "--epochs", "25");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var steps = output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^  epochs (\d+)/25: J "))
+            .Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 25], steps);
+    }
+
     // The bits a run trains follow its seed and its thread count, and the default --threads 0 becomes the logical processors
     // this process may use (taskset or a container lowers it): neither was said, so a default run could not be repeated elsewhere.
     [Theory]
