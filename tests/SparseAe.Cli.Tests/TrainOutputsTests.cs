@@ -32,7 +32,9 @@ public class TrainOutputsTests
         Assert.Equal(9, ae.Weights.HiddenCount);
         Assert.Equal(16, ae.Weights.VisibleCount);
 
-        // W1 in the CSV (one row per hidden unit) and in the MAT file (H x V, column-major).
+        // W1 in the CSV (one row per hidden unit, under w0..w15: mutation audit, another header passed every test) and in
+        // the MAT file (H x V, column-major).
+        Assert.Equal(string.Join(',', Enumerable.Range(0, 16).Select(i => $"w{i}")), File.ReadLines(Path.Combine(dir, "w.csv")).First());
         var csvRows = File.ReadAllLines(Path.Combine(dir, "w.csv")).Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
         var w1 = MatFile.Read(Path.Combine(dir, "w.mat"))["W1"];
         Assert.Equal(new[] { 9, 16 }, w1.Dimensions);
@@ -154,6 +156,14 @@ public class TrainOutputsTests
         Assert.InRange(root.GetProperty("l0").GetDouble(), 1, 4 + 1e-9);
         Assert.Equal(32, root.GetProperty("firingRate").GetArrayLength());
         Assert.Equal(root.GetProperty("l0").GetDouble(), root.GetProperty("firingRate").EnumerateArray().Sum(e => e.GetDouble()), 1e-9);
+        // dense is the share of latents that fire on more than a tenth of the rows, and the line prints the JSON's figures,
+        // dead and dense as percentages. (Mutation audit: the JSON's dense written as the dead share, and the line's dense
+        // printed as a share, not a percentage, each passed every test.)
+        double dead = root.GetProperty("dead").GetDouble(), dense = root.GetProperty("dense").GetDouble();
+        Assert.Equal(root.GetProperty("firingRate").EnumerateArray().Count(e => e.GetDouble() > 0.1) / 32.0, dense);
+        Assert.True(dense > 0, $"the case needs dense latents, but dense is {dense}");
+        Assert.Equal(string.Format(CultureInfo.InvariantCulture, "metrics: L0={0:F2} FVU={1:F4} dead={2:F1}% dense={3:F1}%",
+            root.GetProperty("l0").GetDouble(), root.GetProperty("fvu").GetDouble(), 100 * dead, 100 * dense), line.TrimEnd());
         var ae = (SparseAutoencoderTransformer)new MLContext().Model.Load(Path.Combine(dir, "model.zip"), out _);
         Assert.Equal(ActivationKind.TopK, ae.Objective.Activation);
         Assert.Equal(DecoderKind.Linear, ae.Objective.Decoder);
