@@ -216,6 +216,19 @@ public class TrainLimitsTests
         Assert.Contains("give fewer rows or fewer hidden units (--hidden), or --optimizer adam", Refusal(1, 100_000));
     }
 
+    // The limit is a number of rows L-BFGS holds: that many are taken, one more refused. (Mutation audit: 'rows <= most' ->
+    // 'rows < most' passed every test, none of which gave the limit itself.)
+    [Fact]
+    public void The_LBFGS_row_limit_takes_as_many_rows_as_it_says()
+    {
+        var csv = new SparseAe.Cli.Experiment.DataOptions(null, "IMAGES", [], null, "wide.csv", 8, 10_000, null,
+            SparseAe.Cli.Experiment.WhitenMode.Auto, SparseAe.Cli.Experiment.NormalizeMode.Auto, 1);
+        var options = new SparseAutoencoderOptions { HiddenCount = 10 };
+        SparseAe.Cli.Commands.TrainRunner.CheckLbfgsRows(21_474, 100_000, options, csv);
+        var e = Assert.Throws<SparseAe.Cli.Infrastructure.UsageException>(() => SparseAe.Cli.Commands.TrainRunner.CheckLbfgsRows(21_475, 100_000, options, csv));
+        Assert.StartsWith("L-BFGS holds every training row in memory, at most 21474 rows of a 100000-10-100000 autoencoder, but there are 21475 ", e.Message);
+    }
+
     [Fact]
     public void More_patches_than_LBFGS_can_hold_are_refused_before_any_work()
     {

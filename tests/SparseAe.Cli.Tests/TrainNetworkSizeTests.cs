@@ -129,4 +129,16 @@ public class TrainNetworkSizeTests
         Assert.Equal("error: --patch-height 37: 90 filters of 37 x 2003 pixels make a grid larger than the limit of 20000 x 20000 pixels; --patch-height 2003 fits.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "g.png")));
     }
+
+    // Of the other tile shapes that fit, show is offered the one closest to square: for 1 x 40000 tiles, which no grid holds,
+    // 200 x 200. (Mutation audit: the shapes ordered farthest from square first passed every test, whose V had one other
+    // shape that fits.)
+    [Fact]
+    public void Of_the_tile_shapes_that_fit_the_one_closest_to_square_is_offered()
+    {
+        var tooLarge = SparseAe.Cli.Experiment.ModelOutputs.GridTooLarge(4, 1, 40_000);
+        Assert.NotNull(tooLarge);
+        Assert.Equal("4 filters of 1 x 40000 pixels make a grid larger than the limit of 20000 x 20000 pixels", tooLarge.Value.Problem);
+        Assert.Equal(200, tooLarge.Value.OtherHeight);
+    }
 }
