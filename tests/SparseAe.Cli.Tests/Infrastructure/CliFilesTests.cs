@@ -26,6 +26,22 @@ public class CliFilesTests
         Assert.Equal(expected, error.TrimEnd());
     }
 
+    // An output path of blanks is refused as empty, not written as a file named " " in the current folder. (Mutation audit:
+    // the check for an empty path alone passed every test.)
+    [Theory]
+    [InlineData("featurize", "--model", "m.zip", "--csv", "in.csv", "--out", " ")]
+    [InlineData("export-onnx", "--model", "m.zip", "--out", "  ")]
+    public void An_output_path_of_blanks_is_refused_as_empty(params string[] args)
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(Path.Combine(dir, "m.zip"), "");
+        File.WriteAllText(Path.Combine(dir, "in.csv"), "1,2\n");
+        var (code, output, error) = Cli.Run(dir, args);
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: --out is empty; give a file name.", error.TrimEnd());
+        Assert.Equal(["in.csv", "m.zip"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
+
     // Two paths that differ only in case are one file where each folder they differ in ignores case: a name is looked up
     // in its own folder, which may ignore case where the output's folder does not. Only the output's folder was asked, so on
     // a Mac "featurize --csv /Volumes/Disk/in.csv --out /volumes/Disk/in.csv", with Disk a case-sensitive volume, replaced
