@@ -40,24 +40,35 @@ internal static class BenchWidths
             foreach (var a in arguments) start.ArgumentList.Add(a);
             start.Environment[variable] = value;
             Console.WriteLine($"--- {variable}={value} ---");
-            using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-            string? first = child.StandardOutput.ReadLine();
-            Console.WriteLine(first);
-            if (first is null)
-            {
-                child.WaitForExit();
-                cancel.ThrowIfCancellationRequested();
-            }
-            if (first is null || !first.Contains($" vector={bits} ", StringComparison.Ordinal))
-            {
-                child.Kill();
-                throw new InvalidOperationException($"{variable}={value} should select the {bits}-bit path, but the bench reported: {first ?? "nothing"}");
-            }
-            for (string? line; (line = child.StandardOutput.ReadLine()) is not null;) Console.WriteLine(line);
+            RunChild(start, bits, variable, value, Console.Out, cancel);
+        }
+    }
+
+    /// <summary>
+    /// Runs one child (<paramref name="start"/>, its standard output redirected) and copies its lines to
+    /// <paramref name="output"/> as they come; fails the run if its first line does not name the
+    /// <paramref name="bits"/>-bit vector that <paramref name="variable"/>=<paramref name="value"/> should select, or if it
+    /// exits with a code other than 0.
+    /// </summary>
+    internal static void RunChild(ProcessStartInfo start, int bits, string variable, string value, TextWriter output, CancellationToken cancel = default)
+    {
+        using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
+        string? first = child.StandardOutput.ReadLine();
+        output.WriteLine(first);
+        if (first is null)
+        {
             child.WaitForExit();
             cancel.ThrowIfCancellationRequested();
-            if (child.ExitCode != 0) throw new InvalidOperationException($"the bench with {variable}={value} exited with code {child.ExitCode}");
         }
+        if (first is null || !first.Contains($" vector={bits} ", StringComparison.Ordinal))
+        {
+            child.Kill();
+            throw new InvalidOperationException($"{variable}={value} should select the {bits}-bit path, but the bench reported: {first ?? "nothing"}");
+        }
+        for (string? line; (line = child.StandardOutput.ReadLine()) is not null;) output.WriteLine(line);
+        child.WaitForExit();
+        cancel.ThrowIfCancellationRequested();
+        if (child.ExitCode != 0) throw new InvalidOperationException($"the bench with {variable}={value} exited with code {child.ExitCode}");
     }
 
     // The apphost is named after its assembly (sparseae and sparseae.dll; sparseae.exe on Windows); the

@@ -51,7 +51,8 @@ internal static class InferenceBench
         }), "transform+cursor code+error");
     }
 
-    private static string Transform(BenchClock clock, TransformWorkload workload, string name)
+    /// <summary>The line of one workload: its rows per second and the bytes allocated per row read, over all the clock's passes.</summary>
+    internal static string Transform(BenchClock clock, TransformWorkload workload, string name)
     {
         long allocated = 0, passes = 0;
         double rate = clock.Rate(() =>
