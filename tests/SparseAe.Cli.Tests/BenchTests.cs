@@ -20,6 +20,15 @@ public class BenchTests
         Assert.Contains(lines, l => l.StartsWith("encode-row V=64 H=100 threads=1 rows/s="));
         Assert.Contains(lines, l => l.StartsWith("encode-batch V=64 H=100 B=10000 threads=2 rows/s="));
         Assert.Matches(@"^fma-peak-used threads=2 fma-peak=\d+\.\dGFLOP/s fma-peak-1-thread=\d+\.\dGFLOP/s$", lines[^1]);
+        // The figures, computed here from the printed rates and peaks: vs-scalar is the rate over the scalar reference's,
+        // GFLOP/s and %peak those of 64,000 FLOPs a sample against the probe of the line's thread count.
+        double scalar = Figure(lines[1], "samples/s");
+        foreach (var t in new[] { 1, 2 })
+            foreach (var line in lines.Where(l => l.StartsWith("train B=", StringComparison.Ordinal) && l.Contains($" threads={t} ")))
+            {
+                AssertNear(Figure(line, "samples/s") / scalar, Figure(line, "vs-scalar"), 0.1, line);
+                AssertFlops(line, 64, 100, t, lines);
+            }
     }
 
     [Fact]
@@ -30,6 +39,7 @@ public class BenchTests
         var (code, output, error) = Cli.Run(dir, "bench", "--only", "encode", "encode", "--only", "encode", "--quick", "--threads", "1");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Single(output.Split('\n'), l => l.StartsWith("encode-row ", StringComparison.Ordinal));
+        Assert.Single(output.Split('\n'), l => l.StartsWith("encode-batch ", StringComparison.Ordinal));   // --threads 1: one thread count
     }
 
     [Fact]
@@ -56,6 +66,19 @@ public class BenchTests
         Assert.Matches($@"(?m)^sparse step relu V=8192 H=512 B=32 nnz=15 threads=1 stored=sparse samples/s={rate} ratio=\d+\.\d\dx$", output);
         Assert.Matches($@"(?m)^sparse lbfgs-evaluation sigmoid V=8192 H=100 B=512 nnz=15 threads=2 stored=sparse samples/s={rate} ratio=\d+\.\d\dx$", output);
         Assert.Matches($@"(?m)^sparse reconstruction relu V=8192 H=512 B=32 threads=1 products=3 samples/s={rate} share-of-dense-step=\d\.\d\d bound=\d+\.\d\dx$", output);
+        // The ratios, computed here from the printed rates: each is the sparse rows' rate over the dense rows'; the share is
+        // the time of the three products over the dense ReLU step's (its rate over theirs) and the bound its inverse.
+        var lines = output.Split('\n');
+        foreach (var sparse in lines.Where(l => l.Contains(" stored=sparse ")))
+        {
+            string what = sparse[..sparse.IndexOf(" stored=", StringComparison.Ordinal)];
+            string dense = Assert.Single(lines, l => l.StartsWith(what + " stored=dense ", StringComparison.Ordinal));
+            AssertNear(Figure(sparse, sparse.Contains("rows/s=") ? "rows/s" : "samples/s") / Figure(dense, dense.Contains("rows/s=") ? "rows/s" : "samples/s"), Figure(sparse, "ratio"), 0.01, sparse);
+        }
+        string products = Assert.Single(lines, l => l.StartsWith("sparse reconstruction ", StringComparison.Ordinal));
+        double step = Figure(Assert.Single(lines, l => l.StartsWith("sparse step relu ", StringComparison.Ordinal) && l.Contains(" stored=dense ")), "samples/s");
+        AssertNear(step / Figure(products, "samples/s"), Figure(products, "share-of-dense-step"), 0.01, products);
+        AssertNear(Figure(products, "samples/s") / step, Figure(products, "bound"), 0.01, products);
     }
 
     // --each-width runs the bench again in a child process per narrower path; on an x86-64 machine with
@@ -225,6 +248,7 @@ public class BenchTests
         var (code, output, error) = Cli.Run(dir, "bench", "--only", "train", "--quick", "--threads", "1", "--plot-folder", "plots");
         Assert.Equal(2, code);
         Assert.Contains("train B=10000 threads=1 ", output);
+        Assert.Single(output.Split('\n'), l => l.StartsWith("train B=256 ", StringComparison.Ordinal));   // --threads 1: one thread count
         Assert.Equal($"error: --plot-folder '{Path.Combine("plots", "throughput-batch.png")}' cannot be written: it is a folder", error.TrimEnd());
     }
 
@@ -275,5 +299,231 @@ public class BenchTests
         Assert.Equal(2, code);
         Assert.Equal("", output);
         Assert.Equal(message, error.TrimEnd());
+    }
+
+    // ---- The printed figures against values computed here (mutation audit of the bench's arithmetic) ----
+
+    // A figure of a bench line, e.g. Figure(line, "samples/s") of "... samples/s=1.257e6 vs-scalar=81.5x ..." is 1.257e6
+    // ("GFLOP/s", "x" and the like after the number are left out).
+    private static double Figure(string line, string name)
+    {
+        var m = Regex.Match(line, $@"(?:^| ){Regex.Escape(name)}=(?<v>\d[0-9.e+]*)");
+        Assert.True(m.Success, $"no {name}= in the line: {line}");
+        return double.Parse(m.Groups["v"].Value.TrimEnd('.'), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // A rate printed as 0.000e0 is within 0.05% of the rate; a ratio or GFLOP/s printed with one or two decimals is within
+    // half its last digit of the value computed from the printed rates.
+    private static void AssertNear(double expected, double printed, double lastDigit, string line)
+        => Assert.True(Math.Abs(printed - expected) <= lastDigit / 2 + 2e-3 * Math.Abs(expected),
+            $"expected {expected:G5} (computed from the printed figures), printed {printed}: {line}");
+
+    // GFLOP/s counts 10 V H FLOPs a sample (docs/performance.md: 64,000 for 64-100-64), and %peak is against the
+    // probe of the same thread count: at least the first line's and at most the last (the highest of the run).
+    private static void AssertFlops(string line, int v, int h, int threads, string[] lines)
+    {
+        double rate = Figure(line, "samples/s"), gflops = Figure(line, "GFLOP/s");
+        AssertNear(rate * v * h * 10 / 1e9, gflops, 0.1, line);
+        string peak = threads == 1 ? "fma-peak-1-thread" : "fma-peak";
+        double lowest = Figure(lines[0], peak), highest = Figure(lines[^1], peak), percent = Figure(line, "%peak");
+        Assert.True(percent >= Math.Floor(100 * gflops / highest) - 1 && percent <= Math.Ceiling(100 * gflops / lowest) + 1,
+            $"%peak={percent} of GFLOP/s={gflops} is not against the {threads}-thread peak ({lowest}..{highest}): {line}");
+    }
+
+    // The rate is the median run's items over that run's measured time, after a warm-up whose items do not count: each
+    // step here sleeps 20 ms, longer than a run, so each run is one step, of 100, 1, then 10,000 items.
+    [Fact]
+    public void The_clock_gives_the_median_run_s_items_over_its_measured_time()
+    {
+        int calls = 0;
+        long[] items = [100, 1, 10_000];
+        double rate = new SparseAe.Benchmarking.BenchClock(0, 0.01, 3).Rate(() => { Thread.Sleep(20); return items[calls++]; });
+        Assert.Equal(3, calls);   // three runs, no warm-up
+        Assert.InRange(rate, 100 / 2.0, 100 / 0.02);   // 100 items in a run of at least 20 ms (and, on a loaded machine, under 2 s)
+    }
+
+    [Fact]
+    public void The_clock_warms_up_before_its_timed_runs()
+    {
+        int calls = 0;
+        double rate = new SparseAe.Benchmarking.BenchClock(0.1, 0.01, 3).Rate(() => { Thread.Sleep(20); return calls++ < 2 ? 1_000_000 : 1; });
+        Assert.True(calls >= 5, $"{calls} steps: the warm-up of 0.1 s took none or one");
+        Assert.True(rate <= 1 / 0.02, $"rate {rate}: the warm-up's steps of a million items were counted");
+    }
+
+    // docs/performance.md: "the median of five runs of at least half a second after a one-second warm-up (--quick:
+    // three of 0.1 s after 0.2 s)".
+    [Fact]
+    public void The_full_and_quick_clocks_take_the_runs_and_times_the_docs_give()
+    {
+        Assert.Equal(5, SparseAe.Benchmarking.BenchClock.Full.Runs);
+        Assert.Equal(3, SparseAe.Benchmarking.BenchClock.Quick.Runs);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        SparseAe.Benchmarking.BenchClock.Quick.Rate(() => 1);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.2 + 3 * 0.1, 3);
+    }
+
+    // 64,000 FLOPs a sample of 64-100-64 (docs/performance.md): a million samples a second is 64 GFLOP/s, half of 128.
+    [Theory]
+    [InlineData(1e6, 64, 100, 128.0, "GFLOP/s=64.0 %peak=50")]
+    [InlineData(2.5e5, 784, 100, 392.0, "GFLOP/s=196.0 %peak=50")]
+    [InlineData(3e5, 64, 1600, 1000.0, "GFLOP/s=307.2 %peak=31")]
+    public void Training_flops_count_ten_V_H_a_sample_against_the_peak(double samplesPerSecond, int v, int h, double peak, string expected)
+        => Assert.Equal(expected, SparseAe.Benchmarking.TrainingBench.Flops(samplesPerSecond, v, h, peak));
+
+    // The machine's line names this process's cores and the run's threads apart (3 threads on any core count), the widest
+    // vector the hardware accelerates, and each peak under its own name; the peaks are the highest probes, never lower.
+    [Fact]
+    public void The_machine_line_names_the_cores_threads_vector_and_each_peak_in_its_place()
+    {
+        var machine = new SparseAe.Benchmarking.BenchMachine(3);
+        double one = machine.Peak(1), three = machine.Peak(3);
+        Assert.True(one > 0 && three > 0, $"peaks {one} and {three}");
+        int vector = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512 : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 256
+            : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? 128 : 32;
+        string peaks = string.Format(System.Globalization.CultureInfo.InvariantCulture, "fma-peak={0:F1}GFLOP/s fma-peak-1-thread={1:F1}GFLOP/s", three, one);
+        Assert.Matches($@"^isa=\S+ vector={vector} cores={Environment.ProcessorCount} threads=3 {Regex.Escape(peaks)} cpu="".+"" runtime={Regex.Escape(Environment.Version.ToString())}$", machine.Describe());
+        Assert.Equal($"fma-peak-used threads=3 {peaks}", machine.DescribePeaks());
+        machine.Refresh();
+        Assert.True(machine.Peak(1) >= one && machine.Peak(3) >= three, "a probe lowered a peak: each is the highest so far");
+    }
+
+    // /proc/cpuinfo's first processor: "model name", then "family F model M" (docs: cpu="AMD EPYC family 25 model 1").
+    [Fact]
+    public void The_cpu_is_named_with_its_family_and_model()
+    {
+        if (!File.Exists("/proc/cpuinfo")) return;
+        string first = File.ReadAllText("/proc/cpuinfo").Split("\n\n")[0];
+        string Field(string name) => Regex.Match(first, $@"(?m)^{name}\s*:\s*(.*?)\s*$").Groups[1].Value;
+        if (Field("model name") is not { Length: > 0 } name) return;   // ARM64 kernels name no model
+        Assert.Equal($"{name} family {Field("cpu family")} model {Field("model")}", SparseAe.Benchmarking.BenchMachine.CpuModel());
+    }
+
+    [Fact]
+    public void The_default_parts_are_all_but_streaming_in_order_and_a_bad_run_is_refused_before_it_measures()
+    {
+        Assert.Equal(["train", "encode", "transform", "onnx", "fit", "growth", "codes", "sparse"], SparseAe.Benchmarking.BenchSuite.DefaultParts);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SparseAe.Benchmarking.BenchSuite.Run(["encode"], 0, SparseAe.Benchmarking.BenchClock.Quick, 1, "."));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SparseAe.Benchmarking.BenchSuite.Run(["encode"], 1, SparseAe.Benchmarking.BenchClock.Quick, 0, "."));
+    }
+
+    // The growth part: each size's GFLOP/s is 10 V H FLOPs a sample of its own V and H, and its chart is drawn.
+    [Fact]
+    public void The_growth_part_counts_each_size_s_flops_and_draws_its_chart()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(dir, "charts"));
+        var (code, output, error) = Cli.Run(dir, "bench", "--only", "growth", "--quick", "--threads", "2", "--plot-folder", "charts");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var lines = output.TrimEnd().Split('\n');
+        foreach (var (v, h) in new[] { (64, 100), (64, 400), (64, 1600), (784, 100) })
+        {
+            string line = Assert.Single(lines, l => l.StartsWith($"growth V={v} H={h} B=1024 threads=2 samples/s=", StringComparison.Ordinal));
+            AssertFlops(line, v, h, 2, lines);
+        }
+        Assert.Equal(6, lines.Length);   // the machine, four sizes, the peaks
+        Assert.True(File.Exists(Path.Combine(dir, "charts", "throughput-size.png")));
+        Assert.False(File.Exists(Path.Combine(dir, "charts", "throughput-batch.png")), "a batch chart without train lines");
+    }
+
+    // The charts plot the printed figures: samples/s in millions by batch size, a line per thread count (a batch not
+    // measured is a gap), and the growth lines' GFLOP/s by model size. Compared with the charts of those values drawn here.
+    [Fact]
+    public void The_charts_plot_the_printed_rates_in_millions_and_the_growth_gflops()
+    {
+        using var dir = new TempFolder();
+        SparseAe.Cli.Bench.BenchCharts.Write([
+            "isa=avx2+fma vector=256 cores=2 threads=2 fma-peak=100.0GFLOP/s fma-peak-1-thread=50.0GFLOP/s cpu=\"x\" runtime=10.0.0",
+            "train-scalar-reference V=64 H=100 threads=1 samples/s=1.000e4",
+            "train B=256 threads=1 samples/s=1.250e6 vs-scalar=125.0x GFLOP/s=80.0 %peak=80",
+            "train B=10000 threads=1 samples/s=5.000e5 vs-scalar=50.0x GFLOP/s=32.0 %peak=64",
+            "train B=256 threads=2 samples/s=2.000e6 vs-scalar=200.0x GFLOP/s=128.0 %peak=64",
+            "train B=1024 threads=2 samples/s=3.000e6 vs-scalar=300.0x GFLOP/s=192.0 %peak=96",
+            "train B=10000 threads=2 samples/s=7.500e5 vs-scalar=75.0x GFLOP/s=48.0 %peak=24",
+            "growth V=64 H=100 B=1024 threads=2 samples/s=1.000e6 GFLOP/s=64.0 %peak=64",
+            "growth V=784 H=100 B=1024 threads=2 samples/s=1.000e5 GFLOP/s=78.4 %peak=78",
+            "fma-peak-used threads=2 fma-peak=100.0GFLOP/s fma-peak-1-thread=50.0GFLOP/s",
+        ], dir);
+        var batch = SparseAe.Visualization.ThroughputChart.RenderPng("Training step, 64-100-64 (cost, gradient, Adam update)", "batch size",
+            ["256", "1024", "10000"], "million samples/s", [("1 thread(s)", [1.25, double.NaN, 0.5]), ("2 thread(s)", [2.0, 3.0, 0.75])]);
+        Assert.Equal(batch, File.ReadAllBytes(Path.Combine(dir, "throughput-batch.png")));
+        var size = SparseAe.Visualization.ThroughputChart.RenderPng("Training step against model size (B = 1024)", "model",
+            ["V=64 H=100", "V=784 H=100"], "GFLOP/s", [("GFLOP/s (10 V H per sample)", [64.0, 78.4])]);
+        Assert.Equal(size, File.ReadAllBytes(Path.Combine(dir, "throughput-size.png")));
+    }
+
+    // file/memory is the file's samples/s over memory's; each samples/s is rows x epochs over no more than the time the
+    // line took to make (the Fit is within it).
+    [Fact]
+    public void The_streaming_rates_count_every_epoch_and_their_ratio_is_file_over_memory()
+    {
+        using var dir = new TempFolder();
+        var lines = new List<(string Line, double Seconds)>();
+        using (var e = SparseAe.Benchmarking.StreamingBench.Run(3000, 1, dir).GetEnumerator())
+            for (var clock = System.Diagnostics.Stopwatch.StartNew(); e.MoveNext(); clock.Restart()) lines.Add((e.Current, clock.Elapsed.TotalSeconds));
+        var (file, fileSeconds) = lines.Single(l => l.Line.Contains(" source=idv "));
+        var (memory, memorySeconds) = lines.Single(l => l.Line.Contains(" source=memory "));
+        Assert.True(Figure(file, "samples/s") * fileSeconds >= 3000 * 2 * 0.999, $"{file} in {fileSeconds:F3} s");
+        Assert.True(Figure(memory, "samples/s") * memorySeconds >= 3000 * 2 * 0.999, $"{memory} in {memorySeconds:F3} s");
+        AssertNear(Figure(file, "samples/s") / Figure(memory, "samples/s"), Figure(memory, "file/memory"), 0.01, memory);
+    }
+
+    // A run with a narrower vector path of its own (DOTNET_PreferredVectorBitWidth=128 for the parent too) runs only the
+    // paths narrower than that: the scalar one, not the 128-bit ones again.
+    [Fact]
+    public void Each_width_runs_only_the_paths_narrower_than_the_run_s_own()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return;
+        using var dir = new TempFolder();
+        var start = Cli.StartInfo(dir, "bench", "--only", "encode", "--quick", "--threads", "1", "--each-width");
+        start.Environment["DOTNET_PreferredVectorBitWidth"] = "128";
+        var (code, output, error) = Cli.Run(start);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Equal(["--- DOTNET_EnableHWIntrinsic=0 ---"], output.Split('\n').Where(l => l.StartsWith("--- ", StringComparison.Ordinal)));
+        Assert.Matches(@"(?m)^isa=scalar vector=32 ", output);
+    }
+
+    // A child of --each-width fails the run when its first line names another width than its switch's (.NET 10 renamed
+    // AVX-512's switch, and the old one measured the 512-bit path under the 256-bit heading), or when it exits with a code
+    // other than 0; each failure names the switch. Children here are shells that print what a bench child could.
+    [Theory]
+    [InlineData("echo 'isa=avx2+fma vector=256 cores=2'; echo 'train B=256'; exit 0", null)]
+    [InlineData("echo 'isa=avx512f+fma vector=512 cores=2'; exit 0", "DOTNET_X=0 should select the 256-bit path, but the bench reported: isa=avx512f+fma vector=512 cores=2")]
+    [InlineData("echo 'isa=avx2+fma vector=2560 cores=2'; exit 0", "DOTNET_X=0 should select the 256-bit path, but the bench reported: isa=avx2+fma vector=2560 cores=2")]
+    [InlineData("exit 1", "DOTNET_X=0 should select the 256-bit path, but the bench reported: nothing")]
+    [InlineData("echo 'isa=avx2+fma vector=256 cores=2'; echo 'train B=256'; exit 3", "the bench with DOTNET_X=0 exited with code 3")]
+    public void An_each_width_child_on_another_width_or_failing_fails_the_run_naming_its_switch(string script, string? failure)
+    {
+        if (!File.Exists("/bin/sh")) return;
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", script]) { UseShellExecute = false, RedirectStandardOutput = true };
+        var output = new StringWriter();
+        var run = () => SparseAe.Benchmarking.BenchWidths.RunChild(start, 256, "DOTNET_X", "0", output);
+        if (failure is null) run();
+        else Assert.Equal(failure, Assert.Throws<InvalidOperationException>(run).Message);
+        if (script.Contains("train B=256")) Assert.Equal("isa=avx2+fma vector=256 cores=2\ntrain B=256\n", output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    // allocated-bytes/row is the bytes of all the clock's passes over all the rows they read: about what one pass allocates
+    // over its rows, measured here.
+    [Fact]
+    public void Transform_allocated_bytes_per_row_are_a_pass_s_bytes_over_its_rows()
+    {
+        var workload = new SparseAe.Benchmarking.TransformWorkload(2000);
+        string line = SparseAe.Benchmarking.InferenceBench.Transform(SparseAe.Benchmarking.BenchClock.Quick, workload, "transform+cursor");
+        Assert.StartsWith("transform+cursor rows=2000 rows/s=", line);
+        double perRow = workload.ReadAll() / 2000.0, printed = Figure(line, "allocated-bytes/row");
+        Assert.InRange(printed, perRow / 2, perRow * 2 + 0.01);
+    }
+
+    // --quick is refused only when every part asked for is one it does not shorten (fit, streaming): beside a clocked
+    // part it shortens that part, and the run goes ahead (here encode, and a streaming file of one row).
+    [Fact]
+    public void Quick_beside_fit_or_streaming_shortens_the_other_parts_and_is_taken()
+    {
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "bench", "--only", "encode", "streaming", "--quick", "--threads", "1", "--streaming-rows", "1", "--folder", ".");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("encode-row V=64 H=100 threads=1 rows/s=", output);
+        Assert.Contains("streaming adam source=memory rows=1 ", output);
     }
 }
