@@ -195,6 +195,31 @@ public class DamagedModelTests
         Assert.All(new[] { "x.png", "f.csv", "m.onnx" }, written => Assert.False(File.Exists(Path.Combine(dir, written)), written));
     }
 
+    // An assembly named at this program's own version that still does not load (here its culture damaged into another real
+    // one) is no later build: it is said as a name that cannot be loaded. (Mutation audit: 'ours <= version' for 'ours <
+    // version' passed every test, and said "saved by SparseAe.MLNet 0.1.0.0, a later version than this program's 0.1.0.0".)
+    [Fact]
+    public void A_model_naming_this_program_s_own_version_that_does_not_load_is_not_said_to_be_from_a_later_one()
+    {
+        using var temp = new TempFolder();
+        var (dir, _) = TrainSmall(temp);
+        var ours = typeof(SparseAe.MLNet.SparseAutoencoderTransformer).Assembly.GetName().Version!;
+        EditModelEntry(Path.Combine(dir, "model.zip"), bytes =>
+        {
+            var from = System.Text.Encoding.Unicode.GetBytes($"SparseAe.MLNet, Version={ours}, Culture=neutral");
+            var to = System.Text.Encoding.Unicode.GetBytes($"SparseAe.MLNet, Version={ours}, Culture=zh-Hans");
+            int at = bytes.AsSpan().IndexOf(from);
+            Assert.True(at >= 0 && from.Length == to.Length, "the entry names this assembly's culture");
+            to.CopyTo(bytes, at);
+            return bytes;
+        });
+        var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Cannot load model 'model.zip': it names a component in an assembly that cannot be loaded, so the zip is damaged or the model needs a package this program lacks " +
+            $"(Could not load file or assembly 'SparseAe.MLNet, Version={ours}, Culture=zh-Hans", error.TrimEnd());
+        Assert.DoesNotContain("a later version", error);
+    }
+
     // The assembly's version is pinned, so a model holding a kind of transformer a later build added (token counts came in
     // 177328e) names a loader signature this program's SparseAe.MLNet does not register. ML.NET says only "Couldn't load
     // model: 'TransformerChain'", which was called "an entry is missing, cut short or damaged".
