@@ -275,6 +275,12 @@ public class ModelCommandTests
         (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "named.csv", "--out", "g.csv");
         Assert.Equal(0, code);
         Assert.Equal("", error);
+        // Nor does one with other empty names than the first (blank headings, not an index's): pandas and R name every
+        // other column. (Mutation audit: the warning without its check of the other names passed every test.)
+        File.WriteAllLines(Path.Combine(dir, "blanks.csv"), [first + "," + string.Join(',', Enumerable.Range(1, 15).Select(j => j % 2 == 0 ? "" : $"p{j}")), .. rows.Take(3)]);
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "blanks.csv", "--out", "h.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("", error);
     }
 
     [Fact]
@@ -835,6 +841,25 @@ public class ModelCommandTests
         expected = copied.Transform(data).GetColumn<float[]>("Code").ToArray();
         written = Written(dir, "g.csv");
         Assert.Equal(expected, written);
+    }
+
+    // A column the autoencoder replaces with its code is not needed before it: the stage that made it (here a key of the label,
+    // named Code) is left out, and the CSV, which has no label, is featurized. (Mutation audit: without removing the
+    // autoencoder's own columns from those needed, that stage was kept, and featurize refused the model for its label.)
+    [Fact]
+    public void A_stage_whose_column_the_code_replaces_is_left_out_and_the_model_featurized()
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var ml = new MLContext(seed: 1);
+        var data = LabelledWideData(ml, csv);
+        var model = ml.Transforms.Conversion.MapValueToKey("Code", "Label")
+            .Append(ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5 })).Fit(data);
+        ml.Model.Save(model, data.Schema, Path.Combine(dir, "replaced.zip"));
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "replaced.zip", "--csv", "in.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("wrote f.csv: 50 rows of 5 features", output);
+        Assert.Equal(model.Transform(data).GetColumn<float[]>("Code").ToArray(), Written(dir, "f.csv"));
     }
 
     // A transform in place before the code (NormalizeMinMax("Features"), ZcaWhitening("Features"), or a replacement of
