@@ -266,6 +266,19 @@ public class TrainImageInputTests
         Assert.Equal(new[] { "big.png", "small.png" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
     }
 
+    // An image exactly as large as the patch once reduced holds one patch, and is taken: 16x16 at the default --downsample 2
+    // is 8x8, the default --patch. (Mutation audit: the check refusing an image as wide as the patch, '<=' for '<', passed
+    // every test, whose images were all far larger or smaller.)
+    [Fact]
+    public void An_image_exactly_the_patch_s_size_once_reduced_is_taken()
+    {
+        using var dir = new TempFolder();
+        WriteGreyPng(Path.Combine(dir, "edge.png"), 16, 16);
+        var (code, output, error) = Cli.Run(dir, "train", "--images", "edge.png", "--patches", "20", "--hidden", "3", "--iterations", "2");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("20 8x8 patches", output);
+    }
+
     private static void WriteGreyPng(string path, int width, int height)
     {
         var rng = new Random(width * 1000 + height);
