@@ -59,6 +59,11 @@ internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column,
     /// <summary>The input row's position, which work shared by several getters keys on (<see cref="OncePerRow"/>).</summary>
     public long Position => row.Position;
 
+    // A row without a position (negative: a user's own DataViewRow may have none) is not called "Row -1".
+    private string RowName() => row.Position >= 0
+        ? $"Row {row.Position} of column '{column.Name}'"
+        : $"A row of column '{column.Name}' (one without a position)";
+
     /// <summary>The row as V dense floats (a sparse row is copied out into a buffer of this reader's).</summary>
     public ReadOnlySpan<float> Read()
     {
@@ -74,12 +79,12 @@ internal sealed class InputVector(DataViewRow row, DataViewSchema.Column column,
     {
         _getter(ref _buffer);
         if (_buffer.Length != size)
-            throw new InvalidOperationException($"Row {row.Position} of column '{column.Name}' has {_buffer.Length} values, but the transform takes {size}.");
+            throw new InvalidOperationException($"{RowName()} has {_buffer.Length} values, but the transform takes {size}.");
         if (_buffer.IsDense) return new StoredRow(false, default, _buffer.GetValues());
         // Checked here, for every reader of the row: VBuffer.CopyTo trusts the indices (an index past V threw
         // IndexOutOfRangeException, a negative or repeated one gave wrong values without a word).
         if (VectorKernels.FindSparseRowFault(_buffer.GetIndices(), _buffer.GetValues(), size) is { } fault)
-            throw fault.ToException($"Row {row.Position} of column '{column.Name}'");
+            throw fault.ToException(RowName());
         return new StoredRow(true, _buffer.GetIndices(), _buffer.GetValues());
     }
 

@@ -45,7 +45,8 @@ public class OutputColumnsTests
 
     // A row whose vector is not the length its column's type says (a user's own view or row that breaks the type) is refused
     // by the code and error getters, naming the row, the column and both lengths: read as it came, a shorter row was
-    // encoded over the buffer's end or gave the code of part of a row, and a longer one was cut without a word.
+    // encoded over the buffer's end or gave the code of part of a row, and a longer one was cut without a word. A row
+    // without a position is called that, not "Row -1".
     [Theory]
     [InlineData(7)]
     [InlineData(9)]
@@ -63,7 +64,7 @@ public class OutputColumnsTests
         var error = row.GetGetter<float>(mapper.OutputSchema["Error"]);
         VBuffer<float> c = default;
         float e = 0;
-        string expected = $"Row -1 of column 'Features' has {length} values, but the transform takes 8.";
+        string expected = $"A row of column 'Features' (one without a position) has {length} values, but the transform takes 8.";
         Assert.Equal(expected, Assert.Throws<InvalidOperationException>(() => code(ref c)).Message);
         Assert.Equal(expected, Assert.Throws<InvalidOperationException>(() => error(ref e)).Message);
     }
