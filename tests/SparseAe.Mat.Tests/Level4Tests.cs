@@ -90,4 +90,76 @@ public class Level4Tests
         Assert.Contains("'M'", error.Message);
         Assert.Contains("byte offset 22", error.Message);
     }
+    /// <summary>One level-4 matrix, little-endian unless said: header, NUL-terminated name, data.</summary>
+    private static byte[] Matrix(int type, int rows, int columns, int imagf, string name, double[] data, bool bigEndian = false)
+    {
+        var header = new byte[20];
+        int[] fields = [bigEndian ? type + 1000 : type, rows, columns, imagf, name.Length + 1];
+        for (int k = 0; k < 5; k++)
+        {
+            if (bigEndian) System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 * k), fields[k]);
+            else System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4 * k), fields[k]);
+        }
+        var values = new byte[8 * data.Length];
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (bigEndian) System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(values.AsSpan(8 * i), data[i]);
+            else System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(values.AsSpan(8 * i), data[i]);
+        }
+        return [.. header, .. System.Text.Encoding.ASCII.GetBytes(name), 0, .. values];
+    }
+
+    private const int Full = 0, Sparse = 2;
+
+    [Fact]
+    public void A_sparse_matrix_has_the_size_its_last_row_gives()
+    {
+        // A 3x4 sparse matrix with 5 at (2, 3), stored as the 2x3 matrix [2 3 5; 3 4 0] (column-major).
+        var s = MatFile.Read(new MemoryStream(Matrix(Sparse, 2, 3, 0, "s", [2, 3, 3, 4, 5, 0])))["s"];
+        Assert.Equal(MatClass.Sparse, s.Class);
+        Assert.Equal([3, 4], s.Dimensions);
+        Assert.False(s.IsNumeric);
+    }
+
+    [Fact]
+    public void A_sparse_matrix_without_three_columns_or_with_a_fractional_size_is_refused()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(Matrix(Sparse, 2, 2, 0, "s", [2, 3, 3, 4]))));
+        Assert.Equal("Level-4 sparse matrix 's' is stored as 2x2, but needs at least one row and 3 columns of [row, column, value] (at byte offset 22).", error.Message);
+        error = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(Matrix(Sparse, 2, 3, 0, "s", [2, 3.5, 3, 4, 5, 0]))));
+        Assert.Equal("Level-4 sparse matrix 's' gives its size as 3.5x4 in its last row, which are not valid dimensions (at byte offset 22).", error.Message);
+    }
+
+    [Fact]
+    public void A_complex_matrix_is_listed_as_complex_and_its_imaginary_part_must_be_there()
+    {
+        byte[] file = Matrix(Full, 1, 2, 1, "z", [1, 2, 3, 4]);
+        var z = MatFile.Read(new MemoryStream(file))["z"];
+        Assert.True(z.IsComplex);
+        Assert.False(z.IsNumeric);
+        Assert.Equal([1, 2], z.Dimensions);
+        var error = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(file[..^1])));
+        Assert.Equal("Imaginary part of level-4 matrix 'z' (1x2) at byte offset 38 claims 16 bytes but only 15 remain in the file.", error.Message);
+    }
+
+    [Fact]
+    public void An_imagf_other_than_0_or_1_is_refused_in_any_matrix()
+    {
+        // The first matrix's header decides that the file is level 4 (imagf 0 or 1 included); the second's is checked when read.
+        byte[] first = Matrix(Full, 1, 1, 0, "a", [1]);
+        var error = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream([.. first, .. Matrix(Full, 1, 1, 2, "b", [2])])));
+        Assert.Equal($"Level-4 matrix header has imagf 2, but it must be 0 or 1 (at byte offset {first.Length}).", error.Message);
+    }
+
+    [Fact]
+    public void A_name_ends_at_its_first_NUL_and_the_byte_order_is_the_first_matrixs()
+    {
+        byte[] first = Matrix(Full, 1, 1, 0, "q", [1]);
+        first[16] = 4;   // namlen 4: "q", NUL, and two bytes after it
+        first = [.. first[..22], (byte)'z', (byte)'z', .. first[22..]];
+        var mat = MatFile.Read(new MemoryStream([.. first, .. Matrix(Full, 1, 1, 0, "r", [2], bigEndian: true)]));
+        Assert.Equal(["q", "r"], mat.Variables.Select(v => v.Name));
+        Assert.Equal(2.0, mat["r"].GetValue(0, 0));
+        Assert.False(mat.IsBigEndian);
+    }
 }
