@@ -69,4 +69,21 @@ public class ColumnMajorLayoutTests
         var overflowing = Assert.Throws<ArgumentException>(() => ColumnMajorLayout.LinearIndex([max, max, max], [1, 1, max - 1]));
         Assert.Equal("dimensions", overflowing.ParamName);
     }
+
+    [Fact]
+    public void Data_longer_than_its_dimensions_is_refused_not_cut()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ColumnMajorLayout.ToRowMajor(new double[7], [2, 3]));
+        Assert.Equal("source", error.ParamName);
+        Assert.StartsWith("The data has 7 elements but the dimensions [2, 3] describe 6.", error.Message);
+        Assert.Throws<ArgumentException>(() => ColumnMajorLayout.ToColumnMajor(new double[7], [2, 3]));
+    }
+
+    [Fact]
+    public void A_linear_index_beyond_int_range_is_exact()
+    {
+        // The stride of the third dimension is 2^32: an index computed in 32 bits would be 0.
+        Assert.Equal(1L << 32, ColumnMajorLayout.LinearIndex([65536, 65536, 2], [0, 0, 1]));
+        Assert.Equal((1L << 33) - 1, ColumnMajorLayout.LinearIndex([65536, 65536, 2], [65535, 65535, 1]));
+    }
 }

@@ -46,4 +46,11 @@ public class MatStatisticsTests
         Assert.Equal((double)(2 * (Int128)ulong.MaxValue), uint64.Sum);   // the double sum is the exact one rounded once
         Assert.Null(Of(1, 2).ExactSum);   // double and single have no exact integer figures
     }
+
+    [Fact]
+    public void An_empty_integer_array_has_an_exact_sum_of_0_and_no_exact_extremes()
+    {
+        var empty = MatVariable.FromColumnMajorArray("i", [0, 1], Array.Empty<short>()).GetStatistics();
+        Assert.Equal(((Int128?)0, (Int128?)null, (Int128?)null, 0L), (empty.ExactSum, empty.ExactMinimum, empty.ExactMaximum, empty.Count));
+    }
 }

@@ -191,9 +191,26 @@ public class MatWriterRoundTripTests
     }
 
     [Theory]
+    [InlineData("break")]
+    [InlineData("case")]
+    [InlineData("catch")]
+    [InlineData("classdef")]
+    [InlineData("continue")]
+    [InlineData("else")]
+    [InlineData("elseif")]
     [InlineData("end")]
     [InlineData("for")]
     [InlineData("function")]
+    [InlineData("global")]
+    [InlineData("if")]
+    [InlineData("otherwise")]
+    [InlineData("parfor")]
+    [InlineData("persistent")]
+    [InlineData("return")]
+    [InlineData("spmd")]
+    [InlineData("switch")]
+    [InlineData("try")]
+    [InlineData("while")]
     public void A_MATLAB_keyword_is_refused_as_a_name_as_isvarname_refuses_it(string name)
     {
         // They were written, and MATLAB can neither name such a variable nor load it as one.
@@ -242,5 +259,25 @@ public class MatWriterRoundTripTests
         var error = Assert.Throws<ArgumentException>(() => MatWriter.Write(buffer, [MatVariable.FromDoubles("small", [1, 1], [0]), big], compress));
         Assert.StartsWith($"Variable 'big' takes 2147483704 bytes, more than the {Array.MaxLength} bytes", error.Message);
         Assert.Equal(0, buffer.Length);
+    }
+
+    [Fact]
+    public void A_name_of_63_characters_is_written_and_one_of_64_refused()
+    {
+        string longest = "a" + new string('b', 62);
+        var buffer = new MemoryStream();
+        MatWriter.Write(buffer, [MatVariable.FromDoubles(longest, [1, 1], [1])]);
+        buffer.Position = 0;
+        Assert.Equal(longest, MatFile.Read(buffer).Variables.Single().Name);
+        var error = Assert.Throws<ArgumentException>(() => MatWriter.Write(new MemoryStream(), [MatVariable.FromDoubles(longest + "c", [1, 1], [1])]));
+        Assert.StartsWith($"'{longest}c' is not a MATLAB variable name", error.Message);
+    }
+
+    [Fact]
+    public void A_two_dimensional_array_is_refused_as_data()
+    {
+        var error = Assert.Throws<ArgumentException>(() => MatVariable.FromColumnMajorArray("m", [2, 2], new double[2, 2]));
+        Assert.Equal("columnMajorData", error.ParamName);
+        Assert.StartsWith("Variable 'm': a System.Double[,] cannot be a MAT variable; use a one-dimensional array", error.Message);
     }
 }

@@ -68,4 +68,25 @@ public class ZlibInflaterTests
         });
         Assert.StartsWith("The test stream is damaged: ", e.Message);
     }
+
+    [Fact]
+    public void Growing_fills_the_last_byte_below_the_limit_when_the_buffer_is_one_short_of_it()
+    {
+        // A buffer of 4 doubles to 8, one short of the limit 9: the last byte must still be read.
+        var data = Counting(20);
+        using var zlib = new ZlibInflater(Deflated(data), () => "The test stream");
+        var buffer = new byte[4];
+        Assert.Equal(9, zlib.ReadGrowing(ref buffer, 0, 9));
+        Assert.Equal(data[..9], buffer);
+    }
+
+    [Fact]
+    public void Skip_counts_what_is_left_even_when_no_byte_is_allowed()
+    {
+        // Skip(0) is how a 7.3 chunk's deflated data is checked to end where the chunk does.
+        var data = Counting(20);
+        using var zlib = new ZlibInflater(Deflated(data), () => "The test stream");
+        Assert.Equal(19, zlib.Read(new byte[19]));
+        Assert.Equal(1, zlib.Skip(0));
+    }
 }
