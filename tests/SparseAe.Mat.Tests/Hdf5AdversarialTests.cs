@@ -43,10 +43,21 @@ public class Hdf5AdversarialTests
     [InlineData("review2-B_shared_btree_20x10M.mat", "another chunk already uses")]
     [InlineData("review2-E_chain32_60M.mat", "lists the deflate filter 32 times")]
     [InlineData("review2-I_shuffle31_deflate.mat", "lists the shuffle filter 31 times")]
+    [InlineData("edge-deflate_too_much.mat", "at offsets [0] (byte offset 608) inflates to more than a chunk.")]
+    [InlineData("edge-duplicate_chunk.mat", "stores two chunks at the same offsets (chunk number 0 in row-major order); each is stored once.")]
+    [InlineData("edge-empty_65_elems.mat", "holds 65 elements where at most 64 are expected.")]
+    [InlineData("edge-sparse_rows_negative.mat", "attribute 'MATLAB_sparse' of group 's' (object header at byte offset 1640) is negative; MATLAB writes a count there.")]
     public void Each_kind_of_attack_is_refused_by_name(string name, string expected)
     {
         var e = Assert.Throws<InvalidDataException>(() => MatFile.Read(Path.Combine(Folder, name)));
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void A_one_dimensional_dataset_is_a_column_as_MATLAB_has_no_one_dimensional_arrays()
+    {
+        // An HDF5 [5] dataset (MATLAB dimensions reversed) is MATLAB's 5x1, as level 5 and MatWriter give [n] too.
+        Assert.Equal("x: double [5x1]", MatFile.Read(Path.Combine(Folder, "edge-rank1_edge.mat")).Variables.Single().ToString());
     }
 
     [Theory]
