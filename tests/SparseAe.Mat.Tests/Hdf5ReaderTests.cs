@@ -249,6 +249,9 @@ public class Hdf5ReaderTests
         // The last bytes are not referenced by any variable, so only the superblock's end-of-file address shows the loss.
         var e = Invalid(file[..^61]);
         Assert.Contains($"says the file is {file.Length} bytes long, but it has {file.Length - 61}: it was cut short", e.Message);
+        // One byte short is short.
+        e = Invalid(file[..^1]);
+        Assert.Contains($"says the file is {file.Length} bytes long, but it has {file.Length - 1}: it was cut short", e.Message);
     }
 
     [Fact]
