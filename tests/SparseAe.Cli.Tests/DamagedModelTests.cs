@@ -149,15 +149,7 @@ public class DamagedModelTests
         // whose words alone read like a broken install.
         using var temp = new TempFolder();
         var (dir, _) = TrainSmall(temp);
-        EditModelEntry(Path.Combine(dir, "model.zip"), bytes =>
-        {
-            var name = System.Text.Encoding.Unicode.GetBytes("SparseAe.MLNet");
-            int at = bytes.AsSpan().IndexOf(name);
-            if (at < 0) { name = System.Text.Encoding.UTF8.GetBytes("SparseAe.MLNet"); at = bytes.AsSpan().IndexOf(name); }
-            Assert.True(at >= 0, "the entry names its assembly");
-            bytes[at + name.Length - (name.Length == 14 ? 2 : 4)] = (byte)'f';   // SparseAe.MLNft
-            return bytes;
-        });
+        RenameInModelEntry(Path.Combine(dir, "model.zip"), "SparseAe.MLNet", "SparseAe.MLNft");
         var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.Equal("error: Cannot load model 'model.zip': it names a component in an assembly that cannot be loaded, so the zip is damaged or the model needs a package this program lacks " +
@@ -167,6 +159,17 @@ public class DamagedModelTests
     // A saved entry names the assembly that loads it, version and all; .NET binds that name to the same version or a
     // later one, never an earlier. A model saved by a later SparseAe.MLNet than this program's was called damaged, or
     // needing a package this program lacks ("Could not load file or assembly 'SparseAe.MLNet, Version=9.1.0.0, ...'").
+    // Replaces the assembly name the model entry stores (UTF-16, as ML.NET writes its loader's assembly) with another of
+    // the same length, so that the entry's layout stays whole.
+    private static void RenameInModelEntry(string modelZip, string from, string to) => EditModelEntry(modelZip, bytes =>
+    {
+        byte[] old = System.Text.Encoding.Unicode.GetBytes(from), replacement = System.Text.Encoding.Unicode.GetBytes(to);
+        int at = bytes.AsSpan().IndexOf(old);
+        Assert.True(at >= 0 && old.Length == replacement.Length, $"the entry names '{from}', as long as '{to}'");
+        replacement.CopyTo(bytes, at);
+        return bytes;
+    });
+
     [Fact]
     public void A_model_saved_by_a_later_SparseAe_MLNet_is_said_to_be_one_naming_both_versions()
     {
@@ -174,15 +177,7 @@ public class DamagedModelTests
         var (dir, csv) = TrainSmall(temp);
         var ours = typeof(SparseAe.MLNet.SparseAutoencoderTransformer).Assembly.GetName().Version!;
         var later = new Version(ours.Major + 9, ours.Minor, ours.Build, ours.Revision);
-        EditModelEntry(Path.Combine(dir, "model.zip"), bytes =>
-        {
-            var from = System.Text.Encoding.Unicode.GetBytes($"SparseAe.MLNet, Version={ours}");
-            var to = System.Text.Encoding.Unicode.GetBytes($"SparseAe.MLNet, Version={later}");
-            int at = bytes.AsSpan().IndexOf(from);
-            Assert.True(at >= 0 && from.Length == to.Length, "the entry names this assembly's version");
-            to.CopyTo(bytes, at);
-            return bytes;
-        });
+        RenameInModelEntry(Path.Combine(dir, "model.zip"), $"SparseAe.MLNet, Version={ours}", $"SparseAe.MLNet, Version={later}");
         string expected = $"error: Cannot load model 'model.zip': it was saved by SparseAe.MLNet {later}, a later version than this program's {ours}, " +
             $"and a model loads only with the version that saved it or a later one; use a SparseAe.MLNet of version {later} or later.";
         foreach (var args in new[] { new[] { "show", "--model", "model.zip", "--filters", "x.png" }, ["featurize", "--model", "model.zip", "--csv", csv, "--out", "f.csv"],
@@ -204,15 +199,7 @@ public class DamagedModelTests
         using var temp = new TempFolder();
         var (dir, _) = TrainSmall(temp);
         var ours = typeof(SparseAe.MLNet.SparseAutoencoderTransformer).Assembly.GetName().Version!;
-        EditModelEntry(Path.Combine(dir, "model.zip"), bytes =>
-        {
-            var from = System.Text.Encoding.Unicode.GetBytes($"SparseAe.MLNet, Version={ours}, Culture=neutral");
-            var to = System.Text.Encoding.Unicode.GetBytes($"SparseAe.MLNet, Version={ours}, Culture=zh-Hans");
-            int at = bytes.AsSpan().IndexOf(from);
-            Assert.True(at >= 0 && from.Length == to.Length, "the entry names this assembly's culture");
-            to.CopyTo(bytes, at);
-            return bytes;
-        });
+        RenameInModelEntry(Path.Combine(dir, "model.zip"), $"SparseAe.MLNet, Version={ours}, Culture=neutral", $"SparseAe.MLNet, Version={ours}, Culture=zh-Hans");
         var (code, output, error) = Cli.Run(dir, "show", "--model", "model.zip", "--filters", "x.png");
         Assert.True(code == 2, $"exit {code}: {error}\n{output}");
         Assert.StartsWith("error: Cannot load model 'model.zip': it names a component in an assembly that cannot be loaded, so the zip is damaged or the model needs a package this program lacks " +
