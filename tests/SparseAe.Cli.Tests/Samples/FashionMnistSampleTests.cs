@@ -8,21 +8,23 @@ namespace SparseAe.Cli.Tests.Samples;
 public class FashionMnistSampleTests
 {
     /// <summary>
-    /// Plain IDX files of <paramref name="count"/> blank 28x28 images labelled 0, 1, ..., 9, 0, ..., or, when
-    /// <paramref name="sorted"/>, by class: the first tenth 0, the next 1, and so on.
+    /// Plain IDX files of <paramref name="count"/> blank 28x28 images (or <paramref name="height"/> x <paramref name="width"/>)
+    /// labelled 0, 1, ..., 9, 0, ..., or, when <paramref name="sorted"/>, by class: the first tenth 0, the next 1, and so on;
+    /// <paramref name="lastLabel"/> replaces the last image's label.
     /// </summary>
-    private static void WriteSet(string folder, string prefix, int count, bool sorted = false)
+    internal static void WriteSet(string folder, string prefix, int count, bool sorted = false, int height = 28, int width = 28, byte? lastLabel = null)
     {
         var labels = new byte[8 + count];
         BinaryPrimitives.WriteInt32BigEndian(labels, 0x0801);
         BinaryPrimitives.WriteInt32BigEndian(labels.AsSpan(4), count);
         for (int i = 0; i < count; i++) labels[8 + i] = (byte)(sorted ? i * 10 / count : i % 10);
+        if (lastLabel is byte last) labels[^1] = last;
         File.WriteAllBytes(Path.Combine(folder, $"{prefix}-labels-idx1-ubyte"), labels);
-        var images = new byte[16 + count * 784];
+        var images = new byte[16 + count * height * width];
         BinaryPrimitives.WriteInt32BigEndian(images, 0x0803);
         BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(4), count);
-        BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(8), 28);
-        BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(12), 28);
+        BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(8), height);
+        BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(12), width);
         File.WriteAllBytes(Path.Combine(folder, $"{prefix}-images-idx3-ubyte"), images);
     }
 
