@@ -56,4 +56,12 @@ public class OutputFolderTests
         Assert.Equal($"'{Path.Combine(folder, name)}' is a folder, so {name} cannot be written there; remove it or choose another --output-dir",
                      OutputFolder.Problem(folder, Outputs));
     }
+
+    // A folder that exists but takes no new file, even for root: the write check must run with one output name as with several.
+    [Fact]
+    public void A_folder_that_takes_no_new_file_is_refused_with_one_output_name_too()
+    {
+        Assert.StartsWith("the output folder '/proc/self' cannot be created or written to (", OutputFolder.Problem("/proc/self", ["model.zip"]));
+        Assert.StartsWith("the output folder '/proc/self' cannot be created or written to (", OutputFolder.Problem("/proc/self", Outputs));
+    }
 }
