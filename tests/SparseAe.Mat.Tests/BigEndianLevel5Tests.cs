@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace SparseAe.Mat.Tests;
@@ -90,12 +89,10 @@ public class BigEndianLevel5Tests
 
     internal static byte[] CompressedSingle()
     {
-        var deflated = new MemoryStream();
-        using (var zlib = new ZLibStream(deflated, CompressionLevel.Optimal, leaveOpen: true))
-            zlib.Write(SingleMatrix);
-        int n = (int)deflated.Length;
+        var deflated = MatBytes.Deflated(SingleMatrix);
+        int n = deflated.Length;
         byte[] tag = [0, 0, 0, 15, (byte)(n >> 24), (byte)(n >> 16), (byte)(n >> 8), (byte)n];
-        return [.. tag, .. deflated.ToArray()];
+        return [.. tag, .. deflated];
     }
 
     internal static byte[] File() =>

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.IO.Compression;
 
 namespace SparseAe.Mat.Tests;
 
@@ -143,14 +142,12 @@ public class DamagedFileTests
 
     private static byte[] CompressedFile(byte[] innerElement, int? declaredCompressedLength = null)
     {
-        var deflated = new MemoryStream();
-        using (var zlib = new ZLibStream(deflated, CompressionLevel.Optimal, leaveOpen: true))
-            zlib.Write(innerElement);
+        var deflated = MatBytes.Deflated(innerElement);
         var tag = new byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(tag, 15);
-        BinaryPrimitives.WriteUInt32LittleEndian(tag.AsSpan(4), (uint)(declaredCompressedLength ?? (int)deflated.Length));
+        BinaryPrimitives.WriteUInt32LittleEndian(tag.AsSpan(4), (uint)(declaredCompressedLength ?? deflated.Length));
         var header = MatFixtures.Bytes("v5_uint8_image.mat")[..128];
-        return [.. header, .. tag, .. deflated.ToArray()];
+        return [.. header, .. tag, .. deflated];
     }
 
     [Fact]

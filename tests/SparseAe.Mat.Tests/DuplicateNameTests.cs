@@ -9,12 +9,7 @@ public class DuplicateNameTests
 {
     private const string Rule = "; names in a MAT file must be unique, so which of the two is meant cannot be told.";
 
-    private static byte[] Level5(MatVariable variable, bool compress)
-    {
-        var buffer = new MemoryStream();
-        MatWriter.Write(buffer, [variable], compress);
-        return buffer.ToArray();
-    }
+    private static byte[] Level5(MatVariable variable, bool compress) => MatBytes.Written([variable], compress);
 
     [Theory]
     [InlineData(false)]

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
 
 namespace SparseAe.Mat.Tests;
@@ -17,9 +16,7 @@ public class Level5ReaderTests
     /// <summary>The writer's 128-byte header, with <paramref name="subsystemOffset"/> in bytes 116-123.</summary>
     private static byte[] Header(ulong subsystemOffset = 0)
     {
-        var buffer = new MemoryStream();
-        MatWriter.Write(buffer, []);
-        var header = buffer.ToArray();
+        var header = MatBytes.Written([]);
         Assert.Equal(128, header.Length);
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(116), subsystemOffset);
         return header;
@@ -69,18 +66,10 @@ public class Level5ReaderTests
 
     private static byte[] Scalar(string name, double value) => Matrix(Flags(ClassDouble), Dims(1, 1), Name(name), Doubles(value));
 
-    private static byte[] Deflated(byte[] data)
-    {
-        var output = new MemoryStream();
-        using (var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true))
-            zlib.Write(data);
-        return output.ToArray();
-    }
-
     /// <summary>A miCOMPRESSED element holding <paramref name="inflated"/>, unpadded as MATLAB writes it.</summary>
     private static byte[] Compressed(byte[] inflated)
     {
-        var deflated = Deflated(inflated);
+        var deflated = MatBytes.Deflated(inflated);
         return [.. Tag(MiCompressed, (uint)deflated.Length), .. deflated];
     }
 

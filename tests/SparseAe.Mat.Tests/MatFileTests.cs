@@ -3,12 +3,7 @@ namespace SparseAe.Mat.Tests;
 /// <summary>How MatFile.Read finds the format and where it reads from, its refusals of what is no MAT file, and lookup by name.</summary>
 public class MatFileTests
 {
-    private static byte[] Level5(params MatVariable[] variables)
-    {
-        var buffer = new MemoryStream();
-        MatWriter.Write(buffer, variables);
-        return buffer.ToArray();
-    }
+    private static byte[] Level5(params MatVariable[] variables) => MatBytes.Written(variables);
 
     [Theory]
     [InlineData("v73_double3d.mat")]

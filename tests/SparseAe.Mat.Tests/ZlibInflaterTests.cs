@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace SparseAe.Mat.Tests;
 
 /// <summary>
@@ -8,21 +6,13 @@ namespace SparseAe.Mat.Tests;
 /// </summary>
 public class ZlibInflaterTests
 {
-    private static byte[] Deflated(byte[] data)
-    {
-        var output = new MemoryStream();
-        using (var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true))
-            zlib.Write(data);
-        return output.ToArray();
-    }
-
     private static byte[] Counting(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 7)).ToArray();
 
     [Fact]
     public void Growing_stops_at_the_limit_and_what_is_left_is_counted()
     {
         var data = Counting(10_000);
-        using var zlib = new ZlibInflater(Deflated(data), () => "The test stream");
+        using var zlib = new ZlibInflater(MatBytes.Deflated(data), () => "The test stream");
         var buffer = new byte[16];
         int filled = zlib.ReadGrowing(ref buffer, 0, 5_000);
         Assert.Equal(5_000, filled);
@@ -35,7 +25,7 @@ public class ZlibInflaterTests
     public void The_buffer_grows_with_the_data_that_arrives_not_with_the_limit()
     {
         var data = Counting(100);
-        using var zlib = new ZlibInflater(Deflated(data), () => "The test stream");
+        using var zlib = new ZlibInflater(MatBytes.Deflated(data), () => "The test stream");
         var buffer = new byte[16];
         buffer[0] = 42;
         int filled = zlib.ReadGrowing(ref buffer, 1, 1 << 30);
@@ -58,7 +48,7 @@ public class ZlibInflaterTests
     public void A_damaged_checksum_is_an_InvalidDataException_by_the_end_of_the_stream()
     {
         var data = Counting(1_000);
-        var deflated = Deflated(data);
+        var deflated = MatBytes.Deflated(data);
         deflated[^1] ^= 0x01;   // the last byte of the Adler-32
         using var zlib = new ZlibInflater(deflated, () => "The test stream");
         var e = Assert.Throws<InvalidDataException>(() =>
@@ -74,7 +64,7 @@ public class ZlibInflaterTests
     {
         // A buffer of 4 doubles to 8, one short of the limit 9: the last byte must still be read.
         var data = Counting(20);
-        using var zlib = new ZlibInflater(Deflated(data), () => "The test stream");
+        using var zlib = new ZlibInflater(MatBytes.Deflated(data), () => "The test stream");
         var buffer = new byte[4];
         Assert.Equal(9, zlib.ReadGrowing(ref buffer, 0, 9));
         Assert.Equal(data[..9], buffer);
@@ -85,7 +75,7 @@ public class ZlibInflaterTests
     {
         // Skip(0) is how a 7.3 chunk's deflated data is checked to end where the chunk does.
         var data = Counting(20);
-        using var zlib = new ZlibInflater(Deflated(data), () => "The test stream");
+        using var zlib = new ZlibInflater(MatBytes.Deflated(data), () => "The test stream");
         Assert.Equal(19, zlib.Read(new byte[19]));
         Assert.Equal(1, zlib.Skip(0));
     }
