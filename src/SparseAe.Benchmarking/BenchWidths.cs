@@ -46,33 +46,49 @@ internal static class BenchWidths
 
     /// <summary>
     /// Runs one child (<paramref name="start"/>, its standard output redirected) and copies its lines to
-    /// <paramref name="output"/> as they come; fails the run if its first line does not name the
-    /// <paramref name="bits"/>-bit vector that <paramref name="variable"/>=<paramref name="value"/> should select, or if it
-    /// exits with a code other than 0.
+    /// <paramref name="output"/> as they come; fails the run with a <see cref="BenchChildException"/> if its first line
+    /// does not name the <paramref name="bits"/>-bit vector that <paramref name="variable"/>=<paramref name="value"/>
+    /// should select, or if it exits with a code other than 0.
     /// </summary>
     internal static void RunChild(ProcessStartInfo start, int bits, string variable, string value, TextWriter output, CancellationToken cancel = default)
     {
         using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
         string? first = child.StandardOutput.ReadLine();
-        output.WriteLine(first);
         if (first is null)
         {
             child.WaitForExit();
             cancel.ThrowIfCancellationRequested();
+            // A child that failed before its first line (its own error is on standard error, above) was reported as
+            // "should select the 256-bit path, but the bench reported: nothing", which blamed the switch.
+            if (child.ExitCode != 0) throw Exited(variable, value, child.ExitCode);
         }
+        else output.WriteLine(first);
         if (first is null || !first.Contains($" vector={bits} ", StringComparison.Ordinal))
         {
             child.Kill();
-            throw new InvalidOperationException($"{variable}={value} should select the {bits}-bit path, but the bench reported: {first ?? "nothing"}");
+            throw new BenchChildException($"{variable}={value} should select the {bits}-bit path, but the bench reported: {first ?? "nothing"}", 0);
         }
         for (string? line; (line = child.StandardOutput.ReadLine()) is not null;) output.WriteLine(line);
         child.WaitForExit();
         cancel.ThrowIfCancellationRequested();
-        if (child.ExitCode != 0) throw new InvalidOperationException($"the bench with {variable}={value} exited with code {child.ExitCode}");
+        if (child.ExitCode != 0) throw Exited(variable, value, child.ExitCode);
     }
+
+    private static BenchChildException Exited(string variable, string value, int code)
+        => new($"the bench with {variable}={value} exited with code {code} (its own message, if it gave one, is above); the figures before it are complete.", code);
 
     // The apphost is named after its assembly (sparseae and sparseae.dll; sparseae.exe on Windows); the
     // host that runs a .dll is dotnet.
     internal static bool IsApphost(string processPath, string entry)
         => string.Equals(Path.GetFileNameWithoutExtension(processPath), Path.GetFileNameWithoutExtension(entry), StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// A child of <c>--each-width</c> that failed (<see cref="ExitCode"/> is its exit code) or measured another vector
+/// width than its switch should select (<see cref="ExitCode"/> 0). It is neither bad input of this run nor a fault of
+/// this process, so the CLI says it as an error of its own rather than as an internal error.
+/// </summary>
+internal sealed class BenchChildException(string message, int exitCode) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
 }

@@ -485,22 +485,31 @@ public class BenchTests
 
     // A child of --each-width fails the run when its first line names another width than its switch's (.NET 10 renamed
     // AVX-512's switch, and the old one measured the 512-bit path under the 256-bit heading), or when it exits with a code
-    // other than 0; each failure names the switch. Children here are shells that print what a bench child could.
+    // other than 0, before its first line or after; each failure names the switch, and carries the child's exit code
+    // (0 for another width). Children here are shells that print what a bench child could.
+    private const string Complete = " (its own message, if it gave one, is above); the figures before it are complete.";
+
     [Theory]
-    [InlineData("echo 'isa=avx2+fma vector=256 cores=2'; echo 'train B=256'; exit 0", null)]
-    [InlineData("echo 'isa=avx512f+fma vector=512 cores=2'; exit 0", "DOTNET_X=0 should select the 256-bit path, but the bench reported: isa=avx512f+fma vector=512 cores=2")]
-    [InlineData("echo 'isa=avx2+fma vector=2560 cores=2'; exit 0", "DOTNET_X=0 should select the 256-bit path, but the bench reported: isa=avx2+fma vector=2560 cores=2")]
-    [InlineData("exit 1", "DOTNET_X=0 should select the 256-bit path, but the bench reported: nothing")]
-    [InlineData("echo 'isa=avx2+fma vector=256 cores=2'; echo 'train B=256'; exit 3", "the bench with DOTNET_X=0 exited with code 3")]
-    public void An_each_width_child_on_another_width_or_failing_fails_the_run_naming_its_switch(string script, string? failure)
+    [InlineData("echo 'isa=avx2+fma vector=256 cores=2'; echo 'train B=256'; exit 0", null, 0)]
+    [InlineData("echo 'isa=avx512f+fma vector=512 cores=2'; exit 0", "DOTNET_X=0 should select the 256-bit path, but the bench reported: isa=avx512f+fma vector=512 cores=2", 0)]
+    [InlineData("echo 'isa=avx2+fma vector=2560 cores=2'; exit 0", "DOTNET_X=0 should select the 256-bit path, but the bench reported: isa=avx2+fma vector=2560 cores=2", 0)]
+    [InlineData("exit 0", "DOTNET_X=0 should select the 256-bit path, but the bench reported: nothing", 0)]
+    [InlineData("echo 'error: no space' >&2; exit 2", "the bench with DOTNET_X=0 exited with code 2" + Complete, 2)]
+    [InlineData("echo 'isa=avx2+fma vector=256 cores=2'; echo 'train B=256'; exit 3", "the bench with DOTNET_X=0 exited with code 3" + Complete, 3)]
+    public void An_each_width_child_on_another_width_or_failing_fails_the_run_naming_its_switch(string script, string? failure, int exitCode)
     {
         if (!File.Exists("/bin/sh")) return;
-        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", script]) { UseShellExecute = false, RedirectStandardOutput = true };
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", script]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         var output = new StringWriter();
         var run = () => SparseAe.Benchmarking.BenchWidths.RunChild(start, 256, "DOTNET_X", "0", output);
         if (failure is null) run();
-        else Assert.Equal(failure, Assert.Throws<InvalidOperationException>(run).Message);
+        else
+        {
+            var e = Assert.Throws<SparseAe.Benchmarking.BenchChildException>(run);
+            Assert.Equal((failure, exitCode), (e.Message, e.ExitCode));
+        }
         if (script.Contains("train B=256")) Assert.Equal("isa=avx2+fma vector=256 cores=2\ntrain B=256\n", output.ToString().ReplaceLineEndings("\n"));
+        if (!script.Contains("echo 'isa")) Assert.Equal("", output.ToString());
     }
 
     // allocated-bytes/row is the bytes of all the clock's passes over all the rows they read: about what one pass allocates

@@ -1,4 +1,5 @@
 using System.Reflection;
+using SparseAe.Benchmarking;
 using SparseAe.Optimization;
 
 namespace SparseAe.Cli.Infrastructure;
@@ -34,6 +35,9 @@ internal static class CommandRunner
             UsageException => (ExitCodes.BadInput, $"error: {Messages.OneLine(e)}"),
             CancelledAfterOutput => (ExitCodes.Cancelled, $"cancelled: {e.Message}"),
             OperationCanceledException => (ExitCodes.Cancelled, "cancelled: nothing was written"),
+            // A bench child's bad input (a full disk under --folder) is the user's too; any other failure of it is not
+            // this process's fault, which "internal error: InvalidOperationException" claimed.
+            BenchChildException child => (child.ExitCode == ExitCodes.BadInput ? ExitCodes.BadInput : ExitCodes.Failure, $"error: {Messages.OneLine(e)}"),
             // Bad data, options or files found below the CLI (the library names the thing, rule and value).
             _ when IsBadInput(e) => (ExitCodes.BadInput, $"error: {Messages.OneLine(e)}"),
             _ => (ExitCodes.Failure, $"internal error: {e.GetType().Name}: {Messages.OneLine(e)}"),

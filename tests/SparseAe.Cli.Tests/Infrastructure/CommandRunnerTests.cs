@@ -57,4 +57,15 @@ public class CommandRunnerTests
     [Fact]
     public void Cancellation_says_nothing_was_written()
         => Assert.Equal((ExitCodes.Cancelled, "cancelled: nothing was written"), CommandRunner.Describe(new OperationCanceledException()));
+
+    // A failed --each-width child is not this process's fault: "error:", exit 1, or 2 when the child's own failure was bad
+    // input (its message is on standard error already).
+    [Fact]
+    public void A_failed_bench_child_is_an_error_not_an_internal_error()
+    {
+        Assert.Equal((ExitCodes.Failure, "error: the bench with DOTNET_X=0 exited with code 137"),
+            CommandRunner.Describe(new SparseAe.Benchmarking.BenchChildException("the bench with DOTNET_X=0 exited with code 137", 137)));
+        Assert.Equal(ExitCodes.BadInput, CommandRunner.Describe(new SparseAe.Benchmarking.BenchChildException("exited with code 2", 2)).Code);
+        Assert.Equal(ExitCodes.Failure, CommandRunner.Describe(new SparseAe.Benchmarking.BenchChildException("reported another width", 0)).Code);
+    }
 }
