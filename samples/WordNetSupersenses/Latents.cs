@@ -15,6 +15,7 @@ internal static class Latents
     /// training rows most exceeds its mean over all training rows, among the latents not already shown
     /// for a supersense before it in <see cref="Shown"/> (each latent is shown once), and the tokens whose
     /// decoder weights (the latent's column of W2, the direction it adds to the reconstruction) are largest.
+    /// A code of fewer latents than that gets a line for each of its latents, in the same order.
     /// </summary>
     public static List<string> Describe(IDataView trainTokens, SparseAutoencoderTransformer code, IReadOnlyList<string> tokenNames, int topTokens = 10)
     {
@@ -58,6 +59,8 @@ internal static class Latents
         {
             int k = classes.ToList().IndexOf(name);
             if (rows[k] == 0) continue;
+            // A code smaller than Shown has no latent left for the last supersenses (First() threw there).
+            if (used.Count == h) break;
             int best = Enumerable.Range(0, h).Where(j => !used.Contains(j))
                 .OrderByDescending(j => sums[k, j] / rows[k] - all[j] / total).ThenBy(j => j).First();
             used.Add(best);

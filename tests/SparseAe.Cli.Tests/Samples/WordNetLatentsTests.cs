@@ -34,12 +34,13 @@ public class WordNetLatentsTests
         return Enumerable.Range(0, 16).Where(j => lift[j] == lift.Max()).ToArray();
     }
 
-    [Fact]
-    public void Each_shown_supersense_gets_the_unused_latent_most_above_its_overall_mean_and_that_latents_largest_decoder_tokens()
+    /// <summary>
+    /// Nine of the ten shown supersenses (noun.quantity has no row, so no line) and noun.Tops, which only the overall
+    /// means count; each supersense's rows lean on a token of their own, but noun.plant's on noun.animal's, so that the
+    /// latent most particular to noun.plant is the one already shown for noun.animal, and it must take another.
+    /// </summary>
+    private static (MLContext Ml, IDataView View, SparseAutoencoderTransformer Code) Fit(int hidden, int k)
     {
-        // Nine of the ten shown supersenses (noun.quantity has no row, so no line) and noun.Tops, which only the overall
-        // means count; each supersense's rows lean on a token of their own, but noun.plant's on noun.animal's, so that the
-        // latent most particular to noun.plant is the one already shown for noun.animal, and it must take another.
         var classes = Latents.Shown.Where(n => n != "noun.quantity").Append("noun.Tops").ToArray();
         var random = new Random(5);
         var rows = classes.SelectMany((name, c) => Enumerable.Range(0, 8).Select(_ =>
@@ -52,9 +53,16 @@ public class WordNetLatentsTests
         var view = ml.Data.LoadFromEnumerable(rows);
         var code = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
         {
-            OutputColumnName = "Code", InputColumnName = "Tokens", HiddenCount = 16, Activation = ActivationKind.TopK, K = 4,
+            OutputColumnName = "Code", InputColumnName = "Tokens", HiddenCount = hidden, Activation = ActivationKind.TopK, K = k,
             Epochs = 20, BatchSize = 16, LearningRate = 0.01, Seed = 1, Threads = 1,
         }).Fit(view);
+        return (ml, view, code);
+    }
+
+    [Fact]
+    public void Each_shown_supersense_gets_the_unused_latent_most_above_its_overall_mean_and_that_latents_largest_decoder_tokens()
+    {
+        var (ml, view, code) = Fit(hidden: 16, k: 4);
         string[] names = Enumerable.Range(0, TokenCount).Select(i => $"t{i}").ToArray();
 
         var lines = Latents.Describe(view, code, names, topTokens: 3);
@@ -82,5 +90,16 @@ public class WordNetLatentsTests
         Assert.Equal(9, used.Distinct().Count());
         Assert.Contains(used[0], AllBest(coded, "noun.plant"));   // without the rule, noun.plant would show noun.animal's latent
         Assert.Equal(expected, lines);
+    }
+
+    // A code of fewer latents than the supersenses shown: each latent gets one line, for the first supersenses with rows
+    // in the shown order, and the rest get none (Describe threw InvalidOperationException from First() there).
+    [Fact]
+    public void A_code_of_fewer_latents_than_the_shown_supersenses_shows_each_latent_once()
+    {
+        var (_, view, code) = Fit(hidden: 3, k: 1);
+        var lines = Latents.Describe(view, code, Enumerable.Range(0, TokenCount).Select(i => $"t{i}").ToArray(), topTokens: 2);
+        Assert.Equal(["noun.animal", "noun.plant", "noun.person"], lines.Select(l => l.Split('(', ',')[1]));
+        Assert.Equal([0, 1, 2], lines.Select(l => int.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])).Order());
     }
 }
