@@ -695,6 +695,19 @@ public class OnnxCommandTests
         }
     }
 
+    // The open batch's floats, at most 2^24 (64 MB), bound the outputs too: a graph of 64 inputs and 2^20 outputs a row takes
+    // 16 rows a batch, where 4,096 would have ONNX Runtime allocate 16 GB of native memory for its output, which no
+    // DOTNET_GCHeapHardLimit bounds (so no run of the command can show it here). An output width the graph leaves open is 0.
+    [Theory]
+    [InlineData(64, 100, 4096)]
+    [InlineData(64, 0, 4096)]
+    [InlineData(3 * 224 * 224, 2, 111)]
+    [InlineData(64, 1 << 20, 16)]
+    [InlineData(1 << 25, 0, 1)]
+    [InlineData(2, 1 << 25, 1)]
+    public void An_open_batch_holds_at_most_2_to_the_24_floats_of_its_inputs_or_its_outputs(int v, int h, int rows)
+        => Assert.Equal(rows, SparseAe.Cli.Commands.OnnxFeaturize.OpenBatchRows(v, h));
+
     [Fact]
     public void An_output_whose_shape_contradicts_the_graph_is_refused_naming_both_shapes_and_nothing_is_written()
     {

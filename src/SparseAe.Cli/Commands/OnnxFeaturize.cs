@@ -17,7 +17,7 @@ internal static class OnnxFeaturize
     private const long OpenBatchFloats = 1 << 24;
 
     // Rows of a batch the graph leaves open, for V inputs and H outputs a row (H 0 when the graph leaves it open too).
-    private static int OpenBatchRows(int v, int h) => (int)Math.Clamp(OpenBatchFloats / Math.Max(v, h), 1, BatchRows);
+    internal static int OpenBatchRows(int v, int h) => (int)Math.Clamp(OpenBatchFloats / Math.Max(v, h), 1, BatchRows);
 
     internal static void Run(string modelPath, string csvPath, string outPath, string? outputColumn, TextWriter log, CancellationToken cancel = default)
     {
