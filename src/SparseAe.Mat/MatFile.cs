@@ -23,7 +23,8 @@ public sealed class MatFile
         RequireUniqueNames(variables, origins);
         Format = format;
         IsBigEndian = isBigEndian;
-        Variables = variables;
+        // A copy, read-only: the readers' list, cast back from IReadOnlyList, let a caller add a second variable of a name.
+        Variables = variables.ToArray().AsReadOnly();
     }
 
     /// <summary>Which kind of MAT file was read: level 4, level 5 or 7.3 (HDF5).</summary>

@@ -19,6 +19,8 @@ public sealed class MatVariable
         Name = name;
         Class = matClass;
         _dimensions = dimensions;
+        // Read-only to the caller: the array itself, cast back from IReadOnlyList, let a caller change what the indexer reads.
+        Dimensions = Array.AsReadOnly(dimensions);
         _data = columnMajorData;
         IsComplex = isComplex;
     }
@@ -65,7 +67,7 @@ public sealed class MatVariable
     public MatClass Class { get; }
 
     /// <summary>Dimensions in MATLAB order (rows, columns, pages, ...); empty when the file does not record them.</summary>
-    public IReadOnlyList<int> Dimensions => _dimensions;
+    public IReadOnlyList<int> Dimensions { get; }
 
     /// <summary>The product of <see cref="Dimensions"/> (capped at <see cref="long.MaxValue"/> for absurd ones).</summary>
     public long ElementCount => ColumnMajorLayout.ElementCountSaturating(_dimensions);

@@ -26,6 +26,22 @@ public class SparseCodeMetricsTests
         return SparseCodeMetrics.FractionOfVarianceUnexplained(squaredError, d.Sum(r => r.Sum(e => e * e)), sums, x.Length);
     }
 
+    // The firing rates were the trainer's (and the model reader's) own array behind IReadOnlyList: cast back, a caller could
+    // change a model's rates, which its next save then wrote.
+    [Fact]
+    public void The_firing_rates_are_a_read_only_copy_of_what_was_given()
+    {
+        double[] rates = [0.5, 0.25];
+        var metrics = new SparseCodeMetrics(0.1, 0, rates);
+        rates[0] = 9;
+        Assert.Equal([0.5, 0.25], metrics.FiringRate);
+        Assert.Throws<NotSupportedException>(() => ((IList<double>)metrics.FiringRate)[1] = 9);
+        var other = metrics with { FiringRate = rates };
+        rates[1] = 9;
+        Assert.Equal([9, 0.25], other.FiringRate);
+        Assert.Equal("FiringRate", Assert.Throws<ArgumentNullException>(() => new SparseCodeMetrics(0.1, 0, null!)).ParamName);
+    }
+
     [Fact]
     public void Rows_that_vary_give_the_direct_ratio()
     {

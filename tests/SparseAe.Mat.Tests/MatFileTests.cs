@@ -61,4 +61,19 @@ public class MatFileTests
         Assert.False(mat.TryGetVariable("w", out _));
         Assert.Throws<KeyNotFoundException>(() => mat["w"]);
     }
+
+    // Variables was each reader's list and Dimensions the variable's array, behind IReadOnlyList: cast back, a caller could
+    // add a second variable of a name (which the reader refuses) or change the dimensions the indexer reads.
+    [Theory]
+    [InlineData("v73_double3d.mat")]
+    [InlineData("v5_zlib_double3d.mat")]
+    [InlineData("v4_double.mat")]
+    public void The_variables_and_their_dimensions_cannot_be_changed_through_their_lists(string fixture)
+    {
+        var mat = MatFile.Read(new MemoryStream(MatFixtures.Bytes(fixture)));
+        var first = mat.Variables[0];
+        Assert.Throws<NotSupportedException>(() => ((IList<MatVariable>)mat.Variables).Add(first));
+        Assert.Throws<NotSupportedException>(() => ((IList<int>)first.Dimensions)[0] = 0);
+        Assert.NotEqual(0, first.Dimensions[0]);
+    }
 }

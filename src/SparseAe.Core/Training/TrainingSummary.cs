@@ -83,6 +83,17 @@ public sealed class TrainingSummary
 /// <param name="FiringRate">Each latent's share of the rows on which it was active (h &gt; 0).</param>
 public sealed record SparseCodeMetrics(double Fvu, double DeadFraction, IReadOnlyList<double> FiringRate)
 {
+    /// <summary>Each latent's share of the rows on which it was active: a read-only copy of what was given.</summary>
+    // The trainer's and the model reader's own arrays were kept: cast back from IReadOnlyList, a caller could change a
+    // model's firing rates, and the model then saved them (TrainingSummary copies its lists for the same reason).
+    public IReadOnlyList<double> FiringRate { get; init => field = Copy(value); } = Copy(FiringRate);
+
+    private static IReadOnlyList<double> Copy(IReadOnlyList<double> rates)
+    {
+        ArgumentNullException.ThrowIfNull(rates, nameof(FiringRate));
+        return rates.ToArray().AsReadOnly();
+    }
+
     /// <summary>L0: the mean number of active latents per row (the sum of the firing rates).</summary>
     public double L0 => FiringRate.Sum();
 

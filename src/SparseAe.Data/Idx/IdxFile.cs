@@ -23,6 +23,8 @@ public sealed class IdxFile
         Name = name;
         DataType = dataType;
         _dimensions = dimensions;
+        // Read-only to the caller: the array itself, cast back from IReadOnlyList, let a caller change ItemCount and Item.
+        Dimensions = Array.AsReadOnly(dimensions);
         Data = data;
         ItemSize = 1;
         for (int i = 1; i < dimensions.Length; i++) ItemSize *= dimensions[i];
@@ -35,7 +37,7 @@ public sealed class IdxFile
     public IdxDataType DataType { get; }
 
     /// <summary>The sizes, first (slowest-varying) first, e.g. [60000, 28, 28].</summary>
-    public IReadOnlyList<int> Dimensions => _dimensions;
+    public IReadOnlyList<int> Dimensions { get; }
 
     /// <summary>Every value, row-major, converted to float; length = product of the dimensions.</summary>
     public float[] Data { get; }

@@ -47,6 +47,15 @@ public class IdxFileTests
         return IdxFile.Read(stream, "test.idx");
     }
 
+    // Dimensions was the file's own array behind IReadOnlyList: cast back, a caller could change ItemCount and what Item reads.
+    [Fact]
+    public void The_dimensions_cannot_be_changed_through_their_list()
+    {
+        var idx = Read(SmallImages());
+        Assert.Throws<NotSupportedException>(() => ((IList<int>)idx.Dimensions)[0] = 1);
+        Assert.Equal(3, idx.ItemCount);
+    }
+
     [Theory]
     [MemberData(nameof(Encodings))]
     public void Reads_unsigned_bytes_with_items(string encoding)
