@@ -75,7 +75,7 @@ public class Hdf5ExactOutcomeTests
     [InlineData("mut-chunk_short_raw.mat", "HDF5 B-tree node of dataset 'x' (object header at byte offset 1312): " +
         "a chunk stores 40 bytes, which cannot hold a 48-byte chunk (at byte offset 1936).")]
     [InlineData("mut-chunk_short_fletcher.mat", "HDF5 B-tree node of dataset 'x' (object header at byte offset 1312): " +
-        "a chunk stores 48 bytes, which cannot hold a 48-byte chunk (at byte offset 1936).")]   // 4 of the 48 are the checksum
+        "a chunk stores 48 bytes, 4 of them its fletcher32 checksum, which cannot hold a 48-byte chunk (at byte offset 1936).")]
     [InlineData("mut-chunk_short_deflate.mat", "HDF5 B-tree node of dataset 'x' (object header at byte offset 1312): " +
         "a chunk stores 2 bytes of deflated data, which cannot hold a 2400-byte chunk (at byte offset 1936).")]
     [InlineData("mut-chunk_short_skipped.mat", "HDF5 B-tree node of dataset 'x' (object header at byte offset 1312): " +

@@ -95,10 +95,13 @@ internal sealed class Hdf5ChunkedData
             }
             // What this chunk's stored bytes can decode to: deflate multiplies by at most 1032, fletcher32 removes 4.
             bool inflates = deflate >= 0 && (mask & (1u << deflate)) == 0;
-            long most = inflates ? size * ZlibInflater.MaxDeflateRatio : size - (fletcher >= 0 && (mask & (1u << fletcher)) == 0 ? 4L : 0L);
+            bool checksummed = fletcher >= 0 && (mask & (1u << fletcher)) == 0;
+            long most = inflates ? size * ZlibInflater.MaxDeflateRatio : size - (checksummed ? 4L : 0L);
+            // The checksum's 4 bytes are named: "stores 48 bytes, which cannot hold a 48-byte chunk" read as a contradiction.
             if (most < chunkBytes)
                 throw new InvalidDataException(
-                    $"HDF5 B-tree node of {what}: a chunk stores {size} bytes{(inflates ? " of deflated data" : "")}, which cannot hold {English.Article(chunkBytes)} {chunkBytes}-byte chunk (at byte offset {keyOffset}).");
+                    $"HDF5 B-tree node of {what}: a chunk stores {size} bytes{(inflates ? " of deflated data" : checksummed ? ", 4 of them its fletcher32 checksum" : "")}, " +
+                    $"which cannot hold {English.Article(chunkBytes)} {chunkBytes}-byte chunk (at byte offset {keyOffset}).");
             source.ClaimChunk(address, () => $"HDF5 B-tree node of {what}: the chunk whose key is at byte offset {keyOffset}");
             indices.Add(index);
             chunks.Add(new Chunk(size, mask, address));
