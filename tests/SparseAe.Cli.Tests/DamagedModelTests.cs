@@ -256,7 +256,7 @@ public class DamagedModelTests
         File.WriteAllBytes(Path.Combine(dir, "empty.zip"), []);
         var (code, _, error) = Cli.Run(dir, "show", "--model", "empty.zip");
         Assert.Equal(2, code);
-        Assert.Equal("error: Cannot load model 'empty.zip': the file is empty; a saved ML.NET model is a zip archive.", error.TrimEnd());
+        Assert.Equal("error: Cannot load model 'empty.zip': it is empty; a saved ML.NET model is a zip archive.", error.TrimEnd());
 
         File.Copy(Path.Combine(dir, "model.zip"), Path.Combine(dir, "fake.onnx"));
         (code, _, error) = Cli.Run(dir, "featurize", "--model", "fake.onnx", "--csv", csv, "--out", "f.csv");

@@ -66,11 +66,11 @@ public class FuzzRegressionTests
     public void A_damaged_zip_fails_to_load_and_anything_our_loader_throws_is_InvalidDataException(string name)
     {
         // A -hang- finding is one ML.NET's Model.Load never returns on: not handed to it, but shown to be refused first by
-        // the check the command line makes (a damaged entry's CRC-32).
+        // LoadVerified, whose check the command line makes too (a damaged entry's CRC-32).
         if (name.Contains("-hang-"))
         {
-            using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(Folder("mlnet-zip"), name));
-            Assert.StartsWith("its entry ", SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip));
+            string path = Path.Combine(Folder("mlnet-zip"), name);
+            Assert.StartsWith($"Cannot load model '{path}': its entry ", Assert.Throws<InvalidDataException>(() => new MLContext().Model.LoadVerified(path, out _)).Message);
             return;
         }
         using var stream = File.OpenRead(Path.Combine(Folder("mlnet-zip"), name));

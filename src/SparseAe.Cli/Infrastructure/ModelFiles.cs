@@ -178,30 +178,18 @@ internal static class ModelFiles
     }
 
     // ML.NET's words for a file that is not a zip at all ("Invalid argument", "End of Central Directory record
-    // could not be found") do not say so; a zip's first bytes are "PK" (a file header, or an empty archive).
-    // Nor do .NET's for a zip whose end is missing (a copy cut short): its list of entries is at the end.
+    // could not be found") do not say so; nor do .NET's for a zip whose end is missing (a copy cut short): its list
+    // of entries is at the end. Every entry's CRC-32, which neither .NET nor ML.NET checks, is checked too: ML.NET's
+    // Model.Load never returned on a damaged Schema entry. The same check as ModelCatalog.LoadVerified's.
     private static string? NotAWholeZip(string path)
     {
+        string? problem;
+        using (var file = File.OpenRead(path))
+            problem = SparseAe.Persistence.ZipEntryCheck.Problem(file);
         var head = Head(path);
-        if (IsZipStart(head))
-        {
-            string? damaged;
-            try
-            {
-                using var zip = System.IO.Compression.ZipFile.OpenRead(path);
-                // Every entry's CRC-32, which neither .NET nor ML.NET checks: ML.NET's Model.Load never returned on a damaged Schema entry.
-                damaged = SparseAe.Persistence.ZipEntryCheck.FirstDamaged(zip);
-            }
-            catch (InvalidDataException e)
-            {
-                damaged = SparseAe.Persistence.ZipEntryCheck.ListUnreadable(e);
-            }
-            return damaged is null ? null : $"{damaged}; a saved model is a whole zip: copy or save it again.";
-        }
-        if (head.Length == 0) return "the file is empty; a saved ML.NET model is a zip archive.";
-        string onnx = IsOnnxGraph(path, head)
-            ? " This looks like an ONNX graph: featurize runs a graph when its name ends in .onnx, and other commands need the model zip it was exported from." : "";
-        return $"it is not a zip archive, which a saved ML.NET model is (its first bytes are {Convert.ToHexString(head)}; a zip's are 504B).{onnx}";
+        return problem is not null && head.Length > 0 && !IsZipStart(head) && IsOnnxGraph(path, head)
+            ? $"{problem} This looks like an ONNX graph: featurize runs a graph when its name ends in .onnx, and other commands need the model zip it was exported from."
+            : problem;
     }
 
     /// <summary>

@@ -7,8 +7,9 @@ namespace SparseAe.Persistence;
 /// The CRC-32 of every entry of a zip archive against the one its headers record. .NET's zip reader does not check it,
 /// and neither does ML.NET: given a saved model whose Schema entry was damaged (a zip of 1,009 bytes, found by fuzzing),
 /// MLContext.Model.Load (ML.NET 5.0.1 and 6.0.0) never returned, its BinaryLoader reading an array whose length the damage
-/// had set past the entry's end (Utils.ReadIntArray, which reads again at the end of its stream). The command line checks
-/// a model's entries before it hands the zip to ML.NET, and the fuzzer's zip target does the same.
+/// had set past the entry's end (Utils.ReadIntArray, which reads again at the end of its stream). ModelCatalog.LoadVerified
+/// (a library user's load) and the command line check a model this way before they hand the zip to ML.NET, and the
+/// fuzzer's zip target does the same.
 /// </summary>
 internal static class ZipEntryCheck
 {
@@ -48,6 +49,38 @@ internal static class ZipEntryCheck
                 return $"its entry '{entry.FullName}' is damaged: its data's CRC-32 is {actual:X8}, but the zip records {entry.Crc32:X8}";
         }
         return null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="model"/>, read from its position, is no whole saved ML.NET model zip (it is empty, not a zip
+    /// archive, a zip whose list of entries cannot be read, or one with a damaged entry), or null when it is one. The
+    /// stream must be seekable; it is left open, at its position.
+    /// </summary>
+    public static string? Problem(Stream model)
+    {
+        long start = model.Position;
+        var head = new byte[4];
+        int read = model.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        model.Position = start;
+        if (read == 0) return "it is empty; a saved ML.NET model is a zip archive.";
+        // A zip's first bytes are "PK" (a file header, or an empty archive's end record).
+        if (read < 2 || head[0] != (byte)'P' || head[1] != (byte)'K')
+            return $"it is not a zip archive, which a saved ML.NET model is (its first bytes are {Convert.ToHexString(head, 0, read)}; a zip's are 504B).";
+        string? damaged;
+        try
+        {
+            using var zip = new ZipArchive(model, ZipArchiveMode.Read, leaveOpen: true);
+            damaged = FirstDamaged(zip);
+        }
+        catch (InvalidDataException e)
+        {
+            damaged = ListUnreadable(e);
+        }
+        finally
+        {
+            model.Position = start;
+        }
+        return damaged is null ? null : $"{damaged}; a saved model is a whole zip: copy or save it again.";
     }
 
     /// <summary>Why a zip whose list of entries .NET cannot read is refused (<paramref name="e"/>, .NET's refusal of it).</summary>

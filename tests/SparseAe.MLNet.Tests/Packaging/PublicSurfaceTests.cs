@@ -44,7 +44,7 @@ public class PublicSurfaceTests
         [
             "SparseAe.MLNet.AutoencoderTrainingOptions", "SparseAe.MLNet.ConvolutionalFeaturizerEstimator",
             "SparseAe.MLNet.ConvolutionalFeaturizerOptions", "SparseAe.MLNet.ConvolutionalFeaturizerTransformer",
-            "SparseAe.MLNet.RowSourceCatalog", "SparseAe.MLNet.SparseAutoencoderCatalog", "SparseAe.MLNet.SparseAutoencoderEstimator",
+            "SparseAe.MLNet.ModelCatalog", "SparseAe.MLNet.RowSourceCatalog", "SparseAe.MLNet.SparseAutoencoderCatalog", "SparseAe.MLNet.SparseAutoencoderEstimator",
             "SparseAe.MLNet.SparseAutoencoderOptions", "SparseAe.MLNet.SparseAutoencoderTransformer",
             "SparseAe.MLNet.TokenCountsCatalog", "SparseAe.MLNet.TokenCountsEstimator", "SparseAe.MLNet.TokenCountsOptions",
             "SparseAe.MLNet.TokenCountsTransformer", "SparseAe.MLNet.VectorColumnTransformer",
