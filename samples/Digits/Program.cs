@@ -128,7 +128,7 @@ static int Predict(string modelPath, string rowsPath)
     List<Digit> rows;
     try
     {
-        model = ml.Model.Load(modelPath, out _);
+        model = ml.Model.LoadVerified(modelPath, out _);   // a damaged zip is refused by name (Load could hang on one)
         rows = File.ReadLines(rowsPath).Select(Digit.Parse).ToList();
     }
     catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
