@@ -97,7 +97,6 @@ public class SaveRefusalTests
     public static TheoryData<string, Action<Stream>> NullParts() => new()
     {
         { "model.ColumnNames", s => ModelFormat.Write(s, FormatSamples.Autoencoder() with { ColumnNames = null! }) },
-        { "model.Summary.CodeMetrics.FiringRate", s => ModelFormat.Write(s, WithMetrics(new SparseCodeMetrics(0.5, 0, null!))) },
         { "zca.Whitening", s => ZcaFormat.Write(s, FormatSamples.Zca() with { Whitening = null! }) },
         { "zca.ColumnNames", s => ZcaFormat.Write(s, FormatSamples.Zca() with { ColumnNames = null! }) },
         { "saved.ColumnNames", s => ConvolutionFormat.Write(s, FormatSamples.Convolution() with { ColumnNames = null! }) },

@@ -149,7 +149,7 @@ public static class ModelFormat
         w.Int(MetricsFlag, m is null ? 0 : 1);   // present whenever Adam trained the code; null if a caller built the summary without it
         if (m is not null)
         {
-            ArgumentNullException.ThrowIfNull(m.FiringRate, "model.Summary.CodeMetrics.FiringRate");
+            // FiringRate is never null: SparseCodeMetrics refuses a null one where it is made.
             if (m.FiringRate.Count != p.HiddenCount)
                 throw w.Refusal("firing-rate count", $"is {m.FiringRate.Count}; it must equal H = {p.HiddenCount}");
             w.Double(Fvu, m.Fvu); w.Double(DeadFraction, m.DeadFraction);
