@@ -74,8 +74,11 @@ internal static class BenchWidths
         if (child.ExitCode != 0) throw Exited(variable, value, child.ExitCode);
     }
 
-    private static BenchChildException Exited(string variable, string value, int code)
-        => new($"the bench with {variable}={value} exited with code {code} (its own message, if it gave one, is above); the figures before it are complete.", code);
+    // A child that exits 130 was stopped by a Ctrl+C (the terminal sends it to the children too) that reached it before
+    // this process's own handler had run: the run is cancelled, not failed.
+    private static Exception Exited(string variable, string value, int code) => code == 130
+        ? new OperationCanceledException($"the bench with {variable}={value} was stopped by Ctrl+C")
+        : new BenchChildException($"the bench with {variable}={value} exited with code {code} (its own message, if it gave one, is above); the figures before it are complete.", code);
 
     // The apphost is named after its assembly (sparseae and sparseae.dll; sparseae.exe on Windows); the
     // host that runs a .dll is dotnet.

@@ -7,8 +7,11 @@ namespace SparseAe.MLNet;
 /// <c>mlContext.Model.LoadVerified(...)</c>: loads a saved model as <c>mlContext.Model.Load</c> does, once the file is
 /// known to be a whole zip archive. Neither .NET's zip reader nor ML.NET checks an entry's CRC-32, and given a model zip
 /// whose <c>Schema</c> entry was damaged (found by fuzzing), ML.NET's <c>Model.Load</c> (5.0.1 and 6.0.0) never returned:
-/// its binary loader reads on at the end of the entry. Use this for model files that may be damaged: copied, downloaded
-/// or uploaded. <c>sparseae</c> checks every model it loads the same way.
+/// its binary loader reads on at the end of the entry. Use this for model files that may have been damaged in transit
+/// or storage (copied, downloaded). It checks for damage, not for a zip crafted with matching checksums: what such a
+/// file holds is refused, or not, by the loaders ML.NET calls (ours are fuzzed; docs/reliability.md). Its own cost is
+/// bounded by the file: entries whose compressed data overlap (a zip bomb's) are refused before any is inflated, and
+/// no entry is inflated past the size its headers record. <c>sparseae</c> checks every model it loads the same way.
 /// </summary>
 public static class ModelCatalog
 {
@@ -31,8 +34,10 @@ public static class ModelCatalog
     }
 
     /// <summary>
-    /// Loads the model saved in <paramref name="stream"/>, from its position, as <see cref="LoadVerified(ModelOperationsCatalog, string, out DataViewSchema)"/>
-    /// loads a file. A stream that cannot seek is read into memory first, as .NET's zip reader does with one.
+    /// Loads the model saved in <paramref name="stream"/> as <see cref="LoadVerified(ModelOperationsCatalog, string, out DataViewSchema)"/>
+    /// loads a file. A seekable stream is read whole whatever its position, as <c>Load</c> reads it (a model just saved
+    /// into a MemoryStream need not be rewound); one that cannot seek is read from its position into memory first, as
+    /// .NET's zip reader does with one.
     /// </summary>
     /// <param name="catalog">The model catalog.</param>
     /// <param name="stream">The model zip; it is left open.</param>

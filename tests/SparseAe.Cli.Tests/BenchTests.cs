@@ -512,6 +512,17 @@ public class BenchTests
         if (!script.Contains("echo 'isa")) Assert.Equal("", output.ToString());
     }
 
+    // A child that exits 130 was stopped by a Ctrl+C that reached it before this process's handler ran: the run is
+    // cancelled (exit 130, "cancelled: ..."), not failed.
+    [Fact]
+    public void An_each_width_child_stopped_by_Ctrl_C_cancels_the_run()
+    {
+        if (!File.Exists("/bin/sh")) return;
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", "echo 'isa=avx2+fma vector=256 cores=2'; exit 130"]) { UseShellExecute = false, RedirectStandardOutput = true };
+        var e = Assert.Throws<OperationCanceledException>(() => SparseAe.Benchmarking.BenchWidths.RunChild(start, 256, "DOTNET_X", "0", new StringWriter()));
+        Assert.Equal(SparseAe.Cli.Infrastructure.ExitCodes.Cancelled, SparseAe.Cli.Infrastructure.CommandRunner.Describe(e).Code);
+    }
+
     // allocated-bytes/row is the bytes of all the clock's passes over all the rows they read: about what one pass allocates
     // over its rows, measured here.
     [Fact]

@@ -30,8 +30,9 @@ public class ZipEntryCheckTests
     [Fact]
     public void A_whole_zip_has_no_damaged_entry()
     {
-        using var zip = new ZipArchive(new MemoryStream(Zip(out _)));
-        Assert.Null(ZipEntryCheck.FirstDamaged(zip));
+        var bytes = Zip(out _);
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+        Assert.Null(ZipEntryCheck.FirstDamaged(zip, bytes.Length));
     }
 
     // .NET reads the changed data without a word (the read below succeeds); the check names the entry and both CRC-32s.
@@ -42,7 +43,7 @@ public class ZipEntryCheckTests
         bytes[offset + 11] ^= 0x20;   // "entry" becomes "Entry"
         using var zip = new ZipArchive(new MemoryStream(bytes));
         using (var read = new StreamReader(zip.GetEntry("Schema")!.Open())) Assert.Equal("the second Entry, some bytes long", read.ReadToEnd());
-        string? damaged = ZipEntryCheck.FirstDamaged(zip);
+        string? damaged = ZipEntryCheck.FirstDamaged(zip, bytes.Length);
         Assert.NotNull(damaged);
         Assert.Matches(@"^its entry 'Schema' is damaged: its data's CRC-32 is [0-9A-F]{8}, but the zip records [0-9A-F]{8}$", damaged);
     }
@@ -58,6 +59,53 @@ public class ZipEntryCheckTests
         Assert.Equal([0x50, 0x4b, 3, 4], bytes[localHeader..4]);
         bytes[localHeader + 2] = 0;   // its signature broken: .NET cannot read the entry
         using var zip = new ZipArchive(new MemoryStream(bytes));
-        Assert.Matches(@"^its entry 'first\.txt' cannot be read \(\.NET: .+\)$", ZipEntryCheck.FirstDamaged(zip));
+        Assert.Matches(@"^its entry 'first\.txt' cannot be read \(\.NET: .+\)$", ZipEntryCheck.FirstDamaged(zip, bytes.Length));
+    }
+
+    // The central directory's record of 'Schema' (the second "PK\x01\x02"), whose fields from its signature are: compressed
+    // size at 20, uncompressed size at 24 (APPNOTE 4.3.12).
+    private static int SchemaRecord(byte[] bytes)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        return text.IndexOf("PK\u0001\u0002", text.IndexOf("PK\u0001\u0002", StringComparison.Ordinal) + 1, StringComparison.Ordinal);
+    }
+
+    // Records whose compressed data add up to more than the archive (a zip bomb's many records of one deflated block, each
+    // of which the check would inflate where ML.NET reads only the entries it needs) are refused before any entry is read.
+    [Fact]
+    public void Entries_claiming_more_compressed_data_than_the_archive_holds_are_refused_before_any_is_read()
+    {
+        var bytes = Zip(out _);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(SchemaRecord(bytes) + 20), 1_000_000);
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+        long claimed = zip.Entries.Sum(e => e.CompressedLength);
+        Assert.Equal($"its 2 entries claim {claimed} bytes of compressed data, more than the archive's {bytes.Length} bytes: they overlap, as a zip bomb's do, or the list is damaged",
+            ZipEntryCheck.FirstDamaged(zip, bytes.Length));
+    }
+
+    // An entry whose data run past the size its headers record is read no further than that size and a byte.
+    [Fact]
+    public void An_entry_whose_data_run_past_its_recorded_size_is_refused_naming_the_size()
+    {
+        var bytes = Zip(out _);
+        int record = SchemaRecord(bytes);
+        uint size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(record + 24));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(record + 24), size - 5);
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+        Assert.Equal($"its entry 'Schema' is damaged: its data run past the {size - 5} bytes the zip records",
+            ZipEntryCheck.FirstDamaged(zip, bytes.Length));
+    }
+
+    // A seekable stream is checked whole from byte 0 whatever its position, as .NET's zip reader reads it: a model saved
+    // into a MemoryStream is left at its end, where the first bytes read as none ("it is empty"), though Load reads it.
+    [Fact]
+    public void A_seekable_stream_is_checked_from_its_start_and_left_at_its_position()
+    {
+        var whole = new MemoryStream(Zip(out _));
+        whole.Position = whole.Length;
+        Assert.Null(ZipEntryCheck.Problem(whole));
+        Assert.Equal(whole.Length, whole.Position);
+        var empty = new MemoryStream();
+        Assert.Equal("it is empty; a saved ML.NET model is a zip archive.", ZipEntryCheck.Problem(empty));
     }
 }

@@ -68,6 +68,19 @@ public class Hdf5ExactOutcomeTests
         Assert.Equal([1.0, -3.0], x.ToDoubleArray());
     }
 
+    // A checksummed chunk stored in fewer bytes than its checksum: the B-tree key of mut-chunk_short_fletcher (its size,
+    // the key's first 4 bytes, at byte offset 1936) set to 2. "2 bytes, 4 of them its checksum" would not do.
+    [Fact]
+    public void A_checksummed_chunk_stored_in_fewer_bytes_than_its_checksum_is_refused_saying_so()
+    {
+        var bytes = File.ReadAllBytes(PathOf("mut-chunk_short_fletcher.mat"));
+        Assert.Equal(48u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(1936)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(1936), 2);
+        var e = Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(bytes)));
+        Assert.Equal("HDF5 B-tree node of dataset 'x' (object header at byte offset 1312): " +
+            "a chunk stores 2 bytes, fewer than its 4-byte fletcher32 checksum, which cannot hold a 48-byte chunk (at byte offset 1936).", e.Message);
+    }
+
     [Theory]
     [InlineData("mut-fletcher_neither.mat", "the chunk of dataset 'x' (object header at byte offset 1312) at offsets [0, 0] (byte offset 4528) " +
         "fails its fletcher32 checksum: stored 0xD9FEF2FF, computed 0xD9FFF2FF; the data is damaged.")]

@@ -14,12 +14,14 @@ internal static class ModelFiles
     public static ITransformer Load(MLContext ml, string path, out DataViewSchema? inputSchema)
     {
         CliFiles.RequireInput(path, "Model file");
+        // One stream for the check and the load: a file replaced between two opens would reach ML.NET unchecked.
+        using var file = File.OpenRead(path);
         // Before ML.NET opens it: Model.Load makes a folder in TEMP (ml_dotnet_...) first, and leaves it behind
         // when the file is no zip.
-        if (NotAWholeZip(path) is { } notAZip) throw new UsageException($"Cannot load model '{path}': {notAZip}");
+        if (NotAWholeZip(path, file) is { } notAZip) throw new UsageException($"Cannot load model '{path}': {notAZip}");
         try
         {
-            return ml.Model.Load(path, out inputSchema);
+            return ml.Model.Load(file, out inputSchema);
         }
         // ML.NET creates the transformers by reflection, so our loader's InvalidDataException (a CRC that
         // does not match, a truncated block) arrives inside a TargetInvocationException: the innermost names it.
@@ -181,13 +183,11 @@ internal static class ModelFiles
     // could not be found") do not say so; nor do .NET's for a zip whose end is missing (a copy cut short): its list
     // of entries is at the end. Every entry's CRC-32, which neither .NET nor ML.NET checks, is checked too: ML.NET's
     // Model.Load never returned on a damaged Schema entry. The same check as ModelCatalog.LoadVerified's.
-    private static string? NotAWholeZip(string path)
+    private static string? NotAWholeZip(string path, Stream file)
     {
-        string? problem;
-        using (var file = File.OpenRead(path))
-            problem = SparseAe.Persistence.ZipEntryCheck.Problem(file);
+        if (SparseAe.Persistence.ZipEntryCheck.Problem(file) is not { } problem) return null;
         var head = Head(path);
-        return problem is not null && head.Length > 0 && !IsZipStart(head) && IsOnnxGraph(path, head)
+        return head.Length > 0 && !IsZipStart(head) && IsOnnxGraph(path, head)
             ? $"{problem} This looks like an ONNX graph: featurize runs a graph when its name ends in .onnx, and other commands need the model zip it was exported from."
             : problem;
     }

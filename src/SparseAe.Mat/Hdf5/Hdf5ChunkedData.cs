@@ -100,7 +100,7 @@ internal sealed class Hdf5ChunkedData
             // The checksum's 4 bytes are named: "stores 48 bytes, which cannot hold a 48-byte chunk" read as a contradiction.
             if (most < chunkBytes)
                 throw new InvalidDataException(
-                    $"HDF5 B-tree node of {what}: a chunk stores {size} bytes{(inflates ? " of deflated data" : checksummed ? ", 4 of them its fletcher32 checksum" : "")}, " +
+                    $"HDF5 B-tree node of {what}: a chunk stores {size} bytes{(inflates ? " of deflated data" : !checksummed ? "" : size >= 4 ? ", 4 of them its fletcher32 checksum" : ", fewer than its 4-byte fletcher32 checksum")}, " +
                     $"which cannot hold {English.Article(chunkBytes)} {chunkBytes}-byte chunk (at byte offset {keyOffset}).");
             source.ClaimChunk(address, () => $"HDF5 B-tree node of {what}: the chunk whose key is at byte offset {keyOffset}");
             indices.Add(index);
