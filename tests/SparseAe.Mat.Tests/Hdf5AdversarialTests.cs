@@ -7,7 +7,7 @@ namespace SparseAe.Mat.Tests;
 /// </summary>
 public class Hdf5AdversarialTests
 {
-    private static string Folder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "hdf5-adversarial");
+    private static string Folder => MatFixtures.AdversarialDirectory;
 
     public static TheoryData<string> Files()
     {

@@ -7,7 +7,7 @@ namespace SparseAe.Mat.Tests;
 /// </summary>
 public class Hdf5ExactOutcomeTests
 {
-    private static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "hdf5-adversarial", name);
+    private static string PathOf(string name) => MatFixtures.AdversarialPathOf(name);
 
     // h5py's float64 (5, 3) dataset arange(15) * 1.5 - 4: MATLAB's 3x5, whose column-major order is h5py's row-major one.
     private static readonly double[] Rows = [.. Enumerable.Range(0, 15).Select(i => i * 1.5 - 4)];

@@ -11,6 +11,11 @@ internal static class MatFixtures
 
     public static byte[] Bytes(string fileName) => File.ReadAllBytes(PathOf(fileName));
 
+    /// <summary>The hand-made hostile and unusual 7.3 files (Fixtures/hdf5-adversarial, README there).</summary>
+    public static string AdversarialDirectory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "hdf5-adversarial");
+
+    public static string AdversarialPathOf(string fileName) => Path.Combine(AdversarialDirectory, fileName);
+
     public sealed record ExpectedVariable(string File, string Name, string Class, int[]? Dimensions, double? Min, double? Max, double? Sum)
     {
         public override string ToString() => $"{File}:{Name}";
