@@ -17,13 +17,15 @@ public static class ModelCatalog
 {
     /// <summary>
     /// Loads the model saved in <paramref name="filePath"/> (by <c>mlContext.Model.Save</c>) after checking that the file is
-    /// a zip archive whose every entry can be read and has the CRC-32 its headers record; it reads the file twice.
+    /// a whole zip archive whose every entry can be read and has the size and CRC-32 its headers record; it reads the file
+    /// twice.
     /// </summary>
     /// <param name="catalog">The model catalog.</param>
     /// <param name="filePath">The model zip.</param>
     /// <param name="inputSchema">The input schema the model was saved with, as <c>Load</c> gives it.</param>
     /// <exception cref="InvalidDataException">The file is empty, is not a zip archive, is a zip whose list of entries cannot
-    /// be read (cut short), or has an entry whose data cannot be read or fails its CRC-32; the message names the file and
+    /// be read (cut short) or whose entries' compressed data add up to more than the file (they overlap), or has an entry
+    /// whose data cannot be read, run past the size its headers record or fail its CRC-32; the message names the file and
     /// the entry, and ML.NET is not given the file.</exception>
     public static ITransformer LoadVerified(this ModelOperationsCatalog catalog, string filePath, out DataViewSchema inputSchema)
     {

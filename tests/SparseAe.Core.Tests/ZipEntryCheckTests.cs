@@ -83,6 +83,48 @@ public class ZipEntryCheckTests
             ZipEntryCheck.FirstDamaged(zip, bytes.Length));
     }
 
+    // The central directory rebuilt with each record's compressed size in a ZIP64 extra field (APPNOTE 4.5.3: the 32-bit
+    // field 0xFFFFFFFF, then the 8-byte value), and the end record's directory size moved by the bytes added.
+    private static byte[] WithZip64CompressedSizes(byte[] bytes, long size)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        int directory = text.IndexOf("PK\u0001\u0002", StringComparison.Ordinal), end = text.IndexOf("PK\u0005\u0006", StringComparison.Ordinal);
+        var output = new List<byte>(bytes[..directory]);
+        int added = 0;
+        for (int at = directory; at < end;)
+        {
+            int name = BitConverter.ToUInt16(bytes, at + 28), extra = BitConverter.ToUInt16(bytes, at + 30), comment = BitConverter.ToUInt16(bytes, at + 32);
+            var record = bytes[at..(at + 46 + name + extra + comment)];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(20), uint.MaxValue);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(30), (ushort)(extra + 12));
+            var zip64 = new byte[12];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip64, 1);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip64.AsSpan(2), 8);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(zip64.AsSpan(4), size);
+            output.AddRange(record[..(46 + name)]);
+            output.AddRange(zip64);
+            output.AddRange(record[(46 + name)..]);
+            added += 12;
+            at += record.Length;
+        }
+        var tail = bytes[end..];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(tail.AsSpan(12), BitConverter.ToUInt32(tail, 12) + (uint)added);
+        output.AddRange(tail);
+        return [.. output];
+    }
+
+    // Two records of 2^62 bytes each add up past a long: the sum overflowed LINQ's checked Sum (OverflowException, an
+    // internal error in the CLI) where it must be the refusal of overlapping entries.
+    [Fact]
+    public void Compressed_sizes_that_add_up_past_a_long_are_refused_as_overlapping()
+    {
+        var bytes = WithZip64CompressedSizes(Zip(out _), 1L << 62);
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+        Assert.Equal([1L << 62, 1L << 62], zip.Entries.Select(e => e.CompressedLength));
+        Assert.Equal($"its 2 entries claim 9223372036854775808 bytes of compressed data, more than the archive's {bytes.Length} bytes: they overlap, as a zip bomb's do, or the list is damaged",
+            ZipEntryCheck.FirstDamaged(zip, bytes.Length));
+    }
+
     // An entry whose data run past the size its headers record is read no further than that size and a byte.
     [Fact]
     public void An_entry_whose_data_run_past_its_recorded_size_is_refused_naming_the_size()

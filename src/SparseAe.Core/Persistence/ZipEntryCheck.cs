@@ -33,7 +33,9 @@ internal static class ZipEntryCheck
         }
         // Entries whose data overlap (a zip bomb's many records of one deflated block) would each be inflated here, where
         // ML.NET reads only the entries it needs: the check's time is bounded by the file's size, not by the records' count.
-        long claimed = entries.Sum(e => e.CompressedLength);
+        // In Int128: two ZIP64 sizes near 2^62 overflowed a long's checked Sum (OverflowException).
+        Int128 claimed = 0;
+        foreach (var entry in entries) claimed += entry.CompressedLength;
         if (claimed > archiveBytes)
             return $"its {entries.Count} entries claim {claimed} bytes of compressed data, more than the archive's {archiveBytes} bytes: they overlap, as a zip bomb's do, or the list is damaged";
         var buffer = new byte[81920];
