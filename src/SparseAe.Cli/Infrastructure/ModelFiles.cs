@@ -158,9 +158,7 @@ internal static class ModelFiles
     }
 
     /// <summary>Whether the file starts as a zip archive does: "PK" (a file header, or an empty archive's end record).</summary>
-    public static bool StartsAsZip(string path) => IsZipStart(Head(path));
-
-    private static bool IsZipStart(byte[] head) => head.Length >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K';
+    public static bool StartsAsZip(string path) => SparseAe.Persistence.ZipEntryCheck.StartsAsZip(Head(path));
 
     /// <summary>Whether the file is named or starts as an ONNX graph does.</summary>
     public static bool LooksLikeOnnxGraph(string path) => IsOnnxGraph(path, Head(path));
@@ -174,9 +172,18 @@ internal static class ModelFiles
     // The file's first 4 bytes, or all of a shorter one.
     private static byte[] Head(string path)
     {
-        var head = new byte[4];
         using var file = File.OpenRead(path);
-        return head[..file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+        return Head(file);
+    }
+
+    // The same of a file open already, read from its start; the stream is left there.
+    private static byte[] Head(Stream file)
+    {
+        var head = new byte[4];
+        file.Position = 0;
+        int read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        file.Position = 0;
+        return head[..read];
     }
 
     // ML.NET's words for a file that is not a zip at all ("Invalid argument", "End of Central Directory record
@@ -186,8 +193,9 @@ internal static class ModelFiles
     private static string? NotAWholeZip(string path, Stream file)
     {
         if (SparseAe.Persistence.ZipEntryCheck.Problem(file) is not { } problem) return null;
-        var head = Head(path);
-        return head.Length > 0 && !IsZipStart(head) && IsOnnxGraph(path, head)
+        // The hint is worded from the file the check read, not from the path opened again.
+        var head = Head(file);
+        return head.Length > 0 && !SparseAe.Persistence.ZipEntryCheck.StartsAsZip(head) && IsOnnxGraph(path, head)
             ? $"{problem} This looks like an ONNX graph: featurize runs a graph when its name ends in .onnx, and other commands need the model zip it was exported from."
             : problem;
     }

@@ -82,8 +82,7 @@ internal static class ZipEntryCheck
             int read = model.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             model.Position = 0;
             if (read == 0) return "it is empty; a saved ML.NET model is a zip archive.";
-            // A zip's first bytes are "PK" (a file header, or an empty archive's end record).
-            if (read < 2 || head[0] != (byte)'P' || head[1] != (byte)'K')
+            if (!StartsAsZip(head.AsSpan(0, read)))
                 return $"it is not a zip archive, which a saved ML.NET model is (its first bytes are {Convert.ToHexString(head, 0, read)}; a zip's are 504B).";
             string? damaged;
             try
@@ -102,6 +101,9 @@ internal static class ZipEntryCheck
             model.Position = position;
         }
     }
+
+    /// <summary>Whether <paramref name="head"/>, a file's first bytes, start as a zip's do: "PK" (a file header, or an empty archive's end record).</summary>
+    public static bool StartsAsZip(ReadOnlySpan<byte> head) => head is [(byte)'P', (byte)'K', ..];
 
     /// <summary>Why a zip whose list of entries .NET cannot read is refused (<paramref name="e"/>, .NET's refusal of it).</summary>
     public static string ListUnreadable(InvalidDataException e)
