@@ -97,11 +97,19 @@ internal sealed class Hdf5ChunkedData
             bool inflates = deflate >= 0 && (mask & (1u << deflate)) == 0;
             bool checksummed = fletcher >= 0 && (mask & (1u << fletcher)) == 0;
             long most = inflates ? size * ZlibInflater.MaxDeflateRatio : size - (checksummed ? 4L : 0L);
-            // The checksum's 4 bytes are named: "stores 48 bytes, which cannot hold a 48-byte chunk" read as a contradiction.
             if (most < chunkBytes)
+            {
+                // The checksum's 4 bytes are named: "stores 48 bytes, which cannot hold a 48-byte chunk" read as a contradiction.
+                string stored = (inflates, checksummed) switch
+                {
+                    (true, _) => " of deflated data",
+                    (false, false) => "",
+                    _ when size >= 4 => ", 4 of them its fletcher32 checksum",
+                    _ => ", fewer than its 4-byte fletcher32 checksum",
+                };
                 throw new InvalidDataException(
-                    $"HDF5 B-tree node of {what}: a chunk stores {size} bytes{(inflates ? " of deflated data" : !checksummed ? "" : size >= 4 ? ", 4 of them its fletcher32 checksum" : ", fewer than its 4-byte fletcher32 checksum")}, " +
-                    $"which cannot hold {English.Article(chunkBytes)} {chunkBytes}-byte chunk (at byte offset {keyOffset}).");
+                    $"HDF5 B-tree node of {what}: a chunk stores {size} bytes{stored}, which cannot hold {English.Article(chunkBytes)} {chunkBytes}-byte chunk (at byte offset {keyOffset}).");
+            }
             source.ClaimChunk(address, () => $"HDF5 B-tree node of {what}: the chunk whose key is at byte offset {keyOffset}");
             indices.Add(index);
             chunks.Add(new Chunk(size, mask, address));
