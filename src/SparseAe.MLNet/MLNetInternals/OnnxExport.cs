@@ -54,6 +54,24 @@ internal static class OnnxExport
     // The bytes of the constants written so far into each export's graph, by every transformer of the pipeline.
     private static readonly ConditionalWeakTable<OnnxContext, StrongBox<long>> ConstantBytes = new();
 
+    // The bytes a new export's graph starts with, as if constants were written already: 0, except in a test, which so
+    // crosses the 2 GB limit with kilobytes of constants. Built for real, 2 GB of constants (eight 8192-wide ZCAs) took
+    // the test host to 5 GB of memory. An AsyncLocal: it flows with the setting test's own calls, not into tests beside it.
+    private static readonly AsyncLocal<long> StartingBytes = new();
+
+    /// <summary>Until disposed, each export begun on this flow starts its count of constants at <paramref name="bytes"/>.</summary>
+    internal static IDisposable StartConstantsAt(long bytes)
+    {
+        long before = StartingBytes.Value;
+        StartingBytes.Value = bytes;
+        return new Restore(() => StartingBytes.Value = before);
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
     private sealed class ContextGraph(OnnxContext ctx, string owner, DataViewSchema inputSchema, DataViewSchema outputSchema) : OnnxGraph
     {
         public override string Input(string columnName)
@@ -89,7 +107,7 @@ internal static class OnnxExport
         // it and the sizes. (int64 values are written as varints: 8 bytes is their fixed width, our indices take at most 5.)
         private void Count(string name, int count, int width)
         {
-            var total = ConstantBytes.GetValue(ctx, _ => new StrongBox<long>());
+            var total = ConstantBytes.GetValue(ctx, _ => new StrongBox<long>(StartingBytes.Value));
             long bytes = (long)count * width;
             if (total.Value + bytes > MaxFileBytes)
                 throw new NotSupportedException(
