@@ -9,6 +9,7 @@ namespace SparseAe.MLNet.Onnx;
 /// P x P = L values:
 /// <code>
 /// patches  = Gather(image, I, axis 1)                     (N, M, L); I (M, L) holds each patch's pixel indices
+/// none     : p + (p * 0) 1                                a patch holding a NaN or infinity all NaN, as the others do by centring
 /// centred  = q - mean(q), q = p - p[first pixel]          float32, near the featurizer's double centring
 /// contrast : centred / sqrt(var(p) + eps)                 sample variance (L - 1), sums as products with ones
 /// UFLDL    : (clip(centred, -pstd, pstd) + pstd) / pstd * 0.4 + 0.1   (0.5 everywhere when pstd = 0)
@@ -65,7 +66,11 @@ internal static class ConvolutionGraph
 
     private static string Normalize(OnnxGraph g, PatchPreprocessor pre, string p, int length)
     {
-        if (pre.Normalization == PatchNormalizationKind.None) return p;
+        // A NaN or infinite pixel makes its patches NaN, as the featurizer does before it encodes them. The normalisations
+        // below do it by centring (infinity - infinity); without one, ONNX Runtime's sigmoid saturated an infinity to a finite
+        // 0 or 1. p * 0 is NaN exactly where p is not finite, and its sum over the patch, added to each pixel, spreads it.
+        if (pre.Normalization == PatchNormalizationKind.None)
+            return g.Add(p, g.MatMul(g.Mul(p, g.Scalar("zero", 0f)), g.Constant("ones", Enumerable.Repeat(1f, length).ToArray(), length, 1)));
         // The graph holds the parameter as a float32, the featurizer uses it in double: beyond float's range
         // a UFLDL pstd became infinity (NaN features) or 0 (0.5 everywhere), a contrast epsilon infinity
         // (zero patches), while Transform still normalised.
@@ -100,7 +105,15 @@ internal static class ConvolutionGraph
     public static long[] PixelIndices(ConvolutionGeometry geometry)
     {
         int cols = geometry.ColumnPositions, p = geometry.PatchSize, length = geometry.PatchLength;
-        var indices = new long[geometry.RowPositions * cols * length];
+        // Checked before the table is made, as the pooling matrix is: a 1,024 x 1,024 image in 17 x 17 patches at stride 1
+        // needs 2.35 GB of indices, which were allocated (or not: an OutOfMemoryException) before the graph's count refused them.
+        long positions = (long)geometry.RowPositions * cols, bytes = 8L * positions * length;
+        if (bytes > OnnxGraph.MaxFileBytes)
+            throw new NotSupportedException(
+                $"ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its patches' pixel indices are a constant (positions, patch pixels) table of " +
+                $"{positions} x {length} int64 values, {bytes} bytes, and an ONNX file holds at most {OnnxGraph.MaxFileBytes} bytes (protobuf's limit); " +
+                "fewer positions (a larger Stride) or smaller patches make it smaller.");
+        var indices = new long[positions * length];
         for (int r = 0; r < geometry.RowPositions; r++)
             for (int c = 0; c < cols; c++)
                 for (int y = 0; y < p; y++)

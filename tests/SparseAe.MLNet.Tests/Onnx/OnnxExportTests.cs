@@ -248,6 +248,38 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         AssertClose(expected["Conv"], actual["Conv"], "Conv");
     }
 
+    // A NaN or infinite pixel: Transform gives NaN the features of the regions whose patches hold it, the graph every
+    // feature of that image (its pooling is one product with the 0/1 region matrix, and 0 x NaN is NaN). The graph left
+    // the infinity to the normalisation (infinity - infinity); without one, ONNX Runtime's sigmoid saturated it to a
+    // finite 0 or 1, and the soft threshold gave infinities and zeros, where Transform gave NaN.
+    [Theory]
+    [InlineData(PatchNormalizationKind.None, false, FeatureEncodingKind.Sigmoid)]
+    [InlineData(PatchNormalizationKind.None, false, FeatureEncodingKind.SoftThreshold)]
+    [InlineData(PatchNormalizationKind.None, true, FeatureEncodingKind.Sigmoid)]
+    [InlineData(PatchNormalizationKind.Ufldl, false, FeatureEncodingKind.Sigmoid)]
+    [InlineData(PatchNormalizationKind.Contrast, true, FeatureEncodingKind.SoftThreshold)]
+    public void A_NaN_or_infinite_pixel_makes_its_image_s_features_NaN_in_the_graph_where_Transform_has_NaN(
+        PatchNormalizationKind normalization, bool zca, FeatureEncodingKind encoding)
+    {
+        var ml = new MLContext(seed: 1);
+        var model = ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            InputColumnName = "Features", OutputColumnName = "Conv", ImageHeight = 8, ImageWidth = 8, PatchSize = 4, Stride = 2,
+            PoolGrid = 2, PatchCount = 300, Normalization = normalization, ZcaEpsilon = zca ? 0.1 : null, Encoding = encoding, SoftThreshold = 0.25,
+            Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 6, MaxIterations = 10 },
+        }).Fit(ml.Data.LoadFromEnumerable(digits.Train.Take(300)));
+        float[] bad = [float.PositiveInfinity, float.NegativeInfinity, float.NaN];
+        var rows = digits.Test.Take(4).Select(r => new DigitRow { Label = r.Label, Features = (float[])r.Features.Clone() }).ToArray();
+        for (int i = 0; i < bad.Length; i++) rows[i].Features[9 + 18 * i] = bad[i];
+        var (expected, actual) = Compare(ml, model, ml.Data.LoadFromEnumerable(rows), "Conv");
+        for (int i = 0; i < bad.Length; i++)
+        {
+            Assert.Contains(expected["Conv"][i], float.IsNaN);
+            Assert.All(actual["Conv"][i], v => Assert.True(float.IsNaN(v), $"image with {bad[i]}: ONNX Runtime gave {v}"));
+        }
+        AssertClose(expected["Conv"][3..], actual["Conv"][3..], "Conv");
+    }
+
     // A batch of 0 rows, which Transform gives back as 0 rows: the featurizer's graph pooled with a product of the
     // (regions, positions) matrix and the (N, M, F) features, whose batch of 1 ONNX Runtime's MatMul would not broadcast
     // against N = 0 ("MatMul node. Name:'ConvolutionalFeaturizerTransformer.MatMul1' ... right operand cannot broadcast
@@ -380,6 +412,30 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
         Assert.Equal("ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its pooling is a constant (regions, positions) matrix of " +
             "46656 x 46656 floats, 8707129344 bytes, and an ONNX file holds at most 2147483647 bytes (protobuf's limit); " +
             "fewer pooling regions (a larger PoolSize or a smaller PoolGrid) or fewer positions (a larger Stride) make it smaller.", notSupported.Message);
+    }
+
+    // The patches' index table, 8 bytes an entry, was made before the graph's count of constants refused it: 2.35 GB here
+    // (1,016,064 positions of 289 pixels), allocated first or ending in an OutOfMemoryException. Refused before, by size.
+    [Fact]
+    public void A_patch_index_table_too_large_for_an_ONNX_file_is_refused_naming_its_size_before_it_is_made()
+    {
+        var ml = new MLContext(seed: 1);
+        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(1024, 1024, 17, 1, 0, PoolSize: 1008), PatchPreprocessor.Identity,
+            SparseAe.Model.ParameterInitializer.Initialize(289, 1, 5), PoolingKind.Sum);
+        var model = new ConvolutionalFeaturizerTransformer("Conv", "Features", featurizer, FormatSamples.Summary(1), new SparseAe.Objective.ObjectiveSettings(), 100);
+        var schema = SchemaDefinition.Create(typeof(DigitRow));
+        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 1024 * 1024);
+        var images = ml.Data.LoadFromEnumerable(Array.Empty<DigitRow>(), schema);
+
+        using var stream = new MemoryStream();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(model, images, stream));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 100_000_000, "the table was made before it was refused");
+        var notSupported = Assert.IsType<NotSupportedException>(Innermost(e));
+        Assert.Equal("ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its patches' pixel indices are a constant (positions, patch pixels) table of " +
+            "1016064 x 289 int64 values, 2349139968 bytes, and an ONNX file holds at most 2147483647 bytes (protobuf's limit); " +
+            "fewer positions (a larger Stride) or smaller patches make it smaller.", notSupported.Message);
+        Assert.Equal(0, stream.Length);
     }
 
     // Google.Protobuf wrote a model past protobuf's 2 GB without a word: nine 8192-wide ZCAs in a chain made a
