@@ -697,10 +697,11 @@ public class OnnxCommandTests
 
     // The open batch's floats, at most 2^24 (64 MB), bound the outputs too: a graph of 64 inputs and 2^20 outputs a row takes
     // 16 rows a batch, where 4,096 would have ONNX Runtime allocate 16 GB of native memory for its output, which no
-    // DOTNET_GCHeapHardLimit bounds (so no run of the command can show it here). An output width the graph leaves open is 0.
+    // DOTNET_GCHeapHardLimit bounds (so no run of the command can show it here). An output width the graph leaves open is 0, and
+    // its first batch one row, which tells the width: 4,096 rows of 64 were run whatever their outputs (the runs below show it).
     [Theory]
     [InlineData(64, 100, 4096)]
-    [InlineData(64, 0, 4096)]
+    [InlineData(64, 0, 1)]
     [InlineData(3 * 224 * 224, 2, 111)]
     [InlineData(64, 1 << 20, 16)]
     [InlineData(1 << 25, 0, 1)]
@@ -713,13 +714,13 @@ public class OnnxCommandTests
     {
         using var dir = new TempFolder();
         WriteRows(dir, "in.csv", 5, 64);
-        // The Reshape gives one row (1, 320) for the batch's 5.
+        // The Reshape gives one row, (1, 64) for the first batch of one row (an open width is learned so), and (1, 256) for the next of 4.
         new OnnxGraphWriter().Int64s("S", [2], [1, -1]).Node("Reshape", "Y", "X", "S")
             .Save(Path.Combine(dir, "one.onnx"), ("X", ["N", 64L]), ("Y", ["N", "H"]));
         File.WriteAllText(Path.Combine(dir, "f.csv"), "old\n");
         var (code, _, error) = Cli.Run(dir, "featurize", "--model", "one.onnx", "--csv", "in.csv", "--out", "f.csv");
         Assert.Equal(2, code);
-        Assert.Equal("error: The output 'Y' of 'one.onnx' must have the shape [5, H] for rows 1 to 5 (a row of features for each row), but ONNX Runtime gave [1, 320].", error.TrimEnd());
+        Assert.Equal("error: The output 'Y' of 'one.onnx' must have the shape [4, 64] for rows 2 to 5 (the width of its first batch), but ONNX Runtime gave [1, 256].", error.TrimEnd());
         Assert.Equal("old\n", File.ReadAllText(Path.Combine(dir, "f.csv")));
         (code, _, error) = Cli.Run(dir, "featurize", "--model", "one.onnx", "--csv", "in.csv", "--out", "new.csv");
         Assert.Equal(2, code);
@@ -813,13 +814,13 @@ public class OnnxCommandTests
     {
         using var dir = new TempFolder();
         WriteRows(dir, "in.csv", 4097, 4);
-        // X X^T is (n, n): 4,096 wide for the first batch of 4,096 rows, 1 wide for the second batch's one row.
+        // X X^T is (n, n): 1 wide for the first batch of one row (an open width is learned so), 4,096 wide for the next of 4,096.
         new OnnxGraphWriter().Node("Transpose", "T", "X").Node("MatMul", "Y", "X", "T")
             .Save(Path.Combine(dir, "gram.onnx"), ("X", ["N", 4L]), ("Y", ["N", "H"]));
         var (code, _, error) = Cli.Run(dir, "featurize", "--model", "gram.onnx", "--csv", "in.csv", "--out", "f.csv");
         Assert.Equal(2, code);
-        Assert.Equal("error: The output 'Y' of 'gram.onnx' must have the shape [1, 4096] for rows 4097 to 4097 (the width of its first batch), " +
-            "but ONNX Runtime gave [1, 1].", error.TrimEnd());
+        Assert.Equal("error: The output 'Y' of 'gram.onnx' must have the shape [4096, 1] for rows 2 to 4097 (the width of its first batch), " +
+            "but ONNX Runtime gave [4096, 4096].", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
     }
 

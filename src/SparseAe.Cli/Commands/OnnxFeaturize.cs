@@ -16,8 +16,10 @@ internal static class OnnxFeaturize
     // were 2.4 GB, allocated whatever the CSV's rows, which under a 256 MB heap ended in an out-of-memory error for 3 rows.
     private const long OpenBatchFloats = 1 << 24;
 
-    // Rows of a batch the graph leaves open, for V inputs and H outputs a row (H 0 when the graph leaves it open too).
-    internal static int OpenBatchRows(int v, int h) => (int)Math.Clamp(OpenBatchFloats / Math.Max(v, h), 1, BatchRows);
+    // Rows of a batch the graph leaves open, for V inputs and H outputs a row. An output width the graph leaves open too (H 0)
+    // is learned from a first batch of one row: a first batch sized by the inputs alone, 4,096 rows of 64, had ONNX Runtime
+    // allocate whatever the rows turned out to be, 16 GB of native memory for rows of 2^20 features.
+    internal static int OpenBatchRows(int v, int h) => h == 0 ? 1 : (int)Math.Clamp(OpenBatchFloats / Math.Max(v, h), 1, BatchRows);
 
     internal static void Run(string modelPath, string csvPath, string outPath, string? outputColumn, TextWriter log, CancellationToken cancel = default)
     {
@@ -68,6 +70,8 @@ internal static class OnnxFeaturize
                     outputs = null;
                     cancel.ThrowIfCancellationRequested();
                     first += n;
+                    // The width is known from the first batch on: an open batch grows to the rows that width allows.
+                    if (fixedBatch is null && batch.Length / v < OpenBatchRows(v, h)) batch = new float[(long)OpenBatchRows(v, h) * v];
                     n = Fill(rows, batch, v);
                     if (n > 0) outputs = RunBatch(graph, options, inputName, outputName, batch, n, v, rowShape, fixedBatch, first, modelPath, csvPath);
                 }
