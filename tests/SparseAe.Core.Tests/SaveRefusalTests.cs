@@ -267,6 +267,30 @@ public class SaveRefusalTests
         Assert.Contains($"The matrix entry at (1, 2) at offset 68 is {float.PositiveInfinity}; it must be finite.", Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(block))).Message);
     }
 
+    // Apply whitens a row as W (x - mu), ApplyBatch rows as (X - mu) W: the same for a symmetric W only, so a matrix that is
+    // not whitened a row one way in the ZCA transformer (and its ONNX graph) and another in the featurizer's batches.
+    [Fact]
+    public void A_ZCA_whose_matrix_is_not_symmetric_is_refused_when_built_and_read()
+    {
+        var z = FormatSamples.Whitening(3);
+        var matrix = z.Matrix.ToArray();
+        matrix[1] += 0.5f;   // entry (0, 1)
+        var e = Assert.Throws<ArgumentException>(() => ZcaWhitening.FromParts(3, 0.1, z.Mean.ToArray(), matrix));
+        Assert.Equal("matrix", e.ParamName);
+        Assert.StartsWith($"The matrix entry at (0, 1) is {matrix[1]:R}, but the entry at (1, 0) is {matrix[3]:R}; a ZCA matrix (U diag(1/sqrt(s + epsilon)) U^T) " +
+            $"is symmetric, to within 1E-05 of its largest entry", e.Message);
+        // The matrix starts at payload offset 32 in a block of V = 3.
+        var block = WithInt(FormatSamples.Bytes(FormatSamples.Zca(3)), 32 + 1 * 4, BitConverter.SingleToInt32Bits(matrix[1]));
+        Assert.StartsWith("The saved ZCA whitening is inconsistent: The matrix entry at (0, 1) is ",
+            Assert.Throws<InvalidDataException>(() => ZcaFormat.Read(new MemoryStream(block))).Message);
+
+        // Fit's own W is symmetric to float rounding; an entry a few units in the last place from its mirror is taken.
+        matrix = z.Matrix.ToArray();
+        matrix[1] = MathF.BitIncrement(MathF.BitIncrement(matrix[3]));
+        var built = ZcaWhitening.FromParts(3, 0.1, z.Mean.ToArray(), matrix);
+        Assert.Equal(matrix, built.Matrix.ToArray());
+    }
+
     // ---- The token vocabulary (TokenVocabularyFormat) ----
 
     // The sample's idf follows "cl100k_base" (4 + 11 bytes), weighting, normalize, the document count and

@@ -75,6 +75,14 @@ public static class ZcaFormat
         var matrix = r.Floats((long)d * d, "matrix entry", k => ZcaWhitening.MatrixEntryName(d, k));
         var names = ModelFormat.ReadNames(ref r);
         r.End();
-        return new SavedZca(ZcaWhitening.FromParts(d, epsilon, mean, matrix), rows, names);
+        try
+        {
+            return new SavedZca(ZcaWhitening.FromParts(d, epsilon, mean, matrix), rows, names);
+        }
+        catch (ArgumentException e)
+        {
+            // Each field was checked as it was read; what is left are rules across fields (W's symmetry).
+            throw new InvalidDataException($"The saved ZCA whitening is inconsistent: {e.Message}", e);
+        }
     }
 }

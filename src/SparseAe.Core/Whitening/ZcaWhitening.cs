@@ -124,7 +124,7 @@ public sealed class ZcaWhitening
         int overflow = Array.FindIndex(sigma, s => !double.IsFinite(s));
         if (overflow >= 0)
             throw new ArgumentException(
-                $"The covariance of {rowsSaid} overflows float at entry ({overflow / d}, {overflow % d}): their values, up to {Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x.Slice(0, rows * d))):G3}, " +
+                $"The covariance of {rowsSaid} overflows float at entry ({overflow / d}, {overflow % d}): their values, up to {LargestMagnitude(x.Slice(0, rows * d)):G3}, " +
                 "are too large to square; scale them (to magnitudes below about 1e18) before ZCA.", nameof(x));
         // Products below float's smallest normal value are subnormal: rows of scale 1e-21 whitened to a covariance
         // 1e-3 off the identity, 1e-22 to 0.28 off, without a word. An Epsilon of at least that value outweighs
@@ -162,7 +162,7 @@ public sealed class ZcaWhitening
                 $"holds {wf[infinite]} at ({infinite / d}, {infinite % d}); use a larger {epsilonName} (e.g. 1e-5 times the largest eigenvalue, {largest:G3}).", nameof(epsilon));
         // And one so large that 1/sqrt(s + epsilon) is below float's normal range (1e100 on rows of scale 1): W was all
         // zeros, or subnormal at 1e80, and whitened every row to 0 without a word.
-        float largestEntry = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(wf));
+        double largestEntry = LargestMagnitude(wf);
         if (largestEntry < FloatLimits.SmallestNormal)
             throw new ArgumentException(
                 $"{epsilonName} {epsilon:R} is too large for {rowsSaid}: the whitening matrix's largest entry is {largestEntry:G3}, below float's smallest normal value " +
@@ -189,8 +189,37 @@ public sealed class ZcaWhitening
             throw new ArgumentException($"The {MeanName(m)} is {mean[m]}; every value must be finite.", nameof(mean));
         if (VectorKernels.IndexOfNonFinite(matrix) is var k and >= 0)
             throw new ArgumentException($"The {MatrixEntryName(dimension, k)} is {matrix[k]}; every value must be finite.", nameof(matrix));
+        // Apply computes W (x - mu) and ApplyBatch (X - mu) W, the same only for a symmetric W: a matrix that is not (a PCA
+        // whitening's, a transposed copy) whitened a row one way in the transformer and its graph, and another in the
+        // convolutional featurizer's batches. Fit's W = U diag U^T is symmetric to float rounding.
+        if (IndexOfAsymmetry(dimension, matrix) is var a and >= 0)
+        {
+            long i = a / dimension, j = a % dimension;
+            throw new ArgumentException(
+                $"The {MatrixEntryName(dimension, a)} is {matrix[a]:R}, but the entry at ({j}, {i}) is {matrix[j * dimension + i]:R}; a ZCA matrix " +
+                $"(U diag(1/sqrt(s + epsilon)) U^T) is symmetric, to within {SymmetryTolerance:R} of its largest entry ({LargestMagnitude(matrix):R}).", nameof(matrix));
+        }
         return new ZcaWhitening(dimension, epsilon, (float[])mean.Clone(), (float[])matrix.Clone());
     }
+
+    /// <summary>
+    /// How far W_ij and W_ji may differ, as a share of W's largest entry: Fit's W, computed in double and rounded to float,
+    /// differs by float rounding (about 1e-7 of the entry), a matrix made otherwise by a share of its entries.
+    /// </summary>
+    internal const double SymmetryTolerance = 1e-5;
+
+    /// <summary>The row-major index of the first (i, j), i &lt; j, whose mirror (j, i) differs by more than <see cref="SymmetryTolerance"/> of W's largest entry; -1 if none.</summary>
+    internal static long IndexOfAsymmetry(int dimension, ReadOnlySpan<float> matrix)
+    {
+        double allowed = SymmetryTolerance * LargestMagnitude(matrix);
+        for (int i = 0; i < dimension; i++)
+            for (int j = i + 1; j < dimension; j++)
+                if (Math.Abs((double)matrix[i * dimension + j] - matrix[j * dimension + i]) > allowed) return (long)i * dimension + j;
+        return -1;
+    }
+
+    // The largest |value| (0 of none): the rows' scale, W's largest entry.
+    private static double LargestMagnitude(ReadOnlySpan<float> values) => values.IsEmpty ? 0 : Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values));
 
     /// <summary>mu's element <paramref name="index"/> in messages, "mean at index i": FromParts and the saved block's writer and reader alike.</summary>
     internal static string MeanName(long index) => $"mean at index {index}";
