@@ -9,20 +9,23 @@ namespace SparseAe.Visualization;
 public static class ThroughputChart
 {
     /// <summary>Renders the chart as a PNG.</summary>
-    /// <param name="title">The chart's title.</param>
-    /// <param name="xLabel">What the settings are ("batch size").</param>
+    /// <param name="title">The chart's title: not null.</param>
+    /// <param name="xLabel">What the settings are ("batch size"): not null.</param>
     /// <param name="settings">The labels of the settings, left to right: not null, none null, and settings must name at least one setting.</param>
-    /// <param name="yLabel">What is measured ("samples/s").</param>
+    /// <param name="yLabel">What is measured ("samples/s"): not null.</param>
     /// <param name="series">Each line's name and values: not null, no name or values null, and series must hold at least one line; a series
     /// must hold one value per setting, and a rate must be NaN (not measured) or lie in 0..1E+300 (<see cref="TrainingCurve.MaxMagnitude"/>).</param>
     /// <param name="width">Picture width in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
     /// <param name="height">Picture height in pixels: it must lie in 100..10000 pixels (TrainingCurve.MinSide..MaxSide).</param>
-    /// <exception cref="ArgumentNullException">settings or series is null, or holds a null setting, series name or values.</exception>
+    /// <exception cref="ArgumentNullException">title, xLabel, yLabel, settings or series is null, or settings or series holds a null setting, series name or values.</exception>
     /// <exception cref="ArgumentException">No settings, no series, a series of the wrong length, or a value that is negative, infinite or too large (named with its setting).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height lies outside TrainingCurve.MinSide..MaxSide.</exception>
     public static byte[] RenderPng(string title, string xLabel, IReadOnlyList<string> settings, string yLabel,
         IReadOnlyList<(string Name, double[] Values)> series, int width = 800, int height = 450)
     {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(xLabel);
+        ArgumentNullException.ThrowIfNull(yLabel);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(series);
         if (settings.Count == 0) throw new ArgumentException("settings must name at least one setting.", nameof(settings));

@@ -48,6 +48,24 @@ public class ConfusionMatrixChartTests
         Assert.Contains($"size must lie in {TrainingCurve.MinSide}..{TrainingCurve.MaxSide} pixels, but is {size}.", e.Message);
     }
 
+    // A square per pair of classes: 3,000 classes were 9 million squares, minutes and tens of GB of allocations, for squares
+    // of a pixel or less.
+    [Fact]
+    public void More_classes_than_a_chart_draws_are_refused_naming_the_count_and_the_limit()
+    {
+        int n = ConfusionMatrixChart.MaxClasses + 1;
+        var e = Assert.Throws<ArgumentException>(() => ConfusionMatrixChart.RenderPng(new int[n, n], Enumerable.Repeat("c", n).ToArray(), "t", 200));
+        Assert.Equal("counts", e.ParamName);
+        Assert.StartsWith($"counts has 1001 classes, and a confusion chart draws at most 1000 (a square for each pair of classes: 1002001 squares); ", e.Message);
+    }
+
+    [Fact]
+    public void A_null_title_is_refused_by_name()
+    {
+        var e = Assert.Throws<ArgumentNullException>(() => ConfusionMatrixChart.RenderPng(new[,] { { 1, 0 }, { 0, 1 } }, ["cat", "dog"], null!, 200));
+        Assert.Equal("title", e.ParamName);
+    }
+
     [Fact]
     public void A_null_class_name_is_refused_naming_it()
     {

@@ -28,6 +28,18 @@ public class ThroughputChartTests
         Assert.Contains("Series 'CPU' has null values.", e.Message);
     }
 
+    // A null title or axis label reached ScottPlot unchecked, where the other charts refuse theirs by name.
+    [Theory]
+    [InlineData("title")]
+    [InlineData("xLabel")]
+    [InlineData("yLabel")]
+    public void A_null_title_or_axis_label_is_refused_by_name(string name)
+    {
+        var e = Assert.Throws<ArgumentNullException>(() => ThroughputChart.RenderPng(
+            name == "title" ? null! : "t", name == "xLabel" ? null! : "batch size", Settings, name == "yLabel" ? null! : "samples/s", [("CPU", [1.0, 2.0, 3.0])]));
+        Assert.Equal(name, e.ParamName);
+    }
+
     // A series without a name rendered as an all-white picture, without a word; a setting without one as a bare tick.
     [Fact]
     public void A_series_or_setting_without_a_name_is_refused_by_index()
