@@ -26,11 +26,17 @@ internal sealed class BenchMachine
     /// <summary>Probes the peak again; each figure keeps the highest probe so far.</summary>
     public void Refresh()
     {
-        foreach (int t in Threads > 1 ? new[] { 1, Threads } : new[] { 1 })
+        foreach (int t in ThreadCounts(Threads))
             _peaks[t] = Math.Max(_peaks.GetValueOrDefault(t), FmaPeak.Measure(t, seconds: 0.2));
     }
 
     public int Threads { get; }
+
+    /// <summary>
+    /// The thread counts a part measures at when the run has <paramref name="threads"/>: 1, and that many when more. The peaks
+    /// are probed at the same counts, so every training figure's %peak has its peak.
+    /// </summary>
+    public static int[] ThreadCounts(int threads) => threads > 1 ? [1, threads] : [1];
 
     /// <summary>GFLOP/s of the peak probe on this many threads (1 or the run's thread count).</summary>
     public double Peak(int threads) => _peaks[threads];

@@ -66,11 +66,4 @@ internal static class BenchSuite
         }
         yield return machine.DescribePeaks();
     }
-
-    // One line measured when it is asked for, as the parts' iterators measure theirs (an array was measured at once,
-    // before the check that starts a measurement only when no Ctrl+C has come).
-    private static IEnumerable<string> Measured(Func<string> measure)
-    {
-        yield return measure();
-    }
 }

@@ -22,7 +22,7 @@ internal static class InferenceBench
         yield return $"encode-row V=64 H=100 threads=1 rows/s={BenchData.Rate(perRow)}";
 
         var codes = new float[rows * h];
-        foreach (int threads in maxThreads > 1 ? new[] { 1, maxThreads } : new[] { 1 })
+        foreach (int threads in BenchMachine.ThreadCounts(maxThreads))
         {
             using var pool = new WorkerPool(threads);
             double batch = clock.Rate(() =>

@@ -21,7 +21,7 @@ internal static class OnnxBench
         var workload = new TransformWorkload(Rows);
         var graph = workload.ExportOnnx();
         var x = BenchData.Rows(Rows, V, 5);
-        foreach (int threads in maxThreads > 1 ? new[] { 1, maxThreads } : new[] { 1 })
+        foreach (int threads in BenchMachine.ThreadCounts(maxThreads))
         {
             using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
             using var session = new InferenceSession(graph, options);
@@ -31,12 +31,17 @@ internal static class OnnxBench
         }
         var ml = new MLContext(seed: 1);
         var path = Path.Combine(Path.GetTempPath(), $"sparseae-bench-{Environment.ProcessId}.onnx");
-        File.WriteAllBytes(path, graph);
         try
         {
+            // In the try: a write cut short (a full disk) leaves no part of the file behind.
+            File.WriteAllBytes(path, graph);
             var view = ml.Data.LoadFromRowSource(new Training.ArrayRowSource(x.AsMemory(0, 20_000 * V), 20_000, V), "Features", 20_000);
-            // ApplyOnnxModel names the graph's outputs after their columns ("Code.output" is column "Code").
-            var applied = ml.Transforms.ApplyOnnxModel(path).Fit(view).Transform(view);
+            // ApplyOnnxModel names the graph's outputs after their columns (output "Code.output" is column "Code"). One thread, as
+            // the line says: without a thread count ONNX Runtime takes one thread a physical core.
+            var applied = ml.Transforms.ApplyOnnxModel(new Microsoft.ML.Transforms.Onnx.OnnxOptions
+            {
+                ModelFile = path, InputColumns = ["Features"], OutputColumns = ["Code.output"], IntraOpNumThreads = 1, InterOpNumThreads = 1,
+            }).Fit(view).Transform(view);
             double viaMLNet = clock.Rate(() =>
             {
                 var column = applied.Schema["Code"];

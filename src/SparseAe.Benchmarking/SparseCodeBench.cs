@@ -34,10 +34,7 @@ internal static class SparseCodeBench
                 OutputColumnName = "Code", InputColumnName = "Features", ReconstructionErrorColumnName = error,
                 HiddenCount = H, Activation = ActivationKind.TopK, K = K, Epochs = 1, Threads = threads,
             });
-            long allocated = 0, passes = 0;
-            double rate = clock.Rate(() => { allocated += workload.ReadAll(); passes++; return workload.Rows; });
-            yield return string.Format(CultureInfo.InvariantCulture, "codes {0} topk V={1} H={2} K={3} rows={4} rows/s={5} allocated-bytes/row={6:F4}",
-                name, V, H, K, workload.Rows, BenchData.Rate(rate), (double)allocated / (passes * workload.Rows));
+            yield return InferenceBench.Transform(clock, workload, $"codes {name} topk V={V} H={H} K={K}");
         }
 
         double Rate(ObjectiveSettings settings)

@@ -50,9 +50,9 @@ internal static class SparseInputBench
             InputColumnName = "Features", OutputColumnName = "Code", HiddenCount = H, Activation = ActivationKind.TopK, K = K,
             Epochs = 1, BatchSize = 256, Threads = threads, Seed = 1,
         }).Fit(sparseView);
-        double denseRate = clock.Rate(() => ReadAll(model, denseView));
+        double denseRate = clock.Rate(() => TransformWorkload.Read(model, denseView));
         yield return Line("sparse transform+cursor topk", $"K={K} rows={TransformRows} stored=dense", "rows/s", denseRate, null);
-        double sparseRate = clock.Rate(() => ReadAll(model, sparseView));
+        double sparseRate = clock.Rate(() => TransformWorkload.Read(model, sparseView));
         yield return Line("sparse transform+cursor topk", $"K={K} rows={TransformRows} stored=sparse", "rows/s", sparseRate, sparseRate / denseRate);
 
         var topK = new ObjectiveSettings(Decoder: DecoderKind.Linear, Activation: ActivationKind.TopK, K: K);
@@ -119,39 +119,18 @@ internal static class SparseInputBench
             }
             Once();
             Once();
-            var rates = new List<double>();
-            var clock = new Stopwatch();
-            for (int r = 0; r < runs; r++)
+            return BenchClock.Median(Enumerable.Range(0, runs).Select(_ =>
             {
-                clock.Restart();
+                var clock = Stopwatch.StartNew();
                 long samples = Once();
-                rates.Add(samples / clock.Elapsed.TotalSeconds);
-            }
-            rates.Sort();
-            return rates[rates.Count / 2];
+                return samples / clock.Elapsed.TotalSeconds;
+            }).ToArray());
         }
     }
 
     private static string Line(string name, string extra, string unit, double rate, double? ratio)
         => string.Format(CultureInfo.InvariantCulture, "{0} V={1} H={2} {3} nnz={4} {5}={6}{7}",
             name, V, H, extra, Nonzeros, unit, BenchData.Rate(rate), ratio is double q ? string.Format(CultureInfo.InvariantCulture, " ratio={0:F2}x", q) : "");
-
-    // Transforms the rows and reads every code through one cursor; returns the rows read.
-    private static long ReadAll(ITransformer model, IDataView data)
-    {
-        var output = model.Transform(data);
-        var column = output.Schema["Code"];
-        long rows = 0;
-        using var cursor = output.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> buffer = default;
-        while (cursor.MoveNext())
-        {
-            getter(ref buffer);
-            rows++;
-        }
-        return rows;
-    }
 
     // Rows of V values with 15 nonzeros at distinct random positions (ascending), counts 1-3.
     private static List<(int[] Indices, float[] Values)> Rows(int count, int seed)

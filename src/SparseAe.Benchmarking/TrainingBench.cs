@@ -32,7 +32,7 @@ internal static class TrainingBench
     {
         double scalar = ScalarRate(64, 100, clock);
         yield return $"train-scalar-reference V=64 H=100 threads=1 samples/s={BenchData.Rate(scalar)}";
-        foreach (int threads in machine.Threads > 1 ? new[] { 1, machine.Threads } : new[] { 1 })
+        foreach (int threads in BenchMachine.ThreadCounts(machine.Threads))
             foreach (int batch in new[] { 256, 1024, 10_000 })
             {
                 machine.Refresh();

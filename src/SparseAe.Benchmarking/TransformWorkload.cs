@@ -46,30 +46,31 @@ internal sealed class TransformWorkload
     public long ReadAll()
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var output = _model.Transform(_data);
-        var column = output.Schema["Code"];
-        // A model with an error column: the code and the error of each row, as an anomaly score is read with its code.
-        if (_model.ReconstructionErrorColumnName is string errorName)
-        {
-            var errorColumn = output.Schema[errorName];
-            using var cursor = output.GetRowCursor([column, errorColumn]);
-            var getter = cursor.GetGetter<VBuffer<float>>(column);
-            var errorGetter = cursor.GetGetter<float>(errorColumn);
-            VBuffer<float> buffer = default;
-            float error = 0;
-            while (cursor.MoveNext())
-            {
-                getter(ref buffer);
-                errorGetter(ref error);
-            }
-        }
-        else
-        {
-            using var cursor = output.GetRowCursor([column]);
-            var getter = cursor.GetGetter<VBuffer<float>>(column);
-            VBuffer<float> buffer = default;
-            while (cursor.MoveNext()) getter(ref buffer);
-        }
+        Read(_model, _data);
         return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    /// <summary>
+    /// Transforms <paramref name="data"/> with <paramref name="model"/> and reads every row's "Code" through one cursor, and its
+    /// reconstruction error when the model has that column (as an anomaly score is read with its code); returns the rows read.
+    /// </summary>
+    public static long Read(SparseAutoencoderTransformer model, IDataView data)
+    {
+        var output = model.Transform(data);
+        var code = output.Schema["Code"];
+        var error = model.ReconstructionErrorColumnName is string name ? output.Schema[name] : (DataViewSchema.Column?)null;
+        using var cursor = output.GetRowCursor(error is { } e ? [code, e] : [code]);
+        var getCode = cursor.GetGetter<VBuffer<float>>(code);
+        ValueGetter<float>? getError = error is { } column ? cursor.GetGetter<float>(column) : null;
+        VBuffer<float> buffer = default;
+        float value = 0;
+        long rows = 0;
+        while (cursor.MoveNext())
+        {
+            getCode(ref buffer);
+            getError?.Invoke(ref value);
+            rows++;
+        }
+        return rows;
     }
 }

@@ -452,6 +452,25 @@ public class BenchTests
         Assert.Equal(size, File.ReadAllBytes(Path.Combine(dir, "throughput-size.png")));
     }
 
+    // The batches and the growth's B are the lines' own: the chart's list of batches was a copy of the bench's, so a batch the
+    // bench added would have been left off without a word.
+    [Fact]
+    public void The_charts_take_their_batches_from_the_lines()
+    {
+        using var dir = new TempFolder();
+        SparseAe.Cli.Bench.BenchCharts.Write([
+            "train B=2048 threads=1 samples/s=1.000e6 vs-scalar=100.0x GFLOP/s=64.0 %peak=64",
+            "train B=512 threads=1 samples/s=2.000e6 vs-scalar=200.0x GFLOP/s=128.0 %peak=96",
+            "growth V=64 H=100 B=256 threads=1 samples/s=1.000e6 GFLOP/s=64.0 %peak=64",
+        ], dir);
+        var batch = SparseAe.Visualization.ThroughputChart.RenderPng("Training step, 64-100-64 (cost, gradient, Adam update)", "batch size",
+            ["512", "2048"], "million samples/s", [("1 thread(s)", [2.0, 1.0])]);
+        Assert.Equal(batch, File.ReadAllBytes(Path.Combine(dir, "throughput-batch.png")));
+        var size = SparseAe.Visualization.ThroughputChart.RenderPng("Training step against model size (B = 256)", "model",
+            ["V=64 H=100"], "GFLOP/s", [("GFLOP/s (10 V H per sample)", [64.0])]);
+        Assert.Equal(size, File.ReadAllBytes(Path.Combine(dir, "throughput-size.png")));
+    }
+
     // file/memory is the file's samples/s over memory's; each samples/s is rows x epochs over no more than the time the
     // line took to make (the Fit is within it).
     [Fact]

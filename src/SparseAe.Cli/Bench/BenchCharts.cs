@@ -16,7 +16,8 @@ internal static partial class BenchCharts
         var train = lines.Select(l => TrainLine().Match(l)).Where(m => m.Success).ToList();
         if (train.Count > 0)
         {
-            string[] batches = ["256", "1024", "10000"];
+            // The batches the lines give, smallest first: a batch the bench adds is charted without a list to keep here in step.
+            string[] batches = train.Select(m => m.Groups["b"].Value).Distinct().OrderBy(b => long.Parse(b, CultureInfo.InvariantCulture)).ToArray();
             var series = train.GroupBy(m => m.Groups["t"].Value).Select(g => ($"{g.Key} thread(s)",
                 batches.Select(b => g.FirstOrDefault(m => m.Groups["b"].Value == b) is { } m ? Rate(m) / 1e6 : double.NaN).ToArray())).ToList();
             var png = ThroughputChart.RenderPng("Training step, 64-100-64 (cost, gradient, Adam update)", "batch size", batches, "million samples/s", series);
@@ -26,8 +27,9 @@ internal static partial class BenchCharts
         if (growth.Count > 0)
         {
             var labels = growth.Select(m => $"V={m.Groups["v"].Value} H={m.Groups["h"].Value}").ToArray();
+            string batch = string.Join(", ", growth.Select(m => m.Groups["b"].Value).Distinct());
             WritePng(Path.Combine(folder, "throughput-size.png"), ThroughputChart.RenderPng(
-                "Training step against model size (B = 1024)", "model", labels, "GFLOP/s",
+                $"Training step against model size (B = {batch})", "model", labels, "GFLOP/s",
                 [("GFLOP/s (10 V H per sample)", growth.Select(m => double.Parse(m.Groups["g"].Value, CultureInfo.InvariantCulture)).ToArray())]));
         }
     }
@@ -40,6 +42,6 @@ internal static partial class BenchCharts
     [GeneratedRegex(@"^train B=(?<b>\d+) threads=(?<t>\d+) samples/s=(?<r>[0-9.e+]+)")]
     private static partial Regex TrainLine();
 
-    [GeneratedRegex(@"^growth V=(?<v>\d+) H=(?<h>\d+) .* GFLOP/s=(?<g>[0-9.]+)")]
+    [GeneratedRegex(@"^growth V=(?<v>\d+) H=(?<h>\d+) B=(?<b>\d+) .* GFLOP/s=(?<g>[0-9.]+)")]
     private static partial Regex GrowthLine();
 }
