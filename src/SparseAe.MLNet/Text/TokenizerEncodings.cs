@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Collections.Concurrent;
 using Microsoft.ML.Tokenizers;
@@ -80,7 +81,9 @@ internal sealed class TokenizerDataMissingException(string encoding, string pack
 internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
 {
     private readonly HashSet<int> _special = [.. tokenizer.SpecialTokens?.Values ?? []];
-    private readonly string[] _specialTexts = [.. tokenizer.SpecialTokens?.Keys ?? []];
+    // The special tokens' texts, longest first (the one taken where two start at a place), and a search for any of them.
+    private readonly KeyValuePair<string, int>[] _specials = [.. (tokenizer.SpecialTokens ?? new Dictionary<string, int>()).OrderByDescending(s => s.Key.Length).ThenBy(s => s.Key, StringComparer.Ordinal)];
+    private readonly SearchValues<string> _specialSearch = SearchValues.Create([.. (tokenizer.SpecialTokens?.Keys ?? [])], StringComparison.Ordinal);
 
     // cl100k's and o200k's patterns split numbers every 3 digits (\p{N}{1,3}); r50k's and p50k's ( ?\p{N}+)
     // make a number of any length one pre-token, as costly to merge as a word.
@@ -112,38 +115,44 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
     /// 0.05 / 1.2 s for '!', and more than 10 minutes for 600,000 letters (one row of a DNA string, say),
     /// with no way to stop it. Digits are not cut where the pattern splits them every 3 (cl100k, o200k: 40,000
     /// in 0.01 s); r50k_base, p50k_base and p50k_edit's pattern joins them, so there a run of more digits is
-    /// cut too. A cut changes the tokens that would span it, except a special token, which it never splits;
-    /// text without such runs is encoded whole.
+    /// cut too. A cut changes the tokens that would span it; text without such runs is encoded whole.
     /// </summary>
+    /// <remarks>
+    /// The special tokens are found here, in the text, and the text between them is given to the tokenizer: Microsoft.ML.Tokenizers
+    /// (2.0.1 and 3.0.0) knows them only through its cache of encoded pieces, 8,192 entries shared by every use of the
+    /// process's tokenizer, from which a special token is evicted once that many other pieces have come after it. From then on
+    /// "&lt;|endoftext|&gt;" counted as the tokens of its characters: a row's counts depended on what the process had
+    /// tokenized before (earlier rows of a Fit, other cursors' threads), and a fresh process counted it otherwise.
+    /// </remarks>
     public IReadOnlyList<int> Encode(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty) return [];
-        int cut = PieceEnd(text, 0);
-        if (cut == text.Length) return Tokenizer.EncodeToIds(text);
+        int found = _specials.Length == 0 ? -1 : text.IndexOfAny(_specialSearch);
+        if (found < 0 && NextCut(text, 0, _joinsDigits) == text.Length) return Tokenizer.EncodeToIds(text);
         var ids = new List<int>();
-        for (int start = 0; start < text.Length; start = cut, cut = PieceEnd(text, start))
-            ids.AddRange(Tokenizer.EncodeToIds(text[start..cut]));
-        return ids;
+        for (int start = 0; ;)
+        {
+            int end = found < 0 ? text.Length : start + found;
+            for (int from = start; from < end;)
+            {
+                int cut = from + NextCut(text[from..end], 0, _joinsDigits);
+                ids.AddRange(Tokenizer.EncodeToIds(text[from..cut]));
+                from = cut;
+            }
+            if (found < 0) return ids;
+            var special = SpecialAt(text[end..]);
+            ids.Add(special.Value);
+            start = end + special.Key.Length;
+            found = text[start..].IndexOfAny(_specialSearch);
+        }
     }
 
-    // NextCut, moved off a special token it would split: its '<' and '|' continue a run of punctuation,
-    // so the run's cut could fall inside "<|endoftext|>", which then counted as the tokens of its pieces.
-    // The cut moves to the token's start (a piece holds more than MaxRunLength characters before its cut, so
-    // the token starts after the piece does: from > start keeps every piece nonempty).
-    private int PieceEnd(ReadOnlySpan<char> text, int start)
+    // The special token that text starts with (the search found one there), the longest where two do.
+    private KeyValuePair<string, int> SpecialAt(ReadOnlySpan<char> text)
     {
-        int cut = NextCut(text, start, _joinsDigits);
-        if (cut == text.Length) return cut;
-        foreach (var special in _specialTexts)
-        {
-            // An occurrence in this window starts before the cut and ends after it.
-            int from = Math.Max(start + 1, cut - special.Length + 1), to = Math.Min(text.Length, cut + special.Length - 1);
-            if (from >= to) continue;
-            int at = text[from..to].IndexOf(special, StringComparison.Ordinal);
-            if (at < 0) continue;
-            return from + at;
-        }
-        return cut;
+        foreach (var special in _specials)
+            if (text.StartsWith(special.Key, StringComparison.Ordinal)) return special;
+        throw new InvalidOperationException("The special-token search found a place no special token starts at.");
     }
 
     // The end of the piece that starts at `start`: where a run of one kind (white space, letters, other

@@ -238,6 +238,21 @@ public sealed class TokenCountsTests : IDisposable
         Assert.Equal(text, Cl100k.Decode(ids));
     }
 
+    // Microsoft.ML.Tokenizers knows a special token only through its cache of encoded pieces (8,192 entries, shared by every
+    // use of the process's tokenizer), from which 8,192 other pieces evict it: "<|endoftext|>" then counted as the tokens of
+    // its characters, for the rest of the process, while a fresh process counted it as itself.
+    [Fact]
+    public void A_special_token_counts_as_itself_however_many_pieces_came_before()
+    {
+        var encoding = SparseAe.MLNet.Text.TokenizerEncodings.Get("cl100k_base");
+        int endOfText = Cl100k.EncodeToIds("<|endoftext|>").Single();
+        var rng = new Random(5);
+        for (int i = 0; i < 20_000; i++)
+            encoding.Encode(" " + new string(Enumerable.Range(0, 7).Select(_ => (char)('a' + rng.Next(26))).ToArray()));
+        Assert.Equal([.. encoding.Encode("x"), endOfText, .. encoding.Encode(" y")], encoding.Encode("x<|endoftext|> y"));
+        Assert.Equal([endOfText, endOfText], encoding.Encode("<|endoftext|><|endoftext|>"));
+    }
+
     [Fact]
     public void Runs_of_white_space_are_cut_too_and_digits_never()
     {
