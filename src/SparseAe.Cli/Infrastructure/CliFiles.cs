@@ -217,7 +217,7 @@ internal static class CliFiles
         catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
         {
             // Every value is held (4 bytes, in a list that grows by doubling, then one array): a file too large
-            // was "internal error: OutOfMemoryException", exit 1. More values than one array holds end here too.
+            // was "internal error: OutOfMemoryException", exit 1. More values than one array holds are the reader's InvalidDataException.
             throw new UsageException($"CSV '{path}' ({new FileInfo(path).Length} bytes) does not fit in memory: its values are all held " +
                 "(4 bytes each, and up to three times that while they are read); give a smaller file, split into parts.", e);
         }

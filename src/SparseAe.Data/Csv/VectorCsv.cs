@@ -58,14 +58,27 @@ public static class VectorCsv
         return ReadAll(rows, out header);
     }
 
-    private static (float[] Data, int Rows, int Columns) ReadAll(VectorCsvReader rows, out string[]? header)
+    /// <summary>As <see cref="Read(TextReader, string, out string[], bool)"/>, holding at most <paramref name="maxValues"/> values (a test's smaller limit).</summary>
+    internal static (float[] Data, int Rows, int Columns) Read(TextReader reader, string name, out string[]? header, bool requireFinite, long maxValues)
     {
+        using var rows = new VectorCsvReader(reader, name, requireFinite);
+        return ReadAll(rows, out header, maxValues);
+    }
+
+    // Every value into one array, so at most Array.MaxLength of them: past it List's AddRange threw OverflowException (its size
+    // is checked), "internal error" in the command line, at 33,554,432 rows of 64 (13 GB held).
+    private static (float[] Data, int Rows, int Columns) ReadAll(VectorCsvReader rows, out string[]? header, long maxValues = 0)
+    {
+        if (maxValues == 0) maxValues = Array.MaxLength;
         header = rows.Header;
         var data = new List<float>();
         var row = new float[rows.Columns];
         int count = 0;
         while (rows.TryReadRow(row))
         {
+            if ((long)data.Count + row.Length > maxValues)
+                throw new InvalidDataException($"{rows.Where} takes the CSV past {maxValues} values, as many as its rows are read into (one array); " +
+                    "give a smaller file, or split it into parts.");
             data.AddRange(row);
             count++;
         }
@@ -149,13 +162,21 @@ public static class VectorCsv
                 throw new ArgumentException(
                     $"header name {c + 1} is \"{h}\"; a name must be non-empty, without surrounding spaces, and hold no comma, double quote or line break.", nameof(header));
         }
-        if (header.All(h => TryParse(h, out _)))
+        if (header.All(IsNumber))
             throw new ArgumentException(
                 $"header \"{string.Join(',', header)}\" is all numbers, so it would be read back as a data row; give at least one non-numeric name.", nameof(header));
     }
 
-    /// <summary>True when <paramref name="field"/> reads as a value (the rule that tells a header from a row).</summary>
-    public static bool IsNumber(string field) => TryParse(field, out _);
+    /// <summary>
+    /// True when <paramref name="field"/> is a number: a value, or one beyond float's range (a row's bad value, not a header's
+    /// name). The rule that tells a header from a row.
+    /// </summary>
+    public static bool IsNumber(string field) => IsNumber(field.AsSpan());
+
+    // A number beyond float (1e39) counts: it is a bad value of a row, not a header's name. The reader tells a header by this
+    // rule, the writer refuses a header it would take for a row, and the CLI's warning counts the numbers in a header by it
+    // (it took TryParse alone, so "1e39,O.5" read as a header with no warning of its numbers).
+    internal static bool IsNumber(ReadOnlySpan<char> field) => TryParse(field, out _) || IsBeyondFloat(field);
 
     internal static bool TryParse(ReadOnlySpan<char> field, out float value)
     {

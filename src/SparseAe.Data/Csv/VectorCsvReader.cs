@@ -45,7 +45,7 @@ internal sealed class VectorCsvReader : IDisposable
             // A number beyond float (1e39) is a bad value of a row, not a header name: read as a header, the
             // row was dropped without an error.
             foreach (Range f in line.Split(','))
-                if (!VectorCsv.TryParse(line[f], out _) && !VectorCsv.IsBeyondFloat(line[f]))
+                if (!VectorCsv.IsNumber(line[f]))
                 {
                     Header = line.ToString().Split(',').Select(VectorCsv.HeaderName).ToArray();
                     return;
@@ -115,6 +115,9 @@ internal sealed class VectorCsvReader : IDisposable
         }
         return false;
     }
+
+    /// <summary>Where the reader stands, for messages: "CSV 'name' line N".</summary>
+    internal string Where => $"CSV '{_name}' line {_lineNumber}";
 
     private bool NextLine()
     {
