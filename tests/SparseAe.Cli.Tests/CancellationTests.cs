@@ -237,7 +237,7 @@ public class CancellationTests
     // The second was caught too, as if first, and so could not end the run; a handler after Dispose threw
     // ObjectDisposedException from CancellationTokenSource.Cancel on that thread, which ends the process.
     [Fact]
-    public void CtrlC_catches_only_the_first_of_two_handlers_at_once_and_none_throws_after_Dispose()
+    public async Task CtrlC_catches_only_the_first_of_two_handlers_at_once_and_none_throws_after_Dispose()
     {
         const string note = "a note only this test writes";
         using var entered = new ManualResetEventSlim();
@@ -255,9 +255,9 @@ public class CancellationTests
             var firstRun = Task.Factory.StartNew(() => handler(null, first), TaskCreationOptions.LongRunning);
             Assert.True(entered.Wait(10_000), "the first handler did not write its note");
             var secondRun = Task.Factory.StartNew(() => handler(null, second), TaskCreationOptions.LongRunning);
-            bool secondReturned = secondRun.Wait(10_000);
+            bool secondReturned = await Task.WhenAny(secondRun, Task.Delay(10_000)) == secondRun;
             release.Set();
-            Task.WaitAll(firstRun, secondRun);
+            await Task.WhenAll(firstRun, secondRun);
             Assert.True(first.Cancel);
             Assert.True(secondReturned && !second.Cancel, "the second Ctrl+C was caught as well");
             Assert.True(ctrlC.Token.IsCancellationRequested);

@@ -186,7 +186,7 @@ public class PipelineOperationsTests
     }
 
     [Fact]
-    public void Two_PredictionEngines_of_one_transformer_on_two_threads_predict_as_Transform()
+    public async Task Two_PredictionEngines_of_one_transformer_on_two_threads_predict_as_Transform()
     {
         var rows = LabelledRows(200, 8);
         var data = _ml.Data.LoadFromEnumerable(rows);
@@ -199,8 +199,8 @@ public class PipelineOperationsTests
         float[][] Predict() { var engine = _ml.Model.CreatePredictionEngine<Labelled, CodeRow>(model); return rows.Select(r => engine.Predict(r).Code.ToArray()).ToArray(); }
         var first = Task.Run(Predict);
         var second = Task.Run(Predict);
-        Assert.Equal(expected, first.Result);
-        Assert.Equal(expected, second.Result);
+        Assert.Equal(expected, await first);
+        Assert.Equal(expected, await second);
     }
 
     public sealed class Image

@@ -39,7 +39,7 @@ public class DigitsSampleTests
     }
 
     [Fact]
-    public void Ctrl_C_while_the_fresh_process_predicts_removes_the_temporary_folder()
+    public async Task Ctrl_C_while_the_fresh_process_predicts_removes_the_temporary_folder()
     {
         // The saved model and the test rows go to TMPDIR/digits-sample-PID, removed by a finally block that Ctrl+C
         // (SIGINT) skips: a Ctrl+C while the fresh process loaded the model and predicted ended the sample with exit
@@ -54,13 +54,13 @@ public class DigitsSampleTests
         var clock = Stopwatch.StartNew();
         while (!File.Exists(rows))
         {
-            if (process.HasExited) Assert.Fail($"the sample ended before it saved its model: {stderr.Result}");
+            if (process.HasExited) Assert.Fail($"the sample ended before it saved its model: {await stderr}");
             Assert.True(clock.Elapsed.TotalSeconds < 240, "the sample did not save its model within 4 minutes");
             Thread.Sleep(20);
         }
         using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])!) kill.WaitForExit();
         Assert.True(process.WaitForExit(60_000), "the sample did not stop within a minute of SIGINT");
-        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {stderr.Result}\n{stdout.Result}");
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {await stderr}\n{await stdout}");
         Assert.Empty(Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 

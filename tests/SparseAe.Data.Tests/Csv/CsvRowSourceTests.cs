@@ -179,7 +179,7 @@ public sealed class CsvRowSourceTests : IDisposable
     }
 
     [Fact]
-    public void A_pipe_is_read_once_whole_and_a_second_pass_is_refused()
+    public async Task A_pipe_is_read_once_whole_and_a_second_pass_is_refused()
     {
         // The check that the file is text read the pipe's first 4 KiB, and the rows began in the middle of a line.
         if (!OperatingSystem.IsLinux()) return;   // mkfifo
@@ -199,7 +199,7 @@ public sealed class CsvRowSourceTests : IDisposable
                 var row = new float[3];
                 while (rows.TryReadRow(row)) read.Add((float[])row.Clone());
             }
-            writer.Wait();
+            await writer;
             Assert.Equal(1000, read.Count);
             Assert.Equal([999f, 999.5f, -999f], read[^1]);
             var e = Assert.Throws<InvalidOperationException>(() => source.OpenPass(1));
