@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Compares a sample's output with its written-down expected output, with stated tolerances.
 
-Usage: check-output.py EXPECTED ACTUAL [--decimal D]
+Usage: check-output.py EXPECTED ACTUAL [--decimal D [--matching REGEX]]
 
---decimal D replaces the 0.01 below for a sample whose figures move more between CPUs (the WordNet
-sample's Adam-trained codes: 0.05, its README says why).
+--decimal D replaces the 0.01 below for a sample whose figures move more between CPUs; with --matching,
+only on the lines REGEX finds (Python's re.search), the others keeping 0.01. The WordNet sample's
+Adam-trained codes move up to 0.033 between vector widths, its token counts, FeaturizeText and LDA not at
+all (measured 2026-12-07 on a Zen 4's 512-, 256- and 128-bit paths): 0.05 on the lines that name a code, so
+that a token-count regression of 0.05 is not let through with them.
 
 What is exact by design must match to the letter: every word, and every integer that counts data or
 iterations. Figures that depend on the order of floating-point operations (and so on the CPU's vector
@@ -35,6 +38,7 @@ import re
 import sys
 
 DECIMAL, RECALL, COUNT = 0.01, 0.03, 6
+WIDE = None   # (D, the lines it applies to) from --decimal D --matching REGEX
 NUMBER = re.compile(r'^[-+]?\d+(\.\d+)?$')
 CONFUSION_ROW = re.compile(r'^\d+ \D+?(\s+\d+)+\s+\d\.\d+$')   # class names have no digits
 
@@ -96,7 +100,7 @@ def compare_line(number, expected, actual, errors, scale=1, free_integers=False)
             if free_integers and '.' not in x and '.' not in y and e[i + 1:i + 2] == ['features']:
                 continue
             if '.' in x and i == last_number:
-                tolerance = RECALL if confusion else DECIMAL
+                tolerance = RECALL if confusion else WIDE[0] if WIDE and WIDE[1].search(expected) else DECIMAL
             elif confusion and i > 0:
                 tolerance = COUNT
             elif of_right and x == of_right.group(1):
@@ -112,9 +116,11 @@ def compare_line(number, expected, actual, errors, scale=1, free_integers=False)
 
 
 def main():
-    global DECIMAL
+    global DECIMAL, WIDE
     if len(sys.argv) == 5 and sys.argv[3] == '--decimal':
         DECIMAL = float(sys.argv[4])
+    elif len(sys.argv) == 7 and sys.argv[3] == '--decimal' and sys.argv[5] == '--matching':
+        WIDE = (float(sys.argv[4]), re.compile(sys.argv[6]))
     elif len(sys.argv) != 3:
         sys.exit(__doc__)
     expected = open(sys.argv[1], encoding='utf-8').read().splitlines()
