@@ -11,7 +11,7 @@ namespace SparseAe.Data.Csv;
 /// <remarks>
 /// <para>Reading: the first non-blank line is a header when any of its fields is not a number, as in
 /// pandas' files (",0,1,2" with the index, "0,1,...,label"); a first row with a typo ("O,0.5,...") reads
-/// as a header too, so a caller that must not lose a row checks <see cref="IsNumber"/> on the returned
+/// as a header too, so a caller that must not lose a row checks <see cref="IsNumber(string)"/> on the returned
 /// names (the CLI warns). Header names may be wrapped in double quotes, but fields cannot contain commas (this is not RFC 4180 CSV:
 /// no quoting of values). A line may have at most <see cref="MaxLineLength"/> characters. Blank lines are skipped; spaces around a value are allowed; a byte order mark at the start (U+FEFF, also in text given as a TextReader) is skipped. A number is
 /// anything <see cref="float.Parse(string, NumberStyles, IFormatProvider)"/> accepts with
