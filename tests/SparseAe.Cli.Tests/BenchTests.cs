@@ -444,12 +444,8 @@ public class BenchTests
             "growth V=784 H=100 B=1024 threads=2 samples/s=1.000e5 GFLOP/s=78.4 %peak=78",
             "fma-peak-used threads=2 fma-peak=100.0GFLOP/s fma-peak-1-thread=50.0GFLOP/s",
         ], dir);
-        var batch = SparseAe.Visualization.ThroughputChart.RenderPng("Training step, 64-100-64 (cost, gradient, Adam update)", "batch size",
-            ["256", "1024", "10000"], "million samples/s", [("1 thread(s)", [1.25, double.NaN, 0.5]), ("2 thread(s)", [2.0, 3.0, 0.75])]);
-        Assert.Equal(batch, File.ReadAllBytes(Path.Combine(dir, "throughput-batch.png")));
-        var size = SparseAe.Visualization.ThroughputChart.RenderPng("Training step against model size (B = 1024)", "model",
-            ["V=64 H=100", "V=784 H=100"], "GFLOP/s", [("GFLOP/s (10 V H per sample)", [64.0, 78.4])]);
-        Assert.Equal(size, File.ReadAllBytes(Path.Combine(dir, "throughput-size.png")));
+        AssertCharts(dir, ["256", "1024", "10000"], [("1 thread(s)", [1.25, double.NaN, 0.5]), ("2 thread(s)", [2.0, 3.0, 0.75])],
+            1024, ["V=64 H=100", "V=784 H=100"], [64.0, 78.4]);
     }
 
     // The batches and the growth's B are the lines' own: the chart's list of batches was a copy of the bench's, so a batch the
@@ -463,11 +459,17 @@ public class BenchTests
             "train B=512 threads=1 samples/s=2.000e6 vs-scalar=200.0x GFLOP/s=128.0 %peak=96",
             "growth V=64 H=100 B=256 threads=1 samples/s=1.000e6 GFLOP/s=64.0 %peak=64",
         ], dir);
+        AssertCharts(dir, ["512", "2048"], [("1 thread(s)", [2.0, 1.0])], 256, ["V=64 H=100"], [64.0]);
+    }
+
+    // The two charts Write drew in dir, byte for byte the charts of these figures drawn here.
+    private static void AssertCharts(string dir, string[] batches, (string Name, double[] Values)[] rates, int growthBatch, string[] models, double[] gflops)
+    {
         var batch = SparseAe.Visualization.ThroughputChart.RenderPng("Training step, 64-100-64 (cost, gradient, Adam update)", "batch size",
-            ["512", "2048"], "million samples/s", [("1 thread(s)", [2.0, 1.0])]);
+            batches, "million samples/s", rates);
         Assert.Equal(batch, File.ReadAllBytes(Path.Combine(dir, "throughput-batch.png")));
-        var size = SparseAe.Visualization.ThroughputChart.RenderPng("Training step against model size (B = 256)", "model",
-            ["V=64 H=100"], "GFLOP/s", [("GFLOP/s (10 V H per sample)", [64.0])]);
+        var size = SparseAe.Visualization.ThroughputChart.RenderPng($"Training step against model size (B = {growthBatch})", "model",
+            models, "GFLOP/s", [("GFLOP/s (10 V H per sample)", gflops)]);
         Assert.Equal(size, File.ReadAllBytes(Path.Combine(dir, "throughput-size.png")));
     }
 

@@ -107,12 +107,9 @@ internal static class ConvolutionGraph
         int cols = geometry.ColumnPositions, p = geometry.PatchSize, length = geometry.PatchLength;
         // Checked before the table is made, as the pooling matrix is: a 1,024 x 1,024 image in 17 x 17 patches at stride 1
         // needs 2.35 GB of indices, which were allocated (or not: an OutOfMemoryException) before the graph's count refused them.
-        long positions = (long)geometry.RowPositions * cols, bytes = 8L * positions * length;
-        if (bytes > OnnxGraph.MaxFileBytes)
-            throw new NotSupportedException(
-                $"ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its patches' pixel indices are a constant (positions, patch pixels) table of " +
-                $"{positions} x {length} int64 values, {bytes} bytes, and an ONNX file holds at most {OnnxGraph.MaxFileBytes} bytes (protobuf's limit); " +
-                "fewer positions (a larger Stride) or smaller patches make it smaller.");
+        long positions = (long)geometry.RowPositions * cols;
+        RequireConstantFits($"its patches' pixel indices are a constant (positions, patch pixels) table of {positions} x {length} int64 values", 8L * positions * length,
+            "fewer positions (a larger Stride) or smaller patches make it smaller");
         var indices = new long[positions * length];
         for (int r = 0; r < geometry.RowPositions; r++)
             for (int c = 0; c < cols; c++)
@@ -122,6 +119,15 @@ internal static class ConvolutionGraph
         return indices;
     }
 
+    // A constant of the featurizer's graph that alone outgrows an ONNX file, refused before it is made (the graph's own count of
+    // constants, OnnxExport, refuses one only as it is added, when it has been made).
+    private static void RequireConstantFits(string what, long bytes, string advice)
+    {
+        if (bytes > OnnxGraph.MaxFileBytes)
+            throw new NotSupportedException($"ConvolutionalFeaturizerTransformer cannot be exported to ONNX: {what}, {bytes} bytes, and an ONNX file holds at most " +
+                $"{OnnxGraph.MaxFileBytes} bytes (protobuf's limit); {advice}.");
+    }
+
     /// <summary>The (R, M) region membership, and for mean pooling the (R) factors 1 / count.</summary>
     public static (float[] Membership, float[]? Scale) Regions(ConvolutionGeometry geometry, PoolingKind pooling)
     {
@@ -129,12 +135,8 @@ internal static class ConvolutionGraph
         int positions = geometry.RowPositions * cols;
         // The featurizer bounds positions and regions one at a time; their product overflowed int (a bare
         // OverflowException), and long before that the matrix outgrows what protobuf writes in one file.
-        long bytes = 4L * regions * positions;
-        if (bytes > OnnxGraph.MaxFileBytes)
-            throw new NotSupportedException(
-                $"ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its pooling is a constant (regions, positions) matrix of {regions} x {positions} floats, " +
-                $"{bytes} bytes, and an ONNX file holds at most {OnnxGraph.MaxFileBytes} bytes (protobuf's limit); fewer pooling regions (a larger PoolSize or a smaller PoolGrid) " +
-                "or fewer positions (a larger Stride) make it smaller.");
+        RequireConstantFits($"its pooling is a constant (regions, positions) matrix of {regions} x {positions} floats", 4L * regions * positions,
+            "fewer pooling regions (a larger PoolSize or a smaller PoolGrid) or fewer positions (a larger Stride) make it smaller");
         var membership = new float[regions * positions];
         var counts = new int[regions];
         for (int r = 0; r < geometry.RowPositions; r++)

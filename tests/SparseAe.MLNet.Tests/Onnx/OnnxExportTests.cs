@@ -397,45 +397,37 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
     // ("Arithmetic operation resulted in an overflow"), which export-onnx did not turn into one line.
     [Fact]
     public void A_pooling_matrix_too_large_for_an_ONNX_file_is_refused_naming_its_size()
-    {
-        var ml = new MLContext(seed: 1);
-        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(216, 216, 1, 1, 0, PoolSize: 1), PatchPreprocessor.Identity,
-            SparseAe.Model.ParameterInitializer.Initialize(1, 1, 5), PoolingKind.Sum);
-        var model = new ConvolutionalFeaturizerTransformer("Conv", "Features", featurizer, FormatSamples.Summary(1), new SparseAe.Objective.ObjectiveSettings(), 100);
-        var schema = SchemaDefinition.Create(typeof(DigitRow));
-        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 216 * 216);
-        var images = ml.Data.LoadFromEnumerable(Array.Empty<DigitRow>(), schema);
-
-        using var stream = new MemoryStream();
-        var e = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(model, images, stream));
-        var notSupported = Assert.IsType<NotSupportedException>(Innermost(e));
-        Assert.Equal("ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its pooling is a constant (regions, positions) matrix of " +
+        => Assert.Equal("ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its pooling is a constant (regions, positions) matrix of " +
             "46656 x 46656 floats, 8707129344 bytes, and an ONNX file holds at most 2147483647 bytes (protobuf's limit); " +
-            "fewer pooling regions (a larger PoolSize or a smaller PoolGrid) or fewer positions (a larger Stride) make it smaller.", notSupported.Message);
-    }
+            "fewer pooling regions (a larger PoolSize or a smaller PoolGrid) or fewer positions (a larger Stride) make it smaller.",
+            OversizedFeaturizerRefusal(new ConvolutionGeometry(216, 216, 1, 1, 0, PoolSize: 1)));
 
     // The patches' index table, 8 bytes an entry, was made before the graph's count of constants refused it: 2.35 GB here
     // (1,016,064 positions of 289 pixels), allocated first or ending in an OutOfMemoryException. Refused before, by size.
     [Fact]
     public void A_patch_index_table_too_large_for_an_ONNX_file_is_refused_naming_its_size_before_it_is_made()
+        => Assert.Equal("ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its patches' pixel indices are a constant (positions, patch pixels) table of " +
+            "1016064 x 289 int64 values, 2349139968 bytes, and an ONNX file holds at most 2147483647 bytes (protobuf's limit); " +
+            "fewer positions (a larger Stride) or smaller patches make it smaller.",
+            OversizedFeaturizerRefusal(new ConvolutionGeometry(1024, 1024, 17, 1, 0, PoolSize: 1008)));
+
+    // The refusal of the export of a featurizer of this geometry (one hidden unit), which must come before the oversized constant
+    // is made (under 100 MB allocated) and leave the stream empty.
+    private static string OversizedFeaturizerRefusal(ConvolutionGeometry geometry)
     {
         var ml = new MLContext(seed: 1);
-        var featurizer = new ConvolutionalFeaturizer(new ConvolutionGeometry(1024, 1024, 17, 1, 0, PoolSize: 1008), PatchPreprocessor.Identity,
-            SparseAe.Model.ParameterInitializer.Initialize(289, 1, 5), PoolingKind.Sum);
+        var featurizer = new ConvolutionalFeaturizer(geometry, PatchPreprocessor.Identity,
+            SparseAe.Model.ParameterInitializer.Initialize(geometry.PatchLength, 1, 5), PoolingKind.Sum);
         var model = new ConvolutionalFeaturizerTransformer("Conv", "Features", featurizer, FormatSamples.Summary(1), new SparseAe.Objective.ObjectiveSettings(), 100);
         var schema = SchemaDefinition.Create(typeof(DigitRow));
-        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 1024 * 1024);
+        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, geometry.ImageHeight * geometry.ImageWidth);
         var images = ml.Data.LoadFromEnumerable(Array.Empty<DigitRow>(), schema);
-
         using var stream = new MemoryStream();
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(model, images, stream));
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 100_000_000, "the table was made before it was refused");
-        var notSupported = Assert.IsType<NotSupportedException>(Innermost(e));
-        Assert.Equal("ConvolutionalFeaturizerTransformer cannot be exported to ONNX: its patches' pixel indices are a constant (positions, patch pixels) table of " +
-            "1016064 x 289 int64 values, 2349139968 bytes, and an ONNX file holds at most 2147483647 bytes (protobuf's limit); " +
-            "fewer positions (a larger Stride) or smaller patches make it smaller.", notSupported.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 100_000_000, "the constant was made before it was refused");
         Assert.Equal(0, stream.Length);
+        return Assert.IsType<NotSupportedException>(Innermost(e)).Message;
     }
 
     // Google.Protobuf wrote a model past protobuf's 2 GB without a word: nine 8192-wide ZCAs in a chain made a
