@@ -66,13 +66,13 @@ internal static class AutoencoderGraph
     // Where(any z of the row is NaN, NaN, code): (N, 1) counts of NaN broadcast over the row's H codes.
     private static string NaNRowsToNaN(OnnxGraph g, string z, string code, int h)
     {
-        string nans = g.MatMul(g.Node("Cast", [g.Node("IsNaN", [z])], OnnxAttribute.Int("to", 1)), g.Constant("ones_h", Enumerable.Repeat(1f, h).ToArray(), h, 1));
+        string nans = g.RowSums(g.Node("Cast", [g.Node("IsNaN", [z])], OnnxAttribute.Int("to", 1)), h, "ones_h");
         return g.Node("Where", [g.Node("Greater", [nans, g.Scalar("zero_nans", 0f)]), g.Scalar("nan", float.NaN), code]);
     }
 
     /// <summary>Sum of squares along the last axis of (..., n), keeping it as 1: (d .* d) times a column of ones.</summary>
     public static string SumOfSquares(OnnxGraph g, string d, int n)
-        => g.MatMul(g.Mul(d, d), g.Constant("ones", Enumerable.Repeat(1f, n).ToArray(), n, 1));
+        => g.RowSums(g.Mul(d, d), n);
 
     /// <summary>A^T of A (rows, columns) row-major.</summary>
     public static float[] Transposed(ReadOnlySpan<float> a, int rows, int columns)

@@ -70,7 +70,7 @@ internal static class ConvolutionGraph
         // below do it by centring (infinity - infinity); without one, ONNX Runtime's sigmoid saturated an infinity to a finite
         // 0 or 1. p * 0 is NaN exactly where p is not finite, and its sum over the patch, added to each pixel, spreads it.
         if (pre.Normalization == PatchNormalizationKind.None)
-            return g.Add(p, g.MatMul(g.Mul(p, g.Scalar("zero", 0f)), g.Constant("ones", Enumerable.Repeat(1f, length).ToArray(), length, 1)));
+            return g.Add(p, g.RowSums(g.Mul(p, g.Scalar("zero", 0f)), length));
         // The graph holds the parameter as a float32, the featurizer uses it in double: beyond float's range
         // a UFLDL pstd became infinity (NaN features) or 0 (0.5 everywhere), a contrast epsilon infinity
         // (zero patches), while Transform still normalised.
@@ -86,7 +86,7 @@ internal static class ConvolutionGraph
         // featurizer with ONNX Runtime's optimisations off and missed it as before with them on, the default.)
         string first = g.Node("Gather", [p, g.Constant("first_pixel", [0L], 1)], OnnxAttribute.Int("axis", 2));   // (N, M, 1)
         string shifted = g.Sub(p, first);
-        string centred = g.Sub(shifted, g.Div(g.MatMul(shifted, g.Constant("ones", Enumerable.Repeat(1f, length).ToArray(), length, 1)), g.Scalar("L", length)));
+        string centred = g.Sub(shifted, g.Div(g.RowSums(shifted, length), g.Scalar("L", length)));
         if (pre.Normalization == PatchNormalizationKind.Contrast)
         {
             // One value has no sample variance: the featurizer takes it as 0 (the sum of squares is 0 then too).

@@ -60,6 +60,12 @@ internal abstract class OnnxGraph
     public string Mul(string a, string b) => Node("Mul", [a, b]);
     public string Div(string a, string b) => Node("Div", [a, b]);
     public string MatMul(string a, string b) => Node("MatMul", [a, b]);
+
+    /// <summary>
+    /// (..., 1): the sum of each row of <paramref name="x"/> (..., <paramref name="n"/>), as a product with a column of ones
+    /// (ReduceSum's axes became an input at opset 13; a product holds at every opset), the ones a constant named <paramref name="name"/>.
+    /// </summary>
+    public string RowSums(string x, int n, string name = "ones") => MatMul(x, Constant(name, Enumerable.Repeat(1f, n).ToArray(), n, 1));
 }
 
 /// <summary>A node attribute: an int64, a float, or a list of int64.</summary>
