@@ -43,7 +43,7 @@ public static class VectorCsv
     public static (float[] Data, int Rows, int Columns) Read(string path, out string[]? header, bool requireFinite = false)
     {
         using var rows = VectorCsvReader.Open(path, requireFinite);
-        return ReadAll(rows, out header);
+        return ReadAll(rows, out header, Array.MaxLength);
     }
 
     /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="name"/> names it in errors.</summary>
@@ -55,7 +55,7 @@ public static class VectorCsv
     public static (float[] Data, int Rows, int Columns) Read(TextReader reader, string name, out string[]? header, bool requireFinite = false)
     {
         using var rows = new VectorCsvReader(reader, name, requireFinite);
-        return ReadAll(rows, out header);
+        return ReadAll(rows, out header, Array.MaxLength);
     }
 
     /// <summary>As <see cref="Read(TextReader, string, out string[], bool)"/>, holding at most <paramref name="maxValues"/> values (a test's smaller limit).</summary>
@@ -67,9 +67,8 @@ public static class VectorCsv
 
     // Every value into one array, so at most Array.MaxLength of them: past it List's AddRange threw OverflowException (its size
     // is checked), "internal error" in the command line, at 33,554,432 rows of 64 (13 GB held).
-    private static (float[] Data, int Rows, int Columns) ReadAll(VectorCsvReader rows, out string[]? header, long maxValues = 0)
+    private static (float[] Data, int Rows, int Columns) ReadAll(VectorCsvReader rows, out string[]? header, long maxValues)
     {
-        if (maxValues == 0) maxValues = Array.MaxLength;
         header = rows.Header;
         var data = new List<float>();
         var row = new float[rows.Columns];

@@ -128,14 +128,14 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
     {
         if (text.IsEmpty) return [];
         int found = _specials.Length == 0 ? -1 : text.IndexOfAny(_specialSearch);
-        if (found < 0 && NextCut(text, 0, _joinsDigits) == text.Length) return Tokenizer.EncodeToIds(text);
+        if (found < 0 && FirstCut(text, _joinsDigits) == text.Length) return Tokenizer.EncodeToIds(text);
         var ids = new List<int>();
         for (int start = 0; ;)
         {
             int end = found < 0 ? text.Length : start + found;
             for (int from = start; from < end;)
             {
-                int cut = from + NextCut(text[from..end], 0, _joinsDigits);
+                int cut = from + FirstCut(text[from..end], _joinsDigits);
                 ids.AddRange(Tokenizer.EncodeToIds(text[from..cut]));
                 from = cut;
             }
@@ -155,7 +155,7 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
         throw new InvalidOperationException("The special-token search found a place no special token starts at.");
     }
 
-    // The end of the piece that starts at `start`: where a run of one kind (white space, letters, other
+    // The end of the text's first piece: where a run of one kind (white space, letters, other
     // non-digits) passes MaxRunLength characters (moved past a low surrogate so a pair stays whole), or the
     // end of the text. Combining marks count as letters: o200k's pre-tokens join letters and marks (\p{M}
     // in its letter classes), so Thai, or Latin with accents as marks, alternating letter and mark made
@@ -163,11 +163,11 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
     // A mark after other non-digits counts as one of them: both patterns' [^\s\p{L}\p{N}]+ holds marks, so
     // symbols alternating with marks (a row of hearts, U+2764 U+FE0F) are one pre-token too. So is a line
     // break after them: o200k's ends in [\r\n/]*, which makes lines of "//" one pre-token.
-    private static int NextCut(ReadOnlySpan<char> text, int start, bool joinsDigits)
+    private static int FirstCut(ReadOnlySpan<char> text, bool joinsDigits)
     {
         int run = 0;
         var kind = RunKind.None;
-        for (int i = start; i < text.Length; i++)
+        for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
             var k = KindOf(c, kind, joinsDigits);
@@ -180,7 +180,7 @@ internal sealed class TokenEncoding(string name, TiktokenTokenizer tokenizer)
 
     private enum RunKind { None, Space, Digit, Letter, Other }
 
-    // The kind of run c continues after a character of kind `previous` (NextCut's rules above).
+    // The kind of run c continues after a character of kind `previous` (FirstCut's rules above).
     private static RunKind KindOf(char c, RunKind previous, bool joinsDigits)
     {
         if (previous == RunKind.Other && (c is '\r' or '\n' || IsMark(c))) return RunKind.Other;
