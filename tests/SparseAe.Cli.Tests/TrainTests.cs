@@ -32,6 +32,24 @@ public class TrainTests
         Assert.True(File.Exists(Path.Combine(dir, "filters.png")));
     }
 
+    // train cannot turn --filters or --curve off, so /dev/null is where they go when only the model is wanted; the check that
+    // no two outputs are one file refused it: "error: --curve '/dev/null' is also where --filters is written".
+    [Fact]
+    public void Outputs_that_are_not_wanted_can_all_go_to_dev_null()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempFolder();
+        MatWriter.Write(Path.Combine(dir, "IMAGES.mat"), [MatVariable.FromDoubles("IMAGES", [20, 20, 1], Enumerable.Range(0, 400).Select(i => Math.Sin(i * 0.37)).ToArray())]);
+        var (code, output, error) = Cli.Run(dir, "train", "--mat", "IMAGES.mat", "--patches", "50", "--patch", "4", "--hidden", "3", "--iterations", "2",
+            "--filters", "/dev/null", "--curve", "/dev/null");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Equal(["IMAGES.mat", "model.zip"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+        // Two outputs on one file are still refused.
+        (code, _, error) = Cli.Run(dir, "train", "--mat", "IMAGES.mat", "--filters", "/dev/null", "--curve", "c.png", "--model", "c.png");
+        Assert.Equal(2, code);
+        Assert.Contains("error: --curve 'c.png' is also where --model is written", error);
+    }
+
     [Fact]
     public void The_default_experiment_halves_and_whitens_the_embedded_photographs()
     {
