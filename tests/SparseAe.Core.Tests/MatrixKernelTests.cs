@@ -16,7 +16,8 @@ public class MatrixKernelTests
     public static IEnumerable<object[]> Shapes()
     {
         int w = System.Runtime.Intrinsics.Vector512<float>.Count;
-        foreach (int n in Enumerable.Range(0, 3 * w + 2))
+        // and two or three widest panels, with narrower widths and plain floats after them
+        foreach (int n in Enumerable.Range(0, 3 * w + 2).Concat([6 * w - 1, 6 * w, 6 * w + 1, 6 * w + 3 * w / 4 + 3, 9 * w]))
             foreach (var (m, k) in new[] { (1, 1), (3, 5), (4, 7), (9, 2), (0, 3), (5, 0), (130, 3) })
                 yield return [m, k, n];
     }

@@ -32,9 +32,9 @@ public class SparseInputTests
         return x;
     }
 
-    // Every output length from 0 to three 512-bit vectors and two more (each width's four-vector block,
-    // its one-vector loop and the plain-float tail), and row strides beyond N.
-    public static IEnumerable<object[]> Lengths() => Enumerable.Range(0, 3 * 16 + 3).Select(n => new object[] { n });
+    // Every output length from 0 to three 512-bit vectors and two more (each width's one-vector loop and the plain-float
+    // tail), lengths that hold a 512-bit four-vector block, and row strides beyond N.
+    public static IEnumerable<object[]> Lengths() => Enumerable.Range(0, 3 * 16 + 3).Concat(VectorKernelTests.FourVectorBlocks).Select(n => new object[] { n });
 
     [Theory]
     [MemberData(nameof(Lengths))]

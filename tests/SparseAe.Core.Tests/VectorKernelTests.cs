@@ -11,7 +11,11 @@ namespace SparseAe.Core.Tests;
 /// </summary>
 public class VectorKernelTests
 {
-    public static IEnumerable<object[]> Lengths() => Enumerable.Range(0, 3 * 16 + 2).Select(n => new object[] { n });
+    public static IEnumerable<object[]> Lengths() => Enumerable.Range(0, 3 * 16 + 2).Concat(FourVectorBlocks).Select(n => new object[] { n });
+
+    // A 512-bit four-vector block is 64 floats, past the lengths above: one block, and one with 1, 2 or 3 whole vectors
+    // after it (Sigmoid's last step over copies of the last vector) and with a plain-float tail.
+    public static readonly int[] FourVectorBlocks = [63, 64, 65, 80, 96, 112, 113, 127, 128, 129];
 
     private static float[] Random(int n, int seed, double low = -1, double high = 1)
     {
