@@ -19,9 +19,9 @@ namespace SparseAe.Persistence;
 ///            Python's zlib.crc32 and System.IO.Hashing.Crc32 (reflected polynomial 0xEDB88320, initial value
 ///            and final XOR 0xFFFFFFFF; "123456789" gives 0xCBF43926)
 /// </code>
-/// A reader checks, in this order: the magic; that the minimum reader version is not above its
-/// own ("written by a newer SparseAe"); that the version is at least 1 and the minimum at most the
-/// version ("inconsistent"); L against its range and the bytes that remain, before allocating; and
+/// A reader checks, in this order: the magic; that the version is at least 1 and the minimum at most
+/// the version ("inconsistent": no writer makes such a header, so it is damage); that the minimum reader
+/// version is not above its own ("written by a newer SparseAe"); L against its range and the bytes that remain, before allocating; and
 /// the CRC before the payload is parsed, so a flipped byte anywhere in the payload is caught (a
 /// damaged version field, outside the CRC, shows as a payload that does not fit that version's
 /// layout). A block of a later version than the reader's, whose minimum it meets, is read with the
@@ -84,11 +84,13 @@ internal static class ChecksummedBlock
             throw new InvalidDataException($"Not a {what}: the magic at offset 0 is 0x{actualMagic:X8}, expected 0x{magic:X8}.");
         uint written = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
         uint minReader = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        // Inconsistent versions first: no writer makes them (Write refuses them), so they are damage, which the versions'
+        // place outside the CRC-32 lets through, and "upgrade SparseAe" would not help (a minimum of 4 above a version of 3).
+        if (VersionsProblem(written, minReader) is { } versions)
+            throw new InvalidDataException($"The {what} header at offset 4 is inconsistent: {versions}.");
         if (minReader > readerVersion)
             throw new InvalidDataException(
                 $"The {what} was written by a newer SparseAe (format version {written}, readable from version {minReader}); this library reads format versions up to {readerVersion}. Upgrade SparseAe to load it.");
-        if (VersionsProblem(written, minReader) is { } versions)
-            throw new InvalidDataException($"The {what} header at offset 4 is inconsistent: {versions}.");
         int length = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
         if (PayloadLength.Problem(length) is { } problem)
             throw new InvalidDataException($"The {what}'s payload length at offset 12 {problem}.");
