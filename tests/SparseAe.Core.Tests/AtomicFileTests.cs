@@ -185,6 +185,28 @@ public class AtomicFileTests
         Assert.Equal([path], Directory.GetFileSystemEntries(dir));
     }
 
+    // The new content is a new file renamed over the old one: made with the default mode (0666 less the umask), a model kept
+    // private with chmod 600 came back readable by every user after it was saved again.
+    [Theory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead)]
+    public void A_replaced_file_keeps_its_permissions(UnixFileMode mode)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempFolder();
+        var path = Path.Combine(dir, "model.zip");
+        AtomicFile.WriteBytes(path, [1]);
+        var fresh = File.GetUnixFileMode(path);
+        File.SetUnixFileMode(path, mode);
+        AtomicFile.WriteBytes(path, [2]);
+        Assert.Equal([2], File.ReadAllBytes(path));
+        Assert.Equal(mode, File.GetUnixFileMode(path));
+        // A new file takes the default mode, as before.
+        AtomicFile.WriteBytes(Path.Combine(dir, "new.zip"), [3]);
+        Assert.Equal(fresh, File.GetUnixFileMode(Path.Combine(dir, "new.zip")));
+    }
+
     [Fact]
     public void A_symbolic_link_is_replaced_by_the_new_file_and_what_it_pointed_to_is_kept()
     {

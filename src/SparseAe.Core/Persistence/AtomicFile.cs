@@ -10,7 +10,8 @@ namespace SparseAe.Persistence;
 /// straight to, as it has no old content to keep: renamed over, /dev/null itself was replaced by a
 /// regular file when run as root.
 /// A symbolic link at <c>path</c> is replaced by the new file, as a rename does; the file it pointed to is
-/// kept as it was. A folder at <c>path</c> is refused before anything is written.
+/// kept as it was. On Unix the new file takes the permissions of the file it replaces (of the file a link there
+/// pointed to), as a write in place would leave them; its owner and group are the writer's. A folder at <c>path</c> is refused before anything is written.
 /// </summary>
 /// <remarks>
 /// SparseAe.Mat, which references nothing beyond the base class library, compiles this same file as an
@@ -50,7 +51,8 @@ static class AtomicFile
         var (full, temp) = Target(path);
         if (temp is null)
             return new Staged(path, full, null, write);
-        var created = CreateTemporary(path, temp, FileOptions.None);
+        var kept = KeptMode(full);
+        var created = CreateTemporary(path, temp, FileOptions.None, kept);
         try
         {
             using (var stream = created)
@@ -63,6 +65,9 @@ static class AtomicFile
                     using (var reopened = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.None))
                         reopened.Flush(flushToDisk: true);
             }
+            // Created with the old file's mode less the umask (never more open than the old file while it is written); now
+            // exactly the old file's, as a write in place would have left it.
+            if (kept is { } mode && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, mode);
             return new Staged(path, full, temp, null);
         }
         catch (IOException e) when (e.Message.Contains(temp, StringComparison.Ordinal))
@@ -222,11 +227,29 @@ static class AtomicFile
         return name[..(char.IsHighSurrogate(name[Max - 1]) ? Max - 1 : Max)];
     }
 
-    private static FileStream CreateTemporary(string path, string temp, FileOptions options)
+    // The permissions of the file a write replaces, to give its new content (Unix; null where there is no old file): renamed
+    // over it, a file made with the default mode turned a model kept private with chmod 600 into one every user may read.
+    // The set-user, set-group and sticky bits are not carried over, as a write in place by its owner clears the first two.
+    private static UnixFileMode? KeptMode(string full)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(full)) return null;
+        try
+        {
+            return File.GetUnixFileMode(full) & ~(UnixFileMode.SetUser | UnixFileMode.SetGroup | UnixFileMode.StickyBit);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;   // a link to nothing: there is no old file's mode to keep
+        }
+    }
+
+    private static FileStream CreateTemporary(string path, string temp, FileOptions options, UnixFileMode? mode = null)
     {
         try
         {
-            return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, options);
+            var settings = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 4096, Options = options };
+            if (mode is { } kept && !OperatingSystem.IsWindows()) settings.UnixCreateMode = kept;
+            return new FileStream(temp, settings);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
