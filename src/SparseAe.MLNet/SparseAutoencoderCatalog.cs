@@ -65,7 +65,8 @@ public static class SparseAutoencoderCatalog
     /// 0 refuses rows whose covariance is singular, and Fit refuses one too small or too large for the rows.</param>
     /// <param name="maximumRows">Fit on a uniform random sample of at most this many rows (ML.NET's
     /// <c>VectorWhiten</c> takes the first <c>maximumNumberOfRows</c> instead): null (every row) or at least 1, and, as the rows
-    /// are held in one array, at most 2147483591 / V rows of V values (Fit refuses more, and a view of more rows without it).</param>
+    /// are held in one array, at most 2147483591 / V rows of V values (Fit refuses more, and a view of more rows without it). A cap at
+    /// or above the rows the view says it has means every row.</param>
     /// <param name="seed">Seed of that sample, at least 0; null takes one from the MLContext.</param>
     /// <remarks>
     /// The vector may hold up to 8,192 values. Fit's eigendecomposition grows as V^3 and cannot be interrupted

@@ -82,6 +82,26 @@ public class MaximumRowsTests
         Assert.NotEqual(Mean(11), Mean(12));
     }
 
+    // A cap at or above the rows the view says it has means every row, as the autoencoder's does (above): a cap above what one
+    // array holds was refused on a view of 300 rows ("maximumRows is 268435449, but ZCA can hold at most 268435448 rows of 8
+    // values"), and a cap between the rows and that limit sampled every row in a random order.
+    [Fact]
+    public void A_ZCA_cap_at_or_above_the_rows_the_view_has_means_every_row()
+    {
+        var view = Rows(300);
+        var every = Ml.Transforms.ZcaWhitening("White", "Features").Fit(view);
+        foreach (long cap in new[] { 300L, 1000L, Array.MaxLength / 8 + 1, long.MaxValue })
+        {
+            var capped = Ml.Transforms.ZcaWhitening("White", "Features", maximumRows: cap, seed: 5).Fit(view);
+            Assert.Equal(300, capped.TrainingRows);
+            Assert.Equal(every.Whitening.Mean.ToArray(), capped.Whitening.Mean.ToArray());   // the rows in the view's order: the same sums
+            Assert.Equal(every.Whitening.Matrix.ToArray(), capped.Whitening.Matrix.ToArray());
+        }
+        // A view that does not say how many rows it has is still held to the limit.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Ml.Transforms.ZcaWhitening("White", "Features", maximumRows: Array.MaxLength / 8 + 1).Fit(new HugeView(Rows(1), null)));
+        Assert.Contains($"maximumRows is {Array.MaxLength / 8 + 1}, but ZCA can hold at most {Array.MaxLength / 8} rows of 8 values", e.Message);
+    }
+
     [Fact]
     public void ZCA_refuses_a_view_larger_than_it_can_hold_before_any_row_is_read()
     {

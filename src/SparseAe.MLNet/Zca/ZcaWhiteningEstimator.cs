@@ -64,17 +64,20 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         ZcaWhitening.EnsureMemory(d);   // before the rows are read, as the width's rule
         using var channel = _host.Start("Fitting ZCA");
         long limit = Array.MaxLength / d;
-        if (_maximumRows > limit)
+        long? count = input.GetRowCount();
+        // A cap at or above the rows the view says it has means every row, read as without a cap, as ML.NET's
+        // maximumNumberOfRows and the autoencoder's MaximumRows (AutoencoderTraining.Run) do; it was refused when above the limit.
+        long? maximumRows = _maximumRows is long cap && count is long all && cap >= all ? null : _maximumRows;
+        if (maximumRows > limit)
             throw new ArgumentOutOfRangeException("maximumRows", _maximumRows, $"maximumRows is {_maximumRows}, but ZCA can hold at most {limit} rows of {d} values.");
         Exception TooMany(long count) => new ArgumentException(   // too many rows, as the autoencoder's: an ArgumentException
             $"Column '{column.Name}' has {count} rows, more than the {limit} rows of {d} values that ZCA can hold; set maximumRows to fit on a random sample of them.", "input");
-        long? count = input.GetRowCount();
-        if (count is long known && known > limit && _maximumRows is null) throw TooMany(known);
+        if (count is long known && known > limit && maximumRows is null) throw TooMany(known);
         // The rows are held whole: checked before they are read when the view says how many, else as they arrive.
         string advice = _maximumRows is long most ? $"lower maximumRows (now {most})" : "set maximumRows to fit on a random sample of the rows";
-        if (count is long said) ZcaWhitening.EnsureMemory(d, Math.Min(said, _maximumRows ?? said), readSoFar: false, advice);
-        var sampler = _maximumRows is null ? null : new Random(_seed ?? HostAccess.NextSeed(_host));
-        var (data, rows, seen) = RowReading.ReadAll(new DataViewRows(input, column, d), _maximumRows ?? limit, sampler,
+        if (count is long said) ZcaWhitening.EnsureMemory(d, Math.Min(said, maximumRows ?? said), readSoFar: false, advice);
+        var sampler = maximumRows is null ? null : new Random(_seed ?? HostAccess.NextSeed(_host));
+        var (data, rows, seen) = RowReading.ReadAll(new DataViewRows(input, column, d), maximumRows ?? limit, sampler,
             () => TooMany(limit + 1), () => HostAccess.CheckAlive(_host),   // as the autoencoder: the row that crossed the limit
             count is null ? kept => ZcaWhitening.EnsureMemory(d, kept, readSoFar: true, advice) : null);
         ZcaWhitening whitening;
