@@ -250,6 +250,36 @@ public class ConvolutionComponentTests
         Assert.StartsWith($"PatchCount must lie in 1..{Array.MaxLength / 16} (the 4x4 patches are held in one array), but is 200000000.", e.Message);
     }
 
+    // L-BFGS, the sigmoid's default optimizer, holds the patches it trains on in one array of at most 2147483575 / max(P*P, H
+    // padded) rows: 6,000,000 patches at 400 hidden units passed the options and were refused by the training, after every
+    // image was read and the patches sampled and normalised ("... has 6000000 rows, more than the 5368708 rows ...").
+    [Fact]
+    public void A_patch_count_or_sample_that_LBFGS_cannot_hold_is_refused_by_name_before_any_image_is_read()
+    {
+        long most = SparseAe.Training.AutoencoderTraining.MaxLbfgsRows(16, 400);
+        var many = Options();   // 4x4 patches
+        many.Autoencoder.HiddenCount = 400;
+        many.PatchCount = (int)most + 1;
+        var ml = new MLContext(seed: 1);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.ConvolutionalSparseFeatures(many));
+        Assert.Equal("PatchCount", e.ParamName);
+        Assert.StartsWith($"PatchCount is {most + 1}, but L-BFGS can hold at most {most} patches of 16 values at 400 hidden units; lower it, set Autoencoder.MaximumRows", e.Message);
+        many.Autoencoder.MaximumRows = most + 1;   // a sample as large as the patches is every patch
+        Assert.Equal("PatchCount", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.ConvolutionalSparseFeatures(many)).ParamName);
+        many.PatchCount = (int)most + 2;           // a sample L-BFGS cannot hold either
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.ConvolutionalSparseFeatures(many));
+        Assert.Equal("Autoencoder.MaximumRows", e.ParamName);
+        Assert.StartsWith($"Autoencoder.MaximumRows is {most + 1}, but L-BFGS can hold at most {most} patches", e.Message);
+        many.Autoencoder.MaximumRows = most;       // a sample it holds
+        ml.Transforms.ConvolutionalSparseFeatures(many);
+        many.Autoencoder.MaximumRows = null;
+        many.Autoencoder.Optimizer = OptimizerKind.Adam;   // streams
+        ml.Transforms.ConvolutionalSparseFeatures(many);
+        many.Autoencoder.Optimizer = null;
+        many.PatchCount = (int)most;
+        ml.Transforms.ConvolutionalSparseFeatures(many);
+    }
+
     // An image's codes (positions x H) and features (regions x H, x 2 with the soft threshold) beyond one array passed the
     // options, and Fit, after reading every image and training the autoencoder, threw the featurizer's "... more than one
     // array holds" (parameter 'geometry', no option's name).
@@ -258,6 +288,7 @@ public class ConvolutionComponentTests
     {
         var wide = Options();   // 12x12 images, 4x4 patches every 2 pixels: 5x5 positions
         wide.PoolSize = 1;      // 25 regions
+        wide.Autoencoder.Optimizer = OptimizerKind.Adam;   // L-BFGS would hold fewer rows of so many hidden units than the patches
         wide.Encoding = FeatureEncodingKind.SoftThreshold;
         int most = Array.MaxLength / 50;   // 2 features a hidden unit in each of 25 regions
         wide.Autoencoder.HiddenCount = most + 1;

@@ -71,7 +71,9 @@ public sealed class ConvolutionalFeaturizerOptions
     public double SoftThreshold { get; set; } = Defaults.ConvolutionSoftThreshold;
 
     /// <summary>Random patches sampled from the training images to fit ZCA and the autoencoder, in
-    /// 1..2147483591 / (PatchSize * PatchSize), rounded down: the patches are held in one array.</summary>
+    /// 1..2147483591 / (PatchSize * PatchSize), rounded down: the patches are held in one array. With L-BFGS (the sigmoid's
+    /// default optimizer), which holds its rows too, at most <see cref="Training.AutoencoderTraining.MaxLbfgsRows"/>(PatchSize * PatchSize,
+    /// HiddenCount), unless <c>Autoencoder.MaximumRows</c> samples fewer (and then that many at most).</summary>
     public int PatchCount { get; set; } = Defaults.ConvolutionPatches;
 
     /// <summary>How the patch autoencoder is trained; its <see cref="AutoencoderTrainingOptions.Seed"/> also draws the patches.
@@ -154,5 +156,21 @@ public sealed class ConvolutionalFeaturizerOptions
         if (Autoencoder.Activation != ActivationKind.Sigmoid)
             throw new ArgumentOutOfRangeException("Autoencoder.Activation", Autoencoder.Activation,
                 $"Autoencoder.Activation must be Sigmoid in the convolutional featurizer (its encodings are the sigmoid code and the soft threshold), but is {Autoencoder.Activation}.");
+        // L-BFGS holds the patches it trains on in one array of its own: more than that was refused by the training, after
+        // every image was read and the patches sampled, normalised and whitened (6,000,000 8x8 patches at 400 hidden units).
+        if ((Autoencoder.Optimizer ?? Defaults.OptimizerFor(Autoencoder.Activation)) == OptimizerKind.Lbfgs)
+        {
+            long lbfgsRows = Objective.SparseAutoencoderObjective.MaxRows(patchLength, Autoencoder.HiddenCount);
+            if (Autoencoder.MaximumRows is long cap && cap < PatchCount)
+            {
+                if (cap > lbfgsRows)
+                    throw new ArgumentOutOfRangeException("Autoencoder.MaximumRows", cap,
+                        $"Autoencoder.MaximumRows is {cap}, but L-BFGS can hold at most {lbfgsRows} patches of {patchLength} values at {Autoencoder.HiddenCount} hidden units; lower it or use Autoencoder.Optimizer = Adam, which streams.");
+            }
+            else if (PatchCount > lbfgsRows)
+                throw new ArgumentOutOfRangeException(nameof(PatchCount), PatchCount,
+                    $"PatchCount is {PatchCount}, but L-BFGS can hold at most {lbfgsRows} patches of {patchLength} values at {Autoencoder.HiddenCount} hidden units; " +
+                    "lower it, set Autoencoder.MaximumRows to train on a random sample of the patches, or use Autoencoder.Optimizer = Adam, which streams.");
+        }
     }
 }

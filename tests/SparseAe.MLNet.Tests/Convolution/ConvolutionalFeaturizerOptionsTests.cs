@@ -51,7 +51,9 @@ public class ConvolutionalFeaturizerOptionsTests
         { "SoftThreshold", "finite and at least 0", "finite and at least 0", -1e-300, 0.0, "" },
         { "SoftThreshold", "finite and at least 0", "finite and at least 0", double.NaN, double.MaxValue, "" },
         { "PatchCount", "in 1..2147483591 / (PatchSize * PatchSize)", "must lie in 1..134217724 (the 4x4 patches are held in one array)", 0, 1, "" },
-        { "PatchCount", "in 1..2147483591 / (PatchSize * PatchSize)", "must lie in 1..134217724 (the 4x4 patches are held in one array)", 134217725, 134217724, "" },
+        { "PatchCount", "in 1..2147483591 / (PatchSize * PatchSize)", "must lie in 1..134217724 (the 4x4 patches are held in one array)", 134217725, 134217724, "Autoencoder.Optimizer=Adam" },
+        // L-BFGS holds its rows in one array of at most 2147483575 / max(P*P, H padded to whole vectors) = 2147483575 / 16.
+        { "PatchCount", "L-BFGS (the sigmoid's default optimizer), which holds its rows too, at most", "L-BFGS can hold at most 134217723 patches of 16 values at 2 hidden units", 134217724, 134217723, "" },
         // The 11500x11500 positions of those 46000x46000 images at stride 4: 16 hidden units' codes fit in one array, 17 do not.
         { "Autoencoder.HiddenCount", "HiddenCount must be at most 2147483591 / max(positions, pooling regions x features per hidden unit)", "must be at most 16 here", 17, 16, "ImageHeight=46000;ImageWidth=46000;Stride=4" },
     };
