@@ -248,22 +248,42 @@ public class SparseRowTrainingTests
         Assert.Equal(dense.Message, sparse.Message);
     }
 
-    // Row `bad` of the source read with a NaN at index 7 (or, read sparse with `repeat`, as indices [7, 7]).
-    private sealed class BadRowView(ArrayRowSource inner, int bad, bool sparse, bool repeat = false) : IRowSource
+    // With MaximumRows the rows held are a random sample in the sample's order: the dense read named a bad row by its place
+    // in the sample, the sparse read as "Training row k", which sent the user to the source's row k.
+    [Fact]
+    public void Lbfgs_names_a_bad_sparse_row_of_a_MaximumRows_sample_as_a_dense_rows_is()
+    {
+        const int rows = 100;
+        var source = new ArrayRowSource(Rows(rows, 5), rows, V);
+        var settings = new TrainerSettings { HiddenCount = 6, MaxIterations = 2, Seed = 2, MaximumRows = 50 };
+        var dense = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: false, from: true), settings));
+        var sparse = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: true, from: true), settings));
+        Assert.Matches(@"^Row \d+ of the random sample of 50 of the 100 rows \(MaximumRows\) holds NaN at index 7; every value must be finite\. \(Parameter 'rows'\)$", dense.Message);
+        Assert.Equal(dense.Message, sparse.Message);
+        // A bad index order in a sampled row, found when the sparse rows are held, is named the same way.
+        var repeated = Assert.Throws<ArgumentException>(() => AutoencoderTraining.Run(new BadRowView(source, 70, sparse: true, repeat: true, from: true), settings));
+        Assert.Matches(@"^Row \d+ of the random sample of 50 of the 100 rows \(MaximumRows\): index 1 is 7 after 7; indices must be strictly ascending\.", repeated.Message);
+    }
+
+    // Row `bad` of the source (with `from`, every row from it on) read with a NaN at index 7 (or, read sparse with `repeat`,
+    // as indices [7, 7]).
+    private sealed class BadRowView(ArrayRowSource inner, int bad, bool sparse, bool repeat = false, bool from = false) : IRowSource
     {
         public int VectorSize => inner.VectorSize;
         public long? RowCount => inner.RowCount;
-        public IRowReader OpenPass(int pass) => new Reader(inner.OpenPass(pass), bad, sparse, repeat);
+        public IRowReader OpenPass(int pass) => new Reader(inner.OpenPass(pass), bad, sparse, repeat, from);
 
-        private sealed class Reader(IRowReader inner, int bad, bool sparse, bool repeat) : IRowReader
+        private sealed class Reader(IRowReader inner, int bad, bool sparse, bool repeat, bool from) : IRowReader
         {
             private int _row;
             public bool RowsAreSparse => sparse;
 
+            private bool IsBad(int row) => row == bad || (from && row > bad);
+
             public bool TryReadRow(Span<float> destination)
             {
                 if (!inner.TryReadRow(destination)) return false;
-                if (_row++ == bad && !repeat) destination[7] = float.NaN;
+                if (IsBad(_row++) && !repeat) destination[7] = float.NaN;
                 return true;
             }
 
@@ -272,7 +292,7 @@ public class SparseRowTrainingTests
                 var row = new float[indices.Length];
                 count = 0;
                 if (!TryReadRow(row)) return false;
-                if (repeat && _row - 1 == bad)
+                if (repeat && IsBad(_row - 1))
                 {
                     indices[0] = indices[1] = 7;
                     values[0] = values[1] = 1;

@@ -94,13 +94,17 @@ public static class AutoencoderTraining
         // The pass is closed before training starts.
         var (held, sparseHeld, count, seen) = ReadHeld();
         if (sparseHeld is null)
-            RowReading.ThrowIfNonFinite(held.Span.Slice(0, count * v), v, nameof(rows), SampleRow(count, seen) is { } sampled ? r => RowReading.Capitalised(sampled(r)) : null);
+            RowReading.ThrowIfNonFinite(held.Span.Slice(0, count * v), v, nameof(rows), HeldRow(count, seen));
         return TrainHeld(held, sparseHeld, count, seen);
 
         // A MaximumRows sample's rows are in the sample's order, not the source's: a row is named by its place in
         // the sample (null: the rows are the source's, in order).
         static Func<int, string>? SampleRow(int heldRows, long seenRows)
             => heldRows == seenRows ? null : r => $"row {r} of the random sample of {heldRows} of the {seenRows} rows (MaximumRows)";
+
+        // The same at the start of a message, for the checks of the rows held, dense or sparse (null: "Training row r").
+        static Func<int, string>? HeldRow(int heldRows, long seenRows)
+            => SampleRow(heldRows, seenRows) is { } sampled ? r => RowReading.Capitalised(sampled(r)) : null;
 
         (ReadOnlyMemory<float>, Objective.SparseRowBatch?, int, long) ReadHeld()
         {
@@ -121,7 +125,7 @@ public static class AutoencoderTraining
             Action<long>? holding = said is null || sparse ? kept => EnsureMemory(kept, 0, sparse, readSoFar: true) : null;
             if (sparse)
             {
-                var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, nameof(rows), holding);
+                var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, nameof(rows), holding, HeldRow);
                 EnsureMemory(batch.Rows, 0, sparse: true);   // the rows are held now (their size was unknown before); their activations are not yet
                 return (default, batch, batch.Rows, all);
             }

@@ -104,10 +104,12 @@ internal static class RowReading
     /// rows are sparse (<see cref="IRowReader.RowsAreSparse"/>): the rows kept as their nonzeros, in one CSR
     /// batch, the same rows (the same random draws) as the dense read keeps. Each row's values are checked
     /// finite by the batch (naming the kept row, and <paramref name="paramName"/> as the dense check does);
-    /// <paramref name="holding"/> is called as the dense read calls it.
+    /// <paramref name="holding"/> is called as the dense read calls it. <paramref name="rowNames"/>, given the rows kept and
+    /// the rows seen once the pass is over, says how the batch names a kept row (null: "Training row r"): a sample's rows
+    /// are not the source's.
     /// </summary>
     public static (SparseRowBatch Rows, long Seen) ReadAllSparse(IRowReader reader, IRowSource source, long maxRows, Random? sampler, Func<Exception> tooMany, Action? checkAlive,
-        string paramName, Action<long>? holding = null)
+        string paramName, Action<long>? holding = null, Func<int, long, Func<int, string>?>? rowNames = null)
     {
         int v = source.VectorSize;
         maxRows = Math.Min(maxRows, Array.MaxLength / v);   // the dense read's limit: the same rows kept, and every nonzero fits one array
@@ -145,7 +147,7 @@ internal static class RowReading
             keptIndices[r].CopyTo(allIndices, rowStarts[r]);
             keptValues[r].CopyTo(allValues, rowStarts[r]);
         }
-        return (new SparseRowBatch(v, rows, rowStarts, allIndices, allValues, paramName: paramName), seen);
+        return (new SparseRowBatch(v, rows, rowStarts, allIndices, allValues, rowNames?.Invoke(rows, seen), paramName), seen);
     }
 
     private const int RowsPerChunk = 4096;
