@@ -231,6 +231,24 @@ public class ObjectiveTests
         Assert.Contains("theta must hold", Assert.Throws<ArgumentException>(() => objective.Evaluate(new float[5], new float[3], 1, new float[theta.Length])).Message);
     }
 
+    // The trainers keep to the rows one evaluation holds, but the public Evaluate did not check them: 21,000,000 rows of a
+    // 1-100-1 autoencoder failed in an allocation ("length must lie in [0, 2147483575], but is 2184000000", parameter
+    // 'length'), and 600,000 rows of TopK at K = 4096 in "Arithmetic operation resulted in an overflow.".
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_batch_of_more_rows_than_one_evaluation_holds_is_refused_naming_rows(bool topK)
+    {
+        int h = topK ? 4096 : 100;
+        var settings = topK ? new ObjectiveSettings(Activation: ActivationKind.TopK, Decoder: DecoderKind.Linear, K: 4096) : new ObjectiveSettings();
+        using var objective = new SparseAutoencoderObjective(1, h, settings);
+        var theta = new float[AutoencoderParameters.CountFor(1, h)];
+        long most = (Array.MaxLength - 16L) / SparseAe.Kernels.RowMatrixKernels.PaddedWidth(h);   // H padded to the widest vectors: 112 with AVX-512
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => objective.Evaluate(theta, new float[1], (int)most + 1, new float[theta.Length]));
+        Assert.Equal("rows", e.ParamName);
+        Assert.StartsWith($"The batch must have at most {most} rows for a 1-{h}-1 autoencoder (its activations, rows x max(V, H padded to whole vectors) floats, are single arrays), but has {most + 1}; evaluate it in smaller batches.", e.Message);
+    }
+
     // H = 20 million at V = 2 needs 80 million parameters, within one array, but the objective's blocks of
     // 128 rows of hidden units do not fit one: an allocation failed, naming its 'length'. V = 20 million
     // passed too (and allocated 3 GB of weight copies) where a block of its inputs cannot be held.

@@ -154,7 +154,7 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
     /// </summary>
     /// <param name="theta">Parameters, length 2HV + H + V (+ H log-thresholds for JumpReLU).</param>
     /// <param name="x">The batch X, (rows, V) row-major.</param>
-    /// <param name="rows">m, at least 1.</param>
+    /// <param name="rows">m, at least 1 and at most (2147483591 - 16) / max(V, H padded to whole vectors): the activations are single arrays.</param>
     /// <param name="gradient">Receives the gradient, same length as theta.</param>
     public CostBreakdown Evaluate(ReadOnlyMemory<float> theta, ReadOnlyMemory<float> x, int rows, Memory<float> gradient)
     {
@@ -184,6 +184,11 @@ public sealed partial class SparseAutoencoderObjective : IDisposable
         if (theta.Length != n) throw new ArgumentException($"theta must hold {n} values, but holds {theta.Length}.", nameof(theta));
         if (gradient.Length != n) throw new ArgumentException($"gradient must hold {n} values, but holds {gradient.Length}.", nameof(gradient));
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"The batch must have at least 1 row, but has {rows}.");
+        // The trainers hold to this limit; the public Evaluate failed past it in an allocation, naming its 'length', or in
+        // an overflow of rows x K (TopK).
+        if (rows > MaxRows(_v, _h))
+            throw new ArgumentOutOfRangeException(nameof(rows), rows,
+                $"The batch must have at most {MaxRows(_v, _h)} rows for {English.Article(_v)} {_v}-{_h}-{_v} autoencoder (its activations, rows x max(V, H padded to whole vectors) floats, are single arrays), but has {rows}; evaluate it in smaller batches.");
         if (sparseX is null && x.Length < (long)rows * _v) throw new ArgumentException($"x must hold rows*V = {(long)rows * _v} values, but holds {x.Length}.", nameof(x));
         _sparseX = sparseX;
         try { return EvaluateRows(theta, x, rows, gradient); }
