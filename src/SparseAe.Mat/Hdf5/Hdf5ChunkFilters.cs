@@ -19,7 +19,7 @@ internal sealed class Hdf5ChunkFilters
     private readonly int _limit;
     private readonly byte[][] _buffers = [[], []];
 
-    // limit: the most any stage may produce, a chunk plus 4 bytes when fletcher32 was applied before deflate.
+    // limit: the most any stage may produce, a chunk plus 4 bytes when fletcher32 was applied before another filter.
     public Hdf5ChunkFilters(Hdf5Source source, Hdf5Filter[] filters, int chunkBytes, int elementSize, int limit)
     {
         (_source, _filters, _chunkBytes, _elementSize, _limit) = (source, filters, chunkBytes, elementSize, limit);

@@ -66,7 +66,9 @@ internal sealed class Hdf5ChunkedData
             expectedChunks *= (long)((dims[k] + chunk[k] - 1) / chunk[k]);
         }
         long chunkBytes = chunkElements > Array.MaxLength ? long.MaxValue : chunkElements * type.Size;
-        long limit = chunkBytes + (fletcher >= 0 && fletcher < deflate ? 4 : 0);
+        // Fletcher-32 applied before another filter (deflate, or shuffle: H5Pset_fletcher32 called first) leaves its 4 bytes
+        // for that filter to undo: a chunk plus 4 bytes (an unshuffled chunk of 52 bytes where a chunk is 48 was refused).
+        long limit = chunkBytes + (fletcher >= 0 && fletcher < filters.Length - 1 ? 4 : 0);
         if (limit > Array.MaxLength)
             throw new InvalidDataException($"HDF5 {what} has chunks of {chunkElements} elements of {type.Size} bytes, more than one buffer can hold.");
         // A chunk larger than the data would have to be decoded whole for a part of it (found by fuzzing: a

@@ -169,3 +169,23 @@ layout = raw.find(struct.pack("<BBQ", 3, 1, address - USERBLOCK))   # get_offset
 assert layout > 0 and raw.find(struct.pack("<BBQ", 3, 1, address - USERBLOCK), layout + 1) < 0
 patch(p, layout + 2, struct.pack("<Q", len(raw) - USERBLOCK))
 print("eof: layout at", layout, "data address was", address, "file", len(raw))
+
+# Fletcher-32 applied first (H5Pset_fletcher32 before H5Pset_shuffle, legal HDF5 that h5py's keywords never make): the
+# checksum's 4 bytes then pass through the filters after it, so shuffle undoes chunk + 4 bytes. 'x': fletcher32, shuffle;
+# 'y': fletcher32, shuffle, deflate. No bytes patched.
+def ordered(f, name, data, chunk, order):
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE); dcpl.set_chunk(chunk); dcpl.set_obj_track_times(False)
+    for step in order: {"fletcher32": dcpl.set_fletcher32, "shuffle": dcpl.set_shuffle, "deflate": lambda: dcpl.set_deflate(4)}[step]()
+    d = h5py.h5d.create(f.id, name.encode(), h5py.h5t.IEEE_F64LE, h5py.h5s.create_simple(data.shape), dcpl=dcpl)
+    d.write(h5py.h5s.ALL, h5py.h5s.ALL, np.ascontiguousarray(data))
+    f[name].attrs["MATLAB_class"] = np.bytes_("double")
+    ids = [d.get_create_plist().get_filter(i)[0] for i in range(d.get_create_plist().get_nfilters())]
+    assert ids == [{"fletcher32": 3, "shuffle": 2, "deflate": 1}[s] for s in order], ids
+
+p = "out/mut-fletcher_first.mat"
+with create(p) as f:
+    ordered(f, "x", rows, (2, 3), ["fletcher32", "shuffle"])
+    ordered(f, "y", rows, (2, 3), ["fletcher32", "shuffle", "deflate"])
+finish(p)
+check_reads(p, {"x": rows, "y": rows})
+assert all(size == 2 * 3 * 8 + 4 for _, size, _ in chunks(p, "x"))
