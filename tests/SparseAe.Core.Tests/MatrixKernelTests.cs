@@ -168,6 +168,17 @@ public class MatrixKernelTests
             MatrixKernels.MultiplyAB(new float[4], 2, new float[6], 3, new float[6], 3, 2, 2, 3, false, new float[2])).Message);
     }
 
+    // The tiles of C += A B start from C, so a bias given with it was dropped without a word (no caller combines them).
+    [Fact]
+    public void A_bias_with_an_accumulating_product_is_refused_not_dropped()
+    {
+        var c = new float[6];
+        var e = Assert.Throws<ArgumentException>(() => MatrixKernels.MultiplyAB(new float[4], 2, new float[6], 3, c, 3, 2, 2, 3, true, new float[3] { 1, 2, 3 }));
+        Assert.Equal("rowBias", e.ParamName);
+        Assert.StartsWith("A bias row is added only where C = A B is written (accumulate false)", e.Message);
+        Assert.All(c, v => Assert.Equal(0f, v));
+    }
+
     [Fact]
     public void A_stride_shorter_than_a_row_is_refused()
         => Assert.Contains("row stride 3", Assert.Throws<ArgumentException>(() =>

@@ -22,8 +22,9 @@ internal static class MatrixKernels
         => MultiplyAtB(a, k, b, n, c, n, m, k, n, accumulate);
 
     /// <summary>
-    /// C (+)= A B (+ 1 bias^T) on row-major matrices with row strides <paramref name="lda"/>,
+    /// C += A B, or C = A B (+ 1 bias^T), on row-major matrices with row strides <paramref name="lda"/>,
     /// <paramref name="ldb"/>, <paramref name="ldc"/> (at least their column counts): A is (M,K), B is (K,N), C is (M,N).
+    /// A bias with <paramref name="accumulate"/> is refused: the tiles start from C there, and the bias would be dropped.
     /// </summary>
     internal static void MultiplyAB(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
         int m, int k, int n, bool accumulate, ReadOnlySpan<float> rowBias)
@@ -34,6 +35,8 @@ internal static class MatrixKernels
         CheckApart(a, b, c);
         if (!rowBias.IsEmpty && rowBias.Length < n)
             throw new ArgumentException($"The bias row needs {n} values but has {rowBias.Length}.", nameof(rowBias));
+        if (!rowBias.IsEmpty && accumulate)
+            throw new ArgumentException("A bias row is added only where C = A B is written (accumulate false); C += A B starts from C and would drop it.", nameof(rowBias));
         // C[i, j] (+)= sum_p A[i, p] B[p, j]: A(i, p) = a[i*lda + p]. B (K x N) stays in L1/L2 for our K.
         GemmMicroKernels.Run(ref MemoryMarshal.GetReference(a), lda, 1, ref MemoryMarshal.GetReference(b), ldb,
             ref MemoryMarshal.GetReference(c), ldc, m, k, n, accumulate, rowBias);
