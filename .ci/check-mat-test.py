@@ -78,7 +78,28 @@ def with_value(a, value):
 relu, topk, jump = variables('relu'), variables('topk'), variables('jumprelu')
 zca_jump = variables('jumprelu', zca=True)
 relu_codes, topk_codes, jump_codes, zca_codes = codes('relu'), codes('topk'), codes('jumprelu'), codes('jumprelu', zca=True)
+# A code at a JumpReLU cut (z equal to its theta): either side is right, the code z or 0, and nothing else. The check
+# compared the code with itself as the cut's other side, so any value written there passed (5.0 where z is 0.4).
+def z_of(row, h):
+    return sum(float(W1[h, j]) * (row[j] - float(b2[j, 0])) for j in range(V)) + float(b1[h, 0])
+
+
+cut_h = next(h for h in range(H) if z_of(x[0], h) > 0.1)
+cut_theta = theta.copy()
+cut_theta[cut_h, 0] = np.float32(z_of(x[0], cut_h))
+cut_jump = changed(jump, theta=cut_theta)
+
+
+def at_cut(first):
+    out = [[v if v > float(cut_theta[h, 0]) else 0.0 for h, v in enumerate(z_of(row, h) for h in range(H))] for row in x]
+    out[0][cut_h] = first
+    return out
+
+
 cases = [
+    ('a JumpReLU code at its cut, kept', cut_jump, at_cut(z_of(x[0], cut_h)), 0),
+    ('a JumpReLU code at its cut, cut', cut_jump, at_cut(0.0), 0),
+    ('a JumpReLU code at its cut, neither side', cut_jump, at_cut(5.0), 1),
     ('the sigmoid', variables('sigmoid'), codes('sigmoid'), 0),
     ('relu', relu, relu_codes, 0),
     ('topk', topk, topk_codes, 0),

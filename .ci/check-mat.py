@@ -109,27 +109,32 @@ def check_variables(path):
 
 
 def codes_by_readme(activation, m, x, tolerance):
-    """README's codes of the rows x (one per row), and where either side of a cut is right: (codes, alternatives)
-    with alternatives a boolean mask of the codes that may also be 0 (or, for those that are 0, max(0, z))."""
+    """README's codes of the rows x (one per row), and the other side of a cut where either side is right: (codes,
+    other) with other NaN but where a code may also be 0 (where README keeps it) or max(0, z) (where README cuts it)."""
     xw = x if 'zcaW' not in m else (x - m['zcaMean'][:, 0]) @ m['zcaW'].T
     if activation == 'sigmoid':
-        return 1 / (1 + np.exp(-(xw @ m['W1'].T + m['b1'][:, 0]))), np.zeros((x.shape[0], m['W1'].shape[0]), bool)
+        codes = 1 / (1 + np.exp(-(xw @ m['W1'].T + m['b1'][:, 0])))
+        return codes, np.full(codes.shape, np.nan)
     z = (xw - m['b2'][:, 0]) @ m['W1'].T + m['b1'][:, 0]
     near = lambda a, b: np.abs(a - b) <= tolerance * np.maximum(1, np.abs(b))
+    # The other side is computed from z: compared with the code featurize wrote, any value written at a cut passed.
+    other_side = lambda codes, at_cut: np.where(at_cut, np.where(codes != 0, 0, np.maximum(0, z)), np.nan)
     if activation == 'relu':
-        return np.maximum(0, z), np.zeros(z.shape, bool)
+        return np.maximum(0, z), np.full(z.shape, np.nan)
     if activation == 'jumprelu':
         theta = m['theta'][:, 0]
-        return z * (z > theta), near(z, theta)
+        codes = z * (z > theta)
+        return codes, other_side(codes, near(z, theta))
     k = int(m['k'][0, 0])
     order = np.argsort(-z, axis=1, kind='stable')
     kept = np.zeros(z.shape, bool)
     np.put_along_axis(kept, order[:, :k], True, axis=1)
     if k == z.shape[1]:
-        return np.maximum(0, z), np.zeros(z.shape, bool)
+        return np.maximum(0, z), np.full(z.shape, np.nan)
     # A row whose k-th and (k+1)-th largest z are that near: either may be kept.
     kth, next_ = (np.take_along_axis(z, order[:, i:i + 1], axis=1) for i in (k - 1, k))
-    return np.where(kept, np.maximum(0, z), 0), near(next_, kth) & near(z, kth) & (z > 0)
+    codes = np.where(kept, np.maximum(0, z), 0)
+    return codes, other_side(codes, near(next_, kth) & near(z, kth) & (z > 0))
 
 
 def check(path, rows_path, codes_path, tolerance):
@@ -146,11 +151,11 @@ def check(path, rows_path, codes_path, tolerance):
         return [f'{codes_path}: {codes.shape[0]} rows of {codes.shape[1]} codes, not {x.shape[0]} of {h} (a row of {rows_path} each, W1\'s {h} rows)'], None
     if not np.all(np.isfinite(codes)):
         return [f'{codes_path}: not finite at (row, code) {tuple(np.argwhere(~np.isfinite(codes))[0] + 1)}'], None
-    expected, either = codes_by_readme(activation, m, x, tolerance)
+    expected, other = codes_by_readme(activation, m, x, tolerance)
+    either = ~np.isnan(other)
     difference = np.abs(codes - expected)
-    if either.any():   # the cut's other side: 0 where README keeps the code, or the code where README cuts it
-        other = np.where(expected != 0, 0, np.maximum(0, expected if activation == 'sigmoid' else codes))
-        difference = np.where(either, np.minimum(difference, np.abs(codes - other)), difference)
+    if either.any():   # the cut's other side: 0 where README keeps the code, or max(0, z) where README cuts it
+        difference = np.where(either, np.minimum(difference, np.abs(codes - np.where(either, other, 0))), difference)
     bad = np.argwhere(~(difference <= tolerance * np.maximum(1, np.abs(expected))))   # a NaN difference too
     for r, j in bad[:MAX_PROBLEMS]:
         problems.append(f'row {r + 1}, code h{j}: featurize {codes[r, j]:.7g}, README\'s formula {expected[r, j]:.7g}')
