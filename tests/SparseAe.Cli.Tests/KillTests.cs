@@ -55,22 +55,49 @@ public class KillTests
                 process.Kill(entireProcessTree: true);
             }
             Assert.True(process.WaitForExit(30_000));
-
-            foreach (var name in Outputs)
-            {
-                var path = Path.Combine(dir, name);
-                Assert.True(File.Exists(path), $"trial {trial} ({delay.TotalSeconds:F2} s): {name} disappeared");
-                var bytes = File.ReadAllBytes(path);
-                if (bytes.AsSpan().SequenceEqual(old[name])) { kept++; continue; }
-                replaced++;
-                AssertComplete(name, path, bytes, csvLines, $"trial {trial} ({delay.TotalSeconds:F2} s)");
-                old[name] = bytes;   // the next trial's "old" file
-            }
-            foreach (var entry in Directory.GetFileSystemEntries(dir).Select(Path.GetFileName))
-                Assert.True(Outputs.Contains(entry) || (entry!.StartsWith('.') && entry.EndsWith(".tmp")), $"trial {trial}: unexpected file {entry}");
+            CheckOutputs($"trial {trial} ({delay.TotalSeconds:F2} s)");
         }
         // Both outcomes must have happened, or the moments did not cover the run.
         Assert.True(kept > 0 && replaced > 0, $"kept {kept}, replaced {replaced}");
+
+        // The writing is a few milliseconds of a run of seconds, so no random moment need land in it: the folder is watched
+        // for a temporary file the writing makes, and the process killed the moment a new one appears.
+        int duringWriting = 0;
+        for (int attempt = 0; attempt < 6 && duringWriting < 2; attempt++)
+        {
+            var before = Temporaries().ToHashSet();
+            using var process = Start(dir, 20 + attempt);
+            bool killed = false;
+            while (!process.HasExited && !killed)
+                if (Temporaries().Any(t => !before.Contains(t)))
+                {
+                    process.Kill(entireProcessTree: true);
+                    killed = true;
+                }
+            Assert.True(process.WaitForExit(30_000));
+            if (killed) duringWriting++;
+            CheckOutputs($"attempt {attempt} to kill while writing ({(killed ? "killed" : "finished first")})");
+        }
+        Assert.True(duringWriting > 0, "no kill landed while the outputs were being written");
+
+        IEnumerable<string> Temporaries() => Directory.EnumerateFiles(dir, ".*.tmp").Select(Path.GetFileName)!;
+
+        // Every output the old file or a complete new one, and no other file but temporaries.
+        void CheckOutputs(string when)
+        {
+            foreach (var name in Outputs)
+            {
+                var path = Path.Combine(dir, name);
+                Assert.True(File.Exists(path), $"{when}: {name} disappeared");
+                var bytes = File.ReadAllBytes(path);
+                if (bytes.AsSpan().SequenceEqual(old[name])) { kept++; continue; }
+                replaced++;
+                AssertComplete(name, path, bytes, csvLines, when);
+                old[name] = bytes;   // the next trial's "old" file
+            }
+            foreach (var entry in Directory.GetFileSystemEntries(dir).Select(Path.GetFileName))
+                Assert.True(Outputs.Contains(entry) || (entry!.StartsWith('.') && entry.EndsWith(".tmp")), $"{when}: unexpected file {entry}");
+        }
     }
 
     private static void AssertComplete(string name, string path, byte[] bytes, int csvLines, string when)

@@ -128,6 +128,12 @@ public class ExpectedFixtureTests
         Assert.Equal(data[1], images.GetValue(1, 0, 0));
         Assert.Equal(data[16], images.GetValue(0, 1, 0));
         Assert.Equal(data[16 * 24 + 5], images.GetValue(5, 0, 1));
+        // The values h5py reads (f['IMAGES'][k-1, j-1, i-1] for MATLAB's IMAGES(i, j, k)): the lines above compare the
+        // reader with itself, and (1,1,1) is the same in any order of the axes.
+        Assert.Equal(-0.3585802861255204, images.GetValue(1, 0, 0));
+        Assert.Equal(-0.4265091534525748, images.GetValue(0, 1, 0));
+        Assert.Equal(-0.06713022216154373, images.GetValue(5, 0, 1));
+        Assert.Equal(1.5207685318413353, images.GetValue(15, 23, 1));
         Assert.Equal(typeof(float[]), MatFile.Read(MatFixtures.PathOf("v73_double3d.mat"))["w"].GetColumnMajorData().GetType());
     }
 

@@ -33,9 +33,17 @@ public class ConfusionMatrixChartTests
         Assert.Contains("classNames must hold one name per class of counts (2), but holds 3.", e.Message);
     }
 
+    // A row total summed in int overflows to -2: its shares clamp to white, and a PNG is still drawn. The top row's two
+    // squares must be half-shaded, as {1, 1}'s are.
     [Fact]
     public void Counts_whose_row_total_exceeds_int_are_drawn()
-        => Assert.NotEmpty(ConfusionMatrixChart.RenderPng(new[,] { { int.MaxValue, int.MaxValue }, { 0, 1 } }, ["cat", "dog"], "t", 200));
+    {
+        SkiaSharp.SKColor[,] pixels = PngDecoder.Decode(ConfusionMatrixChart.RenderPng(new[,] { { int.MaxValue, int.MaxValue }, { 0, 1 } }, ["cat", "dog"], "t", 600));
+        var (halfCount, _, halfY) = Square(pixels, 0.5);
+        var (darkCount, _, darkY) = Square(pixels, 1.0);
+        Assert.True(halfCount > 2 * 10_000 && darkCount > 10_000, $"{halfCount} half-shaded and {darkCount} dark pixels");
+        Assert.True(halfY < darkY, $"the half-shaded squares (centre y {halfY:F0}) are not the top row, above true 'dog' (centre y {darkY:F0})");
+    }
 
     // ChartSize.Check(size, size) said "width must lie in 100..10000 pixels, but is 0": there is no width argument.
     [Theory]

@@ -65,9 +65,31 @@ public class ThroughputChartTests
         Assert.Contains($"Series 'CPU' has {v} at setting '64'; a rate must be NaN (not measured) or lie in 0..{TrainingCurve.MaxMagnitude:R}.", e.Message);
     }
 
+    // A marker of the series' colour at 0 (setting '64') and at 3 ('128'), and none of it anywhere in the column of the
+    // setting not measured ('32'): a non-empty PNG said nothing of either.
     [Fact]
     public void NaN_is_not_measured_and_zero_is_drawn()
-        => Assert.NotEmpty(Render(("CPU", [double.NaN, 0.0, 3.0])));
+    {
+        using var plot = ThroughputChart.Build("t", "batch size", Settings, "samples/s", [("CPU", [double.NaN, 0.0, 3.0])]);
+        var pixels = PngDecoder.Decode(plot.GetImageBytes(800, 450, ScottPlot.ImageFormat.Png));
+        var color = Assert.Single(plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()).MarkerStyle.FillColor;
+        bool Series(int x, int y) => x >= 0 && y >= 0 && x < pixels.GetLength(0) && y < pixels.GetLength(1)
+            && Math.Abs(pixels[x, y].Red - color.R) <= 8 && Math.Abs(pixels[x, y].Green - color.G) <= 8 && Math.Abs(pixels[x, y].Blue - color.B) <= 8;
+        bool MarkerAt(double setting, double rate)
+        {
+            var at = plot.GetPixel(new ScottPlot.Coordinates(setting, rate));
+            for (int dy = -3; dy <= 3; dy++)
+                for (int dx = -3; dx <= 3; dx++)
+                    if (Series((int)at.X + dx, (int)at.Y + dy)) return true;
+            return false;
+        }
+        Assert.True(MarkerAt(1, 0), "no marker at 0 for setting '64'");
+        Assert.True(MarkerAt(2, 3), "no marker at 3 for setting '128'");
+        var (top, bottom) = (plot.GetPixel(new ScottPlot.Coordinates(0, plot.Axes.GetLimits().Top)), plot.GetPixel(new ScottPlot.Coordinates(0, 0)));
+        for (int y = (int)top.Y; y <= (int)bottom.Y; y++)
+            for (int dx = -4; dx <= 4; dx++)
+                Assert.False(Series((int)top.X + dx, y), $"the series' colour at ({(int)top.X + dx}, {y}), in the column of setting '32', which was not measured");
+    }
 
     // Rates all 0 (or 0 and not measured): the axis ran from 0 to 0, which ScottPlot widened to -1.15..1.15, so the chart
     // showed negative rates. LinearTicks.Apply's 0..1 for values all 0 was overridden by the chart's own 0..max limits.
