@@ -13,7 +13,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 dirs=("$@")
 [[ ${#dirs[@]} -gt 0 ]] || dirs=("$here/corpus/mat" "$here/.work/corpus/mat")
-for i in "${!dirs[@]}"; do dirs[$i]="$(readlink -f "${dirs[$i]}")"; done
+# A folder that does not exist (.work/corpus/mat before run-fuzz.sh has grown it) is said and left out: readlink -f
+# failed on it, ending the script with exit 1 and no word.
+found=()
+for d in "${dirs[@]}"; do
+  if [[ -d $d ]]; then found+=("$(readlink -f "$d")"); else echo "corpus-coverage: no folder $d; left out" >&2; fi
+done
+[[ ${#found[@]} -gt 0 ]] || { echo "corpus-coverage: none of the corpus folders exists" >&2; exit 2; }
+dirs=("${found[@]}")
 project="$here/.work/coverage"
 rm -rf "$project/TestResults"
 mkdir -p "$project"

@@ -6,6 +6,8 @@
 # TARGET: mat | model | convolution | zca | mlnet-zip | mlnet-entry | tokens | idx | image | csv (see README.md)
 # JOBS:   parallel libFuzzer jobs, each with its own dotnet process (default 1)
 #
+# Exit status: 0 when libFuzzer ran to its time and found nothing new; 1 on a new finding or a libFuzzer failure.
+#
 # Environment:
 #   MAX_LEN=N          largest input libFuzzer makes (default 65536; the driver passes at most 1048576)
 #   INSTRUMENT_EXTRA="A.dll B.dll"  more assemblies of the output to instrument
@@ -85,11 +87,12 @@ if [[ -z "$(ls -A "$seeds")" ]]; then
         printf 'seed' >"$seeds/seed"
     else
         if [[ "$target" == mat ]]; then
-            for dir in /work/shared/data/mat "$repo/tests/SparseAe.Mat.Tests/Fixtures/mat"; do
+            # ../shared beside the clone, where it is (the project's data folder), and the test fixtures' copies.
+            for dir in "$repo/../shared/data/mat" "$repo/tests/SparseAe.Mat.Tests/Fixtures/mat"; do
                 [[ -d "$dir" ]] || continue
                 find "$dir" -maxdepth 1 -name '*.mat' -size -64k -exec cp -n {} "$seeds/" \;
-                chmod u+w "$seeds"/*.mat
             done
+            if compgen -G "$seeds/*.mat" > /dev/null; then chmod u+w "$seeds"/*.mat; fi
         fi
         # from the clean build: the instrumented copy runs only under the driver
         tmp="$(mktemp -d)"
@@ -106,7 +109,9 @@ log="$logs/$target-$stamp.log"
 before="$(ls "$findings" | sort)"
 flags=(
     "--target_path=$(readlink -f "$(command -v dotnet)")"
-    "--target_arg=$bin/SparseAe.Fuzz.dll $target"
+    # Relative to the log folder the driver runs in: it splits --target_arg at spaces, so a clone whose path has one
+    # ("/home/u/my work/...") handed dotnet "/home/u/my" and every run failed at once.
+    "--target_arg=../bin/SparseAe.Fuzz.dll $target"
     -max_total_time="$seconds" -timeout=2 -rss_limit_mb=2048 -max_len="$max_len"
     -artifact_prefix="$findings/" -print_final_stats=1 -print_pcs=0
 )
@@ -149,3 +154,5 @@ else
     echo "no new findings"
 fi
 echo "log: ${log#$repo/}"
+# A new finding, or libFuzzer's failure (a crash on a known input, or a driver that did not start), is a failed run.
+[[ -z "$new" && "$status" -eq 0 ]] || exit 1

@@ -7,10 +7,14 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 threads="${1:-$(nproc)}"
-dotnet build -c Release "$here" > /dev/null
+# Errors only: dotnet build prints them on standard output, which > /dev/null threw away with the rest.
+dotnet build -c Release "$here" -v q -nologo -clp:ErrorsOnly
 out="$here/bin/Release/net10.0/linux-x64"
-libstdcxx="$(ldconfig -p | awk '/libstdc\+\+\.so\.6 /{print $NF; exit}')"
-if ! strings "$libstdcxx" | grep -q GLIBCXX_3.4.32; then
+# The compiler's own libstdc++: ldconfig is in /sbin, which a user's PATH on Debian leaves out.
+libstdcxx="$(readlink -f "$(g++ -print-file-name=libstdc++.so.6)")"
+# grep reads the file itself: after "strings | grep -q" found the version, strings died of SIGPIPE (141), which
+# pipefail made the pipeline's status, so a libstdc++ that has it (GCC 13 and later) was taken for one that lacks it.
+if ! grep -qa GLIBCXX_3.4.32 "$libstdcxx"; then
   g++ -shared -fPIC -O2 "$here/ios-base-library-init.cpp" -o "$out/libiosinit.so"
   for glue in "$out/libLibTorchSharp.so" "$out/cpu/libLibTorchSharp.so"; do
     [ -f "$glue" ] || continue
