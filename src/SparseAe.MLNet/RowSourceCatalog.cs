@@ -14,7 +14,7 @@ public static class RowSourceCatalog
     /// </summary>
     /// <param name="catalog">The data catalog.</param>
     /// <param name="source">The rows: its VectorSize must be at least 1, and its RowCount must be null or at least 0.</param>
-    /// <param name="columnName">The vector column's name. A non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
+    /// <param name="columnName">The vector column's name. A non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
     /// <param name="rowCount">
     /// The number of rows if known (reported by GetRowCount), else null: the source's own <c>RowCount</c> then. ML.NET
     /// trusts it (Cache reads that many rows), so a cursor whose source has other than this many throws, naming both.

@@ -11,8 +11,8 @@ public static class SparseAutoencoderCatalog
     /// values best in [0, 1]) and outputs each row's hidden code, a vector of <paramref name="hiddenCount"/> Single.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="outputColumnName">The code column to create. A non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
-    /// <param name="inputColumnName">The input column; null means the same name as the output. Null or a non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
+    /// <param name="outputColumnName">The code column to create. A non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
+    /// <param name="inputColumnName">The input column; null means the same name as the output. Null or a non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
     /// <param name="hiddenCount">H, the hidden units, at least 1 (and few enough that a block of rows fits in one array: the refusal names the most).</param>
     /// <param name="sparsityTarget">rho, the target mean activation, in (0, 1).</param>
     /// <param name="sparsityWeight">beta, the sparsity penalty's weight, finite and at least 0.</param>
@@ -57,8 +57,8 @@ public static class SparseAutoencoderCatalog
     /// so it expects centred data) and defaults to an epsilon of 1e-5.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="outputColumnName">The whitened column to create. A non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
-    /// <param name="inputColumnName">The input column; null means the same name as the output. Null or a non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
+    /// <param name="outputColumnName">The whitened column to create. A non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
+    /// <param name="inputColumnName">The input column; null means the same name as the output. Null or a non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
     /// <param name="epsilon">Added to each covariance eigenvalue before the inverse square root: in the
     /// squared units of the values, not relative to them (0.1, UFLDL's, suits patches scaled to [0.1, 0.9];
     /// data of variance well below epsilon are mostly scaled by 1/sqrt(epsilon), hardly whitened). Finite and at least 0;

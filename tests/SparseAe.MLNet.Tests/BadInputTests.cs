@@ -205,8 +205,8 @@ public sealed class BadInputTests : IDisposable
         { "Threads must be in 0..65535 (0 means one per logical processor this process may use), but is 65536", new() { Threads = 65_536 } },   // the pool's limit, named at once
         // System.Random draws the same numbers for -s as for s: Seed -7 trained Seed 7's model without a word.
         { "Seed must be at least 0 (System.Random draws the same numbers for -s as for s), but is -7", new() { Seed = -7 } },
-        { "OutputColumnName must be a non-empty column name", new() { OutputColumnName = "" } },
-        { "ReconstructionErrorColumnName must be null or a non-empty name different from OutputColumnName", new() { ReconstructionErrorColumnName = "Code" } },
+        { "OutputColumnName must be a non-blank column name", new() { OutputColumnName = "" } },
+        { "ReconstructionErrorColumnName must be null or a non-blank name different from OutputColumnName", new() { ReconstructionErrorColumnName = "Code" } },
     };
 
     [Theory]

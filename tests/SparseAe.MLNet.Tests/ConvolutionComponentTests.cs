@@ -157,7 +157,7 @@ public class ConvolutionComponentTests
     }
 
     // As in SparseAutoencoderOptions, TokenCountsOptions and ML.NET's own column options: a null input column
-    // name means the output column's, which then replaces it. It was refused ("must be a non-empty column name").
+    // name means the output column's, which then replaces it. It was refused ("must be a non-blank column name").
     [Fact]
     public void A_null_input_column_name_means_the_output_column_which_the_features_replace()
     {

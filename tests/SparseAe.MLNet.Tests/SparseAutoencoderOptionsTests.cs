@@ -18,8 +18,8 @@ public class SparseAutoencoderOptionsTests
     // (accepted). OutputColumnName is "Code", the input "Features".
     public static TheoryData<string, string, string, string?, string?> Rules() => new()
     {
-        { "ReconstructionErrorColumnName", "null or a non-empty name different from OutputColumnName", "must be null or a non-empty name different from OutputColumnName", "Code", "Code2" },
-        { "ReconstructionErrorColumnName", "null or a non-empty name different from OutputColumnName", "must be null or a non-empty name different from OutputColumnName", " ", null },
+        { "ReconstructionErrorColumnName", "null or a non-blank name different from OutputColumnName", "must be null or a non-blank name different from OutputColumnName", "Code", "Code2" },
+        { "ReconstructionErrorColumnName", "null or a non-blank name different from OutputColumnName", "must be null or a non-blank name different from OutputColumnName", " ", null },
     };
 
     [Theory]

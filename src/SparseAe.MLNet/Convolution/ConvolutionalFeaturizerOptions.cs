@@ -7,7 +7,7 @@ public sealed class ConvolutionalFeaturizerOptions
 {
     /// <summary>The pooled features column (default "Features"): a vector of (pooling regions) * HiddenCount Single values, twice
     /// as many with <see cref="FeatureEncodingKind.SoftThreshold"/> (its two polarities).
-    /// A non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</summary>
+    /// A non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</summary>
     public string OutputColumnName { get; set; } = "Features";
 
     /// <summary>The image column (default "Pixels"): a known-size vector of ImageHeight * ImageWidth Single, one grey plane, row-major; null means
@@ -16,7 +16,7 @@ public sealed class ConvolutionalFeaturizerOptions
     /// ConvertToGrayscale, for a 1 x ImageHeight x ImageWidth column; a column whose type gives its dimensions must give these.
     /// The pixels are not rescaled: ExtractPixels gives 0..255 unless its scaleImage is 1/255f. UFLDL's normalisation does not
     /// depend on their scale; <see cref="ContrastEpsilon"/> does, and without a normalisation so do
-    /// <see cref="ZcaEpsilon"/> and <see cref="SoftThreshold"/>. Null or a non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</summary>
+    /// <see cref="ZcaEpsilon"/> and <see cref="SoftThreshold"/>. Null or a non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</summary>
     public string? InputColumnName { get; set; } = "Pixels";
 
     /// <summary>Rows of pixels in every image, in 1..65536, and ImageHeight * ImageWidth pixels no more than one array holds

@@ -120,7 +120,7 @@ internal static class InputColumnRules
     {
         if (optional && name is null) return;
         if (string.IsNullOrWhiteSpace(name))
-            throw new ArgumentException($"{option} must be {(optional ? "null or " : "")}a non-empty column name, but is {(name is null ? "null" : $"'{name}'")}.", option);
+            throw new ArgumentException($"{option} must be {(optional ? "null or " : "")}a non-blank column name, but is {(name is null ? "null" : $"'{name}'")}.", option);
         CheckSavable(name, option);
     }
 

@@ -12,8 +12,8 @@ public static class TokenCountsCatalog
     /// token ids seen at Fit.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="outputColumnName">The token-count column to create. A non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
-    /// <param name="inputColumnName">The text column; null means the same name as the output. Null or a non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
+    /// <param name="outputColumnName">The token-count column to create. A non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
+    /// <param name="inputColumnName">The text column; null means the same name as the output. Null or a non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</param>
     /// <param name="encoding">The tiktoken encoding by name (see <see cref="TokenCountsOptions.Encoding"/>).</param>
     /// <param name="maximumTokens">The most token ids kept, in 1..1048576.</param>
     /// <param name="weighting">Counts, or log(1 + count) times idf.</param>

@@ -10,11 +10,11 @@ namespace SparseAe.MLNet;
 public sealed class TokenCountsOptions
 {
     /// <summary>Name of the output column (default "Tokens"): a sparse vector of Single, one slot per kept token.
-    /// A non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</summary>
+    /// A non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</summary>
     public string OutputColumnName { get; set; } = "Tokens";
 
     /// <summary>Name of the input column, text (one String per row); null means <see cref="OutputColumnName"/>.
-    /// Null or a non-empty column name, one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</summary>
+    /// Null or a non-blank column name (not empty, nor white space alone), one a saved model holds: its UTF-8 length must lie in 0..4096, and it must be valid Unicode (no lone surrogate).</summary>
     public string? InputColumnName { get; set; }
 
     /// <summary>

@@ -23,8 +23,8 @@ public class ColumnNameDocsTests
     private static (string Documented, string Refused, string? Outside, string? Edge)[] Rules(bool optional) =>
     [
         optional
-            ? ("null or a non-empty column name", "must be null or a non-empty column name", "", null)
-            : ("a non-empty column name", "must be a non-empty column name", " ", "C"),
+            ? ("null or a non-blank column name", "must be null or a non-blank column name", "", null)
+            : ("a non-blank column name", "must be a non-blank column name", " ", "C"),
         ($"UTF-8 length must lie in 0..{Most}", $"has a UTF-8 length that is {Most + 1}; it must lie in 0..{Most}", new string('a', Most + 1), new string('a', Most)),
         ("it must be valid Unicode (no lone surrogate)", "it must be valid Unicode", @"X\uD800", @"X\uD800\uDC00"),
     ];

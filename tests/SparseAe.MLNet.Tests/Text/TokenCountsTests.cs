@@ -397,8 +397,8 @@ public sealed class TokenCountsTests : IDisposable
         { "Encoding", "Encoding must be one of cl100k_base, o200k_base, o200k_harmony, p50k_base, p50k_edit, r50k_base, but is null.", new() { Encoding = null! } },
         // The names are matched exactly, as saved models hold them: a name in other case is not one of them.
         { "Encoding", "Encoding must be one of cl100k_base, o200k_base, o200k_harmony, p50k_base, p50k_edit, r50k_base, but is 'CL100K_BASE'.", new() { Encoding = "CL100K_BASE" } },
-        { "OutputColumnName", "OutputColumnName must be a non-empty column name, but is ''.", new() { OutputColumnName = "" } },
-        { "OutputColumnName", "OutputColumnName must be a non-empty column name, but is null.", new() { OutputColumnName = null! } },
+        { "OutputColumnName", "OutputColumnName must be a non-blank column name, but is ''.", new() { OutputColumnName = "" } },
+        { "OutputColumnName", "OutputColumnName must be a non-blank column name, but is null.", new() { OutputColumnName = null! } },
     };
 
     [Theory]
