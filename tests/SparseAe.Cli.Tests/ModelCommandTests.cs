@@ -283,6 +283,37 @@ public class ModelCommandTests
         Assert.Equal("", error);
     }
 
+    // pd.DataFrame(x).to_csv(index=False), pandas' default for a numpy array, heads the columns 0, 1, ..., V - 1: all numbers,
+    // so the line is read as a row, and featurize wrote one row more (every row after it one off its label), without a word.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void A_first_line_that_numbers_the_columns_is_said_to_look_like_pandas_header(int from)
+    {
+        using var temp = new TempFolder();
+        var (dir, csv) = TrainSmall(temp);
+        var rows = File.ReadAllLines(csv);
+        File.WriteAllLines(Path.Combine(dir, "pd.csv"), [string.Join(',', Enumerable.Range(from, 16)), .. rows.Take(5)]);
+        const string said = "warning: CSV 'pd.csv': its first line numbers the columns in order, as the header pandas writes for a numpy array " +
+            "(to_csv of a DataFrame without column names), and is read as a row of data, since every field of it is a number; if it is that header, " +
+            "write the file without it (to_csv(header=False)) or with names that are not numbers.";
+        var (code, output, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "pd.csv", "--out", "f.csv");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Equal(said, error.TrimEnd());
+        Assert.Equal(1 + 6, File.ReadAllLines(Path.Combine(dir, "f.csv")).Length);   // read as a row, as the rule says
+        (code, output, error) = Cli.Run(dir, "train", "--csv", "pd.csv", "--hidden", "2", "--iterations", "2", "--model", "p.zip");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Equal(said, error.Split('\n')[0]);
+        // Rows of other numbers, or the numbers out of order, say nothing.
+        File.WriteAllLines(Path.Combine(dir, "other.csv"), [string.Join(',', Enumerable.Range(from, 16).Reverse()), .. rows.Take(2)]);
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", "other.csv", "--out", "g.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("", error);
+        (code, _, error) = Cli.Run(dir, "featurize", "--model", "model.zip", "--csv", csv, "--out", "h.csv");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("", error);
+    }
+
     [Fact]
     public void A_semicolon_file_with_decimal_commas_is_told_its_separator_in_the_header_warning()
     {

@@ -224,7 +224,7 @@ internal static class CliFiles
             throw new UsageException($"CSV '{path}' ({new FileInfo(path).Length} bytes) does not fit in memory: its values are all held " +
                 "(4 bytes each, and up to three times that while they are read); give a smaller file, split into parts.", e);
         }
-        WarnOfHeader(path, header);
+        WarnOfHeader(path, header, header is null && VectorCsv.NumbersItsColumns(read.Data.AsSpan(0, read.Columns)));
         return read;
     }
 
@@ -237,12 +237,18 @@ internal static class CliFiles
     {
         RequireInput(path, "CSV file");
         var source = new CsvRowSource(path, requireFinite: true);
-        WarnOfHeader(path, source.Header);
+        WarnOfHeader(path, source.Header, source.FirstRowNumbersItsColumns);
         return source;
     }
 
-    private static void WarnOfHeader(string path, string[]? header)
+    private static void WarnOfHeader(string path, string[]? header, bool firstRowNumbersColumns)
     {
+        // pandas' to_csv of a numpy array (index=False) heads its columns 0, 1, ..., which, all numbers, is read as a row of
+        // data: one row more, and every row after it one off its label, without a word.
+        if (firstRowNumbersColumns)
+            Console.Error.WriteLine($"warning: CSV '{path}': its first line numbers the columns in order, as the header pandas writes for a " +
+                "numpy array (to_csv of a DataFrame without column names), and is read as a row of data, since every field of it is a number; " +
+                "if it is that header, write the file without it (to_csv(header=False)) or with names that are not numbers.");
         if (header is null) return;
         // pandas' to_csv (index=True, its default) and R's write.csv (row.names=TRUE) write a column of row labels under an
         // empty name, ",a,b" over "0,0.1,0.2": read as values, that column was one more feature of every row, without a word.

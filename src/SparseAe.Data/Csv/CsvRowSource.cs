@@ -25,6 +25,7 @@ internal sealed class CsvRowSource : IRowSource
         _requireFinite = requireFinite;
         VectorSize = first.Columns;
         Header = first.Header;
+        FirstRowNumbersItsColumns = first.FirstRowNumbersItsColumns;
         _canReopen = first.CanReopen;
         if (_canReopen) first.Dispose();
         else _pipe = first;
@@ -35,6 +36,9 @@ internal sealed class CsvRowSource : IRowSource
 
     /// <summary>The header's names, or null when the file starts with a row.</summary>
     public string[]? Header { get; }
+
+    /// <summary>Whether the first row numbers the columns, as pandas' header of a numpy array does (<see cref="VectorCsvReader.FirstRowNumbersItsColumns"/>).</summary>
+    public bool FirstRowNumbersItsColumns { get; }
 
     /// <inheritdoc />
     public string? Description => $"CSV '{_path}'";

@@ -177,6 +177,19 @@ public static class VectorCsv
     // (it took TryParse alone, so "1e39,O.5" read as a header with no warning of its numbers).
     internal static bool IsNumber(ReadOnlySpan<char> field) => TryParse(field, out _) || IsBeyondFloat(field);
 
+    /// <summary>
+    /// Whether <paramref name="row"/> numbers its columns, 0, 1, ..., V - 1 or 1, 2, ..., V (at least two of them): the
+    /// header pandas writes for a numpy array (<c>pd.DataFrame(x).to_csv(index=False)</c>), which, all numbers, is read
+    /// as a row (a header has a name that is not a number).
+    /// </summary>
+    internal static bool NumbersItsColumns(ReadOnlySpan<float> row)
+    {
+        if (row.Length < 2 || row[0] is not (0 or 1)) return false;
+        for (int j = 1; j < row.Length; j++)
+            if (row[j] != row[0] + j) return false;
+        return true;
+    }
+
     internal static bool TryParse(ReadOnlySpan<char> field, out float value)
     {
         var text = field.Trim();

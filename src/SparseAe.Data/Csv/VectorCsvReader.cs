@@ -51,6 +51,8 @@ internal sealed class VectorCsvReader : IDisposable
                     return;
                 }
             _firstLineIsPendingRow = true;
+            FirstRowNumbersItsColumns = Columns >= 2 && VectorCsv.TryParse(line[..line.IndexOf(',')], out float first) && first is 0 or 1
+                && VectorCsv.NumbersItsColumns(ParsedFields(line));
             return;
         }
         throw new InvalidDataException($"CSV '{name}' holds no lines with values (it has {_lineNumber} line(s), all blank); at least a header or one row is needed.");
@@ -91,6 +93,22 @@ internal sealed class VectorCsvReader : IDisposable
 
     /// <summary>The header's names, or null when the first line with values is a row.</summary>
     public string[]? Header { get; }
+
+    /// <summary>
+    /// Whether the first line, read as a row, numbers the columns (0, 1, ..., or 1, 2, ...: <see cref="VectorCsv.NumbersItsColumns"/>),
+    /// as the header pandas writes for a numpy array does.
+    /// </summary>
+    public bool FirstRowNumbersItsColumns { get; }
+
+    // The first line's fields as floats (each a number: the line is a row), for the check above.
+    private static float[] ParsedFields(ReadOnlySpan<char> line)
+    {
+        var values = new float[line.Count(',') + 1];
+        int j = 0;
+        foreach (Range f in line.Split(','))
+            values[j++] = VectorCsv.TryParse(line[f], out float v) ? v : float.NaN;
+        return values;
+    }
 
     /// <summary>
     /// Reads the next row into <paramref name="destination"/> (<see cref="Columns"/> values); false at the end.

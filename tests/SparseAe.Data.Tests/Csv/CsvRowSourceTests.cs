@@ -32,6 +32,25 @@ public sealed class CsvRowSourceTests : IDisposable
         Assert.False(reader.TryReadRow(row));   // stays at the end
     }
 
+    // pandas' header of a numpy array, "0,1,...": read as a row (its fields are numbers), and told, so that the CLI can say so.
+    [Theory]
+    [InlineData("0,1,2,3\n0.5,0.25,1,2\n", true)]
+    [InlineData("1,2,3,4\n0.5,0.25,1,2\n", true)]
+    [InlineData(" 0 , 1.0 ,2e0\n", true)]
+    [InlineData("0,1\n", true)]
+    [InlineData("0\n", false)]            // one column: a value like any other
+    [InlineData("0,2,3\n", false)]
+    [InlineData("2,3,4\n", false)]
+    [InlineData("1,0\n", false)]
+    [InlineData("0,1,2,1e39\n", false)]   // beyond float: a bad value, not a column number
+    [InlineData("a,b\n0,1\n", false)]    // a header of names
+    public void A_first_row_that_numbers_the_columns_is_told(string text, bool numbers)
+    {
+        using var reader = new VectorCsvReader(new StringReader(text), "t.csv");
+        Assert.Equal(numbers, reader.FirstRowNumbersItsColumns);
+        Assert.Equal(numbers, new CsvRowSource(TempFile(text), requireFinite: false).FirstRowNumbersItsColumns);
+    }
+
     [Fact]
     public void A_first_line_of_numbers_is_the_first_row_and_there_is_no_header()
     {
