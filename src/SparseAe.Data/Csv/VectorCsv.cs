@@ -178,17 +178,21 @@ public static class VectorCsv
     internal static bool IsNumber(ReadOnlySpan<char> field) => TryParse(field, out _) || IsBeyondFloat(field);
 
     /// <summary>
-    /// Whether <paramref name="row"/> numbers its columns, 0, 1, ..., V - 1 or 1, 2, ..., V (at least two of them): the
+    /// Whether <paramref name="row"/> numbers its columns, 0, 1, ..., V - 1 or 1, 2, ..., V (at least four of them): the
     /// header pandas writes for a numpy array (<c>pd.DataFrame(x).to_csv(index=False)</c>), which, all numbers, is read
-    /// as a row (a header has a name that is not a number).
+    /// as a row (a header has a name that is not a number). Fewer columns are left alone: a row of small whole numbers
+    /// in order ("1,2,3", keys) is data often enough.
     /// </summary>
     internal static bool NumbersItsColumns(ReadOnlySpan<float> row)
     {
-        if (row.Length < 2 || row[0] is not (0 or 1)) return false;
+        if (row.Length < MinNumberedColumns || row[0] is not (0 or 1)) return false;
         for (int j = 1; j < row.Length; j++)
             if (row[j] != row[0] + j) return false;
         return true;
     }
+
+    /// <summary>The fewest columns <see cref="NumbersItsColumns"/> takes for pandas' header.</summary>
+    internal const int MinNumberedColumns = 4;
 
     internal static bool TryParse(ReadOnlySpan<char> field, out float value)
     {

@@ -51,7 +51,7 @@ internal sealed class VectorCsvReader : IDisposable
                     return;
                 }
             _firstLineIsPendingRow = true;
-            FirstRowNumbersItsColumns = Columns >= 2 && VectorCsv.TryParse(line[..line.IndexOf(',')], out float first) && first is 0 or 1
+            FirstRowNumbersItsColumns = Columns >= VectorCsv.MinNumberedColumns && VectorCsv.TryParse(line[..line.IndexOf(',')], out float first) && first is 0 or 1
                 && VectorCsv.NumbersItsColumns(ParsedFields(line));
             return;
         }
