@@ -968,6 +968,14 @@ public class ModelCommandTests
         var expected = model.Transform(data).GetColumn<float[]>("Code").ToArray();
         var written = Written(dir, "f.csv");
         Assert.Equal(expected, written);
+        // export-onnx declares the graph's inputs from the saved schema, which this model refuses: said so, naming the model
+        // (it was ML.NET's "Input column 'Pixels' was not found; ..." alone), and nothing written.
+        (code, output, error) = Cli.Run(dir, "export-onnx", "--model", "outside.zip", "--out", "o.onnx");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: Model 'outside.zip' was saved with an input schema it does not fit (", error);
+        Assert.Contains("'Pixels'", error);
+        Assert.Contains("save it with the schema of the data its first transform reads", error);
+        Assert.False(File.Exists(Path.Combine(dir, "o.onnx")));
     }
 
     // The same with the width or item type of the schema the model does not fit: the saved schema's Features, 20 Singles

@@ -39,6 +39,13 @@ internal static class ExportOnnxCommand
         // only passed on, and featurize refused the graph ("takes a graph with one input, but ... has 2"). So only the
         // columns the pipeline reads are given (all of them when it reads none, or refuses the whole schema: nothing to choose).
         var read = ModelFiles.ColumnsRead(model, inputSchema);
+        // A model saved with a schema it does not fit (its input made outside it: the raw data's schema saved) has no input the
+        // graph could declare; the converter's Transform then failed in ML.NET's words alone ("Input column 'Pixels' was not
+        // found; the data have columns: 'Features', 'Extra'."), naming neither the model nor its saved schema.
+        if (read.Length == 0 && ModelFiles.Refusal(model, inputSchema) is { } refusal)
+            throw new UsageException($"Model '{modelPath}' was saved with an input schema it does not fit ({refusal.TrimEnd('.')}); the graph's inputs are declared "
+                + "from that schema, so this model cannot be exported: save it with the schema of the data its first transform reads "
+                + "(featurize --model of the zip feeds the CSV's rows to that transform all the same).");
         var input = HostAccess.EmptyView(ml, read.Length > 0 ? ModelFiles.SchemaOf(read) : inputSchema);
         using var memory = new MemoryStream();
         try

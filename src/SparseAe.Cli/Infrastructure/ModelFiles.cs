@@ -58,6 +58,20 @@ internal static class ModelFiles
     private static bool Accepts(ITransformer transformer, IEnumerable<DataViewSchema.Column> columns)
         => OutputSchemaOrNull(transformer, SchemaOf(columns)) is not null;
 
+    /// <summary>Why <paramref name="transformer"/> refuses <paramref name="schema"/> (ML.NET's schema check, one line), or null when it takes it.</summary>
+    public static string? Refusal(ITransformer transformer, DataViewSchema schema)
+    {
+        try
+        {
+            transformer.GetOutputSchema(schema);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return Messages.OneLine(e);
+        }
+    }
+
     // The transformer's output schema for input, or null where it refuses input (a column missing or of the wrong type:
     // ML.NET's schema checks throw ArgumentException or InvalidOperationException).
     private static DataViewSchema? OutputSchemaOrNull(ITransformer transformer, DataViewSchema input)
