@@ -191,6 +191,7 @@ public class AtomicFileTests
     [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite)]
     [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)]
     [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]   // read-only: the writer reopens its temporary file below
     public void A_replaced_file_keeps_its_permissions(UnixFileMode mode)
     {
         if (OperatingSystem.IsWindows()) return;
@@ -201,6 +202,10 @@ public class AtomicFileTests
         File.SetUnixFileMode(path, mode);
         AtomicFile.WriteBytes(path, [2]);
         Assert.Equal([2], File.ReadAllBytes(path));
+        Assert.Equal(mode, File.GetUnixFileMode(path));
+        // A writer that closes the stream it is given, which the temporary file is then opened again to flush.
+        AtomicFile.Write(path, s => { using var w = new StreamWriter(s); w.Write("3"); });
+        Assert.Equal("3", File.ReadAllText(path));
         Assert.Equal(mode, File.GetUnixFileMode(path));
         // A new file takes the default mode, as before.
         AtomicFile.WriteBytes(Path.Combine(dir, "new.zip"), [3]);

@@ -248,7 +248,9 @@ static class AtomicFile
         try
         {
             var settings = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 4096, Options = options };
-            if (mode is { } kept && !OperatingSystem.IsWindows()) settings.UnixCreateMode = kept;
+            // The owner may write it (and open it again to flush it, after a writer that closed it): a read-only old file's
+            // 0444 would refuse that reopening; the exact mode is set once the content is written.
+            if (mode is { } kept && !OperatingSystem.IsWindows()) settings.UnixCreateMode = kept | UnixFileMode.UserRead | UnixFileMode.UserWrite;
             return new FileStream(temp, settings);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
