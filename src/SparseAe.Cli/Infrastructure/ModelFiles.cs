@@ -59,30 +59,22 @@ internal static class ModelFiles
         => OutputSchemaOrNull(transformer, SchemaOf(columns)) is not null;
 
     /// <summary>Why <paramref name="transformer"/> refuses <paramref name="schema"/> (ML.NET's schema check, one line), or null when it takes it.</summary>
-    public static string? Refusal(ITransformer transformer, DataViewSchema schema)
-    {
-        try
-        {
-            transformer.GetOutputSchema(schema);
-            return null;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            return Messages.OneLine(e);
-        }
-    }
+    public static string? Refusal(ITransformer transformer, DataViewSchema schema) => OutputSchema(transformer, schema).Refusal;
 
     // The transformer's output schema for input, or null where it refuses input (a column missing or of the wrong type:
     // ML.NET's schema checks throw ArgumentException or InvalidOperationException).
-    private static DataViewSchema? OutputSchemaOrNull(ITransformer transformer, DataViewSchema input)
+    private static DataViewSchema? OutputSchemaOrNull(ITransformer transformer, DataViewSchema input) => OutputSchema(transformer, input).Output;
+
+    // The one schema check behind both: the output schema, or why the transformer refuses input.
+    private static (DataViewSchema? Output, string? Refusal) OutputSchema(ITransformer transformer, DataViewSchema input)
     {
         try
         {
-            return transformer.GetOutputSchema(input);
+            return (transformer.GetOutputSchema(input), null);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            return null;
+            return (null, Messages.OneLine(e));
         }
     }
 
