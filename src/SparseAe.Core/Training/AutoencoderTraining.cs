@@ -65,7 +65,7 @@ public static class AutoencoderTraining
         // A cap at or above the rows a source says it has means every row, read as without a cap (no
         // sample, and a source that has more rows than it said is refused by the read), as ML.NET's
         // maximumNumberOfRows does; it was refused when above the limit.
-        long? maximumRows = settings.MaximumRows is long cap && rows.RowCount is long said && cap >= said ? null : settings.MaximumRows;
+        long? maximumRows = RowReading.SampleCap(settings.MaximumRows, rows.RowCount);
         if (maximumRows > limit)
             throw new ArgumentOutOfRangeException(nameof(settings.MaximumRows), settings.MaximumRows,
                 $"MaximumRows is {settings.MaximumRows}, but L-BFGS can hold at most {limit} rows of {network}; lower it or use Optimizer = Adam, which streams.");

@@ -308,6 +308,14 @@ internal static class RowReading
     /// <summary>What messages call the source: its description (e.g. "column 'Features'"), else "the training data".</summary>
     public static string Named(IRowSource source) => source.Description ?? "the training data";
 
+    /// <summary>
+    /// The sample a cap of <paramref name="maximumRows"/> draws from a source of <paramref name="rowCount"/> rows (null: unknown):
+    /// null, every row in the source's order, when there is no cap or it is at or above the rows, as ML.NET's maximumNumberOfRows
+    /// (the autoencoder's MaximumRows, ZCA's maximumRows and the featurizer's patches hold to this one rule).
+    /// </summary>
+    public static long? SampleCap(long? maximumRows, long? rowCount)
+        => maximumRows is long cap && rowCount is long all && cap >= all ? null : maximumRows;
+
     /// <summary>A name such as <see cref="Named"/>'s at the start of a sentence.</summary>
     public static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 

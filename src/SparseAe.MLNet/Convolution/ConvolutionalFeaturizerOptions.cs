@@ -161,7 +161,7 @@ public sealed class ConvolutionalFeaturizerOptions
         if ((Autoencoder.Optimizer ?? Defaults.OptimizerFor(Autoencoder.Activation)) == OptimizerKind.Lbfgs)
         {
             long lbfgsRows = Objective.SparseAutoencoderObjective.MaxRows(patchLength, Autoencoder.HiddenCount);
-            if (Autoencoder.MaximumRows is long cap && cap < PatchCount)
+            if (Training.RowReading.SampleCap(Autoencoder.MaximumRows, PatchCount) is long cap)
             {
                 if (cap > lbfgsRows)
                     throw new ArgumentOutOfRangeException("Autoencoder.MaximumRows", cap,

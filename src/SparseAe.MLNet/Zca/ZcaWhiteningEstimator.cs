@@ -65,9 +65,8 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
         using var channel = _host.Start("Fitting ZCA");
         long limit = Array.MaxLength / d;
         long? count = input.GetRowCount();
-        // A cap at or above the rows the view says it has means every row, read as without a cap, as ML.NET's
-        // maximumNumberOfRows and the autoencoder's MaximumRows (AutoencoderTraining.Run) do; it was refused when above the limit.
-        long? maximumRows = _maximumRows is long cap && count is long all && cap >= all ? null : _maximumRows;
+        // A cap at or above the rows the view says it has means every row (RowReading.SampleCap); it was refused when above the limit.
+        long? maximumRows = RowReading.SampleCap(_maximumRows, count);
         if (maximumRows > limit)
             throw new ArgumentOutOfRangeException("maximumRows", _maximumRows, $"maximumRows is {_maximumRows}, but ZCA can hold at most {limit} rows of {d} values.");
         Exception TooMany(long count) => new ArgumentException(   // too many rows, as the autoencoder's: an ArgumentException
