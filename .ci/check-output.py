@@ -123,7 +123,8 @@ def compare_line(number, expected, actual, errors, scale=1, free_integers=False,
             if free_integers and '.' not in x and '.' not in y and e[i + 1:i + 2] == ['features']:
                 continue
             if '.' in x and i == last_number:
-                tolerance = RECALL if confusion else next((d for d in [wide(context or expected)] if d is not None), DECIMAL)
+                wider = wide(context or expected)
+                tolerance = RECALL if confusion else DECIMAL if wider is None else wider
             elif confusion and i > 0:
                 tolerance = COUNT
             elif of_right and x == of_right.group(1):

@@ -51,8 +51,7 @@ internal sealed class VectorCsvReader : IDisposable
                     return;
                 }
             _firstLineIsPendingRow = true;
-            FirstRowNumbersItsColumns = Columns >= VectorCsv.MinNumberedColumns && VectorCsv.TryParse(line[..line.IndexOf(',')], out float first) && first is 0 or 1
-                && VectorCsv.NumbersItsColumns(ParsedFields(line));
+            FirstRowNumbersItsColumns = VectorCsv.NumbersItsColumns(ParsedFields(line));
             return;
         }
         throw new InvalidDataException($"CSV '{name}' holds no lines with values (it has {_lineNumber} line(s), all blank); at least a header or one row is needed.");
