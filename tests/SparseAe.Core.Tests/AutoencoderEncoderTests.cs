@@ -34,6 +34,20 @@ public class AutoencoderEncoderTests
         Assert.Equal(2, new AutoencoderEncoder(p, activation: ActivationKind.JumpReLU).Thresholds.Length);
     }
 
+    // Thresholds with another activation were ignored: the sigmoid (the default) returned sigmoid(W1 x + b1), a dense
+    // code without the pre-encoder bias, for a JumpReLU model's parameters, without a word.
+    [Theory]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    public void An_encoder_refuses_JumpReLU_thresholds_with_another_activation(ActivationKind activation)
+    {
+        var p = new AutoencoderParameters(4, 2, hasThresholds: true);
+        var e = Assert.Throws<ArgumentException>(() => new AutoencoderEncoder(p, activation: activation, k: 1));
+        Assert.Equal("parameters", e.ParamName);
+        Assert.StartsWith($"These parameters hold JumpReLU log-thresholds (AutoencoderParameters.HasThresholds), but the activation is {activation}; give ActivationKind.JumpReLU, the activation they were trained with.", e.Message);
+    }
+
     // A negative row count is named with its own rule; it was "A batch of -1 rows needs x of -8 and codes of -4 values".
     [Fact]
     public void EncodeBatch_refuses_a_negative_row_count_with_its_rule()

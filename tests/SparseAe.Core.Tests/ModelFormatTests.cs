@@ -243,7 +243,7 @@ public class ModelFormatTests
     public void A_non_finite_weight_in_a_block_whose_CRC_checks_out_is_refused_on_read_by_name(int index, float value, string name)
     {
         var model = Sample();
-        const float marker = 12345.5f;
+        const float marker = 42.4242f;
         model.Parameters.Theta[index] = marker;
         var bytes = Bytes(model);
         var markerBytes = BitConverter.GetBytes(marker);
@@ -263,7 +263,7 @@ public class ModelFormatTests
         var sample = SparseAe.Tests.Support.FormatSamples.SparseCode(v: 4, h: 3);
         var p = new AutoencoderParameters(4, 3, hasThresholds: true);
         sample.Parameters.Theta.CopyTo(p.Theta, 0);
-        const float marker = 12345.5f;
+        const float marker = 42.4242f;
         p.LogThresholds[1] = marker;
         var bytes = Bytes(sample with { Parameters = p, Objective = sample.Objective with { Activation = ActivationKind.JumpReLU } });
         int at = bytes.AsSpan().IndexOf(BitConverter.GetBytes(marker));
@@ -272,5 +272,32 @@ public class ModelFormatTests
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(16, length)));
         var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
         Assert.Equal($"The parameter log-threshold[1] (index 32 of theta) at offset {at} is {float.NaN}; it must be finite.", e.Message);
+    }
+
+    // A finite log-threshold above ln(float.MaxValue) (about 88.72) is an infinite threshold: it was written and read, and
+    // the model then failed to load in the encoder with an ArgumentException, not the reader's InvalidDataException.
+    [Fact]
+    public void A_log_threshold_whose_threshold_is_beyond_float_is_neither_written_nor_read()
+    {
+        var sample = SparseAe.Tests.Support.FormatSamples.SparseCode(v: 4, h: 3);
+        var p = new AutoencoderParameters(4, 3, hasThresholds: true);
+        sample.Parameters.Theta.CopyTo(p.Theta, 0);
+        const float marker = 42.4242f;
+        p.LogThresholds[1] = 89f;
+        var jump = sample with { Parameters = p, Objective = sample.Objective with { Activation = ActivationKind.JumpReLU } };
+        var refused = Assert.Throws<ArgumentException>(() => Bytes(jump));
+        Assert.StartsWith("The parameter log-threshold[1] (index 32 of theta) is 89, so its threshold exp(89) is beyond float; every threshold must be finite. The SparseAe model is not saved", refused.Message);
+
+        p.LogThresholds[1] = 88.7f;   // exp(88.7) = 3.3e38, a float: written and read
+        Assert.Equal(88.7f, ModelFormat.Read(new MemoryStream(Bytes(jump))).Parameters.LogThresholds[1]);
+
+        p.LogThresholds[1] = marker;
+        var bytes = Bytes(jump);
+        int at = bytes.AsSpan().IndexOf(BitConverter.GetBytes(marker));
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(at), 89f);
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(16, length)));
+        var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
+        Assert.Equal($"The parameter log-threshold[1] (index 32 of theta) at offset {at} is 89, so its threshold exp(89) is beyond float; every threshold must be finite.", e.Message);
     }
 }

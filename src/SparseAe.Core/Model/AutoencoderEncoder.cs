@@ -61,14 +61,16 @@ public sealed class AutoencoderEncoder
         _p.B2.CopyTo(_b2Padded);
         if (activation == ActivationKind.JumpReLU && !parameters.HasThresholds)
             throw new ArgumentException("JumpReLU parameters need a log-threshold per hidden unit (AutoencoderParameters.HasThresholds), but these have none.", nameof(parameters));
+        // Thresholds belong to JumpReLU's code alone: any other activation would ignore them, and return another code
+        // than the one the parameters were trained for without a word (the sigmoid's, without the pre-encoder bias).
+        if (activation != ActivationKind.JumpReLU && parameters.HasThresholds)
+            throw new ArgumentException($"These parameters hold JumpReLU log-thresholds (AutoencoderParameters.HasThresholds), but the activation is {activation}; give ActivationKind.JumpReLU, the activation they were trained with.", nameof(parameters));
         _thresholds = new float[activation == ActivationKind.JumpReLU ? h : 0];
         for (int j = 0; j < _thresholds.Length; j++)
         {
+            if (AutoencoderParameters.LogThresholdProblem(_p.LogThresholds[j]) is { } problem)
+                throw new ArgumentException($"The log-threshold of latent {j} {problem}.", nameof(parameters));
             _thresholds[j] = MathF.Exp(_p.LogThresholds[j]);   // as in training
-            // A finite t above ln(float.MaxValue) gives an infinite threshold: the latent's code would be 0 on every row
-            // without a word (training stops on such a threshold).
-            if (!float.IsFinite(_thresholds[j]))
-                throw new ArgumentException($"The log-threshold of latent {j} is {_p.LogThresholds[j]}, so its threshold exp({_p.LogThresholds[j]}) is beyond float; every threshold must be finite.", nameof(parameters));
         }
         if (activation != ActivationKind.Sigmoid)
         {

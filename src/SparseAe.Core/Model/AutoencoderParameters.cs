@@ -65,6 +65,15 @@ public sealed class AutoencoderParameters
     public Span<float> LogThresholds => HasThresholds ? Theta.AsSpan(2 * W1Length + HiddenCount + VisibleCount, HiddenCount) : default;
 
     /// <summary>
+    /// Null when JumpReLU's log-threshold t gives a float threshold theta = exp(t) (t up to about 88.72,
+    /// ln(float.MaxValue)), else what is wrong: "is 89, so its threshold exp(89) is beyond float; ...". A finite t
+    /// beyond that is an infinite threshold, and the latent's code 0 on every row without a word: training stops on
+    /// one, the encoder refuses one, and the model format neither writes nor reads one.
+    /// </summary>
+    internal static string? LogThresholdProblem(float logThreshold)
+        => float.IsFinite(MathF.Exp(logThreshold)) ? null : $"is {logThreshold}, so its threshold exp({logThreshold}) is beyond float; every threshold must be finite";
+
+    /// <summary>
     /// Theta's element <paramref name="index"/> in messages, as the layout names it: "parameter W1[j, i] (index n
     /// of theta)", or W2[i, j], b1[j], b2[i], log-threshold[j] (j a hidden unit, i an input), so that a refused
     /// value says which weight it is and not only where it lies in theta or in a file.

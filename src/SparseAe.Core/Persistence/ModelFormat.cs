@@ -36,7 +36,7 @@ namespace SparseAe.Persistence;
 ///       i32  AuxK: -1 (a power of two near V/2) or 0..H for TopK, -1 or more otherwise (unused)   i32  dead-latent window >= 1
 ///       i32  sparse-code metrics: 0 not recorded, 1 present, then
 ///            f64 FVU >= 0, f64 dead fraction in [0,1], H x f64 firing rate of each latent in [0,1]
-///       H x f32 log-threshold of each latent, ln(theta_j), each finite   JumpReLU only
+///       H x f32 log-threshold of each latent, ln(theta_j), each with exp(t) a finite float (t up to ~88.72)   JumpReLU only
 ///   version 3 ends here
 /// </code>
 /// Versions 1 and 2 are sigmoid models (version 1 also with the sigmoid decoder), and a sparse code
@@ -155,7 +155,13 @@ public static class ModelFormat
             w.Double(Fvu, m.Fvu); w.Double(DeadFraction, m.DeadFraction);
             w.Doubles(FiringRate, m.FiringRate);
         }
-        if (o.HasThresholds) w.Floats("log-threshold", p.LogThresholds, j => AutoencoderParameters.ParameterName(p.VisibleCount, p.HiddenCount, weights + j));
+        if (o.HasThresholds)
+        {
+            string Name(int j) => AutoencoderParameters.ParameterName(p.VisibleCount, p.HiddenCount, weights + j);
+            w.Floats("log-threshold", p.LogThresholds, Name);
+            for (int j = 0; j < p.HiddenCount; j++)
+                if (AutoencoderParameters.LogThresholdProblem(p.LogThresholds[j]) is { } problem) throw w.Refusal(Name(j), problem);
+        }
         CheckAcrossFields(w, o, p.HiddenCount);
         ChecksummedBlock.Write(stream, Magic, CurrentVersion, MinReadableVersion, w.Written);
     }
@@ -297,7 +303,15 @@ public static class ModelFormat
                 for (int j = 0; j < h; j++) firing[j] = r.Double(FiringRate);
                 metrics = new SparseCodeMetrics(fvu, dead, firing);
             }
-            if (objective.HasThresholds) theta = [.. theta, .. r.Floats(h, "log-threshold", j => AutoencoderParameters.ParameterName(v, h, thetaCount + j))];
+            if (objective.HasThresholds)
+            {
+                string Name(long j) => AutoencoderParameters.ParameterName(v, h, thetaCount + j);
+                long at = r.Offset;
+                float[] logThresholds = r.Floats(h, "log-threshold", Name);
+                for (int j = 0; j < h; j++)
+                    if (AutoencoderParameters.LogThresholdProblem(logThresholds[j]) is { } problem) throw PayloadReader.Invalid(Name(j), at + 4L * j, problem);
+                theta = [.. theta, .. logThresholds];
+            }
         }
         r.End();
         if (!objective.IsSparseCode)

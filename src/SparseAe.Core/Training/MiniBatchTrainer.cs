@@ -253,7 +253,7 @@ internal static class MiniBatchTrainer
             throw Stopped($"The {AutoencoderParameters.ParameterName(parameters.VisibleCount, parameters.HiddenCount, i)} became {parameters.Theta[i]} {where}", settings);
         var logThresholds = parameters.LogThresholds;
         for (int j = 0; j < logThresholds.Length; j++)
-            if (!float.IsFinite(MathF.Exp(logThresholds[j])))
+            if (AutoencoderParameters.LogThresholdProblem(logThresholds[j]) is not null)
                 throw Stopped($"The threshold of latent {j} became exp({logThresholds[j]}), beyond float, {where}", settings);
         var cost = Evaluate(objective, parameters.Theta, lastDense, lastSparse, lastRows, gradient);
         ThrowIfNonFinite(cost, gradient, objective, settings, lastRows, $"{where}, on the last mini-batch");
