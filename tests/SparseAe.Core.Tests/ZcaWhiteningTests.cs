@@ -185,6 +185,13 @@ public class ZcaWhiteningTests
         Assert.StartsWith("The covariance is singular (an eigenvalue is 0", e.Message);
         var named = Assert.Throws<SingularCovarianceException>(() => ZcaWhitening.Fit(x, rows, d, 0, null, "the sample of 9 patches", "ZcaEpsilon"));
         Assert.Equal(e.Message.Replace("The covariance is singular", "The covariance of the sample of 9 patches is singular").Replace("Epsilon > 0", "ZcaEpsilon > 0"), named.Message);
+        // An epsilon below that fraction of the largest eigenvalue (about 1e-8 here) was taken, and whitened as 0 did:
+        // the rounding still decided the null direction's scale. One above it is taken.
+        var tiny = Assert.Throws<SingularCovarianceException>(() => ZcaWhitening.Fit(x, rows, d, 1e-12));
+        Assert.Equal("epsilon", tiny.ParamName);
+        Assert.StartsWith(e.Message.Replace(" (Parameter 'epsilon')", "")[..^1] + ", and at least ", tiny.Message);
+        Assert.EndsWith(", that fraction of the largest, since float's rounding decides the scale of the null directions below it; it is 1E-12. (Parameter 'epsilon')", tiny.Message);
+        Assert.Equal(d, ZcaWhitening.Fit(x, rows, d, 1e-5).Dimension);
 
         // The same rows, each column scaled from 1 to 1e-3 (variances 1 to 1e-6), made full rank again.
         for (int r = 0; r < rows; r++)

@@ -31,7 +31,8 @@ public sealed class ZcaWhitening
 
     /// <summary>
     /// An eigenvalue at most this fraction of the largest is 0 (float's epsilon, 2^-23): the covariance is summed
-    /// from float products, whose rounding lifts a 0 to about 1e-8 of the largest. Epsilon 0 refuses such data.
+    /// from float products, whose rounding lifts a 0 to about 1e-8 of the largest. Such data are refused with an
+    /// Epsilon below this fraction of the largest eigenvalue, 0 included.
     /// </summary>
     internal const double SingularRatio = 1.0 / (1 << 23);
 
@@ -142,12 +143,16 @@ public sealed class ZcaWhitening
         // Zero relative to the largest eigenvalue: an absolute 1e-12 called full-rank data of scale 1e-7 singular.
         // And zero within float's precision: the covariance is summed from float products, which lift an exact 0
         // to 1e-9..6e-8 of the largest (rows with their means removed, a column the sum of two others); 1e-12 let
-        // such rows through, and W amplified rounding along the null direction 1e4-fold.
+        // such rows through, and W amplified rounding along the null direction 1e4-fold. An epsilon below that same
+        // fraction of the largest is no better than 0 (1e-12 whitened as 0 did): the rounding still decides the scale.
         double largest = evd.EigenValues.Max(e => e.Real), smallest = evd.EigenValues.Min(e => e.Real);
-        if (epsilon == 0 && smallest <= SingularRatio * largest)
+        double least = SingularRatio * largest;
+        if (smallest <= least && (epsilon == 0 || epsilon < least))
             throw new SingularCovarianceException(
                 $"The covariance{(rowsName is null ? "" : $" of {rowsName}")} is singular (an eigenvalue is 0, or at most {SingularRatio:G3} times the largest, float's precision: the smallest is {smallest:G3}, " +
-                $"the largest {largest:G3}); ZCA needs {epsilonName} > 0 for such data.", nameof(epsilon));
+                $"the largest {largest:G3}); ZCA needs {epsilonName} > 0 for such data" +
+                (epsilon == 0 ? "." : $", and at least {least:G3}, that fraction of the largest, since float's rounding decides the scale of the null directions below it; it is {epsilon:R}."),
+                nameof(epsilon));
         var scale = Vector<double>.Build.Dense(d, k => 1.0 / Math.Sqrt(Math.Max(evd.EigenValues[k].Real, 0) + epsilon));
         // U diag(scale) U^T as U's columns scaled, times U^T: a dense diagonal matrix cost a second V^3 product (a 1,024-wide
         // Fit of 4,096 rows took 3.9 s, now 3.35 s, on a Zen 3) and V^2 doubles more, for the same bits (its zeros add nothing).

@@ -148,7 +148,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
                 string text = ArgumentMessages.Text(e);
                 if (o.Normalization == PatchNormalizationKind.Ufldl)
                     text += $" Normalization Ufldl maps every patch it does not clip to values that sum to 0.5 x {length}, so their covariance is singular " +
-                        "unless clipping breaks that sum; use a ZcaEpsilon above 0 (UFLDL's is 0.1).";
+                        $"unless clipping breaks that sum; use a ZcaEpsilon {(epsilon == 0 ? "above 0" : "of that size or more")} (UFLDL's is 0.1).";
                 throw new ArgumentException(text, nameof(o.ZcaEpsilon), e);
             }
             catch (ArgumentOutOfRangeException e) when (e.ParamName == "epsilon")

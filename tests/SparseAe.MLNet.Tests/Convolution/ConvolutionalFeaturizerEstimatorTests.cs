@@ -184,7 +184,8 @@ public class ConvolutionalFeaturizerEstimatorTests
             Normalization = normalization, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
         }).Fit(copied));
         Assert.Equal("ZcaEpsilon", tiny.ParamName);
-        Assert.StartsWith("ZcaEpsilon 1E-300 is too small for the sample of 200 patches of column 'Epsilon'", tiny.Message);
+        Assert.StartsWith("The covariance of the sample of 200 patches of column 'Epsilon' is singular", tiny.Message);
+        Assert.EndsWith("; it is 1E-300. (Parameter 'ZcaEpsilon')", tiny.Message);
     }
 
     // Images of one grey each (a pixel column read wrongly as constants, say) give patches that are all flat. UFLDL's
