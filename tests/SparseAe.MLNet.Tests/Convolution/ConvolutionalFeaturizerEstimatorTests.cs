@@ -257,4 +257,22 @@ public class ConvolutionalFeaturizerEstimatorTests
         Assert.EndsWith(", below float's smallest normal value (1.18E-38), so every patch would be 0 or lose its precision; " +
             "use a smaller ContrastEpsilon, in the pixels' units squared (0.01 suits pixels in [0, 1]). (Parameter 'ContrastEpsilon')", e.Message);
     }
+
+    // Pixels of 1e20: each patch's float sum of squares is infinite, every patch normalised to 0, and Fit said
+    // "ContrastEpsilon 0.01 is too large ...; use a smaller ContrastEpsilon", which no epsilon mends.
+    [Fact]
+    public void Pixels_whose_squares_pass_floats_range_are_refused_by_their_scale_not_by_the_epsilon()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(3);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble() * 1e20f).ToArray() }));
+        var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, Normalization = SparseAe.Convolution.PatchNormalizationKind.Contrast,
+            ContrastEpsilon = 1e-30, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+        }).Fit(images));
+        Assert.Equal("input", e.ParamName);
+        Assert.Matches(@"^The pixels of column 'Pixels' reach (9\.\d\dE\+19|1E\+20): contrast normalisation sums the squares of each patch's centred pixels in float, " +
+            @"and at this scale the sums pass float's largest value \(3\.4E\+38\), so every sampled patch would be 0; scale the images \(to \[0, 1\], say\)\. \(Parameter 'input'\)$", e.Message);
+    }
 }
