@@ -370,7 +370,7 @@ public class ConvolutionComponentTests
             InputColumnName = "Pixels", ImageHeight = height, ImageWidth = width, PatchSize = 3, PoolGrid = 1, PatchCount = 50,
             Autoencoder = new AutoencoderTrainingOptions { HiddenCount = 2, MaxIterations = 3 },
         };
-        var e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(Shaped(4, 9)).Fit(images));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.ConvolutionalSparseFeatures(Shaped(4, 9)).Fit(images));
         Assert.Equal("input", e.ParamName);
         Assert.StartsWith("Column 'Pixels' holds 1x6x6 images by its type, but ImageHeight x ImageWidth is 4x9; they must be the column's height and width.", e.Message);
 
@@ -379,7 +379,8 @@ public class ConvolutionComponentTests
         var flat = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 3).Select(_ => new SmallImage36 { Pixels = new float[36] }));
         Assert.Equal(3, model.Transform(flat).GetColumn<float[]>("Features").Count());
         var other = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 3).Select(_ => new WideImage { Pixels = new float[36] }));
-        e = Assert.ThrowsAny<ArgumentException>(() => model.Transform(other));
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => model.Transform(other));
+        Assert.Equal("input", e.ParamName);
         Assert.Contains("Column 'Pixels' holds 4x9 images by its type, but ImageHeight x ImageWidth is 6x6", e.Message);
     }
 

@@ -90,15 +90,17 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
     /// width x planes interleaved) must give these. A 24x32 column with ImageHeight 32 and ImageWidth 24 has the right
     /// pixel count, and was read with its rows cut in the wrong places, without a word. Dimensions of 1 (one plane)
     /// are left out on both sides; a column of size alone (a plain vector) is taken as row-major H x W, and so is one whose
-    /// only other dimension is 1 (ApplyOnnxModel types an ONNX output [-1, H*W] as 1 x H*W).
+    /// only other dimension is 1 (ApplyOnnxModel types an ONNX output [-1, H*W] as 1 x H*W). Refused as every other
+    /// column of the wrong type is (<see cref="DataViews.InputColumnRules"/>, ML.NET's schema mismatch): an
+    /// ArgumentOutOfRangeException.
     /// </summary>
     internal static void CheckImageShape(DataViewSchema.Column column, int imageHeight, int imageWidth, string paramName)
     {
         if (column.Type is not VectorDataViewType { Dimensions.Length: >= 2 } vector) return;
         int[] given = [.. vector.Dimensions.Where(d => d != 1)], expected = [.. new[] { imageHeight, imageWidth }.Where(d => d != 1)];
         if (given.Length > 1 && !given.SequenceEqual(expected))
-            throw new ArgumentException($"Column '{column.Name}' holds {string.Join('x', vector.Dimensions)} images by its type, but ImageHeight x ImageWidth is " +
-                $"{imageHeight}x{imageWidth}; they must be the column's height and width.", paramName);
+            throw new ArgumentOutOfRangeException(paramName, $"Column '{column.Name}' holds {string.Join('x', vector.Dimensions)} images by its type, but ImageHeight x ImageWidth is " +
+                $"{imageHeight}x{imageWidth}; they must be the column's height and width.");
     }
 
     /// <summary>Where the input column's size comes from, for the message when a column has another: the estimator's and the transformer's.</summary>
