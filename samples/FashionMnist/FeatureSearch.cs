@@ -26,9 +26,11 @@ internal sealed record SearchSettings(int SelectionTrainImages, int ValidationIm
     public const double SparsityWeight = 5;
     public const double WeightDecay = 3e-3;
 
-    /// <summary>The estimator for one candidate: contrast normalisation, optional ZCA (then a linear
-    /// decoder, since whitened patches are not in the sigmoid's [0, 1]), the UFLDL autoencoder with
-    /// UFLDL's linear-decoder settings, stride 1, sum pooling over a 3x3 grid.</summary>
+    /// <summary>The estimator for one candidate: contrast normalisation, optional ZCA, the UFLDL autoencoder
+    /// with UFLDL's linear-decoder settings and a linear decoder, stride 1, sum pooling over a 3x3 grid.
+    /// The decoder is linear with or without ZCA: contrast-normalised patches have mean 0 and variance
+    /// about 1, not the sigmoid's (0, 1), so a sigmoid decoder could not reconstruct them, and the
+    /// candidates then differ in the whitening alone.</summary>
     public ConvolutionalFeaturizerEstimator Estimator(MLContext ml, Candidate c, FeatureEncodingKind encoding, double threshold) =>
         ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
         {
@@ -53,7 +55,7 @@ internal sealed record SearchSettings(int SelectionTrainImages, int ValidationIm
                 SparsityWeight = SparsityWeight,
                 WeightDecay = WeightDecay,
                 MaxIterations = AutoencoderIterations,
-                Decoder = c.Whiten ? DecoderKind.Linear : DecoderKind.Sigmoid,
+                Decoder = DecoderKind.Linear,
                 Threads = Threads,
                 Seed = 1,
             },
