@@ -256,48 +256,45 @@ public class ModelFormatTests
         Assert.Equal($"The parameter {name} (index {index} of theta) at offset {at} is {value}; it must be finite.", e.Message);
     }
 
-    [Fact]
-    public void A_non_finite_log_threshold_in_a_block_whose_CRC_checks_out_is_refused_on_read_by_latent()
+    // V = 4, H = 3: theta's 31 weights, then a log-threshold per latent (JumpReLU).
+    private static (SavedAutoencoder Model, AutoencoderParameters Parameters) JumpReLUSample()
     {
-        // V = 4, H = 3: theta's 31 weights, then a log-threshold per latent.
         var sample = SparseAe.Tests.Support.FormatSamples.SparseCode(v: 4, h: 3);
         var p = new AutoencoderParameters(4, 3, hasThresholds: true);
         sample.Parameters.Theta.CopyTo(p.Theta, 0);
-        const float marker = 42.4242f;
-        p.LogThresholds[1] = marker;
-        var bytes = Bytes(sample with { Parameters = p, Objective = sample.Objective with { Activation = ActivationKind.JumpReLU } });
-        int at = bytes.AsSpan().IndexOf(BitConverter.GetBytes(marker));
-        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(at), float.NaN);
-        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(16, length)));
-        var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
-        Assert.Equal($"The parameter log-threshold[1] (index 32 of theta) at offset {at} is {float.NaN}; it must be finite.", e.Message);
+        return (sample with { Parameters = p, Objective = sample.Objective with { Activation = ActivationKind.JumpReLU } }, p);
     }
 
-    // A finite log-threshold above ln(float.MaxValue) (about 88.72) is an infinite threshold: it was written and read, and
-    // the model then failed to load in the encoder with an ArgumentException, not the reader's InvalidDataException.
-    [Fact]
-    public void A_log_threshold_whose_threshold_is_beyond_float_is_neither_written_nor_read()
+    // A log-threshold that is not finite, or finite above ln(float.MaxValue) (about 88.72), an infinite threshold, in a
+    // block whose CRC-32 checks out. The second was read, and the model then failed in the encoder with an
+    // ArgumentException, not the reader's InvalidDataException naming the offset.
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(89f)]
+    public void A_log_threshold_not_finite_or_beyond_floats_threshold_in_a_block_whose_CRC_checks_out_is_refused_on_read_by_latent(float value)
     {
-        var sample = SparseAe.Tests.Support.FormatSamples.SparseCode(v: 4, h: 3);
-        var p = new AutoencoderParameters(4, 3, hasThresholds: true);
-        sample.Parameters.Theta.CopyTo(p.Theta, 0);
+        var (model, p) = JumpReLUSample();
         const float marker = 42.4242f;
-        p.LogThresholds[1] = 89f;
-        var jump = sample with { Parameters = p, Objective = sample.Objective with { Activation = ActivationKind.JumpReLU } };
-        var refused = Assert.Throws<ArgumentException>(() => Bytes(jump));
-        Assert.StartsWith("The parameter log-threshold[1] (index 32 of theta) is 89, so its threshold exp(89) is beyond float; every threshold must be finite. The SparseAe model is not saved", refused.Message);
-
-        p.LogThresholds[1] = 88.7f;   // exp(88.7) = 3.3e38, a float: written and read
-        Assert.Equal(88.7f, ModelFormat.Read(new MemoryStream(Bytes(jump))).Parameters.LogThresholds[1]);
-
         p.LogThresholds[1] = marker;
-        var bytes = Bytes(jump);
+        var bytes = Bytes(model);
         int at = bytes.AsSpan().IndexOf(BitConverter.GetBytes(marker));
-        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(at), 89f);
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(at), value);
         int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(16, length)));
         var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
-        Assert.Equal($"The parameter log-threshold[1] (index 32 of theta) at offset {at} is 89, so its threshold exp(89) is beyond float; every threshold must be finite.", e.Message);
+        string problem = float.IsNaN(value) ? $"is {value}; it must be finite" : $"is {value}, so its threshold exp({value}) is beyond float; every threshold must be finite";
+        Assert.Equal($"The parameter log-threshold[1] (index 32 of theta) at offset {at} {problem}.", e.Message);
+    }
+
+    // Nor is such a threshold written; one just inside float's range is, and reads back.
+    [Fact]
+    public void A_log_threshold_whose_threshold_is_beyond_float_is_not_written()
+    {
+        var (model, p) = JumpReLUSample();
+        p.LogThresholds[1] = 89f;
+        var refused = Assert.Throws<ArgumentException>(() => Bytes(model));
+        Assert.StartsWith("The parameter log-threshold[1] (index 32 of theta) is 89, so its threshold exp(89) is beyond float; every threshold must be finite. The SparseAe model is not saved", refused.Message);
+        p.LogThresholds[1] = 88.7f;   // exp(88.7) = 3.3e38, a float
+        Assert.Equal(88.7f, ModelFormat.Read(new MemoryStream(Bytes(model))).Parameters.LogThresholds[1]);
     }
 }
