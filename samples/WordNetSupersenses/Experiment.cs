@@ -189,8 +189,15 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
         return code.Append(ml.Transforms.Concatenate("Both", nameof(TextRow.Tokens), column).Fit(code.Transform(v)));
     }
 
-    /// <summary>The weights of the code's block that (f) chooses from, (e)'s first.</summary>
+    /// <summary>The weights of the code's block that (f) tries first, (e)'s first.</summary>
     private static readonly float[] CodeWeights = [1f, 0.5f, 0.25f, 0.125f, 0.0625f];
+
+    /// <summary>
+    /// The weights (f) tries next, one at a time while the smallest tried validates best (alone or tied), so
+    /// that the choice is not where <see cref="CodeWeights"/> happened to stop: halvings down to 1/256, then
+    /// 0, the token counts alone (the code's columns all zero, which a linear classifier ignores).
+    /// </summary>
+    private static readonly float[] LowerCodeWeights = [1f / 32, 1f / 64, 1f / 128, 1f / 256, 0f];
 
     /// <summary>The rows on the token counts alone: (a) with ML.NET's L2, (a') with the L2 validated.</summary>
     private IEnumerable<(string Name, Func<IDataView, Fitted> Fit, string Features)> TokenRows(string what)
@@ -202,8 +209,9 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
 
     /// <summary>
     /// The rows on a code: (d) the code; (e) the code beside the token counts; (f) (e) with the code's
-    /// block weighted by the one of <see cref="CodeWeights"/> that validates best, the classifier's L2
-    /// left to ML.NET; (f') (f)'s weight with the classifier's L2 then validated as (a') validates it, so
+    /// block weighted by the one of <see cref="CodeWeights"/> and <see cref="LowerCodeWeights"/> that
+    /// validates best, the classifier's L2 left to ML.NET; (f') (f)'s weight with the classifier's L2 then
+    /// validated as (a') validates it, so
     /// that (f') against (a') compares the two feature sets each with its classifier's L2 tuned alike.
     /// (f') takes the weight (f) chose on the same rows, so the rows are evaluated in this order.
     /// </summary>
@@ -214,7 +222,7 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
         yield return ($"(e) code ({h}) + token counts", v => new(CodeAndTokens(autoencoder, v)), "Both");
         yield return ($"(f) code ({h}) + tokens, validated", v =>
         {
-            weight = Validated(v, CodeWeights, (w, rows) => new(CodeAndTokens(autoencoder, rows, w)), "Both",
+            weight = Validated(v, CodeWeights, LowerCodeWeights, (w, rows) => new(CodeAndTokens(autoencoder, rows, w)), "Both",
                 w => w.ToString(CultureInfo.InvariantCulture), $"{what}: (f) validation accuracy by code weight");
             return new(CodeAndTokens(autoencoder, v, weight.Value));
         }, "Both");
@@ -260,22 +268,30 @@ internal sealed class Experiment(MLContext ml, RunSizes sizes, TextWriter log)
     }
 
     /// <summary>
-    /// The candidate that validates best, the first of equals; its featurizer is not refitted here. The test
-    /// rows play no part in the choice. The validation figures and the choice go to standard error, as they
+    /// The candidate that validates best, the first of equals; its featurizer is not refitted here. Every one of
+    /// <paramref name="candidates"/> is tried, then each of <paramref name="beyond"/> in turn while the last one
+    /// tried validates best, alone or tied (as <see cref="ValidatedL2"/> steps beyond an end of its ladder). The
+    /// test rows play no part in the choice. The validation figures and the choice go to standard error, as they
     /// may differ between CPUs where figures are close.
     /// </summary>
-    private T Validated<T>(IDataView v, IReadOnlyList<T> candidates, Func<T, IDataView, Fitted> setup, string features,
+    private T Validated<T>(IDataView v, IReadOnlyList<T> candidates, IReadOnlyList<T> beyond, Func<T, IDataView, Fitted> setup, string features,
         Func<T, string> describe, string what)
     {
         var split = ValidationSplit(v);
         T chosen = candidates[0];
-        double best = double.NegativeInfinity;
+        double best = double.NegativeInfinity, last = double.NaN;
         var figures = new List<string>();
-        foreach (var candidate in candidates)
+        void Try(T candidate)
         {
-            double accuracy = ValidationAccuracy(split, rows => setup(candidate, rows), features);
-            figures.Add(string.Create(CultureInfo.InvariantCulture, $"{describe(candidate)}: {accuracy:F4}"));
-            if (accuracy > best) (best, chosen) = (accuracy, candidate);
+            last = ValidationAccuracy(split, rows => setup(candidate, rows), features);
+            figures.Add(string.Create(CultureInfo.InvariantCulture, $"{describe(candidate)}: {last:F4}"));
+            if (last > best) (best, chosen) = (last, candidate);
+        }
+        foreach (var candidate in candidates) Try(candidate);
+        foreach (var candidate in beyond)
+        {
+            if (last < best) break;
+            Try(candidate);
         }
         log.WriteLine($"{what} {string.Join(", ", figures)}; chosen {describe(chosen)}");
         return chosen;
