@@ -74,6 +74,24 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
     }
 
     /// <summary>
+    /// Whether the contrast normalisation's float sum of this patch's squared deviations passes float's range (pixels
+    /// beyond about 1.8e19 / sqrt(length)): it is then infinite, and the patch normalises to 0 whatever the epsilon, as
+    /// in the ONNX graph. Summed here in double, from the centred values as <see cref="UfldlNormalization.RemoveMean"/> makes them.
+    /// </summary>
+    internal static bool SquaresPassFloat(ReadOnlySpan<float> patch)
+    {
+        double sum = 0;
+        foreach (float v in patch) sum += v;
+        double mean = sum / patch.Length, squares = 0;
+        foreach (float v in patch)
+        {
+            double centred = (float)(v - mean);
+            squares += centred * centred;
+        }
+        return squares > float.MaxValue;
+    }
+
+    /// <summary>
     /// The per-patch normalisation of <paramref name="rows"/> patches, in place (no ZCA); returns the largest factor it
     /// multiplied a centred value by (0 for None), which the featurizer's fit needs to tell patches of one pattern
     /// (<see cref="Whitening.SameRows"/>).

@@ -108,6 +108,13 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
             // a word, where UFLDL's refused the same images.
             bool flat = true;
             for (int i = 0; i < o.PatchCount && flat; i++) flat = patches.AsSpan(i * length, length) is var p && p.IndexOfAnyExcept(p[0]) < 0;
+            // Pixels whose squares pass float: a patch's squares are summed in float (as the ONNX graph sums them), and
+            // past float's range the patch is 0 whatever the epsilon (pixels of 1e20 were blamed on ContrastEpsilon).
+            // Seen before the patches are normalised in place; a centred pixel is at most twice the largest, so below
+            // that bound no patch need be looked at.
+            bool squaresPass = false;
+            if (o.Normalization == PatchNormalizationKind.Contrast && 4.0 * largestPixel * largestPixel * length > float.MaxValue)
+                for (int i = 0; i < o.PatchCount && !squaresPass; i++) squaresPass = PatchPreprocessor.SquaresPassFloat(patches.AsSpan(i * length, length));
             scale = new PatchPreprocessor(o.Normalization, parameter, null).Normalize(patches, o.PatchCount, length);
             if (o.Normalization == PatchNormalizationKind.Contrast)
             {
@@ -115,10 +122,7 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
                 // Others too, or subnormal values, when 1/sqrt(variance + epsilon) is below float's normal range: 1e300 was
                 // blamed on the images as flat, and 1e80 trained on values of 1e-41 without a word.
                 float largest = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(patches));
-                // Or the pixels' scale: a patch's squares are summed in float (as the ONNX graph sums them), and past
-                // float's range the sum is infinite and the patch 0 whatever the epsilon (pixels of 1e20 were blamed on
-                // ContrastEpsilon). A centred pixel is at most twice the largest, so below this bound no sum overflows.
-                if (largest < FloatLimits.SmallestNormal && 4.0 * largestPixel * largestPixel * length > float.MaxValue)
+                if (largest < FloatLimits.SmallestNormal && squaresPass)
                     throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                         $"The pixels of column '{column.Name}' reach {largestPixel:G3}: contrast normalisation sums the squares of each patch's centred pixels in float, " +
                         $"and at this scale the sums pass float's largest value ({float.MaxValue:G3}), so every sampled patch would be 0; scale the images (to [0, 1], say)."), "input");

@@ -139,21 +139,25 @@ public class ConvolutionalFeaturizerEstimatorTests
     // patches' covariance is singular for almost any images: Fit read every image and then said only "The covariance is
     // singular ...; ZCA needs ZcaEpsilon > 0 for such data", which sent the user to the images. (Patches that are
     // clipped break the sum, so some images do whiten with 0, and the options are not refused up front.)
-    [Fact]
-    public void UFLDL_patches_that_ZCA_without_an_epsilon_cannot_whiten_are_refused_saying_why()
+    // An epsilon too small to matter (1e-12, below 2^-23 of the largest eigenvalue) is refused as 0 is, and the advice
+    // asks for a larger one rather than for one above 0.
+    [Theory]
+    [InlineData(0.0, "; ZCA needs ZcaEpsilon > 0 for such data.", "above 0")]
+    [InlineData(1e-12, "; it is 1E-12.", "of that size or more")]
+    public void UFLDL_patches_that_ZCA_without_an_epsilon_cannot_whiten_are_refused_saying_why(double epsilon, string rule, string advice)
     {
         var ml = new MLContext(seed: 1);
         var rng = new Random(3);
         var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble()).ToArray() }));
         var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
         {
-            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, ZcaEpsilon = 0,
+            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, ZcaEpsilon = epsilon,
             Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
         }).Fit(images));
         Assert.Equal("ZcaEpsilon", e.ParamName);
         Assert.StartsWith("The covariance of the sample of 200 patches of column 'Pixels' (after Normalization Ufldl) is singular (", e.Message);
-        Assert.EndsWith("; ZCA needs ZcaEpsilon > 0 for such data. Normalization Ufldl maps every patch it does not clip to values that sum to 0.5 x 16, " +
-            "so their covariance is singular unless clipping breaks that sum; use a ZcaEpsilon above 0 (UFLDL's is 0.1). (Parameter 'ZcaEpsilon')", e.Message);
+        Assert.EndsWith(rule + " Normalization Ufldl maps every patch it does not clip to values that sum to 0.5 x 16, " +
+            $"so their covariance is singular unless clipping breaks that sum; use a ZcaEpsilon {advice} (UFLDL's is 0.1). (Parameter 'ZcaEpsilon')", e.Message);
     }
 
     // ZCA names the patches in its own message, which then has Epsilon said as ZcaEpsilon: the column's name is not an option's.
@@ -274,5 +278,23 @@ public class ConvolutionalFeaturizerEstimatorTests
         Assert.Equal("input", e.ParamName);
         Assert.Matches(@"^The pixels of column 'Pixels' reach (9\.\d\dE\+19|1E\+20): contrast normalisation sums the squares of each patch's centred pixels in float, " +
             @"and at this scale the sums pass float's largest value \(3\.4E\+38\), so every sampled patch would be 0; scale the images \(to \[0, 1\], say\)\. \(Parameter 'input'\)$", e.Message);
+    }
+
+    // Pixels of 3e18 in 4x4 patches could pass float once squared and summed (4 x 9e36 x 16 > 3.4e38) but do not (each
+    // sum at most about 3.6e37): with ContrastEpsilon 1e300 the epsilon is what makes every patch 0, and is named, not
+    // the pixels (a bound alone named the pixels).
+    [Fact]
+    public void Large_pixels_whose_squares_stay_in_floats_range_leave_the_refusal_to_a_contrast_epsilon_too_large()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(3);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble() * 3e18f).ToArray() }));
+        var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, Normalization = SparseAe.Convolution.PatchNormalizationKind.Contrast,
+            ContrastEpsilon = 1e300, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+        }).Fit(images));
+        Assert.Equal("ContrastEpsilon", e.ParamName);
+        Assert.StartsWith("ContrastEpsilon 1E+300 is too large for the sampled patches of column 'Pixels'", e.Message);
     }
 }
