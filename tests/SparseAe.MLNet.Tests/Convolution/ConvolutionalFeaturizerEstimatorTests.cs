@@ -262,39 +262,25 @@ public class ConvolutionalFeaturizerEstimatorTests
             "use a smaller ContrastEpsilon, in the pixels' units squared (0.01 suits pixels in [0, 1]). (Parameter 'ContrastEpsilon')", e.Message);
     }
 
-    // Pixels of 1e20: each patch's float sum of squares is infinite, every patch normalised to 0, and Fit said
-    // "ContrastEpsilon 0.01 is too large ...; use a smaller ContrastEpsilon", which no epsilon mends.
-    [Fact]
-    public void Pixels_whose_squares_pass_floats_range_are_refused_by_their_scale_not_by_the_epsilon()
+    // Every sampled patch normalised to 0, and who is blamed. Pixels of 1e20: each patch's float sum of squares is
+    // infinite, and Fit said "ContrastEpsilon 1E-30 is too large ...; use a smaller ContrastEpsilon", which no epsilon
+    // mends. Pixels of 3e18 in 4x4 patches pass the bound 4 L^2 length > float.MaxValue but every sum stays below 3.6e37:
+    // with ContrastEpsilon 1e300 the epsilon is what makes the patches 0 (a bound alone blamed the pixels).
+    [Theory]
+    [InlineData(1e20f, 1e-30, "input", @"^The pixels of column 'Pixels' reach (9\.\d\dE\+19|1E\+20): contrast normalisation sums the squares of each patch's centred pixels in float, " +
+        @"and at this scale the sums pass float's largest value \(3\.4E\+38\), so every sampled patch would be 0; scale the images \(to \[0, 1\], say\)\. \(Parameter 'input'\)$")]
+    [InlineData(3e18f, 1e300, "ContrastEpsilon", @"^ContrastEpsilon 1E\+300 is too large for the sampled patches of column 'Pixels'")]
+    public void Pixels_whose_squares_pass_floats_range_are_refused_by_their_scale_not_by_the_epsilon(float scale, double epsilon, string blamed, string message)
     {
         var ml = new MLContext(seed: 1);
         var rng = new Random(3);
-        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble() * 1e20f).ToArray() }));
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble() * scale).ToArray() }));
         var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
         {
             ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, Normalization = SparseAe.Convolution.PatchNormalizationKind.Contrast,
-            ContrastEpsilon = 1e-30, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
+            ContrastEpsilon = epsilon, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
         }).Fit(images));
-        Assert.Equal("input", e.ParamName);
-        Assert.Matches(@"^The pixels of column 'Pixels' reach (9\.\d\dE\+19|1E\+20): contrast normalisation sums the squares of each patch's centred pixels in float, " +
-            @"and at this scale the sums pass float's largest value \(3\.4E\+38\), so every sampled patch would be 0; scale the images \(to \[0, 1\], say\)\. \(Parameter 'input'\)$", e.Message);
-    }
-
-    // Pixels of 3e18 in 4x4 patches could pass float once squared and summed (4 x 9e36 x 16 > 3.4e38) but do not (each
-    // sum at most about 3.6e37): with ContrastEpsilon 1e300 the epsilon is what makes every patch 0, and is named, not
-    // the pixels (a bound alone named the pixels).
-    [Fact]
-    public void Large_pixels_whose_squares_stay_in_floats_range_leave_the_refusal_to_a_contrast_epsilon_too_large()
-    {
-        var ml = new MLContext(seed: 1);
-        var rng = new Random(3);
-        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble() * 3e18f).ToArray() }));
-        var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
-        {
-            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200, Normalization = SparseAe.Convolution.PatchNormalizationKind.Contrast,
-            ContrastEpsilon = 1e300, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
-        }).Fit(images));
-        Assert.Equal("ContrastEpsilon", e.ParamName);
-        Assert.StartsWith("ContrastEpsilon 1E+300 is too large for the sampled patches of column 'Pixels'", e.Message);
+        Assert.Equal(blamed, e.ParamName);
+        Assert.Matches(message, e.Message);
     }
 }
