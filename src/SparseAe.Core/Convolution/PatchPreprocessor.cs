@@ -80,9 +80,7 @@ public sealed record PatchPreprocessor(PatchNormalizationKind Normalization, dou
     /// </summary>
     internal static bool SquaresPassFloat(ReadOnlySpan<float> patch)
     {
-        double sum = 0;
-        foreach (float v in patch) sum += v;
-        double mean = sum / patch.Length, squares = 0;
+        double mean = UfldlNormalization.Mean(patch), squares = 0;
         foreach (float v in patch)
         {
             double centred = (float)(v - mean);

@@ -63,10 +63,16 @@ internal static class UfldlNormalization
     /// </summary>
     public static void RemoveMean(Span<float> patch)
     {
+        double mean = Mean(patch);
+        for (int j = 0; j < patch.Length; j++) patch[j] = (float)(patch[j] - mean);
+    }
+
+    /// <summary>The patch's mean as <see cref="RemoveMean"/> removes it: its values summed in double, in order.</summary>
+    internal static double Mean(ReadOnlySpan<float> patch)
+    {
         double sum = 0;
         foreach (float v in patch) sum += v;
-        double mean = sum / patch.Length;
-        for (int j = 0; j < patch.Length; j++) patch[j] = (float)(patch[j] - mean);
+        return sum / patch.Length;
     }
 
     /// <summary>What <see cref="Rescale"/> multiplies a centred value by: 0.4 / pstd (0 when pstd = 0, which maps every value to 0.5).</summary>
