@@ -188,6 +188,41 @@ public class OptimizerTests
         Assert.Contains("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(2, 0)).Message);
     }
 
+    // LargestStep bounds every step: a gradient growing by b2/b1 (11%) a step takes Adam past Kingma and Ba's
+    // lr (1 - b1) / sqrt(1 - b2) = 3.16 lr, which bounds only a lone gradient, and stays within 7.27 lr.
+    [Fact]
+    public void Adams_largest_step_bounds_a_growing_gradients_steps()
+    {
+        const double b1 = 0.9, b2 = 0.999, r = b1 * b1 / b2;
+        var adam = new Adam(1, learningRate: 1);
+        Assert.Equal(0.1 / Math.Sqrt(0.001 * (1 - r)), adam.LargestStep, 12);
+        Assert.Equal(7.2703, adam.LargestStep, 4);
+        float[] theta = [0f];
+        double largest = 0;
+        for (int t = 1; t <= 300; t++)
+        {
+            float before = theta[0];
+            adam.Step(theta, [(float)Math.Pow(b2 / b1, t)]);
+            largest = Math.Max(largest, Math.Abs((double)theta[0] - before));
+        }
+        Assert.InRange(largest, 3.6, adam.LargestStep);   // 3.70 by the same update in double
+        // With b1^2 at least b2 nothing bounds m / sqrt(v). With b1 = 0 a lone gradient after t steps of 0 takes
+        // lr sqrt((1 - b2^t) / (1 - b2)), which tends to lr / sqrt(1 - b2).
+        Assert.Equal(double.PositiveInfinity, new Adam(1, 1, beta1: 0.9, beta2: 0.8).LargestStep);
+        Assert.Equal(0.5 / Math.Sqrt(0.001), new Adam(1, 0.5, beta1: 0).LargestStep, 12);
+    }
+
+    // A parameter no step can change: the largest step under half its float spacing, either way. 0 is not counted (any step moves it).
+    [Fact]
+    public void Adam_counts_the_nonzero_parameters_no_step_can_change()
+    {
+        var adam = new Adam(5, learningRate: 1e-9);   // largest step 7.27e-9
+        // 1 and -1: half spacing 2^-24 = 5.96e-8 down and up, 2^-25 down from 1: all above the step. 1e-3: 5.8e-11, below it.
+        Assert.Equal((3L, 2L), adam.CountUnmovable([1f, -1f, 0f, 1e-3f, 0f]));
+        // 0.1: half spacing 3.7e-9 is below 7.27e-9: movable; 0.5 (down 1.49e-8) is not.
+        Assert.Equal((2L, 1L), adam.CountUnmovable([0.1f, 0.5f, 0f, 0f, 0f]));
+    }
+
     // The step count is an int (the model saves it as one): past it, t wrapped to -2^31, b^t became infinite and the
     // step size NaN, so every weight turned NaN and the run ended in "the cost became NaN ... try a smaller LearningRate".
     [Fact]

@@ -1,3 +1,4 @@
+using SparseAe.Model;
 using SparseAe.Objective;
 using SparseAe.Optimization;
 using SparseAe.Tests.Support;
@@ -90,6 +91,34 @@ public class TrainerDivergenceTests
         // An ordinary run says nothing.
         warnings.Clear();
         AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(ActivationKind.ReLU, 0.01, warnings, epochs: 5, batchSize: 16));
+        Assert.Empty(warnings);
+    }
+
+    // A LearningRate of 1e-20 passes the range check (float's smallest normal and up), but every step of W1 and W2 is
+    // under half a weight's float spacing and rounds away: the weights never left their random start, and the run
+    // said EpochsCompleted without a word. 1e-4, a small but working rate, is not warned about. Said once, at the first update.
+    [Theory]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void A_run_whose_steps_round_away_on_most_weights_is_said_to_be_untrained(ActivationKind activation)
+    {
+        var x = TestData.RandomRows(64, 10, 2);
+        List<string> warnings = [];
+        var result = AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(activation, 1e-20, warnings, epochs: 3, batchSize: 16));
+        var p = result.Parameters;
+        int weights = 2 * p.HiddenCount * p.VisibleCount;
+        if (activation == ActivationKind.Sigmoid)   // the sigmoid starts from the seed's weights: W1 and W2 are those, bit for bit
+            Assert.Equal(ParameterInitializer.Initialize(10, 8, 1).Theta.AsSpan(0, weights).ToArray(), p.Theta.AsSpan(0, weights).ToArray());
+        var warning = Assert.Single(warnings);
+        var counts = System.Text.RegularExpressions.Regex.Match(warning,
+            @"^Adam's LearningRate 1E-20 is below float's resolution of most weights: no step it takes \(at most 7\.27E-20, 7\.27 LearningRate\) changes (\d+) of the (\d+) nonzero parameters, ").Groups;
+        Assert.True(counts[0].Success, warning);
+        Assert.True(int.Parse(counts[1].Value) >= weights, warning);   // every weight; a bias is 0 or moves
+        Assert.EndsWith("so those stay at their random starting values. Use a larger LearningRate (the default is 0.01).", warning);
+        warnings.Clear();
+        AutoencoderTraining.Run(new ArrayRowSource(x, 64, 10), OneStep(activation, 1e-4, warnings, epochs: 3, batchSize: 16));
         Assert.Empty(warnings);
     }
 

@@ -51,6 +51,36 @@ internal sealed class Adam
     public double Beta2 { get; }
     public double Epsilon { get; }
 
+    /// <summary>
+    /// A bound on every step Adam takes on a parameter: lr (1 - b1) / sqrt((1 - b2)(1 - b1^2/b2)), about 7.27 lr at the
+    /// defaults. Cauchy-Schwarz on m = (1-b1) sum b1^k g_(t-k) against v = (1-b2) sum b2^k g_(t-k)^2 gives
+    /// |m| / sqrt(v) at most (1-b1) sqrt(sum_(k&lt;t) r^k / (1-b2)), r = b1^2/b2; the folded bias correction sqrt(1-b2^t)/(1-b1^t)
+    /// times that partial sum's root sqrt((1-r^t)/(1-r)) is at most 1/sqrt(1-r), since with x = b1^t, y = b2^t,
+    /// (1 - x^2/y)(1 - y) &lt;= (1 - x)^2 is (y - x)^2/y &gt;= 0. And eps only shrinks a step.
+    /// Kingma and Ba's lr (1 - b1) / sqrt(1 - b2) (section 2.1) bounds one lone gradient; a gradient growing 11% a step
+    /// goes past it. Infinite when b1^2 is at least b2 (the sum has no bound).
+    /// </summary>
+    public double LargestStep => Beta1 * Beta1 >= Beta2 ? double.PositiveInfinity
+        : LearningRate * Math.Max(1, (1 - Beta1) / Math.Sqrt((1 - Beta2) * (1 - Beta1 * Beta1 / Beta2)));
+
+    /// <summary>
+    /// How many of theta's nonzero parameters no step of Adam's can change: float subtracts a step under half a
+    /// parameter's spacing (about 6e-8 of its size) as 0, at every update alike, so such a parameter never moves. A
+    /// LearningRate of 1e-20 left every weight of W1 and W2 at its random start, and the run said EpochsCompleted.
+    /// </summary>
+    public (long Nonzero, long Unmovable) CountUnmovable(ReadOnlySpan<float> theta)
+    {
+        float step = (float)LargestStep;
+        long nonzero = 0, unmovable = 0;
+        foreach (float t in theta)
+        {
+            if (t == 0) continue;
+            nonzero++;
+            if (t - step == t && t + step == t) unmovable++;
+        }
+        return (nonzero, unmovable);
+    }
+
     /// <summary>The most steps Adam counts.</summary>
     internal const int MaxSteps = int.MaxValue;
 

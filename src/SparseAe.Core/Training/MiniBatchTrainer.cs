@@ -141,6 +141,7 @@ internal static class MiniBatchTrainer
                         startCost ??= cost.Total;
                         Update(objective, adam, parameters, gradient);
                         ThrowIfMomentOverflowed(objective, adam, gradient, settings, $"at epoch {epoch + 1}, mini-batch {batches + 1}");
+                        if (adam.Steps == 1) WarnIfUnmovable(adam, theta, settings);
                         lastRows = rows;
                         lastFilled = filled;
                         if (codes)
@@ -199,6 +200,20 @@ internal static class MiniBatchTrainer
     // A bad row is refused as the parameter of the public entry, AutoencoderTraining.Run's rows, as L-BFGS's
     // read refuses it (this method's own 'source' is internal; Adam's refusals named it).
     private const string RowsParameter = "rows";
+
+    // A LearningRate too small for float to move most weights: said at the first update, so a long run is not spent on a
+    // model that stays at its random start (1e-20 passed the range check, and no weight of W1 or W2 moved). A warning, not a
+    // refusal, as L-BFGS's run that lowers nothing is (FullBatchTrainer): the parameters near 0 still train.
+    private static void WarnIfUnmovable(Adam adam, float[] theta, TrainerSettings settings)
+    {
+        if (settings.Warning is null) return;
+        var (nonzero, unmovable) = adam.CountUnmovable(theta);
+        if (2 * unmovable <= nonzero) return;
+        settings.Warning(string.Create(CultureInfo.InvariantCulture,
+            $"Adam's LearningRate {settings.LearningRate} is below float's resolution of most weights: no step it takes (at most {adam.LargestStep:G3}, " +
+            $"{adam.LargestStep / settings.LearningRate:G3} LearningRate) changes {unmovable} of the {nonzero} nonzero parameters, each step being under half their float spacing " +
+            $"(about 6e-8 of a weight's size), so those stay at their random starting values. Use a larger LearningRate (the default is {Defaults.LearningRate})."));
+    }
 
     // How many times its starting cost a run may end at before it is said to have diverged.
     internal const double DivergedRatio = 100;

@@ -79,7 +79,8 @@ public sealed class TrainerSettings
 
     /// <summary>
     /// Receives warnings: inputs outside what the sigmoid decoder reconstructs, an Adam run whose cost over its last
-    /// epoch ended more than 100 times above its cost at the starting point (diverged; the model is still returned), and an
+    /// epoch ended more than 100 times above its cost at the starting point (diverged; the model is still returned), an Adam
+    /// LearningRate too small for float to move most weights (said at the first update), and an
     /// L-BFGS run that did not lower the cost from its starting point (the model is at or near its random starting weights; still returned).
     /// </summary>
     public Action<string>? Warning { get; init; }
