@@ -67,6 +67,22 @@ internal static class UfldlNormalization
         for (int j = 0; j < patch.Length; j++) patch[j] = (float)(patch[j] - mean);
     }
 
+    /// <summary>
+    /// The first element whose centred value, as <see cref="RemoveMean"/> rounds it to float, is infinite, or -1: finite
+    /// values of both signs near float.MaxValue lie further apart than float holds, and the deviation of such patches was
+    /// NaN (every normalised value NaN). Looked for only when a value exceeds half float.MaxValue, the least a centred
+    /// value beyond float needs (|x - mean| is at most twice the largest |x|).
+    /// </summary>
+    internal static int IndexBeyondFloatOnceCentred(ReadOnlySpan<float> patch, out double mean)
+    {
+        mean = 0;
+        if (System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(patch) is var largest && !(Math.Abs(largest) > float.MaxValue / 2)) return -1;
+        mean = Mean(patch);
+        for (int j = 0; j < patch.Length; j++)
+            if (float.IsInfinity((float)(patch[j] - mean))) return j;
+        return -1;
+    }
+
     /// <summary>The patch's mean as <see cref="RemoveMean"/> removes it: its values summed in double, in order.</summary>
     internal static double Mean(ReadOnlySpan<float> patch)
     {

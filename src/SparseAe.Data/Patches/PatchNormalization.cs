@@ -1,3 +1,4 @@
+using System.Globalization;
 using SparseAe.Convolution;
 
 namespace SparseAe.Data.Patches;
@@ -18,7 +19,7 @@ public static class PatchNormalization
     /// patches with <see cref="ApplyUfldl"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">count or dimension is less than 1.</exception>
-    /// <exception cref="ArgumentException">The span's length is not count*dimension, or a value is NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The span's length is not count*dimension, or a value is NaN, infinite, or beyond float's range from its patch's mean.</exception>
     /// <param name="patches">The patches, (count, dimension) row-major: it must hold count*dimension values, and every value must be finite.</param>
     /// <param name="count">The patches: at least 1.</param>
     /// <param name="dimension">The values in a patch: at least 1.</param>
@@ -35,7 +36,7 @@ public static class PatchNormalization
     /// [-pstd, pstd], map to [0.1, 0.9]. With pstd = 0 every value becomes 0.5.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">pstd is negative, NaN or infinite; count or dimension is less than 1.</exception>
-    /// <exception cref="ArgumentException">The span's length is not count*dimension, or a value is NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The span's length is not count*dimension, or a value is NaN, infinite, or beyond float's range from its patch's mean.</exception>
     /// <param name="patches">The patches, (count, dimension) row-major: it must hold count*dimension values, and every value must be finite.</param>
     /// <param name="count">The patches: at least 1.</param>
     /// <param name="dimension">The values in a patch: at least 1.</param>
@@ -59,7 +60,7 @@ public static class PatchNormalization
     /// that deviation; with 0 (flat patches) the values are left at 0.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">count or dimension is less than 1.</exception>
-    /// <exception cref="ArgumentException">The span's length is not count*dimension, or a value is NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The span's length is not count*dimension, or a value is NaN, infinite, or beyond float's range from its patch's mean.</exception>
     /// <param name="patches">The patches, (count, dimension) row-major: it must hold count*dimension values, and every value must be finite.</param>
     /// <param name="count">The patches: at least 1.</param>
     /// <param name="dimension">The values in a patch: at least 1.</param>
@@ -87,11 +88,16 @@ public static class PatchNormalization
     }
 
     // paramName: the parameter the values came from, patches or a patch source's images.
+    // And every value within float's range of its patch's mean, which the normalisations remove in float.
     internal static void CheckFinite(ReadOnlySpan<float> patch, int index, string paramName = "patches")
     {
         for (int j = 0; j < patch.Length; j++)
             if (!float.IsFinite(patch[j]))
                 throw new ArgumentException($"Patch {index} holds {patch[j]} at element {j}; every value must be finite to normalise it.", paramName);
+        if (UfldlNormalization.IndexBeyondFloatOnceCentred(patch, out double mean) is var k and >= 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Patch {index} holds {patch[k]} at element {k}, beyond float's range from the patch's mean ({(float)mean}): every value must lie within " +
+                $"{float.MaxValue} of its patch's mean, since the normalisation removes the mean in float; scale the values down."), paramName);
     }
 
     private static void CheckShape(int length, int count, int dimension)

@@ -34,10 +34,10 @@ public sealed class PatchRowSource : IRowSource
     /// Prepares the stream and estimates <see cref="Deviation"/> (one pass over the first
     /// min(count, normalizationSampleSize) patches).
     /// </summary>
-    /// <exception cref="ArgumentException">No images, an image smaller than the patch, or a non-finite pixel in a sampled patch.</exception>
+    /// <exception cref="ArgumentException">No images, an image smaller than the patch, or a pixel in a sampled patch that is not finite or lies beyond float's range from the patch's mean.</exception>
     /// <exception cref="ArgumentOutOfRangeException">patchSize, count or normalizationSampleSize is less than 1, or seed less than 0.</exception>
     /// <param name="images">The images to draw from: not null, at least one image; every image must be present, and every image must be
-    /// at least patchSize on both sides; in the patches drawn to estimate the deviation, every value must be finite.</param>
+    /// at least patchSize on both sides; in the patches drawn to estimate the deviation, every value must be finite and within float's range of its patch's mean.</param>
     /// <param name="patchSize">P, a patch's side in pixels: at least 1.</param>
     /// <param name="count">The patches in each pass: at least 1.</param>
     /// <param name="seed">The seed of the draw: at least 0.</param>

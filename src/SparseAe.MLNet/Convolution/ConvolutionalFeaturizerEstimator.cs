@@ -95,8 +95,14 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         ArgumentException Flat(string why) => new($"The sampled patches of column '{column.Name}' are all flat (no variance), {why}; check the images.", "input");
         double parameter, scale;   // scale: the largest factor the normalisation multiplied a centred pixel by
         float largestPixel = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(patches));
+        // Pixels too large for a normalisation done in float: the user can only scale the images.
+        ArgumentException TooLarge(string what) => new(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"The pixels of column '{column.Name}' reach {largestPixel:G3}: {what}; scale the images (to [0, 1], say)."), "input");
         if (o.Normalization == PatchNormalizationKind.Ufldl)
         {
+            for (int i = 0; i < o.PatchCount; i++)
+                if (UfldlNormalization.IndexBeyondFloatOnceCentred(patches.AsSpan(i * length, length), out _) >= 0)
+                    throw TooLarge($"UFLDL normalisation removes each patch's mean in float, and at this scale a centred pixel passes float's largest value ({float.MaxValue:G3}), so the patches cannot be normalised");
             parameter = UfldlNormalization.Normalize(patches, o.PatchCount, length);   // the pstd that Transform applies again
             if (parameter == 0) throw Flat("so UFLDL normalisation has nothing to scale");
             scale = UfldlNormalization.Scale(parameter);
@@ -123,9 +129,8 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
                 // blamed on the images as flat, and 1e80 trained on values of 1e-41 without a word.
                 float largest = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(patches));
                 if (largest < FloatLimits.SmallestNormal && squaresPass)
-                    throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"The pixels of column '{column.Name}' reach {largestPixel:G3}: contrast normalisation sums the squares of each patch's centred pixels in float, " +
-                        $"and at this scale the sums pass float's largest value ({float.MaxValue:G3}), so every sampled patch would be 0; scale the images (to [0, 1], say)."), "input");
+                    throw TooLarge("contrast normalisation sums the squares of each patch's centred pixels in float, " +
+                        $"and at this scale the sums pass float's largest value ({float.MaxValue:G3}), so every sampled patch would be 0");
                 if (largest < FloatLimits.SmallestNormal)
                     throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                         $"ContrastEpsilon {o.ContrastEpsilon} is too large for the sampled patches of column '{column.Name}': contrast normalisation divides each by sqrt(its variance + ContrastEpsilon), " +

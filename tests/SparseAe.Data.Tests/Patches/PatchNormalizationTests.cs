@@ -138,6 +138,28 @@ public class PatchNormalizationTests
         Assert.Contains("element 1", error.Message);
     }
 
+    // Finite values whose distance from their patch's mean passes float: the centred value (each difference in double,
+    // rounded to float) was infinite, the deviation NaN, and Ufldl returned NaN with every value NaN; Standardize left
+    // -infinity in the patches. Each is refused before any value changes, naming the patch, the element, the value and the mean.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_value_whose_distance_from_its_patchs_mean_passes_float_is_refused_by_name(bool standardize)
+    {
+        float[] patches = [0.5f, 0.25f, 0.75f, 0.5f, float.MaxValue, float.MaxValue, -float.MaxValue, 0f];
+        float[] before = [.. patches];
+        var e = Assert.Throws<ArgumentException>(() => { if (standardize) PatchNormalization.Standardize(patches, 2, 4); else PatchNormalization.Ufldl(patches, 2, 4); });
+        Assert.Equal("patches", e.ParamName);
+        Assert.Equal("Patch 1 holds -3.4028235E+38 at element 2, beyond float's range from the patch's mean (8.5070587E+37): every value must lie within " +
+            "3.4028235E+38 of its patch's mean, since the normalisation removes the mean in float; scale the values down. (Parameter 'patches')", e.Message);
+        Assert.Equal(before, patches);
+        // Values as large whose distance from the mean fits are normalised.
+        float[] fits = [3e38f, 3e38f, 2e38f, 2e38f];
+        Assert.True(double.IsFinite(PatchNormalization.Ufldl(fits, 1, 4)));
+        Assert.All(fits, v => Assert.InRange(v, 0.1f, 0.9f));
+        Assert.Throws<ArgumentException>(() => PatchNormalization.ApplyUfldl([3e38f, 3e38f, 3e38f, -3e38f], 1, 4, 1));
+    }
+
     [Fact]
     public void The_command_line_and_the_featurizer_normalise_to_the_same_bits()
     {

@@ -98,6 +98,16 @@ public class PatchRowSourceTests
         Assert.True(allocated < 100_000, $"allocated {allocated} bytes");
     }
 
+    // Pixels of +-3e38: a centred pixel passed float, the deviation was NaN and every row NaN, without a word.
+    [Fact]
+    public void Pixels_whose_distance_from_a_patchs_mean_passes_float_are_refused_by_name()
+    {
+        var image = new GreyImage(2, 2, [3e38f, 3e38f, 3e38f, -3e38f], "huge");   // mean 1.5e38: -3e38 lies 4.5e38 from it
+        var e = Assert.Throws<ArgumentException>(() => new PatchRowSource([image], 2, 5, 0));
+        Assert.Equal("images", e.ParamName);
+        Assert.StartsWith("Patch 0 holds -3E+38 at element 3, beyond float's range from the patch's mean (1.5E+38): every value must lie within ", e.Message);
+    }
+
     [Fact]
     public void Short_destination_is_refused()
     {
