@@ -294,19 +294,28 @@ public class SaveRefusalTests
     // ---- The token vocabulary (TokenVocabularyFormat) ----
 
     // The sample's idf follows "cl100k_base" (4 + 11 bytes), weighting, normalize, the document count and
-    // three ids: payload offset 47.
+    // three ids: payload offset 47. Its N = 12 rows allow idf up to ln(13 / 2) + 1 = 2.871802 (a token in one row):
+    // 3e38 was read, and Transform's weights were infinite and its normalised rows NaN.
     [Fact]
-    public void A_vocabulary_with_a_NaN_or_small_idf_is_refused_by_its_index_when_written_and_read()
+    public void A_vocabulary_with_an_idf_outside_what_its_rows_allow_is_refused_by_its_index_when_written_and_read()
     {
-        foreach (float bad in new[] { float.NaN, 0.5f })
+        const string rule = "it must lie in [1, 2.871802], the smooth idf ln((1 + N) / (1 + df)) + 1 of a token in 1 to N = 12 rows";
+        float largest = (float)(Math.Log(13.0 / 2) + 1);
+        Assert.Equal(2.871802f, largest);
+        foreach (float bad in new[] { float.NaN, 0.5f, 3e38f, float.PositiveInfinity, MathF.BitIncrement(largest) })
         {
             var v = FormatSamples.TokenVocabulary();
+            string said = bad.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Refused(s => TokenVocabularyFormat.Write(s, v with { Idf = [1.5f, bad, 2f] }),
-                $"The idf at index 1 is {bad}; it must be finite and at least 1. The SparseAe token vocabulary is not saved: its reader would refuse it.");
+                $"The idf at index 1 is {said}; {rule}. The SparseAe token vocabulary is not saved: its reader would refuse it.");
             var block = WithInt(FormatSamples.Bytes(v), 47 + 4, BitConverter.SingleToInt32Bits(bad));
             var read = Assert.Throws<InvalidDataException>(() => TokenVocabularyFormat.Read(new MemoryStream(block))).Message;
-            Assert.Contains($"The idf at index 1 at offset 67 is {bad}", read);
+            // A NaN or an infinity meets the reader's check of every float first.
+            Assert.Contains($"The idf at index 1 at offset 67 is {said}; {(float.IsFinite(bad) ? rule : "it must be finite")}", read);
         }
+        // Both ends are what Fit can make: a token in every row (1) and in one row (the largest).
+        var ends = FormatSamples.TokenVocabulary() with { Idf = [1f, largest, 2f] };
+        Assert.Equal([1f, largest, 2f], TokenVocabularyFormat.Read(new MemoryStream(FormatSamples.Bytes(s => TokenVocabularyFormat.Write(s, ends)))).Idf);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed record SavedTokenVocabulary(string Encoding, TokenWeighting Weight
 ///       i32  normalize in 0..1
 ///       i64  document count N >= 1 (rows seen at Fit)
 ///       i32  T in 1..MaxTokens, then T x i32 token ids, each >= 0, strictly ascending
-///       (LogTfIdf only) T x f32 idf, each finite and at least 1
+///       (LogTfIdf only) T x f32 idf, each in [1, ln((1 + N) / 2) + 1] (N the document count; rounded to float)
 ///       i32  N in 0..64, column names, then N x (i32 byte length in 0..4096, UTF-8 bytes)
 /// </code>
 /// Version 1, minimum reader 1, is the only version. The ML.NET entry names its output and input columns.
@@ -77,7 +77,7 @@ public static class TokenVocabularyFormat
         {
             if (idf.Length != v.TokenIds.Length) throw w.Refusal("idf", $"has {idf.Length} values; it must have one per token id ({v.TokenIds.Length})");
             for (int i = 0; i < idf.Length; i++)
-                if (IdfProblem(idf[i]) is { } problem) throw w.Refusal(IdfName(i), problem);
+                if (IdfProblem(idf[i], v.DocumentCount) is { } problem) throw w.Refusal(IdfName(i), problem);
             w.Floats("idf", idf, i => IdfName(i));
         }
         ModelFormat.WriteNames(w, v.ColumnNames);
@@ -115,7 +115,7 @@ public static class TokenVocabularyFormat
             long offset = r.Offset;
             idf = r.Floats(count, "idf", IdfName);
             for (int i = 0; i < count; i++)
-                if (IdfProblem(idf[i]) is { } problem) throw PayloadReader.Invalid(IdfName(i), offset + 4L * i, problem);
+                if (IdfProblem(idf[i], documents) is { } problem) throw PayloadReader.Invalid(IdfName(i), offset + 4L * i, problem);
         }
         var names = ModelFormat.ReadNames(ref r);
         r.End();
@@ -138,6 +138,19 @@ public static class TokenVocabularyFormat
     // meets first, as well as a value below 1).
     private static string IdfName(long i) => $"idf at index {i}";
 
-    // ln((1 + N) / (1 + df)) + 1 with df <= N is at least 1.
-    private static string? IdfProblem(float idf) => idf >= 1 && float.IsFinite(idf) ? null : $"is {idf}; it must be finite and at least 1";
+    /// <summary>
+    /// scikit-learn's TfidfTransformer with smooth_idf=True: idf = ln((1 + N) / (1 + df)) + 1 for a token in df of N rows,
+    /// as if one more row held every token once, so no idf divides by zero and a token in every row keeps weight 1.
+    /// Computed in double, kept as the float that is saved, so a loaded model weighs as the fitted one.
+    /// </summary>
+    internal static float SmoothIdf(long rows, long documentFrequency) => (float)(Math.Log((1.0 + rows) / (1.0 + documentFrequency)) + 1.0);
+
+    // A kept token is in 1 to N rows, so its idf lies between a token in every row's, 1, and a token in one row's, rounded
+    // to float as Fit rounds it: an idf of 3e38 loaded and made Transform's weights infinite, and its normalised rows NaN.
+    private static string? IdfProblem(float idf, long documents)
+    {
+        float largest = SmoothIdf(documents, 1);
+        return idf >= 1 && idf <= largest ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"is {idf}; it must lie in [1, {largest}], the smooth idf ln((1 + N) / (1 + df)) + 1 of a token in 1 to N = {documents} rows");
+    }
 }

@@ -1,3 +1,5 @@
+using SparseAe.Persistence;
+
 namespace SparseAe.MLNet.Text;
 
 /// <summary>
@@ -33,12 +35,8 @@ internal sealed class TokenFrequencies
         var kept = _counts.OrderByDescending(kv => kv.Value.Occurrences).ThenBy(kv => kv.Key).Take(maximumTokens)
             .OrderBy(kv => kv.Key).ToArray();
         var ids = kept.Select(kv => kv.Key).ToArray();
-        float[]? idf = weighting == TokenWeighting.LogTfIdf ? kept.Select(kv => SmoothIdf(Rows, kv.Value.Rows)).ToArray() : null;
+        float[]? idf = weighting == TokenWeighting.LogTfIdf ? kept.Select(kv => TokenVocabularyFormat.SmoothIdf(Rows, kv.Value.Rows)).ToArray() : null;
         return new TokenVocabulary(encoding, ids, idf, Rows, weighting, normalize);
     }
 
-    // scikit-learn's TfidfTransformer with smooth_idf=True: idf = ln((1 + N) / (1 + df)) + 1, as if one
-    // more row held every token once, so no idf divides by zero and a token in every row keeps weight 1.
-    // Computed in double, kept as the float that is saved, so a loaded model weighs as the fitted one.
-    private static float SmoothIdf(long rows, long documentFrequency) => (float)(Math.Log((1.0 + rows) / (1.0 + documentFrequency)) + 1.0);
 }

@@ -499,6 +499,19 @@ public sealed class TokenCountsTests : IDisposable
         Assert.Matches("The token id at index 1 at offset \\d+ is \\d+, a duplicate of the id at index 0; each id must appear once", LoadFailure(path));
     }
 
+    // An idf above what the saved row count allows (a token in one of N rows: ln((1 + N) / 2) + 1) loaded, and Transform
+    // made that token's weight infinite and its L2-normalised rows NaN.
+    [Fact]
+    public void A_vocabulary_with_an_idf_its_rows_cannot_give_is_refused()
+    {
+        var data = Data(Sentences);
+        var path = Path.Combine(_temp.NewFolder(), "tfidf.zip");
+        _ml.Model.Save(_ml.Transforms.TokenCounts("Tokens", "Text", weighting: TokenWeighting.LogTfIdf, normalize: true).Fit(data), data.Schema, path);
+        EditPayload(path, p => BitConverter.TryWriteBytes(p[(IdsAt + 4 * BitConverter.ToInt32(p[TokenCountAt..]))..], 3e38f));   // idf[0]
+        Assert.Matches($@"The idf at index 0 at offset \d+ is 3E\+38; it must lie in \[1, [0-9.]+\], the smooth idf ln\(\(1 \+ N\) / \(1 \+ df\)\) \+ 1 of a token in 1 to N = {Sentences.Length} rows",
+            LoadFailure(path));
+    }
+
     [Fact]
     public void A_vocabulary_with_an_unknown_weighting_is_refused()
     {
