@@ -34,7 +34,7 @@ public sealed class SparseAutoencoderTransformer : VectorColumnTransformer
         ReconstructionErrorColumnName = reconstructionErrorColumnName;
         Encoder = new AutoencoderEncoder(parameters, objective.Decoder, objective.Activation, objective.K);
         Weights = new AutoencoderWeights(parameters);
-        Objective = objective;
+        Objective = objective.WithUnusedAtDefaults();   // what a saved model reads back
         Summary = summary;
     }
 

@@ -131,6 +131,27 @@ public class ComponentTests
         }
     }
 
+    // A sigmoid model is saved without the sparse codes' fields, which it never uses: fitted with K 6 (one options object
+    // for every activation, as a sweep has), it said K 6 and, once loaded, K 8. Its Objective is now what it reads back.
+    [Fact]
+    public void A_sigmoid_models_objective_is_the_same_after_loading_whatever_sparse_code_fields_it_was_given()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(8);
+        var rows = Enumerable.Range(0, 80).Select(_ => new Vec8 { Features = Enumerable.Range(0, 8).Select(_ => (float)rng.NextDouble()).ToArray() }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.Transforms.SparseAutoencoder(new SparseAutoencoderOptions
+        {
+            InputColumnName = "Features", HiddenCount = 5, MaxIterations = 5, SparsityTarget = 0.05,
+            K = 3, L1Weight = 0.01, L0Weight = 0.5, AuxK = 2, DeadLatentWindow = 77,
+        }).Fit(data);
+        Assert.Equal(new SparseAe.Objective.ObjectiveSettings(SparsityTarget: 0.05), model.Objective);
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, data.Schema, stream);
+        stream.Position = 0;
+        Assert.Equal(model.Objective, ((SparseAutoencoderTransformer)new MLContext().Model.Load(stream, out _)).Objective);
+    }
+
     [Fact]
     public void A_linear_decoder_model_reconstructs_without_a_sigmoid_and_survives_saving()
     {

@@ -50,6 +50,17 @@ public sealed record ObjectiveSettings(
     /// <summary>True for the sparse codes (ReLU, TopK, JumpReLU): linear decoder with unit-norm columns, pre-encoder bias.</summary>
     public bool IsSparseCode => Activation != ActivationKind.Sigmoid;
 
+    /// <summary>
+    /// These settings as a model keeps them: a sigmoid model's sparse-code fields (K, L1Weight, AuxK, DeadLatentWindow,
+    /// L0Weight), which it never uses, at their defaults. It is saved without them (ModelFormat's version 2), so they
+    /// read back as defaults: a sigmoid model fitted with K 6 said K 6, and K 8 once loaded. A sparse code's model keeps
+    /// every field, the sigmoid's too (every version saves them).
+    /// </summary>
+    internal ObjectiveSettings WithUnusedAtDefaults() => IsSparseCode ? this : this with
+    {
+        K = Defaults.K, L1Weight = Defaults.L1Weight, AuxK = null, DeadLatentWindow = Defaults.DeadLatentWindow, L0Weight = Defaults.L0Weight,
+    };
+
     /// <summary>The AuxK in force for a V-H-V network: <see cref="AuxK"/>, or <see cref="Defaults.AuxKFor"/> where it is null.</summary>
     public int AuxKFor(int visibleCount, int hiddenCount) => AuxK ?? Defaults.AuxKFor(visibleCount, hiddenCount);
 

@@ -24,7 +24,7 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
         InputColumnName = inputColumnName;
         Featurizer = featurizer;
         AutoencoderSummary = autoencoderSummary;
-        Objective = objective;
+        Objective = objective.WithUnusedAtDefaults();   // what a saved model reads back
         TrainingPatches = trainingPatches;
     }
 

@@ -238,6 +238,26 @@ public class ConvolutionalFeaturizerEstimatorTests
             "check the images, or set ZcaEpsilon to null (no ZCA). (Parameter 'input')", e.Message);
     }
 
+    // The featurizer's sigmoid autoencoder is saved as a sigmoid model is, without the sparse codes' fields: its Objective
+    // is the one it reads back (it said K 3 after Fit, K 8 once loaded).
+    [Fact]
+    public void A_sigmoid_featurizers_objective_is_the_same_after_loading()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(3);
+        var images = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new Image { Pixels = Enumerable.Range(0, 784).Select(_ => (float)rng.NextDouble()).ToArray() }));
+        var model = ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
+        {
+            ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200,
+            Autoencoder = new() { HiddenCount = 3, MaxIterations = 2, K = 3, L1Weight = 0.01, AuxK = 1 },
+        }).Fit(images);
+        Assert.Equal(SparseAe.Defaults.K, model.Objective.K);
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, images.Schema, stream);
+        stream.Position = 0;
+        Assert.Equal(model.Objective, ((ConvolutionalFeaturizerTransformer)new MLContext().Model.Load(stream, out _)).Objective);
+    }
+
     // A ContrastEpsilon so large that 1/sqrt(variance + epsilon) is below float's normal range made every patch of random
     // images zeros (1e300), and Fit blamed the images, "are all flat (no variance) ...; check the images"; at 1e80 the patches
     // were subnormal (1e-41), and Fit trained on them without a word, every image getting the same features.
