@@ -56,11 +56,14 @@ public static class ImageDecoder
     /// Decodes an image (PNG, JPEG, GIF, BMP or WebP) from <paramref name="stream"/> (read from its current position; not closed).
     /// <paramref name="name"/> names the image in errors and becomes <see cref="GreyImage.Name"/>.
     /// </summary>
-    /// <exception cref="InvalidDataException">The data are not a decodable image, are truncated, are zero-sized, exceed <see cref="MaxPixels"/>, or (seekable) are longer than one array.</exception>
+    /// <exception cref="InvalidDataException">The data are not a decodable image, are truncated, are zero-sized, exceed <see cref="MaxPixels"/>, or are longer than one array.</exception>
     /// <exception cref="InsufficientMemoryException">The file's bytes or the decoded pixels need more memory than this process can get.</exception>
     /// <param name="stream">The image's bytes, from the current position to the end: not null.</param>
     /// <param name="name">The image's name in errors and its <see cref="GreyImage.Name"/>: not null.</param>
-    public static GreyImage LoadGrey(Stream stream, string name)
+    public static GreyImage LoadGrey(Stream stream, string name) => LoadGrey(stream, name, Array.MaxLength);
+
+    // maxBytes: the most a file may hold, one array's; smaller only in the tests, which cannot pipe 2 GB.
+    internal static GreyImage LoadGrey(Stream stream, string name, int maxBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
@@ -69,9 +72,9 @@ public static class ImageDecoder
         // checked below; Skia then reads a native copy of it, not a managed stream: a damaged field (a BMP's
         // pixel offset of 0xFF000000) makes Skia skip gigabytes, which a managed stream's callback answers with
         // an exception or OutOfMemory that cannot unwind through native code and ends the process.
-        if (stream.CanSeek && stream.Length - stream.Position > Array.MaxLength)
-            throw new InvalidDataException(
-                $"Image '{name}' is {stream.Length - stream.Position} bytes; image files are read into memory whole and may be at most {Array.MaxLength} bytes.");
+        string TooLong(string size) => $"Image '{name}' is {size} bytes; image files are read into memory whole and may be at most {maxBytes} bytes.";
+        if (stream.CanSeek && stream.Length - stream.Position > maxBytes)
+            throw new InvalidDataException(TooLong($"{stream.Length - stream.Position}"));
         // Said with the file and its size, not as a bare OutOfMemoryException: the file is held whole, and Skia's
         // native copy of it (which the GC's figures do not count) beside it. A seekable stream's buffer is sized once.
         long size = stream.CanSeek ? stream.Length - stream.Position : 0;
@@ -81,7 +84,14 @@ public static class ImageDecoder
         try
         {
             file = new MemoryStream((int)size);
-            stream.CopyTo(file);   // to the stream's end, which a device's or a pipe's length does not tell
+            // To the stream's end, which a device's or a pipe's length does not tell; a pipe of more than one array's bytes
+            // is refused by that rule (CopyTo filled the MemoryStream to 2 GB and failed with IOException "Stream was too long").
+            var chunk = new byte[81920];
+            for (int read; (read = stream.Read(chunk)) > 0;)
+            {
+                if (file.Length + read > maxBytes) throw new InvalidDataException(TooLong($"more than {maxBytes}"));
+                file.Write(chunk, 0, read);
+            }
         }
         catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
         {

@@ -306,6 +306,41 @@ public class ImageDecoderTests
             error.Message);
     }
 
+    // A pipe tells no length: more than one array's bytes (an endless device, a video piped by mistake) filled the
+    // MemoryStream to 2 GB and failed with IOException "Stream was too long", naming nothing. The same rule refuses it,
+    // here at a limit of 1 MB (the public method's is Array.MaxLength).
+    [Fact]
+    public void A_pipe_longer_than_an_image_file_may_be_is_refused_by_the_same_rule()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => ImageDecoder.LoadGrey(new Endless(), "pipe.png", 1 << 20));
+        Assert.Equal("Image 'pipe.png' is more than 1048576 bytes; image files are read into memory whole and may be at most 1048576 bytes.", error.Message);
+        // A pipe of exactly the limit is read (and then refused by the decoder as no image).
+        var within = Assert.Throws<InvalidDataException>(() => ImageDecoder.LoadGrey(new Endless(1 << 20), "pipe.png", 1 << 20));
+        Assert.StartsWith("Image 'pipe.png' could not be read as an image", within.Message);
+    }
+
+    // An unseekable stream of `length` bytes of 0x89, or without end.
+    private sealed class Endless(long length = long.MaxValue) : Stream
+    {
+        private long _given;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, length - _given);
+            buffer.AsSpan(offset, n).Fill(0x89);
+            _given += n;
+            return n;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     [Fact]
     public void Damaged_pixel_data_is_invalid_data()
     {
