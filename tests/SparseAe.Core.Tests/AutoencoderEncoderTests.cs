@@ -58,6 +58,33 @@ public class AutoencoderEncoderTests
         Assert.StartsWith("rows must be at least 0, but is -1.", e.Message);
     }
 
+    // k is TopK's alone, as documented: a sigmoid, ReLU or JumpReLU encoder given k 0 was refused "K must be at least 1".
+    // TopK keeps its rule.
+    [Fact]
+    public void K_is_ignored_by_the_activations_that_do_not_keep_the_top_k()
+    {
+        var p = ParameterInitializer.Initialize(4, 3, 1);
+        Assert.Equal(ActivationKind.Sigmoid, new AutoencoderEncoder(p, activation: ActivationKind.Sigmoid, k: 0).Activation);
+        Assert.Equal(ActivationKind.ReLU, new AutoencoderEncoder(p, activation: ActivationKind.ReLU, k: -5).Activation);
+        Assert.Equal("K", Assert.Throws<ArgumentOutOfRangeException>(() => new AutoencoderEncoder(p, activation: ActivationKind.TopK, k: 0)).ParamName);
+        Assert.Equal("K", Assert.Throws<ArgumentOutOfRangeException>(() => new AutoencoderEncoder(p, activation: ActivationKind.TopK, k: 4)).ParamName);
+    }
+
+    // EncodeBatch's block of rows: 128 rows of a code wider than 16,777,215 units passed one array (refused as "length",
+    // naming no code). The block holds at most 2^24 floats and at least one row, so each row's offset fits an int.
+    [Theory]
+    [InlineData(16, 128)]
+    [InlineData(131_072, 128)]
+    [InlineData(131_088, 127)]
+    [InlineData(16_777_216, 1)]
+    [InlineData(20_000_000, 1)]
+    [InlineData(int.MaxValue, 1)]
+    public void A_batchs_block_of_rows_stays_within_one_array_for_any_code_width(int paddedHidden, int rows)
+    {
+        Assert.Equal(rows, AutoencoderEncoder.BlockRows(paddedHidden));
+        Assert.True((long)rows * paddedHidden <= Math.Max(1 << 24, paddedHidden));
+    }
+
     [Fact]
     public void Without_a_decoder_it_takes_the_activations_as_training_does()
     {

@@ -39,8 +39,9 @@ public sealed class AutoencoderEncoder
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var decoderKind = decoder ?? Defaults.DecoderFor(activation);
-        // The settings' own rules (decoder, activation, K against H), in their words.
-        new ObjectiveSettings(Decoder: decoderKind, Activation: activation, K: k).Validate(parameters.HiddenCount);
+        // The settings' own rules (decoder, activation, K against H), in their words; k is TopK's alone (a sigmoid
+        // encoder given k 0 was refused, "K must be at least 1", though its documentation says the others ignore it).
+        new ObjectiveSettings(Decoder: decoderKind, Activation: activation, K: activation == ActivationKind.TopK ? k : Defaults.K).Validate(parameters.HiddenCount);
         // A NaN weight would make every code NaN without a word (training never returns one; a saved model cannot hold one).
         if (VectorKernels.IndexOfNonFinite(parameters.Theta) is var bad and >= 0)
             throw new ArgumentException($"The {AutoencoderParameters.ParameterName(parameters.VisibleCount, parameters.HiddenCount, bad)} is {parameters.Theta[bad]}; every parameter must be finite.", nameof(parameters));
@@ -179,9 +180,9 @@ public sealed class AutoencoderEncoder
         // Blocks of 128 rows into an aligned (128, Hp) block: the product (over the padded W1^T, so no
         // column tail), the bias and the sigmoid run while the block is in cache; then the H columns of
         // each row are copied out.
-        const int block = 128;
+        int block = BlockRows(_hp);
         var z = t_block;
-        if (z is null || z.Length < block * _hp) t_block = z = new AlignedArray((long)block * _hp);
+        if (z is null || z.Length < (long)block * _hp) t_block = z = new AlignedArray((long)block * _hp);
         for (int r0 = 0; r0 < rows; r0 += block)
         {
             int m = Math.Min(block, rows - r0);
@@ -209,6 +210,13 @@ public sealed class AutoencoderEncoder
 
     // Each thread's block for EncodeBatch: 128 rows of the largest padded code it has encoded (53 KB at H = 100).
     [ThreadStatic] private static AlignedArray? t_block;
+
+    /// <summary>
+    /// The rows of <see cref="EncodeBatch"/>'s block: 128, fewer where (128, Hp) passes 2^24 floats (64 MB), at least 1.
+    /// A fixed 128 rows of a code wider than 16,777,215 units passed one array (AlignedArray refused "length", naming
+    /// no code), and 128 Hp overflowed int where a smaller block was left from an earlier model.
+    /// </summary>
+    internal static int BlockRows(int paddedHidden) => Math.Clamp((1 << 24) / paddedHidden, 1, 128);
 
     /// <summary>
     /// Mean squared reconstruction error (1/V) ||y - x||^2, y = sigmoid(W2 code + b2) (or W2 code + b2
