@@ -202,6 +202,38 @@ public class TrainLimitsTests
         Assert.Equal(new[] { "big.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
+    // More Adam steps than a model counts were refused by the library, after the patches were prepared, in its own
+    // words: "Epochs is 30000000, but 30000000 passes over the 100 rows of column 'Features' ...; raise BatchSize or lower
+    // Epochs", a column the user never named. Now before any data work for patches, and in flags; a CSV's rows once read.
+    [Fact]
+    public void More_Adam_steps_than_a_model_counts_are_said_in_flags_before_the_data_is_read()
+    {
+        using var dir = new TempFolder();
+        var (code, output, error) = Cli.Run(dir, "train", "--activation", "relu", "--patch", "4", "--hidden", "3", "--patches", "100", "--batch-size", "1", "--epochs", "30000000");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Equal("error: 30000000 passes (--epochs) over the 100 patches (--patches) in mini-batches of 1 (--batch-size) are 3000000000 Adam steps, " +
+            "more than the 2147483647 a model counts (it saves its step count as an int32); give a larger --batch-size or fewer --epochs.", error.TrimEnd());
+        Assert.Equal("", output);   // nothing read, nothing prepared
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+
+        File.WriteAllLines(Path.Combine(dir, "rows.csv"), Enumerable.Range(0, 100).Select(i => $"0.{i % 9 + 1},0.5"));
+        (code, output, error) = Cli.Run(dir, "train", "--csv", "rows.csv", "--optimizer", "adam", "--hidden", "3", "--batch-size", "1", "--epochs", "30000000");
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.EndsWith("error: 30000000 passes (--epochs) over the 100 rows of --csv 'rows.csv' in mini-batches of 1 (--batch-size) are 3000000000 Adam steps, " +
+            "more than the 2147483647 a model counts (it saves its step count as an int32); give a larger --batch-size or fewer --epochs.", error.TrimEnd());
+        Assert.Equal(new[] { "rows.csv" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+        // One step fewer than the count's end is not refused here.
+        var csv = new SparseAe.Cli.Experiment.DataOptions(null, "IMAGES", [], null, "rows.csv", 8, 10_000, null,
+            SparseAe.Cli.Experiment.WhitenMode.Auto, SparseAe.Cli.Experiment.NormalizeMode.Auto, 1);
+        SparseAe.Cli.Commands.TrainRunner.CheckAdamRows(int.MaxValue, 2, new SparseAutoencoderOptions { HiddenCount = 3, Optimizer = OptimizerKind.Adam, BatchSize = 1, Epochs = 1 }, csv);
+        Assert.Throws<SparseAe.Cli.Infrastructure.UsageException>(() =>
+            SparseAe.Cli.Commands.TrainRunner.CheckAdamRows(int.MaxValue + 1L, 2, new SparseAutoencoderOptions { HiddenCount = 3, Optimizer = OptimizerKind.Adam, BatchSize = 1, Epochs = 1 }, csv));
+        // And a mini-batch wider than one array of activations: the library said "BatchSize is 5000, ...; lower it".
+        Assert.Equal("--batch-size is 5000, but a mini-batch of a 2-1000000-2 autoencoder holds at most 2147 rows (its activations are single arrays); " +
+            "give a smaller --batch-size or fewer hidden units (--hidden).", Assert.Throws<SparseAe.Cli.Infrastructure.UsageException>(() =>
+            SparseAe.Cli.Commands.TrainRunner.CheckAdamRows(10_000, 2, new SparseAutoencoderOptions { HiddenCount = 1_000_000, Optimizer = OptimizerKind.Adam, BatchSize = 5000 }, csv)).Message);
+    }
+
     // The limit is (Array.MaxLength - 16) / max(V, padded H): with rows wider than the hidden layer, fewer
     // hidden units do not raise it, yet the advice said to give them (100,000 columns and 10 hidden units).
     [Fact]

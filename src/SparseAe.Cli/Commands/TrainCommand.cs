@@ -184,6 +184,7 @@ internal static class TrainCommand
                 int v = data.PatchSize * data.PatchSize;
                 TrainRunner.CheckParameters(v, options, data);
                 TrainRunner.CheckLbfgsRows(data.PatchCount, v, options, data);
+                TrainRunner.CheckAdamRows(data.PatchCount, v, options, data);
                 outputs = TrainRunner.CheckFilterGrid(options.HiddenCount, data.PatchSize, data.PatchSize, outputs);
             }
             try

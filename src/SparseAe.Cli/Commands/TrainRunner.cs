@@ -115,6 +115,31 @@ internal static class TrainRunner
     }
 
     /// <summary>
+    /// Adam's two rules on the rows, the library's (AutoencoderTraining.Run), said here in flags and of the rows the user
+    /// gave: a mini-batch's activations are single arrays, and a model counts at most int.MaxValue steps. The library's
+    /// "Epochs is 30000000, but ... passes over the 100 rows of column 'Features' ...; raise BatchSize or lower Epochs"
+    /// named its own properties and a column the user never named, and came after the patches were prepared. The rows
+    /// are --patches, known before any data work, or a CSV's, known once it is read.
+    /// </summary>
+    internal static void CheckAdamRows(long rows, int visibleCount, SparseAutoencoderOptions options, DataOptions data)
+    {
+        if (OptimizerOf(options) != OptimizerKind.Adam) return;
+        int v = visibleCount, h = options.HiddenCount;
+        var settings = options.ToTrainerSettings(options.Seed ?? Defaults.Seed, null, null);
+        int batchRows = SparseAe.Training.MemoryBudget.MiniBatchRows(settings, rows).BatchRows;
+        long most = SparseAe.Objective.SparseAutoencoderObjective.MaxRows(v, h);
+        string what = data.Csv is not null ? $"the {rows} rows of --csv '{data.Csv}'" : $"the {rows} patches (--patches)";
+        // Fewer hidden units raise the limit only while the hidden layer (padded) is wider than a row of V, as for L-BFGS.
+        if (batchRows > most)
+            throw new UsageException($"--batch-size is {options.BatchSize}, but a mini-batch of {English.Article(v)} {v}-{h}-{v} autoencoder holds at most {most} rows " +
+                $"(its activations are single arrays); give a smaller --batch-size{(SparseAe.Objective.SparseAutoencoderObjective.MaxRows(v, 1) > most ? " or fewer hidden units (--hidden)" : "")}.");
+        var steps = SparseAe.Optimization.Adam.StepsFor(rows, batchRows, options.Epochs);
+        if (steps > SparseAe.Optimization.Adam.MaxSteps)
+            throw new UsageException($"{options.Epochs} passes (--epochs) over {what} in mini-batches of {batchRows} (--batch-size) are {steps} Adam steps, " +
+                $"more than the {SparseAe.Optimization.Adam.MaxSteps} a model counts (it saves its step count as an int32); give a larger --batch-size or fewer --epochs.");
+    }
+
+    /// <summary>
     /// ZCA copies the rows it fits on: the estimator checks their memory, but advises its maximumRows, which the
     /// command line does not have ("train --patches 600000 --whiten zca" under a 256 MB heap said "set maximumRows to
     /// fit on a random sample of the rows"); checked first here, in flags.
@@ -200,6 +225,7 @@ internal static class TrainRunner
         var prepared = TrainingData.Prepare(data, message => output.WriteLine(message));
         CheckParameters(prepared.Dimension, options, data);
         CheckLbfgsRows(prepared.Count, prepared.Dimension, options, data);
+        CheckAdamRows(prepared.Count, prepared.Dimension, options, data);
         if (prepared.UseZca) CheckZcaMemory(prepared, data);
         CheckLbfgsMemory(prepared, options, data);
         CheckAdamMemory(prepared, options, data);

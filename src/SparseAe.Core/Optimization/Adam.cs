@@ -84,6 +84,13 @@ internal sealed class Adam
     /// <summary>The most steps Adam counts.</summary>
     internal const int MaxSteps = int.MaxValue;
 
+    /// <summary>
+    /// The steps of <paramref name="epochs"/> passes over <paramref name="rows"/> rows in mini-batches of
+    /// <paramref name="batchRows"/>, a short last batch counted: ceil(rows / batchRows) epochs, in Int128 (a long
+    /// overflows at 2^63 rows an epoch). Over <see cref="MaxSteps"/> the run is refused before it starts.
+    /// </summary>
+    internal static Int128 StepsFor(long rows, int batchRows, int epochs) => ((Int128)rows + batchRows - 1) / batchRows * epochs;
+
     /// <summary>Steps taken (set only to resume a count, as the tests do to reach its end).</summary>
     public int Steps { get => _t; init => _t = value; }
 

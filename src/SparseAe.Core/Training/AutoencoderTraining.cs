@@ -43,7 +43,7 @@ public static class AutoencoderTraining
                 throw new ArgumentOutOfRangeException(nameof(settings.BatchSize), settings.BatchSize,
                     $"BatchSize is {settings.BatchSize}, but a mini-batch of {network} holds at most {limit} rows (its activations are single arrays); lower it.");
             // Where the source says its rows, a run longer than Adam's step count is refused now, not once the count runs out.
-            if (rows.RowCount is long rowsSaid && ((Int128)rowsSaid + batchRows - 1) / batchRows * settings.Epochs is var steps && steps > Optimization.Adam.MaxSteps)
+            if (rows.RowCount is long rowsSaid && Optimization.Adam.StepsFor(rowsSaid, batchRows, settings.Epochs) is var steps && steps > Optimization.Adam.MaxSteps)
                 throw new ArgumentOutOfRangeException(nameof(settings.Epochs), settings.Epochs,
                     $"Epochs is {settings.Epochs}, but {settings.Epochs} passes over the {rowsSaid} rows of {what} in mini-batches of {batchRows} are {steps} Adam steps, " +
                     $"more than the {Optimization.Adam.MaxSteps} a model counts (it saves its step count as an int32); raise BatchSize or lower Epochs.");
