@@ -44,6 +44,10 @@ public class TrainTests
             "--filters", "/dev/null", "--curve", "/dev/null");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Equal(["IMAGES.mat", "model.zip"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+        // /dev/null carries no data, so the run's lines stay on standard output (all of them went to standard error).
+        Assert.Contains("done:", output);
+        Assert.Contains("wrote model.zip", output);
+        Assert.DoesNotContain("done:", error);
         // Two outputs on one file are still refused.
         (code, _, error) = Cli.Run(dir, "train", "--mat", "IMAGES.mat", "--filters", "/dev/null", "--curve", "c.png", "--model", "c.png");
         Assert.Equal(2, code);

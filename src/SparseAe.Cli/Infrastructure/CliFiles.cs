@@ -88,7 +88,7 @@ internal static class CliFiles
             RequireWritable(flag, path);
             // What is written to /dev/null is dropped, so no input or other output can be destroyed there: train has no flag
             // that turns --filters or --curve off, and "--filters /dev/null --curve /dev/null" was refused as one file twice.
-            if (!OperatingSystem.IsWindows() && full == "/dev/null") continue;
+            if (IsNullDevice(full)) continue;
             foreach (var (otherFlag, otherFull, reads) in taken)
             {
                 if (!SameFile(full, otherFull)) continue;
@@ -187,6 +187,9 @@ internal static class CliFiles
         return e.Message.Contains(device, StringComparison.Ordinal) ? e.Message.Replace(device, "", StringComparison.Ordinal) : null;
     }
 
+    /// <summary>What is written to it is dropped (Linux, macOS): no data, and nothing an output there can destroy.</summary>
+    public static bool IsNullDevice(string fullPath) => !OperatingSystem.IsWindows() && fullPath == "/dev/null";
+
     /// <summary>
     /// Where the "wrote ..." note about <paramref name="outPath"/> goes: <paramref name="log"/>, unless the
     /// output is a device or pipe (--out /dev/stdout): its bytes are data then, and the note goes to standard error.
@@ -196,11 +199,13 @@ internal static class CliFiles
     /// <summary>
     /// The same for a command that writes several outputs (null: not written) and prints as it works (train): all its
     /// lines go to standard error when any output is a device or pipe other than standard error itself: an output
-    /// there (--weights-csv /dev/stderr) is data on standard error, and the lines stay on <paramref name="log"/>.
+    /// there (--weights-csv /dev/stderr) is data on standard error, and the lines stay on <paramref name="log"/>. So
+    /// does /dev/null, which carries no data: "train --filters /dev/null > log.txt" left log.txt empty, every line
+    /// moved to standard error.
     /// </summary>
     public static TextWriter NoteFor(IEnumerable<string?> outPaths, TextWriter log)
         => outPaths.OfType<string>().Select(Path.GetFullPath)
-            .Any(p => SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(p) && SparseAe.Persistence.AtomicFile.OwnDescriptor(p) != 2) ? Console.Error : log;
+            .Any(p => !IsNullDevice(p) && SparseAe.Persistence.AtomicFile.IsDeviceOrPipe(p) && SparseAe.Persistence.AtomicFile.OwnDescriptor(p) != 2) ? Console.Error : log;
 
     /// <summary>
     /// The vectors of a CSV file that a model trains on, all held: every value finite, or an error naming
