@@ -221,6 +221,12 @@ public class ModelFormatTests
         var e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
         Assert.Contains("V=1000", e.Message);
         Assert.Contains($"but the payload has {length}", e.Message);   // both: the sizes and what is stored
+        // Sizes whose weights' bytes pass a long: the wrapped count passed, and the block was blamed on its version field.
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), int.MaxValue);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(20), int.MaxValue);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(16, length)));
+        e = Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(bytes)));
+        Assert.StartsWith($"The sizes V=2147483647, H=2147483647 at offset 16 need 36893488130239234048 bytes of weights but the payload has {length}.", e.Message);
     }
 
     [Fact]

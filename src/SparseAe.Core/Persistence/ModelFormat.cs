@@ -260,9 +260,12 @@ public static class ModelFormat
         var r = new PayloadReader(payload, baseOffset, What, version);
         int v = r.Int(V);
         int h = r.Int(H);
+        // In Int128: at V = H = int.MaxValue the bytes, 4 (2 H V + H + V), pass a long, and the wrapped figure passed the
+        // check (the block was then refused as a damaged version field, naming neither size).
+        Int128 weightBytes = 4 * (2 * (Int128)h * v + h + v);
         long thetaCount = 2L * h * v + h + v;
-        if (thetaCount * 4 > payload.Length)
-            throw new InvalidDataException($"The sizes V={v}, H={h} at offset {baseOffset} need {thetaCount * 4} bytes of weights but the payload has {payload.Length}.");
+        if (weightBytes > payload.Length)
+            throw new InvalidDataException($"The sizes V={v}, H={h} at offset {baseOffset} need {weightBytes} bytes of weights but the payload has {payload.Length}.");
         var penalty = (SparsityPenalty)r.Int(Penalty);
         double rho = r.Double(Rho);
         double beta = r.Double(Beta);
