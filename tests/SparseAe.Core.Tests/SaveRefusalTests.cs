@@ -419,6 +419,9 @@ public class SaveRefusalTests
         var changed = saved.Autoencoder with { Parameters = saved.Autoencoder.Parameters.Clone() };
         changed.Parameters.Theta[0] += 1;
         Refused(s => ConvolutionFormat.Write(s, saved with { Autoencoder = changed }), "The nested autoencoder has other weights than the featurizer's encoder");
+        // The layout's nested block has no column names: given there, they were written against it and read back.
+        Refused(s => ConvolutionFormat.Write(s, saved with { Autoencoder = saved.Autoencoder with { ColumnNames = ["x"] } }),
+            "The nested autoencoder has 1 column names; in the layout it has none (the featurizer's own are saved.ColumnNames). The SparseAe convolutional featurizer is not saved.");
     }
 
     // ---- The framing (ChecksummedBlock) ----

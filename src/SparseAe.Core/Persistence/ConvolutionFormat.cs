@@ -21,7 +21,8 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 ///            of V = P x P, with no column names
 ///       i32  A >= 1, the byte length of the autoencoder block, then A bytes: exactly one ModelFormat block
 ///            of a sigmoid autoencoder of V = P x P, with no column names (the featurizer's encoder: a sparse
-///            code, ReLU, TopK or JumpReLU, is refused)
+///            code, ReLU, TopK or JumpReLU, is refused; the writer refuses names there since 2026-12-07, and a
+///            reader takes any it finds, as a block written before may hold them)
 ///       i32  N in 0..64, column names, then N x (i32 byte length in 0..4096, UTF-8 bytes)
 ///   version 1 ends here
 ///       i32  pool size, 0..65536 (0: the pool grid)
@@ -90,6 +91,12 @@ public static class ConvolutionFormat
             throw w.Refusal("nested autoencoder", code);
         if (!nested.Theta.AsSpan().SequenceEqual(f.Parameters.Theta))
             throw w.Refusal("nested autoencoder", "has other weights than the featurizer's encoder; the reader would rebuild the featurizer from the autoencoder's");
+        // The layout's nested block has no column names (the featurizer's are its own field): names given there were
+        // written as given, against the layout, and read back as the autoencoder's. The reader still takes them, as a
+        // block written before may hold them, so this is the layout's rule, not its reader's.
+        if (saved.Autoencoder.ColumnNames.Count != 0)
+            throw new ArgumentException($"The nested autoencoder has {saved.Autoencoder.ColumnNames.Count} column names; in the layout it has none " +
+                "(the featurizer's own are saved.ColumnNames). The SparseAe convolutional featurizer is not saved.", nameof(saved));
         w.Int(ImageHeight, g.ImageHeight); w.Int(ImageWidth, g.ImageWidth); w.Int(PatchSize(g.ImageHeight, g.ImageWidth), g.PatchSize);
         w.Int(Stride, g.Stride); w.Int(PoolGrid, g.PoolGrid);
         w.Int(Pooling, (int)f.Pooling);
