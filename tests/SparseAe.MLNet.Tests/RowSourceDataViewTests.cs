@@ -250,6 +250,22 @@ public class RowSourceDataViewTests
         Assert.IsType<InvalidDataException>(again.InnerException);
     }
 
+    // With a row count, the last counted row's MoveNext reads one row more to check the count: a source that failed there
+    // was said to have failed at the last counted row ("failed at row 2"), which it had read well.
+    [Fact]
+    public void A_source_that_fails_past_its_count_is_said_to_fail_there()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromRowSource(new FailingRows(4, failAt: 3), "Patch", rowCount: 3);
+        using var cursor = data.GetRowCursor(data.Schema);
+        Assert.True(cursor.MoveNext());
+        Assert.True(cursor.MoveNext());
+        Assert.Equal("row 3 is bad", Assert.Throws<InvalidDataException>(() => cursor.MoveNext()).Message);
+        Assert.Equal(-1, cursor.Position);
+        Assert.Equal("The row source FailingRows failed at row 3, read past the 3 rows counted to check the count (row 3 is bad); this cursor reads no further: open another.",
+            Assert.Throws<InvalidOperationException>(() => cursor.MoveNext()).Message);
+    }
+
     // The id getter off a row said "Column 'the row id' cannot be read", calling the row id a column by a name it does not have.
     [Fact]
     public void The_row_id_off_a_row_is_refused_as_the_row_id()

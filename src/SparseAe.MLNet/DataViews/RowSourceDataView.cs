@@ -69,20 +69,24 @@ internal sealed class RowSourceDataView : IDataView
             if (_failure is not null && !_disposed)
                 throw new InvalidOperationException(
                     $"The row source {SourceName} failed at row {_failedRow} ({_failure.Message}); this cursor reads no further: open another.", _failure);
-            long row = _position + 1;
             try
             {
                 return Next();
             }
             catch (Exception e)
             {
-                (_failure, _failedRow, _position) = (e, row, -1);
+                (_failure, _position) = (e, -1);
+                _failedRow = _lookingAhead ? $"{_reading}, read past the {_reading} rows counted to check the count" : $"{_reading}";
                 throw;
             }
         }
 
         private Exception? _failure;
-        private long _failedRow;
+        private string _failedRow = "";
+        // The row the reader is asked for, as the failure names it: the next row, or the row past the count that the look
+        // ahead reads (a source failing there was said to fail at the last counted row, which it had read well).
+        private long _reading;
+        private bool _lookingAhead;
 
         private string SourceName => _parent._source.Description ?? _parent._source.GetType().Name;
 
@@ -91,6 +95,7 @@ internal sealed class RowSourceDataView : IDataView
         // last row counted the source is asked for one more, since a consumer that trusts the count asks no further.
         private bool Next()
         {
+            (_reading, _lookingAhead) = (_position + 1, false);
             if (!_done && _reader.TryReadRow(_row))
             {
                 _position++;
@@ -98,6 +103,7 @@ internal sealed class RowSourceDataView : IDataView
                 if (_position >= n) throw CountMismatch($"more than {n}");
                 if (_position == n - 1)
                 {
+                    (_reading, _lookingAhead) = (n.Value, true);
                     if (_reader.TryReadRow(_peek ??= new float[_row.Length])) throw CountMismatch($"more than {n}");
                     _done = true;   // the look ahead found the end: it was the reader's last read (a reader is not asked again after its false)
                 }
