@@ -98,11 +98,15 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
         // Pixels too large for a normalisation done in float: the user can only scale the images.
         ArgumentException TooLarge(string what) => new(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"The pixels of column '{column.Name}' reach {largestPixel:G3}: {what}; scale the images (to [0, 1], say)."), "input");
-        if (o.Normalization == PatchNormalizationKind.Ufldl)
-        {
+        // Both normalisations centre each patch in float: pixels of both signs near float's largest value pass it once
+        // centred (UFLDL's pstd was NaN; contrast's patch NaN, infinity times a scale of 0), and the trainer refused rows the user never made.
+        if (o.Normalization != PatchNormalizationKind.None)
             for (int i = 0; i < o.PatchCount; i++)
                 if (UfldlNormalization.IndexBeyondFloatOnceCentred(patches.AsSpan(i * length, length), out _) >= 0)
-                    throw TooLarge($"UFLDL normalisation removes each patch's mean in float, and at this scale a centred pixel passes float's largest value ({float.MaxValue:G3}), so the patches cannot be normalised");
+                    throw TooLarge($"{(o.Normalization == PatchNormalizationKind.Ufldl ? "UFLDL" : "contrast")} normalisation removes each patch's mean in float, and at this scale " +
+                        $"a centred pixel passes float's largest value ({float.MaxValue:G3}), so the patches cannot be normalised");
+        if (o.Normalization == PatchNormalizationKind.Ufldl)
+        {
             parameter = UfldlNormalization.Normalize(patches, o.PatchCount, length);   // the pstd that Transform applies again
             if (parameter == 0) throw Flat("so UFLDL normalisation has nothing to scale");
             scale = UfldlNormalization.Scale(parameter);

@@ -290,10 +290,14 @@ public class ConvolutionalFeaturizerEstimatorTests
     [InlineData(1e20f, 1e-30, "input", @"^The pixels of column 'Pixels' reach (9\.\d\dE\+19|1E\+20): contrast normalisation sums the squares of each patch's centred pixels in float, " +
         @"and at this scale the sums pass float's largest value \(3\.4E\+38\), so every sampled patch would be 0; scale the images \(to \[0, 1\], say\)\. \(Parameter 'input'\)$")]
     [InlineData(3e18f, 1e300, "ContrastEpsilon", @"^ContrastEpsilon 1E\+300 is too large for the sampled patches of column 'Pixels'")]
-    // UFLDL's centred pixels pass float themselves at +-3e38: pstd was NaN, and the autoencoder was trained on NaN rows.
+    // Centred pixels pass float themselves at +-3e38 (a negative scale: pixels in [scale, -scale]), under either normalisation:
+    // UFLDL's pstd was NaN, contrast's patches NaN, and the trainer refused NaN rows of patches the user never made.
     [InlineData(-3e38f, 0.01, "input", @"^The pixels of column 'Pixels' reach 3E\+38: UFLDL normalisation removes each patch's mean in float, " +
+        @"and at this scale a centred pixel passes float's largest value \(3\.4E\+38\), so the patches cannot be normalised; scale the images \(to \[0, 1\], say\)\. \(Parameter 'input'\)$", "Ufldl")]
+    [InlineData(-3e38f, 0.01, "input", @"^The pixels of column 'Pixels' reach 3E\+38: contrast normalisation removes each patch's mean in float, " +
         @"and at this scale a centred pixel passes float's largest value \(3\.4E\+38\), so the patches cannot be normalised; scale the images \(to \[0, 1\], say\)\. \(Parameter 'input'\)$")]
-    public void Pixels_too_large_for_the_normalisation_in_float_are_refused_by_their_scale_not_by_the_epsilon(float scale, double epsilon, string blamed, string message)
+    public void Pixels_too_large_for_the_normalisation_in_float_are_refused_by_their_scale_not_by_the_epsilon(float scale, double epsilon, string blamed, string message,
+        string normalization = "Contrast")
     {
         var ml = new MLContext(seed: 1);
         var rng = new Random(3);
@@ -303,7 +307,7 @@ public class ConvolutionalFeaturizerEstimatorTests
         var e = Assert.Throws<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(new ConvolutionalFeaturizerOptions
         {
             ImageHeight = 28, ImageWidth = 28, PatchSize = 4, Stride = 4, PatchCount = 200,
-            Normalization = scale < 0 ? SparseAe.Convolution.PatchNormalizationKind.Ufldl : SparseAe.Convolution.PatchNormalizationKind.Contrast,
+            Normalization = Enum.Parse<SparseAe.Convolution.PatchNormalizationKind>(normalization),
             ContrastEpsilon = epsilon, Autoencoder = new() { HiddenCount = 3, MaxIterations = 2 },
         }).Fit(images));
         Assert.Equal(blamed, e.ParamName);
