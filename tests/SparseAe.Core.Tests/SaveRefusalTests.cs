@@ -100,6 +100,7 @@ public class SaveRefusalTests
         { "zca.Whitening", s => ZcaFormat.Write(s, FormatSamples.Zca() with { Whitening = null! }) },
         { "zca.ColumnNames", s => ZcaFormat.Write(s, FormatSamples.Zca() with { ColumnNames = null! }) },
         { "saved.ColumnNames", s => ConvolutionFormat.Write(s, FormatSamples.Convolution() with { ColumnNames = null! }) },
+        { "saved.Autoencoder.ColumnNames", s => ConvolutionFormat.Write(s, FormatSamples.Convolution() is var c ? c with { Autoencoder = c.Autoencoder with { ColumnNames = null! } } : null!) },
         { "vocabulary.TokenIds", s => TokenVocabularyFormat.Write(s, FormatSamples.TokenVocabulary() with { TokenIds = null! }) },
         { "vocabulary.ColumnNames", s => TokenVocabularyFormat.Write(s, FormatSamples.TokenVocabulary() with { ColumnNames = null! }) },
     };

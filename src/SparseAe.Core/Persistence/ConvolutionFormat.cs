@@ -78,6 +78,7 @@ public static class ConvolutionFormat
         ArgumentNullException.ThrowIfNull(saved);
         ArgumentNullException.ThrowIfNull(saved.Featurizer, "saved.Featurizer");
         ArgumentNullException.ThrowIfNull(saved.Autoencoder, "saved.Autoencoder");
+        ArgumentNullException.ThrowIfNull(saved.Autoencoder.ColumnNames, "saved.Autoencoder.ColumnNames");
         ArgumentNullException.ThrowIfNull(saved.ColumnNames, "saved.ColumnNames");
         var f = saved.Featurizer;
         var g = f.Geometry;
