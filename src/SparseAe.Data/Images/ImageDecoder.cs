@@ -86,12 +86,16 @@ public static class ImageDecoder
             file = new MemoryStream((int)size);
             // To the stream's end, which a device's or a pipe's length does not tell; a pipe of more than one array's bytes
             // is refused by that rule (CopyTo filled the MemoryStream to 2 GB and failed with IOException "Stream was too long").
-            var chunk = new byte[81920];
-            for (int read; (read = stream.Read(chunk)) > 0;)
+            var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);   // as CopyTo's own buffer: no 80 KB of garbage an image
+            try
             {
-                if (file.Length + read > maxBytes) throw new InvalidDataException(TooLong($"more than {maxBytes}"));
-                file.Write(chunk, 0, read);
+                for (int read; (read = stream.Read(chunk)) > 0;)
+                {
+                    if (file.Length + read > maxBytes) throw new InvalidDataException(TooLong($"more than {maxBytes}"));
+                    file.Write(chunk, 0, read);
+                }
             }
+            finally { System.Buffers.ArrayPool<byte>.Shared.Return(chunk); }
         }
         catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
         {
