@@ -59,25 +59,8 @@ def tokens(line):
 
 
 def candidates(lines):
-    """The selection table: (settings, validation) per candidate row, settings as printed."""
+    """The selection table: (line index, settings, validation) per candidate row, settings as printed."""
     table, inside = [], False
-    for line in lines:
-        if line.startswith('candidate '):
-            inside = True
-            continue
-        if line.startswith('chosen:'):
-            break
-        if inside:
-            parts = re.split(r'\s{2,}', line.strip())
-            if len(parts) >= 4 and NUMBER.match(parts[-1]):
-                table.append((parts, float(parts[-1])))
-    return table
-
-
-def plain_candidate_lines(lines):
-    """The indices of the table's plain candidate rows: those with the first row's encoding and L2 (the trials built
-    on the winner after them try other encodings and L2s)."""
-    out, inside, first = set(), False, None
     for i, line in enumerate(lines):
         if line.startswith('candidate '):
             inside = True
@@ -87,10 +70,15 @@ def plain_candidate_lines(lines):
         if inside:
             parts = re.split(r'\s{2,}', line.strip())
             if len(parts) >= 4 and NUMBER.match(parts[-1]):
-                first = first or parts[1:-1]
-                if parts[1:-1] == first:
-                    out.add(i)
-    return out
+                table.append((i, parts, float(parts[-1])))
+    return table
+
+
+def plain_candidate_lines(lines):
+    """The indices of the table's plain candidate rows: those with the first row's encoding and L2 (the trials built
+    on the winner after them try other encodings and L2s)."""
+    table = candidates(lines)
+    return {i for i, parts, _ in table if parts[1:-1] == table[0][1][1:-1]}
 
 
 def chosen(lines):
@@ -187,10 +175,10 @@ def main():
         # below the best passed when it was held to 0.01 of it). And no trial is printed twice: a candidate's row
         # renamed to another's dropped that candidate from the table without a word.
         table = candidates(actual)
-        named = [f'{", ".join(parts[:-2])}, L2/row {parts[-2]}' for parts, _ in table]
-        rows = [v for name, (_, v) in zip(named, table) if name == actual_choice]
-        best = max((v for _, v in table), default=None)
-        first_best = next((name for name, (_, v) in zip(named, table) if v == best), None)
+        named = [f'{", ".join(parts[:-2])}, L2/row {parts[-2]}' for _, parts, _ in table]
+        rows = [v for name, (_, _, v) in zip(named, table) if name == actual_choice]
+        best = max((v for _, _, v in table), default=None)
+        first_best = next((name for name, (_, _, v) in zip(named, table) if v == best), None)
         if not rows:
             errors.append(f'the chosen candidate "{actual_choice}" is not a row of the candidate table')
         elif actual_validation not in rows:
