@@ -91,6 +91,14 @@ cases = [
     ('another choice, a later row of the same figure as the first best',
      edited(expected, ('chosen:', 'L2/row 0.002 (validation 0.8650)', 'L2/row 0.006 (validation 0.8650)')), False),
     ('a trial printed twice', edited(expected, (quarter_rows[1], '0.006', '0.002')), False),
+    # As this Zen 5's 256-bit run did (2026-12-07): the plain 8x8 candidate chosen, soft threshold 0.5, the first of its
+    # table's best (tied with the sigmoid code after it), and the L2 trial built on it named so.
+    ('the plain candidate chosen, first of two best rows, its L2 trial named so',
+     edited(expected,
+        (quarter_rows[0], '0.8650', '0.8580'),
+        (quarter_rows[1], 'soft threshold 0.25   0.006    0.8650', 'soft threshold 0.5    0.006    0.8580'),
+        ('chosen:', 'soft threshold 0.25, L2/row 0.002 (validation 0.8650)', 'soft threshold 0.5, L2/row 0.002 (validation 0.8590)'),
+        ('final featurizer:', 'soft threshold 0.25', 'soft threshold 0.5')), True),
 ]
 # The digits sample's fresh-process rule: its "N of M right (a)" must repeat the trained model's accuracy.
 digits_path = os.path.join(here, '..', 'samples', 'Digits', 'expected-output.txt')
