@@ -104,9 +104,8 @@ public static class SparsityTradeoffChart
 
         double xMin = series.SelectMany(s => s.X).Min(), xMax = series.SelectMany(s => s.X).Max();
         SetPowerOfTwoTicks(plot, xMin, xMax);
-        // A sixth of a doubling of room on each side, so that the end markers are not cut in half.
-        double pad = 0.17 * Math.Log10(2);
-        plot.Axes.SetLimitsX(Math.Log10(xMin) - pad, Math.Log10(xMax) + pad);
+        var (left, right) = XLimits(xMin, xMax);
+        plot.Axes.SetLimitsX(left, right);
         if (logY)
         {
             double yMin = series.SelectMany(s => s.Y).Min(), yMax = series.SelectMany(s => s.Y).Max();
@@ -132,6 +131,20 @@ public static class SparsityTradeoffChart
             labels.Add(Math.Pow(2, p).ToString("G4", CultureInfo.InvariantCulture));
         }
         plot.Axes.Bottom.SetTicks(positions.ToArray(), labels.ToArray());
+    }
+
+    /// <summary>
+    /// The x axis's limits, in log10: a sixth of a doubling of room on each side of the data, so that the end markers are
+    /// not cut in half, and out to the powers of two either side where that room holds none (a lone model at L0 12.7 had
+    /// ticks at 8 and 16 outside the axis, and no label at all).
+    /// </summary>
+    internal static (double Left, double Right) XLimits(double xMin, double xMax)
+    {
+        double pad = 0.17 * Math.Log10(2), left = Math.Log10(xMin) - pad, right = Math.Log10(xMax) + pad;
+        var powers = TickPowers(xMin, xMax);
+        if (!powers.Any(p => p * Math.Log10(2) is var at && at >= left && at <= right))
+            (left, right) = (Math.Min(left, powers[0] * Math.Log10(2)), Math.Max(right, powers[^1] * Math.Log10(2)));
+        return (left, right);
     }
 
     /// <summary>

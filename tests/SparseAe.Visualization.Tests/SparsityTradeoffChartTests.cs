@@ -112,6 +112,24 @@ public class SparsityTradeoffChartTests
     public void The_ticks_start_at_the_power_of_two_below_the_smallest_x()
         => Assert.Equal([1, 2, 3, 4, 5], SparsityTradeoffChart.TickPowers(3, 24));
 
+    // The x axis holds at least one labelled power of two: a lone model at L0 12.7, or L0s within one doubling (10..14),
+    // had their ticks at 8 and 16 outside the axis's sixth of a doubling of room, and no x label. Where the room holds a
+    // power of two (a TopK model at L0 = k, or a sweep) the limits are that room alone, as before.
+    [Theory]
+    [InlineData(12.7, 12.7, true)]
+    [InlineData(10, 14, true)]
+    [InlineData(16, 16, false)]
+    [InlineData(1, 256, false)]
+    [InlineData(15.5, 17, false)]
+    public void The_x_axis_always_shows_a_labelled_power_of_two(double xMin, double xMax, bool widened)
+    {
+        var (left, right) = SparsityTradeoffChart.XLimits(xMin, xMax);
+        Assert.Contains(SparsityTradeoffChart.TickPowers(xMin, xMax), p => p * Math.Log10(2) >= left && p * Math.Log10(2) <= right);
+        double pad = 0.17 * Math.Log10(2);
+        Assert.True(left <= Math.Log10(xMin) - pad + 1e-12 && right >= Math.Log10(xMax) + pad - 1e-12);
+        Assert.Equal(widened, left < Math.Log10(xMin) - pad - 1e-12 || right > Math.Log10(xMax) + pad + 1e-12);
+    }
+
     // A sweep given out of order (k = 64, 8, 32) is joined in order of L0: joined in the given order the line would run back on itself.
     [Fact]
     public void A_line_joins_its_points_in_order_of_x()
