@@ -522,6 +522,19 @@ public class AutoencoderTrainingTests
 
     // ML.NET's maximumNumberOfRows reads every row when there are fewer; MaximumRows above the L-BFGS
     // limit was refused even for 300 rows.
+    // Too many rows for L-BFGS: the count a source says, or, when it says none, that its read stopped past the limit. That row's
+    // number was given as the count ("has 5368709 rows", of a view of ten million: reading stops at the first row past the limit).
+    [Fact]
+    public void Too_many_rows_for_LBFGS_are_counted_only_when_the_source_says_how_many()
+    {
+        var said = AutoencoderTraining.TooManyForLbfgs("the rows", 10_000_000, 5_368_708, "a 64-100-64 autoencoder");
+        Assert.StartsWith("The rows has 10000000 rows, more than the 5368708 rows of a 64-100-64 autoencoder that L-BFGS can hold in memory; set MaximumRows", said.Message);
+        var unsaid = AutoencoderTraining.TooManyForLbfgs("the rows", null, 5_368_708, "a 64-100-64 autoencoder");
+        Assert.StartsWith("The rows has more than the 5368708 rows of a 64-100-64 autoencoder that L-BFGS can hold in memory (its read stopped at row 5368709; " +
+            "it does not say how many it has); set MaximumRows", unsaid.Message);
+        Assert.Equal("input", unsaid.ParamName);
+    }
+
     [Fact]
     public void MaximumRows_above_the_rows_a_source_has_means_every_row()
     {

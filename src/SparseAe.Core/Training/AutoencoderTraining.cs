@@ -69,10 +69,7 @@ public static class AutoencoderTraining
         if (maximumRows > limit)
             throw new ArgumentOutOfRangeException(nameof(settings.MaximumRows), settings.MaximumRows,
                 $"MaximumRows is {settings.MaximumRows}, but L-BFGS can hold at most {limit} rows of {network}; lower it or use Optimizer = Adam, which streams.");
-        // The data are too many for the optimiser, as RowReading.NoRows's are too few: an ArgumentException.
-        Exception TooMany(long count) => new ArgumentException(
-            $"{RowReading.Capitalised(what)} has {count} rows, more than the {limit} rows of {network} that L-BFGS can hold in memory; " +
-            "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.", "input");
+        Exception TooMany(long? count) => TooManyForLbfgs(what, count, limit, network);
         // What L-BFGS allocates for `used` rows, and the rows themselves unless they are held already
         // (dense: 4 V bytes a row; sparse rows: checked again once read, as their nonzeros are unknown before).
         // Sparse rows: the objective's sparse path allocates more (W1's transposed gradient, a sigmoid's densified block).
@@ -125,11 +122,11 @@ public static class AutoencoderTraining
             Action<long>? holding = said is null || sparse ? kept => EnsureMemory(kept, 0, sparse, readSoFar: true) : null;
             if (sparse)
             {
-                var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, nameof(rows), holding, HeldRow);
+                var (batch, all) = RowReading.ReadAllSparse(reader, rows, maxRows, sampler, () => TooMany(null), settings.ThrowIfCancelled, nameof(rows), holding, HeldRow);
                 EnsureMemory(batch.Rows, 0, sparse: true);   // the rows are held now (their size was unknown before); their activations are not yet
                 return (default, batch, batch.Rows, all);
             }
-            var (data, kept, total) = RowReading.ReadAll(reader, rows, maxRows, sampler, () => TooMany(limit + 1), settings.ThrowIfCancelled, holding);
+            var (data, kept, total) = RowReading.ReadAll(reader, rows, maxRows, sampler, () => TooMany(null), settings.ThrowIfCancelled, holding);
             if (said is null) EnsureMemory(kept, 0, sparse: false);
             return (data, null, kept, total);
         }
@@ -151,4 +148,14 @@ public static class AutoencoderTraining
             return sparseX is null ? FullBatchTrainer.Train(x, heldRows, v, settings, rowName) : FullBatchTrainer.Train(sparseX, settings, rowName);
         }
     }
+
+    /// <summary>
+    /// The data are too many for L-BFGS, as RowReading.NoRows's are too few: an ArgumentException. <paramref name="count"/> is
+    /// the rows the source says it has, or null when it does not say and the read stopped at the first row past the limit:
+    /// that row's number was given as the count ("has 5368709 rows" of a view of ten million).
+    /// </summary>
+    internal static ArgumentException TooManyForLbfgs(string what, long? count, long limit, string network) => new(
+        $"{RowReading.Capitalised(what)} has {(count is long c ? $"{c} rows, more than the" : "more than the")} {limit} rows of {network} that L-BFGS can hold in memory" +
+        $"{(count is null ? $" (its read stopped at row {limit + 1}; it does not say how many it has)" : "")}; " +
+        "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.", "input");
 }
