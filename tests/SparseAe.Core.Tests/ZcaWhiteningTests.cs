@@ -67,22 +67,43 @@ public class ZcaWhiteningTests
         for (int i = 0; i < d; i++) Assert.Equal(3 + i, zca.Mean[i], 0.1);
     }
 
-    // What README says of rows that do not vary (every row the same vector): their mean is summed in float blocks, so it
-    // is a few float steps off the row, and with an Epsilon above 0 each whitened row is that rounding over sqrt(Epsilon),
-    // not 0 (2.9e-4 for 777 copies of a row holding 123.456); one row is its own mean exactly; Epsilon 0 refuses them.
+    // What README says of rows that do not vary (every row the same vector): each column's mean is its one value, so with an
+    // Epsilon above 0 every whitened row is 0 (the mean summed in float blocks was a few float steps off the row, and each
+    // whitened row that rounding over sqrt(Epsilon), 2.9e-4 for 777 copies of a row holding 123.456); Epsilon 0 refuses them.
     [Fact]
-    public void Rows_that_do_not_vary_whiten_to_0_up_to_the_rounding_of_their_mean()
+    public void Rows_that_do_not_vary_whiten_to_0()
     {
         float[] row = [123.456f, 246.912f, -123.456f];
         var copies = Enumerable.Range(0, 777).SelectMany(_ => row).ToArray();
         var whitened = new float[copies.Length];
         ZcaWhitening.Fit(copies, 777, 3, 0.1).ApplyBatch((float[])copies.Clone(), 777, whitened);
-        float largest = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(whitened));
-        Assert.InRange(largest, 1e-6f, 1e-3f);   // 16 float steps of 246.912 over sqrt(0.1) is 1e-3
+        // Exact zeros: each column's mean is its one value (up to 2026-12-07 the summed mean's rounding, up to 1e-3 once whitened).
+        Assert.Equal(new float[copies.Length], whitened);
         var one = new float[3];
         ZcaWhitening.Fit(row, 1, 3, 0.1).ApplyBatch((float[])row.Clone(), 1, one);
         Assert.Equal(new float[3], one);
         Assert.Throws<SingularCovarianceException>(() => ZcaWhitening.Fit(copies, 777, 3, 0));
+    }
+
+    // One value in every row of a lone column: its mean, summed in float blocks, was 4.6e-5 off, the covariance 2e-9 rather
+    // than 0, and ZCA at Epsilon 0 whitened every row to -1 (a 1x1 covariance is never singular by the ratio of its
+    // eigenvalues). A constant column's mean is now its value: at Epsilon 0 it is refused, as three such columns were, and
+    // at 0.1 it whitens to exact zeros. A column that varies keeps its summed mean.
+    [Fact]
+    public void A_lone_column_that_does_not_vary_is_refused_at_epsilon_0_and_whitens_to_0()
+    {
+        var copies = Enumerable.Repeat(123.456f, 777).ToArray();
+        Assert.Throws<SingularCovarianceException>(() => ZcaWhitening.Fit(copies, 777, 1, 0));
+        var zca = ZcaWhitening.Fit(copies, 777, 1, 0.1);
+        Assert.Equal(123.456f, zca.Mean[0]);
+        var whitened = new float[777];
+        zca.ApplyBatch((float[])copies.Clone(), 777, whitened);
+        Assert.Equal(new float[777], whitened);
+        // Beside a column that varies, the constant one's mean is its value and the other's is the sum's.
+        var mixed = Enumerable.Range(0, 777).SelectMany(i => new[] { 123.456f, i * 0.01f }).ToArray();
+        var both = ZcaWhitening.Fit(mixed, 777, 2, 0.1);
+        Assert.Equal(123.456f, both.Mean[0]);
+        Assert.Equal(3.88f, both.Mean[1], 1e-4f);
     }
 
     [Fact]
