@@ -80,7 +80,8 @@ public class AutoencoderTrainingOptions
     /// drawn with the seed in one pass over the view (as ML.NET's whitening takes
     /// <c>maximumNumberOfRows</c>). Null, the default, trains on every row, and a view with more rows
     /// than L-BFGS can hold (<see cref="AutoencoderTraining.MaxLbfgsRows"/>) is refused before
-    /// any row is read. Otherwise at least 1. Adam streams every row and ignores this.
+    /// any row is read when it says how many rows it has (GetRowCount), else once the read passes the limit.
+    /// Otherwise at least 1. Adam streams every row and ignores this.
     /// </summary>
     public long? MaximumRows { get; set; }
 

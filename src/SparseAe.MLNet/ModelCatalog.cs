@@ -10,8 +10,8 @@ namespace SparseAe.MLNet;
 /// its binary loader reads on at the end of the entry. Use this for model files that may have been damaged in transit
 /// or storage (copied, downloaded). It checks for damage, not for a zip crafted with matching checksums: what such a
 /// file holds is refused, or not, by the loaders ML.NET calls (ours are fuzzed; docs/reliability.md). Its own cost is
-/// bounded by the file: entries whose compressed data overlap (a zip bomb's) are refused before any is inflated, and
-/// no entry is inflated past the size its headers record. <c>sparseae</c> checks every model it loads the same way.
+/// bounded by the file: entries whose compressed data add up to more than the file (a zip bomb's overlapping records
+/// of one block) are refused before any is inflated, and no entry is inflated past the size its headers record. <c>sparseae</c> checks every model it loads the same way.
 /// </summary>
 public static class ModelCatalog
 {
