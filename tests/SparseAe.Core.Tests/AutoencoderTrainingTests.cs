@@ -530,8 +530,8 @@ public class AutoencoderTrainingTests
         var said = AutoencoderTraining.TooManyForLbfgs("the rows", 10_000_000, 5_368_708, "a 64-100-64 autoencoder");
         Assert.StartsWith("The rows has 10000000 rows, more than the 5368708 rows of a 64-100-64 autoencoder that L-BFGS can hold in memory; set MaximumRows", said.Message);
         var unsaid = AutoencoderTraining.TooManyForLbfgs("the rows", null, 5_368_708, "a 64-100-64 autoencoder");
-        Assert.StartsWith("The rows has more than the 5368708 rows of a 64-100-64 autoencoder that L-BFGS can hold in memory (its read stopped at row 5368709; " +
-            "it does not say how many it has); set MaximumRows", unsaid.Message);
+        Assert.StartsWith("The rows has more than the 5368708 rows of a 64-100-64 autoencoder that L-BFGS can hold in memory (its read stopped at the first row " +
+            "past them; it does not say how many it has); set MaximumRows", unsaid.Message);
         Assert.Equal("input", unsaid.ParamName);
     }
 

@@ -28,6 +28,17 @@ public class MaximumRowsTests
         Assert.Contains("Adam", e.Message);
     }
 
+    // A cap at or above the rows a view has means every row; when those are too many for L-BFGS the refusal said
+    // "set MaximumRows to train on a random sample", to a caller who had set it.
+    [Fact]
+    public void A_cap_that_means_every_row_of_too_many_is_advised_lower_not_to_be_set()
+    {
+        long limit = AutoencoderTraining.MaxLbfgsRows(8, 3);
+        var e = Assert.Throws<ArgumentException>(() => Fit(new HugeView(Rows(1), limit + 1), limit + 5));
+        Assert.Contains($"has {limit + 1} rows, more than the {limit} rows", e.Message);
+        Assert.Contains($"lower MaximumRows (now {limit + 5}, every row) to at most {limit} to train on a random sample of them, or use Optimizer = Adam", e.Message);
+    }
+
     [Fact]
     public void MaximumRows_above_what_LBFGS_can_hold_is_refused_before_any_row_is_read()
     {

@@ -69,7 +69,7 @@ public static class AutoencoderTraining
         if (maximumRows > limit)
             throw new ArgumentOutOfRangeException(nameof(settings.MaximumRows), settings.MaximumRows,
                 $"MaximumRows is {settings.MaximumRows}, but L-BFGS can hold at most {limit} rows of {network}; lower it or use Optimizer = Adam, which streams.");
-        Exception TooMany(long? count) => TooManyForLbfgs(what, count, limit, network);
+        Exception TooMany(long? count) => TooManyForLbfgs(what, count, limit, network, settings.MaximumRows);
         // What L-BFGS allocates for `used` rows, and the rows themselves unless they are held already
         // (dense: 4 V bytes a row; sparse rows: checked again once read, as their nonzeros are unknown before).
         // Sparse rows: the objective's sparse path allocates more (W1's transposed gradient, a sigmoid's densified block).
@@ -152,10 +152,12 @@ public static class AutoencoderTraining
     /// <summary>
     /// The data are too many for L-BFGS, as RowReading.NoRows's are too few: an ArgumentException. <paramref name="count"/> is
     /// the rows the source says it has, or null when it does not say and the read stopped at the first row past the limit:
-    /// that row's number was given as the count ("has 5368709 rows" of a view of ten million).
+    /// that row's number was given as the count ("has 5368709 rows" of a view of ten million). A MaximumRows at or above the
+    /// rows means every row, so one set there is advised lower (it was told to "set MaximumRows", which it had).
     /// </summary>
-    internal static ArgumentException TooManyForLbfgs(string what, long? count, long limit, string network) => new(
+    internal static ArgumentException TooManyForLbfgs(string what, long? count, long limit, string network, long? maximumRows = null) => new(
         $"{RowReading.Capitalised(what)} has {(count is long c ? $"{c} rows, more than the" : "more than the")} {limit} rows of {network} that L-BFGS can hold in memory" +
-        $"{(count is null ? $" (its read stopped at row {limit + 1}; it does not say how many it has)" : "")}; " +
-        "set MaximumRows to train on a random sample of them, or use Optimizer = Adam, which streams every row.", "input");
+        $"{(count is null ? " (its read stopped at the first row past them; it does not say how many it has)" : "")}; " +
+        (maximumRows is long m ? $"lower MaximumRows (now {m}, every row) to at most {limit} to train on a random sample of them" : "set MaximumRows to train on a random sample of them") +
+        ", or use Optimizer = Adam, which streams every row.", "input");
 }
