@@ -71,10 +71,9 @@ public static class SparseAutoencoderCatalog
     /// <remarks>
     /// The vector may hold up to 8,192 values. Fit's eigendecomposition grows as V^3 and cannot be interrupted
     /// (cancellation takes effect before and after it): on a 2-core Zen 3, 0.06 s at V = 256 and 3.4 s at 1,024,
-    /// so about half an hour at 8,192 (docs/performance.md). Rows that do not vary (all the same vector) are refused by
-    /// epsilon 0, or any epsilon below 2^-23 of their covariance's largest eigenvalue (a singular covariance, whatever the
-    /// vector's size); above that they whiten to exact zeros (a column of one value has that value as its mean), and later
-    /// rows are only centred and scaled by 1/sqrt(epsilon).
+    /// so about half an hour at 8,192 (docs/performance.md). Rows that do not vary (all the same vector) have a covariance
+    /// of exactly 0, whatever the vector's size (a column of one value has that value as its mean): they are refused only by
+    /// epsilon 0, above it whiten to exact zeros, and later rows are only centred and scaled by 1/sqrt(epsilon).
     /// </remarks>
     public static ZcaWhiteningEstimator ZcaWhitening(this TransformsCatalog catalog, string outputColumnName,
         string? inputColumnName = null, double epsilon = Defaults.ZcaEpsilon, long? maximumRows = null, int? seed = null)
