@@ -86,7 +86,7 @@ internal sealed class Adam
 
     /// <summary>
     /// The steps of <paramref name="epochs"/> passes over <paramref name="rows"/> rows in mini-batches of
-    /// <paramref name="batchRows"/>, a short last batch counted: ceil(rows / batchRows) epochs, in Int128 (a long
+    /// <paramref name="batchRows"/>, a short last batch counted: ceil(rows / batchRows) steps an epoch, times the epochs, in Int128 (a long
     /// overflows at 2^63 rows an epoch). Over <see cref="MaxSteps"/> the run is refused before it starts.
     /// </summary>
     internal static Int128 StepsFor(long rows, int batchRows, int epochs) => ((Int128)rows + batchRows - 1) / batchRows * epochs;
