@@ -65,8 +65,10 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
             $"(the images in one array, beside {o.PatchCount} patches of {length} values)",
             $"fit on fewer images (a sample: mlContext.Data.TakeRows or ShuffleRows then TakeRows) or lower PatchCount (now {o.PatchCount})");
         long most = Array.MaxLength / pixels;
-        Exception TooMany(string images) => new InvalidOperationException(
-            $"Column '{column.Name}' has {images} images of {pixels} pixels, more than the {most} one array holds; pass a sample of them.");
+        // Too many images is a problem of the data, as L-BFGS's too many rows is: an ArgumentException of the input (it was an
+        // InvalidOperationException, which says the object was in the wrong state).
+        Exception TooMany(string images) => new ArgumentException(
+            $"Column '{column.Name}' has {images} images of {pixels} pixels, more than the {most} one array holds; pass a sample of them.", "input");
         long? said = input.GetRowCount();
         if (said is long known)
         {
