@@ -102,7 +102,8 @@ public sealed class ConvolutionalFeaturizerEstimator : IEstimator<ConvolutionalF
             $"The pixels of column '{column.Name}' reach {largestPixel:G3}: {what}; scale the images (to [0, 1], say)."), "input");
         // Both normalisations centre each patch in float: pixels of both signs near float's largest value pass it once
         // centred (UFLDL's pstd was NaN; contrast's patch NaN, infinity times a scale of 0), and the trainer refused rows the user never made.
-        if (o.Normalization != PatchNormalizationKind.None)
+        // A centred pixel is at most twice the largest, so below half float's largest value no patch need be looked at.
+        if (o.Normalization != PatchNormalizationKind.None && largestPixel > float.MaxValue / 2)
             for (int i = 0; i < o.PatchCount; i++)
                 if (UfldlNormalization.IndexBeyondFloatOnceCentred(patches.AsSpan(i * length, length), out _) >= 0)
                     throw TooLarge($"{(o.Normalization == PatchNormalizationKind.Ufldl ? "UFLDL" : "contrast")} normalisation removes each patch's mean in float, and at this scale " +
