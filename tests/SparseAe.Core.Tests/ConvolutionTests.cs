@@ -331,13 +331,19 @@ public class ConvolutionTests
     }
 
     [Fact]
-    public void A_soft_threshold_that_is_negative_or_not_finite_is_refused()
+    public void A_soft_threshold_that_is_negative_or_beyond_float_is_refused()
     {
         var p = ParameterInitializer.Initialize(9, 3, 4);
-        foreach (var alpha in new[] { -0.1, double.NaN, double.PositiveInfinity })
-            Assert.Contains("soft threshold must be finite and at least 0", Assert.Throws<ArgumentOutOfRangeException>(() =>
+        // 1e39 is a finite double, but alpha is subtracted in float: it became infinity and every feature 0.
+        foreach (var alpha in new[] { -0.1, double.NaN, double.PositiveInfinity, 1e39, 3.4028236e38 })
+            Assert.Equal($"The soft threshold must lie in 0..3.4028234663852886E+38 (it is applied as a float), but is {alpha}. (Parameter 'Threshold')" +
+                $"{Environment.NewLine}Actual value was {alpha}.", Assert.Throws<ArgumentOutOfRangeException>(() =>
                 new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum,
                     new FeatureEncoding(FeatureEncodingKind.SoftThreshold, alpha))).Message);
+        // float's largest value itself is a threshold: no response passes it, so every feature is 0 by the formula.
+        var largest = new ConvolutionalFeaturizer(new ConvolutionGeometry(8, 8, 3, 1, 2), PatchPreprocessor.Identity, p, PoolingKind.Sum,
+            new FeatureEncoding(FeatureEncodingKind.SoftThreshold, float.MaxValue));
+        Assert.Equal(float.MaxValue, largest.Encoding.Threshold);
     }
 
     // docs/onnx.md: a NaN or infinite pixel makes NaN the features of the regions whose patches hold it. Without a

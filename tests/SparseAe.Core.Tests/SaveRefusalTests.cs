@@ -382,12 +382,25 @@ public class SaveRefusalTests
     }
 
     [Fact]
-    public void An_unused_soft_threshold_that_is_negative_or_NaN_is_not_saved()
+    public void An_unused_soft_threshold_that_is_negative_NaN_or_beyond_float_is_not_saved()
     {
-        RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 1, 2), encoding: new FeatureEncoding(FeatureEncodingKind.Sigmoid, -0.5)),
-            $"The soft threshold is {-0.5}; it must lie in [0, {double.MaxValue}].");
-        RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 1, 2), encoding: new FeatureEncoding(FeatureEncodingKind.Sigmoid, double.NaN)),
-            $"The soft threshold is {double.NaN}; it must lie in [0, {double.MaxValue}].");
+        foreach (var alpha in new[] { -0.5, double.NaN, 1e39 })
+            RefusedConvolution(Plain(new ConvolutionGeometry(8, 8, 3, 1, 2), encoding: new FeatureEncoding(FeatureEncodingKind.Sigmoid, alpha)),
+                $"The soft threshold is {alpha}; it must lie in [0, {(double)float.MaxValue}].");
+    }
+
+    [Fact]
+    public void A_saved_soft_threshold_beyond_float_is_refused_when_read()
+    {
+        // The soft threshold is the payload's last f64. Beyond float.MaxValue it became infinity in the float
+        // arithmetic, and a loaded featurizer gave 0 for every feature.
+        var bytes = FormatSamples.Bytes(FormatSamples.Convolution());
+        int payload = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        Assert.Equal(0.25, BitConverter.ToDouble(bytes, 16 + payload - 8));
+        var block = WithDouble(bytes, payload - 8, 1e39);
+        Assert.Contains($"The soft threshold at offset {16 + payload - 8} is {1e39}; it must lie in [0, {(double)float.MaxValue}]",
+            Assert.Throws<InvalidDataException>(() => ConvolutionFormat.Read(new MemoryStream(block))).Message);
+        Assert.Equal(float.MaxValue, ConvolutionFormat.Read(new MemoryStream(WithDouble(bytes, payload - 8, float.MaxValue))).Featurizer.Encoding.Threshold);
     }
 
     [Fact]

@@ -200,7 +200,9 @@ public class ConvolutionComponentTests
         Assert.Contains($"PatchCount must lie in 1..{Array.MaxLength / 16} (the 4x4 patches are held in one array), but is 0", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(noPatches)).Message);
         var badThreshold = Options();
         badThreshold.SoftThreshold = double.NaN;
-        Assert.Contains("SoftThreshold must be finite and at least 0, but is NaN", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badThreshold)).Message);
+        Assert.Contains("SoftThreshold must lie in 0..3.4028234663852886E+38 (it is applied as a float), but is NaN", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badThreshold)).Message);
+        badThreshold.SoftThreshold = 1e39;   // finite, but infinity in float: every feature was 0
+        Assert.Contains($"SoftThreshold must lie in 0..3.4028234663852886E+38 (it is applied as a float), but is {1e39}", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ConvolutionalSparseFeatures(badThreshold)).Message);
         // Here "no pool size" is null, so the options name it so, not the geometry's 0.
         var zeroPool = Options();
         zeroPool.PoolSize = 0;

@@ -31,9 +31,18 @@ public sealed record FeatureEncoding(FeatureEncodingKind Kind, double Threshold)
     {
         if (!Enum.IsDefined(Kind))
             throw new ArgumentOutOfRangeException(nameof(Kind), Kind, $"The feature encoding must be Sigmoid or SoftThreshold, but is {(int)Kind}.");
-        if (Kind == FeatureEncodingKind.SoftThreshold && (!(Threshold >= 0) || !double.IsFinite(Threshold)))
-            throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, $"The soft threshold must be finite and at least 0, but is {Threshold}.");
+        if (Kind == FeatureEncodingKind.SoftThreshold && !IsThreshold(Threshold))
+            throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, $"The soft threshold {ThresholdRule}, but is {Threshold}.");
     }
+
+    /// <summary>
+    /// The soft threshold's range, 0..float.MaxValue: alpha is subtracted in float (and written as a float32 into an
+    /// ONNX graph), so a finite double above float's largest value became infinity there and every feature was 0.
+    /// </summary>
+    internal static bool IsThreshold(double threshold) => threshold >= 0 && threshold <= float.MaxValue;
+
+    /// <summary>The rule <see cref="IsThreshold"/> checks, as the messages that refuse a threshold say it.</summary>
+    internal static string ThresholdRule => $"must lie in 0..{(double)float.MaxValue:R} (it is applied as a float)";
 
     /// <summary>
     /// The dictionary of the soft threshold: W1's rows scaled to unit length, stored transposed

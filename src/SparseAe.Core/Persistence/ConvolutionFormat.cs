@@ -28,7 +28,7 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 ///       i32  pool size, 0..65536 (0: the pool grid)
 ///   version 2 ends here
 ///       i32  encoding (0 sigmoid, 1 soft threshold)
-///       f64  soft threshold alpha, >= 0 and finite
+///       f64  soft threshold alpha, in 0..float.MaxValue (it is applied as a float)
 ///   version 3 ends here
 /// </code>
 /// The nested blocks carry their own magic, versions and CRC-32 and are read (and written) by their
@@ -64,7 +64,7 @@ public static class ConvolutionFormat
         Normalization = new("normalisation", 0, 2), PoolSize = new("pool size", 0, MaxSide), EncodingKind = new("feature encoding", 0, 1);
     private static IntField PatchSize(int height, int width) => new("patch size", 1, Math.Min(height, width));
     private static readonly DoubleField NormalizationParameter = new("normalisation parameter", 0, double.MaxValue),
-        SoftThreshold = new("soft threshold", 0, double.MaxValue);
+        SoftThreshold = new("soft threshold", 0, float.MaxValue);
     private static readonly LongField TrainingPatches = new("training patches", 1);
 
     /// <summary>

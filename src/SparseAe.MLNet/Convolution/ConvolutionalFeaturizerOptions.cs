@@ -67,7 +67,7 @@ public sealed class ConvolutionalFeaturizerOptions
     /// threshold of the unit-length encoder filters with polarity split (2H per region).</summary>
     public FeatureEncodingKind Encoding { get; set; } = Defaults.ConvolutionEncoding;
 
-    /// <summary>The soft threshold's alpha (used with <see cref="FeatureEncodingKind.SoftThreshold"/>), finite and at least 0.</summary>
+    /// <summary>The soft threshold's alpha (used with <see cref="FeatureEncodingKind.SoftThreshold"/>), in 0..float.MaxValue (it is applied as a float).</summary>
     public double SoftThreshold { get; set; } = Defaults.ConvolutionSoftThreshold;
 
     /// <summary>Random patches sampled from the training images to fit ZCA and the autoencoder, in
@@ -128,8 +128,8 @@ public sealed class ConvolutionalFeaturizerOptions
             throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize,
                 $"PatchSize must be at most {(int)Math.Sqrt(Whitening.ZcaWhitening.MaxDimension)} with a ZcaEpsilon (ZCA whitens patches of at most {Whitening.ZcaWhitening.MaxDimension} values), but is {PatchSize}.");
         if (!Enum.IsDefined(Encoding)) throw new ArgumentOutOfRangeException(nameof(Encoding), Encoding, $"Encoding must be Sigmoid or SoftThreshold, but is {(int)Encoding}.");
-        if (!(SoftThreshold >= 0) || double.IsInfinity(SoftThreshold))
-            throw new ArgumentOutOfRangeException(nameof(SoftThreshold), SoftThreshold, $"SoftThreshold must be finite and at least 0, but is {SoftThreshold}.");
+        if (!Convolution.FeatureEncoding.IsThreshold(SoftThreshold))
+            throw new ArgumentOutOfRangeException(nameof(SoftThreshold), SoftThreshold, $"SoftThreshold {Convolution.FeatureEncoding.ThresholdRule}, but is {SoftThreshold}.");
         // The sampled patches are one (PatchCount, P*P) array; larger counts failed in Fit, after reading every image.
         int mostPatches = Array.MaxLength / patchLength;
         if (PatchCount < 1 || PatchCount > mostPatches)
