@@ -45,16 +45,23 @@ internal static class Cli
     /// <paramref name="input"/>, its standard input is a pipe that gives that text and then ends.
     /// </summary>
     public static (int ExitCode, string Out, string Err) Run(ProcessStartInfo start, string? input = null)
+        => Run(start, input is null ? null : pipe => pipe.Write(input));
+
+    /// <summary>As <see cref="Run(ProcessStartInfo, string?)"/>, with standard input a pipe that gives <paramref name="input"/>'s bytes (a model zip, a MAT file).</summary>
+    public static (int ExitCode, string Out, string Err) Run(ProcessStartInfo start, byte[] input)
+        => Run(start, pipe => { pipe.Flush(); pipe.BaseStream.Write(input); });
+
+    private static (int ExitCode, string Out, string Err) Run(ProcessStartInfo start, Action<StreamWriter>? write)
     {
-        start.RedirectStandardInput = input is not null;
+        start.RedirectStandardInput = write is not null;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (input is not null)
+        if (write is not null)
         {
             try
             {
-                process.StandardInput.Write(input);
+                write(process.StandardInput);
                 process.StandardInput.Close();
             }
             catch (IOException) { }   // the program ended without reading it all: its exit says why

@@ -200,6 +200,26 @@ public class InspectTests
         Assert.Equal($"error: MAT file '{dir}' is a folder; give a file.", error.TrimEnd());
     }
 
+    // A pipe that is no MAT file: MatFile.Read read it whole and refused it, and the check of what it is instead opened it
+    // again and sought it, "internal error: NotSupportedException: Stream does not support seeking.", exit 1.
+    [Fact]
+    public void A_MAT_file_piped_to_standard_input_is_read_and_one_that_is_none_is_named()
+    {
+        using var dir = new TempFolder();
+        foreach (var fixture in new[] { "v5_zlib_double3d.mat", "v73_chunked_deflate.mat" })
+        {
+            var (read, listed, why) = Cli.Run(Cli.StartInfo(dir, "inspect", "/dev/stdin"), File.ReadAllBytes(Cli.Fixture(fixture)));
+            Assert.True(read == 0, $"{fixture}: exit {read}: {why}");
+            Assert.Equal(Cli.Run(dir, "inspect", Cli.Fixture(fixture)).Out.Replace(Cli.Fixture(fixture), "/dev/stdin"), listed);
+        }
+        var (code, _, error) = Cli.Run(Cli.StartInfo(dir, "inspect", "/dev/stdin"), "not a mat");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: '/dev/stdin' is not a readable MAT file: Not a MAT file:", error);
+        (code, _, error) = Cli.Run(Cli.StartInfo(dir, "train", "--mat", "/dev/stdin"), "PK\u0003\u0004 a zip");
+        Assert.Equal(2, code);
+        Assert.Equal("error: '/dev/stdin' is a zip archive (a model zip?), not a MAT file; a model is read by sparseae show, featurize and export-onnx.", error.TrimEnd());
+    }
+
     [Fact]
     public void A_file_with_two_variables_of_one_name_is_refused_by_inspect_and_train_naming_the_file_and_the_name()
     {

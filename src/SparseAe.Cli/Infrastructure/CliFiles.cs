@@ -315,28 +315,54 @@ internal static class CliFiles
         return current;
     }
 
+    /// <summary>
+    /// <paramref name="file"/> itself when it can seek, else its bytes from here on in memory: a model zip or MAT file given
+    /// as a pipe (--model /dev/stdin, &lt;(unzip -p ...)) is read more than once and from its end, which a pipe cannot be.
+    /// <paramref name="kind"/> names the file in the refusal of a pipe larger than one array ("Model file").
+    /// </summary>
+    public static Stream Seekable(FileStream file, string kind)
+    {
+        if (file.CanSeek) return file;
+        var copy = new MemoryStream();
+        var buffer = new byte[81920];
+        for (int read; (read = file.Read(buffer)) > 0;)
+        {
+            // MemoryStream's own refusal, IOException "Stream was too long", named no file.
+            if (read > Array.MaxLength - copy.Length)
+                throw new UsageException($"{kind} '{file.Name}' is a pipe of more than {Array.MaxLength} bytes, more than one array holds; a pipe is read into memory " +
+                    "(it is read more than once, and from its end): give a file.");
+            copy.Write(buffer, 0, read);
+        }
+        copy.Position = 0;
+        return copy;
+    }
+
     /// <summary>A MAT file, or a one-line error that names it.</summary>
     public static MatFile ReadMat(string path)
     {
         RequireInput(path, "MAT file");
+        // One stream for the read and for what the file is instead: a pipe was read whole by MatFile.Read, and the checks
+        // below then opened it again and could not seek it ("internal error: NotSupportedException", exit 1).
+        using var opened = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var file = Seekable(opened, "MAT file");
         try
         {
-            return MatFile.Read(path);
+            return MatFile.Read(file);
         }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException)   // NotSupported: a file over 2 GB
         {
             // A model zip given to inspect or --mat was "not a readable MAT file: ... level-5 endian indicator ...", which
             // says what the bytes are not, not what the file is.
-            if (ModelFiles.StartsAsZip(path))
+            if (ModelFiles.StartsAsZip(file))
                 throw new UsageException($"'{path}' is a zip archive (a model zip?), not a MAT file; a model is read by sparseae show, featurize and export-onnx.", e);
-            if (ModelFiles.LooksLikeOnnxGraph(path))
+            if (ModelFiles.LooksLikeOnnxGraph(path, file))
                 throw new UsageException($"'{path}' looks like an ONNX graph, not a MAT file; featurize runs a graph when its name ends in .onnx.", e);
             throw new UsageException($"'{path}' is not a readable MAT file: {e.Message}", e);
         }
         catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
         {
             // A compressed variable of 96 MB of zeros is a 93 KB file: it was "internal error: OutOfMemoryException", exit 1.
-            throw new UsageException($"MAT file '{path}' ({new FileInfo(path).Length} bytes) does not fit in memory: its variables are read whole " +
+            throw new UsageException($"MAT file '{path}' ({file.Length} bytes) does not fit in memory: its variables are read whole " +
                 "(a compressed one inflated, up to 1032 times its stored bytes, and each held up to twice while it is decoded); " +
                 "save the variable you need in a file of its own, or in smaller parts.", e);
         }

@@ -15,7 +15,8 @@ internal static class ModelFiles
     {
         CliFiles.RequireInput(path, "Model file");
         // One stream for the check and the load: a file replaced between two opens would reach ML.NET unchecked.
-        using var file = File.OpenRead(path);
+        using var opened = File.OpenRead(path);
+        using var file = CliFiles.Seekable(opened, "Model file");
         // Before ML.NET opens it: Model.Load makes a folder in TEMP (ml_dotnet_...) first, and leaves it behind
         // when the file is no zip.
         if (NotAWholeZip(path, file) is { } notAZip) throw new UsageException($"Cannot load model '{path}': {notAZip}");
@@ -163,11 +164,11 @@ internal static class ModelFiles
         }
     }
 
-    /// <summary>Whether the file starts as a zip archive does: "PK" (a file header, or an empty archive's end record).</summary>
-    public static bool StartsAsZip(string path) => SparseAe.Persistence.ZipEntryCheck.StartsAsZip(Head(path));
+    /// <summary>Whether the (seekable) file starts as a zip archive does: "PK" (a file header, or an empty archive's end record).</summary>
+    public static bool StartsAsZip(Stream file) => SparseAe.Persistence.ZipEntryCheck.StartsAsZip(Head(file));
 
-    /// <summary>Whether the file is named or starts as an ONNX graph does.</summary>
-    public static bool LooksLikeOnnxGraph(string path) => IsOnnxGraph(path, Head(path));
+    /// <summary>Whether the (seekable) file, open from <paramref name="path"/>, is named or starts as an ONNX graph does.</summary>
+    public static bool LooksLikeOnnxGraph(string path, Stream file) => IsOnnxGraph(path, Head(file));
 
     // A graph by its name, or by its first field: an ONNX ModelProto starts with its ir_version (tag 08, a small varint),
     // so a graph saved or renamed as model.bin or model.zip, which featurize does not run as a graph, is named too. From 3
@@ -175,14 +176,7 @@ internal static class ModelFiles
     private static bool IsOnnxGraph(string path, byte[] head) =>
         path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || head is [0x08, >= 3 and < 0x80, ..];
 
-    // The file's first 4 bytes, or all of a shorter one.
-    private static byte[] Head(string path)
-    {
-        using var file = File.OpenRead(path);
-        return Head(file);
-    }
-
-    // The same of a file open already, read from its start; the stream is left there.
+    // The first 4 bytes of a file open already, or all of a shorter one, read from its start; the stream is left there.
     private static byte[] Head(Stream file)
     {
         var head = new byte[4];
