@@ -114,8 +114,7 @@ internal static class Hdf5MatReader
 
         if (attributes.TryGetValue("MATLAB_empty", out var empty) && empty.ReadUnsigned(what) != 0)
         {
-            var stated = ReadNumbers(source, dataset, type, space, what, elementLimit: 64);
-            dimensions = Array.ConvertAll(DenseArrayConversion.ConvertTo<long>(stated), d => (int)Math.Clamp(d, 0, int.MaxValue));
+            dimensions = StatedDimensions(ReadNumbers(source, dataset, type, space, what, elementLimit: 64), what);
             if (dimensions.Length < 2) dimensions = [.. dimensions, .. Enumerable.Repeat(1, 2 - dimensions.Length)];   // MATLAB arrays have at least 2 dimensions
             if (ColumnMajorLayout.ElementCountSaturating(dimensions) != 0) dimensions = [0, 0];
             var emptyType = DenseArrayConversion.ElementTypeOf(matClass);
@@ -151,6 +150,24 @@ internal static class Hdf5MatReader
             throw new InvalidDataException(
                 $"HDF5 {what} says MATLAB_class {matClass.ToMatlabName()} but is stored as {type}; MATLAB stores {matClass.ToMatlabName()} as " +
                 $"{(matClass switch { MatClass.Logical => "uint8", MatClass.Char => "uint16", _ => matClass.ToMatlabName() })}.");
+    }
+
+    // An empty array's dimensions as its dataset states them, each held to MATLAB's rule as a non-empty array's are
+    // (MatlabDimensions): they were clamped to 0..int.MaxValue, so -1 read as 0 and 3e9 as 2147483647 without a word.
+    private static int[] StatedDimensions(Array stated, string what)
+    {
+        var values = DenseArrayConversion.ConvertTo<double>(stated);
+        var dimensions = new int[values.Length];
+        for (int k = 0; k < values.Length; k++)
+        {
+            double d = values[k];
+            if (!(d >= 0 && d <= int.MaxValue && d == Math.Floor(d)))
+                throw new InvalidDataException(
+                    $"HDF5 {what} is empty (MATLAB_empty) and states its dimension {k + 1} as {System.Convert.ToString(stated.GetValue(k), System.Globalization.CultureInfo.InvariantCulture)}, " +
+                    $"but a MATLAB dimension is a whole number in 0..{int.MaxValue}.");
+            dimensions[k] = (int)d;
+        }
+        return dimensions;
     }
 
     private static int[] MatlabDimensions(Hdf5Dataspace space, string what)

@@ -46,6 +46,11 @@ public class Hdf5AdversarialTests
     [InlineData("edge-deflate_too_much.mat", "at offsets [0] (byte offset 608) inflates to more than a chunk.")]
     [InlineData("edge-duplicate_chunk.mat", "stores two chunks at the same offsets (chunk number 0 in row-major order); each is stored once.")]
     [InlineData("edge-empty_65_elems.mat", "holds 65 elements where at most 64 are expected.")]
+    // An empty array's stated dimensions out of MATLAB's range were clamped: NaN and -5 read as 0, 1e300 and 2^64 - 1 as 2147483647.
+    [InlineData("edge-empty_f8_nan.mat", "is empty (MATLAB_empty) and states its dimension 1 as NaN, but a MATLAB dimension is a whole number in 0..2147483647.")]
+    [InlineData("edge-empty_f8_neg.mat", "states its dimension 1 as -5, but a MATLAB dimension")]
+    [InlineData("edge-empty_i8_min.mat", "states its dimension 1 as -9223372036854775808, but a MATLAB dimension")]
+    [InlineData("edge-empty_u8_max.mat", "states its dimension 1 as 18446744073709551615, but a MATLAB dimension")]
     [InlineData("edge-sparse_rows_negative.mat", "attribute 'MATLAB_sparse' of group 's' (object header at byte offset 1640) is negative; MATLAB writes a count there.")]
     public void Each_kind_of_attack_is_refused_by_name(string name, string expected)
     {
