@@ -27,6 +27,10 @@ public class Hdf5ExactOutcomeTests
     // 4 bytes more than a chunk. Without deflate that was refused: "... holds 52 bytes where a chunk is 48".
     [InlineData("mut-fletcher_first.mat", "x")]
     [InlineData("mut-fletcher_first.mat", "y")]
+    // Fletcher-32 applied before deflate, skipped for the first chunk (filter mask bit 0) and not for the second (made by
+    // generators/review3, without h5py). The first chunk inflates to the chunk alone, and the probe asked for the checksum's
+    // 4 bytes too: "decodes to 48 bytes, but a chunk of this dataset is 48 bytes".
+    [InlineData("edge-fletcher_first_skipped.mat", "x")]
     public void Chunked_rows_read_as_h5py_reads_them(string file, string variable)
     {
         var x = MatFile.Read(PathOf(file))[variable];
