@@ -127,6 +127,8 @@ public class ModelCommandTests
             (["show", "--model", "model.zip", "--filters", "./model.zip"], "error: --filters './model.zip' is the file that --model reads"),
             (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "in.csv"], "error: --out 'in.csv' is the file that --csv reads"),
             (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "folder"], "error: --out 'folder' is a folder; give a file name."),
+            (["featurize", "--model", "model.zip", "--csv", "in.csv", "--out", "folder/"], "error: --out 'folder/' is a folder; give a file name."),
+            (["export-onnx", "--model", "model.zip", "--out", "nothing/"], "error: --out 'nothing/' ends in '/', so it names a folder; give a file name."),
             (["featurize", "--model", "model.zip", "--csv", "folder", "--out", "f.csv"], "error: CSV file 'folder' is a folder; give a file."),
             (["featurize", "--model", "folder", "--csv", "in.csv", "--out", "f.csv"], "error: Model file 'folder' is a folder; give a file."),
             (["featurize", "--model", "model.zip", "--csv", "nan.csv", "--out", "f.csv"], "error: CSV 'nan.csv' line 4, column 3 holds NaN; every value must be finite."),

@@ -157,6 +157,20 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void A_target_that_ends_in_a_separator_is_refused_as_naming_a_folder()
+    {
+        // "out/" with no folder out: it was "the folder '.../out' does not exist", as if out/ were a file's folder.
+        using var dir = new TempFolder();
+        var path = Path.Combine(dir, "out") + Path.DirectorySeparatorChar;
+        bool wrote = false;
+        var e = Assert.Throws<IOException>(() => AtomicFile.Write(path, s => wrote = true));
+        Assert.Equal($"Cannot write '{path}': it ends in '{Path.DirectorySeparatorChar}', so it names a folder, not a file.", e.Message);
+        Assert.False(wrote);
+        Assert.Equal(e.Message, Assert.Throws<IOException>(() => AtomicFile.CheckWritable(path)).Message);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void A_target_that_is_a_folder_is_refused_before_anything_is_written()
     {
         // CheckWritable passed and Write ran the whole save, then failed at the rename ("Is a directory").

@@ -81,6 +81,9 @@ internal static class CliFiles
                     "(./- for a file of that name), or /dev/stdout on Linux and macOS.");
             var full = Resolved(path);
             if (Directory.Exists(full)) throw new UsageException($"{flag} '{path}' is a folder; give a file name.");
+            // "out/" where no folder out exists: "cannot be written: Cannot write 'out/': the folder '.../out' does not exist".
+            if (Path.EndsInDirectorySeparator(path))
+                throw new UsageException($"{flag} '{path}' ends in '{Path.DirectorySeparatorChar}', so it names a folder; give a file name.");
             var folder = Path.GetDirectoryName(full)!;
             // A file where the folder should be (in.csv/x.onnx) exists, but is no folder: said so, not that it "does not exist".
             if (SparseAe.Persistence.AtomicFile.IsFile(folder)) throw new UsageException($"{flag} '{path}': its folder '{folder}' is a file, not a folder.");
