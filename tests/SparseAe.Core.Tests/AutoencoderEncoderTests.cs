@@ -58,6 +58,61 @@ public class AutoencoderEncoderTests
         Assert.StartsWith("rows must be at least 0, but is -1.", e.Message);
     }
 
+    // A NaN input is a missing code for every activation: TopK's selection alone gave K NaN among zeros, JumpReLU's
+    // comparisons zeros (MLNet's BadInputTests check it through Transform; this is the encoder's own rule).
+    [Theory]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.TopK)]
+    [InlineData(ActivationKind.JumpReLU)]
+    public void A_NaN_input_gives_a_row_of_NaN_codes_in_Encode_and_EncodeBatch(ActivationKind activation)
+    {
+        var p = activation == ActivationKind.JumpReLU
+            ? ParameterInitializer.InitializeSparseCode(4, 8, 3, [0.5f, 0.1f, 0.9f, 0.3f], thresholds: true)
+            : ParameterInitializer.Initialize(4, 8, 3);
+        var encoder = new AutoencoderEncoder(p, activation: activation, k: 2);
+        float[] x = [float.NaN, 0, 0, 0];
+        var code = new float[8];
+        encoder.Encode(x, code);
+        Assert.All(code, c => Assert.True(float.IsNaN(c)));
+        var codes = new float[8];
+        encoder.EncodeBatch(x, 1, codes);
+        Assert.All(codes, c => Assert.True(float.IsNaN(c)));
+    }
+
+    // EncodeBatch keeps its block of pre-activations per thread, from encoder to encoder: a narrower encoder's block must
+    // grow for a wider one's (a check of the block's rows alone, not rows x width, let the wider one run past it). On a
+    // thread of its own, so no earlier test has grown the block already.
+    [Fact]
+    public void EncodeBatch_of_a_wide_encoder_after_a_narrow_one_on_one_thread_gives_the_codes_Encode_gives()
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                var narrow = new AutoencoderEncoder(ParameterInitializer.Initialize(16, 4, 1));
+                var wide = new AutoencoderEncoder(ParameterInitializer.Initialize(16, 200, 2));
+                var random = new Random(5);
+                var x = new float[128 * 16];
+                for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextDouble();
+                narrow.EncodeBatch(x, 128, new float[128 * 4]);
+                var codes = new float[128 * 200];
+                wide.EncodeBatch(x, 128, codes);
+                var code = new float[200];
+                for (int r = 0; r < 128; r++)
+                {
+                    wide.Encode(x.AsSpan(r * 16, 16), code);
+                    for (int j = 0; j < 200; j++) Assert.Equal(code[j], codes[r * 200 + j], 1e-6f);
+                }
+            }
+            catch (Exception e) { failure = e; }
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Null(failure);
+    }
+
     // k is TopK's alone, as documented: a sigmoid, ReLU or JumpReLU encoder given k 0 was refused "K must be at least 1".
     // TopK keeps its rule.
     [Fact]

@@ -223,6 +223,17 @@ public class OptimizerTests
         Assert.Equal((2L, 1L), adam.CountUnmovable([0.1f, 0.5f, 0f, 0f, 0f]));
     }
 
+    // A parameter that one direction moves is movable. At 1, a step of 2^-24 is a whole spacing down (1 - 2^-24 is a
+    // float) and half a spacing up (1 + 2^-24 rounds back to 1): counting "either way unchanged" would warn of it.
+    [Fact]
+    public void Adam_counts_a_parameter_that_a_step_moves_one_way_only_as_movable()
+    {
+        var adam = new Adam(1, 1.0 / (1 << 25), beta1: 0, beta2: 0.75);   // largest step lr / sqrt(1 - 0.75) = 2^-24
+        Assert.Equal(Math.Pow(2, -24), adam.LargestStep);
+        Assert.Equal((1L, 0L), adam.CountUnmovable([1f]));
+        Assert.Equal((1L, 1L), adam.CountUnmovable([2f]));   // 2^-24 is under half of 2's spacing both ways
+    }
+
     // The step count is an int (the model saves it as one): past it, t wrapped to -2^31, b^t became infinite and the
     // step size NaN, so every weight turned NaN and the run ended in "the cost became NaN ... try a smaller LearningRate".
     [Fact]

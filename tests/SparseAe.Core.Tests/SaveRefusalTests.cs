@@ -92,6 +92,16 @@ public class SaveRefusalTests
         => RefusedModel(FormatSamples.Autoencoder(names: ["ok", "ab\uD800c"]),
             "The column name 1 holds a lone surrogate (U+D800 at index 2); it must be valid Unicode, for it is stored as UTF-8.");
 
+    // A high surrogate as the last char has no partner to look at: the rule must not read past the end.
+    [Fact]
+    public void A_column_name_ending_in_a_lone_high_surrogate_is_refused_by_its_rule()
+    {
+        RefusedModel(FormatSamples.Autoencoder(names: ["a\uD800"]),
+            "The column name 0 holds a lone surrogate (U+D800 at index 1); it must be valid Unicode, for it is stored as UTF-8.");
+        Assert.Equal("holds a lone surrogate (U+D800 at index 1); it must be valid Unicode, for it is stored as UTF-8", ModelFormat.ColumnNameProblem("a\uD800"));
+        Assert.Null(ModelFormat.ColumnNameProblem("a\uD83D\uDE00"));   // a pair at the end is valid
+    }
+
     // A record's part left null: an ArgumentNullException naming it as the caller wrote it, before a byte is
     // written (a null whitening or token-id array threw NullReferenceException, null names named 'names').
     public static TheoryData<string, Action<Stream>> NullParts() => new()

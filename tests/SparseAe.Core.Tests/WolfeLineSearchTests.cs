@@ -130,4 +130,21 @@ public class WolfeLineSearchTests
         Assert.Equal(decreasing.Min(p => p.F), value);
         Assert.Equal(step, x[0]);
     }
+
+    // phi(a) = -a lowers the cost at every step but never meets the curvature condition (phi' = -1 everywhere), so each
+    // trial (1, then 10 and 100) only extends the step. Out of evaluations, the search keeps the last point of sufficient
+    // decrease, the lowest it saw; a search that then failed left L-BFGS where it was, as LineSearchFailed.
+    [Fact]
+    public void A_search_out_of_evaluations_takes_its_best_point_of_sufficient_decrease()
+    {
+        var search = new WolfeLineSearch((x, g) => { g[0] = -1; return -x[0]; }, 1, 3);
+        var x = new[] { 0.0 };
+        var g = new[] { -1.0 };
+        var (moved, step, value) = search.Search(x, 0, g, [1.0], 1, 1, CancellationToken.None);
+        Assert.True(moved);
+        Assert.Equal(3, search.Evaluations);
+        Assert.Equal(100, step);
+        Assert.Equal(100, x[0]);
+        Assert.Equal(-100, value);
+    }
 }

@@ -375,4 +375,22 @@ public class ZcaWhiteningFitDocsTests
         if (bad >= 0) x[bad] = float.NaN;
         return ZcaWhitening.Fit(x, rows, dimension, double.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    // A column is constant only if every row holds its first row's value: one that differs in its second row alone and
+    // comes back in the third is not, and keeps its computed mean (1 for 0, 3, 0), not its first value.
+    [Fact]
+    public void A_column_that_differs_only_in_its_second_row_is_not_taken_for_constant()
+    {
+        var zca = ZcaWhitening.Fit([0f, 3f, 0f], 3, 1, 0);
+        Assert.Equal(1f, zca.Mean[0], 1e-6f);
+    }
+
+    // -0.0 passes "at least 0"; kept, it was printed and saved as "-0".
+    [Fact]
+    public void An_epsilon_of_minus_0_is_kept_as_0()
+    {
+        var zca = ZcaWhitening.Fit([0f, 3f, 0f], 3, 1, -0.0);
+        Assert.False(double.IsNegative(zca.Epsilon));
+        Assert.False(double.IsNegative(ZcaWhitening.FromParts(1, -0.0, [1f], [1f]).Epsilon));
+    }
 }
