@@ -22,6 +22,21 @@ public class LbfgsTests
     }
 
     [Fact]
+    public void A_step_of_at_most_FunctionTolerance_stops_it_measured_as_the_step_taken_not_the_direction()
+    {
+        // The same first iteration: the step taken is t |d| = (1/6) 6 = 1, the direction's own size 6, and the cost moves by
+        // 5. With FunctionTolerance 2 the cost's part does not hold and the step's does: it stops at x = 1 as StepTolerance.
+        // Measured as the direction (6), the step's part did not hold either, and it went on, as it does at FunctionTolerance 0.5.
+        DifferentiableFunction f = (x, g) => { g[0] = 2 * (x[0] - 3); return (x[0] - 3) * (x[0] - 3); };
+        var result = Lbfgs.Minimize(f, new[] { 0.0 }, new LbfgsOptions { FunctionTolerance = 2, GradientTolerance = 0 });
+        Assert.Equal(OptimizerExitReason.StepTolerance, result.ExitReason);
+        Assert.Equal(1, result.Iterations);
+        Assert.Equal(1.0, result.Point[0], 1e-12);
+        var further = Lbfgs.Minimize(f, new[] { 0.0 }, new LbfgsOptions { FunctionTolerance = 0.5, GradientTolerance = 0 });
+        Assert.True(further.Iterations > 1, $"{further.Iterations} iterations, exit {further.ExitReason}");
+    }
+
+    [Fact]
     public void A_line_search_that_fails_counts_no_iteration_for_itself()
     {
         // f = 1e-6 x with a gradient of 1 (see OptimizerTests): the first line search finds no step, so no

@@ -234,6 +234,21 @@ public class SaveRefusalTests
         SameWords(read, RefusedModel(WithObjective(new ObjectiveSettings(Penalty: (SparsityPenalty)7)), "The penalty is 7; it must lie in 0..1."));
     }
 
+    // The reader holds every sigmoid unit's mean activation to [0, 1], the last one too (a bound of H - 1 loaded a model
+    // whose last unit said 2). The means are found by their bytes: 0.25 then 0.75, H = 2.
+    [Fact]
+    public void A_sigmoid_models_last_mean_activation_outside_0_1_is_refused_on_read()
+    {
+        var bytes = FormatSamples.Bytes(WithSummary(FormatSamples.Autoencoder(h: 2), mean: [0.25, 0.75]));
+        byte[] means = [.. BitConverter.GetBytes(0.25), .. BitConverter.GetBytes(0.75)];
+        int at = bytes.AsSpan().IndexOf(means);
+        Assert.True(at > 16 && bytes.AsSpan(at + 1).IndexOf(means) < 0, "the two means appear once");
+        var block = WithDouble(bytes, at - 16 + 8, 2.0);
+        Assert.Equal($"The mean activation at offset {at + 8} is 2; it must lie in [0, 1].",
+            Assert.Throws<InvalidDataException>(() => ModelFormat.Read(new MemoryStream(block))).Message);
+        Assert.Equal([0.25, 0.75], ModelFormat.Read(new MemoryStream(bytes)).Summary.MeanActivation.ToArray());
+    }
+
     // ---- The ZCA whitening (ZcaFormat) ----
 
     // A whitening with a bad epsilon, mean or matrix entry cannot be built (FromParts holds Fit's rules),
