@@ -230,6 +230,11 @@ public class DamagedModelTests
             $"{assembly.Name} {assembly.Version}, which this program's {assembly.Name} {assembly.Version} does not have: the model was saved by " +
             "a later build that added that component, or the part is damaged.", error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
+        // Piped, the zip is read once into memory, and the component is read from there: the path opened again was a spent
+        // pipe, and the refusal fell back to "an entry is missing, cut short or damaged".
+        (code, output, error) = Cli.Run(Cli.StartInfo(dir, "show", "--model", "/dev/stdin", "--filters", "x.png"), File.ReadAllBytes(Path.Combine(dir, "model.zip")));
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.StartsWith("error: Cannot load model '/dev/stdin': its part 'TransformerChain' names the component 'SparseAeFutureXf' of ", error);
     }
 
     /// <summary>Replaces the autoencoder's Model.key entry in a model zip (or the one holding <paramref name="holding"/>) by edit(its bytes); null deletes it.</summary>

@@ -296,6 +296,18 @@ public class InspectTests
             Assert.Single(error.TrimEnd().Split('\n'));
         }
         Assert.Equal(new[] { "big.mat" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+        // Piped, the file is first read into memory: the 93 KB fit, and its variables do not, as from the file; 100 MB of
+        // pipe do not fit themselves, which was "internal error: OutOfMemoryException" (exit 1) in the copy.
+        foreach (var (input, expected) in new[] { (File.ReadAllBytes(Path.Combine(dir, "big.mat")), $"error: MAT file '/dev/stdin' ({length} bytes) does not fit in memory: "),
+            (new byte[100_000_000], "error: MAT file '/dev/stdin' is a pipe, which is read into memory whole, and memory ran out after ") })
+        {
+            var start = Cli.StartInfo(dir, "inspect", "/dev/stdin");
+            start.Environment["DOTNET_GCHeapHardLimit"] = "0x4000000";   // 64 MB
+            var (code, output, error) = Cli.Run(start, input);
+            Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+            Assert.StartsWith(expected, error);
+            Assert.Single(error.TrimEnd().Split('\n'));
+        }
     }
 
     [Fact]

@@ -152,8 +152,9 @@ public class ConvolutionComponentTests
         sigmoid.Featurizer.Featurize(images[0].Pixels, code, sigmoid.Featurizer.CreateWorkspace());
         Assert.Equal(code, sigmoid.Transform(data).GetColumn<float[]>("Features").First());
         Assert.All(code, v => Assert.InRange(v, 0f, 9f));   // sums of at most 3x3 sigmoids: the 5x5 positions split 3 + 2 each way
-        Assert.Contains("softThreshold must be finite and at least 0, but is -1",
-            Assert.Throws<ArgumentOutOfRangeException>(() => model.WithEncoding(SparseAe.Convolution.FeatureEncodingKind.SoftThreshold, -1)).Message);
+        foreach (var alpha in new[] { -1, 1e39 })   // 1e39: finite, but infinity in float, and every feature was 0
+            Assert.Contains($"softThreshold must lie in 0..3.4028234663852886E+38 (it is applied as a float), but is {alpha}",
+                Assert.Throws<ArgumentOutOfRangeException>(() => model.WithEncoding(SparseAe.Convolution.FeatureEncodingKind.SoftThreshold, alpha)).Message);
     }
 
     // As in SparseAutoencoderOptions, TokenCountsOptions and ML.NET's own column options: a null input column

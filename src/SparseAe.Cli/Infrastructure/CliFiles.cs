@@ -83,7 +83,7 @@ internal static class CliFiles
             if (Directory.Exists(full)) throw new UsageException($"{flag} '{path}' is a folder; give a file name.");
             // "out/" where no folder out exists: "cannot be written: Cannot write 'out/': the folder '.../out' does not exist".
             if (Path.EndsInDirectorySeparator(path))
-                throw new UsageException($"{flag} '{path}' ends in '{Path.DirectorySeparatorChar}', so it names a folder; give a file name.");
+                throw new UsageException($"{flag} '{path}' ends in '{path[^1]}', so it names a folder; give a file name.");
             var folder = Path.GetDirectoryName(full)!;
             // A file where the folder should be (in.csv/x.onnx) exists, but is no folder: said so, not that it "does not exist".
             if (SparseAe.Persistence.AtomicFile.IsFile(folder)) throw new UsageException($"{flag} '{path}': its folder '{folder}' is a file, not a folder.");
@@ -321,20 +321,29 @@ internal static class CliFiles
     /// <summary>
     /// <paramref name="file"/> itself when it can seek, else its bytes from here on in memory: a model zip or MAT file given
     /// as a pipe (--model /dev/stdin, &lt;(unzip -p ...)) is read more than once and from its end, which a pipe cannot be.
-    /// <paramref name="kind"/> names the file in the refusal of a pipe larger than one array ("Model file").
+    /// <paramref name="kind"/> and <paramref name="path"/> name the file in the refusals of a pipe larger than one array or than
+    /// the memory at hand ("Model file", as the user gave it).
     /// </summary>
-    public static Stream Seekable(FileStream file, string kind)
+    public static Stream Seekable(FileStream file, string kind, string path)
     {
         if (file.CanSeek) return file;
         var copy = new MemoryStream();
-        var buffer = new byte[81920];
-        for (int read; (read = file.Read(buffer)) > 0;)
+        try
         {
-            // MemoryStream's own refusal, IOException "Stream was too long", named no file.
-            if (read > Array.MaxLength - copy.Length)
-                throw new UsageException($"{kind} '{file.Name}' is a pipe of more than {Array.MaxLength} bytes, more than one array holds; a pipe is read into memory " +
-                    "(it is read more than once, and from its end): give a file.");
-            copy.Write(buffer, 0, read);
+            var buffer = new byte[81920];
+            for (int read; (read = file.Read(buffer)) > 0;)
+            {
+                // MemoryStream's own refusal, IOException "Stream was too long", named no file.
+                if (read > Array.MaxLength - copy.Length)
+                    throw new UsageException($"{kind} '{path}' is a pipe of more than {Array.MaxLength} bytes, more than one array holds; a pipe is read into memory " +
+                        "(it is read more than once, and from its end): give a file.");
+                copy.Write(buffer, 0, read);
+            }
+        }
+        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
+        {
+            // Outside the readers' own memory refusals, which follow the copy: it was "internal error: OutOfMemoryException".
+            throw new UsageException($"{kind} '{path}' is a pipe, which is read into memory whole, and memory ran out after {copy.Length} bytes of it; give a file.", e);
         }
         copy.Position = 0;
         return copy;
@@ -347,7 +356,7 @@ internal static class CliFiles
         // One stream for the read and for what the file is instead: a pipe was read whole by MatFile.Read, and the checks
         // below then opened it again and could not seek it ("internal error: NotSupportedException", exit 1).
         using var opened = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        using var file = Seekable(opened, "MAT file");
+        using var file = Seekable(opened, "MAT file", path);
         try
         {
             return MatFile.Read(file);

@@ -16,7 +16,7 @@ internal static class ModelFiles
         CliFiles.RequireInput(path, "Model file");
         // One stream for the check and the load: a file replaced between two opens would reach ML.NET unchecked.
         using var opened = File.OpenRead(path);
-        using var file = CliFiles.Seekable(opened, "Model file");
+        using var file = CliFiles.Seekable(opened, "Model file", path);
         // Before ML.NET opens it: Model.Load makes a folder in TEMP (ml_dotnet_...) first, and leaves it behind
         // when the file is no zip.
         if (NotAWholeZip(path, file) is { } notAZip) throw new UsageException($"Cannot load model '{path}': {notAZip}");
@@ -38,7 +38,7 @@ internal static class ModelFiles
         }
         catch (Exception e) when (Messages.Innermost(e) is FormatException or InvalidDataException or InvalidOperationException or IOException or NotSupportedException or ArgumentException)
         {
-            throw new UsageException($"Cannot load model '{path}': {Reason(Messages.Innermost(e), path)}", e);
+            throw new UsageException($"Cannot load model '{path}': {Reason(Messages.Innermost(e), file)}", e);
         }
     }
 
@@ -93,10 +93,10 @@ internal static class ModelFiles
     // ML.NET decodes its own entries with a FormatException of few words ("Corrupt model file", or .NET's
     // default "One of the identified items was in an invalid format."); our blocks say what is wrong.
     // An assembly that does not load, inside Model.Load, is one the model names: the CLI's own are loaded.
-    private static string Reason(Exception innermost, string path) => innermost switch
+    private static string Reason(Exception innermost, Stream file) => innermost switch
     {
         // ML.NET found no loader for the part's signature in the assembly the part names (one it did load).
-        FormatException when UnknownComponent(innermost, path) is { } unknown => unknown,
+        FormatException when UnknownComponent(innermost, file) is { } unknown => unknown,
         FileNotFoundException or FileLoadException when EarlierThanNamed(innermost) is ({ } named, { } ours) =>
             $"it was saved by {named.Name} {named.Version}, a later version than this program's {ours}, and a model loads only with " +
             $"the version that saved it or a later one; use a {named.Name} of version {named.Version} or later.",
@@ -111,8 +111,9 @@ internal static class ModelFiles
     };
 
     // "Couldn't load model: 'TransformerChain/Transform_1'" names the part whose loader ML.NET did not find; its
-    // entry's header names the component and the assembly that was to load it. Null when that cannot be read.
-    private static string? UnknownComponent(Exception failure, string path)
+    // entry's header names the component and the assembly that was to load it. Null when that cannot be read. Read from the
+    // stream the model was loaded from, not the path opened again: a pipe (--model /dev/stdin) is spent, and read as no zip.
+    private static string? UnknownComponent(Exception failure, Stream file)
     {
         const string Prefix = "Couldn't load model: '";
         if (!failure.Message.StartsWith(Prefix, StringComparison.Ordinal)) return null;
@@ -124,7 +125,8 @@ internal static class ModelFiles
         // the plain refusal, never an exception in its place.
         try
         {
-            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            file.Position = 0;
+            using var zip = new System.IO.Compression.ZipArchive(file, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
             var entry = zip.GetEntry($"{part.Replace('\\', '/')}/Model.key");
             if (entry is null) return null;
             using var stream = entry.Open();

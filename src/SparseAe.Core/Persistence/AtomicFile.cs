@@ -169,8 +169,8 @@ static class AtomicFile
         var full = Path.GetFullPath(path);
         // "out/" names a folder: its folder was taken to be out itself, and a missing one was "the folder '.../out' does not
         // exist", an existing one refused below; neither said that the path has no file name.
-        if (Path.EndsInDirectorySeparator(full) && !Directory.Exists(full))
-            throw new IOException($"Cannot write '{path}': it ends in '{Path.DirectorySeparatorChar}', so it names a folder, not a file.");
+        if (Path.EndsInDirectorySeparator(path) && !Directory.Exists(full))
+            throw new IOException($"Cannot write '{path}': it ends in '{path[^1]}', so it names a folder, not a file.");
         var folder = Path.GetDirectoryName(full)!;
         // A file where the folder should be (in.csv/x.bin) exists, but is no folder: said so, not that it "does not exist".
         if (IsFile(folder))

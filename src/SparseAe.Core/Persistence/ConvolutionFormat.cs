@@ -28,7 +28,8 @@ public sealed record SavedConvolution(ConvolutionalFeaturizer Featurizer, SavedA
 ///       i32  pool size, 0..65536 (0: the pool grid)
 ///   version 2 ends here
 ///       i32  encoding (0 sigmoid, 1 soft threshold)
-///       f64  soft threshold alpha, in 0..float.MaxValue (it is applied as a float)
+///       f64  soft threshold alpha, >= 0 and finite; with encoding 1 at most float.MaxValue (it is applied as a float; the
+///            sigmoid's unused alpha keeps the wider range it was written with)
 ///   version 3 ends here
 /// </code>
 /// The nested blocks carry their own magic, versions and CRC-32 and are read (and written) by their
@@ -64,7 +65,7 @@ public static class ConvolutionFormat
         Normalization = new("normalisation", 0, 2), PoolSize = new("pool size", 0, MaxSide), EncodingKind = new("feature encoding", 0, 1);
     private static IntField PatchSize(int height, int width) => new("patch size", 1, Math.Min(height, width));
     private static readonly DoubleField NormalizationParameter = new("normalisation parameter", 0, double.MaxValue),
-        SoftThreshold = new("soft threshold", 0, float.MaxValue);
+        SoftThreshold = new("soft threshold", 0, double.MaxValue);
     private static readonly LongField TrainingPatches = new("training patches", 1);
 
     /// <summary>
@@ -146,7 +147,12 @@ public static class ConvolutionFormat
         if (version >= 3)
         {
             var kind = (FeatureEncodingKind)r.Int(EncodingKind);
+            long thresholdAt = r.Offset;
             double threshold = r.Double(SoftThreshold);
+            // Held to float's range where it is used (1e39 made every feature 0). A sigmoid block's unused alpha was written
+            // up to double.MaxValue, and still loads.
+            if (kind == FeatureEncodingKind.SoftThreshold && !FeatureEncoding.IsThreshold(threshold))
+                throw PayloadReader.Invalid(SoftThreshold.What, thresholdAt, $"is {threshold}; with the soft-threshold encoding it {FeatureEncoding.ThresholdRule}");
             encoding = new FeatureEncoding(kind, threshold);
         }
         r.End();

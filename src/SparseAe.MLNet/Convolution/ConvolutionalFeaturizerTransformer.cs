@@ -58,8 +58,8 @@ public sealed class ConvolutionalFeaturizerTransformer : VectorColumnTransformer
     public ConvolutionalFeaturizerTransformer WithEncoding(FeatureEncodingKind encoding, double softThreshold = Defaults.ConvolutionSoftThreshold)
     {
         if (!Enum.IsDefined(encoding)) throw new ArgumentOutOfRangeException(nameof(encoding), encoding, $"encoding must be Sigmoid or SoftThreshold, but is {(int)encoding}.");
-        if (encoding == FeatureEncodingKind.SoftThreshold && (!(softThreshold >= 0) || double.IsInfinity(softThreshold)))
-            throw new ArgumentOutOfRangeException(nameof(softThreshold), softThreshold, $"softThreshold must be finite and at least 0, but is {softThreshold}.");
+        if (encoding == FeatureEncodingKind.SoftThreshold && !FeatureEncoding.IsThreshold(softThreshold))
+            throw new ArgumentOutOfRangeException(nameof(softThreshold), softThreshold, $"softThreshold {FeatureEncoding.ThresholdRule}, but is {softThreshold}.");
         var f = Featurizer;
         var featurizer = new ConvolutionalFeaturizer(f.Geometry, f.Preprocessor, f.Parameters, f.Pooling,
             new FeatureEncoding(encoding, encoding == FeatureEncodingKind.SoftThreshold ? softThreshold : 0));

@@ -48,8 +48,9 @@ public class ConvolutionalFeaturizerOptionsTests
         { "ZcaEpsilon", "null or finite and at least 0", "null or finite and at least 0", -1e-300, 0.0, "" },
         { "ZcaEpsilon", "null or finite and at least 0", "null or finite and at least 0", double.PositiveInfinity, double.MaxValue, "" },
         { "ZcaEpsilon", "above 0 (or null) with Normalization Contrast", "above 0 (or null) with Normalization Contrast", 0.0, double.Epsilon, "Normalization=Contrast" },
-        { "SoftThreshold", "finite and at least 0", "finite and at least 0", -1e-300, 0.0, "" },
-        { "SoftThreshold", "finite and at least 0", "finite and at least 0", double.NaN, double.MaxValue, "" },
+        { "SoftThreshold", "in 0..float.MaxValue", "must lie in 0..3.4028234663852886E+38", -1e-300, 0.0, "" },
+        { "SoftThreshold", "in 0..float.MaxValue", "must lie in 0..3.4028234663852886E+38", double.NaN, (double)float.MaxValue, "" },
+        { "SoftThreshold", "in 0..float.MaxValue", "must lie in 0..3.4028234663852886E+38", 1e39, (double)float.MaxValue, "" },
         { "PatchCount", "in 1..2147483591 / (PatchSize * PatchSize)", "must lie in 1..134217724 (the 4x4 patches are held in one array)", 0, 1, "" },
         { "PatchCount", "in 1..2147483591 / (PatchSize * PatchSize)", "must lie in 1..134217724 (the 4x4 patches are held in one array)", 134217725, 134217724, "Autoencoder.Optimizer=Adam" },
         // L-BFGS holds its rows in one array of at most 2147483575 / max(P*P, H padded to whole vectors) = 2147483575 / 16.
