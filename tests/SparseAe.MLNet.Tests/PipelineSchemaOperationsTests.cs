@@ -65,6 +65,35 @@ public class PipelineSchemaOperationsTests
         Assert.All(Column(output, "Scaled").SelectMany(v => v), v => Assert.InRange(v, 0f, 1f));
     }
 
+    // The estimator's shape says what Fit's transformer gives, column by column: kind, item type and slot names. A downstream
+    // estimator checks itself against the shape (a regression trainer on the error column needs a scalar), before any Fit.
+    [Theory]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.TopK)]
+    public void The_estimators_shape_has_the_kind_and_type_of_every_column_the_transformer_gives(ActivationKind activation)
+    {
+        var data = _ml.Data.LoadFromEnumerable(LabelledRows(40, 2));
+        var options = new SparseAutoencoderOptions
+        {
+            OutputColumnName = "Code", InputColumnName = "Features", ReconstructionErrorColumnName = "Error", HiddenCount = 4,
+            Activation = activation, K = 2, MaxIterations = 5, Epochs = 1, Seed = 1,
+        };
+        var estimator = _ml.Transforms.SparseAutoencoder(options);
+        var shape = estimator.GetOutputSchema(Mapping.MappedViewContractTests.SchemaShapeOf(data.Schema));
+        var output = estimator.Fit(data).Transform(data).Schema;
+        Assert.Equal(output.Where(c => !c.IsHidden).Select(c => c.Name).Order(), shape.Select(c => c.Name).Order());
+        foreach (var column in shape)
+        {
+            var type = output[column.Name].Type;
+            var kind = type is VectorDataViewType v ? (v.IsKnownSize ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector)
+                : SchemaShape.Column.VectorKind.Scalar;
+            Assert.True(kind == column.Kind, $"{column.Name}: the shape says {column.Kind}, the transformer gives {type}");
+            Assert.Equal(type is VectorDataViewType vector ? vector.ItemType : type, column.ItemType);
+            Assert.Equal(output[column.Name].HasSlotNames(), column.Annotations.Any(a => a.Name == "SlotNames"));
+        }
+        Assert.Equal(SchemaShape.Column.VectorKind.Scalar, shape.Single(c => c.Name == "Error").Kind);
+    }
+
     [Fact]
     public void An_output_named_as_its_input_replaces_it_as_ML_NETs_own_transforms_do()
     {

@@ -45,6 +45,25 @@ public class OnnxExportTests(DigitsPipelineFixture digits) : IClassFixture<Digit
             Assert.Contains(expected["Code"], row => row.Contains(0f));   // a sparse code, not a trivially dense one
     }
 
+    // The sigmoid code with the linear decoder (rows of any sign, after ZCA): the graph's reconstruction is W2 a + b2, chosen
+    // by the decoder, not by the activation. Every other export test keeps each activation's default decoder.
+    [Fact]
+    public void A_sigmoid_code_with_the_linear_decoder_exports_its_reconstruction_error()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(digits.Train);
+        var test = ml.Data.LoadFromEnumerable(digits.Test);
+        var options = new SparseAutoencoderOptions
+        {
+            OutputColumnName = "Code", InputColumnName = "Features", ReconstructionErrorColumnName = "Error", HiddenCount = 24,
+            Decoder = DecoderKind.Linear, MaxIterations = 40, Threads = 1,
+        };
+        var model = ml.Transforms.SparseAutoencoder(options).Fit(train);
+        var (expected, actual) = Compare(ml, model, test, "Code", "Error");
+        AssertClose(expected["Code"], actual["Code"], "Code");
+        AssertClose(expected["Error"], actual["Error"], "Error");
+    }
+
     [Theory]
     [InlineData(ActivationKind.Sigmoid)]
     [InlineData(ActivationKind.ReLU)]

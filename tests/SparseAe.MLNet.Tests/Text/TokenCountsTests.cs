@@ -146,6 +146,25 @@ public sealed class TokenCountsTests : IDisposable
         Assert.Equal((float)(Math.Log(1 + counts[4][the]) * plain.Idf![j2]), last[the]);
     }
 
+    // Normalize scales the plain counts too, not only LogTfIdf's weights: each row to unit L2 norm, count / sqrt(sum of squares).
+    [Fact]
+    public void Normalize_scales_plain_counts_to_unit_length()
+    {
+        var data = Data(Sentences);
+        var counts = Sentences.Select(s => Count(Cl100k, s)).ToArray();
+        var model = _ml.Transforms.TokenCounts("Tokens", "Text", normalize: true).Fit(data);
+        Assert.Null(model.Idf);
+        var rows = Output(model, data);
+        for (int r = 0; r < Sentences.Length; r++)
+        {
+            double norm = Math.Sqrt(counts[r].Values.Sum(c => (double)c * c));
+            var actual = ById(model, rows[r]);
+            Assert.Equal(counts[r].Count, actual.Count);
+            foreach (var (id, c) in counts[r]) Assert.Equal(c / norm, actual[id], 1e-6);
+        }
+        Assert.Contains(counts, c => c.Values.Any(v => v > 1));   // a row with a repeated token: not every value the same
+    }
+
     [Fact]
     public void A_null_or_empty_text_is_an_empty_bag()
     {
