@@ -40,6 +40,28 @@ public class DataViewRowsTests
         }
     }
 
+    // A row shorter than the column's type says (a view of a class whose VBuffer is not the size its VectorType declares):
+    // refused by every reader, naming the row and both sizes; read as it was, its last slots kept the row before's values.
+    [Theory]
+    [InlineData(12)]
+    [InlineData(20)]
+    public void A_row_of_another_length_than_its_column_type_is_refused_at_Fit_by_every_estimator(int length)
+    {
+        foreach (bool sparse in new[] { false, true })
+        {
+            var rows = Enumerable.Range(0, 40).Select(i => sparse
+                ? new Sparse16 { Features = new VBuffer<float>(16, 2, [0.3f, 0.6f], [i % 8, 9]) }
+                : new Sparse16 { Features = new VBuffer<float>(16, Enumerable.Range(0, 16).Select(j => 0.1f + 0.05f * ((i + j) % 10)).ToArray()) }).ToList();
+            rows[30] = new Sparse16 { Features = new VBuffer<float>(length, Enumerable.Range(0, length).Select(j => 0.5f).ToArray()) };
+            foreach (var (what, fit) in EveryEstimatorsFit(_ml.Data.LoadFromEnumerable(rows), imageHeight: 4))
+            {
+                var e = Assert.ThrowsAny<Exception>(fit);
+                Assert.True(e.Message.StartsWith($"Row 30 of column 'Features' has {length} values, but the column's type says 16."),
+                    $"{what}, first rows {(sparse ? "sparse" : "dense")}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+    }
+
     // The Fit of every estimator that reads rows of column 'Features' (ZCA, the autoencoder by each optimizer, the
     // featurizer over images of imageHeight x 4), each named.
     private (string What, Action Fit)[] EveryEstimatorsFit(IDataView data, int imageHeight) =>
