@@ -10,6 +10,28 @@ public class VectorCsvTests
     private static InvalidDataException Fails(string text) =>
         Assert.Throws<InvalidDataException>(() => Read(text, out _));
 
+    // R's write.csv names its row-name column "": an empty name, not the two quote characters.
+    [Fact]
+    public void A_quoted_empty_header_name_is_empty()
+    {
+        Read("\"\",a\n1,2\n", out var header);
+        Assert.Equal(["", "a"], header!);
+    }
+
+    // A row of another width is compared with the header's own line, wherever blank lines put it.
+    [Fact]
+    public void A_row_of_another_width_names_the_headers_line()
+        => Assert.Contains("every row must have 2 like line 3 (the header)", Fails("\n\na,b\n1,2,3\n").Message);
+
+    // The hint "separated by spaces" is for two or more numbers between spaces; a lone number is a row too short.
+    [Fact]
+    public void A_lone_number_on_a_short_row_gets_no_separator_hint()
+    {
+        var message = Fails("a,b,c\n5\n").Message;
+        Assert.Contains("has 1 values, but every row must have 3", message);
+        Assert.DoesNotContain("not by spaces", message);
+    }
+
     [Fact]
     public void Reads_rows_under_a_header()
     {

@@ -208,6 +208,31 @@ public class IdxFileTests
         Assert.Contains("byte offset 24", error.Message);
     }
 
+    // One byte more than the dimensions account for is data after the values too (not only a whole lying item).
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void One_byte_after_the_values_is_refused(string encoding)
+    {
+        byte[] file = [.. Build(IdxDataType.UnsignedByte, [2, 2, 2], [0, 1, 2, 3, 10, 11, 12, 13]), 7];
+        var error = Assert.Throws<InvalidDataException>(() => Read(file, encoding));
+        Assert.Contains("data after its values", error.Message);
+        Assert.Contains("byte offset 24", error.Message);
+    }
+
+    // A stream is read from where it stands, as documented, and its size checked from there: bytes before the file (an
+    // archive's header, say) are not counted as the file's own, which refused a whole file as having "data after its values".
+    [Fact]
+    public void A_stream_is_read_from_its_position_and_sized_from_there()
+    {
+        byte[] file = SmallImages();
+        var stream = new MemoryStream([9, 9, 9, 9, 9, .. file]) { Position = 5 };
+        var idx = IdxFile.Read(stream, "test.idx");
+        Assert.Equal(Read(file).Dimensions, idx.Dimensions);
+        // Cut one byte short, it is refused as cut, not passed by a size that counted the bytes before it.
+        var cut = new MemoryStream([9, 9, 9, 9, 9, .. file[..^1]]) { Position = 5 };
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => IdxFile.Read(cut, "test.idx")).Message);
+    }
+
     [Fact]
     public void Bad_magic_is_refused()
     {
