@@ -110,6 +110,25 @@ public class Level4Tests
     }
 
     private const int Full = 0, Sparse = 2;
+    // A level-4 matrix stored at precision P (type = 10 P): 4 is uint16 (MATLAB's loadmat), so 40000 is 40000, not
+    // int16's -25536; a P of 6 or more is no level-4 type.
+    private static byte[] Stored(int type, byte[] values, int columns)
+    {
+        var header = new byte[20];
+        int[] fields = [type, 1, columns, 0, 2];
+        for (int k = 0; k < 5; k++) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4 * k), fields[k]);
+        return [.. header, (byte)'u', 0, .. values];
+    }
+
+    [Fact]
+    public void A_uint16_matrix_reads_its_values_unsigned()
+    {
+        byte[] values = [.. BitConverter.GetBytes((ushort)40000), .. BitConverter.GetBytes((ushort)7)];
+        Assert.Equal([40000.0, 7.0], MatFile.Read(new MemoryStream(Stored(40, values, 2)))["u"].ToDoubleArray());
+        Assert.Equal([-25536.0, 7.0], MatFile.Read(new MemoryStream(Stored(30, values, 2)))["u"].ToDoubleArray());   // int16
+        Assert.Throws<InvalidDataException>(() => MatFile.Read(new MemoryStream(Stored(60, [1, 2], 2))));
+    }
+
 
     [Fact]
     public void A_sparse_matrix_has_the_size_its_last_row_gives()

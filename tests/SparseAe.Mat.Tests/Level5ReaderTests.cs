@@ -77,6 +77,27 @@ public class Level5ReaderTests
 
     private static MatFile Read(byte[] file) => MatFile.Read(new MemoryStream(file));
 
+    // The logical flag (0x200) makes a uint8 array logical, as MATLAB stores logicals; on a double array it is no class.
+    [Fact]
+    public void The_logical_flag_makes_only_a_uint8_array_logical()
+    {
+        var x = Read(File(Matrix(Flags(ClassDouble | 0x200), Dims(1, 1), Name("x"), Doubles(2.5))))["x"];
+        Assert.Equal(MatClass.Double, x.Class);
+        Assert.Equal([2.5], x.ToDoubleArray());
+    }
+
+    // A top-level miMATRIX whose byte count is no multiple of 8 (its last sub-element unpadded) is followed by padding to
+    // the next 8: the next variable's tag starts after it.
+    [Fact]
+    public void The_padding_after_a_top_level_matrix_of_an_odd_length_is_skipped()
+    {
+        byte[] content = [.. Flags(ClassDouble), .. Dims(1, 1), .. Name("a"), .. Tag(MiDouble, 8), .. BitConverter.GetBytes(1.5), .. Tag(MiInt8, 4), 1, 2, 3, 4];
+        Assert.NotEqual(0, content.Length % 8);
+        var file = Read(File([.. Tag(MiMatrix, (uint)content.Length), .. content, .. new byte[(8 - content.Length % 8) % 8]], Scalar("b", 2)));
+        Assert.Equal(["a", "b"], file.Variables.Select(v => v.Name));
+        Assert.Equal([2.0], file["b"].ToDoubleArray());
+    }
+
     private static string Refusal(byte[] file) => Assert.Throws<InvalidDataException>(() => Read(file)).Message;
 
     [Theory]

@@ -35,12 +35,13 @@ public class MatWriterRoundTripTests
             data.Add([2, 3, 2, 5], compress);
             data.Add([0, 3], compress);
             data.Add([1, 1], compress);
+            data.Add([], compress);   // a scalar given no dimensions: written 1x1, as MATLAB writes every array (at least 2)
         }
         return data;
     }
 
     /// <summary>MATLAB has no 1-D arrays: a vector of n is written, and so read back, as n-by-1.</summary>
-    private static int[] AsWritten(int[] dimensions) => dimensions.Length == 1 ? [dimensions[0], 1] : dimensions;
+    private static int[] AsWritten(int[] dimensions) => dimensions.Length switch { 0 => [1, 1], 1 => [dimensions[0], 1], _ => dimensions };
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -93,6 +94,19 @@ public class MatWriterRoundTripTests
             Assert.Equal(original.Dimensions, back.Dimensions);
             Assert.Equal(original.GetColumnMajorData(), back.GetColumnMajorData());
         }
+    }
+
+    // compress: true deflates each variable: 10,000 zeros (80,000 bytes of data) take well under a kilobyte.
+    [Fact]
+    public void Compressed_output_is_deflated()
+    {
+        var zeros = MatVariable.FromDoubles("z", [100, 100], new double[10_000]);
+        var compressed = new MemoryStream();
+        MatWriter.Write(compressed, [zeros], compress: true);
+        var plain = new MemoryStream();
+        MatWriter.Write(plain, [zeros], compress: false);
+        Assert.True(compressed.Length < 1024, $"{compressed.Length} bytes compressed");
+        Assert.True(plain.Length > 80_000, $"{plain.Length} bytes plain");
     }
 
     [Fact]
