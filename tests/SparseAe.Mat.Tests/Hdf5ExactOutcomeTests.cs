@@ -38,6 +38,25 @@ public class Hdf5ExactOutcomeTests
         Assert.Equal(Rows, x.ToDoubleArray());
     }
 
+    // Shuffle undone for 2-byte elements too (int16, uint16, char): it was pinned only for 8-byte ones.
+    [Fact]
+    public void An_int16_dataset_with_shuffle_reads_its_values()
+    {
+        var x = MatFile.Read(PathOf("edge-shuffle_int16.mat"))["x"];
+        Assert.Equal(MatClass.Int16, x.Class);
+        Assert.Equal([3, 5], x.Dimensions);
+        Assert.Equal(Enumerable.Range(0, 15).Select(i => i * 1000.0 - 7000), x.ToDoubleArray());
+    }
+
+    // Root members whose names start with '#' hold referenced data ("#refs#", "#subsystem#"), not variables.
+    [Fact]
+    public void A_subsystem_group_is_not_a_variable()
+    {
+        var file = MatFile.Read(PathOf("edge-subsystem_group.mat"));
+        Assert.Equal(["x"], file.Variables.Select(v => v.Name));
+        Assert.Equal(Rows, file["x"].ToDoubleArray());
+    }
+
     [Fact]
     public void Chunks_half_as_wide_as_the_rows_are_not_decoded_in_place()
     {
