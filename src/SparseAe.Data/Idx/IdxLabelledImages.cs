@@ -3,7 +3,7 @@ namespace SparseAe.Data.Idx;
 /// <summary>
 /// One set of an MNIST-style data set: the images of <c>{prefix}-images-idx3-ubyte</c> and the labels of
 /// <c>{prefix}-labels-idx1-ubyte</c> in one folder, each gzipped (<c>.gz</c>, as Debian and the data
-/// sets' sites ship them) or not: MNIST, Fashion-MNIST (prefixes "train" and "t10k").
+/// sets' sites ship them) or not (the gzipped one where both are there): MNIST, Fashion-MNIST (prefixes "train" and "t10k").
 /// </summary>
 /// <param name="Pixels">The images, each Height x Width row-major, scaled to [0, 1] (bytes / 255): (Count, Height * Width); not
 /// null, and Pixels must hold Count*Height*Width values.</param>

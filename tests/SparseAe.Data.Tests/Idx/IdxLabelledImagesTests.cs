@@ -35,6 +35,19 @@ public sealed class IdxLabelledImagesTests : IDisposable
         Assert.Equal(4 / 255f, set.Image(1)[3]);
     }
 
+    // The gzipped file is the one read where both forms are in the folder, as the class's summary says: a plain
+    // file beside it, here cut short as a gunzip stopped half-way would leave it, is not read.
+    [Fact]
+    public void The_gzipped_file_is_read_where_both_forms_are_there()
+    {
+        var dir = Folder(TwoImages, TwoLabels, gzip: true);
+        File.WriteAllBytes(Path.Combine(dir, "train-images-idx3-ubyte"), TwoImages[..10]);
+        File.WriteAllBytes(Path.Combine(dir, "train-labels-idx1-ubyte"), TwoLabels[..5]);
+        var set = IdxLabelledImages.Read(dir, "train");
+        Assert.Equal(new byte[] { 7, 3 }, set.Labels);
+        Assert.Equal(4 / 255f, set.Image(1)[3]);
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(2)]

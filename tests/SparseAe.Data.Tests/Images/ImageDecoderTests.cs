@@ -200,6 +200,17 @@ public class ImageDecoderTests
         Assert.True(clock.ElapsedMilliseconds < 10_000, $"took {clock.ElapsedMilliseconds} ms");
     }
 
+    // A stream is read from its position, and its size counted from there against the limit: 100 bytes before the image
+    // (an archive's header, say) are not the image's.
+    [Fact]
+    public void A_stream_is_read_and_sized_from_its_position()
+    {
+        byte[] png = PngBytes.Grey(2, 2, [0, 1, 2, 0, 3, 4]);
+        var stream = new MemoryStream([.. new byte[100], .. png]) { Position = 100 };
+        var image = ImageDecoder.LoadGrey(stream, "at100.png", maxBytes: png.Length);
+        Assert.Equal((2, 2), (image.Width, image.Height));
+    }
+
     [Fact]
     public void Just_over_the_limit_is_refused_and_the_limit_is_documented()
     {
