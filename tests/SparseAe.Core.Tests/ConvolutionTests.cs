@@ -445,4 +445,39 @@ public class ConvolutionTests
     {
         public ReadOnlySpan<float> Pixels => new float[Width * Height];
     }
+
+    // A filter that is all zeros stays a zero column of the soft threshold's dictionary (its features are then 0), not
+    // 0 times 1/0: NaN features for every image.
+    [Fact]
+    public void A_zero_filter_is_a_zero_column_of_the_unit_dictionary()
+    {
+        var dictionary = FeatureEncoding.UnitDictionaryTransposed(new AutoencoderParameters(4, 2));
+        Assert.All(dictionary, d => Assert.Equal(0f, d));
+    }
+
+    // Every window of the image is drawn: the top row from 0 to H - P, the left column from 0 to W - P. Pixel (r, c) holds
+    // 4r + c, so a patch's first pixel names its window.
+    [Fact]
+    public void Patch_sampling_draws_every_window_of_the_image()
+    {
+        var image = Enumerable.Range(0, 12).Select(i => (float)i).ToArray();   // 3 rows of 4
+        var patches = PatchSampling.Sample(image, 1, 3, 4, 2, 2000, 7);
+        var firsts = Enumerable.Range(0, 2000).Select(k => (int)patches[k * 4]).ToArray();
+        Assert.Equal([0, 1], firsts.Select(v => v / 4).Distinct().Order());
+        Assert.Equal([0, 1, 2], firsts.Select(v => v % 4).Distinct().Order());
+    }
+
+    private sealed record PatchImage(int Width, int Height, string Name) : IPatchImage
+    {
+        public ReadOnlySpan<float> Pixels => new float[Width * Height];
+    }
+
+    // The check before patches are streamed one at a time: an image narrower than the patch is named, as a shorter one is.
+    [Fact]
+    public void Validate_names_an_image_narrower_than_the_patch()
+    {
+        var e = Assert.Throws<ArgumentException>(() => PatchSampling.Validate([new PatchImage(3, 5, "n")], 4));
+        Assert.StartsWith("Image 0 'n' is 3x5 (width x height), smaller than the 4x4 patch", e.Message);
+        Assert.StartsWith("Image 0 's' is 5x3", Assert.Throws<ArgumentException>(() => PatchSampling.Validate([new PatchImage(5, 3, "s")], 4)).Message);
+    }
 }

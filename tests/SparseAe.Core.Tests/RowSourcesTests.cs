@@ -38,4 +38,31 @@ public class RowSourcesTests
         if (p[3] >= 0) data[p[3]] = float.NaN;
         return new ArrayRowSource(data, p[0], p[1]);
     }
+
+    // A cap at or above the rows takes every row in order (no sample), one below samples.
+    [Fact]
+    public void A_cap_equal_to_the_rows_is_no_sample()
+    {
+        Assert.Null(RowReading.SampleCap(5, 5));
+        Assert.Null(RowReading.SampleCap(6, 5));
+        Assert.Equal(4, RowReading.SampleCap(4, 5));
+        Assert.Equal(5, RowReading.SampleCap(5, null));
+    }
+
+    // Reservoir sampling keeps each row with the same chance: with a cap of 1 over 2 rows, row 0 over 400 seeds about half
+    // the time (a draw over seen rather than seen + 1 replaced it every time). Binomial(400, 1/2): 200 +- 10, so 150..250
+    // is 5 deviations either way.
+    [Fact]
+    public void A_sample_of_one_row_of_two_keeps_each_about_half_the_time()
+    {
+        var source = new ArrayRowSource(new float[] { 0, 1 }, 2, 1);
+        int firsts = 0;
+        for (int seed = 0; seed < 400; seed++)
+        {
+            var (data, rows, seen) = RowReading.ReadAll(source, 1, new Random(seed), () => new InvalidOperationException("too many"), null);
+            Assert.Equal((1, 2L), (rows, seen));
+            if (data[0] == 0) firsts++;
+        }
+        Assert.InRange(firsts, 150, 250);
+    }
 }

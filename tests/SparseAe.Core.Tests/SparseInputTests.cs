@@ -259,4 +259,17 @@ public class SparseInputObjectiveTests
         Assert.Contains("must have V = 6 values, but have 5",
             Assert.Throws<ArgumentException>(() => objective.Evaluate(theta, new SparseRowBatch(5, 1, [0, 0], [], []), new float[theta.Length])).Message);
     }
+
+    // The product reads row i of W from i * stride to i * stride + N: a row whose end passes W is refused before anything
+    // is read (the loop reads without bounds checks).
+    [Fact]
+    public void The_sparse_row_product_refuses_a_row_whose_end_passes_W()
+    {
+        var e = Assert.Throws<ArgumentException>(() => VectorKernels.SparseRowProduct([1], [1f], new float[3], 2, new float[2], new float[2]));
+        Assert.Equal("w", e.ParamName);
+        Assert.StartsWith("W holds 3 values, but row 1 of stride 2 needs 4.", e.Message);
+        var z = new float[2];
+        VectorKernels.SparseRowProduct([1], [1f], new float[] { 0, 0, 5, 6 }, 2, new float[2], z);   // the row fits: read
+        Assert.Equal([5f, 6f], z);
+    }
 }

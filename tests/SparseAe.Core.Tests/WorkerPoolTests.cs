@@ -99,4 +99,14 @@ public class WorkerPoolTests
     [Fact]
     public void A_pool_needs_between_1_and_MaxThreads_threads()
         => Assert.Contains("threads must lie in 1..65535, but is 0", Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerPool(0)).Message);
+
+    // More bodies than threads would wait for workers that do not exist: refused, naming the rule.
+    [Fact]
+    public void More_bodies_than_threads_are_refused()
+    {
+        using var pool = new WorkerPool(2);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => pool.Run(3, _ => { }));
+        Assert.StartsWith("count must lie in 1..2, but is 3.", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Run(0, _ => { }));
+    }
 }
