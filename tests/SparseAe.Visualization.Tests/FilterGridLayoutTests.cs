@@ -63,4 +63,15 @@ public class FilterGridLayoutTests
         var e = Assert.Throws<ArgumentException>(() => new FilterGridLayout(1, 1, int.MaxValue, 1, 1, int.MaxValue, int.MaxValue, 3));
         Assert.Equal("Width", e.ParamName);
     }
+
+    // A grid of 5 units has cells for 6 or more: a cell past the last unit is no unit, and its place is refused.
+    [Fact]
+    public void A_unit_past_the_last_has_no_tile()
+    {
+        var layout = FilterGridLayout.Create(5, 4, 4, 4);
+        Assert.True(layout.Columns * layout.Rows > 5, $"{layout.Columns}x{layout.Rows}");
+        Assert.StartsWith("hiddenUnit must lie in 0..4, but is 5.", Assert.Throws<ArgumentOutOfRangeException>(() => layout.TileLeft(5)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => layout.TileTop(5));
+        layout.TileLeft(4);
+    }
 }

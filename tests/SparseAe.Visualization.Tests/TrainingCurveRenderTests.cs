@@ -236,6 +236,25 @@ public class TrainingCurveRenderTests
     public void A_tick_within_half_the_last_place_of_0_reads_0(double value)
         => Assert.Equal("0", LinearTicks.Format(value, span: 2));
 
+    // Around the edges of those rules: 1,000 takes the separator from 1,000 on; on an axis of span 1 (last place 1e-4) 7e-5 is
+    // over half a last place and shows, 3e-5 under it reads 0; float noise in 0.1 + 0.2 rounds away at a tiny span.
+    [Theory]
+    [InlineData(1000.0, 500.0, "1,000")]
+    [InlineData(999.0, 500.0, "999")]
+    [InlineData(7e-5, 1.0, "7E-05")]
+    [InlineData(3e-5, 1.0, "0")]
+    [InlineData(0.30000000000000004, 1e-14, "0.3")]
+    public void Linear_tick_labels_at_the_edges_of_their_rules(double value, double span, string label)
+        => Assert.Equal(label, LinearTicks.Format(value, span));
+
+    [Fact]
+    public void Log_labels_step_one_decade_up_to_ten_decades()
+    {
+        Assert.Equal(1, LogTicks.LabelStep(0, 10));
+        Assert.Equal(2, LogTicks.LabelStep(0, 11));
+        Assert.Equal(1, LogTicks.LabelStep(3, 3));
+    }
+
     // A history of one point has nothing to join: each drawn term is a marker, without which a lone point would not show.
     [Fact]
     public void A_history_of_one_point_is_drawn_as_markers()
