@@ -480,4 +480,16 @@ public class ConvolutionTests
         Assert.StartsWith("Image 0 'n' is 3x5 (width x height), smaller than the 4x4 patch", e.Message);
         Assert.StartsWith("Image 0 's' is 5x3", Assert.Throws<ArgumentException>(() => PatchSampling.Validate([new PatchImage(5, 3, "s")], 4)).Message);
     }
+
+    // The soft threshold's features are 2H a region: the most hidden units a geometry takes halve where the feature vector,
+    // not the codes of the positions, is the larger array (pooling blocks of one position: as many regions as positions).
+    [Fact]
+    public void The_soft_thresholds_two_features_a_unit_halve_the_hidden_units_a_geometry_takes()
+    {
+        var oneByOne = new ConvolutionGeometry(8, 8, 3, 1, 0, 1);   // 6x6 positions, 6x6 regions
+        Assert.Equal(Array.MaxLength / 36, ConvolutionalFeaturizer.MostHiddenUnits(oneByOne, 1));
+        Assert.Equal(Array.MaxLength / 72, ConvolutionalFeaturizer.MostHiddenUnits(oneByOne, 2));
+        var grid = new ConvolutionGeometry(8, 8, 3, 1, 2);          // 36 positions, 4 regions: the codes are the larger
+        Assert.Equal(Array.MaxLength / 36, ConvolutionalFeaturizer.MostHiddenUnits(grid, 2));
+    }
 }
