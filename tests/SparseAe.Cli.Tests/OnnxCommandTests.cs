@@ -927,6 +927,41 @@ public class OnnxCommandTests
             $"each size after N known and their product at most {int.MaxValue}, but is {said}.", error.TrimEnd());
     }
 
+    // A vector input has a batch dimension and a row: a graph whose input is (N), a float a row with no row dimension, is
+    // refused as one of another shape. (Mutation audit: a rank of 1 taken as rows of one value passed every test.)
+    [Fact]
+    public void An_input_of_rank_1_is_refused_as_no_rows_of_vectors()
+    {
+        using var dir = new TempFolder();
+        WriteRows(dir, "in.csv", 5, 1);
+        new OnnxGraphWriter().Node("Relu", "Y", "X").Save(Path.Combine(dir, "flat.onnx"), ("X", ["batch"]), ("Y", ["batch"]));
+        var (code, _, error) = Cli.Run(dir, "featurize", "--model", "flat.onnx", "--csv", "in.csv", "--out", "f.csv");
+        Assert.Equal(2, code);
+        Assert.Equal("error: The input 'X' of 'flat.onnx' must be a float tensor (N, V), or (N, d1, d2, ...) for a vector of several dimensions, " +
+            $"each size after N known and their product at most {int.MaxValue}, but is Single [batch].", error.TrimEnd());
+        Assert.False(File.Exists(Path.Combine(dir, "f.csv")));
+    }
+
+    // The metadata entry appended to a graph is read back by ONNX Runtime whatever its length, at the lengths where the
+    // varint that says it grows a byte (protobuf's base-128 encoding). (Mutation audit: a length of exactly 128 written as one
+    // byte, 0x80, which no reader can end, passed every test.)
+    [Theory]
+    [InlineData(127)]
+    [InlineData(128)]
+    [InlineData(16_383)]
+    [InlineData(16_384)]
+    public void Metadata_of_any_length_is_appended_so_that_ONNX_Runtime_reads_it_back(int length)
+    {
+        using var dir = new TempFolder();
+        string path = Path.Combine(dir, "plain.onnx");
+        new OnnxGraphWriter().Node("Relu", "Y", "X").Save(path, ("X", ["N", 4L]), ("Y", ["N", 4L]));
+        string value = new string('v', length - 1) + "\u00e9";   // one character of 2 bytes: the length in bytes is length + 1
+        string key = new('k', length);
+        using var graph = OnnxGraphFile.Open(OnnxGraphFile.WithMetadata(File.ReadAllBytes(path), key, value), path);
+        Assert.Equal(value, graph.Session.ModelMetadata.CustomMetadataMap[key]);
+        Assert.Equal(["X"], graph.Inputs);
+    }
+
     // ONNX Runtime gives a sequence's (or a map's) element type and shape as an exception: featurize of a graph with a
     // sequence output (a classifier converted by skl2onnx outputs a sequence of maps) or input stopped with "internal error:
     // OnnxRuntimeException: [ErrorCode:Fail] OnnxValueType must either be a tensor or sparse tensor", exit 1. Its float

@@ -88,6 +88,8 @@ public class ProgramTests
     [Theory]
     [InlineData("error: --sparsity: '0,5' is not a number (write decimals with a point: 0.5).", "train", "--sparsity", "0,5")]   // was 5, silently
     [InlineData("error: --hidden: '4.5' is not a whole number.", "train", "--hidden", "4.5")]
+    // The hint on decimals is for a comma: a word has none. (Mutation audit: the hint given to every bad number passed every test.)
+    [InlineData("error: --sparsity: 'abc' is not a number.", "train", "--sparsity", "abc")]
     // The hint on decimals is for options that take them: a whole number with a comma is not one. (Mutation audit: the hint
     // given to every option passed every test.)
     [InlineData("error: --hidden: '1,5' is not a whole number.", "train", "--hidden", "1,5")]

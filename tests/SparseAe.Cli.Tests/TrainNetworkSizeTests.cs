@@ -141,4 +141,20 @@ public class TrainNetworkSizeTests
         Assert.Equal("4 filters of 1 x 40000 pixels make a grid larger than the limit of 20000 x 20000 pixels", tooLarge.Value.Problem);
         Assert.Equal(200, tooLarge.Value.OtherHeight);
     }
+
+    // The most hidden units whose grid fits, which train and show offer, is the largest count that fits, found by a scan of
+    // every count below the one given. (Mutation audit: the binary search stopping one short of its last candidate passed
+    // every test.)
+    [Theory]
+    [InlineData(90, 37, 2003)]
+    [InlineData(400, 1000, 1000)]
+    [InlineData(1000, 700, 700)]
+    [InlineData(4, 1, 40_000)]
+    public void The_most_hidden_units_offered_is_the_largest_count_whose_grid_fits(int hidden, int patchHeight, int patchWidth)
+    {
+        var tooLarge = SparseAe.Cli.Experiment.ModelOutputs.GridTooLarge(hidden, patchHeight, patchWidth);
+        Assert.NotNull(tooLarge);
+        int scanned = Enumerable.Range(1, hidden - 1).LastOrDefault(h => SparseAe.Cli.Experiment.ModelOutputs.GridTooLarge(h, patchHeight, patchWidth) is null);
+        Assert.Equal(scanned, tooLarge.Value.MostHidden);
+    }
 }

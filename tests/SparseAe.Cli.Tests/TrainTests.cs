@@ -400,6 +400,9 @@ public class TrainTests
     [InlineData("--patch must be at least 1, but is 0", "--patch", "0")]
     [InlineData("--downsample must be at least 1, but is 0", "--mat", "IMAGES.mat", "--downsample", "0")]
     [InlineData("does not exist", "--mat", "missing.mat")]
+    // A missing folder on the way is DirectoryNotFoundException, not FileNotFoundException: said in .NET's words ("cannot be read:
+    // Could not find a part of the path"), it was found only by a mutation audit.
+    [InlineData("error: CSV file 'nowhere/in.csv' does not exist.", "--csv", "nowhere/in.csv")]
     [InlineData("has no variable 'NOPE'", "--mat", "IMAGES.mat", "--variable", "NOPE")]
     [InlineData("smaller than the 64x64 patches", "--mat", "IMAGES.mat", "--patch", "64")]
     [InlineData("at most one data source", "--mat", "IMAGES.mat", "--csv", "x.csv")]

@@ -74,4 +74,13 @@ public class CliFilesTests
         string folder = Path.GetFullPath("/data");
         Assert.Equal(ignores, CliFiles.SameFile(Path.Combine(folder, "in.csv"), Path.Combine(folder, "IN.csv"), f => f == folder ? ignores : null));
     }
+
+    // A folder where no file can be made to try (null) is taken to be as its OS's are by default: case-sensitive on Linux,
+    // ignoring case on Windows and macOS. (Mutation audit: the default turned around passed every test.)
+    [Fact]
+    public void Names_that_differ_in_case_in_a_folder_that_cannot_be_tried_are_as_the_OS_says_by_default()
+    {
+        string folder = Path.GetFullPath("/data");
+        Assert.Equal(!OperatingSystem.IsLinux(), CliFiles.SameFile(Path.Combine(folder, "in.csv"), Path.Combine(folder, "IN.csv"), _ => null));
+    }
 }

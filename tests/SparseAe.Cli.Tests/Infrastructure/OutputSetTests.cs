@@ -84,6 +84,18 @@ public class OutputSetTests
         Assert.Empty(Directory.GetFiles(dir, ".*"));
     }
 
+    // A device that is the only output: there is no other output that could have been replaced, so nothing is said of
+    // others, as of a lone file that fails. (Mutation audit: "; no output was replaced." added to it passed every test.)
+    [Fact]
+    public void A_device_that_is_the_only_output_says_only_its_own_failure()
+    {
+        if (!File.Exists("/dev/full")) return;
+        using var set = new OutputSet();
+        set.Add("--curve", "/dev/full", s => s.Write("a curve"u8));
+        var e = Assert.Throws<UsageException>(set.Commit);
+        Assert.Equal("--curve '/dev/full' cannot be written: No space left on device", e.Message);
+    }
+
     // Two devices: the second failed after the first had its bytes, and the message said "no output was replaced",
     // which is true of the files only.
     [Fact]
