@@ -9,6 +9,35 @@ namespace SparseAe.MLNet.Tests;
 
 public class ComponentTests
 {
+    // An estimator keeps its own copy of the options it was made with, the featurizer's autoencoder options too: a caller
+    // who reused one options object for a second estimator changed the first. (Mutation audit: each estimator holding the
+    // caller's object, or the featurizer a copy that shares its Autoencoder, passed every test.)
+    [Fact]
+    public void An_estimator_is_not_changed_by_later_changes_to_the_options_it_was_made_with()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = ml.Data.LoadFromEnumerable(RowFactory.Vec8Rows(50, 1));
+        var options = new SparseAutoencoderOptions { InputColumnName = "Features", HiddenCount = 4, MaxIterations = 3 };
+        var autoencoder = ml.Transforms.SparseAutoencoder(options);
+        options.HiddenCount = 5;
+        Assert.Equal(4, autoencoder.Fit(rows).Weights.HiddenCount);
+
+        var images = ml.Data.LoadFromEnumerable(ConvolutionComponentTests.Bars(20, 2));
+        var convolution = ConvolutionComponentTests.Options();
+        var featurizer = ml.Transforms.ConvolutionalSparseFeatures(convolution);
+        convolution.PatchCount = 300;
+        convolution.Autoencoder.HiddenCount = 5;
+        var fitted = featurizer.Fit(images);
+        Assert.Equal(400, fitted.TrainingPatches);
+        Assert.Equal(6, fitted.Featurizer.Parameters.HiddenCount);
+
+        var texts = ml.Data.LoadFromEnumerable(new[] { "a cat sat", "a dog ran", "a cat ran" }.Select(t => new Text.TokenCountsTests.TextRow { Text = t }));
+        var tokenOptions = new TokenCountsOptions { InputColumnName = "Text", MaximumTokens = 3 };
+        var tokens = ml.Transforms.TokenCounts(tokenOptions);
+        tokenOptions.MaximumTokens = 1;
+        Assert.Equal(3, tokens.Fit(texts).Transform(texts).Schema["Tokens"].Type is VectorDataViewType { Size: var size } ? size : -1);   // "Tokens": the default output column
+    }
+
     [Fact]
     public void Training_progress_reaches_the_MLContext_log_and_the_callback()
     {

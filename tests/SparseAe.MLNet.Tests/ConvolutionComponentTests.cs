@@ -147,6 +147,10 @@ public class ConvolutionComponentTests
         // The same autoencoder with the other encoding, without training again: its sigmoid codes.
         var sigmoid = model.WithEncoding(SparseAe.Convolution.FeatureEncodingKind.Sigmoid);
         Assert.Equal(2 * 2 * 6, sigmoid.Featurizer.FeatureCount);
+        // The threshold is ignored for the sigmoid, as documented, whatever it is. (Mutation audit: it checked for the sigmoid
+        // too passed every test.)
+        foreach (var ignored in new[] { double.NaN, -1, 1e39 })
+            Assert.Equal(sigmoid.Featurizer.Encoding, model.WithEncoding(SparseAe.Convolution.FeatureEncodingKind.Sigmoid, ignored).Featurizer.Encoding);
         Assert.Equal(model.Featurizer.Parameters.Theta, sigmoid.Featurizer.Parameters.Theta);
         var code = new float[24];
         sigmoid.Featurizer.Featurize(images[0].Pixels, code, sigmoid.Featurizer.CreateWorkspace());

@@ -129,6 +129,26 @@ public class RowSourceDataViewTests
         }
     }
 
+    // A cursor asked for no column has its column inactive, and refuses a getter of it as ML.NET's own views do; the view
+    // cannot shuffle (one pass is one stream in the source's order), so ML.NET shuffles it through a pool of its rows.
+    // (Mutation audit: the column always active, and CanShuffle true, passed every test.)
+    [Fact]
+    public void A_cursor_without_its_column_refuses_its_getter_and_the_view_does_not_shuffle_itself()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromRowSource(new GeneratedRows(3, 4), "Patch");
+        Assert.False(data.CanShuffle);
+        using (var none = data.GetRowCursor([]))
+        {
+            Assert.False(none.IsColumnActive(data.Schema["Patch"]));
+            Assert.Equal("Column 'Patch' is not an active column of this cursor.",
+                Assert.Throws<InvalidOperationException>(() => none.GetGetter<VBuffer<float>>(data.Schema["Patch"])).Message);
+            Assert.True(none.MoveNext());
+        }
+        using var all = data.GetRowCursor(data.Schema);
+        Assert.True(all.IsColumnActive(data.Schema["Patch"]));
+    }
+
     // GetRowCount returned the rowCount given whatever the rows were, and ML.NET trusts it: Cache over 10 rows said
     // to be 4 kept 4 without a word, and over 5 rows said to be 10 threw a bare IndexOutOfRangeException.
     [Fact]

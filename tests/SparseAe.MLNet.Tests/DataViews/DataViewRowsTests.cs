@@ -62,6 +62,27 @@ public class DataViewRowsTests
         }
     }
 
+    // A value that is not finite as a row's first, dense or the first stored of a sparse row, is refused as any other:
+    // named by its index in the row (for a sparse row, the index it is stored at). (Mutation audit: "bad > 0" in place of
+    // "bad >= 0", in either read, passed every test, whose bad values were at index 1 or 2.)
+    [Theory]
+    [InlineData(false, "Row 30 of column 'Features' holds NaN at index 0")]
+    [InlineData(true, "Row 30 of column 'Features' holds NaN at index 2")]
+    public void A_value_that_is_not_finite_first_in_its_row_is_refused_at_Fit_by_every_estimator(bool sparse, string said)
+    {
+        var rows = Enumerable.Range(0, 40).Select(i => sparse
+            ? new Sparse16 { Features = new VBuffer<float>(16, 2, [0.3f, 0.6f], [i % 8, 9]) }
+            : new Sparse16 { Features = new VBuffer<float>(16, Enumerable.Range(0, 16).Select(j => 0.1f + 0.05f * ((i + j) % 10)).ToArray()) }).ToList();
+        rows[30] = sparse
+            ? new Sparse16 { Features = new VBuffer<float>(16, 2, [float.NaN, 1f], [2, 9]) }
+            : new Sparse16 { Features = new VBuffer<float>(16, Enumerable.Range(0, 16).Select(j => j == 0 ? float.NaN : 0.5f).ToArray()) };
+        foreach (var (what, fit) in EveryEstimatorsFit(_ml.Data.LoadFromEnumerable(rows), imageHeight: 4))
+        {
+            var e = Assert.ThrowsAny<ArgumentException>(fit);
+            Assert.True(e.Message.StartsWith(said), $"{what}, rows {(sparse ? "sparse" : "dense")}: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
     // The Fit of every estimator that reads rows of column 'Features' (ZCA, the autoencoder by each optimizer, the
     // featurizer over images of imageHeight x 4), each named.
     private (string What, Action Fit)[] EveryEstimatorsFit(IDataView data, int imageHeight) =>
@@ -113,5 +134,34 @@ public class DataViewRowsTests
             using var shuffled = rows.OpenShuffledPass(0, new Random(1));
             Assert.Equal(expected, shuffled.RowsAreSparse);
         }
+    }
+
+    // A pass is sparse when every one of its first 16 rows is stored sparse, whatever comes after them; the rows read ahead
+    // to decide it are then read in their order, each once. (Mutation audit: deciding on the first row, on the last of the 16,
+    // or on 17 rows passed every test.)
+    [Theory]
+    [InlineData("SDS", false)]                   // a dense row among sparse ones, then a sparse one
+    [InlineData("SSSSSSSSSSSSSSSD", false)]      // the 16th row dense
+    [InlineData("SSSSSSSSSSSSSSSSD", true)]      // the 17th row dense: past the rows that decide
+    [InlineData("SSSSSSSSSSSSSSSSSSSS", true)]
+    [InlineData("DSSSS", false)]
+    public void A_pass_is_sparse_when_each_of_its_first_16_rows_is_and_its_rows_are_read_in_order(string stored, bool expected)
+    {
+        var rows = stored.Select((kind, i) => new Sparse16
+        {
+            Features = kind == 'S'
+                ? new VBuffer<float>(16, 1, [i + 1f], [i % 16])
+                : new VBuffer<float>(16, Enumerable.Range(0, 16).Select(j => j == i % 16 ? i + 1f : 0f).ToArray()),
+        }).ToArray();
+        var data = _ml.Data.LoadFromEnumerable(rows);
+        using var pass = new SparseAe.MLNet.DataViews.DataViewRows(data, data.Schema["Features"], 16).OpenPass(0);
+        Assert.Equal(expected, pass.RowsAreSparse);
+        var row = new float[16];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Assert.True(pass.TryReadRow(row), $"row {i} of {rows.Length}");
+            Assert.Equal(Enumerable.Range(0, 16).Select(j => j == i % 16 ? i + 1f : 0f), row);
+        }
+        Assert.False(pass.TryReadRow(row));
     }
 }
