@@ -118,5 +118,20 @@ public class MaximumRowsTests
     {
         var e = Assert.Throws<ArgumentException>(() => Ml.Transforms.ZcaWhitening("White", "Features").Fit(new HugeView(Rows(1), long.MaxValue / 2)));
         Assert.Contains("set maximumRows", e.Message);
+        // As many rows as one array holds are not too many (the memory they need is checked next, or the rows are read).
+        // (Mutation audit: the limit refused at itself passed every test.)
+        var atLimit = Assert.ThrowsAny<Exception>(() => Ml.Transforms.ZcaWhitening("White", "Features").Fit(new HugeView(Rows(1), Array.MaxLength / 8)));
+        Assert.DoesNotContain("more than the", atLimit.Message);
+        Assert.True(atLimit.Message == "a row was read" || atLimit.Message.Contains("memory"), atLimit.Message);
+    }
+
+    // With maximumRows, a view of more rows than ZCA can hold is sampled: neither refused as too many nor held to the memory
+    // of all its rows, only of the sample's. HugeView fails when its rows are read, which is as far as such a Fit gets here.
+    // (Mutation audit: the rows refused with a cap set, or their memory counted whole, passed every test.)
+    [Fact]
+    public void ZCA_with_maximumRows_samples_a_view_larger_than_it_can_hold()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Ml.Transforms.ZcaWhitening("White", "Features", maximumRows: 10, seed: 1).Fit(new HugeView(Rows(20), long.MaxValue / 2)));
+        Assert.Equal("a row was read", e.Message);
     }
 }

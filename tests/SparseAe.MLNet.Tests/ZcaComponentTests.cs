@@ -137,6 +137,30 @@ public class ZcaComponentTests
             "at most 8192 features are supported. (Parameter 'input')\nActual value was 8193.", e.Message.ReplaceLineEndings("\n"));
     }
 
+    public sealed class Widest
+    {
+        [VectorType(8192)]
+        public float[] Features { get; set; } = new float[8192];
+    }
+
+    // 8,192 values is the widest column ZCA takes, not one too wide: its Fit goes on to the rows (here a view that fails when
+    // read), or to the memory an 8192x8192 covariance needs where there is not that much. (Mutation audit: the width refused
+    // at 8,192 too passed every test.)
+    [Fact]
+    public void A_column_of_exactly_8192_values_is_not_refused_as_too_wide()
+    {
+        IEnumerable<Widest> Rows()
+        {
+            throw new InvalidOperationException("a row was read");
+#pragma warning disable CS0162   // an iterator needs a yield
+            yield break;
+#pragma warning restore CS0162
+        }
+        var e = Assert.ThrowsAny<Exception>(() => _ml.Transforms.ZcaWhitening("W", "Features").Fit(_ml.Data.LoadFromEnumerable(Rows())));
+        Assert.DoesNotContain("at most 8192 features", e.Message);
+        Assert.True(e.Message == "a row was read" || e.Message.Contains("memory"), e.Message);
+    }
+
     // ZCA checked for cancellation only every 4,096 rows it read: a cancellation after the last check (here,
     // while the last row was read; in a 784-wide Fit, 1 s into the 6 s of covariance and eigendecomposition)
     // was ignored, and Fit returned a transformer from a cancelled context.

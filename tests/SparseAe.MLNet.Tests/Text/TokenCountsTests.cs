@@ -317,6 +317,9 @@ public sealed class TokenCountsTests : IDisposable
     [Theory]
     // r50k's and p50k's pattern ( ?\p{N}+) makes a number of any length one pre-token, unlike cl100k's \p{N}{1,3}.
     [InlineData("r50k_base", "n=", "123", 3)]
+    // \p{N} holds more than the decimal digits: '½' (No) continues the number. (Mutation audit: a run of decimal digits
+    // alone passed every test, and such a number was never cut.)
+    [InlineData("r50k_base", "n=", "12\u00BD", 3)]
     // Symbols and marks are one pre-token ([^\s\p{L}\p{N}]+: a row of hearts, U+2764 U+FE0F, is one).
     [InlineData("cl100k_base", "x ", "!!\u0301", 2)]
     // o200k's punctuation pre-token ends in [\r\n/]*, so lines of "//" (empty comment lines) are one.
@@ -332,6 +335,23 @@ public sealed class TokenCountsTests : IDisposable
         var pieces = cuts.Zip(cuts.Skip(1)).SelectMany(p => encoding.Tokenizer.EncodeToIds(text[p.First..p.Second])).ToArray();
         Assert.NotEqual(encoding.Tokenizer.EncodeToIds(text), pieces);   // so the cut shows in the ids
         Assert.Equal(pieces, encoding.Encode(text));
+    }
+
+    // MLContext.CancelExecution stops the count of tokens as it stops the other estimators' reads: between rows. (Mutation
+    // audit: the check removed passed every test, and a Fit over millions of glosses ran on after it was cancelled.)
+    [Fact]
+    public void MLContext_CancelExecution_while_the_rows_are_read_stops_Fit()
+    {
+        var ml = new MLContext(seed: 1);
+        IEnumerable<TextRow> Rows()
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                if (i == 5) ComponentTests.CancelExecution(ml);
+                yield return new TextRow { Text = Sentences[i % Sentences.Length] };
+            }
+        }
+        Assert.ThrowsAny<OperationCanceledException>(() => ml.Transforms.TokenCounts("Tokens", "Text").Fit(ml.Data.LoadFromEnumerable(Rows())));
     }
 
     [Fact]
