@@ -450,7 +450,11 @@ public class AutoencoderTrainingTests
     [InlineData(830_000_000L, 789_000_000L, "0.83 GB of memory, but about 0.79 GB")]
     [InlineData(350_000_000L, 300_000_000L, "0.35 GB of memory, but about 0.30 GB")]
     [InlineData(1_150_000_000L, 1_100_000_000L, "1.15 GB of memory, but about 1.10 GB")]
-    [InlineData(800_400_000L, 799_600_000L, "0.800 GB of memory, but about 0.800 GB")]
+    // Figures that differ only past a megabyte, as a refusal of rows read so far does: "0.800 GB ..., but about 0.800 GB".
+    [InlineData(800_400_000L, 799_600_000L, "0.8004 GB of memory, but about 0.7996 GB")]
+    [InlineData(134_217_728L, 134_102_000L, "0.1342 GB of memory, but about 0.1341 GB")]
+    [InlineData(134_217_728L, 134_217_000L, "0.134218 GB of memory, but about 0.134217 GB")]
+    [InlineData(134_217_728L, 134_217_700L, "0.134218 GB of memory, but about 0.134218 GB")]   // within a kilobyte: as near as it says
     [InlineData(28_800_000_000L, 20_000_000_000L, "28.8 GB of memory, but about 20.0 GB")]
     // Not "0.1 GB of memory, but about 0.0 GB" (an IDX pair's refusal under a 64 MB heap), nor "0.00" for 4 MB.
     [InlineData(106_000_000L, 6_000_000L, "0.11 GB of memory, but about 0.01 GB")]

@@ -107,9 +107,11 @@ internal static class MemoryBudget
 
     /// <summary>
     /// "0.83 GB of memory, but about 0.79 GB": in GB, with as many decimals as tell the two apart and write neither
-    /// amount above zero as 0.0, 1 to 3 (with one always, 830 MB needed against 789 MB read "0.8 GB of memory, but
+    /// amount above zero as 0.0, 1 to 6 (with one always, 830 MB needed against 789 MB read "0.8 GB of memory, but
     /// about 0.8 GB are available"). The figures are compared as written: Math.Round takes 0.35 GB (a little less in
     /// binary) to 0.4 where "F1" writes 0.3, so 350 MB against 300 MB read "0.3 GB of memory, but about 0.3 GB".
+    /// Up to 6, a kilobyte: a check made as rows arrive refuses the chunk that first passes what is available, often by
+    /// less than a megabyte, and at 3 ZCA's read "needs about 0.134 GB of memory, but about 0.134 GB are available".
     /// </summary>
     internal static string Amounts(long needed, long available)
     {
@@ -119,7 +121,7 @@ internal static class MemoryBudget
         bool Unclear(int decimals) => Gigabytes(needed, decimals) == Gigabytes(available, decimals)
             || (needed > 0 && Zero(Gigabytes(needed, decimals))) || (available > 0 && Zero(Gigabytes(available, decimals)));
         int decimals = 1;
-        while (decimals < 3 && Unclear(decimals)) decimals++;
+        while (decimals < 6 && Unclear(decimals)) decimals++;
         return $"{Gigabytes(needed, decimals)} GB of memory, but about {Gigabytes(available, decimals)} GB";
     }
 }
