@@ -16,10 +16,33 @@ using SparseAe.MLNet;
 // Fits the convolutional featurizer on blank 28x28 images, 2x2 patches at every position pooled one by one, with
 // 50,000 hidden units (291 MB to featurize an image), and saves it to MODEL.zip; or loads MODEL.zip and featurizes
 // a blank image. The same exits as --featurizer-images.
+// Or: SparseAe.FitCheck --zca-rows COUNT WIDTH said|unsaid [MAXIMUM-ROWS]
+// Fits ZCA (epsilon 0.1) on COUNT rows of WIDTH values (16 distinct rows over and over), from a view that says its row count
+// or not, capped at MAXIMUM-ROWS when given: the same exits as --featurizer-images, and for a view that does not say its
+// count, "rows read: N" on standard error.
 // Or: SparseAe.FitCheck --idx FILE
 // Reads FILE with IdxFile.Read, for a run under a DOTNET_GCHeapHardLimit: the same, printing the file's type and dimensions when it is read.
 // Or: SparseAe.FitCheck --idx-pair FOLDER PREFIX
 // The same with IdxLabelledImages.Read, printing the images' count and size when the pair is read.
+if (args is ["--zca-rows", var rowsText, var widthText, var rowsSaid and ("said" or "unsaid"), .. var cap] && cap.Length <= 1
+    && long.TryParse(rowsText, out long zcaRows) && int.TryParse(widthText, out int zcaWidth))
+{
+    var context = new MLContext(seed: 1);
+    var rng = new Random(7);
+    var pool = Enumerable.Range(0, 16).Select(_ => new VectorRow { Features = Enumerable.Range(0, zcaWidth).Select(_ => (float)rng.NextDouble()).ToArray() }).ToArray();
+    long read = 0;
+    IEnumerable<VectorRow> Rows() { for (long i = 0; i < zcaRows; i++) { read++; yield return pool[i % pool.Length]; } }
+    var definition = SchemaDefinition.Create(typeof(VectorRow));
+    definition[nameof(VectorRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, zcaWidth);
+    var view = rowsSaid == "said"
+        ? context.Data.LoadFromEnumerable(Enumerable.Range(0, (int)zcaRows).Select(i => pool[i % pool.Length]).ToList(), definition)
+        : context.Data.LoadFromEnumerable(Rows(), definition);
+    long? maximumRows = cap.Length == 1 ? long.Parse(cap[0], CultureInfo.InvariantCulture) : null;
+    int code = UnderHeapLimit(() => Console.WriteLine(
+        $"fitted on {context.Transforms.ZcaWhitening("White", "Features", epsilon: 0.1, maximumRows: maximumRows, seed: 1).Fit(view).TrainingRows} rows"));
+    if (rowsSaid == "unsaid") Console.Error.WriteLine($"rows read: {read}");
+    return code;
+}
 if (args is ["--idx", var idxPath])
     return UnderHeapLimit(() => Console.WriteLine(SparseAe.Data.Idx.IdxFile.Read(idxPath)));
 if (args is ["--idx-pair", var pairFolder, var pairPrefix])

@@ -119,4 +119,24 @@ public class ZcaWhiteningEstimatorTests
         Assert.False(double.IsNegative(model.Whitening.Epsilon));
         Assert.Contains(messages, m => m.EndsWith("fitted on 64 rows (epsilon 0).", StringComparison.Ordinal));
     }
+
+    // ZCA holds the rows it fits on. A view that says how many has their memory checked from the count before any is read
+    // (with maximumRows, only the sample's); one that does not say, each time the rows read fill a chunk; and the width's
+    // covariance before any row, whatever the view says. Each in a process of its own under a 256 MB heap limit
+    // (SparseAe.FitCheck --zca-rows), where 3,000,000 rows of 64 values take 0.8 GB. (Mutation audit: the check as rows
+    // arrive, the width's before the rows, and the sample's in place of every row's, each removed, passed every test.)
+    [Theory]
+    [InlineData("3000000 64 unsaid", 3, @"^ZCA of the \d+ rows of 64 values read so far \(the rows in one array, and a 64x64 covariance .*; set maximumRows to fit on a random sample of the rows\.\s+rows read: \d{1,6}$")]
+    [InlineData("10 4096 unsaid", 3, @"^ZCA of 4096-vectors \(a 4096x4096 covariance and its eigendecomposition, in double\) needs about 1\.1 GB .*; whiten vectors of fewer values\.\s+rows read: 0$")]
+    [InlineData("3000000 64 said", 3, @"^ZCA of 3000000 rows of 64 values \(the rows in one array, and a 64x64 covariance .*; set maximumRows to fit on a random sample of the rows\.$")]
+    [InlineData("3000000 64 said 1000", 0, @"^fitted on 1000 rows$")]
+    public void Rows_too_many_for_memory_are_refused_before_they_outgrow_it_and_a_sample_is_held_to_its_own(string args, int exit, string pattern)
+    {
+        using var folder = new SparseAe.Tests.Support.TempFolder();
+        var (code, text) = SparseAe.Tests.Support.ProcessRunner.Run("dotnet",
+            [SparseAe.Tests.Support.TestData.Metadata("FitCheckPath"), "--zca-rows", .. args.Split(' ')], folder, TimeSpan.FromMinutes(3),
+            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" });   // 256 MB
+        Assert.True(code == exit, $"exit {code}: {text}");
+        Assert.Matches(new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.Singleline), text.TrimEnd());
+    }
 }
