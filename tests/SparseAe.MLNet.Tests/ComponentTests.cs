@@ -35,7 +35,7 @@ public class ComponentTests
         var tokenOptions = new TokenCountsOptions { InputColumnName = "Text", MaximumTokens = 3 };
         var tokens = ml.Transforms.TokenCounts(tokenOptions);
         tokenOptions.MaximumTokens = 1;
-        Assert.Equal(3, tokens.Fit(texts).Transform(texts).Schema["Tokens"].Type is VectorDataViewType { Size: var size } ? size : -1);   // "Tokens": the default output column
+        Assert.Equal(3, ((VectorDataViewType)tokens.Fit(texts).Transform(texts).Schema["Tokens"].Type).Size);   // "Tokens": the default output column
     }
 
     [Fact]
